@@ -1,0 +1,1 @@
+"""The example API's contracts: a small multi-tenant CRM (see README.md)."""

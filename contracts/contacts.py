@@ -1,0 +1,50 @@
+"""Contacts: create, list, read, update and delete."""
+
+from typing import Annotated
+
+from synth.contract import UUID, Cursor, Filter, Limit
+
+from .api import EMAIL_TAKEN, api
+from .models import Contact, ContactCreate, ContactPage, ContactUpdate, Tag
+
+
+@api.post("/contacts", status=201, idempotent=True, errors=[EMAIL_TAKEN], tags=["contacts"])
+def create_contact(body: ContactCreate) -> Contact:
+    """Create a contact.
+
+    Emails are unique per tenant: a second contact with the same email gets `email_taken`.
+    """
+
+
+@api.get(
+    "/contacts",
+    paginated=Cursor(order=("-created_at", "-id"), limit=Limit(default=20, max=100)),
+    tags=["contacts"],
+)
+def list_contacts(
+    tag: Annotated[Tag | None, Filter("tags", "contains")] = None,
+    q: Annotated[str | None, Filter("name", "icontains")] = None,
+) -> ContactPage:
+    """List contacts, newest first.
+
+    `tag` keeps contacts that carry the tag; `q` keeps contacts whose name contains it,
+    ignoring case.
+    """
+
+
+@api.get("/contacts/{contact_id}", cacheable=True, tags=["contacts"])
+def get_contact(contact_id: UUID) -> Contact:
+    """Get a contact."""
+
+
+@api.patch("/contacts/{contact_id}", cacheable=True, errors=[EMAIL_TAKEN], tags=["contacts"])
+def update_contact(contact_id: UUID, body: ContactUpdate) -> Contact:
+    """Update a contact.
+
+    Send `If-Match` with the ETag you read to refuse the change if someone else changed it first.
+    """
+
+
+@api.delete("/contacts/{contact_id}", tags=["contacts"])
+def delete_contact(contact_id: UUID) -> None:
+    """Delete a contact and its interactions."""

@@ -1,0 +1,36 @@
+"""The contract language: declare an API's operations, errors and semantics in Pydantic."""
+
+from ._api import Api, Bearer, Contact, ErrorCode, License, OperationDecl, RawParam, Resource
+from ._models import UUID, DateTime, Model, Page, RequestModel, UniqueItems
+from ._problem import FieldError, Problem
+from ._params import Body, Header, Path, Query
+from ._semantics import Conditional, Cursor, Filter, FilterOp, Idempotency, Limit
+
+__all__ = [
+    "UUID",
+    "Api",
+    "Bearer",
+    "Body",
+    "Conditional",
+    "Contact",
+    "Cursor",
+    "DateTime",
+    "ErrorCode",
+    "FieldError",
+    "Filter",
+    "FilterOp",
+    "Header",
+    "Idempotency",
+    "License",
+    "Limit",
+    "Model",
+    "OperationDecl",
+    "Page",
+    "Path",
+    "Problem",
+    "Query",
+    "RawParam",
+    "RequestModel",
+    "Resource",
+    "UniqueItems",
+]

@@ -1,0 +1,431 @@
+"""``Api``: the object that contract modules declare errors, operations and resources on.
+
+Declarations are only recorded here, with the file and line they were made on; the loader
+(``synth.loader``) checks them and builds the immutable ``ApiSpec``. Keeping the checks in one
+place lets every mistake be reported together, each with its location.
+"""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+from pydantic import BaseModel
+
+from .._errors import Location
+from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit
+
+__all__ = ["Api", "Bearer", "Contact", "ErrorCode", "License", "Resource"]
+
+Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _caller(depth: int = 2) -> Location:
+    frame = sys._getframe(depth)
+    return Location(frame.f_code.co_filename, frame.f_lineno)
+
+
+@dataclass(frozen=True, slots=True)
+class ErrorCode:
+    """One entry of the error taxonomy: a stable snake_case code and its HTTP status."""
+
+    code: str
+    status: int
+    title: str
+    description: str
+    retryable: bool = False
+    location: Location | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Bearer:
+    """``Authorization: Bearer <token>``; each token belongs to one tenant."""
+
+    scheme_name: str = "bearerAuth"
+    description: str = "A bearer token; each token belongs to exactly one tenant."
+    bearer_format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Contact:
+    """Who maintains the API (OpenAPI ``info.contact``)."""
+
+    name: str
+    url: str | None = None
+    email: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class License:
+    """The API's licence (OpenAPI ``info.license``), by SPDX identifier."""
+
+    name: str
+    identifier: str
+
+
+@dataclass(frozen=True, slots=True)
+class RawParam:
+    """A parameter as declared: name, annotation (``Annotated`` allowed), default."""
+
+    name: str
+    annotation: Any
+    default: Any
+
+
+_NO_DEFAULT: Any = inspect.Parameter.empty  # the loader reads it as "required"
+
+
+@dataclass(frozen=True, slots=True)
+class OperationDecl:
+    """An operation as declared, before the loader checks and resolves it."""
+
+    method: Method
+    path: str
+    name: str
+    location: Location
+    status: int
+    errors: tuple[ErrorCode, ...]
+    idempotent: Idempotency | None
+    paginated: Cursor | None
+    cacheable: bool | Conditional
+    tenant_scoped: bool | None
+    tags: tuple[str, ...]
+    summary: str | None
+    description: str | None
+    deprecated: bool
+    func: Callable[..., Any] | None = None
+    params: tuple[RawParam, ...] | None = None
+    body: type[BaseModel] | None = None
+    returns: Any = None
+
+
+def _idempotency(value: bool | Idempotency) -> Idempotency | None:
+    if isinstance(value, Idempotency):
+        return value
+    return Idempotency.REQUIRED if value else None
+
+
+class Api:
+    """An API: its metadata, auth, error taxonomy and operations.
+
+    >>> api = Api("Contacts", "1.0.0", base_path="/api/v1")
+    >>> NOT_FOUND = api.error("not_found", 404, "Not found", "No such object in your tenant.")
+    >>> @api.get("/contacts/{contact_id}", cacheable=True)
+    ... def get_contact(contact_id: UUID) -> Contact: ...
+    """
+
+    def __init__(
+        self,
+        title: str,
+        version: str,
+        *,
+        base_path: str = "",
+        description: str = "",
+        auth: Bearer | None = None,
+        tenant_scoped: bool = True,
+        contact: Contact | None = None,
+        license: License | None = None,
+        servers: Sequence[str] = (),
+        error_type_base: str = "about:blank#",
+        tags: dict[str, str] | None = None,
+    ) -> None:
+        self.title = title
+        self.version = version
+        self.base_path = base_path
+        self.description = description
+        self.auth = auth if auth is not None else Bearer()
+        self.tenant_scoped = tenant_scoped
+        self.contact = contact
+        self.license = license
+        self.servers = tuple(servers)
+        self.error_type_base = error_type_base
+        self.tags = dict(tags or {})
+        self.location = _caller()
+        self.errors: list[ErrorCode] = []
+        self.operations: list[OperationDecl] = []
+
+    def error(
+        self, code: str, status: int, title: str, description: str, *, retryable: bool = False
+    ) -> ErrorCode:
+        """Declare a taxonomy entry; use the returned object in operations' ``errors=``."""
+        entry = ErrorCode(code, status, title, description, retryable, _caller())
+        self.errors.append(entry)
+        return entry
+
+    def _route(self, method: Method, path: str, **options: Any) -> Callable[[F], F]:
+        location = _caller(3)
+
+        def decorate(func: F) -> F:
+            doc = (func.__doc__ or "").strip()
+            summary, _, description = doc.partition("\n")
+            self.operations.append(
+                _decl(
+                    method,
+                    path,
+                    func.__name__,
+                    location,
+                    func=func,
+                    summary=options.pop("summary", None) or summary.strip() or None,
+                    description=options.pop("description", None) or description.strip() or None,
+                    **options,
+                )
+            )
+            return func
+
+        return decorate
+
+    def get(
+        self,
+        path: str,
+        *,
+        status: int = 200,
+        errors: Sequence[ErrorCode] = (),
+        paginated: Cursor | None = None,
+        cacheable: bool = False,
+        tenant_scoped: bool | None = None,
+        tags: Sequence[str] = (),
+        summary: str | None = None,
+        deprecated: bool = False,
+    ) -> Callable[[F], F]:
+        """Declare a GET operation on the decorated function (its name is the operation id)."""
+        return self._route(
+            "GET", path, status=status, errors=errors, paginated=paginated, cacheable=cacheable,
+            tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
+        )  # fmt: skip
+
+    def post(
+        self,
+        path: str,
+        *,
+        status: int = 201,
+        errors: Sequence[ErrorCode] = (),
+        idempotent: bool | Idempotency = False,
+        paginated: Cursor | None = None,
+        tenant_scoped: bool | None = None,
+        tags: Sequence[str] = (),
+        summary: str | None = None,
+        deprecated: bool = False,
+    ) -> Callable[[F], F]:
+        """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``."""
+        return self._route(
+            "POST", path, status=status, errors=errors, idempotent=idempotent,
+            paginated=paginated, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
+            deprecated=deprecated,
+        )  # fmt: skip
+
+    def put(self, path: str, **options: Any) -> Callable[[F], F]:
+        """Declare a PUT operation; options as for ``patch``."""
+        return self._route("PUT", path, **{"status": 200, **options})
+
+    def patch(
+        self,
+        path: str,
+        *,
+        status: int = 200,
+        errors: Sequence[ErrorCode] = (),
+        idempotent: bool | Idempotency = False,
+        cacheable: bool | Conditional = False,
+        tenant_scoped: bool | None = None,
+        tags: Sequence[str] = (),
+        summary: str | None = None,
+        deprecated: bool = False,
+    ) -> Callable[[F], F]:
+        """Declare a PATCH operation; ``cacheable=True`` takes an optional ``If-Match``."""
+        return self._route(
+            "PATCH", path, status=status, errors=errors, idempotent=idempotent,
+            cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
+            deprecated=deprecated,
+        )  # fmt: skip
+
+    def delete(
+        self,
+        path: str,
+        *,
+        status: int = 204,
+        errors: Sequence[ErrorCode] = (),
+        cacheable: bool | Conditional = False,
+        tenant_scoped: bool | None = None,
+        tags: Sequence[str] = (),
+        summary: str | None = None,
+        deprecated: bool = False,
+    ) -> Callable[[F], F]:
+        """Declare a DELETE operation (204 with no body unless the function returns a model)."""
+        return self._route(
+            "DELETE", path, status=status, errors=errors, cacheable=cacheable,
+            tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
+        )  # fmt: skip
+
+    def resource(
+        self, path: str, item: type[BaseModel], *, id_param: str, tag: str | None = None
+    ) -> Resource:
+        """Helpers for the common CRUD shapes of one collection (``/jobs``, ``/jobs/{job_id}``)."""
+        return Resource(self, path, item, id_param, tag)
+
+
+def _decl(
+    method: Method,
+    path: str,
+    name: str,
+    location: Location,
+    *,
+    status: int,
+    errors: Sequence[ErrorCode] = (),
+    idempotent: bool | Idempotency = False,
+    paginated: Cursor | None = None,
+    cacheable: bool | Conditional = False,
+    tenant_scoped: bool | None = None,
+    tags: Sequence[str] = (),
+    summary: str | None = None,
+    description: str | None = None,
+    deprecated: bool = False,
+    func: Callable[..., Any] | None = None,
+    params: tuple[RawParam, ...] | None = None,
+    body: type[BaseModel] | None = None,
+    returns: Any = None,
+) -> OperationDecl:
+    return OperationDecl(
+        method=method,
+        path=path,
+        name=name,
+        location=location,
+        status=status,
+        errors=tuple(errors),
+        idempotent=_idempotency(idempotent),
+        paginated=paginated,
+        cacheable=cacheable,
+        tenant_scoped=tenant_scoped,
+        tags=tuple(tags),
+        summary=summary,
+        description=description,
+        deprecated=deprecated,
+        func=func,
+        params=params,
+        body=body,
+        returns=returns,
+    )
+
+
+def _snake(name: str) -> str:
+    out = [("_" + c.lower()) if c.isupper() and i else c.lower() for i, c in enumerate(name)]
+    return "".join(out)
+
+
+class Resource:
+    """CRUD helpers for one collection; each call declares one operation.
+
+    Operation ids follow the item model's name: ``createJob``, ``listJobs``, ``getJob``,
+    ``updateJob``, ``deleteJob``. Filter parameters take their type from the item's field.
+    """
+
+    def __init__(
+        self, api: Api, path: str, item: type[BaseModel], id_param: str, tag: str | None
+    ) -> None:
+        self.api = api
+        self.path = path.rstrip("/")
+        self.item = item
+        self.id_param = id_param
+        self.tags = (tag,) if tag else ()
+        self._noun = _snake(item.__name__)
+
+    @property
+    def item_path(self) -> str:
+        return f"{self.path}/{{{self.id_param}}}"
+
+    def _id(self) -> RawParam:
+        annotation = self.item.model_fields["id"].annotation if "id" in self.item.model_fields else str
+        return RawParam(self.id_param, annotation, _NO_DEFAULT)
+
+    def _add(self, method: Method, path: str, name: str, **options: Any) -> None:
+        options.setdefault("tags", self.tags)
+        self.api.operations.append(_decl(method, path, name, _caller(3), **options))
+
+    def create(
+        self,
+        body: type[BaseModel],
+        *,
+        status: int = 201,
+        errors: Sequence[ErrorCode] = (),
+        idempotent: bool | Idempotency = False,
+        summary: str | None = None,
+    ) -> None:
+        """``POST /things``: create one item from ``body``."""
+        self._add(
+            "POST", self.path, f"create_{self._noun}", status=status, errors=errors,
+            idempotent=idempotent, params=(), body=body, returns=self.item,
+            summary=summary or f"Create a {self._noun.replace('_', ' ')}",
+        )  # fmt: skip
+
+    def list(
+        self,
+        page: type[BaseModel],
+        *,
+        order: tuple[str, ...],
+        limit: Limit | None = None,
+        filters: dict[str, Filter] | None = None,
+        errors: Sequence[ErrorCode] = (),
+        summary: str | None = None,
+    ) -> None:
+        """``GET /things``: one page of items, with filters on item fields."""
+        params = []
+        for name, flt in (filters or {}).items():
+            info = self.item.model_fields.get(flt.field)
+            annotation: Any = info.annotation if info is not None else str
+            if flt.op == "contains":
+                annotation = _element(annotation)
+            elif flt.op == "icontains":
+                annotation = str
+            params.append(RawParam(name, annotation | None, None))
+        self._add(
+            "GET", self.path, f"list_{self._noun}s", status=200, errors=errors,
+            paginated=Cursor(order=order, limit=limit or Limit()), params=tuple(params),
+            returns=page, summary=summary or f"List {self._noun.replace('_', ' ')}s",
+        )  # fmt: skip
+
+    def get(
+        self,
+        *,
+        cacheable: bool = False,
+        errors: Sequence[ErrorCode] = (),
+        summary: str | None = None,
+    ) -> None:
+        """``GET /things/{id}``: one item."""
+        self._add(
+            "GET", self.item_path, f"get_{self._noun}", status=200, errors=errors,
+            cacheable=cacheable, params=(self._id(),), returns=self.item,
+            summary=summary or f"Get a {self._noun.replace('_', ' ')}",
+        )  # fmt: skip
+
+    def update(
+        self,
+        body: type[BaseModel],
+        *,
+        cacheable: bool | Conditional = False,
+        errors: Sequence[ErrorCode] = (),
+        summary: str | None = None,
+    ) -> None:
+        """``PATCH /things/{id}``: change some fields of one item."""
+        self._add(
+            "PATCH", self.item_path, f"update_{self._noun}", status=200, errors=errors,
+            cacheable=cacheable, params=(self._id(),), body=body, returns=self.item,
+            summary=summary or f"Update a {self._noun.replace('_', ' ')}",
+        )  # fmt: skip
+
+    def delete(self, *, errors: Sequence[ErrorCode] = (), summary: str | None = None) -> None:
+        """``DELETE /things/{id}``: remove one item (204)."""
+        self._add(
+            "DELETE", self.item_path, f"delete_{self._noun}", status=204, errors=errors,
+            params=(self._id(),), returns=None,
+            summary=summary or f"Delete a {self._noun.replace('_', ' ')}",
+        )  # fmt: skip
+
+
+def _element(annotation: Any) -> Any:
+    """The element type of a list-like annotation (``list[Tag]`` gives ``Tag``)."""
+    args = get_args(annotation)
+    if get_origin(annotation) in (list, set, frozenset, tuple) and args:
+        return args[0]
+    return annotation

@@ -1,0 +1,103 @@
+"""Base classes and strict scalar types for contract models.
+
+Contract models validate strictly (``"5"`` is not an integer): what the OpenAPI document
+says must be exactly what the server accepts. Pydantic's strict mode still takes some JSON
+strings that the documented formats forbid, so the types here close those gaps.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Annotated, Any, Generic, TypeVar
+from uuid import UUID as _UUID
+
+from pydantic import (
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    GetCoreSchemaHandler,
+    GetJsonSchemaHandler,
+)
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import core_schema
+
+__all__ = ["UUID", "DateTime", "Model", "Page", "RequestModel", "UniqueItems"]
+
+# RFC 3339 section 5.6 date-time: offset required, seconds required.
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+# RFC 9562 textual form: 8-4-4-4-12 hex digits with hyphens; pydantic also takes 32 bare digits.
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", re.ASCII)
+
+
+def _rfc3339(value: Any) -> Any:
+    if isinstance(value, str) and not _RFC3339.fullmatch(value):
+        raise ValueError("expected an RFC 3339 date-time with offset, e.g. 2024-05-01T12:00:00Z")
+    return value
+
+
+def _uuid_text(value: Any) -> Any:
+    if isinstance(value, str) and not _UUID_TEXT.fullmatch(value):
+        raise ValueError("expected a hyphenated UUID, e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    return value
+
+
+DateTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+"""A date-time exactly as JSON Schema's ``date-time`` format says: RFC 3339, with offset."""
+
+UUID = Annotated[_UUID, BeforeValidator(_uuid_text)]
+"""A UUID in its hyphenated textual form only, as JSON Schema's ``uuid`` format says."""
+
+
+class Model(BaseModel):
+    """Base for response models: strict validation, unknown keys ignored."""
+
+    model_config = ConfigDict(strict=True)
+
+
+class RequestModel(BaseModel):
+    """Base for request bodies: strict validation and unknown fields rejected."""
+
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+T = TypeVar("T")
+
+
+class Page(Model, Generic[T]):
+    """One page of a cursor-paginated list; ``next_cursor`` is null on the last page."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+
+
+class UniqueItems:
+    """``Annotated[list[T], UniqueItems()]``: reject repeated items, as ``uniqueItems`` says.
+
+    Pydantic has no such constraint (a ``set`` silently drops repeats and loses order).
+    """
+
+    def __get_pydantic_core_schema__(
+        self, source: Any, handler: GetCoreSchemaHandler
+    ) -> core_schema.CoreSchema:
+        return core_schema.no_info_after_validator_function(_unique, handler(source))
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema["uniqueItems"] = True
+        return json_schema
+
+
+def _unique(items: list[Any]) -> list[Any]:
+    seen: list[Any] = []
+    for item in items:
+        if item in seen:
+            raise ValueError(f"items must be unique; {item!r} appears more than once")
+        seen.append(item)
+    return items
