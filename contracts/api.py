@@ -13,7 +13,6 @@ api = Api(
     auth=Bearer(description="A bearer token; each token belongs to exactly one tenant."),
     contact=Contact("synth maintainers", url="https://github.com/synth-dev/synth"),
     license=License("MIT", "MIT"),
-    servers=["http://localhost:8000/api/v1"],
     error_type_base="https://synth.dev/errors/",
     tags={
         "contacts": "People and organisations a tenant keeps in touch with.",

@@ -8,9 +8,7 @@ from .api import api
 from .models import Interaction, InteractionCreate, InteractionPage, InteractionType
 
 
-@api.post(
-    "/contacts/{contact_id}/interactions", status=201, idempotent=True, tags=["interactions"]
-)
+@api.post("/contacts/{contact_id}/interactions", status=201, idempotent=True, tags=["interactions"])
 def create_interaction(contact_id: UUID, body: InteractionCreate) -> Interaction:
     """Record an interaction with a contact."""
 

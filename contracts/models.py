@@ -1,6 +1,6 @@
 """Request and response models of the example API."""
 
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Self
 
 from pydantic import EmailStr, Field, StringConstraints, model_validator
@@ -57,7 +57,7 @@ class ContactPage(Page[Contact]):
     """A page of contacts, newest first."""
 
 
-class InteractionType(str, Enum):
+class InteractionType(StrEnum):
     """What kind of contact took place."""
 
     email = "email"
@@ -89,14 +89,14 @@ class InteractionPage(Page[Interaction]):
     """A page of a contact's timeline, most recent first."""
 
 
-class JobKind(str, Enum):
+class JobKind(StrEnum):
     """The work a job does."""
 
     export_contacts = "export_contacts"
     recompute_scores = "recompute_scores"
 
 
-class JobStatus(str, Enum):
+class JobStatus(StrEnum):
     """Where a job is in its life: retried with backoff until `max_attempts`, then dead-lettered."""
 
     queued = "queued"

@@ -22,15 +22,18 @@ from pathlib import Path
 from typing import Annotated, Any, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter
-from pydantic.errors import PydanticInvalidForJsonSchema, PydanticSchemaGenerationError, PydanticUserError
+from pydantic.errors import (
+    PydanticInvalidForJsonSchema,
+    PydanticSchemaGenerationError,
+    PydanticUserError,
+)
 from pydantic.fields import FieldInfo
 
 from ._errors import ContractError, Location, Problem
 from ._jsonschema import SynthJsonSchema, admits_null
-from .contract import Api, Body, ErrorCode, Header, OperationDecl, Page, RawParam
+from .contract import Api, Body, ErrorCode, Header, OperationDecl, Page, Query, RawParam
 from .contract import Path as PathMarker
 from .contract import Problem as ProblemModel
-from .contract import Query
 from .contract._semantics import Conditional, Filter, Idempotency
 from .spec import (
     ApiSpec,
@@ -89,15 +92,15 @@ def _import_contracts(root: Path) -> list[types.ModuleType]:
         del sys.modules[name]
     init = root / "__init__.py"
     spec = importlib.util.spec_from_file_location(
-        package, init if init.exists() else None, submodule_search_locations=[str(root)]
+        package, init, submodule_search_locations=[str(root)]
     )
-    assert spec is not None
+    assert spec is not None  # always, for a .py location
+    assert spec.loader is not None
     pkg = importlib.util.module_from_spec(spec)
     sys.modules[package] = pkg
     modules: list[types.ModuleType] = []
     try:
-        if init.exists():
-            assert spec.loader is not None
+        if init.exists():  # a folder without __init__.py is a namespace package: fine
             spec.loader.exec_module(pkg)
         for file in files:
             modules.append(importlib.import_module(f"{package}.{file.stem}"))
@@ -124,7 +127,12 @@ def _import_problem(root: Path, exc: BaseException) -> Problem:
         location = Location(frame.filename, frame.lineno or 1)
         break
     message = f"importing the contracts failed: {type(exc).__name__}: {_first_line(exc)}"
-    return Problem(location, message, "fix this line so the module imports")
+    hint = "fix this line so the module imports"
+    if isinstance(exc, TypeError) and "unexpected keyword argument" in str(exc):
+        hint = ("this option does not apply to this method (GET takes no idempotent=, for "
+                "example); api.route(method, path, ...) takes every option and the loader "
+                "says why one does not apply")  # fmt: skip
+    return Problem(location, message, hint)
 
 
 def _first_line(exc: BaseException) -> str:
@@ -170,6 +178,7 @@ class _Builder:
         self.api = api
         self.root = root
         self.problems: list[Problem] = []
+        self.missing: set[str] = set()
 
     def problem(self, where: Location | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(where, message, hint))
@@ -453,9 +462,10 @@ class _Builder:
             for code in _IMPLIED[reason]:
                 if code in taxonomy:
                     codes[code] = taxonomy[code]
-                else:
+                elif code not in self.missing:
+                    self.missing.add(code)
                     self.problem(where, f"{d.name}: {_REASON[reason]} implies error code "
-                                 f"{code!r}, which the taxonomy lacks",
+                                 f"{code!r}, which the taxonomy lacks (reported once)",
                                  f"declare it: api.error({code!r}, <status>, <title>, <description>)")  # fmt: skip
         for entry in d.errors:
             known = taxonomy.get(entry.code)
@@ -501,7 +511,8 @@ class _Builder:
             response_schema=_ref_name(refs.get((d.name, "response"))),
             errors=tuple(sorted(codes.values(), key=lambda e: (e.status, e.code))),
             tenant_scoped=tenant,
-            idempotency=None if d.idempotent is None
+            idempotency=None
+            if d.idempotent is None
             else IdempotencySpec(required=d.idempotent is Idempotency.REQUIRED),
             pagination=pagination,
             cache=cache,
@@ -574,7 +585,9 @@ class _Builder:
             item_schema=item.__name__,
         )
 
-    def check_filter(self, d: OperationDecl, item: type[BaseModel], param: str, flt: Filter) -> None:
+    def check_filter(
+        self, d: OperationDecl, item: type[BaseModel], param: str, flt: Filter
+    ) -> None:
         info = item.model_fields.get(flt.field)
         if info is None:
             self.problem(d.location, f"{d.name}: filter {param!r} tests field {flt.field!r}, "
@@ -648,7 +661,9 @@ def _drop_null(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 def _header_param(name: str, required: bool, description: str, schema: dict[str, Any]) -> ParamSpec:
-    return ParamSpec(name, "header", required, schema, description, str, name.lower().replace("-", "_"))
+    return ParamSpec(
+        name, "header", required, schema, description, str, name.lower().replace("-", "_")
+    )
 
 
 def _pagination_params(p: PaginationSpec) -> tuple[ParamSpec, ...]:
@@ -687,7 +702,9 @@ def _field_without_schema(adapter: TypeAdapter[Any]) -> tuple[Location, str] | N
         seen.add(model)
         for fname, info in model.model_fields.items():
             try:
-                TypeAdapter(info.annotation).json_schema(schema_generator=SynthJsonSchema)
+                TypeAdapter(info.rebuild_annotation()).json_schema(
+                    schema_generator=SynthJsonSchema
+                )
             except (PydanticInvalidForJsonSchema, PydanticUserError, PydanticSchemaGenerationError):
                 for inner in _types_in(info.annotation):
                     found = walk(inner)

@@ -2,8 +2,8 @@
 
 from ._api import Api, Bearer, Contact, ErrorCode, License, OperationDecl, RawParam, Resource
 from ._models import UUID, DateTime, Model, Page, RequestModel, UniqueItems
-from ._problem import FieldError, Problem
 from ._params import Body, Header, Path, Query
+from ._problem import FieldError, Problem
 from ._semantics import Conditional, Cursor, Filter, FilterOp, Idempotency, Limit
 
 __all__ = [

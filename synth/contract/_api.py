@@ -11,7 +11,7 @@ import inspect
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Literal, TypeVar, get_args, get_origin
+from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
@@ -178,6 +178,32 @@ class Api:
 
         return decorate
 
+    def route(
+        self,
+        method: Method,
+        path: str,
+        *,
+        status: int = 200,
+        errors: Sequence[ErrorCode] = (),
+        idempotent: bool | Idempotency = False,
+        paginated: Cursor | None = None,
+        cacheable: bool | Conditional = False,
+        tenant_scoped: bool | None = None,
+        tags: Sequence[str] = (),
+        summary: str | None = None,
+        deprecated: bool = False,
+    ) -> Callable[[F], F]:
+        """Declare any operation with every option; ``get``/``post``/... are the usual forms.
+
+        Options that make no sense for the method (``idempotent`` on GET, say) are reported
+        by the loader with this line.
+        """
+        return self._route(
+            method, path, status=status, errors=errors, idempotent=idempotent,
+            paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
+            summary=summary, deprecated=deprecated,
+        )  # fmt: skip
+
     def get(
         self,
         path: str,
@@ -336,7 +362,8 @@ class Resource:
         return f"{self.path}/{{{self.id_param}}}"
 
     def _id(self) -> RawParam:
-        annotation = self.item.model_fields["id"].annotation if "id" in self.item.model_fields else str
+        info = self.item.model_fields.get("id")
+        annotation: Any = info.rebuild_annotation() if info is not None else str
         return RawParam(self.id_param, annotation, _NO_DEFAULT)
 
     def _add(self, method: Method, path: str, name: str, **options: Any) -> None:
@@ -373,7 +400,7 @@ class Resource:
         params = []
         for name, flt in (filters or {}).items():
             info = self.item.model_fields.get(flt.field)
-            annotation: Any = info.annotation if info is not None else str
+            annotation: Any = info.rebuild_annotation() if info is not None else str
             if flt.op == "contains":
                 annotation = _element(annotation)
             elif flt.op == "icontains":
@@ -425,6 +452,8 @@ class Resource:
 
 def _element(annotation: Any) -> Any:
     """The element type of a list-like annotation (``list[Tag]`` gives ``Tag``)."""
+    if get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
     args = get_args(annotation)
     if get_origin(annotation) in (list, set, frozenset, tuple) and args:
         return args[0]

@@ -73,8 +73,6 @@ class Page(Model, Generic[T]):
     next_cursor: str | None
 
 
-
-
 class UniqueItems:
     """``Annotated[list[T], UniqueItems()]``: reject repeated items, as ``uniqueItems`` says.
 

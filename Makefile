@@ -1,0 +1,45 @@
+# synth: `make contracts` regenerates generated/ from contracts/; `make test` runs every test.
+# Each target creates what it needs (.venv, the Node harness) when it is missing.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+NODE_STAMP := node/node_modules/.installed
+PYTEST_ARGS ?=
+
+.PHONY: contracts test lint typecheck check verify bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): node/package.json node/package-lock.json
+	cd node && npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+# In CI (CI=true) `make contracts` only checks: it fails when generated/ is stale.
+contracts: $(STAMP)
+ifeq ($(CI),true)
+	$(BIN)/synth generate --check
+else
+	$(BIN)/synth generate
+endif
+
+lint: $(STAMP)
+	$(BIN)/ruff check synth contracts tests examples
+	$(BIN)/ruff format --check synth contracts tests examples
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+check: $(STAMP)
+	$(BIN)/synth generate --check
+
+test: $(STAMP) $(NODE_STAMP) lint typecheck check
+	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) node/node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis

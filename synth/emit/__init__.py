@@ -1,0 +1,1 @@
+"""Emitters: each is a pure function from the ``ApiSpec`` to ``{relative path: text}``."""

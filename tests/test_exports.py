@@ -1,0 +1,24 @@
+"""The public surface is explicit and pinned."""
+
+from __future__ import annotations
+
+import synth
+import synth.contract
+
+
+def test_synth_exports() -> None:
+    assert synth.__all__ == [
+        "ApiSpec", "ContractError", "InputError", "Location", "OperationSpec", "Problem",
+        "SynthError", "UsageError", "load",
+    ]  # fmt: skip
+    for name in synth.__all__:
+        assert hasattr(synth, name)
+
+
+def test_contract_language_exports() -> None:
+    assert set(synth.contract.__all__) == {
+        "UUID", "Api", "Bearer", "Body", "Conditional", "Contact", "Cursor", "DateTime",
+        "ErrorCode", "FieldError", "Filter", "FilterOp", "Header", "Idempotency", "License",
+        "Limit", "Model", "OperationDecl", "Page", "Path", "Problem", "Query", "RawParam",
+        "RequestModel", "Resource", "UniqueItems",
+    }  # fmt: skip

@@ -1,0 +1,272 @@
+"""Each contract mistake: one tiny broken contract, the message, its file and line, exit 2."""
+
+from __future__ import annotations
+
+import textwrap
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from synth import ContractError, load
+from synth.cli import main
+
+HEADER = """\
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import BaseModel, ConfigDict
+
+from synth.contract import Api, Cursor, ErrorCode, Filter, Model, Page, Path
+
+api = Api("T", "1")
+NOT_FOUND = api.error("not_found", 404, "Not found", "No such thing.")
+UNAUTHENTICATED = api.error("unauthenticated", 401, "Unauthenticated", "Who are you?")
+VALIDATION = api.error("validation_failed", 422, "Invalid", "Bad input.")
+INVALID_REQUEST = api.error("invalid_request", 400, "Bad JSON", "Unparseable.")
+INTERNAL = api.error("internal_error", 500, "Oops", "Server failed.")
+KEY_MISSING = api.error("idempotency_key_missing", 400, "No key", "Send one.")
+KEY_REUSED = api.error("idempotency_key_reused", 422, "Reused", "Other body.")
+KEY_IN_USE = api.error("idempotency_key_in_use", 409, "In use", "Retry later.")
+INVALID_CURSOR = api.error("invalid_cursor", 400, "Bad cursor", "Tampered.")
+
+
+class Thing(Model):
+    id: UUID
+    name: str
+
+
+class ThingPage(Page[Thing]):
+    pass
+"""
+
+# name, body (the line marked `# <-` is where the error must point), expected message part
+CASES = [
+    (
+        "duplicate operation id",
+        """
+        @api.get("/things/{thing_id}")
+        def get_thing(thing_id: UUID) -> Thing: ...
+
+        @api.get("/other/{thing_id}")  # <-
+        def get_thing(thing_id: UUID) -> Thing: ...
+        """,
+        "duplicate operation id 'getThing'",
+    ),
+    (
+        "duplicate method and path",
+        """
+        @api.get("/things/{thing_id}")
+        def get_thing(thing_id: UUID) -> Thing: ...
+
+        @api.get("/things/{other_id}")  # <-
+        def fetch_thing(other_id: UUID) -> Thing: ...
+        """,
+        "duplicate route GET /things/{other_id}",
+    ),
+    (
+        "path parameter without a function parameter",
+        """
+        @api.get("/things/{thing_id}")  # <-
+        def get_thing() -> Thing: ...
+        """,
+        "has {thing_id} but the operation has no parameter of that name",
+    ),
+    (
+        "function parameter marked Path() absent from the path",
+        """
+        @api.get("/things")  # <-
+        def get_thing(thing_id: Annotated[UUID, Path()]) -> Thing: ...
+        """,
+        "is marked Path() but '/things' has no {thing_id}",
+    ),
+    (
+        "idempotent on GET",
+        """
+        @api.route("GET", "/things/{thing_id}", idempotent=True)  # <-
+        def get_thing(thing_id: UUID) -> Thing: ...
+        """,
+        "idempotent=... on GET",
+    ),
+    (
+        "idempotent on GET through api.get",
+        """
+        @api.get("/things/{thing_id}", idempotent=True)  # <-
+        def get_thing(thing_id: UUID) -> Thing: ...
+        """,
+        "unexpected keyword argument 'idempotent'",
+    ),
+    (
+        "paginated response that is not a page",
+        """
+        @api.get("/things", paginated=Cursor(order=("-id",)))  # <-
+        def list_things() -> Thing: ...
+        """,
+        "paginated, but the response Thing is not a page",
+    ),
+    (
+        "order key naming a field the item lacks",
+        """
+        @api.get("/things", paginated=Cursor(order=("-created_at", "-id")))  # <-
+        def list_things() -> ThingPage: ...
+        """,
+        "order key '-created_at' names no field of Thing",
+    ),
+    (
+        "filter naming a field the item lacks",
+        """
+        @api.get("/things", paginated=Cursor(order=("-id",)))  # <-
+        def list_things(colour: Annotated[str | None, Filter("colour")] = None) -> ThingPage: ...
+        """,
+        "filter 'colour' tests field 'colour', which Thing lacks",
+    ),
+    (
+        "error code not in the taxonomy",
+        """
+        GONE = ErrorCode("gone", 410, "Gone", "Deleted.")
+
+        @api.get("/things/{thing_id}", errors=[GONE])  # <-
+        def get_thing(thing_id: UUID) -> Thing: ...
+        """,
+        "error code 'gone' is not in the taxonomy",
+    ),
+    (
+        "one code declared with two statuses",
+        """
+        AGAIN = api.error("not_found", 410, "Gone", "Deleted.")  # <-
+        """,
+        "error code 'not_found' is declared with two statuses",
+    ),
+    (
+        "semantics implying a code the taxonomy lacks",
+        """
+        @api.post("/things", idempotent=True, errors=[])  # <-
+        def create_thing(body: Thing) -> Thing: ...
+        """,
+        None,  # replaced below: the header declares every implied code; see the next test
+    ),
+    (
+        "a type that has no JSON Schema",
+        """
+        class Opaque:
+            pass
+
+        class Holder(BaseModel):  # <-
+            model_config = ConfigDict(arbitrary_types_allowed=True)
+            thing: Opaque
+
+        @api.get("/holders/{holder_id}")
+        def get_holder(holder_id: UUID) -> Holder: ...
+        """,
+        "field Holder.thing of type Opaque",
+    ),
+    (
+        "a module that fails to import",
+        """
+        x = 1
+        y = undefined_name + x  # <-
+        """,
+        "NameError: name 'undefined_name' is not defined",
+    ),
+    (
+        "a syntax error",
+        """
+        def broken(:  # <-
+            pass
+        """,
+        "syntax error",
+    ),
+    (
+        "a body that is not a model",
+        """
+        @api.post("/things")  # <-
+        def create_thing(body: int) -> Thing: ...
+        """,
+        "the body parameter 'body' is int, not a Pydantic model",
+    ),
+]
+CASES = [c for c in CASES if c[2] is not None]
+
+
+def _write(tmp_path: Path, body: str, header: str = HEADER) -> tuple[Path, int]:
+    source = header + textwrap.dedent(body)
+    line = next(i for i, text in enumerate(source.splitlines(), 1) if "# <-" in text)
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    (contracts / "__init__.py").write_text("")
+    (contracts / "things.py").write_text(source)
+    return contracts, line
+
+
+@pytest.mark.parametrize(("name", "body", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_broken_contract_is_reported_with_file_and_line(
+    tmp_path: Path, name: str, body: str, expected: str
+) -> None:
+    contracts, line = _write(tmp_path, body)
+    with pytest.raises(ContractError) as info:
+        load(contracts)
+    text = str(info.value)
+    assert expected in text
+    assert f"things.py:{line}:" in text
+    assert "fix:" in text
+
+
+@pytest.mark.parametrize(("name", "body", "expected"), CASES, ids=[c[0] for c in CASES])
+def test_cli_exits_2_without_traceback(tmp_path: Path, name: str, body: str, expected: str) -> None:
+    contracts, _ = _write(tmp_path, body)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["generate", "--contracts", str(contracts), "--out", str(out)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("ContractError: ")
+    assert "Traceback" not in result.output
+    assert expected in result.output
+    assert not out.exists(), "a failed load must write nothing"
+
+
+def test_implied_code_missing_from_taxonomy(tmp_path: Path) -> None:
+    header = HEADER.replace(
+        'KEY_IN_USE = api.error("idempotency_key_in_use", 409, "In use", "Retry later.")\n', ""
+    )
+    contracts, line = _write(
+        tmp_path,
+        """
+        @api.post("/things", idempotent=True)  # <-
+        def create_thing(body: Thing) -> Thing: ...
+        """,
+        header,
+    )
+    with pytest.raises(ContractError) as info:
+        load(contracts)
+    assert f"things.py:{line}: create_thing: idempotent=... implies error code " in str(info.value)
+    assert "'idempotency_key_in_use', which the taxonomy lacks" in str(info.value)
+
+
+def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
+    contracts, _ = _write(
+        tmp_path,
+        """
+        @api.get("/a", paginated=Cursor(order=("-nope",)))  # <-
+        def list_a() -> Thing: ...
+
+        @api.route("GET", "/b/{b_id}", idempotent=True)
+        def get_b() -> Thing: ...
+        """,
+    )
+    with pytest.raises(ContractError) as info:
+        load(contracts)
+    assert len(info.value.problems) == 3
+    assert str(info.value).startswith("3 contract errors:")
+
+
+def test_missing_contracts_directory(tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["generate", "--contracts", str(tmp_path / "nope")])
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+
+
+def test_no_api_object(tmp_path: Path) -> None:
+    (tmp_path / "empty.py").write_text("X = 1\n")
+    with pytest.raises(ContractError, match=r"no `Api\(...\)` object"):
+        load(tmp_path)
