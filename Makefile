@@ -7,6 +7,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node/node_modules/.installed
 PYTEST_ARGS ?=
+LINTED := $(wildcard synth contracts tests examples bench)
 
 .PHONY: contracts test lint typecheck check verify bench clean
 
@@ -29,8 +30,8 @@ else
 endif
 
 lint: $(STAMP)
-	$(BIN)/ruff check synth contracts tests examples
-	$(BIN)/ruff format --check synth contracts tests examples
+	$(BIN)/ruff check $(LINTED)
+	$(BIN)/ruff format --check $(LINTED)
 
 typecheck: $(STAMP)
 	$(BIN)/mypy
