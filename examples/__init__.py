@@ -1,0 +1,1 @@
+"""Servers that implement the example API of ``contracts/`` (the reference server first)."""
