@@ -702,9 +702,7 @@ def _field_without_schema(adapter: TypeAdapter[Any]) -> tuple[Location, str] | N
         seen.add(model)
         for fname, info in model.model_fields.items():
             try:
-                TypeAdapter(info.rebuild_annotation()).json_schema(
-                    schema_generator=SynthJsonSchema
-                )
+                TypeAdapter(info.rebuild_annotation()).json_schema(schema_generator=SynthJsonSchema)
             except (PydanticInvalidForJsonSchema, PydanticUserError, PydanticSchemaGenerationError):
                 for inner in _types_in(info.annotation):
                     found = walk(inner)
