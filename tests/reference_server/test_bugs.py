@@ -1,0 +1,252 @@
+"""Every planted bug is present when switched on: its shortest sequence shows the defect."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import Awaitable, Callable
+
+import pytest
+
+from examples.reference_server import BUGS, parse_bugs
+
+from ._client import Client, new_key, problem, run
+
+Demo = Callable[[Client], Awaitable[None]]
+DEMOS: dict[str, Demo] = {}
+
+
+def demo(bug_id: str) -> Callable[[Demo], Demo]:
+    def register(fn: Demo) -> Demo:
+        DEMOS[bug_id] = fn
+        return fn
+
+    return register
+
+
+@demo("idem-no-replay")
+async def _(c: Client) -> None:
+    key = new_key()
+    first = await c.req("POST", "/contacts", json={"name": "x"}, key=key)
+    second = await c.req("POST", "/contacts", json={"name": "x"}, key=key)
+    assert second.json()["id"] != first.json()["id"]
+    assert len(await c.walk("/contacts")) == 2
+
+
+@demo("idem-ignore-fingerprint")
+async def _(c: Client) -> None:
+    key = new_key()
+    first = await c.req("POST", "/contacts", json={"name": "x"}, key=key)
+    other = await c.req("POST", "/contacts", json={"name": "y"}, key=key)
+    assert other.status_code == 201
+    assert other.json() == first.json()
+
+
+@demo("idem-no-lock")
+async def _(c: Client) -> None:
+    key = new_key()
+    answers = await asyncio.gather(
+        *(c.req("POST", "/contacts", json={"name": "x"}, key=key) for _ in range(2))
+    )
+    assert [answer.status_code for answer in answers] == [201, 201]
+    assert len(await c.walk("/contacts")) == 2
+
+
+@demo("idem-key-optional")
+async def _(c: Client) -> None:
+    answer = await c.req("POST", "/jobs", json={"kind": "export_contacts"})
+    assert answer.status_code == 202
+
+
+@demo("idem-global-keys")
+async def _(c: Client) -> None:
+    key = new_key()
+    a = await c.req("POST", "/contacts", "a", json={"name": "x"}, key=key)
+    b = await c.req("POST", "/contacts", "b", json={"name": "x"}, key=key)
+    assert b.json()["id"] == a.json()["id"]
+    assert b.headers["idempotent-replayed"] == "true"
+
+
+@demo("page-skip-boundary")
+async def _(c: Client) -> None:
+    for _ in range(3):
+        await c.contact()
+    assert len(await c.walk("/contacts", limit=2)) == 2
+
+
+@demo("page-tiebreak-asc")
+async def _(c: Client) -> None:
+    contact = await c.contact()
+    ids = [(await c.interaction(contact["id"])).json()["id"] for _ in range(2)]
+    items = await c.walk(f"/contacts/{contact['id']}/interactions")
+    assert [item["id"] for item in items] == sorted(ids)
+
+
+@demo("page-jobs-oldest-first")
+async def _(c: Client) -> None:
+    ids = [
+        (await c.req("POST", "/jobs", json={"kind": "export_contacts"}, key=new_key())).json()["id"]
+        for _ in range(2)
+    ]
+    assert [item["id"] for item in await c.walk("/jobs")] == ids
+
+
+@demo("page-limit-unbounded")
+async def _(c: Client) -> None:
+    assert (await c.req("GET", "/contacts", params={"limit": 101})).status_code == 200
+
+
+@demo("page-overfull")
+async def _(c: Client) -> None:
+    for _ in range(3):
+        await c.contact()
+    page = (await c.req("GET", "/contacts", params={"limit": 2})).json()
+    assert len(page["items"]) == 3
+
+
+@demo("page-end-cursor")
+async def _(c: Client) -> None:
+    for _ in range(2):
+        await c.contact()
+    page = (await c.req("GET", "/contacts", params={"limit": 2})).json()
+    assert len(page["items"]) == 2
+    assert page["next_cursor"] is not None
+    rest = await c.req("GET", "/contacts", params={"limit": 2, "cursor": page["next_cursor"]})
+    assert rest.json() == {"items": [], "next_cursor": None}
+
+
+@demo("page-offset")
+async def _(c: Client) -> None:
+    for _ in range(3):
+        await c.contact()
+    page = (await c.req("GET", "/contacts", params={"limit": 2})).json()
+    await c.contact()
+    rest = await c.walk("/contacts", limit=2, cursor=page["next_cursor"])
+    assert rest[0]["id"] == page["items"][1]["id"]
+
+
+@demo("page-q-case-sensitive")
+async def _(c: Client) -> None:
+    await c.contact(name="Alice")
+    assert await c.walk("/contacts", q="alice") == []
+
+
+@demo("page-cursor-500")
+async def _(c: Client) -> None:
+    problem(await c.req("GET", "/contacts", params={"cursor": "garbage"}), 500, "internal_error")
+
+
+@demo("page-cursor-unsigned")
+async def _(c: Client) -> None:
+    for _ in range(3):
+        await c.contact()
+    cursor = (await c.req("GET", "/contacts", params={"limit": 1})).json()["next_cursor"]
+    assert (await c.req("GET", "/contacts", "b", params={"cursor": cursor})).status_code == 200
+
+
+@demo("ten-list-tag")
+async def _(c: Client) -> None:
+    contact = await c.contact("a", tags=["t"])
+    assert await c.walk("/contacts", "b", tag="t") == [contact]
+
+
+@demo("ten-read-403")
+async def _(c: Client) -> None:
+    contact = await c.contact()
+    assert (await c.req("GET", f"/contacts/{contact['id']}", "b")).status_code == 403
+    problem(await c.req("GET", f"/contacts/{uuid.uuid4()}", "b"), 404, "not_found")
+
+
+@demo("ten-write-unscoped")
+async def _(c: Client) -> None:
+    contact = await c.contact()
+    path = f"/contacts/{contact['id']}"
+    assert (await c.req("PATCH", path, "b", json={"name": "z"})).status_code == 200
+    assert (await c.req("GET", path)).json()["name"] == "z"
+    assert (await c.req("DELETE", path, "b")).status_code == 204
+
+
+@demo("ten-child-unscoped")
+async def _(c: Client) -> None:
+    contact = await c.contact()
+    assert (await c.interaction(contact["id"], "b")).status_code == 201
+
+
+@demo("ten-assign-owner")
+async def _(c: Client) -> None:
+    body = {"name": "x", "tenant_id": "a"}
+    created = await c.req("POST", "/contacts", "b", json=body, key=new_key())
+    assert created.status_code == 201
+    assert [item["id"] for item in await c.walk("/contacts", "a")] == [created.json()["id"]]
+
+
+@demo("ten-email-global")
+async def _(c: Client) -> None:
+    await c.contact("a", email="e@example.com")
+    body = {"name": "x", "email": "e@example.com"}
+    problem(await c.req("POST", "/contacts", "b", json=body, key=new_key()), 409, "email_taken")
+
+
+@demo("err-plain-404")
+async def _(c: Client) -> None:
+    answer = await c.req("GET", f"/contacts/{uuid.uuid4()}")
+    assert answer.status_code == 404
+    assert answer.headers["content-type"].startswith("text/plain")
+
+
+@demo("err-bad-request")
+async def _(c: Client) -> None:
+    answer = await c.req("POST", "/jobs", content=b"{", key=new_key())
+    assert answer.status_code == 400
+    assert answer.json()["code"] == "bad_request"
+
+
+@demo("err-unauthorized-code")
+async def _(c: Client) -> None:
+    answer = await c.req("GET", "/jobs", None)
+    assert answer.status_code == 401
+    assert answer.json()["code"] == "unauthorized"
+
+
+@demo("err-validation-no-errors")
+async def _(c: Client) -> None:
+    answer = await c.req("POST", "/contacts", json={"name": ""}, key=new_key())
+    assert "errors" not in problem(answer, 422, "validation_failed")
+
+
+@demo("cache-etag-per-read")
+async def _(c: Client) -> None:
+    contact = await c.contact()
+    path = f"/contacts/{contact['id']}"
+    etag = (await c.req("GET", path)).headers["etag"]
+    assert (await c.req("GET", path, headers={"If-None-Match": etag})).status_code == 200
+
+
+def test_every_bug_has_a_demo_and_every_invariant_a_bug() -> None:
+    assert set(DEMOS) == set(BUGS)
+    invariants = {
+        "IDEM-REPLAY", "IDEM-MISMATCH", "IDEM-CONCURRENT", "IDEM-MISSING", "IDEM-TENANT-SCOPE",
+        "PAGE-COMPLETE", "PAGE-ORDER", "PAGE-LIMIT", "PAGE-END", "PAGE-CONCURRENT",
+        "PAGE-FILTER", "PAGE-CURSOR", "TEN-LIST", "TEN-READ", "TEN-WRITE", "TEN-CHILD",
+        "TEN-ASSIGN", "TEN-NONINTERFERENCE", "ERR-PROBLEM", "ERR-DECLARED", "ERR-VALIDATION",
+        "CACHE-ETAG",
+    }  # fmt: skip
+    assert {bug.invariant for bug in BUGS.values()} == invariants
+    assert all(bug.description and bug.sequence for bug in BUGS.values())
+
+
+@pytest.mark.parametrize("bug_id", sorted(DEMOS))
+def test_bug_is_present_when_switched_on(bug_id: str) -> None:
+    run(DEMOS[bug_id], bugs={bug_id}, work_delay=0.02)
+
+
+@pytest.mark.parametrize("bug_id", sorted(DEMOS))
+def test_bug_is_absent_from_the_correct_server(bug_id: str) -> None:
+    with pytest.raises(AssertionError):
+        run(DEMOS[bug_id], work_delay=0.02)
+
+
+def test_unknown_bug_switches_are_refused() -> None:
+    assert parse_bugs(" page-offset, ,ten-read-403") == {"page-offset", "ten-read-403"}
+    with pytest.raises(ValueError, match="unknown bug switch"):
+        parse_bugs("no-such-bug")
