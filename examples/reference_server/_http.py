@@ -151,7 +151,8 @@ def query_filter(request: Request, param: ParamSpec) -> Any:
 def body_model(model: type[M], raw: bytes, *, errors_list: bool = True) -> M:
     """The body validated in JSON mode: 400 invalid_request if unparseable, else 422."""
     try:
-        return json_model(model).model_validate_json(raw)
+        validated: M = json_model(model).model_validate_json(raw)
+        return validated
     except ValidationError as exc:
         if any(err["type"] == "json_invalid" for err in exc.errors()):
             raise ApiError("invalid_request", "The body is not parseable JSON.") from exc

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -107,7 +107,7 @@ class Store:
         rows = self._all(sql, args)
         return rows[0] if rows else None
 
-    def _run(self, sql: str, args: Sequence[Any] = ()) -> int:
+    def _run(self, sql: str, args: Sequence[Any] | Mapping[str, Any] = ()) -> int:
         with self._lock:
             return self._db.execute(sql, args).rowcount
 

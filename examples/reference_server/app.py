@@ -30,6 +30,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 import synth
 from synth import ApiSpec
+from synth.contract import FieldError
 
 from ._compat import dump_response
 from ._cursor import CursorError, CursorSigner, scope_digest
@@ -134,9 +135,9 @@ class Server:
                 "validation_failed",
                 "The Idempotency-Key header must be 1 to 255 characters.",
                 errors=[
-                    {"loc": ["header", "Idempotency-Key"], "msg": "1 to 255 characters",
-                     "type": "string_too_long" if key else "string_too_short"}
-                ],  # type: ignore[list-item]
+                    FieldError(loc=["header", "Idempotency-Key"], msg="1 to 255 characters",
+                               type="string_too_long" if key else "string_too_short")
+                ],
             )  # fmt: skip
         return key
 
@@ -261,8 +262,8 @@ class Server:
             raise ApiError(
                 "validation_failed",
                 "The cursor must not be empty.",
-                errors=[{"loc": ["query", param], "msg": "String should have at least 1 character",
-                         "type": "string_too_short"}],  # type: ignore[list-item]
+                errors=[FieldError(loc=["query", param], type="string_too_short",
+                                   msg="String should have at least 1 character")],
             )  # fmt: skip
         if self.bug("page-cursor-500"):
             position = CursorSigner.read_unsigned(cursor)  # raises on garbage: a 500
@@ -445,7 +446,7 @@ async def create_interaction(server: Server, request: Request) -> Response:
     assert op.response is not None
     body, raw = await server.body(op.body, request)
     fields = body.model_dump(mode="json")
-    occurred = instant_us(body.occurred_at)  # type: ignore[attr-defined]
+    occurred = instant_us(body.occurred_at)
     response_model = op.response
 
     def work() -> Response:
