@@ -1,0 +1,19 @@
+"""Zod 4 from JSON Schema 2020-12 and OpenAPI 3.1, with parity to pydantic proven by tests."""
+
+from synth.zod._errors import (
+    InvalidDocumentError,
+    RegexTranslationError,
+    UnsupportedSchemaError,
+    ZodError,
+)
+from synth.zod._standalone import emit_schema_module
+from synth.zod.regex import translate_regex
+
+__all__ = [
+    "InvalidDocumentError",
+    "RegexTranslationError",
+    "UnsupportedSchemaError",
+    "ZodError",
+    "emit_schema_module",
+    "translate_regex",
+]

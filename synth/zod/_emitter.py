@@ -1,0 +1,815 @@
+"""The schema walker: JSON Schema 2020-12 nodes to Zod 4 expressions.
+
+One method per keyword, ``kw_<keyword>`` (``$`` dropped), looked up by name; the class
+refuses to be defined if a keyword in ``KEYWORDS`` has no method (pydantic's
+``GenerateJsonSchema`` does the same per core-schema kind). Keyword methods record what the
+keyword asks for on a ``_Node``; ``_assemble`` then writes the idiomatic Zod for the
+common shapes (``z.object``, ``z.enum``, ``.nullable()``, ``z.discriminatedUnion``) and
+falls back to named checks from ``_runtime`` for what Zod has no combinator for.
+
+References become named constants. After every constant is compiled, the reference graph is
+split into strongly connected components: a reference inside a cycle (or forward) becomes
+``z.lazy(() => X)`` and every member of a cycle gets an explicit TypeScript type, which is
+what ``tsc --strict`` needs to type a recursive schema.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from synth.zod import _ts
+from synth.zod._errors import UnsupportedSchemaError
+from synth.zod._refs import Resolver, Target, pointer_join
+from synth.zod.regex import translate_regex
+
+__all__ = ["KEYWORDS", "Definition", "Expr", "SchemaEmitter"]
+
+# Every keyword the emitter understands, by vocabulary. Anything else in a schema (other than
+# ``x-`` extensions) is an error naming its location.
+KEYWORDS: dict[str, tuple[str, ...]] = {
+    "core": ("$schema", "$id", "$anchor", "$dynamicAnchor", "$ref", "$dynamicRef", "$defs",
+             "definitions", "$comment", "$vocabulary"),
+    "annotation": ("title", "description", "default", "examples", "deprecated", "readOnly",
+                   "writeOnly", "contentMediaType", "contentEncoding", "contentSchema",
+                   "example", "externalDocs", "xml", "discriminator"),
+    "any": ("type", "enum", "const", "allOf", "anyOf", "oneOf", "not", "if", "then", "else"),
+    "number": ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+    "string": ("minLength", "maxLength", "pattern", "format"),
+    "array": ("items", "prefixItems", "contains", "minContains", "maxContains", "minItems",
+              "maxItems", "uniqueItems", "unevaluatedItems"),
+    "object": ("properties", "patternProperties", "additionalProperties", "propertyNames",
+               "required", "minProperties", "maxProperties", "dependentRequired",
+               "dependentSchemas", "unevaluatedProperties"),
+}  # fmt: skip
+_TYPE_OF_KEYWORD = {
+    kw: vocab for vocab in ("number", "string", "array", "object") for kw in KEYWORDS[vocab]
+}
+JSON_TYPES = ("null", "boolean", "object", "array", "number", "integer", "string")
+SAFE = 2**53 - 1
+
+# Formats pydantic emits, with the runtime check that matches what pydantic accepts.
+FORMAT_CHECKS = {
+    "date-time": "isDateTime",
+    "date": "isDate",
+    "time": "isTime",
+    "duration": "isDuration",
+    "uuid": "isUuid",
+    "email": "isEmail",
+    "uri": "isUri",
+    "ipv4": "isIpv4",
+    "ipv6": "isIpv6",
+}
+# Formats that are annotations only (pydantic's and OpenAPI's; they do not restrict strings).
+ANNOTATION_FORMATS = frozenset({"binary", "password", "byte", "int32", "int64", "float", "double"})
+
+
+@dataclass(frozen=True, slots=True)
+class Expr:
+    """A compiled schema: Zod code, its TypeScript output type and how it treats absence."""
+
+    code: str
+    ts: str
+    loose: bool = False  # accepts an absent value (z.unknown()-based): required needs a check
+    trivial: bool = False  # z.unknown() with no constraint at all
+
+
+UNKNOWN = Expr("z.unknown()", "unknown", loose=True, trivial=True)
+NEVER = Expr("z.never()", "never")
+
+
+@dataclass(slots=True)
+class Definition:
+    """A named constant: an exported root or the target of a reference."""
+
+    index: int
+    name: str
+    target: Target
+    exported: bool
+    description: str | None = None
+    expr: Expr | None = None
+    deps: set[int] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class _Node:
+    """What the keywords of one schema object asked for, before assembly."""
+
+    node: Mapping[str, Any]
+    ptr: str
+    base: str
+    types: list[str] | None = None
+    values: list[Any] | None = None  # enum / const
+    string: list[str] = field(default_factory=list)
+    number: list[str] = field(default_factory=list)
+    bounds: list[float] = field(default_factory=list)
+    array: dict[str, Any] = field(default_factory=dict)
+    obj: dict[str, Any] = field(default_factory=dict)
+    checks: list[str] = field(default_factory=list)  # on the whole value, any type
+    refs: list[Expr] = field(default_factory=list)  # $ref / $dynamicRef / allOf members
+    union: tuple[str, list[Expr]] | None = None  # ("anyOf"|"oneOf", options)
+    unions: list[tuple[str, list[Expr]]] = field(default_factory=list)
+
+
+class SchemaEmitter:
+    """Compile the schemas of one document into named Zod constants."""
+
+    _dispatch: ClassVar[dict[str, Callable[[SchemaEmitter, _Node, Any], None]]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._build_dispatch()
+
+    @classmethod
+    def _build_dispatch(cls) -> None:
+        table = {}
+        for vocab in KEYWORDS.values():
+            for keyword in vocab:
+                method = getattr(cls, "kw_" + keyword.lstrip("$"), None)
+                if method is None:
+                    raise TypeError(f"{cls.__name__} has no method kw_{keyword.lstrip('$')}")
+                table[keyword] = method
+        cls._dispatch = table
+
+    def __init__(
+        self,
+        resolver: Resolver,
+        *,
+        assert_formats: bool = True,
+        pydantic: bool = True,
+    ) -> None:
+        self.resolver = resolver
+        self.assert_formats = assert_formats
+        self.pydantic = pydantic
+        self.helpers: set[str] = set()
+        self.defs: list[Definition] = []
+        self._by_node: dict[int, Definition] = {}
+        self._names: set[str] = set()
+        self._pending: list[Definition] = []
+        self._entered: list[str] = [resolver.base_of(resolver.root, "")]
+        self.ev_defs: dict[tuple[str, int], tuple[str, str]] = {}  # (kind, node) -> (name, code)
+
+    # -- definitions -------------------------------------------------------------------------
+    def define(self, name: str, target: Target, *, exported: bool) -> Definition:
+        """Register a named constant for ``target`` (compiled by ``compile_all``)."""
+        found = self._by_node.get(id(target.node))
+        if found is not None:
+            if exported and not found.exported:
+                found.exported = True
+            return found
+        ident = _ts.identifier(name)
+        candidate, n = ident, 2
+        while candidate in self._names:
+            candidate, n = f"{ident}{n}", n + 1
+        self._names.add(candidate)
+        desc = target.node.get("description") if isinstance(target.node, Mapping) else None
+        definition = Definition(len(self.defs), candidate, target, exported, desc)
+        self.defs.append(definition)
+        self._by_node[id(target.node)] = definition
+        self._pending.append(definition)
+        return definition
+
+    def reserve(self, name: str) -> None:
+        self._names.add(name)
+
+    def compile_all(self) -> None:
+        while self._pending:
+            definition = self._pending.pop(0)
+            self._current = definition
+            target = definition.target
+            definition.expr = self.compile(target.node, target.ptr, target.base, top=True)
+
+    def ev_function(self, kind: str, target: Target) -> str:
+        """The name of the module-level ``Ev`` function for ``target`` (see _unevaluated)."""
+        from synth.zod._unevaluated import items_ev, props_ev
+
+        key = (kind, id(target.node))
+        if key not in self.ev_defs:
+            name = _ts.identifier(f"ev{kind.title()}_{_ref_name(target.ptr)}")
+            candidate, n = name, 2
+            while candidate in self._names:
+                candidate, n = f"{name}{n}", n + 1
+            self._names.add(candidate)
+            self.ev_defs[key] = (candidate, "")
+            walk = props_ev if kind == "props" else items_ev
+            self.ev_defs[key] = (candidate, walk(self, target.node, target.ptr, target.base))
+            self.use("Ev")
+        return self.ev_defs[key][0]
+
+    def _ref_expr(self, target: Target) -> Expr:
+        if target.base not in self._entered:
+            self._entered.append(target.base)
+        name = _ref_name(target.ptr)
+        definition = self.define(name, target, exported=False)
+        self._current.deps.add(definition.index)
+        return Expr(f"\x00{definition.index}\x00", f"\x01{definition.index}\x01")
+
+    # -- walking -----------------------------------------------------------------------------
+    def compile(self, node: Any, ptr: str, base: str, *, top: bool = False) -> Expr:
+        """The Zod expression for one schema (``top``: the body of a named constant)."""
+        if node is True:
+            return UNKNOWN
+        if node is False:
+            return NEVER
+        if not isinstance(node, Mapping):
+            raise UnsupportedSchemaError(
+                ptr, f"a schema must be an object or boolean, not {node!r}"
+            )
+        if not top and node.get("$id") is not None:
+            # A nested resource is its own constant so that references into it resolve.
+            found = self.resolver.located.get(id(node))
+            if found is not None:
+                return self._ref_expr(found)
+        base = self.resolver.base_of(node, base)
+        n = _Node(node, ptr, base)
+        for keyword, value in node.items():
+            method = self._dispatch.get(keyword)
+            if method is not None:
+                method(self, n, value)
+            elif not keyword.startswith("x-"):
+                raise UnsupportedSchemaError(
+                    pointer_join(ptr, keyword),
+                    f"unknown keyword {keyword!r}",
+                    "remove it, or prefix it with 'x-' if it is an annotation",
+                )
+        return self._assemble(n)
+
+    def sub(self, n: _Node, value: Any, *parts: str | int) -> Expr:
+        return self.compile(value, pointer_join(n.ptr, *parts), n.base)
+
+    def use(self, helper: str) -> str:
+        self.helpers.add(helper)
+        return helper
+
+    # -- keywords: core and annotations ------------------------------------------------------
+    def kw_schema(self, n: _Node, value: Any) -> None:
+        if isinstance(value, str) and "2020-12" not in value and "3.1" not in value:
+            raise UnsupportedSchemaError(
+                pointer_join(n.ptr, "$schema"), f"$schema {value!r} is not JSON Schema 2020-12"
+            )
+
+    def _annotation(self, n: _Node, value: Any) -> None:
+        """Annotations do not change what validates; descriptions become doc comments."""
+
+    kw_id = kw_anchor = kw_dynamicAnchor = kw_comment = kw_vocabulary = _annotation
+    kw_title = kw_description = kw_examples = kw_deprecated = kw_readOnly = _annotation
+    kw_writeOnly = kw_contentMediaType = kw_contentEncoding = kw_contentSchema = _annotation
+    kw_example = kw_externalDocs = kw_xml = kw_default = kw_discriminator = _annotation
+
+    def kw_defs(self, n: _Node, value: Any) -> None:
+        """Definitions compile when referenced (unreferenced ones are dead code)."""
+
+    kw_definitions = kw_defs
+
+    def kw_ref(self, n: _Node, value: Any) -> None:
+        n.refs.append(self._ref_expr(self.resolver.resolve(value, n.base, n.ptr)))
+
+    def kw_dynamicRef(self, n: _Node, value: Any) -> None:
+        n.refs.append(self._ref_expr(self.dynamic_target(value, n.base, n.ptr)))
+
+    def dynamic_target(self, ref: str, base: str, ptr: str) -> Target:
+        """Resolve ``$dynamicRef`` statically: when the initial target has the dynamic anchor,
+        the anchor of that name in the resource entered first (the outermost scope) wins."""
+        target = self.resolver.resolve(ref, base, ptr)
+        fragment = ref.partition("#")[2]
+        if not (isinstance(target.node, Mapping) and target.node.get("$dynamicAnchor") == fragment):
+            return target
+        candidates = [
+            t for k, t in self.resolver.dynamic_anchors.items() if k.endswith("#" + fragment)
+        ]
+        order = {uri: i for i, uri in enumerate(self._entered)}
+        return min(candidates, key=lambda t: order.get(t.base, len(order)), default=target)
+
+    # -- keywords: any type ------------------------------------------------------------------
+    def kw_type(self, n: _Node, value: Any) -> None:
+        types = [value] if isinstance(value, str) else value
+        if not isinstance(types, list) or not all(t in JSON_TYPES for t in types):
+            raise UnsupportedSchemaError(pointer_join(n.ptr, "type"), f"invalid type {value!r}")
+        n.types = list(dict.fromkeys(types))
+
+    def kw_enum(self, n: _Node, value: Any) -> None:
+        if not isinstance(value, list):
+            raise UnsupportedSchemaError(pointer_join(n.ptr, "enum"), "enum must be an array")
+        n.values = value if n.values is None else [v for v in n.values if _in(v, value)]
+
+    def kw_const(self, n: _Node, value: Any) -> None:
+        self.kw_enum(n, [value])
+
+    def kw_allOf(self, n: _Node, value: Any) -> None:
+        n.refs.extend(self.sub(n, s, "allOf", i) for i, s in enumerate(value))
+
+    def kw_anyOf(self, n: _Node, value: Any) -> None:
+        n.unions.append(("anyOf", [self.sub(n, s, "anyOf", i) for i, s in enumerate(value)]))
+
+    def kw_oneOf(self, n: _Node, value: Any) -> None:
+        n.unions.append(("oneOf", [self.sub(n, s, "oneOf", i) for i, s in enumerate(value)]))
+
+    def kw_not(self, n: _Node, value: Any) -> None:
+        n.checks.append(f"{self.use('not')}({self.sub(n, value, 'not').code})")
+
+    def kw_if(self, n: _Node, value: Any) -> None:
+        then = self.sub(n, n.node["then"], "then").code if "then" in n.node else "undefined"
+        other = self.sub(n, n.node["else"], "else").code if "else" in n.node else "undefined"
+        if then == other == "undefined":
+            return
+        cond = self.sub(n, value, "if").code
+        n.checks.append(f"{self.use('ifThenElse')}({cond}, {then}, {other})")
+
+    def kw_then(self, n: _Node, value: Any) -> None:
+        """Handled by ``kw_if``; without ``if`` it has no effect."""
+
+    kw_else = kw_then
+
+    # -- keywords: numbers -------------------------------------------------------------------
+    def _number(self, n: _Node, keyword: str, value: Any, method: str) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise UnsupportedSchemaError(
+                pointer_join(n.ptr, keyword), f"{keyword} must be a number"
+            )
+        n.number.append(f".{method}({_ts.literal(value)})")
+        n.bounds.append(float(value))
+
+    def kw_minimum(self, n: _Node, value: Any) -> None:
+        self._number(n, "minimum", value, "gte")
+
+    def kw_maximum(self, n: _Node, value: Any) -> None:
+        self._number(n, "maximum", value, "lte")
+
+    def kw_exclusiveMinimum(self, n: _Node, value: Any) -> None:
+        self._number(n, "exclusiveMinimum", value, "gt")
+
+    def kw_exclusiveMaximum(self, n: _Node, value: Any) -> None:
+        self._number(n, "exclusiveMaximum", value, "lt")
+
+    def kw_multipleOf(self, n: _Node, value: Any) -> None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
+            raise UnsupportedSchemaError(pointer_join(n.ptr, "multipleOf"), "must be > 0")
+        # Float fields use pydantic's tolerance; integers and JSON Schema use exact decimals.
+        lenient = ", true" if self.pydantic and n.types == ["number"] else ""
+        n.number.append(f".check({self.use('multipleOf')}({_ts.literal(value)}{lenient}))")
+
+    # -- keywords: strings -------------------------------------------------------------------
+    def kw_minLength(self, n: _Node, value: Any) -> None:
+        if value > 0:
+            n.string.append(f".check({self.use('minLength')}({int(value)}))")
+
+    def kw_maxLength(self, n: _Node, value: Any) -> None:
+        n.string.append(f".check({self.use('maxLength')}({int(value)}))")
+
+    def kw_pattern(self, n: _Node, value: Any) -> None:
+        regex = translate_regex(value, pointer_join(n.ptr, "pattern"))
+        n.string.append(f".regex({regex.literal()})")
+
+    def kw_format(self, n: _Node, value: Any) -> None:
+        if not self.assert_formats or value in ANNOTATION_FORMATS:
+            return
+        check = FORMAT_CHECKS.get(value)
+        if check is None:
+            raise UnsupportedSchemaError(
+                pointer_join(n.ptr, "format"),
+                f"format {value!r} has no check; supported: {', '.join(sorted(FORMAT_CHECKS))}",
+                "use a supported format or a pattern",
+            )
+        n.string.append(f".check({self.use('format')}({_ts.string(value)}, {self.use(check)}))")
+
+    # -- keywords: arrays --------------------------------------------------------------------
+    def kw_items(self, n: _Node, value: Any) -> None:
+        n.array["items"] = self.sub(n, value, "items")
+
+    def kw_prefixItems(self, n: _Node, value: Any) -> None:
+        n.array["prefix"] = [self.sub(n, s, "prefixItems", i) for i, s in enumerate(value)]
+
+    def kw_contains(self, n: _Node, value: Any) -> None:
+        lo = n.node.get("minContains", 1)
+        hi = n.node.get("maxContains")
+        schema = self.sub(n, value, "contains").code
+        bound = "Infinity" if hi is None else str(int(hi))
+        n.array.setdefault("checks", []).append(
+            f".check({self.use('contains')}({schema}, {int(lo)}, {bound}))"
+        )
+
+    def kw_minContains(self, n: _Node, value: Any) -> None:
+        """Handled by ``kw_contains``."""
+
+    kw_maxContains = kw_minContains
+
+    def kw_minItems(self, n: _Node, value: Any) -> None:
+        n.array["min"] = int(value)
+
+    def kw_maxItems(self, n: _Node, value: Any) -> None:
+        n.array["max"] = int(value)
+
+    def kw_uniqueItems(self, n: _Node, value: Any) -> None:
+        if value is True:
+            n.array.setdefault("checks", []).append(f".check({self.use('uniqueItems')}())")
+
+    def kw_unevaluatedItems(self, n: _Node, value: Any) -> None:
+        n.array["unevaluated"] = self.sub(n, value, "unevaluatedItems")
+
+    # -- keywords: objects -------------------------------------------------------------------
+    def kw_properties(self, n: _Node, value: Any) -> None:
+        n.obj["properties"] = {
+            key: (self.sub(n, s, "properties", key), s) for key, s in value.items()
+        }
+
+    def kw_patternProperties(self, n: _Node, value: Any) -> None:
+        n.obj["patterns"] = [
+            (translate_regex(p, pointer_join(n.ptr, "patternProperties", p)).literal(),
+             self.sub(n, s, "patternProperties", p))
+            for p, s in value.items()
+        ]  # fmt: skip
+
+    def kw_additionalProperties(self, n: _Node, value: Any) -> None:
+        n.obj["additional"] = self.sub(n, value, "additionalProperties")
+
+    def kw_propertyNames(self, n: _Node, value: Any) -> None:
+        if isinstance(value, Mapping) and "type" not in value:
+            value = {**value, "type": "string"}  # keys are strings; lets it compile typed
+        n.obj["names"] = self.sub(n, value, "propertyNames")
+
+    def kw_required(self, n: _Node, value: Any) -> None:
+        n.obj["required"] = list(value)
+
+    def kw_minProperties(self, n: _Node, value: Any) -> None:
+        n.obj["minProps"] = int(value)
+
+    def kw_maxProperties(self, n: _Node, value: Any) -> None:
+        n.obj["maxProps"] = int(value)
+
+    def kw_dependentRequired(self, n: _Node, value: Any) -> None:
+        deps = _ts.literal({k: list(v) for k, v in value.items()})
+        n.obj.setdefault("checks", []).append(f"{self.use('dependentRequired')}({deps})")
+
+    def kw_dependentSchemas(self, n: _Node, value: Any) -> None:
+        items = ", ".join(
+            f"{_ts.property_key(k)}: {self.sub(n, s, 'dependentSchemas', k).code}"
+            for k, s in value.items()
+        )
+        n.obj.setdefault("checks", []).append(f"{self.use('dependentSchemas')}({{ {items} }})")
+
+    def kw_unevaluatedProperties(self, n: _Node, value: Any) -> None:
+        n.obj["unevaluated"] = self.sub(n, value, "unevaluatedProperties")
+
+    # -- assembly ----------------------------------------------------------------------------
+    def _assemble(self, n: _Node) -> Expr:
+        if "unevaluated" in n.obj or "unevaluated" in n.array:
+            from synth.zod._unevaluated import unevaluated_check
+
+            n.checks.extend(unevaluated_check(self, n))
+        base = self._typed(n)
+        # Applicators: the common single-applicator shapes stay idiomatic.
+        for kind, options in n.unions:
+            if base.trivial and not n.checks and len(n.unions) == 1 and not n.refs:
+                base = self._union(n, kind, options)
+            else:
+                codes = ", ".join(o.code for o in options)
+                n.checks.append(f"{self.use(kind)}([{codes}])")
+        refs = n.refs
+        if refs and base.trivial and not n.checks:
+            base, refs = refs[0], refs[1:]
+        if refs:
+            n.checks.append(f"{self.use('allOf')}([{', '.join(r.code for r in refs)}])")
+        return _with_checks(base, n.checks)
+
+    def _typed(self, n: _Node) -> Expr:
+        """The expression for ``type``, ``enum``/``const`` and the type-specific keywords."""
+        present = {_TYPE_OF_KEYWORD[k] for k in n.node if k in _TYPE_OF_KEYWORD}
+        if n.values is not None:
+            return self._enum(n, present)
+        if n.types is None:
+            if not present:
+                return UNKNOWN
+            branches = []
+            for t in ("null", "boolean", "number", "string", "array", "object"):
+                if t in present:
+                    branches.append(f"{t}: {_ts.indent(self._for_type(n, t).code)}")
+            body = ",\n  ".join(branches)
+            return Expr(f"{self.use('byType')}({{\n  {body},\n}})", "unknown", loose=True)
+        options = [self._for_type(n, t) for t in n.types]
+        if "integer" in n.types and "number" in n.types:
+            options = [o for t, o in zip(n.types, options, strict=True) if t != "integer"]
+        return _union_of(options)
+
+    def _for_type(self, n: _Node, t: str) -> Expr:
+        return {
+            "null": lambda: Expr("z.null()", "null"),
+            "boolean": lambda: Expr("z.boolean()", "boolean"),
+            "number": lambda: self._numeric(n, integer=False),
+            "integer": lambda: self._numeric(n, integer=True),
+            "string": lambda: Expr("z.string()" + "".join(n.string), "string"),
+            "array": lambda: self._array(n),
+            "object": lambda: self._object(n),
+        }[t]()
+
+    def _numeric(self, n: _Node, *, integer: bool) -> Expr:
+        if not integer:
+            return Expr("z.number()" + "".join(n.number), "number")
+        lo = n.node.get("minimum", n.node.get("exclusiveMinimum"))
+        hi = n.node.get("maximum", n.node.get("exclusiveMaximum"))
+        safe = lo is not None and hi is not None and lo >= -SAFE and hi <= SAFE
+        head = "z.int()" if safe else f"z.number().check({self.use('integer')}())"
+        return Expr(head + "".join(n.number), "number")
+
+    def _enum(self, n: _Node, present: set[str]) -> Expr:
+        values = n.values or []
+        if n.types is not None:
+            values = [v for v in values if _json_type(v, n.types)]
+        if not values:
+            return NEVER
+        others = present - {"string"} if all(isinstance(v, str) for v in values) else present
+        if all(v is None or isinstance(v, str | int | float | bool) for v in values) and not others:
+            nulls = [v for v in values if v is None]
+            rest = [v for v in values if v is not None]
+            string_checks = (
+                "".join(n.string) if rest and all(isinstance(v, str) for v in rest) else ""
+            )
+            expr: Expr | None = None
+            if rest and all(isinstance(v, str) for v in rest) and len(rest) > 1:
+                expr = Expr(
+                    f"z.enum({_ts.literal(rest)})", " | ".join(_ts.literal(v) for v in rest)
+                )
+            elif len(rest) == 1:
+                expr = Expr(f"z.literal({_ts.literal(rest[0])})", _ts.literal(rest[0]))
+            elif rest:
+                expr = Expr(
+                    f"z.literal({_ts.literal(rest)})", " | ".join(_ts.literal(v) for v in rest)
+                )
+            if expr is not None and string_checks:
+                expr = Expr(f"z.string(){string_checks}.pipe({expr.code})", expr.ts)
+            if expr is None:
+                return Expr("z.null()", "null")
+            return Expr(expr.code + ".nullable()", f"{expr.ts} | null") if nulls else expr
+        # Structured values (or extra constraints): deep equality on top of the type.
+        saved, n.values = n.values, None
+        base = self._typed(n)
+        n.values = saved
+        check = f".check({self.use('oneOfValues')}({_ts.literal(values)}))"
+        return Expr(base.code + check, base.ts, loose=base.loose)
+
+    def _union(self, n: _Node, kind: str, options: list[Expr]) -> Expr:
+        disc = n.node.get("discriminator")
+        if (
+            kind == "oneOf"
+            and isinstance(disc, Mapping)
+            and isinstance(disc.get("propertyName"), str)
+        ):
+            direct = all(not o.code.startswith("\x00") or self._is_object_def(o) for o in options)
+            inner = ",\n  ".join(_ts.indent(o.code) for o in options)
+            ts = " | ".join(o.ts for o in options)
+            if direct:
+                prop = _ts.string(disc["propertyName"])
+                return Expr(f"z.discriminatedUnion({prop}, [\n  {inner},\n])", ts)
+            return Expr(f"z.union([\n  {inner},\n])", ts)
+        if kind == "oneOf" and len(options) > 1:
+            union = _union_of(options)
+            return Expr(
+                f"{union.code}.check({self.use('oneOf')}([{', '.join(o.code for o in options)}]))",
+                union.ts,
+                loose=union.loose,
+            )
+        return _union_of(options)
+
+    def _is_object_def(self, expr: Expr) -> bool:
+        index = int(expr.code.strip("\x00"))
+        node = self.defs[index].target.node
+        return isinstance(node, Mapping) and node.get("type") == "object"
+
+    def _array(self, n: _Node) -> Expr:
+        a = n.array
+        items: Expr | None = a.get("items")
+        prefix: list[Expr] = a.get("prefix", [])
+        lo, hi = a.get("min", 0), a.get("max")
+        checks = list(a.get("checks", []))
+        if prefix and lo >= len(prefix):
+            parts = ", ".join(p.code for p in prefix)
+            ts_parts = [p.ts for p in prefix]
+            if items is None and hi is not None and hi <= len(prefix):
+                code = f"z.tuple([{parts}])"
+            else:
+                rest = items or UNKNOWN
+                code = f"z.tuple([{parts}], {rest.code})"
+                ts_parts.append(f"...{_paren(rest.ts)}[]")
+                if lo > len(prefix) or hi is not None:
+                    bound = "Infinity" if hi is None else str(hi)
+                    checks.insert(0, f".check({self.use('itemCount')}({lo}, {bound}))")
+            if hi is not None and hi < len(prefix):
+                checks.insert(0, f".check({self.use('itemCount')}({lo}, {hi}))")
+            ts = "[" + ", ".join(ts_parts) + "]"
+        elif prefix:
+            rest = "undefined" if items is None else items.code
+            parts = ", ".join(p.code for p in prefix)
+            code = "z.array(z.unknown())"
+            checks.insert(0, f".check({self.use('prefixItems')}([{parts}], {rest}))")
+            code += f".min({lo})" if lo else ""
+            code += f".max({hi})" if hi is not None else ""
+            ts = "unknown[]"
+        else:
+            element = items or UNKNOWN
+            code = f"z.array({element.code})"
+            code += f".min({lo})" if lo else ""
+            code += f".max({hi})" if hi is not None else ""
+            ts = f"{_paren(element.ts)}[]"
+        return Expr(code + "".join(checks), ts)
+
+    def _object(self, n: _Node) -> Expr:
+        o = n.obj
+        props: dict[str, tuple[Expr, Any]] = o.get("properties", {})
+        required: list[str] = o.get("required", [])
+        additional: Expr | None = o.get("additional")
+        patterns: list[tuple[str, Expr]] = o.get("patterns", [])
+        names: Expr | None = o.get("names")
+        # Key-level checks run on the input, before z.object strips keys or fills defaults.
+        key_checks: list[str] = list(o.get("checks", []))
+        inherited = {k: v for k, v in props.items() if k in _PROTOTYPE_KEYS}
+        shape_props = {k: v for k, v in props.items() if k not in _PROTOTYPE_KEYS}
+        if (
+            not props
+            and not required
+            and not patterns
+            and (additional is None or not additional.trivial)
+        ):
+            value = additional or UNKNOWN
+            key = "z.string()"
+            if names is not None and names.ts == "string" and not names.loose:
+                key, names = names.code, None
+            code = f"z.record({key}, {value.code})"
+            ts = f"Record<string, {value.ts}>"
+        else:
+            lines, ts_lines, presence = [], [], []
+            for key, (expr, raw) in shape_props.items():
+                doc = _ts.doc_comment(raw.get("description") if isinstance(raw, Mapping) else None)
+                value_code = expr.code
+                optional = key not in required
+                suffix = self._default_or_optional(raw, expr) if optional else ""
+                if not optional and expr.loose:
+                    presence.append(key)
+                prop = _ts.property_key(key)
+                lines.append(f"{doc}{prop}: {_ts.indent(value_code + suffix)},")
+                mark = "?" if suffix == ".optional()" else ""
+                ts_lines.append(f"{prop}{mark}: {expr.ts};")
+            presence += [k for k in required if k not in shape_props]
+            shape = "{}" if not lines else "{\n  " + _ts.indent("\n".join(lines)) + "\n}"
+            ts_shape = " ".join(ts_lines)
+            rest = ""
+            if inherited:
+                # Zod reads input[key], which finds Object.prototype's members; check own keys.
+                own = ", ".join(
+                    f"{_ts.property_key(k)}: {e.code}" for k, (e, _) in inherited.items()
+                )
+                key_checks.append(f"{self.use('ownProperties')}({{ {own} }})")
+            if patterns or (inherited and additional is not None and not additional.trivial):
+                fn = "z.looseObject"
+                known = _ts.literal(list(props))
+                pats = ", ".join(f"[{p}, {e.code}]" for p, e in patterns)
+                extra = "undefined" if additional is None else additional.code
+                key_checks.append(f"{self.use('patternProperties')}({known}, [{pats}], {extra})")
+                open_ts = True
+            elif additional is None:
+                fn = "z.object" if self.pydantic else "z.looseObject"
+                open_ts = not self.pydantic
+            elif additional.code == "z.never()":
+                fn, open_ts = "z.strictObject", False
+            elif additional.trivial:
+                fn, open_ts = "z.looseObject", True
+            else:
+                fn, open_ts = "z.object", True
+                rest = f".catchall({additional.code})"
+            ts = "{ " + ts_shape + (" [key: string]: unknown;" if open_ts else "") + " }"
+            ts = ts.replace("{  }", "{}")
+            code = f"{fn}({shape}){rest}"
+            if presence:
+                key_checks.append(f"{self.use('requiredKeys')}({_ts.literal(presence)})")
+        if names is not None:
+            key_checks.append(f"{self.use('propertyNames')}({names.code})")
+        lo, hi = o.get("minProps"), o.get("maxProps")
+        if lo is not None or hi is not None:
+            bound = "Infinity" if hi is None else str(hi)
+            key_checks.append(f"{self.use('propertyCount')}({lo or 0}, {bound})")
+        return _with_checks(Expr(code, ts), key_checks)
+
+    def _default_or_optional(self, raw: Any, expr: Expr) -> str:
+        if not isinstance(raw, Mapping) or "default" not in raw:
+            return ".optional()"
+        value = raw["default"]
+        if not _default_fits(self, raw, value, expr):
+            return ".optional()"
+        if isinstance(value, list | dict):
+            return f".default(() => ({_ts.literal(value)}))"
+        return f".default({_ts.literal(value)})"
+
+
+SchemaEmitter._build_dispatch()
+
+
+# Keys that Zod's object parser would find on Object.prototype when the input lacks them.
+_PROTOTYPE_KEYS = frozenset(
+    ["__proto__", "constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]
+)
+
+
+def _with_checks(base: Expr, checks: list[str]) -> Expr:
+    """Apply whole-value checks: chained on values Zod passes through unchanged, and on the
+    raw input (``z.unknown().check(...).pipe(base)``) where parsing may strip keys or fill
+    defaults, since JSON Schema keywords judge the value as sent."""
+    if not checks:
+        return base
+    listed = "".join(f"\n  .check({c})" for c in checks)
+    if base.trivial:
+        return Expr(f"z.unknown(){listed}", "unknown", loose=True)
+    if _SIMPLE_TS.match(base.ts) or (base.ts.endswith("[]") and "{" not in base.ts):
+        return Expr(base.code + listed, base.ts, loose=base.loose)
+    return Expr(f"z.unknown(){listed}\n  .pipe({_ts.indent(base.code)})", base.ts, loose=base.loose)
+
+
+def _ref_name(ptr: str) -> str:
+    last = ptr.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    return last if last and last != "#" else "Schema"
+
+
+def _paren(ts: str) -> str:
+    return f"({ts})" if any(c in ts for c in "|&") else ts
+
+
+def _union_of(options: list[Expr]) -> Expr:
+    if len(options) == 1:
+        return options[0]
+    nulls = [o for o in options if o.code == "z.null()"]
+    rest = [o for o in options if o.code != "z.null()"]
+    if len(nulls) == 1 and len(rest) == 1:
+        inner = rest[0]
+        code = inner.code
+        if "\n" in code and not code.endswith(")"):
+            code = f"({code})"
+        return Expr(f"{code}.nullable()", f"{_paren(inner.ts)} | null", loose=inner.loose)
+    if not options:
+        return NEVER
+    inner = ",\n  ".join(_ts.indent(o.code) for o in options)
+    ts = " | ".join(_paren(o.ts) for o in options)
+    return Expr(f"z.union([\n  {inner},\n])", ts, loose=any(o.loose for o in options))
+
+
+def _in(value: Any, values: list[Any]) -> bool:
+    return any(_json_equal(value, v) for v in values)
+
+
+def _json_equal(a: Any, b: Any) -> bool:
+    if isinstance(a, bool) or isinstance(b, bool):
+        return type(a) is type(b) and a == b
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_json_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_json_equal(a[k], b[k]) for k in a)
+    return (
+        bool(a == b)
+        and type(a) in (int, float, str, type(None))
+        and type(b) in (int, float, str, type(None))
+    )
+
+
+def _json_type(value: Any, types: list[str]) -> bool:
+    if value is None:
+        return "null" in types
+    if isinstance(value, bool):
+        return "boolean" in types
+    if isinstance(value, int | float):
+        return "number" in types or ("integer" in types and float(value).is_integer())
+    if isinstance(value, str):
+        return "string" in types
+    if isinstance(value, list):
+        return "array" in types
+    return "object" in types
+
+
+_SIMPLE_TS = re.compile(
+    r'^(string|number|boolean|null|"[^"]*"|-?[0-9.e+]+|true|false)( \| (string|number|boolean|null|"[^"]*"|-?[0-9.e+]+|true|false))*$'
+)
+
+
+def _default_fits(emitter: SchemaEmitter, raw: Mapping[str, Any], value: Any, expr: Expr) -> bool:
+    """Emit ``.default()`` only where the value type-checks against the schema's output."""
+    if expr.ts in ("unknown", "never") or "\x01" in expr.ts:
+        return False
+    if isinstance(value, list):
+        return value == [] and expr.ts.endswith("[]")
+    if isinstance(value, dict):
+        return value == {} and expr.ts.startswith("Record<")
+    if not _SIMPLE_TS.match(expr.ts):
+        return False
+    allowed = expr.ts.split(" | ")
+    literal = _ts.literal(value)
+    kind = (
+        "null"
+        if value is None
+        else "boolean"
+        if isinstance(value, bool)
+        else (
+            "number"
+            if isinstance(value, int | float)
+            else "string"
+            if isinstance(value, str)
+            else ""
+        )
+    )
+    return literal in allowed or kind in allowed
