@@ -42,5 +42,10 @@ check: $(STAMP)
 test: $(STAMP) $(NODE_STAMP) lint typecheck check
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
+# Benchmarks against named peers; writes bench/results/*.json and docs/benchmarks.md.
+bench: $(STAMP) $(NODE_STAMP)
+	$(BIN)/python -m bench.generation
+	$(BIN)/python -m bench.report
+
 clean:
 	rm -rf $(VENV) node/node_modules .pytest_cache .mypy_cache .ruff_cache .hypothesis
