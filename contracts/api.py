@@ -70,6 +70,12 @@ PRECONDITION_FAILED = api.error(
     "Precondition failed",
     "`If-Match` does not match the current ETag: the object changed since you read it.",
 )
+METHOD_NOT_ALLOWED = api.error(
+    "method_not_allowed",
+    405,
+    "Method not allowed",
+    "The path exists but not with this method; the `Allow` header lists the methods it has.",
+)
 INTERNAL_ERROR = api.error(
     "internal_error",
     500,

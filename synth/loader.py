@@ -188,6 +188,7 @@ class _Builder:
         ops = [op for decl in self.api.operations if (op := self.resolve(decl)) is not None]
         self.check_unique(ops)
         schemas, refs = self.schemas(ops)
+        self.check_patterns(schemas, ops)
         specs = [self.operation(op, taxonomy, refs) for op in ops]
         if self.problems:
             raise ContractError(self.problems)
@@ -423,6 +424,23 @@ class _Builder:
                              "WithJsonSchema")  # fmt: skip
                 return
         self.problem(None, f"JSON Schema generation failed: {_first_line(exc)}")
+
+    def check_patterns(self, schemas: Mapping[str, Any], ops: list[_Op]) -> None:
+        """Every ``pattern`` must have an ECMA-262 equivalent, or no client can check it."""
+        from .zod.regex import translate_regex
+        from .zod._errors import ZodError
+
+        models = _models_by_name(t for op in ops for t in (op.body, op.response) if t)
+        for name, schema in schemas.items():
+            for pointer, pattern in _patterns(schema, f"#/components/schemas/{name}"):
+                try:
+                    translate_regex(pattern, pointer)
+                except ZodError as exc:
+                    field_name = pointer.split("/properties/", 1)[-1].split("/", 1)[0]
+                    model = models.get(name.removesuffix("-Input").removesuffix("-Output"))
+                    self.problem(_model_location(model), f"{name}.{field_name}: {exc.message}",
+                                 "write the pattern with syntax both Rust's regex and JavaScript "
+                                 "share (no look-around, no class set operations such as &&)")  # fmt: skip
 
     # operations
 
@@ -719,6 +737,42 @@ def _field_without_schema(adapter: TypeAdapter[Any]) -> tuple[Location, str] | N
         return None
 
     return walk(tp)
+
+
+def _patterns(schema: Any, pointer: str) -> Iterable[tuple[str, str]]:
+    if isinstance(schema, dict):
+        for key, value in schema.items():
+            if key == "pattern" and isinstance(value, str):
+                yield f"{pointer}/pattern", value
+            else:
+                yield from _patterns(value, f"{pointer}/{key}")
+    elif isinstance(schema, list):
+        for i, value in enumerate(schema):
+            yield from _patterns(value, f"{pointer}/{i}")
+
+
+def _models_by_name(roots: Iterable[Any]) -> dict[str, type[BaseModel]]:
+    found: dict[str, type[BaseModel]] = {}
+    todo = list(roots)
+    while todo:
+        tp = todo.pop()
+        if isinstance(tp, type) and issubclass(tp, BaseModel):
+            if tp.__name__ in found:
+                continue
+            found[tp.__name__] = tp
+            todo += [t for f in tp.model_fields.values() for t in _types_in(f.annotation)]
+        else:
+            todo += list(get_args(tp))
+    return found
+
+
+def _model_location(model: type[BaseModel] | None) -> Location | None:
+    if model is None:
+        return None
+    try:
+        return Location(inspect.getsourcefile(model) or "?", inspect.getsourcelines(model)[1])
+    except (OSError, TypeError):
+        return None
 
 
 def _types_in(annotation: Any) -> list[Any]:

@@ -177,6 +177,20 @@ CASES = [
         "syntax error",
     ),
     (
+        "a pattern with no ECMA-262 equivalent",
+        """
+        from typing import Annotated
+        from pydantic import StringConstraints
+
+        class Coded(Model):  # <-
+            code: Annotated[str, StringConstraints(pattern=r"^[a-z&&[^aeiou]]+$")]
+
+        @api.get("/coded/{coded_id}")
+        def get_coded(coded_id: UUID) -> Coded: ...
+        """,
+        "Coded.code: pattern",
+    ),
+    (
         "a body that is not a model",
         """
         @api.post("/things")  # <-

@@ -8,6 +8,7 @@ strings that the documented formats forbid, so the types here close those gaps.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import Annotated, Any, Generic, TypeVar
 from uuid import UUID as _UUID
 
@@ -18,6 +19,7 @@ from pydantic import (
     ConfigDict,
     GetCoreSchemaHandler,
     GetJsonSchemaHandler,
+    Strict,
 )
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
@@ -33,7 +35,9 @@ _UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", r
 
 
 def _rfc3339(value: Any) -> Any:
-    if isinstance(value, str) and not _RFC3339.fullmatch(value):
+    if isinstance(value, datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
         raise ValueError("expected an RFC 3339 date-time with offset, e.g. 2024-05-01T12:00:00Z")
     return value
 
@@ -44,7 +48,9 @@ def _uuid_text(value: Any) -> Any:
     return value
 
 
-DateTime = Annotated[AwareDatetime, BeforeValidator(_rfc3339)]
+# Strict(False): after the check above, the value reaches Pydantic as a Python ``str``, which
+# strict mode refuses (it takes strings only from JSON); the check is stricter than either mode.
+DateTime = Annotated[AwareDatetime, Strict(False), BeforeValidator(_rfc3339)]
 """A date-time exactly as JSON Schema's ``date-time`` format says: RFC 3339, with offset."""
 
 UUID = Annotated[_UUID, BeforeValidator(_uuid_text)]
