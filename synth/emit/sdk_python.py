@@ -190,7 +190,7 @@ def _errors(spec: ApiSpec, names: Mapping[str, str]) -> str:
     width = max(len(n) for n in names.values())
     last = len(names) - 1
     tree = "\n".join(
-        f"    │   {'└' if i == last else '├'}── {name.ljust(width)}  {spec.error(code).status} {code}"
+        f"│   {'└' if i == last else '├'}── {name.ljust(width)}  {spec.error(code).status} {code}"
         for i, (code, name) in enumerate(names.items())
     )
     exported = sorted(
@@ -485,6 +485,8 @@ def _tuple(items: tuple[str, ...]) -> str:
 
 
 def _list(items: list[str]) -> str:
+    """An ``__all__`` list, sorted as ruff's RUF022 wants: constants, classes, then the rest."""
+    items = sorted(items, key=lambda n: (0 if n.isupper() else 1 if n[:1].isupper() else 2, n))
     one = "[" + ", ".join(_repr(i) for i in items) + "]"
     if len(one) + 10 <= _LINE:
         return one

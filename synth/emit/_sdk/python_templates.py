@@ -97,9 +97,15 @@ class Model(BaseModel):
                     raise ValueError(f"{name}: items must be unique; {item!r} appears twice")
         return self
 
+    def __eq__(self, other: object) -> bool:
+        """Equal fields make equal models, whichever response each came from."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
 
 def response_meta(model: Model) -> ResponseMeta | None:
-    """Status, ``ETag`` and idempotency of the response a model came from (None if built locally)."""
+    """Status, ``ETag`` and idempotency of the response a model came from; None if built here."""
     return model._response
 ''')
 
@@ -237,11 +243,11 @@ ERRORS = Template('''\
 # $provenance
 """Errors the client raises; a problem response becomes the class of its error code.
 
-    SdkError
-    ├── ApiError             a problem response (RFC 9457), ``problem`` is its parsed body
+SdkError
+├── ApiError             a problem response (RFC 9457), ``problem`` is its parsed body
 $tree
-    ├── NotModified          304: the ``If-None-Match`` ETag still matches
-    └── UnexpectedResponse   a response the contract does not describe
+├── NotModified          304: the ``If-None-Match`` ETag still matches
+└── UnexpectedResponse   a response the contract does not describe
 """
 
 from __future__ import annotations
@@ -295,6 +301,7 @@ class UnexpectedResponse(SdkError):
     def __init__(self, response: httpx.Response, message: str) -> None:
         super().__init__(f"{response.request.method} {response.request.url}: {message}")
         self.response = response
+
 
 $classes
 
