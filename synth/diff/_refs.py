@@ -127,6 +127,10 @@ class Shape:
     nullable: bool
     annotations: dict[str, Any] = field(default_factory=dict)
     branches: list[Node] | None = None  # a union's non-null branches (anyOf / oneOf)
+    origin: str = ""  # where the schema is written, before any `$ref` or collapse
+
+    def __post_init__(self) -> None:
+        self.origin = self.origin or self.node.ptr
 
     @property
     def value(self) -> Mapping[str, Any]:
@@ -134,6 +138,12 @@ class Shape:
 
 
 def shape(resolver: Resolver, node: Node) -> Shape:
+    found = _shape(resolver, node)
+    found.origin = node.ptr
+    return found
+
+
+def _shape(resolver: Resolver, node: Node) -> Shape:
     node, name = resolver.resolve(node)
     value = node.value
     if value is True or value is None or not isinstance(value, Mapping):

@@ -139,10 +139,13 @@ class SchemaDiff:
             return f"{side} property `{path}` ({self.label})"
         return f"{self.label}, property `{path}`"
 
-    def emit(self, kind: str, path: str, shape_: Shape, detail: str, *, old: bool = False) -> None:
+    def emit(
+        self, kind: str, path: str, shape_: Shape, detail: str, *, at_origin: bool = False
+    ) -> None:
         rid = schema_rule_id(self.direction, self.subject(path), kind)
-        self.out.add(rid, shape_.node.ptr, f"{self.what(path)}: {detail}",
-                     side="old" if old else "new", operation=self.operation)  # fmt: skip
+        ptr = shape_.origin if at_origin else shape_.node.ptr
+        self.out.add(rid, ptr, f"{self.what(path)}: {detail}",
+                     operation=self.operation)  # fmt: skip
 
     def add(self, rid: str, ptr: str, message: str, *, old: bool = False) -> None:
         self.out.add(rid, ptr, message, side="old" if old else "new", operation=self.operation)
@@ -325,9 +328,10 @@ class SchemaDiff:
             self.compare(ob, nb, path)
         for ob in gone:
             self.emit("any-of-removed", path, n,
-                      f"union branch {self.describe(self.old, ob)} removed")  # fmt: skip
+                      f"union branch {self.describe(self.old, ob)} removed", at_origin=True)  # fmt: skip
         for nb in added:
-            self.emit("any-of-added", path, n, f"union branch {self.describe(self.new, nb)} added")
+            self.emit("any-of-added", path, n,
+                      f"union branch {self.describe(self.new, nb)} added", at_origin=True)  # fmt: skip
 
     def all_of(self, o: Shape, n: Shape, path: str) -> None:
         old_list, new_list = o.value.get("allOf"), n.value.get("allOf")
@@ -339,9 +343,11 @@ class SchemaDiff:
         for ob, nb in pairs:
             self.compare(ob, nb, path)
         for ob in gone:
-            self.emit("all-of-removed", path, n, f"allOf {self.describe(self.old, ob)} removed")
+            self.emit("all-of-removed", path, n, f"allOf {self.describe(self.old, ob)} removed",
+                      at_origin=True)  # fmt: skip
         for nb in added:
-            self.emit("all-of-added", path, n, f"allOf {self.describe(self.new, nb)} added")
+            self.emit("all-of-added", path, n, f"allOf {self.describe(self.new, nb)} added",
+                      at_origin=True)  # fmt: skip
 
     # -- union branches -------------------------------------------------------------------------
 
