@@ -294,7 +294,7 @@ class _OperationDiff:
                 continue
             nnode = new[key]
             nvalue = nnode.value
-            if value.get("name") != nvalue.get("name"):
+            if value.get("in") == "path" and value.get("name") != nvalue.get("name"):
                 self.add("request-path-parameter-renamed", nnode.ptr,
                          f"{label} renamed to `{nvalue.get('name')}`")  # fmt: skip
                 label = f"{nvalue.get('in')} parameter `{nvalue.get('name')}`"

@@ -147,6 +147,11 @@ class SchemaDiff:
         self.out.add(rid, ptr, f"{self.what(path)}: {detail}",
                      operation=self.operation)  # fmt: skip
 
+    def emit_at_origin(self, kind: str, path: str, shape_: Shape, detail: str) -> None:
+        """Annotations and nullability belong to where the schema is written, not to the
+        component or union branch it resolves to."""
+        self.emit(kind, path, shape_, detail, at_origin=True)
+
     def add(self, rid: str, ptr: str, message: str, *, old: bool = False) -> None:
         self.out.add(rid, ptr, message, side="old" if old else "new", operation=self.operation)
 
@@ -156,28 +161,28 @@ class SchemaDiff:
         oa, na = o.annotations, n.annotations
         for key in ("description", "title"):
             if oa.get(key) != na.get(key) and (oa.get(key) or na.get(key)):
-                self.emit("description-changed", path, n, f"{key} changed")
+                self.emit_at_origin("description-changed", path, n, f"{key} changed")
         od, nd = bool(oa.get("deprecated")), bool(na.get("deprecated"))
         if od != nd:
-            self.emit("deprecated" if nd else "reactivated", path, n,
+            self.emit_at_origin("deprecated" if nd else "reactivated", path, n,
                       "deprecated" if nd else "no longer deprecated")  # fmt: skip
         if "default" in oa or "default" in na:
             if "default" not in oa:
-                self.emit(
+                self.emit_at_origin(
                     "default-value-added", path, n, f"default {canonical(na['default'])} added"
                 )
             elif "default" not in na:
-                self.emit("default-value-removed", path, n,
+                self.emit_at_origin("default-value-removed", path, n,
                           f"default {canonical(oa['default'])} removed")  # fmt: skip
             elif canonical(oa["default"]) != canonical(na["default"]):
-                self.emit("default-value-changed", path, n, f"default changed from "
+                self.emit_at_origin("default-value-changed", path, n, f"default changed from "
                           f"{canonical(oa['default'])} to {canonical(na['default'])}")  # fmt: skip
 
     def nullability(self, o: Shape, n: Shape, path: str) -> None:
         if o.nullable and not n.nullable:
-            self.emit("became-not-nullable", path, n, "null is no longer allowed")
+            self.emit_at_origin("became-not-nullable", path, n, "null is no longer allowed")
         elif n.nullable and not o.nullable:
-            self.emit("became-nullable", path, n, "may now be null")
+            self.emit_at_origin("became-nullable", path, n, "may now be null")
 
     def type(self, o: Shape, n: Shape, path: str) -> bool:
         """Report a type change; ``False`` when the types share nothing to compare further."""
