@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from .emit import openapi, taxonomy
+from .emit import openapi, sdk_python, taxonomy
 from .spec import ApiSpec
 
 __all__ = ["EMITTERS", "generate"]
@@ -14,6 +14,7 @@ Emitter = Callable[[ApiSpec], dict[str, str]]
 EMITTERS: dict[str, Emitter] = {
     "openapi": openapi.emit,
     "taxonomy": taxonomy.emit,
+    "sdk-python": sdk_python.emit,
 }
 
 
