@@ -1,0 +1,5 @@
+DROP TABLE IF EXISTS idempotency_keys;
+DROP TABLE IF EXISTS jobs;
+DROP TABLE IF EXISTS interactions;
+DROP TABLE IF EXISTS contacts;
+DROP FUNCTION IF EXISTS app_tenant();
