@@ -7,6 +7,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 NODE_STAMP := node/node_modules/.installed
 PYTEST_ARGS ?=
+# The revision `make contracts` compares against in CI; `auto`: the merge base with origin/main.
+BASE_REF ?= auto
 LINTED := $(wildcard synth contracts tests examples bench)
 
 .PHONY: contracts test lint typecheck check verify bench clean
@@ -25,6 +27,7 @@ $(NODE_STAMP): node/package.json node/package-lock.json
 contracts: $(STAMP)
 ifeq ($(CI),true)
 	$(BIN)/synth generate --check
+	$(BIN)/synth diff --against $(BASE_REF) --ci
 else
 	$(BIN)/synth generate
 endif

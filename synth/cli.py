@@ -87,5 +87,13 @@ def generate(contracts_dir: Path, out_dir: Path, check: bool) -> None:
         click.echo(f"  {path}")
 
 
+def _register() -> None:
+    from .diff.cli import diff_command
+
+    main.add_command(diff_command)
+
+
+_register()
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -129,3 +129,9 @@ def test_unknown_option_is_a_usage_error() -> None:
     result = CliRunner().invoke(main, ["generate", "--bogus"])
     assert result.exit_code == 2
     assert "No such option" in result.output
+
+
+def test_diff_is_a_subcommand() -> None:
+    result = CliRunner().invoke(main, ["diff", "--help"])
+    assert result.exit_code == 0
+    assert "--against" in result.output
