@@ -6,6 +6,7 @@ from synth.zod._errors import (
     UnsupportedSchemaError,
     ZodError,
 )
+from synth.zod._openapi import emit_zod
 from synth.zod._standalone import emit_schema_module
 from synth.zod.regex import translate_regex
 
@@ -15,5 +16,6 @@ __all__ = [
     "UnsupportedSchemaError",
     "ZodError",
     "emit_schema_module",
+    "emit_zod",
     "translate_regex",
 ]

@@ -22,7 +22,7 @@ from typing import Any, ClassVar
 
 from synth.zod import _ts
 from synth.zod._errors import UnsupportedSchemaError
-from synth.zod._refs import Resolver, Target, pointer_join
+from synth.zod._refs import Resolver, Target, pointer_join, subschemas
 from synth.zod.regex import translate_regex
 
 __all__ = ["KEYWORDS", "Definition", "Expr", "SchemaEmitter"]
@@ -347,7 +347,7 @@ class SchemaEmitter:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise UnsupportedSchemaError(pointer_join(n.ptr, "multipleOf"), "must be > 0")
         # Float fields use pydantic's tolerance; integers and JSON Schema use exact decimals.
-        lenient = ", true" if self.pydantic and n.types == ["number"] else ""
+        lenient = ", true" if self.pydantic and n.node.get("type") == "number" else ""
         n.number.append(f".check({self.use('multipleOf')}({_ts.literal(value)}{lenient}))")
 
     # -- keywords: strings -------------------------------------------------------------------
@@ -555,7 +555,12 @@ class SchemaEmitter:
             and isinstance(disc, Mapping)
             and isinstance(disc.get("propertyName"), str)
         ):
-            direct = all(not o.code.startswith("\x00") or self._is_object_def(o) for o in options)
+            # z.discriminatedUnion needs options whose static type exposes the tag; a
+            # recursive option is annotated z.ZodType<T>, which hides it: use z.union then.
+            direct = all(
+                not o.code.startswith("\x00") or (self._is_object_def(o) and not self._recursive(o))
+                for o in options
+            )
             inner = ",\n  ".join(_ts.indent(o.code) for o in options)
             ts = " | ".join(o.ts for o in options)
             if direct:
@@ -570,6 +575,27 @@ class SchemaEmitter:
                 loose=union.loose,
             )
         return _union_of(options)
+
+    def _recursive(self, expr: Expr) -> bool:
+        """Whether the definition ``expr`` names can reach itself through references."""
+        start = self.defs[int(expr.code.strip("\x00"))].target
+        seen: set[int] = set()
+        stack = [(start.node, start.base, start.ptr)]
+        while stack:
+            node, base, ptr = stack.pop()
+            if not isinstance(node, Mapping):
+                continue
+            base = self.resolver.base_of(node, base)
+            for key in ("$ref", "$dynamicRef"):
+                if isinstance(node.get(key), str):
+                    target = self.resolver.resolve(node[key], base, ptr)
+                    if target.node is start.node:
+                        return True
+                    if id(target.node) not in seen:
+                        seen.add(id(target.node))
+                        stack.append((target.node, target.base, target.ptr))
+            stack.extend((sub, base, sub_ptr) for sub, sub_ptr in subschemas(node, ptr))
+        return False
 
     def _is_object_def(self, expr: Expr) -> bool:
         index = int(expr.code.strip("\x00"))
@@ -624,6 +650,12 @@ class SchemaEmitter:
         key_checks: list[str] = list(o.get("checks", []))
         inherited = {k: v for k, v in props.items() if k in _PROTOTYPE_KEYS}
         shape_props = {k: v for k, v in props.items() if k not in _PROTOTYPE_KEYS}
+        if self.pydantic and len(patterns) == 1 and not props and additional is None:
+            # pydantic emits patternProperties only for dict[constrained str, V], whose keys
+            # it *validates*: a key that does not match is an error, not an ignored key.
+            ((pattern, value_expr),) = patterns
+            code = f"z.record(z.string().regex({pattern}), {value_expr.code})"
+            return _with_checks(Expr(code, f"Record<string, {value_expr.ts}>"), key_checks)
         if (
             not props
             and not required
@@ -646,7 +678,7 @@ class SchemaEmitter:
                 if not optional and expr.loose:
                     presence.append(key)
                 prop = _ts.property_key(key)
-                lines.append(f"{doc}{prop}: {_ts.indent(value_code + suffix)},")
+                lines.append(f"{doc}{prop}: {value_code}{suffix},")
                 mark = "?" if suffix == ".optional()" else ""
                 ts_lines.append(f"{prop}{mark}: {expr.ts};")
             presence += [k for k in required if k not in shape_props]
@@ -705,7 +737,20 @@ SchemaEmitter._build_dispatch()
 
 # Keys that Zod's object parser would find on Object.prototype when the input lacks them.
 _PROTOTYPE_KEYS = frozenset(
-    ["__proto__", "constructor", "toString", "toLocaleString", "valueOf", "hasOwnProperty", "isPrototypeOf", "propertyIsEnumerable", "__defineGetter__", "__defineSetter__", "__lookupGetter__", "__lookupSetter__"]
+    [
+        "__proto__",
+        "constructor",
+        "toString",
+        "toLocaleString",
+        "valueOf",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "__defineGetter__",
+        "__defineSetter__",
+        "__lookupGetter__",
+        "__lookupSetter__",
+    ]
 )
 
 

@@ -535,6 +535,18 @@ export function isIpv6(text: string): boolean {
 """,
         "isIpv4",
     ),
+    "fromText": _h(
+        """
+/** Path, query and header values arrive as text: parse numbers and booleans first. */
+export function fromText<T extends z.ZodType>(schema: T) {
+  return z.preprocess((v) => {
+    if (typeof v !== "string") return v;
+    if (v === "true" || v === "false") return v === "true";
+    return /^-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(v) ? Number(v) : v;
+  }, schema);
+}
+"""
+    ),
     "format": _h(
         """
 /** A string format check; the message names the format so deviations can be traced. */

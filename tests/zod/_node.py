@@ -68,6 +68,8 @@ class NodeHarness:
         if self.proc.stdin:
             self.proc.stdin.close()
         self.proc.wait(timeout=10)
+        if self.proc.stdout:
+            self.proc.stdout.close()
 
     def __enter__(self) -> NodeHarness:
         return self

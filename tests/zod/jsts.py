@@ -38,7 +38,37 @@ DOC = REPO / "docs" / "zod.md"
 
 # Keyword files whose keyword pydantic can emit in a JSON Schema: these must pass 100%.
 PYDANTIC_FILES = frozenset(
-    ["additionalProperties", "allOf", "anyOf", "boolean_schema", "const", "default", "defs", "enum", "exclusiveMaximum", "exclusiveMinimum", "format", "items", "maxItems", "maxLength", "maximum", "minItems", "minLength", "minimum", "multipleOf", "oneOf", "pattern", "patternProperties", "prefixItems", "properties", "propertyNames", "ref", "required", "type", "uniqueItems"]
+    [
+        "additionalProperties",
+        "allOf",
+        "anyOf",
+        "boolean_schema",
+        "const",
+        "default",
+        "defs",
+        "enum",
+        "exclusiveMaximum",
+        "exclusiveMinimum",
+        "format",
+        "items",
+        "maxItems",
+        "maxLength",
+        "maximum",
+        "minItems",
+        "minLength",
+        "minimum",
+        "multipleOf",
+        "oneOf",
+        "pattern",
+        "patternProperties",
+        "prefixItems",
+        "properties",
+        "propertyNames",
+        "ref",
+        "required",
+        "type",
+        "uniqueItems",
+    ]
 )
 
 
