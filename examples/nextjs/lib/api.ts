@@ -2,15 +2,26 @@
 // query below filters by tenant; each runs in a transaction with the tenant set (withTenant).
 import { createHash } from "node:crypto";
 import { and, eq, sql } from "drizzle-orm";
-import { bodies, queries, responses } from "./contracts";
+import type { z } from "zod";
+import { operations as ops } from "./contracts";
 import { pgError, rfc3339, type Tx, withTenant } from "./db/client";
 import { type ContactRow, contacts, type InteractionRow, interactions, type JobRow, jobs } from "./db/schema";
 import { normalizeDateTime } from "./datetime";
 import { ApiError, type Ctx, json } from "./http";
 import { fingerprint, idempotent } from "./idempotency";
-import { authenticate, body, idempotencyKey, pathId, query } from "./input";
+import { authenticate, body, idempotencyKey, pathParams, query } from "./input";
 import { page } from "./pages";
 import { fromDb, toDb } from "./text";
+
+/** A list's query, its limit defaulted as the contract's pagination semantics say. */
+function pageQuery<Q extends z.ZodType>(
+  request: Request,
+  op: { query: Q; semantics: { pagination: { limitParam: string; limit: { default: number } } } },
+) {
+  const { limitParam, limit } = op.semantics.pagination;
+  const q = query(request, op.query, [limitParam]) as z.output<Q> & { limit?: number };
+  return { ...q, limit: q.limit ?? limit.default };
+}
 
 const notFound = (what: string) => new ApiError("not_found", `No such ${what} in your tenant.`);
 const emailTaken = () => new ApiError("email_taken", "Another contact in your tenant has this email.");
@@ -33,7 +44,7 @@ function normalizeEmail(email: string | null): string | null {
 }
 
 function contactJson(row: ContactRow) {
-  return responses.getContact.parse({
+  return ops.getContact.responses[200].schema.parse({
     id: row.id, name: fromDb(row.name), email: row.email, phone: row.phone, tags: row.tags,
     created_at: rfc3339(row.createdAt), updated_at: rfc3339(row.updatedAt),
   });
@@ -87,8 +98,9 @@ async function findContact(tx: Tx, id: string, lock = false): Promise<ContactRow
 
 export async function createContact(request: Request, ctx: Ctx): Promise<Response> {
   const tenant = authenticate(request);
-  const key = idempotencyKey(request);
-  const { raw, value } = await body(request, bodies.createContact);
+  const op = ops.createContact;
+  const key = idempotencyKey(request, op.headers);
+  const { raw, value } = await body(request, ops.createContact.body);
   const fp = fingerprint(request.method, new URL(request.url).pathname, raw);
   return idempotent(tenant, key, fp, async (tx) => {
     const [row] = await guardEmail(() =>
@@ -96,13 +108,13 @@ export async function createContact(request: Request, ctx: Ctx): Promise<Respons
         name: toDb(value.name), email: normalizeEmail(value.email), phone: value.phone, tags: value.tags,
       }).returning(),
     );
-    return { status: 201, body: responses.createContact.parse(contactJson(row!)) };
+    return { status: 201, body: ops.createContact.responses[201].schema.parse(contactJson(row!)) };
   });
 }
 
 export async function listContacts(request: Request): Promise<Response> {
   const tenant = authenticate(request);
-  const q = query(request, queries.listContacts);
+  const q = pageQuery(request, ops.listContacts);
   const result = await withTenant(tenant, (tx) =>
     page<ContactRow>(tx, { tenant, operationId: "listContacts", scope: { tag: q.tag ?? null, q: q.q ?? null }, limit: q.limit, cursor: q.cursor }, {
       table: contacts, sort: contacts.createdAt, id: contacts.id,
@@ -113,12 +125,12 @@ export async function listContacts(request: Request): Promise<Response> {
       ],
     }, (row) => [row.createdAt, row.id]),
   );
-  return json(responses.listContacts.parse({ items: result.rows.map(contactJson), next_cursor: result.next }), 200);
+  return json(ops.listContacts.responses[200].schema.parse({ items: result.rows.map(contactJson), next_cursor: result.next }), 200);
 }
 
 export async function getContact(request: Request, ctx: Ctx): Promise<Response> {
   const tenant = authenticate(request);
-  const id = pathId(ctx, "contact_id");
+  const id = pathParams(ctx, ops.getContact.pathParams).contact_id.toLowerCase();
   const row = await withTenant(tenant, (tx) => findContact(tx, id));
   if (!row) throw notFound("contact");
   const contact = contactJson(row);
@@ -132,8 +144,8 @@ export async function getContact(request: Request, ctx: Ctx): Promise<Response> 
 
 export async function updateContact(request: Request, ctx: Ctx): Promise<Response> {
   const tenant = authenticate(request);
-  const id = pathId(ctx, "contact_id");
-  const { raw, value } = await body(request, bodies.updateContact);
+  const id = pathParams(ctx, ops.updateContact.pathParams).contact_id.toLowerCase();
+  const { raw, value } = await body(request, ops.updateContact.body);
   // Only the fields the client sent change (the schema's defaults fill in the others).
   const sent = new Set(Object.keys(raw as object));
   const contact = await withTenant(tenant, async (tx) => {
@@ -151,12 +163,12 @@ export async function updateContact(request: Request, ctx: Ctx): Promise<Respons
     const [updated] = await guardEmail(() => tx.update(contacts).set(changes).where(eq(contacts.id, id)).returning());
     return contactJson(updated!);
   });
-  return json(responses.updateContact.parse(contact), 200, { etag: etagOf(contact) });
+  return json(ops.updateContact.responses[200].schema.parse(contact), 200, { etag: etagOf(contact) });
 }
 
 export async function deleteContact(request: Request, ctx: Ctx): Promise<Response> {
   const tenant = authenticate(request);
-  const id = pathId(ctx, "contact_id");
+  const id = pathParams(ctx, ops.deleteContact.pathParams).contact_id.toLowerCase();
   const deleted = await withTenant(tenant, (tx) => tx.delete(contacts).where(eq(contacts.id, id)).returning({ id: contacts.id }));
   if (!deleted.length) throw notFound("contact");
   return new Response(null, { status: 204 });
@@ -166,9 +178,10 @@ export async function deleteContact(request: Request, ctx: Ctx): Promise<Respons
 
 export async function createInteraction(request: Request, ctx: Ctx): Promise<Response> {
   const tenant = authenticate(request);
-  const contactId = pathId(ctx, "contact_id");
-  const key = idempotencyKey(request);
-  const { raw, value } = await body(request, bodies.createInteraction);
+  const op = ops.createInteraction;
+  const contactId = pathParams(ctx, op.pathParams).contact_id.toLowerCase();
+  const key = idempotencyKey(request, op.headers);
+  const { raw, value } = await body(request, ops.createInteraction.body);
   const fp = fingerprint(request.method, new URL(request.url).pathname, raw);
   const occurred = normalizeDateTime(value.occurred_at);
   return idempotent(tenant, key, fp, async (tx) => {
@@ -176,14 +189,14 @@ export async function createInteraction(request: Request, ctx: Ctx): Promise<Res
     const [row] = await tx.insert(interactions).values({
       contactId, type: value.type, occurredAt: occurred, occurredAtText: occurred, summary: toDb(value.summary),
     }).returning();
-    return { status: 201, body: responses.createInteraction.parse(interactionJson(row!)) };
+    return { status: 201, body: ops.createInteraction.responses[201].schema.parse(interactionJson(row!)) };
   });
 }
 
 export async function listInteractions(request: Request, ctx: Ctx): Promise<Response> {
   const tenant = authenticate(request);
-  const contactId = pathId(ctx, "contact_id");
-  const q = query(request, queries.listInteractions);
+  const contactId = pathParams(ctx, ops.listInteractions.pathParams).contact_id.toLowerCase();
+  const q = pageQuery(request, ops.listInteractions);
   const result = await withTenant(tenant, async (tx) => {
     if (!(await findContact(tx, contactId))) throw notFound("contact");
     return page<InteractionRow>(tx, { tenant, operationId: "listInteractions", scope: { contact_id: contactId, type: q.type ?? null }, limit: q.limit, cursor: q.cursor }, {
@@ -191,38 +204,39 @@ export async function listInteractions(request: Request, ctx: Ctx): Promise<Resp
       where: [eq(interactions.contactId, contactId), q.type === undefined ? undefined : eq(interactions.type, q.type)],
     }, (row) => [row.occurredAt, row.id]);
   });
-  return json(responses.listInteractions.parse({ items: result.rows.map(interactionJson), next_cursor: result.next }), 200);
+  return json(ops.listInteractions.responses[200].schema.parse({ items: result.rows.map(interactionJson), next_cursor: result.next }), 200);
 }
 
 // -- jobs -----------------------------------------------------------------------------------
 
 export async function createJob(request: Request, ctx: Ctx): Promise<Response> {
   const tenant = authenticate(request);
-  const key = idempotencyKey(request);
-  const { raw, value } = await body(request, bodies.createJob);
+  const op = ops.createJob;
+  const key = idempotencyKey(request, op.headers);
+  const { raw, value } = await body(request, ops.createJob.body);
   const fp = fingerprint(request.method, new URL(request.url).pathname, raw);
   return idempotent(tenant, key, fp, async (tx) => {
     const [row] = await tx.insert(jobs).values({ kind: value.kind, maxAttempts: value.max_attempts }).returning();
-    return { status: 202, body: responses.createJob.parse(jobJson(row!)) };
+    return { status: 202, body: ops.createJob.responses[202].schema.parse(jobJson(row!)) };
   });
 }
 
 export async function listJobs(request: Request): Promise<Response> {
   const tenant = authenticate(request);
-  const q = query(request, queries.listJobs);
+  const q = pageQuery(request, ops.listJobs);
   const result = await withTenant(tenant, (tx) =>
     page<JobRow>(tx, { tenant, operationId: "listJobs", scope: { status: q.status ?? null }, limit: q.limit, cursor: q.cursor }, {
       table: jobs, sort: jobs.createdAt, id: jobs.id,
       where: [q.status === undefined ? undefined : eq(jobs.status, q.status)],
     }, (row) => [row.createdAt, row.id]),
   );
-  return json(responses.listJobs.parse({ items: result.rows.map(jobJson), next_cursor: result.next }), 200);
+  return json(ops.listJobs.responses[200].schema.parse({ items: result.rows.map(jobJson), next_cursor: result.next }), 200);
 }
 
 export async function getJob(request: Request, ctx: Ctx): Promise<Response> {
   const tenant = authenticate(request);
-  const id = pathId(ctx, "job_id");
+  const id = pathParams(ctx, ops.getJob.pathParams).job_id.toLowerCase();
   const [row] = await withTenant(tenant, (tx) => tx.select().from(jobs).where(and(eq(jobs.id, id))).limit(1));
   if (!row) throw notFound("job");
-  return json(responses.getJob.parse(jobJson(row)), 200);
+  return json(ops.getJob.responses[200].schema.parse(jobJson(row)), 200);
 }
