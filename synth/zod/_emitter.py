@@ -624,10 +624,10 @@ class SchemaEmitter:
                 checks.insert(0, f".check({self.use('itemCount')}({lo}, {hi}))")
             ts = "[" + ", ".join(ts_parts) + "]"
         elif prefix:
-            rest = "undefined" if items is None else items.code
+            rest_code = "undefined" if items is None else items.code
             parts = ", ".join(p.code for p in prefix)
             code = "z.array(z.unknown())"
-            checks.insert(0, f".check({self.use('prefixItems')}([{parts}], {rest}))")
+            checks.insert(0, f".check({self.use('prefixItems')}([{parts}], {rest_code}))")
             code += f".min({lo})" if lo else ""
             code += f".max({hi})" if hi is not None else ""
             ts = "unknown[]"
@@ -790,9 +790,9 @@ def _union_of(options: list[Expr]) -> Expr:
         return Expr(f"{code}.nullable()", f"{_paren(inner.ts)} | null", loose=inner.loose)
     if not options:
         return NEVER
-    inner = ",\n  ".join(_ts.indent(o.code) for o in options)
+    listed = ",\n  ".join(_ts.indent(o.code) for o in options)
     ts = " | ".join(_paren(o.ts) for o in options)
-    return Expr(f"z.union([\n  {inner},\n])", ts, loose=any(o.loose for o in options))
+    return Expr(f"z.union([\n  {listed},\n])", ts, loose=any(o.loose for o in options))
 
 
 def _in(value: Any, values: list[Any]) -> bool:

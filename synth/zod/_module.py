@@ -140,7 +140,7 @@ def render_imports(helpers: frozenset[str], runtime_module: str | None) -> str:
     """The import lines, sorted; helpers inlined when there is no runtime module."""
     lines = ['import { z } from "zod";']
     if helpers and runtime_module is not None:
-        names = ", ".join(sorted(closure(set(helpers)) & set(helpers)))
+        names = ", ".join(sorted(set(closure(set(helpers))) & set(helpers)))
         lines.append(f'import {{ {names} }} from "{runtime_module}";')
     out = "\n".join(lines)
     if helpers and runtime_module is None:

@@ -127,8 +127,8 @@ def _deref(openapi: Mapping[str, Any], node: Any) -> Any:
         if not ref.startswith("#/"):
             raise InvalidDocumentError(ref, "only local references are supported here")
         target: Any = openapi
-        for part in ref[2:].split("/"):
-            part = part.replace("~1", "/").replace("~0", "~")
+        for raw_part in ref[2:].split("/"):
+            part = raw_part.replace("~1", "/").replace("~0", "~")
             if not isinstance(target, Mapping) or part not in target:
                 raise InvalidDocumentError(ref, "reference points to nothing")
             target = target[part]
@@ -149,8 +149,8 @@ def _operation_name(op: Mapping[str, Any], method: str, path: str, taken: set[st
 def _operations(emitter: SchemaEmitter, openapi: Mapping[str, Any]) -> list[dict[str, Any]]:
     out = []
     taken = set(emitter._names)
-    for path, item in openapi.get("paths", {}).items():
-        item = _deref(openapi, item)
+    for path, raw_item in openapi.get("paths", {}).items():
+        item = _deref(openapi, raw_item)
         shared = item.get("parameters", [])
         for method in METHODS:
             if method not in item:
@@ -161,7 +161,7 @@ def _operations(emitter: SchemaEmitter, openapi: Mapping[str, Any]) -> list[dict
     return out
 
 
-def _operation(
+def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's state)
     emitter: SchemaEmitter,
     openapi: Mapping[str, Any],
     op: Mapping[str, Any],
@@ -208,14 +208,14 @@ def _operation(
         response = _deref(openapi, raw)
         content = response.get("content", {})
         media = next((m for m in content if "json" in m), None)
-        expr = None
+        schema_expr: Expr | None = None
         if media is not None and "schema" in content[media]:
-            expr = emitter.compile(
+            schema_expr = emitter.compile(
                 content[media]["schema"],
                 pointer_join(ptr, "responses", status, "content", media, "schema"),
                 DEFAULT_BASE,
             )
-        responses.append((status, response.get("description"), media, expr))
+        responses.append((status, response.get("description"), media, schema_expr))
     return {
         "name": _operation_name(op, method, path, taken),
         "op": op,

@@ -485,7 +485,9 @@ export function isEmail(text: string): boolean {
   const labels = domain.split(".");
   return labels.length >= 2
     && labels.every((l) => /^[A-Za-z0-9\\u0080-\\u{10FFFF}](?:[A-Za-z0-9\\u0080-\\u{10FFFF}-]{0,61}[A-Za-z0-9\\u0080-\\u{10FFFF}])?$/u.test(l))
-    && !/^[0-9]+$/.test(labels[labels.length - 1]);
+    && !/^[0-9]+$/.test(labels[labels.length - 1])
+    // email-validator refuses special-use domains (RFC 6761 and friends).
+    && !["arpa", "invalid", "local", "localhost", "onion", "test"].includes(labels[labels.length - 1].toLowerCase());
 }
 """,
         "codePoints",

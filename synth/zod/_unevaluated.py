@@ -62,7 +62,7 @@ def _common(
     return parts
 
 
-def _ref_ev(
+def _ref_ev(  # noqa: PLR0917
     emitter: SchemaEmitter, node: Mapping[str, Any], key: str, ptr: str, base: str, kind: str
 ) -> str:
     if key == "$dynamicRef":

@@ -28,7 +28,7 @@ def run(openapi_file: Path, out_dir: Path, check: bool = False) -> int:
         document = json.loads(text)
     except json.JSONDecodeError as error:
         try:
-            import yaml
+            import yaml  # type: ignore[import-untyped]
 
             document = yaml.safe_load(text)
         except Exception:

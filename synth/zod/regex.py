@@ -293,7 +293,7 @@ class _Translator:
         end = self.src.index(")", self.pos)
         spec = self.src[self.pos + 2 : end]
         new = self._flag_set(spec, flags)
-        if new.i != (flags.i or self.global_i) and new.i != self.global_i:
+        if new.i not in {flags.i or self.global_i, self.global_i}:
             raise self.fail("case-insensitivity for part of the pattern", "use (?i) at the start")
         self.pos = end + 1
         return new
@@ -348,7 +348,7 @@ class _Translator:
             raise self.fail(f"a repetition operator {ch!r} with nothing to repeat")
         if ch == "{":
             raise self.fail("a '{' that does not start a repetition")
-        if ch == "]" or ch == "}":
+        if ch in {"]", "}"}:
             return "\\" + ch
         return _literal(ch, in_class=False)
 

@@ -34,3 +34,17 @@ def node() -> Iterator[NodeHarness]:
         pytest.skip(reason)
     with NodeHarness() as harness:
         yield harness
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    from tests.zod import test_parity
+
+    if test_parity.TOTALS:
+        total = sum(v["values"] for v in test_parity.TOTALS.values())
+        deviations = sum(v["deviations"] for v in test_parity.TOTALS.values())
+        valid = sum(v["valid"] for v in test_parity.TOTALS.values())
+        terminalreporter.write_line(
+            f"zod parity: {total} values across {len(test_parity.TOTALS)} models "
+            f"({valid} valid per pydantic), {total - deviations} agreed outright, "
+            f"{deviations} explained by documented deviations"
+        )

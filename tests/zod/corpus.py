@@ -54,7 +54,7 @@ class Forbid(BaseModel):
     model_config = ConfigDict(strict=True, extra="forbid")
 
 
-class Color(str, Enum):
+class Color(str, Enum):  # noqa: UP042 (the str-mixin enum is what contracts use)
     """A colour; the value is the name."""
 
     red = "red"
