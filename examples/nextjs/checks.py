@@ -55,8 +55,8 @@ def run_checks(base_url: str, *, profile: str = "quick", seed: int = 1) -> Check
             cmd += ["--tenant", f"{name}={token}"]
         result = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
         return CheckRun("synth test", result.returncode, result.stdout + result.stderr)
-    smoke = Smoke(base_url, {**TENANTS, "c": "token-c"})
-    smoke.run()
+    with Smoke(base_url, {**TENANTS, "c": "token-c"}) as smoke:
+        smoke.run()
     lines = [f"FAILED {inv}: {msg}" for inv, msg in smoke.failures]
     lines.append(f"smoke: {smoke.passed} passed, {len(smoke.failures)} failed")
     return CheckRun("smoke", 1 if smoke.failures else 0, "\n".join(lines))

@@ -9,7 +9,7 @@ const config: NextConfig = {
   outputFileTracingRoot: repoRoot,
   turbopack: {
     root: repoRoot,
-    resolveAlias: { zod: "./examples/nextjs/node_modules/zod" },
+    resolveAlias: { zod: "./node_modules/zod" },
   },
   experimental: { externalDir: true },
   poweredByHeader: false,

@@ -36,6 +36,15 @@ class Smoke:
     def __post_init__(self) -> None:
         self.http = httpx.Client(base_url=self.base_url.rstrip("/") + "/api/v1", timeout=30)
 
+    def close(self) -> None:
+        self.http.close()
+
+    def __enter__(self) -> Smoke:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
     def req(self, tenant: str | None, method: str, path: str, *, json: Any = None,
             key: str | None = None, headers: dict[str, str] | None = None,
             content: bytes | None = None, params: dict[str, Any] | None = None) -> httpx.Response:
@@ -278,8 +287,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     tokens = {"a": "token-a", "b": "token-b", "c": "token-c"}
     tokens.update(dict(item.split("=", 1) for item in args.tenant))
-    smoke = Smoke(args.base_url, tokens)
-    smoke.run(worker=args.worker)
+    with Smoke(args.base_url, tokens) as smoke:
+        smoke.run(worker=args.worker)
     for invariant, message in smoke.failures:
         print(f"FAILED {invariant}: {message}")
     print(f"smoke: {smoke.passed} passed, {len(smoke.failures)} failed")
