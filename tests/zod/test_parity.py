@@ -10,8 +10,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from pydantic import BaseModel
 
-from synth.zod import emit_schema_module
 from contracts import models as contract_models
+from synth.zod import emit_schema_module
 from tests.zod import corpus
 from tests.zod._node import NodeHarness
 from tests.zod.parity import (
@@ -23,9 +23,19 @@ from tests.zod.parity import (
     values_for,
 )
 
-# One line per model list: the corpus now, the example contracts once they load.
-CONTRACT_MODELS = """Contact ContactCreate ContactUpdate ContactPage Interaction InteractionCreate
-    InteractionPage Job JobCreate JobPage""".split()
+# One line per model list.
+CONTRACT_MODELS = [
+    "Contact",
+    "ContactCreate",
+    "ContactUpdate",
+    "ContactPage",
+    "Interaction",
+    "InteractionCreate",
+    "InteractionPage",
+    "Job",
+    "JobCreate",
+    "JobPage",
+]
 MODEL_LISTS: dict[str, list[type[BaseModel]]] = {
     "corpus": corpus.MODELS,
     "contracts": [getattr(contract_models, n) for n in CONTRACT_MODELS],
