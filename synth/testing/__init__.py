@@ -1,0 +1,28 @@
+"""synth.testing: the runtime the generated tests call.
+
+Target configuration, data generation from the contract models, every invariant of the
+catalogue (implemented once, applied wherever the contract declares the semantics),
+schemathesis conformance, and reporting.
+"""
+
+from ._config import PROFILES, Profile, TargetConfig, Tenant, config_from_options
+from ._runner import check, run_check
+from ._target import Target
+from ._violation import Finding, Violation
+from .invariants import REGISTRY, Invariant, applicable
+
+__all__ = [
+    "PROFILES",
+    "REGISTRY",
+    "Finding",
+    "Invariant",
+    "Profile",
+    "Target",
+    "TargetConfig",
+    "Tenant",
+    "Violation",
+    "applicable",
+    "check",
+    "config_from_options",
+    "run_check",
+]

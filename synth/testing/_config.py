@@ -1,0 +1,254 @@
+"""Target configuration: where the server is, who the tenants are, and how hard to test.
+
+Every value comes from an explicit option (``synth test`` or pytest) or, failing that, from
+an environment variable; a bad value raises ``UsageError`` (exit 2) echoing ``name=value``,
+what was expected and how to fix it. Secrets (tenant tokens, ``--header`` values) are kept
+out of every ``repr``.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlsplit
+
+from .._errors import UsageError
+
+__all__ = ["PROFILES", "Profile", "TargetConfig", "Tenant", "config_from_options"]
+
+ProfileName = Literal["quick", "default", "thorough"]
+
+
+@dataclass(frozen=True, slots=True)
+class Profile:
+    """A test budget: Hypothesis examples per check and the size of seeded scopes."""
+
+    name: ProfileName
+    examples: int
+    max_seed: int
+    concurrency: int
+    shrink_seconds: float
+
+
+PROFILES: Mapping[str, Profile] = {
+    "quick": Profile("quick", examples=3, max_seed=6, concurrency=4, shrink_seconds=5),
+    "default": Profile("default", examples=8, max_seed=10, concurrency=6, shrink_seconds=10),
+    "thorough": Profile("thorough", examples=40, max_seed=25, concurrency=10, shrink_seconds=60),
+}
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_-]{0,31}")
+_HEADER = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")  # RFC 9110 token
+_RESERVED_HEADERS = {"authorization", "idempotency-key", "if-match", "if-none-match"}
+
+
+@dataclass(frozen=True, slots=True)
+class Tenant:
+    """One tenant: its name and bearer token. The token never appears in a repr."""
+
+    name: str
+    token: str = field(repr=False)
+
+    @property
+    def placeholder(self) -> str:
+        """The shell variable that stands for this tenant's token in printed curl commands."""
+        return "$TOKEN_" + re.sub(r"[^A-Z0-9]", "_", self.name.upper())
+
+
+@dataclass(frozen=True, slots=True)
+class TargetConfig:
+    """A fully validated target: a base URL or an in-process ASGI app, tenants and budget."""
+
+    tenants: tuple[Tenant, ...]
+    base_url: str | None = None
+    app: Any = field(default=None, repr=False, compare=False)
+    allow_hosts: tuple[str, ...] = ()
+    profile: Profile = PROFILES["default"]
+    seed: int | None = None
+    timeout: float = 10.0
+    retries: int = 3
+    headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
+    contracts: Path = Path("contracts")
+    cleanup: bool = True
+
+    @property
+    def url(self) -> str:
+        """The base URL requests go to (``http://testserver`` for an in-process app)."""
+        return self.base_url if self.base_url is not None else "http://testserver"
+
+    @property
+    def secrets(self) -> tuple[tuple[str, str], ...]:
+        """Every secret value with the placeholder that replaces it in output."""
+        out = [(t.token, t.placeholder) for t in self.tenants]
+        out += [(value, header_placeholder(name)) for name, value in self.headers]
+        return tuple((s, p) for s, p in out if s)
+
+    def tenant(self, name: str) -> Tenant:
+        for t in self.tenants:
+            if t.name == name:
+                return t
+        raise KeyError(name)
+
+
+def header_placeholder(name: str) -> str:
+    return "$" + re.sub(r"[^A-Z0-9]", "_", name.upper())
+
+
+def config_from_options(
+    *,
+    base_url: str | None = None,
+    app: Any = None,
+    tenants: Sequence[str] = (),
+    allow_hosts: Sequence[str] = (),
+    profile: str | None = None,
+    seed: str | int | None = None,
+    timeout: str | float | None = None,
+    headers: Sequence[str] = (),
+    contracts: str | Path | None = None,
+    cleanup: bool = True,
+    env: Mapping[str, str] | None = None,
+) -> TargetConfig:
+    """Build a ``TargetConfig`` from options, falling back to ``SYNTH_*`` environment variables.
+
+    Environment: ``SYNTH_BASE_URL``, ``SYNTH_TENANTS="a=tok1,b=tok2"``, ``SYNTH_ALLOW_HOSTS``
+    (comma-separated), ``SYNTH_PROFILE``, ``SYNTH_SEED``, ``SYNTH_TIMEOUT``, ``SYNTH_HEADERS``
+    (``NAME=VALUE`` entries separated by newlines), ``SYNTH_CONTRACTS``.
+    """
+    env = os.environ if env is None else env
+    base_url = base_url or env.get("SYNTH_BASE_URL") or None
+    if not tenants and env.get("SYNTH_TENANTS"):
+        tenants = [t for t in env["SYNTH_TENANTS"].split(",") if t.strip()]
+    if not allow_hosts and env.get("SYNTH_ALLOW_HOSTS"):
+        allow_hosts = [h for h in env["SYNTH_ALLOW_HOSTS"].split(",") if h.strip()]
+    if not headers and env.get("SYNTH_HEADERS"):
+        headers = [h for h in env["SYNTH_HEADERS"].splitlines() if h.strip()]
+    profile = profile or env.get("SYNTH_PROFILE") or "default"
+    seed = seed if seed is not None else env.get("SYNTH_SEED") or None
+    timeout = timeout if timeout is not None else env.get("SYNTH_TIMEOUT") or None
+    contracts = contracts or env.get("SYNTH_CONTRACTS") or "contracts"
+
+    if app is not None and base_url is not None:
+        raise UsageError("give either --base-url or an in-process app, not both")
+    if app is None and base_url is None:
+        raise UsageError(
+            "no target: --base-url is not set (nor SYNTH_BASE_URL); "
+            "expected e.g. --base-url http://127.0.0.1:8000/api/v1"
+        )
+    hosts = tuple(_host(h) for h in allow_hosts)
+    if base_url is not None:
+        base_url = _base_url(base_url, hosts)
+    parsed = tuple(_tenant(t) for t in tenants)
+    if not parsed:
+        raise UsageError(
+            "no tenants: pass --tenant NAME=TOKEN (twice or more for the tenant-isolation "
+            'checks), or set SYNTH_TENANTS="a=TOKEN_A,b=TOKEN_B"'
+        )
+    names = [t.name for t in parsed]
+    if len(set(names)) != len(names):
+        raise UsageError(f"--tenant names must be unique; got {', '.join(names)}")
+    tokens = [t.token for t in parsed]
+    if len(set(tokens)) != len(tokens):
+        raise UsageError(
+            "two --tenant options share one token; each tenant needs its own token, "
+            "or the tenant-isolation checks would compare a tenant with itself"
+        )
+    if profile not in PROFILES:
+        raise UsageError(f"--profile={profile!r} is not one of {', '.join(PROFILES)}")
+    return TargetConfig(
+        tenants=parsed,
+        base_url=base_url,
+        app=app,
+        allow_hosts=hosts,
+        profile=PROFILES[profile],
+        seed=_int("--seed", seed, 0, 2**63) if seed is not None else None,
+        timeout=_float("--timeout", timeout, 0.1, 600.0) if timeout is not None else 10.0,
+        headers=tuple(_header(h) for h in headers),
+        contracts=Path(contracts),
+        cleanup=cleanup,
+    )
+
+
+def _tenant(text: str) -> Tenant:
+    name, sep, token = text.strip().partition("=")
+    if not sep or not _NAME.fullmatch(name) or not token:
+        shown = f"{name}=<redacted>" if sep else "<redacted>"
+        raise UsageError(
+            f"--tenant={shown} is not NAME=TOKEN; expected a name of letters, digits, '-' "
+            "or '_' and a non-empty token, e.g. --tenant a=$TOKEN_A"
+        )
+    return Tenant(name, token)
+
+
+def _header(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    name = name.strip()
+    if not sep or not _HEADER.fullmatch(name):
+        raise UsageError(
+            f"--header={name or '<empty>'}=<redacted> is not NAME=VALUE with a valid header "
+            "name; e.g. --header x-vercel-protection-bypass=$BYPASS"
+        )
+    if name.lower() in _RESERVED_HEADERS:
+        raise UsageError(
+            f"--header={name}=... sets a header the checks control; tenants' tokens go in "
+            "--tenant NAME=TOKEN"
+        )
+    return name, value.strip()
+
+
+def _host(text: str) -> str:
+    host = text.strip().lower()
+    if not host or "/" in host or " " in host:
+        raise UsageError(f"--allow-host={text!r} is not a host name; e.g. --allow-host preview.example.app")
+    return host
+
+
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` is this machine (``localhost``, 127.0.0.0/8, ``::1``)."""
+    if host in ("localhost", "testserver") or host.endswith(".localhost"):
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def _base_url(url: str, hosts: tuple[str, ...]) -> str:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise UsageError(
+            f"--base-url={url!r} is not an http(s) URL; expected e.g. "
+            "--base-url https://preview-123.example.app/api/v1"
+        )
+    if parts.query or parts.fragment:
+        raise UsageError(f"--base-url={url!r} has a query or fragment; give only the API's root")
+    host = parts.hostname.lower()
+    if not is_loopback(host) and host not in hosts:
+        raise UsageError(
+            f"--base-url={url!r}: synth test creates and deletes data, and {host!r} is not "
+            f"loopback; if this server is meant for it, pass --allow-host {host}"
+        )
+    return url.rstrip("/")
+
+
+def _int(name: str, value: str | int, low: int, high: int) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name}={value!r} is not an integer") from None
+    if not low <= number < high:
+        raise UsageError(f"{name}={value!r} is out of range {low}..{high - 1}")
+    return number
+
+
+def _float(name: str, value: str | float, low: float, high: float) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise UsageError(f"{name}={value!r} is not a number of seconds") from None
+    if not low <= number <= high:
+        raise UsageError(f"{name}={value!r} is out of range {low}..{high} seconds")
+    return number

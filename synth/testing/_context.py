@@ -1,0 +1,362 @@
+"""What one check example works with: requests as a tenant, fresh fixtures, isolated scopes.
+
+A ``Context`` lives for one Hypothesis example. It records every exchange, so that when an
+invariant fails the request sequence that shows it is at hand.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, NoReturn, TypeVar
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from ..spec import OperationSpec
+from ._data import accepts
+from ._http import Exchange, Request
+from ._target import Target
+from ._violation import Violation
+
+__all__ = ["NO_BODY", "Context", "Scope", "Walk"]
+
+T = TypeVar("T")
+NO_BODY: Any = object()
+_AUTO: Any = object()
+
+
+@dataclass(slots=True)
+class Scope:
+    """Where a list's items are tested: one tenant, path parameters, an isolating filter.
+
+    An isolated scope holds only what the check seeds into it (a fresh parent, or a run-unique
+    marker matched by a filter); otherwise ``baseline`` holds the ids that were there before.
+    """
+
+    tenant: str
+    lister: OperationSpec
+    create: OperationSpec | None
+    params: dict[str, str]
+    query: dict[str, str]
+    marker: str
+    isolated: bool
+    overrides: dict[str, Any] = field(default_factory=dict)
+    baseline: set[str] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Walk:
+    """Every page of one walk through a list, and the items in the order they came."""
+
+    pages: list[Exchange]
+    items: list[dict[str, Any]]
+
+    @property
+    def ids(self) -> list[str]:
+        return [str(item.get("id")) for item in self.items]
+
+
+class Context:
+    """Requests, fixtures and failure reporting for one example of one check."""
+
+    def __init__(self, target: Target, invariant: str, op: OperationSpec, data: st.DataObject) -> None:
+        self.target = target
+        self.api = target.api
+        self.graph = target.graph
+        self.schemas = target.schemas
+        self.invariant = invariant
+        self.op = op
+        self.data = data
+        self.trace: list[Exchange] = []
+        tenants = target.tenants
+        self.a = tenants[0]
+        self.b = tenants[1] if len(tenants) > 1 else tenants[0]
+
+    # -- basics ------------------------------------------------------------------------------
+
+    def draw(self, strategy: st.SearchStrategy[T], label: str | None = None) -> T:
+        return self.data.draw(strategy, label=label)
+
+    def fail(self, expected: str, actual: str, upto: Exchange | None = None) -> NoReturn:
+        trace = list(self.trace)
+        if upto is not None and upto in trace:
+            trace = trace[: trace.index(upto) + 1]
+        raise Violation(self.invariant, self.op.operation_id, expected, actual, trace)
+
+    def marker(self) -> str:
+        return self.target.marker()
+
+    def send(
+        self,
+        tenant: str | None,
+        op: OperationSpec,
+        params: Mapping[str, str] | None = None,
+        *,
+        query: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
+        headers: Mapping[str, str] | None = None,
+        body: Any = NO_BODY,
+        raw: bytes | None = None,
+        key: str | None = _AUTO,
+        token: str | None = _AUTO,
+    ) -> Exchange:
+        """Send ``op`` as ``tenant`` (None: no credentials); a fresh idempotency key by default."""
+        hdrs = dict(headers or {})
+        if op.idempotency is not None:
+            if key is _AUTO:
+                key = str(uuid.uuid4())
+            if key is not None:
+                hdrs[op.idempotency.header] = key
+        if token is _AUTO:
+            token = self.target.config.tenant(tenant).token if tenant is not None else None
+        items = query.items() if isinstance(query, Mapping) else query
+        request = Request(
+            tenant=tenant,
+            method=op.method,
+            path=self.target.path(op.path, dict(params or {})),
+            query=tuple((k, _text(v)) for k, v in items if v is not None),
+            headers=tuple(hdrs.items()),
+            json_body=None if body is NO_BODY else body,
+            has_body=body is not NO_BODY,
+            raw_body=raw,
+            token=token,
+        )
+        exchange = self.target.client.send(request)
+        self.trace.append(exchange)
+        return exchange
+
+    def gather(self, requests: Sequence[Callable[[], Request]]) -> list[Exchange]:
+        built = [make() for make in requests]
+        answers = self.target.client.gather(built)
+        self.trace.extend(answers)
+        return answers
+
+    def request(self, tenant: str, op: OperationSpec, params: Mapping[str, str], body: Any,
+                key: str | None) -> Request:  # fmt: skip
+        """A request object for ``gather``: same fields as ``send`` builds."""
+        headers: tuple[tuple[str, str], ...] = ()
+        if op.idempotency is not None and key is not None:
+            headers = ((op.idempotency.header, key),)
+        return Request(
+            tenant, op.method, self.target.path(op.path, dict(params)), (), headers,
+            body, body is not NO_BODY, None, self.target.config.tenant(tenant).token,
+        )  # fmt: skip
+
+    def expect_success(self, exchange: Exchange, op: OperationSpec, what: str) -> None:
+        """A valid request must succeed; a declared 4xx means this example does not apply."""
+        if exchange.status == op.status or (exchange.ok and op.status // 100 == 2):
+            return
+        declared = {(e.status, e.code) for e in op.errors}
+        if 400 <= exchange.status < 500 and (exchange.status, exchange.code) in declared:
+            assume(False)
+        self.fail(f"{what} to succeed with {op.status}", _brief(exchange), exchange)
+
+    # -- data --------------------------------------------------------------------------------
+
+    def body(self, op: OperationSpec, marker: str | None = None, overrides: Mapping[str, Any] | None = None) -> Any:
+        """A valid body for ``op``, carrying ``marker`` in its free-text fields."""
+        if op.body is None or op.body_schema is None:
+            return NO_BODY
+        return self.mark(op, self.raw_body(op), marker or self.marker(), overrides)
+
+    def raw_body(self, op: OperationSpec) -> Any:
+        """A valid body for ``op`` as generated, without a marker."""
+        if op.body is None or op.body_schema is None:
+            return NO_BODY
+        return self.draw(self.schemas.body(op.body_schema, op.body), f"{op.operation_id} body")
+
+    def mark(self, op: OperationSpec, body: Any, marker: str, overrides: Mapping[str, Any] | None = None) -> Any:
+        """Put ``marker`` into every free-text field and every e-mail address of ``body``.
+
+        Free text gets ``marker`` as a prefix, e-mail addresses become ``marker@example.com``:
+        a run's data is recognisable, and two seeded items never collide on a unique field.
+        """
+        if not isinstance(body, dict) or op.body is None or op.body_schema is None:
+            return body
+        marked = dict(body)
+        for name, schema in self.schemas.properties(op.body_schema).items():
+            text = self.schemas.string_branch(schema)
+            if text is None or not isinstance(marked.get(name), str):
+                continue
+            if text.get("format") == "email":
+                marked[name] = f"{marker}@example.com"
+            elif not ({"pattern", "enum", "format", "const"} & set(text)):
+                limit = text.get("maxLength", 200)
+                marked[name] = f"{marker} {marked[name]}"[:limit]
+        marked.update(overrides or {})
+        return marked if accepts(op.body, marked) else {**body, **(overrides or {})}
+
+    # -- fixtures ----------------------------------------------------------------------------
+
+    def provision(self, tenant: str, op: OperationSpec, upto: int | None = None) -> dict[str, str]:
+        """Fresh values for ``op``'s path parameters: create each parent item as ``tenant``."""
+        parents = self.graph.parents(op)
+        if parents is None:
+            raise RuntimeError(f"cannot provide the path parameters of {op.operation_id}")
+        params: dict[str, str] = {}
+        for parent in parents[:upto]:
+            item = self.create(tenant, parent.create, params)
+            params[parent.param] = str(item[parent.id_field])
+        return params
+
+    def create(
+        self,
+        tenant: str,
+        create: OperationSpec,
+        params: Mapping[str, str] | None = None,
+        body: Any = _AUTO,
+        marker: str | None = None,
+    ) -> dict[str, Any]:
+        """Create one item as ``tenant`` and return it; its parents are made as needed."""
+        if params is None:
+            params = self.provision(tenant, create)
+        if body is _AUTO:
+            body = self.body(create, marker)
+        exchange = self.send(tenant, create, params, body=body)
+        self.expect_success(exchange, create, f"creating a {create.response_schema} as tenant {tenant}")
+        item = exchange.json
+        if not isinstance(item, dict):
+            self.fail(f"{create.operation_id} to return the created item", _brief(exchange), exchange)
+        self.remember(tenant, create, params, item)
+        return item
+
+    def remember(
+        self, tenant: str, create: OperationSpec, params: Mapping[str, str], item: Mapping[str, Any]
+    ) -> None:
+        """Note a created item for deletion at the end of the run."""
+        deleter = self.graph.deleter(create)
+        id_field = self.graph.id_field(create)
+        if deleter is None or id_field is None or id_field not in item:
+            return
+        # The item path repeats the create path's parameters, then the item's own id.
+        values = self.item_params(deleter, params, item)
+        with self.target._lock:
+            self.target.created.append((tenant, self.target.path(deleter.path, values)))
+
+    def item_params(self, op: OperationSpec, create_params: Mapping[str, str], item: Mapping[str, Any]) -> dict[str, str]:
+        """Path parameters of an item operation for an item created with ``create_params``."""
+        parents = self.graph.parents(op) or []
+        values = dict(create_params)
+        values[parents[-1].param] = str(item[parents[-1].id_field])
+        return values
+
+    # -- lists -------------------------------------------------------------------------------
+
+    def scope(
+        self,
+        tenant: str,
+        lister: OperationSpec,
+        params: dict[str, str] | None = None,
+        marker: str | None = None,
+    ) -> Scope:
+        """An isolated place to seed items into, or the whole list with a baseline."""
+        assert lister.pagination is not None
+        create = self.graph.creator_of_items(lister)
+        marker = marker or self.marker()
+        if params is None:
+            params = self.provision(tenant, lister)
+        if params:
+            return Scope(tenant, lister, create, params, {}, marker, isolated=True)
+        if create is not None and create.body_schema is not None:
+            props = self.schemas.properties(create.body_schema)
+            for flt in lister.pagination.filters:
+                schema = props.get(flt.field)
+                text = self.schemas.string_branch(schema) if schema is not None else None
+                if flt.op == "icontains" and text is not None and not ({"pattern", "enum", "format"} & set(text)):
+                    return Scope(tenant, lister, create, params, {flt.param: marker}, marker, True)
+            for flt in lister.pagination.filters:
+                schema = props.get(flt.field)
+                if flt.op == "contains" and schema is not None and schema.get("type") == "array":
+                    items = self.schemas.resolve(schema.get("items", {}))
+                    probe = self.mark(create, {}, marker, {flt.field: [marker]})
+                    if items.get("type") == "string" and probe.get(flt.field) == [marker]:
+                        return Scope(tenant, lister, create, params, {flt.param: marker}, marker,
+                                     True, overrides={flt.field: [marker]})  # fmt: skip
+        scope = Scope(tenant, lister, create, params, {}, marker, isolated=False)
+        scope.baseline = set(self.walk(scope, limit=lister.pagination.limit.max).ids)
+        return scope
+
+    def seed(self, scope: Scope, count: int, ties: bool = False) -> list[dict[str, Any]]:
+        """Create ``count`` items in ``scope``; with ``ties``, order keys repeat on purpose."""
+        if scope.create is None:
+            return []
+        assert scope.lister.pagination is not None
+        order = [k.field for k in scope.lister.pagination.order[:-1]]
+        bodies: list[Any] = []
+        items = []
+        for _ in range(count):
+            body = self.body(scope.create, scope.marker, scope.overrides)
+            if ties and bodies and isinstance(body, dict):
+                for name in order:
+                    if name in body and self.draw(st.booleans(), f"repeat {name}"):
+                        source = bodies[self.draw(st.integers(0, len(bodies) - 1))]
+                        if isinstance(source, dict) and name in source:
+                            body[name] = source[name]
+            bodies.append(body)
+            items.append(self.create(scope.tenant, scope.create, scope.params, body))
+        return items
+
+    def walk(
+        self,
+        scope: Scope,
+        tenant: str | None = None,
+        limit: int | None = None,
+        query: Mapping[str, str] | None = None,
+        between: Callable[[int], None] | None = None,
+        max_pages: int = 2000,
+        until: set[str] | None = None,
+    ) -> Walk:
+        """Follow ``next_cursor`` from the first page to the last.
+
+        ``until``: in a scope that is not isolated, stop one page after every one of these ids
+        has been seen; the rest of a long shared list says nothing about them.
+        """
+        pagination = scope.lister.pagination
+        assert pagination is not None
+        tenant = tenant or scope.tenant
+        base: dict[str, Any] = {**scope.query, **(query or {})}
+        if limit is not None:
+            base[pagination.limit_param] = limit
+        pages: list[Exchange] = []
+        items: list[dict[str, Any]] = []
+        cursor: str | None = None
+        for number in range(max_pages):
+            q = dict(base)
+            if cursor is not None:
+                q[pagination.cursor_param] = cursor
+            page = self.send(tenant, scope.lister, scope.params, query=q)
+            pages.append(page)
+            body = page.json
+            if page.status != 200 or not isinstance(body, dict) or not isinstance(body.get("items"), list):
+                self.fail(f"page {number + 1} of {scope.lister.operation_id} to be 200 with items",
+                          _brief(page), page)  # fmt: skip
+            items.extend(i for i in body["items"] if isinstance(i, dict))
+            cursor = body.get("next_cursor")
+            if cursor is None:
+                return Walk(pages, items)
+            if until is not None and not scope.isolated:
+                seen = {str(i.get("id")) for i in items}
+                if until <= seen and until <= {str(i.get("id")) for i in items[: -len(body["items"]) or None]}:
+                    return Walk(pages, items)
+            if between is not None:
+                between(number)
+        self.fail(f"the walk through {scope.lister.operation_id} to end within {max_pages} pages",
+                  "next_cursor never became null", pages[-1])  # fmt: skip
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _brief(exchange: Exchange, limit: int = 240) -> str:
+    """``HTTP 500 application/json {"code": ...}`` in one line."""
+    body = exchange.content.decode("utf-8", "replace")
+    if len(body) > limit:
+        body = body[:limit] + "…"
+    return f"HTTP {exchange.status} {exchange.content_type or '(no content type)'} {body}".rstrip()
+
+
+brief = _brief

@@ -1,0 +1,70 @@
+"""Requests as curl commands people can paste, with every secret replaced by a placeholder."""
+
+from __future__ import annotations
+
+import json
+import shlex
+from collections.abc import Iterable, Sequence
+
+from ._config import header_placeholder
+from ._http import Exchange
+
+__all__ = ["Redactor", "as_curl", "sequence"]
+
+
+class Redactor:
+    """Replaces secret values (tokens, secret headers) with their ``$PLACEHOLDER``."""
+
+    def __init__(self, secrets: Iterable[tuple[str, str]]) -> None:
+        # Longest first, so a secret that contains another is replaced whole.
+        self.secrets = sorted(((s, p) for s, p in secrets if s), key=lambda sp: -len(sp[0]))
+
+    def __call__(self, text: str) -> str:
+        for secret, placeholder in self.secrets:
+            text = text.replace(secret, placeholder)
+        return text
+
+
+def as_curl(exchange: Exchange, base_url: str, redact: Redactor, secret_headers: Sequence[str]) -> str:
+    """One request as a curl command; ``$TOKEN_A`` and friends are left for the shell."""
+    request = exchange.request
+    parts = ["curl", "-sS", "-i"]
+    if request.method != "GET":
+        parts += ["-X", request.method]
+    parts.append(shlex.quote(base_url + request.target))
+    # Double quotes around headers carrying a placeholder, so the shell expands it.
+    if request.token is not None:
+        parts += ["-H", f'"Authorization: Bearer {redact(request.token)}"']
+    for name in secret_headers:
+        parts += ["-H", f'"{name}: {header_placeholder(name)}"']
+    for name, value in request.headers:
+        parts += ["-H", shlex.quote(f"{name}: {value}")]
+    if request.raw_body is not None:
+        parts += ["-H", shlex.quote("Content-Type: application/json")]
+        parts += ["--data-binary", shlex.quote(request.raw_body.decode("utf-8", "replace"))]
+    elif request.has_body:
+        parts += ["-H", shlex.quote("Content-Type: application/json")]
+        body = json.dumps(request.json_body, ensure_ascii=False, separators=(",", ":"))
+        parts += ["--data-raw", shlex.quote(body)]
+    return redact(" ".join(parts))
+
+
+def _answer(exchange: Exchange, redact: Redactor, limit: int = 300) -> str:
+    body = exchange.content.decode("utf-8", "replace")
+    if len(body) > limit:
+        body = body[:limit] + "…"
+    etag = exchange.headers.get("etag")
+    extra = f" ETag: {etag}" if etag else ""
+    return redact(f"# -> {exchange.status}{extra} {body}".rstrip())
+
+
+def sequence(
+    exchanges: Sequence[Exchange], base_url: str, redact: Redactor, secret_headers: Sequence[str] = ()
+) -> str:
+    """A numbered request sequence, each curl line followed by the answer it got."""
+    lines = []
+    for i, exchange in enumerate(exchanges, 1):
+        lines.append(f"# {i}. as tenant {exchange.request.tenant or '(none)'}")
+        lines.append(as_curl(exchange, base_url, redact, secret_headers))
+        lines.append(_answer(exchange, redact))
+    return "\n".join(lines)

@@ -1,0 +1,249 @@
+"""HTTP to the target: one event loop thread, retries for transport faults, a request log.
+
+The checks are synchronous (Hypothesis drives them), but they also need truly concurrent
+requests (IDEM-CONCURRENT, PAGE-CONCURRENT) and an in-process ASGI app must always run on
+the same event loop. So one background thread owns a loop and an ``httpx.AsyncClient``;
+the checks submit coroutines to it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import threading
+import time
+from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import urlencode, urlsplit
+
+import httpx
+
+from ._config import TargetConfig, is_loopback
+
+__all__ = ["Client", "Exchange", "Request", "TransportFault"]
+
+T = TypeVar("T")
+_RETRY_STATUSES = (502, 503, 504)
+_SAFE = ("GET", "HEAD", "OPTIONS")
+
+
+class TransportFault(Exception):
+    """The target did not answer usably (timeout, reset, 502/503/504) after every retry."""
+
+    def __init__(self, message: str, exchange: Exchange | None = None) -> None:
+        super().__init__(message)
+        self.exchange = exchange
+
+
+@dataclass(frozen=True, slots=True)
+class Request:
+    """One request as a check builds it: who sends it, and what."""
+
+    tenant: str | None
+    method: str
+    path: str
+    query: tuple[tuple[str, str], ...] = ()
+    headers: tuple[tuple[str, str], ...] = ()
+    json_body: Any = None
+    has_body: bool = False
+    raw_body: bytes | None = None
+    token: str | None = field(default=None, repr=False)
+
+    @property
+    def target(self) -> str:
+        return self.path + ("?" + urlencode(self.query) if self.query else "")
+
+
+@dataclass(slots=True)
+class Exchange:
+    """A request and the response it got."""
+
+    request: Request
+    status: int
+    headers: httpx.Headers
+    content: bytes
+    elapsed: float
+    attempts: int = 1
+    _json: Any = field(default=None, repr=False)
+    _parsed: bool = field(default=False, repr=False)
+
+    @property
+    def json(self) -> Any:
+        """The body as JSON, or ``None`` when it is empty or not JSON."""
+        if not self._parsed:
+            self._parsed = True
+            try:
+                self._json = json.loads(self.content) if self.content else None
+            except ValueError:
+                self._json = None
+        return self._json
+
+    @property
+    def content_type(self) -> str:
+        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+
+    @property
+    def code(self) -> str | None:
+        body = self.json
+        return body.get("code") if isinstance(body, dict) and isinstance(body.get("code"), str) else None
+
+    @property
+    def ok(self) -> bool:
+        return 200 <= self.status < 300
+
+
+class _Loop:
+    """An asyncio loop in a daemon thread; ``run`` waits for a coroutine's result."""
+
+    def __init__(self) -> None:
+        self.loop = asyncio.new_event_loop()
+        self.thread = threading.Thread(target=self.loop.run_forever, name="synth-http", daemon=True)
+        self.thread.start()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        return asyncio.run_coroutine_threadsafe(coro, self.loop).result()
+
+    def close(self) -> None:
+        self.loop.call_soon_threadsafe(self.loop.stop)
+        self.thread.join(timeout=5)
+        if not self.thread.is_alive():
+            self.loop.close()
+
+
+class Client:
+    """Sends requests to the target with retries and records every exchange in ``log``."""
+
+    def __init__(self, config: TargetConfig) -> None:
+        self.config = config
+        self.log: list[Exchange] = []
+        self.requests = 0
+        self.faults: list[str] = []
+        self._loop = _Loop()
+        self._lifespan: _Lifespan | None = None
+        self._client = self._loop.run(self._open())
+
+    async def _open(self) -> httpx.AsyncClient:
+        transport: httpx.AsyncBaseTransport | None = None
+        if self.config.app is not None:
+            self._lifespan = _Lifespan(self.config.app)
+            await self._lifespan.startup()
+            transport = httpx.ASGITransport(app=self.config.app, raise_app_exceptions=False)
+        return httpx.AsyncClient(
+            base_url=self.config.url,
+            transport=transport,
+            timeout=self.config.timeout,
+            headers=dict(self.config.headers),
+            follow_redirects=False,
+        )
+
+    def close(self) -> None:
+        async def shutdown() -> None:
+            await self._client.aclose()
+            if self._lifespan is not None:
+                await self._lifespan.shutdown()
+
+        try:
+            self._loop.run(shutdown())
+        finally:
+            self._loop.close()
+
+    def send(self, request: Request) -> Exchange:
+        return self._loop.run(self._send(request))
+
+    def gather(self, requests: Sequence[Request]) -> list[Exchange]:
+        """Send requests concurrently; answers in the order of ``requests``."""
+
+        async def all_of() -> list[Exchange]:
+            return list(await asyncio.gather(*(self._send(r) for r in requests)))
+
+        return self._loop.run(all_of())
+
+    def call(self, func: Callable[[], Awaitable[T]]) -> T:
+        async def wrapper() -> T:
+            return await func()
+
+        return self._loop.run(wrapper())
+
+    async def _send(self, request: Request) -> Exchange:
+        self._guard(request)
+        headers = dict(request.headers)
+        if request.token is not None:
+            headers["Authorization"] = f"Bearer {request.token}"
+        content: bytes | None = request.raw_body
+        if request.has_body and content is None:
+            content = json.dumps(request.json_body, ensure_ascii=False).encode()
+        if content is not None:
+            headers.setdefault("Content-Type", "application/json")
+        url = self.config.url + request.path
+        last = ""
+        for attempt in range(1, self.config.retries + 2):
+            started = time.monotonic()
+            self.requests += 1
+            try:
+                response = await self._client.request(
+                    request.method, url, params=list(request.query), headers=headers, content=content
+                )
+            except (httpx.TimeoutException, httpx.TransportError) as exc:
+                last = f"{type(exc).__name__}: {exc}"
+            else:
+                exchange = Exchange(
+                    request, response.status_code, response.headers, response.content,
+                    time.monotonic() - started, attempt,
+                )  # fmt: skip
+                if response.status_code not in _RETRY_STATUSES:
+                    self.log.append(exchange)
+                    return exchange
+                last = f"HTTP {response.status_code}"
+            if attempt <= self.config.retries:
+                await asyncio.sleep(min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
+        message = f"{request.method} {request.target}: {last} after {self.config.retries + 1} attempts"
+        self.faults.append(message)
+        raise TransportFault(message)
+
+    def _guard(self, request: Request) -> None:
+        if request.method in _SAFE or self.config.app is not None:
+            return
+        host = (urlsplit(self.config.url).hostname or "").lower()
+        if not is_loopback(host) and host not in self.config.allow_hosts:  # pragma: no cover
+            raise AssertionError(f"refusing to send {request.method} to {host!r}: not allowed")
+
+
+class _Lifespan:
+    """Runs an ASGI app's lifespan protocol around in-process use.
+
+    Hand-written (about 30 lines) because httpx.ASGITransport does not run lifespan and the
+    asgi-lifespan package is not a dependency.
+    """
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.inbox: asyncio.Queue[Mapping[str, Any]] = asyncio.Queue()
+        self.outbox: asyncio.Queue[Mapping[str, Any]] = asyncio.Queue()
+        self.task: asyncio.Task[None] | None = None
+        self.supported = True
+
+    async def _run(self) -> None:
+        try:
+            await self.app({"type": "lifespan", "asgi": {"version": "3.0"}, "state": {}},
+                           self.inbox.get, self.outbox.put)  # fmt: skip
+        except BaseException:  # an app without lifespan support raises or returns at once
+            self.supported = False
+        await self.outbox.put({"type": "lifespan.done"})
+
+    async def startup(self) -> None:
+        self.task = asyncio.ensure_future(self._run())
+        await self.inbox.put({"type": "lifespan.startup"})
+        message = await self.outbox.get()
+        if message["type"] == "lifespan.startup.failed":
+            raise RuntimeError(f"the app's startup failed: {message.get('message', '')}")
+        if message["type"] == "lifespan.done":
+            self.supported = False
+
+    async def shutdown(self) -> None:
+        if self.supported and self.task is not None and not self.task.done():
+            await self.inbox.put({"type": "lifespan.shutdown"})
+            await self.outbox.get()
+        if self.task is not None:
+            await asyncio.wait([self.task], timeout=5)

@@ -1,0 +1,204 @@
+"""Run one invariant against one operation: Hypothesis generates and shrinks, we confirm and report.
+
+Hypothesis shrinks a failure to its smallest example; the runner then replays that example
+(from an in-memory example database) to confirm it before reporting. A violation that does
+not reproduce is reported as unconfirmed, never as a violation. Transport faults stop the
+check at once and are reported apart.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import hypothesis
+import pytest
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import strategies as st
+from hypothesis.database import InMemoryExampleDatabase
+from hypothesis.errors import FlakyFailure
+
+from .._errors import UsageError
+from ._context import Context
+from ._curl import sequence
+from ._http import TransportFault
+from ._target import Target
+from ._violation import Finding, Violation
+from .invariants import REGISTRY
+
+__all__ = ["check", "run_check"]
+
+_REPLAYS = 3
+
+
+class _Abort(BaseException):
+    """Stops a Hypothesis run at once (a transport fault is not something to shrink)."""
+
+    def __init__(self, fault: TransportFault) -> None:
+        super().__init__(str(fault))
+        self.fault = fault
+
+
+def check(invariant_id: str, operation_id: str, target: Target) -> None:
+    """Check one invariant on one operation; a confirmed violation fails the calling test."""
+    finding = run_check(invariant_id, operation_id, target)
+    if finding.outcome == "skipped":
+        pytest.skip(finding.message)
+    if finding.outcome in ("violation", "fault", "error"):
+        pytest.fail(finding.message, pytrace=False)
+
+
+def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
+    """Run the check and return what it found (also recorded in ``target.findings``)."""
+    inv = REGISTRY.get(invariant_id)
+    if inv is None:
+        raise UsageError(f"unknown invariant {invariant_id!r}; known: {', '.join(REGISTRY)}")
+    try:
+        op = target.api.operation(operation_id)
+    except KeyError:
+        raise UsageError(
+            f"operation {operation_id!r} is not in the contracts; the generated tests are stale: "
+            "run `make contracts` (or `synth generate`) to regenerate them"
+        ) from None
+    if not inv.applies(target.api, target.graph, op):
+        raise UsageError(
+            f"{invariant_id} does not apply to {operation_id} under the current contracts; the "
+            "generated tests are stale: regenerate them"
+        )
+    started, requests = time.monotonic(), target.client.requests
+    finding = Finding(invariant_id, operation_id, "passed", 0.0, 0)
+    if len(target.tenants) < inv.tenants:
+        finding.outcome = "skipped"
+        finding.message = f"{invariant_id} needs {inv.tenants} tenants; pass another --tenant NAME=TOKEN"
+    else:
+        _run(inv.id, op.operation_id, target, finding)
+    finding.seconds = time.monotonic() - started
+    finding.requests = target.client.requests - requests
+    target.findings.append(finding)
+    return finding
+
+
+def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding) -> None:
+    inv = REGISTRY[invariant_id]
+    op = target.api.operation(operation_id)
+    profile = target.config.profile
+    database = InMemoryExampleDatabase()
+    examples = max(1, round(profile.examples * inv.weight))
+
+    def scenario(data: st.DataObject) -> None:
+        finding.examples += 1
+        ctx = Context(target, invariant_id, op, data)
+        try:
+            inv.run(ctx)
+        except TransportFault as fault:
+            raise _Abort(fault) from None
+
+    base = settings(
+        database=database,
+        deadline=None,
+        derandomize=False,
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+        print_blob=False,
+        verbosity=hypothesis.Verbosity.quiet,
+    )
+    search = settings(base, max_examples=examples)
+    replay = settings(base, max_examples=1, phases=[Phase.explicit, Phase.reuse])
+
+    def make(chosen: settings) -> Any:
+        # A fresh wrapper per run; the database key follows ``scenario``, so replays find it.
+        test = settings(chosen)(given(st.data())(scenario))
+        if target.config.seed is not None:
+            digest = hashlib.sha256(f"{target.config.seed}:{invariant_id}:{operation_id}".encode())
+            test = hypothesis.seed(int.from_bytes(digest.digest()[:8], "big"))(test)
+        return test
+
+    try:
+        with _shrink_budget(profile.shrink_seconds):
+            violation = _violation_of(make(search))
+    except _Abort as abort:
+        _fault(target, finding, abort.fault)
+        return
+    except Exception as exc:  # a crash in a check is a reported error, not a crashed run
+        finding.outcome = "error"
+        finding.message = target.redact(
+            f"ERROR in the check {invariant_id} on {operation_id} (a bug in synth, not in the "
+            f"server): {type(exc).__name__}: {exc}\n{_trace(exc)}"
+        )
+        return
+    if violation is None:
+        return
+    confirmed: Violation | None = None
+    try:
+        for _ in range(_REPLAYS):
+            confirmed = _violation_of(make(replay))
+            if confirmed is not None:
+                break
+    except _Abort as abort:
+        _fault(target, finding, abort.fault)
+        return
+    shown = confirmed or violation
+    finding.expected, finding.actual = target.redact(shown.expected), target.redact(shown.actual)
+    finding.curl = sequence(shown.exchanges, target.config.url, target.redact,
+                            [name for name, _ in target.config.headers])  # fmt: skip
+    finding.confirmed = confirmed is not None
+    finding.outcome = "violation" if confirmed is not None else "passed"
+    finding.message = render(finding, target)
+
+
+@contextlib.contextmanager
+def _shrink_budget(seconds: float) -> Iterator[None]:
+    """Cap the time Hypothesis spends shrinking: each shrink step here is a few HTTP requests.
+
+    Hypothesis has no public setting for this; its engine reads this module constant when
+    shrinking starts (five minutes by default, far too long against a live server).
+    """
+    from hypothesis.internal.conjecture import engine
+
+    saved = engine.MAX_SHRINKING_SECONDS
+    engine.MAX_SHRINKING_SECONDS = seconds  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        engine.MAX_SHRINKING_SECONDS = saved
+
+
+def _trace(exc: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(exc)[-6:])
+
+
+def _violation_of(test: Any) -> Violation | None:
+    try:
+        test()
+    except Violation as violation:
+        return violation
+    except FlakyFailure as flaky:
+        inner = [e for e in flaky.exceptions if isinstance(e, Violation)]
+        return inner[0] if inner else None
+    return None
+
+
+def _fault(target: Target, finding: Finding, fault: TransportFault) -> None:
+    finding.outcome = "fault"
+    finding.message = target.redact(
+        f"TRANSPORT FAULT (not a contract violation) in {finding.invariant} {finding.operation}: "
+        f"{fault}. The server did not answer usably after retries with backoff."
+    )
+
+
+def render(finding: Finding, target: Target) -> str:
+    """The failure as people read it: id, operation, expected, got, and the curl sequence."""
+    names = ", ".join(t.placeholder for t in target.config.tenants)
+    state = "confirmed by replaying it" if finding.confirmed else "NOT confirmed on replay"
+    return (
+        f"{finding.invariant} violated by {finding.operation} ({state})\n"
+        f"  expected: {finding.expected}\n"
+        f"  got:      {finding.actual}\n"
+        f"  reproduce ({len(finding.curl.splitlines()) // 3} requests; set {names} first):\n"
+        + "\n".join("    " + line for line in finding.curl.splitlines())
+    )

@@ -1,0 +1,168 @@
+"""ERR-*: the error model, on every operation."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from hypothesis import strategies as st
+
+from ...spec import ApiSpec, OperationSpec
+from .._context import NO_BODY, Context, brief
+from .._graph import Graph
+from .._http import Exchange
+from ._common import declared, fresh_id
+from ._registry import invariant
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def _always(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return graph.parents(op) is not None
+
+
+def _validates(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    has_input = op.body is not None or any(
+        p.location == "query" and _constrained(p.schema) for p in op.params
+    )
+    return _always(api, graph, op) and has_input and declared(op, "validation_failed") is not None
+
+
+def _constrained(schema: Any) -> bool:
+    return bool({"pattern", "enum", "$ref"} & set(schema)) or schema.get("type") in ("integer", "number")
+
+
+def _probes(ctx: Context) -> list[Exchange]:
+    """Requests that should draw errors from ``op``: no token, unknown ids, bad input, ..."""
+    op = ctx.op
+    params = ctx.provision(ctx.a, op)
+    item_params = params
+    if ctx.graph.is_item_op(op):
+        creator = ctx.graph.item_creator(op)
+        assert creator is not None
+        parent_params = ctx.provision(ctx.a, creator)
+        item = ctx.create(ctx.a, creator, parent_params)
+        item_params = ctx.item_params(op, parent_params, item)
+    body = ctx.body(op) if op.body is not None else NO_BODY
+    out: list[Exchange] = []
+    probes: list[Callable[[], Exchange]] = [
+        lambda: ctx.send(None, op, item_params, body=body),
+        lambda: ctx.send(ctx.a, op, item_params, body=body, token="synth-not-a-token"),
+    ]
+    for param in (ctx.graph.parents(op) or []):
+        probes.append(lambda p=param.param: ctx.send(ctx.a, op, {**item_params, p: fresh_id()}, body=body))
+        probes.append(lambda p=param.param: ctx.send(ctx.a, op, {**item_params, p: "not-an-id"}, body=body))
+    if op.body is not None and op.body_schema is not None:
+        mutations = ctx.schemas.mutations(op.body_schema, op.body, body)
+        if mutations:
+            mutation = ctx.draw(st.sampled_from(mutations), "invalid body")
+            probes.append(lambda: ctx.send(ctx.a, op, item_params, body=mutation.body))
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, raw=b'{"unterminated": '))
+    if op.pagination is not None:
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, query={op.pagination.cursor_param: "!!"}))  # type: ignore[union-attr]
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, query={op.pagination.limit_param: "many"}))  # type: ignore[union-attr]
+    if op.idempotency is not None and op.idempotency.required:
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, key=None))
+    if op.cache is not None and op.cache.if_match is not None:
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, headers={"If-Match": '"synth-stale"'}))
+    if len(ctx.target.tenants) > 1 and ctx.graph.parents(op):
+        probes.append(lambda: ctx.send(ctx.b, op, item_params, body=body))
+    probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body))
+    order = ctx.draw(st.permutations(range(len(probes))), "probe order")
+    for index in order:
+        out.append(probes[index]())
+    return out
+
+
+@invariant(
+    "ERR-PROBLEM",
+    "Every 4xx and 5xx is application/problem+json with type, title, status and code.",
+    applies=_always,
+)
+def problem(ctx: Context) -> None:
+    for answer in _probes(ctx):
+        if answer.status < 400:
+            continue
+        if answer.content_type != PROBLEM_JSON:
+            ctx.fail(f"HTTP {answer.status} as {PROBLEM_JSON}", brief(answer), answer)
+        body = answer.json
+        if not isinstance(body, dict):
+            ctx.fail("a JSON object problem body", brief(answer), answer)
+        for name in ("type", "title", "code"):
+            if not isinstance(body.get(name), str) or not body.get(name):
+                ctx.fail(f"problem field {name!r} as a non-empty string", brief(answer), answer)
+        if body.get("status") != answer.status or isinstance(body.get("status"), bool):
+            ctx.fail(f"problem field 'status' equal to the HTTP status {answer.status}", brief(answer), answer)
+
+
+@invariant(
+    "ERR-DECLARED",
+    "Every (status, code) an operation answers with is declared for it.",
+    applies=_always,
+)
+def declared_only(ctx: Context) -> None:
+    allowed = {(e.status, e.code) for e in ctx.op.errors}
+    for answer in _probes(ctx):
+        if answer.status < 400:
+            continue
+        if (answer.status, answer.code) not in allowed:
+            shown = ", ".join(f"{s} {c}" for s, c in sorted(allowed))
+            ctx.fail(f"a declared (status, code): one of {shown}",
+                     f"({answer.status}, {answer.code!r}) {brief(answer)}", answer)  # fmt: skip
+
+
+@invariant(
+    "ERR-VALIDATION",
+    "Schema-invalid input gets the declared validation error naming the field.",
+    applies=_validates,
+)
+def validation(ctx: Context) -> None:
+    op = ctx.op
+    status = declared(op, "validation_failed")
+    params = ctx.provision(ctx.a, op)
+    if ctx.graph.is_item_op(op):
+        creator = ctx.graph.item_creator(op)
+        assert creator is not None
+        parent = ctx.provision(ctx.a, creator)
+        params = ctx.item_params(op, parent, ctx.create(ctx.a, creator, parent))
+    cases: list[tuple[str, str | None, Callable[[], Exchange]]] = []
+    if op.body is not None and op.body_schema is not None:
+        body = ctx.body(op)
+        for m in ctx.schemas.mutations(op.body_schema, op.body, body):
+            cases.append((m.description, m.field, lambda b=m.body: ctx.send(ctx.a, op, params, body=b)))
+    for param in op.params:
+        if param.location != "query":
+            continue
+        for description, value in _bad_query(ctx, param.schema):
+            cases.append((f"{param.name}: {description}", param.name,
+                          lambda n=param.name, v=value: ctx.send(ctx.a, op, params, query={n: v})))  # fmt: skip
+    if not cases:
+        return
+    description, field, run = cases[ctx.draw(st.integers(0, len(cases) - 1), "invalid input")]
+    answer = run()
+    if answer.status != status or answer.code != "validation_failed":
+        ctx.fail(f"{description} to get {status} 'validation_failed'", brief(answer), answer)
+    if field is None:
+        return
+    errors = answer.json.get("errors") if isinstance(answer.json, dict) else None
+    named = isinstance(errors, list) and any(
+        isinstance(e, dict) and isinstance(e.get("loc"), list) and field in e["loc"] for e in errors
+    )
+    if not named:
+        ctx.fail(f"{description}: an 'errors' entry whose loc names {field!r}", brief(answer), answer)
+
+
+def _bad_query(ctx: Context, schema: Any) -> list[tuple[str, str]]:
+    schema = ctx.schemas.resolve(schema)
+    out: list[tuple[str, str]] = []
+    if schema.get("type") == "integer":
+        out.append(("not an integer", "synth"))
+        if "minimum" in schema:
+            out.append((f"below minimum {schema['minimum']}", str(schema["minimum"] - 1)))
+        if "maximum" in schema:
+            out.append((f"above maximum {schema['maximum']}", str(schema["maximum"] + 1)))
+    if "enum" in schema:
+        out.append(("not one of the enum values", "synth-not-a-member"))
+    if isinstance(schema.get("pattern"), str):
+        out.append((f"not matching {schema['pattern']}", "!! NOT VALID !!"))
+    return out

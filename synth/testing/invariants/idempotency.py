@@ -1,0 +1,162 @@
+"""IDEM-*: operations declared idempotent (``Idempotency-Key``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import assume
+
+from ...spec import ApiSpec, OperationSpec
+from .._context import Context, Scope, brief
+from .._graph import Graph
+from ._common import declared, expect_error, fresh_id, scope_count
+from ._registry import invariant
+
+
+def _idempotent(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return op.idempotency is not None and graph.parents(op) is not None
+
+
+def _required(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _idempotent(api, graph, op) and op.idempotency is not None and op.idempotency.required
+
+
+def _setup(ctx: Context, tenant: str) -> tuple[dict[str, str], Scope | None, Any]:
+    """Path parameters, a scope to count in (if the op's items are listed), and a body."""
+    op = ctx.op
+    params = ctx.provision(tenant, op)
+    lister = ctx.graph.lister_of(op)
+    scope = ctx.scope(tenant, lister, params) if lister is not None else None
+    if scope is not None:
+        body = ctx.body(op, scope.marker, scope.overrides)
+    else:
+        body = ctx.body(op)
+    return params, scope, body
+
+
+def _count(ctx: Context, scope: Scope | None, body: Any, expected: int, what: str) -> None:
+    if scope is None:
+        return
+    found = scope_count(ctx, scope, body)
+    if len(found) != expected:
+        ids = ", ".join(str(i.get("id")) for i in found) or "none"
+        ctx.fail(f"{what}: exactly {expected} item(s) in the list", f"{len(found)} ({ids})")
+
+
+def _reread(ctx: Context, tenant: str, params: dict[str, str], first: Any) -> None:
+    reader = ctx.graph.reader(ctx.op)
+    if reader is None or not isinstance(first, dict):
+        return
+    got = ctx.send(tenant, reader, ctx.item_params(reader, params, first))
+    if got.status != 200 or got.json != first:
+        ctx.fail("the first result to be intact (reading it gives the same item)", brief(got), got)
+
+
+@invariant(
+    "IDEM-REPLAY",
+    "Same tenant, key and body sent again: same status and body; exactly one resource.",
+    applies=_idempotent,
+)
+def replay(ctx: Context) -> None:
+    params, scope, body = _setup(ctx, ctx.a)
+    key = fresh_id()
+    first = ctx.send(ctx.a, ctx.op, params, body=body, key=key)
+    ctx.expect_success(first, ctx.op, "the first request")
+    again = ctx.send(ctx.a, ctx.op, params, body=body, key=key)
+    if again.status != first.status or again.json != first.json:
+        ctx.fail(f"the replay to repeat the first answer: {first.status} with the same body",
+                 brief(again), again)  # fmt: skip
+    ctx.remember(ctx.a, ctx.op, params, first.json)
+    _count(ctx, scope, body, 1, "after a request and its replay")
+
+
+@invariant(
+    "IDEM-MISMATCH",
+    "Same key, different body: the declared error; nothing new is created; the first result intact.",
+    applies=_idempotent,
+)
+def mismatch(ctx: Context) -> None:
+    params, scope, body = _setup(ctx, ctx.a)
+    other = ctx.body(ctx.op, scope.marker if scope else None, scope.overrides if scope else None)
+    assume(other != body)
+    key = fresh_id()
+    first = ctx.send(ctx.a, ctx.op, params, body=body, key=key)
+    ctx.expect_success(first, ctx.op, "the first request")
+    ctx.remember(ctx.a, ctx.op, params, first.json)
+    second = ctx.send(ctx.a, ctx.op, params, body=other, key=key)
+    expect_error(ctx, second, ctx.op, "idempotency_key_reused", "the same key with another body")
+    _count(ctx, scope, None if scope and scope.isolated else body, 1, "after the mismatched reuse")
+    _reread(ctx, ctx.a, params, first.json)
+
+
+@invariant(
+    "IDEM-CONCURRENT",
+    "Concurrent requests with one key and body: one resource; each answer that success or 409.",
+    applies=_idempotent,
+    weight=0.5,
+)
+def concurrent(ctx: Context) -> None:
+    op = ctx.op
+    params, scope, body = _setup(ctx, ctx.a)
+    key = fresh_id()
+    n = ctx.target.config.profile.concurrency
+    answers = ctx.gather([lambda: ctx.request(ctx.a, op, params, body, key)] * n)
+    in_use = declared(op, "idempotency_key_in_use")
+    successes = [a for a in answers if a.ok]
+    for answer in answers:
+        if answer.ok:
+            if answer.json != successes[0].json:
+                ctx.fail("every success to carry the same result", brief(answer), answer)
+        elif not (answer.status == in_use and answer.code == "idempotency_key_in_use"):
+            ctx.fail(f"each answer to be {op.status} or {in_use} 'idempotency_key_in_use'",
+                     brief(answer), answer)  # fmt: skip
+    settled = ctx.send(ctx.a, op, params, body=body, key=key)
+    ctx.expect_success(settled, op, "a replay after the concurrent requests")
+    if successes and settled.json != successes[0].json:
+        ctx.fail("the replay to give the result the concurrent success gave", brief(settled), settled)
+    ctx.remember(ctx.a, op, params, settled.json)
+    _count(ctx, scope, body, 1, f"after {n} concurrent requests with one key")
+
+
+@invariant(
+    "IDEM-MISSING",
+    "No key where one is required: the declared 400; nothing created.",
+    applies=_required,
+    weight=0.5,
+)
+def missing(ctx: Context) -> None:
+    params, scope, body = _setup(ctx, ctx.a)
+    answer = ctx.send(ctx.a, ctx.op, params, body=body, key=None)
+    expect_error(ctx, answer, ctx.op, "idempotency_key_missing", "a request without the key")
+    _count(ctx, scope, body, 0, "after a request without the key")
+
+
+@invariant(
+    "IDEM-TENANT-SCOPE",
+    "Another tenant using the same key gets its own result, never the first tenant's.",
+    applies=_idempotent,
+    tenants=2,
+)
+def tenant_scope(ctx: Context) -> None:
+    op = ctx.op
+    params_a, _, body = _setup(ctx, ctx.a)
+    key = fresh_id()
+    first = ctx.send(ctx.a, op, params_a, body=body, key=key)
+    ctx.expect_success(first, op, f"tenant {ctx.a}'s request")
+    ctx.remember(ctx.a, op, params_a, first.json)
+    params_b = ctx.provision(ctx.b, op)
+    other = ctx.send(ctx.b, op, params_b, body=body, key=key)
+    if not other.ok:
+        ctx.fail(f"tenant {ctx.b}, reusing {ctx.a}'s key, to get its own {op.status}",
+                 brief(other), other)  # fmt: skip
+    ctx.remember(ctx.b, op, params_b, other.json)
+    a_item, b_item = first.json, other.json
+    if isinstance(a_item, dict) and isinstance(b_item, dict) and a_item.get("id") == b_item.get("id"):
+        ctx.fail(f"tenant {ctx.b} to get a new resource, not tenant {ctx.a}'s",
+                 f"the same id {a_item.get('id')}", other)  # fmt: skip
+    reader = ctx.graph.reader(op)
+    if reader is not None and isinstance(b_item, dict):
+        mine = ctx.send(ctx.b, reader, ctx.item_params(reader, params_b, b_item))
+        if mine.status != 200:
+            ctx.fail(f"tenant {ctx.b} to read the resource it was given", brief(mine), mine)
+    _reread(ctx, ctx.a, params_a, a_item)

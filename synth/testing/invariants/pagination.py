@@ -1,0 +1,304 @@
+"""PAGE-*: list operations declared paginated (cursor pagination)."""
+
+from __future__ import annotations
+
+import base64
+from collections import Counter
+from typing import Any
+
+from hypothesis import assume
+from hypothesis import strategies as st
+
+from ...spec import ApiSpec, FilterSpec, OperationSpec
+from .._context import Context, Scope, Walk, brief
+from .._graph import Graph
+from ._common import declared, precedes
+from ._registry import invariant
+
+
+def _paginated(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return (
+        op.pagination is not None
+        and graph.creator_of_items(op) is not None
+        and graph.parents(op) is not None
+    )
+
+
+def _filtered(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _paginated(api, graph, op) and bool(op.pagination and op.pagination.filters)
+
+
+def _limit(ctx: Context) -> int:
+    assert ctx.op.pagination is not None
+    rules = ctx.op.pagination.limit
+    return ctx.draw(st.integers(rules.min, max(rules.min, min(rules.max, 4))), "limit")
+
+
+def _size(ctx: Context, limit: int, at_least: int = 0) -> int:
+    """Seed sizes around multiples of the limit, including 0."""
+    top = ctx.target.config.profile.max_seed
+    sizes = sorted({s for s in (0, 1, limit - 1, limit, limit + 1, 2 * limit, 2 * limit + 1)
+                    if at_least <= s <= max(top, at_least)})  # fmt: skip
+    return ctx.draw(st.sampled_from(sizes or [at_least]), "items")
+
+
+def _once(ctx: Context, walk: Walk, expected: list[str], what: str) -> None:
+    counts = Counter(walk.ids)
+    twice = [i for i, c in counts.items() if c > 1]
+    if twice:
+        ctx.fail(f"each item exactly once {what}", f"{twice[0]} on more than one page")
+    missing = [i for i in expected if i not in counts]
+    if missing:
+        ctx.fail(f"each of the {len(expected)} seeded items {what}",
+                 f"{len(missing)} missing, e.g. {missing[0]}")  # fmt: skip
+
+
+@invariant(
+    "PAGE-COMPLETE",
+    "Walking every page of a freshly seeded scope returns each item exactly once.",
+    applies=_paginated,
+)
+def complete(ctx: Context) -> None:
+    scope = ctx.scope(ctx.a, ctx.op)
+    limit = _limit(ctx)
+    seeded = ctx.seed(scope, _size(ctx, limit))
+    walk = ctx.walk(scope, limit=limit, until={str(i["id"]) for i in seeded})
+    _once(ctx, walk, [str(i["id"]) for i in seeded], f"walking with limit={limit}")
+
+
+@invariant(
+    "PAGE-ORDER",
+    "Items follow the declared order across page boundaries, ties broken as declared.",
+    applies=_paginated,
+)
+def order(ctx: Context) -> None:
+    scope = ctx.scope(ctx.a, ctx.op)
+    limit = _limit(ctx)
+    seeded = ctx.seed(scope, _size(ctx, limit, at_least=2), ties=True)
+    walk = ctx.walk(scope, limit=limit, until={str(i["id"]) for i in seeded})
+    keys = ", ".join(("-" if k.descending else "") + k.field for k in ctx.op.pagination.order)  # type: ignore[union-attr]
+    for first, second in zip(walk.items, walk.items[1:], strict=False):
+        if precedes(first, second, ctx.op) is False:
+            shown = {k.field: first.get(k.field) for k in ctx.op.pagination.order}  # type: ignore[union-attr]
+            after = {k.field: second.get(k.field) for k in ctx.op.pagination.order}  # type: ignore[union-attr]
+            ctx.fail(f"order ({keys}) with limit={limit}", f"{shown} listed before {after}")
+
+
+@invariant(
+    "PAGE-LIMIT",
+    "No page exceeds the limit; out-of-range limits get the declared answer.",
+    applies=_paginated,
+)
+def limit(ctx: Context) -> None:
+    op = ctx.op
+    assert op.pagination is not None
+    scope = ctx.scope(ctx.a, op)
+    size = _limit(ctx)
+    seeded = ctx.seed(scope, _size(ctx, size, at_least=size + 1))
+    walk = ctx.walk(scope, limit=size, until={str(i["id"]) for i in seeded})
+    for page in walk.pages:
+        if len(page.json["items"]) > size:
+            ctx.fail(f"at most limit={size} items per page", f"{len(page.json['items'])} items", page)
+    rules = op.pagination.limit
+    first = ctx.send(ctx.a, op, scope.params, query=scope.query)
+    if first.status == 200 and len(first.json.get("items", [])) > rules.default:
+        ctx.fail(f"at most the default limit {rules.default} without limit=", brief(first), first)
+    bad = ctx.draw(st.sampled_from([rules.min - 1, rules.max + 1, rules.max * 1000]), "out of range")
+    answer = ctx.send(ctx.a, op, scope.params, query={**scope.query, op.pagination.limit_param: bad})
+    if rules.out_of_range == "reject":
+        status = declared(op, "validation_failed")
+        if status is not None and (answer.status != status or answer.code != "validation_failed"):
+            ctx.fail(f"limit={bad} (out of {rules.min}..{rules.max}) to get {status} "
+                     "'validation_failed'", brief(answer), answer)  # fmt: skip
+    elif answer.status != 200 or len(answer.json.get("items", [])) > rules.max:
+        ctx.fail(f"limit={bad} to be clamped to {rules.min}..{rules.max}", brief(answer), answer)
+
+
+@invariant(
+    "PAGE-END",
+    "The last page says so (next_cursor null); an empty scope gives an empty page.",
+    applies=_paginated,
+    weight=0.5,
+)
+def end(ctx: Context) -> None:
+    scope = ctx.scope(ctx.a, ctx.op)
+    size = _limit(ctx)
+    n = _size(ctx, size) if scope.isolated else _size(ctx, size, at_least=1)
+    seeded = ctx.seed(scope, n)
+    if not scope.isolated:
+        # A shared list: pick a limit that divides what it holds, so the end falls on a boundary.
+        rules = ctx.op.pagination.limit  # type: ignore[union-attr]
+        total = len(scope.baseline | {str(i["id"]) for i in seeded})
+        divisors = [d for d in range(max(rules.min, total // 20, 1), rules.max + 1) if total % d == 0]
+        size = ctx.draw(st.sampled_from(divisors or [rules.max]), "limit")
+    walk = ctx.walk(scope, limit=size)
+    for page in walk.pages[:-1]:
+        cursor = page.json.get("next_cursor")
+        if not isinstance(cursor, str) or not cursor:
+            ctx.fail("next_cursor to be a non-empty string or null", repr(cursor), page)
+    last = walk.pages[-1]
+    if "next_cursor" not in last.json:
+        ctx.fail("the last page to say next_cursor: null", "no next_cursor field", last)
+    if len(walk.pages) > 1 and not last.json["items"]:
+        ctx.fail(f"the page holding the last item to say next_cursor: null (limit={size})",
+                 "a cursor to an empty page", walk.pages[-2])  # fmt: skip
+    if scope.isolated and n == 0 and (last.json["items"] or len(walk.pages) != 1):
+        ctx.fail("an empty scope to give one empty page", brief(walk.pages[0]), walk.pages[0])
+
+
+@invariant(
+    "PAGE-CONCURRENT",
+    "Inserts and deletes during a walk never duplicate or drop an item that was there all along.",
+    applies=_paginated,
+)
+def concurrent(ctx: Context) -> None:
+    op = ctx.op
+    scope = ctx.scope(ctx.a, op)
+    size = _limit(ctx)
+    stable = ctx.seed(scope, _size(ctx, size, at_least=size + 1))
+    creator = ctx.graph.creator_of_items(op)
+    assert creator is not None
+    deleter = ctx.graph.deleter(creator)
+    volatile = ctx.seed(scope, ctx.draw(st.integers(0, 2), "volatile")) if deleter else []
+    seen: list[dict[str, Any]] = []
+
+    def meddle(page: int) -> None:
+        if ctx.draw(st.booleans(), f"insert after page {page + 1}"):
+            ctx.seed(scope, 1)
+        if volatile and deleter is not None and ctx.draw(st.booleans(), f"delete after page {page + 1}"):
+            victim = volatile.pop(0)
+            answer = ctx.send(scope.tenant, deleter, ctx.item_params(deleter, scope.params, victim))
+            if not answer.ok:
+                ctx.fail("deleting a seeded item to succeed", brief(answer), answer)
+
+    walk = ctx.walk(scope, limit=size, between=meddle, until={str(i["id"]) for i in stable})
+    del seen
+    _once(ctx, walk, [str(i["id"]) for i in stable], "while items are added and deleted")
+
+
+@invariant(
+    "PAGE-FILTER",
+    "A filtered walk equals the filter applied to the unfiltered walk.",
+    applies=_filtered,
+)
+def filtered(ctx: Context) -> None:
+    op = ctx.op
+    assert op.pagination is not None
+    scope = ctx.scope(ctx.a, op)
+    seeded = ctx.seed(scope, ctx.draw(st.integers(2, min(6, ctx.target.config.profile.max_seed))))
+    flt = ctx.draw(st.sampled_from(op.pagination.filters), "filter")
+    value = _filter_value(ctx, scope, flt, seeded)
+    limit = op.pagination.limit.max
+    before = ctx.walk(scope, limit=limit)
+    chosen = ctx.walk(scope, limit=limit, query={flt.param: value})
+    after = ctx.walk(scope, limit=limit)
+    known = set(before.ids) | set(after.ids)
+    for item in chosen.items:
+        if not _matches(flt, item.get(flt.field), value, strict=False):
+            ctx.fail(f"{flt.param}={value!r} to keep only items whose {flt.field} {flt.op} it",
+                     f"{item.get('id')} with {flt.field}={item.get(flt.field)!r}")  # fmt: skip
+        if str(item.get("id")) not in known:
+            ctx.fail(f"{flt.param}={value!r} to return only items of the unfiltered list",
+                     f"{item.get('id')}, which the unfiltered walk does not list")  # fmt: skip
+    steady = {str(i.get("id")): i for i in after.items}
+    got = set(chosen.ids)
+    for item in before.items:
+        if steady.get(str(item.get("id"))) != item:
+            continue  # changed during the walks: no claim either way
+        if _matches(flt, item.get(flt.field), value, strict=True) and str(item.get("id")) not in got:
+            ctx.fail(f"{flt.param}={value!r} to keep every item whose {flt.field} {flt.op} it",
+                     f"{item.get('id')} with {flt.field}={item.get(flt.field)!r} left out")  # fmt: skip
+
+
+def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]) -> str:
+    values = [i.get(flt.field) for i in seeded]
+    if flt.op == "icontains":
+        texts = [v for v in values if isinstance(v, str)]
+        text = ctx.draw(st.sampled_from(texts), "filtered text") if texts else scope.marker
+        start = 0 if flt.param in scope.query else ctx.draw(st.integers(0, max(0, len(text) - 1)))
+        end = ctx.draw(st.integers(max(start + 1, len(scope.marker) if start == 0 else 0), len(text)))
+        piece = text[start:end]
+        # Flip the case of ASCII letters only: servers differ on non-ASCII case folding.
+        flips = ctx.draw(st.lists(st.booleans(), min_size=len(piece), max_size=len(piece)))
+        return "".join(c.swapcase() if f and c.isascii() else c for c, f in zip(piece, flips, strict=True))
+    if flt.op == "contains":
+        elements = sorted({e for v in values if isinstance(v, list) for e in v if isinstance(e, str)})
+        if flt.param in scope.query:
+            return scope.marker
+        assume(elements)
+        return ctx.draw(st.sampled_from(elements), "element")
+    choices = sorted({v for v in values if isinstance(v, str | int | float) and not isinstance(v, bool)}, key=str)
+    if not choices:
+        param = next(p for p in ctx.op.params if p.name == flt.param)
+        return str(ctx.draw(ctx.schemas.strategy(param.schema).filter(lambda v: isinstance(v, str))))
+    return str(ctx.draw(st.sampled_from(choices), "value"))
+
+
+def _ascii_lower(text: str) -> str:
+    return "".join(c.lower() if c.isascii() else c for c in text)
+
+
+def _matches(flt: FilterSpec, field: Any, value: str, *, strict: bool) -> bool:
+    if flt.op == "contains":
+        return isinstance(field, list) and value in field
+    if flt.op == "icontains":
+        if not isinstance(field, str):
+            return False
+        if strict:
+            return _ascii_lower(value) in _ascii_lower(field)
+        return any(f(value) in f(field) for f in (_ascii_lower, str.lower, str.casefold))
+    return field == value or str(field) == value
+
+
+@invariant(
+    "PAGE-CURSOR",
+    "Malformed or tampered cursors get 400 invalid_cursor; a cursor reveals nothing to another tenant.",
+    applies=_paginated,
+)
+def cursor(ctx: Context) -> None:
+    op = ctx.op
+    assert op.pagination is not None
+    scope = ctx.scope(ctx.a, op)
+    size = _limit(ctx)
+    seeded = ctx.seed(scope, _size(ctx, size, at_least=size + 1))
+    first = ctx.send(ctx.a, op, scope.params, query={**scope.query, op.pagination.limit_param: size})
+    real = first.json.get("next_cursor") if isinstance(first.json, dict) else None
+    assume(isinstance(real, str) and real)
+    assert isinstance(real, str)
+    following = ctx.send(ctx.a, op, scope.params,
+                         query={**scope.query, op.pagination.limit_param: size, op.pagination.cursor_param: real})  # fmt: skip
+    bad, tampered = _bad_cursor(ctx, real)
+    answer = ctx.send(ctx.a, op, scope.params,
+                      query={**scope.query, op.pagination.limit_param: size, op.pagination.cursor_param: bad})  # fmt: skip
+    status = declared(op, "invalid_cursor")
+    rejected = answer.status == status and answer.code == "invalid_cursor"
+    same = answer.status == 200 and answer.json == following.json
+    if not rejected and not (tampered and same):
+        kind = "a tampered" if tampered else "a malformed"
+        ctx.fail(f"{kind} cursor to get {status} 'invalid_cursor'", brief(answer), answer)
+    if len(ctx.target.tenants) > 1:
+        theirs = {str(i["id"]) for i in seeded}
+        other = ctx.send(ctx.b, op, scope.params if not scope.params else ctx.provision(ctx.b, op),
+                         query={**scope.query, op.pagination.cursor_param: real})  # fmt: skip
+        leaked = [i for i in (other.json or {}).get("items", []) if str(i.get("id")) in theirs] \
+            if other.status == 200 and isinstance(other.json, dict) else []  # fmt: skip
+        if leaked:
+            ctx.fail(f"tenant {ctx.a}'s cursor to reveal nothing to tenant {ctx.b}",
+                     f"{len(leaked)} of {ctx.a}'s items listed", other)  # fmt: skip
+
+
+def _bad_cursor(ctx: Context, real: str) -> tuple[str, bool]:
+    kind = ctx.draw(st.sampled_from(["junk", "truncated", "flipped", "appended", "json"]), "cursor fault")
+    if kind == "junk":
+        alphabet = st.characters(min_codepoint=33, max_codepoint=126)
+        return ctx.draw(st.text(alphabet, min_size=1, max_size=40).filter(lambda s: s != real)), False
+    if kind == "json":
+        blob = base64.urlsafe_b64encode(b'{"id": "00000000-0000-0000-0000-000000000000"}').decode()
+        return blob, False
+    if kind == "truncated" and len(real) > 1:
+        return real[: ctx.draw(st.integers(1, len(real) - 1))], True
+    if kind == "appended":
+        return real + ctx.draw(st.sampled_from(["A", "x", "0", "=="])), True
+    position = ctx.draw(st.integers(0, len(real) - 1), "flipped at")
+    replacement = "A" if real[position] != "A" else "B"
+    return real[:position] + replacement + real[position + 1 :], True

@@ -1,0 +1,295 @@
+"""TEN-*: tenant isolation, for tenant-scoped operations and at least two tenants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from hypothesis import strategies as st
+
+from ...spec import ApiSpec, OperationSpec
+from .._context import NO_BODY, Context, brief
+from .._graph import Graph
+from .._http import Exchange
+from ._common import declared, fresh_id, normalize
+from ._registry import invariant
+
+# Owner fields a request might smuggle in, besides the response model's server-set fields.
+_OWNER_FIELDS = ("tenant", "tenant_id", "owner", "owner_id", "account_id", "org_id",
+                 "organization_id", "workspace_id")  # fmt: skip
+
+
+def _scoped(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return op.tenant_scoped and graph.parents(op) is not None
+
+
+def _lists(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _scoped(api, graph, op) and op.pagination is not None and graph.creator_of_items(op) is not None
+
+
+def _reads(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _scoped(api, graph, op) and op.method == "GET" and graph.is_item_op(op)
+
+
+def _writes(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _scoped(api, graph, op) and op.method in ("PATCH", "PUT", "DELETE") and graph.is_item_op(op)
+
+
+def _children(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _scoped(api, graph, op) and graph.is_child_collection(op)
+
+
+def _assigns(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return (
+        _scoped(api, graph, op)
+        and op.body is not None
+        and op.response is not None
+        and op.method in ("POST", "PUT", "PATCH")
+        and (graph.reader(op) is not None or graph.item_creator(op) is not None)
+    )
+
+
+def _interferable(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    if not _scoped(api, graph, op):
+        return False
+    if op.pagination is not None:
+        return graph.creator_of_items(op) is not None
+    return True
+
+
+def _same_as_nowhere(ctx: Context, op: OperationSpec, answer: Exchange, nowhere: Exchange, ids: list[str], what: str) -> None:
+    """``answer`` must be the declared 404, and exactly what an id that exists nowhere gets."""
+    status = declared(op, "not_found") or 404
+    if answer.status != status:
+        ctx.fail(f"{what}: {status}, as for an id that exists nowhere", brief(answer), answer)
+    if (answer.content_type, normalize(answer.json, ids)) != (nowhere.content_type, normalize(nowhere.json, ids)):
+        ctx.fail(f"{what}: exactly the answer an id that exists nowhere gets ({brief(nowhere)})",
+                 brief(answer), answer)  # fmt: skip
+
+
+def _target_item(ctx: Context, tenant: str, op: OperationSpec) -> tuple[dict[str, str], dict[str, Any], OperationSpec]:
+    """Create the item ``op`` acts on as ``tenant``; its path parameters, the item, its creator."""
+    creator = ctx.graph.item_creator(op)
+    assert creator is not None
+    params = ctx.provision(tenant, creator)
+    item = ctx.create(tenant, creator, params)
+    return ctx.item_params(op, params, item), item, creator
+
+
+@invariant(
+    "TEN-LIST",
+    "Nothing tenant A created appears in any page of any list that tenant B reads.",
+    applies=_lists,
+    tenants=2,
+)
+def lists(ctx: Context) -> None:
+    op = ctx.op
+    assert op.pagination is not None
+    scope = ctx.scope(ctx.a, op)
+    seeded = ctx.seed(scope, ctx.draw(st.integers(1, 3), "items"))
+    theirs = {str(i["id"]) for i in seeded}
+    mine = ctx.scope(ctx.b, op, None if not scope.params else ctx.provision(ctx.b, op))
+    mine.query = dict(scope.query)
+    queries: list[dict[str, str]] = [{}]
+    for flt in op.pagination.filters:
+        for item in seeded:
+            value = item.get(flt.field)
+            if isinstance(value, list) and value:
+                queries.append({flt.param: str(value[0])})
+            elif isinstance(value, str | int) and flt.op != "icontains":
+                queries.append({flt.param: str(value)})
+            elif isinstance(value, str):
+                queries.append({flt.param: scope.marker})
+    for query in queries:
+        walk = ctx.walk(mine, tenant=ctx.b, limit=op.pagination.limit.max, query=query)
+        leaked = [i for i in walk.ids if i in theirs]
+        if leaked:
+            shown = "&".join(f"{k}={v}" for k, v in {**mine.query, **query}.items()) or "no filter"
+            ctx.fail(f"tenant {ctx.b}'s list ({shown}) to hold none of tenant {ctx.a}'s items",
+                     f"{leaked[0]} listed")  # fmt: skip
+
+
+@invariant(
+    "TEN-READ",
+    "B reading A's object gets exactly the answer an id that exists nowhere gets.",
+    applies=_reads,
+    tenants=2,
+)
+def reads(ctx: Context) -> None:
+    params, item, _ = _target_item(ctx, ctx.a, ctx.op)
+    own = ctx.send(ctx.a, ctx.op, params)
+    if own.status != 200:
+        ctx.fail(f"tenant {ctx.a} to read its own item", brief(own), own)
+    last = (ctx.graph.parents(ctx.op) or [])[-1].param
+    answer = ctx.send(ctx.b, ctx.op, params)
+    nowhere = ctx.send(ctx.b, ctx.op, {**params, last: fresh_id()})
+    ids = [str(v) for v in params.values()] + [str(v) for v in nowhere.request.path.split("/")]
+    _same_as_nowhere(ctx, ctx.op, answer, nowhere, ids, f"tenant {ctx.b} reading tenant {ctx.a}'s item")
+    del item
+
+
+@invariant(
+    "TEN-WRITE",
+    "B updating or deleting A's object gets 404, and A's object is unchanged.",
+    applies=_writes,
+    tenants=2,
+)
+def writes(ctx: Context) -> None:
+    op = ctx.op
+    params, item, creator = _target_item(ctx, ctx.a, op)
+    reader = ctx.graph.reader(creator)
+    before = ctx.send(ctx.a, reader, params) if reader is not None else None
+    body = ctx.body(op) if op.body is not None else NO_BODY
+    answer = ctx.send(ctx.b, op, params, body=body)
+    last = (ctx.graph.parents(op) or [])[-1].param
+    nowhere = ctx.send(ctx.b, op, {**params, last: fresh_id()}, body=body)
+    ids = [str(v) for v in params.values()] + nowhere.request.path.split("/")
+    _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} sending {op.method} to tenant {ctx.a}'s item")
+    if reader is not None and before is not None:
+        after = ctx.send(ctx.a, reader, params)
+        if after.status != before.status or after.json != before.json:
+            ctx.fail(f"tenant {ctx.a}'s item unchanged after tenant {ctx.b}'s {op.method}",
+                     brief(after), after)  # fmt: skip
+    del item
+
+
+@invariant(
+    "TEN-CHILD",
+    "B creating or listing children under A's parent gets 404.",
+    applies=_children,
+    tenants=2,
+)
+def children(ctx: Context) -> None:
+    op = ctx.op
+    params = ctx.provision(ctx.a, op)
+    body = ctx.body(op) if op.body is not None else NO_BODY
+    answer = ctx.send(ctx.b, op, params, body=body)
+    last = (ctx.graph.parents(op) or [])[-1].param
+    nowhere = ctx.send(ctx.b, op, {**params, last: fresh_id()}, body=body)
+    ids = [str(v) for v in params.values()] + nowhere.request.path.split("/")
+    _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} using tenant {ctx.a}'s parent")
+    lister = ctx.graph.lister_of(op) if op.method == "POST" else None
+    if lister is not None:
+        walk = ctx.walk(ctx.scope(ctx.a, lister, params), limit=None)
+        if walk.items:
+            ctx.fail(f"no child created under tenant {ctx.a}'s parent by tenant {ctx.b}",
+                     f"{len(walk.items)} child item(s) listed")  # fmt: skip
+
+
+@invariant(
+    "TEN-ASSIGN",
+    "Owner or tenant fields a request smuggles in are ignored or rejected.",
+    applies=_assigns,
+    tenants=2,
+)
+def assigns(ctx: Context) -> None:
+    op = ctx.op
+    creator = op if op.method == "POST" else ctx.graph.item_creator(op)
+    assert creator is not None and op.response is not None
+    # Tenant B's own object of the same kind: its server-set values are what A smuggles.
+    b_params = ctx.provision(ctx.b, creator)
+    b_item = ctx.create(ctx.b, creator, b_params)
+    reader = ctx.graph.reader(creator)
+    body_fields = set(op.body.model_fields) if op.body is not None else set()
+    server_set = {k: v for k, v in b_item.items() if k not in body_fields}
+    chosen = ctx.draw(st.sets(st.sampled_from(sorted(server_set))), "smuggled fields") if server_set else set()
+    extra = {name: ctx.b for name in _OWNER_FIELDS if name not in body_fields}
+    extra.update({k: server_set[k] for k in sorted(chosen)})
+    if op.method == "POST":
+        params = ctx.provision(ctx.a, op)
+        body = ctx.body(op)
+    else:
+        params, _, _ = _target_item(ctx, ctx.a, op)
+        body = ctx.body(op)
+    answer = ctx.send(ctx.a, op, params, body={**body, **extra})
+    if 400 <= answer.status < 500 and (answer.status, answer.code) in {(e.status, e.code) for e in op.errors}:
+        return  # rejected: fine
+    if not answer.ok or not isinstance(answer.json, dict):
+        ctx.fail("smuggled fields to be ignored or rejected with a declared error", brief(answer), answer)
+    result = answer.json
+    if op.method == "POST":
+        ctx.remember(ctx.a, op, params, result)
+    if result.get("id") is not None and result.get("id") == b_item.get("id"):
+        ctx.fail(f"a new id, not tenant {ctx.b}'s {b_item.get('id')}", brief(answer), answer)
+    if reader is not None and "id" in result:
+        item_params = ctx.item_params(reader, params, result) if op.method == "POST" else params
+        own = ctx.send(ctx.a, reader, item_params)
+        if own.status != 200:
+            ctx.fail(f"tenant {ctx.a} to still own what it wrote (smuggled {sorted(extra)})", brief(own), own)
+        other = ctx.send(ctx.b, reader, item_params)
+        if other.ok:
+            ctx.fail(f"tenant {ctx.b} not to see tenant {ctx.a}'s item (smuggled {sorted(extra)})",
+                     brief(other), other)  # fmt: skip
+        b_read = ctx.send(ctx.b, reader, ctx.item_params(reader, b_params, b_item))
+        if b_read.status != 200 or b_read.json != b_item:
+            ctx.fail(f"tenant {ctx.b}'s own item untouched", brief(b_read), b_read)
+
+
+@invariant(
+    "TEN-NONINTERFERENCE",
+    "What B observes does not depend on what A does: same answers whether or not A acted.",
+    applies=_interferable,
+    tenants=2,
+)
+def noninterference(ctx: Context) -> None:
+    op = ctx.op
+    # Everything is drawn once; each world marks it with its own run-unique marker, so B's
+    # requests are the same in both worlds up to that marker (and ids the server assigns).
+    creator = ctx.graph.creator_of_items(op) if op.pagination else ctx.graph.item_creator(op)
+    count = ctx.draw(st.integers(1, 3), "items") if op.pagination is not None else 1
+    item_bodies = [ctx.raw_body(creator) for _ in range(count)] if creator is not None else []
+    body = ctx.raw_body(op)
+    assigned = _assigned(ctx, op, creator)
+    quiet, quiet_marks = _world(ctx, op, creator, item_bodies, body, noisy=False)
+    noisy, noisy_marks = _world(ctx, op, creator, item_bodies, body, noisy=True)
+    q = normalize(quiet, quiet_marks, assigned)
+    n = normalize(noisy, noisy_marks, assigned)
+    if q != n:
+        ctx.fail(f"tenant {ctx.b}'s answers to be the same whether or not tenant {ctx.a} acted "
+                 f"first: {q}", f"after tenant {ctx.a} did the same first: {n}")  # fmt: skip
+
+
+def _assigned(ctx: Context, op: OperationSpec, creator: OperationSpec | None) -> set[str]:
+    """Fields the server fills in itself: in the response model, in no request body."""
+    model = op.pagination.item if op.pagination is not None else op.response
+    if model is None:
+        return set()
+    given: set[str] = set()
+    for source in (op, creator):
+        if source is not None and source.body is not None:
+            given |= set(source.body.model_fields)
+    return set(model.model_fields) - given
+
+
+def _world(ctx: Context, op: OperationSpec, creator: OperationSpec | None, item_bodies: list[Any],
+           body: Any, *, noisy: bool) -> tuple[list[Any], list[str]]:  # fmt: skip
+    """B's observations in one world; in the noisy one, A does the same things first."""
+    marker = ctx.marker()
+    key = fresh_id()
+    marks = [marker]
+    if noisy:
+        marks += _act(ctx, ctx.a, op, creator, item_bodies, body, marker, key)[1]
+    seen, ids = _act(ctx, ctx.b, op, creator, item_bodies, body, marker, key)
+    return seen, marks + ids
+
+
+def _act(ctx: Context, tenant: str, op: OperationSpec, creator: OperationSpec | None,
+         item_bodies: list[Any], body: Any, marker: str, key: str) -> tuple[list[Any], list[str]]:  # fmt: skip
+    ids: list[str] = []
+    if op.pagination is not None and creator is not None:
+        scope = ctx.scope(tenant, op, marker=marker)
+        ids += scope.params.values()
+        for raw in item_bodies:
+            ctx.create(tenant, creator, scope.params, ctx.mark(creator, raw, marker, scope.overrides))
+        walk = ctx.walk(scope, limit=op.pagination.limit.max)
+        mine = [i for i in walk.items if str(i.get("id")) not in scope.baseline]
+        return [[p.status for p in walk.pages][-1:], mine], ids
+    if creator is not None:
+        parent = ctx.provision(tenant, creator)
+        item = ctx.create(tenant, creator, parent, ctx.mark(creator, item_bodies[0], marker))
+        params = ctx.item_params(op, parent, item)
+    else:
+        params = ctx.provision(tenant, op)
+    ids += params.values()
+    marked = ctx.mark(op, body, marker) if body is not NO_BODY else NO_BODY
+    answer = ctx.send(tenant, op, params, body=marked, key=key)
+    return [answer.status, answer.json], ids
