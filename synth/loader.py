@@ -188,7 +188,7 @@ class _Builder:
         ops = [op for decl in self.api.operations if (op := self.resolve(decl)) is not None]
         self.check_unique(ops)
         schemas, refs = self.schemas(ops)
-        self.check_patterns(schemas, ops)
+        self.check_patterns(schemas, refs, ops)
         specs = [self.operation(op, taxonomy, refs) for op in ops]
         if self.problems:
             raise ContractError(self.problems)
@@ -425,22 +425,61 @@ class _Builder:
                 return
         self.problem(None, f"JSON Schema generation failed: {_first_line(exc)}")
 
-    def check_patterns(self, schemas: Mapping[str, Any], ops: list[_Op]) -> None:
-        """Every ``pattern`` must have an ECMA-262 equivalent, or no client can check it."""
-        from .zod.regex import translate_regex
-        from .zod._errors import ZodError
+    def check_patterns(
+        self, schemas: dict[str, Any], refs: dict[tuple[str, str], Any], ops: list[_Op]
+    ) -> None:
+        """Give every ``pattern`` the form the document should carry, or report it.
 
+        Pydantic checks patterns with Rust's regex engine, JSON Schema readers use ECMA-262,
+        and openapi-spec-validator compiles them with Python's ``re``. The document carries the
+        pattern as written when Python accepts it (``\\d`` means Unicode digits in Rust and
+        Python alike; the Zod emitter translates it exactly), else its ECMA-262 translation when
+        Python accepts that (``\\z`` becomes ``$``), else nothing can carry it and the
+        contract is refused here.
+        """
         models = _models_by_name(t for op in ops for t in (op.body, op.response) if t)
-        for name, schema in schemas.items():
-            for pointer, pattern in _patterns(schema, f"#/components/schemas/{name}"):
-                try:
-                    translate_regex(pattern, pointer)
-                except ZodError as exc:
-                    field_name = pointer.split("/properties/", 1)[-1].split("/", 1)[0]
-                    model = models.get(name.removesuffix("-Input").removesuffix("-Output"))
-                    self.problem(_model_location(model), f"{name}.{field_name}: {exc.message}",
-                                 "write the pattern with syntax both Rust's regex and JavaScript "
-                                 "share (no look-around, no class set operations such as &&)")  # fmt: skip
+        cache: dict[str, str | None] = {}
+        where_of = {name: f"#/components/schemas/{name}" for name in schemas}
+        nodes = [(where_of[n], s) for n, s in schemas.items()]
+        nodes += [(f"#/operations/{k[0]}/{k[1]}", s) for k, s in refs.items()]
+        for base, schema in nodes:
+            for pointer, node in _pattern_nodes(schema, base):
+                pattern = node["pattern"]
+                if pattern not in cache:
+                    cache[pattern] = self.document_pattern(pattern, pointer, models)
+                if cache[pattern] is not None:
+                    node["pattern"] = cache[pattern]
+
+    def document_pattern(
+        self, pattern: str, pointer: str, models: Mapping[str, type[BaseModel]]
+    ) -> str | None:
+        from .zod._errors import ZodError
+        from .zod.regex import translate_regex
+
+        parts = pointer.removeprefix("#/components/schemas/").split("/")
+        field_name = pointer.split("/properties/", 1)[-1].split("/", 1)[0]
+        owner = parts[0]
+        model = models.get(owner.removesuffix("-Input").removesuffix("-Output"))
+        where = _model_location(model)
+        try:
+            ecma = translate_regex(pattern, pointer)
+        except ZodError as exc:
+            self.problem(where, f"{owner}.{field_name}: {exc.message}",
+                         "write the pattern with syntax both Rust's regex and JavaScript "
+                         "share (no look-around, no class set operations such as &&)")  # fmt: skip
+            return None
+        for candidate in [pattern] + ([ecma.source] if ecma.flags == "u" else []):
+            try:
+                re.compile(candidate)
+            except re.error:
+                continue
+            return candidate
+        self.problem(where, f"{owner}.{field_name}: pattern {pattern!r} has no form that "
+                     "OpenAPI tools accept: they check patterns with Python's re, which lacks "
+                     f"this syntax (its ECMA-262 form is {ecma.literal()})",
+                     "spell Unicode properties such as \\p{L} out as character ranges, or drop "
+                     "the pattern")  # fmt: skip
+        return None
 
     # operations
 
@@ -739,16 +778,17 @@ def _field_without_schema(adapter: TypeAdapter[Any]) -> tuple[Location, str] | N
     return walk(tp)
 
 
-def _patterns(schema: Any, pointer: str) -> Iterable[tuple[str, str]]:
+def _pattern_nodes(schema: Any, pointer: str) -> Iterable[tuple[str, dict[str, Any]]]:
+    """Every schema node with a ``pattern`` keyword, with its JSON pointer."""
     if isinstance(schema, dict):
+        if isinstance(schema.get("pattern"), str):
+            yield f"{pointer}/pattern", schema
         for key, value in schema.items():
-            if key == "pattern" and isinstance(value, str):
-                yield f"{pointer}/pattern", value
-            else:
-                yield from _patterns(value, f"{pointer}/{key}")
+            if key != "pattern" and isinstance(value, dict | list):
+                yield from _pattern_nodes(value, f"{pointer}/{key}")
     elif isinstance(schema, list):
         for i, value in enumerate(schema):
-            yield from _patterns(value, f"{pointer}/{i}")
+            yield from _pattern_nodes(value, f"{pointer}/{i}")
 
 
 def _models_by_name(roots: Iterable[Any]) -> dict[str, type[BaseModel]]:

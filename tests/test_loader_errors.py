@@ -191,6 +191,20 @@ CASES = [
         "Coded.code: pattern",
     ),
     (
+        "a pattern no OpenAPI tool can carry",
+        """
+        from typing import Annotated
+        from pydantic import StringConstraints
+
+        class Lettered(Model):  # <-
+            word: Annotated[str, StringConstraints(pattern=r"^\\p{L}+$")]
+
+        @api.get("/lettered/{lettered_id}")
+        def get_lettered(lettered_id: UUID) -> Lettered: ...
+        """,
+        "has no form that OpenAPI tools accept",
+    ),
+    (
         "a body that is not a model",
         """
         @api.post("/things")  # <-

@@ -155,3 +155,36 @@ def test_request_and_response_variants_only_where_they_differ(tmp_path: Path) ->
 def test_generated_file_matches_emitter(spec: ApiSpec) -> None:
     on_disk = json.loads((ROOT / "generated" / "openapi.json").read_text())
     assert on_disk == openapi.build(spec)
+
+
+PATTERNS = """
+from typing import Annotated
+from uuid import UUID
+
+from pydantic import StringConstraints
+
+from synth.contract import Api, Model
+
+api = Api("T", "1", tenant_scoped=False)
+api.error("not_found", 404, "Not found", "No such thing.")
+api.error("validation_failed", 422, "Invalid", "Bad input.")
+api.error("internal_error", 500, "Oops", "Server failed.")
+
+
+class Coded(Model):
+    end: Annotated[str, StringConstraints(pattern=r"^[a-z]+\\z")]
+    digits: Annotated[str, StringConstraints(pattern=r"^\\d{3}$")]
+
+
+@api.get("/coded/{coded_id}")
+def get_coded(coded_id: UUID) -> Coded: ...
+"""
+
+
+def test_patterns_take_a_form_openapi_tools_accept(tmp_path: Path) -> None:
+    (tmp_path / "c.py").write_text(PATTERNS)
+    doc = openapi.build(load(tmp_path))
+    validate(doc)
+    props = doc["components"]["schemas"]["Coded"]["properties"]
+    assert props["end"]["pattern"] == "^[a-z]+$"
+    assert props["digits"]["pattern"] == "^\\d{3}$"
