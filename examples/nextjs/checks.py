@@ -29,7 +29,8 @@ class CheckRun:
 
     def failed(self, invariant_prefix: str) -> bool:
         return any(
-            line.lstrip().startswith(("FAILED", "FAIL", "✗", "violation")) or invariant_prefix in line
+            line.lstrip().startswith(("FAILED", "FAIL", "✗", "violation"))
+            or invariant_prefix in line
             for line in self.output.splitlines()
             if invariant_prefix in line
         )

@@ -67,8 +67,13 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _run(cmd: list[str], *, env: Mapping[str, str] | None = None, cwd: Path | None = None,
-         quiet: bool = False) -> subprocess.CompletedProcess[str]:
+def _run(
+    cmd: list[str],
+    *,
+    env: Mapping[str, str] | None = None,
+    cwd: Path | None = None,
+    quiet: bool = False,
+) -> subprocess.CompletedProcess[str]:
     """Run ``cmd``; on failure raise with its output, which is otherwise kept quiet."""
     result = subprocess.run(
         cmd, cwd=cwd, env={**os.environ, **(env or {})}, text=True, capture_output=True,
@@ -218,7 +223,15 @@ class NextServer:
             prefix="synth-next-", suffix=".log", delete=False
         )
         process = subprocess.Popen(
-            ["node", "node_modules/next/dist/bin/next", "start", "-H", "127.0.0.1", "-p", str(port)],
+            [
+                "node",
+                "node_modules/next/dist/bin/next",
+                "start",
+                "-H",
+                "127.0.0.1",
+                "-p",
+                str(port),
+            ],
             cwd=APP_DIR,
             env={**os.environ, **NODE_ENV, "CURSOR_SECRET": secrets.token_hex(32), **env},
             stdout=log_file,

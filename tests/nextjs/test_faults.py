@@ -26,9 +26,7 @@ def _failed_invariants(output: str) -> set[str]:
 
 def test_without_row_level_security_tenants_leak(postgres: Postgres) -> None:
     # The handlers never filter by tenant: row-level security is the only wall between them.
-    postgres.psql(
-        "".join(f"ALTER TABLE {t} DISABLE ROW LEVEL SECURITY;" for t in TABLES), "synth"
-    )
+    postgres.psql("".join(f"ALTER TABLE {t} DISABLE ROW LEVEL SECURITY;" for t in TABLES), "synth")
     with NextServer.start({**postgres.app_env(), **APP_ENV}) as app:
         result = run_checks(app.base_url)
     assert result.exit_code == 1, result.output
