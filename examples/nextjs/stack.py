@@ -13,7 +13,9 @@ loopback port with its unix socket beside its data, and is removed on exit. Used
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import glob
+import hashlib
 import json
 import os
 import secrets
@@ -88,19 +90,54 @@ def _run(
     return result
 
 
+@contextlib.contextmanager
+def _locked(name: str) -> Iterator[None]:
+    """An exclusive lock across processes (pytest-xdist workers build and install once)."""
+    with open(APP_DIR / f".{name}.lock", "w") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
 def npm_ci() -> None:
     """Install the app's dependencies from package-lock.json unless they already match it."""
-    stamp = APP_DIR / "node_modules" / ".synth-installed"
-    lock = APP_DIR / "package-lock.json"
-    if stamp.exists() and stamp.read_text() == lock.read_text():
-        return
-    _run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=APP_DIR)
-    stamp.write_text(lock.read_text())
+    with _locked("npm-ci"):
+        stamp = APP_DIR / "node_modules" / ".synth-installed"
+        lock = APP_DIR / "package-lock.json"
+        if stamp.exists() and stamp.read_text() == lock.read_text():
+            return
+        _run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=APP_DIR)
+        stamp.write_text(lock.read_text())
+
+
+_BUILD_INPUTS = ("app", "lib", "instrumentation.ts", "next.config.ts", "tsconfig.json",
+                 "package-lock.json")  # fmt: skip
+
+
+def _sources_digest() -> str:
+    digest = hashlib.sha256()
+    roots = [APP_DIR / name for name in _BUILD_INPUTS] + [REPO / "generated" / "zod"]
+    for root in roots:
+        files = sorted(root.rglob("*")) if root.is_dir() else [root]
+        for path in files:
+            if path.is_file():
+                digest.update(str(path.relative_to(REPO)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
 
 
 def next_build() -> None:
-    _run(["node", "node_modules/next/dist/bin/next", "build"], cwd=APP_DIR, env=NODE_ENV,
-         quiet=True)  # fmt: skip
+    """``next build``, unless .next was built from exactly these sources (a server may be
+    serving it: another pytest worker's)."""
+    with _locked("next-build"):
+        stamp = APP_DIR / ".next" / "synth-sources"
+        digest = _sources_digest()
+        if stamp.exists() and stamp.read_text() == digest:
+            return
+        _run(["node", "node_modules/next/dist/bin/next", "build"], cwd=APP_DIR, env=NODE_ENV,
+             quiet=True)  # fmt: skip
+        stamp.write_text(digest)
 
 
 def _pg_bin() -> Path:
