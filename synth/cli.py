@@ -87,6 +87,27 @@ def generate(contracts_dir: Path, out_dir: Path, check: bool) -> None:
         click.echo(f"  {path}")
 
 
+@main.command()
+@click.argument("openapi_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(file_okay=False, path_type=Path),
+    help="Folder to write the TypeScript modules into.",
+)  # fmt: skip
+@click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is stale.")
+@_user_errors
+def zod(openapi_file: Path, out_dir: Path, check: bool) -> None:
+    """Write Zod 4 schemas and operation contracts for any OpenAPI 3.1 document.
+
+    \b
+    Examples:
+      synth zod openapi.json --out src/zod
+      synth zod vendor-api.yaml --out src/vendor --check
+    """
+    from .zod.cli import run
+
+    sys.exit(run(openapi_file, out_dir, check=check))
+
+
 def _register() -> None:
     from .diff.cli import diff_command
 

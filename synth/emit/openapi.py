@@ -8,13 +8,14 @@ Pydantic's property order, which follows the model's fields.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
 from ..spec import ApiSpec, OperationSpec
 from ._json import PROVENANCE, dumps
 
-__all__ = ["build", "emit"]
+__all__ = ["build", "emit", "render"]
 
 PROBLEM_JSON = "application/problem+json"
 _ETAG_HEADER = {
@@ -31,7 +32,12 @@ _REPLAYED_HEADER = {
 
 def emit(spec: ApiSpec) -> dict[str, str]:
     """``{"openapi.json": text}``."""
-    return {"openapi.json": dumps(build(spec))}
+    return render(build(spec))
+
+
+def render(document: Mapping[str, Any]) -> dict[str, str]:
+    """``{"openapi.json": text}`` for a document ``build`` made."""
+    return {"openapi.json": dumps(document)}
 
 
 def build(spec: ApiSpec) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 A ``ZodError`` is a user error: the input document asks for something the emitter cannot
 express faithfully. It carries the JSON pointer of the offending schema node, so the
-message says where to look. (The lead will make ``ZodError`` subclass ``SynthError``.)
+message says where to look. ``ZodError`` is a ``SynthError``: the CLI prints it and exits 2.
 
     ZodError                   base: a schema or document the emitter cannot convert
     ├── InvalidDocumentError   the input is not a usable OpenAPI 3.1 / JSON Schema document
@@ -12,13 +12,13 @@ message says where to look. (The lead will make ``ZodError`` subclass ``SynthErr
 
 from __future__ import annotations
 
+from synth._errors import SynthError
+
 __all__ = ["InvalidDocumentError", "RegexTranslationError", "UnsupportedSchemaError", "ZodError"]
 
 
-class ZodError(Exception):
+class ZodError(SynthError):
     """A schema the emitter cannot convert; ``location`` is the JSON pointer of the node."""
-
-    exit_code = 2
 
     def __init__(self, location: str, message: str, hint: str = "") -> None:
         self.location = location or "#"
