@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BASE_REF ?= auto
 LINTED := $(wildcard synth contracts tests examples bench)
 
-.PHONY: contracts test lint typecheck check verify bench clean
+.PHONY: contracts test lint typecheck check verify verify-nextjs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,10 @@ check: $(STAMP)
 
 test: $(STAMP) $(NODE_STAMP) lint typecheck check
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# The Next.js example on PostgreSQL (installed from Debian when missing), checked by synth test.
+verify-nextjs: $(STAMP) contracts
+	$(BIN)/python scripts/verify-nextjs
 
 # Benchmarks against named peers; writes bench/results/*.json and docs/benchmarks.md.
 bench: $(STAMP) $(NODE_STAMP)
