@@ -43,7 +43,7 @@ check: $(STAMP)
 	$(BIN)/synth generate --check
 
 test: $(STAMP) $(NODE_STAMP) lint typecheck check
-	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
 # The Next.js example on PostgreSQL (installed from Debian when missing), checked by synth test.
 verify-nextjs: $(STAMP) contracts

@@ -7,6 +7,7 @@ exception for a user's mistake.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import importlib.util
@@ -16,6 +17,7 @@ import sys
 import traceback
 import types
 import typing
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -179,6 +181,7 @@ class _Builder:
         self.root = root
         self.problems: list[Problem] = []
         self.missing: set[str] = set()
+        self.components: dict[str, Any] = {}
 
     def problem(self, where: Location | None, message: str, hint: str = "") -> None:
         self.problems.append(Problem(where, message, hint))
@@ -188,6 +191,7 @@ class _Builder:
         ops = [op for decl in self.api.operations if (op := self.resolve(decl)) is not None]
         self.check_unique(ops)
         schemas, refs = self.schemas(ops)
+        self.components = schemas
         self.check_patterns(schemas, refs, ops)
         specs = [self.operation(op, taxonomy, refs) for op in ops]
         if self.problems:
@@ -321,7 +325,7 @@ class _Builder:
         header = next((m for m in markers if isinstance(m, Header)), None)
         query = next((m for m in markers if isinstance(m, Query)), None)
         path = next((m for m in markers if isinstance(m, PathMarker)), None)
-        in_path = param.name in template
+        in_path = param.name in map(_identifier, template)
         if path is not None and not in_path:
             self.problem(decl.location, f"{decl.name}: parameter {param.name!r} is marked Path() "
                          f"but {decl.path!r} has no {{{param.name}}}",
@@ -329,6 +333,8 @@ class _Builder:
             return None
         location: Any = "path" if in_path else "header" if header else "query"
         name = header.name if header else (query.alias if query and query.alias else param.name)
+        if in_path:  # the path's own spelling, which Python may have normalised in the signature
+            name = next(t for t in template if _identifier(t) == param.name)
         description = next((m.description for m in (header, query, path) if m), "")
         info = next((m for m in markers if isinstance(m, FieldInfo)), None)
         if info is not None and info.description:
@@ -497,7 +503,15 @@ class _Builder:
         if d.status == 204 and op.response is not None:
             self.problem(where, f"{d.name}: status 204 has no body, but the function returns "
                          f"{op.response.__name__}", "return None, or use status 200")  # fmt: skip
+        if op.body is not None:
+            self.check_names_only(op.body, where)
         pagination = self.pagination(op)
+        if pagination is not None:
+            page = _ref_name(refs.get((d.name, "response")))
+            items = self.components.get(page or "", {}).get("properties", {}).get("items", {})
+            item_schema = _ref_name(items.get("items"))
+            if item_schema is not None:  # the variant the page really holds: Item or Item-Output
+                pagination = dataclasses.replace(pagination, item_schema=item_schema)
         cache = self.cache(op)
         implied = ["always"]
         if tenant:
@@ -609,7 +623,7 @@ class _Builder:
         fields = item.model_fields
         order = []
         for key in cursor.order:
-            name = key.lstrip("-+")
+            name = _identifier(key.lstrip("-+"))
             if name not in fields:
                 self.problem(where, f"{d.name}: order key {key!r} names no field of "
                              f"{item.__name__} (fields: {', '.join(fields)})",
@@ -631,7 +645,7 @@ class _Builder:
             if flt is None:
                 continue
             self.check_filter(d, item, spec.name, flt)
-            filters.append(FilterSpec.of(spec.name, flt))
+            filters.append(FilterSpec(spec.name, _identifier(flt.field), flt.op))
         return PaginationSpec(
             cursor_param=cursor.cursor_param,
             limit_param=cursor.limit_param,
@@ -645,7 +659,7 @@ class _Builder:
     def check_filter(
         self, d: OperationDecl, item: type[BaseModel], param: str, flt: Filter
     ) -> None:
-        info = item.model_fields.get(flt.field)
+        info = item.model_fields.get(_identifier(flt.field))
         if info is None:
             self.problem(d.location, f"{d.name}: filter {param!r} tests field {flt.field!r}, "
                          f"which {item.__name__} lacks (fields: {', '.join(item.model_fields)})",
@@ -655,6 +669,18 @@ class _Builder:
             self.problem(d.location, f"{d.name}: filter {param!r} uses 'contains' on "
                          f"{item.__name__}.{flt.field}, which is not a list",
                          "use 'eq' for scalar fields, 'icontains' for substrings")  # fmt: skip
+
+    def check_names_only(self, body: type[BaseModel], where: Location) -> None:
+        """A body must not accept field names besides the aliases its schema documents."""
+        for model in _models_by_name([body]).values():
+            config = model.model_config
+            by_name = config.get("validate_by_name") or config.get("populate_by_name")
+            aliased = [n for n, f in model.model_fields.items() if f.alias and f.alias != n]
+            if by_name and aliased:
+                self.problem(_model_location(model) or where, f"{model.__name__} accepts "
+                             f"{aliased[0]!r} as well as its alias {model.model_fields[aliased[0]].alias!r} "
+                             "(validate_by_name): the schema can document only the alias",
+                             "drop validate_by_name/populate_by_name from the request model")  # fmt: skip
 
     def cache(self, op: _Op) -> CacheSpec | None:
         d = op.decl
@@ -683,6 +709,11 @@ _REASON = {
     "if_match": "cacheable writes (If-Match)",
     "always": "every operation",
 }
+
+
+def _identifier(name: str) -> str:
+    """A name as Python spells identifiers: NFKC-normalised (``ǅ`` is ``Dž`` in source)."""
+    return unicodedata.normalize("NFKC", name)
 
 
 def _split(annotation: Any) -> tuple[Any, list[Any]]:

@@ -14,7 +14,7 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from ._errors import Location
-from .contract import ErrorCode, Filter, Limit
+from .contract import ErrorCode, Limit
 
 __all__ = [
     "ApiSpec",
@@ -58,10 +58,6 @@ class FilterSpec:
     param: str
     field: str
     op: str
-
-    @classmethod
-    def of(cls, param: str, flt: Filter) -> FilterSpec:
-        return cls(param, flt.field, flt.op)
 
 
 @dataclass(frozen=True, slots=True)

@@ -298,3 +298,24 @@ def test_no_api_object(tmp_path: Path) -> None:
     (tmp_path / "empty.py").write_text("X = 1\n")
     with pytest.raises(ContractError, match=r"no `Api\(...\)` object"):
         load(tmp_path)
+
+
+def test_request_model_accepting_undocumented_names(tmp_path: Path) -> None:
+    contracts, line = _write(
+        tmp_path,
+        """
+        from pydantic import Field
+
+        class Aliased(BaseModel):  # <-
+            model_config = ConfigDict(populate_by_name=True)
+            class_: str = Field(alias="class")
+
+        @api.post("/aliased")
+        def create_aliased(body: Aliased) -> Thing: ...
+        """,
+    )
+    with pytest.raises(ContractError) as info:
+        load(contracts)
+    assert f"things.py:{line}: Aliased accepts 'class_' as well as its alias 'class'" in str(
+        info.value
+    )

@@ -156,7 +156,7 @@ def _any_unique(schema: Mapping[str, Any]) -> bool:
 
 def _class_name(schema_name: str) -> str:
     """The class datamodel-code-generator writes for a component (``Contact-Output`` → ``ContactOutput``)."""
-    parts = re.split(r"[^0-9A-Za-z_]+", schema_name)
+    parts = re.split(r"[^0-9A-Za-z]+", schema_name)
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 

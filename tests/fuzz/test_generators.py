@@ -1,0 +1,230 @@
+"""Generator fuzzing: random contracts through every emitter.
+
+Hypothesis draws whole contract packages (tests/fuzz/contracts.py). For each: it loads, or is
+refused with located problems when it was drawn broken on purpose; the OpenAPI validates;
+the Zod compiles under ``tsc --strict`` and agrees with Pydantic on generated values; the
+Python SDK imports. 500 contracts per ``make test``; ``SYNTH_FUZZ_CONTRACTS`` sets more (the
+thorough profile).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openapi_spec_validator import validate
+from pydantic import BaseModel
+
+import synth
+from synth.emit import openapi, sdk_python
+from synth.zod import emit_zod
+from tests.fuzz.contracts import ContractDef, contracts, write
+from tests.zod._node import NODE_DIR, NodeHarness, node_available
+from tests.zod.parity import Verdict, explain, near_misses, pydantic_verdict, values_for
+from tests.zod.test_tsc import TSCONFIG
+
+# One xdist worker runs the whole module, so the contracts are drawn and loaded once.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
+
+COUNT = int(os.environ.get("SYNTH_FUZZ_CONTRACTS", "500"))
+VALUES_PER_MODEL = 12
+
+
+@dataclass
+class Outcome:
+    index: int
+    contract: ContractDef
+    folder: Path
+    spec: synth.ApiSpec | None = None
+    error: synth.ContractError | None = None
+    document: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Run:
+    root: Path
+    outcomes: list[Outcome]
+
+    @property
+    def loaded(self) -> list[Outcome]:
+        return [o for o in self.outcomes if o.spec is not None]
+
+
+def _draw(count: int) -> list[ContractDef]:
+    drawn: list[ContractDef] = []
+
+    @settings(
+        max_examples=count, derandomize=True, database=None, deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    @given(contracts())
+    def collect(contract: ContractDef) -> None:
+        drawn.append(contract)
+
+    collect()
+    return drawn
+
+
+@pytest.fixture(scope="module")
+def run() -> Iterator[Run]:
+    with tempfile.TemporaryDirectory(prefix="synth-fuzz-") as tmp:
+        root = Path(tmp)
+        outcomes = []
+        for i, contract in enumerate(_draw(COUNT)):
+            outcome = Outcome(i, contract, write(root / f"c{i}" / "contracts", contract))
+            try:
+                outcome.spec = synth.load(outcome.folder)
+            except synth.ContractError as error:
+                outcome.error = error
+            outcomes.append(outcome)
+        yield Run(root, outcomes)
+
+
+def test_enough_contracts_were_drawn(run: Run) -> None:
+    assert len(run.outcomes) >= min(COUNT, 500)
+    assert len(run.loaded) >= len(run.outcomes) // 2, "most drawn contracts should be valid"
+
+
+def test_broken_contracts_are_refused_with_locations(run: Run) -> None:
+    for outcome in run.outcomes:
+        if outcome.contract.expect_error:
+            assert outcome.error is not None, f"contract {outcome.index} should be refused"
+        elif outcome.error is not None:
+            pytest.fail(f"contract {outcome.index} was refused: {outcome.error}")
+        if outcome.error is not None:
+            assert all(p.location is not None for p in outcome.error.problems), outcome.error
+
+
+def test_openapi_validates(run: Run) -> None:
+    for outcome in run.loaded:
+        assert outcome.spec is not None
+        outcome.document = openapi.build(outcome.spec)
+        validate(outcome.document)
+
+
+def _zod_folder(run: Run, outcome: Outcome) -> Path:
+    return run.root / f"c{outcome.index}" / "zod"
+
+
+def test_zod_compiles(run: Run) -> None:
+    reason = node_available()
+    if reason:
+        pytest.skip(reason)
+    for outcome in run.loaded:
+        assert outcome.spec is not None
+        folder = _zod_folder(run, outcome)
+        folder.mkdir()
+        for name, text in emit_zod(outcome.document or openapi.build(outcome.spec)).items():
+            (folder / name).write_text(text, encoding="utf-8")
+    config = {**TSCONFIG, "include": ["c*/zod/*.ts"]}
+    (run.root / "tsconfig.json").write_text(json.dumps(config))
+    tsc = NODE_DIR / "node_modules" / ".bin" / "tsc"
+    result = subprocess.run(
+        [str(tsc), "-p", str(run.root)], capture_output=True, text=True, check=False, timeout=600
+    )
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+
+
+def _models(spec: synth.ApiSpec) -> dict[str, type[BaseModel]]:
+    """Models whose component is named after the class (one variant only)."""
+    found: dict[str, type[BaseModel]] = {}
+    for op in spec.operations:
+        for model in (op.body, op.response):
+            if model is not None and model.__name__ in spec.schemas:
+                found[model.__name__] = model
+    return found
+
+
+def test_zod_agrees_with_pydantic(run: Run) -> None:
+    reason = node_available()
+    if reason:
+        pytest.skip(reason)
+    checked = disagreements = 0
+    problems: list[str] = []
+    with NodeHarness() as node:
+        for outcome in run.loaded:
+            assert outcome.spec is not None
+            folder = _zod_folder(run, outcome)
+            if not folder.exists():
+                pytest.skip("needs test_zod_compiles to have written the modules")
+            files = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.ts")}
+            module = f"fuzz-{outcome.index}"
+            node.load(module, files, "schemas.ts")
+            for name, model in sorted(_models(outcome.spec).items()):
+                schema = model.model_json_schema(ref_template="#/$defs/{model}")
+                values = _values(schema)
+                texts = [json.dumps(v) for v in values]
+                for value, text, result in zip(
+                    values, texts, node.validate(module, name, texts), strict=True
+                ):
+                    checked += 1
+                    py = pydantic_verdict(model, text)
+                    zod = Verdict(result["valid"], result.get("issues", []))
+                    if py.valid != zod.valid and not explain(model, value, py, zod):
+                        disagreements += 1
+                        problems.append(f"contract {outcome.index} {name}: {text}\n  {py}\n  {zod}")
+            node.unload(module)
+    assert not problems, f"{disagreements} of {checked} disagree:\n" + "\n".join(problems[:5])
+    assert checked >= len(run.loaded) * VALUES_PER_MODEL
+
+
+def _values(schema: dict[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    valid = values_for(schema, schema)
+
+    @settings(
+        max_examples=VALUES_PER_MODEL, derandomize=True, database=None, deadline=None,
+        suppress_health_check=list(HealthCheck),
+    )  # fmt: skip
+    @given(st.one_of(valid, near_misses(valid)))
+    def collect(value: Any) -> None:
+        out.append(value)
+
+    collect()
+    return out
+
+
+IMPORT_ALL = """
+import importlib, sys
+failures = []
+for folder in sys.argv[1:]:
+    sys.path.insert(0, folder)
+    try:
+        package = importlib.import_module("fuzzed_api_client")
+        package.Client  # the client module imports the models and errors
+    except Exception as error:
+        failures.append(f"{folder}: {type(error).__name__}: {error}")
+    finally:
+        sys.path.remove(folder)
+        for name in [m for m in sys.modules if m.startswith("fuzzed_api_client")]:
+            del sys.modules[name]
+print("\\n".join(failures))
+sys.exit(1 if failures else 0)
+"""
+
+
+def test_python_sdk_imports(run: Run) -> None:
+    folders = []
+    for outcome in run.loaded:
+        assert outcome.spec is not None
+        base = run.root / f"c{outcome.index}" / "generated"
+        for rel, text in sdk_python.emit(outcome.spec).items():
+            path = base / rel
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        folders.append(str(base / "sdk" / "python"))
+    result = subprocess.run(
+        [sys.executable, "-c", IMPORT_ALL, *folders],
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
