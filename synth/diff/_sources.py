@@ -6,9 +6,7 @@ Every way an input can be unusable is an ``InputError`` that says what, where an
 
 from __future__ import annotations
 
-import importlib
 import io
-import json
 import shutil
 import subprocess
 import tarfile
@@ -18,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .._document import check_openapi, read_openapi
 from .._errors import ContractError, InputError
 
 __all__ = [
@@ -51,29 +50,6 @@ class NoContractsAtRevision(InputError):
     """The revision exists but has no contracts folder: there is nothing to compare against."""
 
 
-def check_openapi(document: Any, label: str) -> Mapping[str, Any]:
-    """The document if it is OpenAPI 3.1, else an ``InputError`` that says what it is."""
-    if not isinstance(document, Mapping):
-        kind = type(document).__name__ if document is not None else "empty"
-        raise InputError(
-            f"{label}: not an OpenAPI document (the top level is {kind}, not an object); "
-            "pass an OpenAPI 3.1 document in JSON or YAML"
-        )
-    version = document.get("openapi")
-    if not isinstance(version, str) or not version.startswith("3.1"):
-        found = f"openapi: {version!r}" if "openapi" in document else "no `openapi` field"
-        hint = (" (Swagger 2.0: convert it to OpenAPI 3.1 first)" if "swagger" in document
-                else " (convert it to 3.1 first)" if isinstance(version, str) else "")  # fmt: skip
-        raise InputError(
-            f"{label}: not an OpenAPI 3.1 document ({found}); synth diff compares OpenAPI 3.1 "
-            f"documents{hint}"
-        )
-    for key in ("paths", "components"):
-        if key in document and not isinstance(document[key], Mapping):
-            raise InputError(f"{label}: `{key}` is not an object; fix the document")
-    return document
-
-
 def file_document(path: Path) -> Source:
     """An OpenAPI file, or a folder of contracts, as a ``Source``."""
     label = str(path)
@@ -84,34 +60,7 @@ def file_document(path: Path) -> Source:
             f"{label}: no such file; pass an OpenAPI 3.1 document (JSON or YAML), a contracts "
             "folder, or use --against REV to compare with the contracts at a git revision"
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise InputError(
-            f"{label}: cannot read it ({exc}); pass a UTF-8 JSON or YAML file"
-        ) from None
-    return Source(label, check_openapi(_parse(text, label, path.suffix.lower()), label))
-
-
-def _parse(text: str, label: str, suffix: str) -> Any:
-    if suffix == ".json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise InputError(
-                f"{label}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); fix the file"
-            ) from None
-    # PyYAML ships no type information; importing it as a module keeps mypy strict honest.
-    yaml = importlib.import_module("yaml")
-    try:
-        return yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
-        problem = getattr(exc, "problem", None) or type(exc).__name__
-        raise InputError(
-            f"{label}{where}: not valid JSON or YAML ({problem}); fix the file"
-        ) from None
+    return Source(label, read_openapi(path, label))
 
 
 def contracts_document(folder: Path, label: str | None = None) -> Mapping[str, Any]:

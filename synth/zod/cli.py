@@ -7,10 +7,9 @@ anything is written.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from synth.zod._errors import InvalidDocumentError
+from synth._document import read_openapi
 from synth.zod._openapi import emit_zod
 
 __all__ = ["run"]
@@ -18,23 +17,7 @@ __all__ = ["run"]
 
 def run(openapi_file: Path, out_dir: Path, check: bool = False) -> int:
     """Emit ``out_dir/*.ts`` from ``openapi_file``; with ``check``, compare instead."""
-    try:
-        text = openapi_file.read_text(encoding="utf-8")
-    except OSError as error:
-        raise InvalidDocumentError(
-            "#", f"openapi_file={str(openapi_file)!r}: {error.strerror}"
-        ) from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as error:
-        try:
-            import yaml  # type: ignore[import-untyped]
-
-            document = yaml.safe_load(text)
-        except Exception:
-            raise InvalidDocumentError(
-                "#", f"openapi_file={str(openapi_file)!r} is not JSON (or YAML): {error}"
-            ) from None
+    document = read_openapi(openapi_file)
     files = emit_zod(document, source=openapi_file.name)
     stale = []
     for name, content in sorted(files.items()):

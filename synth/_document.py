@@ -1,0 +1,104 @@
+"""Reading an OpenAPI 3.1 document a user names: every way it can be unusable is an InputError.
+
+Shared by ``synth zod`` and ``synth diff``. The document is checked by openapi-spec-validator
+before anything reads it, so emitters and differs see only valid OpenAPI 3.1.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from ._errors import InputError
+
+__all__ = ["check_openapi", "parse_text", "read_openapi", "validate_openapi"]
+
+
+def read_openapi(path: Path, label: str | None = None) -> dict[str, Any]:
+    """The OpenAPI 3.1 document in ``path`` (JSON or YAML), parsed and validated."""
+    label = label or str(path)
+    if path.is_dir():
+        raise InputError(f"{label}: is a folder; pass an OpenAPI 3.1 document (JSON or YAML)")
+    if not path.exists():
+        raise InputError(f"{label}: no such file; pass an OpenAPI 3.1 document (JSON or YAML)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise InputError(
+            f"{label}: cannot read it ({exc}); pass a UTF-8 JSON or YAML file"
+        ) from None
+    document = dict(check_openapi(parse_text(text, label, path.suffix.lower()), label))
+    validate_openapi(document, label)
+    return document
+
+
+def parse_text(text: str, label: str, suffix: str) -> Any:
+    """JSON (by suffix, or when it parses as JSON), else YAML; syntax errors say line:column."""
+    if suffix == ".json" or text.lstrip()[:1] in ("{", "["):
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as exc:
+            if suffix == ".json":
+                raise InputError(
+                    f"{label}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); fix the file"
+                ) from None
+    # PyYAML ships no type information; importing it as a module keeps mypy strict honest.
+    yaml = importlib.import_module("yaml")
+    try:
+        return yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or type(exc).__name__
+        raise InputError(
+            f"{label}{where}: not valid JSON or YAML ({problem}); fix the file"
+        ) from None
+
+
+def check_openapi(document: Any, label: str) -> Mapping[str, Any]:
+    """The document if it is OpenAPI 3.1, else an ``InputError`` that says what it is."""
+    if not isinstance(document, Mapping):
+        kind = type(document).__name__ if document is not None else "empty"
+        raise InputError(
+            f"{label}: not an OpenAPI document (the top level is {kind}, not an object); "
+            "pass an OpenAPI 3.1 document in JSON or YAML"
+        )
+    version = document.get("openapi")
+    if not isinstance(version, str) or not version.startswith("3.1"):
+        found = f"openapi: {version!r}" if "openapi" in document else "no `openapi` field"
+        hint = (" (Swagger 2.0: convert it to OpenAPI 3.1 first)" if "swagger" in document
+                else " (convert it to 3.1 first)" if isinstance(version, str) else "")  # fmt: skip
+        raise InputError(f"{label}: not an OpenAPI 3.1 document ({found}){hint}")
+    for key in ("paths", "components"):
+        if key in document and not isinstance(document[key], Mapping):
+            raise InputError(f"{label}: `{key}` is not an object; fix the document")
+    return document
+
+
+def validate_openapi(document: Mapping[str, Any], label: str) -> None:
+    """openapi-spec-validator's verdict, as one located ``InputError``."""
+    from openapi_spec_validator import OpenAPIV31SpecValidator
+
+    try:
+        error = next(iter(OpenAPIV31SpecValidator(document).iter_errors()), None)
+    except RecursionError:
+        raise InputError(
+            f"{label}: a $ref cycle with no schema in between (a $ref that points at itself); "
+            "fix the document"
+        ) from None
+    except Exception as exc:  # unresolvable $refs and the like surface as library errors
+        detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
+        raise InputError(
+            f"{label}: not a valid OpenAPI 3.1 document ({type(exc).__name__}: {detail}); "
+            "fix the document"
+        ) from None
+    if error is not None:
+        where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
+        message = str(error.message).splitlines()[0][:300]
+        raise InputError(
+            f"{label}: not a valid OpenAPI 3.1 document: {message} (at {where}); "
+            "fix the document (openapi-spec-validator checks it)"
+        )
