@@ -6,6 +6,7 @@ schemathesis conformance, and reporting.
 """
 
 from ._config import PROFILES, Profile, TargetConfig, Tenant, config_from_options
+from ._conformance import conformance
 from ._runner import check, run_check
 from ._target import Target
 from ._violation import Finding, Violation
@@ -24,5 +25,6 @@ __all__ = [
     "applicable",
     "check",
     "config_from_options",
+    "conformance",
     "run_check",
 ]

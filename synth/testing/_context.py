@@ -79,6 +79,14 @@ class Context:
     def draw(self, strategy: st.SearchStrategy[T], label: str | None = None) -> T:
         return self.data.draw(strategy, label=label)
 
+    def choose(self, options: Sequence[T], label: str | None = None) -> T:
+        """One of ``options``, which may depend on what the server answered.
+
+        ``sampled_from`` would tell Hypothesis a different choice shape on every replay, which
+        it rejects as flaky; an index drawn from a fixed range keeps the shape fixed.
+        """
+        return options[self.draw(st.integers(0, 2**16), label) % len(options)]
+
     def fail(self, expected: str, actual: str, upto: Exchange | None = None) -> NoReturn:
         trace = list(self.trace)
         if upto is not None and upto in trace:

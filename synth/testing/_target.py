@@ -34,6 +34,7 @@ class Target:
         self._counter = 0
         self._lock = threading.Lock()
         self._client: Client | None = None
+        self.requests = 0
 
     @property
     def client(self) -> Client:
@@ -76,5 +77,6 @@ class Target:
                     self._client.send(Request(tenant, "DELETE", path, token=token))
                 except TransportFault:
                     pass
+        self.requests = self._client.requests
         self._client.close()
         self._client = None

@@ -55,7 +55,7 @@ def _probes(ctx: Context) -> list[Exchange]:
     if op.body is not None and op.body_schema is not None:
         mutations = ctx.schemas.mutations(op.body_schema, op.body, body)
         if mutations:
-            mutation = ctx.draw(st.sampled_from(mutations), "invalid body")
+            mutation = ctx.choose(mutations, "invalid body")
             probes.append(lambda: ctx.send(ctx.a, op, item_params, body=mutation.body))
         probes.append(lambda: ctx.send(ctx.a, op, item_params, raw=b'{"unterminated": '))
     if op.pagination is not None:
@@ -138,7 +138,7 @@ def validation(ctx: Context) -> None:
                           lambda n=param.name, v=value: ctx.send(ctx.a, op, params, query={n: v})))  # fmt: skip
     if not cases:
         return
-    description, field, run = cases[ctx.draw(st.integers(0, len(cases) - 1), "invalid input")]
+    description, field, run = ctx.choose(cases, "invalid input")
     answer = run()
     if answer.status != status or answer.code != "validation_failed":
         ctx.fail(f"{description} to get {status} 'validation_failed'", brief(answer), answer)

@@ -1,0 +1,91 @@
+"""ApiSpec → ``tests/``: readable pytest modules that run the invariant catalogue on a server.
+
+One module per resource (operations grouped by their first tag), one test per (operation,
+invariant) whose name carries the invariant id, plus one conformance test per operation. Each
+test is a single call into ``synth.testing``; which invariants apply is decided by the runtime's
+own registry, so the emitter and the runtime cannot disagree.
+"""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from collections import defaultdict
+
+from ..spec import ApiSpec, OperationSpec
+from ..testing.invariants import applicable
+from ._json import PROVENANCE
+
+__all__ = ["emit", "emit_tests"]
+
+MODULE = '''\
+# {provenance}
+"""Property tests for the {group} operations of {title} {version}.
+
+Each test checks one invariant of the catalogue on one operation against the server that
+`synth test` (or `pytest generated/tests --base-url ... --tenant ...`) points at.
+"""
+
+from synth.testing import Target, check, conformance
+{tests}'''
+
+TEST = '''
+
+def test_{operation}__{slug}(target: Target) -> None:
+    """{summary}"""
+    check("{invariant}", "{operation}", target)
+'''
+
+CONFORMANCE = '''
+
+def test_{operation}__CONFORMANCE(target: Target) -> None:
+    """Schema conformance (schemathesis checks plus the error-taxonomy rules)."""
+    conformance("{operation}", target)
+'''
+
+CONFTEST = '''\
+# {provenance}
+"""The synth runtime's pytest plugin: target options (--base-url, --tenant, ...) and `target`."""
+
+from synth.testing.plugin import (  # noqa: F401  (pytest finds hooks and fixtures by name)
+    pytest_addoption,
+    pytest_configure,
+    pytest_terminal_summary,
+    target,
+)
+'''
+
+
+def _group(op: OperationSpec) -> str:
+    if op.tags:
+        return op.tags[0]
+    segments = [s for s in op.path.split("/") if s and not s.startswith("{")]
+    return segments[0] if segments else "root"
+
+
+def _module_name(group: str) -> str:
+    return re.sub(r"[^0-9a-zA-Z_]", "_", group).lower() or "root"
+
+
+def emit_tests(spec: ApiSpec) -> dict[str, str]:
+    """``{"tests/conftest.py": ..., "tests/test_<group>.py": ...}``, deterministic."""
+    pairs = applicable(spec)
+    groups: dict[str, list[OperationSpec]] = defaultdict(list)
+    for op in spec.operations:
+        groups[_group(op)].append(op)
+    out = {"tests/conftest.py": CONFTEST.format(provenance=PROVENANCE)}
+    for group in sorted(groups):
+        tests = []
+        for op in groups[group]:
+            for _, inv in [(o, i) for o, i in pairs if o is op]:
+                summary = "\n    ".join(textwrap.wrap(inv.summary, 88))
+                tests.append(TEST.format(operation=op.operation_id, slug=inv.id.replace("-", "_"),
+                                         invariant=inv.id, summary=summary))  # fmt: skip
+            tests.append(CONFORMANCE.format(operation=op.operation_id))
+        text = MODULE.format(provenance=PROVENANCE, group=group, title=spec.title,
+                             version=spec.version, tests="".join(tests))  # fmt: skip
+        out[f"tests/test_{_module_name(group)}.py"] = text
+    return dict(sorted(out.items()))
+
+
+emit = emit_tests

@@ -1,0 +1,173 @@
+"""Schema conformance with schemathesis 4: its own checks plus our error-taxonomy rules.
+
+schemathesis generates the cases (positive and negative) from the OpenAPI document synth emits
+for the same contracts; the requests go through synth's own client (same transport, retries,
+redaction, request log), and ``case.validate_response`` runs schemathesis's checks on the
+answers, with ERR-PROBLEM and ERR-DECLARED added as custom checks.
+"""
+
+from __future__ import annotations
+
+import datetime
+import json
+import time
+from functools import lru_cache
+from typing import Any
+from urllib.parse import urlsplit
+
+import httpx
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis import GenerationMode
+from schemathesis.specs.openapi import checks as _checks
+
+from ..emit import openapi
+from ..spec import ApiSpec
+from ._curl import sequence
+from ._http import Request, TransportFault
+from ._runner import render
+from ._target import Target
+from ._violation import Finding
+
+__all__ = ["conformance"]
+
+# Checks that send their own requests through schemathesis's transport, bypassing ours (and
+# so the in-process app, retries and redaction); ERR-DECLARED's unauthenticated probes and
+# ERR-VALIDATION cover what they would.
+# positive_data_acceptance is left out too: a schema-valid but semantically invalid request
+# (a random cursor, say) rightly gets a declared 400, which that check counts as a failure.
+_OWN_CALLS = [
+    _checks.ignored_auth,
+    _checks.missing_required_header,
+    _checks.unsupported_method,
+    _checks.positive_data_acceptance,
+]
+
+INVARIANT = "CONFORMANCE"
+_DROPPED = {"authorization", "user-agent", "accept-encoding", "connection", "x-schemathesis-testcaseid"}
+
+
+@lru_cache(maxsize=8)
+def _schema(document: str) -> Any:
+    return schemathesis.openapi.from_dict(json.loads(document))
+
+
+def _document(api: ApiSpec) -> str:
+    return openapi.emit(api)["openapi.json"]
+
+
+def _problem_rules(api: ApiSpec, operation_id: str) -> list[Any]:
+    op = api.operation(operation_id)
+    allowed = {(e.status, e.code) for e in op.errors}
+
+    def error_taxonomy(ctx: Any, response: Any, case: Any) -> bool | None:
+        """ERR-PROBLEM and ERR-DECLARED as a schemathesis check."""
+        if response.status_code < 400:
+            return None
+        kind = response.headers.get("content-type", [""])[0].split(";")[0].strip()
+        if kind != "application/problem+json":
+            raise AssertionError(f"ERR-PROBLEM: HTTP {response.status_code} is {kind or 'untyped'}, "
+                                 "not application/problem+json")  # fmt: skip
+        body = json.loads(response.content or b"null")
+        if not isinstance(body, dict) or body.get("status") != response.status_code:
+            raise AssertionError("ERR-PROBLEM: the problem's status differs from the HTTP status")
+        if (response.status_code, body.get("code")) not in allowed:
+            raise AssertionError(f"ERR-DECLARED: ({response.status_code}, {body.get('code')!r}) "
+                                 f"is not declared for {operation_id}")  # fmt: skip
+        return True
+
+    return [error_taxonomy]
+
+
+def conformance(operation_id: str, target: Target) -> None:
+    """Run schemathesis's checks on one operation; a confirmed failure fails the test."""
+    started, requests = time.monotonic(), target.client.requests
+    finding = Finding(INVARIANT, operation_id, "passed", 0.0, 0)
+    schema = _schema(_document(target.api))
+    op = target.api.operation(operation_id)
+    operation = schema[op.path][op.method]
+    checks = _problem_rules(target.api, operation_id)
+    token = target.config.tenants[0].token
+    failures: list[tuple[str, Any]] = []
+
+    def one(case: Any) -> None:
+        kwargs = case.as_transport_kwargs(base_url=target.url)
+        url = urlsplit(kwargs["url"])
+        sent = {k.lower(): str(v) for k, v in kwargs["headers"].items()}
+        # The tenant's real token, unless the case is about the header itself (negative headers).
+        negative_headers = any(
+            getattr(loc, "value", loc) == "header" and getattr(info, "mode", None) == GenerationMode.NEGATIVE
+            for loc, info in (getattr(case.meta, "components", None) or {}).items()
+        )
+        keep = set() if not negative_headers else {"authorization"}
+        headers = tuple((k, v) for k, v in sent.items() if k not in _DROPPED or k in keep)
+        use_token = None if negative_headers or "authorization" not in sent else token
+        body = kwargs.get("json", None)
+        raw = kwargs.get("data") if isinstance(kwargs.get("data"), bytes) else None
+        request = Request(target.tenants[0], kwargs["method"], url.path,
+                          tuple((k, str(v)) for k, v in (kwargs.get("params") or {}).items()),
+                          headers, body, "json" in kwargs, raw, use_token)  # fmt: skip
+        exchange = target.client.send(request)
+        response = httpx.Response(exchange.status, headers=exchange.headers, content=exchange.content,
+                                  request=httpx.Request(request.method, kwargs["url"]))  # fmt: skip
+        response.elapsed = datetime.timedelta(seconds=exchange.elapsed)
+        try:
+            case.validate_response(response, additional_checks=checks, excluded_checks=_OWN_CALLS)
+        except AssertionError as exc:
+            failures.append((str(exc), exchange))
+            raise
+
+    strategy = operation.as_strategy(generation_mode=GenerationMode.POSITIVE) | operation.as_strategy(
+        generation_mode=GenerationMode.NEGATIVE
+    )
+    test = settings(max_examples=target.config.profile.examples, deadline=None, database=None,
+                    suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
+                    print_blob=False)(given(strategy)(one))  # fmt: skip
+    error: BaseException | None = None
+    try:
+        _quietly(test)
+    except TransportFault as fault:
+        finding.outcome, finding.message = "fault", target.redact(f"TRANSPORT FAULT: {fault}")
+    except (Exception, BaseExceptionGroup) as exc:  # schemathesis raises failure groups
+        error = exc
+    if error is not None and not _is_failure(error):
+        finding.outcome = "error"
+        finding.message = target.redact(f"ERROR in the conformance check (a bug in synth): "
+                                        f"{type(error).__name__}: {error}")  # fmt: skip
+    elif error is not None:
+        message, exchange = failures[-1] if failures else (str(error), None)
+        finding.outcome = "violation"
+        finding.expected = "a response that conforms to the OpenAPI document"
+        finding.actual = target.redact(_headline(message) or repr(error))
+        if exchange is not None:
+            finding.curl = sequence([exchange], target.config.url, target.redact)
+        finding.message = target.redact(render(finding, target) + "\n" + message)
+    _finish(finding, target, started, requests)
+
+
+def _finish(finding: Finding, target: Target, started: float, requests: int) -> None:
+    finding.seconds = time.monotonic() - started
+    finding.requests = target.client.requests - requests
+    target.findings.append(finding)
+    if finding.outcome != "passed":
+        pytest.fail(finding.message, pytrace=False)
+
+
+def _headline(message: str) -> str:
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    return next((line[2:] for line in lines if line.startswith("- ")), lines[0] if lines else "")
+
+
+def _quietly(test: Any) -> None:
+    """Run ``test``; a failure leaves the except block before the test is failed, so pytest
+    shows our message rather than the chained schemathesis traceback."""
+    test()
+
+
+def _is_failure(exc: BaseException) -> bool:
+    if isinstance(exc, AssertionError):
+        return True
+    if isinstance(exc, BaseExceptionGroup):
+        return all(_is_failure(e) for e in exc.exceptions)
+    return False

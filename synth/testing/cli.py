@@ -1,0 +1,112 @@
+"""``synth test``: run the generated property tests against a server.
+
+The command validates the target once, then runs ``generated/tests`` through pytest in this
+process, so ``synth test`` and ``pytest generated/tests`` run the same tests. Exit codes: 0 no
+violation, 1 violations (or transport faults), 2 usage or configuration error.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+import pytest
+
+from .._errors import SynthError, UsageError
+from ._config import TargetConfig, config_from_options
+from .plugin import inject
+
+__all__ = ["run_suite", "test_command"]
+
+
+def run_suite(
+    config: TargetConfig,
+    tests: str | Path = "generated/tests",
+    *,
+    junit: str | Path | None = None,
+    report: str | Path | None = None,
+    select: str | None = None,
+    verbose: bool | None = None,
+    dry_run: bool = False,
+    extra: list[str] | None = None,
+) -> int:
+    """Run the generated tests against ``config``'s target; returns the exit code (0, 1 or 2)."""
+    tests = Path(tests)
+    if not tests.is_dir() or not (tests / "conftest.py").exists():
+        raise UsageError(
+            f"--tests={str(tests)!r} holds no generated tests (no conftest.py); "
+            "run `make contracts` (or `synth generate`) first"
+        )
+    verbose = (not sys.stdout.isatty()) if verbose is None else verbose
+    args = [str(tests), "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "addopts=",
+            "-o", "console_output_style=count", "--strict-markers",
+            "-W", "ignore::pytest.PytestAssertRewriteWarning"]  # fmt: skip
+    args += ["-v", "--color=no"] if verbose else ["-q"]
+    if select:
+        args += ["-k", select]
+    if junit:
+        args += [f"--junitxml={junit}", "-o", "junit_family=xunit2"]
+    if report:
+        args += ["--synth-report", str(report)]
+    if dry_run:
+        args += ["--collect-only"]
+    args += extra or []
+    inject(config)
+    try:
+        code = pytest.main(args)
+    finally:
+        inject(None)
+    if code == pytest.ExitCode.OK:
+        return 0
+    if code == pytest.ExitCode.TESTS_FAILED:
+        return 1
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        click.echo(f"UsageError: no generated tests selected in {tests}", err=True)
+    return 2
+
+
+@click.command("test")
+@click.option("--base-url", help="The server's base URL (or SYNTH_BASE_URL).")
+@click.option("--tenant", "tenants", multiple=True, metavar="NAME=TOKEN",
+              help="A tenant and its bearer token; give two or more (or SYNTH_TENANTS).")  # fmt: skip
+@click.option("--contracts", type=click.Path(file_okay=False), help="Contracts directory.")
+@click.option("--tests", default="generated/tests", show_default=True,
+              type=click.Path(file_okay=False), help="The generated tests to run.")  # fmt: skip
+@click.option("--profile", type=click.Choice(["quick", "default", "thorough"]), help="Test budget.")
+@click.option("--seed", help="Reproduce a run (or SYNTH_SEED).")
+@click.option("--allow-host", "allow_hosts", multiple=True, metavar="HOST",
+              help="A non-loopback host that may receive writes.")  # fmt: skip
+@click.option("--header", "headers", multiple=True, metavar="NAME=VALUE",
+              help="A header for every request, treated as a secret.")  # fmt: skip
+@click.option("--timeout", help="Seconds per request.")
+@click.option("--junit", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write a markdown report.")
+@click.option("-k", "select", help="Only tests matching this pytest -k expression.")
+@click.option("--dry-run", is_flag=True, help="Validate the target and list the tests; send nothing.")
+def test_command(**options: Any) -> None:
+    """Fuzz a running server for the contract's invariants (idempotency, pagination, tenancy, ...)."""
+    try:
+        config = config_from_options(
+            base_url=options["base_url"],
+            tenants=options["tenants"],
+            allow_hosts=options["allow_hosts"],
+            profile=options["profile"],
+            seed=options["seed"],
+            timeout=options["timeout"],
+            headers=options["headers"],
+            contracts=options["contracts"],
+        )
+        code = run_suite(
+            config,
+            options["tests"],
+            junit=options["junit"],
+            report=options["report"],
+            select=options["select"],
+            dry_run=options["dry_run"],
+        )
+    except SynthError as exc:
+        click.echo(f"{type(exc).__name__}: {exc}", err=True)
+        raise SystemExit(exc.exit_code) from None
+    raise SystemExit(code)

@@ -1,0 +1,97 @@
+"""The pytest plugin behind the generated tests: target options, the ``target`` fixture, reports.
+
+The generated ``conftest.py`` imports these hooks and the fixture, so ``pytest generated/tests``
+and ``synth test`` run the same tests and take the same target options. ``synth test`` passes
+an already validated configuration (possibly with an in-process app) through ``inject``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .._errors import SynthError
+from ._config import TargetConfig, config_from_options
+from ._report import markdown, summary_lines
+from ._target import Target
+
+__all__ = ["inject", "pytest_addoption", "pytest_configure", "pytest_terminal_summary", "target"]
+
+_INJECTED: list[TargetConfig] = []
+_CONFIG = pytest.StashKey[TargetConfig]()
+_TARGET = pytest.StashKey[Target]()
+
+
+def inject(config: TargetConfig | None) -> None:
+    """Use ``config`` for the next pytest session instead of its options (``synth test``)."""
+    _INJECTED.clear()
+    if config is not None:
+        _INJECTED.append(config)
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("synth", "synth target (also SYNTH_* environment variables)")
+    group.addoption("--base-url", help="the server's base URL (SYNTH_BASE_URL)")
+    group.addoption("--tenant", action="append", default=[], metavar="NAME=TOKEN",
+                    help="a tenant and its bearer token; twice or more (SYNTH_TENANTS)")  # fmt: skip
+    group.addoption("--allow-host", action="append", default=[], metavar="HOST",
+                    help="a non-loopback host that may receive writes (SYNTH_ALLOW_HOSTS)")  # fmt: skip
+    group.addoption("--profile", choices=["quick", "default", "thorough"], help="test budget")
+    group.addoption("--seed", help="reproduce a run (SYNTH_SEED)")
+    group.addoption("--timeout", help="seconds per request (SYNTH_TIMEOUT)")
+    group.addoption("--header", action="append", default=[], metavar="NAME=VALUE",
+                    help="a secret header sent with every request (SYNTH_HEADERS)")  # fmt: skip
+    group.addoption("--contracts", help="the contracts directory (SYNTH_CONTRACTS)")
+    group.addoption("--synth-report", metavar="FILE", help="write a markdown report here")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if _INJECTED:
+        config.stash[_CONFIG] = _INJECTED[0]
+        return
+    try:
+        config.stash[_CONFIG] = config_from_options(
+            base_url=config.getoption("base_url"),
+            tenants=config.getoption("tenant"),
+            allow_hosts=config.getoption("allow_host"),
+            profile=config.getoption("profile"),
+            seed=config.getoption("seed"),
+            timeout=config.getoption("timeout"),
+            headers=config.getoption("header"),
+            contracts=config.getoption("contracts"),
+        )
+    except SynthError as exc:
+        raise pytest.UsageError(f"{type(exc).__name__}: {exc}") from None
+
+
+@pytest.fixture(scope="session")
+def target(request: pytest.FixtureRequest) -> Iterator[Target]:
+    """The server under test, shared by every generated test of the session."""
+    config = request.config.stash[_CONFIG]
+    try:
+        made = Target(config)
+    except SynthError as exc:
+        pytest.exit(f"{type(exc).__name__}: {exc}", returncode=2)
+    request.config.stash[_TARGET] = made
+    yield made
+    made.close()
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    made = config.stash.get(_TARGET, None)
+    if made is None:
+        return
+    for line in summary_lines(made):
+        terminalreporter.write_line(line)
+    text = markdown(made)
+    report = config.getoption("synth_report", None)
+    if report:
+        Path(report).write_text(text, encoding="utf-8")
+    step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
+    if step_summary:
+        with open(step_summary, "a", encoding="utf-8") as handle:
+            handle.write(text + "\n")
