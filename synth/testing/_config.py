@@ -37,7 +37,7 @@ class Profile:
 
 PROFILES: Mapping[str, Profile] = {
     "quick": Profile("quick", examples=3, max_seed=6, concurrency=4, shrink_seconds=5),
-    "default": Profile("default", examples=8, max_seed=10, concurrency=6, shrink_seconds=10),
+    "default": Profile("default", examples=8, max_seed=10, concurrency=6, shrink_seconds=4),
     "thorough": Profile("thorough", examples=40, max_seed=25, concurrency=10, shrink_seconds=60),
 }
 
@@ -202,7 +202,9 @@ def _header(text: str) -> tuple[str, str]:
 def _host(text: str) -> str:
     host = text.strip().lower()
     if not host or "/" in host or " " in host:
-        raise UsageError(f"--allow-host={text!r} is not a host name; e.g. --allow-host preview.example.app")
+        raise UsageError(
+            f"--allow-host={text!r} is not a host name; e.g. --allow-host preview.example.app"
+        )
     return host
 
 

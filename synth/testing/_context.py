@@ -61,7 +61,9 @@ class Walk:
 class Context:
     """Requests, fixtures and failure reporting for one example of one check."""
 
-    def __init__(self, target: Target, invariant: str, op: OperationSpec, data: st.DataObject) -> None:
+    def __init__(
+        self, target: Target, invariant: str, op: OperationSpec, data: st.DataObject
+    ) -> None:
         self.target = target
         self.api = target.api
         self.graph = target.graph
@@ -162,7 +164,12 @@ class Context:
 
     # -- data --------------------------------------------------------------------------------
 
-    def body(self, op: OperationSpec, marker: str | None = None, overrides: Mapping[str, Any] | None = None) -> Any:
+    def body(
+        self,
+        op: OperationSpec,
+        marker: str | None = None,
+        overrides: Mapping[str, Any] | None = None,
+    ) -> Any:
         """A valid body for ``op``, carrying ``marker`` in its free-text fields."""
         if op.body is None or op.body_schema is None:
             return NO_BODY
@@ -174,7 +181,9 @@ class Context:
             return NO_BODY
         return self.draw(self.schemas.body(op.body_schema, op.body), f"{op.operation_id} body")
 
-    def mark(self, op: OperationSpec, body: Any, marker: str, overrides: Mapping[str, Any] | None = None) -> Any:
+    def mark(
+        self, op: OperationSpec, body: Any, marker: str, overrides: Mapping[str, Any] | None = None
+    ) -> Any:
         """Put ``marker`` into every free-text field and every e-mail address of ``body``.
 
         Free text gets ``marker`` as a prefix, e-mail addresses become ``marker@example.com``:
@@ -222,10 +231,14 @@ class Context:
         if body is _AUTO:
             body = self.body(create, marker)
         exchange = self.send(tenant, create, params, body=body)
-        self.expect_success(exchange, create, f"creating a {create.response_schema} as tenant {tenant}")
+        self.expect_success(
+            exchange, create, f"creating a {create.response_schema} as tenant {tenant}"
+        )
         item = exchange.json
         if not isinstance(item, dict):
-            self.fail(f"{create.operation_id} to return the created item", _brief(exchange), exchange)
+            self.fail(
+                f"{create.operation_id} to return the created item", _brief(exchange), exchange
+            )
         self.remember(tenant, create, params, item)
         return item
 
@@ -242,7 +255,9 @@ class Context:
         with self.target._lock:
             self.target.created.append((tenant, self.target.path(deleter.path, values)))
 
-    def item_params(self, op: OperationSpec, create_params: Mapping[str, str], item: Mapping[str, Any]) -> dict[str, str]:
+    def item_params(
+        self, op: OperationSpec, create_params: Mapping[str, str], item: Mapping[str, Any]
+    ) -> dict[str, str]:
         """Path parameters of an item operation for an item created with ``create_params``."""
         parents = self.graph.parents(op) or []
         values = dict(create_params)
@@ -271,7 +286,11 @@ class Context:
             for flt in lister.pagination.filters:
                 schema = props.get(flt.field)
                 text = self.schemas.string_branch(schema) if schema is not None else None
-                if flt.op == "icontains" and text is not None and not ({"pattern", "enum", "format"} & set(text)):
+                if (
+                    flt.op == "icontains"
+                    and text is not None
+                    and not ({"pattern", "enum", "format"} & set(text))
+                ):
                     return Scope(tenant, lister, create, params, {flt.param: marker}, marker, True)
             for flt in lister.pagination.filters:
                 schema = props.get(flt.field)
@@ -308,6 +327,7 @@ class Context:
     def walk(
         self,
         scope: Scope,
+        *,
         tenant: str | None = None,
         limit: int | None = None,
         query: Mapping[str, str] | None = None,
@@ -336,7 +356,11 @@ class Context:
             page = self.send(tenant, scope.lister, scope.params, query=q)
             pages.append(page)
             body = page.json
-            if page.status != 200 or not isinstance(body, dict) or not isinstance(body.get("items"), list):
+            if (
+                page.status != 200
+                or not isinstance(body, dict)
+                or not isinstance(body.get("items"), list)
+            ):
                 self.fail(f"page {number + 1} of {scope.lister.operation_id} to be 200 with items",
                           _brief(page), page)  # fmt: skip
             items.extend(i for i in body["items"] if isinstance(i, dict))
@@ -345,7 +369,9 @@ class Context:
                 return Walk(pages, items)
             if until is not None and not scope.isolated:
                 seen = {str(i.get("id")) for i in items}
-                if until <= seen and until <= {str(i.get("id")) for i in items[: -len(body["items"]) or None]}:
+                if until <= seen and until <= {
+                    str(i.get("id")) for i in items[: -len(body["items"]) or None]
+                }:
                     return Walk(pages, items)
             if between is not None:
                 between(number)

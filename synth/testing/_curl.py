@@ -25,7 +25,9 @@ class Redactor:
         return text
 
 
-def as_curl(exchange: Exchange, base_url: str, redact: Redactor, secret_headers: Sequence[str]) -> str:
+def as_curl(
+    exchange: Exchange, base_url: str, redact: Redactor, secret_headers: Sequence[str]
+) -> str:
     """One request as a curl command; ``$TOKEN_A`` and friends are left for the shell."""
     request = exchange.request
     parts = ["curl", "-sS", "-i"]
@@ -59,7 +61,10 @@ def _answer(exchange: Exchange, redact: Redactor, limit: int = 300) -> str:
 
 
 def sequence(
-    exchanges: Sequence[Exchange], base_url: str, redact: Redactor, secret_headers: Sequence[str] = ()
+    exchanges: Sequence[Exchange],
+    base_url: str,
+    redact: Redactor,
+    secret_headers: Sequence[str] = (),
 ) -> str:
     """A numbered request sequence, each curl line followed by the answer it got."""
     lines = []

@@ -110,7 +110,9 @@ class Schemas:
         text = self.string_branch(schema)
         if text is not None:
             if isinstance(text.get("maxLength"), int):
-                out.append((f"longer than maxLength {text['maxLength']}", "x" * (text["maxLength"] + 1)))
+                out.append(
+                    (f"longer than maxLength {text['maxLength']}", "x" * (text["maxLength"] + 1))
+                )
             if isinstance(text.get("minLength"), int) and text["minLength"] > 0:
                 out.append((f"shorter than minLength {text['minLength']}", ""))
             if isinstance(text.get("pattern"), str) and not _matches(text["pattern"], "!! "):

@@ -82,12 +82,14 @@ class Exchange:
 
     @property
     def content_type(self) -> str:
-        return self.headers.get("content-type", "").split(";")[0].strip().lower()
+        value: str = self.headers.get("content-type", "")
+        return value.split(";", maxsplit=1)[0].strip().lower()
 
     @property
     def code(self) -> str | None:
         body = self.json
-        return body.get("code") if isinstance(body, dict) and isinstance(body.get("code"), str) else None
+        code = body.get("code") if isinstance(body, dict) else None
+        return code if isinstance(code, str) else None
 
     @property
     def ok(self) -> bool:
@@ -183,7 +185,11 @@ class Client:
             self.requests += 1
             try:
                 response = await self._client.request(
-                    request.method, url, params=list(request.query), headers=headers, content=content
+                    request.method,
+                    url,
+                    params=list(request.query),
+                    headers=headers,
+                    content=content,
                 )
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 last = f"{type(exc).__name__}: {exc}"
@@ -198,7 +204,9 @@ class Client:
                 last = f"HTTP {response.status_code}"
             if attempt <= self.config.retries:
                 await asyncio.sleep(min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
-        message = f"{request.method} {request.target}: {last} after {self.config.retries + 1} attempts"
+        message = (
+            f"{request.method} {request.target}: {last} after {self.config.retries + 1} attempts"
+        )
         self.faults.append(message)
         raise TransportFault(message)
 

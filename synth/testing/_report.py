@@ -27,7 +27,10 @@ def summary_lines(target: Target) -> list[str]:
         f"{target._client.requests if target._client else target.requests} requests; run id {target.run_id}",
     ]
     lines += [f"  VIOLATION {x.invariant} {x.operation}: expected {x.expected}" for x in violations]
-    lines += [f"  unconfirmed {x.invariant} {x.operation} (not reported as a violation)" for x in unconfirmed]
+    lines += [
+        f"  unconfirmed {x.invariant} {x.operation} (not reported as a violation)"
+        for x in unconfirmed
+    ]
     if target.config.seed is not None:
         lines.append(f"  reproduce with --seed {target.config.seed}")
     return [target.redact(line) for line in lines]
@@ -52,7 +55,9 @@ def markdown(target: Target) -> str:
     ]
     for x in f:
         outcome = x.outcome if x.confirmed else "unconfirmed"
-        out.append(f"| {x.invariant} | `{x.operation}` | {outcome} | {x.seconds:.2f} | {x.requests} |")
+        out.append(
+            f"| {x.invariant} | `{x.operation}` | {outcome} | {x.seconds:.2f} | {x.requests} |"
+        )
     for x in violations:
         out += ["", f"### {x.invariant} on `{x.operation}`", "", f"- expected: {x.expected}",
                 f"- got: {x.actual}", "", "```sh", x.curl, "```"]  # fmt: skip

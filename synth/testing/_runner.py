@@ -8,17 +8,18 @@ check at once and are reported apart.
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import hashlib
+import re
 import time
 from collections.abc import Iterator
 from typing import Any
 
 import hypothesis
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.database import InMemoryExampleDatabase
 from hypothesis.errors import FlakyFailure
 
 from .._errors import UsageError
@@ -72,7 +73,9 @@ def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
     finding = Finding(invariant_id, operation_id, "passed", 0.0, 0)
     if len(target.tenants) < inv.tenants:
         finding.outcome = "skipped"
-        finding.message = f"{invariant_id} needs {inv.tenants} tenants; pass another --tenant NAME=TOKEN"
+        finding.message = (
+            f"{invariant_id} needs {inv.tenants} tenants; pass another --tenant NAME=TOKEN"
+        )
     else:
         _run(inv.id, op.operation_id, target, finding)
     finding.seconds = time.monotonic() - started
@@ -85,7 +88,6 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     inv = REGISTRY[invariant_id]
     op = target.api.operation(operation_id)
     profile = target.config.profile
-    database = InMemoryExampleDatabase()
     examples = max(1, round(profile.examples * inv.weight))
 
     def scenario(data: st.DataObject) -> None:
@@ -97,20 +99,19 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
             raise _Abort(fault) from None
 
     base = settings(
-        database=database,
+        database=None,
         deadline=None,
         derandomize=False,
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
-        print_blob=False,
+        print_blob=True,
         verbosity=hypothesis.Verbosity.quiet,
     )
-    search = settings(base, max_examples=examples)
-    replay = settings(base, max_examples=1, phases=[Phase.explicit, Phase.reuse])
 
-    def make(chosen: settings) -> Any:
-        # A fresh wrapper per run; the database key follows ``scenario``, so replays find it.
+    def make(chosen: settings, blob: tuple[str, bytes] | None = None) -> Any:
         test = settings(chosen)(given(st.data())(scenario))
+        if blob is not None:
+            return hypothesis.reproduce_failure(*blob)(test)
         if target.config.seed is not None:
             digest = hashlib.sha256(f"{target.config.seed}:{invariant_id}:{operation_id}".encode())
             test = hypothesis.seed(int.from_bytes(digest.digest()[:8], "big"))(test)
@@ -118,7 +119,7 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
 
     try:
         with _shrink_budget(profile.shrink_seconds):
-            violation = _violation_of(make(search))
+            violation = _violation_of(make(settings(base, max_examples=examples)))
     except _Abort as abort:
         _fault(target, finding, abort.fault)
         return
@@ -131,15 +132,19 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
         return
     if violation is None:
         return
+    # Replay the shrunk example (Hypothesis's reproduce_failure blob) to confirm it.
     confirmed: Violation | None = None
-    try:
-        for _ in range(_REPLAYS):
-            confirmed = _violation_of(make(replay))
-            if confirmed is not None:
-                break
-    except _Abort as abort:
-        _fault(target, finding, abort.fault)
-        return
+    blob = _blob(violation)
+    for _ in range(_REPLAYS if blob is not None else 0):
+        try:
+            confirmed = _violation_of(make(settings(base, max_examples=1), blob))
+        except _Abort as abort:
+            _fault(target, finding, abort.fault)
+            return
+        except (Exception, pytest.skip.Exception):  # did not reproduce, or could not replay
+            confirmed = None
+        if confirmed is not None:
+            break
     shown = confirmed or violation
     finding.expected, finding.actual = target.redact(shown.expected), target.redact(shown.actual)
     finding.curl = sequence(shown.exchanges, target.config.url, target.redact,
@@ -164,6 +169,15 @@ def _shrink_budget(seconds: float) -> Iterator[None]:
         yield
     finally:
         engine.MAX_SHRINKING_SECONDS = saved
+
+
+def _blob(violation: Violation) -> tuple[str, bytes] | None:
+    """The ``@reproduce_failure(version, blob)`` arguments Hypothesis noted on the failure."""
+    for note in getattr(violation, "__notes__", []):
+        found = re.search(r"@reproduce_failure\((['\"][^'\"]+['\"]), (b['\"][^'\"]*['\"])\)", note)
+        if found:
+            return ast.literal_eval(found.group(1)), ast.literal_eval(found.group(2))
+    return None
 
 
 def _trace(exc: BaseException) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 import threading
 from urllib.parse import quote
@@ -73,10 +74,8 @@ class Target:
         if self.config.cleanup:
             for tenant, path in reversed(self.created):
                 token = self.config.tenant(tenant).token
-                try:
+                with contextlib.suppress(TransportFault):
                     self._client.send(Request(tenant, "DELETE", path, token=token))
-                except TransportFault:
-                    pass
         self.requests = self._client.requests
         self._client.close()
         self._client = None

@@ -84,7 +84,9 @@ def run_suite(
 @click.option("--junit", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a markdown report.")
 @click.option("-k", "select", help="Only tests matching this pytest -k expression.")
-@click.option("--dry-run", is_flag=True, help="Validate the target and list the tests; send nothing.")
+@click.option(
+    "--dry-run", is_flag=True, help="Validate the target and list the tests; send nothing."
+)
 def test_command(**options: Any) -> None:
     """Fuzz a running server for the contract's invariants (idempotency, pagination, tenancy, ...)."""
     try:

@@ -20,7 +20,9 @@ __all__ = [
     "same_fields",
 ]
 
-_UUID = re.compile(r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}")
+_UUID = re.compile(
+    r"[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}"
+)
 _TIME = re.compile(
     r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?([Zz]|([+-])(\d{2}):(\d{2}))?"
 )
@@ -130,7 +132,9 @@ def scope_count(ctx: Context, scope: Scope, body: Any) -> list[dict[str, Any]]:
     walk = ctx.walk(scope, limit=_max(scope))
     if scope.isolated:
         return walk.items
-    return [i for i in walk.items if str(i.get("id")) not in scope.baseline and same_fields(i, body)]
+    return [
+        i for i in walk.items if str(i.get("id")) not in scope.baseline and same_fields(i, body)
+    ]
 
 
 def _max(scope: Scope) -> int:

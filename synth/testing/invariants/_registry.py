@@ -48,5 +48,8 @@ def applicable(api: ApiSpec) -> list[tuple[OperationSpec, Invariant]]:
     """Every (operation, invariant) pair the API's declared semantics call for, in order."""
     graph = Graph(api)
     return [
-        (op, inv) for op in api.operations for inv in REGISTRY.values() if inv.applies(api, graph, op)
+        (op, inv)
+        for op in api.operations
+        for inv in REGISTRY.values()
+        if inv.applies(api, graph, op)
     ]

@@ -21,7 +21,11 @@ def _reader(graph: Graph, op: OperationSpec) -> OperationSpec | None:
 
 
 def _cacheable(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return op.cache is not None and graph.item_creator(op) is not None and _reader(graph, op) is not None
+    return (
+        op.cache is not None
+        and graph.item_creator(op) is not None
+        and _reader(graph, op) is not None
+    )
 
 
 @invariant(
@@ -33,7 +37,8 @@ def etag(ctx: Context) -> None:
     op = ctx.op
     reader = _reader(ctx.graph, op)
     creator = ctx.graph.item_creator(op)
-    assert reader is not None and creator is not None
+    assert reader is not None
+    assert creator is not None
     parent = ctx.provision(ctx.a, creator)
     item = ctx.create(ctx.a, creator, parent)
     params = ctx.item_params(reader, parent, item)
@@ -53,7 +58,9 @@ def etag(ctx: Context) -> None:
     second = ctx.send(ctx.a, reader, params)
     new_tag = second.headers.get("etag")
     if second.json != first.json and (not new_tag or new_tag == tag):
-        ctx.fail("a new ETag after the item changed", f"ETag {new_tag} again; {brief(second)}", second)
+        ctx.fail(
+            "a new ETag after the item changed", f"ETag {new_tag} again; {brief(second)}", second
+        )
     assume(second.json != first.json)
     stale = ctx.send(ctx.a, reader, params, headers={"If-None-Match": tag})
     if stale.status != 200:
@@ -61,9 +68,13 @@ def etag(ctx: Context) -> None:
     if updater.cache is None or updater.cache.if_match is None:
         return
     refused = ctx.send(ctx.a, updater, params, body=ctx.body(updater), headers={"If-Match": tag})
-    expect_error(ctx, refused, updater, "precondition_failed", f"If-Match with the stale ETag {tag}")
+    expect_error(
+        ctx, refused, updater, "precondition_failed", f"If-Match with the stale ETag {tag}"
+    )
     unchanged = ctx.send(ctx.a, reader, params)
     if unchanged.json != second.json:
         ctx.fail("the item unchanged after a refused If-Match update", brief(unchanged), unchanged)
-    current = ctx.send(ctx.a, updater, params, body=ctx.body(updater), headers={"If-Match": new_tag or ""})
+    current = ctx.send(
+        ctx.a, updater, params, body=ctx.body(updater), headers={"If-Match": new_tag or ""}
+    )
     ctx.expect_success(current, updater, f"If-Match with the current ETag {new_tag}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any
 
@@ -29,7 +30,10 @@ def _validates(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 
 def _constrained(schema: Any) -> bool:
-    return bool({"pattern", "enum", "$ref"} & set(schema)) or schema.get("type") in ("integer", "number")
+    return bool({"pattern", "enum", "$ref"} & set(schema)) or schema.get("type") in (
+        "integer",
+        "number",
+    )
 
 
 def _probes(ctx: Context) -> list[Exchange]:
@@ -49,9 +53,10 @@ def _probes(ctx: Context) -> list[Exchange]:
         lambda: ctx.send(None, op, item_params, body=body),
         lambda: ctx.send(ctx.a, op, item_params, body=body, token="synth-not-a-token"),
     ]
-    for param in (ctx.graph.parents(op) or []):
-        probes.append(lambda p=param.param: ctx.send(ctx.a, op, {**item_params, p: fresh_id()}, body=body))
-        probes.append(lambda p=param.param: ctx.send(ctx.a, op, {**item_params, p: "not-an-id"}, body=body))
+    for param in ctx.graph.parents(op) or []:
+        for value in (fresh_id(), "not-an-id"):
+            params = {**item_params, param.param: value}
+            probes.append(functools.partial(ctx.send, ctx.a, op, params, body=body))
     if op.body is not None and op.body_schema is not None:
         mutations = ctx.schemas.mutations(op.body_schema, op.body, body)
         if mutations:
@@ -59,12 +64,16 @@ def _probes(ctx: Context) -> list[Exchange]:
             probes.append(lambda: ctx.send(ctx.a, op, item_params, body=mutation.body))
         probes.append(lambda: ctx.send(ctx.a, op, item_params, raw=b'{"unterminated": '))
     if op.pagination is not None:
-        probes.append(lambda: ctx.send(ctx.a, op, item_params, query={op.pagination.cursor_param: "!!"}))  # type: ignore[union-attr]
-        probes.append(lambda: ctx.send(ctx.a, op, item_params, query={op.pagination.limit_param: "many"}))  # type: ignore[union-attr]
+        for name, bad in ((op.pagination.cursor_param, "!!"), (op.pagination.limit_param, "many")):
+            probes.append(functools.partial(ctx.send, ctx.a, op, item_params, query={name: bad}))
     if op.idempotency is not None and op.idempotency.required:
         probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, key=None))
     if op.cache is not None and op.cache.if_match is not None:
-        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, headers={"If-Match": '"synth-stale"'}))
+        probes.append(
+            lambda: ctx.send(
+                ctx.a, op, item_params, body=body, headers={"If-Match": '"synth-stale"'}
+            )
+        )
     if len(ctx.target.tenants) > 1 and ctx.graph.parents(op):
         probes.append(lambda: ctx.send(ctx.b, op, item_params, body=body))
     probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body))
@@ -92,7 +101,11 @@ def problem(ctx: Context) -> None:
             if not isinstance(body.get(name), str) or not body.get(name):
                 ctx.fail(f"problem field {name!r} as a non-empty string", brief(answer), answer)
         if body.get("status") != answer.status or isinstance(body.get("status"), bool):
-            ctx.fail(f"problem field 'status' equal to the HTTP status {answer.status}", brief(answer), answer)
+            ctx.fail(
+                f"problem field 'status' equal to the HTTP status {answer.status}",
+                brief(answer),
+                answer,
+            )
 
 
 @invariant(
@@ -129,13 +142,14 @@ def validation(ctx: Context) -> None:
     if op.body is not None and op.body_schema is not None:
         body = ctx.body(op)
         for m in ctx.schemas.mutations(op.body_schema, op.body, body):
-            cases.append((m.description, m.field, lambda b=m.body: ctx.send(ctx.a, op, params, body=b)))
+            send = functools.partial(ctx.send, ctx.a, op, params, body=m.body)
+            cases.append((m.description, m.field, send))
     for param in op.params:
         if param.location != "query":
             continue
         for description, value in _bad_query(ctx, param.schema):
-            cases.append((f"{param.name}: {description}", param.name,
-                          lambda n=param.name, v=value: ctx.send(ctx.a, op, params, query={n: v})))  # fmt: skip
+            send = functools.partial(ctx.send, ctx.a, op, params, query={param.name: value})
+            cases.append((f"{param.name}: {description}", param.name, send))
     if not cases:
         return
     description, field, run = ctx.choose(cases, "invalid input")
@@ -149,7 +163,9 @@ def validation(ctx: Context) -> None:
         isinstance(e, dict) and isinstance(e.get("loc"), list) and field in e["loc"] for e in errors
     )
     if not named:
-        ctx.fail(f"{description}: an 'errors' entry whose loc names {field!r}", brief(answer), answer)
+        ctx.fail(
+            f"{description}: an 'errors' entry whose loc names {field!r}", brief(answer), answer
+        )
 
 
 def _bad_query(ctx: Context, schema: Any) -> list[tuple[str, str]]:

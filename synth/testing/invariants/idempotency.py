@@ -27,10 +27,7 @@ def _setup(ctx: Context, tenant: str) -> tuple[dict[str, str], Scope | None, Any
     params = ctx.provision(tenant, op)
     lister = ctx.graph.lister_of(op)
     scope = ctx.scope(tenant, lister, params) if lister is not None else None
-    if scope is not None:
-        body = ctx.body(op, scope.marker, scope.overrides)
-    else:
-        body = ctx.body(op)
+    body = ctx.body(op, scope.marker, scope.overrides) if scope is not None else ctx.body(op)
     return params, scope, body
 
 
@@ -113,7 +110,9 @@ def concurrent(ctx: Context) -> None:
     settled = ctx.send(ctx.a, op, params, body=body, key=key)
     ctx.expect_success(settled, op, "a replay after the concurrent requests")
     if successes and settled.json != successes[0].json:
-        ctx.fail("the replay to give the result the concurrent success gave", brief(settled), settled)
+        ctx.fail(
+            "the replay to give the result the concurrent success gave", brief(settled), settled
+        )
     ctx.remember(ctx.a, op, params, settled.json)
     _count(ctx, scope, body, 1, f"after {n} concurrent requests with one key")
 
@@ -151,7 +150,11 @@ def tenant_scope(ctx: Context) -> None:
                  brief(other), other)  # fmt: skip
     ctx.remember(ctx.b, op, params_b, other.json)
     a_item, b_item = first.json, other.json
-    if isinstance(a_item, dict) and isinstance(b_item, dict) and a_item.get("id") == b_item.get("id"):
+    if (
+        isinstance(a_item, dict)
+        and isinstance(b_item, dict)
+        and a_item.get("id") == b_item.get("id")
+    ):
         ctx.fail(f"tenant {ctx.b} to get a new resource, not tenant {ctx.a}'s",
                  f"the same id {a_item.get('id')}", other)  # fmt: skip
     reader = ctx.graph.reader(op)

@@ -98,13 +98,19 @@ def limit(ctx: Context) -> None:
     walk = ctx.walk(scope, limit=size, until={str(i["id"]) for i in seeded})
     for page in walk.pages:
         if len(page.json["items"]) > size:
-            ctx.fail(f"at most limit={size} items per page", f"{len(page.json['items'])} items", page)
+            ctx.fail(
+                f"at most limit={size} items per page", f"{len(page.json['items'])} items", page
+            )
     rules = op.pagination.limit
     first = ctx.send(ctx.a, op, scope.params, query=scope.query)
     if first.status == 200 and len(first.json.get("items", [])) > rules.default:
         ctx.fail(f"at most the default limit {rules.default} without limit=", brief(first), first)
-    bad = ctx.draw(st.sampled_from([rules.min - 1, rules.max + 1, rules.max * 1000]), "out of range")
-    answer = ctx.send(ctx.a, op, scope.params, query={**scope.query, op.pagination.limit_param: bad})
+    bad = ctx.draw(
+        st.sampled_from([rules.min - 1, rules.max + 1, rules.max * 1000]), "out of range"
+    )
+    answer = ctx.send(
+        ctx.a, op, scope.params, query={**scope.query, op.pagination.limit_param: bad}
+    )
     if rules.out_of_range == "reject":
         status = declared(op, "validation_failed")
         if status is not None and (answer.status != status or answer.code != "validation_failed"):
@@ -129,7 +135,9 @@ def end(ctx: Context) -> None:
         # A shared list: pick a limit that divides what it holds, so the end falls on a boundary.
         rules = ctx.op.pagination.limit  # type: ignore[union-attr]
         total = len(scope.baseline | {str(i["id"]) for i in seeded})
-        divisors = [d for d in range(max(rules.min, total // 20, 1), rules.max + 1) if total % d == 0]
+        divisors = [
+            d for d in range(max(rules.min, total // 20, 1), rules.max + 1) if total % d == 0
+        ]
         size = ctx.choose(divisors or [rules.max], "limit")
     walk = ctx.walk(scope, limit=size)
     for page in walk.pages[:-1]:
@@ -165,7 +173,11 @@ def concurrent(ctx: Context) -> None:
     def meddle(page: int) -> None:
         if ctx.draw(st.booleans(), f"insert after page {page + 1}"):
             ctx.seed(scope, 1)
-        if volatile and deleter is not None and ctx.draw(st.booleans(), f"delete after page {page + 1}"):
+        if (
+            volatile
+            and deleter is not None
+            and ctx.draw(st.booleans(), f"delete after page {page + 1}")
+        ):
             victim = volatile.pop(0)
             answer = ctx.send(scope.tenant, deleter, ctx.item_params(deleter, scope.params, victim))
             if not answer.ok:
@@ -205,7 +217,10 @@ def filtered(ctx: Context) -> None:
     for item in before.items:
         if steady.get(str(item.get("id"))) != item:
             continue  # changed during the walks: no claim either way
-        if _matches(flt, item.get(flt.field), value, strict=True) and str(item.get("id")) not in got:
+        if (
+            _matches(flt, item.get(flt.field), value, strict=True)
+            and str(item.get("id")) not in got
+        ):
             ctx.fail(f"{flt.param}={value!r} to keep every item whose {flt.field} {flt.op} it",
                      f"{item.get('id')} with {flt.field}={item.get(flt.field)!r} left out")  # fmt: skip
 
@@ -221,17 +236,25 @@ def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict
         piece = text[start:end]
         # Flip the case of ASCII letters only: servers differ on non-ASCII case folding.
         flips = ctx.draw(st.lists(st.booleans(), min_size=64, max_size=64), "case flips")
-        return "".join(c.swapcase() if flips[i % 64] and c.isascii() else c for i, c in enumerate(piece))
+        return "".join(
+            c.swapcase() if flips[i % 64] and c.isascii() else c for i, c in enumerate(piece)
+        )
     if flt.op == "contains":
-        elements = sorted({e for v in values if isinstance(v, list) for e in v if isinstance(e, str)})
+        elements = sorted(
+            {e for v in values if isinstance(v, list) for e in v if isinstance(e, str)}
+        )
         if flt.param in scope.query:
             return scope.marker
         assume(elements)
         return ctx.choose(elements, "element")
-    choices = sorted({v for v in values if isinstance(v, str | int | float) and not isinstance(v, bool)}, key=str)
+    choices = sorted(
+        {v for v in values if isinstance(v, str | int | float) and not isinstance(v, bool)}, key=str
+    )
     if not choices:
         param = next(p for p in ctx.op.params if p.name == flt.param)
-        return str(ctx.draw(ctx.schemas.strategy(param.schema).filter(lambda v: isinstance(v, str))))
+        return str(
+            ctx.draw(ctx.schemas.strategy(param.schema).filter(lambda v: isinstance(v, str)))
+        )
     return str(ctx.choose(choices, "value"))
 
 
@@ -261,8 +284,10 @@ def cursor(ctx: Context) -> None:
     assert op.pagination is not None
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx)
-    seeded = ctx.seed(scope, _size(ctx, size, at_least=size + 1))
-    first = ctx.send(ctx.a, op, scope.params, query={**scope.query, op.pagination.limit_param: size})
+    ctx.seed(scope, _size(ctx, size, at_least=size + 1))
+    first = ctx.send(
+        ctx.a, op, scope.params, query={**scope.query, op.pagination.limit_param: size}
+    )
     real = first.json.get("next_cursor") if isinstance(first.json, dict) else None
     assume(isinstance(real, str) and real)
     assert isinstance(real, str)
@@ -281,14 +306,18 @@ def cursor(ctx: Context) -> None:
         # The taxonomy's invalid_cursor covers foreign cursors: a cursor minted for one tenant
         # is refused for another, so it reveals nothing (not even a position in A's list).
         b_params = scope.params if not scope.params else ctx.provision(ctx.b, op)
-        other = ctx.send(ctx.b, op, b_params, query={**scope.query, op.pagination.cursor_param: real})
+        other = ctx.send(
+            ctx.b, op, b_params, query={**scope.query, op.pagination.cursor_param: real}
+        )
         if not (other.status == status and other.code == "invalid_cursor"):
             ctx.fail(f"tenant {ctx.a}'s cursor, sent by tenant {ctx.b}, to get {status} 'invalid_cursor'",
                      brief(other), other)  # fmt: skip
 
 
 def _bad_cursor(ctx: Context, real: str) -> tuple[str, bool]:
-    kind = ctx.draw(st.sampled_from(["junk", "truncated", "flipped", "appended", "json"]), "cursor fault")
+    kind = ctx.draw(
+        st.sampled_from(["junk", "truncated", "flipped", "appended", "json"]), "cursor fault"
+    )
     if kind == "junk":
         alphabet = st.characters(min_codepoint=33, max_codepoint=126)
         junk = ctx.draw(st.text(alphabet, min_size=1, max_size=40))

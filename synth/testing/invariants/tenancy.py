@@ -23,7 +23,11 @@ def _scoped(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 
 def _lists(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _scoped(api, graph, op) and op.pagination is not None and graph.creator_of_items(op) is not None
+    return (
+        _scoped(api, graph, op)
+        and op.pagination is not None
+        and graph.creator_of_items(op) is not None
+    )
 
 
 def _reads(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
@@ -31,7 +35,9 @@ def _reads(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 
 def _writes(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _scoped(api, graph, op) and op.method in ("PATCH", "PUT", "DELETE") and graph.is_item_op(op)
+    return (
+        _scoped(api, graph, op) and op.method in ("PATCH", "PUT", "DELETE") and graph.is_item_op(op)
+    )
 
 
 def _children(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
@@ -56,17 +62,24 @@ def _interferable(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
     return True
 
 
-def _same_as_nowhere(ctx: Context, op: OperationSpec, answer: Exchange, nowhere: Exchange, ids: list[str], what: str) -> None:
+def _same_as_nowhere(  # noqa: PLR0917 (the steps of one check share this state)
+    ctx: Context, op: OperationSpec, answer: Exchange, nowhere: Exchange, ids: list[str], what: str
+) -> None:
     """``answer`` must be the declared 404, and exactly what an id that exists nowhere gets."""
     status = declared(op, "not_found") or 404
     if answer.status != status:
         ctx.fail(f"{what}: {status}, as for an id that exists nowhere", brief(answer), answer)
-    if (answer.content_type, normalize(answer.json, ids)) != (nowhere.content_type, normalize(nowhere.json, ids)):
+    if (answer.content_type, normalize(answer.json, ids)) != (
+        nowhere.content_type,
+        normalize(nowhere.json, ids),
+    ):
         ctx.fail(f"{what}: exactly the answer an id that exists nowhere gets ({brief(nowhere)})",
                  brief(answer), answer)  # fmt: skip
 
 
-def _target_item(ctx: Context, tenant: str, op: OperationSpec) -> tuple[dict[str, str], dict[str, Any], OperationSpec]:
+def _target_item(
+    ctx: Context, tenant: str, op: OperationSpec
+) -> tuple[dict[str, str], dict[str, Any], OperationSpec]:
     """Create the item ``op`` acts on as ``tenant``; its path parameters, the item, its creator."""
     creator = ctx.graph.item_creator(op)
     assert creator is not None
@@ -123,7 +136,9 @@ def reads(ctx: Context) -> None:
     answer = ctx.send(ctx.b, ctx.op, params)
     nowhere = ctx.send(ctx.b, ctx.op, {**params, last: fresh_id()})
     ids = [str(v) for v in params.values()] + [str(v) for v in nowhere.request.path.split("/")]
-    _same_as_nowhere(ctx, ctx.op, answer, nowhere, ids, f"tenant {ctx.b} reading tenant {ctx.a}'s item")
+    _same_as_nowhere(
+        ctx, ctx.op, answer, nowhere, ids, f"tenant {ctx.b} reading tenant {ctx.a}'s item"
+    )
     del item
 
 
@@ -143,7 +158,14 @@ def writes(ctx: Context) -> None:
     last = (ctx.graph.parents(op) or [])[-1].param
     nowhere = ctx.send(ctx.b, op, {**params, last: fresh_id()}, body=body)
     ids = [str(v) for v in params.values()] + nowhere.request.path.split("/")
-    _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} sending {op.method} to tenant {ctx.a}'s item")
+    _same_as_nowhere(
+        ctx,
+        op,
+        answer,
+        nowhere,
+        ids,
+        f"tenant {ctx.b} sending {op.method} to tenant {ctx.a}'s item",
+    )
     if reader is not None and before is not None:
         after = ctx.send(ctx.a, reader, params)
         if after.status != before.status or after.json != before.json:
@@ -185,7 +207,8 @@ def children(ctx: Context) -> None:
 def assigns(ctx: Context) -> None:
     op = ctx.op
     creator = op if op.method == "POST" else ctx.graph.item_creator(op)
-    assert creator is not None and op.response is not None
+    assert creator is not None
+    assert op.response is not None
     # Tenant B's own object of the same kind: its server-set values are what A smuggles.
     b_params = ctx.provision(ctx.b, creator)
     b_item = ctx.create(ctx.b, creator, b_params)
@@ -197,7 +220,8 @@ def assigns(ctx: Context) -> None:
         _smuggle(ctx, op, creator, b_params, b_item, name, value)
 
 
-def _smuggle(ctx: Context, op: OperationSpec, creator: OperationSpec, b_params: dict[str, str],
+def _smuggle(  # noqa: PLR0917 (the steps of one check share this state)
+    ctx: Context, op: OperationSpec, creator: OperationSpec, b_params: dict[str, str],
              b_item: dict[str, Any], name: str, value: Any) -> None:  # fmt: skip
     if op.method == "POST":
         params = ctx.provision(ctx.a, op)
@@ -205,7 +229,9 @@ def _smuggle(ctx: Context, op: OperationSpec, creator: OperationSpec, b_params: 
         params, _, _ = _target_item(ctx, ctx.a, op)
     body = ctx.body(op)
     answer = ctx.send(ctx.a, op, params, body={**body, name: value})
-    if 400 <= answer.status < 500 and (answer.status, answer.code) in {(e.status, e.code) for e in op.errors}:
+    if 400 <= answer.status < 500 and (answer.status, answer.code) in {
+        (e.status, e.code) for e in op.errors
+    }:
         return  # rejected: fine
     shown = f"{name}={value!r}"
     if not answer.ok or not isinstance(answer.json, dict):
@@ -222,10 +248,16 @@ def _smuggle(ctx: Context, op: OperationSpec, creator: OperationSpec, b_params: 
     item_params = ctx.item_params(reader, params, result) if op.method == "POST" else params
     own = ctx.send(ctx.a, reader, item_params)
     if own.status != 200:
-        ctx.fail(f"tenant {ctx.a} to still own what it wrote with the smuggled {shown}", brief(own), own)
+        ctx.fail(
+            f"tenant {ctx.a} to still own what it wrote with the smuggled {shown}", brief(own), own
+        )
     other = ctx.send(ctx.b, reader, item_params)
     if other.ok:
-        ctx.fail(f"tenant {ctx.b} not to see tenant {ctx.a}'s item (smuggled {shown})", brief(other), other)
+        ctx.fail(
+            f"tenant {ctx.b} not to see tenant {ctx.a}'s item (smuggled {shown})",
+            brief(other),
+            other,
+        )
     b_read = ctx.send(ctx.b, reader, ctx.item_params(reader, b_params, b_item))
     if b_read.status != 200 or b_read.json != b_item:
         ctx.fail(f"tenant {ctx.b}'s own item untouched (smuggled {shown})", brief(b_read), b_read)
@@ -279,14 +311,17 @@ def _world(ctx: Context, op: OperationSpec, creator: OperationSpec | None, item_
     return seen, marks + ids
 
 
-def _act(ctx: Context, tenant: str, op: OperationSpec, creator: OperationSpec | None,
+def _act(  # noqa: PLR0917 (the steps of one check share this state)
+    ctx: Context, tenant: str, op: OperationSpec, creator: OperationSpec | None,
          item_bodies: list[Any], body: Any, marker: str, key: str) -> tuple[list[Any], list[str]]:  # fmt: skip
     ids: list[str] = []
     if op.pagination is not None and creator is not None:
         scope = ctx.scope(tenant, op, marker=marker)
         ids += scope.params.values()
         for raw in item_bodies:
-            ctx.create(tenant, creator, scope.params, ctx.mark(creator, raw, marker, scope.overrides))
+            ctx.create(
+                tenant, creator, scope.params, ctx.mark(creator, raw, marker, scope.overrides)
+            )
         walk = ctx.walk(scope, limit=op.pagination.limit.max)
         mine = [i for i in walk.items if str(i.get("id")) not in scope.baseline]
         return [[p.status for p in walk.pages][-1:], mine], ids
