@@ -444,6 +444,8 @@ class _Builder:
         contract is refused here.
         """
         models = _models_by_name(t for op in ops for t in (op.body, op.response) if t)
+        # Component names are the class names with what JSON pointers cannot hold replaced.
+        models |= {re.sub(r"[^a-zA-Z0-9.\-_]", "_", name): m for name, m in models.items()}
         cache: dict[str, str | None] = {}
         where_of = {name: f"#/components/schemas/{name}" for name in schemas}
         nodes = [(where_of[n], s) for n, s in schemas.items()]

@@ -54,10 +54,28 @@ class Outcome:
 class Run:
     root: Path
     outcomes: list[Outcome]
+    zod_written: bool = False
 
     @property
     def loaded(self) -> list[Outcome]:
         return [o for o in self.outcomes if o.spec is not None]
+
+    def document(self, outcome: Outcome) -> dict[str, Any]:
+        if not outcome.document:
+            assert outcome.spec is not None
+            outcome.document = openapi.build(outcome.spec)
+        return outcome.document
+
+    def write_zod(self) -> None:
+        """Emit every loaded contract's Zod once, whichever test asks first."""
+        if self.zod_written:
+            return
+        for outcome in self.loaded:
+            folder = _zod_folder(self, outcome)
+            folder.mkdir(exist_ok=True)
+            for name, text in emit_zod(self.document(outcome)).items():
+                (folder / name).write_text(text, encoding="utf-8")
+        self.zod_written = True
 
 
 def _draw(count: int) -> list[ContractDef]:
@@ -75,7 +93,9 @@ def _draw(count: int) -> list[ContractDef]:
     return drawn
 
 
-@pytest.fixture(scope="module")
+# Session scope: pytest-xdist may interleave other modules' tests between these, and a module
+# fixture would then be drawn and loaded again.
+@pytest.fixture(scope="session")
 def run() -> Iterator[Run]:
     with tempfile.TemporaryDirectory(prefix="synth-fuzz-") as tmp:
         root = Path(tmp)
@@ -107,9 +127,7 @@ def test_broken_contracts_are_refused_with_locations(run: Run) -> None:
 
 def test_openapi_validates(run: Run) -> None:
     for outcome in run.loaded:
-        assert outcome.spec is not None
-        outcome.document = openapi.build(outcome.spec)
-        validate(outcome.document)
+        validate(run.document(outcome))
 
 
 def _zod_folder(run: Run, outcome: Outcome) -> Path:
@@ -120,12 +138,7 @@ def test_zod_compiles(run: Run) -> None:
     reason = node_available()
     if reason:
         pytest.skip(reason)
-    for outcome in run.loaded:
-        assert outcome.spec is not None
-        folder = _zod_folder(run, outcome)
-        folder.mkdir()
-        for name, text in emit_zod(outcome.document or openapi.build(outcome.spec)).items():
-            (folder / name).write_text(text, encoding="utf-8")
+    run.write_zod()
     config = {**TSCONFIG, "include": ["c*/zod/*.ts"]}
     (run.root / "tsconfig.json").write_text(json.dumps(config))
     tsc = NODE_DIR / "node_modules" / ".bin" / "tsc"
@@ -149,14 +162,13 @@ def test_zod_agrees_with_pydantic(run: Run) -> None:
     reason = node_available()
     if reason:
         pytest.skip(reason)
+    run.write_zod()
     checked = disagreements = 0
     problems: list[str] = []
     with NodeHarness() as node:
         for outcome in run.loaded:
             assert outcome.spec is not None
             folder = _zod_folder(run, outcome)
-            if not folder.exists():
-                pytest.skip("needs test_zod_compiles to have written the modules")
             files = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.ts")}
             module = f"fuzz-{outcome.index}"
             node.load(module, files, "schemas.ts")
