@@ -110,8 +110,10 @@ def zod(openapi_file: Path, out_dir: Path, check: bool) -> None:
 
 def _register() -> None:
     from .diff.cli import diff_command
+    from .testing.cli import test_command
 
     main.add_command(diff_command)
+    main.add_command(test_command)
 
 
 _register()

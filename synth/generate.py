@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .emit import openapi, sdk_python, sdk_typescript, taxonomy
+from .emit import openapi, sdk_python, sdk_typescript, taxonomy, tests
 from .spec import ApiSpec
 from .zod import emit_zod
 
@@ -28,6 +28,7 @@ EMITTERS: dict[str, Emitter] = {
     "openapi": lambda _, document: openapi.render(document),
     "taxonomy": lambda spec, _: taxonomy.emit(spec),
     "zod": _zod,
+    "tests": lambda spec, _: tests.emit(spec),
     "sdk-python": lambda spec, _: sdk_python.emit(spec),
     "sdk-typescript": lambda spec, _: sdk_typescript.emit(spec),
 }

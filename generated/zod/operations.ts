@@ -305,7 +305,7 @@ export const listJobs = {
     500: { contentType: "application/problem+json", schema: schemas.Problem },
   },
   errors: ["internal_error", "invalid_cursor", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, pagination: { cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [], item: "Job" } },
+  semantics: { tenantScoped: true, pagination: { cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "status", field: "status", op: "eq" }], item: "Job" } },
 } as const;
 
 /**

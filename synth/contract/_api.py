@@ -405,7 +405,7 @@ class Resource:
                 annotation = _element(annotation)
             elif flt.op == "icontains":
                 annotation = str
-            params.append(RawParam(name, annotation | None, None))
+            params.append(RawParam(name, Annotated[annotation | None, flt], None))
         self._add(
             "GET", self.path, f"list_{self._noun}s", status=200, errors=errors,
             paginated=Cursor(order=order, limit=limit or Limit()), params=tuple(params),
