@@ -45,6 +45,11 @@ check: $(STAMP)
 test: $(STAMP) $(NODE_STAMP) lint typecheck check
 	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
 
+# synth test against the reference server on a free loopback port, or against BASE_URL with
+# TENANTS="a=TOKEN,b=TOKEN" when both are set.
+verify: $(STAMP)
+	$(BIN)/python scripts/verify
+
 # The Next.js example on PostgreSQL (installed from Debian when missing), checked by synth test.
 verify-nextjs: $(STAMP) contracts
 	$(BIN)/python scripts/verify-nextjs
