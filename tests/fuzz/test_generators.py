@@ -3,8 +3,8 @@
 Hypothesis draws whole contract packages (tests/fuzz/contracts.py). For each: it loads, or is
 refused with located problems when it was drawn broken on purpose; the OpenAPI validates;
 the Zod compiles under ``tsc --strict`` and agrees with Pydantic on generated values; the
-Python SDK imports. 500 contracts per ``make test``; ``SYNTH_FUZZ_CONTRACTS`` sets more (the
-thorough profile).
+Python SDK imports; the generated tests collect under pytest, all in one session. 500
+contracts per ``make test``; ``SYNTH_FUZZ_CONTRACTS`` sets more (the thorough profile).
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from pydantic import BaseModel
 
 import synth
 from synth.emit import openapi, sdk_python
+from synth.emit.tests import emit_tests
 from synth.zod import emit_zod
 from tests.fuzz.contracts import ContractDef, contracts, write
 from tests.zod._node import NODE_DIR, NodeHarness, node_available
@@ -240,3 +241,41 @@ def test_python_sdk_imports(run: Run) -> None:
         capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
     assert result.returncode == 0, (result.stdout + result.stderr)[-4000:]
+
+
+def test_generated_tests_are_collected(run: Run) -> None:
+    """Every loaded contract's generated tests collect under pytest, in one session.
+
+    The generated ``conftest.py`` is the same text for every contract (it only imports the
+    plugin), so one copy at the root serves every contract's modules.
+    """
+    root = run.root / "collect"
+    conftests = set()
+    expected: dict[str, int] = {}
+    for outcome in run.loaded:
+        assert outcome.spec is not None
+        for rel, text in emit_tests(outcome.spec).items():
+            if rel.endswith("conftest.py"):
+                conftests.add(text)
+                continue
+            path = root / f"c{outcome.index}" / Path(rel).name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+            expected[f"c{outcome.index}/{path.name}"] = text.count("\ndef test_")
+    assert len(conftests) == 1, "the generated conftest.py should not depend on the contract"
+    (root / "conftest.py").write_text(conftests.pop(), encoding="utf-8")
+    (root / "pytest.ini").write_text("[pytest]\n", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-c", "pytest.ini",
+         "-p", "no:cacheprovider", "-p", "no:randomly", "--import-mode=importlib",
+         "--base-url", "http://127.0.0.1:9", "--tenant", "a=x", "--tenant", "b=y", "."],
+        cwd=root, capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    out = result.stdout + result.stderr
+    assert result.returncode == 0, out[-4000:]
+    collected: dict[str, int] = {}
+    for line in result.stdout.splitlines():
+        module, sep, _ = line.partition("::")
+        if sep:
+            collected[module] = collected.get(module, 0) + 1
+    assert collected == expected, out[-4000:]
