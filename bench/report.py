@@ -12,6 +12,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
+NOTES = ROOT / "bench" / "notes"
+"""Hand-written notes (profiles, fixes, before/after), appended to the section of that name."""
 
 
 def _load(name: str) -> dict[str, Any] | None:
@@ -63,7 +65,114 @@ def generation(data: dict[str, Any]) -> list[str]:
     return out
 
 
-SECTIONS = {"generation": generation}
+def _seconds(value: float | None) -> str:
+    return "-" if value is None else f"{value:.1f}"
+
+
+def bugs(data: dict[str, Any]) -> list[str]:
+    rows, summary = data["rows"], data["summary"]
+    out = [
+        "## Bug finding",
+        "",
+        "Each planted bug of the reference server (a real process on loopback, work delay "
+        f"{data['work_delay']} s, a fresh one per tool and bug), seed {data['seed']}. synth: "
+        "`synth test --profile default` over the whole generated suite in file order, stopped "
+        "once the bug's invariant is reported; seconds and requests (retries and confirmation "
+        "replays included) are counted from the start of the run to that report, and for the "
+        "check that reported it alone. schemathesis "
+        f"{data['schemathesis']}: `st run` with `--checks all --phases {data['st_phases']}`, "
+        "both tenants as Web Fuzzing Commons users listed as `peers` for "
+        "`object_level_authorization`; a bug counts as found when it makes schemathesis report "
+        "a (check, operation) that it does not report against the correct server.",
+        "",
+        "Reproduce: `.venv/bin/python -m bench.bugs` (or `make bench`).",
+        "",
+        "| bug | invariant | shortest | synth | to report s | to report req | check s "
+        "| check req | first report (any) s | schemathesis | its new failures | to first s "
+        "| to first req |",
+        "|---|---|---:|---|---:|---:|---:|---:|---:|---|---|---:|---:|",
+    ]
+    for r in rows:
+        s, st = r.get("synth"), r.get("schemathesis")
+        cells = [r["bug"], r["invariant"], str(r["shortest"])]
+        if s is not None:
+            hit, first = s["expected_report"], s["first_report"]
+            cells += ["found" if hit else "**missed**"]
+            cells += [f"{hit['seconds']:.1f}", str(hit["requests"]), f"{hit['check_seconds']:.1f}",
+                      str(hit["check_requests"])] if hit else ["-"] * 4  # fmt: skip
+            cells.append(_seconds(first["seconds"] if first else None))
+        else:
+            cells += ["-"] * 6
+        if st is not None:
+            new = st["first_new"]
+            cells += ["found" if st["found"] else "-", ", ".join(st["new"]) or "-"]
+            cells += [f"{new['seconds']:.1f}", str(new["requests"])] if new else ["-", "-"]
+        else:
+            cells += ["-"] * 4
+        out.append("| " + " | ".join(cells) + " |")
+    clean = data.get("clean", {})
+    if "schemathesis" in clean:
+        out += ["", "Against the correct server schemathesis reports "
+                + (", ".join(clean["schemathesis"]["reported"]) or "nothing")
+                + f" ({clean['schemathesis']['total_requests']} requests, "
+                f"{clean['schemathesis']['wall_seconds']:.1f} s); synth reports "
+                + (", ".join(clean.get("synth", {}).get("reported", [])) or "nothing")
+                + (f" ({clean['synth']['total_requests']} requests, "
+                   f"{clean['synth']['wall_seconds']:.1f} s for the whole suite)."
+                   if "synth" in clean else ".")]  # fmt: skip
+    sy, st = summary.get("synth"), summary.get("schemathesis")
+    if sy:
+        n = summary["bugs"]
+        median = sy["median_seconds_to_expected"]
+        out += [
+            "",
+            f"Targets: synth finds every bug ({'met' if sy['found'] == n else 'missed'}: "
+            f"{sy['found']}/{n}); median time to first report under 5 s (median to the "
+            f"expected invariant's report {_seconds(median)} s, "
+            f"{'met' if median is not None and median < 5 else 'missed'}; to the first "
+            f"report of any violation {_seconds(sy['median_seconds_to_first_report'])} s; "
+            f"the reporting check alone {_seconds(sy['median_check_seconds'])} s); requests "
+            "to the report within 3x the shortest sequence, counting the reporting check's "
+            f"requests ({'met' if sy['within_3x_shortest'] == n else 'missed'}: "
+            f"{sy['within_3x_shortest']}/{n} bugs).",
+        ]
+    if st:
+        out += ["", f"schemathesis finds {st['found']}/{summary['bugs']} (flags something on "
+                f"{st['flagged']}, the correct server included); median time to its first new "
+                f"failure {_seconds(st['median_seconds_to_first_new'])} s."]  # fmt: skip
+    return [*out, ""]
+
+
+def throughput(data: dict[str, Any]) -> list[str]:
+    out = [
+        "## Runner throughput",
+        "",
+        "synth's conformance fuzzing (`conformance` over every operation, profile "
+        f"`{data['profile']}`) against the reference server with no work delay, as a real "
+        "process; then the same requests (method, URL, query, headers, body, as synth sent "
+        "them) from a tight `httpx.Client` loop to a fresh server: the ceiling. "
+        f'Median of {data["repeat"]} runs (Python {data["python"]}). "client" is the time '
+        "inside synth's HTTP client alone (its event-loop thread, retries and log; the server's "
+        "time included), without generating and checking the cases.",
+        "",
+        f"Reproduce: `.venv/bin/python -m bench.throughput --profile {data['profile']}` "
+        "(or `make bench`).",
+        "",
+        "| | synth req/s | httpx loop req/s | ratio | synth client alone req/s | client ratio |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
+    history = dict(data.get("history", {}))
+    history["this run"] = data
+    for label, h in history.items():
+        out.append(f"| {label} | {h['synth_rps']:.0f} | {h['ceiling_rps']:.0f} | "
+                   f"{h['ratio']:.2f} | {h.get('client_rps', 0):.0f} | "
+                   f"{h.get('client_ratio', 0):.2f} |")  # fmt: skip
+    met = "met" if data["ratio"] >= 0.8 else "missed"
+    out += ["", f"Target: ratio at least 0.8 ({met}: {data['ratio']:.2f})."]
+    return [*out, ""]
+
+
+SECTIONS = {"generation": generation, "bugs": bugs, "throughput": throughput}
 
 
 def main() -> None:
@@ -77,11 +186,14 @@ def main() -> None:
         "",
     ]
     for name, section in SECTIONS.items():
+        notes = NOTES / f"{name}.md"
         data = _load(name)
         if data is None:
             lines += [f"## {name.capitalize()}", "", "Not measured yet: run `make bench`.", ""]
         else:
             lines += section(data)
+        if notes.exists():
+            lines += [notes.read_text().rstrip(), ""]
     DOC.parent.mkdir(exist_ok=True)
     DOC.write_text("\n".join(lines).rstrip() + "\n")
     print(f"wrote {DOC.relative_to(ROOT)}")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from bench import generation
+from bench import bugs, generation, throughput
+from examples.reference_server.bugs import BUGS
 
 pytestmark = pytest.mark.slow
 
@@ -21,3 +22,23 @@ def test_generation_benchmark_runs_on_the_smallest_size(tmp_path: Path) -> None:
     for peer in ("synth", "fastapi", "floor"):
         assert row[peer]["total"] > 0
     assert "openapi" in row["synth"]["emitters"]
+
+
+def test_bug_finding_benchmark_runs_on_one_bug(tmp_path: Path) -> None:
+    out = tmp_path / "bugs.json"
+    bugs.main(["--bugs", "err-unauthorized-code", "--quick", "--out", str(out)])
+    data = json.loads(out.read_text())
+    row = data["rows"][0]
+    assert row["shortest"] == bugs.SHORTEST["err-unauthorized-code"]
+    assert row["synth"]["found"], row["synth"]
+    assert row["synth"]["expected_report"]["requests"] > 0
+    assert row["schemathesis"]["total_requests"] > 0
+    assert set(bugs.SHORTEST) == set(BUGS)
+
+
+def test_throughput_benchmark_runs_on_the_quick_profile(tmp_path: Path) -> None:
+    out = tmp_path / "throughput.json"
+    throughput.main(["--profile", "quick", "--repeat", "1", "--out", str(out)])
+    data = json.loads(out.read_text())
+    assert data["runs"][0]["replayed"] > 0
+    assert data["ratio"] > 0

@@ -59,8 +59,18 @@ def _schema(document: str) -> Any:
     return schemathesis.openapi.from_dict(json.loads(document))
 
 
+# Emitting the OpenAPI document for every operation cost more than the requests of a quick
+# profile (bench/throughput.py); a run loads one ApiSpec, so keep its document by identity.
+_DOCUMENTS: dict[int, tuple[ApiSpec, str]] = {}
+
+
 def _document(api: ApiSpec) -> str:
-    return openapi.emit(api)["openapi.json"]
+    cached = _DOCUMENTS.get(id(api))
+    if cached is None or cached[0] is not api:
+        if len(_DOCUMENTS) >= 8:
+            _DOCUMENTS.clear()
+        cached = _DOCUMENTS[id(api)] = (api, openapi.emit(api)["openapi.json"])
+    return cached[1]
 
 
 def _problem_rules(api: ApiSpec, operation_id: str) -> list[Any]:
