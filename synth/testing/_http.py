@@ -4,6 +4,13 @@ The checks are synchronous (Hypothesis drives them), but they also need truly co
 requests (IDEM-CONCURRENT, PAGE-CONCURRENT) and an in-process ASGI app must always run on
 the same event loop. So one background thread owns a loop and an ``httpx.AsyncClient``;
 the checks submit coroutines to it.
+
+A retry is not always harmless. When an attempt at a write fails after the request may have
+reached the server (a reset, a timeout, a truncated body, a gateway's 502/503/504), the server
+may have acted on it; a retry then shows the second effect (a 404 for a DELETE that worked,
+a 412 for a PATCH whose ``If-Match`` it consumed). Such an exchange is marked ``ambiguous``,
+and the runner never reports a violation whose example holds one. A request that carries an
+idempotency key is safe to retry by contract, so it is not marked.
 """
 
 from __future__ import annotations
@@ -13,7 +20,8 @@ import json
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Coroutine, Mapping, Sequence
+from collections import Counter
+from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
@@ -27,14 +35,32 @@ __all__ = ["Client", "Exchange", "Request", "TransportFault"]
 T = TypeVar("T")
 _RETRY_STATUSES = (502, 503, 504)
 _SAFE = ("GET", "HEAD", "OPTIONS")
+# Failures that prove the request never left: nothing can have reached the server.
+_NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+def fault_kind(exc: BaseException | None, status: int = 0) -> str:
+    """A transport fault's kind as the report counts it: timeout, reset, truncated, 502, ..."""
+    if exc is None:
+        return str(status)
+    if isinstance(exc, httpx.TimeoutException):
+        return "timeout"
+    if isinstance(exc, httpx.ConnectError):
+        return "refused"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        # h11 says "peer closed connection without sending complete message body" when a
+        # body is cut short, and "Server disconnected without sending a response" on a reset.
+        return "truncated" if "body" in str(exc) else "reset"
+    return "reset"
 
 
 class TransportFault(Exception):
     """The target did not answer usably (timeout, reset, 502/503/504) after every retry."""
 
-    def __init__(self, message: str, exchange: Exchange | None = None) -> None:
+    def __init__(self, message: str, exchange: Exchange | None = None, kind: str = "") -> None:
         super().__init__(message)
         self.exchange = exchange
+        self.kind = kind
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +92,8 @@ class Exchange:
     content: bytes
     elapsed: float
     attempts: int = 1
+    # A write retried after an attempt that may have reached the server (see the docstring).
+    ambiguous: bool = False
     _json: Any = field(default=None, repr=False)
     _parsed: bool = field(default=False, repr=False)
 
@@ -117,11 +145,15 @@ class _Loop:
 class Client:
     """Sends requests to the target with retries and records every exchange in ``log``."""
 
-    def __init__(self, config: TargetConfig) -> None:
+    def __init__(self, config: TargetConfig, idempotency_headers: Iterable[str] = ()) -> None:
         self.config = config
         self.log: list[Exchange] = []
         self.requests = 0
         self.faults: list[str] = []
+        # By kind: faults a retry got past, and the faults of requests that outlasted every retry.
+        self.survived: Counter[str] = Counter()
+        self.exhausted: Counter[str] = Counter()
+        self._keyed = {h.lower() for h in idempotency_headers}
         self._loop = _Loop()
         self._lifespan: _Lifespan | None = None
         self._client = self._loop.run(self._open())
@@ -179,6 +211,12 @@ class Client:
         if content is not None:
             headers.setdefault("Content-Type", "application/json")
         url = self.config.url + request.path
+        # A write without an idempotency key is not safe to repeat once it may have arrived.
+        repeatable = request.method in _SAFE or any(
+            name.lower() in self._keyed for name, _ in request.headers
+        )
+        maybe_delivered = False
+        kinds: list[str] = []
         last = ""
         for attempt in range(1, self.config.retries + 2):
             started = time.monotonic()
@@ -193,22 +231,30 @@ class Client:
                 )
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 last = f"{type(exc).__name__}: {exc}"
+                kinds.append(fault_kind(exc))
+                maybe_delivered = maybe_delivered or not isinstance(exc, _NOT_SENT)
             else:
                 exchange = Exchange(
                     request, response.status_code, response.headers, response.content,
-                    time.monotonic() - started, attempt,
+                    time.monotonic() - started, attempt, maybe_delivered and not repeatable,
                 )  # fmt: skip
                 if response.status_code not in _RETRY_STATUSES:
+                    self.survived.update(kinds)
                     self.log.append(exchange)
                     return exchange
                 last = f"HTTP {response.status_code}"
+                kinds.append(fault_kind(None, response.status_code))
+                # A gateway may have passed the request on before it gave up.
+                maybe_delivered = True
             if attempt <= self.config.retries:
-                await asyncio.sleep(min(2.0, 0.1 * 2**attempt) * (0.5 + random.random()))
+                delay = min(2.0, self.config.backoff * 2**attempt)
+                await asyncio.sleep(delay * (0.5 + random.random()))
         message = (
             f"{request.method} {request.target}: {last} after {self.config.retries + 1} attempts"
         )
         self.faults.append(message)
-        raise TransportFault(message)
+        self.exhausted.update(kinds)
+        raise TransportFault(message, kind=kinds[-1] if kinds else "")
 
     def _guard(self, request: Request) -> None:
         if request.method in _SAFE or self.config.app is not None:

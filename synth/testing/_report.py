@@ -6,14 +6,31 @@ the target's redactor runs once more over the whole report as a last guard.
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ._target import Target
 from ._violation import Finding
 
-__all__ = ["markdown", "summary_lines"]
+__all__ = ["markdown", "summary_lines", "transport_line"]
 
 
 def _by(findings: list[Finding], *outcomes: str) -> list[Finding]:
     return [f for f in findings if f.outcome in outcomes]
+
+
+def _kinds(counts: Counter[str]) -> str:
+    return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "none"
+
+
+def transport_line(target: Target) -> str:
+    """Transport faults apart from violations: retried and survived, outlasting every retry."""
+    survived, exhausted = target.faults_survived, target.faults_exhausted
+    return (
+        f"transport faults (not violations): {sum(survived.values())} retried and survived "
+        f"({_kinds(survived)}); {sum(exhausted.values())} in requests that outlasted every retry "
+        f"({_kinds(exhausted)}); {len(_by(target.findings, 'fault'))} checks cut short; "
+        f"{target.set_aside} examples set aside (a write retried after it may have arrived)"
+    )
 
 
 def summary_lines(target: Target) -> list[str]:
@@ -21,10 +38,12 @@ def summary_lines(target: Target) -> list[str]:
     f = target.findings
     violations = _by(f, "violation")
     unconfirmed = [x for x in f if x.outcome == "passed" and not x.confirmed]
+    requests = target._client.requests if target._client else target.requests
     lines = [
-        f"synth: {len(f)} checks, {len(violations)} violations, {len(_by(f, 'fault'))} transport "
-        f"faults, {len(unconfirmed)} unconfirmed, {len(_by(f, 'skipped'))} skipped, "
-        f"{target._client.requests if target._client else target.requests} requests; run id {target.run_id}",
+        f"synth: {len(f)} checks, {len(violations)} violations, {len(_by(f, 'fault'))} cut short "
+        f"by transport faults, {len(unconfirmed)} unconfirmed, {len(_by(f, 'skipped'))} skipped, "
+        f"{len(_by(f, 'error'))} errors, {requests} requests; run id {target.run_id}",
+        f"  {transport_line(target)}",
     ]
     lines += [f"  VIOLATION {x.invariant} {x.operation}: expected {x.expected}" for x in violations]
     lines += [
@@ -61,8 +80,10 @@ def markdown(target: Target) -> str:
     for x in violations:
         out += ["", f"### {x.invariant} on `{x.operation}`", "", f"- expected: {x.expected}",
                 f"- got: {x.actual}", "", "```sh", x.curl, "```"]  # fmt: skip
+    out += ["", "### Transport faults and check errors (not contract violations)", "",
+            transport_line(target).capitalize() + "."]  # fmt: skip
     if faults:
-        out += ["", "### Transport faults and check errors (not contract violations)", ""]
+        out.append("")
         out += [f"- {x.invariant} `{x.operation}`: {x.message.splitlines()[0]}" for x in faults]
     if unconfirmed:
         out += ["", "### Unconfirmed (did not reproduce on replay; not reported as violations)", ""]

@@ -20,7 +20,7 @@ import hypothesis
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from hypothesis.errors import FlakyFailure
+from hypothesis.errors import FlakyFailure, Unsatisfiable
 
 from .._errors import UsageError
 from ._context import Context
@@ -97,6 +97,15 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
             inv.run(ctx)
         except TransportFault as fault:
             raise _Abort(fault) from None
+        except Violation:
+            # A write retried after it may have reached the server can show a second effect
+            # (a 404, a 412, a duplicate) that is the retry's doing, not the server's: the
+            # example proves nothing either way, so Hypothesis is told to draw another.
+            if any(exchange.ambiguous for exchange in ctx.trace):
+                with target._lock:
+                    target.set_aside += 1
+                hypothesis.reject()
+            raise
 
     base = settings(
         database=None,
@@ -117,6 +126,7 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
             test = hypothesis.seed(int.from_bytes(digest.digest()[:8], "big"))(test)
         return test
 
+    set_aside = target.set_aside
     try:
         with _shrink_budget(profile.shrink_seconds):
             violation = _violation_of(make(settings(base, max_examples=examples)))
@@ -124,6 +134,14 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
         _fault(target, finding, abort.fault)
         return
     except Exception as exc:  # a crash in a check is a reported error, not a crashed run
+        if isinstance(exc, Unsatisfiable) and target.set_aside != set_aside:
+            finding.outcome = "fault"
+            finding.message = (
+                f"TRANSPORT FAULT (not a contract violation) in {invariant_id} {operation_id}: "
+                "every example was set aside because a write in it was retried after it may "
+                "have reached the server."
+            )
+            return
         finding.outcome = "error"
         finding.message = target.redact(
             f"ERROR in the check {invariant_id} on {operation_id} (a bug in synth, not in the "

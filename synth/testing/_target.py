@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import secrets
 import threading
-from urllib.parse import quote
+from collections import Counter
+from urllib.parse import quote, unquote
 
 from .. import loader
 from ..spec import ApiSpec
@@ -13,7 +15,7 @@ from ._config import TargetConfig
 from ._curl import Redactor
 from ._data import Schemas
 from ._graph import Graph
-from ._http import Client, Request, TransportFault
+from ._http import Client, Exchange, Request, TransportFault
 from ._violation import Finding
 
 __all__ = ["Target"]
@@ -36,11 +38,16 @@ class Target:
         self._lock = threading.Lock()
         self._client: Client | None = None
         self.requests = 0
+        # Examples set aside because a write in them was retried after it may have arrived.
+        self.set_aside = 0
+        self._survived: Counter[str] = Counter()
+        self._exhausted: Counter[str] = Counter()
 
     @property
     def client(self) -> Client:
         if self._client is None:
-            self._client = Client(self.config)
+            keyed = [op.idempotency.header for op in self.api.operations if op.idempotency]
+            self._client = Client(self.config, keyed)
         return self._client
 
     @property
@@ -67,15 +74,67 @@ class Target:
         prefix = self.url[len(self.config.url) :]
         return prefix + path
 
+    @property
+    def faults_survived(self) -> Counter[str]:
+        """Transport faults a retry got past, by kind (timeout, reset, truncated, 502, ...)."""
+        return self._client.survived if self._client is not None else self._survived
+
+    @property
+    def faults_exhausted(self) -> Counter[str]:
+        """The faults of requests that outlasted every retry, by kind."""
+        return self._client.exhausted if self._client is not None else self._exhausted
+
     def close(self) -> None:
-        """Delete what the run created (where the API allows it), then close the client."""
+        """Delete what the run created (where the API allows it), then close the client.
+
+        What the checks noted is deleted, and so is every item the request log shows a create
+        answering with (schemathesis's positive cases create too), newest first.
+        """
         if self._client is None:
             return
         if self.config.cleanup:
-            for tenant, path in reversed(self.created):
+            noted = list(self.created)
+            noted += [c for c in self._created_in(self._client.log) if c not in set(noted)]
+            done: set[tuple[str, str]] = set()
+            for tenant, path in reversed(noted):
+                if (tenant, path) in done:
+                    continue
+                done.add((tenant, path))
                 token = self.config.tenant(tenant).token
                 with contextlib.suppress(TransportFault):
                     self._client.send(Request(tenant, "DELETE", path, token=token))
         self.requests = self._client.requests
+        self._survived, self._exhausted = self._client.survived, self._client.exhausted
         self._client.close()
         self._client = None
+
+    def _created_in(self, log: list[Exchange]) -> list[tuple[str, str]]:
+        """``(tenant, item path)`` of every item a successful create in ``log`` answered with."""
+        prefix = self.url[len(self.config.url) :]
+        patterns = []
+        for op in self.api.operations:
+            deleter = self.graph.deleter(op)
+            id_field = self.graph.id_field(op)
+            parents = self.graph.parents(deleter) if deleter is not None else None
+            if op.method != "POST" or deleter is None or id_field is None or not parents:
+                continue
+            regex = re.escape(prefix + op.path)
+            regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
+            patterns.append((re.compile(regex), deleter, parents[-1]))
+        found = []
+        for exchange in log:
+            request = exchange.request
+            if request.method != "POST" or not exchange.ok or request.tenant is None:
+                continue
+            item = exchange.json
+            for pattern, deleter, last in patterns:
+                match = pattern.fullmatch(request.path)
+                if match is None or not isinstance(item, dict) or last.id_field not in item:
+                    continue
+                values = {k: unquote(v) for k, v in match.groupdict().items()}
+                values[last.param] = str(item[last.id_field])
+                with contextlib.suppress(KeyError):
+                    self.config.tenant(request.tenant)
+                    found.append((request.tenant, self.path(deleter.path, values)))
+                break
+        return found

@@ -2,7 +2,8 @@
 
 The command validates the target once, then runs ``generated/tests`` through pytest in this
 process, so ``synth test`` and ``pytest generated/tests`` run the same tests. Exit codes: 0 no
-violation, 1 violations (or transport faults), 2 usage or configuration error.
+violation, 1 violations, 2 usage or configuration error. Transport faults are retried and
+reported apart; a check they cut short is skipped and counted, never a violation.
 """
 
 from __future__ import annotations

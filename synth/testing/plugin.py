@@ -24,6 +24,7 @@ __all__ = ["inject", "pytest_addoption", "pytest_configure", "pytest_terminal_su
 _INJECTED: list[TargetConfig] = []
 _CONFIG = pytest.StashKey[TargetConfig]()
 _TARGET = pytest.StashKey[Target]()
+_BEFORE = pytest.StashKey[int]()
 
 
 def inject(config: TargetConfig | None) -> None:
@@ -49,7 +50,39 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--synth-report", metavar="FILE", help="write a markdown report here")
 
 
+class _FaultsApart:
+    """Turns a test that a transport fault cut short into a skip that says so.
+
+    A check the target never answered usably has found nothing, neither a violation nor its
+    absence; failing the run for it would cry wolf. The report counts such checks apart.
+    Registered from ``pytest_configure`` because the generated conftest imports hooks by name.
+    """
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        made = item.config.stash.get(_TARGET, None)
+        item.stash[_BEFORE] = len(made.findings) if made is not None else 0
+        return (yield)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_makereport(
+        self, item: pytest.Item, call: pytest.CallInfo[None]
+    ) -> Iterator[None]:
+        report: Any = yield
+        made = item.config.stash.get(_TARGET, None)
+        if made is None or report.when != "call" or not report.failed:
+            return report  # type: ignore[no-any-return]
+        new = made.findings[item.stash.get(_BEFORE, len(made.findings)) :]
+        if new and all(f.outcome == "fault" for f in new):
+            reason = new[-1].message.splitlines()[0] if new[-1].message else "transport fault"
+            report.outcome = "skipped"
+            report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {reason}")
+        return report  # type: ignore[no-any-return]
+
+
 def pytest_configure(config: pytest.Config) -> None:
+    if not config.pluginmanager.has_plugin("synth-faults-apart"):
+        config.pluginmanager.register(_FaultsApart(), "synth-faults-apart")
     if _INJECTED:
         config.stash[_CONFIG] = _INJECTED[0]
         return

@@ -1,0 +1,76 @@
+"""``synth test`` through the fault proxy at 10% injected faults, against the real server.
+
+The correct reference server must come out clean (exit 0, no violation) with every injected
+fault either retried and survived or counted apart; every planted bug must still be found by
+its invariant. Figures for docs/reliability.md: run with ``-s`` to see the fault tables.
+``SYNTH_FAULT_PROFILE=default`` (or ``thorough``) runs the correct server's suite at a larger
+budget; ``SYNTH_FAULT_RATE`` changes the rate (0.1 by default).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections import Counter
+from pathlib import Path
+
+import pytest
+
+from examples.reference_server.bugs import BUGS
+from synth.testing import config_from_options
+from synth.testing.cli import run_suite
+from tests.reliability._servers import TOKENS, reference_server
+from tests.reliability.fault_proxy import Rates, running_proxy
+from tests.testing.conftest import api, generated  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.slow
+
+RATE = float(os.environ.get("SYNTH_FAULT_RATE", "0.1"))
+PROFILE = os.environ.get("SYNTH_FAULT_PROFILE", "quick")
+BUG_PROFILE = os.environ.get("SYNTH_FAULT_BUG_PROFILE", "quick")
+# Slow answers take twice the client's timeout; short values keep the run inside its budget.
+TIMEOUT, SLOW = 0.5, 1.0
+SHRINK = float(os.environ.get("SYNTH_FAULT_SHRINK_SECONDS", "0.5"))
+
+
+def _run(
+    url: str, tmp_path: Path, tests: Path, *, seed: int, select: str | None, profile: str
+) -> tuple[int, str, Counter[str]]:
+    with running_proxy(url, Rates.uniform(RATE, slow_seconds=SLOW), seed=seed) as proxy:
+        config = config_from_options(base_url=proxy.url, tenants=TOKENS, profile=profile,
+                                     seed=seed, timeout=TIMEOUT, env={})  # fmt: skip
+        # Backoff is real time; a tenth of the default keeps 200 retries under a few seconds.
+        # Shrinking is cut short too: a bug is found when its first example fails.
+        budget = dataclasses.replace(config.profile, shrink_seconds=SHRINK)
+        config = dataclasses.replace(config, backoff=0.01, profile=budget)
+        report = tmp_path / "report.md"
+        extra = ["-p", "no:randomly"] + (["-x"] if select else [])
+        code = run_suite(config, tests, select=select, report=report, extra=extra)
+        injected = Counter(proxy.injected)
+    return code, report.read_text(encoding="utf-8") if report.exists() else "", injected
+
+
+def test_correct_server_survives_faults(tmp_path: Path, generated: Path) -> None:  # noqa: F811
+    with reference_server() as url:
+        code, report, injected = _run(
+            url, tmp_path, generated, seed=7, select=None, profile=PROFILE
+        )
+    print(f"\nfaults injected by kind: {dict(sorted(injected.items()))}")
+    print(next(line for line in report.splitlines() if line.startswith("Transport faults")))
+    assert code == 0, report
+    assert "## synth test: no violations" in report, report
+    assert sum(injected.values()) >= 100, injected
+    line = next(line for line in report.splitlines() if line.startswith("Transport faults"))
+    survived = int(line.split(": ", 1)[1].split(" retried", 1)[0])
+    # A cut-off empty body (a 204's) is no fault to the client; everything else is counted.
+    assert 0.8 * sum(injected.values()) <= survived <= sum(injected.values()), (line, injected)
+
+
+@pytest.mark.parametrize("bug", sorted(BUGS))
+def test_planted_bug_found_under_faults(bug: str, tmp_path: Path, generated: Path) -> None:  # noqa: F811
+    expected = BUGS[bug].invariant
+    select = f"__{expected.replace('-', '_')}"
+    with reference_server(bug) as url:
+        code, report, _ = _run(url, tmp_path, generated, seed=1, select=select, profile=BUG_PROFILE)
+    assert code == 1, report
+    assert f"### {expected} on" in report, report
