@@ -8,14 +8,16 @@ out of every ``repr``.
 
 from __future__ import annotations
 
+import base64
 import ipaddress
+import json
 import os
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
-from urllib.parse import urlsplit
+from urllib.parse import quote, quote_plus, urlsplit
 
 from .._errors import UsageError
 
@@ -84,16 +86,29 @@ class TargetConfig:
 
     @property
     def secrets(self) -> tuple[tuple[str, str], ...]:
-        """Every secret value with the placeholder that replaces it in output."""
+        """Every secret value, in every form a server may echo it, with its placeholder."""
         out = [(t.token, t.placeholder) for t in self.tenants]
         out += [(value, header_placeholder(name)) for name, value in self.headers]
-        return tuple((s, p) for s, p in out if s)
+        return tuple((form, p) for s, p in out if s for form in sorted(encoded_forms(s)))
 
     def tenant(self, name: str) -> Tenant:
         for t in self.tenants:
             if t.name == name:
                 return t
         raise KeyError(name)
+
+
+def encoded_forms(secret: str) -> set[str]:
+    """``secret`` as servers echo it: raw, URL-encoded, JSON-escaped, base64 (alone or as a
+    bearer credential, standard or URL-safe, padded or not)."""
+    forms = {secret, quote(secret, safe=""), quote_plus(secret), secret.replace("/", "\\/"),
+             json.dumps(secret)[1:-1], json.dumps(secret, ensure_ascii=False)[1:-1]}  # fmt: skip
+    for text in (secret, f"Bearer {secret}"):
+        for encode in (base64.b64encode, base64.urlsafe_b64encode):
+            coded = encode(text.encode()).decode()
+            forms |= {coded, coded.rstrip("=")}
+    # A form shorter than the secret's own length could be common text; never redact those.
+    return {form for form in forms if len(form) >= min(len(secret), 8)}
 
 
 def header_placeholder(name: str) -> str:
