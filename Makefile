@@ -43,7 +43,7 @@ check: $(STAMP)
 	$(BIN)/synth generate --check
 
 test: $(STAMP) $(NODE_STAMP) lint typecheck check
-	$(BIN)/pytest -n 2 --dist loadgroup $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadgroup --durations=20 $(PYTEST_ARGS)
 
 # synth test against the reference server on a free loopback port, or against BASE_URL with
 # TENANTS="a=TOKEN,b=TOKEN" when both are set.
