@@ -54,11 +54,15 @@ def run_suite(
     if dry_run:
         args += ["--collect-only"]
     args += extra or []
+    plan = _Plan()
     inject(config)
     try:
-        code = pytest.main(args)
+        code = pytest.main(args, plugins=[plan] if dry_run else [])
     finally:
         inject(None)
+    if dry_run and code == pytest.ExitCode.OK:
+        for line in plan.lines(config):
+            click.echo(line)
     if code == pytest.ExitCode.OK:
         return 0
     if code == pytest.ExitCode.TESTS_FAILED:
@@ -66,6 +70,36 @@ def run_suite(
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         click.echo(f"UsageError: no generated tests selected in {tests}", err=True)
     return 2
+
+
+class _Plan:
+    """Collects the selected tests of a dry run and describes the requests they would send."""
+
+    def __init__(self) -> None:
+        self.checks: list[tuple[str, str]] = []
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        for item in session.items:
+            operation, sep, slug = item.name.removeprefix("test_").partition("__")
+            if sep:
+                self.checks.append((slug.replace("_", "-"), operation))
+
+    def lines(self, config: TargetConfig) -> list[str]:
+        by_invariant: dict[str, list[str]] = {}
+        for invariant, operation in self.checks:
+            by_invariant.setdefault(invariant, []).append(operation)
+        examples = config.profile.examples
+        hosts = ", ".join(("loopback", *config.allow_hosts))
+        out = [
+            f"dry run: no request sent. Plan against {config.url} (profile "
+            f"{config.profile.name}, about {examples} examples per check, each a few requests; "
+            f"writes allowed to {hosts}):",
+        ]
+        for invariant in sorted(by_invariant):
+            ops = by_invariant[invariant]
+            out.append(f"  {invariant}: {len(ops)} check(s) on {', '.join(sorted(ops))}")
+        out.append(f"  total: {len(self.checks)} checks, {len(by_invariant)} kinds")
+        return out
 
 
 @click.command("test")
