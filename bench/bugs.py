@@ -27,6 +27,7 @@ Run: ``.venv/bin/python -m bench.bugs [--bugs a,b] [--tools synth,schemathesis]`
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import statistics
 import subprocess
@@ -110,11 +111,14 @@ def _auth_document() -> str:
     return json.dumps({"auth": users}, indent=2)
 
 
-def run_synth(bug: str, seed: int) -> dict[str, Any]:
+def run_synth(bug: str, seed: int, shrink_seconds: float | None = None) -> dict[str, Any]:
     expected = BUGS[bug].invariant if bug else None
     with serve(bug, WORK_DELAY) as url, tempfile.TemporaryDirectory() as tmp:
         config = config_from_options(base_url=url, tenants=list(TENANTS), profile="default",
                                      seed=seed, env={})  # fmt: skip
+        if shrink_seconds is not None:  # an experiment: the default profile, shrinking capped
+            profile = dataclasses.replace(config.profile, shrink_seconds=shrink_seconds)
+            config = dataclasses.replace(config, profile=profile)
         probe = _probe.start(expected)
         code = run_suite(config, TESTS, report=Path(tmp) / "report.md", verbose=False,
                          extra=["-p", "bench._probe", "-p", "no:randomly"])  # fmt: skip
@@ -220,6 +224,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--tools", default="synth,schemathesis")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--out", type=Path, default=RESULTS / "bugs.json")
+    parser.add_argument("--shrink-seconds", type=float, default=None,
+                        help="experiment: cap synth's shrinking at this many seconds")  # fmt: skip
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: st --max-examples 3, no clean synth run")  # fmt: skip
     args = parser.parse_args(argv)
@@ -232,20 +238,21 @@ def main(argv: list[str] | None = None) -> None:
     result: dict[str, Any] = {"benchmark": "bugs", "python": sys.version.split()[0],
                               "schemathesis": schemathesis.__version__, "seed": args.seed,
                               "work_delay": WORK_DELAY, "st_phases": ST_PHASES,
-                              "st_max_examples": examples}  # fmt: skip
+                              "st_max_examples": examples,
+                              "shrink_seconds": args.shrink_seconds}  # fmt: skip
     clean_signatures: set[tuple[str, str]] = set()
     if "schemathesis" in tools:
         clean = run_schemathesis("", args.seed, set(), examples)
         result["clean"] = {"schemathesis": clean}
         clean_signatures = {_split(s) for s in clean["reported"]}
     if "synth" in tools and not args.quick:
-        result.setdefault("clean", {})["synth"] = run_synth("", args.seed)
+        result.setdefault("clean", {})["synth"] = run_synth("", args.seed, args.shrink_seconds)
     rows = []
     for bug in bugs:
         row: dict[str, Any] = {"bug": bug, "invariant": BUGS[bug].invariant,
                                "shortest": SHORTEST[bug]}  # fmt: skip
         if "synth" in tools:
-            row["synth"] = run_synth(bug, args.seed)
+            row["synth"] = run_synth(bug, args.seed, args.shrink_seconds)
         if "schemathesis" in tools:
             row["schemathesis"] = run_schemathesis(bug, args.seed, clean_signatures, examples)
         rows.append(row)

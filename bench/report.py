@@ -162,17 +162,57 @@ def throughput(data: dict[str, Any]) -> list[str]:
         "|---|---:|---:|---:|---:|---:|",
     ]
     history = dict(data.get("history", {}))
-    history["this run"] = data
+    if all(h.get("synth_rps") != data["synth_rps"] for h in history.values()):
+        history["this run"] = data
     for label, h in history.items():
+        client = (f"{h['client_rps']:.0f} | {h['client_ratio']:.2f}" if "client_rps" in h
+                  else "not measured | -")  # fmt: skip
         out.append(f"| {label} | {h['synth_rps']:.0f} | {h['ceiling_rps']:.0f} | "
-                   f"{h['ratio']:.2f} | {h.get('client_rps', 0):.0f} | "
-                   f"{h.get('client_ratio', 0):.2f} |")  # fmt: skip
+                   f"{h['ratio']:.2f} | {client} |")  # fmt: skip
     met = "met" if data["ratio"] >= 0.8 else "missed"
     out += ["", f"Target: ratio at least 0.8 ({met}: {data['ratio']:.2f})."]
     return [*out, ""]
 
 
-SECTIONS = {"generation": generation, "bugs": bugs, "throughput": throughput}
+def bugs_shrink0(data: dict[str, Any]) -> list[str]:
+    rows, n = data["rows"], len(data["rows"])
+    out = [
+        "## Bug finding, experiment: shrinking capped",
+        "",
+        f"The synth half of the bug-finding run with the default profile's 4 s shrink budget "
+        f"capped at {data['shrink_seconds']} s (not a shipped setting; everything else as above).",
+        "",
+        f"Reproduce: `.venv/bin/python -m bench.bugs --tools synth --shrink-seconds "
+        f"{data['shrink_seconds']:g} --out bench/results/bugs_shrink0.json` (not run by "
+        "`make bench`).",
+        "",
+        "| bug | shortest | synth | to report s | to report req | check s | check req | "
+        "within 3x |",
+        "|---|---:|---|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        hit = r["synth"]["expected_report"]
+        if hit is None:
+            out.append(f"| {r['bug']} | {r['shortest']} | **missed** | - | - | - | - | - |")
+            continue
+        within = "yes" if hit["check_requests"] <= 3 * r["shortest"] else "no"
+        out.append(f"| {r['bug']} | {r['shortest']} | found | {hit['seconds']:.1f} | "
+                   f"{hit['requests']} | {hit['check_seconds']:.1f} | {hit['check_requests']} | "
+                   f"{within} |")  # fmt: skip
+    sy = data["summary"]["synth"]
+    out += ["", f"Found {sy['found']}/{n}; median to the expected report "
+            f"{_seconds(sy['median_seconds_to_expected'])} s, the reporting check alone "
+            f"{_seconds(sy['median_check_seconds'])} s; within 3x the shortest sequence: "
+            f"{sy['within_3x_shortest']}/{n}."]  # fmt: skip
+    return [*out, ""]
+
+
+SECTIONS = {
+    "generation": generation,
+    "bugs": bugs,
+    "bugs_shrink0": bugs_shrink0,
+    "throughput": throughput,
+}
 
 
 def main() -> None:
