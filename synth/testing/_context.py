@@ -385,12 +385,19 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def _brief(exchange: Exchange, limit: int = 240) -> str:
-    """``HTTP 500 application/json {"code": ...}`` in one line."""
+def _brief(exchange: Exchange) -> str:
+    """``HTTP 500 application/json {"code": ...}`` in one line, whole.
+
+    Not cut here: the runner redacts secrets first and shortens afterwards (``shorten``), so
+    no cut can go through a secret and leave its head unrecognised.
+    """
     body = exchange.content.decode("utf-8", "replace")
-    if len(body) > limit:
-        body = body[:limit] + "…"
     return f"HTTP {exchange.status} {exchange.content_type or '(no content type)'} {body}".rstrip()
+
+
+def shorten(text: str, limit: int = 400) -> str:
+    """``text`` cut to ``limit`` characters; call it only on redacted text."""
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 brief = _brief

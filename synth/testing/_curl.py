@@ -52,12 +52,13 @@ def as_curl(
 
 
 def _answer(exchange: Exchange, redact: Redactor, limit: int = 300) -> str:
-    body = exchange.content.decode("utf-8", "replace")
+    # Redact before cutting: a cut through a secret would leave its head unrecognised.
+    body = redact(exchange.content.decode("utf-8", "replace"))
     if len(body) > limit:
         body = body[:limit] + "…"
     etag = exchange.headers.get("etag")
-    extra = f" ETag: {etag}" if etag else ""
-    return redact(f"# -> {exchange.status}{extra} {body}".rstrip())
+    extra = f" ETag: {redact(etag)}" if etag else ""
+    return f"# -> {exchange.status}{extra} {body}".rstrip()
 
 
 def sequence(

@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import FlakyFailure, Unsatisfiable
 
 from .._errors import UsageError
-from ._context import Context
+from ._context import Context, shorten
 from ._curl import sequence
 from ._http import TransportFault
 from ._target import Target
@@ -164,7 +164,8 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
         if confirmed is not None:
             break
     shown = confirmed or violation
-    finding.expected, finding.actual = target.redact(shown.expected), target.redact(shown.actual)
+    finding.expected = shorten(target.redact(shown.expected))
+    finding.actual = shorten(target.redact(shown.actual))
     finding.curl = sequence(shown.exchanges, target.config.url, target.redact,
                             [name for name, _ in target.config.headers])  # fmt: skip
     finding.confirmed = confirmed is not None
