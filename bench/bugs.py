@@ -158,7 +158,8 @@ def run_schemathesis(
         out = subprocess.run(st_command(url, reports, seed, examples), cwd=folder, capture_output=True,
                              text=True, check=False)  # fmt: skip
         wall = time.time() - started
-        events = [json.loads(line) for p in reports.glob("*.ndjson") for line in p.open()]
+        events = [json.loads(line) for p in reports.glob("*.ndjson")
+                  for line in p.read_text().splitlines() if line.strip()]  # fmt: skip
         har = [json.loads(p.read_text()) for p in reports.glob("har*")]
     if out.returncode not in (0, 1):
         raise SystemExit(f"st run failed on {bug or 'the correct server'}:\n{out.stdout[-3000:]}")
@@ -230,6 +231,7 @@ def main(argv: list[str] | None = None) -> None:
                         help="smoke run: st --max-examples 3, no clean synth run")  # fmt: skip
     args = parser.parse_args(argv)
     examples = 3 if args.quick else None
+    began = time.monotonic()
     bugs = [b.strip() for b in args.bugs.split(",") if b.strip()]
     tools = set(args.tools.split(","))
     unknown = set(bugs) - BUGS.keys()
@@ -259,6 +261,7 @@ def main(argv: list[str] | None = None) -> None:
         print(_line(row), flush=True)
     result["rows"] = rows
     result["summary"] = _summary(rows)
+    result["elapsed_seconds"] = time.monotonic() - began
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result["summary"], indent=2))

@@ -85,7 +85,12 @@ def bugs(data: dict[str, Any]) -> list[str]:
         "`object_level_authorization`; a bug counts as found when it makes schemathesis report "
         "a (check, operation) that it does not report against the correct server.",
         "",
-        "Reproduce: `.venv/bin/python -m bench.bugs` (or `make bench`).",
+        "Reproduce: `.venv/bin/python -m bench.bugs` (or `make bench`)"
+        + (
+            f"; it takes about {data['elapsed_seconds'] / 60:.0f} minutes."
+            if "elapsed_seconds" in data
+            else "."
+        ),
         "",
         "| bug | invariant | shortest | synth | to report s | to report req | check s "
         "| check req | first report (any) s | schemathesis | its new failures | to first s "
