@@ -9,6 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from examples.reference_server.bugs import BUGS
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 DOC = ROOT / "docs" / "benchmarks.md"
@@ -141,6 +143,11 @@ def bugs(data: dict[str, Any]) -> list[str]:
             f"requests ({'met' if sy['within_3x_shortest'] == n else 'missed'}: "
             f"{sy['within_3x_shortest']}/{n} bugs).",
         ]
+    out += ["", "<details><summary>The shortest sequence per bug (counted in "
+            "<code>bench/bugs.py</code> <code>SHORTEST</code>, written in "
+            "<code>examples/reference_server/bugs.py</code>)</summary>", ""]  # fmt: skip
+    out += [f"- `{r['bug']}` ({r['shortest']}): {BUGS[r['bug']].sequence}" for r in rows]
+    out += ["", "</details>"]
     if st:
         out += ["", f"schemathesis finds {st['found']}/{summary['bugs']} (flags something on "
                 f"{st['flagged']}, the correct server included); median time to its first new "
