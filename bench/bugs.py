@@ -170,7 +170,7 @@ def run_schemathesis(
         if not finished or finished["status"] != "failure":
             continue
         recorder = finished["recorder"]
-        names = {c["name"] for checks in recorder["checks"].values() for c in checks
+        names = {c["name"] for checks in recorder.get("checks", {}).values() for c in checks
                  if c["status"] == "failure"}  # fmt: skip
         for name in sorted(names):
             when = finished["timestamp"]
