@@ -9,10 +9,12 @@ reported apart; a check they cut short is skipped and counted, never a violation
 from __future__ import annotations
 
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
+import httpx
 import pytest
 
 from .._errors import SynthError, UsageError
@@ -54,6 +56,8 @@ def run_suite(
     if dry_run:
         args += ["--collect-only"]
     args += extra or []
+    if not dry_run and config.app is None:
+        _preflight(config)
     plan = _Plan()
     inject(config)
     try:
@@ -70,6 +74,26 @@ def run_suite(
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         click.echo(f"UsageError: no generated tests selected in {tests}", err=True)
     return 2
+
+
+def _preflight(config: TargetConfig) -> None:
+    """One unauthenticated GET of the base URL: any HTTP answer means a server is there.
+
+    Without it, an unreachable target would have every check retried with backoff and then
+    skipped as cut short by faults, ending with exit 0 after minutes.
+    """
+    last: Exception | None = None
+    for _ in range(3):
+        try:
+            httpx.get(config.url, timeout=config.timeout)
+            return
+        except httpx.HTTPError as exc:
+            last = exc
+            time.sleep(0.5)
+    raise UsageError(
+        f"--base-url={config.url!r}: no server answers there ({type(last).__name__}: {last}); "
+        "start the server, or fix the URL"
+    )
 
 
 class _Plan:

@@ -35,3 +35,12 @@ def test_dry_run_lists_tests_and_sends_nothing(generated: Path) -> None:
                                           "--tenant", "b=tb", "--tests", str(generated), "--dry-run"],
                                 env={})  # fmt: skip
     assert result.exit_code == 0, result.output
+
+
+def test_unreachable_target_is_a_configuration_error(generated: Path) -> None:
+    """Nothing listens on port 9 of loopback: exit 2 at once, not minutes of skipped checks."""
+    result = CliRunner().invoke(command, ["--base-url", "http://127.0.0.1:9", "--tenant", "a=ta",
+                                          "--tenant", "b=tb", "--tests", str(generated)],
+                                env={})  # fmt: skip
+    assert result.exit_code == 2, result.output
+    assert "no server answers there" in result.output
