@@ -26,7 +26,7 @@ from ..emit import openapi
 from ..spec import ApiSpec
 from ._curl import sequence
 from ._http import Request, TransportFault
-from ._runner import render
+from ._runner import _Abort, render
 from ._target import Target
 from ._violation import Finding
 
@@ -106,6 +106,8 @@ def conformance(operation_id: str, target: Target) -> None:
     checks = _problem_rules(target.api, operation_id)
     token = target.config.tenants[0].token
     failures: list[tuple[str, Any]] = []
+    # The client puts the base URL in front of each path; schemathesis's URL already has it.
+    base_path = urlsplit(target.config.url).path.rstrip("/")
 
     def one(case: Any) -> None:
         kwargs = case.as_transport_kwargs(base_url=target.url)
@@ -125,10 +127,14 @@ def conformance(operation_id: str, target: Target) -> None:
         use_token = None if negative_headers or "authorization" not in sent else token
         body = kwargs.get("json", None)
         raw = kwargs.get("data") if isinstance(kwargs.get("data"), bytes) else None
-        request = Request(target.tenants[0], kwargs["method"], url.path,
+        path = url.path[len(base_path) :] if url.path.startswith(base_path) else url.path
+        request = Request(target.tenants[0], kwargs["method"], path,
                           tuple((k, str(v)) for k, v in (kwargs.get("params") or {}).items()),
                           headers, body, "json" in kwargs, raw, use_token)  # fmt: skip
-        exchange = target.client.send(request)
+        try:
+            exchange = target.client.send(request)
+        except TransportFault as fault:  # not something to shrink: stop the run at once
+            raise _Abort(fault) from None
         response = httpx.Response(exchange.status, headers=exchange.headers, content=exchange.content,
                                   request=httpx.Request(request.method, kwargs["url"]))  # fmt: skip
         response.elapsed = datetime.timedelta(seconds=exchange.elapsed)
@@ -147,8 +153,9 @@ def conformance(operation_id: str, target: Target) -> None:
     error: BaseException | None = None
     try:
         _quietly(test)
-    except TransportFault as fault:
-        finding.outcome, finding.message = "fault", target.redact(f"TRANSPORT FAULT: {fault}")
+    except _Abort as abort:
+        finding.outcome = "fault"
+        finding.message = target.redact(f"TRANSPORT FAULT: {abort.fault}")
     except (Exception, BaseExceptionGroup) as exc:  # schemathesis raises failure groups
         error = exc
     if error is not None and not _is_failure(error):

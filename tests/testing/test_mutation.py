@@ -88,3 +88,13 @@ def test_loopback_process(server: str, tmp_path: Path, generated: Path) -> None:
     text = report.read_text(encoding="utf-8")
     assert code == 0, text
     assert "token-a" not in text + (tmp_path / "junit.xml").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_base_url_may_end_with_the_base_path(server: str, tmp_path: Path, generated: Path) -> None:
+    """DESIGN.md's form, `--base-url https://host/api/v1`, sends every request once to it."""
+    config = config_from_options(base_url=server + "/api/v1", tenants=TOKENS, profile="quick",
+                                 seed=5, env={})  # fmt: skip
+    report = tmp_path / "report.md"
+    code = run_suite(config, generated, report=report, select="CONFORMANCE or TEN_READ")
+    assert code == 0, report.read_text(encoding="utf-8")
