@@ -57,6 +57,8 @@ verify-nextjs: $(STAMP) contracts
 # Benchmarks against named peers; writes bench/results/*.json and docs/benchmarks.md.
 bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench.generation
+	$(BIN)/python -m bench.bugs
+	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.report
 
 clean:
