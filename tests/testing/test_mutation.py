@@ -8,10 +8,6 @@ every generated test under ten seeds.
 
 from __future__ import annotations
 
-import os
-import re
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,10 +15,11 @@ import pytest
 
 from examples.reference_server.app import create_app
 from examples.reference_server.bugs import BUGS
+from examples.reference_server.process import serve
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
 
-from .conftest import ROOT, TOKENS
+from .conftest import TOKENS
 
 # A short work delay keeps the run fast and still opens the race IDEM-CONCURRENT looks for.
 WORK_DELAY = 0.002
@@ -64,20 +61,8 @@ def test_correct_server_is_clean(seed: int, tmp_path: Path, generated: Path) -> 
 @pytest.fixture
 def server() -> Iterator[str]:
     """The reference server as a real process on a free loopback port."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    process = subprocess.Popen([sys.executable, "-m", "examples.reference_server", "--port", "0"],
-                               stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)  # fmt: skip
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        found = re.search(r"listening on (http://\S+)", line)
-        assert found, line
-        yield found.group(1)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+    with serve() as url:
+        yield url
 
 
 @pytest.mark.slow
