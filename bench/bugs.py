@@ -56,6 +56,7 @@ SEED = 1
 
 SHORTEST: dict[str, int] = {
     "idem-no-replay": 3,  # POST; the same POST; GET the list
+    "ten-read-leak": 2,  # A: POST; B: GET it
     "idem-ignore-fingerprint": 2,  # POST x; POST y with the same key
     "idem-no-lock": 2,  # two concurrent POSTs
     "idem-key-optional": 1,  # POST /jobs without a key

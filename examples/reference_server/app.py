@@ -381,7 +381,7 @@ async def list_contacts(server: Server, request: Request) -> Response:
 async def get_contact(server: Server, request: Request) -> Response:
     tenant = server.tenant(request)
     contact_id = path_uuid(request, "contact_id")
-    row = server.store.contact(contact_id, tenant)
+    row = server.store.contact(contact_id, None if server.bug("ten-read-leak") else tenant)
     if row is None:
         if server.bug("ten-read-403") and server.store.contact(contact_id, None) is not None:
             raise ApiError("forbidden", "This contact belongs to another tenant.")

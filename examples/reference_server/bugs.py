@@ -142,6 +142,12 @@ _TABLE = (
         "A: POST /contacts -> id; B: GET /contacts/id -> 403 (a random id gets 404).",
     ),
     Bug(
+        "ten-read-leak",
+        "TEN-READ",
+        "GET /contacts/{id} looks the contact up by id alone: another tenant reads it whole.",
+        "A: POST /contacts -> id; B: GET /contacts/id -> 200 with A's contact.",
+    ),
+    Bug(
         "ten-write-unscoped",
         "TEN-WRITE",
         "PATCH and DELETE of a contact look it up by id alone, in any tenant.",

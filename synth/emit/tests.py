@@ -43,6 +43,22 @@ def test_{operation}__CONFORMANCE(target: Target) -> None:
     conformance("{operation}", target)
 '''
 
+AUTHORIZATION = '''\
+# {provenance}
+"""Object-level authorization across the tenants of {title} {version}.
+
+schemathesis's own `object_level_authorization` check, with every `--tenant` as a peer: it
+replays each tenant's reads of its own objects as the other tenants.
+"""
+
+from synth.testing import Target, object_level_authorization
+
+
+def test_api__OBJECT_LEVEL_AUTHORIZATION(target: Target) -> None:
+    """No tenant receives an object that another tenant owns (schemathesis's check)."""
+    object_level_authorization(target)
+'''
+
 CONFTEST = '''\
 # {provenance}
 """The synth runtime's pytest plugin: target options (--base-url, --tenant, ...) and `target`."""
@@ -85,6 +101,10 @@ def emit_tests(spec: ApiSpec) -> dict[str, str]:
         text = MODULE.format(provenance=PROVENANCE, group=group, title=spec.title,
                              version=spec.version, tests="".join(tests))  # fmt: skip
         out[f"tests/test_{_module_name(group)}.py"] = text
+    if any(op.tenant_scoped for op in spec.operations):
+        out["tests/test_authorization.py"] = AUTHORIZATION.format(
+            provenance=PROVENANCE, title=spec.title, version=spec.version
+        )
     return dict(sorted(out.items()))
 
 

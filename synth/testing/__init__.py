@@ -5,6 +5,7 @@ catalogue (implemented once, applied wherever the contract declares the semantic
 schemathesis conformance, and reporting.
 """
 
+from ._authorization import object_level_authorization
 from ._config import PROFILES, Profile, TargetConfig, Tenant, config_from_options
 from ._conformance import conformance
 from ._runner import check, run_check
@@ -26,5 +27,6 @@ __all__ = [
     "check",
     "config_from_options",
     "conformance",
+    "object_level_authorization",
     "run_check",
 ]

@@ -157,6 +157,14 @@ async def _(c: Client) -> None:
     problem(await c.req("GET", f"/contacts/{uuid.uuid4()}", "b"), 404, "not_found")
 
 
+@demo("ten-read-leak")
+async def _(c: Client) -> None:
+    contact = await c.contact()
+    answer = await c.req("GET", f"/contacts/{contact['id']}", "b")
+    assert answer.status_code == 200
+    assert answer.json() == contact
+
+
 @demo("ten-write-unscoped")
 async def _(c: Client) -> None:
     contact = await c.contact()

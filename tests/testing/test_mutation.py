@@ -83,3 +83,28 @@ def test_base_url_may_end_with_the_base_path(server: str, tmp_path: Path, genera
     report = tmp_path / "report.md"
     code = run_suite(config, generated, report=report, select="CONFORMANCE or TEN_READ")
     assert code == 0, report.read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_schemathesis_object_level_authorization_with_the_tenants(
+    tmp_path: Path, generated: Path
+) -> None:
+    """schemathesis's own check, configured with our tenants as peers, catches a leaking read."""
+    with serve("ten-read-leak") as url:
+        config = config_from_options(base_url=url, tenants=TOKENS, profile="quick", seed=2,
+                                     env={})  # fmt: skip
+        report = tmp_path / "report.md"
+        code = run_suite(config, generated, report=report, select="OBJECT_LEVEL_AUTHORIZATION")
+    text = report.read_text(encoding="utf-8")
+    assert code == 1, text
+    assert "OBJECT-LEVEL-AUTHORIZATION" in text
+    assert "token-a" not in text
+
+
+@pytest.mark.slow
+def test_object_level_authorization_passes_a_correct_server(server: str, tmp_path: Path,
+                                                           generated: Path) -> None:  # fmt: skip
+    config = config_from_options(base_url=server, tenants=TOKENS, profile="quick", seed=2, env={})
+    report = tmp_path / "report.md"
+    code = run_suite(config, generated, report=report, select="OBJECT_LEVEL_AUTHORIZATION")
+    assert code == 0, report.read_text(encoding="utf-8")

@@ -1,0 +1,109 @@
+"""schemathesis's ``object_level_authorization`` check, with the run's tenants as its peers.
+
+That check lives in schemathesis's own engine (it replays one identity's reads as each other
+identity, following the objects its coverage, fuzzing and stateful phases create), so it is
+run through ``st run`` with a Web Fuzzing Commons auth document naming every tenant. It needs
+a server over HTTP; against an in-process app it is skipped, saying so. The auth document and
+schemathesis's files live in a temporary folder removed afterwards, and everything shown is
+redacted.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from ._conformance import _document, _finish
+from ._target import Target
+from ._violation import Finding
+
+__all__ = ["CHECK", "object_level_authorization"]
+
+CHECK = "object_level_authorization"
+INVARIANT = "OBJECT-LEVEL-AUTHORIZATION"
+PHASES = "examples,coverage,fuzzing,stateful"
+
+
+def _config(target: Target) -> tuple[str, str]:
+    """``(auth.json, schemathesis.toml)`` naming every tenant as a peer."""
+    users = []
+    for tenant in target.config.tenants:
+        headers = [{"name": "Authorization", "value": f"Bearer {tenant.token}"}]
+        headers += [{"name": name, "value": value} for name, value in target.config.headers]
+        users.append({"name": tenant.name, "fixedHeaders": headers})
+    names = [t.name for t in target.config.tenants]
+    toml = (
+        '[auth.wfc]\npath = "auth.json"\n'
+        f"user = {json.dumps(names[0])}\npeers = {json.dumps(names)}\n"
+    )
+    return json.dumps({"auth": users}), toml
+
+
+def object_level_authorization(target: Target) -> None:
+    """Run schemathesis's object-level authorization check; a failure fails the calling test."""
+    if target.config.app is not None:
+        pytest.skip("schemathesis's object-level authorization check runs in its own engine, "
+                    "which needs a server over HTTP (--base-url), not an in-process app")  # fmt: skip
+    if len(target.config.tenants) < 2:
+        pytest.skip("object-level authorization needs two or more tenants (--tenant)")
+    started = time.monotonic()
+    finding = Finding(INVARIANT, "all", "passed", 0.0, 0)
+    st = Path(sys.executable).parent / "st"
+    with tempfile.TemporaryDirectory(prefix="synth-st-") as tmp:
+        folder = Path(tmp)
+        auth, toml = _config(target)
+        (folder / "auth.json").write_text(auth, encoding="utf-8")
+        (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
+        (folder / "openapi.json").write_text(_document(target.api), encoding="utf-8")
+        command = [str(st), "run", "openapi.json", "--url", target.url, "--checks", CHECK,
+                   "--phases", PHASES, "--workers", "1",
+                   "--max-examples", str(target.config.profile.examples),
+                   "--request-timeout", str(target.config.timeout),
+                   "--report", "ndjson,har", "--report-dir", "reports"]  # fmt: skip
+        if target.config.seed is not None:
+            command += ["--seed", str(target.config.seed)]
+        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        events = [json.loads(line) for path in (folder / "reports").glob("*.ndjson")
+                  for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
+        sent = sum(len(json.loads(p.read_text(encoding="utf-8"))["log"]["entries"])
+                   for p in (folder / "reports").glob("har*"))  # fmt: skip
+    failures = _failures(events)
+    if done.returncode not in (0, 1):
+        finding.outcome = "error"
+        finding.message = target.redact(
+            f"ERROR running schemathesis (exit {done.returncode}): {done.stdout[-1500:]}"
+            f"{done.stderr[-1500:]}"
+        )
+    elif failures:
+        finding.outcome = "violation"
+        finding.expected = "no tenant receives an object another tenant owns"
+        finding.actual = target.redact("; ".join(failures))
+        finding.message = target.redact(
+            f"{INVARIANT} violated (schemathesis object_level_authorization):\n  "
+            + "\n  ".join(failures)
+        )
+    # schemathesis sent its own requests (counted from its HAR), none through our client.
+    _finish(finding, target, started, target.client.requests - sent)
+
+
+def _failures(events: list[dict[str, Any]]) -> list[str]:
+    found = []
+    for event in events:
+        finished = event.get("ScenarioFinished")
+        if not finished or finished.get("status") != "failure":
+            continue
+        recorder = finished.get("recorder", {})
+        for checks in recorder.get("checks", {}).values():
+            for check in checks:
+                if check.get("name") == CHECK and check.get("status") == "failure":
+                    failure = check.get("failure_info") or {}
+                    title = (failure.get("failure") or {}).get("message") or "failed"
+                    found.append(f"{recorder.get('label', '?')}: {str(title).splitlines()[0]}")
+    return sorted(set(found))
