@@ -135,7 +135,10 @@ def conformance(operation_id: str, target: Target) -> None:
             exchange = target.client.send(request)
         except TransportFault as fault:  # not something to shrink: stop the run at once
             raise _Abort(fault) from None
-        response = httpx.Response(exchange.status, headers=exchange.headers, content=exchange.content,
+        # The client already decoded the body: a Content-Encoding left on would decode it twice.
+        received = [(k, v) for k, v in exchange.headers.multi_items()
+                    if k.lower() not in ("content-encoding", "content-length")]  # fmt: skip
+        response = httpx.Response(exchange.status, headers=received, content=exchange.content,
                                   request=httpx.Request(request.method, kwargs["url"]))  # fmt: skip
         response.elapsed = datetime.timedelta(seconds=exchange.elapsed)
         try:

@@ -24,6 +24,14 @@ def _failed_invariants(output: str) -> set[str]:
     return set(re.findall(r"\b((?:TEN|IDEM|PAGE|ERR|CACHE)-[A-Z-]+[A-Z])\b", output))
 
 
+def test_the_correct_app_passes(postgres: Postgres) -> None:
+    """What `make verify-nextjs` checks: every generated test passes against the real app."""
+    with NextServer.start({**postgres.app_env(), **APP_ENV}) as app:
+        result = run_checks(app.base_url)
+    assert result.exit_code == 0, result.output[-6000:]
+    assert "0 violations" in result.output
+
+
 def test_without_row_level_security_tenants_leak(postgres: Postgres) -> None:
     # The handlers never filter by tenant: row-level security is the only wall between them.
     postgres.psql("".join(f"ALTER TABLE {t} DISABLE ROW LEVEL SECURITY;" for t in TABLES), "synth")

@@ -6,7 +6,7 @@ import type { z } from "zod";
 import { operations as ops } from "./contracts";
 import { pgError, rfc3339, type Tx, withTenant } from "./db/client";
 import { type ContactRow, contacts, type InteractionRow, interactions, type JobRow, jobs } from "./db/schema";
-import { normalizeDateTime } from "./datetime";
+import { normalizeDateTime, toUtcInstant } from "./datetime";
 import { ApiError, type Ctx, json } from "./http";
 import { fingerprint, idempotent } from "./idempotency";
 import { authenticate, body, idempotencyKey, pathParams, query } from "./input";
@@ -187,7 +187,8 @@ export async function createInteraction(request: Request, ctx: Ctx): Promise<Res
   return idempotent(tenant, key, fp, async (tx) => {
     if (!(await findContact(tx, contactId))) throw notFound("contact");
     const [row] = await tx.insert(interactions).values({
-      contactId, type: value.type, occurredAt: occurred, occurredAtText: occurred, summary: toDb(value.summary),
+      contactId, type: value.type, occurredAt: toUtcInstant(value.occurred_at), occurredAtText: occurred,
+      summary: toDb(value.summary),
     }).returning();
     return { status: 201, body: ops.createInteraction.responses[201].schema.parse(interactionJson(row!)) };
   });
