@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from examples.reference_server.process import TENANTS
+from examples.reference_server.process import ROOT, TENANTS
 from examples.reference_server.process import serve as _serve
 
-__all__ = ["TENANTS", "serve"]
+__all__ = ["ROOT", "TENANTS", "serve"]
 
 
 @contextmanager
