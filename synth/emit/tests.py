@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import textwrap
 from collections import defaultdict
+from typing import Any
 
 from ..spec import ApiSpec, OperationSpec
 from ..testing.invariants import applicable
@@ -89,12 +90,16 @@ def emit_tests(spec: ApiSpec) -> dict[str, str]:
     groups: dict[str, list[OperationSpec]] = defaultdict(list)
     for op in spec.operations:
         groups[_group(op)].append(op)
+    by_op: dict[int, list[Any]] = defaultdict(list)
+    for op, inv in pairs:
+        by_op[id(op)].append(inv)
+    summaries = {inv.id: "\n    ".join(textwrap.wrap(inv.summary, 88)) for _, inv in pairs}
     out = {"tests/conftest.py": CONFTEST.format(provenance=PROVENANCE)}
     for group in sorted(groups):
         tests = []
         for op in groups[group]:
-            for _, inv in [(o, i) for o, i in pairs if o is op]:
-                summary = "\n    ".join(textwrap.wrap(inv.summary, 88))
+            for inv in by_op[id(op)]:
+                summary = summaries[inv.id]
                 tests.append(TEST.format(operation=op.operation_id, slug=inv.id.replace("-", "_"),
                                          invariant=inv.id, summary=summary))  # fmt: skip
             tests.append(CONFORMANCE.format(operation=op.operation_id))

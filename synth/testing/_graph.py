@@ -37,6 +37,12 @@ class Graph:
     def __init__(self, api: ApiSpec) -> None:
         self.api = api
         self.by_route = {(op.method, op.path.rstrip("/")): op for op in api.operations}
+        # ``/things`` -> ``/things/{p}``: the first item template under each collection path.
+        self.item_paths: dict[str, str] = {}
+        for op in api.operations:
+            head, _, last = op.path.rstrip("/").rpartition("/")
+            if _PARAM.fullmatch(last):
+                self.item_paths.setdefault(head, op.path)
 
     def op(self, method: str, path: str) -> OperationSpec | None:
         return self.by_route.get((method, path.rstrip("/")))
@@ -80,11 +86,7 @@ class Graph:
 
     def item_path(self, create: OperationSpec) -> str | None:
         """``/things/{p}`` for ``POST /things``: the template that names one created item."""
-        for op in self.api.operations:
-            head, _, last = op.path.rstrip("/").rpartition("/")
-            if head == create.path.rstrip("/") and _PARAM.fullmatch(last):
-                return op.path
-        return None
+        return self.item_paths.get(create.path.rstrip("/"))
 
     def item_op(self, create: OperationSpec, method: str) -> OperationSpec | None:
         path = self.item_path(create)

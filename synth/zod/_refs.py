@@ -78,6 +78,7 @@ class Resolver:
         root_ptr: str = "#",
         documents: Mapping[str, Any] | None = None,
     ) -> None:
+        self._resolved: dict[tuple[str, str], Target] = {}
         self.root = root
         self.resources: dict[str, Any] = {}
         self.anchors: dict[str, Target] = {}
@@ -115,6 +116,14 @@ class Resolver:
 
     def resolve(self, ref: str, base: str, ptr: str) -> Target:
         """The node ``ref`` names, relative to ``base``; ``ptr`` is where the ref sits."""
+        # Memoised: a large document names the same component thousands of times, and URI
+        # joining dominated emitting (the benchmark's profile). Errors are raised afresh.
+        found = self._resolved.get((ref, base))
+        if found is None:
+            found = self._resolved[(ref, base)] = self._resolve(ref, base, ptr)
+        return found
+
+    def _resolve(self, ref: str, base: str, ptr: str) -> Target:
         uri = join_uri(base, ref)
         resource_uri, fragment = urldefrag(uri)
         if not fragment or fragment.startswith("/"):
