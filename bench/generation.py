@@ -6,7 +6,9 @@ timed: building the models (importing their modules) and then
 
 - synth: ``load`` (contract checks, one JSON Schema pass) and every emitter but the SDK;
 - FastAPI: registering the routes and ``app.openapi()``;
-- floor: Pydantic's ``models_json_schema`` over the same models, both modes.
+- floor: Pydantic's ``models_json_schema`` over the same models, both modes;
+- SDK: synth's Python SDK emitter against datamodel-code-generator alone (default options)
+  on the same document, both after a warm-up call.
 
 Run: ``.venv/bin/python -m bench.generation [--sizes 2,20,200] [--repeat 3]``; writes
 ``bench/results/generation.json``.
@@ -46,6 +48,26 @@ files = synth.generate.generate(spec, only=only)
 t2 = time.perf_counter()
 print(json.dumps({{"build": t1 - t0, "emit": t2 - t1, "total": t2 - t0, "mem": rss() - base,
                    "files": len(files), "emitters": list(only)}}))
+""",
+    "sdk": """
+import synth, synth.generate, pydantic
+from datamodel_code_generator import InputFileType, PythonVersion, generate
+from datamodel_code_generator.enums import DataModelType
+from synth.emit import openapi, sdk_python
+spec = synth.load({pkg!r})
+document = openapi.build(spec)
+warm = {{"openapi": "3.1.0", "info": {{"title": "w", "version": "1"}}, "paths": {{}},
+        "components": {{"schemas": {{"W": {{"type": "object", "properties": {{"a": {{"type": "string"}}}}}}}}}}}}
+generate(warm, input_file_type=InputFileType.OpenAPI)  # import and first-call costs out of both
+base = rss(); t0 = time.perf_counter()
+sdk_python.emit(spec)
+t1 = time.perf_counter()
+generate(dict(document), input_file_type=InputFileType.OpenAPI,
+         output_model_type=DataModelType.PydanticV2BaseModel,
+         target_python_version=PythonVersion.PY_311, disable_timestamp=True)
+t2 = time.perf_counter()
+print(json.dumps({{"build": 0.0, "emit": t1 - t0, "total": t1 - t0, "mem": rss() - base,
+                   "alone": t2 - t1}}))
 """,
     "fastapi": """
 import fastapi, pydantic
@@ -101,6 +123,8 @@ def measure(resources: int, repeat: int) -> dict[str, Any]:
             for key in ("build", "emit", "total", "mem")
         }
     row["synth"]["emitters"] = runs["synth"][0]["emitters"]
+    row["sdk"]["alone"] = statistics.median(s["alone"] for s in runs["sdk"])
+    row["ratio_sdk_vs_datamodel_codegen"] = row["sdk"]["total"] / row["sdk"]["alone"]
     row["ratio_vs_floor"] = row["synth"]["total"] / row["floor"]["total"]
     row["ratio_vs_fastapi"] = row["synth"]["total"] / row["fastapi"]["total"]
     return row
@@ -119,7 +143,8 @@ def main(argv: list[str] | None = None) -> None:
         print(
             f"R={size:>4}: synth {row['synth']['total']:.3f}s  fastapi {row['fastapi']['total']:.3f}s"
             f"  floor {row['floor']['total']:.3f}s  synth/floor {row['ratio_vs_floor']:.2f}"
-            f"  synth/fastapi {row['ratio_vs_fastapi']:.2f}",
+            f"  synth/fastapi {row['ratio_vs_fastapi']:.2f}"
+            f"  sdk {row['sdk']['total']:.3f}s vs datamodel-codegen {row['sdk']['alone']:.3f}s",
             flush=True,
         )
     exponents = {}

@@ -47,6 +47,18 @@ def generation(data: dict[str, Any]) -> list[str]:
             f"{p['total']:.3f} | {r['ratio_vs_floor']:.2f} | {r['ratio_vs_fastapi']:.2f} | "
             f"{s['mem']:.0f} | {f['mem']:.0f} | {p['mem']:.0f} |"
         )
+    if "sdk" in rows[0]:
+        out += [
+            "",
+            "The SDK step: synth's Python SDK emitter (datamodel-code-generator with synth's "
+            "options, then the client, errors and runtime modules) against "
+            "datamodel-code-generator alone with its default options, on the same document:",
+            "",
+            "| R | synth SDK s | datamodel-code-generator alone s | ratio |",
+            "|---|---|---|---|",
+        ]
+        out += [f"| {r['resources']} | {r['sdk']['total']:.3f} | {r['sdk']['alone']:.3f} | "
+                f"{r['ratio_sdk_vs_datamodel_codegen']:.2f} |" for r in rows]  # fmt: skip
     exps = data.get("scaling_exponent") or {}
     if exps:
         out += [
