@@ -17,10 +17,13 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
+import httpx
 import pytest
 
 from ._conformance import _document, _finish
+from ._http import Exchange, Request
 from ._target import Target
 from ._violation import Finding
 
@@ -66,14 +69,19 @@ def object_level_authorization(target: Target) -> None:
                    "--phases", PHASES, "--workers", "1",
                    "--max-examples", str(target.config.profile.examples),
                    "--request-timeout", str(target.config.timeout),
-                   "--report", "ndjson,har", "--report-dir", "reports"]  # fmt: skip
+                   "--report", "ndjson,har", "--report-dir", "reports",
+                   # Unsanitised so the HAR tells whose token made each object (for cleanup);
+                   # it stays in this temporary folder, and what is shown is redacted.
+                   "--output-sanitize", "false"]  # fmt: skip
         if target.config.seed is not None:
             command += ["--seed", str(target.config.seed)]
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
         events = [json.loads(line) for path in (folder / "reports").glob("*.ndjson")
                   for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
-        sent = sum(len(json.loads(p.read_text(encoding="utf-8"))["log"]["entries"])
-                   for p in (folder / "reports").glob("har*"))  # fmt: skip
+        entries = [entry for p in (folder / "reports").glob("har*")
+                   for entry in json.loads(p.read_text(encoding="utf-8"))["log"]["entries"]]  # fmt: skip
+        sent = len(entries)
+    _note_creates(target, entries)
     failures = _failures(events)
     if done.returncode not in (0, 1):
         finding.outcome = "error"
@@ -91,6 +99,30 @@ def object_level_authorization(target: Target) -> None:
         )
     # schemathesis sent its own requests (counted from its HAR), none through our client.
     _finish(finding, target, started, target.client.requests - sent)
+
+
+def _note_creates(target: Target, entries: list[dict[str, Any]]) -> None:
+    """Put schemathesis's successful POSTs in the request log, so the run deletes what they made.
+
+    The log is what ``Target.close`` reads to clean up after every create, ours or not.
+    """
+    tenants = {f"Bearer {t.token}": t.name for t in target.config.tenants}
+    base_path = urlsplit(target.config.url).path.rstrip("/")
+    for entry in entries:
+        request, response = entry.get("request", {}), entry.get("response", {})
+        if request.get("method") != "POST" or not 200 <= int(response.get("status", 0)) < 300:
+            continue
+        auth = next((h.get("value") for h in request.get("headers", [])
+                     if str(h.get("name", "")).lower() == "authorization"), None)  # fmt: skip
+        tenant = tenants.get(str(auth))
+        if tenant is None:
+            continue
+        path = urlsplit(request.get("url", "")).path
+        path = path[len(base_path) :] if path.startswith(base_path) else path
+        body = str(response.get("content", {}).get("text") or "").encode()
+        exchange = Exchange(Request(tenant, "POST", path), int(response["status"]),
+                            httpx.Headers(), body, 0.0)  # fmt: skip
+        target.client.log.append(exchange)
 
 
 def _failures(events: list[dict[str, Any]]) -> list[str]:

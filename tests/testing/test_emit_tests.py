@@ -16,8 +16,10 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_deterministic_and_complete(api: ApiSpec) -> None:
     first, second = emit_tests(api), emit_tests(api)
     assert first == second
-    assert sorted(first) == ["tests/conftest.py", "tests/test_contacts.py",
-                             "tests/test_interactions.py", "tests/test_jobs.py"]  # fmt: skip
+    assert sorted(first) == ["tests/conftest.py", "tests/test_authorization.py",
+                             "tests/test_contacts.py", "tests/test_interactions.py",
+                             "tests/test_jobs.py"]  # fmt: skip
+    assert "def test_api__OBJECT_LEVEL_AUTHORIZATION(" in first["tests/test_authorization.py"]
     text = "".join(first.values())
     for op, inv in applicable(api):
         assert f"def test_{op.operation_id}__{inv.id.replace('-', '_')}(target: Target)" in text
