@@ -642,8 +642,6 @@ class _Builder:
         for raw, spec in op.params:
             _, markers = _split(raw.annotation)
             flt = next((m for m in markers if isinstance(m, Filter)), None)
-            if flt is None and d.params is not None:
-                flt = None
             if flt is None:
                 continue
             self.check_filter(d, item, spec.name, flt)
@@ -746,7 +744,8 @@ def _drop_null(schema: dict[str, Any]) -> dict[str, Any]:
             merged = {k: v for k, v in schema.items() if k not in ("anyOf", "default")}
             merged.update(rest[0])
             return merged
-    schema.pop("default", None) if schema.get("default", ...) is None else None
+    if schema.get("default", ...) is None:
+        del schema["default"]
     return schema
 
 
