@@ -10,11 +10,11 @@ from collections import Counter
 from urllib.parse import quote, unquote
 
 from .. import loader
+from ..relations import Graph
 from ..spec import ApiSpec
 from ._config import TargetConfig
 from ._curl import Redactor
 from ._data import Schemas
-from ._graph import Graph
 from ._http import Client, Exchange, Request, TransportFault
 from ._violation import Finding
 

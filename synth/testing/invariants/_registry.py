@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ...relations import Graph
 from ...spec import ApiSpec, OperationSpec
 from .._context import Context
-from .._graph import Graph
 
 __all__ = ["REGISTRY", "Invariant", "applicable", "invariant"]
 

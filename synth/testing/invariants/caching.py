@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from hypothesis import assume
 
+from ...relations import Graph
 from ...spec import ApiSpec, OperationSpec
 from .._context import Context, brief
-from .._graph import Graph
 from ._common import expect_error
 from ._registry import invariant
 

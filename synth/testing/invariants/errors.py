@@ -8,9 +8,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ...relations import Graph
 from ...spec import ApiSpec, OperationSpec
 from .._context import NO_BODY, Context, brief
-from .._graph import Graph
 from .._http import Exchange
 from ._common import declared, fresh_id
 from ._registry import invariant

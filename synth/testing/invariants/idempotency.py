@@ -6,9 +6,9 @@ from typing import Any
 
 from hypothesis import assume
 
+from ...relations import Graph
 from ...spec import ApiSpec, OperationSpec
 from .._context import Context, Scope, brief
-from .._graph import Graph
 from ._common import declared, expect_error, fresh_id, scope_count
 from ._registry import invariant
 

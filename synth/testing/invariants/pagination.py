@@ -9,9 +9,9 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from ...relations import Graph
 from ...spec import ApiSpec, FilterSpec, OperationSpec
 from .._context import Context, Scope, Walk, brief
-from .._graph import Graph
 from ._common import declared, precedes
 from ._registry import invariant
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..spec import ApiSpec, OperationSpec
+from .spec import ApiSpec, OperationSpec
 
 __all__ = ["Graph", "Parent"]
 
