@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from .emit._json import PROVENANCE
+from ._provenance import PROVENANCE
 
 __all__ = ["Stale", "compare", "write"]
 

@@ -11,6 +11,7 @@ import pytest
 from openapi_spec_validator import validate
 
 from synth import ApiSpec, load
+from synth.document import build
 from synth.emit import openapi
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ def spec() -> ApiSpec:
 
 @pytest.fixture(scope="module")
 def doc(spec: ApiSpec) -> dict[str, Any]:
-    return openapi.build(spec)
+    return build(spec)
 
 
 def _ops(doc: dict[str, Any]) -> dict[str, dict[str, Any]]:
@@ -137,7 +138,7 @@ def create_label(body: Label) -> Label: ...
 
 def test_request_and_response_variants_only_where_they_differ(tmp_path: Path) -> None:
     (tmp_path / "c.py").write_text(textwrap.dedent(VARIANTS))
-    doc = openapi.build(load(tmp_path))
+    doc = build(load(tmp_path))
     validate(doc)
     schemas = doc["components"]["schemas"]
     assert "Box-Input" in schemas
@@ -154,7 +155,7 @@ def test_request_and_response_variants_only_where_they_differ(tmp_path: Path) ->
 
 def test_generated_file_matches_emitter(spec: ApiSpec) -> None:
     on_disk = json.loads((ROOT / "generated" / "openapi.json").read_text())
-    assert on_disk == openapi.build(spec)
+    assert on_disk == build(spec)
 
 
 PATTERNS = """
@@ -183,7 +184,7 @@ def get_coded(coded_id: UUID) -> Coded: ...
 
 def test_patterns_take_a_form_openapi_tools_accept(tmp_path: Path) -> None:
     (tmp_path / "c.py").write_text(PATTERNS)
-    doc = openapi.build(load(tmp_path))
+    doc = build(load(tmp_path))
     validate(doc)
     props = doc["components"]["schemas"]["Coded"]["properties"]
     assert props["end"]["pattern"] == "^[a-z]+$"

@@ -65,7 +65,7 @@ def file_document(path: Path) -> Source:
 
 def contracts_document(folder: Path, label: str | None = None) -> Mapping[str, Any]:
     """Load contracts and build the OpenAPI document synth would emit for them."""
-    from ..emit.openapi import build
+    from ..document import build
     from ..loader import load
 
     return build(load(folder))

@@ -2,8 +2,9 @@
 
 Everything here is derived from the ``ApiSpec`` generically: parameters, bodies, the
 taxonomy's error classes, idempotency, pagination and conditional requests. The models come
-from the OpenAPI document (``openapi.build``) through datamodel-code-generator with options
-chosen so they validate as strictly as the contracts (see ``_models``).
+from the OpenAPI document (``synth.document.build``, handed in by the caller) through
+datamodel-code-generator with options chosen so they validate as strictly as the contracts
+(see ``models_source``).
 """
 
 from __future__ import annotations
@@ -18,7 +19,6 @@ from ..spec import ApiSpec, OperationSpec, ParamSpec
 from ._json import PROVENANCE
 from ._sdk import python_templates as T
 from ._sdk.naming import iterator_name, package_name, pascal, python_identifier, snake
-from .openapi import build
 
 __all__ = ["emit", "models_source"]
 
@@ -27,10 +27,10 @@ _PAGE_ITEMS, _PAGE_NEXT = "items", "next_cursor"  # the contract language's ``Pa
 _RESERVED_ERRORS = {"ApiError", "SdkError", "NotModified", "UnexpectedResponse", "ERRORS"}
 
 
-def emit(spec: ApiSpec) -> dict[str, str]:
-    """``{"sdk/python/<package>/<module>.py": text, ...}``."""
+def emit(spec: ApiSpec, document: Mapping[str, Any]) -> dict[str, str]:
+    """``{"sdk/python/<package>/<module>.py": text, ...}``; ``document`` is the spec's OpenAPI."""
     pkg = package_name(spec.title)
-    models = models_source(spec, pkg)
+    models = models_source(spec, document, pkg)
     classes = set(re.findall(r"^class (\w+)\(", models, re.MULTILINE))
     errors = _error_classes(spec)
     root = f"sdk/python/{pkg}"
@@ -62,7 +62,7 @@ def emit(spec: ApiSpec) -> dict[str, str]:
 # --- models ---------------------------------------------------------------------------------
 
 
-def models_source(spec: ApiSpec, package: str) -> str:
+def models_source(spec: ApiSpec, document: Mapping[str, Any], package: str) -> str:
     """``models.py``: datamodel-code-generator over the document's component schemas.
 
     Options, and why: strict scalar types and a strict base (the contracts are strict);
@@ -77,14 +77,14 @@ def models_source(spec: ApiSpec, package: str) -> str:
     from datamodel_code_generator.enums import DataModelType, StrictTypes
     from datamodel_code_generator.format import Formatter
 
-    document = {
+    models_only = {
         "openapi": "3.1.0",
         "info": {"title": spec.title, "version": spec.version},
         "paths": {},
-        "components": {"schemas": _nullable_as_type_list(build(spec)["components"]["schemas"])},
+        "components": {"schemas": _nullable_as_type_list(document["components"]["schemas"])},
     }
     out = generate(
-        document,
+        models_only,
         input_file_type=InputFileType.OpenAPI,
         output_model_type=DataModelType.PydanticV2BaseModel,
         target_python_version=PythonVersion.PY_311,

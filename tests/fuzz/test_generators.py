@@ -26,7 +26,8 @@ from openapi_spec_validator import validate
 from pydantic import BaseModel
 
 import synth
-from synth.emit import openapi, sdk_python
+from synth.document import build
+from synth.emit import sdk_python
 from synth.emit.tests import emit_tests
 from synth.zod import emit_zod
 from tests.fuzz.contracts import ContractDef, contracts, write
@@ -64,7 +65,7 @@ class Run:
     def document(self, outcome: Outcome) -> dict[str, Any]:
         if not outcome.document:
             assert outcome.spec is not None
-            outcome.document = openapi.build(outcome.spec)
+            outcome.document = build(outcome.spec)
         return outcome.document
 
     def write_zod(self) -> None:
@@ -231,7 +232,7 @@ def test_python_sdk_imports(run: Run) -> None:
     for outcome in run.loaded:
         assert outcome.spec is not None
         base = run.root / f"c{outcome.index}" / "generated"
-        for rel, text in sdk_python.emit(outcome.spec).items():
+        for rel, text in sdk_python.emit(outcome.spec, run.document(outcome)).items():
             path = base / rel
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(text, encoding="utf-8")

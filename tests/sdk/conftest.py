@@ -16,6 +16,7 @@ from types import ModuleType
 import httpx
 import pytest
 
+from synth.document import build
 from synth.emit import sdk_python
 from synth.emit._sdk.naming import package_name
 from synth.loader import load
@@ -31,7 +32,7 @@ def spec() -> ApiSpec:
 
 @pytest.fixture(scope="session")
 def sdk_files(spec: ApiSpec) -> dict[str, str]:
-    return sdk_python.emit(spec)
+    return sdk_python.emit(spec, build(spec))
 
 
 @pytest.fixture(scope="session")

@@ -13,6 +13,7 @@ import httpx
 import pytest
 from pydantic import ValidationError
 
+from synth.document import build
 from synth.emit import sdk_python
 from synth.emit._sdk.naming import iterator_name, package_name, pascal, python_identifier, snake
 from synth.spec import ApiSpec
@@ -23,7 +24,7 @@ BIN = Path(sys.executable).parent
 
 
 def test_output_is_byte_identical_on_rerun(spec: ApiSpec, sdk_files: dict[str, str]) -> None:
-    assert sdk_python.emit(spec) == sdk_files
+    assert sdk_python.emit(spec, build(spec)) == sdk_files
 
 
 def test_files_and_package_layout(sdk_files: dict[str, str]) -> None:

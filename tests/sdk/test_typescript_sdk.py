@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
+from synth.document import build
 from synth.emit import sdk_typescript
-from synth.emit.openapi import build
 from synth.spec import ApiSpec
 from synth.zod import emit_zod
 

@@ -1,0 +1,224 @@
+"""The OpenAPI 3.1 document synth writes for an ``ApiSpec``, as a plain dict.
+
+Built here once per run and read by everything downstream: the ``openapi.json`` renderer,
+the Zod and Python SDK emitters, and the test runtime. It sits below them, so it imports
+none of them.
+
+Key order follows the OpenAPI specification's own order (``openapi``, ``info``, ...) and the
+declaration order of operations; schema components are sorted by name, and each schema keeps
+Pydantic's property order, which follows the model's fields.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from http import HTTPStatus
+from typing import Any
+
+from ._provenance import PROVENANCE
+from .spec import ApiSpec, OperationSpec
+
+__all__ = ["build"]
+
+PROBLEM_JSON = "application/problem+json"
+_ETAG_HEADER = {
+    "description": "The representation's entity tag; send it back in `If-None-Match` or "
+    "`If-Match`.",
+    "schema": {"type": "string"},
+}
+_REPLAYED_HEADER = {
+    "description": "`true` when this response is the stored answer to an earlier request "
+    "with the same `Idempotency-Key`.",
+    "schema": {"type": "string", "enum": ["true"]},
+}
+
+
+def build(spec: ApiSpec) -> dict[str, Any]:
+    """The OpenAPI 3.1 document as a dict."""
+    info: dict[str, Any] = {"title": spec.title, "version": spec.version}
+    if spec.description:
+        info["description"] = spec.description
+    if spec.contact:
+        info["contact"] = dict(spec.contact)
+    if spec.license:
+        info["license"] = dict(spec.license)
+    servers = [{"url": url} for url in spec.servers] or [{"url": spec.base_path or "/"}]
+    used_tags = sorted({t for op in spec.operations for t in op.tags})
+    doc: dict[str, Any] = {
+        "openapi": "3.1.0",
+        "info": info,
+        "servers": servers,
+        "security": [{spec.security_scheme: []}],
+        "tags": [_tag(spec, t) for t in used_tags],
+        "paths": _paths(spec),
+        "components": {
+            "schemas": {name: dict(schema) for name, schema in spec.schemas.items()},
+            "securitySchemes": {spec.security_scheme: _security(spec)},
+        },
+        "x-synth-errors": [_error(spec, e.code) for e in spec.errors],
+        "x-synth-provenance": PROVENANCE,
+    }
+    return doc
+
+
+def _tag(spec: ApiSpec, name: str) -> dict[str, str]:
+    tag = {"name": name}
+    if name in spec.tags:
+        tag["description"] = spec.tags[name]
+    return tag
+
+
+def _security(spec: ApiSpec) -> dict[str, Any]:
+    scheme: dict[str, Any] = {"type": "http", "scheme": "bearer"}
+    if spec.bearer_format:
+        scheme["bearerFormat"] = spec.bearer_format
+    scheme["description"] = spec.security_description
+    return scheme
+
+
+def _error(spec: ApiSpec, code: str) -> dict[str, Any]:
+    entry = spec.error(code)
+    return {
+        "code": entry.code,
+        "status": entry.status,
+        "title": entry.title,
+        "description": entry.description,
+        "retryable": entry.retryable,
+        "type": spec.error_type(entry.code),
+    }
+
+
+def _paths(spec: ApiSpec) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for op in spec.operations:
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(spec, op)
+    return paths
+
+
+def _operation(spec: ApiSpec, op: OperationSpec) -> dict[str, Any]:
+    out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
+    out["description"] = "\n\n".join(filter(None, [op.description, _notes(op)]))
+    if op.tags:
+        out["tags"] = list(op.tags)
+    if op.deprecated:
+        out["deprecated"] = True
+    if op.params:
+        out["parameters"] = [_parameter(p) for p in op.params]
+    if op.body_schema is not None:
+        out["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": _ref(op.body_schema)}},
+        }
+    out["responses"] = _responses(spec, op)
+    if not op.tenant_scoped:
+        out["security"] = [{}]
+    out["x-synth-semantics"] = _semantics(op)
+    return out
+
+
+def _parameter(p: Any) -> dict[str, Any]:
+    param: dict[str, Any] = {"name": p.name, "in": p.location}
+    if p.description:
+        param["description"] = p.description
+    param["required"] = p.required
+    param["schema"] = dict(p.schema)
+    return param
+
+
+def _responses(spec: ApiSpec, op: OperationSpec) -> dict[str, Any]:
+    responses: dict[str, Any] = {}
+    success: dict[str, Any] = {"description": HTTPStatus(op.status).phrase}
+    headers: dict[str, Any] = {}
+    if op.cache is not None and op.cache.etag:
+        headers["ETag"] = _ETAG_HEADER
+    if op.idempotency is not None:
+        headers["Idempotent-Replayed"] = _REPLAYED_HEADER
+    if headers:
+        success["headers"] = headers
+    if op.response_schema is not None:
+        success["content"] = {"application/json": {"schema": _ref(op.response_schema)}}
+    responses[str(op.status)] = success
+    if op.cache is not None and op.cache.etag:
+        responses["304"] = {
+            "description": "Not Modified: the `If-None-Match` ETag still matches; no body.",
+            "headers": {"ETag": _ETAG_HEADER},
+        }
+    by_status: dict[int, list[str]] = defaultdict(list)
+    for entry in op.errors:
+        by_status[entry.status].append(entry.code)
+    for status in sorted(by_status):
+        codes = by_status[status]
+        listed = ", ".join(f"`{c}`" for c in codes)
+        examples = {code: {"summary": spec.error(code).title, "value": _example(spec, code)}
+                    for code in codes}  # fmt: skip
+        responses[str(status)] = {
+            "description": f"{HTTPStatus(status).phrase}: {listed}.",
+            "content": {PROBLEM_JSON: {"schema": _ref("Problem"), "examples": examples}},
+        }
+    return responses
+
+
+def _example(spec: ApiSpec, code: str) -> dict[str, Any]:
+    entry = spec.error(code)
+    example: dict[str, Any] = {
+        "type": spec.error_type(code),
+        "title": entry.title,
+        "status": entry.status,
+        "detail": entry.description,
+        "code": code,
+    }
+    if code == "validation_failed":
+        example["errors"] = [{"loc": ["body", "name"], "msg": "Field required", "type": "missing"}]
+    return example
+
+
+def _semantics(op: OperationSpec) -> dict[str, Any]:
+    """What test synthesis reads: carried in the document so any tool can see it."""
+    out: dict[str, Any] = {"tenantScoped": op.tenant_scoped}
+    if op.idempotency is not None:
+        out["idempotency"] = {
+            "header": op.idempotency.header,
+            "required": op.idempotency.required,
+        }
+    if op.pagination is not None:
+        p = op.pagination
+        out["pagination"] = {
+            "cursorParam": p.cursor_param,
+            "limitParam": p.limit_param,
+            "limit": {"default": p.limit.default, "min": p.limit.min, "max": p.limit.max,
+                      "outOfRange": p.limit.out_of_range},
+            "order": [("-" if k.descending else "") + k.field for k in p.order],
+            "filters": [{"param": f.param, "field": f.field, "op": f.op} for f in p.filters],
+            "item": p.item_schema,
+        }  # fmt: skip
+    if op.cache is not None:
+        out["conditional"] = {"etag": op.cache.etag, "ifMatch": op.cache.if_match}
+    return out
+
+
+def _notes(op: OperationSpec) -> str:
+    """The declared semantics, in words, for people reading the document."""
+    notes = []
+    if op.tenant_scoped:
+        notes.append("Tenant-scoped: sees and changes only the caller's tenant's objects.")
+    if op.idempotency is not None:
+        need = "requires" if op.idempotency.required else "accepts"
+        notes.append(
+            f"Idempotent: {need} an `Idempotency-Key`; a retry with the same key and body "
+            "replays the first answer with `Idempotent-Replayed: true`."
+        )
+    if op.pagination is not None:
+        order = ", ".join(f"`{k.field}` {'desc' if k.descending else 'asc'}"
+                          for k in op.pagination.order)  # fmt: skip
+        notes.append(
+            f"Cursor-paginated, ordered by {order}; `next_cursor` is null on the last page."
+        )
+    if op.cache is not None and op.cache.etag:
+        notes.append("Returns an `ETag`; `If-None-Match` with it gives 304.")
+    if op.cache is not None and op.cache.if_match:
+        notes.append(f"`If-Match` ({op.cache.if_match}) refuses a stale change with 412.")
+    return " ".join(notes)
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
