@@ -1,0 +1,51 @@
+"""``synth generate`` builds the OpenAPI document once and hands each emitter what it reads."""
+
+from __future__ import annotations
+
+import inspect
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+import synth.document
+from synth import ApiSpec, load
+from synth.generate import EMITTERS, generate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="module")
+def spec() -> ApiSpec:
+    return load(ROOT / "contracts")
+
+
+def test_the_document_is_built_once_per_generate(
+    spec: ApiSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = synth.document.build
+    calls: list[ApiSpec] = []
+
+    def counting(built_from: ApiSpec) -> dict[str, Any]:
+        calls.append(built_from)
+        return original(built_from)
+
+    # Every name bound to the builder, so a module that imported it by name is counted too.
+    modules = [m for n, m in sys.modules.items() if n == "synth" or n.startswith("synth.")]
+    for module in modules:
+        for attr, value in list(vars(module).items()):
+            if value is original:
+                monkeypatch.setattr(module, attr, counting)
+    files = generate(spec)
+    assert calls == [spec]
+    assert "openapi.json" in files
+    assert "zod/schemas.ts" in files
+    assert any(path.startswith("sdk/python/") for path in files)
+
+
+def test_each_emitter_takes_what_the_registry_says_it_reads() -> None:
+    for name, emitter in EMITTERS.items():
+        params = list(inspect.signature(emitter.emit).parameters)
+        assert len(params) == len(emitter.reads), name
+        assert len(set(emitter.reads)) == len(emitter.reads), name
