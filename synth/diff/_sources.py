@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .._document import check_openapi, read_openapi
 from .._errors import ContractError, InputError
+from .._input import check_openapi, read_openapi
 
 __all__ = [
     "NoContractsAtRevision",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from synth._document import read_openapi
+from synth._input import read_openapi
 from synth.zod._openapi import emit_zod
 
 __all__ = ["run"]
