@@ -14,6 +14,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+__all__ = [
+    "ContractError", "InputError", "Location", "Problem", "SynthError", "UsageError", "describe",
+]  # fmt: skip
+
 
 @dataclass(frozen=True, slots=True)
 class Location:
@@ -70,3 +74,8 @@ class ContractError(SynthError):
         count = len(self.problems)
         head = "1 contract error" if count == 1 else f"{count} contract errors"
         super().__init__(head + ":\n" + "\n".join(f"  {p}" for p in self.problems))
+
+
+def describe(exc: SynthError) -> str:
+    """``Type: message``: how every front end (the CLI, the pytest plugin) shows a user error."""
+    return f"{type(exc).__name__}: {exc}"

@@ -7,28 +7,11 @@ findings (a stale ``generated/``, violations) exit 1.
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable
-from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
 
 import click
 
-from ._errors import SynthError
-
-F = TypeVar("F", bound=Callable[..., Any])
-
-
-def _user_errors(func: F) -> F:
-    @wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except SynthError as exc:
-            click.echo(f"{type(exc).__name__}: {exc}", err=True)
-            sys.exit(exc.exit_code)
-
-    return wrapper  # type: ignore[return-value]
+from ._cli import user_errors
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -55,7 +38,7 @@ def main() -> None:
     "--check", is_flag=True,
     help="Write nothing; exit 1 naming each stale file with a short diff.",
 )  # fmt: skip
-@_user_errors
+@user_errors
 def generate(contracts_dir: Path, out_dir: Path, check: bool) -> None:
     """Load the contracts and write (or --check) everything under generated/.
 
@@ -94,7 +77,7 @@ def generate(contracts_dir: Path, out_dir: Path, check: bool) -> None:
     help="Folder to write the TypeScript modules into.",
 )  # fmt: skip
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is stale.")
-@_user_errors
+@user_errors
 def zod(openapi_file: Path, out_dir: Path, check: bool) -> None:
     """Write Zod 4 schemas and operation contracts for any OpenAPI 3.1 document.
 

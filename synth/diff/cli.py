@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .._errors import SynthError, UsageError
+from .._cli import user_errors
+from .._errors import UsageError
 from . import (
     ACK_FILE,
     NoContractsAtRevision,
@@ -49,6 +50,7 @@ __all__ = ["diff_command"]
     help="For `make contracts` in CI: implies --against auto, and skips (exit 0) when there "
     "is no base revision or the base has no contracts.",
 )  # fmt: skip
+@user_errors
 def diff_command(
     *,
     old: str | None,
@@ -71,14 +73,10 @@ def diff_command(
       synth diff --against auto --ci         # what `make contracts` runs in CI
       synth diff old.json new.json --format json
     """
-    try:
-        code = _run(
-            old=old, new=new, against=against, contracts_dir=contracts_dir, fmt=fmt,
-            ack_file=ack_file, ci=ci,
-        )  # fmt: skip
-    except SynthError as exc:
-        click.echo(f"{type(exc).__name__}: {exc}", err=True)
-        sys.exit(exc.exit_code)
+    code = _run(
+        old=old, new=new, against=against, contracts_dir=contracts_dir, fmt=fmt,
+        ack_file=ack_file, ci=ci,
+    )  # fmt: skip
     sys.exit(code)
 
 

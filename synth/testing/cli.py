@@ -17,6 +17,7 @@ import click
 import httpx
 import pytest
 
+from .._cli import report_and_exit
 from .._errors import SynthError, UsageError
 from ._config import TargetConfig, config_from_options
 from .plugin import inject
@@ -168,6 +169,5 @@ def test_command(**options: Any) -> None:
             dry_run=options["dry_run"],
         )
     except SynthError as exc:
-        click.echo(f"{type(exc).__name__}: {exc}", err=True)
-        raise SystemExit(exc.exit_code) from None
+        report_and_exit(exc)
     raise SystemExit(code)

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from .._errors import SynthError
+from .._errors import SynthError, describe
 from ._config import TargetConfig, config_from_options
 from ._report import markdown, summary_lines
 from ._target import Target
@@ -98,7 +98,7 @@ def pytest_configure(config: pytest.Config) -> None:
             contracts=config.getoption("contracts"),
         )
     except SynthError as exc:
-        raise pytest.UsageError(f"{type(exc).__name__}: {exc}") from None
+        raise pytest.UsageError(describe(exc)) from None
 
 
 @pytest.fixture(scope="session")
@@ -108,7 +108,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     try:
         made = Target(config)
     except SynthError as exc:
-        pytest.exit(f"{type(exc).__name__}: {exc}", returncode=2)
+        pytest.exit(describe(exc), returncode=exc.exit_code)
     request.config.stash[_TARGET] = made
     yield made
     made.close()
