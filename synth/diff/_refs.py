@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .._errors import InputError
+from .._pointer import join, unescape
 
 __all__ = ["Node", "Resolver", "Shape", "canonical", "pointer", "shape"]
 
@@ -17,17 +18,9 @@ _ANNOTATIONS = ("title", "description", "default", "deprecated", "examples", "ex
 _VARIANT_SUFFIXES = ("-Input", "-Output")
 
 
-def escape(token: str) -> str:
-    """One JSON pointer token (RFC 6901)."""
-    return token.replace("~", "~0").replace("/", "~1")
-
-
-def unescape(token: str) -> str:
-    return token.replace("~1", "/").replace("~0", "~")
-
-
 def pointer(*tokens: str | int) -> str:
-    return "".join("/" + escape(str(t)) for t in tokens)
+    """A pointer from the document's root, one token per argument."""
+    return join("", *tokens)
 
 
 def canonical(value: Any) -> str:

@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from synth._pointer import unescape
 from synth.zod import _ts
 from synth.zod._errors import UnsupportedSchemaError
 from synth.zod._refs import Resolver, Target, pointer_join, subschemas
@@ -769,7 +770,7 @@ def _with_checks(base: Expr, checks: list[str]) -> Expr:
 
 
 def _ref_name(ptr: str) -> str:
-    last = ptr.rsplit("/", 1)[-1].replace("~1", "/").replace("~0", "~")
+    last = unescape(ptr.rsplit("/", 1)[-1])
     return last if last and last != "#" else "Schema"
 
 

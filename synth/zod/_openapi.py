@@ -13,6 +13,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from synth._pointer import unescape
 from synth.zod import _ts
 from synth.zod._emitter import Definition, Expr, SchemaEmitter
 from synth.zod._errors import InvalidDocumentError
@@ -128,7 +129,7 @@ def _deref(openapi: Mapping[str, Any], node: Any) -> Any:
             raise InvalidDocumentError(ref, "only local references are supported here")
         target: Any = openapi
         for raw_part in ref[2:].split("/"):
-            part = raw_part.replace("~1", "/").replace("~0", "~")
+            part = unescape(raw_part)
             if not isinstance(target, Mapping) or part not in target:
                 raise InvalidDocumentError(ref, "reference points to nothing")
             target = target[part]

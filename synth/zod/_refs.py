@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urldefrag, urljoin
 
+from synth._pointer import join as pointer_join
+from synth._pointer import unescape
 from synth.zod._errors import UnsupportedSchemaError
 
 __all__ = ["DEFAULT_BASE", "Resolver", "Target", "join_uri", "pointer_join", "subschemas"]
@@ -25,14 +27,6 @@ _SINGLE = (
 )  # fmt: skip
 _LIST = ("allOf", "anyOf", "oneOf", "prefixItems")
 _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSchemas")
-
-
-def pointer_join(ptr: str, *parts: str | int) -> str:
-    """Extend a ``#/...`` JSON pointer with escaped segments."""
-    out = ptr
-    for part in parts:
-        out += "/" + str(part).replace("~", "~0").replace("/", "~1")
-    return out
 
 
 def subschemas(node: Mapping[str, Any], ptr: str) -> Iterator[tuple[Any, str]]:
@@ -136,7 +130,7 @@ class Resolver:
             node = self.resources[resource_uri]
             walked = "#" if node is self.root else self._ptr_of(node, ptr)
             for raw in fragment.split("/")[1:] if fragment else []:
-                part = unquote(raw).replace("~1", "/").replace("~0", "~")
+                part = unescape(unquote(raw))
                 walked = pointer_join(walked, part)
                 if isinstance(node, Mapping) and part in node:
                     node = node[part]
