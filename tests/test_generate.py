@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -49,3 +50,13 @@ def test_each_emitter_takes_what_the_registry_says_it_reads() -> None:
         params = list(inspect.signature(emitter.emit).parameters)
         assert len(params) == len(emitter.reads), name
         assert len(set(emitter.reads)) == len(emitter.reads), name
+
+
+def test_the_document_builder_sits_below_everything_that_reads_it() -> None:
+    above = ("synth.emit", "synth.zod", "synth.testing", "synth.diff")
+    code = (
+        "import sys, synth.document; "
+        f"print(sorted(m for m in sys.modules if m.startswith({above!r})))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
