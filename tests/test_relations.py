@@ -345,11 +345,13 @@ def test_example_jobs_are_declared_and_the_rest_inferred(example: ApiSpec) -> No
     assert jobs.source == "declared"
     assert jobs.declared_roles == {"create", "list", "read"}
     assert (jobs.item_path, jobs.id_param, jobs.id_field) == ("/jobs/{job_id}", "job_id", "id")
-    assert jobs.item is not None and jobs.item.__name__ == "Job"
+    assert jobs.item is not None
+    assert jobs.item.__name__ == "Job"
     assert [op and op.operation_id for op in (jobs.create, jobs.list, jobs.read)] == [
         "createJob", "listJobs", "getJob",
     ]  # fmt: skip
-    assert jobs.update is None and jobs.delete is None
+    assert jobs.update is None
+    assert jobs.delete is None
     for path in ("/contacts", "/contacts/{contact_id}/interactions"):
         assert by_path[path].source == "inferred"
         assert by_path[path].declared_roles == frozenset()
@@ -392,18 +394,22 @@ def test_declared_create_elsewhere_is_related(tmp_path: Path) -> None:
     )
     assert create.path == "/jobs/run"
     # What inference made of it: nothing creates a job.
-    assert inferred.parents(get) is None and inferred.creator_of_items(lister) is None
+    assert inferred.parents(get) is None
+    assert inferred.creator_of_items(lister) is None
     assert graph.parents(get) == [Parent("job_id", create, "id", "declared")]
     assert graph.creator_of_items(lister) is create
     assert graph.lister_of(create) is lister
     assert graph.item_path(create) == "/jobs/{job_id}"
-    assert graph.reader(create) is get and graph.deleter(create) is delete
-    assert graph.item_creator(get) is create and graph.item_creator(delete) is create
+    assert graph.reader(create) is get
+    assert graph.deleter(create) is delete
+    assert graph.item_creator(get) is create
+    assert graph.item_creator(delete) is create
     assert graph.id_field(create) == "id"
     now = {(op.operation_id, inv.id) for op, inv in applicable(api)}
     before = set(_pairs(api, inferred))
     gained = {("getJob", "TEN-READ"), ("deleteJob", "TEN-WRITE"), ("listJobs", "PAGE-COMPLETE")}
-    assert gained <= now and not gained & before
+    assert gained <= now
+    assert not gained & before
     assert before <= now
 
 
@@ -420,10 +426,12 @@ def test_declared_item_path_not_under_the_collection(tmp_path: Path) -> None:
     declared = dataclasses.replace(api, relations=relations(api.operations, [resource]))
     graph = Graph(declared)
     assert graph.parents(get) == [Parent("job_id", create, "id", "declared")]
-    assert graph.reader(create) is get and graph.deleter(create) is delete
+    assert graph.reader(create) is get
+    assert graph.deleter(create) is delete
     assert graph.item_creator(delete) is create
     (jobs,) = [c for c in declared.relations.collections if c.path == "/jobs"]
-    assert jobs.source == "declared" and jobs.source_of("update") == "inferred"
+    assert jobs.source == "declared"
+    assert jobs.source_of("update") == "inferred"
 
 
 def test_roles_a_resource_leaves_open_are_inferred(tmp_path: Path) -> None:
@@ -432,7 +440,8 @@ def test_roles_a_resource_leaves_open_are_inferred(tmp_path: Path) -> None:
     assert items.source == "declared"
     assert items.declared_roles == {"create", "list", "read", "update"}
     assert items.delete is api.operation("removeItem")
-    assert items.source_of("delete") == "inferred" and items.source_of("read") == "declared"
+    assert items.source_of("delete") == "inferred"
+    assert items.source_of("read") == "declared"
     parents = api.relations.parents["getPart"]
     assert parents is not None
     assert [(p.param, p.create.operation_id, p.source) for p in parents] == [
