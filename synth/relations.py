@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
+from .contract._api import RoleName as Role
+
 if TYPE_CHECKING:
     from .contract import Api
     from .spec import ApiSpec, OperationSpec
@@ -42,7 +44,6 @@ __all__ = [
 ]
 
 Source = Literal["declared", "inferred"]
-Role = Literal["create", "list", "read", "update", "delete"]
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
 
@@ -116,7 +117,9 @@ class Relations:
 def declared_resources(api: Api) -> tuple[DeclaredResource, ...]:
     """The resources an ``Api`` declared, as the spec layer records them."""
     return tuple(
-        DeclaredResource(r.path, r.item_path, r.id_param, r.item, dict(r.roles))
+        DeclaredResource(
+            r.path, r.item_path, r.id_param, r.item, types.MappingProxyType(dict(r.roles))
+        )
         for r in api.resources
     )
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import subprocess
+import sys
 import textwrap
 from pathlib import Path
 from typing import Any
@@ -448,3 +450,13 @@ def test_roles_a_resource_leaves_open_are_inferred(tmp_path: Path) -> None:
         ("item_id", "createItem", "declared"),
         ("part_id", "createPart", "inferred"),
     ]
+
+
+def test_relations_sit_below_the_runtime_and_the_emitters() -> None:
+    code = (
+        "import sys, synth.relations, synth.loader; "
+        "print(sorted(m for m in sys.modules "
+        "if m.startswith(('synth.testing', 'synth.emit', 'synth.zod'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
