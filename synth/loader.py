@@ -37,6 +37,7 @@ from .contract import Api, Body, ErrorCode, Header, OperationDecl, Page, Query, 
 from .contract import Path as PathMarker
 from .contract import Problem as ProblemModel
 from .contract._semantics import Conditional, Filter, Idempotency
+from .relations import declared_resources, relations
 from .spec import (
     ApiSpec,
     CacheSpec,
@@ -197,6 +198,7 @@ class _Builder:
         if self.problems:
             raise ContractError(self.problems)
         api = self.api
+        operations = tuple(s for s in specs if s is not None)
         return ApiSpec(
             title=api.title,
             version=api.version,
@@ -211,9 +213,10 @@ class _Builder:
             error_type_base=api.error_type_base,
             tags=types.MappingProxyType(dict(api.tags)),
             errors=tuple(sorted(taxonomy.values(), key=lambda e: (e.status, e.code))),
-            operations=tuple(s for s in specs if s is not None),
+            operations=operations,
             schemas=types.MappingProxyType(schemas),
             source=str(self.root),
+            relations=relations(operations, declared_resources(api)),
         )
 
     # taxonomy

@@ -1,23 +1,49 @@
-"""Relationships between operations, derived from the ApiSpec alone.
+"""Relationships between operations, computed once when the contracts load.
 
 Which operation creates the items a list returns, which creates the parent a path parameter
-names, which reads, updates or deletes one item: all of it follows from path templates and
-response models, never from the names of one particular API.
+names, which reads, updates or deletes one item. What a contract declares with
+``api.resource()`` is taken as it is declared (``source="declared"``); everything else is
+inferred from path templates and response models, never from the names of one particular
+API (``source="inferred"``):
 
 - A path parameter ``{p}`` in ``/prefix/{p}/...`` is the id of an item that ``POST /prefix``
   creates.
 - ``POST /things`` creates the items of ``GET /things`` when its response model is the
   page's item model; ``GET|PATCH|PUT|DELETE /things/{p}`` act on one of them.
+
+``relations()`` is the pure function the loader calls; ``Graph`` answers the questions the
+test runtime asks, from that precomputed result.
 """
 
 from __future__ import annotations
 
 import re
+import types
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
-from .spec import ApiSpec, OperationSpec
+from pydantic import BaseModel
 
-__all__ = ["Graph", "Parent"]
+from .contract._api import RoleName as Role
+
+if TYPE_CHECKING:
+    from .contract import Api
+    from .spec import ApiSpec, OperationSpec
+
+__all__ = [
+    "Collection",
+    "DeclaredResource",
+    "Graph",
+    "Parent",
+    "Relations",
+    "Role",
+    "Source",
+    "declared_resources",
+    "relations",
+]
+
+Source = Literal["declared", "inferred"]
 
 _PARAM = re.compile(r"\{([^{}]+)\}")
 
@@ -29,88 +55,298 @@ class Parent:
     param: str
     create: OperationSpec
     id_field: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class DeclaredResource:
+    """What ``api.resource()`` declares: a collection, its item and the operations made on it.
+
+    ``operations`` maps each role to the operation's name (its function-style name; the
+    operation id is that name in camelCase).
+    """
+
+    path: str
+    item_path: str
+    id_param: str
+    item: type[BaseModel]
+    operations: Mapping[Role, str]
+
+
+@dataclass(frozen=True, slots=True)
+class Collection:
+    """A collection of items and the operations that create, list, read, update, delete them.
+
+    ``item_path`` is the template naming one item, ``id_param`` its parameter and
+    ``id_field`` the field of an item that fills it. A declared collection takes each role
+    from its declaration; the roles it leaves open are inferred like any other (see
+    ``source_of``).
+    """
+
+    path: str
+    item_path: str | None
+    id_param: str | None
+    item: type[BaseModel] | None
+    id_field: str | None
+    create: OperationSpec | None
+    list: OperationSpec | None
+    read: OperationSpec | None
+    update: OperationSpec | None
+    delete: OperationSpec | None
+    source: Source
+    declared_roles: frozenset[Role] = frozenset()
+
+    def source_of(self, role: Role) -> Source:
+        return "declared" if role in self.declared_roles else "inferred"
+
+
+@dataclass(frozen=True, slots=True)
+class Relations:
+    """The relations of one API: its collections, and per operation what its path needs.
+
+    ``parents`` maps every operation id to how each of its path parameters is provided,
+    outermost first, or None when one cannot be; ``items`` maps the operations that act on
+    one item (their path ends at a parameter) to the parent naming that item.
+    """
+
+    collections: tuple[Collection, ...]
+    parents: Mapping[str, tuple[Parent, ...] | None]
+    items: Mapping[str, Parent]
+
+
+def declared_resources(api: Api) -> tuple[DeclaredResource, ...]:
+    """The resources an ``Api`` declared, as the spec layer records them."""
+    return tuple(
+        DeclaredResource(
+            r.path, r.item_path, r.id_param, r.item, types.MappingProxyType(dict(r.roles))
+        )
+        for r in api.resources
+    )
+
+
+def relations(
+    operations: Sequence[OperationSpec], declared: Sequence[DeclaredResource] = ()
+) -> Relations:
+    """Relate ``operations``: declared resources first, inference for what nothing declares."""
+    by_route = {(op.method, _route(op.path)): op for op in operations}
+    by_name = {op.name: op for op in operations}
+    # ``/things`` -> ``/things/{p}``: the first item template under each collection path.
+    item_paths: dict[str, str] = {}
+    for op in operations:
+        head, _, last = _route(op.path).rpartition("/")
+        if _PARAM.fullmatch(last):
+            item_paths.setdefault(head, op.path)
+
+    collections: dict[str, Collection] = {}
+    for resource in declared:
+        path = _route(resource.path)
+        roles = {role: by_name[n] for role, n in resource.operations.items() if n in by_name}
+        collections.setdefault(
+            path,
+            _collection(
+                path,
+                resource.item_path,
+                item=resource.item,
+                declared=roles,
+                by_route=by_route,
+                source="declared",
+            ),
+        )
+    # Every POST may create items and every item template has a collection above it, as
+    # far as inference can tell; the Graph's queries then answer for any operation.
+    creates = {c.create.operation_id for c in collections.values() if c.create is not None}
+    for op in operations:
+        head, _, last = _route(op.path).rpartition("/")
+        paths = [head] if _PARAM.fullmatch(last) else []
+        if op.method == "POST" and op.operation_id not in creates:
+            paths.insert(0, _route(op.path))
+        for path in paths:
+            if path not in collections:
+                collections[path] = _collection(
+                    path,
+                    item_paths.get(path),
+                    item=None,
+                    declared={},
+                    by_route=by_route,
+                    source="inferred",
+                )
+
+    declared_items = {
+        c.item_path: c for c in collections.values() if c.source == "declared" and c.item_path
+    }
+    parents: dict[str, tuple[Parent, ...] | None] = {}
+    items: dict[str, Parent] = {}
+    for op in operations:
+        found = _parents(op, declared_items, by_route)
+        parents[op.operation_id] = found
+        if found and _route(op.path).endswith("}"):
+            items[op.operation_id] = found[-1]
+    return Relations(
+        tuple(collections.values()),
+        types.MappingProxyType(parents),
+        types.MappingProxyType(items),
+    )
+
+
+def _route(path: str) -> str:
+    return path.rstrip("/")
+
+
+def _id_field(model: type[BaseModel] | None) -> str | None:
+    """The field of a created item that identifies it in paths: ``id``."""
+    return "id" if model is not None and "id" in model.model_fields else None
+
+
+def _collection(
+    path: str,
+    item_path: str | None,
+    *,
+    item: type[BaseModel] | None,
+    declared: Mapping[Role, OperationSpec],
+    by_route: Mapping[tuple[str, str], OperationSpec],
+    source: Source,
+) -> Collection:
+    create = declared.get("create") or by_route.get(("POST", path))
+    if item is None and create is not None:
+        item = create.response
+    # A role nothing declares is found by URL alone; whether a list or a read carries the
+    # created items is checked per query by the Graph, against the operation asked about.
+    lister = by_route.get(("GET", path))
+    if lister is not None and lister.pagination is None:
+        lister = None
+    read = update = delete = None
+    if item_path is not None:
+        at = _route(item_path)
+        read = by_route.get(("GET", at))
+        update = by_route.get(("PATCH", at)) or by_route.get(("PUT", at))
+        delete = by_route.get(("DELETE", at))
+    last = _route(item_path).rpartition("/")[2] if item_path is not None else ""
+    match = _PARAM.fullmatch(last)
+    return Collection(
+        path=path,
+        item_path=item_path,
+        id_param=match.group(1) if match else None,
+        item=item,
+        id_field=_id_field(item) if create is not None else None,
+        create=create,
+        list=declared.get("list") or lister,
+        read=declared.get("read") or read,
+        update=declared.get("update") or update,
+        delete=declared.get("delete") or delete,
+        source=source,
+        declared_roles=frozenset(declared),
+    )
+
+
+def _parents(
+    op: OperationSpec,
+    declared_items: Mapping[str, Collection],
+    by_route: Mapping[tuple[str, str], OperationSpec],
+) -> tuple[Parent, ...] | None:
+    out = []
+    for match in _PARAM.finditer(op.path):
+        param = match.group(1)
+        resource = declared_items.get(op.path[: match.end()])
+        if (
+            resource is not None
+            and resource.id_param == param
+            and resource.create is not None
+            and resource.create.response is not None
+            and resource.id_field is not None
+        ):
+            out.append(Parent(param, resource.create, resource.id_field, "declared"))
+            continue
+        create = by_route.get(("POST", _route(op.path[: match.start()])))
+        id_field = _id_field(create.response) if create is not None else None
+        if create is None or id_field is None:
+            return None
+        out.append(Parent(param, create, id_field, "inferred"))
+    return tuple(out)
 
 
 class Graph:
-    """Lookups over an ``ApiSpec``'s operations."""
+    """Lookups over an ``ApiSpec``'s precomputed relations (``ApiSpec.relations``)."""
 
     def __init__(self, api: ApiSpec) -> None:
         self.api = api
-        self.by_route = {(op.method, op.path.rstrip("/")): op for op in api.operations}
-        # ``/things`` -> ``/things/{p}``: the first item template under each collection path.
-        self.item_paths: dict[str, str] = {}
-        for op in api.operations:
-            head, _, last = op.path.rstrip("/").rpartition("/")
-            if _PARAM.fullmatch(last):
-                self.item_paths.setdefault(head, op.path)
+        self.relations = api.relations
+        self.by_route = {(op.method, _route(op.path)): op for op in api.operations}
+        self._by_path = {c.path: c for c in api.relations.collections}
+        self._by_create: dict[str, Collection] = {}
+        for c in api.relations.collections:
+            if c.create is not None:
+                self._by_create.setdefault(c.create.operation_id, c)
 
     def op(self, method: str, path: str) -> OperationSpec | None:
-        return self.by_route.get((method, path.rstrip("/")))
+        return self.by_route.get((method, _route(path)))
+
+    def _collection(self, op: OperationSpec) -> Collection | None:
+        """The collection ``op`` creates into, else the one at its path."""
+        return self._by_create.get(op.operation_id) or self._by_path.get(_route(op.path))
 
     def parents(self, op: OperationSpec) -> list[Parent] | None:
         """How to provide each path parameter of ``op``, outermost first; None if impossible."""
-        out = []
-        for match in _PARAM.finditer(op.path):
-            prefix = op.path[: match.start()].rstrip("/")
-            create = self.op("POST", prefix)
-            if create is None or create.response is None:
-                return None
-            id_field = self.id_field(create)
-            if id_field is None:
-                return None
-            out.append(Parent(match.group(1), create, id_field))
-        return out
+        found = self.relations.parents.get(op.operation_id)
+        return list(found) if found is not None else None
 
-    @staticmethod
-    def id_field(create: OperationSpec) -> str | None:
+    def id_field(self, create: OperationSpec) -> str | None:
         """The field of a created item that identifies it in paths: ``id``."""
-        if create.response is not None and "id" in create.response.model_fields:
-            return "id"
-        return None
+        collection = self._by_create.get(create.operation_id)
+        if collection is not None:
+            return collection.id_field
+        # Not a create of any collection: the id of whatever it answers with.
+        return _id_field(create.response)
 
     def creator_of_items(self, lister: OperationSpec) -> OperationSpec | None:
-        """The POST on a list's own path whose response is the list's item model."""
+        """The create of a list's collection, when it makes the list's items."""
         if lister.pagination is None:
             return None
-        create = self.op("POST", lister.path)
+        collection = self._by_path.get(_route(lister.path))
+        create = collection.create if collection is not None else None
         if create is None or create.response is not lister.pagination.item:
             return None
         return create
 
     def lister_of(self, create: OperationSpec) -> OperationSpec | None:
-        """The paginated GET on a create operation's path that lists what it creates."""
-        lister = self.op("GET", create.path)
+        """The paginated list of the collection a create operation makes items of."""
+        collection = self._collection(create)
+        lister = collection.list if collection is not None else None
         if lister is None or lister.pagination is None:
             return None
         return lister if lister.pagination.item is create.response else None
 
     def item_path(self, create: OperationSpec) -> str | None:
         """``/things/{p}`` for ``POST /things``: the template that names one created item."""
-        return self.item_paths.get(create.path.rstrip("/"))
+        collection = self._collection(create)
+        return collection.item_path if collection is not None else None
 
     def item_op(self, create: OperationSpec, method: str) -> OperationSpec | None:
-        path = self.item_path(create)
-        if path is None:
+        collection = self._collection(create)
+        if collection is None or collection.item_path is None:
             return None
-        found = self.op(method, path)
+        if method == "GET":
+            found = collection.read
+        elif method == "DELETE":
+            found = collection.delete
+        elif collection.update is not None and collection.update.method == method:
+            found = collection.update
+        else:  # no role of the collection: any other operation on its item path
+            found = self.op(method, collection.item_path)
         if found is not None and method == "GET" and found.response is not create.response:
             return None
         return found
 
     def item_creator(self, op: OperationSpec) -> OperationSpec | None:
         """For ``X /things/{p}``: the ``POST /things`` that creates the item ``{p}`` names."""
-        parents = self.parents(op)
-        if not parents or not op.path.rstrip("/").endswith("}"):
-            return None
-        return parents[-1].create
+        parent = self.relations.items.get(op.operation_id)
+        return parent.create if parent is not None else None
 
     def is_item_op(self, op: OperationSpec) -> bool:
         return self.item_creator(op) is not None
 
     def is_child_collection(self, op: OperationSpec) -> bool:
         """A collection under a parent item: ``/things/{p}/children``."""
-        parents = self.parents(op)
-        return bool(parents) and not op.path.rstrip("/").endswith("}")
+        return bool(self.parents(op)) and op.operation_id not in self.relations.items
 
     def deleter(self, create: OperationSpec) -> OperationSpec | None:
         return self.item_op(create, "DELETE")

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 
 from ._errors import Location
 from .contract import ErrorCode, Limit
+from .relations import Relations
 
 __all__ = [
     "ApiSpec",
@@ -147,6 +148,7 @@ class ApiSpec:
     operations: tuple[OperationSpec, ...]
     schemas: Mapping[str, Mapping[str, Any]]
     source: str
+    relations: Relations
 
     def error(self, code: str) -> ErrorCode:
         for entry in self.errors:

@@ -21,6 +21,7 @@ from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit
 __all__ = ["Api", "Bearer", "Contact", "ErrorCode", "License", "Resource"]
 
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
+RoleName = Literal["create", "list", "read", "update", "delete"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -147,6 +148,7 @@ class Api:
         self.location = _caller()
         self.errors: list[ErrorCode] = []
         self.operations: list[OperationDecl] = []
+        self.resources: list[Resource] = []
 
     def error(
         self, code: str, status: int, title: str, description: str, *, retryable: bool = False
@@ -288,8 +290,14 @@ class Api:
     def resource(
         self, path: str, item: type[BaseModel], *, id_param: str, tag: str | None = None
     ) -> Resource:
-        """Helpers for the common CRUD shapes of one collection (``/jobs``, ``/jobs/{job_id}``)."""
-        return Resource(self, path, item, id_param, tag)
+        """Helpers for the common CRUD shapes of one collection (``/jobs``, ``/jobs/{job_id}``).
+
+        The resource is recorded too, so the relations between its operations are known as
+        declared rather than guessed from their paths.
+        """
+        resource = Resource(self, path, item, id_param, tag)
+        self.resources.append(resource)
+        return resource
 
 
 def _decl(
@@ -356,6 +364,8 @@ class Resource:
         self.id_param = id_param
         self.tags = (tag,) if tag else ()
         self._noun = _snake(item.__name__)
+        # role ("create", "list", "read", "update", "delete") -> the operation's name
+        self.roles: dict[RoleName, str] = {}
 
     @property
     def item_path(self) -> str:
@@ -366,9 +376,10 @@ class Resource:
         annotation: Any = info.rebuild_annotation() if info is not None else str
         return RawParam(self.id_param, annotation, _NO_DEFAULT)
 
-    def _add(self, method: Method, path: str, name: str, **options: Any) -> None:
+    def _add(self, role: RoleName, method: Method, path: str, name: str, **options: Any) -> None:
         options.setdefault("tags", self.tags)
         self.api.operations.append(_decl(method, path, name, _caller(3), **options))
+        self.roles.setdefault(role, name)
 
     def create(
         self,
@@ -378,11 +389,16 @@ class Resource:
         errors: Sequence[ErrorCode] = (),
         idempotent: bool | Idempotency = False,
         summary: str | None = None,
+        path: str | None = None,
     ) -> None:
-        """``POST /things``: create one item from ``body``."""
+        """``POST /things``: create one item from ``body``.
+
+        ``path`` puts the create elsewhere (``/jobs/run``); it still creates this
+        collection's items, because it is declared here.
+        """
         self._add(
-            "POST", self.path, f"create_{self._noun}", status=status, errors=errors,
-            idempotent=idempotent, params=(), body=body, returns=self.item,
+            "create", "POST", path or self.path, f"create_{self._noun}", status=status,
+            errors=errors, idempotent=idempotent, params=(), body=body, returns=self.item,
             summary=summary or f"Create a {self._noun.replace('_', ' ')}",
         )  # fmt: skip
 
@@ -407,7 +423,7 @@ class Resource:
                 annotation = str
             params.append(RawParam(name, Annotated[annotation | None, flt], None))
         self._add(
-            "GET", self.path, f"list_{self._noun}s", status=200, errors=errors,
+            "list", "GET", self.path, f"list_{self._noun}s", status=200, errors=errors,
             paginated=Cursor(order=order, limit=limit or Limit()), params=tuple(params),
             returns=page, summary=summary or f"List {self._noun.replace('_', ' ')}s",
         )  # fmt: skip
@@ -421,7 +437,7 @@ class Resource:
     ) -> None:
         """``GET /things/{id}``: one item."""
         self._add(
-            "GET", self.item_path, f"get_{self._noun}", status=200, errors=errors,
+            "read", "GET", self.item_path, f"get_{self._noun}", status=200, errors=errors,
             cacheable=cacheable, params=(self._id(),), returns=self.item,
             summary=summary or f"Get a {self._noun.replace('_', ' ')}",
         )  # fmt: skip
@@ -436,16 +452,16 @@ class Resource:
     ) -> None:
         """``PATCH /things/{id}``: change some fields of one item."""
         self._add(
-            "PATCH", self.item_path, f"update_{self._noun}", status=200, errors=errors,
-            cacheable=cacheable, params=(self._id(),), body=body, returns=self.item,
+            "update", "PATCH", self.item_path, f"update_{self._noun}", status=200,
+            errors=errors, cacheable=cacheable, params=(self._id(),), body=body, returns=self.item,
             summary=summary or f"Update a {self._noun.replace('_', ' ')}",
         )  # fmt: skip
 
     def delete(self, *, errors: Sequence[ErrorCode] = (), summary: str | None = None) -> None:
         """``DELETE /things/{id}``: remove one item (204)."""
         self._add(
-            "DELETE", self.item_path, f"delete_{self._noun}", status=204, errors=errors,
-            params=(self._id(),), returns=None,
+            "delete", "DELETE", self.item_path, f"delete_{self._noun}", status=204,
+            errors=errors, params=(self._id(),), returns=None,
             summary=summary or f"Delete a {self._noun.replace('_', ' ')}",
         )  # fmt: skip
 
