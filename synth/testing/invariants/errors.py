@@ -8,32 +8,12 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ...relations import Graph
-from ...spec import ApiSpec, OperationSpec
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange
 from ._common import declared, fresh_id
-from ._registry import invariant
+from ._registry import implements
 
 PROBLEM_JSON = "application/problem+json"
-
-
-def _always(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return graph.parents(op) is not None
-
-
-def _validates(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    has_input = op.body is not None or any(
-        p.location == "query" and _constrained(p.schema) for p in op.params
-    )
-    return _always(api, graph, op) and has_input and declared(op, "validation_failed") is not None
-
-
-def _constrained(schema: Any) -> bool:
-    return bool({"pattern", "enum", "$ref"} & set(schema)) or schema.get("type") in (
-        "integer",
-        "number",
-    )
 
 
 def _probes(ctx: Context) -> list[Exchange]:
@@ -83,11 +63,7 @@ def _probes(ctx: Context) -> list[Exchange]:
     return out
 
 
-@invariant(
-    "ERR-PROBLEM",
-    "Every 4xx and 5xx is application/problem+json with type, title, status and code.",
-    applies=_always,
-)
+@implements("ERR-PROBLEM")
 def problem(ctx: Context) -> None:
     for answer in _probes(ctx):
         if answer.status < 400:
@@ -108,11 +84,7 @@ def problem(ctx: Context) -> None:
             )
 
 
-@invariant(
-    "ERR-DECLARED",
-    "Every (status, code) an operation answers with is declared for it.",
-    applies=_always,
-)
+@implements("ERR-DECLARED")
 def declared_only(ctx: Context) -> None:
     allowed = {(e.status, e.code) for e in ctx.op.errors}
     for answer in _probes(ctx):
@@ -124,11 +96,7 @@ def declared_only(ctx: Context) -> None:
                      f"({answer.status}, {answer.code!r}) {brief(answer)}", answer)  # fmt: skip
 
 
-@invariant(
-    "ERR-VALIDATION",
-    "Schema-invalid input gets the declared validation error naming the field.",
-    applies=_validates,
-)
+@implements("ERR-VALIDATION")
 def validation(ctx: Context) -> None:
     op = ctx.op
     status = declared(op, "validation_failed")
