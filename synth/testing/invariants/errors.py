@@ -8,12 +8,19 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from .. import _problems as problems
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange
 from ._common import declared, fresh_id
 from ._registry import implements
 
-PROBLEM_JSON = "application/problem+json"
+# In this order: a later rule reads what an earlier one has established.
+_PROBLEM = (
+    problems.problem_media_type,
+    problems.problem_object,
+    problems.problem_fields,
+    problems.problem_status,
+)
 
 
 def _probes(ctx: Context) -> list[Exchange]:
@@ -68,20 +75,10 @@ def problem(ctx: Context) -> None:
     for answer in _probes(ctx):
         if answer.status < 400:
             continue
-        if answer.content_type != PROBLEM_JSON:
-            ctx.fail(f"HTTP {answer.status} as {PROBLEM_JSON}", brief(answer), answer)
-        body = answer.json
-        if not isinstance(body, dict):
-            ctx.fail("a JSON object problem body", brief(answer), answer)
-        for name in ("type", "title", "code"):
-            if not isinstance(body.get(name), str) or not body.get(name):
-                ctx.fail(f"problem field {name!r} as a non-empty string", brief(answer), answer)
-        if body.get("status") != answer.status or isinstance(body.get("status"), bool):
-            ctx.fail(
-                f"problem field 'status' equal to the HTTP status {answer.status}",
-                brief(answer),
-                answer,
-            )
+        for rule in _PROBLEM:
+            wrong = rule(answer.status, answer.content_type, answer.json)
+            if wrong is not None:
+                ctx.fail(wrong, brief(answer), answer)
 
 
 @implements("ERR-DECLARED")
@@ -90,10 +87,9 @@ def declared_only(ctx: Context) -> None:
     for answer in _probes(ctx):
         if answer.status < 400:
             continue
-        if (answer.status, answer.code) not in allowed:
-            shown = ", ".join(f"{s} {c}" for s, c in sorted(allowed))
-            ctx.fail(f"a declared (status, code): one of {shown}",
-                     f"({answer.status}, {answer.code!r}) {brief(answer)}", answer)  # fmt: skip
+        wrong = problems.declared(answer.status, answer.code, allowed)
+        if wrong is not None:
+            ctx.fail(wrong, f"({answer.status}, {answer.code!r}) {brief(answer)}", answer)
 
 
 @implements("ERR-VALIDATION")
