@@ -99,10 +99,8 @@ def emit_tests(spec: ApiSpec) -> dict[str, str]:
     by_op: dict[int, list[Entry]] = defaultdict(list)
     for op, inv in pairs:
         by_op[id(op)].append(inv)
-    for entries in by_op.values():
-        entries.sort(
-            key=lambda entry: WRITTEN.index(entry.family)
-        )  # stable: catalogue order within
+    for entries in by_op.values():  # a stable sort keeps the catalogue's order in a family
+        entries.sort(key=lambda entry: WRITTEN.index(entry.family))
     summaries = {inv.id: "\n    ".join(textwrap.wrap(inv.summary, 88)) for _, inv in pairs}
     out = {"tests/conftest.py": CONFTEST.format(provenance=PROVENANCE)}
     for group in sorted(groups):
