@@ -17,7 +17,16 @@ from typing import Any, Literal
 from .relations import Graph
 from .spec import ApiSpec, OperationSpec
 
-__all__ = ["BY_ID", "CATALOGUE", "FAMILIES", "Entry", "Family", "applicable", "cache_reader"]
+__all__ = [
+    "BY_ID",
+    "CATALOGUE",
+    "FAMILIES",
+    "Applies",
+    "Entry",
+    "Family",
+    "applicable",
+    "cache_reader",
+]
 
 Family = Literal["idempotency", "pagination", "tenancy", "errors", "caching"]
 FAMILIES: tuple[Family, ...] = ("idempotency", "pagination", "tenancy", "errors", "caching")

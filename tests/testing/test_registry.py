@@ -7,7 +7,7 @@ import pytest
 from synth.catalogue import BY_ID, CATALOGUE
 from synth.spec import ApiSpec
 from synth.testing import REGISTRY, applicable
-from synth.testing.invariants._registry import IMPLEMENTATIONS, implements
+from synth.testing.invariants._registry import IMPLEMENTATIONS, bind, implements
 
 
 def test_every_catalogue_entry_has_exactly_one_implementation() -> None:
@@ -43,3 +43,9 @@ def test_the_runtime_applies_what_the_catalogue_says(api: ApiSpec) -> None:
     assert [(op, inv.id) for op, inv in applicable(api)] == [
         (op, entry.id) for op, entry in catalogued(api)
     ]
+
+
+def test_an_entry_without_an_implementation_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delitem(IMPLEMENTATIONS, "CACHE-ETAG")
+    with pytest.raises(RuntimeError, match="invariants without an implementation: CACHE-ETAG"):
+        bind()
