@@ -6,6 +6,7 @@ findings (a stale ``generated/``, violations) exit 1.
 
 from __future__ import annotations
 
+import importlib
 import sys
 from pathlib import Path
 
@@ -14,7 +15,29 @@ import click
 from ._cli import user_errors
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The ``synth`` group, importing ``diff`` and ``test`` only when they are asked for.
+
+    ``synth test`` brings the whole test runtime (hypothesis, pytest, schemathesis, httpx);
+    ``synth generate`` and ``synth zod`` should not pay for it.
+    """
+
+    lazy = {
+        "diff": ("synth.diff.cli", "diff_command"),
+        "test": ("synth.testing.cli", "test_command"),
+    }
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*self.commands, *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in self.lazy and cmd_name not in self.commands:
+            module, name = self.lazy[cmd_name]
+            self.add_command(getattr(importlib.import_module(module), name), cmd_name)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="synth")
 def main() -> None:
     """synth: one contract, everything else generated and tested.
@@ -90,16 +113,6 @@ def zod(openapi_file: Path, out_dir: Path, check: bool) -> None:
 
     sys.exit(run(openapi_file, out_dir, check=check))
 
-
-def _register() -> None:
-    from .diff.cli import diff_command
-    from .testing.cli import test_command
-
-    main.add_command(diff_command)
-    main.add_command(test_command)
-
-
-_register()
 
 if __name__ == "__main__":  # pragma: no cover
     main()

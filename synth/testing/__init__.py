@@ -10,7 +10,7 @@ from ._config import PROFILES, Profile, TargetConfig, Tenant, config_from_option
 from ._conformance import conformance
 from ._runner import check, run_check
 from ._target import Target
-from ._violation import Finding, Violation
+from ._violation import Finding, Outcome, Violation
 from .invariants import REGISTRY, Invariant, applicable
 
 __all__ = [
@@ -18,6 +18,7 @@ __all__ = [
     "REGISTRY",
     "Finding",
     "Invariant",
+    "Outcome",
     "Profile",
     "Target",
     "TargetConfig",

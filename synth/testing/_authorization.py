@@ -22,10 +22,10 @@ from urllib.parse import urlsplit
 import httpx
 import pytest
 
-from ._conformance import _document, _finish
 from ._http import Exchange, Request
+from ._record import finish
 from ._target import Target
-from ._violation import Finding
+from ._violation import Finding, Outcome
 
 __all__ = ["CHECK", "object_level_authorization"]
 
@@ -57,14 +57,14 @@ def object_level_authorization(target: Target) -> None:
     if len(target.config.tenants) < 2:
         pytest.skip("object-level authorization needs two or more tenants (--tenant)")
     started = time.monotonic()
-    finding = Finding(INVARIANT, "all", "passed", 0.0, 0)
+    finding = Finding(INVARIANT, "all", Outcome.PASSED, 0.0, 0)
     st = Path(sys.executable).parent / "st"
     with tempfile.TemporaryDirectory(prefix="synth-st-") as tmp:
         folder = Path(tmp)
         auth, toml = _config(target)
         (folder / "auth.json").write_text(auth, encoding="utf-8")
         (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
-        (folder / "openapi.json").write_text(_document(target.api), encoding="utf-8")
+        (folder / "openapi.json").write_text(target.document, encoding="utf-8")
         command = [str(st), "run", "openapi.json", "--url", target.url, "--checks", CHECK,
                    "--phases", PHASES, "--workers", "1",
                    "--max-examples", str(target.config.profile.examples),
@@ -84,13 +84,13 @@ def object_level_authorization(target: Target) -> None:
     _note_creates(target, entries)
     failures = _failures(events)
     if done.returncode not in (0, 1):
-        finding.outcome = "error"
+        finding.outcome = Outcome.ERROR
         finding.message = target.redact(
             f"ERROR running schemathesis (exit {done.returncode}): {done.stdout[-1500:]}"
             f"{done.stderr[-1500:]}"
         )
     elif failures:
-        finding.outcome = "violation"
+        finding.outcome = Outcome.VIOLATION
         finding.expected = "no tenant receives an object another tenant owns"
         finding.actual = target.redact("; ".join(failures))
         finding.message = target.redact(
@@ -98,7 +98,7 @@ def object_level_authorization(target: Target) -> None:
             + "\n  ".join(failures)
         )
     # schemathesis sent its own requests (counted from its HAR), none through our client.
-    _finish(finding, target, started, target.client.requests - sent)
+    finish(finding, target, started, target.client.requests - sent)
 
 
 def _note_creates(target: Target, entries: list[dict[str, Any]]) -> None:

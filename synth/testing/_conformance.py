@@ -16,19 +16,18 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
-import pytest
 import schemathesis
 from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
 from schemathesis.specs.openapi import checks as _checks
 
-from ..emit import openapi
 from ..spec import ApiSpec
+from . import _problems as problems
 from ._curl import sequence
 from ._http import Request, TransportFault
-from ._runner import _Abort, render
+from ._record import Abort, finish, render
 from ._target import Target
-from ._violation import Finding
+from ._violation import Finding, Outcome
 
 __all__ = ["conformance"]
 
@@ -54,23 +53,14 @@ _DROPPED = {
 }
 
 
+# ERR-PROBLEM's rules that conformance applies to every answer; the field rule (type, title,
+# code) is left to the ERR-PROBLEM tests, as it always has been.
+_PROBLEM = (problems.problem_media_type, problems.problem_object, problems.problem_status)
+
+
 @lru_cache(maxsize=8)
 def _schema(document: str) -> Any:
     return schemathesis.openapi.from_dict(json.loads(document))
-
-
-# Emitting the OpenAPI document for every operation cost more than the requests of a quick
-# profile (bench/throughput.py); a run loads one ApiSpec, so keep its document by identity.
-_DOCUMENTS: dict[int, tuple[ApiSpec, str]] = {}
-
-
-def _document(api: ApiSpec) -> str:
-    cached = _DOCUMENTS.get(id(api))
-    if cached is None or cached[0] is not api:
-        if len(_DOCUMENTS) >= 8:
-            _DOCUMENTS.clear()
-        cached = _DOCUMENTS[id(api)] = (api, openapi.emit(api)["openapi.json"])
-    return cached[1]
 
 
 def _problem_rules(api: ApiSpec, operation_id: str) -> list[Any]:
@@ -79,28 +69,31 @@ def _problem_rules(api: ApiSpec, operation_id: str) -> list[Any]:
 
     def error_taxonomy(ctx: Any, response: Any, case: Any) -> bool | None:
         """ERR-PROBLEM and ERR-DECLARED as a schemathesis check."""
-        if response.status_code < 400:
+        status = response.status_code
+        if status < 400:
             return None
         kind = response.headers.get("content-type", [""])[0].split(";")[0].strip()
-        if kind != "application/problem+json":
-            raise AssertionError(f"ERR-PROBLEM: HTTP {response.status_code} is {kind or 'untyped'}, "
-                                 "not application/problem+json")  # fmt: skip
-        body = json.loads(response.content or b"null")
-        if not isinstance(body, dict) or body.get("status") != response.status_code:
-            raise AssertionError("ERR-PROBLEM: the problem's status differs from the HTTP status")
-        if (response.status_code, body.get("code")) not in allowed:
-            raise AssertionError(f"ERR-DECLARED: ({response.status_code}, {body.get('code')!r}) "
-                                 f"is not declared for {operation_id}")  # fmt: skip
+        body = json.loads(response.content or b"null") if kind == problems.PROBLEM_JSON else None
+        for rule in _PROBLEM:
+            wrong = rule(status, kind, body)
+            if wrong is not None:
+                raise AssertionError(f"ERR-PROBLEM: expected {wrong}; got HTTP {status} "
+                                     f"{kind or 'untyped'}")  # fmt: skip
+        code = body.get("code") if isinstance(body, dict) else None
+        wrong = problems.declared(status, code, allowed)
+        if wrong is not None:
+            raise AssertionError(f"ERR-DECLARED: ({status}, {code!r}) is not declared for "
+                                 f"{operation_id}; expected {wrong}")  # fmt: skip
         return True
 
     return [error_taxonomy]
 
 
 def conformance(operation_id: str, target: Target) -> None:
-    """Run schemathesis's checks on one operation; a confirmed failure fails the test."""
+    """Run schemathesis's checks on one operation; a failure fails the test."""
     started, requests = time.monotonic(), target.client.requests
-    finding = Finding(INVARIANT, operation_id, "passed", 0.0, 0)
-    schema = _schema(_document(target.api))
+    finding = Finding(INVARIANT, operation_id, Outcome.PASSED, 0.0, 0)
+    schema = _schema(target.document)
     op = target.api.operation(operation_id)
     operation = schema[op.path][op.method]
     checks = _problem_rules(target.api, operation_id)
@@ -134,7 +127,7 @@ def conformance(operation_id: str, target: Target) -> None:
         try:
             exchange = target.client.send(request)
         except TransportFault as fault:  # not something to shrink: stop the run at once
-            raise _Abort(fault) from None
+            raise Abort(fault) from None
         # The client already decoded the body: a Content-Encoding left on would decode it twice.
         received = [(k, v) for k, v in exchange.headers.multi_items()
                     if k.lower() not in ("content-encoding", "content-length")]  # fmt: skip
@@ -156,32 +149,26 @@ def conformance(operation_id: str, target: Target) -> None:
     error: BaseException | None = None
     try:
         _quietly(test)
-    except _Abort as abort:
-        finding.outcome = "fault"
+    except Abort as abort:
+        finding.outcome = Outcome.FAULT
         finding.message = target.redact(f"TRANSPORT FAULT: {abort.fault}")
     except (Exception, BaseExceptionGroup) as exc:  # schemathesis raises failure groups
         error = exc
     if error is not None and not _is_failure(error):
-        finding.outcome = "error"
+        finding.outcome = Outcome.ERROR
         finding.message = target.redact(f"ERROR in the conformance check (a bug in synth): "
                                         f"{type(error).__name__}: {error}")  # fmt: skip
     elif error is not None:
         message, exchange = failures[-1] if failures else (str(error), None)
-        finding.outcome = "violation"
+        finding.outcome = Outcome.VIOLATION
         finding.expected = "a response that conforms to the OpenAPI document"
         finding.actual = target.redact(_headline(message) or repr(error))
         if exchange is not None:
             finding.curl = sequence([exchange], target.config.url, target.redact)
-        finding.message = target.redact(render(finding, target) + "\n" + message)
-    _finish(finding, target, started, requests)
-
-
-def _finish(finding: Finding, target: Target, started: float, requests: int) -> None:
-    finding.seconds = time.monotonic() - started
-    finding.requests = target.client.requests - requests
-    target.findings.append(finding)
-    if finding.outcome != "passed":
-        pytest.fail(finding.message, pytrace=False)
+        # schemathesis shrinks and reports its failures itself; they are not replayed here.
+        how = "reported by schemathesis; not replayed"
+        finding.message = target.redact(render(finding, target, how) + "\n" + message)
+    finish(finding, target, started, requests)
 
 
 def _headline(message: str) -> str:

@@ -252,8 +252,7 @@ class Context:
             return
         # The item path repeats the create path's parameters, then the item's own id.
         values = self.item_params(deleter, params, item)
-        with self.target._lock:
-            self.target.created.append((tenant, self.target.path(deleter.path, values)))
+        self.target.note_created(tenant, self.target.path(deleter.path, values))
 
     def item_params(
         self, op: OperationSpec, create_params: Mapping[str, str], item: Mapping[str, Any]

@@ -9,12 +9,12 @@ from __future__ import annotations
 from collections import Counter
 
 from ._target import Target
-from ._violation import Finding
+from ._violation import Finding, Outcome
 
 __all__ = ["markdown", "summary_lines", "transport_line"]
 
 
-def _by(findings: list[Finding], *outcomes: str) -> list[Finding]:
+def _by(findings: list[Finding], *outcomes: Outcome) -> list[Finding]:
     return [f for f in findings if f.outcome in outcomes]
 
 
@@ -28,7 +28,7 @@ def transport_line(target: Target) -> str:
     return (
         f"transport faults (not violations): {sum(survived.values())} retried and survived "
         f"({_kinds(survived)}); {sum(exhausted.values())} in requests that outlasted every retry "
-        f"({_kinds(exhausted)}); {len(_by(target.findings, 'fault'))} checks cut short; "
+        f"({_kinds(exhausted)}); {len(_by(target.findings, Outcome.FAULT))} checks cut short; "
         f"{target.set_aside} examples set aside (a write retried after it may have arrived)"
     )
 
@@ -36,13 +36,13 @@ def transport_line(target: Target) -> str:
 def summary_lines(target: Target) -> list[str]:
     """A few plain lines for the end of the terminal output."""
     f = target.findings
-    violations = _by(f, "violation")
-    unconfirmed = [x for x in f if x.outcome == "passed" and not x.confirmed]
-    requests = target._client.requests if target._client else target.requests
+    violations = _by(f, Outcome.VIOLATION)
+    unconfirmed = _by(f, Outcome.UNCONFIRMED)
+    requests = target.requests_sent
     lines = [
-        f"synth: {len(f)} checks, {len(violations)} violations, {len(_by(f, 'fault'))} cut short "
-        f"by transport faults, {len(unconfirmed)} unconfirmed, {len(_by(f, 'skipped'))} skipped, "
-        f"{len(_by(f, 'error'))} errors, {requests} requests; run id {target.run_id}",
+        f"synth: {len(f)} checks, {len(violations)} violations, {len(_by(f, Outcome.FAULT))} cut short "
+        f"by transport faults, {len(unconfirmed)} unconfirmed, {len(_by(f, Outcome.SKIPPED))} skipped, "
+        f"{len(_by(f, Outcome.ERROR))} errors, {requests} requests; run id {target.run_id}",
         f"  {transport_line(target)}",
     ]
     lines += [f"  VIOLATION {x.invariant} {x.operation}: expected {x.expected}" for x in violations]
@@ -58,9 +58,9 @@ def summary_lines(target: Target) -> list[str]:
 def markdown(target: Target) -> str:
     """The whole run as markdown: a table, then each violation with its curl sequence."""
     f = target.findings
-    violations = _by(f, "violation")
-    faults = _by(f, "fault", "error")
-    unconfirmed = [x for x in f if x.outcome == "passed" and not x.confirmed]
+    violations = _by(f, Outcome.VIOLATION)
+    faults = _by(f, Outcome.FAULT, Outcome.ERROR)
+    unconfirmed = _by(f, Outcome.UNCONFIRMED)
     verdict = "no violations" if not violations else f"{len(violations)} violation(s)"
     out = [
         f"## synth test: {verdict}",
@@ -73,9 +73,8 @@ def markdown(target: Target) -> str:
         "|---|---|---|---:|---:|",
     ]
     for x in f:
-        outcome = x.outcome if x.confirmed else "unconfirmed"
         out.append(
-            f"| {x.invariant} | `{x.operation}` | {outcome} | {x.seconds:.2f} | {x.requests} |"
+            f"| {x.invariant} | `{x.operation}` | {x.outcome} | {x.seconds:.2f} | {x.requests} |"
         )
     for x in violations:
         out += ["", f"### {x.invariant} on `{x.operation}`", "", f"- expected: {x.expected}",

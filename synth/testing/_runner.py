@@ -26,8 +26,9 @@ from .._errors import UsageError
 from ._context import Context, shorten
 from ._curl import sequence
 from ._http import TransportFault
+from ._record import Abort, render
 from ._target import Target
-from ._violation import Finding, Violation
+from ._violation import FAILING, Finding, Outcome, Violation
 from .invariants import REGISTRY
 
 __all__ = ["check", "run_check"]
@@ -35,20 +36,12 @@ __all__ = ["check", "run_check"]
 _REPLAYS = 3
 
 
-class _Abort(BaseException):
-    """Stops a Hypothesis run at once (a transport fault is not something to shrink)."""
-
-    def __init__(self, fault: TransportFault) -> None:
-        super().__init__(str(fault))
-        self.fault = fault
-
-
 def check(invariant_id: str, operation_id: str, target: Target) -> None:
     """Check one invariant on one operation; a confirmed violation fails the calling test."""
     finding = run_check(invariant_id, operation_id, target)
-    if finding.outcome == "skipped":
+    if finding.outcome is Outcome.SKIPPED:
         pytest.skip(finding.message)
-    if finding.outcome in ("violation", "fault", "error"):
+    if finding.outcome in FAILING:
         pytest.fail(finding.message, pytrace=False)
 
 
@@ -70,9 +63,9 @@ def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
             "generated tests are stale: regenerate them"
         )
     started, requests = time.monotonic(), target.client.requests
-    finding = Finding(invariant_id, operation_id, "passed", 0.0, 0)
+    finding = Finding(invariant_id, operation_id, Outcome.PASSED, 0.0, 0)
     if len(target.tenants) < inv.tenants:
-        finding.outcome = "skipped"
+        finding.outcome = Outcome.SKIPPED
         finding.message = (
             f"{invariant_id} needs {inv.tenants} tenants; pass another --tenant NAME=TOKEN"
         )
@@ -96,14 +89,13 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
         try:
             inv.run(ctx)
         except TransportFault as fault:
-            raise _Abort(fault) from None
+            raise Abort(fault) from None
         except Violation:
             # A write retried after it may have reached the server can show a second effect
             # (a 404, a 412, a duplicate) that is the retry's doing, not the server's: the
             # example proves nothing either way, so Hypothesis is told to draw another.
             if any(exchange.ambiguous for exchange in ctx.trace):
-                with target._lock:
-                    target.set_aside += 1
+                target.note_set_aside()
                 hypothesis.reject()
             raise
 
@@ -130,19 +122,19 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     try:
         with _shrink_budget(profile.shrink_seconds):
             violation = _violation_of(make(settings(base, max_examples=examples)))
-    except _Abort as abort:
+    except Abort as abort:
         _fault(target, finding, abort.fault)
         return
     except Exception as exc:  # a crash in a check is a reported error, not a crashed run
         if isinstance(exc, Unsatisfiable) and target.set_aside != set_aside:
-            finding.outcome = "fault"
+            finding.outcome = Outcome.FAULT
             finding.message = (
                 f"TRANSPORT FAULT (not a contract violation) in {invariant_id} {operation_id}: "
                 "every example was set aside because a write in it was retried after it may "
                 "have reached the server."
             )
             return
-        finding.outcome = "error"
+        finding.outcome = Outcome.ERROR
         finding.message = target.redact(
             f"ERROR in the check {invariant_id} on {operation_id} (a bug in synth, not in the "
             f"server): {type(exc).__name__}: {exc}\n{_trace(exc)}"
@@ -156,7 +148,7 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     for _ in range(_REPLAYS if blob is not None else 0):
         try:
             confirmed = _violation_of(make(settings(base, max_examples=1), blob))
-        except _Abort as abort:
+        except Abort as abort:
             _fault(target, finding, abort.fault)
             return
         except (Exception, pytest.skip.Exception):  # did not reproduce, or could not replay
@@ -168,9 +160,12 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     finding.actual = shorten(target.redact(shown.actual))
     finding.curl = sequence(shown.exchanges, target.config.url, target.redact,
                             [name for name, _ in target.config.headers])  # fmt: skip
-    finding.confirmed = confirmed is not None
-    finding.outcome = "violation" if confirmed is not None else "passed"
-    finding.message = render(finding, target)
+    if confirmed is not None:
+        finding.outcome = Outcome.VIOLATION
+        finding.message = render(finding, target, "confirmed by replaying it")
+    else:
+        finding.outcome = Outcome.UNCONFIRMED
+        finding.message = render(finding, target, "NOT confirmed on replay")
 
 
 @contextlib.contextmanager
@@ -217,21 +212,8 @@ def _violation_of(test: Any) -> Violation | None:
 
 
 def _fault(target: Target, finding: Finding, fault: TransportFault) -> None:
-    finding.outcome = "fault"
+    finding.outcome = Outcome.FAULT
     finding.message = target.redact(
         f"TRANSPORT FAULT (not a contract violation) in {finding.invariant} {finding.operation}: "
         f"{fault}. The server did not answer usably after retries with backoff."
-    )
-
-
-def render(finding: Finding, target: Target) -> str:
-    """The failure as people read it: id, operation, expected, got, and the curl sequence."""
-    names = ", ".join(t.placeholder for t in target.config.tenants)
-    state = "confirmed by replaying it" if finding.confirmed else "NOT confirmed on replay"
-    return (
-        f"{finding.invariant} violated by {finding.operation} ({state})\n"
-        f"  expected: {finding.expected}\n"
-        f"  got:      {finding.actual}\n"
-        f"  reproduce ({len(finding.curl.splitlines()) // 3} requests; set {names} first):\n"
-        + "\n".join("    " + line for line in finding.curl.splitlines())
     )

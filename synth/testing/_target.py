@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import contextlib
+import functools
+import json
 import re
 import secrets
 import threading
@@ -10,6 +12,7 @@ from collections import Counter
 from urllib.parse import quote, unquote
 
 from .. import loader
+from ..document import build
 from ..relations import Graph
 from ..spec import ApiSpec
 from ._config import TargetConfig
@@ -50,6 +53,15 @@ class Target:
             self._client = Client(self.config, keyed)
         return self._client
 
+    @functools.cached_property
+    def document(self) -> str:
+        """The OpenAPI document of the contracts under test, as JSON text, built once per run.
+
+        Conformance reads it for every operation; emitting it each time cost more than the
+        requests of a quick profile (bench/throughput.py).
+        """
+        return json.dumps(build(self.api), ensure_ascii=False)
+
     @property
     def url(self) -> str:
         """Base URL plus the API's base path (unless the base URL already ends with it)."""
@@ -66,6 +78,21 @@ class Target:
         with self._lock:
             self._counter += 1
             return f"{self.run_id}-{self._counter:x}"
+
+    def note_created(self, tenant: str, path: str) -> None:
+        """Note an item ``tenant`` created at ``path``, for deletion when the run closes."""
+        with self._lock:
+            self.created.append((tenant, path))
+
+    def note_set_aside(self) -> None:
+        """Count an example set aside (a write in it was retried after it may have arrived)."""
+        with self._lock:
+            self.set_aside += 1
+
+    @property
+    def requests_sent(self) -> int:
+        """Requests sent so far in the run, retries included (also after ``close``)."""
+        return self._client.requests if self._client is not None else self.requests
 
     def path(self, template: str, params: dict[str, str]) -> str:
         path = template

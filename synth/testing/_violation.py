@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass, field
-from typing import Literal
 
 from ._http import Exchange
 
-__all__ = ["Finding", "Violation"]
+__all__ = ["FAILING", "Finding", "Outcome", "Violation"]
+
+
+class Outcome(enum.StrEnum):
+    """What one test found; the value is what the report and the summary print."""
+
+    PASSED = "passed"
+    VIOLATION = "violation"  # the server broke the invariant
+    UNCONFIRMED = "unconfirmed"  # a failure that did not reproduce on replay: not a violation
+    FAULT = "fault"  # transport faults cut the check short
+    SKIPPED = "skipped"  # not run; the finding's message says why
+    ERROR = "error"  # the check itself crashed (a bug in synth)
+
+
+# The outcomes that fail the calling test.
+FAILING = frozenset({Outcome.VIOLATION, Outcome.FAULT, Outcome.ERROR})
 
 
 class Violation(AssertionError):
@@ -30,13 +45,12 @@ class Finding:
 
     invariant: str
     operation: str
-    outcome: Literal["passed", "violation", "fault", "skipped", "error"]
+    outcome: Outcome
     seconds: float
     requests: int
     expected: str = ""
     actual: str = ""
     curl: str = ""
-    message: str = ""
-    confirmed: bool = True
+    message: str = ""  # for SKIPPED, the reason
     examples: int = 0
     extra: dict[str, str] = field(default_factory=dict)

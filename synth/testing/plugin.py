@@ -18,6 +18,7 @@ from .._errors import SynthError, describe
 from ._config import TargetConfig, config_from_options
 from ._report import markdown, summary_lines
 from ._target import Target
+from ._violation import Outcome
 
 __all__ = ["inject", "pytest_addoption", "pytest_configure", "pytest_terminal_summary", "target"]
 
@@ -73,7 +74,7 @@ class _FaultsApart:
         if made is None or report.when != "call" or not report.failed:
             return report  # type: ignore[no-any-return]
         new = made.findings[item.stash.get(_BEFORE, len(made.findings)) :]
-        if new and all(f.outcome == "fault" for f in new):
+        if new and all(f.outcome is Outcome.FAULT for f in new):
             reason = new[-1].message.splitlines()[0] if new[-1].message else "transport fault"
             report.outcome = "skipped"
             report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {reason}")

@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable
 import pytest
 
 from examples.reference_server import BUGS, parse_bugs
+from synth.catalogue import BY_ID, CATALOGUE, FAMILIES
 
 from ._client import Client, new_key, problem, run
 
@@ -232,15 +233,18 @@ async def _(c: Client) -> None:
 
 def test_every_bug_has_a_demo_and_every_invariant_a_bug() -> None:
     assert set(DEMOS) == set(BUGS)
-    invariants = {
-        "IDEM-REPLAY", "IDEM-MISMATCH", "IDEM-CONCURRENT", "IDEM-MISSING", "IDEM-TENANT-SCOPE",
-        "PAGE-COMPLETE", "PAGE-ORDER", "PAGE-LIMIT", "PAGE-END", "PAGE-CONCURRENT",
-        "PAGE-FILTER", "PAGE-CURSOR", "TEN-LIST", "TEN-READ", "TEN-WRITE", "TEN-CHILD",
-        "TEN-ASSIGN", "TEN-NONINTERFERENCE", "ERR-PROBLEM", "ERR-DECLARED", "ERR-VALIDATION",
-        "CACHE-ETAG",
-    }  # fmt: skip
-    assert {bug.invariant for bug in BUGS.values()} == invariants
+    assert {bug.invariant for bug in BUGS.values()} == {entry.id for entry in CATALOGUE}
     assert all(bug.description and bug.sequence for bug in BUGS.values())
+
+
+def test_every_bug_names_an_invariant_of_the_catalogue() -> None:
+    unknown = {bug.id: bug.invariant for bug in BUGS.values() if bug.invariant not in BY_ID}
+    assert not unknown
+
+
+def test_every_family_of_the_catalogue_has_a_planted_bug() -> None:
+    planted = {BY_ID[bug.invariant].family for bug in BUGS.values() if bug.invariant in BY_ID}
+    assert planted == set(FAMILIES)
 
 
 @pytest.mark.parametrize("bug_id", sorted(DEMOS))

@@ -6,7 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from synth.emit.tests import emit_tests
+from synth.catalogue import CATALOGUE, FAMILIES
+from synth.emit.tests import WRITTEN, emit_tests
 from synth.spec import ApiSpec
 from synth.testing import REGISTRY, applicable
 
@@ -45,3 +46,15 @@ def test_ruff_clean(generated: Path) -> None:
         result = subprocess.run([str(ruff), *command, "--no-cache", str(generated)],
                                 capture_output=True, text=True, cwd=ROOT, check=False)  # fmt: skip
         assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_each_operation_s_tests_are_written_family_by_family(api: ApiSpec) -> None:
+    assert sorted(WRITTEN) == sorted(FAMILIES)
+    text = "".join(emit_tests(api).values())
+    rank = {entry.id: (WRITTEN.index(entry.family), i) for i, entry in enumerate(CATALOGUE)}
+    for op in api.operations:
+        ids = [inv.id for o, inv in applicable(api) if o is op]
+        written = sorted(
+            ids, key=lambda i: text.index(f"def test_{op.operation_id}__{i.replace('-', '_')}(")
+        )
+        assert written == sorted(ids, key=rank.__getitem__), op.operation_id

@@ -1,9 +1,10 @@
-"""The invariant catalogue: every check once, applied wherever the contract declares its semantics."""
+"""The checks of the invariant catalogue: each implemented once, bound to its catalogue id."""
 
 from . import caching, errors, idempotency, pagination, tenancy
-from ._registry import REGISTRY, Invariant, applicable
+from ._registry import Invariant, applicable, bind
 
 __all__ = ["REGISTRY", "Invariant", "applicable"]
 
-# Importing the modules registers their checks; the order here is the catalogue's order.
+# Importing the modules registers their checks; the order is the catalogue's (synth.catalogue).
 _ = (idempotency, pagination, tenancy, errors, caching)
+REGISTRY = bind()

@@ -4,38 +4,16 @@ from __future__ import annotations
 
 from hypothesis import assume
 
-from ...relations import Graph
-from ...spec import ApiSpec, OperationSpec
+from ...catalogue import cache_reader
 from .._context import Context, brief
 from ._common import expect_error
-from ._registry import invariant
+from ._registry import implements
 
 
-def _reader(graph: Graph, op: OperationSpec) -> OperationSpec | None:
-    """The cacheable GET for ``op``'s items: ``op`` itself, or the GET on its item path."""
-    if op.method == "GET":
-        return op
-    creator = graph.item_creator(op)
-    reader = graph.reader(creator) if creator is not None else None
-    return reader if reader is not None and reader.cache is not None and reader.cache.etag else None
-
-
-def _cacheable(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return (
-        op.cache is not None
-        and graph.item_creator(op) is not None
-        and _reader(graph, op) is not None
-    )
-
-
-@invariant(
-    "CACHE-ETAG",
-    "GET gives an ETag; If-None-Match gives 304; a change makes a new ETag; stale If-Match gives 412.",
-    applies=_cacheable,
-)
+@implements("CACHE-ETAG")
 def etag(ctx: Context) -> None:
     op = ctx.op
-    reader = _reader(ctx.graph, op)
+    reader = cache_reader(ctx.graph, op)
     creator = ctx.graph.item_creator(op)
     assert reader is not None
     assert creator is not None

@@ -6,19 +6,9 @@ from typing import Any
 
 from hypothesis import assume
 
-from ...relations import Graph
-from ...spec import ApiSpec, OperationSpec
 from .._context import Context, Scope, brief
 from ._common import declared, expect_error, fresh_id, scope_count
-from ._registry import invariant
-
-
-def _idempotent(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return op.idempotency is not None and graph.parents(op) is not None
-
-
-def _required(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _idempotent(api, graph, op) and op.idempotency is not None and op.idempotency.required
+from ._registry import implements
 
 
 def _setup(ctx: Context, tenant: str) -> tuple[dict[str, str], Scope | None, Any]:
@@ -49,11 +39,7 @@ def _reread(ctx: Context, tenant: str, params: dict[str, str], first: Any) -> No
         ctx.fail("the first result to be intact (reading it gives the same item)", brief(got), got)
 
 
-@invariant(
-    "IDEM-REPLAY",
-    "Same tenant, key and body sent again: same status and body; exactly one resource.",
-    applies=_idempotent,
-)
+@implements("IDEM-REPLAY")
 def replay(ctx: Context) -> None:
     params, scope, body = _setup(ctx, ctx.a)
     key = fresh_id()
@@ -67,11 +53,7 @@ def replay(ctx: Context) -> None:
     _count(ctx, scope, body, 1, "after a request and its replay")
 
 
-@invariant(
-    "IDEM-MISMATCH",
-    "Same key, different body: the declared error; nothing new is created; the first result intact.",
-    applies=_idempotent,
-)
+@implements("IDEM-MISMATCH")
 def mismatch(ctx: Context) -> None:
     params, scope, body = _setup(ctx, ctx.a)
     other = ctx.body(ctx.op, scope.marker if scope else None, scope.overrides if scope else None)
@@ -86,12 +68,7 @@ def mismatch(ctx: Context) -> None:
     _reread(ctx, ctx.a, params, first.json)
 
 
-@invariant(
-    "IDEM-CONCURRENT",
-    "Concurrent requests with one key and body: one resource; each answer that success or 409.",
-    applies=_idempotent,
-    weight=0.5,
-)
+@implements("IDEM-CONCURRENT")
 def concurrent(ctx: Context) -> None:
     op = ctx.op
     params, scope, body = _setup(ctx, ctx.a)
@@ -117,12 +94,7 @@ def concurrent(ctx: Context) -> None:
     _count(ctx, scope, body, 1, f"after {n} concurrent requests with one key")
 
 
-@invariant(
-    "IDEM-MISSING",
-    "No key where one is required: the declared 400; nothing created.",
-    applies=_required,
-    weight=0.5,
-)
+@implements("IDEM-MISSING")
 def missing(ctx: Context) -> None:
     params, scope, body = _setup(ctx, ctx.a)
     answer = ctx.send(ctx.a, ctx.op, params, body=body, key=None)
@@ -130,12 +102,7 @@ def missing(ctx: Context) -> None:
     _count(ctx, scope, body, 0, "after a request without the key")
 
 
-@invariant(
-    "IDEM-TENANT-SCOPE",
-    "Another tenant using the same key gets its own result, never the first tenant's.",
-    applies=_idempotent,
-    tenants=2,
-)
+@implements("IDEM-TENANT-SCOPE")
 def tenant_scope(ctx: Context) -> None:
     op = ctx.op
     params_a, _, body = _setup(ctx, ctx.a)

@@ -9,23 +9,10 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from ...relations import Graph
-from ...spec import ApiSpec, FilterSpec, OperationSpec
+from ...spec import FilterSpec
 from .._context import Context, Scope, Walk, brief
 from ._common import declared, precedes
-from ._registry import invariant
-
-
-def _paginated(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return (
-        op.pagination is not None
-        and graph.creator_of_items(op) is not None
-        and graph.parents(op) is not None
-    )
-
-
-def _filtered(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _paginated(api, graph, op) and bool(op.pagination and op.pagination.filters)
+from ._registry import implements
 
 
 def _limit(ctx: Context) -> int:
@@ -53,11 +40,7 @@ def _once(ctx: Context, walk: Walk, expected: list[str], what: str) -> None:
                  f"{len(missing)} missing, e.g. {missing[0]}")  # fmt: skip
 
 
-@invariant(
-    "PAGE-COMPLETE",
-    "Walking every page of a freshly seeded scope returns each item exactly once.",
-    applies=_paginated,
-)
+@implements("PAGE-COMPLETE")
 def complete(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx)
@@ -66,11 +49,7 @@ def complete(ctx: Context) -> None:
     _once(ctx, walk, [str(i["id"]) for i in seeded], f"walking with limit={limit}")
 
 
-@invariant(
-    "PAGE-ORDER",
-    "Items follow the declared order across page boundaries, ties broken as declared.",
-    applies=_paginated,
-)
+@implements("PAGE-ORDER")
 def order(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx)
@@ -84,11 +63,7 @@ def order(ctx: Context) -> None:
             ctx.fail(f"order ({keys}) with limit={limit}", f"{shown} listed before {after}")
 
 
-@invariant(
-    "PAGE-LIMIT",
-    "No page exceeds the limit; out-of-range limits get the declared answer.",
-    applies=_paginated,
-)
+@implements("PAGE-LIMIT")
 def limit(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
@@ -120,12 +95,7 @@ def limit(ctx: Context) -> None:
         ctx.fail(f"limit={bad} to be clamped to {rules.min}..{rules.max}", brief(answer), answer)
 
 
-@invariant(
-    "PAGE-END",
-    "The last page says so (next_cursor null); an empty scope gives an empty page.",
-    applies=_paginated,
-    weight=0.5,
-)
+@implements("PAGE-END")
 def end(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     size = _limit(ctx)
@@ -154,11 +124,7 @@ def end(ctx: Context) -> None:
         ctx.fail("an empty scope to give one empty page", brief(walk.pages[0]), walk.pages[0])
 
 
-@invariant(
-    "PAGE-CONCURRENT",
-    "Inserts and deletes during a walk never duplicate or drop an item that was there all along.",
-    applies=_paginated,
-)
+@implements("PAGE-CONCURRENT")
 def concurrent(ctx: Context) -> None:
     op = ctx.op
     scope = ctx.scope(ctx.a, op)
@@ -188,11 +154,7 @@ def concurrent(ctx: Context) -> None:
     _once(ctx, walk, [str(i["id"]) for i in stable], "while items are added and deleted")
 
 
-@invariant(
-    "PAGE-FILTER",
-    "A filtered walk equals the filter applied to the unfiltered walk.",
-    applies=_filtered,
-)
+@implements("PAGE-FILTER")
 def filtered(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
@@ -274,11 +236,7 @@ def _matches(flt: FilterSpec, field: Any, value: str, *, strict: bool) -> bool:
     return field == value or str(field) == value
 
 
-@invariant(
-    "PAGE-CURSOR",
-    "Malformed or tampered cursors get 400 invalid_cursor; a cursor reveals nothing to another tenant.",
-    applies=_paginated,
-)
+@implements("PAGE-CURSOR")
 def cursor(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None

@@ -6,60 +6,15 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from ...relations import Graph
-from ...spec import ApiSpec, OperationSpec
+from ...spec import OperationSpec
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange
 from ._common import declared, fresh_id, normalize
-from ._registry import invariant
+from ._registry import implements
 
 # Owner fields a request might smuggle in, besides the response model's server-set fields.
 _OWNER_FIELDS = ("tenant", "tenant_id", "owner", "owner_id", "account_id", "org_id",
                  "organization_id", "workspace_id")  # fmt: skip
-
-
-def _scoped(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return op.tenant_scoped and graph.parents(op) is not None
-
-
-def _lists(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return (
-        _scoped(api, graph, op)
-        and op.pagination is not None
-        and graph.creator_of_items(op) is not None
-    )
-
-
-def _reads(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _scoped(api, graph, op) and op.method == "GET" and graph.is_item_op(op)
-
-
-def _writes(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return (
-        _scoped(api, graph, op) and op.method in ("PATCH", "PUT", "DELETE") and graph.is_item_op(op)
-    )
-
-
-def _children(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _scoped(api, graph, op) and graph.is_child_collection(op)
-
-
-def _assigns(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return (
-        _scoped(api, graph, op)
-        and op.body is not None
-        and op.response is not None
-        and op.method in ("POST", "PUT", "PATCH")
-        and (graph.reader(op) is not None or graph.item_creator(op) is not None)
-    )
-
-
-def _interferable(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    if not _scoped(api, graph, op):
-        return False
-    if op.pagination is not None:
-        return graph.creator_of_items(op) is not None
-    return True
 
 
 def _same_as_nowhere(  # noqa: PLR0917 (the steps of one check share this state)
@@ -88,12 +43,7 @@ def _target_item(
     return ctx.item_params(op, params, item), item, creator
 
 
-@invariant(
-    "TEN-LIST",
-    "Nothing tenant A created appears in any page of any list that tenant B reads.",
-    applies=_lists,
-    tenants=2,
-)
+@implements("TEN-LIST")
 def lists(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
@@ -121,12 +71,7 @@ def lists(ctx: Context) -> None:
                      f"{leaked[0]} listed")  # fmt: skip
 
 
-@invariant(
-    "TEN-READ",
-    "B reading A's object gets exactly the answer an id that exists nowhere gets.",
-    applies=_reads,
-    tenants=2,
-)
+@implements("TEN-READ")
 def reads(ctx: Context) -> None:
     params, item, _ = _target_item(ctx, ctx.a, ctx.op)
     own = ctx.send(ctx.a, ctx.op, params)
@@ -142,12 +87,7 @@ def reads(ctx: Context) -> None:
     del item
 
 
-@invariant(
-    "TEN-WRITE",
-    "B updating or deleting A's object gets 404, and A's object is unchanged.",
-    applies=_writes,
-    tenants=2,
-)
+@implements("TEN-WRITE")
 def writes(ctx: Context) -> None:
     op = ctx.op
     params, item, creator = _target_item(ctx, ctx.a, op)
@@ -174,12 +114,7 @@ def writes(ctx: Context) -> None:
     del item
 
 
-@invariant(
-    "TEN-CHILD",
-    "B creating or listing children under A's parent gets 404.",
-    applies=_children,
-    tenants=2,
-)
+@implements("TEN-CHILD")
 def children(ctx: Context) -> None:
     op = ctx.op
     params = ctx.provision(ctx.a, op)
@@ -197,13 +132,7 @@ def children(ctx: Context) -> None:
                      f"{len(walk.items)} child item(s) listed")  # fmt: skip
 
 
-@invariant(
-    "TEN-ASSIGN",
-    "Owner or tenant fields a request smuggles in are ignored or rejected.",
-    applies=_assigns,
-    tenants=2,
-    weight=0.25,
-)
+@implements("TEN-ASSIGN")
 def assigns(ctx: Context) -> None:
     op = ctx.op
     creator = op if op.method == "POST" else ctx.graph.item_creator(op)
@@ -263,12 +192,7 @@ def _smuggle(  # noqa: PLR0917 (the steps of one check share this state)
         ctx.fail(f"tenant {ctx.b}'s own item untouched (smuggled {shown})", brief(b_read), b_read)
 
 
-@invariant(
-    "TEN-NONINTERFERENCE",
-    "What B observes does not depend on what A does: same answers whether or not A acted.",
-    applies=_interferable,
-    tenants=2,
-)
+@implements("TEN-NONINTERFERENCE")
 def noninterference(ctx: Context) -> None:
     op = ctx.op
     # Everything is drawn once; each world marks it with its own run-unique marker, so B's

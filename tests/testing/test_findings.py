@@ -1,0 +1,55 @@
+"""Findings are typed: each outcome is its own, reported as what it is."""
+
+from __future__ import annotations
+
+import pytest
+
+from examples.reference_server.app import create_app
+from synth.spec import ApiSpec
+from synth.testing import Finding, Outcome, Target, config_from_options, conformance
+from synth.testing._report import markdown, summary_lines
+
+from .conftest import TOKENS
+
+
+def _target(api: ApiSpec, bugs: str = "") -> Target:
+    config = config_from_options(app=create_app(bugs=bugs), tenants=TOKENS, profile="quick",
+                                 seed=1, env={})  # fmt: skip
+    return Target(config, api)
+
+
+def test_unconfirmed_is_its_own_outcome_and_never_a_violation(api: ApiSpec) -> None:
+    target = _target(api)
+    target.findings += [
+        Finding("IDEM-REPLAY", "createContact", Outcome.UNCONFIRMED, 0.1, 3,
+                expected="the replay to repeat the first answer"),
+        Finding("PAGE-ORDER", "listContacts", Outcome.PASSED, 0.1, 3),
+        Finding("TEN-READ", "getContact", Outcome.SKIPPED, 0.0, 0,
+                message="TEN-READ needs 2 tenants; pass another --tenant NAME=TOKEN"),
+    ]  # fmt: skip
+    summary = summary_lines(target)
+    assert "3 checks, 0 violations" in summary[0]
+    assert "1 unconfirmed, 1 skipped" in summary[0]
+    assert "  unconfirmed IDEM-REPLAY createContact (not reported as a violation)" in summary
+    report = markdown(target)
+    assert report.startswith("## synth test: no violations")
+    assert "| IDEM-REPLAY | `createContact` | unconfirmed |" in report
+    assert "| PAGE-ORDER | `listContacts` | passed |" in report
+    assert "| TEN-READ | `getContact` | skipped |" in report
+    assert "- IDEM-REPLAY `createContact`: expected the replay to repeat the first answer" in report
+    assert "### IDEM-REPLAY on" not in report
+
+
+def test_a_conformance_failure_does_not_claim_a_replay(api: ApiSpec) -> None:
+    """schemathesis's failures are reported as found, and the message says they were not replayed."""
+    target = _target(api, "err-plain-404")
+    try:
+        with pytest.raises(pytest.fail.Exception) as failed:
+            conformance("getContact", target)
+    finally:
+        target.close()
+    message = str(failed.value)
+    assert "CONFORMANCE violated by getContact (reported by schemathesis; not replayed)" in message
+    assert "confirmed" not in message
+    assert "ERR-PROBLEM: expected HTTP 404 as application/problem+json" in message
+    assert target.findings[-1].outcome is Outcome.VIOLATION
