@@ -36,6 +36,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check $(LINTED)
 	$(BIN)/ruff format --check $(LINTED)
 
+# mypy --strict over synth/, tests/, examples/, bench/ and scripts/ (`files` in pyproject.toml).
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
