@@ -37,6 +37,7 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(LINTED)
 	$(BIN)/lint-imports --no-logo
 
+# mypy --strict over synth/, tests/, examples/, bench/ and scripts/ (`files` in pyproject.toml).
 typecheck: $(STAMP)
 	$(BIN)/mypy
 

@@ -101,10 +101,10 @@ def scalar_annotation(draw: st.DrawFn, enums: dict[str, list[str]]) -> tuple[str
         hi = draw(st.integers(lo + (3 if mult else 0), lo + 10**6))  # never an empty range
         return f"Annotated[int, Field(ge={lo}, le={hi}{mult})]", False
     if kind == "float":
-        lo = draw(st.sampled_from([-1.5, 0.0, 0.5]))
-        hi = draw(st.sampled_from([10.0, 100.25, 1e6]))
+        low = draw(st.sampled_from([-1.5, 0.0, 0.5]))
+        high = draw(st.sampled_from([10.0, 100.25, 1e6]))
         excl = draw(st.booleans())
-        bounds = f"gt={lo}, lt={hi}" if excl else f"ge={lo}, le={hi}"
+        bounds = f"gt={low}, lt={high}" if excl else f"ge={low}, le={high}"
         mult = draw(st.sampled_from(["", ", multiple_of=0.25"]))
         return f"Annotated[float, Field({bounds}{mult})]", False
     if kind == "bool":
@@ -236,25 +236,25 @@ def render(contract: ContractDef) -> str:
             out.append(
                 f"    {f.py_name}: {annotation} = Field({default}description={f.description!r}{alias})"
             )
-    for kind, model, noun in contract.operations:
+    for kind, model_name, noun in contract.operations:
         item = f"/{noun}/{{{noun}_id}}"
         if kind == "create":
             out.append(
-                f'\n\n@api.post("/{noun}", idempotent=True)\ndef create_{noun}(body: {model}Create) -> {model}: ...'
+                f'\n\n@api.post("/{noun}", idempotent=True)\ndef create_{noun}(body: {model_name}Create) -> {model_name}: ...'
             )
         elif kind == "get":
             out.append(
-                f'\n\n@api.get("{item}", cacheable=True)\ndef get_{noun}({noun}_id: UUID) -> {model}: ...'
+                f'\n\n@api.get("{item}", cacheable=True)\ndef get_{noun}({noun}_id: UUID) -> {model_name}: ...'
             )
         elif kind == "list" and any(f.py_name == "id" for m in contract.models for f in m.fields):
             pass
         elif kind == "list":
             out.append(
-                f'\n\n@api.get("/{noun}", paginated=Cursor(order=("-{_first_scalar(contract, model)}",)))\ndef list_{noun}() -> {model}Page: ...'
+                f'\n\n@api.get("/{noun}", paginated=Cursor(order=("-{_first_scalar(contract, model_name)}",)))\ndef list_{noun}() -> {model_name}Page: ...'
             )
         elif kind == "update":
             out.append(
-                f'\n\n@api.patch("{item}", cacheable=True)\ndef update_{noun}({noun}_id: UUID, body: {model}Create) -> {model}: ...'
+                f'\n\n@api.patch("{item}", cacheable=True)\ndef update_{noun}({noun}_id: UUID, body: {model_name}Create) -> {model_name}: ...'
             )
         elif kind == "delete":
             out.append(

@@ -121,8 +121,8 @@ class FaultProxy:
         if fault == "slow":
             await asyncio.sleep(self.rates.slow_seconds)
         if fault == "truncated":
-            head, _, body = response.partition(b"\r\n\r\n")
-            writer.write(head + b"\r\n\r\n" + body[: len(body) // 2])
+            raw_head, _, body = response.partition(b"\r\n\r\n")
+            writer.write(raw_head + b"\r\n\r\n" + body[: len(body) // 2])
             await writer.drain()
             _reset(writer)
             return False

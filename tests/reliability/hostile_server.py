@@ -82,9 +82,10 @@ async def _any(request: Request) -> Response:
     parts = [p for p in path.split("/") if p]
     is_item = len(parts) % 2 == 0  # /api/v1/contacts/{id}
     now = "2024-01-01T00:00:00Z"
-    item = {"id": str(uuid.uuid4()), "name": forms["authorization"], "email": None,
-            "phone": None, "tags": [], "created_at": now, "updated_at": now,
-            "summary": forms["token_json"], "leak": forms}  # fmt: skip
+    item: dict[str, object] = {
+        "id": str(uuid.uuid4()), "name": forms["authorization"], "email": None, "phone": None,
+        "tags": [], "created_at": now, "updated_at": now, "summary": forms["token_json"],
+        "leak": forms}  # fmt: skip
     if method == "POST":
         location = f"{path}/{item['id']}?t={forms['token_url']}&b={forms['bypass_url']}"
         headers = {"location": location, "etag": f'"{forms["token"]}"',

@@ -147,7 +147,7 @@ def test_broken_contract(tmp_path: Path, name: str) -> None:
 
 
 def _doc(**changes: object) -> dict[str, object]:
-    doc = json.loads(json.dumps(GOOD))
+    doc: dict[str, object] = json.loads(json.dumps(GOOD))
     doc.update(changes)
     return doc
 

@@ -64,6 +64,7 @@ class SyncASGITransport(httpx.BaseTransport):
     """
 
     def __init__(self, app: object) -> None:
+        # httpx names its ASGI app type only privately (`_ASGIApp`), so `app` stays `object`.
         self._inner = httpx.ASGITransport(app=app)  # type: ignore[arg-type]
         self._loop = asyncio.new_event_loop()
 

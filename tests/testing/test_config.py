@@ -2,12 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any, TypedDict
+
 import pytest
 
 from synth import UsageError
 from synth.testing import PROFILES, config_from_options
 
-OK = {"base_url": "http://127.0.0.1:8000/api/v1", "tenants": ["a=tok-a", "b=tok-b"], "env": {}}
+
+class Target(TypedDict):
+    """The options every case starts from."""
+
+    base_url: str
+    tenants: list[str]
+    env: dict[str, str]
+
+
+OK: Target = {
+    "base_url": "http://127.0.0.1:8000/api/v1",
+    "tenants": ["a=tok-a", "b=tok-b"],
+    "env": {},
+}
 
 
 def test_options() -> None:
@@ -54,14 +69,14 @@ def test_secrets_stay_out_of_repr() -> None:
         ({**OK, "headers": ["bad header=x"]}, "is not NAME=VALUE"),
     ],
 )
-def test_bad_configuration(options: dict[str, object], message: str) -> None:
+def test_bad_configuration(options: dict[str, Any], message: str) -> None:
     with pytest.raises(UsageError, match=message.replace("(", r"\(").replace(")", r"\)")) as info:
-        config_from_options(**options)  # type: ignore[arg-type]
+        config_from_options(**options)
     assert info.value.exit_code == 2
     assert "tok-a" not in str(info.value)
 
 
 def test_named_host_may_receive_writes() -> None:
-    config = config_from_options(**{**OK, "base_url": "https://preview.example.app"},
-                                 allow_hosts=["preview.example.app"])  # fmt: skip
+    preview: Target = {**OK, "base_url": "https://preview.example.app"}
+    config = config_from_options(**preview, allow_hosts=["preview.example.app"])
     assert config.url == "https://preview.example.app"

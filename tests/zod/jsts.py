@@ -18,15 +18,13 @@ from pathlib import Path
 from typing import Any
 
 if __package__ in (None, ""):
+    # Run as a script: the repository root makes `tests` importable, as under pytest.
     sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from _node import REPO, NodeHarness  # type: ignore[import-not-found,no-redef]
-else:
-    from tests.zod._node import REPO, NodeHarness
 
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
 from synth.zod import ZodError, emit_schema_module
+from tests.zod._node import REPO, NodeHarness
 
 # The suite assumes the 2020-12 meta-schemas are available to $ref (its README says so).
 META_SCHEMAS = {

@@ -212,16 +212,16 @@ def _mutate(draw: st.DrawFn, value: Any) -> Any:
     if isinstance(value, list) and value and draw(st.booleans()):
         i = draw(st.integers(0, len(value) - 1))
         action = draw(st.sampled_from(["descend", "duplicate", "drop", "append"]))
-        copy = list(value)
+        items = list(value)
         if action == "descend":
-            copy[i] = _mutate(draw, value[i])
+            items[i] = _mutate(draw, value[i])
         elif action == "duplicate":
-            copy.append(value[i])
+            items.append(value[i])
         elif action == "drop":
-            del copy[i]
+            del items[i]
         else:
-            copy.append(draw(st.sampled_from(WRONG_TYPES)))
-        return copy
+            items.append(draw(st.sampled_from(WRONG_TYPES)))
+        return items
     if isinstance(value, str):
         return draw(st.one_of(
             st.sampled_from(TRICKY_STRINGS),
