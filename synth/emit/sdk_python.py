@@ -14,8 +14,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .._provenance import PROVENANCE
+from .._template import render
 from ..spec import ApiSpec, OperationSpec, ParamSpec
-from ._json import PROVENANCE
 from ._sdk import python_templates as T
 from ._sdk.naming import iterator_name, package_name, pascal, python_identifier, snake
 from .openapi import build
@@ -36,10 +37,9 @@ def emit(spec: ApiSpec) -> dict[str, str]:
     root = f"sdk/python/{pkg}"
     files = {
         f"{root}/__init__.py": _init(spec, errors),
-        f"{root}/_base.py": T.BASE.substitute(
-            provenance=PROVENANCE, unique_items=_unique_items(spec)
-        ),
-        f"{root}/_runtime.py": T.RUNTIME.substitute(
+        f"{root}/_base.py": render(T.BASE, provenance=PROVENANCE, unique_items=_unique_items(spec)),
+        f"{root}/_runtime.py": render(
+            T.RUNTIME,
             provenance=PROVENANCE,
             base_path=_repr(spec.base_path),
             idempotency_header=_repr(_idempotency_header(spec)),
@@ -48,7 +48,8 @@ def emit(spec: ApiSpec) -> dict[str, str]:
         f"{root}/errors.py": _errors(spec, errors),
         f"{root}/models.py": models,
         f"{root}/py.typed": f"# {PROVENANCE}\n",
-        "sdk/python/pyproject.toml": T.PYPROJECT.substitute(
+        "sdk/python/pyproject.toml": render(
+            T.PYPROJECT,
             provenance=PROVENANCE,
             dist_name=pkg.replace("_", "-"),
             version=spec.version,
@@ -178,7 +179,8 @@ def _errors(spec: ApiSpec, names: Mapping[str, str]) -> str:
     classes = []
     for entry in spec.errors:
         classes.append(
-            T.ERROR_CLASS.substitute(
+            render(
+                T.ERROR_CLASS,
                 name=names[entry.code],
                 status=entry.status,
                 code=entry.code,
@@ -205,7 +207,8 @@ def _errors(spec: ApiSpec, names: Mapping[str, str]) -> str:
         ]
     )
     table = "\n".join(f"    {_repr(code)}: {name}," for code, name in names.items())
-    return T.ERRORS.substitute(
+    return render(
+        T.ERRORS,
         provenance=PROVENANCE,
         tree=tree,
         all=_list(exported),
@@ -229,7 +232,8 @@ def _init(spec: ApiSpec, names: Mapping[str, str]) -> str:
             *error_names,
         ]
     )
-    return T.INIT.substitute(
+    return render(
+        T.INIT,
         provenance=PROVENANCE,
         title=spec.title,
         error_imports="\n".join(f"    {n}," for n in error_names),
@@ -270,7 +274,8 @@ def _client(spec: ApiSpec, classes: set[str]) -> str:
             out.append(_method(spec, op, classes, imports, is_async=is_async))
             if op.pagination is not None:
                 out.append(_iterator(op, classes, imports, is_async=is_async))
-    return T.CLIENT.substitute(
+    return render(
+        T.CLIENT,
         provenance=PROVENANCE,
         title=spec.title,
         base_path=spec.base_path,

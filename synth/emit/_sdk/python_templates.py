@@ -6,7 +6,7 @@ formatter has to run when the SDK is generated.
 
 from __future__ import annotations
 
-from string import Template
+from ..._template import Template
 
 __all__ = [
     "BASE",

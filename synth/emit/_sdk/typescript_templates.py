@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from string import Template
+from ..._template import Template
 
 __all__ = ["CLIENT", "ERROR_CLASS", "INDEX"]
 
