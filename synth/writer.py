@@ -13,9 +13,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+import click
+
+from ._errors import UsageError
 from ._provenance import MARK
 
-__all__ = ["Stale", "compare", "write"]
+__all__ = ["Stale", "compare", "sync", "write"]
+
+# Where the provenance line can be: a comment at the top, or the last key of a JSON document.
+_PEEK = 400
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,9 +36,12 @@ class Stale:
 def _ours(path: Path) -> bool:
     try:
         with path.open("rb") as handle:
-            return MARK.encode() in handle.read(400)
+            head = handle.read(_PEEK)
+            handle.seek(max(0, path.stat().st_size - _PEEK))
+            tail = handle.read(_PEEK)
     except OSError:
         return False
+    return MARK.encode() in head or MARK.encode() in tail
 
 
 def _existing(out_dir: Path) -> set[str]:
@@ -70,9 +79,22 @@ def compare(files: Mapping[str, str], out_dir: Path, max_lines: int = 12) -> lis
 
 
 def write(files: Mapping[str, str], out_dir: Path) -> list[str]:
-    """Write changed files atomically, remove our files the contracts no longer produce."""
+    """Write changed files atomically, remove our files the contracts no longer produce.
+
+    Raises ``UsageError`` before writing anything when a file to replace is not synth's.
+    """
+    stale = compare(files, out_dir)
+    foreign = [
+        item.path for item in stale if item.kind == "changed" and not _ours(out_dir / item.path)
+    ]
+    if foreign:
+        listed = ", ".join(str(out_dir / rel) for rel in foreign)
+        raise UsageError(
+            f"refusing to overwrite {listed}: not written by synth (no {MARK!r} line); "
+            "move it away or choose another --out folder"
+        )
     changed = []
-    for item in compare(files, out_dir):
+    for item in stale:
         path = out_dir / item.path
         if item.kind == "extra":
             path.unlink()
@@ -84,3 +106,27 @@ def write(files: Mapping[str, str], out_dir: Path) -> list[str]:
             os.replace(tmp, path)
         changed.append(item.path)
     return changed
+
+
+def sync(files: Mapping[str, str], out_dir: Path, *, check: bool, update: str) -> int:
+    """Write ``files`` into ``out_dir`` (or, with ``check``, report what is stale) and say so.
+
+    Returns the exit code: 1 when ``check`` finds stale files, else 0. ``update`` names the
+    command that brings ``out_dir`` up to date, for the stale report.
+    """
+    if check:
+        stale = compare(files, out_dir)
+        if not stale:
+            click.echo(f"{out_dir}/ is up to date ({len(files)} files)")
+            return 0
+        for item in stale:
+            click.echo(f"stale: {out_dir / item.path} ({item.kind})", err=True)
+            if item.diff:
+                click.echo(item.diff, err=True)
+        click.echo(f"{len(stale)} stale file(s); run {update} and commit the result", err=True)
+        return 1
+    changed = write(files, out_dir)
+    click.echo(f"wrote {len(changed)} changed file(s) of {len(files)} into {out_dir}/")
+    for path in changed:
+        click.echo(f"  {path}")
+    return 0
