@@ -20,7 +20,7 @@ from synth.zod._emitter import Definition, Expr, SchemaEmitter
 from synth.zod._errors import InvalidDocumentError
 from synth.zod._module import _PLACEHOLDER, render_definitions
 from synth.zod._refs import DEFAULT_BASE, Resolver, Target, pointer_join
-from synth.zod._runtime import HELPERS, render_helpers
+from synth.zod._runtime import helpers, render_helpers
 
 __all__ = ["emit_zod"]
 
@@ -66,7 +66,7 @@ def emit_zod(
     _validate(openapi)
     resolver = Resolver(openapi, DEFAULT_BASE)
     emitter = SchemaEmitter(resolver, assert_formats=True, pydantic=True)
-    for helper in HELPERS:
+    for helper in helpers():
         emitter.reserve(helper)
     for reserved in ("schemas", "errors", "operations", "ErrorCode", "ERRORS", "ERROR_CODES"):
         emitter.reserve(reserved)

@@ -10,7 +10,7 @@ from synth.zod._emitter import SchemaEmitter
 from synth.zod._errors import InvalidDocumentError
 from synth.zod._module import render_definitions, render_imports
 from synth.zod._refs import DEFAULT_BASE, Resolver, Target
-from synth.zod._runtime import HELPERS
+from synth.zod._runtime import helpers
 
 __all__ = ["emit_schema_module"]
 
@@ -37,7 +37,7 @@ def emit_schema_module(
         )
     resolver = Resolver(schema, DEFAULT_BASE, documents=documents)
     emitter = SchemaEmitter(resolver, assert_formats=assert_formats, pydantic=pydantic)
-    for helper in HELPERS:
+    for helper in helpers():
         emitter.reserve(helper)
     emitter.define(name, Target(schema, resolver.base_of(schema, DEFAULT_BASE), "#"), exported=True)
     rendered = render_definitions(emitter)
