@@ -42,7 +42,8 @@ def emit(spec: ApiSpec) -> dict[str, str]:
             T.RUNTIME,
             provenance=PROVENANCE,
             base_path=_repr(spec.base_path),
-            idempotency_header=_repr(_idempotency_header(spec)),
+            # The slot sits inside the file's string literal: the literal's body, quotes aside.
+            idempotency_header=_repr(_idempotency_header(spec))[1:-1],
         ),
         f"{root}/client.py": _client(spec, classes),
         f"{root}/errors.py": _errors(spec, errors),
