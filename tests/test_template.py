@@ -7,9 +7,9 @@ import ast
 import pytest
 
 from synth._provenance import MARK, PROVENANCE, schema_header, zod_header
-from synth._template import Template, file_template, render
+from synth._template import SourceTemplate, Template, file_template, render
 
-SDK = "synth.emit._sdk.python"
+SDK = "synth.emit._sdk"
 
 
 def test_render_fills_every_placeholder_and_fails_on_a_missing_one() -> None:
@@ -19,15 +19,22 @@ def test_render_fills_every_placeholder_and_fails_on_a_missing_one() -> None:
         render(template, provenance="p")
 
 
+def test_in_source_files_only_lower_case_names_are_placeholders() -> None:
+    template = SourceTemplate("// $title\nsuper(`${message}: $${x}`); z.core.$ZodIssue; /$/\n")
+    assert (
+        render(template, title="T") == "// T\nsuper(`${message}: $${x}`); z.core.$ZodIssue; /$/\n"
+    )
+
+
 def test_slots_of_a_source_file_become_placeholders() -> None:
-    base = file_template(SDK, "_base.py").template
+    base = file_template(SDK, "python/_base.py").template
     assert "_UNIQUE_ITEMS: dict[str, tuple[str, ...]] = $unique_items\n" in base
-    errors = file_template(SDK, "errors.py").template
+    errors = file_template(SDK, "python/errors.py").template
     assert "\n__all__ = $all\n" in errors
-    assert "\n$classes\n" in errors
-    assert "ERRORS: dict[str, type[ApiError]] = {\n$table\n}" in errors
+    assert "\n$classes\n\nERRORS" in errors, "a line slot takes its line break"
+    assert "ERRORS: dict[str, type[ApiError]] = {\n$table}" in errors
     assert "# slot:" not in base + errors
-    runtime = file_template(SDK, "_runtime.py").template
+    runtime = file_template(SDK, "python/_runtime.py").template
     assert "BASE_PATH = $base_path\n" in runtime
 
 
@@ -35,7 +42,7 @@ def test_slots_of_a_source_file_become_placeholders() -> None:
 def test_the_sdk_source_files_are_python_as_they_stand(name: str) -> None:
     from importlib.resources import files
 
-    text = files(SDK).joinpath(name).read_text(encoding="utf-8")
+    text = files(SDK).joinpath("python", name).read_text(encoding="utf-8")
     ast.parse(text)
     assert text.startswith("# $provenance\n")
 

@@ -207,7 +207,8 @@ def _errors(spec: ApiSpec, names: Mapping[str, str]) -> str:
             *names.values(),
         ]
     )
-    table = "\n".join(f"    {_repr(code)}: {name}," for code, name in names.items())
+    # A line slot: the value brings its own line break.
+    table = "".join(f"    {_repr(code)}: {name},\n" for code, name in names.items()) or "\n"
     return render(
         T.ERRORS,
         provenance=PROVENANCE,

@@ -44,14 +44,15 @@ def emit(spec: ApiSpec) -> dict[str, str]:
         )
         for e in spec.errors
     )
-    table = "\n".join(f"  {e.code}: {names[e.code]}," for e in spec.errors)
+    # A line slot: the value brings its own line break.
+    table = "".join(f"  {e.code}: {names[e.code]},\n" for e in spec.errors) or "\n"
     methods = "".join(
         _method(op) + (_iterator(op) if op.pagination else "") for op in spec.operations
     )
     client = render(
         T.CLIENT, provenance=PROVENANCE, title=spec.title, zod=ZOD_DIR, base_path=_str(spec.base_path),
         error_classes=classes, error_table=table, methods=methods,
-        idempotency_header=_str(_idempotency_header(spec)),
+        idempotency_header=_str(_idempotency_header(spec))[1:-1],  # inside the file's string
     )  # fmt: skip
     return {
         "sdk/typescript/client.ts": client,

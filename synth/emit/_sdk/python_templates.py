@@ -22,9 +22,9 @@ __all__ = [
 ]
 
 # The fixed modules, real files under python/ (see its __init__ for how they are checked).
-BASE = file_template("synth.emit._sdk.python", "_base.py")
-RUNTIME = file_template("synth.emit._sdk.python", "_runtime.py")
-ERRORS = file_template("synth.emit._sdk.python", "errors.py")
+BASE = file_template("synth.emit._sdk", "python/_base.py")
+RUNTIME = file_template("synth.emit._sdk", "python/_runtime.py")
+ERRORS = file_template("synth.emit._sdk", "python/errors.py")
 
 ERROR_CLASS = Template('''\
 class $name(ApiError):

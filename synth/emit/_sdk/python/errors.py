@@ -63,6 +63,7 @@ class UnexpectedResponse(SdkError):
 
 # slot: classes
 
+
 ERRORS: dict[str, type[ApiError]] = {
     # slot: table
 }
