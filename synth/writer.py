@@ -1,7 +1,8 @@
 """The one writer of generated files: deterministic bytes, or a comparison for ``--check``.
 
 Only files that carry synth's provenance line are ever replaced or removed, so pointing
-``--out`` at a folder with other files in it loses nothing.
+``--out`` at a folder with other files in it loses nothing. ``sync`` is the step both
+``synth generate`` and ``synth zod`` run: write and say what changed, or report what is stale.
 """
 
 from __future__ import annotations

@@ -58,6 +58,20 @@ export const ProblemSchema = z.object({
 });
 """)
 
+ERRORS_MODULE = Template("""\
+$header
+
+$problem
+/** The error taxonomy: every code an operation of this API may return. */
+export const ERRORS = $table as const;
+
+/** A stable, machine-readable error code. */
+export type ErrorCode = $codes;
+
+/** The codes, for z.enum(ERROR_CODES) or iteration. */
+export const ERROR_CODES = $code_list as const;
+""")
+
 
 def emit_zod(
     openapi: Mapping[str, Any], *, source: str = "an OpenAPI 3.1 document"
@@ -353,12 +367,7 @@ def _errors_module(openapi: Mapping[str, Any], header: str, components: Mapping[
     else:
         listed = json.dumps([str(e["code"]) for e in entries])
         problem = render(PROBLEM, code=f"z.enum({listed})" if entries else "z.string()")
-    return (
-        f"{header}\n\n{problem}\n"
-        "/** The error taxonomy: every code an operation of this API may return. */\n"
-        f"export const ERRORS = {table} as const;\n\n"
-        "/** A stable, machine-readable error code. */\n"
-        f"export type ErrorCode = {codes};\n\n"
-        "/** The codes, for z.enum(ERROR_CODES) or iteration. */\n"
-        f"export const ERROR_CODES = {json.dumps([str(e['code']) for e in entries])} as const;\n"
+    code_list = json.dumps([str(e["code"]) for e in entries])
+    return render(
+        ERRORS_MODULE, header=header, problem=problem, table=table, codes=codes, code_list=code_list
     )
