@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+# Re-exported for the emitters that still import it from here (openapi).
 from .._provenance import PROVENANCE
 
 __all__ = ["PROVENANCE", "dumps"]
