@@ -72,25 +72,10 @@ def generate(contracts_dir: Path, out_dir: Path, check: bool) -> None:
     """
     from .generate import generate as run
     from .loader import load
-    from .writer import compare, write
+    from .writer import sync
 
     files = run(load(contracts_dir))
-    if check:
-        stale = compare(files, out_dir)
-        if not stale:
-            click.echo(f"{out_dir}/ is up to date ({len(files)} files)")
-            return
-        for item in stale:
-            click.echo(f"stale: {out_dir / item.path} ({item.kind})", err=True)
-            if item.diff:
-                click.echo(item.diff, err=True)
-        click.echo(f"{len(stale)} stale file(s); run `make contracts` (or `synth generate`) "
-                   "and commit the result", err=True)  # fmt: skip
-        sys.exit(1)
-    changed = write(files, out_dir)
-    click.echo(f"wrote {len(changed)} changed file(s) of {len(files)} into {out_dir}/")
-    for path in changed:
-        click.echo(f"  {path}")
+    sys.exit(sync(files, out_dir, check=check, update="`make contracts` (or `synth generate`)"))
 
 
 @main.command()

@@ -106,6 +106,26 @@ def test_files_not_ours_are_kept(project: Path) -> None:
     assert keep.read_text() == "hand-written\n"
 
 
+def test_a_file_not_ours_is_never_overwritten(project: Path) -> None:
+    (project / "gen").mkdir()
+    mine = project / "gen" / "errors.md"
+    mine.write_text("hand-written\n")
+    code, output = _generate(project)
+    assert code == 2
+    assert f"UsageError: refusing to overwrite {mine}: not written by synth" in output
+    assert _snapshot(project / "gen") == {"errors.md": b"hand-written\n"}, "nothing written"
+
+
+def test_json_provenance_at_the_end_is_recognised(project: Path) -> None:
+    _generate(project)
+    openapi = project / "gen" / "openapi.json"
+    assert "provenance" in openapi.read_text().splitlines()[-2]
+    openapi.write_text(openapi.read_text().replace("Contacts CRM", "Old title"))
+    code, output = _generate(project)
+    assert code == 0, output
+    assert "  openapi.json" in output
+
+
 def test_stale_generated_file_is_removed(project: Path) -> None:
     _generate(project)
     orphan = project / "gen" / "old.json"

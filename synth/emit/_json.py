@@ -5,9 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from .._provenance import PROVENANCE
-
-__all__ = ["PROVENANCE", "dumps"]
+__all__ = ["dumps"]
 
 
 def dumps(data: Any) -> str:

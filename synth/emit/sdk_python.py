@@ -15,8 +15,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from .._provenance import PROVENANCE
+from .._template import render
 from ..spec import ApiSpec, OperationSpec, ParamSpec
-from ._json import PROVENANCE
 from ._sdk import python_templates as T
 from ._sdk.naming import iterator_name, package_name, pascal, python_identifier, snake
 
@@ -36,19 +37,20 @@ def emit(spec: ApiSpec, document: Mapping[str, Any]) -> dict[str, str]:
     root = f"sdk/python/{pkg}"
     files = {
         f"{root}/__init__.py": _init(spec, errors),
-        f"{root}/_base.py": T.BASE.substitute(
-            provenance=PROVENANCE, unique_items=_unique_items(spec)
-        ),
-        f"{root}/_runtime.py": T.RUNTIME.substitute(
+        f"{root}/_base.py": render(T.BASE, provenance=PROVENANCE, unique_items=_unique_items(spec)),
+        f"{root}/_runtime.py": render(
+            T.RUNTIME,
             provenance=PROVENANCE,
             base_path=_repr(spec.base_path),
-            idempotency_header=_repr(_idempotency_header(spec)),
+            # The slot sits inside the file's string literal: the literal's body, quotes aside.
+            idempotency_header=_repr(_idempotency_header(spec))[1:-1],
         ),
         f"{root}/client.py": _client(spec, classes),
         f"{root}/errors.py": _errors(spec, errors),
         f"{root}/models.py": models,
         f"{root}/py.typed": f"# {PROVENANCE}\n",
-        "sdk/python/pyproject.toml": T.PYPROJECT.substitute(
+        "sdk/python/pyproject.toml": render(
+            T.PYPROJECT,
             provenance=PROVENANCE,
             dist_name=pkg.replace("_", "-"),
             version=spec.version,
@@ -178,7 +180,8 @@ def _errors(spec: ApiSpec, names: Mapping[str, str]) -> str:
     classes = []
     for entry in spec.errors:
         classes.append(
-            T.ERROR_CLASS.substitute(
+            render(
+                T.ERROR_CLASS,
                 name=names[entry.code],
                 status=entry.status,
                 code=entry.code,
@@ -204,8 +207,10 @@ def _errors(spec: ApiSpec, names: Mapping[str, str]) -> str:
             *names.values(),
         ]
     )
-    table = "\n".join(f"    {_repr(code)}: {name}," for code, name in names.items())
-    return T.ERRORS.substitute(
+    # A line slot: the value brings its own line break.
+    table = "".join(f"    {_repr(code)}: {name},\n" for code, name in names.items()) or "\n"
+    return render(
+        T.ERRORS,
         provenance=PROVENANCE,
         tree=tree,
         all=_list(exported),
@@ -229,7 +234,8 @@ def _init(spec: ApiSpec, names: Mapping[str, str]) -> str:
             *error_names,
         ]
     )
-    return T.INIT.substitute(
+    return render(
+        T.INIT,
         provenance=PROVENANCE,
         title=spec.title,
         error_imports="\n".join(f"    {n}," for n in error_names),
@@ -270,7 +276,8 @@ def _client(spec: ApiSpec, classes: set[str]) -> str:
             out.append(_method(spec, op, classes, imports, is_async=is_async))
             if op.pagination is not None:
                 out.append(_iterator(op, classes, imports, is_async=is_async))
-    return T.CLIENT.substitute(
+    return render(
+        T.CLIENT,
         provenance=PROVENANCE,
         title=spec.title,
         base_path=spec.base_path,

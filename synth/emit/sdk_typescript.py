@@ -14,8 +14,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from .._provenance import PROVENANCE
+from .._template import render
 from ..spec import ApiSpec, OperationSpec, ParamSpec
-from ._json import PROVENANCE
 from ._sdk import typescript_templates as T
 from ._sdk.naming import camel, iterator_name, pascal
 
@@ -32,7 +33,8 @@ def emit(spec: ApiSpec) -> dict[str, str]:
     """``{"sdk/typescript/client.ts": text, "sdk/typescript/index.ts": text}``."""
     names = _error_names(spec)
     classes = "\n\n".join(
-        T.ERROR_CLASS.substitute(
+        render(
+            T.ERROR_CLASS,
             name=names[e.code],
             code=e.code,
             code_literal=_str(e.code),
@@ -42,18 +44,19 @@ def emit(spec: ApiSpec) -> dict[str, str]:
         )
         for e in spec.errors
     )
-    table = "\n".join(f"  {e.code}: {names[e.code]}," for e in spec.errors)
+    # A line slot: the value brings its own line break.
+    table = "".join(f"  {e.code}: {names[e.code]},\n" for e in spec.errors) or "\n"
     methods = "".join(
         _method(op) + (_iterator(op) if op.pagination else "") for op in spec.operations
     )
-    client = T.CLIENT.substitute(
-        provenance=PROVENANCE, title=spec.title, zod=ZOD_DIR, base_path=_str(spec.base_path),
+    client = render(
+        T.CLIENT, provenance=PROVENANCE, title=spec.title, zod=ZOD_DIR, base_path=_str(spec.base_path),
         error_classes=classes, error_table=table, methods=methods,
-        idempotency_header=_str(_idempotency_header(spec)),
+        idempotency_header=_str(_idempotency_header(spec))[1:-1],  # inside the file's string
     )  # fmt: skip
     return {
         "sdk/typescript/client.ts": client,
-        "sdk/typescript/index.ts": T.INDEX.substitute(provenance=PROVENANCE),
+        "sdk/typescript/index.ts": render(T.INDEX, provenance=PROVENANCE),
     }
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from .._provenance import PROVENANCE
 from ..spec import ApiSpec
-from ._json import PROVENANCE, dumps
+from ._json import dumps
 
 __all__ = ["emit", "table"]
 

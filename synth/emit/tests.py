@@ -13,9 +13,10 @@ import re
 import textwrap
 from collections import defaultdict
 
+from .._provenance import PROVENANCE
+from .._template import Template, render
 from ..catalogue import Entry, Family, applicable
 from ..spec import ApiSpec, OperationSpec
-from ._json import PROVENANCE
 
 __all__ = ["emit", "emit_tests"]
 
@@ -25,34 +26,34 @@ __all__ = ["emit", "emit_tests"]
 # generated/tests module without changing a single test.
 WRITTEN: tuple[Family, ...] = ("caching", "errors", "idempotency", "pagination", "tenancy")
 
-MODULE = '''\
-# {provenance}
-"""Property tests for the {group} operations of {title} {version}.
+MODULE = Template('''\
+# ${provenance}
+"""Property tests for the ${group} operations of ${title} ${version}.
 
 Each test checks one invariant of the catalogue on one operation against the server that
 `synth test` (or `pytest generated/tests --base-url ... --tenant ...`) points at.
 """
 
 from synth.testing import Target, check, conformance
-{tests}'''
+${tests}''')
 
-TEST = '''
+TEST = Template('''
 
-def test_{operation}__{slug}(target: Target) -> None:
-    """{summary}"""
-    check("{invariant}", "{operation}", target)
-'''
+def test_${operation}__${slug}(target: Target) -> None:
+    """${summary}"""
+    check("${invariant}", "${operation}", target)
+''')
 
-CONFORMANCE = '''
+CONFORMANCE = Template('''
 
-def test_{operation}__CONFORMANCE(target: Target) -> None:
+def test_${operation}__CONFORMANCE(target: Target) -> None:
     """Schema conformance (schemathesis checks plus the error-taxonomy rules)."""
-    conformance("{operation}", target)
-'''
+    conformance("${operation}", target)
+''')
 
-AUTHORIZATION = '''\
-# {provenance}
-"""Object-level authorization across the tenants of {title} {version}.
+AUTHORIZATION = Template('''\
+# ${provenance}
+"""Object-level authorization across the tenants of ${title} ${version}.
 
 schemathesis's own `object_level_authorization` check, with every `--tenant` as a peer: it
 replays each tenant's reads of its own objects as the other tenants.
@@ -64,10 +65,10 @@ from synth.testing import Target, object_level_authorization
 def test_api__OBJECT_LEVEL_AUTHORIZATION(target: Target) -> None:
     """No tenant receives an object that another tenant owns (schemathesis's check)."""
     object_level_authorization(target)
-'''
+''')
 
-CONFTEST = '''\
-# {provenance}
+CONFTEST = Template('''\
+# ${provenance}
 """The synth runtime's pytest plugin: target options (--base-url, --tenant, ...) and `target`."""
 
 from synth.testing.plugin import (  # noqa: F401  (pytest finds hooks and fixtures by name)
@@ -76,7 +77,7 @@ from synth.testing.plugin import (  # noqa: F401  (pytest finds hooks and fixtur
     pytest_terminal_summary,
     target,
 )
-'''
+''')
 
 
 def _group(op: OperationSpec) -> str:
@@ -102,21 +103,22 @@ def emit_tests(spec: ApiSpec) -> dict[str, str]:
     for entries in by_op.values():  # a stable sort keeps the catalogue's order in a family
         entries.sort(key=lambda entry: WRITTEN.index(entry.family))
     summaries = {inv.id: "\n    ".join(textwrap.wrap(inv.summary, 88)) for _, inv in pairs}
-    out = {"tests/conftest.py": CONFTEST.format(provenance=PROVENANCE)}
+    out = {"tests/conftest.py": render(CONFTEST, provenance=PROVENANCE)}
     for group in sorted(groups):
         tests = []
         for op in groups[group]:
             for inv in by_op[id(op)]:
                 summary = summaries[inv.id]
-                tests.append(TEST.format(operation=op.operation_id, slug=inv.id.replace("-", "_"),
-                                         invariant=inv.id, summary=summary))  # fmt: skip
-            tests.append(CONFORMANCE.format(operation=op.operation_id))
-        text = MODULE.format(provenance=PROVENANCE, group=group, title=spec.title,
-                             version=spec.version, tests="".join(tests))  # fmt: skip
+                slug = inv.id.replace("-", "_")
+                tests.append(render(TEST, operation=op.operation_id, slug=slug,
+                                    invariant=inv.id, summary=summary))  # fmt: skip
+            tests.append(render(CONFORMANCE, operation=op.operation_id))
+        text = render(MODULE, provenance=PROVENANCE, group=group, title=spec.title,
+                      version=spec.version, tests="".join(tests))  # fmt: skip
         out[f"tests/test_{_module_name(group)}.py"] = text
     if any(op.tenant_scoped for op in spec.operations):
-        out["tests/test_authorization.py"] = AUTHORIZATION.format(
-            provenance=PROVENANCE, title=spec.title, version=spec.version
+        out["tests/test_authorization.py"] = render(
+            AUTHORIZATION, provenance=PROVENANCE, title=spec.title, version=spec.version
         )
     return dict(sorted(out.items()))
 

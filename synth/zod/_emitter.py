@@ -3,7 +3,7 @@
 One method per keyword, ``kw_<keyword>`` (``$`` dropped), looked up by name; the class
 refuses to be defined if a keyword in ``KEYWORDS`` has no method (pydantic's
 ``GenerateJsonSchema`` does the same per core-schema kind). Keyword methods record what the
-keyword asks for on a ``_Node``; ``_assemble`` then writes the idiomatic Zod for the
+keyword asks for on a ``Node``; ``_assemble`` then writes the idiomatic Zod for the
 common shapes (``z.object``, ``z.enum``, ``.nullable()``, ``z.discriminatedUnion``) and
 falls back to named checks from ``_runtime`` for what Zod has no combinator for.
 
@@ -23,7 +23,9 @@ from typing import Any, ClassVar
 from synth._pointer import unescape
 from synth.zod import _ts
 from synth.zod._errors import UnsupportedSchemaError
+from synth.zod._expr import NEVER, UNKNOWN, Expr, Node
 from synth.zod._refs import Resolver, Target, pointer_join, subschemas
+from synth.zod._unevaluated import items_ev, props_ev, unevaluated_check
 from synth.zod.regex import translate_regex
 
 __all__ = ["KEYWORDS", "Definition", "Expr", "SchemaEmitter"]
@@ -67,20 +69,6 @@ FORMAT_CHECKS = {
 ANNOTATION_FORMATS = frozenset({"binary", "password", "byte", "int32", "int64", "float", "double"})
 
 
-@dataclass(frozen=True, slots=True)
-class Expr:
-    """A compiled schema: Zod code, its TypeScript output type and how it treats absence."""
-
-    code: str
-    ts: str
-    loose: bool = False  # accepts an absent value (z.unknown()-based): required needs a check
-    trivial: bool = False  # z.unknown() with no constraint at all
-
-
-UNKNOWN = Expr("z.unknown()", "unknown", loose=True, trivial=True)
-NEVER = Expr("z.never()", "never")
-
-
 @dataclass(slots=True)
 class Definition:
     """A named constant: an exported root or the target of a reference."""
@@ -94,30 +82,10 @@ class Definition:
     deps: set[int] = field(default_factory=set)
 
 
-@dataclass(slots=True)
-class _Node:
-    """What the keywords of one schema object asked for, before assembly."""
-
-    node: Mapping[str, Any]
-    ptr: str
-    base: str
-    types: list[str] | None = None
-    values: list[Any] | None = None  # enum / const
-    string: list[str] = field(default_factory=list)
-    number: list[str] = field(default_factory=list)
-    bounds: list[float] = field(default_factory=list)
-    array: dict[str, Any] = field(default_factory=dict)
-    obj: dict[str, Any] = field(default_factory=dict)
-    checks: list[str] = field(default_factory=list)  # on the whole value, any type
-    refs: list[Expr] = field(default_factory=list)  # $ref / $dynamicRef / allOf members
-    union: tuple[str, list[Expr]] | None = None  # ("anyOf"|"oneOf", options)
-    unions: list[tuple[str, list[Expr]]] = field(default_factory=list)
-
-
 class SchemaEmitter:
     """Compile the schemas of one document into named Zod constants."""
 
-    _dispatch: ClassVar[dict[str, Callable[[SchemaEmitter, _Node, Any], None]]]
+    _dispatch: ClassVar[dict[str, Callable[[SchemaEmitter, Node, Any], None]]]
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -184,8 +152,6 @@ class SchemaEmitter:
 
     def ev_function(self, kind: str, target: Target) -> str:
         """The name of the module-level ``Ev`` function for ``target`` (see _unevaluated)."""
-        from synth.zod._unevaluated import items_ev, props_ev
-
         key = (kind, id(target.node))
         if key not in self.ev_defs:
             name = _ts.identifier(f"ev{kind.title()}_{_ref_name(target.ptr)}")
@@ -224,7 +190,7 @@ class SchemaEmitter:
             if found is not None:
                 return self._ref_expr(found)
         base = self.resolver.base_of(node, base)
-        n = _Node(node, ptr, base)
+        n = Node(node, ptr, base)
         for keyword, value in node.items():
             method = self._dispatch.get(keyword)
             if method is not None:
@@ -237,7 +203,7 @@ class SchemaEmitter:
                 )
         return self._assemble(n)
 
-    def sub(self, n: _Node, value: Any, *parts: str | int) -> Expr:
+    def sub(self, n: Node, value: Any, *parts: str | int) -> Expr:
         return self.compile(value, pointer_join(n.ptr, *parts), n.base)
 
     def use(self, helper: str) -> str:
@@ -245,13 +211,13 @@ class SchemaEmitter:
         return helper
 
     # -- keywords: core and annotations ------------------------------------------------------
-    def kw_schema(self, n: _Node, value: Any) -> None:
+    def kw_schema(self, n: Node, value: Any) -> None:
         if isinstance(value, str) and "2020-12" not in value and "3.1" not in value:
             raise UnsupportedSchemaError(
                 pointer_join(n.ptr, "$schema"), f"$schema {value!r} is not JSON Schema 2020-12"
             )
 
-    def _annotation(self, n: _Node, value: Any) -> None:
+    def _annotation(self, n: Node, value: Any) -> None:
         """Annotations do not change what validates; descriptions become doc comments."""
 
     kw_id = kw_anchor = kw_dynamicAnchor = kw_comment = kw_vocabulary = _annotation
@@ -259,15 +225,15 @@ class SchemaEmitter:
     kw_writeOnly = kw_contentMediaType = kw_contentEncoding = kw_contentSchema = _annotation
     kw_example = kw_externalDocs = kw_xml = kw_default = kw_discriminator = _annotation
 
-    def kw_defs(self, n: _Node, value: Any) -> None:
+    def kw_defs(self, n: Node, value: Any) -> None:
         """Definitions compile when referenced (unreferenced ones are dead code)."""
 
     kw_definitions = kw_defs
 
-    def kw_ref(self, n: _Node, value: Any) -> None:
+    def kw_ref(self, n: Node, value: Any) -> None:
         n.refs.append(self._ref_expr(self.resolver.resolve(value, n.base, n.ptr)))
 
-    def kw_dynamicRef(self, n: _Node, value: Any) -> None:
+    def kw_dynamicRef(self, n: Node, value: Any) -> None:
         n.refs.append(self._ref_expr(self.dynamic_target(value, n.base, n.ptr)))
 
     def dynamic_target(self, ref: str, base: str, ptr: str) -> Target:
@@ -284,33 +250,33 @@ class SchemaEmitter:
         return min(candidates, key=lambda t: order.get(t.base, len(order)), default=target)
 
     # -- keywords: any type ------------------------------------------------------------------
-    def kw_type(self, n: _Node, value: Any) -> None:
+    def kw_type(self, n: Node, value: Any) -> None:
         types = [value] if isinstance(value, str) else value
         if not isinstance(types, list) or not all(t in JSON_TYPES for t in types):
             raise UnsupportedSchemaError(pointer_join(n.ptr, "type"), f"invalid type {value!r}")
         n.types = list(dict.fromkeys(types))
 
-    def kw_enum(self, n: _Node, value: Any) -> None:
+    def kw_enum(self, n: Node, value: Any) -> None:
         if not isinstance(value, list):
             raise UnsupportedSchemaError(pointer_join(n.ptr, "enum"), "enum must be an array")
         n.values = value if n.values is None else [v for v in n.values if _in(v, value)]
 
-    def kw_const(self, n: _Node, value: Any) -> None:
+    def kw_const(self, n: Node, value: Any) -> None:
         self.kw_enum(n, [value])
 
-    def kw_allOf(self, n: _Node, value: Any) -> None:
+    def kw_allOf(self, n: Node, value: Any) -> None:
         n.refs.extend(self.sub(n, s, "allOf", i) for i, s in enumerate(value))
 
-    def kw_anyOf(self, n: _Node, value: Any) -> None:
+    def kw_anyOf(self, n: Node, value: Any) -> None:
         n.unions.append(("anyOf", [self.sub(n, s, "anyOf", i) for i, s in enumerate(value)]))
 
-    def kw_oneOf(self, n: _Node, value: Any) -> None:
+    def kw_oneOf(self, n: Node, value: Any) -> None:
         n.unions.append(("oneOf", [self.sub(n, s, "oneOf", i) for i, s in enumerate(value)]))
 
-    def kw_not(self, n: _Node, value: Any) -> None:
+    def kw_not(self, n: Node, value: Any) -> None:
         n.checks.append(f"{self.use('not')}({self.sub(n, value, 'not').code})")
 
-    def kw_if(self, n: _Node, value: Any) -> None:
+    def kw_if(self, n: Node, value: Any) -> None:
         then = self.sub(n, n.node["then"], "then").code if "then" in n.node else "undefined"
         other = self.sub(n, n.node["else"], "else").code if "else" in n.node else "undefined"
         if then == other == "undefined":
@@ -318,13 +284,13 @@ class SchemaEmitter:
         cond = self.sub(n, value, "if").code
         n.checks.append(f"{self.use('ifThenElse')}({cond}, {then}, {other})")
 
-    def kw_then(self, n: _Node, value: Any) -> None:
+    def kw_then(self, n: Node, value: Any) -> None:
         """Handled by ``kw_if``; without ``if`` it has no effect."""
 
     kw_else = kw_then
 
     # -- keywords: numbers -------------------------------------------------------------------
-    def _number(self, n: _Node, keyword: str, value: Any, method: str) -> None:
+    def _number(self, n: Node, keyword: str, value: Any, method: str) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float):
             raise UnsupportedSchemaError(
                 pointer_join(n.ptr, keyword), f"{keyword} must be a number"
@@ -332,19 +298,19 @@ class SchemaEmitter:
         n.number.append(f".{method}({_ts.literal(value)})")
         n.bounds.append(float(value))
 
-    def kw_minimum(self, n: _Node, value: Any) -> None:
+    def kw_minimum(self, n: Node, value: Any) -> None:
         self._number(n, "minimum", value, "gte")
 
-    def kw_maximum(self, n: _Node, value: Any) -> None:
+    def kw_maximum(self, n: Node, value: Any) -> None:
         self._number(n, "maximum", value, "lte")
 
-    def kw_exclusiveMinimum(self, n: _Node, value: Any) -> None:
+    def kw_exclusiveMinimum(self, n: Node, value: Any) -> None:
         self._number(n, "exclusiveMinimum", value, "gt")
 
-    def kw_exclusiveMaximum(self, n: _Node, value: Any) -> None:
+    def kw_exclusiveMaximum(self, n: Node, value: Any) -> None:
         self._number(n, "exclusiveMaximum", value, "lt")
 
-    def kw_multipleOf(self, n: _Node, value: Any) -> None:
+    def kw_multipleOf(self, n: Node, value: Any) -> None:
         if isinstance(value, bool) or not isinstance(value, int | float) or value <= 0:
             raise UnsupportedSchemaError(pointer_join(n.ptr, "multipleOf"), "must be > 0")
         # Float fields use pydantic's tolerance; integers and JSON Schema use exact decimals.
@@ -352,18 +318,18 @@ class SchemaEmitter:
         n.number.append(f".check({self.use('multipleOf')}({_ts.literal(value)}{lenient}))")
 
     # -- keywords: strings -------------------------------------------------------------------
-    def kw_minLength(self, n: _Node, value: Any) -> None:
+    def kw_minLength(self, n: Node, value: Any) -> None:
         if value > 0:
             n.string.append(f".check({self.use('minLength')}({int(value)}))")
 
-    def kw_maxLength(self, n: _Node, value: Any) -> None:
+    def kw_maxLength(self, n: Node, value: Any) -> None:
         n.string.append(f".check({self.use('maxLength')}({int(value)}))")
 
-    def kw_pattern(self, n: _Node, value: Any) -> None:
+    def kw_pattern(self, n: Node, value: Any) -> None:
         regex = translate_regex(value, pointer_join(n.ptr, "pattern"))
         n.string.append(f".regex({regex.literal()})")
 
-    def kw_format(self, n: _Node, value: Any) -> None:
+    def kw_format(self, n: Node, value: Any) -> None:
         if not self.assert_formats or value in ANNOTATION_FORMATS:
             return
         check = FORMAT_CHECKS.get(value)
@@ -376,13 +342,13 @@ class SchemaEmitter:
         n.string.append(f".check({self.use('format')}({_ts.string(value)}, {self.use(check)}))")
 
     # -- keywords: arrays --------------------------------------------------------------------
-    def kw_items(self, n: _Node, value: Any) -> None:
+    def kw_items(self, n: Node, value: Any) -> None:
         n.array["items"] = self.sub(n, value, "items")
 
-    def kw_prefixItems(self, n: _Node, value: Any) -> None:
+    def kw_prefixItems(self, n: Node, value: Any) -> None:
         n.array["prefix"] = [self.sub(n, s, "prefixItems", i) for i, s in enumerate(value)]
 
-    def kw_contains(self, n: _Node, value: Any) -> None:
+    def kw_contains(self, n: Node, value: Any) -> None:
         lo = n.node.get("minContains", 1)
         hi = n.node.get("maxContains")
         schema = self.sub(n, value, "contains").code
@@ -391,73 +357,71 @@ class SchemaEmitter:
             f".check({self.use('contains')}({schema}, {int(lo)}, {bound}))"
         )
 
-    def kw_minContains(self, n: _Node, value: Any) -> None:
+    def kw_minContains(self, n: Node, value: Any) -> None:
         """Handled by ``kw_contains``."""
 
     kw_maxContains = kw_minContains
 
-    def kw_minItems(self, n: _Node, value: Any) -> None:
+    def kw_minItems(self, n: Node, value: Any) -> None:
         n.array["min"] = int(value)
 
-    def kw_maxItems(self, n: _Node, value: Any) -> None:
+    def kw_maxItems(self, n: Node, value: Any) -> None:
         n.array["max"] = int(value)
 
-    def kw_uniqueItems(self, n: _Node, value: Any) -> None:
+    def kw_uniqueItems(self, n: Node, value: Any) -> None:
         if value is True:
             n.array.setdefault("checks", []).append(f".check({self.use('uniqueItems')}())")
 
-    def kw_unevaluatedItems(self, n: _Node, value: Any) -> None:
+    def kw_unevaluatedItems(self, n: Node, value: Any) -> None:
         n.array["unevaluated"] = self.sub(n, value, "unevaluatedItems")
 
     # -- keywords: objects -------------------------------------------------------------------
-    def kw_properties(self, n: _Node, value: Any) -> None:
+    def kw_properties(self, n: Node, value: Any) -> None:
         n.obj["properties"] = {
             key: (self.sub(n, s, "properties", key), s) for key, s in value.items()
         }
 
-    def kw_patternProperties(self, n: _Node, value: Any) -> None:
+    def kw_patternProperties(self, n: Node, value: Any) -> None:
         n.obj["patterns"] = [
             (translate_regex(p, pointer_join(n.ptr, "patternProperties", p)).literal(),
              self.sub(n, s, "patternProperties", p))
             for p, s in value.items()
         ]  # fmt: skip
 
-    def kw_additionalProperties(self, n: _Node, value: Any) -> None:
+    def kw_additionalProperties(self, n: Node, value: Any) -> None:
         n.obj["additional"] = self.sub(n, value, "additionalProperties")
 
-    def kw_propertyNames(self, n: _Node, value: Any) -> None:
+    def kw_propertyNames(self, n: Node, value: Any) -> None:
         if isinstance(value, Mapping) and "type" not in value:
             value = {**value, "type": "string"}  # keys are strings; lets it compile typed
         n.obj["names"] = self.sub(n, value, "propertyNames")
 
-    def kw_required(self, n: _Node, value: Any) -> None:
+    def kw_required(self, n: Node, value: Any) -> None:
         n.obj["required"] = list(value)
 
-    def kw_minProperties(self, n: _Node, value: Any) -> None:
+    def kw_minProperties(self, n: Node, value: Any) -> None:
         n.obj["minProps"] = int(value)
 
-    def kw_maxProperties(self, n: _Node, value: Any) -> None:
+    def kw_maxProperties(self, n: Node, value: Any) -> None:
         n.obj["maxProps"] = int(value)
 
-    def kw_dependentRequired(self, n: _Node, value: Any) -> None:
+    def kw_dependentRequired(self, n: Node, value: Any) -> None:
         deps = _ts.literal({k: list(v) for k, v in value.items()})
         n.obj.setdefault("checks", []).append(f"{self.use('dependentRequired')}({deps})")
 
-    def kw_dependentSchemas(self, n: _Node, value: Any) -> None:
+    def kw_dependentSchemas(self, n: Node, value: Any) -> None:
         items = ", ".join(
             f"{_ts.property_key(k)}: {self.sub(n, s, 'dependentSchemas', k).code}"
             for k, s in value.items()
         )
         n.obj.setdefault("checks", []).append(f"{self.use('dependentSchemas')}({{ {items} }})")
 
-    def kw_unevaluatedProperties(self, n: _Node, value: Any) -> None:
+    def kw_unevaluatedProperties(self, n: Node, value: Any) -> None:
         n.obj["unevaluated"] = self.sub(n, value, "unevaluatedProperties")
 
     # -- assembly ----------------------------------------------------------------------------
-    def _assemble(self, n: _Node) -> Expr:
+    def _assemble(self, n: Node) -> Expr:
         if "unevaluated" in n.obj or "unevaluated" in n.array:
-            from synth.zod._unevaluated import unevaluated_check
-
             n.checks.extend(unevaluated_check(self, n))
         base = self._typed(n)
         # Applicators: the common single-applicator shapes stay idiomatic.
@@ -474,7 +438,7 @@ class SchemaEmitter:
             n.checks.append(f"{self.use('allOf')}([{', '.join(r.code for r in refs)}])")
         return _with_checks(base, n.checks)
 
-    def _typed(self, n: _Node) -> Expr:
+    def _typed(self, n: Node) -> Expr:
         """The expression for ``type``, ``enum``/``const`` and the type-specific keywords."""
         present = {_TYPE_OF_KEYWORD[k] for k in n.node if k in _TYPE_OF_KEYWORD}
         if n.values is not None:
@@ -493,7 +457,7 @@ class SchemaEmitter:
             options = [o for t, o in zip(n.types, options, strict=True) if t != "integer"]
         return _union_of(options)
 
-    def _for_type(self, n: _Node, t: str) -> Expr:
+    def _for_type(self, n: Node, t: str) -> Expr:
         return {
             "null": lambda: Expr("z.null()", "null"),
             "boolean": lambda: Expr("z.boolean()", "boolean"),
@@ -504,7 +468,7 @@ class SchemaEmitter:
             "object": lambda: self._object(n),
         }[t]()
 
-    def _numeric(self, n: _Node, *, integer: bool) -> Expr:
+    def _numeric(self, n: Node, *, integer: bool) -> Expr:
         if not integer:
             return Expr("z.number()" + "".join(n.number), "number")
         lo = n.node.get("minimum", n.node.get("exclusiveMinimum"))
@@ -513,7 +477,7 @@ class SchemaEmitter:
         head = "z.int()" if safe else f"z.number().check({self.use('integer')}())"
         return Expr(head + "".join(n.number), "number")
 
-    def _enum(self, n: _Node, present: set[str]) -> Expr:
+    def _enum(self, n: Node, present: set[str]) -> Expr:
         values = n.values or []
         if n.types is not None:
             values = [v for v in values if _json_type(v, n.types)]
@@ -549,7 +513,7 @@ class SchemaEmitter:
         check = f".check({self.use('oneOfValues')}({_ts.literal(values)}))"
         return Expr(base.code + check, base.ts, loose=base.loose)
 
-    def _union(self, n: _Node, kind: str, options: list[Expr]) -> Expr:
+    def _union(self, n: Node, kind: str, options: list[Expr]) -> Expr:
         disc = n.node.get("discriminator")
         if (
             kind == "oneOf"
@@ -603,7 +567,7 @@ class SchemaEmitter:
         node = self.defs[index].target.node
         return isinstance(node, Mapping) and node.get("type") == "object"
 
-    def _array(self, n: _Node) -> Expr:
+    def _array(self, n: Node) -> Expr:
         a = n.array
         items: Expr | None = a.get("items")
         prefix: list[Expr] = a.get("prefix", [])
@@ -640,7 +604,7 @@ class SchemaEmitter:
             ts = f"{_paren(element.ts)}[]"
         return Expr(code + "".join(checks), ts)
 
-    def _object(self, n: _Node) -> Expr:
+    def _object(self, n: Node) -> Expr:
         o = n.obj
         props: dict[str, tuple[Expr, Any]] = o.get("properties", {})
         required: list[str] = o.get("required", [])

@@ -1,16 +1,30 @@
-"""The TypeScript helpers that emitted schemas call, each with its dependencies.
+"""The TypeScript helpers that emitted schemas call, read from ``runtime/runtime.ts``.
 
 Zod has no built-in for JSON Schema's exact rules (length in code points, deep equality,
 float-safe ``multipleOf``, format grammars that match pydantic, the applicators), so the
 emitter writes small, named checks instead of inlining closures at every use. A module
 imports (or, standalone, inlines) only the helpers it uses.
+
+The helpers live in a real TypeScript file so that tsc checks them where they are
+(``tests/zod/test_tsc.py``). Each blank-line separated block of it that declares something
+is one helper; the helpers it calls are the helper names its code mentions, so the table of
+dependencies cannot drift from the code.
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cache
+from importlib.resources import files
 
-__all__ = ["HELPERS", "Helper", "closure", "render_helpers"]
+__all__ = ["Helper", "closure", "helpers", "render_helpers"]
+
+_DECLARATION = re.compile(r"^export (?:function|const|type) ([A-Za-z_$][\w$]*)", re.MULTILINE)
+_IDENTIFIER = re.compile(r"[A-Za-z_$][\w$]*")
+# What is not code: comments and quoted strings (a helper's doc may name another helper).
+_NOT_CODE = re.compile(r"/\*.*?\*/|//[^\n]*|\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'", re.DOTALL)
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,688 +35,29 @@ class Helper:
     deps: tuple[str, ...] = ()
 
 
-def _h(source: str, *deps: str) -> Helper:
-    return Helper(source.strip("\n"), deps)
-
-
-HELPERS: dict[str, Helper] = {
-    "jsonType": _h(
-        """
-/** The JSON type of a parsed value ("integer" is reported as "number"). */
-export function jsonType(value: unknown): string {
-  if (value === null) return "null";
-  if (Array.isArray(value)) return "array";
-  return typeof value === "object" ? "object" : typeof value;
-}
-"""
-    ),
-    "isObject": _h(
-        """
-/** A JSON object (not an array, not null). */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-"""
-    ),
-    "deepEqual": _h(
-        """
-/** JSON equality: numbers by value, objects by keys regardless of order. */
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((item, i) => deepEqual(item, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const keys = Object.keys(a);
-    if (keys.length !== Object.keys(b).length) return false;
-    return keys.every((k) => Object.hasOwn(b, k) && deepEqual(a[k], b[k]));
-  }
-  return false;
-}
-""",
-        "isObject",
-    ),
-    "codePoints": _h(
-        """
-/** Length in Unicode code points, as JSON Schema and pydantic count it. */
-export function codePoints(text: string): number {
-  let n = 0;
-  for (const _ of text) n++;
-  return n;
-}
-"""
-    ),
-    "minLength": _h(
-        """
-/** At least `n` code points (Zod's .min() counts UTF-16 units). */
-export function minLength(n: number): z.core.$ZodCheck<string> {
-  return z.refine((s: string) => codePoints(s) >= n, `expected at least ${n} characters`);
-}
-""",
-        "codePoints",
-    ),
-    "maxLength": _h(
-        """
-/** At most `n` code points (Zod's .max() counts UTF-16 units). */
-export function maxLength(n: number): z.core.$ZodCheck<string> {
-  return z.refine((s: string) => codePoints(s) <= n, `expected at most ${n} characters`);
-}
-""",
-        "codePoints",
-    ),
-    "integer": _h(
-        """
-/** An integral number of any size (z.int() stops at 2^53). */
-export function integer(): z.core.$ZodCheck<number> {
-  return z.refine((n: number) => Number.isInteger(n), "expected an integer");
-}
-"""
-    ),
-    "multipleOf": _h(
-        """
-/**
- * `value` is a multiple of `step`: exact for integers and decimal fractions, as JSON Schema
- * means it; with pydantic's relative tolerance when `lenient` (float fields).
- */
-export function multipleOf(step: number, lenient = false): z.core.$ZodCheck<number> {
-  return z.refine((value: number) => {
-    if (Number.isInteger(step) && Number.isInteger(value)) {
-      return Number.isSafeInteger(value) ? value % step === 0 : BigInt(value) % BigInt(step) === 0n;
-    }
-    if (lenient) {
-      const rem = value % step;
-      const tolerance = Math.abs(value) / 1e9;
-      return Math.abs(rem) <= tolerance || Math.abs(rem - step) <= tolerance;
-    }
-    const quotient = value / step;
-    if (!Number.isFinite(quotient)) return false;
-    const [digits, scale] = decimal(step);
-    const [vDigits, vScale] = decimal(value);
-    const common = Math.max(scale, vScale);
-    const a = vDigits * 10n ** BigInt(common - vScale);
-    const b = digits * 10n ** BigInt(common - scale);
-    return b !== 0n && a % b === 0n;
-  }, `expected a multiple of ${step}`);
-}
-""",
-        "decimal",
-    ),
-    "decimal": _h(
-        """
-/** The exact decimal of a double's shortest representation: [digits, scale]. */
-export function decimal(value: number): [bigint, number] {
-  const [mantissa, exp = "0"] = value.toExponential().split("e");
-  const [whole, fraction = ""] = mantissa.split(".");
-  const digits = BigInt(whole + fraction);
-  const scale = fraction.length - Number(exp);
-  return scale >= 0 ? [digits, scale] : [digits * 10n ** BigInt(-scale), 0];
-}
-"""
-    ),
-    "uniqueItems": _h(
-        """
-/** No two items are equal as JSON values. */
-export function uniqueItems<T extends readonly unknown[]>(): z.core.$ZodCheck<T> {
-  return z.refine(
-    (items: T) => items.every((item, i) => items.findIndex((o) => deepEqual(o, item)) === i),
-    "expected unique items",
-  );
-}
-""",
-        "deepEqual",
-    ),
-    "itemCount": _h(
-        """
-/** Between `min` and `max` items (tuples, where .min()/.max() do not exist). */
-export function itemCount<T extends readonly unknown[]>(min: number, max: number): z.core.$ZodCheck<T> {
-  return z.refine((items: T) => items.length >= min && items.length <= max, `expected ${min} to ${max} items`);
-}
-"""
-    ),
-    "oneOfValues": _h(
-        """
-/** Equal (as JSON) to one of `values`; for enum and const values that are not primitives. */
-export function oneOfValues<T>(values: readonly unknown[]): z.core.$ZodCheck<T> {
-  return z.refine((v: T) => values.some((o) => deepEqual(o, v)), "expected one of the allowed values");
-}
-""",
-        "deepEqual",
-    ),
-    "forward": _h(
-        """
-/** Copy a failed sub-parse's issues onto `ctx`, prefixed by `path`. */
-export function forward(
-  ctx: z.core.$RefinementCtx<unknown>,
-  error: z.ZodError,
-  path: PropertyKey[] = [],
-): void {
-  for (const issue of error.issues) {
-    ctx.addIssue({ code: "custom", message: issue.message, path: [...path, ...issue.path] });
-  }
-}
-"""
-    ),
-    "allOf": _h(
-        """
-/** Every schema accepts the value. */
-export function allOf<T>(schemas: readonly z.ZodType[]): z.core.$ZodCheck<T> {
-  return z.superRefine((v: T, ctx) => {
-    for (const schema of schemas) {
-      const result = schema.safeParse(v);
-      if (!result.success) forward(ctx, result.error);
-    }
-  });
-}
-""",
-        "forward",
-    ),
-    "anyOf": _h(
-        """
-/** At least one schema accepts the value. */
-export function anyOf<T>(schemas: readonly z.ZodType[]): z.core.$ZodCheck<T> {
-  return z.refine((v: T) => schemas.some((s) => s.safeParse(v).success), "expected a value matching anyOf");
-}
-"""
-    ),
-    "oneOf": _h(
-        """
-/** Exactly one schema accepts the value. */
-export function oneOf<T>(schemas: readonly z.ZodType[]): z.core.$ZodCheck<T> {
-  return z.refine(
-    (v: T) => schemas.filter((s) => s.safeParse(v).success).length === 1,
-    "expected a value matching exactly one of oneOf",
-  );
-}
-"""
-    ),
-    "not": _h(
-        """
-/** The schema rejects the value. */
-export function not<T>(schema: z.ZodType): z.core.$ZodCheck<T> {
-  return z.refine((v: T) => !schema.safeParse(v).success, "expected a value that does not match 'not'");
-}
-"""
-    ),
-    "ifThenElse": _h(
-        """
-/** `then` applies when `if` accepts the value, `else` otherwise. */
-export function ifThenElse<T>(
-  condition: z.ZodType,
-  then: z.ZodType | undefined,
-  otherwise: z.ZodType | undefined,
-): z.core.$ZodCheck<T> {
-  return z.superRefine((v: T, ctx) => {
-    const branch = condition.safeParse(v).success ? then : otherwise;
-    const result = branch?.safeParse(v);
-    if (result && !result.success) forward(ctx, result.error);
-  });
-}
-""",
-        "forward",
-    ),
-    "byType": _h(
-        """
-/** Apply the schema for the value's JSON type; values of other types pass. */
-export function byType(branches: {
-  null?: z.ZodType;
-  boolean?: z.ZodType;
-  number?: z.ZodType;
-  string?: z.ZodType;
-  array?: z.ZodType;
-  object?: z.ZodType;
-}): z.ZodType<unknown> {
-  return z.unknown().superRefine((v, ctx) => {
-    const schema = branches[jsonType(v) as keyof typeof branches];
-    const result = schema?.safeParse(v);
-    if (result && !result.success) forward(ctx, result.error);
-  });
-}
-""",
-        "jsonType",
-        "forward",
-    ),
-    "requiredKeys": _h(
-        """
-/** Each key is present (for properties whose schema would accept a missing value). */
-export function requiredKeys<T>(keys: readonly string[]): z.core.$ZodCheck<T> {
-  return z.superRefine((v: T, ctx) => {
-    for (const key of keys) {
-      if (isObject(v) && !Object.hasOwn(v, key)) ctx.addIssue({ code: "custom", message: "required", path: [key] });
-    }
-  });
-}
-""",
-        "isObject",
-    ),
-    "propertyCount": _h(
-        """
-/** Between `min` and `max` properties. */
-export function propertyCount<T>(min: number, max: number): z.core.$ZodCheck<T> {
-  return z.refine((v: T) => {
-    const n = isObject(v) ? Object.keys(v).length : 0;
-    return n >= min && n <= max;
-  }, `expected ${min} to ${max} properties`);
-}
-""",
-        "isObject",
-    ),
-    "propertyNames": _h(
-        """
-/** Every key is accepted by `names`. */
-export function propertyNames<T>(names: z.ZodType): z.core.$ZodCheck<T> {
-  return z.superRefine((v: T, ctx) => {
-    for (const key of isObject(v) ? Object.keys(v) : []) {
-      if (!names.safeParse(key).success) ctx.addIssue({ code: "custom", message: "invalid key", path: [key] });
-    }
-  });
-}
-""",
-        "isObject",
-    ),
-    "patternProperties": _h(
-        """
-/** Keys matching a pattern meet its schema; other unknown keys meet `additional`. */
-export function patternProperties<T>(
-  known: readonly string[],
-  patterns: readonly (readonly [RegExp, z.ZodType])[],
-  additional: z.ZodType | undefined,
-): z.core.$ZodCheck<T> {
-  return z.superRefine((v: T, ctx) => {
-    if (!isObject(v)) return;
-    for (const [key, value] of Object.entries(v)) {
-      let matched = known.includes(key);
-      for (const [pattern, schema] of patterns) {
-        if (!pattern.test(key)) continue;
-        matched = true;
-        const result = schema.safeParse(value);
-        if (!result.success) forward(ctx, result.error, [key]);
-      }
-      if (!matched && additional) {
-        const result = additional.safeParse(value);
-        if (!result.success) forward(ctx, result.error, [key]);
-      }
-    }
-  });
-}
-""",
-        "isObject",
-        "forward",
-    ),
-    "ownProperties": _h(
-        """
-/** Own properties (never inherited ones such as `toString`) meet their schemas. */
-export function ownProperties<T>(schemas: Readonly<Record<string, z.ZodType>>): z.core.$ZodCheck<T> {
-  return z.superRefine((v: T, ctx) => {
-    if (!isObject(v)) return;
-    for (const [key, schema] of Object.entries(schemas)) {
-      if (!Object.hasOwn(v, key)) continue;
-      const result = schema.safeParse(v[key]);
-      if (!result.success) forward(ctx, result.error, [key]);
-    }
-  });
-}
-""",
-        "isObject",
-        "forward",
-    ),
-    "dependentRequired": _h(
-        """
-/** When a key is present, its dependent keys are too. */
-export function dependentRequired<T>(deps: Readonly<Record<string, readonly string[]>>): z.core.$ZodCheck<T> {
-  return z.refine((v: T) => {
-    if (!isObject(v)) return true;
-    return Object.entries(deps).every(
-      ([key, needed]) => !Object.hasOwn(v, key) || needed.every((n) => Object.hasOwn(v, n)),
-    );
-  }, "expected dependent properties");
-}
-""",
-        "isObject",
-    ),
-    "dependentSchemas": _h(
-        """
-/** When a key is present, the whole object meets its schema. */
-export function dependentSchemas<T>(deps: Readonly<Record<string, z.ZodType>>): z.core.$ZodCheck<T> {
-  return z.superRefine((v: T, ctx) => {
-    if (!isObject(v)) return;
-    for (const [key, schema] of Object.entries(deps)) {
-      if (!Object.hasOwn(v, key)) continue;
-      const result = schema.safeParse(v);
-      if (!result.success) forward(ctx, result.error);
-    }
-  });
-}
-""",
-        "isObject",
-        "forward",
-    ),
-    "prefixItems": _h(
-        """
-/** Items at each position meet that position's schema; later items meet `rest`. */
-export function prefixItems<T extends readonly unknown[]>(
-  prefix: readonly z.ZodType[],
-  rest: z.ZodType | undefined,
-): z.core.$ZodCheck<T> {
-  return z.superRefine((items: T, ctx) => {
-    items.forEach((item, i) => {
-      const schema = i < prefix.length ? prefix[i] : rest;
-      const result = schema?.safeParse(item);
-      if (result && !result.success) forward(ctx, result.error, [i]);
-    });
-  });
-}
-""",
-        "forward",
-    ),
-    "contains": _h(
-        """
-/** Between `min` and `max` items meet `schema`. */
-export function contains<T extends readonly unknown[]>(
-  schema: z.ZodType,
-  min: number,
-  max: number,
-): z.core.$ZodCheck<T> {
-  return z.refine((items: T) => {
-    const n = items.filter((item) => schema.safeParse(item).success).length;
-    return n >= min && n <= max;
-  }, "expected matching items (contains)");
-}
-"""
-    ),
-    "daysInMonth": _h(
-        """
-/** Days in a month of the proleptic Gregorian calendar. */
-export function daysInMonth(year: number, month: number): number {
-  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
-}
-"""
-    ),
-    "isDate": _h(
-        """
-/** A calendar date YYYY-MM-DD, year 1 to 9999, as pydantic accepts it. */
-export function isDate(text: string): boolean {
-  const m = /^([0-9]{4})-([0-9]{2})-([0-9]{2})$/.exec(text);
-  if (!m) return false;
-  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return year >= 1 && month >= 1 && month <= 12 && day >= 1 && day <= daysInMonth(year, month);
-}
-""",
-        "daysInMonth",
-    ),
-    "isDateTime": _h(
-        """
-/** An RFC 3339 date-time with offset; no leap second and year 1 to 9999, as pydantic. */
-export function isDateTime(text: string): boolean {
-  const m = /^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\\.[0-9]+)?(?:[Zz]|[+-]([0-9]{2}):([0-9]{2}))$/.exec(text);
-  if (!m || !isDate(m[1])) return false;
-  const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4])];
-  const [oh, om] = [Number(m[5] ?? 0), Number(m[6] ?? 0)];
-  return h <= 23 && min <= 59 && s <= 59 && oh <= 23 && om <= 59;
-}
-""",
-        "isDate",
-    ),
-    "isTime": _h(
-        """
-/** A time of day HH:MM[:SS[.fraction]] with optional offset, as pydantic accepts it. */
-export function isTime(text: string): boolean {
-  const m = /^([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\\.[0-9]{1,6})?)?(?:[Zz]|[+-]([0-9]{2}):?([0-9]{2}))?$/.exec(text);
-  if (!m) return false;
-  const [h, min, s, oh, om] = [m[1], m[2], m[3] ?? "0", m[4] ?? "0", m[5] ?? "0"].map(Number);
-  return h <= 23 && min <= 59 && s <= 59 && oh <= 23 && om <= 59;
-}
-"""
-    ),
-    "isDuration": _h(
-        """
-/** An ISO 8601 duration (PnYnMnDTnHnMnS or PnW). */
-export function isDuration(text: string): boolean {
-  return /^-?P(?:(?:[0-9]+(?:[.,][0-9]+)?Y)?(?:[0-9]+(?:[.,][0-9]+)?M)?(?:[0-9]+(?:[.,][0-9]+)?D)?(?:T(?:[0-9]+(?:[.,][0-9]+)?H)?(?:[0-9]+(?:[.,][0-9]+)?M)?(?:[0-9]+(?:[.,][0-9]+)?S)?)?|[0-9]+W)$/.test(text)
-    && !/^-?PT?$/.test(text) && !text.endsWith("T");
-}
-"""
-    ),
-    "isUuid": _h(
-        """
-/** A hyphenated UUID of any version and variant (pydantic does not check the variant). */
-export function isUuid(text: string): boolean {
-  return /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/.test(text);
-}
-"""
-    ),
-    "isEmail": _h(
-        """
-/** An email address roughly as email-validator accepts it (see DEVIATIONS.md). */
-export function isEmail(text: string): boolean {
-  const at = text.lastIndexOf("@");
-  if (at < 1 || codePoints(text) > 254) return false;
-  const local = text.slice(0, at);
-  const domain = text.slice(at + 1);
-  const atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\\\u0080-\\\\u{10FFFF}-]+";
-  if (!new RegExp(`^${atom}(?:\\\\.${atom})*$`, "u").test(local) || local.length > 64) return false;
-  const labels = domain.split(".");
-  return labels.length >= 2
-    && labels.every((l) => /^[A-Za-z0-9\\u0080-\\u{10FFFF}](?:[A-Za-z0-9\\u0080-\\u{10FFFF}-]{0,61}[A-Za-z0-9\\u0080-\\u{10FFFF}])?$/u.test(l))
-    && !/^[0-9]+$/.test(labels[labels.length - 1])
-    // email-validator refuses special-use domains (RFC 6761 and friends).
-    && !["arpa", "invalid", "local", "localhost", "onion", "test"].includes(labels[labels.length - 1].toLowerCase());
-}
-""",
-        "codePoints",
-    ),
-    "isUri": _h(
-        """
-/** An absolute URI with a scheme, as the WHATWG URL parser (and pydantic's Rust url) takes it. */
-export function isUri(text: string): boolean {
-  return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(text) && URL.canParse(text);
-}
-"""
-    ),
-    "isIpv4": _h(
-        """
-/** Dotted-quad IPv4 without leading zeros, as Python's ipaddress accepts it. */
-export function isIpv4(text: string): boolean {
-  return /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/.test(text);
-}
-"""
-    ),
-    "isIpv6": _h(
-        """
-/** An IPv6 address (optionally ending in dotted IPv4), as Python's ipaddress accepts it. */
-export function isIpv6(text: string): boolean {
-  let body = text;
-  const zone = body.indexOf("%");
-  if (zone >= 0) {
-    if (zone === body.length - 1 || /[%/]/.test(body.slice(zone + 1))) return false;
-    body = body.slice(0, zone);
-  }
-  let groups = 8;
-  const lastColon = body.lastIndexOf(":");
-  if (body.slice(lastColon + 1).includes(".")) {
-    if (!isIpv4(body.slice(lastColon + 1))) return false;
-    body = body.slice(0, lastColon + 1) + "0";
-    groups = 7;
-  }
-  const halves = body.split("::");
-  if (halves.length > 2) return false;
-  const parse = (part: string) => (part === "" ? [] : part.split(":"));
-  const head = parse(halves[0]);
-  const tail = halves.length === 2 ? parse(halves[1]) : [];
-  if (![...head, ...tail].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
-  const n = head.length + tail.length;
-  return halves.length === 2 ? n <= groups - 1 : n === groups;
-}
-""",
-        "isIpv4",
-    ),
-    "fromText": _h(
-        """
-/** Path, query and header values arrive as text: parse numbers and booleans first. */
-export function fromText<T extends z.ZodType>(schema: T) {
-  return z.preprocess((v) => {
-    if (typeof v !== "string") return v;
-    if (v === "true" || v === "false") return v === "true";
-    return /^-?(?:0|[1-9][0-9]*)(?:\\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(v) ? Number(v) : v;
-  }, schema);
-}
-"""
-    ),
-    "format": _h(
-        """
-/** A string format check; the message names the format so deviations can be traced. */
-export function format(name: string, test: (text: string) => boolean): z.core.$ZodCheck<string> {
-  return z.refine((s: string) => test(s), `synth:format:${name}`);
-}
-"""
-    ),
-    "Ev": _h(
-        """
-/** What a schema evaluated on a value: keys or indices, or `true` for all of them. */
-export type Ev = (value: unknown) => Set<string | number> | true;
-"""
-    ),
-    "evNone": _h(
-        """
-/** Evaluates nothing. */
-export const evNone: Ev = () => new Set();
-""",
-        "Ev",
-    ),
-    "evAll": _h(
-        """
-/** Evaluates every key or item (additionalProperties, items, nested unevaluated*). */
-export const evAll: Ev = () => true;
-""",
-        "Ev",
-    ),
-    "evNames": _h(
-        """
-/** Evaluates the listed property names (properties). */
-export function evNames(names: readonly string[]): Ev {
-  return () => new Set(names);
-}
-""",
-        "Ev",
-    ),
-    "evPatterns": _h(
-        """
-/** Evaluates the keys matching a pattern (patternProperties). */
-export function evPatterns(patterns: readonly RegExp[]): Ev {
-  return (v) => new Set(isObject(v) ? Object.keys(v).filter((k) => patterns.some((p) => p.test(k))) : []);
-}
-""",
-        "Ev",
-        "isObject",
-    ),
-    "evPrefix": _h(
-        """
-/** Evaluates the first `n` items (prefixItems). */
-export function evPrefix(n: number): Ev {
-  return () => new Set(Array.from({ length: n }, (_, i) => i));
-}
-""",
-        "Ev",
-    ),
-    "evContains": _h(
-        """
-/** Evaluates the items that `schema` accepts (contains). */
-export function evContains(schema: z.ZodType): Ev {
-  return (v) => new Set(Array.isArray(v) ? v.flatMap((item, i) => (schema.safeParse(item).success ? [i] : [])) : []);
-}
-""",
-        "Ev",
-    ),
-    "evWhen": _h(
-        """
-/** `ev` counts only when `schema` accepts the value (anyOf and oneOf branches). */
-export function evWhen(schema: z.ZodType, ev: Ev): Ev {
-  return (v) => (schema.safeParse(v).success ? ev(v) : new Set());
-}
-""",
-        "Ev",
-    ),
-    "evIf": _h(
-        """
-/** `then` (with `if`) when `condition` accepts the value, `otherwise` when not. */
-export function evIf(condition: z.ZodType, then: Ev, otherwise: Ev): Ev {
-  return (v) => (condition.safeParse(v).success ? then(v) : otherwise(v));
-}
-""",
-        "Ev",
-    ),
-    "evDependent": _h(
-        """
-/** `ev` counts only when `key` is present (dependentSchemas). */
-export function evDependent(key: string, ev: Ev): Ev {
-  return (v) => (isObject(v) && Object.hasOwn(v, key) ? ev(v) : new Set());
-}
-""",
-        "Ev",
-        "isObject",
-    ),
-    "evUnion": _h(
-        """
-/** Everything any part evaluates. */
-export function evUnion(parts: readonly Ev[]): Ev {
-  return (v) => {
-    const out = new Set<string | number>();
-    for (const part of parts) {
-      const seen = part(v);
-      if (seen === true) return true;
-      for (const k of seen) out.add(k);
-    }
-    return out;
-  };
-}
-""",
-        "Ev",
-    ),
-    "unevaluatedProperties": _h(
-        """
-/** Keys that `ev` did not evaluate meet `schema`. */
-export function unevaluatedProperties<T>(ev: Ev, schema: z.ZodType): z.core.$ZodCheck<T> {
-  return z.superRefine((v: T, ctx) => {
-    if (!isObject(v)) return;
-    const seen = ev(v);
-    if (seen === true) return;
-    for (const [key, value] of Object.entries(v)) {
-      if (seen.has(key)) continue;
-      const result = schema.safeParse(value);
-      if (!result.success) forward(ctx, result.error, [key]);
-    }
-  });
-}
-""",
-        "Ev",
-        "isObject",
-        "forward",
-    ),
-    "unevaluatedItems": _h(
-        """
-/** Items that `ev` did not evaluate meet `schema`. */
-export function unevaluatedItems<T>(ev: Ev, schema: z.ZodType): z.core.$ZodCheck<T> {
-  return z.superRefine((v: T, ctx) => {
-    if (!Array.isArray(v)) return;
-    const seen = ev(v);
-    if (seen === true) return;
-    v.forEach((item, i) => {
-      if (seen.has(i)) return;
-      const result = schema.safeParse(item);
-      if (!result.success) forward(ctx, result.error, [i]);
-    });
-  });
-}
-""",
-        "Ev",
-        "forward",
-    ),
-}
+@cache
+def helpers() -> Mapping[str, Helper]:
+    """Every helper of ``runtime.ts`` by name, in the file's order (read once)."""
+    text = files("synth.zod").joinpath("runtime", "runtime.ts").read_text(encoding="utf-8")
+    sources: dict[str, str] = {}
+    for block in text.strip("\n").split("\n\n"):
+        found = _DECLARATION.findall(block)
+        if not found:
+            continue  # the file's header comment and its import
+        if len(found) > 1:
+            raise AssertionError(f"runtime.ts: one declaration per block, found {found}")
+        sources[found[0]] = block
+    table = {}
+    for name, source in sources.items():
+        used = set(_IDENTIFIER.findall(_NOT_CODE.sub(" ", source)))
+        deps = tuple(other for other in sources if other != name and other in used)
+        table[name] = Helper(source, deps)
+    return table
 
 
 def closure(names: set[str]) -> list[str]:
     """The helpers ``names`` need, with their dependencies, in a stable order."""
+    table = helpers()
     seen: set[str] = set()
     stack = sorted(names)
     while stack:
@@ -710,15 +65,16 @@ def closure(names: set[str]) -> list[str]:
         if name in seen:
             continue
         seen.add(name)
-        stack.extend(HELPERS[name].deps)
+        stack.extend(table[name].deps)
     return sorted(seen)
 
 
 def render_helpers(names: set[str], *, export: bool) -> str:
     """The source of ``names`` and their dependencies; ``export=False`` for inlining."""
+    table = helpers()
     parts = []
     for name in closure(names):
-        source = HELPERS[name].source
+        source = table[name].source
         if not export:
             source = source.replace("export function ", "function ")
         parts.append(source)

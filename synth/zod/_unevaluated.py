@@ -12,18 +12,16 @@ accept the value, ``if`` the ``then`` or ``else`` side, ``$ref`` the target's ow
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from synth.zod import _ts
+from synth.zod._expr import Compiler, Node
 from synth.zod._refs import pointer_join
-
-if TYPE_CHECKING:
-    from synth.zod._emitter import SchemaEmitter, _Node
 
 __all__ = ["items_ev", "props_ev", "unevaluated_check"]
 
 
-def unevaluated_check(emitter: SchemaEmitter, n: _Node) -> list[str]:
+def unevaluated_check(emitter: Compiler, n: Node) -> list[str]:
     """The checks for ``unevaluatedProperties`` / ``unevaluatedItems`` on node ``n``."""
     checks = []
     if "unevaluated" in n.obj:
@@ -36,7 +34,7 @@ def unevaluated_check(emitter: SchemaEmitter, n: _Node) -> list[str]:
 
 
 def _common(
-    emitter: SchemaEmitter, node: Mapping[str, Any], ptr: str, base: str, kind: str
+    emitter: Compiler, node: Mapping[str, Any], ptr: str, base: str, kind: str
 ) -> list[str]:
     """The in-place applicators, shared by both kinds."""
     walk = props_ev if kind == "props" else items_ev
@@ -63,7 +61,7 @@ def _common(
 
 
 def _ref_ev(  # noqa: PLR0917
-    emitter: SchemaEmitter, node: Mapping[str, Any], key: str, ptr: str, base: str, kind: str
+    emitter: Compiler, node: Mapping[str, Any], key: str, ptr: str, base: str, kind: str
 ) -> str:
     if key == "$dynamicRef":
         target = emitter.dynamic_target(node[key], base, ptr)
@@ -73,7 +71,7 @@ def _ref_ev(  # noqa: PLR0917
     return f"(v) => {name}(v)"
 
 
-def props_ev(emitter: SchemaEmitter, node: Any, ptr: str, base: str, *, own: bool = False) -> str:
+def props_ev(emitter: Compiler, node: Any, ptr: str, base: str, *, own: bool = False) -> str:
     """An ``Ev`` expression: the property names ``node`` evaluates on a value."""
     if not isinstance(node, Mapping):
         return emitter.use("evNone")
@@ -99,7 +97,7 @@ def props_ev(emitter: SchemaEmitter, node: Any, ptr: str, base: str, *, own: boo
     return _union(emitter, parts)
 
 
-def items_ev(emitter: SchemaEmitter, node: Any, ptr: str, base: str, *, own: bool = False) -> str:
+def items_ev(emitter: Compiler, node: Any, ptr: str, base: str, *, own: bool = False) -> str:
     """An ``Ev`` expression: the item indices ``node`` evaluates on a value."""
     if not isinstance(node, Mapping):
         return emitter.use("evNone")
@@ -116,7 +114,7 @@ def items_ev(emitter: SchemaEmitter, node: Any, ptr: str, base: str, *, own: boo
     return _union(emitter, parts)
 
 
-def _union(emitter: SchemaEmitter, parts: list[str]) -> str:
+def _union(emitter: Compiler, parts: list[str]) -> str:
     if not parts:
         return emitter.use("evNone")
     if len(parts) == 1:

@@ -21,6 +21,7 @@ from ..conftest import NODE_DIR, node_bin
 from .conftest import ROOT
 
 SCENARIO = Path(__file__).parent / "typescript" / "scenario.ts"
+CLIENT = ROOT / "synth" / "emit" / "_sdk" / "typescript" / "client.ts"
 
 
 def test_output_is_deterministic_and_marked(spec: ApiSpec) -> None:
@@ -93,3 +94,25 @@ def test_compiles_strict_and_runs_every_operation(
     result = json.loads(ran.stdout.strip().splitlines()[-1])
     assert result["ok"] is True
     assert result["operations"] == sorted(op.operation_id for op in spec.operations)
+
+
+@pytest.mark.slow
+@pytest.mark.node
+def test_the_client_source_compiles_strict_where_it_lives(tmp_path: Path) -> None:
+    tsc = node_bin("tsc")
+    modules = NODE_DIR / "node_modules"
+    # `$zod` is a placeholder in an import path: here it is the repository's generated/zod.
+    config = {
+        "compilerOptions": {
+            "strict": True, "noImplicitOverride": True, "noEmit": True, "target": "ES2022",
+            "module": "ESNext", "moduleResolution": "bundler", "lib": ["ES2022", "DOM"],
+            "types": [], "skipLibCheck": True, "baseUrl": ".",
+            "paths": {"zod": [str(modules / "zod")], "$zod/*": [str(ROOT / "generated/zod/*")]},
+        },
+        "files": [str(CLIENT)],
+    }  # fmt: skip
+    (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
+    compiled = subprocess.run(
+        [tsc, "-p", "tsconfig.json"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr

@@ -1,0 +1,88 @@
+# $provenance
+"""The base of every model: strict validation, and types exactly as the JSON Schema formats say.
+
+Pydantic's strict mode still takes a date-time without an offset, a unix time as a string and
+a UUID without hyphens; the OpenAPI formats ``date-time`` and ``uuid`` do not, so neither do
+these models. ``uniqueItems`` has no Pydantic constraint, so the base checks it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import uuid
+from dataclasses import dataclass
+from typing import Annotated, Any, Self
+
+import pydantic
+from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, Strict, model_validator
+
+__all__ = ["UUID", "AwareDatetime", "Model", "ResponseMeta", "response_meta"]
+
+_RFC3339 = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
+)
+_UUID_TEXT = re.compile(r"[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}", re.ASCII)
+
+# Fields whose JSON Schema says ``uniqueItems``, by model.
+_UNIQUE_ITEMS: dict[str, tuple[str, ...]] = {}  # slot: unique_items
+
+
+def _rfc3339(value: Any) -> Any:
+    if isinstance(value, datetime.datetime):
+        return value
+    if not isinstance(value, str) or not _RFC3339.fullmatch(value):
+        raise ValueError("expected an RFC 3339 date-time with offset, e.g. 2024-05-01T12:00:00Z")
+    return value
+
+
+def _uuid_text(value: Any) -> Any:
+    if isinstance(value, uuid.UUID):
+        return value
+    if not isinstance(value, str) or not _UUID_TEXT.fullmatch(value):
+        raise ValueError("expected a hyphenated UUID, e.g. 1b4e28ba-2fa1-11d2-883f-0016d3cca427")
+    return value
+
+
+# Strict(False) only behind the exact-format check: after a before-validator pydantic-core
+# validates the string as Python input, and strict Python date-times and UUIDs refuse strings.
+AwareDatetime = Annotated[pydantic.AwareDatetime, Strict(False), BeforeValidator(_rfc3339)]
+UUID = Annotated[uuid.UUID, Strict(False), BeforeValidator(_uuid_text)]
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseMeta:
+    """What the response said besides its body."""
+
+    status: int
+    etag: str | None
+    idempotent_replayed: bool
+    idempotency_key: str | None
+
+
+class Model(BaseModel):
+    """Strict validation, as the contracts validate."""
+
+    model_config = ConfigDict(strict=True)
+
+    _response: ResponseMeta | None = PrivateAttr(default=None)
+
+    @model_validator(mode="after")
+    def _unique_items(self) -> Self:
+        for name in _UNIQUE_ITEMS.get(type(self).__name__, ()):
+            items = getattr(self, name)
+            for index, item in enumerate(items or ()):
+                if item in items[:index]:
+                    raise ValueError(f"{name}: items must be unique; {item!r} appears twice")
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        """Equal fields make equal models, whichever response each came from."""
+        if not isinstance(other, BaseModel):
+            return NotImplemented
+        return type(self) is type(other) and self.__dict__ == other.__dict__
+
+
+def response_meta(model: Model) -> ResponseMeta | None:
+    """Status, ``ETag`` and idempotency of the response a model came from; None if built here."""
+    return model._response

@@ -1,0 +1,127 @@
+# $provenance
+"""Request plumbing shared by ``Client`` and ``AsyncClient``."""
+
+from __future__ import annotations
+
+import datetime
+import enum
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+import httpx
+from pydantic import ValidationError
+
+from ._base import Model, ResponseMeta
+from .errors import NotModified, UnexpectedResponse, error_for
+from .models import Problem
+
+M = TypeVar("M", bound=Model)
+
+BASE_PATH = "/api"  # slot: base_path
+PROBLEM_JSON = "application/problem+json"
+
+
+@dataclass(frozen=True, slots=True)
+class Call:
+    """One request, before it is sent."""
+
+    method: str
+    path: str
+    params: tuple[tuple[str, str], ...] = ()
+    headers: dict[str, str] = field(default_factory=dict)
+    json: Any = None
+
+
+def new_idempotency_key() -> str:
+    return str(uuid.uuid4())
+
+
+def text(value: object) -> str:
+    """A path, query or header value as the API spells it."""
+    if isinstance(value, enum.Enum):
+        value = value.value
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime.datetime):
+        return value.isoformat()
+    return str(value)
+
+
+def path(template: str, **values: object) -> str:
+    return template.format(**{k: quote(text(v), safe="") for k, v in values.items()})
+
+
+def query(values: Mapping[str, object]) -> tuple[tuple[str, str], ...]:
+    """Query pairs; None means absent, a list repeats the parameter."""
+    pairs: list[tuple[str, str]] = []
+    for name, value in values.items():
+        if value is None:
+            continue
+        if isinstance(value, list | tuple):
+            pairs.extend((name, text(item)) for item in value)
+        else:
+            pairs.append((name, text(value)))
+    return tuple(pairs)
+
+
+def headers(values: Mapping[str, object]) -> dict[str, str]:
+    return {name: text(value) for name, value in values.items() if value is not None}
+
+
+def body(model: Model) -> Any:
+    """The JSON body: only the fields the caller set, so an update changes only those."""
+    return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def default_headers(token: str | None, extra: Mapping[str, str] | None) -> dict[str, str]:
+    out = {"Accept": f"application/json, {PROBLEM_JSON}"}
+    if token is not None:
+        out["Authorization"] = f"Bearer {token}"
+    out.update(extra or {})
+    return out
+
+
+def parse(response: httpx.Response, status: int, model: type[M]) -> M:
+    """The success body as ``model``, or the typed error the response stands for."""
+    check(response, status)
+    try:
+        value = model.model_validate_json(response.content)
+    except ValidationError as exc:
+        raise UnexpectedResponse(
+            response, f"the {status} body does not match {model.__name__}: {exc}"
+        ) from exc
+    value._response = meta(response)
+    return value
+
+
+def check(response: httpx.Response, status: int) -> None:
+    if response.status_code == status:
+        return
+    if response.status_code == 304:
+        raise NotModified(response)
+    if response.status_code >= 400:
+        raise problem(response)
+    raise UnexpectedResponse(response, f"expected status {status}, got {response.status_code}")
+
+
+def problem(response: httpx.Response) -> Exception:
+    media = response.headers.get("content-type", "").split(";")[0].strip()
+    if media != PROBLEM_JSON:
+        return UnexpectedResponse(response, f"a {response.status_code} response that is {media!r}")
+    try:
+        parsed = Problem.model_validate_json(response.content)
+    except ValidationError as exc:
+        return UnexpectedResponse(response, f"a problem body that is not a Problem: {exc}")
+    return error_for(parsed, response)
+
+
+def meta(response: httpx.Response) -> ResponseMeta:
+    return ResponseMeta(
+        status=response.status_code,
+        etag=response.headers.get("etag"),
+        idempotent_replayed=response.headers.get("idempotent-replayed") == "true",
+        idempotency_key=response.request.headers.get("$idempotency_header"),
+    )

@@ -1,0 +1,207 @@
+// $provenance
+/**
+ * $title: a typed client on the generated Zod contracts (`$zod`).
+ *
+ * Request bodies are checked with their Zod schema before they are sent and responses are
+ * parsed with theirs; problem responses throw the class of their error code; idempotent
+ * operations send a fresh `Idempotency-Key` unless you give one; `iter*` methods follow
+ * cursors across pages. `responseMeta(value)` gives the status, ETag and idempotency of the
+ * response a value came from.
+ */
+
+import { z } from "zod";
+import * as schemas from "$zod/schemas";
+
+export const BASE_PATH = "/api";  // slot: base_path
+const PROBLEM_JSON = "application/problem+json";
+
+/** Base of every error this client throws. */
+export class SdkError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** A problem response (RFC 9457); `problem` is its parsed body. */
+export class ApiError extends SdkError {
+  static readonly code: string = "";
+  static readonly status: number = 0;
+  static readonly retryable: boolean = false;
+  readonly problem: schemas.Problem;
+  readonly response: Response;
+
+  constructor(problem: schemas.Problem, response: Response) {
+    super(`${problem.status} ${problem.code}: ${problem.detail ?? problem.title}`);
+    this.problem = problem;
+    this.response = response;
+  }
+
+  get code(): string {
+    return this.problem.code;
+  }
+
+  get status(): number {
+    return this.response.status;
+  }
+}
+
+/** 304 Not Modified: the representation you hold (its ETag) is current. */
+export class NotModified extends SdkError {
+  readonly etag: string | null;
+  readonly response: Response;
+
+  constructor(response: Response) {
+    super("304 Not Modified");
+    this.response = response;
+    this.etag = response.headers.get("etag");
+  }
+}
+
+/** A response the contract does not describe (status, media type or body). */
+export class UnexpectedResponse extends SdkError {
+  readonly response: Response;
+
+  constructor(response: Response, message: string) {
+    super(`${response.url}: ${message}`);
+    this.response = response;
+  }
+}
+
+/** A request body its Zod schema refuses; nothing was sent. */
+export class InvalidBody extends SdkError {
+  readonly issues: z.core.$ZodIssue[];
+
+  constructor(error: z.ZodError) {
+    super(`the request body does not match its schema: ${error.message}`);
+    this.issues = error.issues;
+  }
+}
+
+// slot: error_classes
+
+
+/** Error code → the class thrown for it; codes not listed throw `ApiError`. */
+export const ERRORS: Readonly<Record<string, typeof ApiError>> = {
+  // slot: error_table
+};
+
+/** What a response said besides its body. */
+export interface ResponseMeta {
+  status: number;
+  etag: string | null;
+  idempotentReplayed: boolean;
+  idempotencyKey: string | null;
+}
+
+const metas = new WeakMap<object, ResponseMeta>();
+
+/** Status, ETag and idempotency of the response `value` was parsed from. */
+export function responseMeta(value: object): ResponseMeta | undefined {
+  return metas.get(value);
+}
+
+/** A body type: the schema's input, or the partial output where the input is unknown (a pipe). */
+export type Body<S extends z.ZodType> = unknown extends z.input<S> ? Partial<z.output<S>> : z.input<S>;
+
+export interface ClientOptions {
+  /** The server's URL; the API's base path is appended. */
+  baseUrl: string;
+  token?: string;
+  basePath?: string;
+  headers?: Record<string, string>;
+  fetch?: typeof globalThis.fetch;
+}
+
+interface Call {
+  method: string;
+  path: string;
+  status: number;
+  query?: Record<string, unknown>;
+  headers?: Record<string, string | undefined>;
+  body?: unknown;
+}
+
+function newIdempotencyKey(): string {
+  return globalThis.crypto.randomUUID();
+}
+
+function checked<S extends z.ZodType>(schema: S, body: Body<S>): Body<S> {
+  const result = schema.safeParse(body);
+  if (!result.success) throw new InvalidBody(result.error);
+  // The caller's own fields are sent, not the parsed output: defaults stay the server's.
+  return body;
+}
+
+async function problemError(response: Response): Promise<SdkError> {
+  const media = (response.headers.get("content-type") ?? "").split(";")[0]!.trim();
+  if (media !== PROBLEM_JSON) {
+    return new UnexpectedResponse(response, `a ${response.status} response that is '${media}'`);
+  }
+  const parsed = schemas.Problem.safeParse(await response.json().catch(() => undefined));
+  if (!parsed.success) {
+    return new UnexpectedResponse(response, `a problem body that is not a Problem: ${parsed.error.message}`);
+  }
+  const cls = ERRORS[parsed.data.code] ?? ApiError;
+  return new cls(parsed.data, response);
+}
+
+/** The client: one method per operation of $title. */
+export class Client {
+  private readonly base: string;
+  private readonly defaults: Record<string, string>;
+  private readonly fetchImpl: typeof globalThis.fetch;
+
+  constructor(options: ClientOptions) {
+    this.base = options.baseUrl.replace(/\/+$/, "") + (options.basePath ?? BASE_PATH);
+    this.defaults = { Accept: `application/json, ${PROBLEM_JSON}`, ...options.headers };
+    if (options.token !== undefined) this.defaults["Authorization"] = `Bearer ${options.token}`;
+    this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+  }
+
+  private async exchange(call: Call): Promise<Response> {
+    const url = new URL(this.base + call.path);
+    for (const [name, value] of Object.entries(call.query ?? {})) {
+      if (value === undefined || value === null) continue;
+      for (const item of Array.isArray(value) ? value : [value]) url.searchParams.append(name, String(item));
+    }
+    const headers: Record<string, string> = { ...this.defaults };
+    for (const [name, value] of Object.entries(call.headers ?? {})) {
+      if (value !== undefined) headers[name] = value;
+    }
+    const init: RequestInit = { method: call.method, headers };
+    if (call.body !== undefined) {
+      headers["Content-Type"] = "application/json";
+      init.body = JSON.stringify(call.body);
+    }
+    const response = await this.fetchImpl(url, init);
+    if (response.status === call.status) return response;
+    if (response.status >= 400) throw await problemError(response);
+    await response.body?.cancel();
+    if (response.status === 304) throw new NotModified(response);
+    throw new UnexpectedResponse(response, `expected status ${call.status}, got ${response.status}`);
+  }
+
+  private async send<S extends z.ZodType>(call: Call, schema: S): Promise<z.output<S>> {
+    const response = await this.exchange(call);
+    const parsed = schema.safeParse(await response.json().catch(() => undefined));
+    if (!parsed.success) {
+      throw new UnexpectedResponse(response, `the ${call.status} body does not match: ${parsed.error.message}`);
+    }
+    if (typeof parsed.data === "object" && parsed.data !== null) {
+      metas.set(parsed.data, {
+        status: response.status,
+        etag: response.headers.get("etag"),
+        idempotentReplayed: response.headers.get("idempotent-replayed") === "true",
+        idempotencyKey: call.headers?.["$idempotency_header"] ?? null,
+      });
+    }
+    return parsed.data;
+  }
+
+  private async sendEmpty(call: Call): Promise<void> {
+    const response = await this.exchange(call);
+    await response.body?.cancel();
+  }
+  // slot: methods
+}
