@@ -461,8 +461,7 @@ class _Builder:
     def document_pattern(
         self, pattern: str, pointer: str, models: Mapping[str, type[BaseModel]]
     ) -> str | None:
-        from .zod._errors import ZodError
-        from .zod.regex import translate_regex
+        from .regex import RegexTranslationError, translate_regex
 
         parts = pointer.removeprefix("#/components/schemas/").split("/")
         field_name = pointer.split("/properties/", 1)[-1].split("/", 1)[0]
@@ -471,7 +470,7 @@ class _Builder:
         where = _model_location(model)
         try:
             ecma = translate_regex(pattern, pointer)
-        except ZodError as exc:
+        except RegexTranslationError as exc:
             self.problem(where, f"{owner}.{field_name}: {exc.message}",
                          "write the pattern with syntax both Rust's regex and JavaScript "
                          "share (no look-around, no class set operations such as &&)")  # fmt: skip

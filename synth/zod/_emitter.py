@@ -20,12 +20,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+from synth import regex
 from synth.zod import _ts
-from synth.zod._errors import UnsupportedSchemaError
+from synth.zod._errors import RegexTranslationError, UnsupportedSchemaError
 from synth.zod._refs import Resolver, Target, pointer_join, subschemas
-from synth.zod.regex import translate_regex
 
-__all__ = ["KEYWORDS", "Definition", "Expr", "SchemaEmitter"]
+__all__ = ["KEYWORDS", "Definition", "Expr", "SchemaEmitter", "translate_regex"]
 
 # Every keyword the emitter understands, by vocabulary. Anything else in a schema (other than
 # ``x-`` extensions) is an error naming its location.
@@ -64,6 +64,14 @@ FORMAT_CHECKS = {
 }
 # Formats that are annotations only (pydantic's and OpenAPI's; they do not restrict strings).
 ANNOTATION_FORMATS = frozenset({"binary", "password", "byte", "int32", "int64", "float", "double"})
+
+
+def translate_regex(pattern: str, location: str) -> regex.JsRegex:
+    """The shared translation, refused as a ``ZodError`` like every other unconvertible node."""
+    try:
+        return regex.translate_regex(pattern, location)
+    except regex.RegexTranslationError as exc:
+        raise RegexTranslationError(exc.location, exc.message, exc.hint) from None
 
 
 @dataclass(frozen=True, slots=True)

@@ -82,7 +82,7 @@ def props_ev(emitter: SchemaEmitter, node: Any, ptr: str, base: str, *, own: boo
     if isinstance(node.get("properties"), Mapping):
         parts.append(f"{emitter.use('evNames')}({_ts.literal(list(node['properties']))})")
     if isinstance(node.get("patternProperties"), Mapping):
-        from synth.zod.regex import translate_regex
+        from synth.zod._emitter import translate_regex
 
         regexes = ", ".join(
             translate_regex(p, pointer_join(ptr, "patternProperties", p)).literal()
