@@ -1,0 +1,118 @@
+"""Phase 6: each resolved operation as an ``OperationSpec``, its semantics and errors checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..contract import Api, ErrorCode
+from ..spec import OperationSpec
+from . import _semantics as semantics
+from ._common import Op, camel, ref_name
+from ._problems import Problems
+from ._schemas import Refs, param_schema
+from ._taxonomy import implied_codes
+
+__all__ = ["OperationBuilder"]
+
+
+class OperationBuilder:
+    """Builds the operations of one ``Api``; a missing implied code is reported only once."""
+
+    def __init__(
+        self,
+        api: Api,
+        taxonomy: dict[str, ErrorCode],
+        components: dict[str, Any],
+        refs: Refs,
+        problems: Problems,
+    ) -> None:
+        self.api = api
+        self.taxonomy = taxonomy
+        self.components = components
+        self.refs = refs
+        self.problems = problems
+        self.missing: set[str] = set()
+
+    def operation(self, op: Op) -> OperationSpec:
+        d, where, problems = op.decl, op.decl.location, self.problems
+        tenant = self.api.tenant_scoped if d.tenant_scoped is None else d.tenant_scoped
+        semantics.check_idempotency(d, problems)
+        if d.status < 100 or d.status > 399:
+            problems.add(
+                where,
+                f"{d.name}: success status {d.status} is not 1xx-3xx",
+                "declare errors through errors=[...], not status=",
+            )
+        if d.status == 204 and op.response is not None:
+            problems.add(
+                where,
+                f"{d.name}: status 204 has no body, but the function returns "
+                f"{op.response.__name__}",
+                "return None, or use status 200",
+            )
+        if op.body is not None:
+            semantics.check_names_only(op.body, where, problems)
+        pagination = semantics.pagination(op, problems)
+        if pagination is not None:
+            page = self.refs.get((d.name, "response"))
+            pagination = semantics.with_item_schema(pagination, page, self.components)
+        cache = semantics.cache(d, problems)
+        implied = ["always"]
+        if tenant:
+            implied.append("tenant")
+        if any(s.location == "path" for _, s in op.params):
+            implied.append("lookup")
+        if op.body is not None or op.params or pagination is not None:
+            implied.append("input")
+        if op.body is not None:
+            implied.append("body")
+        if d.idempotent is not None:
+            implied.append("idempotent")
+        if pagination is not None:
+            implied.append("paginated")
+        if cache is not None and cache.if_match is not None:
+            implied.append("if_match")
+        codes = implied_codes(
+            d.name, where, implied, self.taxonomy, missing=self.missing, problems=problems
+        )
+        for entry in d.errors:
+            known = self.taxonomy.get(entry.code)
+            if known is None or known != entry:
+                problems.add(
+                    where,
+                    f"{d.name}: error code {entry.code!r} is not in the taxonomy",
+                    f"declare it with api.error({entry.code!r}, ...) and use that object",
+                )
+            else:
+                codes[entry.code] = entry
+        params = tuple(param_schema(op, s, self.refs) for _, s in op.params)
+        params += semantics.semantic_params(d, pagination, cache)
+        names = [(p.location, p.name.lower()) for p in params]
+        if len(set(names)) != len(names):
+            problems.add(
+                where,
+                f"{d.name}: two parameters share a name: {sorted(names)}",
+                "rename one; pagination and header parameters are added by synth",
+            )
+        return OperationSpec(
+            operation_id=camel(d.name),
+            name=d.name,
+            method=d.method,
+            path=d.path,
+            summary=d.summary or d.name.replace("_", " ").capitalize(),
+            description=d.description or "",
+            tags=d.tags,
+            deprecated=d.deprecated,
+            params=params,
+            body=op.body,
+            body_schema=ref_name(self.refs.get((d.name, "body"))),
+            status=d.status,
+            response=op.response,
+            response_schema=ref_name(self.refs.get((d.name, "response"))),
+            errors=tuple(sorted(codes.values(), key=lambda e: (e.status, e.code))),
+            tenant_scoped=tenant,
+            idempotency=semantics.idempotency(d),
+            pagination=pagination,
+            cache=cache,
+            location=where,
+        )
