@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+from pydantic import BaseModel
+
+from .._errors import Location
 from ..contract import Api, ErrorCode
 from ..spec import OperationSpec
 from . import _semantics as semantics
-from ._common import Op, camel, ref_name
+from ._common import Op, camel, model_location, models_by_name, ref_name
 from ._problems import Problems
 from ._schemas import Refs, param_schema
 from ._taxonomy import implied_codes
 
-__all__ = ["OperationBuilder"]
+__all__ = ["OperationBuilder", "check_names_only"]
 
 
 class OperationBuilder:
@@ -51,7 +54,7 @@ class OperationBuilder:
                 "return None, or use status 200",
             )
         if op.body is not None:
-            semantics.check_names_only(op.body, where, problems)
+            check_names_only(op.body, where, problems)
         pagination = semantics.pagination(op, problems)
         if pagination is not None:
             page = self.refs.get((d.name, "response"))
@@ -116,3 +119,19 @@ class OperationBuilder:
             cache=cache,
             location=where,
         )
+
+
+def check_names_only(body: type[BaseModel], where: Location, problems: Problems) -> None:
+    """A body must not accept field names besides the aliases its schema documents."""
+    for model in models_by_name([body]).values():
+        config = model.model_config
+        by_name = config.get("validate_by_name") or config.get("populate_by_name")
+        aliased = [n for n, f in model.model_fields.items() if f.alias and f.alias != n]
+        if by_name and aliased:
+            alias = model.model_fields[aliased[0]].alias
+            problems.add(
+                model_location(model) or where,
+                f"{model.__name__} accepts {aliased[0]!r} as well as its alias {alias!r} "
+                "(validate_by_name): the schema can document only the alias",
+                "drop validate_by_name/populate_by_name from the request model",
+            )

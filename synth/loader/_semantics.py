@@ -9,15 +9,12 @@ from typing import Any, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .._errors import Location
 from ..contract import OperationDecl, Page
 from ..contract._semantics import Conditional, Filter, Idempotency
 from ..spec import CacheSpec, FilterSpec, IdempotencySpec, OrderKey, PaginationSpec, ParamSpec
 from ._common import (
     Op,
     identifier,
-    model_location,
-    models_by_name,
     ref_name,
     split,
     strip,
@@ -28,7 +25,6 @@ from ._problems import Problems
 __all__ = [
     "cache",
     "check_idempotency",
-    "check_names_only",
     "idempotency",
     "pagination",
     "semantic_params",
@@ -49,22 +45,6 @@ def idempotency(decl: OperationDecl) -> IdempotencySpec | None:
     if decl.idempotent is None:
         return None
     return IdempotencySpec(required=decl.idempotent is Idempotency.REQUIRED)
-
-
-def check_names_only(body: type[BaseModel], where: Location, problems: Problems) -> None:
-    """A body must not accept field names besides the aliases its schema documents."""
-    for model in models_by_name([body]).values():
-        config = model.model_config
-        by_name = config.get("validate_by_name") or config.get("populate_by_name")
-        aliased = [n for n, f in model.model_fields.items() if f.alias and f.alias != n]
-        if by_name and aliased:
-            alias = model.model_fields[aliased[0]].alias
-            problems.add(
-                model_location(model) or where,
-                f"{model.__name__} accepts {aliased[0]!r} as well as its alias {alias!r} "
-                "(validate_by_name): the schema can document only the alias",
-                "drop validate_by_name/populate_by_name from the request model",
-            )
 
 
 def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
@@ -249,10 +229,10 @@ def _pagination_params(p: PaginationSpec) -> tuple[ParamSpec, ...]:
         rule = f"{p.limit.min} to {p.limit.max}; out of range gets 422 `validation_failed`"
     else:
         rule = f"clamped to {p.limit.min}..{p.limit.max}"
+    cursor: dict[str, Any] = {"type": "string", "minLength": 1}
     cursor_doc = "The `next_cursor` of the previous page; omit for the first page."
+    limit_doc = f"Items per page, {rule}."
     return (
-        ParamSpec(p.cursor_param, "query", False, {"type": "string", "minLength": 1}, cursor_doc,
-                  str, p.cursor_param),
-        ParamSpec(p.limit_param, "query", False, limit, f"Items per page, {rule}.", int,
-                  p.limit_param),
-    )  # fmt: skip
+        ParamSpec(p.cursor_param, "query", False, cursor, cursor_doc, str, p.cursor_param),
+        ParamSpec(p.limit_param, "query", False, limit, limit_doc, int, p.limit_param),
+    )

@@ -10,11 +10,11 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from synth.contract import Api, Conditional, Cursor, Filter, Idempotency, Limit, OperationDecl, Page
 from synth.loader._common import Op
+from synth.loader._operations import check_names_only
 from synth.loader._problems import Problems
 from synth.loader._semantics import (
     cache,
     check_idempotency,
-    check_names_only,
     idempotency,
     pagination,
     semantic_params,
