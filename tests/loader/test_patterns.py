@@ -25,8 +25,12 @@ TRANSLATED = [(r"^a+\z", "^a+$"), (r"^(?P<y>[0-9]{4})\z", r"^([0-9]{4})$")]
 @pytest.mark.parametrize("pattern", KEPT)
 def test_a_pattern_python_accepts_is_kept_as_written(pattern: str) -> None:
     problems = Problems()
-    assert document_pattern(pattern, "#/components/schemas/Code/properties/value/pattern",
-                            {"Code": Code}, problems) == pattern  # fmt: skip
+    assert (
+        document_pattern(
+            pattern, "#/components/schemas/Code/properties/value/pattern", {"Code": Code}, problems
+        )
+        == pattern
+    )
     assert problems.found == []
 
 
@@ -50,8 +54,12 @@ def test_an_untranslatable_pattern_is_reported_at_its_model() -> None:
 
 def test_a_pattern_no_openapi_tool_reads_is_reported() -> None:
     problems = Problems()
-    assert document_pattern(r"^\p{L}+$", "#/components/schemas/Gone/properties/v/pattern",
-                            {}, problems) is None  # fmt: skip
+    assert (
+        document_pattern(
+            r"^\p{L}+$", "#/components/schemas/Gone/properties/v/pattern", {}, problems
+        )
+        is None
+    )
     [problem] = problems.found
     assert problem.location is None  # no model of that name to point at
     assert problem.message == (
