@@ -1,4 +1,4 @@
-"""Phase 1: import the contract modules and find the one ``Api`` they declare.
+"""Import the contract modules and find the one ``Api`` they declare.
 
 A failure here stops the loading at once: without the modules nothing else can be checked.
 """

@@ -1,4 +1,4 @@
-"""Phase 6: each resolved operation as an ``OperationSpec``, its semantics and errors checked."""
+"""Each resolved operation as an ``OperationSpec``, its semantics and errors checked."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from . import _semantics as semantics
 from ._common import Op, camel, model_location, models_by_name, ref_name
 from ._problems import Problems
 from ._schemas import Refs, param_schema
-from ._taxonomy import implied_codes
+from ._taxonomy import implied_by, implied_codes
 
 __all__ = ["OperationBuilder", "check_names_only"]
 
@@ -60,21 +60,12 @@ class OperationBuilder:
             page = self.refs.get((d.name, "response"))
             pagination = semantics.with_item_schema(pagination, page, self.components)
         cache = semantics.cache(d, problems)
-        implied = ["always"]
-        if tenant:
-            implied.append("tenant")
-        if any(s.location == "path" for _, s in op.params):
-            implied.append("lookup")
-        if op.body is not None or op.params or pagination is not None:
-            implied.append("input")
-        if op.body is not None:
-            implied.append("body")
-        if d.idempotent is not None:
-            implied.append("idempotent")
-        if pagination is not None:
-            implied.append("paginated")
-        if cache is not None and cache.if_match is not None:
-            implied.append("if_match")
+        implied = implied_by(
+            op,
+            tenant=tenant,
+            paginated=pagination is not None,
+            if_match=cache is not None and cache.if_match is not None,
+        )
         codes = implied_codes(
             d.name, where, implied, self.taxonomy, missing=self.missing, problems=problems
         )

@@ -1,4 +1,4 @@
-"""Phase 4: give every ``pattern`` the form the document should carry, or report it.
+"""Give every ``pattern`` the form the document should carry, or report it.
 
 Pydantic checks patterns with Rust's regex engine, JSON Schema readers use ECMA-262, and
 openapi-spec-validator compiles them with Python's ``re``. The document carries the pattern as

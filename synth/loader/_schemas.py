@@ -1,4 +1,4 @@
-"""Phase 3: every JSON Schema in one pass, so components are named once for the document.
+"""Every JSON Schema in one pass, so components are named once for the document.
 
 ``TypeAdapter.json_schemas`` over the bodies, responses and parameters of all operations
 gives the shared ``$defs`` (the components, named by pydantic: ``Contact`` or

@@ -1,4 +1,4 @@
-"""Phase 5: what an operation promises beyond its types: idempotency, pagination and its
+"""What an operation promises beyond its types: idempotency, pagination and its
 filters, conditional requests; and the parameters each promise adds to the operation.
 """
 

@@ -1,4 +1,4 @@
-"""Phase 2: each operation's signature (or explicit declaration) as parameters, body, response.
+"""Each operation's signature (or explicit declaration) as parameters, body, response.
 
 Also checks the path template against the parameters, and that operation ids and routes are
 unique. Schemas are not looked at yet: a parameter's ``ParamSpec`` leaves ``schema`` empty.

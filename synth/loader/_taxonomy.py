@@ -7,9 +7,10 @@ from collections.abc import Iterable
 
 from .._errors import Location
 from ..contract import ErrorCode
+from ._common import Op
 from ._problems import Problems
 
-__all__ = ["check_taxonomy", "implied_codes"]
+__all__ = ["check_taxonomy", "implied_by", "implied_codes"]
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 # What an operation declares or does -> the error codes it can answer with because of it.
@@ -68,6 +69,26 @@ def check_taxonomy(errors: Iterable[ErrorCode], problems: Problems) -> dict[str,
                 "declare it once and import it",
             )
     return taxonomy
+
+
+def implied_by(op: Op, *, tenant: bool, paginated: bool, if_match: bool) -> list[str]:
+    """What about ``op`` implies error codes: keys of ``_IMPLIED``, in the order they report."""
+    implied = ["always"]
+    if tenant:
+        implied.append("tenant")
+    if any(s.location == "path" for _, s in op.params):
+        implied.append("lookup")
+    if op.body is not None or op.params or paginated:
+        implied.append("input")
+    if op.body is not None:
+        implied.append("body")
+    if op.decl.idempotent is not None:
+        implied.append("idempotent")
+    if paginated:
+        implied.append("paginated")
+    if if_match:
+        implied.append("if_match")
+    return implied
 
 
 def implied_codes(

@@ -21,7 +21,7 @@ from synth.loader._semantics import (
     with_item_schema,
 )
 from synth.loader._signatures import resolve
-from synth.loader._taxonomy import check_taxonomy, implied_codes
+from synth.loader._taxonomy import check_taxonomy, implied_by, implied_codes
 from synth.spec import CacheSpec, FilterSpec, IdempotencySpec, OrderKey
 
 api = Api("T", "1")
@@ -211,4 +211,26 @@ def test_a_missing_implied_code_is_reported_once_per_load() -> None:
     assert again == {}
     assert [m.split(",")[0] for m in messages(problems)] == [
         "get_thing: every operation implies error code 'internal_error'"
+    ]
+
+
+def test_what_each_operation_implies() -> None:
+    assert implied_by(op("get_thing"), tenant=True, paginated=False, if_match=False) == [
+        "always",
+        "tenant",
+        "lookup",
+        "input",
+        "idempotent",
+    ]
+    assert implied_by(op("create_thing"), tenant=False, paginated=False, if_match=False) == [
+        "always",
+        "input",
+        "body",
+        "idempotent",
+    ]
+    assert implied_by(op("flat_things"), tenant=False, paginated=True, if_match=True) == [
+        "always",
+        "input",
+        "paginated",
+        "if_match",
     ]
