@@ -8,7 +8,6 @@ from synth.zod._errors import (
 )
 from synth.zod._openapi import emit_zod
 from synth.zod._standalone import emit_schema_module
-from synth.zod.regex import translate_regex
 
 __all__ = [
     "InvalidDocumentError",
@@ -17,5 +16,4 @@ __all__ = [
     "ZodError",
     "emit_schema_module",
     "emit_zod",
-    "translate_regex",
 ]

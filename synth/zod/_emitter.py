@@ -25,8 +25,8 @@ from synth.zod import _ts
 from synth.zod._errors import UnsupportedSchemaError
 from synth.zod._expr import NEVER, UNKNOWN, Expr, Node
 from synth.zod._refs import Resolver, Target, pointer_join, subschemas
+from synth.zod._regex import translate_regex
 from synth.zod._unevaluated import items_ev, props_ev, unevaluated_check
-from synth.zod.regex import translate_regex
 
 __all__ = ["KEYWORDS", "Definition", "Expr", "SchemaEmitter"]
 

@@ -7,7 +7,7 @@ message says where to look. ``ZodError`` is a ``SynthError``: the CLI prints it 
     ZodError                   base: a schema or document the emitter cannot convert
     ├── InvalidDocumentError   the input is not a usable OpenAPI 3.1 / JSON Schema document
     ├── UnsupportedSchemaError a keyword or value that has no faithful Zod translation
-    └── RegexTranslationError  a pattern with no equivalent ECMA-262 regex
+    └── RegexTranslationError  a pattern with no equivalent ECMA-262 regex (see synth.regex)
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from typing import Any
 from synth.zod import _ts
 from synth.zod._expr import Compiler, Node
 from synth.zod._refs import pointer_join
+from synth.zod._regex import translate_regex
 
 __all__ = ["items_ev", "props_ev", "unevaluated_check"]
 
@@ -80,8 +81,6 @@ def props_ev(emitter: Compiler, node: Any, ptr: str, base: str, *, own: bool = F
     if isinstance(node.get("properties"), Mapping):
         parts.append(f"{emitter.use('evNames')}({_ts.literal(list(node['properties']))})")
     if isinstance(node.get("patternProperties"), Mapping):
-        from synth.zod.regex import translate_regex
-
         regexes = ", ".join(
             translate_regex(p, pointer_join(ptr, "patternProperties", p)).literal()
             for p in node["patternProperties"]

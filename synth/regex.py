@@ -8,6 +8,9 @@ re-emitted rather than pasted. Whatever has no equivalent (set operations in cla
 case-insensitivity, look-around, which the Rust engine rejects anyway) raises
 ``RegexTranslationError`` naming the schema location.
 
+Shared by the loader, which checks the patterns a contract declares, and the Zod emitter,
+which writes them; it depends on nothing else in synth but the base error.
+
 Hand-written because no maintained library translates between these two dialects: ``regex``
 crate parsers exist only in Rust, and JS regex tools (regexpp, regjsparser) parse the
 *target* dialect, not this source one.
@@ -17,9 +20,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from synth.zod._errors import RegexTranslationError
+from synth._errors import SynthError
 
-__all__ = ["JsRegex", "translate_regex"]
+__all__ = ["JsRegex", "RegexTranslationError", "translate_regex"]
 
 # Rust's Unicode-aware Perl classes, per UTS#18 Annex C (what regex-syntax implements).
 _WORD = r"\p{Alphabetic}\p{M}\p{Nd}\p{Pc}\p{Join_Control}"
@@ -147,6 +150,19 @@ _SCRIPTS = {
     "Mongolian", "Myanmar", "Oriya", "Sinhala", "Tamil", "Telugu", "Thaana", "Thai",
     "Tibetan",
 }  # fmt: skip
+
+
+class RegexTranslationError(SynthError):
+    """A ``pattern`` whose language has no equivalent ECMA-262 regular expression."""
+
+    def __init__(self, location: str, message: str, hint: str = "") -> None:
+        self.location = location or "#"
+        self.message = message
+        self.hint = hint
+        text = f"{self.location}: {message}"
+        if hint:
+            text += f"\n    fix: {hint}"
+        super().__init__(text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,0 +1,128 @@
+"""Each resolved operation as an ``OperationSpec``, its semantics and errors checked."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+
+from .._errors import Location
+from ..contract import Api, ErrorCode
+from ..spec import OperationSpec
+from . import _semantics as semantics
+from ._common import Op, camel, model_location, models_by_name, ref_name
+from ._problems import Problems
+from ._schemas import Refs, param_schema
+from ._taxonomy import implied_by, implied_codes
+
+__all__ = ["OperationBuilder", "check_names_only"]
+
+
+class OperationBuilder:
+    """Builds the operations of one ``Api``; a missing implied code is reported only once."""
+
+    def __init__(
+        self,
+        api: Api,
+        taxonomy: dict[str, ErrorCode],
+        components: dict[str, Any],
+        refs: Refs,
+        problems: Problems,
+    ) -> None:
+        self.api = api
+        self.taxonomy = taxonomy
+        self.components = components
+        self.refs = refs
+        self.problems = problems
+        self.missing: set[str] = set()
+
+    def operation(self, op: Op) -> OperationSpec:
+        d, where, problems = op.decl, op.decl.location, self.problems
+        tenant = self.api.tenant_scoped if d.tenant_scoped is None else d.tenant_scoped
+        semantics.check_idempotency(d, problems)
+        if d.status < 100 or d.status > 399:
+            problems.add(
+                where,
+                f"{d.name}: success status {d.status} is not 1xx-3xx",
+                "declare errors through errors=[...], not status=",
+            )
+        if d.status == 204 and op.response is not None:
+            problems.add(
+                where,
+                f"{d.name}: status 204 has no body, but the function returns "
+                f"{op.response.__name__}",
+                "return None, or use status 200",
+            )
+        if op.body is not None:
+            check_names_only(op.body, where, problems)
+        pagination = semantics.pagination(op, problems)
+        if pagination is not None:
+            page = self.refs.get((d.name, "response"))
+            pagination = semantics.with_item_schema(pagination, page, self.components)
+        cache = semantics.cache(d, problems)
+        implied = implied_by(
+            op,
+            tenant=tenant,
+            paginated=pagination is not None,
+            if_match=cache is not None and cache.if_match is not None,
+        )
+        codes = implied_codes(
+            d.name, where, implied, self.taxonomy, missing=self.missing, problems=problems
+        )
+        for entry in d.errors:
+            known = self.taxonomy.get(entry.code)
+            if known is None or known != entry:
+                problems.add(
+                    where,
+                    f"{d.name}: error code {entry.code!r} is not in the taxonomy",
+                    f"declare it with api.error({entry.code!r}, ...) and use that object",
+                )
+            else:
+                codes[entry.code] = entry
+        params = tuple(param_schema(op, s, self.refs) for _, s in op.params)
+        params += semantics.semantic_params(d, pagination, cache)
+        names = [(p.location, p.name.lower()) for p in params]
+        if len(set(names)) != len(names):
+            problems.add(
+                where,
+                f"{d.name}: two parameters share a name: {sorted(names)}",
+                "rename one; pagination and header parameters are added by synth",
+            )
+        return OperationSpec(
+            operation_id=camel(d.name),
+            name=d.name,
+            method=d.method,
+            path=d.path,
+            summary=d.summary or d.name.replace("_", " ").capitalize(),
+            description=d.description or "",
+            tags=d.tags,
+            deprecated=d.deprecated,
+            params=params,
+            body=op.body,
+            body_schema=ref_name(self.refs.get((d.name, "body"))),
+            status=d.status,
+            response=op.response,
+            response_schema=ref_name(self.refs.get((d.name, "response"))),
+            errors=tuple(sorted(codes.values(), key=lambda e: (e.status, e.code))),
+            tenant_scoped=tenant,
+            idempotency=semantics.idempotency(d),
+            pagination=pagination,
+            cache=cache,
+            location=where,
+        )
+
+
+def check_names_only(body: type[BaseModel], where: Location, problems: Problems) -> None:
+    """A body must not accept field names besides the aliases its schema documents."""
+    for model in models_by_name([body]).values():
+        config = model.model_config
+        by_name = config.get("validate_by_name") or config.get("populate_by_name")
+        aliased = [n for n, f in model.model_fields.items() if f.alias and f.alias != n]
+        if by_name and aliased:
+            alias = model.model_fields[aliased[0]].alias
+            problems.add(
+                model_location(model) or where,
+                f"{model.__name__} accepts {aliased[0]!r} as well as its alias {alias!r} "
+                "(validate_by_name): the schema can document only the alias",
+                "drop validate_by_name/populate_by_name from the request model",
+            )

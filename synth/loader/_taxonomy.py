@@ -1,0 +1,120 @@
+"""The error taxonomy: its codes checked once, and the codes an operation's semantics imply."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .._errors import Location
+from ..contract import ErrorCode
+from ._common import Op
+from ._problems import Problems
+
+__all__ = ["check_taxonomy", "implied_by", "implied_codes"]
+
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+# What an operation declares or does -> the error codes it can answer with because of it.
+_IMPLIED = {
+    "idempotent": ("idempotency_key_missing", "idempotency_key_reused", "idempotency_key_in_use"),
+    "paginated": ("invalid_cursor",),
+    "tenant": ("unauthenticated",),
+    "lookup": ("not_found",),
+    "input": ("validation_failed",),
+    "body": ("invalid_request",),
+    "if_match": ("precondition_failed",),
+    "always": ("internal_error",),
+}
+_REASON = {
+    "idempotent": "idempotent=...",
+    "paginated": "paginated=...",
+    "tenant": "tenant scoping",
+    "lookup": "a path parameter",
+    "input": "taking input",
+    "body": "a request body",
+    "if_match": "cacheable writes (If-Match)",
+    "always": "every operation",
+}
+
+
+def check_taxonomy(errors: Iterable[ErrorCode], problems: Problems) -> dict[str, ErrorCode]:
+    """The declared error codes by code, each checked for its spelling, status and uniqueness."""
+    taxonomy: dict[str, ErrorCode] = {}
+    for entry in errors:
+        if not _CODE.fullmatch(entry.code):
+            problems.add(
+                entry.location,
+                f"error code {entry.code!r} is not snake_case",
+                "use lower-case letters, digits and underscores, e.g. 'email_taken'",
+            )
+        if not 400 <= entry.status <= 599:
+            problems.add(
+                entry.location,
+                f"error code {entry.code!r} has status {entry.status}; an error status is 400..599",
+                "use a 4xx or 5xx status",
+            )
+        first = taxonomy.get(entry.code)
+        if first is None:
+            taxonomy[entry.code] = entry
+        elif first.status != entry.status:
+            problems.add(
+                entry.location,
+                f"error code {entry.code!r} is declared with two "
+                f"statuses: {first.status} at {first.location} and {entry.status} here",
+                "a code has exactly one status; rename one of them",
+            )
+        else:
+            problems.add(
+                entry.location,
+                f"error code {entry.code!r} is declared twice (first at {first.location})",
+                "declare it once and import it",
+            )
+    return taxonomy
+
+
+def implied_by(op: Op, *, tenant: bool, paginated: bool, if_match: bool) -> list[str]:
+    """What about ``op`` implies error codes: keys of ``_IMPLIED``, in the order they report."""
+    implied = ["always"]
+    if tenant:
+        implied.append("tenant")
+    if any(s.location == "path" for _, s in op.params):
+        implied.append("lookup")
+    if op.body is not None or op.params or paginated:
+        implied.append("input")
+    if op.body is not None:
+        implied.append("body")
+    if op.decl.idempotent is not None:
+        implied.append("idempotent")
+    if paginated:
+        implied.append("paginated")
+    if if_match:
+        implied.append("if_match")
+    return implied
+
+
+def implied_codes(
+    name: str,
+    where: Location,
+    reasons: Iterable[str],
+    taxonomy: dict[str, ErrorCode],
+    *,
+    missing: set[str],
+    problems: Problems,
+) -> dict[str, ErrorCode]:
+    """The codes ``reasons`` imply; a code the taxonomy lacks is reported once per load.
+
+    ``missing`` holds the codes already reported, shared by every operation.
+    """
+    codes: dict[str, ErrorCode] = {}
+    for reason in reasons:
+        for code in _IMPLIED[reason]:
+            if code in taxonomy:
+                codes[code] = taxonomy[code]
+            elif code not in missing:
+                missing.add(code)
+                problems.add(
+                    where,
+                    f"{name}: {_REASON[reason]} implies error code "
+                    f"{code!r}, which the taxonomy lacks (reported once)",
+                    f"declare it: api.error({code!r}, <status>, <title>, <description>)",
+                )
+    return codes
