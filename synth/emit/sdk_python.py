@@ -24,7 +24,6 @@ from ._sdk.naming import iterator_name, package_name, pascal, python_identifier,
 __all__ = ["emit", "models_source"]
 
 _LINE = 100
-_PAGE_ITEMS, _PAGE_NEXT = "items", "next_cursor"  # the contract language's ``Page`` fields
 _RESERVED_ERRORS = {"ApiError", "SdkError", "NotModified", "UnexpectedResponse", "ERRORS"}
 
 
@@ -345,7 +344,7 @@ def _iterator(op: OperationSpec, classes: set[str], imports: _Imports, *, is_asy
     lines = [*_signature(iterator_name(_method_name(op)), positional, keyword, iterator,
                          is_async=is_async)]  # fmt: skip
     lines.append(
-        f'        """Every item of ``{_method_name(op)}``, following ``{_PAGE_NEXT}`` across pages."""'
+        f'        """Every item of ``{_method_name(op)}``, following ``{p.next_field}`` across pages."""'
     )
     cursor = python_identifier(p.cursor_param)
     args = [_ident(q) for q in op.path_params]
@@ -361,13 +360,13 @@ def _iterator(op: OperationSpec, classes: set[str], imports: _Imports, *, is_asy
         "            )",
     )
     if is_async:
-        lines += [f"            for item in page.{_PAGE_ITEMS}:", "                yield item"]
+        lines += [f"            for item in page.{p.items_field}:", "                yield item"]
     else:
-        lines.append(f"            yield from page.{_PAGE_ITEMS}")
+        lines.append(f"            yield from page.{p.items_field}")
     lines += [
-        f"            if page.{_PAGE_NEXT} is None:",
+        f"            if page.{p.next_field} is None:",
         "                return",
-        f"            {cursor} = page.{_PAGE_NEXT}",
+        f"            {cursor} = page.{p.next_field}",
     ]
     return "\n" + "\n".join(lines) + "\n"
 
