@@ -8,11 +8,11 @@ Operations are matched by method and path template with parameter names blanked 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._paths import param_names, route_shape
 from ._model import Change, Collector, OpRef
 from ._refs import Node, Resolver, canonical, component_key, pointer
 from ._schema import SchemaDiff
@@ -20,7 +20,6 @@ from ._schema import SchemaDiff
 __all__ = ["diff_documents"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_TEMPLATE = re.compile(r"\{([^{}]*)\}")
 
 
 def diff_documents(
@@ -185,7 +184,7 @@ class _DocumentDiff:
                     continue
                 own = _param_nodes(op)
                 params = _merge_params(resolver, shared, own)
-                key = (method, _TEMPLATE.sub("{}", path.rstrip("/") or "/"))
+                key = (method, route_shape(path))
                 ops[key] = _Op(method, path, op, params)
         return ops
 
@@ -282,8 +281,8 @@ class _OperationDiff:
     # parameters
 
     def parameters(self) -> None:
-        onames = _TEMPLATE.findall(self.o.path)
-        nnames = _TEMPLATE.findall(self.n.path)
+        onames = param_names(self.o.path)
+        nnames = param_names(self.n.path)
         old = {_param_key(p.value, onames): p for p in self.o.params}
         new = {_param_key(p.value, nnames): p for p in self.n.params}
         for key, node in old.items():

@@ -7,22 +7,21 @@ unique. Schemas are not looked at yet: a parameter's ``ParamSpec`` leaves ``sche
 from __future__ import annotations
 
 import inspect
-import re
 import typing
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from .._paths import param_names, route_shape
 from ..contract import Body, Header, OperationDecl, Query, RawParam
 from ..contract import Path as PathMarker
 from ..spec import ParamSpec
 from ._common import Op, camel, identifier, split, strip, type_name
 from ._problems import Problems
 
-__all__ = ["PATH_PARAM", "check_unique", "resolve"]
+__all__ = ["check_unique", "resolve"]
 
-PATH_PARAM = re.compile(r"\{([^{}]*)\}")
 _REQUIRED: Any = inspect.Parameter.empty
 
 
@@ -38,7 +37,7 @@ def resolve(decl: OperationDecl, problems: Problems) -> Op | None:
     else:
         params, returns = list(decl.params or ()), decl.returns
         op.body = decl.body
-    template = PATH_PARAM.findall(decl.path)
+    template = param_names(decl.path)
     for name in template:
         if not name.isidentifier():
             problems.add(
@@ -186,7 +185,7 @@ def check_unique(ops: list[Op], problems: Problems) -> None:
                 "rename one of the functions",
             )
         ids.setdefault(oid, op)
-        route = (d.method, PATH_PARAM.sub("{}", d.path.rstrip("/") or "/"))
+        route = (d.method, route_shape(d.path))
         if route in routes:
             problems.add(
                 d.location,
