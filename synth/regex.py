@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from synth._errors import SynthError
+from synth._errors import SchemaError
 
 __all__ = ["JsRegex", "RegexTranslationError", "translate_regex"]
 
@@ -152,17 +152,8 @@ _SCRIPTS = {
 }  # fmt: skip
 
 
-class RegexTranslationError(SynthError):
+class RegexTranslationError(SchemaError):
     """A ``pattern`` whose language has no equivalent ECMA-262 regular expression."""
-
-    def __init__(self, location: str, message: str, hint: str = "") -> None:
-        self.location = location or "#"
-        self.message = message
-        self.hint = hint
-        text = f"{self.location}: {message}"
-        if hint:
-            text += f"\n    fix: {hint}"
-        super().__init__(text)
 
 
 @dataclass(frozen=True, slots=True)
