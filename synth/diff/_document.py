@@ -621,23 +621,28 @@ class _SemanticsDiff:
             if o.get(key) != n.get(key):
                 self.op.add("pagination-cursor-param-changed", ptr + "/" + key,
                             f"{key} changed from {o.get(key)!r} to {n.get(key)!r}")  # fmt: skip
-        olim, nlim = _mapping(o.get("limit")), _mapping(n.get("limit"))
-        omax, nmax = olim.get("max"), nlim.get("max")
-        if isinstance(omax, int) and isinstance(nmax, int) and omax != nmax:
-            kind = "decreased" if nmax < omax else "increased"
-            self.op.add(f"pagination-limit-max-{kind}", ptr + "/limit/max",
-                        f"largest page {kind} from {omax} to {nmax}")  # fmt: skip
-        if olim.get("default") != nlim.get("default"):
-            self.op.add("pagination-limit-default-changed", ptr + "/limit/default",
-                        f"default page size changed from {olim.get('default')} to "
-                        f"{nlim.get('default')}")  # fmt: skip
-        if olim.get("outOfRange") != nlim.get("outOfRange"):
-            self.op.add("pagination-out-of-range-changed", ptr + "/limit/outOfRange",
-                        f"out-of-range limits now {nlim.get('outOfRange')!r} "
-                        f"(was {olim.get('outOfRange')!r})")  # fmt: skip
+        self.page_limit(_mapping(o.get("limit")), _mapping(n.get("limit")), ptr + "/limit")
         if component_key(str(o.get("item"))) != component_key(str(n.get("item"))):
             self.op.add("pagination-item-changed", ptr + "/item",
                         f"page items changed from {o.get('item')!r} to {n.get('item')!r}")  # fmt: skip
+        self.page_filters(o, n, ptr)
+
+    def page_limit(self, olim: Mapping[str, Any], nlim: Mapping[str, Any], ptr: str) -> None:
+        omax, nmax = olim.get("max"), nlim.get("max")
+        if isinstance(omax, int) and isinstance(nmax, int) and omax != nmax:
+            kind = "decreased" if nmax < omax else "increased"
+            self.op.add(f"pagination-limit-max-{kind}", ptr + "/max",
+                        f"largest page {kind} from {omax} to {nmax}")  # fmt: skip
+        if olim.get("default") != nlim.get("default"):
+            self.op.add("pagination-limit-default-changed", ptr + "/default",
+                        f"default page size changed from {olim.get('default')} to "
+                        f"{nlim.get('default')}")  # fmt: skip
+        if olim.get("outOfRange") != nlim.get("outOfRange"):
+            self.op.add("pagination-out-of-range-changed", ptr + "/outOfRange",
+                        f"out-of-range limits now {nlim.get('outOfRange')!r} "
+                        f"(was {olim.get('outOfRange')!r})")  # fmt: skip
+
+    def page_filters(self, o: Mapping[str, Any], n: Mapping[str, Any], ptr: str) -> None:
         ofil = {str(_mapping(f).get("param")): _mapping(f) for f in o.get("filters") or []}
         nfil = {str(_mapping(f).get("param")): _mapping(f) for f in n.get("filters") or []}
         for param, spec in ofil.items():
