@@ -432,21 +432,25 @@ def _annotation(schema: Mapping[str, Any], imports: _Imports) -> str:
         return " | ".join(dict.fromkeys(_annotation(b, imports) for b in schema["anyOf"]))
     kind = schema.get("type")
     if kind == "string":
-        if "enum" in schema:
-            imports.add("typing", "Literal")
-            return f"Literal[{', '.join(_repr(v) for v in schema['enum'])}]"
-        fmt = schema.get("format")
-        if fmt == "uuid":
-            imports.add("uuid", "UUID")
-            return "UUID | str"
-        if fmt == "date-time":
-            imports.add("datetime")
-            return "datetime.datetime"
-        return "str"
+        return _string_annotation(schema, imports)
     if kind == "array":
         return f"list[{_annotation(schema.get('items') or {}, imports)}]"
     simple = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
     return simple.get(kind, "object") if isinstance(kind, str) else "object"
+
+
+def _string_annotation(schema: Mapping[str, Any], imports: _Imports) -> str:
+    if "enum" in schema:
+        imports.add("typing", "Literal")
+        return f"Literal[{', '.join(_repr(v) for v in schema['enum'])}]"
+    fmt = schema.get("format")
+    if fmt == "uuid":
+        imports.add("uuid", "UUID")
+        return "UUID | str"
+    if fmt == "date-time":
+        imports.add("datetime")
+        return "datetime.datetime"
+    return "str"
 
 
 def _model(schema_name: str | None, classes: set[str]) -> str:
