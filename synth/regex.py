@@ -337,7 +337,7 @@ class _Translator:
         return q + ("?" if lazy else "")
 
     # -- atoms ------------------------------------------------------------------------------
-    def atom(self, flags: _Flags) -> str:
+    def atom(self, flags: _Flags) -> str:  # noqa: PLR0911  # one return per kind of atom
         ch = self.take()
         if ch == "(":
             return self.group(flags)
@@ -396,7 +396,7 @@ class _Translator:
             raise self.fail("an unclosed group")
         self.pos += 1
 
-    def escape(self, flags: _Flags, in_class: bool) -> str:
+    def escape(self, flags: _Flags, in_class: bool) -> str:  # noqa: PLR0911, PLR0912  # a case per escape letter
         ch = self.take()
         if ch == "d":
             return _DIGIT
@@ -504,14 +504,7 @@ class _Translator:
             if self.startswith("&&") or self.startswith("--") or self.startswith("~~"):
                 raise self.fail("a class set operation", "list the characters explicitly")
             if self.startswith("[:"):
-                end = self.src.find(":]", self.pos)
-                name = self.src[self.pos + 2 : end] if end > 0 else ""
-                neg = name.startswith("^")
-                name = name.lstrip("^")
-                if name not in _POSIX or neg:
-                    raise self.fail(f"the POSIX class [:{name}:]")
-                items.append(_POSIX[name])
-                self.pos = end + 2
+                items.append(self.posix_class())
                 continue
             if ch == "[":
                 raise self.fail("a nested character class")
@@ -530,6 +523,16 @@ class _Translator:
         if not body:
             return "[\\s\\S]" if negated else "[]"
         return f"[{'^' if negated else ''}{body}]"
+
+    def posix_class(self) -> str:
+        end = self.src.find(":]", self.pos)
+        name = self.src[self.pos + 2 : end] if end > 0 else ""
+        neg = name.startswith("^")
+        name = name.lstrip("^")
+        if name not in _POSIX or neg:
+            raise self.fail(f"the POSIX class [:{name}:]")
+        self.pos = end + 2
+        return _POSIX[name]
 
     def class_atom(self, flags: _Flags) -> tuple[str, int | None]:
         ch = self.take()
