@@ -337,7 +337,7 @@ class _Translator:
         return q + ("?" if lazy else "")
 
     # -- atoms ------------------------------------------------------------------------------
-    def atom(self, flags: _Flags) -> str:  # noqa: PLR0911  # one return per kind of atom
+    def atom(self, flags: _Flags) -> str:  # noqa: PLR0911 (a return per kind of atom)
         ch = self.take()
         if ch == "(":
             return self.group(flags)
@@ -396,7 +396,9 @@ class _Translator:
             raise self.fail("an unclosed group")
         self.pos += 1
 
-    def escape(self, flags: _Flags, in_class: bool) -> str:  # noqa: PLR0911, PLR0912  # a case per escape letter
+    def escape(  # noqa: PLR0911, PLR0912 (a case per escape letter)
+        self, flags: _Flags, in_class: bool
+    ) -> str:
         ch = self.take()
         if ch == "d":
             return _DIGIT
