@@ -6,7 +6,10 @@ Every failure a user can cause is a ``SynthError``; the CLI catches that one typ
     SynthError                 base of every user-facing failure (exit 2)
     ├── UsageError             bad command-line options or configuration
     ├── ContractError          one or more mistakes in the contracts, each with a location
-    └── InputError             a bad input document (OpenAPI file, git revision)
+    ├── InputError             a bad input document (OpenAPI file, git revision)
+    └── SchemaError            a schema node that cannot be converted, at its JSON pointer
+        ├── ZodError           (synth.zod) a schema the Zod emitter cannot express
+        └── RegexTranslationError  (synth.regex) a pattern with no ECMA-262 equivalent
 """
 
 from __future__ import annotations
@@ -15,8 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 __all__ = [
-    "ContractError", "InputError", "Location", "Problem", "SynthError", "UsageError", "describe",
-]  # fmt: skip
+    "ContractError",
+    "InputError",
+    "Location",
+    "Problem",
+    "SchemaError",
+    "SynthError",
+    "UsageError",
+    "describe",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +74,19 @@ class UsageError(SynthError):
 
 class InputError(SynthError):
     """An input document (OpenAPI file, git revision) cannot be used."""
+
+
+class SchemaError(SynthError):
+    """A schema node that cannot be converted; ``location`` is its JSON pointer."""
+
+    def __init__(self, location: str, message: str, hint: str = "") -> None:
+        self.location = location or "#"
+        self.message = message
+        self.hint = hint
+        text = f"{self.location}: {message}"
+        if hint:
+            text += f"\n    fix: {hint}"
+        super().__init__(text)
 
 
 class ContractError(SynthError):

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from synth._errors import SynthError
+from synth._errors import SchemaError
 
 __all__ = ["JsRegex", "RegexTranslationError", "translate_regex"]
 
@@ -152,17 +152,8 @@ _SCRIPTS = {
 }  # fmt: skip
 
 
-class RegexTranslationError(SynthError):
+class RegexTranslationError(SchemaError):
     """A ``pattern`` whose language has no equivalent ECMA-262 regular expression."""
-
-    def __init__(self, location: str, message: str, hint: str = "") -> None:
-        self.location = location or "#"
-        self.message = message
-        self.hint = hint
-        text = f"{self.location}: {message}"
-        if hint:
-            text += f"\n    fix: {hint}"
-        super().__init__(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -346,7 +337,7 @@ class _Translator:
         return q + ("?" if lazy else "")
 
     # -- atoms ------------------------------------------------------------------------------
-    def atom(self, flags: _Flags) -> str:
+    def atom(self, flags: _Flags) -> str:  # noqa: PLR0911 (a return per kind of atom)
         ch = self.take()
         if ch == "(":
             return self.group(flags)
@@ -405,7 +396,9 @@ class _Translator:
             raise self.fail("an unclosed group")
         self.pos += 1
 
-    def escape(self, flags: _Flags, in_class: bool) -> str:
+    def escape(  # noqa: PLR0911, PLR0912 (a case per escape letter)
+        self, flags: _Flags, in_class: bool
+    ) -> str:
         ch = self.take()
         if ch == "d":
             return _DIGIT
@@ -513,14 +506,7 @@ class _Translator:
             if self.startswith("&&") or self.startswith("--") or self.startswith("~~"):
                 raise self.fail("a class set operation", "list the characters explicitly")
             if self.startswith("[:"):
-                end = self.src.find(":]", self.pos)
-                name = self.src[self.pos + 2 : end] if end > 0 else ""
-                neg = name.startswith("^")
-                name = name.lstrip("^")
-                if name not in _POSIX or neg:
-                    raise self.fail(f"the POSIX class [:{name}:]")
-                items.append(_POSIX[name])
-                self.pos = end + 2
+                items.append(self.posix_class())
                 continue
             if ch == "[":
                 raise self.fail("a nested character class")
@@ -539,6 +525,16 @@ class _Translator:
         if not body:
             return "[\\s\\S]" if negated else "[]"
         return f"[{'^' if negated else ''}{body}]"
+
+    def posix_class(self) -> str:
+        end = self.src.find(":]", self.pos)
+        name = self.src[self.pos + 2 : end] if end > 0 else ""
+        neg = name.startswith("^")
+        name = name.lstrip("^")
+        if name not in _POSIX or neg:
+            raise self.fail(f"the POSIX class [:{name}:]")
+        self.pos = end + 2
+        return _POSIX[name]
 
     def class_atom(self, flags: _Flags) -> tuple[str, int | None]:
         ch = self.take()

@@ -17,7 +17,6 @@ test runtime asks, from that precomputed result.
 
 from __future__ import annotations
 
-import re
 import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -25,6 +24,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
 
+from ._paths import PATH_PARAM
 from .contract._api import RoleName as Role
 
 if TYPE_CHECKING:
@@ -44,8 +44,6 @@ __all__ = [
 ]
 
 Source = Literal["declared", "inferred"]
-
-_PARAM = re.compile(r"\{([^{}]+)\}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,7 +132,7 @@ def relations(
     item_paths: dict[str, str] = {}
     for op in operations:
         head, _, last = _route(op.path).rpartition("/")
-        if _PARAM.fullmatch(last):
+        if PATH_PARAM.fullmatch(last):
             item_paths.setdefault(head, op.path)
 
     collections: dict[str, Collection] = {}
@@ -157,7 +155,7 @@ def relations(
     creates = {c.create.operation_id for c in collections.values() if c.create is not None}
     for op in operations:
         head, _, last = _route(op.path).rpartition("/")
-        paths = [head] if _PARAM.fullmatch(last) else []
+        paths = [head] if PATH_PARAM.fullmatch(last) else []
         if op.method == "POST" and op.operation_id not in creates:
             paths.insert(0, _route(op.path))
         for path in paths:
@@ -221,7 +219,7 @@ def _collection(
         update = by_route.get(("PATCH", at)) or by_route.get(("PUT", at))
         delete = by_route.get(("DELETE", at))
     last = _route(item_path).rpartition("/")[2] if item_path is not None else ""
-    match = _PARAM.fullmatch(last)
+    match = PATH_PARAM.fullmatch(last)
     return Collection(
         path=path,
         item_path=item_path,
@@ -244,7 +242,7 @@ def _parents(
     by_route: Mapping[tuple[str, str], OperationSpec],
 ) -> tuple[Parent, ...] | None:
     out = []
-    for match in _PARAM.finditer(op.path):
+    for match in PATH_PARAM.finditer(op.path):
         param = match.group(1)
         resource = declared_items.get(op.path[: match.end()])
         if (

@@ -72,6 +72,8 @@ class PaginationSpec:
     filters: tuple[FilterSpec, ...]
     item: type[BaseModel]
     item_schema: str
+    items_field: str  # the page's list of items
+    next_field: str  # the page's cursor to the next page, null on the last
 
     @property
     def tiebreaker(self) -> OrderKey:

@@ -79,6 +79,11 @@ class Page(Model, Generic[T]):
     next_cursor: str | None
 
 
+# The field names of a page, for every reader of one (the loader, the SDKs, the test runtime):
+# taken from ``Page`` itself, so they cannot disagree with it.
+PAGE_ITEMS, PAGE_NEXT = tuple(Page.model_fields)
+
+
 class UniqueItems:
     """``Annotated[list[T], UniqueItems()]``: reject repeated items, as ``uniqueItems`` says.
 

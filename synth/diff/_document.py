@@ -8,11 +8,11 @@ Operations are matched by method and path template with parameter names blanked 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from .._paths import param_names, route_shape
 from ._model import Change, Collector, OpRef
 from ._refs import Node, Resolver, canonical, component_key, pointer
 from ._schema import SchemaDiff
@@ -20,7 +20,6 @@ from ._schema import SchemaDiff
 __all__ = ["diff_documents"]
 
 _METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
-_TEMPLATE = re.compile(r"\{([^{}]*)\}")
 
 
 def diff_documents(
@@ -185,7 +184,7 @@ class _DocumentDiff:
                     continue
                 own = _param_nodes(op)
                 params = _merge_params(resolver, shared, own)
-                key = (method, _TEMPLATE.sub("{}", path.rstrip("/") or "/"))
+                key = (method, route_shape(path))
                 ops[key] = _Op(method, path, op, params)
         return ops
 
@@ -282,8 +281,8 @@ class _OperationDiff:
     # parameters
 
     def parameters(self) -> None:
-        onames = _TEMPLATE.findall(self.o.path)
-        nnames = _TEMPLATE.findall(self.n.path)
+        onames = param_names(self.o.path)
+        nnames = param_names(self.n.path)
         old = {_param_key(p.value, onames): p for p in self.o.params}
         new = {_param_key(p.value, nnames): p for p in self.n.params}
         for key, node in old.items():
@@ -622,23 +621,28 @@ class _SemanticsDiff:
             if o.get(key) != n.get(key):
                 self.op.add("pagination-cursor-param-changed", ptr + "/" + key,
                             f"{key} changed from {o.get(key)!r} to {n.get(key)!r}")  # fmt: skip
-        olim, nlim = _mapping(o.get("limit")), _mapping(n.get("limit"))
-        omax, nmax = olim.get("max"), nlim.get("max")
-        if isinstance(omax, int) and isinstance(nmax, int) and omax != nmax:
-            kind = "decreased" if nmax < omax else "increased"
-            self.op.add(f"pagination-limit-max-{kind}", ptr + "/limit/max",
-                        f"largest page {kind} from {omax} to {nmax}")  # fmt: skip
-        if olim.get("default") != nlim.get("default"):
-            self.op.add("pagination-limit-default-changed", ptr + "/limit/default",
-                        f"default page size changed from {olim.get('default')} to "
-                        f"{nlim.get('default')}")  # fmt: skip
-        if olim.get("outOfRange") != nlim.get("outOfRange"):
-            self.op.add("pagination-out-of-range-changed", ptr + "/limit/outOfRange",
-                        f"out-of-range limits now {nlim.get('outOfRange')!r} "
-                        f"(was {olim.get('outOfRange')!r})")  # fmt: skip
+        self.page_limit(_mapping(o.get("limit")), _mapping(n.get("limit")), ptr + "/limit")
         if component_key(str(o.get("item"))) != component_key(str(n.get("item"))):
             self.op.add("pagination-item-changed", ptr + "/item",
                         f"page items changed from {o.get('item')!r} to {n.get('item')!r}")  # fmt: skip
+        self.page_filters(o, n, ptr)
+
+    def page_limit(self, olim: Mapping[str, Any], nlim: Mapping[str, Any], ptr: str) -> None:
+        omax, nmax = olim.get("max"), nlim.get("max")
+        if isinstance(omax, int) and isinstance(nmax, int) and omax != nmax:
+            kind = "decreased" if nmax < omax else "increased"
+            self.op.add(f"pagination-limit-max-{kind}", ptr + "/max",
+                        f"largest page {kind} from {omax} to {nmax}")  # fmt: skip
+        if olim.get("default") != nlim.get("default"):
+            self.op.add("pagination-limit-default-changed", ptr + "/default",
+                        f"default page size changed from {olim.get('default')} to "
+                        f"{nlim.get('default')}")  # fmt: skip
+        if olim.get("outOfRange") != nlim.get("outOfRange"):
+            self.op.add("pagination-out-of-range-changed", ptr + "/outOfRange",
+                        f"out-of-range limits now {nlim.get('outOfRange')!r} "
+                        f"(was {olim.get('outOfRange')!r})")  # fmt: skip
+
+    def page_filters(self, o: Mapping[str, Any], n: Mapping[str, Any], ptr: str) -> None:
         ofil = {str(_mapping(f).get("param")): _mapping(f) for f in o.get("filters") or []}
         nfil = {str(_mapping(f).get("param")): _mapping(f) for f in n.get("filters") or []}
         for param, spec in ofil.items():

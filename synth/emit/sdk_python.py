@@ -24,7 +24,6 @@ from ._sdk.naming import iterator_name, package_name, pascal, python_identifier,
 __all__ = ["emit", "models_source"]
 
 _LINE = 100
-_PAGE_ITEMS, _PAGE_NEXT = "items", "next_cursor"  # the contract language's ``Page`` fields
 _RESERVED_ERRORS = {"ApiError", "SdkError", "NotModified", "UnexpectedResponse", "ERRORS"}
 
 
@@ -345,7 +344,7 @@ def _iterator(op: OperationSpec, classes: set[str], imports: _Imports, *, is_asy
     lines = [*_signature(iterator_name(_method_name(op)), positional, keyword, iterator,
                          is_async=is_async)]  # fmt: skip
     lines.append(
-        f'        """Every item of ``{_method_name(op)}``, following ``{_PAGE_NEXT}`` across pages."""'
+        f'        """Every item of ``{_method_name(op)}``, following ``{p.next_field}`` across pages."""'
     )
     cursor = python_identifier(p.cursor_param)
     args = [_ident(q) for q in op.path_params]
@@ -361,13 +360,13 @@ def _iterator(op: OperationSpec, classes: set[str], imports: _Imports, *, is_asy
         "            )",
     )
     if is_async:
-        lines += [f"            for item in page.{_PAGE_ITEMS}:", "                yield item"]
+        lines += [f"            for item in page.{p.items_field}:", "                yield item"]
     else:
-        lines.append(f"            yield from page.{_PAGE_ITEMS}")
+        lines.append(f"            yield from page.{p.items_field}")
     lines += [
-        f"            if page.{_PAGE_NEXT} is None:",
+        f"            if page.{p.next_field} is None:",
         "                return",
-        f"            {cursor} = page.{_PAGE_NEXT}",
+        f"            {cursor} = page.{p.next_field}",
     ]
     return "\n" + "\n".join(lines) + "\n"
 
@@ -433,21 +432,25 @@ def _annotation(schema: Mapping[str, Any], imports: _Imports) -> str:
         return " | ".join(dict.fromkeys(_annotation(b, imports) for b in schema["anyOf"]))
     kind = schema.get("type")
     if kind == "string":
-        if "enum" in schema:
-            imports.add("typing", "Literal")
-            return f"Literal[{', '.join(_repr(v) for v in schema['enum'])}]"
-        fmt = schema.get("format")
-        if fmt == "uuid":
-            imports.add("uuid", "UUID")
-            return "UUID | str"
-        if fmt == "date-time":
-            imports.add("datetime")
-            return "datetime.datetime"
-        return "str"
+        return _string_annotation(schema, imports)
     if kind == "array":
         return f"list[{_annotation(schema.get('items') or {}, imports)}]"
     simple = {"integer": "int", "number": "float", "boolean": "bool", "null": "None"}
     return simple.get(kind, "object") if isinstance(kind, str) else "object"
+
+
+def _string_annotation(schema: Mapping[str, Any], imports: _Imports) -> str:
+    if "enum" in schema:
+        imports.add("typing", "Literal")
+        return f"Literal[{', '.join(_repr(v) for v in schema['enum'])}]"
+    fmt = schema.get("format")
+    if fmt == "uuid":
+        imports.add("uuid", "UUID")
+        return "UUID | str"
+    if fmt == "date-time":
+        imports.add("datetime")
+        return "datetime.datetime"
+    return "str"
 
 
 def _model(schema_name: str | None, classes: set[str]) -> str:

@@ -25,7 +25,6 @@ __all__ = ["ZOD_DIR", "emit"]
 ZOD_DIR = "../../zod"
 """Where ``zod/`` is, seen from ``sdk/typescript/`` (both under ``generated/``)."""
 
-_PAGE_ITEMS, _PAGE_NEXT = "items", "next_cursor"  # the contract language's ``Page`` fields
 _RESERVED = {"ApiError", "SdkError", "NotModified", "UnexpectedResponse", "InvalidBody", "Client"}
 
 
@@ -118,15 +117,15 @@ def _iterator(op: OperationSpec) -> str:
         f"{{ ...options, {_key(p.cursor_param)}: cursor }}"
     ]
     return (
-        f"\n  /** Every item of `{camel(op.name)}`, following `{_PAGE_NEXT}` across pages. */\n"
+        f"\n  /** Every item of `{camel(op.name)}`, following `{p.next_field}` across pages. */\n"
         f"  async *{camel(iterator_name(op.name))}({', '.join(params)}): "
         f"AsyncGenerator<schemas.{p.item_schema}, void, undefined> {{\n"
         "    let cursor: string | undefined = undefined;\n"
         "    for (;;) {\n"
         f"      const page = await this.{camel(op.name)}({', '.join(args)});\n"
-        f"      yield* page.{_PAGE_ITEMS};\n"
-        f"      if (page.{_PAGE_NEXT} === null) return;\n"
-        f"      cursor = page.{_PAGE_NEXT};\n"
+        f"      yield* page.{p.items_field};\n"
+        f"      if (page.{p.next_field} === null) return;\n"
+        f"      cursor = page.{p.next_field};\n"
         "    }\n"
         "  }\n"
     )

@@ -10,6 +10,7 @@ from typing import Any, get_args, get_origin
 from pydantic import BaseModel
 
 from ..contract import OperationDecl, Page
+from ..contract._models import PAGE_ITEMS, PAGE_NEXT
 from ..contract._semantics import Conditional, Filter, Idempotency
 from ..spec import CacheSpec, FilterSpec, IdempotencySpec, OrderKey, PaginationSpec, ParamSpec
 from ._common import (
@@ -117,6 +118,8 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
         filters=tuple(filters),
         item=item,
         item_schema=item.__name__,
+        items_field=PAGE_ITEMS,
+        next_field=PAGE_NEXT,
     )
 
 
@@ -142,7 +145,7 @@ def _check_filter(
 
 
 def _page_item(page: type[BaseModel]) -> type[BaseModel] | None:
-    info = page.model_fields.get("items")
+    info = page.model_fields.get(PAGE_ITEMS)
     if info is None:
         return None
     args = get_args(info.annotation)
@@ -155,8 +158,8 @@ def with_item_schema(
 ) -> PaginationSpec:
     """``p`` naming the component the page really holds: ``Item`` or ``Item-Output``."""
     page = ref_name(page_schema)
-    items = components.get(page or "", {}).get("properties", {}).get("items", {})
-    item_schema = ref_name(items.get("items"))
+    items = components.get(page or "", {}).get("properties", {}).get(p.items_field, {})
+    item_schema = ref_name(items.get("items"))  # the JSON Schema keyword of the array
     if item_schema is None:
         return p
     return dataclasses.replace(p, item_schema=item_schema)

@@ -7,29 +7,27 @@ unique. Schemas are not looked at yet: a parameter's ``ParamSpec`` leaves ``sche
 from __future__ import annotations
 
 import inspect
-import re
 import typing
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
+from .._paths import param_names, route_shape
 from ..contract import Body, Header, OperationDecl, Query, RawParam
 from ..contract import Path as PathMarker
 from ..spec import ParamSpec
 from ._common import Op, camel, identifier, split, strip, type_name
 from ._problems import Problems
 
-__all__ = ["PATH_PARAM", "check_unique", "resolve"]
+__all__ = ["check_unique", "resolve"]
 
-PATH_PARAM = re.compile(r"\{([^{}]*)\}")
 _REQUIRED: Any = inspect.Parameter.empty
 
 
 def resolve(decl: OperationDecl, problems: Problems) -> Op | None:
     """The operation's parameters, body and response; None when it cannot be used at all."""
     op = Op(decl)
-    where = decl.location
     if decl.func is not None:
         raw = _signature(decl, problems)
         if raw is None:
@@ -38,21 +36,35 @@ def resolve(decl: OperationDecl, problems: Problems) -> Op | None:
     else:
         params, returns = list(decl.params or ()), decl.returns
         op.body = decl.body
-    template = PATH_PARAM.findall(decl.path)
+    template = param_names(decl.path)
+    _check_template(decl, template, problems)
+    _add_params(op, params, template, problems)
+    _check_path_declared(op, template, problems)
+    if not _set_response(op, returns, problems):
+        return None
+    return op
+
+
+def _check_template(decl: OperationDecl, template: list[str], problems: Problems) -> None:
     for name in template:
         if not name.isidentifier():
             problems.add(
-                where,
+                decl.location,
                 f"path {decl.path!r} has a malformed parameter {{{name}}}",
                 "path parameters are Python identifiers in braces: {contact_id}",
             )
+
+
+def _add_params(op: Op, params: list[RawParam], template: list[str], problems: Problems) -> None:
+    """The body parameter becomes ``op.body``; every other one a ``ParamSpec`` in ``op.params``."""
+    decl = op.decl
     for param in params:
         annotation, markers = split(param.annotation)
         is_body = param.name == "body" or any(isinstance(m, Body) for m in markers)
         if is_body:
             if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
                 problems.add(
-                    where,
+                    decl.location,
                     f"{decl.name}: the body parameter {param.name!r} is "
                     f"{type_name(annotation)}, not a Pydantic model",
                     "annotate the body with a BaseModel subclass",
@@ -63,27 +75,35 @@ def resolve(decl: OperationDecl, problems: Problems) -> Op | None:
         spec = _param(decl, param, markers, template, problems)
         if spec is not None:
             op.params.append((param, spec))
+
+
+def _check_path_declared(op: Op, template: list[str], problems: Problems) -> None:
+    decl = op.decl
     declared = {s.name for _, s in op.params if s.location == "path"}
     for name in template:
         if name.isidentifier() and name not in declared:
             problems.add(
-                where,
+                decl.location,
                 f"{decl.name}: path {decl.path!r} has {{{name}}} but the "
                 "operation has no parameter of that name",
                 f"add a parameter `{name}: <type>` to the function",
             )
+
+
+def _set_response(op: Op, returns: Any, problems: Problems) -> bool:
+    """False when the return type is neither a Pydantic model nor None: the operation is unusable."""
     if returns is None or returns is type(None):
         op.response = None
     elif isinstance(returns, type) and issubclass(returns, BaseModel):
         op.response = returns
     else:
         problems.add(
-            where,
-            f"{decl.name}: the response type {type_name(returns)} is not a Pydantic model",
+            op.decl.location,
+            f"{op.decl.name}: the response type {type_name(returns)} is not a Pydantic model",
             "return a BaseModel subclass, or None for no body",
         )
-        return None
-    return op
+        return False
+    return True
 
 
 def _signature(decl: OperationDecl, problems: Problems) -> tuple[list[RawParam], Any] | None:
@@ -186,7 +206,7 @@ def check_unique(ops: list[Op], problems: Problems) -> None:
                 "rename one of the functions",
             )
         ids.setdefault(oid, op)
-        route = (d.method, PATH_PARAM.sub("{}", d.path.rstrip("/") or "/"))
+        route = (d.method, route_shape(d.path))
         if route in routes:
             problems.add(
                 d.location,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import json
 import time
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,7 +25,7 @@ from schemathesis.specs.openapi import checks as _checks
 from ..spec import ApiSpec
 from . import _problems as problems
 from ._curl import sequence
-from ._http import Request, TransportFault
+from ._http import Exchange, Request, TransportFault
 from ._record import Abort, finish, render
 from ._target import Target
 from ._violation import Finding, Outcome
@@ -96,50 +97,8 @@ def conformance(operation_id: str, target: Target) -> None:
     schema = _schema(target.document)
     op = target.api.operation(operation_id)
     operation = schema[op.path][op.method]
-    checks = _problem_rules(target.api, operation_id)
-    token = target.config.tenants[0].token
     failures: list[tuple[str, Any]] = []
-    # The client puts the base URL in front of each path; schemathesis's URL already has it.
-    base_path = urlsplit(target.config.url).path.rstrip("/")
-
-    def one(case: Any) -> None:
-        kwargs = case.as_transport_kwargs(base_url=target.url)
-        url = urlsplit(kwargs["url"])
-        sent = {k.lower(): str(v) for k, v in kwargs["headers"].items()}
-        # The tenant's real token, unless the case is about the header itself (negative headers).
-        negative_headers = any(
-            getattr(loc, "value", loc) == "header"
-            and getattr(info, "mode", None) == GenerationMode.NEGATIVE
-            for loc, info in (getattr(case.meta, "components", None) or {}).items()
-        )
-        keep = set() if not negative_headers else {"authorization"}
-        headers = tuple((k, v) for k, v in sent.items() if k not in _DROPPED or k in keep)
-        # HTTP/1.1 header values are printable ASCII without surrounding whitespace (h11
-        # refuses anything else before it is sent); other generated text cannot be tested.
-        assume(all(v.isascii() and v.isprintable() and v == v.strip() for _, v in headers))
-        use_token = None if negative_headers or "authorization" not in sent else token
-        body = kwargs.get("json", None)
-        raw = kwargs.get("data") if isinstance(kwargs.get("data"), bytes) else None
-        path = url.path[len(base_path) :] if url.path.startswith(base_path) else url.path
-        request = Request(target.tenants[0], kwargs["method"], path,
-                          tuple((k, str(v)) for k, v in (kwargs.get("params") or {}).items()),
-                          headers, body, "json" in kwargs, raw, use_token)  # fmt: skip
-        try:
-            exchange = target.client.send(request)
-        except TransportFault as fault:  # not something to shrink: stop the run at once
-            raise Abort(fault) from None
-        # The client already decoded the body: a Content-Encoding left on would decode it twice.
-        received = [(k, v) for k, v in exchange.headers.multi_items()
-                    if k.lower() not in ("content-encoding", "content-length")]  # fmt: skip
-        response = httpx.Response(exchange.status, headers=received, content=exchange.content,
-                                  request=httpx.Request(request.method, kwargs["url"]))  # fmt: skip
-        response.elapsed = datetime.timedelta(seconds=exchange.elapsed)
-        try:
-            case.validate_response(response, additional_checks=checks, excluded_checks=_OWN_CALLS)
-        except AssertionError as exc:
-            failures.append((str(exc), exchange))
-            raise
-
+    one = _sender(target, _problem_rules(target.api, operation_id), failures)
     strategy = operation.as_strategy(
         generation_mode=GenerationMode.POSITIVE
     ) | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
@@ -154,21 +113,92 @@ def conformance(operation_id: str, target: Target) -> None:
         finding.message = target.redact(f"TRANSPORT FAULT: {abort.fault}")
     except (Exception, BaseExceptionGroup) as exc:  # schemathesis raises failure groups
         error = exc
-    if error is not None and not _is_failure(error):
+    if error is not None:
+        _failed(finding, target, error, failures)
+    finish(finding, target, started, requests)
+
+
+def _sender(
+    target: Target, checks: list[Any], failures: list[tuple[str, Any]]
+) -> Callable[[Any], None]:
+    """The Hypothesis test body: send one schemathesis case through our client and validate the
+    answer; each failure is noted in ``failures`` with the exchange that shows it."""
+    token = target.config.tenants[0].token
+    # The client puts the base URL in front of each path; schemathesis's URL already has it.
+    base_path = urlsplit(target.config.url).path.rstrip("/")
+
+    def one(case: Any) -> None:
+        kwargs = case.as_transport_kwargs(base_url=target.url)
+        request = _request(case, kwargs, target, base_path, token)
+        try:
+            exchange = target.client.send(request)
+        except TransportFault as fault:  # not something to shrink: stop the run at once
+            raise Abort(fault) from None
+        response = _response(exchange, request, kwargs["url"])
+        try:
+            case.validate_response(response, additional_checks=checks, excluded_checks=_OWN_CALLS)
+        except AssertionError as exc:
+            failures.append((str(exc), exchange))
+            raise
+
+    return one
+
+
+def _request(
+    case: Any, kwargs: dict[str, Any], target: Target, base_path: str, token: str
+) -> Request:
+    """A schemathesis case as our client's request."""
+    url = urlsplit(kwargs["url"])
+    sent = {k.lower(): str(v) for k, v in kwargs["headers"].items()}
+    # The tenant's real token, unless the case is about the header itself (negative headers).
+    negative_headers = any(
+        getattr(loc, "value", loc) == "header"
+        and getattr(info, "mode", None) == GenerationMode.NEGATIVE
+        for loc, info in (getattr(case.meta, "components", None) or {}).items()
+    )
+    keep = set() if not negative_headers else {"authorization"}
+    headers = tuple((k, v) for k, v in sent.items() if k not in _DROPPED or k in keep)
+    # HTTP/1.1 header values are printable ASCII without surrounding whitespace (h11
+    # refuses anything else before it is sent); other generated text cannot be tested.
+    assume(all(v.isascii() and v.isprintable() and v == v.strip() for _, v in headers))
+    use_token = None if negative_headers or "authorization" not in sent else token
+    body = kwargs.get("json")
+    raw = kwargs.get("data") if isinstance(kwargs.get("data"), bytes) else None
+    path = url.path[len(base_path) :] if url.path.startswith(base_path) else url.path
+    return Request(target.tenants[0], kwargs["method"], path,
+                   tuple((k, str(v)) for k, v in (kwargs.get("params") or {}).items()),
+                   headers, body, "json" in kwargs, raw, use_token)  # fmt: skip
+
+
+def _response(exchange: Exchange, request: Request, url: str) -> httpx.Response:
+    """The answer our client received, as the httpx response schemathesis validates."""
+    # The client already decoded the body: a Content-Encoding left on would decode it twice.
+    received = [(k, v) for k, v in exchange.headers.multi_items()
+                if k.lower() not in ("content-encoding", "content-length")]  # fmt: skip
+    response = httpx.Response(exchange.status, headers=received, content=exchange.content,
+                              request=httpx.Request(request.method, url))  # fmt: skip
+    response.elapsed = datetime.timedelta(seconds=exchange.elapsed)
+    return response
+
+
+def _failed(
+    finding: Finding, target: Target, error: BaseException, failures: list[tuple[str, Any]]
+) -> None:
+    """Record what the run raised: a conformance violation, or a bug in this check."""
+    if not _is_failure(error):
         finding.outcome = Outcome.ERROR
         finding.message = target.redact(f"ERROR in the conformance check (a bug in synth): "
                                         f"{type(error).__name__}: {error}")  # fmt: skip
-    elif error is not None:
-        message, exchange = failures[-1] if failures else (str(error), None)
-        finding.outcome = Outcome.VIOLATION
-        finding.expected = "a response that conforms to the OpenAPI document"
-        finding.actual = target.redact(_headline(message) or repr(error))
-        if exchange is not None:
-            finding.curl = sequence([exchange], target.config.url, target.redact)
-        # schemathesis shrinks and reports its failures itself; they are not replayed here.
-        how = "reported by schemathesis; not replayed"
-        finding.message = target.redact(render(finding, target, how) + "\n" + message)
-    finish(finding, target, started, requests)
+        return
+    message, exchange = failures[-1] if failures else (str(error), None)
+    finding.outcome = Outcome.VIOLATION
+    finding.expected = "a response that conforms to the OpenAPI document"
+    finding.actual = target.redact(_headline(message) or repr(error))
+    if exchange is not None:
+        finding.curl = sequence([exchange], target.config.url, target.redact)
+    # schemathesis shrinks and reports its failures itself; they are not replayed here.
+    how = "reported by schemathesis; not replayed"
+    finding.message = target.redact(render(finding, target, how) + "\n" + message)
 
 
 def _headline(message: str) -> str:

@@ -358,18 +358,19 @@ class Context:
             if (
                 page.status != 200
                 or not isinstance(body, dict)
-                or not isinstance(body.get("items"), list)
+                or not isinstance(body.get(pagination.items_field), list)
             ):
                 self.fail(f"page {number + 1} of {scope.lister.operation_id} to be 200 with items",
                           _brief(page), page)  # fmt: skip
-            items.extend(i for i in body["items"] if isinstance(i, dict))
-            cursor = body.get("next_cursor")
+            page_items = body[pagination.items_field]
+            items.extend(i for i in page_items if isinstance(i, dict))
+            cursor = body.get(pagination.next_field)
             if cursor is None:
                 return Walk(pages, items)
             if until is not None and not scope.isolated:
                 seen = {str(i.get("id")) for i in items}
                 if until <= seen and until <= {
-                    str(i.get("id")) for i in items[: -len(body["items"]) or None]
+                    str(i.get("id")) for i in items[: -len(page_items) or None]
                 }:
                     return Walk(pages, items)
             if between is not None:

@@ -79,9 +79,37 @@ def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
 
 def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding) -> None:
     inv = REGISTRY[invariant_id]
-    op = target.api.operation(operation_id)
     profile = target.config.profile
     examples = max(1, round(profile.examples * inv.weight))
+    base, make = _tests(invariant_id, operation_id, target, finding)
+    set_aside = target.set_aside
+    try:
+        with _shrink_budget(profile.shrink_seconds):
+            violation = _violation_of(make(settings(base, max_examples=examples)))
+    except Abort as abort:
+        _fault(target, finding, abort.fault)
+        return
+    except Exception as exc:  # a crash in a check is a reported error, not a crashed run
+        all_set_aside = isinstance(exc, Unsatisfiable) and target.set_aside != set_aside
+        _crashed(invariant_id, operation_id, target, finding, exc, all_set_aside=all_set_aside)
+        return
+    if violation is None:
+        return
+    try:
+        confirmed = _replay(make, base, violation)
+    except Abort as abort:
+        _fault(target, finding, abort.fault)
+        return
+    _report(target, finding, violation, confirmed)
+
+
+def _tests(
+    invariant_id: str, operation_id: str, target: Target, finding: Finding
+) -> tuple[settings, Any]:
+    """The base settings, and a function that makes the Hypothesis test with given settings
+    (and, to replay a failure, its ``reproduce_failure`` blob)."""
+    inv = REGISTRY[invariant_id]
+    op = target.api.operation(operation_id)
 
     def scenario(data: st.DataObject) -> None:
         finding.examples += 1
@@ -118,43 +146,52 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
             test = hypothesis.seed(int.from_bytes(digest.digest()[:8], "big"))(test)
         return test
 
-    set_aside = target.set_aside
-    try:
-        with _shrink_budget(profile.shrink_seconds):
-            violation = _violation_of(make(settings(base, max_examples=examples)))
-    except Abort as abort:
-        _fault(target, finding, abort.fault)
-        return
-    except Exception as exc:  # a crash in a check is a reported error, not a crashed run
-        if isinstance(exc, Unsatisfiable) and target.set_aside != set_aside:
-            finding.outcome = Outcome.FAULT
-            finding.message = (
-                f"TRANSPORT FAULT (not a contract violation) in {invariant_id} {operation_id}: "
-                "every example was set aside because a write in it was retried after it may "
-                "have reached the server."
-            )
-            return
-        finding.outcome = Outcome.ERROR
-        finding.message = target.redact(
-            f"ERROR in the check {invariant_id} on {operation_id} (a bug in synth, not in the "
-            f"server): {type(exc).__name__}: {exc}\n{_trace(exc)}"
+    return base, make
+
+
+def _crashed(
+    invariant_id: str,
+    operation_id: str,
+    target: Target,
+    finding: Finding,
+    exc: Exception,
+    *,
+    all_set_aside: bool,
+) -> None:
+    """The search ended in an exception: every example set aside, or a bug in the check."""
+    if all_set_aside:
+        finding.outcome = Outcome.FAULT
+        finding.message = (
+            f"TRANSPORT FAULT (not a contract violation) in {invariant_id} {operation_id}: "
+            "every example was set aside because a write in it was retried after it may "
+            "have reached the server."
         )
         return
-    if violation is None:
-        return
-    # Replay the shrunk example (Hypothesis's reproduce_failure blob) to confirm it.
+    finding.outcome = Outcome.ERROR
+    finding.message = target.redact(
+        f"ERROR in the check {invariant_id} on {operation_id} (a bug in synth, not in the "
+        f"server): {type(exc).__name__}: {exc}\n{_trace(exc)}"
+    )
+
+
+def _replay(make: Any, base: settings, violation: Violation) -> Violation | None:
+    """Replay the shrunk example (Hypothesis's reproduce_failure blob) to confirm it; an
+    ``Abort`` (a transport fault) is left to the caller."""
     confirmed: Violation | None = None
     blob = _blob(violation)
     for _ in range(_REPLAYS if blob is not None else 0):
         try:
             confirmed = _violation_of(make(settings(base, max_examples=1), blob))
-        except Abort as abort:
-            _fault(target, finding, abort.fault)
-            return
         except (Exception, pytest.skip.Exception):  # did not reproduce, or could not replay
             confirmed = None
         if confirmed is not None:
             break
+    return confirmed
+
+
+def _report(
+    target: Target, finding: Finding, violation: Violation, confirmed: Violation | None
+) -> None:
     shown = confirmed or violation
     finding.expected = shorten(target.redact(shown.expected))
     finding.actual = shorten(target.redact(shown.actual))

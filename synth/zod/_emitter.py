@@ -613,8 +613,6 @@ class SchemaEmitter:
         names: Expr | None = o.get("names")
         # Key-level checks run on the input, before z.object strips keys or fills defaults.
         key_checks: list[str] = list(o.get("checks", []))
-        inherited = {k: v for k, v in props.items() if k in _PROTOTYPE_KEYS}
-        shape_props = {k: v for k, v in props.items() if k not in _PROTOTYPE_KEYS}
         if self.pydantic and len(patterns) == 1 and not props and additional is None:
             # pydantic emits patternProperties only for dict[constrained str, V], whose keys
             # it *validates*: a key that does not match is an error, not an ignored key.
@@ -634,50 +632,7 @@ class SchemaEmitter:
             code = f"z.record({key}, {value.code})"
             ts = f"Record<string, {value.ts}>"
         else:
-            lines, ts_lines, presence = [], [], []
-            for key, (expr, raw) in shape_props.items():
-                doc = _ts.doc_comment(raw.get("description") if isinstance(raw, Mapping) else None)
-                value_code = expr.code
-                optional = key not in required
-                suffix = self._default_or_optional(raw, expr) if optional else ""
-                if not optional and expr.loose:
-                    presence.append(key)
-                prop = _ts.property_key(key)
-                lines.append(f"{doc}{prop}: {value_code}{suffix},")
-                mark = "?" if suffix == ".optional()" else ""
-                ts_lines.append(f"{prop}{mark}: {expr.ts};")
-            presence += [k for k in required if k not in shape_props]
-            shape = "{}" if not lines else "{\n  " + _ts.indent("\n".join(lines)) + "\n}"
-            ts_shape = " ".join(ts_lines)
-            rest = ""
-            if inherited:
-                # Zod reads input[key], which finds Object.prototype's members; check own keys.
-                own = ", ".join(
-                    f"{_ts.property_key(k)}: {e.code}" for k, (e, _) in inherited.items()
-                )
-                key_checks.append(f"{self.use('ownProperties')}({{ {own} }})")
-            if patterns or (inherited and additional is not None and not additional.trivial):
-                fn = "z.looseObject"
-                known = _ts.literal(list(props))
-                pats = ", ".join(f"[{p}, {e.code}]" for p, e in patterns)
-                extra = "undefined" if additional is None else additional.code
-                key_checks.append(f"{self.use('patternProperties')}({known}, [{pats}], {extra})")
-                open_ts = True
-            elif additional is None:
-                fn = "z.object" if self.pydantic else "z.looseObject"
-                open_ts = not self.pydantic
-            elif additional.code == "z.never()":
-                fn, open_ts = "z.strictObject", False
-            elif additional.trivial:
-                fn, open_ts = "z.looseObject", True
-            else:
-                fn, open_ts = "z.object", True
-                rest = f".catchall({additional.code})"
-            ts = "{ " + ts_shape + (" [key: string]: unknown;" if open_ts else "") + " }"
-            ts = ts.replace("{  }", "{}")
-            code = f"{fn}({shape}){rest}"
-            if presence:
-                key_checks.append(f"{self.use('requiredKeys')}({_ts.literal(presence)})")
+            code, ts = self._object_shape(props, required, additional, patterns, key_checks)
         if names is not None:
             key_checks.append(f"{self.use('propertyNames')}({names.code})")
         lo, hi = o.get("minProps"), o.get("maxProps")
@@ -685,6 +640,78 @@ class SchemaEmitter:
             bound = "Infinity" if hi is None else str(hi)
             key_checks.append(f"{self.use('propertyCount')}({lo or 0}, {bound})")
         return _with_checks(Expr(code, ts), key_checks)
+
+    def _object_shape(
+        self,
+        props: dict[str, tuple[Expr, Any]],
+        required: list[str],
+        additional: Expr | None,
+        patterns: list[tuple[str, Expr]],
+        key_checks: list[str],
+    ) -> tuple[str, str]:
+        """An object with a shape: its Zod code and TypeScript type; what the shape cannot say
+        is appended to ``key_checks``."""
+        inherited = {k: v for k, v in props.items() if k in _PROTOTYPE_KEYS}
+        shape_props = {k: v for k, v in props.items() if k not in _PROTOTYPE_KEYS}
+        lines, ts_lines, presence = self._shape_lines(shape_props, required)
+        presence += [k for k in required if k not in shape_props]
+        shape = "{}" if not lines else "{\n  " + _ts.indent("\n".join(lines)) + "\n}"
+        ts_shape = " ".join(ts_lines)
+        if inherited:
+            # Zod reads input[key], which finds Object.prototype's members; check own keys.
+            own = ", ".join(f"{_ts.property_key(k)}: {e.code}" for k, (e, _) in inherited.items())
+            key_checks.append(f"{self.use('ownProperties')}({{ {own} }})")
+        fn, open_ts, rest = self._object_kind(
+            props, additional, patterns, bool(inherited), key_checks
+        )
+        ts = "{ " + ts_shape + (" [key: string]: unknown;" if open_ts else "") + " }"
+        ts = ts.replace("{  }", "{}")
+        code = f"{fn}({shape}){rest}"
+        if presence:
+            key_checks.append(f"{self.use('requiredKeys')}({_ts.literal(presence)})")
+        return code, ts
+
+    def _shape_lines(
+        self, shape_props: dict[str, tuple[Expr, Any]], required: list[str]
+    ) -> tuple[list[str], list[str], list[str]]:
+        """The shape's Zod lines, its TypeScript members, and the required keys whose value
+        schema accepts ``undefined`` (Zod would not notice them missing)."""
+        lines, ts_lines, presence = [], [], []
+        for key, (expr, raw) in shape_props.items():
+            doc = _ts.doc_comment(raw.get("description") if isinstance(raw, Mapping) else None)
+            value_code = expr.code
+            optional = key not in required
+            suffix = self._default_or_optional(raw, expr) if optional else ""
+            if not optional and expr.loose:
+                presence.append(key)
+            prop = _ts.property_key(key)
+            lines.append(f"{doc}{prop}: {value_code}{suffix},")
+            mark = "?" if suffix == ".optional()" else ""
+            ts_lines.append(f"{prop}{mark}: {expr.ts};")
+        return lines, ts_lines, presence
+
+    def _object_kind(
+        self,
+        props: dict[str, tuple[Expr, Any]],
+        additional: Expr | None,
+        patterns: list[tuple[str, Expr]],
+        inherited: bool,
+        key_checks: list[str],
+    ) -> tuple[str, bool, str]:
+        """The object function, whether the TypeScript type is open, and a ``.catchall``."""
+        if patterns or (inherited and additional is not None and not additional.trivial):
+            known = _ts.literal(list(props))
+            pats = ", ".join(f"[{p}, {e.code}]" for p, e in patterns)
+            extra = "undefined" if additional is None else additional.code
+            key_checks.append(f"{self.use('patternProperties')}({known}, [{pats}], {extra})")
+            return "z.looseObject", True, ""
+        if additional is None:
+            return ("z.object" if self.pydantic else "z.looseObject"), not self.pydantic, ""
+        if additional.code == "z.never()":
+            return "z.strictObject", False, ""
+        if additional.trivial:
+            return "z.looseObject", True, ""
+        return "z.object", True, f".catchall({additional.code})"
 
     def _default_or_optional(self, raw: Any, expr: Expr) -> str:
         if not isinstance(raw, Mapping) or "default" not in raw:

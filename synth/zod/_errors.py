@@ -2,7 +2,8 @@
 
 A ``ZodError`` is a user error: the input document asks for something the emitter cannot
 express faithfully. It carries the JSON pointer of the offending schema node, so the
-message says where to look. ``ZodError`` is a ``SynthError``: the CLI prints it and exits 2.
+message says where to look. ``ZodError`` is a ``SchemaError`` (``synth._errors``), so the CLI
+prints it and exits 2.
 
     ZodError                   base: a schema or document the emitter cannot convert
     ├── InvalidDocumentError   the input is not a usable OpenAPI 3.1 / JSON Schema document
@@ -12,22 +13,13 @@ message says where to look. ``ZodError`` is a ``SynthError``: the CLI prints it 
 
 from __future__ import annotations
 
-from synth._errors import SynthError
+from synth._errors import SchemaError
 
 __all__ = ["InvalidDocumentError", "RegexTranslationError", "UnsupportedSchemaError", "ZodError"]
 
 
-class ZodError(SynthError):
+class ZodError(SchemaError):
     """A schema the emitter cannot convert; ``location`` is the JSON pointer of the node."""
-
-    def __init__(self, location: str, message: str, hint: str = "") -> None:
-        self.location = location or "#"
-        self.message = message
-        self.hint = hint
-        text = f"{self.location}: {message}"
-        if hint:
-            text += f"\n    fix: {hint}"
-        super().__init__(text)
 
 
 class InvalidDocumentError(ZodError):

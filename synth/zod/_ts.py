@@ -107,7 +107,7 @@ def string(text: str) -> str:
     )
 
 
-def literal(value: Any) -> str:
+def literal(value: Any) -> str:  # noqa: PLR0911 (a return per JSON value type)
     """A JSON value as a TypeScript expression (``-0`` and huge integers kept exact)."""
     if value is None:
         return "null"

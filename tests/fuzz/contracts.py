@@ -83,7 +83,9 @@ def field_names(draw: st.DrawFn, count: int) -> list[str]:
 
 
 @st.composite
-def scalar_annotation(draw: st.DrawFn, enums: dict[str, list[str]]) -> tuple[str, bool]:
+def scalar_annotation(  # noqa: PLR0911 (a return per kind drawn)
+    draw: st.DrawFn, enums: dict[str, list[str]]
+) -> tuple[str, bool]:
     """An annotation and whether it uses a pattern from BAD_PATTERNS."""
     kind = draw(st.sampled_from(["str", "int", "float", "bool", "enum", "literal", "uuid", "dt"]))
     if kind == "str":

@@ -51,9 +51,17 @@ def _drive(coro: Coroutine[Any, Any, None]) -> None:
 
 
 async def scenario(sdk: ModuleType, a: Any, b: Any, anonymous: Any) -> None:
-    m = sdk.models
+    ada = await _create_contacts(sdk, a)
+    await _list_contacts(sdk, a)
+    await _get_and_update_contact(sdk, a, ada)
+    when = await _interactions(sdk, a, ada)
+    await _jobs(sdk, a)
+    await _tenants_auth_and_delete(sdk, a, b, anonymous, ada=ada, when=when)
 
-    # create_contact: a generated key, a replay with the same key, a reused key, email_taken
+
+async def _create_contacts(sdk: ModuleType, a: Any) -> Any:
+    """create_contact: a generated key, a replay with the same key, a reused key, email_taken."""
+    m = sdk.models
     ada = await _a(
         a.create_contact(m.ContactCreate(name="Ada", email="ada@example.com", tags=["vip"]))
     )
@@ -76,8 +84,12 @@ async def scenario(sdk: ModuleType, a: Any, b: Any, anonymous: Any) -> None:
         await _a(a.create_contact(m.ContactCreate(name="Ada II", email="ada@example.com")))
     assert isinstance(taken.value, sdk.ApiError)
     assert taken.value.problem.status == 409
+    return ada
 
-    # list_contacts and iter_contacts: pages followed to the end, filters passed through
+
+async def _list_contacts(sdk: ModuleType, a: Any) -> None:
+    """list_contacts and iter_contacts: pages followed to the end, filters passed through."""
+    m = sdk.models
     for i in range(4):
         await _a(a.create_contact(m.ContactCreate(name=f"Bob {i}", tags=["team"])))
     first = await _a(a.list_contacts(limit=2))
@@ -93,7 +105,10 @@ async def scenario(sdk: ModuleType, a: Any, b: Any, anonymous: Any) -> None:
         await _a(a.list_contacts(limit=1000))
     assert invalid.value.problem.errors
 
-    # get_contact and update_contact: ETag, If-None-Match → NotModified, If-Match → 412
+
+async def _get_and_update_contact(sdk: ModuleType, a: Any, ada: Any) -> None:
+    """get_contact and update_contact: ETag, If-None-Match → NotModified, If-Match → 412."""
+    m = sdk.models
     got = await _a(a.get_contact(ada.id))
     assert got == ada
     etag = sdk.response_meta(got).etag
@@ -112,7 +127,10 @@ async def scenario(sdk: ModuleType, a: Any, b: Any, anonymous: Any) -> None:
     cleared = await _a(a.update_contact(str(ada.id), m.ContactUpdate(email=None)))
     assert cleared.email is None
 
-    # create_interaction, list_interactions, iter_interactions
+
+async def _interactions(sdk: ModuleType, a: Any, ada: Any) -> datetime:
+    """create_interaction, list_interactions, iter_interactions; returns the first one's time."""
+    m = sdk.models
     when = datetime(2024, 5, 1, 12, tzinfo=UTC)
     for i, kind in enumerate(
         [m.InteractionType.call, m.InteractionType.note, m.InteractionType.call]
@@ -128,8 +146,12 @@ async def scenario(sdk: ModuleType, a: Any, b: Any, anonymous: Any) -> None:
     notes = await _a(a.list_interactions(ada.id, type=m.InteractionType.note))
     assert [i.summary for i in notes.items] == ["#1"]
     assert notes.next_cursor is None
+    return when
 
-    # create_job, get_job, list_jobs, iter_jobs
+
+async def _jobs(sdk: ModuleType, a: Any) -> None:
+    """create_job, get_job, list_jobs, iter_jobs."""
+    m = sdk.models
     job = await _a(a.create_job(m.JobCreate(kind=m.JobKind.export_contacts)))
     assert sdk.response_meta(job).status == 202
     assert job.max_attempts == 3
@@ -138,7 +160,12 @@ async def scenario(sdk: ModuleType, a: Any, b: Any, anonymous: Any) -> None:
     queued = await _a(a.list_jobs(status=m.JobStatus.queued))
     assert all(j.status == m.JobStatus.queued for j in queued.items)
 
-    # tenants, authentication, and delete_contact
+
+async def _tenants_auth_and_delete(
+    sdk: ModuleType, a: Any, b: Any, anonymous: Any, *, ada: Any, when: datetime
+) -> None:
+    """Tenants, authentication, and delete_contact."""
+    m = sdk.models
     with pytest.raises(sdk.NotFound):
         await _a(b.get_contact(ada.id))
     with pytest.raises(sdk.NotFound):

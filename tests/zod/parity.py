@@ -91,76 +91,80 @@ def values_for(schema: Any, root: dict[str, Any], depth: int = 0) -> st.SearchSt
     if "enum" in schema:
         return st.sampled_from(schema["enum"])
     kind = schema.get("type")
-    if kind == "null":
-        return st.none()
-    if kind == "boolean":
-        return st.booleans()
-    if kind == "integer":
-        lo = schema.get(
-            "minimum",
-            schema.get("exclusiveMinimum", -(2**64) - 1)
-            + (1 if "exclusiveMinimum" in schema else 0),
-        )
-        hi = schema.get(
-            "maximum",
-            schema.get("exclusiveMaximum", 2**64 + 1) - (1 if "exclusiveMaximum" in schema else 0),
-        )
-        step = schema.get("multipleOf", 1)
+    generator = _BY_TYPE.get(kind) if isinstance(kind, str) else None
+    if generator is None and "properties" in schema:
+        generator = _objects
+    if generator is None:
+        raise NotImplementedError(f"no generator for {schema!r}")
+    return generator(schema, root, depth)
+
+
+def _integers(schema: dict[str, Any], root: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+    lo = schema.get(
+        "minimum",
+        schema.get("exclusiveMinimum", -(2**64) - 1) + (1 if "exclusiveMinimum" in schema else 0),
+    )
+    hi = schema.get(
+        "maximum",
+        schema.get("exclusiveMaximum", 2**64 + 1) - (1 if "exclusiveMaximum" in schema else 0),
+    )
+    step = schema.get("multipleOf", 1)
+    return st.integers(math.ceil(lo / step), math.floor(hi / step)).map(lambda n: n * step)
+
+
+def _numbers(schema: dict[str, Any], root: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+    if "multipleOf" in schema:
+        step = schema["multipleOf"]
+        lo, hi = schema.get("minimum", -1000), schema.get("maximum", 1000)
         return st.integers(math.ceil(lo / step), math.floor(hi / step)).map(lambda n: n * step)
-    if kind == "number":
-        if "multipleOf" in schema:
-            step = schema["multipleOf"]
-            lo, hi = schema.get("minimum", -1000), schema.get("maximum", 1000)
-            return st.integers(math.ceil(lo / step), math.floor(hi / step)).map(lambda n: n * step)
-        lo, hi = (
-            schema.get("minimum", schema.get("exclusiveMinimum")),
-            schema.get("maximum", schema.get("exclusiveMaximum")),
-        )
-        return st.one_of(
-            st.floats(lo, hi, allow_nan=False, allow_infinity=False,
-                      exclude_min="exclusiveMinimum" in schema, exclude_max="exclusiveMaximum" in schema),
-            st.integers(-(10**6), 10**6).filter(lambda n: (lo is None or n > lo) and (hi is None or n < hi)),
-        )  # fmt: skip
-    if kind == "string":
-        return _strings(schema)
-    if kind == "array":
-        if "prefixItems" in schema:
-            return st.tuples(*[values_for(p, root, depth + 1) for p in schema["prefixItems"]]).map(
-                list
-            )
-        items = values_for(schema.get("items", True), root, depth + 1)
-        hi = 0 if depth > 4 else min(schema.get("maxItems", 4), 4)
+    lo, hi = (
+        schema.get("minimum", schema.get("exclusiveMinimum")),
+        schema.get("maximum", schema.get("exclusiveMaximum")),
+    )
+    return st.one_of(
+        st.floats(lo, hi, allow_nan=False, allow_infinity=False,
+                  exclude_min="exclusiveMinimum" in schema, exclude_max="exclusiveMaximum" in schema),
+        st.integers(-(10**6), 10**6).filter(lambda n: (lo is None or n > lo) and (hi is None or n < hi)),
+    )  # fmt: skip
+
+
+def _arrays(schema: dict[str, Any], root: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+    if "prefixItems" in schema:
+        return st.tuples(*[values_for(p, root, depth + 1) for p in schema["prefixItems"]]).map(list)
+    items = values_for(schema.get("items", True), root, depth + 1)
+    hi = 0 if depth > 4 else min(schema.get("maxItems", 4), 4)
+    lists = st.lists(
+        items, min_size=schema.get("minItems", 0), max_size=max(hi, schema.get("minItems", 0))
+    )
+    if schema.get("uniqueItems"):
         lists = st.lists(
-            items, min_size=schema.get("minItems", 0), max_size=max(hi, schema.get("minItems", 0))
+            items,
+            min_size=schema.get("minItems", 0),
+            max_size=hi,
+            unique_by=lambda v: json.dumps(v, sort_keys=True),
         )
-        if schema.get("uniqueItems"):
-            lists = st.lists(
-                items,
-                min_size=schema.get("minItems", 0),
-                max_size=hi,
-                unique_by=lambda v: json.dumps(v, sort_keys=True),
-            )
-        return lists
-    if kind == "object" or "properties" in schema:
-        props = schema.get("properties", {})
-        required = set(schema.get("required", []))
-        fixed = {k: values_for(v, root, depth + 1) for k, v in props.items() if k in required}
-        optional = {
-            k: values_for(v, root, depth + 1)
-            for k, v in props.items()
-            if k not in required and depth < 4
-        }
-        base = st.fixed_dictionaries(fixed, optional=optional)
-        if not props:
-            value_schema = schema.get("additionalProperties", True)
-            if "patternProperties" in schema:
-                pattern, value_schema = next(iter(schema["patternProperties"].items()))
-                keys: st.SearchStrategy[str] = st.from_regex(pattern, fullmatch=True)
-            else:
-                keys = st.text(max_size=4)
-            return st.dictionaries(keys, values_for(value_schema, root, depth + 1), max_size=3)
-        return base
-    raise NotImplementedError(f"no generator for {schema!r}")
+    return lists
+
+
+def _objects(schema: dict[str, Any], root: dict[str, Any], depth: int) -> st.SearchStrategy[Any]:
+    props = schema.get("properties", {})
+    required = set(schema.get("required", []))
+    fixed = {k: values_for(v, root, depth + 1) for k, v in props.items() if k in required}
+    optional = {
+        k: values_for(v, root, depth + 1)
+        for k, v in props.items()
+        if k not in required and depth < 4
+    }
+    base = st.fixed_dictionaries(fixed, optional=optional)
+    if not props:
+        value_schema = schema.get("additionalProperties", True)
+        if "patternProperties" in schema:
+            pattern, value_schema = next(iter(schema["patternProperties"].items()))
+            keys: st.SearchStrategy[str] = st.from_regex(pattern, fullmatch=True)
+        else:
+            keys = st.text(max_size=4)
+        return st.dictionaries(keys, values_for(value_schema, root, depth + 1), max_size=3)
+    return base
 
 
 def _strings(schema: dict[str, Any]) -> st.SearchStrategy[str]:
@@ -188,6 +192,18 @@ _FORMAT_SAMPLES = {
 }  # fmt: skip
 
 
+# A generator per JSON Schema type; an untyped schema with properties is an object too.
+_BY_TYPE: dict[str, Callable[[dict[str, Any], dict[str, Any], int], st.SearchStrategy[Any]]] = {
+    "null": lambda schema, root, depth: st.none(),
+    "boolean": lambda schema, root, depth: st.booleans(),
+    "integer": _integers,
+    "number": _numbers,
+    "string": lambda schema, root, depth: _strings(schema),
+    "array": _arrays,
+    "object": _objects,
+}
+
+
 @st.composite
 def near_misses(draw: st.DrawFn, valid: st.SearchStrategy[Any]) -> Any:
     """A valid value with one mutation somewhere in it."""
@@ -197,31 +213,9 @@ def near_misses(draw: st.DrawFn, valid: st.SearchStrategy[Any]) -> Any:
 
 def _mutate(draw: st.DrawFn, value: Any) -> Any:
     if isinstance(value, dict) and value and draw(st.booleans()):
-        key = draw(st.sampled_from(sorted(value)))
-        action = draw(st.sampled_from(["descend", "drop", "extra", "null"]))
-        copy = dict(value)
-        if action == "descend":
-            copy[key] = _mutate(draw, value[key])
-        elif action == "drop":
-            del copy[key]
-        elif action == "extra":
-            copy[draw(st.sampled_from(EXTRA_KEYS))] = draw(st.sampled_from(WRONG_TYPES))
-        else:
-            copy[key] = None
-        return copy
+        return _mutate_dict(draw, value)
     if isinstance(value, list) and value and draw(st.booleans()):
-        i = draw(st.integers(0, len(value) - 1))
-        action = draw(st.sampled_from(["descend", "duplicate", "drop", "append"]))
-        items = list(value)
-        if action == "descend":
-            items[i] = _mutate(draw, value[i])
-        elif action == "duplicate":
-            items.append(value[i])
-        elif action == "drop":
-            del items[i]
-        else:
-            items.append(draw(st.sampled_from(WRONG_TYPES)))
-        return items
+        return _mutate_list(draw, value)
     if isinstance(value, str):
         return draw(st.one_of(
             st.sampled_from(TRICKY_STRINGS),
@@ -237,6 +231,36 @@ def _mutate(draw: st.DrawFn, value: Any) -> Any:
             st.just(-value), st.sampled_from(WRONG_TYPES), st.just(value + 0.5),
         ))  # fmt: skip
     return draw(st.sampled_from([*WRONG_TYPES, "x", [value], {"value": value}]))
+
+
+def _mutate_dict(draw: st.DrawFn, value: dict[str, Any]) -> dict[str, Any]:
+    key = draw(st.sampled_from(sorted(value)))
+    action = draw(st.sampled_from(["descend", "drop", "extra", "null"]))
+    copy = dict(value)
+    if action == "descend":
+        copy[key] = _mutate(draw, value[key])
+    elif action == "drop":
+        del copy[key]
+    elif action == "extra":
+        copy[draw(st.sampled_from(EXTRA_KEYS))] = draw(st.sampled_from(WRONG_TYPES))
+    else:
+        copy[key] = None
+    return copy
+
+
+def _mutate_list(draw: st.DrawFn, value: list[Any]) -> list[Any]:
+    i = draw(st.integers(0, len(value) - 1))
+    action = draw(st.sampled_from(["descend", "duplicate", "drop", "append"]))
+    items = list(value)
+    if action == "descend":
+        items[i] = _mutate(draw, value[i])
+    elif action == "duplicate":
+        items.append(value[i])
+    elif action == "drop":
+        del items[i]
+    else:
+        items.append(draw(st.sampled_from(WRONG_TYPES)))
+    return items
 
 
 # -- deviations ----------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ...spec import OperationSpec
+from ...spec import ApiSpec, OperationSpec
 from .._context import Context, Scope, brief
 from .._http import Exchange
 
@@ -98,7 +98,19 @@ def precedes(first: Mapping[str, Any], second: Mapping[str, Any], op: OperationS
     return False  # every key equal: the tie-breaker did not break the tie
 
 
-def normalize(value: Any, markers: Iterable[str], assigned: Iterable[str] = ()) -> Any:
+def cursor_fields(api: ApiSpec) -> frozenset[str]:
+    """The names under which the API's pages and list parameters carry cursors."""
+    return frozenset(
+        name
+        for op in api.operations
+        if op.pagination is not None
+        for name in (op.pagination.next_field, op.pagination.cursor_param)
+    )
+
+
+def normalize(
+    value: Any, markers: Iterable[str], assigned: Iterable[str] = (), *, cursors: Iterable[str]
+) -> Any:
     """``value`` with what legitimately differs between two runs replaced by placeholders.
 
     Generated ids, timestamps, cursors and run markers differ; ``assigned`` names fields the
@@ -107,6 +119,7 @@ def normalize(value: Any, markers: Iterable[str], assigned: Iterable[str] = ()) 
     """
     marks = sorted(markers, key=len, reverse=True)
     skip = set(assigned)
+    cursor_keys = frozenset(cursors)
 
     def walk(v: Any, key: str | None = None) -> Any:
         if key in skip:
@@ -116,7 +129,7 @@ def normalize(value: Any, markers: Iterable[str], assigned: Iterable[str] = ()) 
         if isinstance(v, list | tuple):
             return [walk(x) for x in v]
         if isinstance(v, str):
-            if key in ("next_cursor", "cursor"):
+            if key in cursor_keys:
                 return "<cursor>"
             for mark in marks:
                 v = v.replace(mark, "<m>")

@@ -67,18 +67,21 @@ def order(ctx: Context) -> None:
 def limit(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
+    p = op.pagination
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx)
     seeded = ctx.seed(scope, _size(ctx, size, at_least=size + 1))
     walk = ctx.walk(scope, limit=size, until={str(i["id"]) for i in seeded})
     for page in walk.pages:
-        if len(page.json["items"]) > size:
+        if len(page.json[p.items_field]) > size:
             ctx.fail(
-                f"at most limit={size} items per page", f"{len(page.json['items'])} items", page
+                f"at most limit={size} items per page",
+                f"{len(page.json[p.items_field])} items",
+                page,
             )
     rules = op.pagination.limit
     first = ctx.send(ctx.a, op, scope.params, query=scope.query)
-    if first.status == 200 and len(first.json.get("items", [])) > rules.default:
+    if first.status == 200 and len(first.json.get(p.items_field, [])) > rules.default:
         ctx.fail(f"at most the default limit {rules.default} without limit=", brief(first), first)
     bad = ctx.draw(
         st.sampled_from([rules.min - 1, rules.max + 1, rules.max * 1000]), "out of range"
@@ -91,19 +94,21 @@ def limit(ctx: Context) -> None:
         if status is not None and (answer.status != status or answer.code != "validation_failed"):
             ctx.fail(f"limit={bad} (out of {rules.min}..{rules.max}) to get {status} "
                      "'validation_failed'", brief(answer), answer)  # fmt: skip
-    elif answer.status != 200 or len(answer.json.get("items", [])) > rules.max:
+    elif answer.status != 200 or len(answer.json.get(p.items_field, [])) > rules.max:
         ctx.fail(f"limit={bad} to be clamped to {rules.min}..{rules.max}", brief(answer), answer)
 
 
 @implements("PAGE-END")
 def end(ctx: Context) -> None:
+    p = ctx.op.pagination
+    assert p is not None
     scope = ctx.scope(ctx.a, ctx.op)
     size = _limit(ctx)
     n = _size(ctx, size) if scope.isolated else _size(ctx, size, at_least=1)
     seeded = ctx.seed(scope, n)
     if not scope.isolated:
         # A shared list: pick a limit that divides what it holds, so the end falls on a boundary.
-        rules = ctx.op.pagination.limit  # type: ignore[union-attr]
+        rules = p.limit
         total = len(scope.baseline | {str(i["id"]) for i in seeded})
         divisors = [
             d for d in range(max(rules.min, total // 20, 1), rules.max + 1) if total % d == 0
@@ -111,16 +116,16 @@ def end(ctx: Context) -> None:
         size = ctx.choose(divisors or [rules.max], "limit")
     walk = ctx.walk(scope, limit=size)
     for page in walk.pages[:-1]:
-        cursor = page.json.get("next_cursor")
+        cursor = page.json.get(p.next_field)
         if not isinstance(cursor, str) or not cursor:
-            ctx.fail("next_cursor to be a non-empty string or null", repr(cursor), page)
+            ctx.fail(f"{p.next_field} to be a non-empty string or null", repr(cursor), page)
     last = walk.pages[-1]
-    if "next_cursor" not in last.json:
-        ctx.fail("the last page to say next_cursor: null", "no next_cursor field", last)
-    if len(walk.pages) > 1 and not last.json["items"]:
-        ctx.fail(f"the page holding the last item to say next_cursor: null (limit={size})",
+    if p.next_field not in last.json:
+        ctx.fail(f"the last page to say {p.next_field}: null", f"no {p.next_field} field", last)
+    if len(walk.pages) > 1 and not last.json[p.items_field]:
+        ctx.fail(f"the page holding the last item to say {p.next_field}: null (limit={size})",
                  "a cursor to an empty page", walk.pages[-2])  # fmt: skip
-    if scope.isolated and n == 0 and (last.json["items"] or len(walk.pages) != 1):
+    if scope.isolated and n == 0 and (last.json[p.items_field] or len(walk.pages) != 1):
         ctx.fail("an empty scope to give one empty page", brief(walk.pages[0]), walk.pages[0])
 
 
@@ -240,13 +245,14 @@ def _matches(flt: FilterSpec, field: Any, value: str, *, strict: bool) -> bool:
 def cursor(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
+    p = op.pagination
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx)
     ctx.seed(scope, _size(ctx, size, at_least=size + 1))
     first = ctx.send(
         ctx.a, op, scope.params, query={**scope.query, op.pagination.limit_param: size}
     )
-    real = first.json.get("next_cursor") if isinstance(first.json, dict) else None
+    real = first.json.get(p.next_field) if isinstance(first.json, dict) else None
     assume(isinstance(real, str) and real)
     assert isinstance(real, str)
     following = ctx.send(ctx.a, op, scope.params,

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ...spec import OperationSpec
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange
-from ._common import declared, fresh_id, normalize
+from ._common import cursor_fields, declared, fresh_id, normalize
 from ._registry import implements
 
 # Owner fields a request might smuggle in, besides the response model's server-set fields.
@@ -24,9 +24,10 @@ def _same_as_nowhere(  # noqa: PLR0917 (the steps of one check share this state)
     status = declared(op, "not_found") or 404
     if answer.status != status:
         ctx.fail(f"{what}: {status}, as for an id that exists nowhere", brief(answer), answer)
-    if (answer.content_type, normalize(answer.json, ids)) != (
+    cursors = cursor_fields(ctx.target.api)
+    if (answer.content_type, normalize(answer.json, ids, cursors=cursors)) != (
         nowhere.content_type,
-        normalize(nowhere.json, ids),
+        normalize(nowhere.json, ids, cursors=cursors),
     ):
         ctx.fail(f"{what}: exactly the answer an id that exists nowhere gets ({brief(nowhere)})",
                  brief(answer), answer)  # fmt: skip
@@ -204,8 +205,9 @@ def noninterference(ctx: Context) -> None:
     assigned = _assigned(ctx, op, creator)
     quiet, quiet_marks = _world(ctx, op, creator, item_bodies, body, noisy=False)
     noisy, noisy_marks = _world(ctx, op, creator, item_bodies, body, noisy=True)
-    q = normalize(quiet, quiet_marks, assigned)
-    n = normalize(noisy, noisy_marks, assigned)
+    cursors = cursor_fields(ctx.target.api)
+    q = normalize(quiet, quiet_marks, assigned, cursors=cursors)
+    n = normalize(noisy, noisy_marks, assigned, cursors=cursors)
     if q != n:
         ctx.fail(f"tenant {ctx.b}'s answers to be the same whether or not tenant {ctx.a} acted "
                  f"first: {q}", f"after tenant {ctx.a} did the same first: {n}")  # fmt: skip

@@ -1,0 +1,109 @@
+"""What the runner makes of a check that crashes, rejects every example, or fails only once."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator
+
+import hypothesis
+import pytest
+
+from examples.reference_server.app import create_app
+from synth.spec import ApiSpec
+from synth.testing import Outcome, Target, config_from_options
+from synth.testing._context import Context
+from synth.testing._runner import run_check
+from synth.testing._violation import Violation
+from synth.testing.invariants import REGISTRY
+
+from .conftest import TOKENS
+
+INVARIANT, OPERATION = "IDEM-REPLAY", "createContact"
+
+
+@pytest.fixture
+def target(api: ApiSpec) -> Iterator[Target]:
+    config = config_from_options(app=create_app(), tenants=TOKENS, profile="quick", seed=1,
+                                 env={})  # fmt: skip
+    target = Target(config, api)
+    yield target
+    target.close()
+
+
+def _replace_check(monkeypatch: pytest.MonkeyPatch, run: Callable[[Context], None]) -> None:
+    monkeypatch.setitem(REGISTRY, INVARIANT, dataclasses.replace(REGISTRY[INVARIANT], run=run))
+
+
+def test_a_check_that_crashes_is_an_error_not_a_crashed_run(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def crash(ctx: Context) -> None:
+        raise RuntimeError("the check itself is broken")
+
+    _replace_check(monkeypatch, crash)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.ERROR
+    assert finding.message.startswith(
+        f"ERROR in the check {INVARIANT} on {OPERATION} (a bug in synth, not in the server): "
+        "RuntimeError: the check itself is broken\n"
+    )
+    assert target.findings == [finding]
+
+
+def test_every_example_set_aside_is_a_transport_fault(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def set_aside(ctx: Context) -> None:
+        ctx.target.note_set_aside()
+        hypothesis.reject()
+
+    _replace_check(monkeypatch, set_aside)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.FAULT
+    assert finding.message == (
+        f"TRANSPORT FAULT (not a contract violation) in {INVARIANT} {OPERATION}: every example "
+        "was set aside because a write in it was retried after it may have reached the server."
+    )
+
+
+def test_every_example_rejected_without_a_set_aside_is_an_error(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def reject(ctx: Context) -> None:
+        hypothesis.reject()
+
+    _replace_check(monkeypatch, reject)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.ERROR
+    assert "Unsatisfiable" in finding.message
+
+
+def test_a_violation_that_does_not_replay_is_unconfirmed(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def once(ctx: Context) -> None:
+        calls.append(1)
+        if len(calls) == 1:
+            raise Violation(INVARIANT, OPERATION, "the first answer again", "a new one", [])
+
+    _replace_check(monkeypatch, once)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.UNCONFIRMED
+    assert finding.expected == "the first answer again"
+    assert finding.actual == "a new one"
+    assert "NOT confirmed on replay" in finding.message
+
+
+def test_a_violation_that_replays_is_confirmed(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def always(ctx: Context) -> None:
+        raise Violation(INVARIANT, OPERATION, "the first answer again", "a new one", [])
+
+    _replace_check(monkeypatch, always)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.VIOLATION
+    assert "confirmed by replaying it" in finding.message
+    assert "NOT confirmed" not in finding.message
