@@ -143,6 +143,7 @@ class Store:
 
 
 STORE = Store()
+UNIQUE_KEYS = True  # project keys unique per tenant (409 project_key_taken); --no-unique-keys turns it off
 
 
 def iso(t: datetime) -> str:
@@ -302,7 +303,7 @@ async def create_project(request: Request) -> Response:
 
 async def _create_project(request: Request, tenant: str) -> Response:
     body: ProjectCreate = await parse_body(request, ProjectCreate)
-    if any(p.tenant == tenant and p.key == body.key for p in STORE.projects.values()):
+    if UNIQUE_KEYS and any(p.tenant == tenant and p.key == body.key for p in STORE.projects.values()):
         raise Problem(409, "project_key_taken", f"You already have a project with key {body.key}.")
     while True:
         pid = "prj_" + "".join(secrets.choice(PROJECT_ID_CHARS) for _ in range(12))
@@ -471,7 +472,14 @@ def main() -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     parser.add_argument("--log-level", default="warning", help="info logs every request")
+    parser.add_argument(
+        "--no-unique-keys",
+        action="store_true",
+        help="never answer 409 project_key_taken (synth's generated bodies repeat project keys)",
+    )
     args = parser.parse_args()
+    global UNIQUE_KEYS
+    UNIQUE_KEYS = not args.no_unique_keys
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 
