@@ -22,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import Route
 
 from examples.tracker.contracts.models import ProjectCreate, ProjectUpdate, TaskCreate
@@ -49,7 +49,13 @@ TITLES = {
 
 
 class Problem(Exception):
-    def __init__(self, status: int, code: str, detail: str | None = None, errors: list[dict[str, Any]] | None = None):
+    def __init__(
+        self,
+        status: int,
+        code: str,
+        detail: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ):
         super().__init__(code)
         self.status, self.code, self.detail, self.errors = status, code, detail, errors
 
@@ -66,7 +72,9 @@ class Problem(Exception):
         if self.errors is not None:
             body["errors"] = self.errors
         headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else {}
-        return Response(json.dumps(body), self.status, headers, media_type="application/problem+json")
+        return Response(
+            json.dumps(body), self.status, headers, media_type="application/problem+json"
+        )
 
 
 # ---------------------------------------------------------------- storage
@@ -126,12 +134,17 @@ class IdemRecord:
     media_type: str = "application/json"
 
 
+_EPOCH = datetime.min.replace(tzinfo=UTC)
+
+
 @dataclass
 class Store:
     projects: dict[str, ProjectRow] = field(default_factory=dict)
     tasks: dict[tuple[str, int], TaskRow] = field(default_factory=dict)
     idem: dict[tuple[str, str], IdemRecord] = field(default_factory=dict)
-    last_time: datetime = datetime.min.replace(tzinfo=UTC)
+    last_time: datetime = _EPOCH
+    # Project keys unique per tenant (409 project_key_taken); --no-unique-keys turns it off.
+    unique_keys: bool = True
 
     def now(self) -> datetime:
         """Strictly increasing timestamps (microsecond resolution)."""
@@ -143,7 +156,6 @@ class Store:
 
 
 STORE = Store()
-UNIQUE_KEYS = True  # project keys unique per tenant (409 project_key_taken); --no-unique-keys turns it off
 
 
 def iso(t: datetime) -> str:
@@ -171,24 +183,52 @@ def tenant_of(request: Request) -> str:
 
 def field_errors(exc: ValidationError, prefix: list[str | int]) -> list[dict[str, Any]]:
     return [
-        {"loc": prefix + [str(x) if not isinstance(x, int) else x for x in e["loc"]], "msg": e["msg"], "type": e["type"]}
+        {
+            "loc": prefix + [str(x) if not isinstance(x, int) else x for x in e["loc"]],
+            "msg": e["msg"],
+            "type": e["type"],
+        }
         for e in exc.errors()
     ]
 
 
 def project_id_param(request: Request) -> str:
-    value = request.path_params["project_id"]
-    if not (len(value) == 16 and value.startswith("prj_") and all(c in PROJECT_ID_CHARS for c in value[4:])):
-        raise Problem(422, "validation_failed", "project_id must be prj_ and 12 lowercase alphanumerics.",
-                      [{"loc": ["path", "project_id"], "msg": "String should match pattern '^prj_[a-z0-9]{12}$'", "type": "string_pattern_mismatch"}])
+    value: str = request.path_params["project_id"]
+    if not (
+        len(value) == 16
+        and value.startswith("prj_")
+        and all(c in PROJECT_ID_CHARS for c in value[4:])
+    ):
+        raise Problem(
+            422,
+            "validation_failed",
+            "project_id must be prj_ and 12 lowercase alphanumerics.",
+            [
+                {
+                    "loc": ["path", "project_id"],
+                    "msg": "String should match pattern '^prj_[a-z0-9]{12}$'",
+                    "type": "string_pattern_mismatch",
+                }
+            ],
+        )
     return value
 
 
 def task_number_param(request: Request) -> int:
     raw = request.path_params["task_number"]
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
-        raise Problem(422, "validation_failed", "task_number must be an integer >= 1.",
-                      [{"loc": ["path", "task_number"], "msg": "Input should be an integer >= 1", "type": "int_parsing"}])
+        raise Problem(
+            422,
+            "validation_failed",
+            "task_number must be an integer >= 1.",
+            [
+                {
+                    "loc": ["path", "task_number"],
+                    "msg": "Input should be an integer >= 1",
+                    "type": "int_parsing",
+                }
+            ],
+        )
     return int(raw)
 
 
@@ -208,26 +248,56 @@ async def parse_body(request: Request, model: type[BaseModel]) -> Any:
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise Problem(422, "validation_failed", "The body does not match the contract.", field_errors(exc, ["body"])) from None
+        raise Problem(
+            422,
+            "validation_failed",
+            "The body does not match the contract.",
+            field_errors(exc, ["body"]),
+        ) from None
 
 
-def page_params(request: Request, allowed: dict[str, tuple[str, ...]]) -> tuple[int, str | None, dict[str, str]]:
+def page_params(
+    request: Request, allowed: dict[str, tuple[str, ...]]
+) -> tuple[int, str | None, dict[str, str]]:
     q = request.query_params
     errors: list[dict[str, Any]] = []
     limit = 20
     if "limit" in q:
         raw = q["limit"]
-        if raw.lstrip("-").isascii() and raw.lstrip("-").isdigit() and raw.count("-") <= 1 and not raw.endswith("-"):
+        if (
+            raw.lstrip("-").isascii()
+            and raw.lstrip("-").isdigit()
+            and raw.count("-") <= 1
+            and not raw.endswith("-")
+        ):
             limit = int(raw)
             if not 1 <= limit <= 100:
-                errors.append({"loc": ["query", "limit"], "msg": "limit must be between 1 and 100", "type": "range"})
+                errors.append(
+                    {
+                        "loc": ["query", "limit"],
+                        "msg": "limit must be between 1 and 100",
+                        "type": "range",
+                    }
+                )
         else:
-            errors.append({"loc": ["query", "limit"], "msg": "limit must be an integer", "type": "int_parsing"})
+            errors.append(
+                {
+                    "loc": ["query", "limit"],
+                    "msg": "limit must be an integer",
+                    "type": "int_parsing",
+                }
+            )
     filters: dict[str, str] = {}
     for name, values in allowed.items():
         if name in q:
             if q[name] not in values:
-                errors.append({"loc": ["query", name], "msg": f"{name} must be one of {', '.join(values)}", "type": "enum"})
+                errors.append(
+                    {
+                        "loc": ["query", name],
+                        "msg": f"{name} must be one of {', '.join(values)}",
+                        "type": "enum",
+                    }
+                )
             else:
                 filters[name] = q[name]
     if errors:
@@ -236,7 +306,11 @@ def page_params(request: Request, allowed: dict[str, tuple[str, ...]]) -> tuple[
 
 
 def encode_cursor(payload: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).decode().rstrip("=")
+    return (
+        base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode())
+        .decode()
+        .rstrip("=")
+    )
 
 
 def decode_cursor(cursor: str, scope: str) -> dict[str, Any]:
@@ -246,7 +320,9 @@ def decode_cursor(cursor: str, scope: str) -> dict[str, Any]:
             raise ValueError
         return data
     except (ValueError, binascii.Error, UnicodeDecodeError):
-        raise Problem(400, "invalid_cursor", "The cursor is malformed or belongs to another list.") from None
+        raise Problem(
+            400, "invalid_cursor", "The cursor is malformed or belongs to another list."
+        ) from None
 
 
 def if_none_match_hits(request: Request, etag: str) -> bool:
@@ -268,7 +344,9 @@ async def create_project(request: Request) -> Response:
     tenant = tenant_of(request)
     key = request.headers.get("idempotency-key")
     if not key:
-        raise Problem(400, "idempotency_key_missing", "POST /projects requires an Idempotency-Key header.")
+        raise Problem(
+            400, "idempotency_key_missing", "POST /projects requires an Idempotency-Key header."
+        )
     raw = await request.body()
     try:
         fingerprint = "json:" + json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"))
@@ -277,15 +355,29 @@ async def create_project(request: Request) -> Response:
     record = STORE.idem.get((tenant, key))
     if record is not None:
         if record.fingerprint != fingerprint:
-            raise Problem(422, "idempotency_key_reused", "This Idempotency-Key was used with a different body.")
+            raise Problem(
+                422,
+                "idempotency_key_reused",
+                "This Idempotency-Key was used with a different body.",
+            )
         if not record.done:
-            raise Problem(409, "idempotency_key_in_use", "A request with this Idempotency-Key is still running.")
-        return Response(record.body, record.status, {**record.headers, "Idempotent-Replayed": "true"},
-                        media_type=record.media_type)
+            raise Problem(
+                409,
+                "idempotency_key_in_use",
+                "A request with this Idempotency-Key is still running.",
+            )
+        return Response(
+            record.body,
+            record.status,
+            {**record.headers, "Idempotent-Replayed": "true"},
+            media_type=record.media_type,
+        )
     record = IdemRecord(fingerprint)
     STORE.idem[(tenant, key)] = record
     try:
-        await asyncio.sleep(0.02)  # the work takes a moment: concurrent duplicates see the key in use
+        await asyncio.sleep(
+            0.02
+        )  # the work takes a moment: concurrent duplicates see the key in use
         response = await _create_project(request, tenant)
     except Problem as problem:
         response = problem.response()
@@ -297,13 +389,17 @@ async def create_project(request: Request) -> Response:
         return response
     record.done, record.status, record.body = True, response.status_code, bytes(response.body)
     record.media_type = response.media_type or "application/json"
-    record.headers = {k: v for k, v in response.headers.items() if k.lower() in ("etag", "location")}
+    record.headers = {
+        k: v for k, v in response.headers.items() if k.lower() in ("etag", "location")
+    }
     return response
 
 
 async def _create_project(request: Request, tenant: str) -> Response:
     body: ProjectCreate = await parse_body(request, ProjectCreate)
-    if UNIQUE_KEYS and any(p.tenant == tenant and p.key == body.key for p in STORE.projects.values()):
+    if STORE.unique_keys and any(
+        p.tenant == tenant and p.key == body.key for p in STORE.projects.values()
+    ):
         raise Problem(409, "project_key_taken", f"You already have a project with key {body.key}.")
     while True:
         pid = "prj_" + "".join(secrets.choice(PROJECT_ID_CHARS) for _ in range(12))
@@ -321,18 +417,28 @@ async def list_projects(request: Request) -> Response:
     limit, cursor, _ = page_params(request, {})
     scope = f"projects:{tenant}"
     rows = sorted((p for p in STORE.projects.values() if p.tenant == tenant), key=lambda p: p.id)
-    rows.sort(key=lambda p: p.created_at, reverse=True)  # -created_at, then id ascending (stable sort)
+    rows.sort(
+        key=lambda p: p.created_at, reverse=True
+    )  # -created_at, then id ascending (stable sort)
     if cursor is not None:
         c = decode_cursor(cursor, scope)
         try:
             after_t, after_id = datetime.fromisoformat(c["t"]), str(c["i"])
         except (KeyError, ValueError, TypeError):
             raise Problem(400, "invalid_cursor", "The cursor is malformed.") from None
-        rows = [p for p in rows if p.created_at < after_t or (p.created_at == after_t and p.id > after_id)]
+        rows = [
+            p
+            for p in rows
+            if p.created_at < after_t or (p.created_at == after_t and p.id > after_id)
+        ]
     page = rows[: limit + 1]
     more = len(page) > limit
     page = page[:limit]
-    next_cursor = encode_cursor({"s": scope, "t": page[-1].created_at.isoformat(), "i": page[-1].id}) if more else None
+    next_cursor = (
+        encode_cursor({"s": scope, "t": page[-1].created_at.isoformat(), "i": page[-1].id})
+        if more
+        else None
+    )
     return json_response({"items": [p.json() for p in page], "next_cursor": next_cursor})
 
 
@@ -351,12 +457,18 @@ async def update_project(request: Request) -> Response:
     row = own_project(tenant, project_id_param(request))
     if_match = request.headers.get("if-match")
     if if_match is None:
-        raise Problem(428, "precondition_required", "PUT /projects/{project_id} requires If-Match with the ETag.")
+        raise Problem(
+            428,
+            "precondition_required",
+            "PUT /projects/{project_id} requires If-Match with the ETag.",
+        )
     body: ProjectUpdate = await parse_body(request, ProjectUpdate)
     current = etag_of(row.json())
     tags = [t.strip() for t in if_match.split(",")]
     if "*" not in tags and current not in tags:
-        raise Problem(412, "precondition_failed", "The project changed since you read it; GET it again.")
+        raise Problem(
+            412, "precondition_failed", "The project changed since you read it; GET it again."
+        )
     row.name, row.description, row.updated_at = body.name, body.description, STORE.now()
     data = row.json()
     return json_response(data, 200, {"ETag": etag_of(data)})
@@ -371,7 +483,11 @@ async def create_task(request: Request) -> Response:
     row = TaskRow(project.id, number, body.title, body.priority, "open", STORE.now())
     STORE.tasks[(project.id, number)] = row
     data = row.json()
-    return json_response(data, 201, {"ETag": etag_of(data), "Location": f"{BASE}/projects/{project.id}/tasks/{number}"})
+    return json_response(
+        data,
+        201,
+        {"ETag": etag_of(data), "Location": f"{BASE}/projects/{project.id}/tasks/{number}"},
+    )
 
 
 async def list_tasks(request: Request) -> Response:
@@ -381,7 +497,9 @@ async def list_tasks(request: Request) -> Response:
         request, {"status": ("open", "done"), "priority": ("low", "normal", "high")}
     )
     scope = f"tasks:{project.id}"
-    rows = sorted((t for t in STORE.tasks.values() if t.project_id == project.id), key=lambda t: t.number)
+    rows = sorted(
+        (t for t in STORE.tasks.values() if t.project_id == project.id), key=lambda t: t.number
+    )
     rows = [t for t in rows if all(getattr(t, k) == v for k, v in filters.items())]
     if cursor is not None:
         c = decode_cursor(cursor, scope)
@@ -438,8 +556,15 @@ async def on_http(request: Request, exc: Exception) -> Response:
     if exc.status_code == 404:
         return Problem(404, "not_found", "No such route.").response()
     if exc.status_code == 405:
-        body = {"type": "about:blank", "title": "Method not allowed", "status": 405, "code": "method_not_allowed"}
-        return Response(json.dumps(body), 405, dict(exc.headers or {}), media_type="application/problem+json")
+        body = {
+            "type": "about:blank",
+            "title": "Method not allowed",
+            "status": 405,
+            "code": "method_not_allowed",
+        }
+        return Response(
+            json.dumps(body), 405, dict(exc.headers or {}), media_type="application/problem+json"
+        )
     return Problem(exc.status_code, "invalid_request", str(exc.detail)).response()
 
 
@@ -456,7 +581,11 @@ routes = [
     Route(f"{BASE}/projects/{{project_id}}/tasks", create_task, methods=["POST"]),
     Route(f"{BASE}/projects/{{project_id}}/tasks", list_tasks, methods=["GET"]),
     Route(f"{BASE}/projects/{{project_id}}/tasks/{{task_number}}", get_task, methods=["GET"]),
-    Route(f"{BASE}/projects/{{project_id}}/tasks/{{task_number}}/complete", complete_task, methods=["POST"]),
+    Route(
+        f"{BASE}/projects/{{project_id}}/tasks/{{task_number}}/complete",
+        complete_task,
+        methods=["POST"],
+    ),
 ]
 
 app = Starlette(
@@ -478,8 +607,7 @@ def main() -> None:
         help="never answer 409 project_key_taken (synth's generated bodies repeat project keys)",
     )
     args = parser.parse_args()
-    global UNIQUE_KEYS
-    UNIQUE_KEYS = not args.no_unique_keys
+    STORE.unique_keys = not args.no_unique_keys
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 

@@ -6,8 +6,12 @@ from pydantic import Field
 
 from synth.contract import DateTime, Model, Page, RequestModel
 
-ProjectId = Annotated[str, Field(pattern=r"^prj_[a-z0-9]{12}$", description="prj_ and 12 lowercase alphanumerics")]
-ProjectKey = Annotated[str, Field(pattern=r"^[A-Z][A-Z0-9]{1,9}$", description="Short upper-case key, e.g. WEB")]
+ProjectId = Annotated[
+    str, Field(pattern=r"^prj_[a-z0-9]{12}$", description="prj_ and 12 lowercase alphanumerics")
+]
+ProjectKey = Annotated[
+    str, Field(pattern=r"^[A-Z][A-Z0-9]{1,9}$", description="Short upper-case key, e.g. WEB")
+]
 Status = Literal["open", "done"]
 Priority = Literal["low", "normal", "high"]
 

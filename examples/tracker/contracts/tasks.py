@@ -35,6 +35,11 @@ def get_task(project_id: ProjectId, task_number: TaskNumber) -> Task:
     """Get a task."""
 
 
-@api.post("/projects/{project_id}/tasks/{task_number}/complete", status=200, errors=[TASK_ALREADY_DONE], tags=["tasks"])
+@api.post(
+    "/projects/{project_id}/tasks/{task_number}/complete",
+    status=200,
+    errors=[TASK_ALREADY_DONE],
+    tags=["tasks"],
+)
 def complete_task(project_id: ProjectId, task_number: TaskNumber) -> Task:
     """Mark a task done."""
