@@ -11,6 +11,7 @@ import pytest
 
 from synth.zod._runtime import closure, helpers, render_helpers
 from tests.zod._node import NODE_DIR, REPO, node_available
+from tests.zod.test_tsc import TSCONFIG
 
 RUNTIME = REPO / "synth" / "zod" / "runtime" / "runtime.ts"
 
@@ -57,21 +58,7 @@ def test_tsc_strict_compiles_the_runtime_where_it_lives(tmp_path: Path) -> None:
     reason = node_available()
     if reason:
         pytest.skip(reason)
-    config = {
-        "compilerOptions": {
-            "strict": True,
-            "noEmit": True,
-            "target": "ES2022",
-            "lib": ["ES2022", "DOM"],
-            "module": "ESNext",
-            "moduleResolution": "bundler",
-            "skipLibCheck": True,
-            "types": [],
-            "baseUrl": ".",
-            "paths": {"zod": [str(NODE_DIR / "node_modules" / "zod")]},
-        },
-        "files": [str(RUNTIME)],
-    }
+    config = {"compilerOptions": TSCONFIG["compilerOptions"], "files": [str(RUNTIME)]}
     (tmp_path / "tsconfig.json").write_text(json.dumps(config))
     tsc = NODE_DIR / "node_modules" / ".bin" / "tsc"
     result = subprocess.run(
