@@ -10,6 +10,12 @@ API (``source="inferred"``):
   creates.
 - ``POST /things`` creates the items of ``GET /things`` when its response model is the
   page's item model; ``GET|PATCH|PUT|DELETE /things/{p}`` act on one of them.
+- The item field that fills ``{p}`` is the field named like ``p`` (``thing_number``), else
+  ``p`` without the collection's singular noun (``number``), else ``id``; declared with
+  ``api.resource(..., id_field=...)`` it is taken as declared.
+- An id is unique only within its parent when the item path has a parameter before its own
+  (``/projects/{project_id}/tasks/{task_number}``): an item's identity then includes the
+  parent's path.
 
 ``relations()`` is the pure function the loader calls; ``Graph`` answers the questions the
 test runtime asks, from that precomputed result.
@@ -35,6 +41,7 @@ __all__ = [
     "Collection",
     "DeclaredResource",
     "Graph",
+    "Identity",
     "Parent",
     "Relations",
     "Role",
@@ -69,6 +76,7 @@ class DeclaredResource:
     id_param: str
     item: type[BaseModel]
     operations: Mapping[Role, str]
+    id_field: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,9 +84,10 @@ class Collection:
     """A collection of items and the operations that create, list, read, update, delete them.
 
     ``item_path`` is the template naming one item, ``id_param`` its parameter and
-    ``id_field`` the field of an item that fills it. A declared collection takes each role
-    from its declaration; the roles it leaves open are inferred like any other (see
-    ``source_of``).
+    ``id_field`` the field of an item that fills it (``id_source``: declared or inferred);
+    ``id_within_parent`` says the id is unique only among its parent's items. A declared
+    collection takes each role from its declaration; the roles it leaves open are inferred
+    like any other (see ``source_of``).
     """
 
     path: str
@@ -93,6 +102,8 @@ class Collection:
     delete: OperationSpec | None
     source: Source
     declared_roles: frozenset[Role] = frozenset()
+    id_source: Source = "inferred"
+    id_within_parent: bool = False
 
     def source_of(self, role: Role) -> Source:
         return "declared" if role in self.declared_roles else "inferred"
@@ -116,7 +127,12 @@ def declared_resources(api: Api) -> tuple[DeclaredResource, ...]:
     """The resources an ``Api`` declared, as the spec layer records them."""
     return tuple(
         DeclaredResource(
-            r.path, r.item_path, r.id_param, r.item, types.MappingProxyType(dict(r.roles))
+            r.path,
+            r.item_path,
+            r.id_param,
+            r.item,
+            types.MappingProxyType(dict(r.roles)),
+            r.id_field,
         )
         for r in api.resources
     )
@@ -148,6 +164,7 @@ def relations(
                 declared=roles,
                 by_route=by_route,
                 source="declared",
+                id_field=resource.id_field,
             ),
         )
     # Every POST may create items and every item template has a collection above it, as
@@ -190,9 +207,35 @@ def _route(path: str) -> str:
     return path.rstrip("/")
 
 
-def _id_field(model: type[BaseModel] | None) -> str | None:
-    """The field of a created item that identifies it in paths: ``id``."""
-    return "id" if model is not None and "id" in model.model_fields else None
+def _id_field(
+    model: type[BaseModel] | None, param: str | None = None, collection: str = ""
+) -> str | None:
+    """The field of a created item that fills the path parameter ``param`` naming it.
+
+    The field named like ``param`` (``task_number``), else ``param`` without the singular
+    noun of the ``collection`` path (``/projects/{p}/tasks``: ``number``), else ``id``.
+    """
+    if model is None:
+        return None
+    fields = model.model_fields
+    candidates = []
+    if param is not None:
+        candidates.append(param)
+        noun = _singular(collection.rpartition("/")[2]).replace("-", "_").lower()
+        for prefix in (f"{noun}_", noun):
+            if noun and param.lower().startswith(prefix) and len(param) > len(prefix):
+                rest = param[len(prefix) :]
+                candidates.append(rest[0].lower() + rest[1:])
+    candidates.append("id")
+    return next((name for name in candidates if name in fields), None)
+
+
+def _singular(noun: str) -> str:
+    if noun.endswith("ies") and len(noun) > 3:
+        return noun[:-3] + "y"
+    if noun.endswith("s") and not noun.endswith("ss"):
+        return noun[:-1]
+    return noun
 
 
 def _collection(
@@ -203,6 +246,7 @@ def _collection(
     declared: Mapping[Role, OperationSpec],
     by_route: Mapping[tuple[str, str], OperationSpec],
     source: Source,
+    id_field: str | None = None,
 ) -> Collection:
     create = declared.get("create") or by_route.get(("POST", path))
     if item is None and create is not None:
@@ -220,12 +264,16 @@ def _collection(
         delete = by_route.get(("DELETE", at))
     last = _route(item_path).rpartition("/")[2] if item_path is not None else ""
     match = PATH_PARAM.fullmatch(last)
+    id_param = match.group(1) if match else None
+    id_source: Source = "declared" if id_field is not None else "inferred"
+    if id_field is None and create is not None:
+        id_field = _id_field(item, id_param, path)
     return Collection(
         path=path,
         item_path=item_path,
-        id_param=match.group(1) if match else None,
+        id_param=id_param,
         item=item,
-        id_field=_id_field(item) if create is not None else None,
+        id_field=id_field,
         create=create,
         list=declared.get("list") or lister,
         read=declared.get("read") or read,
@@ -233,6 +281,8 @@ def _collection(
         delete=declared.get("delete") or delete,
         source=source,
         declared_roles=frozenset(declared),
+        id_source=id_source,
+        id_within_parent=PATH_PARAM.search(path) is not None and id_param is not None,
     )
 
 
@@ -254,12 +304,22 @@ def _parents(
         ):
             out.append(Parent(param, resource.create, resource.id_field, "declared"))
             continue
-        create = by_route.get(("POST", _route(op.path[: match.start()])))
-        id_field = _id_field(create.response) if create is not None else None
+        prefix = _route(op.path[: match.start()])
+        create = by_route.get(("POST", prefix))
+        id_field = _id_field(create.response, param, prefix) if create is not None else None
         if create is None or id_field is None:
             return None
         out.append(Parent(param, create, id_field, "inferred"))
     return tuple(out)
+
+
+@dataclass(frozen=True, slots=True)
+class Identity:
+    """How to tell a collection's items apart: the ``field`` holding the id, and, when the id
+    is unique only within its parent, the collection ``path`` whose parameters complete it."""
+
+    field: str
+    path: str | None = None
 
 
 class Graph:
@@ -294,6 +354,19 @@ class Graph:
             return collection.id_field
         # Not a create of any collection: the id of whatever it answers with.
         return _id_field(create.response)
+
+    def identity(self, op: OperationSpec) -> Identity:
+        """The identity of the items ``op`` lists, creates or acts on (``id`` by default)."""
+        collection = self._by_create.get(op.operation_id) or self._by_path.get(_route(op.path))
+        if collection is None or collection.id_field is None:
+            parent = self.relations.items.get(op.operation_id)
+            if parent is None:
+                return Identity("id")
+            collection = self._by_create.get(parent.create.operation_id)
+            if collection is None or collection.id_field is None:
+                return Identity(parent.id_field)
+        path = collection.path if collection.id_within_parent else None
+        return Identity(collection.id_field, path)
 
     def creator_of_items(self, lister: OperationSpec) -> OperationSpec | None:
         """The create of a list's collection, when it makes the list's items."""

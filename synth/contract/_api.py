@@ -288,14 +288,22 @@ class Api:
         )  # fmt: skip
 
     def resource(
-        self, path: str, item: type[BaseModel], *, id_param: str, tag: str | None = None
+        self,
+        path: str,
+        item: type[BaseModel],
+        *,
+        id_param: str,
+        id_field: str | None = None,
+        tag: str | None = None,
     ) -> Resource:
         """Helpers for the common CRUD shapes of one collection (``/jobs``, ``/jobs/{job_id}``).
 
+        ``id_field`` is the item field whose value ``id_param`` takes (inferred when left
+        out: the field named like the parameter, or without the item's noun, else ``id``).
         The resource is recorded too, so the relations between its operations are known as
         declared rather than guessed from their paths.
         """
-        resource = Resource(self, path, item, id_param, tag)
+        resource = Resource(self, path, item, id_param, tag, id_field)
         self.resources.append(resource)
         return resource
 
@@ -355,13 +363,20 @@ class Resource:
     ``updateJob``, ``deleteJob``. Filter parameters take their type from the item's field.
     """
 
-    def __init__(
-        self, api: Api, path: str, item: type[BaseModel], id_param: str, tag: str | None
+    def __init__(  # noqa: PLR0917 (what api.resource() passes on)
+        self,
+        api: Api,
+        path: str,
+        item: type[BaseModel],
+        id_param: str,
+        tag: str | None,
+        id_field: str | None = None,
     ) -> None:
         self.api = api
         self.path = path.rstrip("/")
         self.item = item
         self.id_param = id_param
+        self.id_field = id_field
         self.tags = (tag,) if tag else ()
         self._noun = _snake(item.__name__)
         # role ("create", "list", "read", "update", "delete") -> the operation's name
@@ -372,7 +387,8 @@ class Resource:
         return f"{self.path}/{{{self.id_param}}}"
 
     def _id(self) -> RawParam:
-        info = self.item.model_fields.get("id")
+        fields = self.item.model_fields
+        info = fields.get(self.id_field or (self.id_param if self.id_param in fields else "id"))
         annotation: Any = info.rebuild_annotation() if info is not None else str
         return RawParam(self.id_param, annotation, _NO_DEFAULT)
 

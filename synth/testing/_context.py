@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 from hypothesis import assume
 from hypothesis import strategies as st
 
+from .._paths import PATH_PARAM
 from ..spec import OperationSpec
 from ._data import accepts
 from ._http import Exchange, Request
@@ -48,14 +49,14 @@ class Scope:
 
 @dataclass(slots=True)
 class Walk:
-    """Every page of one walk through a list, and the items in the order they came."""
+    """Every page of one walk through a list, the items in the order they came, their ids.
+
+    ``ids`` are the items' identities (``Context.item_id``), in the same order.
+    """
 
     pages: list[Exchange]
     items: list[dict[str, Any]]
-
-    @property
-    def ids(self) -> list[str]:
-        return [str(item.get("id")) for item in self.items]
+    ids: list[str]
 
 
 class Context:
@@ -204,6 +205,23 @@ class Context:
         marked.update(overrides or {})
         return marked if accepts(op.body, marked) else {**body, **(overrides or {})}
 
+    def item_id(
+        self, op: OperationSpec, item: Mapping[str, Any], params: Mapping[str, str] | None = None
+    ) -> str:
+        """The identity of ``item``, which ``op`` lists, creates or acts on, as text.
+
+        Its collection's id field (``Graph.identity``); an id unique only within its parent
+        is prefixed with the collection's path filled from ``params`` (``/projects/p1/tasks/3``),
+        so that items of two parents, or two tenants, never share an identity.
+        """
+        identity = self.graph.identity(op)
+        value = str(item.get(identity.field))
+        if identity.path is None:
+            return value
+        values = dict(params or {})
+        path = PATH_PARAM.sub(lambda m: values.get(m.group(1), m.group(0)), identity.path)
+        return f"{path}/{value}"
+
     # -- fixtures ----------------------------------------------------------------------------
 
     def provision(self, tenant: str, op: OperationSpec, upto: int | None = None) -> dict[str, str]:
@@ -347,6 +365,7 @@ class Context:
             base[pagination.limit_param] = limit
         pages: list[Exchange] = []
         items: list[dict[str, Any]] = []
+        ids: list[str] = []
         cursor: str | None = None
         for number in range(max_pages):
             q = dict(base)
@@ -363,16 +382,16 @@ class Context:
                 self.fail(f"page {number + 1} of {scope.lister.operation_id} to be 200 with items",
                           _brief(page), page)  # fmt: skip
             page_items = body[pagination.items_field]
-            items.extend(i for i in page_items if isinstance(i, dict))
+            fresh = [i for i in page_items if isinstance(i, dict)]
+            items.extend(fresh)
+            ids.extend(self.item_id(scope.lister, i, scope.params) for i in fresh)
             cursor = body.get(pagination.next_field)
             if cursor is None:
-                return Walk(pages, items)
+                return Walk(pages, items, ids)
             if until is not None and not scope.isolated:
-                seen = {str(i.get("id")) for i in items}
-                if until <= seen and until <= {
-                    str(i.get("id")) for i in items[: -len(page_items) or None]
-                }:
-                    return Walk(pages, items)
+                seen = set(ids)
+                if until <= seen and until <= set(ids[: -len(fresh) or None]):
+                    return Walk(pages, items, ids)
             if between is not None:
                 between(number)
         self.fail(f"the walk through {scope.lister.operation_id} to end within {max_pages} pages",

@@ -146,7 +146,9 @@ def scope_count(ctx: Context, scope: Scope, body: Any) -> list[dict[str, Any]]:
     if scope.isolated:
         return walk.items
     return [
-        i for i in walk.items if str(i.get("id")) not in scope.baseline and same_fields(i, body)
+        i
+        for i, key in zip(walk.items, walk.ids, strict=True)
+        if key not in scope.baseline and same_fields(i, body)
     ]
 
 

@@ -26,7 +26,7 @@ def _count(ctx: Context, scope: Scope | None, body: Any, expected: int, what: st
         return
     found = scope_count(ctx, scope, body)
     if len(found) != expected:
-        ids = ", ".join(str(i.get("id")) for i in found) or "none"
+        ids = ", ".join(ctx.item_id(scope.lister, i, scope.params) for i in found) or "none"
         ctx.fail(f"{what}: exactly {expected} item(s) in the list", f"{len(found)} ({ids})")
 
 
@@ -117,13 +117,14 @@ def tenant_scope(ctx: Context) -> None:
                  brief(other), other)  # fmt: skip
     ctx.remember(ctx.b, op, params_b, other.json)
     a_item, b_item = first.json, other.json
+    # The same resource: the same id, and for an id unique within its parent the same parent.
     if (
         isinstance(a_item, dict)
         and isinstance(b_item, dict)
-        and a_item.get("id") == b_item.get("id")
+        and (same := ctx.item_id(op, a_item, params_a)) == ctx.item_id(op, b_item, params_b)
     ):
         ctx.fail(f"tenant {ctx.b} to get a new resource, not tenant {ctx.a}'s",
-                 f"the same id {a_item.get('id')}", other)  # fmt: skip
+                 f"the same id {same}", other)  # fmt: skip
     reader = ctx.graph.reader(op)
     if reader is not None and isinstance(b_item, dict):
         mine = ctx.send(ctx.b, reader, ctx.item_params(reader, params_b, b_item))

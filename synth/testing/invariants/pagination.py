@@ -29,6 +29,10 @@ def _size(ctx: Context, limit: int, at_least: int = 0) -> int:
     return ctx.draw(st.sampled_from(sizes or [at_least]), "items")
 
 
+def _ids(ctx: Context, scope: Scope, items: list[dict[str, Any]]) -> list[str]:
+    return [ctx.item_id(scope.lister, i, scope.params) for i in items]
+
+
 def _once(ctx: Context, walk: Walk, expected: list[str], what: str) -> None:
     counts = Counter(walk.ids)
     twice = [i for i, c in counts.items() if c > 1]
@@ -45,8 +49,8 @@ def complete(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx)
     seeded = ctx.seed(scope, _size(ctx, limit))
-    walk = ctx.walk(scope, limit=limit, until={str(i["id"]) for i in seeded})
-    _once(ctx, walk, [str(i["id"]) for i in seeded], f"walking with limit={limit}")
+    walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
+    _once(ctx, walk, _ids(ctx, scope, seeded), f"walking with limit={limit}")
 
 
 @implements("PAGE-ORDER")
@@ -54,7 +58,7 @@ def order(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx)
     seeded = ctx.seed(scope, _size(ctx, limit, at_least=2), ties=True)
-    walk = ctx.walk(scope, limit=limit, until={str(i["id"]) for i in seeded})
+    walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
     keys = ", ".join(("-" if k.descending else "") + k.field for k in ctx.op.pagination.order)  # type: ignore[union-attr]
     for first, second in zip(walk.items, walk.items[1:], strict=False):
         if precedes(first, second, ctx.op) is False:
@@ -71,7 +75,7 @@ def limit(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx)
     seeded = ctx.seed(scope, _size(ctx, size, at_least=size + 1))
-    walk = ctx.walk(scope, limit=size, until={str(i["id"]) for i in seeded})
+    walk = ctx.walk(scope, limit=size, until=set(_ids(ctx, scope, seeded)))
     for page in walk.pages:
         if len(page.json[p.items_field]) > size:
             ctx.fail(
@@ -109,7 +113,7 @@ def end(ctx: Context) -> None:
     if not scope.isolated:
         # A shared list: pick a limit that divides what it holds, so the end falls on a boundary.
         rules = p.limit
-        total = len(scope.baseline | {str(i["id"]) for i in seeded})
+        total = len(scope.baseline | set(_ids(ctx, scope, seeded)))
         divisors = [
             d for d in range(max(rules.min, total // 20, 1), rules.max + 1) if total % d == 0
         ]
@@ -154,9 +158,9 @@ def concurrent(ctx: Context) -> None:
             if not answer.ok:
                 ctx.fail("deleting a seeded item to succeed", brief(answer), answer)
 
-    walk = ctx.walk(scope, limit=size, between=meddle, until={str(i["id"]) for i in stable})
+    walk = ctx.walk(scope, limit=size, between=meddle, until=set(_ids(ctx, scope, stable)))
     del seen
-    _once(ctx, walk, [str(i["id"]) for i in stable], "while items are added and deleted")
+    _once(ctx, walk, _ids(ctx, scope, stable), "while items are added and deleted")
 
 
 @implements("PAGE-FILTER")
@@ -172,24 +176,21 @@ def filtered(ctx: Context) -> None:
     chosen = ctx.walk(scope, limit=limit, query={flt.param: value})
     after = ctx.walk(scope, limit=limit)
     known = set(before.ids) | set(after.ids)
-    for item in chosen.items:
+    for item, key in zip(chosen.items, chosen.ids, strict=True):
         if not _matches(flt, item.get(flt.field), value, strict=False):
             ctx.fail(f"{flt.param}={value!r} to keep only items whose {flt.field} {flt.op} it",
-                     f"{item.get('id')} with {flt.field}={item.get(flt.field)!r}")  # fmt: skip
-        if str(item.get("id")) not in known:
+                     f"{key} with {flt.field}={item.get(flt.field)!r}")  # fmt: skip
+        if key not in known:
             ctx.fail(f"{flt.param}={value!r} to return only items of the unfiltered list",
-                     f"{item.get('id')}, which the unfiltered walk does not list")  # fmt: skip
-    steady = {str(i.get("id")): i for i in after.items}
+                     f"{key}, which the unfiltered walk does not list")  # fmt: skip
+    steady = dict(zip(after.ids, after.items, strict=True))
     got = set(chosen.ids)
-    for item in before.items:
-        if steady.get(str(item.get("id"))) != item:
+    for item, key in zip(before.items, before.ids, strict=True):
+        if steady.get(key) != item:
             continue  # changed during the walks: no claim either way
-        if (
-            _matches(flt, item.get(flt.field), value, strict=True)
-            and str(item.get("id")) not in got
-        ):
+        if _matches(flt, item.get(flt.field), value, strict=True) and key not in got:
             ctx.fail(f"{flt.param}={value!r} to keep every item whose {flt.field} {flt.op} it",
-                     f"{item.get('id')} with {flt.field}={item.get(flt.field)!r} left out")  # fmt: skip
+                     f"{key} with {flt.field}={item.get(flt.field)!r} left out")  # fmt: skip
 
 
 def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]) -> str:

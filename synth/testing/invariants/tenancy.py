@@ -50,7 +50,7 @@ def lists(ctx: Context) -> None:
     assert op.pagination is not None
     scope = ctx.scope(ctx.a, op)
     seeded = ctx.seed(scope, ctx.draw(st.integers(1, 3), "items"))
-    theirs = {str(i["id"]) for i in seeded}
+    theirs = {ctx.item_id(op, i, scope.params) for i in seeded}
     mine = ctx.scope(ctx.b, op, None if not scope.params else ctx.provision(ctx.b, op))
     mine.query = dict(scope.query)
     queries: list[dict[str, str]] = [{}]
@@ -65,7 +65,10 @@ def lists(ctx: Context) -> None:
                 queries.append({flt.param: scope.marker})
     for query in queries:
         walk = ctx.walk(mine, tenant=ctx.b, limit=op.pagination.limit.max, query=query)
-        leaked = [i for i in walk.ids if i in theirs]
+        # An isolated scope of B's holds only what B seeded into it, which is nothing: any
+        # item there is foreign even when its identity, unique only within its parent, names
+        # B's parent rather than A's.
+        leaked = [i for i in walk.ids if i in theirs or mine.isolated]
         if leaked:
             shown = "&".join(f"{k}={v}" for k, v in {**mine.query, **query}.items()) or "no filter"
             ctx.fail(f"tenant {ctx.b}'s list ({shown}) to hold none of tenant {ctx.a}'s items",
@@ -170,10 +173,13 @@ def _smuggle(  # noqa: PLR0917 (the steps of one check share this state)
     result = answer.json
     if op.method == "POST":
         ctx.remember(ctx.a, op, params, result)
-    if result.get("id") is not None and result.get("id") == b_item.get("id"):
+    field = ctx.graph.identity(creator).field
+    if result.get(field) is not None and ctx.item_id(creator, result, params) == ctx.item_id(
+        creator, b_item, b_params
+    ):
         ctx.fail(f"a new id, not tenant {ctx.b}'s (smuggled {shown})", brief(answer), answer)
     reader = ctx.graph.reader(creator)
-    if reader is None or "id" not in result:
+    if reader is None or field not in result:
         return
     item_params = ctx.item_params(reader, params, result) if op.method == "POST" else params
     own = ctx.send(ctx.a, reader, item_params)
@@ -249,7 +255,7 @@ def _act(  # noqa: PLR0917 (the steps of one check share this state)
                 tenant, creator, scope.params, ctx.mark(creator, raw, marker, scope.overrides)
             )
         walk = ctx.walk(scope, limit=op.pagination.limit.max)
-        mine = [i for i in walk.items if str(i.get("id")) not in scope.baseline]
+        mine = [i for i, key in zip(walk.items, walk.ids, strict=True) if key not in scope.baseline]
         return [[p.status for p in walk.pages][-1:], mine], ids
     if creator is not None:
         parent = ctx.provision(tenant, creator)
