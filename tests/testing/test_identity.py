@@ -7,7 +7,6 @@ one passes, none errors), and a planted pagination bug there is still reported.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -37,11 +36,10 @@ def tracker_tests(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def fresh_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+def fresh_store(monkeypatch: pytest.MonkeyPatch) -> None:
     # Fixtures repeat project keys: the server's unique-key rule would refuse them (another
     # part of the issue), and is beside the point here.
     monkeypatch.setattr(server, "STORE", server.Store(unique_keys=False))
-    yield
 
 
 def _run(tests: Path, tmp_path: Path, checks: tuple[str, ...], seed: int) -> tuple[int, str]:
