@@ -460,3 +460,118 @@ def test_relations_sit_below_the_runtime_and_the_emitters() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+# Ids that are not a field named ``id``: numbered within a parent, a slug, a named number.
+NUMBERED = """
+class Board(Model):
+    id: UUID
+    name: str
+
+class Card(Model):
+    number: int
+    board_id: UUID
+
+class CardPage(Page[Card]):
+    pass
+
+class Sticker(Model):
+    id: UUID
+    sticker_no: int
+
+class Tag(Model):
+    id: UUID
+    slug: str
+
+tags = api.resource("/tags", Tag, id_param="tag", id_field="slug")
+tags.create(NameIn)
+tags.get()
+
+@api.post("/boards")
+def create_board(body: NameIn) -> Board: ...
+
+@api.post("/boards/{board_id}/cards")
+def create_card(board_id: UUID, body: NameIn) -> Card: ...
+
+@api.get("/boards/{board_id}/cards", paginated=Cursor(order=("number",)))
+def list_cards(board_id: UUID) -> CardPage: ...
+
+@api.get("/boards/{board_id}/cards/{card_number}")
+def get_card(board_id: UUID, card_number: int) -> Card: ...
+
+@api.post("/stickers")
+def create_sticker(body: NameIn) -> Sticker: ...
+
+@api.get("/stickers/{sticker_no}")
+def get_sticker(sticker_no: int) -> Sticker: ...
+"""
+
+
+def test_tracker_tasks_are_identified_by_their_number_within_the_project() -> None:
+    api = load(ROOT / "examples" / "tracker" / "contracts")
+    by_path = {c.path: c for c in api.relations.collections}
+    projects, tasks = by_path["/projects"], by_path["/projects/{project_id}/tasks"]
+    assert (projects.id_param, projects.id_field, projects.id_source) == (
+        "project_id", "id", "inferred",
+    )  # fmt: skip
+    assert not projects.id_within_parent
+    assert (tasks.id_param, tasks.id_field) == ("task_number", "number")
+    assert tasks.id_source == "inferred"
+    assert tasks.id_within_parent
+    create_project, create_task = api.operation("createProject"), api.operation("createTask")
+    assert api.relations.parents["getTask"] == (
+        Parent("project_id", create_project, "id", "inferred"),
+        Parent("task_number", create_task, "number", "inferred"),
+    )
+    graph = Graph(api)
+    assert graph.item_creator(api.operation("getTask")) is create_task
+    assert graph.reader(create_task) is api.operation("getTask")
+    assert graph.id_field(create_task) == "number"
+    for op in ("createTask", "listTasks", "getTask"):
+        identity = graph.identity(api.operation(op))
+        assert (identity.field, identity.path) == ("number", "/projects/{project_id}/tasks"), op
+    identity = graph.identity(api.operation("listProjects"))
+    assert (identity.field, identity.path) == ("id", None)
+    # With the relation known, reading and caching a task are checked too.
+    pairs = {(op.operation_id, inv.id) for op, inv in applicable(api)}
+    assert {("getTask", "TEN-READ"), ("getTask", "CACHE-ETAG")} <= pairs
+
+
+def test_the_id_field_is_named_like_the_parameter_or_declared(tmp_path: Path) -> None:
+    api = _load(tmp_path, NUMBERED)
+    by_path = {c.path: c for c in api.relations.collections}
+    cards, stickers = by_path["/boards/{board_id}/cards"], by_path["/stickers"]
+    tags = by_path["/tags"]
+    # The parameter without the collection's noun; the parameter itself; as declared.
+    assert (cards.id_field, cards.id_source, cards.id_within_parent) == ("number", "inferred", True)
+    assert (stickers.id_field, stickers.id_within_parent) == ("sticker_no", False)
+    assert (tags.id_field, tags.id_source, tags.source) == ("slug", "declared", "declared")
+    assert api.relations.parents["getTag"] == (
+        Parent("tag", api.operation("createTag"), "slug", "declared"),
+    )
+    assert api.relations.parents["getSticker"] == (
+        Parent("sticker_no", api.operation("createSticker"), "sticker_no", "inferred"),
+    )
+    # The path parameter of the declared resource takes the id field's type.
+    (param,) = api.operation("getTag").params
+    assert (param.schema.get("type"), param.schema.get("format")) == ("string", None)
+    # Inference alone would have taken ``id`` for tags, and found no id for cards at all.
+    inferred = _Inferred(api)
+    assert inferred.parents(api.operation("getCard")) is None
+    assert inferred.parents(api.operation("getTag")) == [
+        ("tag", api.operation("createTag"), "id"),
+    ]
+
+
+def test_a_declared_id_field_wins_over_inference(tmp_path: Path) -> None:
+    api = _load(tmp_path, NUMBERED)
+    create = api.operation("createTag")
+    tag = create.response
+    assert tag is not None
+    resource = DeclaredResource(
+        "/tags", "/tags/{tag}", "tag", tag, {"create": "create_tag", "read": "get_tag"}, "id"
+    )
+    declared = relations(api.operations, [resource])
+    (tags,) = [c for c in declared.collections if c.path == "/tags"]
+    assert (tags.id_field, tags.id_source) == ("id", "declared")
+    assert declared.parents["getTag"] == (Parent("tag", create, "id", "declared"),)
