@@ -212,6 +212,14 @@ CASES = [
         """,
         "the body parameter 'body' is int, not a Pydantic model",
     ),
+    (
+        "a declared id field the item does not have",
+        """
+        things = api.resource("/things", Thing, id_param="thing_id", id_field="number")  # <-
+        things.get()
+        """,
+        "id_field='number' is not a field of Thing",
+    ),
 ]
 CASES = [c for c in CASES if c[2] is not None]
 

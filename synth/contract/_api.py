@@ -377,6 +377,7 @@ class Resource:
         self.item = item
         self.id_param = id_param
         self.id_field = id_field
+        self.location = _caller(3)  # the contract line calling api.resource()
         self.tags = (tag,) if tag else ()
         self._noun = _snake(item.__name__)
         # role ("create", "list", "read", "update", "delete") -> the operation's name

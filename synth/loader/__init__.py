@@ -20,6 +20,7 @@ import types
 from pathlib import Path
 from typing import Any
 
+from ..contract import Api
 from ..relations import declared_resources, relations
 from ..spec import ApiSpec
 from ._imports import find_api, import_contracts
@@ -45,6 +46,7 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     document_patterns(schemas, refs, ops, problems)
     builder = OperationBuilder(api, taxonomy, schemas, refs, problems)
     operations = tuple(builder.operation(op) for op in ops)
+    _check_resources(api, problems)
     problems.check()
     return ApiSpec(
         title=api.title,
@@ -65,6 +67,19 @@ def load(contracts_dir: str | Path) -> ApiSpec:
         source=str(root),
         relations=relations(operations, declared_resources(api)),
     )
+
+
+def _check_resources(api: Api, problems: Problems) -> None:
+    """A declared ``id_field`` must be a field of the resource's item."""
+    for resource in api.resources:
+        fields = resource.item.model_fields
+        if resource.id_field is not None and resource.id_field not in fields:
+            problems.add(
+                resource.location,
+                f"id_field={resource.id_field!r} is not a field of {resource.item.__name__}",
+                f"name the field whose value {{{resource.id_param}}} takes, one of: "
+                + ", ".join(fields),
+            )
 
 
 def _mapping(obj: Any) -> types.MappingProxyType[str, str] | None:
