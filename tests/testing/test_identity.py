@@ -11,6 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
 
 import synth
 from examples.tracker import server
@@ -42,9 +46,11 @@ def fresh_store(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(server, "STORE", server.Store(unique_keys=False))
 
 
-def _run(tests: Path, tmp_path: Path, checks: tuple[str, ...], seed: int) -> tuple[int, str]:
+def _run(
+    tests: Path, tmp_path: Path, checks: tuple[str, ...], seed: int, app: Any = None
+) -> tuple[int, str]:
     config = config_from_options(
-        app=server.app, tenants=TENANTS, seed=seed, contracts=CONTRACTS, env={}
+        app=app or server.app, tenants=TENANTS, seed=seed, contracts=CONTRACTS, env={}
     )
     report = tmp_path / "report.md"
     select = " or ".join(f"listTasks__{c.replace('-', '_')}" for c in checks)
@@ -86,3 +92,35 @@ def test_a_page_that_skips_a_task_is_reported(
     assert _outcomes(report) == {"PAGE-COMPLETE": "violation"}, report
     assert "### PAGE-COMPLETE on `listTasks`" in report
     assert re.search(r"missing, e\.g\. /projects/prj_[a-z0-9]{12}/tasks/\d+", report), report
+
+
+@pytest.mark.usefixtures("fresh_store")
+def test_tasks_of_another_tenants_project_in_a_list_are_reported(
+    tracker_tests: Path, tmp_path: Path
+) -> None:
+    """Task numbers repeat across projects: a leaked task is told apart by its project."""
+
+    async def leaky(request: Request) -> Response:
+        # The planted bug: with a filter, the project (and with it the tenant) is forgotten.
+        q = request.query_params
+        if "status" not in q and "priority" not in q:
+            return await server.list_tasks(request)
+        server.own_project(server.tenant_of(request), server.project_id_param(request))
+        rows = [
+            t
+            for t in server.STORE.tasks.values()
+            if all(getattr(t, k) == q[k] for k in ("status", "priority") if k in q)
+        ]
+        return server.json_response({"items": [t.json() for t in rows], "next_cursor": None})
+
+    routes = [
+        Route(r.path, leaky, methods=["GET"])
+        if isinstance(r, Route) and r.endpoint is server.list_tasks
+        else r
+        for r in server.routes
+    ]
+    app = Starlette(routes=routes, exception_handlers=server.app.exception_handlers)
+    code, report = _run(tracker_tests, tmp_path, ("TEN-LIST",), seed=1, app=app)
+    assert code == 1, report
+    assert _outcomes(report) == {"TEN-LIST": "violation"}, report
+    assert "to hold none of tenant a's items" in report
