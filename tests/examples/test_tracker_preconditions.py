@@ -22,8 +22,11 @@ from synth.testing.cli import run_suite
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "examples" / "tracker" / "contracts"
 TOKENS = ["a=tok_acme_0123456789", "b=tok_globex_9876543210"]
+# Before synth sent the required If-Match: CACHE-ETAG errors (every example discarded on 428),
+# ERR-VALIDATION reports 428; ERR-DECLARED and TEN-NONINTERFERENCE passed on 428s alone.
 CHECKS = [("CACHE-ETAG", "getProject"), ("CACHE-ETAG", "updateProject"),
-          ("ERR-VALIDATION", "updateProject")]  # fmt: skip
+          ("ERR-VALIDATION", "updateProject"), ("ERR-DECLARED", "updateProject"),
+          ("TEN-NONINTERFERENCE", "updateProject")]  # fmt: skip
 SELECT = " or ".join(f"{op}__{inv.replace('-', '_')}" for inv, op in CHECKS)
 
 Asgi = Any
@@ -84,3 +87,24 @@ def test_a_put_without_if_match_that_succeeds_is_caught(generated: Path, tmp_pat
     assert code == 1, report
     assert "### CACHE-ETAG on `updateProject`" in report, report
     assert "no If-Match, which is required: 428 'precondition_required'" in report, report
+
+
+def test_writes_not_about_the_header_carry_the_current_etag(
+    generated: Path, tmp_path: Path
+) -> None:
+    """TEN-NONINTERFERENCE and TEN-WRITE exercise the PUT itself, not its 428."""
+    answers: list[tuple[str, int]] = []
+
+    async def recording(scope: Any, receive: Any, send: Any) -> None:
+        async def noted(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                answers.append((scope["method"], message["status"]))
+            await send(message)
+
+        await server.app(scope, receive, noted)
+
+    select = "updateProject__TEN_NONINTERFERENCE or updateProject__TEN_WRITE"
+    _run(recording, generated, tmp_path, 1, select)
+    puts = {status for method, status in answers if method == "PUT"}
+    assert 200 in puts, answers
+    assert 428 not in puts, answers
