@@ -146,6 +146,19 @@ CASES = [
         None,  # replaced below: the header declares every implied code; see the next test
     ),
     (
+        "a required If-Match without a 428 in the taxonomy",
+        """
+        from synth.contract import Conditional
+
+        STALE = api.error("precondition_failed", 412, "Stale", "Read it again.")
+
+        @api.put("/things/{thing_id}", cacheable=Conditional.REQUIRED)  # <-
+        def replace_thing(thing_id: UUID, body: Thing) -> Thing: ...
+        """,
+        "replace_thing: cacheable=Conditional.REQUIRED (If-Match required) implies error code "
+        "'precondition_required', which the taxonomy lacks",
+    ),
+    (
         "a type that has no JSON Schema",
         """
         class Opaque:

@@ -64,7 +64,7 @@ class OperationBuilder:
             op,
             tenant=tenant,
             paginated=pagination is not None,
-            if_match=cache is not None and cache.if_match is not None,
+            if_match=cache.if_match if cache is not None else None,
         )
         codes = implied_codes(
             d.name, where, implied, self.taxonomy, missing=self.missing, problems=problems

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Literal
 
 from .._errors import Location
 from ..contract import ErrorCode
@@ -22,6 +23,7 @@ _IMPLIED = {
     "input": ("validation_failed",),
     "body": ("invalid_request",),
     "if_match": ("precondition_failed",),
+    "if_match_required": ("precondition_required",),
     "always": ("internal_error",),
 }
 _REASON = {
@@ -32,6 +34,7 @@ _REASON = {
     "input": "taking input",
     "body": "a request body",
     "if_match": "cacheable writes (If-Match)",
+    "if_match_required": "cacheable=Conditional.REQUIRED (If-Match required)",
     "always": "every operation",
 }
 
@@ -71,8 +74,14 @@ def check_taxonomy(errors: Iterable[ErrorCode], problems: Problems) -> dict[str,
     return taxonomy
 
 
-def implied_by(op: Op, *, tenant: bool, paginated: bool, if_match: bool) -> list[str]:
-    """What about ``op`` implies error codes: keys of ``_IMPLIED``, in the order they report."""
+def implied_by(
+    op: Op, *, tenant: bool, paginated: bool, if_match: Literal["optional", "required"] | None
+) -> list[str]:
+    """What about ``op`` implies error codes: keys of ``_IMPLIED``, in the order they report.
+
+    ``if_match``: whether the write takes ``If-Match`` (412 when stale), and whether it must
+    (428 without it).
+    """
     implied = ["always"]
     if tenant:
         implied.append("tenant")
@@ -86,8 +95,10 @@ def implied_by(op: Op, *, tenant: bool, paginated: bool, if_match: bool) -> list
         implied.append("idempotent")
     if paginated:
         implied.append("paginated")
-    if if_match:
+    if if_match is not None:
         implied.append("if_match")
+    if if_match == "required":
+        implied.append("if_match_required")
     return implied
 
 

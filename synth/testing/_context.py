@@ -26,6 +26,8 @@ __all__ = ["NO_BODY", "Context", "Scope", "Walk"]
 T = TypeVar("T")
 NO_BODY: Any = object()
 _AUTO: Any = object()
+# The If-Match of a required precondition when no ETag can be read: it matches no item.
+_NO_ETAG = '"synth-no-etag"'
 
 
 @dataclass(slots=True)
@@ -111,14 +113,24 @@ class Context:
         raw: bytes | None = None,
         key: str | None = _AUTO,
         token: str | None = _AUTO,
+        if_match: str | None = _AUTO,
     ) -> Exchange:
-        """Send ``op`` as ``tenant`` (None: no credentials); a fresh idempotency key by default."""
+        """Send ``op`` as ``tenant`` (None: no credentials); a fresh idempotency key by default.
+
+        A write that requires ``If-Match`` gets the item's current ETag by default
+        (``current_etag``); ``if_match=None`` leaves the header out, ``headers`` may set it.
+        """
         hdrs = dict(headers or {})
         if op.idempotency is not None:
             if key is _AUTO:
                 key = str(uuid.uuid4())
             if key is not None:
                 hdrs[op.idempotency.header] = key
+        if _requires_if_match(op) and "if-match" not in {h.lower() for h in hdrs}:
+            if if_match is _AUTO:
+                if_match = self.current_etag(tenant, op, params or {})
+            if if_match is not None:
+                hdrs["If-Match"] = if_match
         if token is _AUTO:
             token = self.target.config.tenant(tenant).token if tenant is not None else None
         items = query.items() if isinstance(query, Mapping) else query
@@ -149,10 +161,27 @@ class Context:
         headers: tuple[tuple[str, str], ...] = ()
         if op.idempotency is not None and key is not None:
             headers = ((op.idempotency.header, key),)
+        if _requires_if_match(op):
+            headers += (("If-Match", self.current_etag(tenant, op, params)),)
         return Request(
             tenant, op.method, self.target.path(op.path, dict(params)), (), headers,
             body, body is not NO_BODY, None, self.target.config.tenant(tenant).token,
         )  # fmt: skip
+
+    def current_etag(self, tenant: str | None, op: OperationSpec, params: Mapping[str, str]) -> str:
+        """The ETag ``tenant`` reads for the item ``op`` writes, by the item's GET.
+
+        Without one (no credentials, an item this tenant cannot see, a GET without ETag) a
+        placeholder that matches nothing: the request still carries the header the contract
+        requires, so it is refused for what the probe is about, not for a missing precondition.
+        """
+        creator = self.graph.item_creator(op)
+        reader = self.graph.reader(creator) if creator is not None else None
+        if tenant is None or reader is None:
+            return _NO_ETAG
+        answer = self.send(tenant, reader, params)
+        tag = answer.headers.get("etag") if answer.status == 200 else None
+        return tag or _NO_ETAG
 
     def expect_success(self, exchange: Exchange, op: OperationSpec, what: str) -> None:
         """A valid request must succeed; a declared 4xx means this example does not apply."""
@@ -396,6 +425,10 @@ class Context:
                 between(number)
         self.fail(f"the walk through {scope.lister.operation_id} to end within {max_pages} pages",
                   "next_cursor never became null", pages[-1])  # fmt: skip
+
+
+def _requires_if_match(op: OperationSpec) -> bool:
+    return op.cache is not None and op.cache.if_match == "required"
 
 
 def _text(value: Any) -> str:

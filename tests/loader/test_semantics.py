@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 from uuid import UUID
 
 import pytest
@@ -215,22 +215,46 @@ def test_a_missing_implied_code_is_reported_once_per_load() -> None:
 
 
 def test_what_each_operation_implies() -> None:
-    assert implied_by(op("get_thing"), tenant=True, paginated=False, if_match=False) == [
+    assert implied_by(op("get_thing"), tenant=True, paginated=False, if_match=None) == [
         "always",
         "tenant",
         "lookup",
         "input",
         "idempotent",
     ]
-    assert implied_by(op("create_thing"), tenant=False, paginated=False, if_match=False) == [
+    assert implied_by(op("create_thing"), tenant=False, paginated=False, if_match=None) == [
         "always",
         "input",
         "body",
         "idempotent",
     ]
-    assert implied_by(op("flat_things"), tenant=False, paginated=True, if_match=True) == [
+    assert implied_by(op("flat_things"), tenant=False, paginated=True, if_match="optional") == [
         "always",
         "input",
         "paginated",
         "if_match",
     ]
+
+
+@pytest.mark.parametrize(
+    ("if_match", "codes"),
+    [
+        (None, []),
+        ("optional", ["precondition_failed"]),
+        ("required", ["precondition_failed", "precondition_required"]),
+    ],
+)
+def test_a_required_if_match_implies_428(
+    if_match: Literal["optional", "required"] | None, codes: list[str]
+) -> None:
+    reasons = implied_by(op("update_thing"), tenant=False, paginated=False, if_match=if_match)
+    problems = Problems()
+    where = decl("update_thing").location
+    implied_codes("update_thing", where, reasons, {}, missing=set(), problems=problems)
+    lacking = [m.split("'")[1] for m in messages(problems) if "'precondition_" in m]
+    assert lacking == codes
+    if if_match == "required":
+        assert (
+            "update_thing: cacheable=Conditional.REQUIRED (If-Match required) implies error "
+            "code 'precondition_required', which the taxonomy lacks (reported once)"
+        ) in messages(problems)

@@ -31,6 +31,7 @@ def etag(ctx: Context) -> None:
     if updater is None:
         return
     change = ctx.body(updater)
+    # A required If-Match gets the current ETag (Context.send): this step is about the change.
     changed = ctx.send(ctx.a, updater, params, body=change)
     ctx.expect_success(changed, updater, "an update")
     second = ctx.send(ctx.a, reader, params)
@@ -45,6 +46,13 @@ def etag(ctx: Context) -> None:
         ctx.fail(f"the stale If-None-Match: {tag} to get 200 with the item", brief(stale), stale)
     if updater.cache is None or updater.cache.if_match is None:
         return
+    if updater.cache.if_match == "required":
+        bare = ctx.send(ctx.a, updater, params, body=ctx.body(updater), if_match=None)
+        expect_error(ctx, bare, updater, "precondition_required", "no If-Match, which is required")
+        unchanged = ctx.send(ctx.a, reader, params)
+        if unchanged.json != second.json:
+            ctx.fail("the item unchanged after an update without the required If-Match",
+                     brief(unchanged), unchanged)  # fmt: skip
     refused = ctx.send(ctx.a, updater, params, body=ctx.body(updater), headers={"If-Match": tag})
     expect_error(
         ctx, refused, updater, "precondition_failed", f"If-Match with the stale ETag {tag}"

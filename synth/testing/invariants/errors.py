@@ -61,6 +61,8 @@ def _probes(ctx: Context) -> list[Exchange]:
                 ctx.a, op, item_params, body=body, headers={"If-Match": '"synth-stale"'}
             )
         )
+    if op.cache is not None and op.cache.if_match == "required":
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, if_match=None))
     if len(ctx.target.tenants) > 1 and ctx.graph.parents(op):
         probes.append(lambda: ctx.send(ctx.b, op, item_params, body=body))
     probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body))
