@@ -134,9 +134,8 @@ class _Coverage:
         after: dict[int, list[pytest.Item]] = {}
         for gap in gaps_of(api):
             index = last.get(gap.operation, len(items) - 1)
-            parent: pytest.Collector | pytest.Session = session
-            if items and items[index].parent is not None:
-                parent = items[index].parent
+            found = items[index].parent if items else None
+            parent = found if found is not None else session
             after.setdefault(index, []).append(not_exercised_item(parent, gap))
         for index in sorted(after, reverse=True):
             items[index + 1 : index + 1] = after[index]
