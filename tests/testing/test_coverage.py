@@ -15,6 +15,7 @@ import pytest
 from click.testing import CliRunner
 
 import synth
+from examples.reference_server.app import create_app
 from synth.catalogue import CATALOGUE, Coverage, applicable, coverage
 from synth.emit.tests import emit_tests
 from synth.spec import ApiSpec
@@ -267,4 +268,20 @@ def test_report_and_junit_list_what_is_not_exercised(tmp_path: Path) -> None:
     assert skipped.get("message", "").startswith("not exercised: createCard creates the items")
     code = run_suite(config, tests, select=select, report=report,
                      require_coverage=True, extra=["-p", "no:randomly"])  # fmt: skip
+    assert code == 1
+
+
+def test_a_check_skipped_for_lack_of_tenants_fails_require_coverage(
+    tmp_path: Path, generated: Path
+) -> None:
+    config = config_from_options(app=create_app(), tenants=["a=token-a"], seed=1, env={})
+    report = tmp_path / "report.md"
+    code = run_suite(config, generated, select="getContact__TEN_READ", report=report,
+                     extra=["-p", "no:randomly"])  # fmt: skip
+    assert code == 0
+    text = report.read_text(encoding="utf-8")
+    assert "Coverage: 0 of 1 declared checks exercised; 1 not exercised." in text
+    assert "| TEN-READ | `getContact` | TEN-READ needs 2 tenants" in text
+    code = run_suite(config, generated, select="getContact__TEN_READ", require_coverage=True,
+                     extra=["-p", "no:randomly"])  # fmt: skip
     assert code == 1
