@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
+from ._paths import PATH_PARAM
 from .relations import Graph
 from .spec import ApiSpec, OperationSpec
 
@@ -22,21 +23,40 @@ __all__ = [
     "CATALOGUE",
     "FAMILIES",
     "Applies",
+    "Coverage",
+    "Declares",
     "Entry",
     "Family",
+    "WhyNot",
     "applicable",
     "cache_reader",
+    "coverage",
 ]
 
 Family = Literal["idempotency", "pagination", "tenancy", "errors", "caching"]
 FAMILIES: tuple[Family, ...] = ("idempotency", "pagination", "tenancy", "errors", "caching")
 
 Applies = Callable[[ApiSpec, Graph, OperationSpec], bool]
+Declares = Callable[[OperationSpec], bool]
+WhyNot = Callable[[ApiSpec, Graph, OperationSpec], str]
+
+
+def _any(op: OperationSpec) -> bool:
+    return True
+
+
+def _unknown(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    return "synth cannot yet exercise it on this operation's shape"
 
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    """One invariant: its id, family, what it says, where it applies, what a check needs."""
+    """One invariant: its id, family, what it says, where it applies, what a check needs.
+
+    ``declares`` says from the contract alone which operations call for the invariant (an
+    idempotent one calls for IDEM-*); ``applies`` says where synth can exercise it; where a
+    call is not answered, ``why_not`` says why and how to make it exercisable.
+    """
 
     id: str
     family: Family
@@ -44,6 +64,21 @@ class Entry:
     applies: Applies
     tenants: int = 1
     weight: float = 1.0
+    declares: Declares = _any
+    why_not: WhyNot = _unknown
+
+
+@dataclass(frozen=True, slots=True)
+class Coverage:
+    """One (operation, invariant) its declared semantics call for; ``reason`` None if exercised."""
+
+    operation: OperationSpec
+    entry: Entry
+    reason: str | None
+
+    @property
+    def exercised(self) -> bool:
+        return self.reason is None
 
 
 def _declares(op: OperationSpec, code: str) -> bool:
@@ -164,78 +199,239 @@ def _cacheable(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
     )
 
 
+# Why a declared invariant cannot run: the first missing relation, and how to declare it.
+
+
+def _path_gap(api: ApiSpec, graph: Graph, op: OperationSpec) -> str | None:
+    """Why the path parameters of ``op`` cannot be filled, or None when they can."""
+    if graph.parents(op) is not None:
+        return None
+    for match in PATH_PARAM.finditer(op.path):
+        param, collection = match.group(1), op.path[: match.start()].rstrip("/")
+        create = graph.op("POST", collection)
+        if create is None:
+            return (
+                f"no operation creates the items that {{{param}}} names (no POST {collection}): "
+                f"declare it with api.resource({collection!r}, ..., id_param={param!r})"
+            )
+        if create.response is None or "id" not in create.response.model_fields:
+            model = create.response.__name__ if create.response is not None else "nothing"
+            return (
+                f"{create.operation_id} creates the items that {{{param}}} names but answers "
+                f"{model}, with no `id` field to fill {{{param}}} from: synth fills path "
+                "parameters from a created item's `id`"
+            )
+    return "synth cannot fill this operation's path parameters"
+
+
+def _first(*gaps: str | None) -> str:
+    return next((gap for gap in gaps if gap), "synth cannot yet exercise it on this shape")
+
+
+def _no_path(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    return _first(_path_gap(api, graph, op))
+
+
+def _items_gap(api: ApiSpec, graph: Graph, op: OperationSpec) -> str | None:
+    if op.pagination is None or graph.creator_of_items(op) is not None:
+        return None
+    item = op.pagination.item.__name__
+    return (
+        f"no operation creates the {item} items {op.operation_id} lists (a POST {op.path} "
+        f"answering {item}), so synth cannot seed a scope to walk: declare one with "
+        f"api.resource({op.path!r}, {item}, ...)"
+    )
+
+
+def _no_items(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    return _first(_path_gap(api, graph, op), _items_gap(api, graph, op))
+
+
+def _item_gap(api: ApiSpec, graph: Graph, op: OperationSpec) -> str | None:
+    if graph.is_item_op(op):
+        return None
+    return (
+        f"synth finds no operation that creates the item {op.path} names, so it has no object "
+        "of one tenant to aim at: declare the collection with api.resource(...)"
+    )
+
+
+def _no_item(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    return _first(_path_gap(api, graph, op), _item_gap(api, graph, op))
+
+
+def _no_child(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    return _first(
+        _path_gap(api, graph, op),
+        "an operation on one item is checked by TEN-READ or TEN-WRITE, not as a child collection",
+    )
+
+
+def _no_readback(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    return _first(
+        _path_gap(api, graph, op),
+        f"nothing reads back what {op.operation_id} writes (no GET of the item it creates or "
+        "acts on), so smuggled owner fields cannot be looked for: declare the collection with "
+        "api.resource(...)",
+    )
+
+
+def _no_cache_reader(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    return _first(
+        _path_gap(api, graph, op),
+        _item_gap(api, graph, op),
+        f"no cacheable GET reads the item {op.operation_id} acts on: declare the read with "
+        "cacheable=True",
+    )
+
+
+def _no_validation_input(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    constrained = ", ".join("{" + p.name + "}" for p in op.path_params if _constrained(p.schema))
+    return _first(
+        _path_gap(api, graph, op),
+        f"synth sends schema-invalid bodies and query parameters only, and {op.operation_id} "
+        f"takes neither; its constrained path parameters ({constrained}) are not varied yet",
+    )
+
+
+# What the contract declares, operation by operation: the calls each invariant answers.
+
+
+def _declares_idempotent(op: OperationSpec) -> bool:
+    return op.idempotency is not None
+
+
+def _declares_key_required(op: OperationSpec) -> bool:
+    return op.idempotency is not None and op.idempotency.required
+
+
+def _declares_paginated(op: OperationSpec) -> bool:
+    return op.pagination is not None
+
+
+def _declares_filters(op: OperationSpec) -> bool:
+    return op.pagination is not None and bool(op.pagination.filters)
+
+
+def _declares_scoped_list(op: OperationSpec) -> bool:
+    return op.tenant_scoped and op.pagination is not None
+
+
+def _on_item(op: OperationSpec) -> bool:
+    return PATH_PARAM.fullmatch(op.path.rstrip("/").rpartition("/")[2]) is not None
+
+
+def _declares_scoped_read(op: OperationSpec) -> bool:
+    return op.tenant_scoped and op.method == "GET" and _on_item(op)
+
+
+def _declares_scoped_write(op: OperationSpec) -> bool:
+    return op.tenant_scoped and op.method in ("PATCH", "PUT", "DELETE") and _on_item(op)
+
+
+def _declares_scoped_child(op: OperationSpec) -> bool:
+    return op.tenant_scoped and bool(op.path_params) and not _on_item(op)
+
+
+def _declares_scoped_assign(op: OperationSpec) -> bool:
+    return (
+        op.tenant_scoped
+        and op.body is not None
+        and op.response is not None
+        and op.method in ("POST", "PUT", "PATCH")
+    )
+
+
+def _declares_scoped(op: OperationSpec) -> bool:
+    return op.tenant_scoped
+
+
+def _declares_validation(op: OperationSpec) -> bool:
+    # Path parameters count: a pattern or a bound on one is input the server must validate.
+    has_input = op.body is not None or any(
+        p.location in ("query", "path") and _constrained(p.schema) for p in op.params
+    )
+    return has_input and _declares(op, "validation_failed")
+
+
+def _declares_cacheable(op: OperationSpec) -> bool:
+    return op.cache is not None
+
+
 CATALOGUE: tuple[Entry, ...] = (
     Entry("IDEM-REPLAY", "idempotency",
           "Same tenant, key and body sent again: same status and body; exactly one resource.",
-          _idempotent),
+          _idempotent, declares=_declares_idempotent, why_not=_no_path),
     Entry("IDEM-MISMATCH", "idempotency",
           "Same key, different body: the declared error; nothing new is created; the first "
           "result intact.",
-          _idempotent),
+          _idempotent, declares=_declares_idempotent, why_not=_no_path),
     Entry("IDEM-CONCURRENT", "idempotency",
           "Concurrent requests with one key and body: one resource; each answer that success "
           "or 409.",
-          _idempotent, weight=0.5),
+          _idempotent, weight=0.5, declares=_declares_idempotent, why_not=_no_path),
     Entry("IDEM-MISSING", "idempotency",
           "No key where one is required: the declared 400; nothing created.",
-          _key_required, weight=0.5),
+          _key_required, weight=0.5, declares=_declares_key_required,
+          why_not=_no_path),
     Entry("IDEM-TENANT-SCOPE", "idempotency",
           "Another tenant using the same key gets its own result, never the first tenant's.",
-          _idempotent, tenants=2),
+          _idempotent, tenants=2, declares=_declares_idempotent, why_not=_no_path),
     Entry("PAGE-COMPLETE", "pagination",
           "Walking every page of a freshly seeded scope returns each item exactly once.",
-          _paginated),
+          _paginated, declares=_declares_paginated, why_not=_no_items),
     Entry("PAGE-ORDER", "pagination",
           "Items follow the declared order across page boundaries, ties broken as declared.",
-          _paginated),
+          _paginated, declares=_declares_paginated, why_not=_no_items),
     Entry("PAGE-LIMIT", "pagination",
           "No page exceeds the limit; out-of-range limits get the declared answer.",
-          _paginated),
+          _paginated, declares=_declares_paginated, why_not=_no_items),
     Entry("PAGE-END", "pagination",
           "The last page says so (next_cursor null); an empty scope gives an empty page.",
-          _paginated, weight=0.5),
+          _paginated, weight=0.5, declares=_declares_paginated, why_not=_no_items),
     Entry("PAGE-CONCURRENT", "pagination",
           "Inserts and deletes during a walk never duplicate or drop an item that was there "
           "all along.",
-          _paginated),
+          _paginated, declares=_declares_paginated, why_not=_no_items),
     Entry("PAGE-FILTER", "pagination",
           "A filtered walk equals the filter applied to the unfiltered walk.",
-          _filtered),
+          _filtered, declares=_declares_filters, why_not=_no_items),
     Entry("PAGE-CURSOR", "pagination",
           "Malformed or tampered cursors get 400 invalid_cursor; a cursor reveals nothing to "
           "another tenant.",
-          _paginated),
+          _paginated, declares=_declares_paginated, why_not=_no_items),
     Entry("TEN-LIST", "tenancy",
           "Nothing tenant A created appears in any page of any list that tenant B reads.",
-          _lists, tenants=2),
+          _lists, tenants=2, declares=_declares_scoped_list, why_not=_no_items),
     Entry("TEN-READ", "tenancy",
           "B reading A's object gets exactly the answer an id that exists nowhere gets.",
-          _reads, tenants=2),
+          _reads, tenants=2, declares=_declares_scoped_read, why_not=_no_item),
     Entry("TEN-WRITE", "tenancy",
           "B updating or deleting A's object gets 404, and A's object is unchanged.",
-          _writes, tenants=2),
+          _writes, tenants=2, declares=_declares_scoped_write, why_not=_no_item),
     Entry("TEN-CHILD", "tenancy",
           "B creating or listing children under A's parent gets 404.",
-          _children, tenants=2),
+          _children, tenants=2, declares=_declares_scoped_child, why_not=_no_child),
     Entry("TEN-ASSIGN", "tenancy",
           "Owner or tenant fields a request smuggles in are ignored or rejected.",
-          _assigns, tenants=2, weight=0.25),
+          _assigns, tenants=2, weight=0.25, declares=_declares_scoped_assign,
+          why_not=_no_readback),
     Entry("TEN-NONINTERFERENCE", "tenancy",
           "What B observes does not depend on what A does: same answers whether or not A acted.",
-          _interferable, tenants=2),
+          _interferable, tenants=2, declares=_declares_scoped, why_not=_no_items),
     Entry("ERR-PROBLEM", "errors",
           "Every 4xx and 5xx is application/problem+json with type, title, status and code.",
-          _always),
+          _always, why_not=_no_path),
     Entry("ERR-DECLARED", "errors",
           "Every (status, code) an operation answers with is declared for it.",
-          _always),
+          _always, why_not=_no_path),
     Entry("ERR-VALIDATION", "errors",
           "Schema-invalid input gets the declared validation error naming the field.",
-          _validates),
+          _validates, declares=_declares_validation, why_not=_no_validation_input),
     Entry("CACHE-ETAG", "caching",
           "GET gives an ETag; If-None-Match gives 304; a change makes a new ETag; stale "
           "If-Match gives 412.",
-          _cacheable),
+          _cacheable, declares=_declares_cacheable, why_not=_no_cache_reader),
 )  # fmt: skip
 
 BY_ID: Mapping[str, Entry] = MappingProxyType({entry.id: entry for entry in CATALOGUE})
@@ -249,3 +445,20 @@ def applicable(api: ApiSpec) -> list[tuple[OperationSpec, Entry]]:
     return [
         (op, entry) for op in api.operations for entry in CATALOGUE if entry.applies(api, graph, op)
     ]
+
+
+def coverage(api: ApiSpec) -> list[Coverage]:
+    """Every (operation, invariant) the declared semantics call for, exercised or not, in order.
+
+    A pair synth runs is always listed (exercised), so ``applicable`` is exactly the exercised
+    part; a declared pair it cannot run carries the reason and the way to make it runnable.
+    """
+    graph = Graph(api)
+    out = []
+    for op in api.operations:
+        for entry in CATALOGUE:
+            if entry.applies(api, graph, op):
+                out.append(Coverage(op, entry, None))
+            elif entry.declares(op):
+                out.append(Coverage(op, entry, entry.why_not(api, graph, op)))
+    return out

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ._coverage import Gap
 from ._target import Target
 from ._violation import Finding, Outcome
 
@@ -55,8 +56,9 @@ def summary_lines(target: Target) -> list[str]:
     return [target.redact(line) for line in lines]
 
 
-def markdown(target: Target) -> str:
-    """The whole run as markdown: a table, then each violation with its curl sequence."""
+def markdown(target: Target, gaps: list[Gap] | None = None, coverage: str = "") -> str:
+    """The whole run as markdown: a table, each violation with its curl sequence, then the
+    declared checks not exercised (``gaps``) under the ``coverage`` headline."""
     f = target.findings
     violations = _by(f, Outcome.VIOLATION)
     faults = _by(f, Outcome.FAULT, Outcome.ERROR)
@@ -87,4 +89,18 @@ def markdown(target: Target) -> str:
     if unconfirmed:
         out += ["", "### Unconfirmed (did not reproduce on replay; not reported as violations)", ""]
         out += [f"- {x.invariant} `{x.operation}`: expected {x.expected}" for x in unconfirmed]
+    if coverage:
+        out += [
+            "",
+            "### Coverage of the declared semantics",
+            "",
+            coverage[:1].upper() + coverage[1:] + ".",
+        ]
+    if gaps:
+        out += ["", "| invariant | operation | not exercised because |", "|---|---|---|"]
+        out += [f"| {g.invariant} | `{g.operation}` | {_cell(g.reason)} |" for g in gaps]
     return target.redact("\n".join(out) + "\n")
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")

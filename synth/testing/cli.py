@@ -17,9 +17,12 @@ import click
 import httpx
 import pytest
 
+from .. import loader
 from .._cli import report_and_exit
 from .._errors import SynthError, UsageError
+from ..catalogue import BY_ID
 from ._config import TargetConfig, config_from_options
+from ._coverage import Gap, NotExercised, describe, match_tests, tenant_gaps
 from .plugin import inject
 
 __all__ = ["run_suite", "test_command"]
@@ -34,6 +37,7 @@ def run_suite(
     select: str | None = None,
     verbose: bool | None = None,
     dry_run: bool = False,
+    require_coverage: bool = False,
     extra: list[str] | None = None,
 ) -> int:
     """Run the generated tests against ``config``'s target; returns the exit code (0, 1 or 2)."""
@@ -43,6 +47,43 @@ def run_suite(
             f"--tests={str(tests)!r} holds no generated tests (no conftest.py); "
             "run `make contracts` (or `synth generate`) first"
         )
+    api = loader.load(config.contracts)
+    match_tests(api, tests, config.contracts)
+    args = _pytest_args(tests, junit=junit, report=report, select=select, verbose=verbose,
+                        dry_run=dry_run, require_coverage=require_coverage)  # fmt: skip
+    args += extra or []
+    if not dry_run and config.app is None:
+        _preflight(config)
+    plan = _Plan()
+    inject(config, api)
+    try:
+        code = pytest.main(args, plugins=[plan] if dry_run else [])
+    finally:
+        inject(None)
+    if dry_run and code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
+        for line in plan.lines(config):
+            click.echo(line)
+        if code == pytest.ExitCode.TESTS_FAILED:
+            click.echo("--require-coverage: declared checks would not be exercised (above)")
+    if code == pytest.ExitCode.OK:
+        return 0
+    if code == pytest.ExitCode.TESTS_FAILED:
+        return 1
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        click.echo(f"UsageError: no generated tests selected in {tests}", err=True)
+    return 2
+
+
+def _pytest_args(
+    tests: Path,
+    *,
+    junit: str | Path | None,
+    report: str | Path | None,
+    select: str | None,
+    verbose: bool | None,
+    dry_run: bool,
+    require_coverage: bool,
+) -> list[str]:
     verbose = (not sys.stdout.isatty()) if verbose is None else verbose
     args = [str(tests), "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "addopts=",
             "-o", "console_output_style=count", "--strict-markers",
@@ -56,25 +97,9 @@ def run_suite(
         args += ["--synth-report", str(report)]
     if dry_run:
         args += ["--collect-only"]
-    args += extra or []
-    if not dry_run and config.app is None:
-        _preflight(config)
-    plan = _Plan()
-    inject(config)
-    try:
-        code = pytest.main(args, plugins=[plan] if dry_run else [])
-    finally:
-        inject(None)
-    if dry_run and code == pytest.ExitCode.OK:
-        for line in plan.lines(config):
-            click.echo(line)
-    if code == pytest.ExitCode.OK:
-        return 0
-    if code == pytest.ExitCode.TESTS_FAILED:
-        return 1
-    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
-        click.echo(f"UsageError: no generated tests selected in {tests}", err=True)
-    return 2
+    if require_coverage:
+        args += ["--synth-require-coverage"]
+    return args
 
 
 def _preflight(config: TargetConfig) -> None:
@@ -102,9 +127,13 @@ class _Plan:
 
     def __init__(self) -> None:
         self.checks: list[tuple[str, str]] = []
+        self.gaps: list[Gap] = []
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
         for item in session.items:
+            if isinstance(item, NotExercised):
+                self.gaps.append(item.gap)
+                continue
             operation, sep, slug = item.name.removeprefix("test_").partition("__")
             if sep:
                 self.checks.append((slug.replace("_", "-"), operation))
@@ -124,6 +153,9 @@ class _Plan:
             ops = by_invariant[invariant]
             out.append(f"  {invariant}: {len(ops)} check(s) on {', '.join(sorted(ops))}")
         out.append(f"  total: {len(self.checks)} checks, {len(by_invariant)} kinds")
+        declared = [c for c in self.checks if c[0] in BY_ID]
+        gaps = self.gaps + tenant_gaps(declared, len(config.tenants))
+        out += describe(gaps, len(declared) + len(self.gaps))
         return out
 
 
@@ -147,6 +179,11 @@ class _Plan:
 @click.option(
     "--dry-run", is_flag=True, help="Validate the target and list the tests; send nothing."
 )
+@click.option(
+    "--require-coverage",
+    is_flag=True,
+    help="Exit 1 when a semantic the contracts declare is not exercised (listed with why).",
+)
 def test_command(**options: Any) -> None:
     """Fuzz a running server for the contract's invariants (idempotency, pagination, tenancy, ...)."""
     try:
@@ -167,6 +204,7 @@ def test_command(**options: Any) -> None:
             report=options["report"],
             select=options["select"],
             dry_run=options["dry_run"],
+            require_coverage=options["require_coverage"],
         )
     except SynthError as exc:
         report_and_exit(exc)

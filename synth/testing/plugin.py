@@ -14,25 +14,57 @@ from typing import Any
 
 import pytest
 
+from .. import loader
 from .._errors import SynthError, describe
+from ..catalogue import BY_ID
+from ..spec import ApiSpec
 from ._config import TargetConfig, config_from_options
+from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
+from ._coverage import describe as describe_coverage
 from ._report import markdown, summary_lines
 from ._target import Target
 from ._violation import Outcome
 
-__all__ = ["inject", "pytest_addoption", "pytest_configure", "pytest_terminal_summary", "target"]
+__all__ = [
+    "coverage_lines",
+    "inject",
+    "pytest_addoption",
+    "pytest_configure",
+    "pytest_terminal_summary",
+    "target",
+]
 
-_INJECTED: list[TargetConfig] = []
+_INJECTED: list[tuple[TargetConfig, ApiSpec | None]] = []
 _CONFIG = pytest.StashKey[TargetConfig]()
+_API = pytest.StashKey[ApiSpec]()
 _TARGET = pytest.StashKey[Target]()
 _BEFORE = pytest.StashKey[int]()
+# The selected catalogue checks, as (invariant, operation), and the declared ones not exercised.
+_CHECKS = pytest.StashKey[list[tuple[str, str]]]()
+_GAPS = pytest.StashKey[list[Gap]]()
 
 
-def inject(config: TargetConfig | None) -> None:
-    """Use ``config`` for the next pytest session instead of its options (``synth test``)."""
+def inject(config: TargetConfig | None, api: ApiSpec | None = None) -> None:
+    """Use ``config`` (and ``api``, already loaded from its contracts) for the next pytest
+    session instead of its options (``synth test``)."""
     _INJECTED.clear()
     if config is not None:
-        _INJECTED.append(config)
+        _INJECTED.append((config, api))
+
+
+def _api(config: pytest.Config) -> ApiSpec:
+    """The contracts under test, loaded once per session."""
+    api = config.stash.get(_API, None)
+    if api is None:
+        api = config.stash[_API] = loader.load(config.stash[_CONFIG].contracts)
+    return api
+
+
+def _check_of(item: pytest.Item) -> tuple[str, str] | None:
+    """``(invariant, operation)`` for a generated catalogue test, else None."""
+    operation, sep, slug = item.name.removeprefix("test_").partition("__")
+    invariant = slug.replace("_", "-")
+    return (invariant, operation) if sep and invariant in BY_ID else None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -49,6 +81,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="a secret header sent with every request (SYNTH_HEADERS)")  # fmt: skip
     group.addoption("--contracts", help="the contracts directory (SYNTH_CONTRACTS)")
     group.addoption("--synth-report", metavar="FILE", help="write a markdown report here")
+    group.addoption("--synth-require-coverage", action="store_true", default=False,
+                    help="fail the run when a declared semantic is not exercised")  # fmt: skip
 
 
 class _FaultsApart:
@@ -81,11 +115,79 @@ class _FaultsApart:
         return report  # type: ignore[no-any-return]
 
 
+class _Coverage:
+    """Adds a skipped test, with its reason, for each declared check synth cannot run; with
+    ``--synth-require-coverage`` a run that leaves any declared check unexercised fails."""
+
+    @pytest.hookimpl(tryfirst=True)  # before -k deselects, so the added tests obey it too
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        try:
+            api = _api(config)
+        except SynthError as exc:
+            raise pytest.UsageError(describe(exc)) from None
+        # Each added test goes right after its operation's last test, in that test's module.
+        last: dict[str, int] = {}
+        for index, item in enumerate(items):
+            last[item.name.removeprefix("test_").partition("__")[0]] = index
+        after: dict[int, list[pytest.Item]] = {}
+        for gap in gaps_of(api):
+            index = last.get(gap.operation, len(items) - 1)
+            found = items[index].parent if items else None
+            parent = found if found is not None else session
+            after.setdefault(index, []).append(not_exercised_item(parent, gap))
+        for index in sorted(after, reverse=True):
+            items[index + 1 : index + 1] = after[index]
+
+    def pytest_collection_finish(self, session: pytest.Session) -> None:
+        checks, gaps = [], []
+        for item in session.items:
+            if isinstance(item, NotExercised):
+                gaps.append(item.gap)
+            elif (found := _check_of(item)) is not None:
+                checks.append(found)
+        session.config.stash[_CHECKS] = checks
+        session.config.stash[_GAPS] = gaps
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
+        config = session.config
+        gaps = _uncovered(config)
+        if config.getoption("synth_require_coverage") and gaps and exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def _uncovered(config: pytest.Config) -> list[Gap]:
+    """The selected declared checks the run did not exercise: those synth cannot run, and
+    those skipped at run time (too few tenants; in a dry run, foreseen from the tenants)."""
+    gaps = list(config.stash.get(_GAPS, None) or ())
+    made = config.stash.get(_TARGET, None)
+    if made is not None:
+        gaps += [Gap(f.invariant, f.operation, f.message) for f in made.findings
+                 if f.outcome is Outcome.SKIPPED]  # fmt: skip
+    elif config.getoption("collectonly", False) and _CONFIG in config.stash:
+        gaps += tenant_gaps(config.stash.get(_CHECKS, []), len(config.stash[_CONFIG].tenants))
+    return gaps
+
+
+def coverage_lines(config: pytest.Config) -> list[str]:
+    """The coverage of the session's selection, as plain lines (empty before collection)."""
+    if _GAPS not in config.stash:
+        return []
+    declared = len(config.stash.get(_CHECKS, [])) + len(config.stash[_GAPS])
+    return describe_coverage(_uncovered(config), declared)
+
+
 def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.has_plugin("synth-faults-apart"):
         config.pluginmanager.register(_FaultsApart(), "synth-faults-apart")
+    if not config.pluginmanager.has_plugin("synth-coverage"):
+        config.pluginmanager.register(_Coverage(), "synth-coverage")
     if _INJECTED:
-        config.stash[_CONFIG] = _INJECTED[0]
+        config.stash[_CONFIG], api = _INJECTED[0]
+        if api is not None:
+            config.stash[_API] = api
         return
     try:
         config.stash[_CONFIG] = config_from_options(
@@ -107,7 +209,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     """The server under test, shared by every generated test of the session."""
     config = request.config.stash[_CONFIG]
     try:
-        made = Target(config)
+        made = Target(config, _api(request.config))
     except SynthError as exc:
         pytest.exit(describe(exc), returncode=exc.exit_code)
     request.config.stash[_TARGET] = made
@@ -117,11 +219,20 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     made = config.stash.get(_TARGET, None)
+    covered = coverage_lines(config)
     if made is None:
-        return
-    for line in summary_lines(made):
-        terminalreporter.write_line(line)
-    text = markdown(made)
+        if not covered or config.getoption("collectonly", False) or _CONFIG not in config.stash:
+            return
+        # Only tests that send nothing ran (declared checks synth cannot run): still report
+        # them, from a target that never connects.
+        made = Target(config.stash[_CONFIG], _api(config))
+    for line in summary_lines(made) + covered:
+        terminalreporter.write_line(made.redact(line))
+    if config.getoption("synth_require_coverage") and _uncovered(config):
+        terminalreporter.write_line(
+            "synth: --require-coverage: declared checks were not exercised (listed above)"
+        )
+    text = markdown(made, _uncovered(config), covered[0] if covered else "")
     report = config.getoption("synth_report", None)
     if report:
         Path(report).write_text(text, encoding="utf-8")

@@ -1,0 +1,140 @@
+"""Coverage of a run: every declared semantic either exercised or listed with the reason why not.
+
+The catalogue says which (operation, invariant) pairs the contracts call for and why synth
+cannot run some of them (``synth.catalogue.coverage``). A run adds one skipped pytest item per
+pair it cannot run, so JUnit, ``-k`` and the terminal see them like any check, and counts a
+check skipped at run time (too few tenants) as not exercised too. ``--require-coverage`` turns
+any of them into exit 1.
+
+Before a run, ``match_tests`` refuses generated tests written from other contracts than the
+ones loaded (or stale ones): every check would otherwise fail, or pass on the wrong API.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .._errors import UsageError
+from ..catalogue import BY_ID, applicable, coverage
+from ..spec import ApiSpec
+
+__all__ = [
+    "Gap",
+    "NotExercised",
+    "describe",
+    "gaps_of",
+    "match_tests",
+    "not_exercised_item",
+    "tenant_gaps",
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """A declared (operation, invariant) that the run does not exercise, and why."""
+
+    invariant: str
+    operation: str
+    reason: str
+
+
+def gaps_of(api: ApiSpec) -> list[Gap]:
+    """The pairs the contracts call for that synth cannot run, with their reasons."""
+    return [
+        Gap(c.entry.id, c.operation.operation_id, c.reason)
+        for c in coverage(api)
+        if c.reason is not None
+    ]
+
+
+class NotExercised(pytest.Item):
+    """A declared check synth cannot run: a test that is skipped with the reason."""
+
+    gap: Gap
+
+    def runtest(self) -> None:
+        pytest.skip(f"not exercised: {self.gap.reason}")
+
+    def reportinfo(self) -> tuple[Path, int | None, str]:
+        return self.path, None, self.name
+
+
+def not_exercised_item(parent: pytest.Collector | pytest.Session, gap: Gap) -> NotExercised:
+    """The skipped item for ``gap``, named as its generated test would be."""
+    name = f"test_{gap.operation}__{gap.invariant.replace('-', '_')}"
+    item = NotExercised.from_parent(parent, name=name)
+    item.gap = gap
+    return item
+
+
+# What the generated tests name: ``check("INV", "op", ...)``, ``conformance("op", ...)`` and
+# the title and version in each module's docstring (see synth.emit.tests).
+_CHECK = re.compile(r'\bcheck\("([A-Z0-9-]+)", "([^"]+)"')
+_CONFORMANCE = re.compile(r'\bconformance\("([^"]+)"')
+_TITLE = re.compile(r"^\"\"\"Property tests for the .+? operations of (.+)\.$", re.MULTILINE)
+
+
+def match_tests(api: ApiSpec, tests: Path, contracts: Path) -> None:
+    """Refuse (``UsageError``) tests generated from other contracts than ``api``, or stale."""
+    pairs: set[tuple[str, str]] = set()
+    operations: set[str] = set()
+    titles: set[str] = set()
+    for module in sorted(tests.glob("test_*.py")):
+        text = module.read_text(encoding="utf-8")
+        pairs.update((op, inv) for inv, op in _CHECK.findall(text))
+        operations.update(_CONFORMANCE.findall(text))
+        titles.update(_TITLE.findall(text))
+    known = {op.operation_id for op in api.operations}
+    named = operations | {op for op, _ in pairs}
+    ours = f"{api.title} {api.version}"
+    foreign = sorted(named - known)
+    other_title = sorted(t for t in titles if t != ours and not t.startswith(api.title + " "))
+    regenerate = f"synth generate --contracts {contracts} --out DIR, then --tests DIR/tests"
+    if other_title or (foreign and len(foreign) * 2 >= len(named)):
+        what = f"tests for {', '.join(repr(t) for t in other_title)}" if other_title else (
+            f"operations {_few(foreign)} that the contracts lack"
+        )  # fmt: skip
+        raise UsageError(
+            f"--tests={str(tests)!r} were generated from other contracts than "
+            f"--contracts={str(contracts)!r} ({what}; the contracts are {ours!r}): pass "
+            f"--contracts with the contracts they came from, or --tests with tests generated "
+            f"from these ({regenerate})"
+        )
+    expected = {(op.operation_id, entry.id) for op, entry in applicable(api)}
+    if foreign or pairs != expected or operations != known:
+        drift = sorted({f"{inv} {op}" for op, inv in pairs ^ expected} | set(foreign))
+        drift += sorted(f"CONFORMANCE {op}" for op in operations ^ known)
+        raise UsageError(
+            f"--tests={str(tests)!r} are stale for --contracts={str(contracts)!r} (they differ "
+            f"on {_few(drift)}): regenerate them ({regenerate}, or `make contracts`)"
+        )
+
+
+def _few(names: list[str], limit: int = 4) -> str:
+    more = f" and {len(names) - limit} more" if len(names) > limit else ""
+    return ", ".join(names[:limit]) + more
+
+
+def tenant_gaps(checks: list[tuple[str, str]], tenants: int) -> list[Gap]:
+    """The planned ``(invariant, operation)`` checks that need more tenants than given."""
+    return [
+        Gap(inv, op, f"{inv} needs {BY_ID[inv].tenants} tenants; pass another --tenant NAME=TOKEN")
+        for inv, op in checks
+        if inv in BY_ID and BY_ID[inv].tenants > tenants
+    ]
+
+
+def describe(gaps: list[Gap], declared: int) -> list[str]:
+    """Plain lines: how many declared checks ran, then each one that did not and why."""
+    if not gaps:
+        return [f"coverage: all {declared} declared checks exercised"]
+    lines = [
+        f"coverage: {declared - len(gaps)} of {declared} declared checks exercised; "
+        f"{len(gaps)} not exercised"
+    ]
+    lines += [f"  not exercised {g.invariant} {g.operation}: {g.reason}" for g in gaps]
+    return lines
