@@ -15,7 +15,7 @@ from types import MappingProxyType
 from typing import Any, Literal
 
 from ._paths import PATH_PARAM
-from .relations import Graph
+from .relations import Graph, id_candidates
 from .spec import ApiSpec, OperationSpec
 
 __all__ = [
@@ -214,12 +214,16 @@ def _path_gap(api: ApiSpec, graph: Graph, op: OperationSpec) -> str | None:
                 f"no operation creates the items that {{{param}}} names (no POST {collection}): "
                 f"declare it with api.resource({collection!r}, ..., id_param={param!r})"
             )
-        if create.response is None or "id" not in create.response.model_fields:
+        candidates = id_candidates(param, collection)
+        fields = create.response.model_fields if create.response is not None else {}
+        if not any(name in fields for name in candidates):
             model = create.response.__name__ if create.response is not None else "nothing"
+            tried = ", ".join(f"`{name}`" for name in candidates)
             return (
                 f"{create.operation_id} creates the items that {{{param}}} names but answers "
-                f"{model}, with no `id` field to fill {{{param}}} from: synth fills path "
-                "parameters from a created item's `id`"
+                f"{model}, which has none of the fields that could fill {{{param}}} ({tried}): "
+                "name the item's field like the parameter, or declare it with "
+                f"api.resource({collection!r}, ..., id_param={param!r}, id_field=...)"
             )
     return "synth cannot fill this operation's path parameters"
 

@@ -218,6 +218,11 @@ def _id_field(
     if model is None:
         return None
     fields = model.model_fields
+    return next((name for name in id_candidates(param, collection) if name in fields), None)
+
+
+def id_candidates(param: str | None, collection: str = "") -> list[str]:
+    """The item fields that may fill ``param``, in the order inference tries them."""
     candidates = []
     if param is not None:
         candidates.append(param)
@@ -225,9 +230,10 @@ def _id_field(
         for prefix in (f"{noun}_", noun):
             if noun and param.lower().startswith(prefix) and len(param) > len(prefix):
                 rest = param[len(prefix) :]
-                candidates.append(rest[0].lower() + rest[1:])
+                if not rest.startswith("_"):  # `card_ref` less `card` is not a field name
+                    candidates.append(rest[0].lower() + rest[1:])
     candidates.append("id")
-    return next((name for name in candidates if name in fields), None)
+    return list(dict.fromkeys(candidates))
 
 
 def _singular(noun: str) -> str:

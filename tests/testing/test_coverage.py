@@ -72,7 +72,8 @@ class WidgetPage(Page[Widget]):
     pass
 """
 
-# Boards are created and read; cards are numbered (no `id`), widgets made by nothing.
+# Boards are created and read; cards are numbered (no field named for {card_ref}, no `id`),
+# widgets made by nothing.
 GAPS = """
 @api.post("/boards", idempotent=True)
 def create_board(body: NameIn) -> Board: ...
@@ -83,8 +84,8 @@ def get_board(board_id: BoardId) -> Board: ...
 @api.post("/boards/{board_id}/cards")
 def create_card(board_id: BoardId, body: NameIn) -> Card: ...
 
-@api.get("/boards/{board_id}/cards/{number}", cacheable=True)
-def get_card(board_id: BoardId, number: int) -> Card: ...
+@api.get("/boards/{board_id}/cards/{card_ref}", cacheable=True)
+def get_card(board_id: BoardId, card_ref: int) -> Card: ...
 
 @api.get("/widgets", paginated=Cursor(order=("-id",)))
 def list_widgets() -> WidgetPage: ...
@@ -117,9 +118,12 @@ def _gaps(entries: list[Coverage]) -> dict[tuple[str, str], str]:
 def test_declared_but_not_runnable_is_listed_with_the_reason(tmp_path: Path) -> None:
     api = synth.load(_contracts(tmp_path))
     gaps = _gaps(coverage(api))
-    # No `id` on a created card: every check of getCard is declared, none can run.
+    # No field of a created card fills {card_ref}: every check of getCard is declared, none can run.
     for invariant in ("TEN-READ", "CACHE-ETAG", "ERR-PROBLEM", "ERR-DECLARED"):
-        assert "no `id` field to fill {number}" in gaps[invariant, "getCard"], gaps
+        assert (
+            "none of the fields that could fill {card_ref} (`card_ref`, `ref`, `id`)"
+            in gaps[invariant, "getCard"]
+        ), gaps
     # Nothing creates the widgets listed or the gadget read: said so, with the declaration.
     for invariant in ("PAGE-COMPLETE", "PAGE-ORDER", "PAGE-CURSOR", "TEN-LIST"):
         assert (
@@ -192,7 +196,7 @@ def test_dry_run_lists_what_is_not_exercised_and_require_coverage_fails(tmp_path
     code, output = _invoke(*base)
     assert code == 0, output
     assert "<NotExercised test_getCard__TEN_READ>" in output
-    assert "not exercised TEN-READ getCard: createCard creates the items that {number}" in output
+    assert "not exercised TEN-READ getCard: createCard creates the items that {card_ref}" in output
     assert "not exercised PAGE-COMPLETE listWidgets: no operation creates" in output
     code, output = _invoke(*base, "--require-coverage")
     assert code == 1, output
@@ -261,7 +265,7 @@ def test_report_and_junit_list_what_is_not_exercised(tmp_path: Path) -> None:
     assert code == 0
     text = report.read_text(encoding="utf-8")
     assert "### Coverage of the declared semantics" in text
-    assert "| TEN-READ | `getCard` | createCard creates the items that {number} names" in text
+    assert "| TEN-READ | `getCard` | createCard creates the items that {card_ref} names" in text
     cases = {case.get("name"): case for case in ET.parse(junit).getroot().iter("testcase")}
     skipped = cases["test_getCard__CACHE_ETAG"].find("skipped")
     assert skipped is not None
