@@ -126,6 +126,9 @@ class _Coverage:
         try:
             api = _api(config)
         except SynthError as exc:
+            if config.option.collectonly:
+                # Listing tests needs no contracts (nor a target); a run does, and says so.
+                return
             raise pytest.UsageError(describe(exc)) from None
         # Each added test goes right after its operation's last test, in that test's module.
         last: dict[str, int] = {}
