@@ -26,6 +26,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from ..spec import ParamSpec
 from ._data import Schemas
+from ._violation import NoExample
 
 __all__ = ["NoValue", "Nowhere", "integers"]
 
@@ -49,19 +50,21 @@ class Nowhere:
 
     def __init__(self, schemas: Schemas) -> None:
         self.schemas = schemas
-        self._checks: dict[tuple[str, str], Callable[[Any], bool]] = {}
+        # By the parameter's identity (kept alive here): its annotation may not be hashable.
+        self._checks: dict[int, tuple[ParamSpec, Callable[[Any], bool]]] = {}
 
     def accepts(self, param: ParamSpec, value: Any) -> bool:
         """Whether ``param``'s schema and its contract annotation both accept ``value``."""
-        key = (param.name, repr(param.schema))
-        if key not in self._checks:
-            self._checks[key] = _acceptance(self.schemas, param)
-        return self._checks[key](value)
+        if id(param) not in self._checks:
+            self._checks[id(param)] = (param, _acceptance(self.schemas, param))
+        return self._checks[id(param)][1](value)
 
     def candidates(self, param: ParamSpec, draw: Draw[Any]) -> Iterator[str]:
-        """Values for ``param`` that exist nowhere, as path text; endless unless an enum.
+        """Distinct values for ``param`` that exist nowhere, as path text.
 
-        Raises ``NoValue`` when the schema accepts no value this can find.
+        Endless for UUIDs; ends when an enum runs out, or when ``_ATTEMPTS`` draws in a row
+        give nothing new. Raises ``NoValue`` when the schema accepts no value this can find,
+        ``NoExample`` when this example drew none.
         """
         fresh = str(uuid.uuid4())
         if self.accepts(param, fresh):
@@ -78,30 +81,38 @@ class Nowhere:
             for m in draw(st.permutations(members), label):
                 yield _text(m)
             return
+        strategy: st.SearchStrategy[Any]
         if _types(schema) & {"integer", "number"}:
             numbers = integers(schema)
             if numbers is None:
                 raise NoValue(f"{param.name}: no integer lies within {_bounds_text(schema)}")
-            while True:
-                number = draw(numbers, label)
-                if not self.accepts(param, number):
-                    raise NoValue(f"{param.name}: {number}, drawn within its bounds, is refused")
-                yield str(number)
-        strategy = self.schemas.strategy(param.schema)
+            strategy = numbers
+        else:
+            strategy = self.schemas.strategy(param.schema)
+        yield from self._distinct(param, schema, strategy, draw, label)
+
+    def _distinct(self, param: ParamSpec, schema: Mapping[str, Any],
+                  strategy: st.SearchStrategy[Any], draw: Draw[Any], label: str) -> Iterator[str]:  # fmt: skip
+        # Hypothesis draws the simplest value (``prj_000000000000``, the maximum) often: a
+        # value already tried is not tried again.
+        seen: set[str] = set()
         refused: list[str] = []
-        while True:
+        while len(refused) < _ATTEMPTS:
             value = draw(strategy, label)
             text = _text(value)
-            if _segment(text) and self.accepts(param, value):
+            if text in seen:
+                refused.append(text)
+            elif _segment(text) and self.accepts(param, value):
+                seen.add(text)
                 refused.clear()
                 yield text
-                continue
-            refused.append(text)
-            if len(refused) >= _ATTEMPTS:
-                raise NoValue(
-                    f"{param.name}: none of {_ATTEMPTS} values drawn from its schema "
-                    f"{dict(schema)} is accepted as a path segment (e.g. {refused[0]!r})"
-                )
+            else:
+                refused.append(text)
+        if not seen:  # may be this example's luck: another example draws again
+            raise NoExample(
+                f"{param.name}: none of {_ATTEMPTS} values drawn from its schema "
+                f"{dict(schema)} was new and accepted as a path segment (e.g. {refused[0]!r})"
+            )
 
 
 def integers(schema: Mapping[str, Any]) -> st.SearchStrategy[int] | None:

@@ -92,7 +92,7 @@ def nowhere_value(ctx: Context, op: OperationSpec, name: str) -> str | None:
         return fresh_id()
     try:
         return next(ctx.target.nowhere.candidates(param, ctx.draw), None)
-    except NoValue:
+    except (NoValue, NoExample):
         return None
 
 
