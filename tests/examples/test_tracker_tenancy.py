@@ -102,3 +102,19 @@ def test_a_different_not_found_is_caught_and_shows_the_baseline(
     projects = set(re.findall(r"/v1/projects/(prj_[a-z0-9]{12})", finding.curl))
     assert len(projects) == 2, finding.curl  # A's project, and the id that exists nowhere
     assert "No such project." in finding.curl  # the baseline's answer is in the reproduction
+
+
+@pytest.mark.parametrize(("invariant", "operation"), CHECKS[:2])
+def test_an_id_that_exists_is_not_taken_for_one_that_exists_nowhere(
+    invariant: str, operation: str, store: server.Store
+) -> None:
+    """B owns the simplest id the pattern admits, which Hypothesis draws first: it is read,
+    found, and another is drawn (without the read, B's own project is the baseline)."""
+    now = store.now()
+    store.projects["prj_000000000000"] = server.ProjectRow(
+        "globex", "prj_000000000000", "MINE", "Globex's", "", now, now
+    )
+    finding, log = _check(invariant, operation, seed=1)
+    assert finding.outcome is Outcome.PASSED, finding.message
+    assert "GET /v1/projects/prj_000000000000 as b -> 200" in log
+    assert store.projects["prj_000000000000"].name == "Globex's"
