@@ -29,10 +29,9 @@ def _same_as_nowhere(  # noqa: PLR0917 (the steps of one check share this state)
         nowhere.content_type,
         normalize(nowhere.json, ids, cursors=cursors),
     ):
-        # Up to the later of the two: the reproduction shows the baseline request too.
-        later = max(answer, nowhere, key=lambda e: ctx.trace.index(e) if e in ctx.trace else -1)
+        # Up to the baseline, sent after ``answer``: the reproduction shows both requests.
         ctx.fail(f"{what}: exactly the answer an id that exists nowhere gets ({brief(nowhere)})",
-                 brief(answer), later)  # fmt: skip
+                 brief(answer), nowhere)  # fmt: skip
 
 
 def _target_item(
