@@ -37,7 +37,7 @@ Draw = Callable[[st.SearchStrategy[T], str], T]
 _FAR = 1_000_000_000
 # How far from the maximum (or from _FAR) an integer is drawn.
 _SPAN = 1_000_000
-# Consecutive drawn strings that the schema or a path segment refuses before giving up.
+# Draws in a row that give nothing new (refused, or already tried) before giving up.
 _ATTEMPTS = 25
 
 
