@@ -28,7 +28,7 @@ from ._curl import sequence
 from ._http import TransportFault
 from ._record import Abort, render
 from ._target import Target
-from ._violation import FAILING, Finding, Outcome, Violation
+from ._violation import FAILING, CannotCheck, Finding, NoExample, Outcome, Violation
 from .invariants import REGISTRY
 
 __all__ = ["check", "run_check"]
@@ -89,7 +89,13 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     except Abort as abort:
         _fault(target, finding, abort.fault)
         return
+    except CannotCheck as cannot:
+        _skipped(invariant_id, operation_id, finding, str(cannot))
+        return
     except Exception as exc:  # a crash in a check is a reported error, not a crashed run
+        if isinstance(exc, Unsatisfiable) and finding.no_example:
+            _skipped(invariant_id, operation_id, finding, f"no example could: {finding.no_example}")
+            return
         all_set_aside = isinstance(exc, Unsatisfiable) and target.set_aside != set_aside
         _crashed(invariant_id, operation_id, target, finding, exc, all_set_aside=all_set_aside)
         return
@@ -126,6 +132,9 @@ def _tests(
                 target.note_set_aside()
                 hypothesis.reject()
             raise
+        except NoExample as no:
+            finding.no_example = str(no)
+            hypothesis.reject()
 
     base = settings(
         database=None,
@@ -147,6 +156,12 @@ def _tests(
         return test
 
     return base, make
+
+
+def _skipped(invariant_id: str, operation_id: str, finding: Finding, why: str) -> None:
+    """The check could not run here, and says why: a skip, never a report on the server."""
+    finding.outcome = Outcome.SKIPPED
+    finding.message = f"{invariant_id} on {operation_id} not checked: {why}"
 
 
 def _crashed(

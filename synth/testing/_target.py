@@ -19,6 +19,7 @@ from ._config import TargetConfig
 from ._curl import Redactor
 from ._data import Schemas
 from ._http import Client, Exchange, Request, TransportFault
+from ._nowhere import Nowhere
 from ._violation import Finding
 
 __all__ = ["Target"]
@@ -32,6 +33,7 @@ class Target:
         self.api = api if api is not None else loader.load(config.contracts)
         self.graph = Graph(self.api)
         self.schemas = Schemas(self.api)
+        self.nowhere = Nowhere(self.schemas)
         # A run id in every name and tag the run writes makes its data recognisable.
         self.run_id = "s" + secrets.token_hex(4)
         self.redact = Redactor(config.secrets)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import enum
+import unittest
 from dataclasses import dataclass, field
 
 from ._http import Exchange
 
-__all__ = ["FAILING", "Finding", "Outcome", "Violation"]
+__all__ = ["FAILING", "CannotCheck", "Finding", "NoExample", "Outcome", "Violation"]
 
 
 class Outcome(enum.StrEnum):
@@ -39,6 +40,17 @@ class Violation(AssertionError):
         self.exchanges = exchanges
 
 
+class CannotCheck(unittest.SkipTest):
+    """The check cannot run on this operation at all; the message says why.
+
+    A ``SkipTest`` so that Hypothesis stops at once instead of drawing more examples.
+    """
+
+
+class NoExample(Exception):
+    """This example cannot test the invariant (the message says why); Hypothesis draws another."""
+
+
 @dataclass(slots=True)
 class Finding:
     """One test's outcome, as the report and the summary show it."""
@@ -53,4 +65,5 @@ class Finding:
     curl: str = ""
     message: str = ""  # for SKIPPED, the reason
     examples: int = 0
+    no_example: str = ""  # why the check last set an example aside (NoExample)
     extra: dict[str, str] = field(default_factory=dict)

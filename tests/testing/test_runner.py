@@ -13,7 +13,7 @@ from synth.spec import ApiSpec
 from synth.testing import Outcome, Target, config_from_options
 from synth.testing._context import Context
 from synth.testing._runner import run_check
-from synth.testing._violation import Violation
+from synth.testing._violation import CannotCheck, NoExample, Violation
 from synth.testing.invariants import REGISTRY
 
 from .conftest import TOKENS
@@ -107,3 +107,50 @@ def test_a_violation_that_replays_is_confirmed(
     assert finding.outcome is Outcome.VIOLATION
     assert "confirmed by replaying it" in finding.message
     assert "NOT confirmed" not in finding.message
+
+
+def test_a_check_that_cannot_run_here_is_skipped_with_its_reason(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def cannot(ctx: Context) -> None:
+        raise CannotCheck("no id that exists nowhere to compare with: thing_id: no integer")
+
+    _replace_check(monkeypatch, cannot)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.SKIPPED
+    assert finding.examples == 1  # stopped at once, not drawn again
+    assert finding.message == (
+        f"{INVARIANT} on {OPERATION} not checked: no id that exists nowhere to compare with: "
+        "thing_id: no integer"
+    )
+
+
+def test_every_example_without_what_it_needs_is_skipped_with_the_reason(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def none(ctx: Context) -> None:
+        raise NoExample("every thing_id drawn for an id that exists nowhere was found")
+
+    _replace_check(monkeypatch, none)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.SKIPPED
+    assert finding.message == (
+        f"{INVARIANT} on {OPERATION} not checked: no example could: every thing_id drawn for "
+        "an id that exists nowhere was found"
+    )
+
+
+def test_some_examples_without_what_they_need_still_pass(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls = []
+
+    def sometimes(ctx: Context) -> None:
+        calls.append(ctx.draw(hypothesis.strategies.integers(0, 10**6)))  # a space to search
+        if len(calls) % 2:
+            raise NoExample("this example's candidates were all found")
+
+    _replace_check(monkeypatch, sometimes)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.PASSED, finding.message
+    assert finding.examples > 2

@@ -2,20 +2,25 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import uuid
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ...spec import ApiSpec, OperationSpec
+from ...spec import ApiSpec, OperationSpec, ParamSpec
 from .._context import Context, Scope, brief
 from .._http import Exchange
+from .._nowhere import NoValue
+from .._violation import CannotCheck, NoExample
 
 __all__ = [
     "declared",
     "expect_error",
     "fresh_id",
     "normalize",
+    "nowhere_id",
+    "nowhere_value",
     "order_value",
     "same_fields",
 ]
@@ -47,6 +52,77 @@ def expect_error(ctx: Context, exchange: Exchange, op: OperationSpec, code: str,
 
 def fresh_id() -> str:
     return str(uuid.uuid4())
+
+
+# Candidates read before an example is set aside because every one of them exists.
+_TRIES = 5
+
+
+def nowhere_id(ctx: Context, op: OperationSpec, params: Mapping[str, str], name: str) -> str:
+    """A value for ``op``'s path parameter ``name`` that its schema accepts and no item has.
+
+    Where the API has a reader for the item ``name`` names, each candidate is read first as
+    both tenants (with the other ``params``), so the trace shows it, and one that is not the
+    reader's not-found answer is replaced by another. Raises ``CannotCheck`` when the schema
+    admits no value to try, ``NoExample`` when every candidate tried was found.
+    """
+    param = _path_param(op, name)
+    if param is None:
+        return fresh_id()
+    reader, reader_params = _reader(ctx, op, params, name)
+    tried: list[str] = []
+    try:
+        for value in itertools.islice(ctx.target.nowhere.candidates(param, ctx.draw), _TRIES):
+            if reader is None:
+                return value
+            found = _found(ctx, reader, {**reader_params, name: value})
+            if found is None:
+                return value
+            tried.append(f"{value} ({found})")
+    except NoValue as no:
+        raise CannotCheck(f"no id that exists nowhere to compare with: {no}") from None
+    raise NoExample(f"every {name} drawn for an id that exists nowhere was found: "
+                    + "; ".join(tried))  # fmt: skip
+
+
+def nowhere_value(ctx: Context, op: OperationSpec, name: str) -> str | None:
+    """A value ``op``'s path parameter ``name`` accepts, unconfirmed; None if none is found."""
+    param = _path_param(op, name)
+    if param is None:
+        return fresh_id()
+    try:
+        return next(ctx.target.nowhere.candidates(param, ctx.draw), None)
+    except (NoValue, NoExample):
+        return None
+
+
+def _path_param(op: OperationSpec, name: str) -> ParamSpec | None:
+    return next((p for p in op.params if p.location == "path" and p.name == name), None)
+
+
+def _reader(
+    ctx: Context, op: OperationSpec, params: Mapping[str, str], name: str
+) -> tuple[OperationSpec | None, dict[str, str]]:
+    """The reader of the item ``op``'s ``name`` names, and its other path parameters."""
+    parent = next((p for p in ctx.graph.parents(op) or [] if p.param == name), None)
+    reader = ctx.graph.reader(parent.create) if parent is not None else None
+    chain = ctx.graph.parents(reader) if reader is not None else None
+    if reader is None or not chain or chain[-1].param != name:
+        return None, {}
+    outer = [p.param for p in chain[:-1]]
+    if not all(p in params for p in outer):
+        return None, {}
+    return reader, {p: params[p] for p in outer}
+
+
+def _found(ctx: Context, reader: OperationSpec, params: Mapping[str, str]) -> str | None:
+    """Why the item at ``params`` is not known to exist nowhere, or None when it is not found."""
+    gone = declared(reader, "not_found") or 404
+    for tenant in dict.fromkeys((ctx.a, ctx.b)):
+        answer = ctx.send(tenant, reader, params)
+        if answer.status != gone:
+            return f"tenant {tenant} read it: {answer.status}, not {gone}"
+    return None
 
 
 def same_fields(item: Mapping[str, Any], body: Any) -> bool:

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from .. import _problems as problems
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange
-from ._common import declared, fresh_id
+from ._common import declared, nowhere_value
 from ._registry import implements
 
 # In this order: a later rule reads what an earlier one has established.
@@ -41,7 +41,10 @@ def _probes(ctx: Context) -> list[Exchange]:
         lambda: ctx.send(ctx.a, op, item_params, body=body, token="synth-not-a-token"),
     ]
     for param in ctx.graph.parents(op) or []:
-        for value in (fresh_id(), "not-an-id"):
+        # An id the parameter's schema accepts but no item has, and one meant to be malformed.
+        for value in (nowhere_value(ctx, op, param.param), "not-an-id"):
+            if value is None:
+                continue
             params = {**item_params, param.param: value}
             probes.append(functools.partial(ctx.send, ctx.a, op, params, body=body))
     if op.body is not None and op.body_schema is not None:
