@@ -23,17 +23,46 @@ _PROBLEM = (
 )
 
 
+def _item_params(ctx: Context) -> dict[str, str]:
+    """Path parameters for ``ctx.op``: of a fresh item of tenant A when the operation acts on one."""
+    op = ctx.op
+    params = ctx.provision(ctx.a, op)
+    if not ctx.graph.is_item_op(op):
+        return params
+    creator = ctx.graph.item_creator(op)
+    assert creator is not None
+    parent_params = ctx.provision(ctx.a, creator)
+    item = ctx.create(ctx.a, creator, parent_params)
+    return ctx.item_params(op, parent_params, item)
+
+
+def _semantic_probes(
+    ctx: Context, item_params: dict[str, str], body: Any
+) -> list[Callable[[], Exchange]]:
+    """Probes that the declared semantics call for: bad cursors and limits, a missing key, a
+    stale or missing If-Match."""
+    op = ctx.op
+    probes: list[Callable[[], Exchange]] = []
+    if op.pagination is not None:
+        for name, bad in ((op.pagination.cursor_param, "!!"), (op.pagination.limit_param, "many")):
+            probes.append(functools.partial(ctx.send, ctx.a, op, item_params, query={name: bad}))
+    if op.idempotency is not None and op.idempotency.required:
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, key=None))
+    if op.cache is not None and op.cache.if_match is not None:
+        probes.append(
+            lambda: ctx.send(
+                ctx.a, op, item_params, body=body, headers={"If-Match": '"synth-stale"'}
+            )
+        )
+    if op.cache is not None and op.cache.if_match == "required":
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, if_match=None))
+    return probes
+
+
 def _probes(ctx: Context) -> list[Exchange]:
     """Requests that should draw errors from ``op``: no token, unknown ids, bad input, ..."""
     op = ctx.op
-    params = ctx.provision(ctx.a, op)
-    item_params = params
-    if ctx.graph.is_item_op(op):
-        creator = ctx.graph.item_creator(op)
-        assert creator is not None
-        parent_params = ctx.provision(ctx.a, creator)
-        item = ctx.create(ctx.a, creator, parent_params)
-        item_params = ctx.item_params(op, parent_params, item)
+    item_params = _item_params(ctx)
     body = ctx.body(op) if op.body is not None else NO_BODY
     out: list[Exchange] = []
     probes: list[Callable[[], Exchange]] = [
@@ -53,19 +82,7 @@ def _probes(ctx: Context) -> list[Exchange]:
             mutation = ctx.choose(mutations, "invalid body")
             probes.append(lambda: ctx.send(ctx.a, op, item_params, body=mutation.body))
         probes.append(lambda: ctx.send(ctx.a, op, item_params, raw=b'{"unterminated": '))
-    if op.pagination is not None:
-        for name, bad in ((op.pagination.cursor_param, "!!"), (op.pagination.limit_param, "many")):
-            probes.append(functools.partial(ctx.send, ctx.a, op, item_params, query={name: bad}))
-    if op.idempotency is not None and op.idempotency.required:
-        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, key=None))
-    if op.cache is not None and op.cache.if_match is not None:
-        probes.append(
-            lambda: ctx.send(
-                ctx.a, op, item_params, body=body, headers={"If-Match": '"synth-stale"'}
-            )
-        )
-    if op.cache is not None and op.cache.if_match == "required":
-        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, if_match=None))
+    probes += _semantic_probes(ctx, item_params, body)
     if len(ctx.target.tenants) > 1 and ctx.graph.parents(op):
         probes.append(lambda: ctx.send(ctx.b, op, item_params, body=body))
     probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body))
