@@ -20,6 +20,7 @@ import pytest
 from synth import ApiSpec, OperationSpec, load
 from synth.relations import DeclaredResource, Graph, Parent, relations
 from synth.testing import REGISTRY, applicable
+from tests._taxonomy import STANDARD_ERRORS
 
 ROOT = Path(__file__).resolve().parents[1]
 _PARAM = re.compile(r"\{([^{}]+)\}")
@@ -141,26 +142,23 @@ def _pairs(api: ApiSpec, graph: Any) -> list[tuple[str, str]]:
     ]
 
 
-HEADER = """\
+HEADER = (
+    """\
 from uuid import UUID
 
 from synth.contract import Api, Cursor, Model, Page, RequestModel
 
 api = Api("T", "1")
-for code, status in [
-    ("not_found", 404), ("unauthenticated", 401), ("validation_failed", 422),
-    ("invalid_request", 400), ("internal_error", 500), ("idempotency_key_missing", 400),
-    ("idempotency_key_reused", 422), ("idempotency_key_in_use", 409), ("invalid_cursor", 400),
-    ("precondition_failed", 412),
-]:
-    api.error(code, status, code.replace("_", " "), "Described.")
-
+"""
+    + STANDARD_ERRORS
+    + """
 ORDER = Cursor(order=("-id",))
 
 
 class NameIn(RequestModel):
     name: str
 """
+)
 
 NESTED = """
 class Org(Model):

@@ -22,10 +22,12 @@ from synth.spec import ApiSpec
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
+from tests._taxonomy import STANDARD_ERRORS
 
 ROOT = Path(__file__).resolve().parents[2]
 
-HEADER = """\
+HEADER = (
+    """\
 from typing import Annotated
 from uuid import UUID
 
@@ -34,14 +36,9 @@ from pydantic import Field
 from synth.contract import Api, Cursor, Model, Page, RequestModel
 
 api = Api("Gaps", "1.0.0")
-for code, status in [
-    ("not_found", 404), ("unauthenticated", 401), ("validation_failed", 422),
-    ("invalid_request", 400), ("internal_error", 500), ("idempotency_key_missing", 400),
-    ("idempotency_key_reused", 422), ("idempotency_key_in_use", 409), ("invalid_cursor", 400),
-    ("precondition_failed", 412),
-]:
-    api.error(code, status, code.replace("_", " "), "Described.")
-
+"""
+    + STANDARD_ERRORS
+    + """
 
 class NameIn(RequestModel):
     name: str
@@ -71,6 +68,7 @@ class Widget(Model):
 class WidgetPage(Page[Widget]):
     pass
 """
+)
 
 # Boards are created and read; cards are numbered (no field named for {card_ref}, no `id`),
 # widgets made by nothing.
