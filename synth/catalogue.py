@@ -275,8 +275,8 @@ def _no_readback(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
     return _first(
         _path_gap(api, graph, op),
         f"nothing reads back what {op.operation_id} writes (no GET of the item it creates or "
-        "acts on), so smuggled owner fields cannot be looked for: declare the collection with "
-        "api.resource(...)",
+        "acts on), so smuggled owner fields cannot be looked for: an item GET at the item's "
+        "path makes it exercisable (or api.resource(...) when the API has one elsewhere)",
     )
 
 
