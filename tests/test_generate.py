@@ -60,3 +60,17 @@ def test_the_document_builder_sits_below_everything_that_reads_it() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_output_does_not_depend_on_the_folder_synth_runs_in(
+    spec: ApiSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A project's own formatter settings (here a short line length) must not reach the SDK's
+    # models: datamodel-code-generator reads the pyproject.toml of the folder it runs in.
+    (tmp_path / "pyproject.toml").write_text(
+        '[tool.ruff]\nline-length = 60\n[tool.isort]\nknown_first_party = ["contacts_crm_client"]\n',
+        encoding="utf-8",
+    )
+    here = generate(spec)
+    monkeypatch.chdir(tmp_path)
+    assert generate(spec) == here

@@ -12,7 +12,9 @@ from __future__ import annotations
 import inspect
 import json
 import re
+import tempfile
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from .._provenance import PROVENANCE
@@ -84,30 +86,37 @@ def models_source(spec: ApiSpec, document: Mapping[str, Any], package: str) -> s
         "paths": {},
         "components": {"schemas": _nullable_as_type_list(document["components"]["schemas"])},
     }
-    out = generate(
-        models_only,
-        input_file_type=InputFileType.OpenAPI,
-        output_model_type=DataModelType.PydanticV2BaseModel,
-        target_python_version=PythonVersion.PY_311,
-        base_class=f"{package}._base.Model",
-        import_overrides={"AwareDatetime": f"{package}._base", "UUID": f"{package}._base"},
-        custom_file_header=f"# {PROVENANCE}",
-        disable_timestamp=True,
-        formatters=[Formatter.BUILTIN],
-        strict_types=list(StrictTypes),
-        strict_nullable=True,
-        field_constraints=True,
-        use_annotated=True,
-        use_type_alias=True,
-        collapse_root_models=True,
-        use_tuple_for_fixed_items=True,
-        use_standard_collections=True,
-        use_union_operator=True,
-        use_double_quotes=True,
-        use_schema_description=True,
-        use_field_description=True,
-        keep_model_order=True,
-    )
+    # The system's temporary folder: no project's pyproject.toml lies above it.
+    with tempfile.TemporaryDirectory(prefix="synth-sdk-") as settings:
+        out = generate(
+            models_only,
+            input_file_type=InputFileType.OpenAPI,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            target_python_version=PythonVersion.PY_311,
+            base_class=f"{package}._base.Model",
+            import_overrides={"AwareDatetime": f"{package}._base", "UUID": f"{package}._base"},
+            custom_file_header=f"# {PROVENANCE}",
+            disable_timestamp=True,
+            formatters=[Formatter.BUILTIN],
+            # datamodel-code-generator takes formatting settings from the pyproject.toml of the
+            # folder it runs in (and its parents); synth's output must not depend on where it
+            # runs, so the line length is given and the settings folder is an empty one.
+            builtin_format_line_length=_LINE,
+            settings_path=Path(settings),
+            strict_types=list(StrictTypes),
+            strict_nullable=True,
+            field_constraints=True,
+            use_annotated=True,
+            use_type_alias=True,
+            collapse_root_models=True,
+            use_tuple_for_fixed_items=True,
+            use_standard_collections=True,
+            use_union_operator=True,
+            use_double_quotes=True,
+            use_schema_description=True,
+            use_field_description=True,
+            keep_model_order=True,
+        )
     if not isinstance(out, str):
         raise AssertionError(f"datamodel-code-generator returned {type(out).__name__}, not text")
     return out.rstrip("\n") + "\n"
