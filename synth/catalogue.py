@@ -166,16 +166,14 @@ def _always(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 
 def _validates(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    has_input = op.body is not None or any(
-        p.location == "query" and _constrained(p.schema) for p in op.params
-    )
-    return _always(api, graph, op) and has_input and _declares(op, "validation_failed")
+    return _always(api, graph, op) and _declares_validation(op)
 
 
 def _constrained(schema: Any) -> bool:
-    return bool({"pattern", "enum", "$ref"} & set(schema)) or schema.get("type") in (
-        "integer",
-        "number",
+    return (
+        bool({"pattern", "enum", "$ref"} & set(schema))
+        or schema.get("type") in ("integer", "number")
+        or schema.get("format") == "uuid"
     )
 
 
@@ -290,11 +288,9 @@ def _no_cache_reader(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
 
 
 def _no_validation_input(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
-    constrained = ", ".join("{" + p.name + "}" for p in op.path_params if _constrained(p.schema))
     return _first(
         _path_gap(api, graph, op),
-        f"synth sends schema-invalid bodies and query parameters only, and {op.operation_id} "
-        f"takes neither; its constrained path parameters ({constrained}) are not varied yet",
+        f"{op.operation_id} takes no body and no constrained parameter to send invalid",
     )
 
 
