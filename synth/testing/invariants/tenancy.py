@@ -224,15 +224,19 @@ def noninterference(ctx: Context) -> None:
 
 
 def _assigned(ctx: Context, op: OperationSpec, creator: OperationSpec | None) -> set[str]:
-    """Fields the server fills in itself: in the response model, in no request body."""
+    """Fields the server fills in itself (in the response model, in no request body), and
+    the fields declared unique."""
     model = op.pagination.item if op.pagination is not None else op.response
     if model is None:
         return set()
     given: set[str] = set()
+    unique: set[str] = set()
     for source in (op, creator):
         if source is not None and source.body is not None:
             given |= set(source.body.model_fields)
-    return set(model.model_fields) - given
+            unique |= set(source.unique)
+    # A unique field holds a fresh value in each world: compared by type, like an id.
+    return set(model.model_fields) - given | unique
 
 
 def _world(ctx: Context, op: OperationSpec, creator: OperationSpec | None, item_bodies: list[Any],
