@@ -40,6 +40,8 @@ _ALPHABET = string.ascii_lowercase + string.digits
 # Integers without bounds come from here: inside a 32-bit column.
 _INT_RANGE = (1, 2**31 - 1)
 _EPOCH = datetime(2000, 1, 1, tzinfo=UTC)
+# Integer ranges this small are drawn from their unused values, not at random.
+_SMALL_RANGE = 10_000
 
 
 def fixed_reason(schemas: Schemas, schema: Mapping[str, Any]) -> str | None:
@@ -94,7 +96,9 @@ class Fresh:
         with self._lock:
             used = self._used[field]
             for _ in range(_TRIES):
-                candidate = self._candidate(_value_branch(self.schemas, schema), body.get(field))
+                candidate = self._candidate(
+                    _value_branch(self.schemas, schema), body.get(field), used
+                )
                 if candidate is None:
                     return None
                 key = json.dumps(candidate, sort_keys=True)
@@ -117,12 +121,12 @@ class Fresh:
                 out[field] = value
         return out
 
-    def _candidate(self, schema: Mapping[str, Any], current: Any) -> Any:
+    def _candidate(self, schema: Mapping[str, Any], current: Any, used: set[str]) -> Any:
         kind = schema.get("type")
         if kind == "string":
             return self._string(schema, current)
         if kind in {"integer", "number"}:
-            return self._number(schema, integer=kind == "integer")
+            return self._number(schema, used, integer=kind == "integer")
         return None
 
     def _string(self, schema: Mapping[str, Any], current: Any) -> str | None:
@@ -147,7 +151,9 @@ class Fresh:
         length = max(lo, min(hi, len(word)))
         return "".join(self._random.choices(_ALPHABET, k=length))
 
-    def _number(self, schema: Mapping[str, Any], *, integer: bool) -> int | float | None:
+    def _number(
+        self, schema: Mapping[str, Any], used: set[str], *, integer: bool
+    ) -> int | float | None:
         lo, hi = _INT_RANGE
         if isinstance(schema.get("minimum"), int | float):
             lo = schema["minimum"]
@@ -159,13 +165,18 @@ class Fresh:
             hi = schema["exclusiveMaximum"] - (1 if integer else 1e-6)
         if lo > hi:
             return None
+        if not integer:
+            return round(self._random.uniform(lo, hi), 6)
         step = schema.get("multipleOf")
-        if isinstance(step, int) and step > 0 and integer:
-            first, last = -(-int(lo) // step), int(hi) // step
-            return self._random.randint(first, last) * step if first <= last else None
-        if integer:
-            return self._random.randint(int(-(-lo // 1)), int(hi // 1))
-        return round(self._random.uniform(lo, hi), 6)
+        step = step if isinstance(step, int) and step > 0 else 1
+        first, last = -(-int(lo) // step), int(hi) // step
+        if first > last:
+            return None
+        if last - first < _SMALL_RANGE:
+            # A small range is used up value by value: draw among those not used yet.
+            left = [n * step for n in range(first, last + 1) if str(n * step) not in used]
+            return self._random.choice(left) if left else None
+        return self._random.randint(first, last) * step
 
 
 _FORMATS: dict[str, Callable[[random.Random, str], str]] = {
