@@ -263,3 +263,14 @@ def test_a_conflict_that_never_ends_sets_the_example_aside(tmp_path: Path) -> No
     assert "409 'project_key_taken' 4 times" in report, report
     assert "Unique()" in report, report
     assert code == 0, report
+
+
+def test_the_run_says_which_unique_fields_cannot_take_fresh_values(
+    kinds: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = config_from_options(app=server.app, tenants=TENANTS, contracts=kinds, env={})
+    code = run_suite(config, _suite(tmp_path, kinds), dry_run=True, extra=["-p", "no:randomly"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert "unique field ThingIn.kind of createThing cannot take a fresh value" in out, out
+    assert "ThingIn.code" not in out, out
