@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
 
-from hypothesis import assume
 from hypothesis import strategies as st
 
 from .._paths import PATH_PARAM
@@ -19,6 +18,7 @@ from ..spec import OperationSpec
 from ._data import accepts
 from ._http import Exchange, Request
 from ._target import Target
+from ._unique import fixed_reason
 from ._violation import NoExample, Violation
 
 __all__ = ["NO_BODY", "Context", "Scope", "Walk"]
@@ -87,6 +87,9 @@ class Context:
         # Each body with unique fields, by identity, and the body sent for it (kept alive here
         # so an identity is never reused within the example).
         self._sent: dict[int, tuple[Any, Any]] = {}
+        # Whether a fixture's create answered with a declared 409 is retried with fresh values
+        # (a check comparing two runs of the same steps turns it off: the values would differ).
+        self.retry_conflicts = True
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -200,7 +203,11 @@ class Context:
             return
         declared = {(e.status, e.code) for e in op.errors}
         if 400 <= exchange.status < 500 and (exchange.status, exchange.code) in declared:
-            assume(False)
+            # Set aside with the reason, so a check no example could run says why.
+            raise NoExample(
+                f"{what} was answered {exchange.status} {exchange.code!r}, an error "
+                f"{op.operation_id} declares{self._fixed_unique(op, exchange)}"
+            )
         self.fail(f"{what} to succeed with {op.status}", _brief(exchange), exchange)
 
     # -- data --------------------------------------------------------------------------------
@@ -321,7 +328,7 @@ class Context:
             body = self.target.fresh.refreshed(create.body, create.body_schema, body)
             exchange = self.send(tenant, create, params, body=body)
             tries += 1
-        if self._conflict(create, exchange):
+        if self._conflict(create, exchange) and not self._fixed_unique(create, exchange):
             raise NoExample(
                 f"creating a {create.response_schema} as tenant {tenant} (a fixture of the "
                 f"check) was answered {exchange.status} {exchange.code!r} {tries + 1} times, "
@@ -340,10 +347,25 @@ class Context:
         self.remember(tenant, create, params, item)
         return item
 
+    def _fixed_unique(self, op: OperationSpec, exchange: Exchange) -> str:
+        """For a 409, the fields declared ``Unique()`` that cannot take fresh values."""
+        if exchange.status != 409 or op.body_schema is None:
+            return ""
+        props = self.schemas.properties(op.body_schema)
+        fixed = {f: fixed_reason(self.schemas, props.get(f, {})) for f in op.unique}
+        named = [f"{f} ({why})" for f, why in fixed.items() if why is not None]
+        if not named:
+            return ""
+        return (
+            f"; its fields declared Unique() that cannot take a fresh value in each example: "
+            f"{', '.join(named)}"
+        )
+
     def _conflict(self, create: OperationSpec, exchange: Exchange) -> bool:
         """Whether a fixture's create got a declared 409 that a fresh body may avoid."""
         return (
-            exchange.status == 409
+            self.retry_conflicts
+            and exchange.status == 409
             and exchange.code not in _IDEMPOTENCY_CODES
             and (409, exchange.code) in {(e.status, e.code) for e in create.errors}
             and create.body is not None
