@@ -25,6 +25,7 @@ from examples.tracker import server
 from synth.contract import Unique
 from synth.document import build
 from synth.emit.tests import emit_tests
+from synth.generate import generate
 from synth.testing import config_from_options
 from synth.testing._context import Context
 from synth.testing._data import Schemas, accepts
@@ -274,3 +275,19 @@ def test_the_run_says_which_unique_fields_cannot_take_fresh_values(
     assert code == 0, out
     assert "unique field ThingIn.kind of createThing cannot take a fresh value" in out, out
     assert "ThingIn.code" not in out, out
+
+
+def test_the_emitters_other_than_the_document_ignore_the_marker(
+    kinds: Path, tmp_path: Path
+) -> None:
+    """Zod and the SDKs read nothing from ``x-synth-unique``: their files are the same with
+    and without ``Unique()``."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "__init__.py").write_text("")
+    (plain / "api.py").write_text(KINDS.replace(", Unique()]", ", Field()]"))
+    with_marker, without = generate(synth.load(kinds)), generate(synth.load(plain))
+    assert with_marker.keys() == without.keys()
+    differing = sorted(path for path in with_marker if with_marker[path] != without[path])
+    assert differing == ["openapi.json"]
+    assert with_marker["openapi.json"].count('"x-synth-unique": true') == 4
