@@ -53,7 +53,12 @@ api = Api("Kinds", "1.0.0")
 api.error("taken", 409, "Taken", "A unique field repeats a value.")
 
 
+class Part(RequestModel):
+    serial: Annotated[str, Unique()]
+
+
 class ThingIn(RequestModel):
+    parts: list[Part] = []
     code: Annotated[str, Field(pattern=r"^[A-Z]{2}[0-9]{1,3}$"), Unique()]
     slot: Annotated[int, Field(ge=10, le=99), Unique()]
     email: Annotated[EmailStr | None, Unique()] = None
@@ -125,8 +130,9 @@ def test_fields_that_cannot_take_fresh_values_are_listed(kinds: Path) -> None:
     assert fixed_reason(schemas, props["code"]) is None
     assert fixed_reason(schemas, props["email"]) is None
     notes = unique_notes(api, schemas)
-    assert len(notes) == 1
+    assert len(notes) == 2, notes
     assert "ThingIn.kind of createThing cannot take a fresh value" in notes[0]
+    assert "unique field Part.serial in the body of createThing is not varied" in notes[1]
 
 
 def test_one_body_is_sent_the_same_and_another_gets_new_values(kinds: Path) -> None:
@@ -290,4 +296,4 @@ def test_the_emitters_other_than_the_document_ignore_the_marker(
     assert with_marker.keys() == without.keys()
     differing = sorted(path for path in with_marker if with_marker[path] != without[path])
     assert differing == ["openapi.json"]
-    assert with_marker["openapi.json"].count('"x-synth-unique": true') == 4
+    assert with_marker["openapi.json"].count('"x-synth-unique": true') == 5
