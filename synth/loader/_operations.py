@@ -89,6 +89,18 @@ class OperationBuilder:
                 f"{d.name}: two parameters share a name: {sorted(names)}",
                 "rename one; pagination and header parameters are added by synth",
             )
+        unique = self.unique(ref_name(self.refs.get((d.name, "body"))))
+        duplicate = [
+            e for e in codes.values() if e.status == 409 and e.code != "idempotency_key_in_use"
+        ]
+        if unique and not duplicate:
+            problems.add(
+                where,
+                f"{d.name}: the body's field(s) {', '.join(unique)} are declared Unique(), but "
+                "no 409 is declared for a duplicate",
+                "declare the server's answer to a duplicate, e.g. errors=[api.error("
+                "'key_taken', 409, ...)], or take Unique() off",
+            )
         return OperationSpec(
             operation_id=camel(d.name),
             name=d.name,
@@ -110,7 +122,7 @@ class OperationBuilder:
             pagination=pagination,
             cache=cache,
             location=where,
-            unique=self.unique(ref_name(self.refs.get((d.name, "body")))),
+            unique=unique,
         )
 
     def unique(self, body_schema: str | None) -> tuple[str, ...]:

@@ -50,7 +50,7 @@ api = Api("Kinds", "1.0.0")
 """
     + STANDARD_ERRORS
     + """
-api.error("taken", 409, "Taken", "A unique field repeats a value.")
+TAKEN = api.error("taken", 409, "Taken", "A unique field repeats a value.")
 
 
 class Part(RequestModel):
@@ -70,7 +70,7 @@ class Thing(Model):
     id: str
 
 
-@api.post("/things", status=201)
+@api.post("/things", status=201, errors=[TAKEN])
 def create_thing(body: ThingIn) -> Thing: ...
 """
 )
