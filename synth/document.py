@@ -138,6 +138,8 @@ def _responses(spec: ApiSpec, op: OperationSpec) -> dict[str, Any]:
     if op.response_schema is not None:
         success["content"] = {"application/json": {"schema": _ref(op.response_schema)}}
     responses[str(op.status)] = success
+    if op.upsert:  # created when the id was new; ``op.status`` (200) when it replaced
+        responses["201"] = {**success, "description": HTTPStatus.CREATED.phrase}
     if op.cache is not None and op.cache.etag:
         responses["304"] = {
             "description": "Not Modified: the `If-None-Match` ETag still matches; no body.",
@@ -175,6 +177,8 @@ def _example(spec: ApiSpec, code: str) -> dict[str, Any]:
 def _semantics(op: OperationSpec) -> dict[str, Any]:
     """What test synthesis reads: carried in the document so any tool can see it."""
     out: dict[str, Any] = {"tenantScoped": op.tenant_scoped}
+    if op.upsert:
+        out["upsert"] = True
     if op.idempotency is not None:
         out["idempotency"] = {
             "header": op.idempotency.header,
@@ -199,6 +203,11 @@ def _semantics(op: OperationSpec) -> dict[str, Any]:
 def _notes(op: OperationSpec) -> str:
     """The declared semantics, in words, for people reading the document."""
     notes = []
+    if op.upsert:
+        notes.append(
+            "Upsert: creates the item with this id (201) when there is none, else replaces it "
+            "(200)."
+        )
     if op.tenant_scoped:
         notes.append("Tenant-scoped: sees and changes only the caller's tenant's objects.")
     if op.idempotency is not None:

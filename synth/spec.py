@@ -120,6 +120,8 @@ class OperationSpec:
     pagination: PaginationSpec | None
     cache: CacheSpec | None
     location: Location
+    # A PUT on an item path that creates the item (201) when its id is new, else replaces it
+    upsert: bool = False
 
     @property
     def path_params(self) -> tuple[ParamSpec, ...]:

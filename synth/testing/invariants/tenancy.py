@@ -102,23 +102,44 @@ def writes(ctx: Context) -> None:
     body = ctx.body(op) if op.body is not None else NO_BODY
     answer = ctx.send(ctx.b, op, params, body=body)
     last = (ctx.graph.parents(op) or [])[-1].param
-    absent = nowhere_id(ctx, op, params, last)
-    nowhere = ctx.send(ctx.b, op, {**params, last: absent}, body=body)
-    ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
-    _same_as_nowhere(
-        ctx,
-        op,
-        answer,
-        nowhere,
-        ids,
-        f"tenant {ctx.b} sending {op.method} to tenant {ctx.a}'s item",
-    )
+    if op.upsert:
+        _upsert_elsewhere(ctx, op, params, answer)
+    else:
+        what = f"sending {op.method} to tenant {{a}}'s item"
+        _nowhere_answer(ctx, op, params, body, answer, last, what)
     if reader is not None and before is not None:
         after = ctx.send(ctx.a, reader, params)
         if after.status != before.status or after.json != before.json:
             ctx.fail(f"tenant {ctx.a}'s item unchanged after tenant {ctx.b}'s {op.method}",
                      brief(after), after)  # fmt: skip
     del item
+
+
+def _upsert_elsewhere(
+    ctx: Context, op: OperationSpec, params: dict[str, str], answer: Exchange
+) -> None:
+    """B's upsert on an id A uses creates B's own item (201) or is refused as declared."""
+    if not answer.ok:
+        if (answer.status, answer.code) not in {(e.status, e.code) for e in op.errors}:
+            ctx.fail(f"tenant {ctx.b}'s PUT on tenant {ctx.a}'s id to create its own item (201) "
+                     "or be refused with a declared error", brief(answer), answer)  # fmt: skip
+        return
+    if answer.status != 201:
+        ctx.fail(f"tenant {ctx.b}'s PUT on tenant {ctx.a}'s id to create tenant {ctx.b}'s own "
+                 f"item (201), not to replace tenant {ctx.a}'s", brief(answer), answer)  # fmt: skip
+    if isinstance(answer.json, dict):
+        ctx.remember(ctx.b, op, params, answer.json)
+
+
+def _nowhere_answer(  # noqa: PLR0917 (the steps of one check share this state)
+    ctx: Context, op: OperationSpec, params: dict[str, str], body: Any, answer: Exchange,
+    last: str, what: str,
+) -> None:  # fmt: skip
+    """``answer`` must be exactly what tenant B gets for an id that exists nowhere."""
+    absent = nowhere_id(ctx, op, params, last)
+    nowhere = ctx.send(ctx.b, op, {**params, last: absent}, body=body)
+    ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
+    _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} " + what.format(a=ctx.a))
 
 
 @implements("TEN-CHILD")
@@ -128,10 +149,7 @@ def children(ctx: Context) -> None:
     body = ctx.body(op) if op.body is not None else NO_BODY
     answer = ctx.send(ctx.b, op, params, body=body)
     last = (ctx.graph.parents(op) or [])[-1].param
-    absent = nowhere_id(ctx, op, params, last)
-    nowhere = ctx.send(ctx.b, op, {**params, last: absent}, body=body)
-    ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
-    _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} using tenant {ctx.a}'s parent")
+    _nowhere_answer(ctx, op, params, body, answer, last, "using tenant {a}'s parent")
     lister = ctx.graph.lister_of(op) if op.method == "POST" else None
     if lister is not None:
         walk = ctx.walk(ctx.scope(ctx.a, lister, params), limit=None)
