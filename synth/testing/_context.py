@@ -75,6 +75,7 @@ class Context:
         self.op = op
         self.data = data
         self.trace: list[Exchange] = []
+        self._upserted: set[str] = set()
         tenants = target.tenants
         self.a = tenants[0]
         self.b = tenants[1] if len(tenants) > 1 else tenants[0]
@@ -270,16 +271,18 @@ class Context:
     def fresh_item_id(self, upsert: OperationSpec, name: str) -> str:
         """A new id for the item an upsert creates, drawn from its path parameter's schema.
 
-        Never one this run has used before, so every upsert of a fixture creates (201).
+        Distinct within the example. Only what is drawn decides it (Hypothesis replays an
+        example by its draws), so an id an earlier example drew may come again: the upsert
+        then replaces that item of the same tenant, which serves as a fixture just as well.
         """
         param = next((p for p in upsert.path_params if p.name == name), None)
         if param is None:
             return str(uuid.uuid4())
         for value in self.target.nowhere.candidates(param, self.draw):
-            if value not in self.target.upserted:
-                self.target.upserted.add(value)
+            if value not in self._upserted:
+                self._upserted.add(value)
                 return value
-        raise NoExample(f"{name}: every id drawn for {upsert.operation_id} was used already")
+        raise NoExample(f"{name}: no new id could be drawn for {upsert.operation_id}")
 
     def create(
         self,
@@ -310,9 +313,6 @@ class Context:
             self.fail(
                 f"{create.operation_id} to return the created item", _brief(exchange), exchange
             )
-        # An upsert that replaced (200) found an item under the drawn id, one that an earlier
-        # run left, say: this example has no fresh item to work with.
-        assume(not create.upsert or exchange.status != 200)
         self.remember(tenant, create, params, item)
         return item
 

@@ -104,6 +104,11 @@ def writes(ctx: Context) -> None:
     last = (ctx.graph.parents(op) or [])[-1].param
     if op.upsert:
         _upsert_elsewhere(ctx, op, params, answer)
+    elif ctx.graph.is_action(op) and answer.ok:
+        # No action succeeds on an id that exists nowhere: no need to draw one to compare.
+        status = declared(op, "not_found") or 404
+        ctx.fail(f"tenant {ctx.b} acting on tenant {ctx.a}'s item: {status}, as for an id "
+                 "that exists nowhere", brief(answer), answer)  # fmt: skip
     else:
         what = f"sending {op.method} to tenant {{a}}'s item"
         _nowhere_answer(ctx, op, params, body, answer, last, what)
@@ -161,7 +166,9 @@ def children(ctx: Context) -> None:
 @implements("TEN-ASSIGN")
 def assigns(ctx: Context) -> None:
     op = ctx.op
-    creator = op if op.method == "POST" else ctx.graph.item_creator(op)
+    # A POST creates; an action, like any write on an item, acts on what another op creates.
+    creates = op.method == "POST" and not ctx.graph.is_action(op)
+    creator = op if creates else ctx.graph.item_creator(op)
     assert creator is not None
     assert op.response is not None
     # Tenant B's own object of the same kind: its server-set values are what A smuggles.
