@@ -34,8 +34,6 @@ class Target:
         self.graph = Graph(self.api)
         self.schemas = Schemas(self.api)
         self.nowhere = Nowhere(self.schemas)
-        # Ids this run gave items it created by upsert: each is used once
-        self.upserted: set[str] = set()
         # A run id in every name and tag the run writes makes its data recognisable.
         self.run_id = "s" + secrets.token_hex(4)
         self.redact = Redactor(config.secrets)
