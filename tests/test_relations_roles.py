@@ -135,7 +135,8 @@ def test_declared_upsert_and_action_are_recorded_as_declared(tmp_path: Path) -> 
     assert accounts.action_source(deposit) == "declared"
     assert accounts.action_source(freeze) == "inferred"
     assert deposit.path == "/accounts/{account_id}/deposit"
-    assert deposit.idempotency is not None and deposit.response is not None
+    assert deposit.idempotency is not None
+    assert deposit.response is not None
     assert deposit.response.__name__ == "Account"
 
 
