@@ -95,3 +95,21 @@ def test_an_upsert_that_replaces_another_tenants_item_is_reported_by_ten_write(
     assert code == 1, report
     assert _outcomes(report)[("TEN-WRITE", "putAccount")] == "violation", report
     assert "not to replace tenant a's" in report, report
+
+
+def test_an_upsert_that_creates_a_second_item_for_an_id_in_use_is_reported(
+    vault: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """PAGE-COMPLETE PUTs one seeded id again: 200, and the walk still shows it once.
+
+    Hypothesis may shrink to an example whose walk meets a twin an earlier example made.
+    """
+    code, report = _run(
+        vault, tmp_path, Vault(duplicates=True), [("PAGE-COMPLETE", "listAccounts")]
+    )
+    assert code == 1, report
+    assert _outcomes(report)[("PAGE-COMPLETE", "listAccounts")] == "violation", report
+    assert (
+        "to replace the item (200), not create another (201)" in report
+        or "on more than one page" in report
+    ), report

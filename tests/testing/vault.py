@@ -34,7 +34,7 @@ from typing import Annotated
 
 from pydantic import Field
 
-from synth.contract import Api, Model, Page, RequestModel
+from synth.contract import Api, Filter, Model, Page, RequestModel
 
 api = Api("Vault", "1.0.0", base_path="/v1")
 {errors}
@@ -64,7 +64,7 @@ class AccountPage(Page[Account]):
 
 accounts = api.resource("/accounts", Account, id_param="account_id")
 accounts.upsert(AccountBody)
-accounts.list(AccountPage, order=("id",))
+accounts.list(AccountPage, order=("id",), filters={{"name": Filter("name", "icontains")}})
 accounts.get()
 accounts.action("deposit", body=Deposit, idempotent=True, errors=[ACCOUNT_FROZEN])
 
@@ -98,6 +98,7 @@ class Vault:
     replay_reapplies: bool = False  # a replayed deposit is answered as stored, and applied again
     freeze_any: bool = False  # freeze finds the account in any tenant
     shared_ids: bool = False  # an upsert on another tenant's id replaces that tenant's account
+    duplicates: bool = False  # an upsert on an id in use makes a second account (201)
     accounts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     keys: dict[tuple[str, str], tuple[Any, dict[str, Any]]] = field(default_factory=dict)
 
@@ -143,6 +144,10 @@ async def put_account(request: Request, tenant: str, vault: Vault) -> Response:
     if not _valid_name(body):
         return _problem(422, "validation_failed", "name")
     existing = vault.find(tenant, account_id, anywhere=vault.shared_ids)
+    if existing is not None and vault.duplicates:
+        twin = {**existing, "name": body["name"]}
+        vault.accounts[tenant, f"{account_id}#{len(vault.accounts)}"] = twin
+        return JSONResponse(twin, 201)
     if existing is not None:
         existing["name"] = body["name"]
         return JSONResponse(existing, 200)
@@ -161,7 +166,9 @@ async def list_accounts(request: Request, tenant: str, vault: Vault) -> Response
     cursor = request.query_params.get("cursor")
     if cursor is not None and not (cursor.startswith("after:") and _ID.fullmatch(cursor[6:])):
         return _problem(400, "invalid_cursor")
-    mine = sorted((a for (t, _), a in vault.accounts.items() if t == tenant), key=lambda a: a["id"])
+    name = request.query_params.get("name", "").lower()
+    mine = sorted((a for (t, _), a in vault.accounts.items() if t == tenant and name in
+                   a["name"].lower()), key=lambda a: a["id"])  # fmt: skip
     if cursor is not None:
         mine = [a for a in mine if a["id"] > cursor[6:]]
     page = mine[:limit]
