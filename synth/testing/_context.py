@@ -291,17 +291,20 @@ class Context:
         params: Mapping[str, str] | None = None,
         body: Any = _AUTO,
         marker: str | None = None,
+        *,
+        new_id: str | None = None,
     ) -> dict[str, Any]:
-        """Create one item as ``tenant`` and return it; its parents are made as needed."""
+        """Create one item as ``tenant`` and return it; its parents are made as needed.
+
+        An upsert creates it under ``new_id``, else under a fresh id (``fresh_item_id``).
+        """
         if params is None:
             params = self.provision(tenant, create)
         if create.upsert:  # the client names the new item: a fresh id in its path
             parents = self.graph.parents(create) or []
             if parents:
-                params = {
-                    **params,
-                    parents[-1].param: self.fresh_item_id(create, parents[-1].param),
-                }
+                name = parents[-1].param
+                params = {**params, name: new_id or self.fresh_item_id(create, name)}
         if body is _AUTO:
             body = self.body(create, marker)
         exchange = self.send(tenant, create, params, body=body)

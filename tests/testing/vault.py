@@ -8,6 +8,9 @@ serves them correctly; its switches plant one bug each.
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
 import re
 import textwrap
@@ -85,10 +88,41 @@ def write_contracts(root: Path) -> Path:
     return contracts
 
 
-def _problem(status: int, code: str, detail: str = "") -> Response:
-    body = {"type": f"about:blank#{code}", "title": code.replace("_", " "), "status": status,
-            "code": code, "detail": detail or code}  # fmt: skip
+def _problem(
+    status: int, code: str, detail: str = "", loc: tuple[str, str] | None = None
+) -> Response:
+    body: dict[str, Any] = {"type": f"about:blank#{code}", "title": code.replace("_", " "),
+                            "status": status, "code": code, "detail": detail or code}  # fmt: skip
+    if loc is not None:
+        body["errors"] = [{"loc": list(loc), "msg": "Invalid value", "type": "value_error"}]
     return Response(json.dumps(body), status, media_type="application/problem+json")
+
+
+def _invalid(where: str, name: str) -> Response:
+    return _problem(422, "validation_failed", name, (where, name))
+
+
+_SECRET = b"vault-cursor-key"
+
+
+def _cursor(tenant: str, name: str, after: str) -> str:
+    """An opaque cursor bound to the tenant and the filter, signed against tampering."""
+    data = json.dumps([tenant, name, after]).encode()
+    sig = hmac.new(_SECRET, data, hashlib.sha256).hexdigest()[:16]
+    return base64.urlsafe_b64encode(data).decode() + "." + sig
+
+
+def _after(cursor: str, tenant: str, name: str) -> str | None:
+    """The id a cursor continues after, or None when it is not one this tenant was given."""
+    text, _, sig = cursor.partition(".")
+    try:
+        data = base64.urlsafe_b64decode(text.encode())
+        owner, filtered, after = json.loads(data)
+    except (ValueError, TypeError):
+        return None
+    good = hmac.new(_SECRET, data, hashlib.sha256).hexdigest()[:16]
+    ok = hmac.compare_digest(good, sig) and owner == tenant and filtered == name
+    return after if ok and isinstance(after, str) else None
 
 
 @dataclass
@@ -120,7 +154,7 @@ def _endpoint(vault: Vault, handler: Handler) -> Callable[[Request], Awaitable[R
             return _problem(401, "unauthenticated")
         account_id = request.path_params.get("account_id")
         if account_id is not None and not _ID.fullmatch(account_id):
-            return _problem(422, "validation_failed", "account_id")
+            return _invalid("path", "account_id")
         return await handler(request, tenant, vault)
 
     return endpoint
@@ -133,16 +167,24 @@ async def _body(request: Request) -> Any:
         return None
 
 
+def _wrong_field(body: Any, field: str) -> str | None:
+    """The body field to name in a 422 (an unknown one first), or None when only ``field``."""
+    if not isinstance(body, dict):
+        return field
+    unknown = sorted(set(body) - {field})
+    return unknown[0] if unknown else (None if field in body else field)
+
+
 def _valid_name(body: Any) -> bool:
-    name = body.get("name") if isinstance(body, dict) else None
-    return set(body or {}) == {"name"} and isinstance(name, str) and 1 <= len(name) <= 40
+    return isinstance(body["name"], str) and 1 <= len(body["name"]) <= 40
 
 
 async def put_account(request: Request, tenant: str, vault: Vault) -> Response:
     account_id = request.path_params["account_id"]
     body = await _body(request)
-    if not _valid_name(body):
-        return _problem(422, "validation_failed", "name")
+    wrong = _wrong_field(body, "name")
+    if wrong is not None or not _valid_name(body):
+        return _invalid("body", wrong or "name")
     existing = vault.find(tenant, account_id, anywhere=vault.shared_ids)
     if existing is not None and vault.duplicates:
         twin = {**existing, "name": body["name"]}
@@ -157,23 +199,21 @@ async def put_account(request: Request, tenant: str, vault: Vault) -> Response:
 
 
 async def list_accounts(request: Request, tenant: str, vault: Vault) -> Response:
-    try:
-        limit = int(request.query_params.get("limit", "20"))
-    except ValueError:
-        return _problem(422, "validation_failed", "limit")
-    if not 1 <= limit <= 100:
-        return _problem(422, "validation_failed", "limit")
+    raw = request.query_params.get("limit", "20")
+    if not re.fullmatch(r"-?[0-9]+", raw) or not 1 <= int(raw) <= 100:
+        return _invalid("query", "limit")
+    limit = int(raw)
+    name = request.query_params.get("name", "")
     cursor = request.query_params.get("cursor")
-    if cursor is not None and not (cursor.startswith("after:") and _ID.fullmatch(cursor[6:])):
+    after = _after(cursor, tenant, name) if cursor is not None else ""
+    if after is None:
         return _problem(400, "invalid_cursor")
-    name = request.query_params.get("name", "").lower()
-    mine = sorted((a for (t, _), a in vault.accounts.items() if t == tenant and name in
-                   a["name"].lower()), key=lambda a: a["id"])  # fmt: skip
-    if cursor is not None:
-        mine = [a for a in mine if a["id"] > cursor[6:]]
+    mine = sorted((a for (t, _), a in vault.accounts.items() if t == tenant and name.lower() in
+                   a["name"].lower() and a["id"] > after), key=lambda a: a["id"])  # fmt: skip
     page = mine[:limit]
     more = len(mine) > limit
-    return JSONResponse({"items": page, "next_cursor": f"after:{page[-1]['id']}" if more else None})
+    next_cursor = _cursor(tenant, name, page[-1]["id"]) if more else None
+    return JSONResponse({"items": page, "next_cursor": next_cursor})
 
 
 async def get_account(request: Request, tenant: str, vault: Vault) -> Response:
@@ -186,9 +226,12 @@ async def deposit(request: Request, tenant: str, vault: Vault) -> Response:  # n
     if not key:
         return _problem(400, "idempotency_key_missing")
     body = await _body(request)
-    amount = body.get("amount") if isinstance(body, dict) else None
-    if set(body or {}) != {"amount"} or type(amount) is not int or not 1 <= amount <= 1000:
-        return _problem(422, "validation_failed", "amount")
+    wrong = _wrong_field(body, "amount")
+    if wrong is not None:
+        return _invalid("body", wrong)
+    amount = body["amount"]
+    if type(amount) is not int or not 1 <= amount <= 1000:
+        return _invalid("body", "amount")
     account = vault.find(tenant, request.path_params["account_id"])
     stored = vault.keys.get((tenant, key))
     if stored is not None:

@@ -238,8 +238,9 @@ def noninterference(ctx: Context) -> None:
     item_bodies = [ctx.raw_body(creator) for _ in range(count)] if creator is not None else []
     body = ctx.raw_body(op)
     assigned = _assigned(ctx, op, creator)
-    quiet, quiet_marks = _world(ctx, op, creator, item_bodies, body, noisy=False)
-    noisy, noisy_marks = _world(ctx, op, creator, item_bodies, body, noisy=True)
+    ids = _ordered_ids(ctx, creator, count) if op.pagination is not None else ([], [], [])
+    quiet, quiet_marks = _world(ctx, op, creator, item_bodies, body, noisy=False, ids=ids)
+    noisy, noisy_marks = _world(ctx, op, creator, item_bodies, body, noisy=True, ids=ids)
     cursors = cursor_fields(ctx.target.api)
     q = normalize(quiet, quiet_marks, assigned, cursors=cursors)
     n = normalize(noisy, noisy_marks, assigned, cursors=cursors)
@@ -260,29 +261,51 @@ def _assigned(ctx: Context, op: OperationSpec, creator: OperationSpec | None) ->
     return set(model.model_fields) - given
 
 
+def _ordered_ids(
+    ctx: Context, creator: OperationSpec | None, count: int
+) -> tuple[list[str], list[str], list[str]]:
+    """For items an upsert creates, ids in the same order in both worlds: B's quiet, A's, B's.
+
+    The client chooses them, and a list ordered by id shows B's items in the order of their
+    ids; drawn apart for each world, that order would differ for nothing A did.
+    """
+    parents = ctx.graph.parents(creator) if creator is not None and creator.upsert else None
+    if creator is None or not parents:
+        return [], [], []
+    name = parents[-1].param
+    param = next((p for p in creator.path_params if p.name == name), None)
+    numeric = param is not None and param.schema.get("type") == "integer"
+    drawn = [ctx.fresh_item_id(creator, name) for _ in range(3 * count)]
+    drawn.sort(key=lambda v: (int(v), "") if numeric else (0, v))
+    return drawn[0::3], drawn[1::3], drawn[2::3]
+
+
 def _world(ctx: Context, op: OperationSpec, creator: OperationSpec | None, item_bodies: list[Any],
-           body: Any, *, noisy: bool) -> tuple[list[Any], list[str]]:  # fmt: skip
+           body: Any, *, noisy: bool,
+           ids: tuple[list[str], list[str], list[str]]) -> tuple[list[Any], list[str]]:  # fmt: skip
     """B's observations in one world; in the noisy one, A does the same things first."""
     marker = ctx.marker()
     key = fresh_id()
     marks = [marker]
     if noisy:
-        marks += _act(ctx, ctx.a, op, creator, item_bodies, body, marker, key)[1]
-    seen, ids = _act(ctx, ctx.b, op, creator, item_bodies, body, marker, key)
-    return seen, marks + ids
+        marks += _act(ctx, ctx.a, op, creator, item_bodies, body, marker, key, ids[1])[1]
+    seen, made = _act(ctx, ctx.b, op, creator, item_bodies, body, marker, key,
+                      ids[2] if noisy else ids[0])  # fmt: skip
+    return seen, marks + made
 
 
 def _act(  # noqa: PLR0917 (the steps of one check share this state)
     ctx: Context, tenant: str, op: OperationSpec, creator: OperationSpec | None,
-         item_bodies: list[Any], body: Any, marker: str, key: str) -> tuple[list[Any], list[str]]:  # fmt: skip
+         item_bodies: list[Any], body: Any, marker: str, key: str,
+         new_ids: list[str]) -> tuple[list[Any], list[str]]:  # fmt: skip
     ids: list[str] = []
     if op.pagination is not None and creator is not None:
         scope = ctx.scope(tenant, op, marker=marker)
         ids += scope.params.values()
-        for raw in item_bodies:
-            ctx.create(
-                tenant, creator, scope.params, ctx.mark(creator, raw, marker, scope.overrides)
-            )
+        for n, raw in enumerate(item_bodies):
+            marked = ctx.mark(creator, raw, marker, scope.overrides)
+            ctx.create(tenant, creator, scope.params, marked,
+                       new_id=new_ids[n] if n < len(new_ids) else None)  # fmt: skip
         walk = ctx.walk(scope, limit=op.pagination.limit.max)
         mine = [i for i, key in zip(walk.items, walk.ids, strict=True) if key not in scope.baseline]
         return [[p.status for p in walk.pages][-1:], mine], ids
