@@ -495,10 +495,6 @@ class Graph:
         """``POST /things/{p}/verb``: an action on one item (declared or inferred)."""
         return op.operation_id in self.relations.actions
 
-    def is_upsert_creator(self, op: OperationSpec) -> bool:
-        """A PUT upsert that creates items of a collection (no POST creates them there)."""
-        return op.upsert and op.operation_id in self._by_create
-
     def is_child_collection(self, op: OperationSpec) -> bool:
         """A collection under a parent item: ``/things/{p}/children``."""
         return bool(self.parents(op)) and op.operation_id not in self.relations.items

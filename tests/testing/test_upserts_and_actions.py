@@ -22,7 +22,7 @@ from tests.testing.vault import TENANTS, Vault, app, write_contracts
 # The checks that need an item of the collection, which only the upsert can make.
 CLEAN = [
     ("PAGE-COMPLETE", "listAccounts"), ("PAGE-ORDER", "listAccounts"), ("TEN-LIST", "listAccounts"),
-    ("TEN-READ", "getAccount"), ("TEN-WRITE", "putAccount"), ("TEN-WRITE", "depositAccount"),
+    ("TEN-READ", "getAccount"), ("CACHE-ETAG", "getAccount"), ("TEN-WRITE", "putAccount"), ("TEN-WRITE", "depositAccount"),
     ("TEN-WRITE", "freezeAccount"), ("IDEM-REPLAY", "depositAccount"),
     ("IDEM-MISMATCH", "depositAccount"), ("IDEM-CONCURRENT", "depositAccount"),
     ("IDEM-TENANT-SCOPE", "depositAccount"), ("TEN-ASSIGN", "depositAccount"),

@@ -68,7 +68,7 @@ class AccountPage(Page[Account]):
 accounts = api.resource("/accounts", Account, id_param="account_id")
 accounts.upsert(AccountBody)
 accounts.list(AccountPage, order=("id",), filters={{"name": Filter("name", "icontains")}})
-accounts.get()
+accounts.get(cacheable=True)
 accounts.action("deposit", body=Deposit, idempotent=True, errors=[ACCOUNT_FROZEN])
 
 
@@ -218,7 +218,12 @@ async def list_accounts(request: Request, tenant: str, vault: Vault) -> Response
 
 async def get_account(request: Request, tenant: str, vault: Vault) -> Response:
     account = vault.find(tenant, request.path_params["account_id"])
-    return JSONResponse(account) if account is not None else _problem(404, "not_found")
+    if account is None:
+        return _problem(404, "not_found")
+    tag = '"' + hashlib.sha256(json.dumps(account, sort_keys=True).encode()).hexdigest()[:16] + '"'
+    if request.headers.get("if-none-match") == tag:
+        return Response(status_code=304, headers={"ETag": tag})
+    return JSONResponse(account, headers={"ETag": tag})
 
 
 async def deposit(request: Request, tenant: str, vault: Vault) -> Response:  # noqa: PLR0911 (one answer per rule)
