@@ -86,6 +86,18 @@ def test_a_replay_that_deposits_again_is_reported_by_idem_replay(
     assert "after the replay, the action applied once" in report, report
 
 
+def test_a_refused_reuse_of_a_key_that_deposits_anyway_is_reported_by_idem_mismatch(
+    vault: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The answer is the declared 422: only the account read back shows the deposit."""
+    code, report = _run(
+        vault, tmp_path, Vault(reuse_applies=True), [("IDEM-MISMATCH", "depositAccount")]
+    )
+    assert code == 1, report
+    assert _outcomes(report)[("IDEM-MISMATCH", "depositAccount")] == "violation", report
+    assert "after the refused reuse of the key" in report, report
+
+
 def test_an_action_on_another_tenants_item_is_reported_by_ten_write(
     vault: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -133,6 +133,7 @@ class Vault:
     freeze_any: bool = False  # freeze finds the account in any tenant
     shared_ids: bool = False  # an upsert on another tenant's id replaces that tenant's account
     duplicates: bool = False  # an upsert on an id in use makes a second account (201)
+    reuse_applies: bool = False  # a key reused with another amount is refused, but deposits it
     accounts: dict[tuple[str, str], dict[str, Any]] = field(default_factory=dict)
     keys: dict[tuple[str, str], tuple[Any, dict[str, Any]]] = field(default_factory=dict)
 
@@ -241,6 +242,8 @@ async def deposit(request: Request, tenant: str, vault: Vault) -> Response:  # n
     stored = vault.keys.get((tenant, key))
     if stored is not None:
         if stored[0] != (request.path_params["account_id"], body):
+            if vault.reuse_applies and account is not None:
+                account["balance"] += amount
             return _problem(422, "idempotency_key_reused")
         if vault.replay_reapplies and account is not None:
             account["balance"] += amount
