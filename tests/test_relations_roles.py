@@ -176,3 +176,16 @@ def test_dry_run_says_which_relations_are_declared_and_which_inferred(tmp_path: 
     assert "action depositAccount [declared]" in line
     assert "action freezeAccount [inferred]" in line
     assert "{account_id} is the item's id [inferred]" in line
+
+
+def test_route_takes_upsert_like_put(tmp_path: Path) -> None:
+    api = _load(
+        tmp_path,
+        '@api.route("PUT", "/docs/{slug}", upsert=True)\n'
+        "def put_doc(slug: Slug, body: DocIn) -> Doc: ...\n",
+    )
+    put = api.operation("putDoc")
+    assert put.upsert
+    assert put.status == 200
+    (docs,) = [c for c in api.relations.collections if c.path == "/docs"]
+    assert docs.create is put
