@@ -136,7 +136,7 @@ class Context:
             if if_match is not None:
                 hdrs["If-Match"] = if_match
         if token is _AUTO:
-            token = self.target.config.tenant(tenant).token if tenant is not None else None
+            token = self._token(tenant, op)
         items = query.items() if isinstance(query, Mapping) else query
         request = Request(
             tenant=tenant,
@@ -170,8 +170,15 @@ class Context:
             headers += (("If-Match", self.current_etag(tenant, op, params)),)
         return Request(
             tenant, op.method, self.target.path(op.path, dict(params)), (), headers,
-            body, body is not NO_BODY, None, self.target.config.tenant(tenant).token,
+            body, body is not NO_BODY, None, self._token(tenant, op),
         )  # fmt: skip
+
+    def _token(self, tenant: str | None, op: OperationSpec) -> str | None:
+        """``tenant``'s secret for ``op``; none where the document says it needs no auth
+        (``tenant_scoped=False``: ``security: [{}]``)."""
+        if tenant is None or not op.tenant_scoped:
+            return None
+        return self.target.config.tenant(tenant).token
 
     def fill_tenant(
         self,

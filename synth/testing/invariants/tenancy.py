@@ -54,7 +54,7 @@ def _foreign_tenant(  # noqa: PLR0917 (the steps of one check share this state)
     ids = [str(v) for v in params.values()] + [str(theirs), absent]
     ids += [t.tenant_id for t in ctx.target.config.tenants if t.tenant_id]
     cursors = cursor_fields(ctx.target.api)
-    shown = f"{what} with tenant {ctx.a}'s {{{ctx.api.tenant_param}}}"
+    shown = f"{what}, with tenant {ctx.a}'s {{{ctx.api.tenant_param}}} in the path"
     if (answer.status, answer.content_type, normalize(answer.json, ids, cursors=cursors)) != (
         nowhere.status,
         nowhere.content_type,
@@ -177,8 +177,8 @@ def children(ctx: Context) -> None:
         ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
         _same_as_nowhere(ctx, op, answer, nowhere, ids,
                          f"tenant {ctx.b} using tenant {ctx.a}'s parent")  # fmt: skip
-    what = f"tenant {ctx.b} sending {op.method} under tenant {ctx.a}'s " + (
-        "parent" if parents else "tenant"
+    what = f"tenant {ctx.b} sending {op.method} {op.path}" + (
+        f" under tenant {ctx.a}'s parent" if parents else ""
     )
     _foreign_tenant(ctx, op, params, what, body=body)
     lister = ctx.graph.lister_of(op) if op.method == "POST" and parents else None
