@@ -120,8 +120,8 @@ def _problem(status: int, code: str) -> Response:
 class _Notes:
     """The server's state and handlers; ``leak`` plants a cross-tenant read."""
 
-    def __init__(self, style: Style, *, in_path: bool, leak: bool) -> None:
-        self.style, self.in_path, self.leak = style, in_path, leak
+    def __init__(self, style: Style, *, in_path: bool, leak: bool, foreign: int) -> None:
+        self.style, self.in_path, self.leak, self.foreign = style, in_path, leak, foreign
         self.notes: dict[str, dict[str, Any]] = {}  # id -> note, with its "_org"
         self.counter = itertools.count()
 
@@ -145,7 +145,8 @@ class _Notes:
             if self.leak and request.method == "GET" and asked in KEYS.values():
                 return asked, None  # the planted bug: the path's org is trusted on reads
             if asked != org:  # another tenant's org is answered as one that exists nowhere
-                return None, _problem(404, "not_found")
+                code = "not_found" if self.foreign == 404 else "forbidden"
+                return None, _problem(self.foreign, code)
         return org, None
 
     @staticmethod
@@ -226,13 +227,14 @@ class _Notes:
     public_credentials: list[bool]
 
 
-def app(style: Style, *, in_path: bool, leak: bool = False) -> Starlette:
-    """A notes server taking ``style`` credentials; ``leak`` plants a cross-tenant read.
+def app(style: Style, *, in_path: bool, leak: bool = False, foreign: int = 404) -> Starlette:
+    """A notes server taking ``style`` credentials; ``leak`` plants a cross-tenant read;
+    ``foreign`` is the status of any org id not the caller's (403 is declared nowhere).
 
     ``app.state.public_credentials`` notes, per request to the public operation, whether a
     tenant's credentials came with it.
     """
-    notes = _Notes(style, in_path=in_path, leak=leak)
+    notes = _Notes(style, in_path=in_path, leak=leak, foreign=foreign)
     prefix = "/v1/orgs/{org_id}" if in_path else "/v1"
     server = Starlette(routes=[
         Route(f"{prefix}/notes", notes.create, methods=["POST"]),

@@ -295,11 +295,11 @@ def _write_tests(folder: Path, api: ApiSpec) -> Path:
 
 
 def _run(
-    tmp_path: Path, style: Style, *, in_path: bool, leak: bool, select: str
+    tmp_path: Path, style: Style, *, in_path: bool, leak: bool, select: str, foreign: int = 404
 ) -> tuple[int, dict[tuple[str, str], str], str, Any]:
     root = contracts(tmp_path, AUTH[style], in_path=in_path)
     tests = _write_tests(tmp_path, synth.load(root))
-    server = app(style, in_path=in_path, leak=leak)
+    server = app(style, in_path=in_path, leak=leak, foreign=foreign)
     config = config_from_options(app=server, tenants=TENANTS,
                                  tenant_ids=TENANT_IDS if in_path else [], seed=1,
                                  profile="quick", contracts=root, env={})  # fmt: skip
@@ -359,3 +359,42 @@ def test_public_operations_are_sent_without_credentials(tmp_path: Path, style: S
     assert code == 0, report
     assert server.state.public_credentials, "no request reached the public operation"
     assert not any(server.state.public_credentials), "a tenant's credentials were sent"
+
+
+def test_a_tenant_id_the_schema_refuses_exits_2(tmp_path: Path) -> None:
+    root = contracts(tmp_path, AUTH["header"], in_path=True)
+    tests = _write_tests(tmp_path, synth.load(root))
+    args = ["test", "--contracts", str(root), "--tests", str(tests),
+            "--base-url", "http://127.0.0.1:9/v1", "--tenant", TENANTS[0], "--tenant", TENANTS[1],
+            "--tenant-id", "a=org_aaaaaa", "--tenant-id", "b=ORG-2"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "--tenant-id=b=ORG-2: the contracts' {org_id} does not accept it" in result.output
+    assert "^org_[a-z0-9]{6}$" in result.output
+
+
+def test_the_dry_run_shows_each_tenants_id(tmp_path: Path) -> None:
+    root = contracts(tmp_path, AUTH["cookie"], in_path=True)
+    tests = _write_tests(tmp_path, synth.load(root))
+    config = config_from_options(app=app("cookie", in_path=True), tenants=TENANTS,
+                                 tenant_ids=TENANT_IDS, contracts=root, env={})  # fmt: skip
+    runner = CliRunner()
+    with runner.isolation() as (out, _, _):
+        code = run_suite(config, tests, dry_run=True, extra=["-p", "no:randomly"])
+    assert code == 0
+    assert "the tenant in the path is each acting tenant's own (a: org_aaaaaa, b: org_bbbbbb)" in (
+        out.getvalue().decode()
+    )
+
+
+@pytest.mark.parametrize(("foreign", "outcome"), [(404, "passed"), (403, "violation")])
+def test_err_declared_probes_another_tenants_org_id(
+    tmp_path: Path, foreign: int, outcome: str
+) -> None:
+    code, rows, report, _ = _run(tmp_path, "header", in_path=True, leak=False,
+                                 select="createNote__ERR_DECLARED", foreign=foreign)  # fmt: skip
+    assert rows == {("ERR-DECLARED", "createNote"): outcome}, report
+    assert code == (0 if foreign == 404 else 1)
+    if foreign == 403:
+        assert "(403, 'forbidden')" in report
+        assert "/orgs/org_bbbbbb/notes" in report
