@@ -214,7 +214,9 @@ def _path_gap(api: ApiSpec, graph: Graph, op: OperationSpec) -> str | None:
         if create is None:
             return (
                 f"no operation creates the items that {{{param}}} names (no POST {collection}): "
-                f"declare it with api.resource({collection!r}, ..., id_param={param!r})"
+                f"declare it with api.resource({collection!r}, ..., id_param={param!r}); or, "
+                f"when {{{param}}} is the caller's own tenant, declare "
+                f"Api(..., tenant_param={param!r}) and give synth test --tenant-id NAME=VALUE"
             )
         candidates = id_candidates(param, collection)
         fields = create.response.model_fields if create.response is not None else {}

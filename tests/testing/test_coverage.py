@@ -133,6 +133,11 @@ def test_declared_but_not_runnable_is_listed_with_the_reason(tmp_path: Path) -> 
         "no operation creates the items that {gadget_id} names (no POST /gadgets): "
         "declare it with api.resource('/gadgets', ..., id_param='gadget_id')"
     )
+    # The parameter may be the caller's tenant rather than a created item: that way is named too.
+    assert (
+        "declare Api(..., tenant_param='gadget_id') and give synth test --tenant-id"
+        in (gaps["TEN-READ", "getGadget"])
+    )
     # A constrained path parameter calls for ERR-VALIDATION, which varies bodies and queries.
     assert "path parameters ({board_id}) are not varied" in gaps["ERR-VALIDATION", "getBoard"]
     # What runs is exercised: boards are created, read, replayed.
