@@ -120,7 +120,7 @@ def _problem(status: int, code: str) -> Response:
 class _Notes:
     """The server's state and handlers; ``leak`` plants a cross-tenant read."""
 
-    def __init__(self, style: Style, *, in_path: bool, leak: bool, foreign: int) -> None:
+    def __init__(self, style: Style, *, in_path: bool, leak: bool | str, foreign: int) -> None:
         self.style, self.in_path, self.leak, self.foreign = style, in_path, leak, foreign
         self.notes: dict[str, dict[str, Any]] = {}  # id -> note, with its "_org"
         self.counter = itertools.count()
@@ -142,7 +142,7 @@ class _Notes:
             return None, _problem(401, "unauthenticated")
         if self.in_path:
             asked = request.path_params["org_id"]
-            if self.leak and request.method == "GET" and asked in KEYS.values():
+            if self.leak is True and request.method == "GET" and asked in KEYS.values():
                 return asked, None  # the planted bug: the path's org is trusted on reads
             if asked != org:  # another tenant's org is answered as one that exists nowhere
                 code = "not_found" if self.foreign == 404 else "forbidden"
@@ -181,7 +181,7 @@ class _Notes:
         note = self.notes.get(request.path_params["note_id"])
         if note is None:
             return None
-        if self.leak and not self.in_path and request.method == "GET":
+        if self.leak is True and not self.in_path and request.method == "GET":
             return note  # the planted bug: any tenant's note is read
         return note if note["_org"] == org else None
 
@@ -189,7 +189,9 @@ class _Notes:
         org, problem = self.scope(request)
         if problem is not None:
             return problem
-        mine = sorted((n for n in self.notes.values() if n["_org"] == org), key=lambda n: n["_n"])
+        everyone = self.leak == "list"  # the planted bug: every tenant's notes are listed
+        mine = sorted((n for n in self.notes.values() if everyone or n["_org"] == org),
+                      key=lambda n: n["_n"])  # fmt: skip
         limit = request.query_params.get("limit", "20")
         if not limit.isdigit() or not 1 <= int(limit) <= 50:
             return _problem(422, "validation_failed")
@@ -227,8 +229,9 @@ class _Notes:
     public_credentials: list[bool]
 
 
-def app(style: Style, *, in_path: bool, leak: bool = False, foreign: int = 404) -> Starlette:
-    """A notes server taking ``style`` credentials; ``leak`` plants a cross-tenant read;
+def app(style: Style, *, in_path: bool, leak: bool | str = False, foreign: int = 404) -> Starlette:
+    """A notes server taking ``style`` credentials; ``leak`` plants a cross-tenant read
+    (``"list"``: every tenant's notes in every list);
     ``foreign`` is the status of any org id not the caller's (403 is declared nowhere).
 
     ``app.state.public_credentials`` notes, per request to the public operation, whether a

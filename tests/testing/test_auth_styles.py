@@ -295,7 +295,13 @@ def _write_tests(folder: Path, api: ApiSpec) -> Path:
 
 
 def _run(
-    tmp_path: Path, style: Style, *, in_path: bool, leak: bool, select: str, foreign: int = 404
+    tmp_path: Path,
+    style: Style,
+    *,
+    in_path: bool,
+    leak: bool | str,
+    select: str,
+    foreign: int = 404,
 ) -> tuple[int, dict[tuple[str, str], str], str, Any]:
     root = contracts(tmp_path, AUTH[style], in_path=in_path)
     tests = _write_tests(tmp_path, synth.load(root))
@@ -347,6 +353,15 @@ def test_b_listing_with_as_org_id_is_reported_by_ten_list(tmp_path: Path) -> Non
                                  select="listNotes__TEN_LIST")  # fmt: skip
     assert rows[("TEN-LIST", "listNotes")] == "violation", report
     assert "tenant b listing, with tenant a's {org_id} in the path" in report
+    assert code == 1
+
+
+@pytest.mark.parametrize("in_path", [True, False])
+def test_as_notes_in_bs_own_list_are_reported_by_ten_list(tmp_path: Path, in_path: bool) -> None:
+    code, rows, report, _ = _run(tmp_path, "cookie", in_path=in_path, leak="list",
+                                 select="listNotes__TEN_LIST")  # fmt: skip
+    assert rows[("TEN-LIST", "listNotes")] == "violation", report
+    assert "to hold none of tenant a's items" in report
     assert code == 1
 
 
