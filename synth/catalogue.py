@@ -127,13 +127,20 @@ def _lists(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 
 def _reads(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _scoped(api, graph, op) and op.method == "GET" and graph.is_item_op(op)
+    return _scoped(api, graph, op) and op.method == "GET" and _targets_one(graph, op)
 
 
 def _writes(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
     return (
-        _scoped(api, graph, op) and op.method in ("PATCH", "PUT", "DELETE") and graph.is_item_op(op)
+        _scoped(api, graph, op)
+        and op.method in ("PATCH", "PUT", "DELETE")
+        and _targets_one(graph, op)
     )
+
+
+def _targets_one(graph: Graph, op: OperationSpec) -> bool:
+    """``op`` acts on one item of a tenant's, or on the tenant itself (``/orgs/{org_id}``)."""
+    return graph.is_item_op(op) or graph.is_tenant_op(op)
 
 
 def _children(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
@@ -146,7 +153,11 @@ def _assigns(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
         and op.body is not None
         and op.response is not None
         and op.method in ("POST", "PUT", "PATCH")
-        and (graph.reader(op) is not None or graph.item_creator(op) is not None)
+        and (
+            graph.reader(op) is not None
+            or graph.item_creator(op) is not None
+            or (graph.is_tenant_op(op) and graph.op("GET", op.path) is not None)
+        )
     )
 
 

@@ -439,7 +439,12 @@ class Graph:
         """A collection under a parent item (``/things/{p}/children``), or under the caller's
         tenant in the path (``/orgs/{org_id}/things``)."""
         under = bool(self.parents(op)) or self.tenant_in_path(op)
-        return under and op.operation_id not in self.relations.items
+        return under and op.operation_id not in self.relations.items and not self.is_tenant_op(op)
+
+    def is_tenant_op(self, op: OperationSpec) -> bool:
+        """``op`` acts on the caller's tenant itself: its path ends at the tenant parameter."""
+        name = self.api.tenant_param
+        return name is not None and _route(op.path).endswith("/{" + name + "}")
 
     def tenant_in_path(self, op: OperationSpec) -> bool:
         """Whether ``op``'s path carries the caller's tenant (``Api(tenant_param=...)``)."""

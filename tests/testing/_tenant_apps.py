@@ -88,7 +88,26 @@ def delete_note($org note_id: NoteId) -> None: ...
 
 
 @api.get("/catalogue", tenant_scoped=False)
-def get_catalogue() -> Catalogue: ...
+def get_catalogue() -> Catalogue: ...$org_ops"""
+
+# With the tenant in the path: the tenant itself is read and renamed at /orgs/{org_id}.
+_ORG_OPS = """
+
+class Org(Model):
+    id: OrgId
+    name: str
+
+
+class OrgUpdate(RequestModel):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+@api.get("/orgs/{org_id}")
+def get_org(org_id: OrgId) -> Org: ...
+
+
+@api.patch("/orgs/{org_id}")
+def update_org(org_id: OrgId, body: OrgUpdate) -> Org: ...
 """
 
 
@@ -106,6 +125,7 @@ def contracts(folder: Path, auth: str, *, in_path: bool) -> Path:
         prefix="/orgs/{org_id}" if in_path else "",
         org="org_id: OrgId," if in_path else "",
         org_alone="org_id: OrgId" if in_path else "",
+        org_ops=_ORG_OPS if in_path else "",
     )
     (root / "notes.py").write_text(source, encoding="utf-8")
     return root
@@ -124,6 +144,7 @@ class _Notes:
         self.style, self.in_path, self.leak, self.foreign = style, in_path, leak, foreign
         self.notes: dict[str, dict[str, Any]] = {}  # id -> note, with its "_org"
         self.counter = itertools.count()
+        self.orgs = {org: {"id": org, "name": f"Org {org[-1]}"} for org in KEYS.values()}
 
     def caller(self, request: Request) -> str | None:
         if self.style == "bearer":
@@ -221,6 +242,18 @@ class _Notes:
         note["title"] = data["title"]
         return JSONResponse(self.public(note))
 
+    async def org(self, request: Request) -> Response:
+        org, problem = self.scope(request)
+        if problem is not None or org is None:
+            return problem or _problem(404, "not_found")
+        if request.method == "PATCH":
+            data: Any = json.loads(await request.body() or b"null")
+            name = data.get("name") if isinstance(data, dict) else None
+            if not isinstance(name, str) or not 1 <= len(name) <= 100 or set(data) - {"name"}:
+                return _problem(422, "validation_failed")
+            self.orgs[org]["name"] = name
+        return JSONResponse(self.orgs[org])
+
     async def catalogue(self, request: Request) -> Response:
         # Public: whatever credentials came with it are noted, never needed.
         self.public_credentials.append(self.caller(request) is not None)
@@ -244,6 +277,7 @@ def app(style: Style, *, in_path: bool, leak: bool | str = False, foreign: int =
         Route(f"{prefix}/notes", notes.listing, methods=["GET"]),
         Route(f"{prefix}/notes/{{note_id}}", notes.item, methods=["GET", "PATCH", "DELETE"]),
         Route("/v1/catalogue", notes.catalogue, methods=["GET"]),
+        Route("/v1/orgs/{org_id}", notes.org, methods=["GET", "PATCH"]),
     ])  # fmt: skip
     server.state.public_credentials = notes.public_credentials = []
     return server

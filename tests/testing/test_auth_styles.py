@@ -19,6 +19,7 @@ from openapi_spec_validator import validate
 
 import synth
 from synth import ContractError, UsageError
+from synth.catalogue import coverage
 from synth.cli import main
 from synth.document import build
 from synth.emit import sdk_python, sdk_typescript
@@ -90,6 +91,16 @@ def test_the_tenant_parameter_is_nobodys_parent(tmp_path: Path) -> None:
     assert not graph.tenant_in_path(api.operation("getCatalogue"))
     # No collection at /orgs, whose POST nothing declares: the tenant is not created.
     assert "/orgs" not in {c.path for c in api.relations.collections}
+
+
+@pytest.mark.parametrize("in_path", [True, False])
+def test_every_declared_tenant_check_is_exercised(tmp_path: Path, in_path: bool) -> None:
+    api = _load(tmp_path, "header", in_path)
+    gaps = [(c.entry.id, c.operation.operation_id, c.reason) for c in coverage(api)
+            if c.entry.family == "tenancy" and not c.exercised]  # fmt: skip
+    assert gaps == []
+    scoped = {c.operation.operation_id for c in coverage(api) if c.entry.family == "tenancy"}
+    assert "getCatalogue" not in scoped
 
 
 def _broken(tmp_path: Path, api_line: str) -> tuple[Path, int]:
@@ -326,8 +337,13 @@ def test_the_tenant_checks_pass_on_a_correct_server(
 ) -> None:
     code, rows, report, _ = _run(tmp_path, style, in_path=in_path, leak=False, select=_TEN_ONLY)
     ten = {key: outcome for key, outcome in rows.items() if key[0] in TEN}
-    # Each TEN check that applies ran and passed: TEN-CHILD on the notes under the org only.
-    assert len(ten) == (13 if in_path else 11), report
+    # Each TEN check that applies ran and passed: TEN-CHILD on the notes under the org only,
+    # TEN-READ, TEN-WRITE and TEN-ASSIGN on the org itself (getOrg, updateOrg).
+    assert len(ten) == (18 if in_path else 11), report
+    assert {("TEN-READ", "getOrg"), ("TEN-WRITE", "updateOrg"), ("TEN-ASSIGN", "updateOrg")} <= (
+        set(ten) if in_path else {("TEN-READ", "getOrg"), ("TEN-WRITE", "updateOrg"),
+                                  ("TEN-ASSIGN", "updateOrg")}
+    )  # fmt: skip
     assert set(ten.values()) == {"passed"}, report
     assert code == 0, report
     assert not any(op == "getCatalogue" for _, op in rows), "a public operation got TEN checks"
@@ -346,6 +362,14 @@ def test_a_cross_tenant_read_is_reported_by_ten_read(
         assert "/orgs/org_aaaaaa/notes/" in report
     assert "$TOKEN_B" in report
     assert all(secret not in report for secret in KEYS)
+
+
+def test_b_reading_as_org_is_reported_by_ten_read(tmp_path: Path) -> None:
+    code, rows, report, _ = _run(tmp_path, "bearer", in_path=True, leak=True,
+                                 select="getOrg__TEN_READ")  # fmt: skip
+    assert rows[("TEN-READ", "getOrg")] == "violation", report
+    assert "tenant b reading /orgs/{org_id}, with tenant a's {org_id} in the path" in report
+    assert code == 1
 
 
 def test_b_listing_with_as_org_id_is_reported_by_ten_list(tmp_path: Path) -> None:

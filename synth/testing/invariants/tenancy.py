@@ -116,8 +116,38 @@ def lists(ctx: Context) -> None:
     _foreign_tenant(ctx, op, scope.params, f"tenant {ctx.b} listing", query=limit)
 
 
+def _own_tenant(ctx: Context, op: OperationSpec) -> OperationSpec | None:
+    """The read of the tenant itself (``GET /orgs/{org_id}``) that ``op`` acts on, if any; A
+    reads its own first (an answer other than 200 fails the check)."""
+    reader = op if op.method == "GET" else ctx.graph.op("GET", op.path)
+    if reader is not None and reader.tenant_scoped:
+        own = ctx.send(ctx.a, reader)
+        if own.status != 200:
+            ctx.fail(f"tenant {ctx.a} to read its own {reader.path}", brief(own), own)
+        return reader
+    return None
+
+
+def _tenant_itself(ctx: Context, op: OperationSpec) -> None:
+    """TEN-READ and TEN-WRITE on the tenant itself (``/orgs/{org_id}``): B with A's id in the
+    path gets what B gets with an id that exists nowhere, and A's tenant is unchanged."""
+    reader = _own_tenant(ctx, op)
+    before = ctx.send(ctx.a, reader) if reader is not None and op is not reader else None
+    body = ctx.body(op) if op.body is not None else NO_BODY
+    verb = "reading" if op.method == "GET" else f"sending {op.method} to"
+    _foreign_tenant(ctx, op, {}, f"tenant {ctx.b} {verb} {op.path}", body=body)
+    if reader is not None and before is not None:
+        after = ctx.send(ctx.a, reader)
+        if after.status != before.status or after.json != before.json:
+            ctx.fail(f"tenant {ctx.a}'s {reader.path} unchanged after tenant {ctx.b}'s "
+                     f"{op.method}", brief(after), after)  # fmt: skip
+
+
 @implements("TEN-READ")
 def reads(ctx: Context) -> None:
+    if not ctx.graph.is_item_op(ctx.op):
+        _tenant_itself(ctx, ctx.op)
+        return
     params, item, _ = _target_item(ctx, ctx.a, ctx.op)
     own = ctx.send(ctx.a, ctx.op, params)
     if own.status != 200:
@@ -136,6 +166,9 @@ def reads(ctx: Context) -> None:
 @implements("TEN-WRITE")
 def writes(ctx: Context) -> None:
     op = ctx.op
+    if not ctx.graph.is_item_op(op):
+        _tenant_itself(ctx, op)
+        return
     params, item, creator = _target_item(ctx, ctx.a, op)
     reader = ctx.graph.reader(creator)
     before = ctx.send(ctx.a, reader, params) if reader is not None else None
@@ -192,6 +225,9 @@ def children(ctx: Context) -> None:
 @implements("TEN-ASSIGN")
 def assigns(ctx: Context) -> None:
     op = ctx.op
+    if ctx.graph.is_tenant_op(op):
+        _assign_to_tenant(ctx, op)
+        return
     creator = op if op.method == "POST" else ctx.graph.item_creator(op)
     assert creator is not None
     assert op.response is not None
@@ -204,6 +240,36 @@ def assigns(ctx: Context) -> None:
     # One field per request: a server that honours one field may still reject the others.
     for name, value in candidates.items():
         _smuggle(ctx, op, creator, b_params, b_item, name, value)
+
+
+def _assign_to_tenant(ctx: Context, op: OperationSpec) -> None:
+    """TEN-ASSIGN on the tenant itself (``PATCH /orgs/{org_id}``): what A smuggles in (owner
+    fields, B's own values) is ignored or rejected, A keeps its tenant, B's is untouched."""
+    reader = _own_tenant(ctx, op)
+    assert reader is not None
+    theirs = ctx.send(ctx.b, reader)
+    body_fields = set(op.body.model_fields) if op.body is not None else set()
+    candidates: dict[str, Any] = {name: ctx.b for name in _OWNER_FIELDS if name not in body_fields}
+    if theirs.status == 200 and isinstance(theirs.json, dict):
+        candidates.update({k: v for k, v in sorted(theirs.json.items()) if k not in body_fields})
+    for name, value in candidates.items():
+        shown = f"{name}={value!r}"
+        answer = ctx.send(ctx.a, op, body={**ctx.body(op), name: value})
+        if 400 <= answer.status < 500 and (answer.status, answer.code) in {
+            (e.status, e.code) for e in op.errors
+        }:
+            continue  # rejected: fine
+        if not answer.ok:
+            ctx.fail(f"the smuggled {shown} to be ignored or rejected with a declared error",
+                     brief(answer), answer)  # fmt: skip
+        own = ctx.send(ctx.a, reader)
+        if own.status != 200:
+            ctx.fail(f"tenant {ctx.a} to still read its own {reader.path} (smuggled {shown})",
+                     brief(own), own)  # fmt: skip
+        after = ctx.send(ctx.b, reader)
+        if (after.status, after.json) != (theirs.status, theirs.json):
+            ctx.fail(f"tenant {ctx.b}'s {reader.path} untouched (smuggled {shown})",
+                     brief(after), after)  # fmt: skip
 
 
 def _smuggle(  # noqa: PLR0917 (the steps of one check share this state)
