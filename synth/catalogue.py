@@ -127,20 +127,24 @@ def _lists(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 
 def _reads(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _scoped(api, graph, op) and op.method == "GET" and _targets_one(graph, op)
+    return _scoped(api, graph, op) and op.method == "GET" and _targets_one(api, graph, op)
 
 
 def _writes(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
     return (
         _scoped(api, graph, op)
         and op.method in ("PATCH", "PUT", "DELETE")
-        and _targets_one(graph, op)
+        and _targets_one(api, graph, op)
     )
 
 
-def _targets_one(graph: Graph, op: OperationSpec) -> bool:
+def _targets_one(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
     """``op`` acts on one item of a tenant's, or on the tenant itself (``/orgs/{org_id}``)."""
-    return graph.is_item_op(op) or graph.is_tenant_op(op)
+    return graph.is_item_op(op) or _on_tenant(api, graph, op)
+
+
+def _on_tenant(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return api.tenant_param is not None and graph.is_tenant_op(op)
 
 
 def _children(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
@@ -156,7 +160,7 @@ def _assigns(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
         and (
             graph.reader(op) is not None
             or graph.item_creator(op) is not None
-            or (graph.is_tenant_op(op) and graph.op("GET", op.path) is not None)
+            or (_on_tenant(api, graph, op) and graph.op("GET", op.path) is not None)
         )
     )
 
