@@ -143,6 +143,11 @@ def _targets_one(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
     return graph.is_item_op(op) or _on_tenant(api, graph, op)
 
 
+def _tenant_reader(graph: Graph, op: OperationSpec) -> OperationSpec | None:
+    reader = graph.op("GET", op.path)
+    return reader if reader is not None and reader.tenant_scoped else None
+
+
 def _on_tenant(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
     return api.tenant_param is not None and graph.is_tenant_op(op)
 
@@ -160,7 +165,7 @@ def _assigns(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
         and (
             graph.reader(op) is not None
             or graph.item_creator(op) is not None
-            or (_on_tenant(api, graph, op) and graph.op("GET", op.path) is not None)
+            or (_on_tenant(api, graph, op) and _tenant_reader(graph, op) is not None)
         )
     )
 

@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from ...spec import OperationSpec
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange
+from .._violation import CannotCheck
 from ._common import cursor_fields, declared, fresh_id, normalize, nowhere_id, nowhere_tenant
 from ._registry import implements
 
@@ -246,7 +247,9 @@ def _assign_to_tenant(ctx: Context, op: OperationSpec) -> None:
     """TEN-ASSIGN on the tenant itself (``PATCH /orgs/{org_id}``): what A smuggles in (owner
     fields, B's own values) is ignored or rejected, A keeps its tenant, B's is untouched."""
     reader = _own_tenant(ctx, op)
-    assert reader is not None
+    if reader is None:
+        raise CannotCheck(f"no tenant-scoped GET {op.path} reads back what {op.operation_id} "
+                          "writes, so smuggled owner fields cannot be looked for")  # fmt: skip
     theirs = ctx.send(ctx.b, reader)
     body_fields = set(op.body.model_fields) if op.body is not None else set()
     candidates: dict[str, Any] = {name: ctx.b for name in _OWNER_FIELDS if name not in body_fields}
