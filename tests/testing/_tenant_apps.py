@@ -247,7 +247,10 @@ class _Notes:
         if problem is not None or org is None:
             return problem or _problem(404, "not_found")
         if request.method == "PATCH":
-            data: Any = json.loads(await request.body() or b"null")
+            try:
+                data: Any = json.loads(await request.body())
+            except ValueError:
+                return _problem(400, "invalid_request")
             name = data.get("name") if isinstance(data, dict) else None
             if not isinstance(name, str) or not 1 <= len(name) <= 100 or set(data) - {"name"}:
                 return _problem(422, "validation_failed")
