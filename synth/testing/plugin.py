@@ -236,8 +236,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         if not covered or config.getoption("collectonly", False) or _CONFIG not in config.stash:
             return
         # Only tests that send nothing ran (declared checks synth cannot run): still report
-        # them, from a target that never connects.
-        made = Target(config.stash[_CONFIG], _api(config))
+        # them, from a target that never connects. A target refused (its error already shown
+        # when the session stopped) has nothing to report.
+        try:
+            made = Target(config.stash[_CONFIG], _api(config))
+        except SynthError:
+            return
     for line in summary_lines(made) + covered:
         terminalreporter.write_line(made.redact(line))
     if config.getoption("synth_require_coverage") and _uncovered(config):

@@ -389,7 +389,7 @@ def test_as_notes_in_bs_own_list_are_reported_by_ten_list(tmp_path: Path, in_pat
     assert code == 1
 
 
-@pytest.mark.parametrize("style", ["header", "cookie"])
+@pytest.mark.parametrize("style", ["bearer", "header", "cookie"])
 def test_public_operations_are_sent_without_credentials(tmp_path: Path, style: Style) -> None:
     code, rows, report, server = _run(tmp_path, style, in_path=True, leak=False,
                                       select="getCatalogue")  # fmt: skip
