@@ -437,3 +437,78 @@ def test_err_declared_probes_another_tenants_org_id(
     if foreign == 403:
         assert "(403, 'forbidden')" in report
         assert "/orgs/org_bbbbbb/notes" in report
+
+
+_RESOURCE = """\
+from typing import Annotated
+
+from pydantic import Field
+
+from synth.contract import Api, ApiKey, DateTime, Limit, Model, Page, RequestModel
+
+api = Api("Notes", "1.0.0", base_path="/v1", auth=ApiKey(header="X-Api-Key"),
+          tenant_param="org_id")
+$errors
+OrgId = Annotated[str, Field(pattern=r"^org_[a-z0-9]{6}$$")]
+
+
+class NoteCreate(RequestModel):
+    title: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class Note(Model):
+    id: Annotated[str, Field(pattern=r"^nte_[a-z0-9]{8}$$")]
+    title: str
+    created_at: DateTime
+
+
+class NotePage(Page[Note]):
+    pass
+
+
+class Org(Model):
+    id: OrgId
+    name: str
+
+
+notes = api.resource("/orgs/{org_id}/notes", Note, id_param="note_id")
+notes.create(NoteCreate)
+notes.list(NotePage, order=("created_at", "id"), limit=Limit(max=50))
+notes.get()
+notes.update(NoteCreate)
+notes.delete()
+$org_op"""
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_resources_under_the_tenant_take_its_parameter(tmp_path: Path, typed: bool) -> None:
+    from string import Template
+
+    from tests._taxonomy import STANDARD_ERRORS
+
+    org_op = '\n\n@api.get("/orgs/{org_id}")\ndef get_org(org_id: OrgId) -> Org: ...\n'
+    root = tmp_path / "contracts"
+    root.mkdir()
+    (root / "__init__.py").write_text("", encoding="utf-8")
+    source = Template(_RESOURCE).substitute(errors=STANDARD_ERRORS, org_op=org_op if typed else "")
+    (root / "notes.py").write_text(source, encoding="utf-8")
+    api = synth.load(root)
+    expected = {"type": "string", "pattern": "^org_[a-z0-9]{6}$"} if typed else {"type": "string"}
+    for op in api.operations:
+        assert op.path_params[0].name == "org_id"
+        assert dict(op.path_params[0].schema) == expected
+    # The resource's relations are declared ones; the org is nobody's parent.
+    graph = Graph(api)
+    parents = graph.parents(api.operation("getNote")) or []
+    assert [(p.param, p.source) for p in parents] == [("note_id", "declared")]
+    if typed:  # and the checks run against a server of that shape, cleanly
+        tests = _write_tests(tmp_path, api)
+        config = config_from_options(app=app("header", in_path=True), tenants=TENANTS,
+                                     tenant_ids=TENANT_IDS, seed=2, profile="quick",
+                                     contracts=root, env={})  # fmt: skip
+        report = tmp_path / "report.md"
+        code = run_suite(config, tests, select="__TEN_", report=report,
+                         extra=["-p", "no:randomly"])  # fmt: skip
+        text = report.read_text(encoding="utf-8")
+        assert code == 0, text
+        assert "| TEN-READ | `getNote` | passed |" in text
