@@ -127,13 +127,27 @@ def _lists(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 
 def _reads(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _scoped(api, graph, op) and op.method == "GET" and graph.is_item_op(op)
+    return _scoped(api, graph, op) and op.method == "GET" and _targets_one(api, graph, op)
 
 
 def _writes(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    """An update, delete or upsert of one item, or an action on it."""
+    """An update, delete or upsert of one item or of the tenant itself, or an action on an item."""
     writes = op.method in ("PATCH", "PUT", "DELETE") or graph.is_action(op)
-    return _scoped(api, graph, op) and writes and graph.is_item_op(op)
+    return _scoped(api, graph, op) and writes and _targets_one(api, graph, op)
+
+
+def _targets_one(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    """``op`` acts on one item of a tenant's, or on the tenant itself (``/orgs/{org_id}``)."""
+    return graph.is_item_op(op) or _on_tenant(api, graph, op)
+
+
+def _tenant_reader(graph: Graph, op: OperationSpec) -> OperationSpec | None:
+    reader = graph.op("GET", op.path)
+    return reader if reader is not None and reader.tenant_scoped else None
+
+
+def _on_tenant(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return api.tenant_param is not None and graph.is_tenant_op(op)
 
 
 def _children(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
@@ -146,7 +160,11 @@ def _assigns(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
         and op.body is not None
         and op.response is not None
         and op.method in ("POST", "PUT", "PATCH")
-        and (graph.reader(op) is not None or graph.item_creator(op) is not None)
+        and (
+            graph.reader(op) is not None
+            or graph.item_creator(op) is not None
+            or (_on_tenant(api, graph, op) and _tenant_reader(graph, op) is not None)
+        )
     )
 
 
@@ -206,11 +224,15 @@ def _path_gap(api: ApiSpec, graph: Graph, op: OperationSpec) -> str | None:
         return None
     for match in PATH_PARAM.finditer(op.path):
         param, collection = match.group(1), op.path[: match.start()].rstrip("/")
+        if param == api.tenant_param:  # the runtime fills it with the caller's tenant
+            continue
         create = graph.op("POST", collection)
         if create is None:
             return (
                 f"no operation creates the items that {{{param}}} names (no POST {collection}): "
-                f"declare it with api.resource({collection!r}, ..., id_param={param!r})"
+                f"declare it with api.resource({collection!r}, ..., id_param={param!r}); or, "
+                f"when {{{param}}} is the caller's own tenant, declare "
+                f"Api(..., tenant_param={param!r}) and give synth test --tenant-id NAME=VALUE"
             )
         candidates = id_candidates(param, collection)
         fields = create.response.model_fields if create.response is not None else {}

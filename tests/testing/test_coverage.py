@@ -134,6 +134,11 @@ def test_declared_but_not_runnable_is_listed_with_the_reason(tmp_path: Path) -> 
         "no operation creates the items that {gadget_id} names (no POST /gadgets): "
         "declare it with api.resource('/gadgets', ..., id_param='gadget_id')"
     )
+    # The parameter may be the caller's tenant rather than a created item: that way is named too.
+    assert (
+        "declare Api(..., tenant_param='gadget_id') and give synth test --tenant-id"
+        in (gaps["TEN-READ", "getGadget"])
+    )
     # What runs is exercised: boards are created, read, replayed, and a constrained path
     # parameter alone is input ERR-VALIDATION varies.
     exercised = {(c.entry.id, c.operation.operation_id) for c in coverage(api) if c.exercised}

@@ -86,6 +86,10 @@ def _probes(ctx: Context) -> list[Exchange]:
     probes += _semantic_probes(ctx, item_params, body)
     if len(ctx.target.tenants) > 1 and ctx.graph.parents(op):
         probes.append(lambda: ctx.send(ctx.b, op, item_params, body=body))
+    if len(ctx.target.tenants) > 1 and ctx.graph.tenant_in_path(op):
+        # A's credentials with B's id in the tenant path parameter: refused, and as declared.
+        other = ctx.target.tenant_id(ctx.b)
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, tenant_id=other))
     probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body))
     order = ctx.draw(st.permutations(range(len(probes))), "probe order")
     for index in order:

@@ -9,7 +9,8 @@ from hypothesis import strategies as st
 from ...spec import OperationSpec
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange
-from ._common import cursor_fields, declared, fresh_id, normalize, nowhere_id
+from .._violation import CannotCheck
+from ._common import cursor_fields, declared, fresh_id, normalize, nowhere_id, nowhere_tenant
 from ._registry import implements
 
 # Owner fields a request might smuggle in, besides the response model's server-set fields.
@@ -32,6 +33,36 @@ def _same_as_nowhere(  # noqa: PLR0917 (the steps of one check share this state)
         # Up to the baseline, sent after ``answer``: the reproduction shows both requests.
         ctx.fail(f"{what}: exactly the answer an id that exists nowhere gets ({brief(nowhere)})",
                  brief(answer), nowhere)  # fmt: skip
+
+
+def _foreign_tenant(  # noqa: PLR0917 (the steps of one check share this state)
+    ctx: Context,
+    op: OperationSpec,
+    params: dict[str, str],
+    what: str,
+    body: Any = NO_BODY,
+    query: dict[str, str] | None = None,
+) -> None:
+    """B's credentials with A's id in the tenant path parameter get exactly the answer B gets
+    with a tenant id that exists nowhere (``Api(tenant_param=...)``); nothing when the path
+    carries no tenant."""
+    if not ctx.graph.tenant_in_path(op):
+        return
+    theirs = ctx.target.tenant_id(ctx.a)
+    answer = ctx.send(ctx.b, op, params, body=body, query=query or {}, tenant_id=theirs)
+    absent = nowhere_tenant(ctx, op)
+    nowhere = ctx.send(ctx.b, op, params, body=body, query=query or {}, tenant_id=absent)
+    ids = [str(v) for v in params.values()] + [str(theirs), absent]
+    ids += [t.tenant_id for t in ctx.target.config.tenants if t.tenant_id]
+    cursors = cursor_fields(ctx.target.api)
+    shown = f"{what}, with tenant {ctx.a}'s {{{ctx.api.tenant_param}}} in the path"
+    if (answer.status, answer.content_type, normalize(answer.json, ids, cursors=cursors)) != (
+        nowhere.status,
+        nowhere.content_type,
+        normalize(nowhere.json, ids, cursors=cursors),
+    ):
+        ctx.fail(f"{shown}: exactly the answer a {{{ctx.api.tenant_param}}} that exists nowhere "
+                 f"gets ({brief(nowhere)})", brief(answer), nowhere)  # fmt: skip
 
 
 def _target_item(
@@ -64,20 +95,60 @@ def lists(ctx: Context) -> None:
                 queries.append({flt.param: str(value)})
             elif isinstance(value, str):
                 queries.append({flt.param: scope.marker})
+    # With the tenant in the path, identities name each tenant's own path: A's items are
+    # recognised in B's list by their identity there and their whole representation.
+    in_path = ctx.graph.tenant_in_path(op)
+    as_mine = {ctx.item_id(op, i, mine.params): i for i in seeded}
     for query in queries:
         walk = ctx.walk(mine, tenant=ctx.b, limit=op.pagination.limit.max, query=query)
         # An isolated scope of B's holds only what B seeded into it, which is nothing: any
         # item there is foreign even when its identity, unique only within its parent, names
         # B's parent rather than A's.
-        leaked = [i for i in walk.ids if i in theirs or mine.isolated]
+        leaked = [
+            key
+            for key, item in zip(walk.ids, walk.items, strict=True)
+            if key in theirs or mine.isolated or (in_path and as_mine.get(key) == item)
+        ]
         if leaked:
             shown = "&".join(f"{k}={v}" for k, v in {**mine.query, **query}.items()) or "no filter"
             ctx.fail(f"tenant {ctx.b}'s list ({shown}) to hold none of tenant {ctx.a}'s items",
                      f"{leaked[0]} listed")  # fmt: skip
+    limit = {op.pagination.limit_param: str(op.pagination.limit.max)}
+    _foreign_tenant(ctx, op, scope.params, f"tenant {ctx.b} listing", query=limit)
+
+
+def _own_tenant(ctx: Context, op: OperationSpec) -> OperationSpec | None:
+    """The read of the tenant itself (``GET /orgs/{org_id}``) that ``op`` acts on, if any; A
+    reads its own first (an answer other than 200 fails the check)."""
+    reader = op if op.method == "GET" else ctx.graph.op("GET", op.path)
+    if reader is not None and reader.tenant_scoped:
+        own = ctx.send(ctx.a, reader)
+        if own.status != 200:
+            ctx.fail(f"tenant {ctx.a} to read its own {reader.path}", brief(own), own)
+        return reader
+    return None
+
+
+def _tenant_itself(ctx: Context, op: OperationSpec) -> None:
+    """TEN-READ and TEN-WRITE on the tenant itself (``/orgs/{org_id}``): B with A's id in the
+    path gets what B gets with an id that exists nowhere, and A's tenant is unchanged."""
+    reader = _own_tenant(ctx, op)
+    before = ctx.send(ctx.a, reader) if reader is not None and op is not reader else None
+    body = ctx.body(op) if op.body is not None else NO_BODY
+    verb = "reading" if op.method == "GET" else f"sending {op.method} to"
+    _foreign_tenant(ctx, op, {}, f"tenant {ctx.b} {verb} {op.path}", body=body)
+    if reader is not None and before is not None:
+        after = ctx.send(ctx.a, reader)
+        if after.status != before.status or after.json != before.json:
+            ctx.fail(f"tenant {ctx.a}'s {reader.path} unchanged after tenant {ctx.b}'s "
+                     f"{op.method}", brief(after), after)  # fmt: skip
 
 
 @implements("TEN-READ")
 def reads(ctx: Context) -> None:
+    if not ctx.graph.is_item_op(ctx.op):
+        _tenant_itself(ctx, ctx.op)
+        return
     params, item, _ = _target_item(ctx, ctx.a, ctx.op)
     own = ctx.send(ctx.a, ctx.op, params)
     if own.status != 200:
@@ -87,15 +158,18 @@ def reads(ctx: Context) -> None:
     absent = nowhere_id(ctx, ctx.op, params, last)
     nowhere = ctx.send(ctx.b, ctx.op, {**params, last: absent})
     ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
-    _same_as_nowhere(
-        ctx, ctx.op, answer, nowhere, ids, f"tenant {ctx.b} reading tenant {ctx.a}'s item"
-    )
+    what = f"tenant {ctx.b} reading tenant {ctx.a}'s item"
+    _same_as_nowhere(ctx, ctx.op, answer, nowhere, ids, what)
+    _foreign_tenant(ctx, ctx.op, params, what)
     del item
 
 
 @implements("TEN-WRITE")
 def writes(ctx: Context) -> None:
     op = ctx.op
+    if not ctx.graph.is_item_op(op):
+        _tenant_itself(ctx, op)
+        return
     params, item, creator = _target_item(ctx, ctx.a, op)
     reader = ctx.graph.reader(creator)
     before = ctx.send(ctx.a, reader, params) if reader is not None else None
@@ -112,6 +186,8 @@ def writes(ctx: Context) -> None:
     else:
         what = f"sending {op.method} to tenant {{a}}'s item"
         _nowhere_answer(ctx, op, params, body, answer, last, what)
+    _foreign_tenant(ctx, op, params, f"tenant {ctx.b} sending {op.method} to tenant "
+                    f"{ctx.a}'s item", body=body)  # fmt: skip
     if reader is not None and before is not None:
         after = ctx.send(ctx.a, reader, params)
         if after.status != before.status or after.json != before.json:
@@ -152,10 +228,16 @@ def children(ctx: Context) -> None:
     op = ctx.op
     params = ctx.provision(ctx.a, op)
     body = ctx.body(op) if op.body is not None else NO_BODY
-    answer = ctx.send(ctx.b, op, params, body=body)
-    last = (ctx.graph.parents(op) or [])[-1].param
-    _nowhere_answer(ctx, op, params, body, answer, last, "using tenant {a}'s parent")
-    lister = ctx.graph.lister_of(op) if op.method == "POST" else None
+    parents = ctx.graph.parents(op) or []
+    if parents:
+        answer = ctx.send(ctx.b, op, params, body=body)
+        _nowhere_answer(ctx, op, params, body, answer, parents[-1].param,
+                        "using tenant {a}'s parent")  # fmt: skip
+    what = f"tenant {ctx.b} sending {op.method} {op.path}" + (
+        f" under tenant {ctx.a}'s parent" if parents else ""
+    )
+    _foreign_tenant(ctx, op, params, what, body=body)
+    lister = ctx.graph.lister_of(op) if op.method == "POST" and parents else None
     if lister is not None:
         walk = ctx.walk(ctx.scope(ctx.a, lister, params), limit=None)
         if walk.items:
@@ -166,6 +248,9 @@ def children(ctx: Context) -> None:
 @implements("TEN-ASSIGN")
 def assigns(ctx: Context) -> None:
     op = ctx.op
+    if ctx.graph.is_tenant_op(op):
+        _assign_to_tenant(ctx, op)
+        return
     # A POST creates; an action, like any write on an item, acts on what another op creates.
     creates = op.method == "POST" and not ctx.graph.is_action(op)
     creator = op if creates else ctx.graph.item_creator(op)
@@ -180,6 +265,38 @@ def assigns(ctx: Context) -> None:
     # One field per request: a server that honours one field may still reject the others.
     for name, value in candidates.items():
         _smuggle(ctx, op, creator, b_params, b_item, name, value)
+
+
+def _assign_to_tenant(ctx: Context, op: OperationSpec) -> None:
+    """TEN-ASSIGN on the tenant itself (``PATCH /orgs/{org_id}``): what A smuggles in (owner
+    fields, B's own values) is ignored or rejected, A keeps its tenant, B's is untouched."""
+    reader = _own_tenant(ctx, op)
+    if reader is None:
+        raise CannotCheck(f"no tenant-scoped GET {op.path} reads back what {op.operation_id} "
+                          "writes, so smuggled owner fields cannot be looked for")  # fmt: skip
+    theirs = ctx.send(ctx.b, reader)
+    body_fields = set(op.body.model_fields) if op.body is not None else set()
+    candidates: dict[str, Any] = {name: ctx.b for name in _OWNER_FIELDS if name not in body_fields}
+    if theirs.status == 200 and isinstance(theirs.json, dict):
+        candidates.update({k: v for k, v in sorted(theirs.json.items()) if k not in body_fields})
+    for name, value in candidates.items():
+        shown = f"{name}={value!r}"
+        answer = ctx.send(ctx.a, op, body={**ctx.body(op), name: value})
+        if 400 <= answer.status < 500 and (answer.status, answer.code) in {
+            (e.status, e.code) for e in op.errors
+        }:
+            continue  # rejected: fine
+        if not answer.ok:
+            ctx.fail(f"the smuggled {shown} to be ignored or rejected with a declared error",
+                     brief(answer), answer)  # fmt: skip
+        own = ctx.send(ctx.a, reader)
+        if own.status != 200:
+            ctx.fail(f"tenant {ctx.a} to still read its own {reader.path} (smuggled {shown})",
+                     brief(own), own)  # fmt: skip
+        after = ctx.send(ctx.b, reader)
+        if (after.status, after.json) != (theirs.status, theirs.json):
+            ctx.fail(f"tenant {ctx.b}'s {reader.path} untouched (smuggled {shown})",
+                     brief(after), after)  # fmt: skip
 
 
 def _smuggle(  # noqa: PLR0917 (the steps of one check share this state)
