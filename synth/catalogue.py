@@ -432,7 +432,8 @@ CATALOGUE: tuple[Entry, ...] = (
           "B reading A's object gets exactly the answer an id that exists nowhere gets.",
           _reads, tenants=2, declares=_declares_scoped_read, why_not=_no_item),
     Entry("TEN-WRITE", "tenancy",
-          "B updating or deleting A's object gets 404, and A's object is unchanged.",
+          "B writing to or acting on A's object gets 404 (as for an id that exists nowhere), and "
+          "A's object is unchanged.",
           _writes, tenants=2, declares=_declares_scoped_write, why_not=_no_item),
     Entry("TEN-CHILD", "tenancy",
           "B creating or listing children under A's parent gets 404.",

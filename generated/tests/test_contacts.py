@@ -190,7 +190,8 @@ def test_updateContact__ERR_VALIDATION(target: Target) -> None:
 
 
 def test_updateContact__TEN_WRITE(target: Target) -> None:
-    """B updating or deleting A's object gets 404, and A's object is unchanged."""
+    """B writing to or acting on A's object gets 404 (as for an id that exists nowhere), and
+    A's object is unchanged."""
     check("TEN-WRITE", "updateContact", target)
 
 
@@ -225,7 +226,8 @@ def test_deleteContact__ERR_VALIDATION(target: Target) -> None:
 
 
 def test_deleteContact__TEN_WRITE(target: Target) -> None:
-    """B updating or deleting A's object gets 404, and A's object is unchanged."""
+    """B writing to or acting on A's object gets 404 (as for an id that exists nowhere), and
+    A's object is unchanged."""
     check("TEN-WRITE", "deleteContact", target)
 
 
