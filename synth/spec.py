@@ -120,6 +120,8 @@ class OperationSpec:
     pagination: PaginationSpec | None
     cache: CacheSpec | None
     location: Location
+    # The body's fields declared ``Unique()``: a value is never sent twice in a test run.
+    unique: tuple[str, ...] = ()
 
     @property
     def path_params(self) -> tuple[ParamSpec, ...]:

@@ -20,5 +20,5 @@ def test_contract_language_exports() -> None:
         "UUID", "Api", "Bearer", "Body", "Conditional", "Contact", "Cursor", "DateTime",
         "ErrorCode", "FieldError", "Filter", "FilterOp", "Header", "Idempotency", "License",
         "Limit", "Model", "OperationDecl", "Page", "Path", "Problem", "Query", "RawParam",
-        "RequestModel", "Resource", "UniqueItems",
+        "RequestModel", "Resource", "Unique", "UniqueItems",
     }  # fmt: skip

@@ -1,7 +1,7 @@
 """The contract language: declare an API's operations, errors and semantics in Pydantic."""
 
 from ._api import Api, Bearer, Contact, ErrorCode, License, OperationDecl, RawParam, Resource
-from ._models import UUID, DateTime, Model, Page, RequestModel, UniqueItems
+from ._models import UUID, DateTime, Model, Page, RequestModel, Unique, UniqueItems
 from ._params import Body, Header, Path, Query
 from ._problem import FieldError, Problem
 from ._semantics import Conditional, Cursor, Filter, FilterOp, Idempotency, Limit
@@ -32,5 +32,6 @@ __all__ = [
     "RawParam",
     "RequestModel",
     "Resource",
+    "Unique",
     "UniqueItems",
 ]

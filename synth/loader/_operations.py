@@ -8,6 +8,7 @@ from pydantic import BaseModel
 
 from .._errors import Location
 from ..contract import Api, ErrorCode
+from ..contract._models import UNIQUE_KEYWORD
 from ..spec import OperationSpec
 from . import _semantics as semantics
 from ._common import Op, camel, model_location, models_by_name, ref_name
@@ -109,7 +110,24 @@ class OperationBuilder:
             pagination=pagination,
             cache=cache,
             location=where,
+            unique=self.unique(ref_name(self.refs.get((d.name, "body")))),
         )
+
+    def unique(self, body_schema: str | None) -> tuple[str, ...]:
+        """The body's properties declared ``Unique()`` (``x-synth-unique`` in their schema)."""
+        if body_schema is None:
+            return ()
+        props = self.components.get(body_schema, {}).get("properties", {})
+        return tuple(name for name, schema in props.items() if _is_unique(schema))
+
+
+def _is_unique(schema: Any) -> bool:
+    """Whether a property's schema, or a branch of its ``anyOf``, carries ``x-synth-unique``."""
+    if not isinstance(schema, dict):
+        return False
+    if schema.get(UNIQUE_KEYWORD) is True:
+        return True
+    return any(_is_unique(branch) for branch in schema.get("anyOf", ()))
 
 
 def check_names_only(body: type[BaseModel], where: Location, problems: Problems) -> None:

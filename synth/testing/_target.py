@@ -20,6 +20,7 @@ from ._curl import Redactor
 from ._data import Schemas
 from ._http import Client, Exchange, Request, TransportFault
 from ._nowhere import Nowhere
+from ._unique import Fresh
 from ._violation import Finding
 
 __all__ = ["Target"]
@@ -34,6 +35,7 @@ class Target:
         self.graph = Graph(self.api)
         self.schemas = Schemas(self.api)
         self.nowhere = Nowhere(self.schemas)
+        self.fresh = Fresh(self.schemas, config.seed)
         # A run id in every name and tag the run writes makes its data recognisable.
         self.run_id = "s" + secrets.token_hex(4)
         self.redact = Redactor(config.secrets)

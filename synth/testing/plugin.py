@@ -21,8 +21,10 @@ from ..spec import ApiSpec
 from ._config import TargetConfig, config_from_options
 from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
 from ._coverage import describe as describe_coverage
+from ._data import Schemas
 from ._report import markdown, summary_lines
 from ._target import Target
+from ._unique import unique_notes
 from ._violation import Outcome
 
 __all__ = [
@@ -179,7 +181,8 @@ def coverage_lines(config: pytest.Config) -> list[str]:
     if _GAPS not in config.stash:
         return []
     declared = len(config.stash.get(_CHECKS, [])) + len(config.stash[_GAPS])
-    return describe_coverage(_uncovered(config), declared)
+    api = _api(config)
+    return describe_coverage(_uncovered(config), declared) + unique_notes(api, Schemas(api))
 
 
 def pytest_configure(config: pytest.Config) -> None:
