@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field
 
-from synth.contract import DateTime, Model, Page, RequestModel
+from synth.contract import DateTime, Model, Page, RequestModel, Unique
 
 BookId = Annotated[
     str,
@@ -98,7 +98,7 @@ class LoanPage(Page[Loan]):
 
 class MemberCreate(RequestModel):
     name: Annotated[str, Field(min_length=1, max_length=200)]
-    email: EmailStr
+    email: Annotated[EmailStr, Unique()]  # within the library: a duplicate is 409 email_taken
 
 
 class Member(Model):
