@@ -38,10 +38,10 @@ BUGS = (
         "(consistently, cursors included: nothing is lost, the order is wrong).",
     ),
     Bug(
-        "page-email-filter-first",
+        "page-email-filter-ignored",
         "PAGE-FILTER",
-        "GET /members applies the email filter to the first page only: later pages list every "
-        "member.",
+        "GET /members reads its email filter from a misspelt query parameter (mail): the "
+        "declared email filter is ignored and every member is listed.",
     ),
     Bug(
         "ten-book-read",

@@ -783,14 +783,15 @@ async def create_member(request: Request) -> Response:
 async def list_members(request: Request) -> Response:
     tenant = tenant_of(request)
     scope = "members:*" if "ten-member-list" in BUGS else f"members:{tenant}"
-    pq = page_query(request, scope, {"email": model_check(EMAIL)})
+    email_param = "mail" if "page-email-filter-ignored" in BUGS else "email"
+    pq = page_query(request, scope, {email_param: model_check(EMAIL)})
     rows = sorted(
         (m for m in STORE.members.values() if m.tenant == tenant or "ten-member-list" in BUGS),
         key=lambda m: (m.joined_at, m.id),
         reverse=True,
     )
-    if "email" in pq.filters and not ("page-email-filter-first" in BUGS and pq.cursor):
-        rows = [m for m in rows if m.email == pq.filters["email"]]
+    if email_param in pq.filters:
+        rows = [m for m in rows if m.email == pq.filters[email_param]]
     if pq.cursor is not None:
         key = pq.cursor["k"]
         try:
