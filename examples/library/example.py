@@ -44,6 +44,11 @@ BUGS = (
         "declared email filter is ignored and every member is listed.",
     ),
     Bug(
+        "page-isbn-filter-ignored",
+        "PAGE-FILTER",
+        "GET /books validates its isbn filter but never applies it: every book is listed.",
+    ),
+    Bug(
         "ten-book-read",
         "TEN-READ",
         "GET /books/{book_id} finds the book by id without checking its library.",

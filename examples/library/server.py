@@ -613,7 +613,7 @@ async def list_books(request: Request) -> Response:
     rows = [b for b in STORE.books.values() if b.tenant == tenant]
     rows.sort(key=lambda b: b.id, reverse=ties_desc)
     rows.sort(key=lambda b: b.title)  # title, then id (stable sort)
-    if "isbn" in pq.filters:
+    if "isbn" in pq.filters and "page-isbn-filter-ignored" not in BUGS:
         rows = [b for b in rows if b.isbn == pq.filters["isbn"]]
     if pq.cursor is not None:
         key = pq.cursor["k"]
