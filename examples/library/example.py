@@ -70,6 +70,11 @@ BUGS = (
         '{"error": ...} instead of problem+json.',
     ),
     Bug(
+        "err-catalogue-needs-token",
+        "ERR-DECLARED",
+        "GET /catalogue, public in the contract, answers 401 unauthenticated without a token.",
+    ),
+    Bug(
         "cache-stale-if-match",
         "CACHE-ETAG",
         "PUT /books/{book_id} requires If-Match but never compares it: a stale ETag overwrites "
