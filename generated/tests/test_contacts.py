@@ -148,6 +148,11 @@ def test_getContact__ERR_DECLARED(target: Target) -> None:
     check("ERR-DECLARED", "getContact", target)
 
 
+def test_getContact__ERR_VALIDATION(target: Target) -> None:
+    """Schema-invalid input gets the declared validation error naming the field."""
+    check("ERR-VALIDATION", "getContact", target)
+
+
 def test_getContact__TEN_READ(target: Target) -> None:
     """B reading A's object gets exactly the answer an id that exists nowhere gets."""
     check("TEN-READ", "getContact", target)
@@ -212,6 +217,11 @@ def test_deleteContact__ERR_PROBLEM(target: Target) -> None:
 def test_deleteContact__ERR_DECLARED(target: Target) -> None:
     """Every (status, code) an operation answers with is declared for it."""
     check("ERR-DECLARED", "deleteContact", target)
+
+
+def test_deleteContact__ERR_VALIDATION(target: Target) -> None:
+    """Schema-invalid input gets the declared validation error naming the field."""
+    check("ERR-VALIDATION", "deleteContact", target)
 
 
 def test_deleteContact__TEN_WRITE(target: Target) -> None:

@@ -81,6 +81,7 @@ class Context:
         self.op = op
         self.data = data
         self.trace: list[Exchange] = []
+        self._upserted: set[str] = set()
         tenants = target.tenants
         self.a = tenants[0]
         self.b = tenants[1] if len(tenants) > 1 else tenants[0]
@@ -303,9 +304,28 @@ class Context:
             raise RuntimeError(f"cannot provide the path parameters of {op.operation_id}")
         params: dict[str, str] = {}
         for parent in parents[:upto]:
+            if parent.create is op and op.upsert:  # the id an upsert creates: the client's
+                params[parent.param] = self.fresh_item_id(op, parent.param)
+                continue
             item = self.create(tenant, parent.create, params)
             params[parent.param] = str(item[parent.id_field])
         return params
+
+    def fresh_item_id(self, upsert: OperationSpec, name: str) -> str:
+        """A new id for the item an upsert creates, drawn from its path parameter's schema.
+
+        Distinct within the example. Only what is drawn decides it (Hypothesis replays an
+        example by its draws), so an id an earlier example drew may come again: the upsert
+        then replaces that item of the same tenant, which serves as a fixture just as well.
+        """
+        param = next((p for p in upsert.path_params if p.name == name), None)
+        if param is None:
+            return str(uuid.uuid4())
+        for value in self.target.nowhere.candidates(param, self.draw):
+            if value not in self._upserted:
+                self._upserted.add(value)
+                return value
+        raise NoExample(f"{name}: no new id could be drawn for {upsert.operation_id}")
 
     def create(
         self,
@@ -314,10 +334,20 @@ class Context:
         params: Mapping[str, str] | None = None,
         body: Any = _AUTO,
         marker: str | None = None,
+        *,
+        new_id: str | None = None,
     ) -> dict[str, Any]:
-        """Create one item as ``tenant`` and return it; its parents are made as needed."""
+        """Create one item as ``tenant`` and return it; its parents are made as needed.
+
+        An upsert creates it under ``new_id``, else under a fresh id (``fresh_item_id``).
+        """
         if params is None:
             params = self.provision(tenant, create)
+        if create.upsert:  # the client names the new item: a fresh id in its path
+            parents = self.graph.parents(create) or []
+            if parents:
+                name = parents[-1].param
+                params = {**params, name: new_id or self.fresh_item_id(create, name)}
         if body is _AUTO:
             body = self.body(create, marker)
         exchange = self.send(tenant, create, params, body=body)

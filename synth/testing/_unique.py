@@ -29,11 +29,13 @@ from typing import Any
 import rstr
 from pydantic import BaseModel
 
+from ..contract._models import UNIQUE_KEYWORD
 from ..spec import ApiSpec
 from ._data import Schemas, accepts
 
 __all__ = ["Fresh", "fixed_reason"]
 
+_REF = "#/components/schemas/"
 # Candidates tried for one field before its drawn value is sent as it is.
 _TRIES = 50
 _ALPHABET = string.ascii_lowercase + string.digits
@@ -72,7 +74,55 @@ def unique_notes(api: ApiSpec, schemas: Schemas) -> list[str]:
                     f"fresh value in every example ({why}): fixtures that repeat it are set aside "
                     "when the server answers its 409"
                 )
+        for where in _nested_unique(schemas, op.body_schema):
+            lines.append(
+                f"  unique field {where} in the body of {op.operation_id} is not varied: synth "
+                "makes fresh values for the body's own fields only; fixtures that repeat it are "
+                "set aside when the server answers its 409"
+            )
     return lines
+
+
+def _nested_unique(schemas: Schemas, component: str) -> list[str]:
+    """``Model.field`` for each field declared ``Unique()`` inside the body, not at its top."""
+    found: list[str] = []
+    seen: set[str] = {component}
+
+    def visit(schema: Any, top: bool) -> None:
+        if not isinstance(schema, Mapping):
+            return
+        ref = schema.get("$ref")
+        if isinstance(ref, str) and ref.startswith(_REF) and ref[len(_REF) :] not in seen:
+            name = ref[len(_REF) :]
+            seen.add(name)
+            for field, sub in schemas.components[name].get("properties", {}).items():
+                if _marked(sub):
+                    found.append(f"{name}.{field}")
+                visit(sub, top=False)
+            return
+        for key in ("items", "additionalProperties"):
+            visit(schema.get(key), top=False)
+        for branch in [
+            *schema.get("anyOf", ()),
+            *schema.get("oneOf", ()),
+            *schema.get("allOf", ()),
+        ]:
+            visit(branch, top=top)
+        if not top:
+            for sub in schema.get("properties", {}).values():
+                visit(sub, top=False)
+
+    for sub in schemas.components[component].get("properties", {}).values():
+        visit(sub, top=False)
+    return found
+
+
+def _marked(schema: Any) -> bool:
+    if not isinstance(schema, Mapping):
+        return False
+    if schema.get(UNIQUE_KEYWORD) is True:
+        return True
+    return any(_marked(b) for b in schema.get("anyOf", ()))
 
 
 class Fresh:

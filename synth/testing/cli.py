@@ -22,7 +22,14 @@ from .._cli import report_and_exit
 from .._errors import SynthError, UsageError
 from ..catalogue import BY_ID
 from ._config import TargetConfig, config_from_options
-from ._coverage import Gap, NotExercised, describe, match_tests, tenant_gaps
+from ._coverage import (
+    Gap,
+    NotExercised,
+    describe,
+    describe_relations,
+    match_tests,
+    tenant_gaps,
+)
 from ._data import Schemas
 from ._unique import unique_notes
 from .plugin import inject
@@ -63,7 +70,7 @@ def run_suite(
     finally:
         inject(None)
     if dry_run and code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        for line in plan.lines(config) + unique_notes(api, Schemas(api)):
+        for line in plan.lines(config) + unique_notes(api, Schemas(api)) + describe_relations(api):
             click.echo(line)
         if code == pytest.ExitCode.TESTS_FAILED:
             click.echo("--require-coverage: declared checks would not be exercised (above)")

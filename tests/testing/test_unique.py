@@ -25,6 +25,7 @@ from examples.tracker import server
 from synth.contract import Unique
 from synth.document import build
 from synth.emit.tests import emit_tests
+from synth.generate import generate
 from synth.testing import config_from_options
 from synth.testing._context import Context
 from synth.testing._data import Schemas, accepts
@@ -49,10 +50,15 @@ api = Api("Kinds", "1.0.0")
 """
     + STANDARD_ERRORS
     + """
-api.error("taken", 409, "Taken", "A unique field repeats a value.")
+TAKEN = api.error("taken", 409, "Taken", "A unique field repeats a value.")
+
+
+class Part(RequestModel):
+    serial: Annotated[str, Unique()]
 
 
 class ThingIn(RequestModel):
+    parts: list[Part] = []
     code: Annotated[str, Field(pattern=r"^[A-Z]{2}[0-9]{1,3}$"), Unique()]
     slot: Annotated[int, Field(ge=10, le=99), Unique()]
     email: Annotated[EmailStr | None, Unique()] = None
@@ -64,7 +70,7 @@ class Thing(Model):
     id: str
 
 
-@api.post("/things", status=201)
+@api.post("/things", status=201, errors=[TAKEN])
 def create_thing(body: ThingIn) -> Thing: ...
 """
 )
@@ -124,8 +130,9 @@ def test_fields_that_cannot_take_fresh_values_are_listed(kinds: Path) -> None:
     assert fixed_reason(schemas, props["code"]) is None
     assert fixed_reason(schemas, props["email"]) is None
     notes = unique_notes(api, schemas)
-    assert len(notes) == 1
+    assert len(notes) == 2, notes
     assert "ThingIn.kind of createThing cannot take a fresh value" in notes[0]
+    assert "unique field Part.serial in the body of createThing is not varied" in notes[1]
 
 
 def test_one_body_is_sent_the_same_and_another_gets_new_values(kinds: Path) -> None:
@@ -274,3 +281,19 @@ def test_the_run_says_which_unique_fields_cannot_take_fresh_values(
     assert code == 0, out
     assert "unique field ThingIn.kind of createThing cannot take a fresh value" in out, out
     assert "ThingIn.code" not in out, out
+
+
+def test_the_emitters_other_than_the_document_ignore_the_marker(
+    kinds: Path, tmp_path: Path
+) -> None:
+    """Zod and the SDKs read nothing from ``x-synth-unique``: their files are the same with
+    and without ``Unique()``."""
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    (plain / "__init__.py").write_text("")
+    (plain / "api.py").write_text(KINDS.replace(", Unique()]", ", Field()]"))
+    with_marker, without = generate(synth.load(kinds)), generate(synth.load(plain))
+    assert with_marker.keys() == without.keys()
+    differing = sorted(path for path in with_marker if with_marker[path] != without[path])
+    assert differing == ["openapi.json"]
+    assert with_marker["openapi.json"].count('"x-synth-unique": true') == 5

@@ -51,8 +51,23 @@ def complete(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx)
     seeded = ctx.seed(scope, _size(ctx, limit))
+    if scope.create is not None and scope.create.upsert and seeded:
+        _put_again(ctx, scope, ctx.choose(seeded, "item to PUT again"))
     walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
     _once(ctx, walk, _ids(ctx, scope, seeded), f"walking with limit={limit}")
+
+
+def _put_again(ctx: Context, scope: Scope, item: dict[str, Any]) -> None:
+    """An upsert on an id in use replaces that item (200): the walk must still show it once."""
+    create = scope.create
+    assert create is not None
+    params = ctx.item_params(create, scope.params, item)
+    again = ctx.send(scope.tenant, create, params, body=ctx.body(create, scope.marker,
+                                                                   scope.overrides))  # fmt: skip
+    ctx.expect_success(again, create, "a second PUT of an item's id")
+    if again.status == 201:
+        ctx.fail(f"a second {create.operation_id} of the same id to replace the item (200), "
+                 "not create another (201)", brief(again), again)  # fmt: skip
 
 
 @implements("PAGE-ORDER")

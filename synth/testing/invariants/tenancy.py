@@ -102,23 +102,49 @@ def writes(ctx: Context) -> None:
     body = ctx.body(op) if op.body is not None else NO_BODY
     answer = ctx.send(ctx.b, op, params, body=body)
     last = (ctx.graph.parents(op) or [])[-1].param
-    absent = nowhere_id(ctx, op, params, last)
-    nowhere = ctx.send(ctx.b, op, {**params, last: absent}, body=body)
-    ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
-    _same_as_nowhere(
-        ctx,
-        op,
-        answer,
-        nowhere,
-        ids,
-        f"tenant {ctx.b} sending {op.method} to tenant {ctx.a}'s item",
-    )
+    if op.upsert:
+        _upsert_elsewhere(ctx, op, params, answer)
+    elif ctx.graph.is_action(op) and answer.ok:
+        # No action succeeds on an id that exists nowhere: no need to draw one to compare.
+        status = declared(op, "not_found") or 404
+        ctx.fail(f"tenant {ctx.b} acting on tenant {ctx.a}'s item: {status}, as for an id "
+                 "that exists nowhere", brief(answer), answer)  # fmt: skip
+    else:
+        what = f"sending {op.method} to tenant {{a}}'s item"
+        _nowhere_answer(ctx, op, params, body, answer, last, what)
     if reader is not None and before is not None:
         after = ctx.send(ctx.a, reader, params)
         if after.status != before.status or after.json != before.json:
             ctx.fail(f"tenant {ctx.a}'s item unchanged after tenant {ctx.b}'s {op.method}",
                      brief(after), after)  # fmt: skip
     del item
+
+
+def _upsert_elsewhere(
+    ctx: Context, op: OperationSpec, params: dict[str, str], answer: Exchange
+) -> None:
+    """B's upsert on an id A uses creates B's own item (201) or is refused as declared."""
+    if not answer.ok:
+        if (answer.status, answer.code) not in {(e.status, e.code) for e in op.errors}:
+            ctx.fail(f"tenant {ctx.b}'s PUT on tenant {ctx.a}'s id to create its own item (201) "
+                     "or be refused with a declared error", brief(answer), answer)  # fmt: skip
+        return
+    if answer.status != 201:
+        ctx.fail(f"tenant {ctx.b}'s PUT on tenant {ctx.a}'s id to create tenant {ctx.b}'s own "
+                 f"item (201), not to replace tenant {ctx.a}'s", brief(answer), answer)  # fmt: skip
+    if isinstance(answer.json, dict):
+        ctx.remember(ctx.b, op, params, answer.json)
+
+
+def _nowhere_answer(  # noqa: PLR0917 (the steps of one check share this state)
+    ctx: Context, op: OperationSpec, params: dict[str, str], body: Any, answer: Exchange,
+    last: str, what: str,
+) -> None:  # fmt: skip
+    """``answer`` must be exactly what tenant B gets for an id that exists nowhere."""
+    absent = nowhere_id(ctx, op, params, last)
+    nowhere = ctx.send(ctx.b, op, {**params, last: absent}, body=body)
+    ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
+    _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} " + what.format(a=ctx.a))
 
 
 @implements("TEN-CHILD")
@@ -128,10 +154,7 @@ def children(ctx: Context) -> None:
     body = ctx.body(op) if op.body is not None else NO_BODY
     answer = ctx.send(ctx.b, op, params, body=body)
     last = (ctx.graph.parents(op) or [])[-1].param
-    absent = nowhere_id(ctx, op, params, last)
-    nowhere = ctx.send(ctx.b, op, {**params, last: absent}, body=body)
-    ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
-    _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} using tenant {ctx.a}'s parent")
+    _nowhere_answer(ctx, op, params, body, answer, last, "using tenant {a}'s parent")
     lister = ctx.graph.lister_of(op) if op.method == "POST" else None
     if lister is not None:
         walk = ctx.walk(ctx.scope(ctx.a, lister, params), limit=None)
@@ -143,7 +166,9 @@ def children(ctx: Context) -> None:
 @implements("TEN-ASSIGN")
 def assigns(ctx: Context) -> None:
     op = ctx.op
-    creator = op if op.method == "POST" else ctx.graph.item_creator(op)
+    # A POST creates; an action, like any write on an item, acts on what another op creates.
+    creates = op.method == "POST" and not ctx.graph.is_action(op)
+    creator = op if creates else ctx.graph.item_creator(op)
     assert creator is not None
     assert op.response is not None
     # Tenant B's own object of the same kind: its server-set values are what A smuggles.
@@ -216,8 +241,9 @@ def noninterference(ctx: Context) -> None:
     item_bodies = [ctx.raw_body(creator) for _ in range(count)] if creator is not None else []
     body = ctx.raw_body(op)
     assigned = _assigned(ctx, op, creator)
-    quiet, quiet_marks = _world(ctx, op, creator, item_bodies, body, noisy=False)
-    noisy, noisy_marks = _world(ctx, op, creator, item_bodies, body, noisy=True)
+    ids = _ordered_ids(ctx, creator, count) if op.pagination is not None else ([], [], [])
+    quiet, quiet_marks = _world(ctx, op, creator, item_bodies, body, noisy=False, ids=ids)
+    noisy, noisy_marks = _world(ctx, op, creator, item_bodies, body, noisy=True, ids=ids)
     cursors = cursor_fields(ctx.target.api)
     q = normalize(quiet, quiet_marks, assigned, cursors=cursors)
     n = normalize(noisy, noisy_marks, assigned, cursors=cursors)
@@ -242,29 +268,51 @@ def _assigned(ctx: Context, op: OperationSpec, creator: OperationSpec | None) ->
     return set(model.model_fields) - given | unique
 
 
+def _ordered_ids(
+    ctx: Context, creator: OperationSpec | None, count: int
+) -> tuple[list[str], list[str], list[str]]:
+    """For items an upsert creates, ids in the same order in both worlds: B's quiet, A's, B's.
+
+    The client chooses them, and a list ordered by id shows B's items in the order of their
+    ids; drawn apart for each world, that order would differ for nothing A did.
+    """
+    parents = ctx.graph.parents(creator) if creator is not None and creator.upsert else None
+    if creator is None or not parents:
+        return [], [], []
+    name = parents[-1].param
+    param = next((p for p in creator.path_params if p.name == name), None)
+    numeric = param is not None and param.schema.get("type") == "integer"
+    drawn = [ctx.fresh_item_id(creator, name) for _ in range(3 * count)]
+    drawn.sort(key=lambda v: (int(v), "") if numeric else (0, v))
+    return drawn[0::3], drawn[1::3], drawn[2::3]
+
+
 def _world(ctx: Context, op: OperationSpec, creator: OperationSpec | None, item_bodies: list[Any],
-           body: Any, *, noisy: bool) -> tuple[list[Any], list[str]]:  # fmt: skip
+           body: Any, *, noisy: bool,
+           ids: tuple[list[str], list[str], list[str]]) -> tuple[list[Any], list[str]]:  # fmt: skip
     """B's observations in one world; in the noisy one, A does the same things first."""
     marker = ctx.marker()
     key = fresh_id()
     marks = [marker]
     if noisy:
-        marks += _act(ctx, ctx.a, op, creator, item_bodies, body, marker, key)[1]
-    seen, ids = _act(ctx, ctx.b, op, creator, item_bodies, body, marker, key)
-    return seen, marks + ids
+        marks += _act(ctx, ctx.a, op, creator, item_bodies, body, marker, key, ids[1])[1]
+    seen, made = _act(ctx, ctx.b, op, creator, item_bodies, body, marker, key,
+                      ids[2] if noisy else ids[0])  # fmt: skip
+    return seen, marks + made
 
 
 def _act(  # noqa: PLR0917 (the steps of one check share this state)
     ctx: Context, tenant: str, op: OperationSpec, creator: OperationSpec | None,
-         item_bodies: list[Any], body: Any, marker: str, key: str) -> tuple[list[Any], list[str]]:  # fmt: skip
+         item_bodies: list[Any], body: Any, marker: str, key: str,
+         new_ids: list[str]) -> tuple[list[Any], list[str]]:  # fmt: skip
     ids: list[str] = []
     if op.pagination is not None and creator is not None:
         scope = ctx.scope(tenant, op, marker=marker)
         ids += scope.params.values()
-        for raw in item_bodies:
-            ctx.create(
-                tenant, creator, scope.params, ctx.mark(creator, raw, marker, scope.overrides)
-            )
+        for n, raw in enumerate(item_bodies):
+            marked = ctx.mark(creator, raw, marker, scope.overrides)
+            ctx.create(tenant, creator, scope.params, marked,
+                       new_id=new_ids[n] if n < len(new_ids) else None)  # fmt: skip
         walk = ctx.walk(scope, limit=op.pagination.limit.max)
         mine = [i for i, key in zip(walk.items, walk.ids, strict=True) if key not in scope.baseline]
         return [[p.status for p in walk.pages][-1:], mine], ids
