@@ -64,6 +64,12 @@ BUGS = (
         "GET /members lists the members of every library.",
     ),
     Bug(
+        "ten-pay-any-member",
+        "TEN-CHILD",
+        "POST /members/{member_id}/fines/pay finds the member by id alone: another library "
+        "can pay toward (and so change) a member that is not its own.",
+    ),
+    Bug(
         "err-member-plain-404",
         "ERR-PROBLEM",
         "GET /members/{member_id} answers an unknown member with 404 application/json "
