@@ -47,7 +47,8 @@ BUGS = (
     Bug(
         "page-limit-unbounded",
         "PAGE-LIMIT",
-        "The list limit's maximum is not enforced: limit=101 is served instead of 422.",
+        "The list limit's maximum is not enforced: limit=101 (or 100000) is served as asked "
+        "instead of 422 validation_failed.",
     ),
     Bug(
         "ten-projects-list-all",

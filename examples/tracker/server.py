@@ -290,7 +290,7 @@ def page_params(
             and not raw.endswith("-")
         ):
             limit = int(raw)
-            top = 1000 if "page-limit-unbounded" in STORE.bugs else 100
+            top = limit if "page-limit-unbounded" in STORE.bugs else 100
             if not 1 <= limit <= top:
                 errors.append(
                     {
