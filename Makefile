@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BASE_REF ?= auto
 LINTED := $(wildcard synth contracts tests examples bench)
 
-.PHONY: contracts test lint typecheck check verify verify-nextjs bench clean
+.PHONY: contracts test lint typecheck check verify verify-examples verify-nextjs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,12 @@ test: $(STAMP) $(NODE_STAMP) lint typecheck check
 # TENANTS="a=TOKEN,b=TOKEN" when both are set.
 verify: $(STAMP)
 	$(BIN)/python scripts/verify
+
+# synth test against every example API under examples/ (examples/README.md): each correct server
+# with SEEDS seeds (default 1) must be clean, each planted bug caught by its invariant. Narrow it
+# with EXAMPLES=tracker,... and BUGS=id,... (BUGS=none, SEEDS=0: skip those runs). Not in `test`.
+verify-examples: $(STAMP)
+	EXAMPLES="$(EXAMPLES)" BUGS="$(BUGS)" SEEDS="$(SEEDS)" $(BIN)/python scripts/verify-examples
 
 # The Next.js example on PostgreSQL (installed from Debian when missing), checked by synth test.
 verify-nextjs: $(STAMP) contracts

@@ -1,6 +1,7 @@
 """In-memory issue tracker implementing examples/tracker/contracts.
 
 Run: python -m examples.tracker.server --port 8765   (tokens in examples/tracker/README.md)
+Planted bugs (examples/tracker/example.py): --bug ID, repeatable; the correct server has none.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from examples.tracker.contracts.models import ProjectCreate, ProjectUpdate, TaskCreate
+from examples.tracker.example import BUGS
 
 BASE = "/v1"
 VERSION = "1.0.0"
@@ -145,6 +147,8 @@ class Store:
     last_time: datetime = _EPOCH
     # Project keys unique per tenant (409 project_key_taken); --no-unique-keys turns it off.
     unique_keys: bool = True
+    # The planted bugs switched on (ids of examples/tracker/example.py's BUGS); none by default.
+    bugs: frozenset[str] = frozenset()
 
     def now(self) -> datetime:
         """Strictly increasing timestamps (microsecond resolution)."""
@@ -164,6 +168,12 @@ def iso(t: datetime) -> str:
 
 def etag_of(obj: dict[str, Any]) -> str:
     return '"' + hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:32] + '"'
+
+
+def project_etag(row: ProjectRow) -> str:
+    if "cache-etag-static" in STORE.bugs:
+        return etag_of({"id": row.id, "created_at": iso(row.created_at)})
+    return etag_of(row.json())
 
 
 def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -216,6 +226,8 @@ def project_id_param(request: Request) -> str:
 
 def task_number_param(request: Request) -> int:
     raw = request.path_params["task_number"]
+    if "err-task-number-500" in STORE.bugs:
+        return int(raw)
     if not (raw.isascii() and raw.isdigit()) or int(raw) < 1:
         raise Problem(
             422,
@@ -232,8 +244,14 @@ def task_number_param(request: Request) -> int:
     return int(raw)
 
 
+class PlainNotFound(Exception):
+    """A 404 answered as text/plain (the planted bug err-plain-404)."""
+
+
 def own_project(tenant: str, project_id: str) -> ProjectRow:
     row = STORE.projects.get(project_id)
+    if row is None and "err-plain-404" in STORE.bugs:
+        raise PlainNotFound
     if row is None or row.tenant != tenant:
         raise Problem(404, "not_found", "No such project.")
     return row
@@ -244,7 +262,8 @@ async def parse_body(request: Request, model: type[BaseModel]) -> Any:
     try:
         data = json.loads(raw)
     except (ValueError, UnicodeDecodeError):
-        raise Problem(400, "invalid_request", "The body is not valid JSON.") from None
+        code = "bad_request" if "err-bad-json-code" in STORE.bugs else "invalid_request"
+        raise Problem(400, code, "The body is not valid JSON.") from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -271,7 +290,8 @@ def page_params(
             and not raw.endswith("-")
         ):
             limit = int(raw)
-            if not 1 <= limit <= 100:
+            top = limit if "page-limit-unbounded" in STORE.bugs else 100
+            if not 1 <= limit <= top:
                 errors.append(
                     {
                         "loc": ["query", "limit"],
@@ -353,8 +373,10 @@ async def create_project(request: Request) -> Response:
     except (ValueError, UnicodeDecodeError):
         fingerprint = "raw:" + hashlib.sha256(raw).hexdigest()
     record = STORE.idem.get((tenant, key))
+    if record is not None and record.done and "idem-replay-creates" in STORE.bugs:
+        record = None
     if record is not None:
-        if record.fingerprint != fingerprint:
+        if record.fingerprint != fingerprint and "idem-ignore-body" not in STORE.bugs:
             raise Problem(
                 422,
                 "idempotency_key_reused",
@@ -408,17 +430,21 @@ async def _create_project(request: Request, tenant: str) -> Response:
     now = STORE.now()
     row = ProjectRow(tenant, pid, body.key, body.name, body.description, now, now)
     STORE.projects[pid] = row
-    data = row.json()
-    return json_response(data, 201, {"ETag": etag_of(data), "Location": f"{BASE}/projects/{pid}"})
+    return json_response(
+        row.json(), 201, {"ETag": project_etag(row), "Location": f"{BASE}/projects/{pid}"}
+    )
 
 
 async def list_projects(request: Request) -> Response:
     tenant = tenant_of(request)
     limit, cursor, _ = page_params(request, {})
     scope = f"projects:{tenant}"
-    rows = sorted((p for p in STORE.projects.values() if p.tenant == tenant), key=lambda p: p.id)
+    everyone = "ten-projects-list-all" in STORE.bugs
+    rows = sorted(
+        (p for p in STORE.projects.values() if everyone or p.tenant == tenant), key=lambda p: p.id
+    )
     rows.sort(
-        key=lambda p: p.created_at, reverse=True
+        key=lambda p: p.created_at, reverse="page-projects-oldest-first" not in STORE.bugs
     )  # -created_at, then id ascending (stable sort)
     if cursor is not None:
         c = decode_cursor(cursor, scope)
@@ -426,11 +452,14 @@ async def list_projects(request: Request) -> Response:
             after_t, after_id = datetime.fromisoformat(c["t"]), str(c["i"])
         except (KeyError, ValueError, TypeError):
             raise Problem(400, "invalid_cursor", "The cursor is malformed.") from None
-        rows = [
-            p
-            for p in rows
-            if p.created_at < after_t or (p.created_at == after_t and p.id > after_id)
-        ]
+        if "page-projects-oldest-first" in STORE.bugs:
+            rows = [p for p in rows if (p.created_at, p.id) > (after_t, after_id)]
+        else:
+            rows = [
+                p
+                for p in rows
+                if p.created_at < after_t or (p.created_at == after_t and p.id > after_id)
+            ]
     page = rows[: limit + 1]
     more = len(page) > limit
     page = page[:limit]
@@ -446,7 +475,7 @@ async def get_project(request: Request) -> Response:
     tenant = tenant_of(request)
     row = own_project(tenant, project_id_param(request))
     data = row.json()
-    etag = etag_of(data)
+    etag = project_etag(row)
     if if_none_match_hits(request, etag):
         return Response(status_code=304, headers={"ETag": etag})
     return json_response(data, 200, {"ETag": etag})
@@ -463,15 +492,14 @@ async def update_project(request: Request) -> Response:
             "PUT /projects/{project_id} requires If-Match with the ETag.",
         )
     body: ProjectUpdate = await parse_body(request, ProjectUpdate)
-    current = etag_of(row.json())
+    current = project_etag(row)
     tags = [t.strip() for t in if_match.split(",")]
     if "*" not in tags and current not in tags:
         raise Problem(
             412, "precondition_failed", "The project changed since you read it; GET it again."
         )
     row.name, row.description, row.updated_at = body.name, body.description, STORE.now()
-    data = row.json()
-    return json_response(data, 200, {"ETag": etag_of(data)})
+    return json_response(row.json(), 200, {"ETag": project_etag(row)})
 
 
 async def create_task(request: Request) -> Response:
@@ -509,15 +537,19 @@ async def list_tasks(request: Request) -> Response:
         rows = [t for t in rows if t.number > after]
     page = rows[: limit + 1]
     more = len(page) > limit
+    last = page[limit if "page-tasks-skip" in STORE.bugs else limit - 1] if more else None
     page = page[:limit]
-    next_cursor = encode_cursor({"s": scope, "n": page[-1].number}) if more else None
+    next_cursor = encode_cursor({"s": scope, "n": last.number}) if last else None
     return json_response({"items": [t.json() for t in page], "next_cursor": next_cursor})
 
 
-def own_task(request: Request) -> TaskRow:
+def own_task(request: Request, any_org: bool = False) -> TaskRow:
     tenant = tenant_of(request)
     project_id = project_id_param(request)
     number = task_number_param(request)
+    found = STORE.projects.get(project_id)
+    if any_org and found is not None:
+        tenant = found.tenant
     project = own_project(tenant, project_id)
     row = STORE.tasks.get((project.id, number))
     if row is None:
@@ -526,10 +558,10 @@ def own_task(request: Request) -> TaskRow:
 
 
 async def get_task(request: Request) -> Response:
-    row = own_task(request)
+    row = own_task(request, any_org="ten-task-any-org" in STORE.bugs)
     data = row.json()
     etag = etag_of(data)
-    if if_none_match_hits(request, etag):
+    if if_none_match_hits(request, etag) and "cache-task-no-304" not in STORE.bugs:
         return Response(status_code=304, headers={"ETag": etag})
     return json_response(data, 200, {"ETag": etag})
 
@@ -568,6 +600,10 @@ async def on_http(request: Request, exc: Exception) -> Response:
     return Problem(exc.status_code, "invalid_request", str(exc.detail)).response()
 
 
+async def on_plain_404(request: Request, exc: Exception) -> Response:
+    return Response("Not Found", 404, media_type="text/plain")
+
+
 async def on_error(request: Request, exc: Exception) -> Response:
     return Problem(500, "internal_error", "Unexpected error.").response()
 
@@ -590,7 +626,12 @@ routes = [
 
 app = Starlette(
     routes=routes,
-    exception_handlers={Problem: on_problem, HTTPException: on_http, Exception: on_error},
+    exception_handlers={
+        Problem: on_problem,
+        HTTPException: on_http,
+        PlainNotFound: on_plain_404,
+        Exception: on_error,
+    },
 )
 
 
@@ -606,8 +647,18 @@ def main() -> None:
         action="store_true",
         help="never answer 409 project_key_taken (project keys need not be unique)",
     )
+    parser.add_argument(
+        "--bug",
+        action="append",
+        default=[],
+        choices=[bug.id for bug in BUGS],
+        metavar="ID",
+        help="switch a planted bug on (repeatable; ids and what each does: "
+        "examples/tracker/example.py)",
+    )
     args = parser.parse_args()
     STORE.unique_keys = not args.no_unique_keys
+    STORE.bugs = frozenset(args.bug)
     uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 

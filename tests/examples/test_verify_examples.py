@@ -1,0 +1,85 @@
+"""scripts/verify-examples: what it reads from a `synth test --report`, what it selects, and its
+usage errors (the runs themselves are `make verify-examples`, too slow for `make test`)."""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import subprocess
+import sys
+from importlib.machinery import SourceFileLoader
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from examples.tracker import server
+from examples.tracker.example import CONTRACTS, TENANTS
+from synth import load
+from synth.catalogue import CATALOGUE
+from synth.testing import Finding, Outcome, Target, config_from_options
+from synth.testing._report import markdown
+
+ROOT = Path(__file__).resolve().parents[2]
+SCRIPT = ROOT / "scripts" / "verify-examples"
+
+
+def _script() -> ModuleType:
+    """The script as a module (its dataclasses need it in ``sys.modules``)."""
+    if "verify_examples" not in sys.modules:
+        loader = SourceFileLoader("verify_examples", str(SCRIPT))
+        spec = importlib.util.spec_from_loader("verify_examples", loader)
+        assert spec is not None
+        module = importlib.util.module_from_spec(spec)
+        sys.modules["verify_examples"] = module
+        loader.exec_module(module)
+    return sys.modules["verify_examples"]
+
+
+def test_a_bug_runs_the_checks_of_its_family_only() -> None:
+    selected = set(_script().family_selection("TEN-READ").split(" or "))
+    assert selected == {e.id.replace("-", "_") for e in CATALOGUE if e.family == "tenancy"}
+    assert "TEN_READ" in selected
+    assert "PAGE_ORDER" not in selected
+
+
+def test_findings_are_read_from_the_markdown_report(tmp_path: Path) -> None:
+    config = config_from_options(app=server.app, tenants=[f"{k}={v}" for k, v in TENANTS.items()],
+                                 profile="quick", seed=1, env={})  # fmt: skip
+    target = Target(config, load(CONTRACTS))
+    try:
+        target.findings += [
+            Finding("TEN-READ", "getTask", Outcome.VIOLATION, 0.5, 9, expected="404", actual="200"),
+            Finding("PAGE-ORDER", "listTasks", Outcome.PASSED, 0.1, 3),
+            Finding("CACHE-ETAG", "getProject", Outcome.ERROR, 0.1, 3, message="boom"),
+        ]  # fmt: skip
+        report = tmp_path / "report.md"
+        report.write_text(markdown(target))
+    finally:
+        target.close()
+    script = _script()
+    found = script.findings(report)
+    assert [(f.invariant, f.operation, f.outcome) for f in found] == [
+        ("TEN-READ", "getTask", "violation"),
+        ("PAGE-ORDER", "listTasks", "passed"),
+        ("CACHE-ETAG", "getProject", "error"),
+    ]
+    assert script.findings(tmp_path / "none.md") == []
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "says"),
+    [
+        ("EXAMPLES", "nowhere", "EXAMPLES=nowhere: no such example"),
+        ("BUGS", "no-such-bug", "BUGS=no-such-bug: no such planted bug in"),
+        ("SEEDS", "two", "SEEDS=two: expected a whole number"),
+        ("TIMEOUT", "-1", "TIMEOUT=-1: expected a number of seconds above 0"),
+    ],
+)
+def test_a_wrong_setting_is_a_usage_error(variable: str, value: str, says: str) -> None:
+    env = {**os.environ, "EXAMPLES": "tracker", variable: value}
+    done = subprocess.run([sys.executable, str(SCRIPT)], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=False, timeout=60)  # fmt: skip
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert says in done.stderr
+    assert "Traceback" not in done.stderr
