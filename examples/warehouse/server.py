@@ -205,7 +205,7 @@ def org_in_path(request: Request, *ids: str, lenient: bool = False) -> Org:
         if "ten-org-forbidden" in store.bugs and org_id in store.orgs:
             raise Problem(403, "forbidden", "This key belongs to another organisation.")
         if not (lenient and org_id in store.orgs):
-            raise Problem(404, "org_not_found", f"No organisation {org_id} for your key.")
+            raise Problem(404, "org_not_found", "No such organisation for your key.")
     return store_of(request).orgs[org_id]
 
 
