@@ -208,6 +208,8 @@ def _path_gap(api: ApiSpec, graph: Graph, op: OperationSpec) -> str | None:
         return None
     for match in PATH_PARAM.finditer(op.path):
         param, collection = match.group(1), op.path[: match.start()].rstrip("/")
+        if param == api.tenant_param:  # the runtime fills it with the caller's tenant
+            continue
         create = graph.op("POST", collection)
         if create is None:
             return (

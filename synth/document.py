@@ -69,9 +69,14 @@ def _tag(spec: ApiSpec, name: str) -> dict[str, str]:
 
 
 def _security(spec: ApiSpec) -> dict[str, Any]:
-    scheme: dict[str, Any] = {"type": "http", "scheme": "bearer"}
-    if spec.bearer_format:
-        scheme["bearerFormat"] = spec.bearer_format
+    scheme: dict[str, Any]
+    if spec.auth_style == "bearer":
+        scheme = {"type": "http", "scheme": "bearer"}
+        if spec.bearer_format:
+            scheme["bearerFormat"] = spec.bearer_format
+    else:
+        where = "header" if spec.auth_style == "header" else "cookie"
+        scheme = {"type": "apiKey", "name": spec.auth_name, "in": where}
     scheme["description"] = spec.security_description
     return scheme
 
@@ -103,7 +108,7 @@ def _operation(spec: ApiSpec, op: OperationSpec) -> dict[str, Any]:
     if op.deprecated:
         out["deprecated"] = True
     if op.params:
-        out["parameters"] = [_parameter(p) for p in op.params]
+        out["parameters"] = [_parameter(p, p.name == spec.tenant_param) for p in op.params]
     if op.body_schema is not None:
         out["requestBody"] = {
             "required": True,
@@ -113,12 +118,18 @@ def _operation(spec: ApiSpec, op: OperationSpec) -> dict[str, Any]:
     if not op.tenant_scoped:
         out["security"] = [{}]
     out["x-synth-semantics"] = _semantics(op)
+    if spec.tenant_param is not None and any(p.name == spec.tenant_param for p in op.path_params):
+        out["x-synth-semantics"]["tenantParam"] = spec.tenant_param
     return out
 
 
-def _parameter(p: Any) -> dict[str, Any]:
+def _parameter(p: Any, tenant: bool = False) -> dict[str, Any]:
     param: dict[str, Any] = {"name": p.name, "in": p.location}
-    if p.description:
+    if tenant and not p.description:
+        param["description"] = (
+            "The caller's own tenant; any other tenant's id is answered as one that exists nowhere."
+        )
+    elif p.description:
         param["description"] = p.description
     param["required"] = p.required
     param["schema"] = dict(p.schema)

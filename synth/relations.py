@@ -139,16 +139,27 @@ def declared_resources(api: Api) -> tuple[DeclaredResource, ...]:
 
 
 def relations(
-    operations: Sequence[OperationSpec], declared: Sequence[DeclaredResource] = ()
+    operations: Sequence[OperationSpec],
+    declared: Sequence[DeclaredResource] = (),
+    tenant_param: str | None = None,
 ) -> Relations:
-    """Relate ``operations``: declared resources first, inference for what nothing declares."""
+    """Relate ``operations``: declared resources first, inference for what nothing declares.
+
+    ``tenant_param`` (``org_id`` in ``/orgs/{org_id}/...``) carries the caller's tenant: no
+    operation creates what it names, the runtime fills it, so it is nobody's item or parent.
+    """
     by_route = {(op.method, _route(op.path)): op for op in operations}
     by_name = {op.name: op for op in operations}
+
+    def names_item(last: str) -> bool:
+        match = PATH_PARAM.fullmatch(last)
+        return match is not None and match.group(1) != tenant_param
+
     # ``/things`` -> ``/things/{p}``: the first item template under each collection path.
     item_paths: dict[str, str] = {}
     for op in operations:
         head, _, last = _route(op.path).rpartition("/")
-        if PATH_PARAM.fullmatch(last):
+        if names_item(last):
             item_paths.setdefault(head, op.path)
 
     collections: dict[str, Collection] = {}
@@ -172,7 +183,7 @@ def relations(
     creates = {c.create.operation_id for c in collections.values() if c.create is not None}
     for op in operations:
         head, _, last = _route(op.path).rpartition("/")
-        paths = [head] if PATH_PARAM.fullmatch(last) else []
+        paths = [head] if names_item(last) else []
         if op.method == "POST" and op.operation_id not in creates:
             paths.insert(0, _route(op.path))
         for path in paths:
@@ -192,9 +203,9 @@ def relations(
     parents: dict[str, tuple[Parent, ...] | None] = {}
     items: dict[str, Parent] = {}
     for op in operations:
-        found = _parents(op, declared_items, by_route)
+        found = _parents(op, declared_items, by_route, tenant_param)
         parents[op.operation_id] = found
-        if found and _route(op.path).endswith("}"):
+        if found and names_item(_route(op.path).rpartition("/")[2]):
             items[op.operation_id] = found[-1]
     return Relations(
         tuple(collections.values()),
@@ -296,10 +307,13 @@ def _parents(
     op: OperationSpec,
     declared_items: Mapping[str, Collection],
     by_route: Mapping[tuple[str, str], OperationSpec],
+    tenant_param: str | None = None,
 ) -> tuple[Parent, ...] | None:
     out = []
     for match in PATH_PARAM.finditer(op.path):
         param = match.group(1)
+        if param == tenant_param:
+            continue
         resource = declared_items.get(op.path[: match.end()])
         if (
             resource is not None
@@ -422,8 +436,15 @@ class Graph:
         return self.item_creator(op) is not None
 
     def is_child_collection(self, op: OperationSpec) -> bool:
-        """A collection under a parent item: ``/things/{p}/children``."""
-        return bool(self.parents(op)) and op.operation_id not in self.relations.items
+        """A collection under a parent item (``/things/{p}/children``), or under the caller's
+        tenant in the path (``/orgs/{org_id}/things``)."""
+        under = bool(self.parents(op)) or self.tenant_in_path(op)
+        return under and op.operation_id not in self.relations.items
+
+    def tenant_in_path(self, op: OperationSpec) -> bool:
+        """Whether ``op``'s path carries the caller's tenant (``Api(tenant_param=...)``)."""
+        name = self.api.tenant_param
+        return name is not None and any(p.name == name for p in op.path_params)
 
     def deleter(self, create: OperationSpec) -> OperationSpec | None:
         return self.item_op(create, "DELETE")

@@ -19,6 +19,7 @@ from .relations import Relations
 
 __all__ = [
     "ApiSpec",
+    "AuthStyle",
     "CacheSpec",
     "FilterSpec",
     "IdempotencySpec",
@@ -29,6 +30,8 @@ __all__ = [
 ]
 
 ParamLocation = Literal["path", "query", "header"]
+# How a tenant's credential is sent: ``Authorization: Bearer``, an API-key header, a cookie.
+AuthStyle = Literal["bearer", "header", "cookie"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,6 +154,11 @@ class ApiSpec:
     schemas: Mapping[str, Mapping[str, Any]]
     source: str
     relations: Relations
+    # ``auth_name``: the header (``Authorization``, ``X-Api-Key``) or the cookie carrying it.
+    auth_style: AuthStyle = "bearer"
+    auth_name: str = "Authorization"
+    # The path parameter carrying the caller's tenant (``/orgs/{org_id}/...``), if any.
+    tenant_param: str | None = None
 
     def error(self, code: str) -> ErrorCode:
         for entry in self.errors:

@@ -17,7 +17,8 @@ def test_synth_exports() -> None:
 
 def test_contract_language_exports() -> None:
     assert set(synth.contract.__all__) == {
-        "UUID", "Api", "Bearer", "Body", "Conditional", "Contact", "Cursor", "DateTime",
+        "UUID", "Api", "ApiKey", "Bearer", "Body", "Conditional", "Contact", "Cookie", "Cursor",
+        "DateTime",
         "ErrorCode", "FieldError", "Filter", "FilterOp", "Header", "Idempotency", "License",
         "Limit", "Model", "OperationDecl", "Page", "Path", "Problem", "Query", "RawParam",
         "RequestModel", "Resource", "UniqueItems",

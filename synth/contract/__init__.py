@@ -1,6 +1,17 @@
 """The contract language: declare an API's operations, errors and semantics in Pydantic."""
 
-from ._api import Api, Bearer, Contact, ErrorCode, License, OperationDecl, RawParam, Resource
+from ._api import (
+    Api,
+    ApiKey,
+    Bearer,
+    Contact,
+    Cookie,
+    ErrorCode,
+    License,
+    OperationDecl,
+    RawParam,
+    Resource,
+)
 from ._models import UUID, DateTime, Model, Page, RequestModel, UniqueItems
 from ._params import Body, Header, Path, Query
 from ._problem import FieldError, Problem
@@ -9,10 +20,12 @@ from ._semantics import Conditional, Cursor, Filter, FilterOp, Idempotency, Limi
 __all__ = [
     "UUID",
     "Api",
+    "ApiKey",
     "Bearer",
     "Body",
     "Conditional",
     "Contact",
+    "Cookie",
     "Cursor",
     "DateTime",
     "ErrorCode",

@@ -18,7 +18,17 @@ from pydantic import BaseModel
 from .._errors import Location
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit
 
-__all__ = ["Api", "Bearer", "Contact", "ErrorCode", "License", "Resource"]
+__all__ = [
+    "Api",
+    "ApiKey",
+    "Auth",
+    "Bearer",
+    "Contact",
+    "Cookie",
+    "ErrorCode",
+    "License",
+    "Resource",
+]
 
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
 RoleName = Literal["create", "list", "read", "update", "delete"]
@@ -49,6 +59,27 @@ class Bearer:
     scheme_name: str = "bearerAuth"
     description: str = "A bearer token; each token belongs to exactly one tenant."
     bearer_format: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """An API key in a request header (``X-Api-Key: <key>``); each key belongs to one tenant."""
+
+    header: str = "X-Api-Key"
+    scheme_name: str = "apiKeyAuth"
+    description: str = "An API key; each key belongs to exactly one tenant."
+
+
+@dataclass(frozen=True, slots=True)
+class Cookie:
+    """A session cookie (``Cookie: session=<value>``); each session belongs to one tenant."""
+
+    name: str = "session"
+    scheme_name: str = "cookieAuth"
+    description: str = "A session cookie; each session belongs to exactly one tenant."
+
+
+Auth = Bearer | ApiKey | Cookie
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,8 +157,9 @@ class Api:
         *,
         base_path: str = "",
         description: str = "",
-        auth: Bearer | None = None,
+        auth: Auth | None = None,
         tenant_scoped: bool = True,
+        tenant_param: str | None = None,
         contact: Contact | None = None,
         license: License | None = None,
         servers: Sequence[str] = (),
@@ -140,6 +172,8 @@ class Api:
         self.description = description
         self.auth = auth if auth is not None else Bearer()
         self.tenant_scoped = tenant_scoped
+        # The path parameter that carries the caller's tenant (``/orgs/{org_id}/...``).
+        self.tenant_param = tenant_param
         self.contact = contact
         self.license = license
         self.servers = tuple(servers)

@@ -45,6 +45,8 @@ def emit(spec: ApiSpec, document: Mapping[str, Any]) -> dict[str, str]:
             base_path=_repr(spec.base_path),
             # The slot sits inside the file's string literal: the literal's body, quotes aside.
             idempotency_header=_repr(_idempotency_header(spec))[1:-1],
+            auth_style=_repr(spec.auth_style),
+            auth_name=_repr(spec.auth_name),
         ),
         f"{root}/client.py": _client(spec, classes),
         f"{root}/errors.py": _errors(spec, errors),
@@ -273,6 +275,14 @@ class _Imports:
         return "\n".join(lines)
 
 
+# The client's token, as its docstring describes it.
+_AUTH = {
+    "bearer": "a bearer token",
+    "header": "an API key (sent in the ``{name}`` header)",
+    "cookie": "a session (sent as the ``{name}`` cookie)",
+}
+
+
 def _client(spec: ApiSpec, classes: set[str]) -> str:
     imports = _Imports()
     imports.add("collections.abc", "Mapping")
@@ -289,6 +299,7 @@ def _client(spec: ApiSpec, classes: set[str]) -> str:
         provenance=PROVENANCE,
         title=spec.title,
         base_path=spec.base_path,
+        auth=_AUTH[spec.auth_style].format(name=spec.auth_name),
         imports=imports.render(),
         sync_methods="".join(sync_methods),
         async_methods="".join(async_methods),

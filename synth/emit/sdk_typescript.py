@@ -52,6 +52,7 @@ def emit(spec: ApiSpec) -> dict[str, str]:
         T.CLIENT, provenance=PROVENANCE, title=spec.title, zod=ZOD_DIR, base_path=_str(spec.base_path),
         error_classes=classes, error_table=table, methods=methods,
         idempotency_header=_str(_idempotency_header(spec))[1:-1],  # inside the file's string
+        auth_style=_str(spec.auth_style), auth_name=_str(spec.auth_name),
     )  # fmt: skip
     return {
         "sdk/typescript/client.ts": client,

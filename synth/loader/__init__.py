@@ -16,13 +16,14 @@ The loading runs in phases, one module each, all reporting to one ``Problems`` c
 
 from __future__ import annotations
 
+import re
 import types
 from pathlib import Path
 from typing import Any
 
-from ..contract import Api
+from ..contract import Api, ApiKey, Bearer, Cookie
 from ..relations import declared_resources, relations
-from ..spec import ApiSpec
+from ..spec import ApiSpec, AuthStyle, OperationSpec
 from ._imports import find_api, import_contracts
 from ._operations import OperationBuilder
 from ._patterns import document_patterns
@@ -47,6 +48,8 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     builder = OperationBuilder(api, taxonomy, schemas, refs, problems)
     operations = tuple(builder.operation(op) for op in ops)
     _check_resources(api, problems)
+    _check_auth(api, problems)
+    _check_tenant_param(api, operations, problems)
     problems.check()
     return ApiSpec(
         title=api.title,
@@ -58,14 +61,79 @@ def load(contracts_dir: str | Path) -> ApiSpec:
         license=_mapping(api.license),
         security_scheme=api.auth.scheme_name,
         security_description=api.auth.description,
-        bearer_format=api.auth.bearer_format,
+        bearer_format=api.auth.bearer_format if isinstance(api.auth, Bearer) else None,
         error_type_base=api.error_type_base,
         tags=types.MappingProxyType(dict(api.tags)),
         errors=tuple(sorted(taxonomy.values(), key=lambda e: (e.status, e.code))),
         operations=operations,
         schemas=types.MappingProxyType(schemas),
         source=str(root),
-        relations=relations(operations, declared_resources(api)),
+        relations=relations(operations, declared_resources(api), api.tenant_param),
+        auth_style=_style(api),
+        auth_name=_auth_name(api),
+        tenant_param=api.tenant_param,
+    )
+
+
+def _style(api: Api) -> AuthStyle:
+    if isinstance(api.auth, ApiKey):
+        return "header"
+    if isinstance(api.auth, Cookie):
+        return "cookie"
+    return "bearer"
+
+
+def _auth_name(api: Api) -> str:
+    if isinstance(api.auth, ApiKey):
+        return api.auth.header
+    if isinstance(api.auth, Cookie):
+        return api.auth.name
+    return "Authorization"
+
+
+# RFC 9110 token (a header name); RFC 6265 cookie-name is the same set of characters.
+_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
+# Headers the checks set themselves; an API key there would be overwritten or misread.
+_RESERVED = {"authorization", "cookie", "content-type", "idempotency-key", "if-match",
+             "if-none-match", "accept", "host", "content-length"}  # fmt: skip
+
+
+def _check_auth(api: Api, problems: Problems) -> None:
+    """An ``ApiKey`` header or a ``Cookie`` name must be one HTTP can carry."""
+    if isinstance(api.auth, ApiKey):
+        what, name, fix = "ApiKey(header=...)", api.auth.header, 'e.g. ApiKey(header="X-Api-Key")'
+        if name.lower() in _RESERVED:
+            problems.add(api.location, f"{what}: {name!r} is a header synth and HTTP use "
+                         "for something else", f"name the API key's own header; {fix}")  # fmt: skip
+            return
+    elif isinstance(api.auth, Cookie):
+        what, name, fix = "Cookie(name=...)", api.auth.name, 'e.g. Cookie(name="session")'
+    else:
+        return
+    if not _TOKEN.fullmatch(name):
+        problems.add(api.location, f"{what}: {name!r} is not a valid "
+                     f"{'header' if what.startswith('ApiKey') else 'cookie'} name",
+                     f"use letters, digits and '-' or '_'; {fix}")  # fmt: skip
+
+
+def _check_tenant_param(
+    api: Api, operations: tuple[OperationSpec, ...], problems: Problems
+) -> None:
+    """``tenant_param`` must be a path parameter of at least one tenant-scoped operation."""
+    name = api.tenant_param
+    if name is None:
+        return
+    scoped = [op for op in operations if op.tenant_scoped]
+    if any(p.name == name for op in scoped for p in op.path_params):
+        return
+    shown = sorted({p.name for op in scoped for p in op.path_params})
+    problems.add(
+        api.location,
+        f"tenant_param={name!r} is not a path parameter of any tenant-scoped operation",
+        "name the path parameter that carries the caller's tenant (e.g. "
+        'tenant_param="org_id" for /orgs/{org_id}/...)'
+        + (f"; path parameters declared: {', '.join(shown)}" if shown else "")
+        + ", or leave tenant_param out when the tenant comes from the credential alone",
     )
 
 

@@ -38,7 +38,8 @@ def _config(target: Target) -> tuple[str, str]:
     """``(auth.json, schemathesis.toml)`` naming every tenant as a peer."""
     users = []
     for tenant in target.config.tenants:
-        headers = [{"name": "Authorization", "value": f"Bearer {tenant.token}"}]
+        credential = target.credential
+        headers = [{"name": credential.header, "value": credential.value(tenant.token)}]
         headers += [{"name": name, "value": value} for name, value in target.config.headers]
         users.append({"name": tenant.name, "fixedHeaders": headers})
     names = [t.name for t in target.config.tenants]
@@ -106,14 +107,15 @@ def _note_creates(target: Target, entries: list[dict[str, Any]]) -> None:
 
     The log is what ``Target.close`` reads to clean up after every create, ours or not.
     """
-    tenants = {f"Bearer {t.token}": t.name for t in target.config.tenants}
+    credential = target.credential
+    tenants = {credential.value(t.token): t.name for t in target.config.tenants}
     base_path = urlsplit(target.config.url).path.rstrip("/")
     for entry in entries:
         request, response = entry.get("request", {}), entry.get("response", {})
         if request.get("method") != "POST" or not 200 <= int(response.get("status", 0)) < 300:
             continue
         auth = next((h.get("value") for h in request.get("headers", [])
-                     if str(h.get("name", "")).lower() == "authorization"), None)  # fmt: skip
+                     if str(h.get("name", "")).lower() == credential.header.lower()), None)  # fmt: skip
         tenant = tenants.get(str(auth))
         if tenant is None:
             continue

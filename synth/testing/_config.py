@@ -21,7 +21,15 @@ from urllib.parse import quote, quote_plus, urlsplit
 
 from .._errors import UsageError
 
-__all__ = ["PROFILES", "Profile", "TargetConfig", "Tenant", "config_from_options"]
+__all__ = [
+    "PROFILES",
+    "Credential",
+    "Profile",
+    "TargetConfig",
+    "Tenant",
+    "check_tenant_ids",
+    "config_from_options",
+]
 
 ProfileName = Literal["quick", "default", "thorough"]
 
@@ -57,11 +65,48 @@ class Tenant:
 
     name: str
     token: str = field(repr=False)
+    # The tenant's own value of the contract's tenant path parameter (``--tenant-id``).
+    tenant_id: str | None = None
 
     @property
     def placeholder(self) -> str:
         """The shell variable that stands for this tenant's token in printed curl commands."""
         return "$TOKEN_" + re.sub(r"[^A-Z0-9]", "_", self.name.upper())
+
+
+@dataclass(frozen=True, slots=True)
+class Credential:
+    """How a tenant's secret is sent, as the contracts declare it (``Api(auth=...)``).
+
+    ``bearer``: ``Authorization: Bearer SECRET``; ``header``: ``NAME: SECRET`` (an API key);
+    ``cookie``: ``Cookie: NAME=SECRET`` (a session).
+    """
+
+    style: Literal["bearer", "header", "cookie"] = "bearer"
+    name: str = "Authorization"
+
+    @property
+    def header(self) -> str:
+        """The request header that carries the secret."""
+        return {"bearer": "Authorization", "cookie": "Cookie"}.get(self.style, self.name)
+
+    def value(self, secret: str) -> str:
+        """The header's value for ``secret`` (a placeholder in printed commands)."""
+        if self.style == "bearer":
+            return f"Bearer {secret}"
+        if self.style == "cookie":
+            return f"{self.name}={secret}"
+        return secret
+
+    def apply(self, headers: dict[str, str], secret: str) -> None:
+        """Put ``secret`` into ``headers`` the declared way (next to cookies already there)."""
+        name = next((h for h in headers if h.lower() == self.header.lower()), None)
+        if self.style == "cookie" and name is not None:
+            headers[name] = f"{headers[name]}; {self.value(secret)}"
+            return
+        if name is not None:
+            del headers[name]
+        headers[self.header] = self.value(secret)
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,6 +168,7 @@ def config_from_options(
     base_url: str | None = None,
     app: Any = None,
     tenants: Sequence[str] = (),
+    tenant_ids: Sequence[str] = (),
     allow_hosts: Sequence[str] = (),
     profile: str | None = None,
     seed: str | int | None = None,
@@ -134,7 +180,8 @@ def config_from_options(
 ) -> TargetConfig:
     """Build a ``TargetConfig`` from options, falling back to ``SYNTH_*`` environment variables.
 
-    Environment: ``SYNTH_BASE_URL``, ``SYNTH_TENANTS="a=tok1,b=tok2"``, ``SYNTH_ALLOW_HOSTS``
+    Environment: ``SYNTH_BASE_URL``, ``SYNTH_TENANTS="a=tok1,b=tok2"``,
+    ``SYNTH_TENANT_IDS="a=org_1,b=org_2"``, ``SYNTH_ALLOW_HOSTS``
     (comma-separated), ``SYNTH_PROFILE``, ``SYNTH_SEED``, ``SYNTH_TIMEOUT``, ``SYNTH_HEADERS``
     (``NAME=VALUE`` entries separated by newlines), ``SYNTH_CONTRACTS``.
     """
@@ -142,6 +189,8 @@ def config_from_options(
     base_url = base_url or env.get("SYNTH_BASE_URL") or None
     if not tenants and env.get("SYNTH_TENANTS"):
         tenants = [t for t in env["SYNTH_TENANTS"].split(",") if t.strip()]
+    if not tenant_ids and env.get("SYNTH_TENANT_IDS"):
+        tenant_ids = [t for t in env["SYNTH_TENANT_IDS"].split(",") if t.strip()]
     if not allow_hosts and env.get("SYNTH_ALLOW_HOSTS"):
         allow_hosts = [h for h in env["SYNTH_ALLOW_HOSTS"].split(",") if h.strip()]
     if not headers and env.get("SYNTH_HEADERS"):
@@ -178,6 +227,8 @@ def config_from_options(
         )
     if profile not in PROFILES:
         raise UsageError(f"--profile={profile!r} is not one of {', '.join(PROFILES)}")
+    ids = _tenant_ids(tenant_ids, names)
+    parsed = tuple(Tenant(t.name, t.token, ids.get(t.name)) for t in parsed)
     return TargetConfig(
         tenants=parsed,
         base_url=base_url,
@@ -201,6 +252,57 @@ def _tenant(text: str) -> Tenant:
             "or '_' and a non-empty token, e.g. --tenant a=$TOKEN_A"
         )
     return Tenant(name, token)
+
+
+def _tenant_ids(texts: Sequence[str], names: Sequence[str]) -> dict[str, str]:
+    """``--tenant-id NAME=VALUE`` options, each naming a tenant given with ``--tenant``."""
+    out: dict[str, str] = {}
+    for text in texts:
+        name, sep, value = text.strip().partition("=")
+        value = value.strip()
+        if not sep or not name or not value or "/" in value:
+            raise UsageError(
+                f"--tenant-id={text.strip()!r} is not NAME=VALUE; expected a tenant's name and "
+                "its id in the path (no '/'), e.g. --tenant-id a=org_1"
+            )
+        if name not in names:
+            raise UsageError(
+                f"--tenant-id={name}=...: no --tenant named {name!r} (tenants: "
+                f"{', '.join(names)}); give --tenant {name}=TOKEN too, or fix the name"
+            )
+        if name in out:
+            raise UsageError(f"--tenant-id={name}=... is given twice; give each tenant one id")
+        out[name] = value
+    values = list(out.values())
+    if len(set(values)) != len(values):
+        raise UsageError(
+            "two --tenant-id options share one value; each tenant needs its own id, or the "
+            "tenant-isolation checks would compare a tenant with itself"
+        )
+    return out
+
+
+def check_tenant_ids(config: TargetConfig, tenant_param: str | None) -> None:
+    """``--tenant-id`` is required for every tenant when the contracts put the tenant in the
+    path (``Api(tenant_param=...)``), and refused when they do not."""
+    given = [t for t in config.tenants if t.tenant_id is not None]
+    if tenant_param is None:
+        if given:
+            raise UsageError(
+                f"--tenant-id={given[0].name}=...: the contracts in {config.contracts} declare "
+                "no tenant path parameter (Api(tenant_param=...)), so there is nothing to fill; "
+                "leave --tenant-id out, or declare tenant_param"
+            )
+        return
+    missing = [t.name for t in config.tenants if t.tenant_id is None]
+    if missing:
+        example = " ".join(f"--tenant-id {t.name}=<its {tenant_param}>" for t in config.tenants)
+        raise UsageError(
+            f"--tenant-id is missing for tenant(s) {', '.join(missing)}: the contracts put the "
+            f"tenant in the path ({{{tenant_param}}}), and synth fills it with the acting "
+            f"tenant's own value; give one per tenant, e.g. {example} "
+            '(or SYNTH_TENANT_IDS="a=org_1,b=org_2")'
+        )
 
 
 def _header(text: str) -> tuple[str, str]:

@@ -127,7 +127,13 @@ def _sender(
     # The client puts the base URL in front of each path; schemathesis's URL already has it.
     base_path = urlsplit(target.config.url).path.rstrip("/")
 
+    tenant_param, tenant_id = target.api.tenant_param, target.tenant_id(None)
+
     def one(case: Any) -> None:
+        # The tenant in the path is the caller's own: any other value is another tenant's
+        # (or nobody's), which TEN-* compares; conformance looks at the caller's own data.
+        if tenant_param is not None and tenant_param in (case.path_parameters or {}):
+            case.path_parameters[tenant_param] = tenant_id
         kwargs = case.as_transport_kwargs(base_url=target.url)
         request = _request(case, kwargs, target, base_path, token)
         try:
@@ -156,12 +162,23 @@ def _request(
         and getattr(info, "mode", None) == GenerationMode.NEGATIVE
         for loc, info in (getattr(case.meta, "components", None) or {}).items()
     )
-    keep = set() if not negative_headers else {"authorization"}
-    headers = tuple((k, v) for k, v in sent.items() if k not in _DROPPED or k in keep)
+    credential = target.credential
+    auth = credential.header.lower()
+    keep = set() if not negative_headers else {auth}
+    cookies = {str(k): str(v) for k, v in (kwargs.get("cookies") or {}).items()}
+    if credential.style == "cookie":
+        # schemathesis fills the session cookie the document declares; ours replaces it.
+        has_auth = cookies.pop(credential.name, None) is not None
+    else:
+        has_auth = auth in sent
+    dropped = _DROPPED | {auth}
+    headers = tuple((k, v) for k, v in sent.items() if k not in dropped or k in keep)
+    if cookies:
+        headers += (("cookie", "; ".join(f"{k}={v}" for k, v in cookies.items())),)
     # HTTP/1.1 header values are printable ASCII without surrounding whitespace (h11
     # refuses anything else before it is sent); other generated text cannot be tested.
     assume(all(v.isascii() and v.isprintable() and v == v.strip() for _, v in headers))
-    use_token = None if negative_headers or "authorization" not in sent else token
+    use_token = None if negative_headers or not has_auth else token
     body = kwargs.get("json")
     raw = kwargs.get("data") if isinstance(kwargs.get("data"), bytes) else None
     path = url.path[len(base_path) :] if url.path.startswith(base_path) else url.path
@@ -195,7 +212,8 @@ def _failed(
     finding.expected = "a response that conforms to the OpenAPI document"
     finding.actual = target.redact(_headline(message) or repr(error))
     if exchange is not None:
-        finding.curl = sequence([exchange], target.config.url, target.redact)
+        finding.curl = sequence([exchange], target.config.url, target.redact,
+                                credential=target.credential)  # fmt: skip
     # schemathesis shrinks and reports its failures itself; they are not replayed here.
     how = "reported by schemathesis; not replayed"
     finding.message = target.redact(render(finding, target, how) + "\n" + message)

@@ -114,12 +114,16 @@ class Context:
         key: str | None = _AUTO,
         token: str | None = _AUTO,
         if_match: str | None = _AUTO,
+        tenant_id: str | None = _AUTO,
     ) -> Exchange:
         """Send ``op`` as ``tenant`` (None: no credentials); a fresh idempotency key by default.
 
         A write that requires ``If-Match`` gets the item's current ETag by default
         (``current_etag``); ``if_match=None`` leaves the header out, ``headers`` may set it.
+        The tenant in the path (``Api(tenant_param=...)``) is the acting tenant's own id
+        unless ``tenant_id`` names another.
         """
+        params = self.fill_tenant(tenant, op, params, tenant_id)
         hdrs = dict(headers or {})
         if op.idempotency is not None:
             if key is _AUTO:
@@ -132,7 +136,7 @@ class Context:
             if if_match is not None:
                 hdrs["If-Match"] = if_match
         if token is _AUTO:
-            token = self.target.config.tenant(tenant).token if tenant is not None else None
+            token = self._token(tenant, op)
         items = query.items() if isinstance(query, Mapping) else query
         request = Request(
             tenant=tenant,
@@ -158,6 +162,7 @@ class Context:
     def request(self, tenant: str, op: OperationSpec, params: Mapping[str, str], body: Any,
                 key: str | None) -> Request:  # fmt: skip
         """A request object for ``gather``: same fields as ``send`` builds."""
+        params = self.fill_tenant(tenant, op, params)
         headers: tuple[tuple[str, str], ...] = ()
         if op.idempotency is not None and key is not None:
             headers = ((op.idempotency.header, key),)
@@ -165,8 +170,39 @@ class Context:
             headers += (("If-Match", self.current_etag(tenant, op, params)),)
         return Request(
             tenant, op.method, self.target.path(op.path, dict(params)), (), headers,
-            body, body is not NO_BODY, None, self.target.config.tenant(tenant).token,
+            body, body is not NO_BODY, None, self._token(tenant, op),
         )  # fmt: skip
+
+    def _token(self, tenant: str | None, op: OperationSpec) -> str | None:
+        """``tenant``'s secret for ``op``; none where the document says it needs no auth
+        (``tenant_scoped=False``: ``security: [{}]``)."""
+        if tenant is None or not op.tenant_scoped:
+            return None
+        return self.target.config.tenant(tenant).token
+
+    def fill_tenant(
+        self,
+        tenant: str | None,
+        op: OperationSpec,
+        params: Mapping[str, str] | None,
+        tenant_id: str | None = _AUTO,
+    ) -> dict[str, str]:
+        """``params`` with the tenant path parameter set: ``tenant_id`` when given, else the
+        acting tenant's own id (without credentials: the one ``params`` has, else the first
+        tenant's). Parameters of other names are left as they are."""
+        values = dict(params or {})
+        name = self.api.tenant_param
+        if name is None or "{" + name + "}" not in op.path:
+            return values
+        if tenant_id is _AUTO:
+            tenant_id = (
+                self.target.tenant_id(tenant)
+                if tenant is not None
+                else values.get(name) or self.target.tenant_id(None)
+            )
+        if tenant_id is not None:
+            values[name] = tenant_id
+        return values
 
     def current_etag(self, tenant: str | None, op: OperationSpec, params: Mapping[str, str]) -> str:
         """The ETag ``tenant`` reads for the item ``op`` writes, by the item's GET.
@@ -258,7 +294,8 @@ class Context:
         parents = self.graph.parents(op)
         if parents is None:
             raise RuntimeError(f"cannot provide the path parameters of {op.operation_id}")
-        params: dict[str, str] = {}
+        # The acting tenant's own id in the path: item identities and cleanup paths need it.
+        params: dict[str, str] = self.fill_tenant(tenant, op, {})
         for parent in parents[:upto]:
             item = self.create(tenant, parent.create, params)
             params[parent.param] = str(item[parent.id_field])
@@ -325,7 +362,7 @@ class Context:
         marker = marker or self.marker()
         if params is None:
             params = self.provision(tenant, lister)
-        if params:
+        if any(name != self.api.tenant_param for name in params):  # a fresh parent
             return Scope(tenant, lister, create, params, {}, marker, isolated=True)
         if create is not None and create.body_schema is not None:
             props = self.schemas.properties(create.body_schema)

@@ -6,7 +6,7 @@ import json
 import shlex
 from collections.abc import Iterable, Sequence
 
-from ._config import header_placeholder
+from ._config import Credential, header_placeholder
 from ._http import Exchange
 
 __all__ = ["Redactor", "as_curl", "sequence"]
@@ -26,9 +26,16 @@ class Redactor:
 
 
 def as_curl(
-    exchange: Exchange, base_url: str, redact: Redactor, secret_headers: Sequence[str]
+    exchange: Exchange,
+    base_url: str,
+    redact: Redactor,
+    secret_headers: Sequence[str],
+    credential: Credential | None = None,
 ) -> str:
-    """One request as a curl command; ``$TOKEN_A`` and friends are left for the shell."""
+    """One request as a curl command; ``$TOKEN_A`` and friends are left for the shell.
+
+    The tenant's secret goes the declared way (``credential``: a bearer token by default).
+    """
     request = exchange.request
     parts = ["curl", "-sS", "-i"]
     if request.method != "GET":
@@ -36,7 +43,9 @@ def as_curl(
     parts.append(shlex.quote(base_url + request.target))
     # Double quotes around headers carrying a placeholder, so the shell expands it.
     if request.token is not None:
-        parts += ["-H", f'"Authorization: Bearer {redact(request.token)}"']
+        credential = credential if credential is not None else Credential()
+        header = f"{credential.header}: {credential.value(redact(request.token))}"
+        parts += ["-H", f'"{header}"']
     for name in secret_headers:
         parts += ["-H", f'"{name}: {header_placeholder(name)}"']
     for name, value in request.headers:
@@ -66,11 +75,12 @@ def sequence(
     base_url: str,
     redact: Redactor,
     secret_headers: Sequence[str] = (),
+    credential: Credential | None = None,
 ) -> str:
     """A numbered request sequence, each curl line followed by the answer it got."""
     lines = []
     for i, exchange in enumerate(exchanges, 1):
         lines.append(f"# {i}. as tenant {exchange.request.tenant or '(none)'}")
-        lines.append(as_curl(exchange, base_url, redact, secret_headers))
+        lines.append(as_curl(exchange, base_url, redact, secret_headers, credential))
         lines.append(_answer(exchange, redact))
     return "\n".join(lines)

@@ -28,7 +28,7 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
-from ._config import TargetConfig, is_loopback
+from ._config import Credential, TargetConfig, is_loopback
 
 __all__ = ["Client", "Exchange", "Request", "TransportFault"]
 
@@ -145,8 +145,14 @@ class _Loop:
 class Client:
     """Sends requests to the target with retries and records every exchange in ``log``."""
 
-    def __init__(self, config: TargetConfig, idempotency_headers: Iterable[str] = ()) -> None:
+    def __init__(
+        self,
+        config: TargetConfig,
+        idempotency_headers: Iterable[str] = (),
+        credential: Credential | None = None,
+    ) -> None:
         self.config = config
+        self.credential = credential if credential is not None else Credential()
         self.log: list[Exchange] = []
         self.requests = 0
         self.faults: list[str] = []
@@ -204,7 +210,7 @@ class Client:
         self._guard(request)
         headers = dict(request.headers)
         if request.token is not None:
-            headers["Authorization"] = f"Bearer {request.token}"
+            self.credential.apply(headers, request.token)
         content: bytes | None = request.raw_body
         if request.has_body and content is None:
             content = json.dumps(request.json_body, ensure_ascii=False).encode()

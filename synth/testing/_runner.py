@@ -211,7 +211,8 @@ def _report(
     finding.expected = shorten(target.redact(shown.expected))
     finding.actual = shorten(target.redact(shown.actual))
     finding.curl = sequence(shown.exchanges, target.config.url, target.redact,
-                            [name for name, _ in target.config.headers])  # fmt: skip
+                            [name for name, _ in target.config.headers],
+                            target.credential)  # fmt: skip
     if confirmed is not None:
         finding.outcome = Outcome.VIOLATION
         finding.message = render(finding, target, "confirmed by replaying it")

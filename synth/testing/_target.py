@@ -15,7 +15,7 @@ from .. import loader
 from ..document import build
 from ..relations import Graph
 from ..spec import ApiSpec
-from ._config import TargetConfig
+from ._config import Credential, TargetConfig, check_tenant_ids
 from ._curl import Redactor
 from ._data import Schemas
 from ._http import Client, Exchange, Request, TransportFault
@@ -31,6 +31,7 @@ class Target:
     def __init__(self, config: TargetConfig, api: ApiSpec | None = None) -> None:
         self.config = config
         self.api = api if api is not None else loader.load(config.contracts)
+        check_tenant_ids(config, self.api.tenant_param)
         self.graph = Graph(self.api)
         self.schemas = Schemas(self.api)
         self.nowhere = Nowhere(self.schemas)
@@ -52,8 +53,18 @@ class Target:
     def client(self) -> Client:
         if self._client is None:
             keyed = [op.idempotency.header for op in self.api.operations if op.idempotency]
-            self._client = Client(self.config, keyed)
+            self._client = Client(self.config, keyed, self.credential)
         return self._client
+
+    @property
+    def credential(self) -> Credential:
+        """How each tenant's secret is sent, as the contracts declare it."""
+        return Credential(self.api.auth_style, self.api.auth_name)
+
+    def tenant_id(self, tenant: str | None) -> str | None:
+        """``tenant``'s value of the tenant path parameter (the first tenant's for none)."""
+        chosen = self.config.tenant(tenant) if tenant is not None else self.config.tenants[0]
+        return chosen.tenant_id
 
     @functools.cached_property
     def document(self) -> str:

@@ -21,7 +21,7 @@ from .. import loader
 from .._cli import report_and_exit
 from .._errors import SynthError, UsageError
 from ..catalogue import BY_ID
-from ._config import TargetConfig, config_from_options
+from ._config import TargetConfig, check_tenant_ids, config_from_options
 from ._coverage import Gap, NotExercised, describe, match_tests, tenant_gaps
 from .plugin import inject
 
@@ -48,6 +48,7 @@ def run_suite(
             "run `make contracts` (or `synth generate`) first"
         )
     api = loader.load(config.contracts)
+    check_tenant_ids(config, api.tenant_param)
     match_tests(api, tests, config.contracts)
     args = _pytest_args(tests, junit=junit, report=report, select=select, verbose=verbose,
                         dry_run=dry_run, require_coverage=require_coverage)  # fmt: skip
@@ -161,8 +162,19 @@ class _Plan:
 
 @click.command("test")
 @click.option("--base-url", help="The server's base URL (or SYNTH_BASE_URL).")
-@click.option("--tenant", "tenants", multiple=True, metavar="NAME=TOKEN",
-              help="A tenant and its bearer token; give two or more (or SYNTH_TENANTS).")  # fmt: skip
+@click.option(
+    "--tenant",
+    "tenants",
+    multiple=True,
+    metavar="NAME=TOKEN",
+    help="A tenant and its secret, sent as the contracts' Api(auth=...) declares "
+    "(Bearer token, ApiKey header or Cookie session); give two or more (or "
+    "SYNTH_TENANTS).",
+)
+@click.option("--tenant-id", "tenant_ids", multiple=True, metavar="NAME=VALUE",
+              help="A tenant's own value of the tenant path parameter (Api(tenant_param=...), "
+                   "e.g. {org_id}); one per tenant when the contracts declare it (or "
+                   "SYNTH_TENANT_IDS=a=org_1,b=org_2).")  # fmt: skip
 @click.option("--contracts", type=click.Path(file_okay=False), help="Contracts directory.")
 @click.option("--tests", default="generated/tests", show_default=True,
               type=click.Path(file_okay=False), help="The generated tests to run.")  # fmt: skip
@@ -190,6 +202,7 @@ def test_command(**options: Any) -> None:
         config = config_from_options(
             base_url=options["base_url"],
             tenants=options["tenants"],
+            tenant_ids=options["tenant_ids"],
             allow_hosts=options["allow_hosts"],
             profile=options["profile"],
             seed=options["seed"],

@@ -70,8 +70,16 @@ def _check_of(item: pytest.Item) -> tuple[str, str] | None:
 def pytest_addoption(parser: pytest.Parser) -> None:
     group = parser.getgroup("synth", "synth target (also SYNTH_* environment variables)")
     group.addoption("--base-url", help="the server's base URL (SYNTH_BASE_URL)")
-    group.addoption("--tenant", action="append", default=[], metavar="NAME=TOKEN",
-                    help="a tenant and its bearer token; twice or more (SYNTH_TENANTS)")  # fmt: skip
+    group.addoption(
+        "--tenant",
+        action="append",
+        default=[],
+        metavar="NAME=TOKEN",
+        help="a tenant and its secret (bearer token, API key or session cookie, as "
+        "the contracts declare); twice or more (SYNTH_TENANTS)",
+    )
+    group.addoption("--tenant-id", action="append", default=[], metavar="NAME=VALUE",
+                    help="a tenant's value of the tenant path parameter (SYNTH_TENANT_IDS)")  # fmt: skip
     group.addoption("--allow-host", action="append", default=[], metavar="HOST",
                     help="a non-loopback host that may receive writes (SYNTH_ALLOW_HOSTS)")  # fmt: skip
     group.addoption("--profile", choices=["quick", "default", "thorough"], help="test budget")
@@ -196,6 +204,7 @@ def pytest_configure(config: pytest.Config) -> None:
         config.stash[_CONFIG] = config_from_options(
             base_url=config.getoption("base_url"),
             tenants=config.getoption("tenant"),
+            tenant_ids=config.getoption("tenant_id"),
             allow_hosts=config.getoption("allow_host"),
             profile=config.getoption("profile"),
             seed=config.getoption("seed"),

@@ -13,6 +13,10 @@ import { z } from "zod";
 import * as schemas from "../../zod/schemas";
 
 export const BASE_PATH = "/api/v1";
+// How the token is sent: "bearer" (Authorization: Bearer TOKEN), "header" (AUTH_NAME: TOKEN,
+// an API key) or "cookie" (Cookie: AUTH_NAME=TOKEN, a session).
+const AUTH_STYLE: string = "bearer";
+const AUTH_NAME: string = "Authorization";
 const PROBLEM_JSON = "application/problem+json";
 
 /** Base of every error this client throws. */
@@ -247,7 +251,11 @@ export class Client {
   constructor(options: ClientOptions) {
     this.base = options.baseUrl.replace(/\/+$/, "") + (options.basePath ?? BASE_PATH);
     this.defaults = { Accept: `application/json, ${PROBLEM_JSON}`, ...options.headers };
-    if (options.token !== undefined) this.defaults["Authorization"] = `Bearer ${options.token}`;
+    if (options.token !== undefined) {
+      if (AUTH_STYLE === "bearer") this.defaults["Authorization"] = `Bearer ${options.token}`;
+      else if (AUTH_STYLE === "cookie") this.defaults["Cookie"] = `${AUTH_NAME}=${options.token}`;
+      else this.defaults[AUTH_NAME] = options.token;
+    }
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
   }
 

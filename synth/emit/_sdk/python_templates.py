@@ -40,7 +40,7 @@ CLIENT = Template('''\
 """$title: typed clients, one method per operation.
 
 ``Client`` is synchronous and ``AsyncClient`` asynchronous; both take the server's URL (the
-API's base path ``$base_path`` is appended) and a bearer token. Problem responses raise the
+API's base path ``$base_path`` is appended) and $auth. Problem responses raise the
 exception of their error code (``errors``); idempotent operations send a fresh
 ``Idempotency-Key`` unless you give one; ``iter_*`` methods follow cursors across pages.
 """

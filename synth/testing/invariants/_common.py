@@ -20,6 +20,7 @@ __all__ = [
     "fresh_id",
     "normalize",
     "nowhere_id",
+    "nowhere_tenant",
     "nowhere_value",
     "order_value",
     "same_fields",
@@ -82,6 +83,40 @@ def nowhere_id(ctx: Context, op: OperationSpec, params: Mapping[str, str], name:
     except NoValue as no:
         raise CannotCheck(f"no id that exists nowhere to compare with: {no}") from None
     raise NoExample(f"every {name} drawn for an id that exists nowhere was found: "
+                    + "; ".join(tried))  # fmt: skip
+
+
+def nowhere_tenant(ctx: Context, op: OperationSpec) -> str:
+    """A value of the tenant path parameter that its schema accepts and no tenant has.
+
+    Never a ``--tenant-id`` of the run; where the API reads one tenant (``GET /orgs/{org_id}``),
+    each candidate is read first as both tenants, and one either of them can read is replaced.
+    Raises ``CannotCheck`` when the schema admits no value, ``NoExample`` when every
+    candidate tried was known.
+    """
+    name = ctx.api.tenant_param
+    param = _path_param(op, name) if name is not None else None
+    if name is None or param is None:
+        raise CannotCheck(f"{op.operation_id} has no tenant path parameter")
+    known = {t.tenant_id for t in ctx.target.config.tenants}
+    reader = next((o for o in ctx.api.operations if o.method == "GET" and o.pagination is None
+                   and o.path.rstrip("/").endswith("/{" + name + "}")), None)  # fmt: skip
+    tried: list[str] = []
+    try:
+        for value in itertools.islice(ctx.target.nowhere.candidates(param, ctx.draw), _TRIES):
+            if value in known:
+                tried.append(f"{value} (a --tenant-id)")
+                continue
+            seen = [] if reader is None else [
+                t for t in dict.fromkeys((ctx.a, ctx.b))
+                if ctx.send(t, reader, {}, tenant_id=value).ok
+            ]  # fmt: skip
+            if not seen:
+                return value
+            tried.append(f"{value} (tenant {seen[0]} read it)")
+    except NoValue as no:
+        raise CannotCheck(f"no {name} that exists nowhere to compare with: {no}") from None
+    raise NoExample(f"every {name} drawn for a tenant that exists nowhere was known: "
                     + "; ".join(tried))  # fmt: skip
 
 

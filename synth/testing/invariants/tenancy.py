@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ...spec import OperationSpec
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange
-from ._common import cursor_fields, declared, fresh_id, normalize, nowhere_id
+from ._common import cursor_fields, declared, fresh_id, normalize, nowhere_id, nowhere_tenant
 from ._registry import implements
 
 # Owner fields a request might smuggle in, besides the response model's server-set fields.
@@ -32,6 +32,36 @@ def _same_as_nowhere(  # noqa: PLR0917 (the steps of one check share this state)
         # Up to the baseline, sent after ``answer``: the reproduction shows both requests.
         ctx.fail(f"{what}: exactly the answer an id that exists nowhere gets ({brief(nowhere)})",
                  brief(answer), nowhere)  # fmt: skip
+
+
+def _foreign_tenant(  # noqa: PLR0917 (the steps of one check share this state)
+    ctx: Context,
+    op: OperationSpec,
+    params: dict[str, str],
+    what: str,
+    body: Any = NO_BODY,
+    query: dict[str, str] | None = None,
+) -> None:
+    """B's credentials with A's id in the tenant path parameter get exactly the answer B gets
+    with a tenant id that exists nowhere (``Api(tenant_param=...)``); nothing when the path
+    carries no tenant."""
+    if not ctx.graph.tenant_in_path(op):
+        return
+    theirs = ctx.target.tenant_id(ctx.a)
+    answer = ctx.send(ctx.b, op, params, body=body, query=query or {}, tenant_id=theirs)
+    absent = nowhere_tenant(ctx, op)
+    nowhere = ctx.send(ctx.b, op, params, body=body, query=query or {}, tenant_id=absent)
+    ids = [str(v) for v in params.values()] + [str(theirs), absent]
+    ids += [t.tenant_id for t in ctx.target.config.tenants if t.tenant_id]
+    cursors = cursor_fields(ctx.target.api)
+    shown = f"{what}, with tenant {ctx.a}'s {{{ctx.api.tenant_param}}} in the path"
+    if (answer.status, answer.content_type, normalize(answer.json, ids, cursors=cursors)) != (
+        nowhere.status,
+        nowhere.content_type,
+        normalize(nowhere.json, ids, cursors=cursors),
+    ):
+        ctx.fail(f"{shown}: exactly the answer a {{{ctx.api.tenant_param}}} that exists nowhere "
+                 f"gets ({brief(nowhere)})", brief(answer), nowhere)  # fmt: skip
 
 
 def _target_item(
@@ -64,16 +94,26 @@ def lists(ctx: Context) -> None:
                 queries.append({flt.param: str(value)})
             elif isinstance(value, str):
                 queries.append({flt.param: scope.marker})
+    # With the tenant in the path, identities name each tenant's own path: A's items are
+    # recognised in B's list by their identity there and their whole representation.
+    in_path = ctx.graph.tenant_in_path(op)
+    as_mine = {ctx.item_id(op, i, mine.params): i for i in seeded}
     for query in queries:
         walk = ctx.walk(mine, tenant=ctx.b, limit=op.pagination.limit.max, query=query)
         # An isolated scope of B's holds only what B seeded into it, which is nothing: any
         # item there is foreign even when its identity, unique only within its parent, names
         # B's parent rather than A's.
-        leaked = [i for i in walk.ids if i in theirs or mine.isolated]
+        leaked = [
+            key
+            for key, item in zip(walk.ids, walk.items, strict=True)
+            if key in theirs or mine.isolated or (in_path and as_mine.get(key) == item)
+        ]
         if leaked:
             shown = "&".join(f"{k}={v}" for k, v in {**mine.query, **query}.items()) or "no filter"
             ctx.fail(f"tenant {ctx.b}'s list ({shown}) to hold none of tenant {ctx.a}'s items",
                      f"{leaked[0]} listed")  # fmt: skip
+    limit = {op.pagination.limit_param: str(op.pagination.limit.max)}
+    _foreign_tenant(ctx, op, scope.params, f"tenant {ctx.b} listing", query=limit)
 
 
 @implements("TEN-READ")
@@ -87,9 +127,9 @@ def reads(ctx: Context) -> None:
     absent = nowhere_id(ctx, ctx.op, params, last)
     nowhere = ctx.send(ctx.b, ctx.op, {**params, last: absent})
     ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
-    _same_as_nowhere(
-        ctx, ctx.op, answer, nowhere, ids, f"tenant {ctx.b} reading tenant {ctx.a}'s item"
-    )
+    what = f"tenant {ctx.b} reading tenant {ctx.a}'s item"
+    _same_as_nowhere(ctx, ctx.op, answer, nowhere, ids, what)
+    _foreign_tenant(ctx, ctx.op, params, what)
     del item
 
 
@@ -113,6 +153,8 @@ def writes(ctx: Context) -> None:
         ids,
         f"tenant {ctx.b} sending {op.method} to tenant {ctx.a}'s item",
     )
+    _foreign_tenant(ctx, op, params, f"tenant {ctx.b} sending {op.method} to tenant "
+                    f"{ctx.a}'s item", body=body)  # fmt: skip
     if reader is not None and before is not None:
         after = ctx.send(ctx.a, reader, params)
         if after.status != before.status or after.json != before.json:
@@ -126,13 +168,20 @@ def children(ctx: Context) -> None:
     op = ctx.op
     params = ctx.provision(ctx.a, op)
     body = ctx.body(op) if op.body is not None else NO_BODY
-    answer = ctx.send(ctx.b, op, params, body=body)
-    last = (ctx.graph.parents(op) or [])[-1].param
-    absent = nowhere_id(ctx, op, params, last)
-    nowhere = ctx.send(ctx.b, op, {**params, last: absent}, body=body)
-    ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
-    _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} using tenant {ctx.a}'s parent")
-    lister = ctx.graph.lister_of(op) if op.method == "POST" else None
+    parents = ctx.graph.parents(op) or []
+    if parents:
+        answer = ctx.send(ctx.b, op, params, body=body)
+        last = parents[-1].param
+        absent = nowhere_id(ctx, op, params, last)
+        nowhere = ctx.send(ctx.b, op, {**params, last: absent}, body=body)
+        ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
+        _same_as_nowhere(ctx, op, answer, nowhere, ids,
+                         f"tenant {ctx.b} using tenant {ctx.a}'s parent")  # fmt: skip
+    what = f"tenant {ctx.b} sending {op.method} {op.path}" + (
+        f" under tenant {ctx.a}'s parent" if parents else ""
+    )
+    _foreign_tenant(ctx, op, params, what, body=body)
+    lister = ctx.graph.lister_of(op) if op.method == "POST" and parents else None
     if lister is not None:
         walk = ctx.walk(ctx.scope(ctx.a, lister, params), limit=None)
         if walk.items:

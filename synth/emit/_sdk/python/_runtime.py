@@ -21,6 +21,10 @@ from .models import Problem
 M = TypeVar("M", bound=Model)
 
 BASE_PATH = "/api"  # slot: base_path
+# How the client's token is sent: "bearer" (Authorization: Bearer TOKEN), "header"
+# (AUTH_NAME: TOKEN, an API key) or "cookie" (Cookie: AUTH_NAME=TOKEN, a session).
+AUTH_STYLE = "bearer"  # slot: auth_style
+AUTH_NAME = "Authorization"  # slot: auth_name
 PROBLEM_JSON = "application/problem+json"
 
 
@@ -78,8 +82,12 @@ def body(model: Model) -> Any:
 
 def default_headers(token: str | None, extra: Mapping[str, str] | None) -> dict[str, str]:
     out = {"Accept": f"application/json, {PROBLEM_JSON}"}
-    if token is not None:
+    if token is not None and AUTH_STYLE == "bearer":
         out["Authorization"] = f"Bearer {token}"
+    elif token is not None and AUTH_STYLE == "cookie":
+        out["Cookie"] = f"{AUTH_NAME}={token}"
+    elif token is not None:
+        out[AUTH_NAME] = token
     out.update(extra or {})
     return out
 
