@@ -4,11 +4,11 @@ from typing import Annotated
 
 from synth.contract import Cursor, Filter, Limit
 
-from .api import api
+from .api import ORG_NOT_FOUND, api
 from .models import OrgId, Product, ProductPage, ProductPut, Sku, UnitCode
 
 
-@api.put("/orgs/{org_id}/products/{sku}", upsert=True, tags=["products"])
+@api.put("/orgs/{org_id}/products/{sku}", upsert=True, errors=[ORG_NOT_FOUND], tags=["products"])
 def put_product(org_id: OrgId, sku: Sku, body: ProductPut) -> Product:
     """Create the product with this SKU (201) or replace it (200)."""
 
@@ -25,6 +25,6 @@ def list_products(
     """List the catalogue by SKU."""
 
 
-@api.get("/orgs/{org_id}/products/{sku}", cacheable=True, tags=["products"])
+@api.get("/orgs/{org_id}/products/{sku}", cacheable=True, errors=[ORG_NOT_FOUND], tags=["products"])
 def get_product(org_id: OrgId, sku: Sku) -> Product:
     """Get a product, with its ETag."""

@@ -4,7 +4,7 @@ from typing import Annotated
 
 from synth.contract import Conditional, Cursor, Filter, Limit
 
-from .api import PRECONDITION_REQUIRED, api
+from .api import ORG_NOT_FOUND, PRECONDITION_REQUIRED, api
 from .models import (
     BinId,
     LineId,
@@ -20,7 +20,7 @@ from .models import (
 LINES = "/orgs/{org_id}/warehouses/{warehouse_id}/bins/{bin_id}/stock"
 
 
-@api.post(LINES, status=201, tags=["stock"])
+@api.post(LINES, status=201, errors=[ORG_NOT_FOUND], tags=["stock"])
 def create_stock_line(
     org_id: OrgId, warehouse_id: WarehouseId, bin_id: BinId, body: StockLineCreate
 ) -> StockLine:
@@ -41,7 +41,7 @@ def list_stock_lines(
     """List a bin's stock lines by SKU, then id."""
 
 
-@api.get(LINES + "/{line_id}", cacheable=True, tags=["stock"])
+@api.get(LINES + "/{line_id}", cacheable=True, errors=[ORG_NOT_FOUND], tags=["stock"])
 def get_stock_line(
     org_id: OrgId, warehouse_id: WarehouseId, bin_id: BinId, line_id: LineId
 ) -> StockLine:
@@ -52,7 +52,7 @@ def get_stock_line(
     "PUT",
     LINES + "/{line_id}",
     cacheable=Conditional.REQUIRED,
-    errors=[PRECONDITION_REQUIRED],
+    errors=[ORG_NOT_FOUND, PRECONDITION_REQUIRED],
     tags=["stock"],
 )
 def count_stock_line(

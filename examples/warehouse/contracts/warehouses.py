@@ -4,7 +4,7 @@ from typing import Annotated
 
 from synth.contract import Cursor, Filter, Limit
 
-from .api import WAREHOUSE_ARCHIVED, WAREHOUSE_CODE_TAKEN, api
+from .api import ORG_NOT_FOUND, WAREHOUSE_ARCHIVED, WAREHOUSE_CODE_TAKEN, api
 from .models import (
     City,
     OrgId,
@@ -21,7 +21,7 @@ from .models import (
     "/orgs/{org_id}/warehouses",
     status=201,
     idempotent=True,
-    errors=[WAREHOUSE_CODE_TAKEN],
+    errors=[ORG_NOT_FOUND, WAREHOUSE_CODE_TAKEN],
     tags=["warehouses"],
 )
 def create_warehouse(org_id: OrgId, body: WarehouseCreate) -> Warehouse:
@@ -41,12 +41,22 @@ def list_warehouses(
     """List the organisation's warehouses by id."""
 
 
-@api.get("/orgs/{org_id}/warehouses/{warehouse_id}", cacheable=True, tags=["warehouses"])
+@api.get(
+    "/orgs/{org_id}/warehouses/{warehouse_id}",
+    cacheable=True,
+    errors=[ORG_NOT_FOUND],
+    tags=["warehouses"],
+)
 def get_warehouse(org_id: OrgId, warehouse_id: WarehouseId) -> Warehouse:
     """Get a warehouse, with its ETag."""
 
 
-@api.patch("/orgs/{org_id}/warehouses/{warehouse_id}", cacheable=True, tags=["warehouses"])
+@api.patch(
+    "/orgs/{org_id}/warehouses/{warehouse_id}",
+    cacheable=True,
+    errors=[ORG_NOT_FOUND],
+    tags=["warehouses"],
+)
 def update_warehouse(org_id: OrgId, warehouse_id: WarehouseId, body: WarehouseUpdate) -> Warehouse:
     """Rename or move a warehouse; an optional If-Match guards against lost updates."""
 
@@ -54,7 +64,7 @@ def update_warehouse(org_id: OrgId, warehouse_id: WarehouseId, body: WarehouseUp
 @api.post(
     "/orgs/{org_id}/warehouses/{warehouse_id}/archive",
     status=200,
-    errors=[WAREHOUSE_ARCHIVED],
+    errors=[ORG_NOT_FOUND, WAREHOUSE_ARCHIVED],
     tags=["warehouses"],
 )
 def archive_warehouse(org_id: OrgId, warehouse_id: WarehouseId) -> Warehouse:
