@@ -167,6 +167,7 @@ class Stored:
 @dataclass
 class Store:
     bugs: frozenset[str]
+    unique_codes: bool = True
     orgs: dict[str, Org] = field(default_factory=lambda: {org: Org() for org in KEYS.values()})
     idempotency: dict[tuple[str, str], Stored] = field(default_factory=dict)
 
@@ -456,7 +457,8 @@ async def create_warehouse(request: Request) -> Response:
     body: WarehouseIn = await json_body(request, WarehouseIn)
 
     def run() -> Response:
-        if any(w["code"] == body.code for w in org.warehouses.values()):
+        store = store_of(request)
+        if store.unique_codes and any(w["code"] == body.code for w in org.warehouses.values()):
             raise Problem(409, "warehouse_code_taken", f"A warehouse has code {body.code}.")
         stamp = now()
         warehouse_id = org.next_warehouse
@@ -750,8 +752,11 @@ async def server_error(request: Request, exc: Exception) -> Response:
     return Problem(500, "internal_error", "Something broke on our side.").response()
 
 
-def create_app(bugs: Iterable[str] = ()) -> Starlette:
-    """The application, with the planted `bugs` switched on."""
+def create_app(bugs: Iterable[str] = (), *, unique_codes: bool = True) -> Starlette:
+    """The application, with the planted `bugs` switched on.
+
+    `unique_codes=False` stops answering 409 warehouse_code_taken (for a synth without Unique()).
+    """
     chosen = frozenset(bugs)
     unknown = chosen - {bug.id for bug in BUGS}
     if unknown:
@@ -769,7 +774,7 @@ def create_app(bugs: Iterable[str] = ()) -> Starlette:
     app = Starlette(
         routes=routes, exception_handlers={HTTPException: http_error, 500: server_error}
     )
-    app.state.store = Store(chosen)
+    app.state.store = Store(chosen, unique_codes)
     return app
 
 
@@ -787,8 +792,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8770)
     parser.add_argument("--bug", action="append", default=[], choices=[b.id for b in BUGS])
     parser.add_argument("--log-level", default="warning")
+    parser.add_argument(
+        "--no-unique-codes",
+        action="store_true",
+        help="accept a warehouse code twice (no 409 warehouse_code_taken)",
+    )
     args = parser.parse_args()
-    uvicorn.run(create_app(args.bug), host=args.host, port=args.port, log_level=args.log_level)
+    app = create_app(args.bug, unique_codes=not args.no_unique_codes)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 
 if __name__ == "__main__":
