@@ -37,11 +37,11 @@ Family = Literal["idempotency", "pagination", "tenancy", "errors", "caching"]
 FAMILIES: tuple[Family, ...] = ("idempotency", "pagination", "tenancy", "errors", "caching")
 
 Applies = Callable[[ApiSpec, Graph, OperationSpec], bool]
-Declares = Callable[[OperationSpec], bool]
+Declares = Callable[[Graph, OperationSpec], bool]
 WhyNot = Callable[[ApiSpec, Graph, OperationSpec], str]
 
 
-def _any(op: OperationSpec) -> bool:
+def _any(graph: Graph, op: OperationSpec) -> bool:
     return True
 
 
@@ -127,13 +127,27 @@ def _lists(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 
 def _reads(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return _scoped(api, graph, op) and op.method == "GET" and graph.is_item_op(op)
+    return _scoped(api, graph, op) and op.method == "GET" and _targets_one(api, graph, op)
 
 
 def _writes(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    return (
-        _scoped(api, graph, op) and op.method in ("PATCH", "PUT", "DELETE") and graph.is_item_op(op)
-    )
+    """An update, delete or upsert of one item or of the tenant itself, or an action on an item."""
+    writes = op.method in ("PATCH", "PUT", "DELETE") or graph.is_action(op)
+    return _scoped(api, graph, op) and writes and _targets_one(api, graph, op)
+
+
+def _targets_one(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    """``op`` acts on one item of a tenant's, or on the tenant itself (``/orgs/{org_id}``)."""
+    return graph.is_item_op(op) or _on_tenant(api, graph, op)
+
+
+def _tenant_reader(graph: Graph, op: OperationSpec) -> OperationSpec | None:
+    reader = graph.op("GET", op.path)
+    return reader if reader is not None and reader.tenant_scoped else None
+
+
+def _on_tenant(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return api.tenant_param is not None and graph.is_tenant_op(op)
 
 
 def _children(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
@@ -146,7 +160,11 @@ def _assigns(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
         and op.body is not None
         and op.response is not None
         and op.method in ("POST", "PUT", "PATCH")
-        and (graph.reader(op) is not None or graph.item_creator(op) is not None)
+        and (
+            graph.reader(op) is not None
+            or graph.item_creator(op) is not None
+            or (_on_tenant(api, graph, op) and _tenant_reader(graph, op) is not None)
+        )
     )
 
 
@@ -166,16 +184,14 @@ def _always(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 
 def _validates(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
-    has_input = op.body is not None or any(
-        p.location == "query" and _constrained(p.schema) for p in op.params
-    )
-    return _always(api, graph, op) and has_input and _declares(op, "validation_failed")
+    return _always(api, graph, op) and _declares_validation(graph, op)
 
 
 def _constrained(schema: Any) -> bool:
-    return bool({"pattern", "enum", "$ref"} & set(schema)) or schema.get("type") in (
-        "integer",
-        "number",
+    return (
+        bool({"pattern", "enum", "$ref"} & set(schema))
+        or schema.get("type") in ("integer", "number")
+        or schema.get("format") == "uuid"
     )
 
 
@@ -214,7 +230,9 @@ def _path_gap(api: ApiSpec, graph: Graph, op: OperationSpec) -> str | None:
         if create is None:
             return (
                 f"no operation creates the items that {{{param}}} names (no POST {collection}): "
-                f"declare it with api.resource({collection!r}, ..., id_param={param!r})"
+                f"declare it with api.resource({collection!r}, ..., id_param={param!r}); or, "
+                f"when {{{param}}} is the caller's own tenant, declare "
+                f"Api(..., tenant_param={param!r}) and give synth test --tenant-id NAME=VALUE"
             )
         candidates = id_candidates(param, collection)
         fields = create.response.model_fields if create.response is not None else {}
@@ -292,34 +310,32 @@ def _no_cache_reader(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
 
 
 def _no_validation_input(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
-    constrained = ", ".join("{" + p.name + "}" for p in op.path_params if _constrained(p.schema))
     return _first(
         _path_gap(api, graph, op),
-        f"synth sends schema-invalid bodies and query parameters only, and {op.operation_id} "
-        f"takes neither; its constrained path parameters ({constrained}) are not varied yet",
+        f"{op.operation_id} takes no body and no constrained parameter to send invalid",
     )
 
 
 # What the contract declares, operation by operation: the calls each invariant answers.
 
 
-def _declares_idempotent(op: OperationSpec) -> bool:
+def _declares_idempotent(graph: Graph, op: OperationSpec) -> bool:
     return op.idempotency is not None
 
 
-def _declares_key_required(op: OperationSpec) -> bool:
+def _declares_key_required(graph: Graph, op: OperationSpec) -> bool:
     return op.idempotency is not None and op.idempotency.required
 
 
-def _declares_paginated(op: OperationSpec) -> bool:
+def _declares_paginated(graph: Graph, op: OperationSpec) -> bool:
     return op.pagination is not None
 
 
-def _declares_filters(op: OperationSpec) -> bool:
+def _declares_filters(graph: Graph, op: OperationSpec) -> bool:
     return op.pagination is not None and bool(op.pagination.filters)
 
 
-def _declares_scoped_list(op: OperationSpec) -> bool:
+def _declares_scoped_list(graph: Graph, op: OperationSpec) -> bool:
     return op.tenant_scoped and op.pagination is not None
 
 
@@ -327,19 +343,22 @@ def _on_item(op: OperationSpec) -> bool:
     return PATH_PARAM.fullmatch(op.path.rstrip("/").rpartition("/")[2]) is not None
 
 
-def _declares_scoped_read(op: OperationSpec) -> bool:
+def _declares_scoped_read(graph: Graph, op: OperationSpec) -> bool:
     return op.tenant_scoped and op.method == "GET" and _on_item(op)
 
 
-def _declares_scoped_write(op: OperationSpec) -> bool:
-    return op.tenant_scoped and op.method in ("PATCH", "PUT", "DELETE") and _on_item(op)
+def _declares_scoped_write(graph: Graph, op: OperationSpec) -> bool:
+    on_item = op.method in ("PATCH", "PUT", "DELETE") and _on_item(op)
+    return op.tenant_scoped and (on_item or graph.is_action(op))
 
 
-def _declares_scoped_child(op: OperationSpec) -> bool:
-    return op.tenant_scoped and bool(op.path_params) and not _on_item(op)
+def _declares_scoped_child(graph: Graph, op: OperationSpec) -> bool:
+    return (
+        op.tenant_scoped and bool(op.path_params) and not _on_item(op) and not graph.is_action(op)
+    )
 
 
-def _declares_scoped_assign(op: OperationSpec) -> bool:
+def _declares_scoped_assign(graph: Graph, op: OperationSpec) -> bool:
     return (
         op.tenant_scoped
         and op.body is not None
@@ -348,11 +367,11 @@ def _declares_scoped_assign(op: OperationSpec) -> bool:
     )
 
 
-def _declares_scoped(op: OperationSpec) -> bool:
+def _declares_scoped(graph: Graph, op: OperationSpec) -> bool:
     return op.tenant_scoped
 
 
-def _declares_validation(op: OperationSpec) -> bool:
+def _declares_validation(graph: Graph, op: OperationSpec) -> bool:
     # Path parameters count: a pattern or a bound on one is input the server must validate.
     has_input = op.body is not None or any(
         p.location in ("query", "path") and _constrained(p.schema) for p in op.params
@@ -360,7 +379,7 @@ def _declares_validation(op: OperationSpec) -> bool:
     return has_input and _declares(op, "validation_failed")
 
 
-def _declares_cacheable(op: OperationSpec) -> bool:
+def _declares_cacheable(graph: Graph, op: OperationSpec) -> bool:
     return op.cache is not None
 
 
@@ -413,7 +432,8 @@ CATALOGUE: tuple[Entry, ...] = (
           "B reading A's object gets exactly the answer an id that exists nowhere gets.",
           _reads, tenants=2, declares=_declares_scoped_read, why_not=_no_item),
     Entry("TEN-WRITE", "tenancy",
-          "B updating or deleting A's object gets 404, and A's object is unchanged.",
+          "B writing to or acting on A's object gets 404 (as for an id that exists nowhere), and "
+          "A's object is unchanged.",
           _writes, tenants=2, declares=_declares_scoped_write, why_not=_no_item),
     Entry("TEN-CHILD", "tenancy",
           "B creating or listing children under A's parent gets 404.",
@@ -465,6 +485,6 @@ def coverage(api: ApiSpec) -> list[Coverage]:
         for entry in CATALOGUE:
             if entry.applies(api, graph, op):
                 out.append(Coverage(op, entry, None))
-            elif entry.declares(op):
+            elif entry.declares(graph, op):
                 out.append(Coverage(op, entry, entry.why_not(api, graph, op)))
     return out

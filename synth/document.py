@@ -16,6 +16,7 @@ from http import HTTPStatus
 from typing import Any
 
 from ._provenance import PROVENANCE
+from .relations import Graph
 from .spec import ApiSpec, OperationSpec
 
 __all__ = ["build"]
@@ -95,12 +96,47 @@ def _error(spec: ApiSpec, code: str) -> dict[str, Any]:
 
 def _paths(spec: ApiSpec) -> dict[str, Any]:
     paths: dict[str, dict[str, Any]] = {}
+    links = _links(spec)
     for op in spec.operations:
-        paths.setdefault(op.path, {})[op.method.lower()] = _operation(spec, op)
+        paths.setdefault(op.path, {})[op.method.lower()] = _operation(
+            spec, op, links.get(op.operation_id, {})
+        )
     return paths
 
 
-def _operation(spec: ApiSpec, op: OperationSpec) -> dict[str, Any]:
+def _links(spec: ApiSpec) -> dict[str, dict[str, Any]]:
+    """OpenAPI ``links`` from each creator's success answer, by the creator's operation id.
+
+    From the relations: every operation one of whose path parameters names an item the
+    creator makes (its read, update, delete, actions; its child collections' operations) is
+    linked, the item's id taken from ``$response.body#/<id field>`` and the parameters before
+    it (the parents of an id unique within its parent) from the creator's own request path.
+    An operation that needs a parameter after that one (a child's own id) is not linked.
+    """
+    graph = Graph(spec)
+    out: dict[str, dict[str, Any]] = {}
+    for op in spec.operations:
+        parents = graph.parents(op)
+        if not parents or parents[-1].create is op:
+            continue
+        *outer, last = parents
+        creator = last.create
+        own = graph.parents(creator) or []
+        if creator.upsert:
+            own = own[:-1]  # its own id: the link takes it from the body, as for a POST
+        if len(own) != len(outer):
+            continue
+        values = {p.param: f"$request.path.{mine.param}"
+                  for p, mine in zip(outer, own, strict=True)}  # fmt: skip
+        values[last.param] = f"$response.body#/{last.id_field}"
+        out.setdefault(creator.operation_id, {})[op.operation_id] = {
+            "operationId": op.operation_id,
+            "parameters": values,
+        }
+    return out
+
+
+def _operation(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {"operationId": op.operation_id, "summary": op.summary}
     out["description"] = "\n\n".join(filter(None, [op.description, _notes(op)]))
     if op.tags:
@@ -114,7 +150,7 @@ def _operation(spec: ApiSpec, op: OperationSpec) -> dict[str, Any]:
             "required": True,
             "content": {"application/json": {"schema": _ref(op.body_schema)}},
         }
-    out["responses"] = _responses(spec, op)
+    out["responses"] = _responses(spec, op, links)
     if not op.tenant_scoped:
         out["security"] = [{}]
     out["x-synth-semantics"] = _semantics(op)
@@ -136,7 +172,7 @@ def _parameter(p: Any, tenant: bool = False) -> dict[str, Any]:
     return param
 
 
-def _responses(spec: ApiSpec, op: OperationSpec) -> dict[str, Any]:
+def _responses(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[str, Any]:
     responses: dict[str, Any] = {}
     success: dict[str, Any] = {"description": HTTPStatus(op.status).phrase}
     headers: dict[str, Any] = {}
@@ -148,7 +184,11 @@ def _responses(spec: ApiSpec, op: OperationSpec) -> dict[str, Any]:
         success["headers"] = headers
     if op.response_schema is not None:
         success["content"] = {"application/json": {"schema": _ref(op.response_schema)}}
+    if links:
+        success["links"] = dict(sorted(links.items()))
     responses[str(op.status)] = success
+    if op.upsert:  # created when the id was new; ``op.status`` (200) when it replaced
+        responses["201"] = {**success, "description": HTTPStatus.CREATED.phrase}
     if op.cache is not None and op.cache.etag:
         responses["304"] = {
             "description": "Not Modified: the `If-None-Match` ETag still matches; no body.",
@@ -186,6 +226,8 @@ def _example(spec: ApiSpec, code: str) -> dict[str, Any]:
 def _semantics(op: OperationSpec) -> dict[str, Any]:
     """What test synthesis reads: carried in the document so any tool can see it."""
     out: dict[str, Any] = {"tenantScoped": op.tenant_scoped}
+    if op.upsert:
+        out["upsert"] = True
     if op.idempotency is not None:
         out["idempotency"] = {
             "header": op.idempotency.header,
@@ -210,6 +252,11 @@ def _semantics(op: OperationSpec) -> dict[str, Any]:
 def _notes(op: OperationSpec) -> str:
     """The declared semantics, in words, for people reading the document."""
     notes = []
+    if op.upsert:
+        notes.append(
+            "Upsert: creates the item with this id (201) when there is none, else replaces it "
+            "(200)."
+        )
     if op.tenant_scoped:
         notes.append("Tenant-scoped: sees and changes only the caller's tenant's objects.")
     if op.idempotency is not None:

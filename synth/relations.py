@@ -9,7 +9,12 @@ API (``source="inferred"``):
 - A path parameter ``{p}`` in ``/prefix/{p}/...`` is the id of an item that ``POST /prefix``
   creates.
 - ``POST /things`` creates the items of ``GET /things`` when its response model is the
-  page's item model; ``GET|PATCH|PUT|DELETE /things/{p}`` act on one of them.
+  page's item model; ``GET|PATCH|PUT|DELETE /things/{p}`` act on one of them. Where no POST
+  creates them, a PUT declared ``upsert=True`` on ``/things/{p}`` does (the client chooses
+  the id).
+- ``POST /things/{p}/verb`` is an action on the item ``/things/{p}`` when nothing else is
+  made at or under that path (no list there, no item below it); otherwise it creates the
+  items of a child collection.
 - The item field that fills ``{p}`` is the field named like ``p`` (``thing_number``), else
   ``p`` without the collection's singular noun (``number``), else ``id``; declared with
   ``api.resource(..., id_field=...)`` it is taken as declared.
@@ -25,7 +30,7 @@ from __future__ import annotations
 
 import types
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel
@@ -77,6 +82,7 @@ class DeclaredResource:
     item: type[BaseModel]
     operations: Mapping[Role, str]
     id_field: str | None = None
+    actions: Mapping[str, str] = field(default_factory=lambda: types.MappingProxyType({}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,9 +110,15 @@ class Collection:
     declared_roles: frozenset[Role] = frozenset()
     id_source: Source = "inferred"
     id_within_parent: bool = False
+    upsert: OperationSpec | None = None
+    actions: tuple[OperationSpec, ...] = ()
+    declared_actions: frozenset[str] = frozenset()
 
     def source_of(self, role: Role) -> Source:
         return "declared" if role in self.declared_roles else "inferred"
+
+    def action_source(self, action: OperationSpec) -> Source:
+        return "declared" if action.operation_id in self.declared_actions else "inferred"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,12 +127,15 @@ class Relations:
 
     ``parents`` maps every operation id to how each of its path parameters is provided,
     outermost first, or None when one cannot be; ``items`` maps the operations that act on
-    one item (their path ends at a parameter) to the parent naming that item.
+    one item (their path ends at a parameter, or they are an action on it) to the parent
+    naming that item; ``actions`` maps each action's operation id to how it is known.
+    ``create`` of a collection is its POST, else its upsert: whatever makes its items.
     """
 
     collections: tuple[Collection, ...]
     parents: Mapping[str, tuple[Parent, ...] | None]
     items: Mapping[str, Parent]
+    actions: Mapping[str, Source] = field(default_factory=lambda: types.MappingProxyType({}))
 
 
 def declared_resources(api: Api) -> tuple[DeclaredResource, ...]:
@@ -133,6 +148,7 @@ def declared_resources(api: Api) -> tuple[DeclaredResource, ...]:
             r.item,
             types.MappingProxyType(dict(r.roles)),
             r.id_field,
+            types.MappingProxyType(dict(r.actions)),
         )
         for r in api.resources
     )
@@ -162,6 +178,7 @@ def relations(
         if names_item(last):
             item_paths.setdefault(head, op.path)
 
+    actions = _actions(operations, item_paths, declared, by_name)
     collections: dict[str, Collection] = {}
     for resource in declared:
         path = _route(resource.path)
@@ -176,6 +193,7 @@ def relations(
                 by_route=by_route,
                 source="declared",
                 id_field=resource.id_field,
+                actions=actions,
             ),
         )
     # Every POST may create items and every item template has a collection above it, as
@@ -184,7 +202,7 @@ def relations(
     for op in operations:
         head, _, last = _route(op.path).rpartition("/")
         paths = [head] if names_item(last) else []
-        if op.method == "POST" and op.operation_id not in creates:
+        if op.method == "POST" and op.operation_id not in creates | actions.keys():
             paths.insert(0, _route(op.path))
         for path in paths:
             if path not in collections:
@@ -195,6 +213,7 @@ def relations(
                     declared={},
                     by_route=by_route,
                     source="inferred",
+                    actions=actions,
                 )
 
     declared_items = {
@@ -205,13 +224,47 @@ def relations(
     for op in operations:
         found = _parents(op, declared_items, by_route, tenant_param)
         parents[op.operation_id] = found
-        if found and names_item(_route(op.path).rpartition("/")[2]):
+        if found and (names_item(_route(op.path).rpartition("/")[2]) or op.operation_id in actions):
             items[op.operation_id] = found[-1]
     return Relations(
         tuple(collections.values()),
         types.MappingProxyType(parents),
         types.MappingProxyType(items),
+        types.MappingProxyType({op_id: source for op_id, (_, source) in actions.items()}),
     )
+
+
+def _actions(
+    operations: Sequence[OperationSpec],
+    item_paths: Mapping[str, str],
+    declared: Sequence[DeclaredResource],
+    by_name: Mapping[str, OperationSpec],
+) -> dict[str, tuple[str, Source]]:
+    """Each action's operation id, with the item path it acts on and how that is known.
+
+    Declared by ``Resource.action``; inferred for a POST on ``{item path}/verb`` when no
+    other operation is made at that path or under it (which would make it a collection).
+    """
+    out: dict[str, tuple[str, Source]] = {}
+    for resource in declared:
+        for name in resource.actions.values():
+            if name in by_name:
+                out[by_name[name].operation_id] = (_route(resource.item_path), "declared")
+    items = {_route(p) for p in item_paths.values()}
+    for op in operations:
+        path = _route(op.path)
+        head, _, last = path.rpartition("/")
+        if op.method != "POST" or op.operation_id in out or PATH_PARAM.fullmatch(last):
+            continue
+        if head not in items or not PATH_PARAM.fullmatch(head.rpartition("/")[2]):
+            continue
+        if any(
+            other is not op and (_route(other.path) == path or other.path.startswith(path + "/"))
+            for other in operations
+        ):
+            continue
+        out[op.operation_id] = (head, "inferred")
+    return out
 
 
 def _route(path: str) -> str:
@@ -264,8 +317,13 @@ def _collection(
     by_route: Mapping[tuple[str, str], OperationSpec],
     source: Source,
     id_field: str | None = None,
+    actions: Mapping[str, tuple[str, Source]] | None = None,
 ) -> Collection:
-    create = declared.get("create") or by_route.get(("POST", path))
+    upsert = declared.get("upsert")
+    if upsert is None and item_path is not None:
+        put = by_route.get(("PUT", _route(item_path)))
+        upsert = put if put is not None and put.upsert else None
+    create = declared.get("create") or by_route.get(("POST", path)) or upsert
     if item is None and create is not None:
         item = create.response
     # A role nothing declares is found by URL alone; whether a list or a read carries the
@@ -274,11 +332,15 @@ def _collection(
     if lister is not None and lister.pagination is None:
         lister = None
     read = update = delete = None
+    on_item: list[OperationSpec] = []
     if item_path is not None:
         at = _route(item_path)
         read = by_route.get(("GET", at))
         update = by_route.get(("PATCH", at)) or by_route.get(("PUT", at))
         delete = by_route.get(("DELETE", at))
+        known = actions or {}
+        on_item = [op for op in by_route.values()
+                   if op.operation_id in known and known[op.operation_id][0] == at]  # fmt: skip
     last = _route(item_path).rpartition("/")[2] if item_path is not None else ""
     match = PATH_PARAM.fullmatch(last)
     id_param = match.group(1) if match else None
@@ -300,6 +362,11 @@ def _collection(
         declared_roles=frozenset(declared),
         id_source=id_source,
         id_within_parent=PATH_PARAM.search(path) is not None and id_param is not None,
+        upsert=upsert,
+        actions=tuple(on_item),
+        declared_actions=frozenset(
+            op.operation_id for op in on_item if (actions or {})[op.operation_id][1] == "declared"
+        ),
     )
 
 
@@ -326,6 +393,9 @@ def _parents(
             continue
         prefix = _route(op.path[: match.start()])
         create = by_route.get(("POST", prefix))
+        if create is None:  # the client chooses the id: a PUT upsert on the item creates it
+            put = by_route.get(("PUT", _route(op.path[: match.end()])))
+            create = put if put is not None and put.upsert else None
         id_field = _id_field(create.response, param, prefix) if create is not None else None
         if create is None or id_field is None:
             return None
@@ -435,11 +505,20 @@ class Graph:
     def is_item_op(self, op: OperationSpec) -> bool:
         return self.item_creator(op) is not None
 
+    def is_action(self, op: OperationSpec) -> bool:
+        """``POST /things/{p}/verb``: an action on one item (declared or inferred)."""
+        return op.operation_id in self.relations.actions
+
     def is_child_collection(self, op: OperationSpec) -> bool:
         """A collection under a parent item (``/things/{p}/children``), or under the caller's
         tenant in the path (``/orgs/{org_id}/things``)."""
         under = bool(self.parents(op)) or self.tenant_in_path(op)
-        return under and op.operation_id not in self.relations.items
+        return under and op.operation_id not in self.relations.items and not self.is_tenant_op(op)
+
+    def is_tenant_op(self, op: OperationSpec) -> bool:
+        """``op`` acts on the caller's tenant itself: its path ends at the tenant parameter."""
+        name = self.api.tenant_param
+        return name is not None and _route(op.path).endswith("/{" + name + "}")
 
     def tenant_in_path(self, op: OperationSpec) -> bool:
         """Whether ``op``'s path carries the caller's tenant (``Api(tenant_param=...)``)."""

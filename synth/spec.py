@@ -123,6 +123,10 @@ class OperationSpec:
     pagination: PaginationSpec | None
     cache: CacheSpec | None
     location: Location
+    # The body's fields declared ``Unique()``: a value is never sent twice in a test run.
+    unique: tuple[str, ...] = ()
+    # A PUT on an item path that creates the item (201) when its id is new, else replaces it
+    upsert: bool = False
 
     @property
     def path_params(self) -> tuple[ParamSpec, ...]:

@@ -17,7 +17,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict
 
-from synth.contract import Api, Cursor, ErrorCode, Filter, Model, Page, Path
+from synth.contract import Api, Cursor, ErrorCode, Filter, Model, Page, Path, RequestModel, Unique
 
 api = Api("T", "1")
 NOT_FOUND = api.error("not_found", 404, "Not found", "No such thing.")
@@ -42,6 +42,17 @@ class ThingPage(Page[Thing]):
 
 # name, body (the line marked `# <-` is where the error must point), expected message part
 CASES = [
+    (
+        "unique field without a declared 409",
+        """
+        class Named(RequestModel):
+            name: Annotated[str, Unique()]
+
+        @api.post("/things", status=201, idempotent=True)  # <-
+        def create_thing(body: Named) -> Thing: ...
+        """,
+        "the body's field(s) name are declared Unique(), but no 409 is declared for a duplicate",
+    ),
     (
         "duplicate operation id",
         """

@@ -99,6 +99,10 @@ class _Inferred:
         parents = self.parents(op)
         return bool(parents) and not op.path.rstrip("/").endswith("}")
 
+    @staticmethod
+    def is_action(op: OperationSpec) -> bool:
+        return False  # the former inference knew no actions: a POST made a collection
+
     def deleter(self, create: OperationSpec) -> OperationSpec | None:
         return self.item_op(create, "DELETE")
 

@@ -604,7 +604,7 @@ def main() -> None:
     parser.add_argument(
         "--no-unique-keys",
         action="store_true",
-        help="never answer 409 project_key_taken (synth's generated bodies repeat project keys)",
+        help="never answer 409 project_key_taken (project keys need not be unique)",
     )
     args = parser.parse_args()
     STORE.unique_keys = not args.no_unique_keys

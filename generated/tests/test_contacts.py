@@ -148,6 +148,11 @@ def test_getContact__ERR_DECLARED(target: Target) -> None:
     check("ERR-DECLARED", "getContact", target)
 
 
+def test_getContact__ERR_VALIDATION(target: Target) -> None:
+    """Schema-invalid input gets the declared validation error naming the field."""
+    check("ERR-VALIDATION", "getContact", target)
+
+
 def test_getContact__TEN_READ(target: Target) -> None:
     """B reading A's object gets exactly the answer an id that exists nowhere gets."""
     check("TEN-READ", "getContact", target)
@@ -185,7 +190,8 @@ def test_updateContact__ERR_VALIDATION(target: Target) -> None:
 
 
 def test_updateContact__TEN_WRITE(target: Target) -> None:
-    """B updating or deleting A's object gets 404, and A's object is unchanged."""
+    """B writing to or acting on A's object gets 404 (as for an id that exists nowhere), and
+    A's object is unchanged."""
     check("TEN-WRITE", "updateContact", target)
 
 
@@ -214,8 +220,14 @@ def test_deleteContact__ERR_DECLARED(target: Target) -> None:
     check("ERR-DECLARED", "deleteContact", target)
 
 
+def test_deleteContact__ERR_VALIDATION(target: Target) -> None:
+    """Schema-invalid input gets the declared validation error naming the field."""
+    check("ERR-VALIDATION", "deleteContact", target)
+
+
 def test_deleteContact__TEN_WRITE(target: Target) -> None:
-    """B updating or deleting A's object gets 404, and A's object is unchanged."""
+    """B writing to or acting on A's object gets 404 (as for an id that exists nowhere), and
+    A's object is unchanged."""
     check("TEN-WRITE", "deleteContact", target)
 
 

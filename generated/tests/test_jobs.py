@@ -142,6 +142,11 @@ def test_getJob__ERR_DECLARED(target: Target) -> None:
     check("ERR-DECLARED", "getJob", target)
 
 
+def test_getJob__ERR_VALIDATION(target: Target) -> None:
+    """Schema-invalid input gets the declared validation error naming the field."""
+    check("ERR-VALIDATION", "getJob", target)
+
+
 def test_getJob__TEN_READ(target: Target) -> None:
     """B reading A's object gets exactly the answer an id that exists nowhere gets."""
     check("TEN-READ", "getJob", target)

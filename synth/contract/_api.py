@@ -31,7 +31,7 @@ __all__ = [
 ]
 
 Method = Literal["GET", "POST", "PUT", "PATCH", "DELETE"]
-RoleName = Literal["create", "list", "read", "update", "delete"]
+RoleName = Literal["create", "upsert", "list", "read", "update", "delete"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -109,6 +109,7 @@ class RawParam:
 
 
 _NO_DEFAULT: Any = inspect.Parameter.empty  # the loader reads it as "required"
+_ITEM: Any = object()  # ``Resource.action(returns=...)`` left out: the resource's item
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +134,7 @@ class OperationDecl:
     params: tuple[RawParam, ...] | None = None
     body: type[BaseModel] | None = None
     returns: Any = None
+    upsert: bool = False
 
 
 def _idempotency(value: bool | Idempotency) -> Idempotency | None:
@@ -228,16 +230,17 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        upsert: bool = False,
     ) -> Callable[[F], F]:
         """Declare any operation with every option; ``get``/``post``/... are the usual forms.
 
-        Options that make no sense for the method (``idempotent`` on GET, say) are reported
-        by the loader with this line.
+        Options that make no sense for the method (``idempotent`` on GET, ``upsert`` on
+        anything but PUT, say) are reported by the loader with this line.
         """
         return self._route(
             method, path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
-            summary=summary, deprecated=deprecated,
+            summary=summary, deprecated=deprecated, upsert=upsert,
         )  # fmt: skip
 
     def get(
@@ -279,9 +282,13 @@ class Api:
             deprecated=deprecated,
         )  # fmt: skip
 
-    def put(self, path: str, **options: Any) -> Callable[[F], F]:
-        """Declare a PUT operation; options as for ``patch``."""
-        return self._route("PUT", path, **{"status": 200, **options})
+    def put(self, path: str, *, upsert: bool = False, **options: Any) -> Callable[[F], F]:
+        """Declare a PUT operation; options as for ``patch``.
+
+        ``upsert=True``: a PUT on an item path that creates the item when its id is new
+        (201) and replaces it otherwise (200); the client chooses the id.
+        """
+        return self._route("PUT", path, **{"status": 200, **options, "upsert": upsert})
 
     def patch(
         self,
@@ -362,6 +369,7 @@ def _decl(
     params: tuple[RawParam, ...] | None = None,
     body: type[BaseModel] | None = None,
     returns: Any = None,
+    upsert: bool = False,
 ) -> OperationDecl:
     return OperationDecl(
         method=method,
@@ -382,6 +390,7 @@ def _decl(
         params=params,
         body=body,
         returns=returns,
+        upsert=upsert,
     )
 
 
@@ -414,8 +423,10 @@ class Resource:
         self.location = _caller(3)  # the contract line calling api.resource()
         self.tags = (tag,) if tag else ()
         self._noun = _snake(item.__name__)
-        # role ("create", "list", "read", "update", "delete") -> the operation's name
+        # role ("create", "upsert", "list", "read", "update", "delete") -> the operation's name
         self.roles: dict[RoleName, str] = {}
+        # action name (``archive``) -> the operation's name
+        self.actions: dict[str, str] = {}
 
     @property
     def item_path(self) -> str:
@@ -452,6 +463,53 @@ class Resource:
             errors=errors, idempotent=idempotent, params=(), body=body, returns=self.item,
             summary=summary or f"Create a {self._noun.replace('_', ' ')}",
         )  # fmt: skip
+
+    def upsert(
+        self,
+        body: type[BaseModel],
+        *,
+        cacheable: bool | Conditional = False,
+        errors: Sequence[ErrorCode] = (),
+        idempotent: bool | Idempotency = False,
+        summary: str | None = None,
+    ) -> None:
+        """``PUT /things/{id}``: create the item with this id (201) or replace it (200).
+
+        The client chooses the id; this creates the collection's items as ``create`` does.
+        """
+        self._add(
+            "upsert", "PUT", self.item_path, f"put_{self._noun}", status=200, errors=errors,
+            idempotent=idempotent, cacheable=cacheable, params=(self._id(),), body=body,
+            returns=self.item, upsert=True,
+            summary=summary or f"Create or replace a {self._noun.replace('_', ' ')}",
+        )  # fmt: skip
+
+    def action(
+        self,
+        name: str,
+        *,
+        body: type[BaseModel] | None = None,
+        returns: Any = _ITEM,
+        status: int = 200,
+        idempotent: bool | Idempotency = False,
+        errors: Sequence[ErrorCode] = (),
+        summary: str | None = None,
+    ) -> None:
+        """``POST /things/{id}/<name>``: an action on one item (``archive``, ``complete``).
+
+        ``returns`` is the item by default; ``None`` with ``status=204`` answers no body.
+        """
+        self.api.operations.append(
+            _decl(
+                "POST", f"{self.item_path}/{name}", f"{_snake(name)}_{self._noun}", _caller(2),
+                status=status, errors=errors, idempotent=idempotent, tags=self.tags,
+                params=(self._id(),), body=body,
+                returns=self.item if returns is _ITEM else returns,
+                summary=summary or f"{name.replace('_', ' ').capitalize()} a "
+                f"{self._noun.replace('_', ' ')}",
+            )
+        )  # fmt: skip
+        self.actions.setdefault(name, f"{_snake(name)}_{self._noun}")
 
     def list(
         self,

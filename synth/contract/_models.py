@@ -24,7 +24,7 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import core_schema
 
-__all__ = ["UUID", "DateTime", "Model", "Page", "RequestModel", "UniqueItems"]
+__all__ = ["UUID", "DateTime", "Model", "Page", "RequestModel", "Unique", "UniqueItems"]
 
 # RFC 3339 section 5.6 date-time: offset required, seconds required.
 _RFC3339 = re.compile(
@@ -82,6 +82,38 @@ class Page(Model, Generic[T]):
 # The field names of a page, for every reader of one (the loader, the SDKs, the test runtime):
 # taken from ``Page`` itself, so they cannot disagree with it.
 PAGE_ITEMS, PAGE_NEXT = tuple(Page.model_fields)
+
+
+# The JSON Schema keyword (an OpenAPI extension) that marks a property declared ``Unique()``.
+UNIQUE_KEYWORD = "x-synth-unique"
+
+
+class Unique:
+    """``Annotated[T, Unique()]`` on a request field: its value is unique within its scope.
+
+    The scope is the tenant, or the parent item for items nested under one; a duplicate is
+    answered by a declared 409. Validation is unchanged; the property carries ``x-synth-unique:
+    true`` in the OpenAPI document, and ``synth test`` never sends one value twice in a run.
+    """
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema[UNIQUE_KEYWORD] = True
+        return json_schema
+
+    def __repr__(self) -> str:
+        return "Unique()"
+
+
+def unique_fields(model: type[BaseModel]) -> tuple[str, ...]:
+    """The JSON names of ``model``'s fields declared ``Unique()``, in field order."""
+    return tuple(
+        field.alias or name
+        for name, field in model.model_fields.items()
+        if any(isinstance(m, Unique) for m in field.metadata)
+    )
 
 
 class UniqueItems:

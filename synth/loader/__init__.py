@@ -16,12 +16,15 @@ The loading runs in phases, one module each, all reporting to one ``Problems`` c
 
 from __future__ import annotations
 
+import dataclasses
+import inspect
 import re
 import types
+import typing
 from pathlib import Path
 from typing import Any
 
-from ..contract import Api, ApiKey, Bearer, Cookie
+from ..contract import Api, ApiKey, Bearer, Cookie, OperationDecl, RawParam
 from ..relations import declared_resources, relations
 from ..spec import ApiSpec, AuthStyle, OperationSpec
 from ._imports import find_api, import_contracts
@@ -41,7 +44,8 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     problems = Problems()
     api = find_api(root, import_contracts(root, problems), problems)
     taxonomy = check_taxonomy(api.errors, problems)
-    ops = [op for decl in api.operations if (op := resolve(decl, problems)) is not None]
+    decls = _with_tenant_param(api)
+    ops = [op for decl in decls if (op := resolve(decl, problems)) is not None]
     check_unique(ops, problems)
     schemas, refs = build_schemas(ops, problems)
     document_patterns(schemas, refs, ops, problems)
@@ -73,6 +77,35 @@ def load(contracts_dir: str | Path) -> ApiSpec:
         auth_name=_auth_name(api),
         tenant_param=api.tenant_param,
     )
+
+
+def _with_tenant_param(api: Api) -> list[OperationDecl]:
+    """The declarations, with the tenant path parameter added where ``api.resource()`` made
+    an operation under it (``/orgs/{org_id}/notes``): typed as a decorated operation types
+    it, else as text."""
+    name = api.tenant_param
+    if name is None:
+        return list(api.operations)
+    annotation: Any = str
+    for decl in api.operations:
+        if decl.func is not None and "{" + name + "}" in decl.path:
+            try:
+                hints = typing.get_type_hints(decl.func, include_extras=True)
+            except Exception:  # an unresolvable hint is reported by _signatures
+                continue
+            if name in hints:
+                annotation = hints[name]
+                break
+    tenant = RawParam(name, annotation, inspect.Parameter.empty)
+    out = []
+    for decl in api.operations:
+        made = decl.func is None and decl.params is not None
+        missing = all(p.name != name for p in decl.params or ())
+        if made and missing and "{" + name + "}" in decl.path:
+            out.append(dataclasses.replace(decl, params=(tenant, *(decl.params or ()))))
+        else:
+            out.append(decl)
+    return out
 
 
 def _style(api: Api) -> AuthStyle:

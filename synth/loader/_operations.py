@@ -7,7 +7,9 @@ from typing import Any
 from pydantic import BaseModel
 
 from .._errors import Location
-from ..contract import Api, ErrorCode
+from .._paths import PATH_PARAM
+from ..contract import Api, ErrorCode, OperationDecl
+from ..contract._models import UNIQUE_KEYWORD
 from ..spec import OperationSpec
 from . import _semantics as semantics
 from ._common import Op, camel, model_location, models_by_name, ref_name
@@ -53,6 +55,8 @@ class OperationBuilder:
                 f"{op.response.__name__}",
                 "return None, or use status 200",
             )
+        if d.upsert:
+            _check_upsert(d, problems)
         if op.body is not None:
             check_names_only(op.body, where, problems)
         pagination = semantics.pagination(op, problems)
@@ -88,6 +92,18 @@ class OperationBuilder:
                 f"{d.name}: two parameters share a name: {sorted(names)}",
                 "rename one; pagination and header parameters are added by synth",
             )
+        unique = self.unique(ref_name(self.refs.get((d.name, "body"))))
+        duplicate = [
+            e for e in codes.values() if e.status == 409 and e.code != "idempotency_key_in_use"
+        ]
+        if unique and not duplicate:
+            problems.add(
+                where,
+                f"{d.name}: the body's field(s) {', '.join(unique)} are declared Unique(), but "
+                "no 409 is declared for a duplicate",
+                "declare the server's answer to a duplicate, e.g. errors=[api.error("
+                "'key_taken', 409, ...)], or take Unique() off",
+            )
         return OperationSpec(
             operation_id=camel(d.name),
             name=d.name,
@@ -109,7 +125,48 @@ class OperationBuilder:
             pagination=pagination,
             cache=cache,
             location=where,
+            unique=unique,
+            upsert=d.upsert,
         )
+
+    def unique(self, body_schema: str | None) -> tuple[str, ...]:
+        """The body's properties declared ``Unique()`` (``x-synth-unique`` in their schema)."""
+        if body_schema is None:
+            return ()
+        props = self.components.get(body_schema, {}).get("properties", {})
+        return tuple(name for name, schema in props.items() if _is_unique(schema))
+
+
+def _check_upsert(d: OperationDecl, problems: Problems) -> None:
+    """An upsert is a PUT on an item path (``/things/{id}``) answering 200 when it replaces."""
+    if d.method != "PUT":
+        problems.add(
+            d.location,
+            f"{d.name}: upsert=True on {d.method}",
+            "only a PUT on an item path creates or replaces: declare it with @api.put(...)",
+        )
+    elif not PATH_PARAM.fullmatch(d.path.rstrip("/").rpartition("/")[2]):
+        problems.add(
+            d.location,
+            f"{d.name}: upsert=True on {d.path}, which names no item (its last segment is no "
+            "{parameter})",
+            "put the upsert on the item path, e.g. /things/{thing_id}",
+        )
+    elif d.status != 200:
+        problems.add(
+            d.location,
+            f"{d.name}: upsert=True with status={d.status}",
+            "leave status at 200: an upsert answers 201 when it creates and 200 when it replaces",
+        )
+
+
+def _is_unique(schema: Any) -> bool:
+    """Whether a property's schema, or a branch of its ``anyOf``, carries ``x-synth-unique``."""
+    if not isinstance(schema, dict):
+        return False
+    if schema.get(UNIQUE_KEYWORD) is True:
+        return True
+    return any(_is_unique(branch) for branch in schema.get("anyOf", ()))
 
 
 def check_names_only(body: type[BaseModel], where: Location, problems: Problems) -> None:

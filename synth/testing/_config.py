@@ -61,7 +61,8 @@ _RESERVED_HEADERS = {"authorization", "idempotency-key", "if-match", "if-none-ma
 
 @dataclass(frozen=True, slots=True)
 class Tenant:
-    """One tenant: its name and bearer token. The token never appears in a repr."""
+    """One tenant: its name, its secret (a bearer token, API key or session, sent as the
+    contracts declare) and, with the tenant in the path, its id. The secret is never in a repr."""
 
     name: str
     token: str = field(repr=False)

@@ -11,7 +11,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
 
-from hypothesis import assume
 from hypothesis import strategies as st
 
 from .._paths import PATH_PARAM
@@ -19,7 +18,8 @@ from ..spec import OperationSpec
 from ._data import accepts
 from ._http import Exchange, Request
 from ._target import Target
-from ._violation import Violation
+from ._unique import fixed_reason
+from ._violation import NoExample, Violation
 
 __all__ = ["NO_BODY", "Context", "Scope", "Walk"]
 
@@ -28,6 +28,12 @@ NO_BODY: Any = object()
 _AUTO: Any = object()
 # The If-Match of a required precondition when no ETag can be read: it matches no item.
 _NO_ETAG = '"synth-no-etag"'
+# Idempotency's own conflicts, which a fresh body does not resolve.
+_IDEMPOTENCY_CODES = frozenset(
+    {"idempotency_key_in_use", "idempotency_key_reused", "idempotency_key_missing"}
+)
+# Retries, each with a fresh body, of a fixture's create answered with a declared 409.
+_CONFLICT_RETRIES = 3
 
 
 @dataclass(slots=True)
@@ -75,9 +81,16 @@ class Context:
         self.op = op
         self.data = data
         self.trace: list[Exchange] = []
+        self._upserted: set[str] = set()
         tenants = target.tenants
         self.a = tenants[0]
         self.b = tenants[1] if len(tenants) > 1 else tenants[0]
+        # Each body with unique fields, by identity, and the body sent for it (kept alive here
+        # so an identity is never reused within the example).
+        self._sent: dict[int, tuple[Any, Any]] = {}
+        # Whether a fixture's create answered with a declared 409 is retried with fresh values
+        # (a check comparing two runs of the same steps turns it off: the values would differ).
+        self.retry_conflicts = True
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -137,6 +150,7 @@ class Context:
                 hdrs["If-Match"] = if_match
         if token is _AUTO:
             token = self._token(tenant, op)
+        body = self.unique(op, body)
         items = query.items() if isinstance(query, Mapping) else query
         request = Request(
             tenant=tenant,
@@ -168,6 +182,7 @@ class Context:
             headers = ((op.idempotency.header, key),)
         if _requires_if_match(op):
             headers += (("If-Match", self.current_etag(tenant, op, params)),)
+        body = self.unique(op, body)
         return Request(
             tenant, op.method, self.target.path(op.path, dict(params)), (), headers,
             body, body is not NO_BODY, None, self._token(tenant, op),
@@ -225,7 +240,11 @@ class Context:
             return
         declared = {(e.status, e.code) for e in op.errors}
         if 400 <= exchange.status < 500 and (exchange.status, exchange.code) in declared:
-            assume(False)
+            # Set aside with the reason, so a check no example could run says why.
+            raise NoExample(
+                f"{what} was answered {exchange.status} {exchange.code!r}, an error "
+                f"{op.operation_id} declares{self._fixed_unique(op, exchange)}"
+            )
         self.fail(f"{what} to succeed with {op.status}", _brief(exchange), exchange)
 
     # -- data --------------------------------------------------------------------------------
@@ -268,7 +287,32 @@ class Context:
                 limit = text.get("maxLength", 200)
                 marked[name] = f"{marker} {marked[name]}"[:limit]
         marked.update(overrides or {})
-        return marked if accepts(op.body, marked) else {**body, **(overrides or {})}
+        return self.unique(
+            op, marked if accepts(op.body, marked) else {**body, **(overrides or {})}
+        )
+
+    def unique(self, op: OperationSpec, body: Any) -> Any:
+        """The body sent for ``body``: its ``Unique()`` fields hold values new to this run.
+
+        The same body object always gives the same sent body within the example (a replay,
+        concurrent requests), a new one new values. A body the model refuses (an invalid
+        body, on purpose) is sent as it is; so is a field no fresh value was found for.
+        """
+        if not op.unique or op.body is None or op.body_schema is None or not isinstance(body, dict):
+            return body
+        known = self._sent.get(id(body))
+        if known is not None and known[0] is body:
+            return known[1]
+        sent = body
+        if accepts(op.body, body):
+            sent = dict(body)
+            for name in op.unique:
+                if name in sent:
+                    value = self.target.fresh.value(op.body, op.body_schema, name, sent)
+                    sent[name] = sent[name] if value is None else value
+        self._sent[id(body)] = (body, sent)
+        self._sent[id(sent)] = (sent, sent)
+        return sent
 
     def item_id(
         self, op: OperationSpec, item: Mapping[str, Any], params: Mapping[str, str] | None = None
@@ -297,9 +341,28 @@ class Context:
         # The acting tenant's own id in the path: item identities and cleanup paths need it.
         params: dict[str, str] = self.fill_tenant(tenant, op, {})
         for parent in parents[:upto]:
+            if parent.create is op and op.upsert:  # the id an upsert creates: the client's
+                params[parent.param] = self.fresh_item_id(op, parent.param)
+                continue
             item = self.create(tenant, parent.create, params)
             params[parent.param] = str(item[parent.id_field])
         return params
+
+    def fresh_item_id(self, upsert: OperationSpec, name: str) -> str:
+        """A new id for the item an upsert creates, drawn from its path parameter's schema.
+
+        Distinct within the example. Only what is drawn decides it (Hypothesis replays an
+        example by its draws), so an id an earlier example drew may come again: the upsert
+        then replaces that item of the same tenant, which serves as a fixture just as well.
+        """
+        param = next((p for p in upsert.path_params if p.name == name), None)
+        if param is None:
+            return str(uuid.uuid4())
+        for value in self.target.nowhere.candidates(param, self.draw):
+            if value not in self._upserted:
+                self._upserted.add(value)
+                return value
+        raise NoExample(f"{name}: no new id could be drawn for {upsert.operation_id}")
 
     def create(
         self,
@@ -308,13 +371,38 @@ class Context:
         params: Mapping[str, str] | None = None,
         body: Any = _AUTO,
         marker: str | None = None,
+        *,
+        new_id: str | None = None,
     ) -> dict[str, Any]:
-        """Create one item as ``tenant`` and return it; its parents are made as needed."""
+        """Create one item as ``tenant`` and return it; its parents are made as needed.
+
+        An upsert creates it under ``new_id``, else under a fresh id (``fresh_item_id``).
+        """
         if params is None:
             params = self.provision(tenant, create)
+        if create.upsert:  # the client names the new item: a fresh id in its path
+            parents = self.graph.parents(create) or []
+            if parents:
+                name = parents[-1].param
+                params = {**params, name: new_id or self.fresh_item_id(create, name)}
         if body is _AUTO:
             body = self.body(create, marker)
         exchange = self.send(tenant, create, params, body=body)
+        tries = 0
+        while self._conflict(create, exchange) and tries < _CONFLICT_RETRIES:
+            assert create.body is not None
+            assert create.body_schema is not None
+            body = self.target.fresh.refreshed(create.body, create.body_schema, body)
+            exchange = self.send(tenant, create, params, body=body)
+            tries += 1
+        if self._conflict(create, exchange) and not self._fixed_unique(create, exchange):
+            raise NoExample(
+                f"creating a {create.response_schema} as tenant {tenant} (a fixture of the "
+                f"check) was answered {exchange.status} {exchange.code!r} {tries + 1} times, "
+                "with fresh values in every field that takes one: the server keeps a field of "
+                f"{create.body_schema} unique that the contract does not say is; declare it "
+                "`Annotated[..., Unique()]` (from synth.contract)"
+            )
         self.expect_success(
             exchange, create, f"creating a {create.response_schema} as tenant {tenant}"
         )
@@ -325,6 +413,31 @@ class Context:
             )
         self.remember(tenant, create, params, item)
         return item
+
+    def _fixed_unique(self, op: OperationSpec, exchange: Exchange) -> str:
+        """For a 409, the fields declared ``Unique()`` that cannot take fresh values."""
+        if exchange.status != 409 or op.body_schema is None:
+            return ""
+        props = self.schemas.properties(op.body_schema)
+        fixed = {f: fixed_reason(self.schemas, props.get(f, {})) for f in op.unique}
+        named = [f"{f} ({why})" for f, why in fixed.items() if why is not None]
+        if not named:
+            return ""
+        return (
+            f"; its fields declared Unique() that cannot take a fresh value in each example: "
+            f"{', '.join(named)}"
+        )
+
+    def _conflict(self, create: OperationSpec, exchange: Exchange) -> bool:
+        """Whether a fixture's create got a declared 409 that a fresh body may avoid."""
+        return (
+            self.retry_conflicts
+            and exchange.status == 409
+            and exchange.code not in _IDEMPOTENCY_CODES
+            and (409, exchange.code) in {(e.status, e.code) for e in create.errors}
+            and create.body is not None
+            and create.body_schema is not None
+        )
 
     def remember(
         self, tenant: str, create: OperationSpec, params: Mapping[str, str], item: Mapping[str, Any]

@@ -20,12 +20,14 @@ import pytest
 
 from .._errors import UsageError
 from ..catalogue import BY_ID, applicable, coverage
-from ..spec import ApiSpec
+from ..relations import Role
+from ..spec import ApiSpec, OperationSpec
 
 __all__ = [
     "Gap",
     "NotExercised",
     "describe",
+    "describe_relations",
     "gaps_of",
     "match_tests",
     "not_exercised_item",
@@ -137,4 +139,33 @@ def describe(gaps: list[Gap], declared: int) -> list[str]:
         f"{len(gaps)} not exercised"
     ]
     lines += [f"  not exercised {g.invariant} {g.operation}: {g.reason}" for g in gaps]
+    return lines
+
+
+def describe_relations(api: ApiSpec) -> list[str]:
+    """Plain lines: each collection's operations by role, each declared or inferred.
+
+    What the checks rely on to make an item and find it again; a relation inferred wrongly is
+    declared with ``api.resource(...)`` (``create``, ``upsert``, ``action``, ``id_field``).
+    """
+    lines = ["relations (declared with api.resource(...), or inferred from paths and models):"]
+    for c in api.relations.collections:
+        roles = []
+        if c.create is not None:
+            role: Role = "upsert" if c.create is c.upsert else "create"
+            kind = " (upsert: PUT, the client chooses the id)" if role == "upsert" else ""
+            roles.append(f"created by {c.create.operation_id}{kind} [{c.source_of(role)}]")
+        others: tuple[tuple[Role, OperationSpec | None], ...] = (
+            ("list", c.list), ("read", c.read), ("update", c.update), ("delete", c.delete),
+        )  # fmt: skip
+        for name, op in others:
+            if op is not None and op is not c.create:
+                roles.append(f"{name} {op.operation_id} [{c.source_of(name)}]")
+        roles += [f"action {a.operation_id} [{c.action_source(a)}]" for a in c.actions]
+        if not roles:
+            continue
+        if c.id_param is not None and c.id_field is not None:
+            within = ", unique within its parent" if c.id_within_parent else ""
+            roles.append(f"{{{c.id_param}}} is the item's {c.id_field} [{c.id_source}]{within}")
+        lines.append(f"  {c.path}: " + "; ".join(roles))
     return lines

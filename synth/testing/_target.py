@@ -12,6 +12,7 @@ from collections import Counter
 from urllib.parse import quote, unquote
 
 from .. import loader
+from .._errors import UsageError
 from ..document import build
 from ..relations import Graph
 from ..spec import ApiSpec
@@ -20,9 +21,27 @@ from ._curl import Redactor
 from ._data import Schemas
 from ._http import Client, Exchange, Request, TransportFault
 from ._nowhere import Nowhere
+from ._unique import Fresh
 from ._violation import Finding
 
-__all__ = ["Target"]
+__all__ = ["Target", "check_tenant_values"]
+
+
+def check_tenant_values(api: ApiSpec, config: TargetConfig, nowhere: Nowhere | None = None) -> None:
+    """Each ``--tenant-id`` must be a value the tenant path parameter's schema accepts: any
+    other would be refused as invalid input on every request, and nothing tested."""
+    name = api.tenant_param
+    param = next((p for op in api.operations for p in op.path_params if p.name == name), None)
+    if param is None:
+        return
+    nowhere = nowhere if nowhere is not None else Nowhere(Schemas(api))
+    for tenant in config.tenants:
+        if tenant.tenant_id is not None and not nowhere.accepts(param, tenant.tenant_id):
+            raise UsageError(
+                f"--tenant-id={tenant.name}={tenant.tenant_id}: the contracts' {{{name}}} does "
+                f"not accept it (schema {json.dumps(dict(param.schema))}); give tenant "
+                f"{tenant.name}'s own {name} as the server knows it"
+            )
 
 
 class Target:
@@ -35,6 +54,8 @@ class Target:
         self.graph = Graph(self.api)
         self.schemas = Schemas(self.api)
         self.nowhere = Nowhere(self.schemas)
+        self.fresh = Fresh(self.schemas, config.seed)
+        check_tenant_values(self.api, config, self.nowhere)
         # A run id in every name and tag the run writes makes its data recognisable.
         self.run_id = "s" + secrets.token_hex(4)
         self.redact = Redactor(config.secrets)

@@ -22,7 +22,17 @@ from .._cli import report_and_exit
 from .._errors import SynthError, UsageError
 from ..catalogue import BY_ID
 from ._config import TargetConfig, check_tenant_ids, config_from_options
-from ._coverage import Gap, NotExercised, describe, match_tests, tenant_gaps
+from ._coverage import (
+    Gap,
+    NotExercised,
+    describe,
+    describe_relations,
+    match_tests,
+    tenant_gaps,
+)
+from ._data import Schemas
+from ._target import check_tenant_values
+from ._unique import unique_notes
 from .plugin import inject
 
 __all__ = ["run_suite", "test_command"]
@@ -49,6 +59,7 @@ def run_suite(
         )
     api = loader.load(config.contracts)
     check_tenant_ids(config, api.tenant_param)
+    check_tenant_values(api, config)
     match_tests(api, tests, config.contracts)
     args = _pytest_args(tests, junit=junit, report=report, select=select, verbose=verbose,
                         dry_run=dry_run, require_coverage=require_coverage)  # fmt: skip
@@ -62,7 +73,7 @@ def run_suite(
     finally:
         inject(None)
     if dry_run and code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        for line in plan.lines(config):
+        for line in plan.lines(config) + unique_notes(api, Schemas(api)) + describe_relations(api):
             click.echo(line)
         if code == pytest.ExitCode.TESTS_FAILED:
             click.echo("--require-coverage: declared checks would not be exercised (above)")
@@ -154,6 +165,9 @@ class _Plan:
             ops = by_invariant[invariant]
             out.append(f"  {invariant}: {len(ops)} check(s) on {', '.join(sorted(ops))}")
         out.append(f"  total: {len(self.checks)} checks, {len(by_invariant)} kinds")
+        ids = [f"{t.name}: {t.tenant_id}" for t in config.tenants if t.tenant_id is not None]
+        if ids:
+            out.append(f"  the tenant in the path is each acting tenant's own ({', '.join(ids)})")
         declared = [c for c in self.checks if c[0] in BY_ID]
         gaps = self.gaps + tenant_gaps(declared, len(config.tenants))
         out += describe(gaps, len(declared) + len(self.gaps))

@@ -21,8 +21,10 @@ from ..spec import ApiSpec
 from ._config import TargetConfig, config_from_options
 from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
 from ._coverage import describe as describe_coverage
+from ._data import Schemas
 from ._report import markdown, summary_lines
 from ._target import Target
+from ._unique import unique_notes
 from ._violation import Outcome
 
 __all__ = [
@@ -187,7 +189,8 @@ def coverage_lines(config: pytest.Config) -> list[str]:
     if _GAPS not in config.stash:
         return []
     declared = len(config.stash.get(_CHECKS, [])) + len(config.stash[_GAPS])
-    return describe_coverage(_uncovered(config), declared)
+    api = _api(config)
+    return describe_coverage(_uncovered(config), declared) + unique_notes(api, Schemas(api))
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -236,8 +239,12 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         if not covered or config.getoption("collectonly", False) or _CONFIG not in config.stash:
             return
         # Only tests that send nothing ran (declared checks synth cannot run): still report
-        # them, from a target that never connects.
-        made = Target(config.stash[_CONFIG], _api(config))
+        # them, from a target that never connects. A target refused (its error already shown
+        # when the session stopped) has nothing to report.
+        try:
+            made = Target(config.stash[_CONFIG], _api(config))
+        except SynthError:
+            return
     for line in summary_lines(made) + covered:
         terminalreporter.write_line(made.redact(line))
     if config.getoption("synth_require_coverage") and _uncovered(config):

@@ -88,7 +88,26 @@ def delete_note($org note_id: NoteId) -> None: ...
 
 
 @api.get("/catalogue", tenant_scoped=False)
-def get_catalogue() -> Catalogue: ...
+def get_catalogue() -> Catalogue: ...$org_ops"""
+
+# With the tenant in the path: the tenant itself is read and renamed at /orgs/{org_id}.
+_ORG_OPS = """
+
+class Org(Model):
+    id: OrgId
+    name: str
+
+
+class OrgUpdate(RequestModel):
+    name: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+@api.get("/orgs/{org_id}")
+def get_org(org_id: OrgId) -> Org: ...
+
+
+@api.patch("/orgs/{org_id}")
+def update_org(org_id: OrgId, body: OrgUpdate) -> Org: ...
 """
 
 
@@ -106,6 +125,7 @@ def contracts(folder: Path, auth: str, *, in_path: bool) -> Path:
         prefix="/orgs/{org_id}" if in_path else "",
         org="org_id: OrgId," if in_path else "",
         org_alone="org_id: OrgId" if in_path else "",
+        org_ops=_ORG_OPS if in_path else "",
     )
     (root / "notes.py").write_text(source, encoding="utf-8")
     return root
@@ -120,10 +140,11 @@ def _problem(status: int, code: str) -> Response:
 class _Notes:
     """The server's state and handlers; ``leak`` plants a cross-tenant read."""
 
-    def __init__(self, style: Style, *, in_path: bool, leak: bool) -> None:
-        self.style, self.in_path, self.leak = style, in_path, leak
+    def __init__(self, style: Style, *, in_path: bool, leak: bool | str, foreign: int) -> None:
+        self.style, self.in_path, self.leak, self.foreign = style, in_path, leak, foreign
         self.notes: dict[str, dict[str, Any]] = {}  # id -> note, with its "_org"
         self.counter = itertools.count()
+        self.orgs = {org: {"id": org, "name": f"Org {org[-1]}"} for org in KEYS.values()}
 
     def caller(self, request: Request) -> str | None:
         if self.style == "bearer":
@@ -142,10 +163,11 @@ class _Notes:
             return None, _problem(401, "unauthenticated")
         if self.in_path:
             asked = request.path_params["org_id"]
-            if self.leak and request.method == "GET" and asked in KEYS.values():
+            if self.leak is True and request.method == "GET" and asked in KEYS.values():
                 return asked, None  # the planted bug: the path's org is trusted on reads
             if asked != org:  # another tenant's org is answered as one that exists nowhere
-                return None, _problem(404, "not_found")
+                code = "not_found" if self.foreign == 404 else "forbidden"
+                return None, _problem(self.foreign, code)
         return org, None
 
     @staticmethod
@@ -180,7 +202,7 @@ class _Notes:
         note = self.notes.get(request.path_params["note_id"])
         if note is None:
             return None
-        if self.leak and not self.in_path and request.method == "GET":
+        if self.leak is True and not self.in_path and request.method == "GET":
             return note  # the planted bug: any tenant's note is read
         return note if note["_org"] == org else None
 
@@ -188,7 +210,9 @@ class _Notes:
         org, problem = self.scope(request)
         if problem is not None:
             return problem
-        mine = sorted((n for n in self.notes.values() if n["_org"] == org), key=lambda n: n["_n"])
+        everyone = self.leak == "list"  # the planted bug: every tenant's notes are listed
+        mine = sorted((n for n in self.notes.values() if everyone or n["_org"] == org),
+                      key=lambda n: n["_n"])  # fmt: skip
         limit = request.query_params.get("limit", "20")
         if not limit.isdigit() or not 1 <= int(limit) <= 50:
             return _problem(422, "validation_failed")
@@ -218,6 +242,21 @@ class _Notes:
         note["title"] = data["title"]
         return JSONResponse(self.public(note))
 
+    async def org(self, request: Request) -> Response:
+        org, problem = self.scope(request)
+        if problem is not None or org is None:
+            return problem or _problem(404, "not_found")
+        if request.method == "PATCH":
+            try:
+                data: Any = json.loads(await request.body())
+            except ValueError:
+                return _problem(400, "invalid_request")
+            name = data.get("name") if isinstance(data, dict) else None
+            if not isinstance(name, str) or not 1 <= len(name) <= 100 or set(data) - {"name"}:
+                return _problem(422, "validation_failed")
+            self.orgs[org]["name"] = name
+        return JSONResponse(self.orgs[org])
+
     async def catalogue(self, request: Request) -> Response:
         # Public: whatever credentials came with it are noted, never needed.
         self.public_credentials.append(self.caller(request) is not None)
@@ -226,19 +265,22 @@ class _Notes:
     public_credentials: list[bool]
 
 
-def app(style: Style, *, in_path: bool, leak: bool = False) -> Starlette:
-    """A notes server taking ``style`` credentials; ``leak`` plants a cross-tenant read.
+def app(style: Style, *, in_path: bool, leak: bool | str = False, foreign: int = 404) -> Starlette:
+    """A notes server taking ``style`` credentials; ``leak`` plants a cross-tenant read
+    (``"list"``: every tenant's notes in every list);
+    ``foreign`` is the status of any org id not the caller's (403 is declared nowhere).
 
     ``app.state.public_credentials`` notes, per request to the public operation, whether a
     tenant's credentials came with it.
     """
-    notes = _Notes(style, in_path=in_path, leak=leak)
+    notes = _Notes(style, in_path=in_path, leak=leak, foreign=foreign)
     prefix = "/v1/orgs/{org_id}" if in_path else "/v1"
     server = Starlette(routes=[
         Route(f"{prefix}/notes", notes.create, methods=["POST"]),
         Route(f"{prefix}/notes", notes.listing, methods=["GET"]),
         Route(f"{prefix}/notes/{{note_id}}", notes.item, methods=["GET", "PATCH", "DELETE"]),
         Route("/v1/catalogue", notes.catalogue, methods=["GET"]),
+        Route("/v1/orgs/{org_id}", notes.org, methods=["GET", "PATCH"]),
     ])  # fmt: skip
     server.state.public_credentials = notes.public_credentials = []
     return server

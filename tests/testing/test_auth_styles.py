@@ -19,6 +19,7 @@ from openapi_spec_validator import validate
 
 import synth
 from synth import ContractError, UsageError
+from synth.catalogue import coverage
 from synth.cli import main
 from synth.document import build
 from synth.emit import sdk_python, sdk_typescript
@@ -90,6 +91,16 @@ def test_the_tenant_parameter_is_nobodys_parent(tmp_path: Path) -> None:
     assert not graph.tenant_in_path(api.operation("getCatalogue"))
     # No collection at /orgs, whose POST nothing declares: the tenant is not created.
     assert "/orgs" not in {c.path for c in api.relations.collections}
+
+
+@pytest.mark.parametrize("in_path", [True, False])
+def test_every_declared_tenant_check_is_exercised(tmp_path: Path, in_path: bool) -> None:
+    api = _load(tmp_path, "header", in_path)
+    gaps = [(c.entry.id, c.operation.operation_id, c.reason) for c in coverage(api)
+            if c.entry.family == "tenancy" and not c.exercised]  # fmt: skip
+    assert gaps == []
+    scoped = {c.operation.operation_id for c in coverage(api) if c.entry.family == "tenancy"}
+    assert "getCatalogue" not in scoped
 
 
 def _broken(tmp_path: Path, api_line: str) -> tuple[Path, int]:
@@ -295,11 +306,17 @@ def _write_tests(folder: Path, api: ApiSpec) -> Path:
 
 
 def _run(
-    tmp_path: Path, style: Style, *, in_path: bool, leak: bool, select: str
+    tmp_path: Path,
+    style: Style,
+    *,
+    in_path: bool,
+    leak: bool | str,
+    select: str,
+    foreign: int = 404,
 ) -> tuple[int, dict[tuple[str, str], str], str, Any]:
     root = contracts(tmp_path, AUTH[style], in_path=in_path)
     tests = _write_tests(tmp_path, synth.load(root))
-    server = app(style, in_path=in_path, leak=leak)
+    server = app(style, in_path=in_path, leak=leak, foreign=foreign)
     config = config_from_options(app=server, tenants=TENANTS,
                                  tenant_ids=TENANT_IDS if in_path else [], seed=1,
                                  profile="quick", contracts=root, env={})  # fmt: skip
@@ -320,8 +337,13 @@ def test_the_tenant_checks_pass_on_a_correct_server(
 ) -> None:
     code, rows, report, _ = _run(tmp_path, style, in_path=in_path, leak=False, select=_TEN_ONLY)
     ten = {key: outcome for key, outcome in rows.items() if key[0] in TEN}
-    # Each TEN check that applies ran and passed: TEN-CHILD on the notes under the org only.
-    assert len(ten) == (13 if in_path else 11), report
+    # Each TEN check that applies ran and passed: TEN-CHILD on the notes under the org only,
+    # TEN-READ, TEN-WRITE and TEN-ASSIGN on the org itself (getOrg, updateOrg).
+    assert len(ten) == (18 if in_path else 11), report
+    assert {("TEN-READ", "getOrg"), ("TEN-WRITE", "updateOrg"), ("TEN-ASSIGN", "updateOrg")} <= (
+        set(ten) if in_path else {("TEN-READ", "getOrg"), ("TEN-WRITE", "updateOrg"),
+                                  ("TEN-ASSIGN", "updateOrg")}
+    )  # fmt: skip
     assert set(ten.values()) == {"passed"}, report
     assert code == 0, report
     assert not any(op == "getCatalogue" for _, op in rows), "a public operation got TEN checks"
@@ -342,6 +364,14 @@ def test_a_cross_tenant_read_is_reported_by_ten_read(
     assert all(secret not in report for secret in KEYS)
 
 
+def test_b_reading_as_org_is_reported_by_ten_read(tmp_path: Path) -> None:
+    code, rows, report, _ = _run(tmp_path, "bearer", in_path=True, leak=True,
+                                 select="getOrg__TEN_READ")  # fmt: skip
+    assert rows[("TEN-READ", "getOrg")] == "violation", report
+    assert "tenant b reading /orgs/{org_id}, with tenant a's {org_id} in the path" in report
+    assert code == 1
+
+
 def test_b_listing_with_as_org_id_is_reported_by_ten_list(tmp_path: Path) -> None:
     code, rows, report, _ = _run(tmp_path, "header", in_path=True, leak=True,
                                  select="listNotes__TEN_LIST")  # fmt: skip
@@ -350,7 +380,16 @@ def test_b_listing_with_as_org_id_is_reported_by_ten_list(tmp_path: Path) -> Non
     assert code == 1
 
 
-@pytest.mark.parametrize("style", ["header", "cookie"])
+@pytest.mark.parametrize("in_path", [True, False])
+def test_as_notes_in_bs_own_list_are_reported_by_ten_list(tmp_path: Path, in_path: bool) -> None:
+    code, rows, report, _ = _run(tmp_path, "cookie", in_path=in_path, leak="list",
+                                 select="listNotes__TEN_LIST")  # fmt: skip
+    assert rows[("TEN-LIST", "listNotes")] == "violation", report
+    assert "to hold none of tenant a's items" in report
+    assert code == 1
+
+
+@pytest.mark.parametrize("style", ["bearer", "header", "cookie"])
 def test_public_operations_are_sent_without_credentials(tmp_path: Path, style: Style) -> None:
     code, rows, report, server = _run(tmp_path, style, in_path=True, leak=False,
                                       select="getCatalogue")  # fmt: skip
@@ -359,3 +398,122 @@ def test_public_operations_are_sent_without_credentials(tmp_path: Path, style: S
     assert code == 0, report
     assert server.state.public_credentials, "no request reached the public operation"
     assert not any(server.state.public_credentials), "a tenant's credentials were sent"
+
+
+def test_a_tenant_id_the_schema_refuses_exits_2(tmp_path: Path) -> None:
+    root = contracts(tmp_path, AUTH["header"], in_path=True)
+    tests = _write_tests(tmp_path, synth.load(root))
+    args = ["test", "--contracts", str(root), "--tests", str(tests),
+            "--base-url", "http://127.0.0.1:9/v1", "--tenant", TENANTS[0], "--tenant", TENANTS[1],
+            "--tenant-id", "a=org_aaaaaa", "--tenant-id", "b=ORG-2"]  # fmt: skip
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2, result.output
+    assert "--tenant-id=b=ORG-2: the contracts' {org_id} does not accept it" in result.output
+    assert "^org_[a-z0-9]{6}$" in result.output
+
+
+def test_the_dry_run_shows_each_tenants_id(tmp_path: Path) -> None:
+    root = contracts(tmp_path, AUTH["cookie"], in_path=True)
+    tests = _write_tests(tmp_path, synth.load(root))
+    config = config_from_options(app=app("cookie", in_path=True), tenants=TENANTS,
+                                 tenant_ids=TENANT_IDS, contracts=root, env={})  # fmt: skip
+    runner = CliRunner()
+    with runner.isolation() as (out, _, _):
+        code = run_suite(config, tests, dry_run=True, extra=["-p", "no:randomly"])
+    assert code == 0
+    assert "the tenant in the path is each acting tenant's own (a: org_aaaaaa, b: org_bbbbbb)" in (
+        out.getvalue().decode()
+    )
+
+
+@pytest.mark.parametrize(("foreign", "outcome"), [(404, "passed"), (403, "violation")])
+def test_err_declared_probes_another_tenants_org_id(
+    tmp_path: Path, foreign: int, outcome: str
+) -> None:
+    code, rows, report, _ = _run(tmp_path, "header", in_path=True, leak=False,
+                                 select="createNote__ERR_DECLARED", foreign=foreign)  # fmt: skip
+    assert rows == {("ERR-DECLARED", "createNote"): outcome}, report
+    assert code == (0 if foreign == 404 else 1)
+    if foreign == 403:
+        assert "(403, 'forbidden')" in report
+        assert "/orgs/org_bbbbbb/notes" in report
+
+
+_RESOURCE = """\
+from typing import Annotated
+
+from pydantic import Field
+
+from synth.contract import Api, ApiKey, DateTime, Limit, Model, Page, RequestModel
+
+api = Api("Notes", "1.0.0", base_path="/v1", auth=ApiKey(header="X-Api-Key"),
+          tenant_param="org_id")
+$errors
+OrgId = Annotated[str, Field(pattern=r"^org_[a-z0-9]{6}$$")]
+
+
+class NoteCreate(RequestModel):
+    title: Annotated[str, Field(min_length=1, max_length=100)]
+
+
+class Note(Model):
+    id: Annotated[str, Field(pattern=r"^nte_[a-z0-9]{8}$$")]
+    title: str
+    created_at: DateTime
+
+
+class NotePage(Page[Note]):
+    pass
+
+
+class Org(Model):
+    id: OrgId
+    name: str
+
+
+# Its own tag: the generated test module's name is unlike the other notes APIs' here, which
+# the same process has imported before.
+notes = api.resource("/orgs/{org_id}/notes", Note, id_param="note_id", tag="org_notes")
+notes.create(NoteCreate)
+notes.list(NotePage, order=("created_at", "id"), limit=Limit(max=50))
+notes.get()
+notes.update(NoteCreate)
+notes.delete()
+$org_op"""
+
+
+@pytest.mark.parametrize("typed", [True, False])
+def test_resources_under_the_tenant_take_its_parameter(tmp_path: Path, typed: bool) -> None:
+    from string import Template
+
+    from tests._taxonomy import STANDARD_ERRORS
+
+    org_op = (
+        '\n\n@api.get("/orgs/{org_id}", tags=["org_notes"])\n'
+        "def get_org(org_id: OrgId) -> Org: ...\n"
+    )
+    root = tmp_path / "contracts"
+    root.mkdir()
+    (root / "__init__.py").write_text("", encoding="utf-8")
+    source = Template(_RESOURCE).substitute(errors=STANDARD_ERRORS, org_op=org_op if typed else "")
+    (root / "notes.py").write_text(source, encoding="utf-8")
+    api = synth.load(root)
+    expected = {"type": "string", "pattern": "^org_[a-z0-9]{6}$"} if typed else {"type": "string"}
+    for op in api.operations:
+        assert op.path_params[0].name == "org_id"
+        assert dict(op.path_params[0].schema) == expected
+    # The resource's relations are declared ones; the org is nobody's parent.
+    graph = Graph(api)
+    parents = graph.parents(api.operation("getNote")) or []
+    assert [(p.param, p.source) for p in parents] == [("note_id", "declared")]
+    if typed:  # and the checks run against a server of that shape, cleanly
+        tests = _write_tests(tmp_path, api)
+        config = config_from_options(app=app("header", in_path=True), tenants=TENANTS,
+                                     tenant_ids=TENANT_IDS, seed=2, profile="quick",
+                                     contracts=root, env={})  # fmt: skip
+        report = tmp_path / "report.md"
+        code = run_suite(config, tests, select="__TEN_", report=report,
+                         extra=["-p", "no:randomly"])  # fmt: skip
+        text = report.read_text(encoding="utf-8")
+        assert code == 0, text
+        assert "| TEN-READ | `getNote` | passed |" in text

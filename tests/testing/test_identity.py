@@ -41,9 +41,9 @@ def tracker_tests(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def fresh_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    # Fixtures repeat project keys: the server's unique-key rule would refuse them (another
-    # part of the issue), and is beside the point here.
-    monkeypatch.setattr(server, "STORE", server.Store(unique_keys=False))
+    # Project keys unique per tenant, as the server keeps them by default: the contract
+    # declares them Unique(), and no fixture repeats one.
+    monkeypatch.setattr(server, "STORE", server.Store(unique_keys=True))
 
 
 def _run(

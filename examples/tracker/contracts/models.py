@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from synth.contract import DateTime, Model, Page, RequestModel
+from synth.contract import DateTime, Model, Page, RequestModel, Unique
 
 ProjectId = Annotated[
     str, Field(pattern=r"^prj_[a-z0-9]{12}$", description="prj_ and 12 lowercase alphanumerics")
@@ -17,7 +17,8 @@ Priority = Literal["low", "normal", "high"]
 
 
 class ProjectCreate(RequestModel):
-    key: ProjectKey
+    # Unique per tenant: a second project with the same key is answered 409 project_key_taken.
+    key: Annotated[ProjectKey, Unique()]
     name: Annotated[str, Field(min_length=1, max_length=200)]
     description: Annotated[str, Field(max_length=2000)] = ""
 

@@ -8,6 +8,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
+from ...spec import OperationSpec
 from .. import _problems as problems
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange
@@ -85,6 +86,10 @@ def _probes(ctx: Context) -> list[Exchange]:
     probes += _semantic_probes(ctx, item_params, body)
     if len(ctx.target.tenants) > 1 and ctx.graph.parents(op):
         probes.append(lambda: ctx.send(ctx.b, op, item_params, body=body))
+    if len(ctx.target.tenants) > 1 and ctx.graph.tenant_in_path(op):
+        # A's credentials with B's id in the tenant path parameter: refused, and as declared.
+        other = ctx.target.tenant_id(ctx.b)
+        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, tenant_id=other))
     probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body))
     order = ctx.draw(st.permutations(range(len(probes))), "probe order")
     for index in order:
@@ -124,24 +129,17 @@ def validation(ctx: Context) -> None:
         assert creator is not None
         parent = ctx.provision(ctx.a, creator)
         params = ctx.item_params(op, parent, ctx.create(ctx.a, creator, parent))
-    cases: list[tuple[str, str | None, Callable[[], Exchange]]] = []
-    if op.body is not None and op.body_schema is not None:
-        body = ctx.body(op)
-        for m in ctx.schemas.mutations(op.body_schema, op.body, body):
-            send = functools.partial(ctx.send, ctx.a, op, params, body=m.body)
-            cases.append((m.description, m.field, send))
-    for param in op.params:
-        if param.location != "query":
-            continue
-        for description, value in _bad_query(ctx, param.schema):
-            send = functools.partial(ctx.send, ctx.a, op, params, query={param.name: value})
-            cases.append((f"{param.name}: {description}", param.name, send))
+    cases = _invalid_inputs(ctx, params)
     if not cases:
         return
-    description, field, run = ctx.choose(cases, "invalid input")
+    description, field, in_path, run = ctx.choose(cases, "invalid input")
     answer = run()
+    if in_path and _names_nothing(op, answer):
+        # A malformed id names no item: the declared 404 is as right as the validation error.
+        return
     if answer.status != status or answer.code != "validation_failed":
-        ctx.fail(f"{description} to get {status} 'validation_failed'", brief(answer), answer)
+        expected = f"{status} 'validation_failed'" + (" or a declared 404" if in_path else "")
+        ctx.fail(f"{description} to get {expected}", brief(answer), answer)
     if field is None:
         return
     errors = answer.json.get("errors") if isinstance(answer.json, dict) else None
@@ -154,9 +152,46 @@ def validation(ctx: Context) -> None:
         )
 
 
-def _bad_query(ctx: Context, schema: Any) -> list[tuple[str, str]]:
+# What is wrong, the field that should be named, whether it is in the path, the request.
+_Case = tuple[str, str | None, bool, Callable[[], Exchange]]
+
+
+def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
+    """Requests to ``ctx.op`` with one schema-invalid part: the body, a query or path parameter."""
+    op = ctx.op
+    cases: list[_Case] = []
+    body = ctx.body(op) if op.body is not None else NO_BODY
+    if op.body is not None and op.body_schema is not None:
+        for m in ctx.schemas.mutations(op.body_schema, op.body, body):
+            send = functools.partial(ctx.send, ctx.a, op, params, body=m.body)
+            cases.append((m.description, m.field, False, send))
+    for param in op.params:
+        in_path = param.location == "path"
+        if param.location != "query" and not in_path:
+            continue
+        for description, value in _bad_values(ctx, param.schema):
+            if in_path:
+                bad = {**params, param.name: value}
+                send = functools.partial(ctx.send, ctx.a, op, bad, body=body)
+            else:
+                send = functools.partial(ctx.send, ctx.a, op, params, query={param.name: value})
+            where = "{" + param.name + "}" if in_path else param.name
+            cases.append((f"{where}: {description}", param.name, in_path, send))
+    return cases
+
+
+def _names_nothing(op: OperationSpec, answer: Exchange) -> bool:
+    return answer.status == 404 and any(
+        e.status == 404 and e.code == answer.code for e in op.errors
+    )
+
+
+def _bad_values(ctx: Context, schema: Any) -> list[tuple[str, str]]:
+    """Values that break ``schema``, each with what it breaks (for a query or path parameter)."""
     schema = ctx.schemas.resolve(schema)
     out: list[tuple[str, str]] = []
+    if schema.get("format") == "uuid":
+        out.append(("not a UUID", "not-a-uuid"))
     if schema.get("type") == "integer":
         out.append(("not an integer", "synth"))
         if "minimum" in schema:

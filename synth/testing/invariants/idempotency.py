@@ -7,6 +7,7 @@ from typing import Any
 from hypothesis import assume
 
 from .._context import Context, Scope, brief
+from .._http import Exchange
 from ._common import declared, expect_error, fresh_id, scope_count
 from ._registry import implements
 
@@ -39,16 +40,51 @@ def _reread(ctx: Context, tenant: str, params: dict[str, str], first: Any) -> No
         ctx.fail("the first result to be intact (reading it gives the same item)", brief(got), got)
 
 
+def _state(ctx: Context, tenant: str, params: dict[str, str]) -> Exchange | None:
+    """The item an action acts on, read with the item's GET (None: not an action, no GET).
+
+    An action's effect is on its item, not a new one in a list: its idempotency is judged on
+    the item's state.
+    """
+    if not ctx.graph.is_action(ctx.op):
+        return None
+    creator = ctx.graph.item_creator(ctx.op)
+    reader = ctx.graph.reader(creator) if creator is not None else None
+    if reader is None:
+        return None
+    # The action's path is the item's path and one more segment: its parameters, in order.
+    mine = [p.param for p in ctx.graph.parents(ctx.op) or []]
+    theirs = [p.param for p in ctx.graph.parents(reader) or []]
+    values = {name: params[own] for name, own in zip(theirs, mine, strict=False)}
+    answer = ctx.send(tenant, reader, values)
+    if answer.status != 200:
+        ctx.fail(f"tenant {tenant} to read the item {ctx.op.operation_id} acted on",
+                 brief(answer), answer)  # fmt: skip
+    return answer
+
+
+def _same_state(ctx: Context, before: Exchange | None, after: Exchange | None, what: str) -> None:
+    if before is not None and after is not None and after.json != before.json:
+        ctx.fail(f"{what}: the item as it was after the first request ({brief(before)})",
+                 brief(after), after)  # fmt: skip
+
+
 @implements("IDEM-REPLAY")
 def replay(ctx: Context) -> None:
     params, scope, body = _setup(ctx, ctx.a)
     key = fresh_id()
     first = ctx.send(ctx.a, ctx.op, params, body=body, key=key)
     ctx.expect_success(first, ctx.op, "the first request")
+    effect = _state(ctx, ctx.a, params)
     again = ctx.send(ctx.a, ctx.op, params, body=body, key=key)
     if again.status != first.status or again.json != first.json:
         ctx.fail(f"the replay to repeat the first answer: {first.status} with the same body",
                  brief(again), again)  # fmt: skip
+    if effect is not None and again.headers.get("idempotent-replayed") != "true":
+        ctx.fail("the replay to say so with `Idempotent-Replayed: true`", brief(again), again)
+    _same_state(
+        ctx, effect, _state(ctx, ctx.a, params), "after the replay, the action applied once"
+    )
     ctx.remember(ctx.a, ctx.op, params, first.json)
     _count(ctx, scope, body, 1, "after a request and its replay")
 
@@ -62,8 +98,10 @@ def mismatch(ctx: Context) -> None:
     first = ctx.send(ctx.a, ctx.op, params, body=body, key=key)
     ctx.expect_success(first, ctx.op, "the first request")
     ctx.remember(ctx.a, ctx.op, params, first.json)
+    effect = _state(ctx, ctx.a, params)
     second = ctx.send(ctx.a, ctx.op, params, body=other, key=key)
     expect_error(ctx, second, ctx.op, "idempotency_key_reused", "the same key with another body")
+    _same_state(ctx, effect, _state(ctx, ctx.a, params), "after the refused reuse of the key")
     _count(ctx, scope, None if scope and scope.isolated else body, 1, "after the mismatched reuse")
     _reread(ctx, ctx.a, params, first.json)
 
@@ -90,6 +128,10 @@ def concurrent(ctx: Context) -> None:
         ctx.fail(
             "the replay to give the result the concurrent success gave", brief(settled), settled
         )
+    effect = _state(ctx, ctx.a, params)
+    if effect is not None:
+        ctx.send(ctx.a, op, params, body=body, key=key)
+        _same_state(ctx, effect, _state(ctx, ctx.a, params), "after one more replay")
     ctx.remember(ctx.a, op, params, settled.json)
     _count(ctx, scope, body, 1, f"after {n} concurrent requests with one key")
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import base64
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from ...spec import FilterSpec
+from ...spec import FilterSpec, ParamSpec
 from .._context import Context, Scope, Walk, brief
+from .._data import accepts as data_accepts
 from ._common import declared, precedes
 from ._registry import implements
 
@@ -49,8 +51,23 @@ def complete(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx)
     seeded = ctx.seed(scope, _size(ctx, limit))
+    if scope.create is not None and scope.create.upsert and seeded:
+        _put_again(ctx, scope, ctx.choose(seeded, "item to PUT again"))
     walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
     _once(ctx, walk, _ids(ctx, scope, seeded), f"walking with limit={limit}")
+
+
+def _put_again(ctx: Context, scope: Scope, item: dict[str, Any]) -> None:
+    """An upsert on an id in use replaces that item (200): the walk must still show it once."""
+    create = scope.create
+    assert create is not None
+    params = ctx.item_params(create, scope.params, item)
+    again = ctx.send(scope.tenant, create, params, body=ctx.body(create, scope.marker,
+                                                                   scope.overrides))  # fmt: skip
+    ctx.expect_success(again, create, "a second PUT of an item's id")
+    if again.status == 201:
+        ctx.fail(f"a second {create.operation_id} of the same id to replace the item (200), "
+                 "not create another (201)", brief(again), again)  # fmt: skip
 
 
 @implements("PAGE-ORDER")
@@ -194,7 +211,15 @@ def filtered(ctx: Context) -> None:
 
 
 def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]) -> str:
+    """A value for ``flt``, taken from the seeded items where they have one, always one the
+    parameter's own schema and type accept (an ``EmailStr`` refuses some valid-looking
+    addresses)."""
     values = [i.get(flt.field) for i in seeded]
+    param = next(p for p in ctx.op.params if p.name == flt.param)
+
+    def accepts(value: Any) -> bool:
+        return ctx.target.nowhere.accepts(param, value)
+
     if flt.op == "icontains":
         texts = [v for v in values if isinstance(v, str)]
         text = ctx.choose(texts, "filtered text") if texts else scope.marker
@@ -204,9 +229,11 @@ def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict
         piece = text[start:end]
         # Flip the case of ASCII letters only: servers differ on non-ASCII case folding.
         flips = ctx.draw(st.lists(st.booleans(), min_size=64, max_size=64), "case flips")
-        return "".join(
+        flipped = "".join(
             c.swapcase() if flips[i % 64] and c.isascii() else c for i, c in enumerate(piece)
         )
+        # A piece the parameter's own type refuses (a pattern, say) would be answered 422.
+        return next((v for v in (flipped, piece, text) if accepts(v)), flipped)
     if flt.op == "contains":
         elements = sorted(
             {e for v in values if isinstance(v, list) for e in v if isinstance(e, str)}
@@ -216,14 +243,36 @@ def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict
         assume(elements)
         return ctx.choose(elements, "element")
     choices = sorted(
-        {v for v in values if isinstance(v, str | int | float) and not isinstance(v, bool)}, key=str
+        {
+            v
+            for v in values
+            if isinstance(v, str | int | float) and not isinstance(v, bool) and accepts(v)
+        },
+        key=str,
     )
     if not choices:
-        param = next(p for p in ctx.op.params if p.name == flt.param)
-        return str(
-            ctx.draw(ctx.schemas.strategy(param.schema).filter(lambda v: isinstance(v, str)))
-        )
+        return _matched_value(ctx, scope, flt, param, accepts)
     return str(ctx.choose(choices, "value"))
+
+
+def _matched_value(
+    ctx: Context, scope: Scope, flt: FilterSpec, param: ParamSpec, accepts: Callable[[Any], bool]
+) -> str:
+    """A value the filter parameter accepts (drawn from its own schema and type), and an item
+    seeded with it where the create body takes it, so that the filter has an item to match."""
+    strategy = ctx.schemas.strategy(param.schema).filter(
+        lambda v: isinstance(v, str) and accepts(v)
+    )
+    value = str(ctx.draw(strategy, f"{flt.param} value"))
+    if scope.create is not None and scope.create.body is not None:
+        body = ctx.body(scope.create, scope.marker, {**scope.overrides, flt.field: value})
+        if (
+            isinstance(body, dict)
+            and body.get(flt.field) == value
+            and data_accepts(scope.create.body, body)
+        ):
+            ctx.create(scope.tenant, scope.create, scope.params, body)
+    return value
 
 
 def _ascii_lower(text: str) -> str:
