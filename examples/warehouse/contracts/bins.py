@@ -21,6 +21,7 @@ def create_bin(org_id: OrgId, warehouse_id: WarehouseId, body: BinCreate) -> Bin
 @api.get(
     "/orgs/{org_id}/warehouses/{warehouse_id}/bins",
     paginated=Cursor(order=("id",), limit=Limit(default=20, max=100)),
+    errors=[ORG_NOT_FOUND],
     tags=["bins"],
 )
 def list_bins(

@@ -16,6 +16,7 @@ def put_product(org_id: OrgId, sku: Sku, body: ProductPut) -> Product:
 @api.get(
     "/orgs/{org_id}/products",
     paginated=Cursor(order=("sku",), limit=Limit(default=20, max=100)),
+    errors=[ORG_NOT_FOUND],
     tags=["products"],
 )
 def list_products(

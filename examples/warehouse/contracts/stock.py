@@ -30,6 +30,7 @@ def create_stock_line(
 @api.get(
     LINES,
     paginated=Cursor(order=("sku", "id"), limit=Limit(default=50, max=200)),
+    errors=[ORG_NOT_FOUND],
     tags=["stock"],
 )
 def list_stock_lines(

@@ -31,6 +31,7 @@ def create_warehouse(org_id: OrgId, body: WarehouseCreate) -> Warehouse:
 @api.get(
     "/orgs/{org_id}/warehouses",
     paginated=Cursor(order=("id",), limit=Limit(default=20, max=100)),
+    errors=[ORG_NOT_FOUND],
     tags=["warehouses"],
 )
 def list_warehouses(
