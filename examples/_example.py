@@ -1,11 +1,11 @@
-"""What every example API exports (a minimal version; the shared module may extend it)."""
+"""What every example API exports about itself (minimal: the planted-bug record)."""
 
 from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
 class Bug:
-    """A planted defect behind `--bug ID`, and the invariant that should report it."""
+    """A defect the example's server plants behind --bug ID, and the invariant that reports it."""
 
     id: str
     invariant: str

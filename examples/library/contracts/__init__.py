@@ -1,0 +1,1 @@
+"""Contracts of the lending library example API."""
