@@ -1,0 +1,1 @@
+"""The warehouse inventory example: API keys, the organisation in the path, integer ids."""

@@ -1,0 +1,1 @@
+"""Contracts of the warehouse inventory example API."""

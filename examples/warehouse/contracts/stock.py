@@ -1,0 +1,66 @@
+"""Stock lines of a bin, numbered 1, 2, 3... within it."""
+
+from typing import Annotated
+
+from synth.contract import Conditional, Cursor, Filter, Limit
+
+from .api import ORG_NOT_FOUND, PRECONDITION_REQUIRED, api
+from .models import (
+    BinId,
+    LineId,
+    OrgId,
+    Sku,
+    StockLine,
+    StockLineCreate,
+    StockLinePage,
+    StockLineUpdate,
+    WarehouseId,
+)
+
+LINES = "/orgs/{org_id}/warehouses/{warehouse_id}/bins/{bin_id}/stock"
+
+
+@api.post(LINES, status=201, errors=[ORG_NOT_FOUND], tags=["stock"])
+def create_stock_line(
+    org_id: OrgId, warehouse_id: WarehouseId, bin_id: BinId, body: StockLineCreate
+) -> StockLine:
+    """Put a quantity of a SKU in a bin."""
+
+
+@api.get(
+    LINES,
+    paginated=Cursor(order=("sku", "id"), limit=Limit(default=50, max=200)),
+    errors=[ORG_NOT_FOUND],
+    tags=["stock"],
+)
+def list_stock_lines(
+    org_id: OrgId,
+    warehouse_id: WarehouseId,
+    bin_id: BinId,
+    sku: Annotated[Sku | None, Filter("sku", "eq")] = None,
+) -> StockLinePage:
+    """List a bin's stock lines by SKU, then id."""
+
+
+@api.get(LINES + "/{line_id}", cacheable=True, errors=[ORG_NOT_FOUND], tags=["stock"])
+def get_stock_line(
+    org_id: OrgId, warehouse_id: WarehouseId, bin_id: BinId, line_id: LineId
+) -> StockLine:
+    """Get a stock line, with its ETag."""
+
+
+@api.route(
+    "PUT",
+    LINES + "/{line_id}",
+    cacheable=Conditional.REQUIRED,
+    errors=[ORG_NOT_FOUND, PRECONDITION_REQUIRED],
+    tags=["stock"],
+)
+def count_stock_line(
+    org_id: OrgId,
+    warehouse_id: WarehouseId,
+    bin_id: BinId,
+    line_id: LineId,
+    body: StockLineUpdate,
+) -> StockLine:
+    """Record a stock count: replaces the quantity; requires If-Match."""
