@@ -108,3 +108,33 @@ def test_a_404_for_a_malformed_id_is_accepted(
     code, outcomes, report = _run(tracker_tests, tmp_path, seed=1)
     assert outcomes == dict.fromkeys(OPERATIONS, "passed"), report
     assert code == 0, report
+
+
+def test_the_tenant_in_the_path_is_varied_too(tmp_path: Path) -> None:
+    """A malformed ``{org_id}`` is sent as it is, not replaced by the acting tenant's own id
+    (which the server would rightly answer 200)."""
+    from examples.warehouse import example as warehouse
+    from examples.warehouse.server import create_app
+
+    root = tmp_path / "generated"
+    for relative, text in emit_tests(synth.load(warehouse.CONTRACTS)).items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    config = config_from_options(
+        app=create_app(),
+        tenants=[f"{name}={secret}" for name, secret in warehouse.TENANTS.items()],
+        tenant_ids=[f"{name}={value}" for name, value in warehouse.TENANT_IDS.items()],
+        seed=1,
+        contracts=warehouse.CONTRACTS,
+        env={},
+    )
+    report = tmp_path / "report.md"
+    select = "getWarehouse__ERR_VALIDATION or getBin__ERR_VALIDATION"
+    code = run_suite(
+        config, root / "tests", select=select, report=report, extra=["-p", "no:randomly"]
+    )
+    text = report.read_text(encoding="utf-8")
+    found = dict(re.findall(r"^\| ERR-VALIDATION \| `(\w+)` \| (\w+) \|", text, re.MULTILINE))
+    assert found == {"getWarehouse": "passed", "getBin": "passed"}, text
+    assert code == 0, text
