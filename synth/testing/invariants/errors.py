@@ -172,20 +172,15 @@ def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
         for description, value in _bad_values(ctx, param.schema):
             if in_path:
                 bad = {**params, param.name: value}
-                # The tenant in the path is filled with the acting tenant's id unless named.
-                tenant_id = value if param.name == ctx.api.tenant_param else None
-                send = functools.partial(
-                    ctx.send, ctx.a, op, bad, body=body, **_tenant_id(tenant_id)
-                )
+                send = functools.partial(ctx.send, ctx.a, op, bad, body=body)
+                if param.name == ctx.api.tenant_param:
+                    # Else the acting tenant's own id would replace the malformed one.
+                    send = functools.partial(send, tenant_id=value)
             else:
                 send = functools.partial(ctx.send, ctx.a, op, params, query={param.name: value})
             where = "{" + param.name + "}" if in_path else param.name
             cases.append((f"{where}: {description}", param.name, in_path, send))
     return cases
-
-
-def _tenant_id(value: str | None) -> dict[str, str]:
-    return {} if value is None else {"tenant_id": value}
 
 
 def _names_nothing(op: OperationSpec, answer: Exchange) -> bool:
