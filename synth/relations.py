@@ -40,7 +40,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel, TypeAdapter
+from pydantic import BaseModel, PydanticUserError, TypeAdapter
 from pydantic.fields import FieldInfo
 
 from ._paths import PATH_PARAM
@@ -335,13 +335,13 @@ def _references(
         for name, info in op.body.model_fields.items():
             key = info.alias or name
             declared = next((m.collection for m in info.metadata if isinstance(m, Ref)), None)
-            c = by_path.get(declared) if declared is not None else by_param.get(key)
-            if c is None or c.create is None or c.id_field is None or c.create is op:
+            to = by_path.get(declared) if declared is not None else by_param.get(key)
+            if to is None or to.create is None or to.id_field is None or to.create is op:
                 continue
             source: Source = "declared" if declared is not None else "inferred"
-            if source == "inferred" and not _same_type(info, c, key):
+            if source == "inferred" and not _same_type(info, to, key):
                 continue
-            found.append(Reference(key, c.path, c.create, c.id_field, source))
+            found.append(Reference(key, to.path, to.create, to.id_field, source))
         if found:
             out[op.operation_id] = tuple(found)
     return out
@@ -355,9 +355,10 @@ def _same_type(info: FieldInfo, collection: Collection, param: str) -> bool:
     )
     if spec is None:
         return False
+    annotation: Any = Annotated[info.annotation, *info.metadata]
     try:
-        schema = TypeAdapter(Annotated[info.annotation, *info.metadata]).json_schema()
-    except Exception:  # noqa: BLE001 (a type without a JSON Schema is no reference)
+        schema = TypeAdapter(annotation).json_schema()
+    except PydanticUserError:  # a type without a JSON Schema names no item
         return False
     return _bare(schema) == _bare(spec.schema)
 

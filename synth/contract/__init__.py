@@ -43,9 +43,9 @@ __all__ = [
     "Problem",
     "Query",
     "RawParam",
+    "Ref",
     "RequestModel",
     "Resource",
-    "Ref",
     "Unique",
     "UniqueItems",
 ]

@@ -121,7 +121,9 @@ class Ref:
 
     def __init__(self, collection: str) -> None:
         if not collection.startswith("/"):
-            raise ValueError(f"Ref({collection!r}): give the collection's path, e.g. Ref('/members')")
+            raise ValueError(
+                f"Ref({collection!r}): give the collection's path, e.g. Ref('/members')"
+            )
         self.collection = collection.rstrip("/")
 
     def __get_pydantic_json_schema__(
