@@ -355,7 +355,9 @@ def _same_type(info: FieldInfo, collection: Collection, param: str) -> bool:
     )
     if spec is None:
         return False
-    annotation: Any = Annotated[info.annotation, *info.metadata]
+    annotation: Any = (
+        Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    )
     try:
         schema = TypeAdapter(annotation).json_schema()
     except PydanticUserError:  # a type without a JSON Schema names no item
