@@ -437,6 +437,12 @@ class Context:
                 "with fresh values in every field that takes one: the server keeps a field of "
                 f"{create.body_schema} unique that the contract does not say is; declare it "
                 "`Annotated[..., Unique()]` (from synth.contract)"
+                + (
+                    f"; or the state of the item at {create.path} refuses another one "
+                    f"({exchange.code!r}), which no contract declaration expresses"
+                    if self.graph.parents(create)
+                    else ""
+                )
             )
         self.expect_success(
             exchange, create, f"creating a {create.response_schema} as tenant {tenant}"
