@@ -12,9 +12,16 @@ API (``source="inferred"``):
   page's item model; ``GET|PATCH|PUT|DELETE /things/{p}`` act on one of them. Where no POST
   creates them, a PUT declared ``upsert=True`` on ``/things/{p}`` does (the client chooses
   the id).
-- ``POST /things/{p}/verb`` is an action on the item ``/things/{p}`` when nothing else is
-  made at or under that path (no list there, no item below it); otherwise it creates the
-  items of a child collection.
+- ``POST /things/{p}/verb`` (or ``/things/{p}/noun/verb``) is an action on the item
+  ``/things/{p}`` when nothing else is made at or under ``/things/{p}/verb`` (or
+  ``/things/{p}/noun``): no list there, no item below it; otherwise it creates the items of
+  a child collection.
+- Items read at ``/things/{p}`` that nothing at ``/things`` creates are created by a POST
+  elsewhere answering the read's model (``POST /books/{b}/copies/{c}/loans`` for
+  ``GET /loans/{loan_id}``), or as ``api.resource(..., created_by=...)`` declares.
+- A request-body field names an item of a collection when declared ``Ref("/things")``, or
+  when it is named like the collection's id parameter (``thing_id``) and has its type: the
+  test runtime then creates such an item first, as the same tenant, and sends its id.
 - The item field that fills ``{p}`` is the field named like ``p`` (``thing_number``), else
   ``p`` without the collection's singular noun (``number``), else ``id``; declared with
   ``api.resource(..., id_field=...)`` it is taken as declared.
@@ -29,14 +36,16 @@ test runtime asks, from that precomputed result.
 from __future__ import annotations
 
 import types
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Annotated, Any, Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, PydanticUserError, TypeAdapter
+from pydantic.fields import FieldInfo
 
 from ._paths import PATH_PARAM
 from .contract._api import RoleName as Role
+from .contract._models import Ref
 
 if TYPE_CHECKING:
     from .contract import Api
@@ -48,6 +57,7 @@ __all__ = [
     "Graph",
     "Identity",
     "Parent",
+    "Reference",
     "Relations",
     "Role",
     "Source",
@@ -63,6 +73,18 @@ class Parent:
     """A path parameter and the operation that creates the item whose id it takes."""
 
     param: str
+    create: OperationSpec
+    id_field: str
+    source: Source
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """A request-body ``field`` naming an item of the collection at ``collection``, which
+    ``create`` makes; the created item's ``id_field`` is the value to send."""
+
+    field: str
+    collection: str
     create: OperationSpec
     id_field: str
     source: Source
@@ -136,6 +158,9 @@ class Relations:
     parents: Mapping[str, tuple[Parent, ...] | None]
     items: Mapping[str, Parent]
     actions: Mapping[str, Source] = field(default_factory=lambda: types.MappingProxyType({}))
+    refs: Mapping[str, tuple[Reference, ...]] = field(
+        default_factory=lambda: types.MappingProxyType({})
+    )
 
 
 def declared_resources(api: Api) -> tuple[DeclaredResource, ...]:
@@ -179,6 +204,7 @@ def relations(
             item_paths.setdefault(head, op.path)
 
     actions = _actions(operations, item_paths, declared, by_name)
+    canonical = _canonical_creators(operations, item_paths, by_route, actions, tenant_param)
     collections: dict[str, Collection] = {}
     for resource in declared:
         path = _route(resource.path)
@@ -194,6 +220,7 @@ def relations(
                 source="declared",
                 id_field=resource.id_field,
                 actions=actions,
+                canonical=canonical,
             ),
         )
     # Every POST may create items and every item template has a collection above it, as
@@ -214,15 +241,30 @@ def relations(
                     by_route=by_route,
                     source="inferred",
                     actions=actions,
+                    canonical=canonical,
                 )
 
+    # A collection whose items live at another collection's item path (loans created at
+    # ``/books/{b}/copies/{c}/loans``, read at ``/loans/{loan_id}``) takes that item path.
+    for path, c in list(collections.items()):
+        if c.item_path is None and c.create is not None:
+            home = next(
+                (o for o in collections.values()
+                 if o is not c and o.create is c.create and o.item_path is not None),
+                None,
+            )  # fmt: skip
+            if home is not None:
+                collections[path] = replace(
+                    home, path=c.path, list=c.list, source=c.source,
+                    declared_roles=c.declared_roles, id_within_parent=False,
+                )  # fmt: skip
     declared_items = {
         c.item_path: c for c in collections.values() if c.source == "declared" and c.item_path
     }
     parents: dict[str, tuple[Parent, ...] | None] = {}
     items: dict[str, Parent] = {}
     for op in operations:
-        found = _parents(op, declared_items, by_route, tenant_param)
+        found = _parents(op, declared_items, by_route, tenant_param, canonical)
         parents[op.operation_id] = found
         if found and (names_item(_route(op.path).rpartition("/")[2]) or op.operation_id in actions):
             items[op.operation_id] = found[-1]
@@ -231,7 +273,100 @@ def relations(
         types.MappingProxyType(parents),
         types.MappingProxyType(items),
         types.MappingProxyType({op_id: source for op_id, (_, source) in actions.items()}),
+        types.MappingProxyType(_references(operations, collections.values())),
     )
+
+
+def _canonical_creators(
+    operations: Sequence[OperationSpec],
+    item_paths: Mapping[str, str],
+    by_route: Mapping[tuple[str, str], OperationSpec],
+    actions: Mapping[str, tuple[str, Source]],
+    tenant_param: str | None,
+) -> dict[str, OperationSpec]:
+    """Item paths whose items a POST elsewhere creates, by that POST.
+
+    Where nothing at ``/things`` makes the items ``GET /things/{p}`` reads (no POST there, no
+    upsert), the first POST, not an action, whose response model is the read's creates them.
+    """
+    out: dict[str, OperationSpec] = {}
+    for head, item_path in item_paths.items():
+        at = _route(item_path)
+        read = by_route.get(("GET", at))
+        if read is None or read.response is None or by_route.get(("POST", head)) is not None:
+            continue
+        put = by_route.get(("PUT", at))
+        if put is not None and put.upsert:
+            continue
+        creator = next(
+            (op for op in operations
+             if op.method == "POST" and op.operation_id not in actions
+             and op.response is read.response and _route(op.path) != head
+             and not PATH_PARAM.fullmatch(_route(op.path).rpartition("/")[2])),
+            None,
+        )  # fmt: skip
+        if creator is not None:
+            out[at] = creator
+    return out
+
+
+def _references(
+    operations: Sequence[OperationSpec], collections: Iterable[Collection]
+) -> dict[str, tuple[Reference, ...]]:
+    """Per operation, the body fields naming an item of another collection.
+
+    Declared with ``Ref("/members")`` (``x-synth-ref`` in the field's schema); inferred for a
+    field named like a collection's id parameter (``member_id``, ``/members/{member_id}``) and
+    of the same type as that parameter, when an operation creates the collection's items.
+    """
+    by_param: dict[str, Collection] = {}
+    by_path: dict[str, Collection] = {}
+    for c in collections:
+        if c.create is None or c.id_field is None or c.item_path is None:
+            continue
+        by_path.setdefault(c.path, c)
+        if c.id_param is not None and not PATH_PARAM.search(c.path):
+            by_param.setdefault(c.id_param, c)
+    out: dict[str, tuple[Reference, ...]] = {}
+    for op in operations:
+        if op.body is None:
+            continue
+        found = []
+        for name, info in op.body.model_fields.items():
+            key = info.alias or name
+            declared = next((m.collection for m in info.metadata if isinstance(m, Ref)), None)
+            to = by_path.get(declared) if declared is not None else by_param.get(key)
+            if to is None or to.create is None or to.id_field is None or to.create is op:
+                continue
+            source: Source = "declared" if declared is not None else "inferred"
+            if source == "inferred" and not _same_type(info, to, key):
+                continue
+            found.append(Reference(key, to.path, to.create, to.id_field, source))
+        if found:
+            out[op.operation_id] = tuple(found)
+    return out
+
+
+def _same_type(info: FieldInfo, collection: Collection, param: str) -> bool:
+    """Whether a body field has the type of the path parameter naming the collection's items."""
+    ops = (collection.read, collection.update, collection.delete)
+    spec = next(
+        (p for op in ops if op is not None for p in op.path_params if p.name == param), None
+    )
+    if spec is None:
+        return False
+    annotation: Any = (
+        Annotated[info.annotation, *info.metadata] if info.metadata else info.annotation
+    )
+    try:
+        schema = TypeAdapter(annotation).json_schema()
+    except PydanticUserError:  # a type without a JSON Schema names no item
+        return False
+    return _bare(schema) == _bare(spec.schema)
+
+
+def _bare(schema: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in schema.items() if k not in {"title", "description", "examples"}}
 
 
 def _actions(
@@ -253,13 +388,19 @@ def _actions(
     items = {_route(p) for p in item_paths.values()}
     for op in operations:
         path = _route(op.path)
-        head, _, last = path.rpartition("/")
-        if op.method != "POST" or op.operation_id in out or PATH_PARAM.fullmatch(last):
+        if op.method != "POST" or op.operation_id in out:
             continue
-        if head not in items or not PATH_PARAM.fullmatch(head.rpartition("/")[2]):
+        # The nearest item path above: ``/members/{member_id}`` for ``.../fines/pay``, with
+        # no parameter in the segments after it.
+        head, rest = path, ""
+        while head and not PATH_PARAM.fullmatch(head.rpartition("/")[2]):
+            head, _, last = head.rpartition("/")
+            rest = f"/{last}{rest}"
+        if not rest or head not in items:
             continue
+        below = head + "/" + rest.split("/")[1]  # ``/members/{member_id}/fines``
         if any(
-            other is not op and (_route(other.path) == path or other.path.startswith(path + "/"))
+            other is not op and (_route(other.path) == below or other.path.startswith(below + "/"))
             for other in operations
         ):
             continue
@@ -318,12 +459,15 @@ def _collection(
     source: Source,
     id_field: str | None = None,
     actions: Mapping[str, tuple[str, Source]] | None = None,
+    canonical: Mapping[str, OperationSpec] | None = None,
 ) -> Collection:
     upsert = declared.get("upsert")
     if upsert is None and item_path is not None:
         put = by_route.get(("PUT", _route(item_path)))
         upsert = put if put is not None and put.upsert else None
     create = declared.get("create") or by_route.get(("POST", path)) or upsert
+    if create is None and item_path is not None:  # created elsewhere, addressed here
+        create = (canonical or {}).get(_route(item_path))
     if item is None and create is not None:
         item = create.response
     # A role nothing declares is found by URL alone; whether a list or a read carries the
@@ -361,7 +505,11 @@ def _collection(
         source=source,
         declared_roles=frozenset(declared),
         id_source=id_source,
-        id_within_parent=PATH_PARAM.search(path) is not None and id_param is not None,
+        id_within_parent=(
+            PATH_PARAM.search(path) is not None
+            and id_param is not None
+            and (create is None or _route(create.path) == path or create is upsert)
+        ),
         upsert=upsert,
         actions=tuple(on_item),
         declared_actions=frozenset(
@@ -375,6 +523,7 @@ def _parents(
     declared_items: Mapping[str, Collection],
     by_route: Mapping[tuple[str, str], OperationSpec],
     tenant_param: str | None = None,
+    canonical: Mapping[str, OperationSpec] | None = None,
 ) -> tuple[Parent, ...] | None:
     out = []
     for match in PATH_PARAM.finditer(op.path):
@@ -396,6 +545,8 @@ def _parents(
         if create is None:  # the client chooses the id: a PUT upsert on the item creates it
             put = by_route.get(("PUT", _route(op.path[: match.end()])))
             create = put if put is not None and put.upsert else None
+        if create is None:  # created elsewhere, addressed at this item path
+            create = (canonical or {}).get(_route(op.path[: match.end()]))
         id_field = _id_field(create.response, param, prefix) if create is not None else None
         if create is None or id_field is None:
             return None
@@ -496,6 +647,10 @@ class Graph:
         if found is not None and method == "GET" and found.response is not create.response:
             return None
         return found
+
+    def references(self, op: OperationSpec) -> tuple[Reference, ...]:
+        """The fields of ``op``'s body naming items of other collections (``member_id``)."""
+        return self.relations.refs.get(op.operation_id, ())
 
     def item_creator(self, op: OperationSpec) -> OperationSpec | None:
         """For ``X /things/{p}``: the ``POST /things`` that creates the item ``{p}`` names."""

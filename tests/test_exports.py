@@ -21,5 +21,5 @@ def test_contract_language_exports() -> None:
         "DateTime",
         "ErrorCode", "FieldError", "Filter", "FilterOp", "Header", "Idempotency", "License",
         "Limit", "Model", "OperationDecl", "Page", "Path", "Problem", "Query", "RawParam",
-        "RequestModel", "Resource", "Unique", "UniqueItems",
+        "Ref", "RequestModel", "Resource", "Unique", "UniqueItems",
     }  # fmt: skip

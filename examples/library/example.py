@@ -65,7 +65,7 @@ BUGS = (
     ),
     Bug(
         "ten-pay-any-member",
-        "TEN-CHILD",
+        "TEN-WRITE",
         "POST /members/{member_id}/fines/pay finds the member by id alone: another library "
         "can pay toward (and so change) a member that is not its own.",
     ),

@@ -12,7 +12,7 @@ from ._api import (
     RawParam,
     Resource,
 )
-from ._models import UUID, DateTime, Model, Page, RequestModel, Unique, UniqueItems
+from ._models import UUID, DateTime, Model, Page, Ref, RequestModel, Unique, UniqueItems
 from ._params import Body, Header, Path, Query
 from ._problem import FieldError, Problem
 from ._semantics import Conditional, Cursor, Filter, FilterOp, Idempotency, Limit
@@ -43,6 +43,7 @@ __all__ = [
     "Problem",
     "Query",
     "RawParam",
+    "Ref",
     "RequestModel",
     "Resource",
     "Unique",

@@ -336,6 +336,7 @@ class Api:
         id_param: str,
         id_field: str | None = None,
         tag: str | None = None,
+        created_by: str | None = None,
     ) -> Resource:
         """Helpers for the common CRUD shapes of one collection (``/jobs``, ``/jobs/{job_id}``).
 
@@ -343,8 +344,16 @@ class Api:
         out: the field named like the parameter, or without the item's noun, else ``id``).
         The resource is recorded too, so the relations between its operations are known as
         declared rather than guessed from their paths.
+
+        ``created_by`` names the operation (its function name, ``create_loan``) that creates
+        the items when it lives at another path: loans made by ``POST
+        /books/{book_id}/copies/{copy_no}/loans`` and read at ``/loans/{loan_id}``. Left out, a
+        POST elsewhere answering the item model is inferred to create them, where nothing at
+        the collection's own path does.
         """
         resource = Resource(self, path, item, id_param, tag, id_field)
+        if created_by is not None:
+            resource.roles["create"] = created_by
         self.resources.append(resource)
         return resource
 
@@ -392,6 +401,12 @@ def _decl(
         returns=returns,
         upsert=upsert,
     )
+
+
+def _action_name(name: str, noun: str) -> str:
+    """The operation name of the action ``name`` on a ``noun``: verb, noun, then the rest."""
+    words = [_snake(w.replace("-", "_")) for w in name.strip("/").split("/") if w]
+    return "_".join([words[-1], noun, *words[:-1]]) if words else noun
 
 
 def _snake(name: str) -> str:
@@ -497,11 +512,16 @@ class Resource:
     ) -> None:
         """``POST /things/{id}/<name>``: an action on one item (``archive``, ``complete``).
 
+        ``name`` may have several segments (``fines/pay``: ``POST /members/{id}/fines/pay``);
+        the operation is named by its last segment, the verb, then the noun, then the other
+        segments: ``archive_thing`` (``archiveThing``), ``pay_member_fines`` (``payMemberFines``).
+
         ``returns`` is the item by default; ``None`` with ``status=204`` answers no body.
         """
+        op_name = _action_name(name, self._noun)
         self.api.operations.append(
             _decl(
-                "POST", f"{self.item_path}/{name}", f"{_snake(name)}_{self._noun}", _caller(2),
+                "POST", f"{self.item_path}/{name}", op_name, _caller(2),
                 status=status, errors=errors, idempotent=idempotent, tags=self.tags,
                 params=(self._id(),), body=body,
                 returns=self.item if returns is _ITEM else returns,
@@ -509,7 +529,7 @@ class Resource:
                 f"{self._noun.replace('_', ' ')}",
             )
         )  # fmt: skip
-        self.actions.setdefault(name, f"{_snake(name)}_{self._noun}")
+        self.actions.setdefault(name, op_name)
 
     def list(
         self,

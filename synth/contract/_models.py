@@ -86,6 +86,7 @@ PAGE_ITEMS, PAGE_NEXT = tuple(Page.model_fields)
 
 # The JSON Schema keyword (an OpenAPI extension) that marks a property declared ``Unique()``.
 UNIQUE_KEYWORD = "x-synth-unique"
+REF_KEYWORD = "x-synth-ref"
 
 
 class Unique:
@@ -105,6 +106,45 @@ class Unique:
 
     def __repr__(self) -> str:
         return "Unique()"
+
+
+class Ref:
+    """``Annotated[T, Ref("/members")]`` on a request field: it names an item of a collection.
+
+    The value must be the id of an existing item of that collection, of the caller's own
+    tenant (``LoanCreate.member_id``). Validation is unchanged; the property carries
+    ``x-synth-ref: "/members"`` in the OpenAPI document, and ``synth test`` creates such an
+    item first (as the tenant sending the body) and sends its id. A field named like the
+    collection's id parameter (``member_id`` for ``/members/{member_id}``), of the same type,
+    is inferred to reference it without the marker.
+    """
+
+    def __init__(self, collection: str) -> None:
+        if not collection.startswith("/"):
+            raise ValueError(
+                f"Ref({collection!r}): give the collection's path, e.g. Ref('/members')"
+            )
+        self.collection = collection.rstrip("/")
+
+    def __get_pydantic_json_schema__(
+        self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        json_schema = handler(schema)
+        json_schema[REF_KEYWORD] = self.collection
+        return json_schema
+
+    def __repr__(self) -> str:
+        return f"Ref({self.collection!r})"
+
+
+def ref_fields(model: type[BaseModel]) -> dict[str, str]:
+    """The JSON names of ``model``'s fields declared ``Ref(...)``, with the collection path."""
+    return {
+        field.alias or name: m.collection
+        for name, field in model.model_fields.items()
+        for m in field.metadata
+        if isinstance(m, Ref)
+    }
 
 
 def unique_fields(model: type[BaseModel]) -> tuple[str, ...]:

@@ -21,11 +21,13 @@ import inspect
 import re
 import types
 import typing
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from ..contract import Api, ApiKey, Bearer, Cookie, OperationDecl, RawParam
-from ..relations import declared_resources, relations
+from ..contract._models import ref_fields
+from ..relations import Relations, declared_resources, relations
 from ..spec import ApiSpec, AuthStyle, OperationSpec
 from ._imports import find_api, import_contracts
 from ._operations import OperationBuilder
@@ -54,6 +56,8 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     _check_resources(api, problems)
     _check_auth(api, problems)
     _check_tenant_param(api, operations, problems)
+    related = relations(operations, declared_resources(api), api.tenant_param)
+    _check_relations(api, operations, related, problems)
     problems.check()
     return ApiSpec(
         title=api.title,
@@ -72,7 +76,7 @@ def load(contracts_dir: str | Path) -> ApiSpec:
         operations=operations,
         schemas=types.MappingProxyType(schemas),
         source=str(root),
-        relations=relations(operations, declared_resources(api), api.tenant_param),
+        relations=related,
         auth_style=_style(api),
         auth_name=_auth_name(api),
         tenant_param=api.tenant_param,
@@ -181,6 +185,38 @@ def _check_resources(api: Api, problems: Problems) -> None:
                 f"name the field whose value {{{resource.id_param}}} takes, one of: "
                 + ", ".join(fields),
             )
+
+
+def _check_relations(
+    api: Api, operations: Sequence[OperationSpec], related: Relations, problems: Problems
+) -> None:
+    """``created_by=`` names an operation; ``Ref(path)`` a collection whose items synth can make."""
+    names = {op.name for op in operations}
+    for resource in api.resources:
+        creator = resource.roles.get("create")
+        if creator is not None and creator not in names:
+            problems.add(
+                resource.location,
+                f"created_by={creator!r} names no operation",
+                "give the function name of the operation that creates the items, one of: "
+                + ", ".join(sorted(names)),
+            )
+    for op in operations:
+        if op.body is None:
+            continue
+        found = {r.field for r in related.refs.get(op.operation_id, ())}
+        for name, path in ref_fields(op.body).items():
+            if name not in found:
+                known = sorted(
+                    c.path for c in related.collections if c.create is not None and c.item_path
+                )
+                problems.add(
+                    op.location,
+                    f"{op.body.__name__}.{name} is declared Ref({path!r}), but no operation "
+                    f"creates items of {path} that a path names",
+                    "give the path of a collection whose items an operation creates, one of: "
+                    + (", ".join(known) or "(none)"),
+                )
 
 
 def _mapping(obj: Any) -> types.MappingProxyType[str, str] | None:

@@ -88,6 +88,10 @@ class Context:
         # Each body with unique fields, by identity, and the body sent for it (kept alive here
         # so an identity is never reused within the example).
         self._sent: dict[int, tuple[Any, Any]] = {}
+        # Items a body references (``referenced``), by tenant and creating operation, and the
+        # bodies sent with them, by tenant and the identity of the body given.
+        self._ref_items: dict[tuple[str, str], str] = {}
+        self._referenced: dict[tuple[str, int], tuple[Any, Any]] = {}
         # Whether a fixture's create answered with a declared 409 is retried with fresh values
         # (a check comparing two runs of the same steps turns it off: the values would differ).
         self.retry_conflicts = True
@@ -150,7 +154,7 @@ class Context:
                 hdrs["If-Match"] = if_match
         if token is _AUTO:
             token = self._token(tenant, op)
-        body = self.unique(op, body)
+        body = self.unique(op, self.referenced(tenant, op, body))
         items = query.items() if isinstance(query, Mapping) else query
         request = Request(
             tenant=tenant,
@@ -182,7 +186,7 @@ class Context:
             headers = ((op.idempotency.header, key),)
         if _requires_if_match(op):
             headers += (("If-Match", self.current_etag(tenant, op, params)),)
-        body = self.unique(op, body)
+        body = self.unique(op, self.referenced(tenant, op, body))
         return Request(
             tenant, op.method, self.target.path(op.path, dict(params)), (), headers,
             body, body is not NO_BODY, None, self._token(tenant, op),
@@ -314,6 +318,34 @@ class Context:
         self._sent[id(sent)] = (sent, sent)
         return sent
 
+    def referenced(self, tenant: str | None, op: OperationSpec, body: Any) -> Any:
+        """``body`` with each field naming another collection's item (``Graph.references``)
+        set to an item ``tenant`` owns, created once per example and tenant.
+
+        Only a body the model accepts, sent with credentials: an invalid body stays as it
+        is, and a request without credentials makes nothing. The same body object gives the
+        same sent body (a replay sends the same ids).
+        """
+        refs = self.graph.references(op)
+        if not refs or tenant is None or not isinstance(body, dict) or op.body is None:
+            return body
+        known = self._referenced.get((tenant, id(body)))
+        if known is not None and known[0] is body:
+            return known[1]
+        sent = body
+        if accepts(op.body, body):
+            sent = dict(body)
+            for ref in refs:
+                if ref.field in sent:
+                    key = (tenant, ref.create.operation_id)
+                    if key not in self._ref_items:
+                        item = self.create(tenant, ref.create)
+                        self._ref_items[key] = str(item[ref.id_field])
+                    sent[ref.field] = self._ref_items[key]
+        self._referenced[(tenant, id(body))] = (body, sent)
+        self._referenced[(tenant, id(sent))] = (sent, sent)
+        return sent
+
     def item_id(
         self, op: OperationSpec, item: Mapping[str, Any], params: Mapping[str, str] | None = None
     ) -> str:
@@ -344,7 +376,10 @@ class Context:
             if parent.create is op and op.upsert:  # the id an upsert creates: the client's
                 params[parent.param] = self.fresh_item_id(op, parent.param)
                 continue
-            item = self.create(tenant, parent.create, params)
+            own = {p.name for p in parent.create.path_params} - {self.api.tenant_param}
+            # Created elsewhere (a loan read at /loans/{loan_id}, made under its copy): the
+            # creator's own path parameters are provisioned for it.
+            item = self.create(tenant, parent.create, params if own <= params.keys() else None)
             params[parent.param] = str(item[parent.id_field])
         return params
 
@@ -402,6 +437,12 @@ class Context:
                 "with fresh values in every field that takes one: the server keeps a field of "
                 f"{create.body_schema} unique that the contract does not say is; declare it "
                 "`Annotated[..., Unique()]` (from synth.contract)"
+                + (
+                    f"; or the state of the item at {create.path} refuses another one "
+                    f"({exchange.code!r}), which no contract declaration expresses"
+                    if self.graph.parents(create)
+                    else ""
+                )
             )
         self.expect_success(
             exchange, create, f"creating a {create.response_schema} as tenant {tenant}"

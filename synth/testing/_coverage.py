@@ -154,6 +154,8 @@ def describe_relations(api: ApiSpec) -> list[str]:
         if c.create is not None:
             role: Role = "upsert" if c.create is c.upsert else "create"
             kind = " (upsert: PUT, the client chooses the id)" if role == "upsert" else ""
+            if role == "create" and c.create.path.rstrip("/") != c.path:
+                kind = f" (POST {c.create.path})"
             roles.append(f"created by {c.create.operation_id}{kind} [{c.source_of(role)}]")
         others: tuple[tuple[Role, OperationSpec | None], ...] = (
             ("list", c.list), ("read", c.read), ("update", c.update), ("delete", c.delete),
@@ -168,4 +170,11 @@ def describe_relations(api: ApiSpec) -> list[str]:
             within = ", unique within its parent" if c.id_within_parent else ""
             roles.append(f"{{{c.id_param}}} is the item's {c.id_field} [{c.id_source}]{within}")
         lines.append(f"  {c.path}: " + "; ".join(roles))
+    for op_id, refs in api.relations.refs.items():
+        for ref in refs:
+            how = "Ref()" if ref.source == "declared" else "named like its id parameter"
+            lines.append(
+                f"  {op_id} body: {ref.field} names an item of {ref.collection} ({how}), "
+                f"made first by {ref.create.operation_id} as the same tenant [{ref.source}]"
+            )
     return lines
