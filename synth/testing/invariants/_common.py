@@ -243,12 +243,28 @@ def normalize(
             if key in cursor_keys:
                 return "<cursor>"
             for mark in marks:
-                v = v.replace(mark, "<m>")
+                v = _unmark(v, mark)
             v = _UUID.sub("<uuid>", v)
             return _TIME.sub("<time>", v)
         return v
 
     return walk(value)
+
+
+# A mark this long (a run marker, a UUID) is replaced wherever it occurs; a shorter one (an
+# integer id such as 4) only where it is the whole value or a whole path segment, or it
+# would also be found inside unrelated text (the 4 of a label "A04-06").
+_SUBSTRING_MARK = 8
+
+
+def _unmark(value: str, mark: str) -> str:
+    if value == mark:
+        return "<m>"
+    if len(mark) >= _SUBSTRING_MARK:
+        return value.replace(mark, "<m>")
+    if "/" not in value:
+        return value
+    return "/".join("<m>" if part == mark else part for part in value.split("/"))
 
 
 def scope_count(ctx: Context, scope: Scope, body: Any) -> list[dict[str, Any]]:
