@@ -177,3 +177,15 @@ def test_a_replay_without_idempotent_replayed_is_reported(
     assert code == 1, report
     assert _outcomes(report)[("IDEM-REPLAY", operation)] == "violation", report
     assert "Idempotent-Replayed: true" in report, report
+
+
+def test_a_malformed_cursor_answered_invalid_cursor_is_no_validation_failure(
+    tests_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An empty cursor (shorter than its minLength 1) may be refused as the declared
+    400 'invalid_cursor': PAGE-CURSOR's answer, as right as the validation error."""
+    code, report = _run(tests_dir, tmp_path, monkeypatch,
+                        "listLoans__ERR_VALIDATION or listCopies__ERR_VALIDATION or "
+                        "listBooks__ERR_VALIDATION or listMembers__ERR_VALIDATION")  # fmt: skip
+    assert code == 0, report
+    assert "| violation |" not in report, report

@@ -142,6 +142,9 @@ def validation(ctx: Context) -> None:
     if in_path and _names_nothing(op, answer):
         # A malformed id names no item: the declared 404 is as right as the validation error.
         return
+    if _bad_cursor(op, field, in_path, answer):
+        # Any cursor the server did not mint is one it cannot resume from (PAGE-CURSOR).
+        return
     if answer.status != status or answer.code != "validation_failed":
         expected = f"{status} 'validation_failed'" + (" or a declared 404" if in_path else "")
         ctx.fail(f"{description} to get {expected}", brief(answer), answer)
@@ -213,6 +216,17 @@ def _query_text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def _bad_cursor(op: OperationSpec, field: str | None, in_path: bool, answer: Exchange) -> bool:
+    """A malformed cursor answered with the declared ``invalid_cursor``."""
+    return (
+        not in_path
+        and op.pagination is not None
+        and field == op.pagination.cursor_param
+        and answer.code == "invalid_cursor"
+        and answer.status == declared(op, "invalid_cursor")
+    )
 
 
 def _names_nothing(op: OperationSpec, answer: Exchange) -> bool:
