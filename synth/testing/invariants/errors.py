@@ -101,7 +101,10 @@ def _errors(ctx: Context) -> list[Exchange]:
     """The probes' error answers; none means the example exercised nothing (it says so)."""
     answers = [answer for answer in _probes(ctx) if answer.status >= 400]
     if not answers:
-        ctx.unexercised("drew no error answer from any probe")
+        ctx.unexercised(
+            "drew no error: every probe (no credentials, a wrong token, unknown or malformed "
+            "ids, invalid input) succeeded, so no error answer was there to judge"
+        )
     return answers
 
 
