@@ -196,8 +196,8 @@ _CONSTRAINTS = frozenset({"pattern", "enum", "$ref", "minLength", "maxLength", "
 def _constrained(schema: Any) -> bool:
     return (
         bool(_CONSTRAINTS & set(schema))
-        or schema.get("type") in ("integer", "number")
-        or schema.get("format") == "uuid"
+        or schema.get("type") in ("integer", "number", "boolean")
+        or schema.get("format") in ("uuid", "email")
     )
 
 

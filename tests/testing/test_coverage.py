@@ -186,7 +186,7 @@ def _validated_input(op: OperationSpec) -> bool:
             and (
                 bool(_LIMITS & set(p.schema))
                 or p.schema.get("type") in ("integer", "number", "boolean")
-                or p.schema.get("format") == "uuid"
+                or p.schema.get("format") in ("uuid", "email")
             )
         )
         for p in op.params

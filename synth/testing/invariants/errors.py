@@ -247,6 +247,10 @@ def _bad_values(ctx: Context, schema: Any) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     if schema.get("format") == "uuid":
         out.append(("not a UUID", "not-a-uuid"))
+    if schema.get("format") == "email":
+        out.append(("not an e-mail address", "synth-not-an-address"))
+    if schema.get("type") == "boolean":
+        out.append(("not a boolean", "synth"))
     if schema.get("type") in ("integer", "number"):
         out.append(("not an integer" if schema["type"] == "integer" else "not a number", "synth"))
         if "minimum" in schema:
