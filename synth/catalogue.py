@@ -187,11 +187,17 @@ def _validates(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
     return _always(api, graph, op) and _declares_validation(graph, op)
 
 
+# The keywords of a parameter's schema that make some value of it invalid; ERR-VALIDATION
+# varies each (``_bad_values`` in synth/testing/invariants/errors.py): the two must agree.
+_CONSTRAINTS = frozenset({"pattern", "enum", "$ref", "minLength", "maxLength", "minimum",
+                          "maximum", "exclusiveMinimum", "exclusiveMaximum"})  # fmt: skip
+
+
 def _constrained(schema: Any) -> bool:
     return (
-        bool({"pattern", "enum", "$ref"} & set(schema))
-        or schema.get("type") in ("integer", "number")
-        or schema.get("format") == "uuid"
+        bool(_CONSTRAINTS & set(schema))
+        or schema.get("type") in ("integer", "number", "boolean")
+        or schema.get("format") in ("uuid", "email")
     )
 
 
@@ -373,8 +379,11 @@ def _declares_scoped(graph: Graph, op: OperationSpec) -> bool:
 
 def _declares_validation(graph: Graph, op: OperationSpec) -> bool:
     # Path parameters count: a pattern or a bound on one is input the server must validate.
+    # A required query parameter counts too: leaving it out is invalid input.
     has_input = op.body is not None or any(
-        p.location in ("query", "path") and _constrained(p.schema) for p in op.params
+        (p.location in ("query", "path") and _constrained(p.schema))
+        or (p.location == "query" and p.required)
+        for p in op.params
     )
     return has_input and _declares(op, "validation_failed")
 

@@ -95,6 +95,8 @@ class Context:
         # Whether a fixture's create answered with a declared 409 is retried with fresh values
         # (a check comparing two runs of the same steps turns it off: the values would differ).
         self.retry_conflicts = True
+        # Set when the example ran without exercising what the check is about (``unexercised``).
+        self.vacuous: str | None = None
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -114,6 +116,13 @@ class Context:
         if upto is not None and upto in trace:
             trace = trace[: trace.index(upto) + 1]
         raise Violation(self.invariant, self.op.operation_id, expected, actual, trace)
+
+    def unexercised(self, why: str) -> None:
+        """This example passes without having exercised what the check is about (``why``: what
+        it lacked, e.g. "seeded no item"); a check no example exercised ends skipped, not passed.
+        """
+        if self.vacuous is None:
+            self.vacuous = why
 
     def marker(self) -> str:
         return self.target.marker()

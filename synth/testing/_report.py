@@ -34,16 +34,25 @@ def transport_line(target: Target) -> str:
     )
 
 
-def summary_lines(target: Target) -> list[str]:
-    """A few plain lines for the end of the terminal output."""
+def summary_lines(target: Target, not_planned: int = 0) -> list[str]:
+    """A few plain lines for the end of the terminal output.
+
+    What was not exercised is said once, in two parts that add up to the coverage line's
+    count (and to pytest's skipped tests): the checks that ran and were skipped, each with
+    its reason, and the ``not_planned`` declared checks synth cannot run here.
+    """
     f = target.findings
     violations = _by(f, Outcome.VIOLATION)
     unconfirmed = _by(f, Outcome.UNCONFIRMED)
+    skipped = len(_by(f, Outcome.SKIPPED))
     requests = target.requests_sent
     lines = [
         f"synth: {len(f)} checks, {len(violations)} violations, {len(_by(f, Outcome.FAULT))} cut short "
-        f"by transport faults, {len(unconfirmed)} unconfirmed, {len(_by(f, Outcome.SKIPPED))} skipped, "
-        f"{len(_by(f, Outcome.ERROR))} errors, {requests} requests; run id {target.run_id}",
+        f"by transport faults, {len(unconfirmed)} unconfirmed, {len(_by(f, Outcome.ERROR))} "
+        f"errors, {requests} requests; run id {target.run_id}",
+        f"  not exercised: {skipped} skipped at run time (no usable example, or too few "
+        f"tenants; each with the reason), {not_planned} not planned (synth cannot run them "
+        f"here; each with the reason): {skipped + not_planned} in all",
         f"  {transport_line(target)}",
     ]
     lines += [f"  VIOLATION {x.invariant} {x.operation}: expected {x.expected}" for x in violations]

@@ -100,6 +100,7 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
         _crashed(invariant_id, operation_id, target, finding, exc, all_set_aside=all_set_aside)
         return
     if violation is None:
+        _vacuous(invariant_id, operation_id, finding)
         return
     try:
         confirmed = _replay(make, base, violation)
@@ -122,6 +123,10 @@ def _tests(
         ctx = Context(target, invariant_id, op, data)
         try:
             inv.run(ctx)
+            if ctx.vacuous is None:
+                finding.exercised += 1
+            else:
+                finding.vacuous = ctx.vacuous
         except TransportFault as fault:
             raise Abort(fault) from None
         except Violation:
@@ -162,6 +167,21 @@ def _skipped(invariant_id: str, operation_id: str, finding: Finding, why: str) -
     """The check could not run here, and says why: a skip, never a report on the server."""
     finding.outcome = Outcome.SKIPPED
     finding.message = f"{invariant_id} on {operation_id} not checked: {why}"
+
+
+def _vacuous(invariant_id: str, operation_id: str, finding: Finding) -> None:
+    """No violation, but no example exercised what the check is about: a skip with the reason,
+    never a pass (an example that could not be made, or one that saw nothing, proves nothing)."""
+    if finding.exercised or not (finding.vacuous or finding.no_example):
+        return
+    if finding.no_example and finding.vacuous:
+        why = (f"no example could: {finding.no_example}; the examples that ran "
+               f"{finding.vacuous}")  # fmt: skip
+    elif finding.no_example:
+        why = f"no example could: {finding.no_example}"
+    else:
+        why = f"no example exercised it: every example {finding.vacuous}"
+    _skipped(invariant_id, operation_id, finding, why)
 
 
 def _crashed(

@@ -66,4 +66,6 @@ class Finding:
     message: str = ""  # for SKIPPED, the reason
     examples: int = 0
     no_example: str = ""  # why the check last set an example aside (NoExample)
+    exercised: int = 0  # examples that ran to the end and exercised what the check is about
+    vacuous: str = ""  # what the last example that ran to the end without exercising it lacked
     extra: dict[str, str] = field(default_factory=dict)

@@ -245,7 +245,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
             made = Target(config.stash[_CONFIG], _api(config))
         except SynthError:
             return
-    for line in summary_lines(made) + covered:
+    not_planned = len(config.stash.get(_GAPS, None) or ())
+    for line in summary_lines(made, not_planned) + covered:
         terminalreporter.write_line(made.redact(line))
     if config.getoption("synth_require_coverage") and _uncovered(config):
         terminalreporter.write_line(

@@ -19,7 +19,7 @@ from examples.reference_server.app import create_app
 from synth.catalogue import CATALOGUE, Coverage, applicable, coverage
 from synth.emit.tests import emit_tests
 from synth.relations import Graph
-from synth.spec import ApiSpec
+from synth.spec import ApiSpec, OperationSpec
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
@@ -147,7 +147,14 @@ def test_declared_but_not_runnable_is_listed_with_the_reason(tmp_path: Path) -> 
     assert not any(key in exercised for key in gaps)
 
 
-@pytest.mark.parametrize("contracts", ["contracts", "examples/tracker/contracts"])
+# Every contract set in the repository: the CRM's and each example's.
+CONTRACT_SETS = [
+    "contracts",
+    *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("examples/*/contracts") if p.is_dir()),
+]
+
+
+@pytest.mark.parametrize("contracts", CONTRACT_SETS)
 def test_exercised_is_exactly_what_is_generated(contracts: str) -> None:
     """Every generated check is an exercised entry; every other entry is declared, with why."""
     api = synth.load(ROOT / contracts)
@@ -163,6 +170,51 @@ def test_exercised_is_exactly_what_is_generated(contracts: str) -> None:
     declared = {(op.operation_id, e.id) for op in api.operations for e in CATALOGUE
                 if e.declares(graph, op)}  # fmt: skip
     assert declared <= listed
+
+
+# The JSON Schema keywords that leave some value of a parameter invalid.
+_LIMITS = {"pattern", "enum", "const", "minLength", "maxLength", "minimum", "maximum",
+           "exclusiveMinimum", "exclusiveMaximum", "multipleOf", "$ref"}  # fmt: skip
+
+
+def _validated_input(op: OperationSpec) -> bool:
+    """Told from the contract alone, apart from the catalogue: input the server must check."""
+    return op.body is not None or any(
+        (p.location == "query" and p.required)
+        or (
+            p.location in ("query", "path")
+            and (
+                bool(_LIMITS & set(p.schema))
+                or p.schema.get("type") in ("integer", "number", "boolean")
+                or p.schema.get("format") in ("uuid", "email")
+            )
+        )
+        for p in op.params
+    )
+
+
+@pytest.mark.parametrize("contracts", CONTRACT_SETS)
+def test_every_declared_validation_is_exercised_or_listed(contracts: str) -> None:
+    """An operation that declares validation_failed and takes input the server must check
+    (a body, a bounded, patterned or enumerated parameter, a required query parameter) has
+    ERR-VALIDATION planned or listed with the reason: never silent (the library's search)."""
+    api = synth.load(ROOT / contracts)
+    listed = {(c.entry.id, c.operation.operation_id) for c in coverage(api)}
+    silent = [
+        op.operation_id
+        for op in api.operations
+        if any(e.code == "validation_failed" for e in op.errors)
+        and _validated_input(op)
+        and ("ERR-VALIDATION", op.operation_id) not in listed
+    ]
+    assert silent == []
+
+
+def test_the_library_search_is_validated() -> None:
+    """A public search whose only input is a required query parameter of 2 to 100 characters."""
+    api = synth.load(ROOT / "examples/library/contracts")
+    planned = {(e.id, op.operation_id) for op, e in applicable(api)}
+    assert ("ERR-VALIDATION", "searchCatalogue") in planned
 
 
 def test_crm_runs_everything_it_declares_but_one_smuggling_check() -> None:

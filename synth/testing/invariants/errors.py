@@ -97,11 +97,19 @@ def _probes(ctx: Context) -> list[Exchange]:
     return out
 
 
+def _errors(ctx: Context) -> list[Exchange]:
+    """The probes' error answers.
+
+    An operation no probe can make fail (a public one without input) gives none: its check
+    passes having judged nothing. It is not marked unexercised: whether such an operation
+    declares ERR-PROBLEM and ERR-DECLARED at all is for the catalogue to say.
+    """
+    return [answer for answer in _probes(ctx) if answer.status >= 400]
+
+
 @implements("ERR-PROBLEM")
 def problem(ctx: Context) -> None:
-    for answer in _probes(ctx):
-        if answer.status < 400:
-            continue
+    for answer in _errors(ctx):
         for rule in _PROBLEM:
             wrong = rule(answer.status, answer.content_type, answer.json)
             if wrong is not None:
@@ -111,9 +119,7 @@ def problem(ctx: Context) -> None:
 @implements("ERR-DECLARED")
 def declared_only(ctx: Context) -> None:
     allowed = {(e.status, e.code) for e in ctx.op.errors}
-    for answer in _probes(ctx):
-        if answer.status < 400:
-            continue
+    for answer in _errors(ctx):
         wrong = problems.declared(answer.status, answer.code, allowed)
         if wrong is not None:
             ctx.fail(wrong, f"({answer.status}, {answer.code!r}) {brief(answer)}", answer)
@@ -131,11 +137,15 @@ def validation(ctx: Context) -> None:
         params = ctx.item_params(op, parent, ctx.create(ctx.a, creator, parent))
     cases = _invalid_inputs(ctx, params)
     if not cases:
+        ctx.unexercised(f"found no input of {op.operation_id} to make invalid")
         return
     description, field, in_path, run = ctx.choose(cases, "invalid input")
     answer = run()
     if in_path and _names_nothing(op, answer):
         # A malformed id names no item: the declared 404 is as right as the validation error.
+        return
+    if _bad_cursor(op, field, in_path, answer):
+        # Any cursor the server did not mint is one it cannot resume from (PAGE-CURSOR).
         return
     if answer.status != status or answer.code != "validation_failed":
         expected = f"{status} 'validation_failed'" + (" or a declared 404" if in_path else "")
@@ -157,30 +167,71 @@ _Case = tuple[str, str | None, bool, Callable[[], Exchange]]
 
 
 def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
-    """Requests to ``ctx.op`` with one schema-invalid part: the body, a query or path parameter."""
+    """Requests to ``ctx.op`` with one schema-invalid part: the body, a query or path parameter,
+    or a required query parameter left out. Every other part is valid: the required query
+    parameters not under test carry a value their schema accepts."""
     op = ctx.op
     cases: list[_Case] = []
     body = ctx.body(op) if op.body is not None else NO_BODY
+    query = _valid_query(ctx, op)
     if op.body is not None and op.body_schema is not None:
         for m in ctx.schemas.mutations(op.body_schema, op.body, body):
-            send = functools.partial(ctx.send, ctx.a, op, params, body=m.body)
+            send = functools.partial(ctx.send, ctx.a, op, params, body=m.body, query=query)
             cases.append((m.description, m.field, False, send))
     for param in op.params:
         in_path = param.location == "path"
         if param.location != "query" and not in_path:
             continue
+        where = "{" + param.name + "}" if in_path else param.name
+        if param.location == "query" and param.required:
+            rest = {k: v for k, v in query.items() if k != param.name}
+            send = functools.partial(ctx.send, ctx.a, op, params, query=rest, body=body)
+            cases.append((f"{where}: required, left out", param.name, False, send))
         for description, value in _bad_values(ctx, param.schema):
+            if ctx.target.nowhere.accepts(param, value):
+                continue  # the contract's own type takes it: not invalid after all
             if in_path:
                 bad = {**params, param.name: value}
-                send = functools.partial(ctx.send, ctx.a, op, bad, body=body)
+                send = functools.partial(ctx.send, ctx.a, op, bad, body=body, query=query)
                 if param.name == ctx.api.tenant_param:
                     # Else the acting tenant's own id would replace the malformed one.
                     send = functools.partial(send, tenant_id=value)
             else:
-                send = functools.partial(ctx.send, ctx.a, op, params, query={param.name: value})
-            where = "{" + param.name + "}" if in_path else param.name
+                send = functools.partial(ctx.send, ctx.a, op, params,
+                                         query={**query, param.name: value}, body=body)  # fmt: skip
             cases.append((f"{where}: {description}", param.name, in_path, send))
     return cases
+
+
+def _valid_query(ctx: Context, op: OperationSpec) -> dict[str, str]:
+    """A value for each required query parameter of ``op`` that its schema and type accept."""
+    query: dict[str, str] = {}
+    for param in op.params:
+        if param.location == "query" and param.required:
+            strategy = (
+                ctx.schemas.strategy(param.schema)
+                .map(_query_text)
+                .filter(functools.partial(ctx.target.nowhere.accepts, param))
+            )
+            query[param.name] = ctx.draw(strategy, f"{param.name} (valid)")
+    return query
+
+
+def _query_text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _bad_cursor(op: OperationSpec, field: str | None, in_path: bool, answer: Exchange) -> bool:
+    """A malformed cursor answered with the declared ``invalid_cursor``."""
+    return (
+        not in_path
+        and op.pagination is not None
+        and field == op.pagination.cursor_param
+        and answer.code == "invalid_cursor"
+        and answer.status == declared(op, "invalid_cursor")
+    )
 
 
 def _names_nothing(op: OperationSpec, answer: Exchange) -> bool:
@@ -190,19 +241,38 @@ def _names_nothing(op: OperationSpec, answer: Exchange) -> bool:
 
 
 def _bad_values(ctx: Context, schema: Any) -> list[tuple[str, str]]:
-    """Values that break ``schema``, each with what it breaks (for a query or path parameter)."""
+    """Values that break ``schema``, each with what it breaks (for a query or path parameter).
+
+    What ``_constrained`` in ``synth.catalogue`` counts as a constraint, each varied here: the
+    two must agree, or a declared check is planned with nothing to send.
+    """
     schema = ctx.schemas.resolve(schema)
     out: list[tuple[str, str]] = []
     if schema.get("format") == "uuid":
         out.append(("not a UUID", "not-a-uuid"))
-    if schema.get("type") == "integer":
-        out.append(("not an integer", "synth"))
+    if schema.get("format") == "email":
+        out.append(("not an e-mail address", "synth-not-an-address"))
+    if schema.get("type") == "boolean":
+        out.append(("not a boolean", "synth"))
+    if schema.get("type") in ("integer", "number"):
+        out.append(("not an integer" if schema["type"] == "integer" else "not a number", "synth"))
         if "minimum" in schema:
             out.append((f"below minimum {schema['minimum']}", str(schema["minimum"] - 1)))
         if "maximum" in schema:
             out.append((f"above maximum {schema['maximum']}", str(schema["maximum"] + 1)))
+        if "exclusiveMinimum" in schema:
+            out.append((f"not above {schema['exclusiveMinimum']}", str(schema["exclusiveMinimum"])))
+        if "exclusiveMaximum" in schema:
+            out.append((f"not below {schema['exclusiveMaximum']}", str(schema["exclusiveMaximum"])))
     if "enum" in schema:
         out.append(("not one of the enum values", "synth-not-a-member"))
     if isinstance(schema.get("pattern"), str):
         out.append((f"not matching {schema['pattern']}", "!! NOT VALID !!"))
+    if isinstance(schema.get("minLength"), int) and schema["minLength"] > 0:
+        minimum = schema["minLength"]
+        out.append((f"shorter than minLength {minimum}", "x" * (minimum - 1)))
+    if isinstance(schema.get("maxLength"), int):
+        out.append(
+            (f"longer than maxLength {schema['maxLength']}", "x" * (schema["maxLength"] + 1))
+        )
     return out

@@ -31,6 +31,10 @@ def _size(ctx: Context, limit: int, at_least: int = 0) -> int:
     return ctx.draw(st.sampled_from(sizes or [at_least]), "items")
 
 
+# What an example that seeded nothing lacks: a walk of an empty scope shows no paging.
+_EMPTY = "seeded no item, so its walk had no item to find"
+
+
 def _ids(ctx: Context, scope: Scope, items: list[dict[str, Any]]) -> list[str]:
     return [ctx.item_id(scope.lister, i, scope.params) for i in items]
 
@@ -55,6 +59,8 @@ def complete(ctx: Context) -> None:
         _put_again(ctx, scope, ctx.choose(seeded, "item to PUT again"))
     walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
     _once(ctx, walk, _ids(ctx, scope, seeded), f"walking with limit={limit}")
+    if not seeded:
+        ctx.unexercised(_EMPTY)
 
 
 def _put_again(ctx: Context, scope: Scope, item: dict[str, Any]) -> None:
@@ -76,6 +82,8 @@ def order(ctx: Context) -> None:
     limit = _limit(ctx)
     seeded = ctx.seed(scope, _size(ctx, limit, at_least=2), ties=True)
     walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
+    if len(walk.items) < 2:
+        ctx.unexercised("walked fewer than two items, so no order to judge")
     keys = ", ".join(("-" if k.descending else "") + k.field for k in ctx.op.pagination.order)  # type: ignore[union-attr]
     for first, second in zip(walk.items, walk.items[1:], strict=False):
         if precedes(first, second, ctx.op) is False:
@@ -148,6 +156,8 @@ def end(ctx: Context) -> None:
                  "a cursor to an empty page", walk.pages[-2])  # fmt: skip
     if scope.isolated and n == 0 and (last.json[p.items_field] or len(walk.pages) != 1):
         ctx.fail("an empty scope to give one empty page", brief(walk.pages[0]), walk.pages[0])
+    if not seeded:
+        ctx.unexercised(_EMPTY)
 
 
 @implements("PAGE-CONCURRENT")
@@ -200,6 +210,8 @@ def filtered(ctx: Context) -> None:
         if key not in known:
             ctx.fail(f"{flt.param}={value!r} to return only items of the unfiltered list",
                      f"{key}, which the unfiltered walk does not list")  # fmt: skip
+    if not before.items:
+        ctx.unexercised("walked an empty list, so the filter had nothing to keep or drop")
     steady = dict(zip(after.ids, after.items, strict=True))
     got = set(chosen.ids)
     for item, key in zip(before.items, before.ids, strict=True):

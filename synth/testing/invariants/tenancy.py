@@ -82,6 +82,8 @@ def lists(ctx: Context) -> None:
     assert op.pagination is not None
     scope = ctx.scope(ctx.a, op)
     seeded = ctx.seed(scope, ctx.draw(st.integers(1, 3), "items"))
+    if not seeded:
+        ctx.unexercised(f"seeded no item of tenant {ctx.a}'s to look for in another's list")
     theirs = {ctx.item_id(op, i, scope.params) for i in seeded}
     mine = ctx.scope(ctx.b, op, None if not scope.params else ctx.provision(ctx.b, op))
     mine.query = dict(scope.query)
