@@ -11,6 +11,7 @@ import asyncio
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 import secrets
 import time
@@ -403,14 +404,27 @@ def page_query(request: Request, scope: str, filters: dict[str, Check]) -> PageQ
     return PageQuery(limit, cursor, values)
 
 
+# Cursors are signed: a client may not move its position by editing one (PAGE-CURSOR wants a
+# tampered cursor refused as invalid_cursor, not honoured as another position).
+CURSOR_KEY = secrets.token_bytes(32)
+
+
+def _cursor_mac(token: str) -> str:
+    return hmac.new(CURSOR_KEY, token.encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def encode_cursor(scope: str, key: list[Any]) -> str:
     raw = json.dumps({"s": scope, "k": key}, separators=(",", ":")).encode()
-    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    token = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    return f"{token}.{_cursor_mac(token)}"
 
 
 def decode_cursor(cursor: str, scope: str) -> dict[str, Any]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        token, _, mac = cursor.partition(".")
+        if not hmac.compare_digest(mac, _cursor_mac(token)):
+            raise ValueError
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         if not isinstance(data, dict) or data.get("s") != scope or not isinstance(data["k"], list):
             raise ValueError
         return data

@@ -11,6 +11,7 @@ import asyncio
 import base64
 import binascii
 import hashlib
+import hmac
 import json
 import secrets
 import string
@@ -325,17 +326,30 @@ def page_params(
     return limit, q.get("cursor"), filters
 
 
+# Cursors are signed: a client may not move its position by editing one (PAGE-CURSOR wants a
+# tampered cursor refused as invalid_cursor, not honoured as another position).
+CURSOR_KEY = secrets.token_bytes(32)
+
+
+def _cursor_mac(token: str) -> str:
+    return hmac.new(CURSOR_KEY, token.encode(), hashlib.sha256).hexdigest()[:16]
+
+
 def encode_cursor(payload: dict[str, Any]) -> str:
-    return (
+    token = (
         base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode())
         .decode()
         .rstrip("=")
     )
+    return f"{token}.{_cursor_mac(token)}"
 
 
 def decode_cursor(cursor: str, scope: str) -> dict[str, Any]:
     try:
-        data = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        token, _, mac = cursor.partition(".")
+        if not hmac.compare_digest(mac, _cursor_mac(token)):
+            raise ValueError
+        data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         if not isinstance(data, dict) or data.get("s") != scope:
             raise ValueError
         return data

@@ -1,0 +1,39 @@
+"""The example servers refuse a cursor whose position was edited (PAGE-CURSOR's tampering)."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from examples.library import server as library
+from examples.tracker import server as tracker
+
+
+def _moved(cursor: str, change: Callable[[dict[str, Any]], None]) -> str:
+    """The cursor with its payload edited and re-encoded, the signature kept."""
+    token, _, mac = cursor.partition(".")
+    data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    change(data)
+    edited = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    return f"{edited}.{mac}"
+
+
+def test_the_tracker_refuses_an_edited_cursor() -> None:
+    cursor = tracker.encode_cursor({"s": "tasks:p", "n": 3})
+    assert tracker.decode_cursor(cursor, "tasks:p") == {"s": "tasks:p", "n": 3}
+    with pytest.raises(tracker.Problem) as refused:
+        tracker.decode_cursor(_moved(cursor, lambda d: d.update(n=1)), "tasks:p")
+    assert refused.value.status == 400
+    assert refused.value.code == "invalid_cursor"
+
+
+def test_the_library_refuses_an_edited_cursor() -> None:
+    cursor = library.encode_cursor("books", ["Dune", "bk_1"])
+    assert library.decode_cursor(cursor, "books")["k"] == ["Dune", "bk_1"]
+    with pytest.raises(library.Problem) as refused:
+        library.decode_cursor(_moved(cursor, lambda d: d.update(k=["A", "bk_0"])), "books")
+    assert refused.value.status == 400
