@@ -347,7 +347,7 @@ def encode_cursor(payload: dict[str, Any]) -> str:
 def decode_cursor(cursor: str, scope: str) -> dict[str, Any]:
     try:
         token, _, mac = cursor.partition(".")
-        if not hmac.compare_digest(mac, _cursor_mac(token)):
+        if not hmac.compare_digest(mac.encode(), _cursor_mac(token).encode()):
             raise ValueError
         data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
         if not isinstance(data, dict) or data.get("s") != scope:

@@ -295,7 +295,7 @@ def read_cursor(store: Store, raw: str, scope: str) -> list[Any]:
         payload = base64.urlsafe_b64decode(token + "=" * (-len(token) % 4))
     except (binascii.Error, ValueError):
         raise bad from None
-    if not hmac.compare_digest(signature, _sign(payload)):
+    if not hmac.compare_digest(signature.encode(), _sign(payload).encode()):
         raise bad
     decoded = json.loads(payload)
     if decoded.get("s") != scope:

@@ -37,3 +37,22 @@ def test_the_library_refuses_an_edited_cursor() -> None:
     with pytest.raises(library.Problem) as refused:
         library.decode_cursor(_moved(cursor, lambda d: d.update(k=["A", "bk_0"])), "books")
     assert refused.value.status == 400
+
+
+@pytest.mark.parametrize("mac", ["\u00e9" * 16, "", "not-hex"])
+def test_a_cursor_with_a_foreign_signature_is_refused_not_a_500(mac: str) -> None:
+    token = tracker.encode_cursor({"s": "tasks:p", "n": 3}).partition(".")[0]
+    for decode, scope in ((tracker.decode_cursor, "tasks:p"), (library.decode_cursor, "books")):
+        with pytest.raises((tracker.Problem, library.Problem)) as refused:
+            decode(f"{token}.{mac}", scope)
+        assert isinstance(refused.value, tracker.Problem | library.Problem)
+        assert refused.value.status == 400
+
+
+def test_the_warehouse_refuses_a_cursor_with_a_foreign_signature() -> None:
+    from examples.warehouse import server as warehouse
+
+    token = warehouse.mint_cursor("bins", [1]).partition(".")[0]
+    with pytest.raises(warehouse.Problem) as refused:
+        warehouse.read_cursor(warehouse.Store(frozenset()), f"{token}.{'é' * 16}", "bins")
+    assert refused.value.status == 400
