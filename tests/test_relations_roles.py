@@ -15,9 +15,9 @@ from click.testing import CliRunner
 
 from synth import ApiSpec, ContractError, load
 from synth.catalogue import applicable, coverage
-from synth.emit.tests import emit_tests
 from synth.relations import Graph, Parent
 from synth.testing.cli import test_command as command
+from tests._generated import write_tests
 from tests._taxonomy import STANDARD_ERRORS
 from tests.testing.vault import write_contracts
 
@@ -162,10 +162,7 @@ def test_an_upsert_that_is_not_a_put_on_an_item_is_refused(
 
 def test_dry_run_says_which_relations_are_declared_and_which_inferred(tmp_path: Path) -> None:
     contracts = write_contracts(tmp_path)
-    for relative, text in emit_tests(load(contracts)).items():
-        path = tmp_path / "out" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_tests(load(contracts), tmp_path / "out")
     args = ["--contracts", str(contracts), "--tests", str(tmp_path / "out" / "tests"),
             "--base-url", "http://127.0.0.1:9", "--tenant", "a=ta", "--tenant", "b=tb",
             "--dry-run"]  # fmt: skip

@@ -15,9 +15,9 @@ import pytest
 
 from examples.tracker import server
 from synth import load
-from synth.emit.tests import emit_tests
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
+from tests._generated import write_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "examples" / "tracker" / "contracts"
@@ -35,11 +35,7 @@ Asgi = Any
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("tracker")
-    for relative, text in emit_tests(load(CONTRACTS)).items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / "tests"
+    return write_tests(load(CONTRACTS), root)
 
 
 @pytest.fixture(autouse=True)

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 import synth
-from synth.emit.tests import emit_tests
 from synth.spec import ApiSpec
+from tests._generated import write_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKENS = ["a=token-a", "b=token-b"]
@@ -23,8 +23,4 @@ def api() -> ApiSpec:
 def generated(api: ApiSpec, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """``generated/tests`` as the emitter writes it, in a temporary folder."""
     root = tmp_path_factory.mktemp("generated")
-    for relative, text in emit_tests(api).items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / "tests"
+    return write_tests(api, root)

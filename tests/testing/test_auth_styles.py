@@ -23,7 +23,6 @@ from synth.catalogue import coverage
 from synth.cli import main
 from synth.document import build
 from synth.emit import sdk_python, sdk_typescript
-from synth.emit.tests import emit_tests
 from synth.relations import Graph
 from synth.spec import ApiSpec
 from synth.testing import config_from_options
@@ -31,6 +30,7 @@ from synth.testing._config import Credential, check_tenant_ids
 from synth.testing._curl import Redactor, sequence
 from synth.testing._http import Exchange, Request
 from synth.testing.cli import run_suite
+from tests._generated import write_tests
 
 from ._tenant_apps import KEYS, TENANT_IDS, TENANTS, Style, app, contracts
 
@@ -298,11 +298,7 @@ def test_curl_shows_the_placeholder_the_declared_way(credential: Credential, sho
 
 
 def _write_tests(folder: Path, api: ApiSpec) -> Path:
-    for relative, text in emit_tests(api).items():
-        path = folder / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return folder / "tests"
+    return write_tests(api, folder)
 
 
 def _run(

@@ -17,12 +17,12 @@ from click.testing import CliRunner
 import synth
 from examples.reference_server.app import create_app
 from synth.catalogue import CATALOGUE, Coverage, applicable, coverage
-from synth.emit.tests import emit_tests
 from synth.relations import Graph
 from synth.spec import ApiSpec, OperationSpec
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
+from tests._generated import write_tests
 from tests._taxonomy import STANDARD_ERRORS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -103,11 +103,7 @@ def _contracts(tmp_path: Path, body: str = GAPS) -> Path:
 
 
 def _tests(api: ApiSpec, root: Path) -> Path:
-    for relative, text in emit_tests(api).items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / "tests"
+    return write_tests(api, root)
 
 
 def _gaps(entries: list[Coverage]) -> dict[tuple[str, str], str]:

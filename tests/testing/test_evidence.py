@@ -18,9 +18,9 @@ import pytest
 
 import synth
 from examples.library import example, server
-from synth.emit.tests import emit_tests
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
+from tests._generated import write_tests
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -81,11 +81,7 @@ def _search_unnamed(
 @pytest.fixture(scope="module")
 def tests_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("library")
-    for relative, text in emit_tests(synth.load(example.CONTRACTS)).items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / "tests"
+    return write_tests(synth.load(example.CONTRACTS), root)
 
 
 def _run(

@@ -22,9 +22,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 import synth
-from synth.emit.tests import emit_tests
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
+from tests._generated import write_tests
 from tests._taxonomy import STANDARD_ERRORS
 
 CONTRACTS = (
@@ -142,10 +142,7 @@ def _tests(tmp_path: Path) -> tuple[Path, Path]:
     contracts.mkdir()
     (contracts / "__init__.py").write_text("")
     (contracts / "api.py").write_text(textwrap.dedent(CONTRACTS))
-    for relative, text in emit_tests(synth.load(contracts)).items():
-        path = tmp_path / "out" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_tests(synth.load(contracts), tmp_path / "out")
     return contracts, tmp_path / "out" / "tests"
 
 

@@ -18,9 +18,9 @@ from starlette.routing import Route
 
 import synth
 from examples.tracker import server
-from synth.emit.tests import emit_tests
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
+from tests._generated import write_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "examples" / "tracker" / "contracts"
@@ -32,11 +32,7 @@ CHECKS = ("PAGE-COMPLETE", "PAGE-ORDER", "PAGE-LIMIT", "PAGE-CONCURRENT", "TEN-L
 def tracker_tests(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tracker's generated tests, written to a temporary folder."""
     root = tmp_path_factory.mktemp("tracker")
-    for relative, text in emit_tests(synth.load(CONTRACTS)).items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / "tests"
+    return write_tests(synth.load(CONTRACTS), root)
 
 
 @pytest.fixture

@@ -15,9 +15,9 @@ from starlette.requests import Request
 
 import synth
 from examples.tracker import server
-from synth.emit.tests import emit_tests
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
+from tests._generated import write_tests
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "examples" / "tracker" / "contracts"
@@ -28,11 +28,7 @@ OPERATIONS = ("getProject", "getTask", "completeTask")
 @pytest.fixture(scope="module")
 def tracker_tests(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("tracker")
-    for relative, text in emit_tests(synth.load(CONTRACTS)).items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / "tests"
+    return write_tests(synth.load(CONTRACTS), root)
 
 
 @pytest.fixture(autouse=True)
@@ -117,10 +113,7 @@ def test_the_tenant_in_the_path_is_varied_too(tmp_path: Path) -> None:
     from examples.warehouse.server import create_app
 
     root = tmp_path / "generated"
-    for relative, text in emit_tests(synth.load(warehouse.CONTRACTS)).items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_tests(synth.load(warehouse.CONTRACTS), root)
     config = config_from_options(
         app=create_app(),
         tenants=[f"{name}={secret}" for name, secret in warehouse.TENANTS.items()],

@@ -24,7 +24,6 @@ import synth
 from examples.tracker import server
 from synth.contract import Unique
 from synth.document import build
-from synth.emit.tests import emit_tests
 from synth.generate import generate
 from synth.testing import config_from_options
 from synth.testing._context import Context
@@ -32,6 +31,7 @@ from synth.testing._data import Schemas, accepts
 from synth.testing._target import Target
 from synth.testing._unique import Fresh, fixed_reason, unique_notes
 from synth.testing.cli import run_suite
+from tests._generated import write_tests
 from tests._taxonomy import STANDARD_ERRORS
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -163,11 +163,7 @@ def test_one_body_is_sent_the_same_and_another_gets_new_values(kinds: Path) -> N
 
 def _suite(tmp_path: Path, contracts: Path) -> Path:
     root = tmp_path / "generated"
-    for relative, text in emit_tests(synth.load(contracts)).items():
-        path = root / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root / "tests"
+    return write_tests(synth.load(contracts), root)
 
 
 def _run(

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 import synth
-from synth.emit.tests import emit_tests
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
+from tests._generated import write_tests
 from tests.testing.vault import TENANTS, Vault, app, write_contracts
 
 # The checks that need an item of the collection, which only the upsert can make.
@@ -34,10 +34,7 @@ def vault(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     """The vault's contracts and the tests generated from them."""
     root = tmp_path_factory.mktemp("vault")
     contracts = write_contracts(root)
-    for relative, text in emit_tests(synth.load(contracts)).items():
-        path = root / "out" / relative
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+    write_tests(synth.load(contracts), root / "out")
     return contracts, root / "out" / "tests"
 
 
