@@ -14,6 +14,7 @@ from typing import Any, NoReturn, TypeVar
 from hypothesis import strategies as st
 
 from .._paths import PATH_PARAM
+from ..relations import Parent
 from ..spec import OperationSpec
 from ._data import accepts
 from ._http import Exchange, Request
@@ -21,7 +22,7 @@ from ._target import Target
 from ._unique import fixed_reason
 from ._violation import NoExample, Violation
 
-__all__ = ["NO_BODY", "Context", "Scope", "Walk"]
+__all__ = ["NO_BODY", "Context", "Refused", "Scope", "Walk"]
 
 T = TypeVar("T")
 NO_BODY: Any = object()
@@ -34,6 +35,10 @@ _IDEMPOTENCY_CODES = frozenset(
 )
 # Retries, each with a fresh body, of a fixture's create answered with a declared 409.
 _CONFLICT_RETRIES = 3
+
+
+class Refused(NoExample):
+    """A fixture's create kept getting a declared 409 that fresh values did not avoid."""
 
 
 @dataclass(slots=True)
@@ -53,6 +58,8 @@ class Scope:
     isolated: bool
     overrides: dict[str, Any] = field(default_factory=dict)
     baseline: set[str] = field(default_factory=set)
+    # Every item ``Context.seed`` made in the scope, in order, kept up to date by ``unblock``.
+    seeded: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -374,23 +381,72 @@ class Context:
 
     # -- fixtures ----------------------------------------------------------------------------
 
-    def provision(self, tenant: str, op: OperationSpec, upto: int | None = None) -> dict[str, str]:
-        """Fresh values for ``op``'s path parameters: create each parent item as ``tenant``."""
+    def provision(
+        self, tenant: str, op: OperationSpec, upto: int | None = None, *, share_last: bool = False
+    ) -> dict[str, str]:
+        """Values for ``op``'s path parameters: each parent item, created as ``tenant``.
+
+        The parent nearest to ``op`` is made fresh (the item ``op`` acts on, or the parent of
+        a collection a check may seed in isolation) unless ``share_last``; the ones above it
+        are the tenant's shared parents (``Target.shared``), made once in the run and reused
+        by every later example. A parent that cannot be deleted otherwise piles up example
+        after example, and the lists of such parents grow without end.
+        """
         parents = self.graph.parents(op)
         if parents is None:
             raise RuntimeError(f"cannot provide the path parameters of {op.operation_id}")
         # The acting tenant's own id in the path: item identities and cleanup paths need it.
         params: dict[str, str] = self.fill_tenant(tenant, op, {})
-        for parent in parents[:upto]:
+        chosen = parents[:upto]
+        for number, parent in enumerate(chosen, 1):
             if parent.create is op and op.upsert:  # the id an upsert creates: the client's
                 params[parent.param] = self.fresh_item_id(op, parent.param)
                 continue
             own = {p.name for p in parent.create.path_params} - {self.api.tenant_param}
+            key = _shared_key(tenant, parent, params)
+            shared = (number < len(chosen) or share_last) and self._shareable(parent, own, params)
+            if shared and key in self.target.shared:
+                # The draws creating it would make: an example draws the same whether or
+                # not an earlier one made the parent (Hypothesis replays examples by them).
+                self.raw_body(parent.create)
+                params[parent.param] = self.target.shared[key]
+                continue
             # Created elsewhere (a loan read at /loans/{loan_id}, made under its copy): the
             # creator's own path parameters are provisioned for it.
             item = self.create(tenant, parent.create, params if own <= params.keys() else None)
             params[parent.param] = str(item[parent.id_field])
+            if shared:
+                self.target.shared[key] = params[parent.param]
         return params
+
+    def _shareable(self, parent: Parent, own: set[str], params: Mapping[str, str]) -> bool:
+        """Whether examples may share ``parent``: creating it draws its body and nothing more
+        (no upsert's fresh id, no item its body references, no parents of its own to make),
+        so that reusing it can make the same draws without sending anything."""
+        create = parent.create
+        return not create.upsert and not self.graph.references(create) and own <= params.keys()
+
+    def fixture(
+        self, tenant: str, creator: OperationSpec, body: Any = _AUTO
+    ) -> tuple[dict[str, str], dict[str, Any]]:
+        """A new item for a check to act on, created as ``tenant`` by ``creator`` in one of
+        the tenant's shared parents; its creator's path parameters and the item.
+
+        A shared parent whose state refuses another item (a declared 409 that fresh values
+        do not avoid, e.g. a copy already on loan) is retired, and the example set aside:
+        from then on each of ``creator``'s items gets a parent of its own.
+        """
+        share = creator.operation_id not in self.target.unshared
+        params = self.provision(tenant, creator, share_last=share)
+        try:
+            return params, self.create(tenant, creator, params, body)
+        except Refused:
+            parents = self.graph.parents(creator) or []
+            if share and parents and parents[-1].create is not creator:
+                before = {k: v for k, v in params.items() if k != parents[-1].param}
+                self.target.shared.pop(_shared_key(tenant, parents[-1], before), None)
+                self.target.unshared.add(creator.operation_id)
+            raise
 
     def fresh_item_id(self, upsert: OperationSpec, name: str) -> str:
         """A new id for the item an upsert creates, drawn from its path parameter's schema.
@@ -417,10 +473,14 @@ class Context:
         marker: str | None = None,
         *,
         new_id: str | None = None,
+        unblock: Callable[[], bool] | None = None,
     ) -> dict[str, Any]:
         """Create one item as ``tenant`` and return it; its parents are made as needed.
 
         An upsert creates it under ``new_id``, else under a fresh id (``fresh_item_id``).
+        A declared 409 is retried with fresh values in the body; where that does not avoid
+        it, ``unblock`` (if given) may change what refuses it (``seed``: an action on an item
+        seeded earlier) and say whether it did; otherwise ``Refused``.
         """
         if params is None:
             params = self.provision(tenant, create)
@@ -433,14 +493,22 @@ class Context:
             body = self.body(create, marker)
         exchange = self.send(tenant, create, params, body=body)
         tries = 0
+        # Once an action has let this collection take another item, it goes first.
+        learnt = unblock is not None and create.operation_id in self.target.unblocked
+        if learnt and self._conflict(create, exchange) and unblock is not None and unblock():
+            exchange = self.send(tenant, create, params, body=body)
         while self._conflict(create, exchange) and tries < _CONFLICT_RETRIES:
             assert create.body is not None
             assert create.body_schema is not None
             body = self.target.fresh.refreshed(create.body, create.body_schema, body)
             exchange = self.send(tenant, create, params, body=body)
             tries += 1
+        if self._conflict(create, exchange) and unblock is not None and unblock():
+            exchange = self.send(tenant, create, params, body=body)
+            if not self._conflict(create, exchange):
+                self.target.unblocked.add(create.operation_id)
         if self._conflict(create, exchange) and not self._fixed_unique(create, exchange):
-            raise NoExample(
+            raise Refused(
                 f"creating a {create.response_schema} as tenant {tenant} (a fixture of the "
                 f"check) was answered {exchange.status} {exchange.code!r} {tries + 1} times, "
                 "with fresh values in every field that takes one: the server keeps a field of "
@@ -567,8 +635,57 @@ class Context:
                         if isinstance(source, dict) and name in source:
                             body[name] = source[name]
             bodies.append(body)
-            items.append(self.create(scope.tenant, scope.create, scope.params, body))
+            item = self.create(scope.tenant, scope.create, scope.params, body,
+                               unblock=lambda: self._unblock(scope))  # fmt: skip
+            items.append(item)
+            scope.seeded.append(item)
         return items
+
+    def _unblock(self, scope: Scope) -> bool:
+        """Let ``scope`` take another item: try each action on its items seeded before (the
+        newest first) until one succeeds; the item acted on is updated to its new state.
+
+        For a parent whose state refuses a second child while the first is in one state (a
+        copy lent once at a time: a loan must be returned first). No contract declaration
+        says which action does it, so every action on the collection's items is tried.
+        False when none succeeded, when the item's new state cannot be read, or when the
+        action moved the item in the list's order (a walk under way would lose track of it).
+        """
+        create = scope.create
+        pagination = scope.lister.pagination
+        if create is None or pagination is None:
+            return False
+        actions = [
+            op
+            for op in self.api.operations
+            if self.graph.is_action(op) and self.graph.item_creator(op) is create
+        ]
+        reader = self.graph.reader(create)
+        order = [k.field for k in pagination.order]
+        for item in reversed(scope.seeded):
+            for action in actions:
+                answer = self.send(scope.tenant, action, self.item_params(action, scope.params, item),
+                                   body=self.body(action, scope.marker))  # fmt: skip
+                if not answer.ok:
+                    continue
+                state = answer.json if action.response is create.response else None
+                if state is None and reader is not None:
+                    read = self.send(
+                        scope.tenant, reader, self.item_params(reader, scope.params, item)
+                    )
+                    state = read.json if read.status == 200 else None
+                if not isinstance(state, dict):
+                    return False
+                if any(state.get(name) != item.get(name) for name in order):
+                    raise NoExample(
+                        f"{action.operation_id}, which let {create.operation_id} take another "
+                        f"item, changed an item's place in the order of "
+                        f"{scope.lister.operation_id} ({', '.join(order)})"
+                    )
+                item.clear()
+                item.update(state)
+                return True
+        return False
 
     def walk(
         self,
@@ -653,3 +770,8 @@ def shorten(text: str, limit: int = 400) -> str:
 
 
 brief = _brief
+
+
+def _shared_key(tenant: str, parent: Parent, params: Mapping[str, str]) -> tuple[Any, ...]:
+    """Where ``Target.shared`` keeps ``tenant``'s parent item of this kind under ``params``."""
+    return (tenant, parent.create.operation_id, parent.param, tuple(sorted(params.items())))

@@ -9,6 +9,7 @@ import re
 import secrets
 import threading
 from collections import Counter
+from typing import Any
 from urllib.parse import quote, unquote
 
 from .. import loader
@@ -61,6 +62,13 @@ class Target:
         self.redact = Redactor(config.secrets)
         self.findings: list[Finding] = []
         self.created: list[tuple[str, str]] = []
+        # Each tenant's parent items that examples share (``Context.provision``), by tenant,
+        # creating operation, path parameter and the parameters above it: their ids.
+        self.shared: dict[tuple[Any, ...], str] = {}
+        # Creates whose declared 409 an action on an earlier item resolved (``Context.seed``).
+        self.unblocked: set[str] = set()
+        # Creates whose items each need a parent of their own (``Context.fixture``).
+        self.unshared: set[str] = set()
         self._counter = 0
         self._lock = threading.Lock()
         self._client: Client | None = None

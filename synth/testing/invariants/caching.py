@@ -17,8 +17,7 @@ def etag(ctx: Context) -> None:
     creator = ctx.graph.item_creator(op)
     assert reader is not None
     assert creator is not None
-    parent = ctx.provision(ctx.a, creator)
-    item = ctx.create(ctx.a, creator, parent)
+    parent, item = ctx.fixture(ctx.a, creator)
     params = ctx.item_params(reader, parent, item)
     first = ctx.send(ctx.a, reader, params)
     tag = first.headers.get("etag")

@@ -27,13 +27,11 @@ _PROBLEM = (
 def _item_params(ctx: Context) -> dict[str, str]:
     """Path parameters for ``ctx.op``: of a fresh item of tenant A when the operation acts on one."""
     op = ctx.op
-    params = ctx.provision(ctx.a, op)
     if not ctx.graph.is_item_op(op):
-        return params
+        return ctx.provision(ctx.a, op)
     creator = ctx.graph.item_creator(op)
     assert creator is not None
-    parent_params = ctx.provision(ctx.a, creator)
-    item = ctx.create(ctx.a, creator, parent_params)
+    parent_params, item = ctx.fixture(ctx.a, creator)
     return ctx.item_params(op, parent_params, item)
 
 
@@ -129,12 +127,7 @@ def declared_only(ctx: Context) -> None:
 def validation(ctx: Context) -> None:
     op = ctx.op
     status = declared(op, "validation_failed")
-    params = ctx.provision(ctx.a, op)
-    if ctx.graph.is_item_op(op):
-        creator = ctx.graph.item_creator(op)
-        assert creator is not None
-        parent = ctx.provision(ctx.a, creator)
-        params = ctx.item_params(op, parent, ctx.create(ctx.a, creator, parent))
+    params = _item_params(ctx)
     cases = _invalid_inputs(ctx, params)
     if not cases:
         ctx.unexercised(f"found no input of {op.operation_id} to make invalid")

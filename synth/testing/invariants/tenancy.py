@@ -71,8 +71,7 @@ def _target_item(
     """Create the item ``op`` acts on as ``tenant``; its path parameters, the item, its creator."""
     creator = ctx.graph.item_creator(op)
     assert creator is not None
-    params = ctx.provision(tenant, creator)
-    item = ctx.create(tenant, creator, params)
+    params, item = ctx.fixture(tenant, creator)
     return ctx.item_params(op, params, item), item, creator
 
 
@@ -259,8 +258,7 @@ def assigns(ctx: Context) -> None:
     assert creator is not None
     assert op.response is not None
     # Tenant B's own object of the same kind: its server-set values are what A smuggles.
-    b_params = ctx.provision(ctx.b, creator)
-    b_item = ctx.create(ctx.b, creator, b_params)
+    b_params, b_item = ctx.fixture(ctx.b, creator)
     body_fields = set(op.body.model_fields) if op.body is not None else set()
     candidates = {name: ctx.b for name in _OWNER_FIELDS if name not in body_fields}
     candidates.update({k: v for k, v in sorted(b_item.items()) if k not in body_fields})
@@ -436,8 +434,7 @@ def _act(  # noqa: PLR0917 (the steps of one check share this state)
         mine = [i for i, key in zip(walk.items, walk.ids, strict=True) if key not in scope.baseline]
         return [[p.status for p in walk.pages][-1:], mine], ids
     if creator is not None:
-        parent = ctx.provision(tenant, creator)
-        item = ctx.create(tenant, creator, parent, ctx.mark(creator, item_bodies[0], marker))
+        parent, item = ctx.fixture(tenant, creator, ctx.mark(creator, item_bodies[0], marker))
         params = ctx.item_params(op, parent, item)
     else:
         params = ctx.provision(tenant, op)

@@ -1,0 +1,90 @@
+"""Fixture parents on an API of sites, rooms and bookings (tests/testing/rooms.py).
+
+Examples share each tenant's parents above the one a check needs fresh, so sites, which
+cannot be deleted, do not pile up example after example. A room takes one open booking at a
+time: seeding a room's bookings list ends the open booking (an action on the collection's
+items) before booking again, and says so when nothing frees the room.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+import synth
+from synth.testing import config_from_options
+from synth.testing.cli import run_suite
+from tests._generated import write_tests
+from tests.testing.rooms import TENANTS, Rooms, app, write_contracts
+
+PAGES = ["PAGE-COMPLETE", "PAGE-ORDER", "PAGE-LIMIT", "PAGE-CONCURRENT", "PAGE-CURSOR"]
+CHECKS = [(inv, "listBookings") for inv in PAGES] + [
+    ("TEN-READ", "getBooking"), ("TEN-WRITE", "endBooking"), ("TEN-READ", "getRoom"),
+    ("TEN-CHILD", "createBooking"), ("ERR-VALIDATION", "getBooking"),
+]  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def rooms_api(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    root = tmp_path_factory.mktemp("rooms")
+    contracts = write_contracts(root)
+    write_tests(synth.load(contracts), root / "out")
+    return contracts, root / "out" / "tests"
+
+
+def _run(
+    api: tuple[Path, Path], tmp_path: Path, served: Rooms, checks: list[tuple[str, str]]
+) -> tuple[int, str]:
+    contracts, tests = api
+    config = config_from_options(
+        app=app(served), tenants=TENANTS, seed=1, contracts=contracts, env={}, profile="quick"
+    )
+    report = tmp_path / "report.md"
+    select = " or ".join(f"{op}__{inv.replace('-', '_')}" for inv, op in checks)
+    code = run_suite(config, tests, select=select, report=report, extra=["-p", "no:randomly"])
+    return code, report.read_text(encoding="utf-8") if report.exists() else ""
+
+
+def _outcomes(report: str) -> dict[tuple[str, str], str]:
+    rows = re.findall(r"^\| ([A-Z-]+) \| `(\w+)` \| (\w+) \|", report, re.MULTILINE)
+    return {(inv, op): outcome for inv, op, outcome in rows}
+
+
+def test_checks_on_rooms_and_bookings_share_each_tenants_sites(
+    rooms_api: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Every check passes, the bookings list's paging ones included; a site a check needs
+    only as an ancestor is made once per tenant, while each example gets rooms of its own."""
+    served = Rooms()
+    code, report = _run(rooms_api, tmp_path, served, CHECKS)
+    assert code == 0, report
+    assert _outcomes(report) == dict.fromkeys(CHECKS, "passed"), report
+    sites = sorted(tenant for tenant, _ in served.sites.values())
+    assert sites == ["a", "b"], sites
+    assert len(served.rooms) > 10, len(served.rooms)
+    ended = [b for _, b in served.bookings.values() if b["status"] == "ended"]
+    assert ended, "no booking was ended to free its room"
+
+
+def test_a_room_that_stays_refused_leaves_the_list_checks_skipped_with_the_409(
+    rooms_api: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Nothing frees a room (the server keeps refusing after the booking ended): the paging
+    checks that need two bookings in one room are not exercised, and say why."""
+    checks = [("PAGE-ORDER", "listBookings")]
+    code, report = _run(rooms_api, tmp_path, Rooms(end_keeps_room=True), checks)
+    assert code == 0, report
+    assert _outcomes(report) == {("PAGE-ORDER", "listBookings"): "skipped"}, report
+    assert "409 'room_booked'" in report, report
+
+
+def test_a_list_that_drops_a_booking_is_reported_by_page_complete(
+    rooms_api: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The bookings seeded by ending each one before the next are all walked for."""
+    checks = [("PAGE-COMPLETE", "listBookings")]
+    code, report = _run(rooms_api, tmp_path, Rooms(skip_second=True), checks)
+    assert code == 1, report
+    assert _outcomes(report) == {("PAGE-COMPLETE", "listBookings"): "violation"}, report
