@@ -31,6 +31,7 @@ __all__ = [
     "applicable",
     "cache_reader",
     "coverage",
+    "provokes_errors",
 ]
 
 Family = Literal["idempotency", "pagination", "tenancy", "errors", "caching"]
@@ -181,6 +182,26 @@ def _interferable(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
 
 def _always(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
     return graph.parents(op) is not None
+
+
+def provokes_errors(graph: Graph, op: OperationSpec) -> bool:
+    """Whether some request can draw a declared 4xx from ``op``: it needs credentials, takes
+    a path parameter, a body or a checked query parameter, pages, or requires a key or an
+    ``If-Match``. A public operation without input (``GET /health``) answers every request
+    alike: ERR-PROBLEM and ERR-DECLARED would pass there having judged nothing."""
+    return (
+        op.tenant_scoped
+        or op.body is not None
+        or bool(op.path_params)
+        or op.pagination is not None
+        or any(p.location == "query" and (p.required or _constrained(p.schema)) for p in op.params)
+        or (op.idempotency is not None and op.idempotency.required)
+        or (op.cache is not None and op.cache.if_match is not None)
+    )
+
+
+def _errs(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _always(api, graph, op) and provokes_errors(graph, op)
 
 
 def _validates(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
@@ -456,10 +477,10 @@ CATALOGUE: tuple[Entry, ...] = (
           _interferable, tenants=2, declares=_declares_scoped, why_not=_no_items),
     Entry("ERR-PROBLEM", "errors",
           "Every 4xx and 5xx is application/problem+json with type, title, status and code.",
-          _always, why_not=_no_path),
+          _errs, declares=provokes_errors, why_not=_no_path),
     Entry("ERR-DECLARED", "errors",
           "Every (status, code) an operation answers with is declared for it.",
-          _always, why_not=_no_path),
+          _errs, declares=provokes_errors, why_not=_no_path),
     Entry("ERR-VALIDATION", "errors",
           "Schema-invalid input gets the declared validation error naming the field.",
           _validates, declares=_declares_validation, why_not=_no_validation_input),

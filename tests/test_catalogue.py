@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import synth
 from synth.catalogue import BY_ID, CATALOGUE, FAMILIES, applicable
+from synth.testing._coverage import describe_quiet
 
 from .conftest import ROOT
 
@@ -43,3 +46,32 @@ def test_every_invariant_applies_somewhere_in_the_example_contracts() -> None:
     for op in {id(op): op for op, _ in pairs}.values():
         ids = [entry.id for o, entry in pairs if o is op]
         assert ids == sorted(ids, key=order.index), op.operation_id
+
+
+def test_error_checks_need_a_request_that_can_draw_an_error(tmp_path: Path) -> None:
+    """A public operation without input answers every request alike: ERR-PROBLEM and
+    ERR-DECLARED are not planned there (they would pass having judged nothing), and the
+    dry run says so; a public one with a checked query parameter keeps them."""
+    folder = tmp_path / "contracts"
+    folder.mkdir()
+    (folder / "api.py").write_text(
+        "from typing import Annotated\n"
+        "from pydantic import Field\n"
+        "from synth.contract import Api, Model\n"
+        "api = Api('T', '1')\n"
+        "api.error('unauthenticated', 401, 'Unauthenticated', 'No token.')\n"
+        "api.error('validation_failed', 422, 'Invalid', 'Invalid input.')\n"
+        "api.error('internal_error', 500, 'Internal', 'Internal error.')\n"
+        "class Health(Model):\n    ok: bool\n"
+        "@api.get('/health', tenant_scoped=False)\n"
+        "def get_health() -> Health:\n    '''Up?'''\n"
+        "@api.get('/search', tenant_scoped=False)\n"
+        "def search(q: Annotated[str, Field(min_length=2)]) -> Health:\n    '''Search.'''\n"
+    )
+    api = synth.load(folder)
+    planned = {(op.operation_id, e.id) for op, e in applicable(api) if e.family == "errors"}
+    assert ("getHealth", "ERR-PROBLEM") not in planned
+    assert ("getHealth", "ERR-DECLARED") not in planned
+    assert {("search", "ERR-PROBLEM"), ("search", "ERR-DECLARED")} <= planned
+    (line,) = describe_quiet(api)
+    assert line.startswith("no ERR-PROBLEM or ERR-DECLARED on getHealth:"), line

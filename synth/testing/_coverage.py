@@ -19,14 +19,15 @@ from pathlib import Path
 import pytest
 
 from .._errors import UsageError
-from ..catalogue import BY_ID, applicable, coverage
-from ..relations import Role
+from ..catalogue import BY_ID, applicable, coverage, provokes_errors
+from ..relations import Graph, Role
 from ..spec import ApiSpec, OperationSpec
 
 __all__ = [
     "Gap",
     "NotExercised",
     "describe",
+    "describe_quiet",
     "describe_relations",
     "gaps_of",
     "match_tests",
@@ -178,3 +179,16 @@ def describe_relations(api: ApiSpec) -> list[str]:
                 f"made first by {ref.create.operation_id} as the same tenant [{ref.source}]"
             )
     return lines
+
+
+def describe_quiet(api: ApiSpec) -> list[str]:
+    """A plain line naming the operations no request can draw an error from, if any: they get
+    no ERR-PROBLEM or ERR-DECLARED check, which would pass there having judged nothing."""
+    graph = Graph(api)
+    quiet = [op.operation_id for op in api.operations if not provokes_errors(graph, op)]
+    if not quiet:
+        return []
+    return [
+        f"no ERR-PROBLEM or ERR-DECLARED on {', '.join(quiet)}: public and without input, no "
+        "request can draw an error the contract declares (CONFORMANCE still runs)"
+    ]

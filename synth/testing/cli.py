@@ -26,6 +26,7 @@ from ._coverage import (
     Gap,
     NotExercised,
     describe,
+    describe_quiet,
     describe_relations,
     match_tests,
     tenant_gaps,
@@ -73,7 +74,8 @@ def run_suite(
     finally:
         inject(None)
     if dry_run and code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        for line in plan.lines(config) + unique_notes(api, Schemas(api)) + describe_relations(api):
+        notes = unique_notes(api, Schemas(api)) + describe_quiet(api) + describe_relations(api)
+        for line in plan.lines(config) + notes:
             click.echo(line)
         if code == pytest.ExitCode.TESTS_FAILED:
             click.echo("--require-coverage: declared checks would not be exercised (above)")
