@@ -51,6 +51,12 @@ BUGS = (
         "instead of 422 validation_failed.",
     ),
     Bug(
+        "page-cursor-unsigned",
+        "PAGE-CURSOR",
+        "Cursors are not checked against their signature: a client that edits the base64 JSON "
+        "before the dot is served the position it wrote.",
+    ),
+    Bug(
         "ten-projects-list-all",
         "TEN-LIST",
         "listProjects forgets the organisation: it lists every organisation's projects.",

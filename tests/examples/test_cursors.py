@@ -5,12 +5,16 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from examples.library import server as library
 from examples.tracker import server as tracker
+from synth import load
+from synth.testing import Outcome, Target, config_from_options
+from synth.testing._runner import run_check
 
 
 def _moved(cursor: str, change: Callable[[dict[str, Any]], None]) -> str:
@@ -56,3 +60,28 @@ def test_the_warehouse_refuses_a_cursor_with_a_foreign_signature() -> None:
     with pytest.raises(warehouse.Problem) as refused:
         warehouse.read_cursor(warehouse.Store(frozenset()), f"{token}.{'é' * 16}", "bins")
     assert refused.value.status == 400
+
+
+def test_synth_edits_a_readable_cursor_and_sees_an_unsigned_one_honoured(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """PAGE-CURSOR decodes a base64 JSON cursor, edits each value and re-encodes it with the
+    signature kept: the tracker's unsigned cursors (``page-cursor-unsigned``) are reported on
+    every seed, and the correct tracker passes."""
+    contracts = Path(tracker.__file__).parent / "contracts"
+    api = load(contracts)
+    tenants = ["a=tok_acme_0123456789", "b=tok_globex_9876543210"]
+    for bugs, outcome in ((frozenset(), Outcome.PASSED),
+                          (frozenset({"page-cursor-unsigned"}), Outcome.VIOLATION)):  # fmt: skip
+        for seed in (1, 2, 3):
+            monkeypatch.setattr(tracker, "STORE", tracker.Store(bugs=bugs, unique_keys=False))
+            config = config_from_options(app=tracker.app, tenants=tenants, seed=seed, env={},
+                                         contracts=contracts, profile="quick")  # fmt: skip
+            target = Target(config, api)
+            try:
+                finding = run_check("PAGE-CURSOR", "listTasks", target)
+            finally:
+                target.close()
+            assert finding.outcome is outcome, (bugs, seed, finding.message)
+            if bugs:
+                assert "whose JSON was edited" in finding.expected, finding.expected

@@ -4,6 +4,8 @@ names, and the same requests get the correct answer with the switch off."""
 from __future__ import annotations
 
 import asyncio
+import base64
+import json
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -77,6 +79,20 @@ async def page_limit_unbounded(http: Http) -> Any:
             for n in (100, 101, 100000)]  # fmt: skip
 
 
+async def page_cursor_unsigned(http: Http) -> Any:
+    """A cursor whose task number was set back to 0 (signature kept): refused, or honoured."""
+    project = await _project(http)
+    await _tasks(http, project, 4)
+    path = f"/projects/{project}/tasks"
+    cursor = (await http.get(path, params={"limit": 2}, headers=A)).json()["next_cursor"]
+    token, _, mac = cursor.partition(".")
+    data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+    data["n"] = 0
+    edited = base64.urlsafe_b64encode(json.dumps(data).encode()).decode().rstrip("=")
+    page = await http.get(path, params={"limit": 2, "cursor": f"{edited}.{mac}"}, headers=A)
+    return page.status_code, [t["number"] for t in page.json().get("items", [])]
+
+
 async def ten_projects_list_all(http: Http) -> Any:
     await _project(http)
     return len((await http.get("/projects", headers=B)).json()["items"])
@@ -141,6 +157,7 @@ CASES: dict[str, tuple[Scenario, Any, Any]] = {
     "page-tasks-skip": (page_tasks_skip, [1, 2, 3, 4, 5], [1, 2, 4, 5]),
     "page-projects-oldest-first": (page_projects_oldest_first, (True, True), (False, True)),
     "page-limit-unbounded": (page_limit_unbounded, [200, 422, 422], [200, 200, 200]),
+    "page-cursor-unsigned": (page_cursor_unsigned, (400, []), (200, [1, 2])),
     "ten-projects-list-all": (ten_projects_list_all, 0, 1),
     "ten-task-any-org": (ten_task_any_org, (404, 404), (200, 404)),
     "err-plain-404": (err_plain_404, (404, PROBLEM, PROBLEM), (404, PLAIN, PROBLEM)),

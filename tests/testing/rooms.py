@@ -303,6 +303,4 @@ def app(rooms: Rooms) -> Starlette:
         ("/v1/bookings/{booking_id}", get_booking, "GET"),
         ("/v1/bookings/{booking_id}/end", end_booking, "POST"),
     ]  # fmt: skip
-    return Starlette(
-        routes=[Route(p, _endpoint(rooms, h), methods=[m]) for p, h, m in routes]
-    )
+    return Starlette(routes=[Route(p, _endpoint(rooms, h), methods=[m]) for p, h, m in routes])

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import binascii
+import json
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -328,6 +330,15 @@ def cursor(ctx: Context) -> None:
     if not rejected and not (tampered and same):
         kind = "a tampered" if tampered else "a malformed"
         ctx.fail(f"{kind} cursor to get {status} 'invalid_cursor'", brief(answer), answer)
+    for where, edited in _edited_cursors(real):
+        # Readable base64 JSON: a client can write any position into it. A signed cursor
+        # refuses the edit; one that is not is served where the client pointed it.
+        answer = ctx.send(ctx.a, op, scope.params, query={
+            **scope.query, p.limit_param: size, p.cursor_param: edited})  # fmt: skip
+        rejected = answer.status == status and answer.code == "invalid_cursor"
+        if not rejected and not (answer.status == 200 and answer.json == following.json):
+            ctx.fail(f"a cursor whose JSON was edited ({where}) to get {status} 'invalid_cursor' "
+                     "(a signed cursor refuses any edit)", brief(answer), answer)  # fmt: skip
     if len(ctx.target.tenants) > 1:
         # The taxonomy's invalid_cursor covers foreign cursors: a cursor minted for one tenant
         # is refused for another, so it reveals nothing (not even a position in A's list).
@@ -338,6 +349,64 @@ def cursor(ctx: Context) -> None:
         if not (other.status == status and other.code == "invalid_cursor"):
             ctx.fail(f"tenant {ctx.a}'s cursor, sent by tenant {ctx.b}, to get {status} 'invalid_cursor'",
                      brief(other), other)  # fmt: skip
+
+
+# At most this many edits of one cursor's JSON are sent, one value changed in each.
+_EDITS = 4
+
+
+def _edited_cursors(real: str) -> list[tuple[str, str]]:
+    """``real`` with one value of its JSON changed, re-encoded the way it came, for a cursor
+    that is base64 (standard or URL-safe, padded or not) of a JSON object or array, alone or
+    before a ``.`` and what follows it (a signature, say): what each edit did, and the cursor.
+
+    Each string becomes ``""``, each number 0 (or 1), each boolean its opposite: values that
+    point at the start of a list, so that a server honouring the edit serves another page.
+    """
+    token, dot, rest = real.partition(".")
+    urlsafe = not ({"+", "/"} & set(token))
+    try:
+        raw = (base64.urlsafe_b64decode if urlsafe else base64.b64decode)(
+            token + "=" * (-len(token) % 4)
+        )
+        data = json.loads(raw)
+    except (ValueError, binascii.Error):
+        return []
+    if not isinstance(data, dict | list):
+        return []
+    compact = b", " not in raw and b": " not in raw
+    out = []
+    for path, value in _leaves(data)[:_EDITS]:
+        new: Any = "" if isinstance(value, str) else (not value if isinstance(value, bool) else
+                                                      (1 if value == 0 else 0))  # fmt: skip
+        edited = _replaced(data, path, new)
+        text = json.dumps(edited, separators=(",", ":") if compact else None).encode()
+        encoded = (base64.urlsafe_b64encode if urlsafe else base64.b64encode)(text).decode()
+        if not token.endswith("="):
+            encoded = encoded.rstrip("=")
+        where = "/".join(str(k) for k in path) or "the value"
+        out.append((f"{where}: {value!r} -> {new!r}", encoded + dot + rest))
+    return out
+
+
+def _leaves(data: Any, path: tuple[Any, ...] = ()) -> list[tuple[tuple[Any, ...], Any]]:
+    """The string, number and boolean values in ``data``, with their paths, in order."""
+    if isinstance(data, dict):
+        return [leaf for k, v in data.items() for leaf in _leaves(v, (*path, k))]
+    if isinstance(data, list):
+        return [leaf for i, v in enumerate(data) for leaf in _leaves(v, (*path, i))]
+    if isinstance(data, str | int | float) and data != "":
+        return [(path, data)]
+    return []
+
+
+def _replaced(data: Any, path: tuple[Any, ...], new: Any) -> Any:
+    if not path:
+        return new
+    head, tail = path[0], path[1:]
+    if isinstance(data, dict):
+        return {k: _replaced(v, tail, new) if k == head else v for k, v in data.items()}
+    return [_replaced(v, tail, new) if i == head else v for i, v in enumerate(data)]
 
 
 def _bad_cursor(ctx: Context, real: str) -> tuple[str, bool]:
