@@ -89,6 +89,8 @@ class Context:
         self.data = data
         self.trace: list[Exchange] = []
         self._upserted: set[str] = set()
+        # The shared parents (``Target.shared``) this example reused, in the order it did.
+        self._shared_used: list[tuple[Any, ...]] = []
         tenants = target.tenants
         self.a = tenants[0]
         self.b = tenants[1] if len(tenants) > 1 else tenants[0]
@@ -122,7 +124,17 @@ class Context:
         trace = list(self.trace)
         if upto is not None and upto in trace:
             trace = trace[: trace.index(upto) + 1]
+        # The requests that made the shared parents this example used (in earlier examples):
+        # a reproduction must make them too.
+        trace = [e for e in self._shared_trace() if e not in trace] + trace
         raise Violation(self.invariant, self.op.operation_id, expected, actual, trace)
+
+    def _shared_trace(self) -> list[Exchange]:
+        """The exchanges that made the shared parents this example used, in order, once each."""
+        out: list[Exchange] = []
+        for key in self._shared_used:
+            out += [e for e in self.target.shared_origin.get(key, ()) if e not in out]
+        return out
 
     def unexercised(self, why: str) -> None:
         """This example passes without having exercised what the check is about (``why``: what
@@ -410,13 +422,19 @@ class Context:
                 # not an earlier one made the parent (Hypothesis replays examples by them).
                 self.raw_body(parent.create)
                 params[parent.param] = self.target.shared[key]
+                if key not in self._shared_used:
+                    self._shared_used.append(key)
                 continue
+            start = len(self.trace)
             # Created elsewhere (a loan read at /loans/{loan_id}, made under its copy): the
             # creator's own path parameters are provisioned for it.
             item = self.create(tenant, parent.create, params if own <= params.keys() else None)
             params[parent.param] = str(item[parent.id_field])
             if shared:
                 self.target.shared[key] = params[parent.param]
+                # How it was made, after how the shared parents above it were.
+                made = self._shared_trace() + self.trace[start:]
+                self.target.shared_origin[key] = tuple(made)
         return params
 
     def _shareable(self, parent: Parent, own: set[str], params: Mapping[str, str]) -> bool:

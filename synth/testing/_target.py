@@ -65,6 +65,8 @@ class Target:
         # Each tenant's parent items that examples share (``Context.provision``), by tenant,
         # creating operation, path parameter and the parameters above it: their ids.
         self.shared: dict[tuple[Any, ...], str] = {}
+        # The exchanges that made each shared parent (and the shared parents above it).
+        self.shared_origin: dict[tuple[Any, ...], tuple[Exchange, ...]] = {}
         # Creates whose declared 409 an action on an earlier item resolved (``Context.seed``).
         self.unblocked: set[str] = set()
         # Creates whose items each need a parent of their own (``Context.fixture``).

@@ -150,6 +150,7 @@ class Rooms:
 
     end_keeps_room: bool = False  # ending a booking leaves its room refusing new ones
     skip_second: bool = False  # the bookings list leaves out every page's second booking
+    room_any_tenant: bool = False  # a room is read whichever tenant owns it
     sites: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     rooms: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
     bookings: dict[str, tuple[str, dict[str, Any]]] = field(default_factory=dict)
@@ -247,7 +248,9 @@ def _room(request: Request, tenant: str, rooms: Rooms) -> dict[str, Any] | None:
 
 
 async def get_room(request: Request, tenant: str, rooms: Rooms) -> Response:
-    room = _room(request, tenant, rooms)
+    found = rooms.rooms.get(request.path_params["room_id"])
+    owner = found[0] if found is not None and rooms.room_any_tenant else tenant
+    room = _room(request, owner, rooms)
     return _problem(404, "not_found") if room is None else JSONResponse(room)
 
 

@@ -88,3 +88,18 @@ def test_a_list_that_drops_a_booking_is_reported_by_page_complete(
     code, report = _run(rooms_api, tmp_path, Rooms(skip_second=True), checks)
     assert code == 1, report
     assert _outcomes(report) == {("PAGE-COMPLETE", "listBookings"): "violation"}, report
+
+
+def test_a_reproduction_makes_the_shared_parents_it_needs(
+    rooms_api: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """A room read by any tenant (TEN-READ): the room's site was made by an earlier example
+    and shared, and the reproduction still starts by making a site, then the room."""
+    code, report = _run(rooms_api, tmp_path, Rooms(room_any_tenant=True), [("TEN-READ", "getRoom")])
+    assert code == 1, report
+    assert _outcomes(report) == {("TEN-READ", "getRoom"): "violation"}, report
+    steps = re.findall(r"^ *curl -sS -i (?:-X (\w+) )?\S*?(/v1/\S*)", report, re.MULTILINE)
+    paths = [(method or "GET", re.sub(r"_[0-9]{6}", "_N", path)) for method, path in steps]
+    assert paths[:3] == [
+        ("POST", "/v1/sites"), ("POST", "/v1/sites/st_N/rooms"), ("GET", "/v1/sites/st_N/rooms/rm_N"),
+    ], paths  # fmt: skip
