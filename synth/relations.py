@@ -437,8 +437,14 @@ def id_candidates(param: str | None, collection: str = "") -> list[str]:
                 rest = param[len(prefix) :]
                 if not rest.startswith("_"):  # `card_ref` less `card` is not a field name
                     candidates.append(rest[0].lower() + rest[1:])
+                    # `appointment_no`: the item's `number`, as the abbreviation is read.
+                    candidates += _ABBREVIATIONS.get(rest.lower(), [])
     candidates.append("id")
     return list(dict.fromkeys(candidates))
+
+
+# What an id parameter's abbreviated rest may stand for (``{appointment_no}``: ``number``).
+_ABBREVIATIONS = {"no": ["number"], "num": ["number"], "nr": ["number"], "idx": ["index"]}
 
 
 def _singular(noun: str) -> str:

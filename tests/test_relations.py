@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 
 from synth import ApiSpec, OperationSpec, load
-from synth.relations import DeclaredResource, Graph, Parent, relations
+from synth.relations import DeclaredResource, Graph, Parent, id_candidates, relations
 from synth.testing import REGISTRY, applicable
 from tests._taxonomy import STANDARD_ERRORS
 
@@ -577,3 +577,16 @@ def test_a_declared_id_field_wins_over_inference(tmp_path: Path) -> None:
     (tags,) = [c for c in declared.collections if c.path == "/tags"]
     assert (tags.id_field, tags.id_source) == ("id", "declared")
     assert declared.parents["getTag"] == (Parent("tag", create, "id", "declared"),)
+
+
+@pytest.mark.parametrize(
+    ("param", "collection", "field"),
+    [("appointment_no", "/clinics/{c}/appointments", "number"),
+     ("invoice_num", "/invoices", "number"), ("step_idx", "/runs/{r}/steps", "index")],
+)  # fmt: skip
+def test_an_abbreviated_id_parameter_names_the_spelled_out_field(
+    param: str, collection: str, field: str
+) -> None:
+    """``{appointment_no}`` is filled from the item's ``number`` when it has no ``no`` field."""
+    candidates = id_candidates(param, collection)
+    assert candidates.index(field) < candidates.index("id"), candidates
