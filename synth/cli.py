@@ -75,7 +75,7 @@ def generate(contracts_dir: Path, out_dir: Path, check: bool) -> None:
     from .writer import sync
 
     files = run(load(contracts_dir))
-    sys.exit(sync(files, out_dir, check=check, update="`make contracts` (or `synth generate`)"))
+    sys.exit(sync(files, out_dir, check=check, update="`synth generate`"))
 
 
 @main.command()

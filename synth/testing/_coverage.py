@@ -113,7 +113,7 @@ def match_tests(api: ApiSpec, tests: Path, contracts: Path) -> None:
         drift += sorted(f"CONFORMANCE {op}" for op in operations ^ known)
         raise UsageError(
             f"--tests={str(tests)!r} are stale for --contracts={str(contracts)!r} (they differ "
-            f"on {_few(drift)}): regenerate them ({regenerate}, or `make contracts`)"
+            f"on {_few(drift)}): regenerate them ({regenerate})"
         )
 
 

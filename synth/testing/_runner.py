@@ -55,7 +55,7 @@ def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
     except KeyError:
         raise UsageError(
             f"operation {operation_id!r} is not in the contracts; the generated tests are stale: "
-            "run `make contracts` (or `synth generate`) to regenerate them"
+            "run `synth generate` to regenerate them"
         ) from None
     if not inv.applies(target.api, target.graph, op):
         raise UsageError(

@@ -56,7 +56,7 @@ def run_suite(
     if not tests.is_dir() or not (tests / "conftest.py").exists():
         raise UsageError(
             f"--tests={str(tests)!r} holds no generated tests (no conftest.py); "
-            "run `make contracts` (or `synth generate`) first"
+            "run `synth generate` first"
         )
     api = loader.load(config.contracts)
     check_tenant_ids(config, api.tenant_param)

@@ -27,7 +27,7 @@ def test_missing_generated_tests(tmp_path: Path) -> None:
     result = CliRunner().invoke(command, ["--base-url", "http://127.0.0.1:1", "--tenant", "a=t",
                                           "--tests", str(tmp_path)], env={})  # fmt: skip
     assert result.exit_code == 2
-    assert "make contracts" in result.output
+    assert "synth generate" in result.output
 
 
 def test_dry_run_lists_tests_and_sends_nothing(generated: Path) -> None:
