@@ -469,7 +469,8 @@ CATALOGUE: tuple[Entry, ...] = (
           "B creating or listing children under A's parent gets 404.",
           _children, tenants=2, declares=_declares_scoped_child, why_not=_no_child),
     Entry("TEN-ASSIGN", "tenancy",
-          "Owner or tenant fields a request smuggles in are ignored or rejected.",
+          "Owner or tenant fields a request smuggles in are ignored or rejected; a body naming "
+          "another tenant's item is refused.",
           _assigns, tenants=2, weight=0.25, declares=_declares_scoped_assign,
           why_not=_no_readback),
     Entry("TEN-NONINTERFERENCE", "tenancy",

@@ -70,6 +70,13 @@ BUGS = (
         "can pay toward (and so change) a member that is not its own.",
     ),
     Bug(
+        "ten-loan-any-member",
+        "TEN-ASSIGN",
+        "POST /books/{book_id}/copies/{copy_no}/loans takes any library's member_id: a loan of "
+        "one library's copy to another library's member (and an answer saying that member "
+        "exists).",
+    ),
+    Bug(
         "err-member-plain-404",
         "ERR-PROBLEM",
         "GET /members/{member_id} answers an unknown member with 404 application/json "

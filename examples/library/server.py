@@ -725,7 +725,8 @@ async def create_loan(request: Request) -> Response:
     copy = own_copy(tenant, book_id, copy_no)
     body: LoanCreate = await parse_body(request, LoanCreate)
     member = STORE.members.get(body.member_id)
-    if member is None or member.tenant != tenant:
+    foreign = "ten-loan-any-member" in BUGS  # any library's member will do
+    if member is None or (member.tenant != tenant and not foreign):
         raise Problem(
             422,
             "unknown_member",

@@ -51,7 +51,8 @@ def test_createContact__IDEM_TENANT_SCOPE(target: Target) -> None:
 
 
 def test_createContact__TEN_ASSIGN(target: Target) -> None:
-    """Owner or tenant fields a request smuggles in are ignored or rejected."""
+    """Owner or tenant fields a request smuggles in are ignored or rejected; a body naming
+    another tenant's item is refused."""
     check("TEN-ASSIGN", "createContact", target)
 
 
@@ -196,7 +197,8 @@ def test_updateContact__TEN_WRITE(target: Target) -> None:
 
 
 def test_updateContact__TEN_ASSIGN(target: Target) -> None:
-    """Owner or tenant fields a request smuggles in are ignored or rejected."""
+    """Owner or tenant fields a request smuggles in are ignored or rejected; a body naming
+    another tenant's item is refused."""
     check("TEN-ASSIGN", "updateContact", target)
 
 

@@ -91,6 +91,9 @@ class Context:
         self._upserted: set[str] = set()
         # The shared parents (``Target.shared``) this example reused, in the order it did.
         self._shared_used: list[tuple[Any, ...]] = []
+        # For each shared parent reused, the body drawn for it (``provision``): a parent made
+        # in its place (``fixture``) is made with it, so the example draws the same either way.
+        self._pooled_bodies: dict[tuple[Any, ...], Any] = {}
         tenants = target.tenants
         self.a = tenants[0]
         self.b = tenants[1] if len(tenants) > 1 else tenants[0]
@@ -160,8 +163,12 @@ class Context:
         token: str | None = _AUTO,
         if_match: str | None = _AUTO,
         tenant_id: str | None = _AUTO,
+        own_refs: bool = True,
     ) -> Exchange:
         """Send ``op`` as ``tenant`` (None: no credentials); a fresh idempotency key by default.
+
+        A body field naming another collection's item gets an item ``tenant`` owns
+        (``referenced``) unless ``own_refs`` is False: then it is sent as it is.
 
         A write that requires ``If-Match`` gets the item's current ETag by default
         (``current_etag``); ``if_match=None`` leaves the header out, ``headers`` may set it.
@@ -182,7 +189,7 @@ class Context:
                 hdrs["If-Match"] = if_match
         if token is _AUTO:
             token = self._token(tenant, op)
-        body = self.unique(op, self.referenced(tenant, op, body))
+        body = self.unique(op, self.referenced(tenant, op, body) if own_refs else body)
         items = query.items() if isinstance(query, Mapping) else query
         request = Request(
             tenant=tenant,
@@ -420,7 +427,7 @@ class Context:
             if shared and key in self.target.shared:
                 # The draws creating it would make: an example draws the same whether or
                 # not an earlier one made the parent (Hypothesis replays examples by them).
-                self.raw_body(parent.create)
+                self._pooled_bodies[key] = self.raw_body(parent.create)
                 params[parent.param] = self.target.shared[key]
                 if key not in self._shared_used:
                     self._shared_used.append(key)
@@ -451,20 +458,31 @@ class Context:
         the tenant's shared parents; its creator's path parameters and the item.
 
         A shared parent whose state refuses another item (a declared 409 that fresh values
-        do not avoid, e.g. a copy already on loan) is retired, and the example set aside:
-        from then on each of ``creator``'s items gets a parent of its own.
+        do not avoid, e.g. a copy already on loan) is retired and replaced by a new parent,
+        made with the body drawn for it, so that what the example draws does not depend on
+        what earlier examples did; from then on each of ``creator``'s items gets a parent of
+        its own.
         """
         share = creator.operation_id not in self.target.unshared
         params = self.provision(tenant, creator, share_last=share)
+        if body is _AUTO:
+            body = self.body(creator)
         try:
             return params, self.create(tenant, creator, params, body)
         except Refused:
             parents = self.graph.parents(creator) or []
-            if share and parents and parents[-1].create is not creator:
-                before = {k: v for k, v in params.items() if k != parents[-1].param}
-                self.target.shared.pop(_shared_key(tenant, parents[-1], before), None)
-                self.target.unshared.add(creator.operation_id)
-            raise
+            last = parents[-1] if parents else None
+            if not share or last is None or last.create is creator:
+                raise
+            before = {k: v for k, v in params.items() if k != last.param}
+            key = _shared_key(tenant, last, before)
+            self.target.shared.pop(key, None)
+            self.target.unshared.add(creator.operation_id)
+            if key not in self._pooled_bodies:  # made in this very example: not its state
+                raise
+        parent = self.create(tenant, last.create, before, self._pooled_bodies[key])
+        params = {**before, last.param: str(parent[last.id_field])}
+        return params, self.create(tenant, creator, params, body)
 
     def fresh_item_id(self, upsert: OperationSpec, name: str) -> str:
         """A new id for the item an upsert creates, drawn from its path parameter's schema.

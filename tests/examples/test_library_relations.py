@@ -71,3 +71,18 @@ def test_paying_another_librarys_member_is_reported_by_ten_write(
     monkeypatch.setattr(server, "BUGS", {bug.id})
     finding = _check("TEN-WRITE", "payFines")
     assert finding.outcome is Outcome.VIOLATION, finding.message
+
+
+def test_a_loan_to_another_librarys_member_is_reported_by_ten_assign(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """TEN-ASSIGN sends library A's createLoan naming library B's member (``member_id``, a
+    reference): the correct server refuses it (422 ``unknown_member``), the planted
+    ``ten-loan-any-member`` lends the copy to B's member."""
+    assert _check("TEN-ASSIGN", "createLoan").outcome is Outcome.PASSED
+    (bug,) = [b for b in example.BUGS if b.id == "ten-loan-any-member"]
+    assert bug.invariant == "TEN-ASSIGN"
+    monkeypatch.setattr(server, "BUGS", {bug.id})
+    finding = _check("TEN-ASSIGN", "createLoan")
+    assert finding.outcome is Outcome.VIOLATION, finding.message
+    assert "member_id=" in finding.expected, finding.expected

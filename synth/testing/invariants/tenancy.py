@@ -265,6 +265,39 @@ def assigns(ctx: Context) -> None:
     # One field per request: a server that honours one field may still reject the others.
     for name, value in candidates.items():
         _smuggle(ctx, op, creator, b_params, b_item, name, value)
+    _foreign_references(ctx, op)
+
+
+def _foreign_references(ctx: Context, op: OperationSpec) -> None:
+    """A body field that names another collection's item (``member_id``), given an item of
+    tenant B's: refused with a declared error, or the item A gets does not name B's.
+
+    Accepted, it would tie A's data to B's (a loan of A's to B's member), and tell A that
+    B's id exists.
+    """
+    for ref in ctx.graph.references(op):
+        if not ref.create.tenant_scoped:
+            continue  # a shared, public collection: every tenant may name its items
+        _, theirs = ctx.fixture(ctx.b, ref.create)
+        foreign = str(theirs[ref.id_field])
+        params = ctx.provision(ctx.a, op) if op.method == "POST" and not ctx.graph.is_action(op) \
+            else _target_item(ctx, ctx.a, op)[0]  # fmt: skip
+        body = ctx.body(op)
+        if not isinstance(body, dict):
+            continue
+        shown = f"{ref.field}={foreign!r}, tenant {ctx.b}'s item of {ref.collection}"
+        answer = ctx.send(ctx.a, op, params, body={**body, ref.field: foreign}, own_refs=False)
+        if 400 <= answer.status < 500 and (answer.status, answer.code) in {
+            (e.status, e.code) for e in op.errors
+        }:
+            continue  # refused: fine
+        if not answer.ok:
+            ctx.fail(f"{shown} to be refused with a declared error", brief(answer), answer)
+        if op.method == "POST" and isinstance(answer.json, dict):
+            ctx.remember(ctx.a, op, params, answer.json)
+        if isinstance(answer.json, dict) and str(answer.json.get(ref.field)) == foreign:
+            ctx.fail(f"tenant {ctx.a}'s {op.operation_id} naming {shown} to be refused",
+                     brief(answer), answer)  # fmt: skip
 
 
 def _assign_to_tenant(ctx: Context, op: OperationSpec) -> None:
