@@ -103,3 +103,24 @@ def test_a_reproduction_makes_the_shared_parents_it_needs(
     assert paths[:3] == [
         ("POST", "/v1/sites"), ("POST", "/v1/sites/st_N/rooms"), ("GET", "/v1/sites/st_N/rooms/rm_N"),
     ], paths  # fmt: skip
+
+
+def test_a_long_list_that_cannot_be_isolated_is_walked_in_few_pages(
+    rooms_api: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Sites cannot be deleted nor filtered: the paging checks walk all of tenant a's sites.
+    With 1,000 already there, the walk's limit grows with the list (about 25 pages a walk)
+    instead of staying at 1 to 4 (250 to 1,000 pages)."""
+    served = Rooms(counter=5000)  # the sites the checks make sort after these
+    for n in range(1000):
+        site = {"id": f"st_{n:06d}", "name": f"site {n}"}
+        served.sites[site["id"]] = ("a", site)
+    checks = [("PAGE-CONCURRENT", "listSites"), ("PAGE-COMPLETE", "listSites")]
+    code, report = _run(rooms_api, tmp_path, served, checks)
+    assert code == 0, report
+    assert _outcomes(report) == dict.fromkeys(checks, "passed"), report
+    requests = [int(n) for n in re.findall(r"^\| PAGE-\w+ \| `listSites` \| passed \| [0-9.]+ \| (\d+) \|",
+                                           report, re.MULTILINE)]  # fmt: skip
+    assert len(requests) == 2, report
+    # Each example walks the list twice (its baseline, then the check's walk).
+    assert max(requests) < 600, requests

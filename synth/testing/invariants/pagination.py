@@ -18,18 +18,37 @@ from .._data import accepts as data_accepts
 from ._common import declared, precedes
 from ._registry import implements
 
+# A walk through a list the check cannot isolate (every item of the tenant) takes about this
+# many pages at most: its limit grows with the list, which the run itself keeps filling.
+_PAGES = 25
 
-def _limit(ctx: Context) -> int:
+
+def _limit(ctx: Context, scope: Scope) -> int:
+    """A page size for the walk: small, so that items cross page boundaries; in a list that
+    is not isolated, large enough that a walk through all of it takes about ``_PAGES`` pages."""
     assert ctx.op.pagination is not None
     rules = ctx.op.pagination.limit
-    return ctx.draw(st.integers(rules.min, max(rules.min, min(rules.max, 4))), "limit")
+    if scope.isolated:
+        return ctx.draw(st.integers(rules.min, max(rules.min, min(rules.max, 4))), "limit")
+    # How many items are there depends on the server: a choice of fixed shape (``choose``).
+    low = min(rules.max, max(rules.min, -(-len(scope.baseline) // _PAGES)))
+    return ctx.choose(range(low, max(low, min(rules.max, 4)) + 1), "limit")
 
 
-def _size(ctx: Context, limit: int, at_least: int = 0) -> int:
-    """Seed sizes around multiples of the limit, including 0."""
+def _size(ctx: Context, limit: int, scope: Scope, at_least: int = 0) -> int:
+    """Seed sizes around multiples of the limit, including 0.
+
+    ``at_least`` counts what the walk needs; a list that is not isolated already holds its
+    baseline, which counts towards it, and gets one item at least (an empty scope is not
+    what a walk through it can show).
+    """
     top = ctx.target.config.profile.max_seed
+    if not scope.isolated:
+        at_least = max(1, at_least - len(scope.baseline))
     sizes = sorted({s for s in (0, 1, limit - 1, limit, limit + 1, 2 * limit, 2 * limit + 1)
                     if at_least <= s <= max(top, at_least)})  # fmt: skip
+    if not scope.isolated:
+        return ctx.choose(sizes or [at_least], "items")
     return ctx.draw(st.sampled_from(sizes or [at_least]), "items")
 
 
@@ -55,8 +74,8 @@ def _once(ctx: Context, walk: Walk, expected: list[str], what: str) -> None:
 @implements("PAGE-COMPLETE")
 def complete(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
-    limit = _limit(ctx)
-    seeded = ctx.seed(scope, _size(ctx, limit))
+    limit = _limit(ctx, scope)
+    seeded = ctx.seed(scope, _size(ctx, limit, scope))
     if scope.create is not None and scope.create.upsert and seeded:
         _put_again(ctx, scope, ctx.choose(seeded, "item to PUT again"))
     walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
@@ -81,8 +100,8 @@ def _put_again(ctx: Context, scope: Scope, item: dict[str, Any]) -> None:
 @implements("PAGE-ORDER")
 def order(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
-    limit = _limit(ctx)
-    seeded = ctx.seed(scope, _size(ctx, limit, at_least=2), ties=True)
+    limit = _limit(ctx, scope)
+    seeded = ctx.seed(scope, _size(ctx, limit, scope, at_least=2), ties=True)
     walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
     if len(walk.items) < 2:
         ctx.unexercised("walked fewer than two items, so no order to judge")
@@ -100,8 +119,8 @@ def limit(ctx: Context) -> None:
     assert op.pagination is not None
     p = op.pagination
     scope = ctx.scope(ctx.a, op)
-    size = _limit(ctx)
-    seeded = ctx.seed(scope, _size(ctx, size, at_least=size + 1))
+    size = _limit(ctx, scope)
+    seeded = ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
     walk = ctx.walk(scope, limit=size, until=set(_ids(ctx, scope, seeded)))
     for page in walk.pages:
         if len(page.json[p.items_field]) > size:
@@ -134,8 +153,8 @@ def end(ctx: Context) -> None:
     p = ctx.op.pagination
     assert p is not None
     scope = ctx.scope(ctx.a, ctx.op)
-    size = _limit(ctx)
-    n = _size(ctx, size) if scope.isolated else _size(ctx, size, at_least=1)
+    size = _limit(ctx, scope)
+    n = _size(ctx, size, scope) if scope.isolated else _size(ctx, size, scope, at_least=1)
     seeded = ctx.seed(scope, n)
     if not scope.isolated:
         # A shared list: pick a limit that divides what it holds, so the end falls on a boundary.
@@ -166,8 +185,8 @@ def end(ctx: Context) -> None:
 def concurrent(ctx: Context) -> None:
     op = ctx.op
     scope = ctx.scope(ctx.a, op)
-    size = _limit(ctx)
-    stable = ctx.seed(scope, _size(ctx, size, at_least=size + 1))
+    size = _limit(ctx, scope)
+    stable = ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
     creator = ctx.graph.creator_of_items(op)
     assert creator is not None
     deleter = ctx.graph.deleter(creator)
@@ -311,8 +330,8 @@ def cursor(ctx: Context) -> None:
     assert op.pagination is not None
     p = op.pagination
     scope = ctx.scope(ctx.a, op)
-    size = _limit(ctx)
-    ctx.seed(scope, _size(ctx, size, at_least=size + 1))
+    size = _limit(ctx, scope)
+    ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
     first = ctx.send(
         ctx.a, op, scope.params, query={**scope.query, op.pagination.limit_param: size}
     )
