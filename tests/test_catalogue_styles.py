@@ -61,7 +61,7 @@ def test_dry_run_names_what_each_style_leaves_out(api: synth.ApiSpec) -> None:
         "promise them (PAGE-CONCURRENT: an offset walk shifts"
     ), by_op["listOffset"]
     assert "declare LinkHeader(keyset=True)" in by_op["listNumbered"]
-    assert by_op["listAfter"].startswith("no PAGE-CURSOR on listAfter: its starting_after")
+    assert by_op["listAfter"].startswith("no PAGE-CURSOR on listAfter: its starting-after")
 
 
 def test_the_crm_leaves_nothing_out(tmp_path: Path) -> None:

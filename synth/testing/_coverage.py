@@ -182,6 +182,10 @@ def describe_relations(api: ApiSpec) -> list[str]:
     return lines
 
 
+_STYLE_NAMES = {"cursor": "cursor", "page_token": "page-token", "starting_after": "starting-after",
+                "link": "Link-header", "offset": "offset", "page": "page-number"}  # fmt: skip
+
+
 def describe_styles(api: ApiSpec) -> list[str]:
     """One plain line per list whose pagination style does not promise some PAGE-* checks:
     which, and why they are not planned there."""
@@ -192,7 +196,8 @@ def describe_styles(api: ApiSpec) -> list[str]:
             checks = " or ".join(check for check, _ in left_out)
             why = "; ".join(f"{check}: {reason}" for check, reason in left_out)
             lines.append(
-                f"no {checks} on {op.operation_id}: its {op.pagination.style} pagination does "
+                f"no {checks} on {op.operation_id}: its {_STYLE_NAMES[op.pagination.style]} "
+                f"pagination does "
                 f"not promise {'them' if len(left_out) > 1 else 'it'} ({why})"
             )
     return lines
