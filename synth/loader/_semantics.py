@@ -18,6 +18,7 @@ from ..contract._semantics import (
     Cursor,
     Filter,
     Idempotency,
+    Limit,
     LinkHeader,
     Offset,
     PageNumber,
@@ -151,7 +152,14 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
         )
     _check_style(d, style, names, item, order=order, sort=sort, problems=problems)
     limit = style.limit
-    if not 1 <= limit.min <= limit.default <= limit.max:
+    if not isinstance(limit, Limit):
+        problems.add(
+            where,
+            f"{d.name}: {type(style).__name__}(limit={limit!r}) is not a Limit",
+            "declare the page size's rules as limit=Limit(default=20, max=100)",
+        )
+        limit = Limit()
+    elif not 1 <= limit.min <= limit.default <= limit.max:
         problems.add(
             where,
             f"{d.name}: Limit(min={limit.min}, default={limit.default}, "

@@ -363,6 +363,14 @@ CASES = [
         "Sort(orders=[('n', ('id',))]) is not a mapping",
     ),
     (
+        "limit given as a number",
+        """
+        @api.get("/t", paginated=PageToken(order=("id",), limit=50))  # <-
+        def list_t() -> TokenPage: ...
+        """,
+        "PageToken(limit=50) is not a Limit",
+    ),
+    (
         "empty page size parameter name",
         """
         @api.get("/t", paginated=PageToken(order=("id",), size_param=""))  # <-
