@@ -19,7 +19,7 @@ from typing import Any
 
 from .._provenance import PROVENANCE
 from .._template import render
-from ..spec import ApiSpec, OperationSpec, ParamSpec
+from ..spec import ApiSpec, OperationSpec, PaginationSpec, ParamSpec
 from ._sdk import python_templates as T
 from ._sdk.naming import iterator_name, package_name, pascal, python_identifier, snake
 
@@ -294,15 +294,23 @@ def _client(spec: ApiSpec, classes: set[str]) -> str:
             out.append(_method(spec, op, classes, imports, is_async=is_async))
             if op.pagination is not None:
                 out.append(_iterator(op, classes, imports, is_async=is_async))
+    styles = {op.pagination.style for op in spec.operations if op.pagination is not None}
+    linked = "link" in styles
+    if linked:
+        imports.add("typing", "TypeVar")
     return render(
         T.CLIENT,
         provenance=PROVENANCE,
         title=spec.title,
         base_path=spec.base_path,
         auth=_AUTH[spec.auth_style].format(name=spec.auth_name),
+        iterate="follow cursors across pages" if styles <= {"cursor"} else "walk every page",
         imports=imports.render(),
+        pydantic_imports="\nfrom pydantic import TypeAdapter, ValidationError" if linked else "",
+        local_imports="\nfrom .errors import UnexpectedResponse" if linked else "",
         sync_methods="".join(sync_methods),
         async_methods="".join(async_methods),
+        helpers=render(T.LINKED_PAGE) if linked else "",
     )
 
 
@@ -314,7 +322,15 @@ def _method(
     if op.body_schema is not None:
         positional.append(f"body: models.{_model(op.body_schema, classes)}")
     keyword = [_keyword_param(op, p, imports) for p in op.params if p.location != "path"]
-    returns = f"models.{_model(op.response_schema, classes)}" if op.response_schema else "None"
+    # A Link-paged list's body is the items themselves; the next page is in its Link header.
+    linked = op.pagination is not None and op.pagination.style == "link"
+    if op.pagination is not None and linked:
+        item = f"models.{_model(op.pagination.item_schema, classes)}"
+        returns = f"LinkedPage[{item}]"
+    elif op.response_schema is not None:
+        returns = f"models.{_model(op.response_schema, classes)}"
+    else:
+        returns = "None"
     lines = [*_signature(name, positional, keyword, returns, is_async=is_async)]
     lines += _docstring(op)
     idem = op.idempotency
@@ -340,7 +356,12 @@ def _method(
         args.append("json=_runtime.body(body)")
     lines += ["        call = Call(", *(f"            {a}," for a in args), "        )"]
     send = "await self._send(call)" if is_async else "self._send(call)"
-    if op.response_schema is not None:
+    if linked:
+        args = [send, str(op.status), f"TypeAdapter(list[{item}])", "self._http.base_url"]
+        lines += _fit(
+            f"        return _linked({', '.join(args)})", "        return _linked(", args, "        )"
+        )
+    elif op.response_schema is not None:
         lines += _fit(
             f"        return _runtime.parse({send}, {op.status}, {returns})",
             "        return _runtime.parse(",
@@ -353,42 +374,128 @@ def _method(
 
 
 def _iterator(op: OperationSpec, classes: set[str], imports: _Imports, *, is_async: bool) -> str:
+    """``iter_*``: every item of a paginated list, walking its pages as its style says."""
     assert op.pagination is not None
     p = op.pagination
     item = f"models.{_model(p.item_schema, classes)}"
     imports.add("collections.abc", "AsyncIterator" if is_async else "Iterator")
     iterator = f"AsyncIterator[{item}]" if is_async else f"Iterator[{item}]"
     positional = [f"{_ident(q)}: {_annotation(q.schema, imports)}" for q in op.path_params]
-    rest = [q for q in op.params if q.location != "path" and q.name != p.cursor_param]
+    # The position is the iterator's to keep; every other parameter (filters, sort, page size)
+    # goes unchanged to every page.
+    walked = {p.cursor_param, p.before_param} - {""}
+    rest = [q for q in op.params if q.location != "path" and q.name not in walked]
     keyword = [_keyword_param(op, q, imports) for q in rest]
     lines = [*_signature(iterator_name(_method_name(op)), positional, keyword, iterator,
                          is_async=is_async)]  # fmt: skip
-    lines.append(
-        f'        """Every item of ``{_method_name(op)}``, following ``{p.next_field}`` across pages."""'
-    )
-    cursor = python_identifier(p.cursor_param)
-    args = [_ident(q) for q in op.path_params]
-    args += [f"{_ident(q)}={_ident(q)}" for q in rest] + [f"{cursor}={cursor}"]
-    call = f"self.{_method_name(op)}"
+    lines.append(f'        """{_walk_doc(op)}"""')
+    args = [_ident(q) for q in op.path_params] + [f"{_ident(q)}={_ident(q)}" for q in rest]
     await_ = "await " if is_async else ""
-    lines.append(f"        {cursor}: str | None = None")
-    lines.append("        while True:")
-    lines += _fit(
-        f"            page = {await_}{call}({', '.join(args)})",
-        f"            page = {await_}{call}(",
-        args,
-        "            )",
-    )
-    if is_async:
-        lines += [f"            for item in page.{p.items_field}:", "                yield item"]
-    else:
-        lines.append(f"            yield from page.{p.items_field}")
-    lines += [
-        f"            if page.{p.next_field} is None:",
-        "                return",
-        f"            {cursor} = page.{p.next_field}",
-    ]
-    return "\n" + "\n".join(lines) + "\n"
+    call = f"{await_}self.{_method_name(op)}"
+    position = python_identifier(p.cursor_param) if p.cursor_param else ""
+    if position == "page":  # the page variable's name
+        position = "number"
+    if p.cursor_param:
+        args.append(f"{python_identifier(p.cursor_param)}={position}")
+
+    def fetch(indent: str) -> list[str]:
+        return _fit(
+            f"{indent}page = {call}({', '.join(args)})", f"{indent}page = {call}(", args, f"{indent})"
+        )
+
+    def emit_items(indent: str, items: str) -> list[str]:
+        if is_async:
+            return [f"{indent}for item in {items}:", f"{indent}    yield item"]
+        return [f"{indent}yield from {items}"]
+
+    items = f"page.{p.items_field}"
+    body: list[str] = []
+    if p.style in ("cursor", "page_token", "starting_after"):
+        annotation = "str"
+        if p.style == "starting_after":
+            annotation = _annotation(_param(op, p.cursor_param).schema, imports)
+        body += [f"        {position}: {annotation} | None = None", "        while True:"]
+        body += fetch("            ") + emit_items("            ", items)
+        if p.style == "cursor":
+            body += [f"            if page.{p.next_field} is None:", "                return"]
+            body.append(f"            {position} = page.{p.next_field}")
+        elif p.style == "page_token":
+            # Google's APIs end with an empty token, others with null: either is the end.
+            body += [f"            if not page.{p.next_field}:", "                return"]
+            body.append(f"            {position} = page.{p.next_field}")
+        else:
+            last = f"{items}[-1].{python_identifier(p.tiebreaker.field)}"
+            if "str" in annotation.split(" | "):
+                last = f"str({last})"
+            body += [
+                f"            if not page.{p.has_more_field} or not {items}:",
+                "                return",
+                f"            {position} = {last}",
+            ]
+    elif p.style == "link":
+        body += fetch("        ") + ["        while True:"] + emit_items("            ", "page")
+        send = f"{await_}self._send(Call(\"GET\", page.next_url))"
+        follow = [send, str(op.status), f"TypeAdapter(list[{item}])", "self._http.base_url"]
+        body += ["            if page.next_url is None:", "                return"]
+        body += _fit(
+            f"            page = _linked({', '.join(follow)})",
+            "            page = _linked(",
+            follow,
+            "            )",
+        )
+    else:  # offset, page
+        body += _page_size(op, p)
+        start = "0" if p.style == "offset" else str(p.first_page)
+        body += [f"        {position} = {start}"]
+        if p.style == "page" and p.total_field:
+            body += ["        seen = 0"]
+        body += ["        while True:"] + fetch("            ") + emit_items("            ", items)
+        done = f"len({items}) < size"
+        if p.style == "offset":
+            body += [f"            {position} += len({items})"]
+            if p.total_field:
+                done += f" or {position} >= page.{p.total_field}"
+        elif p.total_field:
+            body += [f"            seen += len({items})"]
+            done += f" or seen >= page.{p.total_field}"
+        body += [f"            if {done}:", "                return"]
+        if p.style == "page":
+            body += [f"            {position} += 1"]
+    return "\n" + "\n".join(lines + body) + "\n"
+
+
+def _walk_doc(op: OperationSpec) -> str:
+    """The iterator's docstring: the operation and how its pages are walked."""
+    assert op.pagination is not None
+    p = op.pagination
+    how = {
+        "cursor": f"following ``{p.next_field}`` across pages",
+        "page_token": f"following ``{p.next_field}`` until it is null or empty",
+        "starting_after": f"``{p.cursor_param}`` the last item while ``{p.has_more_field}``",
+        "link": 'following the ``Link`` header\'s rel="next"',
+        "offset": f"moving ``{p.cursor_param}`` past each page until a short one",
+        "page": f"counting ``{p.cursor_param}`` up until a short page",
+    }[p.style]
+    return f"Every item of ``{_method_name(op)}``, {how}."
+
+
+def _page_size(op: OperationSpec, p: PaginationSpec) -> list[str]:
+    """``size = ...``: the page size the server serves, so a shorter page is the last."""
+    limit = p.limit
+    found = [q for q in op.params if q.location == "query" and q.name == p.limit_param]
+    if not found:
+        return [f"        size = {limit.default}"]
+    name = _ident(found[0])
+    asked = f"{limit.default} if {name} is None else {name}"
+    # An out-of-range size is refused (an error) or clamped to the nearest bound.
+    return [f"        size = min(max({asked}, {limit.min}), {limit.max})"]
+
+
+def _param(op: OperationSpec, name: str) -> ParamSpec:
+    for q in op.params:
+        if q.location == "query" and q.name == name:
+            return q
+    raise AssertionError(f"{op.operation_id}: no query parameter {name}")
 
 
 def _method_name(op: OperationSpec) -> str:
