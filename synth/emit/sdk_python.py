@@ -434,7 +434,7 @@ def _iterator(op: OperationSpec, classes: set[str], imports: _Imports, *, is_asy
             ]
     elif p.style == "link":
         body += fetch("        ") + ["        while True:"] + emit_items("            ", "page")
-        send = f"{await_}self._send(Call(\"GET\", page.next_url))"
+        send = f"{await_}self._send(_follow(page.next_url))"
         follow = [send, str(op.status), f"TypeAdapter(list[{item}])", "self._http.base_url"]
         body += ["            if page.next_url is None:", "                return"]
         body += _fit(

@@ -168,7 +168,6 @@ $package = ["py.typed"]
 # client's credentials never go to another server.
 LINKED_PAGE = Template('''
 
-
 _M = TypeVar("_M")
 
 
@@ -189,7 +188,9 @@ def _linked(
         page = LinkedPage(items.validate_json(response.content))
     except ValidationError as exc:
         raise UnexpectedResponse(response, f"the {status} body does not match: {exc}") from exc
-    target = response.links.get("next", {}).get("url")
+    # ``links`` is keyed by the rel value, which may name several relations ("next last").
+    rels = response.links.items()
+    target = next((link.get("url") for rel, link in rels if "next" in rel.lower().split()), None)
     if target is not None:
         url = str(response.url.join(target))
         if not url.startswith(str(base)):
@@ -198,4 +199,10 @@ def _linked(
             )
         page.next_url = url
     return page
+
+
+def _follow(url: str) -> Call:
+    """The request of a next page's URL (its query as parameters: httpx would drop it)."""
+    target = httpx.URL(url)
+    return Call("GET", str(target.copy_with(query=None)), params=tuple(target.params.multi_items()))
 ''')

@@ -1,0 +1,36 @@
+// Every pagination style through the generated TypeScript client's iterators, against the
+// paging server: `node paging.js BASE_URL`. Prints one JSON line: each walk's item ids, and
+// what the page method of the Link-paged list returned.
+import { Client } from "../sdk/typescript/index";
+
+// A walk is cut off after 50 items, so a client that loops fails instead of hanging.
+async function ids(items: AsyncIterable<{ id: string }>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const item of items) {
+    out.push(item.id);
+    if (out.length === 50) break;
+  }
+  return out;
+}
+
+async function main(baseUrl: string): Promise<void> {
+  const client = new Client({ baseUrl, token: "t" });
+  const walks: Record<string, string[]> = {};
+  for (const colour of [undefined, "red"] as const) {
+    const key = colour ?? "all";
+    walks[`cursor/${key}`] = await ids(client.iterCursor({ colour, limit: 2 }));
+    walks[`token/${key}`] = await ids(client.iterToken({ colour, page_size: 2 }));
+    walks[`after/${key}`] = await ids(client.iterAfter({ colour, limit: 2 }));
+    walks[`link/${key}`] = await ids(client.iterLink({ colour, per_page: 2 }));
+    walks[`offset/${key}`] = await ids(client.iterOffset({ colour, limit: 2 }));
+    walks[`page/${key}`] = await ids(client.iterPage({ colour, per_page: 2 }));
+  }
+  const first = await client.listLink({ colour: "red", per_page: 2 });
+  const linkPage = { ids: first.items.map((item) => item.id), next: first.next };
+  console.log(JSON.stringify({ walks, linkPage }));
+}
+
+main(process.argv[2]!).catch((error: unknown) => {
+  console.error(error);
+  process.exit(1);
+});
