@@ -2,8 +2,9 @@
 
 ``python -m tests.sdk.paging_server --port 0`` binds a free loopback port and prints one line,
 ``listening on http://127.0.0.1:PORT``, once it accepts connections. It serves the contracts of
-``test_paging_styles.py`` under ``/v1``: the same items, ordered by ``(rank, id)`` and filtered
-by ``colour``, at ``/cursor``, ``/token``, ``/after``, ``/link``, ``/offset`` and ``/page``.
+``test_paging_styles.py`` under ``/v1``: the same items, filtered by ``colour`` and ordered by
+``sort`` (``rank``, the default, or ``-rank``; ``id`` breaks ties), at ``/cursor``, ``/token``,
+``/after``, ``/link``, ``/offset`` and ``/page``.
 Every request needs a bearer token; a page size out of bounds is refused.
 """
 
@@ -29,10 +30,11 @@ ITEMS: list[dict[str, Any]] = [
 MAX_LIMIT = 10
 
 
-def ordered(colour: str | None) -> list[dict[str, Any]]:
-    """The list a client sees: filtered by ``colour`` and in ``(rank, id)`` order."""
+def ordered(colour: str | None = None, sort: str = "rank") -> list[dict[str, Any]]:
+    """The list a client sees: filtered by ``colour``, in ``(rank, id)`` or ``(-rank, id)`` order."""
     chosen = [item for item in ITEMS if colour in (None, item["colour"])]
-    return sorted(chosen, key=lambda item: (item["rank"], item["id"]))
+    sign = -1 if sort == "-rank" else 1
+    return sorted(chosen, key=lambda item: (sign * item["rank"], item["id"]))
 
 
 def _problem(status: int, code: str, detail: str) -> Response:
@@ -54,11 +56,15 @@ def _int(request: Request, name: str, default: int, low: int, high: int) -> int:
     return int(raw)
 
 
-def _colour(request: Request) -> str | None:
+def _list(request: Request) -> list[dict[str, Any]]:
+    """The list the request's ``colour`` and ``sort`` parameters choose."""
     colour = request.query_params.get("colour")
     if colour not in (None, "red", "blue"):
         raise _Refused(_problem(422, "validation_failed", "colour is red or blue"))
-    return colour
+    sort = request.query_params.get("sort", "rank")
+    if sort not in ("rank", "-rank"):
+        raise _Refused(_problem(422, "validation_failed", "sort is rank or -rank"))
+    return ordered(colour, sort)
 
 
 def _token(position: int) -> str:
@@ -75,7 +81,7 @@ def _position(token: str | None) -> int:
 
 
 async def cursor(request: Request) -> Response:
-    items = ordered(_colour(request))
+    items = _list(request)
     at = _position(request.query_params.get("cursor"))
     end = at + _int(request, "limit", 3, 1, MAX_LIMIT)
     return JSONResponse(
@@ -84,7 +90,7 @@ async def cursor(request: Request) -> Response:
 
 
 async def token(request: Request) -> Response:
-    items = ordered(_colour(request))
+    items = _list(request)
     at = _position(request.query_params.get("page_token"))
     end = at + _int(request, "page_size", 3, 1, MAX_LIMIT)
     # Google's APIs end with an empty token.
@@ -94,7 +100,7 @@ async def token(request: Request) -> Response:
 
 
 async def after(request: Request) -> Response:
-    items = ordered(_colour(request))
+    items = _list(request)
     last = request.query_params.get("starting_after")
     at = 0
     if last is not None:
@@ -107,7 +113,7 @@ async def after(request: Request) -> Response:
 
 
 async def link(request: Request) -> Response:
-    items = ordered(_colour(request))
+    items = _list(request)
     size = _int(request, "per_page", 3, 1, MAX_LIMIT)
     number = _int(request, "page", 1, 1, 1000)
     pages = max(1, -(-len(items) // size))
@@ -124,14 +130,14 @@ async def link(request: Request) -> Response:
 
 
 async def offset(request: Request) -> Response:
-    items = ordered(_colour(request))
+    items = _list(request)
     at = _int(request, "offset", 0, 0, 10_000)
     size = _int(request, "limit", 3, 1, MAX_LIMIT)
     return JSONResponse({"items": items[at : at + size], "total": len(items)})
 
 
 async def page(request: Request) -> Response:
-    items = ordered(_colour(request))
+    items = _list(request)
     number = _int(request, "page", 1, 1, 10_000)
     size = _int(request, "per_page", 3, 1, MAX_LIMIT)
     start = (number - 1) * size

@@ -54,6 +54,7 @@ from synth.contract import (
     Offset,
     PageNumber,
     PageToken,
+    Sort,
     StartingAfter,
 )
 
@@ -98,36 +99,37 @@ class NumberPage(BaseModel):
 
 
 ORDER = ("rank", "id")
+SORT = Sort(orders={"rank": ORDER, "-rank": ("-rank", "id")}, default="rank")
 LIMIT = Limit(default=3, max=10)
 ColourFilter = Annotated[Colour | None, Filter("colour", "eq")]
 
 
-@api.get("/cursor", paginated=Cursor(ORDER, limit=LIMIT))
+@api.get("/cursor", paginated=Cursor(ORDER, limit=LIMIT, sort=SORT))
 def list_cursor(colour: ColourFilter = None) -> CursorPage:
     """Keyset cursor; next_cursor is null on the last page."""
 
 
-@api.get("/token", paginated=PageToken(ORDER, limit=LIMIT))
+@api.get("/token", paginated=PageToken(ORDER, limit=LIMIT, sort=SORT))
 def list_token(colour: ColourFilter = None) -> TokenPage:
     """Page token; the server ends with an empty token, as Google's APIs do."""
 
 
-@api.get("/after", paginated=StartingAfter(ORDER, limit=LIMIT))
+@api.get("/after", paginated=StartingAfter(ORDER, limit=LIMIT, sort=SORT))
 def list_after(colour: ColourFilter = None) -> AfterPage:
     """Stripe style: starting_after the last id while has_more."""
 
 
-@api.get("/link", paginated=LinkHeader(ORDER, limit=LIMIT))
+@api.get("/link", paginated=LinkHeader(ORDER, limit=LIMIT, sort=SORT))
 def list_link(colour: ColourFilter = None) -> list[Item]:
     """GitHub style: the next page is the Link header's rel="next"."""
 
 
-@api.get("/offset", paginated=Offset(ORDER, limit=LIMIT, total_field="total"))
+@api.get("/offset", paginated=Offset(ORDER, limit=LIMIT, sort=SORT, total_field="total"))
 def list_offset(colour: ColourFilter = None) -> OffsetPage:
     """Offset and limit, with a total."""
 
 
-@api.get("/page", paginated=PageNumber(ORDER, limit=LIMIT))
+@api.get("/page", paginated=PageNumber(ORDER, limit=LIMIT, sort=SORT))
 def list_page(colour: ColourFilter = None) -> NumberPage:
     """Page numbers from 1, no total: the walk ends at a short or empty page."""
 '''
@@ -141,7 +143,12 @@ STYLES = [
     ("offset", "iter_offset", "limit"),
     ("page", "iter_page", "per_page"),
 ]
-COLOURS = {"all": None, "red": "red"}
+# The caller's filter and sort of each walk, which every page must keep.
+WALKS: dict[str, dict[str, str]] = {
+    "all": {},
+    "red": {"colour": "red"},
+    "red-desc": {"colour": "red", "sort": "-rank"},
+}
 PAGE_SIZE = 2
 # A walk is cut off after this many items, so a client that loops fails instead of hanging.
 BOUND = 50
@@ -150,9 +157,9 @@ BOUND = 50
 def expected() -> dict[str, list[str]]:
     """Every walk's ids, as the server orders and filters them."""
     return {
-        f"{style}/{key}": [item["id"] for item in ordered(colour)]
+        f"{style}/{key}": [item["id"] for item in ordered(**query)]
         for style, _, _ in STYLES
-        for key, colour in COLOURS.items()
+        for key, query in WALKS.items()
     }
 
 
@@ -202,6 +209,7 @@ def sdk(spec: ApiSpec, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Mod
 def test_every_style_is_planned_and_output_is_deterministic(spec: ApiSpec) -> None:
     styles = [op.pagination.style for op in spec.operations if op.pagination is not None]
     assert styles == ["cursor", "page_token", "starting_after", "link", "offset", "page"]
+    assert all(op.pagination and op.pagination.sort for op in spec.operations)
     document = build(spec)
     assert sdk_python.emit(spec, document) == sdk_python.emit(spec, build(spec))
     assert sdk_typescript.emit(spec) == sdk_typescript.emit(spec)
@@ -211,8 +219,8 @@ def test_python_clients_walk_every_style(sdk: ModuleType, server: str) -> None:
     walks: dict[str, list[str]] = {}
     with sdk.Client(server, "t") as client:
         for style, method, size in STYLES:
-            for key, colour in COLOURS.items():
-                items = getattr(client, method)(colour=colour, **{size: PAGE_SIZE})
+            for key, query in WALKS.items():
+                items = getattr(client, method)(**query, **{size: PAGE_SIZE})
                 walks[f"{style}/{key}"] = [item.id for item in itertools.islice(items, BOUND)]
         first = client.list_link(colour="red", per_page=PAGE_SIZE)
     assert walks == expected()
@@ -225,8 +233,8 @@ def test_python_clients_walk_every_style(sdk: ModuleType, server: str) -> None:
         out: dict[str, list[str]] = {}
         async with sdk.AsyncClient(server, "t") as client:
             for style, method, size in STYLES:
-                for key, colour in COLOURS.items():
-                    items = getattr(client, method)(colour=colour, **{size: PAGE_SIZE})
+                for key, query in WALKS.items():
+                    items = getattr(client, method)(**query, **{size: PAGE_SIZE})
                     out[f"{style}/{key}"] = await _ids(items)
         return out
 

@@ -16,14 +16,19 @@ async function ids(items: AsyncIterable<{ id: string }>): Promise<string[]> {
 async function main(baseUrl: string): Promise<void> {
   const client = new Client({ baseUrl, token: "t" });
   const walks: Record<string, string[]> = {};
-  for (const colour of [undefined, "red"] as const) {
-    const key = colour ?? "all";
-    walks[`cursor/${key}`] = await ids(client.iterCursor({ colour, limit: 2 }));
-    walks[`token/${key}`] = await ids(client.iterToken({ colour, page_size: 2 }));
-    walks[`after/${key}`] = await ids(client.iterAfter({ colour, limit: 2 }));
-    walks[`link/${key}`] = await ids(client.iterLink({ colour, per_page: 2 }));
-    walks[`offset/${key}`] = await ids(client.iterOffset({ colour, limit: 2 }));
-    walks[`page/${key}`] = await ids(client.iterPage({ colour, per_page: 2 }));
+  // The caller's filter and sort of each walk, which every page must keep.
+  const queries = {
+    all: {},
+    red: { colour: "red" },
+    "red-desc": { colour: "red", sort: "-rank" },
+  } as const;
+  for (const [key, query] of Object.entries(queries)) {
+    walks[`cursor/${key}`] = await ids(client.iterCursor({ ...query, limit: 2 }));
+    walks[`token/${key}`] = await ids(client.iterToken({ ...query, page_size: 2 }));
+    walks[`after/${key}`] = await ids(client.iterAfter({ ...query, limit: 2 }));
+    walks[`link/${key}`] = await ids(client.iterLink({ ...query, per_page: 2 }));
+    walks[`offset/${key}`] = await ids(client.iterOffset({ ...query, limit: 2 }));
+    walks[`page/${key}`] = await ids(client.iterPage({ ...query, per_page: 2 }));
   }
   const first = await client.listLink({ colour: "red", per_page: 2 });
   const linkPage = { ids: first.items.map((item) => item.id), next: first.next };
