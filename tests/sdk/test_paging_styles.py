@@ -191,17 +191,23 @@ def server() -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def sdk(spec: ApiSpec, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+def sdk_root(spec: ApiSpec, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder that holds the generated Python package."""
     out = tmp_path_factory.mktemp("paging-sdk")
     for rel, text in sdk_python.emit(spec, build(spec)).items():
         (out / rel).parent.mkdir(parents=True, exist_ok=True)
         (out / rel).write_text(text, encoding="utf-8")
+    return out / "sdk" / "python"
+
+
+@pytest.fixture(scope="module")
+def sdk(spec: ApiSpec, sdk_root: Path) -> Iterator[ModuleType]:
     name = package_name(spec.title)
-    sys.path.insert(0, str(out / "sdk" / "python"))
+    sys.path.insert(0, str(sdk_root))
     try:
         yield importlib.import_module(name)
     finally:
-        sys.path.remove(str(out / "sdk" / "python"))
+        sys.path.remove(str(sdk_root))
         for module in [m for m in sys.modules if m == name or m.startswith(f"{name}.")]:
             del sys.modules[module]
 
@@ -213,6 +219,25 @@ def test_every_style_is_planned_and_output_is_deterministic(spec: ApiSpec) -> No
     document = build(spec)
     assert sdk_python.emit(spec, document) == sdk_python.emit(spec, build(spec))
     assert sdk_typescript.emit(spec) == sdk_typescript.emit(spec)
+
+
+@pytest.mark.slow
+def test_python_package_is_ruff_formatted_and_mypy_strict_clean(
+    spec: ApiSpec, sdk_root: Path, tmp_path: Path
+) -> None:
+    bin_dir = Path(sys.executable).parent
+    formatted = subprocess.run(
+        [bin_dir / "ruff", "format", "--isolated", "--line-length", "100", "--check", "--diff", "."],
+        cwd=sdk_root, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert formatted.returncode == 0, formatted.stdout + formatted.stderr
+    # Run from the package's folder, away from the project's own mypy configuration.
+    typed = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", "--cache-dir", str(tmp_path / "cache"),
+         "-p", package_name(spec.title)],
+        cwd=sdk_root, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert typed.returncode == 0, typed.stdout + typed.stderr
 
 
 def test_python_clients_walk_every_style(sdk: ModuleType, server: str) -> None:

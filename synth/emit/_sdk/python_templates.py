@@ -188,9 +188,9 @@ def _linked(
         page = LinkedPage(items.validate_json(response.content))
     except ValidationError as exc:
         raise UnexpectedResponse(response, f"the {status} body does not match: {exc}") from exc
-    # ``links`` is keyed by the rel value, which may name several relations ("next last").
-    rels = response.links.items()
-    target = next((link.get("url") for rel, link in rels if "next" in rel.lower().split()), None)
+    # A rel value may name several relations ("next last").
+    links = response.links.values()
+    target = next((x["url"] for x in links if "next" in x.get("rel", "").lower().split()), None)
     if target is not None:
         url = str(response.url.join(target))
         if not url.startswith(str(base)):
