@@ -14,6 +14,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -322,15 +323,7 @@ def _method(
     if op.body_schema is not None:
         positional.append(f"body: models.{_model(op.body_schema, classes)}")
     keyword = [_keyword_param(op, p, imports) for p in op.params if p.location != "path"]
-    # A Link-paged list's body is the items themselves; the next page is in its Link header.
-    linked = op.pagination is not None and op.pagination.style == "link"
-    if op.pagination is not None and linked:
-        item = f"models.{_model(op.pagination.item_schema, classes)}"
-        returns = f"LinkedPage[{item}]"
-    elif op.response_schema is not None:
-        returns = f"models.{_model(op.response_schema, classes)}"
-    else:
-        returns = "None"
+    returns = _returns(op, classes)
     lines = [*_signature(name, positional, keyword, returns, is_async=is_async)]
     lines += _docstring(op)
     idem = op.idempotency
@@ -356,10 +349,13 @@ def _method(
         args.append("json=_runtime.body(body)")
     lines += ["        call = Call(", *(f"            {a}," for a in args), "        )"]
     send = "await self._send(call)" if is_async else "self._send(call)"
-    if linked:
-        args = [send, str(op.status), f"TypeAdapter(list[{item}])", "self._http.base_url"]
+    if returns.startswith("LinkedPage["):
+        args = [send, str(op.status), f"TypeAdapter(list[{returns[11:-1]}])", "self._http.base_url"]
         lines += _fit(
-            f"        return _linked({', '.join(args)})", "        return _linked(", args, "        )"
+            f"        return _linked({', '.join(args)})",
+            "        return _linked(",
+            args,
+            "        )",
         )
     elif op.response_schema is not None:
         lines += _fit(
@@ -371,6 +367,16 @@ def _method(
     else:
         lines.append(f"        _runtime.check({send}, {op.status})")
     return "\n" + "\n".join(lines) + "\n"
+
+
+def _returns(op: OperationSpec, classes: set[str]) -> str:
+    """The page method's return type."""
+    # A Link-paged list's body is the items themselves; the next page is in its Link header.
+    if op.pagination is not None and op.pagination.style == "link":
+        return f"LinkedPage[models.{_model(op.pagination.item_schema, classes)}]"
+    if op.response_schema is not None:
+        return f"models.{_model(op.response_schema, classes)}"
+    return "None"
 
 
 def _iterator(op: OperationSpec, classes: set[str], imports: _Imports, *, is_async: bool) -> str:
@@ -390,78 +396,103 @@ def _iterator(op: OperationSpec, classes: set[str], imports: _Imports, *, is_asy
                          is_async=is_async)]  # fmt: skip
     lines.append(f'        """{_walk_doc(op)}"""')
     args = [_ident(q) for q in op.path_params] + [f"{_ident(q)}={_ident(q)}" for q in rest]
-    await_ = "await " if is_async else ""
-    call = f"{await_}self.{_method_name(op)}"
     position = python_identifier(p.cursor_param) if p.cursor_param else ""
     if position == "page":  # the page variable's name
         position = "number"
     if p.cursor_param:
         args.append(f"{python_identifier(p.cursor_param)}={position}")
+    walk = _Walk(op, p, item, position, args, is_async=is_async)
+    if p.style in ("cursor", "page_token", "starting_after"):
+        body = _keyset_walk(walk, imports)
+    elif p.style == "link":
+        body = _link_walk(walk)
+    else:
+        body = _numbered_walk(walk)
+    return "\n" + "\n".join(lines + body) + "\n"
 
-    def fetch(indent: str) -> list[str]:
-        return _fit(
-            f"{indent}page = {call}({', '.join(args)})", f"{indent}page = {call}(", args, f"{indent})"
-        )
 
-    def emit_items(indent: str, items: str) -> list[str]:
-        if is_async:
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """What an iterator's body is written from."""
+
+    op: OperationSpec
+    p: PaginationSpec
+    item: str  # the item's model
+    position: str  # the variable holding the page's position
+    args: list[str]  # the page method's arguments
+    is_async: bool
+
+    @property
+    def items(self) -> str:
+        return f"page.{self.p.items_field}"
+
+    def fetch(self, indent: str) -> list[str]:
+        """``page = self.list_...(...)``."""
+        call = f"{'await ' if self.is_async else ''}self.{_method_name(self.op)}"
+        head = f"{indent}page = {call}("
+        return _fit(f"{head}{', '.join(self.args)})", head, self.args, f"{indent})")
+
+    def emit(self, indent: str, items: str) -> list[str]:
+        """Yield each of ``items``."""
+        if self.is_async:
             return [f"{indent}for item in {items}:", f"{indent}    yield item"]
         return [f"{indent}yield from {items}"]
 
-    items = f"page.{p.items_field}"
-    body: list[str] = []
-    if p.style in ("cursor", "page_token", "starting_after"):
-        annotation = "str"
-        if p.style == "starting_after":
-            annotation = _annotation(_param(op, p.cursor_param).schema, imports)
-        body += [f"        {position}: {annotation} | None = None", "        while True:"]
-        body += fetch("            ") + emit_items("            ", items)
-        if p.style == "cursor":
-            body += [f"            if page.{p.next_field} is None:", "                return"]
-            body.append(f"            {position} = page.{p.next_field}")
-        elif p.style == "page_token":
-            # Google's APIs end with an empty token, others with null: either is the end.
-            body += [f"            if not page.{p.next_field}:", "                return"]
-            body.append(f"            {position} = page.{p.next_field}")
-        else:
-            last = f"{items}[-1].{python_identifier(p.tiebreaker.field)}"
-            if "str" in annotation.split(" | "):
-                last = f"str({last})"
-            body += [
-                f"            if not page.{p.has_more_field} or not {items}:",
-                "                return",
-                f"            {position} = {last}",
-            ]
-    elif p.style == "link":
-        body += fetch("        ") + ["        while True:"] + emit_items("            ", "page")
-        send = f"{await_}self._send(_follow(page.next_url))"
-        follow = [send, str(op.status), f"TypeAdapter(list[{item}])", "self._http.base_url"]
-        body += ["            if page.next_url is None:", "                return"]
-        body += _fit(
-            f"            page = _linked({', '.join(follow)})",
-            "            page = _linked(",
-            follow,
-            "            )",
-        )
-    else:  # offset, page
-        body += _page_size(op, p)
-        start = "0" if p.style == "offset" else str(p.first_page)
-        body += [f"        {position} = {start}"]
-        if p.style == "page" and p.total_field:
-            body += ["        seen = 0"]
-        body += ["        while True:"] + fetch("            ") + emit_items("            ", items)
-        done = f"len({items}) < size"
-        if p.style == "offset":
-            body += [f"            {position} += len({items})"]
-            if p.total_field:
-                done += f" or {position} >= page.{p.total_field}"
-        elif p.total_field:
-            body += [f"            seen += len({items})"]
-            done += f" or seen >= page.{p.total_field}"
-        body += [f"            if {done}:", "                return"]
-        if p.style == "page":
-            body += [f"            {position} += 1"]
-    return "\n" + "\n".join(lines + body) + "\n"
+
+def _keyset_walk(w: _Walk, imports: _Imports) -> list[str]:
+    """cursor, page_token, starting_after: the next position comes from the page."""
+    p, pad = w.p, "            "
+    annotation = "str"
+    if p.style == "starting_after":
+        annotation = _annotation(_param(w.op, p.cursor_param).schema, imports)
+    body = [f"        {w.position}: {annotation} | None = None", "        while True:"]
+    body += [*w.fetch(pad), *w.emit(pad, w.items)]
+    if p.style == "cursor":
+        return [*body, f"{pad}if page.{p.next_field} is None:", f"{pad}    return",
+                f"{pad}{w.position} = page.{p.next_field}"]  # fmt: skip
+    if p.style == "page_token":
+        # Google's APIs end with an empty token, others with null: either is the end.
+        return [*body, f"{pad}if not page.{p.next_field}:", f"{pad}    return",
+                f"{pad}{w.position} = page.{p.next_field}"]  # fmt: skip
+    last = f"{w.items}[-1].{python_identifier(p.tiebreaker.field)}"
+    if "str" in annotation.split(" | "):
+        last = f"str({last})"
+    return [*body, f"{pad}if not page.{p.has_more_field} or not {w.items}:", f"{pad}    return",
+            f"{pad}{w.position} = {last}"]  # fmt: skip
+
+
+def _link_walk(w: _Walk) -> list[str]:
+    """link: the next page is the URL the Link header names."""
+    send = f"{'await ' if w.is_async else ''}self._send(_follow(page.next_url))"
+    follow = [send, str(w.op.status), f"TypeAdapter(list[{w.item}])", "self._http.base_url"]
+    pad = "            "
+    body = [*w.fetch("        "), "        while True:", *w.emit(pad, "page")]
+    body += [f"{pad}if page.next_url is None:", f"{pad}    return"]
+    return body + _fit(
+        f"{pad}page = _linked({', '.join(follow)})", f"{pad}page = _linked(", follow, f"{pad})"
+    )
+
+
+def _numbered_walk(w: _Walk) -> list[str]:
+    """offset, page: the position counts up until a short page (or the total)."""
+    p, pad = w.p, "            "
+    body = _page_size(w.op, p)
+    body.append(f"        {w.position} = {0 if p.style == 'offset' else p.first_page}")
+    if p.style == "page" and p.total_field:
+        body.append("        seen = 0")
+    body += ["        while True:", *w.fetch(pad), *w.emit(pad, w.items)]
+    done = f"len({w.items}) < size"
+    if p.style == "offset":
+        body.append(f"{pad}{w.position} += len({w.items})")
+        if p.total_field:
+            done += f" or {w.position} >= page.{p.total_field}"
+    elif p.total_field:
+        body.append(f"{pad}seen += len({w.items})")
+        done += f" or seen >= page.{p.total_field}"
+    body += [f"{pad}if {done}:", f"{pad}    return"]
+    if p.style == "page":
+        body.append(f"{pad}{w.position} += 1")
+    return body
 
 
 def _walk_doc(op: OperationSpec) -> str:

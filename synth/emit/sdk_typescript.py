@@ -173,7 +173,7 @@ def _iterator(op: OperationSpec) -> str:
             "    for (;;) {\n"
             "      yield* page.items;\n"
             "      if (page.next === null) return;\n"
-            f"      page = await this.linked({{ method: \"GET\", path: page.next, status: {op.status} }}, "
+            f'      page = await this.linked({{ method: "GET", path: page.next, status: {op.status} }}, '
             f"schemas.{p.item_schema});\n"
             "    }\n"
         )

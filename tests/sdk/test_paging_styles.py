@@ -249,7 +249,8 @@ def test_python_clients_walk_every_style(sdk: ModuleType, server: str) -> None:
                 walks[f"{style}/{key}"] = [item.id for item in itertools.islice(items, BOUND)]
         first = client.list_link(colour="red", per_page=PAGE_SIZE)
     assert walks == expected()
-    assert isinstance(first, list)
+    # The page method's page is a list of the items, with the next page's URL.
+    assert type(first).__name__ == "LinkedPage"
     assert [item.id for item in first] == expected()["link/red"][:PAGE_SIZE]
     assert first.next_url is not None
     assert first.next_url.startswith(f"{server}/v1/link?")
@@ -287,7 +288,9 @@ def _link_page(sdk: ModuleType, link: str) -> Any:
 
 
 def test_python_link_header_is_read_as_rfc_8288_says(sdk: ModuleType) -> None:
-    page = _link_page(sdk, '<https://x.test/first>; rel="first", </v1/link?page=2>; rel="next last"')
+    page = _link_page(
+        sdk, '<https://x.test/first>; rel="first", </v1/link?page=2>; rel="next last"'
+    )
     assert page.next_url == "http://api.test/v1/link?page=2"
     assert _link_page(sdk, "").next_url is None
     assert _link_page(sdk, '<http://api.test/v1/link?page=1>; rel="prev"').next_url is None

@@ -13,11 +13,11 @@ from ..._template import Template, file_template
 
 __all__ = [
     "BASE",
-    "LINKED_PAGE",
     "CLIENT",
     "ERRORS",
     "ERROR_CLASS",
     "INIT",
+    "LINKED_PAGE",
     "PYPROJECT",
     "RUNTIME",
 ]
