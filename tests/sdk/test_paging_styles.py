@@ -293,6 +293,8 @@ def test_python_link_header_is_read_as_rfc_8288_says(sdk: ModuleType) -> None:
     )
     assert page.next_url == "http://api.test/v1/link?page=2"
     assert _link_page(sdk, "").next_url is None
+    quoted = '<http://api.test/v1/link?page=3>; title="a, b"; rel=next'
+    assert _link_page(sdk, quoted).next_url == "http://api.test/v1/link?page=3"
     assert _link_page(sdk, '<http://api.test/v1/link?page=1>; rel="prev"').next_url is None
     with pytest.raises(sdk.UnexpectedResponse, match="outside"):
         _link_page(sdk, '<https://elsewhere.test/v1/link?page=2>; rel="next"')
@@ -334,3 +336,10 @@ def test_typescript_client_walks_every_style(spec: ApiSpec, tmp_path: Path, serv
     assert result["walks"] == expected()
     assert result["linkPage"]["ids"] == expected()["link/red"][:PAGE_SIZE]
     assert result["linkPage"]["next"].startswith("/link?")
+    links = result["links"]
+    assert links["absent"] is None
+    assert links["severalRels"] == "/link?page=2&a=b"
+    assert links["quotedComma"] == "/link?page=3"
+    assert links["prevOnly"] is None
+    assert links["elsewhere"].startswith("threw: UnexpectedResponse")
+    assert "is outside http://api.test/v1; it is not followed" in links["elsewhere"]

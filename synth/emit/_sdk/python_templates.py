@@ -165,7 +165,8 @@ $package = ["py.typed"]
 # Helpers of client.py for lists paged by the ``Link`` header (RFC 8288), emitted only when the
 # API has one. httpx parses the header (``Response.links``); a relative target is resolved
 # against the request's URL, and a next page outside the client's base URL is refused, so the
-# client's credentials never go to another server.
+# client's credentials never go to another server. (httpx splits parameters at every ";", so a
+# quoted parameter value holding one, which RFC 8288 allows and no known API sends, is misread.)
 LINKED_PAGE = Template('''
 
 _M = TypeVar("_M")

@@ -13,6 +13,20 @@ async function ids(items: AsyncIterable<{ id: string }>): Promise<string[]> {
   return out;
 }
 
+// The Link header as RFC 8288 writes it: the next page of a client whose server answers one
+// empty page with `link` (a constructed Response has no URL: targets resolve against the
+// request's), or the message of what the client threw.
+async function nextOf(link: string | null): Promise<string | null> {
+  const fake = async (): Promise<Response> =>
+    new Response("[]", { status: 200, headers: link === null ? {} : { link, "content-type": "application/json" } });
+  const client = new Client({ baseUrl: "http://api.test", token: "t", fetch: fake });
+  try {
+    return (await client.listLink({ per_page: 2 })).next;
+  } catch (error) {
+    return `threw: ${String(error)}`;
+  }
+}
+
 async function main(baseUrl: string): Promise<void> {
   const client = new Client({ baseUrl, token: "t" });
   const walks: Record<string, string[]> = {};
@@ -32,7 +46,14 @@ async function main(baseUrl: string): Promise<void> {
   }
   const first = await client.listLink({ colour: "red", per_page: 2 });
   const linkPage = { ids: first.items.map((item) => item.id), next: first.next };
-  console.log(JSON.stringify({ walks, linkPage }));
+  const links = {
+    absent: await nextOf(null),
+    severalRels: await nextOf('<https://x.test/first>; rel="first", </v1/link?page=2&a=b>; rel="next last"'),
+    quotedComma: await nextOf('<http://api.test/v1/link?page=3>; title="a, b; c"; rel=next'),
+    prevOnly: await nextOf('<http://api.test/v1/link?page=1>; rel="prev"'),
+    elsewhere: await nextOf('<https://elsewhere.test/v1/link?page=2>; rel="next"'),
+  };
+  console.log(JSON.stringify({ walks, linkPage, links }));
 }
 
 main(process.argv[2]!).catch((error: unknown) => {
