@@ -200,8 +200,8 @@ def _undrawn(invariant_id: str, operation_id: str, finding: Finding) -> None:
     ]
     if missing:
         _skipped(invariant_id, operation_id, finding,
-                 f"not exercised: {'; '.join(missing)} (in {finding.exercised} examples; "
-                 "a larger --profile draws more)")  # fmt: skip
+                 f"{'; '.join(missing)} in the {finding.exercised} examples that ran (each "
+                 "example draws one; --profile default or thorough draws more)")  # fmt: skip
 
 
 def _crashed(

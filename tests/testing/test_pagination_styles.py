@@ -19,6 +19,8 @@ from synth.catalogue import applicable
 from synth.testing import config_from_options
 from synth.testing._context import next_link
 from synth.testing._http import Exchange, Request
+from synth.testing._runner import _undrawn
+from synth.testing._violation import Finding, Outcome
 from synth.testing.cli import run_suite
 from tests._generated import write_tests
 from tests.testing.shelves import LIST_IDS, ORDERS, STYLES, TENANTS, Shelves, app, write_contracts
@@ -152,3 +154,18 @@ def test_next_link_reads_rel_next_from_the_link_header(
     header: str | None, expected: str | None
 ) -> None:
     assert next_link(_page(header)) == expected
+
+
+def test_a_check_that_never_drew_an_allowed_order_is_not_exercised() -> None:
+    """Passing on some orders says nothing of the others: the check ends skipped, naming them."""
+    drawn = Finding("PAGE-ORDER", "listTokenNotes", Outcome.PASSED, 0.0, 0, exercised=3)
+    drawn.wanted["allowed orders of order_by"] = tuple(ORDERS)
+    drawn.drawn["allowed orders of order_by"] = {"-rank", "id"}
+    _undrawn("PAGE-ORDER", "listTokenNotes", drawn)
+    assert drawn.outcome is Outcome.SKIPPED
+    assert "allowed orders of order_by never drawn: rank in the 3 examples" in drawn.message
+    every = Finding("PAGE-ORDER", "listTokenNotes", Outcome.PASSED, 0.0, 0, exercised=3)
+    every.wanted["allowed orders of order_by"] = tuple(ORDERS)
+    every.drawn["allowed orders of order_by"] = set(ORDERS)
+    _undrawn("PAGE-ORDER", "listTokenNotes", every)
+    assert every.outcome is Outcome.PASSED

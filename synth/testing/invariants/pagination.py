@@ -54,7 +54,7 @@ def _sorted(ctx: Context) -> tuple[dict[str, str], tuple[OrderKey, ...], str]:
     if p.sort is None:
         return {}, p.order, ""
     value, order = ctx.draw(st.sampled_from(p.sort.orders), "sort")
-    ctx.covers("sort orders", [v for v, _ in p.sort.orders], value)
+    ctx.covers(f"allowed orders of {p.sort.param}", [v for v, _ in p.sort.orders], value)
     if value == p.sort.default and ctx.draw(st.booleans(), f"{p.sort.param} left out"):
         return {}, order, f" (no {p.sort.param}: the default {value})"
     return {p.sort.param: value}, order, f" with {p.sort.param}={value}"
