@@ -179,6 +179,10 @@ class Shelves:
     link_lost: bool = False  # the second page has no rel="next"
     token_any_tenant: bool = False  # a page token works for every tenant
     sort_ignored: bool = False  # the second allowed order is served in the default order
+    # Correct variants: the last page's token is "" (as Google APIs send it); links are
+    # relative to the request (RFC 8288 allows any URI reference).
+    empty_token_end: bool = False
+    relative_links: bool = False
     notes: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     counter: int = 0
 
@@ -283,6 +287,8 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
         page = notes[start : start + size]
         more = start + size < len(notes)
         nxt = _token([owner, q, sort, list(key(page[-1]))]) if more else None
+        if nxt is None and shelves.empty_token_end and style == "token":
+            nxt = ""
         field_name = "next_cursor" if style == "cursor" else "next_page_token"
         return JSONResponse({"items": page, field_name: nxt})
     if style == "after":
@@ -317,7 +323,7 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
     headers = {}
     if start + size < len(notes) and not (shelves.link_lost and number == 2):
         query = f"page={number + 1}&per_page={size}" + (f"&q={_quote(q)}" if q else "")
-        url = f"{request.base_url}v1/link/notes?{query}"
+        url = f"?{query}" if shelves.relative_links else f"{request.base_url}v1/link/notes?{query}"
         headers["Link"] = f'<{url}>; rel="next", <{request.base_url}v1/link/notes>; rel="first"'
     return JSONResponse(page, headers=headers)
 

@@ -93,6 +93,20 @@ def test_the_correct_server_passes_every_check_planned_for_its_style(
 
 
 @pytest.mark.parametrize(
+    ("variant", "style"), [("empty_token_end", "token"), ("relative_links", "link")]
+)
+def test_a_correct_variant_of_a_style_passes(
+    shelves: tuple[Path, Path], tmp_path: Path, variant: str, style: str
+) -> None:
+    """page_token ends on "" as well as null; a relative rel="next" is resolved against the
+    page's own URL."""
+    checks = [(inv, LIST_IDS[style]) for inv in sorted(PLANNED[style])]
+    code, report = _run(shelves, tmp_path, Shelves(**{variant: True}), checks, "default")
+    assert code == 0, report
+    assert _outcomes(report) == dict.fromkeys(checks, "passed"), report
+
+
+@pytest.mark.parametrize(
     "case",
     [
         ("offset_skips", "offset", ["PAGE-COMPLETE"], "missing"),

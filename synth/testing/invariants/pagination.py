@@ -266,7 +266,9 @@ def concurrent(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
     if not op.pagination.stable:
-        raise CannotCheck(f"a {op.pagination.style} list promises no stable walk under inserts")
+        raise CannotCheck(
+            f"{op.pagination.style} pagination promises no walk stable under inserts and deletes"
+        )
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx)
     stable = ctx.seed(scope, _size(ctx, size, at_least=size + 1))
@@ -429,7 +431,7 @@ def cursor(ctx: Context) -> None:
     assert op.pagination is not None
     p = op.pagination
     if not p.opaque:
-        raise CannotCheck(f"a {p.style} list takes no server-made token to tamper with")
+        raise CannotCheck(f"{p.style} pagination takes no server-made token to tamper with")
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx)
     ctx.seed(scope, _size(ctx, size, at_least=size + 1))
