@@ -179,6 +179,7 @@ class Shelves:
     link_lost: bool = False  # the second page has no rel="next"
     token_any_tenant: bool = False  # a page token works for every tenant
     sort_ignored: bool = False  # the second allowed order is served in the default order
+    sort_lenient: bool = False  # an unknown sort value is served in the default order
     # Correct variants: the last page's token is "" (as Google APIs send it); links are
     # relative to the request (RFC 8288 allows any URI reference).
     empty_token_end: bool = False
@@ -258,7 +259,7 @@ def _int(raw: str | None, default: int, low: int, high: int | None = None) -> in
     return value if value >= low and (high is None or value <= high) else None
 
 
-async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves) -> Response:  # noqa: PLR0911, PLR0912, PLR0915 (one answer per rule and style)
+async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves) -> Response:  # noqa: PLR0911, PLR0912 (one answer per rule and style)
     params = request.query_params
     size_param = {"token": "page_size", "link": "per_page", "page": "per_page"}.get(style, "limit")
     size = _int(params.get(size_param), 5, 1, 20)
@@ -266,8 +267,9 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
         return _invalid("query", size_param)
     q = params.get("q", "")
     sort = params.get("order_by", "-rank") if style == "token" else "-rank"
-    if sort not in ORDERS:
+    if sort not in ORDERS and not shelves.sort_lenient:
         return _invalid("query", "order_by")
+    sort = sort if sort in ORDERS else "-rank"
     served = "-rank" if shelves.sort_ignored and sort == list(ORDERS)[1] else sort
     key = _key(ORDERS[served])
     notes = sorted((n for n in shelves.notes.get((tenant, style), [])
@@ -292,18 +294,7 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
         field_name = "next_cursor" if style == "cursor" else "next_page_token"
         return JSONResponse({"items": page, field_name: nxt})
     if style == "after":
-        after = params.get("starting_after")
-        start = 0
-        if after is not None:
-            anchor = next((n for n in notes if n["id"] == after), None)
-            if anchor is None:
-                return _problem(400, "invalid_cursor")
-            start = notes.index(anchor) + 1
-        page = notes[start : start + size]
-        more = start + size < len(notes)
-        if shelves.has_more_when_full:
-            more = len(page) == size
-        return JSONResponse({"data": page, "has_more": more})
+        return _after_page(shelves, notes, size, params)
     number = _int(params.get("page"), 1, 1) if style in {"link", "page"} else 1
     offset = _int(params.get("offset"), 0, 0) if style == "offset" else 0
     if number is None:
@@ -326,6 +317,30 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
         url = f"?{query}" if shelves.relative_links else f"{request.base_url}v1/link/notes?{query}"
         headers["Link"] = f'<{url}>; rel="next", <{request.base_url}v1/link/notes>; rel="first"'
     return JSONResponse(page, headers=headers)
+
+
+def _after_page(shelves: Shelves, notes: list[dict[str, Any]], size: int, params: Any) -> Response:
+    """Stripe style: the page after ``starting_after``, or the one before ``ending_before``."""
+    after, before = params.get("starting_after"), params.get("ending_before")
+    for name, value in (("starting_after", after), ("ending_before", before)):
+        if value == "":
+            return _invalid("query", name)
+    anchor_id = after if after is not None else before
+    start = 0
+    if anchor_id is not None:
+        anchor = next((n for n in notes if n["id"] == anchor_id), None)
+        if anchor is None:
+            return _problem(400, "invalid_cursor")
+        start = notes.index(anchor) + 1
+    if after is None and before is not None:
+        end = start - 1
+        page = notes[max(0, end - size) : end]
+        return JSONResponse({"data": page, "has_more": end - size > 0})
+    page = notes[start : start + size]
+    more = start + size < len(notes)
+    if shelves.has_more_when_full:
+        more = len(page) == size
+    return JSONResponse({"data": page, "has_more": more})
 
 
 def _quote(text: str) -> str:

@@ -136,6 +136,19 @@ def test_a_planted_bug_of_each_style_is_reported_by_its_invariant(
     assert says in report, report
 
 
+def test_an_unknown_sort_value_served_anyway_is_reported_by_err_validation(
+    shelves: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """The sort parameter is an enum of the allowed values in the document: a value outside
+    it must get 422 validation_failed (ERR-VALIDATION draws one invalid input per example,
+    hence the thorough profile)."""
+    checks = [("ERR-VALIDATION", LIST_IDS["token"])]
+    code, report = _run(shelves, tmp_path, _switched("sort_lenient"), checks, "thorough")
+    assert code == 1, report
+    assert _outcomes(report) == dict.fromkeys(checks, "violation"), report
+    assert "order_by: not one of the enum values" in report, report
+
+
 def test_a_correct_offset_server_is_not_reported_while_items_come_and_go(
     shelves: tuple[Path, Path], tmp_path: Path
 ) -> None:
