@@ -409,7 +409,7 @@ def test_mirror_rule(row_id: str, mirror: str) -> None:
     assert mirror in {c.rule for c in diff_documents(new, old)}
 
 
-SORTED = {"param": "sort", "default": "new",
+SORTED: dict[str, Any] = {"param": "sort", "default": "new",
           "orders": {"new": ["-created_at", "-id"], "old": ["created_at", "id"]}}  # fmt: skip
 
 
