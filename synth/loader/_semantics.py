@@ -5,6 +5,7 @@ filters, conditional requests; and the parameters each promise adds to the opera
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Mapping
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
@@ -17,6 +18,7 @@ from ..contract._semantics import (
     Cursor,
     Filter,
     Idempotency,
+    Limit,
     LinkHeader,
     Offset,
     PageNumber,
@@ -150,7 +152,14 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
         )
     _check_style(d, style, names, item, order=order, sort=sort, problems=problems)
     limit = style.limit
-    if not 1 <= limit.min <= limit.default <= limit.max:
+    if not isinstance(limit, Limit):
+        problems.add(
+            where,
+            f"{d.name}: {type(style).__name__}(limit={limit!r}) is not a Limit",
+            "declare the page size's rules as limit=Limit(default=20, max=100)",
+        )
+        limit = Limit()
+    elif not 1 <= limit.min <= limit.default <= limit.max:
         problems.add(
             where,
             f"{d.name}: Limit(min={limit.min}, default={limit.default}, "
@@ -216,10 +225,12 @@ def _check_style(
                     "takes one id field whatever the order",
                     f"end every order with {order[-1].field!r}",
                 )
-    if isinstance(style, PageNumber) and style.first_page < 0:
+    if isinstance(style, PageNumber) and (
+        not isinstance(style.first_page, int) or style.first_page < 0
+    ):
         problems.add(
             where,
-            f"{d.name}: PageNumber(first_page={style.first_page}) is negative",
+            f"{d.name}: PageNumber(first_page={style.first_page!r}) is not a page number",
             "number pages from 1 (the default) or 0",
         )
     params = {"page size": names.limit_param}
@@ -251,6 +262,13 @@ def _order(
         keys = (keys,)
     order = []
     for key in keys:
+        if not isinstance(key, str) or not key.lstrip("-+"):
+            problems.add(
+                d.location,
+                f"{d.name}: order key {key!r} is not a field name",
+                "give each key as the item field's name, '-' first for descending, e.g. '-id'",
+            )
+            continue
         name = identifier(key.lstrip("-+"))
         if name not in fields:
             problems.add(
@@ -286,8 +304,16 @@ def _sort(
             "declare it as Sort(param='sort', orders={...}, default=...)",
         )
         return None
+    if not isinstance(sort.orders, Mapping):
+        problems.add(
+            where,
+            f"{d.name}: Sort(orders={sort.orders!r}) is not a mapping",
+            "map each value of the parameter to its order, e.g. "
+            "orders={'-created_at': ('-created_at', 'id')}",
+        )
+        return None
     orders = []
-    for value, keys in dict(sort.orders).items():
+    for value, keys in sort.orders.items():
         if not isinstance(value, str) or not value:
             problems.add(
                 where,

@@ -344,7 +344,31 @@ CASES = [
         @api.get("/t", paginated=PageNumber(order=("id",), first_page=-1))  # <-
         def list_t() -> ThingPage: ...
         """,
-        "PageNumber(first_page=-1) is negative",
+        "PageNumber(first_page=-1) is not a page number",
+    ),
+    (
+        "order key that is not a string",
+        """
+        @api.get("/t", paginated=Cursor(sort=Sort(orders={"n": (1, "id")}, default="n")))  # <-
+        def list_t() -> ThingPage: ...
+        """,
+        "order key 1 is not a field name",
+    ),
+    (
+        "sort orders that are not a mapping",
+        """
+        @api.get("/t", paginated=Cursor(order=("id",), sort=Sort(orders=[("n", ("id",))])))  # <-
+        def list_t() -> ThingPage: ...
+        """,
+        "Sort(orders=[('n', ('id',))]) is not a mapping",
+    ),
+    (
+        "limit given as a number",
+        """
+        @api.get("/t", paginated=PageToken(order=("id",), limit=50))  # <-
+        def list_t() -> TokenPage: ...
+        """,
+        "PageToken(limit=50) is not a Limit",
     ),
     (
         "empty page size parameter name",
