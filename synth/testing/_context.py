@@ -10,19 +10,21 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
+import httpx
 from hypothesis import strategies as st
 
 from .._paths import PATH_PARAM
 from ..relations import Parent
-from ..spec import OperationSpec
+from ..spec import OperationSpec, OrderKey, PaginationSpec
 from ._data import accepts
 from ._http import Exchange, Request
 from ._target import Target
 from ._unique import fixed_reason
-from ._violation import NoExample, Violation
+from ._violation import CannotCheck, NoExample, Violation
 
-__all__ = ["NO_BODY", "Context", "Refused", "Scope", "Walk"]
+__all__ = ["NO_BODY", "Context", "Refused", "Scope", "Walk", "end_marker", "items_of", "next_link"]
 
 T = TypeVar("T")
 NO_BODY: Any = object()
@@ -109,6 +111,9 @@ class Context:
         self.retry_conflicts = True
         # Set when the example ran without exercising what the check is about (``unexercised``).
         self.vacuous: str | None = None
+        # What the example drew among options every one of which must be drawn in some
+        # example (``covers``): by what they are, all the options and the one drawn.
+        self.drawn: dict[str, tuple[tuple[str, ...], str]] = {}
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -145,6 +150,12 @@ class Context:
         """
         if self.vacuous is None:
             self.vacuous = why
+
+    def covers(self, what: str, options: Sequence[str], chosen: str) -> None:
+        """This example drew ``chosen`` among ``options`` (``what`` they are: "sort orders"),
+        each of which the check must exercise in some example: a check that passed without
+        having drawn every option ends skipped, naming those never drawn."""
+        self.drawn[what] = (tuple(options), chosen)
 
     def marker(self) -> str:
         return self.target.marker()
@@ -654,18 +665,22 @@ class Context:
         scope.baseline = set(self.walk(scope, limit=lister.pagination.limit.max).ids)
         return scope
 
-    def seed(self, scope: Scope, count: int, ties: bool = False) -> list[dict[str, Any]]:
-        """Create ``count`` items in ``scope``; with ``ties``, order keys repeat on purpose."""
+    def seed(
+        self, scope: Scope, count: int, ties: bool = False, order: Sequence[OrderKey] = ()
+    ) -> list[dict[str, Any]]:
+        """Create ``count`` items in ``scope``; with ``ties``, the keys of ``order`` (the
+        list's default order unless given) but its tie-breaker repeat on purpose."""
         if scope.create is None:
             return []
         assert scope.lister.pagination is not None
-        order = [k.field for k in scope.lister.pagination.order[:-1]]
+        keys = order or scope.lister.pagination.order
+        order_fields = [k.field for k in keys[:-1]]
         bodies: list[Any] = []
         items = []
         for _ in range(count):
             body = self.body(scope.create, scope.marker, scope.overrides)
             if ties and bodies and isinstance(body, dict):
-                for name in order:
+                for name in order_fields:
                     if name in body and self.draw(st.booleans(), f"repeat {name}"):
                         source = bodies[self.draw(st.integers(0, len(bodies) - 1))]
                         if isinstance(source, dict) and name in source:
@@ -734,41 +749,49 @@ class Context:
         max_pages: int = 2000,
         until: set[str] | None = None,
     ) -> Walk:
-        """Follow ``next_cursor`` from the first page to the last.
+        """Page from the first page to the last, as the list's pagination style says
+        (``PaginationSpec.style``): the next token (cursor, page_token), ``after_param`` with
+        the last item's id while ``has_more`` (starting_after), the ``Link`` header's
+        rel="next" URL (link), or ``offset += len(items)`` / ``page += 1`` until a short or
+        empty page or the declared total (offset, page).
 
         ``until``: in a scope that is not isolated, stop one page after every one of these ids
         has been seen; the rest of a long shared list says nothing about them.
         """
         pagination = scope.lister.pagination
         assert pagination is not None
+        p = pagination
         tenant = tenant or scope.tenant
         base: dict[str, Any] = {**scope.query, **(query or {})}
         if limit is not None:
-            base[pagination.limit_param] = limit
+            base[p.limit_param] = limit
+        size = limit if limit is not None else p.limit.default
         pages: list[Exchange] = []
         items: list[dict[str, Any]] = []
         ids: list[str] = []
-        cursor: str | None = None
+        position: Any = None  # what the next page's ``cursor_param`` takes
+        follow: tuple[str, tuple[tuple[str, str], ...]] | None = None  # link: the next URL
+        walked = 0  # entries of every page so far
         for number in range(max_pages):
-            q = dict(base)
-            if cursor is not None:
-                q[pagination.cursor_param] = cursor
-            page = self.send(tenant, scope.lister, scope.params, query=q)
+            if follow is not None:
+                page = self._follow(tenant, scope.lister, *follow)
+            else:
+                q = dict(base)
+                if position is not None:
+                    q[p.cursor_param] = position
+                page = self.send(tenant, scope.lister, scope.params, query=q)
             pages.append(page)
-            body = page.json
-            if (
-                page.status != 200
-                or not isinstance(body, dict)
-                or not isinstance(body.get(pagination.items_field), list)
-            ):
-                self.fail(f"page {number + 1} of {scope.lister.operation_id} to be 200 with items",
-                          _brief(page), page)  # fmt: skip
-            page_items = body[pagination.items_field]
+            page_items = items_of(p, page)
+            if page.status != 200 or page_items is None:
+                shape = "a JSON array" if p.style == "link" else f"{p.items_field!r}"
+                self.fail(f"page {number + 1} of {scope.lister.operation_id} to be 200 with "
+                          f"{shape}", _brief(page), page)  # fmt: skip
             fresh = [i for i in page_items if isinstance(i, dict)]
             items.extend(fresh)
             ids.extend(self.item_id(scope.lister, i, scope.params) for i in fresh)
-            cursor = body.get(pagination.next_field)
-            if cursor is None:
+            walked += len(page_items)
+            done, position, follow = self._next(scope, page, page_items, size, number, walked)
+            if done:
                 return Walk(pages, items, ids)
             if until is not None and not scope.isolated:
                 seen = set(ids)
@@ -777,7 +800,118 @@ class Context:
             if between is not None:
                 between(number)
         self.fail(f"the walk through {scope.lister.operation_id} to end within {max_pages} pages",
-                  "next_cursor never became null", pages[-1])  # fmt: skip
+                  f"{end_marker(p)} never came", pages[-1])  # fmt: skip
+
+    def _next(  # noqa: PLR0917 (the state of one walk)
+        self, scope: Scope, page: Exchange, page_items: list[Any], size: int, number: int,
+        walked: int,
+    ) -> tuple[bool, Any, tuple[str, tuple[tuple[str, str], ...]] | None]:  # fmt: skip
+        """After page ``number`` (from 0): whether the walk is done, the next page's
+        ``cursor_param`` value, and (link) the next page's path and query."""
+        p = scope.lister.pagination
+        assert p is not None
+        body = page.json
+        if p.style in {"cursor", "page_token"}:
+            token = body.get(p.next_field)
+            return token is None or (p.style == "page_token" and token == ""), token, None
+        if p.style == "starting_after":
+            more = body.get(p.has_more_field) is True
+            fresh = [i for i in page_items if isinstance(i, dict)]
+            if more and not fresh:
+                self.fail(f"a page saying {p.has_more_field}: true to hold an item the next "
+                          f"page starts after ({p.cursor_param})", _brief(page), page)  # fmt: skip
+            return not more, self._after(scope, fresh[-1], page) if more else None, None
+        if p.style == "link":
+            follow = self._next_link(scope.lister, page)
+            return follow is None, None, follow
+        # offset, page: the next position follows from what the pages held
+        total = body.get(p.total_field) if p.total_field else None
+        reached = isinstance(total, int) and not isinstance(total, bool) and walked >= total
+        done = len(page_items) < size or not page_items or reached
+        return done, walked if p.style == "offset" else p.first_page + number + 1, None
+
+    def _after(self, scope: Scope, item: Mapping[str, Any], page: Exchange) -> str:
+        """The id a starting_after walk continues after: the last item's tie-breaker (its id)."""
+        assert scope.lister.pagination is not None
+        key = scope.lister.pagination.order[-1].field
+        value = item.get(key)
+        if value is None or isinstance(value, dict | list):
+            self.fail(f"each item of {scope.lister.operation_id} to carry its {key}, which the "
+                      "next page starts after", _brief(page), page)  # fmt: skip
+        return _text(value)
+
+    def _next_link(
+        self, op: OperationSpec, page: Exchange
+    ) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+        """The path (after the base URL) and query of the ``Link`` header's rel="next" URL,
+        resolved against the page's own URL; None without one.
+
+        A URL outside the base URL is not followed: the tenant's credentials go nowhere else.
+        """
+        url = next_link(page)
+        if url is None:
+            return None
+        here = self.target.config.url + page.request.target
+        resolved = urljoin(here, url)
+        base = urlsplit(self.target.config.url)
+        split = urlsplit(resolved)
+        prefix = base.path.rstrip("/")
+        if (split.scheme.lower(), split.netloc.lower()) != (
+            base.scheme.lower(),
+            base.netloc.lower(),
+        ) or not (split.path == prefix or split.path.startswith(prefix + "/")):
+            raise CannotCheck(
+                f'the Link rel="next" URL of {op.operation_id} ({url}) is outside the base URL '
+                f"{self.target.config.url}: synth sends a tenant's credentials to the base URL "
+                "only; pass as --base-url the URL the server writes into its links (or have it "
+                "write links relative to the request)"
+            )
+        query = tuple(parse_qsl(split.query, keep_blank_values=True))
+        return split.path[len(prefix) :], query
+
+    def _follow(
+        self, tenant: str, op: OperationSpec, path: str, query: tuple[tuple[str, str], ...]
+    ) -> Exchange:
+        """GET ``path`` (after the base URL) with ``query`` as ``tenant``: a link to follow."""
+        request = Request(tenant=tenant, method="GET", path=path, query=query,
+                          token=self._token(tenant, op))  # fmt: skip
+        exchange = self.target.client.send(request)
+        self.trace.append(exchange)
+        return exchange
+
+
+def items_of(p: PaginationSpec, page: Exchange) -> list[Any] | None:
+    """A page's items: the body itself for link pagination, else its ``items_field``; None
+    when the page holds no list there."""
+    body = page.json
+    if p.style == "link":
+        return body if isinstance(body, list) else None
+    if isinstance(body, dict) and isinstance(body.get(p.items_field), list):
+        return list(body[p.items_field])
+    return None
+
+
+def next_link(page: Exchange) -> str | None:
+    """The URL of the ``Link`` header's rel="next" (RFC 8288), parsed by httpx as clients do
+    (``Response.links``); a link whose rel lists several types counts when one is next."""
+    links = httpx.Response(page.status, headers=page.headers).links
+    for link in links.values():
+        if "next" in link.get("rel", "").lower().split() and link.get("url"):
+            return link["url"]
+    return None
+
+
+def end_marker(p: PaginationSpec) -> str:
+    """What says a page is the last, in the style's words."""
+    short = "a short or empty page" + (f", or {p.total_field} reached" if p.total_field else "")
+    return {
+        "cursor": f"{p.next_field}: null",
+        "page_token": f'{p.next_field}: null or ""',
+        "starting_after": f"{p.has_more_field}: false",
+        "link": 'a Link header without rel="next"',
+        "offset": short,
+        "page": short,
+    }[p.style]
 
 
 def _requires_if_match(op: OperationSpec) -> bool:

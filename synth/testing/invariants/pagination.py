@@ -1,4 +1,11 @@
-"""PAGE-*: list operations declared paginated (cursor pagination)."""
+"""PAGE-*: list operations declared paginated, each by the guarantees of its style.
+
+Every style (``PaginationSpec.style``) promises a complete, ordered walk of a quiet list
+(PAGE-COMPLETE, PAGE-ORDER, for each allowed sort order), page sizes (PAGE-LIMIT), an end
+marker (PAGE-END) and filters (PAGE-FILTER). Only keyset styles promise a walk that stays
+complete while items come and go (PAGE-CONCURRENT), and only server-made tokens can be
+tampered with (PAGE-CURSOR); the catalogue plans neither where the style does not promise it.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +19,10 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from ...spec import FilterSpec, ParamSpec
-from .._context import Context, Scope, Walk, brief
+from ...spec import FilterSpec, OrderKey, ParamSpec
+from .._context import Context, Scope, Walk, brief, end_marker, items_of
 from .._data import accepts as data_accepts
+from .._violation import CannotCheck
 from ._common import declared, precedes
 from ._registry import implements
 
@@ -56,6 +64,21 @@ def _size(ctx: Context, limit: int, scope: Scope, at_least: int = 0) -> int:
 _EMPTY = "seeded no item, so its walk had no item to find"
 
 
+def _sorted(ctx: Context) -> tuple[dict[str, str], tuple[OrderKey, ...], str]:
+    """One allowed sort order, drawn for this example: the query that asks for it (none for
+    the default order, now and then, so that the default without the parameter is walked
+    too), the order it means, and how to name it in a message."""
+    p = ctx.op.pagination
+    assert p is not None
+    if p.sort is None:
+        return {}, p.order, ""
+    value, order = ctx.draw(st.sampled_from(p.sort.orders), "sort")
+    ctx.covers(f"allowed orders of {p.sort.param}", [v for v, _ in p.sort.orders], value)
+    if value == p.sort.default and ctx.draw(st.booleans(), f"{p.sort.param} left out"):
+        return {}, order, f" (no {p.sort.param}: the default {value})"
+    return {p.sort.param: value}, order, f" with {p.sort.param}={value}"
+
+
 def _ids(ctx: Context, scope: Scope, items: list[dict[str, Any]]) -> list[str]:
     return [ctx.item_id(scope.lister, i, scope.params) for i in items]
 
@@ -78,8 +101,9 @@ def complete(ctx: Context) -> None:
     seeded = ctx.seed(scope, _size(ctx, limit, scope))
     if scope.create is not None and scope.create.upsert and seeded:
         _put_again(ctx, scope, ctx.choose(seeded, "item to PUT again"))
-    walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
-    _once(ctx, walk, _ids(ctx, scope, seeded), f"walking with limit={limit}")
+    query, _, named = _sorted(ctx)
+    walk = ctx.walk(scope, limit=limit, query=query, until=set(_ids(ctx, scope, seeded)))
+    _once(ctx, walk, _ids(ctx, scope, seeded), f"walking with limit={limit}{named}")
     if not seeded:
         ctx.unexercised(_EMPTY)
 
@@ -101,16 +125,18 @@ def _put_again(ctx: Context, scope: Scope, item: dict[str, Any]) -> None:
 def order(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx, scope)
-    seeded = ctx.seed(scope, _size(ctx, limit, scope, at_least=2), ties=True)
-    walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
+    query, keys, named = _sorted(ctx)
+    seeded = ctx.seed(scope, _size(ctx, limit, scope, at_least=2), ties=True, order=keys)
+    walk = ctx.walk(scope, limit=limit, query=query, until=set(_ids(ctx, scope, seeded)))
     if len(walk.items) < 2:
         ctx.unexercised("walked fewer than two items, so no order to judge")
-    keys = ", ".join(("-" if k.descending else "") + k.field for k in ctx.op.pagination.order)  # type: ignore[union-attr]
+    shown_keys = ", ".join(("-" if k.descending else "") + k.field for k in keys)
     for first, second in zip(walk.items, walk.items[1:], strict=False):
-        if precedes(first, second, ctx.op) is False:
-            shown = {k.field: first.get(k.field) for k in ctx.op.pagination.order}  # type: ignore[union-attr]
-            after = {k.field: second.get(k.field) for k in ctx.op.pagination.order}  # type: ignore[union-attr]
-            ctx.fail(f"order ({keys}) with limit={limit}", f"{shown} listed before {after}")
+        if precedes(first, second, ctx.op, keys) is False:
+            shown = {k.field: first.get(k.field) for k in keys}
+            after = {k.field: second.get(k.field) for k in keys}
+            ctx.fail(f"order ({shown_keys}) with limit={limit}{named}",
+                     f"{shown} listed before {after}")  # fmt: skip
 
 
 @implements("PAGE-LIMIT")
@@ -123,16 +149,14 @@ def limit(ctx: Context) -> None:
     seeded = ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
     walk = ctx.walk(scope, limit=size, until=set(_ids(ctx, scope, seeded)))
     for page in walk.pages:
-        if len(page.json[p.items_field]) > size:
-            ctx.fail(
-                f"at most limit={size} items per page",
-                f"{len(page.json[p.items_field])} items",
-                page,
-            )
+        held = len(items_of(p, page) or [])
+        if held > size:
+            ctx.fail(f"at most {p.limit_param}={size} items per page", f"{held} items", page)
     rules = op.pagination.limit
     first = ctx.send(ctx.a, op, scope.params, query=scope.query)
-    if first.status == 200 and len(first.json.get(p.items_field, [])) > rules.default:
-        ctx.fail(f"at most the default limit {rules.default} without limit=", brief(first), first)
+    if first.status == 200 and len(items_of(p, first) or []) > rules.default:
+        ctx.fail(f"at most the default limit {rules.default} without {p.limit_param}=",
+                 brief(first), first)  # fmt: skip
     bad = ctx.draw(
         st.sampled_from([rules.min - 1, rules.max + 1, rules.max * 1000]), "out of range"
     )
@@ -142,14 +166,33 @@ def limit(ctx: Context) -> None:
     if rules.out_of_range == "reject":
         status = declared(op, "validation_failed")
         if status is not None and (answer.status != status or answer.code != "validation_failed"):
-            ctx.fail(f"limit={bad} (out of {rules.min}..{rules.max}) to get {status} "
+            ctx.fail(f"{p.limit_param}={bad} (out of {rules.min}..{rules.max}) to get {status} "
                      "'validation_failed'", brief(answer), answer)  # fmt: skip
-    elif answer.status != 200 or len(answer.json.get(p.items_field, [])) > rules.max:
-        ctx.fail(f"limit={bad} to be clamped to {rules.min}..{rules.max}", brief(answer), answer)
+    elif answer.status != 200 or len(items_of(p, answer) or []) > rules.max:
+        ctx.fail(f"{p.limit_param}={bad} to be clamped to {rules.min}..{rules.max}",
+                 brief(answer), answer)  # fmt: skip
 
 
 @implements("PAGE-END")
 def end(ctx: Context) -> None:
+    """The walk ends where the style says, and says so on the page that holds the last item.
+
+    - cursor: every page but the last carries a non-empty ``next_field``; the last says
+      ``null`` (the field present); a cursor is never followed by an empty page.
+    - page_token: the same, but the last page may say ``""`` or leave the field out (Google
+      APIs send ``""``; proto3 JSON leaves an empty string out); and an empty page that
+      still carries a token is allowed (AIP-158: a page may hold fewer items than asked,
+      none included, before the end).
+    - starting_after: every page says ``has_more`` as a boolean, false on the last; a page
+      saying ``has_more: true`` is never followed by an empty page (the server knows).
+    - link: the last page has no rel="next"; a keyset link (``keyset=True``) never leads to
+      an empty page; page numbers behind the links (the default) may, after a full page, as
+      offset and page do.
+    - offset and page: the walk ends on a short or empty page; with ``total_field``, every
+      page carries the total as an integer, and on a quiet isolated scope it equals the
+      number of items walked.
+    In every style, an empty isolated scope gives one empty page that is also the last.
+    """
     p = ctx.op.pagination
     assert p is not None
     scope = ctx.scope(ctx.a, ctx.op)
@@ -165,25 +208,86 @@ def end(ctx: Context) -> None:
         ]
         size = ctx.choose(divisors or [rules.max], "limit")
     walk = ctx.walk(scope, limit=size)
-    for page in walk.pages[:-1]:
-        cursor = page.json.get(p.next_field)
-        if not isinstance(cursor, str) or not cursor:
-            ctx.fail(f"{p.next_field} to be a non-empty string or null", repr(cursor), page)
-    last = walk.pages[-1]
-    if p.next_field not in last.json:
-        ctx.fail(f"the last page to say {p.next_field}: null", f"no {p.next_field} field", last)
-    if len(walk.pages) > 1 and not last.json[p.items_field]:
-        ctx.fail(f"the page holding the last item to say {p.next_field}: null (limit={size})",
-                 "a cursor to an empty page", walk.pages[-2])  # fmt: skip
-    if scope.isolated and n == 0 and (last.json[p.items_field] or len(walk.pages) != 1):
+    if p.style in {"cursor", "page_token"}:
+        _token_end(ctx, walk, size)
+    elif p.style == "starting_after":
+        _has_more_end(ctx, walk, size)
+    elif p.style == "link":
+        if _empty_end(ctx, walk) and p.link_keyset:
+            ctx.fail(f'the page holding the last item to have no rel="next" (limit={size})',
+                     'a rel="next" to an empty page', walk.pages[-2])  # fmt: skip
+    else:
+        _total(ctx, scope, walk, seeded)
+    if scope.isolated and n == 0 and (items_of(p, walk.pages[0]) or len(walk.pages) != 1):
         ctx.fail("an empty scope to give one empty page", brief(walk.pages[0]), walk.pages[0])
     if not seeded:
         ctx.unexercised(_EMPTY)
 
 
+def _empty_end(ctx: Context, walk: Walk) -> bool:
+    """Whether the walk ended on an empty page after another."""
+    assert ctx.op.pagination is not None
+    return len(walk.pages) > 1 and not items_of(ctx.op.pagination, walk.pages[-1])
+
+
+def _token_end(ctx: Context, walk: Walk, size: int) -> None:
+    p = ctx.op.pagination
+    assert p is not None
+    for page in walk.pages[:-1]:
+        token = page.json.get(p.next_field)
+        if not isinstance(token, str) or not token:
+            ctx.fail(f"{p.next_field} to be a non-empty string or {end_marker(p)}",
+                     repr(token), page)  # fmt: skip
+    if p.style == "page_token":
+        return
+    last = walk.pages[-1]
+    if p.next_field not in last.json:
+        ctx.fail(f"the last page to say {end_marker(p)}", f"no {p.next_field} field", last)
+    if _empty_end(ctx, walk):
+        ctx.fail(f"the page holding the last item to say {end_marker(p)} (limit={size})",
+                 "a cursor to an empty page", walk.pages[-2])  # fmt: skip
+
+
+def _has_more_end(ctx: Context, walk: Walk, size: int) -> None:
+    p = ctx.op.pagination
+    assert p is not None
+    for page in walk.pages:
+        if not isinstance(page.json.get(p.has_more_field), bool):
+            ctx.fail(f"every page to say {p.has_more_field} as true or false", brief(page), page)
+    if _empty_end(ctx, walk):
+        ctx.fail(f"the page holding the last item to say {end_marker(p)} (limit={size})",
+                 f"{p.has_more_field}: true, then an empty page", walk.pages[-2])  # fmt: skip
+
+
+def _total(ctx: Context, scope: Scope, walk: Walk, seeded: list[dict[str, Any]]) -> None:
+    """Offset and page: a declared total is an integer on every page, and on a quiet isolated
+    scope the number of items walked (and seeded)."""
+    p = ctx.op.pagination
+    assert p is not None
+    if not p.total_field:
+        return
+    for page in walk.pages:
+        total = page.json.get(p.total_field)
+        if not isinstance(total, int) or isinstance(total, bool):
+            ctx.fail(f"every page to carry {p.total_field} as an integer", brief(page), page)
+        if scope.isolated and total != len(seeded):
+            ctx.fail(f"{p.total_field} to be the {len(seeded)} items of the list (an isolated "
+                     f"scope; {len(walk.items)} walked)", f"{p.total_field}: {total}", page)  # fmt: skip
+
+
 @implements("PAGE-CONCURRENT")
 def concurrent(ctx: Context) -> None:
+    """A keyset walk shows every item present throughout exactly once while items are
+    inserted and deleted between its pages. Not planned for offset, page and link with page
+    numbers (``stable`` false): they promise no such thing. For starting_after, the item the
+    next page starts after is never the one deleted: Stripe answers a deleted
+    ``starting_after`` object with an error, which is no broken promise."""
     op = ctx.op
+    assert op.pagination is not None
+    if not op.pagination.stable:
+        raise CannotCheck(
+            f"{op.pagination.style} pagination promises no walk stable under inserts and deletes"
+        )
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx, scope)
     stable = ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
@@ -201,7 +305,11 @@ def concurrent(ctx: Context) -> None:
             and deleter is not None
             and ctx.draw(st.booleans(), f"delete after page {page + 1}")
         ):
-            victim = volatile.pop(0)
+            anchor = _anchor(ctx, scope)
+            victim = next((v for v in volatile if _ids(ctx, scope, [v]) != [anchor]), None)
+            if victim is None:
+                return
+            volatile.remove(victim)
             answer = ctx.send(scope.tenant, deleter, ctx.item_params(deleter, scope.params, victim))
             if not answer.ok:
                 ctx.fail("deleting a seeded item to succeed", brief(answer), answer)
@@ -209,6 +317,18 @@ def concurrent(ctx: Context) -> None:
     walk = ctx.walk(scope, limit=size, between=meddle, until=set(_ids(ctx, scope, stable)))
     del seen
     _once(ctx, walk, _ids(ctx, scope, stable), "while items are added and deleted")
+
+
+def _anchor(ctx: Context, scope: Scope) -> str | None:
+    """For starting_after, the id of the last item of the page just walked (the next page
+    starts after it); None for other styles."""
+    p = scope.lister.pagination
+    if p is None or p.style != "starting_after":
+        return None
+    pages = [e for e in ctx.trace if e.request.method == "GET" and items_of(p, e)]
+    items = items_of(p, pages[-1]) if pages else None
+    last = items[-1] if items else None
+    return _ids(ctx, scope, [last])[0] if isinstance(last, dict) else None
 
 
 @implements("PAGE-FILTER")
@@ -329,6 +449,8 @@ def cursor(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
     p = op.pagination
+    if not p.opaque:
+        raise CannotCheck(f"{p.style} pagination takes no server-made token to tamper with")
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx, scope)
     ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
