@@ -633,6 +633,22 @@ async def list_comments(request: Request) -> Response:
     )
 
 
+def serial_param(request: Request, name: str) -> int | None:
+    """A path's integer id; one that is not a positive integer names nothing (404)."""
+    raw: str = request.path_params[name]
+    return int(raw) if raw.isascii() and raw.isdigit() and len(raw) < 19 else None
+
+
+async def get_comment(request: Request) -> Response:
+    p = request.path_params
+    episode = own_episode(workspace(request), p["publisher_id"], p["episode_id"])
+    number = serial_param(request, "comment_id")
+    row = STORE.comments.get(number) if number is not None else None
+    if row is None or row["episode_id"] != episode["id"]:
+        raise Problem(404, "not_found", "No such comment.")
+    return json_response(public(row))
+
+
 # ---------------------------------------------------------------- subscribers (starting_after)
 
 
@@ -771,6 +787,15 @@ async def list_events(request: Request) -> Response:
     return json_response(body, headers={"Link": header})
 
 
+async def get_event(request: Request) -> Response:
+    ws = workspace(request)
+    number = serial_param(request, "event_id")
+    row = STORE.events.get(number) if number is not None else None
+    if row is None or row["_ws"] != ws:
+        raise Problem(404, "not_found", "No such event.")
+    return json_response(public(row))
+
+
 # ---------------------------------------------------------------- playlists (page number)
 
 
@@ -819,8 +844,8 @@ async def list_playlists(request: Request) -> Response:
 
 async def get_playlist(request: Request) -> Response:
     ws = workspace(request)
-    raw = request.path_params["playlist_id"]
-    row = STORE.playlists.get(int(raw)) if raw.isascii() and raw.isdigit() else None
+    number = serial_param(request, "playlist_id")
+    row = STORE.playlists.get(number) if number is not None else None
     if row is None or row["_ws"] != ws:
         problem = Problem(404, "not_found", "No such playlist.")
         if "err-playlist-404-no-code" in STORE.bugs:
@@ -876,12 +901,14 @@ app = Starlette(
         route(EP + "/{episode_id}", ["DELETE"], delete_episode),
         route(EP + "/{episode_id}/comments", ["POST"], create_comment),
         route(EP + "/{episode_id}/comments", ["GET"], list_comments),
+        route(EP + "/{episode_id}/comments/{comment_id}", ["GET"], get_comment),
         route("/subscribers", ["POST"], create_subscriber),
         route("/subscribers", ["GET"], list_subscribers),
         route("/subscribers/{subscriber_id}", ["GET"], get_subscriber),
         route("/subscribers/{subscriber_id}", ["DELETE"], delete_subscriber),
         route("/events", ["POST"], record_event),
         route("/events", ["GET"], list_events),
+        route("/events/{event_id}", ["GET"], get_event),
         route("/playlists", ["POST"], create_playlist),
         route("/playlists", ["GET"], list_playlists),
         route("/playlists/{playlist_id}", ["GET"], get_playlist),

@@ -6,7 +6,15 @@ from typing import Annotated
 from synth.contract import Filter, Limit, PageToken
 
 from .api import api
-from .models import Comment, CommentCreate, CommentList, Country, EpisodeId, PublisherId
+from .models import (
+    Comment,
+    CommentCreate,
+    CommentId,
+    CommentList,
+    Country,
+    EpisodeId,
+    PublisherId,
+)
 
 COMMENTS = "/publishers/{publisher_id}/episodes/{episode_id}/comments"
 
@@ -33,3 +41,8 @@ def list_comments(
     author_country: Annotated[Country | None, Filter("author.country", "eq")] = None,
 ) -> CommentList:
     """List an episode's comments, oldest first."""
+
+
+@api.get(COMMENTS + "/{comment_id}", tags=["comments"])
+def get_comment(publisher_id: PublisherId, episode_id: EpisodeId, comment_id: CommentId) -> Comment:
+    """Get a comment."""

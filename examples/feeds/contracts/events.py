@@ -8,7 +8,7 @@ from pydantic import Field
 from synth.contract import Filter, Limit, LinkHeader
 
 from .api import api
-from .models import Event, EventCreate
+from .models import Event, EventCreate, EventId
 
 
 @api.post("/events", status=201, tags=["events"])
@@ -30,3 +30,8 @@ def list_events(
     ] = None,
 ) -> list[Event]:
     """List playback events, oldest first; `Link` carries first, prev, next and last."""
+
+
+@api.get("/events/{event_id}", tags=["events"])
+def get_event(event_id: EventId) -> Event:
+    """Get a playback event."""

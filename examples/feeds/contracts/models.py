@@ -15,6 +15,8 @@ SubscriberId = Annotated[
     str, Field(pattern=r"^sub_[0-9a-f]{12}$", description="sub_ and 12 hex digits")
 ]
 PlaylistId = Annotated[int, Field(ge=1, description="Assigned in increasing order")]
+CommentId = Annotated[int, Field(ge=1, description="Assigned in increasing order")]
+EventId = Annotated[int, Field(ge=1, description="Assigned in increasing order")]
 Country = Annotated[
     str, Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 country code, e.g. FR")
 ]
@@ -98,7 +100,7 @@ class CommentCreate(RequestModel):
 
 
 class Comment(Model):
-    id: int
+    id: CommentId
     episode_id: EpisodeId
     body: str
     author: Author
@@ -142,7 +144,7 @@ class EventCreate(RequestModel):
 
 
 class Event(Model):
-    id: int
+    id: EventId
     kind: EventKind
     episode_id: str
     position_s: int
