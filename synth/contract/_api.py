@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 from pydantic import BaseModel
 
 from .._errors import Location
-from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit
+from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
 __all__ = [
     "Api",
@@ -123,7 +123,7 @@ class OperationDecl:
     status: int
     errors: tuple[ErrorCode, ...]
     idempotent: Idempotency | None
-    paginated: Cursor | None
+    paginated: Paginated | None
     cacheable: bool | Conditional
     tenant_scoped: bool | None
     tags: tuple[str, ...]
@@ -224,7 +224,7 @@ class Api:
         status: int = 200,
         errors: Sequence[ErrorCode] = (),
         idempotent: bool | Idempotency = False,
-        paginated: Cursor | None = None,
+        paginated: Paginated | None = None,
         cacheable: bool | Conditional = False,
         tenant_scoped: bool | None = None,
         tags: Sequence[str] = (),
@@ -249,7 +249,7 @@ class Api:
         *,
         status: int = 200,
         errors: Sequence[ErrorCode] = (),
-        paginated: Cursor | None = None,
+        paginated: Paginated | None = None,
         cacheable: bool = False,
         tenant_scoped: bool | None = None,
         tags: Sequence[str] = (),
@@ -269,7 +269,7 @@ class Api:
         status: int = 201,
         errors: Sequence[ErrorCode] = (),
         idempotent: bool | Idempotency = False,
-        paginated: Cursor | None = None,
+        paginated: Paginated | None = None,
         tenant_scoped: bool | None = None,
         tags: Sequence[str] = (),
         summary: str | None = None,
@@ -367,7 +367,7 @@ def _decl(
     status: int,
     errors: Sequence[ErrorCode] = (),
     idempotent: bool | Idempotency = False,
-    paginated: Cursor | None = None,
+    paginated: Paginated | None = None,
     cacheable: bool | Conditional = False,
     tenant_scoped: bool | None = None,
     tags: Sequence[str] = (),
