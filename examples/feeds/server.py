@@ -551,7 +551,7 @@ async def list_episodes(request: Request) -> Response:
     )
     scope = f"{ws}|episodes|{publisher['id']}|{sort}"
     cursor = q.params.get("after")
-    if cursor:
+    if cursor is not None:  # "" is no cursor this server minted: 400 like any other
         rows = after(rows, restore(unsign(cursor, scope), order, EPISODE_KINDS), order)
     page = rows[:count]
     more = len(rows) > count
