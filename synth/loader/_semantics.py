@@ -5,7 +5,8 @@ filters, conditional requests; and the parameters each promise adds to the opera
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, get_args, get_origin
+from types import UnionType
+from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, RootModel
 
@@ -21,6 +22,7 @@ from ..contract._semantics import (
     PageNumber,
     PageToken,
     Paginated,
+    Sort,
     StartingAfter,
 )
 from ..spec import (
@@ -136,24 +138,17 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
     if item is None:
         return None
     sort = _sort(d, style, item, problems)
-    raw = style.order
-    if not raw and style.sort is not None:
-        raw = tuple(dict(style.sort.orders).get(style.sort.default, ()))
-    order = _order(d, raw, item, problems)
+    if style.order or sort is None:
+        order = _order(d, style.order, item, problems)
+    else:  # the order without the parameter
+        order = list(sort.order(sort.default))
     if not order and style.sort is None:
         problems.add(
             where,
             f"{d.name}: {type(style).__name__}(order=()) is empty",
             "give the order keys, the last one unique, e.g. ('-created_at', '-id')",
         )
-    if isinstance(style, StartingAfter) and order and not _unique_key(item, order[-1].field):
-        problems.add(
-            where,
-            f"{d.name}: StartingAfter's order ends with {order[-1].field!r}, which is not "
-            f"{item.__name__}'s id: the next page starts after the last item's id",
-            "end the order with the item's `id` field (or a field declared Unique()), "
-            "e.g. order=('-created', 'id')",
-        )
+    _check_style(d, style, names, item, order=order, sort=sort, problems=problems)
     limit = style.limit
     if not 1 <= limit.min <= limit.default <= limit.max:
         problems.add(
@@ -190,10 +185,70 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
     )
 
 
+def _check_style(
+    d: OperationDecl,
+    style: Paginated,
+    names: _Names,
+    item: type[BaseModel],
+    *,
+    order: list[OrderKey],
+    sort: SortSpec | None,
+    problems: Problems,
+) -> None:
+    """What each style needs beyond an order: an id to start after, sane page numbers and
+    parameter names."""
+    where = d.location
+    if isinstance(style, StartingAfter) and order and not _unique_key(item, order[-1].field):
+        problems.add(
+            where,
+            f"{d.name}: StartingAfter's order ends with {order[-1].field!r}, which is not "
+            f"{item.__name__}'s id: the next page starts after the last item's id",
+            "end the order with the item's `id` field (or a field declared Unique()), "
+            "e.g. order=('-created', 'id')",
+        )
+    if isinstance(style, StartingAfter) and sort is not None and order:
+        for value, keys in sort.orders:
+            if keys and keys[-1].field != order[-1].field:
+                problems.add(
+                    where,
+                    f"{d.name}: StartingAfter's Sort value {value!r} ends with "
+                    f"{keys[-1].field!r}, not {order[-1].field!r}: {names.cursor_param} "
+                    "takes one id field whatever the order",
+                    f"end every order with {order[-1].field!r}",
+                )
+    if isinstance(style, PageNumber) and style.first_page < 0:
+        problems.add(
+            where,
+            f"{d.name}: PageNumber(first_page={style.first_page}) is negative",
+            "number pages from 1 (the default) or 0",
+        )
+    params = {"page size": names.limit_param}
+    if not isinstance(style, LinkHeader):  # a Link header's URL carries the position
+        params["position"] = names.cursor_param
+    if isinstance(style, StartingAfter):
+        params["before"] = names.before_param
+    if isinstance(style.sort, Sort):
+        params["sort"] = style.sort.param
+    for option, value in params.items():
+        if not value or not isinstance(value, str):
+            problems.add(
+                where,
+                f"{d.name}: {type(style).__name__}'s {option} parameter name is {value!r}",
+                "name it with a non-empty string, or leave the default",
+            )
+
+
 def _order(
     d: OperationDecl, keys: tuple[str, ...], item: type[BaseModel], problems: Problems
 ) -> list[OrderKey]:
     fields = item.model_fields
+    if isinstance(keys, str):  # ("id") where ("id",) was meant
+        problems.add(
+            d.location,
+            f"{d.name}: the order {keys!r} is a string, not a tuple of keys",
+            f"write a tuple: ({keys!r},)",
+        )
+        keys = (keys,)
     order = []
     for key in keys:
         name = identifier(key.lstrip("-+"))
@@ -219,14 +274,69 @@ def _unique_key(item: type[BaseModel], name: str) -> bool:
 def _sort(
     d: OperationDecl, style: Paginated, item: type[BaseModel], problems: Problems
 ) -> SortSpec | None:
-    """The client-chosen sort, each allowed order checked like ``order=``."""
-    sort = style.sort
+    """The client-chosen sort, each allowed order checked like ``order=`` and ending with a
+    unique key (``id`` or a field declared Unique()), so that a walk in it is well defined."""
+    sort, where, name = style.sort, d.location, type(style).__name__
     if sort is None:
+        return None
+    if not isinstance(sort, Sort):
+        problems.add(
+            where,
+            f"{d.name}: {name}(sort={sort!r}) is not a Sort",
+            "declare it as Sort(param='sort', orders={...}, default=...)",
+        )
         return None
     orders = []
     for value, keys in dict(sort.orders).items():
-        orders.append((value, tuple(_order(d, tuple(keys), item, problems))))
-    return SortSpec(sort.param, tuple(orders), sort.default)
+        if not isinstance(value, str) or not value:
+            problems.add(
+                where,
+                f"{d.name}: Sort value {value!r} is not a non-empty string",
+                "key orders= by the values the query parameter takes, e.g. '-created_at'",
+            )
+            continue
+        order = tuple(_order(d, keys, item, problems))
+        if not order:
+            problems.add(
+                where,
+                f"{d.name}: Sort value {value!r} means an empty order",
+                f"give its order keys, the last one unique, e.g. {value!r}: ({value!r}, 'id')",
+            )
+        elif not _unique_key(item, order[-1].field):
+            problems.add(
+                where,
+                f"{d.name}: Sort value {value!r} orders by {keys!r}, whose last key "
+                f"{order[-1].field!r} is not unique per {item.__name__}: items that tie on it "
+                "have no defined order, so pages can repeat or skip them",
+                f"end the order with `id` (or a field declared Unique()), e.g. "
+                f"{value!r}: ({', '.join(repr(k) for k in (*keys, 'id'))})",
+            )
+        orders.append((value, order))
+    if not orders:
+        problems.add(
+            where,
+            f"{d.name}: Sort(orders={{}}) allows no order",
+            "map each value of the parameter to its order, e.g. "
+            "orders={'-created_at': ('-created_at', 'id')}",
+        )
+        return None
+    spec = SortSpec(sort.param, tuple(orders), sort.default)
+    if sort.default not in spec.values:
+        problems.add(
+            where,
+            f"{d.name}: Sort(default={sort.default!r}) is not one of its orders "
+            f"({', '.join(map(repr, spec.values))})",
+            "set default= to the value whose order the list has without the parameter",
+        )
+        return None
+    if style.order and tuple(_order(d, style.order, item, Problems())) != spec.order(sort.default):
+        problems.add(
+            where,
+            f"{d.name}: {name}(order={style.order!r}) disagrees with the Sort's default "
+            f"{sort.default!r}, which means {tuple(dict(sort.orders)[sort.default])!r}",
+            "leave order= out (it is then the default's order), or make the two the same",
+        )
+    return spec
 
 
 def _check_filter(
@@ -288,7 +398,59 @@ def _page_item(
             f"declare `{names.items_field}: list[Item]` with a Pydantic model as Item",
         )
         return None
+    _check_page_fields(d, response, style, names, problems)
     return item
+
+
+def _check_page_fields(
+    d: OperationDecl, page: type[BaseModel], style: Paginated, names: _Names, problems: Problems
+) -> None:
+    """The page's fields beside the items, each of the type its style reads."""
+    nullable = "str | None" if isinstance(style, Cursor) else "str | None (or str, '' at the end)"
+    wanted = [
+        (names.next_field, "next_field", nullable, _is_token),
+        (names.has_more_field, "has_more_field", "bool", lambda tp: tp is bool),
+        (names.total_field, "total_field", "int", lambda tp: tp is int),
+    ]
+    for field_name, option, type_text, ok in wanted:
+        if not field_name:
+            continue
+        info = page.model_fields.get(field_name)
+        if info is None:
+            problems.add(
+                d.location,
+                f"{d.name}: the page {page.__name__} has no field {field_name!r} "
+                f"({type(style).__name__}'s {option}; fields: {', '.join(page.model_fields)})",
+                f"add `{field_name}: {type_text}` to {page.__name__}, or name its field "
+                f"with {option}=",
+            )
+        elif not ok(_bare(info.annotation)) or (
+            option == "next_field" and isinstance(style, Cursor) and _bare(info.annotation) is str
+        ):
+            problems.add(
+                d.location,
+                f"{d.name}: the page's {page.__name__}.{field_name} is "
+                f"{type_name(_bare(info.annotation))}, but {type(style).__name__}'s "
+                f"{option} is {type_text}",
+                f"declare `{field_name}: {type_text}`",
+            )
+
+
+def _bare(annotation: Any) -> Any:
+    """The type under every ``Annotated``."""
+    while get_origin(annotation) is Annotated:
+        annotation = get_args(annotation)[0]
+    return annotation
+
+
+def _is_token(tp: Any) -> bool:
+    """``str | None`` (null at the end) or ``str`` (Google's "" at the end; PageToken only)."""
+    if tp is str:
+        return True
+    return get_origin(tp) in (Union, UnionType) and set(map(_bare, get_args(tp))) == {
+        str,
+        type(None),
+    }
 
 
 def _list_item(annotation: Any) -> type[BaseModel] | None:
@@ -383,15 +545,68 @@ def _pagination_params(p: PaginationSpec) -> tuple[ParamSpec, ...]:
         rule = f"{p.limit.min} to {p.limit.max}; out of range gets 422 `validation_failed`"
     else:
         rule = f"clamped to {p.limit.min}..{p.limit.max}"
-    cursor: dict[str, Any] = {"type": "string", "minLength": 1}
-    cursor_doc = "The `next_cursor` of the previous page; omit for the first page."
     limit_doc = f"Items per page, {rule}."
-    position = (
-        (ParamSpec(p.cursor_param, "query", False, cursor, cursor_doc, str, p.cursor_param),)
-        if p.cursor_param  # a Link header's URL carries the position
-        else ()
-    )
-    return (
-        *position,
-        ParamSpec(p.limit_param, "query", False, limit, limit_doc, int, p.limit_param),
-    )
+    if p.style == "link":
+        limit_doc += (
+            ' The next page\'s URL is in the `Link` response header (`rel="next"`), '
+            "absent on the last page."
+        )
+    params = [*_position_params(p)]
+    params.append(ParamSpec(p.limit_param, "query", False, limit, limit_doc, int, p.limit_param))
+    if p.sort is not None:
+        s = p.sort
+        means = "; ".join(
+            f"`{value}`: " + ", ".join(("-" if k.descending else "") + k.field for k in order)
+            for value, order in s.orders
+        )
+        doc = (
+            f"The order of the items, `{s.default}` when omitted ({means}; `-` is descending). "
+            "Keep it the same on every page of a walk; another value gets 422 "
+            "`validation_failed`."
+        )
+        schema = {"type": "string", "enum": list(s.values), "default": s.default}
+        params.append(ParamSpec(s.param, "query", False, schema, doc, str, s.param))
+    return tuple(params)
+
+
+def _position_params(p: PaginationSpec) -> tuple[ParamSpec, ...]:
+    """The parameter taking a page's position, per style (none for a Link header: its URL)."""
+    if p.style in ("cursor", "page_token"):
+        schema: dict[str, Any] = {"type": "string", "minLength": 1}
+        doc = f"The `{p.next_field}` of the previous page; omit for the first page."
+        return (ParamSpec(p.cursor_param, "query", False, schema, doc, str, p.cursor_param),)
+    if p.style == "starting_after":
+        key = p.tiebreaker.field
+        is_int = _bare(p.item.model_fields[key].annotation) is int
+        schema = {"type": "integer"} if is_int else {"type": "string", "minLength": 1}
+        after = (
+            f"The `{key}` of the last item of the previous page: the page starts after it; "
+            f"omit for the first page. Pages follow while `{p.has_more_field}` is true."
+        )
+        before = (
+            f"The `{key}` of the first item of a page: the page ends just before it "
+            "(paging backwards)."
+        )
+        return (
+            ParamSpec(p.cursor_param, "query", False, schema, after, int if is_int else str,
+                      p.cursor_param),
+            ParamSpec(p.before_param, "query", False, schema, before, int if is_int else str,
+                      p.before_param),
+        )  # fmt: skip
+    if p.style == "offset":
+        schema = {"type": "integer", "minimum": 0, "default": 0}
+        total = f", or at `{p.total_field}`" if p.total_field else ""
+        doc = (
+            "How many items to skip: 0 for the first page, then the previous offset plus the "
+            f"number of items it returned; the list ends at a page shorter than the limit{total}."
+        )
+        return (ParamSpec(p.cursor_param, "query", False, schema, doc, int, p.cursor_param),)
+    if p.style == "page":
+        schema = {"type": "integer", "minimum": p.first_page, "default": p.first_page}
+        total = f" (`{p.total_field}` counts the items)" if p.total_field else ""
+        doc = (
+            f"The page number, from {p.first_page}, plus 1 for each next page; the list ends "
+            f"at a page shorter than the page size{total}."
+        )
+        return (ParamSpec(p.cursor_param, "query", False, schema, doc, int, p.cursor_param),)
+    return ()
