@@ -674,8 +674,10 @@ async def create_subscriber(request: Request) -> Response:
 def subscriber_position(ws: str, name: str, value: str) -> dict[str, Any]:
     """The list position of the subscriber `value` names, deleted or not (Stripe resumes after
     an object deleted during the walk)."""
+    if not SUBSCRIBER_ID.fullmatch(value):
+        raise invalid("query", name, "must be a subscriber id (sub_ and 12 hex digits)")
     row = STORE.subscribers.get(value) or STORE.gone_subscribers.get(value)
-    if not SUBSCRIBER_ID.fullmatch(value) or row is None or row["_ws"] != ws:
+    if row is None or row["_ws"] != ws:
         raise Problem(400, "invalid_cursor", f"{name} names no subscriber of yours.")
     return row
 

@@ -362,6 +362,8 @@ async def bad_query_values(http: Http) -> Any:
         ("/publishers", {"limit": "0"}),
         ("/subscribers", {"joined_since": "2024-13-01"}),
         ("/subscribers", {"exclude_plan": "gold"}),
+        ("/subscribers", {"ending_before": ""}),
+        ("/subscribers", {"starting_after": "cus_123"}),
         ("/events", {"kind": "play,"}),
         ("/playlists", {"more_than": "many"}),
     ]
@@ -376,7 +378,7 @@ async def bad_query_values(http: Http) -> Any:
 def test_bad_query_values_get_422_naming_the_parameter(monkeypatch: pytest.MonkeyPatch) -> None:
     answers = _run(bad_query_values, monkeypatch, frozenset())
     names = ["sort", "published_after", "status", "count", "country", "limit", "joined_since",
-             "exclude_plan", "kind", "more_than"]  # fmt: skip
+             "exclude_plan", "ending_before", "starting_after", "kind", "more_than"]  # fmt: skip
     assert answers == [(422, "validation_failed", ["query", name]) for name in names]
 
 
@@ -428,6 +430,9 @@ async def subscriber_walks(http: Http) -> Any:
     assert (await http.delete(f"/subscribers/{gone}", headers=A)).status_code == 204
     rest = (await http.get("/subscribers", params={"starting_after": gone}, headers=A)).json()
     back = await http.get("/subscribers", params={"ending_before": ids[0], "limit": 2}, headers=A)
+    unknown = await http.get("/subscribers", params={"starting_after": "sub_000000000000"},
+                             headers=A)  # fmt: skip
+    theirs = await http.get("/subscribers", params={"starting_after": ids[0]}, headers=B)
     ranged = await http.get("/subscribers", headers=A,
                             params={"joined_since": "2024-01-02", "joined_until": "2024-01-03",
                                     "exclude_plan": "pro", "email_prefix": "s"})  # fmt: skip
@@ -437,6 +442,7 @@ async def subscriber_walks(http: Http) -> Any:
         rest["has_more"],
         ([s["id"] for s in back.json()["data"]] == [ids[2], ids[1]], back.json()["has_more"]),
         sorted(s["email"] for s in ranged.json()["data"]),
+        (unknown.status_code, unknown.json()["code"], theirs.status_code),
     )
 
 
@@ -447,6 +453,7 @@ def test_starting_after_resumes_after_a_deleted_subscriber(monkeypatch: pytest.M
         False,
         (True, True),
         ["s1@feeds.fm", "s2@feeds.fm"],
+        (400, "invalid_cursor", 400),
     )
 
 
