@@ -57,7 +57,8 @@ BUGS = (
     Bug(
         "filter-in-first-only",
         "PAGE-FILTER",
-        "listPublishers' country=FR,DE keeps only the first country of the list.",
+        "The comma-list parser keeps only the first value: listPublishers' country=FR,DE "
+        "serves FR only, listEvents' kind=play,share serves play only.",
     ),
     Bug(
         "ten-subscriber-any-workspace",

@@ -212,7 +212,13 @@ async def filter_in_first_only(http: Http) -> Any:
     for name, country in (("Le Son", "FR"), ("Der Ton", "DE"), ("The Sound", "US")):
         await _publisher(http, name, country)
     page = await http.get("/publishers", params={"country": "FR,DE"}, headers=A)
-    return sorted(p["country"] for p in page.json()["results"]), page.json()["count"]
+    await _events(http, "play pause share")
+    events = await http.get("/events", params={"kind": "share,play"}, headers=A)
+    return (
+        sorted(p["country"] for p in page.json()["results"]),
+        page.json()["count"],
+        sorted(e["kind"] for e in events.json()),
+    )
 
 
 async def ten_subscriber_any_workspace(http: Http) -> Any:
@@ -256,7 +262,11 @@ CASES: dict[str, tuple[Scenario, Any, Any]] = {
     "page-link-next-lost": (page_link_next_lost, [0, 1, 2, 3, 4], [0, 1, 2, 3]),
     "page-token-unsigned": (page_token_unsigned, (400, []), (200, ["c0", "c1"])),
     "filter-lte-as-lt": (filter_lte_as_lt, [120, 60], [60]),
-    "filter-in-first-only": (filter_in_first_only, (["DE", "FR"], 2), (["FR"], 1)),
+    "filter-in-first-only": (
+        filter_in_first_only,
+        (["DE", "FR"], 2, ["play", "share"]),
+        (["FR"], 1, ["share"]),
+    ),
     "ten-subscriber-any-workspace": (ten_subscriber_any_workspace, (404, 404), (404, 200)),
     "err-playlist-404-no-code": (
         err_playlist_404_no_code,
