@@ -176,7 +176,13 @@ class Context:
             tenant=tenant,
             method=op.method,
             path=self.target.path(op.path, dict(params or {})),
-            query=tuple((k, _text(v)) for k, v in items if v is not None),
+            # A list value is the repeated parameter (an ``in`` filter with explode).
+            query=tuple(
+                (k, _text(one))
+                for k, v in items
+                if v is not None
+                for one in (v if isinstance(v, list) else [v])
+            ),
             headers=tuple(hdrs.items()),
             json_body=None if body is NO_BODY else body,
             has_body=body is not NO_BODY,
