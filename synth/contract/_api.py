@@ -551,7 +551,7 @@ class Resource:
             elif flt.op in ("icontains", "prefix") or "." in flt.field:
                 annotation = str
             elif flt.op == "in":
-                annotation = list[annotation] if flt.explode else str  # type: ignore[valid-type]
+                annotation = list[annotation] if flt.explode else str
             params.append(RawParam(name, Annotated[annotation | None, flt], None))
         self._add(
             "list", "GET", self.path, f"list_{self._noun}s", status=200, errors=errors,

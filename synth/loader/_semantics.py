@@ -13,8 +13,8 @@ from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, TypeAdapter
 
-from ..contract import OperationDecl, Page
 from .._errors import Location
+from ..contract import OperationDecl, Page
 from ..contract._api import RawParam
 from ..contract._models import PAGE_ITEMS, PAGE_NEXT
 from ..contract._semantics import Conditional, Filter, Idempotency
@@ -114,7 +114,7 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
         flt = next((m for m in markers if isinstance(m, Filter)), None)
         if flt is None:
             continue
-        path = _check_filter(d, item, raw, spec.name, flt, problems)
+        path = _check_filter(d, item, raw, spec.name, flt, problems=problems)
         path = path or tuple(identifier(s) for s in flt.field.split("."))
         filters.append(
             FilterSpec(spec.name, ".".join(path), flt.op, path=path, explode=flt.explode)
@@ -161,7 +161,7 @@ def _kind(annotation: Any) -> str:
     """What a field holds, for the operator rules: read from its JSON Schema."""
     try:
         schema = TypeAdapter(strip(annotation)).json_schema(mode="serialization")
-    except Exception:  # noqa: BLE001 (any type Pydantic cannot describe is simply "other")
+    except Exception:  # any type Pydantic cannot describe is simply "other"
         return "other"
     branches = [b for b in schema.get("anyOf", [schema]) if b != {"type": "null"}]
     if len(branches) != 1:
@@ -181,9 +181,11 @@ def _kind(annotation: Any) -> str:
 def _model_of(annotation: Any) -> type[BaseModel] | None:
     """The model a field holds, looking through ``Annotated`` and ``| None``."""
     base = split(annotation)[0]
-    options = [a for a in get_args(base) if a is not type(None)] if get_origin(base) in (
-        Union, UnionType
-    ) else [base]
+    options = (
+        [a for a in get_args(base) if a is not type(None)]
+        if get_origin(base) in (Union, UnionType)
+        else [base]
+    )
     if len(options) == 1:
         found = split(options[0])[0]
         if isinstance(found, type) and issubclass(found, BaseModel):
@@ -214,6 +216,7 @@ def _check_filter(
     raw: RawParam,
     param: str,
     flt: Filter,
+    *,
     problems: Problems,
 ) -> tuple[str, ...] | None:
     """The field path ``flt`` reads through ``item``, after checking the operator's rules."""
@@ -263,8 +266,7 @@ def _check_filter(
     if flt.explode and flt.op != "in":
         problems.add(
             where,
-            f"{what}: explode=True on {flt.op!r} ({flt.field!r}); only 'in' takes several "
-            "values",
+            f"{what}: explode=True on {flt.op!r} ({flt.field!r}); only 'in' takes several values",
             "drop explode=True, or use op='in'",
         )
         return None

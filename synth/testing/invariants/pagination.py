@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import json
 from collections import Counter
 from collections.abc import Callable
@@ -197,38 +198,133 @@ def filtered(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
     scope = ctx.scope(ctx.a, op)
-    seeded = ctx.seed(scope, ctx.draw(st.integers(2, min(6, ctx.target.config.profile.max_seed))))
     flt = ctx.draw(st.sampled_from(op.pagination.filters), "filter")
+    count = ctx.draw(st.integers(3, max(3, min(6, ctx.target.config.profile.max_seed))), "seeded")
+    seeded = ctx.seed(scope, count, each=_spread(ctx, scope, flt, count))
+    _vary_by_action(ctx, scope, flt, seeded)
     value = _filter_value(ctx, scope, flt, seeded)
+    shown = _shown(flt, value)
     limit = op.pagination.limit.max
     before = ctx.walk(scope, limit=limit)
     chosen = ctx.walk(scope, limit=limit, query={flt.param: value})
     after = ctx.walk(scope, limit=limit)
     known = set(before.ids) | set(after.ids)
     for item, key in zip(chosen.items, chosen.ids, strict=True):
-        if not _matches(flt, item.get(flt.field), value, strict=False):
-            ctx.fail(f"{flt.param}={value!r} to keep only items whose {flt.field} {flt.op} it",
-                     f"{key} with {flt.field}={item.get(flt.field)!r}")  # fmt: skip
+        field = read_path(item, flt.path)
+        if _matches(flt, field, value) is False:
+            ctx.fail(f"{shown} to keep only items whose {flt.field} {_MEANING[flt.op]} it",
+                     f"{key} with {flt.field}={field!r}")  # fmt: skip
         if key not in known:
-            ctx.fail(f"{flt.param}={value!r} to return only items of the unfiltered list",
+            ctx.fail(f"{shown} to return only items of the unfiltered list",
                      f"{key}, which the unfiltered walk does not list")  # fmt: skip
-    if not before.items:
-        ctx.unexercised("walked an empty list, so the filter had nothing to keep or drop")
     steady = dict(zip(after.ids, after.items, strict=True))
     got = set(chosen.ids)
+    kept = dropped = 0
     for item, key in zip(before.items, before.ids, strict=True):
         if steady.get(key) != item:
             continue  # changed during the walks: no claim either way
-        if _matches(flt, item.get(flt.field), value, strict=True) and key not in got:
-            ctx.fail(f"{flt.param}={value!r} to keep every item whose {flt.field} {flt.op} it",
-                     f"{key} with {flt.field}={item.get(flt.field)!r} left out")  # fmt: skip
+        field = read_path(item, flt.path)
+        verdict = _matches(flt, field, value)
+        kept += verdict is True
+        dropped += verdict is False
+        if verdict is True and key not in got:
+            ctx.fail(f"{shown} to keep every item whose {flt.field} {_MEANING[flt.op]} it",
+                     f"{key} with {flt.field}={field!r} left out")  # fmt: skip
+    if not before.items:
+        ctx.unexercised("walked an empty list, so the filter had nothing to keep or drop")
+    elif not dropped:
+        ctx.unexercised(f"every item matched {shown}, so the filter had nothing to drop")
+    elif not kept:
+        ctx.unexercised(f"no item matched {shown}, so the filter had nothing to keep")
 
 
-def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]) -> str:
-    """A value for ``flt``, taken from the seeded items where they have one, always one the
-    parameter's own schema and type accept (an ``EmailStr`` refuses some valid-looking
-    addresses)."""
-    values = [i.get(flt.field) for i in seeded]
+_MEANING = {
+    "eq": "equals",
+    "ne": "differs from",
+    "in": "is one of",
+    "lt": "is below",
+    "lte": "is at most",
+    "gt": "is above",
+    "gte": "is at least",
+    "prefix": "starts with (case-sensitive)",
+    "contains": "holds",
+    "icontains": "holds (ignoring case)",
+}
+
+
+def _shown(flt: FilterSpec, value: str | list[str]) -> str:
+    if isinstance(value, list):
+        return "&".join(f"{flt.param}={v!r}" for v in value)
+    return f"{flt.param}={value!r}"
+
+
+def read_path(item: Any, path: tuple[str, ...]) -> Any:
+    """The value at the dotted ``path`` of ``item`` (None where a level is missing)."""
+    for segment in path:
+        if not isinstance(item, dict):
+            return None
+        item = item.get(segment)
+    return item
+
+
+def _spread(  # noqa: PLR0911 (a return per kind of field)
+    ctx: Context, scope: Scope, flt: FilterSpec, count: int
+) -> list[dict[str, Any]]:
+    """Body values for the seeded items that differ in the filtered field, so that a value
+    keeps some of them and drops others: several referenced items for a field naming another
+    collection's item, the enum's values in turn, bools both ways, numbers apart, and for a
+    ``prefix`` a text differing from another only in case."""
+    create = scope.create
+    name = flt.path[0]
+    if create is None or create.body_schema is None or name in scope.overrides:
+        return []
+    schema = ctx.schemas.properties(create.body_schema).get(name)
+    if schema is None:
+        return []
+    if len(flt.path) > 1:
+        return []  # a nested object: the drawn bodies vary it as they come
+    ids = ctx.spread_references(scope.tenant, create, name, min(3, count))
+    if ids:
+        start = ctx.draw(st.integers(0, len(ids) - 1), "first reference")
+        return [{name: ids[(start + i) % len(ids)]} for i in range(count)]
+    branches = [ctx.schemas.resolve(b) for b in schema.get("anyOf", [schema])]
+    branch = next((b for b in branches if b.get("type") != "null"), {})
+    if isinstance(branch.get("enum"), list) and len(branch["enum"]) > 1:
+        options = list(branch["enum"])
+        start = ctx.draw(st.integers(0, len(options) - 1), "first value")
+        return [{name: options[(start + i) % len(options)]} for i in range(count)]
+    if branch.get("type") == "boolean":
+        return [{name: i % 2 == 0} for i in range(count)]
+    if branch.get("type") in ("integer", "number"):
+        low = branch.get("minimum", branch.get("exclusiveMinimum", -1000))
+        base = ctx.draw(st.integers(0, 50), "lowest") + int(low) + 1
+        step = ctx.draw(st.integers(1, 7), "step")
+        picks = [base + step * i for i in range(count)]
+        ctx.draw(st.randoms(use_true_random=False), "order").shuffle(picks)
+        return [{name: p} for p in picks]
+    return []
+
+
+def _vary_by_action(
+    ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]
+) -> None:
+    """Where every seeded item holds the same value of the filtered field and no create body
+    sets another (a status reached by ``cancel``, say), an action on one seeded item may."""
+    values = {json.dumps(read_path(i, flt.path), sort_keys=True) for i in seeded}
+    if len(seeded) < 2 or len(values) != 1 or flt.op in ("contains", "icontains", "prefix"):
+        return
+    first = read_path(seeded[0], flt.path)
+    item = seeded[ctx.draw(st.integers(0, len(seeded) - 1), "item acted on")]
+    ctx.act_on(scope, item, lambda state: read_path(state, flt.path) != first)
+
+
+def _filter_value(  # noqa: PLR0911 (a return per operator)
+    ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]
+) -> str | list[str]:
+    """A value for ``flt``, taken from the seeded items where they have one (so that it keeps
+    some and, where they differ, drops others), always one the parameter's own schema and
+    type accept (an ``EmailStr`` refuses some valid-looking addresses)."""
+    values = [read_path(i, flt.path) for i in seeded]
     param = next(p for p in ctx.op.params if p.name == flt.param)
 
     def accepts(value: Any) -> bool:
@@ -256,17 +352,43 @@ def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict
             return scope.marker
         assume(elements)
         return ctx.choose(elements, "element")
+    if flt.op == "prefix":
+        texts = sorted({v for v in values if isinstance(v, str) and v})
+        if not texts:
+            return _matched_value(ctx, scope, flt, param, accepts)
+        text = ctx.choose(texts, "prefixed text")
+        pieces = [text[:end] for end in range(1, len(text) + 1) if accepts(text[:end])]
+        assume(pieces)
+        return ctx.choose(pieces, "prefix")
     choices = sorted(
         {
-            v
+            _text_of(v)
             for v in values
-            if isinstance(v, str | int | float) and not isinstance(v, bool) and accepts(v)
+            if isinstance(v, str | int | float)
+            and (flt.op != "in" or flt.explode or "," not in _text_of(v))
         },
-        key=str,
     )
+    if flt.op == "in":
+        element = param.schema.get("items", param.schema) if flt.explode else None
+        fits = [c for c in choices if element is None or ctx.target.nowhere.accepts(param, [c])]
+        if len(fits) < 2:
+            extra = _matched_value(ctx, scope, flt, param, accepts)
+            fits = sorted({*fits, *([extra] if isinstance(extra, str) else extra)})
+        assume(len(fits) >= 2)
+        size = ctx.draw(st.integers(2, len(fits)), "how many values")
+        picked = ctx.draw(st.permutations(fits), "values")[:size]
+        return list(picked) if flt.explode else ",".join(picked)
+    choices = [c for c in choices if accepts(c)]
     if not choices:
         return _matched_value(ctx, scope, flt, param, accepts)
     return str(ctx.choose(choices, "value"))
+
+
+def _text_of(value: Any) -> str:
+    """A field's value as a query parameter spells it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _matched_value(
@@ -274,15 +396,17 @@ def _matched_value(
 ) -> str:
     """A value the filter parameter accepts (drawn from its own schema and type), and an item
     seeded with it where the create body takes it, so that the filter has an item to match."""
-    strategy = ctx.schemas.strategy(param.schema).filter(
-        lambda v: isinstance(v, str) and accepts(v)
+    schema = param.schema.get("items", {"type": "string"}) if flt.explode else param.schema
+    strategy = ctx.schemas.strategy(schema).filter(
+        lambda v: isinstance(v, str) and (flt.explode or accepts(v))
     )
     value = str(ctx.draw(strategy, f"{flt.param} value"))
-    if scope.create is not None and scope.create.body is not None:
-        body = ctx.body(scope.create, scope.marker, {**scope.overrides, flt.field: value})
+    name = flt.path[0]
+    if scope.create is not None and scope.create.body is not None and len(flt.path) == 1:
+        body = ctx.body(scope.create, scope.marker, {**scope.overrides, name: value})
         if (
             isinstance(body, dict)
-            and body.get(flt.field) == value
+            and body.get(name) == value
             and data_accepts(scope.create.body, body)
         ):
             ctx.create(scope.tenant, scope.create, scope.params, body)
@@ -293,16 +417,80 @@ def _ascii_lower(text: str) -> str:
     return "".join(c.lower() if c.isascii() else c for c in text)
 
 
-def _matches(flt: FilterSpec, field: Any, value: str, *, strict: bool) -> bool:
+def _matches(  # noqa: PLR0911 (a return per operator)
+    flt: FilterSpec, field: Any, value: str | list[str]
+) -> bool | None:
+    """Whether an item whose filtered field holds ``field`` passes the filter with ``value``:
+    True, False, or None where a correct server may go either way (a null under ``ne`` or a
+    range, which SQL drops and others keep; a date-time at the very bound, which a server
+    may store finer than it prints; a case fold beyond ASCII)."""
+    if isinstance(value, list) or flt.op == "in":
+        wanted = value if isinstance(value, list) else value.split(",")
+        return any(_equal(field, v) for v in wanted)
     if flt.op == "contains":
         return isinstance(field, list) and value in field
     if flt.op == "icontains":
         if not isinstance(field, str):
             return False
-        if strict:
-            return _ascii_lower(value) in _ascii_lower(field)
-        return any(f(value) in f(field) for f in (_ascii_lower, str.lower, str.casefold))
-    return field == value or str(field) == value
+        if _ascii_lower(value) in _ascii_lower(field):
+            return True
+        return None if any(f(value) in f(field) for f in (str.lower, str.casefold)) else False
+    if flt.op == "prefix":
+        return isinstance(field, str) and field.startswith(value)
+    if flt.op == "eq":
+        return _equal(field, value)
+    if field is None:
+        return None
+    if flt.op == "ne":
+        return not _equal(field, value)
+    order = _compare(field, value)
+    if order is None:
+        return None
+    if order == 0 and _is_instant(value):
+        return None
+    return {"lt": order < 0, "lte": order <= 0, "gt": order > 0, "gte": order >= 0}[flt.op]
+
+
+def _equal(field: Any, value: str) -> bool:
+    if field is None:
+        return False
+    if field == value or _text_of(field) == value:
+        return True
+    return _compare(field, value) == 0
+
+
+def _is_instant(text: str) -> bool:
+    return _instant(text) is not None and "T" in text.upper()
+
+
+def _instant(text: str) -> datetime.datetime | datetime.date | None:
+    """``text`` as a date-time (an instant, with its offset) or a date; None if neither."""
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if "T" not in text.upper() and " " not in text:
+        return moment.date()
+    return moment if moment.tzinfo is not None else None
+
+
+def _compare(field: Any, value: str) -> int | None:
+    """-1, 0 or 1 as ``field`` is below, at or above ``value`` by the field's meaning:
+    numbers as numbers, dates as dates, date-times as instants; None if they do not compare."""
+    if isinstance(field, bool):
+        return None
+    if isinstance(field, int | float):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return (field > number) - (field < number)
+    if isinstance(field, str):
+        mine, theirs = _instant(field), _instant(value)
+        if mine is None or theirs is None or type(mine) is not type(theirs):
+            return None
+        return (mine > theirs) - (mine < theirs)
+    return None
 
 
 @implements("PAGE-CURSOR")
