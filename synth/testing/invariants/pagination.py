@@ -195,19 +195,51 @@ def concurrent(ctx: Context) -> None:
 
 @implements("PAGE-FILTER")
 def filtered(ctx: Context) -> None:
+    """Every filter of the list, each with a value that keeps some seeded items and drops
+    others; the example counts as exercised only when every filter both kept and dropped."""
     op = ctx.op
     assert op.pagination is not None
     scope = ctx.scope(ctx.a, op)
-    flt = ctx.draw(st.sampled_from(op.pagination.filters), "filter")
+    filters = op.pagination.filters
     count = ctx.draw(st.integers(3, max(3, min(6, ctx.target.config.profile.max_seed))), "seeded")
-    seeded = ctx.seed(scope, count, each=_spread(ctx, scope, flt, count))
-    _vary_by_action(ctx, scope, flt, seeded)
-    value = _filter_value(ctx, scope, flt, seeded)
-    shown = _shown(flt, value)
+    each: list[dict[str, Any]] = [{} for _ in range(count)]
+    for flt in filters:
+        for mine, spread in zip(each, _spread(ctx, scope, flt, count), strict=False):
+            mine.update(spread)
+    seeded = ctx.seed(scope, count, each=each)
+    for flt in filters:
+        _vary_by_action(ctx, scope, flt, seeded)
+    values = [(flt, _filter_value(ctx, scope, flt, seeded)) for flt in filters]
     limit = op.pagination.limit.max
     before = ctx.walk(scope, limit=limit)
-    chosen = ctx.walk(scope, limit=limit, query={flt.param: value})
+    chosen = [ctx.walk(scope, limit=limit, query={flt.param: value}) for flt, value in values]
     after = ctx.walk(scope, limit=limit)
+    if not before.items:
+        ctx.unexercised("walked an empty list, so the filters had nothing to keep or drop")
+    idle = []
+    for (flt, value), walk in zip(values, chosen, strict=True):
+        kept, dropped = _judge(ctx, flt, value, before=before, chosen=walk, after=after)
+        shown = _shown(flt, value)
+        if not dropped:
+            idle.append(f"every item matched {shown}, so the filter had nothing to drop")
+        elif not kept:
+            idle.append(f"no item matched {shown}, so the filter had nothing to keep")
+    if idle and before.items:
+        ctx.unexercised("; ".join(idle))
+
+
+def _judge(
+    ctx: Context,
+    flt: FilterSpec,
+    value: str | list[str],
+    *,
+    before: Walk,
+    chosen: Walk,
+    after: Walk,
+) -> tuple[int, int]:
+    """Check one filter's walk against the unfiltered walks around it; how many unchanged
+    items the filter had to keep and to drop."""
+    shown = _shown(flt, value)
     known = set(before.ids) | set(after.ids)
     for item, key in zip(chosen.items, chosen.ids, strict=True):
         field = read_path(item, flt.path)
@@ -230,12 +262,7 @@ def filtered(ctx: Context) -> None:
         if verdict is True and key not in got:
             ctx.fail(f"{shown} to keep every item whose {flt.field} {_MEANING[flt.op]} it",
                      f"{key} with {flt.field}={field!r} left out")  # fmt: skip
-    if not before.items:
-        ctx.unexercised("walked an empty list, so the filter had nothing to keep or drop")
-    elif not dropped:
-        ctx.unexercised(f"every item matched {shown}, so the filter had nothing to drop")
-    elif not kept:
-        ctx.unexercised(f"no item matched {shown}, so the filter had nothing to keep")
+    return kept, dropped
 
 
 _MEANING = {
@@ -360,28 +387,41 @@ def _filter_value(  # noqa: PLR0911 (a return per operator)
         pieces = [text[:end] for end in range(1, len(text) + 1) if accepts(text[:end])]
         assume(pieces)
         return ctx.choose(pieces, "prefix")
-    choices = sorted(
-        {
-            _text_of(v)
-            for v in values
-            if isinstance(v, str | int | float)
-            and (flt.op != "in" or flt.explode or "," not in _text_of(v))
-        },
-    )
+    # Each item's value as a query spells it, with the value itself (the parameter's schema
+    # judges the value: an integer parameter refuses the text "5").
+    raw = {
+        _text_of(v): v
+        for v in values
+        if isinstance(v, str | int | float)
+        and (flt.op != "in" or flt.explode or "," not in _text_of(v))
+    }
+    choices = sorted(raw)
     if flt.op == "in":
-        element = param.schema.get("items", param.schema) if flt.explode else None
-        fits = [c for c in choices if element is None or ctx.target.nowhere.accepts(param, [c])]
+        fits = [c for c in choices if not flt.explode or accepts([raw[c]])]
         if len(fits) < 2:
             extra = _matched_value(ctx, scope, flt, param, accepts)
-            fits = sorted({*fits, *([extra] if isinstance(extra, str) else extra)})
+            fits = sorted({*fits, extra})
         assume(len(fits) >= 2)
-        size = ctx.draw(st.integers(2, len(fits)), "how many values")
+        # Fewer values than the items hold, where they hold three or more, so some are dropped.
+        size = ctx.draw(st.integers(2, max(2, len(fits) - 1)), "how many values")
         picked = ctx.draw(st.permutations(fits), "values")[:size]
         return list(picked) if flt.explode else ",".join(picked)
-    choices = [c for c in choices if accepts(c)]
+    choices = [c for c in choices if accepts(raw[c])]
     if not choices:
         return _matched_value(ctx, scope, flt, param, accepts)
-    return str(ctx.choose(choices, "value"))
+    return str(ctx.choose(_splitting(flt, choices, values), "value"))
+
+
+def _splitting(flt: FilterSpec, choices: list[str], values: list[Any]) -> list[str]:
+    """The ``choices`` (each an item's value) that keep some items and drop others under
+    ``flt``, where there are any: not a value every item holds for ``eq`` / ``ne``, not the
+    lowest for ``lt`` / ``gte``, not the highest for ``gt`` / ``lte``."""
+    good = [
+        c
+        for c in choices
+        if {_matches(flt, v, c) for v in values if v is not None} >= {True, False}
+    ]
+    return good or choices
 
 
 def _text_of(value: Any) -> str:
