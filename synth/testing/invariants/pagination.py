@@ -6,6 +6,7 @@ import base64
 import binascii
 import datetime
 import json
+import string
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -322,6 +323,26 @@ def _spread(  # noqa: PLR0911 (a return per kind of field)
         return [{name: options[(start + i) % len(options)]} for i in range(count)]
     if branch.get("type") == "boolean":
         return [{name: i % 2 == 0} for i in range(count)]
+    if branch.get("type") == "string" and branch.get("format") in ("date", "date-time"):
+        day = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
+            days=ctx.draw(st.integers(0, 3000), "first day")
+        )
+        moments = [day + datetime.timedelta(days=3 * i, hours=i) for i in range(count)]
+        ctx.draw(st.randoms(use_true_random=False), "order").shuffle(moments)
+        dated = branch["format"] == "date"
+        return [
+            {name: m.date().isoformat() if dated else m.isoformat().replace("+00:00", "Z")}
+            for m in moments
+        ]
+    if (
+        flt.op == "prefix"
+        and branch.get("type") == "string"
+        and not ({"pattern", "enum", "format", "const"} & set(branch))
+    ):
+        # Texts that differ only in the case of a letter: a prefix matched ignoring case shows.
+        word = ctx.draw(st.text(string.ascii_letters, min_size=2, max_size=6), "prefixed text")
+        texts = [word, word.swapcase(), word[::-1] + "q"]
+        return [{name: f"{scope.marker} {texts[i % 3]}"} for i in range(count)]
     if branch.get("type") in ("integer", "number"):
         low = branch.get("minimum", branch.get("exclusiveMinimum", -1000))
         base = ctx.draw(st.integers(0, 50), "lowest") + int(low) + 1
@@ -386,7 +407,7 @@ def _filter_value(  # noqa: PLR0911 (a return per operator)
         text = ctx.choose(texts, "prefixed text")
         pieces = [text[:end] for end in range(1, len(text) + 1) if accepts(text[:end])]
         assume(pieces)
-        return ctx.choose(pieces, "prefix")
+        return ctx.choose(_splitting(flt, pieces, values), "prefix")
     # Each item's value as a query spells it, with the value itself (the parameter's schema
     # judges the value: an integer parameter refuses the text "5").
     raw = {
@@ -397,7 +418,9 @@ def _filter_value(  # noqa: PLR0911 (a return per operator)
     }
     choices = sorted(raw)
     if flt.op == "in":
-        fits = [c for c in choices if not flt.explode or accepts([raw[c]])]
+        # Each value is an item's own (the parameter's elements take the field's type); a
+        # comma list must pass the parameter's own type as a whole.
+        fits = choices
         if len(fits) < 2:
             extra = _matched_value(ctx, scope, flt, param, accepts)
             fits = sorted({*fits, extra})
@@ -405,6 +428,7 @@ def _filter_value(  # noqa: PLR0911 (a return per operator)
         # Fewer values than the items hold, where they hold three or more, so some are dropped.
         size = ctx.draw(st.integers(2, max(2, len(fits) - 1)), "how many values")
         picked = ctx.draw(st.permutations(fits), "values")[:size]
+        assume(flt.explode or accepts(",".join(picked)))
         return list(picked) if flt.explode else ",".join(picked)
     choices = [c for c in choices if accepts(raw[c])]
     if not choices:
