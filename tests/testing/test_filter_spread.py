@@ -3,8 +3,9 @@
 Visits reference a patient and start ``booked``; only the ``cancel`` action makes one
 ``cancelled``. A server ignoring ``?patient_id=`` or ``?status=`` passed when every seeded
 visit had the same patient and the same status: the filter never had anything to drop. Now
-the seeded visits name several patients and an action cancels one of them; and where no
-action reaches another status, the check ends not exercised, saying why, never passed.
+the seeded visits name several patients, an action cancels one of them, and a status no
+visit holds is sent too; where no value can drop anything, the check ends not exercised,
+saying why, never passed.
 """
 
 from __future__ import annotations
@@ -215,11 +216,19 @@ def _app(bug: str = "") -> Starlette:
     )
 
 
-def _run(tmp_path: Path, bug: str, *, cancel: bool = True, seed: int = 1) -> tuple[int, str]:
+def _run(
+    tmp_path: Path,
+    bug: str,
+    *,
+    cancel: bool = True,
+    seed: int = 1,
+    statuses: str = 'Literal["booked", "cancelled"]',
+) -> tuple[int, str]:
     contracts = tmp_path / "visits"
     contracts.mkdir()
     (contracts / "__init__.py").write_text("")
-    (contracts / "api.py").write_text(textwrap.dedent(CONTRACTS + (CANCEL if cancel else "")))
+    source = CONTRACTS.replace('Status = Literal["booked", "cancelled"]', f"Status = {statuses}")
+    (contracts / "api.py").write_text(textwrap.dedent(source + (CANCEL if cancel else "")))
     write_tests(synth.load(contracts), tmp_path / "out")
     config = config_from_options(
         app=_app(bug), tenants=OPTIONS, seed=seed, contracts=contracts, env={}
@@ -250,9 +259,17 @@ def test_an_ignored_filter_is_reported(bug: str, expected: str, tmp_path: Path) 
     assert expected in text, text
 
 
-def test_a_status_no_action_reaches_ends_not_exercised(tmp_path: Path) -> None:
-    """Without the cancel action every visit stays booked: nothing for ?status= to drop."""
+def test_without_the_action_a_status_no_visit_holds_still_finds_the_bug(tmp_path: Path) -> None:
+    """Without the cancel action every visit stays booked; ?status=cancelled must drop them."""
     code, text = _run(tmp_path, "status-ignored", cancel=False)
+    assert code == 1, text
+    assert "status='cancelled' to keep only items whose status equals it" in text, text
+
+
+def test_a_filter_that_can_drop_nothing_ends_not_exercised(tmp_path: Path) -> None:
+    """A status with one value only: no value keeps some visits and drops others, so the
+    check says so instead of passing."""
+    code, text = _run(tmp_path, "status-ignored", cancel=False, statuses='Literal["booked"]')
     assert not re.search(r"^\| PAGE-FILTER \| `listVisits` \| passed \|", text, re.MULTILINE)
-    assert "every item matched status='booked'" in text, text
+    assert "every item matched status='booked', so the filter had nothing to drop" in text, text
     assert code == 0, text

@@ -210,23 +210,69 @@ def filtered(ctx: Context) -> None:
     seeded = ctx.seed(scope, count, each=each)
     for flt in filters:
         _vary_by_action(ctx, scope, flt, seeded)
-    values = [(flt, _filter_value(ctx, scope, flt, seeded)) for flt in filters]
+    values: list[tuple[FilterSpec, str | list[str]]] = []
+    for flt in filters:
+        first = _filter_value(ctx, scope, flt, seeded)
+        values.append((flt, first))
+        # Where the seeded items all answer the first value alike (every visit ``booked``), a
+        # value none of them holds shows whether the filter drops anything at all.
+        other = _other_value(ctx, flt, first, [read_path(i, flt.path) for i in seeded])
+        if other is not None:
+            values.append((flt, other))
     limit = op.pagination.limit.max
     before = ctx.walk(scope, limit=limit)
     chosen = [ctx.walk(scope, limit=limit, query={flt.param: value}) for flt, value in values]
     after = ctx.walk(scope, limit=limit)
     if not before.items:
         ctx.unexercised("walked an empty list, so the filters had nothing to keep or drop")
-    idle = []
+    seen: dict[str, tuple[int, int, list[str]]] = {}
     for (flt, value), walk in zip(values, chosen, strict=True):
         kept, dropped = _judge(ctx, flt, value, before=before, chosen=walk, after=after)
-        shown = _shown(flt, value)
+        was = seen.get(flt.param, (0, 0, []))
+        seen[flt.param] = (was[0] + kept, was[1] + dropped, [*was[2], _shown(flt, value)])
+    idle = []
+    for kept, dropped, shown in seen.values():
         if not dropped:
-            idle.append(f"every item matched {shown}, so the filter had nothing to drop")
+            idle.append(f"every item matched {' and '.join(shown)}, so the filter had nothing "
+                        "to drop")  # fmt: skip
         elif not kept:
-            idle.append(f"no item matched {shown}, so the filter had nothing to keep")
+            idle.append(f"no item matched {' and '.join(shown)}, so the filter had nothing to keep")
     if idle and before.items:
         ctx.unexercised("; ".join(idle))
+
+
+def _other_value(
+    ctx: Context, flt: FilterSpec, first: str | list[str], held: list[Any]
+) -> str | list[str] | None:
+    """For ``eq``, ``ne`` and ``in``, where ``first`` keeps every seeded item or none: a value
+    the parameter accepts that no seeded item holds (another enum member, a fresh drawn
+    value), which answers the other way; None where there is none."""
+    if flt.op not in ("eq", "ne", "in"):
+        return None
+    verdicts = {_matches(flt, h, first) for h in held if h is not None}
+    if verdicts >= {True, False} or not verdicts:
+        return None
+    param = next(p for p in ctx.op.params if p.name == flt.param)
+    schema = ctx.schemas.resolve(param.schema.get("items", {}) if flt.explode else param.schema)
+    enum = schema.get("enum")
+    if isinstance(enum, list):
+        raws = [m for m in enum if m is not None]
+    else:
+        raws = [ctx.draw(ctx.schemas.strategy(schema), f"{flt.param} held by none")]
+    raws = [
+        r
+        for r in raws
+        if isinstance(r, str | int | float)
+        and not any(_equal(h, _text_of(r)) for h in held)
+        and "," not in _text_of(r)
+        and (flt.explode or ctx.target.nowhere.accepts(param, r))
+    ]
+    if not raws:
+        return None
+    text = _text_of(ctx.choose(raws, f"{flt.param} held by none"))
+    other: str | list[str] = [text] if flt.explode else text
+    wanted = {_matches(flt, h, other) for h in held if h is not None}
+    return other if wanted - verdicts else None
 
 
 def _judge(
