@@ -176,7 +176,9 @@ def _endpoint(rooms: Rooms, handler: Handler) -> Callable[[Request], Awaitable[R
     return endpoint
 
 
-def _own(table: dict[str, tuple[str, dict[str, Any]]], key: str, tenant: str) -> dict[str, Any] | None:
+def _own(
+    table: dict[str, tuple[str, dict[str, Any]]], key: str, tenant: str
+) -> dict[str, Any] | None:
     found = table.get(key)
     return found[1] if found is not None and found[0] == tenant else None
 
