@@ -174,6 +174,10 @@ def _parameter(p: Any, tenant: bool = False) -> dict[str, Any]:
         param["description"] = p.description
     param["required"] = p.required
     param["schema"] = dict(p.schema)
+    if p.location == "query" and p.schema.get("type") == "array":
+        # The repeated parameter (``?status=a&status=b``), said outright for readers and tools.
+        param["style"] = "form"
+        param["explode"] = True
     return param
 
 
@@ -261,7 +265,10 @@ def _pagination(p: PaginationSpec) -> dict[str, Any]:
         "limit": {"default": p.limit.default, "min": p.limit.min, "max": p.limit.max,
                   "outOfRange": p.limit.out_of_range},
         "order": _keys(p.order),
-        "filters": [{"param": f.param, "field": f.field, "op": f.op} for f in p.filters],
+        "filters": [
+            {"param": f.param, "field": f.field, "op": f.op, "explode": f.explode}
+            for f in p.filters
+        ],
         "item": p.item_schema,
         "itemsField": p.items_field,
         "nextField": p.next_field,

@@ -62,11 +62,17 @@ class OrderKey:
 
 @dataclass(frozen=True, slots=True)
 class FilterSpec:
-    """A query parameter that filters list items on one of their fields."""
+    """A query parameter that filters list items on one of their fields.
+
+    ``field`` is the dotted path as declared (``address.city``), ``path`` its segments;
+    ``explode``: an ``in`` filter takes the repeated parameter, not a comma list.
+    """
 
     param: str
     field: str
     op: str
+    path: tuple[str, ...] = ()
+    explode: bool = False
 
 
 @dataclass(frozen=True, slots=True)

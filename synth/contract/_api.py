@@ -548,8 +548,10 @@ class Resource:
             annotation: Any = info.rebuild_annotation() if info is not None else str
             if flt.op == "contains":
                 annotation = _element(annotation)
-            elif flt.op == "icontains":
+            elif flt.op in ("icontains", "prefix") or "." in flt.field:
                 annotation = str
+            elif flt.op == "in":
+                annotation = list[annotation] if flt.explode else str
             params.append(RawParam(name, Annotated[annotation | None, flt], None))
         self._add(
             "list", "GET", self.path, f"list_{self._noun}s", status=200, errors=errors,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import KW_ONLY, dataclass, field
 from typing import Literal
 
 __all__ = [
@@ -52,17 +52,29 @@ class Limit:
     out_of_range: Literal["reject", "clamp"] = "reject"
 
 
-FilterOp = Literal["eq", "contains", "icontains"]
-"""``eq``: the item field equals the value; ``contains``: the item's list field holds the value;
-``icontains``: the item's string field holds the value as a case-insensitive substring."""
+FilterOp = Literal["eq", "ne", "in", "lt", "lte", "gt", "gte", "prefix", "contains", "icontains"]
+"""How a filter compares the item's field with the parameter's value.
+
+``eq`` / ``ne``: the field equals / differs from the value (scalar fields); ``in``: the field
+equals one of the values (a comma list, ``?status=open,closed``, or with ``explode=True`` the
+repeated parameter, ``?status=open&status=closed``); ``lt`` / ``lte`` / ``gt`` / ``gte``: the
+field is below / at most / above / at least the value (numbers, dates compared as dates,
+date-times as instants); ``prefix``: the string field starts with the value (case-sensitive);
+``contains``: the item's list field holds the value; ``icontains``: the item's string field
+holds the value as a case-insensitive substring."""
 
 
 @dataclass(frozen=True, slots=True)
 class Filter:
-    """Marks a query parameter of a paginated list as a filter on one field of the items."""
+    """Marks a query parameter of a paginated list as a filter on one field of the items.
+
+    ``field`` may be a dotted path into nested models (``"address.city"``).
+    """
 
     field: str
     op: FilterOp = "eq"
+    _: KW_ONLY
+    explode: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,14 +4,19 @@ filters, conditional requests; and the parameters each promise adds to the opera
 
 from __future__ import annotations
 
+import ast
 import dataclasses
+import inspect
+import textwrap
 from collections.abc import Mapping
 from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel, RootModel, TypeAdapter
 
+from .._errors import Location
 from ..contract import OperationDecl, Unique
+from ..contract._api import RawParam
 from ..contract._models import PAGE_ITEMS
 from ..contract._semantics import (
     Conditional,
@@ -172,8 +177,11 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
         flt = next((m for m in markers if isinstance(m, Filter)), None)
         if flt is None:
             continue
-        _check_filter(d, item, spec.name, flt, problems)
-        filters.append(FilterSpec(spec.name, identifier(flt.field), flt.op))
+        path = _check_filter(d, item, raw_param, spec.name, flt, problems=problems)
+        path = path or tuple(identifier(s) for s in flt.field.split("."))
+        filters.append(
+            FilterSpec(spec.name, ".".join(path), flt.op, path=path, explode=flt.explode)
+        )
     return PaginationSpec(
         style=kind,
         cursor_param=names.cursor_param,
@@ -365,25 +373,169 @@ def _sort(
     return spec
 
 
+# The kinds of field each operator takes (DESIGN: "filter operators"): kinds as ``_kind`` reads
+# them from the field's JSON Schema, which already resolves Literal, Enum, date, UUID, ...
+_SCALARS = frozenset({"str", "int", "float", "bool", "enum", "date", "date-time", "uuid"})
+_TAKES: dict[str, frozenset[str]] = {
+    "eq": _SCALARS,
+    "ne": _SCALARS,
+    "in": _SCALARS - {"bool"},
+    "lt": frozenset({"int", "float", "date", "date-time"}),
+    "lte": frozenset({"int", "float", "date", "date-time"}),
+    "gt": frozenset({"int", "float", "date", "date-time"}),
+    "gte": frozenset({"int", "float", "date", "date-time"}),
+    "prefix": frozenset({"str"}),
+    "icontains": frozenset({"str"}),
+    "contains": frozenset({"list"}),
+}
+_HINTS = {
+    "eq": "'eq' and 'ne' take a scalar field (str, int, float, bool, enum, date, date-time, UUID)",
+    "in": "'in' takes a scalar field other than bool",
+    "lt": "ranges take an int, float, date or date-time field",
+    "prefix": "'prefix' and 'icontains' take a str field; use 'eq' or 'in' for enums",
+    "contains": "'contains' takes a list field; use 'eq' for scalar fields, 'icontains' for "
+    "substrings",
+}
+
+
+def _kind(annotation: Any) -> str:
+    """What a field holds, for the operator rules: read from its JSON Schema."""
+    try:
+        schema = TypeAdapter(strip(annotation)).json_schema(mode="serialization")
+    except Exception:  # any type Pydantic cannot describe is simply "other"
+        return "other"
+    branches = [b for b in schema.get("anyOf", [schema]) if b != {"type": "null"}]
+    if len(branches) != 1:
+        return "other"
+    branch = branches[0]
+    if "enum" in branch or "const" in branch:
+        return "enum"
+    kind = branch.get("type")
+    if kind == "string":
+        fmt = branch.get("format")
+        return fmt if fmt in ("date", "date-time", "uuid") else "str"
+    return {"integer": "int", "number": "float", "boolean": "bool", "array": "list"}.get(
+        kind, "model" if "$ref" in branch or kind == "object" else "other"
+    )
+
+
+def _model_of(annotation: Any) -> type[BaseModel] | None:
+    """The model a field holds, looking through ``Annotated`` and ``| None``."""
+    base = split(annotation)[0]
+    options = (
+        [a for a in get_args(base) if a is not type(None)]
+        if get_origin(base) in (Union, UnionType)
+        else [base]
+    )
+    if len(options) == 1:
+        found = split(options[0])[0]
+        if isinstance(found, type) and issubclass(found, BaseModel):
+            return found
+    return None
+
+
+def _param_location(d: OperationDecl, name: str) -> Location:
+    """Where parameter ``name`` of ``d``'s function is written: file and line."""
+    func = d.func
+    if func is None:
+        return d.location
+    try:
+        lines, start = inspect.getsourcelines(func)
+        file = inspect.getsourcefile(func) or d.location.file
+        tree = ast.parse(textwrap.dedent("".join(lines)))
+    except (OSError, TypeError, SyntaxError):
+        return d.location
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.arg == name:
+            return Location(file, start + node.lineno - 1)
+    return d.location
+
+
 def _check_filter(
-    d: OperationDecl, item: type[BaseModel], param: str, flt: Filter, problems: Problems
-) -> None:
-    info = item.model_fields.get(identifier(flt.field))
-    if info is None:
+    d: OperationDecl,
+    item: type[BaseModel],
+    raw: RawParam,
+    param: str,
+    flt: Filter,
+    *,
+    problems: Problems,
+) -> tuple[str, ...] | None:
+    """The field path ``flt`` reads through ``item``, after checking the operator's rules."""
+    where = _param_location(d, raw.name)
+    what = f"{d.name}: filter {param!r}"
+    if flt.op not in _TAKES:
         problems.add(
-            d.location,
-            f"{d.name}: filter {param!r} tests field {flt.field!r}, "
-            f"which {item.__name__} lacks (fields: {', '.join(item.model_fields)})",
-            "name a field of the page's items",
+            where,
+            f"{what} names an unknown operator {flt.op!r}",
+            f"use one of {', '.join(_TAKES)}",
         )
-        return
-    if flt.op == "contains" and get_origin(strip(info.annotation)) not in (list, set, tuple):
+        return None
+    path = tuple(identifier(segment) for segment in flt.field.split("."))
+    model: type[BaseModel] | None = item
+    annotation: Any = None
+    for number, segment in enumerate(path):
+        if model is None:
+            problems.add(
+                where,
+                f"{what}: {'.'.join(path[:number])} is not a nested model, so it has no "
+                f"field {segment!r}",
+                "name a path through nested models only, e.g. 'address.city'",
+            )
+            return None
+        info = model.model_fields.get(segment)
+        if info is None:
+            problems.add(
+                where,
+                f"{what} tests field {'.'.join(path[: number + 1])!r}, which "
+                f"{model.__name__} lacks (fields: {', '.join(model.model_fields)})",
+                "name a field of the page's items (a dotted path for nested models)",
+            )
+            return None
+        annotation = info.annotation
+        model = _model_of(annotation)
+    kind = _kind(annotation)
+    if kind not in _TAKES[flt.op]:
+        shown = {"model": "holds a nested model", "list": "holds a list"}.get(kind, f"holds {kind}")
+        if flt.op == "contains":
+            shown = "is not a list"
         problems.add(
-            d.location,
-            f"{d.name}: filter {param!r} uses 'contains' on "
-            f"{item.__name__}.{flt.field}, which is not a list",
-            "use 'eq' for scalar fields, 'icontains' for substrings",
+            where,
+            f"{what} uses {flt.op!r} on {item.__name__}.{flt.field}, which {shown}",
+            _HINTS.get(flt.op, _HINTS["lt"] if flt.op in ("lte", "gt", "gte") else _HINTS["eq"]),
         )
+        return None
+    if flt.explode and flt.op != "in":
+        problems.add(
+            where,
+            f"{what}: explode=True on {flt.op!r} ({flt.field!r}); only 'in' takes several values",
+            "drop explode=True, or use op='in'",
+        )
+        return None
+    given = _kind(raw.annotation)
+    if flt.op == "in" and flt.explode and given != "list":
+        problems.add(
+            where,
+            f"{what}: explode=True takes the repeated parameter, but {param!r} is annotated "
+            f"{type_name(strip(split(raw.annotation)[0]))}, not a list",
+            f"annotate it as a list, e.g. `Annotated[list[str] | None, Filter({flt.field!r}, "
+            "'in', explode=True)] = None`",
+        )
+    elif flt.op == "in" and not flt.explode and given != "str":
+        problems.add(
+            where,
+            f"{what}: 'in' takes a comma-separated list in one parameter, but {param!r} is "
+            f"annotated {type_name(strip(split(raw.annotation)[0]))}, which cannot carry "
+            "'a,b'",
+            "annotate it as str (the comma list), or pass explode=True and annotate a list "
+            "for the repeated parameter",
+        )
+    elif flt.op != "in" and given == "list" and flt.op != "contains":
+        problems.add(
+            where,
+            f"{what}: {flt.op!r} compares with one value, but {param!r} is annotated as a list",
+            "annotate the parameter with the field's own type",
+        )
+    return path
 
 
 def _page_item(

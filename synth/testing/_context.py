@@ -105,6 +105,9 @@ class Context:
         # Items a body references (``referenced``), by tenant and creating operation, and the
         # bodies sent with them, by tenant and the identity of the body given.
         self._ref_items: dict[tuple[str, str], str] = {}
+        # More items of a referenced collection (``spread_references``), which a body may name
+        # instead of the one ``_ref_items`` holds.
+        self._ref_more: dict[tuple[str, str], list[str]] = {}
         self._referenced: dict[tuple[str, int], tuple[Any, Any]] = {}
         # Whether a fixture's create answered with a declared 409 is retried with fresh values
         # (a check comparing two runs of the same steps turns it off: the values would differ).
@@ -206,7 +209,13 @@ class Context:
             tenant=tenant,
             method=op.method,
             path=self.target.path(op.path, dict(params or {})),
-            query=tuple((k, _text(v)) for k, v in items if v is not None),
+            # A list value is the repeated parameter (an ``in`` filter with explode).
+            query=tuple(
+                (k, _text(one))
+                for k, v in items
+                if v is not None
+                for one in (v if isinstance(v, list) else [v])
+            ),
             headers=tuple(hdrs.items()),
             json_body=None if body is NO_BODY else body,
             has_body=body is not NO_BODY,
@@ -384,6 +393,8 @@ class Context:
             for ref in refs:
                 if ref.field in sent:
                     key = (tenant, ref.create.operation_id)
+                    if sent[ref.field] in self._ref_more.get(key, ()):
+                        continue  # one of the items ``spread_references`` made: kept
                     if key not in self._ref_items:
                         item = self.create(tenant, ref.create)
                         self._ref_items[key] = str(item[ref.id_field])
@@ -391,6 +402,23 @@ class Context:
         self._referenced[(tenant, id(body))] = (body, sent)
         self._referenced[(tenant, id(sent))] = (sent, sent)
         return sent
+
+    def spread_references(
+        self, tenant: str, create: OperationSpec, field: str, count: int
+    ) -> list[str]:
+        """Ids of ``count`` items ``tenant`` owns in the collection ``create``'s body field
+        ``field`` references (the first the one ``referenced`` sends), so that seeded items
+        can name different ones; empty when ``field`` references nothing."""
+        ref = next((r for r in self.graph.references(create) if r.field == field), None)
+        if ref is None:
+            return []
+        key = (tenant, ref.create.operation_id)
+        if key not in self._ref_items:
+            self._ref_items[key] = str(self.create(tenant, ref.create)[ref.id_field])
+        more = self._ref_more.setdefault(key, [self._ref_items[key]])
+        while len(more) < count:
+            more.append(str(self.create(tenant, ref.create)[ref.id_field]))
+        return more[:count]
 
     def item_id(
         self, op: OperationSpec, item: Mapping[str, Any], params: Mapping[str, str] | None = None
@@ -666,10 +694,18 @@ class Context:
         return scope
 
     def seed(
-        self, scope: Scope, count: int, ties: bool = False, order: Sequence[OrderKey] = ()
+        self,
+        scope: Scope,
+        count: int,
+        ties: bool = False,
+        order: Sequence[OrderKey] = (),
+        each: Sequence[Mapping[str, Any]] = (),
     ) -> list[dict[str, Any]]:
         """Create ``count`` items in ``scope``; with ``ties``, the keys of ``order`` (the
-        list's default order unless given) but its tie-breaker repeat on purpose."""
+        list's default order unless given) but its tie-breaker repeat on purpose.
+
+        ``each[i]``: values for the i-th item's body (where the body's model accepts them).
+        """
         if scope.create is None:
             return []
         assert scope.lister.pagination is not None
@@ -677,8 +713,11 @@ class Context:
         order_fields = [k.field for k in keys[:-1]]
         bodies: list[Any] = []
         items = []
-        for _ in range(count):
+        for number in range(count):
             body = self.body(scope.create, scope.marker, scope.overrides)
+            if number < len(each) and isinstance(body, dict) and scope.create.body is not None:
+                varied = {**body, **each[number]}
+                body = varied if accepts(scope.create.body, varied) else body
             if ties and bodies and isinstance(body, dict):
                 for name in order_fields:
                     if name in body and self.draw(st.booleans(), f"repeat {name}"):
@@ -691,6 +730,40 @@ class Context:
             items.append(item)
             scope.seeded.append(item)
         return items
+
+    def act_on(
+        self, scope: Scope, item: dict[str, Any], changed: Callable[[dict[str, Any]], bool]
+    ) -> bool:
+        """Try each action on ``scope``'s items (``_unblock`` finds them) on ``item`` until its
+        new state satisfies ``changed``; ``item`` is updated to the state read back.
+
+        For a value an item reaches only by an action (a status another than the one a create
+        gives); False when no action got there.
+        """
+        create = scope.create
+        if create is None:
+            return False
+        actions = [
+            op
+            for op in self.api.operations
+            if self.graph.is_action(op) and self.graph.item_creator(op) is create
+        ]
+        reader = self.graph.reader(create)
+        for action in actions:
+            answer = self.send(scope.tenant, action, self.item_params(action, scope.params, item),
+                               body=self.body(action, scope.marker))  # fmt: skip
+            if not answer.ok:
+                continue
+            state = answer.json if action.response is create.response else None
+            if state is None and reader is not None:
+                read = self.send(scope.tenant, reader, self.item_params(reader, scope.params, item))
+                state = read.json if read.status == 200 else None
+            if isinstance(state, dict):
+                item.clear()
+                item.update(state)
+                if changed(state):
+                    return True
+        return False
 
     def _unblock(self, scope: Scope) -> bool:
         """Let ``scope`` take another item: try each action on its items seeded before (the
@@ -744,7 +817,7 @@ class Context:
         *,
         tenant: str | None = None,
         limit: int | None = None,
-        query: Mapping[str, str] | None = None,
+        query: Mapping[str, str | list[str]] | None = None,
         between: Callable[[int], None] | None = None,
         max_pages: int = 2000,
         until: set[str] | None = None,

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import json
+import string
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -333,41 +335,229 @@ def _anchor(ctx: Context, scope: Scope) -> str | None:
 
 @implements("PAGE-FILTER")
 def filtered(ctx: Context) -> None:
+    """Every filter of the list, each with a value that keeps some seeded items and drops
+    others; the example counts as exercised only when every filter both kept and dropped."""
     op = ctx.op
     assert op.pagination is not None
     scope = ctx.scope(ctx.a, op)
-    seeded = ctx.seed(scope, ctx.draw(st.integers(2, min(6, ctx.target.config.profile.max_seed))))
-    flt = ctx.draw(st.sampled_from(op.pagination.filters), "filter")
-    value = _filter_value(ctx, scope, flt, seeded)
+    filters = op.pagination.filters
+    count = ctx.draw(st.integers(3, max(3, min(6, ctx.target.config.profile.max_seed))), "seeded")
+    each: list[dict[str, Any]] = [{} for _ in range(count)]
+    for flt in filters:
+        for mine, spread in zip(each, _spread(ctx, scope, flt, count), strict=False):
+            mine.update(spread)
+    seeded = ctx.seed(scope, count, each=each)
+    for flt in filters:
+        _vary_by_action(ctx, scope, flt, seeded)
+    values: list[tuple[FilterSpec, str | list[str]]] = []
+    for flt in filters:
+        first = _filter_value(ctx, scope, flt, seeded)
+        values.append((flt, first))
+        # Where the seeded items all answer the first value alike (every visit ``booked``), a
+        # value none of them holds shows whether the filter drops anything at all.
+        other = _other_value(ctx, flt, first, [read_path(i, flt.path) for i in seeded])
+        if other is not None:
+            values.append((flt, other))
     limit = op.pagination.limit.max
     before = ctx.walk(scope, limit=limit)
-    chosen = ctx.walk(scope, limit=limit, query={flt.param: value})
+    chosen = [ctx.walk(scope, limit=limit, query={flt.param: value}) for flt, value in values]
     after = ctx.walk(scope, limit=limit)
+    if not before.items:
+        ctx.unexercised("walked an empty list, so the filters had nothing to keep or drop")
+    seen: dict[str, tuple[int, int, list[str]]] = {}
+    for (flt, value), walk in zip(values, chosen, strict=True):
+        kept, dropped = _judge(ctx, flt, value, before=before, chosen=walk, after=after)
+        was = seen.get(flt.param, (0, 0, []))
+        seen[flt.param] = (was[0] + kept, was[1] + dropped, [*was[2], _shown(flt, value)])
+    idle = []
+    for kept, dropped, shown in seen.values():
+        if not dropped:
+            idle.append(f"every item matched {' and '.join(shown)}, so the filter had nothing "
+                        "to drop")  # fmt: skip
+        elif not kept:
+            idle.append(f"no item matched {' and '.join(shown)}, so the filter had nothing to keep")
+    if idle and before.items:
+        ctx.unexercised("; ".join(idle))
+
+
+def _other_value(
+    ctx: Context, flt: FilterSpec, first: str | list[str], held: list[Any]
+) -> str | list[str] | None:
+    """For ``eq``, ``ne`` and ``in``, where ``first`` keeps every seeded item or none: a value
+    the parameter accepts that no seeded item holds (another enum member, a fresh drawn
+    value), which answers the other way; None where there is none."""
+    if flt.op not in ("eq", "ne", "in"):
+        return None
+    verdicts = {_matches(flt, h, first) for h in held if h is not None}
+    if verdicts >= {True, False} or not verdicts:
+        return None
+    param = next(p for p in ctx.op.params if p.name == flt.param)
+    schema = ctx.schemas.resolve(param.schema.get("items", {}) if flt.explode else param.schema)
+    enum = schema.get("enum")
+    if isinstance(enum, list):
+        raws = [m for m in enum if m is not None]
+    else:
+        raws = [ctx.draw(ctx.schemas.strategy(schema), f"{flt.param} held by none")]
+    raws = [
+        r
+        for r in raws
+        if isinstance(r, str | int | float)
+        and not any(_equal(h, _text_of(r)) for h in held)
+        and "," not in _text_of(r)
+        and (flt.explode or ctx.target.nowhere.accepts(param, r))
+    ]
+    if not raws:
+        return None
+    text = _text_of(ctx.choose(raws, f"{flt.param} held by none"))
+    other: str | list[str] = [text] if flt.explode else text
+    wanted = {_matches(flt, h, other) for h in held if h is not None}
+    return other if wanted - verdicts else None
+
+
+def _judge(
+    ctx: Context,
+    flt: FilterSpec,
+    value: str | list[str],
+    *,
+    before: Walk,
+    chosen: Walk,
+    after: Walk,
+) -> tuple[int, int]:
+    """Check one filter's walk against the unfiltered walks around it; how many unchanged
+    items the filter had to keep and to drop."""
+    shown = _shown(flt, value)
     known = set(before.ids) | set(after.ids)
     for item, key in zip(chosen.items, chosen.ids, strict=True):
-        if not _matches(flt, item.get(flt.field), value, strict=False):
-            ctx.fail(f"{flt.param}={value!r} to keep only items whose {flt.field} {flt.op} it",
-                     f"{key} with {flt.field}={item.get(flt.field)!r}")  # fmt: skip
+        field = read_path(item, flt.path)
+        if _matches(flt, field, value) is False:
+            ctx.fail(f"{shown} to keep only items whose {flt.field} {_MEANING[flt.op]} it",
+                     f"{key} with {flt.field}={field!r}")  # fmt: skip
         if key not in known:
-            ctx.fail(f"{flt.param}={value!r} to return only items of the unfiltered list",
+            ctx.fail(f"{shown} to return only items of the unfiltered list",
                      f"{key}, which the unfiltered walk does not list")  # fmt: skip
-    if not before.items:
-        ctx.unexercised("walked an empty list, so the filter had nothing to keep or drop")
     steady = dict(zip(after.ids, after.items, strict=True))
     got = set(chosen.ids)
+    kept = dropped = 0
     for item, key in zip(before.items, before.ids, strict=True):
         if steady.get(key) != item:
             continue  # changed during the walks: no claim either way
-        if _matches(flt, item.get(flt.field), value, strict=True) and key not in got:
-            ctx.fail(f"{flt.param}={value!r} to keep every item whose {flt.field} {flt.op} it",
-                     f"{key} with {flt.field}={item.get(flt.field)!r} left out")  # fmt: skip
+        field = read_path(item, flt.path)
+        verdict = _matches(flt, field, value)
+        kept += verdict is True
+        dropped += verdict is False
+        if verdict is True and key not in got:
+            ctx.fail(f"{shown} to keep every item whose {flt.field} {_MEANING[flt.op]} it",
+                     f"{key} with {flt.field}={field!r} left out")  # fmt: skip
+    return kept, dropped
 
 
-def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]) -> str:
-    """A value for ``flt``, taken from the seeded items where they have one, always one the
-    parameter's own schema and type accept (an ``EmailStr`` refuses some valid-looking
-    addresses)."""
-    values = [i.get(flt.field) for i in seeded]
+_MEANING = {
+    "eq": "equals",
+    "ne": "differs from",
+    "in": "is one of",
+    "lt": "is below",
+    "lte": "is at most",
+    "gt": "is above",
+    "gte": "is at least",
+    "prefix": "starts with (case-sensitive)",
+    "contains": "holds",
+    "icontains": "holds (ignoring case)",
+}
+
+
+def _shown(flt: FilterSpec, value: str | list[str]) -> str:
+    if isinstance(value, list):
+        return "&".join(f"{flt.param}={v!r}" for v in value)
+    return f"{flt.param}={value!r}"
+
+
+def read_path(item: Any, path: tuple[str, ...]) -> Any:
+    """The value at the dotted ``path`` of ``item`` (None where a level is missing)."""
+    for segment in path:
+        if not isinstance(item, dict):
+            return None
+        item = item.get(segment)
+    return item
+
+
+def _spread(  # noqa: PLR0911 (a return per kind of field)
+    ctx: Context, scope: Scope, flt: FilterSpec, count: int
+) -> list[dict[str, Any]]:
+    """Body values for the seeded items that differ in the filtered field, so that a value
+    keeps some of them and drops others: several referenced items for a field naming another
+    collection's item, the enum's values in turn, bools both ways, numbers apart, and for a
+    ``prefix`` a text differing from another only in case."""
+    create = scope.create
+    name = flt.path[0]
+    if create is None or create.body_schema is None or name in scope.overrides:
+        return []
+    schema = ctx.schemas.properties(create.body_schema).get(name)
+    if schema is None:
+        return []
+    if len(flt.path) > 1:
+        return []  # a nested object: the drawn bodies vary it as they come
+    ids = ctx.spread_references(scope.tenant, create, name, min(3, count))
+    if ids:
+        start = ctx.draw(st.integers(0, len(ids) - 1), "first reference")
+        return [{name: ids[(start + i) % len(ids)]} for i in range(count)]
+    branches = [ctx.schemas.resolve(b) for b in schema.get("anyOf", [schema])]
+    branch = next((b for b in branches if b.get("type") != "null"), {})
+    if isinstance(branch.get("enum"), list) and len(branch["enum"]) > 1:
+        options = list(branch["enum"])
+        start = ctx.draw(st.integers(0, len(options) - 1), "first value")
+        return [{name: options[(start + i) % len(options)]} for i in range(count)]
+    if branch.get("type") == "boolean":
+        return [{name: i % 2 == 0} for i in range(count)]
+    if branch.get("type") == "string" and branch.get("format") in ("date", "date-time"):
+        day = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
+            days=ctx.draw(st.integers(0, 3000), "first day")
+        )
+        moments = [day + datetime.timedelta(days=3 * i, hours=i) for i in range(count)]
+        ctx.draw(st.randoms(use_true_random=False), "order").shuffle(moments)
+        dated = branch["format"] == "date"
+        return [
+            {name: m.date().isoformat() if dated else m.isoformat().replace("+00:00", "Z")}
+            for m in moments
+        ]
+    if (
+        flt.op == "prefix"
+        and branch.get("type") == "string"
+        and not ({"pattern", "enum", "format", "const"} & set(branch))
+    ):
+        # Texts that differ only in the case of a letter: a prefix matched ignoring case shows.
+        word = ctx.draw(st.text(string.ascii_letters, min_size=2, max_size=6), "prefixed text")
+        texts = [word, word.swapcase(), word[::-1] + "q"]
+        return [{name: f"{scope.marker} {texts[i % 3]}"} for i in range(count)]
+    if branch.get("type") in ("integer", "number"):
+        low = branch.get("minimum", branch.get("exclusiveMinimum", -1000))
+        base = ctx.draw(st.integers(0, 50), "lowest") + int(low) + 1
+        step = ctx.draw(st.integers(1, 7), "step")
+        picks = [base + step * i for i in range(count)]
+        ctx.draw(st.randoms(use_true_random=False), "order").shuffle(picks)
+        return [{name: p} for p in picks]
+    return []
+
+
+def _vary_by_action(
+    ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]
+) -> None:
+    """Where every seeded item holds the same value of the filtered field and no create body
+    sets another (a status reached by ``cancel``, say), an action on one seeded item may."""
+    values = {json.dumps(read_path(i, flt.path), sort_keys=True) for i in seeded}
+    if len(seeded) < 2 or len(values) != 1 or flt.op in ("contains", "icontains", "prefix"):
+        return
+    first = read_path(seeded[0], flt.path)
+    item = seeded[ctx.draw(st.integers(0, len(seeded) - 1), "item acted on")]
+    ctx.act_on(scope, item, lambda state: read_path(state, flt.path) != first)
+
+
+def _filter_value(  # noqa: PLR0911 (a return per operator)
+    ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]
+) -> str | list[str]:
+    """A value for ``flt``, taken from the seeded items where they have one (so that it keeps
+    some and, where they differ, drops others), always one the parameter's own schema and
+    type accept (an ``EmailStr`` refuses some valid-looking addresses)."""
+    values = [read_path(i, flt.path) for i in seeded]
     param = next(p for p in ctx.op.params if p.name == flt.param)
 
     def accepts(value: Any) -> bool:
@@ -395,17 +585,59 @@ def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict
             return scope.marker
         assume(elements)
         return ctx.choose(elements, "element")
-    choices = sorted(
-        {
-            v
-            for v in values
-            if isinstance(v, str | int | float) and not isinstance(v, bool) and accepts(v)
-        },
-        key=str,
-    )
+    if flt.op == "prefix":
+        texts = sorted({v for v in values if isinstance(v, str) and v})
+        if not texts:
+            return _matched_value(ctx, scope, flt, param, accepts)
+        text = ctx.choose(texts, "prefixed text")
+        pieces = [text[:end] for end in range(1, len(text) + 1) if accepts(text[:end])]
+        assume(pieces)
+        return ctx.choose(_splitting(flt, pieces, values), "prefix")
+    # Each item's value as a query spells it, with the value itself (the parameter's schema
+    # judges the value: an integer parameter refuses the text "5").
+    raw = {
+        _text_of(v): v
+        for v in values
+        if isinstance(v, str | int | float)
+        and (flt.op != "in" or flt.explode or "," not in _text_of(v))
+    }
+    choices = sorted(raw)
+    if flt.op == "in":
+        # Each value is an item's own (the parameter's elements take the field's type); a
+        # comma list must pass the parameter's own type as a whole.
+        fits = choices
+        if len(fits) < 2:
+            extra = _matched_value(ctx, scope, flt, param, accepts)
+            fits = sorted({*fits, extra})
+        assume(len(fits) >= 2)
+        # Fewer values than the items hold, where they hold three or more, so some are dropped.
+        size = ctx.draw(st.integers(2, max(2, len(fits) - 1)), "how many values")
+        picked = ctx.draw(st.permutations(fits), "values")[:size]
+        assume(flt.explode or accepts(",".join(picked)))
+        return list(picked) if flt.explode else ",".join(picked)
+    choices = [c for c in choices if accepts(raw[c])]
     if not choices:
         return _matched_value(ctx, scope, flt, param, accepts)
-    return str(ctx.choose(choices, "value"))
+    return str(ctx.choose(_splitting(flt, choices, values), "value"))
+
+
+def _splitting(flt: FilterSpec, choices: list[str], values: list[Any]) -> list[str]:
+    """The ``choices`` (each an item's value) that keep some items and drop others under
+    ``flt``, where there are any: not a value every item holds for ``eq`` / ``ne``, not the
+    lowest for ``lt`` / ``gte``, not the highest for ``gt`` / ``lte``."""
+    good = [
+        c
+        for c in choices
+        if {_matches(flt, v, c) for v in values if v is not None} >= {True, False}
+    ]
+    return good or choices
+
+
+def _text_of(value: Any) -> str:
+    """A field's value as a query parameter spells it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _matched_value(
@@ -413,15 +645,17 @@ def _matched_value(
 ) -> str:
     """A value the filter parameter accepts (drawn from its own schema and type), and an item
     seeded with it where the create body takes it, so that the filter has an item to match."""
-    strategy = ctx.schemas.strategy(param.schema).filter(
-        lambda v: isinstance(v, str) and accepts(v)
+    schema = param.schema.get("items", {"type": "string"}) if flt.explode else param.schema
+    strategy = ctx.schemas.strategy(schema).filter(
+        lambda v: isinstance(v, str) and (flt.explode or accepts(v))
     )
     value = str(ctx.draw(strategy, f"{flt.param} value"))
-    if scope.create is not None and scope.create.body is not None:
-        body = ctx.body(scope.create, scope.marker, {**scope.overrides, flt.field: value})
+    name = flt.path[0]
+    if scope.create is not None and scope.create.body is not None and len(flt.path) == 1:
+        body = ctx.body(scope.create, scope.marker, {**scope.overrides, name: value})
         if (
             isinstance(body, dict)
-            and body.get(flt.field) == value
+            and body.get(name) == value
             and data_accepts(scope.create.body, body)
         ):
             ctx.create(scope.tenant, scope.create, scope.params, body)
@@ -432,16 +666,80 @@ def _ascii_lower(text: str) -> str:
     return "".join(c.lower() if c.isascii() else c for c in text)
 
 
-def _matches(flt: FilterSpec, field: Any, value: str, *, strict: bool) -> bool:
+def _matches(  # noqa: PLR0911 (a return per operator)
+    flt: FilterSpec, field: Any, value: str | list[str]
+) -> bool | None:
+    """Whether an item whose filtered field holds ``field`` passes the filter with ``value``:
+    True, False, or None where a correct server may go either way (a null under ``ne`` or a
+    range, which SQL drops and others keep; a date-time at the very bound, which a server
+    may store finer than it prints; a case fold beyond ASCII)."""
+    if isinstance(value, list) or flt.op == "in":
+        wanted = value if isinstance(value, list) else value.split(",")
+        return any(_equal(field, v) for v in wanted)
     if flt.op == "contains":
         return isinstance(field, list) and value in field
     if flt.op == "icontains":
         if not isinstance(field, str):
             return False
-        if strict:
-            return _ascii_lower(value) in _ascii_lower(field)
-        return any(f(value) in f(field) for f in (_ascii_lower, str.lower, str.casefold))
-    return field == value or str(field) == value
+        if _ascii_lower(value) in _ascii_lower(field):
+            return True
+        return None if any(f(value) in f(field) for f in (str.lower, str.casefold)) else False
+    if flt.op == "prefix":
+        return isinstance(field, str) and field.startswith(value)
+    if flt.op == "eq":
+        return _equal(field, value)
+    if field is None:
+        return None
+    if flt.op == "ne":
+        return not _equal(field, value)
+    order = _compare(field, value)
+    if order is None:
+        return None
+    if order == 0 and _is_instant(value):
+        return None
+    return {"lt": order < 0, "lte": order <= 0, "gt": order > 0, "gte": order >= 0}[flt.op]
+
+
+def _equal(field: Any, value: str) -> bool:
+    if field is None:
+        return False
+    if field == value or _text_of(field) == value:
+        return True
+    return _compare(field, value) == 0
+
+
+def _is_instant(text: str) -> bool:
+    return _instant(text) is not None and "T" in text.upper()
+
+
+def _instant(text: str) -> datetime.datetime | datetime.date | None:
+    """``text`` as a date-time (an instant, with its offset) or a date; None if neither."""
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if "T" not in text.upper() and " " not in text:
+        return moment.date()
+    return moment if moment.tzinfo is not None else None
+
+
+def _compare(field: Any, value: str) -> int | None:
+    """-1, 0 or 1 as ``field`` is below, at or above ``value`` by the field's meaning:
+    numbers as numbers, dates as dates, date-times as instants; None if they do not compare."""
+    if isinstance(field, bool):
+        return None
+    if isinstance(field, int | float):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return (field > number) - (field < number)
+    if isinstance(field, str):
+        mine, theirs = _instant(field), _instant(value)
+        if mine is None or theirs is None or type(mine) is not type(theirs):
+            return None
+        return (mine > theirs) - (mine < theirs)
+    return None
 
 
 @implements("PAGE-CURSOR")
