@@ -49,18 +49,23 @@ def _size(ctx: Context, limit: int, scope: Scope, at_least: int = 0) -> int:
     """Seed sizes around multiples of the limit, including 0.
 
     ``at_least`` counts what the walk needs; a list that is not isolated already holds its
-    baseline, which counts towards it, and gets one item at least (an empty scope is not
-    what a walk through it can show).
+    baseline, which pages the walk: it gets a few items, one at least (two where the check
+    needs two), whatever the limit.
     """
     top = ctx.target.config.profile.max_seed
     if not scope.isolated:
-        at_least = max(1, at_least - len(scope.baseline))
+        # Never from the limit or the baseline, which depend on what the server holds: the
+        # number of items seeded decides how many draws follow, and Hypothesis replays an
+        # example by its draws.
+        fixed = [s for s in (1, 2, 3, 5, 9) if min(at_least, 2) <= s <= max(top, 2)]
+        return ctx.draw(st.sampled_from(fixed), "items")
     sizes = sorted({s for s in (0, 1, limit - 1, limit, limit + 1, 2 * limit, 2 * limit + 1)
                     if at_least <= s <= max(top, at_least)})  # fmt: skip
-    if not scope.isolated:
-        return ctx.choose(sizes or [at_least], "items")
     return ctx.draw(st.sampled_from(sizes or [at_least]), "items")
 
+
+# In a list that is not isolated, PAGE-CONCURRENT adds and deletes after this many first pages.
+_MEDDLED = 6
 
 # What an example that seeded nothing lacks: a walk of an empty scope shows no paging.
 _EMPTY = "seeded no item, so its walk had no item to find"
@@ -298,15 +303,24 @@ def concurrent(ctx: Context) -> None:
     deleter = ctx.graph.deleter(creator)
     volatile = ctx.seed(scope, ctx.draw(st.integers(0, 2), "volatile")) if deleter else []
     seen: list[dict[str, Any]] = []
+    # In a list that is not isolated, how many pages the walk takes depends on what the server
+    # holds: what happens after each page is drawn before the walk, for its first pages.
+    plan: list[tuple[bool, bool]] = []
+    if not scope.isolated:
+        flags = st.tuples(st.booleans(), st.booleans())
+        plan = ctx.draw(st.lists(flags, min_size=_MEDDLED, max_size=_MEDDLED), "after pages")
+    inserts = [ctx.body(creator, scope.marker, scope.overrides) for add, _ in plan if add]
 
     def meddle(page: int) -> None:
-        if ctx.draw(st.booleans(), f"insert after page {page + 1}"):
+        if not scope.isolated:
+            add, remove = plan[page] if page < len(plan) else (False, False)
+            if add:
+                ctx.seed(scope, 1, bodies=[inserts.pop(0)])
+        elif ctx.draw(st.booleans(), f"insert after page {page + 1}"):
             ctx.seed(scope, 1)
-        if (
-            volatile
-            and deleter is not None
-            and ctx.draw(st.booleans(), f"delete after page {page + 1}")
-        ):
+        if scope.isolated:
+            remove = bool(volatile) and ctx.draw(st.booleans(), f"delete after page {page + 1}")
+        if volatile and deleter is not None and remove:
             anchor = _anchor(ctx, scope)
             victim = next((v for v in volatile if _ids(ctx, scope, [v]) != [anchor]), None)
             if victim is None:
