@@ -184,6 +184,8 @@ class Shelves:
     # relative to the request (RFC 8288 allows any URI reference).
     empty_token_end: bool = False
     relative_links: bool = False
+    # Correct too: an empty page_token is the first page, as Google APIs take it (AIP-158).
+    empty_token_first: bool = False
     notes: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     counter: int = 0
 
@@ -279,6 +281,8 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
         # A token is bound to its tenant, filter and sort, and signed.
         owner = "*" if shelves.token_any_tenant and style == "token" else tenant
         token = params.get(name)
+        if token == "" and shelves.empty_token_first and style == "token":
+            token = None
         start = 0
         if token is not None:
             data = _untoken(token)

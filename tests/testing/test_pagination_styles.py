@@ -149,6 +149,18 @@ def test_an_unknown_sort_value_served_anyway_is_reported_by_err_validation(
     assert "order_by: not one of the enum values" in report, report
 
 
+def test_an_empty_page_token_served_as_the_first_page_is_not_reported(
+    shelves: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """Google APIs take ``page_token=`` as the first page (AIP-158): the document allows the
+    empty token, so ERR-VALIDATION does not send it as an invalid input (the thorough
+    profile, so that every invalid input the parameters allow is drawn)."""
+    checks = [("ERR-VALIDATION", LIST_IDS["token"])]
+    code, report = _run(shelves, tmp_path, _switched("empty_token_first"), checks, "thorough")
+    assert code == 0, report
+    assert _outcomes(report) == dict.fromkeys(checks, "passed"), report
+
+
 def test_a_correct_offset_server_is_not_reported_while_items_come_and_go(
     shelves: tuple[Path, Path], tmp_path: Path
 ) -> None:
