@@ -615,8 +615,10 @@ def _id_schema(item: type[BaseModel], key: str, is_int: bool) -> dict[str, Any]:
     schema = {k: v for k, v in schema.items() if k not in {"title", "description", "examples"}}
     if schema.get("type") not in {"string", "integer"} or "$defs" in schema or "$ref" in schema:
         return {"type": "integer"} if is_int else {"type": "string", "minLength": 1}
-    if schema["type"] == "string" and "minLength" not in schema and not (
-        {"format", "pattern", "enum", "const"} & set(schema)
+    if (
+        schema["type"] == "string"
+        and "minLength" not in schema
+        and not ({"format", "pattern", "enum", "const"} & set(schema))
     ):
         schema["minLength"] = 1
     return schema
