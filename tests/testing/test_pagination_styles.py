@@ -149,6 +149,21 @@ def test_an_unknown_sort_value_served_anyway_is_reported_by_err_validation(
     assert "order_by: not one of the enum values" in report, report
 
 
+def test_every_allowed_order_is_walked_in_every_example(
+    shelves: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """PAGE-COMPLETE and PAGE-ORDER walk each allowed sort order (the default also without
+    the parameter) in each example, so even the quick profile's few examples exercise all
+    three orders of the page_token list: both checks pass, neither ends not exercised."""
+    checks = [(inv, LIST_IDS["token"]) for inv in ("PAGE-COMPLETE", "PAGE-ORDER")]
+    code, report = _run(shelves, tmp_path, Shelves(), checks, "quick")
+    assert code == 0, report
+    assert _outcomes(report) == dict.fromkeys(checks, "passed"), report
+    code, report = _run(shelves, tmp_path, _switched("sort_ignored"), checks[1:], "quick")
+    assert code == 1, report
+    assert f"order_by={list(ORDERS)[1]}" in report, report
+
+
 def test_an_empty_page_token_served_as_the_first_page_is_not_reported(
     shelves: tuple[Path, Path], tmp_path: Path
 ) -> None:

@@ -64,19 +64,41 @@ def _size(ctx: Context, limit: int, scope: Scope, at_least: int = 0) -> int:
 _EMPTY = "seeded no item, so its walk had no item to find"
 
 
-def _sorted(ctx: Context) -> tuple[dict[str, str], tuple[OrderKey, ...], str]:
-    """One allowed sort order, drawn for this example: the query that asks for it (none for
-    the default order, now and then, so that the default without the parameter is walked
-    too), the order it means, and how to name it in a message."""
+def _orders(ctx: Context) -> list[tuple[dict[str, str], tuple[OrderKey, ...], str]]:
+    """Every allowed sort order, each walked in every example: the query that asks for it,
+    the order it means, and how to name it in a message. The default order is walked both
+    without the parameter and with it. A list without a ``Sort`` has its one order."""
     p = ctx.op.pagination
     assert p is not None
     if p.sort is None:
-        return {}, p.order, ""
-    value, order = ctx.draw(st.sampled_from(p.sort.orders), "sort")
-    ctx.covers(f"allowed orders of {p.sort.param}", [v for v, _ in p.sort.orders], value)
-    if value == p.sort.default and ctx.draw(st.booleans(), f"{p.sort.param} left out"):
-        return {}, order, f" (no {p.sort.param}: the default {value})"
-    return {p.sort.param: value}, order, f" with {p.sort.param}={value}"
+        return [({}, p.order, "")]
+    out: list[tuple[dict[str, str], tuple[OrderKey, ...], str]] = []
+    for value, order in p.sort.orders:
+        if value == p.sort.default:
+            out.append(({}, order, f" (no {p.sort.param}: the default {value})"))
+        out.append(({p.sort.param: value}, order, f" with {p.sort.param}={value}"))
+    return out
+
+
+def _covers(ctx: Context, query: dict[str, str]) -> None:
+    """This example walked the allowed order ``query`` asks for (the default without one)."""
+    p = ctx.op.pagination
+    assert p is not None
+    if p.sort is not None:
+        value = query.get(p.sort.param, p.sort.default)
+        ctx.covers(f"allowed orders of {p.sort.param}", [v for v, _ in p.sort.orders], value)
+
+
+def _tied(ctx: Context) -> tuple[OrderKey, ...]:
+    """The keys whose values seeded items repeat on purpose (``Context.seed``'s ties): those
+    of every allowed order but its tie-breaker, then the default order's tie-breaker."""
+    p = ctx.op.pagination
+    assert p is not None
+    orders = [order for _, order in p.sort.orders] if p.sort is not None else [p.order]
+    keys: list[OrderKey] = []
+    for order in orders:
+        keys += [k for k in order[:-1] if k.field not in {j.field for j in keys}]
+    return (*keys, p.order[-1])
 
 
 def _ids(ctx: Context, scope: Scope, items: list[dict[str, Any]]) -> list[str]:
@@ -101,9 +123,10 @@ def complete(ctx: Context) -> None:
     seeded = ctx.seed(scope, _size(ctx, limit, scope))
     if scope.create is not None and scope.create.upsert and seeded:
         _put_again(ctx, scope, ctx.choose(seeded, "item to PUT again"))
-    query, _, named = _sorted(ctx)
-    walk = ctx.walk(scope, limit=limit, query=query, until=set(_ids(ctx, scope, seeded)))
-    _once(ctx, walk, _ids(ctx, scope, seeded), f"walking with limit={limit}{named}")
+    for query, _, named in _orders(ctx):
+        walk = ctx.walk(scope, limit=limit, query=query, until=set(_ids(ctx, scope, seeded)))
+        _once(ctx, walk, _ids(ctx, scope, seeded), f"walking with limit={limit}{named}")
+        _covers(ctx, query)
     if not seeded:
         ctx.unexercised(_EMPTY)
 
@@ -125,18 +148,21 @@ def _put_again(ctx: Context, scope: Scope, item: dict[str, Any]) -> None:
 def order(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx, scope)
-    query, keys, named = _sorted(ctx)
-    seeded = ctx.seed(scope, _size(ctx, limit, scope, at_least=2), ties=True, order=keys)
-    walk = ctx.walk(scope, limit=limit, query=query, until=set(_ids(ctx, scope, seeded)))
-    if len(walk.items) < 2:
+    seeded = ctx.seed(scope, _size(ctx, limit, scope, at_least=2), ties=True, order=_tied(ctx))
+    walked = 0
+    for query, keys, named in _orders(ctx):
+        walk = ctx.walk(scope, limit=limit, query=query, until=set(_ids(ctx, scope, seeded)))
+        walked = max(walked, len(walk.items))
+        shown_keys = ", ".join(("-" if k.descending else "") + k.field for k in keys)
+        for first, second in zip(walk.items, walk.items[1:], strict=False):
+            if precedes(first, second, ctx.op, keys) is False:
+                shown = {k.field: first.get(k.field) for k in keys}
+                after = {k.field: second.get(k.field) for k in keys}
+                ctx.fail(f"order ({shown_keys}) with limit={limit}{named}",
+                         f"{shown} listed before {after}")  # fmt: skip
+        _covers(ctx, query)
+    if walked < 2:
         ctx.unexercised("walked fewer than two items, so no order to judge")
-    shown_keys = ", ".join(("-" if k.descending else "") + k.field for k in keys)
-    for first, second in zip(walk.items, walk.items[1:], strict=False):
-        if precedes(first, second, ctx.op, keys) is False:
-            shown = {k.field: first.get(k.field) for k in keys}
-            after = {k.field: second.get(k.field) for k in keys}
-            ctx.fail(f"order ({shown_keys}) with limit={limit}{named}",
-                     f"{shown} listed before {after}")  # fmt: skip
 
 
 @implements("PAGE-LIMIT")
