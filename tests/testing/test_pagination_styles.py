@@ -9,6 +9,7 @@ repeat rows while items come and go, is never reported for that.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import httpx
@@ -70,6 +71,11 @@ def _run(
     report = tmp_path / "report.md"
     select = " or ".join(f"{op}__{inv.replace('-', '_')}" for inv, op in checks)
     code = run_suite(config, tests, select=select, report=report, extra=["-p", "no:randomly"])
+    # pytest imports the generated tests under their file's name (test_cursor, ...), the same
+    # for the shelves and the shared shelves: forget this run's, so the next run imports its own.
+    for name, module in list(sys.modules.items()):
+        if str(getattr(module, "__file__", None) or "").startswith(str(tests)):
+            del sys.modules[name]
     return code, report.read_text(encoding="utf-8") if report.exists() else ""
 
 
