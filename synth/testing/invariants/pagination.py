@@ -43,16 +43,17 @@ def _limit(ctx: Context, scope: Scope) -> int:
     return ctx.choose(range(low, max(low, min(rules.max, 4)) + 1), "limit")
 
 
-def _size(ctx: Context, limit: int, scope: Scope, at_least: int = 0) -> int:
+def _size(ctx: Context, limit: int, scope: Scope, at_least: int = 0, *, own: bool = False) -> int:
     """Seed sizes around multiples of the limit, including 0.
 
     ``at_least`` counts what the walk needs; a list that is not isolated already holds its
-    baseline, which counts towards it, and gets one item at least (an empty scope is not
-    what a walk through it can show).
+    baseline, which counts towards it (unless ``own``: the check needs that many items of
+    its own), and gets one item at least (an empty scope is not what a walk through it can
+    show).
     """
     top = ctx.target.config.profile.max_seed
     if not scope.isolated:
-        at_least = max(1, at_least - len(scope.baseline))
+        at_least = max(1, at_least if own else at_least - len(scope.baseline))
     sizes = sorted({s for s in (0, 1, limit - 1, limit, limit + 1, 2 * limit, 2 * limit + 1)
                     if at_least <= s <= max(top, at_least)})  # fmt: skip
     if not scope.isolated:
@@ -202,7 +203,10 @@ def _put_again(ctx: Context, scope: Scope, item: dict[str, Any]) -> None:
 def order(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx, scope)
-    seeded = ctx.seed(scope, _size(ctx, limit, scope, at_least=2), ties=True, order=_tied(ctx))
+    # Two items of its own at least, whatever the list held: the ties it seeds are what the
+    # order is judged on, and a replay on a list grown since must seed them again.
+    size = _size(ctx, limit, scope, at_least=2, own=True)
+    seeded = ctx.seed(scope, size, ties=True, order=_tied(ctx))
     walked = 0
     for query, keys, named in _orders(ctx):
         walk = ctx.walk(scope, limit=limit, query=query, until=set(_ids(ctx, scope, seeded)))
