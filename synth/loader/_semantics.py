@@ -13,8 +13,14 @@ from types import UnionType
 from typing import Annotated, Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, RootModel, TypeAdapter
+from pydantic.errors import (
+    PydanticInvalidForJsonSchema,
+    PydanticSchemaGenerationError,
+    PydanticUserError,
+)
 
 from .._errors import Location
+from .._jsonschema import SynthJsonSchema
 from ..contract import OperationDecl, Unique
 from ..contract._api import RawParam
 from ..contract._models import PAGE_ITEMS
@@ -747,16 +753,48 @@ def _pagination_params(p: PaginationSpec) -> tuple[ParamSpec, ...]:
     return tuple(params)
 
 
+def _id_schema(item: type[BaseModel], key: str, is_int: bool) -> dict[str, Any]:
+    """The JSON Schema of the item's id field ``key`` (a UUID's format, a pattern, bounds),
+    which ``starting_after`` and ``ending_before`` take; a plain non-empty string or an
+    integer where that schema is not self-contained (it refers to a component)."""
+    info = item.model_fields[key]
+    try:
+        schema = TypeAdapter(info.rebuild_annotation()).json_schema(
+            schema_generator=SynthJsonSchema
+        )
+    except (PydanticInvalidForJsonSchema, PydanticUserError, PydanticSchemaGenerationError):
+        schema = {}
+    schema = {k: v for k, v in schema.items() if k not in {"title", "description", "examples"}}
+    if schema.get("type") not in {"string", "integer"} or "$defs" in schema or "$ref" in schema:
+        return {"type": "integer"} if is_int else {"type": "string", "minLength": 1}
+    if (
+        schema["type"] == "string"
+        and "minLength" not in schema
+        and not ({"format", "pattern", "enum", "const"} & set(schema))
+    ):
+        schema["minLength"] = 1
+    return schema
+
+
 def _position_params(p: PaginationSpec) -> tuple[ParamSpec, ...]:
     """The parameter taking a page's position, per style (none for a Link header: its URL)."""
-    if p.style in ("cursor", "page_token"):
+    if p.style == "cursor":
         schema: dict[str, Any] = {"type": "string", "minLength": 1}
         doc = f"The `{p.next_field}` of the previous page; omit for the first page."
+        return (ParamSpec(p.cursor_param, "query", False, schema, doc, str, p.cursor_param),)
+    if p.style == "page_token":
+        # Google APIs (AIP-158) take an empty page_token as the first page: proto3 cannot
+        # tell an absent string from an empty one, and the last page says "" as well.
+        schema = {"type": "string"}
+        doc = (
+            f"The `{p.next_field}` of the previous page; omit it or send it empty for the "
+            "first page."
+        )
         return (ParamSpec(p.cursor_param, "query", False, schema, doc, str, p.cursor_param),)
     if p.style == "starting_after":
         key = p.tiebreaker.field
         is_int = _bare(p.item.model_fields[key].annotation) is int
-        schema = {"type": "integer"} if is_int else {"type": "string", "minLength": 1}
+        schema = _id_schema(p.item, key, is_int)
         after = (
             f"The `{key}` of the last item of the previous page: the page starts after it; "
             f"omit for the first page. Pages follow while `{p.has_more_field}` is true."

@@ -116,7 +116,7 @@ class Context:
         self.vacuous: str | None = None
         # What the example drew among options every one of which must be drawn in some
         # example (``covers``): by what they are, all the options and the one drawn.
-        self.drawn: dict[str, tuple[tuple[str, ...], str]] = {}
+        self.drawn: dict[str, tuple[tuple[str, ...], set[str]]] = {}
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -155,10 +155,11 @@ class Context:
             self.vacuous = why
 
     def covers(self, what: str, options: Sequence[str], chosen: str) -> None:
-        """This example drew ``chosen`` among ``options`` (``what`` they are: "sort orders"),
-        each of which the check must exercise in some example: a check that passed without
-        having drawn every option ends skipped, naming those never drawn."""
-        self.drawn[what] = (tuple(options), chosen)
+        """This example exercised ``chosen`` among ``options`` (``what`` they are: "sort
+        orders"; once for each it exercised), each of which the check must exercise in some
+        example: a check that passed without every option exercised ends skipped, naming
+        those never drawn."""
+        self.drawn.setdefault(what, (tuple(options), set()))[1].add(chosen)
 
     def marker(self) -> str:
         return self.target.marker()

@@ -128,7 +128,7 @@ def _tests(
                 finding.exercised += 1
                 for what, (options, chosen) in ctx.drawn.items():
                     finding.wanted[what] = options
-                    finding.drawn.setdefault(what, set()).add(chosen)
+                    finding.drawn.setdefault(what, set()).update(chosen)
             else:
                 finding.vacuous = ctx.vacuous
         except TransportFault as fault:

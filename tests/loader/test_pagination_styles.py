@@ -161,6 +161,11 @@ def test_each_style_documents_its_own_query_parameters(spec: ApiSpec) -> None:
 
     assert set(query("list_links")) == {"per_page"}
     assert set(query("list_after")) == {"starting_after", "ending_before", "limit"}
+    # an empty page_token is the first page (AIP-158); Stripe's ids take the item id's schema
+    assert query("list_tokens")["page_token"] == {"type": "string"}
+    assert query("list_cursor")["cursor"] == {"type": "string", "minLength": 1}
+    assert query("list_after")["starting_after"] == {"type": "string", "format": "uuid"}
+    assert query("list_after")["ending_before"] == {"type": "string", "format": "uuid"}
     assert query("list_offset")["offset"] == {"type": "integer", "minimum": 0, "default": 0}
     assert query("list_pages")["page"] == {"type": "integer", "minimum": 0, "default": 0}
     assert query("list_pages")["per_page"]["maximum"] == 50

@@ -128,13 +128,33 @@ def contracts_source() -> str:
     return text
 
 
-def write_contracts(root: Path) -> Path:
-    """The shelves' contracts as a package under ``root``."""
+def write_contracts(root: Path, *, shared: bool = False) -> Path:
+    """The shelves' contracts as a package under ``root``; ``shared``: without the title
+    filter and the DELETE, so every list is the tenant's whole list, which the checks cannot
+    isolate and whose items are never deleted."""
+    source = contracts_source()
+    if shared:
+        source = source.replace(
+            '    q: Annotated[str | None, Filter("title", "icontains")] = None,\n', ""
+        )
+        source = re.sub(r"\n\n@api\.delete\([^\n]*\n[^\n]*\n[^\n]*\n", "\n", source)
+        assert "q: Annotated" not in source
+        assert "@api.delete" not in source
     contracts = root / "contracts"
     contracts.mkdir()
     (contracts / "__init__.py").write_text("")
-    (contracts / "api.py").write_text(textwrap.dedent(contracts_source()))
+    (contracts / "api.py").write_text(textwrap.dedent(source))
     return contracts
+
+
+def preload(shelves: Shelves, style: str, count: int) -> Shelves:
+    """``count`` notes of each tenant in ``style``'s list before synth runs."""
+    for tenant in ("a", "b"):
+        for n in range(count):
+            shelves.counter += 1
+            note = {"id": f"n{shelves.counter:07d}", "title": f"old note {n}", "rank": n % 4}
+            shelves.notes.setdefault((tenant, style), []).append(note)
+    return shelves
 
 
 def _problem(status: int, code: str, loc: tuple[str, str] | None = None) -> Response:
@@ -176,6 +196,7 @@ class Shelves:
     offset_skips: bool = False  # an offset page after the first starts one row late
     page_repeats: bool = False  # a page after the first starts with the last row of the one before
     has_more_when_full: bool = False  # has_more says true on every full page, the last one too
+    has_more_early: bool = False  # has_more says false on the page before the last
     link_lost: bool = False  # the second page has no rel="next"
     token_any_tenant: bool = False  # a page token works for every tenant
     sort_ignored: bool = False  # the second allowed order is served in the default order
@@ -184,6 +205,8 @@ class Shelves:
     # relative to the request (RFC 8288 allows any URI reference).
     empty_token_end: bool = False
     relative_links: bool = False
+    # Correct too: an empty page_token is the first page, as Google APIs take it (AIP-158).
+    empty_token_first: bool = False
     notes: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     counter: int = 0
 
@@ -279,6 +302,8 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
         # A token is bound to its tenant, filter and sort, and signed.
         owner = "*" if shelves.token_any_tenant and style == "token" else tenant
         token = params.get(name)
+        if token == "" and shelves.empty_token_first and style == "token":
+            token = None
         start = 0
         if token is not None:
             data = _untoken(token)
@@ -340,6 +365,8 @@ def _after_page(shelves: Shelves, notes: list[dict[str, Any]], size: int, params
     more = start + size < len(notes)
     if shelves.has_more_when_full:
         more = len(page) == size
+    if shelves.has_more_early:
+        more = start + 2 * size < len(notes)
     return JSONResponse({"data": page, "has_more": more})
 
 
