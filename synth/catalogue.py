@@ -31,6 +31,7 @@ __all__ = [
     "applicable",
     "cache_reader",
     "coverage",
+    "not_promised",
     "provokes_errors",
 ]
 
@@ -106,6 +107,14 @@ def _paginated(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
         and graph.creator_of_items(op) is not None
         and graph.parents(op) is not None
     )
+
+
+def _paginated_stable(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _paginated(api, graph, op) and _declares_stable(graph, op)
+
+
+def _paginated_opaque(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _paginated(api, graph, op) and _declares_opaque(graph, op)
 
 
 def _filtered(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
@@ -358,6 +367,17 @@ def _declares_paginated(graph: Graph, op: OperationSpec) -> bool:
     return op.pagination is not None
 
 
+def _declares_stable(graph: Graph, op: OperationSpec) -> bool:
+    """A keyset walk, stable under inserts and deletes: cursor, page token, starting after, and
+    Link headers declared ``keyset=True`` (offset and page-number walks promise no such thing)."""
+    return op.pagination is not None and op.pagination.stable
+
+
+def _declares_opaque(graph: Graph, op: OperationSpec) -> bool:
+    """A position the server makes (a cursor or page token), which a client could tamper with."""
+    return op.pagination is not None and op.pagination.opaque
+
+
 def _declares_filters(graph: Graph, op: OperationSpec) -> bool:
     return op.pagination is not None and bool(op.pagination.filters)
 
@@ -447,14 +467,14 @@ CATALOGUE: tuple[Entry, ...] = (
     Entry("PAGE-CONCURRENT", "pagination",
           "Inserts and deletes during a walk never duplicate or drop an item that was there "
           "all along.",
-          _paginated, declares=_declares_paginated, why_not=_no_items),
+          _paginated_stable, declares=_declares_stable, why_not=_no_items),
     Entry("PAGE-FILTER", "pagination",
           "A filtered walk equals the filter applied to the unfiltered walk.",
           _filtered, declares=_declares_filters, why_not=_no_items),
     Entry("PAGE-CURSOR", "pagination",
           "Malformed or tampered cursors get 400 invalid_cursor; a cursor reveals nothing to "
           "another tenant.",
-          _paginated, declares=_declares_paginated, why_not=_no_items),
+          _paginated_opaque, declares=_declares_opaque, why_not=_no_items),
     Entry("TEN-LIST", "tenancy",
           "Nothing tenant A created appears in any page of any list that tenant B reads.",
           _lists, tenants=2, declares=_declares_scoped_list, why_not=_no_items),
@@ -494,6 +514,36 @@ CATALOGUE: tuple[Entry, ...] = (
 BY_ID: Mapping[str, Entry] = MappingProxyType({entry.id: entry for entry in CATALOGUE})
 if len(BY_ID) != len(CATALOGUE):  # pragma: no cover (a mistake in the table above)
     raise RuntimeError("an invariant id appears twice in the catalogue")
+
+
+# Why a pagination style leaves out a check it does not promise (DESIGN: guarantees per style).
+_UNSTABLE = {
+    "offset": "an offset walk shifts when items are inserted or deleted before its position",
+    "page": "a page-number walk shifts when items are inserted or deleted before its page",
+    "link": "Link headers without keyset=True (page numbers behind the links) shift when items "
+    "are inserted or deleted; declare LinkHeader(keyset=True) if the links carry a keyset "
+    "position",
+}
+_NOT_OPAQUE = {
+    "starting_after": "the position is an item's id, not a token the server makes",
+    "link": "the server writes the next page's URL whole; the client sends no token of its own",
+    "offset": "the position is a number the client computes, not a token the server makes",
+    "page": "the position is a page number the client computes, not a token the server makes",
+}
+
+
+def not_promised(op: OperationSpec) -> list[tuple[str, str]]:
+    """The pagination checks ``op``'s style does not promise, each with the reason: they are
+    neither planned nor declared there (PAGE-CONCURRENT on offset walks, say)."""
+    p = op.pagination
+    if p is None:
+        return []
+    out = []
+    if not p.stable:
+        out.append(("PAGE-CONCURRENT", _UNSTABLE[p.style]))
+    if not p.opaque:
+        out.append(("PAGE-CURSOR", _NOT_OPAQUE[p.style]))
+    return out
 
 
 def applicable(api: ApiSpec) -> list[tuple[OperationSpec, Entry]]:

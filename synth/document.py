@@ -17,7 +17,7 @@ from typing import Any
 
 from ._provenance import PROVENANCE
 from .relations import Graph
-from .spec import ApiSpec, OperationSpec
+from .spec import ApiSpec, OperationSpec, OrderKey, PaginationSpec
 
 __all__ = ["build"]
 
@@ -25,6 +25,11 @@ PROBLEM_JSON = "application/problem+json"
 _ETAG_HEADER = {
     "description": "The representation's entity tag; send it back in `If-None-Match` or "
     "`If-Match`.",
+    "schema": {"type": "string"},
+}
+_LINK_HEADER = {
+    "description": 'RFC 8288 links; `rel="next"` is the URL of the next page, absent on the '
+    "last page.",
     "schema": {"type": "string"},
 }
 _REPLAYED_HEADER = {
@@ -169,6 +174,10 @@ def _parameter(p: Any, tenant: bool = False) -> dict[str, Any]:
         param["description"] = p.description
     param["required"] = p.required
     param["schema"] = dict(p.schema)
+    if p.location == "query" and p.schema.get("type") == "array":
+        # The repeated parameter (``?status=a&status=b``), said outright for readers and tools.
+        param["style"] = "form"
+        param["explode"] = True
     return param
 
 
@@ -180,6 +189,8 @@ def _responses(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[
         headers["ETag"] = _ETAG_HEADER
     if op.idempotency is not None:
         headers["Idempotent-Replayed"] = _REPLAYED_HEADER
+    if op.pagination is not None and op.pagination.style == "link":
+        headers["Link"] = _LINK_HEADER
     if headers:
         success["headers"] = headers
     if op.response_schema is not None:
@@ -234,19 +245,75 @@ def _semantics(op: OperationSpec) -> dict[str, Any]:
             "required": op.idempotency.required,
         }
     if op.pagination is not None:
-        p = op.pagination
-        out["pagination"] = {
-            "cursorParam": p.cursor_param,
-            "limitParam": p.limit_param,
-            "limit": {"default": p.limit.default, "min": p.limit.min, "max": p.limit.max,
-                      "outOfRange": p.limit.out_of_range},
-            "order": [("-" if k.descending else "") + k.field for k in p.order],
-            "filters": [{"param": f.param, "field": f.field, "op": f.op} for f in p.filters],
-            "item": p.item_schema,
-        }  # fmt: skip
+        out["pagination"] = _pagination(op.pagination)
     if op.cache is not None:
         out["conditional"] = {"etag": op.cache.etag, "ifMatch": op.cache.if_match}
     return out
+
+
+def _keys(order: tuple[OrderKey, ...]) -> list[str]:
+    return [("-" if k.descending else "") + k.field for k in order]
+
+
+def _pagination(p: PaginationSpec) -> dict[str, Any]:
+    """The list's paging as ``x-synth-semantics.pagination``: its style and the names its
+    parameters and fields have (only those the style has), its orders and filters."""
+    out: dict[str, Any] = {
+        "style": p.style,
+        "cursorParam": p.cursor_param,
+        "limitParam": p.limit_param,
+        "limit": {"default": p.limit.default, "min": p.limit.min, "max": p.limit.max,
+                  "outOfRange": p.limit.out_of_range},
+        "order": _keys(p.order),
+        "filters": [
+            {"param": f.param, "field": f.field, "op": f.op, "explode": f.explode}
+            for f in p.filters
+        ],
+        "item": p.item_schema,
+        "itemsField": p.items_field,
+        "nextField": p.next_field,
+        "hasMoreField": p.has_more_field,
+        "totalField": p.total_field,
+        "beforeParam": p.before_param,
+    }  # fmt: skip
+    out = {k: v for k, v in out.items() if v != ""}
+    if p.style == "page":
+        out["firstPage"] = p.first_page
+    if p.style == "link":
+        out["keyset"] = p.link_keyset
+    if p.sort is not None:
+        out["sort"] = {
+            "param": p.sort.param,
+            "default": p.sort.default,
+            "orders": {value: _keys(order) for value, order in p.sort.orders},
+        }
+    return out
+
+
+# How each style says where a list ends, for people reading the document.
+_PAGING_NOTES = {
+    "cursor": "Cursor-paginated, ordered by {order}; `{next}` is null on the last page.",
+    "page_token": "Paginated by page tokens, ordered by {order}; `{next}` is null or empty on "
+    "the last page.",
+    "starting_after": "Paginated by `{cursor}` (the `{key}` of the last item seen), ordered by "
+    "{order}; `{has_more}` is false on the last page.",
+    "link": 'Paginated by `Link` headers, ordered by {order}; the `rel="next"` link is absent '
+    "on the last page.",
+    "offset": "Offset-paginated, ordered by {order}; a page shorter than the limit is the last.",
+    "page": "Paginated by page number from {first}, ordered by {order}; a page shorter than the "
+    "page size is the last.",
+}
+
+
+def _paging_note(p: PaginationSpec) -> str:
+    order = ", ".join(f"`{k.field}` {'desc' if k.descending else 'asc'}" for k in p.order)
+    note = _PAGING_NOTES[p.style].format(
+        order=order, next=p.next_field, cursor=p.cursor_param, key=p.tiebreaker.field,
+        has_more=p.has_more_field, first=p.first_page,
+    )  # fmt: skip
+    if p.sort is not None:
+        note += f" `{p.sort.param}` chooses another order."
+    return note
 
 
 def _notes(op: OperationSpec) -> str:
@@ -266,11 +333,7 @@ def _notes(op: OperationSpec) -> str:
             "replays the first answer with `Idempotent-Replayed: true`."
         )
     if op.pagination is not None:
-        order = ", ".join(f"`{k.field}` {'desc' if k.descending else 'asc'}"
-                          for k in op.pagination.order)  # fmt: skip
-        notes.append(
-            f"Cursor-paginated, ordered by {order}; `next_cursor` is null on the last page."
-        )
+        notes.append(_paging_note(op.pagination))
     if op.cache is not None and op.cache.etag:
         notes.append("Returns an `ETag`; `If-None-Match` with it gives 304.")
     if op.cache is not None and op.cache.if_match:

@@ -26,12 +26,17 @@ __all__ = [
     "OperationSpec",
     "OrderKey",
     "PaginationSpec",
+    "PaginationStyle",
     "ParamSpec",
+    "SortSpec",
 ]
 
 ParamLocation = Literal["path", "query", "header"]
 # How a tenant's credential is sent: ``Authorization: Bearer``, an API-key header, a cookie.
 AuthStyle = Literal["bearer", "header", "cookie"]
+# How a list pages (``synth.contract``'s Cursor, PageToken, StartingAfter, LinkHeader, Offset,
+# PageNumber, in that order).
+PaginationStyle = Literal["cursor", "page_token", "starting_after", "link", "offset", "page"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,30 +62,75 @@ class OrderKey:
 
 @dataclass(frozen=True, slots=True)
 class FilterSpec:
-    """A query parameter that filters list items on one of their fields."""
+    """A query parameter that filters list items on one of their fields.
+
+    ``field`` is the dotted path as declared (``address.city``), ``path`` its segments;
+    ``explode``: an ``in`` filter takes the repeated parameter, not a comma list.
+    """
 
     param: str
     field: str
     op: str
+    path: tuple[str, ...] = ()
+    explode: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class SortSpec:
+    """A client-chosen order: the query parameter and the order each of its values means."""
+
+    param: str
+    orders: tuple[tuple[str, tuple[OrderKey, ...]], ...]  # (value, order), in declared order
+    default: str
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(value for value, _ in self.orders)
+
+    def order(self, value: str) -> tuple[OrderKey, ...]:
+        """The order the parameter's ``value`` means (``KeyError`` for a value not allowed)."""
+        return dict(self.orders)[value]
 
 
 @dataclass(frozen=True, slots=True)
 class PaginationSpec:
-    """Cursor pagination: parameters, limit rules, order (last key breaks ties) and filters."""
+    """How a list pages: its style, parameters, limit rules, order (last key breaks ties),
+    filters and response fields; and what the style guarantees (``stable``, ``opaque``)."""
 
+    style: PaginationStyle
+    # The parameter taking the position: cursor, page_token, starting_after, offset, page;
+    # "" for link (the URL carries it).
     cursor_param: str
-    limit_param: str
+    limit_param: str  # limit, page_size, per_page
     limit: Limit
-    order: tuple[OrderKey, ...]
+    order: tuple[OrderKey, ...]  # the default order
     filters: tuple[FilterSpec, ...]
     item: type[BaseModel]
     item_schema: str
-    items_field: str  # the page's list of items
-    next_field: str  # the page's cursor to the next page, null on the last
+    items_field: str  # the page's list of items; "" for link (the body is the array)
+    next_field: str  # cursor / page_token: the next token, null on the last; "" otherwise
+    has_more_field: str = ""  # starting_after
+    total_field: str = ""  # offset / page, when declared
+    before_param: str = ""  # starting_after
+    first_page: int = 1  # page
+    sort: SortSpec | None = None
+    link_keyset: bool = False  # link: the links carry a keyset position
 
     @property
     def tiebreaker(self) -> OrderKey:
         return self.order[-1]
+
+    @property
+    def stable(self) -> bool:
+        """A keyset walk: stable under inserts and deletes during it (PAGE-CONCURRENT)."""
+        if self.style == "link":
+            return self.link_keyset
+        return self.style in ("cursor", "page_token", "starting_after")
+
+    @property
+    def opaque(self) -> bool:
+        """The position is a token the server makes (PAGE-CURSOR): cursor, page_token."""
+        return self.style in ("cursor", "page_token")
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,6 +20,7 @@ def test_contract_language_exports() -> None:
         "UUID", "Api", "ApiKey", "Bearer", "Body", "Conditional", "Contact", "Cookie", "Cursor",
         "DateTime",
         "ErrorCode", "FieldError", "Filter", "FilterOp", "Header", "Idempotency", "License",
-        "Limit", "Model", "OperationDecl", "Page", "Path", "Problem", "Query", "RawParam",
-        "Ref", "RequestModel", "Resource", "Unique", "UniqueItems",
+        "Limit", "LinkHeader", "Model", "Offset", "OperationDecl", "Page", "PageNumber",
+        "PageToken", "Path", "Problem", "Query", "RawParam", "Ref", "RequestModel", "Resource",
+        "Sort", "StartingAfter", "Unique", "UniqueItems",
     }  # fmt: skip

@@ -126,10 +126,90 @@ CASES = [
     (
         "filter naming a field the item lacks",
         """
-        @api.get("/things", paginated=Cursor(order=("-id",)))  # <-
-        def list_things(colour: Annotated[str | None, Filter("colour")] = None) -> ThingPage: ...
+        @api.get("/things", paginated=Cursor(order=("-id",)))
+        def list_things(colour: Annotated[str | None, Filter("colour")] = None) -> ThingPage: ...  # <-
         """,
         "filter 'colour' tests field 'colour', which Thing lacks",
+    ),
+    (
+        "filter with an unknown operator",
+        """
+        @api.get("/things", paginated=Cursor(order=("-id",)))
+        def list_things(
+            name: Annotated[str | None, Filter("name", "like")] = None,  # <-
+        ) -> ThingPage: ...
+        """,
+        "filter 'name' names an unknown operator 'like'",
+    ),
+    (
+        "filter path through a field that is not a nested model",
+        """
+        @api.get("/things", paginated=Cursor(order=("-id",)))
+        def list_things(
+            city: Annotated[str | None, Filter("name.city")] = None,  # <-
+        ) -> ThingPage: ...
+        """,
+        "name is not a nested model, so it has no field 'city'",
+    ),
+    (
+        "filter path naming a nested field the model lacks",
+        """
+        class Address(BaseModel):
+            city: str
+
+        class Site(Model):
+            id: UUID
+            address: Address | None
+
+        class SitePage(Page[Site]):
+            pass
+
+        @api.get("/sites", paginated=Cursor(order=("-id",)))
+        def list_sites(
+            town: Annotated[str | None, Filter("address.town")] = None,  # <-
+        ) -> SitePage: ...
+        """,
+        "filter 'town' tests field 'address.town', which Address lacks",
+    ),
+    (
+        "range operator on a text field",
+        """
+        @api.get("/things", paginated=Cursor(order=("-id",)))
+        def list_things(
+            name_from: Annotated[str | None, Filter("name", "gte")] = None,  # <-
+        ) -> ThingPage: ...
+        """,
+        "filter 'name_from' uses 'gte' on Thing.name, which holds str",
+    ),
+    (
+        "explode on an operator other than in",
+        """
+        @api.get("/things", paginated=Cursor(order=("-id",)))
+        def list_things(
+            name: Annotated[list[str] | None, Filter("name", "eq", explode=True)] = None,  # <-
+        ) -> ThingPage: ...
+        """,
+        "explode=True on 'eq' ('name'); only 'in' takes several values",
+    ),
+    (
+        "in with explode on a parameter that is not a list",
+        """
+        @api.get("/things", paginated=Cursor(order=("-id",)))
+        def list_things(
+            names: Annotated[str | None, Filter("name", "in", explode=True)] = None,  # <-
+        ) -> ThingPage: ...
+        """,
+        "explode=True takes the repeated parameter, but 'names' is annotated str | None, not a list",
+    ),
+    (
+        "in without explode on a list parameter",
+        """
+        @api.get("/things", paginated=Cursor(order=("-id",)))
+        def list_things(
+            names: Annotated[list[str] | None, Filter("name", "in")] = None,  # <-
+        ) -> ThingPage: ...
+        """,
+        "'in' takes a comma-separated list in one parameter",
     ),
     (
         "error code not in the taxonomy",

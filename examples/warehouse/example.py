@@ -31,6 +31,18 @@ BUGS = (
         "bin of this one, so each page boundary skips a bin.",
     ),
     Bug(
+        "filter-lte-as-lt",
+        "PAGE-FILTER",
+        "listStockLines treats max_quantity as exclusive: a line holding exactly the bound is "
+        "left out, though the contract says the bounds are inclusive.",
+    ),
+    Bug(
+        "filter-in-first-only",
+        "PAGE-FILTER",
+        "listStockLines reads only the first SKU of skus=A,B: lines of the other SKUs listed "
+        "are left out.",
+    ),
+    Bug(
         "page-cursor-500",
         "PAGE-CURSOR",
         "A cursor that is not base64 JSON crashes the list handlers: 500 instead of 400 "

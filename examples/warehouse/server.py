@@ -13,6 +13,7 @@ import binascii
 import hashlib
 import hmac
 import json
+import operator
 import re
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -313,8 +314,13 @@ def page(
     max_limit: int,
     default_limit: int,
     skip_boundary: bool = False,
+    where: Mapping[str, tuple[str, Callable[[Any, Any], bool]]] | None = None,
 ) -> Response:
-    """One keyset page of `items`, ascending on `order`, after the cursor if any."""
+    """One keyset page of `items`, ascending on `order`, after the cursor if any.
+
+    A filter keeps the items whose field of its own name equals its parsed value, unless
+    `where` names another field and test for it: (field, test(item value, parsed value)).
+    """
     query = request.query_params
     limit = default_limit
     if "limit" in query:
@@ -329,8 +335,13 @@ def page(
         if name in query:
             wanted[name] = parse(query[name])
     after = read_cursor(store_of(request), query["cursor"], scope) if "cursor" in query else None
+    tests = {name: (where or {}).get(name, (name, operator.eq)) for name in wanted}
+
+    def kept(item: Json) -> bool:
+        return all(test(item[tests[k][0]], v) for k, v in wanted.items() for test in [tests[k][1]])
+
     rows = sorted(
-        (item for item in items if all(item[k] == v for k, v in wanted.items())),
+        (item for item in items if kept(item)),
         key=lambda item: [item[k] for k in order],
     )
     if after is not None:
@@ -613,7 +624,8 @@ async def create_stock_line(request: Request) -> Response:
 
 
 async def list_stock_lines(request: Request) -> Response:
-    lenient = "ten-stock-org-unchecked" in store_of(request).bugs
+    bugs = store_of(request).bugs
+    lenient = "ten-stock-org-unchecked" in bugs
     org, warehouse_id, bin_id = bin_ids(request, lenient=lenient)
     find_bin(store_of(request), org, warehouse_id, bin_id)
     return page(
@@ -621,10 +633,73 @@ async def list_stock_lines(request: Request) -> Response:
         org.lines[(warehouse_id, bin_id)].values(),
         scope=f"{request.path_params['org_id']}/warehouses/{warehouse_id}/bins/{bin_id}/stock",
         order=("sku", "id"),
-        filters={"sku": matching("sku", SKU, "a SKU like BOL-0042")},
+        filters={
+            "sku": matching("sku", SKU, "a SKU like BOL-0042"),
+            "skus": sku_list,
+            "not_sku": matching("not_sku", SKU, "a SKU like BOL-0042"),
+            "min_quantity": whole("min_quantity"),
+            "max_quantity": whole("max_quantity"),
+            "created_from": instant("created_from"),
+            "created_to": instant("created_to"),
+        },
+        where={
+            "skus": ("sku", first_sku_only if "filter-in-first-only" in bugs else in_list),
+            "not_sku": ("sku", operator.ne),
+            "min_quantity": ("quantity", operator.ge),
+            "max_quantity": (
+                "quantity",
+                operator.lt if "filter-lte-as-lt" in bugs else operator.le,
+            ),
+            "created_from": ("created_at", lambda at, bound: datetime.fromisoformat(at) >= bound),
+            "created_to": ("created_at", lambda at, bound: datetime.fromisoformat(at) <= bound),
+        },
         max_limit=200,
         default_limit=50,
     )
+
+
+def sku_list(value: str) -> list[str]:
+    """`skus=BOL-0042,NUT-0007`: one SKU or more, comma-separated."""
+    skus = value.split(",")
+    if not all(SKU.fullmatch(sku) for sku in skus):
+        raise invalid(
+            ["query", "skus"], "skus must be SKUs like BOL-0042, comma-separated", "pattern"
+        )
+    return skus
+
+
+def in_list(sku: str, skus: list[str]) -> bool:
+    return sku in skus
+
+
+def first_sku_only(sku: str, skus: list[str]) -> bool:
+    return sku == skus[0]
+
+
+def whole(name: str) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if not re.fullmatch(r"-?[0-9]{1,9}", value):
+            raise invalid(["query", name], f"{name} must be an integer", "int_parsing")
+        return int(value)
+
+    return parse
+
+
+def instant(name: str) -> Callable[[str], datetime]:
+    """An RFC 3339 date-time with its offset (`Z` or `+02:00`), compared as an instant."""
+
+    def parse(value: str) -> datetime:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            moment = None
+        if moment is None or moment.tzinfo is None or "T" not in value.upper():
+            raise invalid(
+                ["query", name], f"{name} must be a date-time with its offset", "datetime_parsing"
+            )
+        return moment
+
+    return parse
 
 
 def find_line(request: Request) -> Json:

@@ -41,7 +41,7 @@ export const listContacts = {
     500: { contentType: "application/problem+json", schema: schemas.Problem },
   },
   errors: ["internal_error", "invalid_cursor", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, pagination: { cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "tag", field: "tags", op: "contains" }, { param: "q", field: "name", op: "icontains" }], item: "Contact" } },
+  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "tag", field: "tags", op: "contains", explode: false }, { param: "q", field: "name", op: "icontains", explode: false }], item: "Contact", itemsField: "items", nextField: "next_cursor" } },
 } as const;
 
 /**
@@ -230,7 +230,7 @@ export const listInteractions = {
     500: { contentType: "application/problem+json", schema: schemas.Problem },
   },
   errors: ["internal_error", "invalid_cursor", "not_found", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, pagination: { cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-occurred_at", "-id"], filters: [{ param: "type", field: "type", op: "eq" }], item: "Interaction" } },
+  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-occurred_at", "-id"], filters: [{ param: "type", field: "type", op: "eq", explode: false }], item: "Interaction", itemsField: "items", nextField: "next_cursor" } },
 } as const;
 
 /**
@@ -305,7 +305,7 @@ export const listJobs = {
     500: { contentType: "application/problem+json", schema: schemas.Problem },
   },
   errors: ["internal_error", "invalid_cursor", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, pagination: { cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "status", field: "status", op: "eq" }], item: "Job" } },
+  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "status", field: "status", op: "eq", explode: false }], item: "Job", itemsField: "items", nextField: "next_cursor" } },
 } as const;
 
 /**

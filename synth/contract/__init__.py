@@ -15,7 +15,20 @@ from ._api import (
 from ._models import UUID, DateTime, Model, Page, Ref, RequestModel, Unique, UniqueItems
 from ._params import Body, Header, Path, Query
 from ._problem import FieldError, Problem
-from ._semantics import Conditional, Cursor, Filter, FilterOp, Idempotency, Limit
+from ._semantics import (
+    Conditional,
+    Cursor,
+    Filter,
+    FilterOp,
+    Idempotency,
+    Limit,
+    LinkHeader,
+    Offset,
+    PageNumber,
+    PageToken,
+    Sort,
+    StartingAfter,
+)
 
 __all__ = [
     "UUID",
@@ -36,9 +49,13 @@ __all__ = [
     "Idempotency",
     "License",
     "Limit",
+    "LinkHeader",
     "Model",
+    "Offset",
     "OperationDecl",
     "Page",
+    "PageNumber",
+    "PageToken",
     "Path",
     "Problem",
     "Query",
@@ -46,6 +63,8 @@ __all__ = [
     "Ref",
     "RequestModel",
     "Resource",
+    "Sort",
+    "StartingAfter",
     "Unique",
     "UniqueItems",
 ]

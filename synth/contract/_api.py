@@ -16,7 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 from pydantic import BaseModel
 
 from .._errors import Location
-from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit
+from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
 __all__ = [
     "Api",
@@ -123,7 +123,7 @@ class OperationDecl:
     status: int
     errors: tuple[ErrorCode, ...]
     idempotent: Idempotency | None
-    paginated: Cursor | None
+    paginated: Paginated | None
     cacheable: bool | Conditional
     tenant_scoped: bool | None
     tags: tuple[str, ...]
@@ -224,7 +224,7 @@ class Api:
         status: int = 200,
         errors: Sequence[ErrorCode] = (),
         idempotent: bool | Idempotency = False,
-        paginated: Cursor | None = None,
+        paginated: Paginated | None = None,
         cacheable: bool | Conditional = False,
         tenant_scoped: bool | None = None,
         tags: Sequence[str] = (),
@@ -249,7 +249,7 @@ class Api:
         *,
         status: int = 200,
         errors: Sequence[ErrorCode] = (),
-        paginated: Cursor | None = None,
+        paginated: Paginated | None = None,
         cacheable: bool = False,
         tenant_scoped: bool | None = None,
         tags: Sequence[str] = (),
@@ -269,7 +269,7 @@ class Api:
         status: int = 201,
         errors: Sequence[ErrorCode] = (),
         idempotent: bool | Idempotency = False,
-        paginated: Cursor | None = None,
+        paginated: Paginated | None = None,
         tenant_scoped: bool | None = None,
         tags: Sequence[str] = (),
         summary: str | None = None,
@@ -367,7 +367,7 @@ def _decl(
     status: int,
     errors: Sequence[ErrorCode] = (),
     idempotent: bool | Idempotency = False,
-    paginated: Cursor | None = None,
+    paginated: Paginated | None = None,
     cacheable: bool | Conditional = False,
     tenant_scoped: bool | None = None,
     tags: Sequence[str] = (),
@@ -548,8 +548,10 @@ class Resource:
             annotation: Any = info.rebuild_annotation() if info is not None else str
             if flt.op == "contains":
                 annotation = _element(annotation)
-            elif flt.op == "icontains":
+            elif flt.op in ("icontains", "prefix") or "." in flt.field:
                 annotation = str
+            elif flt.op == "in":
+                annotation = list[annotation] if flt.explode else str
             params.append(RawParam(name, Annotated[annotation | None, flt], None))
         self._add(
             "list", "GET", self.path, f"list_{self._noun}s", status=200, errors=errors,

@@ -626,6 +626,55 @@ class _SemanticsDiff:
             self.op.add("pagination-item-changed", ptr + "/item",
                         f"page items changed from {o.get('item')!r} to {n.get('item')!r}")  # fmt: skip
         self.page_filters(o, n, ptr)
+        self.page_style(o, n, ptr)
+        self.page_sort(_mapping(o.get("sort")), _mapping(n.get("sort")), ptr + "/sort")
+
+    def page_style(self, o: Mapping[str, Any], n: Mapping[str, Any], ptr: str) -> None:
+        # Documents from before styles were declared are all cursor-paginated, with Page's fields.
+        ostyle, nstyle = o.get("style", "cursor"), n.get("style", "cursor")
+        if ostyle != nstyle:
+            self.op.add("pagination-style-changed", ptr + "/style",
+                        f"pagination style changed from {ostyle!r} to {nstyle!r}: clients "
+                        "page another way")  # fmt: skip
+        elif o.get("keyset") is True and n.get("keyset") is False:
+            self.op.add("pagination-style-changed", ptr + "/keyset",
+                        "Link headers no longer carry a keyset position: a walk is no longer "
+                        "stable under inserts and deletes")  # fmt: skip
+        if ostyle != nstyle:
+            return  # the fields of another style are not renames
+        defaults = {"itemsField": "items", "nextField": "next_cursor"} if ostyle == "cursor" else {}
+        for key in ("itemsField", "nextField", "hasMoreField", "totalField", "beforeParam"):
+            old, new = o.get(key, defaults.get(key)), n.get(key, defaults.get(key))
+            if old is not None and old != new:
+                self.op.add("pagination-field-renamed", ptr + "/" + key,
+                            f"{key} changed from {old!r} to {new!r}")  # fmt: skip
+
+    def page_sort(self, o: Mapping[str, Any], n: Mapping[str, Any], ptr: str) -> None:
+        if not o and not n:
+            return
+        if not o:
+            self.op.add("pagination-sort-added", ptr, f"takes sort parameter {n.get('param')!r}")
+            return
+        if not n:
+            self.op.add("pagination-sort-removed", self.optr + "/pagination/sort",
+                        f"sort parameter {o.get('param')!r} removed", old=True)  # fmt: skip
+            return
+        for key in ("param", "default"):
+            if o.get(key) != n.get(key):
+                self.op.add("pagination-sort-changed", ptr + "/" + key,
+                            f"sort {key} changed from {o.get(key)!r} to {n.get(key)!r}")  # fmt: skip
+        oorders, norders = _mapping(o.get("orders")), _mapping(n.get("orders"))
+        for value, order in oorders.items():
+            if value not in norders:
+                self.op.add("pagination-sort-value-removed", self.optr + "/pagination/sort/orders",
+                            f"sort value {value!r} removed", old=True)  # fmt: skip
+            elif list(order or []) != list(norders[value] or []):
+                self.op.add("pagination-sort-changed", ptr + "/orders",
+                            f"sort value {value!r} now means {norders[value]} (was {order})")  # fmt: skip
+        for value in norders:
+            if value not in oorders:
+                self.op.add("pagination-sort-value-added", ptr + "/orders",
+                            f"sort value {value!r} added")  # fmt: skip
 
     def page_limit(self, olim: Mapping[str, Any], nlim: Mapping[str, Any], ptr: str) -> None:
         omax, nmax = olim.get("max"), nlim.get("max")

@@ -14,12 +14,13 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .._provenance import PROVENANCE
 from .._template import render
-from ..spec import ApiSpec, OperationSpec, ParamSpec
+from ..spec import ApiSpec, OperationSpec, PaginationSpec, ParamSpec
 from ._sdk import python_templates as T
 from ._sdk.naming import iterator_name, package_name, pascal, python_identifier, snake
 
@@ -294,15 +295,23 @@ def _client(spec: ApiSpec, classes: set[str]) -> str:
             out.append(_method(spec, op, classes, imports, is_async=is_async))
             if op.pagination is not None:
                 out.append(_iterator(op, classes, imports, is_async=is_async))
+    styles = {op.pagination.style for op in spec.operations if op.pagination is not None}
+    linked = "link" in styles
+    if linked:
+        imports.add("typing", "TypeVar")
     return render(
         T.CLIENT,
         provenance=PROVENANCE,
         title=spec.title,
         base_path=spec.base_path,
         auth=_AUTH[spec.auth_style].format(name=spec.auth_name),
+        iterate="follow cursors across pages" if styles <= {"cursor"} else "walk every page",
         imports=imports.render(),
+        pydantic_imports="\nfrom pydantic import TypeAdapter, ValidationError" if linked else "",
+        local_imports="\nfrom .errors import UnexpectedResponse" if linked else "",
         sync_methods="".join(sync_methods),
         async_methods="".join(async_methods),
+        helpers=render(T.LINKED_PAGE) if linked else "",
     )
 
 
@@ -314,7 +323,7 @@ def _method(
     if op.body_schema is not None:
         positional.append(f"body: models.{_model(op.body_schema, classes)}")
     keyword = [_keyword_param(op, p, imports) for p in op.params if p.location != "path"]
-    returns = f"models.{_model(op.response_schema, classes)}" if op.response_schema else "None"
+    returns = _returns(op, classes)
     lines = [*_signature(name, positional, keyword, returns, is_async=is_async)]
     lines += _docstring(op)
     idem = op.idempotency
@@ -340,7 +349,15 @@ def _method(
         args.append("json=_runtime.body(body)")
     lines += ["        call = Call(", *(f"            {a}," for a in args), "        )"]
     send = "await self._send(call)" if is_async else "self._send(call)"
-    if op.response_schema is not None:
+    if returns.startswith("LinkedPage["):
+        args = [send, str(op.status), f"TypeAdapter(list[{returns[11:-1]}])", "self._http.base_url"]
+        lines += _fit(
+            f"        return _linked({', '.join(args)})",
+            "        return _linked(",
+            args,
+            "        )",
+        )
+    elif op.response_schema is not None:
         lines += _fit(
             f"        return _runtime.parse({send}, {op.status}, {returns})",
             "        return _runtime.parse(",
@@ -352,43 +369,164 @@ def _method(
     return "\n" + "\n".join(lines) + "\n"
 
 
+def _returns(op: OperationSpec, classes: set[str]) -> str:
+    """The page method's return type."""
+    # A Link-paged list's body is the items themselves; the next page is in its Link header.
+    if op.pagination is not None and op.pagination.style == "link":
+        return f"LinkedPage[models.{_model(op.pagination.item_schema, classes)}]"
+    if op.response_schema is not None:
+        return f"models.{_model(op.response_schema, classes)}"
+    return "None"
+
+
 def _iterator(op: OperationSpec, classes: set[str], imports: _Imports, *, is_async: bool) -> str:
+    """``iter_*``: every item of a paginated list, walking its pages as its style says."""
     assert op.pagination is not None
     p = op.pagination
     item = f"models.{_model(p.item_schema, classes)}"
     imports.add("collections.abc", "AsyncIterator" if is_async else "Iterator")
     iterator = f"AsyncIterator[{item}]" if is_async else f"Iterator[{item}]"
     positional = [f"{_ident(q)}: {_annotation(q.schema, imports)}" for q in op.path_params]
-    rest = [q for q in op.params if q.location != "path" and q.name != p.cursor_param]
+    # The position is the iterator's to keep; every other parameter (filters, sort, page size)
+    # goes unchanged to every page.
+    walked = {p.cursor_param, p.before_param} - {""}
+    rest = [q for q in op.params if q.location != "path" and q.name not in walked]
     keyword = [_keyword_param(op, q, imports) for q in rest]
     lines = [*_signature(iterator_name(_method_name(op)), positional, keyword, iterator,
                          is_async=is_async)]  # fmt: skip
-    lines.append(
-        f'        """Every item of ``{_method_name(op)}``, following ``{p.next_field}`` across pages."""'
-    )
-    cursor = python_identifier(p.cursor_param)
-    args = [_ident(q) for q in op.path_params]
-    args += [f"{_ident(q)}={_ident(q)}" for q in rest] + [f"{cursor}={cursor}"]
-    call = f"self.{_method_name(op)}"
-    await_ = "await " if is_async else ""
-    lines.append(f"        {cursor}: str | None = None")
-    lines.append("        while True:")
-    lines += _fit(
-        f"            page = {await_}{call}({', '.join(args)})",
-        f"            page = {await_}{call}(",
-        args,
-        "            )",
-    )
-    if is_async:
-        lines += [f"            for item in page.{p.items_field}:", "                yield item"]
+    lines.append(f'        """{_walk_doc(op)}"""')
+    args = [_ident(q) for q in op.path_params] + [f"{_ident(q)}={_ident(q)}" for q in rest]
+    position = python_identifier(p.cursor_param) if p.cursor_param else ""
+    if position == "page":  # the page variable's name
+        position = "number"
+    if p.cursor_param:
+        args.append(f"{python_identifier(p.cursor_param)}={position}")
+    walk = _Walk(op, p, item, position, args, is_async=is_async)
+    if p.style in ("cursor", "page_token", "starting_after"):
+        body = _keyset_walk(walk, imports)
+    elif p.style == "link":
+        body = _link_walk(walk)
     else:
-        lines.append(f"            yield from page.{p.items_field}")
-    lines += [
-        f"            if page.{p.next_field} is None:",
-        "                return",
-        f"            {cursor} = page.{p.next_field}",
-    ]
-    return "\n" + "\n".join(lines) + "\n"
+        body = _numbered_walk(walk)
+    return "\n" + "\n".join(lines + body) + "\n"
+
+
+@dataclass(frozen=True, slots=True)
+class _Walk:
+    """What an iterator's body is written from."""
+
+    op: OperationSpec
+    p: PaginationSpec
+    item: str  # the item's model
+    position: str  # the variable holding the page's position
+    args: list[str]  # the page method's arguments
+    is_async: bool
+
+    @property
+    def items(self) -> str:
+        return f"page.{self.p.items_field}"
+
+    def fetch(self, indent: str) -> list[str]:
+        """``page = self.list_...(...)``."""
+        call = f"{'await ' if self.is_async else ''}self.{_method_name(self.op)}"
+        head = f"{indent}page = {call}("
+        return _fit(f"{head}{', '.join(self.args)})", head, self.args, f"{indent})")
+
+    def emit(self, indent: str, items: str) -> list[str]:
+        """Yield each of ``items``."""
+        if self.is_async:
+            return [f"{indent}for item in {items}:", f"{indent}    yield item"]
+        return [f"{indent}yield from {items}"]
+
+
+def _keyset_walk(w: _Walk, imports: _Imports) -> list[str]:
+    """cursor, page_token, starting_after: the next position comes from the page."""
+    p, pad = w.p, "            "
+    annotation = "str"
+    if p.style == "starting_after":
+        annotation = _annotation(_param(w.op, p.cursor_param).schema, imports)
+    body = [f"        {w.position}: {annotation} | None = None", "        while True:"]
+    body += [*w.fetch(pad), *w.emit(pad, w.items)]
+    if p.style == "cursor":
+        return [*body, f"{pad}if page.{p.next_field} is None:", f"{pad}    return",
+                f"{pad}{w.position} = page.{p.next_field}"]  # fmt: skip
+    if p.style == "page_token":
+        # Google's APIs end with an empty token, others with null: either is the end.
+        return [*body, f"{pad}if not page.{p.next_field}:", f"{pad}    return",
+                f"{pad}{w.position} = page.{p.next_field}"]  # fmt: skip
+    last = f"{w.items}[-1].{python_identifier(p.tiebreaker.field)}"
+    if "str" in annotation.split(" | "):
+        last = f"str({last})"
+    return [*body, f"{pad}if not page.{p.has_more_field} or not {w.items}:", f"{pad}    return",
+            f"{pad}{w.position} = {last}"]  # fmt: skip
+
+
+def _link_walk(w: _Walk) -> list[str]:
+    """link: the next page is the URL the Link header names."""
+    send = f"{'await ' if w.is_async else ''}self._send(_follow(page.next_url))"
+    follow = [send, str(w.op.status), f"TypeAdapter(list[{w.item}])", "self._http.base_url"]
+    pad = "            "
+    body = [*w.fetch("        "), "        while True:", *w.emit(pad, "page")]
+    body += [f"{pad}if page.next_url is None:", f"{pad}    return"]
+    return body + _fit(
+        f"{pad}page = _linked({', '.join(follow)})", f"{pad}page = _linked(", follow, f"{pad})"
+    )
+
+
+def _numbered_walk(w: _Walk) -> list[str]:
+    """offset, page: the position counts up until a short page (or the total)."""
+    p, pad = w.p, "            "
+    body = _page_size(w.op, p)
+    body.append(f"        {w.position} = {0 if p.style == 'offset' else p.first_page}")
+    if p.style == "page" and p.total_field:
+        body.append("        seen = 0")
+    body += ["        while True:", *w.fetch(pad), *w.emit(pad, w.items)]
+    done = f"len({w.items}) < size"
+    if p.style == "offset":
+        body.append(f"{pad}{w.position} += len({w.items})")
+        if p.total_field:
+            done += f" or {w.position} >= page.{p.total_field}"
+    elif p.total_field:
+        body.append(f"{pad}seen += len({w.items})")
+        done += f" or seen >= page.{p.total_field}"
+    body += [f"{pad}if {done}:", f"{pad}    return"]
+    if p.style == "page":
+        body.append(f"{pad}{w.position} += 1")
+    return body
+
+
+def _walk_doc(op: OperationSpec) -> str:
+    """The iterator's docstring: the operation and how its pages are walked."""
+    assert op.pagination is not None
+    p = op.pagination
+    how = {
+        "cursor": f"following ``{p.next_field}`` across pages",
+        "page_token": f"following ``{p.next_field}`` until it is null or empty",
+        "starting_after": f"``{p.cursor_param}`` the last item while ``{p.has_more_field}``",
+        "link": 'following the ``Link`` header\'s rel="next"',
+        "offset": f"moving ``{p.cursor_param}`` past each page until a short one",
+        "page": f"counting ``{p.cursor_param}`` up until a short page",
+    }[p.style]
+    return f"Every item of ``{_method_name(op)}``, {how}."
+
+
+def _page_size(op: OperationSpec, p: PaginationSpec) -> list[str]:
+    """``size = ...``: the page size the server serves, so a shorter page is the last."""
+    limit = p.limit
+    found = [q for q in op.params if q.location == "query" and q.name == p.limit_param]
+    if not found:
+        return [f"        size = {limit.default}"]
+    name = _ident(found[0])
+    asked = f"{limit.default} if {name} is None else {name}"
+    # An out-of-range size is refused (an error) or clamped to the nearest bound.
+    return [f"        size = min(max({asked}, {limit.min}), {limit.max})"]
+
+
+def _param(op: OperationSpec, name: str) -> ParamSpec:
+    for q in op.params:
+        if q.location == "query" and q.name == name:
+            return q
+    raise AssertionError(f"{op.operation_id}: no query parameter {name}")
 
 
 def _method_name(op: OperationSpec) -> str:

@@ -48,6 +48,8 @@ def emit(spec: ApiSpec) -> dict[str, str]:
     methods = "".join(
         _method(op) + (_iterator(op) if op.pagination else "") for op in spec.operations
     )
+    if any(op.pagination is not None and op.pagination.style == "link" for op in spec.operations):
+        methods += T.LINKED
     client = render(
         T.CLIENT, provenance=PROVENANCE, title=spec.title, zod=ZOD_DIR, base_path=_str(spec.base_path),
         error_classes=classes, error_table=table, methods=methods,
@@ -78,6 +80,10 @@ def _method(op: OperationSpec) -> str:
     if options:
         params.append(f"options: {options} = {{}}")
     returns = f"schemas.{op.response_schema}" if op.response_schema else "void"
+    # A Link-paged list's body is the items themselves; the next page is in its Link header.
+    linked = op.pagination is not None and op.pagination.style == "link"
+    if op.pagination is not None and linked:
+        returns = f"{{ items: Array<schemas.{op.pagination.item_schema}>; next: string | null }}"
     path = op.path
     for p in op.path_params:
         path = path.replace("{" + p.name + "}", "${encodeURIComponent(" + _ident(p) + ")}")
@@ -98,7 +104,9 @@ def _method(op: OperationSpec) -> str:
     if op.body_schema is not None:
         fields.append(f"body: checked(schemas.{op.body_schema}, body)")
     call = "{ " + ", ".join(fields) + " }"
-    if op.response_schema is not None:
+    if op.pagination is not None and linked:
+        send = f"return this.linked({call}, schemas.{op.pagination.item_schema});"
+    elif op.response_schema is not None:
         send = f"return this.send({call}, schemas.{op.response_schema});"
     else:
         send = f"return this.sendEmpty({call});"
@@ -109,27 +117,123 @@ def _method(op: OperationSpec) -> str:
 
 
 def _iterator(op: OperationSpec) -> str:
+    """``iter*``: every item of a paginated list, walking its pages as its style says."""
     assert op.pagination is not None
     p = op.pagination
     params = [f"{_ident(q)}: {_ts_type(q.schema)}" for q in op.path_params]
-    options = _options(op, skip=(p.cursor_param,))
+    # The position is the iterator's to keep; every other option (filters, sort, page size)
+    # goes unchanged to every page.
+    walked = tuple(n for n in (p.cursor_param, p.before_param) if n)
+    options = _options(op, skip=walked)
     params.append(f"options: {options} = {{}}")
-    args = [_ident(q) for q in op.path_params] + [
-        f"{{ ...options, {_key(p.cursor_param)}: cursor }}"
-    ]
+    path_args = [_ident(q) for q in op.path_params]
+    position = f", {_key(p.cursor_param)}: cursor" if p.cursor_param else ""
+    args = ", ".join([*path_args, f"{{ ...options{position} }}"])
+    fetch = f"await this.{camel(op.name)}({args})"
+    items = f"page.{p.items_field}"
+    if p.style == "cursor":
+        body = (
+            "    let cursor: string | undefined = undefined;\n"
+            "    for (;;) {\n"
+            f"      const page = {fetch};\n"
+            f"      yield* {items};\n"
+            f"      if (page.{p.next_field} === null) return;\n"
+            f"      cursor = page.{p.next_field};\n"
+            "    }\n"
+        )
+    elif p.style == "page_token":
+        # Google's APIs end with an empty token, others with null: either is the end.
+        body = (
+            "    let cursor: string | undefined = undefined;\n"
+            "    for (;;) {\n"
+            f"      const page = {fetch};\n"
+            f"      yield* {items};\n"
+            f"      if (!page.{p.next_field}) return;\n"
+            f"      cursor = page.{p.next_field};\n"
+            "    }\n"
+        )
+    elif p.style == "starting_after":
+        kind = _ts_type(_param(op, p.cursor_param).schema)
+        last = f"last.{p.tiebreaker.field}"
+        if kind == "string":
+            last = f"String({last})"
+        body = (
+            f"    let cursor: {kind} | undefined = undefined;\n"
+            "    for (;;) {\n"
+            f"      const page = {fetch};\n"
+            f"      yield* {items};\n"
+            f"      const last = {items}[{items}.length - 1];\n"
+            f"      if (!page.{p.has_more_field} || last === undefined) return;\n"
+            f"      cursor = {last};\n"
+            "    }\n"
+        )
+    elif p.style == "link":
+        body = (
+            f"    let page = {fetch};\n"
+            "    for (;;) {\n"
+            "      yield* page.items;\n"
+            "      if (page.next === null) return;\n"
+            f'      page = await this.linked({{ method: "GET", path: page.next, status: {op.status} }}, '
+            f"schemas.{p.item_schema});\n"
+            "    }\n"
+        )
+    else:  # offset, page
+        start = "0" if p.style == "offset" else str(p.first_page)
+        limit = p.limit
+        size = f"{limit.default}"
+        if any(q.location == "query" and q.name == p.limit_param for q in op.params):
+            # An out-of-range size is refused (an error) or clamped to the nearest bound.
+            asked = f"options.{_key(p.limit_param)} ?? {limit.default}"
+            size = f"Math.min(Math.max({asked}, {limit.min}), {limit.max})"
+        seen = "cursor" if p.style == "offset" else "seen"
+        done = f"{items}.length < size"
+        if p.total_field:
+            done += f" || {seen} >= page.{p.total_field}"
+        step = (
+            f"      cursor += {items}.length;\n"
+            if p.style == "offset"
+            else (f"      seen += {items}.length;\n" if p.total_field else "")
+        )
+        body = (
+            f"    const size = {size};\n"
+            + ("    let seen = 0;\n" if p.style == "page" and p.total_field else "")
+            + f"    let cursor = {start};\n"
+            "    for (;;) {\n"
+            f"      const page = {fetch};\n"
+            f"      yield* {items};\n"
+            + step
+            + f"      if ({done}) return;\n"
+            + ("      cursor += 1;\n" if p.style == "page" else "")
+            + "    }\n"
+        )
+    doc = (
+        f"following `{p.next_field}` across pages"
+        if p.style == "cursor"
+        else _WALKS[p.style].format(p=p)
+    )
     return (
-        f"\n  /** Every item of `{camel(op.name)}`, following `{p.next_field}` across pages. */\n"
+        f"\n  /** Every item of `{camel(op.name)}`, {doc}. */\n"
         f"  async *{camel(iterator_name(op.name))}({', '.join(params)}): "
         f"AsyncGenerator<schemas.{p.item_schema}, void, undefined> {{\n"
-        "    let cursor: string | undefined = undefined;\n"
-        "    for (;;) {\n"
-        f"      const page = await this.{camel(op.name)}({', '.join(args)});\n"
-        f"      yield* page.{p.items_field};\n"
-        f"      if (page.{p.next_field} === null) return;\n"
-        f"      cursor = page.{p.next_field};\n"
-        "    }\n"
+        f"{body}"
         "  }\n"
     )
+
+
+_WALKS = {
+    "page_token": "following `{p.next_field}` until it is null or empty",
+    "starting_after": "`{p.cursor_param}` the last item while `{p.has_more_field}`",
+    "link": 'following the `Link` header\'s rel="next"',
+    "offset": "moving `{p.cursor_param}` past each page until a short one",
+    "page": "counting `{p.cursor_param}` up until a short page",
+}
+
+
+def _param(op: OperationSpec, name: str) -> ParamSpec:
+    for q in op.params:
+        if q.location == "query" and q.name == name:
+            return q
+    raise AssertionError(f"{op.operation_id}: no query parameter {name}")
 
 
 def _options(op: OperationSpec, skip: tuple[str, ...]) -> str:

@@ -68,6 +68,7 @@ class OperationBuilder:
             op,
             tenant=tenant,
             paginated=pagination is not None,
+            numbered=pagination is not None and pagination.style in ("link", "offset", "page"),
             if_match=cache.if_match if cache is not None else None,
         )
         codes = implied_codes(

@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import inspect
 import typing
-from typing import Any
+from typing import Any, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 from pydantic.fields import FieldInfo
 
 from .._paths import param_names, route_shape
-from ..contract import Body, Header, OperationDecl, Query, RawParam
+from ..contract import Body, Header, LinkHeader, OperationDecl, Query, RawParam
 from ..contract import Path as PathMarker
 from ..spec import ParamSpec
 from ._common import Op, camel, identifier, split, strip, type_name
@@ -96,6 +96,13 @@ def _set_response(op: Op, returns: Any, problems: Problems) -> bool:
         op.response = None
     elif isinstance(returns, type) and issubclass(returns, BaseModel):
         op.response = returns
+    elif isinstance(op.decl.paginated, LinkHeader) and _model_list(returns):
+        # A LinkHeader list answers with the bare array of items: a named root model of it
+        # (``ContactList``) keeps one component per response, as every other response has.
+        item = get_args(returns)[0]
+        op.response = type(
+            f"{item.__name__}List", (RootModel[returns],), {"__module__": item.__module__}
+        )
     else:
         problems.add(
             op.decl.location,
@@ -104,6 +111,16 @@ def _set_response(op: Op, returns: Any, problems: Problems) -> bool:
         )
         return False
     return True
+
+
+def _model_list(tp: Any) -> bool:
+    args = get_args(tp)
+    return (
+        get_origin(tp) is list
+        and len(args) == 1
+        and isinstance(args[0], type)
+        and issubclass(args[0], BaseModel)
+    )
 
 
 def _signature(decl: OperationDecl, problems: Problems) -> tuple[list[RawParam], Any] | None:

@@ -75,12 +75,19 @@ def check_taxonomy(errors: Iterable[ErrorCode], problems: Problems) -> dict[str,
 
 
 def implied_by(
-    op: Op, *, tenant: bool, paginated: bool, if_match: Literal["optional", "required"] | None
+    op: Op,
+    *,
+    tenant: bool,
+    paginated: bool,
+    if_match: Literal["optional", "required"] | None,
+    numbered: bool = False,
 ) -> list[str]:
     """What about ``op`` implies error codes: keys of ``_IMPLIED``, in the order they report.
 
     ``if_match``: whether the write takes ``If-Match`` (412 when stale), and whether it must
-    (428 without it).
+    (428 without it). ``numbered``: the list pages by offset, page number or Link header, so
+    the client never sends a position the server could find invalid as a cursor (a bad
+    number is ``validation_failed``): ``invalid_cursor`` is not implied.
     """
     implied = ["always"]
     if tenant:
@@ -93,7 +100,7 @@ def implied_by(
         implied.append("body")
     if op.decl.idempotent is not None:
         implied.append("idempotent")
-    if paginated:
+    if paginated and not numbered:
         implied.append("paginated")
     if if_match is not None:
         implied.append("if_match")

@@ -10,19 +10,21 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
+import httpx
 from hypothesis import strategies as st
 
 from .._paths import PATH_PARAM
 from ..relations import Parent
-from ..spec import OperationSpec
+from ..spec import OperationSpec, OrderKey, PaginationSpec
 from ._data import accepts
 from ._http import Exchange, Request
 from ._target import Target
 from ._unique import fixed_reason
-from ._violation import NoExample, Violation
+from ._violation import CannotCheck, NoExample, Violation
 
-__all__ = ["NO_BODY", "Context", "Refused", "Scope", "Walk"]
+__all__ = ["NO_BODY", "Context", "Refused", "Scope", "Walk", "end_marker", "items_of", "next_link"]
 
 T = TypeVar("T")
 NO_BODY: Any = object()
@@ -103,12 +105,18 @@ class Context:
         # Items a body references (``referenced``), by tenant and creating operation, and the
         # bodies sent with them, by tenant and the identity of the body given.
         self._ref_items: dict[tuple[str, str], str] = {}
+        # More items of a referenced collection (``spread_references``), which a body may name
+        # instead of the one ``_ref_items`` holds.
+        self._ref_more: dict[tuple[str, str], list[str]] = {}
         self._referenced: dict[tuple[str, int], tuple[Any, Any]] = {}
         # Whether a fixture's create answered with a declared 409 is retried with fresh values
         # (a check comparing two runs of the same steps turns it off: the values would differ).
         self.retry_conflicts = True
         # Set when the example ran without exercising what the check is about (``unexercised``).
         self.vacuous: str | None = None
+        # What the example drew among options every one of which must be drawn in some
+        # example (``covers``): by what they are, all the options and the one drawn.
+        self.drawn: dict[str, tuple[tuple[str, ...], set[str]]] = {}
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -145,6 +153,13 @@ class Context:
         """
         if self.vacuous is None:
             self.vacuous = why
+
+    def covers(self, what: str, options: Sequence[str], chosen: str) -> None:
+        """This example exercised ``chosen`` among ``options`` (``what`` they are: "sort
+        orders"; once for each it exercised), each of which the check must exercise in some
+        example: a check that passed without every option exercised ends skipped, naming
+        those never drawn."""
+        self.drawn.setdefault(what, (tuple(options), set()))[1].add(chosen)
 
     def marker(self) -> str:
         return self.target.marker()
@@ -195,7 +210,13 @@ class Context:
             tenant=tenant,
             method=op.method,
             path=self.target.path(op.path, dict(params or {})),
-            query=tuple((k, _text(v)) for k, v in items if v is not None),
+            # A list value is the repeated parameter (an ``in`` filter with explode).
+            query=tuple(
+                (k, _text(one))
+                for k, v in items
+                if v is not None
+                for one in (v if isinstance(v, list) else [v])
+            ),
             headers=tuple(hdrs.items()),
             json_body=None if body is NO_BODY else body,
             has_body=body is not NO_BODY,
@@ -373,6 +394,8 @@ class Context:
             for ref in refs:
                 if ref.field in sent:
                     key = (tenant, ref.create.operation_id)
+                    if sent[ref.field] in self._ref_more.get(key, ()):
+                        continue  # one of the items ``spread_references`` made: kept
                     if key not in self._ref_items:
                         item = self.create(tenant, ref.create)
                         self._ref_items[key] = str(item[ref.id_field])
@@ -380,6 +403,23 @@ class Context:
         self._referenced[(tenant, id(body))] = (body, sent)
         self._referenced[(tenant, id(sent))] = (sent, sent)
         return sent
+
+    def spread_references(
+        self, tenant: str, create: OperationSpec, field: str, count: int
+    ) -> list[str]:
+        """Ids of ``count`` items ``tenant`` owns in the collection ``create``'s body field
+        ``field`` references (the first the one ``referenced`` sends), so that seeded items
+        can name different ones; empty when ``field`` references nothing."""
+        ref = next((r for r in self.graph.references(create) if r.field == field), None)
+        if ref is None:
+            return []
+        key = (tenant, ref.create.operation_id)
+        if key not in self._ref_items:
+            self._ref_items[key] = str(self.create(tenant, ref.create)[ref.id_field])
+        more = self._ref_more.setdefault(key, [self._ref_items[key]])
+        while len(more) < count:
+            more.append(str(self.create(tenant, ref.create)[ref.id_field]))
+        return more[:count]
 
     def item_id(
         self, op: OperationSpec, item: Mapping[str, Any], params: Mapping[str, str] | None = None
@@ -655,23 +695,36 @@ class Context:
         return scope
 
     def seed(
-        self, scope: Scope, count: int, ties: bool = False, bodies: Sequence[Any] = ()
+        self,
+        scope: Scope,
+        count: int,
+        ties: bool = False,
+        order: Sequence[OrderKey] = (),
+        each: Sequence[Mapping[str, Any]] = (),
+        *,
+        bodies: Sequence[Any] = (),
     ) -> list[dict[str, Any]]:
-        """Create ``count`` items in ``scope``; with ``ties``, order keys repeat on purpose.
+        """Create ``count`` items in ``scope``; with ``ties``, the keys of ``order`` (the
+        list's default order unless given) but its tie-breaker repeat on purpose.
 
+        ``each[i]``: values for the i-th item's body (where the body's model accepts them).
         ``bodies``: the bodies of the first items, drawn beforehand (else each is drawn here).
         """
         if scope.create is None:
             return []
         assert scope.lister.pagination is not None
-        order = [k.field for k in scope.lister.pagination.order[:-1]]
+        keys = order or scope.lister.pagination.order
+        order_fields = [k.field for k in keys[:-1]]
         given = list(bodies)
         sent: list[Any] = []
         items = []
-        for _ in range(count):
+        for number in range(count):
             body = given.pop(0) if given else self.body(scope.create, scope.marker, scope.overrides)
+            if number < len(each) and isinstance(body, dict) and scope.create.body is not None:
+                varied = {**body, **each[number]}
+                body = varied if accepts(scope.create.body, varied) else body
             if ties and sent and isinstance(body, dict):
-                for name in order:
+                for name in order_fields:
                     if name in body and self.draw(st.booleans(), f"repeat {name}"):
                         source = sent[self.draw(st.integers(0, len(sent) - 1))]
                         if isinstance(source, dict) and name in source:
@@ -682,6 +735,40 @@ class Context:
             items.append(item)
             scope.seeded.append(item)
         return items
+
+    def act_on(
+        self, scope: Scope, item: dict[str, Any], changed: Callable[[dict[str, Any]], bool]
+    ) -> bool:
+        """Try each action on ``scope``'s items (``_unblock`` finds them) on ``item`` until its
+        new state satisfies ``changed``; ``item`` is updated to the state read back.
+
+        For a value an item reaches only by an action (a status another than the one a create
+        gives); False when no action got there.
+        """
+        create = scope.create
+        if create is None:
+            return False
+        actions = [
+            op
+            for op in self.api.operations
+            if self.graph.is_action(op) and self.graph.item_creator(op) is create
+        ]
+        reader = self.graph.reader(create)
+        for action in actions:
+            answer = self.send(scope.tenant, action, self.item_params(action, scope.params, item),
+                               body=self.body(action, scope.marker))  # fmt: skip
+            if not answer.ok:
+                continue
+            state = answer.json if action.response is create.response else None
+            if state is None and reader is not None:
+                read = self.send(scope.tenant, reader, self.item_params(reader, scope.params, item))
+                state = read.json if read.status == 200 else None
+            if isinstance(state, dict):
+                item.clear()
+                item.update(state)
+                if changed(state):
+                    return True
+        return False
 
     def _unblock(self, scope: Scope) -> bool:
         """Let ``scope`` take another item: try each action on its items seeded before (the
@@ -740,46 +827,54 @@ class Context:
         *,
         tenant: str | None = None,
         limit: int | None = None,
-        query: Mapping[str, str] | None = None,
+        query: Mapping[str, str | list[str]] | None = None,
         between: Callable[[int], None] | None = None,
         max_pages: int = 2000,
         until: set[str] | None = None,
     ) -> Walk:
-        """Follow ``next_cursor`` from the first page to the last.
+        """Page from the first page to the last, as the list's pagination style says
+        (``PaginationSpec.style``): the next token (cursor, page_token), ``after_param`` with
+        the last item's id while ``has_more`` (starting_after), the ``Link`` header's
+        rel="next" URL (link), or ``offset += len(items)`` / ``page += 1`` until a short or
+        empty page or the declared total (offset, page).
 
         ``until``: in a scope that is not isolated, stop one page after every one of these ids
         has been seen; the rest of a long shared list says nothing about them.
         """
         pagination = scope.lister.pagination
         assert pagination is not None
+        p = pagination
         tenant = tenant or scope.tenant
         base: dict[str, Any] = {**scope.query, **(query or {})}
         if limit is not None:
-            base[pagination.limit_param] = limit
+            base[p.limit_param] = limit
+        size = limit if limit is not None else p.limit.default
         pages: list[Exchange] = []
         items: list[dict[str, Any]] = []
         ids: list[str] = []
-        cursor: str | None = None
+        position: Any = None  # what the next page's ``cursor_param`` takes
+        follow: tuple[str, tuple[tuple[str, str], ...]] | None = None  # link: the next URL
+        walked = 0  # entries of every page so far
         for number in range(max_pages):
-            q = dict(base)
-            if cursor is not None:
-                q[pagination.cursor_param] = cursor
-            page = self.send(tenant, scope.lister, scope.params, query=q)
+            if follow is not None:
+                page = self._follow(tenant, scope.lister, *follow)
+            else:
+                q = dict(base)
+                if position is not None:
+                    q[p.cursor_param] = position
+                page = self.send(tenant, scope.lister, scope.params, query=q)
             pages.append(page)
-            body = page.json
-            if (
-                page.status != 200
-                or not isinstance(body, dict)
-                or not isinstance(body.get(pagination.items_field), list)
-            ):
-                self.fail(f"page {number + 1} of {scope.lister.operation_id} to be 200 with items",
-                          _brief(page), page)  # fmt: skip
-            page_items = body[pagination.items_field]
+            page_items = items_of(p, page)
+            if page.status != 200 or page_items is None:
+                shape = "a JSON array" if p.style == "link" else f"{p.items_field!r}"
+                self.fail(f"page {number + 1} of {scope.lister.operation_id} to be 200 with "
+                          f"{shape}", _brief(page), page)  # fmt: skip
             fresh = [i for i in page_items if isinstance(i, dict)]
             items.extend(fresh)
             ids.extend(self.item_id(scope.lister, i, scope.params) for i in fresh)
-            cursor = body.get(pagination.next_field)
-            if cursor is None:
+            walked += len(page_items)
+            done, position, follow = self._next(scope, page, page_items, size, number, walked)
+            if done:
                 return Walk(pages, items, ids)
             if until is not None and not scope.isolated:
                 seen = set(ids)
@@ -788,7 +883,118 @@ class Context:
             if between is not None:
                 between(number)
         self.fail(f"the walk through {scope.lister.operation_id} to end within {max_pages} pages",
-                  "next_cursor never became null", pages[-1])  # fmt: skip
+                  f"{end_marker(p)} never came", pages[-1])  # fmt: skip
+
+    def _next(  # noqa: PLR0917 (the state of one walk)
+        self, scope: Scope, page: Exchange, page_items: list[Any], size: int, number: int,
+        walked: int,
+    ) -> tuple[bool, Any, tuple[str, tuple[tuple[str, str], ...]] | None]:  # fmt: skip
+        """After page ``number`` (from 0): whether the walk is done, the next page's
+        ``cursor_param`` value, and (link) the next page's path and query."""
+        p = scope.lister.pagination
+        assert p is not None
+        body = page.json
+        if p.style in {"cursor", "page_token"}:
+            token = body.get(p.next_field)
+            return token is None or (p.style == "page_token" and token == ""), token, None
+        if p.style == "starting_after":
+            more = body.get(p.has_more_field) is True
+            fresh = [i for i in page_items if isinstance(i, dict)]
+            if more and not fresh:
+                self.fail(f"a page saying {p.has_more_field}: true to hold an item the next "
+                          f"page starts after ({p.cursor_param})", _brief(page), page)  # fmt: skip
+            return not more, self._after(scope, fresh[-1], page) if more else None, None
+        if p.style == "link":
+            follow = self._next_link(scope.lister, page)
+            return follow is None, None, follow
+        # offset, page: the next position follows from what the pages held
+        total = body.get(p.total_field) if p.total_field else None
+        reached = isinstance(total, int) and not isinstance(total, bool) and walked >= total
+        done = len(page_items) < size or not page_items or reached
+        return done, walked if p.style == "offset" else p.first_page + number + 1, None
+
+    def _after(self, scope: Scope, item: Mapping[str, Any], page: Exchange) -> str:
+        """The id a starting_after walk continues after: the last item's tie-breaker (its id)."""
+        assert scope.lister.pagination is not None
+        key = scope.lister.pagination.order[-1].field
+        value = item.get(key)
+        if value is None or isinstance(value, dict | list):
+            self.fail(f"each item of {scope.lister.operation_id} to carry its {key}, which the "
+                      "next page starts after", _brief(page), page)  # fmt: skip
+        return _text(value)
+
+    def _next_link(
+        self, op: OperationSpec, page: Exchange
+    ) -> tuple[str, tuple[tuple[str, str], ...]] | None:
+        """The path (after the base URL) and query of the ``Link`` header's rel="next" URL,
+        resolved against the page's own URL; None without one.
+
+        A URL outside the base URL is not followed: the tenant's credentials go nowhere else.
+        """
+        url = next_link(page)
+        if url is None:
+            return None
+        here = self.target.config.url + page.request.target
+        resolved = urljoin(here, url)
+        base = urlsplit(self.target.config.url)
+        split = urlsplit(resolved)
+        prefix = base.path.rstrip("/")
+        if (split.scheme.lower(), split.netloc.lower()) != (
+            base.scheme.lower(),
+            base.netloc.lower(),
+        ) or not (split.path == prefix or split.path.startswith(prefix + "/")):
+            raise CannotCheck(
+                f'the Link rel="next" URL of {op.operation_id} ({url}) is outside the base URL '
+                f"{self.target.config.url}: synth sends a tenant's credentials to the base URL "
+                "only; pass as --base-url the URL the server writes into its links (or have it "
+                "write links relative to the request)"
+            )
+        query = tuple(parse_qsl(split.query, keep_blank_values=True))
+        return split.path[len(prefix) :], query
+
+    def _follow(
+        self, tenant: str, op: OperationSpec, path: str, query: tuple[tuple[str, str], ...]
+    ) -> Exchange:
+        """GET ``path`` (after the base URL) with ``query`` as ``tenant``: a link to follow."""
+        request = Request(tenant=tenant, method="GET", path=path, query=query,
+                          token=self._token(tenant, op))  # fmt: skip
+        exchange = self.target.client.send(request)
+        self.trace.append(exchange)
+        return exchange
+
+
+def items_of(p: PaginationSpec, page: Exchange) -> list[Any] | None:
+    """A page's items: the body itself for link pagination, else its ``items_field``; None
+    when the page holds no list there."""
+    body = page.json
+    if p.style == "link":
+        return body if isinstance(body, list) else None
+    if isinstance(body, dict) and isinstance(body.get(p.items_field), list):
+        return list(body[p.items_field])
+    return None
+
+
+def next_link(page: Exchange) -> str | None:
+    """The URL of the ``Link`` header's rel="next" (RFC 8288), parsed by httpx as clients do
+    (``Response.links``); a link whose rel lists several types counts when one is next."""
+    links = httpx.Response(page.status, headers=page.headers).links
+    for link in links.values():
+        if "next" in link.get("rel", "").lower().split() and link.get("url"):
+            return link["url"]
+    return None
+
+
+def end_marker(p: PaginationSpec) -> str:
+    """What says a page is the last, in the style's words."""
+    short = "a short or empty page" + (f", or {p.total_field} reached" if p.total_field else "")
+    return {
+        "cursor": f"{p.next_field}: null",
+        "page_token": f'{p.next_field}: null or ""',
+        "starting_after": f"{p.has_more_field}: false",
+        "link": 'a Link header without rel="next"',
+        "offset": short,
+        "page": short,
+    }[p.style]
 
 
 def _requires_if_match(op: OperationSpec) -> bool:

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from .._errors import UsageError
-from ..catalogue import BY_ID, applicable, coverage, provokes_errors
+from ..catalogue import BY_ID, applicable, coverage, not_promised, provokes_errors
 from ..relations import Graph, Role
 from ..spec import ApiSpec, OperationSpec
 
@@ -29,6 +29,7 @@ __all__ = [
     "describe",
     "describe_quiet",
     "describe_relations",
+    "describe_styles",
     "gaps_of",
     "match_tests",
     "not_exercised_item",
@@ -177,6 +178,27 @@ def describe_relations(api: ApiSpec) -> list[str]:
             lines.append(
                 f"  {op_id} body: {ref.field} names an item of {ref.collection} ({how}), "
                 f"made first by {ref.create.operation_id} as the same tenant [{ref.source}]"
+            )
+    return lines
+
+
+_STYLE_NAMES = {"cursor": "cursor", "page_token": "page-token", "starting_after": "starting-after",
+                "link": "Link-header", "offset": "offset", "page": "page-number"}  # fmt: skip
+
+
+def describe_styles(api: ApiSpec) -> list[str]:
+    """One plain line per list whose pagination style does not promise some PAGE-* checks:
+    which, and why they are not planned there."""
+    lines = []
+    for op in api.operations:
+        left_out = not_promised(op)
+        if left_out and op.pagination is not None:
+            checks = " or ".join(check for check, _ in left_out)
+            why = "; ".join(f"{check}: {reason}" for check, reason in left_out)
+            lines.append(
+                f"no {checks} on {op.operation_id}: its {_STYLE_NAMES[op.pagination.style]} "
+                f"pagination does "
+                f"not promise {'them' if len(left_out) > 1 else 'it'} ({why})"
             )
     return lines
 

@@ -101,6 +101,7 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
         return
     if violation is None:
         _vacuous(invariant_id, operation_id, finding)
+        _undrawn(invariant_id, operation_id, finding)
         return
     try:
         confirmed = _replay(make, base, violation)
@@ -125,6 +126,9 @@ def _tests(
             inv.run(ctx)
             if ctx.vacuous is None:
                 finding.exercised += 1
+                for what, (options, chosen) in ctx.drawn.items():
+                    finding.wanted[what] = options
+                    finding.drawn.setdefault(what, set()).update(chosen)
             else:
                 finding.vacuous = ctx.vacuous
         except TransportFault as fault:
@@ -182,6 +186,22 @@ def _vacuous(invariant_id: str, operation_id: str, finding: Finding) -> None:
     else:
         why = f"no example exercised it: every example {finding.vacuous}"
     _skipped(invariant_id, operation_id, finding, why)
+
+
+def _undrawn(invariant_id: str, operation_id: str, finding: Finding) -> None:
+    """A check that passed without exercising every option it must (every allowed sort
+    order): a skip naming those never drawn, never a pass."""
+    if finding.outcome is not Outcome.PASSED:
+        return
+    missing = [
+        f"{what} never drawn: {', '.join(o for o in options if o not in finding.drawn[what])}"
+        for what, options in finding.wanted.items()
+        if not set(options) <= finding.drawn.get(what, set())
+    ]
+    if missing:
+        _skipped(invariant_id, operation_id, finding,
+                 f"{'; '.join(missing)} in the {finding.exercised} examples that ran (each "
+                 "example draws one; --profile default or thorough draws more)")  # fmt: skip
 
 
 def _crashed(

@@ -68,4 +68,8 @@ class Finding:
     no_example: str = ""  # why the check last set an example aside (NoExample)
     exercised: int = 0  # examples that ran to the end and exercised what the check is about
     vacuous: str = ""  # what the last example that ran to the end without exercising it lacked
+    # Options each of which some example must exercise (``Context.covers``): by what they are,
+    # all of them, and those exercised so far.
+    wanted: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    drawn: dict[str, set[str]] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)

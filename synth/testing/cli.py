@@ -28,6 +28,7 @@ from ._coverage import (
     describe,
     describe_quiet,
     describe_relations,
+    describe_styles,
     match_tests,
     tenant_gaps,
 )
@@ -74,7 +75,8 @@ def run_suite(
     finally:
         inject(None)
     if dry_run and code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
-        notes = unique_notes(api, Schemas(api)) + describe_quiet(api) + describe_relations(api)
+        notes = unique_notes(api, Schemas(api)) + describe_quiet(api) + describe_styles(api)
+        notes += describe_relations(api)
         for line in plan.lines(config) + notes:
             click.echo(line)
         if code == pytest.ExitCode.TESTS_FAILED:

@@ -325,6 +325,15 @@ ROWS: list[tuple[str, Mutation, str, Level, str | None]] = [
      "/paths/~1items/get/x-synth-semantics/pagination/limit/outOfRange"),
     ("page-removed", lambda d: sem(d, "/items", "get").pop("pagination"),
      "pagination-removed", B, "/paths/~1items/get/x-synth-semantics/pagination"),
+    ("page-style-changed", lambda d: sem(d, "/items", "get")["pagination"].update(
+        style="offset"), "pagination-style-changed", B,
+     "/paths/~1items/get/x-synth-semantics/pagination/style"),
+    ("page-field-renamed", lambda d: sem(d, "/items", "get")["pagination"].update(
+        itemsField="data"), "pagination-field-renamed", B,
+     "/paths/~1items/get/x-synth-semantics/pagination/itemsField"),
+    ("page-sort-added", lambda d: sem(d, "/items", "get")["pagination"].update(sort={
+        "param": "sort", "default": "new", "orders": {"new": ["-created_at", "-id"]}}),
+     "pagination-sort-added", N, "/paths/~1items/get/x-synth-semantics/pagination/sort"),
     ("tenant-scope", lambda d: sem(d, "/items", "get").update(tenantScoped=False),
      "tenant-scoping-changed", B, "/paths/~1items/get/x-synth-semantics/tenantScoped"),
     ("etag-removed", lambda d: sem(d, "/items/{item_id}", "get")["conditional"].update(
@@ -398,3 +407,33 @@ def test_mirror_rule(row_id: str, mirror: str) -> None:
     old, new = base(), base()
     mutate(new)
     assert mirror in {c.rule for c in diff_documents(new, old)}
+
+
+SORTED: dict[str, Any] = {"param": "sort", "default": "new",
+          "orders": {"new": ["-created_at", "-id"], "old": ["created_at", "id"]}}  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("change", "rule", "level"),
+    [
+        ({"orders": {"new": ["-created_at", "-id"]}}, "pagination-sort-value-removed", B),
+        ({"orders": {**SORTED["orders"], "id": ["id"]}}, "pagination-sort-value-added", N),
+        ({"orders": {"new": ["-id"], "old": ["created_at", "id"]}}, "pagination-sort-changed", B),
+        ({"default": "old"}, "pagination-sort-changed", B),
+        ({"param": "order_by"}, "pagination-sort-changed", B),
+    ],
+)
+def test_sort_changes_are_classified(change: dict[str, object], rule: str, level: Level) -> None:
+    old, new = base(), base()
+    sem(old, "/items", "get")["pagination"]["sort"] = dict(SORTED)
+    sem(new, "/items", "get")["pagination"]["sort"] = {**SORTED, **change}
+    found = [c for c in diff_documents(old, new) if c.rule.startswith("pagination-")]
+    assert [(c.rule, c.level) for c in found] == [(rule, level)]
+
+
+def test_link_headers_losing_their_keyset_is_breaking() -> None:
+    old, new = base(), base()
+    sem(old, "/items", "get")["pagination"].update(style="link", keyset=True)
+    sem(new, "/items", "get")["pagination"].update(style="link", keyset=False)
+    assert [c.rule for c in diff_documents(old, new)] == ["pagination-style-changed"]
+    assert [c.rule for c in diff_documents(new, old)] == []

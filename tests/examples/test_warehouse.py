@@ -2,6 +2,7 @@
 
 import asyncio
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import httpx
@@ -202,3 +203,57 @@ def test_every_bug_names_an_invariant_and_every_family_has_one() -> None:
     assert len({bug.id for bug in BUGS}) == len(BUGS)
     with pytest.raises(ValueError, match="unknown bug ids: nope"):
         create_app(["nope"])
+
+
+async def seed_stock(client: httpx.AsyncClient) -> str:
+    """A bin holding BOL-0042 x5, NUT-0007 x10, SCR-0001 x15 and BOL-0042 x20."""
+    made = await create_warehouse(client, "STK1")
+    bins = f"{ORG_A}/warehouses/{made.json()['id']}/bins"
+    await client.post(bins, json={"label": "S01-01", "zone": "ambient"}, headers=A)
+    stock = f"{bins}/1/stock"
+    for sku, quantity in [("BOL-0042", 5), ("NUT-0007", 10), ("SCR-0001", 15), ("BOL-0042", 20)]:
+        answer = await client.post(stock, json={"sku": sku, "quantity": quantity}, headers=A)
+        assert answer.status_code == 201, answer.text
+    return stock
+
+
+async def stock_ids(client: httpx.AsyncClient, stock: str, **query: str) -> list[int]:
+    answer = await client.get(stock, params=query, headers=A)
+    assert answer.status_code == 200, answer.text
+    return [line["id"] for line in answer.json()["items"]]
+
+
+def test_stock_filters_by_their_operators() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        stock = await seed_stock(client)
+        # Ordered by SKU, then id: BOL-0042 (1, 4), NUT-0007 (2), SCR-0001 (3).
+        assert await stock_ids(client, stock) == [1, 4, 2, 3]
+        assert await stock_ids(client, stock, skus="NUT-0007,SCR-0001") == [2, 3]
+        assert await stock_ids(client, stock, not_sku="BOL-0042") == [2, 3]
+        assert await stock_ids(client, stock, min_quantity="10", max_quantity="15") == [2, 3]
+        lines = (await client.get(stock, headers=A)).json()["items"]
+        third = next(line for line in lines if line["id"] == 3)["created_at"]
+        # The same instant with another offset: compared as instants.
+        moment = datetime.fromisoformat(third).astimezone(timezone(timedelta(hours=2)))
+        assert await stock_ids(client, stock, created_to=moment.isoformat()) == [1, 2, 3]
+        assert await stock_ids(client, stock, created_from=third) == [4, 3]
+        refused = await client.get(stock, params={"skus": "BOL-0042,nope"}, headers=A)
+        assert is_problem(refused, 422, "validation_failed")
+
+    run(scenario)
+
+
+def test_planted_filter_lte_as_lt_leaves_out_the_bound() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        stock = await seed_stock(client)
+        assert await stock_ids(client, stock, max_quantity="10") == [1]
+
+    run(scenario, "filter-lte-as-lt")
+
+
+def test_planted_filter_in_first_only_reads_one_sku() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        stock = await seed_stock(client)
+        assert await stock_ids(client, stock, skus="NUT-0007,SCR-0001") == [2]
+
+    run(scenario, "filter-in-first-only")

@@ -101,8 +101,8 @@ def test_a_paginated_list_gets_its_order_limit_and_filters() -> None:
     assert spec.order == (OrderKey("name", True), OrderKey("id", False))
     assert spec.limit == Limit(10, 1, 50, "clamp")
     assert spec.filters == (
-        FilterSpec("tag", "tags", "contains"),
-        FilterSpec("named", "name", "icontains"),
+        FilterSpec("tag", "tags", "contains", path=("tags",)),
+        FilterSpec("named", "name", "icontains", path=("name",)),
     )
     params = semantic_params(decl("list_things"), spec, None)
     assert [(p.name, p.location, p.required, p.schema) for p in params] == [

@@ -183,4 +183,4 @@ def test_a_filter_that_keeps_too_much_is_still_reported(tmp_path: Path) -> None:
                      extra=["-p", "no:randomly"])  # fmt: skip
     text = report.read_text(encoding="utf-8")
     assert code == 1, text
-    assert "to keep only items whose email eq it" in text, text
+    assert "to keep only items whose email equals it" in text, text

@@ -19,6 +19,13 @@ WarehouseCode = Annotated[
 Sku = Annotated[
     str, Field(pattern=r"^[A-Z]{3}-[0-9]{4}$", description="Stock keeping unit, e.g. BOL-0042")
 ]
+SkuList = Annotated[
+    str,
+    Field(
+        pattern=r"^[A-Z]{3}-[0-9]{4}(,[A-Z]{3}-[0-9]{4})*$",
+        description="One SKU or more, comma-separated, e.g. BOL-0042,NUT-0007",
+    ),
+]
 UnitCode = Literal["each", "kg", "l", "m"]
 Zone = Literal["ambient", "chilled", "frozen"]
 WarehouseStatus = Literal["active", "archived"]

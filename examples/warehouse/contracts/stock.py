@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from synth.contract import Conditional, Cursor, Filter, Limit
+from synth.contract import Conditional, Cursor, DateTime, Filter, Limit
 
 from .api import ORG_NOT_FOUND, PRECONDITION_REQUIRED, api
 from .models import (
@@ -10,6 +10,7 @@ from .models import (
     LineId,
     OrgId,
     Sku,
+    SkuList,
     StockLine,
     StockLineCreate,
     StockLinePage,
@@ -33,13 +34,19 @@ def create_stock_line(
     errors=[ORG_NOT_FOUND],
     tags=["stock"],
 )
-def list_stock_lines(
+def list_stock_lines(  # noqa: PLR0917 (one parameter per query parameter)
     org_id: OrgId,
     warehouse_id: WarehouseId,
     bin_id: BinId,
     sku: Annotated[Sku | None, Filter("sku", "eq")] = None,
+    skus: Annotated[SkuList | None, Filter("sku", "in")] = None,
+    not_sku: Annotated[Sku | None, Filter("sku", "ne")] = None,
+    min_quantity: Annotated[int | None, Filter("quantity", "gte")] = None,
+    max_quantity: Annotated[int | None, Filter("quantity", "lte")] = None,
+    created_from: Annotated[DateTime | None, Filter("created_at", "gte")] = None,
+    created_to: Annotated[DateTime | None, Filter("created_at", "lte")] = None,
 ) -> StockLinePage:
-    """List a bin's stock lines by SKU, then id."""
+    """List a bin's stock lines by SKU, then id (skus: comma-separated; bounds inclusive)."""
 
 
 @api.get(LINES + "/{line_id}", cacheable=True, errors=[ORG_NOT_FOUND], tags=["stock"])

@@ -17,6 +17,7 @@ __all__ = [
     "ERRORS",
     "ERROR_CLASS",
     "INIT",
+    "LINKED_PAGE",
     "PYPROJECT",
     "RUNTIME",
 ]
@@ -42,17 +43,17 @@ CLIENT = Template('''\
 ``Client`` is synchronous and ``AsyncClient`` asynchronous; both take the server's URL (the
 API's base path ``$base_path`` is appended) and $auth. Problem responses raise the
 exception of their error code (``errors``); idempotent operations send a fresh
-``Idempotency-Key`` unless you give one; ``iter_*`` methods follow cursors across pages.
+``Idempotency-Key`` unless you give one; ``iter_*`` methods $iterate.
 """
 
 from __future__ import annotations
 
 $imports
 
-import httpx
+import httpx$pydantic_imports
 
 from . import _runtime, models
-from ._runtime import BASE_PATH, Call
+from ._runtime import BASE_PATH, Call$local_imports
 
 __all__ = ["AsyncClient", "Client"]
 
@@ -125,7 +126,7 @@ class AsyncClient:
         return await self._http.request(
             call.method, call.path, params=call.params, headers=call.headers, json=call.json
         )
-$async_methods''')
+$async_methods$helpers''')
 
 INIT = Template('''\
 # $provenance
@@ -160,3 +161,49 @@ include = ["$package*"]
 [tool.setuptools.package-data]
 $package = ["py.typed"]
 """)
+
+# Helpers of client.py for lists paged by the ``Link`` header (RFC 8288), emitted only when the
+# API has one. httpx parses the header (``Response.links``); a relative target is resolved
+# against the request's URL, and a next page outside the client's base URL is refused, so the
+# client's credentials never go to another server. (httpx splits parameters at every ";", so a
+# quoted parameter value holding one, which RFC 8288 allows and no known API sends, is misread.)
+LINKED_PAGE = Template('''
+
+_M = TypeVar("_M")
+
+
+class LinkedPage(list[_M]):
+    """One page of a list whose next page is named by the ``Link`` header (rel="next").
+
+    ``next_url`` is that page's URL, or None on the last page.
+    """
+
+    next_url: str | None = None
+
+
+def _linked(
+    response: httpx.Response, status: int, items: TypeAdapter[list[_M]], base: httpx.URL
+) -> LinkedPage[_M]:
+    _runtime.check(response, status)
+    try:
+        page = LinkedPage(items.validate_json(response.content))
+    except ValidationError as exc:
+        raise UnexpectedResponse(response, f"the {status} body does not match: {exc}") from exc
+    # A rel value may name several relations ("next last").
+    links = response.links.values()
+    target = next((x["url"] for x in links if "next" in x.get("rel", "").lower().split()), None)
+    if target is not None:
+        url = str(response.url.join(target))
+        if not url.startswith(str(base)):
+            raise UnexpectedResponse(
+                response, f"the next page {url} is outside {base}; it is not followed"
+            )
+        page.next_url = url
+    return page
+
+
+def _follow(url: str) -> Call:
+    """The request of a next page's URL (its query as parameters: httpx would drop it)."""
+    target = httpx.URL(url)
+    return Call("GET", str(target.copy_with(query=None)), params=tuple(target.params.multi_items()))
+''')

@@ -5,10 +5,10 @@ from __future__ import annotations
 import itertools
 import re
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from ...spec import ApiSpec, OperationSpec, ParamSpec
+from ...spec import ApiSpec, OperationSpec, OrderKey, ParamSpec
 from .._context import Context, Scope, brief
 from .._http import Exchange
 from .._nowhere import NoValue
@@ -196,10 +196,16 @@ def _instant(m: re.Match[str]) -> tuple[int, int]:
     return (seconds, micros)
 
 
-def precedes(first: Mapping[str, Any], second: Mapping[str, Any], op: OperationSpec) -> bool | None:
-    """Whether ``first`` comes strictly before ``second`` in ``op``'s declared order."""
+def precedes(
+    first: Mapping[str, Any],
+    second: Mapping[str, Any],
+    op: OperationSpec,
+    order: Sequence[OrderKey] = (),
+) -> bool | None:
+    """Whether ``first`` comes strictly before ``second`` in ``order`` (by default ``op``'s
+    declared order)."""
     assert op.pagination is not None
-    for key in op.pagination.order:
+    for key in order or op.pagination.order:
         a, b = order_value(first.get(key.field)), order_value(second.get(key.field))
         if a is None or b is None:
             return None
@@ -210,12 +216,14 @@ def precedes(first: Mapping[str, Any], second: Mapping[str, Any], op: OperationS
 
 
 def cursor_fields(api: ApiSpec) -> frozenset[str]:
-    """The names under which the API's pages and list parameters carry cursors."""
+    """The names under which the API's pages and list parameters carry server-made tokens
+    (cursor and page_token styles); ids, offsets and page numbers are no tokens."""
     return frozenset(
         name
         for op in api.operations
-        if op.pagination is not None
+        if op.pagination is not None and op.pagination.opaque
         for name in (op.pagination.next_field, op.pagination.cursor_param)
+        if name
     )
 
 

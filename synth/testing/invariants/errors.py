@@ -44,7 +44,10 @@ def _semantic_probes(
     probes: list[Callable[[], Exchange]] = []
     if op.pagination is not None:
         for name, bad in ((op.pagination.cursor_param, "!!"), (op.pagination.limit_param, "many")):
-            probes.append(functools.partial(ctx.send, ctx.a, op, item_params, query={name: bad}))
+            if name:  # a link list has no position parameter: its URLs carry it
+                probes.append(
+                    functools.partial(ctx.send, ctx.a, op, item_params, query={name: bad})
+                )
     if op.idempotency is not None and op.idempotency.required:
         probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, key=None))
     if op.cache is not None and op.cache.if_match is not None:

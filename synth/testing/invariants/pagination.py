@@ -1,10 +1,19 @@
-"""PAGE-*: list operations declared paginated (cursor pagination)."""
+"""PAGE-*: list operations declared paginated, each by the guarantees of its style.
+
+Every style (``PaginationSpec.style``) promises a complete, ordered walk of a quiet list
+(PAGE-COMPLETE, PAGE-ORDER, for each allowed sort order), page sizes (PAGE-LIMIT), an end
+marker (PAGE-END) and filters (PAGE-FILTER). Only keyset styles promise a walk that stays
+complete while items come and go (PAGE-CONCURRENT), and only server-made tokens can be
+tampered with (PAGE-CURSOR); the catalogue plans neither where the style does not promise it.
+"""
 
 from __future__ import annotations
 
 import base64
 import binascii
+import datetime
 import json
+import string
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
@@ -12,9 +21,10 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from ...spec import FilterSpec, ParamSpec
-from .._context import Context, Scope, Walk, brief
+from ...spec import FilterSpec, OrderKey, ParamSpec
+from .._context import Context, Scope, Walk, brief, end_marker, items_of
 from .._data import accepts as data_accepts
+from .._violation import CannotCheck
 from ._common import declared, precedes
 from ._registry import implements
 
@@ -35,19 +45,21 @@ def _limit(ctx: Context, scope: Scope) -> int:
     return ctx.choose(range(low, max(low, min(rules.max, 4)) + 1), "limit")
 
 
-def _size(ctx: Context, limit: int, scope: Scope, at_least: int = 0) -> int:
+def _size(ctx: Context, limit: int, scope: Scope, at_least: int = 0, *, own: bool = False) -> int:
     """Seed sizes around multiples of the limit, including 0.
 
     ``at_least`` counts what the walk needs; a list that is not isolated already holds its
     baseline, which pages the walk: it gets a few items, one at least (two where the check
-    needs two), whatever the limit.
+    needs two, or ``at_least`` where ``own``: the check needs that many items of its own),
+    whatever the limit.
     """
     top = ctx.target.config.profile.max_seed
     if not scope.isolated:
         # Never from the limit or the baseline, which depend on what the server holds: the
         # number of items seeded decides how many draws follow, and Hypothesis replays an
         # example by its draws.
-        fixed = [s for s in (1, 2, 3, 5, 9) if min(at_least, 2) <= s <= max(top, 2)]
+        least = at_least if own else min(at_least, 2)
+        fixed = [s for s in (1, 2, 3, 5, 9) if least <= s <= max(top, least)] or [least]
         return ctx.draw(st.sampled_from(fixed), "items")
     sizes = sorted({s for s in (0, 1, limit - 1, limit, limit + 1, 2 * limit, 2 * limit + 1)
                     if at_least <= s <= max(top, at_least)})  # fmt: skip
@@ -59,6 +71,43 @@ _MEDDLED = 6
 
 # What an example that seeded nothing lacks: a walk of an empty scope shows no paging.
 _EMPTY = "seeded no item, so its walk had no item to find"
+
+
+def _orders(ctx: Context) -> list[tuple[dict[str, str], tuple[OrderKey, ...], str]]:
+    """Every allowed sort order, each walked in every example: the query that asks for it,
+    the order it means, and how to name it in a message. The default order is walked both
+    without the parameter and with it. A list without a ``Sort`` has its one order."""
+    p = ctx.op.pagination
+    assert p is not None
+    if p.sort is None:
+        return [({}, p.order, "")]
+    out: list[tuple[dict[str, str], tuple[OrderKey, ...], str]] = []
+    for value, order in p.sort.orders:
+        if value == p.sort.default:
+            out.append(({}, order, f" (no {p.sort.param}: the default {value})"))
+        out.append(({p.sort.param: value}, order, f" with {p.sort.param}={value}"))
+    return out
+
+
+def _covers(ctx: Context, query: dict[str, str]) -> None:
+    """This example walked the allowed order ``query`` asks for (the default without one)."""
+    p = ctx.op.pagination
+    assert p is not None
+    if p.sort is not None:
+        value = query.get(p.sort.param, p.sort.default)
+        ctx.covers(f"allowed orders of {p.sort.param}", [v for v, _ in p.sort.orders], value)
+
+
+def _tied(ctx: Context) -> tuple[OrderKey, ...]:
+    """The keys whose values seeded items repeat on purpose (``Context.seed``'s ties): those
+    of every allowed order but its tie-breaker, then the default order's tie-breaker."""
+    p = ctx.op.pagination
+    assert p is not None
+    orders = [order for _, order in p.sort.orders] if p.sort is not None else [p.order]
+    keys: list[OrderKey] = []
+    for order in orders:
+        keys += [k for k in order[:-1] if k.field not in {j.field for j in keys}]
+    return (*keys, p.order[-1])
 
 
 def _ids(ctx: Context, scope: Scope, items: list[dict[str, Any]]) -> list[str]:
@@ -78,15 +127,71 @@ def _once(ctx: Context, walk: Walk, expected: list[str], what: str) -> None:
 
 @implements("PAGE-COMPLETE")
 def complete(ctx: Context) -> None:
+    """Each walk shows each item once, every seeded item among them. In a list the check
+    cannot isolate (every item of the tenant), each walk goes to the end and must also show
+    every item the list held before (``Scope.baseline``) and still holds after (a quiet walk
+    at the largest limit): the run's earlier examples left items there, so a row skipped at
+    a page boundary or a last page lost is often one of those, not a seeded one. Whether
+    the walk skips them depends on the server, not on when the check runs, so the violation
+    reproduces on replay."""
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx, scope)
     seeded = ctx.seed(scope, _size(ctx, limit, scope))
     if scope.create is not None and scope.create.upsert and seeded:
         _put_again(ctx, scope, ctx.choose(seeded, "item to PUT again"))
-    walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
-    _once(ctx, walk, _ids(ctx, scope, seeded), f"walking with limit={limit}")
+    expected = _ids(ctx, scope, seeded)
+    # In an isolated scope the seeded items are the whole list: a walk may stop once it saw them.
+    until = set(expected) if scope.isolated else None
+    walks = []
+    for query, _, named in _orders(ctx):
+        walk = ctx.walk(scope, limit=limit, query=query, until=until)
+        what = f"walking with limit={limit}{named}"
+        if not scope.isolated:
+            _beyond_the_end(ctx, scope, walk, query, limit, what)
+        _once(ctx, walk, expected, what)
+        walks.append((walk, what))
+        _covers(ctx, query)
+    if not scope.isolated and scope.baseline:
+        assert ctx.op.pagination is not None
+        after = ctx.walk(scope, limit=ctx.op.pagination.limit.max)
+        held = [i for i in after.ids if i in scope.baseline]
+        for walk, what in walks:
+            missing = [i for i in held if i not in set(walk.ids)]
+            if missing:
+                ctx.fail(f"each of the {len(held)} items the list held before and after the "
+                         f"walk (none seeded by it) {what}",
+                         f"{len(missing)} missing, e.g. {missing[0]}")  # fmt: skip
     if not seeded:
         ctx.unexercised(_EMPTY)
+
+
+def _beyond_the_end(  # noqa: PLR0917 (what the walk was)
+    ctx: Context, scope: Scope, walk: Walk, query: dict[str, str], limit: int, what: str
+) -> None:
+    """starting_after: a page saying ``has_more: false`` is the last, so on a quiet list the
+    page after its last item holds no item the list held before the walk or seeded."""
+    p = ctx.op.pagination
+    assert p is not None
+    if p.style != "starting_after" or not walk.items:
+        return
+    last = walk.ids[-1]
+    anchor = walk.items[-1].get(p.order[-1].field)
+    if anchor is None or isinstance(anchor, dict | list):
+        return
+    text = str(anchor).lower() if isinstance(anchor, bool) else str(anchor)
+    page = ctx.send(scope.tenant, ctx.op, scope.params,
+                    query={**scope.query, **query, p.limit_param: limit, p.cursor_param: text})  # fmt: skip
+    if page.status != 200:
+        return  # refusing the position is PAGE-END's and ERR-*'s matter, not a missing item
+    known = scope.baseline | {ctx.item_id(scope.lister, i, scope.params) for i in scope.seeded}
+    more = [ctx.item_id(scope.lister, i, scope.params)
+            for i in items_of(p, page) or [] if isinstance(i, dict)]  # fmt: skip
+    lost = [i for i in more if i in known and i not in set(walk.ids) and i != last]
+    if lost:
+        ctx.fail(f"each item exactly once {what}: the page saying {p.has_more_field}: false "
+                 "to be the last",
+                 f"{len(lost)} items after its last item, which the walk never reached, e.g. "
+                 f"{lost[0]}", page)  # fmt: skip
 
 
 def _put_again(ctx: Context, scope: Scope, item: dict[str, Any]) -> None:
@@ -106,16 +211,24 @@ def _put_again(ctx: Context, scope: Scope, item: dict[str, Any]) -> None:
 def order(ctx: Context) -> None:
     scope = ctx.scope(ctx.a, ctx.op)
     limit = _limit(ctx, scope)
-    seeded = ctx.seed(scope, _size(ctx, limit, scope, at_least=2), ties=True)
-    walk = ctx.walk(scope, limit=limit, until=set(_ids(ctx, scope, seeded)))
-    if len(walk.items) < 2:
+    # Two items of its own at least, whatever the list held: the ties it seeds are what the
+    # order is judged on, and a replay on a list grown since must seed them again.
+    size = _size(ctx, limit, scope, at_least=2, own=True)
+    seeded = ctx.seed(scope, size, ties=True, order=_tied(ctx))
+    walked = 0
+    for query, keys, named in _orders(ctx):
+        walk = ctx.walk(scope, limit=limit, query=query, until=set(_ids(ctx, scope, seeded)))
+        walked = max(walked, len(walk.items))
+        shown_keys = ", ".join(("-" if k.descending else "") + k.field for k in keys)
+        for first, second in zip(walk.items, walk.items[1:], strict=False):
+            if precedes(first, second, ctx.op, keys) is False:
+                shown = {k.field: first.get(k.field) for k in keys}
+                after = {k.field: second.get(k.field) for k in keys}
+                ctx.fail(f"order ({shown_keys}) with limit={limit}{named}",
+                         f"{shown} listed before {after}")  # fmt: skip
+        _covers(ctx, query)
+    if walked < 2:
         ctx.unexercised("walked fewer than two items, so no order to judge")
-    keys = ", ".join(("-" if k.descending else "") + k.field for k in ctx.op.pagination.order)  # type: ignore[union-attr]
-    for first, second in zip(walk.items, walk.items[1:], strict=False):
-        if precedes(first, second, ctx.op) is False:
-            shown = {k.field: first.get(k.field) for k in ctx.op.pagination.order}  # type: ignore[union-attr]
-            after = {k.field: second.get(k.field) for k in ctx.op.pagination.order}  # type: ignore[union-attr]
-            ctx.fail(f"order ({keys}) with limit={limit}", f"{shown} listed before {after}")
 
 
 @implements("PAGE-LIMIT")
@@ -128,16 +241,14 @@ def limit(ctx: Context) -> None:
     seeded = ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
     walk = ctx.walk(scope, limit=size, until=set(_ids(ctx, scope, seeded)))
     for page in walk.pages:
-        if len(page.json[p.items_field]) > size:
-            ctx.fail(
-                f"at most limit={size} items per page",
-                f"{len(page.json[p.items_field])} items",
-                page,
-            )
+        held = len(items_of(p, page) or [])
+        if held > size:
+            ctx.fail(f"at most {p.limit_param}={size} items per page", f"{held} items", page)
     rules = op.pagination.limit
     first = ctx.send(ctx.a, op, scope.params, query=scope.query)
-    if first.status == 200 and len(first.json.get(p.items_field, [])) > rules.default:
-        ctx.fail(f"at most the default limit {rules.default} without limit=", brief(first), first)
+    if first.status == 200 and len(items_of(p, first) or []) > rules.default:
+        ctx.fail(f"at most the default limit {rules.default} without {p.limit_param}=",
+                 brief(first), first)  # fmt: skip
     bad = ctx.draw(
         st.sampled_from([rules.min - 1, rules.max + 1, rules.max * 1000]), "out of range"
     )
@@ -147,14 +258,33 @@ def limit(ctx: Context) -> None:
     if rules.out_of_range == "reject":
         status = declared(op, "validation_failed")
         if status is not None and (answer.status != status or answer.code != "validation_failed"):
-            ctx.fail(f"limit={bad} (out of {rules.min}..{rules.max}) to get {status} "
+            ctx.fail(f"{p.limit_param}={bad} (out of {rules.min}..{rules.max}) to get {status} "
                      "'validation_failed'", brief(answer), answer)  # fmt: skip
-    elif answer.status != 200 or len(answer.json.get(p.items_field, [])) > rules.max:
-        ctx.fail(f"limit={bad} to be clamped to {rules.min}..{rules.max}", brief(answer), answer)
+    elif answer.status != 200 or len(items_of(p, answer) or []) > rules.max:
+        ctx.fail(f"{p.limit_param}={bad} to be clamped to {rules.min}..{rules.max}",
+                 brief(answer), answer)  # fmt: skip
 
 
 @implements("PAGE-END")
 def end(ctx: Context) -> None:
+    """The walk ends where the style says, and says so on the page that holds the last item.
+
+    - cursor: every page but the last carries a non-empty ``next_field``; the last says
+      ``null`` (the field present); a cursor is never followed by an empty page.
+    - page_token: the same, but the last page may say ``""`` or leave the field out (Google
+      APIs send ``""``; proto3 JSON leaves an empty string out); and an empty page that
+      still carries a token is allowed (AIP-158: a page may hold fewer items than asked,
+      none included, before the end).
+    - starting_after: every page says ``has_more`` as a boolean, false on the last; a page
+      saying ``has_more: true`` is never followed by an empty page (the server knows).
+    - link: the last page has no rel="next"; a keyset link (``keyset=True``) never leads to
+      an empty page; page numbers behind the links (the default) may, after a full page, as
+      offset and page do.
+    - offset and page: the walk ends on a short or empty page; with ``total_field``, every
+      page carries the total as an integer, and on a quiet isolated scope it equals the
+      number of items walked.
+    In every style, an empty isolated scope gives one empty page that is also the last.
+    """
     p = ctx.op.pagination
     assert p is not None
     scope = ctx.scope(ctx.a, ctx.op)
@@ -170,25 +300,86 @@ def end(ctx: Context) -> None:
         ]
         size = ctx.choose(divisors or [rules.max], "limit")
     walk = ctx.walk(scope, limit=size)
-    for page in walk.pages[:-1]:
-        cursor = page.json.get(p.next_field)
-        if not isinstance(cursor, str) or not cursor:
-            ctx.fail(f"{p.next_field} to be a non-empty string or null", repr(cursor), page)
-    last = walk.pages[-1]
-    if p.next_field not in last.json:
-        ctx.fail(f"the last page to say {p.next_field}: null", f"no {p.next_field} field", last)
-    if len(walk.pages) > 1 and not last.json[p.items_field]:
-        ctx.fail(f"the page holding the last item to say {p.next_field}: null (limit={size})",
-                 "a cursor to an empty page", walk.pages[-2])  # fmt: skip
-    if scope.isolated and n == 0 and (last.json[p.items_field] or len(walk.pages) != 1):
+    if p.style in {"cursor", "page_token"}:
+        _token_end(ctx, walk, size)
+    elif p.style == "starting_after":
+        _has_more_end(ctx, walk, size)
+    elif p.style == "link":
+        if _empty_end(ctx, walk) and p.link_keyset:
+            ctx.fail(f'the page holding the last item to have no rel="next" (limit={size})',
+                     'a rel="next" to an empty page', walk.pages[-2])  # fmt: skip
+    else:
+        _total(ctx, scope, walk, seeded)
+    if scope.isolated and n == 0 and (items_of(p, walk.pages[0]) or len(walk.pages) != 1):
         ctx.fail("an empty scope to give one empty page", brief(walk.pages[0]), walk.pages[0])
     if not seeded:
         ctx.unexercised(_EMPTY)
 
 
+def _empty_end(ctx: Context, walk: Walk) -> bool:
+    """Whether the walk ended on an empty page after another."""
+    assert ctx.op.pagination is not None
+    return len(walk.pages) > 1 and not items_of(ctx.op.pagination, walk.pages[-1])
+
+
+def _token_end(ctx: Context, walk: Walk, size: int) -> None:
+    p = ctx.op.pagination
+    assert p is not None
+    for page in walk.pages[:-1]:
+        token = page.json.get(p.next_field)
+        if not isinstance(token, str) or not token:
+            ctx.fail(f"{p.next_field} to be a non-empty string or {end_marker(p)}",
+                     repr(token), page)  # fmt: skip
+    if p.style == "page_token":
+        return
+    last = walk.pages[-1]
+    if p.next_field not in last.json:
+        ctx.fail(f"the last page to say {end_marker(p)}", f"no {p.next_field} field", last)
+    if _empty_end(ctx, walk):
+        ctx.fail(f"the page holding the last item to say {end_marker(p)} (limit={size})",
+                 "a cursor to an empty page", walk.pages[-2])  # fmt: skip
+
+
+def _has_more_end(ctx: Context, walk: Walk, size: int) -> None:
+    p = ctx.op.pagination
+    assert p is not None
+    for page in walk.pages:
+        if not isinstance(page.json.get(p.has_more_field), bool):
+            ctx.fail(f"every page to say {p.has_more_field} as true or false", brief(page), page)
+    if _empty_end(ctx, walk):
+        ctx.fail(f"the page holding the last item to say {end_marker(p)} (limit={size})",
+                 f"{p.has_more_field}: true, then an empty page", walk.pages[-2])  # fmt: skip
+
+
+def _total(ctx: Context, scope: Scope, walk: Walk, seeded: list[dict[str, Any]]) -> None:
+    """Offset and page: a declared total is an integer on every page, and on a quiet isolated
+    scope the number of items walked (and seeded)."""
+    p = ctx.op.pagination
+    assert p is not None
+    if not p.total_field:
+        return
+    for page in walk.pages:
+        total = page.json.get(p.total_field)
+        if not isinstance(total, int) or isinstance(total, bool):
+            ctx.fail(f"every page to carry {p.total_field} as an integer", brief(page), page)
+        if scope.isolated and total != len(seeded):
+            ctx.fail(f"{p.total_field} to be the {len(seeded)} items of the list (an isolated "
+                     f"scope; {len(walk.items)} walked)", f"{p.total_field}: {total}", page)  # fmt: skip
+
+
 @implements("PAGE-CONCURRENT")
 def concurrent(ctx: Context) -> None:
+    """A keyset walk shows every item present throughout exactly once while items are
+    inserted and deleted between its pages. Not planned for offset, page and link with page
+    numbers (``stable`` false): they promise no such thing. For starting_after, the item the
+    next page starts after is never the one deleted: Stripe answers a deleted
+    ``starting_after`` object with an error, which is no broken promise."""
     op = ctx.op
+    assert op.pagination is not None
+    if not op.pagination.stable:
+        raise CannotCheck(
+            f"{op.pagination.style} pagination promises no walk stable under inserts and deletes"
+        )
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx, scope)
     stable = ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
@@ -215,7 +406,11 @@ def concurrent(ctx: Context) -> None:
         if scope.isolated:
             remove = bool(volatile) and ctx.draw(st.booleans(), f"delete after page {page + 1}")
         if volatile and deleter is not None and remove:
-            victim = volatile.pop(0)
+            anchor = _anchor(ctx, scope)
+            victim = next((v for v in volatile if _ids(ctx, scope, [v]) != [anchor]), None)
+            if victim is None:
+                return
+            volatile.remove(victim)
             answer = ctx.send(scope.tenant, deleter, ctx.item_params(deleter, scope.params, victim))
             if not answer.ok:
                 ctx.fail("deleting a seeded item to succeed", brief(answer), answer)
@@ -225,43 +420,243 @@ def concurrent(ctx: Context) -> None:
     _once(ctx, walk, _ids(ctx, scope, stable), "while items are added and deleted")
 
 
+def _anchor(ctx: Context, scope: Scope) -> str | None:
+    """For starting_after, the id of the last item of the page just walked (the next page
+    starts after it); None for other styles."""
+    p = scope.lister.pagination
+    if p is None or p.style != "starting_after":
+        return None
+    pages = [e for e in ctx.trace if e.request.method == "GET" and items_of(p, e)]
+    items = items_of(p, pages[-1]) if pages else None
+    last = items[-1] if items else None
+    return _ids(ctx, scope, [last])[0] if isinstance(last, dict) else None
+
+
 @implements("PAGE-FILTER")
 def filtered(ctx: Context) -> None:
+    """Every filter of the list, each with a value that keeps some seeded items and drops
+    others; the example counts as exercised only when every filter both kept and dropped."""
     op = ctx.op
     assert op.pagination is not None
     scope = ctx.scope(ctx.a, op)
-    seeded = ctx.seed(scope, ctx.draw(st.integers(2, min(6, ctx.target.config.profile.max_seed))))
-    flt = ctx.draw(st.sampled_from(op.pagination.filters), "filter")
-    value = _filter_value(ctx, scope, flt, seeded)
+    filters = op.pagination.filters
+    count = ctx.draw(st.integers(3, max(3, min(6, ctx.target.config.profile.max_seed))), "seeded")
+    each: list[dict[str, Any]] = [{} for _ in range(count)]
+    for flt in filters:
+        for mine, spread in zip(each, _spread(ctx, scope, flt, count), strict=False):
+            mine.update(spread)
+    seeded = ctx.seed(scope, count, each=each)
+    for flt in filters:
+        _vary_by_action(ctx, scope, flt, seeded)
+    values: list[tuple[FilterSpec, str | list[str]]] = []
+    for flt in filters:
+        first = _filter_value(ctx, scope, flt, seeded)
+        values.append((flt, first))
+        # Where the seeded items all answer the first value alike (every visit ``booked``), a
+        # value none of them holds shows whether the filter drops anything at all.
+        other = _other_value(ctx, flt, first, [read_path(i, flt.path) for i in seeded])
+        if other is not None:
+            values.append((flt, other))
     limit = op.pagination.limit.max
     before = ctx.walk(scope, limit=limit)
-    chosen = ctx.walk(scope, limit=limit, query={flt.param: value})
+    chosen = [ctx.walk(scope, limit=limit, query={flt.param: value}) for flt, value in values]
     after = ctx.walk(scope, limit=limit)
+    if not before.items:
+        ctx.unexercised("walked an empty list, so the filters had nothing to keep or drop")
+    seen: dict[str, tuple[int, int, list[str]]] = {}
+    for (flt, value), walk in zip(values, chosen, strict=True):
+        kept, dropped = _judge(ctx, flt, value, before=before, chosen=walk, after=after)
+        was = seen.get(flt.param, (0, 0, []))
+        seen[flt.param] = (was[0] + kept, was[1] + dropped, [*was[2], _shown(flt, value)])
+    idle = []
+    for kept, dropped, shown in seen.values():
+        if not dropped:
+            idle.append(f"every item matched {' and '.join(shown)}, so the filter had nothing "
+                        "to drop")  # fmt: skip
+        elif not kept:
+            idle.append(f"no item matched {' and '.join(shown)}, so the filter had nothing to keep")
+    if idle and before.items:
+        ctx.unexercised("; ".join(idle))
+
+
+def _other_value(
+    ctx: Context, flt: FilterSpec, first: str | list[str], held: list[Any]
+) -> str | list[str] | None:
+    """For ``eq``, ``ne`` and ``in``, where ``first`` keeps every seeded item or none: a value
+    the parameter accepts that no seeded item holds (another enum member, a fresh drawn
+    value), which answers the other way; None where there is none."""
+    if flt.op not in ("eq", "ne", "in"):
+        return None
+    verdicts = {_matches(flt, h, first) for h in held if h is not None}
+    if verdicts >= {True, False} or not verdicts:
+        return None
+    param = next(p for p in ctx.op.params if p.name == flt.param)
+    schema = ctx.schemas.resolve(param.schema.get("items", {}) if flt.explode else param.schema)
+    enum = schema.get("enum")
+    if isinstance(enum, list):
+        raws = [m for m in enum if m is not None]
+    else:
+        raws = [ctx.draw(ctx.schemas.strategy(schema), f"{flt.param} held by none")]
+    raws = [
+        r
+        for r in raws
+        if isinstance(r, str | int | float)
+        and not any(_equal(h, _text_of(r)) for h in held)
+        and "," not in _text_of(r)
+        and (flt.explode or ctx.target.nowhere.accepts(param, r))
+    ]
+    if not raws:
+        return None
+    text = _text_of(ctx.choose(raws, f"{flt.param} held by none"))
+    other: str | list[str] = [text] if flt.explode else text
+    wanted = {_matches(flt, h, other) for h in held if h is not None}
+    return other if wanted - verdicts else None
+
+
+def _judge(
+    ctx: Context,
+    flt: FilterSpec,
+    value: str | list[str],
+    *,
+    before: Walk,
+    chosen: Walk,
+    after: Walk,
+) -> tuple[int, int]:
+    """Check one filter's walk against the unfiltered walks around it; how many unchanged
+    items the filter had to keep and to drop."""
+    shown = _shown(flt, value)
     known = set(before.ids) | set(after.ids)
     for item, key in zip(chosen.items, chosen.ids, strict=True):
-        if not _matches(flt, item.get(flt.field), value, strict=False):
-            ctx.fail(f"{flt.param}={value!r} to keep only items whose {flt.field} {flt.op} it",
-                     f"{key} with {flt.field}={item.get(flt.field)!r}")  # fmt: skip
+        field = read_path(item, flt.path)
+        if _matches(flt, field, value) is False:
+            ctx.fail(f"{shown} to keep only items whose {flt.field} {_MEANING[flt.op]} it",
+                     f"{key} with {flt.field}={field!r}")  # fmt: skip
         if key not in known:
-            ctx.fail(f"{flt.param}={value!r} to return only items of the unfiltered list",
+            ctx.fail(f"{shown} to return only items of the unfiltered list",
                      f"{key}, which the unfiltered walk does not list")  # fmt: skip
-    if not before.items:
-        ctx.unexercised("walked an empty list, so the filter had nothing to keep or drop")
     steady = dict(zip(after.ids, after.items, strict=True))
     got = set(chosen.ids)
+    kept = dropped = 0
     for item, key in zip(before.items, before.ids, strict=True):
         if steady.get(key) != item:
             continue  # changed during the walks: no claim either way
-        if _matches(flt, item.get(flt.field), value, strict=True) and key not in got:
-            ctx.fail(f"{flt.param}={value!r} to keep every item whose {flt.field} {flt.op} it",
-                     f"{key} with {flt.field}={item.get(flt.field)!r} left out")  # fmt: skip
+        field = read_path(item, flt.path)
+        verdict = _matches(flt, field, value)
+        kept += verdict is True
+        dropped += verdict is False
+        if verdict is True and key not in got:
+            ctx.fail(f"{shown} to keep every item whose {flt.field} {_MEANING[flt.op]} it",
+                     f"{key} with {flt.field}={field!r} left out")  # fmt: skip
+    return kept, dropped
 
 
-def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]) -> str:
-    """A value for ``flt``, taken from the seeded items where they have one, always one the
-    parameter's own schema and type accept (an ``EmailStr`` refuses some valid-looking
-    addresses)."""
-    values = [i.get(flt.field) for i in seeded]
+_MEANING = {
+    "eq": "equals",
+    "ne": "differs from",
+    "in": "is one of",
+    "lt": "is below",
+    "lte": "is at most",
+    "gt": "is above",
+    "gte": "is at least",
+    "prefix": "starts with (case-sensitive)",
+    "contains": "holds",
+    "icontains": "holds (ignoring case)",
+}
+
+
+def _shown(flt: FilterSpec, value: str | list[str]) -> str:
+    if isinstance(value, list):
+        return "&".join(f"{flt.param}={v!r}" for v in value)
+    return f"{flt.param}={value!r}"
+
+
+def read_path(item: Any, path: tuple[str, ...]) -> Any:
+    """The value at the dotted ``path`` of ``item`` (None where a level is missing)."""
+    for segment in path:
+        if not isinstance(item, dict):
+            return None
+        item = item.get(segment)
+    return item
+
+
+def _spread(  # noqa: PLR0911 (a return per kind of field)
+    ctx: Context, scope: Scope, flt: FilterSpec, count: int
+) -> list[dict[str, Any]]:
+    """Body values for the seeded items that differ in the filtered field, so that a value
+    keeps some of them and drops others: several referenced items for a field naming another
+    collection's item, the enum's values in turn, bools both ways, numbers apart, and for a
+    ``prefix`` a text differing from another only in case."""
+    create = scope.create
+    name = flt.path[0]
+    if create is None or create.body_schema is None or name in scope.overrides:
+        return []
+    schema = ctx.schemas.properties(create.body_schema).get(name)
+    if schema is None:
+        return []
+    if len(flt.path) > 1:
+        return []  # a nested object: the drawn bodies vary it as they come
+    ids = ctx.spread_references(scope.tenant, create, name, min(3, count))
+    if ids:
+        start = ctx.draw(st.integers(0, len(ids) - 1), "first reference")
+        return [{name: ids[(start + i) % len(ids)]} for i in range(count)]
+    branches = [ctx.schemas.resolve(b) for b in schema.get("anyOf", [schema])]
+    branch = next((b for b in branches if b.get("type") != "null"), {})
+    if isinstance(branch.get("enum"), list) and len(branch["enum"]) > 1:
+        options = list(branch["enum"])
+        start = ctx.draw(st.integers(0, len(options) - 1), "first value")
+        return [{name: options[(start + i) % len(options)]} for i in range(count)]
+    if branch.get("type") == "boolean":
+        return [{name: i % 2 == 0} for i in range(count)]
+    if branch.get("type") == "string" and branch.get("format") in ("date", "date-time"):
+        day = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC) + datetime.timedelta(
+            days=ctx.draw(st.integers(0, 3000), "first day")
+        )
+        moments = [day + datetime.timedelta(days=3 * i, hours=i) for i in range(count)]
+        ctx.draw(st.randoms(use_true_random=False), "order").shuffle(moments)
+        dated = branch["format"] == "date"
+        return [
+            {name: m.date().isoformat() if dated else m.isoformat().replace("+00:00", "Z")}
+            for m in moments
+        ]
+    if (
+        flt.op == "prefix"
+        and branch.get("type") == "string"
+        and not ({"pattern", "enum", "format", "const"} & set(branch))
+    ):
+        # Texts that differ only in the case of a letter: a prefix matched ignoring case shows.
+        word = ctx.draw(st.text(string.ascii_letters, min_size=2, max_size=6), "prefixed text")
+        texts = [word, word.swapcase(), word[::-1] + "q"]
+        return [{name: f"{scope.marker} {texts[i % 3]}"} for i in range(count)]
+    if branch.get("type") in ("integer", "number"):
+        low = branch.get("minimum", branch.get("exclusiveMinimum", -1000))
+        base = ctx.draw(st.integers(0, 50), "lowest") + int(low) + 1
+        step = ctx.draw(st.integers(1, 7), "step")
+        picks = [base + step * i for i in range(count)]
+        ctx.draw(st.randoms(use_true_random=False), "order").shuffle(picks)
+        return [{name: p} for p in picks]
+    return []
+
+
+def _vary_by_action(
+    ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]
+) -> None:
+    """Where every seeded item holds the same value of the filtered field and no create body
+    sets another (a status reached by ``cancel``, say), an action on one seeded item may."""
+    values = {json.dumps(read_path(i, flt.path), sort_keys=True) for i in seeded}
+    if len(seeded) < 2 or len(values) != 1 or flt.op in ("contains", "icontains", "prefix"):
+        return
+    first = read_path(seeded[0], flt.path)
+    item = seeded[ctx.draw(st.integers(0, len(seeded) - 1), "item acted on")]
+    ctx.act_on(scope, item, lambda state: read_path(state, flt.path) != first)
+
+
+def _filter_value(  # noqa: PLR0911 (a return per operator)
+    ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict[str, Any]]
+) -> str | list[str]:
+    """A value for ``flt``, taken from the seeded items where they have one (so that it keeps
+    some and, where they differ, drops others), always one the parameter's own schema and
+    type accept (an ``EmailStr`` refuses some valid-looking addresses)."""
+    values = [read_path(i, flt.path) for i in seeded]
     param = next(p for p in ctx.op.params if p.name == flt.param)
 
     def accepts(value: Any) -> bool:
@@ -289,17 +684,59 @@ def _filter_value(ctx: Context, scope: Scope, flt: FilterSpec, seeded: list[dict
             return scope.marker
         assume(elements)
         return ctx.choose(elements, "element")
-    choices = sorted(
-        {
-            v
-            for v in values
-            if isinstance(v, str | int | float) and not isinstance(v, bool) and accepts(v)
-        },
-        key=str,
-    )
+    if flt.op == "prefix":
+        texts = sorted({v for v in values if isinstance(v, str) and v})
+        if not texts:
+            return _matched_value(ctx, scope, flt, param, accepts)
+        text = ctx.choose(texts, "prefixed text")
+        pieces = [text[:end] for end in range(1, len(text) + 1) if accepts(text[:end])]
+        assume(pieces)
+        return ctx.choose(_splitting(flt, pieces, values), "prefix")
+    # Each item's value as a query spells it, with the value itself (the parameter's schema
+    # judges the value: an integer parameter refuses the text "5").
+    raw = {
+        _text_of(v): v
+        for v in values
+        if isinstance(v, str | int | float)
+        and (flt.op != "in" or flt.explode or "," not in _text_of(v))
+    }
+    choices = sorted(raw)
+    if flt.op == "in":
+        # Each value is an item's own (the parameter's elements take the field's type); a
+        # comma list must pass the parameter's own type as a whole.
+        fits = choices
+        if len(fits) < 2:
+            extra = _matched_value(ctx, scope, flt, param, accepts)
+            fits = sorted({*fits, extra})
+        assume(len(fits) >= 2)
+        # Fewer values than the items hold, where they hold three or more, so some are dropped.
+        size = ctx.draw(st.integers(2, max(2, len(fits) - 1)), "how many values")
+        picked = ctx.draw(st.permutations(fits), "values")[:size]
+        assume(flt.explode or accepts(",".join(picked)))
+        return list(picked) if flt.explode else ",".join(picked)
+    choices = [c for c in choices if accepts(raw[c])]
     if not choices:
         return _matched_value(ctx, scope, flt, param, accepts)
-    return str(ctx.choose(choices, "value"))
+    return str(ctx.choose(_splitting(flt, choices, values), "value"))
+
+
+def _splitting(flt: FilterSpec, choices: list[str], values: list[Any]) -> list[str]:
+    """The ``choices`` (each an item's value) that keep some items and drop others under
+    ``flt``, where there are any: not a value every item holds for ``eq`` / ``ne``, not the
+    lowest for ``lt`` / ``gte``, not the highest for ``gt`` / ``lte``."""
+    good = [
+        c
+        for c in choices
+        if {_matches(flt, v, c) for v in values if v is not None} >= {True, False}
+    ]
+    return good or choices
+
+
+def _text_of(value: Any) -> str:
+    """A field's value as a query parameter spells it."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _matched_value(
@@ -307,15 +744,17 @@ def _matched_value(
 ) -> str:
     """A value the filter parameter accepts (drawn from its own schema and type), and an item
     seeded with it where the create body takes it, so that the filter has an item to match."""
-    strategy = ctx.schemas.strategy(param.schema).filter(
-        lambda v: isinstance(v, str) and accepts(v)
+    schema = param.schema.get("items", {"type": "string"}) if flt.explode else param.schema
+    strategy = ctx.schemas.strategy(schema).filter(
+        lambda v: isinstance(v, str) and (flt.explode or accepts(v))
     )
     value = str(ctx.draw(strategy, f"{flt.param} value"))
-    if scope.create is not None and scope.create.body is not None:
-        body = ctx.body(scope.create, scope.marker, {**scope.overrides, flt.field: value})
+    name = flt.path[0]
+    if scope.create is not None and scope.create.body is not None and len(flt.path) == 1:
+        body = ctx.body(scope.create, scope.marker, {**scope.overrides, name: value})
         if (
             isinstance(body, dict)
-            and body.get(flt.field) == value
+            and body.get(name) == value
             and data_accepts(scope.create.body, body)
         ):
             ctx.create(scope.tenant, scope.create, scope.params, body)
@@ -326,16 +765,80 @@ def _ascii_lower(text: str) -> str:
     return "".join(c.lower() if c.isascii() else c for c in text)
 
 
-def _matches(flt: FilterSpec, field: Any, value: str, *, strict: bool) -> bool:
+def _matches(  # noqa: PLR0911 (a return per operator)
+    flt: FilterSpec, field: Any, value: str | list[str]
+) -> bool | None:
+    """Whether an item whose filtered field holds ``field`` passes the filter with ``value``:
+    True, False, or None where a correct server may go either way (a null under ``ne`` or a
+    range, which SQL drops and others keep; a date-time at the very bound, which a server
+    may store finer than it prints; a case fold beyond ASCII)."""
+    if isinstance(value, list) or flt.op == "in":
+        wanted = value if isinstance(value, list) else value.split(",")
+        return any(_equal(field, v) for v in wanted)
     if flt.op == "contains":
         return isinstance(field, list) and value in field
     if flt.op == "icontains":
         if not isinstance(field, str):
             return False
-        if strict:
-            return _ascii_lower(value) in _ascii_lower(field)
-        return any(f(value) in f(field) for f in (_ascii_lower, str.lower, str.casefold))
-    return field == value or str(field) == value
+        if _ascii_lower(value) in _ascii_lower(field):
+            return True
+        return None if any(f(value) in f(field) for f in (str.lower, str.casefold)) else False
+    if flt.op == "prefix":
+        return isinstance(field, str) and field.startswith(value)
+    if flt.op == "eq":
+        return _equal(field, value)
+    if field is None:
+        return None
+    if flt.op == "ne":
+        return not _equal(field, value)
+    order = _compare(field, value)
+    if order is None:
+        return None
+    if order == 0 and _is_instant(value):
+        return None
+    return {"lt": order < 0, "lte": order <= 0, "gt": order > 0, "gte": order >= 0}[flt.op]
+
+
+def _equal(field: Any, value: str) -> bool:
+    if field is None:
+        return False
+    if field == value or _text_of(field) == value:
+        return True
+    return _compare(field, value) == 0
+
+
+def _is_instant(text: str) -> bool:
+    return _instant(text) is not None and "T" in text.upper()
+
+
+def _instant(text: str) -> datetime.datetime | datetime.date | None:
+    """``text`` as a date-time (an instant, with its offset) or a date; None if neither."""
+    try:
+        moment = datetime.datetime.fromisoformat(text.replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        return None
+    if "T" not in text.upper() and " " not in text:
+        return moment.date()
+    return moment if moment.tzinfo is not None else None
+
+
+def _compare(field: Any, value: str) -> int | None:
+    """-1, 0 or 1 as ``field`` is below, at or above ``value`` by the field's meaning:
+    numbers as numbers, dates as dates, date-times as instants; None if they do not compare."""
+    if isinstance(field, bool):
+        return None
+    if isinstance(field, int | float):
+        try:
+            number = float(value)
+        except ValueError:
+            return None
+        return (field > number) - (field < number)
+    if isinstance(field, str):
+        mine, theirs = _instant(field), _instant(value)
+        if mine is None or theirs is None or type(mine) is not type(theirs):
+            return None
+        return (mine > theirs) - (mine < theirs)
+    return None
 
 
 @implements("PAGE-CURSOR")
@@ -343,6 +846,8 @@ def cursor(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
     p = op.pagination
+    if not p.opaque:
+        raise CannotCheck(f"{p.style} pagination takes no server-made token to tamper with")
     scope = ctx.scope(ctx.a, op)
     size = _limit(ctx, scope)
     ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
