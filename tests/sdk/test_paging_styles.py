@@ -12,8 +12,6 @@ from __future__ import annotations
 import asyncio
 import importlib
 import itertools
-import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -29,9 +27,8 @@ from synth.emit import sdk_python, sdk_typescript
 from synth.emit._sdk.naming import package_name
 from synth.loader import load
 from synth.spec import ApiSpec
-from synth.zod import emit_zod
 
-from ..conftest import NODE_DIR, node_bin
+from ._typescript import run_scenario
 from .conftest import ROOT
 from .paging_server import ordered
 
@@ -303,36 +300,7 @@ def test_python_link_header_is_read_as_rfc_8288_says(sdk: ModuleType) -> None:
 @pytest.mark.slow
 @pytest.mark.node
 def test_typescript_client_walks_every_style(spec: ApiSpec, tmp_path: Path, server: str) -> None:
-    tsc = node_bin("tsc")
-    files = {f"zod/{rel}": text for rel, text in emit_zod(build(spec)).items()}
-    files |= sdk_typescript.emit(spec)
-    files["sdk-test/paging.ts"] = SCENARIO.read_text(encoding="utf-8")
-    for rel, text in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text, encoding="utf-8")
-    modules = NODE_DIR / "node_modules"
-    config = {
-        "compilerOptions": {
-            "strict": True, "noImplicitOverride": True, "target": "ES2022",
-            "module": "commonjs", "moduleResolution": "node10",
-            "lib": ["ES2022", "DOM", "DOM.Iterable"], "types": ["node"],
-            "typeRoots": [str(modules / "@types")], "paths": {"zod": [str(modules / "zod")]},
-            "rootDir": ".", "outDir": "out", "skipLibCheck": True,
-        },
-        "include": ["zod/*.ts", "sdk/typescript/*.ts", "sdk-test/*.ts"],
-    }  # fmt: skip
-    (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
-    compiled = subprocess.run(
-        [tsc, "-p", "tsconfig.json"], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
-    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
-    ran = subprocess.run(
-        ["node", "out/sdk-test/paging.js", server],
-        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=60,
-        env={**os.environ, "NODE_PATH": str(modules)},
-    )  # fmt: skip
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    result = json.loads(ran.stdout.strip().splitlines()[-1])
+    result = run_scenario(spec, tmp_path, SCENARIO, server, timeout=60)
     assert result["walks"] == expected()
     assert result["linkPage"]["ids"] == expected()["link/red"][:PAGE_SIZE]
     assert result["linkPage"]["next"].startswith("/link?")

@@ -4,7 +4,6 @@ node against the reference server started as a real process."""
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -12,12 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from synth.document import build
 from synth.emit import sdk_typescript
 from synth.spec import ApiSpec
-from synth.zod import emit_zod
 
 from ..conftest import NODE_DIR, node_bin
+from ._typescript import run_scenario
 from .conftest import ROOT
 
 SCENARIO = Path(__file__).parent / "typescript" / "scenario.ts"
@@ -62,36 +60,7 @@ def server() -> Iterator[str]:
 def test_compiles_strict_and_runs_every_operation(
     spec: ApiSpec, tmp_path: Path, server: str
 ) -> None:
-    tsc = node_bin("tsc")
-    files = {f"zod/{rel}": text for rel, text in emit_zod(build(spec)).items()}
-    files |= sdk_typescript.emit(spec)
-    files["sdk-test/scenario.ts"] = SCENARIO.read_text(encoding="utf-8")
-    for rel, text in files.items():
-        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / rel).write_text(text, encoding="utf-8")
-    modules = NODE_DIR / "node_modules"
-    config = {
-        "compilerOptions": {
-            "strict": True, "noImplicitOverride": True, "target": "ES2022",
-            "module": "commonjs", "moduleResolution": "node10",
-            "lib": ["ES2022", "DOM", "DOM.Iterable"], "types": ["node"],
-            "typeRoots": [str(modules / "@types")], "paths": {"zod": [str(modules / "zod")]},
-            "rootDir": ".", "outDir": "out", "skipLibCheck": True,
-        },
-        "include": ["zod/*.ts", "sdk/typescript/*.ts", "sdk-test/*.ts"],
-    }  # fmt: skip
-    (tmp_path / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
-    compiled = subprocess.run(
-        [tsc, "-p", "tsconfig.json"], cwd=tmp_path, capture_output=True, text=True, check=False
-    )
-    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
-    ran = subprocess.run(
-        ["node", "out/sdk-test/scenario.js", server],
-        cwd=tmp_path, capture_output=True, text=True, check=False, timeout=120,
-        env={**os.environ, "NODE_PATH": str(modules)},
-    )  # fmt: skip
-    assert ran.returncode == 0, ran.stdout + ran.stderr
-    result = json.loads(ran.stdout.strip().splitlines()[-1])
+    result = run_scenario(spec, tmp_path, SCENARIO, server, timeout=120)
     assert result["ok"] is True
     assert result["operations"] == sorted(op.operation_id for op in spec.operations)
 
