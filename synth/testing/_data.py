@@ -53,6 +53,25 @@ class Schemas:
         props = self.resolve(self.components[name]).get("properties", {})
         return {k: self.resolve(v) for k, v in props.items()}
 
+    def field(self, name: str, path: tuple[str, ...]) -> Mapping[str, Any] | None:
+        """The schema of the field at ``path`` (a dotted filter path, split) in the component
+        ``name``, looking through ``anyOf [T, null]`` on the way; None where there is none."""
+        schema: Mapping[str, Any] | None = self.resolve(self.components[name])
+        for key in path:
+            holder = self._object(schema) if schema is not None else None
+            if holder is None or key not in holder.get("properties", {}):
+                return None
+            schema = self.resolve(holder["properties"][key])
+        return schema
+
+    def _object(self, schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+        schema = self.resolve(schema)
+        if "properties" in schema:
+            return schema
+        return next(
+            (o for b in schema.get("anyOf", ()) if (o := self._object(b)) is not None), None
+        )
+
     def required(self, name: str) -> tuple[str, ...]:
         return tuple(self.resolve(self.components[name]).get("required", ()))
 

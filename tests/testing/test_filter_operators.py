@@ -1,7 +1,8 @@
 """PAGE-FILTER judges each filter operator by its meaning.
 
 A small API lists parcels with a filter per operator (ranges on an int, a date and a
-date-time, ``in`` as a comma list and as the repeated parameter, ``ne``, a case-sensitive
+date-time, ``in`` as a comma list and as the repeated parameter, a comma list of patterned
+codes whose parameter is a plain string, ``ne``, a case-sensitive
 ``prefix``, ``eq`` on a nested field); its server, written apart from synth, answers each as
 the contract says, and prints date-times in another offset than it was sent (the same
 instant). Planted variants get a range bound off by one, read only the first value of an
@@ -58,6 +59,7 @@ class ParcelIn(RequestModel):
     sent_at: DateTime
     kind: Kind
     address: Address
+    origin: Annotated[str, Field(pattern=r"^[A-Z]{2}$")]
 
 
 class Parcel(Model):
@@ -68,6 +70,7 @@ class Parcel(Model):
     sent_at: DateTime
     kind: Kind
     address: Address
+    origin: str
 
 
 class ParcelPage(Page[Parcel]):
@@ -88,6 +91,7 @@ def list_parcels(
     sent_before: Annotated[DateTime | None, Filter("sent_at", "lte")] = None,
     kinds: Annotated[str | None, Filter("kind", "in")] = None,
     kind: Annotated[list[Kind] | None, Filter("kind", "in", explode=True)] = None,
+    origins: Annotated[str | None, Filter("origin", "in")] = None,
     not_kind: Annotated[Kind | None, Filter("kind", "ne")] = None,
     label: Annotated[str | None, Filter("label", "prefix")] = None,
     city: Annotated[str | None, Filter("address.city")] = None,
@@ -140,6 +144,8 @@ def _app(bug: str = "") -> Starlette:  # noqa: PLR0915 (one handler per operator
             _check(body["kind"] in KINDS)
             city = body["address"]["city"]
             _check(isinstance(city, str) and bool(re.fullmatch(r"[A-Z][a-z]{2,8}", city)))
+            origin = body["origin"]
+            _check(isinstance(origin, str) and bool(re.fullmatch(r"[A-Z]{2}", origin)))
         except (ValueError, KeyError, TypeError):
             return _problem(422, "validation_failed")
         item = {
@@ -151,6 +157,7 @@ def _app(bug: str = "") -> Starlette:  # noqa: PLR0915 (one handler per operator
             "sent_at": sent.astimezone(PLUS_TWO).isoformat(),
             "kind": body["kind"],
             "address": {"city": city},
+            "origin": origin,
         }
         parcels.append({**item, "tenant": who})
         return Response(json.dumps(item), 201, media_type="application/json")
@@ -196,6 +203,13 @@ def _app(bug: str = "") -> Starlette:  # noqa: PLR0915 (one handler per operator
                     return _problem(422, "validation_failed")
                 listed = listed[:1] if bug == "first-only" else listed
                 tests.append(lambda p: p["kind"] in listed)
+            if "origins" in q:
+                # A comma list of country codes: each must be one, or the request is refused.
+                codes = q["origins"].split(",")
+                if not all(re.fullmatch(r"[A-Z]{2}", c) for c in codes):
+                    return _problem(422, "validation_failed")
+                codes = codes[:1] if bug == "first-only" else codes
+                tests.append(lambda p: p["origin"] in codes)
             if "not_kind" in q:
                 other = q["not_kind"]
                 if other not in KINDS:

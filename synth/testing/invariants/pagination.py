@@ -492,6 +492,9 @@ def _other_value(
         return None
     param = next(p for p in ctx.op.params if p.name == flt.param)
     schema = ctx.schemas.resolve(param.schema.get("items", {}) if flt.explode else param.schema)
+    if flt.op == "in" and not flt.explode and ctx.op.pagination is not None:
+        # One element of a comma list takes the field's type, not the list parameter's.
+        schema = ctx.schemas.field(ctx.op.pagination.item_schema, flt.path) or schema
     enum = schema.get("enum")
     if isinstance(enum, list):
         raws = [m for m in enum if m is not None]
@@ -503,6 +506,7 @@ def _other_value(
         if isinstance(r, str | int | float)
         and not any(_equal(h, _text_of(r)) for h in held)
         and "," not in _text_of(r)
+        and (flt.op != "in" or bool(_text_of(r)))
         and (flt.explode or ctx.target.nowhere.accepts(param, r))
     ]
     if not raws:
@@ -745,16 +749,32 @@ def _matched_value(
     """A value the filter parameter accepts (drawn from its own schema and type), and an item
     seeded with it where the create body takes it, so that the filter has an item to match."""
     schema = param.schema.get("items", {"type": "string"}) if flt.explode else param.schema
-    strategy = ctx.schemas.strategy(schema).filter(
-        lambda v: isinstance(v, str) and (flt.explode or accepts(v))
-    )
-    value = str(ctx.draw(strategy, f"{flt.param} value"))
+    field = None
+    if flt.op == "in" and not flt.explode and ctx.op.pagination is not None:
+        # A comma list's parameter is the list as sent (often a plain string): one element
+        # takes the field's own type (a country code), which the parameter cannot say.
+        field = ctx.schemas.field(ctx.op.pagination.item_schema, flt.path)
+    if field is not None:
+        drawn = ctx.schemas.strategy(field).filter(
+            lambda v: (
+                isinstance(v, str | int | float)
+                and "," not in _text_of(v)
+                and bool(_text_of(v))
+                and accepts(_text_of(v))
+            )
+        )
+    else:
+        drawn = ctx.schemas.strategy(schema).filter(
+            lambda v: isinstance(v, str) and (flt.explode or accepts(v))
+        )
+    raw = ctx.draw(drawn, f"{flt.param} value")
+    value = _text_of(raw)
     name = flt.path[0]
     if scope.create is not None and scope.create.body is not None and len(flt.path) == 1:
-        body = ctx.body(scope.create, scope.marker, {**scope.overrides, name: value})
+        body = ctx.body(scope.create, scope.marker, {**scope.overrides, name: raw})
         if (
             isinstance(body, dict)
-            and body.get(name) == value
+            and body.get(name) == raw
             and data_accepts(scope.create.body, body)
         ):
             ctx.create(scope.tenant, scope.create, scope.params, body)
