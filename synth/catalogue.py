@@ -462,7 +462,8 @@ CATALOGUE: tuple[Entry, ...] = (
           "No page exceeds the limit; out-of-range limits get the declared answer.",
           _paginated, declares=_declares_paginated, why_not=_no_items),
     Entry("PAGE-END", "pagination",
-          "The last page says so (next_cursor null); an empty scope gives an empty page.",
+          "The last page says so, as its style does (no next cursor or token, has_more "
+          "false, no rel=\"next\", a short page); an empty scope gives an empty page.",
           _paginated, weight=0.5, declares=_declares_paginated, why_not=_no_items),
     Entry("PAGE-CONCURRENT", "pagination",
           "Inserts and deletes during a walk never duplicate or drop an item that was there "

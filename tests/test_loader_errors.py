@@ -381,6 +381,8 @@ def test_implied_code_missing_from_taxonomy(tmp_path: Path) -> None:
         load(contracts)
     assert f"things.py:{line}: create_thing: idempotent=... implies error code " in str(info.value)
     assert "'idempotency_key_in_use', which the taxonomy lacks" in str(info.value)
+    # The fix spells the declaration out, with the code's conventional status.
+    assert "api.error('idempotency_key_in_use', 409, 'Idempotency key in use'" in str(info.value)
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:

@@ -96,7 +96,8 @@ def test_listInteractions__PAGE_LIMIT(target: Target) -> None:
 
 
 def test_listInteractions__PAGE_END(target: Target) -> None:
-    """The last page says so (next_cursor null); an empty scope gives an empty page."""
+    """The last page says so, as its style does (no next cursor or token, has_more false, no
+    rel="next", a short page); an empty scope gives an empty page."""
     check("PAGE-END", "listInteractions", target)
 
 

@@ -26,6 +26,20 @@ _IMPLIED = {
     "if_match_required": ("precondition_required",),
     "always": ("internal_error",),
 }
+# The status each implied code conventionally has (RFC 9110), offered in the fix.
+_STATUS = {
+    "idempotency_key_missing": 400,
+    "idempotency_key_reused": 422,
+    "idempotency_key_in_use": 409,
+    "invalid_cursor": 400,
+    "unauthenticated": 401,
+    "not_found": 404,
+    "validation_failed": 422,
+    "invalid_request": 400,
+    "precondition_failed": 412,
+    "precondition_required": 428,
+    "internal_error": 500,
+}
 _REASON = {
     "idempotent": "idempotent=...",
     "paginated": "paginated=...",
@@ -133,6 +147,7 @@ def implied_codes(
                     where,
                     f"{name}: {_REASON[reason]} implies error code "
                     f"{code!r}, which the taxonomy lacks (reported once)",
-                    f"declare it: api.error({code!r}, <status>, <title>, <description>)",
+                    f"declare it: api.error({code!r}, {_STATUS.get(code, '<status>')}, "
+                    f"{code.replace('_', ' ').capitalize()!r}, <description>)",
                 )
     return codes

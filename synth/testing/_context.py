@@ -374,6 +374,15 @@ class Context:
         self._sent[id(sent)] = (sent, sent)
         return sent
 
+    def as_sent(self, tenant: str, body: Any) -> Any:
+        """The body ``send`` sent for ``body`` as ``tenant``: its references set to the
+        tenant's items and its ``Unique()`` fields fresh; ``body`` itself if it was not sent."""
+        known = self._referenced.get((tenant, id(body)))
+        if known is not None and known[0] is body:
+            body = known[1]
+        sent = self._sent.get(id(body))
+        return sent[1] if sent is not None and sent[0] is body else body
+
     def referenced(self, tenant: str | None, op: OperationSpec, body: Any) -> Any:
         """``body`` with each field naming another collection's item (``Graph.references``)
         set to an item ``tenant`` owns, created once per example and tenant.

@@ -276,14 +276,16 @@ def _unmark(value: str, mark: str) -> str:
 
 
 def scope_count(ctx: Context, scope: Scope, body: Any) -> list[dict[str, Any]]:
-    """Items now in ``scope`` that the check made: all of an isolated scope, else new matches."""
+    """Items now in ``scope`` that the check made: all of an isolated scope, else new matches
+    (new items carrying the fields ``body`` was sent with, its references filled)."""
     walk = ctx.walk(scope, limit=_max(scope))
     if scope.isolated:
         return walk.items
+    sent = ctx.as_sent(scope.tenant, body)
     return [
         i
         for i, key in zip(walk.items, walk.ids, strict=True)
-        if key not in scope.baseline and same_fields(i, body)
+        if key not in scope.baseline and same_fields(i, sent)
     ]
 
 
