@@ -45,6 +45,7 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     root = Path(contracts_dir)
     problems = Problems()
     api = find_api(root, import_contracts(root, problems), problems)
+    problems.found.extend(api.mistakes)  # the arguments refused where they were written
     taxonomy = check_taxonomy(api.errors, problems)
     decls = _with_tenant_param(api)
     ops = [op for decl in decls if (op := resolve(decl, problems)) is not None]

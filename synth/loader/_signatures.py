@@ -35,17 +35,51 @@ def resolve(decl: OperationDecl, problems: Problems) -> Op | None:
         params, returns = raw
     else:
         params, returns = list(decl.params or ()), decl.returns
-        op.body = decl.body
+        if decl.body is None or (isinstance(decl.body, type) and issubclass(decl.body, BaseModel)):
+            op.body = decl.body
+        else:
+            problems.add(
+                decl.location,
+                f"{decl.name}: the body {type_name(decl.body)} is not a Pydantic model",
+                "pass the request model's class, e.g. create(NewThing)",
+            )
     template = param_names(decl.path)
     _check_template(decl, template, problems)
     _add_params(op, params, template, problems)
     _check_path_declared(op, template, problems)
+    if op.body is not None and decl.method == "GET":
+        problems.add(
+            decl.location,
+            f"{decl.name}: GET with a request body ({op.body.__name__}): a GET's body has no "
+            "meaning in HTTP, and browsers, proxies and caches drop it",
+            "take the values as query parameters, or declare the operation as a POST",
+        )
     if not _set_response(op, returns, problems):
         return None
     return op
 
 
 def _check_template(decl: OperationDecl, template: list[str], problems: Problems) -> None:
+    path = decl.path
+    if not path.startswith("/"):
+        problems.add(
+            decl.location,
+            f"{decl.name}: path {path!r} does not start with '/'",
+            f"write it from the API's base path: {'/' + path!r}",
+        )
+    if any(c in path for c in "?#") or any(c.isspace() for c in path):
+        problems.add(
+            decl.location,
+            f"{decl.name}: path {path!r} holds a query string, a fragment or a space",
+            "declare only the path; query parameters are the function's other parameters",
+        )
+    repeated = sorted({name for name in template if template.count(name) > 1})
+    if repeated:
+        problems.add(
+            decl.location,
+            f"{decl.name}: path {path!r} names {{{repeated[0]}}} twice",
+            "give each path parameter its own name, e.g. {parent_id} and {child_id}",
+        )
     for name in template:
         if not name.isidentifier():
             problems.add(
