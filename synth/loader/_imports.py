@@ -114,12 +114,15 @@ def _call_hint(text: str) -> str | None:
     shown = "api." + shown.removeprefix("Api.") if shown.startswith("Api.") else shown
     params = [p for p in inspect.signature(target).parameters.values() if p.name != "self"]
     signature = f"{shown}({_arguments(params)})"
-    if found["keyword"] in _ROUTE_ONLY and shown.startswith("api."):
+    keyword = found["keyword"]
+    if keyword in _ROUTE_ONLY and shown.startswith("api."):
         return (
             f"this option does not apply to this method ({shown} takes: {signature}); "
             "api.route(method, path, ...) takes every option and the loader says why one "
             "does not apply"
         )
+    if keyword:
+        return f"{keyword!r} is not an option of {shown}; its options: {signature}"
     return f"call it as its signature says: {signature}"
 
 

@@ -8,6 +8,7 @@ gives the shared ``$defs`` (the components, named by pydantic: ``Contact`` or
 from __future__ import annotations
 
 import inspect
+from collections import deque
 from collections.abc import Mapping
 from typing import Any, get_args
 
@@ -73,14 +74,14 @@ def _check_model_names(ops: list[Op], problems: Problems) -> None:
     root models of a list (``ContactList``) are made once per operation, alike.
     """
     first: dict[str, tuple[tuple[str, str], type[BaseModel], Location]] = {}
-    todo: list[Any] = []
+    todo: deque[Any] = deque()  # breadth first in declaration order: the later one is named
     for op in ops:
         todo += [op.body, op.response, *(s.annotation for _, s in op.params)]
     seen: set[type] = set()
     while todo:
-        tp = todo.pop()
+        tp = todo.popleft()
         if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
-            todo += list(get_args(tp))
+            todo += get_args(tp)
             continue
         if tp in seen:
             continue
