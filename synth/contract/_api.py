@@ -265,7 +265,8 @@ class Api:
                 func=func,
                 **{
                     **options,
-                    "summary": given if not isinstance(given, str | None)
+                    "summary": given
+                    if not isinstance(given, str | None)
                     else given or summary.strip() or None,
                     "description": description.strip() or None,
                 },
@@ -545,7 +546,7 @@ def _errors(check: Checker, errors: Any) -> tuple[ErrorCode, ...]:
     return tuple(kept)
 
 
-def _base_path(check: Checker, base_path: Any) -> str:
+def _base_path(check: Checker, base_path: str) -> str:
     """``""`` or ``/v1``: a leading slash and none at the end, since paths are appended."""
     if not check.text("base_path", base_path, 'base_path="/v1"'):
         return ""
@@ -723,11 +724,11 @@ class Resource:
             if not isinstance(name, str) or not isinstance(flt, Filter):
                 check.add(f"filters={{{name!r}: ...}} maps {kind(name)} to {kind(flt)}; each "
                           "entry maps a query parameter's name to a Filter",
-                          f'write {{"status": Filter("status")}}')  # fmt: skip
+                          'write {"status": Filter("status")}')  # fmt: skip
                 continue
             if not isinstance(flt.field, str):
                 check.wrong(f"filters[{name!r}].field", flt.field, "a field name",
-                            f'Filter("status") for the field status')  # fmt: skip
+                            'Filter("status") for the field status')  # fmt: skip
                 continue
             info = self.item.model_fields.get(flt.field)
             annotation: Any = info.rebuild_annotation() if info is not None else str

@@ -16,8 +16,8 @@ import types
 from collections.abc import Iterable
 from pathlib import Path
 
-from .._errors import ContractError, Location
 from .. import contract
+from .._errors import ContractError, Location
 from ..contract import Api
 from ._common import first_line
 from ._problems import Problems

@@ -171,37 +171,7 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
             "give the order keys, the last one unique, e.g. ('-created_at', '-id')",
         )
     _check_style(d, style, names, item, order=order, sort=sort, problems=problems)
-    limit = style.limit
-    if not isinstance(limit, Limit):
-        problems.add(
-            where,
-            f"{d.name}: {type(style).__name__}(limit={limit!r}) is not a Limit",
-            "declare the page size's rules as limit=Limit(default=20, max=100)",
-        )
-        limit = Limit()
-    elif not all(_integer(getattr(limit, n)) for n in ("min", "default", "max")):
-        problems.add(
-            where,
-            f"{d.name}: Limit(min={limit.min!r}, default={limit.default!r}, "
-            f"max={limit.max!r}) holds something other than whole numbers",
-            "give the page sizes as integers, e.g. Limit(default=20, max=100)",
-        )
-        limit = Limit()
-    elif limit.out_of_range not in ("reject", "clamp"):
-        problems.add(
-            where,
-            f"{d.name}: Limit(out_of_range={limit.out_of_range!r}) is neither 'reject' nor "
-            "'clamp'",
-            "'reject' answers 422 validation_failed to a size out of range; 'clamp' serves "
-            "the nearest bound",
-        )
-    elif not 1 <= limit.min <= limit.default <= limit.max:
-        problems.add(
-            where,
-            f"{d.name}: Limit(min={limit.min}, default={limit.default}, "
-            f"max={limit.max}) is inconsistent",
-            "need 1 <= min <= default <= max",
-        )
+    limit = _limit(d, style, problems)
     filters = []
     for raw_param, spec in op.params:
         _, markers = split(raw_param.annotation)
@@ -233,6 +203,41 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
         sort=sort,
         link_keyset=isinstance(style, LinkHeader) and style.keyset,
     )
+
+
+def _limit(d: OperationDecl, style: Paginated, problems: Problems) -> Limit:
+    """The style's page-size rules, checked; the default ``Limit()`` where they are unusable."""
+    limit = style.limit
+    if not isinstance(limit, Limit):
+        problems.add(
+            d.location,
+            f"{d.name}: {type(style).__name__}(limit={limit!r}) is not a Limit",
+            "declare the page size's rules as limit=Limit(default=20, max=100)",
+        )
+        limit = Limit()
+    elif not all(_integer(getattr(limit, n)) for n in ("min", "default", "max")):
+        problems.add(
+            d.location,
+            f"{d.name}: Limit(min={limit.min!r}, default={limit.default!r}, "
+            f"max={limit.max!r}) holds something other than whole numbers",
+            "give the page sizes as integers, e.g. Limit(default=20, max=100)",
+        )
+        limit = Limit()
+    elif limit.out_of_range not in ("reject", "clamp"):
+        problems.add(
+            d.location,
+            f"{d.name}: Limit(out_of_range={limit.out_of_range!r}) is neither 'reject' nor 'clamp'",
+            "'reject' answers 422 validation_failed to a size out of range; 'clamp' serves "
+            "the nearest bound",
+        )
+    elif not 1 <= limit.min <= limit.default <= limit.max:
+        problems.add(
+            d.location,
+            f"{d.name}: Limit(min={limit.min}, default={limit.default}, "
+            f"max={limit.max}) is inconsistent",
+            "need 1 <= min <= default <= max",
+        )
+    return limit
 
 
 def _check_style(
@@ -508,6 +513,32 @@ def _param_location(d: OperationDecl, name: str) -> Location:
     return d.location
 
 
+def _filter_shape(what: str, where: Location, flt: Filter, problems: Problems) -> bool:
+    """Whether ``Filter(...)`` names a field and a known operator, and ``explode`` is a bool."""
+    if not isinstance(flt.field, str) or not flt.field:
+        problems.add(
+            where,
+            f"{what}: Filter({flt.field!r}) does not name a field",
+            "name the item field it tests, e.g. Filter('status') or Filter('address.city')",
+        )
+        return False
+    if not isinstance(flt.explode, bool):
+        problems.add(
+            where,
+            f"{what}: Filter(explode={flt.explode!r}) is not True or False",
+            "pass explode=True (the repeated parameter, with 'in') or leave it out",
+        )
+        return False
+    if not isinstance(flt.op, str) or flt.op not in _TAKES:
+        problems.add(
+            where,
+            f"{what} names an unknown operator {flt.op!r}",
+            f"use one of {', '.join(_TAKES)}",
+        )
+        return False
+    return True
+
+
 def _check_filter(
     d: OperationDecl,
     item: type[BaseModel],
@@ -520,26 +551,7 @@ def _check_filter(
     """The field path ``flt`` reads through ``item``, after checking the operator's rules."""
     where = _param_location(d, raw.name)
     what = f"{d.name}: filter {param!r}"
-    if not isinstance(flt.field, str) or not flt.field:
-        problems.add(
-            where,
-            f"{what}: Filter({flt.field!r}) does not name a field",
-            "name the item field it tests, e.g. Filter('status') or Filter('address.city')",
-        )
-        return None
-    if not isinstance(flt.explode, bool):
-        problems.add(
-            where,
-            f"{what}: Filter(explode={flt.explode!r}) is not True or False",
-            "pass explode=True (the repeated parameter, with 'in') or leave it out",
-        )
-        return None
-    if not isinstance(flt.op, str) or flt.op not in _TAKES:
-        problems.add(
-            where,
-            f"{what} names an unknown operator {flt.op!r}",
-            f"use one of {', '.join(_TAKES)}",
-        )
+    if not _filter_shape(what, where, flt, problems):
         return None
     path = tuple(identifier(segment) for segment in flt.field.split("."))
     model: type[BaseModel] | None = item

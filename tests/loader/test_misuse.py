@@ -176,8 +176,7 @@ CASES = [
         @api.get("/things/{thing_id}", erors=[NOT_FOUND])  # <-
         def get_thing(thing_id: UUID) -> Thing: ...
         """,
-        "'erors' is not an option of api.get; its options: api.get(path, *, status=200, "
-        "errors=(),",
+        "'erors' is not an option of api.get; its options: api.get(path, *, status=200, errors=(),",
     ),
     Case(
         "unknown-option-on-put",
@@ -276,8 +275,7 @@ CASES = [
         @api.get("/things", paginated=Cursor(order=("-id",), limit=Limit(default="20")))  # <-
         def list_things() -> ThingPage: ...
         """,
-        "list_things: Limit(min=1, default='20', max=100) holds something other than whole "
-        "numbers",
+        "list_things: Limit(min=1, default='20', max=100) holds something other than whole numbers",
     ),
     Case(
         "limit-out-of-range-unknown",
@@ -365,20 +363,45 @@ CASES = [
         "api.error(code, status, title, description, *, retryable=False)",
     ),
     # the Api itself
-    Case("api-title-not-a-string", "", "Api(...): title=3 is the int 3, not a string",
-         api='3, "1"'),  # fmt: skip
-    Case("api-auth-as-a-string", "", "Api(...): auth='bearer' is the str 'bearer', not Bearer()",
-         api='"T", "1", auth="bearer"'),  # fmt: skip
-    Case("api-servers-as-one-string", "", "servers='https://api.example.com' is one string",
-         api='"T", "1", servers="https://api.example.com"'),  # fmt: skip
-    Case("api-tags-as-a-list", "", "Api(...): tags=['things'] is the list ['things']",
-         api='"T", "1", tags=["things"]'),  # fmt: skip
-    Case("api-contact-as-a-string", "", "Api(...): contact='team@example.com' is the str",
-         api='"T", "1", contact="team@example.com"'),  # fmt: skip
-    Case("api-base-path-without-a-slash", "", "base_path='v1' must start with '/'",
-         api='"T", "1", base_path="v1"'),  # fmt: skip
-    Case("api-misspelt-option", "", "'basepath' is not an option of Api; its options: Api(title, "
-         "version, *, base_path=''", api='"T", "1", basepath="/v1"'),  # fmt: skip
+    Case(
+        "api-title-not-a-string", "", "Api(...): title=3 is the int 3, not a string", api='3, "1"'
+    ),
+    Case(
+        "api-auth-as-a-string",
+        "",
+        "Api(...): auth='bearer' is the str 'bearer', not Bearer()",
+        api='"T", "1", auth="bearer"',
+    ),
+    Case(
+        "api-servers-as-one-string",
+        "",
+        "servers='https://api.example.com' is one string",
+        api='"T", "1", servers="https://api.example.com"',
+    ),
+    Case(
+        "api-tags-as-a-list",
+        "",
+        "Api(...): tags=['things'] is the list ['things']",
+        api='"T", "1", tags=["things"]',
+    ),
+    Case(
+        "api-contact-as-a-string",
+        "",
+        "Api(...): contact='team@example.com' is the str",
+        api='"T", "1", contact="team@example.com"',
+    ),
+    Case(
+        "api-base-path-without-a-slash",
+        "",
+        "base_path='v1' must start with '/'",
+        api='"T", "1", base_path="v1"',
+    ),
+    Case(
+        "api-misspelt-option",
+        "",
+        "'basepath' is not an option of Api; its options: Api(title, version, *, base_path=''",
+        api='"T", "1", basepath="/v1"',
+    ),
     # api.resource and its helpers
     Case(
         "resource-item-not-a-model",
@@ -457,7 +480,9 @@ def test_the_table_has_a_row_per_mistake() -> None:
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c.id for c in CASES])
-def test_a_misuse_is_refused_where_it_was_written(tmp_path: Path, earlier: Path, case: Case) -> None:
+def test_a_misuse_is_refused_where_it_was_written(
+    tmp_path: Path, earlier: Path, case: Case
+) -> None:
     source, line = _contract(case)
     contracts = tmp_path / "contracts"
     contracts.mkdir()
