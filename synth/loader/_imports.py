@@ -94,7 +94,7 @@ def _import_problem(root: Path, exc: BaseException, problems: Problems) -> None:
 # argument 'foo'``, ``Api.error() missing 2 required positional arguments: ...``.
 _BAD_CALL = re.compile(
     r"(?P<name>[\w.]+)\(\) (?:got an unexpected keyword argument '(?P<keyword>\w+)'|missing "
-    r"\d+ required|takes \d+ positional)"
+    r"\d+ required|takes \d+ positional|takes no arguments)"
 )
 # Options that ``api.route`` takes but the method's own decorator refuses, on purpose.
 _ROUTE_ONLY = {"idempotent", "paginated", "cacheable", "upsert"}

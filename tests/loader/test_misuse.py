@@ -28,8 +28,8 @@ from uuid import UUID
 from pydantic import BaseModel
 
 from synth.contract import (
-    Api, ApiKey, Conditional, Cursor, ErrorCode, Filter, Idempotency, Limit, Model, Page,
-    RequestModel, Sort,
+    Api, ApiKey, Conditional, Cursor, ErrorCode, Filter, Header, Idempotency, Limit, Model, Page,
+    Query, RequestModel, Sort, Unique,
 )
 
 api = Api({api})
@@ -113,6 +113,14 @@ CASES = [
         def create_thing(body: NewThing) -> Thing: ...
         """,
         "api.post(...): status='201' is the str '201', not an HTTP status number",
+    ),
+    Case(
+        "status-as-true",
+        """
+        @api.get("/things/{thing_id}", status=True)  # <-
+        def get_thing(thing_id: UUID) -> Thing: ...
+        """,
+        "api.get(...): status=True is the bool True, not an HTTP status number",
     ),
     Case(
         "idempotent-as-a-string",
@@ -244,6 +252,57 @@ CASES = [
         """,
         "get_thing: GET with a request body (NewThing)",
     ),
+    Case(
+        "header-name-with-a-space",
+        """
+        @api.get("/things/{thing_id}")  # <-
+        def get_thing(
+            thing_id: UUID, trace: Annotated[str | None, Header("X Trace")] = None
+        ) -> Thing: ...
+        """,
+        "get_thing: parameter 'trace': Header('X Trace') is not a header name HTTP can carry",
+    ),
+    Case(
+        "header-name-as-a-number",
+        """
+        @api.get("/things/{thing_id}")  # <-
+        def get_thing(thing_id: UUID, trace: Annotated[str | None, Header(7)] = None) -> Thing: ...
+        """,
+        "get_thing: parameter 'trace': Header(7) is not a header name HTTP can carry",
+    ),
+    Case(
+        "query-alias-as-a-number",
+        """
+        @api.get("/things/{thing_id}")  # <-
+        def get_thing(thing_id: UUID, view: Annotated[str | None, Query(alias=2)] = None) -> Thing: ...
+        """,
+        "get_thing: parameter 'view': Query(alias=2) is not a parameter name",
+    ),
+    Case(
+        "model-as-a-query-parameter",
+        """
+        @api.get("/things/{thing_id}")  # <-
+        def get_thing(thing_id: UUID, like: NewThing | None = None) -> Thing: ...
+        """,
+        "get_thing: the query parameter 'like' is NewThing, which a query parameter cannot carry",
+    ),
+    Case(
+        "model-as-a-path-parameter",
+        """
+        @api.get("/things/{thing_id}")  # <-
+        def get_thing(thing_id: NewThing) -> Thing: ...
+        """,
+        "get_thing: the path parameter 'thing_id' is NewThing, which a path parameter cannot carry",
+    ),
+    Case(
+        "list-as-a-path-parameter",
+        """
+        @api.get("/things/{thing_ids}")  # <-
+        def get_things(thing_ids: list[int]) -> Thing: ...
+        """,
+        "get_things: the path parameter 'thing_ids' is list[int], which a path parameter "
+        "cannot carry",
+    ),
     # pagination: the style, its order and its Limit
     Case(
         "paginated-given-the-class",
@@ -333,6 +392,14 @@ CASES = [
         """,
         "two different models are named Thing",
     ),
+    Case(
+        "unique-given-an-argument",
+        """
+        class Named(RequestModel):
+            name: Annotated[str, Unique("per tenant")]  # <-
+        """,
+        "Unique() takes no arguments\n    fix: call it as its signature says: Unique()",
+    ),
     # the error taxonomy
     Case(
         "error-status-as-a-string",
@@ -389,6 +456,12 @@ CASES = [
         "",
         "Api(...): contact='team@example.com' is the str",
         api='"T", "1", contact="team@example.com"',
+    ),
+    Case(
+        "api-key-header-as-a-number",
+        "",
+        "ApiKey(header=...): 3 is not a valid header name",
+        api='"T", "1", auth=ApiKey(header=3)',
     ),
     Case(
         "api-base-path-without-a-slash",
