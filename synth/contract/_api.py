@@ -243,6 +243,15 @@ class Api:
             else:
                 check.wrong("path", path, "a string", f'@{call}("/things/{{thing_id}}")')
             return _unchanged
+        if method not in get_args(Method):
+            upper = method.upper() if isinstance(method, str) else ""
+            check.add(
+                f"method {method!r} is not one synth declares ({', '.join(get_args(Method))})",
+                f'write it in capitals: api.route("{upper}", ...)'
+                if upper in get_args(Method)
+                else "declare one of those; a server answers HEAD and OPTIONS by itself",
+            )
+            return _unchanged
 
         def decorate(func: F) -> F:
             if not inspect.isfunction(func) or func.__name__ == "<lambda>":

@@ -194,6 +194,22 @@ CASES = [
         """,
         "'replace' is not an option of api.put; its options: api.put(path, *, upsert=False,",
     ),
+    Case(
+        "route-method-in-lower-case",
+        """
+        @api.route("get", "/things/{thing_id}")  # <-
+        def get_thing(thing_id: UUID) -> Thing: ...
+        """,
+        "api.route(...): method 'get' is not one synth declares (GET, POST, PUT, PATCH, DELETE)",
+    ),
+    Case(
+        "route-method-unknown",
+        """
+        @api.route("FETCH", "/things/{thing_id}")  # <-
+        def fetch_thing(thing_id: UUID) -> Thing: ...
+        """,
+        "api.route(...): method 'FETCH' is not one synth declares",
+    ),
     # the decorator itself
     Case(
         "decorator-without-its-path",
