@@ -328,8 +328,9 @@ class Api:
     ) -> Callable[[F], F]:
         """Declare a GET operation on the decorated function (its name is the operation id)."""
         return self._route(
-            "api.get", "GET", path, status=status, errors=errors, paginated=paginated, cacheable=cacheable,
-            tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
+            "api.get", "GET", path, status=status, errors=errors, paginated=paginated,
+            cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
+            deprecated=deprecated,
         )  # fmt: skip
 
     def post(
@@ -492,8 +493,10 @@ def _decl(
     if not check.is_a("status", status, int, "an HTTP status number", "status=201"):
         status = 200
     if not isinstance(idempotent, (bool, Idempotency)):
-        check.wrong("idempotent", idempotent, "True, False or an Idempotency",
-                    "idempotent=True (key required) or idempotent=Idempotency.OPTIONAL")  # fmt: skip
+        check.wrong(
+            "idempotent", idempotent, "True, False or an Idempotency",
+            "idempotent=True (key required) or idempotent=Idempotency.OPTIONAL",
+        )  # fmt: skip
         idempotent = False
     if not isinstance(cacheable, (bool, Conditional)):
         check.wrong("cacheable", cacheable, "True, False or a Conditional",

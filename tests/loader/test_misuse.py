@@ -290,7 +290,9 @@ CASES = [
         "query-alias-as-a-number",
         """
         @api.get("/things/{thing_id}")  # <-
-        def get_thing(thing_id: UUID, view: Annotated[str | None, Query(alias=2)] = None) -> Thing: ...
+        def get_thing(
+            thing_id: UUID, view: Annotated[str | None, Query(alias=2)] = None
+        ) -> Thing: ...
         """,
         "get_thing: parameter 'view': Query(alias=2) is not a parameter name",
     ),
@@ -355,7 +357,7 @@ CASES = [
     Case(
         "limit-out-of-range-unknown",
         """
-        @api.get("/things", paginated=Cursor(order=("-id",), limit=Limit(out_of_range="ignore")))  # <-
+        @api.get("/things", paginated=Cursor(("id",), Limit(out_of_range="ignore")))  # <-
         def list_things() -> ThingPage: ...
         """,
         "list_things: Limit(out_of_range='ignore') is neither 'reject' nor 'clamp'",

@@ -1,7 +1,8 @@
 """An optional Idempotency-Key: a request without one is served, never refused as missing.
 
 So ``idempotency_key_missing`` belongs to the operations whose key is required only: in the
-operation's errors, its OpenAPI responses and the error taxonomy's list of operations; and a taxonomy may leave the code out when no key is required.
+operation's errors, its OpenAPI responses and the error taxonomy's list of operations; and
+a taxonomy may leave the code out when no key is required.
 """
 
 from __future__ import annotations
