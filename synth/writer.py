@@ -19,7 +19,7 @@ import click
 from ._errors import UsageError
 from ._provenance import MARK
 
-__all__ = ["Stale", "compare", "sync", "write"]
+__all__ = ["Stale", "Written", "compare", "sync", "write"]
 
 # Where the provenance line can be: a comment at the top, or the last key of a JSON document.
 _PEEK = 400
@@ -32,6 +32,15 @@ class Stale:
     path: str
     kind: str  # "changed", "missing" or "extra"
     diff: str
+
+
+@dataclass(frozen=True, slots=True)
+class Written:
+    """What ``write`` did: the files it wrote (new or changed), removed, and left alone."""
+
+    written: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: tuple[str, ...]
 
 
 def _ours(path: Path) -> bool:
@@ -79,7 +88,7 @@ def compare(files: Mapping[str, str], out_dir: Path, max_lines: int = 12) -> lis
     return stale
 
 
-def write(files: Mapping[str, str], out_dir: Path) -> list[str]:
+def write(files: Mapping[str, str], out_dir: Path) -> Written:
     """Write changed files atomically, remove our files the contracts no longer produce.
 
     Raises ``UsageError`` before writing anything when a file to replace is not synth's.
@@ -94,19 +103,21 @@ def write(files: Mapping[str, str], out_dir: Path) -> list[str]:
             f"refusing to overwrite {listed}: not written by synth (no {MARK!r} line); "
             "move it away or choose another --out folder"
         )
-    changed = []
+    written, removed = [], []
     for item in stale:
         path = out_dir / item.path
         if item.kind == "extra":
             path.unlink()
+            removed.append(item.path)
         else:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
             with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
                 handle.write(files[item.path])
             os.replace(tmp, path)
-        changed.append(item.path)
-    return changed
+            written.append(item.path)
+    unchanged = sorted(set(files) - set(written))
+    return Written(tuple(written), tuple(removed), tuple(unchanged))
 
 
 def sync(files: Mapping[str, str], out_dir: Path, *, check: bool, update: str) -> int:
@@ -118,16 +129,28 @@ def sync(files: Mapping[str, str], out_dir: Path, *, check: bool, update: str) -
     if check:
         stale = compare(files, out_dir)
         if not stale:
-            click.echo(f"{out_dir}/ is up to date ({len(files)} files)")
+            click.echo(f"synth: {out_dir}/ is up to date ({len(files)} files)")
             return 0
         for item in stale:
             click.echo(f"stale: {out_dir / item.path} ({item.kind})", err=True)
             if item.diff:
                 click.echo(item.diff, err=True)
-        click.echo(f"{len(stale)} stale file(s); run {update} and commit the result", err=True)
+        kinds = [item.kind for item in stale]
+        counts = [f"{kinds.count(k)} {k}" for k in ("changed", "missing", "extra") if k in kinds]
+        fresh = len(files) - kinds.count("changed") - kinds.count("missing")
+        click.echo(
+            f"synth: {len(stale)} stale file(s) in {out_dir}/ ({', '.join(counts)}; "
+            f"{fresh} up to date); run {update} and commit the result",
+            err=True,
+        )
         return 1
-    changed = write(files, out_dir)
-    click.echo(f"wrote {len(changed)} changed file(s) of {len(files)} into {out_dir}/")
-    for path in changed:
-        click.echo(f"  {path}")
+    done = write(files, out_dir)
+    click.echo(
+        f"synth: {len(done.written)} written, {len(done.removed)} removed, "
+        f"{len(done.unchanged)} unchanged in {out_dir}/"
+    )
+    for path in done.written:
+        click.echo(f"  written  {path}")
+    for path in done.removed:
+        click.echo(f"  removed  {path}")
     return 0

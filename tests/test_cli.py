@@ -62,7 +62,7 @@ def test_generate_is_byte_identical_on_rerun(project: Path) -> None:
     assert {"openapi.json", "errors.md", "errors.json"} <= set(first)
     code, output = _generate(project)
     assert code == 0
-    assert "wrote 0 changed file(s)" in output
+    assert f"synth: 0 written, 0 removed, {len(first)} unchanged in " in output
     assert _snapshot(project / "gen") == first
 
 
@@ -78,6 +78,8 @@ def test_check_names_each_stale_file_with_a_diff(project: Path) -> None:
     assert "errors.md (changed)" in output
     assert "-| `email_taken` | 409 | Email gone" in output
     assert "openapi.json (missing)" in output
+    assert "synth: 2 stale file(s) in " in output
+    assert f"(1 changed, 1 missing; {len(before) - 1} up to date)" in output
     assert _snapshot(project / "gen") == before, "--check writes nothing"
 
 

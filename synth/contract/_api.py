@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import inspect
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 
 from pydantic import BaseModel
 
-from .._errors import Location
+from .._errors import Location, Problem
+from ._check import Checker, kind
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
 __all__ = [
@@ -168,20 +169,50 @@ class Api:
         error_type_base: str = "about:blank#",
         tags: dict[str, str] | None = None,
     ) -> None:
-        self.title = title
-        self.version = version
-        self.base_path = base_path
-        self.description = description
-        self.auth = auth if auth is not None else Bearer()
-        self.tenant_scoped = tenant_scoped
-        # The path parameter that carries the caller's tenant (``/orgs/{org_id}/...``).
-        self.tenant_param = tenant_param
-        self.contact = contact
-        self.license = license
-        self.servers = tuple(servers)
-        self.error_type_base = error_type_base
-        self.tags = dict(tags or {})
         self.location = _caller()
+        # Mistakes in the arguments of declarations, each where it was written; the loader
+        # reports them with the rest (``synth.contract._check``).
+        self.mistakes: list[Problem] = []
+        check = Checker(self.mistakes, self.location, "Api(...)")
+        self.title = title if check.text("title", title, 'Api("Contacts", "1.0.0")') else "API"
+        self.version = (
+            version if check.text("version", version, 'Api("Contacts", "1.0.0")') else "0"
+        )
+        self.base_path = _base_path(check, base_path)
+        self.description = (
+            description if check.text("description", description, 'description="..."') else ""
+        )
+        if auth is not None and not isinstance(auth, (Bearer, ApiKey, Cookie)):
+            check.wrong("auth", auth, "Bearer(), ApiKey(...) or Cookie(...)",
+                        'auth=ApiKey(header="X-Api-Key") (from synth.contract)')  # fmt: skip
+            auth = None
+        self.auth: Auth = auth if auth is not None else Bearer()
+        self.tenant_scoped = tenant_scoped if check.flag("tenant_scoped", tenant_scoped) else True
+        # The path parameter that carries the caller's tenant (``/orgs/{org_id}/...``).
+        self.tenant_param = (
+            tenant_param
+            if check.text("tenant_param", tenant_param, 'tenant_param="org_id"', optional=True)
+            else None
+        )
+        if contact is not None and not isinstance(contact, Contact):
+            check.wrong("contact", contact, "a Contact", 'contact=Contact("Team", email="t@x.io")')
+            contact = None
+        self.contact = contact
+        if license is not None and not isinstance(license, License):
+            check.wrong("license", license, "a License", 'license=License("MIT", "MIT")')
+            license = None
+        self.license = license
+        self.servers = check.names("servers", servers, 'servers=["https://api.example.com"]') or ()
+        self.error_type_base = (
+            error_type_base
+            if check.text("error_type_base", error_type_base, 'error_type_base="https://..."')
+            else "about:blank#"
+        )
+        good_tags = tags is None or check.mapping(
+            "tags", tags, 'tags={"contacts": "People you work with"}',
+            lambda k, v: isinstance(k, str) and isinstance(v, str),
+        )  # fmt: skip
+        self.tags = dict(tags or {}) if good_tags else {}
         self.errors: list[ErrorCode] = []
         self.operations: list[OperationDecl] = []
         self.resources: list[Resource] = []
@@ -191,27 +222,66 @@ class Api:
     ) -> ErrorCode:
         """Declare a taxonomy entry; use the returned object in operations' ``errors=``."""
         entry = ErrorCode(code, status, title, description, retryable, _caller())
-        self.errors.append(entry)
+        check = Checker(self.mistakes, _caller(), f"api.error({code!r}, ...)")
+        example = 'api.error("not_found", 404, "Not found", "No such contact.")'
+        good = check.text("code", code, example)
+        good &= check.is_a("status", status, int, "an HTTP status number", example)
+        check.text("title", title, example)
+        check.text("description", description, example)
+        check.flag("retryable", retryable)
+        if good:  # the loader reads the code and status of every entry it is given
+            self.errors.append(entry)
         return entry
 
-    def _route(self, method: Method, path: str, **options: Any) -> Callable[[F], F]:
+    def _route(self, call: str, method: Method, path: str, **options: Any) -> Callable[[F], F]:
         location = _caller(3)
+        check = Checker(self.mistakes, location, f"{call}(...)")
+        if not isinstance(path, str):
+            if callable(path):  # ``@api.get`` on the function, without ``("/path")``
+                check.add(f"used on {kind(path)} without its path",
+                          f"call it with the path: @{call}(\"/things/{{thing_id}}\")")  # fmt: skip
+            else:
+                check.wrong("path", path, "a string", f'@{call}("/things/{{thing_id}}")')
+            return _unchanged
+        if method not in get_args(Method):
+            upper = method.upper() if isinstance(method, str) else ""
+            check.add(
+                f"method {method!r} is not one synth declares ({', '.join(get_args(Method))})",
+                f'write it in capitals: api.route("{upper}", ...)'
+                if upper in get_args(Method)
+                else "declare one of those; a server answers HEAD and OPTIONS by itself",
+            )
+            return _unchanged
 
         def decorate(func: F) -> F:
+            if not inspect.isfunction(func) or func.__name__ == "<lambda>":
+                what = "a lambda" if inspect.isfunction(func) else kind(func)
+                check.add(
+                    f"decorates {what}, which is not a function definition",
+                    f"put @{call}(...) on a `def` whose name is the operation id and whose "
+                    "parameters and return annotation declare the request and response",
+                )
+                return func
             doc = (func.__doc__ or "").strip()
             summary, _, description = doc.partition("\n")
-            self.operations.append(
-                _decl(
-                    method,
-                    path,
-                    func.__name__,
-                    location,
-                    func=func,
-                    summary=options.pop("summary", None) or summary.strip() or None,
-                    description=options.pop("description", None) or description.strip() or None,
+            given = options.get("summary")
+            decl = _decl(
+                method,
+                path,
+                func.__name__,
+                location,
+                check=check,
+                func=func,
+                **{
                     **options,
-                )
+                    "summary": given
+                    if not isinstance(given, str | None)
+                    else given or summary.strip() or None,
+                    "description": description.strip() or None,
+                },
             )
+            if decl is not None:
+                self.operations.append(decl)
             return func
 
         return decorate
@@ -238,7 +308,7 @@ class Api:
         anything but PUT, say) are reported by the loader with this line.
         """
         return self._route(
-            method, path, status=status, errors=errors, idempotent=idempotent,
+            "api.route", method, path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
             summary=summary, deprecated=deprecated, upsert=upsert,
         )  # fmt: skip
@@ -258,8 +328,9 @@ class Api:
     ) -> Callable[[F], F]:
         """Declare a GET operation on the decorated function (its name is the operation id)."""
         return self._route(
-            "GET", path, status=status, errors=errors, paginated=paginated, cacheable=cacheable,
-            tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
+            "api.get", "GET", path, status=status, errors=errors, paginated=paginated,
+            cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
+            deprecated=deprecated,
         )  # fmt: skip
 
     def post(
@@ -277,18 +348,35 @@ class Api:
     ) -> Callable[[F], F]:
         """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``."""
         return self._route(
-            "POST", path, status=status, errors=errors, idempotent=idempotent,
+            "api.post", "POST", path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated,
         )  # fmt: skip
 
-    def put(self, path: str, *, upsert: bool = False, **options: Any) -> Callable[[F], F]:
+    def put(
+        self,
+        path: str,
+        *,
+        upsert: bool = False,
+        status: int = 200,
+        errors: Sequence[ErrorCode] = (),
+        idempotent: bool | Idempotency = False,
+        cacheable: bool | Conditional = False,
+        tenant_scoped: bool | None = None,
+        tags: Sequence[str] = (),
+        summary: str | None = None,
+        deprecated: bool = False,
+    ) -> Callable[[F], F]:
         """Declare a PUT operation; options as for ``patch``.
 
         ``upsert=True``: a PUT on an item path that creates the item when its id is new
         (201) and replaces it otherwise (200); the client chooses the id.
         """
-        return self._route("PUT", path, **{"status": 200, **options, "upsert": upsert})
+        return self._route(
+            "api.put", "PUT", path, status=status, errors=errors, idempotent=idempotent,
+            cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
+            deprecated=deprecated, upsert=upsert,
+        )  # fmt: skip
 
     def patch(
         self,
@@ -305,7 +393,7 @@ class Api:
     ) -> Callable[[F], F]:
         """Declare a PATCH operation; ``cacheable=True`` takes an optional ``If-Match``."""
         return self._route(
-            "PATCH", path, status=status, errors=errors, idempotent=idempotent,
+            "api.patch", "PATCH", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated,
         )  # fmt: skip
@@ -324,7 +412,7 @@ class Api:
     ) -> Callable[[F], F]:
         """Declare a DELETE operation (204 with no body unless the function returns a model)."""
         return self._route(
-            "DELETE", path, status=status, errors=errors, cacheable=cacheable,
+            "api.delete", "DELETE", path, status=status, errors=errors, cacheable=cacheable,
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
         )  # fmt: skip
 
@@ -351,10 +439,24 @@ class Api:
         POST elsewhere answering the item model is inferred to create them, where nothing at
         the collection's own path does.
         """
-        resource = Resource(self, path, item, id_param, tag, id_field)
-        if created_by is not None:
+        check = Checker(self.mistakes, _caller(), "api.resource(...)")
+        example = 'api.resource("/things", Thing, id_param="thing_id")'
+        usable = check.text("path", path, example)
+        if not (isinstance(item, type) and issubclass(item, BaseModel)):
+            check.wrong("item", item, "a Pydantic model", "the item's model class: " + example)
+            usable = False
+        usable &= check.text("id_param", id_param, example)
+        usable &= check.text("id_field", id_field, 'id_field="id"', optional=True)
+        check.text("tag", tag, 'tag="things"', optional=True)
+        good_creator = check.text("created_by", created_by, 'created_by="create_thing"',
+                                  optional=True)  # fmt: skip
+        resource = Resource(self, path if usable else "/", item, id_param, tag, id_field)
+        # A resource that is not one declares nothing: its mistakes are reported once, here.
+        resource.usable = usable
+        if created_by is not None and good_creator:
             resource.roles["create"] = created_by
-        self.resources.append(resource)
+        if usable:
+            self.resources.append(resource)
         return resource
 
 
@@ -364,6 +466,7 @@ def _decl(
     name: str,
     location: Location,
     *,
+    check: Checker,
     status: int,
     errors: Sequence[ErrorCode] = (),
     idempotent: bool | Idempotency = False,
@@ -379,19 +482,46 @@ def _decl(
     body: type[BaseModel] | None = None,
     returns: Any = None,
     upsert: bool = False,
-) -> OperationDecl:
+) -> OperationDecl | None:
+    """The declaration, each option checked; None when its path is not even a string.
+
+    A wrong option is recorded on ``check`` and replaced by its default, so the loader
+    reports it once and goes on without tripping over it.
+    """
+    if not check.text("path", path, '"/things/{thing_id}"'):
+        return None
+    if not check.is_a("status", status, int, "an HTTP status number", "status=201"):
+        status = 200
+    if not isinstance(idempotent, (bool, Idempotency)):
+        check.wrong(
+            "idempotent", idempotent, "True, False or an Idempotency",
+            "idempotent=True (key required) or idempotent=Idempotency.OPTIONAL",
+        )  # fmt: skip
+        idempotent = False
+    if not isinstance(cacheable, (bool, Conditional)):
+        check.wrong("cacheable", cacheable, "True, False or a Conditional",
+                    "cacheable=True, or cacheable=Conditional.REQUIRED on a write")  # fmt: skip
+        cacheable = False
+    if not check.flag("tenant_scoped", tenant_scoped, optional=True):
+        tenant_scoped = None
+    if not check.text("summary", summary, 'summary="Get a thing"', optional=True):
+        summary = None
+    if not check.flag("deprecated", deprecated):
+        deprecated = False
+    if not check.flag("upsert", upsert):
+        upsert = False
     return OperationDecl(
         method=method,
         path=path,
         name=name,
         location=location,
         status=status,
-        errors=tuple(errors),
+        errors=_errors(check, errors),
         idempotent=_idempotency(idempotent),
         paginated=paginated,
         cacheable=cacheable,
         tenant_scoped=tenant_scoped,
-        tags=tuple(tags),
+        tags=check.names("tags", tags, 'tags=["things"]') or (),
         summary=summary,
         description=description,
         deprecated=deprecated,
@@ -401,6 +531,47 @@ def _decl(
         returns=returns,
         upsert=upsert,
     )
+
+
+def _errors(check: Checker, errors: Any) -> tuple[ErrorCode, ...]:
+    """``errors=``: the objects ``api.error(...)`` returned, in a list."""
+    fix = (
+        "use the object api.error(...) returned, in a list: NOT_FOUND = api.error("
+        '"not_found", 404, ...), then errors=[NOT_FOUND]'
+    )
+    if isinstance(errors, ErrorCode):
+        check.add(f"errors= takes a list, but was given the one error {errors.code!r}",
+                  f"wrap it in a list: errors=[<the {errors.code} error>]")  # fmt: skip
+        return (errors,)
+    if not isinstance(errors, (list, tuple, set, frozenset)):
+        check.wrong("errors", errors, "a list of declared errors", "errors=[NOT_FOUND]")
+        return ()
+    kept = []
+    for entry in errors:
+        if isinstance(entry, ErrorCode):
+            kept.append(entry)
+        elif isinstance(entry, str):
+            check.add(f"errors=[..., {entry!r}, ...] names the error by its code, a string; "
+                      "errors= takes the declared error objects", fix)  # fmt: skip
+        else:
+            check.add(f"errors=[...] holds {kind(entry)}, which is not a declared error", fix)
+    return tuple(kept)
+
+
+def _base_path(check: Checker, base_path: str) -> str:
+    """``""`` or ``/v1``: a leading slash and none at the end, since paths are appended."""
+    if not check.text("base_path", base_path, 'base_path="/v1"'):
+        return ""
+    if base_path and (not base_path.startswith("/") or base_path.endswith("/")):
+        check.add(f"base_path={base_path!r} must start with '/' and not end with one",
+                  f"write base_path={'/' + base_path.strip('/')!r}")  # fmt: skip
+        return ""
+    return base_path
+
+
+def _unchanged(func: F) -> F:
+    """What a decorator whose declaration was refused does: leave the function as it is."""
+    return func
 
 
 def _action_name(name: str, noun: str) -> str:
@@ -436,8 +607,9 @@ class Resource:
         self.id_param = id_param
         self.id_field = id_field
         self.location = _caller(3)  # the contract line calling api.resource()
-        self.tags = (tag,) if tag else ()
-        self._noun = _snake(item.__name__)
+        self.tags = (tag,) if isinstance(tag, str) and tag else ()
+        self._noun = _snake(getattr(item, "__name__", "item"))
+        self.usable = True
         # role ("create", "upsert", "list", "read", "update", "delete") -> the operation's name
         self.roles: dict[RoleName, str] = {}
         # action name (``archive``) -> the operation's name
@@ -448,15 +620,21 @@ class Resource:
         return f"{self.path}/{{{self.id_param}}}"
 
     def _id(self) -> RawParam:
-        fields = self.item.model_fields
+        fields = self.item.model_fields if self.usable else {}
         info = fields.get(self.id_field or (self.id_param if self.id_param in fields else "id"))
         annotation: Any = info.rebuild_annotation() if info is not None else str
         return RawParam(self.id_param, annotation, _NO_DEFAULT)
 
     def _add(self, role: RoleName, method: Method, path: str, name: str, **options: Any) -> None:
+        if not self.usable:
+            return
         options.setdefault("tags", self.tags)
-        self.api.operations.append(_decl(method, path, name, _caller(3), **options))
-        self.roles.setdefault(role, name)
+        where = _caller(3)
+        check = Checker(self.api.mistakes, where, f"api.resource({self.path!r}).{role}(...)")
+        decl = _decl(method, path, name, where, check=check, **options)
+        if decl is not None:
+            self.api.operations.append(decl)
+            self.roles.setdefault(role, name)
 
     def create(
         self,
@@ -518,18 +696,22 @@ class Resource:
 
         ``returns`` is the item by default; ``None`` with ``status=204`` answers no body.
         """
+        where = _caller(2)
+        check = Checker(self.api.mistakes, where, f"api.resource({self.path!r}).action(...)")
+        if not self.usable or not check.text("name", name, 'action("archive")'):
+            return
         op_name = _action_name(name, self._noun)
-        self.api.operations.append(
-            _decl(
-                "POST", f"{self.item_path}/{name}", op_name, _caller(2),
-                status=status, errors=errors, idempotent=idempotent, tags=self.tags,
-                params=(self._id(),), body=body,
-                returns=self.item if returns is _ITEM else returns,
-                summary=summary or f"{name.replace('_', ' ').capitalize()} a "
-                f"{self._noun.replace('_', ' ')}",
-            )
+        decl = _decl(
+            "POST", f"{self.item_path}/{name}", op_name, where, check=check,
+            status=status, errors=errors, idempotent=idempotent, tags=self.tags,
+            params=(self._id(),), body=body,
+            returns=self.item if returns is _ITEM else returns,
+            summary=summary or f"{name.replace('_', ' ').capitalize()} a "
+            f"{self._noun.replace('_', ' ')}",
         )  # fmt: skip
-        self.actions.setdefault(name, op_name)
+        if decl is not None:
+            self.api.operations.append(decl)
+            self.actions.setdefault(name, op_name)
 
     def list(
         self,
@@ -542,8 +724,24 @@ class Resource:
         summary: str | None = None,
     ) -> None:
         """``GET /things``: one page of items, with filters on item fields."""
+        if not self.usable:
+            return
+        check = Checker(self.api.mistakes, _caller(), f"api.resource({self.path!r}).list(...)")
+        if filters is not None and not isinstance(filters, Mapping):
+            check.wrong("filters", filters, "a dict of parameter name to Filter",
+                        'filters={"status": Filter("status")}')  # fmt: skip
+            filters = None
         params = []
         for name, flt in (filters or {}).items():
+            if not isinstance(name, str) or not isinstance(flt, Filter):
+                check.add(f"filters={{{name!r}: ...}} maps {kind(name)} to {kind(flt)}; each "
+                          "entry maps a query parameter's name to a Filter",
+                          'write {"status": Filter("status")}')  # fmt: skip
+                continue
+            if not isinstance(flt.field, str):
+                check.wrong(f"filters[{name!r}].field", flt.field, "a field name",
+                            'Filter("status") for the field status')  # fmt: skip
+                continue
             info = self.item.model_fields.get(flt.field)
             annotation: Any = info.rebuild_annotation() if info is not None else str
             if flt.op == "contains":

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import dataclasses
 import inspect
-import re
 import types
 import typing
 from collections.abc import Sequence
@@ -29,6 +28,7 @@ from ..contract import Api, ApiKey, Bearer, Cookie, OperationDecl, RawParam
 from ..contract._models import ref_fields
 from ..relations import Relations, declared_resources, relations
 from ..spec import ApiSpec, AuthStyle, OperationSpec
+from ._common import TOKEN
 from ._imports import find_api, import_contracts
 from ._operations import OperationBuilder
 from ._patterns import document_patterns
@@ -45,6 +45,7 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     root = Path(contracts_dir)
     problems = Problems()
     api = find_api(root, import_contracts(root, problems), problems)
+    problems.found.extend(api.mistakes)  # the arguments refused where they were written
     taxonomy = check_taxonomy(api.errors, problems)
     decls = _with_tenant_param(api)
     ops = [op for decl in decls if (op := resolve(decl, problems)) is not None]
@@ -128,8 +129,6 @@ def _auth_name(api: Api) -> str:
     return "Authorization"
 
 
-# RFC 9110 token (a header name); RFC 6265 cookie-name is the same set of characters.
-_TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 # Headers the checks set themselves; an API key there would be overwritten or misread.
 _RESERVED = {"authorization", "cookie", "content-type", "idempotency-key", "if-match",
              "if-none-match", "accept", "host", "content-length"}  # fmt: skip
@@ -139,7 +138,7 @@ def _check_auth(api: Api, problems: Problems) -> None:
     """An ``ApiKey`` header or a ``Cookie`` name must be one HTTP can carry."""
     if isinstance(api.auth, ApiKey):
         what, name, fix = "ApiKey(header=...)", api.auth.header, 'e.g. ApiKey(header="X-Api-Key")'
-        if name.lower() in _RESERVED:
+        if isinstance(name, str) and name.lower() in _RESERVED:
             problems.add(api.location, f"{what}: {name!r} is a header synth and HTTP use "
                          "for something else", f"name the API key's own header; {fix}")  # fmt: skip
             return
@@ -147,7 +146,7 @@ def _check_auth(api: Api, problems: Problems) -> None:
         what, name, fix = "Cookie(name=...)", api.auth.name, 'e.g. Cookie(name="session")'
     else:
         return
-    if not _TOKEN.fullmatch(name):
+    if not isinstance(name, str) or not TOKEN.fullmatch(name):
         problems.add(api.location, f"{what}: {name!r} is not a valid "
                      f"{'header' if what.startswith('ApiKey') else 'cookie'} name",
                      f"use letters, digits and '-' or '_'; {fix}")  # fmt: skip

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from ..contract._semantics import Filter
 from ..spec import ParamSpec
 
 __all__ = [
+    "TOKEN",
     "Op",
     "camel",
     "first_line",
@@ -29,6 +31,10 @@ __all__ = [
     "type_name",
     "types_in",
 ]
+
+
+# RFC 9110 token (a header name); RFC 6265 cookie-name is the same set of characters.
+TOKEN = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 
 
 @dataclass

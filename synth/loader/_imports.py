@@ -8,12 +8,15 @@ from __future__ import annotations
 import hashlib
 import importlib
 import importlib.util
+import inspect
+import re
 import sys
 import traceback
 import types
 from collections.abc import Iterable
 from pathlib import Path
 
+from .. import contract
 from .._errors import ContractError, Location
 from ..contract import Api
 from ._common import first_line
@@ -82,13 +85,59 @@ def _import_problem(root: Path, exc: BaseException, problems: Problems) -> None:
         break
     message = f"importing the contracts failed: {type(exc).__name__}: {first_line(exc)}"
     hint = "fix this line so the module imports"
-    if isinstance(exc, TypeError) and "unexpected keyword argument" in str(exc):
-        hint = (
-            "this option does not apply to this method (GET takes no idempotent=, for "
-            "example); api.route(method, path, ...) takes every option and the loader "
-            "says why one does not apply"
-        )
+    if isinstance(exc, TypeError):
+        hint = _call_hint(str(exc)) or hint
     problems.add(location, message, hint)
+
+
+# Python's words for a call with the wrong arguments: ``Api.get() got an unexpected keyword
+# argument 'foo'``, ``Api.error() missing 2 required positional arguments: ...``.
+_BAD_CALL = re.compile(
+    r"(?P<name>[\w.]+)\(\) (?:got an unexpected keyword argument '(?P<keyword>\w+)'|missing "
+    r"\d+ required|takes \d+ positional|takes no arguments)"
+)
+# Options that ``api.route`` takes but the method's own decorator refuses, on purpose.
+_ROUTE_ONLY = {"idempotent", "paginated", "cacheable", "upsert"}
+
+
+def _call_hint(text: str) -> str | None:
+    """How to call a callable of the contract language that was called wrongly: its signature."""
+    found = _BAD_CALL.search(text)
+    if found is None:
+        return None
+    target: object = contract
+    for part in found["name"].split("."):
+        target = getattr(target, part, None)
+    if target is None or not callable(target):
+        return None  # not the contract language's: Python's message says it all
+    shown = found["name"].removesuffix(".__init__")
+    shown = "api." + shown.removeprefix("Api.") if shown.startswith("Api.") else shown
+    params = [p for p in inspect.signature(target).parameters.values() if p.name != "self"]
+    signature = f"{shown}({_arguments(params)})"
+    keyword = found["keyword"]
+    if keyword in _ROUTE_ONLY and shown.startswith("api."):
+        return (
+            f"this option does not apply to this method ({shown} takes: {signature}); "
+            "api.route(method, path, ...) takes every option and the loader says why one "
+            "does not apply"
+        )
+    if keyword:
+        return f"{keyword!r} is not an option of {shown}; its options: {signature}"
+    return f"call it as its signature says: {signature}"
+
+
+def _arguments(params: list[inspect.Parameter]) -> str:
+    """``path, *, status=200``: names and defaults, without the annotations."""
+    out: list[str] = []
+    for param in params:
+        if param.kind is param.KEYWORD_ONLY and "*" not in out:
+            out.append("*")
+        if param.default is param.empty:
+            out.append(param.name)
+        else:  # a dataclass's default_factory shows as <factory>: say "some default"
+            shown = repr(param.default)
+            out.append(f"{param.name}={'...' if shown == '<factory>' else shown}")
+    return ", ".join(out)
 
 
 def find_api(root: Path, modules: Iterable[types.ModuleType], problems: Problems) -> Api:

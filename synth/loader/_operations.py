@@ -8,14 +8,14 @@ from pydantic import BaseModel
 
 from .._errors import Location
 from .._paths import PATH_PARAM
-from ..contract import Api, ErrorCode, OperationDecl
+from ..contract import Api, ErrorCode, Idempotency, OperationDecl
 from ..contract._models import UNIQUE_KEYWORD
 from ..spec import OperationSpec
 from . import _semantics as semantics
 from ._common import Op, camel, model_location, models_by_name, ref_name
 from ._problems import Problems
 from ._schemas import Refs, param_schema
-from ._taxonomy import implied_by, implied_codes
+from ._taxonomy import KEY_MISSING, implied_by, implied_codes
 
 __all__ = ["OperationBuilder", "check_names_only"]
 
@@ -60,6 +60,8 @@ class OperationBuilder:
         if op.body is not None:
             check_names_only(op.body, where, problems)
         pagination = semantics.pagination(op, problems)
+        if d.paginated is None:
+            semantics.check_no_filters(op, problems)
         if pagination is not None:
             page = self.refs.get((d.name, "response"))
             pagination = semantics.with_item_schema(pagination, page, self.components)
@@ -81,6 +83,14 @@ class OperationBuilder:
                     where,
                     f"{d.name}: error code {entry.code!r} is not in the taxonomy",
                     f"declare it with api.error({entry.code!r}, ...) and use that object",
+                )
+            elif entry.code == KEY_MISSING and d.idempotent is not Idempotency.REQUIRED:
+                taken = "optional" if d.idempotent is Idempotency.OPTIONAL else "not taken"
+                problems.add(
+                    where,
+                    f"{d.name}: errors=[...] lists {KEY_MISSING!r}, but the operation's "
+                    f"Idempotency-Key is {taken}, so a request without one is never refused",
+                    "drop it from errors=, or require the key with idempotent=True",
                 )
             else:
                 codes[entry.code] = entry

@@ -8,8 +8,9 @@ gives the shared ``$defs`` (the components, named by pydantic: ``Contact`` or
 from __future__ import annotations
 
 import inspect
+from collections import deque
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import BaseModel, TypeAdapter
 from pydantic.errors import (
@@ -22,7 +23,7 @@ from .._errors import Location
 from .._jsonschema import SynthJsonSchema, admits_null
 from ..contract import Problem as ProblemModel
 from ..spec import ParamSpec
-from ._common import Op, first_line, type_name, types_in
+from ._common import Op, first_line, model_location, type_name, types_in
 from ._problems import Problems
 
 __all__ = ["REF_TEMPLATE", "Refs", "build_schemas", "param_schema"]
@@ -37,6 +38,7 @@ _Inputs = list[tuple[tuple[str, str], Any, TypeAdapter[Any]]]
 
 def build_schemas(ops: list[Op], problems: Problems) -> tuple[dict[str, Any], Refs]:
     """The components, sorted by name, and each input's schema (often a ``$ref``)."""
+    _check_model_names(ops, problems)
     inputs: _Inputs = [(("model", "Problem"), "serialization", TypeAdapter(ProblemModel))]
     owners: dict[tuple[str, str], Location] = {}
     for op in ops:
@@ -63,6 +65,38 @@ def build_schemas(ops: list[Op], problems: Problems) -> tuple[dict[str, Any], Re
         return {}, {}
     by_key = {key: schema for (key, _mode), schema in refs.items()}
     return dict(sorted(defs.get("$defs", {}).items())), by_key
+
+
+def _check_model_names(ops: list[Op], problems: Problems) -> None:
+    """Two different models of one name would need two components of one name.
+
+    A model is known by where it is defined (module and qualified name): the loader's own
+    root models of a list (``ContactList``) are made once per operation, alike.
+    """
+    first: dict[str, tuple[tuple[str, str], type[BaseModel], Location]] = {}
+    todo: deque[Any] = deque()  # breadth first in declaration order: the later one is named
+    for op in ops:
+        todo += [op.body, op.response, *(s.annotation for _, s in op.params)]
+    seen: set[type] = set()
+    while todo:
+        tp = todo.popleft()
+        if not (isinstance(tp, type) and issubclass(tp, BaseModel)):
+            todo += get_args(tp)
+            continue
+        if tp in seen:
+            continue
+        seen.add(tp)
+        todo += [t for f in tp.model_fields.values() for t in types_in(f.annotation)]
+        where = model_location(tp) or Location("?", 1)
+        key = (tp.__module__, tp.__qualname__)
+        other = first.setdefault(tp.__name__, (key, tp, where))
+        if other[0] != key:
+            problems.add(
+                where,
+                f"two different models are named {tp.__name__} (the other at {other[2]})",
+                "rename one: the OpenAPI component, the Zod schema and the SDK class of a "
+                "model take its class name",
+            )
 
 
 def _adapter(where: Location, name: str, tp: Any, problems: Problems) -> TypeAdapter[Any] | None:

@@ -61,6 +61,7 @@ from ._problems import Problems
 __all__ = [
     "cache",
     "check_idempotency",
+    "check_no_filters",
     "idempotency",
     "pagination",
     "semantic_params",
@@ -132,6 +133,14 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
     if style is None:
         return None
     kind = _STYLES.get(type(style))
+    if isinstance(style, type) and style in _STYLES:
+        problems.add(
+            where,
+            f"{d.name}: paginated={style.__name__} is the class, not a pagination style",
+            f"call it with the list's order: paginated={style.__name__}(order=('-created_at', "
+            "'id'))",
+        )
+        return None
     if kind is None:
         problems.add(
             where,
@@ -162,21 +171,7 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
             "give the order keys, the last one unique, e.g. ('-created_at', '-id')",
         )
     _check_style(d, style, names, item, order=order, sort=sort, problems=problems)
-    limit = style.limit
-    if not isinstance(limit, Limit):
-        problems.add(
-            where,
-            f"{d.name}: {type(style).__name__}(limit={limit!r}) is not a Limit",
-            "declare the page size's rules as limit=Limit(default=20, max=100)",
-        )
-        limit = Limit()
-    elif not 1 <= limit.min <= limit.default <= limit.max:
-        problems.add(
-            where,
-            f"{d.name}: Limit(min={limit.min}, default={limit.default}, "
-            f"max={limit.max}) is inconsistent",
-            "need 1 <= min <= default <= max",
-        )
+    limit = _limit(d, style, problems)
     filters = []
     for raw_param, spec in op.params:
         _, markers = split(raw_param.annotation)
@@ -184,6 +179,8 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
         if flt is None:
             continue
         path = _check_filter(d, item, raw_param, spec.name, flt, problems=problems)
+        if path is None and not isinstance(flt.field, str):
+            continue  # reported: it names no field
         path = path or tuple(identifier(s) for s in flt.field.split("."))
         filters.append(
             FilterSpec(spec.name, ".".join(path), flt.op, path=path, explode=flt.explode)
@@ -206,6 +203,41 @@ def pagination(op: Op, problems: Problems) -> PaginationSpec | None:
         sort=sort,
         link_keyset=isinstance(style, LinkHeader) and style.keyset,
     )
+
+
+def _limit(d: OperationDecl, style: Paginated, problems: Problems) -> Limit:
+    """The style's page-size rules, checked; the default ``Limit()`` where they are unusable."""
+    limit = style.limit
+    if not isinstance(limit, Limit):
+        problems.add(
+            d.location,
+            f"{d.name}: {type(style).__name__}(limit={limit!r}) is not a Limit",
+            "declare the page size's rules as limit=Limit(default=20, max=100)",
+        )
+        limit = Limit()
+    elif not all(_integer(getattr(limit, n)) for n in ("min", "default", "max")):
+        problems.add(
+            d.location,
+            f"{d.name}: Limit(min={limit.min!r}, default={limit.default!r}, "
+            f"max={limit.max!r}) holds something other than whole numbers",
+            "give the page sizes as integers, e.g. Limit(default=20, max=100)",
+        )
+        limit = Limit()
+    elif limit.out_of_range not in ("reject", "clamp"):
+        problems.add(
+            d.location,
+            f"{d.name}: Limit(out_of_range={limit.out_of_range!r}) is neither 'reject' nor 'clamp'",
+            "'reject' answers 422 validation_failed to a size out of range; 'clamp' serves "
+            "the nearest bound",
+        )
+    elif not 1 <= limit.min <= limit.default <= limit.max:
+        problems.add(
+            d.location,
+            f"{d.name}: Limit(min={limit.min}, default={limit.default}, "
+            f"max={limit.max}) is inconsistent",
+            "need 1 <= min <= default <= max",
+        )
+    return limit
 
 
 def _check_style(
@@ -263,10 +295,21 @@ def _check_style(
             )
 
 
+def _integer(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 def _order(
     d: OperationDecl, keys: tuple[str, ...], item: type[BaseModel], problems: Problems
 ) -> list[OrderKey]:
     fields = item.model_fields
+    if not isinstance(keys, (str, tuple, list)):
+        problems.add(
+            d.location,
+            f"{d.name}: the order {keys!r} is not a tuple of keys",
+            "write a tuple of item fields, '-' first for descending: ('-created_at', 'id')",
+        )
+        return []
     if isinstance(keys, str):  # ("id") where ("id",) was meant
         problems.add(
             d.location,
@@ -440,6 +483,19 @@ def _model_of(annotation: Any) -> type[BaseModel] | None:
     return None
 
 
+def check_no_filters(op: Op, problems: Problems) -> None:
+    """``Filter`` narrows a paginated list; on any other operation it would mean nothing."""
+    for raw, spec in op.params:
+        if any(isinstance(m, Filter) for m in split(raw.annotation)[1]):
+            problems.add(
+                _param_location(op.decl, raw.name),
+                f"{op.decl.name}: parameter {spec.name!r} is a Filter, but the operation is "
+                "not a paginated list",
+                "declare the list with paginated=Cursor(order=(...)) (or another style), or "
+                "drop Filter() to make it a plain query parameter",
+            )
+
+
 def _param_location(d: OperationDecl, name: str) -> Location:
     """Where parameter ``name`` of ``d``'s function is written: file and line."""
     func = d.func
@@ -457,6 +513,32 @@ def _param_location(d: OperationDecl, name: str) -> Location:
     return d.location
 
 
+def _filter_shape(what: str, where: Location, flt: Filter, problems: Problems) -> bool:
+    """Whether ``Filter(...)`` names a field and a known operator, and ``explode`` is a bool."""
+    if not isinstance(flt.field, str) or not flt.field:
+        problems.add(
+            where,
+            f"{what}: Filter({flt.field!r}) does not name a field",
+            "name the item field it tests, e.g. Filter('status') or Filter('address.city')",
+        )
+        return False
+    if not isinstance(flt.explode, bool):
+        problems.add(
+            where,
+            f"{what}: Filter(explode={flt.explode!r}) is not True or False",
+            "pass explode=True (the repeated parameter, with 'in') or leave it out",
+        )
+        return False
+    if not isinstance(flt.op, str) or flt.op not in _TAKES:
+        problems.add(
+            where,
+            f"{what} names an unknown operator {flt.op!r}",
+            f"use one of {', '.join(_TAKES)}",
+        )
+        return False
+    return True
+
+
 def _check_filter(
     d: OperationDecl,
     item: type[BaseModel],
@@ -469,12 +551,7 @@ def _check_filter(
     """The field path ``flt`` reads through ``item``, after checking the operator's rules."""
     where = _param_location(d, raw.name)
     what = f"{d.name}: filter {param!r}"
-    if flt.op not in _TAKES:
-        problems.add(
-            where,
-            f"{what} names an unknown operator {flt.op!r}",
-            f"use one of {', '.join(_TAKES)}",
-        )
+    if not _filter_shape(what, where, flt, problems):
         return None
     path = tuple(identifier(segment) for segment in flt.field.split("."))
     model: type[BaseModel] | None = item
@@ -666,6 +743,13 @@ def cache(decl: OperationDecl, problems: Problems) -> CacheSpec | None:
     """The conditional requests an operation takes: ETag on reads, If-Match on writes."""
     if decl.cacheable is False:
         return None
+    if decl.method == "GET" and isinstance(decl.cacheable, Conditional):
+        problems.add(
+            decl.location,
+            f"{decl.name}: cacheable={decl.cacheable} on GET: Conditional says how a write "
+            "takes If-Match; a read takes If-None-Match",
+            "write cacheable=True on a GET (ETag, If-None-Match, 304)",
+        )
     if decl.method == "GET":
         return CacheSpec(etag=True, if_match=None)
     if decl.method == "POST":

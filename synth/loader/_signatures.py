@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import inspect
 import typing
-from typing import Any, get_args, get_origin
+from types import UnionType
+from typing import Any, Union, get_args, get_origin
 
 from pydantic import BaseModel, RootModel
 from pydantic.fields import FieldInfo
@@ -17,7 +18,7 @@ from .._paths import param_names, route_shape
 from ..contract import Body, Header, LinkHeader, OperationDecl, Query, RawParam
 from ..contract import Path as PathMarker
 from ..spec import ParamSpec
-from ._common import Op, camel, identifier, split, strip, type_name
+from ._common import TOKEN, Op, camel, identifier, split, strip, type_name
 from ._problems import Problems
 
 __all__ = ["check_unique", "resolve"]
@@ -35,17 +36,51 @@ def resolve(decl: OperationDecl, problems: Problems) -> Op | None:
         params, returns = raw
     else:
         params, returns = list(decl.params or ()), decl.returns
-        op.body = decl.body
+        if decl.body is None or (isinstance(decl.body, type) and issubclass(decl.body, BaseModel)):
+            op.body = decl.body
+        else:
+            problems.add(
+                decl.location,
+                f"{decl.name}: the body {type_name(decl.body)} is not a Pydantic model",
+                "pass the request model's class, e.g. create(NewThing)",
+            )
     template = param_names(decl.path)
     _check_template(decl, template, problems)
     _add_params(op, params, template, problems)
     _check_path_declared(op, template, problems)
+    if op.body is not None and decl.method == "GET":
+        problems.add(
+            decl.location,
+            f"{decl.name}: GET with a request body ({op.body.__name__}): a GET's body has no "
+            "meaning in HTTP, and browsers, proxies and caches drop it",
+            "take the values as query parameters, or declare the operation as a POST",
+        )
     if not _set_response(op, returns, problems):
         return None
     return op
 
 
 def _check_template(decl: OperationDecl, template: list[str], problems: Problems) -> None:
+    path = decl.path
+    if not path.startswith("/"):
+        problems.add(
+            decl.location,
+            f"{decl.name}: path {path!r} does not start with '/'",
+            f"write it from the API's base path: {'/' + path!r}",
+        )
+    if any(c in path for c in "?#") or any(c.isspace() for c in path):
+        problems.add(
+            decl.location,
+            f"{decl.name}: path {path!r} holds a query string, a fragment or a space",
+            "declare only the path; query parameters are the function's other parameters",
+        )
+    repeated = sorted({name for name in template if template.count(name) > 1})
+    if repeated:
+        problems.add(
+            decl.location,
+            f"{decl.name}: path {path!r} names {{{repeated[0]}}} twice",
+            "give each path parameter its own name, e.g. {parent_id} and {child_id}",
+        )
     for name in template:
         if not name.isidentifier():
             problems.add(
@@ -183,6 +218,9 @@ def _param(
         )
         return None
     location: Any = "path" if in_path else "header" if header else "query"
+    if not _wire_name(decl, param, header, query, problems):
+        return None
+    _carried(decl, param, location, problems)
     name = header.name if header else (query.alias if query and query.alias else param.name)
     if in_path:  # the path's own spelling, which Python may have normalised in the signature
         name = next(t for t in template if identifier(t) == param.name)
@@ -207,6 +245,65 @@ def _param(
         annotation=strip(param.annotation),
         python_name=param.name,
     )
+
+
+def _wire_name(
+    decl: OperationDecl,
+    param: RawParam,
+    header: Header | None,
+    query: Query | None,
+    problems: Problems,
+) -> bool:
+    """A ``Header`` name HTTP can carry; a ``Query`` alias that is a non-empty string."""
+    what = f"{decl.name}: parameter {param.name!r}"
+    if header is not None and not (isinstance(header.name, str) and TOKEN.fullmatch(header.name)):
+        problems.add(
+            decl.location,
+            f"{what}: Header({header.name!r}) is not a header name HTTP can carry",
+            'name the header as sent, letters, digits and "-": Header("X-Request-Id")',
+        )
+        return False
+    if (
+        query is not None
+        and query.alias is not None
+        and not (isinstance(query.alias, str) and query.alias)
+    ):
+        problems.add(
+            decl.location,
+            f"{what}: Query(alias={query.alias!r}) is not a parameter name",
+            'give the name as sent in the query string, e.g. Query(alias="per-page")',
+        )
+        return False
+    return True
+
+
+def _carried(decl: OperationDecl, param: RawParam, location: str, problems: Problems) -> None:
+    """A path segment carries one scalar; no parameter carries a whole model."""
+    base = split(strip(param.annotation))[0]
+    options = [a for a in get_args(base) if a is not type(None)] if _is_union(base) else [base]
+    model = next((o for o in options if isinstance(o, type) and issubclass(o, BaseModel)), None)
+    many = any(get_origin(o) in (list, set, frozenset, tuple, dict) or o in (list, dict)
+               for o in options)  # fmt: skip
+    if model is not None:
+        fix = (
+            "take the model as the request body (a parameter named body), or its fields as "
+            "parameters of their own"
+        )
+    elif location == "path" and many:
+        fix = "a path segment carries one value: take the values as a query parameter"
+    else:
+        return
+    problems.add(
+        decl.location,
+        f"{decl.name}: the {location} parameter {param.name!r} is "
+        f"{type_name(model) if model is not None else type_name(base)}, which a "
+        f"{location} parameter cannot carry",
+        fix,
+    )
+
+
+def _is_union(tp: Any) -> bool:
+    return get_origin(tp) in (Union, UnionType)
 
 
 def check_unique(ops: list[Op], problems: Problems) -> None:

@@ -7,16 +7,19 @@ from collections.abc import Iterable
 from typing import Literal
 
 from .._errors import Location
-from ..contract import ErrorCode
+from ..contract import ErrorCode, Idempotency
 from ._common import Op
 from ._problems import Problems
 
-__all__ = ["check_taxonomy", "implied_by", "implied_codes"]
+__all__ = ["KEY_MISSING", "check_taxonomy", "implied_by", "implied_codes"]
 
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
+# The answer to a request without the Idempotency-Key: only where the key is required.
+KEY_MISSING = "idempotency_key_missing"
 # What an operation declares or does -> the error codes it can answer with because of it.
 _IMPLIED = {
-    "idempotent": ("idempotency_key_missing", "idempotency_key_reused", "idempotency_key_in_use"),
+    "idempotent": ("idempotency_key_reused", "idempotency_key_in_use"),
+    "key_required": (KEY_MISSING,),
     "paginated": ("invalid_cursor",),
     "tenant": ("unauthenticated",),
     "lookup": ("not_found",),
@@ -42,6 +45,7 @@ _STATUS = {
 }
 _REASON = {
     "idempotent": "idempotent=...",
+    "key_required": "a required Idempotency-Key (idempotent=True)",
     "paginated": "paginated=...",
     "tenant": "tenant scoping",
     "lookup": "a path parameter",
@@ -114,6 +118,8 @@ def implied_by(
         implied.append("body")
     if op.decl.idempotent is not None:
         implied.append("idempotent")
+    if op.decl.idempotent is Idempotency.REQUIRED:
+        implied.append("key_required")
     if paginated and not numbered:
         implied.append("paginated")
     if if_match is not None:

@@ -221,7 +221,9 @@ def test_what_each_operation_implies() -> None:
         "lookup",
         "input",
         "idempotent",
+        "key_required",
     ]
+    # An optional key: a request without one is served, so no idempotency_key_missing.
     assert implied_by(op("create_thing"), tenant=False, paginated=False, if_match=None) == [
         "always",
         "input",

@@ -39,11 +39,12 @@ def test_says_what_it_wrote_then_that_nothing_changed(doc: Path, tmp_path: Path)
     out = tmp_path / "zod"
     code, output = _zod(doc, out)
     assert code == 0, output
-    assert f"wrote 5 changed file(s) of 5 into {out}/" in output
+    assert f"synth: 5 written, 0 removed, 0 unchanged in {out}/" in output
+    assert "  written  schemas.ts" in output
     assert set(_snapshot(out)) == MODULES
     code, output = _zod(doc, out)
     assert code == 0, output
-    assert "wrote 0 changed file(s) of 5" in output
+    assert f"synth: 0 written, 0 removed, 5 unchanged in {out}/" in output
     code, output = _zod(doc, out, "--check")
     assert code == 0, output
     assert "up to date (5 files)" in output
@@ -80,10 +81,12 @@ def test_check_reports_stale_files_and_writing_removes_old_modules(
     assert "-export const X = z.number().int();" in output
     assert "+export const X = z.number().check(integer());" in output
     assert f"stale: {old} (extra)" in output
-    assert "2 stale file(s); run `synth zod" in output
+    assert f"2 stale file(s) in {out}/ (1 changed, 1 extra; 4 up to date); run `synth zod" in output
     assert _snapshot(out) == before, "--check writes nothing"
     code, output = _zod(doc, out)
     assert code == 0, output
+    assert f"synth: 1 written, 1 removed, 4 unchanged in {out}/" in output
+    assert "  written  schemas.ts\n  removed  legacy.ts" in output
     assert not old.exists()
     assert keep.read_text() == "export const notes = 1;\n"
     assert _zod(doc, out, "--check")[0] == 0
