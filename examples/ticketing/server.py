@@ -15,10 +15,12 @@ import hmac
 import json
 import re
 import uuid
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from datetime import UTC, datetime
+from typing import Any, TypeVar, overload
 from urllib.parse import urlencode
 
-from pydantic import TypeAdapter, ValidationError
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
@@ -54,13 +56,15 @@ SECRET = b"ticketing-cursor-signing-key"
 BASE = "/v1"
 
 # ---------------------------------------------------------------- storage
-DB: dict[
-    str, dict[str, dict[str, dict]]
-] = {}  # tenant -> collection -> id -> item (json-able + raw)
-IDEM: dict[tuple[str, str], dict] = {}  # (tenant, key) -> {"fp":..., "done": bool, "resp": ...}
+Item = dict[str, Any]  # an item as served, plus "_raw": the values it is sorted and filtered by
+M = TypeVar("M", bound=BaseModel)
+# tenant -> collection -> id -> item (json-able + raw)
+DB: dict[str, dict[str, dict[str, Item]]] = {}
+# (tenant, key) -> {"fp":..., "done": bool, "resp": ...}
+IDEM: dict[tuple[str, str], dict[str, Any]] = {}
 
 
-def coll(tenant: str, name: str) -> dict[str, dict]:
+def coll(tenant: str, name: str) -> dict[str, Item]:
     return DB.setdefault(tenant, {}).setdefault(name, {})
 
 
@@ -85,7 +89,13 @@ TITLES = {
 
 
 class Problem(Exception):
-    def __init__(self, code: str, detail: str = "", status: int | None = None, errors=None):
+    def __init__(
+        self,
+        code: str,
+        detail: str = "",
+        status: int | None = None,
+        errors: list[dict[str, Any]] | None = None,
+    ) -> None:
         self.code, self.detail, self.errors = code, detail, errors
         self.status = status or TITLES[code][0]
 
@@ -99,11 +109,20 @@ def bad_param(where: str, name: str, msg: str, typ: str) -> Problem:
 
 
 def problem_response(
-    code: str, detail: str = "", status: int | None = None, headers=None, errors=None
+    code: str,
+    detail: str = "",
+    status: int | None = None,
+    headers: dict[str, str] | None = None,
+    errors: list[dict[str, Any]] | None = None,
 ) -> Response:
     status = status or TITLES[code][0]
     title = TITLES.get(code, (status, code))[1]
-    body = {"type": f"about:blank#{code}", "title": title, "status": status, "code": code}
+    body: dict[str, Any] = {
+        "type": f"about:blank#{code}",
+        "title": title,
+        "status": status,
+        "code": code,
+    }
     if detail:
         body["detail"] = detail
     if errors:
@@ -113,7 +132,7 @@ def problem_response(
     )
 
 
-def json_response(obj, status=200, headers=None) -> Response:
+def json_response(obj: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
     return Response(
         json.dumps(obj), status_code=status, media_type="application/json", headers=headers
     )
@@ -132,7 +151,17 @@ def parse_uuid_path(s: str) -> str:
         raise Problem("not_found", "no such item") from None
 
 
-def q_int(req: Request, name: str, default=None, lo=None, hi=None):
+@overload
+def q_int(req: Request, name: str) -> int | None: ...
+@overload
+def q_int(req: Request, name: str, default: int, lo: int, hi: int | None) -> int: ...
+def q_int(
+    req: Request,
+    name: str,
+    default: int | None = None,
+    lo: int | None = None,
+    hi: int | None = None,
+) -> int | None:
     raw = req.query_params.get(name)
     if raw is None:
         return default
@@ -144,7 +173,7 @@ def q_int(req: Request, name: str, default=None, lo=None, hi=None):
     return v
 
 
-def q_dt(req: Request, name: str):
+def q_dt(req: Request, name: str) -> datetime | None:
     raw = req.query_params.get(name)
     if raw is None:
         return None
@@ -156,7 +185,7 @@ def q_dt(req: Request, name: str):
         ) from None
 
 
-def q_uuid(req: Request, name: str):
+def q_uuid(req: Request, name: str) -> str | None:
     raw = req.query_params.get(name)
     if raw is None:
         return None
@@ -166,7 +195,7 @@ def q_uuid(req: Request, name: str):
         raise bad_param("query", name, "must be a UUID", "uuid_parsing") from None
 
 
-def q_enum(req: Request, name: str, allowed):
+def q_enum(req: Request, name: str, allowed: Iterable[str]) -> str | None:
     raw = req.query_params.get(name)
     if raw is None:
         return None
@@ -182,7 +211,7 @@ def tenant_of(req: Request) -> str:
     return t
 
 
-async def read_body(req: Request, model):
+async def read_body(req: Request, model: type[M]) -> tuple[M, Any]:
     raw = await req.body()
     try:
         data = json.loads(raw)
@@ -200,18 +229,18 @@ async def read_body(req: Request, model):
 
 
 # ---------------------------------------------------------------- ordering
-def field(item: dict, path: str):
+def field(item: Item, path: str) -> Any:
     v = item
     for part in path.split("."):
         v = v[part]
     return v
 
 
-def sort_value(item: dict, f: str):
+def sort_value(item: Item, f: str) -> Any:
     return item["_raw"][f] if f in item.get("_raw", {}) else field(item, f)
 
 
-def compare(a: dict, b: dict, order) -> int:
+def compare(a: Item, b: Item, order: Sequence[str]) -> int:
     """-1 when a comes before b in `order` (fields with '-' descending)."""
     for key in order:
         desc = key.startswith("-")
@@ -223,21 +252,26 @@ def compare(a: dict, b: dict, order) -> int:
     return 0
 
 
-def sort_items(items, order):
-    return sorted(items, key=functools.cmp_to_key(lambda a, b: compare(a, b, order)))
+def sort_items(items: Iterable[Item], order: Sequence[str]) -> list[Item]:
+    def cmp(a: Item, b: Item) -> int:
+        return compare(a, b, order)
+
+    return sorted(items, key=functools.cmp_to_key(cmp))
 
 
-def key_values(item, order):
-    out = []
+def key_values(item: Item, order: Sequence[str]) -> list[Any]:
+    out: list[Any] = []
     for k in order:
         v = sort_value(item, k.lstrip("-"))
         out.append(v.isoformat() if isinstance(v, datetime) else v)
     return out
 
 
-def after_key(items, order, kv, types, which=""):
+def after_key(
+    items: list[Item], order: Sequence[str], kv: list[Any], types: Sequence[str], which: str = ""
+) -> list[Item]:
     """Items strictly after the keyset position kv."""
-    probe = {"_raw": {}}
+    probe: Item = {"_raw": {}}
     for k, v, t in zip(order, kv, types, strict=False):
         probe["_raw"][k.lstrip("-")] = datetime.fromisoformat(v) if t == "dt" else v
     cmp_order = order[:1] if bug("no-tiebreak") or bug(f"no-tiebreak-{which}") else order
@@ -245,7 +279,7 @@ def after_key(items, order, kv, types, which=""):
 
 
 # ---------------------------------------------------------------- signed tokens
-def sign(payload: dict) -> str:
+def sign(payload: dict[str, Any]) -> str:
     body = (
         base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode())
         .decode()
@@ -255,13 +289,15 @@ def sign(payload: dict) -> str:
     return f"{body}.{mac}"
 
 
-def unsign(token: str, tenant: str, kind: str) -> dict:
+def unsign(token: str, tenant: str, kind: str) -> dict[str, Any]:
     try:
         body, mac = token.rsplit(".", 1)
         good = hmac.new(SECRET, body.encode(), hashlib.sha256).hexdigest()[:32]
         if not hmac.compare_digest(mac, good):
             raise ValueError
-        payload = json.loads(base64.urlsafe_b64decode(body + "=" * (-len(body) % 4)))
+        payload: dict[str, Any] = json.loads(
+            base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+        )
         if payload.get("t") != tenant or payload.get("kind") != kind:
             raise ValueError
         return payload
@@ -278,7 +314,9 @@ def fingerprint(req: Request, raw: bytes) -> str:
     return hashlib.sha256(f"{req.method} {req.url.path}\n{canon}".encode()).hexdigest()
 
 
-async def idempotent(req: Request, tenant: str, handler):
+async def idempotent(
+    req: Request, tenant: str, handler: Callable[[], Awaitable[Response]]
+) -> Response:
     key = req.headers.get("idempotency-key")
     if key is None or key.strip() == "":
         raise Problem(
@@ -331,16 +369,16 @@ async def idempotent(req: Request, tenant: str, handler):
     return resp
 
 
-async def db_latency():
+async def db_latency() -> None:
     await asyncio.sleep(0.003)  # stands in for the database round trip
 
 
-def public(item: dict) -> dict:
+def public(item: Item) -> Item:
     return {k: v for k, v in item.items() if k != "_raw"}
 
 
-def store(model_cls, data: dict, raw: dict) -> dict:
-    def enc(v):
+def store(model_cls: type[BaseModel], data: dict[str, Any], raw: dict[str, Any]) -> Item:
+    def enc(v: Any) -> Any:
         if isinstance(v, datetime):
             return v.isoformat()
         if hasattr(v, "model_dump"):
@@ -359,10 +397,10 @@ def store(model_cls, data: dict, raw: dict) -> dict:
 VENUE_SORTS = {"name": ("name", "id"), "-capacity": ("-capacity", "id")}
 
 
-async def create_venue(req: Request):
+async def create_venue(req: Request) -> Response:
     tenant = tenant_of(req)
 
-    async def run():
+    async def run() -> Response:
         body, _ = await read_body(req, VenueCreate)
         await db_latency()
         vid = str(uuid.uuid4())
@@ -384,7 +422,7 @@ async def create_venue(req: Request):
     return await idempotent(req, tenant, run)
 
 
-async def list_venues(req: Request):
+async def list_venues(req: Request) -> Response:
     tenant = tenant_of(req)
     limit = q_int(req, "limit", 20, 1, 100)
     offset = q_int(req, "offset", 0, 0, None)
@@ -409,7 +447,7 @@ async def list_venues(req: Request):
     return json_response({"items": [public(v) for v in page], "total": len(items)})
 
 
-async def get_venue(req: Request):
+async def get_venue(req: Request) -> Response:
     tenant = tenant_of(req)
     vid = parse_uuid_path(req.path_params["venue_id"])
     v = coll(tenant, "venues").get(vid)
@@ -437,10 +475,10 @@ EVENT_STATUSES = {"draft", "on_sale", "cancelled"}
 CATEGORIES = {"music", "sport", "theatre", "conference"}
 
 
-async def create_event(req: Request):
+async def create_event(req: Request) -> Response:
     tenant = tenant_of(req)
 
-    async def run():
+    async def run() -> Response:
         body, _ = await read_body(req, EventCreate)
         venue = coll(tenant, "venues").get(str(body.venue_id))
         if venue is None:
@@ -479,7 +517,7 @@ async def create_event(req: Request):
     return await idempotent(req, tenant, run)
 
 
-async def list_events(req: Request):  # noqa: PLR0912 (one branch per filter)
+async def list_events(req: Request) -> Response:  # noqa: PLR0912 (one branch per filter)
     tenant = tenant_of(req)
     limit = q_int(req, "limit", 20, 1, 100)
     sort = q_enum(req, "sort", EVENT_SORTS) or "-created_at"
@@ -536,11 +574,11 @@ async def list_events(req: Request):  # noqa: PLR0912 (one branch per filter)
     return json_response({"items": [public(e) for e in page], "next_cursor": nxt})
 
 
-def etag_of(obj) -> str:
+def etag_of(obj: Item) -> str:
     return '"' + hashlib.sha256(json.dumps(obj, sort_keys=True).encode()).hexdigest()[:20] + '"'
 
 
-async def get_event(req: Request):
+async def get_event(req: Request) -> Response:
     tenant = tenant_of(req)
     eid = parse_uuid_path(req.path_params["event_id"])
     e = coll(tenant, "events").get(eid)
@@ -556,7 +594,7 @@ async def get_event(req: Request):
     return json_response(body, 200, {"ETag": tag})
 
 
-async def cancel_event(req: Request):
+async def cancel_event(req: Request) -> Response:
     tenant = tenant_of(req)
     eid = parse_uuid_path(req.path_params["event_id"])
     e = coll(tenant, "events").get(eid)
@@ -570,7 +608,7 @@ async def cancel_event(req: Request):
 TIER_ORDER = ("price_cents", "id")
 
 
-def event_or_404(tenant: str, raw_id: str) -> dict:
+def event_or_404(tenant: str, raw_id: str) -> Item:
     eid = parse_uuid_path(raw_id)
     e = coll(tenant, "events").get(eid)
     if not e:
@@ -578,11 +616,11 @@ def event_or_404(tenant: str, raw_id: str) -> dict:
     return e
 
 
-async def create_tier(req: Request):
+async def create_tier(req: Request) -> Response:
     tenant = tenant_of(req)
     event = event_or_404(tenant, req.path_params["event_id"])
 
-    async def run():
+    async def run() -> Response:
         body, _ = await read_body(req, TierCreate)
         if event["status"] == "cancelled":
             raise Problem("event_cancelled", "the event is cancelled")
@@ -611,7 +649,7 @@ async def create_tier(req: Request):
     return await idempotent(req, tenant, run)
 
 
-async def list_tiers(req: Request):
+async def list_tiers(req: Request) -> Response:
     tenant = tenant_of(req)
     event = event_or_404(tenant, req.path_params["event_id"])
     per_page = q_int(req, "per_page", 10, 1, 50)
@@ -645,7 +683,7 @@ async def list_tiers(req: Request):
     return json_response([public(t) for t in page], 200, headers)
 
 
-async def get_tier(req: Request):
+async def get_tier(req: Request) -> Response:
     tenant = tenant_of(req)
     event = event_or_404(tenant, req.path_params["event_id"])
     tid = parse_uuid_path(req.path_params["tier_id"])
@@ -659,10 +697,10 @@ async def get_tier(req: Request):
 ORDER_ORDER = ("-created_at", "-id")
 
 
-async def create_order(req: Request):
+async def create_order(req: Request) -> Response:
     tenant = tenant_of(req)
 
-    async def run():
+    async def run() -> Response:
         body, _ = await read_body(req, OrderCreate)
         event = coll(tenant, "events").get(str(body.event_id))
         if event is None and bug("ten-order-event-any-tenant"):
@@ -705,7 +743,7 @@ async def create_order(req: Request):
     return await idempotent(req, tenant, run)
 
 
-async def list_orders(req: Request):
+async def list_orders(req: Request) -> Response:
     tenant = tenant_of(req)
     limit = q_int(req, "limit", 10, 1, 100)
     event_id = q_uuid(req, "event_id")
@@ -733,7 +771,7 @@ async def list_orders(req: Request):
     items = sort_items(items, ORDER_ORDER)
     orders = coll(tenant, "orders")
 
-    def anchor(raw, name):
+    def anchor(raw: str, name: str) -> Item:
         try:
             oid = str(_UUID.validate_json(json.dumps(raw)))
         except ValidationError:
@@ -758,7 +796,7 @@ async def list_orders(req: Request):
     return json_response({"data": [public(o) for o in page], "has_more": has_more})
 
 
-async def get_order(req: Request):
+async def get_order(req: Request) -> Response:
     tenant = tenant_of(req)
     oid = parse_uuid_path(req.path_params["order_id"])
     o = coll(tenant, "orders").get(oid)
@@ -770,8 +808,10 @@ async def get_order(req: Request):
 
 
 # ---------------------------------------------------------------- app
-def wrap(fn):
-    async def endpoint(req: Request):
+def wrap(
+    fn: Callable[[Request], Awaitable[Response]],
+) -> Callable[[Request], Awaitable[Response]]:
+    async def endpoint(req: Request) -> Response:
         try:
             return await fn(req)
         except Problem as p:
@@ -797,7 +837,8 @@ routes = [
 ]
 
 
-async def http_error(req: Request, exc: HTTPException):
+async def http_error(req: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)  # the handler of HTTPException only
     if exc.status_code == 404:
         return problem_response("not_found", "no such route")
     if exc.status_code == 405:
@@ -807,7 +848,7 @@ async def http_error(req: Request, exc: HTTPException):
     return problem_response("invalid_request", str(exc.detail), exc.status_code)
 
 
-async def server_error(req: Request, exc: Exception):
+async def server_error(req: Request, exc: Exception) -> Response:
     import traceback
 
     traceback.print_exception(exc)
