@@ -177,6 +177,9 @@ class OperationSpec:
     unique: tuple[str, ...] = ()
     # A PUT on an item path that creates the item (201) when its id is new, else replaces it
     upsert: bool = False
+    # The component of each item when the body is a bare JSON array (``-> list[Plan]``, a
+    # ``LinkHeader`` page); ``response_schema`` is then the array's own component (``PlanList``).
+    response_item: str | None = None
 
     @property
     def path_params(self) -> tuple[ParamSpec, ...]:

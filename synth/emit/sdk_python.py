@@ -357,6 +357,14 @@ def _method(
             args,
             "        )",
         )
+    elif op.response_item is not None:  # a bare JSON array of items
+        item = returns[5:-1]
+        lines += _fit(
+            f"        return _runtime.parse_list({send}, {op.status}, {item})",
+            "        return _runtime.parse_list(",
+            [send, str(op.status), item],
+            "        )",
+        )
     elif op.response_schema is not None:
         lines += _fit(
             f"        return _runtime.parse({send}, {op.status}, {returns})",
@@ -374,6 +382,9 @@ def _returns(op: OperationSpec, classes: set[str]) -> str:
     # A Link-paged list's body is the items themselves; the next page is in its Link header.
     if op.pagination is not None and op.pagination.style == "link":
         return f"LinkedPage[models.{_model(op.pagination.item_schema, classes)}]"
+    if op.response_item is not None:  # a bare JSON array of items: datamodel-code-generator
+        # writes its component as a type alias, not a class; the method answers a list
+        return f"list[models.{_model(op.response_item, classes)}]"
     if op.response_schema is not None:
         return f"models.{_model(op.response_schema, classes)}"
     return "None"

@@ -128,7 +128,13 @@ class OperationBuilder:
             location=where,
             unique=unique,
             upsert=d.upsert,
+            response_item=self.response_item(ref_name(self.refs.get((d.name, "response")))),
         )
+
+    def response_item(self, response_schema: str | None) -> str | None:
+        """The items' component when the response is a bare JSON array of them."""
+        schema = self.components.get(response_schema or "", {})
+        return ref_name(schema.get("items")) if schema.get("type") == "array" else None
 
     def unique(self, body_schema: str | None) -> tuple[str, ...]:
         """The body's properties declared ``Unique()`` (``x-synth-unique`` in their schema)."""
