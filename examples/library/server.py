@@ -784,6 +784,16 @@ async def return_loan(request: Request) -> Response:
     return json_response(row.json())
 
 
+async def list_member_loans(request: Request) -> Response:
+    tenant = tenant_of(request)
+    member = own_member(tenant, member_id_param(request))
+    rows = sorted(
+        (x for x in STORE.loans.values() if x.member_id == member.id and x.returned_at is None),
+        key=lambda x: (x.loaned_at, x.id),
+    )
+    return json_response([x.json() for x in rows])
+
+
 # ---------------------------------------------------------------- members and fines
 
 
@@ -900,6 +910,7 @@ routes = [
     _route("/members", list_members, "GET"),
     _route("/members/{member_id}", get_member, "GET"),
     _route("/members/{member_id}/fines/pay", pay_fines, "POST"),
+    _route("/members/{member_id}/loans", list_member_loans, "GET"),
 ]
 
 app = Starlette(
