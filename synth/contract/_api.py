@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 from pydantic import BaseModel
 
 from .._errors import Location
+from ._responses import ResponseHeader
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
 __all__ = [
@@ -135,6 +136,8 @@ class OperationDecl:
     body: type[BaseModel] | None = None
     returns: Any = None
     upsert: bool = False
+    # Response headers as declared (``headers=[ResponseHeader(...)]``); the loader checks them.
+    headers: tuple[Any, ...] = ()
 
 
 def _idempotency(value: bool | Idempotency) -> Idempotency | None:
@@ -231,6 +234,7 @@ class Api:
         summary: str | None = None,
         deprecated: bool = False,
         upsert: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
         """Declare any operation with every option; ``get``/``post``/... are the usual forms.
 
@@ -240,7 +244,7 @@ class Api:
         return self._route(
             method, path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
-            summary=summary, deprecated=deprecated, upsert=upsert,
+            summary=summary, deprecated=deprecated, upsert=upsert, headers=headers,
         )  # fmt: skip
 
     def get(
@@ -255,11 +259,16 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
-        """Declare a GET operation on the decorated function (its name is the operation id)."""
+        """Declare a GET operation on the decorated function (its name is the operation id).
+
+        ``headers`` declares the response headers it sends (``ResponseHeader``).
+        """
         return self._route(
             "GET", path, status=status, errors=errors, paginated=paginated, cacheable=cacheable,
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
+            headers=headers,
         )  # fmt: skip
 
     def post(
@@ -274,12 +283,16 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
-        """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``."""
+        """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``.
+
+        ``headers`` declares the response headers it sends: ``Location`` on a 201, say.
+        """
         return self._route(
             "POST", path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated,
+            deprecated=deprecated, headers=headers,
         )  # fmt: skip
 
     def put(self, path: str, *, upsert: bool = False, **options: Any) -> Callable[[F], F]:
@@ -302,12 +315,13 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
         """Declare a PATCH operation; ``cacheable=True`` takes an optional ``If-Match``."""
         return self._route(
             "PATCH", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated,
+            deprecated=deprecated, headers=headers,
         )  # fmt: skip
 
     def delete(
@@ -321,11 +335,13 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
         """Declare a DELETE operation (204 with no body unless the function returns a model)."""
         return self._route(
             "DELETE", path, status=status, errors=errors, cacheable=cacheable,
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
+            headers=headers,
         )  # fmt: skip
 
     def resource(
@@ -379,6 +395,7 @@ def _decl(
     body: type[BaseModel] | None = None,
     returns: Any = None,
     upsert: bool = False,
+    headers: Sequence[ResponseHeader] = (),
 ) -> OperationDecl:
     return OperationDecl(
         method=method,
@@ -400,6 +417,8 @@ def _decl(
         body=body,
         returns=returns,
         upsert=upsert,
+        # Kept as given (one header outside a list too); the loader says what is wrong.
+        headers=tuple(headers) if isinstance(headers, list | tuple) else (headers,),
     )
 
 
@@ -467,6 +486,7 @@ class Resource:
         idempotent: bool | Idempotency = False,
         summary: str | None = None,
         path: str | None = None,
+        headers: Sequence[ResponseHeader] = (),
     ) -> None:
         """``POST /things``: create one item from ``body``.
 
@@ -476,7 +496,7 @@ class Resource:
         self._add(
             "create", "POST", path or self.path, f"create_{self._noun}", status=status,
             errors=errors, idempotent=idempotent, params=(), body=body, returns=self.item,
-            summary=summary or f"Create a {self._noun.replace('_', ' ')}",
+            summary=summary or f"Create a {self._noun.replace('_', ' ')}", headers=headers,
         )  # fmt: skip
 
     def upsert(
