@@ -13,6 +13,7 @@ import inspect
 import json
 import re
 import tempfile
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ def emit(spec: ApiSpec, document: Mapping[str, Any]) -> dict[str, str]:
         f"{root}/errors.py": _errors(spec, errors),
         f"{root}/models.py": models,
         f"{root}/py.typed": f"# {PROVENANCE}\n",
+        **_headers_module(spec, root),
         "sdk/python/pyproject.toml": render(
             T.PYPROJECT,
             provenance=PROVENANCE,
@@ -173,6 +175,74 @@ def _class_name(schema_name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
+# --- declared response headers ---------------------------------------------------------------
+
+
+def _headers_module(spec: ApiSpec, root: str) -> dict[str, str]:
+    """``headers.py``: one ``ResponseHeaders`` class per operation whose contract declares
+    headers on its success response, when any does."""
+    imports = _Imports()
+    classes = [_headers_class(op, imports) for op in spec.operations if _declared(op)]
+    if not classes:
+        return {}
+    names = sorted(headers_class(op) for op in spec.operations if _declared(op))
+    uses_models = any("models." in c for c in classes)
+    lines = [
+        f"# {PROVENANCE}",
+        '"""The response headers each operation\'s contract declares, typed:',
+        "``CreateThingHeaders.of(thing).location`` reads them from the response ``thing`` came",
+        'from (``_base.ResponseHeaders``)."""',
+        "",
+        "from __future__ import annotations",
+        "",
+        *([imports.render(), ""] if imports.modules or imports.names else []),
+        "from pydantic import Field" if any("Field(" in c for c in classes) else "",
+        "",
+        "from . import models" if uses_models else "",
+        "from ._base import ResponseHeaders",
+        "",
+        f"__all__ = {_list(names)}",
+        "",
+    ]
+    text = "\n".join(line for i, line in enumerate(lines) if line or lines[i - 1])
+    return {f"{root}/headers.py": text + "\n\n" + "\n\n".join(classes)}
+
+
+def _declared(op: OperationSpec) -> tuple[Any, ...]:
+    return op.headers_of(op.status)
+
+
+def headers_class(op: OperationSpec) -> str:
+    """The class of an operation's declared response headers: ``CreateContactHeaders``."""
+    return f"{pascal(snake(op.operation_id))}Headers"
+
+
+def _headers_class(op: OperationSpec, imports: _Imports) -> str:
+    lines = [
+        f"class {headers_class(op)}(ResponseHeaders):",
+        f'    """The headers of ``{_method_name(op)}``\'s {op.status} response."""',
+        "",
+    ]
+    for h in _declared(op):
+        wire = h.name.lower()
+        name = python_identifier(wire.replace("-", "_"))
+        annotation = _annotation(h.schema, imports)
+        if name != wire:
+            annotation = f"Annotated[{annotation}, Field(alias={_repr(wire)})]"
+            imports.add("typing", "Annotated")
+        if not h.required:
+            annotation = f"{annotation} | None"
+        default = "" if h.required else " = None"
+        lines.append(f"    {name}: {annotation}{default}")
+        doc = _docstring_text(h.description)
+        wrapped = textwrap.wrap(doc, _LINE - 10) or [""]
+        if len(wrapped) == 1:
+            lines.append(f'    """{wrapped[0]}"""')
+        else:
+            lines += [f'    """{wrapped[0]}', *(f"    {w}" for w in wrapped[1:]), '    """']
+    return "\n".join(lines) + "\n"
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 
@@ -231,6 +301,7 @@ def _errors(spec: ApiSpec, names: Mapping[str, str]) -> str:
 
 
 def _init(spec: ApiSpec, names: Mapping[str, str]) -> str:
+    declared = any(_declared(op) for op in spec.operations)
     error_names = sorted(
         ["ApiError", "NotModified", "SdkError", "UnexpectedResponse", *names.values()]
     )
@@ -238,17 +309,20 @@ def _init(spec: ApiSpec, names: Mapping[str, str]) -> str:
         [
             "AsyncClient",
             "Client",
+            "ResponseHeaders",
             "ResponseMeta",
             "errors",
             "models",
             "response_meta",
             *error_names,
+            *(["headers"] if declared else []),
         ]
     )
     return render(
         T.INIT,
         provenance=PROVENANCE,
         title=spec.title,
+        modules="errors, headers, models" if declared else "errors, models",
         error_imports="\n".join(f"    {n}," for n in error_names),
         all=_list(exported),
     )

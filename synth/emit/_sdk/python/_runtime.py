@@ -152,4 +152,5 @@ def meta(response: httpx.Response) -> ResponseMeta:
         etag=response.headers.get("etag"),
         idempotent_replayed=response.headers.get("idempotent-replayed") == "true",
         idempotency_key=response.request.headers.get("$idempotency_header"),
+        headers=response.headers,
     )
