@@ -201,10 +201,11 @@ def _responses(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[
         success["links"] = dict(sorted(links.items()))
     responses[str(op.status)] = success
     if op.upsert:  # created when the id was new; ``op.status`` (200) when it replaced
-        responses["201"] = {**success, "description": HTTPStatus.CREATED.phrase}
-        responses["201"].pop("headers", None)
-        if created := {**managed, **_declared(op, 201)}:
-            responses["201"]["headers"] = created
+        created: dict[str, Any] = {"description": HTTPStatus.CREATED.phrase}
+        if headers_201 := {**managed, **_declared(op, 201)}:
+            created["headers"] = headers_201
+        created |= {k: v for k, v in success.items() if k not in ("description", "headers")}
+        responses["201"] = created
     if op.cache is not None and op.cache.etag:
         responses["304"] = {
             "description": "Not Modified: the `If-None-Match` ETag still matches; no body.",
