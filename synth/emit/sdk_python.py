@@ -187,11 +187,18 @@ def _headers_module(spec: ApiSpec, root: str) -> dict[str, str]:
         return {}
     names = sorted(headers_class(op) for op in spec.operations if _declared(op))
     uses_models = any("models." in c for c in classes)
+    first = next(op for op in spec.operations if _declared(op))
+    field = python_identifier(_declared(first)[0].name.lower().replace("-", "_"))
     lines = [
         f"# {PROVENANCE}",
-        '"""The response headers each operation\'s contract declares, typed:',
-        "``CreateThingHeaders.of(thing).location`` reads them from the response ``thing`` came",
-        'from (``_base.ResponseHeaders``)."""',
+        '"""The response headers each operation\'s contract declares, typed.',
+        "",
+        *textwrap.wrap(
+            f"``{headers_class(first)}.of(value).{field}`` reads them from the response "
+            "``value`` (what the method returned) came from.",
+            _LINE - 4,
+        ),
+        '"""',
         "",
         "from __future__ import annotations",
         "",
