@@ -215,6 +215,18 @@ def _headers_module(spec: ApiSpec, root: str) -> dict[str, str]:
     return {f"{root}/headers.py": text + "\n\n" + "\n\n".join(classes)}
 
 
+# JSON Schema keywords of a scalar header and the ``Field`` arguments that check the same.
+_CONSTRAINTS = (
+    ("minimum", "ge"),
+    ("maximum", "le"),
+    ("exclusiveMinimum", "gt"),
+    ("exclusiveMaximum", "lt"),
+    ("minLength", "min_length"),
+    ("maxLength", "max_length"),
+    ("pattern", "pattern"),
+)
+
+
 def _declared(op: OperationSpec) -> tuple[Any, ...]:
     return op.headers_of(op.status)
 
@@ -234,8 +246,14 @@ def _headers_class(op: OperationSpec, imports: _Imports) -> str:
         wire = h.name.lower()
         name = python_identifier(wire.replace("-", "_"))
         annotation = _annotation(h.schema, imports)
-        if name != wire:
-            annotation = f"Annotated[{annotation}, Field(alias={_repr(wire)})]"
+        field = [f"alias={_repr(wire)}"] if name != wire else []
+        field += [
+            f"{arg}={_repr(v) if isinstance(v := h.schema[key], str) else repr(v)}"
+            for key, arg in _CONSTRAINTS
+            if key in h.schema
+        ]
+        if field:
+            annotation = f"Annotated[{annotation}, Field({', '.join(field)})]"
             imports.add("typing", "Annotated")
         if not h.required:
             annotation = f"{annotation} | None"
