@@ -48,7 +48,7 @@ def response_headers(  # noqa: PLR0917 (what the operation builder knows by then
         known.add(304)
     managed = _managed(decl, pagination, cache)
     out: list[ResponseHeaderSpec] = []
-    seen: dict[tuple[int, str], str] = {}
+    seen: dict[tuple[int, str], int] = {}
     for i, header in enumerate(decl.headers):
         if not isinstance(header, ResponseHeader):
             problems.add(
@@ -72,19 +72,22 @@ def response_headers(  # noqa: PLR0917 (what the operation builder knows by then
                 'e.g. ResponseHeader("Location", required=True, description="...")',
             )
             continue
-        schema = dict(refs.get((decl.name, f"header:{i}"), {}))
+        key = (decl.name, f"header:{i}")
+        if key not in refs:
+            continue  # its type has no schema: _schemas said so, at this line
+        schema = dict(refs[key])
         if not _scalar(schema, components):
             problems.add(
                 where,
                 f"{what}: its type {type_name(header.type)} is not one scalar value; a header "
                 "carries text: a string, number, boolean or enum",
                 'declare the header\'s own type, e.g. ResponseHeader("RateLimit-Remaining", '
-                "int); several values go in several headers",
+                "int); several values go in several headers, and one the server may leave "
+                "out is required=False, not Optional",
             )
             continue
         for status in statuses:
-            other = seen.setdefault((status, header.name.lower()), header.name)
-            if other is not header.name:
+            if seen.setdefault((status, header.name.lower()), i) != i:
                 problems.add(
                     where,
                     f"{what}: declared twice for the {status} response",

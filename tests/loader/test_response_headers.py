@@ -247,6 +247,22 @@ CASES = [
         "ResponseHeader('location'): declared twice for the 201 response",
     ),
     (
+        "the same header twice, spelled alike",
+        """
+        @api.post("/things", headers=[ResponseHeader("Location"), ResponseHeader("Location")])  # <-
+        def create_thing(body: ThingCreate) -> Thing: ...
+        """,
+        "ResponseHeader('Location'): declared twice for the 201 response",
+    ),
+    (
+        "an optional type instead of required=False",
+        """
+        @api.get("/things/{thing_id}", headers=[ResponseHeader("X-A", int | None)])  # <-
+        def get_thing(thing_id: UUID) -> Thing: ...
+        """,
+        "ResponseHeader('X-A'): its type int | None is not one scalar value",
+    ),
+    (
         "a type pydantic cannot validate",
         """
         @api.get("/things/{thing_id}", headers=[ResponseHeader("X-A", object())])  # <-
@@ -271,6 +287,7 @@ def test_a_header_mistake_is_located_and_exits_2(
     assert f"things.py:{line}:" in text
     assert "fix:" in text
     assert "_synth_contracts" not in text
+    assert len(info.value.problems) == 1, text
     out = tmp_path / "out"
     result = CliRunner().invoke(
         main, ["generate", "--contracts", str(contracts), "--out", str(out)]
