@@ -507,6 +507,7 @@ class Resource:
         errors: Sequence[ErrorCode] = (),
         idempotent: bool | Idempotency = False,
         summary: str | None = None,
+        headers: Sequence[ResponseHeader] = (),
     ) -> None:
         """``PUT /things/{id}``: create the item with this id (201) or replace it (200).
 
@@ -515,7 +516,7 @@ class Resource:
         self._add(
             "upsert", "PUT", self.item_path, f"put_{self._noun}", status=200, errors=errors,
             idempotent=idempotent, cacheable=cacheable, params=(self._id(),), body=body,
-            returns=self.item, upsert=True,
+            returns=self.item, upsert=True, headers=headers,
             summary=summary or f"Create or replace a {self._noun.replace('_', ' ')}",
         )  # fmt: skip
 

@@ -110,8 +110,25 @@ def test_declared_headers_are_carried_and_documented(tmp_path: Path) -> None:
     }
     assert "headers" not in responses["422"]
     upsert = build(spec)["paths"]["/things/{thing_id}"]["put"]["responses"]
+    assert list(upsert)[:2] == ["200", "201"]
     assert list(upsert["200"]["headers"]) == ["X-Served-By"]
     assert list(upsert["201"]["headers"]) == ["Location", "X-Served-By"]
+    assert list(upsert["201"]) == ["description", "headers", "content"]
+
+
+def test_the_resource_helpers_take_headers(tmp_path: Path) -> None:
+    spec = load(
+        _contracts(
+            tmp_path,
+            """
+            things = api.resource("/things", Thing, id_param="thing_id")
+            things.create(ThingCreate, headers=[ResponseHeader("Location")])
+            things.upsert(ThingCreate, headers=[ResponseHeader("Location", status=201)])
+            """,
+        )
+    )
+    assert [h.statuses for h in spec.operation("createThing").response_headers] == [(201,)]
+    assert [h.statuses for h in spec.operation("putThing").response_headers] == [(201,)]
 
 
 # name, the operation (the line marked `# <-` is where the message must point), message part
