@@ -2,13 +2,20 @@
 
 from typing import Annotated
 
-from synth.contract import UUID, Cursor, Filter, Limit
+from synth.contract import UUID, Cursor, Filter, Limit, ResponseHeader
 
 from .api import EMAIL_TAKEN, api
 from .models import Contact, ContactCreate, ContactPage, ContactUpdate, Tag
 
 
-@api.post("/contacts", status=201, idempotent=True, errors=[EMAIL_TAKEN], tags=["contacts"])
+@api.post(
+    "/contacts",
+    status=201,
+    idempotent=True,
+    errors=[EMAIL_TAKEN],
+    tags=["contacts"],
+    headers=[ResponseHeader("Location", description="The new contact's URL.")],
+)
 def create_contact(body: ContactCreate) -> Contact:
     """Create a contact.
 

@@ -191,6 +191,8 @@ def _responses(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[
         headers["Idempotent-Replayed"] = _REPLAYED_HEADER
     if op.pagination is not None and op.pagination.style == "link":
         headers["Link"] = _LINK_HEADER
+    managed = dict(headers)  # what the declared semantics document on every success
+    headers.update(_declared(op, op.status))
     if headers:
         success["headers"] = headers
     if op.response_schema is not None:
@@ -199,11 +201,15 @@ def _responses(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[
         success["links"] = dict(sorted(links.items()))
     responses[str(op.status)] = success
     if op.upsert:  # created when the id was new; ``op.status`` (200) when it replaced
-        responses["201"] = {**success, "description": HTTPStatus.CREATED.phrase}
+        created: dict[str, Any] = {"description": HTTPStatus.CREATED.phrase}
+        if headers_201 := {**managed, **_declared(op, 201)}:
+            created["headers"] = headers_201
+        created |= {k: v for k, v in success.items() if k not in ("description", "headers")}
+        responses["201"] = created
     if op.cache is not None and op.cache.etag:
         responses["304"] = {
             "description": "Not Modified: the `If-None-Match` ETag still matches; no body.",
-            "headers": {"ETag": _ETAG_HEADER},
+            "headers": {"ETag": _ETAG_HEADER, **_declared(op, 304)},
         }
     by_status: dict[int, list[str]] = defaultdict(list)
     for entry in op.errors:
@@ -217,7 +223,17 @@ def _responses(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[
             "description": f"{HTTPStatus(status).phrase}: {listed}.",
             "content": {PROBLEM_JSON: {"schema": _ref("Problem"), "examples": examples}},
         }
+        if op.headers_of(status):
+            responses[str(status)]["headers"] = _declared(op, status)
     return responses
+
+
+def _declared(op: OperationSpec, status: int) -> dict[str, Any]:
+    """The response headers the contract declares for ``status`` (``ResponseHeader``)."""
+    return {
+        h.name: {"description": h.description, "required": h.required, "schema": dict(h.schema)}
+        for h in op.headers_of(status)
+    }
 
 
 def _example(spec: ApiSpec, code: str) -> dict[str, Any]:

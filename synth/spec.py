@@ -28,6 +28,7 @@ __all__ = [
     "PaginationSpec",
     "PaginationStyle",
     "ParamSpec",
+    "ResponseHeaderSpec",
     "SortSpec",
 ]
 
@@ -50,6 +51,21 @@ class ParamSpec:
     description: str
     annotation: Any
     python_name: str
+
+
+@dataclass(frozen=True, slots=True)
+class ResponseHeaderSpec:
+    """A response header the contract declares, on the response statuses that carry it.
+
+    ``schema`` is one scalar's JSON Schema (the value is text on the wire); ``required``: every
+    response of those statuses carries it.
+    """
+
+    name: str
+    statuses: tuple[int, ...]
+    required: bool
+    schema: Mapping[str, Any]
+    description: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +193,15 @@ class OperationSpec:
     unique: tuple[str, ...] = ()
     # A PUT on an item path that creates the item (201) when its id is new, else replaces it
     upsert: bool = False
+    # The component of each item when the body is a bare JSON array (``-> list[Plan]``, a
+    # ``LinkHeader`` page); ``response_schema`` is then the array's own component (``PlanList``).
+    response_item: str | None = None
+    # Response headers declared with ``headers=[ResponseHeader(...)]``, in declared order.
+    response_headers: tuple[ResponseHeaderSpec, ...] = ()
+
+    def headers_of(self, status: int) -> tuple[ResponseHeaderSpec, ...]:
+        """The declared headers of the response with ``status``."""
+        return tuple(h for h in self.response_headers if status in h.statuses)
 
     @property
     def path_params(self) -> tuple[ParamSpec, ...]:

@@ -22,5 +22,6 @@ def test_contract_language_exports() -> None:
         "ErrorCode", "FieldError", "Filter", "FilterOp", "Header", "Idempotency", "License",
         "Limit", "LinkHeader", "Model", "Offset", "OperationDecl", "Page", "PageNumber",
         "PageToken", "Path", "Problem", "Query", "RawParam", "Ref", "RequestModel", "Resource",
+            "ResponseHeader",
         "Sort", "StartingAfter", "Unique", "UniqueItems",
     }  # fmt: skip

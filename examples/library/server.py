@@ -59,7 +59,10 @@ TITLES = {
     "copy_on_loan": "Copy on loan",
     "unknown_member": "Unknown member",
     "loan_already_returned": "Loan already returned",
+    "rate_limited": "Rate limited",
 }
+# Catalogue searches allowed per client address in each window of WINDOW seconds.
+SEARCH_LIMIT, WINDOW = 10_000, 60
 BUGS: set[str] = set()  # planted-bug switches, from --bug
 
 
@@ -73,6 +76,7 @@ class Problem(Exception):
     ):
         super().__init__(code)
         self.status, self.code, self.detail, self.errors = status, code, detail, errors
+        self.headers: dict[str, str] = {}
 
     def response(self) -> Response:
         body: dict[str, Any] = {
@@ -87,6 +91,7 @@ class Problem(Exception):
         if self.errors is not None:
             body["errors"] = self.errors
         headers = {"WWW-Authenticate": 'Bearer realm="library"'} if self.status == 401 else {}
+        headers |= self.headers
         return Response(
             json.dumps(body), self.status, headers, media_type="application/problem+json"
         )
@@ -208,6 +213,8 @@ class Store:
     copies: dict[tuple[str, int], CopyRow] = field(default_factory=dict)
     members: dict[str, MemberRow] = field(default_factory=dict)
     loans: dict[str, LoanRow] = field(default_factory=dict)
+    # client address -> (start of its window, searches in it)
+    searches: dict[str, tuple[float, int]] = field(default_factory=dict)
     idem: dict[tuple[str, str], IdemRecord] = field(default_factory=dict)
     last_time: datetime = _EPOCH
 
@@ -560,9 +567,30 @@ async def get_health(request: Request) -> Response:
     return json_response({"status": "ok", "version": VERSION})
 
 
+def rate_limit(request: Request) -> dict[str, str]:
+    """Count one search for the client's address: the RateLimit headers, or 429 past the limit."""
+    now = time.monotonic()
+    client = request.client.host if request.client else "?"
+    start, used = STORE.searches.get(client, (now, 0))
+    if now - start >= WINDOW:
+        start, used = now, 0
+    reset = max(0, int(start + WINDOW - now))
+    if used >= SEARCH_LIMIT:
+        problem = Problem(429, "rate_limited", "Too many catalogue searches; wait and retry.")
+        problem.headers = {"Retry-After": str(reset)}
+        raise problem
+    STORE.searches[client] = (start, used + 1)
+    return {
+        "RateLimit-Limit": str(SEARCH_LIMIT),
+        "RateLimit-Remaining": str(SEARCH_LIMIT - used - 1),
+        "RateLimit-Reset": str(reset),
+    }
+
+
 async def search_catalogue(request: Request) -> Response:
     if "err-catalogue-needs-token" in BUGS:
         tenant_of(request)
+    limits = rate_limit(request)
     q = request.query_params.get("q")
     if q is None or not 2 <= len(q) <= 100:
         raise invalid(
@@ -590,7 +618,7 @@ async def search_catalogue(request: Request) -> Response:
             )
         if len(items) == 20:
             break
-    return json_response({"items": items})
+    return json_response({"items": items}, headers=limits)
 
 
 # ---------------------------------------------------------------- books and copies
@@ -784,6 +812,16 @@ async def return_loan(request: Request) -> Response:
     return json_response(row.json())
 
 
+async def list_member_loans(request: Request) -> Response:
+    tenant = tenant_of(request)
+    member = own_member(tenant, member_id_param(request))
+    rows = sorted(
+        (x for x in STORE.loans.values() if x.member_id == member.id and x.returned_at is None),
+        key=lambda x: (x.loaned_at, x.id),
+    )
+    return json_response([x.json() for x in rows])
+
+
 # ---------------------------------------------------------------- members and fines
 
 
@@ -900,6 +938,7 @@ routes = [
     _route("/members", list_members, "GET"),
     _route("/members/{member_id}", get_member, "GET"),
     _route("/members/{member_id}/fines/pay", pay_fines, "POST"),
+    _route("/members/{member_id}/loans", list_member_loans, "GET"),
 ]
 
 app = Starlette(

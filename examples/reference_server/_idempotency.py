@@ -20,7 +20,7 @@ from ._store import Store
 __all__ = ["REPLAYED", "fingerprint", "run_idempotent"]
 
 REPLAYED = "Idempotent-Replayed"
-_STORED_HEADERS = ("content-type", "etag")
+_STORED_HEADERS = ("content-type", "etag", "location")
 
 
 def fingerprint(method: str, path: str, body: bytes) -> str:

@@ -333,7 +333,10 @@ async def create_contact(server: Server, request: Request) -> Response:
             "created_us": us, "updated_at": stamp,
         }  # fmt: skip
         server.store.insert_contact(row)
-        return json_response(server.contact_json(row), op.status)
+        headers = {} if server.bug("location-missing") else {
+            "Location": f"{server.spec.base_path}/contacts/{row['id']}"
+        }  # fmt: skip
+        return json_response(server.contact_json(row), op.status, headers)
 
     return await server.idempotent(request, tenant, key, raw, work)
 

@@ -65,7 +65,12 @@ export const createContact = {
   bodyRequired: true,
   responses: {
     /** Created */
-    201: { contentType: "application/json", schema: schemas.Contact },
+    201: { contentType: "application/json", schema: schemas.Contact, headers: z.object({
+      /** `true` when this response is the stored answer to an earlier request with the same `Idempotency-Key`. */
+      "idempotent-replayed": z.literal("true").optional(),
+      /** The new contact's URL. */
+      location: z.string(),
+    }) },
     /** Bad Request: `idempotency_key_missing`, `invalid_request`. */
     400: { contentType: "application/problem+json", schema: schemas.Problem },
     /** Unauthorized: `unauthenticated`. */
@@ -80,6 +85,9 @@ export const createContact = {
   errors: ["email_taken", "idempotency_key_in_use", "idempotency_key_missing", "idempotency_key_reused", "internal_error", "invalid_request", "unauthenticated", "validation_failed"],
   semantics: { tenantScoped: true, idempotency: { header: "Idempotency-Key", required: true } },
 } as const;
+
+/** The headers of createContact's 201 response: an object of the received headers, names in lower case. */
+export const createContactResponseHeaders = createContact.responses[201].headers;
 
 /**
  * Get a contact.
@@ -102,9 +110,15 @@ export const getContact = {
   bodyRequired: false,
   responses: {
     /** OK */
-    200: { contentType: "application/json", schema: schemas.Contact },
+    200: { contentType: "application/json", schema: schemas.Contact, headers: z.object({
+      /** The representation's entity tag; send it back in `If-None-Match` or `If-Match`. */
+      etag: z.string().optional(),
+    }) },
     /** Not Modified: the `If-None-Match` ETag still matches; no body. */
-    304: { contentType: null, schema: null },
+    304: { contentType: null, schema: null, headers: z.object({
+      /** The representation's entity tag; send it back in `If-None-Match` or `If-Match`. */
+      etag: z.string().optional(),
+    }) },
     /** Unauthorized: `unauthenticated`. */
     401: { contentType: "application/problem+json", schema: schemas.Problem },
     /** Not Found: `not_found`. */
@@ -117,6 +131,9 @@ export const getContact = {
   errors: ["internal_error", "not_found", "unauthenticated", "validation_failed"],
   semantics: { tenantScoped: true, conditional: { etag: true, ifMatch: null } },
 } as const;
+
+/** The headers of getContact's 200 response: an object of the received headers, names in lower case. */
+export const getContactResponseHeaders = getContact.responses[200].headers;
 
 /**
  * Delete a contact and its interactions.
@@ -254,7 +271,10 @@ export const createInteraction = {
   bodyRequired: true,
   responses: {
     /** Created */
-    201: { contentType: "application/json", schema: schemas.Interaction },
+    201: { contentType: "application/json", schema: schemas.Interaction, headers: z.object({
+      /** `true` when this response is the stored answer to an earlier request with the same `Idempotency-Key`. */
+      "idempotent-replayed": z.literal("true").optional(),
+    }) },
     /** Bad Request: `idempotency_key_missing`, `invalid_request`. */
     400: { contentType: "application/problem+json", schema: schemas.Problem },
     /** Unauthorized: `unauthenticated`. */
@@ -271,6 +291,9 @@ export const createInteraction = {
   errors: ["idempotency_key_in_use", "idempotency_key_missing", "idempotency_key_reused", "internal_error", "invalid_request", "not_found", "unauthenticated", "validation_failed"],
   semantics: { tenantScoped: true, idempotency: { header: "Idempotency-Key", required: true } },
 } as const;
+
+/** The headers of createInteraction's 201 response: an object of the received headers, names in lower case. */
+export const createInteractionResponseHeaders = createInteraction.responses[201].headers;
 
 /**
  * List jobs
@@ -327,7 +350,10 @@ export const createJob = {
   bodyRequired: true,
   responses: {
     /** Accepted */
-    202: { contentType: "application/json", schema: schemas.Job },
+    202: { contentType: "application/json", schema: schemas.Job, headers: z.object({
+      /** `true` when this response is the stored answer to an earlier request with the same `Idempotency-Key`. */
+      "idempotent-replayed": z.literal("true").optional(),
+    }) },
     /** Bad Request: `idempotency_key_missing`, `invalid_request`. */
     400: { contentType: "application/problem+json", schema: schemas.Problem },
     /** Unauthorized: `unauthenticated`. */
@@ -342,6 +368,9 @@ export const createJob = {
   errors: ["idempotency_key_in_use", "idempotency_key_missing", "idempotency_key_reused", "internal_error", "invalid_request", "unauthenticated", "validation_failed"],
   semantics: { tenantScoped: true, idempotency: { header: "Idempotency-Key", required: true } },
 } as const;
+
+/** The headers of createJob's 202 response: an object of the received headers, names in lower case. */
+export const createJobResponseHeaders = createJob.responses[202].headers;
 
 /**
  * Get a job and its progress

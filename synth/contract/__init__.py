@@ -15,6 +15,7 @@ from ._api import (
 from ._models import UUID, DateTime, Model, Page, Ref, RequestModel, Unique, UniqueItems
 from ._params import Body, Header, Path, Query
 from ._problem import FieldError, Problem
+from ._responses import ResponseHeader
 from ._semantics import (
     Conditional,
     Cursor,
@@ -63,6 +64,7 @@ __all__ = [
     "Ref",
     "RequestModel",
     "Resource",
+    "ResponseHeader",
     "Sort",
     "StartingAfter",
     "Unique",

@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from .._errors import Location, Problem
 from ._check import Checker, kind
+from ._responses import ResponseHeader
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
 __all__ = [
@@ -136,6 +137,8 @@ class OperationDecl:
     body: type[BaseModel] | None = None
     returns: Any = None
     upsert: bool = False
+    # Response headers as declared (``headers=[ResponseHeader(...)]``); the loader checks them.
+    headers: tuple[Any, ...] = ()
 
 
 def _idempotency(value: bool | Idempotency) -> Idempotency | None:
@@ -301,6 +304,7 @@ class Api:
         summary: str | None = None,
         deprecated: bool = False,
         upsert: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
         """Declare any operation with every option; ``get``/``post``/... are the usual forms.
 
@@ -310,7 +314,7 @@ class Api:
         return self._route(
             "api.route", method, path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
-            summary=summary, deprecated=deprecated, upsert=upsert,
+            summary=summary, deprecated=deprecated, upsert=upsert, headers=headers,
         )  # fmt: skip
 
     def get(
@@ -325,12 +329,17 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
-        """Declare a GET operation on the decorated function (its name is the operation id)."""
+        """Declare a GET operation on the decorated function (its name is the operation id).
+
+        ``headers`` declares the response headers it sends (``ResponseHeader``).
+        """
         return self._route(
             "api.get", "GET", path, status=status, errors=errors, paginated=paginated,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated,
+            headers=headers,
         )  # fmt: skip
 
     def post(
@@ -345,12 +354,16 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
-        """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``."""
+        """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``.
+
+        ``headers`` declares the response headers it sends: ``Location`` on a 201, say.
+        """
         return self._route(
             "api.post", "POST", path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated,
+            deprecated=deprecated, headers=headers,
         )  # fmt: skip
 
     def put(
@@ -366,6 +379,7 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
         """Declare a PUT operation; options as for ``patch``.
 
@@ -375,7 +389,7 @@ class Api:
         return self._route(
             "api.put", "PUT", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated, upsert=upsert,
+            deprecated=deprecated, upsert=upsert, headers=headers,
         )  # fmt: skip
 
     def patch(
@@ -390,12 +404,13 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
         """Declare a PATCH operation; ``cacheable=True`` takes an optional ``If-Match``."""
         return self._route(
             "api.patch", "PATCH", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated,
+            deprecated=deprecated, headers=headers,
         )  # fmt: skip
 
     def delete(
@@ -409,11 +424,13 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        headers: Sequence[ResponseHeader] = (),
     ) -> Callable[[F], F]:
         """Declare a DELETE operation (204 with no body unless the function returns a model)."""
         return self._route(
             "api.delete", "DELETE", path, status=status, errors=errors, cacheable=cacheable,
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
+            headers=headers,
         )  # fmt: skip
 
     def resource(
@@ -482,6 +499,7 @@ def _decl(
     body: type[BaseModel] | None = None,
     returns: Any = None,
     upsert: bool = False,
+    headers: Sequence[ResponseHeader] = (),
 ) -> OperationDecl | None:
     """The declaration, each option checked; None when its path is not even a string.
 
@@ -530,6 +548,8 @@ def _decl(
         body=body,
         returns=returns,
         upsert=upsert,
+        # Kept as given (one header outside a list too); the loader says what is wrong.
+        headers=tuple(headers) if isinstance(headers, list | tuple) else (headers,),
     )
 
 
@@ -645,6 +665,7 @@ class Resource:
         idempotent: bool | Idempotency = False,
         summary: str | None = None,
         path: str | None = None,
+        headers: Sequence[ResponseHeader] = (),
     ) -> None:
         """``POST /things``: create one item from ``body``.
 
@@ -654,7 +675,7 @@ class Resource:
         self._add(
             "create", "POST", path or self.path, f"create_{self._noun}", status=status,
             errors=errors, idempotent=idempotent, params=(), body=body, returns=self.item,
-            summary=summary or f"Create a {self._noun.replace('_', ' ')}",
+            summary=summary or f"Create a {self._noun.replace('_', ' ')}", headers=headers,
         )  # fmt: skip
 
     def upsert(
@@ -665,6 +686,7 @@ class Resource:
         errors: Sequence[ErrorCode] = (),
         idempotent: bool | Idempotency = False,
         summary: str | None = None,
+        headers: Sequence[ResponseHeader] = (),
     ) -> None:
         """``PUT /things/{id}``: create the item with this id (201) or replace it (200).
 
@@ -673,7 +695,7 @@ class Resource:
         self._add(
             "upsert", "PUT", self.item_path, f"put_{self._noun}", status=200, errors=errors,
             idempotent=idempotent, cacheable=cacheable, params=(self._id(),), body=body,
-            returns=self.item, upsert=True,
+            returns=self.item, upsert=True, headers=headers,
             summary=summary or f"Create or replace a {self._noun.replace('_', ' ')}",
         )  # fmt: skip
 

@@ -13,6 +13,7 @@ import inspect
 import json
 import re
 import tempfile
+import textwrap
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,7 @@ def emit(spec: ApiSpec, document: Mapping[str, Any]) -> dict[str, str]:
         f"{root}/errors.py": _errors(spec, errors),
         f"{root}/models.py": models,
         f"{root}/py.typed": f"# {PROVENANCE}\n",
+        **_headers_module(spec, root),
         "sdk/python/pyproject.toml": render(
             T.PYPROJECT,
             provenance=PROVENANCE,
@@ -173,6 +175,99 @@ def _class_name(schema_name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in parts if p)
 
 
+# --- declared response headers ---------------------------------------------------------------
+
+
+def _headers_module(spec: ApiSpec, root: str) -> dict[str, str]:
+    """``headers.py``: one ``ResponseHeaders`` class per operation whose contract declares
+    headers on its success response, when any does."""
+    imports = _Imports()
+    classes = [_headers_class(op, imports) for op in spec.operations if _declared(op)]
+    if not classes:
+        return {}
+    names = sorted(headers_class(op) for op in spec.operations if _declared(op))
+    uses_models = any("models." in c for c in classes)
+    first = next(op for op in spec.operations if _declared(op))
+    field = python_identifier(_declared(first)[0].name.lower().replace("-", "_"))
+    lines = [
+        f"# {PROVENANCE}",
+        '"""The response headers each operation\'s contract declares, typed.',
+        "",
+        *textwrap.wrap(
+            f"``{headers_class(first)}.of(value).{field}`` reads them from the response "
+            "``value`` (what the method returned) came from.",
+            _LINE - 4,
+        ),
+        '"""',
+        "",
+        "from __future__ import annotations",
+        "",
+        *([imports.render(), ""] if imports.modules or imports.names else []),
+        "from pydantic import Field" if any("Field(" in c for c in classes) else "",
+        "",
+        "from . import models" if uses_models else "",
+        "from ._base import ResponseHeaders",
+        "",
+        f"__all__ = {_list(names)}",
+        "",
+    ]
+    text = "\n".join(line for i, line in enumerate(lines) if line or lines[i - 1])
+    return {f"{root}/headers.py": text + "\n\n" + "\n\n".join(classes)}
+
+
+# JSON Schema keywords of a scalar header and the ``Field`` arguments that check the same.
+_CONSTRAINTS = (
+    ("minimum", "ge"),
+    ("maximum", "le"),
+    ("exclusiveMinimum", "gt"),
+    ("exclusiveMaximum", "lt"),
+    ("minLength", "min_length"),
+    ("maxLength", "max_length"),
+    ("pattern", "pattern"),
+)
+
+
+def _declared(op: OperationSpec) -> tuple[Any, ...]:
+    return op.headers_of(op.status)
+
+
+def headers_class(op: OperationSpec) -> str:
+    """The class of an operation's declared response headers: ``CreateContactHeaders``."""
+    return f"{pascal(snake(op.operation_id))}Headers"
+
+
+def _headers_class(op: OperationSpec, imports: _Imports) -> str:
+    lines = [
+        f"class {headers_class(op)}(ResponseHeaders):",
+        f'    """The headers of ``{_method_name(op)}``\'s {op.status} response."""',
+        "",
+    ]
+    for h in _declared(op):
+        wire = h.name.lower()
+        name = python_identifier(wire.replace("-", "_"))
+        annotation = _annotation(h.schema, imports)
+        field = [f"alias={_repr(wire)}"] if name != wire else []
+        field += [
+            f"{arg}={_repr(v) if isinstance(v := h.schema[key], str) else repr(v)}"
+            for key, arg in _CONSTRAINTS
+            if key in h.schema
+        ]
+        if field:
+            annotation = f"Annotated[{annotation}, Field({', '.join(field)})]"
+            imports.add("typing", "Annotated")
+        if not h.required:
+            annotation = f"{annotation} | None"
+        default = "" if h.required else " = None"
+        lines.append(f"    {name}: {annotation}{default}")
+        doc = _docstring_text(h.description)
+        wrapped = textwrap.wrap(doc, _LINE - 10) or [""]
+        if len(wrapped) == 1:
+            lines.append(f'    """{wrapped[0]}"""')
+        else:
+            lines += [f'    """{wrapped[0]}', *(f"    {w}" for w in wrapped[1:]), '    """']
+    return "\n".join(lines) + "\n"
+
+
 # --- errors ---------------------------------------------------------------------------------
 
 
@@ -231,6 +326,7 @@ def _errors(spec: ApiSpec, names: Mapping[str, str]) -> str:
 
 
 def _init(spec: ApiSpec, names: Mapping[str, str]) -> str:
+    declared = any(_declared(op) for op in spec.operations)
     error_names = sorted(
         ["ApiError", "NotModified", "SdkError", "UnexpectedResponse", *names.values()]
     )
@@ -238,17 +334,20 @@ def _init(spec: ApiSpec, names: Mapping[str, str]) -> str:
         [
             "AsyncClient",
             "Client",
+            "ResponseHeaders",
             "ResponseMeta",
             "errors",
             "models",
             "response_meta",
             *error_names,
+            *(["headers"] if declared else []),
         ]
     )
     return render(
         T.INIT,
         provenance=PROVENANCE,
         title=spec.title,
+        modules="errors, headers, models" if declared else "errors, models",
         error_imports="\n".join(f"    {n}," for n in error_names),
         all=_list(exported),
     )
@@ -357,6 +456,14 @@ def _method(
             args,
             "        )",
         )
+    elif op.response_item is not None:  # a bare JSON array of items
+        item = returns[5:-1]
+        lines += _fit(
+            f"        return _runtime.parse_list({send}, {op.status}, {item})",
+            "        return _runtime.parse_list(",
+            [send, str(op.status), item],
+            "        )",
+        )
     elif op.response_schema is not None:
         lines += _fit(
             f"        return _runtime.parse({send}, {op.status}, {returns})",
@@ -374,6 +481,9 @@ def _returns(op: OperationSpec, classes: set[str]) -> str:
     # A Link-paged list's body is the items themselves; the next page is in its Link header.
     if op.pagination is not None and op.pagination.style == "link":
         return f"LinkedPage[models.{_model(op.pagination.item_schema, classes)}]"
+    if op.response_item is not None:  # a bare JSON array of items: datamodel-code-generator
+        # writes its component as a type alias, not a class; the method answers a list
+        return f"list[models.{_model(op.response_item, classes)}]"
     if op.response_schema is not None:
         return f"models.{_model(op.response_schema, classes)}"
     return "None"

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import inspect
 import re
+import types
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, get_args, get_origin
+from typing import Annotated, Any, Union, get_args, get_origin
 
-from pydantic import BaseModel
+from pydantic import BaseModel, RootModel
 
 from .._errors import Location
 from ..contract import Body, Header, OperationDecl, Query, RawParam
@@ -23,8 +24,10 @@ __all__ = [
     "camel",
     "first_line",
     "identifier",
+    "list_model",
     "model_location",
     "models_by_name",
+    "public",
     "ref_name",
     "split",
     "strip",
@@ -118,5 +121,42 @@ def camel(name: str) -> str:
     return head + "".join(w[:1].upper() + w[1:] for w in rest)
 
 
+# The package the loader imports a contracts folder as (``synth.loader._imports``); a name
+# under it is the user's own module path once the prefix is gone.
+_INTERNAL = re.compile(r"\b_synth_contracts_[0-9a-f]+\.")
+# What ``list_model`` sets on the root model it makes: the item model.
+LIST_OF = "__synth_list_of__"
+
+
+def public(text: str) -> str:
+    """``text`` with the loader's internal package name dropped from every qualified name:
+    ``_synth_contracts_d664b971df.models.Plan`` reads ``models.Plan``, the user's module."""
+    return _INTERNAL.sub("", text)
+
+
 def type_name(tp: Any) -> str:
-    return tp.__name__ if isinstance(tp, type) else repr(tp)
+    """An annotation as its contract spells it: ``list[Plan]``, ``Plan | None``, ``int``."""
+    item = getattr(tp, LIST_OF, None) if isinstance(tp, type) else None
+    origin, args = get_origin(tp), get_args(tp)
+    if item is not None:
+        text = f"list[{type_name(item)}]"
+    elif tp is None or tp is type(None):
+        text = "None"
+    elif origin is Annotated:
+        text = type_name(args[0])
+    elif origin in (Union, types.UnionType):
+        text = " | ".join(type_name(a) for a in args)
+    elif origin is not None and args:
+        head = getattr(origin, "__name__", None) or repr(origin)
+        text = f"{head}[{', '.join(type_name(a) for a in args)}]"
+    else:
+        text = tp.__name__ if isinstance(tp, type) else repr(tp)
+    return public(text)
+
+
+def list_model(item: type[BaseModel]) -> type[BaseModel]:
+    """The root model of a bare JSON array of ``item`` (``PlanList``), a response's component."""
+    root: Any = RootModel[list[item]]  # type: ignore[valid-type]
+    model: type[BaseModel] = type(f"{item.__name__}List", (root,), {"__module__": item.__module__})
+    setattr(model, LIST_OF, item)
+    return model

@@ -13,6 +13,7 @@ from ..contract._models import UNIQUE_KEYWORD
 from ..spec import OperationSpec
 from . import _semantics as semantics
 from ._common import Op, camel, model_location, models_by_name, ref_name
+from ._headers import response_headers
 from ._problems import Problems
 from ._schemas import Refs, param_schema
 from ._taxonomy import KEY_MISSING, implied_by, implied_codes
@@ -138,7 +139,16 @@ class OperationBuilder:
             location=where,
             unique=unique,
             upsert=d.upsert,
+            response_item=self.response_item(ref_name(self.refs.get((d.name, "response")))),
+            response_headers=response_headers(
+                d, tuple(codes.values()), pagination, cache, self.refs, self.components, problems
+            ),
         )
+
+    def response_item(self, response_schema: str | None) -> str | None:
+        """The items' component when the response is a bare JSON array of them."""
+        schema = self.components.get(response_schema or "", {})
+        return ref_name(schema.get("items")) if schema.get("type") == "array" else None
 
     def unique(self, body_schema: str | None) -> tuple[str, ...]:
         """The body's properties declared ``Unique()`` (``x-synth-unique`` in their schema)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .._errors import ContractError, Location, Problem
+from ._common import public
 
 __all__ = ["Problems"]
 
@@ -14,7 +15,9 @@ class Problems:
         self.found: list[Problem] = []
 
     def add(self, where: Location | None, message: str, hint: str = "") -> None:
-        self.found.append(Problem(where, message, hint))
+        # Messages may quote a Python or Pydantic error naming the package the contracts were
+        # imported as; users know their modules by their own names.
+        self.found.append(Problem(where, public(message), public(hint)))
 
     def error(self) -> ContractError:
         """The mistakes so far as one error, for a phase that cannot go on without a fix."""

@@ -22,6 +22,7 @@ from pydantic.errors import (
 from .._errors import Location
 from .._jsonschema import SynthJsonSchema, admits_null
 from ..contract import Problem as ProblemModel
+from ..contract import ResponseHeader
 from ..spec import ParamSpec
 from ._common import Op, first_line, model_location, type_name, types_in
 from ._problems import Problems
@@ -50,6 +51,11 @@ def build_schemas(ops: list[Op], problems: Problems) -> tuple[dict[str, Any], Re
             items.append(((name, "response"), "serialization", op.response))
         items += [
             ((name, f"param:{s.python_name}"), "validation", s.annotation) for _, s in op.params
+        ]
+        items += [
+            ((name, f"header:{i}"), "serialization", h.type)
+            for i, h in enumerate(op.decl.headers)
+            if isinstance(h, ResponseHeader)
         ]
         for key, mode, tp in items:
             adapter = _adapter(where, name, tp, problems)

@@ -49,6 +49,7 @@ from ..spec import (
     SortSpec,
 )
 from ._common import (
+    LIST_OF,
     Op,
     identifier,
     ref_name,
@@ -645,6 +646,11 @@ def _page_item(
             else f"return a model with the field `{names.items_field}: list[Item]` (the "
             f"items_field of {type(style).__name__})"
         )
+        if response is not None and getattr(response, LIST_OF, None) is not None:
+            fix += (
+                f"; a bare array has no room for the next {type(style).__name__} position "
+                "(LinkHeader lists answer the array and page in the Link header)"
+            )
         problems.add(
             where,
             f"{d.name}: paginated, but the response {type_name(response)} is not a page",

@@ -11,14 +11,14 @@ import typing
 from types import UnionType
 from typing import Any, Union, get_args, get_origin
 
-from pydantic import BaseModel, RootModel
+from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from .._paths import param_names, route_shape
-from ..contract import Body, Header, LinkHeader, OperationDecl, Query, RawParam
+from ..contract import Body, Header, OperationDecl, Query, RawParam
 from ..contract import Path as PathMarker
 from ..spec import ParamSpec
-from ._common import TOKEN, Op, camel, identifier, split, strip, type_name
+from ._common import TOKEN, Op, camel, identifier, list_model, split, strip, type_name
 from ._problems import Problems
 
 __all__ = ["check_unique", "resolve"]
@@ -126,23 +126,22 @@ def _check_path_declared(op: Op, template: list[str], problems: Problems) -> Non
 
 
 def _set_response(op: Op, returns: Any, problems: Problems) -> bool:
-    """False when the return type is neither a Pydantic model nor None: the operation is unusable."""
+    """False when the return type is neither a Pydantic model, a list of one, nor None: the
+    operation is unusable."""
     if returns is None or returns is type(None):
         op.response = None
     elif isinstance(returns, type) and issubclass(returns, BaseModel):
         op.response = returns
-    elif isinstance(op.decl.paginated, LinkHeader) and _model_list(returns):
-        # A LinkHeader list answers with the bare array of items: a named root model of it
-        # (``ContactList``) keeps one component per response, as every other response has.
-        item = get_args(returns)[0]
-        op.response = type(
-            f"{item.__name__}List", (RootModel[returns],), {"__module__": item.__module__}
-        )
+    elif _model_list(returns):
+        # A bare JSON array of items (``-> list[Plan]``, or a LinkHeader list's page): a named
+        # root model of it (``PlanList``) keeps one component per response, as every other
+        # response has, and the document says ``type: array`` with ``$ref`` items.
+        op.response = list_model(get_args(returns)[0])
     else:
         problems.add(
             op.decl.location,
             f"{op.decl.name}: the response type {type_name(returns)} is not a Pydantic model",
-            "return a BaseModel subclass, or None for no body",
+            "return a BaseModel subclass, a list of one (`-> list[Item]`), or None for no body",
         )
         return False
     return True

@@ -231,7 +231,22 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
                 pointer_join(ptr, "responses", status, "content", media, "schema"),
                 DEFAULT_BASE,
             )
-        responses.append((status, response.get("description"), media, schema_expr))
+        headers: dict[str, tuple[Expr, bool, str | None]] = {}
+        for name, raw_header in (response.get("headers") or {}).items():
+            header = _deref(openapi, raw_header)
+            if name.lower() == "content-type" or not isinstance(header, Mapping):
+                continue  # OpenAPI: a Content-Type header definition is ignored
+            schema = header.get("schema", True)
+            expr = emitter.compile(
+                schema, pointer_join(ptr, "responses", status, "headers", name, "schema"),
+                DEFAULT_BASE,
+            )  # fmt: skip
+            headers[name.lower()] = (
+                _from_string(emitter, schema, expr),
+                bool(header.get("required")),
+                header.get("description"),
+            )
+        responses.append((status, response.get("description"), media, schema_expr, headers))
     return {
         "name": _operation_name(op, method, path, taken),
         "op": op,
@@ -295,13 +310,17 @@ def _operations_module(
     for o in operations:
         op = o["op"]
         responses = []
-        for status, desc, media, expr in o["responses"]:
+        success = None
+        for status, desc, media, expr, headers in o["responses"]:
             schema = resolve(_ts.indent(expr.code, "      ")) if expr else "null"
             doc = _ts.doc_comment(desc, "    ")
             key = status if status.isdigit() else _ts.string(status)
-            responses.append(
-                f"{doc}    {key}: {{ contentType: {_ts.literal(media)}, schema: {schema} }},"
-            )
+            entry = f"contentType: {_ts.literal(media)}, schema: {schema}"
+            if headers:  # the response headers the document declares, by lower-case name
+                entry += f", headers: {resolve(_object_of(headers, '    '))}"
+                if success is None and status.startswith("2"):
+                    success = key
+            responses.append(f"{doc}    {key}: {{ {entry} }},")
         doc_text = "\n\n".join(t for t in (op.get("summary"), op.get("description")) if t)
         semantics = {
             k: v for k, v in op.items() if k.startswith("x-synth-") and k != "x-synth-errors"
@@ -324,6 +343,13 @@ def _operations_module(
                 semantics=_ts.literal(semantics.get("x-synth-semantics", semantics)),
             )
         )
+        if success is not None:
+            blocks[-1] += (
+                f"\n\n/** The headers of {o['name']}'s {success} response: an object of the "
+                "received headers, names in lower case. */\n"
+                f"export const {o['name']}ResponseHeaders = {o['name']}.responses[{success}]"
+                ".headers;"
+            )
     names = ", ".join(o["name"] for o in operations)
     helpers = sorted(h for h in emitter.helpers if h in _used(blocks))
     runtime = f'import {{ {", ".join(helpers)} }} from "./runtime";\n' if helpers else ""

@@ -36,6 +36,7 @@ def test_files_and_package_layout(sdk_files: dict[str, str]) -> None:
             f"{pkg}/_runtime.py",
             f"{pkg}/client.py",
             f"{pkg}/errors.py",
+            f"{pkg}/headers.py",  # createContact declares its Location
             f"{pkg}/models.py",
             f"{pkg}/py.typed",
             "sdk/python/pyproject.toml",

@@ -76,6 +76,11 @@ async def _create_contacts(sdk: ModuleType, a: Any) -> Any:
     again = await _a(a.create_contact(body, idempotency_key=key))
     assert again == ada
     assert sdk.response_meta(again).idempotent_replayed
+    # The declared Location, typed, on the first answer and on its replay.
+    location = sdk.headers.CreateContactHeaders.of(ada).location
+    assert location.endswith(f"/contacts/{ada.id}")
+    assert sdk.headers.CreateContactHeaders.of(again).location == location
+    assert meta.headers["location"] == location
     with pytest.raises(sdk.IdempotencyKeyReused) as reused:
         await _a(a.create_contact(m.ContactCreate(name="Someone else"), idempotency_key=key))
     assert reused.value.status == 422

@@ -71,3 +71,10 @@ UNKNOWN_MEMBER = api.error(
 LOAN_ALREADY_RETURNED = api.error(
     "loan_already_returned", 409, "Loan already returned", "The loan was already returned."
 )
+RATE_LIMITED = api.error(
+    "rate_limited",
+    429,
+    "Rate limited",
+    "Too many catalogue searches from this address; wait Retry-After seconds.",
+    retryable=True,
+)

@@ -5,7 +5,7 @@ from typing import Annotated
 from synth.contract import Cursor, Filter, Limit
 
 from .api import COPY_ON_LOAN, LOAN_ALREADY_RETURNED, UNKNOWN_MEMBER, api
-from .models import BookId, CopyNo, Loan, LoanCreate, LoanId, LoanPage, LoanStatus
+from .models import BookId, CopyNo, Loan, LoanCreate, LoanId, LoanPage, LoanStatus, MemberId
 
 
 @api.post(
@@ -39,3 +39,9 @@ def get_loan(loan_id: LoanId) -> Loan:
 @api.post("/loans/{loan_id}/return", status=200, errors=[LOAN_ALREADY_RETURNED], tags=["loans"])
 def return_loan(loan_id: LoanId) -> Loan:
     """Return the lent copy; a loan is returned once."""
+
+
+@api.get("/members/{member_id}/loans", tags=["loans"])
+def list_member_loans(member_id: MemberId) -> list[Loan]:
+    """The loans a member has out now, oldest first: a bare JSON array, not paged (a member
+    holds a few books at a time)."""

@@ -108,7 +108,8 @@ export async function createContact(request: Request, ctx: Ctx): Promise<Respons
         name: toDb(value.name), email: normalizeEmail(value.email), phone: value.phone, tags: value.tags,
       }).returning(),
     );
-    return { status: 201, body: ops.createContact.responses[201].schema.parse(contactJson(row!)) };
+    const location = `${new URL(request.url).pathname.replace(/\/+$/, "")}/${row!.id}`;
+    return { status: 201, body: ops.createContact.responses[201].schema.parse(contactJson(row!)), headers: { location } };
   });
 }
 

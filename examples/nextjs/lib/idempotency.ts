@@ -15,7 +15,7 @@ import { idempotencyKeys } from "./db/schema";
 import { ApiError } from "./http";
 
 export const REPLAYED = "Idempotent-Replayed";
-const STORED_HEADERS = ["content-type", "etag"];
+const STORED_HEADERS = ["content-type", "etag", "location"];
 
 /** Method, path and canonical JSON body (keys sorted, no whitespace). */
 export function fingerprint(method: string, path: string, body: unknown): string {

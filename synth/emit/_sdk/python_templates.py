@@ -132,8 +132,8 @@ INIT = Template('''\
 # $provenance
 """$title: a typed Python client (sync and async) generated from the contracts."""
 
-from . import errors, models
-from ._base import ResponseMeta, response_meta
+from . import $modules
+from ._base import ResponseHeaders, ResponseMeta, response_meta
 from .client import AsyncClient, Client
 from .errors import (
 $error_imports

@@ -12,8 +12,10 @@ import {
   PreconditionFailed,
   Unauthenticated,
   ValidationFailed,
+  responseHeaders,
   responseMeta,
 } from "../sdk/typescript/index";
+import { createContactResponseHeaders } from "../zod/index";
 
 function check(condition: boolean, what: string): asserts condition {
   if (!condition) throw new Error(`failed: ${what}`);
@@ -50,6 +52,10 @@ async function main(baseUrl: string): Promise<void> {
   check(key !== null && /^[0-9a-f-]{36}$/.test(key), "a generated idempotency key");
   const again = await a.createContact({ name: "Ada", email: "ada@example.com", tags: ["vip"] }, { idempotencyKey: key });
   check(again.id === ada.id && responseMeta(again)?.idempotentReplayed === true, "replayed");
+  // The declared Location, parsed with its Zod schema, on the answer and on its replay
+  const location: string = responseHeaders(createContactResponseHeaders, ada).location;
+  check(location.endsWith(`/contacts/${ada.id}`), "a Location naming the new contact");
+  check(responseHeaders(createContactResponseHeaders, again).location === location, "the replay's Location");
   const reused = await rejects(IdempotencyKeyReused, () => a.createContact({ name: "Other" }, { idempotencyKey: key }));
   check(reused.problem.code === "idempotency_key_reused" && reused.status === 422, "reused key");
   const taken = await rejects(EmailTaken, () => a.createContact({ name: "Ada II", email: "ada@example.com" }));

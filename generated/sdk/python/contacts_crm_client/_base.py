@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime
 import re
 import uuid
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from typing import Annotated, Any, Self
 
 import pydantic
 from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, Strict, model_validator
 
-__all__ = ["UUID", "AwareDatetime", "Model", "ResponseMeta", "response_meta"]
+__all__ = ["UUID", "AwareDatetime", "Model", "ResponseHeaders", "ResponseMeta", "response_meta"]
 
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
@@ -62,6 +63,9 @@ class ResponseMeta:
     etag: str | None
     idempotent_replayed: bool
     idempotency_key: str | None
+    # Every header received, names in lower case (``headers["location"]``); the ones the
+    # contract declares come typed from ``headers.<Operation>Headers.of(value)``.
+    headers: Mapping[str, str] = field(default_factory=dict)
 
 
 class Model(BaseModel):
@@ -85,6 +89,26 @@ class Model(BaseModel):
         if not isinstance(other, BaseModel):
             return NotImplemented
         return type(self) is type(other) and self.__dict__ == other.__dict__
+
+
+class ResponseHeaders(BaseModel):
+    """The response headers an operation's contract declares, typed (``headers.py``).
+
+    Header values are text on the wire: ``"5"`` is read as the integer 5 where the contract
+    says ``int`` (lax validation here, unlike the strict body models).
+    """
+
+    model_config = ConfigDict(frozen=True, extra="ignore")
+
+    @classmethod
+    def of(cls, value: Model | ResponseMeta) -> Self:
+        """The declared headers of the response ``value`` came from (or of that response's
+        meta); ``ValueError`` for a model built here, ``ValidationError`` when a required
+        header is missing or one does not match its type."""
+        meta = value if isinstance(value, ResponseMeta) else value._response
+        if meta is None:
+            raise ValueError(f"this {type(value).__name__} was built here, not received")
+        return cls.model_validate({name.lower(): text for name, text in meta.headers.items()})
 
 
 def response_meta(model: Model) -> ResponseMeta | None:

@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 from urllib.parse import quote
 
 import httpx
-from pydantic import ValidationError
+from pydantic import TypeAdapter, ValidationError
 
 from ._base import Model, ResponseMeta
 from .errors import NotModified, UnexpectedResponse, error_for
@@ -105,6 +105,26 @@ def parse(response: httpx.Response, status: int, model: type[M]) -> M:
     return value
 
 
+def parse_list(response: httpx.Response, status: int, item: type[M]) -> list[M]:
+    """A success body that is a JSON array of ``item``, or the typed error the response stands for.
+
+    Each item carries the response's meta (``response_meta``), as a model body does.
+    """
+    check(response, status)
+    try:
+        values: list[M] = TypeAdapter(list[item]).validate_json(  # type: ignore[valid-type]
+            response.content
+        )
+    except ValidationError as exc:
+        raise UnexpectedResponse(
+            response, f"the {status} body does not match list[{item.__name__}]: {exc}"
+        ) from exc
+    found = meta(response)
+    for value in values:
+        value._response = found
+    return values
+
+
 def check(response: httpx.Response, status: int) -> None:
     if response.status_code == status:
         return
@@ -132,4 +152,5 @@ def meta(response: httpx.Response) -> ResponseMeta:
         etag=response.headers.get("etag"),
         idempotent_replayed=response.headers.get("idempotent-replayed") == "true",
         idempotency_key=response.request.headers.get("$idempotency_header"),
+        headers=response.headers,
     )

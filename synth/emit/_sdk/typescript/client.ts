@@ -5,8 +5,9 @@
  * Request bodies are checked with their Zod schema before they are sent and responses are
  * parsed with theirs; problem responses throw the class of their error code; idempotent
  * operations send a fresh `Idempotency-Key` unless you give one; `iter*` methods follow
- * cursors across pages. `responseMeta(value)` gives the status, ETag and idempotency of the
- * response a value came from.
+ * cursors across pages. `responseMeta(value)` gives the status, ETag, idempotency and headers
+ * of the response a value came from; `responseHeaders(operations.createThingResponseHeaders,
+ * value)` the headers its contract declares, parsed with their Zod schema.
  */
 
 import { z } from "zod";
@@ -96,6 +97,8 @@ export interface ResponseMeta {
   etag: string | null;
   idempotentReplayed: boolean;
   idempotencyKey: string | null;
+  /** Every header received (`headers.get("location")`). */
+  headers: Headers;
 }
 
 const metas = new WeakMap<object, ResponseMeta>();
@@ -103,6 +106,27 @@ const metas = new WeakMap<object, ResponseMeta>();
 /** Status, ETag and idempotency of the response `value` was parsed from. */
 export function responseMeta(value: object): ResponseMeta | undefined {
   return metas.get(value);
+}
+
+/**
+ * The headers the contract declares on the response `value` came from, parsed with `schema`
+ * (an operation's `...ResponseHeaders` from the Zod contracts: names in lower case, numbers
+ * read from their text); throws `UnexpectedResponse` when a required one is missing or does
+ * not match.
+ */
+export function responseHeaders<S extends z.ZodType>(schema: S, value: object): z.output<S> {
+  const meta = metas.get(value);
+  if (meta === undefined) throw new SdkError("this value was not parsed from a response");
+  const received: Record<string, string> = {};
+  meta.headers.forEach((text, name) => {
+    received[name.toLowerCase()] = text;
+  });
+  const parsed = schema.safeParse(received);
+  if (!parsed.success) {
+    throw new UnexpectedResponse(new Response(null, { status: meta.status, headers: meta.headers }),
+      `the response headers do not match: ${parsed.error.message}`);
+  }
+  return parsed.data;
 }
 
 /** A body type: the schema's input, or the partial output where the input is unknown (a pipe). */
@@ -202,6 +226,7 @@ export class Client {
         etag: response.headers.get("etag"),
         idempotentReplayed: response.headers.get("idempotent-replayed") === "true",
         idempotencyKey: call.headers?.["$idempotency_header"] ?? null,
+        headers: response.headers,
       });
     }
     return parsed.data;
