@@ -734,7 +734,8 @@ class Context:
                 body = varied if accepts(scope.create.body, varied) else body
             if ties and sent and isinstance(body, dict):
                 for name in order_fields:
-                    if name in body and self.draw(st.booleans(), f"repeat {name}"):
+                    # Three times in four: tie groups long enough to straddle a page.
+                    if name in body and self.draw(st.integers(0, 3), f"repeat {name}") > 0:
                         source = sent[self.draw(st.integers(0, len(sent) - 1))]
                         if isinstance(source, dict) and name in source:
                             body[name] = source[name]
