@@ -87,7 +87,7 @@ def generate(contracts_dir: Path, out_dir: Path, check: bool) -> None:
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is stale.")
 @user_errors
 def zod(openapi_file: Path, out_dir: Path, check: bool) -> None:
-    """Write Zod 4 schemas and operation contracts for any OpenAPI 3.1 document.
+    """Write Zod 4 schemas and operation contracts for any OpenAPI 3.1 or 3.0 document.
 
     \b
     Examples:
