@@ -183,8 +183,8 @@ def _deref(openapi: Mapping[str, Any], node: Any) -> Any:
     return node
 
 
-def _operation_name(op: Mapping[str, Any], method: str, path: str, taken: set[str]) -> str:
-    raw = op.get("operationId") or f"{method}_{path}"
+def _operation_name(op: Mapping[str, Any], fallback: str, taken: set[str]) -> str:
+    raw = op.get("operationId") or fallback
     name = _ts.identifier(str(raw))
     candidate, n = name, 2
     while candidate in taken:
@@ -207,8 +207,12 @@ def _operations(
                 continue
             op = item[method]
             ptr = pointer_join(f"#/{section}", path, method)
-            found = _operation(emitter, openapi, op, method, path, ptr, shared, taken)
-            found["webhook"] = section == "webhooks"
+            found = _operation(emitter, openapi, op, method, path, ptr, shared)
+            webhook = section == "webhooks"
+            # A webhook is named by its key (most are POST); an operation by method and path.
+            fallback = path if webhook and method == "post" else f"{method}_{path}"
+            found["name"] = _operation_name(op, fallback, taken)
+            found["webhook"] = webhook
             out.append(found)
     return out
 
@@ -221,7 +225,6 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
     path: str,
     ptr: str,
     shared: list[Any],
-    taken: set[str],
 ) -> dict[str, Any]:
     params: dict[str, dict[str, tuple[Expr, bool, str | None]]] = {
         "path": {},
@@ -271,7 +274,6 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
             )
         responses.append((status, response.get("description"), media, schema_expr))
     return {
-        "name": _operation_name(op, method, path, taken),
         "op": op,
         "method": method.upper(),
         "path": path,
