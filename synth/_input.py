@@ -17,6 +17,7 @@ from urllib.request import url2pathname
 
 from ._bundle import bundle as bundle_refs
 from ._bundle import has_external_refs
+from ._ecma import ecma_flags
 from ._errors import InputError
 from ._upgrade import upgrade_30
 
@@ -120,11 +121,10 @@ def validate_openapi(document: Mapping[str, Any], label: str, base_uri: str = ""
     validator = OpenAPIV30SpecValidator if is_30 else OpenAPIV31SpecValidator
     version = "3.0" if is_30 else "3.1"
     try:
-        # A `format` judged by the validator's Python checks (a `pattern` compiled by `re`) is
-        # not the specification's verdict: patterns are ECMA-262, and the Zod emitter checks
-        # them with an ECMA engine and says where one is wrong.
+        # The validator compiles a `pattern` with Python's `re`, which is not the
+        # specification's verdict: patterns are ECMA-262, so V8 has the last word.
         errors = validator(document, base_uri=base_uri).iter_errors()
-        error = next((e for e in errors if e.validator != "format"), None)
+        error = next((e for e in errors if not _ecma_pattern(e)), None)
     except RecursionError:
         raise InputError(
             f"{label}: a $ref cycle with no schema in between (a $ref that points at itself); "
@@ -143,3 +143,13 @@ def validate_openapi(document: Mapping[str, Any], label: str, base_uri: str = ""
             f"{label}: not a valid OpenAPI {version} document: {message} (at {where}); "
             "fix the document (openapi-spec-validator checks it)"
         )
+
+
+def _ecma_pattern(error: Any) -> bool:
+    """Whether ``error`` is the validator refusing a pattern that ECMA-262 accepts."""
+    return (
+        error.validator == "format"
+        and error.validator_value == "regex"
+        and isinstance(error.instance, str)
+        and not ecma_flags(error.instance).startswith("!")
+    )

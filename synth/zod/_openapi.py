@@ -7,8 +7,9 @@ operations.ts  per operation: method, path, params, query, headers, body, respon
                and per webhook the same, with `webhook` (its name) instead of `path`
 index.ts       re-exports the three public modules
 
-Relative imports name the `.js` file, which both `moduleResolution: bundler` and an ESM
-`nodenext` project resolve to the `.ts` source. An OpenAPI 3.0 document is read as the 3.1
+Relative imports name no extension, which bundlers resolve (Next.js's Turbopack only so);
+with ``esm=True`` they name the `.js` file, which an ESM `nodenext` project needs and `tsc`
+resolves to the `.ts` source. An OpenAPI 3.0 document is read as the 3.1
 document that means the same (``synth._upgrade``).
 """
 
@@ -86,17 +87,21 @@ def emit_zod(
     *,
     source: str = "an OpenAPI 3.1 document",
     patterns: str = "ecma",
+    esm: bool = False,
     notes: list[str] | None = None,
 ) -> dict[str, str]:
     """``{relative path: text}`` for ``generated/zod/`` from an OpenAPI 3.1 (or 3.0) document.
 
     ``patterns="pydantic"`` reads ``pattern`` in pydantic's Rust dialect (synth's own
-    contracts); the default reads it as ECMA-262, as OpenAPI says. ``notes``, when given,
+    contracts); the default reads it as ECMA-262, as OpenAPI says. ``esm``: relative imports
+    name their ``.js`` file, as an ESM ``nodenext`` project needs; without it they name no
+    extension, which bundlers resolve (Next.js's Turbopack resolves no other way). ``notes``, when given,
     receives what the output does not enforce (unknown formats), one located line each.
     """
     if isinstance(openapi, Mapping) and str(openapi.get("openapi", "")).startswith("3.0"):
         openapi = upgrade_30(openapi)
     _validate(openapi)
+    ext = ".js" if esm else ""
     resolver = Resolver(openapi, DEFAULT_BASE)
     emitter = SchemaEmitter(resolver, assert_formats=True, pydantic=True, patterns=patterns)
     for helper in helpers():
@@ -129,7 +134,7 @@ def emit_zod(
     header = zod_header(source)
 
     def imports(names: set[str]) -> str:
-        return f'import {{ {", ".join(sorted(names))} }} from "./runtime.js";\n' if names else ""
+        return f'import {{ {", ".join(sorted(names))} }} from "./runtime{ext}";\n' if names else ""
 
     schema_helpers = set(rendered.helpers)
     files = {
@@ -139,10 +144,10 @@ def emit_zod(
         "schemas.ts": f'{header}\n\nimport {{ z }} from "zod";\n{imports(schema_helpers)}\n'
         + rendered.body
         + "\n",
-        "errors.ts": _errors_module(openapi, header, components),
-        "operations.ts": _operations_module(emitter, operations, webhooks, header),
-        "index.ts": f'{header}\n\nexport * from "./errors.js";\nexport * from "./operations.js";\n'
-        'export * from "./schemas.js";\n',
+        "errors.ts": _errors_module(openapi, header, components, ext),
+        "operations.ts": _operations_module(emitter, operations, webhooks, header, ext),
+        "index.ts": f'{header}\n\nexport * from "./errors{ext}";\n'
+        f'export * from "./operations{ext}";\nexport * from "./schemas{ext}";\n',
     }
     if notes is not None:
         notes.extend(dict.fromkeys(emitter.notes))
@@ -400,6 +405,7 @@ def _operations_module(
     operations: list[dict[str, Any]],
     webhooks: list[dict[str, Any]],
     header: str,
+    ext: str,
 ) -> str:
     defs = emitter.defs
 
@@ -442,9 +448,9 @@ def _operations_module(
         )
     names = ", ".join(o["name"] for o in operations)
     helpers = sorted(h for h in emitter.helpers if h in _used(blocks))
-    runtime = f'import {{ {", ".join(helpers)} }} from "./runtime.js";\n' if helpers else ""
+    runtime = f'import {{ {", ".join(helpers)} }} from "./runtime{ext}";\n' if helpers else ""
     out = (
-        f'{header}\n\nimport {{ z }} from "zod";\n{runtime}import * as schemas from "./schemas.js";\n\n'
+        f'{header}\n\nimport {{ z }} from "zod";\n{runtime}import * as schemas from "./schemas{ext}";\n\n'
         + "\n\n".join(blocks)
         + f"\n\n/** Every operation, by name. */\nexport const operations = {{ {names} }} as const;\n"
         "export type OperationName = keyof typeof operations;\n"
@@ -463,7 +469,9 @@ def _used(blocks: list[str]) -> str:
     return "\n".join(blocks)
 
 
-def _errors_module(openapi: Mapping[str, Any], header: str, components: Mapping[str, Any]) -> str:
+def _errors_module(
+    openapi: Mapping[str, Any], header: str, components: Mapping[str, Any], ext: str
+) -> str:
     taxonomy = openapi.get("x-synth-errors")
     entries: list[dict[str, Any]] = []
     if isinstance(taxonomy, list):
@@ -488,7 +496,7 @@ def _errors_module(openapi: Mapping[str, Any], header: str, components: Mapping[
     table = "{\n" + "\n".join(lines) + "\n}" if lines else "{}"
     codes = " | ".join(_ts.string(str(e["code"])) for e in entries) or "never"
     if "Problem" in components:
-        problem = 'export { Problem as ProblemSchema } from "./schemas.js";\n'
+        problem = f'export {{ Problem as ProblemSchema }} from "./schemas{ext}";\n'
     else:
         listed = json.dumps([str(e["code"]) for e in entries])
         problem = render(PROBLEM, code=f"z.enum({listed})" if entries else "z.string()")

@@ -26,12 +26,15 @@ from synth.zod._openapi import emit_zod
 __all__ = ["run"]
 
 
-def run(openapi_file: Path, out_dir: Path, check: bool = False) -> int:
+def run(openapi_file: Path, out_dir: Path, check: bool = False, esm: bool = False) -> int:
     """Emit ``out_dir/*.ts`` from ``openapi_file``; with ``check``, compare instead."""
     document = read_openapi(openapi_file, upgrade=True, bundle=True)
     notes: list[str] = []
-    files = emit_zod(document, source=openapi_file.name, notes=notes)
-    update = f"`synth zod {shlex.quote(str(openapi_file))} --out {shlex.quote(str(out_dir))}`"
+    files = emit_zod(document, source=openapi_file.name, esm=esm, notes=notes)
+    flags = " --esm" if esm else ""
+    update = (
+        f"`synth zod {shlex.quote(str(openapi_file))} --out {shlex.quote(str(out_dir))}{flags}`"
+    )
     code = sync(files, out_dir, check=check, update=update)
     if notes:
         click.echo(f"note: {len(notes)} schema keyword(s) kept as annotations, not checked:")

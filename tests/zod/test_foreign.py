@@ -74,7 +74,7 @@ def test_unknown_formats_enforce_nothing(node: NodeHarness) -> None:
 
 
 def test_the_upgrade_rewrites_what_3_1_reads_differently() -> None:
-    doc = {
+    doc: dict[str, Any] = {
         "openapi": "3.0.3",
         "components": {"schemas": {
             "A": {"type": "string", "nullable": True, "example": "x"},
@@ -150,7 +150,7 @@ def test_patterns_are_ecma_262(node: NodeHarness) -> None:
 
 
 def test_synth_contracts_keep_the_rust_dialect() -> None:
-    doc = {
+    doc: dict[str, Any] = {
         "openapi": "3.1.0",
         "info": {"title": "t", "version": "1"},
         "paths": {},

@@ -68,7 +68,7 @@ def compile_project(folder: Path, files: dict[str, str], config: str) -> str:
     return "" if result.returncode == 0 else result.stdout + result.stderr
 
 
-def _emitted() -> dict[str, str]:
+def _emitted(esm: bool) -> dict[str, str]:
     files = {}
     for model in MODELS:
         source = emit_schema_module(json_schema(model), name=model.__name__, pydantic=True)
@@ -76,25 +76,48 @@ def _emitted() -> dict[str, str]:
     openapi = REPO / "generated" / "openapi.json"
     if openapi.exists():
         document = json.loads(openapi.read_text())
-        for name, text in emit_zod(document, patterns="pydantic").items():
+        for name, text in emit_zod(document, patterns="pydantic", esm=esm).items():
             files[f"src/api/{name}"] = text
     for path in DOCUMENTS:
         document = read_openapi(path, upgrade=True, bundle=True)
         label = path.parent.name if path.name == "api.yaml" else path.stem
-        for name, text in emit_zod(document).items():
+        for name, text in emit_zod(document, esm=esm).items():
             files[f"src/foreign/{label}/{name}"] = text
     return files
 
 
+# The default output (relative imports without extension) is for bundlers, Next.js's Turbopack
+# among them, which resolves no `.js` import to a `.ts` file; `esm=True` (`synth zod --esm`)
+# is for ESM `nodenext` projects, and bundlers read it too.
+CASES = [("bundler", False), ("bundler", True), ("nodenext", True)]
+
+
 @pytest.mark.node
 @pytest.mark.slow
-@pytest.mark.parametrize("config", sorted(CONFIGS))
-def test_tsc_strict_compiles_every_emitted_module(tmp_path: Path, config: str) -> None:
+@pytest.mark.parametrize(("config", "esm"), CASES)
+def test_tsc_strict_compiles_every_emitted_module(tmp_path: Path, config: str, esm: bool) -> None:
     reason = node_available()
     if reason:
         pytest.skip(reason)
-    files = _emitted()
+    files = _emitted(esm)
     assert len(DOCUMENTS) >= 4
     assert len(corpus.MODELS) >= 10
     errors = compile_project(tmp_path / config, files, config)
     assert not errors, errors
+
+
+@pytest.mark.node
+@pytest.mark.slow
+def test_nodenext_needs_esm(tmp_path: Path) -> None:
+    """Without ``esm`` an ESM nodenext project refuses every relative import (TS2835)."""
+    reason = node_available()
+    if reason:
+        pytest.skip(reason)
+    files = {f"src/{k}": v for k, v in _emit_foreign("museum.yaml", esm=False).items()}
+    assert "TS2835" in compile_project(tmp_path / "plain", files, "nodenext")
+    files = {f"src/{k}": v for k, v in _emit_foreign("museum.yaml", esm=True).items()}
+    assert not compile_project(tmp_path / "esm", files, "nodenext")
+
+
+def _emit_foreign(name: str, *, esm: bool) -> dict[str, str]:
+    return emit_zod(read_openapi(FOREIGN / name, upgrade=True, bundle=True), esm=esm)
