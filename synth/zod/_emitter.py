@@ -206,12 +206,25 @@ class SchemaEmitter:
             if method is not None:
                 method(self, n, value)
             elif not keyword.startswith("x-"):
-                raise UnsupportedSchemaError(
-                    pointer_join(ptr, keyword),
-                    f"unknown keyword {keyword!r}",
-                    "remove it, or prefix it with 'x-' if it is an annotation",
-                )
+                self._unknown_keyword(pointer_join(ptr, keyword), keyword)
         return self._assemble(n)
+
+    def _unknown_keyword(self, where: str, keyword: str) -> None:
+        """An unknown keyword: JSON Schema 2020-12 makes it an annotation, so a document's is
+        reported and ignored; a contract's (``pydantic``) is a mistake."""
+        if keyword == "nullable":
+            meaning = (
+                "`nullable` is OpenAPI 3.0 and means nothing in 3.1: write type: [..., 'null'], "
+                "or declare the document openapi: 3.0.x, which synth reads through an upgrade"
+            )
+        else:
+            meaning = f"unknown keyword {keyword!r}"
+        if self.patterns == "pydantic" or not self.pydantic:
+            hint = "remove it, or prefix it with 'x-' if it is an annotation"
+            if keyword == "nullable":
+                meaning, hint = "unknown keyword 'nullable' (OpenAPI 3.0)", meaning
+            raise UnsupportedSchemaError(where, meaning, hint)
+        self.notes.append(f"{where}: {meaning}; ignored, as JSON Schema 2020-12 says")
 
     def sub(self, n: Node, value: Any, *parts: str | int) -> Expr:
         return self.compile(value, pointer_join(n.ptr, *parts), n.base)

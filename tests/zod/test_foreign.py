@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from synth._input import read_openapi
 from synth._upgrade import upgrade_30
 from synth.cli import main
-from synth.zod import emit_zod
+from synth.zod import ZodError, emit_zod
 from tests.zod._node import NodeHarness
 
 FOREIGN = Path(__file__).parent / "foreign"
@@ -240,3 +240,34 @@ def test_a_broken_multi_file_document_is_located(
     assert code == 2, output
     assert message in output
     assert not (tmp_path / "out").exists()
+
+
+# -- unknown keywords in a 3.1 document: annotations, as JSON Schema 2020-12 says -------------
+
+MIXED = {
+    "openapi": "3.1.0",
+    "info": {"title": "t", "version": "1"},
+    "paths": {},
+    "components": {"schemas": {"X": {"type": "string", "nullable": True, "frobnicate": 1}}},
+}
+
+
+def test_unknown_keywords_of_a_document_are_reported_not_refused(tmp_path: Path) -> None:
+    doc = tmp_path / "api.json"
+    doc.write_text(json.dumps(MIXED))
+    code, output = _zod(doc, tmp_path / "out")
+    assert code == 0, output
+    assert (
+        "api.json#/components/schemas/X/nullable: `nullable` is OpenAPI 3.0 and means nothing "
+        "in 3.1: write type: [..., 'null'], or declare the document openapi: 3.0.x" in output
+    )
+    assert "X/frobnicate: unknown keyword 'frobnicate'; ignored" in output
+    assert "remove it" not in output
+    assert "export const X = z.string();" in (tmp_path / "out" / "schemas.ts").read_text()
+
+
+def test_an_unknown_keyword_in_synth_contracts_is_an_error() -> None:
+    with pytest.raises(ZodError) as info:
+        emit_zod(MIXED, patterns="pydantic")
+    assert info.value.location == "#/components/schemas/X/nullable"
+    assert "write type: [..., 'null']" in str(info.value)
