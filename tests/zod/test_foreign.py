@@ -207,10 +207,13 @@ def test_a_multi_file_document_is_bundled(tmp_path: Path, node: NodeHarness) -> 
     assert "export const Pet: z.ZodType<Pet> = z.object({" in schemas
     assert "parent: z.lazy(() => Pet).optional()," in schemas
     assert "export const toy = z.object({" in schemas
-    assert (
-        "limit: fromText(z.number().check(integer()).lte(50)).optional(),"
-        in (files["operations.ts"])
-    )
+    operations = files["operations.ts"]
+    assert "limit: fromText(z.number().check(integer()).lte(50)).optional()," in operations
+    # A path item in another file, whose refs are relative to it, one back into the document.
+    assert 'path: "/pets/{id}",' in operations
+    assert '200: { contentType: "application/json", schema: schemas.Pet },' in operations
+    assert '404: { contentType: "application/json", schema: schemas.Problem },' in operations
+    assert "Problem2" not in schemas
     assert _verdicts(node, files, "s.Pet", [
         {"name": "a", "parent": {"name": "b"}, "toy": {"label": "ball"}},
         {"name": "a", "parent": {}},
