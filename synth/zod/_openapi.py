@@ -261,7 +261,7 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
         if body_media is not None:
             body = _body(
                 emitter,
-                content[body_media].get("schema", True),
+                (content[body_media] or {}).get("schema"),
                 body_media,
                 pointer_join(ptr, "requestBody", "content", body_media, "schema"),
             )
@@ -269,14 +269,12 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
     for status, raw in op.get("responses", {}).items():
         response = _deref(openapi, raw)
         content = response.get("content", {})
-        media = next((m for m in content if "json" in m), None)
+        media = _body_media(content)
         schema_expr: Expr | None = None
-        if media is not None and "schema" in content[media]:
-            schema_expr = emitter.compile(
-                content[media]["schema"],
-                pointer_join(ptr, "responses", status, "content", media, "schema"),
-                DEFAULT_BASE,
-            )
+        declared = (content[media] or {}).get("schema") if media is not None else None
+        if media is not None and (declared is not None or "json" not in media):
+            where = pointer_join(ptr, "responses", status, "content", media, "schema")
+            schema_expr = _body(emitter, declared, media, where)
         responses.append((status, response.get("description"), media, schema_expr))
     return {
         "op": op,
@@ -306,8 +304,13 @@ def _body_media(content: Mapping[str, Any]) -> str | None:
 def _body(emitter: SchemaEmitter, schema: Any, media: str, ptr: str) -> Expr:
     """A JSON body as its schema; a form as a ``z.object`` of its fields as a route handler
     reads them from ``request.formData()`` (text parsed like query values, binary parts
-    ``Blob``); any other body as text (``text/*``) or a ``Blob``."""
+    ``Blob``); any other body as text (``text/*``, its schema or a string) or a ``Blob``.
+    ``schema`` is None where the media type declares none."""
     kind = media.split(";", maxsplit=1)[0].strip().lower()
+    if schema is None:
+        if kind.startswith("text/"):
+            return Expr("z.string()", "string")
+        schema = True
     if "json" in kind:
         return emitter.compile(schema, ptr, DEFAULT_BASE)
     if kind in FORM:

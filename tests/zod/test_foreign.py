@@ -196,6 +196,16 @@ def test_form_bodies_are_objects_of_their_fields(node: NodeHarness) -> None:
     ]
 
 
+def test_other_bodies_are_text_or_blob() -> None:
+    operations = _emit("museum.yaml")["operations.ts"]
+    assert '200: { contentType: "image/png", schema: z.instanceof(Blob) },' in operations
+    assert 'bodyContentType: "text/plain",' in operations
+    assert "body: z.string()," in operations
+    assert '200: { contentType: "text/plain", schema: z.string().check(maxLength(10)) },' in (
+        operations
+    )
+
+
 # -- 6. multi-file documents ------------------------------------------------------------------
 
 
