@@ -1,7 +1,8 @@
 """Read an OpenAPI 3.0 document as the OpenAPI 3.1 document that means the same.
 
 The changes are those of the OpenAPI Initiative's 3.0 -> 3.1 migration guide that alter what a
-schema accepts: ``nullable: true`` adds ``null`` to the schema's type (or to its ``enum``), a
+schema accepts: ``nullable: true`` adds ``null`` to the schema's type and ``enum`` (a schema
+with no type, or with ``allOf``/``anyOf``/``oneOf``, becomes ``anyOf: [schema, null]``), a
 boolean ``exclusiveMinimum``/``exclusiveMaximum`` takes its bound's number, ``example``
 becomes ``examples``, and the siblings of a ``$ref`` (ignored in 3.0, applied in 3.1) are
 dropped, except annotations. ``nullable`` beside a ``$ref`` is honoured, since that is what
@@ -90,12 +91,14 @@ def _nullable(node: dict[str, Any]) -> dict[str, Any]:
         # 3.0's nullable does not add to an enum, but an enum that lists no null would refuse
         # it: the 3.1 reading (the migration guide's) adds null to both.
         node["enum"] = [*node["enum"], None]
-    if isinstance(kind, str):
+    if isinstance(kind, str) and not any(k in node for k in ("allOf", "anyOf", "oneOf")):
         node["type"] = [kind, "null"]
         return node
-    if kind is None:
+    if kind is None or isinstance(kind, str):
+        # Beside an applicator (`allOf: [$ref]`, the usual way to make a reference
+        # nullable), null must pass the applicator too: the whole schema or null.
         annotations: dict[str, Any] = {
-            k: node.pop(k) for k in ("description", "title") if k in node
+            k: node.pop(k) for k in ("description", "title", "default") if k in node
         }
         return {**annotations, "anyOf": [node, {"type": "null"}]}
     return node

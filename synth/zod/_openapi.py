@@ -368,7 +368,10 @@ def _form_field(emitter: SchemaEmitter, schema: Any, ptr: str) -> Expr:
 def _from_string(emitter: SchemaEmitter, schema: Any, expr: Expr) -> Expr:
     """Path, query and header values arrive as text: numbers and booleans are parsed first."""
     kind = schema.get("type") if isinstance(schema, Mapping) else None
-    if kind in ("integer", "number", "boolean"):
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    # A nullable number (`type: [integer, "null"]`) arrives as text too; a type that admits
+    # strings takes the text as it is.
+    if kinds & {"integer", "number", "boolean"} and "string" not in kinds:
         return Expr(f"{emitter.use('fromText')}({expr.code})", expr.ts)
     return expr
 

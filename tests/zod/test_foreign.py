@@ -85,6 +85,8 @@ def test_the_upgrade_rewrites_what_3_1_reads_differently() -> None:
                   "description": "d"},
             "E": {"$ref": "#/components/schemas/A", "description": "e", "maxLength": 1},
             "F": {"type": "object", "properties": {"f": {"type": "number", "nullable": False}}},
+            "G": {"type": "object", "nullable": True, "default": None,
+                  "allOf": [{"$ref": "#/components/schemas/F"}]},
         }},
     }  # fmt: skip
     schemas = upgrade_30(doc)["components"]["schemas"]
@@ -98,6 +100,14 @@ def test_the_upgrade_rewrites_what_3_1_reads_differently() -> None:
     # 3.0 ignores a $ref's siblings; 3.1 would apply them: only annotations are kept.
     assert schemas["E"] == {"$ref": "#/components/schemas/A", "description": "e"}
     assert schemas["F"] == {"type": "object", "properties": {"f": {"type": "number"}}}
+    # null must pass the allOf too: the whole schema or null.
+    assert schemas["G"] == {
+        "default": None,
+        "anyOf": [
+            {"type": "object", "allOf": [{"$ref": "#/components/schemas/F"}]},
+            {"type": "null"},
+        ],
+    }
     assert doc["components"]["schemas"]["A"]["nullable"] is True, "the input is not changed"
 
 
@@ -115,10 +125,19 @@ def test_a_3_0_document_generates_with_its_meaning(tmp_path: Path, node: NodeHar
     ]) == [True, True, False, False, False]  # fmt: skip
 
 
+def test_a_nullable_parameter_is_parsed_from_text(node: NodeHarness) -> None:
+    files = _emit("legacy30.yaml")
+    assert _verdicts(node, files, "o.search.query", [
+        {"dryRun": "true"}, {"dryRun": "maybe"}, {},
+    ]) == [True, False, True]  # fmt: skip
+
+
 def test_a_bad_3_0_document_is_located_in_3_0_terms(tmp_path: Path) -> None:
     bad = tmp_path / "api.yaml"
     bad.write_text(
-        (FOREIGN / "legacy30.yaml").read_text().replace("nullable: true}", "nullable: yes-ish}")
+        (FOREIGN / "legacy30.yaml")
+        .read_text()
+        .replace("tag: {type: string, nullable: true}", "tag: {type: string, nullable: yes-ish}")
     )
     code, output = _zod(bad, tmp_path / "out")
     assert code == 2
