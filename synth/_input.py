@@ -8,31 +8,62 @@ from __future__ import annotations
 
 import importlib
 import json
+import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
+from ._bundle import bundle as bundle_refs
+from ._bundle import has_external_refs
+from ._ecma import ecma_flags
 from ._errors import InputError
+from ._upgrade import upgrade_30
 
 __all__ = ["check_openapi", "parse_text", "read_openapi", "validate_openapi"]
 
 
-def read_openapi(path: Path, label: str | None = None) -> dict[str, Any]:
-    """The OpenAPI 3.1 document in ``path`` (JSON or YAML), parsed and validated."""
+def read_openapi(
+    path: Path, label: str | None = None, *, upgrade: bool = False, bundle: bool = False
+) -> dict[str, Any]:
+    """The OpenAPI 3.1 document in ``path`` (JSON or YAML), parsed and validated.
+
+    ``upgrade``: an OpenAPI 3.0 document is validated as 3.0 and returned as the 3.1 document
+    that means the same (``synth._upgrade``). ``bundle``: ``$ref`` to other files, relative to
+    ``path``, are validated as openapi-spec-validator reads them and brought into the one
+    document (``synth._bundle``).
+    """
     label = label or str(path)
+    text = _read(path, label)
+    versions = ("3.0", "3.1") if upgrade else ("3.1",)
+    document = dict(check_openapi(parse_text(text, label, path.suffix.lower()), label, versions))
+    uri = path.resolve().as_uri() if bundle else ""
+    validate_openapi(document, label, base_uri=uri)
+    if bundle and has_external_refs(document):
+
+        def load(file_uri: str) -> Any:
+            other = Path(url2pathname(urlparse(file_uri).path))
+            shown = os.path.relpath(other, path.resolve().parent)
+            return parse_text(_read(other, f"{label}: {shown}"), shown, other.suffix.lower())
+
+        document = bundle_refs(document, uri, load, label)
+    if upgrade and str(document["openapi"]).startswith("3.0"):
+        document = upgrade_30(document)
+    return document
+
+
+def _read(path: Path, label: str) -> str:
     if path.is_dir():
         raise InputError(f"{label}: is a folder; pass an OpenAPI 3.1 document (JSON or YAML)")
     if not path.exists():
         raise InputError(f"{label}: no such file; pass an OpenAPI 3.1 document (JSON or YAML)")
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(
             f"{label}: cannot read it ({exc}); pass a UTF-8 JSON or YAML file"
         ) from None
-    document = dict(check_openapi(parse_text(text, label, path.suffix.lower()), label))
-    validate_openapi(document, label)
-    return document
 
 
 def parse_text(text: str, label: str, suffix: str) -> Any:
@@ -58,8 +89,11 @@ def parse_text(text: str, label: str, suffix: str) -> Any:
         ) from None
 
 
-def check_openapi(document: Any, label: str) -> Mapping[str, Any]:
-    """The document if it is OpenAPI 3.1, else an ``InputError`` that says what it is."""
+def check_openapi(
+    document: Any, label: str, versions: tuple[str, ...] = ("3.1",)
+) -> Mapping[str, Any]:
+    """The document if it is OpenAPI 3.1 (or another of ``versions``), else an ``InputError``
+    that says what it is."""
     if not isinstance(document, Mapping):
         kind = type(document).__name__ if document is not None else "empty"
         raise InputError(
@@ -67,7 +101,7 @@ def check_openapi(document: Any, label: str) -> Mapping[str, Any]:
             "pass an OpenAPI 3.1 document in JSON or YAML"
         )
     version = document.get("openapi")
-    if not isinstance(version, str) or not version.startswith("3.1"):
+    if not isinstance(version, str) or not version.startswith(versions):
         found = f"openapi: {version!r}" if "openapi" in document else "no `openapi` field"
         hint = (" (Swagger 2.0: convert it to OpenAPI 3.1 first)" if "swagger" in document
                 else " (convert it to 3.1 first)" if isinstance(version, str) else "")  # fmt: skip
@@ -78,12 +112,19 @@ def check_openapi(document: Any, label: str) -> Mapping[str, Any]:
     return document
 
 
-def validate_openapi(document: Mapping[str, Any], label: str) -> None:
-    """openapi-spec-validator's verdict, as one located ``InputError``."""
-    from openapi_spec_validator import OpenAPIV31SpecValidator
+def validate_openapi(document: Mapping[str, Any], label: str, base_uri: str = "") -> None:
+    """openapi-spec-validator's verdict, as one located ``InputError`` (``base_uri``: where
+    references to other files are read from)."""
+    from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
 
+    is_30 = str(document.get("openapi", "")).startswith("3.0")
+    validator = OpenAPIV30SpecValidator if is_30 else OpenAPIV31SpecValidator
+    version = "3.0" if is_30 else "3.1"
     try:
-        error = next(iter(OpenAPIV31SpecValidator(document).iter_errors()), None)
+        # The validator compiles a `pattern` with Python's `re`, which is not the
+        # specification's verdict: patterns are ECMA-262, so V8 has the last word.
+        errors = validator(document, base_uri=base_uri).iter_errors()
+        error = next((e for e in errors if not _ecma_pattern(e)), None)
     except RecursionError:
         raise InputError(
             f"{label}: a $ref cycle with no schema in between (a $ref that points at itself); "
@@ -92,13 +133,23 @@ def validate_openapi(document: Mapping[str, Any], label: str) -> None:
     except Exception as exc:  # unresolvable $refs and the like surface as library errors
         detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         raise InputError(
-            f"{label}: not a valid OpenAPI 3.1 document ({type(exc).__name__}: {detail}); "
+            f"{label}: not a valid OpenAPI {version} document ({type(exc).__name__}: {detail}); "
             "fix the document"
         ) from None
     if error is not None:
         where = "/".join(str(p) for p in error.absolute_path) or "(top level)"
         message = str(error.message).splitlines()[0][:300]
         raise InputError(
-            f"{label}: not a valid OpenAPI 3.1 document: {message} (at {where}); "
+            f"{label}: not a valid OpenAPI {version} document: {message} (at {where}); "
             "fix the document (openapi-spec-validator checks it)"
         )
+
+
+def _ecma_pattern(error: Any) -> bool:
+    """Whether ``error`` is the validator refusing a pattern that ECMA-262 accepts."""
+    return (
+        error.validator == "format"
+        and error.validator_value == "regex"
+        and isinstance(error.instance, str)
+        and not ecma_flags(error.instance).startswith("!")
+    )

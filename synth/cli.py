@@ -85,18 +85,24 @@ def generate(contracts_dir: Path, out_dir: Path, check: bool) -> None:
     help="Folder to write the TypeScript modules into.",
 )  # fmt: skip
 @click.option("--check", is_flag=True, help="Write nothing; exit 1 when a file is stale.")
+@click.option(
+    "--esm", is_flag=True,
+    help="Relative imports name their .js file, for an ESM project with moduleResolution "
+    "nodenext (without it they name none, which bundlers such as Next.js's resolve).",
+)  # fmt: skip
 @user_errors
-def zod(openapi_file: Path, out_dir: Path, check: bool) -> None:
-    """Write Zod 4 schemas and operation contracts for any OpenAPI 3.1 document.
+def zod(openapi_file: Path, out_dir: Path, check: bool, esm: bool) -> None:
+    """Write Zod 4 schemas and operation contracts for any OpenAPI 3.1 or 3.0 document.
 
     \b
     Examples:
       synth zod openapi.json --out src/zod
       synth zod vendor-api.yaml --out src/vendor --check
+      synth zod api.yaml --out src/api --esm     # for an ESM package on nodenext
     """
     from .zod.cli import run
 
-    sys.exit(run(openapi_file, out_dir, check=check))
+    sys.exit(run(openapi_file, out_dir, check=check, esm=esm))
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -29,7 +29,7 @@ class Emitter(NamedTuple):
 
 
 def _zod(document: Mapping[str, Any]) -> dict[str, str]:
-    files = emit_zod(document, source="openapi.json")
+    files = emit_zod(document, source="openapi.json", patterns="pydantic")
     return {f"zod/{path}": text for path, text in files.items()}
 
 

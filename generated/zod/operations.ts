@@ -16,6 +16,7 @@ export const listContacts = {
   operationId: "listContacts",
   method: "GET",
   path: "/contacts",
+  bodyContentType: null,
   pathParams: null,
   query: z.object({
     tag: z.string().regex(/^[a-z0-9\-]{1,32}$/u).optional(),
@@ -55,6 +56,7 @@ export const createContact = {
   operationId: "createContact",
   method: "POST",
   path: "/contacts",
+  bodyContentType: "application/json",
   pathParams: null,
   query: null,
   headers: z.object({
@@ -98,6 +100,7 @@ export const getContact = {
   operationId: "getContact",
   method: "GET",
   path: "/contacts/{contact_id}",
+  bodyContentType: null,
   pathParams: z.object({
     contact_id: z.string().check(format("uuid", isUuid)),
   }),
@@ -144,6 +147,7 @@ export const deleteContact = {
   operationId: "deleteContact",
   method: "DELETE",
   path: "/contacts/{contact_id}",
+  bodyContentType: null,
   pathParams: z.object({
     contact_id: z.string().check(format("uuid", isUuid)),
   }),
@@ -178,6 +182,7 @@ export const updateContact = {
   operationId: "updateContact",
   method: "PATCH",
   path: "/contacts/{contact_id}",
+  bodyContentType: "application/json",
   pathParams: z.object({
     contact_id: z.string().check(format("uuid", isUuid)),
   }),
@@ -219,6 +224,7 @@ export const listInteractions = {
   operationId: "listInteractions",
   method: "GET",
   path: "/contacts/{contact_id}/interactions",
+  bodyContentType: null,
   pathParams: z.object({
     contact_id: z.string().check(format("uuid", isUuid)),
   }),
@@ -259,6 +265,7 @@ export const createInteraction = {
   operationId: "createInteraction",
   method: "POST",
   path: "/contacts/{contact_id}/interactions",
+  bodyContentType: "application/json",
   pathParams: z.object({
     contact_id: z.string().check(format("uuid", isUuid)),
   }),
@@ -304,6 +311,7 @@ export const listJobs = {
   operationId: "listJobs",
   method: "GET",
   path: "/jobs",
+  bodyContentType: null,
   pathParams: null,
   query: z.object({
     status: schemas.JobStatus.optional(),
@@ -340,6 +348,7 @@ export const createJob = {
   operationId: "createJob",
   method: "POST",
   path: "/jobs",
+  bodyContentType: "application/json",
   pathParams: null,
   query: null,
   headers: z.object({
@@ -381,6 +390,7 @@ export const getJob = {
   operationId: "getJob",
   method: "GET",
   path: "/jobs/{job_id}",
+  bodyContentType: null,
   pathParams: z.object({
     job_id: z.string().check(format("uuid", isUuid)),
   }),

@@ -60,7 +60,7 @@ export function isDate(text: string): boolean {
 /** An RFC 3339 date-time with offset; no leap second and year 1 to 9999, as pydantic. */
 export function isDateTime(text: string): boolean {
   const m = /^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:[Zz]|[+-]([0-9]{2}):([0-9]{2}))$/.exec(text);
-  if (!m || !isDate(m[1])) return false;
+  if (!m || !isDate(m[1] ?? "")) return false;
   const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4])];
   const [oh, om] = [Number(m[5] ?? 0), Number(m[6] ?? 0)];
   return h <= 23 && min <= 59 && s <= 59 && oh <= 23 && om <= 59;
@@ -75,11 +75,12 @@ export function isEmail(text: string): boolean {
   const atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\u0080-\\u{10FFFF}-]+";
   if (!new RegExp(`^${atom}(?:\\.${atom})*$`, "u").test(local) || local.length > 64) return false;
   const labels = domain.split(".");
+  const last = labels[labels.length - 1] ?? "";
   return labels.length >= 2
     && labels.every((l) => /^[A-Za-z0-9\u0080-\u{10FFFF}](?:[A-Za-z0-9\u0080-\u{10FFFF}-]{0,61}[A-Za-z0-9\u0080-\u{10FFFF}])?$/u.test(l))
-    && !/^[0-9]+$/.test(labels[labels.length - 1])
+    && !/^[0-9]+$/.test(last)
     // email-validator refuses special-use domains (RFC 6761 and friends).
-    && !["arpa", "invalid", "local", "localhost", "onion", "test"].includes(labels[labels.length - 1].toLowerCase());
+    && !["arpa", "invalid", "local", "localhost", "onion", "test"].includes(last.toLowerCase());
 }
 
 /** A JSON object (not an array, not null). */

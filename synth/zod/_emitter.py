@@ -25,7 +25,7 @@ from synth.zod import _ts
 from synth.zod._errors import UnsupportedSchemaError
 from synth.zod._expr import NEVER, UNKNOWN, Expr, Node
 from synth.zod._refs import Resolver, Target, pointer_join, subschemas
-from synth.zod._regex import translate_regex
+from synth.zod._regex import ecma_regex, translate_regex
 from synth.zod._unevaluated import items_ev, props_ev, unevaluated_check
 
 __all__ = ["KEYWORDS", "Definition", "Expr", "SchemaEmitter"]
@@ -67,6 +67,9 @@ FORMAT_CHECKS = {
 }
 # Formats that are annotations only (pydantic's and OpenAPI's; they do not restrict strings).
 ANNOTATION_FORMATS = frozenset({"binary", "password", "byte", "int32", "int64", "float", "double"})
+# Pattern dialects: "ecma" reads ``pattern`` as ECMA-262, as OpenAPI 3.1 and JSON Schema say;
+# "pydantic" reads it in the Rust dialect pydantic checks it in (synth's own contracts).
+PATTERN_DIALECTS = ("ecma", "pydantic")
 
 
 @dataclass(slots=True)
@@ -108,10 +111,17 @@ class SchemaEmitter:
         *,
         assert_formats: bool = True,
         pydantic: bool = True,
+        patterns: str | None = None,
     ) -> None:
         self.resolver = resolver
         self.assert_formats = assert_formats
         self.pydantic = pydantic
+        self.patterns = patterns or ("pydantic" if pydantic else "ecma")
+        if self.patterns not in PATTERN_DIALECTS:
+            raise ValueError(f"patterns={self.patterns!r}: expected one of {PATTERN_DIALECTS}")
+        # What the output does not enforce though the document says it (unknown formats),
+        # one line each with its location, for the command to report.
+        self.notes: list[str] = []
         self.helpers: set[str] = set()
         self.defs: list[Definition] = []
         self._by_node: dict[int, Definition] = {}
@@ -196,12 +206,25 @@ class SchemaEmitter:
             if method is not None:
                 method(self, n, value)
             elif not keyword.startswith("x-"):
-                raise UnsupportedSchemaError(
-                    pointer_join(ptr, keyword),
-                    f"unknown keyword {keyword!r}",
-                    "remove it, or prefix it with 'x-' if it is an annotation",
-                )
+                self._unknown_keyword(pointer_join(ptr, keyword), keyword)
         return self._assemble(n)
+
+    def _unknown_keyword(self, where: str, keyword: str) -> None:
+        """An unknown keyword: JSON Schema 2020-12 makes it an annotation, so a document's is
+        reported and ignored; a contract's (``pydantic``) is a mistake."""
+        if keyword == "nullable":
+            meaning = (
+                "`nullable` is OpenAPI 3.0 and means nothing in 3.1: write type: [..., 'null'], "
+                "or declare the document openapi: 3.0.x, which synth reads through an upgrade"
+            )
+        else:
+            meaning = f"unknown keyword {keyword!r}"
+        if self.patterns == "pydantic" or not self.pydantic:
+            hint = "remove it, or prefix it with 'x-' if it is an annotation"
+            if keyword == "nullable":
+                meaning, hint = "unknown keyword 'nullable' (OpenAPI 3.0)", meaning
+            raise UnsupportedSchemaError(where, meaning, hint)
+        self.notes.append(f"{where}: {meaning}; ignored, as JSON Schema 2020-12 says")
 
     def sub(self, n: Node, value: Any, *parts: str | int) -> Expr:
         return self.compile(value, pointer_join(n.ptr, *parts), n.base)
@@ -325,20 +348,31 @@ class SchemaEmitter:
     def kw_maxLength(self, n: Node, value: Any) -> None:
         n.string.append(f".check({self.use('maxLength')}({int(value)}))")
 
+    def regex(self, pattern: Any, location: str) -> str:
+        """A pattern as JavaScript code for a ``RegExp``, in the emitter's dialect."""
+        if not isinstance(pattern, str):
+            raise UnsupportedSchemaError(location, f"a pattern is a string, not {pattern!r}")
+        if self.patterns == "pydantic":
+            return translate_regex(pattern, location).literal()
+        return ecma_regex(pattern, location)
+
     def kw_pattern(self, n: Node, value: Any) -> None:
-        regex = translate_regex(value, pointer_join(n.ptr, "pattern"))
-        n.string.append(f".regex({regex.literal()})")
+        n.string.append(f".regex({self.regex(value, pointer_join(n.ptr, 'pattern'))})")
 
     def kw_format(self, n: Node, value: Any) -> None:
         if not self.assert_formats or value in ANNOTATION_FORMATS:
             return
         check = FORMAT_CHECKS.get(value)
         if check is None:
-            raise UnsupportedSchemaError(
-                pointer_join(n.ptr, "format"),
-                f"format {value!r} has no check; supported: {', '.join(sorted(FORMAT_CHECKS))}",
-                "use a supported format or a pattern",
-            )
+            # OpenAPI 3.1 makes `format` an open set (JSON Schema 2020-12: an annotation unless
+            # the format is known): an unknown one is kept as a comment and reported, not refused.
+            where = pointer_join(n.ptr, "format")
+            self.notes.append(f"{where}: format {value!r} is an annotation (not checked)")
+            shown = _ts.string(str(value)).replace("*/", "*\\/")
+            comment = f" /* format: {shown} (not checked) */"
+            n.string.append(comment)
+            n.number.append(comment)
+            return
         n.string.append(f".check({self.use('format')}({_ts.string(value)}, {self.use(check)}))")
 
     # -- keywords: arrays --------------------------------------------------------------------
@@ -383,7 +417,7 @@ class SchemaEmitter:
 
     def kw_patternProperties(self, n: Node, value: Any) -> None:
         n.obj["patterns"] = [
-            (translate_regex(p, pointer_join(n.ptr, "patternProperties", p)).literal(),
+            (self.regex(p, pointer_join(n.ptr, "patternProperties", p)),
              self.sub(n, s, "patternProperties", p))
             for p, s in value.items()
         ]  # fmt: skip
@@ -618,7 +652,7 @@ class SchemaEmitter:
             # it *validates*: a key that does not match is an error, not an ignored key.
             ((pattern, value_expr),) = patterns
             code = f"z.record(z.string().regex({pattern}), {value_expr.code})"
-            return _with_checks(Expr(code, f"Record<string, {value_expr.ts}>"), key_checks)
+            return _with_checks(Expr(code, _record_ts(value_expr.ts)), key_checks)
         if (
             not props
             and not required
@@ -630,7 +664,7 @@ class SchemaEmitter:
             if names is not None and names.ts == "string" and not names.loose:
                 key, names = names.code, None
             code = f"z.record({key}, {value.code})"
-            ts = f"Record<string, {value.ts}>"
+            ts = _record_ts(value.ts)
         else:
             code, ts = self._object_shape(props, required, additional, patterns, key_checks)
         if names is not None:
@@ -686,8 +720,12 @@ class SchemaEmitter:
                 presence.append(key)
             prop = _ts.property_key(key)
             lines.append(f"{doc}{prop}: {value_code}{suffix},")
-            mark = "?" if suffix == ".optional()" else ""
-            ts_lines.append(f"{prop}{mark}: {expr.ts};")
+            # `.optional()` outputs `T | undefined`: say so, or the annotation fails under
+            # `exactOptionalPropertyTypes`.
+            if suffix == ".optional()":
+                ts_lines.append(f"{prop}?: {expr.ts} | undefined;")
+            else:
+                ts_lines.append(f"{prop}: {expr.ts};")
         return lines, ts_lines, presence
 
     def _object_kind(
@@ -831,7 +869,7 @@ def _default_fits(emitter: SchemaEmitter, raw: Mapping[str, Any], value: Any, ex
     if isinstance(value, list):
         return value == [] and expr.ts.endswith("[]")
     if isinstance(value, dict):
-        return value == {} and expr.ts.startswith("Record<")
+        return value == {} and expr.ts.startswith("{ [key: string]: ")
     if not _SIMPLE_TS.match(expr.ts):
         return False
     allowed = expr.ts.split(" | ")
@@ -850,3 +888,9 @@ def _default_fits(emitter: SchemaEmitter, raw: Mapping[str, Any], value: Any, ex
         )
     )
     return literal in allowed or kind in allowed
+
+
+def _record_ts(value_ts: str) -> str:
+    """A record's TypeScript type as an index signature: unlike ``Record<string, T>`` (a type
+    alias, which a recursive alias may not name: TS2456), an object type defers ``T``."""
+    return f"{{ [key: string]: {value_ts} }}"

@@ -3,8 +3,14 @@
 runtime.ts     the checks the schemas call (code-point lengths, formats, applicators)
 schemas.ts     every component schema: `export const Contact = ...; export type Contact`
 errors.ts      the error taxonomy (`x-synth-errors`), the `ErrorCode` union, `Problem`
-operations.ts  per operation: method, path, params, query, headers, body, responses, errors
+operations.ts  per operation: method, path, params, query, headers, body, responses, errors;
+               and per webhook the same, with `webhook` (its name) instead of `path`
 index.ts       re-exports the three public modules
+
+Relative imports name no extension, which bundlers resolve (Next.js's Turbopack only so);
+with ``esm=True`` they name the `.js` file, which an ESM `nodenext` project needs and `tsc`
+resolves to the `.ts` source. An OpenAPI 3.0 document is read as the 3.1
+document that means the same (``synth._upgrade``).
 """
 
 from __future__ import annotations
@@ -16,6 +22,7 @@ from typing import Any
 from synth._pointer import unescape
 from synth._provenance import zod_header
 from synth._template import Template, render
+from synth._upgrade import upgrade_30
 from synth.zod import _ts
 from synth.zod._emitter import Definition, Expr, SchemaEmitter
 from synth.zod._errors import InvalidDocumentError
@@ -31,7 +38,8 @@ OPERATION = Template("""\
 ${doc}export const $name = {
   operationId: $operation_id,
   method: $method,
-  path: $path,
+  $where,
+  bodyContentType: $body_content_type,
   pathParams: $path_params,
   query: $query,
   headers: $headers,
@@ -75,15 +83,40 @@ export const ERROR_CODES = $code_list as const;
 
 
 def emit_zod(
-    openapi: Mapping[str, Any], *, source: str = "an OpenAPI 3.1 document"
+    openapi: Mapping[str, Any],
+    *,
+    source: str = "an OpenAPI 3.1 document",
+    patterns: str = "ecma",
+    esm: bool = False,
+    notes: list[str] | None = None,
 ) -> dict[str, str]:
-    """``{relative path: text}`` for ``generated/zod/`` from an OpenAPI 3.1 document."""
+    """``{relative path: text}`` for ``generated/zod/`` from an OpenAPI 3.1 (or 3.0) document.
+
+    ``patterns="pydantic"`` reads ``pattern`` in pydantic's Rust dialect (synth's own
+    contracts); the default reads it as ECMA-262, as OpenAPI says. ``esm``: relative imports
+    name their ``.js`` file, as an ESM ``nodenext`` project needs; without it they name no
+    extension, which bundlers resolve (Next.js's Turbopack resolves no other way). ``notes``, when given,
+    receives what the output does not enforce (unknown formats), one located line each.
+    """
+    if isinstance(openapi, Mapping) and str(openapi.get("openapi", "")).startswith("3.0"):
+        openapi = upgrade_30(openapi)
     _validate(openapi)
+    ext = ".js" if esm else ""
     resolver = Resolver(openapi, DEFAULT_BASE)
-    emitter = SchemaEmitter(resolver, assert_formats=True, pydantic=True)
+    emitter = SchemaEmitter(resolver, assert_formats=True, pydantic=True, patterns=patterns)
     for helper in helpers():
         emitter.reserve(helper)
-    for reserved in ("schemas", "errors", "operations", "ErrorCode", "ERRORS", "ERROR_CODES"):
+    for reserved in (
+        "schemas",
+        "errors",
+        "operations",
+        "OperationName",
+        "webhooks",
+        "WebhookName",
+        "ErrorCode",
+        "ERRORS",
+        "ERROR_CODES",
+    ):
         emitter.reserve(reserved)
     components = openapi.get("components", {}).get("schemas", {})
     for name, schema in components.items():
@@ -92,7 +125,8 @@ def emit_zod(
     emitter.compile_all()
     scratch = Definition(-1, "", Target({}, DEFAULT_BASE, "#"), exported=False)
     emitter._current = scratch
-    operations = _operations(emitter, openapi)
+    operations = _operations(emitter, openapi, "paths")
+    webhooks = _operations(emitter, openapi, "webhooks")
     emitter.compile_all()
     for d in emitter.defs:
         d.exported = True
@@ -100,7 +134,7 @@ def emit_zod(
     header = zod_header(source)
 
     def imports(names: set[str]) -> str:
-        return f'import {{ {", ".join(sorted(names))} }} from "./runtime";\n' if names else ""
+        return f'import {{ {", ".join(sorted(names))} }} from "./runtime{ext}";\n' if names else ""
 
     schema_helpers = set(rendered.helpers)
     files = {
@@ -110,11 +144,13 @@ def emit_zod(
         "schemas.ts": f'{header}\n\nimport {{ z }} from "zod";\n{imports(schema_helpers)}\n'
         + rendered.body
         + "\n",
-        "errors.ts": _errors_module(openapi, header, components),
-        "operations.ts": _operations_module(emitter, operations, header),
-        "index.ts": f'{header}\n\nexport * from "./errors";\nexport * from "./operations";\n'
-        'export * from "./schemas";\n',
+        "errors.ts": _errors_module(openapi, header, components, ext),
+        "operations.ts": _operations_module(emitter, operations, webhooks, header, ext),
+        "index.ts": f'{header}\n\nexport * from "./errors{ext}";\n'
+        f'export * from "./operations{ext}";\nexport * from "./schemas{ext}";\n',
     }
+    if notes is not None:
+        notes.extend(dict.fromkeys(emitter.notes))
     return files
 
 
@@ -125,8 +161,8 @@ def _validate(openapi: Mapping[str, Any]) -> None:
     if not isinstance(version, str) or not version.startswith("3.1"):
         raise InvalidDocumentError(
             "#/openapi",
-            f"openapi={version!r}: expected an OpenAPI 3.1 document",
-            "convert 3.0 documents to 3.1 (nullable becomes type: [..., 'null'])",
+            f"openapi={version!r}: expected an OpenAPI 3.1 or 3.0 document",
+            "convert a Swagger 2.0 document to OpenAPI 3.1 first",
         )
     if not isinstance(openapi.get("paths", {}), Mapping):
         raise InvalidDocumentError("#/paths", "paths must be an object")
@@ -152,8 +188,8 @@ def _deref(openapi: Mapping[str, Any], node: Any) -> Any:
     return node
 
 
-def _operation_name(op: Mapping[str, Any], method: str, path: str, taken: set[str]) -> str:
-    raw = op.get("operationId") or f"{method}_{path}"
+def _operation_name(op: Mapping[str, Any], fallback: str, taken: set[str]) -> str:
+    raw = op.get("operationId") or fallback
     name = _ts.identifier(str(raw))
     candidate, n = name, 2
     while candidate in taken:
@@ -162,18 +198,27 @@ def _operation_name(op: Mapping[str, Any], method: str, path: str, taken: set[st
     return candidate
 
 
-def _operations(emitter: SchemaEmitter, openapi: Mapping[str, Any]) -> list[dict[str, Any]]:
+def _operations(
+    emitter: SchemaEmitter, openapi: Mapping[str, Any], section: str
+) -> list[dict[str, Any]]:
+    """The operations of ``paths``, or of ``webhooks`` (keyed by webhook name)."""
     out = []
-    taken = set(emitter._names)
-    for path, raw_item in openapi.get("paths", {}).items():
+    taken = emitter._names
+    for path, raw_item in (openapi.get(section) or {}).items():
         item = _deref(openapi, raw_item)
         shared = item.get("parameters", [])
         for method in METHODS:
             if method not in item:
                 continue
             op = item[method]
-            ptr = pointer_join("#/paths", path, method)
-            out.append(_operation(emitter, openapi, op, method, path, ptr, shared, taken))
+            ptr = pointer_join(f"#/{section}", path, method)
+            found = _operation(emitter, openapi, op, method, path, ptr, shared)
+            webhook = section == "webhooks"
+            # A webhook is named by its key (most are POST); an operation by method and path.
+            fallback = path if webhook and method == "post" else f"{method}_{path}"
+            found["name"] = _operation_name(op, fallback, taken)
+            found["webhook"] = webhook
+            out.append(found)
     return out
 
 
@@ -185,7 +230,6 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
     path: str,
     ptr: str,
     shared: list[Any],
-    taken: set[str],
 ) -> dict[str, Any]:
     params: dict[str, dict[str, tuple[Expr, bool, str | None]]] = {
         "path": {},
@@ -208,29 +252,29 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
         )
     body = None
     body_required = False
+    body_media = None
     if "requestBody" in op:
         request = _deref(openapi, op["requestBody"])
         body_required = bool(request.get("required"))
         content = request.get("content", {})
-        media = next((m for m in content if "json" in m), None)
-        if media is not None:
-            body = emitter.compile(
-                content[media].get("schema", True),
-                pointer_join(ptr, "requestBody", "content", media, "schema"),
-                DEFAULT_BASE,
+        body_media = _body_media(content)
+        if body_media is not None:
+            body = _body(
+                emitter,
+                (content[body_media] or {}).get("schema"),
+                body_media,
+                pointer_join(ptr, "requestBody", "content", body_media, "schema"),
             )
     responses = []
     for status, raw in op.get("responses", {}).items():
         response = _deref(openapi, raw)
         content = response.get("content", {})
-        media = next((m for m in content if "json" in m), None)
+        media = _body_media(content)
         schema_expr: Expr | None = None
-        if media is not None and "schema" in content[media]:
-            schema_expr = emitter.compile(
-                content[media]["schema"],
-                pointer_join(ptr, "responses", status, "content", media, "schema"),
-                DEFAULT_BASE,
-            )
+        declared = (content[media] or {}).get("schema") if media is not None else None
+        if media is not None and (declared is not None or "json" not in media):
+            where = pointer_join(ptr, "responses", status, "content", media, "schema")
+            schema_expr = _body(emitter, declared, media, where)
         headers: dict[str, tuple[Expr, bool, str | None]] = {}
         for name, raw_header in (response.get("headers") or {}).items():
             header = _deref(openapi, raw_header)
@@ -248,22 +292,101 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
             )
         responses.append((status, response.get("description"), media, schema_expr, headers))
     return {
-        "name": _operation_name(op, method, path, taken),
         "op": op,
         "method": method.upper(),
         "path": path,
         "params": params,
         "body": body,
+        "body_media": body_media,
         "body_required": body_required,
         "responses": responses,
         "errors": _error_codes(op),
     }
 
 
+FORM = ("application/x-www-form-urlencoded", "multipart/form-data")
+BLOB = Expr("z.instanceof(Blob)", "Blob")
+
+
+def _body_media(content: Mapping[str, Any]) -> str | None:
+    """The request body's media type: JSON first, then forms, then the first declared."""
+    media = [str(m) for m in content]
+    found = next((m for m in media if "json" in m), None)
+    found = found or next((m for m in media if m.split(";", 1)[0].strip() in FORM), None)
+    return found or (media[0] if media else None)
+
+
+def _body(emitter: SchemaEmitter, schema: Any, media: str, ptr: str) -> Expr:
+    """A JSON body as its schema; a form as a ``z.object`` of its fields as a route handler
+    reads them from ``request.formData()`` (text parsed like query values, binary parts
+    ``Blob``); any other body as text (``text/*``, its schema or a string) or a ``Blob``.
+    ``schema`` is None where the media type declares none."""
+    kind = media.split(";", maxsplit=1)[0].strip().lower()
+    if schema is None:
+        if kind.startswith("text/"):
+            return Expr("z.string()", "string")
+        schema = True
+    if "json" in kind:
+        return emitter.compile(schema, ptr, DEFAULT_BASE)
+    if kind in FORM:
+        target = _object_schema(emitter, schema, ptr)
+        if target is not None:
+            node, node_ptr = target
+            required = node.get("required", [])
+            fields = {}
+            for name, field_schema in node["properties"].items():
+                field_ptr = pointer_join(node_ptr, "properties", name)
+                fields[name] = (
+                    _form_field(emitter, field_schema, field_ptr),
+                    name in required,
+                    field_schema.get("description") if isinstance(field_schema, Mapping) else None,
+                )
+            return Expr(_object_of(fields, ""), "object")
+        return emitter.compile(schema, ptr, DEFAULT_BASE)
+    if kind.startswith("text/") or kind == "*/*":
+        return emitter.compile(schema, ptr, DEFAULT_BASE)
+    return BLOB
+
+
+def _object_schema(emitter: SchemaEmitter, schema: Any, ptr: str) -> tuple[Any, str] | None:
+    """The object schema (through ``$ref``) whose properties are a form's fields."""
+    seen = 0
+    while isinstance(schema, Mapping) and isinstance(schema.get("$ref"), str) and seen < 20:
+        target = emitter.resolver.resolve(schema["$ref"], DEFAULT_BASE, ptr)
+        schema, ptr, seen = target.node, target.ptr, seen + 1
+    if isinstance(schema, Mapping) and isinstance(schema.get("properties"), Mapping):
+        return schema, ptr
+    return None
+
+
+def _is_binary(schema: Any) -> bool:
+    """A form part sent as a file: ``format: binary`` (3.0's way) or a non-text
+    ``contentMediaType`` (3.1's)."""
+    if not isinstance(schema, Mapping) or schema.get("type") not in ("string", None):
+        return False
+    media = str(schema.get("contentMediaType", "text/plain"))
+    return schema.get("format") == "binary" or not (media.startswith("text/") or "json" in media)
+
+
+def _form_field(emitter: SchemaEmitter, schema: Any, ptr: str) -> Expr:
+    if _is_binary(schema):
+        return BLOB
+    if (
+        isinstance(schema, Mapping)
+        and schema.get("type") == "array"
+        and _is_binary(schema.get("items"))
+    ):
+        return Expr("z.array(z.instanceof(Blob))", "Blob[]")
+    return _from_string(emitter, schema, emitter.compile(schema, ptr, DEFAULT_BASE))
+
+
 def _from_string(emitter: SchemaEmitter, schema: Any, expr: Expr) -> Expr:
     """Path, query and header values arrive as text: numbers and booleans are parsed first."""
     kind = schema.get("type") if isinstance(schema, Mapping) else None
-    if kind in ("integer", "number", "boolean"):
+    kinds = set(kind) if isinstance(kind, list) else {kind}
+    # A nullable number (`type: [integer, "null"]`) arrives as text too; a type that admits
+    # strings takes the text as it is.
+    if kinds & {"integer", "number", "boolean"} and "string" not in kinds:
         return Expr(f"{emitter.use('fromText')}({expr.code})", expr.ts)
     return expr
 
@@ -299,7 +422,11 @@ def _object_of(fields: dict[str, tuple[Expr, bool, str | None]], placeholder: st
 
 
 def _operations_module(
-    emitter: SchemaEmitter, operations: list[dict[str, Any]], header: str
+    emitter: SchemaEmitter,
+    operations: list[dict[str, Any]],
+    webhooks: list[dict[str, Any]],
+    header: str,
+    ext: str,
 ) -> str:
     defs = emitter.defs
 
@@ -307,7 +434,7 @@ def _operations_module(
         return _PLACEHOLDER.sub(lambda m: f"schemas.{defs[int(m.group(1))].name}", code)
 
     blocks = []
-    for o in operations:
+    for o in [*operations, *webhooks]:
         op = o["op"]
         responses = []
         success = None
@@ -332,7 +459,8 @@ def _operations_module(
                 name=o["name"],
                 operation_id=_ts.string(str(op.get("operationId", o["name"]))),
                 method=_ts.string(o["method"]),
-                path=_ts.string(o["path"]),
+                where=f"{'webhook' if o['webhook'] else 'path'}: {_ts.string(o['path'])}",
+                body_content_type=_ts.literal(o["body_media"]),
                 path_params=resolve(_object_of(o["params"]["path"], "  ")),
                 query=resolve(_object_of(o["params"]["query"], "  ")),
                 headers=resolve(_object_of(o["params"]["header"], "  ")),
@@ -352,20 +480,30 @@ def _operations_module(
             )
     names = ", ".join(o["name"] for o in operations)
     helpers = sorted(h for h in emitter.helpers if h in _used(blocks))
-    runtime = f'import {{ {", ".join(helpers)} }} from "./runtime";\n' if helpers else ""
-    return (
-        f'{header}\n\nimport {{ z }} from "zod";\n{runtime}import * as schemas from "./schemas";\n\n'
+    runtime = f'import {{ {", ".join(helpers)} }} from "./runtime{ext}";\n' if helpers else ""
+    out = (
+        f'{header}\n\nimport {{ z }} from "zod";\n{runtime}import * as schemas from "./schemas{ext}";\n\n'
         + "\n\n".join(blocks)
         + f"\n\n/** Every operation, by name. */\nexport const operations = {{ {names} }} as const;\n"
         "export type OperationName = keyof typeof operations;\n"
     )
+    if webhooks:
+        hooks = ", ".join(o["name"] for o in webhooks)
+        out += (
+            f"\n/** Every webhook operation (requests this API sends), by name. */\n"
+            f"export const webhooks = {{ {hooks} }} as const;\n"
+            "export type WebhookName = keyof typeof webhooks;\n"
+        )
+    return out
 
 
 def _used(blocks: list[str]) -> str:
     return "\n".join(blocks)
 
 
-def _errors_module(openapi: Mapping[str, Any], header: str, components: Mapping[str, Any]) -> str:
+def _errors_module(
+    openapi: Mapping[str, Any], header: str, components: Mapping[str, Any], ext: str
+) -> str:
     taxonomy = openapi.get("x-synth-errors")
     entries: list[dict[str, Any]] = []
     if isinstance(taxonomy, list):
@@ -390,7 +528,7 @@ def _errors_module(openapi: Mapping[str, Any], header: str, components: Mapping[
     table = "{\n" + "\n".join(lines) + "\n}" if lines else "{}"
     codes = " | ".join(_ts.string(str(e["code"])) for e in entries) or "never"
     if "Problem" in components:
-        problem = 'export { Problem as ProblemSchema } from "./schemas";\n'
+        problem = f'export {{ Problem as ProblemSchema }} from "./schemas{ext}";\n'
     else:
         listed = json.dumps([str(e["code"]) for e in entries])
         problem = render(PROBLEM, code=f"z.enum({listed})" if entries else "z.string()")

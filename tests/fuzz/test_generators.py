@@ -75,7 +75,7 @@ class Run:
         for outcome in self.loaded:
             folder = _zod_folder(self, outcome)
             folder.mkdir(exist_ok=True)
-            for name, text in emit_zod(self.document(outcome)).items():
+            for name, text in emit_zod(self.document(outcome), patterns="pydantic").items():
                 (folder / name).write_text(text, encoding="utf-8")
         self.zod_written = True
 

@@ -200,7 +200,11 @@ DOCUMENTS: dict[str, bytes] = {
 }
 
 
-@pytest.mark.parametrize("name", sorted(DOCUMENTS))
+# `synth zod` reads an OpenAPI 3.0 document through the 3.0 -> 3.1 upgrade.
+ZOD_READS = {"OpenAPI 3.0"}
+
+
+@pytest.mark.parametrize("name", sorted(set(DOCUMENTS) - ZOD_READS))
 def test_broken_document_for_zod(tmp_path: Path, name: str) -> None:
     doc = tmp_path / "broken.json"
     doc.write_bytes(DOCUMENTS[name])

@@ -21,7 +21,8 @@ def run_scenario(
 ) -> dict[str, Any]:
     """The JSON the scenario prints last, once the Zod schemas, the client and ``scenario``
     compile strict in ``folder`` and node runs it against ``server``."""
-    files = {f"zod/{rel}": text for rel, text in emit_zod(build(spec)).items()}
+    zod = emit_zod(build(spec), patterns="pydantic")
+    files = {f"zod/{rel}": text for rel, text in zod.items()}
     files |= sdk_typescript.emit(spec)
     files[f"sdk-test/{scenario.name}"] = scenario.read_text(encoding="utf-8")
     for rel, text in files.items():

@@ -24,8 +24,8 @@ INVALID = [
         "#/properties/a/frobnicate",
         "unknown keyword",
     ),
-    ({"type": "string", "format": "color"}, "#/format", "format 'color'"),
-    ({"properties": {"a": {"pattern": "(?=x)"}}}, "#/properties/a/pattern", "look-around"),
+    ({"properties": {"a": {"pattern": "(?P<n>x)"}}}, "#/properties/a/pattern", "not an ECMA-262"),
+    ({"patternProperties": {"[z-a]": {}}}, "#/patternProperties/[z-a]", "out of order"),
     ({"$ref": "https://example.com/other.json"}, "#", "not in this document"),
     ({"type": "strin"}, "#/type", "invalid type"),
 ]
@@ -40,8 +40,9 @@ def test_unsupported_schema_names_the_location(schema: Any, location: str, messa
 
 
 def test_openapi_version_is_checked() -> None:
-    with pytest.raises(InvalidDocumentError, match=r"3\.1"):
-        emit_zod({"openapi": "3.0.3", "paths": {}})
+    with pytest.raises(InvalidDocumentError, match=r"3\.1 or 3\.0") as info:
+        emit_zod({"swagger": "2.0", "paths": {}})
+    assert "Swagger 2.0" in str(info.value)
 
 
 def test_cli_writes_nothing_for_a_bad_document(tmp_path: Path) -> None:

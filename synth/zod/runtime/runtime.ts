@@ -83,7 +83,7 @@ export function multipleOf(step: number, lenient = false): z.core.$ZodCheck<numb
 
 /** The exact decimal of a double's shortest representation: [digits, scale]. */
 export function decimal(value: number): [bigint, number] {
-  const [mantissa, exp = "0"] = value.toExponential().split("e");
+  const [mantissa = "0", exp = "0"] = value.toExponential().split("e");
   const [whole, fraction = ""] = mantissa.split(".");
   const digits = BigInt(whole + fraction);
   const scale = fraction.length - Number(exp);
@@ -303,7 +303,7 @@ export function isDate(text: string): boolean {
 /** An RFC 3339 date-time with offset; no leap second and year 1 to 9999, as pydantic. */
 export function isDateTime(text: string): boolean {
   const m = /^([0-9]{4}-[0-9]{2}-[0-9]{2})[Tt]([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.[0-9]+)?(?:[Zz]|[+-]([0-9]{2}):([0-9]{2}))$/.exec(text);
-  if (!m || !isDate(m[1])) return false;
+  if (!m || !isDate(m[1] ?? "")) return false;
   const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4])];
   const [oh, om] = [Number(m[5] ?? 0), Number(m[6] ?? 0)];
   return h <= 23 && min <= 59 && s <= 59 && oh <= 23 && om <= 59;
@@ -313,7 +313,7 @@ export function isDateTime(text: string): boolean {
 export function isTime(text: string): boolean {
   const m = /^([0-9]{2}):([0-9]{2})(?::([0-9]{2})(?:\.[0-9]{1,6})?)?(?:[Zz]|[+-]([0-9]{2}):?([0-9]{2}))?$/.exec(text);
   if (!m) return false;
-  const [h, min, s, oh, om] = [m[1], m[2], m[3] ?? "0", m[4] ?? "0", m[5] ?? "0"].map(Number);
+  const [h = 0, min = 0, s = 0, oh = 0, om = 0] = [m[1], m[2], m[3] ?? "0", m[4] ?? "0", m[5] ?? "0"].map(Number);
   return h <= 23 && min <= 59 && s <= 59 && oh <= 23 && om <= 59;
 }
 
@@ -337,11 +337,12 @@ export function isEmail(text: string): boolean {
   const atom = "[A-Za-z0-9!#$%&'*+/=?^_`{|}~\\u0080-\\u{10FFFF}-]+";
   if (!new RegExp(`^${atom}(?:\\.${atom})*$`, "u").test(local) || local.length > 64) return false;
   const labels = domain.split(".");
+  const last = labels[labels.length - 1] ?? "";
   return labels.length >= 2
     && labels.every((l) => /^[A-Za-z0-9\u0080-\u{10FFFF}](?:[A-Za-z0-9\u0080-\u{10FFFF}-]{0,61}[A-Za-z0-9\u0080-\u{10FFFF}])?$/u.test(l))
-    && !/^[0-9]+$/.test(labels[labels.length - 1])
+    && !/^[0-9]+$/.test(last)
     // email-validator refuses special-use domains (RFC 6761 and friends).
-    && !["arpa", "invalid", "local", "localhost", "onion", "test"].includes(labels[labels.length - 1].toLowerCase());
+    && !["arpa", "invalid", "local", "localhost", "onion", "test"].includes(last.toLowerCase());
 }
 
 /** An absolute URI with a scheme, as the WHATWG URL parser (and pydantic's Rust url) takes it. */
@@ -372,8 +373,8 @@ export function isIpv6(text: string): boolean {
   const halves = body.split("::");
   if (halves.length > 2) return false;
   const parse = (part: string) => (part === "" ? [] : part.split(":"));
-  const head = parse(halves[0]);
-  const tail = halves.length === 2 ? parse(halves[1]) : [];
+  const head = parse(halves[0] ?? "");
+  const tail = halves.length === 2 ? parse(halves[1] ?? "") : [];
   if (![...head, ...tail].every((g) => /^[0-9A-Fa-f]{1,4}$/.test(g))) return false;
   const n = head.length + tail.length;
   return halves.length === 2 ? n <= groups - 1 : n === groups;

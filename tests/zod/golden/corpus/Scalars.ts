@@ -4,7 +4,7 @@ import { z } from "zod";
 
 /** The exact decimal of a double's shortest representation: [digits, scale]. */
 function decimal(value: number): [bigint, number] {
-  const [mantissa, exp = "0"] = value.toExponential().split("e");
+  const [mantissa = "0", exp = "0"] = value.toExponential().split("e");
   const [whole, fraction = ""] = mantissa.split(".");
   const digits = BigInt(whole + fraction);
   const scale = fraction.length - Number(exp);

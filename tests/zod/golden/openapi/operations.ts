@@ -9,6 +9,7 @@ export const getPet = {
   operationId: "getPet",
   method: "GET",
   path: "/pets/{pet_id}",
+  bodyContentType: null,
   pathParams: z.object({
     pet_id: fromText(z.number().check(integer()).gte(1)),
   }),

@@ -1,0 +1,141 @@
+"""Bundle a multi-file OpenAPI document: every ``$ref`` to another file becomes a local one.
+
+A schema from another file (``./schemas/pet.yaml#/Pet``) becomes a component schema
+(``#/components/schemas/Pet``, a suffix where the name is taken) so that recursion and names
+survive; anything else (a parameter, response, path item) is inlined where it is used. The
+refs inside a file are read relative to that file, as RFC 3986 says.
+
+Hand-written: the libraries at hand resolve rather than bundle. prance (a development
+dependency) inlines every reference, which cannot represent a recursive schema, and
+``referencing``/``jsonschema_path`` (under openapi-spec-validator) look targets up lazily but
+do not rewrite a document.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Mapping
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urldefrag, urljoin, urlparse
+
+from ._errors import InputError
+from ._pointer import unescape
+
+__all__ = ["bundle", "has_external_refs"]
+
+_DATA = frozenset({"example", "examples", "default", "enum", "const"})
+
+
+def has_external_refs(node: Any) -> bool:
+    """Whether any ``$ref`` in ``node`` names another document."""
+    if isinstance(node, Mapping):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not ref.startswith("#"):
+            return True
+        return any(has_external_refs(v) for k, v in node.items() if k not in _DATA)
+    if isinstance(node, list):
+        return any(has_external_refs(v) for v in node)
+    return False
+
+
+def bundle(
+    document: Mapping[str, Any], uri: str, load: Callable[[str], Any], label: str
+) -> dict[str, Any]:
+    """``document`` (read from ``uri``) with other files' content brought in.
+
+    ``load(file_uri)`` returns a parsed file; ``label`` names the document in messages.
+    """
+    return _Bundler(document, uri, load, label).run()
+
+
+class _Bundler:
+    def __init__(
+        self, document: Mapping[str, Any], uri: str, load: Callable[[str], Any], label: str
+    ) -> None:
+        self.root: dict[str, Any] = copy.deepcopy(dict(document))
+        self.uri = uri
+        self.load = load
+        self.label = label
+        self.files: dict[str, Any] = {uri: self.root}
+        self.names: dict[str, str] = {}  # absolute ref -> local component name
+        self.schemas: dict[str, Any] = {}
+        self.inlining: list[str] = []
+
+    def run(self) -> dict[str, Any]:
+        components = self.root.get("components")
+        existing = components.get("schemas", {}) if isinstance(components, Mapping) else {}
+        self.taken = set(existing) if isinstance(existing, Mapping) else set()
+        self.root = self._walk(self.root, self.uri, schema=False)
+        if self.schemas:
+            components = self.root.setdefault("components", {})
+            components.setdefault("schemas", {}).update(self.schemas)
+        return self.root
+
+    def _walk(self, node: Any, base: str, *, schema: bool) -> Any:
+        if isinstance(node, list):
+            return [self._walk(v, base, schema=schema) for v in node]
+        if not isinstance(node, dict):
+            return node
+        ref = node.get("$ref")
+        if isinstance(ref, str) and not (ref.startswith("#") and base == self.uri):
+            target = urljoin(base, ref)
+            file_uri, fragment = urldefrag(target)
+            if file_uri == self.uri:  # back into the document itself: a local reference
+                return self._walk({**node, "$ref": "#" + fragment}, self.uri, schema=schema)
+            if schema:
+                node = {**node, "$ref": "#/components/schemas/" + self._component(target)}
+            else:
+                return self._inline(target, node)
+        out = {}
+        for key, value in node.items():
+            if key in _DATA or key.startswith("x-"):
+                out[key] = value
+            else:
+                inner = schema or key in ("schema", "schemas")
+                out[key] = self._walk(value, base, schema=inner)
+        return out
+
+    def _component(self, target: str) -> str:
+        if target in self.names:
+            return self.names[target]
+        file_uri, fragment = urldefrag(target)
+        last = unescape(fragment.rsplit("/", 1)[-1]) if fragment.strip("/") else ""
+        stem = last or Path(urlparse(file_uri).path).stem or "Schema"
+        name, n = stem, 2
+        while name in self.taken:
+            name, n = f"{stem}{n}", n + 1
+        self.taken.add(name)
+        self.names[target] = name
+        self.schemas[name] = self._walk(self._resolve(target), file_uri, schema=True)
+        return name
+
+    def _inline(self, target: str, node: Mapping[str, Any]) -> Any:
+        if target in self.inlining:
+            raise InputError(
+                f"{self.label}: $ref {node['$ref']!r} refers back to itself through other "
+                "files (outside a schema, where it cannot become a component); fix the document"
+            )
+        self.inlining.append(target)
+        file_uri = urldefrag(target).url
+        found = self._walk(copy.deepcopy(self._resolve(target)), file_uri, schema=False)
+        self.inlining.pop()
+        return found
+
+    def _resolve(self, target: str) -> Any:
+        file_uri, fragment = urldefrag(target)
+        if file_uri not in self.files:
+            self.files[file_uri] = self.load(file_uri)
+        node = self.files[file_uri]
+        for raw in fragment.split("/")[1:] if fragment else []:
+            part = unescape(unquote(raw))
+            if isinstance(node, Mapping) and part in node:
+                node = node[part]
+            elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
+                node = node[int(part)]
+            else:
+                raise InputError(
+                    f"{self.label}: $ref {target!r} points to nothing in that file; "
+                    "fix the reference"
+                )
+        return node
