@@ -16,6 +16,7 @@ from typing import Annotated, Any, Literal, TypeVar, get_args, get_origin
 from pydantic import BaseModel
 
 from .._errors import Location
+from ._examples import Example
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
 __all__ = [
@@ -135,6 +136,7 @@ class OperationDecl:
     body: type[BaseModel] | None = None
     returns: Any = None
     upsert: bool = False
+    examples: tuple[Example, ...] = ()
 
 
 def _idempotency(value: bool | Idempotency) -> Idempotency | None:
@@ -231,6 +233,7 @@ class Api:
         summary: str | None = None,
         deprecated: bool = False,
         upsert: bool = False,
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare any operation with every option; ``get``/``post``/... are the usual forms.
 
@@ -240,7 +243,7 @@ class Api:
         return self._route(
             method, path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
-            summary=summary, deprecated=deprecated, upsert=upsert,
+            summary=summary, deprecated=deprecated, upsert=upsert, examples=examples,
         )  # fmt: skip
 
     def get(
@@ -255,11 +258,13 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare a GET operation on the decorated function (its name is the operation id)."""
         return self._route(
             "GET", path, status=status, errors=errors, paginated=paginated, cacheable=cacheable,
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
+            examples=examples,
         )  # fmt: skip
 
     def post(
@@ -274,12 +279,18 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
-        """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``."""
+        """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``.
+
+        ``examples``: worked examples (``Example("a small contact", body={...},
+        response={...})``), checked against the models, shown in the document and the SDKs,
+        and tried first by ``synth test``.
+        """
         return self._route(
             "POST", path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated,
+            deprecated=deprecated, examples=examples,
         )  # fmt: skip
 
     def put(self, path: str, *, upsert: bool = False, **options: Any) -> Callable[[F], F]:
@@ -302,12 +313,13 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare a PATCH operation; ``cacheable=True`` takes an optional ``If-Match``."""
         return self._route(
             "PATCH", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated,
+            deprecated=deprecated, examples=examples,
         )  # fmt: skip
 
     def delete(
@@ -321,11 +333,13 @@ class Api:
         tags: Sequence[str] = (),
         summary: str | None = None,
         deprecated: bool = False,
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare a DELETE operation (204 with no body unless the function returns a model)."""
         return self._route(
             "DELETE", path, status=status, errors=errors, cacheable=cacheable,
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
+            examples=examples,
         )  # fmt: skip
 
     def resource(
@@ -379,6 +393,7 @@ def _decl(
     body: type[BaseModel] | None = None,
     returns: Any = None,
     upsert: bool = False,
+    examples: Sequence[Example] = (),
 ) -> OperationDecl:
     return OperationDecl(
         method=method,
@@ -400,6 +415,7 @@ def _decl(
         body=body,
         returns=returns,
         upsert=upsert,
+        examples=tuple(examples),
     )
 
 
