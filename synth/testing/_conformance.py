@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import requests
 import schemathesis
 from hypothesis import HealthCheck, assume, given, settings
 from schemathesis import GenerationMode
@@ -181,10 +182,30 @@ def _request(
     use_token = None if negative_headers or not has_auth else token
     body = kwargs.get("json")
     raw = kwargs.get("data") if isinstance(kwargs.get("data"), bytes) else None
+    form = _form(kwargs)
+    if form is not None:
+        raw, kind = form
+        headers = tuple((k, v) for k, v in headers if k != "content-type")
+        headers += (("content-type", kind),)
     path = url.path[len(base_path) :] if url.path.startswith(base_path) else url.path
     return Request(target.tenants[0], kwargs["method"], path,
                    tuple((k, str(v)) for k, v in (kwargs.get("params") or {}).items()),
                    headers, body, "json" in kwargs, raw, use_token)  # fmt: skip
+
+
+def _form(kwargs: dict[str, Any]) -> tuple[bytes, str] | None:
+    """A form or multipart case's body as bytes and its ``Content-Type``.
+
+    schemathesis serializes a case for ``requests`` (``data=`` fields, ``files=`` parts);
+    ``requests`` (schemathesis's own transport) encodes them exactly as schemathesis would send.
+    """
+    data, files = kwargs.get("data"), kwargs.get("files")
+    if files is None and not isinstance(data, (dict, list)):
+        return None
+    prepared = requests.Request("POST", "http://synth.invalid", data=data, files=files).prepare()
+    content = prepared.body if prepared.body is not None else b""
+    raw = content.encode() if isinstance(content, str) else bytes(content)
+    return raw, str(prepared.headers.get("Content-Type", "application/x-www-form-urlencoded"))
 
 
 def _response(exchange: Exchange, request: Request, url: str) -> httpx.Response:

@@ -222,6 +222,8 @@ class Context:
             has_body=body is not NO_BODY,
             raw_body=raw,
             token=token,
+            media_type=op.body_media_type,
+            files=op.files,
         )
         exchange = self.target.client.send(request)
         self.trace.append(exchange)
@@ -245,7 +247,8 @@ class Context:
         body = self.unique(op, self.referenced(tenant, op, body))
         return Request(
             tenant, op.method, self.target.path(op.path, dict(params)), (), headers,
-            body, body is not NO_BODY, None, self._token(tenant, op),
+            body, body is not NO_BODY, None, self._token(tenant, op), op.body_media_type,
+            op.files,
         )  # fmt: skip
 
     def _token(self, tenant: str | None, op: OperationSpec) -> str | None:
@@ -324,7 +327,7 @@ class Context:
         """A valid body for ``op`` as generated, without a marker."""
         if op.body is None or op.body_schema is None:
             return NO_BODY
-        return self.draw(self.schemas.body(op.body_schema, op.body), f"{op.operation_id} body")
+        return self.draw(self.schemas.body(op.body_schema, op.body, op), f"{op.operation_id} body")
 
     def mark(
         self, op: OperationSpec, body: Any, marker: str, overrides: Mapping[str, Any] | None = None
