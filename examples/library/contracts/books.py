@@ -13,11 +13,11 @@ from .models import (
     BookUpdate,
     Condition,
     Copy,
-    Cover,
-    CoverUpload,
     CopyCreate,
     CopyNo,
     CopyPage,
+    Cover,
+    CoverUpload,
     Isbn,
 )
 
