@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import mimetypes
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -20,6 +21,7 @@ from typing import Any
 
 from .._provenance import PROVENANCE
 from .._template import render
+from ..contract._forms import FILE_KEYWORD
 from ..spec import ApiSpec, OperationSpec, PaginationSpec, ParamSpec
 from ._sdk import python_templates as T
 from ._sdk.naming import iterator_name, package_name, pascal, python_identifier, snake
@@ -130,11 +132,15 @@ def _nullable_as_type_list(node: Any) -> Any:
 
     datamodel-code-generator makes a root model of a constrained branch inside ``anyOf``
     (``phone: Phone1 | None``), which callers could not pass a plain ``str`` to.
+    A file part (``x-synth-file``) becomes ``format: binary``: the model takes its bytes.
     """
     if isinstance(node, list):
         return [_nullable_as_type_list(item) for item in node]
     if not isinstance(node, dict):
         return node
+    if isinstance(node.get(FILE_KEYWORD), dict):
+        # A multipart file part: its bytes (the client sends them with a media type and name).
+        return {"type": "string", "format": "binary"}
     out = {key: _nullable_as_type_list(value) for key, value in node.items()}
     branches = out.get("anyOf")
     if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
@@ -323,6 +329,11 @@ def _method(
     if op.body_schema is not None:
         positional.append(f"body: models.{_model(op.body_schema, classes)}")
     keyword = [_keyword_param(op, p, imports) for p in op.params if p.location != "path"]
+    for f in op.files:  # a file part goes with its media type and file name
+        media = f.media_types[0] if f.media_types else "application/octet-stream"
+        ext = mimetypes.guess_extension(media) or ".bin"
+        keyword += [f"{_ident_of(f.field)}_type: str = {_repr(media)}",
+                    f"{_ident_of(f.field)}_name: str = {_repr(f.field + ext)}"]  # fmt: skip
     returns = _returns(op, classes)
     lines = [*_signature(name, positional, keyword, returns, is_async=is_async)]
     lines += _docstring(op)
@@ -345,7 +356,13 @@ def _method(
     headers = [p for p in op.params if p.location == "header"]
     if headers:
         args.append(_call_dict("headers=_runtime.headers", headers, 12))
-    if op.body_schema is not None:
+    if op.body_schema is not None and op.body_media_type == "multipart/form-data":
+        files = ", ".join(f"{_repr(f.field)}: ({_ident_of(f.field)}_name, {_ident_of(f.field)}_type)"
+                          for f in op.files)  # fmt: skip
+        args.append(f"files=_runtime.multipart(body, {{{files}}})")
+    elif op.body_schema is not None and op.form:
+        args.append("data=_runtime.urlencoded(body)")
+    elif op.body_schema is not None:
         args.append("json=_runtime.body(body)")
     lines += ["        call = Call(", *(f"            {a}," for a in args), "        )"]
     send = "await self._send(call)" if is_async else "self._send(call)"
@@ -629,6 +646,10 @@ def _docstring(op: OperationSpec) -> list[str]:
         return [f'        """{lines[0]}"""']
     body = [f"        {line}" if line else "" for line in lines[1:]]
     return [f'        """{lines[0]}', *body, '        """']
+
+
+def _ident_of(name: str) -> str:
+    return python_identifier(snake(name))
 
 
 def _docstring_text(text: str) -> str:

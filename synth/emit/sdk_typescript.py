@@ -78,7 +78,8 @@ def _method(op: OperationSpec) -> str:
         params.append(f"body: Body<typeof schemas.{op.body_schema}>")
     options = _options(op, skip=())
     if options:
-        params.append(f"options: {options} = {{}}")
+        # A required option (an If-Match the contract requires) leaves no default to give.
+        params.append(f"options: {options}" + ("" if _required(options) else " = {}"))
     returns = f"schemas.{op.response_schema}" if op.response_schema else "void"
     # A Link-paged list's body is the items themselves; the next page is in its Link header.
     linked = op.pagination is not None and op.pagination.style == "link"
@@ -103,6 +104,9 @@ def _method(op: OperationSpec) -> str:
         fields.append("headers: { " + ", ".join(entries) + " }")
     if op.body_schema is not None:
         fields.append(f"body: checked(schemas.{op.body_schema}, body)")
+    if op.form:
+        kind = "multipart" if op.body_media_type == "multipart/form-data" else "urlencoded"
+        fields.append(f"form: {_str(kind)}")
     call = "{ " + ", ".join(fields) + " }"
     if op.pagination is not None and linked:
         send = f"return this.linked({call}, schemas.{op.pagination.item_schema});"
@@ -245,6 +249,12 @@ def _options(op: OperationSpec, skip: tuple[str, ...]) -> str:
         optional = "?" if not p.required or generated else ""
         fields.append(f"{_key(_option(p))}{optional}: {_ts_type(p.schema)}")
     return "{ " + "; ".join(fields) + " }" if fields else ""
+
+
+def _required(options: str) -> bool:
+    """Whether an options type from ``_options`` has a field the caller must give."""
+    fields = options.strip("{} ").split("; ")
+    return any(f and not f.split(":")[0].endswith("?") for f in fields)
 
 
 def _option(p: ParamSpec) -> str:

@@ -25,6 +25,7 @@ from synth.zod._runtime import helpers, render_helpers
 
 __all__ = ["emit_zod"]
 
+FORM_MEDIA_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 METHODS = ("get", "put", "post", "delete", "options", "head", "patch", "trace")
 
 OPERATION = Template("""\
@@ -36,7 +37,7 @@ ${doc}export const $name = {
   query: $query,
   headers: $headers,
   body: $body,
-  bodyRequired: $body_required,
+  bodyRequired: $body_required,${body_media}
   responses: {
 $responses
   },
@@ -208,17 +209,24 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
         )
     body = None
     body_required = False
+    body_media = "application/json" if "requestBody" in op else None
     if "requestBody" in op:
         request = _deref(openapi, op["requestBody"])
         body_required = bool(request.get("required"))
         content = request.get("content", {})
         media = next((m for m in content if "json" in m), None)
+        form = next((m for m in content if m in FORM_MEDIA_TYPES), None)
         if media is not None:
             body = emitter.compile(
                 content[media].get("schema", True),
                 pointer_join(ptr, "requestBody", "content", media, "schema"),
                 DEFAULT_BASE,
             )
+        elif form is not None:
+            body_media = form
+            schema = content[form].get("schema", True)
+            body = _form_body(emitter, openapi, schema, pointer_join(
+                ptr, "requestBody", "content", form, "schema"))  # fmt: skip
     responses = []
     for status, raw in op.get("responses", {}).items():
         response = _deref(openapi, raw)
@@ -240,9 +248,56 @@ def _operation(  # noqa: PLR0917 (one call site; the arguments are the walk's st
         "params": params,
         "body": body,
         "body_required": body_required,
+        "body_media": body_media,
         "responses": responses,
         "errors": _error_codes(op),
     }
+
+
+def _form_body(emitter: SchemaEmitter, openapi: Mapping[str, Any], schema: Any, ptr: str) -> Expr:
+    """A form body's schema, taking the ``FormData`` or ``URLSearchParams`` a handler gets:
+    repeated fields as lists, the text of number and boolean fields parsed first."""
+    expr = emitter.compile(schema, ptr, DEFAULT_BASE)
+    resolved = _deref_schema(openapi, schema)
+    props = resolved.get("properties", {}) if isinstance(resolved, Mapping) else {}
+    lists, parsed = [], []
+    for name, prop in props.items():
+        kinds = _kinds(_deref_schema(openapi, prop), openapi)
+        if "array" in kinds:
+            lists.append(name)
+            items = [_deref_schema(openapi, b).get("items", {}) for b in _branches(prop, openapi)]
+            kinds = set().union(*(_kinds(_deref_schema(openapi, i), openapi) for i in items))
+        if kinds & {"integer", "number", "boolean"} and "string" not in kinds:
+            parsed.append(name)
+    code = f"{emitter.use('formBody')}({expr.code}, {_ts.literal(lists)}, {_ts.literal(parsed)})"
+    return Expr(code, expr.ts)
+
+
+def _deref_schema(openapi: Mapping[str, Any], schema: Any) -> Any:
+    for _ in range(32):
+        ref = schema.get("$ref") if isinstance(schema, Mapping) else None
+        if not (isinstance(ref, str) and ref.startswith("#/components/schemas/")):
+            break
+        schema = openapi.get("components", {}).get("schemas", {}).get(ref.rsplit("/", 1)[1], {})
+    return schema
+
+
+def _branches(schema: Any, openapi: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    schema = _deref_schema(openapi, schema)
+    if not isinstance(schema, Mapping):
+        return []
+    out = [schema]
+    for branch in [*schema.get("anyOf", ()), *schema.get("oneOf", ())]:
+        out += _branches(branch, openapi)
+    return out
+
+
+def _kinds(schema: Any, openapi: Mapping[str, Any]) -> set[str]:
+    out: set[str] = set()
+    for branch in _branches(schema, openapi):
+        kind = branch.get("type")
+        out.update([kind] if isinstance(kind, str) else kind if isinstance(kind, list) else [])
+    return out
 
 
 def _from_string(emitter: SchemaEmitter, schema: Any, expr: Expr) -> Expr:
@@ -319,6 +374,12 @@ def _operations_module(
                 headers=resolve(_object_of(o["params"]["header"], "  ")),
                 body=resolve(_ts.indent(o["body"].code)) if o["body"] else "null",
                 body_required="true" if o["body_required"] else "false",
+                # Said only for a form: JSON is what every other body is.
+                body_media=(
+                    f"\n  bodyContentType: {_ts.string(o['body_media'])},"
+                    if o["body_media"] in FORM_MEDIA_TYPES
+                    else ""
+                ),
                 responses="\n".join(responses),
                 errors=_ts.literal(o["errors"]),
                 semantics=_ts.literal(semantics.get("x-synth-semantics", semantics)),

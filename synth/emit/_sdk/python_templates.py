@@ -89,8 +89,9 @@ class Client:
 
     def _send(self, call: Call) -> httpx.Response:
         return self._http.request(
-            call.method, call.path, params=call.params, headers=call.headers, json=call.json
-        )
+            call.method, call.path, params=call.params, headers=call.headers, json=call.json,
+            data=call.data, files=call.files,
+        )  # fmt: skip
 $sync_methods
 
 class AsyncClient:
@@ -124,8 +125,9 @@ class AsyncClient:
 
     async def _send(self, call: Call) -> httpx.Response:
         return await self._http.request(
-            call.method, call.path, params=call.params, headers=call.headers, json=call.json
-        )
+            call.method, call.path, params=call.params, headers=call.headers, json=call.json,
+            data=call.data, files=call.files,
+        )  # fmt: skip
 $async_methods$helpers''')
 
 INIT = Template('''\
