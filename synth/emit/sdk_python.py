@@ -329,11 +329,7 @@ def _method(
     if op.body_schema is not None:
         positional.append(f"body: models.{_model(op.body_schema, classes)}")
     keyword = [_keyword_param(op, p, imports) for p in op.params if p.location != "path"]
-    for f in op.files:  # a file part goes with its media type and file name
-        media = f.media_types[0] if f.media_types else "application/octet-stream"
-        ext = mimetypes.guess_extension(media) or ".bin"
-        keyword += [f"{_ident_of(f.field)}_type: str = {_repr(media)}",
-                    f"{_ident_of(f.field)}_name: str = {_repr(f.field + ext)}"]  # fmt: skip
+    keyword += _file_params(op)
     returns = _returns(op, classes)
     lines = [*_signature(name, positional, keyword, returns, is_async=is_async)]
     lines += _docstring(op)
@@ -356,14 +352,8 @@ def _method(
     headers = [p for p in op.params if p.location == "header"]
     if headers:
         args.append(_call_dict("headers=_runtime.headers", headers, 12))
-    if op.body_schema is not None and op.body_media_type == "multipart/form-data":
-        files = ", ".join(f"{_repr(f.field)}: ({_ident_of(f.field)}_name, {_ident_of(f.field)}_type)"
-                          for f in op.files)  # fmt: skip
-        args.append(f"files=_runtime.multipart(body, {{{files}}})")
-    elif op.body_schema is not None and op.form:
-        args.append("data=_runtime.urlencoded(body)")
-    elif op.body_schema is not None:
-        args.append("json=_runtime.body(body)")
+    if op.body_schema is not None:
+        args.append(_body_arg(op))
     lines += ["        call = Call(", *(f"            {a}," for a in args), "        )"]
     send = "await self._send(call)" if is_async else "self._send(call)"
     if returns.startswith("LinkedPage["):
@@ -646,6 +636,28 @@ def _docstring(op: OperationSpec) -> list[str]:
         return [f'        """{lines[0]}"""']
     body = [f"        {line}" if line else "" for line in lines[1:]]
     return [f'        """{lines[0]}', *body, '        """']
+
+
+def _body_arg(op: OperationSpec) -> str:
+    """The ``Call`` argument sending the body: JSON, urlencoded ``data=`` or multipart ``files=``."""
+    if op.body_media_type == "multipart/form-data":
+        files = ", ".join(f"{_repr(f.field)}: ({_ident_of(f.field)}_name, {_ident_of(f.field)}_type)"
+                          for f in op.files)  # fmt: skip
+        return f"files=_runtime.multipart(body, {{{files}}})"
+    if op.form:
+        return "data=_runtime.urlencoded(body)"
+    return "json=_runtime.body(body)"
+
+
+def _file_params(op: OperationSpec) -> list[str]:
+    """Each file part's media type and file name, as keywords defaulting to the first type."""
+    out = []
+    for f in op.files:
+        media = f.media_types[0] if f.media_types else "application/octet-stream"
+        ext = mimetypes.guess_extension(media) or ".bin"
+        out += [f"{_ident_of(f.field)}_type: str = {_repr(media)}",
+                f"{_ident_of(f.field)}_name: str = {_repr(f.field + ext)}"]  # fmt: skip
+    return out
 
 
 def _ident_of(name: str) -> str:

@@ -103,10 +103,7 @@ def _method(op: OperationSpec) -> str:
             entries.append(f"{_str(p.name)}: {value}")
         fields.append("headers: { " + ", ".join(entries) + " }")
     if op.body_schema is not None:
-        fields.append(f"body: checked(schemas.{op.body_schema}, body)")
-    if op.form:
-        kind = "multipart" if op.body_media_type == "multipart/form-data" else "urlencoded"
-        fields.append(f"form: {_str(kind)}")
+        fields.append(f"body: checked(schemas.{op.body_schema}, body)" + _form(op))
     call = "{ " + ", ".join(fields) + " }"
     if op.pagination is not None and linked:
         send = f"return this.linked({call}, schemas.{op.pagination.item_schema});"
@@ -249,6 +246,17 @@ def _options(op: OperationSpec, skip: tuple[str, ...]) -> str:
         optional = "?" if not p.required or generated else ""
         fields.append(f"{_key(_option(p))}{optional}: {_ts_type(p.schema)}")
     return "{ " + "; ".join(fields) + " }" if fields else ""
+
+
+def _form(op: OperationSpec) -> str:
+    """The ``form`` field of a call whose body is a form, not JSON."""
+    if not op.form:
+        return ""
+    return (
+        ', form: "multipart"'
+        if op.body_media_type == "multipart/form-data"
+        else (', form: "urlencoded"')
+    )
 
 
 def _required(options: str) -> bool:
