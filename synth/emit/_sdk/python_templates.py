@@ -89,9 +89,14 @@ class Client:
 
     def _send(self, call: Call) -> httpx.Response:
         return self._http.request(
-            call.method, call.path, params=call.params, headers=call.headers, json=call.json,
-            data=call.data, files=call.files,
-        )  # fmt: skip
+            call.method,
+            call.path,
+            params=call.params,
+            headers=call.headers,
+            json=call.json,
+            data=call.data,
+            files=call.files,
+        )
 $sync_methods
 
 class AsyncClient:
@@ -125,9 +130,14 @@ class AsyncClient:
 
     async def _send(self, call: Call) -> httpx.Response:
         return await self._http.request(
-            call.method, call.path, params=call.params, headers=call.headers, json=call.json,
-            data=call.data, files=call.files,
-        )  # fmt: skip
+            call.method,
+            call.path,
+            params=call.params,
+            headers=call.headers,
+            json=call.json,
+            data=call.data,
+            files=call.files,
+        )
 $async_methods$helpers''')
 
 INIT = Template('''\
