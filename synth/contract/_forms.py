@@ -49,12 +49,31 @@ class File:
     media_types: tuple[str, ...] = ()
     max_size: int | None = None
 
+    def __post_init__(self) -> None:
+        kinds = self.media_types
+        if isinstance(kinds, str) or not all(isinstance(m, str) and "/" in m for m in kinds):
+            raise TypeError(
+                f"File(media_types={kinds!r}): give a tuple of media types, "
+                'e.g. File(media_types=("image/png", "image/jpeg"))'
+            )
+        object.__setattr__(self, "media_types", tuple(kinds))
+        size = self.max_size
+        if size is not None and (isinstance(size, bool) or not isinstance(size, int) or size < 1):
+            raise TypeError(
+                f"File(max_size={size!r}): give the most bytes accepted, e.g. 1_000_000"
+            )
+
     def __get_pydantic_core_schema__(
         self, source: Any, handler: GetCoreSchemaHandler
     ) -> core_schema.CoreSchema:
         schema = handler(source)
-        if schema.get("type") == "bytes" and self.max_size is not None:
-            schema = {**schema, "max_length": self.max_size}  # type: ignore[typeddict-item]
+        if schema.get("type") != "bytes":
+            raise TypeError(
+                f"File() marks a bytes field, not {getattr(source, '__name__', source)}: "
+                "write Annotated[bytes, File(...)]"
+            )
+        if self.max_size is not None:
+            schema = {**schema, "max_length": self.max_size}
         return schema
 
     def __get_pydantic_json_schema__(

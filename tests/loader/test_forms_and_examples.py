@@ -68,6 +68,28 @@ def get_thing(thing_id: UUID) -> Thing: ...
 # name, body (the line marked `# <-` is where the error must point), expected message part
 CASES = [
     (
+        "File() on a str field",
+        """
+        class Text(RequestModel):  # <-
+            image: Annotated[str, File()]
+        """,
+        "File() marks a bytes field, not str: write Annotated[bytes, File(...)]",
+    ),
+    (
+        "File() media types as one string",
+        """
+        Bad = Annotated[bytes, File(media_types="image/png")]  # <-
+        """,
+        "File(media_types='image/png'): give a tuple of media types",
+    ),
+    (
+        "File() with a size of zero",
+        """
+        Bad = Annotated[bytes, File(max_size=0)]  # <-
+        """,
+        "File(max_size=0): give the most bytes accepted",
+    ),
+    (
         "file in a JSON body",
         """
         @api.post("/things")  # <-
