@@ -204,7 +204,9 @@ def _form(kwargs: dict[str, Any]) -> tuple[bytes, str] | None:
         return None
     prepared = requests.Request("POST", "http://synth.invalid", data=data, files=files).prepare()
     content = prepared.body if prepared.body is not None else b""
-    raw = content.encode() if isinstance(content, str) else bytes(content)
+    # requests encodes data= and files= to one str or bytes (streams are only for file objects).
+    assert isinstance(content, (str, bytes)), type(content)
+    raw = content.encode() if isinstance(content, str) else content
     return raw, str(prepared.headers.get("Content-Type", "application/x-www-form-urlencoded"))
 
 
