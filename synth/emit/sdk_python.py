@@ -628,6 +628,8 @@ def _model(schema_name: str | None, classes: set[str]) -> str:
 
 def _docstring(op: OperationSpec) -> list[str]:
     paragraphs = [inspect.cleandoc(op.summary), inspect.cleandoc(op.description)]
+    if op.examples:
+        paragraphs.append(_examples_text(op))
     text = "\n\n".join(_docstring_text(p) for p in paragraphs if p)
     if not text:
         return []
@@ -662,6 +664,24 @@ def _file_params(op: OperationSpec) -> list[str]:
 
 def _ident_of(name: str) -> str:
     return python_identifier(snake(name))
+
+
+def _examples_text(op: OperationSpec) -> str:
+    """The contract's examples: what each sends (as JSON) and its success answer."""
+    lines = ["Examples:"]
+    for example in op.examples:
+        lines.append(f"    {example.summary}:")
+        for name, value in example.params.items():
+            lines.append(f"        {name}: {_json(value)}")
+        if example.body is not None:
+            lines.append(f"        body: {_json(example.body)}")
+        if example.response is not None:
+            lines.append(f"        -> {op.status} {_json(example.response)}")
+    return "\n".join(lines)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _docstring_text(text: str) -> str:

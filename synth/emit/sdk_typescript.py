@@ -299,9 +299,21 @@ def _doc(op: OperationSpec) -> str:
     if not text:
         return ""
     lines = [line.strip() for line in text.replace("*/", "*\\/").splitlines()]
+    for example in op.examples:  # the contract's examples, as JSDoc @example blocks
+        lines += ["", f"@example {example.summary}".replace("*/", "*\\/")]
+        for name, value in example.params.items():
+            lines.append(f"// {name}: {_json(value)}".replace("*/", "*\\/"))
+        if example.body is not None:
+            lines.append(f"// body: {_json(example.body)}".replace("*/", "*\\/"))
+        if example.response is not None:
+            lines.append(f"// -> {op.status} {_json(example.response)}".replace("*/", "*\\/"))
     if len(lines) == 1:
         return f"  /** {lines[0]} */\n"
     return "  /**\n" + "".join(f"   * {line}".rstrip() + "\n" for line in lines) + "   */\n"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _idempotency_header(spec: ApiSpec) -> str:

@@ -8,9 +8,11 @@ answers, with ERR-PROBLEM and ERR-DECLARED added as custom checks.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import time
+import uuid
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -19,11 +21,12 @@ from urllib.parse import urlsplit
 import httpx
 import requests
 import schemathesis
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from schemathesis import GenerationMode
+from schemathesis.core import NOT_SET
 from schemathesis.specs.openapi import checks as _checks
 
-from ..spec import ApiSpec
+from ..spec import ApiSpec, OperationSpec
 from . import _problems as problems
 from ._curl import sequence
 from ._http import Exchange, Request, TransportFault
@@ -103,9 +106,13 @@ def conformance(operation_id: str, target: Target) -> None:
     strategy = operation.as_strategy(
         generation_mode=GenerationMode.POSITIVE
     ) | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
+    test = given(strategy)(one)  # type: ignore[no-untyped-call]
+    # The contract's own examples first: Hypothesis runs explicit examples before it draws.
+    for case in reversed(_declared(operation, op, target)):
+        test = example(case)(test)
     test = settings(max_examples=target.config.profile.examples, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
-                    print_blob=False)(given(strategy)(one))  # type: ignore[no-untyped-call]  # fmt: skip
+                    print_blob=False)(test)  # fmt: skip
     error: BaseException | None = None
     try:
         _quietly(test)
@@ -117,6 +124,30 @@ def conformance(operation_id: str, target: Target) -> None:
     if error is not None:
         _failed(finding, target, error, failures)
     finish(finding, target, started, requests)
+
+
+def _declared(operation: Any, op: OperationSpec, target: Target) -> list[Any]:
+    """The operation's declared examples as schemathesis cases (a fresh idempotency key each).
+
+    An operation with a path parameter other than the tenant's is left to the drawn cases:
+    an example does not name the item, and an id it made up would only be a 404.
+    """
+    others = [p for p in op.path_params if p.name != target.api.tenant_param]
+    if others:
+        return []
+    tenant = {p.name: target.tenant_id(None) for p in op.path_params}
+    cases = []
+    for declared in op.examples:
+        where = {p.name: p.location for p in op.params}
+        query = {k: v for k, v in declared.params.items() if where.get(k) == "query"}
+        headers = {k: str(v) for k, v in declared.params.items() if where.get(k) == "header"}
+        if op.idempotency is not None:
+            headers[op.idempotency.header] = str(uuid.uuid4())
+        body = NOT_SET if declared.body is None else copy.deepcopy(declared.body)
+        cases.append(operation.Case(path_parameters=tenant or None, query=query or None,
+                                    headers=headers or None, body=body,
+                                    media_type=op.body_media_type if op.body else None))  # fmt: skip
+    return cases
 
 
 def _sender(
