@@ -110,3 +110,22 @@ def test_typescript_client_and_zod_take_form_data(library: ApiSpec, tmp_path: Pa
         "tooBig": False,
         "notAFile": False,
     }
+
+
+@pytest.mark.slow
+@pytest.mark.node
+def test_zod_reads_an_urlencoded_form(tmp_path: Path) -> None:
+    from tests.loader.test_forms_and_examples import GOOD, _write
+
+    (tmp_path / "src").mkdir()
+    contracts, _ = _write(tmp_path / "src", GOOD)
+    scenario = Path(__file__).parent / "typescript" / "urlencoded.ts"
+    result = run_scenario(load(contracts), tmp_path, scenario, "unused", timeout=60)
+    assert result == {
+        "full": {"username": "ann", "password": "pw", "days": 3, "scopes": ["read", "write"]},
+        "one": {"username": "ann", "password": "pw", "days": 1, "scopes": ["write"]},
+        "defaults": {"username": "ann", "password": "pw", "days": 1, "scopes": []},
+        "badNumber": None,
+        "unknown": None,
+        "missing": None,
+    }

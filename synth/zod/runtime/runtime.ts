@@ -404,12 +404,18 @@ export function formBody<T extends z.ZodType>(
     return /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(v) ? Number(v) : v;
   };
   return z.preprocess((form) => {
-    if (!(form instanceof URLSearchParams || form instanceof FormData)) return form;
+    const fields = new Map<string, unknown[]>();
+    const add = (value: unknown, key: string) => {
+      const values = fields.get(key) ?? [];
+      fields.set(key, [...values, parsed.includes(key) ? read(value) : value]);
+    };
+    if (form instanceof URLSearchParams) form.forEach(add);
+    else if (form instanceof FormData) form.forEach(add);
+    else return form;
     const out: Record<string, unknown> = {};
-    for (const key of new Set(form.keys())) {
-      const values = form.getAll(key).map((v) => (parsed.includes(key) ? read(v) : v));
+    fields.forEach((values, key) => {
       out[key] = lists.includes(key) || values.length > 1 ? values : values[0];
-    }
+    });
     return out;
   }, schema);
 }
