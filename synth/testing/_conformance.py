@@ -136,6 +136,7 @@ def _declared(operation: Any, op: OperationSpec, target: Target) -> list[Any]:
     if others:
         return []
     tenant = {p.name: target.tenant_id(None) for p in op.path_params}
+    credential = target.credential
     cases = []
     for declared in op.examples:
         where = {p.name: p.location for p in op.params}
@@ -143,9 +144,14 @@ def _declared(operation: Any, op: OperationSpec, target: Target) -> list[Any]:
         headers = {k: str(v) for k, v in declared.params.items() if where.get(k) == "header"}
         if op.idempotency is not None:
             headers[op.idempotency.header] = str(uuid.uuid4())
+        cookies = None
+        if op.tenant_scoped and credential.style == "cookie":
+            cookies = {credential.name: "synth"}  # _request sends the tenant's own in its place
+        elif op.tenant_scoped:
+            headers[credential.header] = "synth"
         body = NOT_SET if declared.body is None else copy.deepcopy(declared.body)
         cases.append(operation.Case(path_parameters=tenant or None, query=query or None,
-                                    headers=headers or None, body=body,
+                                    headers=headers or None, cookies=cookies, body=body,
                                     media_type=op.body_media_type if op.body else None))  # fmt: skip
     return cases
 
