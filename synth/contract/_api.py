@@ -483,8 +483,9 @@ class Resource:
         idempotent: bool | Idempotency = False,
         summary: str | None = None,
         path: str | None = None,
+        examples: Sequence[Example] = (),
     ) -> None:
-        """``POST /things``: create one item from ``body``.
+        """``POST /things``: create one item from ``body`` (``examples`` as for ``Api.post``).
 
         ``path`` puts the create elsewhere (``/jobs/run``); it still creates this
         collection's items, because it is declared here.
@@ -492,7 +493,7 @@ class Resource:
         self._add(
             "create", "POST", path or self.path, f"create_{self._noun}", status=status,
             errors=errors, idempotent=idempotent, params=(), body=body, returns=self.item,
-            summary=summary or f"Create a {self._noun.replace('_', ' ')}",
+            summary=summary or f"Create a {self._noun.replace('_', ' ')}", examples=examples,
         )  # fmt: skip
 
     def upsert(
@@ -596,12 +597,13 @@ class Resource:
         cacheable: bool | Conditional = False,
         errors: Sequence[ErrorCode] = (),
         summary: str | None = None,
+        examples: Sequence[Example] = (),
     ) -> None:
         """``PATCH /things/{id}``: change some fields of one item."""
         self._add(
             "update", "PATCH", self.item_path, f"update_{self._noun}", status=200,
             errors=errors, cacheable=cacheable, params=(self._id(),), body=body, returns=self.item,
-            summary=summary or f"Update a {self._noun.replace('_', ' ')}",
+            summary=summary or f"Update a {self._noun.replace('_', ' ')}", examples=examples,
         )  # fmt: skip
 
     def delete(self, *, errors: Sequence[ErrorCode] = (), summary: str | None = None) -> None:

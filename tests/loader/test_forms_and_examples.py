@@ -246,6 +246,14 @@ CASES = [
         "Login refuses its body: not a JSON value",
     ),
     (
+        "example on a resource helper",
+        """
+        things = api.resource("/things", Thing, id_param="thing_id")
+        things.create(Login, examples=[Example("x", body={"username": 1})])  # <-
+        """,
+        "create_thing: example 'x': Login refuses its body: username: Input should be a valid",
+    ),
+    (
         "examples holding something else",
         """
         @api.post("/login", status=200, examples=[{"body": {}}])  # <-
