@@ -252,8 +252,14 @@ def _response(exchange: Exchange, request: Request, url: str) -> httpx.Response:
     # The client already decoded the body: a Content-Encoding left on would decode it twice.
     received = [(k, v) for k, v in exchange.headers.multi_items()
                 if k.lower() not in ("content-encoding", "content-length")]  # fmt: skip
+    # The request as sent: schemathesis reads a form's fields back from it to tell a negative
+    # case that is valid once on the wire ("12" for a text field) from one the server must refuse.
+    content = request.raw_body
+    if content is None and request.has_body:
+        content = json.dumps(request.json_body, ensure_ascii=False).encode()
+    sent = httpx.Request(request.method, url, headers=list(request.headers), content=content)
     response = httpx.Response(exchange.status, headers=received, content=exchange.content,
-                              request=httpx.Request(request.method, url))  # fmt: skip
+                              request=sent)  # fmt: skip
     response.elapsed = datetime.timedelta(seconds=exchange.elapsed)
     return response
 
