@@ -17,6 +17,7 @@ import hmac
 import json
 import secrets
 import time
+import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -37,6 +38,7 @@ from examples.library.contracts.models import (
     CoverUpload,
     FinePayment,
     LoanCreate,
+    NoticeForm,
     MemberCreate,
 )
 
@@ -928,6 +930,51 @@ async def get_member(request: Request) -> Response:
     return json_response(own_member(tenant, member_id).json())
 
 
+FORM_LISTS = {"channels"}  # NoticeForm's list fields: the repeated form fields
+
+
+async def parse_notice(request: Request) -> NoticeForm:
+    """An urlencoded NoticeForm: text read as each field's type, as JSON spells it."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise Problem(400, "invalid_request", "The body is not application/x-www-form-urlencoded.")
+    try:
+        pairs = urllib.parse.parse_qsl((await request.body()).decode("utf-8"),
+                                       keep_blank_values=True, strict_parsing=False)  # fmt: skip
+    except UnicodeDecodeError:
+        raise Problem(400, "invalid_request", "The form is not UTF-8.") from None
+    fields: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for name, text in pairs:
+        if name in FORM_LISTS:
+            fields.setdefault(name, []).append(text)
+        elif name in fields:
+            errors.append({"loc": ["body", name], "msg": "Sent twice", "type": "duplicate"})
+        elif name == "urgent":
+            fields[name] = {"true": True, "false": False}.get(text, text)
+        elif name == "copies":
+            fields[name] = int(text) if text.isascii() and text.lstrip("-").isdigit() else text
+        else:
+            fields[name] = text
+    try:
+        body = NoticeForm.model_validate(fields)
+    except ValidationError as exc:
+        errors += field_errors(exc, ["body"])
+    if errors:
+        raise Problem(422, "validation_failed", "The form does not match the contract.", errors)
+    return body
+
+
+async def notify_member(request: Request) -> Response:
+    tenant = tenant_of(request)
+    member = own_member(tenant, member_id_param(request))
+    body = await parse_notice(request)
+    return json_response({
+        "member_id": member.id, "subject": body.subject, "channels": list(body.channels),
+        "urgent": body.urgent, "copies": body.copies, "sent_at": iso(STORE.now()),
+    })  # fmt: skip
+
+
 async def pay_fines(request: Request) -> Response:
     tenant = tenant_of(request)
     member_id = member_id_param(request)
@@ -999,6 +1046,7 @@ routes = [
     _route("/members", list_members, "GET"),
     _route("/members/{member_id}", get_member, "GET"),
     _route("/members/{member_id}/fines/pay", pay_fines, "POST"),
+    _route("/members/{member_id}/notify", notify_member, "POST"),
 ]
 
 app = Starlette(

@@ -171,3 +171,6 @@ def test_library_upload_is_multipart(tmp_path: Path) -> None:
     op = library.operation("uploadBookCover")
     assert op.body_media_type == MULTIPART
     assert op.files == (FileSpec("image", ("image/png", "image/jpeg"), 65_536, True),)
+    notify = library.operation("notifyMember")
+    assert (notify.body_media_type, notify.files) == (URLENCODED, ())
+    assert notify.examples[0].body["channels"] == ["email", "post"]

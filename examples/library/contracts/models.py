@@ -78,6 +78,28 @@ class Cover(Model):
     uploaded_at: DateTime
 
 
+Channel = Literal["email", "post"]
+
+
+class NoticeForm(RequestModel):
+    """A notice to a member, sent as an HTML form (application/x-www-form-urlencoded):
+    ``channels`` is the repeated field (``channels=email&channels=post``)."""
+
+    subject: Annotated[str, Field(min_length=1, max_length=120)]
+    channels: Annotated[list[Channel], Field(min_length=1, max_length=2)]
+    urgent: bool = False
+    copies: Annotated[int, Field(ge=1, le=3)] = 1
+
+
+class Notice(Model):
+    member_id: MemberId
+    subject: str
+    channels: list[Channel]
+    urgent: bool
+    copies: int
+    sent_at: DateTime
+
+
 class CopyCreate(RequestModel):
     shelf: Shelf
     condition: Condition = "good"
