@@ -38,8 +38,8 @@ from examples.library.contracts.models import (
     CoverUpload,
     FinePayment,
     LoanCreate,
-    NoticeForm,
     MemberCreate,
+    NoticeForm,
 )
 
 BASE = "/v1"
