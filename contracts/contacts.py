@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from synth.contract import UUID, Cursor, Filter, Limit, ResponseHeader
+from synth.contract import UUID, Cursor, Example, Filter, Limit, ResponseHeader
 
 from .api import EMAIL_TAKEN, api
 from .models import Contact, ContactCreate, ContactPage, ContactUpdate, Tag
@@ -15,6 +15,39 @@ from .models import Contact, ContactCreate, ContactPage, ContactUpdate, Tag
     errors=[EMAIL_TAKEN],
     tags=["contacts"],
     headers=[ResponseHeader("Location", description="The new contact's URL.")],
+    examples=[
+        Example(
+            "A name only",
+            body={"name": "Ada Lovelace"},
+            response={
+                "id": "4b1c8a52-6f0e-4d3a-9c57-2e8f1d0a7b36",
+                "name": "Ada Lovelace",
+                "email": None,
+                "phone": None,
+                "tags": [],
+                "created_at": "2024-05-01T12:00:00Z",
+                "updated_at": "2024-05-01T12:00:00Z",
+            },
+        ),
+        Example(
+            "Every field",
+            body={
+                "name": "Grace Hopper",
+                "email": "grace@example.com",
+                "phone": "+14155550123",
+                "tags": ["customer", "vip"],
+            },
+            response={
+                "id": "9e2d7c41-0b6a-4f85-8d13-5a7c9e3f2b60",
+                "name": "Grace Hopper",
+                "email": "grace@example.com",
+                "phone": "+14155550123",
+                "tags": ["customer", "vip"],
+                "created_at": "2024-05-01T12:05:00Z",
+                "updated_at": "2024-05-01T12:05:00Z",
+            },
+        ),
+    ],
 )
 def create_contact(body: ContactCreate) -> Contact:
     """Create a contact.

@@ -150,11 +150,24 @@ def _operation(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[
         out["deprecated"] = True
     if op.params:
         out["parameters"] = [_parameter(p, p.name == spec.tenant_param) for p in op.params]
+        for param in out["parameters"]:
+            values = {e.key: {"summary": e.summary, "value": e.params[param["name"]]}
+                      for e in op.examples if param["name"] in e.params}  # fmt: skip
+            if values:
+                param["examples"] = values
     if op.body_schema is not None:
-        out["requestBody"] = {
-            "required": True,
-            "content": {"application/json": {"schema": _ref(op.body_schema)}},
-        }
+        media: dict[str, Any] = {"schema": _ref(op.body_schema)}
+        if op.files:
+            # Each file part's accepted media types (its schema says only "binary").
+            media["encoding"] = {
+                f.field: {"contentType": ", ".join(f.media_types) or "application/octet-stream"}
+                for f in op.files
+            }
+        bodies = {e.key: {"summary": e.summary, "value": e.body}
+                  for e in op.examples if e.body is not None}  # fmt: skip
+        if bodies:
+            media["examples"] = bodies
+        out["requestBody"] = {"required": True, "content": {op.body_media_type: media}}
     out["responses"] = _responses(spec, op, links)
     if not op.tenant_scoped:
         out["security"] = [{}]
@@ -196,7 +209,7 @@ def _responses(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[
     if headers:
         success["headers"] = headers
     if op.response_schema is not None:
-        success["content"] = {"application/json": {"schema": _ref(op.response_schema)}}
+        success["content"] = {"application/json": _success_content(op)}
     if links:
         success["links"] = dict(sorted(links.items()))
     responses[str(op.status)] = success
@@ -226,6 +239,17 @@ def _responses(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[
         if op.headers_of(status):
             responses[str(status)]["headers"] = _declared(op, status)
     return responses
+
+
+def _success_content(op: OperationSpec) -> dict[str, Any]:
+    """The success body's schema, with the contract's worked examples of it."""
+    assert op.response_schema is not None
+    content: dict[str, Any] = {"schema": _ref(op.response_schema)}
+    answers = {e.key: {"summary": e.summary, "value": e.response}
+               for e in op.examples if e.response is not None}  # fmt: skip
+    if answers:
+        content["examples"] = answers
+    return content
 
 
 def _declared(op: OperationSpec, status: int) -> dict[str, Any]:
@@ -354,6 +378,10 @@ def _notes(op: OperationSpec) -> str:
         notes.append("Returns an `ETag`; `If-None-Match` with it gives 304.")
     if op.cache is not None and op.cache.if_match:
         notes.append(f"`If-Match` ({op.cache.if_match}) refuses a stale change with 412.")
+    for f in op.files:
+        kinds = " or ".join(f.media_types) or "any media type"
+        size = f", at most {f.max_size} bytes" if f.max_size is not None else ""
+        notes.append(f"`{f.field}` is a file part: {kinds}{size}.")
     return " ".join(notes)
 
 

@@ -7,6 +7,7 @@ not ask Pydantic again.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -21,6 +22,8 @@ __all__ = [
     "ApiSpec",
     "AuthStyle",
     "CacheSpec",
+    "ExampleSpec",
+    "FileSpec",
     "FilterSpec",
     "IdempotencySpec",
     "OperationSpec",
@@ -166,6 +169,38 @@ class CacheSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class FileSpec:
+    """A file part of a multipart body: its field, accepted media types (any when empty) and
+    largest size in bytes (None: no limit)."""
+
+    field: str
+    media_types: tuple[str, ...]
+    max_size: int | None
+    required: bool
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleSpec:
+    """An operation's example as declared: a name, its path/query/header values, its body and
+    the body of its success response (None where not given), checked against the models."""
+
+    summary: str
+    params: Mapping[str, Any]
+    body: Any
+    response: Any
+    location: Location
+
+    @property
+    def key(self) -> str:
+        """Its key in an OpenAPI ``examples`` map: the summary as a lower-case slug."""
+        return example_key(self.summary)
+
+
+def example_key(summary: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", summary.lower()).strip("-") or "example"
+
+
+@dataclass(frozen=True, slots=True)
 class OperationSpec:
     """One operation, fully resolved."""
 
@@ -198,6 +233,10 @@ class OperationSpec:
     response_item: str | None = None
     # Response headers declared with ``headers=[ResponseHeader(...)]``, in declared order.
     response_headers: tuple[ResponseHeaderSpec, ...] = ()
+    # How the body is sent: JSON, an HTML form or multipart/form-data (with ``files``).
+    body_media_type: str = "application/json"
+    files: tuple[FileSpec, ...] = ()
+    examples: tuple[ExampleSpec, ...] = ()
 
     def headers_of(self, status: int) -> tuple[ResponseHeaderSpec, ...]:
         """The declared headers of the response with ``status``."""
@@ -206,6 +245,14 @@ class OperationSpec:
     @property
     def path_params(self) -> tuple[ParamSpec, ...]:
         return tuple(p for p in self.params if p.location == "path")
+
+    @property
+    def form(self) -> bool:
+        """The body is a form (urlencoded or multipart), not JSON."""
+        return self.body_media_type != "application/json"
+
+    def file(self, name: str) -> FileSpec | None:
+        return next((f for f in self.files if f.field == name), None)
 
     @property
     def error_codes(self) -> tuple[str, ...]:

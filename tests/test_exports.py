@@ -19,8 +19,8 @@ def test_contract_language_exports() -> None:
     assert set(synth.contract.__all__) == {
         "UUID", "Api", "ApiKey", "Bearer", "Body", "Conditional", "Contact", "Cookie", "Cursor",
         "DateTime",
-        "ErrorCode", "FieldError", "Filter", "FilterOp", "Header", "Idempotency", "License",
-        "Limit", "LinkHeader", "Model", "Offset", "OperationDecl", "Page", "PageNumber",
+        "ErrorCode", "Example", "FieldError", "File", "Filter", "FilterOp", "Form", "Header", "Idempotency", "License",
+        "Limit", "LinkHeader", "Model", "Multipart", "Offset", "OperationDecl", "Page", "PageNumber",
         "PageToken", "Path", "Problem", "Query", "RawParam", "Ref", "RequestModel", "Resource",
             "ResponseHeader",
         "Sort", "StartingAfter", "Unique", "UniqueItems",

@@ -88,6 +88,12 @@ BUGS = (
         "GET /catalogue, public in the contract, answers 401 unauthenticated without a token.",
     ),
     Bug(
+        "cover-any-media-type",
+        "ERR-VALIDATION",
+        "POST /books/{book_id}/cover stores a file of any media type as the cover, where the "
+        "contract accepts only image/png and image/jpeg (a text file becomes a 'PNG').",
+    ),
+    Bug(
         "cache-stale-if-match",
         "CACHE-ETAG",
         "PUT /books/{book_id} requires If-Match but never compares it: a stale ETag overwrites "

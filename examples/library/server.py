@@ -10,11 +10,14 @@ import argparse
 import asyncio
 import base64
 import binascii
+import email.parser
+import email.policy
 import hashlib
 import hmac
 import json
 import secrets
 import time
+import urllib.parse
 import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -32,9 +35,11 @@ from examples.library.contracts.models import (
     BookCreate,
     BookUpdate,
     CopyCreate,
+    CoverUpload,
     FinePayment,
     LoanCreate,
     MemberCreate,
+    NoticeForm,
 )
 
 BASE = "/v1"
@@ -196,6 +201,25 @@ class LoanRow:
 
 
 @dataclass
+class CoverRow:
+    book_id: str
+    media_type: str
+    image: bytes
+    caption: str
+    uploaded_at: datetime
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "book_id": self.book_id,
+            "media_type": self.media_type,
+            "size": len(self.image),
+            "sha256": hashlib.sha256(self.image).hexdigest(),
+            "caption": self.caption,
+            "uploaded_at": iso(self.uploaded_at),
+        }
+
+
+@dataclass
 class IdemRecord:
     fingerprint: str
     done: bool = False
@@ -215,6 +239,7 @@ class Store:
     loans: dict[str, LoanRow] = field(default_factory=dict)
     # client address -> (start of its window, searches in it)
     searches: dict[str, tuple[float, int]] = field(default_factory=dict)
+    covers: dict[str, CoverRow] = field(default_factory=dict)
     idem: dict[tuple[str, str], IdemRecord] = field(default_factory=dict)
     last_time: datetime = _EPOCH
 
@@ -329,6 +354,70 @@ async def parse_body(request: Request, model: type[BaseModel]) -> Any:
             "The body does not match the contract.",
             field_errors(exc, ["body"]),
         ) from None
+
+
+COVER_TYPES = ("image/png", "image/jpeg")
+COVER_MAX = 65_536
+
+
+async def multipart_parts(request: Request) -> list[tuple[str, str | None, str, bytes]]:
+    """The multipart/form-data body's parts: (name, file name, content type, bytes).
+
+    Parsed with the standard library's MIME parser (python-multipart, which Starlette's
+    request.form() needs, is not a dependency of this example).
+    """
+    kind = request.headers.get("content-type", "")
+    if not kind.lower().startswith("multipart/form-data") or "boundary=" not in kind:
+        raise Problem(400, "invalid_request", "The body is not multipart/form-data.")
+    raw = await request.body()
+    boundary = kind.split("boundary=", 1)[1].split(";")[0].strip().strip('"')
+    if raw.strip() == f"--{boundary}--".encode("latin-1"):
+        return []  # a form with no fields at all (the MIME parser counts it a defect)
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + kind.encode("latin-1") + b"\r\n\r\n" + raw
+    )
+    if not message.is_multipart() or message.defects:
+        raise Problem(400, "invalid_request", "The multipart body is malformed.")
+    parts = []
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if part.get_content_disposition() != "form-data" or not isinstance(name, str):
+            raise Problem(400, "invalid_request", "A part is not form-data with a name.")
+        payload = part.get_payload(decode=True)
+        parts.append((name, part.get_filename(), part.get_content_type(),
+                      payload if isinstance(payload, bytes) else b""))  # fmt: skip
+    return parts
+
+
+async def parse_cover(request: Request) -> tuple[CoverUpload, str]:
+    """The upload as the contract's model, and the image's media type; 422 for a bad file."""
+    fields: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    media_type = ""
+    for name, filename, kind, content in await multipart_parts(request):
+        if name in fields:
+            errors.append({"loc": ["body", name], "msg": "Sent twice", "type": "duplicate"})
+        elif name == "image":
+            if filename is None:
+                errors.append({"loc": ["body", name], "msg": "Expected a file part",
+                               "type": "file_expected"})  # fmt: skip
+            elif kind not in COVER_TYPES and "cover-any-media-type" not in BUGS:
+                errors.append({"loc": ["body", name], "msg": f"Media type {kind} is not one of "
+                               + ", ".join(COVER_TYPES), "type": "file_media_type"})  # fmt: skip
+            media_type = kind
+            fields[name] = content
+        else:
+            try:
+                fields[name] = content.decode("utf-8")
+            except UnicodeDecodeError:
+                errors.append({"loc": ["body", name], "msg": "Not UTF-8", "type": "unicode"})
+    try:
+        body = CoverUpload.model_validate(fields)
+    except ValidationError as exc:
+        errors += field_errors(exc, ["body"])
+    if errors:
+        raise Problem(422, "validation_failed", "The upload does not match the contract.", errors)
+    return body, media_type
 
 
 def own_book(tenant: str, book_id: str) -> BookRow:
@@ -701,6 +790,17 @@ async def update_book(request: Request) -> Response:
     return json_response(data, 200, {"ETag": etag_of(data)})
 
 
+async def upload_book_cover(request: Request) -> Response:
+    tenant = tenant_of(request)
+    book = own_book(tenant, book_id_param(request))
+    body, media_type = await parse_cover(request)
+    if media_type not in COVER_TYPES:  # only with the planted bug: stored as an image anyway
+        media_type = COVER_TYPES[0]
+    row = CoverRow(book.id, media_type, body.image, body.caption, STORE.now())
+    STORE.covers[book.id] = row
+    return json_response(row.json(), 200)
+
+
 async def create_copy(request: Request) -> Response:
     tenant = tenant_of(request)
     book_id = book_id_param(request)
@@ -868,6 +968,51 @@ async def get_member(request: Request) -> Response:
     return json_response(own_member(tenant, member_id).json())
 
 
+FORM_LISTS = {"channels"}  # NoticeForm's list fields: the repeated form fields
+
+
+async def parse_notice(request: Request) -> NoticeForm:
+    """An urlencoded NoticeForm: text read as each field's type, as JSON spells it."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind != "application/x-www-form-urlencoded":
+        raise Problem(400, "invalid_request", "The body is not application/x-www-form-urlencoded.")
+    try:
+        pairs = urllib.parse.parse_qsl((await request.body()).decode("utf-8"),
+                                       keep_blank_values=True, strict_parsing=False)  # fmt: skip
+    except UnicodeDecodeError:
+        raise Problem(400, "invalid_request", "The form is not UTF-8.") from None
+    fields: dict[str, Any] = {}
+    errors: list[dict[str, Any]] = []
+    for name, text in pairs:
+        if name in FORM_LISTS:
+            fields.setdefault(name, []).append(text)
+        elif name in fields:
+            errors.append({"loc": ["body", name], "msg": "Sent twice", "type": "duplicate"})
+        elif name == "urgent":
+            fields[name] = {"true": True, "false": False}.get(text, text)
+        elif name == "copies":
+            fields[name] = int(text) if text.isascii() and text.lstrip("-").isdigit() else text
+        else:
+            fields[name] = text
+    try:
+        body = NoticeForm.model_validate(fields)
+    except ValidationError as exc:
+        errors += field_errors(exc, ["body"])
+    if errors:
+        raise Problem(422, "validation_failed", "The form does not match the contract.", errors)
+    return body
+
+
+async def notify_member(request: Request) -> Response:
+    tenant = tenant_of(request)
+    member = own_member(tenant, member_id_param(request))
+    body = await parse_notice(request)
+    return json_response({
+        "member_id": member.id, "subject": body.subject, "channels": list(body.channels),
+        "urgent": body.urgent, "copies": body.copies, "sent_at": iso(STORE.now()),
+    })  # fmt: skip
+
+
 async def pay_fines(request: Request) -> Response:
     tenant = tenant_of(request)
     member_id = member_id_param(request)
@@ -927,6 +1072,7 @@ routes = [
     _route("/books", list_books, "GET"),
     _route("/books/{book_id}", get_book, "GET"),
     _route("/books/{book_id}", update_book, "PUT"),
+    _route("/books/{book_id}/cover", upload_book_cover, "POST"),
     _route("/books/{book_id}/copies", create_copy, "POST"),
     _route("/books/{book_id}/copies", list_copies, "GET"),
     _route("/books/{book_id}/copies/{copy_no}", get_copy, "GET"),
@@ -939,6 +1085,7 @@ routes = [
     _route("/members/{member_id}", get_member, "GET"),
     _route("/members/{member_id}/fines/pay", pay_fines, "POST"),
     _route("/members/{member_id}/loans", list_member_loans, "GET"),
+    _route("/members/{member_id}/notify", notify_member, "POST"),
 ]
 
 app = Starlette(

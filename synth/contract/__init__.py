@@ -12,6 +12,8 @@ from ._api import (
     RawParam,
     Resource,
 )
+from ._examples import Example
+from ._forms import File, Form, Multipart
 from ._models import UUID, DateTime, Model, Page, Ref, RequestModel, Unique, UniqueItems
 from ._params import Body, Header, Path, Query
 from ._problem import FieldError, Problem
@@ -43,15 +45,19 @@ __all__ = [
     "Cursor",
     "DateTime",
     "ErrorCode",
+    "Example",
     "FieldError",
+    "File",
     "Filter",
     "FilterOp",
+    "Form",
     "Header",
     "Idempotency",
     "License",
     "Limit",
     "LinkHeader",
     "Model",
+    "Multipart",
     "Offset",
     "OperationDecl",
     "Page",

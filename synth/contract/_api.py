@@ -17,6 +17,7 @@ from pydantic import BaseModel
 
 from .._errors import Location, Problem
 from ._check import Checker, kind
+from ._examples import Example
 from ._responses import ResponseHeader
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
@@ -139,6 +140,8 @@ class OperationDecl:
     upsert: bool = False
     # Response headers as declared (``headers=[ResponseHeader(...)]``); the loader checks them.
     headers: tuple[Any, ...] = ()
+    # Worked examples (``examples=[Example(...)]``); the loader checks them against the models.
+    examples: tuple[Any, ...] = ()
 
 
 def _idempotency(value: bool | Idempotency) -> Idempotency | None:
@@ -305,6 +308,7 @@ class Api:
         deprecated: bool = False,
         upsert: bool = False,
         headers: Sequence[ResponseHeader] = (),
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare any operation with every option; ``get``/``post``/... are the usual forms.
 
@@ -314,7 +318,7 @@ class Api:
         return self._route(
             "api.route", method, path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
-            summary=summary, deprecated=deprecated, upsert=upsert, headers=headers,
+            summary=summary, deprecated=deprecated, upsert=upsert, headers=headers, examples=examples,
         )  # fmt: skip
 
     def get(
@@ -330,6 +334,7 @@ class Api:
         summary: str | None = None,
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare a GET operation on the decorated function (its name is the operation id).
 
@@ -339,7 +344,7 @@ class Api:
             "api.get", "GET", path, status=status, errors=errors, paginated=paginated,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated,
-            headers=headers,
+            headers=headers, examples=examples,
         )  # fmt: skip
 
     def post(
@@ -355,6 +360,7 @@ class Api:
         summary: str | None = None,
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``.
 
@@ -363,7 +369,7 @@ class Api:
         return self._route(
             "api.post", "POST", path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated, headers=headers,
+            deprecated=deprecated, headers=headers, examples=examples,
         )  # fmt: skip
 
     def put(
@@ -380,6 +386,7 @@ class Api:
         summary: str | None = None,
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare a PUT operation; options as for ``patch``.
 
@@ -389,7 +396,7 @@ class Api:
         return self._route(
             "api.put", "PUT", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated, upsert=upsert, headers=headers,
+            deprecated=deprecated, upsert=upsert, headers=headers, examples=examples,
         )  # fmt: skip
 
     def patch(
@@ -405,12 +412,13 @@ class Api:
         summary: str | None = None,
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare a PATCH operation; ``cacheable=True`` takes an optional ``If-Match``."""
         return self._route(
             "api.patch", "PATCH", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated, headers=headers,
+            deprecated=deprecated, headers=headers, examples=examples,
         )  # fmt: skip
 
     def delete(
@@ -425,12 +433,13 @@ class Api:
         summary: str | None = None,
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
+        examples: Sequence[Example] = (),
     ) -> Callable[[F], F]:
         """Declare a DELETE operation (204 with no body unless the function returns a model)."""
         return self._route(
             "api.delete", "DELETE", path, status=status, errors=errors, cacheable=cacheable,
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
-            headers=headers,
+            headers=headers, examples=examples,
         )  # fmt: skip
 
     def resource(
@@ -500,6 +509,7 @@ def _decl(
     returns: Any = None,
     upsert: bool = False,
     headers: Sequence[ResponseHeader] = (),
+    examples: Sequence[Example] = (),
 ) -> OperationDecl | None:
     """The declaration, each option checked; None when its path is not even a string.
 
@@ -550,6 +560,7 @@ def _decl(
         upsert=upsert,
         # Kept as given (one header outside a list too); the loader says what is wrong.
         headers=tuple(headers) if isinstance(headers, list | tuple) else (headers,),
+        examples=tuple(examples) if isinstance(examples, list | tuple) else (examples,),
     )
 
 
@@ -666,6 +677,7 @@ class Resource:
         summary: str | None = None,
         path: str | None = None,
         headers: Sequence[ResponseHeader] = (),
+        examples: Sequence[Example] = (),
     ) -> None:
         """``POST /things``: create one item from ``body``.
 
@@ -675,7 +687,7 @@ class Resource:
         self._add(
             "create", "POST", path or self.path, f"create_{self._noun}", status=status,
             errors=errors, idempotent=idempotent, params=(), body=body, returns=self.item,
-            summary=summary or f"Create a {self._noun.replace('_', ' ')}", headers=headers,
+            summary=summary or f"Create a {self._noun.replace('_', ' ')}", headers=headers, examples=examples,
         )  # fmt: skip
 
     def upsert(
@@ -687,6 +699,7 @@ class Resource:
         idempotent: bool | Idempotency = False,
         summary: str | None = None,
         headers: Sequence[ResponseHeader] = (),
+        examples: Sequence[Example] = (),
     ) -> None:
         """``PUT /things/{id}``: create the item with this id (201) or replace it (200).
 
@@ -695,7 +708,7 @@ class Resource:
         self._add(
             "upsert", "PUT", self.item_path, f"put_{self._noun}", status=200, errors=errors,
             idempotent=idempotent, cacheable=cacheable, params=(self._id(),), body=body,
-            returns=self.item, upsert=True, headers=headers,
+            returns=self.item, upsert=True, headers=headers, examples=examples,
             summary=summary or f"Create or replace a {self._noun.replace('_', ' ')}",
         )  # fmt: skip
 
@@ -800,12 +813,14 @@ class Resource:
         cacheable: bool | Conditional = False,
         errors: Sequence[ErrorCode] = (),
         summary: str | None = None,
+        examples: Sequence[Example] = (),
     ) -> None:
-        """``PATCH /things/{id}``: change some fields of one item."""
+        """``PATCH /things/{id}``: change some fields of one item (``examples`` as for
+        ``Api.post``)."""
         self._add(
             "update", "PATCH", self.item_path, f"update_{self._noun}", status=200,
             errors=errors, cacheable=cacheable, params=(self._id(),), body=body, returns=self.item,
-            summary=summary or f"Update a {self._noun.replace('_', ' ')}",
+            summary=summary or f"Update a {self._noun.replace('_', ' ')}", examples=examples,
         )  # fmt: skip
 
     def delete(self, *, errors: Sequence[ErrorCode] = (), summary: str | None = None) -> None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import inspect
 import json
+import mimetypes
 import re
 import tempfile
 import textwrap
@@ -21,6 +22,7 @@ from typing import Any
 
 from .._provenance import PROVENANCE
 from .._template import render
+from ..contract._forms import FILE_KEYWORD
 from ..spec import ApiSpec, OperationSpec, PaginationSpec, ParamSpec
 from ._sdk import python_templates as T
 from ._sdk.naming import iterator_name, package_name, pascal, python_identifier, snake
@@ -132,11 +134,15 @@ def _nullable_as_type_list(node: Any) -> Any:
 
     datamodel-code-generator makes a root model of a constrained branch inside ``anyOf``
     (``phone: Phone1 | None``), which callers could not pass a plain ``str`` to.
+    A file part (``x-synth-file``) becomes ``format: binary``: the model takes its bytes.
     """
     if isinstance(node, list):
         return [_nullable_as_type_list(item) for item in node]
     if not isinstance(node, dict):
         return node
+    if isinstance(node.get(FILE_KEYWORD), dict):
+        # A multipart file part: its bytes (the client sends them with a media type and name).
+        return {"type": "string", "format": "binary"}
     out = {key: _nullable_as_type_list(value) for key, value in node.items()}
     branches = out.get("anyOf")
     if isinstance(branches, list) and len(branches) == 2 and {"type": "null"} in branches:
@@ -422,6 +428,7 @@ def _method(
     if op.body_schema is not None:
         positional.append(f"body: models.{_model(op.body_schema, classes)}")
     keyword = [_keyword_param(op, p, imports) for p in op.params if p.location != "path"]
+    keyword += _file_params(op)
     returns = _returns(op, classes)
     lines = [*_signature(name, positional, keyword, returns, is_async=is_async)]
     lines += _docstring(op)
@@ -445,7 +452,7 @@ def _method(
     if headers:
         args.append(_call_dict("headers=_runtime.headers", headers, 12))
     if op.body_schema is not None:
-        args.append("json=_runtime.body(body)")
+        args.append(_body_arg(op))
     lines += ["        call = Call(", *(f"            {a}," for a in args), "        )"]
     send = "await self._send(call)" if is_async else "self._send(call)"
     if returns.startswith("LinkedPage["):
@@ -731,6 +738,8 @@ def _model(schema_name: str | None, classes: set[str]) -> str:
 
 def _docstring(op: OperationSpec) -> list[str]:
     paragraphs = [inspect.cleandoc(op.summary), inspect.cleandoc(op.description)]
+    if op.examples:
+        paragraphs.append(_examples_text(op))
     text = "\n\n".join(_docstring_text(p) for p in paragraphs if p)
     if not text:
         return []
@@ -739,6 +748,50 @@ def _docstring(op: OperationSpec) -> list[str]:
         return [f'        """{lines[0]}"""']
     body = [f"        {line}" if line else "" for line in lines[1:]]
     return [f'        """{lines[0]}', *body, '        """']
+
+
+def _body_arg(op: OperationSpec) -> str:
+    """The ``Call`` argument sending the body: JSON, urlencoded ``data=`` or multipart ``files=``."""
+    if op.body_media_type == "multipart/form-data":
+        files = ", ".join(f"{_repr(f.field)}: ({_ident_of(f.field)}_name, {_ident_of(f.field)}_type)"
+                          for f in op.files)  # fmt: skip
+        return f"files=_runtime.multipart(body, {{{files}}})"
+    if op.form:
+        return "data=_runtime.urlencoded(body)"
+    return "json=_runtime.body(body)"
+
+
+def _file_params(op: OperationSpec) -> list[str]:
+    """Each file part's media type and file name, as keywords defaulting to the first type."""
+    out = []
+    for f in op.files:
+        media = f.media_types[0] if f.media_types else "application/octet-stream"
+        ext = mimetypes.guess_extension(media) or ".bin"
+        out += [f"{_ident_of(f.field)}_type: str = {_repr(media)}",
+                f"{_ident_of(f.field)}_name: str = {_repr(f.field + ext)}"]  # fmt: skip
+    return out
+
+
+def _ident_of(name: str) -> str:
+    return python_identifier(snake(name))
+
+
+def _examples_text(op: OperationSpec) -> str:
+    """The contract's examples: what each sends (as JSON) and its success answer."""
+    lines = ["Examples:"]
+    for example in op.examples:
+        lines.append(f"    {example.summary}:")
+        for name, value in example.params.items():
+            lines.append(f"        {name}: {_json(value)}")
+        if example.body is not None:
+            lines.append(f"        body: {_json(example.body)}")
+        if example.response is not None:
+            lines.append(f"        -> {op.status} {_json(example.response)}")
+    return "\n".join(lines)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _docstring_text(text: str) -> str:

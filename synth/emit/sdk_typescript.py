@@ -78,7 +78,8 @@ def _method(op: OperationSpec) -> str:
         params.append(f"body: Body<typeof schemas.{op.body_schema}>")
     options = _options(op, skip=())
     if options:
-        params.append(f"options: {options} = {{}}")
+        # A required option (an If-Match the contract requires) leaves no default to give.
+        params.append(f"options: {options}" + ("" if _required(options) else " = {}"))
     returns = f"schemas.{op.response_schema}" if op.response_schema else "void"
     # A Link-paged list's body is the items themselves; the next page is in its Link header.
     linked = op.pagination is not None and op.pagination.style == "link"
@@ -102,7 +103,7 @@ def _method(op: OperationSpec) -> str:
             entries.append(f"{_str(p.name)}: {value}")
         fields.append("headers: { " + ", ".join(entries) + " }")
     if op.body_schema is not None:
-        fields.append(f"body: checked(schemas.{op.body_schema}, body)")
+        fields.append(f"body: checked(schemas.{op.body_schema}, body)" + _form(op))
     call = "{ " + ", ".join(fields) + " }"
     if op.pagination is not None and linked:
         send = f"return this.linked({call}, schemas.{op.pagination.item_schema});"
@@ -247,6 +248,23 @@ def _options(op: OperationSpec, skip: tuple[str, ...]) -> str:
     return "{ " + "; ".join(fields) + " }" if fields else ""
 
 
+def _form(op: OperationSpec) -> str:
+    """The ``form`` field of a call whose body is a form, not JSON."""
+    if not op.form:
+        return ""
+    return (
+        ', form: "multipart"'
+        if op.body_media_type == "multipart/form-data"
+        else (', form: "urlencoded"')
+    )
+
+
+def _required(options: str) -> bool:
+    """Whether an options type from ``_options`` has a field the caller must give."""
+    fields = options.strip("{} ").split("; ")
+    return any(f and not f.split(":")[0].endswith("?") for f in fields)
+
+
 def _option(p: ParamSpec) -> str:
     """Query parameters keep the API's name; headers become camelCase (``ifNoneMatch``)."""
     return p.name if p.location == "query" else camel(p.name)
@@ -281,9 +299,21 @@ def _doc(op: OperationSpec) -> str:
     if not text:
         return ""
     lines = [line.strip() for line in text.replace("*/", "*\\/").splitlines()]
+    for example in op.examples:  # the contract's examples, as JSDoc @example blocks
+        lines += ["", f"@example {example.summary}".replace("*/", "*\\/")]
+        for name, value in example.params.items():
+            lines.append(f"// {name}: {_json(value)}".replace("*/", "*\\/"))
+        if example.body is not None:
+            lines.append(f"// body: {_json(example.body)}".replace("*/", "*\\/"))
+        if example.response is not None:
+            lines.append(f"// -> {op.status} {_json(example.response)}".replace("*/", "*\\/"))
     if len(lines) == 1:
         return f"  /** {lines[0]} */\n"
     return "  /**\n" + "".join(f"   * {line}".rstrip() + "\n" for line in lines) + "   */\n"
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(", ", ": "))
 
 
 def _idempotency_header(spec: ApiSpec) -> str:

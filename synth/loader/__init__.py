@@ -11,7 +11,9 @@ The loading runs in phases, one module each, all reporting to one ``Problems`` c
     _signatures   each operation's parameters, body and response; unique ids and routes
     _schemas      every JSON Schema in one pass, the components named once
     _patterns     each ``pattern`` in a form every reader of the document accepts
-    _operations   each ``OperationSpec``, with _semantics (idempotency, pagination, cache)
+    _operations   each ``OperationSpec``, with _semantics (idempotency, pagination, cache),
+                  _forms (what a form or multipart body may carry, its file parts) and
+                  _examples (the declared examples, validated against the models)
 """
 
 from __future__ import annotations

@@ -48,6 +48,7 @@ class Op:
     params: list[tuple[RawParam, ParamSpec]] = field(default_factory=list)
     body: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
+    media_type: str = "application/json"  # the body's: Form() and Multipart() change it
 
 
 def identifier(name: str) -> str:

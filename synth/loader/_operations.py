@@ -13,6 +13,8 @@ from ..contract._models import UNIQUE_KEYWORD
 from ..spec import OperationSpec
 from . import _semantics as semantics
 from ._common import Op, camel, model_location, models_by_name, ref_name
+from ._examples import examples
+from ._forms import form_files
 from ._headers import response_headers
 from ._problems import Problems
 from ._schemas import Refs, param_schema
@@ -104,7 +106,9 @@ class OperationBuilder:
                 f"{d.name}: two parameters share a name: {sorted(names)}",
                 "rename one; pagination and header parameters are added by synth",
             )
-        unique = self.unique(ref_name(self.refs.get((d.name, "body"))))
+        body_schema = ref_name(self.refs.get((d.name, "body")))
+        files = form_files(op, body_schema, self.components, problems)
+        unique = self.unique(body_schema)
         duplicate = [
             e for e in codes.values() if e.status == 409 and e.code != "idempotency_key_in_use"
         ]
@@ -127,7 +131,7 @@ class OperationBuilder:
             deprecated=d.deprecated,
             params=params,
             body=op.body,
-            body_schema=ref_name(self.refs.get((d.name, "body"))),
+            body_schema=body_schema,
             status=d.status,
             response=op.response,
             response_schema=ref_name(self.refs.get((d.name, "response"))),
@@ -143,6 +147,9 @@ class OperationBuilder:
             response_headers=response_headers(
                 d, tuple(codes.values()), pagination, cache, self.refs, self.components, problems
             ),
+            body_media_type=op.media_type,
+            files=files,
+            examples=examples(op, params, problems),
         )
 
     def response_item(self, response_schema: str | None) -> str | None:

@@ -106,6 +106,8 @@ def _add_params(op: Op, params: list[RawParam], template: list[str], problems: P
                 )
             else:
                 op.body = annotation
+                marker = next((m for m in markers if isinstance(m, Body)), None)
+                op.media_type = getattr(marker, "media_type", op.media_type)
             continue
         spec = _param(decl, param, markers, template, problems)
         if spec is not None:

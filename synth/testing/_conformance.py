@@ -8,21 +8,25 @@ answers, with ERR-PROBLEM and ERR-DECLARED added as custom checks.
 
 from __future__ import annotations
 
+import copy
 import datetime
 import json
 import time
+import uuid
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import requests
 import schemathesis
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, assume, example, given, settings
 from schemathesis import GenerationMode
+from schemathesis.core import NOT_SET
 from schemathesis.specs.openapi import checks as _checks
 
-from ..spec import ApiSpec
+from ..spec import ApiSpec, OperationSpec
 from . import _problems as problems
 from ._curl import sequence
 from ._http import Exchange, Request, TransportFault
@@ -102,9 +106,13 @@ def conformance(operation_id: str, target: Target) -> None:
     strategy = operation.as_strategy(
         generation_mode=GenerationMode.POSITIVE
     ) | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
+    test = given(strategy)(one)  # type: ignore[no-untyped-call]
+    # The contract's own examples first: Hypothesis runs explicit examples before it draws.
+    for case in reversed(_declared(operation, op, target)):
+        test = example(case)(test)
     test = settings(max_examples=target.config.profile.examples, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
-                    print_blob=False)(given(strategy)(one))  # type: ignore[no-untyped-call]  # fmt: skip
+                    print_blob=False)(test)  # fmt: skip
     error: BaseException | None = None
     try:
         _quietly(test)
@@ -116,6 +124,36 @@ def conformance(operation_id: str, target: Target) -> None:
     if error is not None:
         _failed(finding, target, error, failures)
     finish(finding, target, started, requests)
+
+
+def _declared(operation: Any, op: OperationSpec, target: Target) -> list[Any]:
+    """The operation's declared examples as schemathesis cases (a fresh idempotency key each).
+
+    An operation with a path parameter other than the tenant's is left to the drawn cases:
+    an example does not name the item, and an id it made up would only be a 404.
+    """
+    others = [p for p in op.path_params if p.name != target.api.tenant_param]
+    if others:
+        return []
+    tenant = {p.name: target.tenant_id(None) for p in op.path_params}
+    credential = target.credential
+    cases = []
+    for declared in op.examples:
+        where = {p.name: p.location for p in op.params}
+        query = {k: v for k, v in declared.params.items() if where.get(k) == "query"}
+        headers = {k: str(v) for k, v in declared.params.items() if where.get(k) == "header"}
+        if op.idempotency is not None:
+            headers[op.idempotency.header] = str(uuid.uuid4())
+        cookies = None
+        if op.tenant_scoped and credential.style == "cookie":
+            cookies = {credential.name: "synth"}  # _request sends the tenant's own in its place
+        elif op.tenant_scoped:
+            headers[credential.header] = "synth"
+        body = NOT_SET if declared.body is None else copy.deepcopy(declared.body)
+        cases.append(operation.Case(path_parameters=tenant or None, query=query or None,
+                                    headers=headers or None, cookies=cookies, body=body,
+                                    media_type=op.body_media_type if op.body else None))  # fmt: skip
+    return cases
 
 
 def _sender(
@@ -181,10 +219,32 @@ def _request(
     use_token = None if negative_headers or not has_auth else token
     body = kwargs.get("json")
     raw = kwargs.get("data") if isinstance(kwargs.get("data"), bytes) else None
+    form = _form(kwargs)
+    if form is not None:
+        raw, kind = form
+        headers = tuple((k, v) for k, v in headers if k != "content-type")
+        headers += (("content-type", kind),)
     path = url.path[len(base_path) :] if url.path.startswith(base_path) else url.path
     return Request(target.tenants[0], kwargs["method"], path,
                    tuple((k, str(v)) for k, v in (kwargs.get("params") or {}).items()),
                    headers, body, "json" in kwargs, raw, use_token)  # fmt: skip
+
+
+def _form(kwargs: dict[str, Any]) -> tuple[bytes, str] | None:
+    """A form or multipart case's body as bytes and its ``Content-Type``.
+
+    schemathesis serializes a case for ``requests`` (``data=`` fields, ``files=`` parts);
+    ``requests`` (schemathesis's own transport) encodes them exactly as schemathesis would send.
+    """
+    data, files = kwargs.get("data"), kwargs.get("files")
+    if files is None and not isinstance(data, (dict, list)):
+        return None
+    prepared = requests.Request("POST", "http://synth.invalid", data=data, files=files).prepare()
+    content = prepared.body if prepared.body is not None else b""
+    # requests encodes data= and files= to one str or bytes (streams are only for file objects).
+    assert isinstance(content, (str, bytes)), type(content)
+    raw = content.encode() if isinstance(content, str) else content
+    return raw, str(prepared.headers.get("Content-Type", "application/x-www-form-urlencoded"))
 
 
 def _response(exchange: Exchange, request: Request, url: str) -> httpx.Response:
@@ -192,8 +252,14 @@ def _response(exchange: Exchange, request: Request, url: str) -> httpx.Response:
     # The client already decoded the body: a Content-Encoding left on would decode it twice.
     received = [(k, v) for k, v in exchange.headers.multi_items()
                 if k.lower() not in ("content-encoding", "content-length")]  # fmt: skip
+    # The request as sent: schemathesis reads a form's fields back from it to tell a negative
+    # case that is valid once on the wire ("12" for a text field) from one the server must refuse.
+    content = request.raw_body
+    if content is None and request.has_body:
+        content = json.dumps(request.json_body, ensure_ascii=False).encode()
+    sent = httpx.Request(request.method, url, headers=list(request.headers), content=content)
     response = httpx.Response(exchange.status, headers=received, content=exchange.content,
-                              request=httpx.Request(request.method, url))  # fmt: skip
+                              request=sent)  # fmt: skip
     response.elapsed = datetime.timedelta(seconds=exchange.elapsed)
     return response
 

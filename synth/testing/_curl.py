@@ -6,8 +6,9 @@ import json
 import shlex
 from collections.abc import Iterable, Sequence
 
+from . import _forms
 from ._config import Credential, header_placeholder
-from ._http import Exchange
+from ._http import Exchange, Request
 
 __all__ = ["Redactor", "as_curl", "sequence"]
 
@@ -38,6 +39,7 @@ def as_curl(
     """
     request = exchange.request
     parts = ["curl", "-sS", "-i"]
+    notes: list[str] = []
     if request.method != "GET":
         parts += ["-X", request.method]
     parts.append(shlex.quote(base_url + request.target))
@@ -50,14 +52,35 @@ def as_curl(
         parts += ["-H", f'"{name}: {header_placeholder(name)}"']
     for name, value in request.headers:
         parts += ["-H", shlex.quote(f"{name}: {value}")]
+    parts += _body(request, notes)
+    return redact("\n".join([*notes, " ".join(parts)]))
+
+
+def _body(request: Request, notes: list[str]) -> list[str]:
+    """curl's arguments sending the request's body as its media type."""
+    parts: list[str] = []
+    sent = {name.lower() for name, _ in request.headers}
     if request.raw_body is not None:
-        parts += ["-H", shlex.quote("Content-Type: application/json")]
+        if "content-type" not in sent:
+            parts += ["-H", shlex.quote(f"Content-Type: {request.media_type}")]
         parts += ["--data-binary", shlex.quote(request.raw_body.decode("utf-8", "replace"))]
+    elif request.has_body and request.media_type == _forms.MULTIPART:
+        # curl builds the multipart body itself; a file part is named, not inlined.
+        for name, value in _forms.fields(request.json_body, request.files):
+            if isinstance(value, _forms.Upload):
+                parts += ["-F", shlex.quote(f"{name}=@{value.filename};type={value.media_type}")]
+                notes.append(f"# {value.filename}: {len(value.content)} bytes of "
+                             f"{value.media_type}")  # fmt: skip
+            else:
+                parts += ["--form-string", shlex.quote(f"{name}={value}")]
+    elif request.has_body and request.media_type == _forms.URLENCODED:
+        for name, value in _forms.fields(request.json_body, request.files):
+            parts += ["--data-urlencode", shlex.quote(f"{name}={value}")]
     elif request.has_body:
         parts += ["-H", shlex.quote("Content-Type: application/json")]
         body = json.dumps(request.json_body, ensure_ascii=False, separators=(",", ":"))
         parts += ["--data-raw", shlex.quote(body)]
-    return redact(" ".join(parts))
+    return parts
 
 
 def _answer(exchange: Exchange, redact: Redactor, limit: int = 300) -> str:

@@ -13,7 +13,7 @@ import copy
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -21,7 +21,8 @@ import jsonschema_rs
 from hypothesis import strategies as st
 from pydantic import BaseModel, ValidationError
 
-from ..spec import ApiSpec
+from ..spec import ApiSpec, OperationSpec
+from . import _forms
 
 __all__ = ["Mutation", "Schemas"]
 
@@ -91,18 +92,30 @@ class Schemas:
         key = json.dumps(schema, sort_keys=True)
         return _strategy(key, json.dumps(self.components, sort_keys=True))
 
-    def body(self, name: str, model: type[BaseModel]) -> st.SearchStrategy[Any]:
-        """Valid bodies for the component ``name``, as the model accepts them."""
-        return self.strategy({"$ref": _REF + name}).filter(lambda v: accepts(model, v))
+    def body(
+        self, name: str, model: type[BaseModel], op: OperationSpec | None = None
+    ) -> st.SearchStrategy[Any]:
+        """Valid bodies for the component ``name``, as the model accepts them; for a form
+        body (``op``'s), as the model accepts what the server receives of them."""
+        strategy = self.strategy({"$ref": _REF + name}).filter(lambda v: accepts(model, v))
+        if op is not None and op.form:
+            props, files = self.properties(name), op.files
+            strategy = strategy.filter(lambda v: _forms.accepts(model, props, v, files))
+        return strategy
 
-    def mutations(self, name: str, model: type[BaseModel], valid: Any) -> list[Mutation]:
-        """Single-field mutations of ``valid`` that the model rejects."""
+    def mutations(
+        self, name: str, model: type[BaseModel], valid: Any, op: OperationSpec | None = None
+    ) -> list[Mutation]:
+        """Single-field mutations of ``valid`` that the model rejects (for a form body, once
+        on the wire: ``12`` for a text field is the valid text ``"12"`` there)."""
         out: list[Mutation] = []
         root = self.resolve(self.components[name])
         props = self.properties(name)
         if not isinstance(valid, dict):
             return out
-        out.append(Mutation("the body is a JSON array, not an object", None, [valid]))
+        form = op if op is not None and op.form else None
+        if form is None:
+            out.append(Mutation("the body is a JSON array, not an object", None, [valid]))
         for field in self.required(name):
             body = {k: v for k, v in valid.items() if k != field}
             out.append(Mutation(f"required field {field!r} left out", field, body))
@@ -110,8 +123,13 @@ class Schemas:
             body = {**valid, "synth_unknown_field": 1}
             out.append(Mutation("an unknown field", "synth_unknown_field", body))
         for field, schema in props.items():
+            if form is not None and form.file(field) is not None:
+                continue  # a file part: its own mutations below
             for description, value in self._bad_values(schema):
                 out.append(Mutation(f"{field}: {description}", field, {**valid, field: value}))
+        if form is not None:
+            out += _file_mutations(form, valid)
+            return [m for m in out if not _forms.accepts(model, props, m.body, form.files)]
         return [m for m in out if not accepts(model, m.body)]
 
     def _bad_values(self, schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
@@ -139,6 +157,25 @@ class Schemas:
             if "enum" in text:
                 out.append(("not one of the enum values", "synth-not-a-member"))
         return out
+
+
+def _file_mutations(op: OperationSpec, valid: dict[str, Any]) -> list[Mutation]:
+    """A file part of a refused media type, and one a byte over the largest size."""
+    out: list[Mutation] = []
+    for spec in op.files:
+        part = _forms.upload(spec, valid.get(spec.field, ""))
+        if part is None:
+            continue
+        if spec.media_types:
+            refused = replace(part, media_type=_forms.REFUSED_MEDIA_TYPE)
+            out.append(Mutation(f"{spec.field}: a file of a media type not in "
+                                f"{', '.join(spec.media_types)}", spec.field,
+                                {**valid, spec.field: refused}))  # fmt: skip
+        if spec.max_size is not None:
+            big = replace(part, content=b"\0" * (spec.max_size + 1))
+            out.append(Mutation(f"{spec.field}: a file of {spec.max_size + 1} bytes, over its "
+                                f"{spec.max_size}", spec.field, {**valid, spec.field: big}))  # fmt: skip
+    return out
 
 
 def accepts(model: type[BaseModel], value: Any) -> bool:

@@ -28,6 +28,8 @@ from urllib.parse import urlencode, urlsplit
 
 import httpx
 
+from ..spec import FileSpec
+from . import _forms
 from ._config import Credential, TargetConfig, is_loopback
 
 __all__ = ["Client", "Exchange", "Request", "TransportFault"]
@@ -76,6 +78,9 @@ class Request:
     has_body: bool = False
     raw_body: bytes | None = None
     token: str | None = field(default=None, repr=False)
+    # How ``json_body`` is sent: as JSON, or as a form with these file parts (``_forms``).
+    media_type: str = _forms.JSON
+    files: tuple[FileSpec, ...] = ()
 
     @property
     def target(self) -> str:
@@ -212,10 +217,11 @@ class Client:
         if request.token is not None:
             self.credential.apply(headers, request.token)
         content: bytes | None = request.raw_body
+        kind = request.media_type
         if request.has_body and content is None:
-            content = json.dumps(request.json_body, ensure_ascii=False).encode()
-        if content is not None:
-            headers.setdefault("Content-Type", "application/json")
+            content, kind = _forms.encode(request.json_body, request.media_type, request.files)
+        if content is not None and not any(k.lower() == "content-type" for k in headers):
+            headers["Content-Type"] = kind
         url = self.config.url + request.path
         # A write without an idempotency key is not safe to repeat once it may have arrived.
         repeatable = request.method in _SAFE or any(

@@ -72,6 +72,18 @@ ANNOTATION_FORMATS = frozenset({"binary", "password", "byte", "int32", "int64", 
 PATTERN_DIALECTS = ("ecma", "pydantic")
 
 
+def _file(rules: Mapping[str, Any]) -> Expr:
+    """A multipart file part (synth's ``x-synth-file``): Zod's ``z.file()``, which a server
+    gets from ``request.formData()`` (``File`` is a global from Node 20), with its limits."""
+    code = "z.file()"
+    if isinstance(rules.get("maxSize"), int):
+        code += f".max({rules['maxSize']})"
+    kinds = [m for m in rules.get("mediaTypes", ()) if isinstance(m, str)]
+    if kinds:
+        code += f".mime({_ts.literal(kinds)})"
+    return Expr(code, "File")
+
+
 @dataclass(slots=True)
 class Definition:
     """A named constant: an exported root or the target of a reference."""
@@ -199,6 +211,9 @@ class SchemaEmitter:
             found = self.resolver.located.get(id(node))
             if found is not None:
                 return self._ref_expr(found)
+        file = node.get("x-synth-file")
+        if isinstance(file, Mapping) and node.get("type") == "string":
+            return _file(file)
         base = self.resolver.base_of(node, base)
         n = Node(node, ptr, base)
         for keyword, value in node.items():

@@ -331,21 +331,35 @@ def _body(emitter: SchemaEmitter, schema: Any, media: str, ptr: str) -> Expr:
     if kind in FORM:
         target = _object_schema(emitter, schema, ptr)
         if target is not None:
-            node, node_ptr = target
-            required = node.get("required", [])
-            fields = {}
-            for name, field_schema in node["properties"].items():
-                field_ptr = pointer_join(node_ptr, "properties", name)
-                fields[name] = (
-                    _form_field(emitter, field_schema, field_ptr),
-                    name in required,
-                    field_schema.get("description") if isinstance(field_schema, Mapping) else None,
-                )
-            return Expr(_object_of(fields, ""), "object")
+            return _form_object(emitter, *target)
         return emitter.compile(schema, ptr, DEFAULT_BASE)
     if kind.startswith("text/") or kind == "*/*":
         return emitter.compile(schema, ptr, DEFAULT_BASE)
     return BLOB
+
+
+def _form_object(emitter: SchemaEmitter, node: Mapping[str, Any], ptr: str) -> Expr:
+    """A form's fields as an object (strict where the schema closes it, defaults kept) that
+    also takes the ``FormData`` / ``URLSearchParams`` itself (runtime ``formBody``): a
+    repeated field is a list, and a field declared a list is one even when given once."""
+    required = node.get("required", [])
+    lines = []
+    for name, field_schema in node["properties"].items():
+        expr = _form_field(emitter, field_schema, pointer_join(ptr, "properties", name))
+        given = field_schema if isinstance(field_schema, Mapping) else {}
+        if name in required:
+            suffix = ""
+        elif "default" in given:
+            suffix = f".default({_ts.literal(given['default'])})"
+        else:
+            suffix = ".optional()"
+        doc = _ts.doc_comment(given.get("description"))
+        lines.append(f"{doc}{_ts.property_key(name)}: {_ts.indent(expr.code)}{suffix},")
+    body = _ts.indent("\n".join(lines), "  ")
+    closed = "z.strictObject" if node.get("additionalProperties") is False else "z.object"
+    lists = [n for n, f in node["properties"].items() if _is_array(f)]
+    code = f"{emitter.use('formBody')}({closed}({{\n  {body}\n}}), {_ts.literal(lists)}, [])"
+    return Expr(code, "object")
 
 
 def _object_schema(emitter: SchemaEmitter, schema: Any, ptr: str) -> tuple[Any, str] | None:
@@ -368,7 +382,14 @@ def _is_binary(schema: Any) -> bool:
     return schema.get("format") == "binary" or not (media.startswith("text/") or "json" in media)
 
 
+def _is_array(schema: Any) -> bool:
+    kind = schema.get("type") if isinstance(schema, Mapping) else None
+    return kind == "array" or (isinstance(kind, list) and "array" in kind)
+
+
 def _form_field(emitter: SchemaEmitter, schema: Any, ptr: str) -> Expr:
+    if isinstance(schema, Mapping) and "x-synth-file" in schema:
+        return emitter.compile(schema, ptr, DEFAULT_BASE)  # synth's own: z.file() with limits
     if _is_binary(schema):
         return BLOB
     if (

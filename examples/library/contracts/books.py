@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from synth.contract import Conditional, Cursor, Filter, Limit
+from synth.contract import Conditional, Cursor, Filter, Limit, Multipart
 
 from .api import PRECONDITION_REQUIRED, api
 from .models import (
@@ -16,6 +16,8 @@ from .models import (
     CopyCreate,
     CopyNo,
     CopyPage,
+    Cover,
+    CoverUpload,
     Isbn,
 )
 
@@ -48,6 +50,11 @@ def get_book(book_id: BookId) -> Book:
 )
 def update_book(book_id: BookId, body: BookUpdate) -> Book:
     """Replace a book's title, author and year; requires If-Match."""
+
+
+@api.post("/books/{book_id}/cover", status=200, tags=["books"])
+def upload_book_cover(book_id: BookId, body: Annotated[CoverUpload, Multipart()]) -> Cover:
+    """Upload (or replace) a book's cover image: PNG or JPEG, at most 64 KiB."""
 
 
 @api.post("/books/{book_id}/copies", status=201, tags=["copies"])

@@ -4,10 +4,10 @@ from typing import Annotated
 
 from pydantic import EmailStr
 
-from synth.contract import Cursor, Filter, Limit
+from synth.contract import Cursor, Example, Filter, Form, Limit
 
 from .api import EMAIL_TAKEN, api
-from .models import FinePayment, Member, MemberCreate, MemberId, MemberPage
+from .models import FinePayment, Member, MemberCreate, MemberId, MemberPage, Notice, NoticeForm
 
 
 @api.post("/members", status=201, errors=[EMAIL_TAKEN], tags=["members"])
@@ -35,3 +35,18 @@ def get_member(member_id: MemberId) -> Member:
 def pay_fines(member_id: MemberId, body: FinePayment) -> Member:
     """Pay toward a member's fines (an overpayment is kept as credit); retries with the same
     Idempotency-Key are applied once."""
+
+
+@api.post(
+    "/members/{member_id}/notify",
+    status=200,
+    tags=["members"],
+    examples=[
+        Example(
+            "An overdue reminder by email and post",
+            body={"subject": "Overdue: Middlemarch", "channels": ["email", "post"], "urgent": True},
+        )
+    ],
+)
+def notify_member(member_id: MemberId, body: Annotated[NoticeForm, Form()]) -> Notice:
+    """Send a member a notice, posted as an HTML form."""

@@ -4,7 +4,7 @@ from typing import Annotated, Literal
 
 from pydantic import EmailStr, Field
 
-from synth.contract import DateTime, Model, Page, RequestModel, Unique
+from synth.contract import DateTime, File, Model, Page, RequestModel, Unique
 
 BookId = Annotated[
     str,
@@ -56,6 +56,48 @@ class Book(Model):
 
 class BookPage(Page[Book]):
     pass
+
+
+CoverImage = Annotated[bytes, File(media_types=("image/png", "image/jpeg"), max_size=65_536)]
+CoverMediaType = Literal["image/png", "image/jpeg"]
+
+
+class CoverUpload(RequestModel):
+    """A book's cover, sent as multipart/form-data: the image file and an optional caption."""
+
+    image: CoverImage
+    caption: Annotated[str, Field(max_length=200)] = ""
+
+
+class Cover(Model):
+    book_id: BookId
+    media_type: CoverMediaType
+    size: Annotated[int, Field(ge=0, description="The image's size in bytes")]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    caption: str
+    uploaded_at: DateTime
+
+
+Channel = Literal["email", "post"]
+
+
+class NoticeForm(RequestModel):
+    """A notice to a member, sent as an HTML form (application/x-www-form-urlencoded):
+    ``channels`` is the repeated field (``channels=email&channels=post``)."""
+
+    subject: Annotated[str, Field(min_length=1, max_length=120)]
+    channels: Annotated[list[Channel], Field(min_length=1, max_length=2)]
+    urgent: bool = False
+    copies: Annotated[int, Field(ge=1, le=3)] = 1
+
+
+class Notice(Model):
+    member_id: MemberId
+    subject: str
+    channels: list[Channel]
+    urgent: bool
+    copies: int
+    sent_at: DateTime
 
 
 class CopyCreate(RequestModel):

@@ -240,10 +240,29 @@ interface Call {
   query?: Record<string, unknown>;
   headers?: Record<string, string | undefined>;
   body?: unknown;
+  /** How `body` is sent when not as JSON: an HTML form, or multipart with file parts. */
+  form?: "urlencoded" | "multipart";
 }
 
 function newIdempotencyKey(): string {
   return globalThis.crypto.randomUUID();
+}
+
+/**
+ * A form body: each field as text (JSON's spelling for numbers and booleans), a list as the
+ * repeated field, a `Blob` or `File` as a file part; absent and null fields are left out.
+ * fetch sets the `Content-Type` (with the multipart boundary) from the object.
+ */
+function formBody(body: unknown, kind: "urlencoded" | "multipart"): FormData | URLSearchParams {
+  const form = kind === "multipart" ? new FormData() : new URLSearchParams();
+  for (const [name, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item === null) continue;
+      if (item instanceof Blob && form instanceof FormData) form.append(name, item);
+      else form.append(name, typeof item === "string" ? item : JSON.stringify(item));
+    }
+  }
+  return form;
 }
 
 function checked<S extends z.ZodType>(schema: S, body: Body<S>): Body<S> {
@@ -294,7 +313,9 @@ export class Client {
       if (value !== undefined) headers[name] = value;
     }
     const init: RequestInit = { method: call.method, headers };
-    if (call.body !== undefined) {
+    if (call.body !== undefined && call.form !== undefined) {
+      init.body = formBody(call.body, call.form);
+    } else if (call.body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(call.body);
     }
@@ -333,6 +354,14 @@ export class Client {
    * Create a contact.
    *
    * Emails are unique per tenant: a second contact with the same email gets `email_taken`.
+   *
+   * @example A name only
+   * // body: {"name": "Ada Lovelace"}
+   * // -> 201 {"id": "4b1c8a52-6f0e-4d3a-9c57-2e8f1d0a7b36", "name": "Ada Lovelace", "email": null, "phone": null, "tags": [], "created_at": "2024-05-01T12:00:00Z", "updated_at": "2024-05-01T12:00:00Z"}
+   *
+   * @example Every field
+   * // body: {"name": "Grace Hopper", "email": "grace@example.com", "phone": "+14155550123", "tags": ["customer", "vip"]}
+   * // -> 201 {"id": "9e2d7c41-0b6a-4f85-8d13-5a7c9e3f2b60", "name": "Grace Hopper", "email": "grace@example.com", "phone": "+14155550123", "tags": ["customer", "vip"], "created_at": "2024-05-01T12:05:00Z", "updated_at": "2024-05-01T12:05:00Z"}
    */
   async createContact(body: Body<typeof schemas.ContactCreate>, options: { idempotencyKey?: string } = {}): Promise<schemas.Contact> {
     return this.send({ method: "POST", path: `/contacts`, status: 201, headers: { "Idempotency-Key": options.idempotencyKey ?? newIdempotencyKey() }, body: checked(schemas.ContactCreate, body) }, schemas.Contact);

@@ -89,7 +89,13 @@ class Client:
 
     def _send(self, call: Call) -> httpx.Response:
         return self._http.request(
-            call.method, call.path, params=call.params, headers=call.headers, json=call.json
+            call.method,
+            call.path,
+            params=call.params,
+            headers=call.headers,
+            json=call.json,
+            data=call.data,
+            files=call.files,
         )
 $sync_methods
 
@@ -124,7 +130,13 @@ class AsyncClient:
 
     async def _send(self, call: Call) -> httpx.Response:
         return await self._http.request(
-            call.method, call.path, params=call.params, headers=call.headers, json=call.json
+            call.method,
+            call.path,
+            params=call.params,
+            headers=call.headers,
+            json=call.json,
+            data=call.data,
+            files=call.files,
         )
 $async_methods$helpers''')
 

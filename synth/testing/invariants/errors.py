@@ -61,6 +61,18 @@ def _semantic_probes(
     return probes
 
 
+def _malformed(op: OperationSpec) -> tuple[bytes, str] | None:
+    """A body that does not parse as the operation's media type, with its ``Content-Type``;
+    None for a urlencoded form, where any bytes parse (as fields the model then refuses)."""
+    if op.body_media_type == "multipart/form-data":
+        return b"--synth-boundary\r\nContent-Disposition: form-data; na", (
+            "multipart/form-data; boundary=synth-boundary"
+        )
+    if op.form:
+        return None
+    return b'{"unterminated": ', "application/json"
+
+
 def _probes(ctx: Context) -> list[Exchange]:
     """Requests that should draw errors from ``op``: no token, unknown ids, bad input, ..."""
     op = ctx.op
@@ -79,11 +91,15 @@ def _probes(ctx: Context) -> list[Exchange]:
             params = {**item_params, param.param: value}
             probes.append(functools.partial(ctx.send, ctx.a, op, params, body=body))
     if op.body is not None and op.body_schema is not None:
-        mutations = ctx.schemas.mutations(op.body_schema, op.body, body)
+        mutations = ctx.schemas.mutations(op.body_schema, op.body, body, op)
         if mutations:
             mutation = ctx.choose(mutations, "invalid body")
             probes.append(lambda: ctx.send(ctx.a, op, item_params, body=mutation.body))
-        probes.append(lambda: ctx.send(ctx.a, op, item_params, raw=b'{"unterminated": '))
+        malformed = _malformed(op)
+        if malformed is not None:
+            raw, kind = malformed
+            probes.append(lambda: ctx.send(ctx.a, op, item_params, raw=raw,
+                                           headers={"Content-Type": kind}))  # fmt: skip
     probes += _semantic_probes(ctx, item_params, body)
     if len(ctx.target.tenants) > 1 and ctx.graph.parents(op):
         probes.append(lambda: ctx.send(ctx.b, op, item_params, body=body))
@@ -171,7 +187,7 @@ def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
     body = ctx.body(op) if op.body is not None else NO_BODY
     query = _valid_query(ctx, op)
     if op.body is not None and op.body_schema is not None:
-        for m in ctx.schemas.mutations(op.body_schema, op.body, body):
+        for m in ctx.schemas.mutations(op.body_schema, op.body, body, op):
             send = functools.partial(ctx.send, ctx.a, op, params, body=m.body, query=query)
             cases.append((m.description, m.field, False, send))
     for param in op.params:

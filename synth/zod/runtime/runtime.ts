@@ -389,6 +389,38 @@ export function fromText<T extends z.ZodType>(schema: T) {
   }, schema);
 }
 
+/**
+ * A form body (the `FormData` or `URLSearchParams` a handler reads) as the object `schema`
+ * takes: the fields in `lists` as lists (a repeated field), the others as their one value, and
+ * the text of the fields in `parsed` read as numbers and booleans first. Objects pass as they are.
+ */
+export function formBody<T extends z.ZodType>(
+  schema: T,
+  lists: readonly string[],
+  parsed: readonly string[],
+) {
+  const read = (v: unknown) => {
+    if (typeof v !== "string") return v;
+    if (v === "true" || v === "false") return v === "true";
+    return /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(v) ? Number(v) : v;
+  };
+  return z.preprocess((form) => {
+    const fields = new Map<string, unknown[]>();
+    const add = (value: unknown, key: string) => {
+      const values = fields.get(key) ?? [];
+      fields.set(key, [...values, parsed.includes(key) ? read(value) : value]);
+    };
+    if (form instanceof URLSearchParams) form.forEach(add);
+    else if (form instanceof FormData) form.forEach(add);
+    else return form;
+    const out: Record<string, unknown> = {};
+    fields.forEach((values, key) => {
+      out[key] = lists.includes(key) || values.length > 1 ? values : values[0];
+    });
+    return out;
+  }, schema);
+}
+
 /** A string format check; the message names the format so deviations can be traced. */
 export function format(name: string, test: (text: string) => boolean): z.core.$ZodCheck<string> {
   return z.refine((s: string) => test(s), `synth:format:${name}`);

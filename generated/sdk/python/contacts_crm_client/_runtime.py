@@ -37,6 +37,9 @@ class Call:
     params: tuple[tuple[str, str], ...] = ()
     headers: dict[str, str] = field(default_factory=dict)
     json: Any = None
+    # A form body: ``data`` for urlencoded fields, ``files`` for multipart parts (httpx's own).
+    data: Any = None
+    files: Any = None
 
 
 def new_idempotency_key() -> str:
@@ -78,6 +81,37 @@ def headers(values: Mapping[str, object]) -> dict[str, str]:
 def body(model: Model) -> Any:
     """The JSON body: only the fields the caller set, so an update changes only those."""
     return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
+
+
+def _fields(model: Model) -> list[tuple[str, Any]]:
+    """The fields the caller set, each list item apart (a form repeats the field)."""
+    dumped = model.model_dump(mode="python", by_alias=True, exclude_unset=True)
+    out: list[tuple[str, Any]] = []
+    for name, value in dumped.items():
+        for item in value if isinstance(value, list | tuple) else [value]:
+            if item is not None:
+                out.append((name, item))
+    return out
+
+
+def urlencoded(model: Model) -> list[tuple[str, str]]:
+    """An ``application/x-www-form-urlencoded`` body (httpx ``data=``): each field as text."""
+    return [(name, text(value)) for name, value in _fields(model)]
+
+
+def multipart(model: Model, files: Mapping[str, tuple[str, str]]) -> list[tuple[str, Any]]:
+    """A ``multipart/form-data`` body (httpx ``files=``): the file fields (``files``: field ->
+    file name and media type) as file parts, every other field as a text part."""
+    parts: list[tuple[str, Any]] = []
+    for name, value in _fields(model):
+        if name in files and isinstance(value, bytes):
+            filename, media_type = files[name]
+            parts.append((name, (filename, value, media_type)))
+        else:
+            # No file name: a text field. Sent as a part even when no file is, so the body
+            # stays multipart (httpx urlencodes ``data=`` alone).
+            parts.append((name, (None, text(value))))
+    return parts
 
 
 def default_headers(token: str | None, extra: Mapping[str, str] | None) -> dict[str, str]:

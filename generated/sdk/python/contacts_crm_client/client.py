@@ -52,7 +52,13 @@ class Client:
 
     def _send(self, call: Call) -> httpx.Response:
         return self._http.request(
-            call.method, call.path, params=call.params, headers=call.headers, json=call.json
+            call.method,
+            call.path,
+            params=call.params,
+            headers=call.headers,
+            json=call.json,
+            data=call.data,
+            files=call.files,
         )
 
     def create_contact(
@@ -64,6 +70,14 @@ class Client:
         """Create a contact.
 
         Emails are unique per tenant: a second contact with the same email gets `email_taken`.
+
+        Examples:
+            A name only:
+                body: {"name": "Ada Lovelace"}
+                -> 201 {"id": "4b1c8a52-6f0e-4d3a-9c57-2e8f1d0a7b36", "name": "Ada Lovelace", "email": null, "phone": null, "tags": [], "created_at": "2024-05-01T12:00:00Z", "updated_at": "2024-05-01T12:00:00Z"}
+            Every field:
+                body: {"name": "Grace Hopper", "email": "grace@example.com", "phone": "+14155550123", "tags": ["customer", "vip"]}
+                -> 201 {"id": "9e2d7c41-0b6a-4f85-8d13-5a7c9e3f2b60", "name": "Grace Hopper", "email": "grace@example.com", "phone": "+14155550123", "tags": ["customer", "vip"], "created_at": "2024-05-01T12:05:00Z", "updated_at": "2024-05-01T12:05:00Z"}
         """
         if idempotency_key is None:
             idempotency_key = _runtime.new_idempotency_key()
@@ -289,7 +303,13 @@ class AsyncClient:
 
     async def _send(self, call: Call) -> httpx.Response:
         return await self._http.request(
-            call.method, call.path, params=call.params, headers=call.headers, json=call.json
+            call.method,
+            call.path,
+            params=call.params,
+            headers=call.headers,
+            json=call.json,
+            data=call.data,
+            files=call.files,
         )
 
     async def create_contact(
@@ -301,6 +321,14 @@ class AsyncClient:
         """Create a contact.
 
         Emails are unique per tenant: a second contact with the same email gets `email_taken`.
+
+        Examples:
+            A name only:
+                body: {"name": "Ada Lovelace"}
+                -> 201 {"id": "4b1c8a52-6f0e-4d3a-9c57-2e8f1d0a7b36", "name": "Ada Lovelace", "email": null, "phone": null, "tags": [], "created_at": "2024-05-01T12:00:00Z", "updated_at": "2024-05-01T12:00:00Z"}
+            Every field:
+                body: {"name": "Grace Hopper", "email": "grace@example.com", "phone": "+14155550123", "tags": ["customer", "vip"]}
+                -> 201 {"id": "9e2d7c41-0b6a-4f85-8d13-5a7c9e3f2b60", "name": "Grace Hopper", "email": "grace@example.com", "phone": "+14155550123", "tags": ["customer", "vip"], "created_at": "2024-05-01T12:05:00Z", "updated_at": "2024-05-01T12:05:00Z"}
         """
         if idempotency_key is None:
             idempotency_key = _runtime.new_idempotency_key()

@@ -148,10 +148,29 @@ interface Call {
   query?: Record<string, unknown>;
   headers?: Record<string, string | undefined>;
   body?: unknown;
+  /** How `body` is sent when not as JSON: an HTML form, or multipart with file parts. */
+  form?: "urlencoded" | "multipart";
 }
 
 function newIdempotencyKey(): string {
   return globalThis.crypto.randomUUID();
+}
+
+/**
+ * A form body: each field as text (JSON's spelling for numbers and booleans), a list as the
+ * repeated field, a `Blob` or `File` as a file part; absent and null fields are left out.
+ * fetch sets the `Content-Type` (with the multipart boundary) from the object.
+ */
+function formBody(body: unknown, kind: "urlencoded" | "multipart"): FormData | URLSearchParams {
+  const form = kind === "multipart" ? new FormData() : new URLSearchParams();
+  for (const [name, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    for (const item of Array.isArray(value) ? value : [value]) {
+      if (item === undefined || item === null) continue;
+      if (item instanceof Blob && form instanceof FormData) form.append(name, item);
+      else form.append(name, typeof item === "string" ? item : JSON.stringify(item));
+    }
+  }
+  return form;
 }
 
 function checked<S extends z.ZodType>(schema: S, body: Body<S>): Body<S> {
@@ -202,7 +221,9 @@ export class Client {
       if (value !== undefined) headers[name] = value;
     }
     const init: RequestInit = { method: call.method, headers };
-    if (call.body !== undefined) {
+    if (call.body !== undefined && call.form !== undefined) {
+      init.body = formBody(call.body, call.form);
+    } else if (call.body !== undefined) {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(call.body);
     }
