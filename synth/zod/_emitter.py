@@ -20,6 +20,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
+import jsonschema_rs
+
 from synth._pointer import unescape
 from synth.zod import _ts
 from synth.zod._errors import UnsupportedSchemaError
@@ -717,11 +719,25 @@ class SchemaEmitter:
         if not isinstance(raw, Mapping) or "default" not in raw:
             return ".optional()"
         value = raw["default"]
-        if not _default_fits(self, raw, value, expr):
+        if not (_default_fits(self, raw, value, expr) or self._default_valid(raw, value, expr)):
             return ".optional()"
         if isinstance(value, list | dict):
             return f".default(() => ({_ts.literal(value)}))"
         return f".default({_ts.literal(value)})"
+
+    def _default_valid(self, raw: Mapping[str, Any], value: Any, expr: Expr) -> bool:
+        """A pydantic default the schema accepts is filled in as pydantic fills it, at any depth.
+
+        ``.default(...)`` is contextually typed by the schema's output, so a value the schema
+        accepts (``["mon", "tue"]`` for an array of an enum) type-checks too.
+        """
+        if not self.pydantic or value is None or expr.ts in ("unknown", "never"):
+            return False
+        root = self.resolver.root
+        schema = dict(raw)
+        if isinstance(root, Mapping) and "components" in root:
+            schema["components"] = root["components"]  # the document's own "#/components/..."
+        return bool(jsonschema_rs.Draft202012Validator(schema).is_valid(value))
 
 
 SchemaEmitter._build_dispatch()
