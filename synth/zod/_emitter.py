@@ -20,8 +20,6 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-import jsonschema_rs
-
 from synth._pointer import unescape
 from synth.zod import _ts
 from synth.zod._errors import UnsupportedSchemaError
@@ -735,9 +733,18 @@ class SchemaEmitter:
             return False
         root = self.resolver.root
         schema = dict(raw)
-        if isinstance(root, Mapping) and "components" in root:
-            schema["components"] = root["components"]  # the document's own "#/components/..."
-        return bool(jsonschema_rs.Draft202012Validator(schema).is_valid(value))
+        for where in ("components", "$defs"):  # what "#/components/..." and "#/$defs/..." name
+            if isinstance(root, Mapping) and where in root and where not in schema:
+                schema[where] = root[where]
+        # jsonschema, not jsonschema_rs: generating must not load the test runtime's libraries.
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+        from referencing.exceptions import Unresolvable
+
+        try:
+            return bool(Draft202012Validator(schema).is_valid(value))
+        except (SchemaError, Unresolvable):  # a reference it cannot follow
+            return False
 
 
 SchemaEmitter._build_dispatch()
