@@ -115,6 +115,7 @@ def test_a_model_used_by_two_bodies_is_reported_once(tmp_path: Path) -> None:
     with pytest.raises(ContractError) as info:
         load(contracts)
     assert str(info.value).count("Slot is nested in the request body") == 1
+    assert f"things.py:{line}: Slot is nested" in str(info.value)
 
 
 def test_request_models_nested_anywhere_load(tmp_path: Path) -> None:
