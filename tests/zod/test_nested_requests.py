@@ -8,15 +8,21 @@ every default filled in at every depth.
 
 from __future__ import annotations
 
+import importlib
 import json
+import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 import pytest
 from pydantic import BaseModel, ValidationError
 
 from synth.document import build
+from synth.emit import sdk_python
+from synth.emit._sdk.naming import package_name
 from synth.loader import load
 from synth.spec import ApiSpec
 from synth.zod import emit_zod
@@ -118,6 +124,19 @@ def zod(spec: ApiSpec, node: NodeHarness) -> str:
     return "teams"
 
 
+@pytest.fixture(scope="module")
+def sdk(spec: ApiSpec, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ModuleType]:
+    root = tmp_path_factory.mktemp("teams-sdk")
+    for rel, text in sdk_python.emit(spec, build(spec)).items():
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        (root / rel).write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(root / "sdk" / "python"))
+    try:
+        yield importlib.import_module(package_name(spec.title))
+    finally:
+        sys.path.remove(str(root / "sdk" / "python"))
+
+
 def _body_model(spec: ApiSpec) -> type[BaseModel]:
     [op] = [op for op in spec.operations if op.body is not None]
     assert op.body is not None
@@ -126,7 +145,7 @@ def _body_model(spec: ApiSpec) -> type[BaseModel]:
 
 @pytest.mark.parametrize("case", VALUES, ids=[w for w, _, _ in VALUES])
 def test_pydantic_and_zod_agree_at_every_depth(
-    case: tuple[str, bool, Any], spec: ApiSpec, zod: str, node: NodeHarness
+    case: tuple[str, bool, Any], spec: ApiSpec, zod: str, node: NodeHarness, sdk: ModuleType
 ) -> None:
     what, accepted, value = case
     text = json.dumps(value)
@@ -139,6 +158,12 @@ def test_pydantic_and_zod_agree_at_every_depth(
     assert result["valid"] == accepted, (what, result)
     if parsed is not None:
         assert json.loads(result["output"]) == parsed, what
+    # The Python SDK's model of the body: the same verdict, the same defaults.
+    try:
+        built: Any = sdk.models.TeamCreate.model_validate_json(text).model_dump(mode="json")
+    except ValidationError:
+        built = None
+    assert built == parsed, what
 
 
 def test_defaults_are_written_at_every_depth_and_required_in_responses(spec: ApiSpec) -> None:
