@@ -112,9 +112,6 @@ def models_source(spec: ApiSpec, document: Mapping[str, Any], package: str) -> s
             # body is the fields the caller gave (`email=None` sends null, no `email` sends
             # nothing), and `name=None` for a field that refuses null is a type error.
             use_missing_sentinel=True,
-            # `list[Day] = [Day.mon]`, not `["mon"]`: a default of the field's own type, which
-            # a strict model serializes without a warning.
-            set_default_enum_member=True,
             target_pydantic_version=TargetPydanticVersion.V2_14,
             field_constraints=True,
             use_annotated=True,
