@@ -6,6 +6,8 @@
 //     -> {"ok": true, "exports": ["Contact", ...]}
 //   {"op": "validate", "module": "m", "schema": "Contact", "texts": ["{...}", ...]}
 //     -> {"ok": true, "results": [{"valid": true} | {"valid": false, "issues": [...]}]}
+//   ("output": true in a validate request adds "output": the parsed value as JSON text, a key
+//   whose value is undefined written as {"$undefined": true}, so a key Zod adds shows.)
 //   {"op": "unload", "id": "m"}
 //
 // TypeScript is transpiled in process with typescript's transpileModule (types are checked
@@ -60,6 +62,10 @@ function issueList(error) {
   return error.issues.slice(0, 5).map((i) => ({ path: i.path.map(String), code: i.code, message: i.message }));
 }
 
+function keepUndefined(_key, value) {
+  return value === undefined ? { $undefined: true } : value;
+}
+
 function handle(request) {
   switch (request.op) {
     case "load": {
@@ -86,7 +92,8 @@ function handle(request) {
         }
         try {
           const result = schema.safeParse(value);
-          return result.success ? { valid: true } : { valid: false, issues: issueList(result.error) };
+          if (!result.success) return { valid: false, issues: issueList(result.error) };
+          return request.output ? { valid: true, output: JSON.stringify(result.data, keepUndefined) } : { valid: true };
         } catch (e) {
           return { valid: false, crashed: true, issues: [{ path: [], code: "crash", message: String(e) }] };
         }

@@ -1,16 +1,25 @@
 """Pydantic's JSON Schema generator, adjusted for API documents.
 
 - Property titles are left out: they only repeat the field name.
-- ``"default": null`` is left out where the schema does not admit null: it marks a field that
-  may be omitted but not sent as null, and a null default would contradict the schema.
+- A request field whose default is None may be omitted, and omitting it is not sending null:
+  no ``"default": null`` is written for it (clients would fill the null in, and a PATCH that
+  leaves ``email`` alone would clear it). A response field's ``"default": null`` stays only
+  where the schema admits null. Other defaults stay: the server fills them in.
+- A ``default_factory`` that returns the same value on every call is written as the default,
+  as a plain default is (``list[Day] = Field(default_factory=...)``); one whose value changes
+  (a clock, a random id) has no default to write.
+- A response is open at every depth: a model that refuses unknown keys in a request body
+  (``RequestModel``) does not say ``additionalProperties: false`` in a response, as ``Model``
+  does not, so a client ignores a field added later at any depth.
 """
 
 from __future__ import annotations
 
+import inspect
 from typing import Any
 
-from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue
-from pydantic_core import core_schema
+from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, NoDefault
+from pydantic_core import core_schema, to_jsonable_python
 
 
 def admits_null(schema: JsonSchemaValue) -> bool:
@@ -30,6 +39,37 @@ class SynthJsonSchema(GenerateJsonSchema):
 
     def default_schema(self, schema: core_schema.WithDefaultSchema) -> JsonSchemaValue:
         json_schema = super().default_schema(schema)
-        if json_schema.get("default", ...) is None and not admits_null(json_schema):
+        if json_schema.get("default", ...) is None and (
+            self.mode == "validation" or not admits_null(json_schema)
+        ):
             del json_schema["default"]
         return json_schema
+
+    def get_default_value(self, schema: core_schema.WithDefaultSchema) -> Any:
+        if "default" in schema or "default_factory" not in schema:
+            return super().get_default_value(schema)
+        factory = schema["default_factory"]
+        if schema.get("default_factory_takes_data") or _takes_arguments(factory):
+            return NoDefault
+        try:
+            first, second = factory(), factory()  # type: ignore[call-arg]
+            same = to_jsonable_python(first) == to_jsonable_python(second)
+        except Exception:  # a factory that fails or yields no JSON value has no default to write
+            return NoDefault
+        return first if same else NoDefault
+
+    def model_schema(self, schema: core_schema.ModelSchema) -> JsonSchemaValue:
+        json_schema = super().model_schema(schema)
+        if self.mode == "serialization" and json_schema.get("additionalProperties") is False:
+            del json_schema["additionalProperties"]
+        return json_schema
+
+
+def _takes_arguments(factory: Any) -> bool:
+    try:
+        return any(
+            p.default is p.empty and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            for p in inspect.signature(factory).parameters.values()
+        )
+    except (TypeError, ValueError):  # builtins without a signature (list, dict) take none
+        return False

@@ -19,8 +19,8 @@ export type Contact = z.output<typeof Contact>;
 /** The fields of a new contact. */
 export const ContactCreate = z.strictObject({
   name: z.string().check(maxLength(200)).check(minLength(1)),
-  email: z.string().check(format("email", isEmail)).nullable().default(null),
-  phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/u).nullable().default(null),
+  email: z.string().check(format("email", isEmail)).nullable().optional(),
+  phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/u).nullable().optional(),
   tags: z.array(z.string().regex(/^[a-z0-9\-]{1,32}$/u)).max(20).check(uniqueItems()).default(() => ([])),
 });
 export type ContactCreate = z.output<typeof ContactCreate>;
@@ -38,12 +38,11 @@ export const ContactUpdate = z.unknown()
   .check(propertyCount(1, Infinity))
   .pipe(z.strictObject({
     name: z.string().check(maxLength(200)).check(minLength(1)).optional(),
-    email: z.string().check(format("email", isEmail)).nullable().default(null),
-    phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/u).nullable().default(null),
+    email: z.string().check(format("email", isEmail)).nullable().optional(),
+    phone: z.string().regex(/^\+[1-9][0-9]{6,14}$/u).nullable().optional(),
     tags: z.array(z.string().regex(/^[a-z0-9\-]{1,32}$/u)).max(20).check(uniqueItems()).optional(),
   }));
 export type ContactUpdate = z.output<typeof ContactUpdate>;
-export type ContactUpdateInput = z.input<typeof ContactUpdate>;
 
 /** One field problem of a validation failure. */
 export const FieldError = z.object({

@@ -58,15 +58,25 @@ UUID = Annotated[_UUID, BeforeValidator(_uuid_text)]
 
 
 class Model(BaseModel):
-    """Base for response models: strict validation, unknown keys ignored."""
+    """Base for response models: strict validation, unknown keys ignored.
 
-    model_config = ConfigDict(strict=True)
+    A field with a default is always in a response (the server serializes every field), so
+    the response schema marks it required.
+    """
+
+    model_config = ConfigDict(strict=True, json_schema_serialization_defaults_required=True)
 
 
 class RequestModel(BaseModel):
-    """Base for request bodies: strict validation and unknown fields rejected."""
+    """Base for request bodies: strict validation and unknown fields rejected, at every depth.
 
-    model_config = ConfigDict(strict=True, extra="forbid")
+    A field whose default is None may be omitted, and omitted is not null: the schema has no
+    null default for it, and ``model_fields_set`` tells a handler which fields were sent.
+    """
+
+    model_config = ConfigDict(
+        strict=True, extra="forbid", json_schema_serialization_defaults_required=True
+    )
 
 
 T = TypeVar("T")

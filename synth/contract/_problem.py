@@ -22,6 +22,9 @@ class FieldError(Model):
 class Problem(Model):
     """RFC 9457 problem details with a stable, machine-readable `code` from the taxonomy."""
 
+    # RFC 9457 members are optional: a server may leave out `detail`, `instance` and `errors`.
+    model_config = Model.model_config | {"json_schema_serialization_defaults_required": False}
+
     type: str = Field(description="A URI naming the problem type; it documents the code.")
     title: str = Field(description="A short summary of the problem type.")
     status: int = Field(ge=100, le=599, description="The HTTP status code of this response.")

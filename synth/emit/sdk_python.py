@@ -84,7 +84,7 @@ def models_source(spec: ApiSpec, document: Mapping[str, Any], package: str) -> s
     """
     # Imported here: it takes a third of a second, and only this emitter needs it.
     from datamodel_code_generator import InputFileType, PythonVersion, generate
-    from datamodel_code_generator.enums import DataModelType, StrictTypes
+    from datamodel_code_generator.enums import DataModelType, StrictTypes, TargetPydanticVersion
     from datamodel_code_generator.format import Formatter
 
     models_only = {
@@ -112,6 +112,11 @@ def models_source(spec: ApiSpec, document: Mapping[str, Any], package: str) -> s
             settings_path=Path(settings),
             strict_types=list(StrictTypes),
             strict_nullable=True,
+            # A field that may be omitted defaults to pydantic's MISSING, never to None: the
+            # body is the fields the caller gave (`email=None` sends null, no `email` sends
+            # nothing), and `name=None` for a field that refuses null is a type error.
+            use_missing_sentinel=True,
+            target_pydantic_version=TargetPydanticVersion.V2_14,
             field_constraints=True,
             use_annotated=True,
             use_type_alias=True,

@@ -78,8 +78,7 @@ def _method(op: OperationSpec) -> str:
         params.append(f"body: Body<typeof schemas.{op.body_schema}>")
     options = _options(op, skip=())
     if options:
-        # A required option (an If-Match the contract requires) leaves no default to give.
-        params.append(f"options: {options}" + ("" if _required(options) else " = {}"))
+        params.append(f"options: {options}{_no_options(op, skip=())}")
     returns = f"schemas.{op.response_schema}" if op.response_schema else "void"
     # A Link-paged list's body is the items themselves; the next page is in its Link header.
     linked = op.pagination is not None and op.pagination.style == "link"
@@ -126,7 +125,7 @@ def _iterator(op: OperationSpec) -> str:
     # goes unchanged to every page.
     walked = tuple(n for n in (p.cursor_param, p.before_param) if n)
     options = _options(op, skip=walked)
-    params.append(f"options: {options} = {{}}")
+    params.append(f"options: {options}{_no_options(op, skip=walked)}")
     path_args = [_ident(q) for q in op.path_params]
     position = f", {_key(p.cursor_param)}: cursor" if p.cursor_param else ""
     args = ", ".join([*path_args, f"{{ ...options{position} }}"])
@@ -259,10 +258,16 @@ def _form(op: OperationSpec) -> str:
     )
 
 
-def _required(options: str) -> bool:
-    """Whether an options type from ``_options`` has a field the caller must give."""
-    fields = options.strip("{} ").split("; ")
-    return any(f and not f.split(":")[0].endswith("?") for f in fields)
+def _no_options(op: OperationSpec, skip: tuple[str, ...]) -> str:
+    """``= {}`` where every option may be left out; a required header or query parameter
+    (``If-Match`` on a PUT that demands it) leaves the caller no empty default."""
+    for p in op.params:
+        if p.location == "path" or p.name in skip:
+            continue
+        generated = op.idempotency is not None and p.name.lower() == op.idempotency.header.lower()
+        if p.required and not generated:
+            return ""
+    return " = {}"
 
 
 def _option(p: ParamSpec) -> str:

@@ -20,7 +20,7 @@ from ._problems import Problems
 from ._schemas import Refs, param_schema
 from ._taxonomy import KEY_MISSING, implied_by, implied_codes
 
-__all__ = ["OperationBuilder", "check_names_only"]
+__all__ = ["OperationBuilder", "check_closed", "check_names_only"]
 
 
 class OperationBuilder:
@@ -40,6 +40,7 @@ class OperationBuilder:
         self.refs = refs
         self.problems = problems
         self.missing: set[str] = set()
+        self.open_models: set[type[BaseModel]] = set()
 
     def operation(self, op: Op) -> OperationSpec:
         d, where, problems = op.decl, op.decl.location, self.problems
@@ -62,6 +63,7 @@ class OperationBuilder:
             _check_upsert(d, problems)
         if op.body is not None:
             check_names_only(op.body, where, problems)
+            check_closed(op.body, d.name, problems, self.open_models)
         pagination = semantics.pagination(op, problems)
         if d.paginated is None:
             semantics.check_no_filters(op, problems)
@@ -210,4 +212,39 @@ def check_names_only(body: type[BaseModel], where: Location, problems: Problems)
                 f"{model.__name__} accepts {aliased[0]!r} as well as its alias {alias!r} "
                 "(validate_by_name): the schema can document only the alias",
                 "drop validate_by_name/populate_by_name from the request model",
+            )
+
+
+def check_closed(
+    body: type[BaseModel], operation: str, problems: Problems, reported: set[type[BaseModel]]
+) -> None:
+    """A model nested in a body must refuse what the body refuses, at every depth.
+
+    A ``RequestModel`` refuses unknown keys and validates strictly; a ``Model`` (or a plain
+    ``BaseModel``) nested in it would take unknown keys (or ``"5"`` for an integer) where the
+    OpenAPI document, the Zod schemas and the SDKs could only say one thing for the model.
+    """
+    config = body.model_config
+    closed, strict = config.get("extra") == "forbid", config.get("strict") is True
+    for model in models_by_name([body]).values():
+        if model is body or model in reported:
+            continue
+        inner = model.model_config
+        lacks = [
+            what
+            for what, needed, has in (
+                ("unknown keys are ignored", closed, inner.get("extra") == "forbid"),
+                ("validation is lax", strict, inner.get("strict") is True),
+            )
+            if needed and not has
+        ]
+        if lacks:
+            reported.add(model)
+            problems.add(
+                model_location(model),
+                f"{model.__name__} is nested in the request body of {operation} "
+                f"({body.__name__}), but {' and '.join(lacks)} in it: a request body is "
+                "closed and strict at every depth",
+                f"derive {model.__name__} from RequestModel (it can serve in responses too, "
+                "where unknown keys are ignored at every depth)",
             )

@@ -770,11 +770,34 @@ class SchemaEmitter:
         if not isinstance(raw, Mapping) or "default" not in raw:
             return ".optional()"
         value = raw["default"]
-        if not _default_fits(self, raw, value, expr):
+        if not (_default_fits(self, raw, value, expr) or self._default_valid(raw, value, expr)):
             return ".optional()"
         if isinstance(value, list | dict):
             return f".default(() => ({_ts.literal(value)}))"
         return f".default({_ts.literal(value)})"
+
+    def _default_valid(self, raw: Mapping[str, Any], value: Any, expr: Expr) -> bool:
+        """A pydantic default the schema accepts is filled in as pydantic fills it, at any depth.
+
+        ``.default(...)`` is contextually typed by the schema's output, so a value the schema
+        accepts (``["mon", "tue"]`` for an array of an enum) type-checks too.
+        """
+        if not self.pydantic or value is None or expr.ts in ("unknown", "never"):
+            return False
+        root = self.resolver.root
+        schema = dict(raw)
+        for where in ("components", "$defs"):  # what "#/components/..." and "#/$defs/..." name
+            if isinstance(root, Mapping) and where in root and where not in schema:
+                schema[where] = root[where]
+        # jsonschema, not jsonschema_rs: generating must not load the test runtime's libraries.
+        from jsonschema import Draft202012Validator
+        from jsonschema.exceptions import SchemaError
+        from referencing.exceptions import Unresolvable
+
+        try:
+            return bool(Draft202012Validator(schema).is_valid(value))
+        except (SchemaError, Unresolvable):  # a reference it cannot follow
+            return False
 
 
 SchemaEmitter._build_dispatch()

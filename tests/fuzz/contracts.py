@@ -216,6 +216,7 @@ for _code, _status in [
 
 def render(contract: ContractDef) -> str:
     out = [HEADER.format(doc="Names: class, delete, ${x}, */")]
+    names = {m.name for m in contract.models}
     for name, members in contract.enums.items():
         out.append(f"\nclass {name}(StrEnum):")
         out += [f"    {m} = {m!r}" for m in members]
@@ -235,6 +236,8 @@ def render(contract: ContractDef) -> str:
             alias = f", alias={f.wire_name!r}" if f.py_name != f.wire_name else ""
             default = f"default={f.default}, " if f.default is not None else ""
             annotation = f.annotation.replace(f"list[{model.name}]", f"list[{model.name}Create]")
+            if annotation in names:  # a nested model: its request twin, closed like the body
+                annotation = f"{annotation}Create"
             out.append(
                 f"    {f.py_name}: {annotation} = Field({default}description={f.description!r}{alias})"
             )

@@ -160,6 +160,30 @@ def _models(spec: synth.ApiSpec) -> dict[str, type[BaseModel]]:
     return found
 
 
+def _responses(spec: synth.ApiSpec) -> set[type[BaseModel]]:
+    return {op.response for op in spec.operations if op.response is not None}
+
+
+def _complete(model: type[BaseModel], text: str) -> bool:
+    """Whether the value has every field the model would serialize, at every depth.
+
+    A response schema requires a field with a default (the server always sends it), where
+    Pydantic's validation would fill the default in.
+    """
+
+    def covers(value: Any, dumped: Any) -> bool:
+        if isinstance(dumped, dict):
+            return isinstance(value, dict) and all(
+                k in value and covers(value[k], v) for k, v in dumped.items()
+            )
+        if isinstance(dumped, list):
+            return isinstance(value, list) and all(map(covers, value, dumped))
+        return True
+
+    dumped = model.model_validate_json(text).model_dump(mode="json", by_alias=True)
+    return covers(json.loads(text), dumped)
+
+
 def test_zod_agrees_with_pydantic(run: Run) -> None:
     reason = node_available()
     if reason:
@@ -174,6 +198,7 @@ def test_zod_agrees_with_pydantic(run: Run) -> None:
             files = {p.name: p.read_text(encoding="utf-8") for p in folder.glob("*.ts")}
             module = f"fuzz-{outcome.index}"
             node.load(module, files, "schemas.ts")
+            responses = _responses(outcome.spec)
             for name, model in sorted(_models(outcome.spec).items()):
                 schema = model.model_json_schema(ref_template="#/$defs/{model}")
                 values = _values(schema)
@@ -183,6 +208,8 @@ def test_zod_agrees_with_pydantic(run: Run) -> None:
                 ):
                     checked += 1
                     py = pydantic_verdict(model, text)
+                    if py.valid and model in responses and not _complete(model, text):
+                        py = Verdict(False, [{"type": "missing", "msg": "a defaulted field"}])
                     zod = Verdict(result["valid"], result.get("issues", []))
                     if py.valid != zod.valid and not explain(model, value, py, zod):
                         disagreements += 1

@@ -49,5 +49,6 @@ def run_scenario(
         env={**os.environ, "NODE_PATH": str(modules)},
     )  # fmt: skip
     assert ran.returncode == 0, ran.stdout + ran.stderr
-    result: dict[str, Any] = json.loads(ran.stdout.strip().splitlines()[-1])
+    # Lines end at "\n" only: JSON text may hold U+0085 or U+2028, which splitlines() breaks at.
+    result: dict[str, Any] = json.loads(ran.stdout.strip().split("\n")[-1])
     return result

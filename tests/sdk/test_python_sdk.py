@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from pydantic import ValidationError
+from pydantic import MISSING, ValidationError
 
 from synth.document import build
 from synth.emit import sdk_python
@@ -230,3 +230,21 @@ def test_requests_carry_auth_fresh_idempotency_keys_and_api_spelled_parameters(
 )
 def test_names(fn: Any, text: str, expected: str) -> None:
     assert fn(text) == expected
+
+
+def test_a_field_left_out_is_missing_and_not_sent(sdk: ModuleType) -> None:
+    models, runtime = sdk.models, sdk._runtime
+    update = models.ContactUpdate(name="Ada")
+    assert update.email is MISSING
+    assert update.tags is MISSING
+    assert runtime.body(update) == {"name": "Ada"}
+    assert runtime.body(models.ContactUpdate(email=None, phone="+4915112345678")) == {
+        "email": None,
+        "phone": "+4915112345678",
+    }
+    # `name` may be left out but is never null: the SDK refuses what the server would.
+    with pytest.raises(ValidationError):
+        models.ContactUpdate(name=None)
+    # A real default is the server's to fill in: not sent unless given.
+    assert runtime.body(models.ContactCreate(name="Ada")) == {"name": "Ada"}
+    assert runtime.body(models.ContactCreate(name="Ada", tags=[])) == {"name": "Ada", "tags": []}

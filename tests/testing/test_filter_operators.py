@@ -36,7 +36,7 @@ CONTRACTS = (
 import datetime
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import Field
 
 from synth.contract import Api, Cursor, DateTime, Filter, Limit, Model, Page, RequestModel
 
@@ -48,7 +48,7 @@ api = Api("Parcels", "1.0.0")
 Kind = Literal["letter", "box", "pallet", "crate"]
 
 
-class Address(BaseModel):
+class Address(RequestModel):
     city: Annotated[str, Field(pattern=r"^[A-Z][a-z]{2,8}$")]
 
 

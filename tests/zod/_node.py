@@ -65,6 +65,22 @@ class NodeHarness:
         results: list[dict[str, Any]] = response["results"]
         return results
 
+    def parse(self, module_id: str, schema: str, texts: list[str]) -> list[dict[str, Any]]:
+        """Like ``validate``, each valid result with ``output``: what the parse returned (JSON)."""
+        response = self.request(
+            {
+                "op": "validate",
+                "module": module_id,
+                "schema": schema,
+                "texts": texts,
+                "output": True,
+            }
+        )
+        if not response["ok"]:
+            raise RuntimeError(response["error"])
+        results: list[dict[str, Any]] = response["results"]
+        return results
+
     def close(self) -> None:
         if self.proc.stdin:
             self.proc.stdin.close()

@@ -105,7 +105,7 @@ export async function createContact(request: Request, ctx: Ctx): Promise<Respons
   return idempotent(tenant, key, fp, async (tx) => {
     const [row] = await guardEmail(() =>
       tx.insert(contacts).values({
-        name: toDb(value.name), email: normalizeEmail(value.email), phone: value.phone, tags: value.tags,
+        name: toDb(value.name), email: normalizeEmail(value.email ?? null), phone: value.phone ?? null, tags: value.tags,
       }).returning(),
     );
     const location = `${new URL(request.url).pathname.replace(/\/+$/, "")}/${row!.id}`;
@@ -146,9 +146,9 @@ export async function getContact(request: Request, ctx: Ctx): Promise<Response> 
 export async function updateContact(request: Request, ctx: Ctx): Promise<Response> {
   const tenant = authenticate(request);
   const id = pathParams(ctx, ops.updateContact.pathParams).contact_id.toLowerCase();
-  const { raw, value } = await body(request, ops.updateContact.body);
-  // Only the fields the client sent change (the schema's defaults fill in the others).
-  const sent = new Set(Object.keys(raw as object));
+  // Only the fields the client sent change: a field left out is absent from `value` (the
+  // contract gives it no default), and one sent as null is null, which clears it.
+  const { value } = await body(request, ops.updateContact.body);
   const contact = await withTenant(tenant, async (tx) => {
     const row = await findContact(tx, id, true);
     if (!row) throw notFound("contact");
@@ -157,10 +157,10 @@ export async function updateContact(request: Request, ctx: Ctx): Promise<Respons
       throw new ApiError("precondition_failed", "The contact changed since you read it.");
     }
     const changes: Partial<typeof contacts.$inferInsert> = { updatedAt: sql`clock_timestamp()` as unknown as string };
-    if (sent.has("name") && value.name !== undefined) changes.name = toDb(value.name);
-    if (sent.has("email")) changes.email = normalizeEmail(value.email ?? null);
-    if (sent.has("phone")) changes.phone = value.phone ?? null;
-    if (sent.has("tags") && value.tags !== undefined) changes.tags = value.tags;
+    if (value.name !== undefined) changes.name = toDb(value.name);
+    if (value.email !== undefined) changes.email = normalizeEmail(value.email);
+    if (value.phone !== undefined) changes.phone = value.phone;
+    if (value.tags !== undefined) changes.tags = value.tags;
     const [updated] = await guardEmail(() => tx.update(contacts).set(changes).where(eq(contacts.id, id)).returning());
     return contactJson(updated!);
   });

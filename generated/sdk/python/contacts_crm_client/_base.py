@@ -16,7 +16,15 @@ from dataclasses import dataclass, field
 from typing import Annotated, Any, Self
 
 import pydantic
-from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr, Strict, model_validator
+from pydantic import (
+    MISSING,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    PrivateAttr,
+    Strict,
+    model_validator,
+)
 
 __all__ = ["UUID", "AwareDatetime", "Model", "ResponseHeaders", "ResponseMeta", "response_meta"]
 
@@ -79,7 +87,9 @@ class Model(BaseModel):
     def _unique_items(self) -> Self:
         for name in _UNIQUE_ITEMS.get(type(self).__name__, ()):
             items = getattr(self, name)
-            for index, item in enumerate(items or ()):
+            if items is None or items is MISSING:  # null, or a field the caller left out
+                continue
+            for index, item in enumerate(items):
                 if item in items[:index]:
                     raise ValueError(f"{name}: items must be unique; {item!r} appears twice")
         return self

@@ -6,7 +6,7 @@ from enum import StrEnum
 from typing import Annotated
 
 from contacts_crm_client._base import UUID, AwareDatetime, Model
-from pydantic import ConfigDict, EmailStr, Field, StrictInt, StrictStr
+from pydantic import MISSING, ConfigDict, EmailStr, Field, StrictInt, StrictStr
 from typing_extensions import TypeAliasType
 
 
@@ -36,8 +36,8 @@ class ContactCreate(Model):
         extra="forbid",
     )
     name: Annotated[StrictStr, Field(max_length=200, min_length=1)]
-    email: EmailStr | None = None
-    phone: Annotated[StrictStr | None, Field(pattern="^\\+[1-9][0-9]{6,14}$")] = None
+    email: EmailStr | None | MISSING = MISSING
+    phone: Annotated[StrictStr | None | MISSING, Field(pattern="^\\+[1-9][0-9]{6,14}$")] = MISSING
     tags: Annotated[list[Tag], Field(max_length=20)] = []
 
 
@@ -58,10 +58,10 @@ class ContactUpdate(Model):
     model_config = ConfigDict(
         extra="forbid",
     )
-    name: Annotated[StrictStr | None, Field(max_length=200, min_length=1)] = None
-    email: EmailStr | None = None
-    phone: Annotated[StrictStr | None, Field(pattern="^\\+[1-9][0-9]{6,14}$")] = None
-    tags: Annotated[list[Tag] | None, Field(max_length=20)] = None
+    name: Annotated[StrictStr | MISSING, Field(max_length=200, min_length=1)] = MISSING
+    email: EmailStr | None | MISSING = MISSING
+    phone: Annotated[StrictStr | None | MISSING, Field(pattern="^\\+[1-9][0-9]{6,14}$")] = MISSING
+    tags: Annotated[list[Tag] | MISSING, Field(max_length=20)] = MISSING
 
 
 class FieldError(Model):

@@ -79,7 +79,11 @@ def headers(values: Mapping[str, object]) -> dict[str, str]:
 
 
 def body(model: Model) -> Any:
-    """The JSON body: only the fields the caller set, so an update changes only those."""
+    """The JSON body: the fields the caller gave and nothing else, so an update changes only those.
+
+    A field left out is ``MISSING`` and is not sent; one given as None is sent as null (which
+    clears it, where the field is nullable). A default is not sent either: the server fills it.
+    """
     return model.model_dump(mode="json", by_alias=True, exclude_unset=True)
 
 

@@ -33,7 +33,7 @@ export const Owner = z.strictObject({
   shape: z.union([
     z.array(z.number().check(integer())),
     z.record(z.string(), z.number().check(integer())),
-  ]).optional(),
+  ]).default(() => ([])),
 });
 export type Owner = z.output<typeof Owner>;
 export type OwnerInput = z.input<typeof Owner>;

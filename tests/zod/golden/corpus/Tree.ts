@@ -8,10 +8,10 @@ function integer(): z.core.$ZodCheck<number> {
 }
 
 /** A recursive model. */
-type Tree2 = { value: number; children?: Tree2[] | undefined; parent?: Tree2 | null | undefined; };
+type Tree2 = { value: number; children: Tree2[]; parent?: Tree2 | null | undefined; };
 const Tree2: z.ZodType<Tree2> = z.object({
   value: z.number().check(integer()),
-  children: z.array(z.lazy(() => Tree2)).optional(),
+  children: z.array(z.lazy(() => Tree2)).default(() => ([])),
   parent: z.lazy(() => Tree2).nullable().optional(),
 });
 
