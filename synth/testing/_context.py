@@ -63,6 +63,9 @@ class Scope:
     baseline: set[str] = field(default_factory=set)
     # Every item ``Context.seed`` made in the scope, in order, kept up to date by ``unblock``.
     seeded: list[dict[str, Any]] = field(default_factory=list)
+    # (item id, field) for each text field of a seeded item the server printed exactly as it
+    # was sent: the stored value is the sent one, no finer (a date-time at a filter's bound).
+    echoed: set[tuple[str, str]] = field(default_factory=set)
 
 
 @dataclass(slots=True)
@@ -758,6 +761,11 @@ class Context:
                                unblock=lambda: self._unblock(scope))  # fmt: skip
             items.append(item)
             scope.seeded.append(item)
+            sent_body = self.as_sent(scope.tenant, body)
+            if isinstance(sent_body, dict) and isinstance(item, dict):
+                key = self.item_id(scope.lister, item, scope.params)
+                scope.echoed.update((key, name) for name, value in sent_body.items()
+                                    if isinstance(value, str) and item.get(name) == value)  # fmt: skip
         return items
 
     def act_on(

@@ -467,7 +467,9 @@ def filtered(ctx: Context) -> None:
         ctx.unexercised("walked an empty list, so the filters had nothing to keep or drop")
     seen: dict[str, tuple[int, int, list[str]]] = {}
     for (flt, value), walk in zip(values, chosen, strict=True):
-        kept, dropped = _judge(ctx, flt, value, before=before, chosen=walk, after=after)
+        exact = {k for k, name in scope.echoed if flt.path == (name,)}
+        kept, dropped = _judge(ctx, flt, value, before=before, chosen=walk, after=after,
+                               exact=exact)  # fmt: skip
         was = seen.get(flt.param, (0, 0, []))
         seen[flt.param] = (was[0] + kept, was[1] + dropped, [*was[2], _shown(flt, value)])
     idle = []
@@ -527,14 +529,16 @@ def _judge(
     before: Walk,
     chosen: Walk,
     after: Walk,
+    exact: set[str],
 ) -> tuple[int, int]:
     """Check one filter's walk against the unfiltered walks around it; how many unchanged
-    items the filter had to keep and to drop."""
+    items the filter had to keep and to drop. ``exact``: the items whose filtered field holds
+    exactly what the check sent (``Scope.echoed``), so a bound is judged on them too."""
     shown = _shown(flt, value)
     known = set(before.ids) | set(after.ids)
     for item, key in zip(chosen.items, chosen.ids, strict=True):
         field = read_path(item, flt.path)
-        if _matches(flt, field, value) is False:
+        if _matches(flt, field, value, exact=key in exact) is False:
             ctx.fail(f"{shown} to keep only items whose {flt.field} {_MEANING[flt.op]} it",
                      f"{key} with {flt.field}={field!r}")  # fmt: skip
         if key not in known:
@@ -547,7 +551,7 @@ def _judge(
         if steady.get(key) != item:
             continue  # changed during the walks: no claim either way
         field = read_path(item, flt.path)
-        verdict = _matches(flt, field, value)
+        verdict = _matches(flt, field, value, exact=key in exact)
         kept += verdict is True
         dropped += verdict is False
         if verdict is True and key not in got:
@@ -788,12 +792,13 @@ def _ascii_lower(text: str) -> str:
 
 
 def _matches(  # noqa: PLR0911 (a return per operator)
-    flt: FilterSpec, field: Any, value: str | list[str]
+    flt: FilterSpec, field: Any, value: str | list[str], *, exact: bool = False
 ) -> bool | None:
     """Whether an item whose filtered field holds ``field`` passes the filter with ``value``:
     True, False, or None where a correct server may go either way (a null under ``ne`` or a
     range, which SQL drops and others keep; a date-time at the very bound, which a server
-    may store finer than it prints; a case fold beyond ASCII)."""
+    may store finer than it prints, unless ``exact``: it printed what it was sent; a case
+    fold beyond ASCII)."""
     if isinstance(value, list) or flt.op == "in":
         wanted = value if isinstance(value, list) else value.split(",")
         return any(_equal(field, v) for v in wanted)
@@ -816,7 +821,7 @@ def _matches(  # noqa: PLR0911 (a return per operator)
     order = _compare(field, value)
     if order is None:
         return None
-    if order == 0 and _is_instant(value):
+    if order == 0 and _is_instant(value) and not exact:
         return None
     return {"lt": order < 0, "lte": order <= 0, "gt": order > 0, "gte": order >= 0}[flt.op]
 
