@@ -65,7 +65,7 @@ def test_idempotency_on_creates_that_name_other_items_passes_the_correct_server(
         ),
     ],
 )
-def test_a_bug_once_missed_is_reported(
+def test_a_bug_once_missed_is_reported(  # noqa: PLR0917 (three parameters, three fixtures)
     bug: str, select: str, expected: str, generated: Path, tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:  # fmt: skip
