@@ -82,6 +82,7 @@ SHORTEST: dict[str, int] = {
     "err-unauthorized-code": 1,  # GET without a token
     "err-validation-no-errors": 1,  # POST an invalid body
     "cache-etag-per-read": 3,  # create; GET; GET If-None-Match
+    "location-missing": 1,  # POST a contact: its 201 lacks the declared Location
 }
 """Requests in the shortest sequence that shows each bug, counted from ``BUGS[...].sequence``."""
 

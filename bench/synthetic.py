@@ -37,7 +37,7 @@ class {N}Status(StrEnum):
     archived = "archived"
 
 
-class {N}Address(Model):
+class {N}Address(RequestModel):
     street: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     city: Annotated[str, StringConstraints(min_length=1, max_length=100)]
     postcode: Annotated[str, StringConstraints(pattern=r"^[A-Z0-9 ]{{3,10}}$")]

@@ -6,7 +6,6 @@ invariant fails the request sequence that shows it is at hand.
 
 from __future__ import annotations
 
-import copy
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -330,17 +329,13 @@ class Context:
     def raw_body(self, op: OperationSpec) -> Any:
         """A valid body for ``op`` as generated, without a marker.
 
-        For the operation under test, one of the contract's own examples when the drawn index
-        names one: Hypothesis tries the smallest choice (0) first, so the first example it
-        runs sends the first declared example, and shrinking leans toward them.
+        The contract's declared examples are not drawn here: conformance sends them first, as
+        explicit examples on top of its budget. A check replacing a drawn body with one would
+        spend an example of its budget on a body chosen for readers, not for the invariant
+        (a declared contact without an e-mail cannot show a uniqueness leak across tenants).
         """
         if op.body is None or op.body_schema is None:
             return NO_BODY
-        bodies = [e.body for e in op.examples if e.body is not None] if op is self.op else []
-        if bodies:
-            index = self.draw(st.integers(0, 2**16), f"{op.operation_id} declared example")
-            if index < len(bodies):
-                return copy.deepcopy(bodies[index])
         return self.draw(self.schemas.body(op.body_schema, op.body, op), f"{op.operation_id} body")
 
     def mark(
