@@ -83,6 +83,8 @@ SHORTEST: dict[str, int] = {
     "err-validation-no-errors": 1,  # POST an invalid body
     "cache-etag-per-read": 3,  # create; GET; GET If-None-Match
     "location-missing": 1,  # POST a contact: its 201 lacks the declared Location
+    "err-unknown-key-ignored": 1,  # POST with an unknown key
+    "patch-absent-as-null": 3,  # POST with an email; PATCH the name alone; GET
 }
 """Requests in the shortest sequence that shows each bug, counted from ``BUGS[...].sequence``."""
 

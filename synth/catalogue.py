@@ -32,11 +32,19 @@ __all__ = [
     "cache_reader",
     "coverage",
     "not_promised",
+    "partial_fields",
     "provokes_errors",
 ]
 
-Family = Literal["idempotency", "pagination", "tenancy", "errors", "caching"]
-FAMILIES: tuple[Family, ...] = ("idempotency", "pagination", "tenancy", "errors", "caching")
+Family = Literal["idempotency", "pagination", "tenancy", "errors", "caching", "updates"]
+FAMILIES: tuple[Family, ...] = (
+    "idempotency",
+    "pagination",
+    "tenancy",
+    "errors",
+    "caching",
+    "updates",
+)
 
 Applies = Callable[[ApiSpec, Graph, OperationSpec], bool]
 Declares = Callable[[Graph, OperationSpec], bool]
@@ -433,6 +441,54 @@ def _declares_cacheable(graph: Graph, op: OperationSpec) -> bool:
     return op.cache is not None
 
 
+# updates
+
+
+def _optional_fields(op: OperationSpec) -> tuple[str, ...]:
+    """The body fields of ``op`` that may be left out and have no default (``= None``): what a
+    partial update leaves alone when they are left out (docs/models.md), by their wire names."""
+    if op.body is None or op.form:
+        return ()
+    return tuple(
+        field.alias or name
+        for name, field in op.body.model_fields.items()
+        if not field.is_required() and field.default is None and field.default_factory is None
+    )
+
+
+def partial_fields(graph: Graph, op: OperationSpec) -> tuple[str, ...]:
+    """The fields a PATCH-PARTIAL check can leave out of ``op``'s body and read back: optional
+    without a default in the body, and in the item its GET returns."""
+    creator = graph.item_creator(op)
+    reader = graph.reader(creator) if creator is not None else None
+    if reader is None or reader.response is None:
+        return ()
+    returned = {field.alias or name for name, field in reader.response.model_fields.items()}
+    return tuple(f for f in _optional_fields(op) if f in returned)
+
+
+def _declares_partial(graph: Graph, op: OperationSpec) -> bool:
+    return op.method == "PATCH" and bool(_optional_fields(op))
+
+
+def _partial(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return (
+        _declares_partial(graph, op)
+        and graph.parents(op) is not None
+        and bool(partial_fields(graph, op))
+    )
+
+
+def _no_partial_readback(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    return _first(
+        _path_gap(api, graph, op),
+        _item_gap(api, graph, op),
+        f"no GET of the item {op.operation_id} updates returns any of its optional fields "
+        f"({', '.join(_optional_fields(op))}), so what a partial update left alone cannot be "
+        "read back: an item GET whose response has those fields makes it exercisable",
+    )
+
+
 CATALOGUE: tuple[Entry, ...] = (
     Entry("IDEM-REPLAY", "idempotency",
           "Same tenant, key and body sent again: same status and body; exactly one resource.",
@@ -510,6 +566,10 @@ CATALOGUE: tuple[Entry, ...] = (
           "GET gives an ETag; If-None-Match gives 304; a change makes a new ETag; stale "
           "If-Match gives 412.",
           _cacheable, declares=_declares_cacheable, why_not=_no_cache_reader),
+    Entry("PATCH-PARTIAL", "updates",
+          "A PATCH leaves every field it leaves out unchanged; an explicit null clears a "
+          "nullable field.",
+          _partial, weight=0.5, declares=_declares_partial, why_not=_no_partial_readback),
 )  # fmt: skip
 
 BY_ID: Mapping[str, Entry] = MappingProxyType({entry.id: entry for entry in CATALOGUE})

@@ -11,7 +11,7 @@ from synth.testing._coverage import describe_quiet
 from .conftest import ROOT
 
 PREFIXES = {"idempotency": "IDEM-", "pagination": "PAGE-", "tenancy": "TEN-", "errors": "ERR-",
-            "caching": "CACHE-"}  # fmt: skip
+            "caching": "CACHE-", "updates": "PATCH-"}  # fmt: skip
 
 
 def test_ids_are_unique_and_indexed() -> None:
@@ -21,7 +21,7 @@ def test_ids_are_unique_and_indexed() -> None:
 
 
 def test_families_come_in_the_documented_order_each_in_one_run() -> None:
-    assert FAMILIES == ("idempotency", "pagination", "tenancy", "errors", "caching")
+    assert FAMILIES == ("idempotency", "pagination", "tenancy", "errors", "caching", "updates")
     runs = [entry.family for i, entry in enumerate(CATALOGUE)
             if i == 0 or CATALOGUE[i - 1].family != entry.family]  # fmt: skip
     assert tuple(runs) == FAMILIES

@@ -143,6 +143,8 @@ class Server:
 
     async def body(self, model: type[BaseModel], request: Request) -> tuple[Any, bytes]:
         raw = await request.body()
+        if self.bug("err-unknown-key-ignored"):
+            raw = _known_keys_only(model, raw)
         try:
             return body_model(model, raw, errors_list=not self.bug("err-validation-no-errors")), raw
         except ApiError as exc:
@@ -414,6 +416,8 @@ async def update_contact(server: Server, request: Request) -> Response:
     if if_match is not None and not _etag_matches(if_match, current, weak=False):
         raise ApiError("precondition_failed", "The contact changed since you read it.")
     changes = body.model_dump(mode="json", include=body.model_fields_set)
+    if server.bug("patch-absent-as-null"):
+        changes = {"email": None, "phone": None, **changes}
     email = changes.get("email")
     if email is not None:
         scope = None if server.bug("ten-email-global") else row["tenant"]
@@ -652,3 +656,16 @@ def app_from_env() -> Starlette:
         tokens=tokens_from_env(os.environ.get("REFERENCE_TOKENS")),
         work_delay=float(os.environ.get("REFERENCE_WORK_DELAY", DEFAULT_WORK_DELAY)),
     )
+
+
+def _known_keys_only(model: type[BaseModel], raw: bytes) -> bytes:
+    """The JSON body without the keys ``model`` does not declare (planted bug
+    ``err-unknown-key-ignored``); a body that is not a JSON object as it was."""
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        return raw
+    if not isinstance(value, dict):
+        return raw
+    known = {field.alias or name for name, field in model.model_fields.items()}
+    return json.dumps({k: v for k, v in value.items() if k in known}).encode()

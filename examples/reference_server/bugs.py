@@ -206,6 +206,21 @@ _TABLE = (
         "A: POST /contacts -> id; GET /contacts/id -> ETag E; GET with If-None-Match: E -> 200 "
         "(expected 304).",
     ),
+    Bug(
+        "err-unknown-key-ignored",
+        "ERR-VALIDATION",
+        "Unknown keys in a request body are dropped before validation instead of refused.",
+        "A: POST /contacts {name, synth_unknown_field: 1} Key:K -> 201 (expected 422 "
+        "validation_failed naming synth_unknown_field).",
+    ),
+    Bug(
+        "patch-absent-as-null",
+        "PATCH-PARTIAL",
+        "PATCH /contacts/{id} writes null into email and phone when the body leaves them out "
+        "(the parsed body applied whole).",
+        "A: POST /contacts {name, email} -> id; PATCH /contacts/id {name} -> 200; GET "
+        "/contacts/id -> email null (expected the email unchanged).",
+    ),
     # Not a catalogue invariant: the schema conformance check (schemathesis) sees a declared
     # required response header missing.
     Bug(

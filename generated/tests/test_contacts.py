@@ -208,6 +208,12 @@ def test_updateContact__TEN_NONINTERFERENCE(target: Target) -> None:
     check("TEN-NONINTERFERENCE", "updateContact", target)
 
 
+def test_updateContact__PATCH_PARTIAL(target: Target) -> None:
+    """A PATCH leaves every field it leaves out unchanged; an explicit null clears a nullable
+    field."""
+    check("PATCH-PARTIAL", "updateContact", target)
+
+
 def test_updateContact__CONFORMANCE(target: Target) -> None:
     """Schema conformance (schemathesis checks plus the error-taxonomy rules)."""
     conformance("updateContact", target)

@@ -27,6 +27,9 @@ from . import _forms
 __all__ = ["Mutation", "Schemas"]
 
 _REF = "#/components/schemas/"
+# The key an unknown-field probe adds, and how many nested objects get one (besides the top).
+_UNKNOWN = "synth_unknown_field"
+_NESTED = 2
 
 
 @dataclass(frozen=True, slots=True)
@@ -120,8 +123,8 @@ class Schemas:
             body = {k: v for k, v in valid.items() if k != field}
             out.append(Mutation(f"required field {field!r} left out", field, body))
         if root.get("additionalProperties") is False:
-            body = {**valid, "synth_unknown_field": 1}
-            out.append(Mutation("an unknown field", "synth_unknown_field", body))
+            body = {**valid, _UNKNOWN: 1}
+            out.append(Mutation("an unknown field", _UNKNOWN, body))
         for field, schema in props.items():
             if form is not None and form.file(field) is not None:
                 continue  # a file part: its own mutations below
@@ -131,6 +134,54 @@ class Schemas:
             out += _file_mutations(form, valid)
             return [m for m in out if not _forms.accepts(model, props, m.body, form.files)]
         return [m for m in out if not accepts(model, m.body)]
+
+    def unknown_keys(
+        self, name: str, model: type[BaseModel], valid: Any, op: OperationSpec
+    ) -> list[Mutation]:
+        """``valid`` with one unknown key in a closed object: at the top, and in each closed
+        object it nests (through lists too; at most ``_NESTED`` of them), for a JSON body.
+
+        The field the validation error must name is the top-level property the key sits under
+        (``ingredients`` for ``ingredients[0].synth_unknown_field``): every error ``loc`` a
+        server plausibly writes for it starts there, whether it goes on to name the key
+        (pydantic, or a Zod issue's ``keys``) or stops at the object holding it."""
+        if op.form or not isinstance(valid, dict):
+            return []
+        out: list[Mutation] = []
+        if self.resolve(self.components[name]).get("additionalProperties") is False:
+            body = {**valid, _UNKNOWN: 1}
+            out.append(Mutation(f"an unknown field {_UNKNOWN!r}", _UNKNOWN, body))
+        for field, schema in self.properties(name).items():
+            for path in self._closed_paths(schema, valid.get(field), (field,)):
+                body = copy.deepcopy(valid)
+                holder: Any = body
+                for step in path:
+                    holder = holder[step]
+                holder[_UNKNOWN] = 1
+                where = ".".join(str(step) for step in path)
+                out.append(Mutation(f"an unknown field {_UNKNOWN!r} in {where}", field, body))
+        return [m for m in out if not accepts(model, m.body)][: _NESTED + 1]
+
+    def _closed_paths(
+        self, schema: Mapping[str, Any], value: Any, path: tuple[str | int, ...]
+    ) -> list[tuple[str | int, ...]]:
+        """Where in ``value`` (a property's value, at ``path``) a closed object sits."""
+        schema = self.resolve(schema)
+        if isinstance(value, list) and value:
+            items = next(
+                (b.get("items") for b in (schema, *schema.get("anyOf", ())) if "items" in b),
+                None,
+            )
+            return self._closed_paths(items, value[0], (*path, 0)) if items else []
+        holder = self._object(schema)
+        if not isinstance(value, dict) or holder is None:
+            return []
+        out: list[tuple[str | int, ...]] = []
+        if holder.get("additionalProperties") is False:
+            out.append(path)
+        for key, sub in holder.get("properties", {}).items():
+            out += self._closed_paths(sub, value.get(key), (*path, key))
+        return out
 
     def _bad_values(self, schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
         schema = self.resolve(schema)

@@ -145,13 +145,23 @@ def declared_only(ctx: Context) -> None:
 @implements("ERR-VALIDATION")
 def validation(ctx: Context) -> None:
     op = ctx.op
-    status = declared(op, "validation_failed")
     params = _item_params(ctx)
     cases = _invalid_inputs(ctx, params)
     if not cases:
         ctx.unexercised(f"found no input of {op.operation_id} to make invalid")
         return
-    description, field, in_path, run = ctx.choose(cases, "invalid input")
+    _judge(ctx, ctx.choose(cases, "invalid input"))
+    # Unknown keys in a closed body, at the top and nested, on every example: one request
+    # each, and a server that ignores them accepts every other case here (drawn among many).
+    for case in _unknown_keys(ctx, params):
+        _judge(ctx, case)
+
+
+def _judge(ctx: Context, case: _Case) -> None:
+    """Send one invalid input; its answer must be the declared validation error naming it."""
+    op = ctx.op
+    status = declared(op, "validation_failed")
+    description, field, in_path, run = case
     answer = run()
     if in_path and _names_nothing(op, answer):
         # A malformed id names no item: the declared 404 is as right as the validation error.
@@ -172,6 +182,20 @@ def validation(ctx: Context) -> None:
         ctx.fail(
             f"{description}: an 'errors' entry whose loc names {field!r}", brief(answer), answer
         )
+
+
+def _unknown_keys(ctx: Context, params: dict[str, str]) -> list[_Case]:
+    """The body with an unknown key in each closed object (``Schemas.unknown_keys``)."""
+    op = ctx.op
+    if op.body is None or op.body_schema is None:
+        return []
+    body = ctx.body(op)
+    query = _valid_query(ctx, op)
+    return [
+        (m.description, m.field, False,
+         functools.partial(ctx.send, ctx.a, op, params, body=m.body, query=query))
+        for m in ctx.schemas.unknown_keys(op.body_schema, op.body, body, op)
+    ]  # fmt: skip
 
 
 # What is wrong, the field that should be named, whether it is in the path, the request.
