@@ -115,7 +115,7 @@ def test_package_json(spec: ApiSpec, package: dict[str, str]) -> None:
         assert f"src/{dist}.ts" in package
     assert manifest["peerDependencies"] == {"zod": ZOD_RANGE}
     harness = json.loads((ROOT / "node" / "package.json").read_text())
-    assert ZOD_RANGE == "^" + harness["dependencies"]["zod"]
+    assert "^" + harness["dependencies"]["zod"] == ZOD_RANGE
     assert manifest["devDependencies"]["typescript"] == harness["devDependencies"]["typescript"]
     assert "dependencies" not in manifest  # zod only, and as a peer
 
