@@ -43,39 +43,37 @@ def _run(args: list[str], cwd: Path, timeout: float = 180) -> str:
 
 
 def install(package: Mapping[str, str], project: Path) -> dict[str, Any]:
-    """Write ``package`` (relative path → text), install it into ``project`` and build it
-    with its own ``build`` script; its ``package.json``, read back."""
+    """Write ``package`` (relative path → text), install it into ``project`` (which may hold
+    others already) and build it with its own ``build`` script; its ``package.json``."""
     manifest: dict[str, Any] = json.loads(package["package.json"])
     name = manifest["name"]
-    source = project.parent / f"{project.name}-package"
+    source = project.parent / "packages" / name
     for rel, text in package.items():
         (source / rel).parent.mkdir(parents=True, exist_ok=True)
         (source / rel).write_text(text, encoding="utf-8")
     modules = project / "node_modules"
-    (modules / "@types").mkdir(parents=True)
-    os.symlink(NODE_DIR / "node_modules" / "zod", modules / "zod")
-    os.symlink(NODE_DIR / "node_modules" / "@types" / "node", modules / "@types" / "node")
+    if not modules.exists():
+        (modules / "@types").mkdir(parents=True)
+        os.symlink(NODE_DIR / "node_modules" / "zod", modules / "zod")
+        os.symlink(NODE_DIR / "node_modules" / "@types" / "node", modules / "@types" / "node")
     installed = modules / name
     shutil.copytree(source, installed)
     # What `npm run build` runs, with the harness's tsc instead of the package's devDependency.
     build = manifest["scripts"]["build"].split()
     assert build[0] == "tsc", build
     _run([str(node_bin("tsc")), *build[1:]], cwd=installed)
-    (project / "package.json").write_text(
-        json.dumps(
-            {
-                "name": "consumer",
-                "private": True,
-                "type": "module",
-                "dependencies": {name: f"file:../{source.name}", "zod": "4.6.7"},
-            }
-        ),
-        encoding="utf-8",
-    )
+    consumer = project / "package.json"
+    dependencies = {"zod": "4.6.7"}
+    if consumer.exists():
+        dependencies |= json.loads(consumer.read_text(encoding="utf-8"))["dependencies"]
+    dependencies[name] = f"file:{os.path.relpath(source, project)}"
+    description = {"name": "consumer", "private": True, "type": "module",
+                   "dependencies": dict(sorted(dependencies.items()))}  # fmt: skip
+    consumer.write_text(json.dumps(description), encoding="utf-8")
     return manifest
 
 
-def compile_and_run(project: Path, main: str, args: list[str]) -> dict[str, Any]:
+def compile_and_run(project: Path, main: str, args: list[str]) -> Any:
     """``main`` (TypeScript) as an ESM Node project: tsc under ``nodenext``, then node.
     The JSON it prints last."""
     (project / "main.ts").write_text(main, encoding="utf-8")
@@ -83,11 +81,11 @@ def compile_and_run(project: Path, main: str, args: list[str]) -> dict[str, Any]
     (project / "tsconfig.json").write_text(json.dumps(config), encoding="utf-8")
     _run([str(node_bin("tsc")), "-p", "tsconfig.json"], cwd=project)
     out = _run(["node", "out/main.js", *args], cwd=project)
-    result: dict[str, Any] = json.loads(out.strip().split("\n")[-1])
+    result: Any = json.loads(out.strip().split("\n")[-1])
     return result
 
 
-def bundle_and_run(project: Path, main: str, args: list[str]) -> dict[str, Any]:
+def bundle_and_run(project: Path, main: str, args: list[str]) -> Any:
     """``main`` type-checked under ``moduleResolution: bundler``, bundled by esbuild (the
     package and zod inlined) and the bundle run by node. The JSON it prints last."""
     (project / "main.ts").write_text(main, encoding="utf-8")
@@ -106,5 +104,5 @@ def bundle_and_run(project: Path, main: str, args: list[str]) -> dict[str, Any]:
         link.unlink()  # the links first: the harness's own folders are never removed
     shutil.rmtree(modules)
     out = _run(["node", "bundle/main.mjs", *args], cwd=project)
-    result: dict[str, Any] = json.loads(out.strip().split("\n")[-1])
+    result: Any = json.loads(out.strip().split("\n")[-1])
     return result

@@ -15,6 +15,7 @@ import pytest
 from synth._npm import ZOD_RANGE
 from synth.emit.sdk_typescript import ROOT as PACKAGE
 from synth.generate import generate
+from synth.loader import load
 from synth.spec import ApiSpec
 
 from ._package import bundle_and_run, compile_and_run, install
@@ -156,3 +157,24 @@ def test_a_bundle_made_by_esbuild_runs_it(
     project = tmp_path / "consumer"
     install(package, project)
     assert bundle_and_run(project, MAIN, [server, "token-a"]) == EXPECTED
+
+
+EXAMPLES = ["feeds", "library", "ticketing", "tracker", "warehouse"]
+
+
+@pytest.mark.slow
+@pytest.mark.node
+def test_the_package_of_every_example_api_builds(tmp_path: Path) -> None:
+    """Every pagination style, auth style and form body of the examples, through each
+    package's own strict build and one consumer's strict check of their ``.d.ts``."""
+    project = tmp_path / "consumer"
+    main = ""
+    for i, example in enumerate(EXAMPLES):
+        files = generate(load(ROOT / "examples" / example / "contracts"), only=("sdk-typescript",))
+        package = {rel.removeprefix(f"{PACKAGE}/"): text for rel, text in files.items()}
+        name = install(package, project)["name"]
+        main += f'import {{ Client as Client{i} }} from "{name}";\n'
+        main += f'import * as zod{i} from "{name}/zod";\n'
+    checks = ", ".join(f"typeof Client{i}, Object.keys(zod{i}).length > 0" for i in range(5))
+    main += f"console.log(JSON.stringify([{checks}]));\n"
+    assert compile_and_run(project, main, []) == ["function", True] * len(EXAMPLES)
