@@ -90,8 +90,14 @@ def generate(contracts_dir: Path, out_dir: Path, check: bool) -> None:
     help="Relative imports name their .js file, for an ESM project with moduleResolution "
     "nodenext (without it they name none, which bundlers such as Next.js's resolve).",
 )  # fmt: skip
+@click.option(
+    "--package", "package", metavar="NAME",
+    help="Write an npm package NAME: package.json (exports, types, zod as a peer), the "
+    "tsconfig.json of its build (`npm run build`: src/ -> dist/) and the modules under src/, "
+    "with .js imports.",
+)  # fmt: skip
 @user_errors
-def zod(openapi_file: Path, out_dir: Path, check: bool, esm: bool) -> None:
+def zod(openapi_file: Path, out_dir: Path, check: bool, esm: bool, package: str | None) -> None:
     """Write Zod 4 schemas and operation contracts for any OpenAPI 3.1 or 3.0 document.
 
     \b
@@ -99,10 +105,11 @@ def zod(openapi_file: Path, out_dir: Path, check: bool, esm: bool) -> None:
       synth zod openapi.json --out src/zod
       synth zod vendor-api.yaml --out src/vendor --check
       synth zod api.yaml --out src/api --esm     # for an ESM package on nodenext
+      synth zod api.yaml --out vendor-zod --package @acme/vendor-zod
     """
     from .zod.cli import run
 
-    sys.exit(run(openapi_file, out_dir, check=check, esm=esm))
+    sys.exit(run(openapi_file, out_dir, check=check, esm=esm, package=package))
 
 
 if __name__ == "__main__":  # pragma: no cover

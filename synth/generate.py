@@ -33,13 +33,19 @@ def _zod(document: Mapping[str, Any]) -> dict[str, str]:
     return {f"zod/{path}": text for path, text in files.items()}
 
 
+def _sdk_typescript(spec: ApiSpec, document: Mapping[str, Any]) -> dict[str, str]:
+    # The package carries its own Zod modules, with the `.js` imports Node's ESM loader needs.
+    zod = emit_zod(document, source="openapi.json", patterns="pydantic", esm=True)
+    return sdk_typescript.emit(spec, zod)
+
+
 EMITTERS: dict[str, Emitter] = {
     "openapi": Emitter(("document",), openapi.render),
     "taxonomy": Emitter(("spec",), taxonomy.emit),
     "zod": Emitter(("document",), _zod),
     "tests": Emitter(("spec",), tests.emit),
     "sdk-python": Emitter(("spec", "document"), sdk_python.emit),
-    "sdk-typescript": Emitter(("spec",), sdk_typescript.emit),
+    "sdk-typescript": Emitter(("spec", "document"), _sdk_typescript),
 }
 
 

@@ -21,6 +21,11 @@ from ._provenance import MARK
 
 __all__ = ["Stale", "Written", "compare", "sync", "write"]
 
+# What is built from generated files, not generated: Python's bytecode, a TypeScript package's
+# `tsc` output (which keeps the provenance comment) and its installed dependencies. Never
+# synth's to remove or to report as extra.
+_BUILT = frozenset({"__pycache__", "dist", "node_modules"})
+
 # Where the provenance line can be: a comment at the top, or the last key of a JSON document.
 _PEEK = 400
 
@@ -57,11 +62,14 @@ def _ours(path: Path) -> bool:
 def _existing(out_dir: Path) -> set[str]:
     if not out_dir.is_dir():
         return set()
-    return {
-        p.relative_to(out_dir).as_posix()
-        for p in out_dir.rglob("*")
-        if p.is_file() and "__pycache__" not in p.parts and _ours(p)
-    }
+    found = set()
+    for folder, subfolders, names in os.walk(out_dir):
+        subfolders[:] = sorted(d for d in subfolders if d not in _BUILT)
+        for name in names:
+            path = Path(folder) / name
+            if _ours(path):
+                found.add(path.relative_to(out_dir).as_posix())
+    return found
 
 
 def compare(files: Mapping[str, str], out_dir: Path, max_lines: int = 12) -> list[Stale]:

@@ -168,7 +168,7 @@ def test_the_sdks_type_an_array_response_as_a_list(tmp_path: Path) -> None:
     client = (out / "sdk/python/plans_client/client.py").read_text()
     assert "def list_plans(self) -> list[models.Plan]:" in client
     assert "_runtime.parse_list(self._send(call), 200, models.Plan)" in client
-    ts = (out / "sdk/typescript/client.ts").read_text()
+    ts = (out / "sdk/typescript/src/client.ts").read_text()
     assert "async listPlans(): Promise<schemas.PlanList>" in ts
     assert "export const PlanList = z.array(Plan);" in (out / "zod/schemas.ts").read_text()
     document = json.loads((out / "openapi.json").read_text())

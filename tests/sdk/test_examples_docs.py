@@ -23,7 +23,7 @@ def test_python_docstring_shows_the_examples(sdk: ModuleType) -> None:
 
 
 def test_typescript_jsdoc_shows_the_examples(spec: ApiSpec) -> None:
-    client = sdk_typescript.emit(spec)["sdk/typescript/client.ts"]
+    client = sdk_typescript.emit(spec, {})["sdk/typescript/src/client.ts"]
     assert (
         "   * @example A name only\n"
         '   * // body: {"name": "Ada Lovelace"}\n'

@@ -215,7 +215,7 @@ def test_every_style_is_planned_and_output_is_deterministic(spec: ApiSpec) -> No
     assert all(op.pagination and op.pagination.sort for op in spec.operations)
     document = build(spec)
     assert sdk_python.emit(spec, document) == sdk_python.emit(spec, build(spec))
-    assert sdk_typescript.emit(spec) == sdk_typescript.emit(spec)
+    assert sdk_typescript.emit(spec, {}) == sdk_typescript.emit(spec, {})
 
 
 @pytest.mark.slow

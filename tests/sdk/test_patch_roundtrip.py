@@ -197,7 +197,7 @@ def test_absent_and_null_stay_apart(
 # request body and answers 500, which the client reports as an error after sending.
 _SCENARIO = """\
 import { readFileSync } from "node:fs";
-import { Client } from "../sdk/typescript/index";
+import { Client } from "../sdk/typescript/src/index.js";
 
 async function main(arg: string): Promise<void> {
   const [method, file] = JSON.parse(arg) as [string, string];

@@ -182,7 +182,7 @@ def test_sdks_send_the_declared_credential(
     assert python in runtime
     client = next(text for name, text in files.items() if name.endswith("/client.py"))
     assert ("an API key" if style == "header" else "a session") in client
-    assert typescript in sdk_typescript.emit(api)["sdk/typescript/client.ts"]
+    assert typescript in sdk_typescript.emit(api, {})["sdk/typescript/src/client.ts"]
 
 
 def test_the_python_sdk_runtime_puts_the_token_where_declared() -> None:

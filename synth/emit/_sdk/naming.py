@@ -5,7 +5,15 @@ from __future__ import annotations
 import keyword
 import re
 
-__all__ = ["camel", "iterator_name", "package_name", "pascal", "python_identifier", "snake"]
+__all__ = [
+    "camel",
+    "iterator_name",
+    "npm_name",
+    "package_name",
+    "pascal",
+    "python_identifier",
+    "snake",
+]
 
 _WORD = re.compile(r"[A-Z]+(?=[A-Z][a-z]|[0-9]|\b)|[A-Z]?[a-z]+|[A-Z]+|[0-9]+")
 
@@ -37,6 +45,12 @@ def python_identifier(name: str) -> str:
 def package_name(title: str) -> str:
     """The Python package of an API's SDK: ``"Contacts CRM"`` → ``"contacts_crm_client"``."""
     return f"{snake(title) or 'api'}_client"
+
+
+def npm_name(title: str) -> str:
+    """The npm package of an API's TypeScript client: ``"Contacts CRM"`` →
+    ``"contacts-crm-client"``, the name the Python SDK's distribution has."""
+    return f"{snake(title).replace('_', '-') or 'api'}-client"
 
 
 def iterator_name(operation_name: str) -> str:

@@ -22,7 +22,7 @@ export class $name extends ApiError {
 
 INDEX = Template("""\
 // $provenance
-export * from "./client";
+export * from "./client.js";
 """)
 
 # Methods of the client for lists paged by the `Link` header (RFC 8288), emitted only when the

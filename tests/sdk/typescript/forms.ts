@@ -1,7 +1,7 @@
 // A multipart upload through the generated client, and the Zod schema a server validates a
 // form with, run against the library example (its base URL is the first argument).
-import { Client, InvalidBody } from "../sdk/typescript/client";
-import { uploadBookCover } from "../zod/operations";
+import { Client, InvalidBody } from "../sdk/typescript/src/client.js";
+import { uploadBookCover } from "../sdk/typescript/src/zod/operations.js";
 
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
 

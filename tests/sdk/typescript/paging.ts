@@ -1,7 +1,7 @@
 // Every pagination style through the generated TypeScript client's iterators, against the
 // paging server: `node paging.js BASE_URL`. Prints one JSON line: each walk's item ids, and
 // what the page method of the Link-paged list returned.
-import { Client } from "../sdk/typescript/index";
+import { Client } from "../sdk/typescript/src/index.js";
 
 // A walk is cut off after 50 items, so a client that loops fails instead of hanging.
 async function ids(items: AsyncIterable<{ id: string }>): Promise<string[]> {

@@ -14,8 +14,8 @@ import {
   ValidationFailed,
   responseHeaders,
   responseMeta,
-} from "../sdk/typescript/index";
-import { createContactResponseHeaders } from "../zod/index";
+} from "../sdk/typescript/src/index.js";
+import { createContactResponseHeaders } from "../sdk/typescript/src/zod/index.js";
 
 function check(condition: boolean, what: string): asserts condition {
   if (!condition) throw new Error(`failed: ${what}`);

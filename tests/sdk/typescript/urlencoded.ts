@@ -1,6 +1,6 @@
 // The Zod body of an urlencoded form (tests/loader/test_forms_and_examples.py's GOOD contract)
 // parsing the URLSearchParams a handler reads: repeated fields as lists, numbers from text.
-import { login } from "../zod/operations";
+import { login } from "../sdk/typescript/src/zod/operations.js";
 
 const parse = (text: string) => {
   const result = login.body.safeParse(new URLSearchParams(text));

@@ -1,6 +1,6 @@
 // $provenance
 /**
- * $title: a typed client on the generated Zod contracts (`$zod`).
+ * $title: a typed client on the generated Zod contracts (this package's `./zod` entry point).
  *
  * Request bodies are checked with their Zod schema before they are sent and responses are
  * parsed with theirs; problem responses throw the class of their error code; idempotent
@@ -11,7 +11,7 @@
  */
 
 import { z } from "zod";
-import * as schemas from "$zod/schemas";
+import * as schemas from "$zod/schemas.js";
 
 export const BASE_PATH = "/api";  // slot: base_path
 // How the token is sent: "bearer" (Authorization: Bearer TOKEN), "header" (AUTH_NAME: TOKEN,
@@ -135,10 +135,10 @@ export type Body<S extends z.ZodType> = unknown extends z.input<S> ? Partial<z.o
 export interface ClientOptions {
   /** The server's URL; the API's base path is appended. */
   baseUrl: string;
-  token?: string;
-  basePath?: string;
-  headers?: Record<string, string>;
-  fetch?: typeof globalThis.fetch;
+  token?: string | undefined;
+  basePath?: string | undefined;
+  headers?: Record<string, string> | undefined;
+  fetch?: typeof globalThis.fetch | undefined;
 }
 
 interface Call {
