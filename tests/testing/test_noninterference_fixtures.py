@@ -13,9 +13,10 @@ import json
 import re
 import uuid
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import pytest
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -94,24 +95,18 @@ def _problem(status: int, code: str, loc: list[str] | None = None) -> Response:
     return Response(json.dumps(body), status, media_type="application/problem+json")
 
 
-def _valid(body: Any) -> bool:
-    """Whether ``body`` is a ``MenuBody``, checked by hand: closed objects, bounded values."""
-    if not isinstance(body, dict) or set(body) - {"title", "dishes"}:
-        return False
-    title, dishes = body.get("title"), body.get("dishes", [])
-    if not isinstance(title, str) or not 1 <= len(title) <= 40:
-        return False
-    if not isinstance(dishes, list) or len(dishes) > 5:
-        return False
-    for dish in dishes:
-        if not isinstance(dish, dict) or set(dish) != {"name", "price"}:
-            return False
-        name, price = dish["name"], dish["price"]
-        if not isinstance(name, str) or not 1 <= len(name) <= 20:
-            return False
-        if type(price) is not int or not 1 <= price <= 1000:
-            return False
-    return True
+class _DishIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True)
+    name: Annotated[str, Field(min_length=1, max_length=20)]
+    price: Annotated[int, Field(ge=1, le=1000)]
+
+
+class _MenuBody(BaseModel):
+    """What the server accepts: the contract's ``MenuBody``."""
+
+    model_config = ConfigDict(extra="forbid", strict=True)
+    title: Annotated[str, Field(min_length=1, max_length=40)]
+    dishes: Annotated[list[_DishIn], Field(max_length=5)] = []
 
 
 def menus_app(made: list[tuple[str, list[Any]]]) -> Starlette:
@@ -131,13 +126,18 @@ def menus_app(made: list[tuple[str, list[Any]]]) -> Starlette:
         tenant = tenant_of(request)
         if tenant is None:
             return _problem(401, "unauthenticated")
+        raw = await request.body()
         try:
-            body = json.loads(await request.body())
+            json.loads(raw)
         except ValueError:
             return _problem(400, "invalid_request")
-        if not _valid(body):
-            return _problem(422, "validation_failed", ["body", "title"])
-        menu = {"id": str(uuid.uuid4()), "title": body["title"], "dishes": body.get("dishes", [])}
+        try:
+            body = _MenuBody.model_validate_json(raw)
+        except ValidationError as exc:
+            where = ["body", *(str(part) for part in exc.errors()[0]["loc"])]
+            return _problem(422, "validation_failed", where)
+        dishes = [dish.model_dump() for dish in body.dishes]
+        menu = {"id": str(uuid.uuid4()), "title": body.title, "dishes": dishes}
         menus[menu["id"]] = (tenant, menu)
         made.append((tenant, menu["dishes"]))
         return JSONResponse(_shown(menu), 201)
