@@ -17,14 +17,15 @@ import json
 import re
 import sys
 import uuid
-from datetime import datetime, timedelta, timezone
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
 
 import uvicorn
 from pydantic import ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 
 from examples.recipes.contracts.models import RecipeCreate, RecipeUpdate
 from examples.recipes.example import BUGS as PLANTED
@@ -38,7 +39,9 @@ SECRET = b"recipe-box-cursor-secret"
 BUGS: set[str] = set()
 LOG = False  # --log: print each request to stderr
 NUMBER_TEXT = re.compile(r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$")
-UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+UUID_RE = re.compile(
+    r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+)
 CUISINES = ("italian", "japanese", "mexican", "indian", "other")
 RATING_TAGS = ("quick", "healthy", "kid-friendly")
 PHOTO_TYPES = ("image/png", "image/jpeg")
@@ -47,12 +50,12 @@ PHOTO_MAX = 32_768
 RECIPES: dict[tuple[str, str], dict[str, Any]] = {}
 IDEM: dict[tuple[str, str], dict[str, Any]] = {}
 LOCK = asyncio.Lock()
-_last_ts = datetime.now(timezone.utc)
+_last_ts = datetime.now(UTC)
 
 
 def now() -> datetime:
-    global _last_ts
-    t = datetime.now(timezone.utc)
+    global _last_ts  # noqa: PLW0603 (one clock for the whole server)
+    t = datetime.now(UTC)
     if t <= _last_ts:
         t = _last_ts + timedelta(microseconds=1)
     _last_ts = t
@@ -64,30 +67,50 @@ def ts(t: datetime) -> str:
 
 
 class Problem(Exception):
-    def __init__(self, status: int, code: str, title: str, detail: str | None = None,
-                 errors: list[dict[str, Any]] | None = None, headers: dict[str, str] | None = None):
+    def __init__(  # noqa: PLR0917 (a problem+json has these fields)
+        self,
+        status: int,
+        code: str,
+        title: str,
+        detail: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        headers: dict[str, str] | None = None,
+    ):
         self.status, self.code, self.title, self.detail = status, code, title, detail
         self.errors, self.headers = errors, headers or {}
 
     def response(self) -> Response:
-        body: dict[str, Any] = {"type": f"about:blank#{self.code}", "title": self.title,
-                                "status": self.status, "code": self.code}
+        body: dict[str, Any] = {
+            "type": f"about:blank#{self.code}",
+            "title": self.title,
+            "status": self.status,
+            "code": self.code,
+        }
         if self.detail:
             body["detail"] = self.detail
         if self.errors is not None:
             body["errors"] = self.errors
-        return Response(json.dumps(body), self.status, headers=self.headers,
-                        media_type="application/problem+json")
+        return Response(
+            json.dumps(body),
+            self.status,
+            headers=self.headers,
+            media_type="application/problem+json",
+        )
 
 
 def invalid(loc: list[Any], msg: str, typ: str = "value_error") -> Problem:
-    return Problem(422, "validation_failed", "Validation failed", msg,
-                   [{"loc": loc, "msg": msg, "type": typ}])
+    return Problem(
+        422, "validation_failed", "Validation failed", msg, [{"loc": loc, "msg": msg, "type": typ}]
+    )
 
 
 def from_pydantic(e: ValidationError) -> Problem:
-    errs = [{"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]} for err in e.errors()]
-    return Problem(422, "validation_failed", "Validation failed", "The body does not match the schema.", errs)
+    errs = [
+        {"loc": ["body", *err["loc"]], "msg": err["msg"], "type": err["type"]} for err in e.errors()
+    ]
+    return Problem(
+        422, "validation_failed", "Validation failed", "The body does not match the schema.", errs
+    )
 
 
 NOT_FOUND = Problem(404, "not_found", "Not found", "No such recipe in your household.")
@@ -116,12 +139,18 @@ def recipe_json(r: dict[str, Any]) -> dict[str, Any]:
 def etag(r: dict[str, Any]) -> str:
     if "cache-etag-static" in BUGS:
         return '"' + hashlib.sha256(r["id"].encode()).hexdigest()[:32] + '"'
-    return '"' + hashlib.sha256(json.dumps(recipe_json(r), sort_keys=True).encode()).hexdigest()[:32] + '"'
+    return (
+        '"'
+        + hashlib.sha256(json.dumps(recipe_json(r), sort_keys=True).encode()).hexdigest()[:32]
+        + '"'
+    )
 
 
 def ingredients_of(items: list[Any]) -> list[dict[str, Any]]:
-    return [{"name": i.name, "quantity": float(i.quantity), "unit": i.unit, "optional": i.optional}
-            for i in items]
+    return [
+        {"name": i.name, "quantity": float(i.quantity), "unit": i.unit, "optional": i.optional}
+        for i in items
+    ]
 
 
 def ok(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -135,8 +164,13 @@ def tenant_of(request: Request) -> str:
     auth = request.headers.get("authorization", "")
     scheme, _, token = auth.partition(" ")
     if scheme.lower() != "bearer" or token.strip() not in TOKENS:
-        raise Problem(401, "unauthenticated", "Unauthenticated", "Missing or unknown bearer token.",
-                      headers={"WWW-Authenticate": "Bearer"})
+        raise Problem(
+            401,
+            "unauthenticated",
+            "Unauthenticated",
+            "Missing or unknown bearer token.",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
     return TOKENS[token.strip()]
 
 
@@ -205,19 +239,31 @@ def text_int(value: str) -> int | None:
 
 
 def sign(payload: dict[str, Any]) -> str:
-    data = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).rstrip(b"=")
+    data = base64.urlsafe_b64encode(json.dumps(payload, separators=(",", ":")).encode()).rstrip(
+        b"="
+    )
     sig = base64.urlsafe_b64encode(hmac.new(SECRET, data, hashlib.sha256).digest()).rstrip(b"=")
     return (data + b"." + sig).decode()
 
 
 def unsign(cursor: str) -> dict[str, Any]:
-    bad = Problem(400, "invalid_cursor", "Invalid cursor", "The cursor is malformed, tampered with or foreign.")
+    bad = Problem(
+        400,
+        "invalid_cursor",
+        "Invalid cursor",
+        "The cursor is malformed, tampered with or foreign.",
+    )
     try:
         data, sig = cursor.encode("ascii").split(b".")
-        want = base64.urlsafe_b64encode(hmac.new(SECRET, data, hashlib.sha256).digest()).rstrip(b"=")
+        want = base64.urlsafe_b64encode(hmac.new(SECRET, data, hashlib.sha256).digest()).rstrip(
+            b"="
+        )
         if not hmac.compare_digest(sig, want):
             raise bad
-        return json.loads(base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4)))
+        payload: dict[str, Any] = json.loads(
+            base64.urlsafe_b64decode(data + b"=" * (-len(data) % 4))
+        )
+        return payload
     except Problem:
         raise
     except Exception:
@@ -232,8 +278,12 @@ async def create_recipe(request: Request, tenant: str) -> Response:
     # The store's key: the household and the Idempotency-Key.
     where = ("", key or "") if "idem-key-not-per-tenant" in BUGS else (tenant, key or "")
     if not key:
-        raise Problem(400, "idempotency_key_missing", "Idempotency key missing",
-                      "This operation requires an Idempotency-Key header.")
+        raise Problem(
+            400,
+            "idempotency_key_missing",
+            "Idempotency key missing",
+            "This operation requires an Idempotency-Key header.",
+        )
     raw = await request.body()
     try:
         fingerprint = json.dumps(json.loads(raw), sort_keys=True)
@@ -243,13 +293,23 @@ async def create_recipe(request: Request, tenant: str) -> Response:
         stored = IDEM.get(where)
         if stored is not None:
             if stored["fingerprint"] != fingerprint:
-                raise Problem(422, "idempotency_key_reused", "Idempotency key reused",
-                              "The key was used with a different request.")
+                raise Problem(
+                    422,
+                    "idempotency_key_reused",
+                    "Idempotency key reused",
+                    "The key was used with a different request.",
+                )
             if stored["response"] is None:
-                raise Problem(409, "idempotency_key_in_use", "Idempotency key in use",
-                              "A request with this key is still running.")
+                raise Problem(
+                    409,
+                    "idempotency_key_in_use",
+                    "Idempotency key in use",
+                    "A request with this key is still running.",
+                )
             status, body, headers, media = stored["response"]
-            return Response(body, status, headers={**headers, "Idempotent-Replayed": "true"}, media_type=media)
+            return Response(
+                body, status, headers={**headers, "Idempotent-Replayed": "true"}, media_type=media
+            )
         IDEM[where] = {"fingerprint": fingerprint, "response": None}
     try:
         response = await _create_recipe(request, tenant)
@@ -262,7 +322,12 @@ async def create_recipe(request: Request, tenant: str) -> Response:
         del IDEM[where]
     else:
         headers = {k: v for k, v in response.headers.items() if k.lower() in ("location",)}
-        IDEM[where]["response"] = (response.status_code, response.body, headers, response.media_type)
+        IDEM[where]["response"] = (
+            response.status_code,
+            response.body,
+            headers,
+            response.media_type,
+        )
     return response
 
 
@@ -271,14 +336,23 @@ async def _create_recipe(request: Request, tenant: str) -> Response:
     body = validate(RecipeCreate, raw)
     t = now()
     rid = str(uuid.uuid4())
-    r = {"id": rid, "title": body.title, "cuisine": body.cuisine, "servings": body.servings,
-         "note": body.note, "ingredients": ingredients_of(body.ingredients), "photo": None,
-         "ratings": [], "created_at": t, "updated_at": t}
+    r = {
+        "id": rid,
+        "title": body.title,
+        "cuisine": body.cuisine,
+        "servings": body.servings,
+        "note": body.note,
+        "ingredients": ingredients_of(body.ingredients),
+        "photo": None,
+        "ratings": [],
+        "created_at": t,
+        "updated_at": t,
+    }
     RECIPES[(tenant, rid)] = r
     return ok(recipe_json(r), 201, {"Location": f"{BASE}/recipes/{rid}"})
 
 
-async def list_recipes(request: Request, tenant: str) -> Response:
+async def list_recipes(request: Request, tenant: str) -> Response:  # noqa: PLR0912 (one branch per query parameter)
     limit_text = single_query(request, "limit")
     limit = 20
     if limit_text is not None:
@@ -299,7 +373,9 @@ async def list_recipes(request: Request, tenant: str) -> Response:
             raise invalid(["query", "cursor"], "cursor may not be empty")
         payload = unsign(cursor)
         if payload.get("t") != tenant or payload.get("f") != [cuisine, q]:
-            raise Problem(400, "invalid_cursor", "Invalid cursor", "The cursor belongs to another list.")
+            raise Problem(
+                400, "invalid_cursor", "Invalid cursor", "The cursor belongs to another list."
+            )
         after = (payload["c"], payload["i"])
         if "page-cursor-drops-filter" in BUGS:
             cuisine = None
@@ -317,7 +393,9 @@ async def list_recipes(request: Request, tenant: str) -> Response:
     next_cursor = None
     if more:
         last = page[-1]
-        next_cursor = sign({"t": tenant, "f": [cuisine, q], "c": ts(last["created_at"]), "i": last["id"]})
+        next_cursor = sign(
+            {"t": tenant, "f": [cuisine, q], "c": ts(last["created_at"]), "i": last["id"]}
+        )
     return ok({"items": [recipe_json(r) for r in page], "next_cursor": next_cursor})
 
 
@@ -326,7 +404,7 @@ def etag_matches(header: str, current: str, weak: bool) -> bool:
         if tag == "*":
             return True
         if weak and tag.startswith("W/"):
-            tag = tag[2:]
+            tag = tag[2:]  # noqa: PLW2901 (the tag without its W/)
         if tag == current:
             return True
     return False
@@ -347,7 +425,12 @@ async def update_recipe(request: Request, tenant: str, rid: str) -> Response:
     r = find(tenant, rid)
     im = request.headers.get("if-match")
     if im is not None and not etag_matches(im, etag(r), weak=False):
-        raise Problem(412, "precondition_failed", "Precondition failed", "If-Match does not match the current ETag.")
+        raise Problem(
+            412,
+            "precondition_failed",
+            "Precondition failed",
+            "If-Match does not match the current ETag.",
+        )
     raw, _ = await json_body(request)
     body = validate(RecipeUpdate, raw)
     fields = body.model_fields_set
@@ -373,7 +456,9 @@ async def list_ingredients(request: Request, tenant: str, rid: str) -> Response:
     return ok(recipe_json(r)["ingredients"])
 
 
-def parse_multipart(content_type: str, raw: bytes) -> list[tuple[str, str | None, str | None, bytes]]:
+def parse_multipart(
+    content_type: str, raw: bytes
+) -> list[tuple[str, str | None, str | None, bytes]]:
     """(name, filename, content type, data) per part, or 400."""
     bad = Problem(400, "invalid_request", "Invalid request", "The body is not multipart/form-data.")
     ctype, _, params = content_type.partition(";")
@@ -390,7 +475,7 @@ def parse_multipart(content_type: str, raw: bytes) -> list[tuple[str, str | None
     for chunk in chunks[1:-1]:
         if not chunk.startswith(b"\r\n") or not chunk.endswith(b"\r\n"):
             raise bad
-        chunk = chunk[2:-2]
+        chunk = chunk[2:-2]  # noqa: PLW2901 (the part without its CRLFs)
         head, sep, data = chunk.partition(b"\r\n\r\n")
         if not sep:
             raise bad
@@ -403,12 +488,18 @@ def parse_multipart(content_type: str, raw: bytes) -> list[tuple[str, str | None
         filename = re.search(r'filename="([^"]*)"', disp)
         if not name:
             raise bad
-        parts.append((name.group(1), filename.group(1) if filename else None,
-                      headers.get("content-type"), data))
+        parts.append(
+            (
+                name.group(1),
+                filename.group(1) if filename else None,
+                headers.get("content-type"),
+                data,
+            )
+        )
     return parts
 
 
-async def upload_recipe_photo(request: Request, tenant: str, rid: str) -> Response:
+async def upload_recipe_photo(request: Request, tenant: str, rid: str) -> Response:  # noqa: PLR0912 (one branch per part and rule)
     r = find(tenant, rid)
     parts = parse_multipart(request.headers.get("content-type", ""), await request.body())
     errors: list[dict[str, Any]] = []
@@ -439,7 +530,9 @@ async def upload_recipe_photo(request: Request, tenant: str, rid: str) -> Respon
             if filename is not None or text is None:
                 errors.append({"loc": loc, "msg": "caption is text", "type": "string_type"})
             elif len(text) > 100:
-                errors.append({"loc": loc, "msg": "at most 100 characters", "type": "string_too_long"})
+                errors.append(
+                    {"loc": loc, "msg": "at most 100 characters", "type": "string_too_long"}
+                )
             else:
                 caption = text
         else:
@@ -447,26 +540,47 @@ async def upload_recipe_photo(request: Request, tenant: str, rid: str) -> Respon
     if "image" not in seen:
         errors.append({"loc": ["body", "image"], "msg": "Field required", "type": "missing"})
     if errors:
-        raise Problem(422, "validation_failed", "Validation failed", "The body does not match the schema.", errors)
+        raise Problem(
+            422,
+            "validation_failed",
+            "Validation failed",
+            "The body does not match the schema.",
+            errors,
+        )
     assert image is not None
     t = now()
-    r["photo"] = {"media_type": image[0], "size": len(image[1]), "caption": caption, "uploaded_at": t}
+    r["photo"] = {
+        "media_type": image[0],
+        "size": len(image[1]),
+        "caption": caption,
+        "uploaded_at": t,
+    }
     r["updated_at"] = t
-    return ok({"recipe_id": r["id"], "media_type": image[0], "size": len(image[1]), "caption": caption,
-               "uploaded_at": ts(t)})
+    return ok(
+        {
+            "recipe_id": r["id"],
+            "media_type": image[0],
+            "size": len(image[1]),
+            "caption": caption,
+            "uploaded_at": ts(t),
+        }
+    )
 
 
-async def rate_recipe(request: Request, tenant: str, rid: str) -> Response:
+async def rate_recipe(request: Request, tenant: str, rid: str) -> Response:  # noqa: PLR0912 (one branch per field and rule)
     r = find(tenant, rid)
     ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await request.body()
     if ctype != "application/x-www-form-urlencoded":
         raise Problem(400, "invalid_request", "Invalid request", "The body is not an HTML form.")
     try:
-        pairs = parse_qsl(raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False,
-                          errors="strict")
+        pairs = parse_qsl(
+            raw.decode("utf-8"), keep_blank_values=True, strict_parsing=False, errors="strict"
+        )
     except (UnicodeDecodeError, ValueError):
-        raise Problem(400, "invalid_request", "Invalid request", "The form cannot be parsed.") from None
+        raise Problem(
+            400, "invalid_request", "Invalid request", "The form cannot be parsed."
+        ) from None
     fields: dict[str, list[str]] = {}
     for k, v in pairs:
         fields.setdefault(k, []).append(v)
@@ -498,12 +612,20 @@ async def rate_recipe(request: Request, tenant: str, rid: str) -> Response:
         err("tags", "at most 3 tags", "too_long")
     for i, tag in enumerate(tags):
         if tag not in RATING_TAGS:
-            errors.append({"loc": ["body", "tags", i], "msg": "unknown tag", "type": "literal_error"})
+            errors.append(
+                {"loc": ["body", "tags", i], "msg": "unknown tag", "type": "literal_error"}
+            )
     for name in fields:
         if name not in ("stars", "comment", "tags"):
             err(name, "unknown field", "extra_forbidden")
     if errors:
-        raise Problem(422, "validation_failed", "Validation failed", "The form does not match the schema.", errors)
+        raise Problem(
+            422,
+            "validation_failed",
+            "Validation failed",
+            "The form does not match the schema.",
+            errors,
+        )
     r["ratings"].append(stars)
     r.setdefault("comments", []).append((comment, tags))
     r["updated_at"] = now()
@@ -512,9 +634,13 @@ async def rate_recipe(request: Request, tenant: str, rid: str) -> Response:
 
 # ---------------------------------------------------------------- routing
 
-ROUTES = [
+Handler = Callable[..., Awaitable[Response]]  # (request, tenant, *path values)
+ROUTES: list[tuple[re.Pattern[str], dict[str, Handler]]] = [
     (re.compile(r"^/recipes$"), {"GET": list_recipes, "POST": create_recipe}),
-    (re.compile(r"^/recipes/([^/]+)$"), {"GET": get_recipe, "PATCH": update_recipe, "DELETE": delete_recipe}),
+    (
+        re.compile(r"^/recipes/([^/]+)$"),
+        {"GET": get_recipe, "PATCH": update_recipe, "DELETE": delete_recipe},
+    ),
     (re.compile(r"^/recipes/([^/]+)/ingredients$"), {"GET": list_ingredients}),
     (re.compile(r"^/recipes/([^/]+)/photo$"), {"POST": upload_recipe_photo}),
     (re.compile(r"^/recipes/([^/]+)/rate$"), {"POST": rate_recipe}),
@@ -525,15 +651,20 @@ async def dispatch(request: Request) -> Response:
     path = request.url.path
     if not path.startswith(BASE + "/"):
         raise Problem(404, "not_found", "Not found", "No such path.")
-    path = path[len(BASE):]
+    path = path[len(BASE) :]
     for pattern, methods in ROUTES:
         m = pattern.match(path)
         if not m:
             continue
         handler = methods.get(request.method)
         if handler is None:
-            raise Problem(405, "method_not_allowed", "Method not allowed", "The path does not take this method.",
-                          headers={"Allow": ", ".join(methods)})
+            raise Problem(
+                405,
+                "method_not_allowed",
+                "Method not allowed",
+                "The path does not take this method.",
+                headers={"Allow": ", ".join(methods)},
+            )
         tenant = tenant_of(request)
         return await handler(request, tenant, *m.groups())
     raise Problem(404, "not_found", "Not found", "No such path.")
@@ -545,14 +676,23 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     request = Request(scope, receive)
     if LOG:
         body = await request.body()
-        print(request.method, request.url.path, request.url.query, body[:200], file=sys.stderr, flush=True)
+        print(
+            request.method,
+            request.url.path,
+            request.url.query,
+            body[:200],
+            file=sys.stderr,
+            flush=True,
+        )
     try:
         response = await dispatch(request)
     except Problem as p:
         response = p.response()
     except Exception as e:  # pragma: no cover
         print("internal error:", repr(e), file=sys.stderr)
-        response = Problem(500, "internal_error", "Internal error", "Something broke on our side.").response()
+        response = Problem(
+            500, "internal_error", "Internal error", "Something broke on our side."
+        ).response()
     await response(scope, receive, send)
 
 
