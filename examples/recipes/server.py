@@ -352,7 +352,7 @@ async def _create_recipe(request: Request, tenant: str) -> Response:
     return ok(recipe_json(r), 201, {"Location": f"{BASE}/recipes/{rid}"})
 
 
-async def list_recipes(request: Request, tenant: str) -> Response:  # noqa: PLR0912 (one branch per query parameter)
+async def list_recipes(request: Request, tenant: str) -> Response:
     limit_text = single_query(request, "limit")
     limit = 20
     if limit_text is not None:
@@ -377,10 +377,8 @@ async def list_recipes(request: Request, tenant: str) -> Response:  # noqa: PLR0
                 400, "invalid_cursor", "Invalid cursor", "The cursor belongs to another list."
             )
         after = (payload["c"], payload["i"])
-        if "page-cursor-drops-filter" in BUGS:
-            cuisine = None
     items = [r for (t, _), r in RECIPES.items() if t == tenant]
-    if cuisine is not None:
+    if cuisine is not None and not ("page-cursor-drops-filter" in BUGS and after is not None):
         items = [r for r in items if r["cuisine"] == cuisine]
     if q is not None:
         items = [r for r in items if q.lower() in r["title"].lower()]
