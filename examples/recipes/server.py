@@ -26,6 +26,7 @@ import uvicorn
 from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 
 from examples.recipes.contracts.models import RecipeCreate, RecipeUpdate
 from examples.recipes.example import BUGS as PLANTED
@@ -668,7 +669,7 @@ async def dispatch(request: Request) -> Response:
     raise Problem(404, "not_found", "Not found", "No such path.")
 
 
-async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+async def app(scope: Scope, receive: Receive, send: Send) -> None:
     if scope["type"] != "http":
         return
     request = Request(scope, receive)

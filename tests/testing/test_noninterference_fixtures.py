@@ -137,9 +137,9 @@ def menus_app(made: list[tuple[str, list[Any]]]) -> Starlette:
             where = ["body", *(str(part) for part in exc.errors()[0]["loc"])]
             return _problem(422, "validation_failed", where)
         dishes = [dish.model_dump() for dish in body.dishes]
-        menu = {"id": str(uuid.uuid4()), "title": body.title, "dishes": dishes}
+        menu: dict[str, Any] = {"id": str(uuid.uuid4()), "title": body.title, "dishes": dishes}
         menus[menu["id"]] = (tenant, menu)
-        made.append((tenant, menu["dishes"]))
+        made.append((tenant, dishes))
         return JSONResponse(_shown(menu), 201)
 
     async def item(request: Request) -> Response:
