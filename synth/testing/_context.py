@@ -6,8 +6,10 @@ invariant fails the request sequence that shows it is at hand.
 
 from __future__ import annotations
 
+import copy
 import uuid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, NoReturn, TypeVar
 from urllib.parse import parse_qsl, urljoin, urlsplit
@@ -24,7 +26,9 @@ from ._target import Target
 from ._unique import fixed_reason
 from ._violation import CannotCheck, NoExample, Violation
 
-__all__ = ["NO_BODY", "Context", "Refused", "Scope", "Walk", "end_marker", "items_of", "next_link"]
+__all__ = [
+    "NO_BODY", "Alike", "Context", "Refused", "Scope", "Walk", "end_marker", "items_of", "next_link",
+]  # fmt: skip
 
 T = TypeVar("T")
 NO_BODY: Any = object()
@@ -65,6 +69,15 @@ class Scope:
     # (item id, field) for each text field of a seeded item the server printed exactly as it
     # was sent: the stored value is the sent one, no finer (a date-time at a filter's bound).
     echoed: set[tuple[str, str]] = field(default_factory=set)
+
+
+@dataclass(slots=True)
+class Alike:
+    """Steps a check repeats, whose fixtures must not differ by what synth draws
+    (``Context.alike``): the bodies drawn for each operation in the first repetition, in
+    order. A check comparing two runs of the same steps (TEN-NONINTERFERENCE) keeps one."""
+
+    bodies: dict[str, list[Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -120,6 +133,11 @@ class Context:
         # What the example drew among options every one of which must be drawn in some
         # example (``covers``): by what they are, all the options and the one drawn.
         self.drawn: dict[str, tuple[tuple[str, ...], set[str]]] = {}
+        # While steps are repeated alike (``alike``): the bodies to give again, how many of
+        # each operation's this repetition has used, and the markers it handed out.
+        self._alike: Alike | None = None
+        self._alike_turns: dict[str, int] = {}
+        self._alike_markers: list[str] = []
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -165,7 +183,28 @@ class Context:
         self.drawn.setdefault(what, (tuple(options), set()))[1].add(chosen)
 
     def marker(self) -> str:
-        return self.target.marker()
+        marker = self.target.marker()
+        if self._alike is not None:
+            self._alike_markers.append(marker)
+        return marker
+
+    @contextmanager
+    def alike(self, steps: Alike) -> Iterator[list[str]]:
+        """Repeat steps alike: within the block, the n-th body drawn for an operation is the
+        n-th one drawn for it in the first block given ``steps``; every fixture, the parents
+        ``provision`` makes included, is made from the same body in the same order.
+
+        Yields the markers handed out in the block (``marker``): what makes its bodies differ
+        from another block's, besides the values of fields declared unique and the ids the
+        server assigns.
+        """
+        saved = self._alike, self._alike_turns, self._alike_markers
+        markers: list[str] = []
+        self._alike, self._alike_turns, self._alike_markers = steps, {}, markers
+        try:
+            yield markers
+        finally:
+            self._alike, self._alike_turns, self._alike_markers = saved
 
     def send(
         self,
@@ -336,7 +375,16 @@ class Context:
         """
         if op.body is None or op.body_schema is None:
             return NO_BODY
-        return self.draw(self.schemas.body(op.body_schema, op.body, op), f"{op.operation_id} body")
+        if self._alike is not None:
+            drawn = self._alike.bodies.setdefault(op.operation_id, [])
+            turn = self._alike_turns.get(op.operation_id, 0)
+            self._alike_turns[op.operation_id] = turn + 1
+            if turn < len(drawn):  # a new object: its unique fields get values of their own
+                return copy.deepcopy(drawn[turn])
+        body = self.draw(self.schemas.body(op.body_schema, op.body, op), f"{op.operation_id} body")
+        if self._alike is not None:
+            drawn.append(copy.deepcopy(body))
+        return body
 
     def mark(
         self, op: OperationSpec, body: Any, marker: str, overrides: Mapping[str, Any] | None = None

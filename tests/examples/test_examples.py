@@ -46,9 +46,10 @@ def test_example_has_the_shape(name: str) -> None:
 @pytest.mark.parametrize("name", NAMES)
 def test_every_bug_names_a_catalogued_invariant_and_every_family_has_one(name: str) -> None:
     bugs = load(name).BUGS
-    unknown = [(bug.id, bug.invariant) for bug in bugs if bug.invariant not in BY_ID]
+    # A known miss may name a check synth does not have yet; it counts for no family.
+    unknown = [(b.id, b.invariant) for b in bugs if b.invariant not in BY_ID and not b.missed]
     assert not unknown, f"not an invariant id of synth/catalogue.py: {unknown}"
-    families = {BY_ID[bug.invariant].family for bug in bugs}
+    families = {BY_ID[bug.invariant].family for bug in bugs if not bug.missed}
     assert set(FAMILIES) <= families, f"no planted bug for {set(FAMILIES) - families}"
 
 

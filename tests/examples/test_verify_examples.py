@@ -7,16 +7,20 @@ import importlib.util
 import os
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib.machinery import SourceFileLoader
 from pathlib import Path
 from types import ModuleType
 
 import pytest
 
+from examples._example import Bug
+from examples._example import load as load_example
 from examples.tracker import server
 from examples.tracker.example import CONTRACTS, TENANTS
 from synth import load
-from synth.catalogue import CATALOGUE
+from synth.catalogue import BY_ID, CATALOGUE
 from synth.testing import Finding, Outcome, Target, config_from_options
 from synth.testing._report import markdown
 
@@ -83,3 +87,42 @@ def test_a_wrong_setting_is_a_usage_error(variable: str, value: str, says: str) 
     assert done.returncode == 2, done.stdout + done.stderr
     assert says in done.stderr
     assert "Traceback" not in done.stderr
+
+
+@pytest.mark.parametrize(
+    ("reported", "ok", "says"),
+    [
+        ("passed", True, "(no check sends it)"),
+        ("violation", False, "(reported: drop its known-miss mark)"),
+    ],
+)
+def test_a_known_miss_expects_no_violation_until_synth_reports_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, reported: str, ok: bool, says: str
+) -> None:
+    script = _script()
+
+    @contextmanager
+    def served(example: object, bugs: object) -> Iterator[str]:
+        yield "http://127.0.0.1:9/v1"
+
+    def tested(*args: object, report: Path, **kwargs: object) -> int:
+        report.write_text(
+            "| invariant | operation | outcome |\n|---|---|---|\n"
+            f"| ERR-VALIDATION | `createTask` | {reported} |\n"
+        )
+        return 1 if reported == "violation" else 0
+
+    monkeypatch.setattr(script, "serve", served)
+    monkeypatch.setattr(script, "synth_test", tested)
+    bug = Bug("extra-ignored", "ERR-VALIDATION", "Unknown keys dropped.", "no check sends it")
+    row = script.run_bug("tracker", load_example("tracker"), tmp_path, tmp_path, bug)
+    assert row.expected == "known miss: no violation ERR-VALIDATION"
+    assert (row.ok, row.got.endswith(says)) == (ok, True), row.got
+
+
+def test_a_known_miss_of_an_invariant_not_yet_catalogued_is_not_run(tmp_path: Path) -> None:
+    bug = Bug("absent-is-null", "NEW-CHECK", "A field left out is cleared.", "no check yet")
+    assert "NEW-CHECK" not in BY_ID
+    row = _script().run_bug("tracker", load_example("tracker"), tmp_path, tmp_path, bug)
+    assert row.ok, row.got
+    assert row.got == "not run: NEW-CHECK is not in synth's catalogue"

@@ -7,7 +7,7 @@ from typing import Any
 from hypothesis import strategies as st
 
 from ...spec import OperationSpec
-from .._context import NO_BODY, Context, brief
+from .._context import NO_BODY, Alike, Context, brief
 from .._http import Exchange
 from .._violation import CannotCheck
 from ._common import cursor_fields, declared, fresh_id, normalize, nowhere_id, nowhere_tenant
@@ -392,8 +392,15 @@ def noninterference(ctx: Context) -> None:
     body = ctx.raw_body(op)
     assigned = _assigned(ctx, op, creator)
     ids = _ordered_ids(ctx, creator, count) if op.pagination is not None else ([], [], [])
-    quiet, quiet_marks = _world(ctx, op, creator, item_bodies, body, noisy=False, ids=ids)
-    noisy, noisy_marks = _world(ctx, op, creator, item_bodies, body, noisy=True, ids=ids)
+    # The fixtures made on the way (the parents of the item or of the list) are drawn once
+    # too: each tenant's steps in each world make them from the same bodies in the same order.
+    steps = Alike()
+    quiet, quiet_marks = _world(
+        ctx, op, creator, item_bodies, body, steps=steps, noisy=False, ids=ids
+    )
+    noisy, noisy_marks = _world(
+        ctx, op, creator, item_bodies, body, steps=steps, noisy=True, ids=ids
+    )
     cursors = cursor_fields(ctx.target.api)
     q = normalize(quiet, quiet_marks, assigned, cursors=cursors)
     n = normalize(noisy, noisy_marks, assigned, cursors=cursors)
@@ -438,17 +445,20 @@ def _ordered_ids(
 
 
 def _world(ctx: Context, op: OperationSpec, creator: OperationSpec | None, item_bodies: list[Any],
-           body: Any, *, noisy: bool,
+           body: Any, *, steps: Alike, noisy: bool,
            ids: tuple[list[str], list[str], list[str]]) -> tuple[list[Any], list[str]]:  # fmt: skip
     """B's observations in one world; in the noisy one, A does the same things first."""
     marker = ctx.marker()
     key = fresh_id()
     marks = [marker]
     if noisy:
-        marks += _act(ctx, ctx.a, op, creator, item_bodies, body, marker, key, ids[1])[1]
-    seen, made = _act(ctx, ctx.b, op, creator, item_bodies, body, marker, key,
-                      ids[2] if noisy else ids[0])  # fmt: skip
-    return seen, marks + made
+        with ctx.alike(steps) as markers:
+            marks += _act(ctx, ctx.a, op, creator, item_bodies, body, marker, key, ids[1])[1]
+        marks += markers
+    with ctx.alike(steps) as markers:
+        seen, made = _act(ctx, ctx.b, op, creator, item_bodies, body, marker, key,
+                          ids[2] if noisy else ids[0])  # fmt: skip
+    return seen, marks + made + markers
 
 
 def _act(  # noqa: PLR0917 (the steps of one check share this state)

@@ -1,0 +1,1 @@
+"""Contracts of the recipes example API (written by a new user of synth)."""
