@@ -21,7 +21,7 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from ...spec import FilterSpec, OrderKey, ParamSpec
+from ...spec import FilterSpec, OperationSpec, OrderKey, ParamSpec
 from .._context import Context, Scope, Walk, brief, end_marker, items_of
 from .._data import accepts as data_accepts
 from .._violation import CannotCheck
@@ -460,11 +460,11 @@ def filtered(ctx: Context) -> None:
         if other is not None:
             values.append((flt, other))
     limit = op.pagination.limit.max
-    # The filtered walks page with a small limit: a filter the server forgets on the pages
-    # after the first (a cursor or next link without it) shows only across a page boundary.
-    small = _limit(ctx, scope)
     before = ctx.walk(scope, limit=limit)
-    chosen = [ctx.walk(scope, limit=small, query={flt.param: value}) for flt, value in values]
+    chosen = [
+        ctx.walk(scope, limit=_two_pages(op, flt, value, before), query={flt.param: value})
+        for flt, value in values
+    ]
     after = ctx.walk(scope, limit=limit)
     if not before.items:
         ctx.unexercised("walked an empty list, so the filters had nothing to keep or drop")
@@ -484,6 +484,18 @@ def filtered(ctx: Context) -> None:
             idle.append(f"no item matched {' and '.join(shown)}, so the filter had nothing to keep")
     if idle and before.items:
         ctx.unexercised("; ".join(idle))
+
+
+def _two_pages(op: OperationSpec, flt: FilterSpec, value: str | list[str], before: Walk) -> int:
+    """A limit that puts what the filter should keep on two pages (or more, at the declared
+    maximum): a filter the server forgets after the first page (a cursor or next link without
+    it) shows only across a page boundary."""
+    assert op.pagination is not None
+    rules = op.pagination.limit
+    kept = sum(
+        _matches(flt, read_path(item, flt.path), value) is not False for item in before.items
+    )
+    return max(rules.min, min(rules.max, max(1, (kept + 1) // 2)))
 
 
 def _other_value(
@@ -608,7 +620,10 @@ def _spread(  # noqa: PLR0911 (a return per kind of field)
         return []
     if len(flt.path) > 1:
         return []  # a nested object: the drawn bodies vary it as they come
-    ids = ctx.spread_references(scope.tenant, create, name, min(3, count))
+    # Each value held by two items or more where the count allows: a filtered walk then spans
+    # pages (``_two_pages``), and a filter lost after the first page shows.
+    distinct = max(2, (count + 1) // 2)
+    ids = ctx.spread_references(scope.tenant, create, name, min(3, distinct))
     if ids:
         start = ctx.draw(st.integers(0, len(ids) - 1), "first reference")
         return [{name: ids[(start + i) % len(ids)]} for i in range(count)]
@@ -617,7 +632,7 @@ def _spread(  # noqa: PLR0911 (a return per kind of field)
     if isinstance(branch.get("enum"), list) and len(branch["enum"]) > 1:
         options = list(branch["enum"])
         start = ctx.draw(st.integers(0, len(options) - 1), "first value")
-        return [{name: options[(start + i) % len(options)]} for i in range(count)]
+        return [{name: options[(start + i % distinct) % len(options)]} for i in range(count)]
     if branch.get("type") == "boolean":
         return [{name: i % 2 == 0} for i in range(count)]
     if branch.get("type") == "string" and branch.get("format") in ("date", "date-time"):
