@@ -10,7 +10,7 @@ from typing import Any
 from .._errors import InputError
 from .._pointer import join, unescape
 
-__all__ = ["Node", "Resolver", "Shape", "canonical", "pointer", "shape"]
+__all__ = ["Joined", "Node", "Resolver", "Shape", "canonical", "pointer", "shape"]
 
 # Keys that only annotate a schema; they travel with the node a `$ref` or a nullable `anyOf`
 # wraps, so a description written next to a `$ref` is not lost.
@@ -45,6 +45,14 @@ class Node:
         if isinstance(self.value, Mapping) and key in self.value:
             return Node(self.value[key], self.ptr + pointer(key))
         return None
+
+
+@dataclass(frozen=True, slots=True)
+class Joined(Node):
+    """Several schemas that all apply at one place (a property declared by more than one
+    ``allOf`` member): compared as their merge. ``ptr`` is the first one's."""
+
+    parts: tuple[Node, ...] = ()
 
 
 class Resolver:
@@ -121,6 +129,10 @@ class Shape:
     annotations: dict[str, Any] = field(default_factory=dict)
     branches: list[Node] | None = None  # a union's non-null branches (anyOf / oneOf)
     origin: str = ""  # where the schema is written, before any `$ref` or collapse
+    # Where the subschemas of a merged `allOf` live (`properties` by name, `items`, ...): each
+    # in the member that declares it. Empty for a schema read as written.
+    props: dict[str, Node] | None = None
+    subs: dict[str, Node] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.origin = self.origin or self.node.ptr
@@ -129,6 +141,19 @@ class Shape:
     def value(self) -> Mapping[str, Any]:
         return self.node.value if isinstance(self.node.value, Mapping) else {}
 
+    def properties(self) -> dict[str, Node]:
+        """Each property's schema, with the pointer it is written at."""
+        if self.props is not None:
+            return self.props
+        listed = self.node.get("properties")
+        if listed is None or not isinstance(listed.value, Mapping):
+            return {}
+        return {str(name): listed.child(name) for name in listed.value}
+
+    def sub(self, key: str) -> Node | None:
+        """The subschema under ``key`` (``items``, ``additionalProperties``, ...)."""
+        return self.subs[key] if key in self.subs else self.node.get(key)
+
 
 def shape(resolver: Resolver, node: Node) -> Shape:
     found = _shape(resolver, node)
@@ -136,23 +161,22 @@ def shape(resolver: Resolver, node: Node) -> Shape:
     return found
 
 
-def _shape(resolver: Resolver, node: Node) -> Shape:
+def _shape(resolver: Resolver, node: Node, depth: int = 0) -> Shape:
+    if isinstance(node, Joined):
+        merged = _merge(resolver, node.ptr, list(node.parts), depth)
+        node = Node(node.value, node.ptr)
+    else:
+        merged = None
+    if merged is not None:
+        return merged
     node, name = resolver.resolve(node)
     value = node.value
     if value is True or value is None or not isinstance(value, Mapping):
         return Shape(Node({}, node.ptr), name, nullable=value is True)
     annotations = {k: value[k] for k in _ANNOTATIONS if k in value}
-    nullable = bool(value.get("nullable"))
-    types = value.get("type")
-    if isinstance(types, list) and "null" in types:
-        nullable = True
-    if isinstance(value.get("enum"), list) and None in value["enum"]:
-        nullable = True
-    if "const" in value and value["const"] is None:
-        nullable = True
-    all_of = value.get("allOf")
-    if isinstance(all_of, list) and len(all_of) == 1 and set(value) <= {"allOf", *_ANNOTATIONS}:
-        inner = shape(resolver, Node(all_of[0], node.ptr + pointer("allOf", 0)))
+    nullable = _says_null(value)
+    inner = _all_of(resolver, node, depth)
+    if inner is not None:
         inner.nullable = inner.nullable or nullable
         inner.annotations = {**inner.annotations, **annotations}
         return inner
@@ -178,7 +202,149 @@ def _shape(resolver: Resolver, node: Node) -> Shape:
     return Shape(node, name, nullable, annotations)
 
 
+def _says_null(value: Mapping[str, Any]) -> bool:
+    """Whether the schema itself admits null, however it is written."""
+    types = value.get("type")
+    return (
+        bool(value.get("nullable"))
+        or (isinstance(types, list) and "null" in types)
+        or (isinstance(value.get("enum"), list) and None in value["enum"])
+        or ("const" in value and value["const"] is None)
+    )
+
+
+def _all_of(resolver: Resolver, node: Node, depth: int) -> Shape | None:
+    """A schema with ``allOf`` as its effective schema (``_merge``); a one-member ``allOf`` with
+    only annotations beside it is the member itself, named as its ``$ref`` names it."""
+    value = node.value
+    all_of = value.get("allOf")
+    if not isinstance(all_of, list) or not all_of or depth >= _MAX_DEPTH:
+        return None
+    if len(all_of) == 1 and set(value) <= {"allOf", "nullable", *_ANNOTATIONS}:
+        return _shape(resolver, Node(all_of[0], node.ptr + pointer("allOf", 0)), depth + 1)
+    own = {k: v for k, v in value.items() if k not in ("allOf", "nullable", *_ANNOTATIONS)}
+    parts = [Node(own, node.ptr)] if own else []
+    parts += [Node(m, node.ptr + pointer("allOf", i)) for i, m in enumerate(all_of)]
+    return _merge(resolver, node.ptr, parts, depth)
+
+
 def _is_null(value: Any) -> bool:
     return isinstance(value, Mapping) and (
         value.get("type") == "null" or ("const" in value and value["const"] is None)
     )
+
+
+# How deep `allOf` merges may nest before a cycle of them (`A: allOf [B]`, `B: allOf [A]`) is
+# read as written instead.
+_MAX_DEPTH = 32
+_LOWER = ("minimum", "exclusiveMinimum", "minLength", "minItems", "minProperties")
+_UPPER = ("maximum", "exclusiveMaximum", "maxLength", "maxItems", "maxProperties")
+_SUBSCHEMAS = ("items", "additionalProperties", "propertyNames", "contains", "not")
+
+
+def _merge(resolver: Resolver, ptr: str, parts: list[Node], depth: int) -> Shape | None:
+    """The effective schema of ``allOf`` members (and the keywords beside them): a value must
+    satisfy every member, so properties and ``required`` are united, types and enums
+    intersected, bounds take the tightest, and a property or subschema several members
+    declare is their merge in turn. ``None`` when a member is a union (its branches are
+    compared as the ``allOf`` is written)."""
+    shapes = [_shape(resolver, part, depth + 1) for part in parts]
+    if any(s.branches is not None for s in shapes):
+        return None
+    merger = _Merger()
+    for part in shapes:
+        merger.add(part)
+    return merger.shape(ptr, nullable=all(s.nullable for s in shapes))
+
+
+_SET_KEYS = frozenset({"properties", "required", "type", "enum", "const", "allOf", "nullable",
+                       *_SUBSCHEMAS, *_LOWER, *_UPPER, *_ANNOTATIONS})  # fmt: skip
+
+
+@dataclass
+class _Merger:
+    merged: dict[str, Any] = field(default_factory=dict)
+    props: dict[str, list[Node]] = field(default_factory=dict)
+    subs: dict[str, list[Node]] = field(default_factory=dict)
+    required: list[str] = field(default_factory=list)
+    annotations: dict[str, Any] = field(default_factory=dict)
+    types: frozenset[str] | None = None
+    enum: list[Any] | None = None
+
+    def add(self, part: Shape) -> None:
+        value = part.value
+        for key, found in part.annotations.items():
+            self.annotations.setdefault(key, found)
+        for name, child in part.properties().items():
+            self.props.setdefault(name, []).append(child)
+        for key in _SUBSCHEMAS:
+            child = part.sub(key)
+            if child is not None and child.value is False:
+                self.merged[key] = False
+            elif child is not None:
+                self.subs.setdefault(key, []).append(child)
+        self.required += [r for r in value.get("required") or () if r not in self.required]
+        if "type" in value:
+            self.add_types(value["type"])
+        listed = [value["const"]] if "const" in value else value.get("enum")
+        if isinstance(listed, list):
+            keys = {canonical(v) for v in listed}
+            self.enum = listed if self.enum is None else [
+                v for v in self.enum if canonical(v) in keys
+            ]  # fmt: skip
+        self.add_bounds(value)
+        for key, found in value.items():
+            if key in _SET_KEYS:
+                continue
+            if key == "uniqueItems":
+                self.merged[key] = bool(self.merged.get(key)) or bool(found)
+            else:
+                self.merged.setdefault(key, found)
+
+    def add_types(self, declared: Any) -> None:
+        mine = frozenset([declared] if isinstance(declared, str) else declared or ()) - {"null"}
+        if self.types is not None:
+            both = self.types, mine
+
+            def within(t: str, kinds: frozenset[str]) -> bool:
+                return t in kinds or (t == "integer" and "number" in kinds)
+
+            mine = frozenset(
+                t for t in both[0] | both[1] if within(t, both[0]) and within(t, both[1])
+            )
+        self.types = mine
+
+    def add_bounds(self, value: Mapping[str, Any]) -> None:
+        for key in _LOWER + _UPPER:
+            bound = value.get(key)
+            if not isinstance(bound, int | float) or isinstance(bound, bool):
+                continue
+            if key not in self.merged:
+                self.merged[key] = bound
+            elif key in _LOWER:
+                self.merged[key] = max(self.merged[key], bound)
+            else:
+                self.merged[key] = min(self.merged[key], bound)
+
+    def shape(self, ptr: str, *, nullable: bool) -> Shape:
+        merged = self.merged
+        if self.types is not None:
+            kinds = sorted(self.types)
+            merged["type"] = kinds[0] if len(kinds) == 1 else kinds
+        if self.enum is not None:
+            merged["enum"] = self.enum
+        props = {name: _joined(nodes) for name, nodes in self.props.items()}
+        if props:
+            merged["properties"] = {name: node.value for name, node in props.items()}
+        if self.required:
+            merged["required"] = self.required
+        subs = {key: _joined(nodes) for key, nodes in self.subs.items() if key not in merged}
+        for key, child in subs.items():
+            merged[key] = child.value
+        return Shape(Node(merged, ptr), None, nullable, self.annotations, props=props, subs=subs)
+
+
+def _joined(nodes: list[Node]) -> Node:
+    if len(nodes) == 1:
+        return nodes[0]
+    return Joined({"allOf": [n.value for n in nodes]}, nodes[0].ptr, tuple(nodes))

@@ -161,7 +161,9 @@ BAD_FILES = [
     pytest.param("bad.json", "{not json", "not valid JSON", id="not-json"),
     pytest.param("bad.yaml", "a: [unclosed", "not valid JSON or YAML", id="not-yaml"),
     pytest.param("list.json", "[1, 2]", "not an OpenAPI document", id="not-an-object"),
-    pytest.param("old.json", '{"openapi": "3.0.3", "paths": {}}', "not an OpenAPI 3.1", id="3.0"),
+    pytest.param("old.json", '{"openapi": "3.0.3", "paths": {}}',
+                 'not a valid OpenAPI 3.0 document: "info" is a required property', id="3.0"),
+    pytest.param("old.json", '{"openapi": "2.5", "paths": {}}', "not an OpenAPI 3.1", id="2.5"),
     pytest.param("sw.yaml", "swagger: '2.0'\npaths: {}\n", "Swagger 2.0", id="swagger"),
     pytest.param("empty.yaml", "", "not an OpenAPI document", id="empty"),
 ]
