@@ -180,6 +180,15 @@ def _shape(resolver: Resolver, node: Node, depth: int = 0) -> Shape:
         inner.nullable = inner.nullable or nullable
         inner.annotations = {**inner.annotations, **annotations}
         return inner
+    return _union(resolver, node, name, nullable, annotations)
+
+
+def _union(
+    resolver: Resolver, node: Node, name: str | None, nullable: bool, annotations: dict[str, Any]
+) -> Shape:
+    """An ``anyOf``/``oneOf`` with its null branches taken out as nullability (one branch
+    left: that branch; only ``const``s left: an enum), or a schema with no union."""
+    value = node.value
     for keyword in ("anyOf", "oneOf"):
         options = value.get(keyword)
         if not isinstance(options, list):
@@ -198,8 +207,33 @@ def _shape(resolver: Resolver, node: Node, depth: int = 0) -> Shape:
             inner.nullable = inner.nullable or nullable
             inner.annotations = {**inner.annotations, **annotations}
             return inner
+        values = _enum_union(resolver, rest)
+        if values is not None:  # `oneOf` of `const`s, each with its description: an enum
+            flat = {k: v for k, v in others.items() if k not in ("enum", "const")}
+            return Shape(Node({**flat, "enum": values}, node.ptr), name, nullable, annotations)
         return Shape(node, name, nullable, annotations, rest)
     return Shape(node, name, nullable, annotations)
+
+
+_ENUM_KEYS = frozenset({"type", "const", "enum", *_ANNOTATIONS})
+
+
+def _enum_union(resolver: Resolver, branches: list[Node]) -> list[Any] | None:
+    """The values of a union whose every branch is a ``const`` or ``enum`` and nothing more
+    (a ``type`` beside it, annotations), in order; ``None`` for any other union."""
+    values: list[Any] = []
+    for branch in branches:
+        target, _ = resolver.resolve(branch)
+        value = target.value
+        if not isinstance(value, Mapping) or not set(value) <= _ENUM_KEYS:
+            return None
+        if "const" in value:
+            values.append(value["const"])
+        elif isinstance(value.get("enum"), list):
+            values += value["enum"]
+        else:
+            return None
+    return values
 
 
 def _says_null(value: Mapping[str, Any]) -> bool:
@@ -249,8 +283,14 @@ def _merge(resolver: Resolver, ptr: str, parts: list[Node], depth: int) -> Shape
     declare is their merge in turn. ``None`` when a member is a union (its branches are
     compared as the ``allOf`` is written)."""
     shapes = [_shape(resolver, part, depth + 1) for part in parts]
-    if any(s.branches is not None for s in shapes):
+    unions = [i for i, s in enumerate(shapes) if s.branches is not None]
+    if len(unions) > 1:
         return None
+    if unions:  # allOf [X, oneOf [A, B]] is oneOf [allOf [X, A], allOf [X, B]]
+        union = shapes[unions[0]]
+        others = [p for i, p in enumerate(parts) if i != unions[0]]
+        branches: list[Node] = [_joined([*others, b]) for b in union.branches or ()]
+        return Shape(Node(union.value, ptr), None, union.nullable, union.annotations, branches)
     merger = _Merger()
     for part in shapes:
         merger.add(part)
@@ -278,11 +318,11 @@ class _Merger:
         for name, child in part.properties().items():
             self.props.setdefault(name, []).append(child)
         for key in _SUBSCHEMAS:
-            child = part.sub(key)
-            if child is not None and child.value is False:
+            sub = part.sub(key)
+            if sub is not None and sub.value is False:
                 self.merged[key] = False
-            elif child is not None:
-                self.subs.setdefault(key, []).append(child)
+            elif sub is not None:
+                self.subs.setdefault(key, []).append(sub)
         self.required += [r for r in value.get("required") or () if r not in self.required]
         if "type" in value:
             self.add_types(value["type"])

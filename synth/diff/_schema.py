@@ -379,11 +379,10 @@ class SchemaDiff:
     # -- union branches -------------------------------------------------------------------------
 
     def branch_key(self, resolver: Resolver, node: Node) -> str:
-        target, name = resolver.resolve(node)
+        _target, name = resolver.resolve(node)
         if name is not None:
             return f"ref:{component_key(name)}"
-        value = target.value if isinstance(target.value, Mapping) else {}
-        return "type:" + ",".join(sorted(_types(value)))
+        return "type:" + ",".join(sorted(_types(shape(resolver, node).value)))
 
     def describe(self, resolver: Resolver, node: Node) -> str:
         key = self.branch_key(resolver, node)
