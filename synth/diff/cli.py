@@ -68,7 +68,7 @@ def diff_command(
 
     \b
     Examples:
-      synth diff old.json new.yaml           # two OpenAPI 3.1 files
+      synth diff old.json new.yaml           # two OpenAPI 3.0 or 3.1 files
       synth diff --against origin/main       # contracts/ at a revision vs the working tree
       synth diff --against auto --ci         # what `make contracts` runs in CI
       synth diff old.json new.json --format json
