@@ -24,7 +24,7 @@ from typing import Any, Literal
 
 from .._paths import param_names, route_shape
 from ._model import Change, Collector, OpRef
-from ._refs import Node, Resolver, canonical, component_key, pointer
+from ._refs import Node, Resolver, Sameness, canonical, component_key, pointer
 from ._schema import SchemaDiff
 
 __all__ = ["diff_documents"]
@@ -68,6 +68,7 @@ class _DocumentDiff:
         self.out = Collector()
         self.od: Mapping[str, Any] = old.document
         self.nd: Mapping[str, Any] = new.document
+        self.same = Sameness(old, new)
 
     def run(self) -> list[Change]:
         self.info()
@@ -308,7 +309,7 @@ class _OperationDiff:
     def schema_diff(self, direction: Any, root: str, label: str) -> SchemaDiff:
         return SchemaDiff(
             self.doc.old, self.doc.new, self.out, operation=self.ref, direction=direction,
-            root=root, label=label,
+            root=root, label=label, same=self.doc.same,
         )  # fmt: skip
 
     def run(self) -> None:

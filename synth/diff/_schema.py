@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._model import Collector, OpRef
-from ._refs import Node, Resolver, Shape, canonical, component_key, shape
+from ._refs import Node, Resolver, Sameness, Shape, canonical, component_key, shape
 from ._rules import BOUNDS, Direction, schema_rule_id
 
 __all__ = ["SchemaDiff"]
@@ -92,8 +92,10 @@ class SchemaDiff:
         direction: Direction,
         root: str,
         label: str,
+        same: Sameness | None = None,
     ) -> None:
         self.old, self.new, self.out = old, new, out
+        self.same = same
         self.operation = operation
         self.direction = direction
         self.root = root
@@ -106,6 +108,8 @@ class SchemaDiff:
     # -- entry ----------------------------------------------------------------------------------
 
     def compare(self, old: Node, new: Node, path: str = "") -> None:
+        if self.same is not None and self.same.same(old, new):
+            return
         o, n = shape(self.old, old), shape(self.new, new)
         key = (o.node.ptr, n.node.ptr)
         if key in self._seen:  # a cycle, or a component already compared for this operation
