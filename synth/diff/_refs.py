@@ -440,7 +440,7 @@ class Sameness:
         key = (id(old.value), id(new.value))
         if not transient and key in self._memo:
             return self._memo[key]
-        found = old.value == new.value
+        found: bool = old.value == new.value
         if found:
             targets = _component_refs(old.value)
             found = targets is not None and targets <= self.good
