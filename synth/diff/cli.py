@@ -105,7 +105,11 @@ def _run(
             "origin/main); see synth diff --help"
         )
     else:
-        old_source, new_source = _side(old, contracts_dir), _side(new, contracts_dir)
+        old_source = _side(old, contracts_dir)
+        if Path(new).exists() and Path(new).resolve() == Path(old).resolve():
+            new_source = Source(new, old_source.document)  # one file, read once
+        else:
+            new_source = _side(new, contracts_dir)
     if ack_file is None and (contracts_dir / ACK_FILE).is_file():
         ack_file = contracts_dir / ACK_FILE
     acks = load_acks(ack_file) if ack_file is not None else ()
