@@ -183,7 +183,6 @@ BAD_FILES = [
     pytest.param("old.json", '{"openapi": "2.5", "paths": {}}', "not an OpenAPI 3.1", id="2.5"),
     pytest.param("sw.yaml", "swagger: '2.0'\npaths: {}\n", "Swagger 2.0", id="swagger"),
     pytest.param("empty.yaml", "", "not an OpenAPI document", id="empty"),
-    pytest.param("dangling.yaml", _DANGLING, "components/schemas/Missing", id="dangling-ref"),
     pytest.param(
         "other.yaml",
         _DANGLING.replace("#/components/schemas/Missing", "./gone.yaml#/T"),
@@ -209,6 +208,26 @@ def test_bad_input_exits_2_without_traceback_and_writes_nothing(
         assert message in result.output
         assert f"{tmp_path / name}" in result.output  # where: the file
         assert "Traceback" not in result.output
+    assert _snapshot(tmp_path) == before
+
+
+def test_a_dangling_ref_is_located_exit_2(tmp_path: Path) -> None:
+    """Whether the reader or the differ finds it, a `$ref` to nothing names the file and the
+    reference."""
+    bad = tmp_path / "dangling.yaml"
+    bad.write_text(_DANGLING, encoding="utf-8")
+    inline = tmp_path / "inline.yaml"
+    inline.write_text(
+        _DANGLING.replace("{$ref: '#/components/schemas/Missing'}", "{type: object}"),
+        encoding="utf-8",
+    )
+    before = _snapshot(tmp_path)
+    for args in ((bad, inline), (inline, bad)):
+        result = _run(tmp_path, *map(str, args))
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("InputError: ")
+        assert str(bad) in result.output
+        assert "components/schemas/Missing" in result.output
     assert _snapshot(tmp_path) == before
 
 
