@@ -61,8 +61,16 @@ class Resolver:
     def __init__(self, document: Mapping[str, Any], label: str) -> None:
         self.document = document
         self.label = label
+        self._found: dict[str, Node] = {}
+        self.shapes: dict[tuple[int, str], tuple[Any, Shape]] = {}
 
     def lookup(self, ref: str, where: str) -> Node:
+        found = self._found.get(ref)
+        if found is None:
+            found = self._found[ref] = self._lookup(ref, where)
+        return found
+
+    def _lookup(self, ref: str, where: str) -> Node:
         if not ref.startswith("#"):
             raise InputError(
                 f"{self.label}: {where}: external $ref {ref!r} is not supported; "
@@ -156,8 +164,16 @@ class Shape:
 
 
 def shape(resolver: Resolver, node: Node) -> Shape:
+    """The normal form of the schema at ``node``; computed once per node and document (every
+    operation that reaches a component asks again). Callers must not change it."""
+    key = (id(node.value), node.ptr)
+    cached = None if isinstance(node, Joined) else resolver.shapes.get(key)
+    if cached is not None:
+        return cached[1]
     found = _shape(resolver, node)
     found.origin = node.ptr
+    if not isinstance(node, Joined):
+        resolver.shapes[key] = (node.value, found)  # the value kept alive: its id stays its own
     return found
 
 
@@ -203,7 +219,7 @@ def _union(
                 rest.append(child)
         others = {k: v for k, v in value.items() if k not in (keyword, *_ANNOTATIONS)}
         if len(rest) == 1 and not others:
-            inner = shape(resolver, rest[0])
+            inner = _shape(resolver, rest[0])
             inner.nullable = inner.nullable or nullable
             inner.annotations = {**inner.annotations, **annotations}
             return inner
