@@ -151,12 +151,14 @@ class Shape:
 
     def properties(self) -> dict[str, Node]:
         """Each property's schema, with the pointer it is written at."""
-        if self.props is not None:
-            return self.props
-        listed = self.node.get("properties")
-        if listed is None or not isinstance(listed.value, Mapping):
-            return {}
-        return {str(name): listed.child(name) for name in listed.value}
+        if self.props is None:
+            listed = self.node.get("properties")
+            self.props = (
+                {str(name): listed.child(name) for name in listed.value}
+                if listed is not None and isinstance(listed.value, Mapping)
+                else {}
+            )
+        return self.props
 
     def sub(self, key: str) -> Node | None:
         """The subschema under ``key`` (``items``, ``additionalProperties``, ...)."""
