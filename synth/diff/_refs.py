@@ -141,9 +141,13 @@ class Shape:
     # in the member that declares it. Empty for a schema read as written.
     props: dict[str, Node] | None = None
     subs: dict[str, Node] = field(default_factory=dict)
+    # What the schema is, for telling comparisons apart: its pointer, or the pointers of all
+    # the schemas merged into it.
+    ident: str = ""
 
     def __post_init__(self) -> None:
         self.origin = self.origin or self.node.ptr
+        self.ident = self.ident or self.node.ptr
 
     @property
     def value(self) -> Mapping[str, Any]:
@@ -182,6 +186,8 @@ def shape(resolver: Resolver, node: Node) -> Shape:
 def _shape(resolver: Resolver, node: Node, depth: int = 0) -> Shape:
     if isinstance(node, Joined):
         merged = _merge(resolver, node.ptr, list(node.parts), depth)
+        if merged is not None:
+            merged.ident = "&".join(part.ptr for part in node.parts)
         node = Node(node.value, node.ptr)
     else:
         merged = None

@@ -111,7 +111,7 @@ class SchemaDiff:
         if self.same is not None and self.same.same(old, new):
             return
         o, n = shape(self.old, old), shape(self.new, new)
-        key = (o.node.ptr, n.node.ptr)
+        key = (o.ident, n.ident)
         if key in self._seen:  # a cycle, or a component already compared for this operation
             return
         self._seen.add(key)

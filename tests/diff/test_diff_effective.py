@@ -192,3 +192,22 @@ def test_a_multi_file_document_equals_its_bundled_form(tmp_path: Path) -> None:
         )
         assert result.exit_code == 0, result.output
         assert "0 breaking" in result.output
+
+
+def test_one_property_merged_with_different_members_is_compared_in_each() -> None:
+    def doc(a_max: int, b_max: int) -> Doc:
+        base = {"type": "object", "properties": {"name": {"type": "string"}}}
+        extra = {
+            "Base": base,
+            "A": {"allOf": [{"$ref": "#/components/schemas/Base"},
+                            {"properties": {"name": {"maxLength": a_max}}}]},
+            "B": {"allOf": [{"$ref": "#/components/schemas/Base"},
+                            {"properties": {"name": {"maxLength": b_max}}}]},
+        }  # fmt: skip
+        body = {"type": "object", "properties": {
+            "a": {"$ref": "#/components/schemas/A"}, "b": {"$ref": "#/components/schemas/B"}}}  # fmt: skip
+        return _doc(body, extra=extra)
+
+    changes = _changes(doc(5, 9), doc(6, 20))
+    assert {c.rule for c in changes} == {"response-property-max-length-increased"}
+    assert sorted(c.message.split("`")[1] for c in changes) == ["a.name", "b.name"]
