@@ -1,6 +1,7 @@
-"""``synth diff``: breaking-change detection between two OpenAPI 3.1 documents.
+"""``synth diff``: breaking-change detection between two OpenAPI documents.
 
-Each side is an OpenAPI file (JSON or YAML), a folder of contracts, or the contracts folder
+Each side is an OpenAPI 3.0 or 3.1 file (JSON or YAML, maybe with other files it refers to), a
+folder of contracts, or the contracts folder
 at a git revision. Every change is classified by a rule (``RULES``) as breaking or not for
 clients written against the old document: requests break when the inputs the server accepts
 shrink, responses when the outputs a client may receive grow.

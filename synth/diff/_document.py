@@ -1,20 +1,30 @@
 """Compare two OpenAPI 3.1 documents: operations, parameters, bodies, responses, headers,
-security, servers, and synth's own extensions (``x-synth-errors``, ``x-synth-semantics``).
+security, servers, webhooks and callbacks, and synth's own extensions (``x-synth-errors``,
+``x-synth-semantics``).
 
 Operations are matched by method and path template with parameter names blanked out
 (``/contacts/{}``), so renaming a path parameter is not a removed operation; parameters by
-(in, name), header names case-insensitively; responses by status and media type.
+(in, name), header names case-insensitively; responses by status and media type; webhooks by
+name and method; callbacks by operation, name, expression and method.
+
+Webhooks and callbacks are requests the server sends and the client receives, so their
+direction is the reverse of an operation's. Their payload (request body and parameters) is
+judged as a response is: narrowing what the server sends is safe, widening it (a new enum value,
+a removed or newly optional property, a retyped field, a new media type) breaks a receiver
+generated from the old document. The receiver's answers (their responses) are judged as requests
+are: the server must still accept what receivers answer. A removed webhook or callback breaks
+receivers waiting for it; an added one does not.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from .._paths import param_names, route_shape
 from ._model import Change, Collector, OpRef
-from ._refs import Node, Resolver, canonical, component_key, pointer
+from ._refs import Node, Resolver, Sameness, canonical, component_key, pointer
 from ._schema import SchemaDiff
 
 __all__ = ["diff_documents"]
@@ -32,14 +42,20 @@ def diff_documents(
 @dataclass(frozen=True, slots=True)
 class _Op:
     method: str
-    path: str
+    path: str  # a path template; a webhook's name; a callback's operation, name and expression
     node: Node
     params: tuple[Node, ...]  # path-level and operation-level, operation-level winning
+    kind: Literal["operation", "webhook", "callback"] = "operation"
 
     @property
     def ref(self) -> OpRef:
         oid = self.node.value.get("operationId")
-        return OpRef(self.method, self.path, oid if isinstance(oid, str) else None)
+        return OpRef(self.method, self.path, oid if isinstance(oid, str) else None, self.kind)
+
+    @property
+    def inbound(self) -> bool:
+        """A request the server sends (a webhook or a callback), not one it receives."""
+        return self.kind != "operation"
 
 
 def _mapping(value: Any) -> Mapping[str, Any]:
@@ -52,6 +68,7 @@ class _DocumentDiff:
         self.out = Collector()
         self.od: Mapping[str, Any] = old.document
         self.nd: Mapping[str, Any] = new.document
+        self.same = Sameness(old, new)
 
     def run(self) -> list[Change]:
         self.info()
@@ -60,6 +77,7 @@ class _DocumentDiff:
         self.schemas()
         self.taxonomy()
         self.operations()
+        self.webhooks()
         return sorted(self.out.changes, key=Change.sort_key)
 
     # -- document level -------------------------------------------------------------------------
@@ -174,19 +192,31 @@ class _DocumentDiff:
         ops: dict[tuple[str, str], _Op] = {}
         paths = _mapping(resolver.document.get("paths"))
         for path in paths:
-            item, _ = resolver.resolve(Node(paths[path], pointer("paths", path)))
-            if not isinstance(item.value, Mapping):
-                continue
-            shared = _param_nodes(item)
-            for method in _METHODS:
-                op = item.get(method)
-                if op is None or not isinstance(op.value, Mapping):
-                    continue
-                own = _param_nodes(op)
-                params = _merge_params(resolver, shared, own)
-                key = (method, route_shape(path))
-                ops[key] = _Op(method, path, op, params)
+            for op in _path_item_ops(resolver, Node(paths[path], pointer("paths", path)), path):
+                ops[(op.method, route_shape(path))] = op
         return ops
+
+    def webhooks(self) -> None:
+        def collect(resolver: Resolver) -> dict[tuple[str, str], _Op]:
+            hooks = _mapping(resolver.document.get("webhooks"))
+            ops: dict[tuple[str, str], _Op] = {}
+            for name in hooks:
+                item = Node(hooks[name], pointer("webhooks", name))
+                for op in _path_item_ops(resolver, item, str(name), "webhook"):
+                    ops[(str(name), op.method)] = op
+            return ops
+
+        old, new = collect(self.old), collect(self.new)
+        for key, op in old.items():
+            if key not in new:
+                self.out.add("webhook-removed", op.node.ptr,
+                             f"{op.ref} removed: receivers wait for events it no longer sends",
+                             side="old", operation=op.ref)  # fmt: skip
+        for key, op in new.items():
+            if key not in old:
+                self.out.add("webhook-added", op.node.ptr, f"{op.ref} added", operation=op.ref)
+            else:
+                _OperationDiff(self, old[key], op).run()
 
     def operations(self) -> None:
         old, new = self.collect(self.old), self.collect(self.new)
@@ -200,6 +230,40 @@ class _DocumentDiff:
                              operation=op.ref)  # fmt: skip
             else:
                 _OperationDiff(self, old[key], op).run()
+
+
+def _path_item_ops(
+    resolver: Resolver,
+    raw: Node,
+    path: str,
+    kind: Literal["operation", "webhook", "callback"] = "operation",
+) -> Iterator[_Op]:
+    """The operations of a Path Item (``$ref`` followed), path-level parameters applied."""
+    item, _ = resolver.resolve(raw)
+    if not isinstance(item.value, Mapping):
+        return
+    shared = _param_nodes(item)
+    for method in _METHODS:
+        op = item.get(method)
+        if op is None or not isinstance(op.value, Mapping):
+            continue
+        params = _merge_params(resolver, shared, _param_nodes(op))
+        yield _Op(method, path, op, params, kind)
+
+
+def _callbacks(resolver: Resolver, op: _Op) -> dict[tuple[str, str, str], _Op]:
+    """An operation's callbacks by (name, expression, method)."""
+    found: dict[tuple[str, str, str], _Op] = {}
+    listed = op.node.get("callbacks")
+    if listed is None:
+        return found
+    for name in _mapping(listed.value):
+        callback, _ = resolver.resolve(listed.child(name))
+        for expression in _mapping(callback.value):
+            where = f"{op.ref} callback {name} {expression}"
+            for inner in _path_item_ops(resolver, callback.child(expression), where, "callback"):
+                found[(str(name), str(expression), inner.method)] = inner
+    return found
 
 
 def _param_nodes(node: Node) -> list[Node]:
@@ -245,16 +309,115 @@ class _OperationDiff:
     def schema_diff(self, direction: Any, root: str, label: str) -> SchemaDiff:
         return SchemaDiff(
             self.doc.old, self.doc.new, self.out, operation=self.ref, direction=direction,
-            root=root, label=label,
+            root=root, label=label, same=self.doc.same,
         )  # fmt: skip
 
     def run(self) -> None:
         self.metadata()
+        if self.o.inbound:
+            self.inbound_parameters()
+            self.payload()
+            self.answers()
+            return
         self.parameters()
         self.request_body()
         self.responses()
         self.security()
+        self.callbacks()
         _SemanticsDiff(self).run()
+
+    # webhooks and callbacks: the server sends, the client receives
+
+    def callbacks(self) -> None:
+        old, new = _callbacks(self.doc.old, self.o), _callbacks(self.doc.new, self.n)
+        for key, op in old.items():
+            if key not in new:
+                self.add("callback-removed", op.node.ptr,
+                         f"callback {key[0]} {key[1]}: {key[2].upper()} removed: receivers "
+                         "wait for calls it no longer makes", old=True)  # fmt: skip
+        for key, op in new.items():
+            if key not in old:
+                self.add("callback-added", op.node.ptr,
+                         f"callback {key[0]} {key[1]}: {key[2].upper()} added")  # fmt: skip
+            else:
+                _OperationDiff(self.doc, old[key], op).run()
+
+    def inbound_parameters(self) -> None:
+        old = {_param_key(p.value, []): p for p in self.o.params}
+        new = {_param_key(p.value, []): p for p in self.n.params}
+        for key, node in old.items():
+            label = f"{node.value.get('in')} parameter `{node.value.get('name')}`"
+            if key not in new:
+                self.add("webhook-parameter-removed", node.ptr, f"{label} no longer sent", old=True)
+                continue
+            nnode = new[key]
+            was, now = bool(node.value.get("required")), bool(nnode.value.get("required"))
+            if was != now:
+                became = "required" if now else "optional"
+                self.add(
+                    f"webhook-parameter-became-{became}", nnode.ptr, f"{label} became {became}"
+                )
+            oschema, nschema = _param_schema(node), _param_schema(nnode)
+            if oschema is not None and nschema is not None:
+                self.schema_diff("response", "header", label).compare(oschema, nschema)
+        for key, node in new.items():
+            if key not in old:
+                label = f"{node.value.get('in')} parameter `{node.value.get('name')}`"
+                self.add("webhook-parameter-added", node.ptr, f"new {label} sent")
+
+    def payload(self) -> None:
+        onode, nnode = self.o.node.get("requestBody"), self.n.node.get("requestBody")
+        if onode is None or nnode is None:
+            if onode is not None:
+                self.add("webhook-payload-removed", onode.ptr, "payload no longer sent", old=True)
+            elif nnode is not None:
+                self.add("webhook-payload-added", nnode.ptr, "payload added")
+            return
+        obody, _ = self.doc.old.resolve(onode)
+        nbody, _ = self.doc.new.resolve(nnode)
+        was = bool(_mapping(obody.value).get("required"))
+        now = bool(_mapping(nbody.value).get("required"))
+        if was != now:
+            became = "required" if now else "optional"
+            self.add(f"webhook-payload-became-{became}", nbody.ptr, f"payload became {became}")
+        differ = self.schema_diff("response", "body", "payload")
+        differ.noun = "payload"
+        for mt, ocontent, ncontent in self.media(obody, nbody, "webhook-media-type", "payload"):
+            differ.label = "payload" if mt == "application/json" else f"payload ({mt})"
+            oschema, nschema = ocontent.get("schema"), ncontent.get("schema")
+            if oschema is not None and nschema is not None:
+                differ.compare(oschema, nschema)
+
+    def answers(self) -> None:
+        """What receivers answer: the server must still accept it, as it would a request."""
+        onode, nnode = self.o.node.get("responses"), self.n.node.get("responses")
+        old = _mapping(onode.value) if onode else {}
+        new = _mapping(nnode.value) if nnode else {}
+        differ = self.schema_diff("request", "body", "answer")
+        differ.noun = "answer"
+        for status in old:
+            assert onode is not None
+            if status not in new:
+                self.add("webhook-answer-status-removed", onode.child(status).ptr,
+                         f"a {status} answer is no longer accepted", old=True)  # fmt: skip
+                continue
+            assert nnode is not None
+            oresp, _ = self.doc.old.resolve(onode.child(status))
+            nresp, _ = self.doc.new.resolve(nnode.child(status))
+            ocontent = _mapping(_mapping(oresp.value).get("content"))
+            ncontent = _mapping(_mapping(nresp.value).get("content"))
+            for mt in ocontent:
+                if mt in ncontent:
+                    oschema = oresp.child("content", mt).get("schema")
+                    nschema = nresp.child("content", mt).get("schema")
+                    if oschema is not None and nschema is not None:
+                        differ.label = f"{status} answer"
+                        differ.compare(oschema, nschema)
+        for status in new:
+            if status not in old:
+                assert nnode is not None
+                self.add("webhook-answer-status-added", nnode.child(status).ptr,
+                         f"a {status} answer is accepted")  # fmt: skip
 
     def metadata(self) -> None:
         ptr = self.n.node.ptr

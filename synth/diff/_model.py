@@ -14,15 +14,23 @@ Side = Literal["new", "old"]
 
 @dataclass(frozen=True, slots=True)
 class OpRef:
-    """An operation as a person names it: ``POST /contacts (createContact)``."""
+    """An operation as a person names it: ``POST /contacts (createContact)``, ``webhook
+    orderPaid: POST (onOrderPaid)``, ``POST /subscribe callback onEvent {$request.body#/url}:
+    POST``. For a webhook ``path`` is its name; for a callback, the operation it belongs to,
+    the callback's name and its expression."""
 
     method: str
     path: str
     operation_id: str | None
+    kind: Literal["operation", "webhook", "callback"] = "operation"
 
     def __str__(self) -> str:
         oid = f" ({self.operation_id})" if self.operation_id else ""
-        return f"{self.method.upper()} {self.path}{oid}"
+        if self.kind == "operation":
+            return f"{self.method.upper()} {self.path}{oid}"
+        if self.kind == "webhook":
+            return f"webhook {self.path}: {self.method.upper()}{oid}"
+        return f"{self.path}: {self.method.upper()}{oid}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,6 +82,8 @@ class Change:
                 "path": self.operation.path,
                 "operationId": self.operation.operation_id,
             }
+            if self.operation.kind != "operation":
+                out["operation"]["kind"] = self.operation.kind
         if self.acknowledged:
             out["ackReason"] = self.ack_reason
         return out

@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from ._model import Collector, OpRef
-from ._refs import Node, Resolver, Shape, canonical, component_key, pointer, shape
+from ._refs import Node, Resolver, Sameness, Shape, canonical, component_key, shape
 from ._rules import BOUNDS, Direction, schema_rule_id
 
 __all__ = ["SchemaDiff"]
@@ -92,19 +92,26 @@ class SchemaDiff:
         direction: Direction,
         root: str,
         label: str,
+        same: Sameness | None = None,
     ) -> None:
         self.old, self.new, self.out = old, new, out
+        self.same = same
         self.operation = operation
         self.direction = direction
         self.root = root
         self.label = label
+        # What people call the data in messages: `request`/`response` by default, `payload`
+        # for what a webhook sends (judged as a response).
+        self.noun = "request" if direction == "request" else "response"
         self._seen: set[tuple[str, str]] = set()
 
     # -- entry ----------------------------------------------------------------------------------
 
     def compare(self, old: Node, new: Node, path: str = "") -> None:
+        if self.same is not None and self.same.same(old, new):
+            return
         o, n = shape(self.old, old), shape(self.new, new)
-        key = (o.node.ptr, n.node.ptr)
+        key = (o.ident, n.ident)
         if key in self._seen:  # a cycle, or a component already compared for this operation
             return
         self._seen.add(key)
@@ -119,7 +126,7 @@ class SchemaDiff:
         self.enum(o, n, path)
         self.bounds(o, n, path)
         self.keyword_changes(o, n, path, "pattern")
-        self.keyword_changes(o, n, path, "format")
+        self.format(o, n, path)
         self.multiple_of(o, n, path)
         self.unique_items(o, n, path)
         self.properties(o, n, path)
@@ -134,7 +141,7 @@ class SchemaDiff:
     def what(self, path: str) -> str:
         if not path:
             return self.label
-        side = "request" if self.direction == "request" else "response"
+        side = self.noun
         if self.root == "body":
             return f"{side} property `{path}` ({self.label})"
         return f"{self.label}, property `{path}`"
@@ -241,6 +248,26 @@ class SchemaDiff:
         else:
             self.emit(f"{keyword}-changed", path, n, f"{keyword} changed from {ov!r} to {nv!r}")
 
+    def format(self, o: Shape, n: Shape, path: str) -> None:
+        """A numeric format is a range: ``int32`` inside ``int64`` inside any integer, ``float``
+        inside ``double``, which is any JSON number (every common JSON parser reads numbers as
+        doubles). Where the type changes between integer and number, the width format goes with
+        the type and the type change says it all."""
+        ov, nv = o.value.get("format"), n.value.get("format")
+        if ov == nv:
+            return
+        ow, nw = _width(o.value, ov), _width(n.value, nv)
+        if ow is None or nw is None:
+            self.keyword_changes(o, n, path, "format")
+            return
+        if _types(o.value) != _types(n.value) or ow == nw:
+            return
+        names = f"from {ov or '(none)'!r} to {nv or '(none)'!r}"
+        if (ow[0], ow[1]) == (nw[0], nw[1]):
+            return
+        kind = "format-widened" if nw > ow else "format-narrowed"
+        self.emit(kind, path, n, f"numeric format {kind.split('-')[1]} {names}")
+
     def multiple_of(self, o: Shape, n: Shape, path: str) -> None:
         ov, nv = _number(o.value.get("multipleOf")), _number(n.value.get("multipleOf"))
         if ov == nv:
@@ -260,46 +287,44 @@ class SchemaDiff:
             self.emit(kind, path, n, "items must now be unique" if nv else "items may repeat")
 
     def properties(self, o: Shape, n: Shape, path: str) -> None:
-        op, np_ = o.value.get("properties"), n.value.get("properties")
-        if not isinstance(op, Mapping) and not isinstance(np_, Mapping):
+        op, np_ = o.properties(), n.properties()
+        if not op and not np_:
             return
-        op = op if isinstance(op, Mapping) else {}
-        np_ = np_ if isinstance(np_, Mapping) else {}
         oreq = set(o.value.get("required") or ())
         nreq = set(n.value.get("required") or ())
         request = self.direction == "request"
         for name in op:
             child = _join(path, name)
-            optr = o.node.ptr + pointer("properties", name)
+            optr = op[name].ptr
             if name not in np_:
                 if request:
                     self.add("request-property-removed", optr,
-                             f"request property `{child}` removed ({self.label})", old=True)  # fmt: skip
+                             f"{self.noun} property `{child}` removed ({self.label})", old=True)  # fmt: skip
                 else:
                     req = "required" if name in oreq else "optional"
                     self.add(f"response-{req}-property-removed", optr,
-                             f"{req} response property `{child}` removed ({self.label})", old=True)  # fmt: skip
+                             f"{req} {self.noun} property `{child}` removed ({self.label})", old=True)  # fmt: skip
                 continue
-            nptr = n.node.ptr + pointer("properties", name)
+            nptr = np_[name].ptr
             was, now = name in oreq, name in nreq
             if was != now:
                 became = "required" if now else "optional"
                 side = "request" if request else "response"
                 self.add(f"{side}-property-became-{became}", nptr,
-                         f"{side} property `{child}` became {became} ({self.label})")  # fmt: skip
-            self.compare(Node(op[name], optr), Node(np_[name], nptr), child)
+                         f"{self.noun} property `{child}` became {became} ({self.label})")  # fmt: skip
+            self.compare(op[name], np_[name], child)
         for name in np_:
             if name in op:
                 continue
             child = _join(path, name)
-            nptr = n.node.ptr + pointer("properties", name)
+            nptr = np_[name].ptr
             req = "required" if name in nreq else "optional"
             if request:
                 self.add(f"new-{req}-request-property", nptr,
-                         f"new {req} request property `{child}` ({self.label})")  # fmt: skip
+                         f"new {req} {self.noun} property `{child}` ({self.label})")  # fmt: skip
             else:
                 self.add(f"response-{req}-property-added", nptr,
-                         f"new {req} response property `{child}` ({self.label})")  # fmt: skip
+                         f"new {req} {self.noun} property `{child}` ({self.label})")  # fmt: skip
 
     def additional_properties(self, o: Shape, n: Shape, path: str) -> None:
         if "object" not in _types(o.value) or "object" not in _types(n.value):
@@ -312,11 +337,12 @@ class SchemaDiff:
             self.emit("additional-properties-loosened", path, n,
                       "additionalProperties loosened: more extra properties are allowed")  # fmt: skip
         elif ov == nv == 1:
-            self.compare(o.node.child("additionalProperties"), n.node.child("additionalProperties"),
-                         _join(path, "*"))  # fmt: skip
+            oa, na = o.sub("additionalProperties"), n.sub("additionalProperties")
+            if oa is not None and na is not None:
+                self.compare(oa, na, _join(path, "*"))
 
     def items(self, o: Shape, n: Shape, path: str) -> None:
-        oi, ni = o.node.get("items"), n.node.get("items")
+        oi, ni = o.sub("items"), n.sub("items")
         if oi is not None and ni is not None:
             self.compare(oi, ni, f"{path}[]")
         op, np_ = o.value.get("prefixItems"), n.value.get("prefixItems")
@@ -357,11 +383,10 @@ class SchemaDiff:
     # -- union branches -------------------------------------------------------------------------
 
     def branch_key(self, resolver: Resolver, node: Node) -> str:
-        target, name = resolver.resolve(node)
+        _target, name = resolver.resolve(node)
         if name is not None:
             return f"ref:{component_key(name)}"
-        value = target.value if isinstance(target.value, Mapping) else {}
-        return "type:" + ",".join(sorted(_types(value)))
+        return "type:" + ",".join(sorted(_types(shape(resolver, node).value)))
 
     def describe(self, resolver: Resolver, node: Node) -> str:
         key = self.branch_key(resolver, node)
@@ -393,6 +418,19 @@ class SchemaDiff:
                 pairs.append((ob, nb))
                 gone, remaining = [], []
         return pairs, gone, remaining
+
+
+# A numeric format's place in the order of ranges: (bits, unbounded); `None` for another format.
+_WIDTHS = {"int32": (32, 0), "int64": (64, 0), "float": (32, 0), "double": (64, 1)}
+
+
+def _width(value: Mapping[str, Any], fmt: Any) -> tuple[int, int] | None:
+    types = _types(value)
+    if not types or not types <= {"integer", "number"}:
+        return None
+    if fmt is None:
+        return (64, 1)
+    return _WIDTHS.get(fmt) if isinstance(fmt, str) else None
 
 
 def _join(path: str, name: str) -> str:

@@ -57,10 +57,12 @@ def file_document(path: Path) -> Source:
         return Source(label, contracts_document(path))
     if not path.exists():
         raise InputError(
-            f"{label}: no such file; pass an OpenAPI 3.1 document (JSON or YAML), a contracts "
+            f"{label}: no such file; pass an OpenAPI 3.0 or 3.1 document (JSON or YAML), a contracts "
             "folder, or use --against REV to compare with the contracts at a git revision"
         )
-    return Source(label, read_openapi(path, label))
+    # Every check of a foreign document (parsing, the validator, the 3.0 -> 3.1 upgrade, the
+    # bundling of other files) happens in `read_openapi`, shared with `synth zod`.
+    return Source(label, read_openapi(path, label, upgrade=True, bundle=True))
 
 
 def contracts_document(folder: Path, label: str | None = None) -> Mapping[str, Any]:

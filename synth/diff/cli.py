@@ -68,7 +68,7 @@ def diff_command(
 
     \b
     Examples:
-      synth diff old.json new.yaml           # two OpenAPI 3.1 files
+      synth diff old.json new.yaml           # two OpenAPI 3.0 or 3.1 files
       synth diff --against origin/main       # contracts/ at a revision vs the working tree
       synth diff --against auto --ci         # what `make contracts` runs in CI
       synth diff old.json new.json --format json
@@ -105,7 +105,11 @@ def _run(
             "origin/main); see synth diff --help"
         )
     else:
-        old_source, new_source = _side(old, contracts_dir), _side(new, contracts_dir)
+        old_source = _side(old, contracts_dir)
+        if Path(new).exists() and Path(new).resolve() == Path(old).resolve():
+            new_source = Source(new, old_source.document)  # one file, read once
+        else:
+            new_source = _side(new, contracts_dir)
     if ack_file is None and (contracts_dir / ACK_FILE).is_file():
         ack_file = contracts_dir / ACK_FILE
     acks = load_acks(ack_file) if ack_file is not None else ()

@@ -156,14 +156,40 @@ def test_major_version_bump_allows_breaking_changes(
         assert "major bump" in result.output
 
 
+_DANGLING = """openapi: 3.1.0
+info: {title: t, version: '1'}
+paths:
+  /a:
+    get:
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema: {$ref: '#/components/schemas/Missing'}
+"""
+
 BAD_FILES = [
     pytest.param("missing.json", None, "no such file", id="missing"),
     pytest.param("bad.json", "{not json", "not valid JSON", id="not-json"),
     pytest.param("bad.yaml", "a: [unclosed", "not valid JSON or YAML", id="not-yaml"),
     pytest.param("list.json", "[1, 2]", "not an OpenAPI document", id="not-an-object"),
-    pytest.param("old.json", '{"openapi": "3.0.3", "paths": {}}', "not an OpenAPI 3.1", id="3.0"),
+    pytest.param(
+        "old.json",
+        '{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}, "paths": []}',
+        "`paths` is not an object",
+        id="3.0",
+    ),
+    pytest.param("old.json", '{"openapi": "2.5", "paths": {}}', "not an OpenAPI 3.1", id="2.5"),
     pytest.param("sw.yaml", "swagger: '2.0'\npaths: {}\n", "Swagger 2.0", id="swagger"),
     pytest.param("empty.yaml", "", "not an OpenAPI document", id="empty"),
+    pytest.param(
+        "other.yaml",
+        _DANGLING.replace("#/components/schemas/Missing", "./gone.yaml#/T"),
+        "gone.yaml",
+        id="missing-other-file",
+    ),
+    pytest.param("binary.yaml", "\udcff\udcfe\x00", "cannot read it", id="not-utf8"),
 ]
 
 
@@ -172,15 +198,36 @@ def test_bad_input_exits_2_without_traceback_and_writes_nothing(
     tmp_path: Path, name: str, text: str | None, message: str
 ) -> None:
     good = _write(tmp_path, "good.json", base())
-    if text is not None:
-        (tmp_path / name).write_text(text, encoding="utf-8")
+    if text is not None:  # lone surrogates stand for bytes that are not UTF-8
+        (tmp_path / name).write_bytes(text.encode("utf-8", errors="surrogateescape"))
     before = _snapshot(tmp_path)
     for args in ((str(tmp_path / name), str(good)), (str(good), str(tmp_path / name))):
         result = _run(tmp_path, *args)
         assert result.exit_code == 2, result.output
         assert result.output.startswith("InputError: ")
         assert message in result.output
+        assert f"{tmp_path / name}" in result.output  # where: the file
         assert "Traceback" not in result.output
+    assert _snapshot(tmp_path) == before
+
+
+def test_a_dangling_ref_is_located_exit_2(tmp_path: Path) -> None:
+    """Whether the reader or the differ finds it, a `$ref` to nothing names the file and the
+    reference."""
+    bad = tmp_path / "dangling.yaml"
+    bad.write_text(_DANGLING, encoding="utf-8")
+    inline = tmp_path / "inline.yaml"
+    inline.write_text(
+        _DANGLING.replace("{$ref: '#/components/schemas/Missing'}", "{type: object}"),
+        encoding="utf-8",
+    )
+    before = _snapshot(tmp_path)
+    for args in ((bad, inline), (inline, bad)):
+        result = _run(tmp_path, *map(str, args))
+        assert result.exit_code == 2, result.output
+        assert result.output.startswith("InputError: ")
+        assert str(bad) in result.output
+        assert "components/schemas/Missing" in result.output
     assert _snapshot(tmp_path) == before
 
 
