@@ -101,7 +101,13 @@ def models_source(spec: ApiSpec, document: Mapping[str, Any], package: str) -> s
             output_model_type=DataModelType.PydanticV2BaseModel,
             target_python_version=PythonVersion.PY_311,
             base_class=f"{package}._base.Model",
-            import_overrides={"AwareDatetime": f"{package}._base", "UUID": f"{package}._base"},
+            import_overrides={
+                "AwareDatetime": f"{package}._base",
+                "UUID": f"{package}._base",
+                # Enums take their values as well as their members (``_base.StrEnum``).
+                "StrEnum": f"{package}._base",
+                "IntEnum": f"{package}._base",
+            },
             custom_file_header=f"# {PROVENANCE}",
             disable_timestamp=True,
             formatters=[Formatter.BUILTIN],

@@ -9,6 +9,7 @@ these models. ``uniqueItems`` has no Pydantic constraint, so the base checks it.
 from __future__ import annotations
 
 import datetime
+import enum
 import re
 import uuid
 from collections.abc import Mapping
@@ -21,12 +22,23 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    GetCoreSchemaHandler,
     PrivateAttr,
     Strict,
     model_validator,
 )
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-__all__ = ["UUID", "AwareDatetime", "Model", "ResponseHeaders", "ResponseMeta", "response_meta"]
+__all__ = [
+    "UUID",
+    "AwareDatetime",
+    "IntEnum",
+    "Model",
+    "ResponseHeaders",
+    "ResponseMeta",
+    "StrEnum",
+    "response_meta",
+]
 
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
@@ -61,6 +73,43 @@ def _uuid_text(value: Any) -> Any:
 # validates the string as Python input, and strict Python date-times and UUIDs refuse strings.
 AwareDatetime = Annotated[pydantic.AwareDatetime, Strict(False), BeforeValidator(_rfc3339)]
 UUID = Annotated[uuid.UUID, Strict(False), BeforeValidator(_uuid_text)]
+
+
+def _member_or_value(cls: type[enum.Enum], value: Any, kind: type) -> Any:
+    """The member whose value ``value`` is, when it is the enum's kind of value."""
+    if not isinstance(value, kind) or isinstance(value, cls | bool):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        expected = " or ".join(repr(member.value) for member in cls)
+        raise PydanticCustomError(
+            "enum", "Input should be {expected}", {"expected": expected}
+        ) from None
+
+
+# The contract declares an enum as ``Literal`` values, which take ``"italian"`` as well as a
+# member; a strict enum would take the member alone. Lax validation would go further than the
+# contract (``b"italian"`` for a string, ``"1"`` for an integer), so only a value of the enum's
+# kind is looked up, and anything else is left to the strict enum, which refuses it.
+class StrEnum(enum.StrEnum):
+    """An enum of the contract's strings: a field takes a member or its value."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda value: _member_or_value(cls, value, str), handler(source)
+        )
+
+
+class IntEnum(enum.IntEnum):
+    """An enum of the contract's integers: a field takes a member or its value."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda value: _member_or_value(cls, value, int), handler(source)
+        )
 
 
 @dataclass(frozen=True, slots=True)
