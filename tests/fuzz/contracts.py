@@ -201,7 +201,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from synth.contract import UUID, Api, Cursor, DateTime, Model, Page, RequestModel
+from synth.contract import UUID, Api, Cursor, DateTime, Model, Page, RequestModel, Unique
 
 api = Api("Fuzzed API", "1.0.0", base_path="/api", description={doc!r})
 for _code, _status in [
@@ -220,14 +220,20 @@ def render(contract: ContractDef) -> str:
     for name, members in contract.enums.items():
         out.append(f"\nclass {name}(StrEnum):")
         out += [f"    {m} = {m!r}" for m in members]
+    # A list is ordered by its item's first field, which it declares unique (the order's
+    # last key must be: the tie-breaker).
+    listed = {model for kind, model, _ in contract.operations if kind == "list"}
     for model in contract.models:
         out.append(f"\n\nclass {model.name}(Model):")
         out.append(f"    {model.description!r}")
-        for f in model.fields:
+        for i, f in enumerate(model.fields):
             alias = f", alias={f.wire_name!r}" if f.py_name != f.wire_name else ""
             default = f"default={f.default}, " if f.default is not None else ""
+            annotation = f.annotation
+            if i == 0 and model.name in listed:
+                annotation = f"Annotated[{annotation}, Unique()]"
             out.append(
-                f"    {f.py_name}: {f.annotation} = Field({default}description={f.description!r}{alias})"
+                f"    {f.py_name}: {annotation} = Field({default}description={f.description!r}{alias})"
             )
         out.append(f"\n\nclass {model.name}Page(Page[{model.name}]):")
         out.append(f"    {'A page of ' + model.name!r}")
