@@ -33,6 +33,7 @@ from ..contract._models import Unique, ref_fields
 from ..relations import Relations, declared_resources, relations
 from ..spec import ApiSpec, AuthStyle, OperationSpec
 from ._common import TOKEN
+from ._defaults import check_defaults
 from ._imports import find_api, import_contracts
 from ._operations import OperationBuilder
 from ._patterns import document_patterns
@@ -54,6 +55,7 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     decls = _with_tenant_param(api)
     ops = [op for decl in decls if (op := resolve(decl, problems)) is not None]
     check_unique(ops, problems)
+    check_defaults(ops, problems)
     schemas, refs = build_schemas(ops, problems)
     document_patterns(schemas, refs, ops, problems)
     builder = OperationBuilder(api, taxonomy, schemas, refs, problems)

@@ -214,6 +214,12 @@ for _code, _status in [
 '''
 
 
+def _field(f: Field, annotation: str) -> str:
+    alias = f", alias={f.wire_name!r}" if f.py_name != f.wire_name else ""
+    default = f"default={f.default}, " if f.default is not None else ""
+    return f"    {f.py_name}: {annotation} = Field({default}description={f.description!r}{alias})"
+
+
 def render(contract: ContractDef) -> str:
     out = [HEADER.format(doc="Names: class, delete, ${x}, */")]
     names = {m.name for m in contract.models}
@@ -227,26 +233,18 @@ def render(contract: ContractDef) -> str:
         out.append(f"\n\nclass {model.name}(Model):")
         out.append(f"    {model.description!r}")
         for i, f in enumerate(model.fields):
-            alias = f", alias={f.wire_name!r}" if f.py_name != f.wire_name else ""
-            default = f"default={f.default}, " if f.default is not None else ""
-            annotation = f.annotation
-            if i == 0 and model.name in listed:
-                annotation = f"Annotated[{annotation}, Unique()]"
+            unique = i == 0 and model.name in listed
             out.append(
-                f"    {f.py_name}: {annotation} = Field({default}description={f.description!r}{alias})"
+                _field(f, f"Annotated[{f.annotation}, Unique()]" if unique else f.annotation)
             )
         out.append(f"\n\nclass {model.name}Page(Page[{model.name}]):")
         out.append(f"    {'A page of ' + model.name!r}")
         out.append(f"\n\nclass {model.name}Create(RequestModel):")
         for f in model.fields:
-            alias = f", alias={f.wire_name!r}" if f.py_name != f.wire_name else ""
-            default = f"default={f.default}, " if f.default is not None else ""
             annotation = f.annotation.replace(f"list[{model.name}]", f"list[{model.name}Create]")
             if annotation in names:  # a nested model: its request twin, closed like the body
                 annotation = f"{annotation}Create"
-            out.append(
-                f"    {f.py_name}: {annotation} = Field({default}description={f.description!r}{alias})"
-            )
+            out.append(_field(f, annotation))
     for kind, model_name, noun in contract.operations:
         item = f"/{noun}/{{{noun}_id}}"
         if kind == "create":
