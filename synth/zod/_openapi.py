@@ -408,7 +408,9 @@ def _from_string(emitter: SchemaEmitter, schema: Any, expr: Expr) -> Expr:
     # A nullable number (`type: [integer, "null"]`) arrives as text too; a type that admits
     # strings takes the text as it is.
     if kinds & {"integer", "number", "boolean"} and "string" not in kinds:
-        return Expr(f"{emitter.use('fromText')}({expr.code})", expr.ts)
+        # Number text is read as Pydantic reads it for the field's type (runtime numberText).
+        kind = ', "integer"' if "integer" in kinds and "number" not in kinds else ""
+        return Expr(f"{emitter.use('fromText')}({expr.code}{kind})", expr.ts)
     return expr
 
 

@@ -22,8 +22,11 @@ def files() -> dict[str, str]:
 
 def test_each_declared_header_is_in_its_response(files: dict[str, str]) -> None:
     operations = files["operations.ts"]
-    assert '"ratelimit-remaining": fromText(z.number().check(integer()).gte(0)),' in operations
-    assert '"retry-after": fromText(z.number().check(integer()).gte(0)),' in operations
+    assert (
+        '"ratelimit-remaining": fromText(z.number().check(integer()).gte(0), "integer"),'
+        in operations
+    )
+    assert '"retry-after": fromText(z.number().check(integer()).gte(0), "integer"),' in operations
     assert (
         "export const searchCatalogueResponseHeaders = searchCatalogue.responses[200].headers;"
         in operations
