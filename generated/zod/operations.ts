@@ -138,6 +138,9 @@ export const getContact = {
 /** The headers of getContact's 200 response: an object of the received headers, names in lower case. */
 export const getContactResponseHeaders = getContact.responses[200].headers;
 
+/** The headers of getContact's 304 response: an object of the received headers, names in lower case. */
+export const getContactResponseHeaders304 = getContact.responses[304].headers;
+
 /**
  * Delete a contact and its interactions.
  *

@@ -14,8 +14,9 @@ import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Protocol, Self
 
+import httpx
 import pydantic
 from pydantic import (
     MISSING,
@@ -150,6 +151,13 @@ class Model(BaseModel):
         return type(self) is type(other) and self.__dict__ == other.__dict__
 
 
+class _Received(Protocol):
+    """An error raised for a response (``errors.ApiError``, ``errors.NotModified``)."""
+
+    @property
+    def response(self) -> httpx.Response: ...
+
+
 class ResponseHeaders(BaseModel):
     """The response headers an operation's contract declares, typed (``headers.py``).
 
@@ -160,14 +168,20 @@ class ResponseHeaders(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     @classmethod
-    def of(cls, value: Model | ResponseMeta) -> Self:
+    def of(cls, value: Model | ResponseMeta | _Received) -> Self:
         """The declared headers of the response ``value`` came from (or of that response's
-        meta); ``ValueError`` for a model built here, ``ValidationError`` when a required
-        header is missing or one does not match its type."""
-        meta = value if isinstance(value, ResponseMeta) else value._response
-        if meta is None:
-            raise ValueError(f"this {type(value).__name__} was built here, not received")
-        return cls.model_validate({name.lower(): text for name, text in meta.headers.items()})
+        meta, or of the error response an ``ApiError`` or ``NotModified`` was raised for);
+        ``ValueError`` for a model built here, ``ValidationError`` when a required header is
+        missing or one does not match its type."""
+        if isinstance(value, Model):
+            if value._response is None:
+                raise ValueError(f"this {type(value).__name__} was built here, not received")
+            received: Mapping[str, str] = value._response.headers
+        elif isinstance(value, ResponseMeta):
+            received = value.headers
+        else:
+            received = value.response.headers
+        return cls.model_validate({name.lower(): text for name, text in received.items()})
 
 
 def response_meta(model: Model) -> ResponseMeta | None:
