@@ -669,9 +669,7 @@ class Resource:
         options.setdefault("tags", self.tags)
         where = _caller(3)
         check = Checker(self.api.mistakes, where, f"api.resource({self.path!r}).{role}(...)")
-        decl = _decl(
-            method, path, name, where, check=check, declared=self.api.errors, **options
-        )
+        decl = _decl(method, path, name, where, check=check, declared=self.api.errors, **options)
         if decl is not None:
             self.api.operations.append(decl)
             self.roles.setdefault(role, name)
