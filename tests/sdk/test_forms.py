@@ -192,3 +192,52 @@ def test_zod_reads_an_urlencoded_form(tmp_path: Path) -> None:
         "unknown": None,
         "missing": None,
     }
+
+
+INTEGER_ENUM = """\
+from typing import Literal
+from uuid import UUID
+
+from synth.contract import Api, Model, RequestModel
+
+api = Api("Ints", "1")
+for code, status in [("not_found", 404), ("unauthenticated", 401), ("validation_failed", 422),
+                     ("invalid_request", 400), ("internal_error", 500)]:
+    api.error(code, status, code, "Described.")
+
+
+class Rated(Model):
+    id: UUID
+    stars: Literal[1, 2, 3]
+
+
+class Rate(RequestModel):
+    stars: Literal[1, 2, 3] = 2
+
+
+@api.post("/ratings")
+def rate(body: Rate) -> Rated: ...
+"""
+
+
+def test_python_sdk_integer_enum_fields_take_their_values(tmp_path: Path) -> None:
+    """``Literal[1, 2, 3]`` becomes an IntEnum that takes 3 as the contract does, and refuses
+    what the contract's JSON refuses ("3", true, 4)."""
+    (tmp_path / "contracts").mkdir()
+    (tmp_path / "contracts" / "api.py").write_text(INTEGER_ENUM, encoding="utf-8")
+    spec = load(tmp_path / "contracts")
+    for rel, text in sdk_python.emit(spec, build(spec)).items():
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text(text, encoding="utf-8")
+    sys.path.insert(0, str(tmp_path / "sdk" / "python"))
+    try:
+        models = importlib.import_module(package_name(spec.title) + ".models")
+        assert models.Rate(stars=3).stars is models.Stars(3)
+        assert models.Rate.model_validate_json('{"stars": 1}').stars is models.Stars(1)
+        for wrong in ("3", True, 4, 3.0):
+            with pytest.raises(ValueError, match="stars"):
+                models.Rate(stars=wrong)
+    finally:
+        sys.path.remove(str(tmp_path / "sdk" / "python"))
+        for name in [m for m in sys.modules if m.startswith(package_name(spec.title))]:
+            del sys.modules[name]
