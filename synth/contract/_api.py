@@ -277,6 +277,7 @@ class Api:
                 func.__name__,
                 location,
                 check=check,
+                declared=self.errors,
                 func=func,
                 **{
                     **options,
@@ -494,6 +495,7 @@ def _decl(
     *,
     check: Checker,
     status: int,
+    declared: Sequence[ErrorCode] = (),
     errors: Sequence[ErrorCode] = (),
     idempotent: bool | Idempotency = False,
     paginated: Paginated | None = None,
@@ -544,7 +546,7 @@ def _decl(
         name=name,
         location=location,
         status=status,
-        errors=_errors(check, errors),
+        errors=_errors(check, errors, declared),
         idempotent=_idempotency(idempotent),
         paginated=paginated,
         cacheable=cacheable,
@@ -564,8 +566,12 @@ def _decl(
     )
 
 
-def _errors(check: Checker, errors: Any) -> tuple[ErrorCode, ...]:
-    """``errors=``: the objects ``api.error(...)`` returned, in a list."""
+def _errors(check: Checker, errors: Any, declared: Sequence[ErrorCode]) -> tuple[ErrorCode, ...]:
+    """``errors=``: the objects ``api.error(...)`` returned, in a list.
+
+    A code string is refused, but the error it names (among those ``declared`` so far) is kept,
+    so that what follows from it (a header of that error's status) is not reported as well.
+    """
     fix = (
         "use the object api.error(...) returned, in a list: NOT_FOUND = api.error("
         '"not_found", 404, ...), then errors=[NOT_FOUND]'
@@ -584,6 +590,7 @@ def _errors(check: Checker, errors: Any) -> tuple[ErrorCode, ...]:
         elif isinstance(entry, str):
             check.add(f"errors=[..., {entry!r}, ...] names the error by its code, a string; "
                       "errors= takes the declared error objects", fix)  # fmt: skip
+            kept += [e for e in declared if e.code == entry]
         else:
             check.add(f"errors=[...] holds {kind(entry)}, which is not a declared error", fix)
     return tuple(kept)
@@ -662,7 +669,7 @@ class Resource:
         options.setdefault("tags", self.tags)
         where = _caller(3)
         check = Checker(self.api.mistakes, where, f"api.resource({self.path!r}).{role}(...)")
-        decl = _decl(method, path, name, where, check=check, **options)
+        decl = _decl(method, path, name, where, check=check, declared=self.api.errors, **options)
         if decl is not None:
             self.api.operations.append(decl)
             self.roles.setdefault(role, name)
@@ -738,7 +745,7 @@ class Resource:
         op_name = _action_name(name, self._noun)
         decl = _decl(
             "POST", f"{self.item_path}/{name}", op_name, where, check=check,
-            status=status, errors=errors, idempotent=idempotent, tags=self.tags,
+            declared=self.api.errors, status=status, errors=errors, idempotent=idempotent, tags=self.tags,
             params=(self._id(),), body=body,
             returns=self.item if returns is _ITEM else returns,
             summary=summary or f"{name.replace('_', ' ').capitalize()} a "

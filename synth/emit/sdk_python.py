@@ -101,7 +101,13 @@ def models_source(spec: ApiSpec, document: Mapping[str, Any], package: str) -> s
             output_model_type=DataModelType.PydanticV2BaseModel,
             target_python_version=PythonVersion.PY_311,
             base_class=f"{package}._base.Model",
-            import_overrides={"AwareDatetime": f"{package}._base", "UUID": f"{package}._base"},
+            import_overrides={
+                "AwareDatetime": f"{package}._base",
+                "UUID": f"{package}._base",
+                # Enums take their values as well as their members (``_base.StrEnum``).
+                "StrEnum": f"{package}._base",
+                "IntEnum": f"{package}._base",
+            },
             custom_file_header=f"# {PROVENANCE}",
             disable_timestamp=True,
             formatters=[Formatter.BUILTIN],
@@ -190,23 +196,25 @@ def _class_name(schema_name: str) -> str:
 
 
 def _headers_module(spec: ApiSpec, root: str) -> dict[str, str]:
-    """``headers.py``: one ``ResponseHeaders`` class per operation whose contract declares
-    headers on its success response, when any does."""
+    """``headers.py``: one ``ResponseHeaders`` class per response whose contract declares
+    headers (the success response's, and an error's such as a 429's ``Retry-After``), when
+    any does."""
     imports = _Imports()
-    classes = [_headers_class(op, imports) for op in spec.operations if _declared(op)]
+    sets = [(op, status) for op in spec.operations for status in _statuses(op)]
+    classes = [_headers_class(op, status, imports) for op, status in sets]
     if not classes:
         return {}
-    names = sorted(headers_class(op) for op in spec.operations if _declared(op))
+    names = sorted(headers_class(op, status) for op, status in sets)
     uses_models = any("models." in c for c in classes)
-    first = next(op for op in spec.operations if _declared(op))
-    field = python_identifier(_declared(first)[0].name.lower().replace("-", "_"))
+    first, status = sets[0]
+    field = python_identifier(first.headers_of(status)[0].name.lower().replace("-", "_"))
     lines = [
         f"# {PROVENANCE}",
         '"""The response headers each operation\'s contract declares, typed.',
         "",
         *textwrap.wrap(
-            f"``{headers_class(first)}.of(value).{field}`` reads them from the response "
-            "``value`` (what the method returned) came from.",
+            f"``{headers_class(first, status)}.of(value).{field}`` reads them from the response "
+            "``value`` (what the method returned, or the error it raised) came from.",
             _LINE - 4,
         ),
         '"""',
@@ -238,22 +246,34 @@ _CONSTRAINTS = (
 )
 
 
-def _declared(op: OperationSpec) -> tuple[Any, ...]:
-    return op.headers_of(op.status)
+def _statuses(op: OperationSpec) -> list[int]:
+    """The statuses whose responses declare headers, the success status first."""
+    declared = {status for h in op.response_headers for status in h.statuses}
+    return sorted(declared, key=lambda status: (status != op.status, status))
 
 
-def headers_class(op: OperationSpec) -> str:
-    """The class of an operation's declared response headers: ``CreateContactHeaders``."""
-    return f"{pascal(snake(op.operation_id))}Headers"
+def headers_class(op: OperationSpec, status: int | None = None) -> str:
+    """The class of an operation's declared response headers: ``CreateContactHeaders`` for
+    the success response, ``RateThingHeaders429`` for another."""
+    suffix = "" if status is None or status == op.status else str(status)
+    return f"{pascal(snake(op.operation_id))}Headers{suffix}"
 
 
-def _headers_class(op: OperationSpec, imports: _Imports) -> str:
+def _headers_class(op: OperationSpec, status: int, imports: _Imports) -> str:
+    raised = sorted({e.code for e in op.errors if e.status == status})
+    what = f" ({', '.join(raised)}): ``of`` takes the error raised" if raised else ""
+    doc = f"The headers of ``{_method_name(op)}``'s {status} response{what}."
+    wrapped = textwrap.wrap(doc, _LINE - 10)
     lines = [
-        f"class {headers_class(op)}(ResponseHeaders):",
-        f'    """The headers of ``{_method_name(op)}``\'s {op.status} response."""',
+        f"class {headers_class(op, status)}(ResponseHeaders):",
+        *(
+            [f'    """{wrapped[0]}"""']
+            if len(wrapped) == 1
+            else [f'    """{wrapped[0]}', *(f"    {w}" for w in wrapped[1:]), '    """']
+        ),
         "",
     ]
-    for h in _declared(op):
+    for h in op.headers_of(status):
         wire = h.name.lower()
         name = python_identifier(wire.replace("-", "_"))
         annotation = _annotation(h.schema, imports)
@@ -337,7 +357,7 @@ def _errors(spec: ApiSpec, names: Mapping[str, str]) -> str:
 
 
 def _init(spec: ApiSpec, names: Mapping[str, str]) -> str:
-    declared = any(_declared(op) for op in spec.operations)
+    declared = any(op.response_headers for op in spec.operations)
     error_names = sorted(
         ["ApiError", "NotModified", "SdkError", "UnexpectedResponse", *names.values()]
     )

@@ -26,11 +26,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..contract import Api, ApiKey, Bearer, Cookie, OperationDecl, RawParam
-from ..contract._models import ref_fields
+from ..contract._models import Unique, ref_fields
 from ..relations import Relations, declared_resources, relations
 from ..spec import ApiSpec, AuthStyle, OperationSpec
 from ._common import TOKEN
+from ._defaults import check_defaults
 from ._imports import find_api, import_contracts
 from ._operations import OperationBuilder
 from ._patterns import document_patterns
@@ -52,6 +55,7 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     decls = _with_tenant_param(api)
     ops = [op for decl in decls if (op := resolve(decl, problems)) is not None]
     check_unique(ops, problems)
+    check_defaults(ops, problems)
     schemas, refs = build_schemas(ops, problems)
     document_patterns(schemas, refs, ops, problems)
     builder = OperationBuilder(api, taxonomy, schemas, refs, problems)
@@ -61,6 +65,7 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     _check_tenant_param(api, operations, problems)
     related = relations(operations, declared_resources(api), api.tenant_param)
     _check_relations(api, operations, related, problems)
+    _check_tiebreakers(operations, related, problems)
     problems.check()
     return ApiSpec(
         title=api.title,
@@ -218,6 +223,57 @@ def _check_relations(
                     "give the path of a collection whose items an operation creates, one of: "
                     + (", ".join(known) or "(none)"),
                 )
+
+
+def _check_tiebreakers(
+    operations: Sequence[OperationSpec], related: Relations, problems: Problems
+) -> None:
+    """A page order given as ``order=`` ends with a key unique per item, so items that tie on
+    the others keep one order across pages.
+
+    Unique: ``id``, a field declared ``Unique()`` (on the item, or on the body that creates
+    it, where the README shows it), or the field an item's path parameter takes (``number``
+    for ``/tasks/{task_number}``). Known only with the relations, so checked here; ``Sort``
+    orders and ``StartingAfter``'s are checked as they are read.
+    """
+    unique: dict[type[BaseModel], set[str]] = {}
+    for c in related.collections:
+        if c.item is None:
+            continue
+        found = unique.setdefault(c.item, set())
+        if c.id_field:
+            found.add(c.id_field)
+        for writer in (c.create, c.upsert):
+            if writer is not None and writer.body is not None:
+                found.update(_unique_names(writer.body))
+    for op in operations:
+        p = op.pagination
+        if p is None or p.sort is not None or p.style == "starting_after" or not p.order:
+            continue
+        key = p.tiebreaker.field
+        known = {"id", *unique.get(p.item, ()), *_unique_names(p.item)}
+        if key not in p.item.model_fields or key in known:
+            continue
+        keys = tuple(("-" if k.descending else "") + k.field for k in p.order)
+        tie = "-id" if p.tiebreaker.descending else "id"
+        problems.add(
+            op.location,
+            f"{op.name}: the order {keys!r} ends with {key!r}, which is not unique per "
+            f"{p.item.__name__}: items that tie on it have no defined order, so pages can "
+            "repeat or skip them",
+            f"end the order with `id` (or a field declared Unique()), e.g. order="
+            f"({', '.join(repr(k) for k in (*keys, tie))})",
+        )
+
+
+def _unique_names(model: type[BaseModel]) -> set[str]:
+    """The fields of ``model`` declared ``Unique()``, by name and by JSON name."""
+    return {
+        spelled
+        for name, info in model.model_fields.items()
+        if any(isinstance(m, Unique) for m in info.metadata)
+        for spelled in (name, info.alias or name)
+    }
 
 
 def _mapping(obj: Any) -> types.MappingProxyType[str, str] | None:

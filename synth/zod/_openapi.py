@@ -408,7 +408,9 @@ def _from_string(emitter: SchemaEmitter, schema: Any, expr: Expr) -> Expr:
     # A nullable number (`type: [integer, "null"]`) arrives as text too; a type that admits
     # strings takes the text as it is.
     if kinds & {"integer", "number", "boolean"} and "string" not in kinds:
-        return Expr(f"{emitter.use('fromText')}({expr.code})", expr.ts)
+        # Number text is read as Pydantic reads it for the field's type (runtime numberText).
+        kind = ', "integer"' if "integer" in kinds and "number" not in kinds else ""
+        return Expr(f"{emitter.use('fromText')}({expr.code}{kind})", expr.ts)
     return expr
 
 
@@ -459,6 +461,7 @@ def _operations_module(
         op = o["op"]
         responses = []
         success = None
+        others: list[str] = []  # the other responses declaring headers: an error's Retry-After
         for status, desc, media, expr, headers in o["responses"]:
             schema = resolve(_ts.indent(expr.code, "      ")) if expr else "null"
             doc = _ts.doc_comment(desc, "    ")
@@ -468,6 +471,8 @@ def _operations_module(
                 entry += f", headers: {resolve(_object_of(headers, '    '))}"
                 if success is None and status.startswith("2"):
                     success = key
+                else:
+                    others.append(key)
             responses.append(f"{doc}    {key}: {{ {entry} }},")
         doc_text = "\n\n".join(t for t in (op.get("summary"), op.get("description")) if t)
         semantics = {
@@ -498,6 +503,16 @@ def _operations_module(
                 "received headers, names in lower case. */\n"
                 f"export const {o['name']}ResponseHeaders = {o['name']}.responses[{success}]"
                 ".headers;"
+            )
+        for key in others:  # 429 -> rateThingResponseHeaders429; 4XX, default (Default)
+            label = key.strip('"')
+            if not label.isalnum():
+                continue
+            blocks[-1] += (
+                f"\n\n/** The headers of {o['name']}'s {label} response: an object of the "
+                "received headers, names in lower case. */\n"
+                f"export const {o['name']}ResponseHeaders{label[:1].upper() + label[1:]} = "
+                f"{o['name']}.responses[{key}].headers;"
             )
     names = ", ".join(o["name"] for o in operations)
     helpers = sorted(h for h in emitter.helpers if h in _used(blocks))

@@ -201,7 +201,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from synth.contract import UUID, Api, Cursor, DateTime, Model, Page, RequestModel
+from synth.contract import UUID, Api, Cursor, DateTime, Model, Page, RequestModel, Unique
 
 api = Api("Fuzzed API", "1.0.0", base_path="/api", description={doc!r})
 for _code, _status in [
@@ -214,33 +214,37 @@ for _code, _status in [
 '''
 
 
+def _field(f: Field, annotation: str) -> str:
+    alias = f", alias={f.wire_name!r}" if f.py_name != f.wire_name else ""
+    default = f"default={f.default}, " if f.default is not None else ""
+    return f"    {f.py_name}: {annotation} = Field({default}description={f.description!r}{alias})"
+
+
 def render(contract: ContractDef) -> str:
     out = [HEADER.format(doc="Names: class, delete, ${x}, */")]
     names = {m.name for m in contract.models}
     for name, members in contract.enums.items():
         out.append(f"\nclass {name}(StrEnum):")
         out += [f"    {m} = {m!r}" for m in members]
+    # A list is ordered by its item's first field, which it declares unique (the order's
+    # last key must be: the tie-breaker).
+    listed = {model for kind, model, _ in contract.operations if kind == "list"}
     for model in contract.models:
         out.append(f"\n\nclass {model.name}(Model):")
         out.append(f"    {model.description!r}")
-        for f in model.fields:
-            alias = f", alias={f.wire_name!r}" if f.py_name != f.wire_name else ""
-            default = f"default={f.default}, " if f.default is not None else ""
+        for i, f in enumerate(model.fields):
+            unique = i == 0 and model.name in listed
             out.append(
-                f"    {f.py_name}: {f.annotation} = Field({default}description={f.description!r}{alias})"
+                _field(f, f"Annotated[{f.annotation}, Unique()]" if unique else f.annotation)
             )
         out.append(f"\n\nclass {model.name}Page(Page[{model.name}]):")
         out.append(f"    {'A page of ' + model.name!r}")
         out.append(f"\n\nclass {model.name}Create(RequestModel):")
         for f in model.fields:
-            alias = f", alias={f.wire_name!r}" if f.py_name != f.wire_name else ""
-            default = f"default={f.default}, " if f.default is not None else ""
             annotation = f.annotation.replace(f"list[{model.name}]", f"list[{model.name}Create]")
             if annotation in names:  # a nested model: its request twin, closed like the body
                 annotation = f"{annotation}Create"
-            out.append(
-                f"    {f.py_name}: {annotation} = Field({default}description={f.description!r}{alias})"
-            )
+            out.append(_field(f, annotation))
     for kind, model_name, noun in contract.operations:
         item = f"/{noun}/{{{noun}_id}}"
         if kind == "create":

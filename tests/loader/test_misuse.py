@@ -81,12 +81,63 @@ CASES = [
         "errors=[..., 'not_found', ...] names the error by its code, a string",
     ),
     Case(
+        "default-outside-its-literal",
+        """
+        from typing import Literal
+
+
+        class Item(RequestModel):
+            unit: Literal["g", "ml"] = "kg"  # <-
+
+
+        @api.post("/items")
+        def create_item(body: Item) -> Thing: ...
+        """,
+        "Item.unit: the default 'kg' is not a value the field takes",
+    ),
+    Case(
+        "default-outside-its-constraint-in-a-response",
+        """
+        from pydantic import Field
+
+
+        class Counted(Model):
+            id: UUID
+            copies: Annotated[int, Field(ge=1)] = 0  # <-
+
+
+        @api.get("/counted/{counted_id}")
+        def get_counted(counted_id: UUID) -> Counted: ...
+        """,
+        "Counted.copies: the default 0 is not a value the field takes",
+    ),
+    Case(
         "errors-given-one-error-not-a-list",
         """
         @api.get("/things/{thing_id}", errors=NOT_FOUND)  # <-
         def get_thing(thing_id: UUID) -> Thing: ...
         """,
         "errors= takes a list, but was given the one error 'not_found'",
+    ),
+    Case(
+        "cursor-order-ending-with-a-key-that-ties",
+        """
+        from synth.contract import DateTime
+
+
+        class Dated(Model):
+            id: UUID
+            created_at: DateTime
+
+
+        class DatedPage(Page[Dated]):
+            pass
+
+
+        @api.get("/dated", paginated=Cursor(order=("-created_at",)))  # <-
+        def list_dated() -> DatedPage: ...
+        """,
+        "list_dated: the order ('-created_at',) ends with 'created_at', which is not unique",
     ),
     Case(
         "errors-holding-none",
@@ -592,6 +643,39 @@ def test_a_misuse_is_refused_where_it_was_written(
     assert f"things.py:{line}: " in output, output
     assert "fix: " in output
     assert _snapshot(out) == before, "a refused contract writes nothing"
+
+
+def test_an_error_named_by_its_code_is_the_one_mistake_reported(
+    tmp_path: Path, earlier: Path
+) -> None:
+    """The header of the 429 it names follows from the refused code string: not a second
+    mistake (the error is declared, and the header's status is the operation's)."""
+    case = Case(
+        "errors-code-string-with-its-header",
+        """
+        from synth.contract import ResponseHeader
+
+        RATE_LIMITED = api.error("rate_limited", 429, "Slow down", "Too many.")
+
+
+        @api.get(
+            "/things/{thing_id}",
+            errors=[NOT_FOUND, "rate_limited"],  # <-
+            headers=[ResponseHeader("Retry-After", int, status=429)],
+        )
+        def get_thing(thing_id: UUID) -> Thing: ...
+        """,
+        "errors=[..., 'rate_limited', ...] names the error by its code, a string",
+    )
+    source, _ = _contract(case)
+    contracts = tmp_path / "contracts"
+    contracts.mkdir()
+    (contracts / "things.py").write_text(source)
+    code, output, _ = _generate(contracts, tmp_path / "out")
+    assert code == 2, output
+    assert case.expected in output, output
+    assert output.startswith("ContractError: 1 contract error:"), output
+    assert "429" not in output, output
 
 
 def test_the_good_contract_of_the_table_generates(earlier: Path) -> None:

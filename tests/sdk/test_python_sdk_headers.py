@@ -78,3 +78,24 @@ def test_an_api_declaring_no_headers_has_no_headers_module(tmp_path: Path) -> No
     assert not [f for f in files if f.endswith("/headers.py")]
     init = next(text for f, text in files.items() if f.endswith("/__init__.py"))
     assert "from . import errors, models\n" in init
+
+
+def test_an_error_response_s_declared_headers_are_read_from_the_error(
+    library: ModuleType,
+) -> None:
+    """The 429's ``Retry-After``: its own class, read from the error the call raised."""
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        problem = {"type": "about:blank", "title": "Slow down", "status": 429,
+                   "code": "rate_limited", "detail": "Wait."}  # fmt: skip
+        headers = {"Retry-After": "7", "Content-Type": "application/problem+json"}
+        return httpx.Response(429, headers=headers, json=problem)
+
+    client = library.Client("http://api.test", transport=httpx.MockTransport(answer))
+    with pytest.raises(library.errors.ApiError) as raised:
+        client.search_catalogue(q="ab")
+    assert raised.value.status == 429
+    assert library.headers.SearchCatalogueHeaders429.of(raised.value).retry_after == 7
+    assert "SearchCatalogueHeaders429" in library.headers.__all__
+    with pytest.raises(pydantic.ValidationError):  # the success response's headers, absent
+        library.headers.SearchCatalogueHeaders.of(raised.value)

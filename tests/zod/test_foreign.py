@@ -237,7 +237,9 @@ def test_a_multi_file_document_is_bundled(tmp_path: Path, node: NodeHarness) -> 
     assert "parent: z.lazy(() => Pet).optional()," in schemas
     assert "export const toy = z.object({" in schemas
     operations = files["operations.ts"]
-    assert "limit: fromText(z.number().check(integer()).lte(50)).optional()," in operations
+    assert (
+        'limit: fromText(z.number().check(integer()).lte(50), "integer").optional(),' in operations
+    )
     # A path item in another file, whose refs are relative to it, one back into the document.
     assert 'path: "/pets/{id}",' in operations
     assert '200: { contentType: "application/json", schema: schemas.Pet },' in operations

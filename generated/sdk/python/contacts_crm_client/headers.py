@@ -2,7 +2,7 @@
 """The response headers each operation's contract declares, typed.
 
 ``CreateContactHeaders.of(value).location`` reads them from the response ``value`` (what the
-method returned) came from.
+method returned, or the error it raised) came from.
 """
 
 from __future__ import annotations

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
-from contacts_crm_client._base import UUID, AwareDatetime, Model
+from contacts_crm_client._base import UUID, AwareDatetime, Model, StrEnum
 from pydantic import MISSING, ConfigDict, EmailStr, Field, StrictInt, StrictStr
 from typing_extensions import TypeAliasType
 

@@ -9,24 +9,37 @@ these models. ``uniqueItems`` has no Pydantic constraint, so the base checks it.
 from __future__ import annotations
 
 import datetime
+import enum
 import re
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Annotated, Any, Self
+from typing import Annotated, Any, Protocol, Self
 
+import httpx
 import pydantic
 from pydantic import (
     MISSING,
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    GetCoreSchemaHandler,
     PrivateAttr,
     Strict,
     model_validator,
 )
+from pydantic_core import CoreSchema, PydanticCustomError, core_schema
 
-__all__ = ["UUID", "AwareDatetime", "Model", "ResponseHeaders", "ResponseMeta", "response_meta"]
+__all__ = [
+    "UUID",
+    "AwareDatetime",
+    "IntEnum",
+    "Model",
+    "ResponseHeaders",
+    "ResponseMeta",
+    "StrEnum",
+    "response_meta",
+]
 
 _RFC3339 = re.compile(
     r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})", re.ASCII
@@ -57,6 +70,43 @@ def _uuid_text(value: Any) -> Any:
 # validates the string as Python input, and strict Python date-times and UUIDs refuse strings.
 AwareDatetime = Annotated[pydantic.AwareDatetime, Strict(False), BeforeValidator(_rfc3339)]
 UUID = Annotated[uuid.UUID, Strict(False), BeforeValidator(_uuid_text)]
+
+
+def _member_or_value(cls: type[enum.Enum], value: Any, kind: type) -> Any:
+    """The member whose value ``value`` is, when it is the enum's kind of value."""
+    if not isinstance(value, kind) or isinstance(value, cls | bool):
+        return value
+    try:
+        return cls(value)
+    except ValueError:
+        expected = " or ".join(repr(member.value) for member in cls)
+        raise PydanticCustomError(
+            "enum", "Input should be {expected}", {"expected": expected}
+        ) from None
+
+
+# The contract declares an enum as ``Literal`` values, which take ``"italian"`` as well as a
+# member; a strict enum would take the member alone. Lax validation would go further than the
+# contract (``b"italian"`` for a string, ``"1"`` for an integer), so only a value of the enum's
+# kind is looked up, and anything else is left to the strict enum, which refuses it.
+class StrEnum(enum.StrEnum):
+    """An enum of the contract's strings: a field takes a member or its value."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda value: _member_or_value(cls, value, str), handler(source)
+        )
+
+
+class IntEnum(enum.IntEnum):
+    """An enum of the contract's integers: a field takes a member or its value."""
+
+    @classmethod
+    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
+        return core_schema.no_info_before_validator_function(
+            lambda value: _member_or_value(cls, value, int), handler(source)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +147,13 @@ class Model(BaseModel):
         return type(self) is type(other) and self.__dict__ == other.__dict__
 
 
+class _Received(Protocol):
+    """An error raised for a response (``errors.ApiError``, ``errors.NotModified``)."""
+
+    @property
+    def response(self) -> httpx.Response: ...
+
+
 class ResponseHeaders(BaseModel):
     """The response headers an operation's contract declares, typed (``headers.py``).
 
@@ -107,14 +164,20 @@ class ResponseHeaders(BaseModel):
     model_config = ConfigDict(frozen=True, extra="ignore")
 
     @classmethod
-    def of(cls, value: Model | ResponseMeta) -> Self:
+    def of(cls, value: Model | ResponseMeta | _Received) -> Self:
         """The declared headers of the response ``value`` came from (or of that response's
-        meta); ``ValueError`` for a model built here, ``ValidationError`` when a required
-        header is missing or one does not match its type."""
-        meta = value if isinstance(value, ResponseMeta) else value._response
-        if meta is None:
-            raise ValueError(f"this {type(value).__name__} was built here, not received")
-        return cls.model_validate({name.lower(): text for name, text in meta.headers.items()})
+        meta, or of the error response an ``ApiError`` or ``NotModified`` was raised for);
+        ``ValueError`` for a model built here, ``ValidationError`` when a required header is
+        missing or one does not match its type."""
+        if isinstance(value, Model):
+            if value._response is None:
+                raise ValueError(f"this {type(value).__name__} was built here, not received")
+            received: Mapping[str, str] = value._response.headers
+        elif isinstance(value, ResponseMeta):
+            received = value.headers
+        else:
+            received = value.response.headers
+        return cls.model_validate({name.lower(): text for name, text in received.items()})
 
 
 def response_meta(model: Model) -> ResponseMeta | None:

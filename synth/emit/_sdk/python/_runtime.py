@@ -98,9 +98,16 @@ def _fields(model: Model) -> list[tuple[str, Any]]:
     return out
 
 
-def urlencoded(model: Model) -> list[tuple[str, str]]:
-    """An ``application/x-www-form-urlencoded`` body (httpx ``data=``): each field as text."""
-    return [(name, text(value)) for name, value in _fields(model)]
+def urlencoded(model: Model) -> dict[str, list[str]]:
+    """An ``application/x-www-form-urlencoded`` body (httpx ``data=``): each field as text.
+
+    httpx takes a mapping alone (a list of pairs fails when the request is read); a list value
+    repeats its field (``channels=email&channels=post``), which is how a form sends a list.
+    """
+    out: dict[str, list[str]] = {}
+    for name, value in _fields(model):
+        out.setdefault(name, []).append(text(value))
+    return out
 
 
 def multipart(model: Model, files: Mapping[str, tuple[str, str]]) -> list[tuple[str, Any]]:

@@ -112,10 +112,14 @@ export function responseMeta(value: object): ResponseMeta | undefined {
  * The headers the contract declares on the response `value` came from, parsed with `schema`
  * (an operation's `...ResponseHeaders` from the Zod contracts: names in lower case, numbers
  * read from their text); throws `UnexpectedResponse` when a required one is missing or does
- * not match.
+ * not match. `value` may be the error a call threw (an `ApiError` or `NotModified`): an
+ * error response's headers have their own export, `rateThingResponseHeaders429`.
  */
 export function responseHeaders<S extends z.ZodType>(schema: S, value: object): z.output<S> {
-  const meta = metas.get(value);
+  const meta =
+    value instanceof ApiError || value instanceof NotModified
+      ? { status: value.response.status, headers: value.response.headers }
+      : metas.get(value);
   if (meta === undefined) throw new SdkError("this value was not parsed from a response");
   const received: Record<string, string> = {};
   meta.headers.forEach((text, name) => {

@@ -11,7 +11,7 @@ export const getPet = {
   path: "/pets/{pet_id}",
   bodyContentType: null,
   pathParams: z.object({
-    pet_id: fromText(z.number().check(integer()).gte(1)),
+    pet_id: fromText(z.number().check(integer()).gte(1), "integer"),
   }),
   query: null,
   headers: z.object({

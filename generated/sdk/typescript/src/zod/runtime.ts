@@ -15,6 +15,15 @@ export function daysInMonth(year: number, month: number): number {
   return [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1] ?? 0;
 }
 
+/** The exact decimal of a double's shortest representation: [digits, scale]. */
+export function decimal(value: number): [bigint, number] {
+  const [mantissa = "0", exp = "0"] = value.toExponential().split("e");
+  const [whole, fraction = ""] = mantissa.split(".");
+  const digits = BigInt(whole + fraction);
+  const scale = fraction.length - Number(exp);
+  return scale >= 0 ? [digits, scale] : [digits * 10n ** BigInt(-scale), 0];
+}
+
 /** JSON equality: numbers by value, objects by keys regardless of order. */
 export function deepEqual(a: unknown, b: unknown): boolean {
   if (a === b) return true;
@@ -36,11 +45,11 @@ export function format(name: string, test: (text: string) => boolean): z.core.$Z
 }
 
 /** Path, query and header values arrive as text: parse numbers and booleans first. */
-export function fromText<T extends z.ZodType>(schema: T) {
+export function fromText<T extends z.ZodType>(schema: T, kind: "integer" | "number" = "number") {
   return z.preprocess((v) => {
     if (typeof v !== "string") return v;
     if (v === "true" || v === "false") return v === "true";
-    return /^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?$/.test(v) ? Number(v) : v;
+    return numberText(v, kind);
   }, schema);
 }
 
@@ -101,6 +110,32 @@ export function maxLength(n: number): z.core.$ZodCheck<string> {
 /** At least `n` code points (Zod's .min() counts UTF-16 units). */
 export function minLength(n: number): z.core.$ZodCheck<string> {
   return z.refine((s: string) => codePoints(s) >= n, `expected at least ${n} characters`);
+}
+
+/**
+ * The number `text` spells as Pydantic (v2, lax) reads a path, query, header or form value for
+ * an `integer` or a `number` field, else the text: a handler's Zod takes exactly the text the
+ * contract's model takes. Around it, the Unicode White_Space that Rust's `trim` strips (not
+ * JavaScript's `trim`: that strips U+FEFF and keeps U+0085). An integer: ASCII digits, a sign,
+ * `_` between digits, a fraction of zeros only (`+4`, ` 4`, `1_000`, `4.0`; not `4e0`, `0x4`,
+ * `٤`). A number: the decimal forms too (`.5`, `5.`, `4e0`), `_` anywhere but at either end or
+ * twice in a row. Pydantic also takes `inf` and `nan` for a number; JSON has neither, and Zod's
+ * number refuses them.
+ */
+export function numberText(text: string, kind: "integer" | "number"): number | string {
+  const space = "[\\t\\n\\v\\f\\r \\u0085\\u00a0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000]*";
+  if (kind === "integer") {
+    const m = new RegExp(`^${space}([+-]?[0-9](?:_?[0-9])*)(?:\\.0+)?${space}$`).exec(text);
+    return m?.[1] === undefined ? text : Number(m[1].replaceAll("_", ""));
+  }
+  const decimal = "[+-]?(?:[0-9_]+\\.?[0-9_]*|\\.[0-9_]+)(?:[eE][+-]?[0-9_]+)?";
+  const core = new RegExp(`^${space}(${decimal})${space}$`).exec(text)?.[1];
+  if (core === undefined || /^_|_$|__/.test(core)) return text;
+  const plain = core.replaceAll("_", "");
+  const [mantissa = "", exponent] = plain.split(/[eE]/);
+  return /[0-9]/.test(mantissa) && (exponent === undefined || /[0-9]/.test(exponent))
+    ? Number(plain)
+    : text;
 }
 
 /** Between `min` and `max` properties. */
