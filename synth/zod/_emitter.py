@@ -95,6 +95,9 @@ class Definition:
     description: str | None = None
     expr: Expr | None = None
     deps: set[int] = field(default_factory=set)
+    # The schema resources entered on the way to this constant, outermost first: the
+    # dynamic scope a `$dynamicRef` inside it is resolved in.
+    scope: tuple[str, ...] = ()
 
 
 class SchemaEmitter:
@@ -156,7 +159,8 @@ class SchemaEmitter:
             candidate, n = f"{ident}{n}", n + 1
         self._names.add(candidate)
         desc = target.node.get("description") if isinstance(target.node, Mapping) else None
-        definition = Definition(len(self.defs), candidate, target, exported, desc)
+        scope = tuple(dict.fromkeys([*self._entered, target.base]))
+        definition = Definition(len(self.defs), candidate, target, exported, desc, scope=scope)
         self.defs.append(definition)
         self._by_node[id(target.node)] = definition
         self._pending.append(definition)
@@ -169,6 +173,9 @@ class SchemaEmitter:
         while self._pending:
             definition = self._pending.pop(0)
             self._current = definition
+            # Each constant is compiled in its own dynamic scope, so that one root's
+            # `$dynamicAnchor`s do not leak into another's in a document with many.
+            self._entered = list(definition.scope)
             target = definition.target
             definition.expr = self.compile(target.node, target.ptr, target.base, top=True)
 
@@ -281,11 +288,13 @@ class SchemaEmitter:
         fragment = ref.partition("#")[2]
         if not (isinstance(target.node, Mapping) and target.node.get("$dynamicAnchor") == fragment):
             return target
-        candidates = [
-            t for k, t in self.resolver.dynamic_anchors.items() if k.endswith("#" + fragment)
-        ]
         order = {uri: i for i, uri in enumerate(self._entered)}
-        return min(candidates, key=lambda t: order.get(t.base, len(order)), default=target)
+        candidates = [
+            t
+            for k, t in self.resolver.dynamic_anchors.items()
+            if k.endswith("#" + fragment) and t.base in order
+        ]
+        return min(candidates, key=lambda t: order[t.base], default=target)
 
     # -- keywords: any type ------------------------------------------------------------------
     def kw_type(self, n: Node, value: Any) -> None:
