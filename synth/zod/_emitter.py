@@ -139,7 +139,10 @@ class SchemaEmitter:
         self.notes: list[str] = []
         self.helpers: set[str] = set()
         self.defs: list[Definition] = []
-        self._by_node: dict[int, Definition] = {}
+        # A constant per schema node and per dynamic scope it is reached in (the resources
+        # in scope that declare a `$dynamicAnchor`: none in most documents, so one per node).
+        self._by_node: dict[tuple[int, tuple[str, ...]], Definition] = {}
+        self._dynamic_bases = {t.base for t in resolver.dynamic_anchors.values()}
         self._names: set[str] = set()
         self._pending: list[Definition] = []
         self._entered: list[str] = [resolver.base_of(resolver.root, "")]
@@ -148,7 +151,9 @@ class SchemaEmitter:
     # -- definitions -------------------------------------------------------------------------
     def define(self, name: str, target: Target, *, exported: bool) -> Definition:
         """Register a named constant for ``target`` (compiled by ``compile_all``)."""
-        found = self._by_node.get(id(target.node))
+        scope = tuple(dict.fromkeys([*self._entered, target.base]))
+        key = (id(target.node), tuple(b for b in scope if b in self._dynamic_bases))
+        found = self._by_node.get(key)
         if found is not None:
             if exported and not found.exported:
                 found.exported = True
@@ -159,10 +164,9 @@ class SchemaEmitter:
             candidate, n = f"{ident}{n}", n + 1
         self._names.add(candidate)
         desc = target.node.get("description") if isinstance(target.node, Mapping) else None
-        scope = tuple(dict.fromkeys([*self._entered, target.base]))
         definition = Definition(len(self.defs), candidate, target, exported, desc, scope=scope)
         self.defs.append(definition)
-        self._by_node[id(target.node)] = definition
+        self._by_node[key] = definition
         self._pending.append(definition)
         return definition
 
@@ -671,7 +675,7 @@ class SchemaEmitter:
         names: Expr | None = o.get("names")
         # Key-level checks run on the input, before z.object strips keys or fills defaults.
         key_checks: list[str] = list(o.get("checks", []))
-        if self.pydantic and len(patterns) == 1 and not props and additional is None:
+        if self.patterns == "pydantic" and len(patterns) == 1 and not props and additional is None:
             # pydantic emits patternProperties only for dict[constrained str, V], whose keys
             # it *validates*: a key that does not match is an error, not an ignored key.
             ((pattern, value_expr),) = patterns

@@ -181,7 +181,7 @@ def _schema_roots(node: Any, ptr: str = "#") -> list[tuple[Any, str]]:
     if isinstance(node, Mapping):
         for key, value in node.items():
             where = pointer_join(ptr, key)
-            named = ptr == "#/webhooks" or ptr.count("/") == 2 and ptr.startswith("#/components/")
+            named = ptr == "#/webhooks" or (ptr.count("/") == 2 and ptr.startswith("#/components/"))
             if key in ("example", "examples") and not named:
                 continue
             if key == "schema" and isinstance(value, Mapping | bool):
