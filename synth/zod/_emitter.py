@@ -590,18 +590,49 @@ class SchemaEmitter:
             )
             inner = ",\n  ".join(_ts.indent(o.code) for o in options)
             ts = " | ".join(o.ts for o in options)
-            if direct:
+            if direct and self._tagged(options, disc["propertyName"]):
                 prop = _ts.string(disc["propertyName"])
                 return Expr(f"z.discriminatedUnion({prop}, [\n  {inner},\n])", ts)
+            if direct or not self._tagged(options, disc["propertyName"]):
+                # The discriminator is an annotation: without a distinct required tag in every
+                # option, what validates is `oneOf` alone (Zod's discriminatedUnion would throw).
+                return self._one_of(options)
             return Expr(f"z.union([\n  {inner},\n])", ts)
-        if kind == "oneOf" and len(options) > 1:
-            union = _union_of(options)
-            return Expr(
-                f"{union.code}.check({self.use('oneOf')}([{', '.join(o.code for o in options)}]))",
-                union.ts,
-                loose=union.loose,
-            )
+        if kind == "oneOf":
+            return self._one_of(options)
         return _union_of(options)
+
+    def _one_of(self, options: list[Expr]) -> Expr:
+        union = _union_of(options)
+        if len(options) < 2:
+            return union
+        return Expr(
+            f"{union.code}.check({self.use('oneOf')}([{', '.join(o.code for o in options)}]))",
+            union.ts,
+            loose=union.loose,
+        )
+
+    def _tagged(self, options: list[Expr], prop: str) -> bool:
+        """Whether every option is an object constant that requires ``prop`` with its own
+        constant value(s), none shared: then the tag picks the one option that can match, and a
+        discriminated union means exactly ``oneOf``."""
+        seen: list[Any] = []
+        for o in options:
+            if not o.code.startswith("\x00"):
+                return False
+            node = self.defs[int(o.code.strip("\x00"))].target.node
+            if not isinstance(node, Mapping) or node.get("type") != "object":
+                return False
+            if "allOf" in node or "anyOf" in node or "oneOf" in node or "$ref" in node:
+                return False
+            tag = (node.get("properties") or {}).get(prop)
+            if prop not in (node.get("required") or []) or not isinstance(tag, Mapping):
+                return False
+            values = [tag["const"]] if "const" in tag else tag.get("enum")
+            if not isinstance(values, list) or not values or any(_in(v, seen) for v in values):
+                return False
+            seen.extend(values)
+        return True
 
     def _recursive(self, expr: Expr) -> bool:
         """Whether the definition ``expr`` names can reach itself through references."""
