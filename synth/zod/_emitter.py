@@ -606,11 +606,9 @@ class SchemaEmitter:
         union = _union_of(options)
         if len(options) < 2:
             return union
-        return Expr(
-            f"{union.code}.check({self.use('oneOf')}([{', '.join(o.code for o in options)}]))",
-            union.ts,
-            loose=union.loose,
-        )
+        # Judged on the value as sent: the union's output has the first option's defaults
+        # filled in, which another option may then refuse.
+        return _with_checks(union, [f"{self.use('oneOf')}([{', '.join(o.code for o in options)}])"])
 
     def _tagged(self, options: list[Expr], prop: str) -> bool:
         """Whether every option is an object constant that requires ``prop`` with its own
