@@ -93,6 +93,7 @@ class Disagreement:
     value: str
     zod: bool
     validator: bool
+    issues: list[str] = field(default_factory=list)  # Zod's, where it rejects
 
 
 @dataclass
@@ -159,13 +160,14 @@ def judge_document(node: NodeHarness, name: str, document: dict[str, Any]) -> Re
         for probe, j in probes.items():
             assert probe in exports, f"{module}: no constant {probe} for {j.pointer}"
             texts = [json.dumps(v) for v in j.values]
-            zod = [r["valid"] for r in node.validate(module, probe, texts)]
+            outcome = node.validate(module, probe, texts)
             check = validators.get(j.pointer)
-            for value, source, text, verdict in zip(j.values, j.sources, texts, zod, strict=True):
-                expected = check.is_valid(value)
+            for value, source, text, out in zip(j.values, j.sources, texts, outcome, strict=True):
+                expected, verdict = check.is_valid(value), out["valid"]
+                issues = [i["message"] for i in out.get("issues", [])]
                 if verdict != expected:
                     result.disagreements.append(
-                        Disagreement(module, j.pointer, source, text[:300], verdict, expected)
+                        Disagreement(module, j.pointer, source, text, verdict, expected, issues)
                     )
     finally:
         node.unload(module)
@@ -187,7 +189,7 @@ class _Validators:
 
     def get(self, pointer: str) -> Any:
         return jsonschema_rs.Draft202012Validator(
-            {"$ref": DEFAULT_BASE + quote(pointer, safe="#/~!$&'()*+,;=:@")},
+            {"$ref": DEFAULT_BASE + "#" + quote(pointer[1:], safe="/~!$&'()*+,;=:@")},
             validate_formats=True,
             formats=self.formats,
             registry=self.registry,
@@ -505,13 +507,15 @@ def load_deviations() -> list[dict[str, Any]]:
 
 def explains(deviation: Mapping[str, Any], d: Disagreement) -> bool:
     """Whether a listed deviation covers a disagreement: same document, the schema pointer
-    (or ``*``, any schema of it), text the value contains, and which side rejects (``zod``: Zod rejects what the
+    (or ``*``, any schema of it), the one kind of issue Zod found (every issue it reports
+    names it), and which side rejects (``zod``: Zod rejects what the
     validator accepts; ``validator``: the other way; ``either``)."""
     if deviation["document"] not in ("*", d.document):
         return False
     if deviation["schema"] not in ("*", d.schema):
         return False
-    if deviation.get("contains", "") not in d.value:
+    issue = deviation.get("issue")
+    if issue is not None and not (d.issues and all(issue in i for i in d.issues)):
         return False
     rejects = "zod" if d.validator else "validator"
     return deviation.get("rejects", "either") in ("either", rejects)

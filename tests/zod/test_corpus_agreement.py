@@ -98,6 +98,6 @@ def test_a_disagreement_is_found_and_only_a_listed_deviation_explains_it() -> No
     deviations = corpus_agree.load_deviations()
     assert any(corpus_agree.explains(x, example[0]) for x in deviations)
     other = corpus_agree.Disagreement(
-        "email", "#/components/schemas/Email", "", '"a@c"', False, True
+        "email", "#/components/schemas/Email", "", '"a@b"', False, True, ["Too small"]
     )
     assert not any(corpus_agree.explains(x, other) for x in deviations)
