@@ -401,6 +401,9 @@ class SchemaEmitter:
             n.string.append(comment)
             n.number.append(comment)
             return
+        if value == "uri" and self.patterns == "ecma":
+            # A document's `uri` is RFC 3986's; pydantic's (and WHATWG's) parser is kinder.
+            check = "isRfc3986Uri"
         n.string.append(f".check({self.use('format')}({_ts.string(value)}, {self.use(check)}))")
 
     # -- keywords: arrays --------------------------------------------------------------------
