@@ -27,16 +27,55 @@ __all__ = ["bundle", "has_external_refs"]
 _DATA = frozenset({"example", "examples", "default", "enum", "const"})
 
 
-def has_external_refs(node: Any) -> bool:
-    """Whether any ``$ref`` in ``node`` names another document."""
+def has_external_refs(node: Any, uri: str = "") -> bool:
+    """Whether any ``$ref`` in ``node`` (read from ``uri``) names another document: not
+    itself, nor a schema resource it holds (a schema's ``$id``)."""
+    resources = _resources(node, uri)
+    return _external(node, uri, resources | {urldefrag(uri).url})
+
+
+def _external(node: Any, base: str, resources: set[str]) -> bool:
     if isinstance(node, Mapping):
+        base = _rebase(node, base)
         ref = node.get("$ref")
-        if isinstance(ref, str) and not ref.startswith("#"):
+        if isinstance(ref, str) and urldefrag(_join(base, ref)).url not in resources:
             return True
-        return any(has_external_refs(v) for k, v in node.items() if k not in _DATA)
+        return any(_external(v, base, resources) for k, v in node.items() if k not in _DATA)
     if isinstance(node, list):
-        return any(has_external_refs(v) for v in node)
+        return any(_external(v, base, resources) for v in node)
     return False
+
+
+def _join(base: str, ref: str) -> str:
+    """``urljoin``, which also joins a fragment to a URN (JSON Schema's ``$id`` may be one)."""
+    if ref.startswith("#"):
+        return urldefrag(base).url + ref
+    if ":" in ref.split("/", 1)[0]:
+        return ref
+    return urljoin(base, ref)
+
+
+def _rebase(node: Mapping[str, Any], base: str) -> str:
+    """The base URI inside ``node``: its ``$id`` (JSON Schema 2020-12), resolved against
+    ``base``, where it has one."""
+    found = node.get("$id")
+    return urldefrag(_join(base, found)).url if isinstance(found, str) else base
+
+
+def _resources(node: Any, base: str) -> set[str]:
+    """The URI of every schema resource (``$id``) in ``node``: ``$ref``s to them stay."""
+    found: set[str] = set()
+    if isinstance(node, Mapping):
+        if isinstance(node.get("$id"), str):
+            base = _rebase(node, base)
+            found.add(base)
+        for key, value in node.items():
+            if key not in _DATA:
+                found |= _resources(value, base)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _resources(value, base)
+    return found
 
 
 def bundle(
@@ -61,6 +100,7 @@ class _Bundler:
         self.names: dict[str, str] = {}  # absolute ref -> local component name
         self.schemas: dict[str, Any] = {}
         self.inlining: list[str] = []
+        self.resources = _resources(self.root, uri)
 
     def run(self) -> dict[str, Any]:
         components = self.root.get("components")
@@ -77,9 +117,12 @@ class _Bundler:
             return [self._walk(v, base, schema=schema) for v in node]
         if not isinstance(node, dict):
             return node
+        if schema:
+            base = _rebase(node, base)
         ref = node.get("$ref")
-        if isinstance(ref, str) and not (ref.startswith("#") and base == self.uri):
-            target = urljoin(base, ref)
+        internal = isinstance(ref, str) and urldefrag(_join(base, ref)).url in self.resources
+        if isinstance(ref, str) and not internal and not (ref.startswith("#") and base == self.uri):
+            target = _join(base, ref)
             file_uri, fragment = urldefrag(target)
             if file_uri == self.uri:  # back into the document itself: a local reference
                 return self._walk({**node, "$ref": "#" + fragment}, self.uri, schema=schema)

@@ -40,7 +40,7 @@ def read_openapi(
     document = dict(check_openapi(parse_text(text, label, path.suffix.lower()), label, versions))
     uri = path.resolve().as_uri() if bundle else ""
     validate_openapi(document, label, base_uri=uri)
-    if bundle and has_external_refs(document):
+    if bundle and has_external_refs(document, uri):
 
         def load(file_uri: str) -> Any:
             other = Path(url2pathname(urlparse(file_uri).path))
@@ -116,9 +116,21 @@ def validate_openapi(document: Mapping[str, Any], label: str, base_uri: str = ""
     """openapi-spec-validator's verdict, as one located ``InputError`` (``base_uri``: where
     references to other files are read from)."""
     from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValidator
+    from openapi_spec_validator.validation.keywords import ValueValidator
+    from referencing.exceptions import Unresolvable
+
+    class _Annotation(ValueValidator):
+        """JSON Schema 2020-12 makes ``default`` an annotation: a value its schema would not
+        accept is allowed (OpenAPI 3.0 says it MUST conform, so 3.0 keeps the check)."""
+
+        def __call__(self, schema: Any, value: Any) -> Any:
+            return iter(())
+
+    class _V31(OpenAPIV31SpecValidator):
+        keyword_validators = {**OpenAPIV31SpecValidator.keyword_validators, "default": _Annotation}
 
     is_30 = str(document.get("openapi", "")).startswith("3.0")
-    validator = OpenAPIV30SpecValidator if is_30 else OpenAPIV31SpecValidator
+    validator = OpenAPIV30SpecValidator if is_30 else _V31
     version = "3.0" if is_30 else "3.1"
     try:
         # The validator compiles a `pattern` with Python's `re`, which is not the
@@ -131,6 +143,12 @@ def validate_openapi(document: Mapping[str, Any], label: str, base_uri: str = ""
             "fix the document"
         ) from None
     except Exception as exc:  # unresolvable $refs and the like surface as library errors
+        # The validator resolves every `$ref` against the document, ignoring the `$id` of a
+        # schema resource inside it (JSON Schema 2020-12 resolves against that `$id`, and
+        # `$anchor`s are found in it): where the document has such resources, the emitter's
+        # own resolver is the judge, and it names the `$ref` it cannot follow.
+        if isinstance(exc, Unresolvable) and _declares_resources(document):
+            return
         detail = str(exc).splitlines()[0][:300] if str(exc) else type(exc).__name__
         raise InputError(
             f"{label}: not a valid OpenAPI {version} document ({type(exc).__name__}: {detail}); "
@@ -143,6 +161,18 @@ def validate_openapi(document: Mapping[str, Any], label: str, base_uri: str = ""
             f"{label}: not a valid OpenAPI {version} document: {message} (at {where}); "
             "fix the document (openapi-spec-validator checks it)"
         )
+
+
+def _declares_resources(node: Any) -> bool:
+    """Whether a schema anywhere in ``node`` has its own ``$id``, ``$anchor`` or
+    ``$dynamicAnchor``."""
+    if isinstance(node, Mapping):
+        if any(isinstance(node.get(k), str) for k in ("$id", "$anchor", "$dynamicAnchor")):
+            return True
+        return any(_declares_resources(v) for v in node.values())
+    if isinstance(node, list):
+        return any(_declares_resources(v) for v in node)
+    return False
 
 
 def _ecma_pattern(error: Any) -> bool:

@@ -95,6 +95,9 @@ class Definition:
     description: str | None = None
     expr: Expr | None = None
     deps: set[int] = field(default_factory=set)
+    # The schema resources entered on the way to this constant, outermost first: the
+    # dynamic scope a `$dynamicRef` inside it is resolved in.
+    scope: tuple[str, ...] = ()
 
 
 class SchemaEmitter:
@@ -136,7 +139,10 @@ class SchemaEmitter:
         self.notes: list[str] = []
         self.helpers: set[str] = set()
         self.defs: list[Definition] = []
-        self._by_node: dict[int, Definition] = {}
+        # A constant per schema node and per dynamic scope it is reached in (the resources
+        # in scope that declare a `$dynamicAnchor`: none in most documents, so one per node).
+        self._by_node: dict[tuple[int, tuple[str, ...]], Definition] = {}
+        self._dynamic_bases = {t.base for t in resolver.dynamic_anchors.values()}
         self._names: set[str] = set()
         self._pending: list[Definition] = []
         self._entered: list[str] = [resolver.base_of(resolver.root, "")]
@@ -145,7 +151,9 @@ class SchemaEmitter:
     # -- definitions -------------------------------------------------------------------------
     def define(self, name: str, target: Target, *, exported: bool) -> Definition:
         """Register a named constant for ``target`` (compiled by ``compile_all``)."""
-        found = self._by_node.get(id(target.node))
+        scope = tuple(dict.fromkeys([*self._entered, target.base]))
+        key = (id(target.node), tuple(b for b in scope if b in self._dynamic_bases))
+        found = self._by_node.get(key)
         if found is not None:
             if exported and not found.exported:
                 found.exported = True
@@ -156,9 +164,9 @@ class SchemaEmitter:
             candidate, n = f"{ident}{n}", n + 1
         self._names.add(candidate)
         desc = target.node.get("description") if isinstance(target.node, Mapping) else None
-        definition = Definition(len(self.defs), candidate, target, exported, desc)
+        definition = Definition(len(self.defs), candidate, target, exported, desc, scope=scope)
         self.defs.append(definition)
-        self._by_node[id(target.node)] = definition
+        self._by_node[key] = definition
         self._pending.append(definition)
         return definition
 
@@ -169,6 +177,9 @@ class SchemaEmitter:
         while self._pending:
             definition = self._pending.pop(0)
             self._current = definition
+            # Each constant is compiled in its own dynamic scope, so that one root's
+            # `$dynamicAnchor`s do not leak into another's in a document with many.
+            self._entered = list(definition.scope)
             target = definition.target
             definition.expr = self.compile(target.node, target.ptr, target.base, top=True)
 
@@ -281,11 +292,13 @@ class SchemaEmitter:
         fragment = ref.partition("#")[2]
         if not (isinstance(target.node, Mapping) and target.node.get("$dynamicAnchor") == fragment):
             return target
-        candidates = [
-            t for k, t in self.resolver.dynamic_anchors.items() if k.endswith("#" + fragment)
-        ]
         order = {uri: i for i, uri in enumerate(self._entered)}
-        return min(candidates, key=lambda t: order.get(t.base, len(order)), default=target)
+        candidates = [
+            t
+            for k, t in self.resolver.dynamic_anchors.items()
+            if k.endswith("#" + fragment) and t.base in order
+        ]
+        return min(candidates, key=lambda t: order[t.base], default=target)
 
     # -- keywords: any type ------------------------------------------------------------------
     def kw_type(self, n: Node, value: Any) -> None:
@@ -388,6 +401,9 @@ class SchemaEmitter:
             n.string.append(comment)
             n.number.append(comment)
             return
+        if value == "uri" and self.patterns == "ecma":
+            # A document's `uri` is RFC 3986's; pydantic's (and WHATWG's) parser is kinder.
+            check = "isRfc3986Uri"
         n.string.append(f".check({self.use('format')}({_ts.string(value)}, {self.use(check)}))")
 
     # -- keywords: arrays --------------------------------------------------------------------
@@ -577,18 +593,47 @@ class SchemaEmitter:
             )
             inner = ",\n  ".join(_ts.indent(o.code) for o in options)
             ts = " | ".join(o.ts for o in options)
-            if direct:
+            if direct and self._tagged(options, disc["propertyName"]):
                 prop = _ts.string(disc["propertyName"])
                 return Expr(f"z.discriminatedUnion({prop}, [\n  {inner},\n])", ts)
+            if direct or not self._tagged(options, disc["propertyName"]):
+                # The discriminator is an annotation: without a distinct required tag in every
+                # option, what validates is `oneOf` alone (Zod's discriminatedUnion would throw).
+                return self._one_of(options)
             return Expr(f"z.union([\n  {inner},\n])", ts)
-        if kind == "oneOf" and len(options) > 1:
-            union = _union_of(options)
-            return Expr(
-                f"{union.code}.check({self.use('oneOf')}([{', '.join(o.code for o in options)}]))",
-                union.ts,
-                loose=union.loose,
-            )
+        if kind == "oneOf":
+            return self._one_of(options)
         return _union_of(options)
+
+    def _one_of(self, options: list[Expr]) -> Expr:
+        union = _union_of(options)
+        if len(options) < 2:
+            return union
+        # Judged on the value as sent: the union's output has the first option's defaults
+        # filled in, which another option may then refuse.
+        return _with_checks(union, [f"{self.use('oneOf')}([{', '.join(o.code for o in options)}])"])
+
+    def _tagged(self, options: list[Expr], prop: str) -> bool:
+        """Whether every option is an object constant that requires ``prop`` with its own
+        constant value(s), none shared: then the tag picks the one option that can match, and a
+        discriminated union means exactly ``oneOf``."""
+        seen: list[Any] = []
+        for o in options:
+            if not o.code.startswith("\x00"):
+                return False
+            node = self.defs[int(o.code.strip("\x00"))].target.node
+            if not isinstance(node, Mapping) or node.get("type") != "object":
+                return False
+            if "allOf" in node or "anyOf" in node or "oneOf" in node or "$ref" in node:
+                return False
+            tag = (node.get("properties") or {}).get(prop)
+            if prop not in (node.get("required") or []) or not isinstance(tag, Mapping):
+                return False
+            values = [tag["const"]] if "const" in tag else tag.get("enum")
+            if not isinstance(values, list) or not values or any(_in(v, seen) for v in values):
+                return False
+            seen.extend(values)
+        return True
 
     def _recursive(self, expr: Expr) -> bool:
         """Whether the definition ``expr`` names can reach itself through references."""
@@ -662,7 +707,7 @@ class SchemaEmitter:
         names: Expr | None = o.get("names")
         # Key-level checks run on the input, before z.object strips keys or fills defaults.
         key_checks: list[str] = list(o.get("checks", []))
-        if self.pydantic and len(patterns) == 1 and not props and additional is None:
+        if self.patterns == "pydantic" and len(patterns) == 1 and not props and additional is None:
             # pydantic emits patternProperties only for dict[constrained str, V], whose keys
             # it *validates*: a key that does not match is an error, not an ignored key.
             ((pattern, value_expr),) = patterns

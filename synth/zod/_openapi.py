@@ -103,6 +103,8 @@ def emit_zod(
     _validate(openapi)
     ext = ".js" if esm else ""
     resolver = Resolver(openapi, DEFAULT_BASE)
+    for schema, ptr in _schema_roots(openapi):
+        resolver.index(schema, ptr)
     emitter = SchemaEmitter(resolver, assert_formats=True, pydantic=True, patterns=patterns)
     for helper in helpers():
         emitter.reserve(helper)
@@ -121,7 +123,8 @@ def emit_zod(
     components = openapi.get("components", {}).get("schemas", {})
     for name, schema in components.items():
         ptr = pointer_join("#/components/schemas", name)
-        emitter.define(name, Target(schema, DEFAULT_BASE, ptr), exported=True)
+        base = resolver.base_of(schema, DEFAULT_BASE)
+        emitter.define(name, Target(schema, base, ptr), exported=True)
     emitter.compile_all()
     scratch = Definition(-1, "", Target({}, DEFAULT_BASE, "#"), exported=False)
     emitter._current = scratch
@@ -169,6 +172,28 @@ def _validate(openapi: Mapping[str, Any]) -> None:
     schemas = openapi.get("components", {}).get("schemas", {})
     if not isinstance(schemas, Mapping):
         raise InvalidDocumentError("#/components/schemas", "must be an object")
+
+
+def _schema_roots(node: Any, ptr: str = "#") -> list[tuple[Any, str]]:
+    """Every schema of an OpenAPI document that no schema contains: each component schema and
+    each ``schema`` of a parameter, header or media type (examples are values, not looked in)."""
+    found: list[tuple[Any, str]] = []
+    if isinstance(node, Mapping):
+        for key, value in node.items():
+            where = pointer_join(ptr, key)
+            named = ptr == "#/webhooks" or (ptr.count("/") == 2 and ptr.startswith("#/components/"))
+            if key in ("example", "examples") and not named:
+                continue
+            if key == "schema" and isinstance(value, Mapping | bool):
+                found.append((value, where))
+            elif where == "#/components/schemas" and isinstance(value, Mapping):
+                found.extend((s, pointer_join(where, k)) for k, s in value.items())
+            else:
+                found.extend(_schema_roots(value, where))
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            found.extend(_schema_roots(value, pointer_join(ptr, i)))
+    return found
 
 
 def _deref(openapi: Mapping[str, Any], node: Any) -> Any:

@@ -85,6 +85,12 @@ class Resolver:
             self.resources.setdefault(uri, document)
             self._index(document, uri, uri + "#")
 
+    def index(self, node: Any, ptr: str) -> None:
+        """Index one more schema of the root document that is not under a schema keyword (an
+        OpenAPI document's ``components/schemas`` and media-type schemas), so that its ``$id``,
+        anchors and the ``$ref``s inside it resolve as JSON Schema says."""
+        self._index(node, self.base_of(self.root, DEFAULT_BASE), ptr)
+
     def _index(self, node: Any, base: str, ptr: str) -> None:
         if not isinstance(node, Mapping):
             if isinstance(node, bool):

@@ -305,3 +305,71 @@ def test_an_unknown_keyword_in_synth_contracts_is_an_error() -> None:
         emit_zod(MIXED, patterns="pydantic")
     assert info.value.location == "#/components/schemas/X/nullable"
     assert "write type: [..., 'null']" in str(info.value)
+
+
+# -- what a JSON Schema 2020-12 validator says, where synth once said otherwise ----------------
+
+
+def _document(schemas: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "t", "version": "1"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+
+
+def test_a_document_uri_is_rfc_3986(node: NodeHarness) -> None:
+    files = emit_zod(_document({"Link": {"type": "string", "format": "uri"}}))
+    assert _verdicts(node, files, "s.Link", [
+        "https://example.com/a?b=c#d", "mailto:a@example.com", "urn:isbn:0451450523",
+        "https://example.com/a ", "https://example.com/#a#b", "https://exämple.com/", "/a",
+    ]) == [True, True, True, False, False, False, False]  # fmt: skip
+
+
+def test_a_discriminator_without_required_distinct_tags_is_oneof(node: NodeHarness) -> None:
+    """Zod's discriminatedUnion threw on options whose tag is optional or inherited; the
+    discriminator is an annotation, so oneOf decides, on the value as sent (an option's
+    default filled in must not make another option refuse it)."""
+    tagged = {
+        "A": {"type": "object", "properties": {"kind": {"enum": ["a"], "default": "a"}}},
+        "B": {"type": "object", "properties": {"kind": {"enum": ["b"], "default": "b"}}},
+        "C": {"type": "object", "allOf": [{"$ref": "#/components/schemas/A"}]},
+        "U": {
+            "oneOf": [{"$ref": "#/components/schemas/A"}, {"$ref": "#/components/schemas/B"}],
+            "discriminator": {"propertyName": "kind"},
+        },
+        "V": {
+            "oneOf": [{"$ref": "#/components/schemas/C"}, {"$ref": "#/components/schemas/B"}],
+            "discriminator": {"propertyName": "kind"},
+        },
+    }
+    files = emit_zod(_document(tagged))
+    assert "z.discriminatedUnion" not in files["schemas.ts"]
+    values = [{}, {"kind": "a"}, {"kind": "b"}, {"kind": "c"}]
+    assert _verdicts(node, files, "s.U", values) == [False, True, True, False]
+    assert _verdicts(node, files, "s.V", values) == [False, True, True, False]
+
+
+def test_refs_resolve_against_the_id_of_their_resource(tmp_path: Path, node: NodeHarness) -> None:
+    """A component with its own `$id` is a resource: `#/$defs/...` and `#anchor` inside it
+    name its own parts (openapi-spec-validator resolved them against the document)."""
+    document = _document({
+        "Tree": {
+            "$id": "https://example.com/tree.json",
+            "type": "object",
+            "properties": {"kids": {"type": "array", "items": {"$ref": "#node"}},
+                           "size": {"$ref": "#/$defs/size"}},
+            "$defs": {"size": {"type": "integer", "minimum": 0},
+                      "node": {"$anchor": "node", "$ref": "tree.json"}},
+        },
+    })  # fmt: skip
+    source = tmp_path / "tree.json"
+    source.write_text(json.dumps(document))
+    code, output = _zod(source, tmp_path / "out")
+    assert code == 0, output
+    files = {p.name: p.read_text() for p in (tmp_path / "out").glob("*.ts")}
+    assert _verdicts(node, files, "s.Tree", [
+        {"size": 1, "kids": [{"size": 2, "kids": []}]},
+        {"size": 1, "kids": [{"size": -2}]},
+    ]) == [True, False]  # fmt: skip

@@ -350,6 +350,12 @@ export function isUri(text: string): boolean {
   return /^[A-Za-z][A-Za-z0-9+.-]*:/.test(text) && URL.canParse(text);
 }
 
+/** An absolute URI as RFC 3986 writes it (what `format: uri` means in a JSON Schema): ASCII
+ *  only, no space, `%` only before two hex digits, one `#` at most. */
+export function isRfc3986Uri(text: string): boolean {
+  return /^[A-Za-z][A-Za-z0-9+.-]*:(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?[\]]|%[0-9A-Fa-f]{2})*(?:#(?:[A-Za-z0-9\-._~!$&'()*+,;=:@/?]|%[0-9A-Fa-f]{2})*)?$/.test(text);
+}
+
 /** Dotted-quad IPv4 without leading zeros, as Python's ipaddress accepts it. */
 export function isIpv4(text: string): boolean {
   return /^(?:(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\.){3}(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])$/.test(text);
