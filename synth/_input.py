@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -67,7 +69,14 @@ def _read(path: Path, label: str) -> str:
 
 
 def parse_text(text: str, label: str, suffix: str) -> Any:
-    """JSON (by suffix, or when it parses as JSON), else YAML; syntax errors say line:column."""
+    """JSON (by suffix, or when it parses as JSON), else YAML 1.2; syntax errors say line:column.
+
+    YAML is read with the YAML 1.2 core schema, as OpenAPI recommends: ``off`` and ``18:00`` stay
+    strings and a date stays the string it is (PyYAML's YAML 1.1 reads them as ``False``, the
+    number 1080 and a ``date``). fast_yaml (Rust) reads Stripe's 4 MB in a tenth of a second where
+    libyaml takes two; what it refuses but libyaml accepts (libyaml is lenient about the
+    indentation of a quoted scalar) is read by libyaml with the same 1.2 core schema.
+    """
     if suffix == ".json" or text.lstrip()[:1] in ("{", "["):
         try:
             return json.loads(text)
@@ -76,10 +85,16 @@ def parse_text(text: str, label: str, suffix: str) -> Any:
                 raise InputError(
                     f"{label}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); fix the file"
                 ) from None
+    import fast_yaml
+
+    try:
+        return fast_yaml.safe_load(text)
+    except ValueError:
+        pass
     # PyYAML ships no type information; importing it as a module keeps mypy strict honest.
     yaml = importlib.import_module("yaml")
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_core_schema_loader(yaml))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
@@ -87,6 +102,41 @@ def parse_text(text: str, label: str, suffix: str) -> Any:
         raise InputError(
             f"{label}{where}: not valid JSON or YAML ({problem}); fix the file"
         ) from None
+
+
+# The YAML 1.2 core schema's plain scalars (https://yaml.org/spec/1.2.2/#1032-tag-resolution);
+# every other plain scalar is a string.
+_CORE_SCHEMA = (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+)
+
+
+@cache
+def _core_schema_loader(yaml: Any) -> Any:
+    """libyaml's loader resolving plain scalars by the YAML 1.2 core schema, not YAML 1.1."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class CoreSchemaLoader(base):  # type: ignore[misc,valid-type]
+        yaml_implicit_resolvers: dict[str, Any] = {}
+
+    for tag, pattern, first in _CORE_SCHEMA:
+        CoreSchemaLoader.add_implicit_resolver(tag, re.compile(pattern), list(first))
+    CoreSchemaLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile("^$"), [""])
+
+    def construct_int(loader: Any, node: Any) -> int:
+        value = str(loader.construct_scalar(node))
+        return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+
+    CoreSchemaLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    return CoreSchemaLoader
 
 
 def check_openapi(
