@@ -25,6 +25,11 @@ from ._pointer import unescape
 __all__ = ["bundle", "has_external_refs"]
 
 _DATA = frozenset({"example", "examples", "default", "enum", "const"})
+# Maps whose keys are names a user chose, not OpenAPI or JSON Schema keywords.
+_NAMED = frozenset({"headers", "properties", "patternProperties", "$defs", "definitions",
+                    "schemas", "responses", "parameters", "requestBodies", "securitySchemes",
+                    "links", "callbacks", "pathItems", "paths", "webhooks", "content",
+                    "encoding", "dependentSchemas"})  # fmt: skip
 
 
 def has_external_refs(node: Any) -> bool:
@@ -40,13 +45,23 @@ def has_external_refs(node: Any) -> bool:
 
 
 def bundle(
-    document: Mapping[str, Any], uri: str, load: Callable[[str], Any], label: str
+    document: Mapping[str, Any],
+    uri: str,
+    load: Callable[[str], Any],
+    label: str,
+    *,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """``document`` (read from ``uri``) with other files' content brought in.
 
     ``load(file_uri)`` returns a parsed file; ``label`` names the document in messages.
+    ``notes``: a ``$ref`` whose ``#`` is part of a file's name (``flows#clone.yaml``, not the
+    file ``flows`` at the fragment ``clone.yaml``, which is not a JSON pointer) is read as that
+    file, with a note; without it, the reference is read as RFC 3986 says.
     """
-    return _Bundler(document, uri, load, label).run()
+    bundler = _Bundler(document, uri, load, label)
+    bundler.notes = notes
+    return bundler.run()
 
 
 class _Bundler:
@@ -61,6 +76,7 @@ class _Bundler:
         self.names: dict[str, str] = {}  # absolute ref -> local component name
         self.schemas: dict[str, Any] = {}
         self.inlining: list[str] = []
+        self.notes: list[str] | None = None
 
     def run(self) -> dict[str, Any]:
         components = self.root.get("components")
@@ -72,14 +88,16 @@ class _Bundler:
             components.setdefault("schemas", {}).update(self.schemas)
         return self.root
 
-    def _walk(self, node: Any, base: str, *, schema: bool) -> Any:
+    def _walk(self, node: Any, base: str, *, schema: bool, named: bool = False) -> Any:
+        """``named``: ``node`` is a map of names (headers, properties...), where a key that
+        starts with ``x-`` is a name (``x-request-id``), not an extension."""
         if isinstance(node, list):
             return [self._walk(v, base, schema=schema) for v in node]
         if not isinstance(node, dict):
             return node
         ref = node.get("$ref")
         if isinstance(ref, str) and not (ref.startswith("#") and base == self.uri):
-            target = urljoin(base, ref)
+            target = self._literal_hash(base, ref) or urljoin(base, ref)
             file_uri, fragment = urldefrag(target)
             if file_uri == self.uri:  # back into the document itself: a local reference
                 return self._walk({**node, "$ref": "#" + fragment}, self.uri, schema=schema)
@@ -89,12 +107,33 @@ class _Bundler:
                 return self._inline(target, node)
         out = {}
         for key, value in node.items():
-            if key in _DATA or key.startswith("x-"):
+            # Outside a schema, `default` is a Response Object and `examples` a map of Example
+            # Objects, which may be references; `example` is data everywhere.
+            data = key in _DATA and (schema or key not in ("default", "examples")) and not named
+            if data or (key.startswith("x-") and not named):
                 out[key] = value
             else:
                 inner = schema or key in ("schema", "schemas")
-                out[key] = self._walk(value, base, schema=inner)
+                out[key] = self._walk(value, base, schema=inner, named=key in _NAMED and not named)
         return out
+
+    def _literal_hash(self, base: str, ref: str) -> str | None:
+        """The file named by all of ``ref`` when its fragment is no JSON pointer but that file
+        exists (only when reading as meant: ``notes`` is set)."""
+        fragment = urldefrag(ref).fragment
+        if self.notes is None or ref.startswith("#") or not fragment or fragment[0] == "/":
+            return None
+        literal = urljoin(base, ref.replace("#", "%23"))
+        if literal not in self.files:
+            try:
+                self.files[literal] = self.load(literal)
+            except InputError:
+                return None
+            self.notes.append(
+                f"$ref {ref!r}: its fragment {fragment!r} is not a JSON pointer, and a file "
+                f"of that whole name exists; read as that file (write `#` as `%23` in a $ref)"
+            )
+        return literal
 
     def _component(self, target: str) -> str:
         if target in self.names:

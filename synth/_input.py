@@ -21,27 +21,40 @@ from ._bundle import bundle as bundle_refs
 from ._bundle import has_external_refs
 from ._ecma import ecma_flags
 from ._errors import InputError
+from ._pointer import unescape
+from ._repair import repair
 from ._upgrade import upgrade_30
+from ._validate import Finding, openapi_findings
 
 __all__ = ["check_openapi", "parse_text", "read_openapi", "validate_openapi"]
 
 
 def read_openapi(
-    path: Path, label: str | None = None, *, upgrade: bool = False, bundle: bool = False
+    path: Path,
+    label: str | None = None,
+    *,
+    upgrade: bool = False,
+    bundle: bool = False,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document in ``path`` (JSON or YAML), parsed and validated.
 
     ``upgrade``: an OpenAPI 3.0 document is validated as 3.0 and returned as the 3.1 document
     that means the same (``synth._upgrade``). ``bundle``: ``$ref`` to other files, relative to
-    ``path``, are validated as openapi-spec-validator reads them and brought into the one
-    document (``synth._bundle``).
+    ``path``, are brought into the one document (``synth._bundle``).
+
+    ``notes``: read a foreign document rather than judge it. What openapi-spec-validator finds
+    wrong is appended to ``notes`` (``#/pointer: what; how synth read it``) instead of refused,
+    and the broken constructs whose meaning is clear are read as meant (``synth._repair``).
+    Without it, the first finding is an ``InputError``.
     """
     label = label or str(path)
     text = _read(path, label)
     versions = ("3.0", "3.1") if upgrade else ("3.1",)
     document = dict(check_openapi(parse_text(text, label, path.suffix.lower()), label, versions))
     uri = path.resolve().as_uri() if bundle else ""
-    validate_openapi(document, label, base_uri=uri)
+    if notes is None:
+        validate_openapi(document, label, base_uri=uri)
     if bundle and has_external_refs(document):
 
         def load(file_uri: str) -> Any:
@@ -49,10 +62,72 @@ def read_openapi(
             shown = os.path.relpath(other, path.resolve().parent)
             return parse_text(_read(other, f"{label}: {shown}"), shown, other.suffix.lower())
 
-        document = bundle_refs(document, uri, load, label)
+        document = bundle_refs(document, uri, load, label, notes=notes)
+    if notes is not None:
+        document = _read_as_meant(document, label, notes)
     if upgrade and str(document["openapi"]).startswith("3.0"):
         document = upgrade_30(document)
     return document
+
+
+def _read_as_meant(document: dict[str, Any], label: str, notes: list[str]) -> dict[str, Any]:
+    """``document`` with its broken constructs read as meant; every finding a note."""
+    try:
+        findings = openapi_findings(document)
+    except RecursionError:
+        raise InputError(
+            f"{label}: a $ref cycle with no schema in between (a $ref that points at itself); "
+            "fix the document"
+        ) from None
+    readings: list[str] = []
+    document = repair(document, readings)
+    read = {note.split(": ", 1)[0]: note.split(": ", 1)[1] for note in readings}
+    used: set[str] = set()
+    version = "3.0" if str(document.get("openapi", "")).startswith("3.0") else "3.1"
+    for finding in findings:
+        if _unreadable(finding, read):
+            raise InputError(
+                f"{label}{finding.pointer}: not valid OpenAPI {version}: {finding.message}; "
+                "synth cannot read this as a schema: fix the document"
+            )
+        notes.append(
+            f"{finding.pointer}: not valid OpenAPI {version}: {finding.message}; "
+            f"{_reading(finding.pointer, read, used)}"
+        )
+    notes.extend(f"{where}: {how}" for where, how in read.items() if where not in used)
+    return document
+
+
+# Schema keywords whose value the emitter reads as a structure: given the wrong JSON type, no
+# reading is faithful (`required: "id"` is not a list of names), so the document is refused.
+_STRUCTURAL = frozenset({
+    "type", "required", "properties", "items", "prefixItems", "allOf", "anyOf", "oneOf", "not",
+    "enum", "additionalProperties", "patternProperties", "$defs", "dependentRequired",
+    "dependentSchemas", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems",
+    "unevaluatedProperties", "minLength", "maxLength", "minimum", "maximum", "multipleOf",
+    "minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains",
+    "pattern", "uniqueItems", "$ref", "nullable",
+})  # fmt: skip
+
+
+def _unreadable(finding: Finding, read: Mapping[str, str]) -> bool:
+    """Whether ``finding`` is a structural keyword of the wrong type that nothing repaired."""
+    if "is not of type" not in finding.message or finding.pointer in read:
+        return False
+    return unescape(finding.pointer.rsplit("/", 1)[-1]) in _STRUCTURAL
+
+
+def _reading(pointer: str, read: Mapping[str, str], used: set[str]) -> str:
+    """How synth read what is at ``pointer``: a repair there or below, else as written."""
+    for where, how in read.items():
+        if where == pointer or where.startswith(pointer + "/") or pointer.startswith(where + "/"):
+            used.add(where)
+            return how.split("; ", 1)[-1]
+    if pointer.endswith("/default"):
+        return "a default is an annotation: kept as written, never filled in by the output"
+    if "/tags/" in pointer or pointer.endswith("/description") or "/info/" in pointer:
+        return "documentation only: nothing synth emits depends on it"
+    return "read as written"
 
 
 def _read(path: Path, label: str) -> str:

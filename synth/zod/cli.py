@@ -28,7 +28,8 @@ __all__ = ["run"]
 
 def run(openapi_file: Path, out_dir: Path, check: bool = False, esm: bool = False) -> int:
     """Emit ``out_dir/*.ts`` from ``openapi_file``; with ``check``, compare instead."""
-    document = read_openapi(openapi_file, upgrade=True, bundle=True)
+    warnings: list[str] = []
+    document = read_openapi(openapi_file, upgrade=True, bundle=True, notes=warnings)
     notes: list[str] = []
     files = emit_zod(document, source=openapi_file.name, esm=esm, notes=notes)
     flags = " --esm" if esm else ""
@@ -36,6 +37,13 @@ def run(openapi_file: Path, out_dir: Path, check: bool = False, esm: bool = Fals
         f"`synth zod {shlex.quote(str(openapi_file))} --out {shlex.quote(str(out_dir))}{flags}`"
     )
     code = sync(files, out_dir, check=check, update=update)
+    if warnings:
+        click.echo(
+            f"warning: {len(warnings)} finding(s) on the document, each read as described "
+            "(fix the document to silence them):"
+        )
+        for warning in warnings:
+            click.echo(f"  {openapi_file.name}{'' if warning[:1] == '#' else ': '}{warning}")
     if notes:
         click.echo(f"note: {len(notes)} schema keyword(s) kept as annotations, not checked:")
         for note in notes:

@@ -200,8 +200,21 @@ DOCUMENTS: dict[str, bytes] = {
 }
 
 
-# `synth zod` reads an OpenAPI 3.0 document through the 3.0 -> 3.1 upgrade.
-ZOD_READS = {"OpenAPI 3.0"}
+# `synth zod` reads an OpenAPI 3.0 document through the 3.0 -> 3.1 upgrade, and reads a
+# foreign document the validator finds fault with where the fault has one reading: with a
+# located warning (`minLength: -1` holds every string, as every validator reads it).
+ZOD_WARNS = {"negative minLength": "broken.json#/components/schemas/Contact/minLength: not valid"}
+ZOD_READS = {"OpenAPI 3.0", *ZOD_WARNS}
+
+
+@pytest.mark.parametrize("name", sorted(ZOD_WARNS))
+def test_document_read_with_a_warning(tmp_path: Path, name: str) -> None:
+    doc = tmp_path / "broken.json"
+    doc.write_bytes(DOCUMENTS[name])
+    code, output = _cli("zod", str(doc), "--out", str(tmp_path / "zod"))
+    assert code == 0, output
+    assert "warning: 1 finding(s) on the document" in output
+    assert ZOD_WARNS[name] in output
 
 
 @pytest.mark.parametrize("name", sorted(set(DOCUMENTS) - ZOD_READS))
