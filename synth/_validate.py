@@ -20,11 +20,14 @@ The document must be bundled first (``synth._bundle``): only local ``$ref``s are
 
 from __future__ import annotations
 
+import importlib.util
+import json
 import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 from ._pointer import escape, unescape
@@ -55,16 +58,10 @@ class Finding:
 
 def openapi_findings(document: Mapping[str, Any]) -> list[Finding]:
     """Every finding of openapi-spec-validator on the (bundled) ``document``, in its order."""
-    from openapi_spec_validator.schemas import (
-        openapi_v30_schema_validator,
-        openapi_v31_schema_validator,
-    )
-
     is_30 = str(document.get("openapi", "")).startswith("3.0")
-    meta = openapi_v30_schema_validator if is_30 else openapi_v31_schema_validator
     out: list[Finding] = []
-    for error in meta.iter_errors(document):
-        path = list(error.absolute_path)
+    for error in _document_validator("3.0" if is_30 else "3.1").iter_errors(document):
+        path = list(error.instance_path)
         deeper = (
             _schema_errors(_at(document, path), path) if is_30 and "oneOf" in error.message else []
         )
@@ -104,11 +101,31 @@ def _schema_errors(instance: Any, path: list[Any], nested: bool = False) -> list
 
 
 @cache
+def _meta_schema(version: str) -> dict[str, Any]:
+    """openapi-spec-validator's OpenAPI meta-schema, read from its package data: importing the
+    package loads jsonschema-path and requests, a third of a second for a file."""
+    spec = importlib.util.find_spec("openapi_spec_validator")
+    assert spec is not None
+    assert spec.submodule_search_locations
+    folder = Path(next(iter(spec.submodule_search_locations)))
+    text = (folder / "resources" / "schemas" / f"v{version}" / "schema.json").read_text("utf-8")
+    schema: dict[str, Any] = json.loads(text)
+    return schema
+
+
+@cache
+def _document_validator(version: str) -> Any:
+    import jsonschema_rs
+
+    schema = _meta_schema(version)
+    return jsonschema_rs.validator_cls_for(schema)(schema)
+
+
+@cache
 def _schema_30_validator() -> Any:
     import jsonschema_rs
-    from openapi_spec_validator.schemas import schema_v30
 
-    definitions = dict(schema_v30["definitions"])
+    definitions = dict(_meta_schema("3.0")["definitions"])
     return jsonschema_rs.Draft4Validator(
         {"$ref": "#/definitions/Schema", "definitions": definitions}
     )
