@@ -84,7 +84,7 @@ def _read_as_meant(document: dict[str, Any], label: str, notes: list[str]) -> di
     read = {note.split(": ", 1)[0]: note.split(": ", 1)[1] for note in readings}
     used: set[str] = set()
     version = "3.0" if str(document.get("openapi", "")).startswith("3.0") else "3.1"
-    for finding in findings:
+    for finding in dict.fromkeys(findings):  # each once, in order
         if _unreadable(finding, read):
             raise InputError(
                 f"{label}{finding.pointer}: not valid OpenAPI {version}: {finding.message}; "
@@ -92,7 +92,7 @@ def _read_as_meant(document: dict[str, Any], label: str, notes: list[str]) -> di
             )
         notes.append(
             f"{finding.pointer}: not valid OpenAPI {version}: {finding.message}; "
-            f"{_reading(finding.pointer, read, used)}"
+            f"{_reading(finding.pointer, finding.message, read, used)}"
         )
     notes.extend(f"{where}: {how}" for where, how in read.items() if where not in used)
     return document
@@ -117,12 +117,14 @@ def _unreadable(finding: Finding, read: Mapping[str, str]) -> bool:
     return unescape(finding.pointer.rsplit("/", 1)[-1]) in _STRUCTURAL
 
 
-def _reading(pointer: str, read: Mapping[str, str], used: set[str]) -> str:
+def _reading(pointer: str, message: str, read: Mapping[str, str], used: set[str]) -> str:
     """How synth read what is at ``pointer``: a repair there or below, else as written."""
     for where, how in read.items():
         if where == pointer or where.startswith(pointer + "/") or pointer.startswith(where + "/"):
             used.add(where)
             return how.split("; ", 1)[-1]
+    if message.startswith("Additional properties are not allowed"):
+        return "the keys it does not know are ignored, as JSON Schema 2020-12 ignores them"
     if pointer.endswith("/default"):
         return "a default is an annotation: kept as written, never filled in by the output"
     if "/tags/" in pointer or pointer.endswith("/description") or "/info/" in pointer:
