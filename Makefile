@@ -71,6 +71,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench.generation
 	$(BIN)/python -m bench.bugs
 	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.documents
 	$(BIN)/python -m bench.report
 
 clean:
