@@ -77,7 +77,7 @@ def _commands(document: Path, work: Path, run: int) -> dict[str, list[str]]:
 
 
 def measure(entry: dict[str, Any], repeat: int) -> dict[str, Any]:
-    document = CORPUS / entry["name"] / entry["entry"]
+    document = (CORPUS / entry["name"] / entry["entry"]).relative_to(ROOT)
     runs: dict[str, list[dict[str, Any]]] = {"synth_zod": [], "hey_api": [], "synth_diff": []}
     with tempfile.TemporaryDirectory(prefix="synth-bench-documents-") as tmp:
         work = Path(tmp)
@@ -85,7 +85,7 @@ def measure(entry: dict[str, Any], repeat: int) -> dict[str, Any]:
             for tool, args in _commands(document, work, run).items():
                 if tool == "hey_api" and not OPENAPI_TS.exists():
                     continue
-                runs[tool].append(_timed(args, work))
+                runs[tool].append(_timed(args, ROOT))
     out: dict[str, Any] = {}
     for tool, results in runs.items():
         if not results:
