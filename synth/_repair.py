@@ -34,11 +34,13 @@ _MAP = ("properties", "patternProperties", "$defs", "definitions", "dependentSch
 _DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 
-def repair(document: Mapping[str, Any], notes: list[str]) -> dict[str, Any]:
-    """A copy of ``document`` with each construct above read as meant; a note for each."""
-    out: dict[str, Any] = copy.deepcopy(dict(document))
-    _Repair(out, notes, is_30=str(out.get("openapi", "")).startswith("3.0")).walk(out, "#")
-    return out
+def repair(document: dict[str, Any], notes: list[str]) -> dict[str, Any]:
+    """``document``, changed in place (the caller's own parse: a copy of a large document
+    costs more than the rest of this), with each construct above read as meant; a note for
+    each."""
+    is_30 = str(document.get("openapi", "")).startswith("3.0")
+    _Repair(document, notes, is_30=is_30).walk(document, "#")
+    return document
 
 
 class _Repair:
