@@ -141,7 +141,9 @@ def test_a_bad_3_0_document_is_located_in_3_0_terms(tmp_path: Path) -> None:
     )
     code, output = _zod(bad, tmp_path / "out")
     assert code == 2
-    assert "api.yaml#/components/schemas/Pet/properties/tag/nullable: not valid OpenAPI 3.0:" in output
+    assert (
+        "api.yaml#/components/schemas/Pet/properties/tag/nullable: not valid OpenAPI 3.0:" in output
+    )
     assert not (tmp_path / "out").exists()
 
 
