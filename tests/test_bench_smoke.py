@@ -46,9 +46,9 @@ def test_throughput_benchmark_runs_on_the_quick_profile(tmp_path: Path) -> None:
 
 def test_documents_benchmark_runs_on_a_small_document(tmp_path: Path) -> None:
     out = tmp_path / "documents.json"
-    documents.main(["--document", "oai-petstore-expanded", "--repeat", "1", "--out", str(out)])
+    documents.main(["--document", "oai-tictactoe", "--repeat", "1", "--out", str(out)])
     data = json.loads(out.read_text())
-    assert data["document"]["name"] == "oai-petstore-expanded"
+    assert data["document"]["name"] == "oai-tictactoe"
     assert data["synth_zod"]["exit"] == [0]
     assert data["synth_zod"]["wall"] > 0
     assert data["synth_diff"]["exit"] == [0]
