@@ -66,7 +66,8 @@ def read_openapi(
     if notes is not None:
         document = _read_as_meant(document, label, notes)
     if upgrade and str(document["openapi"]).startswith("3.0"):
-        document = upgrade_30(document)
+        # The document is this function's own parse (or bundle): upgraded where it is.
+        document = upgrade_30(document, in_place=True)
     return document
 
 
