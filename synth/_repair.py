@@ -8,7 +8,8 @@ Each reading here is the one its author clearly meant, and each is reported as a
   3.1 schema: ``true`` makes its bound exclusive, ``false`` says nothing;
 - a name listed twice in ``required``: required once;
 - a ``$schema`` naming another draft of JSON Schema, or 2020-12 with a trailing ``#``: read as
-  2020-12 (the schema's boolean bounds read as above), since a 3.1 document's schemas are;
+  2020-12 (the schema's boolean bounds read as above; a list in ``items`` as ``prefixItems``),
+  since a 3.1 document's schemas are;
 - ``properties: {$ref: ...}`` pointing at a map of properties (a ``$ref`` where a schema
   cannot be): those properties.
 
@@ -72,21 +73,26 @@ class _Repair:
             else:
                 self.walk(value, here)
 
-    def schema(self, node: Any, where: str) -> None:
+    def schema(self, node: Any, where: str, tuples: bool = False) -> None:
+        """``tuples``: inside a schema of a draft before 2020-12, where an ``items`` list is
+        what 2020-12 calls ``prefixItems`` and ``additionalItems`` is its ``items``."""
         if not isinstance(node, dict):
             return
+        tuples = tuples or self.older_draft(node)
+        if tuples:
+            self.tuple_items(node, where)
         self.properties_ref(node, where)
         for key in _SINGLE:
             if isinstance(node.get(key), dict):
-                self.schema(node[key], f"{where}/{key}")
+                self.schema(node[key], f"{where}/{key}", tuples)
         for key in _LIST:
             if isinstance(node.get(key), list):
                 for i, sub in enumerate(node[key]):
-                    self.schema(sub, f"{where}/{key}/{i}")
+                    self.schema(sub, f"{where}/{key}/{i}", tuples)
         for key in _MAP:
             if isinstance(node.get(key), dict):
                 for name, sub in node[key].items():
-                    self.schema(sub, f"{where}/{escape(key)}/{escape(str(name))}")
+                    self.schema(sub, f"{where}/{escape(key)}/{escape(str(name))}", tuples)
         self.dialect(node, where)
         required = node.get("required")
         if isinstance(required, list) and len(set(map(repr, required))) < len(required):
@@ -121,6 +127,25 @@ class _Repair:
                 f"`{exclusive}: {str(flag).lower()}` is OpenAPI 3.0's boolean form, a number in "
                 f"3.1; {reading}",
             )
+
+    def tuple_items(self, node: dict[str, Any], where: str) -> None:
+        if isinstance(node.get("items"), list) and "prefixItems" not in node:
+            node["prefixItems"] = node.pop("items")
+            if "additionalItems" in node:
+                node["items"] = node.pop("additionalItems")
+            self.note(
+                f"{where}/items",
+                "a list of schemas in `items` (JSON Schema before 2020-12); read as "
+                "`prefixItems`, and `additionalItems` as `items`, as 2020-12 writes them",
+            )
+
+    def older_draft(self, node: dict[str, Any]) -> bool:
+        declared = node.get("$schema")
+        return (
+            not self.is_30
+            and isinstance(declared, str)
+            and ("draft-0" in declared or "2019-09" in declared)
+        )
 
     def dialect(self, node: dict[str, Any], where: str) -> None:
         declared = node.get("$schema")

@@ -18,6 +18,7 @@ from openapi_spec_validator import OpenAPIV30SpecValidator, OpenAPIV31SpecValida
 from synth._errors import InputError
 from synth._input import parse_text, read_openapi
 from synth._validate import openapi_findings
+from synth.zod import emit_zod
 
 
 def _doc(schemas: dict[str, Any], version: str = "3.1.0", **more: Any) -> dict[str, Any]:
@@ -76,6 +77,24 @@ def test_another_drafts_schema_is_read_as_2020_12(tmp_path: Path) -> None:
         "not a JSON Schema dialect OpenAPI 3.1 reads; read as JSON Schema 2020-12, as every "
         "schema of a 3.1 document is by default"
     ]
+
+
+def test_a_draft_07_tuple_is_read_as_prefix_items(tmp_path: Path) -> None:
+    schema = {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "type": "object",
+        "properties": {
+            "pair": {"type": "array", "items": [{"type": "string"}, {"type": "integer"}],
+                     "additionalItems": False},
+        },
+    }  # fmt: skip
+    read, notes = _read(tmp_path, _doc({"X": schema}))
+    pair = read["components"]["schemas"]["X"]["properties"]["pair"]
+    assert pair == {"type": "array", "prefixItems": [{"type": "string"}, {"type": "integer"}],
+                    "items": False}  # fmt: skip
+    assert any(n.startswith("#/components/schemas/X/properties/pair/items: ") for n in notes)
+    files = emit_zod(read)
+    assert "[z.string(), z.number().check(integer())], z.never())" in files["schemas.ts"]
 
 
 def test_properties_holding_a_ref_to_a_map_of_properties(tmp_path: Path) -> None:
