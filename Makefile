@@ -11,7 +11,7 @@ PYTEST_ARGS ?=
 BASE_REF ?= auto
 LINTED := $(wildcard synth contracts tests examples bench)
 
-.PHONY: contracts test lint typecheck check verify verify-examples verify-nextjs bench clean
+.PHONY: contracts test test-thorough lint typecheck check verify verify-examples verify-nextjs bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ check: $(STAMP)
 test: $(STAMP) $(NODE_STAMP) lint typecheck check
 	$(BIN)/pytest -n 2 --dist loadgroup --durations=20 $(PYTEST_ARGS)
 
+# The thorough tests too: the whole OpenAPI corpus through synth zod and tsc (minutes, 2 GB).
+test-thorough: $(STAMP) $(NODE_STAMP)
+	SYNTH_THOROUGH=1 $(BIN)/pytest -p no:randomly tests/corpus $(PYTEST_ARGS)
+
 # synth test against the reference server on a free loopback port, or against BASE_URL with
 # TENANTS="a=TOKEN,b=TOKEN" when both are set.
 verify: $(STAMP)
@@ -67,6 +71,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench.generation
 	$(BIN)/python -m bench.bugs
 	$(BIN)/python -m bench.throughput
+	$(BIN)/python -m bench.documents
 	$(BIN)/python -m bench.report
 
 clean:

@@ -231,11 +231,65 @@ def bugs_shrink0(data: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def documents(data: dict[str, Any]) -> list[str]:
+    doc = data["document"]
+    zod, hey, diff = data["synth_zod"], data["hey_api"], data["synth_diff"]
+    out = [
+        "## Reading a real document",
+        "",
+        f"The largest document of the corpus (`tests/corpus/openapi/{doc['name']}/{doc['entry']}`, "
+        f"OpenAPI {doc['openapi']}, {doc['total_bytes'] / 1e6:.1f} MB), each command a fresh "
+        "process as a user runs it (interpreter or Node start included), the two generators' "
+        f"runs interleaved, median of {data['repeat']} (Python {data['python']}, "
+        f"{data['cpus']} CPUs shared, load {data['load']:.1f} when it ran). Wall time, and the "
+        "CPU time the command used (user + system), which a busy neighbour does not inflate. "
+        "synth: `synth zod DOCUMENT --out DIR`; @hey-api/openapi-ts: `openapi-ts -i DOCUMENT "
+        "-o DIR -p @hey-api/client-fetch -p zod`; `synth diff DOCUMENT DOCUMENT`.",
+        "",
+        "Reproduce: `.venv/bin/python -m bench.documents` (or `make bench`).",
+        "",
+        "| command | wall s | CPU s | exit |",
+        "|---|---:|---:|---|",
+    ]
+    for label, row in (("synth zod", zod), ("@hey-api/openapi-ts", hey), ("synth diff", diff)):
+        if row is None:
+            out.append(f"| {label} | not measured | - | - |")
+        else:
+            exits = ", ".join(str(e) for e in sorted(set(row["exit"])))
+            out.append(f"| {label} | {row['wall']:.2f} | {row['cpu']:.2f} | {exits} |")
+    if data["ratio_wall"] is not None:
+        out += [
+            "",
+            f"synth zod / @hey-api/openapi-ts: {data['ratio_wall']:.2f} in wall time, "
+            f"{data['ratio_cpu']:.2f} in CPU time.",
+        ]
+    bar = data["bar_seconds"]
+
+    def verdict(label: str, row: dict[str, Any] | None) -> str:
+        if row is None:
+            return f"{label}: not measured"
+        if any(row["exit"]):
+            return f"{label}: refused the document (exit {max(row['exit'])}): {row['last']}"
+        met = "met" if row["wall"] < bar else "missed"
+        return f"{label}: {met}, {row['wall']:.2f} s wall, {row['cpu']:.2f} s CPU"
+
+    out += [
+        "",
+        f"Target: each synth command under {bar:g} s of wall time; with the machine's load "
+        f"at {data['load']:.1f} on {data['cpus']} CPUs, the CPU time is the fairer reading.",
+        "",
+        f"- {verdict('synth zod', zod)}",
+        f"- {verdict('synth diff', diff)}",
+    ]
+    return [*out, ""]
+
+
 SECTIONS = {
     "generation": generation,
     "bugs": bugs,
     "bugs_shrink0": bugs_shrink0,
     "throughput": throughput,
+    "documents": documents,
 }
 
 

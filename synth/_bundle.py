@@ -14,6 +14,7 @@ do not rewrite a document.
 from __future__ import annotations
 
 import copy
+import functools
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,11 @@ from ._pointer import unescape
 __all__ = ["bundle", "has_external_refs"]
 
 _DATA = frozenset({"example", "examples", "default", "enum", "const"})
+# Maps whose keys are names a user chose, not OpenAPI or JSON Schema keywords.
+_NAMED = frozenset({"headers", "properties", "patternProperties", "$defs", "definitions",
+                    "schemas", "responses", "parameters", "requestBodies", "securitySchemes",
+                    "links", "callbacks", "pathItems", "paths", "webhooks", "content",
+                    "encoding", "dependentSchemas"})  # fmt: skip
 
 
 def has_external_refs(node: Any, uri: str = "") -> bool:
@@ -46,8 +52,11 @@ def _external(node: Any, base: str, resources: set[str]) -> bool:
     return False
 
 
+@functools.lru_cache(maxsize=65536)
 def _join(base: str, ref: str) -> str:
-    """``urljoin``, which also joins a fragment to a URN (JSON Schema's ``$id`` may be one)."""
+    """``urljoin``, which also joins a fragment to a URN (JSON Schema's ``$id`` may be one).
+    Cached: a large multi-file document names the same few files thousands of times
+    (DigitalOcean's: 17,000 references), and urllib's parsing is most of the bundling time."""
     if ref.startswith("#"):
         return urldefrag(base).url + ref
     if ":" in ref.split("/", 1)[0]:
@@ -79,13 +88,23 @@ def _resources(node: Any, base: str) -> set[str]:
 
 
 def bundle(
-    document: Mapping[str, Any], uri: str, load: Callable[[str], Any], label: str
+    document: Mapping[str, Any],
+    uri: str,
+    load: Callable[[str], Any],
+    label: str,
+    *,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """``document`` (read from ``uri``) with other files' content brought in.
 
     ``load(file_uri)`` returns a parsed file; ``label`` names the document in messages.
+    ``notes``: a ``$ref`` whose ``#`` is part of a file's name (``flows#clone.yaml``, not the
+    file ``flows`` at the fragment ``clone.yaml``, which is not a JSON pointer) is read as that
+    file, with a note; without it, the reference is read as RFC 3986 says.
     """
-    return _Bundler(document, uri, load, label).run()
+    bundler = _Bundler(document, uri, load, label)
+    bundler.notes = notes
+    return bundler.run()
 
 
 class _Bundler:
@@ -101,6 +120,8 @@ class _Bundler:
         self.schemas: dict[str, Any] = {}
         self.inlining: list[str] = []
         self.resources = _resources(self.root, uri)
+        self.notes: list[str] | None = None
+        self.resolved: dict[str, Any] = {}
 
     def run(self) -> dict[str, Any]:
         components = self.root.get("components")
@@ -112,7 +133,9 @@ class _Bundler:
             components.setdefault("schemas", {}).update(self.schemas)
         return self.root
 
-    def _walk(self, node: Any, base: str, *, schema: bool) -> Any:
+    def _walk(self, node: Any, base: str, *, schema: bool, named: bool = False) -> Any:
+        """``named``: ``node`` is a map of names (headers, properties...), where a key that
+        starts with ``x-`` is a name (``x-request-id``), not an extension."""
         if isinstance(node, list):
             return [self._walk(v, base, schema=schema) for v in node]
         if not isinstance(node, dict):
@@ -122,8 +145,8 @@ class _Bundler:
         ref = node.get("$ref")
         internal = isinstance(ref, str) and urldefrag(_join(base, ref)).url in self.resources
         if isinstance(ref, str) and not internal and not (ref.startswith("#") and base == self.uri):
-            target = _join(base, ref)
-            file_uri, fragment = urldefrag(target)
+            target = self._literal_hash(base, ref) or _join(base, ref)
+            file_uri, fragment = _defrag(target)
             if file_uri == self.uri:  # back into the document itself: a local reference
                 return self._walk({**node, "$ref": "#" + fragment}, self.uri, schema=schema)
             if schema:
@@ -132,12 +155,33 @@ class _Bundler:
                 return self._inline(target, node)
         out = {}
         for key, value in node.items():
-            if key in _DATA or key.startswith("x-"):
+            # Outside a schema, `default` is a Response Object and `examples` a map of Example
+            # Objects, which may be references; `example` is data everywhere.
+            data = key in _DATA and (schema or key not in ("default", "examples")) and not named
+            if data or (key.startswith("x-") and not named):
                 out[key] = value
             else:
                 inner = schema or key in ("schema", "schemas")
-                out[key] = self._walk(value, base, schema=inner)
+                out[key] = self._walk(value, base, schema=inner, named=key in _NAMED and not named)
         return out
+
+    def _literal_hash(self, base: str, ref: str) -> str | None:
+        """The file named by all of ``ref`` when its fragment is no JSON pointer but that file
+        exists (only when reading as meant: ``notes`` is set)."""
+        fragment = urldefrag(ref).fragment
+        if self.notes is None or ref.startswith("#") or not fragment or fragment[0] == "/":
+            return None
+        literal = urljoin(base, ref.replace("#", "%23"))
+        if literal not in self.files:
+            try:
+                self.files[literal] = self.load(literal)
+            except InputError:
+                return None
+            self.notes.append(
+                f"$ref {ref!r}: its fragment {fragment!r} is not a JSON pointer, and a file "
+                f"of that whole name exists; read as that file (write `#` as `%23` in a $ref)"
+            )
+        return literal
 
     def _component(self, target: str) -> str:
         if target in self.names:
@@ -160,13 +204,21 @@ class _Bundler:
                 "files (outside a schema, where it cannot become a component); fix the document"
             )
         self.inlining.append(target)
-        file_uri = urldefrag(target).url
-        found = self._walk(copy.deepcopy(self._resolve(target)), file_uri, schema=False)
+        file_uri = _defrag(target)[0]
+        # The walk builds new containers, so the file's own objects are never changed; values
+        # under data keys (examples) are shared between the places that inline them.
+        found = self._walk(self._resolve(target), file_uri, schema=False)
         self.inlining.pop()
         return found
 
     def _resolve(self, target: str) -> Any:
-        file_uri, fragment = urldefrag(target)
+        if target in self.resolved:
+            return self.resolved[target]
+        self.resolved[target] = found = self._find(target)
+        return found
+
+    def _find(self, target: str) -> Any:
+        file_uri, fragment = _defrag(target)
         if file_uri not in self.files:
             self.files[file_uri] = self.load(file_uri)
         node = self.files[file_uri]
@@ -182,3 +234,9 @@ class _Bundler:
                     "fix the reference"
                 )
         return node
+
+
+@functools.lru_cache(maxsize=65536)
+def _defrag(target: str) -> tuple[str, str]:
+    file_uri, fragment = urldefrag(target)
+    return file_uri, fragment

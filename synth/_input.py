@@ -9,7 +9,9 @@ from __future__ import annotations
 import importlib
 import json
 import os
+import re
 from collections.abc import Mapping
+from functools import cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -19,27 +21,40 @@ from ._bundle import bundle as bundle_refs
 from ._bundle import has_external_refs
 from ._ecma import ecma_flags
 from ._errors import InputError
+from ._pointer import unescape
+from ._repair import repair
 from ._upgrade import upgrade_30
+from ._validate import Finding, openapi_findings
 
 __all__ = ["check_openapi", "parse_text", "read_openapi", "validate_openapi"]
 
 
 def read_openapi(
-    path: Path, label: str | None = None, *, upgrade: bool = False, bundle: bool = False
+    path: Path,
+    label: str | None = None,
+    *,
+    upgrade: bool = False,
+    bundle: bool = False,
+    notes: list[str] | None = None,
 ) -> dict[str, Any]:
     """The OpenAPI 3.1 document in ``path`` (JSON or YAML), parsed and validated.
 
     ``upgrade``: an OpenAPI 3.0 document is validated as 3.0 and returned as the 3.1 document
     that means the same (``synth._upgrade``). ``bundle``: ``$ref`` to other files, relative to
-    ``path``, are validated as openapi-spec-validator reads them and brought into the one
-    document (``synth._bundle``).
+    ``path``, are brought into the one document (``synth._bundle``).
+
+    ``notes``: read a foreign document rather than judge it. What openapi-spec-validator finds
+    wrong is appended to ``notes`` (``#/pointer: what; how synth read it``) instead of refused,
+    and the broken constructs whose meaning is clear are read as meant (``synth._repair``).
+    Without it, the first finding is an ``InputError``.
     """
     label = label or str(path)
     text = _read(path, label)
     versions = ("3.0", "3.1") if upgrade else ("3.1",)
     document = dict(check_openapi(parse_text(text, label, path.suffix.lower()), label, versions))
     uri = path.resolve().as_uri() if bundle else ""
-    validate_openapi(document, label, base_uri=uri)
+    if notes is None:
+        validate_openapi(document, label, base_uri=uri)
     if bundle and has_external_refs(document, uri):
 
         def load(file_uri: str) -> Any:
@@ -47,10 +62,75 @@ def read_openapi(
             shown = os.path.relpath(other, path.resolve().parent)
             return parse_text(_read(other, f"{label}: {shown}"), shown, other.suffix.lower())
 
-        document = bundle_refs(document, uri, load, label)
+        document = bundle_refs(document, uri, load, label, notes=notes)
+    if notes is not None:
+        document = _read_as_meant(document, label, notes)
     if upgrade and str(document["openapi"]).startswith("3.0"):
-        document = upgrade_30(document)
+        # The document is this function's own parse (or bundle): upgraded where it is.
+        document = upgrade_30(document, in_place=True)
     return document
+
+
+def _read_as_meant(document: dict[str, Any], label: str, notes: list[str]) -> dict[str, Any]:
+    """``document`` with its broken constructs read as meant; every finding a note."""
+    try:
+        findings = openapi_findings(document)
+    except RecursionError:
+        raise InputError(
+            f"{label}: a $ref cycle with no schema in between (a $ref that points at itself); "
+            "fix the document"
+        ) from None
+    readings: list[str] = []
+    document = repair(document, readings)
+    read = {note.split(": ", 1)[0]: note.split(": ", 1)[1] for note in readings}
+    used: set[str] = set()
+    version = "3.0" if str(document.get("openapi", "")).startswith("3.0") else "3.1"
+    for finding in dict.fromkeys(findings):  # each once, in order
+        if _unreadable(finding, read):
+            raise InputError(
+                f"{label}{finding.pointer}: not valid OpenAPI {version}: {finding.message}; "
+                "synth cannot read this as a schema: fix the document"
+            )
+        notes.append(
+            f"{finding.pointer}: not valid OpenAPI {version}: {finding.message}; "
+            f"{_reading(finding.pointer, finding.message, read, used)}"
+        )
+    notes.extend(f"{where}: {how}" for where, how in read.items() if where not in used)
+    return document
+
+
+# Schema keywords whose value the emitter reads as a structure: given the wrong JSON type, no
+# reading is faithful (`required: "id"` is not a list of names), so the document is refused.
+_STRUCTURAL = frozenset({
+    "type", "required", "properties", "items", "prefixItems", "allOf", "anyOf", "oneOf", "not",
+    "enum", "additionalProperties", "patternProperties", "$defs", "dependentRequired",
+    "dependentSchemas", "if", "then", "else", "contains", "propertyNames", "unevaluatedItems",
+    "unevaluatedProperties", "minLength", "maxLength", "minimum", "maximum", "multipleOf",
+    "minItems", "maxItems", "minProperties", "maxProperties", "minContains", "maxContains",
+    "pattern", "uniqueItems", "$ref", "nullable",
+})  # fmt: skip
+
+
+def _unreadable(finding: Finding, read: Mapping[str, str]) -> bool:
+    """Whether ``finding`` is a structural keyword of the wrong type that nothing repaired."""
+    if "is not of type" not in finding.message or finding.pointer in read:
+        return False
+    return unescape(finding.pointer.rsplit("/", 1)[-1]) in _STRUCTURAL
+
+
+def _reading(pointer: str, message: str, read: Mapping[str, str], used: set[str]) -> str:
+    """How synth read what is at ``pointer``: a repair there or below, else as written."""
+    for where, how in read.items():
+        if where == pointer or where.startswith(pointer + "/") or pointer.startswith(where + "/"):
+            used.add(where)
+            return how.split("; ", 1)[-1]
+    if message.startswith("Additional properties are not allowed"):
+        return "the keys it does not know are ignored, as JSON Schema 2020-12 ignores them"
+    if pointer.endswith("/default"):
+        return "a default is an annotation: kept as written, never filled in by the output"
+    if "/tags/" in pointer or pointer.endswith("/description") or "/info/" in pointer:
+        return "documentation only: nothing synth emits depends on it"
+    return "read as written"
 
 
 def _read(path: Path, label: str) -> str:
@@ -67,7 +147,14 @@ def _read(path: Path, label: str) -> str:
 
 
 def parse_text(text: str, label: str, suffix: str) -> Any:
-    """JSON (by suffix, or when it parses as JSON), else YAML; syntax errors say line:column."""
+    """JSON (by suffix, or when it parses as JSON), else YAML 1.2; syntax errors say line:column.
+
+    YAML is read with the YAML 1.2 core schema, as OpenAPI recommends: ``off`` and ``18:00`` stay
+    strings and a date stays the string it is (PyYAML's YAML 1.1 reads them as ``False``, the
+    number 1080 and a ``date``). fast_yaml (Rust) reads Stripe's 4 MB in a tenth of a second where
+    libyaml takes two; what it refuses but libyaml accepts (libyaml is lenient about the
+    indentation of a quoted scalar) is read by libyaml with the same 1.2 core schema.
+    """
     if suffix == ".json" or text.lstrip()[:1] in ("{", "["):
         try:
             return json.loads(text)
@@ -76,10 +163,16 @@ def parse_text(text: str, label: str, suffix: str) -> Any:
                 raise InputError(
                     f"{label}:{exc.lineno}:{exc.colno}: not valid JSON ({exc.msg}); fix the file"
                 ) from None
+    import fast_yaml
+
+    try:
+        return fast_yaml.safe_load(text)
+    except ValueError:
+        pass
     # PyYAML ships no type information; importing it as a module keeps mypy strict honest.
     yaml = importlib.import_module("yaml")
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=_core_schema_loader(yaml))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f":{mark.line + 1}:{mark.column + 1}" if mark is not None else ""
@@ -87,6 +180,41 @@ def parse_text(text: str, label: str, suffix: str) -> Any:
         raise InputError(
             f"{label}{where}: not valid JSON or YAML ({problem}); fix the file"
         ) from None
+
+
+# The YAML 1.2 core schema's plain scalars (https://yaml.org/spec/1.2.2/#1032-tag-resolution);
+# every other plain scalar is a string.
+_CORE_SCHEMA = (
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", "~nN"),
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", "tTfF"),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", "-+0123456789"),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        "-+.0123456789",
+    ),
+)
+
+
+@cache
+def _core_schema_loader(yaml: Any) -> Any:
+    """libyaml's loader resolving plain scalars by the YAML 1.2 core schema, not YAML 1.1."""
+    base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+    class CoreSchemaLoader(base):  # type: ignore[misc,valid-type]
+        yaml_implicit_resolvers: dict[str, Any] = {}
+
+    for tag, pattern, first in _CORE_SCHEMA:
+        CoreSchemaLoader.add_implicit_resolver(tag, re.compile(pattern), list(first))
+    CoreSchemaLoader.add_implicit_resolver("tag:yaml.org,2002:null", re.compile("^$"), [""])
+
+    def construct_int(loader: Any, node: Any) -> int:
+        value = str(loader.construct_scalar(node))
+        return int(value, 0) if value[:2] in ("0o", "0x") else int(value)
+
+    CoreSchemaLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    return CoreSchemaLoader
 
 
 def check_openapi(

@@ -30,9 +30,12 @@ _REF_ANNOTATIONS = frozenset({"$ref", "description", "summary", "title", "deprec
                               "readOnly", "writeOnly", "examples"})  # fmt: skip
 
 
-def upgrade_30(document: Mapping[str, Any]) -> dict[str, Any]:
-    """A deep copy of the 3.0 ``document`` as OpenAPI 3.1.0."""
-    out: dict[str, Any] = copy.deepcopy(dict(document))
+def upgrade_30(document: Mapping[str, Any], *, in_place: bool = False) -> dict[str, Any]:
+    """A deep copy of the 3.0 ``document`` as OpenAPI 3.1.0; with ``in_place``, the document
+    itself, changed (for a caller that owns it: copying Stripe's costs a third of a second)."""
+    out: dict[str, Any] = (
+        document if in_place and isinstance(document, dict) else (copy.deepcopy(dict(document)))
+    )
     out["openapi"] = "3.1.0"
     _walk(out)
     return out

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -21,3 +22,13 @@ def node_bin(name: str) -> Path:
     if not path.exists() or shutil.which("node") is None:
         pytest.skip(f"{name} is not installed: run `make test` (it runs `npm ci` in node/)")
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``thorough`` tests (the whole corpus through tsc: minutes) run only when asked for."""
+    if os.environ.get("SYNTH_THOROUGH") == "1":
+        return
+    skip = pytest.mark.skip(reason="thorough: run with SYNTH_THOROUGH=1 (make test-thorough)")
+    for item in items:
+        if "thorough" in item.keywords:
+            item.add_marker(skip)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import bugs, generation, throughput
+from bench import bugs, documents, generation, throughput
 from examples.reference_server.bugs import BUGS
 
 pytestmark = pytest.mark.slow
@@ -42,3 +42,17 @@ def test_throughput_benchmark_runs_on_the_quick_profile(tmp_path: Path) -> None:
     data = json.loads(out.read_text())
     assert data["runs"][0]["replayed"] > 0
     assert data["ratio"] > 0
+
+
+def test_documents_benchmark_runs_on_a_small_document(tmp_path: Path) -> None:
+    out = tmp_path / "documents.json"
+    documents.main(["--document", "oai-tictactoe", "--repeat", "1", "--out", str(out)])
+    data = json.loads(out.read_text())
+    assert data["document"]["name"] == "oai-tictactoe"
+    assert data["synth_zod"]["exit"] == [0]
+    assert data["synth_zod"]["wall"] > 0
+    assert data["synth_diff"]["exit"] == [0]
+    if data["hey_api"] is not None:
+        assert data["hey_api"]["exit"] == [0]
+        assert data["ratio_wall"] > 0
+    assert documents.largest()["name"] == "stripe"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import io
 import shutil
 import subprocess
+import sys
 import tarfile
 import tempfile
 from collections.abc import Mapping
@@ -61,8 +62,19 @@ def file_document(path: Path) -> Source:
             "folder, or use --against REV to compare with the contracts at a git revision"
         )
     # Every check of a foreign document (parsing, the validator, the 3.0 -> 3.1 upgrade, the
-    # bundling of other files) happens in `read_openapi`, shared with `synth zod`.
-    return Source(label, read_openapi(path, label, upgrade=True, bundle=True))
+    # bundling of other files) happens in `read_openapi`, shared with `synth zod`: what the
+    # validator finds is a warning on stderr (the document is read as described), as there.
+    warnings: list[str] = []
+    document = read_openapi(path, label, upgrade=True, bundle=True, notes=warnings)
+    if warnings:
+        print(
+            f"warning: {len(warnings)} finding(s) on {label}, each read as described (fix the "
+            "document to silence them):",
+            file=sys.stderr,
+        )
+        for warning in warnings:
+            print(f"  {label}{'' if warning[:1] == '#' else ': '}{warning}", file=sys.stderr)
+    return Source(label, document)
 
 
 def contracts_document(folder: Path, label: str | None = None) -> Mapping[str, Any]:

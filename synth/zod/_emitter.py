@@ -587,8 +587,11 @@ class SchemaEmitter:
         ):
             # z.discriminatedUnion needs options whose static type exposes the tag; a
             # recursive option is annotated z.ZodType<T>, which hides it: use z.union then.
+            tag = disc["propertyName"]
             direct = all(
-                not o.code.startswith("\x00") or (self._is_object_def(o) and not self._recursive(o))
+                _discriminable(o.code, tag)
+                if not o.code.startswith("\x00")
+                else not self._recursive(o) and self._is_object_def(o, tag)
                 for o in options
             )
             inner = ",\n  ".join(_ts.indent(o.code) for o in options)
@@ -656,10 +659,20 @@ class SchemaEmitter:
             stack.extend((sub, base, sub_ptr) for sub, sub_ptr in subschemas(node, ptr))
         return False
 
-    def _is_object_def(self, expr: Expr) -> bool:
-        index = int(expr.code.strip("\x00"))
-        node = self.defs[index].target.node
-        return isinstance(node, Mapping) and node.get("type") == "object"
+    def _is_object_def(self, expr: Expr, tag: str) -> bool:
+        """Whether the definition ``expr`` names compiles to an object tagged by ``tag``."""
+        definition = self.defs[int(expr.code.strip("\x00"))]
+        if definition.expr is None and definition in self._pending:
+            # Not compiled yet (it is defined further on): compile it now, since its code,
+            # not its schema, says whether Zod sees an object (a required property that may
+            # be absent makes it a pipe). The caller has checked it is not recursive.
+            self._pending.remove(definition)
+            saved = self._current
+            self._current = definition
+            target = definition.target
+            definition.expr = self.compile(target.node, target.ptr, target.base, top=True)
+            self._current = saved
+        return definition.expr is not None and _discriminable(definition.expr.code, tag)
 
     def _array(self, n: Node) -> Expr:
         a = n.array
@@ -818,7 +831,11 @@ class SchemaEmitter:
         if not (_default_fits(self, raw, value, expr) or self._default_valid(raw, value, expr)):
             return ".optional()"
         if isinstance(value, list | dict):
-            return f".default(() => ({_ts.literal(value)}))"
+            # `.default` is overloaded (a value or a function), so the arrow is not typed by
+            # the schema's output and `["segment"]` widens to string[] (TS2769): give its
+            # return type. An empty literal fits any array or record as it is.
+            typed = f"(): {expr.ts} => " if value and "\x01" not in expr.ts else "() => "
+            return f".default({typed}({_ts.literal(value)}))"
         return f".default({_ts.literal(value)})"
 
     def _default_valid(self, raw: Mapping[str, Any], value: Any, expr: Expr) -> bool:
@@ -977,3 +994,29 @@ def _record_ts(value_ts: str) -> str:
     """A record's TypeScript type as an index signature: unlike ``Record<string, T>`` (a type
     alias, which a recursive alias may not name: TS2456), an object type defers ``T``."""
     return f"{{ [key: string]: {value_ts} }}"
+
+
+_OBJECTS = ("z.object(", "z.strictObject(", "z.looseObject(")
+_RETYPING = (".pipe(", ".and(", ".or(", ".nullable(", ".optional(", ".transform(", ".default(")
+
+
+def _discriminable(code: str, tag: str) -> bool:
+    """Whether ``code`` is a Zod object whose static type shows its properties, as an option
+    of ``z.discriminatedUnion`` must be: an object, perhaps with ``.check``s or a
+    ``.catchall``, not a pipe, an intersection or an ``unknown`` (TS2345 otherwise). Reads the
+    chain after the object's closing ``})``, at the start of a line once the object spans
+    lines; a nested schema in a ``.check`` may make it say no, and ``z.union`` is then used."""
+    if not code.startswith(_OBJECTS):
+        return False
+    lines = code.split("\n")
+    if len(lines) == 1:
+        tail = code[code.find("})") + 2 :] if "})" in code else code
+    else:
+        closing = next((i for i, line in enumerate(lines) if line.startswith("})")), None)
+        if closing is None:
+            return False
+        tail = "\n".join(lines[closing:])[2:]
+    key = _ts.property_key(tag)
+    # The tag must be a literal or an enum in the option's shape itself.
+    tagged = any(line.startswith((f"  {key}: z.literal(", f"  {key}: z.enum(")) for line in lines)
+    return tagged and not any(marker in tail for marker in _RETYPING)

@@ -132,7 +132,13 @@ def _render_one(defs: list[Definition], i: int, position: dict[int, int], cyclic
     if d.exported:
         lines += f"\n{export}type {d.name} = z.output<typeof {d.name}>;"
         if ".default(" in code:
-            lines += f"\n{export}type {d.name}Input = z.input<typeof {d.name}>;"
+            # `{name}Input` may be another schema's name (Box has `TemplateSigner` and
+            # `TemplateSignerInput`): the input type then takes the first free name after it.
+            taken = {other.name for other in defs}
+            input_name = f"{d.name}Input"
+            while input_name in taken:
+                input_name += "_"
+            lines += f"\n{export}type {input_name} = z.input<typeof {d.name}>;"
     return lines
 
 

@@ -372,12 +372,8 @@ def _form_object(emitter: SchemaEmitter, node: Mapping[str, Any], ptr: str) -> E
     for name, field_schema in node["properties"].items():
         expr = _form_field(emitter, field_schema, pointer_join(ptr, "properties", name))
         given = field_schema if isinstance(field_schema, Mapping) else {}
-        if name in required:
-            suffix = ""
-        elif "default" in given:
-            suffix = f".default({_ts.literal(given['default'])})"
-        else:
-            suffix = ".optional()"
+        # A default only where it type-checks against the field's output, as in any object.
+        suffix = "" if name in required else emitter._default_or_optional(given, expr)
         doc = _ts.doc_comment(given.get("description"))
         lines.append(f"{doc}{_ts.property_key(name)}: {_ts.indent(expr.code)}{suffix},")
     body = _ts.indent("\n".join(lines), "  ")

@@ -46,7 +46,8 @@ def run(
     if package is not None:
         check_name(package, "--package")
         esm = True
-    document = read_openapi(openapi_file, upgrade=True, bundle=True)
+    warnings: list[str] = []
+    document = read_openapi(openapi_file, upgrade=True, bundle=True, notes=warnings)
     notes: list[str] = []
     files = emit_zod(document, source=openapi_file.name, esm=esm, notes=notes)
     if package is not None:
@@ -57,6 +58,13 @@ def run(
         f"`synth zod {shlex.quote(str(openapi_file))} --out {shlex.quote(str(out_dir))}{flags}`"
     )
     code = sync(files, out_dir, check=check, update=update)
+    if warnings:
+        click.echo(
+            f"warning: {len(warnings)} finding(s) on the document, each read as described "
+            "(fix the document to silence them):"
+        )
+        for warning in warnings:
+            click.echo(f"  {openapi_file.name}{'' if warning[:1] == '#' else ': '}{warning}")
     if notes:
         click.echo(f"note: {len(notes)} schema keyword(s) kept as annotations, not checked:")
         for note in notes:
