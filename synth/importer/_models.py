@@ -1,0 +1,271 @@
+"""``models.py`` of the imported package: datamodel-code-generator over the component schemas,
+then the few touches that make its output a contract (synth's bases and exact types).
+
+What datamodel-code-generator cannot carry as a contract says so: ``Notes`` collects each
+construct left out, per schema, for the command's output and the package's comments.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+__all__ = ["Models", "Notes", "models_source", "request_schemas"]
+
+_LINE = 99
+# Long enough that no field is wrapped before the touches below, which work line by line.
+_UNWRAPPED = 100_000
+# Schemas every synth document defines itself (``synth.contract.Problem``): never imported.
+SYNTH_OWN = ("Problem", "FieldError")
+
+
+@dataclass
+class Notes:
+    """What could not be carried, and what was inferred, each with where it is."""
+
+    lost: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
+    inferred: list[tuple[str, str]] = field(default_factory=list)
+
+    def lose(self, where: str, what: str) -> None:
+        if (where, what) not in self.lost:
+            self.lost.append((where, what))
+
+    def infer(self, where: str, what: str) -> None:
+        if (where, what) not in self.inferred:
+            self.inferred.append((where, what))
+
+
+@dataclass(frozen=True)
+class Models:
+    """The module's text and the class names it defines (by component name)."""
+
+    source: str
+    names: dict[str, str]
+
+
+def _refs(node: Any) -> Iterable[str]:
+    if isinstance(node, dict):
+        ref = node.get("$ref")
+        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
+            yield ref.rsplit("/", 1)[1]
+        for value in node.values():
+            yield from _refs(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _refs(value)
+
+
+def request_schemas(document: Mapping[str, Any]) -> set[str]:
+    """Component schemas a request body reaches, at any depth: they become ``RequestModel``s."""
+    schemas = document.get("components", {}).get("schemas", {})
+    todo = [
+        name
+        for item in document.get("paths", {}).values()
+        for op in item.values()
+        if isinstance(op, dict)
+        for name in _refs(op.get("requestBody", {}))
+    ]
+    seen: set[str] = set()
+    while todo:
+        name = todo.pop()
+        if name in seen or name not in schemas:
+            continue
+        seen.add(name)
+        todo.extend(_refs(schemas[name]))
+    return seen
+
+
+# The property markers synth's contract language carries as ``Annotated`` metadata.
+def _markers(prop: Mapping[str, Any], schemas: Mapping[str, Any]) -> list[str]:
+    out = []
+    if prop.get("uniqueItems") is True and prop.get("type") == "array":
+        out.append("UniqueItems()")
+    if prop.get("x-synth-unique") is True:
+        out.append("Unique()")
+    ref = prop.get("x-synth-ref")
+    if isinstance(ref, str) and ref.startswith("/"):
+        out.append(f"Ref({ref!r})")
+    return out
+
+
+def models_source(
+    document: Mapping[str, Any], request: set[str], notes: Notes, *, synth_own: bool
+) -> Models:
+    # Imported here: it takes a third of a second, and only this command needs it.
+    from datamodel_code_generator import InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType, TargetPydanticVersion
+    from datamodel_code_generator.format import Formatter, apply_builtin_formatter
+
+    schemas = dict(document.get("components", {}).get("schemas", {}))
+    if synth_own:
+        for name in SYNTH_OWN:
+            schemas.pop(name, None)
+    names = {name: _class_name(name) for name in schemas}
+    for name, schema in schemas.items():
+        _check_schema(name, schema, notes)
+    models_only = {
+        "openapi": "3.1.0",
+        "info": {"title": "models", "version": "0"},
+        "paths": {},
+        "components": {"schemas": schemas},
+    }
+    base_map = {names[n]: "synth.contract.RequestModel" for n in request if n in names}
+    # The system's temporary folder: no project's pyproject.toml lies above it.
+    with tempfile.TemporaryDirectory(prefix="synth-import-") as settings:
+        out = generate(
+            models_only,
+            input_file_type=InputFileType.OpenAPI,
+            output_model_type=DataModelType.PydanticV2BaseModel,
+            target_python_version=PythonVersion.PY_311,
+            target_pydantic_version=TargetPydanticVersion.V2_14,
+            base_class="synth.contract.Model",
+            base_class_map=base_map,
+            disable_timestamp=True,
+            formatters=[Formatter.BUILTIN],
+            builtin_format_line_length=_UNWRAPPED,
+            settings_path=Path(settings),
+            # A field that may be left out defaults to MISSING here, rewritten below to synth's
+            # `= None` (left out is not null: synth writes no null default for it).
+            use_missing_sentinel=True,
+            strict_nullable=True,
+            field_constraints=True,
+            use_annotated=True,
+            use_type_alias=True,
+            collapse_root_models=True,
+            use_standard_collections=True,
+            use_union_operator=True,
+            use_double_quotes=True,
+            use_schema_description=True,
+            use_field_description=True,
+            keep_model_order=False,  # definitions before use: the loader reads field types
+        )
+    if not isinstance(out, str):
+        raise AssertionError(f"datamodel-code-generator returned {type(out).__name__}, not text")
+    text = _touch(out, schemas, request, names)
+    text = apply_builtin_formatter(text, line_length=_LINE)
+    return Models(text, names)
+
+
+def _class_name(name: str) -> str:
+    # datamodel-code-generator's own rule for a component name that is not an identifier.
+    return re.sub(r"\W", "", name.title() if not name.isidentifier() else name) or "Model"
+
+
+def _check_schema(name: str, schema: Any, notes: Notes) -> None:
+    """Constructs a Pydantic model cannot declare, and so the package leaves out."""
+    if not isinstance(schema, dict):
+        return
+    for key in ("minProperties", "maxProperties"):
+        if key in schema:
+            notes.lose(f"schema {name}", f"`{key}: {schema[key]}` (declare it in the model's "
+                       "json_schema_extra and a model_validator)")  # fmt: skip
+    for key in ("not", "if", "dependentSchemas", "dependentRequired", "patternProperties",
+                "unevaluatedProperties", "propertyNames"):  # fmt: skip
+        if key in schema:
+            notes.lose(f"schema {name}", f"`{key}`")
+    for prop, sub in (schema.get("properties") or {}).items():
+        if isinstance(sub, dict) and ("readOnly" in sub or "writeOnly" in sub):
+            notes.lose(f"schema {name}.{prop}", "readOnly/writeOnly (synth models requests "
+                       "and responses as separate models)")  # fmt: skip
+
+
+_FIELD = re.compile(r"^    (\w+): (.+?)(?: = (.+))?$")
+_CLASS = re.compile(r"^class (\w+)\((\w+(?:\.\w+)*)\):")
+
+
+def _touch(
+    text: str, schemas: Mapping[str, Any], request: set[str], names: Mapping[str, str]
+) -> str:
+    by_class = {names[n]: s for n, s in schemas.items() if isinstance(s, dict)}
+    lines = text.splitlines()
+    out: list[str] = []
+    aliases: list[str] = []
+    current: str | None = None
+    skip_config = False
+    for line in lines:
+        if line.startswith("# generated by datamodel-codegen") or line.startswith("#   filename"):
+            continue
+        if skip_config:
+            skip_config = not line.strip() == ")"
+            continue
+        head = _CLASS.match(line)
+        if head:
+            current = head.group(1)
+            line = line.replace("(synth.contract.RequestModel)", "(RequestModel)")
+            line = line.replace("(synth.contract.Model)", "(Model)")
+        elif line and not line.startswith(" "):
+            current = None
+        if re.match(r"^\w+ = TypeAliasType\(", line):
+            # A plain alias: Pydantic writes it inline, where the document had it.
+            m = re.match(r'^(\w+) = TypeAliasType\("\w+", (.*)\)$', line)
+            if m:
+                aliases.append(f"{m.group(1)} = {m.group(2)}")
+                continue
+        if (
+            current is not None
+            and line.strip() == "model_config = ConfigDict("
+            and "(RequestModel)" in _last_class(out)
+        ):
+            skip_config = True  # extra="forbid": a RequestModel already is
+            continue
+        field_m = _FIELD.match(line) if current else None
+        if field_m and not line.strip().startswith(('"', "model_config")):
+            line = _touch_field(line, field_m, by_class.get(current or "", {}), schemas)
+        out.append(line)
+    text = "\n".join(out) + "\n"
+    text = re.sub(r"^(from pydantic import .*)$", _drop_names, text, flags=re.M)
+    text = text.replace("AwareDatetime", "DateTime")
+    text = re.sub(r"^from uuid import UUID\n", "", text, flags=re.M)
+    text = re.sub(r"^from synth\.contract import .*\n", "", text, flags=re.M)
+    text = re.sub(r"\bMISSING, ", "", text)
+    text = re.sub(r"^from typing_extensions import TypeAliasType\n", "", text, flags=re.M)
+    wanted = sorted(
+        name
+        for name in ("UUID", "DateTime", "Model", "RequestModel", "Unique", "UniqueItems", "Ref")
+        if re.search(rf"\b{name}\b", text)
+    )
+    imports = f"from synth.contract import {', '.join(wanted)}\n" if wanted else ""
+    # After the imports: aliases first (classes use them; annotations are read lazily).
+    parts = text.split("\n\n\n", 1)
+    head, rest = (parts[0], parts[1]) if len(parts) == 2 else (text, "")
+    head = head.rstrip("\n") + "\n" + imports
+    alias_block = "\n".join(aliases)
+    return head + ("\n\n" + alias_block + "\n" if aliases else "") + "\n\n" + rest
+
+
+def _drop_names(m: re.Match[str]) -> str:
+    """The pydantic import without what synth.contract gives (or nothing uses any more)."""
+    head, _, names = m.group(1).partition(" import ")
+    body = m.string[m.end() :]
+    kept = [
+        n
+        for n in names.split(", ")
+        if n not in ("AwareDatetime", "MISSING") and re.search(rf"\b{n}\b", body)
+    ]
+    return f"{head} import {', '.join(kept)}" if kept else ""
+
+
+def _last_class(lines: list[str]) -> str:
+    return next((x for x in reversed(lines) if x.startswith("class ")), "")
+
+
+def _touch_field(
+    line: str, m: re.Match[str], schema: Mapping[str, Any], schemas: Mapping[str, Any]
+) -> str:
+    name, annotation, default = m.group(1), m.group(2), m.group(3)
+    if default == "MISSING":
+        default = "None"  # may be left out; left out is not null
+    annotation = annotation.replace(" | MISSING", "")
+    prop = (schema.get("properties") or {}).get(name)
+    markers = _markers(prop, schemas) if isinstance(prop, dict) else []
+    if markers:
+        extra = ", ".join(markers)
+        if annotation.startswith("Annotated[") and annotation.endswith("]"):
+            annotation = f"{annotation[:-1]}, {extra}]"
+        else:
+            annotation = f"Annotated[{annotation}, {extra}]"
+    return f"    {name}: {annotation}" + (f" = {default}" if default is not None else "")
