@@ -182,28 +182,30 @@ def _loadable(
 
 
 def _refused(exc: ContractError, text: str, ops: list[Operation]) -> dict[Operation, str]:
-    """Each operation a problem of ``exc`` points into (by its line in operations.py)."""
+    """Each operation a problem of ``exc`` points into: a line of its decorator, signature or
+    docstring in operations.py, or its function's name in the message."""
     lines = text.splitlines()
-    starts: list[tuple[int, Operation]] = []
+    spans: list[tuple[int, int, Operation]] = []
     for op in ops:
-        for number, line in enumerate(lines, 1):
-            if line.startswith(f"def {op.name}("):
-                starts.append((number, op))
-    starts.sort(key=lambda s: s[0])
+        end = next(n for n, line in enumerate(lines, 1) if line.startswith(f"def {op.name}("))
+        start = end
+        while start > 1 and not lines[start - 2].strip() == "":
+            start -= 1
+        stop = end
+        while stop < len(lines) and lines[stop].startswith("    "):
+            stop += 1
+        spans.append((start, stop, op))
     refused: dict[Operation, str] = {}
-    for line in str(exc).splitlines():
-        m = re.search(r"operations\.py:(\d+): (.*)", line)
+    for problem in str(exc).splitlines()[1:]:
+        m = re.search(r"operations\.py:(\d+): (.*)", problem)
         if m:
             number = int(m.group(1))
-            owner = next((op for start, op in starts if start + 1 >= number), None)
-            # the decorator's line precedes the def: the first def at or after the line
-            owner = next((op for start, op in starts if start >= number), owner)
-            if owner is not None:
-                refused.setdefault(owner, m.group(2))
-        else:
-            for op in ops:
-                if re.search(rf"\b{op.name}\b", line) and op not in refused and ": " in line:
-                    refused[op] = line.strip()
+            owner = next((op for a, b, op in spans if a <= number <= b), None)
+            if owner is None:
+                return {}  # not an operation's: the package itself is wrong
+            refused.setdefault(owner, m.group(2))
+        elif problem.startswith("  ") and not problem.startswith("    "):
+            return {}
     return refused
 
 

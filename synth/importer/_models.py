@@ -41,7 +41,9 @@ class Notes:
 
 @dataclass(frozen=True)
 class Models:
-    """The module's text and the class names it defines (by component name)."""
+    """The module's text and the class names it defines (by component name); a component
+    that is an array of another (``LoanList``) is named by what synth declares for it,
+    ``list[Loan]``, so an operation answering it answers the same document."""
 
     source: str
     names: dict[str, str]
@@ -106,6 +108,12 @@ def models_source(
             schemas.pop(name, None)
     names = {name: _class_name(name) for name in schemas}
     for name, schema in schemas.items():
+        items = schema.get("items") if isinstance(schema, dict) else None
+        if schema.get("type") == "array" and isinstance(items, dict) and "$ref" in items:
+            item = items["$ref"].rsplit("/", 1)[-1]
+            if item in names and set(schema) <= {"type", "items", "title", "description"}:
+                names[name] = f"list[{names[item]}]"
+    for name, schema in schemas.items():
         _check_schema(name, schema, notes)
     models_only = {
         "openapi": "3.1.0",
@@ -140,12 +148,15 @@ def models_source(
             use_union_operator=True,
             use_double_quotes=True,
             use_schema_description=True,
-            use_field_description=True,
+            # Descriptions as Field(description=...): Pydantic writes those into the schema.
+            use_field_description=False,
             keep_model_order=False,  # definitions before use: the loader reads field types
         )
     if not isinstance(out, str):
         raise AssertionError(f"datamodel-code-generator returned {type(out).__name__}, not text")
     text = _touch(out, schemas, request, names)
+    text = _inline_enums(text, set(names.values()))
+    text = _property_counts(text, schemas, names)
     text = apply_builtin_formatter(text, line_length=_LINE)
     return Models(text, names)
 
@@ -159,10 +170,6 @@ def _check_schema(name: str, schema: Any, notes: Notes) -> None:
     """Constructs a Pydantic model cannot declare, and so the package leaves out."""
     if not isinstance(schema, dict):
         return
-    for key in ("minProperties", "maxProperties"):
-        if key in schema:
-            notes.lose(f"schema {name}", f"`{key}: {schema[key]}` (declare it in the model's "
-                       "json_schema_extra and a model_validator)")  # fmt: skip
     for key in ("not", "if", "dependentSchemas", "dependentRequired", "patternProperties",
                 "unevaluatedProperties", "propertyNames"):  # fmt: skip
         if key in schema:
@@ -183,7 +190,6 @@ def _touch(
     by_class = {names[n]: s for n, s in schemas.items() if isinstance(s, dict)}
     lines = text.splitlines()
     out: list[str] = []
-    aliases: list[str] = []
     current: str | None = None
     skip_config = False
     for line in lines:
@@ -203,8 +209,7 @@ def _touch(
             # A plain alias: Pydantic writes it inline, where the document had it.
             m = re.match(r'^(\w+) = TypeAliasType\("\w+", (.*)\)$', line)
             if m:
-                aliases.append(f"{m.group(1)} = {m.group(2)}")
-                continue
+                line = f"{m.group(1)} = {m.group(2)}"
         if (
             current is not None
             and line.strip() == "model_config = ConfigDict("
@@ -229,12 +234,74 @@ def _touch(
         if re.search(rf"\b{name}\b", text)
     )
     imports = f"from synth.contract import {', '.join(wanted)}\n" if wanted else ""
-    # After the imports: aliases first (classes use them; annotations are read lazily).
     parts = text.split("\n\n\n", 1)
     head, rest = (parts[0], parts[1]) if len(parts) == 2 else (text, "")
-    head = head.rstrip("\n") + "\n" + imports
-    alias_block = "\n".join(aliases)
-    return head + ("\n\n" + alias_block + "\n" if aliases else "") + "\n\n" + rest
+    return head.rstrip("\n") + "\n" + imports + "\n\n" + rest
+
+
+_ENUM = re.compile(r"^class (\w+)\((?:StrEnum|IntEnum|Enum)\):\n((?:    .*\n|\n)*)", re.M)
+
+
+def _inline_enums(text: str, components: set[str]) -> str:
+    """An enum datamodel-code-generator named for a property's inline ``enum`` becomes the
+    ``Literal`` it was: Pydantic writes it inline again, not as a new component."""
+
+    def literal(m: re.Match[str]) -> str:
+        if m.group(1) in components:
+            return m.group(0)
+        values = re.findall(r"^    \w+ = (.+)$", m.group(2), flags=re.M)
+        if not values:
+            return m.group(0)
+        members = re.findall(r"^    (\w+) = (.+)$", m.group(2), flags=re.M)
+        converted[m.group(1)] = dict(members)
+        return f"{m.group(1)} = Literal[{', '.join(values)}]\n"
+
+    converted: dict[str, dict[str, str]] = {}
+    text = _ENUM.sub(literal, text)
+    for name, members in converted.items():  # a default named a member: now its value
+        text = re.sub(rf"\b{name}\.(\w+)\b", lambda m: members.get(m.group(1), m.group(0)), text)
+    return _import(text, "typing", "Literal") if converted else text
+
+
+def _import(text: str, module: str, name: str) -> str:
+    line = re.search(rf"^from {module} import (.*)$", text, re.M)
+    if line is None:
+        return text.replace("from __future__ import annotations\n",
+                            f"from __future__ import annotations\n\nfrom {module} import {name}\n", 1)  # fmt: skip
+    names = sorted({*line.group(1).split(", "), name})
+    return text[: line.start()] + f"from {module} import {', '.join(names)}" + text[line.end() :]
+
+
+_SIZE = {"minProperties": ("<", "at least"), "maxProperties": (">", "at most")}
+
+
+def _property_counts(text: str, schemas: Mapping[str, Any], names: Mapping[str, str]) -> str:
+    """``minProperties``/``maxProperties`` of a model: in its schema and checked on the fields
+    given (as the CRM's ``ContactUpdate`` declares "at least one field")."""
+    for component, schema in schemas.items():
+        if not isinstance(schema, dict) or not (set(schema) & set(_SIZE)):
+            continue
+        cls = names[component]
+        head = re.search(rf"^class {re.escape(cls)}\((\w+)\):\n((?:    .*\n|\n)*)", text, re.M)
+        if head is None:
+            continue
+        extra = {k: schema[k] for k in _SIZE if isinstance(schema.get(k), int)}
+        lines = [f"    model_config = {head.group(1)}.model_config | "
+                 f"{{'json_schema_extra': {extra!r}}}", ""]  # fmt: skip
+        for key, count in extra.items():
+            op, words = _SIZE[key]
+            lines += [
+                '    @model_validator(mode="after")',
+                f"    def _{key.lower()}(self) -> Self:",
+                f"        if len(self.model_fields_set) {op} {count}:",
+                f'            raise ValueError("give {words} {count} field(s)")',
+                "        return self",
+                "",
+            ]
+        body = head.group(2).rstrip("\n") + "\n\n" + "\n".join(lines)
+        text = text[: head.start(2)] + body + "\n" + text[head.end(2) :]
+        text = _import(_import(text, "typing", "Self"), "pydantic", "model_validator")
+    return text
 
 
 def _drop_names(m: re.Match[str]) -> str:

@@ -13,7 +13,9 @@ from typing import Any
 __all__ = ["annotation"]
 
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
-_FORMATS = {"uuid": "UUID", "date-time": "DateTime", "date": "date"}
+_FORMATS = {"uuid": "UUID", "date-time": "DateTime", "date": "date", "email": "EmailStr"}
+_FROM = {"UUID": "synth.contract", "DateTime": "synth.contract", "date": "datetime",
+         "EmailStr": "pydantic"}  # fmt: skip
 _CONSTRAINTS = {
     "minLength": "min_length",
     "maxLength": "max_length",
@@ -37,7 +39,7 @@ def annotation(schema: Any, names: Mapping[str, str], used: set[str]) -> str | N
         name = names.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else None
         if name is None or len(schema) > 1 and set(schema) - {"$ref", "description", "title"}:
             return None
-        used.add(f"models.{name}")
+        used.add(f"models.{name.removeprefix('list[').removesuffix(']')}")
         return name
     branches = schema.get("anyOf") or schema.get("oneOf")
     if isinstance(branches, list):
@@ -73,7 +75,9 @@ def annotation(schema: Any, names: Mapping[str, str], used: set[str]) -> str | N
         fmt = schema.get("format")
         if kind == "string" and fmt in _FORMATS:
             base = _FORMATS[fmt]
-            used.add("datetime.date" if base == "date" else f"synth.contract.{base}")
+            used.add(f"{_FROM[base]}.{base}")
+        elif fmt is not None:
+            return None  # a format a contract's parameter cannot declare
     else:
         return None
     args = [
