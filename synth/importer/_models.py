@@ -88,6 +88,15 @@ def _markers(prop: Mapping[str, Any], schemas: Mapping[str, Any]) -> list[str]:
         out.append("UniqueItems()")
     if prop.get("x-synth-unique") is True:
         out.append("Unique()")
+    file = prop.get("x-synth-file")
+    if isinstance(file, dict) or "contentMediaType" in prop or prop.get("format") == "binary":
+        file = file if isinstance(file, dict) else {}
+        args = []
+        if file.get("mediaTypes"):
+            args.append(f"media_types={tuple(file['mediaTypes'])!r}")
+        if isinstance(file.get("maxSize"), int):
+            args.append(f"max_size={file['maxSize']!r}")
+        out.append(f"File({', '.join(args)})")
     ref = prop.get("x-synth-ref")
     if isinstance(ref, str) and ref.startswith("/"):
         out.append(f"Ref({ref!r})")
@@ -106,6 +115,8 @@ def models_source(
     if synth_own:
         for name in SYNTH_OWN:
             schemas.pop(name, None)
+    original = dict(schemas)
+    schemas = {name: _binary(schema) for name, schema in schemas.items()}
     names = {name: _class_name(name) for name in schemas}
     for name, schema in schemas.items():
         items = schema.get("items") if isinstance(schema, dict) else None
@@ -132,6 +143,9 @@ def models_source(
             target_pydantic_version=TargetPydanticVersion.V2_14,
             base_class="synth.contract.Model",
             base_class_map=base_map,
+            # An enum written inline in a property stays inline (a Literal), as it was, and
+            # takes no component's name.
+            enum_field_as_literal_map=dict.fromkeys(_inline_enum_fields(schemas), "literal"),
             disable_timestamp=True,
             formatters=[Formatter.BUILTIN],
             builtin_format_line_length=_UNWRAPPED,
@@ -154,11 +168,41 @@ def models_source(
         )
     if not isinstance(out, str):
         raise AssertionError(f"datamodel-code-generator returned {type(out).__name__}, not text")
-    text = _touch(out, schemas, request, names)
+    text = _touch(out, original, request, names)
     text = _inline_enums(text, set(names.values()))
     text = _property_counts(text, schemas, names)
     text = apply_builtin_formatter(text, line_length=_LINE)
     return Models(text, names)
+
+
+def _binary(schema: Any) -> Any:
+    """A file part's property (``contentMediaType``, synth's ``x-synth-file``) as
+    ``format: binary``, which datamodel-code-generator reads as ``bytes``; ``File(...)`` is
+    added to the field after."""
+    if not isinstance(schema, dict) or not isinstance(schema.get("properties"), dict):
+        return schema
+    props = {}
+    for name, prop in schema["properties"].items():
+        if isinstance(prop, dict) and ("contentMediaType" in prop or "x-synth-file" in prop):
+            prop = {"type": "string", "format": "binary",
+                    **({"description": prop["description"]} if "description" in prop else {})}  # fmt: skip
+        props[name] = prop
+    return {**schema, "properties": props}
+
+
+def _inline_enum_fields(node: Any) -> set[str]:
+    found: set[str] = set()
+    if isinstance(node, dict):
+        for name, prop in (node.get("properties") or {}).items():
+            if isinstance(prop, dict) and ("enum" in prop or any(
+                isinstance(b, dict) and "enum" in b for b in prop.get("anyOf") or ())):  # fmt: skip
+                found.add(name)
+        for value in node.values():
+            found |= _inline_enum_fields(value)
+    elif isinstance(node, list):
+        for value in node:
+            found |= _inline_enum_fields(value)
+    return found
 
 
 def _class_name(name: str) -> str:
@@ -230,7 +274,8 @@ def _touch(
     text = re.sub(r"^from typing_extensions import TypeAliasType\n", "", text, flags=re.M)
     wanted = sorted(
         name
-        for name in ("UUID", "DateTime", "Model", "RequestModel", "Unique", "UniqueItems", "Ref")
+        for name in ("UUID", "DateTime", "File", "Model", "RequestModel", "Ref", "Unique",
+                     "UniqueItems")
         if re.search(rf"\b{name}\b", text)
     )
     imports = f"from synth.contract import {', '.join(wanted)}\n" if wanted else ""

@@ -79,24 +79,26 @@ def _schema_of(content: Mapping[str, Any], media: str) -> Any:
 
 
 def _docstring(op: Mapping[str, Any], semantics: bool) -> str:
-    summary = str(op.get("summary") or "").strip()
+    """The function's docstring: the summary line, then the description.
+
+    synth reads a description from the docstring as written (its lines after the first keep
+    their indentation), so the description's lines are written as they are: the document
+    comes back the same.
+    """
+    summary = str(op.get("summary") or "").strip().replace("\n", " ")
     description = str(op.get("description") or "").strip()
     if semantics and description:
         paragraphs = description.split("\n\n")
         if paragraphs[-1].startswith(_NOTE_PREFIXES):
             paragraphs = paragraphs[:-1]
         description = "\n\n".join(paragraphs).strip()
-    text = summary or description.partition("\n")[0] or "(no summary in the document)"
-    if summary and description:
-        text += "\n\n" + description
-    elif not summary and "\n" in description:
-        text += "\n" + description.partition("\n")[2]
+    if not summary:
+        summary, _, description = description.partition("\n")
+        summary = summary.strip() or "(no summary in the document)"
+        description = description.strip()
+    text = summary + ("\n\n    " + description if description else "")
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    lines = text.splitlines()
-    if len(lines) == 1:
-        return f'    """{lines[0]}"""'
-    body = "\n".join(("    " + x) if x else "" for x in lines)
-    return f'    """{body.strip()}\n    """'
+    return f'    """{text}"""' if "\n" not in text else f'    """{text}\n    """'
 
 
 class _Op:
