@@ -175,9 +175,15 @@ def _loadable(
                         f"{source}: the imported package does not load as contracts, "
                         f"which is a bug in synth import: {exc}"
                     ) from None
+                dropped = set()
                 for op, message in refused.items():
-                    notes.lose(op.name, f"refused by synth's loader: {message}")
-                ops = [op for op in ops if op not in refused]
+                    if op.plain:  # its examples first: the operation may stand without them
+                        notes.lose(op.name, f"its examples, refused by synth's loader: {message}")
+                        op.text, op.plain = op.plain, ""
+                    else:
+                        notes.lose(op.name, f"refused by synth's loader: {message}")
+                        dropped.add(op.name)
+                ops = [op for op in ops if op.name not in dropped]
     return ops
 
 

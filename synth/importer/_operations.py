@@ -47,6 +47,7 @@ class Operation:
     text: str
     used: set[str] = field(default_factory=set)
     errors: set[str] = field(default_factory=set)  # taxonomy codes it declares
+    plain: str = ""  # the text without its worked examples, should the loader refuse them
 
 
 def snake(operation_id: str) -> str:
@@ -186,10 +187,53 @@ def operation(
     if body:
         args.append(f"body: {body}")
     signature = ", ".join(args)
-    lines = [*o.comments, f"@api.route({', '.join(decorator)})"]
-    lines.append(f"def {name}({signature}) -> {returns}:")
-    lines.append(_docstring(op, o.sem is not None))
-    return Operation(name, "\n".join(lines), o.used, set(codes))
+    examples = _examples(o, status)
+
+    def text(with_examples: bool) -> str:
+        options = decorator + ([f"examples=[{', '.join(examples)}]"] if with_examples else [])
+        lines = [*o.comments, f"@api.route({', '.join(options)})"]
+        lines.append(f"def {name}({signature}) -> {returns}:")
+        lines.append(_docstring(op, o.sem is not None))
+        return "\n".join(lines)
+
+    if examples:
+        o.used.add("synth.contract.Example")
+    return Operation(name, text(bool(examples)), o.used, set(codes), text(False) if examples else "")
+
+
+def _examples(o: _Op, status: int) -> list[str]:
+    """The worked examples: the request body's, the success answer's and the parameters',
+    matched by their key."""
+    found: dict[str, dict[str, Any]] = {}
+
+    def collect(holder: Any, slot: str, param: str | None = None) -> None:
+        if not isinstance(holder, dict):
+            return
+        for key, ex in (holder.get("examples") or {}).items():
+            if not isinstance(ex, dict) or "value" not in ex:
+                continue
+            entry = found.setdefault(key, {"summary": ex.get("summary") or key, "params": {}})
+            if param is None:
+                entry[slot] = ex["value"]
+            else:
+                entry["params"][param] = ex["value"]
+
+    content = (o.op.get("requestBody") or {}).get("content") or {}
+    for media in content.values():
+        collect(media, "body")
+    response = (o.op.get("responses") or {}).get(str(status)) or {}
+    collect((response.get("content") or {}).get("application/json"), "response")
+    for p in o.params:
+        if p.get("in") in ("query", "header") and _identifier(str(p.get("name"))):
+            collect(p, "", str(p["name"]))
+    out = []
+    for entry in found.values():
+        args = [repr(str(entry["summary"]))]
+        args += [f"{k}={entry[k]!r}" for k in ("body", "response") if k in entry]
+        if entry["params"]:
+            args.append(f"params={entry['params']!r}")
+        out.append(f"Example({', '.join(args)})")
+    return out
 
 
 def _limit(spec: Mapping[str, Any]) -> str:

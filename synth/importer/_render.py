@@ -76,7 +76,7 @@ def api_module(
     tags = {
         t["name"]: str(t.get("description") or "")
         for t in document.get("tags") or []
-        if isinstance(t, dict) and isinstance(t.get("name"), str)
+        if isinstance(t, dict) and isinstance(t.get("name"), str) and t.get("description")
     }
     if tags:
         args.append(f"tags={tags!r}")
