@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .._errors import InputError
+
 __all__ = ["Models", "Notes", "models_source", "request_schemas"]
 
 _LINE = 99
@@ -82,7 +84,7 @@ def request_schemas(document: Mapping[str, Any]) -> set[str]:
 
 
 # The property markers synth's contract language carries as ``Annotated`` metadata.
-def _markers(prop: Mapping[str, Any], schemas: Mapping[str, Any]) -> list[str]:
+def _markers(prop: Mapping[str, Any]) -> list[str]:
     out = []
     if prop.get("uniqueItems") is True and prop.get("type") == "array":
         out.append("UniqueItems()")
@@ -107,9 +109,7 @@ def models_source(
     document: Mapping[str, Any], request: set[str], notes: Notes, *, synth_own: bool
 ) -> Models:
     # Imported here: it takes a third of a second, and only this command needs it.
-    from datamodel_code_generator import InputFileType, PythonVersion, generate
-    from datamodel_code_generator.enums import DataModelType, TargetPydanticVersion
-    from datamodel_code_generator.format import Formatter, apply_builtin_formatter
+    from datamodel_code_generator.format import apply_builtin_formatter
 
     schemas = dict(document.get("components", {}).get("schemas", {}))
     if synth_own:
@@ -117,62 +117,108 @@ def models_source(
             schemas.pop(name, None)
     original = dict(schemas)
     schemas = {name: _binary(schema) for name, schema in schemas.items()}
-    names = {name: _class_name(name) for name in schemas}
+    for name, schema in schemas.items():
+        _check_schema(name, schema, notes)
+    if not schemas:
+        return Models("from __future__ import annotations\n", {})
+    out, metadata = _generate(schemas)
+    names: dict[str, str] = {}
+    fields: dict[str, dict[str, str]] = {}  # class -> python name -> property name
+    for model in metadata:
+        ref = str(model.get("source_ref") or "")
+        cls = str(model.get("class_name"))
+        fields[cls] = {str(f["name"]): str(f.get("original_name") or f["name"])
+                       for f in model.get("fields") or []}  # fmt: skip
+        if ref.startswith("#/components/schemas/") and ref.count("/") == 3:
+            names.setdefault(_unescape(ref.rsplit("/", 1)[1]), cls)
+    by_class = {cls: original[n] for n, cls in names.items() if isinstance(original.get(n), dict)}
+    text = _touch(out, by_class, fields, {names[n] for n in request if n in names})
+    text = _inline_enums(text, set(names.values()))
+    text = _property_counts(text, schemas, names)
+    text = apply_builtin_formatter(text, line_length=_LINE)
+    # Only after the text: an operation answering an array component answers ``list[Item]``,
+    # which synth names as the component was (``LoanList``).
     for name, schema in schemas.items():
         items = schema.get("items") if isinstance(schema, dict) else None
         if schema.get("type") == "array" and isinstance(items, dict) and "$ref" in items:
-            item = items["$ref"].rsplit("/", 1)[-1]
+            item = _unescape(items["$ref"].rsplit("/", 1)[-1])
             if item in names and set(schema) <= {"type", "items", "title", "description"}:
                 names[name] = f"list[{names[item]}]"
-    for name, schema in schemas.items():
-        _check_schema(name, schema, notes)
+    return Models(text, names)
+
+
+def _unescape(token: str) -> str:
+    return token.replace("~1", "/").replace("~0", "~")
+
+
+def _generate(schemas: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
+    """datamodel-code-generator's module for ``schemas``, and its metadata (each class's name,
+    the schema it came from and its fields' original names)."""
+    import json
+    import warnings
+
+    from datamodel_code_generator import Error, InputFileType, PythonVersion, generate
+    from datamodel_code_generator.enums import DataModelType, TargetPydanticVersion
+    from datamodel_code_generator.format import Formatter
+
     models_only = {
         "openapi": "3.1.0",
         "info": {"title": "models", "version": "0"},
         "paths": {},
         "components": {"schemas": schemas},
     }
-    base_map = {names[n]: "synth.contract.RequestModel" for n in request if n in names}
     # The system's temporary folder: no project's pyproject.toml lies above it.
-    with tempfile.TemporaryDirectory(prefix="synth-import-") as settings:
-        out = generate(
-            models_only,
-            input_file_type=InputFileType.OpenAPI,
-            output_model_type=DataModelType.PydanticV2BaseModel,
-            target_python_version=PythonVersion.PY_311,
-            target_pydantic_version=TargetPydanticVersion.V2_14,
-            base_class="synth.contract.Model",
-            base_class_map=base_map,
-            # An enum written inline in a property stays inline (a Literal), as it was, and
-            # takes no component's name.
-            enum_field_as_literal_map=dict.fromkeys(_inline_enum_fields(schemas), "literal"),
-            disable_timestamp=True,
-            formatters=[Formatter.BUILTIN],
-            builtin_format_line_length=_UNWRAPPED,
-            settings_path=Path(settings),
-            # A field that may be left out defaults to MISSING here, rewritten below to synth's
-            # `= None` (left out is not null: synth writes no null default for it).
-            use_missing_sentinel=True,
-            strict_nullable=True,
-            field_constraints=True,
-            use_annotated=True,
-            use_type_alias=True,
-            collapse_root_models=True,
-            use_standard_collections=True,
-            use_union_operator=True,
-            use_double_quotes=True,
-            use_schema_description=True,
-            # Descriptions as Field(description=...): Pydantic writes those into the schema.
-            use_field_description=False,
-            keep_model_order=False,  # definitions before use: the loader reads field types
-        )
+    with tempfile.TemporaryDirectory(prefix="synth-import-") as settings, \
+            warnings.catch_warnings():  # fmt: skip
+        # Its notes on formats it does not know are ours to give (per schema), not its.
+        warnings.simplefilter("ignore")
+        metadata = Path(settings) / "models.json"
+        try:
+            out = generate(
+                models_only,
+                input_file_type=InputFileType.OpenAPI,
+                output_model_type=DataModelType.PydanticV2BaseModel,
+                target_python_version=PythonVersion.PY_311,
+                target_pydantic_version=TargetPydanticVersion.V2_14,
+                base_class="synth.contract.Model",
+                disable_timestamp=True,
+                formatters=[Formatter.BUILTIN],
+                builtin_format_line_length=_UNWRAPPED,
+                settings_path=Path(settings),
+                emit_model_metadata=metadata,
+                # One module, whatever dots the schema names hold.
+                treat_dot_as_module=False,
+                # A field that may be left out defaults to MISSING here, rewritten below to
+                # synth's `= None` (left out is not null: synth writes no null default for it).
+                use_missing_sentinel=True,
+                strict_nullable=True,
+                field_constraints=True,
+                use_annotated=True,
+                use_type_alias=True,
+                collapse_root_models=True,
+                use_standard_collections=True,
+                use_union_operator=True,
+                use_double_quotes=True,
+                use_schema_description=True,
+                # Descriptions as Field(description=...): Pydantic writes those into the schema.
+                use_field_description=False,
+                # An enum written inline in a property stays inline (a Literal), as it was, and
+                # takes no component's name.
+                enum_field_as_literal_map=dict.fromkeys(_inline_enum_fields(schemas), "literal"),
+                keep_model_order=False,  # definitions before use: the loader reads field types
+            )
+        except Error as exc:
+            raise InputError(
+                f"datamodel-code-generator cannot read the component schemas: "
+                f"{str(exc).splitlines()[0][:300]}; fix the schema it names"
+            ) from None
+        meta = json.loads(metadata.read_text(encoding="utf-8")) if metadata.exists() else {}
     if not isinstance(out, str):
-        raise AssertionError(f"datamodel-code-generator returned {type(out).__name__}, not text")
-    text = _touch(out, original, request, names)
-    text = _inline_enums(text, set(names.values()))
-    text = _property_counts(text, schemas, names)
-    text = apply_builtin_formatter(text, line_length=_LINE)
-    return Models(text, names)
+        raise InputError(
+            "datamodel-code-generator split the models into several modules; synth import "
+            "writes one models.py (rename the schemas whose names hold dots)"
+        )
+    return out, list(meta.get("models") or [])
 
 
 def _binary(schema: Any) -> Any:
@@ -205,11 +251,6 @@ def _inline_enum_fields(node: Any) -> set[str]:
     return found
 
 
-def _class_name(name: str) -> str:
-    # datamodel-code-generator's own rule for a component name that is not an identifier.
-    return re.sub(r"\W", "", name.title() if not name.isidentifier() else name) or "Model"
-
-
 def _check_schema(name: str, schema: Any, notes: Notes) -> None:
     """Constructs a Pydantic model cannot declare, and so the package leaves out."""
     if not isinstance(schema, dict):
@@ -228,10 +269,32 @@ _FIELD = re.compile(r"^    (\w+): (.+?)(?: = (.+))?$")
 _CLASS = re.compile(r"^class (\w+)\((\w+(?:\.\w+)*)\):")
 
 
+def _request_closure(text: str, request: set[str]) -> set[str]:
+    """The classes a request model reaches through its fields, at any depth: each must be a
+    ``RequestModel`` too (closed and strict), including the ones datamodel-code-generator
+    made for inline objects."""
+    blocks: dict[str, str] = {}
+    for m in re.finditer(r"^(?:class (\w+)\(.*\):\n((?:    .*\n|\n)*)|(\w+) = (.*)\n)", text, re.M):
+        name = m.group(1) or m.group(3)
+        blocks[name] = m.group(2) if m.group(1) else m.group(4)
+    words = {name: set(re.findall(r"\b\w+\b", body)) & set(blocks) for name, body in blocks.items()}
+    seen: set[str] = set()
+    todo = [n for n in request if n in blocks]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo.extend(words.get(name, ()))
+    return seen
+
+
 def _touch(
-    text: str, schemas: Mapping[str, Any], request: set[str], names: Mapping[str, str]
+    text: str,
+    by_class: Mapping[str, Any],
+    fields: Mapping[str, Mapping[str, str]],
+    request: set[str],
 ) -> str:
-    by_class = {names[n]: s for n, s in schemas.items() if isinstance(s, dict)}
+    closed = _request_closure(text, request)
     lines = text.splitlines()
     out: list[str] = []
     current: str | None = None
@@ -245,8 +308,8 @@ def _touch(
         head = _CLASS.match(line)
         if head:
             current = head.group(1)
-            line = line.replace("(synth.contract.RequestModel)", "(RequestModel)")
-            line = line.replace("(synth.contract.Model)", "(Model)")
+            base = "RequestModel" if current in closed else "Model"
+            line = re.sub(r"\((?:synth\.contract\.)?Model\):$", f"({base}):", line)
         elif line and not line.startswith(" "):
             current = None
         if re.match(r"^\w+ = TypeAliasType\(", line):
@@ -254,16 +317,14 @@ def _touch(
             m = re.match(r'^(\w+) = TypeAliasType\("\w+", (.*)\)$', line)
             if m:
                 line = f"{m.group(1)} = {m.group(2)}"
-        if (
-            current is not None
-            and line.strip() == "model_config = ConfigDict("
-            and "(RequestModel)" in _last_class(out)
-        ):
+        if current in closed and line.strip() == "model_config = ConfigDict(":
             skip_config = True  # extra="forbid": a RequestModel already is
             continue
         field_m = _FIELD.match(line) if current else None
         if field_m and not line.strip().startswith(('"', "model_config")):
-            line = _touch_field(line, field_m, by_class.get(current or "", {}), schemas)
+            schema = by_class.get(current or "", {})
+            prop_name = (fields.get(current or "") or {}).get(field_m.group(1), field_m.group(1))
+            line = _touch_field(line, field_m, schema, prop_name)
         out.append(line)
     text = "\n".join(out) + "\n"
     text = re.sub(r"^(from pydantic import .*)$", _drop_names, text, flags=re.M)
@@ -271,6 +332,7 @@ def _touch(
     text = re.sub(r"^from uuid import UUID\n", "", text, flags=re.M)
     text = re.sub(r"^from synth\.contract import .*\n", "", text, flags=re.M)
     text = re.sub(r"\bMISSING, ", "", text)
+    text = re.sub(r"\bMISSING\b(?!,)", "None", text)
     text = re.sub(r"^from typing_extensions import TypeAliasType\n", "", text, flags=re.M)
     wanted = sorted(
         name
@@ -326,7 +388,9 @@ def _property_counts(text: str, schemas: Mapping[str, Any], names: Mapping[str, 
     for component, schema in schemas.items():
         if not isinstance(schema, dict) or not (set(schema) & set(_SIZE)):
             continue
-        cls = names[component]
+        cls = names.get(component)
+        if cls is None:
+            continue
         head = re.search(rf"^class {re.escape(cls)}\((\w+)\):\n((?:    .*\n|\n)*)", text, re.M)
         if head is None:
             continue
@@ -365,15 +429,13 @@ def _last_class(lines: list[str]) -> str:
     return next((x for x in reversed(lines) if x.startswith("class ")), "")
 
 
-def _touch_field(
-    line: str, m: re.Match[str], schema: Mapping[str, Any], schemas: Mapping[str, Any]
-) -> str:
+def _touch_field(line: str, m: re.Match[str], schema: Mapping[str, Any], prop_name: str) -> str:
     name, annotation, default = m.group(1), m.group(2), m.group(3)
-    if default == "MISSING":
-        default = "None"  # may be left out; left out is not null
-    annotation = annotation.replace(" | MISSING", "")
-    prop = (schema.get("properties") or {}).get(name)
-    markers = _markers(prop, schemas) if isinstance(prop, dict) else []
+    if default is not None:
+        default = re.sub(r"\bMISSING\b", "None", default)  # left out is not null
+    annotation = annotation.replace(" | MISSING", "").replace("MISSING | ", "")
+    prop = (schema.get("properties") or {}).get(prop_name)
+    markers = _markers(prop) if isinstance(prop, dict) else []
     if markers:
         extra = ", ".join(markers)
         if annotation.startswith("Annotated[") and annotation.endswith("]"):
