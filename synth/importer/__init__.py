@@ -102,7 +102,7 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
             secured = bool(security) and all(bool(req) for req in security)
             built = operation(
                 method, path, op, item.get("parameters") or [], models.names, notes, taxonomy,
-                secured=secured, base_path=base_path,
+                secured=secured, classes=models.classes, base_path=base_path,
             )  # fmt: skip
             if built is not None:
                 ops.append(built)

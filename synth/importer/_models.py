@@ -49,6 +49,7 @@ class Models:
 
     source: str
     names: dict[str, str]
+    classes: set[str] = field(default_factory=set)  # the names that are Pydantic models
 
 
 def _refs(node: Any) -> Iterable[str]:
@@ -116,11 +117,11 @@ def models_source(
         for name in SYNTH_OWN:
             schemas.pop(name, None)
     original = dict(schemas)
-    schemas = {name: _binary(schema) for name, schema in schemas.items()}
+    schemas = {name: _formats(_binary(schema), name, notes) for name, schema in schemas.items()}
     for name, schema in schemas.items():
         _check_schema(name, schema, notes)
     if not schemas:
-        return Models("from __future__ import annotations\n", {})
+        return Models("from __future__ import annotations\n", {}, set())
     out, metadata = _generate(schemas)
     names: dict[str, str] = {}
     fields: dict[str, dict[str, str]] = {}  # class -> python name -> property name
@@ -135,6 +136,11 @@ def models_source(
     text = _touch(out, by_class, fields, {names[n] for n in request if n in names})
     text = _inline_enums(text, set(names.values()))
     text = _property_counts(text, schemas, names)
+    if "Annotated[" in text:
+        text = _import(text, "typing", "Annotated")
+    # A class left with no body (its only line was the config a RequestModel has already).
+    text = re.sub(r"^(class \w+\(.*\):\n)(?=\n*(?:\S|\Z))", r"\1    pass\n", text, flags=re.M)
+    classes = set(re.findall(r"^class (\w+)\((?:Model|RequestModel)\):", text, re.M))
     text = apply_builtin_formatter(text, line_length=_LINE)
     # Only after the text: an operation answering an array component answers ``list[Item]``,
     # which synth names as the component was (``LoanList``).
@@ -144,7 +150,7 @@ def models_source(
             item = _unescape(items["$ref"].rsplit("/", 1)[-1])
             if item in names and set(schema) <= {"type", "items", "title", "description"}:
                 names[name] = f"list[{names[item]}]"
-    return Models(text, names)
+    return Models(text, names, classes)
 
 
 def _unescape(token: str) -> str:
@@ -219,6 +225,28 @@ def _generate(schemas: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
             "writes one models.py (rename the schemas whose names hold dots)"
         )
     return out, list(meta.get("models") or [])
+
+
+# Formats datamodel-code-generator reads as a type of the standard library or Pydantic; any
+# other (`ulid`, say) would make it import a package the contracts cannot assume.
+_KNOWN_FORMATS = {
+    "date-time", "date", "time", "uuid", "email", "uri", "ipv4", "ipv6", "binary", "duration",
+    "int32", "int64", "float", "double", "byte", "password", "hostname",
+}  # fmt: skip
+
+
+def _formats(node: Any, where: str, notes: Notes) -> Any:
+    """The schema without the formats a model cannot declare, each noted."""
+    if isinstance(node, list):
+        return [_formats(item, where, notes) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _formats(v, where, notes) for k, v in node.items()}
+    fmt = out.get("format")
+    if isinstance(fmt, str) and fmt not in _KNOWN_FORMATS and out.get("type") != "object":
+        del out["format"]
+        notes.lose(f"schema {where}", f"format {fmt!r} (an annotation a model cannot carry)")
+    return out
 
 
 def _binary(schema: Any) -> Any:
@@ -437,6 +465,9 @@ def _touch_field(line: str, m: re.Match[str], schema: Mapping[str, Any], prop_na
     prop = (schema.get("properties") or {}).get(prop_name)
     markers = _markers(prop) if isinstance(prop, dict) else []
     if markers:
+        if any(m.startswith("File(") for m in markers):
+            # A multipart file part is there or not; it is never null.
+            annotation = annotation.replace("bytes | None", "bytes")
         extra = ", ".join(markers)
         if annotation.startswith("Annotated[") and annotation.endswith("]"):
             annotation = f"{annotation[:-1]}, {extra}]"

@@ -117,6 +117,7 @@ class _Op:
         self.method, self.path, self.op, self.names, self.notes = method, path, op, names, notes
         self.taxonomy = taxonomy
         self.base_path = base_path
+        self.classes: set[str] = set()
         self.sem: dict[str, Any] | None = op.get("x-synth-semantics")
         self.used: set[str] = set()
         self.comments: list[str] = []
@@ -145,10 +146,15 @@ def operation(
     taxonomy: Mapping[str, str],
     *,
     secured: bool,
+    classes: set[str],
     base_path: str = "",
 ) -> Operation | None:
-    """The operation as contract code, or None when nothing usable can be written for it."""
+    """The operation as contract code, or None when nothing usable can be written for it.
+
+    ``classes``: the names in ``names`` that are Pydantic models (a body or an answer must be
+    one, or a list of one)."""
     o = _Op(method, path, op, item_params, names, notes, taxonomy, base_path)
+    o.classes = classes
     operation_id = op.get("operationId")
     if isinstance(operation_id, str) and operation_id:
         name = snake(operation_id)
@@ -159,9 +165,10 @@ def operation(
     options: list[str] = []
     # Semantics first: they decide which parameters synth writes by itself.
     implied_params = _semantics(o, sem, options, secured=secured)
-    params = _parameters(o, sem, implied_params)
-    if params is None:
+    found = _parameters(o, sem, implied_params)
+    if found is None:
         return None
+    params, optional = found
     body = _body(o)
     if body is False:
         return None
@@ -186,6 +193,7 @@ def operation(
     args = list(params)
     if body:
         args.append(f"body: {body}")
+    args += optional  # parameters with defaults last, as Python wants
     signature = ", ".join(args)
     examples = _examples(o, status)
 
@@ -344,7 +352,9 @@ def _semantics(o: _Op, sem: Mapping[str, Any], options: list[str], *, secured: b
     return implied
 
 
-def _parameters(o: _Op, sem: Mapping[str, Any], implied: set[str]) -> list[str] | None:
+def _parameters(
+    o: _Op, sem: Mapping[str, Any], implied: set[str]
+) -> tuple[list[str], list[str]] | None:
     filters = {f.get("param"): f for f in (sem.get("pagination") or {}).get("filters") or []
                if isinstance(f, dict)}  # fmt: skip
     tenant_param = sem.get("tenantParam")
@@ -423,7 +433,7 @@ def _parameters(o: _Op, sem: Mapping[str, Any], implied: set[str]) -> list[str] 
             o.used.add("typing.Annotated")
             ann = f"Annotated[{ann}, {', '.join(marks)}]"
         (optional if default else out).append(f"{py}: {ann}{default}")
-    return out + optional
+    return out, optional
 
 
 def _desc(p: Mapping[str, Any]) -> str:
@@ -448,7 +458,7 @@ def _body(o: _Op) -> str | None | bool:
     schema = _schema_of(content, media)
     ann = annotation(schema, o.names, o.used) if isinstance(schema, dict) and "$ref" in schema \
         else None  # fmt: skip
-    if ann is None:
+    if ann is None or ann not in o.classes:
         o.lose("a request body that is not a named object schema")
         return False
     if not rb.get("required", False):
@@ -485,7 +495,7 @@ def _response(o: _Op, sem: Mapping[str, Any]) -> tuple[int | None, str]:
         return int(status), "None"
     schema = _schema_of(content, "application/json") or {}
     ann = annotation(schema, o.names, o.used)
-    if ann is None or ann.startswith(("Annotated[", "Literal[")) or ann in ("str", "int", "float", "bool"):
+    if ann is None or ann.removeprefix("list[").removesuffix("]") not in o.classes:
         o.lose("a success response that is not a named schema or a list of one")
         return int(status), "None"
     return int(status), ann

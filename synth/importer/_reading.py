@@ -37,13 +37,23 @@ def check_out(out: Path, force: bool) -> None:
         )
 
 
+def _expand(server: dict[str, Any]) -> str:
+    """The server's URL with its variables at their defaults."""
+    url = str(server.get("url") or "")
+    for name, var in (server.get("variables") or {}).items():
+        if isinstance(var, dict) and "default" in var:
+            url = url.replace("{" + name + "}", str(var["default"]))
+    return url
+
+
 def base_path_and_servers(document: dict[str, Any]) -> tuple[str, list[str]]:
     """The API's base path (the first server's path) and the absolute server URLs.
 
     synth writes ``servers: [{url: base_path}]`` when no server URL is declared, so a relative
     first server is the base path; an absolute one gives both.
     """
-    servers = [s.get("url", "") for s in document.get("servers") or [] if isinstance(s, dict)]
+    servers = [_expand(s) for s in document.get("servers") or [] if isinstance(s, dict)]
+    servers = [s for s in servers if s and "{" not in s]
     if not servers:
         return "", []
     first = servers[0]
