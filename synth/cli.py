@@ -106,7 +106,7 @@ def zod(openapi_file: Path, out_dir: Path, check: bool, esm: bool) -> None:
 
 
 @main.command("import")
-@click.argument("document", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("document", type=click.Path(path_type=Path))
 @click.option(
     "--out", "out_dir", required=True, type=click.Path(path_type=Path),
     help="Folder to write the contract package into (new or empty).",

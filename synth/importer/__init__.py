@@ -18,6 +18,7 @@ import http
 import re
 import shutil
 import tempfile
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,8 +71,10 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
     models = models_source(document, request, notes, synth_own=synth_own)
     errors, inferred_errors = _taxonomy(document, synth_own)
     taxonomy = {e["code"]: constant(e["code"]) for e in errors}
-    for e in reversed(errors):  # the first code of each status stands for the status
-        taxonomy[f"status:{e['status']}"] = e["code"]
+    for e in reversed(errors):  # a status's own code stands for it, else its first code
+        status = int(e["status"])
+        if _BY_STATUS.get(status, e["code"]) == e["code"] or f"status:{status}" not in taxonomy:
+            taxonomy[f"status:{status}"] = e["code"]
     auth, auth_import = _auth(document, notes)
     base_path, servers = base_path_and_servers(document)
     tenant_param = next(
@@ -166,7 +169,11 @@ def _loadable(
             for name, body in {**files, "operations.py": text}.items():
                 (root / name).write_text(body, encoding="utf-8")
             try:
-                load(root)
+                # Pydantic's notes on the models (a default it cannot serialize, say) are
+                # for `synth generate` to show; this load only asks whether the package loads.
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    load(root)
                 return ops
             except ContractError as exc:
                 refused = _refused(exc, text, ops)

@@ -231,7 +231,7 @@ def _generate(schemas: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
 # other (`ulid`, say) would make it import a package the contracts cannot assume.
 _KNOWN_FORMATS = {
     "date-time", "date", "time", "uuid", "email", "uri", "ipv4", "ipv6", "binary", "duration",
-    "int32", "int64", "float", "double", "byte", "password", "hostname",
+    "int32", "int64", "float", "double",
 }  # fmt: skip
 
 
