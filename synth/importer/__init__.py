@@ -93,7 +93,8 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
         if not isinstance(item, dict):
             continue
         for method, op in item.items():
-            if method in ("parameters", "summary", "description", "servers", "$ref"):
+            if method in ("parameters", "summary", "description", "servers", "$ref") or \
+                    method.startswith("x-"):  # fmt: skip
                 continue
             total += 1
             where = f"{method.upper()} {path}"

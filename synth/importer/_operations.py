@@ -459,7 +459,8 @@ def _body(o: _Op) -> str | None | bool:
     ann = annotation(schema, o.names, o.used) if isinstance(schema, dict) and "$ref" in schema \
         else None  # fmt: skip
     if ann is None or ann not in o.classes:
-        o.lose("a request body that is not a named object schema")
+        o.lose("a request body that is not one object model (a union or a scalar, say): a "
+               "contract's body is a model")  # fmt: skip
         return False
     if not rb.get("required", False):
         o.lose("an optional request body (a contract's body is required)")
