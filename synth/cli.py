@@ -133,8 +133,7 @@ def import_(document: Path, out_dir: Path, force: bool) -> None:
     notes = result.notes
     click.echo(
         f"synth import: {result.operations} operations, {len(result.files)} modules written "
-        f"to {out_dir}"
-        + (f"; {result.skipped} operations left out" if result.skipped else "")
+        f"to {out_dir}" + (f"; {result.skipped} operations left out" if result.skipped else "")
     )
     if notes.lost:
         click.echo(f"not carried ({len(notes.lost)}):")

@@ -62,15 +62,19 @@ def test_synths_own_document_round_trips(tmp_path: Path) -> None:
     again, output = _round_trip(source, tmp_path)
     assert _without_provenance(again) == _without_provenance(source)
     assert output.startswith("synth import: 10 operations, 4 modules written")
-    assert "not carried" not in output and "inferred" not in output
+    assert "not carried" not in output
+    assert "inferred" not in output
     # What the CRM declares in its own words comes back as the contract language.
     ops = (tmp_path / "contracts" / "operations.py").read_text(encoding="utf-8")
-    assert "paginated=Cursor(" in ops and "Filter('tags', 'contains')" in ops
-    assert "idempotent=True" in ops and "Example('A name only'" in ops
+    assert "paginated=Cursor(" in ops
+    assert "Filter('tags', 'contains')" in ops
+    assert "idempotent=True" in ops
+    assert "Example('A name only'" in ops
     models = (tmp_path / "contracts" / "models.py").read_text(encoding="utf-8")
     assert "class ContactCreate(RequestModel):" in models
     assert "class Contact(Model):" in models
-    assert "UniqueItems()" in models and "_minproperties" in models
+    assert "UniqueItems()" in models
+    assert "_minproperties" in models
 
 
 @pytest.mark.parametrize("name", EXAMPLES)
@@ -102,7 +106,10 @@ def test_the_package_says_where_it_came_from_and_what_it_inferred(tmp_path: Path
     document_again = _document(tmp_path / "pkg")
     assert set(document_again["paths"]) == {"/things", "/things/{thing_id}"}
     post = document_again["paths"]["/things"]["post"]
-    assert post["x-synth-semantics"]["idempotency"] == {"header": "Idempotency-Key", "required": True}
+    assert post["x-synth-semantics"]["idempotency"] == {
+        "header": "Idempotency-Key",
+        "required": True,
+    }
 
 
 _FOREIGN = """\
@@ -210,11 +217,14 @@ def test_corpus_document(entry: dict[str, Any], tmp_path: Path) -> None:
     assert "Traceback" not in output
     if code == 2:
         assert not out.exists(), "a refused document writes nothing"
-        assert output.count("\n") <= 2 and output.startswith(("InputError", "UsageError")), output
+        assert output.count("\n") <= 2, output
+        assert output.startswith(("InputError", "UsageError")), output
         return
     assert code == 0, output
     written = int(output.split(" operations,", 1)[0].rsplit(" ", 1)[1])
-    lost = output.split("not carried (", 1)[1].split(")", 1)[0] if "not carried (" in output else "0"
+    lost = (
+        output.split("not carried (", 1)[1].split(")", 1)[0] if "not carried (" in output else "0"
+    )
     expected = CORPUS_COUNTS.get(entry["name"])
     if expected is not None:
         assert (code, written, int(lost)) == expected, output
@@ -236,7 +246,9 @@ _REF = {
                 "responses": {
                     "200": {
                         "description": "OK",
-                        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Nope"}}},
+                        "content": {
+                            "application/json": {"schema": {"$ref": "#/components/schemas/Nope"}}
+                        },
                     }
                 }
             }
@@ -255,8 +267,10 @@ MISUSE: dict[str, tuple[Any, str]] = {
     "not JSON": ("openapi: [1,\n", "api.json:1:1: not valid JSON"),
     "an array": ("[1, 2]", "not an OpenAPI document (the top level is list"),
     "Swagger 2.0": ('{"swagger": "2.0", "info": {}, "paths": {}}', "Swagger 2.0"),
-    "no paths": ('{"openapi": "3.1.0", "info": {"title": "x", "version": "1"}, "paths": {}}',
-                 "declares no paths"),
+    "no paths": (
+        '{"openapi": "3.1.0", "info": {"title": "x", "version": "1"}, "paths": {}}',
+        "declares no paths",
+    ),
     "unresolvable $ref": (json.dumps(_REF), "Nope"),
     "nothing usable": (json.dumps(_NOTHING), "no operation could be written"),
     "--out is a file": ("<out-file>", "is a file, not a folder"),

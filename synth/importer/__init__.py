@@ -16,7 +16,6 @@ from __future__ import annotations
 import copy
 import http
 import re
-import shutil
 import tempfile
 import warnings
 from collections.abc import Mapping
@@ -25,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ContractError, InputError
-from ._models import SYNTH_OWN, Notes, models_source, request_schemas
+from ._models import Notes, models_source, request_schemas
 from ._operations import IMPLIED_CODES, METHODS, Operation, operation, snake
 from ._reading import base_path_and_servers, check_out, read
 from ._render import api_module, constant, init_module, operations_module
@@ -116,10 +115,18 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
     files = {
         "__init__.py": init_module(source.name),
         "api.py": api_module(
-            source.name, document, base_path=base_path, servers=servers, auth=auth,
-            auth_import=auth_import, tenant_param=tenant_param, errors=errors,
-            error_type_base=_type_base(errors), notes=notes, inferred_errors=inferred_errors,
-        ),  # fmt: skip
+            source.name,
+            document,
+            base_path=base_path,
+            servers=servers,
+            auth=auth,
+            auth_import=auth_import,
+            tenant_param=tenant_param,
+            errors=errors,
+            error_type_base=_type_base(errors),
+            notes=notes,
+            inferred_errors=inferred_errors,
+        ),
         "models.py": _models_file(source.name, models.source, notes),
     }
     ops = _loadable(source.name, files, ops, notes)
@@ -139,7 +146,9 @@ def _lost_summary(notes: Notes) -> str:
 
 
 def _models_file(source: str, text: str, notes: Notes) -> str:
-    lost = [f"# synth import: not carried: {w}: {x}" for w, x in notes.lost if w.startswith("schema ")]
+    lost = [
+        f"# synth import: not carried: {w}: {x}" for w, x in notes.lost if w.startswith("schema ")
+    ]
     head = f'"""The request and response models.\n\nImported by `synth import` from {source} ' \
         "(the schemas through datamodel-code-generator); this is now the contract: edit it, " \
         'then run `synth generate`.\n"""\n\n'  # fmt: skip
@@ -203,7 +212,7 @@ def _refused(exc: ContractError, text: str, ops: list[Operation]) -> dict[Operat
     for op in ops:
         end = next(n for n, line in enumerate(lines, 1) if line.startswith(f"def {op.name}("))
         start = end
-        while start > 1 and not lines[start - 2].strip() == "":
+        while start > 1 and lines[start - 2].strip() != "":
             start -= 1
         stop = end
         while stop < len(lines) and lines[stop].startswith("    "):
@@ -223,7 +232,9 @@ def _refused(exc: ContractError, text: str, ops: list[Operation]) -> dict[Operat
     return refused
 
 
-def _hoist_inline(document: dict[str, Any], notes: Notes) -> None:
+def _hoist_inline(  # noqa: PLR0912 (bodies and answers, objects and arrays of them)
+    document: dict[str, Any], notes: Notes
+) -> None:
     """An inline object schema of a body or a success response becomes a named component
     (the operation's name), so a model can declare it."""
     schemas = document.setdefault("components", {}).setdefault("schemas", {})
@@ -236,7 +247,9 @@ def _hoist_inline(document: dict[str, Any], notes: Notes) -> None:
             places = [(op.get("requestBody") or {}, "Body")]
             for status, response in (op.get("responses") or {}).items():
                 if str(status).startswith("2") and isinstance(response, dict):
-                    places.append((response, "Response" if status == "200" else f"Response{status}"))
+                    places.append(
+                        (response, "Response" if status == "200" else f"Response{status}")
+                    )
             for holder, suffix in places:
                 for media in (holder.get("content") or {}).values():
                     schema = media.get("schema") if isinstance(media, dict) else None

@@ -103,7 +103,9 @@ def _docstring(op: Mapping[str, Any], semantics: bool) -> str:
 
 
 class _Op:
-    def __init__(
+    """One operation being written: its document parts, notes and the names it uses."""
+
+    def __init__(  # noqa: PLR0917 (one call site, in operation())
         self,
         method: str,
         path: str,
@@ -136,7 +138,7 @@ class _Op:
         self.comments.append(f"# synth import: inferred {what}; review")
 
 
-def operation(
+def operation(  # noqa: PLR0917 (the operation's place in the document, then what it uses)
     method: str,
     path: str,
     op: Mapping[str, Any],
@@ -176,7 +178,7 @@ def operation(
     if status is None:
         return None
     codes = _errors(o)
-    decorator = [repr(method.upper()), repr(path), f"status={status}"] + options
+    decorator = [repr(method.upper()), repr(path), f"status={status}", *options]
     if codes:
         decorator.append("errors=[" + ", ".join(taxonomy[c] for c in sorted(codes)) + "]")
         o.used.update(f"api.{taxonomy[c]}" for c in codes)
@@ -206,7 +208,9 @@ def operation(
 
     if examples:
         o.used.add("synth.contract.Example")
-    return Operation(name, text(bool(examples)), o.used, set(codes), text(False) if examples else "")
+    return Operation(
+        name, text(bool(examples)), o.used, set(codes), text(False) if examples else ""
+    )
 
 
 def _examples(o: _Op, status: int) -> list[str]:
@@ -295,7 +299,9 @@ def _paginated(p: Mapping[str, Any]) -> tuple[str, set[str]] | None:
     return f"{cls}({', '.join(args)})", own
 
 
-def _semantics(o: _Op, sem: Mapping[str, Any], options: list[str], *, secured: bool) -> set[str]:
+def _semantics(  # noqa: PLR0912 (a branch per semantic the document can say)
+    o: _Op, sem: Mapping[str, Any], options: list[str], *, secured: bool
+) -> set[str]:
     """The decorator's semantic options; returns the parameters they imply (synth writes them)."""
     implied: set[str] = set()
     header_names = {str(p.get("name", "")).lower() for p in o.params if p.get("in") == "header"}
@@ -352,7 +358,7 @@ def _semantics(o: _Op, sem: Mapping[str, Any], options: list[str], *, secured: b
     return implied
 
 
-def _parameters(
+def _parameters(  # noqa: PLR0912, PLR0915 (a parameter's place, name, marks and default)
     o: _Op, sem: Mapping[str, Any], implied: set[str]
 ) -> tuple[list[str], list[str]] | None:
     filters = {f.get("param"): f for f in (sem.get("pagination") or {}).get("filters") or []
@@ -363,8 +369,10 @@ def _parameters(
     taken = {"body"}
     for p in o.params:
         name, where = str(p.get("name", "")), p.get("in")
-        if where == "header" and name.lower() in _IMPLIED_HEADERS and (
-            o.sem is not None or name.lower() != "if-none-match" or o.method == "get"
+        if (
+            where == "header"
+            and name.lower() in _IMPLIED_HEADERS
+            and (o.sem is not None or name.lower() != "if-none-match" or o.method == "get")
         ):
             continue
         if where == "query" and name in implied:
@@ -441,7 +449,7 @@ def _desc(p: Mapping[str, Any]) -> str:
     return f", description={d!r}" if isinstance(d, str) and d else ""
 
 
-def _body(o: _Op) -> str | None | bool:
+def _body(o: _Op) -> str | bool | None:
     """The body parameter's annotation, None without a body, False when it cannot be carried."""
     rb = o.op.get("requestBody")
     if not isinstance(rb, dict):
@@ -505,7 +513,7 @@ def _response(o: _Op, sem: Mapping[str, Any]) -> tuple[int | None, str]:
 def _errors(o: _Op) -> set[str]:
     codes: set[str] = set()
     for status, response in (o.op.get("responses") or {}).items():
-        if not str(status)[:1] in ("4", "5") or not isinstance(response, dict):
+        if str(status)[:1] not in ("4", "5") or not isinstance(response, dict):
             continue
         content = response.get("content") or {}
         problem = content.get("application/problem+json")

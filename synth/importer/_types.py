@@ -30,14 +30,18 @@ _CONSTRAINTS = {
 }
 
 
-def annotation(schema: Any, names: Mapping[str, str], used: set[str]) -> str | None:
+def annotation(  # noqa: PLR0911, PLR0912 (a return per kind of schema)
+    schema: Any, names: Mapping[str, str], used: set[str]
+) -> str | None:
     """The annotation, or None; ``used`` collects the names it needs imported."""
     if not isinstance(schema, Mapping):
         return None
     ref = schema.get("$ref")
     if isinstance(ref, str):
-        name = names.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else None
-        if name is None or len(schema) > 1 and set(schema) - {"$ref", "description", "title"}:
+        name = (
+            names.get(ref.rsplit("/", 1)[-1]) if ref.startswith("#/components/schemas/") else None
+        )
+        if name is None or (len(schema) > 1 and set(schema) - {"$ref", "description", "title"}):
             return None
         used.add(f"models.{name.removeprefix('list[').removesuffix(']')}")
         return name
