@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import InputError
+from ._format import format_module
 
 __all__ = ["Models", "Notes", "models_source", "request_schemas"]
 
@@ -110,8 +111,6 @@ def models_source(
     document: Mapping[str, Any], request: set[str], notes: Notes, *, synth_own: bool
 ) -> Models:
     # Imported here: it takes a third of a second, and only this command needs it.
-    from datamodel_code_generator.format import apply_builtin_formatter
-
     schemas = dict(document.get("components", {}).get("schemas", {}))
     if synth_own:
         for name in SYNTH_OWN:
@@ -141,7 +140,7 @@ def models_source(
     # A class left with no body (its only line was the config a RequestModel has already).
     text = re.sub(r"^(class \w+\(.*\):\n)(?=\n*(?:\S|\Z))", r"\1    pass\n", text, flags=re.M)
     classes = set(re.findall(r"^class (\w+)\((?:Model|RequestModel)\):", text, re.M))
-    text = apply_builtin_formatter(text, line_length=_LINE)
+    text = format_module(text)
     # Only after the text: an operation answering an array component answers ``list[Item]``,
     # which synth names as the component was (``LoanList``).
     for name, schema in schemas.items():

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
+from ._format import format_module as _format
 from ._models import Notes
 from ._operations import Operation
 
@@ -128,9 +129,3 @@ def operations_module(source: str, ops: Sequence[Operation], notes: Notes) -> st
     for op in ops:
         lines.append("\n" + op.text + "\n")
     return _format("\n".join(lines))
-
-
-def _format(text: str) -> str:
-    from datamodel_code_generator.format import apply_builtin_formatter
-
-    return str(apply_builtin_formatter(text, line_length=_LINE))
