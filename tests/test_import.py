@@ -67,9 +67,9 @@ def test_synths_own_document_round_trips(tmp_path: Path) -> None:
     # What the CRM declares in its own words comes back as the contract language.
     ops = (tmp_path / "contracts" / "operations.py").read_text(encoding="utf-8")
     assert "paginated=Cursor(" in ops
-    assert "Filter('tags', 'contains')" in ops
+    assert 'Filter("tags", "contains")' in ops
     assert "idempotent=True" in ops
-    assert "Example('A name only'" in ops
+    assert "Example(\n            \"A name only\"," in ops
     models = (tmp_path / "contracts" / "models.py").read_text(encoding="utf-8")
     assert "class ContactCreate(RequestModel):" in models
     assert "class Contact(Model):" in models
@@ -101,7 +101,7 @@ def test_the_package_says_where_it_came_from_and_what_it_inferred(tmp_path: Path
     assert "# synth import: not carried: the `default` response" in ops
     api = (tmp_path / "pkg" / "api.py").read_text(encoding="utf-8")
     assert "# synth import: inferred: the error taxonomy" in api
-    assert "ApiKey(header='X-Key'" in api
+    assert 'ApiKey(header="X-Key"' in api
     # The package is a contract: synth generates from it.
     document_again = _document(tmp_path / "pkg")
     assert set(document_again["paths"]) == {"/things", "/things/{thing_id}"}
