@@ -90,13 +90,14 @@ def test_the_package_says_where_it_came_from_and_what_it_inferred(tmp_path: Path
     document.write_text(_FOREIGN, encoding="utf-8")
     code, output = _run("import", str(document), "--out", str(tmp_path / "pkg"))
     assert code == 0, output
-    assert "synth import: 2 operations, 4 modules written" in output
+    assert "synth import: 3 operations, 4 modules written" in output
     assert "not carried (2):" in output
     assert "GET /things/{thing_id}: the `default` response" in output
     assert "HEAD /things: the HEAD method" in output
     assert "inferred, review" in output
     ops = (tmp_path / "pkg" / "operations.py").read_text(encoding="utf-8")
     assert "# synth import: inferred tenant_scoped=True" in ops
+    assert "# synth import: inferred cursor pagination from its parameters" in ops
     assert "# synth import: inferred idempotency from its `Idempotency-Key` header" in ops
     assert "# synth import: not carried: the `default` response" in ops
     api = (tmp_path / "pkg" / "api.py").read_text(encoding="utf-8")
@@ -105,6 +106,9 @@ def test_the_package_says_where_it_came_from_and_what_it_inferred(tmp_path: Path
     # The package is a contract: synth generates from it.
     document_again = _document(tmp_path / "pkg")
     assert set(document_again["paths"]) == {"/things", "/things/{thing_id}"}
+    paging = document_again["paths"]["/things"]["get"]["x-synth-semantics"]["pagination"]
+    assert paging["style"] == "cursor"
+    assert paging["limit"] == {"default": 10, "min": 1, "max": 50, "outOfRange": "reject"}
     post = document_again["paths"]["/things"]["post"]
     assert post["x-synth-semantics"]["idempotency"] == {
         "header": "Idempotency-Key",
@@ -128,10 +132,25 @@ components:
         id: {type: string, format: uuid}
         name: {type: string, maxLength: 50}
         colour: {type: string, enum: [red, green], nullable: true}
+    ThingPage:
+      type: object
+      required: [items, next_cursor]
+      properties:
+        items: {type: array, items: {$ref: "#/components/schemas/Thing"}}
+        next_cursor: {type: string, nullable: true}
 paths:
   /things:
     head:
       responses: {"200": {description: OK}}
+    get:
+      operationId: listThings
+      parameters:
+        - {name: cursor, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 50, default: 10}}
+      responses:
+        "200":
+          description: A page
+          content: {application/json: {schema: {$ref: "#/components/schemas/ThingPage"}}}
     post:
       operationId: createThing
       parameters:

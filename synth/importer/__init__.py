@@ -106,6 +106,7 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
             built = operation(
                 method, path, op, item.get("parameters") or [], models.names, notes, taxonomy,
                 secured=secured, classes=models.classes, base_path=base_path,
+                components=document.get("components", {}).get("schemas", {}),
             )  # fmt: skip
             if built is not None:
                 ops.append(built)
@@ -194,6 +195,11 @@ def _loadable(
                     ) from None
                 dropped = set()
                 for op, message in refused.items():
+                    if op.unpaged is not None:  # its inferred pagination first
+                        notes.lose(op.name, f"its inferred pagination, refused by synth's "
+                                   f"loader: {message}")  # fmt: skip
+                        ops[ops.index(op)] = op.unpaged
+                        continue
                     if op.plain:  # its examples first: the operation may stand without them
                         notes.lose(op.name, f"its examples, refused by synth's loader: {message}")
                         op.text, op.plain = op.plain, ""

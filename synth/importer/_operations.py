@@ -48,6 +48,8 @@ class Operation:
     used: set[str] = field(default_factory=set)
     errors: set[str] = field(default_factory=set)  # taxonomy codes it declares
     plain: str = ""  # the text without its worked examples, should the loader refuse them
+    # The operation without its inferred pagination, should the loader refuse that.
+    unpaged: Operation | None = None
 
 
 def snake(operation_id: str) -> str:
@@ -138,7 +140,7 @@ class _Op:
         self.comments.append(f"# synth import: inferred {what}; review")
 
 
-def operation(  # noqa: PLR0917 (the operation's place in the document, then what it uses)
+def operation(  # noqa: PLR0912, PLR0915, PLR0917 (each part of an operation, in its order)
     method: str,
     path: str,
     op: Mapping[str, Any],
@@ -149,6 +151,7 @@ def operation(  # noqa: PLR0917 (the operation's place in the document, then wha
     *,
     secured: bool,
     classes: set[str],
+    components: Mapping[str, Any] | None = None,
     base_path: str = "",
 ) -> Operation | None:
     """The operation as contract code, or None when nothing usable can be written for it.
@@ -157,13 +160,21 @@ def operation(  # noqa: PLR0917 (the operation's place in the document, then wha
     one, or a list of one)."""
     o = _Op(method, path, op, item_params, names, notes, taxonomy, base_path)
     o.classes = classes
+    paging = _infer_paging(o, components or {}) if o.sem is None and method == "get" else None
+    if paging is not None:
+        unpaged = operation(
+            method, path, op, item_params, names, Notes(), taxonomy,
+            secured=secured, classes=classes, components=None, base_path=base_path,
+        )  # fmt: skip
+        o.infer(f"{paging['style']} pagination from its parameters and its page; declare its "
+                "order (the last key unique per item)")  # fmt: skip
     operation_id = op.get("operationId")
     if isinstance(operation_id, str) and operation_id:
         name = snake(operation_id)
     else:
         name = snake(f"{method}_{path}")
         o.infer(f"the function name {name} (the document gives no operationId)")
-    sem = o.sem or {}
+    sem = o.sem or ({"pagination": paging} if paging else {})
     options: list[str] = []
     # Semantics first: they decide which parameters synth writes by itself.
     implied_params = _semantics(o, sem, options, secured=secured)
@@ -208,9 +219,12 @@ def operation(  # noqa: PLR0917 (the operation's place in the document, then wha
 
     if examples:
         o.used.add("synth.contract.Example")
-    return Operation(
+    built = Operation(
         name, text(bool(examples)), o.used, set(codes), text(False) if examples else ""
     )
+    if paging is not None:
+        built.unpaged = unpaged
+    return built
 
 
 def _examples(o: _Op, status: int) -> list[str]:
@@ -299,7 +313,7 @@ def _paginated(p: Mapping[str, Any]) -> tuple[str, set[str]] | None:
     return f"{cls}({', '.join(args)})", own
 
 
-def _semantics(  # noqa: PLR0912 (a branch per semantic the document can say)
+def _semantics(  # noqa: PLR0912, PLR0915 (a branch per semantic the document can say)
     o: _Op, sem: Mapping[str, Any], options: list[str], *, secured: bool
 ) -> set[str]:
     """The decorator's semantic options; returns the parameters they imply (synth writes them)."""
@@ -338,6 +352,15 @@ def _semantics(  # noqa: PLR0912 (a branch per semantic the document can say)
         return implied
     # A document synth did not write: infer what it shows, for review.
     options.append(f"tenant_scoped={secured!r}")
+    inferred_paging = sem.get("pagination")
+    if isinstance(inferred_paging, dict):
+        found = _paginated(inferred_paging)
+        if found is not None:
+            options.append(f"paginated={found[0]}")
+            implied |= found[1]
+            o.used.update(f"synth.contract.{c}" for c in
+                          re.findall(r"\b(Cursor|PageToken|StartingAfter|Offset|PageNumber|"
+                                     r"Limit)\(", found[0]))  # fmt: skip
     o.infer(f"tenant_scoped={secured!r} (from whether the operation requires credentials)")
     if "idempotency-key" in header_names and o.method == "post":
         required = any(p.get("required") for p in o.params
@@ -356,6 +379,65 @@ def _semantics(  # noqa: PLR0912 (a branch per semantic the document can say)
         options.append("cacheable=True")
         o.infer("cacheable=True from its `If-Match` header")
     return implied
+
+
+# Query parameter names that position a page, by the style they mean; and that size one.
+_POSITION = {
+    "cursor": "cursor", "after": "cursor", "page_token": "page_token", "pageToken": "page_token",
+    "starting_after": "starting_after", "offset": "offset", "page": "page",
+}  # fmt: skip
+_SIZE = ("limit", "per_page", "page_size", "pageSize", "count", "size")
+_NEXT = ("next_cursor", "next", "next_page_token", "nextPageToken", "cursor", "next_token")
+
+
+def _infer_paging(  # noqa: PLR0911 (a return per thing a page must show)
+    o: _Op, components: Mapping[str, Any]
+) -> dict[str, Any] | None:
+    """The pagination a list shows: a position and a size parameter, and a page model with
+    the items (each with an ``id``, the order's tie-breaker) and where the next page is."""
+    query = {str(p.get("name")): p for p in o.params if p.get("in") == "query"}
+    position = next((n for n in _POSITION if n in query), None)
+    size = next((n for n in _SIZE if n in query), None)
+    if position is None or size is None:
+        return None
+    style = _POSITION[position]
+    response = (o.op.get("responses") or {}).get("200") or {}
+    schema = ((response.get("content") or {}).get("application/json") or {}).get("schema") or {}
+    page = components.get(str(schema.get("$ref", "")).rsplit("/", 1)[-1])
+    if not isinstance(page, dict):
+        return None
+    props = page.get("properties") or {}
+    items = next((k for k, v in props.items() if isinstance(v, dict) and v.get("type") == "array"
+                  and "$ref" in (v.get("items") or {})), None)  # fmt: skip
+    if items is None:
+        return None
+    item = components.get(str(props[items]["items"]["$ref"]).rsplit("/", 1)[-1])
+    if not isinstance(item, dict) or "id" not in (item.get("properties") or {}):
+        return None
+    limit_schema = query[size].get("schema") or {}
+    limit = {
+        "default": limit_schema.get("default", 20),
+        "min": limit_schema.get("minimum", 1),
+        "max": limit_schema.get("maximum", 100),
+        "outOfRange": "reject",
+    }
+    out: dict[str, Any] = {"style": style, "cursorParam": position, "limitParam": size,
+                           "limit": limit, "order": ["id"], "itemsField": items}  # fmt: skip
+    if style in ("cursor", "page_token"):
+        nxt = next((n for n in _NEXT if n in props), None)
+        if nxt is None:
+            return None
+        out["nextField"] = nxt
+    elif style == "starting_after":
+        if "has_more" not in props:
+            return None
+        out.update(hasMoreField="has_more", beforeParam="ending_before")
+    else:
+        total = next((n for n in ("total", "total_count", "count") if n in props), None)
+        out["totalField"] = total
+        if style == "page":
+            out["firstPage"] = (query[position].get("schema") or {}).get("minimum", 1)
+    return out
 
 
 def _parameters(  # noqa: PLR0912, PLR0915 (a parameter's place, name, marks and default)
