@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .._errors import ContractError, InputError
+from .._errors import ContractError, InputError, UsageError
 from ._models import Notes, models_source, request_schemas
 from ._operations import IMPLIED_CODES, METHODS, Operation, operation, snake
 from ._reading import base_path_and_servers, check_out, read
@@ -157,11 +157,16 @@ def _models_file(source: str, text: str, notes: Notes) -> str:
 
 
 def _write(files: Mapping[str, str], out: Path) -> None:
-    out.mkdir(parents=True, exist_ok=True)
-    for name, text in files.items():
-        tmp = out / f".{name}.tmp"
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out / name)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name, text in files.items():
+            tmp = out / f".{name}.tmp"
+            tmp.write_text(text, encoding="utf-8")
+            tmp.replace(out / name)
+    except OSError as exc:
+        raise UsageError(
+            f"--out {out}: cannot write there ({exc}); name a folder you can write"
+        ) from None
 
 
 def _loadable(
