@@ -69,7 +69,7 @@ def test_synths_own_document_round_trips(tmp_path: Path) -> None:
     assert "paginated=Cursor(" in ops
     assert 'Filter("tags", "contains")' in ops
     assert "idempotent=True" in ops
-    assert "Example(\n            \"A name only\"," in ops
+    assert 'Example(\n            "A name only",' in ops
     models = (tmp_path / "contracts" / "models.py").read_text(encoding="utf-8")
     assert "class ContactCreate(RequestModel):" in models
     assert "class Contact(Model):" in models
