@@ -335,3 +335,16 @@ def test_force_writes_into_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     assert code == 0, output
     assert (out / "README.md").read_text() == "ours"
     assert (out / "operations.py").exists()
+
+
+def test_inferred_pagination_synth_refuses_is_left_out_with_its_reason(tmp_path: Path) -> None:
+    # A page size that may be 0: synth refuses the Limit, not the list.
+    document = tmp_path / "api.yaml"
+    document.write_text(_FOREIGN.replace("minimum: 1, maximum: 50", "minimum: 0, maximum: 50"))
+    code, output = _run("import", str(document), "--out", str(tmp_path / "pkg"))
+    assert code == 0, output
+    assert "synth import: 3 operations" in output
+    assert "list_things: its inferred pagination, refused by synth's loader" in output
+    ops = (tmp_path / "pkg" / "operations.py").read_text(encoding="utf-8")
+    assert "def list_things(" in ops
+    assert "paginated=" not in ops
