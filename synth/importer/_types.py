@@ -16,6 +16,8 @@ _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bo
 _FORMATS = {"uuid": "UUID", "date-time": "DateTime", "date": "date", "email": "EmailStr"}
 _FROM = {"UUID": "synth.contract", "DateTime": "synth.contract", "date": "datetime",
          "EmailStr": "pydantic"}  # fmt: skip
+# The sizes OpenAPI's data types name: an int or a float says as much to a contract.
+_NUMERIC_FORMATS = {"int32", "int64", "float", "double"}
 _CONSTRAINTS = {
     "minLength": "min_length",
     "maxLength": "max_length",
@@ -80,7 +82,7 @@ def annotation(  # noqa: PLR0911, PLR0912 (a return per kind of schema)
         if kind == "string" and fmt in _FORMATS:
             base = _FORMATS[fmt]
             used.add(f"{_FROM[base]}.{base}")
-        elif fmt is not None:
+        elif fmt is not None and fmt not in _NUMERIC_FORMATS:
             return None  # a format a contract's parameter cannot declare
     else:
         return None
