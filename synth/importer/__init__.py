@@ -46,7 +46,7 @@ _BY_STATUS = {
     428: "precondition_required", 429: "rate_limited", 500: "internal_error",
     502: "bad_gateway", 503: "service_unavailable", 504: "gateway_timeout",
 }  # fmt: skip
-_ATTEMPTS = 8
+_ATTEMPTS = 12
 
 
 @dataclass
@@ -212,7 +212,10 @@ def _loadable(
                         notes.lose(op.name, f"refused by synth's loader: {message}")
                         dropped.add(op.name)
                 ops = [op for op in ops if op.name not in dropped]
-    return ops
+    raise InputError(
+        f"{source}: the imported package still does not load as contracts after leaving out "
+        f"what synth refused {_ATTEMPTS} times, which is a bug in synth import"
+    )
 
 
 def _refused(exc: ContractError, text: str, ops: list[Operation]) -> dict[Operation, str]:
@@ -235,11 +238,8 @@ def _refused(exc: ContractError, text: str, ops: list[Operation]) -> dict[Operat
         if m:
             number = int(m.group(1))
             owner = next((op for a, b, op in spans if a <= number <= b), None)
-            if owner is None:
-                return {}  # not an operation's: the package itself is wrong
-            refused.setdefault(owner, m.group(2))
-        elif problem.startswith("  ") and not problem.startswith("    "):
-            return {}
+            if owner is not None:  # else not an operation's: seen again if it stays
+                refused.setdefault(owner, m.group(2))
     return refused
 
 

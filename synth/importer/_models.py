@@ -343,7 +343,8 @@ def _touch(
         if re.match(r"^\w+ = TypeAliasType\(", line):
             # A plain alias: Pydantic writes it inline, where the document had it.
             m = re.match(r'^(\w+) = TypeAliasType\("\w+", (.*)\)$', line)
-            if m:
+            # A recursive alias stays a TypeAliasType: a plain one cannot name itself.
+            if m and not re.search(rf"\b{m.group(1)}\b", m.group(2)):
                 line = f"{m.group(1)} = {m.group(2)}"
         if current in closed and line.strip() == "model_config = ConfigDict(":
             skip_config = True  # extra="forbid": a RequestModel already is
@@ -361,7 +362,8 @@ def _touch(
     text = re.sub(r"^from synth\.contract import .*\n", "", text, flags=re.M)
     text = re.sub(r"\bMISSING, ", "", text)
     text = re.sub(r"\bMISSING\b(?!,)", "None", text)
-    text = re.sub(r"^from typing_extensions import TypeAliasType\n", "", text, flags=re.M)
+    if "TypeAliasType(" not in text.split("from typing_extensions import TypeAliasType", 1)[-1]:
+        text = re.sub(r"^from typing_extensions import TypeAliasType\n", "", text, flags=re.M)
     wanted = sorted(
         name
         for name in (
