@@ -339,6 +339,10 @@ def _auth(document: Mapping[str, Any], notes: Notes) -> tuple[str | None, str | 
     if s.get("type") == "http" and str(s.get("scheme", "")).lower() == "bearer":
         fmt = f", bearer_format={s['bearerFormat']!r}" if s.get("bearerFormat") else ""
         return f"Bearer(scheme_name={chosen!r}{desc}{fmt})", "Bearer"
+    if s.get("type") == "apiKey" and str(s.get("name", "")).lower() == "authorization":
+        notes.lose("api", f"security scheme {chosen}: a key in the `Authorization` header with "
+                   "its own prefix; declared as a bearer token")  # fmt: skip
+        return f"Bearer(scheme_name={chosen!r}{desc})", "Bearer"
     if s.get("type") == "apiKey" and s.get("in") == "header":
         return f"ApiKey(header={s.get('name')!r}, scheme_name={chosen!r}{desc})", "ApiKey"
     if s.get("type") == "apiKey" and s.get("in") == "cookie":
