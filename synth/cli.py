@@ -112,5 +112,45 @@ def zod(openapi_file: Path, out_dir: Path, check: bool, esm: bool, package: str 
     sys.exit(run(openapi_file, out_dir, check=check, esm=esm, package=package))
 
 
+@main.command("import")
+@click.argument("document", type=click.Path(path_type=Path))
+@click.option(
+    "--out", "out_dir", required=True, type=click.Path(path_type=Path),
+    help="Folder to write the contract package into (new or empty).",
+)  # fmt: skip
+@click.option("--force", is_flag=True, help="Write into a folder that is not empty.")
+@user_errors
+def import_(document: Path, out_dir: Path, force: bool) -> None:
+    """Write a contract package for an existing OpenAPI document (3.1 or 3.0).
+
+    Models come from the component schemas, operations in synth's contract language, and
+    the semantics from the document's x-synth-semantics, else inferred and marked
+    `# synth import: inferred ... review`. What a contract cannot say is listed per
+    operation and schema, here and as comments in the package; the command still exits 0.
+    Exit 2, writing nothing, on bad input or when no operation can be written.
+
+    \b
+    Examples:
+      synth import openapi.yaml --out contracts
+      synth generate --contracts contracts     # the document again, with everything else
+    """
+    from .importer import import_document
+
+    result = import_document(document, out_dir, force=force)
+    notes = result.notes
+    click.echo(
+        f"synth import: {result.operations} operations, {len(result.files)} modules written "
+        f"to {out_dir}" + (f"; {result.skipped} operations left out" if result.skipped else "")
+    )
+    if notes.lost:
+        click.echo(f"not carried ({len(notes.lost)}):")
+        for where, what in notes.lost:
+            click.echo(f"  {where}: {what}")
+    if notes.inferred:
+        click.echo(f"inferred, review ({len(notes.inferred)}); marked `# synth import: inferred`:")
+        for where, what in notes.inferred:
+            click.echo(f"  {where}: {what}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

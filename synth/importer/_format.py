@@ -1,0 +1,19 @@
+"""Formatting the package's modules."""
+
+from __future__ import annotations
+
+__all__ = ["format_module"]
+
+_LINE = 99
+
+
+def format_module(text: str) -> str:
+    """The module as a person would format it: black (which datamodel-code-generator brings
+    on every platform but WebAssembly), else datamodel-code-generator's own formatter."""
+    try:
+        import black
+    except ImportError:  # pragma: no cover - emscripten only
+        from datamodel_code_generator.format import apply_builtin_formatter
+
+        return str(apply_builtin_formatter(text, line_length=_LINE))
+    return black.format_str(text, mode=black.Mode(line_length=_LINE))
