@@ -66,6 +66,8 @@ SHORTEST: dict[str, int] = {
     "page-jobs-oldest-first": 3,  # 2 jobs; GET /jobs
     "page-limit-unbounded": 1,  # GET ?limit=101
     "page-overfull": 4,  # 3 creates; GET ?limit=2
+    "page-overflow-at-max": 102,  # 101 creates; GET ?limit=100
+    "page-default-limit": 22,  # 21 creates; GET without limit
     "page-end-cursor": 4,  # 2 creates; page 1; the empty page 2
     "page-offset": 6,  # 3 creates; page 1; 1 create; page 2
     "page-q-case-sensitive": 2,  # create Alice; GET ?q=alice

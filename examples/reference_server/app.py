@@ -218,7 +218,8 @@ class Server:
         assert op.response is not None
         rules = pagination.limit
         high = None if self.bug("page-limit-unbounded") else rules.max
-        limit = query_limit(request, pagination.limit_param, rules.default, rules.min, high)
+        default = rules.max if self.bug("page-default-limit") else rules.default
+        limit = query_limit(request, pagination.limit_param, default, rules.min, high)
         cursor = request.query_params.get(pagination.cursor_param)
         digest = scope_digest(tenant, {"op": operation_id, **scope})
         after, offset = self._position(cursor, digest, pagination.cursor_param)
@@ -230,7 +231,9 @@ class Server:
         )  # fmt: skip
         if self.bug("page-end-cursor"):
             items, more, last = rows, len(rows) == limit, rows[-1] if rows else None
-        elif self.bug("page-overfull"):
+        elif self.bug("page-overfull") or (
+            self.bug("page-overflow-at-max") and limit == rules.max
+        ):
             items, more, last = rows, len(rows) > limit, rows[-1] if rows else None
         else:
             items, more = rows[:limit], len(rows) > limit

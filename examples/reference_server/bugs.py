@@ -95,6 +95,18 @@ _TABLE = (
         "A: create 3 contacts; GET /contacts?limit=2 -> 3 items.",
     ),
     Bug(
+        "page-overflow-at-max",
+        "PAGE-LIMIT",
+        "At the declared maximum the look-ahead row is served too: limit=100 answers 101 items.",
+        "A: create 101 contacts; GET /contacts?limit=100 -> 101 items (expected 100).",
+    ),
+    Bug(
+        "page-default-limit",
+        "PAGE-LIMIT",
+        "Without a limit the page holds the maximum (100), not the declared default (20).",
+        "A: create 21 contacts; GET /contacts -> 21 items (expected 20).",
+    ),
+    Bug(
         "page-end-cursor",
         "PAGE-END",
         "next_cursor is set whenever a page is full, so an exact multiple of limit ends with a "
