@@ -10,7 +10,8 @@ from synth.testing._coverage import describe_quiet
 
 from .conftest import ROOT
 
-PREFIXES = {"idempotency": "IDEM-", "pagination": "PAGE-", "tenancy": "TEN-", "errors": "ERR-",
+PREFIXES: dict[str, str | tuple[str, ...]] = {"idempotency": "IDEM-", "pagination": "PAGE-", "tenancy": "TEN-",
+            "errors": ("ERR-", "VAL-"),
             "caching": "CACHE-"}  # fmt: skip
 
 

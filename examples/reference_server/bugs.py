@@ -107,6 +107,20 @@ _TABLE = (
         "A: create 21 contacts; GET /contacts -> 21 items (expected 20).",
     ),
     Bug(
+        "val-bound-off-by-one",
+        "ERR-VALIDATION",
+        "max_attempts is checked against 11, one past the declared maximum of 10: 11 is accepted.",
+        "A: POST /jobs {kind, max_attempts: 11} -> 202 (expected 422 validation_failed naming "
+        "max_attempts).",
+    ),
+    Bug(
+        "val-truncate-at-bound",
+        "VAL-BOUND",
+        "A contact's name is stored in a column one character narrower than the declared 200: "
+        "a name of exactly 200 characters loses its last one.",
+        "A: POST /contacts {name: 200 characters} -> 201 with 199 (expected the name as sent).",
+    ),
+    Bug(
         "page-end-cursor",
         "PAGE-END",
         "next_cursor is set whenever a page is full, so an exact multiple of limit ends with a "
