@@ -182,11 +182,32 @@ def _items(ctx: Context, name: str, array: Mapping[str, Any]) -> list[tuple[str,
 
 
 def equal(sent: Any, stored: Any) -> bool:
-    """Whether a field read back holds what was sent: numbers by value (``10`` is ``10.0``),
-    arrays as multisets (the contract promises no order of a list's items), the rest exactly."""
+    """Whether a field read back holds what was sent, as far as the contract promises it.
+
+    Numbers by value (``10`` is ``10.0``); text up to ASCII case (a server may store a code in
+    capitals; what VAL-BOUND looks for, a value cut or refused at the line, changes more); an
+    array as many items as were sent, each sent item held by one of them, in any order (the
+    contract promises no order); an object holding every field sent, as sent (a server may add
+    its own, an id say).
+    """
     if _number(sent) and _number(stored):
         return bool(sent == stored)
+    if isinstance(sent, str) and isinstance(stored, str):
+        return sent.lower() == stored.lower() if sent.isascii() else sent == stored
+    if isinstance(sent, dict) and isinstance(stored, dict):
+        return all(k in stored and equal(v, stored[k]) for k, v in sent.items())
     if isinstance(sent, list) and isinstance(stored, list):
-        key = [json.dumps(v, sort_keys=True) for v in sent]
-        return sorted(key) == sorted(json.dumps(v, sort_keys=True) for v in stored)
-    return bool(sent == stored)
+        return _same_items(sent, stored)
+    return bool(sent == stored) and type(sent) is type(stored)
+
+
+def _same_items(sent: list[Any], stored: list[Any]) -> bool:
+    if len(sent) != len(stored):
+        return False
+    left = list(stored)
+    for item in sent:
+        match = next((i for i, held in enumerate(left) if equal(item, held)), None)
+        if match is None:
+            return False
+        left.pop(match)
+    return True
