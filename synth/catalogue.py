@@ -264,12 +264,13 @@ def _writes_bounds(graph: Graph, op: OperationSpec) -> bool:
 
 
 def _bound_reader(graph: Graph, op: OperationSpec) -> OperationSpec | None:
-    """The GET that reads back what ``op`` writes: the item it creates, or the item it acts on."""
+    """What reads back what ``op`` writes: the GET of the item it acts on; for a create, the
+    GET of the item it makes, or else the list that shows it."""
     if graph.is_action(op):
         return None
     if graph.is_item_op(op):
         return graph.op("GET", op.path)
-    return graph.reader(op)
+    return graph.reader(op) or graph.lister_of(op)
 
 
 def _stores_bounds(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
@@ -490,9 +491,9 @@ def _no_bound_reader(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
                "stored fields to read back; one step past each bound is ERR-VALIDATION's")  # fmt: skip
     else:
         gap = (f"nothing reads back what {op.operation_id} writes (no GET of the item it "
-               f"creates or acts on), so {fields} at their bounds cannot be read back: an item "
-               "GET at the item's path makes it exercisable (or api.resource(...)); one step "
-               "past each bound is ERR-VALIDATION's")  # fmt: skip
+               f"creates or acts on, no list showing it), so {fields} at their bounds cannot be "
+               "read back: an item GET at the item's path makes it exercisable (or "
+               "api.resource(...)); one step past each bound is ERR-VALIDATION's")  # fmt: skip
     return _first(_path_gap(api, graph, op), gap)
 
 

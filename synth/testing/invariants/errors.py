@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from ...spec import OperationSpec
 from .. import _problems as problems
-from .._context import NO_BODY, Context, brief
+from .._context import NO_BODY, Context, Scope, brief, items_of
 from .._http import Exchange
 from ._bounds import Bound, body_bounds, equal
 from ._common import declared, nowhere_value
@@ -371,29 +371,40 @@ def _at_the_line(ctx: Context, params: dict[str, str], bound: Bound) -> bool:
     if isinstance(item, dict) and bound.field in item and not equal(value, item[bound.field]):
         ctx.fail(f"{what} to be answered as sent", f"{bound.field}: "
                  f"{_shown(item[bound.field])}", answer)  # fmt: skip
-    reader, read_params = _read_back(ctx, params, item)
-    if reader is None:
+    read, held, reader = _read_back(ctx, params, item)
+    if read is None:
         return True
-    read = ctx.send(ctx.a, reader, read_params)
-    held = read.json if read.status == 200 and isinstance(read.json, dict) else {}
     stored = held.get(bound.field)
     if bound.field in held and not equal(value, stored):
-        ctx.fail(f"{what} to be stored as sent (read back by {reader.operation_id})",
-                     f"{bound.field}: {_shown(stored)}", read)  # fmt: skip
+        ctx.fail(f"{what} to be stored as sent (read back by {reader})",
+                 f"{bound.field}: {_shown(stored)}", read)  # fmt: skip
     return True
 
 
 def _read_back(
     ctx: Context, params: dict[str, str], item: Any
-) -> tuple[OperationSpec | None, dict[str, str]]:
-    """The GET that reads the item ``ctx.op`` wrote, and its path parameters."""
+) -> tuple[Exchange | None, dict[str, Any], str]:
+    """The item ``ctx.op`` wrote, read back by its GET, or else found in its list (a walk
+    until it is found): the answer holding it, the item as it holds it, and the operation."""
     op = ctx.op
-    if ctx.graph.is_item_op(op):
-        return ctx.graph.op("GET", op.path), params
-    reader = ctx.graph.reader(op)
-    if reader is None or not isinstance(item, dict):
-        return None, params
-    parents = ctx.graph.parents(reader) or []
-    if not parents or parents[-1].id_field not in item:
-        return None, params
-    return reader, ctx.item_params(reader, params, item)
+    reader = ctx.graph.op("GET", op.path) if ctx.graph.is_item_op(op) else ctx.graph.reader(op)
+    read_params: dict[str, str] | None = params if ctx.graph.is_item_op(op) else None
+    if reader is not None and read_params is None and isinstance(item, dict):
+        parents = ctx.graph.parents(reader) or []
+        if parents and parents[-1].id_field in item:
+            read_params = ctx.item_params(reader, params, item)
+    if reader is not None and read_params is not None:
+        read = ctx.send(ctx.a, reader, read_params)
+        held = read.json if read.status == 200 and isinstance(read.json, dict) else {}
+        return read, held, reader.operation_id
+    lister = ctx.graph.lister_of(op) if not ctx.graph.is_item_op(op) else None
+    if lister is None or lister.pagination is None or not isinstance(item, dict):
+        return None, {}, ""
+    wanted = ctx.item_id(lister, item, params)
+    scope = Scope(ctx.a, lister, op, dict(params), {}, ctx.marker(), isolated=False)
+    walk = ctx.walk(scope, limit=lister.pagination.limit.max, until={wanted})
+    for page in walk.pages:
+        for entry in items_of(lister.pagination, page) or []:
+            if isinstance(entry, dict) and ctx.item_id(lister, entry, params) == wanted:
+                return page, entry, lister.operation_id
+    return None, {}, ""
