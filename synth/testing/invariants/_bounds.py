@@ -161,6 +161,8 @@ def _items(ctx: Context, name: str, array: Mapping[str, Any]) -> list[tuple[str,
         return []
     count = max(sizes) + 1
     element = ctx.schemas.resolve(array.get("items", {}))
+    if element.get("format") == "uuid" or name.endswith("_ids"):
+        return []  # ids of other items: drawn ones name nothing, and may be refused for it
     if element.get("type") == "string" and not {"pattern", "format", "enum"} & set(element):
         # Free text: lowercase ASCII of its own, nothing a server could trim or fold.
         least_text = element.get("minLength", 1)
