@@ -55,6 +55,12 @@ def summary_lines(target: Target, not_planned: int = 0) -> list[str]:
         f"here; each with the reason): {skipped + not_planned} in all",
         f"  {transport_line(target)}",
     ]
+    # Lists whose edge fixture could not be made: judged by their drawn examples only.
+    lines += [
+        f"  not judged at the declared edges (PAGE-LIMIT, PAGE-END, PAGE-COMPLETE) {op}: {why}"
+        for (_, op), why in sorted(target.edges.items())
+        if isinstance(why, str)
+    ]
     lines += [f"  VIOLATION {x.invariant} {x.operation}: expected {x.expected}" for x in violations]
     lines += [
         f"  unconfirmed {x.invariant} {x.operation} (not reported as a violation)"
