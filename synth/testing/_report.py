@@ -61,6 +61,12 @@ def summary_lines(target: Target, not_planned: int = 0) -> list[str]:
         for (_, op), why in sorted(target.edges.items())
         if isinstance(why, str)
     ]
+    lines += [
+        f"  not sent at the bound (VAL-BOUND) {op} {bound}: {why}"
+        for op, bounds in sorted(target.unsent_bounds.items())
+        for bound, why in sorted(bounds.items())
+        if why
+    ]
     lines += [f"  VIOLATION {x.invariant} {x.operation}: expected {x.expected}" for x in violations]
     lines += [
         f"  unconfirmed {x.invariant} {x.operation} (not reported as a violation)"

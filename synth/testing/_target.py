@@ -77,6 +77,9 @@ class Target:
         self.edges: dict[tuple[str, str], tuple[Any, tuple[Exchange, ...]] | str] = {}
         # (invariant, operation) whose checks at the declared edges passed in this run.
         self.edges_judged: set[tuple[str, str]] = set()
+        # By operation, each declared bound VAL-BOUND met: why no value was made at it, or ""
+        # once one was.
+        self.unsent_bounds: dict[str, dict[str, str]] = {}
         self._counter = 0
         self._lock = threading.Lock()
         self._client: Client | None = None

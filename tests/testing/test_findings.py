@@ -70,3 +70,15 @@ def test_a_list_not_judged_at_its_edges_is_named_with_the_reason(api: ApiSpec) -
         "listInteractions: 101 items could not be made in one scope: 409"
     ) in summary
     assert not any("listContacts" in line for line in summary)
+
+
+def test_a_bound_no_value_was_sent_at_is_named_with_the_reason(api: ApiSpec) -> None:
+    target = _target(api)
+    target.unsent_bounds["createThing"] = {"ratio exclusiveMinimum 0.5": "a float next to it",
+                                           "name maxLength 20": ""}  # fmt: skip
+    summary = summary_lines(target)
+    assert (
+        "  not sent at the bound (VAL-BOUND) createThing ratio exclusiveMinimum 0.5: "
+        "a float next to it"
+    ) in summary
+    assert not any("maxLength 20" in line for line in summary)

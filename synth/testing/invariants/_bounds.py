@@ -48,6 +48,16 @@ class Bound:
     at: Any
     outside: Any
 
+    @property
+    def why_not_at(self) -> str:
+        """Why no value is sent at the bound (``at`` None)."""
+        if self.what.startswith("exclusive"):
+            return "a float next to an exclusive bound has no value a server must store exactly"
+        return (
+            "the contract's model refuses every value synth makes there (plain lowercase ASCII "
+            "text, the bound itself, drawn items): a pattern, a format or another field's rule"
+        )
+
 
 def _text(seed: str, size: int) -> str:
     """``size`` lowercase ASCII letters and digits, from ``seed`` (the run's marker)."""

@@ -335,7 +335,13 @@ def at_bound(ctx: Context) -> None:
     op = ctx.op
     params = _item_params(ctx)
     body = ctx.body(op)
-    cases = [b for b in body_bounds(ctx, body) if b.at is not None]
+    bounds = body_bounds(ctx, body)
+    cases = [b for b in bounds if b.at is not None]
+    # The bounds no value was made at, for the run's summary ("" once one was, in any example).
+    unsent = ctx.target.unsent_bounds.setdefault(op.operation_id, {})
+    for b in bounds:
+        named = f"{b.field} {b.what}"
+        unsent[named] = "" if b.at is not None else unsent.get(named, b.why_not_at)
     if not cases:
         ctx.unexercised(f"found no declared bound of {op.operation_id}'s body that a value "
                         "the contract accepts can be sent at")  # fmt: skip
