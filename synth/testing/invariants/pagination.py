@@ -424,14 +424,15 @@ def _edge_query(ctx: Context, scope: Scope, size: int | None) -> dict[str, Any]:
 
 
 def _limit_edges(ctx: Context, scope: Scope) -> None:
-    """The first page at the largest limit, without a limit and at ``limit=1``, of a list
-    holding more than each: exactly that many items. At most, for a page token (AIP-158 lets
+    """The first page at the largest limit, without a limit and at the smallest (``limit=1``
+    unless the contract allows only more), of a list holding more than each: exactly that
+    many items. At most, for a page token (AIP-158 lets
     a page hold fewer before the end), and in a scope a filter isolates (a server may filter
     a page after reading it, and say that more follow)."""
     p = ctx.op.pagination
     assert p is not None
     held = len(scope.seeded)
-    for size, wanted, named in _edge_sizes(ctx, scope, p.limit.max, None, 1):
+    for size, wanted, named in _edge_sizes(ctx, scope, p.limit.max, None, max(p.limit.min, 1)):
         page = ctx.send(ctx.a, ctx.op, scope.params, query=_edge_query(ctx, scope, size))
         items = items_of(p, page)
         if page.status != 200 or items is None:
@@ -468,12 +469,12 @@ def _more_follow(ctx: Context, page: Exchange, named: str, held: int) -> None:
 
 
 def _end_edges(ctx: Context, scope: Scope) -> None:
-    """The first page at ``limit=1`` and at the largest limit says more follow; the walk at
+    """The first page at the smallest limit (``limit=1``) and at the largest says more follow; the walk at
     the largest limit ends as the style says, after the last item, not before."""
     p = ctx.op.pagination
     assert p is not None
     held = len(scope.seeded)
-    for size, _, named in _edge_sizes(ctx, scope, 1, p.limit.max):
+    for size, _, named in _edge_sizes(ctx, scope, max(p.limit.min, 1), p.limit.max):
         page = ctx.send(ctx.a, ctx.op, scope.params, query=_edge_query(ctx, scope, size))
         if page.status == 200 and items_of(p, page) is not None:
             _more_follow(ctx, page, named, held)
