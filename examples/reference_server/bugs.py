@@ -121,6 +121,13 @@ _TABLE = (
         "A: POST /contacts {name: 200 characters} -> 201 with 199 (expected the name as sent).",
     ),
     Bug(
+        "idem-key-length-off-by-one",
+        "ERR-VALIDATION",
+        "Idempotency keys are checked against 256 characters, one past the declared 255.",
+        "A: POST /contacts {name} with a 256-character Idempotency-Key -> 201 (expected 422 "
+        "validation_failed naming the header).",
+    ),
+    Bug(
         "page-end-cursor",
         "PAGE-END",
         "next_cursor is set whenever a page is full, so an exact multiple of limit ends with a "

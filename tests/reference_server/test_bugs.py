@@ -138,6 +138,13 @@ async def _(c: Client) -> None:
     assert read.json()["name"] == "n" * 199
 
 
+@demo("idem-key-length-off-by-one")
+async def _(c: Client) -> None:
+    answer = await c.req("POST", "/contacts", json={"name": "x"}, key="k" * 256)
+    assert answer.status_code == 201
+    assert (await c.req("POST", "/contacts", json={"name": "x"}, key="k" * 257)).status_code == 422
+
+
 @demo("page-end-cursor")
 async def _(c: Client) -> None:
     for _ in range(2):
