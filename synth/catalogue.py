@@ -481,16 +481,18 @@ def _declares_validation(graph: Graph, op: OperationSpec) -> bool:
 
 
 def _declares_bounds(graph: Graph, op: OperationSpec) -> bool:
-    return _writes_bounds(graph, op) and bool(bounded_fields(graph.api, op))
+    # An action's body is not stored as the item's fields: nothing to read back as sent (its
+    # bounds one step past are ERR-VALIDATION's).
+    return (
+        _writes_bounds(graph, op)
+        and not graph.is_action(op)
+        and bool(bounded_fields(graph.api, op))
+    )
 
 
 def _no_bound_reader(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
     fields = ", ".join(bounded_fields(api, op))
-    if graph.is_action(op):
-        gap = (f"{op.operation_id} is an action: what it does with {fields} is not an item's "
-               "stored fields to read back; one step past each bound is ERR-VALIDATION's")  # fmt: skip
-    else:
-        gap = (f"nothing reads back what {op.operation_id} writes (no GET of the item it "
+    gap = (f"nothing reads back what {op.operation_id} writes (no GET of the item it "
                f"creates or acts on, no list showing it), so {fields} at their bounds cannot be "
                "read back: an item GET at the item's path makes it exercisable (or "
                "api.resource(...)); one step past each bound is ERR-VALIDATION's")  # fmt: skip

@@ -130,7 +130,7 @@ class Server:
             raise ApiError(
                 "idempotency_key_missing", "This operation requires an Idempotency-Key header."
             )
-        if not 1 <= len(key) <= (256 if self.bug("idem-key-length-off-by-one") else 255):
+        if not 1 <= len(key) <= (254 if self.bug("idem-key-length-off-by-one") else 255):
             raise ApiError(
                 "validation_failed",
                 "The Idempotency-Key header must be 1 to 255 characters.",

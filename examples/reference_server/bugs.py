@@ -122,10 +122,11 @@ _TABLE = (
     ),
     Bug(
         "idem-key-length-off-by-one",
-        "ERR-VALIDATION",
-        "Idempotency keys are checked against 256 characters, one past the declared 255.",
-        "A: POST /contacts {name} with a 256-character Idempotency-Key -> 201 (expected 422 "
-        "validation_failed naming the header).",
+        "IDEM-REPLAY",
+        "Idempotency keys are checked against 254 characters, one short of the declared 255: "
+        "the longest declared key is refused.",
+        "A: POST /contacts {name} with a 255-character Idempotency-Key -> 422 (expected 201, "
+        "and the same answer replayed for the same key).",
     ),
     Bug(
         "page-end-cursor",

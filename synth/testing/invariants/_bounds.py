@@ -181,10 +181,12 @@ def _items(ctx: Context, name: str, array: Mapping[str, Any]) -> list[tuple[str,
         size = min(size, most_text) if isinstance(most_text, int) else size
         drawn: list[Any] = [_text(f"{i}x{ctx.marker()}", size) for i in range(count)]
     else:
+        # Distinct where the drawn values allow (an enum of three cannot fill four), then
+        # repeated: never a draw Hypothesis must reject; the model judges the lists made.
         items = ctx.schemas.strategy(element)
-        drawn = ctx.draw(st.lists(items, min_size=count, max_size=count,
-                                  unique_by=lambda v: json.dumps(v, sort_keys=True)),
-                         f"{name} items at its bounds")  # fmt: skip
+        raw = ctx.draw(st.lists(items, min_size=count, max_size=count), f"{name} items")
+        distinct = list({json.dumps(v, sort_keys=True): v for v in raw}.values())
+        drawn = (distinct * count)[:count] if distinct else raw
     out: list[tuple[str, Any, Any]] = []
     if isinstance(most, int) and 0 < most <= _MOST_ITEMS:
         out.append((f"maxItems {most}", drawn[:most], drawn[: most + 1]))

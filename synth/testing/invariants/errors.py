@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import uuid
 from collections.abc import Callable
 from typing import Any
 
@@ -184,13 +183,8 @@ def _refused(  # noqa: PLR0917 (what was sent and what came back)
     if field is None:
         return
     errors = answer.json.get("errors") if isinstance(answer.json, dict) else None
-    # A header's name is case-insensitive: a server may name it in lower case.
-    names = {field, field.lower()} if "-" in field else {field}
     named = isinstance(errors, list) and any(
-        isinstance(e, dict)
-        and isinstance(e.get("loc"), list)
-        and any(isinstance(part, str) and part in names for part in e["loc"])
-        for e in errors
+        isinstance(e, dict) and isinstance(e.get("loc"), list) and field in e["loc"] for e in errors
     )
     if not named:
         ctx.fail(
@@ -221,7 +215,6 @@ def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
                 send = functools.partial(ctx.send, ctx.a, op, params, body=b.outside, query=query)
                 cases.append((f"{b.field}: {_shown(value)}, past its {b.what}", b.field, False,
                               send, True))  # fmt: skip
-    cases += _long_keys(ctx, params, body, query)
     for param in op.params:
         in_path = param.location == "path"
         if param.location != "query" and not in_path:
@@ -245,28 +238,6 @@ def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
                                          query={**query, param.name: value}, body=body)  # fmt: skip
             cases.append((f"{where}: {description}", param.name, in_path, send, bound))
     return cases
-
-
-def _long_keys(
-    ctx: Context, params: dict[str, str], body: Any, query: dict[str, str]
-) -> list[_Case]:
-    """An idempotency key one character longer than its header's declared maximum."""
-    op = ctx.op
-    name = op.idempotency.header if op.idempotency is not None else None
-    out: list[_Case] = []
-    for param in op.params:
-        most = param.schema.get("maxLength")
-        if param.location == "header" and param.name == name and isinstance(most, int):
-            send = functools.partial(ctx.send, ctx.a, op, params, body=body, query=query,
-                                     key=_long_key(most + 1))  # fmt: skip
-            out.append((f"{name}: {most + 1} characters, past its maxLength {most}", name,
-                        False, send, True))  # fmt: skip
-    return out
-
-
-def _long_key(size: int) -> str:
-    """A key of ``size`` characters never used before: a UUID's hex digits, repeated."""
-    return (uuid.uuid4().hex * (size // 32 + 1))[:size]
 
 
 def _shown(value: Any) -> str:

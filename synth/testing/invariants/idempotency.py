@@ -72,8 +72,12 @@ def _same_state(ctx: Context, before: Exchange | None, after: Exchange | None, w
 
 def _longest_key(ctx: Context) -> str | None:
     """A new key of the declared maximum length of the operation's key header, for the run's
-    first replay (each example until one passes): a server must take the longest key it
-    declares, and replay it. None once judged, or where no maximum is declared."""
+    first replay (each example until one passes): a server must take the longest key its
+    document declares, and replay it. None once judged, or where no maximum is declared.
+
+    One character longer is not sent: the maximum is synth's document's (255 on every
+    idempotent operation), not a line the contract draws, and correct servers take longer
+    keys (the library and warehouse examples' do)."""
     op = ctx.op
     assert op.idempotency is not None
     if (ctx.invariant, op.operation_id) in ctx.target.edges_judged:
