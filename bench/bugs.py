@@ -66,6 +66,11 @@ SHORTEST: dict[str, int] = {
     "page-jobs-oldest-first": 3,  # 2 jobs; GET /jobs
     "page-limit-unbounded": 1,  # GET ?limit=101
     "page-overfull": 4,  # 3 creates; GET ?limit=2
+    "page-overflow-at-max": 102,  # 101 creates; GET ?limit=100
+    "page-default-limit": 22,  # 21 creates; GET without limit
+    "val-bound-off-by-one": 1,  # POST /jobs with max_attempts 11
+    "val-truncate-at-bound": 1,  # POST /contacts with a name of 200 characters
+    "idem-key-length-off-by-one": 1,  # POST /contacts with a key of 255 characters
     "page-end-cursor": 4,  # 2 creates; page 1; the empty page 2
     "page-offset": 6,  # 3 creates; page 1; 1 create; page 2
     "page-q-case-sensitive": 2,  # create Alice; GET ?q=alice

@@ -29,6 +29,7 @@ __all__ = [
     "Family",
     "WhyNot",
     "applicable",
+    "bounded_fields",
     "cache_reader",
     "coverage",
     "not_promised",
@@ -239,6 +240,56 @@ def _constrained(schema: Any) -> bool:
     )
 
 
+# The keywords that draw a line in a body field's schema: VAL-BOUND sends a value at each
+# (``body_bounds`` in synth/testing/invariants/_bounds.py: the two must agree).
+_BOUNDS = frozenset({"maxLength", "minLength", "minimum", "maximum", "exclusiveMinimum",
+                     "exclusiveMaximum", "multipleOf", "maxItems", "minItems", "enum"})  # fmt: skip
+_REF = "#/components/schemas/"
+
+
+def _bounded(api: ApiSpec, schema: Any) -> bool:
+    """Whether a field's schema (through ``$ref``, ``anyOf`` and ``oneOf``) declares a bound."""
+    while isinstance(schema, dict) and str(schema.get("$ref", "")).startswith(_REF):
+        schema = api.schemas.get(schema["$ref"][len(_REF) :], {})
+    if not isinstance(schema, dict):
+        return False
+    if _BOUNDS & set(schema):
+        return True
+    return any(_bounded(api, b) for b in [*schema.get("anyOf", ()), *schema.get("oneOf", ())])
+
+
+def bounded_fields(api: ApiSpec, op: OperationSpec) -> list[str]:
+    """The top-level fields of ``op``'s body whose schemas declare a bound."""
+    schema: Any = api.schemas.get(op.body_schema, {}) if op.body_schema is not None else {}
+    while isinstance(schema, dict) and str(schema.get("$ref", "")).startswith(_REF):
+        schema = api.schemas.get(schema["$ref"][len(_REF) :], {})
+    props = schema.get("properties", {}) if isinstance(schema, dict) else {}
+    return [name for name, field in props.items() if _bounded(api, field)]
+
+
+def _writes_bounds(graph: Graph, op: OperationSpec) -> bool:
+    return op.method in ("POST", "PUT", "PATCH") and op.body is not None
+
+
+def _bound_reader(graph: Graph, op: OperationSpec) -> OperationSpec | None:
+    """What reads back what ``op`` writes: the GET of the item it acts on; for a create, the
+    GET of the item it makes, or else the list that shows it."""
+    if graph.is_action(op):
+        return None
+    if graph.is_item_op(op):
+        return graph.op("GET", op.path)
+    return graph.reader(op) or graph.lister_of(op)
+
+
+def _stores_bounds(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return (
+        _always(api, graph, op)
+        and _writes_bounds(graph, op)
+        and bool(bounded_fields(api, op))
+        and _bound_reader(graph, op) is not None
+    )
+
+
 # caching
 
 
@@ -437,6 +488,25 @@ def _declares_validation(graph: Graph, op: OperationSpec) -> bool:
     return has_input and _declares(op, "validation_failed")
 
 
+def _declares_bounds(graph: Graph, op: OperationSpec) -> bool:
+    # An action's body is not stored as the item's fields: nothing to read back as sent (its
+    # bounds one step past are ERR-VALIDATION's).
+    return (
+        _writes_bounds(graph, op)
+        and not graph.is_action(op)
+        and bool(bounded_fields(graph.api, op))
+    )
+
+
+def _no_bound_reader(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    fields = ", ".join(bounded_fields(api, op))
+    gap = (f"nothing reads back what {op.operation_id} writes (no GET of the item it "
+               f"creates or acts on, no list showing it), so {fields} at their bounds cannot be "
+               "read back: an item GET at the item's path makes it exercisable (or "
+               "api.resource(...)); one step past each bound is ERR-VALIDATION's")  # fmt: skip
+    return _first(_path_gap(api, graph, op), gap)
+
+
 def _declares_cacheable(graph: Graph, op: OperationSpec) -> bool:
     return op.cache is not None
 
@@ -562,6 +632,10 @@ CATALOGUE: tuple[Entry, ...] = (
     Entry("ERR-VALIDATION", "errors",
           "Schema-invalid input gets the declared validation error naming the field.",
           _validates, declares=_declares_validation, why_not=_no_validation_input),
+    Entry("VAL-BOUND", "errors",
+          "Each declared bound of a body field, sent exactly at the line: accepted and stored "
+          "as sent (read back equal).",
+          _stores_bounds, weight=0.5, declares=_declares_bounds, why_not=_no_bound_reader),
     Entry("CACHE-ETAG", "caching",
           "GET gives an ETag; If-None-Match gives 304; a change makes a new ETag; stale "
           "If-Match gives 412.",

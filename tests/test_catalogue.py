@@ -10,8 +10,10 @@ from synth.testing._coverage import describe_quiet
 
 from .conftest import ROOT
 
-PREFIXES = {"idempotency": "IDEM-", "pagination": "PAGE-", "tenancy": "TEN-", "errors": "ERR-",
-            "caching": "CACHE-", "updates": "PATCH-"}  # fmt: skip
+PREFIXES: dict[str, str | tuple[str, ...]] = {
+    "idempotency": "IDEM-", "pagination": "PAGE-", "tenancy": "TEN-",
+    "errors": ("ERR-", "VAL-"), "caching": "CACHE-", "updates": "PATCH-",
+}  # fmt: skip
 
 
 def test_ids_are_unique_and_indexed() -> None:

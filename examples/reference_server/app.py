@@ -130,7 +130,7 @@ class Server:
             raise ApiError(
                 "idempotency_key_missing", "This operation requires an Idempotency-Key header."
             )
-        if not 1 <= len(key) <= 255:
+        if not 1 <= len(key) <= (254 if self.bug("idem-key-length-off-by-one") else 255):
             raise ApiError(
                 "validation_failed",
                 "The Idempotency-Key header must be 1 to 255 characters.",
@@ -220,7 +220,8 @@ class Server:
         assert op.response is not None
         rules = pagination.limit
         high = None if self.bug("page-limit-unbounded") else rules.max
-        limit = query_limit(request, pagination.limit_param, rules.default, rules.min, high)
+        default = rules.max if self.bug("page-default-limit") else rules.default
+        limit = query_limit(request, pagination.limit_param, default, rules.min, high)
         cursor = request.query_params.get(pagination.cursor_param)
         digest = scope_digest(tenant, {"op": operation_id, **scope})
         after, offset = self._position(cursor, digest, pagination.cursor_param)
@@ -232,7 +233,7 @@ class Server:
         )  # fmt: skip
         if self.bug("page-end-cursor"):
             items, more, last = rows, len(rows) == limit, rows[-1] if rows else None
-        elif self.bug("page-overfull"):
+        elif self.bug("page-overfull") or (self.bug("page-overflow-at-max") and limit == rules.max):
             items, more, last = rows, len(rows) > limit, rows[-1] if rows else None
         else:
             items, more = rows[:limit], len(rows) > limit
@@ -295,6 +296,16 @@ def _not_found(what: str) -> ApiError:
     return ApiError("not_found", f"No such {what} in your tenant.")
 
 
+def _field_is(raw: bytes, name: str, value: Any) -> bool:
+    """Whether the JSON body ``raw`` is an object whose ``name`` is exactly ``value``."""
+    try:
+        data = json.loads(raw)
+    except ValueError:
+        return False
+    held = data.get(name) if isinstance(data, dict) else None
+    return type(held) is type(value) and held == value
+
+
 def _new_id() -> str:
     return str(uuid.uuid4())
 
@@ -329,8 +340,11 @@ async def create_contact(server: Server, request: Request) -> Response:
         if email is not None and server.store.email_owner(email, scope):
             raise ApiError("email_taken", "Another contact in your tenant has this email.")
         stamp, us = server.store.now()
+        name = fields["name"]
+        if server.bug("val-truncate-at-bound"):
+            name = name[:199]  # a column one character narrower than the declared 200
         row = {
-            "id": _new_id(), "tenant": owner, "name": fields["name"], "email": email,
+            "id": _new_id(), "tenant": owner, "name": name, "email": email,
             "phone": fields["phone"], "tags": fields["tags"], "created_at": stamp,
             "created_us": us, "updated_at": stamp,
         }  # fmt: skip
@@ -502,8 +516,14 @@ async def create_job(server: Server, request: Request) -> Response:
     op = server.spec.operation("createJob")
     assert op.body is not None
     assert op.response is not None
-    body, raw = await server.body(op.body, request)
-    fields = body.model_dump(mode="json")
+    raw = await request.body()
+    # The planted off-by-one: max_attempts is checked against 11, not the declared 10.
+    past = server.bug("val-bound-off-by-one") and _field_is(raw, "max_attempts", 11)
+    if past:
+        body = body_model(op.body, json.dumps({**json.loads(raw), "max_attempts": 10}).encode())
+    else:
+        body, raw = await server.body(op.body, request)
+    fields = {**body.model_dump(mode="json"), **({"max_attempts": 11} if past else {})}
     response_model = op.response
 
     def work() -> Response:
@@ -514,6 +534,8 @@ async def create_job(server: Server, request: Request) -> Response:
             "created_at": stamp, "created_us": us, "updated_at": stamp,
         }  # fmt: skip
         server.store.insert_job(row)
+        if past:  # its own response model would refuse what it stored
+            return json_response(server.job_json(row), op.status)
         return json_response(_dump(response_model, server.job_json(row)), op.status)
 
     return await server.idempotent(request, tenant, key, raw, work)

@@ -95,6 +95,40 @@ _TABLE = (
         "A: create 3 contacts; GET /contacts?limit=2 -> 3 items.",
     ),
     Bug(
+        "page-overflow-at-max",
+        "PAGE-LIMIT",
+        "At the declared maximum the look-ahead row is served too: limit=100 answers 101 items.",
+        "A: create 101 contacts; GET /contacts?limit=100 -> 101 items (expected 100).",
+    ),
+    Bug(
+        "page-default-limit",
+        "PAGE-LIMIT",
+        "Without a limit the page holds the maximum (100), not the declared default (20).",
+        "A: create 21 contacts; GET /contacts -> 21 items (expected 20).",
+    ),
+    Bug(
+        "val-bound-off-by-one",
+        "ERR-VALIDATION",
+        "max_attempts is checked against 11, one past the declared maximum of 10: 11 is accepted.",
+        "A: POST /jobs {kind, max_attempts: 11} -> 202 (expected 422 validation_failed naming "
+        "max_attempts).",
+    ),
+    Bug(
+        "val-truncate-at-bound",
+        "VAL-BOUND",
+        "A contact's name is stored in a column one character narrower than the declared 200: "
+        "a name of exactly 200 characters loses its last one.",
+        "A: POST /contacts {name: 200 characters} -> 201 with 199 (expected the name as sent).",
+    ),
+    Bug(
+        "idem-key-length-off-by-one",
+        "IDEM-REPLAY",
+        "Idempotency keys are checked against 254 characters, one short of the declared 255: "
+        "the longest declared key is refused.",
+        "A: POST /contacts {name} with a 255-character Idempotency-Key -> 422 (expected 201, "
+        "and the same answer replayed for the same key).",
+    ),
+    Bug(
         "page-end-cursor",
         "PAGE-END",
         "next_cursor is set whenever a page is full, so an exact multiple of limit ends with a "

@@ -23,6 +23,12 @@ def test_createContact__ERR_VALIDATION(target: Target) -> None:
     check("ERR-VALIDATION", "createContact", target)
 
 
+def test_createContact__VAL_BOUND(target: Target) -> None:
+    """Each declared bound of a body field, sent exactly at the line: accepted and stored as
+    sent (read back equal)."""
+    check("VAL-BOUND", "createContact", target)
+
+
 def test_createContact__IDEM_REPLAY(target: Target) -> None:
     """Same tenant, key and body sent again: same status and body; exactly one resource."""
     check("IDEM-REPLAY", "createContact", target)
@@ -189,6 +195,12 @@ def test_updateContact__ERR_DECLARED(target: Target) -> None:
 def test_updateContact__ERR_VALIDATION(target: Target) -> None:
     """Schema-invalid input gets the declared validation error naming the field."""
     check("ERR-VALIDATION", "updateContact", target)
+
+
+def test_updateContact__VAL_BOUND(target: Target) -> None:
+    """Each declared bound of a body field, sent exactly at the line: accepted and stored as
+    sent (read back equal)."""
+    check("VAL-BOUND", "updateContact", target)
 
 
 def test_updateContact__TEN_WRITE(target: Target) -> None:

@@ -23,6 +23,12 @@ def test_createJob__ERR_VALIDATION(target: Target) -> None:
     check("ERR-VALIDATION", "createJob", target)
 
 
+def test_createJob__VAL_BOUND(target: Target) -> None:
+    """Each declared bound of a body field, sent exactly at the line: accepted and stored as
+    sent (read back equal)."""
+    check("VAL-BOUND", "createJob", target)
+
+
 def test_createJob__IDEM_REPLAY(target: Target) -> None:
     """Same tenant, key and body sent again: same status and body; exactly one resource."""
     check("IDEM-REPLAY", "createJob", target)

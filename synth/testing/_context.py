@@ -7,6 +7,8 @@ invariant fails the request sequence that shows it is at hand.
 from __future__ import annotations
 
 import copy
+import hashlib
+import random
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -16,6 +18,12 @@ from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
 from hypothesis import strategies as st
+from hypothesis.errors import StopTest, UnsatisfiedAssumption
+
+# Hypothesis's own engine drawing from a private source (``Context.edge_scope``): internal
+# API, as schemathesis's strategies are (``_data``).
+from hypothesis.internal.conjecture.data import ConjectureData
+from hypothesis.strategies._internal.core import DataObject
 
 from .._paths import PATH_PARAM
 from ..relations import Parent
@@ -41,6 +49,10 @@ _IDEMPOTENCY_CODES = frozenset(
 )
 # Retries, each with a fresh body, of a fixture's create answered with a declared 409.
 _CONFLICT_RETRIES = 3
+
+
+# What the private source of an edge fixture may draw at most (``Context.edge_scope``).
+_EDGE_CHOICES = 100_000
 
 
 class Refused(NoExample):
@@ -112,6 +124,9 @@ class Context:
         # For each shared parent reused, the body drawn for it (``provision``): a parent made
         # in its place (``fixture``) is made with it, so the example draws the same either way.
         self._pooled_bodies: dict[tuple[Any, ...], Any] = {}
+        # The exchanges that made the edge fixture this example used (``edge_scope``), made
+        # in an earlier example maybe: a reproduction must make it too.
+        self._edge_trace: list[Exchange] = []
         tenants = target.tenants
         self.a = tenants[0]
         self.b = tenants[1] if len(tenants) > 1 else tenants[0]
@@ -159,6 +174,7 @@ class Context:
         # The requests that made the shared parents this example used (in earlier examples):
         # a reproduction must make them too.
         trace = [e for e in self._shared_trace() if e not in trace] + trace
+        trace = [e for e in self._edge_trace if e not in trace] + trace
         raise Violation(self.invariant, self.op.operation_id, expected, actual, trace)
 
     def _shared_trace(self) -> list[Exchange]:
@@ -761,6 +777,48 @@ class Context:
                                      True, overrides={flt.field: [marker]})  # fmt: skip
         scope = Scope(tenant, lister, create, params, {}, marker, isolated=False)
         scope.baseline = set(self.walk(scope, limit=lister.pagination.limit.max).ids)
+        return scope
+
+    def edge_scope(self, lister: OperationSpec, most: int) -> Scope | str:
+        """A scope of tenant A's holding ``most`` items of ``lister``'s of its own (with what a
+        shared list held before), made once in the run and shared by every check and example
+        that judges the list at its declared edges (the largest page, the default page); or
+        why it cannot be made.
+
+        Its items are made from one body (``Unique()`` fields fresh in each), drawn like
+        everything else the making draws from a source of its own, seeded by the run's seed
+        and the list: what an example draws from Hypothesis does not depend on whether it is
+        the one that made the fixture (Hypothesis refuses examples whose draws depend on
+        external state).
+        """
+        key = (self.a, lister.operation_id)
+        held = self.target.edges.get(key)
+        if held is None:
+            start, data = len(self.trace), self.data
+            seed = f"{self.target.config.seed}:{lister.operation_id}".encode()
+            own = random.Random(int.from_bytes(hashlib.sha256(seed).digest()[:8], "big"))
+            self.data = DataObject(ConjectureData(random=own, max_choices=_EDGE_CHOICES))
+            try:
+                scope = self.scope(self.a, lister)
+                if scope.create is None:
+                    held = f"nothing creates the items {lister.operation_id} lists"
+                else:
+                    template = self.body(scope.create, scope.marker, scope.overrides)
+                    bodies = [copy.deepcopy(template) for _ in range(most)]
+                    self.seed(scope, most, bodies=bodies)
+                    held = (scope, tuple(self._shared_trace() + self.trace[start:]))
+            except NoExample as refused:
+                held = f"{most} items could not be made in one scope: {refused}"
+            except (StopTest, UnsatisfiedAssumption):
+                held = f"no valid body could be drawn for the {most} items"
+            finally:
+                self.data = data
+            self.target.edges[key] = held
+        if isinstance(held, str):
+            return held
+        scope, made = held
+        self._edge_trace = [e for e in made if e not in self._edge_trace] + self._edge_trace
+        assert isinstance(scope, Scope)
         return scope
 
     def seed(

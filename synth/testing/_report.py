@@ -55,6 +55,18 @@ def summary_lines(target: Target, not_planned: int = 0) -> list[str]:
         f"here; each with the reason): {skipped + not_planned} in all",
         f"  {transport_line(target)}",
     ]
+    # Lists whose edge fixture could not be made: judged by their drawn examples only.
+    lines += [
+        f"  not judged at the declared edges (PAGE-LIMIT, PAGE-END, PAGE-COMPLETE) {op}: {why}"
+        for (_, op), why in sorted(target.edges.items())
+        if isinstance(why, str)
+    ]
+    lines += [
+        f"  not sent at the bound (VAL-BOUND) {op} {bound}: {why}"
+        for op, bounds in sorted(target.unsent_bounds.items())
+        for bound, why in sorted(bounds.items())
+        if why
+    ]
     lines += [f"  VIOLATION {x.invariant} {x.operation}: expected {x.expected}" for x in violations]
     lines += [
         f"  unconfirmed {x.invariant} {x.operation} (not reported as a violation)"

@@ -71,6 +71,15 @@ class Target:
         self.unblocked: set[str] = set()
         # Creates whose items each need a parent of their own (``Context.fixture``).
         self.unshared: set[str] = set()
+        # Each list's edge fixture (``Context.edge_scope``), by tenant and operation: the scope
+        # holding more items than the largest page and the exchanges that made it, or the
+        # reason it could not be made.
+        self.edges: dict[tuple[str, str], tuple[Any, tuple[Exchange, ...]] | str] = {}
+        # (invariant, operation) whose checks at the declared edges passed in this run.
+        self.edges_judged: set[tuple[str, str]] = set()
+        # By operation, each declared bound VAL-BOUND met: why no value was made at it, or ""
+        # once one was.
+        self.unsent_bounds: dict[str, dict[str, str]] = {}
         self._counter = 0
         self._lock = threading.Lock()
         self._client: Client | None = None

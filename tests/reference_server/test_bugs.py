@@ -105,6 +105,46 @@ async def _(c: Client) -> None:
     assert len(page["items"]) == 3
 
 
+@demo("page-overflow-at-max")
+async def _(c: Client) -> None:
+    for _ in range(101):
+        await c.contact()
+    assert len((await c.req("GET", "/contacts", params={"limit": 100})).json()["items"]) == 101
+    assert len((await c.req("GET", "/contacts", params={"limit": 99})).json()["items"]) == 99
+
+
+@demo("page-default-limit")
+async def _(c: Client) -> None:
+    for _ in range(21):
+        await c.contact()
+    assert len((await c.req("GET", "/contacts")).json()["items"]) == 21
+
+
+@demo("val-bound-off-by-one")
+async def _(c: Client) -> None:
+    job = {"kind": "export_contacts", "max_attempts": 11}
+    answer = await c.req("POST", "/jobs", json=job, key=new_key())
+    assert answer.status_code == 202
+    assert answer.json()["max_attempts"] == 11
+    job["max_attempts"] = 12
+    assert (await c.req("POST", "/jobs", json=job, key=new_key())).status_code == 422
+
+
+@demo("val-truncate-at-bound")
+async def _(c: Client) -> None:
+    contact = await c.contact(name="n" * 200)
+    assert contact["name"] == "n" * 199
+    read = await c.req("GET", f"/contacts/{contact['id']}")
+    assert read.json()["name"] == "n" * 199
+
+
+@demo("idem-key-length-off-by-one")
+async def _(c: Client) -> None:
+    answer = await c.req("POST", "/contacts", json={"name": "x"}, key="k" * 255)
+    assert answer.status_code == 422
+    assert (await c.req("POST", "/contacts", json={"name": "x"}, key="k" * 254)).status_code == 201
+
+
 @demo("page-end-cursor")
 async def _(c: Client) -> None:
     for _ in range(2):

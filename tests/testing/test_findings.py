@@ -58,3 +58,27 @@ def test_a_conformance_failure_does_not_claim_a_replay(api: ApiSpec) -> None:
     assert "confirmed" not in message
     assert "ERR-PROBLEM: expected HTTP 404 as application/problem+json" in message
     assert target.findings[-1].outcome is Outcome.VIOLATION
+
+
+def test_a_list_not_judged_at_its_edges_is_named_with_the_reason(api: ApiSpec) -> None:
+    target = _target(api)
+    target.edges[("a", "listInteractions")] = "101 items could not be made in one scope: 409"
+    target.edges[("a", "listContacts")] = (object(), ())  # made: nothing to say
+    summary = summary_lines(target)
+    assert (
+        "  not judged at the declared edges (PAGE-LIMIT, PAGE-END, PAGE-COMPLETE) "
+        "listInteractions: 101 items could not be made in one scope: 409"
+    ) in summary
+    assert not any("listContacts" in line for line in summary)
+
+
+def test_a_bound_no_value_was_sent_at_is_named_with_the_reason(api: ApiSpec) -> None:
+    target = _target(api)
+    target.unsent_bounds["createThing"] = {"ratio exclusiveMinimum 0.5": "a float next to it",
+                                           "name maxLength 20": ""}  # fmt: skip
+    summary = summary_lines(target)
+    assert (
+        "  not sent at the bound (VAL-BOUND) createThing ratio exclusiveMinimum 0.5: "
+        "a float next to it"
+    ) in summary
+    assert not any("maxLength 20" in line for line in summary)

@@ -10,8 +10,9 @@ from hypothesis import strategies as st
 
 from ...spec import OperationSpec
 from .. import _problems as problems
-from .._context import NO_BODY, Context, brief
+from .._context import NO_BODY, Context, Scope, brief, items_of
 from .._http import Exchange
+from ._bounds import Bound, body_bounds, equal
 from ._common import declared, nowhere_value
 from ._registry import implements
 
@@ -150,19 +151,30 @@ def validation(ctx: Context) -> None:
     if not cases:
         ctx.unexercised(f"found no input of {op.operation_id} to make invalid")
         return
-    _judge(ctx, ctx.choose(cases, "invalid input"))
+    status = declared(op, "validation_failed")
+    description, field, in_path, run, _ = ctx.choose(cases, "invalid input")
+    _refused(ctx, status, description, field, in_path, run())
     # Unknown keys in a closed body, at the top and nested, on every example: one request
     # each, and a server that ignores them accepts every other case here (drawn among many).
-    for case in _unknown_keys(ctx, params):
-        _judge(ctx, case)
+    for description, field, in_path, run, _ in _unknown_keys(ctx, params):
+        _refused(ctx, status, description, field, in_path, run())
+    # One step past each declared bound, every one of them once in the run: an off-by-one
+    # sits at exactly one value, which a drawn case seldom is.
+    key = (ctx.invariant, op.operation_id)
+    if key not in ctx.target.edges_judged:
+        for description, field, in_path, run, bound in cases:
+            if bound:
+                _refused(ctx, status, f"{description} (one step past the bound)", field,
+                         in_path, run())  # fmt: skip
+        ctx.target.edges_judged.add(key)
 
 
-def _judge(ctx: Context, case: _Case) -> None:
-    """Send one invalid input; its answer must be the declared validation error naming it."""
+def _refused(  # noqa: PLR0917 (what was sent and what came back)
+    ctx: Context, status: int | None, description: str, field: str | None, in_path: bool,
+    answer: Exchange,
+) -> None:  # fmt: skip
+    """``answer`` to invalid input is the declared validation error naming ``field``."""
     op = ctx.op
-    status = declared(op, "validation_failed")
-    description, field, in_path, run = case
-    answer = run()
     if in_path and _names_nothing(op, answer):
         # A malformed id names no item: the declared 404 is as right as the validation error.
         return
@@ -193,13 +205,14 @@ def _unknown_keys(ctx: Context, params: dict[str, str]) -> list[_Case]:
     query = _valid_query(ctx, op)
     return [
         (m.description, m.field, False,
-         functools.partial(ctx.send, ctx.a, op, params, body=m.body, query=query))
+         functools.partial(ctx.send, ctx.a, op, params, body=m.body, query=query), False)
         for m in ctx.schemas.unknown_keys(op.body_schema, op.body, body, op)
     ]  # fmt: skip
 
 
-# What is wrong, the field that should be named, whether it is in the path, the request.
-_Case = tuple[str, str | None, bool, Callable[[], Exchange]]
+# What is wrong, the field that should be named, whether it is in the path, the request,
+# and whether it is one step past a declared bound.
+_Case = tuple[str, str | None, bool, Callable[[], Exchange], bool]
 
 
 def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
@@ -213,7 +226,13 @@ def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
     if op.body is not None and op.body_schema is not None:
         for m in ctx.schemas.mutations(op.body_schema, op.body, body, op):
             send = functools.partial(ctx.send, ctx.a, op, params, body=m.body, query=query)
-            cases.append((m.description, m.field, False, send))
+            cases.append((m.description, m.field, False, send, False))
+        for b in body_bounds(ctx, body):
+            if b.outside is not None:
+                value = b.outside[b.field]
+                send = functools.partial(ctx.send, ctx.a, op, params, body=b.outside, query=query)
+                cases.append((f"{b.field}: {_shown(value)}, past its {b.what}", b.field, False,
+                              send, True))  # fmt: skip
     for param in op.params:
         in_path = param.location == "path"
         if param.location != "query" and not in_path:
@@ -222,8 +241,8 @@ def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
         if param.location == "query" and param.required:
             rest = {k: v for k, v in query.items() if k != param.name}
             send = functools.partial(ctx.send, ctx.a, op, params, query=rest, body=body)
-            cases.append((f"{where}: required, left out", param.name, False, send))
-        for description, value in _bad_values(ctx, param.schema):
+            cases.append((f"{where}: required, left out", param.name, False, send, False))
+        for description, value, bound in _bad_values(ctx, param.schema):
             if ctx.target.nowhere.accepts(param, value):
                 continue  # the contract's own type takes it: not invalid after all
             if in_path:
@@ -235,8 +254,17 @@ def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
             else:
                 send = functools.partial(ctx.send, ctx.a, op, params,
                                          query={**query, param.name: value}, body=body)  # fmt: skip
-            cases.append((f"{where}: {description}", param.name, in_path, send))
+            cases.append((f"{where}: {description}", param.name, in_path, send, bound))
     return cases
+
+
+def _shown(value: Any) -> str:
+    """A value as a message shows it: long text and lists by their size."""
+    if isinstance(value, str) and len(value) > 40:
+        return f"{len(value)} characters"
+    if isinstance(value, list):
+        return f"{len(value)} items"
+    return repr(value)
 
 
 def _valid_query(ctx: Context, op: OperationSpec) -> dict[str, str]:
@@ -276,39 +304,134 @@ def _names_nothing(op: OperationSpec, answer: Exchange) -> bool:
     )
 
 
-def _bad_values(ctx: Context, schema: Any) -> list[tuple[str, str]]:
-    """Values that break ``schema``, each with what it breaks (for a query or path parameter).
+def _bad_values(ctx: Context, schema: Any) -> list[tuple[str, str, bool]]:
+    """Values that break ``schema``, each with what it breaks and whether it is one step past
+    a declared bound (for a query or path parameter).
 
     What ``_constrained`` in ``synth.catalogue`` counts as a constraint, each varied here: the
     two must agree, or a declared check is planned with nothing to send.
     """
     schema = ctx.schemas.resolve(schema)
-    out: list[tuple[str, str]] = []
+    out: list[tuple[str, str, bool]] = []
     if schema.get("format") == "uuid":
-        out.append(("not a UUID", "not-a-uuid"))
+        out.append(("not a UUID", "not-a-uuid", False))
     if schema.get("format") == "email":
-        out.append(("not an e-mail address", "synth-not-an-address"))
+        out.append(("not an e-mail address", "synth-not-an-address", False))
     if schema.get("type") == "boolean":
-        out.append(("not a boolean", "synth"))
+        out.append(("not a boolean", "synth", False))
     if schema.get("type") in ("integer", "number"):
-        out.append(("not an integer" if schema["type"] == "integer" else "not a number", "synth"))
+        kind = "not an integer" if schema["type"] == "integer" else "not a number"
+        out.append((kind, "synth", False))
         if "minimum" in schema:
-            out.append((f"below minimum {schema['minimum']}", str(schema["minimum"] - 1)))
+            out.append((f"below minimum {schema['minimum']}", str(schema["minimum"] - 1), True))
         if "maximum" in schema:
-            out.append((f"above maximum {schema['maximum']}", str(schema["maximum"] + 1)))
+            out.append((f"above maximum {schema['maximum']}", str(schema["maximum"] + 1), True))
         if "exclusiveMinimum" in schema:
-            out.append((f"not above {schema['exclusiveMinimum']}", str(schema["exclusiveMinimum"])))
+            low = schema["exclusiveMinimum"]
+            out.append((f"not above {low}", str(low), True))
         if "exclusiveMaximum" in schema:
-            out.append((f"not below {schema['exclusiveMaximum']}", str(schema["exclusiveMaximum"])))
+            high = schema["exclusiveMaximum"]
+            out.append((f"not below {high}", str(high), True))
     if "enum" in schema:
-        out.append(("not one of the enum values", "synth-not-a-member"))
+        out.append(("not one of the enum values", "synth-not-a-member", False))
     if isinstance(schema.get("pattern"), str):
-        out.append((f"not matching {schema['pattern']}", "!! NOT VALID !!"))
+        out.append((f"not matching {schema['pattern']}", "!! NOT VALID !!", False))
     if isinstance(schema.get("minLength"), int) and schema["minLength"] > 0:
         minimum = schema["minLength"]
-        out.append((f"shorter than minLength {minimum}", "x" * (minimum - 1)))
+        out.append((f"shorter than minLength {minimum}", "x" * (minimum - 1), True))
     if isinstance(schema.get("maxLength"), int):
-        out.append(
-            (f"longer than maxLength {schema['maxLength']}", "x" * (schema["maxLength"] + 1))
-        )
+        most = schema["maxLength"]
+        out.append((f"longer than maxLength {most}", "x" * (most + 1), True))
     return out
+
+
+@implements("VAL-BOUND")
+def at_bound(ctx: Context) -> None:
+    """Each declared bound of the body, sent exactly at the line (one field at a time, the
+    rest of the body valid): accepted, answered and read back as sent. Every bound once in
+    the run (each example until one passes), then one drawn bound in each example."""
+    op = ctx.op
+    params = _item_params(ctx)
+    body = ctx.body(op)
+    bounds = body_bounds(ctx, body)
+    cases = [b for b in bounds if b.at is not None]
+    # The bounds no value was made at, for the run's summary ("" once one was, in any example).
+    unsent = ctx.target.unsent_bounds.setdefault(op.operation_id, {})
+    for b in bounds:
+        named = f"{b.field} {b.what}"
+        unsent[named] = "" if b.at is not None else unsent.get(named, b.why_not_at)
+    if not cases:
+        ctx.unexercised(f"found no declared bound of {op.operation_id}'s body that a value "
+                        "the contract accepts can be sent at")  # fmt: skip
+        return
+    # Drawn in every example, so that what an example draws does not depend on the run.
+    drawn = ctx.choose(cases, "bound")
+    if (ctx.invariant, op.operation_id) in ctx.target.edges_judged:
+        cases = [drawn]
+    judged = [_at_the_line(ctx, params, b) for b in cases]
+    if not any(judged):
+        ctx.unexercised(f"every value at a bound met a declared error of {op.operation_id}")
+    ctx.target.edges_judged.add((ctx.invariant, op.operation_id))
+
+
+def _at_the_line(ctx: Context, params: dict[str, str], bound: Bound) -> bool:
+    """Send ``bound.at``; whether the server's answer could be judged (a declared conflict or
+    state error, not about the field, cannot)."""
+    op = ctx.op
+    value = bound.at[bound.field]
+    what = f"{bound.field} at its {bound.what} ({_shown(value)})"
+    answer = ctx.send(ctx.a, op, params, body=bound.at)
+    if not (answer.status == op.status or (answer.ok and op.status // 100 == 2)):
+        declared_error = (answer.status, answer.code) in {(e.status, e.code) for e in op.errors}
+        # An item's state may refuse an enum member (a transition), which no schema says.
+        state = ctx.graph.is_item_op(op) and bound.what.startswith("enum")
+        refused = declared_error and 400 <= answer.status < 500
+        if refused and (answer.code != "validation_failed" or state):
+            return False
+        ctx.fail(f"{what} to be accepted ({op.status})", brief(answer), answer)
+    item = answer.json
+    if not ctx.graph.is_item_op(op) and isinstance(item, dict):
+        ctx.remember(ctx.a, op, params, item)
+    sent = answer.request.json_body
+    if not isinstance(sent, dict) or sent.get(bound.field) != value:
+        return True  # the runtime rewrote the field on the way: nothing sent to compare
+    if isinstance(item, dict) and bound.field in item and not equal(value, item[bound.field]):
+        ctx.fail(f"{what} to be answered as sent", f"{bound.field}: "
+                 f"{_shown(item[bound.field])}", answer)  # fmt: skip
+    read, held, reader = _read_back(ctx, params, item)
+    if read is None:
+        return True
+    stored = held.get(bound.field)
+    if bound.field in held and not equal(value, stored):
+        ctx.fail(f"{what} to be stored as sent (read back by {reader})",
+                 f"{bound.field}: {_shown(stored)}", read)  # fmt: skip
+    return True
+
+
+def _read_back(
+    ctx: Context, params: dict[str, str], item: Any
+) -> tuple[Exchange | None, dict[str, Any], str]:
+    """The item ``ctx.op`` wrote, read back by its GET, or else found in its list (a walk
+    until it is found): the answer holding it, the item as it holds it, and the operation."""
+    op = ctx.op
+    reader = ctx.graph.op("GET", op.path) if ctx.graph.is_item_op(op) else ctx.graph.reader(op)
+    read_params: dict[str, str] | None = params if ctx.graph.is_item_op(op) else None
+    if reader is not None and read_params is None and isinstance(item, dict):
+        parents = ctx.graph.parents(reader) or []
+        if parents and parents[-1].id_field in item:
+            read_params = ctx.item_params(reader, params, item)
+    if reader is not None and read_params is not None:
+        read = ctx.send(ctx.a, reader, read_params)
+        held = read.json if read.status == 200 and isinstance(read.json, dict) else {}
+        return read, held, reader.operation_id
+    lister = ctx.graph.lister_of(op) if not ctx.graph.is_item_op(op) else None
+    if lister is None or lister.pagination is None or not isinstance(item, dict):
+        return None, {}, ""
+    wanted = ctx.item_id(lister, item, params)
+    scope = Scope(ctx.a, lister, op, dict(params), {}, ctx.marker(), isolated=False)
+    walk = ctx.walk(scope, limit=lister.pagination.limit.max, until={wanted})
+    for page in walk.pages:
+        for entry in items_of(lister.pagination, page) or []:
+            if isinstance(entry, dict) and ctx.item_id(lister, entry, params) == wanted:
+                return page, entry, lister.operation_id
+    return None, {}, ""

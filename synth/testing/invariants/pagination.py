@@ -22,8 +22,9 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from ...spec import FilterSpec, OperationSpec, OrderKey, ParamSpec
-from .._context import Context, Scope, Walk, brief, end_marker, items_of
+from .._context import Context, Scope, Walk, brief, end_marker, items_of, next_link
 from .._data import accepts as data_accepts
+from .._http import Exchange
 from .._violation import CannotCheck
 from ._common import declared, precedes
 from ._registry import implements
@@ -163,7 +164,8 @@ def complete(ctx: Context) -> None:
                 ctx.fail(f"each of the {len(held)} items the list held before and after the "
                          f"walk (none seeded by it) {what}",
                          f"{len(missing)} missing, e.g. {missing[0]}")  # fmt: skip
-    if not seeded:
+    edged = _at_the_edges(ctx, _complete_edges)
+    if not seeded and not edged:
         ctx.unexercised(_EMPTY)
 
 
@@ -265,6 +267,7 @@ def limit(ctx: Context) -> None:
     elif answer.status != 200 or len(items_of(p, answer) or []) > rules.max:
         ctx.fail(f"{p.limit_param}={bad} to be clamped to {rules.min}..{rules.max}",
                  brief(answer), answer)  # fmt: skip
+    _at_the_edges(ctx, _limit_edges)
 
 
 @implements("PAGE-END")
@@ -314,7 +317,8 @@ def end(ctx: Context) -> None:
         _total(ctx, scope, walk, seeded)
     if scope.isolated and n == 0 and (items_of(p, walk.pages[0]) or len(walk.pages) != 1):
         ctx.fail("an empty scope to give one empty page", brief(walk.pages[0]), walk.pages[0])
-    if not seeded:
+    edged = _at_the_edges(ctx, _end_edges)
+    if not seeded and not edged:
         ctx.unexercised(_EMPTY)
 
 
@@ -367,6 +371,141 @@ def _total(ctx: Context, scope: Scope, walk: Walk, seeded: list[dict[str, Any]])
         if scope.isolated and total != len(seeded):
             ctx.fail(f"{p.total_field} to be the {len(seeded)} items of the list (an isolated "
                      f"scope; {len(walk.items)} walked)", f"{p.total_field}: {total}", page)  # fmt: skip
+
+
+# At the declared edges. A list's edge fixture holds one item more than its largest page
+# (``Limit.max``), where a page can overflow and the default page is full; where the largest
+# page is this large or larger, one more than the default page only: the largest page is then
+# judged by the drawn examples alone.
+_EDGE_ITEMS = 251
+
+
+def _at_the_edges(ctx: Context, judge: Callable[[Context, Scope], None]) -> bool:
+    """Judge the list at its declared edges (``judge``) on the run's edge fixture, once in the
+    run for this check: every example does it until one passes, so that a failure found
+    there replays. Whether it judged anything."""
+    p = ctx.op.pagination
+    assert p is not None
+    key = (ctx.invariant, ctx.op.operation_id)
+    if key in ctx.target.edges_judged:
+        return False
+    rules = p.limit
+    most = rules.max + 1 if rules.max < _EDGE_ITEMS else rules.default + 1
+    scope = ctx.edge_scope(ctx.op, most)
+    if isinstance(scope, str):
+        return False
+    judge(ctx, scope)
+    ctx.target.edges_judged.add(key)
+    return True
+
+
+def _edge_sizes(
+    ctx: Context, scope: Scope, *sizes: int | None
+) -> list[tuple[int | None, int, str]]:
+    """Of ``sizes`` (None: no limit parameter, the default page), those the fixture holds more
+    items than: each with the page size it means and how to name it."""
+    p = ctx.op.pagination
+    assert p is not None
+    out = []
+    for size in sizes:
+        wanted = p.limit.default if size is None else size
+        if wanted < len(scope.seeded):
+            named = (f"no {p.limit_param} (the declared default {wanted})" if size is None
+                     else f"{p.limit_param}={size}" + (" (the declared maximum)"
+                                                       if size == p.limit.max else ""))  # fmt: skip
+            out.append((size, wanted, named))
+    return out
+
+
+def _edge_query(ctx: Context, scope: Scope, size: int | None) -> dict[str, Any]:
+    p = ctx.op.pagination
+    assert p is not None
+    return {**scope.query, **({} if size is None else {p.limit_param: size})}
+
+
+def _limit_edges(ctx: Context, scope: Scope) -> None:
+    """The first page at the largest limit, without a limit and at the smallest (``limit=1``
+    unless the contract allows only more), of a list holding more than each: exactly that
+    many items. At most, for a page token (AIP-158 lets
+    a page hold fewer before the end), and in a scope a filter isolates (a server may filter
+    a page after reading it, and say that more follow)."""
+    p = ctx.op.pagination
+    assert p is not None
+    held = len(scope.seeded)
+    for size, wanted, named in _edge_sizes(ctx, scope, p.limit.max, None, max(p.limit.min, 1)):
+        page = ctx.send(ctx.a, ctx.op, scope.params, query=_edge_query(ctx, scope, size))
+        items = items_of(p, page)
+        if page.status != 200 or items is None:
+            ctx.fail(f"{named} on a list of {held} items to be answered 200 with a page",
+                     brief(page), page)  # fmt: skip
+        if len(items) > wanted:
+            ctx.fail(f"at most {wanted} items per page with {named}", f"{len(items)} items "
+                     f"(the list holds {held})", page)  # fmt: skip
+        if len(items) < wanted and p.style != "page_token" and not scope.query:
+            ctx.fail(f"{wanted} items on the first page with {named}: the list holds {held}",
+                     f"{len(items)} items", page)  # fmt: skip
+
+
+def _more_follow(ctx: Context, page: Exchange, named: str, held: int) -> None:
+    """A first page of a list holding more items than the page says that more follow."""
+    p = ctx.op.pagination
+    assert p is not None
+    what = f"the first page with {named} of a list of {held} items to say more follow"
+    if p.style in {"cursor", "page_token"}:
+        token = page.json.get(p.next_field) if isinstance(page.json, dict) else None
+        if not isinstance(token, str) or not token:
+            ctx.fail(f"{what} (a non-empty {p.next_field})", brief(page), page)
+    elif p.style == "starting_after":
+        more = page.json.get(p.has_more_field) if isinstance(page.json, dict) else None
+        if more is not True:
+            ctx.fail(f"{what} ({p.has_more_field}: true)", brief(page), page)
+    elif p.style == "link":
+        if next_link(page) is None:
+            ctx.fail(f'{what} (a Link rel="next")', brief(page), page)
+    elif p.total_field and isinstance(page.json, dict):
+        total = page.json.get(p.total_field)
+        if not isinstance(total, int) or isinstance(total, bool) or total < held:
+            ctx.fail(f"{what} ({p.total_field} at least {held})", brief(page), page)
+
+
+def _end_edges(ctx: Context, scope: Scope) -> None:
+    """The first page at the smallest limit (``limit=1``) and at the largest says more follow; the walk at
+    the largest limit ends as the style says, after the last item, not before."""
+    p = ctx.op.pagination
+    assert p is not None
+    held = len(scope.seeded)
+    for size, _, named in _edge_sizes(ctx, scope, max(p.limit.min, 1), p.limit.max):
+        page = ctx.send(ctx.a, ctx.op, scope.params, query=_edge_query(ctx, scope, size))
+        if page.status == 200 and items_of(p, page) is not None:
+            _more_follow(ctx, page, named, held)
+    for size, wanted, named in _edge_sizes(ctx, scope, p.limit.max):
+        expected = _ids(ctx, scope, scope.seeded)
+        walk = ctx.walk(scope, limit=size, until=set(expected))
+        missing = [i for i in expected if i not in set(walk.ids)]
+        if missing:
+            ctx.fail(f"the walk with {named} through {held} items to end after the last one",
+                     f"it ended after {len(walk.pages)} pages, {len(missing)} items not shown, "
+                     f"e.g. {missing[0]}", walk.pages[-1])  # fmt: skip
+        if p.style in {"cursor", "page_token"}:
+            _token_end(ctx, walk, wanted)
+        elif p.style == "starting_after":
+            _has_more_end(ctx, walk, wanted)
+        elif p.style == "link":
+            if _empty_end(ctx, walk) and p.link_keyset:
+                ctx.fail(f'the page holding the last item to have no rel="next" ({named})',
+                         'a rel="next" to an empty page', walk.pages[-2])  # fmt: skip
+        else:
+            _total(ctx, scope, walk, scope.seeded)
+
+
+def _complete_edges(ctx: Context, scope: Scope) -> None:
+    """Walks at the largest limit and at the default one show each item once."""
+    p = ctx.op.pagination
+    assert p is not None
+    expected = _ids(ctx, scope, scope.seeded)
+    for size, _, named in _edge_sizes(ctx, scope, p.limit.max, None):
+        walk = ctx.walk(scope, limit=size, until=set(expected))
+        _once(ctx, walk, expected, f"walking {len(expected)} items with {named}")
 
 
 @implements("PAGE-CONCURRENT")
