@@ -13,6 +13,12 @@ TENANT_IDS: dict[str, str] = {}
 
 BUGS = (
     Bug(
+        "patch-country-reset",
+        "PATCH-PARTIAL",
+        "updatePublisher sets `country` to US whenever the body leaves it out: renaming a "
+        "publisher moves it.",
+    ),
+    Bug(
         "idem-key-ignores-body",
         "IDEM-MISMATCH",
         "createPublisher replays the first answer to any request with a known Idempotency-Key, "

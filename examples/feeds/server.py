@@ -467,6 +467,8 @@ async def update_publisher(request: Request) -> Response:
         raise Problem(412, "precondition_failed", "The publisher changed since that ETag.")
     body = await parse_body(request, PublisherUpdate)
     changes = body.model_dump(exclude_none=True)
+    if "patch-country-reset" in STORE.bugs and "country" not in changes:
+        changes["country"] = "US"  # the create form's default, applied to an update
     if not changes:
         raise Problem(
             422,

@@ -324,6 +324,8 @@ async def create_contact(server: Server, request: Request) -> Response:
     if server.bug("ten-assign-owner"):
         validated_raw, smuggled = _pop_owner(raw)
         owner = smuggled or tenant
+    if server.bug("err-unknown-key-ignored"):
+        validated_raw = _known_keys_only(op.body, validated_raw)
     try:
         body = body_model(
             op.body, validated_raw, errors_list=not server.bug("err-validation-no-errors")

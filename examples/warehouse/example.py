@@ -13,6 +13,11 @@ TENANT_IDS = {"a": "org_acme", "b": "org_globex"}
 
 BUGS = (
     Bug(
+        "patch-city-cleared",
+        "PATCH-PARTIAL",
+        "updateWarehouse writes `-` over the city whenever the body leaves it out.",
+    ),
+    Bug(
         "idem-retry-reexecutes",
         "IDEM-REPLAY",
         "createWarehouse never consults the idempotency store: a retry runs again and is "

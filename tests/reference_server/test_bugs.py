@@ -278,6 +278,22 @@ async def _(c: Client) -> None:
     assert (await c.req("GET", path, headers={"If-None-Match": etag})).status_code == 200
 
 
+@demo("err-unknown-key-ignored")
+async def _(c: Client) -> None:
+    answer = await c.req(
+        "POST", "/contacts", json={"name": "x", "synth_unknown_field": 1}, key=new_key()
+    )
+    assert answer.status_code == 201
+
+
+@demo("patch-absent-as-null")
+async def _(c: Client) -> None:
+    contact = await c.contact(email="ada@example.com")
+    path = f"/contacts/{contact['id']}"
+    assert (await c.req("PATCH", path, json={"name": "Ada"})).status_code == 200
+    assert (await c.req("GET", path)).json()["email"] is None
+
+
 # What a bug may name besides a catalogue id: the schema conformance check (a declared
 # response header left out, say), which every operation runs.
 CONFORMANCE = "CONFORMANCE"
