@@ -241,6 +241,12 @@ async def cache_no_304(http: Http) -> Any:
     return again.status_code, again.headers["etag"] == read.headers["etag"]
 
 
+async def patch_country_reset(http: Http) -> Any:
+    publisher = await _publisher(http, country="FR")
+    await http.patch(f"/publishers/{publisher}", json={"name": "Day Shift"}, headers=A)
+    return (await http.get(f"/publishers/{publisher}", headers=A)).json()["country"]
+
+
 # bug id -> (the requests, what the correct server answers, what the planted bug answers)
 CASES: dict[str, tuple[Scenario, Any, Any]] = {
     "idem-key-ignores-body": (
@@ -274,6 +280,7 @@ CASES: dict[str, tuple[Scenario, Any, Any]] = {
         (404, PROBLEM, None),
     ),
     "cache-no-304": (cache_no_304, (304, True), (200, True)),
+    "patch-country-reset": (patch_country_reset, "FR", "US"),
 }
 
 

@@ -499,9 +499,15 @@ def _end_edges(ctx: Context, scope: Scope) -> None:
 
 
 def _complete_edges(ctx: Context, scope: Scope) -> None:
-    """Walks at the largest limit and at the default one show each item once."""
+    """Walks at the largest limit and at the default one show each item once, in a scope the
+    check isolates. In a list the run's other examples keep adding to (every item of the
+    tenant), which item a page boundary skips moves with each insert, so a skip seen here
+    may not replay (and is reported unconfirmed, ending the search); the drawn examples judge
+    such a list against what it held before and after instead."""
     p = ctx.op.pagination
     assert p is not None
+    if not scope.isolated:
+        return
     expected = _ids(ctx, scope, scope.seeded)
     for size, _, named in _edge_sizes(ctx, scope, p.limit.max, None):
         walk = ctx.walk(scope, limit=size, until=set(expected))
