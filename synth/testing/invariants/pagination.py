@@ -164,8 +164,10 @@ def complete(ctx: Context) -> None:
                 ctx.fail(f"each of the {len(held)} items the list held before and after the "
                          f"walk (none seeded by it) {what}",
                          f"{len(missing)} missing, e.g. {missing[0]}")  # fmt: skip
-    edged = _at_the_edges(ctx, _complete_edges)
-    if not seeded and not edged:
+    # Not judged on the run's edge fixture (PAGE-LIMIT and PAGE-END are): a skip found there
+    # was reported unconfirmed on replay (tests/testing/test_pagination_styles.py, offset_skips),
+    # which ended the search before the drawn examples found the bug.
+    if not seeded:
         ctx.unexercised(_EMPTY)
 
 
@@ -496,22 +498,6 @@ def _end_edges(ctx: Context, scope: Scope) -> None:
                          'a rel="next" to an empty page', walk.pages[-2])  # fmt: skip
         else:
             _total(ctx, scope, walk, scope.seeded)
-
-
-def _complete_edges(ctx: Context, scope: Scope) -> None:
-    """Walks at the largest limit and at the default one show each item once, in a scope the
-    check isolates. In a list the run's other examples keep adding to (every item of the
-    tenant), which item a page boundary skips moves with each insert, so a skip seen here
-    may not replay (and is reported unconfirmed, ending the search); the drawn examples judge
-    such a list against what it held before and after instead."""
-    p = ctx.op.pagination
-    assert p is not None
-    if not scope.isolated:
-        return
-    expected = _ids(ctx, scope, scope.seeded)
-    for size, _, named in _edge_sizes(ctx, scope, p.limit.max, None):
-        walk = ctx.walk(scope, limit=size, until=set(expected))
-        _once(ctx, walk, expected, f"walking {len(expected)} items with {named}")
 
 
 @implements("PAGE-CONCURRENT")
