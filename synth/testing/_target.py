@@ -25,7 +25,10 @@ from ._nowhere import Nowhere
 from ._unique import Fresh
 from ._violation import Finding
 
-__all__ = ["Target", "check_tenant_values"]
+__all__ = ["MARKER_END", "Target", "check_tenant_values"]
+
+# The last character of every run marker (``Target.marker``), and nowhere else in one.
+MARKER_END = "z"
 
 
 def check_tenant_values(api: ApiSpec, config: TargetConfig, nowhere: Nowhere | None = None) -> None:
@@ -127,10 +130,17 @@ class Target:
         return [t.name for t in self.config.tenants]
 
     def marker(self) -> str:
-        """A fresh run-unique marker: lower-case letters, digits and '-', 12 characters at most."""
+        """A fresh run-unique marker: lower-case letters, digits and '-', ending in ``z``.
+
+        No marker is a substring of another: ``z`` appears in none but as its last character
+        (the run id and the counter are hexadecimal), and ``s`` only as its first. Without the
+        terminator the 2nd marker was a prefix of the 32nd: a filter on one, or a test of
+        which items carry it, also matched the other's items, so a finding on an edge
+        fixture did not reproduce once the run had made more.
+        """
         with self._lock:
             self._counter += 1
-            return f"{self.run_id}-{self._counter:x}"
+            return f"{self.run_id}-{self._counter:x}{MARKER_END}"
 
     def note_created(self, tenant: str, path: str) -> None:
         """Note an item ``tenant`` created at ``path``, for deletion when the run closes."""
