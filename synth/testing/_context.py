@@ -821,6 +821,43 @@ class Context:
         assert isinstance(scope, Scope)
         return scope
 
+    def at_the_edges(self, judge: Callable[[], None]) -> bool:
+        """Judge this check at the declared edges (``judge``, on the run's edge fixtures) once
+        in the run: every example does it until one passes. Whether it judged anything.
+
+        A failure there is re-checked at once, on the same fixture: confirmed, it is kept and
+        raised again by every later example of the check (the search's shrinking and the
+        runner's replay included), so its report does not hang on a fixture the run's other
+        examples keep changing. One the re-check does not reproduce is not reported as a
+        violation, and the run's summary says so (``Target.edges_unconfirmed``).
+        """
+        target = self.target
+        key = (self.invariant, self.op.operation_id)
+        kept = target.edge_violations.get(key)
+        if kept is not None:
+            raise Violation(kept.invariant, kept.operation, kept.expected, kept.actual,
+                            list(kept.exchanges))  # fmt: skip
+        if key in target.edges_judged:
+            return False
+        try:
+            judge()
+        except Violation as first:
+            start = len(self.trace)
+            try:
+                judge()
+            except Violation as again:
+                # The reproduction: what made the fixture, then the re-check's own requests.
+                mine = {id(e) for e in self._edge_trace + self._shared_trace() + self.trace[start:]}
+                shown = [e for e in again.exchanges if id(e) in mine]
+                target.edge_violations[key] = Violation(
+                    again.invariant, again.operation, again.expected, again.actual, shown
+                )
+                raise
+            what = f"expected {first.expected}; got {first.actual}"
+            target.edges_unconfirmed[key] = shorten(target.redact(what))
+        target.edges_judged.add(key)
+        return True
+
     def seed(
         self,
         scope: Scope,

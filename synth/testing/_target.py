@@ -23,7 +23,7 @@ from ._data import Schemas
 from ._http import Client, Exchange, Request, TransportFault
 from ._nowhere import Nowhere
 from ._unique import Fresh
-from ._violation import Finding
+from ._violation import Finding, Violation
 
 __all__ = ["MARKER_END", "Target", "check_tenant_values"]
 
@@ -80,6 +80,12 @@ class Target:
         self.edges: dict[tuple[str, str], tuple[Any, tuple[Exchange, ...]] | str] = {}
         # (invariant, operation) whose checks at the declared edges passed in this run.
         self.edges_judged: set[tuple[str, str]] = set()
+        # (invariant, operation) whose failure at the declared edges a re-check at once
+        # confirmed (``Context.at_the_edges``): the violation, raised again by later examples.
+        self.edge_violations: dict[tuple[str, str], Violation] = {}
+        # (invariant, operation) whose failure at the declared edges a re-check at once did
+        # not reproduce: what it was, for the run's summary (not reported as a violation).
+        self.edges_unconfirmed: dict[tuple[str, str], str] = {}
         # By operation, each declared bound VAL-BOUND met: why no value was made at it, or ""
         # once one was.
         self.unsent_bounds: dict[str, dict[str, str]] = {}

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import pytest
 
 from examples.reference_server.app import create_app
 from synth.spec import ApiSpec
 from synth.testing import Finding, Outcome, Target, config_from_options, conformance
+from synth.testing._context import Context
 from synth.testing._report import markdown, summary_lines
+from synth.testing._violation import Violation
 
 from .conftest import TOKENS
 
@@ -82,3 +87,57 @@ def test_a_bound_no_value_was_sent_at_is_named_with_the_reason(api: ApiSpec) -> 
         "a float next to it"
     ) in summary
     assert not any("maxLength 20" in line for line in summary)
+
+
+def _judge(ctx: Context, failures: list[bool]) -> Callable[[], None]:
+    """A check at the edges that fails on each call whose entry of ``failures`` is true."""
+    calls = iter(failures)
+
+    def judge() -> None:
+        if next(calls):
+            ctx.fail("at most 100 items per page with limit=100", "101 items")
+
+    return judge
+
+
+def test_a_failure_at_the_edges_is_rechecked_at_once_and_kept_once_confirmed(api: ApiSpec) -> None:
+    target = _target(api)
+    op = api.operation("listContacts")
+    data: Any = None  # the judges here draw nothing
+    ctx = Context(target, "PAGE-LIMIT", op, data)
+    with pytest.raises(Violation):
+        ctx.at_the_edges(_judge(ctx, [True, True]))
+    assert ("PAGE-LIMIT", "listContacts") in target.edge_violations
+    # A later example (the search's shrinking, the runner's replay) gets it again at once,
+    # without judging the fixture again.
+    later = Context(target, "PAGE-LIMIT", op, data)
+    with pytest.raises(Violation) as again:
+        later.at_the_edges(_judge(later, []))
+    assert again.value.expected == "at most 100 items per page with limit=100"
+    # Another check on the same list is not affected.
+    other = Context(target, "PAGE-END", op, data)
+    assert other.at_the_edges(_judge(other, [False]))
+    assert not target.edges_unconfirmed
+    assert not any("not reproduced" in line for line in summary_lines(target))
+
+
+def test_a_failure_at_the_edges_a_recheck_does_not_show_is_said_in_the_summary(
+    api: ApiSpec,
+) -> None:
+    target = _target(api)
+    op = api.operation("listContacts")
+    data: Any = None
+    ctx = Context(target, "PAGE-LIMIT", op, data)
+    assert ctx.at_the_edges(_judge(ctx, [True, False]))
+    assert not target.edge_violations
+    # Judged: later examples do not judge it again.
+    assert not Context(target, "PAGE-LIMIT", op, data).at_the_edges(_judge(ctx, []))
+    summary = summary_lines(target)
+    assert (
+        "  not reproduced at the declared edges PAGE-LIMIT listContacts (a failure a re-check "
+        "at once did not show again; not reported as a violation): expected at most 100 items "
+        "per page with limit=100; got 101 items"
+    ) in summary
+    report = markdown(target)
+    assert "### Not reproduced at the declared edges" in report
+    assert "- PAGE-LIMIT `listContacts`: expected at most 100 items per page" in report

@@ -384,21 +384,22 @@ _EDGE_ITEMS = 251
 
 def _at_the_edges(ctx: Context, judge: Callable[[Context, Scope], None]) -> bool:
     """Judge the list at its declared edges (``judge``) on the run's edge fixture, once in the
-    run for this check: every example does it until one passes, so that a failure found
-    there replays. Whether it judged anything."""
+    run for this check (``Context.at_the_edges``: every example until one passes, a failure
+    re-checked at once and kept once confirmed). Whether it judged anything."""
     p = ctx.op.pagination
     assert p is not None
-    key = (ctx.invariant, ctx.op.operation_id)
-    if key in ctx.target.edges_judged:
-        return False
     rules = p.limit
     most = rules.max + 1 if rules.max < _EDGE_ITEMS else rules.default + 1
-    scope = ctx.edge_scope(ctx.op, most)
-    if isinstance(scope, str):
-        return False
-    judge(ctx, scope)
-    ctx.target.edges_judged.add(key)
-    return True
+    made: list[Scope | str] = []
+
+    def at_the_edges() -> None:
+        if not made:
+            made.append(ctx.edge_scope(ctx.op, most))
+        if not isinstance(made[0], str):
+            judge(ctx, made[0])
+
+    judged = ctx.at_the_edges(at_the_edges)
+    return judged and not isinstance(made[0], str)
 
 
 def _edge_sizes(
