@@ -20,7 +20,7 @@ interpreter lock with the client it measures)::
     python -m bench._proxy --upstream http://127.0.0.1:8000 --delay 0.05 --fault-rate 0.1
 
 prints ``listening on http://127.0.0.1:PORT``, and its counters as one JSON line when it gets
-SIGTERM.
+SIGUSR1 (and still runs) or SIGTERM (and stops).
 """
 
 from __future__ import annotations
@@ -365,7 +365,15 @@ class ProxyProcess:
     """A proxy process: where it listens, and its counters once it has stopped."""
 
     url: str
+    child: subprocess.Popen[str]
     stats: dict[str, Any] = field(default_factory=dict)
+
+    def snapshot(self) -> dict[str, Any]:
+        """Its counters now, while it runs (it prints them on SIGUSR1)."""
+        assert self.child.stdout is not None
+        self.child.send_signal(signal.SIGUSR1)
+        data: dict[str, Any] = json.loads(self.child.stdout.readline())
+        return data
 
 
 @contextlib.contextmanager
@@ -388,7 +396,7 @@ def process(
         line = child.stdout.readline()
         if not line.startswith("listening on "):
             raise RuntimeError(f"the proxy did not start: {line!r}")
-        handle = ProxyProcess(line.split()[-1])
+        handle = ProxyProcess(line.split()[-1], child)
         yield handle
     finally:
         child.terminate()
@@ -405,6 +413,9 @@ async def _main(args: argparse.Namespace) -> None:
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(signum, stop.set)
+    loop.add_signal_handler(
+        signal.SIGUSR1, lambda: print(json.dumps(proxy.stats.as_dict()), flush=True)
+    )
     print(f"listening on {await proxy.start()}", flush=True)
     await stop.wait()
     await proxy.close()
