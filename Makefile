@@ -72,6 +72,7 @@ bench: $(STAMP) $(NODE_STAMP)
 	$(BIN)/python -m bench.bugs
 	$(BIN)/python -m bench.throughput
 	$(BIN)/python -m bench.documents
+	$(BIN)/python -m bench.latency --quick
 	$(BIN)/python -m bench.report
 
 clean:

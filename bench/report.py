@@ -284,12 +284,120 @@ def documents(data: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def _ms(delay: float) -> str:
+    return f"{delay * 1000:.0f} ms"
+
+
+def latency(data: dict[str, Any]) -> list[str]:
+    rows = data["rows"]
+    st_workers = [st["workers"] for st in rows[0]["st"]] if rows else []
+    extra = " ".join(data.get("synth_args") or [])
+    out = [
+        "## Latency",
+        "",
+        "The reference server (a real process, work delay "
+        f"{data['work_delay']} s) behind `bench/_proxy.py`, a loopback proxy that adds a fixed "
+        "delay per round trip (one per request and answer, one per new connection). synth: "
+        f"`synth test --profile default --seed {data['seed']}`"
+        + (f" `{extra}`" if extra else "")
+        + ", the command in a process of its own, over the whole generated suite against the "
+        "correct server; its time to first report against the server with the planted bug "
+        f"`{data['bug']}` ({data['bug_invariant']}), from the command's start to the first "
+        "failing test it prints, the run stopped there. schemathesis "
+        f"{data['schemathesis']}: `st run --checks all --phases {data['st_phases']}` with both "
+        "tenants (as in the bug-finding run), `--workers` "
+        + " and ".join(str(w) for w in st_workers)
+        + ". Requests are those the proxy passed on (retries and confirmations included); "
+        "CPU is the synth command's own user + system time. "
+        f"{data['operations']} operations; {data['cpus']} CPUs, load average "
+        f"{data['load_before'][0]:.1f} before and {data['load_after'][0]:.1f} after "
+        "(other work shared the machine: wall times carry it, CPU times do not).",
+        "",
+        "Reproduce: `.venv/bin/python -m bench.latency"
+        + (" --quick` (what `make bench` runs; the full sweep adds 20 and 100 ms)."
+           if data["quick"] else "`.")
+        + f" This run took {data['elapsed_seconds'] / 60:.0f} minutes.",
+        "",
+        "| round trip | synth s | synth CPU s | synth requests | synth tests (passed/failed/skipped) "
+        "| first report s | first report requests | first report test | "
+        + " | ".join(f"st run --workers {w} s | its requests" for w in st_workers)
+        + " |",
+        "|---|---:|---:|---:|---|---:|---:|---|" + "---:|---:|" * len(st_workers),
+    ]  # fmt: skip
+    for r in rows:
+        s, first = r["synth"], r["synth_bug"]["first_report"]
+        t = s["tests"]
+        cells = [_ms(r["delay"]), f"{s['wall_seconds']:.1f}", f"{s['cpu_seconds']:.1f}",
+                 str(s["requests"]),
+                 f"{t.get('PASSED', 0)}/{t.get('FAILED', 0)}/{t.get('SKIPPED', 0)}"]  # fmt: skip
+        cells += ([f"{first['seconds']:.1f}", str(first["requests"]), f"`{first['test'].split('::')[-1]}`"]
+                  if first else ["none", "-", "-"])  # fmt: skip
+        for st in r["st"]:
+            crashed = (
+                f" ({', '.join(st['errors_in_output'])} in its output)"
+                if st["errors_in_output"]
+                else ""
+            )
+            cells += [f"{st['wall_seconds']:.1f}{crashed}", str(st["requests"])]
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    for key, ratios in data.get("ratios", {}).items():
+        parts = [f"synth {ratios['synth']:.2f}x"]
+        parts += [f"st run --workers {w} {ratios[f'st_workers_{w}']:.2f}x" for w in st_workers]
+        out.append(f"- Wall time at {key} over loopback: " + ", ".join(parts) + ".")
+    base = next((r for r in rows if r["delay"] == 0), None)
+    at50 = next((r for r in rows if abs(r["delay"] - 0.05) < 1e-9), None)
+    if base is not None and at50 is not None:
+        ratio = at50["synth"]["wall_seconds"] / base["synth"]["wall_seconds"]
+        firsts = [r["synth_bug"]["first_report"] for r in rows]
+        out += [
+            "",
+            f"Targets: at 50 ms the default profile's wall time at most 1.5x its loopback time "
+            f"({'met' if ratio <= 1.5 else 'missed'}: {ratio:.2f}x); time to first report under "
+            f"5 s (at loopback {_seconds(firsts[0]['seconds'] if firsts[0] else None)} s, at 50 ms "
+            f"{_seconds(at50['synth_bug']['first_report']['seconds'] if at50['synth_bug']['first_report'] else None)} s; "
+            "one bug, not the median over all of them that `bench.bugs` gives); faster than "
+            "`st run` at equal workers, per operation tested: "
+            + ", ".join(
+                f"at {_ms(r['delay'])} synth {r['synth']['wall_seconds'] / data['operations']:.1f} "
+                f"s/operation sequential, st run --workers 1 "
+                f"{r['st'][0]['wall_seconds'] / data['operations']:.1f}"
+                for r in rows
+            )
+            + ".",
+        ]  # fmt: skip
+    twenty = data.get("twenty")
+    if twenty is None:
+        out += ["", "The 20x API (`--twenty`, about an hour): not measured yet."]
+    else:
+        whole = twenty["runs"][0]
+        out += [
+            "",
+            f"The 20x API (`bench/_twenty.py`, {twenty['operations']} operations) at "
+            f"{_ms(twenty['delay'])}: synth whole {whole['wall_seconds']:.1f} s, "
+            f"{whole['requests']} requests ("
+            f"{whole['wall_seconds'] / twenty['operations']:.2f} s/operation); "
+            + ", ".join(f"st run --workers {st['workers']} {st['wall_seconds']:.1f} s, "
+                        f"{st['requests']} requests" for st in twenty["st"])
+            + ".",
+        ]  # fmt: skip
+        if "shards_not_measured" in twenty:
+            out.append(f"Sharding not measured: {twenty['shards_not_measured']}.")
+        else:
+            for n in sorted({r["shards"] for r in twenty["runs"] if r["shards"]}):
+                walls = [r["wall_seconds"] for r in twenty["runs"] if r["shards"] == n]
+                out.append(f"- {n} shards: slowest shard {max(walls):.1f} s "
+                           f"({whole['wall_seconds'] / max(walls):.2f}x less than whole).")  # fmt: skip
+    return [*out, ""]
+
+
 SECTIONS = {
     "generation": generation,
     "bugs": bugs,
     "bugs_shrink0": bugs_shrink0,
     "throughput": throughput,
     "documents": documents,
+    "latency": latency,
 }
 
 

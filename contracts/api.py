@@ -1,6 +1,6 @@
 """The API object and its error taxonomy."""
 
-from synth.contract import Api, Bearer, Contact, License
+from synth.contract import Api, Bearer, Contact, License, RequestId
 
 api = Api(
     "Contacts CRM",
@@ -14,6 +14,7 @@ api = Api(
     contact=Contact("synth maintainers", url="https://github.com/synth-dev/synth"),
     license=License("MIT", "MIT"),
     error_type_base="https://synth.dev/errors/",
+    request_id=RequestId(member="instance"),
     tags={
         "contacts": "People and organisations a tenant keeps in touch with.",
         "interactions": "The timeline of emails, calls, meetings and notes with a contact.",

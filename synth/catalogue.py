@@ -3,7 +3,7 @@
 Each entry is decided from the contracts alone (the ``ApiSpec`` and the operation graph), so
 the test emitter reads this module without importing the test runtime; the runtime binds one
 check to each id (``synth.testing.invariants``). The order is the catalogue's documented one,
-family by family (idempotency, pagination, tenancy, errors, caching), and it is the order of
+family by family (idempotency, pagination, tenancy, errors, caching, updates, observability), and it is the order of
 the generated tests.
 """
 
@@ -37,7 +37,9 @@ __all__ = [
     "provokes_errors",
 ]
 
-Family = Literal["idempotency", "pagination", "tenancy", "errors", "caching", "updates"]
+Family = Literal[
+    "idempotency", "pagination", "tenancy", "errors", "caching", "updates", "observability"
+]
 FAMILIES: tuple[Family, ...] = (
     "idempotency",
     "pagination",
@@ -45,6 +47,7 @@ FAMILIES: tuple[Family, ...] = (
     "errors",
     "caching",
     "updates",
+    "observability",
 )
 
 Applies = Callable[[ApiSpec, Graph, OperationSpec], bool]
@@ -559,6 +562,17 @@ def _no_partial_readback(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
     )
 
 
+# observability
+
+
+def _declares_request_id(graph: Graph, op: OperationSpec) -> bool:
+    return graph.api.request_id is not None
+
+
+def _request_id(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return api.request_id is not None and graph.parents(op) is not None
+
+
 CATALOGUE: tuple[Entry, ...] = (
     Entry("IDEM-REPLAY", "idempotency",
           "Same tenant, key and body sent again: same status and body; exactly one resource.",
@@ -644,6 +658,10 @@ CATALOGUE: tuple[Entry, ...] = (
           "A PATCH leaves every field it leaves out unchanged; an explicit null clears a "
           "nullable field.",
           _partial, weight=0.5, declares=_declares_partial, why_not=_no_partial_readback),
+    Entry("OBS-REQUEST-ID", "observability",
+          "Every answer, success or error, carries the request id: the client's valid one "
+          "echoed, else one the server made; every problem body repeats it.",
+          _request_id, weight=0.5, declares=_declares_request_id, why_not=_no_path),
 )  # fmt: skip
 
 BY_ID: Mapping[str, Entry] = MappingProxyType({entry.id: entry for entry in CATALOGUE})

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._provenance import PROVENANCE
 from .relations import Graph
-from .spec import ApiSpec, OperationSpec, OrderKey, PaginationSpec
+from .spec import ApiSpec, OperationSpec, OrderKey, PaginationSpec, RequestIdSpec
 
 __all__ = ["build"]
 
@@ -64,7 +64,47 @@ def build(spec: ApiSpec) -> dict[str, Any]:
         "x-synth-errors": [_error(spec, e.code) for e in spec.errors],
         "x-synth-provenance": PROVENANCE,
     }
+    if spec.request_id is not None:
+        _add_request_id(spec.request_id, doc)
     return doc
+
+
+def _add_request_id(rid: RequestIdSpec, doc: dict[str, Any]) -> None:
+    """The declared request id on every operation: an optional request header, a header on
+    every response, the member of every problem body, and ``x-synth-semantics.requestId``."""
+    schema = {"type": "string", "pattern": rid.js_pattern}
+    # Any value is accepted: one not matching the pattern is replaced, never refused.
+    param = {
+        "name": rid.header,
+        "in": "header",
+        "description": "An id for this request, echoed in the response and in its logs. One "
+        f"not matching `{rid.js_pattern}` is replaced by one the server makes, not refused.",
+        "required": False,
+        "schema": {"type": "string"},
+    }
+    header = {
+        "description": f"This request's id: the `{rid.header}` sent when it matches the pattern, "
+        f"else one the server made. Problem bodies repeat it in `{rid.member}`.",
+        "required": True,
+        "schema": schema,
+    }
+    for item in doc["paths"].values():
+        for operation in item.values():
+            operation.setdefault("parameters", []).append(dict(param))
+            for response in operation["responses"].values():
+                response.setdefault("headers", {})[rid.header] = dict(header)
+            operation["x-synth-semantics"]["requestId"] = {
+                "header": rid.header, "member": rid.member, "pattern": rid.js_pattern,
+            }  # fmt: skip
+    problem = dict(doc["components"]["schemas"]["Problem"])
+    properties = dict(problem["properties"])
+    if rid.member == "instance":
+        properties["instance"] = {**properties["instance"],
+                                  "description": f"This occurrence: the `{rid.header}`."}  # fmt: skip
+    else:
+        properties[rid.member] = {**schema, "description": f"The `{rid.header}` of the request."}
+    problem["properties"] = properties
+    doc["components"]["schemas"]["Problem"] = problem
 
 
 def _tag(spec: ApiSpec, name: str) -> dict[str, str]:

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping
 from typing import Any, Literal, NamedTuple
 
 from . import document
-from .emit import openapi, sdk_python, sdk_typescript, taxonomy, tests
+from .emit import openapi, sdk_python, sdk_typescript, security, taxonomy, tests
 from .spec import ApiSpec
 from .zod import emit_zod
 
@@ -42,6 +42,7 @@ def _sdk_typescript(spec: ApiSpec, document: Mapping[str, Any]) -> dict[str, str
 EMITTERS: dict[str, Emitter] = {
     "openapi": Emitter(("document",), openapi.render),
     "taxonomy": Emitter(("spec",), taxonomy.emit),
+    "security": Emitter(("spec",), security.emit),
     "zod": Emitter(("document",), _zod),
     "tests": Emitter(("spec",), tests.emit),
     "sdk-python": Emitter(("spec", "document"), sdk_python.emit),

@@ -31,6 +31,7 @@ __all__ = [
     "PaginationSpec",
     "PaginationStyle",
     "ParamSpec",
+    "RequestIdSpec",
     "ResponseHeaderSpec",
     "SortSpec",
 ]
@@ -161,6 +162,18 @@ class IdempotencySpec:
 
 
 @dataclass(frozen=True, slots=True)
+class RequestIdSpec:
+    """The request id header every request may carry and every response carries, and the
+    problem body member that repeats it. ``pattern`` as declared (pydantic's flavour),
+    ``js_pattern`` the same language in ECMA-262 for the document."""
+
+    header: str
+    member: str
+    pattern: str
+    js_pattern: str
+
+
+@dataclass(frozen=True, slots=True)
 class CacheSpec:
     """Conditional requests: ``ETag``/``If-None-Match`` on reads, ``If-Match`` on writes."""
 
@@ -285,6 +298,8 @@ class ApiSpec:
     auth_name: str = "Authorization"
     # The path parameter carrying the caller's tenant (``/orgs/{org_id}/...``), if any.
     tenant_param: str | None = None
+    # The request id the server echoes or makes (``Api(request_id=RequestId(...))``).
+    request_id: RequestIdSpec | None = None
 
     def error(self, code: str) -> ErrorCode:
         for entry in self.errors:

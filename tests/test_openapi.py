@@ -80,7 +80,7 @@ def test_semantics_become_headers(doc: dict[str, Any]) -> None:
     assert "412" in update["responses"]
     listing = ops["listContacts"]
     names = [p["name"] for p in listing["parameters"]]
-    assert names == ["tag", "q", "cursor", "limit"]
+    assert names == ["tag", "q", "cursor", "limit", "X-Request-Id"]
     limit = listing["parameters"][3]["schema"]
     assert limit == {"type": "integer", "default": 20, "minimum": 1, "maximum": 100}
     assert listing["x-synth-semantics"]["pagination"]["order"] == ["-created_at", "-id"]

@@ -31,29 +31,43 @@ __all__ = [
 M = TypeVar("M", bound=BaseModel)
 
 REQUEST_ID_KEY = "reference.request_id"
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9_.:-]{1,128}$")
 _INTEGER = re.compile(r"[+-]?[0-9]{1,30}")
 _UUID_ADAPTER: TypeAdapter[Any] = TypeAdapter(UUID)
 
 
 class RequestIdMiddleware:
-    """Takes ``X-Request-Id`` (or makes one), stores it in the scope and echoes it back."""
+    """Takes the request id header (or makes one), stores it in the scope and echoes it back.
 
-    def __init__(self, app: ASGIApp) -> None:
+    ``header`` and ``pattern`` are the contract's (``RequestId``); ``echo=False`` is the
+    planted bug ``request-id-not-echoed``: a client's id is replaced by one of the server's.
+    """
+
+    def __init__(
+        self,
+        app: ASGIApp,
+        header: str = "X-Request-Id",
+        pattern: str = _REQUEST_ID.pattern,
+        echo: bool = True,
+    ) -> None:
         self.app = app
+        self.header = header.lower().encode("latin-1")
+        self.pattern = re.compile(pattern)
+        self.echo = echo
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        given = dict(scope["headers"]).get(b"x-request-id", b"").decode("latin-1")
-        rid = given if _REQUEST_ID.fullmatch(given) else f"req_{uuid.uuid4().hex}"
+        given = dict(scope["headers"]).get(self.header, b"").decode("latin-1")
+        valid = self.echo and self.pattern.search(given) is not None
+        rid = given if valid else f"req_{uuid.uuid4().hex}"
         scope[REQUEST_ID_KEY] = rid
 
         async def send_with_id(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", rid.encode("latin-1")))
+                headers.append((self.header, rid.encode("latin-1")))
                 message = {**message, "headers": headers}
             await send(message)
 

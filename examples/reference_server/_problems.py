@@ -52,8 +52,11 @@ def json_response(body: Any, status: int, headers: Mapping[str, str] | None = No
     )
 
 
-def problem_response(spec: ApiSpec, error: ApiError, request_id: str) -> Response:
-    """The problem+json response for ``error``; ``instance`` is the request id."""
+def problem_response(
+    spec: ApiSpec, error: ApiError, request_id: str, *, with_id: bool = True
+) -> Response:
+    """The problem+json response for ``error``; the contract's member (``instance`` unless it
+    names another) is the request id. ``with_id=False`` leaves it out (a planted bug)."""
     try:
         entry = spec.error(error.code)
         status, title = entry.status, entry.title
@@ -68,11 +71,12 @@ def problem_response(spec: ApiSpec, error: ApiError, request_id: str) -> Respons
         title=title,
         status=status,
         detail=error.detail,
-        instance=request_id,
         code=error.code,
         errors=error.errors,
     )
     body = problem.model_dump(mode="json", exclude_none=True)
+    if with_id:
+        body[spec.request_id.member if spec.request_id is not None else "instance"] = request_id
     return Response(
         _dumps(body), status_code=status, headers=error.headers, media_type=PROBLEM_JSON
     )

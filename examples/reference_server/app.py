@@ -604,7 +604,9 @@ def _dispatcher(server: Server, methods: dict[str, Handler]) -> ASGIApp:
                 )
             return await handler(server, request)
         except ApiError as exc:
-            return problem_response(server.spec, exc, rid)
+            # Planted bug: the authentication layer's problems are built without the id.
+            lost = server.bug("problem-without-request-id") and exc.code in _AUTH_CODES
+            return problem_response(server.spec, exc, rid, with_id=not lost)
         except Exception:
             log.exception("request %s failed", rid)
             return problem_response(
@@ -623,6 +625,18 @@ class _PathApp:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         response = await self.endpoint(Request(scope, receive))
         await response(scope, receive, send)
+
+
+_AUTH_CODES = ("unauthenticated", "unauthorized")
+
+
+def _request_ids(spec: ApiSpec, server: Server) -> Middleware:
+    """The request id middleware as the contract declares it (its header and pattern)."""
+    rid = spec.request_id
+    options: dict[str, Any] = {"echo": not server.bug("request-id-not-echoed")}
+    if rid is not None:
+        options |= {"header": rid.header, "pattern": rid.pattern}
+    return Middleware(RequestIdMiddleware, **options)
 
 
 def create_app(
@@ -664,7 +678,7 @@ def create_app(
 
     app = Starlette(
         routes=routes,
-        middleware=[Middleware(RequestIdMiddleware)],
+        middleware=[_request_ids(spec, server)],
         exception_handlers={HTTPException: http_error},
     )
     app.router.redirect_slashes = False

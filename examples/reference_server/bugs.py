@@ -255,6 +255,19 @@ _TABLE = (
         "A: POST /contacts {name, email} -> id; PATCH /contacts/id {name} -> 200; GET "
         "/contacts/id -> email null (expected the email unchanged).",
     ),
+    Bug(
+        "request-id-not-echoed",
+        "OBS-REQUEST-ID",
+        "The request id middleware always makes its own id: a client's X-Request-Id is dropped.",
+        "A: GET /contacts with X-Request-Id: R -> 200 with X-Request-Id: req_... (expected R).",
+    ),
+    Bug(
+        "problem-without-request-id",
+        "OBS-REQUEST-ID",
+        "Problems raised by authentication (401) are built without the request id in instance.",
+        "GET /contacts with no token, X-Request-Id: R -> 401 whose body has no instance "
+        "(expected instance R).",
+    ),
     # Not a catalogue invariant: the schema conformance check (schemathesis) sees a declared
     # required response header missing.
     Bug(

@@ -67,6 +67,12 @@ def test_createContact__TEN_NONINTERFERENCE(target: Target) -> None:
     check("TEN-NONINTERFERENCE", "createContact", target)
 
 
+def test_createContact__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "createContact", target)
+
+
 def test_createContact__CONFORMANCE(target: Target) -> None:
     """Schema conformance (schemathesis checks plus the error-taxonomy rules)."""
     conformance("createContact", target)
@@ -135,6 +141,12 @@ def test_listContacts__TEN_NONINTERFERENCE(target: Target) -> None:
     check("TEN-NONINTERFERENCE", "listContacts", target)
 
 
+def test_listContacts__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "listContacts", target)
+
+
 def test_listContacts__CONFORMANCE(target: Target) -> None:
     """Schema conformance (schemathesis checks plus the error-taxonomy rules)."""
     conformance("listContacts", target)
@@ -169,6 +181,12 @@ def test_getContact__TEN_READ(target: Target) -> None:
 def test_getContact__TEN_NONINTERFERENCE(target: Target) -> None:
     """What B observes does not depend on what A does: same answers whether or not A acted."""
     check("TEN-NONINTERFERENCE", "getContact", target)
+
+
+def test_getContact__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "getContact", target)
 
 
 def test_getContact__CONFORMANCE(target: Target) -> None:
@@ -226,6 +244,12 @@ def test_updateContact__PATCH_PARTIAL(target: Target) -> None:
     check("PATCH-PARTIAL", "updateContact", target)
 
 
+def test_updateContact__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "updateContact", target)
+
+
 def test_updateContact__CONFORMANCE(target: Target) -> None:
     """Schema conformance (schemathesis checks plus the error-taxonomy rules)."""
     conformance("updateContact", target)
@@ -255,6 +279,12 @@ def test_deleteContact__TEN_WRITE(target: Target) -> None:
 def test_deleteContact__TEN_NONINTERFERENCE(target: Target) -> None:
     """What B observes does not depend on what A does: same answers whether or not A acted."""
     check("TEN-NONINTERFERENCE", "deleteContact", target)
+
+
+def test_deleteContact__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "deleteContact", target)
 
 
 def test_deleteContact__CONFORMANCE(target: Target) -> None:

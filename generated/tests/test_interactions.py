@@ -66,6 +66,12 @@ def test_createInteraction__TEN_NONINTERFERENCE(target: Target) -> None:
     check("TEN-NONINTERFERENCE", "createInteraction", target)
 
 
+def test_createInteraction__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "createInteraction", target)
+
+
 def test_createInteraction__CONFORMANCE(target: Target) -> None:
     """Schema conformance (schemathesis checks plus the error-taxonomy rules)."""
     conformance("createInteraction", target)
@@ -137,6 +143,12 @@ def test_listInteractions__TEN_CHILD(target: Target) -> None:
 def test_listInteractions__TEN_NONINTERFERENCE(target: Target) -> None:
     """What B observes does not depend on what A does: same answers whether or not A acted."""
     check("TEN-NONINTERFERENCE", "listInteractions", target)
+
+
+def test_listInteractions__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "listInteractions", target)
 
 
 def test_listInteractions__CONFORMANCE(target: Target) -> None:

@@ -67,6 +67,12 @@ def test_createJob__TEN_NONINTERFERENCE(target: Target) -> None:
     check("TEN-NONINTERFERENCE", "createJob", target)
 
 
+def test_createJob__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "createJob", target)
+
+
 def test_createJob__CONFORMANCE(target: Target) -> None:
     """Schema conformance (schemathesis checks plus the error-taxonomy rules)."""
     conformance("createJob", target)
@@ -135,6 +141,12 @@ def test_listJobs__TEN_NONINTERFERENCE(target: Target) -> None:
     check("TEN-NONINTERFERENCE", "listJobs", target)
 
 
+def test_listJobs__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "listJobs", target)
+
+
 def test_listJobs__CONFORMANCE(target: Target) -> None:
     """Schema conformance (schemathesis checks plus the error-taxonomy rules)."""
     conformance("listJobs", target)
@@ -163,6 +175,12 @@ def test_getJob__TEN_READ(target: Target) -> None:
 def test_getJob__TEN_NONINTERFERENCE(target: Target) -> None:
     """What B observes does not depend on what A does: same answers whether or not A acted."""
     check("TEN-NONINTERFERENCE", "getJob", target)
+
+
+def test_getJob__OBS_REQUEST_ID(target: Target) -> None:
+    """Every answer, success or error, carries the request id: the client's valid one echoed,
+    else one the server made; every problem body repeats it."""
+    check("OBS-REQUEST-ID", "getJob", target)
 
 
 def test_getJob__CONFORMANCE(target: Target) -> None:

@@ -26,24 +26,57 @@ export const listContacts = {
     /** Items per page, 1 to 100; out of range gets 422 `validation_failed`. */
     limit: fromText(z.int().gte(1).lte(100), "integer").optional(),
   }),
-  headers: null,
+  headers: z.object({
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
+  }),
   body: null,
   bodyRequired: false,
   responses: {
     /** OK */
-    200: { contentType: "application/json", schema: schemas.ContactPage },
+    200: { contentType: "application/json", schema: schemas.ContactPage, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Bad Request: `invalid_cursor`. */
-    400: { contentType: "application/problem+json", schema: schemas.Problem },
+    400: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["internal_error", "invalid_cursor", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "tag", field: "tags", op: "contains", explode: false }, { param: "q", field: "name", op: "icontains", explode: false }], item: "Contact", itemsField: "items", nextField: "next_cursor" } },
+  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "tag", field: "tags", op: "contains", explode: false }, { param: "q", field: "name", op: "icontains", explode: false }], item: "Contact", itemsField: "items", nextField: "next_cursor" }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
+
+/** The headers of listContacts's 200 response: an object of the received headers, names in lower case. */
+export const listContactsResponseHeaders = listContacts.responses[200].headers;
+
+/** The headers of listContacts's 400 response: an object of the received headers, names in lower case. */
+export const listContactsResponseHeaders400 = listContacts.responses[400].headers;
+
+/** The headers of listContacts's 401 response: an object of the received headers, names in lower case. */
+export const listContactsResponseHeaders401 = listContacts.responses[401].headers;
+
+/** The headers of listContacts's 422 response: an object of the received headers, names in lower case. */
+export const listContactsResponseHeaders422 = listContacts.responses[422].headers;
+
+/** The headers of listContacts's 500 response: an object of the received headers, names in lower case. */
+export const listContactsResponseHeaders500 = listContacts.responses[500].headers;
 
 /**
  * Create a contact.
@@ -62,6 +95,8 @@ export const createContact = {
   headers: z.object({
     /** A unique key (a UUID, say) that makes retries of this request safe: a retry with the same key and body replays the first answer. */
     "idempotency-key": z.string().check(minLength(1)).check(maxLength(255)),
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
   }),
   body: schemas.ContactCreate,
   bodyRequired: true,
@@ -72,24 +107,56 @@ export const createContact = {
       "idempotent-replayed": z.literal("true").optional(),
       /** The new contact's URL. */
       location: z.string(),
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
     }) },
     /** Bad Request: `idempotency_key_missing`, `invalid_request`. */
-    400: { contentType: "application/problem+json", schema: schemas.Problem },
+    400: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Conflict: `email_taken`, `idempotency_key_in_use`. */
-    409: { contentType: "application/problem+json", schema: schemas.Problem },
+    409: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `idempotency_key_reused`, `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["email_taken", "idempotency_key_in_use", "idempotency_key_missing", "idempotency_key_reused", "internal_error", "invalid_request", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, idempotency: { header: "Idempotency-Key", required: true } },
+  semantics: { tenantScoped: true, idempotency: { header: "Idempotency-Key", required: true }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
 
 /** The headers of createContact's 201 response: an object of the received headers, names in lower case. */
 export const createContactResponseHeaders = createContact.responses[201].headers;
+
+/** The headers of createContact's 400 response: an object of the received headers, names in lower case. */
+export const createContactResponseHeaders400 = createContact.responses[400].headers;
+
+/** The headers of createContact's 401 response: an object of the received headers, names in lower case. */
+export const createContactResponseHeaders401 = createContact.responses[401].headers;
+
+/** The headers of createContact's 409 response: an object of the received headers, names in lower case. */
+export const createContactResponseHeaders409 = createContact.responses[409].headers;
+
+/** The headers of createContact's 422 response: an object of the received headers, names in lower case. */
+export const createContactResponseHeaders422 = createContact.responses[422].headers;
+
+/** The headers of createContact's 500 response: an object of the received headers, names in lower case. */
+export const createContactResponseHeaders500 = createContact.responses[500].headers;
 
 /**
  * Get a contact.
@@ -108,6 +175,8 @@ export const getContact = {
   headers: z.object({
     /** An ETag from an earlier read: 304 Not Modified when it still matches. */
     "if-none-match": z.string().optional(),
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
   }),
   body: null,
   bodyRequired: false,
@@ -116,23 +185,39 @@ export const getContact = {
     200: { contentType: "application/json", schema: schemas.Contact, headers: z.object({
       /** The representation's entity tag; send it back in `If-None-Match` or `If-Match`. */
       etag: z.string().optional(),
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
     }) },
     /** Not Modified: the `If-None-Match` ETag still matches; no body. */
     304: { contentType: null, schema: null, headers: z.object({
       /** The representation's entity tag; send it back in `If-None-Match` or `If-Match`. */
       etag: z.string().optional(),
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
     }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Not Found: `not_found`. */
-    404: { contentType: "application/problem+json", schema: schemas.Problem },
+    404: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["internal_error", "not_found", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, conditional: { etag: true, ifMatch: null } },
+  semantics: { tenantScoped: true, conditional: { etag: true, ifMatch: null }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
 
 /** The headers of getContact's 200 response: an object of the received headers, names in lower case. */
@@ -140,6 +225,18 @@ export const getContactResponseHeaders = getContact.responses[200].headers;
 
 /** The headers of getContact's 304 response: an object of the received headers, names in lower case. */
 export const getContactResponseHeaders304 = getContact.responses[304].headers;
+
+/** The headers of getContact's 401 response: an object of the received headers, names in lower case. */
+export const getContactResponseHeaders401 = getContact.responses[401].headers;
+
+/** The headers of getContact's 404 response: an object of the received headers, names in lower case. */
+export const getContactResponseHeaders404 = getContact.responses[404].headers;
+
+/** The headers of getContact's 422 response: an object of the received headers, names in lower case. */
+export const getContactResponseHeaders422 = getContact.responses[422].headers;
+
+/** The headers of getContact's 500 response: an object of the received headers, names in lower case. */
+export const getContactResponseHeaders500 = getContact.responses[500].headers;
 
 /**
  * Delete a contact and its interactions.
@@ -155,24 +252,57 @@ export const deleteContact = {
     contact_id: z.string().check(format("uuid", isUuid)),
   }),
   query: null,
-  headers: null,
+  headers: z.object({
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
+  }),
   body: null,
   bodyRequired: false,
   responses: {
     /** No Content */
-    204: { contentType: null, schema: null },
+    204: { contentType: null, schema: null, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Not Found: `not_found`. */
-    404: { contentType: "application/problem+json", schema: schemas.Problem },
+    404: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["internal_error", "not_found", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true },
+  semantics: { tenantScoped: true, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
+
+/** The headers of deleteContact's 204 response: an object of the received headers, names in lower case. */
+export const deleteContactResponseHeaders = deleteContact.responses[204].headers;
+
+/** The headers of deleteContact's 401 response: an object of the received headers, names in lower case. */
+export const deleteContactResponseHeaders401 = deleteContact.responses[401].headers;
+
+/** The headers of deleteContact's 404 response: an object of the received headers, names in lower case. */
+export const deleteContactResponseHeaders404 = deleteContact.responses[404].headers;
+
+/** The headers of deleteContact's 422 response: an object of the received headers, names in lower case. */
+export const deleteContactResponseHeaders422 = deleteContact.responses[422].headers;
+
+/** The headers of deleteContact's 500 response: an object of the received headers, names in lower case. */
+export const deleteContactResponseHeaders500 = deleteContact.responses[500].headers;
 
 /**
  * Update a contact.
@@ -193,30 +323,80 @@ export const updateContact = {
   headers: z.object({
     /** The ETag you read: the change is refused with 412 if the object changed since. */
     "if-match": z.string().optional(),
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
   }),
   body: schemas.ContactUpdate,
   bodyRequired: true,
   responses: {
     /** OK */
-    200: { contentType: "application/json", schema: schemas.Contact },
+    200: { contentType: "application/json", schema: schemas.Contact, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Bad Request: `invalid_request`. */
-    400: { contentType: "application/problem+json", schema: schemas.Problem },
+    400: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Not Found: `not_found`. */
-    404: { contentType: "application/problem+json", schema: schemas.Problem },
+    404: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Conflict: `email_taken`. */
-    409: { contentType: "application/problem+json", schema: schemas.Problem },
+    409: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Precondition Failed: `precondition_failed`. */
-    412: { contentType: "application/problem+json", schema: schemas.Problem },
+    412: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["email_taken", "internal_error", "invalid_request", "not_found", "precondition_failed", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, conditional: { etag: false, ifMatch: "optional" } },
+  semantics: { tenantScoped: true, conditional: { etag: false, ifMatch: "optional" }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
+
+/** The headers of updateContact's 200 response: an object of the received headers, names in lower case. */
+export const updateContactResponseHeaders = updateContact.responses[200].headers;
+
+/** The headers of updateContact's 400 response: an object of the received headers, names in lower case. */
+export const updateContactResponseHeaders400 = updateContact.responses[400].headers;
+
+/** The headers of updateContact's 401 response: an object of the received headers, names in lower case. */
+export const updateContactResponseHeaders401 = updateContact.responses[401].headers;
+
+/** The headers of updateContact's 404 response: an object of the received headers, names in lower case. */
+export const updateContactResponseHeaders404 = updateContact.responses[404].headers;
+
+/** The headers of updateContact's 409 response: an object of the received headers, names in lower case. */
+export const updateContactResponseHeaders409 = updateContact.responses[409].headers;
+
+/** The headers of updateContact's 412 response: an object of the received headers, names in lower case. */
+export const updateContactResponseHeaders412 = updateContact.responses[412].headers;
+
+/** The headers of updateContact's 422 response: an object of the received headers, names in lower case. */
+export const updateContactResponseHeaders422 = updateContact.responses[422].headers;
+
+/** The headers of updateContact's 500 response: an object of the received headers, names in lower case. */
+export const updateContactResponseHeaders500 = updateContact.responses[500].headers;
 
 /**
  * List a contact's interactions, most recent first.
@@ -238,26 +418,65 @@ export const listInteractions = {
     /** Items per page, 1 to 100; out of range gets 422 `validation_failed`. */
     limit: fromText(z.int().gte(1).lte(100), "integer").optional(),
   }),
-  headers: null,
+  headers: z.object({
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
+  }),
   body: null,
   bodyRequired: false,
   responses: {
     /** OK */
-    200: { contentType: "application/json", schema: schemas.InteractionPage },
+    200: { contentType: "application/json", schema: schemas.InteractionPage, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Bad Request: `invalid_cursor`. */
-    400: { contentType: "application/problem+json", schema: schemas.Problem },
+    400: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Not Found: `not_found`. */
-    404: { contentType: "application/problem+json", schema: schemas.Problem },
+    404: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["internal_error", "invalid_cursor", "not_found", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-occurred_at", "-id"], filters: [{ param: "type", field: "type", op: "eq", explode: false }], item: "Interaction", itemsField: "items", nextField: "next_cursor" } },
+  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-occurred_at", "-id"], filters: [{ param: "type", field: "type", op: "eq", explode: false }], item: "Interaction", itemsField: "items", nextField: "next_cursor" }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
+
+/** The headers of listInteractions's 200 response: an object of the received headers, names in lower case. */
+export const listInteractionsResponseHeaders = listInteractions.responses[200].headers;
+
+/** The headers of listInteractions's 400 response: an object of the received headers, names in lower case. */
+export const listInteractionsResponseHeaders400 = listInteractions.responses[400].headers;
+
+/** The headers of listInteractions's 401 response: an object of the received headers, names in lower case. */
+export const listInteractionsResponseHeaders401 = listInteractions.responses[401].headers;
+
+/** The headers of listInteractions's 404 response: an object of the received headers, names in lower case. */
+export const listInteractionsResponseHeaders404 = listInteractions.responses[404].headers;
+
+/** The headers of listInteractions's 422 response: an object of the received headers, names in lower case. */
+export const listInteractionsResponseHeaders422 = listInteractions.responses[422].headers;
+
+/** The headers of listInteractions's 500 response: an object of the received headers, names in lower case. */
+export const listInteractionsResponseHeaders500 = listInteractions.responses[500].headers;
 
 /**
  * Record an interaction with a contact.
@@ -276,6 +495,8 @@ export const createInteraction = {
   headers: z.object({
     /** A unique key (a UUID, say) that makes retries of this request safe: a retry with the same key and body replays the first answer. */
     "idempotency-key": z.string().check(minLength(1)).check(maxLength(255)),
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
   }),
   body: schemas.InteractionCreate,
   bodyRequired: true,
@@ -284,26 +505,64 @@ export const createInteraction = {
     201: { contentType: "application/json", schema: schemas.Interaction, headers: z.object({
       /** `true` when this response is the stored answer to an earlier request with the same `Idempotency-Key`. */
       "idempotent-replayed": z.literal("true").optional(),
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
     }) },
     /** Bad Request: `idempotency_key_missing`, `invalid_request`. */
-    400: { contentType: "application/problem+json", schema: schemas.Problem },
+    400: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Not Found: `not_found`. */
-    404: { contentType: "application/problem+json", schema: schemas.Problem },
+    404: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Conflict: `idempotency_key_in_use`. */
-    409: { contentType: "application/problem+json", schema: schemas.Problem },
+    409: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `idempotency_key_reused`, `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["idempotency_key_in_use", "idempotency_key_missing", "idempotency_key_reused", "internal_error", "invalid_request", "not_found", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, idempotency: { header: "Idempotency-Key", required: true } },
+  semantics: { tenantScoped: true, idempotency: { header: "Idempotency-Key", required: true }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
 
 /** The headers of createInteraction's 201 response: an object of the received headers, names in lower case. */
 export const createInteractionResponseHeaders = createInteraction.responses[201].headers;
+
+/** The headers of createInteraction's 400 response: an object of the received headers, names in lower case. */
+export const createInteractionResponseHeaders400 = createInteraction.responses[400].headers;
+
+/** The headers of createInteraction's 401 response: an object of the received headers, names in lower case. */
+export const createInteractionResponseHeaders401 = createInteraction.responses[401].headers;
+
+/** The headers of createInteraction's 404 response: an object of the received headers, names in lower case. */
+export const createInteractionResponseHeaders404 = createInteraction.responses[404].headers;
+
+/** The headers of createInteraction's 409 response: an object of the received headers, names in lower case. */
+export const createInteractionResponseHeaders409 = createInteraction.responses[409].headers;
+
+/** The headers of createInteraction's 422 response: an object of the received headers, names in lower case. */
+export const createInteractionResponseHeaders422 = createInteraction.responses[422].headers;
+
+/** The headers of createInteraction's 500 response: an object of the received headers, names in lower case. */
+export const createInteractionResponseHeaders500 = createInteraction.responses[500].headers;
 
 /**
  * List jobs
@@ -323,24 +582,57 @@ export const listJobs = {
     /** Items per page, 1 to 100; out of range gets 422 `validation_failed`. */
     limit: fromText(z.int().gte(1).lte(100), "integer").optional(),
   }),
-  headers: null,
+  headers: z.object({
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
+  }),
   body: null,
   bodyRequired: false,
   responses: {
     /** OK */
-    200: { contentType: "application/json", schema: schemas.JobPage },
+    200: { contentType: "application/json", schema: schemas.JobPage, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Bad Request: `invalid_cursor`. */
-    400: { contentType: "application/problem+json", schema: schemas.Problem },
+    400: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["internal_error", "invalid_cursor", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "status", field: "status", op: "eq", explode: false }], item: "Job", itemsField: "items", nextField: "next_cursor" } },
+  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "status", field: "status", op: "eq", explode: false }], item: "Job", itemsField: "items", nextField: "next_cursor" }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
+
+/** The headers of listJobs's 200 response: an object of the received headers, names in lower case. */
+export const listJobsResponseHeaders = listJobs.responses[200].headers;
+
+/** The headers of listJobs's 400 response: an object of the received headers, names in lower case. */
+export const listJobsResponseHeaders400 = listJobs.responses[400].headers;
+
+/** The headers of listJobs's 401 response: an object of the received headers, names in lower case. */
+export const listJobsResponseHeaders401 = listJobs.responses[401].headers;
+
+/** The headers of listJobs's 422 response: an object of the received headers, names in lower case. */
+export const listJobsResponseHeaders422 = listJobs.responses[422].headers;
+
+/** The headers of listJobs's 500 response: an object of the received headers, names in lower case. */
+export const listJobsResponseHeaders500 = listJobs.responses[500].headers;
 
 /**
  * Enqueue a job
@@ -357,6 +649,8 @@ export const createJob = {
   headers: z.object({
     /** A unique key (a UUID, say) that makes retries of this request safe: a retry with the same key and body replays the first answer. */
     "idempotency-key": z.string().check(minLength(1)).check(maxLength(255)),
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
   }),
   body: schemas.JobCreate,
   bodyRequired: true,
@@ -365,24 +659,56 @@ export const createJob = {
     202: { contentType: "application/json", schema: schemas.Job, headers: z.object({
       /** `true` when this response is the stored answer to an earlier request with the same `Idempotency-Key`. */
       "idempotent-replayed": z.literal("true").optional(),
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
     }) },
     /** Bad Request: `idempotency_key_missing`, `invalid_request`. */
-    400: { contentType: "application/problem+json", schema: schemas.Problem },
+    400: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Conflict: `idempotency_key_in_use`. */
-    409: { contentType: "application/problem+json", schema: schemas.Problem },
+    409: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `idempotency_key_reused`, `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["idempotency_key_in_use", "idempotency_key_missing", "idempotency_key_reused", "internal_error", "invalid_request", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, idempotency: { header: "Idempotency-Key", required: true } },
+  semantics: { tenantScoped: true, idempotency: { header: "Idempotency-Key", required: true }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
 
 /** The headers of createJob's 202 response: an object of the received headers, names in lower case. */
 export const createJobResponseHeaders = createJob.responses[202].headers;
+
+/** The headers of createJob's 400 response: an object of the received headers, names in lower case. */
+export const createJobResponseHeaders400 = createJob.responses[400].headers;
+
+/** The headers of createJob's 401 response: an object of the received headers, names in lower case. */
+export const createJobResponseHeaders401 = createJob.responses[401].headers;
+
+/** The headers of createJob's 409 response: an object of the received headers, names in lower case. */
+export const createJobResponseHeaders409 = createJob.responses[409].headers;
+
+/** The headers of createJob's 422 response: an object of the received headers, names in lower case. */
+export const createJobResponseHeaders422 = createJob.responses[422].headers;
+
+/** The headers of createJob's 500 response: an object of the received headers, names in lower case. */
+export const createJobResponseHeaders500 = createJob.responses[500].headers;
 
 /**
  * Get a job and its progress
@@ -398,24 +724,57 @@ export const getJob = {
     job_id: z.string().check(format("uuid", isUuid)),
   }),
   query: null,
-  headers: null,
+  headers: z.object({
+    /** An id for this request, echoed in the response and in its logs. One not matching `^[A-Za-z0-9_.:\-]{1,128}$` is replaced by one the server makes, not refused. */
+    "x-request-id": z.string().optional(),
+  }),
   body: null,
   bodyRequired: false,
   responses: {
     /** OK */
-    200: { contentType: "application/json", schema: schemas.Job },
+    200: { contentType: "application/json", schema: schemas.Job, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unauthorized: `unauthenticated`. */
-    401: { contentType: "application/problem+json", schema: schemas.Problem },
+    401: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Not Found: `not_found`. */
-    404: { contentType: "application/problem+json", schema: schemas.Problem },
+    404: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Unprocessable Entity: `validation_failed`. */
-    422: { contentType: "application/problem+json", schema: schemas.Problem },
+    422: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
-    500: { contentType: "application/problem+json", schema: schemas.Problem },
+    500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
   },
   errors: ["internal_error", "not_found", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true },
+  semantics: { tenantScoped: true, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
+
+/** The headers of getJob's 200 response: an object of the received headers, names in lower case. */
+export const getJobResponseHeaders = getJob.responses[200].headers;
+
+/** The headers of getJob's 401 response: an object of the received headers, names in lower case. */
+export const getJobResponseHeaders401 = getJob.responses[401].headers;
+
+/** The headers of getJob's 404 response: an object of the received headers, names in lower case. */
+export const getJobResponseHeaders404 = getJob.responses[404].headers;
+
+/** The headers of getJob's 422 response: an object of the received headers, names in lower case. */
+export const getJobResponseHeaders422 = getJob.responses[422].headers;
+
+/** The headers of getJob's 500 response: an object of the received headers, names in lower case. */
+export const getJobResponseHeaders500 = getJob.responses[500].headers;
 
 /** Every operation, by name. */
 export const operations = { listContacts, createContact, getContact, deleteContact, updateContact, listInteractions, createInteraction, listJobs, createJob, getJob } as const;

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from .._errors import Location, Problem
 from ._check import Checker, kind
 from ._examples import Example
+from ._observability import RequestId
 from ._responses import ResponseHeader
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
@@ -174,6 +175,7 @@ class Api:
         servers: Sequence[str] = (),
         error_type_base: str = "about:blank#",
         tags: dict[str, str] | None = None,
+        request_id: RequestId | None = None,
     ) -> None:
         self.location = _caller()
         # Mistakes in the arguments of declarations, each where it was written; the loader
@@ -219,6 +221,12 @@ class Api:
             lambda k, v: isinstance(k, str) and isinstance(v, str),
         )  # fmt: skip
         self.tags = dict(tags or {}) if good_tags else {}
+        if request_id is not None and not isinstance(request_id, RequestId):
+            check.wrong("request_id", request_id, "a RequestId",
+                        'request_id=RequestId(header="X-Request-Id") (from synth.contract)')  # fmt: skip
+            request_id = None
+        # Its fields are checked by the loader (synth.loader._observability).
+        self.request_id = request_id
         self.errors: list[ErrorCode] = []
         self.operations: list[OperationDecl] = []
         self.resources: list[Resource] = []

@@ -35,6 +35,7 @@ from ..spec import ApiSpec, AuthStyle, OperationSpec
 from ._common import TOKEN
 from ._defaults import check_defaults
 from ._imports import find_api, import_contracts
+from ._observability import check_request_id
 from ._operations import OperationBuilder
 from ._patterns import document_patterns
 from ._problems import Problems
@@ -66,6 +67,7 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     related = relations(operations, declared_resources(api), api.tenant_param)
     _check_relations(api, operations, related, problems)
     _check_tiebreakers(operations, related, problems)
+    request_id = check_request_id(api, operations, problems)
     problems.check()
     return ApiSpec(
         title=api.title,
@@ -88,6 +90,7 @@ def load(contracts_dir: str | Path) -> ApiSpec:
         auth_style=_style(api),
         auth_name=_auth_name(api),
         tenant_param=api.tenant_param,
+        request_id=request_id,
     )
 
 

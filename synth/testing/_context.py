@@ -237,6 +237,7 @@ class Context:
         if_match: str | None = _AUTO,
         tenant_id: str | None = _AUTO,
         own_refs: bool = True,
+        request_id: bool = True,
     ) -> Exchange:
         """Send ``op`` as ``tenant`` (None: no credentials); a fresh idempotency key by default.
 
@@ -246,7 +247,8 @@ class Context:
         A write that requires ``If-Match`` gets the item's current ETag by default
         (``current_etag``); ``if_match=None`` leaves the header out, ``headers`` may set it.
         The tenant in the path (``Api(tenant_param=...)``) is the acting tenant's own id
-        unless ``tenant_id`` names another.
+        unless ``tenant_id`` names another. ``request_id=False`` sends no request id where
+        the client would add one (``Client``).
         """
         params = self.fill_tenant(tenant, op, params, tenant_id)
         hdrs = dict(headers or {})
@@ -282,6 +284,7 @@ class Context:
             token=token,
             media_type=op.body_media_type,
             files=op.files,
+            request_id=request_id,
         )
         exchange = self.target.client.send(request)
         self.trace.append(exchange)

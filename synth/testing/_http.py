@@ -16,10 +16,12 @@ idempotency key is safe to retry by contract, so it is not marked.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import json
 import random
 import threading
 import time
+import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -81,6 +83,9 @@ class Request:
     # How ``json_body`` is sent: as JSON, or as a form with these file parts (``_forms``).
     media_type: str = _forms.JSON
     files: tuple[FileSpec, ...] = ()
+    # Whether the client adds its own request id where the contracts declare one and the
+    # request carries none (``Client``); False sends the request without any.
+    request_id: bool = True
 
     @property
     def target(self) -> str:
@@ -155,8 +160,12 @@ class Client:
         config: TargetConfig,
         idempotency_headers: Iterable[str] = (),
         credential: Credential | None = None,
+        request_id_header: str | None = None,
     ) -> None:
         self.config = config
+        # The contracts' request id header: each request gets a fresh UUID in it, kept in the
+        # request so a reproduction shows it and the server's logs can be searched for it.
+        self.request_id_header = request_id_header
         self.credential = credential if credential is not None else Credential()
         self.log: list[Exchange] = []
         self.requests = 0
@@ -213,6 +222,7 @@ class Client:
 
     async def _send(self, request: Request) -> Exchange:
         self._guard(request)
+        request = self._with_request_id(request)
         headers = dict(request.headers)
         if request.token is not None:
             self.credential.apply(headers, request.token)
@@ -267,6 +277,14 @@ class Client:
         self.faults.append(message)
         self.exhausted.update(kinds)
         raise TransportFault(message, kind=kinds[-1] if kinds else "")
+
+    def _with_request_id(self, request: Request) -> Request:
+        name = self.request_id_header
+        if name is None or not request.request_id:
+            return request
+        if any(k.lower() == name.lower() for k, _ in request.headers):
+            return request
+        return dataclasses.replace(request, headers=(*request.headers, (name, str(uuid.uuid4()))))
 
     def _guard(self, request: Request) -> None:
         if request.method in _SAFE or self.config.app is not None:

@@ -102,7 +102,9 @@ class Target:
     def client(self) -> Client:
         if self._client is None:
             keyed = [op.idempotency.header for op in self.api.operations if op.idempotency]
-            self._client = Client(self.config, keyed, self.credential)
+            rid = self.api.request_id
+            self._client = Client(self.config, keyed, self.credential,
+                                  rid.header if rid is not None else None)  # fmt: skip
         return self._client
 
     @property

@@ -294,6 +294,21 @@ async def _(c: Client) -> None:
     assert (await c.req("GET", path)).json()["email"] is None
 
 
+@demo("request-id-not-echoed")
+async def _(c: Client) -> None:
+    answer = await c.req("GET", "/contacts", headers={"X-Request-Id": "synth-r1"})
+    assert answer.status_code == 200
+    assert answer.headers["x-request-id"] != "synth-r1"
+
+
+@demo("problem-without-request-id")
+async def _(c: Client) -> None:
+    answer = await c.req("GET", "/contacts", None, headers={"X-Request-Id": "synth-r2"})
+    assert answer.status_code == 401
+    assert answer.headers["x-request-id"] == "synth-r2"
+    assert "instance" not in answer.json()
+
+
 # What a bug may name besides a catalogue id: the schema conformance check (a declared
 # response header left out, say), which every operation runs.
 CONFORMANCE = "CONFORMANCE"

@@ -47,6 +47,8 @@ def test_planted_bug_is_caught(bug: str, tmp_path: Path, generated: Path) -> Non
     code, report = _run(tmp_path, generated, bug, seed=1, select=f"__{expected.replace('-', '_')}")
     assert code == 1, report
     assert f"### {expected} on" in report, report
+    # The contracts declare a request id: every reproduced request shows the one synth sent.
+    assert "-H 'X-Request-Id: " in report, report
     assert "token-a" not in report
     assert "token-b" not in report
 

@@ -208,7 +208,7 @@ class Problem(Model):
     """
     instance: StrictStr | None = None
     """
-    This occurrence: the request id.
+    This occurrence: the `X-Request-Id`.
     """
     code: Annotated[StrictStr, Field(pattern="^[a-z][a-z0-9_]*$")]
     """

@@ -134,7 +134,7 @@ export const Problem = z.object({
   status: z.int().lte(599).gte(100),
   /** What happened this time. */
   detail: z.string().nullable().default(null),
-  /** This occurrence: the request id. */
+  /** This occurrence: the `X-Request-Id`. */
   instance: z.string().nullable().default(null),
   /** The error code from the taxonomy; stable across versions. */
   code: z.string().regex(/^[a-z][a-z0-9_]*$/u),

@@ -1,0 +1,288 @@
+"""Latency: `synth test` and schemathesis's `st run` against a server that is far away.
+
+A preview deploy is not loopback: every request pays a round trip. Here the reference server
+(a real process, work delay ``WORK_DELAY``) sits behind ``bench._proxy``, a loopback proxy that
+adds a fixed delay per round trip, and at each delay
+
+- synth: ``synth test --profile default`` (the command, as a user runs it, in a process of its
+  own) over the whole generated suite against the correct server: wall time, and the requests
+  the proxy passed on (retries, confirmations and the preflight included);
+- synth's time to first report: the same command against the server with one planted bug
+  (``--bug``), from the command's start to the first failing test it prints (it prints each
+  test as it ends), and the requests passed on by then; the run is stopped there;
+- schemathesis: ``st run`` with all checks and phases, both tenants as Web Fuzzing Commons users
+  (as ``bench.bugs`` runs it), with ``--workers`` 1 and 4, against the correct server through
+  the same proxy: wall time and requests.
+
+``--twenty`` adds the 20x API (``bench._twenty``: the example's contracts under twenty prefixes,
+the reference server mounted twenty times) at ``--twenty-delay``, run whole and, where `synth
+test` offers ``--shard``, over 1, 2 and 4 shards; and ``st run`` on it. It takes about an hour.
+
+Run: ``.venv/bin/python -m bench.latency [--quick] [--twenty]``; writes
+``bench/results/latency.json`` (``make bench`` runs ``--quick``: delays 0 and 50 ms only).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import schemathesis
+
+from bench import _proxy, _twenty
+from bench._server import ROOT, TENANTS, serve
+from bench.bugs import ST_CONFIG, ST_PHASES, WORK_DELAY, _auth_document
+from examples.reference_server.bugs import BUGS
+
+RESULTS = Path(__file__).resolve().parent / "results"
+BIN = Path(sys.executable).parent
+DELAYS = (0.0, 0.02, 0.05, 0.1)
+QUICK_DELAYS = (0.0, 0.05)
+ST_WORKERS = (1, 4)
+SHARDS = (1, 2, 4)
+BUG = "ten-read-leak"
+SEED = 1
+
+_TEST_LINE = re.compile(r"^(\S+::\S+)\s+(PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b")
+
+
+def synth_options() -> str:
+    """``synth test --help``, to learn which options this build offers (``--shard``)."""
+    out = subprocess.run([str(BIN / "synth"), "test", "--help"], capture_output=True, text=True,
+                         check=False)  # fmt: skip
+    return out.stdout
+
+
+def run_synth(
+    upstream: str,
+    delay: float,
+    *,
+    seed: int,
+    contracts: Path,
+    tests: Path,
+    extra: Sequence[str] = (),
+    stop_at_first_report: bool = False,
+) -> dict[str, Any]:
+    """``synth test`` through a proxy with ``delay``: wall time, requests, tests by outcome and
+    the first report (seconds since the command started, requests passed on by then)."""
+    with _proxy.process(upstream, delay, seed=seed) as proxy:
+        tenants = [arg for t in TENANTS for arg in ("--tenant", t)]
+        command = [str(BIN / "synth"), "test", "--base-url", proxy.url, *tenants,
+                   "--profile", "default", "--seed", str(seed), "--contracts", str(contracts),
+                   "--tests", str(tests), *extra]  # fmt: skip
+        env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        started = time.monotonic()
+        child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                 text=True, cwd=ROOT, env=env)  # fmt: skip
+        assert child.stdout is not None
+        outcomes: dict[str, int] = {}
+        first: dict[str, Any] | None = None
+        tail: list[str] = []
+        for line in child.stdout:
+            tail = [*tail[-40:], line.rstrip()]
+            found = _TEST_LINE.match(line)
+            if not found:
+                continue
+            outcome = found.group(2)
+            outcomes[outcome] = outcomes.get(outcome, 0) + 1
+            if outcome == "FAILED" and first is None:
+                first = {"seconds": time.monotonic() - started, "test": found.group(1),
+                         "requests": proxy.snapshot()["requests"]}  # fmt: skip
+                if stop_at_first_report:
+                    child.terminate()
+                    break
+        # wait4, not wait: the command's own CPU time, which the machine's load does not inflate.
+        _, status, usage = os.wait4(child.pid, 0)
+        wall = time.monotonic() - started
+        code = child.returncode = os.waitstatus_to_exitcode(status)
+        child.stdout.close()
+    if not stop_at_first_report and code not in (0, 1):
+        raise SystemExit(f"synth test failed (exit {code}):\n" + "\n".join(tail))
+    return {
+        "exit_code": code,
+        "wall_seconds": wall,
+        "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "requests": proxy.stats.get("requests"),
+        "connections": proxy.stats.get("connections"),
+        "tests": outcomes,
+        "first_report": first,
+        "stopped_at_first_report": stop_at_first_report and first is not None,
+    }
+
+
+def run_st(
+    upstream: str, delay: float, *, seed: int, workers: int, openapi: Path
+) -> dict[str, Any]:
+    """``st run --workers N`` through a proxy with ``delay``: wall time and requests."""
+    with (
+        _proxy.process(upstream, delay, seed=seed) as proxy,
+        tempfile.TemporaryDirectory() as tmp,
+    ):
+        folder = Path(tmp)
+        (folder / "auth.json").write_text(_auth_document())
+        (folder / "schemathesis.toml").write_text(ST_CONFIG)
+        command = [str(BIN / "st"), "run", str(openapi), "--url", f"{proxy.url}/api/v1",
+                   "--checks", "all", "--phases", ST_PHASES, "--seed", str(seed),
+                   "--workers", str(workers)]  # fmt: skip
+        started = time.monotonic()
+        child = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE,
+                                 stderr=subprocess.STDOUT, text=True)  # fmt: skip
+        text, _ = child.communicate()
+        wall = time.monotonic() - started
+    internal = sorted(set(re.findall(r"\b(\w+Error): ", text)))
+    return {
+        "workers": workers,
+        "exit_code": child.returncode,
+        "wall_seconds": wall,
+        "requests": proxy.stats.get("requests"),
+        "errors_in_output": internal,
+        "last_lines": [line for line in text.splitlines() if line.strip()][-3:],
+    }
+
+
+def _operations(openapi: Path) -> int:
+    paths = json.loads(openapi.read_text())["paths"]
+    methods = {"get", "put", "post", "delete", "patch", "head", "options", "trace"}
+    return sum(1 for item in paths.values() for m in item if m in methods)
+
+
+def sweep(
+    delays: Sequence[float], seed: int, bug: str, extra: Sequence[str]
+) -> list[dict[str, Any]]:
+    contracts, tests = ROOT / "contracts", ROOT / "generated" / "tests"
+    openapi = ROOT / "generated" / "openapi.json"
+    rows = []
+    for delay in delays:
+        row: dict[str, Any] = {"delay": delay}
+        with serve("", WORK_DELAY) as url:
+            row["synth"] = run_synth(url, delay, seed=seed, contracts=contracts, tests=tests,
+                                     extra=extra)  # fmt: skip
+        print(_line(delay, "synth", row["synth"]), flush=True)
+        with serve(bug, WORK_DELAY) as url:
+            row["synth_bug"] = run_synth(url, delay, seed=seed, contracts=contracts, tests=tests,
+                                         extra=extra, stop_at_first_report=True)  # fmt: skip
+        first = row["synth_bug"]["first_report"]
+        print(f"{delay * 1000:>5.0f} ms  synth, bug {bug}: first report "
+              + (f"{first['seconds']:.1f} s, {first['requests']} requests ({first['test']})"
+                 if first else "none"), flush=True)  # fmt: skip
+        row["st"] = []
+        for workers in ST_WORKERS:
+            with serve("", WORK_DELAY) as url:
+                st = run_st(url, delay, seed=seed, workers=workers, openapi=openapi)
+            row["st"].append(st)
+            print(_line(delay, f"st run --workers {workers}", st), flush=True)
+        rows.append(row)
+    return rows
+
+
+def twenty(delay: float, seed: int, extra: Sequence[str], help_text: str) -> dict[str, Any]:
+    """The 20x API at ``delay``: synth whole, sharded where it can be, and ``st run``."""
+    with tempfile.TemporaryDirectory() as tmp:
+        contracts, out = _twenty.build(Path(tmp))
+        openapi = out / "openapi.json"
+        result: dict[str, Any] = {"delay": delay, "operations": _operations(openapi), "runs": []}
+        with _twenty.serve(WORK_DELAY) as url:
+            whole = run_synth(url, delay, seed=seed, contracts=contracts, tests=out / "tests",
+                              extra=extra)  # fmt: skip
+        result["runs"].append({"shards": None, **whole})
+        print(_line(delay, "synth, 20x API", whole), flush=True)
+        if "--shard" not in help_text:
+            result["shards_not_measured"] = "`synth test` has no --shard option in this build"
+        else:
+            for n in SHARDS:
+                walls = []
+                for i in range(1, n + 1):
+                    with _twenty.serve(WORK_DELAY) as url:
+                        run = run_synth(url, delay, seed=seed, contracts=contracts,
+                                        tests=out / "tests", extra=[*extra, "--shard", f"{i}/{n}"])  # fmt: skip
+                    walls.append(run["wall_seconds"])
+                    result["runs"].append({"shards": n, "shard": i, **run})
+                print(f"20x API over {n} shards: slowest shard {max(walls):.1f} s", flush=True)
+        result["st"] = []
+        for workers in ST_WORKERS:
+            with _twenty.serve(WORK_DELAY) as url:
+                st = run_st(url, delay, seed=seed, workers=workers, openapi=openapi)
+            result["st"].append(st)
+            print(_line(delay, f"st run --workers {workers}, 20x API", st), flush=True)
+    return result
+
+
+def _line(delay: float, label: str, run: dict[str, Any]) -> str:
+    return (f"{delay * 1000:>5.0f} ms  {label}: {run['wall_seconds']:.1f} s, "
+            f"{run['requests']} requests, exit {run['exit_code']}")  # fmt: skip
+
+
+def _ratios(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    base = next((r for r in rows if r["delay"] == 0), None)
+    if base is None:
+        return {}
+    out: dict[str, Any] = {}
+    for row in rows:
+        if row["delay"] == 0:
+            continue
+        key = f"{row['delay'] * 1000:.0f}ms"
+        out[key] = {"synth": row["synth"]["wall_seconds"] / base["synth"]["wall_seconds"]}
+        for st, st0 in zip(row["st"], base["st"], strict=True):
+            out[key][f"st_workers_{st['workers']}"] = st["wall_seconds"] / st0["wall_seconds"]
+    return out
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="delays 0 and 50 ms only")
+    parser.add_argument("--delays", default=None, help="comma-separated seconds per round trip")
+    parser.add_argument("--bug", default=BUG, help="the planted bug for the time to first report")
+    parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--synth-args", default="", help="more `synth test` options, quoted")
+    parser.add_argument("--twenty", action="store_true", help="also the 20x API (about an hour)")
+    parser.add_argument("--twenty-delay", type=float, default=0.05)
+    parser.add_argument("--out", type=Path, default=RESULTS / "latency.json")
+    args = parser.parse_args(argv)
+    if args.bug not in BUGS:
+        parser.error(
+            f"--bug={args.bug!r} is not a planted bug; choose among {', '.join(sorted(BUGS))}"
+        )
+    try:
+        delays = ([float(d) for d in args.delays.split(",")] if args.delays
+                  else list(QUICK_DELAYS if args.quick else DELAYS))  # fmt: skip
+    except ValueError:
+        parser.error(f"--delays={args.delays!r}: expected seconds, comma-separated (0,0.05)")
+    extra = shlex.split(args.synth_args)
+    help_text = synth_options()
+    began = time.monotonic()
+    result: dict[str, Any] = {
+        "benchmark": "latency", "python": sys.version.split()[0],
+        "schemathesis": schemathesis.__version__, "cpus": os.cpu_count(),
+        "quick": args.quick, "seed": args.seed, "bug": args.bug,
+        "bug_invariant": BUGS[args.bug].invariant, "work_delay": WORK_DELAY,
+        "st_phases": ST_PHASES, "synth_args": extra,
+        "operations": _operations(ROOT / "generated" / "openapi.json"),
+    }  # fmt: skip
+    result["load_before"] = os.getloadavg()
+    rows = sweep(delays, args.seed, args.bug, extra)
+    result["rows"] = rows
+    result["ratios"] = _ratios(rows)
+    previous = json.loads(args.out.read_text()) if args.out.exists() else {}
+    if args.twenty:
+        result["twenty"] = twenty(args.twenty_delay, args.seed, extra, help_text)
+    elif "twenty" in previous:  # the hour-long part is kept from the run that measured it
+        result["twenty"] = previous["twenty"]
+    result["load_after"] = os.getloadavg()
+    result["elapsed_seconds"] = time.monotonic() - began
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(result, indent=2) + "\n")
+    print(json.dumps(result["ratios"], indent=2))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""The latency benchmark's proxy: it adds its delay on every round trip and injects the faults
+it is asked for, at the rate and in the order its seed says.
+
+Counted, not timed: the proxy's counters and what the client saw are compared with the plan.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from bench._proxy import FAULTS, FaultPlan, process, running
+from bench._server import serve
+
+pytestmark = pytest.mark.slow
+
+AUTH = {"Authorization": "Bearer token-a"}
+
+
+@pytest.fixture(scope="module")
+def upstream() -> Iterator[str]:
+    with serve("", 0.0) as url:
+        yield url
+
+
+def _seen(client: httpx.Client, method: str, path: str, **options: object) -> str:
+    """What the client met: a status code, or the fault its transport error shows."""
+    try:
+        response = client.request(method, path, **options)  # type: ignore[arg-type]
+    except httpx.ReadTimeout:
+        return "hold"
+    except httpx.RemoteProtocolError as exc:
+        if "complete message body" in str(exc):
+            return "truncate"
+        return "reset"
+    except httpx.TransportError:
+        return "reset"
+    return str(response.status_code)
+
+
+def test_every_round_trip_pays_the_delay(upstream: str) -> None:
+    with running(upstream, 0.05) as proxy, httpx.Client(base_url=proxy.url, headers=AUTH) as client:
+        statuses = [client.get("/api/v1/contacts").status_code for _ in range(5)]
+        created = client.post("/api/v1/contacts", json={"name": "Ada"},
+                              headers={"Idempotency-Key": "proxy-test-1"})  # fmt: skip
+        read = client.get(created.headers["Location"])
+        elapsed = client.get("/api/v1/contacts").elapsed.total_seconds()
+    assert statuses == [200] * 5
+    assert created.status_code == 201, created.text
+    assert read.status_code == 200
+    assert read.json() == created.json()
+    stats = proxy.stats
+    # A floor only (a sleep never ends early by more than the clock's grain); never a ceiling.
+    assert elapsed >= 0.045
+    # One keep-alive connection: its handshake, then each of the 8 requests, one delay each.
+    assert stats.connections == 1
+    assert stats.requests == stats.answered == 8
+    assert stats.delays == stats.connections + stats.requests
+    assert stats.faults == Counter()
+
+
+def test_a_new_connection_pays_its_handshake(upstream: str) -> None:
+    with running(upstream, 0.0) as proxy:
+        for _ in range(3):
+            response = httpx.get(proxy.url + "/api/v1/contacts", headers=AUTH)
+            assert response.status_code == 200
+    assert proxy.stats.connections == 3
+    assert proxy.stats.delays == 6
+
+
+def test_the_plan_is_deterministic_by_seed_and_near_its_rate() -> None:
+    def draw(seed: int) -> list[str | None]:
+        plan = FaultPlan(seed, 0.1)
+        return [plan.next() for _ in range(2000)]
+
+    assert draw(7) == draw(7)
+    assert draw(7) != draw(8)
+    faults = Counter(f for f in draw(7) if f is not None)
+    assert set(faults) == set(FAULTS)
+    # 200 expected; a binomial spread of about 13: the fixed seed's count sits well inside.
+    assert 150 <= sum(faults.values()) <= 250
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_faults_are_injected_as_planned(upstream: str, seed: int) -> None:
+    n, rate = 120, 0.25
+    plan = FaultPlan(seed, rate)
+    expected = [plan.next() or "200" for _ in range(n)]
+    # A held answer outlasts the client's timeout, as a 15 s hold outlasts a 10 s one.
+    with (
+        running(upstream, 0.0, fault_rate=rate, seed=seed, hold=1.0) as proxy,
+        httpx.Client(base_url=proxy.url, headers=AUTH, timeout=0.3) as client,
+    ):
+        seen = [_seen(client, "GET", "/api/v1/contacts") for _ in range(n)]
+    assert seen == expected
+    injected = Counter(s for s in seen if s != "200")
+    assert proxy.stats.faults == injected
+    assert abs(sum(injected.values()) - n * rate) <= 15
+
+
+def test_a_truncated_answer_to_a_write_still_reached_the_server(upstream: str) -> None:
+    with running(upstream, 0.0, fault_rate=1.0, faults=["truncate"]) as proxy:
+        with httpx.Client(base_url=proxy.url, headers=AUTH) as client:
+            seen = _seen(client, "POST", "/api/v1/jobs", json={"kind": "export_contacts"},
+                         headers={"Idempotency-Key": "proxy-test-truncate"})  # fmt: skip
+        assert seen == "truncate"
+    with httpx.Client(base_url=upstream, headers=AUTH) as direct:
+        replay = direct.post("/api/v1/jobs", json={"kind": "export_contacts"},
+                             headers={"Idempotency-Key": "proxy-test-truncate"})  # fmt: skip
+    assert replay.headers.get("Idempotent-Replayed") == "true"
+
+
+def test_the_proxy_process_reports_its_counters(upstream: str) -> None:
+    with process(upstream, 0.0) as proxy:
+        response = httpx.get(proxy.url + "/api/v1/contacts", headers=AUTH)
+        running_stats = proxy.snapshot()
+        again = httpx.get(proxy.url + "/api/v1/contacts", headers=AUTH)
+    assert response.status_code == again.status_code == 200
+    assert running_stats["requests"] == 1
+    assert proxy.stats["requests"] == proxy.stats["answered"] == 2
+    assert proxy.stats["delays"] == 4
+
+
+def test_a_wrong_option_is_refused() -> None:
+    with pytest.raises(ValueError, match="choose among"):
+        FaultPlan(0, 0.1, ["timeout"])
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        FaultPlan(0, 1.5)

@@ -1,0 +1,102 @@
+"""``generated/security.{md,json}``: one row per operation, read from the contracts."""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from pathlib import Path
+from typing import Any
+
+from synth import ApiSpec, load
+from synth.emit import security
+from tests._taxonomy import STANDARD_ERRORS
+
+CONTRACT = (
+    """\
+from uuid import UUID
+
+from synth.contract import ApiKey, Api, Conditional, Idempotency, Model, RequestModel
+
+api = Api("Shop", "2", base_path="/v2", auth=ApiKey(header="X-Shop-Key"))
+"""
+    + STANDARD_ERRORS
+    + """
+SOLD_OUT = api.error("sold_out", 409, "Sold out", "Nothing left.")
+api.error("precondition_required", 428, "Precondition required", "Send If-Match.")
+
+
+class Item(Model):
+    id: UUID
+    name: str
+
+
+class ItemIn(RequestModel):
+    name: str
+
+
+@api.post("/items", idempotent=Idempotency.OPTIONAL, errors=[SOLD_OUT])
+def create_item(body: ItemIn) -> Item: ...
+
+
+@api.get("/items/{item_id}", cacheable=True)
+def get_item(item_id: UUID) -> Item: ...
+
+
+@api.patch("/items/{item_id}", cacheable=Conditional.REQUIRED)
+def update_item(item_id: UUID, body: ItemIn) -> Item: ...
+
+
+@api.get("/health", status=200, tenant_scoped=False)
+def health() -> Item: ...
+"""
+)
+
+
+def _spec(tmp_path: Path) -> ApiSpec:
+    contracts = tmp_path / "shop_contracts"
+    contracts.mkdir()
+    (contracts / "__init__.py").write_text("")
+    (contracts / "api.py").write_text(textwrap.dedent(CONTRACT))
+    return load(contracts)
+
+
+def _row(rows: list[dict[str, Any]], operation: str) -> dict[str, Any]:
+    return next(r for r in rows if r["operation"] == operation)
+
+
+def test_each_row_says_what_the_contract_declares(tmp_path: Path) -> None:
+    rows = security.table(_spec(tmp_path))
+    assert [r["operation"] for r in rows] == ["createItem", "getItem", "updateItem", "health"]
+    create = _row(rows, "createItem")
+    assert create["path"] == "/v2/items"
+    assert create["authentication"] == {
+        "scheme": "apiKeyAuth",
+        "style": "header",
+        "in": "X-Shop-Key",
+    }
+    assert create["tenancy"] == {"scoped": True, "param": None}
+    assert create["idempotency"] == {"header": "Idempotency-Key", "required": False}
+    assert create["conditional"] is None
+    assert create["rateLimit"] is None
+    assert {"code": "sold_out", "status": 409} in create["errors"]
+    assert _row(rows, "getItem")["conditional"] == {"etag": True, "ifMatch": None}
+    assert _row(rows, "updateItem")["conditional"]["ifMatch"] == "required"
+    health = _row(rows, "health")
+    assert health["authentication"] is None
+    assert health["tenancy"] == {"scoped": False, "param": None}
+
+
+def test_the_table_and_the_json_agree(tmp_path: Path) -> None:
+    spec = _spec(tmp_path)
+    files = security.emit(spec)
+    data = json.loads(files["security.json"])
+    assert data["operations"] == security.table(spec)
+    lines = [line for line in files["security.md"].splitlines() if line.startswith("| `")]
+    assert len(lines) == len(spec.operations)
+    health = next(line for line in lines if line.startswith("| `health`"))
+    assert "none (public)" in health
+    assert "not scoped" in health
+    create = next(line for line in lines if line.startswith("| `createItem`"))
+    assert "API key (`X-Shop-Key`)" in create
+    assert "`Idempotency-Key` optional" in create
+    assert "`sold_out` 409" in create
