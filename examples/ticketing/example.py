@@ -85,6 +85,12 @@ BUGS = (
         "problem+json with its code.",
     ),
     Bug(
+        "order-email-cut",
+        "VAL-BOUND",
+        "createOrder stores buyer_email cut to 100 characters (the contract allows 120, with a "
+        "pattern): an address at the declared maximum is read back shorter.",
+    ),
+    Bug(
         "cache-no-304",
         "CACHE-ETAG",
         "getEvent ignores If-None-Match: a matching ETag gets 200 and the body, not 304.",

@@ -164,6 +164,14 @@ async def err_order_404_plain(http: Http) -> Any:
     return answer.status_code, answer.headers["content-type"], answer.json().get("code")
 
 
+async def order_email_cut(http: Http) -> Any:
+    event = await _event(http, await _venue(http))
+    email = "b" * 110 + "@b.example"  # 120 characters, the declared maximum
+    body = {"event_id": event, "quantity": 1, "buyer_email": email}
+    made = await _made(http.post("/orders", json=body, headers={**A, **_key()}))
+    return len(made["buyer_email"])
+
+
 async def cache_no_304(http: Http) -> Any:
     event = await _event(http, await _venue(http))
     tag = (await http.get(f"/events/{event}", headers=A)).headers["etag"]
@@ -188,6 +196,7 @@ CASES: dict[str, tuple[Scenario, Any, Any]] = {
         (404, PROBLEM, "not_found"),
         (404, "application/json", None),
     ),
+    "order-email-cut": (order_email_cut, 120, 100),
     "cache-no-304": (cache_no_304, 304, 200),
 }
 

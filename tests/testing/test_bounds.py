@@ -3,11 +3,13 @@ compares what it reads back."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 
-from synth.testing.invariants._bounds import _numbers, _text, equal
+from synth.testing._pattern_text import text_of_length
+from synth.testing.invariants._bounds import _numbers, _sized, _text, equal
 
 
 @pytest.mark.parametrize(
@@ -61,3 +63,58 @@ def test_text_is_plain_ascii_of_the_size_asked() -> None:
 )  # fmt: skip
 def test_read_back_equal(sent: Any, stored: Any, same: bool) -> None:
     assert equal(sent, stored) is same
+
+
+@pytest.mark.parametrize(
+    ("pattern", "size"),
+    [
+        (r"^[^@\s]+@[^@\s]+$", 3),  # an e-mail address at its least
+        (r"^[^@\s]+@[^@\s]+$", 120),
+        (r"^\+[1-9][0-9]{6,14}$", 8),  # E.164 at both ends
+        (r"^\+[1-9][0-9]{6,14}$", 16),
+        (r"^[A-Z]{3}-\d+$", 10),
+        (r"^[a-z]+(-[a-z]+)*$", 50),
+        (r"^(ab|cde)+$", 7),  # alternatives of two lengths
+        (r"^\w+$", 100_000),
+        (r"[0-9]{4}", 4),  # unanchored: the whole text matches
+    ],
+)  # fmt: skip
+def test_text_of_the_exact_length_matching_a_pattern(pattern: str, size: int) -> None:
+    text, why = text_of_length(pattern, size)
+    assert why == ""
+    assert text is not None
+    assert len(text) == size
+    assert re.fullmatch(pattern, text)
+    assert text.isascii()
+
+
+@pytest.mark.parametrize(
+    ("pattern", "size", "says"),
+    [
+        (r"^[a-z0-9-]{1,32}$", 33, "matches text of 1 to 32 characters only"),
+        (r"^(ab)+$", 7, "no text of 7 characters"),
+        (r"^(?=a)[a-z]+$", 5, "uses assert, which synth does not build text for"),
+        (r"\bword", 4, "uses the anchor"),
+        (r"^(a)\1$", 2, "uses groupref"),
+        (r"^[a-z", 2, "is not a regex Python reads"),
+    ],
+)  # fmt: skip
+def test_where_no_text_matches_the_pattern_at_the_length_it_says_why(
+    pattern: str, size: int, says: str
+) -> None:
+    text, why = text_of_length(pattern, size)
+    assert text is None
+    assert says in why, why
+
+
+def test_a_patterned_bound_gets_plain_text_where_the_pattern_takes_it() -> None:
+    assert _sized("s1a2-3z", r"^[a-z0-9]+$", 12) == (_text("s1a2-3z", 12), "")
+    assert _sized("s1a2-3z", None, 5) == (_text("s1a2-3z", 5), "")
+    text, why = _sized("s1a2-3z", r"^[^@\s]+@[^@\s]+$", 120)
+    assert why == ""
+    assert text is not None
+    assert len(text) == 120
+    assert "@" in text
+    text, why = _sized("s1a2-3z", r"^(?=x)x+$", 4)
+    assert text is None
+    assert why.startswith("no text of 4 characters was made for it: its pattern")

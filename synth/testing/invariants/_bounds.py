@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -29,6 +30,7 @@ from hypothesis import strategies as st
 
 from .._context import Context
 from .._data import accepts
+from .._pattern_text import text_of_length
 
 __all__ = ["Bound", "body_bounds", "equal"]
 
@@ -47,16 +49,35 @@ class Bound:
     what: str  # "maxLength 200", "enum member 'call'"
     at: Any
     outside: Any
+    why: str = ""  # why no value was made at the bound, where that is known before the model
 
     @property
     def why_not_at(self) -> str:
         """Why no value is sent at the bound (``at`` None)."""
+        if self.why:
+            return self.why
         if self.what.startswith("exclusive"):
             return "a float next to an exclusive bound has no value a server must store exactly"
         return (
             "the contract's model refuses every value synth makes there (plain lowercase ASCII "
             "text, the bound itself, drawn items): a pattern, a format or another field's rule"
         )
+
+
+def _sized(seed: str, pattern: Any, size: int) -> tuple[str | None, str]:
+    """Text of ``size`` characters for a string field with ``pattern`` (or none): the run's
+    plain text where the pattern takes it, else text built to match the pattern at that
+    length; None and why where there is none."""
+    plain = _text(seed, size)
+    if not isinstance(pattern, str):
+        return plain, ""
+    try:
+        if re.search(pattern, plain):
+            return plain, ""
+    except re.error:
+        pass
+    built, why = text_of_length(pattern, size)
+    return built, (f"no text of {size} characters was made for it: {why}" if built is None else "")
 
 
 def _text(seed: str, size: int) -> str:
@@ -126,13 +147,19 @@ def body_bounds(ctx: Context, body: Any) -> list[Bound]:
         if name in rewritten or (op.form and op.file(name) is not None):
             continue
         values: list[tuple[str, Any, Any]] = []
+        why: dict[str, str] = {}
         text = ctx.schemas.string_branch(schema)
         if text is not None:
+            pattern = text.get("pattern")
             most, least = text.get("maxLength"), text.get("minLength")
-            if isinstance(most, int) and most <= _MOST_TEXT:
-                values.append((f"maxLength {most}", _text(seed, most), _text(seed, most + 1)))
-            if isinstance(least, int) and 0 < least <= _MOST_TEXT:
-                values.append((f"minLength {least}", _text(seed, least), _text(seed, least - 1)))
+            for what, size, past in (("maxLength", most, 1), ("minLength", least, -1)):
+                if not isinstance(size, int) or not 0 < size <= _MOST_TEXT:
+                    continue
+                at, why[f"{what} {size}"] = _sized(seed, pattern, size)
+                # One step past: matching the pattern where some text does, so that only the
+                # length is wrong; else plain text, which the model refuses all the same.
+                outside = _sized(seed, pattern, size + past)[0] or _text(seed, size + past)
+                values.append((f"{what} {size}", at, outside))
         number = _branch(schema, ctx, {"integer", "number"})
         if number is not None:
             values += _numbers(number)
@@ -148,6 +175,7 @@ def body_bounds(ctx: Context, body: Any) -> list[Bound]:
                 name, what,
                 sent if sent is not None and accepts(op.body, sent) else None,
                 wrong if wrong is not None and not accepts(op.body, wrong) else None,
+                why.get(what, ""),
             ))  # fmt: skip
     return out
 
