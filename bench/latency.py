@@ -121,7 +121,13 @@ def run_synth(
 
 
 def run_st(
-    upstream: str, delay: float, *, seed: int, workers: int, openapi: Path
+    upstream: str,
+    delay: float,
+    *,
+    seed: int,
+    workers: int,
+    openapi: Path,
+    examples: int | None = None,
 ) -> dict[str, Any]:
     """``st run --workers N`` through a proxy with ``delay``: wall time and requests."""
     with (
@@ -134,6 +140,8 @@ def run_st(
         command = [str(BIN / "st"), "run", str(openapi), "--url", f"{proxy.url}/api/v1",
                    "--checks", "all", "--phases", ST_PHASES, "--seed", str(seed),
                    "--workers", str(workers)]  # fmt: skip
+        if examples:
+            command += ["--max-examples", str(examples)]
         started = time.monotonic()
         child = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, text=True)  # fmt: skip
@@ -157,7 +165,11 @@ def _operations(openapi: Path) -> int:
 
 
 def sweep(
-    delays: Sequence[float], seed: int, bug: str, extra: Sequence[str]
+    delays: Sequence[float],
+    seed: int,
+    bug: str,
+    extra: Sequence[str],
+    st_examples: int | None = None,
 ) -> list[dict[str, Any]]:
     contracts, tests = ROOT / "contracts", ROOT / "generated" / "tests"
     openapi = ROOT / "generated" / "openapi.json"
@@ -178,14 +190,17 @@ def sweep(
         row["st"] = []
         for workers in ST_WORKERS:
             with serve("", WORK_DELAY) as url:
-                st = run_st(url, delay, seed=seed, workers=workers, openapi=openapi)
+                st = run_st(url, delay, seed=seed, workers=workers, openapi=openapi,
+                            examples=st_examples)  # fmt: skip
             row["st"].append(st)
             print(_line(delay, f"st run --workers {workers}", st), flush=True)
         rows.append(row)
     return rows
 
 
-def twenty(delay: float, seed: int, extra: Sequence[str], help_text: str) -> dict[str, Any]:
+def twenty(
+    delay: float, seed: int, extra: Sequence[str], help_text: str, st_examples: int | None = None
+) -> dict[str, Any]:
     """The 20x API at ``delay``: synth whole, sharded where it can be, and ``st run``."""
     with tempfile.TemporaryDirectory() as tmp:
         contracts, out = _twenty.build(Path(tmp))
@@ -211,7 +226,8 @@ def twenty(delay: float, seed: int, extra: Sequence[str], help_text: str) -> dic
         result["st"] = []
         for workers in ST_WORKERS:
             with _twenty.serve(WORK_DELAY) as url:
-                st = run_st(url, delay, seed=seed, workers=workers, openapi=openapi)
+                st = run_st(url, delay, seed=seed, workers=workers, openapi=openapi,
+                            examples=st_examples)  # fmt: skip
             result["st"].append(st)
             print(_line(delay, f"st run --workers {workers}, 20x API", st), flush=True)
     return result
@@ -246,6 +262,8 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--synth-args", default="", help="more `synth test` options, quoted")
     parser.add_argument("--twenty", action="store_true", help="also the 20x API (about an hour)")
     parser.add_argument("--twenty-delay", type=float, default=0.05)
+    parser.add_argument("--st-max-examples", type=int, default=None,
+                        help="smoke runs only: cap st run's examples per operation")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS / "latency.json")
     args = parser.parse_args(argv)
     if args.bug not in BUGS:
@@ -265,16 +283,17 @@ def main(argv: list[str] | None = None) -> None:
         "schemathesis": schemathesis.__version__, "cpus": os.cpu_count(),
         "quick": args.quick, "seed": args.seed, "bug": args.bug,
         "bug_invariant": BUGS[args.bug].invariant, "work_delay": WORK_DELAY,
-        "st_phases": ST_PHASES, "synth_args": extra,
+        "st_phases": ST_PHASES, "st_max_examples": args.st_max_examples, "synth_args": extra,
         "operations": _operations(ROOT / "generated" / "openapi.json"),
     }  # fmt: skip
     result["load_before"] = os.getloadavg()
-    rows = sweep(delays, args.seed, args.bug, extra)
+    rows = sweep(delays, args.seed, args.bug, extra, args.st_max_examples)
     result["rows"] = rows
     result["ratios"] = _ratios(rows)
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
     if args.twenty:
-        result["twenty"] = twenty(args.twenty_delay, args.seed, extra, help_text)
+        result["twenty"] = twenty(args.twenty_delay, args.seed, extra, help_text,
+                                  args.st_max_examples)  # fmt: skip
     elif "twenty" in previous:  # the hour-long part is kept from the run that measured it
         result["twenty"] = previous["twenty"]
     result["load_after"] = os.getloadavg()

@@ -304,7 +304,9 @@ def latency(data: dict[str, Any]) -> list[str]:
         "correct server; its time to first report against the server with the planted bug "
         f"`{data['bug']}` ({data['bug_invariant']}), from the command's start to the first "
         "failing test it prints, the run stopped there. schemathesis "
-        f"{data['schemathesis']}: `st run --checks all --phases {data['st_phases']}` with both "
+        f"{data['schemathesis']}: `st run --checks all --phases {data['st_phases']}"
+        + (f" --max-examples {data['st_max_examples']}" if data.get("st_max_examples") else "")
+        + "` with both "
         "tenants (as in the bug-finding run), `--workers` "
         + " and ".join(str(w) for w in st_workers)
         + ". Requests are those the proxy passed on (retries and confirmations included); "

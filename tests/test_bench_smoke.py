@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import bugs, documents, generation, throughput
+from bench import bugs, documents, generation, latency, report, throughput
 from examples.reference_server.bugs import BUGS
 
 pytestmark = pytest.mark.slow
@@ -56,3 +56,24 @@ def test_documents_benchmark_runs_on_a_small_document(tmp_path: Path) -> None:
         assert data["hey_api"]["exit"] == [0]
         assert data["ratio_wall"] > 0
     assert documents.largest()["name"] == "stripe"
+
+
+def test_latency_benchmark_runs_on_loopback_with_a_few_checks(tmp_path: Path) -> None:
+    out = tmp_path / "latency.json"
+    latency.main(["--delays", "0,0.01", "--synth-args", "-k 'ERR_PROBLEM or TEN_READ'",
+                  "--st-max-examples", "2", "--out", str(out)])  # fmt: skip
+    data = json.loads(out.read_text())
+    assert [r["delay"] for r in data["rows"]] == [0.0, 0.01]
+    for row in data["rows"]:
+        synth = row["synth"]
+        assert synth["exit_code"] == 0, synth  # the correct server: nothing reported
+        assert synth["tests"]["PASSED"] > 0
+        assert synth["requests"] > 0
+        first = row["synth_bug"]["first_report"]
+        assert first is not None, row["synth_bug"]  # ten-read-leak is reported by TEN-READ
+        assert "TEN_READ" in first["test"]
+        assert 0 < first["requests"] <= synth["requests"] * 2
+        assert [st["workers"] for st in row["st"]] == [1, 4]
+        assert all(st["requests"] > 0 for st in row["st"])
+    assert set(data["ratios"]) == {"10ms"}
+    assert report.latency(data)[0] == "## Latency"
