@@ -1014,6 +1014,10 @@ class Context:
         ``until``: in a scope that is not isolated, stop one page after every one of these ids
         has been seen; the rest of a long shared list says nothing about them.
         """
+        if not scope.isolated:
+            # The whole list of the tenant, which other checks write to: only alone is it
+            # the baseline and the items this check made (``_parallel``).
+            self.target.alone()
         pagination = scope.lister.pagination
         assert pagination is not None
         p = pagination

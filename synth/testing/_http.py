@@ -39,6 +39,9 @@ __all__ = ["Client", "Exchange", "Request", "TransportFault"]
 T = TypeVar("T")
 _RETRY_STATUSES = (502, 503, 504)
 _SAFE = ("GET", "HEAD", "OPTIONS")
+# The adaptive timeout: recomputed every this many answers, never below this many seconds.
+_OBSERVED = 20
+_FLOOR = 1.0
 # Failures that prove the request never left: nothing can have reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -174,27 +177,54 @@ class Client:
         self.survived: Counter[str] = Counter()
         self.exhausted: Counter[str] = Counter()
         self._keyed = {h.lower() for h in idempotency_headers}
+        # Answer times so far, for the adaptive timeout (``timeout``).
+        self._elapsed: list[float] = []
+        self._timeout = config.timeout
         self._loop = _Loop()
         self._lifespan: _Lifespan | None = None
-        self._client = self._loop.run(self._open())
+        self._transport: httpx.AsyncBaseTransport | None = None
+        # A keep-alive connection pool per tenant: one tenant's requests never wait for a
+        # connection another tenant's slow answer holds.
+        self._clients: dict[str | None, httpx.AsyncClient] = {}
+        self._loop.run(self._open())
 
-    async def _open(self) -> httpx.AsyncClient:
-        transport: httpx.AsyncBaseTransport | None = None
+    async def _open(self) -> None:
         if self.config.app is not None:
             self._lifespan = _Lifespan(self.config.app)
             await self._lifespan.startup()
-            transport = httpx.ASGITransport(app=self.config.app, raise_app_exceptions=False)
-        return httpx.AsyncClient(
-            base_url=self.config.url,
-            transport=transport,
-            timeout=self.config.timeout,
-            headers=dict(self.config.headers),
-            follow_redirects=False,
-        )
+            self._transport = httpx.ASGITransport(app=self.config.app, raise_app_exceptions=False)
+
+    def _pool(self, tenant: str | None) -> httpx.AsyncClient:
+        client = self._clients.get(tenant)
+        if client is None:
+            client = self._clients[tenant] = httpx.AsyncClient(
+                base_url=self.config.url,
+                transport=self._transport,
+                timeout=self.config.timeout,
+                headers=dict(self.config.headers),
+                follow_redirects=False,
+            )
+        return client
+
+    @property
+    def timeout(self) -> float:
+        """Seconds a request may take: after 20 answers, ten times the slowest percent of
+        them (1 s at least), so a held answer costs one request briefly; each retry waits twice
+        as long as the attempt before, and the configured timeout is the ceiling."""
+        return self._timeout
+
+    def _observe(self, seconds: float) -> None:
+        self._elapsed.append(seconds)
+        count = len(self._elapsed)
+        if count >= _OBSERVED and count % _OBSERVED == 0:
+            ordered = sorted(self._elapsed)
+            p99 = ordered[min(count - 1, int(count * 0.99))]
+            self._timeout = min(self.config.timeout, max(_FLOOR, 10 * p99))
 
     def close(self) -> None:
         async def shutdown() -> None:
-            await self._client.aclose()
+            for client in self._clients.values():
+                await client.aclose()
             if self._lifespan is not None:
                 await self._lifespan.shutdown()
 
@@ -244,12 +274,14 @@ class Client:
             started = time.monotonic()
             self.requests += 1
             try:
-                response = await self._client.request(
+                response = await self._pool(request.tenant).request(
                     request.method,
                     url,
                     params=list(request.query),
                     headers=headers,
                     content=content,
+                    # Each retry waits twice as long: a server slow for good gets its answer in.
+                    timeout=min(self.config.timeout, self._timeout * 2 ** (attempt - 1)),
                 )
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 last = f"{type(exc).__name__}: {exc}"
@@ -260,6 +292,7 @@ class Client:
                     request, response.status_code, response.headers, response.content,
                     time.monotonic() - started, attempt, maybe_delivered and not repeatable,
                 )  # fmt: skip
+                self._observe(exchange.elapsed)
                 if response.status_code not in _RETRY_STATUSES:
                     self.survived.update(kinds)
                     self.log.append(exchange)

@@ -7,12 +7,43 @@ the target's redactor runs once more over the whole report as a last guard.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
+from ._config import TargetConfig
 from ._coverage import Gap
 from ._target import Target
 from ._violation import Finding, Outcome
 
-__all__ = ["markdown", "summary_lines", "transport_line"]
+__all__ = ["Merged", "markdown", "summary_lines", "transport_line"]
+
+
+@dataclass(slots=True)
+class Merged:
+    """A run read back from ``--results`` files (``synth test merge``): what a report needs
+    of a ``Target``, already redacted where it was made."""
+
+    config: TargetConfig
+    run_id: str = ""
+    findings: list[Finding] = field(default_factory=list)
+    requests: int = 0
+    faults_survived: Counter[str] = field(default_factory=Counter)
+    faults_exhausted: Counter[str] = field(default_factory=Counter)
+    set_aside: int = 0
+    edges: dict[tuple[str, str], Any] = field(default_factory=dict)
+    unsent_bounds: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def requests_sent(self) -> int:
+        return self.requests
+
+    @property
+    def redact(self) -> Callable[[str], str]:
+        return str
+
+
+Run = Target | Merged
 
 
 def _by(findings: list[Finding], *outcomes: Outcome) -> list[Finding]:
@@ -23,7 +54,7 @@ def _kinds(counts: Counter[str]) -> str:
     return ", ".join(f"{kind} {n}" for kind, n in sorted(counts.items())) or "none"
 
 
-def transport_line(target: Target) -> str:
+def transport_line(target: Run) -> str:
     """Transport faults apart from violations: retried and survived, outlasting every retry."""
     survived, exhausted = target.faults_survived, target.faults_exhausted
     return (
@@ -34,7 +65,7 @@ def transport_line(target: Target) -> str:
     )
 
 
-def summary_lines(target: Target, not_planned: int = 0) -> list[str]:
+def summary_lines(target: Run, not_planned: int = 0) -> list[str]:
     """A few plain lines for the end of the terminal output.
 
     What was not exercised is said once, in two parts that add up to the coverage line's
@@ -82,7 +113,7 @@ def summary_lines(target: Target, not_planned: int = 0) -> list[str]:
     return [target.redact(line) for line in lines]
 
 
-def markdown(target: Target, gaps: list[Gap] | None = None, coverage: str = "") -> str:
+def markdown(target: Run, gaps: list[Gap] | None = None, coverage: str = "") -> str:
     """The whole run as markdown: a table, each violation with its curl sequence, then the
     declared checks not exercised (``gaps``) under the ``coverage`` headline."""
     f = target.findings

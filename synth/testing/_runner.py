@@ -63,6 +63,7 @@ def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
             "generated tests are stale: regenerate them"
         )
     started, requests = time.monotonic(), target.client.requests
+    target.fresh.reseed(f"{invariant_id}:{operation_id}")
     finding = Finding(invariant_id, operation_id, Outcome.PASSED, 0.0, 0)
     if len(target.tenants) < inv.tenants:
         finding.outcome = Outcome.SKIPPED

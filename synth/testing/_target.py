@@ -21,6 +21,7 @@ from ._config import Credential, TargetConfig, check_tenant_ids
 from ._curl import Redactor
 from ._data import Schemas
 from ._http import Client, Exchange, Request, TransportFault
+from ._lock import RunLock
 from ._nowhere import Nowhere
 from ._unique import Fresh
 from ._violation import Finding, Violation
@@ -97,6 +98,8 @@ class Target:
         self.set_aside = 0
         self._survived: Counter[str] = Counter()
         self._exhausted: Counter[str] = Counter()
+        # Shared with the run's other worker processes (``synth test --workers``), else None.
+        self.lock: RunLock | None = None
 
     @property
     def client(self) -> Client:
@@ -149,6 +152,12 @@ class Target:
         with self._lock:
             self._counter += 1
             return f"{self.run_id}-{self._counter:x}{MARKER_END}"
+
+    def alone(self) -> None:
+        """Hold the run's lock exclusive until the current test ends: what this check does next
+        must not see other checks' writes (a walk of a list it cannot isolate)."""
+        if self.lock is not None:
+            self.lock.exclusive()
 
     def note_created(self, tenant: str, path: str) -> None:
         """Note an item ``tenant`` created at ``path``, for deletion when the run closes."""

@@ -15,6 +15,7 @@ if the contract's own model accepts the body with it.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import random
 import re
@@ -130,10 +131,19 @@ class Fresh:
 
     def __init__(self, schemas: Schemas, seed: int | None) -> None:
         self.schemas = schemas
+        self._seed = seed
         self._random = random.Random(seed)
         self._rstr = rstr.Rstr(self._random)
         self._used: defaultdict[str, set[str]] = defaultdict(set)
         self._lock = threading.Lock()
+
+    def reseed(self, check: str) -> None:
+        """Draw from the run's seed and ``check`` from here on: with ``--seed``, what a check
+        sends does not depend on which checks ran before it in its process (``--workers``)."""
+        if self._seed is not None:
+            digest = hashlib.sha256(f"{self._seed}:{check}".encode()).digest()
+            with self._lock:
+                self._random.seed(int.from_bytes(digest[:8], "big"))
 
     def value(
         self, model: type[BaseModel], component: str, field: str, body: Mapping[str, Any]

@@ -8,6 +8,8 @@ reported apart; a check they cut short is skipped and counted, never a violation
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
 import time
 from pathlib import Path
@@ -33,8 +35,11 @@ from ._coverage import (
     tenant_gaps,
 )
 from ._data import Schemas
+from ._order import load_costs, parse_shard
+from ._parallel import parse_workers, workers_for
 from ._target import check_tenant_values
 from ._unique import unique_notes
+from .invariants import applicable
 from .plugin import inject
 
 __all__ = ["run_suite", "test_command"]
@@ -51,8 +56,20 @@ def run_suite(
     dry_run: bool = False,
     require_coverage: bool = False,
     extra: list[str] | None = None,
+    workers: int | None = 1,
+    max_failures: int | None = None,
+    shard: str | None = None,
+    results: str | Path | None = None,
+    costs: str | Path | None = None,
 ) -> int:
-    """Run the generated tests against ``config``'s target; returns the exit code (0, 1 or 2)."""
+    """Run the generated tests against ``config``'s target; returns the exit code (0, 1 or 2).
+
+    ``workers``: processes running checks side by side (None: chosen for the machine and the
+    target); ``max_failures``: stop after that many failed checks; ``shard``: ``"I/N"``, this
+    shard's checks only; ``results``: write the findings as JSON (``synth test merge``);
+    ``costs``: an earlier run's results, to balance the shards by measured seconds.
+    """
+    _check_run_options(config, workers, shard, costs)
     tests = Path(tests)
     if not tests.is_dir() or not (tests / "conftest.py").exists():
         raise UsageError(
@@ -65,9 +82,15 @@ def run_suite(
     match_tests(api, tests, config.contracts)
     args = _pytest_args(tests, junit=junit, report=report, select=select, verbose=verbose,
                         dry_run=dry_run, require_coverage=require_coverage)  # fmt: skip
+    args += _run_args(max_failures=max_failures, shard=shard, costs=costs, results=results)
     args += extra or []
     if not dry_run and config.app is None:
         _preflight(config)
+    if workers is None:
+        selected = _selected(api, args, config, narrowed=select is not None or shard is not None)
+        workers = workers_for(config, selected, dry_run=dry_run)
+    if workers > 1 and not dry_run:
+        args += ["-n", str(workers), "--dist", "load"]
     plan = _Plan()
     inject(config, api)
     try:
@@ -88,6 +111,53 @@ def run_suite(
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         click.echo(f"UsageError: no generated tests selected in {tests}", err=True)
     return 2
+
+
+def _check_run_options(
+    config: TargetConfig, workers: int | None, shard: str | None, costs: str | Path | None
+) -> None:
+    """Refuse bad run options up front (exit 2), before any request."""
+    if shard is not None:
+        parse_shard(shard)
+    if costs is not None:
+        load_costs(costs)
+    if workers is not None and workers > 1 and config.app is not None:
+        raise UsageError(
+            f"--workers={workers}: an in-process app runs in one process; give --base-url to "
+            "run checks side by side, or leave --workers out"
+        )
+
+
+def _run_args(
+    *,
+    max_failures: int | None,
+    shard: str | None,
+    costs: str | Path | None,
+    results: str | Path | None,
+) -> list[str]:
+    args = [f"--maxfail={max_failures}"] if max_failures is not None else []
+    if shard is not None:
+        args += ["--synth-shard", shard]
+    if costs is not None:
+        args += ["--synth-costs", str(costs)]
+    if results is not None:
+        args += ["--synth-results", str(results)]
+    return args
+
+
+def _selected(api: Any, args: list[str], config: TargetConfig, *, narrowed: bool) -> int:
+    """How many tests the run selects: every applicable check, or when ``-k`` or a shard
+    ``narrowed`` the selection, what a collection (no request sent) keeps."""
+    if not narrowed:
+        return len(applicable(api))
+    counter = _Plan()
+    inject(config, api)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()):
+            pytest.main([*args, "--collect-only"], plugins=[counter])
+    finally:
+        inject(None)
+    return len(counter.checks) + len(counter.gaps)
 
 
 def _pytest_args(
@@ -178,7 +248,7 @@ class _Plan:
         return out
 
 
-@click.command("test")
+@click.group("test", invoke_without_command=True)
 @click.option("--base-url", help="The server's base URL (or SYNTH_BASE_URL).")
 @click.option(
     "--tenant",
@@ -214,8 +284,26 @@ class _Plan:
     is_flag=True,
     help="Exit 1 when a semantic the contracts declare is not exercised (listed with why).",
 )
-def test_command(**options: Any) -> None:
-    """Fuzz a running server for the contract's invariants (idempotency, pagination, tenancy, ...)."""
+@click.option("--workers", metavar="N|auto", default="auto", show_default=True,
+              help="Processes running checks side by side; auto: by CPUs and target "
+                   "(4 at most; 1 for a dry run or a single check).")  # fmt: skip
+@click.option("--max-failures", type=click.IntRange(min=1), metavar="N",
+              help="Stop after N failed checks.")  # fmt: skip
+@click.option("--fail-fast", is_flag=True, help="Stop at the first failed check.")
+@click.option("--shard", metavar="I/N",
+              help="Run shard I of N only (checks split deterministically, balanced by cost).")  # fmt: skip
+@click.option("--results", type=click.Path(dir_okay=False),
+              help="Write the findings as JSON, for `synth test merge`.")  # fmt: skip
+@click.option("--costs", type=click.Path(dir_okay=False),
+              help="Balance --shard by the seconds in an earlier run's --results file.")  # fmt: skip
+@click.pass_context
+def test_command(context: click.Context, /, **options: Any) -> None:
+    """Fuzz a running server for the contract's invariants (idempotency, pagination, tenancy, ...).
+
+    `synth test merge` joins the --results files of a sharded run.
+    """
+    if context.invoked_subcommand is not None:
+        return
     try:
         config = config_from_options(
             base_url=options["base_url"],
@@ -228,6 +316,7 @@ def test_command(**options: Any) -> None:
             headers=options["headers"],
             contracts=options["contracts"],
         )
+        workers = parse_workers(options["workers"])
         code = run_suite(
             config,
             options["tests"],
@@ -236,7 +325,29 @@ def test_command(**options: Any) -> None:
             select=options["select"],
             dry_run=options["dry_run"],
             require_coverage=options["require_coverage"],
+            workers=workers,
+            max_failures=1 if options["fail_fast"] else options["max_failures"],
+            shard=options["shard"],
+            results=options["results"],
+            costs=options["costs"],
         )
     except SynthError as exc:
         report_and_exit(exc)
+    raise SystemExit(code)
+
+
+@test_command.command("merge")
+@click.argument("files", nargs=-1, type=click.Path(dir_okay=False))
+@click.option("--junit", type=click.Path(dir_okay=False), help="Write one JUnit XML report.")
+@click.option("--report", type=click.Path(dir_okay=False), help="Write one markdown report.")
+def merge_command(files: tuple[str, ...], junit: str | None, report: str | None) -> None:
+    """Merge the --results files of `synth test --shard I/N` runs into one report."""
+    from ._merge import merge_results
+
+    try:
+        code, lines = merge_results(list(files), junit=junit, report=report)
+    except SynthError as exc:
+        report_and_exit(exc)
+    for line in lines:
+        click.echo(line)
     raise SystemExit(code)

@@ -8,6 +8,8 @@ an already validated configuration (possibly with an in-process app) through ``i
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,9 @@ from ._config import TargetConfig, config_from_options
 from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
 from ._coverage import describe as describe_coverage
 from ._data import Schemas
+from ._lock import RunLock
+from ._order import load_costs, order, parse_shard, shard
+from ._parallel import ALONE, config_from_wire, config_to_wire, dump_state, merge_state
 from ._report import markdown, summary_lines
 from ._target import Target
 from ._unique import unique_notes
@@ -44,6 +49,9 @@ _BEFORE = pytest.StashKey[int]()
 # The selected catalogue checks, as (invariant, operation), and the declared ones not exercised.
 _CHECKS = pytest.StashKey[list[tuple[str, str]]]()
 _GAPS = pytest.StashKey[list[Gap]]()
+# With worker processes: the run's lock folder, and (in the controller) each worker's state.
+_LOCK_DIR = pytest.StashKey[str]()
+_STATES = pytest.StashKey[list[str]]()
 
 
 def inject(config: TargetConfig | None, api: ApiSpec | None = None) -> None:
@@ -93,6 +101,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--synth-report", metavar="FILE", help="write a markdown report here")
     group.addoption("--synth-require-coverage", action="store_true", default=False,
                     help="fail the run when a declared semantic is not exercised")  # fmt: skip
+    group.addoption("--synth-shard", metavar="I/N",
+                    help="run only shard I of N (checks split by cost)")  # fmt: skip
+    group.addoption("--synth-costs", metavar="FILE",
+                    help="balance shards by the seconds in this --synth-results file")  # fmt: skip
+    group.addoption("--synth-results", metavar="FILE",
+                    help="write this run's findings as JSON, for `synth test merge`")  # fmt: skip
 
 
 class _FaultsApart:
@@ -123,6 +137,122 @@ class _FaultsApart:
             report.outcome = "skipped"
             report.longrepr = (str(item.path), item.location[1] or 0, f"Skipped: {reason}")
         return report  # type: ignore[no-any-return]
+
+
+class _Workers:
+    """Checks in pytest-xdist worker processes (``synth test --workers``): the target's
+    configuration goes to each worker, what each found comes back, and every test holds the
+    run's lock (``_parallel``) while it runs."""
+
+    def __init__(self, config: pytest.Config) -> None:
+        self.config = config
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_configure_node(self, node: Any) -> None:
+        stash = self.config.stash
+        if _LOCK_DIR not in stash:
+            stash[_LOCK_DIR] = tempfile.mkdtemp(prefix="synth-run-")
+        node.workerinput["synth_config"] = config_to_wire(stash[_CONFIG])
+        node.workerinput["synth_lock"] = stash[_LOCK_DIR]
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_testnodedown(self, node: Any, error: Any) -> None:
+        state = getattr(node, "workeroutput", {}).get("synth_state")
+        if state is not None:
+            self.config.stash.setdefault(_STATES, []).append(state)
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        made = item.config.stash.get(_TARGET, None)
+        lock = made.lock if made is not None else None
+        if lock is None:
+            return (yield)
+        found = _check_of(item)
+        if found is not None and found[0] in ALONE:
+            lock.exclusive()
+        else:
+            lock.shared()
+        try:
+            return (yield)
+        finally:
+            lock.release()
+
+    def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
+        """Each failure printed the moment it is reported, not only at the end."""
+        if report.when != "call" or not report.failed or hasattr(self.config, "workerinput"):
+            return
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is None:
+            return
+        reporter.ensure_newline()
+        reporter.write_line(f"synth: FAILED {report.nodeid}")
+        for line in report.longreprtext.splitlines():
+            reporter.write_line(f"  {line}")
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        config = session.config
+        state = dump_state(config.stash.get(_TARGET, None), config.stash.get(_CHECKS, None),
+                           config.stash.get(_GAPS, None))  # fmt: skip
+        output = getattr(config, "workeroutput", None)
+        if output is not None:
+            output["synth_state"] = state
+
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        folder = config.stash.get(_LOCK_DIR, None)
+        if folder is not None and not hasattr(config, "workerinput"):
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+class _Order:
+    """Cheap checks first; with ``--synth-shard I/N`` only this shard's (``_order``)."""
+
+    @pytest.hookimpl(trylast=True)  # after -k deselects: shards split what is selected
+    def pytest_collection_modifyitems(
+        self, session: pytest.Session, config: pytest.Config, items: list[pytest.Item]
+    ) -> None:
+        costs_file = config.getoption("synth_costs", None)
+        text = config.getoption("synth_shard", None)
+        try:
+            measured = load_costs(costs_file) if costs_file else None
+            wanted = parse_shard(text) if text else None
+        except SynthError as exc:
+            raise pytest.UsageError(describe(exc)) from None
+        names = [item.name for item in items]
+        if wanted is not None:
+            mine = shard(names, *wanted, measured)
+            dropped = [item for i, item in enumerate(items) if i not in mine]
+            if dropped:
+                config.hook.pytest_deselected(items=dropped)
+            kept = [(name, item) for i, (name, item) in enumerate(zip(names, items, strict=True))
+                    if i in mine]  # fmt: skip
+            names, items[:] = [n for n, _ in kept], [item for _, item in kept]
+        spread = hasattr(config, "workerinput")  # one of several worker processes
+        items[:] = [items[i] for i in order(names, measured, spread=spread)]
+
+
+def _merged(config: pytest.Config) -> Target | None:
+    """The controller's view of a run in worker processes: one target that sent nothing,
+    holding what every worker found (None when no worker reported)."""
+    states = config.stash.get(_STATES, None)
+    if not states or _TARGET in config.stash:
+        return config.stash.get(_TARGET, None)
+    try:
+        made = Target(config.stash[_CONFIG], _api(config))
+    except SynthError:
+        return None
+    ids: list[str] = []
+    checks: list[tuple[str, str]] = []
+    gaps: list[Gap] = []
+    for state in states:
+        their_checks, their_gaps, run_id = merge_state(made, state)
+        # Every worker collects the same tests: the selection is any one worker's.
+        checks, gaps = (checks or their_checks), (gaps or their_gaps)
+        ids += [run_id] if run_id else []
+    made.run_id = ", ".join(sorted(ids)) or made.run_id
+    config.stash[_CHECKS], config.stash[_GAPS] = checks, gaps
+    config.stash[_TARGET] = made
+    return made
 
 
 class _Coverage:
@@ -166,6 +296,7 @@ class _Coverage:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session, exitstatus: int) -> None:
         config = session.config
+        _merged(config)
         gaps = _uncovered(config)
         if config.getoption("synth_require_coverage") and gaps and exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
@@ -201,6 +332,15 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_FaultsApart(), "synth-faults-apart")
     if not config.pluginmanager.has_plugin("synth-coverage"):
         config.pluginmanager.register(_Coverage(), "synth-coverage")
+    if not config.pluginmanager.has_plugin("synth-workers"):
+        config.pluginmanager.register(_Workers(config), "synth-workers")
+    if not config.pluginmanager.has_plugin("synth-order"):
+        config.pluginmanager.register(_Order(), "synth-order")
+    workerinput = getattr(config, "workerinput", None)
+    if workerinput is not None and "synth_config" in workerinput:
+        config.stash[_CONFIG] = config_from_wire(workerinput["synth_config"])
+        config.stash[_LOCK_DIR] = workerinput["synth_lock"]
+        return
     if _INJECTED:
         config.stash[_CONFIG], api = _INJECTED[0]
         if api is not None:
@@ -230,13 +370,18 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         made = Target(config, _api(request.config))
     except SynthError as exc:
         pytest.exit(describe(exc), returncode=exc.exit_code)
+    folder = request.config.stash.get(_LOCK_DIR, None)
+    if folder is not None and hasattr(request.config, "workerinput"):
+        made.lock = RunLock(folder)
     request.config.stash[_TARGET] = made
     yield made
+    if made.lock is not None:
+        made.lock.close()
     made.close()
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    made = config.stash.get(_TARGET, None)
+    made = _merged(config)
     covered = coverage_lines(config)
     if made is None:
         if not covered or config.getoption("collectonly", False) or _CONFIG not in config.stash:
@@ -259,6 +404,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     report = config.getoption("synth_report", None)
     if report:
         Path(report).write_text(text, encoding="utf-8")
+    results = config.getoption("synth_results", None)
+    if results:
+        state = dump_state(made, config.stash.get(_CHECKS, None), config.stash.get(_GAPS, None))
+        Path(results).write_text(state + "\n", encoding="utf-8")
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:
         with open(step_summary, "a", encoding="utf-8") as handle:

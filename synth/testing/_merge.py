@@ -1,0 +1,111 @@
+"""``synth test merge``: the ``--results`` files of a sharded run as one JUnit and one report."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from xml.etree import ElementTree as ET
+
+from .._errors import UsageError
+from ._config import PROFILES, TargetConfig
+from ._coverage import Gap
+from ._coverage import describe as describe_coverage
+from ._parallel import merge_state
+from ._report import Merged, markdown, summary_lines
+from ._violation import FAILING, Outcome
+
+__all__ = ["merge_results"]
+
+
+def merge_results(
+    files: list[str | Path], *, junit: str | Path | None = None, report: str | Path | None = None
+) -> tuple[int, list[str]]:
+    """Merge shards' results; returns the exit code (1 when any shard found a violation or a
+    check crashed, else 0) and the summary lines."""
+    if not files:
+        raise UsageError("synth test merge needs one --results file or more; e.g. shard-*.json")
+    merged: Merged | None = None
+    checks: list[tuple[str, str]] = []
+    gaps: list[Gap] = []
+    ids: list[str] = []
+    seen: dict[tuple[str, str], str] = {}
+    for path in files:
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+            state = json.loads(text)
+            config = TargetConfig(tenants=(), base_url=state["url"],
+                                  profile=PROFILES[state["profile"]], seed=state["seed"])  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            raise UsageError(
+                f"{path}: not a results file written by `synth test --results` "
+                f"({type(exc).__name__}: {exc}); give each shard's --results file"
+            ) from None
+        if merged is None:
+            merged = Merged(config)
+        elif (config.url, config.profile, config.seed) != (
+            merged.config.url, merged.config.profile, merged.config.seed,
+        ):  # fmt: skip
+            raise UsageError(
+                f"{path}: a run of {config.url} (profile {config.profile.name}, seed "
+                f"{config.seed}), not of {merged.config.url} (profile "
+                f"{merged.config.profile.name}, seed {merged.config.seed}) like {files[0]}; "
+                "merge the shards of one run"
+            )
+        before = len(merged.findings)
+        their_checks, their_gaps, run_id = merge_state(merged, text)
+        for finding in merged.findings[before:]:
+            key = (finding.invariant, finding.operation)
+            if key in seen:
+                raise UsageError(
+                    f"{path}: {key[0]} on {key[1]} was also run by {seen[key]}; merge the shards "
+                    "of one run, each once"
+                )
+            seen[key] = str(path)
+        checks += their_checks
+        gaps += their_gaps
+        ids += [run_id] if run_id else []
+    assert merged is not None
+    merged.run_id = ", ".join(sorted(ids))
+    uncovered = gaps + [Gap(f.invariant, f.operation, f.message) for f in merged.findings
+                        if f.outcome is Outcome.SKIPPED]  # fmt: skip
+    coverage = describe_coverage(uncovered, len(checks) + len(gaps))
+    lines = summary_lines(merged, len(gaps)) + coverage
+    if report is not None:
+        Path(report).write_text(markdown(merged, uncovered, coverage[0] if coverage else ""),
+                                encoding="utf-8")  # fmt: skip
+    if junit is not None:
+        _junit(merged, gaps, Path(junit))
+    failed = any(f.outcome in FAILING - {Outcome.FAULT} for f in merged.findings)
+    return (1 if failed else 0), lines
+
+
+def _junit(merged: Merged, gaps: list[Gap], path: Path) -> None:
+    """One test case per check, as the shards' pytest runs report them: a violation or a
+    crashed check fails; a check cut short by transport faults, or not exercised, is skipped."""
+    suite = ET.Element("testsuite", name="synth")
+    counts = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+    for f in merged.findings:
+        case = ET.SubElement(suite, "testcase", classname=f.operation,
+                             name=f"{f.invariant} {f.operation}", time=f"{f.seconds:.3f}")  # fmt: skip
+        counts["tests"] += 1
+        if f.outcome is Outcome.VIOLATION:
+            ET.SubElement(case, "failure", message=f"expected {f.expected}").text = f.message
+            counts["failures"] += 1
+        elif f.outcome is Outcome.ERROR:
+            ET.SubElement(case, "error", message=f.message.splitlines()[0]).text = f.message
+            counts["errors"] += 1
+        elif f.outcome in (Outcome.SKIPPED, Outcome.FAULT):
+            ET.SubElement(case, "skipped", message=f.message.splitlines()[0] if f.message else "")
+            counts["skipped"] += 1
+    for gap in gaps:
+        case = ET.SubElement(suite, "testcase", classname=gap.operation,
+                             name=f"{gap.invariant} {gap.operation}", time="0.000")  # fmt: skip
+        ET.SubElement(case, "skipped", message=gap.reason)
+        counts["tests"] += 1
+        counts["skipped"] += 1
+    for key, value in counts.items():
+        suite.set(key, str(value))
+    root = ET.Element("testsuites")
+    root.append(suite)
+    ET.indent(root)
+    path.write_text(ET.tostring(root, encoding="unicode") + "\n", encoding="utf-8")

@@ -1,0 +1,139 @@
+"""The order checks run in, and how ``--shard I/N`` splits them.
+
+Cheap single-request checks go first, so that a broken server is reported within seconds and
+``--fail-fast`` stops early. Shards are balanced by cost: the measured seconds of each check
+in an earlier run (``--costs``, a ``--results`` file) where given, else the static table.
+Both are pure functions of the selected tests and the costs, so every process of a run (each
+worker, each CI shard) computes the same order and the same split.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from .._errors import UsageError
+
+__all__ = ["COSTS", "cost_of", "load_costs", "order", "parse_shard", "shard", "test_key"]
+
+T = TypeVar("T")
+
+# Mean seconds per check on the default profile against the reference server on loopback
+# (one worker, `scripts/verify --seed 7 --report`), rounded; a check not listed costs _UNKNOWN.
+# Only the relative sizes matter: they order the run and balance the shards.
+COSTS: Mapping[str, float] = {
+    # One request, or one per example: the cheap witnesses.
+    "IDEM-MISSING": 0.3,
+    "ERR-VALIDATION": 0.7,
+    "ERR-DECLARED": 1.1,
+    "TEN-READ": 1.3,
+    "ERR-PROBLEM": 2.2,
+    # A few requests per example.
+    "IDEM-CONCURRENT": 0.6,
+    "VAL-BOUND": 0.7,
+    "IDEM-REPLAY": 0.7,
+    "IDEM-MISMATCH": 0.8,
+    "TEN-ASSIGN": 1.0,
+    "TEN-CHILD": 1.1,
+    "PATCH-PARTIAL": 1.1,
+    "TEN-WRITE": 1.2,
+    "IDEM-TENANT-SCOPE": 1.2,
+    "CONFORMANCE": 1.2,
+    "CACHE-ETAG": 1.3,
+    "PAGE-END": 1.3,
+    # Walks through lists, two worlds, every tenant's reads replayed.
+    "TEN-LIST": 2.1,
+    "TEN-NONINTERFERENCE": 2.2,
+    "PAGE-COMPLETE": 2.6,
+    "PAGE-ORDER": 2.7,
+    "PAGE-CONCURRENT": 2.9,
+    "PAGE-CURSOR": 3.3,
+    "PAGE-FILTER": 4.3,
+    "PAGE-LIMIT": 6.6,
+    "OBJECT-LEVEL-AUTHORIZATION": 33.3,
+}
+# The checks that send one request per example (their witness is a single request) run first,
+# whatever their measured seconds: a broken server is reported before any walk starts.
+_SINGLE = frozenset({"IDEM-MISSING", "ERR-VALIDATION", "ERR-DECLARED", "TEN-READ", "ERR-PROBLEM"})
+_UNKNOWN = 1.0
+_SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+def test_key(name: str) -> tuple[str, str]:
+    """``(invariant, operation)`` of a generated test's name (``test_getJob__TEN_READ``)."""
+    operation, _, slug = name.removeprefix("test_").partition("__")
+    return slug.replace("_", "-"), operation
+
+
+def cost_of(name: str, measured: Mapping[tuple[str, str], float] | None = None) -> float:
+    """What a generated test costs: its measured seconds, else its invariant's static cost."""
+    key = test_key(name)
+    if measured and key in measured:
+        return measured[key]
+    return COSTS.get(key[0], _UNKNOWN)
+
+
+def order(
+    names: Sequence[str],
+    measured: Mapping[tuple[str, str], float] | None = None,
+    *,
+    spread: bool = False,
+) -> list[int]:
+    """Indexes of ``names``: single-request checks first, cheapest first; then the others,
+    cheapest first in one process, or dearest first when ``spread`` over several (a long check
+    started last would keep one worker busy after the others finished). Equal costs keep their
+    collected order."""
+
+    def key(i: int) -> tuple[bool, float, int]:
+        single = test_key(names[i])[0] in _SINGLE
+        cost = cost_of(names[i], measured)
+        return (not single, -cost if spread and not single else cost, i)
+
+    return sorted(range(len(names)), key=key)
+
+
+def shard(
+    names: Sequence[str],
+    index: int,
+    count: int,
+    measured: Mapping[tuple[str, str], float] | None = None,
+) -> set[int]:
+    """Indexes of ``names`` that shard ``index`` (1-based) of ``count`` runs: the dearest test
+    first, each to the shard with the least cost so far (ties to the lowest shard)."""
+    loads = [0.0] * count
+    mine: set[int] = set()
+    dearest = sorted(range(len(names)), key=lambda i: (-cost_of(names[i], measured), names[i], i))
+    for i in dearest:
+        chosen = min(range(count), key=lambda s: (loads[s], s))
+        loads[chosen] += cost_of(names[i], measured)
+        if chosen == index - 1:
+            mine.add(i)
+    return mine
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    """``--shard I/N``: shard I (1..N) of N."""
+    found = _SHARD.fullmatch(text)
+    if found is None:
+        raise UsageError(f"--shard={text!r} is not I/N; e.g. --shard 2/4 runs the second of 4")
+    index, count = int(found.group(1)), int(found.group(2))
+    if not 1 <= index <= count:
+        raise UsageError(
+            f"--shard={text!r}: I must be between 1 and N; e.g. --shard 1/{count or 4}"
+        )
+    return index, count
+
+
+def load_costs(path: str | Path) -> dict[tuple[str, str], float]:
+    """Measured seconds per ``(invariant, operation)`` from a ``--results`` file."""
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return {(f["invariant"], f["operation"]): float(f["seconds"]) for f in data["findings"]}
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(
+            f"--costs={str(path)!r} is not a results file written by `synth test --results` "
+            f"({type(exc).__name__}: {exc}); give one from an earlier run, or leave --costs out"
+        ) from None

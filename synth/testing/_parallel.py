@@ -1,0 +1,182 @@
+"""Running checks in several processes: how many, the lock between them, what crosses over.
+
+Checks run in pytest-xdist worker processes, never threads: Hypothesis is not thread-safe.
+Each worker has its own ``Target`` (its own client, run id and fixtures); what they found
+comes back to the controlling process as JSON (``dump_state``) and is merged into one
+``Target`` there (``merge_state``), which the summary and the report read as if one process
+had run every check. ``--results`` files hold the same JSON, so shards merge the same way.
+
+Most checks isolate what they judge (a fresh parent, a filter on a run-unique marker) and
+run side by side. A check that walks a list it cannot isolate (every item of the tenant,
+with a baseline taken first) would see the items other checks create or delete meanwhile,
+and TEN-NONINTERFERENCE needs tenant A to be quiet while B acts in its quiet world: those
+run alone. ``RunLock`` is a reader-writer lock over files in the run's temporary folder:
+every test holds it shared; such a check holds it exclusive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from .._errors import UsageError
+from ._config import PROFILES, TargetConfig, Tenant, is_loopback
+from ._coverage import Gap
+from ._report import Merged
+from ._target import Target
+from ._violation import Finding, Outcome
+
+__all__ = [
+    "ALONE",
+    "config_from_wire",
+    "config_to_wire",
+    "dump_state",
+    "merge_state",
+    "parse_workers",
+    "workers_for",
+]
+
+# Checks that hold the lock exclusive from their first request: TEN-NONINTERFERENCE compares
+# what B sees while A is quiet with what B sees after A acted, and any other check acting as A
+# meanwhile breaks the quiet world. Every other check takes it exclusive only when it walks a
+# list it cannot isolate (``Target.alone``).
+ALONE = frozenset({"TEN-NONINTERFERENCE"})
+
+_MAX_AUTO = 4
+
+
+def parse_workers(text: str | None) -> int | None:
+    """``--workers``: a count from 1 to 64, or ``auto`` (None: chosen by ``workers_for``)."""
+    if text is None or text.strip().lower() == "auto":
+        return None
+    try:
+        number = int(text)
+    except ValueError:
+        raise UsageError(
+            f"--workers={text!r} is not a number of worker processes or 'auto'; e.g. --workers 4"
+        ) from None
+    if not 1 <= number <= 64:
+        raise UsageError(f"--workers={text!r} is out of range 1..64; e.g. --workers 4")
+    return number
+
+
+def workers_for(config: TargetConfig, checks: int, *, dry_run: bool = False) -> int:
+    """``--workers auto``: one for an in-process app, a dry run or a single check; otherwise
+    as many as the machine's CPUs (twice as many for a remote target, whose round trips leave
+    the CPUs idle), four at most."""
+    if config.app is not None or dry_run or checks <= 1:
+        return 1
+    cpus = os.cpu_count() or 1
+    host = (urlsplit(config.url).hostname or "").lower()
+    wanted = cpus if is_loopback(host) else 2 * cpus
+    return max(1, min(_MAX_AUTO, wanted, checks))
+
+
+def config_to_wire(config: TargetConfig) -> dict[str, Any]:
+    """``config`` as plain data for a worker process (secrets included: the pipe to a local
+    child process is no output). An in-process app cannot cross; it runs with one worker."""
+    assert config.app is None, "an in-process app runs in one process"
+    return {
+        "tenants": [[t.name, t.token, t.tenant_id] for t in config.tenants],
+        "base_url": config.base_url,
+        "allow_hosts": list(config.allow_hosts),
+        "profile": config.profile.name,
+        "seed": config.seed,
+        "timeout": config.timeout,
+        "retries": config.retries,
+        "backoff": config.backoff,
+        "headers": [list(h) for h in config.headers],
+        "contracts": str(config.contracts),
+        "cleanup": config.cleanup,
+    }
+
+
+def config_from_wire(data: dict[str, Any]) -> TargetConfig:
+    return TargetConfig(
+        tenants=tuple(Tenant(n, t, i) for n, t, i in data["tenants"]),
+        base_url=data["base_url"],
+        allow_hosts=tuple(data["allow_hosts"]),
+        profile=PROFILES[data["profile"]],
+        seed=data["seed"],
+        timeout=data["timeout"],
+        retries=data["retries"],
+        backoff=data["backoff"],
+        headers=tuple((n, v) for n, v in data["headers"]),
+        contracts=Path(data["contracts"]),
+        cleanup=data["cleanup"],
+    )
+
+
+def _finding_to_json(finding: Finding) -> dict[str, Any]:
+    data = asdict(finding)
+    data["drawn"] = {k: sorted(v) for k, v in finding.drawn.items()}
+    data["wanted"] = {k: list(v) for k, v in finding.wanted.items()}
+    return data
+
+
+def _finding_from_json(data: dict[str, Any]) -> Finding:
+    known = {f.name for f in fields(Finding)}
+    values = {k: v for k, v in data.items() if k in known}
+    values["outcome"] = Outcome(values["outcome"])
+    values["drawn"] = {k: set(v) for k, v in values.get("drawn", {}).items()}
+    values["wanted"] = {k: tuple(v) for k, v in values.get("wanted", {}).items()}
+    return Finding(**values)
+
+
+def dump_state(
+    target: Target | None,
+    checks: list[tuple[str, str]] | None = None,
+    gaps: list[Gap] | None = None,
+) -> str:
+    """What a process found, as JSON text (already redacted where it was made, and once more
+    here): its findings, request and fault counts, and the selection's checks and gaps."""
+    state: dict[str, Any] = {
+        "checks": [list(c) for c in checks or []],
+        "gaps": [[g.invariant, g.operation, g.reason] for g in gaps or []],
+    }
+    if target is not None:
+        state |= {
+            "url": target.config.url,
+            "profile": target.config.profile.name,
+            "seed": target.config.seed,
+            "run_id": target.run_id,
+            "findings": [_finding_to_json(f) for f in target.findings],
+            "requests": target.requests_sent,
+            "survived": dict(target.faults_survived),
+            "exhausted": dict(target.faults_exhausted),
+            "set_aside": target.set_aside,
+            "edges": {
+                f"{t}\n{op}": why for (t, op), why in target.edges.items() if isinstance(why, str)
+            },
+            "unsent_bounds": target.unsent_bounds,
+        }
+    return target.redact(json.dumps(state, sort_keys=True)) if target else json.dumps(state)
+
+
+def merge_state(target: Target | Merged, text: str) -> tuple[list[tuple[str, str]], list[Gap], str]:
+    """Add one process's ``dump_state`` to ``target`` (which sent nothing itself); returns
+    that process's checks, gaps and run id ("" when it made no target)."""
+    state = json.loads(text)
+    run_id = state.get("run_id", "")
+    if run_id:
+        target.findings += [_finding_from_json(f) for f in state["findings"]]
+        target.requests += state["requests"]
+        target.faults_survived.update(Counter(state["survived"]))
+        target.faults_exhausted.update(Counter(state["exhausted"]))
+        target.set_aside += state["set_aside"]
+        for key, why in state["edges"].items():
+            tenant, _, op = key.partition("\n")
+            target.edges[(tenant, op)] = why
+        for op, bounds in state["unsent_bounds"].items():
+            held = target.unsent_bounds.setdefault(op, {})
+            for bound, why in bounds.items():
+                # A bound sent in any process was sent.
+                held[bound] = "" if held.get(bound) == "" or not why else why
+    checks = [(i, o) for i, o in state["checks"]]
+    gaps = [Gap(i, o, r) for i, o, r in state["gaps"]]
+    return checks, gaps, run_id

@@ -1,0 +1,310 @@
+"""``synth test --workers``, ``--shard``, ``--results`` and ``synth test merge``.
+
+The runs go to the reference server as a real process over HTTP, with planted bugs: checks in
+two worker processes find what one process finds; the shards of a run cover every check once
+and merge into one JUnit and one report with the same findings.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import re
+import xml.etree.ElementTree as ET
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from examples.reference_server.app import create_app
+from examples.reference_server.process import serve
+from synth._errors import UsageError
+from synth.spec import ApiSpec
+from synth.testing import config_from_options
+from synth.testing._http import Client
+from synth.testing._lock import RunLock
+from synth.testing._order import COSTS, cost_of, order, parse_shard, shard
+from synth.testing._parallel import parse_workers, workers_for
+from synth.testing._unique import Fresh
+from synth.testing.cli import run_suite
+from synth.testing.cli import test_command as command
+
+from .conftest import TOKENS
+
+# One bug a single-request check finds, and one in a list no filter isolates (the jobs list:
+# its checks walk every job of the tenant, alone, under the run's lock).
+BUGS = "idem-key-optional,page-jobs-oldest-first"
+SELECT = "Job"
+
+
+def _args(url: str, generated: Path, *extra: str) -> list[str]:
+    args = ["--base-url", url, "--tests", str(generated), "--profile", "quick", "--seed", "11"]
+    for token in TOKENS:
+        args += ["--tenant", token]
+    return [*args, *extra]
+
+
+def _found(results: Path) -> set[tuple[str, str, str]]:
+    data = json.loads(results.read_text(encoding="utf-8"))
+    return {(f["invariant"], f["operation"], f["outcome"]) for f in data["findings"]}
+
+
+def _violations(found: set[tuple[str, str, str]]) -> set[tuple[str, str]]:
+    return {(i, o) for i, o, outcome in found if outcome == "violation"}
+
+
+@pytest.fixture(scope="module")
+def buggy() -> Iterator[str]:
+    with serve(BUGS) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def one_worker(buggy: str, generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The selection run in one process: its results file."""
+    results = tmp_path_factory.mktemp("w1") / "results.json"
+    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", SELECT, "--workers", "1",
+                                                "--results", str(results)), env={})  # fmt: skip
+    assert outcome.exit_code == 1, outcome.output
+    return results
+
+
+@pytest.mark.slow
+def test_two_workers_find_what_one_finds(
+    buggy: str, generated: Path, one_worker: Path, tmp_path: Path
+) -> None:
+    results, report = tmp_path / "results.json", tmp_path / "report.md"
+    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", SELECT, "--workers", "2",
+                                                "--results", str(results), "--report",
+                                                str(report)), env={})  # fmt: skip
+    assert outcome.exit_code == 1, outcome.output
+    alone, side_by_side = _found(one_worker), _found(results)
+    assert {("IDEM-MISSING", "createJob"), ("PAGE-ORDER", "listJobs")} <= _violations(alone)
+    assert _violations(side_by_side) == _violations(alone)
+    assert {(i, o) for i, o, _ in side_by_side} == {(i, o) for i, o, _ in alone}
+    assert len(side_by_side) == len(alone)
+    # Both workers ran checks, and the one report holds what each found.
+    text = report.read_text(encoding="utf-8")
+    assert re.search(r"run id `s[0-9a-f]{8}, s[0-9a-f]{8}`", text), text
+    assert "### IDEM-MISSING on `createJob`" in text
+    assert "token-a" not in text + results.read_text(encoding="utf-8")
+    # Each failure is printed when it is reported, before the closing summary.
+    output = outcome.output
+    summary = output.rindex(" checks, ")
+    assert "synth: FAILED" in output[:summary]
+    assert "IDEM-MISSING violated by createJob" in output[:summary]
+
+
+@pytest.mark.slow
+def test_shards_merge_into_the_whole_run(
+    buggy: str, generated: Path, one_worker: Path, tmp_path: Path
+) -> None:
+    files = []
+    for index in (1, 2):
+        results = tmp_path / f"shard-{index}.json"
+        outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", SELECT, "--shard",
+                                                    f"{index}/2", "--workers", "1", "--results",
+                                                    str(results)), env={})  # fmt: skip
+        assert outcome.exit_code in (0, 1), outcome.output
+        files.append(results)
+    first, second = (_found(f) for f in files)
+    assert first
+    assert second
+    assert not {(i, o) for i, o, _ in first} & {(i, o) for i, o, _ in second}
+    assert _violations(first | second) == _violations(_found(one_worker))
+    junit, report = tmp_path / "junit.xml", tmp_path / "report.md"
+    merged = CliRunner().invoke(command, ["merge", *map(str, files), "--junit", str(junit),
+                                          "--report", str(report)])  # fmt: skip
+    assert merged.exit_code == 1, merged.output
+    suite = ET.parse(junit).getroot().find("testsuite")
+    assert suite is not None
+    cases = {case.get("name") for case in suite.iter("testcase")}
+    assert {f"{i} {o}" for i, o, _ in _found(one_worker)} <= cases
+    failed = {c.get("name") for c in suite.iter("testcase") if c.find("failure") is not None}
+    assert failed == {f"{i} {o}" for i, o in _violations(_found(one_worker))}
+    assert suite.get("failures") == str(len(failed))
+    text = report.read_text(encoding="utf-8")
+    assert f"## synth test: {len(failed)} violation(s)" in text
+    assert "### PAGE-ORDER on `listJobs`" in text
+    assert f"synth: {len(first) + len(second)} checks, {len(failed)} violations" in merged.output
+    # A shard given twice is refused: its checks would count twice.
+    again = CliRunner().invoke(command, ["merge", str(files[0]), str(files[0])])
+    assert again.exit_code == 2
+    assert "also run by" in again.output
+
+
+def test_shards_cover_every_check_exactly_once(api: ApiSpec, generated: Path) -> None:
+    names = sorted(
+        m.group(1)
+        for path in generated.glob("test_*.py")
+        for m in re.finditer(r"^def (test_\w+)\(", path.read_text(encoding="utf-8"), re.M)
+    )
+    assert len(names) > 50
+    for count in (1, 2, 3, 4, 7):
+        shards = [shard(names, index, count) for index in range(1, count + 1)]
+        assert sorted(i for s in shards for i in s) == list(range(len(names)))
+        loads = [sum(cost_of(names[i]) for i in s) for s in shards]
+        # Balanced: no shard holds more than the lightest plus the dearest single check.
+        assert max(loads) - min(loads) <= max(cost_of(n) for n in names)
+        assert shards == [shard(list(names), index, count) for index in range(1, count + 1)]
+
+
+def test_shards_through_the_cli_cover_every_check(generated: Path) -> None:
+    """A dry run per shard plans disjoint selections whose union is the whole plan."""
+
+    def planned(*extra: str) -> set[tuple[str, str]]:
+        outcome = CliRunner().invoke(command, _args("http://127.0.0.1:9", generated, "--dry-run",
+                                                    *extra), env={})  # fmt: skip
+        assert outcome.exit_code == 0, outcome.output
+        found = set()
+        for line in outcome.output.splitlines():
+            m = re.match(r"  ([A-Z-]+): \d+ check\(s\) on (.+)$", line)
+            if m:
+                found |= {(m.group(1), op) for op in m.group(2).split(", ")}
+        return found
+
+    whole = planned()
+    parts = [planned("--shard", f"{i}/3") for i in (1, 2, 3)]
+    assert all(parts)
+    assert set().union(*parts) == whole
+    assert sum(len(p) for p in parts) == len(whole)
+
+
+def test_cheap_single_request_checks_run_first() -> None:
+    names = ["test_listJobs__PAGE_LIMIT", "test_api__OBJECT_LEVEL_AUTHORIZATION",
+             "test_createJob__IDEM_REPLAY", "test_getJob__TEN_READ",
+             "test_createJob__ERR_PROBLEM", "test_createJob__IDEM_MISSING"]  # fmt: skip
+    ordered = [names[i] for i in order(names)]
+    assert ordered[:3] == ["test_createJob__IDEM_MISSING", "test_getJob__TEN_READ",
+                           "test_createJob__ERR_PROBLEM"]  # fmt: skip
+    assert ordered[-1] == "test_api__OBJECT_LEVEL_AUTHORIZATION"
+    # Over several workers the dearest of the others starts first, not last.
+    spread = [names[i] for i in order(names, spread=True)]
+    assert spread[:3] == ordered[:3]
+    assert spread[3] == "test_api__OBJECT_LEVEL_AUTHORIZATION"
+    # A measured cost wins over the static table.
+    measured = {("OBJECT-LEVEL-AUTHORIZATION", "api"): 0.01}
+    assert [names[i] for i in order(names, measured)][3] == "test_api__OBJECT_LEVEL_AUTHORIZATION"
+    assert COSTS["IDEM-MISSING"] < COSTS["PAGE-LIMIT"]
+
+
+def test_auto_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    loopback = config_from_options(base_url="http://127.0.0.1:8000", tenants=TOKENS, env={})
+    remote = config_from_options(base_url="https://preview.example.app", tenants=TOKENS,
+                                 allow_hosts=["preview.example.app"], env={})  # fmt: skip
+    in_process = config_from_options(app=create_app(), tenants=TOKENS, env={})
+    assert workers_for(loopback, 100) == 2
+    assert workers_for(remote, 100) == 4
+    assert workers_for(remote, 3) == 3
+    assert workers_for(in_process, 100) == 1
+    assert workers_for(remote, 1) == 1
+    assert workers_for(remote, 100, dry_run=True) == 1
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    assert workers_for(loopback, 100) == 4
+
+
+def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
+    """Every test holds the lock shared; a check that must run alone holds it exclusive."""
+    mine, probe = RunLock(tmp_path), (tmp_path / "rw.lock").open("a+b")
+
+    def can(kind: int) -> bool:
+        try:
+            fcntl.flock(probe, kind | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(probe, fcntl.LOCK_UN)
+        return True
+
+    try:
+        mine.shared()
+        assert can(fcntl.LOCK_SH)
+        assert not can(fcntl.LOCK_EX)
+        mine.exclusive()
+        assert not can(fcntl.LOCK_SH)
+        mine.release()
+        assert can(fcntl.LOCK_EX)
+    finally:
+        mine.close()
+        probe.close()
+
+
+def test_adaptive_timeout() -> None:
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, timeout="8",
+                                 env={})  # fmt: skip
+    client = Client(config)
+    try:
+        assert client.timeout == 8
+        for _ in range(19):
+            client._observe(0.01)
+        assert client.timeout == 8  # too few answers to judge
+        client._observe(0.01)
+        assert client.timeout == 1.0  # never below a second
+        for _ in range(20):
+            client._observe(0.3)
+        assert client.timeout == pytest.approx(3.0)  # ten times the slowest percent
+        for _ in range(40):
+            client._observe(2.0)
+        assert client.timeout == 8  # the configured timeout is the ceiling
+    finally:
+        client.close()
+
+
+def test_fresh_values_do_not_depend_on_what_ran_before(api: ApiSpec) -> None:
+    from synth.testing._data import Schemas
+
+    schemas = Schemas(api)
+    model = api.operation("createContact").body
+    assert model is not None
+
+    def first_email(before: int) -> object:
+        fresh = Fresh(schemas, 5)
+        for _ in range(before):
+            fresh.reseed("ERR-PROBLEM:createJob")
+            fresh.value(model, "ContactCreate", "email", {"name": "x"})
+        fresh.reseed("IDEM-REPLAY:createContact")
+        return fresh.value(model, "ContactCreate", "email", {"name": "x"})
+
+    assert first_email(0) == first_email(3)
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--workers", "0"], "--workers='0' is out of range 1..64"),
+        (["--workers", "many"], "--workers='many' is not a number"),
+        (["--shard", "3/2"], "--shard='3/2': I must be between 1 and N"),
+        (["--shard", "two"], "--shard='two' is not I/N"),
+        (["--shard", "0/0"], "--shard='0/0': I must be between 1 and N"),
+        (["--costs", "/nonexistent/results.json"], "is not a results file"),
+        (["--max-failures", "0"], "--max-failures"),
+    ],
+)
+def test_usage_errors_exit_2(extra: list[str], message: str, generated: Path) -> None:
+    outcome = CliRunner().invoke(command, _args("http://127.0.0.1:9", generated, *extra), env={})
+    assert outcome.exit_code == 2, outcome.output
+    assert message in outcome.output
+    assert "Traceback" not in outcome.output
+
+
+def test_merge_usage_errors(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.json"
+    bad.write_text("{}", encoding="utf-8")
+    for args, message in [
+        ([], "needs one --results file or more"),
+        ([str(bad)], "not a results file written by `synth test --results`"),
+        ([str(tmp_path / "missing.json")], "not a results file"),
+    ]:
+        outcome = CliRunner().invoke(command, ["merge", *args])
+        assert outcome.exit_code == 2, outcome.output
+        assert message in outcome.output
+
+
+def test_workers_with_an_in_process_app_is_a_usage_error(generated: Path) -> None:
+    config = config_from_options(app=create_app(), tenants=TOKENS, env={})
+    with pytest.raises(UsageError, match="in-process app runs in one process"):
+        run_suite(config, generated, workers=2)
+    assert parse_workers("auto") is None
+    assert parse_shard(" 2 / 4 ") == (2, 4)
