@@ -94,6 +94,12 @@ BUGS = (
         "CACHE-ETAG",
         "getTask ignores If-None-Match: a current ETag is answered 200 with the body, not 304.",
     ),
+    Bug(
+        "corr-id-unchecked",
+        "OBS-REQUEST-ID",
+        "Any X-Correlation-Id a client sends is taken as the id, unchecked against the declared "
+        "UUID pattern: it is echoed (into logs and problem bodies) instead of replaced.",
+    ),
 )
 
 

@@ -10,9 +10,11 @@ import argparse
 import asyncio
 import base64
 import binascii
+import contextvars
 import hashlib
 import hmac
 import json
+import re
 import secrets
 import string
 import uuid
@@ -23,9 +25,11 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from examples.tracker.contracts.models import ProjectCreate, ProjectUpdate, TaskCreate
 from examples.tracker.example import BUGS
@@ -51,6 +55,38 @@ TITLES = {
 }
 
 
+# The correlation id (contracts/api.py's RequestId): a lower-case UUID, else one made here.
+CORRELATION_HEADER = "x-correlation-id"
+CORRELATION_ID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+_correlation: contextvars.ContextVar[str] = contextvars.ContextVar("correlation", default="")
+
+
+class CorrelationIds:
+    """Takes the client's correlation id when it is one (else makes one) and echoes it."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope["headers"]).get(CORRELATION_HEADER.encode(), b"").decode("latin-1")
+        # Planted bug corr-id-unchecked: whatever the client sent is taken as the id.
+        taken = CORRELATION_ID.fullmatch(given) or ("corr-id-unchecked" in STORE.bugs and given)
+        _correlation.set(given if taken else str(uuid.uuid4()))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", [])
+                           if k.lower() != CORRELATION_HEADER.encode()]  # fmt: skip
+                headers.append((CORRELATION_HEADER.encode(), _correlation.get().encode("latin-1")))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)
+
+
 class Problem(Exception):
     def __init__(
         self,
@@ -69,6 +105,7 @@ class Problem(Exception):
             "status": self.status,
             "code": self.code,
             "instance": f"urn:uuid:{uuid.uuid4()}",
+            "correlation_id": _correlation.get() or str(uuid.uuid4()),
         }
         if self.detail:
             body["detail"] = self.detail
@@ -641,6 +678,7 @@ routes = [
 
 app = Starlette(
     routes=routes,
+    middleware=[Middleware(CorrelationIds)],
     exception_handlers={
         Problem: on_problem,
         HTTPException: on_http,

@@ -148,6 +148,18 @@ async def cache_task_no_304(http: Http) -> Any:
     return cached.status_code, other.status_code
 
 
+async def corr_id_unchecked(http: Http) -> Any:
+    mine = "3f2b8c1e-9d4a-4e7b-8c2f-1a6d5e4b3c2a"
+    echoed = await http.get("/projects", headers={**A, "X-Correlation-Id": mine})
+    odd = await http.get("/projects", headers={**A, "X-Correlation-Id": "not a uuid"})
+    refused = await http.get("/projects", headers={"X-Correlation-Id": mine})
+    return (
+        echoed.headers["x-correlation-id"] == mine,
+        odd.headers["x-correlation-id"] == "not a uuid",
+        refused.json()["correlation_id"] == refused.headers["x-correlation-id"] == mine,
+    )
+
+
 PROBLEM, PLAIN = "application/problem+json", "text/plain; charset=utf-8"
 VALIDATION = "validation_failed"
 # bug id -> (the requests, what the correct server answers, what the planted bug answers)
@@ -169,6 +181,7 @@ CASES: dict[str, tuple[Scenario, Any, Any]] = {
     ),
     "cache-etag-static": (cache_etag_static, (False, True), (True, True)),
     "cache-task-no-304": (cache_task_no_304, (304, 304), (200, 304)),
+    "corr-id-unchecked": (corr_id_unchecked, (True, False, True), (True, True, True)),
 }
 
 

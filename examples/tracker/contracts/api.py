@@ -1,6 +1,6 @@
 """The tracker API and its error taxonomy."""
 
-from synth.contract import Api, Bearer
+from synth.contract import Api, Bearer, RequestId
 
 api = Api(
     "Issue tracker",
@@ -8,6 +8,12 @@ api = Api(
     base_path="/v1",
     description="Projects and their numbered tasks, one organisation per token.",
     auth=Bearer(),
+    # A correlation id the clients make (a UUID), echoed and repeated in problem bodies.
+    request_id=RequestId(
+        header="X-Correlation-Id",
+        member="correlation_id",
+        pattern=r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$",
+    ),
     tags={
         "projects": "Projects of an organisation",
         "tasks": "Tasks of a project",
