@@ -13,6 +13,7 @@ from .conftest import ROOT
 PREFIXES: dict[str, str | tuple[str, ...]] = {
     "idempotency": "IDEM-", "pagination": "PAGE-", "tenancy": "TEN-",
     "errors": ("ERR-", "VAL-"), "caching": "CACHE-", "updates": "PATCH-",
+    "limits": "RATE-",
 }  # fmt: skip
 
 
@@ -23,7 +24,9 @@ def test_ids_are_unique_and_indexed() -> None:
 
 
 def test_families_come_in_the_documented_order_each_in_one_run() -> None:
-    assert FAMILIES == ("idempotency", "pagination", "tenancy", "errors", "caching", "updates")
+    assert FAMILIES == (
+        "idempotency", "pagination", "tenancy", "errors", "caching", "updates", "limits",
+    )  # fmt: skip
     runs = [entry.family for i, entry in enumerate(CATALOGUE)
             if i == 0 or CATALOGUE[i - 1].family != entry.family]  # fmt: skip
     assert tuple(runs) == FAMILIES

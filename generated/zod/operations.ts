@@ -410,12 +410,24 @@ export const getJob = {
     404: { contentType: "application/problem+json", schema: schemas.Problem },
     /** Unprocessable Entity: `validation_failed`. */
     422: { contentType: "application/problem+json", schema: schemas.Problem },
+    /** Too Many Requests: `rate_limited`. */
+    429: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** Seconds to wait before sending the request again. */
+      "retry-after": fromText(z.number().check(integer()).gte(0), "integer"),
+      /** The quota left: `"20-per-5s";r=<remaining>;t=<seconds until the window resets>` (IETF httpapi rate-limit headers, a structured field). */
+      ratelimit: z.string(),
+      /** The policy: `"20-per-5s";q=20;w=5`, 20 requests per 5 s for each tenant. */
+      "ratelimit-policy": z.string(),
+    }) },
     /** Internal Server Error: `internal_error`. */
     500: { contentType: "application/problem+json", schema: schemas.Problem },
   },
-  errors: ["internal_error", "not_found", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true },
+  errors: ["internal_error", "not_found", "rate_limited", "unauthenticated", "validation_failed"],
+  semantics: { tenantScoped: true, rateLimit: { limit: 20, window: 5, key: "tenant", name: "20-per-5s" } },
 } as const;
+
+/** The headers of getJob's 429 response: an object of the received headers, names in lower case. */
+export const getJobResponseHeaders429 = getJob.responses[429].headers;
 
 /** Every operation, by name. */
 export const operations = { listContacts, createContact, getContact, deleteContact, updateContact, listInteractions, createInteraction, listJobs, createJob, getJob } as const;

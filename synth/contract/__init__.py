@@ -14,6 +14,7 @@ from ._api import (
 )
 from ._examples import Example
 from ._forms import File, Form, Multipart
+from ._limits import RateLimit, RateLimitKey
 from ._models import UUID, DateTime, Model, Page, Ref, RequestModel, Unique, UniqueItems
 from ._params import Body, Header, Path, Query
 from ._problem import FieldError, Problem
@@ -66,6 +67,8 @@ __all__ = [
     "Path",
     "Problem",
     "Query",
+    "RateLimit",
+    "RateLimitKey",
     "RawParam",
     "Ref",
     "RequestModel",

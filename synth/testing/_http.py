@@ -23,6 +23,7 @@ import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -32,11 +33,16 @@ from ..spec import FileSpec
 from . import _forms
 from ._config import Credential, TargetConfig, is_loopback
 
-__all__ = ["Client", "Exchange", "Request", "TransportFault"]
+__all__ = ["Client", "Exchange", "Request", "TransportFault", "retry_after"]
 
 T = TypeVar("T")
 _RETRY_STATUSES = (502, 503, 504)
 _SAFE = ("GET", "HEAD", "OPTIONS")
+# A 429 elsewhere than in the rate-limit checks is waited out (its ``Retry-After``, at most
+# ``_LIMIT_WAIT`` seconds, 1 s when absent or unreadable), up to ``_LIMIT_WAITS`` times, so
+# that the other checks do not fail on a rate-limited server.
+_LIMIT_WAITS = 3
+_LIMIT_WAIT = 10.0
 # Failures that prove the request never left: nothing can have reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -81,6 +87,8 @@ class Request:
     # How ``json_body`` is sent: as JSON, or as a form with these file parts (``_forms``).
     media_type: str = _forms.JSON
     files: tuple[FileSpec, ...] = ()
+    # False: a 429 is the answer (the rate-limit checks), not something to wait out.
+    wait_limited: bool = True
 
     @property
     def target(self) -> str:
@@ -164,6 +172,7 @@ class Client:
         # By kind: faults a retry got past, and the faults of requests that outlasted every retry.
         self.survived: Counter[str] = Counter()
         self.exhausted: Counter[str] = Counter()
+        self.waited_limited = 0  # 429s waited out (``_LIMIT_WAITS``)
         self._keyed = {h.lower() for h in idempotency_headers}
         self._loop = _Loop()
         self._lifespan: _Lifespan | None = None
@@ -212,6 +221,16 @@ class Client:
         return self._loop.run(wrapper())
 
     async def _send(self, request: Request) -> Exchange:
+        exchange = await self._attempts(request)
+        for _ in range(_LIMIT_WAITS if request.wait_limited else 0):
+            if exchange.status != 429:
+                break
+            self.waited_limited += 1
+            await asyncio.sleep(retry_after(exchange.headers, default=1.0, cap=_LIMIT_WAIT))
+            exchange = await self._attempts(request)
+        return exchange
+
+    async def _attempts(self, request: Request) -> Exchange:
         self._guard(request)
         headers = dict(request.headers)
         if request.token is not None:
@@ -274,6 +293,21 @@ class Client:
         host = (urlsplit(self.config.url).hostname or "").lower()
         if not is_loopback(host) and host not in self.config.allow_hosts:  # pragma: no cover
             raise AssertionError(f"refusing to send {request.method} to {host!r}: not allowed")
+
+
+def retry_after(headers: httpx.Headers, *, default: float, cap: float) -> float:
+    """The seconds a ``Retry-After`` header asks for (delay-seconds or an HTTP-date), at most
+    ``cap``; ``default`` when it is absent or unreadable."""
+    value = headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    if when.tzinfo is None:
+        return default
+    return min(max(0.0, when.timestamp() - time.time()), cap)
 
 
 class _Lifespan:
