@@ -90,6 +90,9 @@ SHORTEST: dict[str, int] = {
     "location-missing": 1,  # POST a contact: its 201 lacks the declared Location
     "err-unknown-key-ignored": 1,  # POST with an unknown key
     "patch-absent-as-null": 3,  # POST with an email; PATCH the name alone; GET
+    "rate-not-enforced": 42,  # POST a job; 2 x 20 + 1 GETs at once
+    "rate-shared-across-tenants": 23,  # A and B POST a job; A's 21 GETs to the 429; B's GET
+    "rate-no-retry-after": 22,  # POST a job; 21 GETs, the last a 429 without Retry-After
 }
 """Requests in the shortest sequence that shows each bug, counted from ``BUGS[...].sequence``."""
 

@@ -71,6 +71,13 @@ PRECONDITION_FAILED = api.error(
     "Precondition failed",
     "`If-Match` does not match the current ETag: the object changed since you read it.",
 )
+RATE_LIMITED = api.error(
+    "rate_limited",
+    429,
+    "Rate limited",
+    "Too many requests in the window; retry after the `Retry-After` seconds.",
+    retryable=True,
+)
 METHOD_NOT_ALLOWED = api.error(
     "method_not_allowed",
     405,

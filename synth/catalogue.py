@@ -3,8 +3,8 @@
 Each entry is decided from the contracts alone (the ``ApiSpec`` and the operation graph), so
 the test emitter reads this module without importing the test runtime; the runtime binds one
 check to each id (``synth.testing.invariants``). The order is the catalogue's documented one,
-family by family (idempotency, pagination, tenancy, errors, caching, updates, observability), and it is the order of
-the generated tests.
+family by family (idempotency, pagination, tenancy, errors, caching, updates, limits,
+observability), and it is the order of the generated tests.
 """
 
 from __future__ import annotations
@@ -38,7 +38,14 @@ __all__ = [
 ]
 
 Family = Literal[
-    "idempotency", "pagination", "tenancy", "errors", "caching", "updates", "observability"
+    "idempotency",
+    "pagination",
+    "tenancy",
+    "errors",
+    "caching",
+    "updates",
+    "limits",
+    "observability",
 ]
 FAMILIES: tuple[Family, ...] = (
     "idempotency",
@@ -47,6 +54,7 @@ FAMILIES: tuple[Family, ...] = (
     "errors",
     "caching",
     "updates",
+    "limits",
     "observability",
 )
 
@@ -311,6 +319,35 @@ def _cacheable(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
         and graph.item_creator(op) is not None
         and cache_reader(graph, op) is not None
     )
+
+
+# limits
+
+
+def _declares_limit(graph: Graph, op: OperationSpec) -> bool:
+    return op.rate_limit is not None
+
+
+def _limited(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    """A rate-limited read whose path synth can fill: a burst of reads writes nothing."""
+    return op.rate_limit is not None and op.method == "GET" and _always(api, graph, op)
+
+
+def _declares_limit_per_caller(graph: Graph, op: OperationSpec) -> bool:
+    return op.rate_limit is not None and op.rate_limit.key in ("tenant", "token")
+
+
+def _limited_per_caller(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return _limited(api, graph, op) and _declares_limit_per_caller(graph, op)
+
+
+def _no_limited_read(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    if op.method != "GET":
+        return (
+            f"a burst past the limit would send {op.method} up to 2 x limit + 1 times, each "
+            "of which may write; synth bursts only reads (GET)"
+        )
+    return _no_path(api, graph, op)
 
 
 # Why a declared invariant cannot run: the first missing relation, and how to declare it.
@@ -658,6 +695,19 @@ CATALOGUE: tuple[Entry, ...] = (
           "A PATCH leaves every field it leaves out unchanged; an explicit null clears a "
           "nullable field.",
           _partial, weight=0.5, declares=_declares_partial, why_not=_no_partial_readback),
+    # One burst each (weight: one example in every profile); each waits out a window first.
+    Entry("RATE-LIMIT", "limits",
+          "A burst past the declared limit gets 429 rate_limited with the RateLimit and "
+          "RateLimit-Policy headers.",
+          _limited, weight=0.01, declares=_declares_limit, why_not=_no_limited_read),
+    Entry("RATE-TENANT", "limits",
+          "One tenant's burst past the limit does not throttle another tenant when the limit "
+          "is per tenant or per token.",
+          _limited_per_caller, tenants=2, weight=0.01, declares=_declares_limit_per_caller,
+          why_not=_no_limited_read),
+    Entry("RATE-RETRY-AFTER", "limits",
+          "A 429 announces Retry-After, and the request sent again after that delay succeeds.",
+          _limited, weight=0.01, declares=_declares_limit, why_not=_no_limited_read),
     Entry("OBS-REQUEST-ID", "observability",
           "Every answer, success or error, carries the request id: the client's valid one "
           "echoed, else one the server made; every problem body repeats it.",

@@ -17,7 +17,7 @@ from typing import Any
 
 from ._provenance import PROVENANCE
 from .relations import Graph
-from .spec import ApiSpec, OperationSpec, OrderKey, PaginationSpec, RequestIdSpec
+from .spec import ApiSpec, OperationSpec, OrderKey, PaginationSpec, RateLimitSpec, RequestIdSpec
 
 __all__ = ["build"]
 
@@ -276,9 +276,38 @@ def _responses(spec: ApiSpec, op: OperationSpec, links: dict[str, Any]) -> dict[
             "description": f"{HTTPStatus(status).phrase}: {listed}.",
             "content": {PROBLEM_JSON: {"schema": _ref("Problem"), "examples": examples}},
         }
-        if op.headers_of(status):
-            responses[str(status)]["headers"] = _declared(op, status)
+        if headers := _error_headers(op, status):
+            responses[str(status)]["headers"] = headers
     return responses
+
+
+def _error_headers(op: OperationSpec, status: int) -> dict[str, Any]:
+    """An error response's headers: a rate limit's on its 429, then the declared ones."""
+    limited = _limit_headers(op.rate_limit) if op.rate_limit is not None and status == 429 else {}
+    return {**limited, **_declared(op, status)}
+
+
+def _limit_headers(limit: RateLimitSpec) -> dict[str, Any]:
+    """The headers of a 429: ``Retry-After`` and the IETF httpapi draft's rate-limit fields."""
+    return {
+        "Retry-After": {
+            "description": "Seconds to wait before sending the request again.",
+            "required": True,
+            "schema": {"type": "integer", "minimum": 0},
+        },
+        "RateLimit": {
+            "description": f'The quota left: `"{limit.name}";r=<remaining>;t=<seconds until '
+            "the window resets>` (IETF httpapi rate-limit headers, a structured field).",
+            "required": True,
+            "schema": {"type": "string"},
+        },
+        "RateLimit-Policy": {
+            "description": f"The policy: `{limit.policy}`, {limit.limit} requests per "
+            f"{limit.window} s for each {limit.key}.",
+            "required": True,
+            "schema": {"type": "string"},
+        },
+    }
 
 
 def _success_content(op: OperationSpec) -> dict[str, Any]:
@@ -328,6 +357,13 @@ def _semantics(op: OperationSpec) -> dict[str, Any]:
         out["pagination"] = _pagination(op.pagination)
     if op.cache is not None:
         out["conditional"] = {"etag": op.cache.etag, "ifMatch": op.cache.if_match}
+    if op.rate_limit is not None:
+        out["rateLimit"] = {
+            "limit": op.rate_limit.limit,
+            "window": op.rate_limit.window,
+            "key": op.rate_limit.key,
+            "name": op.rate_limit.name,
+        }
     return out
 
 

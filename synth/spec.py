@@ -31,6 +31,7 @@ __all__ = [
     "PaginationSpec",
     "PaginationStyle",
     "ParamSpec",
+    "RateLimitSpec",
     "RequestIdSpec",
     "ResponseHeaderSpec",
     "SortSpec",
@@ -182,6 +183,22 @@ class CacheSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class RateLimitSpec:
+    """At most ``limit`` requests per ``window`` seconds for each ``key`` (tenant, token or
+    ip); ``name`` is the policy's name in the ``RateLimit`` and ``RateLimit-Policy`` fields."""
+
+    limit: int
+    window: int
+    key: Literal["tenant", "token", "ip"]
+    name: str
+
+    @property
+    def policy(self) -> str:
+        """The ``RateLimit-Policy`` field value (IETF httpapi draft, a structured-field list)."""
+        return f'"{self.name}";q={self.limit};w={self.window}'
+
+
+@dataclass(frozen=True, slots=True)
 class FileSpec:
     """A file part of a multipart body: its field, accepted media types (any when empty) and
     largest size in bytes (None: no limit)."""
@@ -250,6 +267,8 @@ class OperationSpec:
     body_media_type: str = "application/json"
     files: tuple[FileSpec, ...] = ()
     examples: tuple[ExampleSpec, ...] = ()
+    # ``rate_limit=RateLimit(...)`` from the operation, its resource or the Api.
+    rate_limit: RateLimitSpec | None = None
 
     def headers_of(self, status: int) -> tuple[ResponseHeaderSpec, ...]:
         """The declared headers of the response with ``status``."""

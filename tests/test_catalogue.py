@@ -13,6 +13,7 @@ from .conftest import ROOT
 PREFIXES: dict[str, str | tuple[str, ...]] = {
     "idempotency": "IDEM-", "pagination": "PAGE-", "tenancy": "TEN-",
     "errors": ("ERR-", "VAL-"), "caching": "CACHE-", "updates": "PATCH-",
+    "limits": "RATE-",
     "observability": "OBS-",
 }  # fmt: skip
 
@@ -31,6 +32,7 @@ def test_families_come_in_the_documented_order_each_in_one_run() -> None:
         "errors",
         "caching",
         "updates",
+        "limits",
         "observability",
     )
     runs = [entry.family for i, entry in enumerate(CATALOGUE)

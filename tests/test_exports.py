@@ -21,7 +21,7 @@ def test_contract_language_exports() -> None:
         "DateTime",
         "ErrorCode", "Example", "FieldError", "File", "Filter", "FilterOp", "Form", "Header", "Idempotency", "License",
         "Limit", "LinkHeader", "Model", "Multipart", "Offset", "OperationDecl", "Page", "PageNumber",
-        "PageToken", "Path", "Problem", "Query", "RawParam", "Ref", "RequestId", "RequestModel", "Resource",
+        "PageToken", "Path", "Problem", "Query", "RateLimit", "RateLimitKey", "RawParam", "Ref", "RequestId", "RequestModel", "Resource",
             "ResponseHeader",
         "Sort", "StartingAfter", "Unique", "UniqueItems",
     }  # fmt: skip

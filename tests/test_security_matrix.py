@@ -15,7 +15,7 @@ CONTRACT = (
     """\
 from uuid import UUID
 
-from synth.contract import ApiKey, Api, Conditional, Idempotency, Model, RequestModel
+from synth.contract import ApiKey, Api, Conditional, Idempotency, Model, RateLimit, RequestModel
 
 api = Api("Shop", "2", base_path="/v2", auth=ApiKey(header="X-Shop-Key"))
 """
@@ -23,6 +23,7 @@ api = Api("Shop", "2", base_path="/v2", auth=ApiKey(header="X-Shop-Key"))
     + """
 SOLD_OUT = api.error("sold_out", 409, "Sold out", "Nothing left.")
 api.error("precondition_required", 428, "Precondition required", "Send If-Match.")
+api.error("rate_limited", 429, "Rate limited", "Too many requests; retry after Retry-After.")
 
 
 class Item(Model):
@@ -38,7 +39,7 @@ class ItemIn(RequestModel):
 def create_item(body: ItemIn) -> Item: ...
 
 
-@api.get("/items/{item_id}", cacheable=True)
+@api.get("/items/{item_id}", cacheable=True, rate_limit=RateLimit(limit=5, window="1m", key="ip"))
 def get_item(item_id: UUID) -> Item: ...
 
 
@@ -80,6 +81,8 @@ def test_each_row_says_what_the_contract_declares(tmp_path: Path) -> None:
     assert create["rateLimit"] is None
     assert {"code": "sold_out", "status": 409} in create["errors"]
     assert _row(rows, "getItem")["conditional"] == {"etag": True, "ifMatch": None}
+    assert _row(rows, "getItem")["rateLimit"] == {"limit": 5, "window": 60, "key": "ip"}
+    assert {"code": "rate_limited", "status": 429} in _row(rows, "getItem")["errors"]
     assert _row(rows, "updateItem")["conditional"]["ifMatch"] == "required"
     health = _row(rows, "health")
     assert health["authentication"] is None
@@ -98,5 +101,7 @@ def test_the_table_and_the_json_agree(tmp_path: Path) -> None:
     assert "not scoped" in health
     create = next(line for line in lines if line.startswith("| `createItem`"))
     assert "API key (`X-Shop-Key`)" in create
+    get = next(line for line in lines if line.startswith("| `getItem`"))
+    assert "5 per 60 s, per ip" in get
     assert "`Idempotency-Key` optional" in create
     assert "`sold_out` 409" in create

@@ -44,6 +44,7 @@ from ._http import (
     request_id,
 )
 from ._idempotency import fingerprint, run_idempotent, run_unkeyed
+from ._limits import Limiter, limited
 from ._problems import ApiError, json_response, problem_response
 from ._store import Direction, Store, instant_us
 from .bugs import parse_bugs
@@ -662,10 +663,12 @@ def create_app(
         work_delay=work_delay,
     )
     by_path: dict[str, dict[str, Handler]] = {}
+    limiter = Limiter(server.bugs)
     for op in spec.operations:
-        by_path.setdefault(spec.base_path + op.path, {})[op.method.upper()] = HANDLERS[
-            op.operation_id
-        ]
+        handler = HANDLERS[op.operation_id]
+        if op.rate_limit is not None:
+            handler = limited(handler, op, limiter)
+        by_path.setdefault(spec.base_path + op.path, {})[op.method.upper()] = handler
     routes = [Route(path, _dispatcher(server, methods)) for path, methods in by_path.items()]
 
     async def http_error(request: Request, exc: Exception) -> Response:

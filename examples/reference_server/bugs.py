@@ -268,6 +268,30 @@ _TABLE = (
         "GET /contacts with no token, X-Request-Id: R -> 401 whose body has no instance "
         "(expected instance R).",
     ),
+    Bug(
+        "rate-not-enforced",
+        "RATE-LIMIT",
+        "GET /jobs/{id} counts requests but never refuses one: its declared limit (20 per "
+        "5 s per tenant) is not kept.",
+        "A: POST /jobs -> id; wait 5 s; A: GET /jobs/id 41 times at once -> 200 each "
+        "(expected 429 rate_limited after the 20th).",
+    ),
+    Bug(
+        "rate-shared-across-tenants",
+        "RATE-TENANT",
+        "GET /jobs/{id} counts every tenant's requests together: one tenant's burst throttles "
+        "all the others.",
+        "A: POST /jobs -> id; B: POST /jobs -> id2; wait 5 s; A: GET /jobs/id 40 times at "
+        "once, some 429; B: GET /jobs/id2 -> 429 (expected 200: B sent nothing in the window).",
+    ),
+    Bug(
+        "rate-no-retry-after",
+        "RATE-RETRY-AFTER",
+        "GET /jobs/{id} answers 429 without the Retry-After header, so a client cannot tell "
+        "when to retry.",
+        "A: POST /jobs -> id; wait 5 s; A: GET /jobs/id 40 times at once -> 429s with no "
+        "Retry-After (expected Retry-After: <seconds>).",
+    ),
     # Not a catalogue invariant: the schema conformance check (schemathesis) sees a declared
     # required response header missing.
     Bug(

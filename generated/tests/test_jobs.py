@@ -177,6 +177,23 @@ def test_getJob__TEN_NONINTERFERENCE(target: Target) -> None:
     check("TEN-NONINTERFERENCE", "getJob", target)
 
 
+def test_getJob__RATE_LIMIT(target: Target) -> None:
+    """A burst past the declared limit gets 429 rate_limited with the RateLimit and RateLimit-
+    Policy headers."""
+    check("RATE-LIMIT", "getJob", target)
+
+
+def test_getJob__RATE_TENANT(target: Target) -> None:
+    """One tenant's burst past the limit does not throttle another tenant when the limit is per
+    tenant or per token."""
+    check("RATE-TENANT", "getJob", target)
+
+
+def test_getJob__RATE_RETRY_AFTER(target: Target) -> None:
+    """A 429 announces Retry-After, and the request sent again after that delay succeeds."""
+    check("RATE-RETRY-AFTER", "getJob", target)
+
+
 def test_getJob__OBS_REQUEST_ID(target: Target) -> None:
     """Every answer, success or error, carries the request id: the client's valid one echoed,
     else one the server made; every problem body repeats it."""

@@ -14,12 +14,13 @@ export const ERRORS = {
   method_not_allowed: { code: "method_not_allowed", status: 405, title: "Method not allowed", description: "The path exists but not with this method; the `Allow` header lists the methods it has.", retryable: false, type: "https://synth.dev/errors/method_not_allowed" },
   not_found: { code: "not_found", status: 404, title: "Not found", description: "No such object in your tenant. Objects of other tenants get this same answer.", retryable: false, type: "https://synth.dev/errors/not_found" },
   precondition_failed: { code: "precondition_failed", status: 412, title: "Precondition failed", description: "`If-Match` does not match the current ETag: the object changed since you read it.", retryable: false, type: "https://synth.dev/errors/precondition_failed" },
+  rate_limited: { code: "rate_limited", status: 429, title: "Rate limited", description: "Too many requests in the window; retry after the `Retry-After` seconds.", retryable: true, type: "https://synth.dev/errors/rate_limited" },
   unauthenticated: { code: "unauthenticated", status: 401, title: "Unauthenticated", description: "The bearer token is missing, malformed or unknown.", retryable: false, type: "https://synth.dev/errors/unauthenticated" },
   validation_failed: { code: "validation_failed", status: 422, title: "Validation failed", description: "The request does not match the schema; `errors` lists each field problem.", retryable: false, type: "https://synth.dev/errors/validation_failed" },
 } as const;
 
 /** A stable, machine-readable error code. */
-export type ErrorCode = "email_taken" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_cursor" | "invalid_request" | "method_not_allowed" | "not_found" | "precondition_failed" | "unauthenticated" | "validation_failed";
+export type ErrorCode = "email_taken" | "idempotency_key_in_use" | "idempotency_key_missing" | "idempotency_key_reused" | "internal_error" | "invalid_cursor" | "invalid_request" | "method_not_allowed" | "not_found" | "precondition_failed" | "rate_limited" | "unauthenticated" | "validation_failed";
 
 /** The codes, for z.enum(ERROR_CODES) or iteration. */
-export const ERROR_CODES = ["email_taken", "idempotency_key_in_use", "idempotency_key_missing", "idempotency_key_reused", "internal_error", "invalid_cursor", "invalid_request", "method_not_allowed", "not_found", "precondition_failed", "unauthenticated", "validation_failed"] as const;
+export const ERROR_CODES = ["email_taken", "idempotency_key_in_use", "idempotency_key_missing", "idempotency_key_reused", "internal_error", "invalid_cursor", "invalid_request", "method_not_allowed", "not_found", "precondition_failed", "rate_limited", "unauthenticated", "validation_failed"] as const;

@@ -14,6 +14,7 @@ from ._api import (
 )
 from ._examples import Example
 from ._forms import File, Form, Multipart
+from ._limits import RateLimit, RateLimitKey
 from ._models import UUID, DateTime, Model, Page, Ref, RequestModel, Unique, UniqueItems
 from ._observability import RequestId
 from ._params import Body, Header, Path, Query
@@ -67,6 +68,8 @@ __all__ = [
     "Path",
     "Problem",
     "Query",
+    "RateLimit",
+    "RateLimitKey",
     "RawParam",
     "Ref",
     "RequestId",

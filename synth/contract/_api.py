@@ -18,6 +18,7 @@ from pydantic import BaseModel
 from .._errors import Location, Problem
 from ._check import Checker, kind
 from ._examples import Example
+from ._limits import RateLimit
 from ._observability import RequestId
 from ._responses import ResponseHeader
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
@@ -143,6 +144,8 @@ class OperationDecl:
     headers: tuple[Any, ...] = ()
     # Worked examples (``examples=[Example(...)]``); the loader checks them against the models.
     examples: tuple[Any, ...] = ()
+    # ``rate_limit=RateLimit(...)`` as given here or on the resource; the loader checks it.
+    rate_limit: Any = None
 
 
 def _idempotency(value: bool | Idempotency) -> Idempotency | None:
@@ -176,6 +179,7 @@ class Api:
         error_type_base: str = "about:blank#",
         tags: dict[str, str] | None = None,
         request_id: RequestId | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         self.location = _caller()
         # Mistakes in the arguments of declarations, each where it was written; the loader
@@ -227,6 +231,9 @@ class Api:
             request_id = None
         # Its fields are checked by the loader (synth.loader._observability).
         self.request_id = request_id
+        # Every operation's limit unless its resource or route declares its own (the loader
+        # checks it).
+        self.rate_limit = rate_limit
         self.errors: list[ErrorCode] = []
         self.operations: list[OperationDecl] = []
         self.resources: list[Resource] = []
@@ -318,6 +325,7 @@ class Api:
         upsert: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        rate_limit: RateLimit | None = None,
     ) -> Callable[[F], F]:
         """Declare any operation with every option; ``get``/``post``/... are the usual forms.
 
@@ -328,6 +336,7 @@ class Api:
             "api.route", method, path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
             summary=summary, deprecated=deprecated, upsert=upsert, headers=headers, examples=examples,
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def get(
@@ -344,6 +353,7 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        rate_limit: RateLimit | None = None,
     ) -> Callable[[F], F]:
         """Declare a GET operation on the decorated function (its name is the operation id).
 
@@ -354,6 +364,7 @@ class Api:
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated,
             headers=headers, examples=examples,
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def post(
@@ -370,6 +381,7 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        rate_limit: RateLimit | None = None,
     ) -> Callable[[F], F]:
         """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``.
 
@@ -379,6 +391,7 @@ class Api:
             "api.post", "POST", path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated, headers=headers, examples=examples,
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def put(
@@ -396,6 +409,7 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        rate_limit: RateLimit | None = None,
     ) -> Callable[[F], F]:
         """Declare a PUT operation; options as for ``patch``.
 
@@ -406,6 +420,7 @@ class Api:
             "api.put", "PUT", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated, upsert=upsert, headers=headers, examples=examples,
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def patch(
@@ -422,12 +437,14 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        rate_limit: RateLimit | None = None,
     ) -> Callable[[F], F]:
         """Declare a PATCH operation; ``cacheable=True`` takes an optional ``If-Match``."""
         return self._route(
             "api.patch", "PATCH", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated, headers=headers, examples=examples,
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def delete(
@@ -443,12 +460,14 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        rate_limit: RateLimit | None = None,
     ) -> Callable[[F], F]:
         """Declare a DELETE operation (204 with no body unless the function returns a model)."""
         return self._route(
             "api.delete", "DELETE", path, status=status, errors=errors, cacheable=cacheable,
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
             headers=headers, examples=examples,
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def resource(
@@ -460,6 +479,7 @@ class Api:
         id_field: str | None = None,
         tag: str | None = None,
         created_by: str | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> Resource:
         """Helpers for the common CRUD shapes of one collection (``/jobs``, ``/jobs/{job_id}``).
 
@@ -488,6 +508,7 @@ class Api:
         resource = Resource(self, path if usable else "/", item, id_param, tag, id_field)
         # A resource that is not one declares nothing: its mistakes are reported once, here.
         resource.usable = usable
+        resource.rate_limit = rate_limit
         if created_by is not None and good_creator:
             resource.roles["create"] = created_by
         if usable:
@@ -520,6 +541,7 @@ def _decl(
     upsert: bool = False,
     headers: Sequence[ResponseHeader] = (),
     examples: Sequence[Example] = (),
+    rate_limit: RateLimit | None = None,
 ) -> OperationDecl | None:
     """The declaration, each option checked; None when its path is not even a string.
 
@@ -571,6 +593,7 @@ def _decl(
         # Kept as given (one header outside a list too); the loader says what is wrong.
         headers=tuple(headers) if isinstance(headers, list | tuple) else (headers,),
         examples=tuple(examples) if isinstance(examples, list | tuple) else (examples,),
+        rate_limit=rate_limit,
     )
 
 
@@ -660,6 +683,8 @@ class Resource:
         self.roles: dict[RoleName, str] = {}
         # action name (``archive``) -> the operation's name
         self.actions: dict[str, str] = {}
+        # ``api.resource(..., rate_limit=)``: each operation's limit unless it declares its own.
+        self.rate_limit: RateLimit | None = None
 
     @property
     def item_path(self) -> str:
@@ -675,6 +700,8 @@ class Resource:
         if not self.usable:
             return
         options.setdefault("tags", self.tags)
+        if options.get("rate_limit") is None:
+            options["rate_limit"] = self.rate_limit
         where = _caller(3)
         check = Checker(self.api.mistakes, where, f"api.resource({self.path!r}).{role}(...)")
         decl = _decl(method, path, name, where, check=check, declared=self.api.errors, **options)
@@ -693,6 +720,7 @@ class Resource:
         path: str | None = None,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        rate_limit: RateLimit | None = None,
     ) -> None:
         """``POST /things``: create one item from ``body``.
 
@@ -703,6 +731,7 @@ class Resource:
             "create", "POST", path or self.path, f"create_{self._noun}", status=status,
             errors=errors, idempotent=idempotent, params=(), body=body, returns=self.item,
             summary=summary or f"Create a {self._noun.replace('_', ' ')}", headers=headers, examples=examples,
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def upsert(
@@ -715,6 +744,7 @@ class Resource:
         summary: str | None = None,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        rate_limit: RateLimit | None = None,
     ) -> None:
         """``PUT /things/{id}``: create the item with this id (201) or replace it (200).
 
@@ -725,6 +755,7 @@ class Resource:
             idempotent=idempotent, cacheable=cacheable, params=(self._id(),), body=body,
             returns=self.item, upsert=True, headers=headers, examples=examples,
             summary=summary or f"Create or replace a {self._noun.replace('_', ' ')}",
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def action(
@@ -737,6 +768,7 @@ class Resource:
         idempotent: bool | Idempotency = False,
         errors: Sequence[ErrorCode] = (),
         summary: str | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         """``POST /things/{id}/<name>``: an action on one item (``archive``, ``complete``).
 
@@ -758,6 +790,7 @@ class Resource:
             returns=self.item if returns is _ITEM else returns,
             summary=summary or f"{name.replace('_', ' ').capitalize()} a "
             f"{self._noun.replace('_', ' ')}",
+            rate_limit=rate_limit if rate_limit is not None else self.rate_limit,
         )  # fmt: skip
         if decl is not None:
             self.api.operations.append(decl)
@@ -772,6 +805,7 @@ class Resource:
         filters: dict[str, Filter] | None = None,
         errors: Sequence[ErrorCode] = (),
         summary: str | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         """``GET /things``: one page of items, with filters on item fields."""
         if not self.usable:
@@ -805,6 +839,7 @@ class Resource:
             "list", "GET", self.path, f"list_{self._noun}s", status=200, errors=errors,
             paginated=Cursor(order=order, limit=limit or Limit()), params=tuple(params),
             returns=page, summary=summary or f"List {self._noun.replace('_', ' ')}s",
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def get(
@@ -813,12 +848,14 @@ class Resource:
         cacheable: bool = False,
         errors: Sequence[ErrorCode] = (),
         summary: str | None = None,
+        rate_limit: RateLimit | None = None,
     ) -> None:
         """``GET /things/{id}``: one item."""
         self._add(
             "read", "GET", self.item_path, f"get_{self._noun}", status=200, errors=errors,
             cacheable=cacheable, params=(self._id(),), returns=self.item,
             summary=summary or f"Get a {self._noun.replace('_', ' ')}",
+            rate_limit=rate_limit,
         )  # fmt: skip
 
     def update(
@@ -829,6 +866,7 @@ class Resource:
         errors: Sequence[ErrorCode] = (),
         summary: str | None = None,
         examples: Sequence[Example] = (),
+        rate_limit: RateLimit | None = None,
     ) -> None:
         """``PATCH /things/{id}``: change some fields of one item (``examples`` as for
         ``Api.post``)."""
@@ -836,14 +874,22 @@ class Resource:
             "update", "PATCH", self.item_path, f"update_{self._noun}", status=200,
             errors=errors, cacheable=cacheable, params=(self._id(),), body=body, returns=self.item,
             summary=summary or f"Update a {self._noun.replace('_', ' ')}", examples=examples,
+            rate_limit=rate_limit,
         )  # fmt: skip
 
-    def delete(self, *, errors: Sequence[ErrorCode] = (), summary: str | None = None) -> None:
+    def delete(
+        self,
+        *,
+        errors: Sequence[ErrorCode] = (),
+        summary: str | None = None,
+        rate_limit: RateLimit | None = None,
+    ) -> None:
         """``DELETE /things/{id}``: remove one item (204)."""
         self._add(
             "delete", "DELETE", self.item_path, f"delete_{self._noun}", status=204,
             errors=errors, params=(self._id(),), returns=None,
             summary=summary or f"Delete a {self._noun.replace('_', ' ')}",
+            rate_limit=rate_limit,
         )  # fmt: skip
 
 

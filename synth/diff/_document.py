@@ -712,6 +712,14 @@ def _param_schema(node: Node) -> Node | None:
     return None
 
 
+def _number(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) else 0
+
+
+def _pace(limit: Mapping[str, Any]) -> str:
+    return f"{limit.get('limit')} per {limit.get('window')} s per {limit.get('key')}"
+
+
 class _SemanticsDiff:
     """``x-synth-semantics``: what the contracts promise beyond the schemas."""
 
@@ -733,6 +741,37 @@ class _SemanticsDiff:
         self.idempotency()
         self.pagination()
         self.conditional()
+        self.rate_limit()
+
+    def rate_limit(self) -> None:
+        old, new = _mapping(self.old.get("rateLimit")), _mapping(self.new.get("rateLimit"))
+        ptr = self.ptr + "/rateLimit"
+        if not old and not new:
+            return
+        if not old:
+            self.op.add("rate-limit-added", ptr,
+                        f"became rate-limited: {_pace(new)}")  # fmt: skip
+            return
+        if not new:
+            self.op.add("rate-limit-removed", self.optr + "/rateLimit",
+                        f"no longer rate-limited (was {_pace(old)})", old=True)  # fmt: skip
+            return
+        if old.get("key") != new.get("key"):
+            self.op.add("rate-limit-key-changed", ptr + "/key",
+                        f"rate limit counted per {old.get('key')} now per {new.get('key')}")  # fmt: skip
+        if old.get("name") != new.get("name"):
+            self.op.add("rate-limit-name-changed", ptr + "/name",
+                        f"policy {old.get('name')!r} renamed {new.get('name')!r}")  # fmt: skip
+        olimit, owindow = _number(old.get("limit")), _number(old.get("window"))
+        nlimit, nwindow = _number(new.get("limit")), _number(new.get("window"))
+        if (olimit, owindow) == (nlimit, nwindow):
+            return
+        if nlimit < olimit or nlimit * owindow < olimit * nwindow:  # burst or pace fell
+            self.op.add("rate-limit-tightened", ptr,
+                        f"rate limit tightened from {_pace(old)} to {_pace(new)}")  # fmt: skip
+        else:
+            self.op.add("rate-limit-loosened", ptr,
+                        f"rate limit loosened from {_pace(old)} to {_pace(new)}")  # fmt: skip
 
     def idempotency(self) -> None:
         old, new = self.old.get("idempotency"), self.new.get("idempotency")

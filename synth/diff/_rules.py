@@ -326,6 +326,27 @@ _OTHER: tuple[tuple[str, Level, Direction, str], ...] = (
     ),
     ("conditional-if-match-became-required", B, "none", "If-Match became required"),
     ("conditional-if-match-became-optional", N, "none", "If-Match became optional"),
+    (
+        "rate-limit-added",
+        B,
+        "none",
+        "an operation became rate-limited: a client within its old pace may get 429",
+    ),
+    ("rate-limit-removed", N, "none", "an operation is no longer rate-limited"),
+    (
+        "rate-limit-tightened",
+        B,
+        "none",
+        "a rate limit allows a smaller burst or a slower pace (limit or limit per second fell)",
+    ),
+    ("rate-limit-loosened", N, "none", "a rate limit allows a larger burst and no slower pace"),
+    (
+        "rate-limit-key-changed",
+        B,
+        "none",
+        "a rate limit counts other callers together (tenant, token or ip)",
+    ),
+    ("rate-limit-name-changed", N, "none", "a rate limit's policy name changed"),
 )
 
 

@@ -38,19 +38,11 @@ def _idempotency(op: OperationSpec) -> dict[str, Any] | None:
 
 
 def _rate_limit(op: OperationSpec) -> dict[str, Any] | None:
-    """The operation's declared rate limit, where the spec carries one.
-
-    Read by name so this table shows it as soon as ``OperationSpec`` has a ``rate_limit``
-    (an object with ``limit``, ``window`` and ``key``); until then every row says "not declared".
-    """
-    limit = getattr(op, "rate_limit", None)
+    """The operation's declared rate limit (its window in seconds), or None."""
+    limit = op.rate_limit
     if limit is None:
         return None
-    return {name: _plain(getattr(limit, name, None)) for name in ("limit", "window", "key")}
-
-
-def _plain(value: Any) -> Any:
-    return value if value is None or isinstance(value, (str, int, float, bool)) else str(value)
+    return {"limit": limit.limit, "window": limit.window, "key": limit.key}
 
 
 def _conditional(op: OperationSpec) -> dict[str, Any] | None:
@@ -104,7 +96,7 @@ def _cell_rate(row: dict[str, Any]) -> str:
     rate = row["rateLimit"]
     if rate is None:
         return "not declared"
-    return f"{rate['limit']} per {rate['window']}, per {rate['key']}"
+    return f"{rate['limit']} per {rate['window']} s, per {rate['key']}"
 
 
 def _cell_conditional(row: dict[str, Any]) -> str:

@@ -31,6 +31,7 @@ WRITTEN: tuple[Family, ...] = (
     "pagination",
     "tenancy",
     "updates",
+    "limits",
     "observability",
 )
 

@@ -28,6 +28,8 @@ IMPLIED_CODES = frozenset({
 # Headers synth writes itself for the semantics it is told.
 _IMPLIED_HEADERS = {"idempotency-key", "if-match", "if-none-match"}
 _OWN_RESPONSE_HEADERS = {"etag", "link", "idempotent-replayed"}
+# What synth writes itself on the 429 of an operation with ``x-synth-semantics.rateLimit``.
+_LIMIT_HEADERS = {"retry-after", "ratelimit", "ratelimit-policy"}
 _NOTE_PREFIXES = (
     "Upsert:", "Tenant-scoped:", "Idempotent:", "Cursor-paginated", "Paginated by",
     "Offset-paginated", "Returns an `ETag`", "`If-Match` (",
@@ -337,6 +339,11 @@ def _semantics(  # noqa: PLR0912, PLR0915 (a branch per semantic the document ca
                 options.append("cacheable=True")
         if sem.get("upsert"):
             options.append("upsert=True")
+        if (limit := _rate_limit(sem.get("rateLimit"))) is not None:
+            options.append(f"rate_limit={limit}")
+            o.used.add("synth.contract.RateLimit")
+        elif "rateLimit" in sem:
+            o.lose(f"rate limit {sem['rateLimit']!r}")
         pag = sem.get("pagination")
         if isinstance(pag, dict):
             found = _paginated(pag)
@@ -379,6 +386,21 @@ def _semantics(  # noqa: PLR0912, PLR0915 (a branch per semantic the document ca
         options.append("cacheable=True")
         o.infer("cacheable=True from its `If-Match` header")
     return implied
+
+
+def _rate_limit(limit: Any) -> str | None:
+    """``x-synth-semantics.rateLimit`` as the contract's ``RateLimit(...)``; None if malformed."""
+    if not isinstance(limit, dict):
+        return None
+    count, window, key, name = (limit.get(k) for k in ("limit", "window", "key", "name"))
+    if not (
+        isinstance(count, int) and isinstance(window, int) and key in ("tenant", "token", "ip")
+    ):
+        return None
+    args = [f"limit={count}", f"window={window}", f"key={key!r}"]
+    if isinstance(name, str) and name != f"{count}-per-{window}s":
+        args.append(f"name={name!r}")
+    return f"RateLimit({', '.join(args)})"
 
 
 # Query parameter names that position a page, by the style they mean; and that size one.
@@ -614,16 +636,20 @@ def _errors(o: _Op) -> set[str]:
             if o.sem is None:
                 o.infer(f"error code {code!r} for its {status} response")
         codes |= {c for c in found if c in o.taxonomy}
-    return {c for c in codes if c not in IMPLIED_CODES}
+    limited = isinstance((o.sem or {}).get("rateLimit"), dict)  # implies rate_limited
+    return {c for c in codes if c not in IMPLIED_CODES and not (limited and c == "rate_limited")}
 
 
 def _response_headers(o: _Op, success: int) -> list[str]:
     out = []
+    limited = isinstance((o.sem or {}).get("rateLimit"), dict)
     for status, response in (o.op.get("responses") or {}).items():
         if not isinstance(response, dict) or status == "304":
             continue
         for name, header in (response.get("headers") or {}).items():
             if name.lower() in _OWN_RESPONSE_HEADERS or not isinstance(header, dict):
+                continue
+            if str(status) == "429" and name.lower() in _LIMIT_HEADERS and limited:
                 continue
             ann = annotation(header.get("schema") or {"type": "string"}, o.names, o.used)
             if ann is None:

@@ -16,6 +16,7 @@ from ._common import Op, camel, model_location, models_by_name, ref_name
 from ._examples import examples
 from ._forms import form_files
 from ._headers import response_headers
+from ._limits import rate_limit
 from ._problems import Problems
 from ._schemas import Refs, param_schema
 from ._taxonomy import KEY_MISSING, implied_by, implied_codes
@@ -41,6 +42,7 @@ class OperationBuilder:
         self.problems = problems
         self.missing: set[str] = set()
         self.open_models: set[type[BaseModel]] = set()
+        self.limits_reported: set[int] = set()  # a wrong RateLimit is reported once
 
     def operation(self, op: Op) -> OperationSpec:
         d, where, problems = op.decl, op.decl.location, self.problems
@@ -71,12 +73,14 @@ class OperationBuilder:
             page = self.refs.get((d.name, "response"))
             pagination = semantics.with_item_schema(pagination, page, self.components)
         cache = semantics.cache(d, problems)
+        limit = rate_limit(d, self.api, tenant, problems, self.limits_reported)
         implied = implied_by(
             op,
             tenant=tenant,
             paginated=pagination is not None,
             numbered=pagination is not None and pagination.style in ("link", "offset", "page"),
             if_match=cache.if_match if cache is not None else None,
+            limited=limit is not None,
         )
         codes = implied_codes(
             d.name, where, implied, self.taxonomy, missing=self.missing, problems=problems
@@ -152,6 +156,7 @@ class OperationBuilder:
             body_media_type=op.media_type,
             files=files,
             examples=examples(op, params, problems),
+            rate_limit=limit,
         )
 
     def response_item(self, response_schema: str | None) -> str | None:

@@ -28,6 +28,7 @@ _IMPLIED = {
     "if_match": ("precondition_failed",),
     "if_match_required": ("precondition_required",),
     "always": ("internal_error",),
+    "limited": ("rate_limited",),
 }
 # The status each implied code conventionally has (RFC 9110), offered in the fix.
 _STATUS = {
@@ -42,6 +43,7 @@ _STATUS = {
     "precondition_failed": 412,
     "precondition_required": 428,
     "internal_error": 500,
+    "rate_limited": 429,
 }
 _REASON = {
     "idempotent": "idempotent=...",
@@ -54,6 +56,7 @@ _REASON = {
     "if_match": "cacheable writes (If-Match)",
     "if_match_required": "cacheable=Conditional.REQUIRED (If-Match required)",
     "always": "every operation",
+    "limited": "rate_limit=...",
 }
 
 
@@ -99,13 +102,15 @@ def implied_by(
     paginated: bool,
     if_match: Literal["optional", "required"] | None,
     numbered: bool = False,
+    limited: bool = False,
 ) -> list[str]:
     """What about ``op`` implies error codes: keys of ``_IMPLIED``, in the order they report.
 
     ``if_match``: whether the write takes ``If-Match`` (412 when stale), and whether it must
     (428 without it). ``numbered``: the list pages by offset, page number or Link header, so
     the client never sends a position the server could find invalid as a cursor (a bad
-    number is ``validation_failed``): ``invalid_cursor`` is not implied.
+    number is ``validation_failed``): ``invalid_cursor`` is not implied. ``limited``: the
+    operation declares a rate limit (429 ``rate_limited``).
     """
     implied = ["always"]
     if tenant:
@@ -126,6 +131,8 @@ def implied_by(
         implied.append("if_match")
     if if_match == "required":
         implied.append("if_match_required")
+    if limited:
+        implied.append("limited")
     return implied
 
 

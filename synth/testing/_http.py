@@ -25,6 +25,7 @@ import uuid
 from collections import Counter
 from collections.abc import Awaitable, Callable, Coroutine, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 from urllib.parse import urlencode, urlsplit
 
@@ -34,7 +35,7 @@ from ..spec import FileSpec
 from . import _forms
 from ._config import Credential, TargetConfig, is_loopback
 
-__all__ = ["Client", "Exchange", "Request", "TransportFault"]
+__all__ = ["Client", "Exchange", "Request", "TransportFault", "retry_after"]
 
 T = TypeVar("T")
 _RETRY_STATUSES = (502, 503, 504)
@@ -42,6 +43,11 @@ _SAFE = ("GET", "HEAD", "OPTIONS")
 # The adaptive timeout: recomputed every this many answers, never below this many seconds.
 _OBSERVED = 20
 _FLOOR = 1.0
+# A 429 elsewhere than in the rate-limit checks is waited out (its ``Retry-After``, at most
+# ``_LIMIT_WAIT`` seconds, 1 s when absent or unreadable), up to ``_LIMIT_WAITS`` times, so
+# that the other checks do not fail on a rate-limited server.
+_LIMIT_WAITS = 3
+_LIMIT_WAIT = 10.0
 # Failures that prove the request never left: nothing can have reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
 
@@ -89,6 +95,8 @@ class Request:
     # Whether the client adds its own request id where the contracts declare one and the
     # request carries none (``Client``); False sends the request without any.
     request_id: bool = True
+    # False: a 429 is the answer (the rate-limit checks), not something to wait out.
+    wait_limited: bool = True
 
     @property
     def target(self) -> str:
@@ -176,6 +184,7 @@ class Client:
         # By kind: faults a retry got past, and the faults of requests that outlasted every retry.
         self.survived: Counter[str] = Counter()
         self.exhausted: Counter[str] = Counter()
+        self.waited_limited = 0  # 429s waited out (``_LIMIT_WAITS``)
         self._keyed = {h.lower() for h in idempotency_headers}
         # Answer times so far, for the adaptive timeout (``timeout``).
         self._elapsed: list[float] = []
@@ -251,6 +260,16 @@ class Client:
         return self._loop.run(wrapper())
 
     async def _send(self, request: Request) -> Exchange:
+        exchange = await self._attempts(request)
+        for _ in range(_LIMIT_WAITS if request.wait_limited else 0):
+            if exchange.status != 429:
+                break
+            self.waited_limited += 1
+            await asyncio.sleep(retry_after(exchange.headers, default=1.0, cap=_LIMIT_WAIT))
+            exchange = await self._attempts(request)
+        return exchange
+
+    async def _attempts(self, request: Request) -> Exchange:
         self._guard(request)
         request = self._with_request_id(request)
         headers = dict(request.headers)
@@ -325,6 +344,21 @@ class Client:
         host = (urlsplit(self.config.url).hostname or "").lower()
         if not is_loopback(host) and host not in self.config.allow_hosts:  # pragma: no cover
             raise AssertionError(f"refusing to send {request.method} to {host!r}: not allowed")
+
+
+def retry_after(headers: httpx.Headers, *, default: float, cap: float) -> float:
+    """The seconds a ``Retry-After`` header asks for (delay-seconds or an HTTP-date), at most
+    ``cap``; ``default`` when it is absent or unreadable."""
+    value = headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return default
+    if when.tzinfo is None:
+        return default
+    return min(max(0.0, when.timestamp() - time.time()), cap)
 
 
 class _Lifespan:

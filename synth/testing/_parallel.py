@@ -154,6 +154,9 @@ def dump_state(
                 f"{t}\n{op}": why for (t, op), why in target.edges.items() if isinstance(why, str)
             },
             "unsent_bounds": target.unsent_bounds,
+            "edges_unconfirmed": {
+                f"{inv}\n{op}": what for (inv, op), what in target.edges_unconfirmed.items()
+            },
         }
     return target.redact(json.dumps(state, sort_keys=True)) if target else json.dumps(state)
 
@@ -172,6 +175,9 @@ def merge_state(target: Target | Merged, text: str) -> tuple[list[tuple[str, str
         for key, why in state["edges"].items():
             tenant, _, op = key.partition("\n")
             target.edges[(tenant, op)] = why
+        for key, what in state.get("edges_unconfirmed", {}).items():
+            inv, _, op = key.partition("\n")
+            target.edges_unconfirmed[(inv, op)] = what
         for op, bounds in state["unsent_bounds"].items():
             held = target.unsent_bounds.setdefault(op, {})
             for bound, why in bounds.items():

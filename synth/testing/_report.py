@@ -33,6 +33,7 @@ class Merged:
     set_aside: int = 0
     edges: dict[tuple[str, str], Any] = field(default_factory=dict)
     unsent_bounds: dict[str, dict[str, str]] = field(default_factory=dict)
+    edges_unconfirmed: dict[tuple[str, str], str] = field(default_factory=dict)
 
     @property
     def requests_sent(self) -> int:

@@ -6,6 +6,7 @@ import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
 
+import httpx
 import pytest
 
 from examples.reference_server import BUGS, parse_bugs
@@ -307,6 +308,43 @@ async def _(c: Client) -> None:
     assert answer.status_code == 401
     assert answer.headers["x-request-id"] == "synth-r2"
     assert "instance" not in answer.json()
+
+
+async def _job(c: Client, tenant: str) -> str:
+    answer = await c.req("POST", "/jobs", tenant, json={"kind": "export_contacts"}, key=new_key())
+    return str(answer.json()["id"])
+
+
+async def _burst(c: Client, tenant: str, job_id: str) -> list[httpx.Response]:
+    """A quiet window, then GET /jobs/{id} until 429 (at most 41 times, the limit of 20 per
+    5 s: 2 x 20 + 1)."""
+    await asyncio.sleep(5.1)
+    answers = []
+    for _ in range(41):
+        answers.append(await c.req("GET", f"/jobs/{job_id}", tenant))
+        if answers[-1].status_code == 429:
+            break
+    return answers
+
+
+@demo("rate-not-enforced")
+async def _(c: Client) -> None:
+    answers = await _burst(c, "a", await _job(c, "a"))
+    assert [a.status_code for a in answers] == [200] * 41
+
+
+@demo("rate-shared-across-tenants")
+async def _(c: Client) -> None:
+    mine, theirs = await _job(c, "a"), await _job(c, "b")
+    assert (await _burst(c, "a", mine))[-1].status_code == 429
+    assert (await c.req("GET", f"/jobs/{theirs}", "b")).status_code == 429
+
+
+@demo("rate-no-retry-after")
+async def _(c: Client) -> None:
+    limited = (await _burst(c, "a", await _job(c, "a")))[-1]
+    assert limited.status_code == 429
+    assert "retry-after" not in limited.headers
 
 
 # What a bug may name besides a catalogue id: the schema conformance check (a declared

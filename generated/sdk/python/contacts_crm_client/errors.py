@@ -14,6 +14,7 @@ SdkError
 │   ├── PreconditionFailed     412 precondition_failed
 │   ├── IdempotencyKeyReused   422 idempotency_key_reused
 │   ├── ValidationFailed       422 validation_failed
+│   ├── RateLimited            429 rate_limited
 │   └── InternalError          500 internal_error
 ├── NotModified          304: the ``If-None-Match`` ETag still matches
 └── UnexpectedResponse   a response the contract does not describe
@@ -41,6 +42,7 @@ __all__ = [
     "NotFound",
     "NotModified",
     "PreconditionFailed",
+    "RateLimited",
     "SdkError",
     "Unauthenticated",
     "UnexpectedResponse",
@@ -179,6 +181,14 @@ class ValidationFailed(ApiError):
     RETRYABLE = False
 
 
+class RateLimited(ApiError):
+    """429 rate_limited: Rate limited."""
+
+    CODE = "rate_limited"
+    STATUS = 429
+    RETRYABLE = True
+
+
 class InternalError(ApiError):
     """500 internal_error: Internal error."""
 
@@ -199,6 +209,7 @@ ERRORS: dict[str, type[ApiError]] = {
     "precondition_failed": PreconditionFailed,
     "idempotency_key_reused": IdempotencyKeyReused,
     "validation_failed": ValidationFailed,
+    "rate_limited": RateLimited,
     "internal_error": InternalError,
 }
 

@@ -160,6 +160,13 @@ export class ValidationFailed extends ApiError {
   static override readonly retryable: boolean = false;
 }
 
+/** 429 `rate_limited`: Rate limited. */
+export class RateLimited extends ApiError {
+  static override readonly code: string = "rate_limited";
+  static override readonly status: number = 429;
+  static override readonly retryable: boolean = true;
+}
+
 /** 500 `internal_error`: Internal error. */
 export class InternalError extends ApiError {
   static override readonly code: string = "internal_error";
@@ -180,6 +187,7 @@ export const ERRORS: Readonly<Record<string, typeof ApiError>> = {
   precondition_failed: PreconditionFailed,
   idempotency_key_reused: IdempotencyKeyReused,
   validation_failed: ValidationFailed,
+  rate_limited: RateLimited,
   internal_error: InternalError,
 };
 

@@ -751,14 +751,25 @@ export const getJob = {
       /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
       "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
     }) },
+    /** Too Many Requests: `rate_limited`. */
+    429: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
+      /** Seconds to wait before sending the request again. */
+      "retry-after": fromText(z.number().check(integer()).gte(0), "integer"),
+      /** The quota left: `"20-per-5s";r=<remaining>;t=<seconds until the window resets>` (IETF httpapi rate-limit headers, a structured field). */
+      ratelimit: z.string(),
+      /** The policy: `"20-per-5s";q=20;w=5`, 20 requests per 5 s for each tenant. */
+      "ratelimit-policy": z.string(),
+      /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
+      "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
+    }) },
     /** Internal Server Error: `internal_error`. */
     500: { contentType: "application/problem+json", schema: schemas.Problem, headers: z.object({
       /** This request's id: the `X-Request-Id` sent when it matches the pattern, else one the server made. Problem bodies repeat it in `instance`. */
       "x-request-id": z.string().regex(/^[A-Za-z0-9_.:\-]{1,128}$/u),
     }) },
   },
-  errors: ["internal_error", "not_found", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
+  errors: ["internal_error", "not_found", "rate_limited", "unauthenticated", "validation_failed"],
+  semantics: { tenantScoped: true, rateLimit: { limit: 20, window: 5, key: "tenant", name: "20-per-5s" }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
 
 /** The headers of getJob's 200 response: an object of the received headers, names in lower case. */
@@ -772,6 +783,9 @@ export const getJobResponseHeaders404 = getJob.responses[404].headers;
 
 /** The headers of getJob's 422 response: an object of the received headers, names in lower case. */
 export const getJobResponseHeaders422 = getJob.responses[422].headers;
+
+/** The headers of getJob's 429 response: an object of the received headers, names in lower case. */
+export const getJobResponseHeaders429 = getJob.responses[429].headers;
 
 /** The headers of getJob's 500 response: an object of the received headers, names in lower case. */
 export const getJobResponseHeaders500 = getJob.responses[500].headers;

@@ -1,0 +1,145 @@
+"""RATE-*: each catches its planted bug, stays quiet on the correct server, and never sends
+more than its budget to the limited operation."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterator
+from typing import Any
+
+import httpx
+import pytest
+
+from examples.reference_server.app import create_app
+from synth.spec import ApiSpec
+from synth.testing import Outcome, Target, config_from_options
+from synth.testing._http import Request
+from synth.testing._runner import run_check
+from synth.testing.invariants.limits import parse_policy
+
+from .conftest import TOKENS
+
+RATE = ("RATE-LIMIT", "RATE-TENANT", "RATE-RETRY-AFTER")
+OPERATION = "getJob"
+
+
+def _target(api: ApiSpec, bugs: frozenset[str] = frozenset()) -> Target:
+    config = config_from_options(app=create_app(bugs=bugs), tenants=TOKENS, profile="quick",
+                                 seed=1, env={})  # fmt: skip
+    return Target(config, api)
+
+
+def _sent(target: Target, path_prefix: str, since: int) -> int:
+    return sum(
+        1
+        for e in target.client.log[since:]
+        if e.request.method == "GET" and path_prefix in e.request.path
+    )
+
+
+@pytest.fixture
+def clean(api: ApiSpec) -> Iterator[Target]:
+    target = _target(api)
+    yield target
+    target.close()
+
+
+@pytest.mark.parametrize("invariant", RATE)
+def test_correct_server_passes_within_the_budget(clean: Target, invariant: str) -> None:
+    limit = clean.api.operation(OPERATION).rate_limit
+    assert limit is not None
+    before = len(clean.client.log)
+    finding = run_check(invariant, OPERATION, clean)
+    assert finding.outcome is Outcome.PASSED, finding.message
+    assert finding.exercised >= 1
+    budget = (2 * limit.limit + 1) * finding.examples
+    sent = _sent(clean, "/jobs/", before)
+    assert 0 < sent <= budget, (sent, budget)
+
+
+@pytest.mark.parametrize(
+    ("bug", "invariant"),
+    [
+        ("rate-not-enforced", "RATE-LIMIT"),
+        ("rate-shared-across-tenants", "RATE-TENANT"),
+        ("rate-no-retry-after", "RATE-RETRY-AFTER"),
+    ],
+)
+def test_planted_bug_is_reported_by_its_own_id(api: ApiSpec, bug: str, invariant: str) -> None:
+    target = _target(api, frozenset({bug}))
+    try:
+        limit = api.operation(OPERATION).rate_limit
+        assert limit is not None
+        before = len(target.client.log)
+        finding = run_check(invariant, OPERATION, target)
+        assert finding.outcome is Outcome.VIOLATION, finding.message
+        # The first search and each replay are one burst each, none past its budget.
+        runs = finding.examples + 3
+        assert _sent(target, "/jobs/", before) <= (2 * limit.limit + 1) * runs
+    finally:
+        target.close()
+
+
+def test_other_checks_wait_out_a_429(api: ApiSpec) -> None:
+    """synth's own client waits out a 429 (its Retry-After) unless a check asks to see it."""
+    calls: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        calls.append(scope["path"])
+        limited = len(calls) % 2 == 1  # every other request is refused
+        headers = [(b"retry-after", b"0")] if limited else []
+        await send({"type": "http.response.start", "status": 429 if limited else 200,
+                    "headers": headers})  # fmt: skip
+        await send({"type": "http.response.body", "body": b""})
+
+    config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=1, env={})
+    target = Target(config, api)
+    try:
+        served = target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
+        assert (served.status, target.client.waited_limited, len(calls)) == (200, 1, 2)
+        seen = target.client.send(Request("a", "GET", "/jobs/x", token="token-a",
+                                          wait_limited=False))  # fmt: skip
+        assert (seen.status, target.client.waited_limited, len(calls)) == (429, 1, 3)
+    finally:
+        target.close()
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ('"20-per-5s";q=20;w=5', ("20-per-5s", 20, 5)),
+        ("burst; w=10 ;q=5, daily;q=1000;w=86400", ("burst", 5, 10)),
+        ('"x";q=5', None),
+        ('"x";q=five;w=1', None),
+        ("", None),
+    ],
+)
+def test_policy_fields_are_read_leniently(
+    value: str, expected: tuple[str, int, int] | None
+) -> None:
+    found = parse_policy(value)
+    assert (None if found is None else (found.name, found.limit, found.window)) == expected
+
+
+def test_headers_of_a_429_on_the_wire(api: ApiSpec) -> None:
+    """The reference server's 429 carries what the OpenAPI document declares for it."""
+    transport = httpx.ASGITransport(app=create_app())
+
+    async def burst() -> httpx.Response:
+        async with httpx.AsyncClient(transport=transport, base_url="http://t/api/v1") as c:
+            auth = {"Authorization": "Bearer token-a"}
+            job = await c.post("/jobs", json={"kind": "export_contacts"},
+                               headers={**auth, "Idempotency-Key": "k1"})  # fmt: skip
+            answer = job
+            path = f"/jobs/{job.json()['id']}"
+            answers = await asyncio.gather(*(c.get(path, headers=auth) for _ in range(41)))
+            return next((a for a in answers if a.status_code == 429), answer)
+
+    answer = asyncio.run(burst())
+    assert answer.status_code == 429
+    assert answer.json()["code"] == "rate_limited"
+    assert answer.headers["ratelimit-policy"] == '"20-per-5s";q=20;w=5'
+    assert answer.headers["ratelimit"].startswith('"20-per-5s";r=0;t=')
+    assert int(answer.headers["retry-after"]) >= 1
