@@ -18,6 +18,9 @@ adds a fixed delay per round trip, and at each delay
 the reference server mounted twenty times) at ``--twenty-delay``, run whole and, where `synth
 test` offers ``--shard``, over 1, 2 and 4 shards; and ``st run`` on it. It takes about an hour.
 
+``--fault-rate 0.1`` has the proxy inject transport faults into every run (resets, 502/503,
+answers held 15 s, truncated bodies; ``bench._proxy``); give it its own ``--out``.
+
 Run: ``.venv/bin/python -m bench.latency [--quick] [--twenty]``; writes
 ``bench/results/latency.json`` (``make bench`` runs ``--quick``: delays 0 and 50 ms only).
 """
@@ -72,10 +75,11 @@ def run_synth(
     tests: Path,
     extra: Sequence[str] = (),
     stop_at_first_report: bool = False,
+    fault_rate: float = 0.0,
 ) -> dict[str, Any]:
     """``synth test`` through a proxy with ``delay``: wall time, requests, tests by outcome and
     the first report (seconds since the command started, requests passed on by then)."""
-    with _proxy.process(upstream, delay, seed=seed) as proxy:
+    with _proxy.process(upstream, delay, seed=seed, fault_rate=fault_rate) as proxy:
         tenants = [arg for t in TENANTS for arg in ("--tenant", t)]
         command = [str(BIN / "synth"), "test", "--base-url", proxy.url, *tenants,
                    "--profile", "default", "--seed", str(seed), "--contracts", str(contracts),
@@ -114,6 +118,7 @@ def run_synth(
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "requests": proxy.stats.get("requests"),
         "connections": proxy.stats.get("connections"),
+        "faults": proxy.stats.get("faults", {}),
         "tests": outcomes,
         "first_report": first,
         "stopped_at_first_report": stop_at_first_report and first is not None,
@@ -128,10 +133,11 @@ def run_st(
     workers: int,
     openapi: Path,
     examples: int | None = None,
+    fault_rate: float = 0.0,
 ) -> dict[str, Any]:
     """``st run --workers N`` through a proxy with ``delay``: wall time and requests."""
     with (
-        _proxy.process(upstream, delay, seed=seed) as proxy,
+        _proxy.process(upstream, delay, seed=seed, fault_rate=fault_rate) as proxy,
         tempfile.TemporaryDirectory() as tmp,
     ):
         folder = Path(tmp)
@@ -153,6 +159,7 @@ def run_st(
         "exit_code": child.returncode,
         "wall_seconds": wall,
         "requests": proxy.stats.get("requests"),
+        "faults": proxy.stats.get("faults", {}),
         "errors_in_output": internal,
         "last_lines": [line for line in text.splitlines() if line.strip()][-3:],
     }
@@ -169,7 +176,9 @@ def sweep(
     seed: int,
     bug: str,
     extra: Sequence[str],
+    *,
     st_examples: int | None = None,
+    fault_rate: float = 0.0,
 ) -> list[dict[str, Any]]:
     contracts, tests = ROOT / "contracts", ROOT / "generated" / "tests"
     openapi = ROOT / "generated" / "openapi.json"
@@ -177,11 +186,11 @@ def sweep(
     for delay in delays:
         row: dict[str, Any] = {"delay": delay}
         with serve("", WORK_DELAY) as url:
-            row["synth"] = run_synth(url, delay, seed=seed, contracts=contracts, tests=tests,
+            row["synth"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
                                      extra=extra)  # fmt: skip
         print(_line(delay, "synth", row["synth"]), flush=True)
         with serve(bug, WORK_DELAY) as url:
-            row["synth_bug"] = run_synth(url, delay, seed=seed, contracts=contracts, tests=tests,
+            row["synth_bug"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
                                          extra=extra, stop_at_first_report=True)  # fmt: skip
         first = row["synth_bug"]["first_report"]
         print(f"{delay * 1000:>5.0f} ms  synth, bug {bug}: first report "
@@ -190,7 +199,7 @@ def sweep(
         row["st"] = []
         for workers in ST_WORKERS:
             with serve("", WORK_DELAY) as url:
-                st = run_st(url, delay, seed=seed, workers=workers, openapi=openapi,
+                st = run_st(url, delay, seed=seed, fault_rate=fault_rate, workers=workers, openapi=openapi,
                             examples=st_examples)  # fmt: skip
             row["st"].append(st)
             print(_line(delay, f"st run --workers {workers}", st), flush=True)
@@ -199,7 +208,13 @@ def sweep(
 
 
 def twenty(
-    delay: float, seed: int, extra: Sequence[str], help_text: str, st_examples: int | None = None
+    delay: float,
+    seed: int,
+    extra: Sequence[str],
+    help_text: str,
+    *,
+    st_examples: int | None = None,
+    fault_rate: float = 0.0,
 ) -> dict[str, Any]:
     """The 20x API at ``delay``: synth whole, sharded where it can be, and ``st run``."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -207,7 +222,7 @@ def twenty(
         openapi = out / "openapi.json"
         result: dict[str, Any] = {"delay": delay, "operations": _operations(openapi), "runs": []}
         with _twenty.serve(WORK_DELAY) as url:
-            whole = run_synth(url, delay, seed=seed, contracts=contracts, tests=out / "tests",
+            whole = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=out / "tests",
                               extra=extra)  # fmt: skip
         result["runs"].append({"shards": None, **whole})
         print(_line(delay, "synth, 20x API", whole), flush=True)
@@ -218,7 +233,7 @@ def twenty(
                 walls = []
                 for i in range(1, n + 1):
                     with _twenty.serve(WORK_DELAY) as url:
-                        run = run_synth(url, delay, seed=seed, contracts=contracts,
+                        run = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts,
                                         tests=out / "tests", extra=[*extra, "--shard", f"{i}/{n}"])  # fmt: skip
                     walls.append(run["wall_seconds"])
                     result["runs"].append({"shards": n, "shard": i, **run})
@@ -226,7 +241,7 @@ def twenty(
         result["st"] = []
         for workers in ST_WORKERS:
             with _twenty.serve(WORK_DELAY) as url:
-                st = run_st(url, delay, seed=seed, workers=workers, openapi=openapi,
+                st = run_st(url, delay, seed=seed, fault_rate=fault_rate, workers=workers, openapi=openapi,
                             examples=st_examples)  # fmt: skip
             result["st"].append(st)
             print(_line(delay, f"st run --workers {workers}, 20x API", st), flush=True)
@@ -262,10 +277,14 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--synth-args", default="", help="more `synth test` options, quoted")
     parser.add_argument("--twenty", action="store_true", help="also the 20x API (about an hour)")
     parser.add_argument("--twenty-delay", type=float, default=0.05)
+    parser.add_argument("--fault-rate", type=float, default=0.0,
+                        help="transport faults the proxy injects (0.1: 10%%; bench/_proxy.py)")  # fmt: skip
     parser.add_argument("--st-max-examples", type=int, default=None,
                         help="smoke runs only: cap st run's examples per operation")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS / "latency.json")
     args = parser.parse_args(argv)
+    if not 0.0 <= args.fault_rate <= 1.0:
+        parser.error(f"--fault-rate={args.fault_rate!r}: expected a fraction between 0 and 1")
     if args.bug not in BUGS:
         parser.error(
             f"--bug={args.bug!r} is not a planted bug; choose among {', '.join(sorted(BUGS))}"
@@ -283,17 +302,19 @@ def main(argv: list[str] | None = None) -> None:
         "schemathesis": schemathesis.__version__, "cpus": os.cpu_count(),
         "quick": args.quick, "seed": args.seed, "bug": args.bug,
         "bug_invariant": BUGS[args.bug].invariant, "work_delay": WORK_DELAY,
-        "st_phases": ST_PHASES, "st_max_examples": args.st_max_examples, "synth_args": extra,
+        "st_phases": ST_PHASES, "st_max_examples": args.st_max_examples,
+        "fault_rate": args.fault_rate, "synth_args": extra,
         "operations": _operations(ROOT / "generated" / "openapi.json"),
     }  # fmt: skip
     result["load_before"] = os.getloadavg()
-    rows = sweep(delays, args.seed, args.bug, extra, args.st_max_examples)
+    rows = sweep(delays, args.seed, args.bug, extra, st_examples=args.st_max_examples,
+                 fault_rate=args.fault_rate)  # fmt: skip
     result["rows"] = rows
     result["ratios"] = _ratios(rows)
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
     if args.twenty:
         result["twenty"] = twenty(args.twenty_delay, args.seed, extra, help_text,
-                                  args.st_max_examples)  # fmt: skip
+                                  st_examples=args.st_max_examples, fault_rate=args.fault_rate)  # fmt: skip
     elif "twenty" in previous:  # the hour-long part is kept from the run that measured it
         result["twenty"] = previous["twenty"]
     result["load_after"] = os.getloadavg()

@@ -310,7 +310,9 @@ def latency(data: dict[str, Any]) -> list[str]:
         "tenants (as in the bug-finding run), `--workers` "
         + " and ".join(str(w) for w in st_workers)
         + ". Requests are those the proxy passed on (retries and confirmations included); "
-        "CPU is the synth command's own user + system time. "
+        + (f"the proxy injected transport faults into {data['fault_rate']:.0%} of them; "
+           if data.get("fault_rate") else "")
+        + "CPU is the synth command's own user + system time. "
         f"{data['operations']} operations; {data['cpus']} CPUs, load average "
         f"{data['load_before'][0]:.1f} before and {data['load_after'][0]:.1f} after "
         "(other work shared the machine: wall times carry it, CPU times do not).",
