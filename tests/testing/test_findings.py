@@ -12,6 +12,7 @@ from synth.spec import ApiSpec
 from synth.testing import Finding, Outcome, Target, config_from_options, conformance
 from synth.testing._context import Context
 from synth.testing._report import markdown, summary_lines
+from synth.testing._runner import run_check
 from synth.testing._violation import Violation
 
 from .conftest import TOKENS
@@ -141,3 +142,16 @@ def test_a_failure_at_the_edges_a_recheck_does_not_show_is_said_in_the_summary(
     report = markdown(target)
     assert "### Not reproduced at the declared edges" in report
     assert "- PAGE-LIMIT `listContacts`: expected at most 100 items per page" in report
+
+
+def test_a_failure_at_the_edges_is_reported_confirmed(api: ApiSpec) -> None:
+    """Kept after the re-check and raised again by later examples from one place: Hypothesis
+    sees the same failure each time (not a flaky one), and the runner's replay confirms it."""
+    target = _target(api, "page-overflow-at-max")
+    try:
+        finding = run_check("PAGE-LIMIT", "listJobs", target)
+    finally:
+        target.close()
+    assert finding.outcome is Outcome.VIOLATION, finding.message
+    assert "confirmed by replaying it" in finding.message
+    assert "at most 100 items per page with limit=100" in finding.expected
