@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import hashlib
 import json
 import time
 import uuid
@@ -19,6 +20,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import httpx
+import hypothesis
 import requests
 import schemathesis
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -113,6 +115,10 @@ def conformance(operation_id: str, target: Target) -> None:
     test = settings(max_examples=target.config.profile.examples, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
                     print_blob=False)(test)  # fmt: skip
+    if target.config.seed is not None:
+        # From the run's seed and the operation: the same whatever ran before in this process.
+        digest = hashlib.sha256(f"{target.config.seed}:{INVARIANT}:{operation_id}".encode())
+        test = hypothesis.seed(int.from_bytes(digest.digest()[:8], "big"))(test)
     error: BaseException | None = None
     try:
         _quietly(test)

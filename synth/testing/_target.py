@@ -199,6 +199,22 @@ class Target:
         """
         if self._client is None:
             return
+        if self.lock is not None:
+            # Other workers may still run checks that walk a whole list: deleting under their
+            # feet would change what they count.
+            self.lock.shared()
+        try:
+            self._delete_created()
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+        self.requests = self._client.requests
+        self._survived, self._exhausted = self._client.survived, self._client.exhausted
+        self._client.close()
+        self._client = None
+
+    def _delete_created(self) -> None:
+        assert self._client is not None
         if self.config.cleanup:
             noted = list(self.created)
             noted += [c for c in self._created_in(self._client.log) if c not in set(noted)]
@@ -210,10 +226,6 @@ class Target:
                 token = self.config.tenant(tenant).token
                 with contextlib.suppress(TransportFault):
                     self._client.send(Request(tenant, "DELETE", path, token=token))
-        self.requests = self._client.requests
-        self._survived, self._exhausted = self._client.survived, self._client.exhausted
-        self._client.close()
-        self._client = None
 
     def _created_in(self, log: list[Exchange]) -> list[tuple[str, str]]:
         """``(tenant, item path)`` of every item a successful create in ``log`` answered with."""

@@ -86,9 +86,11 @@ def run_suite(
     args += extra or []
     if not dry_run and config.app is None:
         _preflight(config)
-    if workers is None:
+    if workers is None and (dry_run or config.app is not None):
+        workers = 1
+    elif workers is None:
         selected = _selected(api, args, config, narrowed=select is not None or shard is not None)
-        workers = workers_for(config, selected, dry_run=dry_run)
+        workers = workers_for(config, selected)
     if workers > 1 and not dry_run:
         args += ["-n", str(workers), "--dist", "load"]
     plan = _Plan()

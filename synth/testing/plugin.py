@@ -192,11 +192,11 @@ class _Workers:
     @pytest.hookimpl(trylast=True)
     def pytest_sessionfinish(self, session: pytest.Session) -> None:
         config = session.config
-        state = dump_state(config.stash.get(_TARGET, None), config.stash.get(_CHECKS, None),
-                           config.stash.get(_GAPS, None))  # fmt: skip
         output = getattr(config, "workeroutput", None)
         if output is not None:
-            output["synth_state"] = state
+            output["synth_state"] = dump_state(config.stash.get(_TARGET, None),
+                                               config.stash.get(_CHECKS, None),
+                                               config.stash.get(_GAPS, None))  # fmt: skip
 
     def pytest_unconfigure(self, config: pytest.Config) -> None:
         folder = config.stash.get(_LOCK_DIR, None)

@@ -135,6 +135,23 @@ def test_shards_merge_into_the_whole_run(
     assert "also run by" in again.output
 
 
+@pytest.mark.slow
+def test_fail_fast_stops_at_the_first_failure(
+    buggy: str, generated: Path, one_worker: Path, tmp_path: Path
+) -> None:
+    """The single-request checks run first: the first failure is one of theirs, and the run
+    stops there."""
+    results = tmp_path / "results.json"
+    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", SELECT, "--fail-fast",
+                                                "--workers", "1", "--results", str(results)),
+                                 env={})  # fmt: skip
+    assert outcome.exit_code == 1, outcome.output
+    found = _found(results)
+    assert _violations(found) == {("IDEM-MISSING", "createJob")}
+    assert len(found) < len(_found(one_worker))
+    assert "stopping after 1 failures" in outcome.output
+
+
 def test_shards_cover_every_check_exactly_once(api: ApiSpec, generated: Path) -> None:
     names = sorted(
         m.group(1)
