@@ -90,6 +90,9 @@ SHORTEST: dict[str, int] = {
     "location-missing": 1,  # POST a contact: its 201 lacks the declared Location
     "err-unknown-key-ignored": 1,  # POST with an unknown key
     "patch-absent-as-null": 3,  # POST with an email; PATCH the name alone; GET
+    "request-id-not-echoed": 1,  # GET with an X-Request-Id
+    "problem-without-request-id": 1,  # GET without a token, with an X-Request-Id
+    "slow-operation": 21,  # POST a contact; twenty GETs of it (the p95 needs a sample)
 }
 """Requests in the shortest sequence that shows each bug, counted from ``BUGS[...].sequence``."""
 

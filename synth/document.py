@@ -328,6 +328,8 @@ def _semantics(op: OperationSpec) -> dict[str, Any]:
         out["pagination"] = _pagination(op.pagination)
     if op.cache is not None:
         out["conditional"] = {"etag": op.cache.etag, "ifMatch": op.cache.if_match}
+    if op.slo is not None:
+        out["latency"] = {f"{name}Ms": ms for name, ms in op.slo.bounds()}
     return out
 
 

@@ -26,6 +26,7 @@ __all__ = [
     "FileSpec",
     "FilterSpec",
     "IdempotencySpec",
+    "LatencySpec",
     "OperationSpec",
     "OrderKey",
     "PaginationSpec",
@@ -162,6 +163,20 @@ class IdempotencySpec:
 
 
 @dataclass(frozen=True, slots=True)
+class LatencySpec:
+    """An operation's latency objective: each declared percentile's bound in milliseconds."""
+
+    p50: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+
+    def bounds(self) -> tuple[tuple[str, float], ...]:
+        """``(("p95", 200.0), ...)``: the declared percentiles, lowest first."""
+        return tuple((name, ms) for name in ("p50", "p95", "p99")
+                     if (ms := getattr(self, name)) is not None)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class RequestIdSpec:
     """The request id header every request may carry and every response carries, and the
     problem body member that repeats it. ``pattern`` as declared (pydantic's flavour),
@@ -250,6 +265,8 @@ class OperationSpec:
     body_media_type: str = "application/json"
     files: tuple[FileSpec, ...] = ()
     examples: tuple[ExampleSpec, ...] = ()
+    # The latency objective (``slo=Latency(p95="200ms")``), if declared.
+    slo: LatencySpec | None = None
 
     def headers_of(self, status: int) -> tuple[ResponseHeaderSpec, ...]:
         """The declared headers of the response with ``status``."""

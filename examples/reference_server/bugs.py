@@ -268,6 +268,14 @@ _TABLE = (
         "GET /contacts with no token, X-Request-Id: R -> 401 whose body has no instance "
         "(expected instance R).",
     ),
+    # Not a catalogue invariant: the latency objectives `synth test --enforce-slo` judges.
+    Bug(
+        "slow-operation",
+        "SLO",
+        "GET /contacts/{id} takes 250 ms, past the 200 ms p95 its contract declares.",
+        "A: GET /contacts/id, twenty times or more -> each answer after 250 ms (expected p95 "
+        "at most 200 ms).",
+    ),
     # Not a catalogue invariant: the schema conformance check (schemathesis) sees a declared
     # required response header missing.
     Bug(

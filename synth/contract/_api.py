@@ -18,7 +18,7 @@ from pydantic import BaseModel
 from .._errors import Location, Problem
 from ._check import Checker, kind
 from ._examples import Example
-from ._observability import RequestId
+from ._observability import Latency, RequestId
 from ._responses import ResponseHeader
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
@@ -143,6 +143,8 @@ class OperationDecl:
     headers: tuple[Any, ...] = ()
     # Worked examples (``examples=[Example(...)]``); the loader checks them against the models.
     examples: tuple[Any, ...] = ()
+    # The latency objective (``slo=Latency(p95="200ms")``); the loader checks it.
+    slo: Any = None
 
 
 def _idempotency(value: bool | Idempotency) -> Idempotency | None:
@@ -318,6 +320,7 @@ class Api:
         upsert: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare any operation with every option; ``get``/``post``/... are the usual forms.
 
@@ -328,6 +331,7 @@ class Api:
             "api.route", method, path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
             summary=summary, deprecated=deprecated, upsert=upsert, headers=headers, examples=examples,
+            slo=slo,
         )  # fmt: skip
 
     def get(
@@ -344,6 +348,7 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a GET operation on the decorated function (its name is the operation id).
 
@@ -353,7 +358,7 @@ class Api:
             "api.get", "GET", path, status=status, errors=errors, paginated=paginated,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated,
-            headers=headers, examples=examples,
+            headers=headers, examples=examples, slo=slo,
         )  # fmt: skip
 
     def post(
@@ -370,6 +375,7 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``.
 
@@ -378,7 +384,7 @@ class Api:
         return self._route(
             "api.post", "POST", path, status=status, errors=errors, idempotent=idempotent,
             paginated=paginated, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated, headers=headers, examples=examples,
+            deprecated=deprecated, headers=headers, examples=examples, slo=slo,
         )  # fmt: skip
 
     def put(
@@ -396,6 +402,7 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a PUT operation; options as for ``patch``.
 
@@ -405,7 +412,7 @@ class Api:
         return self._route(
             "api.put", "PUT", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated, upsert=upsert, headers=headers, examples=examples,
+            deprecated=deprecated, upsert=upsert, headers=headers, examples=examples, slo=slo,
         )  # fmt: skip
 
     def patch(
@@ -422,12 +429,13 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a PATCH operation; ``cacheable=True`` takes an optional ``If-Match``."""
         return self._route(
             "api.patch", "PATCH", path, status=status, errors=errors, idempotent=idempotent,
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
-            deprecated=deprecated, headers=headers, examples=examples,
+            deprecated=deprecated, headers=headers, examples=examples, slo=slo,
         )  # fmt: skip
 
     def delete(
@@ -443,12 +451,13 @@ class Api:
         deprecated: bool = False,
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a DELETE operation (204 with no body unless the function returns a model)."""
         return self._route(
             "api.delete", "DELETE", path, status=status, errors=errors, cacheable=cacheable,
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
-            headers=headers, examples=examples,
+            headers=headers, examples=examples, slo=slo,
         )  # fmt: skip
 
     def resource(
@@ -520,6 +529,7 @@ def _decl(
     upsert: bool = False,
     headers: Sequence[ResponseHeader] = (),
     examples: Sequence[Example] = (),
+    slo: Latency | None = None,
 ) -> OperationDecl | None:
     """The declaration, each option checked; None when its path is not even a string.
 
@@ -571,6 +581,7 @@ def _decl(
         # Kept as given (one header outside a list too); the loader says what is wrong.
         headers=tuple(headers) if isinstance(headers, list | tuple) else (headers,),
         examples=tuple(examples) if isinstance(examples, list | tuple) else (examples,),
+        slo=slo,
     )
 
 

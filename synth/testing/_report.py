@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections import Counter
 
 from ._coverage import Gap
+from ._latency import latency_lines, latency_markdown, latency_rows
 from ._target import Target
 from ._violation import Finding, Outcome
 
@@ -72,6 +73,7 @@ def summary_lines(target: Target, not_planned: int = 0) -> list[str]:
         f"  unconfirmed {x.invariant} {x.operation} (not reported as a violation)"
         for x in unconfirmed
     ]
+    lines += latency_lines(latency_rows(target.api, target.latencies), target.enforce_slo)
     if target.config.seed is not None:
         lines.append(f"  reproduce with --seed {target.config.seed}")
     return [target.redact(line) for line in lines]
@@ -102,6 +104,7 @@ def markdown(target: Target, gaps: list[Gap] | None = None, coverage: str = "") 
     for x in violations:
         out += ["", f"### {x.invariant} on `{x.operation}`", "", f"- expected: {x.expected}",
                 f"- got: {x.actual}", "", "```sh", x.curl, "```"]  # fmt: skip
+    out += latency_markdown(latency_rows(target.api, target.latencies), target.enforce_slo)
     out += ["", "### Transport faults and check errors (not contract violations)", "",
             transport_line(target).capitalize() + "."]  # fmt: skip
     if faults:

@@ -50,6 +50,7 @@ def run_suite(
     verbose: bool | None = None,
     dry_run: bool = False,
     require_coverage: bool = False,
+    enforce_slo: bool = False,
     extra: list[str] | None = None,
 ) -> int:
     """Run the generated tests against ``config``'s target; returns the exit code (0, 1 or 2)."""
@@ -65,6 +66,8 @@ def run_suite(
     match_tests(api, tests, config.contracts)
     args = _pytest_args(tests, junit=junit, report=report, select=select, verbose=verbose,
                         dry_run=dry_run, require_coverage=require_coverage)  # fmt: skip
+    if enforce_slo:
+        args += ["--synth-enforce-slo"]
     args += extra or []
     if not dry_run and config.app is None:
         _preflight(config)
@@ -214,6 +217,11 @@ class _Plan:
     is_flag=True,
     help="Exit 1 when a semantic the contracts declare is not exercised (listed with why).",
 )
+@click.option(
+    "--enforce-slo",
+    is_flag=True,
+    help="Exit 1 when an operation's latency objective is breached over at least 20 answers.",
+)
 def test_command(**options: Any) -> None:
     """Fuzz a running server for the contract's invariants (idempotency, pagination, tenancy, ...)."""
     try:
@@ -236,6 +244,7 @@ def test_command(**options: Any) -> None:
             select=options["select"],
             dry_run=options["dry_run"],
             require_coverage=options["require_coverage"],
+            enforce_slo=options["enforce_slo"],
         )
     except SynthError as exc:
         report_and_exit(exc)

@@ -22,6 +22,7 @@ from ._config import TargetConfig, config_from_options
 from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
 from ._coverage import describe as describe_coverage
 from ._data import Schemas
+from ._latency import latency_rows
 from ._report import markdown, summary_lines
 from ._target import Target
 from ._unique import unique_notes
@@ -93,6 +94,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--synth-report", metavar="FILE", help="write a markdown report here")
     group.addoption("--synth-require-coverage", action="store_true", default=False,
                     help="fail the run when a declared semantic is not exercised")  # fmt: skip
+    group.addoption("--synth-enforce-slo", action="store_true", default=False,
+                    help="fail the run when a latency objective is breached over enough "
+                    "answers")  # fmt: skip
 
 
 class _FaultsApart:
@@ -169,6 +173,11 @@ class _Coverage:
         gaps = _uncovered(config)
         if config.getoption("synth_require_coverage") and gaps and exitstatus == 0:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        made = config.stash.get(_TARGET, None)
+        if made is None or not made.enforce_slo or session.exitstatus != 0:
+            return
+        if any(r.breaches for r in latency_rows(made.api, made.latencies)):
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 def _uncovered(config: pytest.Config) -> list[Gap]:
@@ -230,9 +239,18 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         made = Target(config, _api(request.config))
     except SynthError as exc:
         pytest.exit(describe(exc), returncode=exc.exit_code)
+    made.enforce_slo = request.config.getoption("synth_enforce_slo", False)
     request.config.stash[_TARGET] = made
+    record = request.getfixturevalue("record_testsuite_property")
     yield made
     made.close()
+    # Each operation's response times as JUnit properties (a no-op without --junit).
+    for row in latency_rows(made.api, made.latencies):
+        record(f"synth.latency.{row.operation}.answers", str(row.samples))
+        for name, ms in row.measured.items():
+            record(f"synth.latency.{row.operation}.{name}_ms", f"{ms:.1f}")
+        if row.breaches:
+            record(f"synth.latency.{row.operation}.breached", ",".join(b[0] for b in row.breaches))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -255,6 +273,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(
             "synth: --require-coverage: declared checks were not exercised (listed above)"
         )
+    if made.enforce_slo and any(r.breaches for r in latency_rows(made.api, made.latencies)):
+        terminalreporter.write_line("synth: --enforce-slo: latency objectives breached (above)")
     text = markdown(made, _uncovered(config), covered[0] if covered else "")
     report = config.getoption("synth_report", None)
     if report:
