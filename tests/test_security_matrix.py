@@ -15,7 +15,7 @@ CONTRACT = (
     """\
 from uuid import UUID
 
-from synth.contract import ApiKey, Api, Conditional, Idempotency, Model, RequestModel
+from synth.contract import ApiKey, Api, Conditional, Idempotency, Latency, Model, RequestModel
 
 api = Api("Shop", "2", base_path="/v2", auth=ApiKey(header="X-Shop-Key"))
 """
@@ -38,7 +38,7 @@ class ItemIn(RequestModel):
 def create_item(body: ItemIn) -> Item: ...
 
 
-@api.get("/items/{item_id}", cacheable=True)
+@api.get("/items/{item_id}", cacheable=True, slo=Latency(p95="150ms"))
 def get_item(item_id: UUID) -> Item: ...
 
 
@@ -79,6 +79,8 @@ def test_each_row_says_what_the_contract_declares(tmp_path: Path) -> None:
     assert create["conditional"] is None
     assert create["rateLimit"] is None
     assert {"code": "sold_out", "status": 409} in create["errors"]
+    assert create["latency"] is None
+    assert _row(rows, "getItem")["latency"] == {"p95": 150.0}
     assert _row(rows, "getItem")["conditional"] == {"etag": True, "ifMatch": None}
     assert _row(rows, "updateItem")["conditional"]["ifMatch"] == "required"
     health = _row(rows, "health")
@@ -100,3 +102,5 @@ def test_the_table_and_the_json_agree(tmp_path: Path) -> None:
     assert "API key (`X-Shop-Key`)" in create
     assert "`Idempotency-Key` optional" in create
     assert "`sold_out` 409" in create
+    assert "p95 ≤ 150 ms" in next(line for line in lines if line.startswith("| `getItem`"))
+    assert "Request ids: none declared." in files["security.md"]
