@@ -93,6 +93,9 @@ SHORTEST: dict[str, int] = {
     "rate-not-enforced": 42,  # POST a job; 2 x 20 + 1 GETs at once
     "rate-shared-across-tenants": 23,  # A and B POST a job; A's 21 GETs to the 429; B's GET
     "rate-no-retry-after": 22,  # POST a job; 21 GETs, the last a 429 without Retry-After
+    "request-id-not-echoed": 1,  # GET with an X-Request-Id
+    "problem-without-request-id": 1,  # GET without a token, with an X-Request-Id
+    "slow-operation": 21,  # POST a contact; twenty GETs of it (the p95 needs a sample)
 }
 """Requests in the shortest sequence that shows each bug, counted from ``BUGS[...].sequence``."""
 

@@ -2,7 +2,7 @@
 
 from typing import Annotated
 
-from synth.contract import UUID, Cursor, Example, Filter, Limit, ResponseHeader
+from synth.contract import UUID, Cursor, Example, Filter, Latency, Limit, ResponseHeader
 
 from .api import EMAIL_TAKEN, api
 from .models import Contact, ContactCreate, ContactPage, ContactUpdate, Tag
@@ -60,6 +60,7 @@ def create_contact(body: ContactCreate) -> Contact:
     "/contacts",
     paginated=Cursor(order=("-created_at", "-id"), limit=Limit(default=20, max=100)),
     tags=["contacts"],
+    slo=Latency(p95="300ms", p99="1s"),
 )
 def list_contacts(
     tag: Annotated[Tag | None, Filter("tags", "contains")] = None,
@@ -72,7 +73,7 @@ def list_contacts(
     """
 
 
-@api.get("/contacts/{contact_id}", cacheable=True, tags=["contacts"])
+@api.get("/contacts/{contact_id}", cacheable=True, tags=["contacts"], slo=Latency(p95="200ms"))
 def get_contact(contact_id: UUID) -> Contact:
     """Get a contact."""
 

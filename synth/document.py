@@ -364,6 +364,8 @@ def _semantics(op: OperationSpec) -> dict[str, Any]:
             "key": op.rate_limit.key,
             "name": op.rate_limit.name,
         }
+    if op.slo is not None:
+        out["latency"] = {f"{name}Ms": ms for name, ms in op.slo.bounds()}
     return out
 
 

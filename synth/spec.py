@@ -26,6 +26,7 @@ __all__ = [
     "FileSpec",
     "FilterSpec",
     "IdempotencySpec",
+    "LatencySpec",
     "OperationSpec",
     "OrderKey",
     "PaginationSpec",
@@ -163,6 +164,20 @@ class IdempotencySpec:
 
 
 @dataclass(frozen=True, slots=True)
+class LatencySpec:
+    """An operation's latency objective: each declared percentile's bound in milliseconds."""
+
+    p50: float | None = None
+    p95: float | None = None
+    p99: float | None = None
+
+    def bounds(self) -> tuple[tuple[str, float], ...]:
+        """``(("p95", 200.0), ...)``: the declared percentiles, lowest first."""
+        return tuple((name, ms) for name in ("p50", "p95", "p99")
+                     if (ms := getattr(self, name)) is not None)  # fmt: skip
+
+
+@dataclass(frozen=True, slots=True)
 class RequestIdSpec:
     """The request id header every request may carry and every response carries, and the
     problem body member that repeats it. ``pattern`` as declared (pydantic's flavour),
@@ -269,6 +284,8 @@ class OperationSpec:
     examples: tuple[ExampleSpec, ...] = ()
     # ``rate_limit=RateLimit(...)`` from the operation, its resource or the Api.
     rate_limit: RateLimitSpec | None = None
+    # The latency objective (``slo=Latency(p95="200ms")``), if declared.
+    slo: LatencySpec | None = None
 
     def headers_of(self, status: int) -> tuple[ResponseHeaderSpec, ...]:
         """The declared headers of the response with ``status``."""

@@ -19,7 +19,7 @@ def test_contract_language_exports() -> None:
     assert set(synth.contract.__all__) == {
         "UUID", "Api", "ApiKey", "Bearer", "Body", "Conditional", "Contact", "Cookie", "Cursor",
         "DateTime",
-        "ErrorCode", "Example", "FieldError", "File", "Filter", "FilterOp", "Form", "Header", "Idempotency", "License",
+        "ErrorCode", "Example", "FieldError", "File", "Filter", "FilterOp", "Form", "Header", "Idempotency", "Latency", "License",
         "Limit", "LinkHeader", "Model", "Multipart", "Offset", "OperationDecl", "Page", "PageNumber",
         "PageToken", "Path", "Problem", "Query", "RateLimit", "RateLimitKey", "RawParam", "Ref", "RequestId", "RequestModel", "Resource",
             "ResponseHeader",

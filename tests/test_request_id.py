@@ -95,3 +95,59 @@ def test_mistakes_are_reported_where_the_api_is_declared(
     text = str(caught.value)
     assert message in text
     assert "api.py:5" in text
+
+
+SLO_CONTRACT = """\
+from uuid import UUID
+
+from synth.contract import Api, Latency, Model
+
+api = Api("Shop", "2")
+{errors}
+
+class Item(Model):
+    id: UUID
+
+
+@api.get("/items/{{item_id}}", slo={slo})
+def get_item(item_id: UUID) -> Item: ...
+"""
+
+
+def _load_slo(tmp_path: Path, slo: str) -> ApiSpec:
+    contracts = tmp_path / "slo_contracts"
+    contracts.mkdir()
+    (contracts / "__init__.py").write_text("")
+    text = SLO_CONTRACT.format(slo=slo, errors=STANDARD_ERRORS)
+    (contracts / "api.py").write_text(textwrap.dedent(text))
+    return load(contracts)
+
+
+def test_a_latency_objective_is_carried_in_milliseconds(tmp_path: Path) -> None:
+    spec = _load_slo(tmp_path, 'Latency(p95="200ms", p99="1.5s")')
+    op = spec.operations[0]
+    assert op.slo is not None
+    assert op.slo.bounds() == (("p95", 200.0), ("p99", 1500.0))
+    semantics = build(spec)["paths"]["/items/{item_id}"]["get"]["x-synth-semantics"]
+    assert semantics["latency"] == {"p95Ms": 200.0, "p99Ms": 1500.0}
+
+
+@pytest.mark.parametrize(
+    ("declared", "message"),
+    [
+        ('"200ms"', "slo='200ms' is not a Latency"),
+        ('Latency(p95="fast")', "Latency(p95='fast'): not a duration"),
+        ('Latency(p95="0ms")', "Latency(p95='0ms'): not a duration"),
+        ("Latency()", "Latency() names no percentile"),
+        ('Latency(p95="1s", p99="200ms")', "a higher percentile has a lower bound"),
+    ],
+)
+def test_latency_mistakes_are_reported_on_the_operation(
+    tmp_path: Path, declared: str, message: str
+) -> None:
+    with pytest.raises(ContractError) as caught:
+        _load_slo(tmp_path, declared)
+    text = str(caught.value)
+    assert message in text
+    assert "api.py:" in text
+    assert "get_item" in text

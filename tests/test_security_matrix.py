@@ -15,7 +15,9 @@ CONTRACT = (
     """\
 from uuid import UUID
 
-from synth.contract import ApiKey, Api, Conditional, Idempotency, Model, RateLimit, RequestModel
+from synth.contract import (
+    ApiKey, Api, Conditional, Idempotency, Latency, Model, RateLimit, RequestModel,
+)  # fmt: skip
 
 api = Api("Shop", "2", base_path="/v2", auth=ApiKey(header="X-Shop-Key"))
 """
@@ -39,7 +41,12 @@ class ItemIn(RequestModel):
 def create_item(body: ItemIn) -> Item: ...
 
 
-@api.get("/items/{item_id}", cacheable=True, rate_limit=RateLimit(limit=5, window="1m", key="ip"))
+@api.get(
+    "/items/{item_id}",
+    cacheable=True,
+    rate_limit=RateLimit(limit=5, window="1m", key="ip"),
+    slo=Latency(p95="150ms"),
+)
 def get_item(item_id: UUID) -> Item: ...
 
 
@@ -80,6 +87,8 @@ def test_each_row_says_what_the_contract_declares(tmp_path: Path) -> None:
     assert create["conditional"] is None
     assert create["rateLimit"] is None
     assert {"code": "sold_out", "status": 409} in create["errors"]
+    assert create["latency"] is None
+    assert _row(rows, "getItem")["latency"] == {"p95": 150.0}
     assert _row(rows, "getItem")["conditional"] == {"etag": True, "ifMatch": None}
     assert _row(rows, "getItem")["rateLimit"] == {"limit": 5, "window": 60, "key": "ip"}
     assert {"code": "rate_limited", "status": 429} in _row(rows, "getItem")["errors"]
@@ -105,3 +114,5 @@ def test_the_table_and_the_json_agree(tmp_path: Path) -> None:
     assert "5 per 60 s, per ip" in get
     assert "`Idempotency-Key` optional" in create
     assert "`sold_out` 409" in create
+    assert "p95 ≤ 150 ms" in next(line for line in lines if line.startswith("| `getItem`"))
+    assert "Request ids: none declared." in files["security.md"]

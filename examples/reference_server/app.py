@@ -7,6 +7,7 @@ bugs (``bugs.py``) are switched on per app; with none on, the server follows DES
 
 from __future__ import annotations
 
+import asyncio
 import functools
 import hashlib
 import json
@@ -56,7 +57,14 @@ log = logging.getLogger("reference_server")
 CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "contracts"
 DEFAULT_TOKENS: Mapping[str, str] = {"token-a": "a", "token-b": "b", "token-c": "c"}
 DEFAULT_WORK_DELAY = 0.02
+# How long getContact takes with the planted bug slow-operation (its contract's p95 is 200 ms).
+_SLOW_SECONDS = 0.25
 _OWNER_FIELDS = ("tenant_id", "owner")
+
+
+async def _stall() -> None:
+    """What the planted bug slow-operation adds to getContact (an unindexed lookup, say)."""
+    await asyncio.sleep(_SLOW_SECONDS)
 
 
 @functools.cache
@@ -401,6 +409,8 @@ async def list_contacts(server: Server, request: Request) -> Response:
 
 
 async def get_contact(server: Server, request: Request) -> Response:
+    if server.bug("slow-operation"):
+        await _stall()
     tenant = server.tenant(request)
     contact_id = path_uuid(request, "contact_id")
     row = server.store.contact(contact_id, None if server.bug("ten-read-leak") else tenant)

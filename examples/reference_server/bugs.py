@@ -292,6 +292,14 @@ _TABLE = (
         "A: POST /jobs -> id; wait 5 s; A: GET /jobs/id 40 times at once -> 429s with no "
         "Retry-After (expected Retry-After: <seconds>).",
     ),
+    # Not a catalogue invariant: the latency objectives `synth test --enforce-slo` judges.
+    Bug(
+        "slow-operation",
+        "SLO",
+        "GET /contacts/{id} takes 250 ms, past the 200 ms p95 its contract declares.",
+        "A: GET /contacts/id, twenty times or more -> each answer after 250 ms (expected p95 "
+        "at most 200 ms).",
+    ),
     # Not a catalogue invariant: the schema conformance check (schemathesis) sees a declared
     # required response header missing.
     Bug(

@@ -16,7 +16,7 @@ from ._examples import Example
 from ._forms import File, Form, Multipart
 from ._limits import RateLimit, RateLimitKey
 from ._models import UUID, DateTime, Model, Page, Ref, RequestModel, Unique, UniqueItems
-from ._observability import RequestId
+from ._observability import Latency, RequestId
 from ._params import Body, Header, Path, Query
 from ._problem import FieldError, Problem
 from ._responses import ResponseHeader
@@ -55,6 +55,7 @@ __all__ = [
     "Form",
     "Header",
     "Idempotency",
+    "Latency",
     "License",
     "Limit",
     "LinkHeader",

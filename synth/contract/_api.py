@@ -19,7 +19,7 @@ from .._errors import Location, Problem
 from ._check import Checker, kind
 from ._examples import Example
 from ._limits import RateLimit
-from ._observability import RequestId
+from ._observability import Latency, RequestId
 from ._responses import ResponseHeader
 from ._semantics import Conditional, Cursor, Filter, Idempotency, Limit, Paginated
 
@@ -146,6 +146,8 @@ class OperationDecl:
     examples: tuple[Any, ...] = ()
     # ``rate_limit=RateLimit(...)`` as given here or on the resource; the loader checks it.
     rate_limit: Any = None
+    # The latency objective (``slo=Latency(p95="200ms")``); the loader checks it.
+    slo: Any = None
 
 
 def _idempotency(value: bool | Idempotency) -> Idempotency | None:
@@ -326,6 +328,7 @@ class Api:
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
         rate_limit: RateLimit | None = None,
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare any operation with every option; ``get``/``post``/... are the usual forms.
 
@@ -337,6 +340,7 @@ class Api:
             paginated=paginated, cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags,
             summary=summary, deprecated=deprecated, upsert=upsert, headers=headers, examples=examples,
             rate_limit=rate_limit,
+            slo=slo,
         )  # fmt: skip
 
     def get(
@@ -354,6 +358,7 @@ class Api:
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
         rate_limit: RateLimit | None = None,
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a GET operation on the decorated function (its name is the operation id).
 
@@ -365,6 +370,7 @@ class Api:
             deprecated=deprecated,
             headers=headers, examples=examples,
             rate_limit=rate_limit,
+            slo=slo,
         )  # fmt: skip
 
     def post(
@@ -382,6 +388,7 @@ class Api:
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
         rate_limit: RateLimit | None = None,
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a POST operation; ``idempotent=True`` requires an ``Idempotency-Key``.
 
@@ -392,6 +399,7 @@ class Api:
             paginated=paginated, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated, headers=headers, examples=examples,
             rate_limit=rate_limit,
+            slo=slo,
         )  # fmt: skip
 
     def put(
@@ -410,6 +418,7 @@ class Api:
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
         rate_limit: RateLimit | None = None,
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a PUT operation; options as for ``patch``.
 
@@ -421,6 +430,7 @@ class Api:
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated, upsert=upsert, headers=headers, examples=examples,
             rate_limit=rate_limit,
+            slo=slo,
         )  # fmt: skip
 
     def patch(
@@ -438,6 +448,7 @@ class Api:
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
         rate_limit: RateLimit | None = None,
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a PATCH operation; ``cacheable=True`` takes an optional ``If-Match``."""
         return self._route(
@@ -445,6 +456,7 @@ class Api:
             cacheable=cacheable, tenant_scoped=tenant_scoped, tags=tags, summary=summary,
             deprecated=deprecated, headers=headers, examples=examples,
             rate_limit=rate_limit,
+            slo=slo,
         )  # fmt: skip
 
     def delete(
@@ -461,6 +473,7 @@ class Api:
         headers: Sequence[ResponseHeader] = (),
         examples: Sequence[Example] = (),
         rate_limit: RateLimit | None = None,
+        slo: Latency | None = None,
     ) -> Callable[[F], F]:
         """Declare a DELETE operation (204 with no body unless the function returns a model)."""
         return self._route(
@@ -468,6 +481,7 @@ class Api:
             tenant_scoped=tenant_scoped, tags=tags, summary=summary, deprecated=deprecated,
             headers=headers, examples=examples,
             rate_limit=rate_limit,
+            slo=slo,
         )  # fmt: skip
 
     def resource(
@@ -542,6 +556,7 @@ def _decl(
     headers: Sequence[ResponseHeader] = (),
     examples: Sequence[Example] = (),
     rate_limit: RateLimit | None = None,
+    slo: Latency | None = None,
 ) -> OperationDecl | None:
     """The declaration, each option checked; None when its path is not even a string.
 
@@ -594,6 +609,7 @@ def _decl(
         headers=tuple(headers) if isinstance(headers, list | tuple) else (headers,),
         examples=tuple(examples) if isinstance(examples, list | tuple) else (examples,),
         rate_limit=rate_limit,
+        slo=slo,
     )
 
 

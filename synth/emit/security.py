@@ -51,6 +51,10 @@ def _conditional(op: OperationSpec) -> dict[str, Any] | None:
     return {"etag": op.cache.etag, "ifMatch": op.cache.if_match}
 
 
+def _latency(op: OperationSpec) -> dict[str, float] | None:
+    return dict(op.slo.bounds()) if op.slo is not None else None
+
+
 def table(spec: ApiSpec) -> list[dict[str, Any]]:
     """One row per operation, in declared order."""
     return [
@@ -63,6 +67,7 @@ def table(spec: ApiSpec) -> list[dict[str, Any]]:
             "idempotency": _idempotency(op),
             "rateLimit": _rate_limit(op),
             "conditional": _conditional(op),
+            "latency": _latency(op),
             "errors": [{"code": e.code, "status": e.status} for e in op.errors],
         }
         for op in spec.operations
@@ -109,8 +114,23 @@ def _cell_conditional(row: dict[str, Any]) -> str:
     return "; ".join(parts) or "no"
 
 
+def _cell_latency(row: dict[str, Any]) -> str:
+    bounds = row["latency"]
+    if bounds is None:
+        return "not declared"
+    return ", ".join(f"{name} ≤ {ms:g} ms" for name, ms in bounds.items())
+
+
 def _cell_errors(row: dict[str, Any]) -> str:
     return ", ".join(f"`{e['code']}` {e['status']}" for e in row["errors"]) or "none"
+
+
+def _request_id_line(spec: ApiSpec) -> str:
+    rid = spec.request_id
+    if rid is None:
+        return "Request ids: none declared."
+    return (f"Request ids: every answer carries `{rid.header}` (the client's when valid) and "
+            f"every problem body repeats it in `{rid.member}`.")  # fmt: skip
 
 
 def emit(spec: ApiSpec) -> dict[str, str]:
@@ -121,19 +141,27 @@ def emit(spec: ApiSpec) -> dict[str, str]:
         f"# Security matrix of {spec.title} {spec.version}",
         "",
         "Per operation: how the caller authenticates, whether it sees only its own tenant, "
-        "idempotency, rate limit, conditional requests and the error codes it may return. "
-        "Derived from the contracts; `synth generate --check` fails when it is stale.",
+        "idempotency, rate limit, conditional requests, latency objective and the error codes "
+        "it may return. Derived from the contracts; `synth generate --check` fails when it is "
+        "stale.",
+        "",
+        _request_id_line(spec),
         "",
         "| operation | method and path | authentication | tenancy | idempotency | rate limit "
-        "| conditional requests | error codes |",
-        "|---|---|---|---|---|---|---|---|",
+        "| conditional requests | latency objective | error codes |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for row in rows:
         cells = [
             f"`{row['operation']}`", f"`{row['method']} {row['path']}`", _cell_auth(row),
             _cell_tenancy(row), _cell_idempotency(row), _cell_rate(row), _cell_conditional(row),
-            _cell_errors(row),
+            _cell_latency(row), _cell_errors(row),
         ]  # fmt: skip
         lines.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
-    data = {"$comment": PROVENANCE, "api": spec.title, "version": spec.version, "operations": rows}
+    rid = spec.request_id
+    data = {
+        "$comment": PROVENANCE, "api": spec.title, "version": spec.version,
+        "requestId": {"header": rid.header, "member": rid.member} if rid is not None else None,
+        "operations": rows,
+    }  # fmt: skip
     return {"security.md": "\n".join(lines) + "\n", "security.json": dumps(data)}

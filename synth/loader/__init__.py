@@ -35,7 +35,7 @@ from ..spec import ApiSpec, AuthStyle, OperationSpec
 from ._common import TOKEN
 from ._defaults import check_defaults
 from ._imports import find_api, import_contracts
-from ._observability import check_request_id
+from ._observability import check_request_id, with_slo
 from ._operations import OperationBuilder
 from ._patterns import document_patterns
 from ._problems import Problems
@@ -61,6 +61,9 @@ def load(contracts_dir: str | Path) -> ApiSpec:
     document_patterns(schemas, refs, ops, problems)
     builder = OperationBuilder(api, taxonomy, schemas, refs, problems)
     operations = tuple(builder.operation(op) for op in ops)
+    operations = tuple(
+        with_slo(op.decl, spec, problems) for op, spec in zip(ops, operations, strict=True)
+    )
     _check_resources(api, problems)
     _check_auth(api, problems)
     _check_tenant_param(api, operations, problems)

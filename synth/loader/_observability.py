@@ -1,7 +1,8 @@
-"""The API's request id (``Api(request_id=RequestId(...))``): checked, then carried in the spec."""
+"""The API's request id and each operation's latency objective: checked, then carried in the spec."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Sequence
 from typing import Annotated
@@ -10,13 +11,14 @@ import pydantic_core
 from pydantic import StringConstraints, TypeAdapter, ValidationError
 
 from .._errors import Location, SchemaError
-from ..contract import Api
+from ..contract import Api, Latency, OperationDecl
+from ..contract._observability import parse_duration
 from ..regex import translate_regex
-from ..spec import OperationSpec, RequestIdSpec
+from ..spec import LatencySpec, OperationSpec, RequestIdSpec
 from ._common import TOKEN
 from ._problems import Problems
 
-__all__ = ["check_request_id", "id_matcher"]
+__all__ = ["check_request_id", "id_matcher", "with_slo"]
 
 _MEMBER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 # Members every problem body has already, with meanings of their own (``instance`` is free).
@@ -98,3 +100,35 @@ def _pattern(where: Location, what: str, pattern: object, problems: Problems) ->
                      "widen the pattern to accept UUIDs, e.g. ^[A-Za-z0-9_.:-]{1,128}$")  # fmt: skip
         return None
     return js.source
+
+
+def with_slo(decl: OperationDecl, op: OperationSpec, problems: Problems) -> OperationSpec:
+    """``op`` with its declared latency objective, checked (``slo=Latency(p95="200ms")``)."""
+    slo = decl.slo
+    if slo is None:
+        return op
+    where, what = decl.location, f"{decl.name}: slo="
+    example = 'slo=Latency(p95="200ms") (from synth.contract)'
+    if not isinstance(slo, Latency):
+        problems.add(where, f"{what}{slo!r} is not a Latency", f"pass {example}")
+        return op
+    bounds: dict[str, float] = {}
+    for name in ("p50", "p95", "p99"):
+        given = getattr(slo, name)
+        if given is None:
+            continue
+        ms = parse_duration(given)
+        if ms is None:
+            problems.add(where, f"{what}Latency({name}={given!r}): not a duration",
+                         f'write it in ms or s: {name}="200ms" or {name}="1.5s"')  # fmt: skip
+            return op
+        bounds[name] = ms
+    if not bounds:
+        problems.add(where, f"{what}Latency() names no percentile", f"pass {example}")
+        return op
+    ordered = list(bounds.values())
+    if ordered != sorted(ordered):
+        problems.add(where, f"{what}{slo!r}: a higher percentile has a lower bound",
+                     "a p99 is at least the p95, which is at least the p50")  # fmt: skip
+        return op
+    return dataclasses.replace(op, slo=LatencySpec(**bounds))

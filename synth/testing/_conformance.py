@@ -104,7 +104,7 @@ def conformance(operation_id: str, target: Target) -> None:
     op = target.api.operation(operation_id)
     operation = schema[op.path][op.method]
     failures: list[tuple[str, Any]] = []
-    one = _sender(target, _problem_rules(target.api, operation_id), failures)
+    one = _sender(target, _problem_rules(target.api, operation_id), failures, operation_id)
     strategy = operation.as_strategy(
         generation_mode=GenerationMode.POSITIVE
     ) | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
@@ -163,7 +163,7 @@ def _declared(operation: Any, op: OperationSpec, target: Target) -> list[Any]:
 
 
 def _sender(
-    target: Target, checks: list[Any], failures: list[tuple[str, Any]]
+    target: Target, checks: list[Any], failures: list[tuple[str, Any]], operation_id: str
 ) -> Callable[[Any], None]:
     """The Hypothesis test body: send one schemathesis case through our client and validate the
     answer; each failure is noted in ``failures`` with the exchange that shows it."""
@@ -184,6 +184,7 @@ def _sender(
             exchange = target.client.send(request)
         except TransportFault as fault:  # not something to shrink: stop the run at once
             raise Abort(fault) from None
+        target.note_latency(operation_id, exchange)
         response = _response(exchange, request, kwargs["url"])
         try:
             case.validate_response(response, additional_checks=checks, excluded_checks=_OWN_CALLS)

@@ -287,6 +287,7 @@ class Context:
             request_id=request_id,
         )
         exchange = self.target.client.send(request)
+        self.target.note_latency(op.operation_id, exchange)
         self.trace.append(exchange)
         return exchange
 
@@ -1149,6 +1150,7 @@ class Context:
         request = Request(tenant=tenant, method="GET", path=path, query=query,
                           token=self._token(tenant, op))  # fmt: skip
         exchange = self.target.client.send(request)
+        self.target.note_latency(op.operation_id, exchange)
         self.trace.append(exchange)
         return exchange
 

@@ -154,6 +154,9 @@ def dump_state(
                 f"{t}\n{op}": why for (t, op), why in target.edges.items() if isinstance(why, str)
             },
             "unsent_bounds": target.unsent_bounds,
+            "latencies": {
+                op: [round(t, 6) for t in times] for op, times in target.latencies.items()
+            },
             "edges_unconfirmed": {
                 f"{inv}\n{op}": what for (inv, op), what in target.edges_unconfirmed.items()
             },
@@ -175,6 +178,8 @@ def merge_state(target: Target | Merged, text: str) -> tuple[list[tuple[str, str
         for key, why in state["edges"].items():
             tenant, _, op = key.partition("\n")
             target.edges[(tenant, op)] = why
+        for op, times in state.get("latencies", {}).items():
+            target.latencies.setdefault(op, []).extend(times)
         for key, what in state.get("edges_unconfirmed", {}).items():
             inv, _, op = key.partition("\n")
             target.edges_unconfirmed[(inv, op)] = what

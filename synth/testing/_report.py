@@ -13,6 +13,7 @@ from typing import Any
 
 from ._config import TargetConfig
 from ._coverage import Gap
+from ._latency import latency_lines, latency_markdown, latency_rows
 from ._target import Target
 from ._violation import Finding, Outcome
 
@@ -34,6 +35,11 @@ class Merged:
     edges: dict[tuple[str, str], Any] = field(default_factory=dict)
     unsent_bounds: dict[str, dict[str, str]] = field(default_factory=dict)
     edges_unconfirmed: dict[tuple[str, str], str] = field(default_factory=dict)
+    # Each operation's response times from every shard; objectives are judged by each shard's
+    # own run (``--enforce-slo``), which has the contracts.
+    latencies: dict[str, list[float]] = field(default_factory=dict)
+    api: None = None
+    enforce_slo: bool = False
 
     @property
     def requests_sent(self) -> int:
@@ -109,6 +115,7 @@ def summary_lines(target: Run, not_planned: int = 0) -> list[str]:
         f"  unconfirmed {x.invariant} {x.operation} (not reported as a violation)"
         for x in unconfirmed
     ]
+    lines += latency_lines(latency_rows(target.api, target.latencies), target.enforce_slo)
     if target.config.seed is not None:
         lines.append(f"  reproduce with --seed {target.config.seed}")
     return [target.redact(line) for line in lines]
@@ -139,6 +146,7 @@ def markdown(target: Run, gaps: list[Gap] | None = None, coverage: str = "") -> 
     for x in violations:
         out += ["", f"### {x.invariant} on `{x.operation}`", "", f"- expected: {x.expected}",
                 f"- got: {x.actual}", "", "```sh", x.curl, "```"]  # fmt: skip
+    out += latency_markdown(latency_rows(target.api, target.latencies), target.enforce_slo)
     out += ["", "### Transport faults and check errors (not contract violations)", "",
             transport_line(target).capitalize() + "."]  # fmt: skip
     if faults:

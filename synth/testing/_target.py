@@ -100,6 +100,10 @@ class Target:
         self._exhausted: Counter[str] = Counter()
         # Shared with the run's other worker processes (``synth test --workers``), else None.
         self.lock: RunLock | None = None
+        # Each operation's response times in seconds, one per answer (``_latency``), and
+        # whether a breach of a latency objective fails the run (``--enforce-slo``).
+        self.latencies: dict[str, list[float]] = {}
+        self.enforce_slo = False
 
     @property
     def client(self) -> Client:
@@ -163,6 +167,15 @@ class Target:
         """Note an item ``tenant`` created at ``path``, for deletion when the run closes."""
         with self._lock:
             self.created.append((tenant, path))
+
+    def note_latency(self, operation_id: str, exchange: Exchange) -> None:
+        """Record how long ``exchange``'s answer took: the attempt that got it, not its retries.
+
+        Concurrent sends (``Context.gather``) are not recorded: they measure the server under
+        a burst the check made, not the operation.
+        """
+        with self._lock:
+            self.latencies.setdefault(operation_id, []).append(exchange.elapsed)
 
     def note_set_aside(self) -> None:
         """Count an example set aside (a write in it was retried after it may have arrived)."""

@@ -55,6 +55,7 @@ def run_suite(
     verbose: bool | None = None,
     dry_run: bool = False,
     require_coverage: bool = False,
+    enforce_slo: bool = False,
     extra: list[str] | None = None,
     workers: int | None = 1,
     max_failures: int | None = None,
@@ -82,7 +83,8 @@ def run_suite(
     match_tests(api, tests, config.contracts)
     args = _pytest_args(tests, junit=junit, report=report, select=select, verbose=verbose,
                         dry_run=dry_run, require_coverage=require_coverage)  # fmt: skip
-    args += _run_args(max_failures=max_failures, shard=shard, costs=costs, results=results)
+    args += _run_args(max_failures=max_failures, shard=shard, costs=costs, results=results,
+                      enforce_slo=enforce_slo)  # fmt: skip
     args += extra or []
     if not dry_run and config.app is None:
         _preflight(config)
@@ -136,8 +138,11 @@ def _run_args(
     shard: str | None,
     costs: str | Path | None,
     results: str | Path | None,
+    enforce_slo: bool,
 ) -> list[str]:
     args = [f"--maxfail={max_failures}"] if max_failures is not None else []
+    if enforce_slo:
+        args += ["--synth-enforce-slo"]
     if shard is not None:
         args += ["--synth-shard", shard]
     if costs is not None:
@@ -298,6 +303,11 @@ class _Plan:
               help="Write the findings as JSON, for `synth test merge`.")  # fmt: skip
 @click.option("--costs", type=click.Path(dir_okay=False),
               help="Balance --shard by the seconds in an earlier run's --results file.")  # fmt: skip
+@click.option(
+    "--enforce-slo",
+    is_flag=True,
+    help="Exit 1 when an operation's latency objective is breached over at least 20 answers.",
+)
 @click.pass_context
 def test_command(context: click.Context, /, **options: Any) -> None:
     """Fuzz a running server for the contract's invariants (idempotency, pagination, tenancy, ...).
@@ -332,6 +342,7 @@ def test_command(context: click.Context, /, **options: Any) -> None:
             shard=options["shard"],
             results=options["results"],
             costs=options["costs"],
+            enforce_slo=options["enforce_slo"],
         )
     except SynthError as exc:
         report_and_exit(exc)

@@ -24,6 +24,7 @@ from ._config import TargetConfig, config_from_options
 from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
 from ._coverage import describe as describe_coverage
 from ._data import Schemas
+from ._latency import latency_rows
 from ._lock import RunLock
 from ._order import load_costs, order, parse_shard, shard
 from ._parallel import ALONE, config_from_wire, config_to_wire, dump_state, merge_state
@@ -107,6 +108,9 @@ def pytest_addoption(parser: pytest.Parser) -> None:
                     help="balance shards by the seconds in this --synth-results file")  # fmt: skip
     group.addoption("--synth-results", metavar="FILE",
                     help="write this run's findings as JSON, for `synth test merge`")  # fmt: skip
+    group.addoption("--synth-enforce-slo", action="store_true", default=False,
+                    help="fail the run when a latency objective is breached over enough "
+                    "answers")  # fmt: skip
 
 
 class _FaultsApart:
@@ -250,6 +254,7 @@ def _merged(config: pytest.Config) -> Target | None:
         checks, gaps = (checks or their_checks), (gaps or their_gaps)
         ids += [run_id] if run_id else []
     made.run_id = ", ".join(sorted(ids)) or made.run_id
+    made.enforce_slo = config.getoption("synth_enforce_slo", False)
     config.stash[_CHECKS], config.stash[_GAPS] = checks, gaps
     config.stash[_TARGET] = made
     return made
@@ -299,6 +304,11 @@ class _Coverage:
         _merged(config)
         gaps = _uncovered(config)
         if config.getoption("synth_require_coverage") and gaps and exitstatus == 0:
+            session.exitstatus = pytest.ExitCode.TESTS_FAILED
+        made = config.stash.get(_TARGET, None)
+        if made is None or not made.enforce_slo or session.exitstatus != 0:
+            return
+        if any(r.breaches for r in latency_rows(made.api, made.latencies)):
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
@@ -373,11 +383,20 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     folder = request.config.stash.get(_LOCK_DIR, None)
     if folder is not None and hasattr(request.config, "workerinput"):
         made.lock = RunLock(folder)
+    made.enforce_slo = request.config.getoption("synth_enforce_slo", False)
     request.config.stash[_TARGET] = made
+    record = request.getfixturevalue("record_testsuite_property")
     yield made
     if made.lock is not None:
         made.lock.close()
     made.close()
+    # Each operation's response times as JUnit properties (a no-op without --junit).
+    for row in latency_rows(made.api, made.latencies):
+        record(f"synth.latency.{row.operation}.answers", str(row.samples))
+        for name, ms in row.measured.items():
+            record(f"synth.latency.{row.operation}.{name}_ms", f"{ms:.1f}")
+        if row.breaches:
+            record(f"synth.latency.{row.operation}.breached", ",".join(b[0] for b in row.breaches))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
@@ -400,6 +419,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         terminalreporter.write_line(
             "synth: --require-coverage: declared checks were not exercised (listed above)"
         )
+    if made.enforce_slo and any(r.breaches for r in latency_rows(made.api, made.latencies)):
+        terminalreporter.write_line("synth: --enforce-slo: latency objectives breached (above)")
     text = markdown(made, _uncovered(config), covered[0] if covered else "")
     report = config.getoption("synth_report", None)
     if report:

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import uuid
 from collections.abc import Awaitable, Callable
+from unittest import mock
 
 import httpx
 import pytest
 
 from examples.reference_server import BUGS, parse_bugs
+from examples.reference_server import app as reference_app
 from synth.catalogue import BY_ID, CATALOGUE, FAMILIES
 
 from ._client import Client, new_key, problem, run
@@ -347,15 +349,28 @@ async def _(c: Client) -> None:
     assert "retry-after" not in limited.headers
 
 
+@demo("slow-operation")
+async def _(c: Client) -> None:
+    contact = await c.contact()
+    # The switch takes the slow path (a 250 ms stall); how long it takes is synth's to judge
+    # (tests/testing/test_mutation.py), not a timed assertion here.
+    with mock.patch.object(reference_app, "_stall", mock.AsyncMock()) as stall:
+        assert (await c.req("GET", f"/contacts/{contact['id']}")).status_code == 200
+    stall.assert_awaited_once()
+
+
 # What a bug may name besides a catalogue id: the schema conformance check (a declared
-# response header left out, say), which every operation runs.
+# response header left out, say), which every operation runs, and the latency objectives
+# that --enforce-slo judges.
 CONFORMANCE = "CONFORMANCE"
+SLO = "SLO"
 
 
 def test_every_bug_has_a_demo_and_every_invariant_a_bug() -> None:
     assert set(DEMOS) == set(BUGS)
     assert {bug.invariant for bug in BUGS.values()} == {entry.id for entry in CATALOGUE} | {
-        CONFORMANCE
+        CONFORMANCE,
+        SLO,
     }
     assert all(bug.description and bug.sequence for bug in BUGS.values())
 
@@ -364,7 +379,7 @@ def test_every_bug_names_an_invariant_of_the_catalogue() -> None:
     unknown = {
         bug.id: bug.invariant
         for bug in BUGS.values()
-        if bug.invariant not in BY_ID and bug.invariant != CONFORMANCE
+        if bug.invariant not in BY_ID and bug.invariant not in (CONFORMANCE, SLO)
     }
     assert not unknown
 

@@ -66,7 +66,8 @@ def test_correct_server_survives_faults(tmp_path: Path, generated: Path) -> None
     assert 0.8 * sum(injected.values()) <= survived <= sum(injected.values()), (line, injected)
 
 
-@pytest.mark.parametrize("bug", sorted(BUGS))
+# A latency objective's breach is judged by time, which injected faults and retries distort.
+@pytest.mark.parametrize("bug", sorted(b for b in BUGS if BUGS[b].invariant != "SLO"))
 def test_planted_bug_found_under_faults(bug: str, tmp_path: Path, generated: Path) -> None:  # noqa: F811
     expected = BUGS[bug].invariant
     select = f"__{expected.replace('-', '_')}"

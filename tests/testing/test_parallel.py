@@ -89,6 +89,10 @@ def test_two_workers_find_what_one_finds(
     text = report.read_text(encoding="utf-8")
     assert re.search(r"run id `s[0-9a-f]{8}, s[0-9a-f]{8}`", text), text
     assert "### IDEM-MISSING on `createJob`" in text
+    # Every worker's response times reach the one report.
+    timed = json.loads(results.read_text(encoding="utf-8"))["latencies"]
+    assert timed["createJob"]
+    assert re.search(rf"\| `createJob` \| {len(timed['createJob'])} \|", text), text
     assert "token-a" not in text + results.read_text(encoding="utf-8")
     # Each failure is printed when it is reported, before the closing summary.
     output = outcome.output
@@ -128,6 +132,11 @@ def test_shards_merge_into_the_whole_run(
     text = report.read_text(encoding="utf-8")
     assert f"## synth test: {len(failed)} violation(s)" in text
     assert "### PAGE-ORDER on `listJobs`" in text
+    # The shards' response times, joined per operation.
+    timed = [json.loads(f.read_text(encoding="utf-8"))["latencies"] for f in files]
+    answers = sum(len(t.get("listJobs", [])) for t in timed)
+    assert answers
+    assert f"| `listJobs` | {answers} |" in text
     assert f"synth: {len(first) + len(second)} checks, {len(failed)} violations" in merged.output
     # A shard given twice is refused: its checks would count twice.
     again = CliRunner().invoke(command, ["merge", str(files[0]), str(files[0])])

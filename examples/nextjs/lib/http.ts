@@ -23,7 +23,8 @@ export class ApiError extends Error {
 }
 
 export const PROBLEM_JSON = "application/problem+json";
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+// The contract's RequestId pattern (contracts/api.py): ids it refuses are replaced.
+const REQUEST_ID = /^[A-Za-z0-9_.:-]{1,128}$/;
 
 export function requestIdOf(request: Request): string {
   const given = request.headers.get("x-request-id") ?? "";

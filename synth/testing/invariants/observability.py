@@ -47,11 +47,18 @@ def _carries(rid: RequestIdSpec, body: Any, value: str) -> bool:
     return rid.member == "instance" and member.endswith(value) and member[-len(value) - 1] in "/:"
 
 
-def _judge(ctx: Context, rid: RequestIdSpec, answer: Exchange, sent: str | None) -> None:
+def _judge(
+    ctx: Context, rid: RequestIdSpec, answer: Exchange, sent: str | None, refused: str | None = None
+) -> None:
     """``answer`` carries an id: ``sent`` when the client sent a valid one, else a valid id of
-    the server's; a problem body repeats it."""
+    the server's (``refused``: the invalid one sent); a problem body repeats it."""
     got = answer.headers.get(rid.header)
-    what = f"sent {rid.header}: {sent}" if sent is not None else f"sent no valid {rid.header}"
+    if sent is not None:
+        what = f"sent {rid.header}: {sent}"
+    elif refused is not None:
+        what = f"sent {rid.header}: {refused[:40]!r}, which the pattern refuses"
+    else:
+        what = f"sent no {rid.header}"
     if got is None:
         ctx.fail(f"{what}, the answer to carry a {rid.header} header", brief(answer), answer)
     if sent is not None and got != sent:
@@ -110,7 +117,7 @@ def request_id(ctx: Context) -> None:
     if invalid is not None:
         replaced = ctx.send(ctx.a, op, params, headers={rid.header: invalid},
                             body=ctx.body(op) if op.body is not None else NO_BODY)  # fmt: skip
-        _judge(ctx, rid, replaced, None)
+        _judge(ctx, rid, replaced, None, refused=invalid)
     probes = _error_probes(ctx, params, body)
     if not probes:
         # A public operation without input has no error synth can provoke (as for ERR-PROBLEM):

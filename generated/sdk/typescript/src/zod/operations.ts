@@ -60,7 +60,7 @@ export const listContacts = {
     }) },
   },
   errors: ["internal_error", "invalid_cursor", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "tag", field: "tags", op: "contains", explode: false }, { param: "q", field: "name", op: "icontains", explode: false }], item: "Contact", itemsField: "items", nextField: "next_cursor" }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
+  semantics: { tenantScoped: true, pagination: { style: "cursor", cursorParam: "cursor", limitParam: "limit", limit: { default: 20, min: 1, max: 100, outOfRange: "reject" }, order: ["-created_at", "-id"], filters: [{ param: "tag", field: "tags", op: "contains", explode: false }, { param: "q", field: "name", op: "icontains", explode: false }], item: "Contact", itemsField: "items", nextField: "next_cursor" }, latency: { p95Ms: 300, p99Ms: 1000 }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
 
 /** The headers of listContacts's 200 response: an object of the received headers, names in lower case. */
@@ -217,7 +217,7 @@ export const getContact = {
     }) },
   },
   errors: ["internal_error", "not_found", "unauthenticated", "validation_failed"],
-  semantics: { tenantScoped: true, conditional: { etag: true, ifMatch: null }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
+  semantics: { tenantScoped: true, conditional: { etag: true, ifMatch: null }, latency: { p95Ms: 200 }, requestId: { header: "X-Request-Id", member: "instance", pattern: "^[A-Za-z0-9_.:\\-]{1,128}$" } },
 } as const;
 
 /** The headers of getContact's 200 response: an object of the received headers, names in lower case. */
