@@ -8,6 +8,9 @@
 - A ``default_factory`` that returns the same value on every call is written as the default,
   as a plain default is (``list[Day] = Field(default_factory=...)``); one whose value changes
   (a clock, a random id) has no default to write.
+- A response field declared ``T | MISSING = MISSING`` may be left out of a response (Pydantic
+  does not serialize a field that is ``MISSING``), so it is not ``required`` there, though
+  every other defaulted response field is.
 - A response is open at every depth: a model that refuses unknown keys in a request body
   (``RequestModel``) does not say ``additionalProperties: false`` in a response, as ``Model``
   does not, so a client ignores a field added later at any depth.
@@ -19,7 +22,7 @@ import inspect
 from typing import Any
 
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, NoDefault
-from pydantic_core import core_schema, to_jsonable_python
+from pydantic_core import MISSING, core_schema, to_jsonable_python
 
 
 def admits_null(schema: JsonSchemaValue) -> bool:
@@ -44,6 +47,16 @@ class SynthJsonSchema(GenerateJsonSchema):
         ):
             del json_schema["default"]
         return json_schema
+
+    def field_is_required(
+        self,
+        field: core_schema.ModelField | core_schema.DataclassField | core_schema.TypedDictField,
+        total: bool,
+    ) -> bool:
+        inner: Any = field["schema"]
+        if inner.get("type") == "default" and inner.get("default", None) is MISSING:
+            return False
+        return super().field_is_required(field, total)
 
     def get_default_value(self, schema: core_schema.WithDefaultSchema) -> Any:
         if "default" in schema or "default_factory" not in schema:

@@ -142,9 +142,20 @@ def import_(document: Path, out_dir: Path, force: bool) -> None:
         f"synth import: {result.operations} operations, {len(result.files)} modules written "
         f"to {out_dir}" + (f"; {result.skipped} operations left out" if result.skipped else "")
     )
+    if result.findings:
+        click.echo(
+            f"warning: {len(result.findings)} finding(s) on the document, each read as "
+            "described (fix the document to silence them):"
+        )
+        for finding in result.findings:
+            click.echo(f"  {document.name}{'' if finding[:1] == '#' else ': '}{finding}")
     if notes.lost:
         click.echo(f"not carried ({len(notes.lost)}):")
         for where, what in notes.lost:
+            click.echo(f"  {where}: {what}")
+    if notes.changed:
+        click.echo(f"changed on the way back ({len(notes.changed)}):")
+        for where, what in notes.changed:
             click.echo(f"  {where}: {what}")
     if notes.inferred:
         click.echo(f"inferred, review ({len(notes.inferred)}); marked `# synth import: inferred`:")

@@ -24,10 +24,14 @@ from pathlib import Path
 from typing import Any
 
 from .._errors import ContractError, InputError, UsageError
+from ..document import build
+from ..spec import ApiSpec
 from ._models import Notes, models_source, request_schemas
 from ._operations import IMPLIED_CODES, METHODS, Operation, operation, snake
-from ._reading import base_path_and_servers, check_out, read
+from ._patterns import drop_uncarried_patterns
+from ._reading import base_path_and_servers, check_out, follow_part_refs, read
 from ._render import api_module, constant, init_module, operations_module
+from ._wayback import way_back
 
 __all__ = ["Imported", "import_document"]
 
@@ -57,15 +61,21 @@ class Imported:
     operations: int
     skipped: int
     notes: Notes = field(default_factory=Notes)
+    # What openapi-spec-validator found wrong in the document, each read as described.
+    findings: list[str] = field(default_factory=list)
 
 
 def import_document(source: Path, out: Path, *, force: bool = False) -> Imported:
     """Write the contract package for the document ``source`` into ``out``."""
     check_out(out, force)
-    document = read(source)
+    findings: list[str] = []
+    document = read(source, findings)
+    original = copy.deepcopy(document)  # as read, for the way back
+    follow_part_refs(document)
     notes = Notes()
     synth_own = "x-synth-errors" in document
     _hoist_inline(document, notes)
+    drop_uncarried_patterns(document, notes)
     request = request_schemas(document)
     models = models_source(document, request, notes, synth_own=synth_own)
     errors, inferred_errors = _taxonomy(document, synth_own)
@@ -130,15 +140,31 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
         ),
         "models.py": _models_file(source.name, models.source, notes),
     }
-    ops = _loadable(source.name, files, ops, notes)
-    if not ops:
+    ops, spec = _loadable(source.name, files, ops, notes)
+    if spec is None:
         raise InputError(
             f"{source}: no operation could be written as a contract ({total} in the document); "
             + _lost_summary(notes)
         )
+    _way_back(original, build(spec), ops, notes)
     files["operations.py"] = operations_module(source.name, ops, notes)
     _write(files, out)
-    return Imported(sorted(files), len(ops), total - len(ops), notes)
+    return Imported(sorted(files), len(ops), total - len(ops), notes, findings)
+
+
+def _way_back(
+    original: dict[str, Any], again: dict[str, Any], ops: list[Operation], notes: Notes
+) -> None:
+    """Each breaking change synth diff finds between the document and the package's, either
+    way: a note, and a comment over the operation it concerns (the others head
+    operations.py)."""
+    comments: dict[str, list[str]] = {}
+    for shown, what, where in way_back(original, again):
+        notes.change(shown, what)
+        comments.setdefault(where, []).append(f"# synth import: changed on the way back: {what}")
+    for op in ops:
+        if op.where in comments:
+            op.text = "\n".join([*comments[op.where], op.text])
 
 
 def _lost_summary(notes: Notes) -> str:
@@ -171,17 +197,19 @@ def _write(files: Mapping[str, str], out: Path) -> None:
 
 def _loadable(
     source: str, files: dict[str, str], ops: list[Operation], notes: Notes
-) -> list[Operation]:
-    """The operations whose contract loads: each one synth's loader refuses is left out, with
-    its problem; a refusal elsewhere is a bug in this command."""
+) -> tuple[list[Operation], ApiSpec | None]:
+    """The operations whose contract loads, and what it loads as (None when no operation is
+    left): each one synth's loader refuses is left out, with its problem; a refusal
+    elsewhere is a bug in this command."""
     from ..loader import load
 
     for _ in range(_ATTEMPTS):
         if not ops:
-            return ops
+            return ops, None
         with tempfile.TemporaryDirectory(prefix="synth-import-") as tmp:
             root = Path(tmp)
-            text = operations_module(source, ops, notes)
+            # Unformatted: black takes minutes on a large API, and the loader needs no layout.
+            text = operations_module(source, ops, notes, formatted=False)
             for name, body in {**files, "operations.py": text}.items():
                 (root / name).write_text(body, encoding="utf-8")
             try:
@@ -189,8 +217,8 @@ def _loadable(
                 # for `synth generate` to show; this load only asks whether the package loads.
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
-                    load(root)
-                return ops
+                    spec = load(root)
+                return ops, spec
             except ContractError as exc:
                 refused = _refused(exc, text, ops)
                 if not refused:
@@ -222,9 +250,13 @@ def _refused(exc: ContractError, text: str, ops: list[Operation]) -> dict[Operat
     """Each operation a problem of ``exc`` points into: a line of its decorator, signature or
     docstring in operations.py, or its function's name in the message."""
     lines = text.splitlines()
+    defs: dict[str, int] = {}
+    for n, line in enumerate(lines, 1):
+        if line.startswith("def "):
+            defs.setdefault(line[4:].split("(", 1)[0], n)
     spans: list[tuple[int, int, Operation]] = []
     for op in ops:
-        end = next(n for n, line in enumerate(lines, 1) if line.startswith(f"def {op.name}("))
+        end = defs[op.name]
         start = end
         while start > 1 and lines[start - 2].strip() != "":
             start -= 1

@@ -32,10 +32,16 @@ class Notes:
 
     lost: list[tuple[str, str]] = field(default_factory=list)  # (where, what)
     inferred: list[tuple[str, str]] = field(default_factory=list)
+    # Breaking changes between the document and the one the package generates (synth diff).
+    changed: list[tuple[str, str]] = field(default_factory=list)
 
     def lose(self, where: str, what: str) -> None:
         if (where, what) not in self.lost:
             self.lost.append((where, what))
+
+    def change(self, where: str, what: str) -> None:
+        if (where, what) not in self.changed:
+            self.changed.append((where, what))
 
     def infer(self, where: str, what: str) -> None:
         if (where, what) not in self.inferred:
@@ -193,8 +199,9 @@ def _generate(schemas: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
                 emit_model_metadata=metadata,
                 # One module, whatever dots the schema names hold.
                 treat_dot_as_module=False,
-                # A field that may be left out defaults to MISSING here, rewritten below to
-                # synth's `= None` (left out is not null: synth writes no null default for it).
+                # A field that may be left out defaults to MISSING here: a response model
+                # keeps `T | MISSING = MISSING` (not required in the document again); a
+                # request model's is rewritten below to synth's `= None` (left out, not null).
                 use_missing_sentinel=True,
                 strict_nullable=True,
                 field_constraints=True,
@@ -353,15 +360,15 @@ def _touch(
         if field_m and not line.strip().startswith(('"', "model_config")):
             schema = by_class.get(current or "", {})
             prop_name = (fields.get(current or "") or {}).get(field_m.group(1), field_m.group(1))
-            line = _touch_field(line, field_m, schema, prop_name)
+            line = _touch_field(line, field_m, schema, prop_name, current in closed)
+        elif current in closed:
+            line = re.sub(r"\bMISSING\b", "None", re.sub(r"( \| MISSING|MISSING \| )", "", line))
         out.append(line)
     text = "\n".join(out) + "\n"
     text = re.sub(r"^(from pydantic import .*)$", _drop_names, text, flags=re.M)
     text = text.replace("AwareDatetime", "DateTime")
     text = re.sub(r"^from uuid import UUID\n", "", text, flags=re.M)
     text = re.sub(r"^from synth\.contract import .*\n", "", text, flags=re.M)
-    text = re.sub(r"\bMISSING, ", "", text)
-    text = re.sub(r"\bMISSING\b(?!,)", "None", text)
     if "TypeAliasType(" not in text.split("from typing_extensions import TypeAliasType", 1)[-1]:
         text = re.sub(r"^from typing_extensions import TypeAliasType\n", "", text, flags=re.M)
     wanted = sorted(
@@ -458,11 +465,7 @@ def _drop_names(m: re.Match[str]) -> str:
     """The pydantic import without what synth.contract gives (or nothing uses any more)."""
     head, _, names = m.group(1).partition(" import ")
     body = m.string[m.end() :]
-    kept = [
-        n
-        for n in names.split(", ")
-        if n not in ("AwareDatetime", "MISSING") and re.search(rf"\b{n}\b", body)
-    ]
+    kept = [n for n in names.split(", ") if n != "AwareDatetime" and re.search(rf"\b{n}\b", body)]
     return f"{head} import {', '.join(kept)}" if kept else ""
 
 
@@ -470,11 +473,17 @@ def _last_class(lines: list[str]) -> str:
     return next((x for x in reversed(lines) if x.startswith("class ")), "")
 
 
-def _touch_field(line: str, m: re.Match[str], schema: Mapping[str, Any], prop_name: str) -> str:
+def _touch_field(
+    line: str, m: re.Match[str], schema: Mapping[str, Any], prop_name: str, request: bool
+) -> str:
+    """A field as a contract declares it: in a request model, one that may be left out
+    defaults to None (left out is not null there); in a response model it stays
+    ``T | MISSING = MISSING``, which synth documents as not required."""
     name, annotation, default = m.group(1), m.group(2), m.group(3)
-    if default is not None:
-        default = re.sub(r"\bMISSING\b", "None", default)  # left out is not null
-    annotation = annotation.replace(" | MISSING", "").replace("MISSING | ", "")
+    if request:
+        if default is not None:
+            default = re.sub(r"\bMISSING\b", "None", default)
+        annotation = annotation.replace(" | MISSING", "").replace("MISSING | ", "")
     prop = (schema.get("properties") or {}).get(prop_name)
     markers = _markers(prop) if isinstance(prop, dict) else []
     if markers:

@@ -52,6 +52,7 @@ class Operation:
     plain: str = ""  # the text without its worked examples, should the loader refuse them
     # The operation without its inferred pagination, should the loader refuse that.
     unpaged: Operation | None = None
+    where: str = ""  # "METHOD /path", as synth diff names it
 
 
 def snake(operation_id: str) -> str:
@@ -224,6 +225,7 @@ def operation(  # noqa: PLR0912, PLR0915, PLR0917 (each part of an operation, in
     built = Operation(
         name, text(bool(examples)), o.used, set(codes), text(False) if examples else ""
     )
+    built.where = o.where
     if paging is not None:
         built.unpaged = unpaged
     return built

@@ -104,7 +104,9 @@ def constant(code: str) -> str:
     return re.sub(r"\W", "_", code).upper()
 
 
-def operations_module(source: str, ops: Sequence[Operation], notes: Notes) -> str:
+def operations_module(
+    source: str, ops: Sequence[Operation], notes: Notes, *, formatted: bool = True
+) -> str:
     used = set().union(*(op.used for op in ops)) if ops else set()
     by_module: dict[str, set[str]] = {}
     for dotted in used:
@@ -126,6 +128,15 @@ def operations_module(source: str, ops: Sequence[Operation], notes: Notes) -> st
     lost = [(w, x) for w, x in notes.lost if w.startswith(("schema ", "document"))]
     if lost:
         lines.append(_notes_block(lost, "not carried"))
+    others = {op.where for op in ops}
+    changed = [
+        (w, x)
+        for w, x in notes.changed
+        if not any(w.startswith(f"{o} (") or w == o for o in others)
+    ]
+    if changed:
+        lines.append(_notes_block(changed, "changed on the way back"))
     for op in ops:
         lines.append("\n" + op.text + "\n")
-    return _format("\n".join(lines))
+    text = "\n".join(lines)
+    return _format(text) if formatted else text
