@@ -375,9 +375,9 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         made.lock = RunLock(folder)
     request.config.stash[_TARGET] = made
     yield made
+    made.close()  # its cleanup takes the lock: closed after it
     if made.lock is not None:
         made.lock.close()
-    made.close()
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
