@@ -387,9 +387,9 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     request.config.stash[_TARGET] = made
     record = request.getfixturevalue("record_testsuite_property")
     yield made
+    made.close()  # its cleanup takes the lock: closed after it
     if made.lock is not None:
         made.lock.close()
-    made.close()
     # Each operation's response times as JUnit properties (a no-op without --junit).
     for row in latency_rows(made.api, made.latencies):
         record(f"synth.latency.{row.operation}.answers", str(row.samples))

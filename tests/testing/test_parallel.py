@@ -80,6 +80,7 @@ def test_two_workers_find_what_one_finds(
                                                 "--results", str(results), "--report",
                                                 str(report)), env={})  # fmt: skip
     assert outcome.exit_code == 1, outcome.output
+    assert "ERROR at" not in outcome.output  # each worker's cleanup too
     alone, side_by_side = _found(one_worker), _found(results)
     assert {("IDEM-MISSING", "createJob"), ("PAGE-ORDER", "listJobs")} <= _violations(alone)
     assert _violations(side_by_side) == _violations(alone)
