@@ -13,6 +13,12 @@ TENANT_IDS = {"a": "org_acme", "b": "org_globex"}
 
 BUGS = (
     Bug(
+        "rate-retry-after-zero",
+        "RATE-RETRY-AFTER",
+        "listUnits answers its 429 with Retry-After: 0 whatever is left of the window, so a "
+        "client that retries at once is refused again.",
+    ),
+    Bug(
         "patch-city-cleared",
         "PATCH-PARTIAL",
         "updateWarehouse writes `-` over the city whenever the body leaves it out.",

@@ -13,8 +13,10 @@ import binascii
 import hashlib
 import hmac
 import json
+import math
 import operator
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -60,6 +62,7 @@ TITLES = {
     "warehouse_archived": "Warehouse archived",
     "method_not_allowed": "Method not allowed",
     "forbidden": "Forbidden",
+    "rate_limited": "Rate limited",
 }
 
 Json = dict[str, Any]
@@ -171,6 +174,8 @@ class Store:
     unique_codes: bool = True
     orgs: dict[str, Org] = field(default_factory=lambda: {org: Org() for org in KEYS.values()})
     idempotency: dict[tuple[str, str], Stored] = field(default_factory=dict)
+    # listUnits' requests per client address: when each was served, oldest first
+    units_served: dict[str, list[float]] = field(default_factory=dict)
 
 
 # -- request helpers ----------------------------------------------------------------------
@@ -424,8 +429,48 @@ async def idempotent(
 # -- handlers -----------------------------------------------------------------------------
 
 
+# listUnits is declared at 600 per minute per address; this test server keeps a smaller limit
+# and names it in Synth-Test-RateLimit-Policy, so a check can exceed it in a few requests. It
+# counts in a sliding window: the requests of the last UNITS_TEST_WINDOW seconds.
+UNITS_POLICY = '"units";q=600;w=60'
+UNITS_TEST_LIMIT, UNITS_TEST_WINDOW = 5, 3
+UNITS_TEST_POLICY = f'"units-test";q={UNITS_TEST_LIMIT};w={UNITS_TEST_WINDOW}'
+
+
+def take_units_quota(request: Request) -> dict[str, str]:
+    """Count one listUnits request of the caller's address; the headers, or the 429 raised."""
+    store = store_of(request)
+    address = request.client.host if request.client is not None else ""
+    now = time.monotonic()
+    recent = [t for t in store.units_served.get(address, []) if t > now - UNITS_TEST_WINDOW]
+    headers = {"RateLimit-Policy": UNITS_POLICY, "Synth-Test-RateLimit-Policy": UNITS_TEST_POLICY}
+    if len(recent) >= UNITS_TEST_LIMIT:
+        store.units_served[address] = recent
+        reset = max(1, math.ceil(recent[0] + UNITS_TEST_WINDOW - now))  # the oldest ages out
+        wait = 0 if "rate-retry-after-zero" in store.bugs else reset
+        headers |= {"RateLimit": f'"units";r=0;t={reset}', "Retry-After": str(wait)}
+        raise Limited(Problem(429, "rate_limited", f"Retry after {wait} s.").response(), headers)
+    store.units_served[address] = [*recent, now]
+    reset = max(1, math.ceil((recent[0] if recent else now) + UNITS_TEST_WINDOW - now))
+    headers["RateLimit"] = f'"units";r={UNITS_TEST_LIMIT - len(recent) - 1};t={reset}'
+    return headers
+
+
+class Limited(Exception):
+    """A 429 with its rate-limit headers."""
+
+    def __init__(self, response: Response, headers: dict[str, str]) -> None:
+        super().__init__("rate limited")
+        response.headers.update(headers)
+        self.response = response
+
+
 async def list_units(request: Request) -> Response:
-    return JSONResponse({"items": UNITS})
+    try:
+        headers = take_units_quota(request)
+    except Limited as limited:
+        return limited.response
+    return JSONResponse({"items": UNITS}, headers=headers)
 
 
 def warehouse_etag(store: Store, item: Json) -> str:

@@ -1,6 +1,6 @@
 """The warehouse API and its error taxonomy."""
 
-from synth.contract import Api, ApiKey
+from synth.contract import Api, ApiKey, RateLimit
 
 api = Api(
     "Warehouse inventory",
@@ -75,3 +75,12 @@ WAREHOUSE_CODE_TAKEN = api.error(
 WAREHOUSE_ARCHIVED = api.error(
     "warehouse_archived", 409, "Warehouse archived", "The warehouse is already archived."
 )
+RATE_LIMITED = api.error(
+    "rate_limited",
+    429,
+    "Rate limited",
+    "Too many requests from your address; retry after `Retry-After` seconds.",
+    retryable=True,
+)
+# The public reference data is limited per client address: it needs no key to count by.
+UNITS_LIMIT = RateLimit(limit=600, window="1m", key="ip", name="units")

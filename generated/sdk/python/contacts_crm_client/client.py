@@ -33,7 +33,10 @@ class Client:
         headers: Mapping[str, str] | None = None,
         timeout: float = 30.0,
         transport: httpx.BaseTransport | None = None,
+        rate_limit_retries: int = 2,
     ) -> None:
+        # A 429 is sent again after its Retry-After, at most this many times (0: never).
+        self._rate_limit_retries = rate_limit_retries
         self._http = httpx.Client(
             base_url=base_url.rstrip("/") + base_path,
             headers=_runtime.default_headers(token, headers),
@@ -51,6 +54,15 @@ class Client:
         self.close()
 
     def _send(self, call: Call) -> httpx.Response:
+        for _ in range(self._rate_limit_retries):
+            response = self._request(call)
+            delay = _runtime.retry_after(response)
+            if delay is None:
+                return response
+            _runtime.pause(delay)
+        return self._request(call)
+
+    def _request(self, call: Call) -> httpx.Response:
         return self._http.request(
             call.method,
             call.path,
@@ -284,7 +296,10 @@ class AsyncClient:
         headers: Mapping[str, str] | None = None,
         timeout: float = 30.0,
         transport: httpx.AsyncBaseTransport | None = None,
+        rate_limit_retries: int = 2,
     ) -> None:
+        # A 429 is sent again after its Retry-After, at most this many times (0: never).
+        self._rate_limit_retries = rate_limit_retries
         self._http = httpx.AsyncClient(
             base_url=base_url.rstrip("/") + base_path,
             headers=_runtime.default_headers(token, headers),
@@ -302,6 +317,15 @@ class AsyncClient:
         await self.aclose()
 
     async def _send(self, call: Call) -> httpx.Response:
+        for _ in range(self._rate_limit_retries):
+            response = await self._request(call)
+            delay = _runtime.retry_after(response)
+            if delay is None:
+                return response
+            await _runtime.apause(delay)
+        return await self._request(call)
+
+    async def _request(self, call: Call) -> httpx.Response:
         return await self._http.request(
             call.method,
             call.path,

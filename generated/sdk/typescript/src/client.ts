@@ -243,6 +243,20 @@ export interface ClientOptions {
   basePath?: string | undefined;
   headers?: Record<string, string> | undefined;
   fetch?: typeof globalThis.fetch | undefined;
+  /** A 429 is sent again after its `Retry-After`, at most this many times (default 2; 0: never). */
+  rateLimitRetries?: number | undefined;
+}
+
+/** The longest `Retry-After` the client waits out, in milliseconds. */
+const MAX_RETRY_AFTER_MS = 30_000;
+
+/** How long to wait before sending a request refused with 429 again (1 s when unreadable). */
+function retryAfterMs(response: Response): number {
+  const value = (response.headers.get("retry-after") ?? "").trim();
+  if (/^[0-9]+$/.test(value)) return Math.min(Number(value) * 1000, MAX_RETRY_AFTER_MS);
+  const when = Date.parse(value);
+  if (Number.isNaN(when)) return 1000;
+  return Math.min(Math.max(0, when - Date.now()), MAX_RETRY_AFTER_MS);
 }
 
 interface Call {
@@ -302,6 +316,7 @@ export class Client {
   private readonly base: string;
   private readonly defaults: Record<string, string>;
   private readonly fetchImpl: typeof globalThis.fetch;
+  private readonly rateLimitRetries: number;
 
   constructor(options: ClientOptions) {
     this.base = options.baseUrl.replace(/\/+$/, "") + (options.basePath ?? BASE_PATH);
@@ -312,6 +327,7 @@ export class Client {
       else this.defaults[AUTH_NAME] = options.token;
     }
     this.fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.rateLimitRetries = options.rateLimitRetries ?? 2;
   }
 
   private async exchange(call: Call): Promise<Response> {
@@ -331,7 +347,13 @@ export class Client {
       headers["Content-Type"] = "application/json";
       init.body = JSON.stringify(call.body);
     }
-    const response = await this.fetchImpl(url, init);
+    let response = await this.fetchImpl(url, init);
+    // A 429 was not acted on: sending it again after the announced delay is safe.
+    for (let retry = 0; response.status === 429 && retry < this.rateLimitRetries; retry++) {
+      await response.body?.cancel();
+      await new Promise((resolve) => setTimeout(resolve, retryAfterMs(response)));
+      response = await this.fetchImpl(url, init);
+    }
     if (response.status === call.status) return response;
     if (response.status >= 400) throw await problemError(response);
     await response.body?.cancel();

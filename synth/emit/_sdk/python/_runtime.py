@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import asyncio
 import datetime
+import email.utils
 import enum
+import time
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -168,6 +171,37 @@ def parse_list(response: httpx.Response, status: int, item: type[M]) -> list[M]:
     for value in values:
         value._response = found
     return values
+
+
+# A 429 is sent again after its ``Retry-After`` (at most ``MAX_RETRY_AFTER`` seconds, 1 s when
+# the header is absent or unreadable), at most ``rate_limit_retries`` times (a client option);
+# the request was not acted on, so sending it again is safe.
+MAX_RETRY_AFTER = 30.0
+
+
+def retry_after(response: httpx.Response, cap: float = MAX_RETRY_AFTER) -> float | None:
+    """How long to wait before sending a request refused with 429 again; None: not a 429."""
+    if response.status_code != 429:
+        return None
+    value = response.headers.get("retry-after", "").strip()
+    if value.isdigit():
+        return min(float(value), cap)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return 1.0
+    if when.tzinfo is None:
+        return 1.0
+    now = datetime.datetime.now(datetime.UTC)
+    return min(max(0.0, (when - now).total_seconds()), cap)
+
+
+def pause(seconds: float) -> None:
+    time.sleep(seconds)
+
+
+async def apause(seconds: float) -> None:
+    await asyncio.sleep(seconds)
 
 
 def check(response: httpx.Response, status: int) -> None:
