@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import ast
+import functools
 import inspect
+import linecache
+import os
 import re
 import types
 import unicodedata
@@ -99,9 +103,45 @@ def model_location(model: type[BaseModel] | None) -> Location | None:
     if model is None:
         return None
     try:
-        return Location(inspect.getsourcefile(model) or "?", inspect.getsourcelines(model)[1])
+        path = inspect.getsourcefile(model)
+        if path is not None:
+            stat = os.stat(path)
+            line = _class_lines(path, stat.st_mtime_ns, stat.st_size).get(model.__qualname__)
+            if line is not None:
+                return Location(path, line)
+        return Location(path or "?", inspect.getsourcelines(model)[1])
     except (OSError, TypeError):
         return None
+
+
+@functools.lru_cache(maxsize=32)
+def _class_lines(path: str, mtime_ns: int, size: int) -> dict[str, int]:
+    """Each class of the module at ``path`` by qualified name: the line it starts on (its
+    first decorator's), as ``inspect.getsourcelines`` gives it.
+
+    Python 3.11's ``getsourcelines`` parses the whole module for each class it is asked about;
+    an imported document's models (thousands of classes in one file) made that quadratic.
+    """
+    try:
+        tree = ast.parse("".join(linecache.getlines(path)))
+    except (SyntaxError, ValueError, OSError):
+        return {}
+    lines: dict[str, int] = {}
+
+    def visit(node: ast.AST, prefix: str) -> None:
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, ast.ClassDef):
+                name = prefix + child.name
+                first = child.decorator_list[0].lineno if child.decorator_list else child.lineno
+                lines.setdefault(name, first)
+                visit(child, name + ".")
+            elif isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef):
+                visit(child, f"{prefix}{child.name}.<locals>.")
+            else:
+                visit(child, prefix)
+
+    visit(tree, "")
+    return lines
 
 
 def types_in(annotation: Any) -> list[Any]:
