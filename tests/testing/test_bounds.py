@@ -27,10 +27,33 @@ from synth.testing.invariants._bounds import _numbers, _sized, _text, equal
         # Half a step past the multiple: no rounding tolerance takes 0.015 for a cent.
         ({"type": "number", "multipleOf": 0.01}, [("multipleOf 0.01", 0.01, 0.015)]),
         ({"type": "integer", "minimum": True}, []),
+        # The multiple sent lies in the field's range: 10 for a step of 5 from 10 to 240, and
+        # a step past it inside the range too.
+        ({"type": "integer", "minimum": 10, "maximum": 240, "multipleOf": 5},
+         [("minimum 10", 10, 9), ("maximum 240", 240, 241), ("multipleOf 5", 10, 11)]),
+        ({"type": "integer", "exclusiveMinimum": 10, "multipleOf": 5},
+         [("exclusiveMinimum 10", 11, 10), ("multipleOf 5", 15, 16)]),
+        ({"type": "integer", "minimum": 3, "maximum": 4, "multipleOf": 4},
+         [("minimum 3", 3, 2), ("maximum 4", 4, 5), ("multipleOf 4", 4, 3)]),
     ],
 )  # fmt: skip
 def test_numbers_at_and_past_each_bound(schema: dict[str, Any], expected: list[Any]) -> None:
-    assert _numbers(schema) == expected
+    assert _numbers(schema, {}) == expected
+
+
+@pytest.mark.parametrize(
+    ("schema", "reason"),
+    [
+        ({"type": "integer", "minimum": 1, "maximum": 6, "multipleOf": 7}, "no multiple of 7"),
+        ({"type": "number", "minimum": 1.5, "multipleOf": 0.25}, "whole-number step only"),
+    ],
+)  # fmt: skip
+def test_a_multiple_outside_the_range_says_why(schema: dict[str, Any], reason: str) -> None:
+    why: dict[str, str] = {}
+    found = {what: at for what, at, _ in _numbers(schema, why)}
+    what = f"multipleOf {schema['multipleOf']}"
+    assert found[what] is None
+    assert reason in why[what]
 
 
 def test_text_is_plain_ascii_of_the_size_asked() -> None:

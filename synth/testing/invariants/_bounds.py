@@ -102,8 +102,9 @@ def _number(value: Any) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
-def _numbers(schema: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
-    """(what, at, outside) for each numeric bound; at or outside None where none fits."""
+def _numbers(schema: Mapping[str, Any], why: dict[str, str]) -> list[tuple[str, Any, Any]]:
+    """(what, at, outside) for each numeric bound; at or outside None where none fits (and
+    in ``why``, the reason where it is the range's)."""
     integer = schema.get("type") == "integer"
     out: list[tuple[str, Any, Any]] = []
     low: Any = schema.get("minimum")
@@ -118,15 +119,51 @@ def _numbers(schema: Mapping[str, Any]) -> list[tuple[str, Any, Any]]:
     if _number(high):
         out.append((f"exclusiveMaximum {high}", high - 1 if integer else None, high))
     step: Any = schema.get("multipleOf")
-    outside: Any
     if _number(step) and step > 0:
-        outside = step + step / 2
-        if integer:
-            outside = step + 1 if step > 1 else None
-        elif not math.isfinite(outside):
-            outside = None
-        out.append((f"multipleOf {step}", step, outside))
+        what = f"multipleOf {step}"
+        at, outside, why[what] = _multiple(schema, step, integer)
+        out.append((what, at, outside))
     return out
+
+
+def _multiple(schema: Mapping[str, Any], step: Any, integer: bool) -> tuple[Any, Any, str]:
+    """The smallest multiple of ``step`` in the field's range, a value half a step (or one,
+    for integers) past it inside the range, and why there is none where that is so."""
+    low, high = schema.get("minimum"), schema.get("maximum")
+    above, below = schema.get("exclusiveMinimum"), schema.get("exclusiveMaximum")
+
+    def inside(value: Any) -> bool:
+        return not (
+            (_number(low) and value < low) or (_number(high) and value > high)
+            or (_number(above) and value <= above) or (_number(below) and value >= below)
+        )  # fmt: skip
+
+    at: Any = step
+    floors: list[Any] = [v for v in (low, above) if _number(v)]
+    floor = max(floors) if floors else None
+    if floor is not None and floor >= step:
+        count = math.ceil(floor / step)
+        at = step * count if isinstance(step, int) and isinstance(floor, int) else None
+        if at is not None and not inside(at):
+            at += step
+        if at is None:
+            return (
+                None,
+                None,
+                (
+                    f"the range starts at {floor}, above the multiple {step}: synth sends whole "
+                    "multiples of a whole-number step only (a float multiple is not exact)"
+                ),
+            )
+    if not inside(at):
+        return None, None, f"no multiple of {step} lies in the field's range"
+    outside: Any = at + 1 if integer else at + step / 2
+    if integer and step <= 1:
+        outside = None
+    elif outside is not None and not (math.isfinite(outside) and inside(outside)):
+        outside = at - 1 if integer else at - step / 2
+        outside = outside if math.isfinite(outside) and inside(outside) else None
+    return at, outside, ""
 
 
 def body_bounds(ctx: Context, body: Any) -> list[Bound]:
@@ -162,7 +199,7 @@ def body_bounds(ctx: Context, body: Any) -> list[Bound]:
                 values.append((f"{what} {size}", at, outside))
         number = _branch(schema, ctx, {"integer", "number"})
         if number is not None:
-            values += _numbers(number)
+            values += _numbers(number, why)
         for member in _members(ctx, schema):
             values.append((f"enum member {member!r}", member, None))
         array = _branch(schema, ctx, {"array"})
