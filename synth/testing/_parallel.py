@@ -43,9 +43,12 @@ __all__ = [
 
 # Checks that hold the lock exclusive from their first request: TEN-NONINTERFERENCE compares
 # what B sees while A is quiet with what B sees after A acted, and any other check acting as A
-# meanwhile breaks the quiet world. Every other check takes it exclusive only when it walks a
-# list it cannot isolate (``Target.alone``).
-ALONE = frozenset({"TEN-NONINTERFERENCE"})
+# meanwhile breaks the quiet world. The rate-limit checks wait out a window with nothing sent
+# and then count a burst against the limit: another check's request to the operation in that
+# window (the same tenant, token or address) spends the quota and a correct server's 429 would
+# look like a broken limit. Every other check takes it exclusive only when it walks a list it
+# cannot isolate (``Target.alone``).
+ALONE = frozenset({"TEN-NONINTERFERENCE", "RATE-LIMIT", "RATE-TENANT", "RATE-RETRY-AFTER"})
 
 _MAX_AUTO = 4
 

@@ -335,3 +335,14 @@ def test_workers_with_an_in_process_app_is_a_usage_error(generated: Path) -> Non
         run_suite(config, generated, workers=2)
     assert parse_workers("auto") is None
     assert parse_shard(" 2 / 4 ") == (2, 4)
+
+
+def test_rate_limit_checks_run_alone() -> None:
+    """A rate-limit check counts a burst after a quiet window: another worker's request to the
+    operation inside it would spend the quota, so each holds the run's lock exclusive."""
+    from synth.catalogue import CATALOGUE
+    from synth.testing._parallel import ALONE
+
+    limits = {entry.id for entry in CATALOGUE if entry.family == "limits"}
+    assert limits
+    assert limits <= ALONE
