@@ -37,10 +37,17 @@ def finish(finding: Finding, target: Target, started: float, requests: int) -> N
 def render(finding: Finding, target: Target, how: str) -> str:
     """The failure as people read it: id, operation, how it was established, expected, got, curl."""
     names = ", ".join(t.placeholder for t in target.config.tenants)
-    return (
+    head = (
         f"{finding.invariant} violated by {finding.operation} ({how})\n"
         f"  expected: {finding.expected}\n"
         f"  got:      {finding.actual}\n"
-        f"  reproduce ({len(finding.curl.splitlines()) // 3} requests; set {names} first):\n"
+    )
+    if not finding.curl:
+        # schemathesis found it without an answer synth saw (a transport failure, say): its
+        # own reproduction follows the message.
+        return head + "  reproduce: synth kept no request for it; the reproduction follows"
+    return (
+        head
+        + f"  reproduce ({len(finding.curl.splitlines()) // 3} requests; set {names} first):\n"
         + "\n".join("    " + line for line in finding.curl.splitlines())
     )

@@ -155,3 +155,21 @@ def test_a_failure_at_the_edges_is_reported_confirmed(api: ApiSpec) -> None:
     assert finding.outcome is Outcome.VIOLATION, finding.message
     assert "confirmed by replaying it" in finding.message
     assert "at most 100 items per page with limit=100" in finding.expected
+
+
+def test_a_finding_without_requests_says_where_its_reproduction_is() -> None:
+    """A conformance failure schemathesis found with no answer synth saw has no curl: the
+    reproduce line says so instead of announcing 0 requests and showing nothing."""
+    from types import SimpleNamespace
+
+    from synth.testing._record import render
+
+    target: Any = SimpleNamespace(
+        config=SimpleNamespace(tenants=[SimpleNamespace(placeholder="$TOKEN_A")])
+    )
+    bare = Finding("CONFORMANCE", "createPet", Outcome.VIOLATION, 0.1, 1, "a", "b")
+    text = render(bare, target, "reported by schemathesis")
+    assert "0 requests" not in text
+    assert "the reproduction follows" in text
+    bare.curl = "curl one\n# -> 200\n\n"
+    assert "reproduce (1 requests; set $TOKEN_A first):\n    curl one" in render(bare, target, "x")
