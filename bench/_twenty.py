@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from examples.reference_server.app import create_app
+from examples.reference_server.process import serve_on, started
 
 __all__ = ["COPIES", "PREFIXES", "build", "create_twenty_app", "serve", "write_contracts"]
 
@@ -139,34 +140,15 @@ def serve(work_delay: float = 0.0) -> Iterator[str]:
         "--work-delay",
         str(work_delay),
     ]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline()
-        found = re.search(r"listening on (http://\S+)", line)
-        if not found:
-            raise RuntimeError(f"the 20x server did not start: {line!r}")
-        yield found.group(1)
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-        if process.stdout is not None:
-            process.stdout.close()
+    with started(command, "the 20x server") as url:
+        yield url
 
 
 async def _serve(app: Any, sock: socket.socket, url: str) -> None:
     import uvicorn
 
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            await task
-            return
-        await asyncio.sleep(0.01)
-    print(f"listening on {url}", flush=True)
-    await task
+    await serve_on(uvicorn.Server(config), sock, url)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -16,6 +16,7 @@ import uvicorn
 
 from .app import DEFAULT_WORK_DELAY, create_app, tokens_from_env
 from .bugs import parse_bugs
+from .process import serve_on
 
 
 def _arguments(argv: list[str] | None) -> argparse.Namespace:
@@ -33,17 +34,6 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
         help="seconds a create holds its idempotency lock before committing",
     )
     return parser.parse_args(argv)
-
-
-async def _serve(server: uvicorn.Server, sock: socket.socket, url: str) -> None:
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            await task
-            return
-        await asyncio.sleep(0.01)
-    print(f"listening on {url}", flush=True)
-    await task
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -64,7 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     port = sock.getsockname()[1]
     host = f"[{args.host}]" if family == socket.AF_INET6 else args.host
     config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
-    asyncio.run(_serve(uvicorn.Server(config), sock, f"http://{host}:{port}"))
+    asyncio.run(serve_on(uvicorn.Server(config), sock, f"http://{host}:{port}"))
     return 0
 
 

@@ -6,15 +6,18 @@ the tests.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
+import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
-__all__ = ["TENANTS", "serve"]
+__all__ = ["TENANTS", "serve", "serve_on", "started"]
 
 ROOT = Path(__file__).resolve().parents[2]
 TENANTS = ("a=token-a", "b=token-b")
@@ -32,16 +35,37 @@ def serve(bugs: str = "", work_delay: float | None = None, db: Path | None = Non
         command += ["--work-delay", str(work_delay)]
     if db is not None:
         command += ["--db", str(db)]
+    with started(command, "the reference server", env) as url:
+        yield url
+
+
+@contextmanager
+def started(command: list[str], what: str, env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``command``, a server that prints ``listening on URL`` once it accepts
+    connections (``serve_on``); yield that URL; stop it on the way out."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT, env=env)
     try:
         assert process.stdout is not None
         line = process.stdout.readline()
         found = re.search(r"listening on (http://\S+)", line)
         if not found:
-            raise RuntimeError(f"the reference server did not start: {line!r}")
+            raise RuntimeError(f"{what} did not start: {line!r}")
         yield found.group(1)
     finally:
         process.terminate()
         process.wait(timeout=10)
         if process.stdout is not None:
             process.stdout.close()
+
+
+async def serve_on(server: Any, sock: socket.socket, url: str) -> None:
+    """Run the uvicorn ``server`` on the bound ``sock``; print ``listening on URL`` (flushed)
+    once it accepts connections, the line ``started`` waits for."""
+    task = asyncio.create_task(server.serve(sockets=[sock]))
+    while not server.started:
+        if task.done():
+            await task
+            return
+        await asyncio.sleep(0.01)
+    print(f"listening on {url}", flush=True)
+    await task
