@@ -3,6 +3,7 @@ server passes it and its planted ``upsert-create-200`` is reported by it."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,7 +15,9 @@ from examples.warehouse.server import create_app
 from synth.catalogue import BY_ID, coverage
 from synth.spec import ApiSpec
 from synth.testing import Outcome, Target, config_from_options
+from synth.testing._data import Schemas
 from synth.testing._runner import run_check
+from synth.testing._unique import Fresh
 from tests._taxonomy import STANDARD_ERRORS
 
 CONTRACT = """\
@@ -122,3 +125,14 @@ def test_an_upsert_answering_200_when_it_creates_is_reported(target: Target) -> 
     finding = run_check("UPSERT-STATUS", "putProduct", target)
     assert finding.outcome is Outcome.VIOLATION, finding.message
     assert "201" in finding.message, finding.message
+
+
+def test_new_path_values_follow_the_schema_and_never_repeat() -> None:
+    fresh = Fresh(Schemas(synth.load(warehouse.CONTRACTS)), seed=1)
+    schema = {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"}
+    made = [fresh.path_value("putProduct.sku", schema, lambda v: True) for _ in range(20)]
+    assert all(v is not None and re.fullmatch(r"[A-Z]{3}-[0-9]{4}", v) for v in made), made
+    assert len(set(made)) == len(made)
+    # Where the schema admits no new value in every example, none is made (the check says why).
+    assert fresh.path_value("k", {"type": "string", "enum": ["a", "b"]}, lambda v: True) is None
+    assert fresh.path_value("k", schema, lambda v: False) is None
