@@ -599,6 +599,31 @@ def _no_partial_readback(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
     )
 
 
+def _declares_upsert_status(graph: Graph, op: OperationSpec) -> bool:
+    """An upsert whose contract declares both answers: 201 when it creates, 200 when it
+    replaces. One declared status alone (``status=201``) promises no difference to check."""
+    return op.method == "PUT" and op.upsert and op.status == 200
+
+
+def _upsert_status(api: ApiSpec, graph: Graph, op: OperationSpec) -> bool:
+    return (
+        _declares_upsert_status(graph, op)
+        and graph.parents(op) is not None
+        and graph.item_creator(op) is op
+        and graph.reader(op) is not None
+    )
+
+
+def _no_upsert_reader(api: ApiSpec, graph: Graph, op: OperationSpec) -> str:
+    return _first(
+        _path_gap(api, graph, op),
+        _item_gap(api, graph, op),
+        f"no GET of the item {op.operation_id} creates, so whether an id is new before the PUT "
+        "and what the PUT stored cannot be read: an item GET at the item's path makes it "
+        "exercisable",
+    )
+
+
 # observability
 
 
@@ -695,6 +720,11 @@ CATALOGUE: tuple[Entry, ...] = (
           "A PATCH leaves every field it leaves out unchanged; an explicit null clears a "
           "nullable field.",
           _partial, weight=0.5, declares=_declares_partial, why_not=_no_partial_readback),
+    Entry("UPSERT-STATUS", "updates",
+          "A PUT upsert to an id not in use answers 201 and the item reads back as sent; the "
+          "same PUT again answers 200 and replaces it.",
+          _upsert_status, weight=0.5, declares=_declares_upsert_status,
+          why_not=_no_upsert_reader),
     # One burst each (weight: one example in every profile); each waits out a window first.
     Entry("RATE-LIMIT", "limits",
           "A burst past the declared limit gets 429 rate_limited with the RateLimit and "

@@ -19,6 +19,12 @@ BUGS = (
         "client that retries at once is refused again.",
     ),
     Bug(
+        "upsert-create-200",
+        "UPSERT-STATUS",
+        "putProduct answers 200 when it creates a product with a new SKU, not 201: a client "
+        "cannot tell that it created the product rather than replaced one.",
+    ),
+    Bug(
         "patch-city-cleared",
         "PATCH-PARTIAL",
         "updateWarehouse writes `-` over the city whenever the body leaves it out.",

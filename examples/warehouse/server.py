@@ -795,7 +795,7 @@ async def put_product(request: Request) -> Response:
         return JSONResponse(existing, 200)
     item = {"sku": sku, **body.model_dump(), "created_at": stamp, "updated_at": stamp}
     org.products[sku] = item
-    return JSONResponse(item, 201)
+    return JSONResponse(item, 200 if "upsert-create-200" in store_of(request).bugs else 201)
 
 
 async def list_products(request: Request) -> Response:

@@ -168,6 +168,29 @@ class Fresh:
                 return candidate
         return None
 
+    def path_value(
+        self, key: str, schema: Mapping[str, Any], accepts: Callable[[Any], bool]
+    ) -> str | None:
+        """Text for a path parameter (``key`` names it) not used before in this run, whose
+        value ``accepts`` takes, or None when none was found: an id a client chooses for a
+        new item (an upsert), the same on a replay of the example, new in every example."""
+        schema = _value_branch(self.schemas, schema)
+        if fixed_reason(self.schemas, schema) is not None:
+            return None
+        with self._lock:
+            used = self._used[f"path {key}"]
+            for _ in range(_TRIES):
+                candidate = self._candidate(schema, None, used)
+                if candidate is None:
+                    return None
+                text = candidate if isinstance(candidate, str) else json.dumps(candidate)
+                key_text = json.dumps(candidate, sort_keys=True)
+                if key_text in used or not text or "/" in text or not accepts(candidate):
+                    continue
+                used.add(key_text)
+                return text
+        return None
+
     def refreshed(self, model: type[BaseModel], component: str, body: Any) -> Any:
         """``body`` with a fresh value in every field that takes one (free text keeps its
         text, run marker included, and gains a fresh word): a retry after an undeclared

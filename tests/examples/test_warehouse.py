@@ -257,3 +257,23 @@ def test_planted_filter_in_first_only_reads_one_sku() -> None:
         assert await stock_ids(client, stock, skus="NUT-0007,SCR-0001") == [2]
 
     run(scenario, "filter-in-first-only")
+
+
+def test_put_product_creates_with_201_and_replaces_with_200() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        body = {"name": "Bolt M4", "unit": "each"}
+        first = await client.put(f"{ORG_A}/products/BOL-0042", json=body, headers=A)
+        again = await client.put(f"{ORG_A}/products/BOL-0042", json=body, headers=A)
+        assert (first.status_code, again.status_code) == (201, 200)
+
+    run(scenario)
+
+
+def test_planted_upsert_create_200_hides_the_creation() -> None:
+    async def scenario(client: httpx.AsyncClient) -> None:
+        body = {"name": "Bolt M4", "unit": "each"}
+        first = await client.put(f"{ORG_A}/products/BOL-0042", json=body, headers=A)
+        again = await client.put(f"{ORG_A}/products/BOL-0042", json=body, headers=A)
+        assert (first.status_code, again.status_code) == (200, 200)
+
+    run(scenario, "upsert-create-200")
