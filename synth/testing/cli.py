@@ -282,7 +282,10 @@ class _Plan:
 @click.option("--timeout", help="Seconds per request.")
 @click.option("--junit", type=click.Path(dir_okay=False), help="Write a JUnit XML report.")
 @click.option("--report", type=click.Path(dir_okay=False), help="Write a markdown report.")
-@click.option("-k", "select", help="Only tests matching this pytest -k expression.")
+@click.option("-k", "select",
+              help="Only tests matching this pytest -k expression. It matches folder and file "
+                   "names too (generated/ holds 'rate'): select a check by its test name's part, "
+                   "RATE_LIMIT or __RATE_ (ids with '_' for '-'), not RATE.")  # fmt: skip
 @click.option(
     "--dry-run", is_flag=True, help="Validate the target and list the tests; send nothing."
 )
