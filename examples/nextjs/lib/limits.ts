@@ -32,7 +32,8 @@ function callerOf(request: Request, limit: RateLimit): string {
     const credential = request.headers.get("authorization") ?? "";
     return `token:${createHash("sha256").update(credential).digest("hex")}`;
   }
-  // `next start` sets X-Forwarded-For to the peer's address; behind a proxy, its first entry.
+  // `next start` sets X-Forwarded-For to the peer's address when a request has none; a client
+  // can send its own, so an "ip" limit is only as good as the proxy in front that rewrites it.
   const forwarded = request.headers.get("x-forwarded-for") ?? "";
   return `ip:${forwarded.split(",")[0].trim()}`;
 }
