@@ -2,6 +2,7 @@
 // wrapper every route handler goes through.
 import { randomUUID } from "node:crypto";
 import { type ErrorCode, taxonomy } from "./contracts";
+import { rateLimitOf, take } from "./limits";
 import { errorFields, log } from "./log";
 
 export interface FieldError {
@@ -71,7 +72,10 @@ export interface Ctx {
 type Handler = (request: Request, ctx: Ctx) => Promise<Response>;
 type NextContext = { params?: Promise<Record<string, string | string[]> | undefined> };
 
-/** A Next.js route handler for one operation: request id, problem answers, one log line. */
+/**
+ * A Next.js route handler for one operation: request id, the contract's rate limit (if it
+ * declares one), problem answers, one log line.
+ */
 export function operation(operationId: string, handler: Handler) {
   return async (request: Request, context: NextContext): Promise<Response> => {
     const started = performance.now();
@@ -80,9 +84,12 @@ export function operation(operationId: string, handler: Handler) {
     const params = Object.fromEntries(
       Object.entries(raw).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : v]),
     );
+    const limit = rateLimitOf(operationId);
     let response: Response;
     try {
+      const limitHeaders = limit ? await take(request, operationId, limit, requestId) : {};
       response = await handler(request, { requestId, params });
+      for (const [name, value] of Object.entries(limitHeaders)) response.headers.set(name, value);
     } catch (error) {
       if (error instanceof ApiError) {
         response = problem(error, requestId);
