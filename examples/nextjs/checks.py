@@ -9,7 +9,9 @@ from __future__ import annotations
 import functools
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
+from pathlib import Path
 
 from .smoke import Smoke
 from .stack import REPO
@@ -52,6 +54,11 @@ def run_checks(base_url: str, *, profile: str = "quick", seed: int = 1) -> Check
     """``synth test`` with tenants a and b; the smoke (tenants a, b, c) when it does not exist."""
     if synth_test_available():
         cmd = [*_synth(), "test", "--base-url", base_url, "--profile", profile, "--seed", str(seed)]
+        # The run's report and results, each finding's whole evidence, kept after the stack is
+        # torn down (the terminal shows answers cut short).
+        kept = Path(tempfile.gettempdir())
+        cmd += ["--report", str(kept / "synth-nextjs-report.md")]
+        cmd += ["--results", str(kept / "synth-nextjs-results.json")]
         for name, token in TENANTS.items():
             cmd += ["--tenant", f"{name}={token}"]
         result = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, check=False)
