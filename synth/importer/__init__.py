@@ -95,6 +95,16 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
         ),
         None,
     )
+    request_id = next(
+        (
+            op["x-synth-semantics"]["requestId"]
+            for item in document["paths"].values()
+            for op in item.values()
+            if isinstance(op, dict)
+            and isinstance((op.get("x-synth-semantics") or {}).get("requestId"), dict)
+        ),
+        None,
+    )
     global_security = document.get("security")
     ops: list[Operation] = []
     total = 0
@@ -133,6 +143,7 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
             auth=auth,
             auth_import=auth_import,
             tenant_param=tenant_param,
+            request_id=request_id,
             errors=errors,
             error_type_base=_type_base(errors),
             notes=notes,

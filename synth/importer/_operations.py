@@ -346,6 +346,11 @@ def _semantics(  # noqa: PLR0912, PLR0915 (a branch per semantic the document ca
             o.used.add("synth.contract.RateLimit")
         elif "rateLimit" in sem:
             o.lose(f"rate limit {sem['rateLimit']!r}")
+        if (slo := _latency(sem.get("latency"))) is not None:
+            options.append(f"slo={slo}")
+            o.used.add("synth.contract.Latency")
+        elif "latency" in sem:
+            o.lose(f"latency objective {sem['latency']!r}")
         pag = sem.get("pagination")
         if isinstance(pag, dict):
             found = _paginated(pag)
@@ -388,6 +393,27 @@ def _semantics(  # noqa: PLR0912, PLR0915 (a branch per semantic the document ca
         options.append("cacheable=True")
         o.infer("cacheable=True from its `If-Match` header")
     return implied
+
+
+def _latency(latency: Any) -> str | None:
+    """``x-synth-semantics.latency`` (``{"p95Ms": 200}``) as ``Latency(p95="200ms")``; None if
+    malformed."""
+    if not isinstance(latency, dict) or not latency:
+        return None
+    args = []
+    for key, ms in latency.items():
+        name = key.removesuffix("Ms") if isinstance(key, str) else ""
+        if name not in ("p50", "p95", "p99") or not isinstance(ms, int | float) or ms <= 0:
+            return None
+        args.append(f"{name}={f'{ms:g}ms'!r}")
+    return f"Latency({', '.join(args)})"
+
+
+def _request_id_header(o: _Op) -> str:
+    """The declared request id's header, lower case ("" when none): the Api declares it once,
+    so no operation repeats it as a parameter or a response header."""
+    rid = (o.sem or {}).get("requestId")
+    return str(rid.get("header", "")).lower() if isinstance(rid, dict) else ""
 
 
 def _rate_limit(limit: Any) -> str | None:
@@ -475,6 +501,8 @@ def _parameters(  # noqa: PLR0912, PLR0915 (a parameter's place, name, marks and
     taken = {"body"}
     for p in o.params:
         name, where = str(p.get("name", "")), p.get("in")
+        if where == "header" and name.lower() == _request_id_header(o):
+            continue
         if (
             where == "header"
             and name.lower() in _IMPLIED_HEADERS
@@ -649,7 +677,8 @@ def _response_headers(o: _Op, success: int) -> list[str]:
         if not isinstance(response, dict) or status == "304":
             continue
         for name, header in (response.get("headers") or {}).items():
-            if name.lower() in _OWN_RESPONSE_HEADERS or not isinstance(header, dict):
+            own = _OWN_RESPONSE_HEADERS | {_request_id_header(o)}
+            if name.lower() in own or not isinstance(header, dict):
                 continue
             if str(status) == "429" and name.lower() in _LIMIT_HEADERS and limited:
                 continue

@@ -42,6 +42,7 @@ def api_module(
     auth: str | None,
     auth_import: str | None,
     tenant_param: str | None,
+    request_id: Mapping[str, Any] | None = None,
     errors: Sequence[Mapping[str, Any]],
     error_type_base: str | None,
     notes: Notes,
@@ -60,6 +61,10 @@ def api_module(
             imports.add(auth_import)
     if tenant_param:
         args.append(f"tenant_param={tenant_param!r}")
+    rid = [f"{k}={v!r}" for k, v in (request_id or {}).items()
+           if k in ("header", "member", "pattern") and isinstance(v, str)]  # fmt: skip
+    args += [f"request_id=RequestId({', '.join(rid)})"] * (request_id is not None)
+    imports |= {"RequestId"} if request_id is not None else set()
     contact = info.get("contact")
     if isinstance(contact, dict) and contact.get("name"):
         parts = [repr(contact["name"])]
