@@ -188,7 +188,7 @@ def _sender(
         response = _response(exchange, request, kwargs["url"])
         try:
             case.validate_response(response, additional_checks=checks, excluded_checks=_OWN_CALLS)
-        except AssertionError as exc:
+        except (AssertionError, BaseExceptionGroup) as exc:  # one failure, or a group of them
             failures.append((str(exc), exchange))
             raise
 

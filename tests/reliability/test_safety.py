@@ -95,7 +95,7 @@ def test_dry_run_prints_the_plan_and_sends_nothing(generated: Path) -> None:  # 
     assert handler.count == 0
     assert "dry run: no request sent" in output
     assert "IDEM-REPLAY: 3 check(s) on createContact, createInteraction, createJob" in output
-    assert "total: 106 checks, 26 kinds" in output
+    assert "total: 119 checks, 30 kinds" in output
 
 
 def _rows(db: Path) -> dict[tuple[str, str], int]:
