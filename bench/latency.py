@@ -56,7 +56,12 @@ SHARDS = (1, 2, 4)
 BUG = "ten-read-leak"
 SEED = 1
 
-_TEST_LINE = re.compile(r"^(\S+::\S+)\s+(PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS)\b")
+# One process: "path::test PASSED"; with --workers (xdist): "[gw0] [ 50%] PASSED path::test".
+_OUTCOMES = "PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS"
+_TEST_LINE = re.compile(
+    rf"^(?:(?P<test>\S+::\S+)\s+(?P<outcome>{_OUTCOMES})\b"
+    rf"|\[gw\d+\]\s+\[\s*\d+%\]\s+(?P<xoutcome>{_OUTCOMES})\s+(?P<xtest>\S+::\S+))"
+)
 
 
 def synth_options() -> str:
@@ -97,10 +102,11 @@ def run_synth(
             found = _TEST_LINE.match(line)
             if not found:
                 continue
-            outcome = found.group(2)
+            outcome = found.group("outcome") or found.group("xoutcome")
+            test = found.group("test") or found.group("xtest")
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
             if outcome == "FAILED" and first is None:
-                first = {"seconds": time.monotonic() - started, "test": found.group(1),
+                first = {"seconds": time.monotonic() - started, "test": test,
                          "requests": proxy.snapshot()["requests"]}  # fmt: skip
                 if stop_at_first_report:
                     child.terminate()
