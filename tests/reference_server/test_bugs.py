@@ -368,7 +368,12 @@ SLO = "SLO"
 
 def test_every_bug_has_a_demo_and_every_invariant_a_bug() -> None:
     assert set(DEMOS) == set(BUGS)
-    assert {bug.invariant for bug in BUGS.values()} == {entry.id for entry in CATALOGUE} | {
+    # UPSERT-STATUS needs a PUT upsert, which the CRM does not declare: its planted bug is in
+    # examples/warehouse (upsert-create-200).
+    elsewhere = {"UPSERT-STATUS"}
+    assert {bug.invariant for bug in BUGS.values()} == {
+        entry.id for entry in CATALOGUE
+    } - elsewhere | {
         CONFORMANCE,
         SLO,
     }
