@@ -20,7 +20,21 @@ class RunLock:
         folder = Path(folder)
         self._gate: IO[bytes] = open(folder / "gate.lock", "a+b")  # noqa: SIM115 (held for the run)
         self._rw: IO[bytes] = open(folder / "rw.lock", "a+b")  # noqa: SIM115
+        self._epoch = folder / "epoch"
         self.held: str = ""
+
+    def epoch(self) -> int:
+        """How many times a check of the run has spoilt what the others share (``spoil``)."""
+        try:
+            return int(self._epoch.read_text(encoding="ascii") or 0)
+        except (FileNotFoundError, ValueError):
+            return 0
+
+    def spoil(self) -> None:
+        """Say that the items every process keeps for reuse may be gone or changed: each
+        process drops its own at the start of its next test. Called holding the lock
+        exclusive, so no other process reads or writes the count meanwhile."""
+        self._epoch.write_text(str(self.epoch() + 1), encoding="ascii")
 
     def shared(self) -> None:
         """Take the lock shared (what every test holds while it runs)."""

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._errors import UsageError
+from ..catalogue import CATALOGUE
 from ._config import PROFILES, TargetConfig, Tenant, is_loopback
 from ._coverage import Gap
 from ._report import Merged
@@ -46,9 +47,14 @@ __all__ = [
 # meanwhile breaks the quiet world. The rate-limit checks wait out a window with nothing sent
 # and then count a burst against the limit: another check's request to the operation in that
 # window (the same tenant, token or address) spends the quota and a correct server's 429 would
-# look like a broken limit. Every other check takes it exclusive only when it walks a list it
-# cannot isolate (``Target.alone``).
-ALONE = frozenset({"TEN-NONINTERFERENCE", "RATE-LIMIT", "RATE-TENANT", "RATE-RETRY-AFTER"})
+# look like a broken limit. OBJECT-LEVEL-AUTHORIZATION runs schemathesis's engine, which
+# deletes and updates the objects it finds in lists, other checks' included: a list walked or
+# a parent used meanwhile would change under that check (a PAGE-END on a correct server was
+# the symptom); it also spoils what the run keeps for reuse (``Target.spoil_shared``). Every
+# other check takes it exclusive only when it walks a list it cannot isolate (``Target.alone``).
+ALONE = frozenset({"TEN-NONINTERFERENCE", "OBJECT-LEVEL-AUTHORIZATION"}) | frozenset(
+    inv.id for inv in CATALOGUE if inv.family == "limits"
+)
 
 _MAX_AUTO = 4
 

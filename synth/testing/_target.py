@@ -100,6 +100,9 @@ class Target:
         self._exhausted: Counter[str] = Counter()
         # Shared with the run's other worker processes (``synth test --workers``), else None.
         self.lock: RunLock | None = None
+        # The lock's count of spoilt reuse (``RunLock.spoil``) when this process last dropped
+        # what it keeps for reuse.
+        self._epoch = 0
         # Each operation's response times in seconds, one per answer (``_latency``), and
         # whether a breach of a latency objective fails the run (``--enforce-slo``).
         self.latencies: dict[str, list[float]] = {}
@@ -156,6 +159,31 @@ class Target:
         with self._lock:
             self._counter += 1
             return f"{self.run_id}-{self._counter:x}{MARKER_END}"
+
+    def spoil_shared(self) -> None:
+        """Drop every item kept for reuse across checks (shared parents, edge fixtures), in
+        this process and, at their next test, in the run's other worker processes: a check
+        just wrote to items it did not make (schemathesis's engine deletes and updates the
+        objects it finds in lists), so any of them may be gone or changed. A check that
+        reuses one made before would judge a list or a parent someone else changed: a
+        false report. What checks already judged stands."""
+        self._forget_shared()
+        if self.lock is not None:
+            self.lock.spoil()
+            self._epoch = self.lock.epoch()
+
+    def sync_shared(self) -> None:
+        """At the start of a test in a worker process: drop what this process keeps for reuse
+        if another process spoilt it since (``spoil_shared``)."""
+        if self.lock is not None and self.lock.epoch() != self._epoch:
+            self._epoch = self.lock.epoch()
+            self._forget_shared()
+
+    def _forget_shared(self) -> None:
+        with self._lock:
+            self.shared.clear()
+            self.shared_origin.clear()
+            self.edges.clear()
 
     def alone(self) -> None:
         """Hold the run's lock exclusive until the current test ends: what this check does next

@@ -337,12 +337,49 @@ def test_workers_with_an_in_process_app_is_a_usage_error(generated: Path) -> Non
     assert parse_shard(" 2 / 4 ") == (2, 4)
 
 
-def test_rate_limit_checks_run_alone() -> None:
+def test_checks_that_must_run_alone() -> None:
     """A rate-limit check counts a burst after a quiet window: another worker's request to the
-    operation inside it would spend the quota, so each holds the run's lock exclusive."""
+    operation inside it would spend the quota. schemathesis's engine (OBJECT-LEVEL-AUTHORIZATION)
+    deletes objects it finds in lists, other checks' included. Each holds the lock exclusive."""
     from synth.catalogue import CATALOGUE
     from synth.testing._parallel import ALONE
 
     limits = {entry.id for entry in CATALOGUE if entry.family == "limits"}
     assert limits
     assert limits <= ALONE
+    assert {"OBJECT-LEVEL-AUTHORIZATION", "TEN-NONINTERFERENCE"} <= ALONE
+
+
+def test_spoilt_reuse_is_dropped_in_every_worker(api: ApiSpec, tmp_path: Path) -> None:
+    """What one worker's OBJECT-LEVEL-AUTHORIZATION spoils (it deleted objects it found, the
+    edge fixtures and shared parents of others among them), every worker drops at its next
+    test: a list walked on a fixture with an item gone was a false PAGE-END on a correct
+    server."""
+    from synth.testing._target import Target
+
+    config = config_from_options(app=create_app(), tenants=TOKENS, seed=1, env={})
+    spoiler, other = Target(config, api), Target(config, api)
+    spoiler.lock, other.lock = RunLock(tmp_path), RunLock(tmp_path)
+    try:
+        for made in (spoiler, other):
+            made.edges[("a", "listContacts")] = "a fixture"
+            made.shared[("a", "createContact")] = "an id"
+        other.sync_shared()  # nothing spoilt yet: kept
+        assert other.edges
+        assert other.shared
+        spoiler.spoil_shared()
+        assert not spoiler.edges
+        assert not spoiler.shared
+        assert other.edges
+        assert other.shared
+        other.sync_shared()
+        assert not other.edges
+        assert not other.shared
+        assert not other.shared_origin
+        other.edges[("a", "listContacts")] = "made again"
+        other.sync_shared()  # spoilt once, dropped once
+        assert other.edges
+    finally:
+        for made in (spoiler, other):
+            assert made.lock is not None
+            made.lock.close()
