@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from _pytest import junitxml  # its stash key: the report the run writes, to add properties to
 
 from .. import loader
 from .._errors import SynthError, describe
@@ -349,6 +350,8 @@ def pytest_configure(config: pytest.Config) -> None:
         config.pluginmanager.register(_Workers(config), "synth-workers")
     if not config.pluginmanager.has_plugin("synth-order"):
         config.pluginmanager.register(_Order(), "synth-order")
+    if not config.pluginmanager.has_plugin("synth-junit"):
+        config.pluginmanager.register(_Junit(), "synth-junit")
     workerinput = getattr(config, "workerinput", None)
     if workerinput is not None and "synth_config" in workerinput:
         config.stash[_CONFIG] = config_from_wire(workerinput["synth_config"])
@@ -388,18 +391,33 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         made.lock = RunLock(folder)
     made.enforce_slo = request.config.getoption("synth_enforce_slo", False)
     request.config.stash[_TARGET] = made
-    record = request.getfixturevalue("record_testsuite_property")
     yield made
     made.close()  # its cleanup takes the lock: closed after it
     if made.lock is not None:
         made.lock.close()
-    # Each operation's response times as JUnit properties (a no-op without --junit).
-    for row in latency_rows(made.api, made.latencies):
-        record(f"synth.latency.{row.operation}.answers", str(row.samples))
-        for name, ms in row.measured.items():
-            record(f"synth.latency.{row.operation}.{name}_ms", f"{ms:.1f}")
-        if row.breaches:
-            record(f"synth.latency.{row.operation}.breached", ",".join(b[0] for b in row.breaches))
+
+
+class _Junit:
+    """Each operation's response times as properties of the JUnit report (``--junitxml``),
+    written by the process that writes the report: with workers, the controller, from what
+    every worker measured (a worker's own ``record_testsuite_property`` never reaches it)."""
+
+    @pytest.hookimpl(tryfirst=True)  # before junitxml writes the report in its own
+    def pytest_sessionfinish(self, session: pytest.Session) -> None:
+        config = session.config
+        xml = config.stash.get(junitxml.xml_key, None)
+        if xml is None or hasattr(config, "workerinput"):
+            return
+        made = _merged(config)
+        if made is None:
+            return
+        for row in latency_rows(made.api, made.latencies):
+            name = f"synth.latency.{row.operation}"
+            xml.add_global_property(f"{name}.answers", str(row.samples))
+            for stat, ms in row.measured.items():
+                xml.add_global_property(f"{name}.{stat}_ms", f"{ms:.1f}")
+            if row.breaches:
+                xml.add_global_property(f"{name}.breached", ",".join(b[0] for b in row.breaches))
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:

@@ -8,6 +8,7 @@ every generated test under ten seeds.
 
 from __future__ import annotations
 
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -90,7 +91,12 @@ def test_loopback_process(server: str, tmp_path: Path, generated: Path) -> None:
     code = run_suite(config, generated, report=report, junit=tmp_path / "junit.xml")
     text = report.read_text(encoding="utf-8")
     assert code == 0, text
-    assert "token-a" not in text + (tmp_path / "junit.xml").read_text(encoding="utf-8")
+    junit = (tmp_path / "junit.xml").read_text(encoding="utf-8")
+    assert "token-a" not in text + junit
+    # Each operation's response times as properties of the JUnit report.
+    props = {p.get("name"): p.get("value") for p in ET.fromstring(junit).iter("property")}
+    assert int(props["synth.latency.getContact.answers"]) > 0, props
+    assert float(props["synth.latency.getContact.p95_ms"]) > 0
 
 
 @pytest.mark.slow

@@ -76,9 +76,10 @@ def test_two_workers_find_what_one_finds(
     buggy: str, generated: Path, one_worker: Path, tmp_path: Path
 ) -> None:
     results, report = tmp_path / "results.json", tmp_path / "report.md"
+    junit = tmp_path / "junit.xml"
     outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", SELECT, "--workers", "2",
                                                 "--results", str(results), "--report",
-                                                str(report)), env={})  # fmt: skip
+                                                str(report), "--junit", str(junit)), env={})  # fmt: skip
     assert outcome.exit_code == 1, outcome.output
     assert "ERROR at" not in outcome.output  # each worker's cleanup too
     alone, side_by_side = _found(one_worker), _found(results)
@@ -94,6 +95,10 @@ def test_two_workers_find_what_one_finds(
     timed = json.loads(results.read_text(encoding="utf-8"))["latencies"]
     assert timed["createJob"]
     assert re.search(rf"\| `createJob` \| {len(timed['createJob'])} \|", text), text
+    # ... and the JUnit report's properties (written by the controller, not a worker).
+    props = {p.get("name"): p.get("value") for p in ET.parse(junit).iter("property")}
+    assert props.get("synth.latency.createJob.answers") == str(len(timed["createJob"])), props
+    assert float(props["synth.latency.createJob.p95_ms"]) > 0
     assert "token-a" not in text + results.read_text(encoding="utf-8")
     # Each failure is printed when it is reported, before the closing summary.
     output = outcome.output
