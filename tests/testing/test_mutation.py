@@ -94,7 +94,7 @@ def test_loopback_process(server: str, tmp_path: Path, generated: Path) -> None:
     junit = (tmp_path / "junit.xml").read_text(encoding="utf-8")
     assert "token-a" not in text + junit
     # Each operation's response times as properties of the JUnit report.
-    props = {p.get("name"): p.get("value") for p in ET.fromstring(junit).iter("property")}
+    props = {p.get("name"): p.get("value", "") for p in ET.fromstring(junit).iter("property")}
     assert int(props["synth.latency.getContact.answers"]) > 0, props
     assert float(props["synth.latency.getContact.p95_ms"]) > 0
 

@@ -96,7 +96,7 @@ def test_two_workers_find_what_one_finds(
     assert timed["createJob"]
     assert re.search(rf"\| `createJob` \| {len(timed['createJob'])} \|", text), text
     # ... and the JUnit report's properties (written by the controller, not a worker).
-    props = {p.get("name"): p.get("value") for p in ET.parse(junit).iter("property")}
+    props = {p.get("name"): p.get("value", "") for p in ET.parse(junit).iter("property")}
     assert props.get("synth.latency.createJob.answers") == str(len(timed["createJob"])), props
     assert float(props["synth.latency.createJob.p95_ms"]) > 0
     assert "token-a" not in text + results.read_text(encoding="utf-8")
