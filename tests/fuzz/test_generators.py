@@ -3,8 +3,8 @@
 Hypothesis draws whole contract packages (tests/fuzz/contracts.py). For each: it loads, or is
 refused with located problems when it was drawn broken on purpose; the OpenAPI validates;
 the Zod compiles under ``tsc --strict`` and agrees with Pydantic on generated values; the
-Python SDK imports; the generated tests collect under pytest, all in one session. 500
-contracts per ``make test``; ``SYNTH_FUZZ_CONTRACTS`` sets more (the thorough profile).
+Python SDK imports; the generated tests collect under pytest, all in one session. 250
+contracts per ``make test``, 500 per ``make test-thorough``; ``SYNTH_FUZZ_CONTRACTS`` sets any count.
 """
 
 from __future__ import annotations
@@ -38,7 +38,9 @@ from tests.zod.test_tsc import TSCONFIG
 # One xdist worker runs the whole module, so the contracts are drawn and loaded once.
 pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
 
-COUNT = int(os.environ.get("SYNTH_FUZZ_CONTRACTS", "500"))
+# 250 per `make test`, 500 in `make test-thorough` (SYNTH_THOROUGH=1).
+COUNT = int(os.environ.get("SYNTH_FUZZ_CONTRACTS",
+                           "500" if os.environ.get("SYNTH_THOROUGH") == "1" else "250"))  # fmt: skip
 VALUES_PER_MODEL = 12
 
 
