@@ -77,3 +77,19 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(tmp_path: Path) ->
         assert all(st["requests"] > 0 for st in row["st"])
     assert set(data["ratios"]) == {"10ms"}
     assert report.latency(data)[0] == "## Latency"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "generated/tests/test_contacts.py::test_getContact__TEN_READ FAILED",
+        "[gw1] [ 50%] FAILED generated/tests/test_contacts.py::test_getContact__TEN_READ",
+    ],
+    ids=["one process", "xdist worker"],
+)
+def test_latency_reads_a_test_outcome_as_either_runner_prints_it(line: str) -> None:
+    found = latency._TEST_LINE.match(line)
+    assert found is not None
+    assert (found.group("outcome") or found.group("xoutcome")) == "FAILED"
+    test = found.group("test") or found.group("xtest")
+    assert test == "generated/tests/test_contacts.py::test_getContact__TEN_READ"

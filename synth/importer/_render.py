@@ -33,7 +33,7 @@ def init_module(source: str) -> str:
     return header(source, "The API's contracts, imported from an OpenAPI document.")
 
 
-def api_module(
+def api_module(  # noqa: PLR0912 (a branch per Api argument the document may carry)
     source: str,
     document: Mapping[str, Any],
     *,
@@ -61,10 +61,9 @@ def api_module(
             imports.add(auth_import)
     if tenant_param:
         args.append(f"tenant_param={tenant_param!r}")
-    rid = [f"{k}={v!r}" for k, v in (request_id or {}).items()
-           if k in ("header", "member", "pattern") and isinstance(v, str)]  # fmt: skip
-    args += [f"request_id=RequestId({', '.join(rid)})"] * (request_id is not None)
-    imports |= {"RequestId"} if request_id is not None else set()
+    if request_id is not None:
+        args.append(f"request_id={_request_id(request_id)}")
+        imports.add("RequestId")
     contact = info.get("contact")
     if isinstance(contact, dict) and contact.get("name"):
         parts = [repr(contact["name"])]
@@ -145,3 +144,10 @@ def operations_module(
         lines.append("\n" + op.text + "\n")
     text = "\n".join(lines)
     return _format(text) if formatted else text
+
+
+def _request_id(declared: Mapping[str, Any]) -> str:
+    """``x-synth-semantics.requestId`` as the contract's ``RequestId(...)``."""
+    given = [f"{k}={v!r}" for k, v in declared.items()
+             if k in ("header", "member", "pattern") and isinstance(v, str)]  # fmt: skip
+    return f"RequestId({', '.join(given)})"

@@ -72,11 +72,17 @@ def _api(config: pytest.Config) -> ApiSpec:
     return api
 
 
+def _named(item: pytest.Item) -> tuple[str, str]:
+    """``(invariant, operation)`` as a generated test's name spells them (``test_op__INV_ID``),
+    whether or not the invariant is in the catalogue; ``("", name)`` for any other test."""
+    operation, _, slug = item.name.removeprefix("test_").partition("__")
+    return slug.replace("_", "-"), operation
+
+
 def _check_of(item: pytest.Item) -> tuple[str, str] | None:
     """``(invariant, operation)`` for a generated catalogue test, else None."""
-    operation, sep, slug = item.name.removeprefix("test_").partition("__")
-    invariant = slug.replace("_", "-")
-    return (invariant, operation) if sep and invariant in BY_ID else None
+    invariant, operation = _named(item)
+    return (invariant, operation) if invariant in BY_ID else None
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -173,9 +179,8 @@ class _Workers:
         if lock is None:
             return (yield)
         assert made is not None
-        # The invariant its name ends with: OBJECT-LEVEL-AUTHORIZATION is not in the catalogue.
-        invariant = item.name.partition("__")[2].replace("_", "-")
-        if invariant in ALONE:
+        # By name: OBJECT-LEVEL-AUTHORIZATION is not in the catalogue.
+        if _named(item)[0] in ALONE:
             lock.exclusive()
         else:
             lock.shared()

@@ -259,21 +259,16 @@ def test_planted_filter_in_first_only_reads_one_sku() -> None:
     run(scenario, "filter-in-first-only")
 
 
-def test_put_product_creates_with_201_and_replaces_with_200() -> None:
+@pytest.mark.parametrize(
+    ("bugs", "statuses"),
+    [((), (201, 200)), (("upsert-create-200",), (200, 200))],
+    ids=["correct: creates with 201, replaces with 200", "upsert-create-200 hides the creation"],
+)
+def test_put_product_statuses(bugs: tuple[str, ...], statuses: tuple[int, int]) -> None:
     async def scenario(client: httpx.AsyncClient) -> None:
         body = {"name": "Bolt M4", "unit": "each"}
         first = await client.put(f"{ORG_A}/products/BOL-0042", json=body, headers=A)
         again = await client.put(f"{ORG_A}/products/BOL-0042", json=body, headers=A)
-        assert (first.status_code, again.status_code) == (201, 200)
+        assert (first.status_code, again.status_code) == statuses
 
-    run(scenario)
-
-
-def test_planted_upsert_create_200_hides_the_creation() -> None:
-    async def scenario(client: httpx.AsyncClient) -> None:
-        body = {"name": "Bolt M4", "unit": "each"}
-        first = await client.put(f"{ORG_A}/products/BOL-0042", json=body, headers=A)
-        again = await client.put(f"{ORG_A}/products/BOL-0042", json=body, headers=A)
-        assert (first.status_code, again.status_code) == (200, 200)
-
-    run(scenario, "upsert-create-200")
+    run(scenario, *bugs)

@@ -22,6 +22,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from examples.reference_server.process import serve_on
+
 # Ranks out of id order, two items sharing a rank: the order is (rank, id), not insertion.
 ITEMS: list[dict[str, Any]] = [
     {"id": f"i{n:02d}", "colour": "red" if n % 3 else "blue", "rank": (n * 7) % 11 // 2}
@@ -168,17 +170,6 @@ def create_app() -> Starlette:
     return Starlette(routes=routes)
 
 
-async def _serve(server: uvicorn.Server, sock: socket.socket, url: str) -> None:
-    task = asyncio.create_task(server.serve(sockets=[sock]))
-    while not server.started:
-        if task.done():
-            await task
-            return
-        await asyncio.sleep(0.01)
-    print(f"listening on {url}", flush=True)
-    await task
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m tests.sdk.paging_server")
     parser.add_argument("--port", type=int, default=0, help="0 picks a free port")
@@ -188,7 +179,7 @@ def main() -> None:
     sock.bind(("127.0.0.1", args.port))
     url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     config = uvicorn.Config(create_app(), log_level="warning", lifespan="off")
-    asyncio.run(_serve(uvicorn.Server(config), sock, url))
+    asyncio.run(serve_on(uvicorn.Server(config), sock, url))
 
 
 if __name__ == "__main__":

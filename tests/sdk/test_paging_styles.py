@@ -22,6 +22,7 @@ from typing import Any
 import httpx
 import pytest
 
+from examples.reference_server.process import started
 from synth.document import build
 from synth.emit import sdk_python, sdk_typescript
 from synth.emit._sdk.naming import package_name
@@ -29,7 +30,6 @@ from synth.loader import load
 from synth.spec import ApiSpec
 
 from ._typescript import run_scenario
-from .conftest import ROOT
 from .paging_server import ordered
 
 SCENARIO = Path(__file__).parent / "typescript" / "paging.ts"
@@ -171,20 +171,9 @@ def spec(tmp_path_factory: pytest.TempPathFactory) -> ApiSpec:
 
 @pytest.fixture(scope="module")
 def server() -> Iterator[str]:
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tests.sdk.paging_server", "--port", "0"],
-        cwd=ROOT, stdout=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    try:
-        assert proc.stdout is not None
-        line = proc.stdout.readline()
-        assert line.startswith("listening on "), line
-        yield line.removeprefix("listening on ").strip()
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
-        if proc.stdout:
-            proc.stdout.close()
+    command = [sys.executable, "-m", "tests.sdk.paging_server", "--port", "0"]
+    with started(command, "the paging server") as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
