@@ -85,13 +85,58 @@ def test_example_apis_round_trip(name: str, tmp_path: Path) -> None:
     assert "not carried" not in output, output
 
 
+def _without_synths_words(node: Any) -> Any:
+    """A document as a team writing its own would have it: no `x-synth-*` anywhere."""
+    if isinstance(node, dict):
+        return {k: _without_synths_words(v) for k, v in node.items() if not k.startswith("x-synth")}
+    if isinstance(node, list):
+        return [_without_synths_words(v) for v in node]
+    return node
+
+
+# A document written in synth's conventions (problem answers with codes, an Idempotency-Key,
+# If-Match, ETag, a cursor page, a PUT upsert) but without its extensions: the semantics are
+# inferred from what the document shows. name -> the breaking changes left on the way back,
+# each what inference cannot see (a request id header, a Link header page, a sort default).
+PLAIN: dict[str, int] = {
+    "contracts": 1,  # the X-Request-Id of a 304
+    "examples/library/contracts": 0,
+    "examples/warehouse/contracts": 0,
+    "examples/feeds/contracts": 2,  # a Link header page, a sort default
+    "examples/ticketing/contracts": 3,  # a Link header page, two sort defaults
+    "examples/tracker/contracts": 12,  # its correlation id (RequestId) in headers and problems
+}
+
+
+@pytest.mark.parametrize("contracts", sorted(PLAIN))
+def test_a_document_in_synths_conventions_without_its_extensions(
+    contracts: str, tmp_path: Path
+) -> None:
+    source = _without_synths_words(_document(ROOT / contracts))
+    original = tmp_path / "openapi.json"
+    original.write_text(json.dumps(source), encoding="utf-8")
+    code, output = _run("import", str(original), "--out", str(tmp_path / "pkg"))
+    assert code == 0, output
+    changed = output.split("\nchanged on the way back (", 1)
+    count = int(changed[1].split(")", 1)[0]) if len(changed) == 2 else 0
+    assert count == PLAIN[contracts], output
+    if count == 0:
+        again = tmp_path / "again.json"
+        again.write_text(json.dumps(_document(tmp_path / "pkg")), encoding="utf-8")
+        for old, new in ((original, again), (again, original)):
+            code, diff = _run("diff", str(old), str(new))
+            assert code == 0, diff
+
+
 def test_the_package_says_where_it_came_from_and_what_it_inferred(tmp_path: Path) -> None:
     document = tmp_path / "api.yaml"
     document.write_text(_FOREIGN, encoding="utf-8")
     code, output = _run("import", str(document), "--out", str(tmp_path / "pkg"))
     assert code == 0, output
     assert "synth import: 3 operations, 4 modules written" in output
-    assert "not carried (2):" in output
+    assert "not carried (6):" in output
+    assert "GET /things: its error answers: a contract answers errors as RFC 9457" in output
+    assert "POST /things: a request body open to unknown properties" in output
     assert "GET /things/{thing_id}: the `default` response" in output
     assert "HEAD /things: the HEAD method" in output
     assert "inferred, review" in output
@@ -190,27 +235,27 @@ paths:
 # ones take minutes each). Exit 2: no paths (webhooks only), or no operation a contract can
 # declare. A document openapi-spec-validator faults is read as `synth zod` reads it.
 CORPUS_COUNTS: dict[str, tuple[int, int, int, int]] = {
-    "oai-petstore-expanded": (0, 4, 8, 57),
-    "oai-callback-example": (0, 1, 2, 21),
-    "oai-link-example": (0, 6, 1, 60),
-    "oai-uspto": (0, 3, 5, 52),
-    "oai-api-with-examples": (0, 2, 6, 24),
-    "oai-tictactoe": (0, 2, 4, 43),
+    "oai-petstore-expanded": (0, 4, 14, 22),
+    "oai-callback-example": (0, 1, 4, 6),
+    "oai-link-example": (0, 6, 7, 19),
+    "oai-uspto": (0, 3, 12, 25),
+    "oai-api-with-examples": (0, 2, 8, 7),
+    "oai-tictactoe": (0, 2, 10, 23),
     "oai-webhook-example": (2, 0, 0, 0),
     "oai-non-oauth-scopes": (2, 0, 0, 0),
-    "redocly-museum": (0, 7, 4, 150),  # its parameters, bodies and answers by $ref
-    "redocly-openapi-starter": (0, 11, 24, 301),  # dates read as YAML 1.2 text: examples kept
-    "adyen-binlookup-v54": (0, 2, 4, 68),
+    "redocly-museum": (0, 7, 20, 96),  # its parameters, bodies and answers by $ref
+    "redocly-openapi-starter": (0, 11, 50, 175),  # dates read as YAML 1.2 text: examples kept
+    "adyen-binlookup-v54": (0, 2, 6, 37),
     "twilio-messaging-v3": (2, 0, 0, 0),
     "xero-webhooks": (2, 0, 0, 0),
-    "swagger-petstore": (0, 17, 31, 362),
+    "swagger-petstore": (0, 17, 55, 137),
     "pingone-split": (0, 48, 176, 2621),  # its files together are large: only with =all
-    "readme-discriminators": (0, 3, 11, 65),
-    "readme-file-uploads": (0, 2, 4, 38),
-    "readme-form-data": (0, 1, 2, 26),
-    "readme-schema-circular": (0, 2, 4, 45),
+    "readme-discriminators": (0, 3, 22, 39),
+    "readme-file-uploads": (0, 2, 11, 17),
+    "readme-form-data": (0, 1, 4, 7),
+    "readme-schema-circular": (0, 2, 13, 24),
     "readme-webhooks-31": (2, 0, 0, 0),
-    "readme-schema-validation-31": (0, 5, 19, 97),  # read as synth zod reads it
+    "readme-schema-validation-31": (0, 5, 11, 21),  # read as synth zod reads it
 }
 
 
@@ -462,9 +507,11 @@ def test_breaking_changes_on_the_way_back_are_listed_and_commented(tmp_path: Pat
         "'^(?!x)[a-z]+$' added (request-property-pattern-added; package → document)"
     ) in lines
     assert (
-        "  GET /notes/{note_id} (getNote): may now return `not_found` with status 404 "
-        "(response-error-code-added; document → package)"
+        "  GET /notes/{note_id} (getNote): 404 response added "
+        "(response-non-success-status-added; document → package)"
     ) in lines
+    # ... and what the contract language cannot say is listed as not carried, where it is.
+    assert "\n  GET /notes/{note_id}: its error answers: a contract answers errors" in output
     # Each is a comment in the package: over its operation, or at the head of operations.py.
     ops = (tmp_path / "pkg" / "operations.py").read_text(encoding="utf-8")
     blocks = {

@@ -69,6 +69,7 @@ class _DocumentDiff:
         self.od: Mapping[str, Any] = old.document
         self.nd: Mapping[str, Any] = new.document
         self.same = Sameness(old, new)
+        self._semantics: bool | None = None
 
     def run(self) -> list[Change]:
         self.info()
@@ -145,6 +146,19 @@ class _DocumentDiff:
                 self.out.add("api-schema-added", pointer("components", "schemas", name),
                              f"component schema {name!r} added", component=f"schemas/{name}")  # fmt: skip
 
+    def both_state_semantics(self) -> bool:
+        """Whether both documents state ``x-synth-semantics`` on some operation: one that never
+        does (any document synth did not write) promises nothing beyond its schemas, so no
+        promise is added or removed by comparing with it."""
+        if self._semantics is None:
+            self._semantics = all(_states_semantics(d) for d in (self.od, self.nd))
+        return self._semantics
+
+    def both_have_taxonomies(self) -> bool:
+        """Whether both documents state a taxonomy: one without ``x-synth-errors`` (any document
+        synth did not write) claims no error codes, so none are added or removed by it."""
+        return all(isinstance(d.get("x-synth-errors"), list) for d in (self.od, self.nd))
+
     def taxonomy(self) -> None:
         def codes(doc: Mapping[str, Any]) -> dict[str, tuple[int, Mapping[str, Any]]]:
             listed = doc.get("x-synth-errors")
@@ -152,6 +166,8 @@ class _DocumentDiff:
                 return {}
             return {str(_mapping(e).get("code")): (i, _mapping(e)) for i, e in enumerate(listed)}
 
+        if not self.both_have_taxonomies():
+            return
         old, new = codes(self.od), codes(self.nd)
         for code, (index, entry) in old.items():
             component = f"x-synth-errors/{code}"
@@ -291,6 +307,22 @@ def _param_key(value: Mapping[str, Any], path_names: list[str]) -> tuple[str, st
 
 def _is_success(status: str) -> bool:
     return status[:1] in ("1", "2", "3")
+
+
+def _states_semantics(doc: Mapping[str, Any]) -> bool:
+    return any(
+        isinstance(op, Mapping) and "x-synth-semantics" in op
+        for section in ("paths", "webhooks")
+        for item in _mapping(doc.get(section)).values()
+        for op in _mapping(item).values()
+    )
+
+
+def _style(param: Mapping[str, Any]) -> tuple[Any, Any]:
+    """A parameter's style and explode with OpenAPI's defaults filled in: ``form`` in the
+    query and cookies, ``simple`` in the path and headers; explode only for ``form``."""
+    style = param.get("style", "form" if param.get("in") in ("query", "cookie") else "simple")
+    return style, param.get("explode", style == "form")
 
 
 class _OperationDiff:
@@ -466,11 +498,12 @@ class _OperationDiff:
                 self.add(
                     f"request-parameter-became-{became}", nnode.ptr, f"{label} became {became}"
                 )
-            for key2 in ("style", "explode"):
-                if value.get(key2) != nvalue.get(key2):
+            for key2, was2, now2 in zip(
+                ("style", "explode"), _style(value), _style(nvalue), strict=True
+            ):
+                if was2 != now2:
                     self.add("request-parameter-style-changed", nnode.ptr,
-                             f"{label}: {key2} changed from {value.get(key2)!r} to "
-                             f"{nvalue.get(key2)!r}")  # fmt: skip
+                             f"{label}: {key2} changed from {was2!r} to {now2!r}")  # fmt: skip
             oschema, nschema = _param_schema(node), _param_schema(nnode)
             if oschema is not None and nschema is not None:
                 self.schema_diff("request", "parameter", label).compare(oschema, nschema)
@@ -626,6 +659,8 @@ class _OperationDiff:
                          f"response header `{name}` ({status}) added")  # fmt: skip
 
     def error_codes(self, onode: Node | None, nnode: Node | None) -> None:
+        if not self.doc.both_have_taxonomies():
+            return
         old = self.codes(self.doc.old, onode)
         new = self.codes(self.doc.new, nnode)
         for (code, status), ptr in old.items():
@@ -733,7 +768,12 @@ class _SemanticsDiff:
     def run(self) -> None:
         if not self.old and not self.new:
             return
-        if self.old.get("tenantScoped") != self.new.get("tenantScoped"):
+        if not self.op.doc.both_state_semantics():
+            return
+        # Tenant scoping is compared where both sides state it: an operation without it (in a
+        # document synth did not write) claims neither.
+        stated = "tenantScoped" in self.old and "tenantScoped" in self.new
+        if stated and self.old["tenantScoped"] != self.new["tenantScoped"]:
             now = bool(self.new.get("tenantScoped"))
             self.op.add("tenant-scoping-changed", self.ptr + "/tenantScoped",
                         "became tenant-scoped" if now else

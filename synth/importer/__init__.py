@@ -26,7 +26,7 @@ from typing import Any
 from .._errors import ContractError, InputError, UsageError
 from ..document import build
 from ..spec import ApiSpec
-from ._models import Notes, models_source, request_schemas
+from ._models import Notes, models_source, request_schemas, response_schemas
 from ._operations import IMPLIED_CODES, METHODS, Operation, operation, snake
 from ._patterns import drop_uncarried_patterns
 from ._reading import base_path_and_servers, check_out, follow_part_refs, read
@@ -77,7 +77,9 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
     _hoist_inline(document, notes)
     drop_uncarried_patterns(document, notes)
     request = request_schemas(document)
-    models = models_source(document, request, notes, synth_own=synth_own)
+    models = models_source(
+        document, request, notes, synth_own=synth_own, response=response_schemas(document)
+    )
     errors, inferred_errors = _taxonomy(document, synth_own)
     taxonomy = {e["code"]: constant(e["code"]) for e in errors}
     for e in reversed(errors):  # a status's own code stands for it, else its first code
@@ -163,6 +165,23 @@ def import_document(source: Path, out: Path, *, force: bool = False) -> Imported
     return Imported(sorted(files), len(ops), total - len(ops), notes, findings)
 
 
+# What a change on the way back says the contract language cannot carry, by its rule and
+# direction (True: from the document to the package); the other changes follow from a
+# construct listed where it was read.
+_CAUSES = {
+    ("response-non-success-status-added", True): (
+        "its error answers: a contract answers errors as RFC 9457 problem details and declares "
+        "those its semantics imply (422 for input, 500, 401 with credentials, 404 by id)"
+    ),
+    ("request-body-additional-properties-tightened", True): (
+        "a request body open to unknown properties (a contract's request models refuse them)"
+    ),
+    ("request-property-additional-properties-tightened", True): (
+        "a request object open to unknown properties (a contract's request models refuse them)"
+    ),
+}
+
+
 def _way_back(
     original: dict[str, Any], again: dict[str, Any], ops: list[Operation], notes: Notes
 ) -> None:
@@ -170,9 +189,17 @@ def _way_back(
     way: a note, and a comment over the operation it concerns (the others head
     operations.py)."""
     comments: dict[str, list[str]] = {}
-    for shown, what, where in way_back(original, again):
+    for shown, what, where, rule, forth in way_back(original, again):
         notes.change(shown, what)
         comments.setdefault(where, []).append(f"# synth import: changed on the way back: {what}")
+        cause = _CAUSES.get((rule, forth))
+        if cause is None and "(application/problem+json)" in what:
+            cause = (
+                "its problem answers' schema (a contract's problem answers are synth's "
+                "`Problem`: type, title, status, detail, instance, code and errors)"
+            )
+        if cause is not None:
+            notes.lose(where or "api", cause)
     for op in ops:
         if op.where in comments:
             op.text = "\n".join([*comments[op.where], op.text])
@@ -329,6 +356,23 @@ def _hoist_inline(  # noqa: PLR0912 (bodies and answers, objects and arrays of t
                                 "inline schema")  # fmt: skip
 
 
+_CODE = re.compile(r"[a-z][a-z0-9_]*")
+
+
+def _example_codes(response: Any) -> list[str]:
+    """The ``code`` members of a problem answer's examples."""
+    media = ((response or {}).get("content") or {}).get("application/problem+json") \
+        if isinstance(response, dict) else None  # fmt: skip
+    examples = (media or {}).get("examples") if isinstance(media, dict) else None
+    return [
+        str(example["value"]["code"])
+        for example in (examples or {}).values()
+        if isinstance(example, dict)
+        and isinstance(example.get("value"), dict)
+        and isinstance(example["value"].get("code"), str)
+    ]
+
+
 def _taxonomy(document: Mapping[str, Any], synth_own: bool) -> tuple[list[dict[str, Any]], bool]:
     if synth_own:
         return [dict(e) for e in document["x-synth-errors"]], False
@@ -340,6 +384,14 @@ def _taxonomy(document: Mapping[str, Any], synth_own: bool) -> tuple[list[dict[s
         if str(s).isdigit() and int(s) >= 400
     })  # fmt: skip
     codes: dict[str, int] = dict(_IMPLIED_STATUS)
+    # The codes the document's problem answers name in their examples, with their statuses.
+    for item in document["paths"].values():
+        for op in (item or {}).values() if isinstance(item, dict) else ():
+            for status, response in ((op or {}).get("responses") or {}).items() \
+                    if isinstance(op, dict) else ():  # fmt: skip
+                for code in _example_codes(response):
+                    if str(status).isdigit() and _CODE.fullmatch(code):
+                        codes.setdefault(code, int(status))
     for status in statuses:
         code = _BY_STATUS.get(status, f"error_{status}")
         codes.setdefault(code, status)

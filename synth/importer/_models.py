@@ -17,7 +17,7 @@ from typing import Any
 from .._errors import InputError
 from ._format import format_module
 
-__all__ = ["Models", "Notes", "models_source", "request_schemas"]
+__all__ = ["Models", "Notes", "models_source", "request_schemas", "response_schemas"]
 
 _LINE = 99
 # Long enough that no field is wrapped before the touches below, which work line by line.
@@ -60,10 +60,11 @@ class Models:
 
 
 def _refs(node: Any) -> Iterable[str]:
+    """The local ``$ref``s under ``node``, as written."""
     if isinstance(node, dict):
         ref = node.get("$ref")
-        if isinstance(ref, str) and ref.startswith("#/components/schemas/"):
-            yield ref.rsplit("/", 1)[1]
+        if isinstance(ref, str) and ref.startswith("#/components/"):
+            yield ref
         for value in node.values():
             yield from _refs(value)
     elif isinstance(node, list):
@@ -73,27 +74,55 @@ def _refs(node: Any) -> Iterable[str]:
 
 def request_schemas(document: Mapping[str, Any]) -> set[str]:
     """Component schemas a request body reaches, at any depth: they become ``RequestModel``s."""
-    schemas = document.get("components", {}).get("schemas", {})
+    return _reached(document, ("requestBody",))
+
+
+def response_schemas(document: Mapping[str, Any]) -> set[str]:
+    """Component schemas an answer reaches, at any depth: where a request model is one of them,
+    a field that may be left out stays ``T | MISSING`` (not required in the answer either)."""
+    return _reached(document, ("responses", "callbacks"))
+
+
+def _reached(document: Mapping[str, Any], parts: tuple[str, ...]) -> set[str]:
+    """The component schemas ``parts`` of the operations reach, through any local ``$ref``
+    (a shared request body or response in ``components`` too)."""
+    components = document.get("components") or {}
+    schemas = components.get("schemas") or {}
     todo = [
-        name
-        for item in document.get("paths", {}).values()
+        ref
+        for section in ("paths", "webhooks")
+        for item in (document.get(section) or {}).values()
+        if isinstance(item, dict)
         for op in item.values()
         if isinstance(op, dict)
-        for name in _refs(op.get("requestBody", {}))
+        for part in parts
+        for ref in _refs(op.get(part))
     ]
     seen: set[str] = set()
+    followed: set[str] = set()
     while todo:
-        name = todo.pop()
-        if name in seen or name not in schemas:
-            continue
-        seen.add(name)
-        todo.extend(_refs(schemas[name]))
+        ref = todo.pop()
+        kind, _, escaped = ref.removeprefix("#/components/").partition("/")
+        name = _unescape(escaped)
+        if kind == "schemas":
+            if name not in seen and name in schemas:
+                seen.add(name)
+                todo.extend(_refs(schemas[name]))
+        elif ref not in followed and isinstance(components.get(kind), dict):
+            followed.add(ref)
+            todo.extend(_refs(components[kind].get(name)))
     return seen
 
 
 # The property markers synth's contract language carries as ``Annotated`` metadata.
 def _markers(prop: Mapping[str, Any]) -> list[str]:
     out = []
+    fmt, kind = prop.get("format"), prop.get("type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    if fmt in _NUMERIC_FORMATS and {"integer", "number"} & set(kinds):
+        # datamodel-code-generator writes int or float; the size is said outright, since a
+        # client may type an int64 differently from an int.
+        out.append(f"Field(json_schema_extra={{{'format'!r}: {fmt!r}}})")
     if prop.get("uniqueItems") is True and prop.get("type") == "array":
         out.append("UniqueItems()")
     if prop.get("x-synth-unique") is True:
@@ -114,7 +143,12 @@ def _markers(prop: Mapping[str, Any]) -> list[str]:
 
 
 def models_source(
-    document: Mapping[str, Any], request: set[str], notes: Notes, *, synth_own: bool
+    document: Mapping[str, Any],
+    request: set[str],
+    notes: Notes,
+    *,
+    synth_own: bool,
+    response: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> Models:
     # Imported here: it takes a third of a second, and only this command needs it.
     schemas = dict(document.get("components", {}).get("schemas", {}))
@@ -138,7 +172,13 @@ def models_source(
         if ref.startswith("#/components/schemas/") and ref.count("/") == 3:
             names.setdefault(_unescape(ref.rsplit("/", 1)[1]), cls)
     by_class = {cls: original[n] for n, cls in names.items() if isinstance(original.get(n), dict)}
-    text = _touch(out, by_class, fields, {names[n] for n in request if n in names})
+    text = _touch(
+        out,
+        by_class,
+        fields,
+        {names[n] for n in request if n in names},
+        {names[n] for n in response if n in names},
+    )
     text = _inline_enums(text, set(names.values()))
     text = _property_counts(text, schemas, names)
     if "Annotated[" in text:
@@ -233,6 +273,7 @@ def _generate(schemas: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
     return out, list(meta.get("models") or [])
 
 
+_NUMERIC_FORMATS = {"int32", "int64", "float", "double"}
 # Formats datamodel-code-generator reads as a type of the standard library or Pydantic; any
 # other (`ulid`, say) would make it import a package the contracts cannot assume.
 _KNOWN_FORMATS = {
@@ -327,8 +368,13 @@ def _touch(
     by_class: Mapping[str, Any],
     fields: Mapping[str, Mapping[str, str]],
     request: set[str],
+    response: set[str],
 ) -> str:
     closed = _request_closure(text, request)
+    # Request models an answer carries too: a field that may be left out stays
+    # ``T | MISSING = MISSING``, which is not required in either direction (``= None`` would be
+    # always present, so required, in the answer).
+    answered = _request_closure(text, response)
     lines = text.splitlines()
     out: list[str] = []
     current: str | None = None
@@ -360,12 +406,15 @@ def _touch(
         if field_m and not line.strip().startswith(('"', "model_config")):
             schema = by_class.get(current or "", {})
             prop_name = (fields.get(current or "") or {}).get(field_m.group(1), field_m.group(1))
-            line = _touch_field(line, field_m, schema, prop_name, current in closed)
-        elif current in closed:
+            leave_out = current in closed and current not in answered
+            line = _touch_field(line, field_m, schema, prop_name, leave_out)
+        elif current in closed and current not in answered:
             line = re.sub(r"\bMISSING\b", "None", re.sub(r"( \| MISSING|MISSING \| )", "", line))
         out.append(line)
     text = "\n".join(out) + "\n"
     text = re.sub(r"^(from pydantic import .*)$", _drop_names, text, flags=re.M)
+    for module, name in (("pydantic", "Field"), ("typing", "Annotated")):
+        text = _with_import(text, module, name)
     text = text.replace("AwareDatetime", "DateTime")
     text = re.sub(r"^from uuid import UUID\n", "", text, flags=re.M)
     text = re.sub(r"^from synth\.contract import .*\n", "", text, flags=re.M)
@@ -461,6 +510,21 @@ def _property_counts(text: str, schemas: Mapping[str, Any], names: Mapping[str, 
     return text
 
 
+def _with_import(text: str, module: str, name: str) -> str:
+    """``text`` importing ``name`` from ``module`` where a touch above brought it in."""
+    if not re.search(rf"\b{name}\[|\b{name}\(", text):
+        return text
+    line = re.search(rf"^from {module} import (.*)$", text, re.M)
+    if line is None:
+        return re.sub(r"^(from __future__ import annotations\n)", rf"\1\nfrom {module} import {name}\n",
+                      text, count=1, flags=re.M)  # fmt: skip
+    names = line.group(1).split(", ")
+    if name in names:
+        return text
+    joined = ", ".join(sorted([*names, name]))
+    return text[: line.start()] + f"from {module} import {joined}" + text[line.end() :]
+
+
 def _drop_names(m: re.Match[str]) -> str:
     """The pydantic import without what synth.contract gives (or nothing uses any more)."""
     head, _, names = m.group(1).partition(" import ")
@@ -488,8 +552,11 @@ def _touch_field(
     markers = _markers(prop) if isinstance(prop, dict) else []
     if markers:
         if any(m.startswith("File(") for m in markers):
-            # A multipart file part is there or not; it is never null.
-            annotation = annotation.replace("bytes | None", "bytes")
+            # A multipart file part is there or not; it is never null, and it is only ever
+            # sent (a request model's `= None`, whatever else carries the model).
+            annotation = annotation.replace("bytes | None", "bytes").replace(" | MISSING", "")
+            if default is not None:
+                default = re.sub(r"\bMISSING\b", "None", default)
         extra = ", ".join(markers)
         if annotation.startswith("Annotated[") and annotation.endswith("]"):
             annotation = f"{annotation[:-1]}, {extra}]"

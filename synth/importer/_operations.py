@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..loader._common import camel
 from ._models import Notes
 from ._types import annotation
 
@@ -126,6 +127,7 @@ class _Op:
         self.base_path = base_path
         self.classes: set[str] = set()
         self.sem: dict[str, Any] | None = op.get("x-synth-semantics")
+        self.upsert = bool((self.sem or {}).get("upsert"))
         self.used: set[str] = set()
         self.comments: list[str] = []
         self.where = f"{method.upper()} {path}"
@@ -174,11 +176,23 @@ def operation(  # noqa: PLR0912, PLR0915, PLR0917 (each part of an operation, in
     operation_id = op.get("operationId")
     if isinstance(operation_id, str) and operation_id:
         name = snake(operation_id)
+        if camel(name) != operation_id:
+            o.lose(f"operationId {operation_id!r}: a contract's operation id is its function's "
+                   f"name in camelCase, here {camel(name)!r}")  # fmt: skip
     else:
         name = snake(f"{method}_{path}")
-        o.infer(f"the function name {name} (the document gives no operationId)")
+        o.lose(f"no operationId: a contract names every operation, here {camel(name)!r} (from "
+               f"the function name {name})")  # fmt: skip
+    if op.get("callbacks"):
+        o.lose("its callbacks (a contract declares no callbacks)")
     sem = o.sem or ({"pagination": paging} if paging else {})
     options: list[str] = []
+    statuses = set(map(str, op.get("responses") or {}))
+    if o.sem is None and method == "put" and {"200", "201"} <= statuses:
+        sem = {**sem, "upsert": True}
+        options.append("upsert=True")
+        o.infer("upsert=True from its 200 (replaced) and 201 (created) answers")
+    o.upsert = bool(sem.get("upsert"))
     # Semantics first: they decide which parameters synth writes by itself.
     implied_params = _semantics(o, sem, options, secured=secured)
     found = _parameters(o, sem, implied_params)
@@ -390,8 +404,12 @@ def _semantics(  # noqa: PLR0912, PLR0915 (a branch per semantic the document ca
         options.append("cacheable=True")
         o.infer("cacheable=True from its `ETag` response header")
     elif o.method in ("put", "patch", "delete") and "if-match" in header_names:
-        options.append("cacheable=True")
-        o.infer("cacheable=True from its `If-Match` header")
+        required = any(p.get("required") for p in o.params
+                       if str(p.get("name", "")).lower() == "if-match")  # fmt: skip
+        options.append("cacheable=Conditional.REQUIRED" if required else "cacheable=True")
+        if required:
+            o.used.add("synth.contract.Conditional")
+        o.infer(f"{options[-1]} from its `If-Match` header")
     return implied
 
 
@@ -667,6 +685,11 @@ def _errors(o: _Op) -> set[str]:
                 o.infer(f"error code {code!r} for its {status} response")
         codes |= {c for c in found if c in o.taxonomy}
     limited = isinstance((o.sem or {}).get("rateLimit"), dict)  # implies rate_limited
+    if o.sem is None:
+        # Without synth's semantics the package may imply less than the document declares
+        # (a list it does not read as paginated answers no `invalid_cursor`): every code the
+        # document gives stays declared; the loader does not add one twice.
+        return codes
     return {c for c in codes if c not in IMPLIED_CODES and not (limited and c == "rate_limited")}
 
 
@@ -694,7 +717,7 @@ def _response_headers(o: _Op, success: int) -> list[str]:
             if not header.get("required", False):
                 args.append("required=False")
             if str(status) != str(success):
-                if str(status).startswith("2") and not (o.sem or {}).get("upsert"):
+                if str(status).startswith("2") and not o.upsert:
                     continue  # a success status the contract does not have (noted)
                 if not str(status).isdigit():
                     o.lose(f"response header {name!r} of {status}")

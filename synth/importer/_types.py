@@ -16,7 +16,7 @@ _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bo
 _FORMATS = {"uuid": "UUID", "date-time": "DateTime", "date": "date", "email": "EmailStr"}
 _FROM = {"UUID": "synth.contract", "DateTime": "synth.contract", "date": "datetime",
          "EmailStr": "pydantic"}  # fmt: skip
-# The sizes OpenAPI's data types name: an int or a float says as much to a contract.
+# The sizes OpenAPI's data types name, carried as the schema's `format`.
 _NUMERIC_FORMATS = {"int32", "int64", "float", "double"}
 _CONSTRAINTS = {
     "minLength": "min_length",
@@ -82,7 +82,11 @@ def annotation(  # noqa: PLR0911, PLR0912 (a return per kind of schema)
         if kind == "string" and fmt in _FORMATS:
             base = _FORMATS[fmt]
             used.add(f"{_FROM[base]}.{base}")
-        elif fmt is not None and fmt not in _NUMERIC_FORMATS:
+        elif (
+            fmt is not None
+            and (kind != "string" or not isinstance(fmt, str))
+            and fmt not in _NUMERIC_FORMATS
+        ):
             return None  # a format a contract's parameter cannot declare
     else:
         return None
@@ -91,6 +95,19 @@ def annotation(  # noqa: PLR0911, PLR0912 (a return per kind of schema)
         for key, arg in _CONSTRAINTS.items()
         if key in schema and not isinstance(schema[key], bool)
     ]
+    extra: dict[str, Any] = {}
+    if kind in ("integer", "number") and schema.get("format") in _NUMERIC_FORMATS:
+        # The size said outright: a client may type an int64 differently from an int.
+        extra["format"] = schema["format"]
+    elif kind == "string" and isinstance(schema.get("format"), str) and base == "str":
+        # Any other format of a string (`hostname`, `time`): an annotation, carried as written.
+        extra["format"] = schema["format"]
+    if "default" in schema:
+        # Said in the schema even where the parameter is required (a Python default would
+        # make it optional); an optional one has the same default in Python too.
+        extra["default"] = schema["default"]
+    if extra:
+        args.append(f"json_schema_extra={extra!r}")
     if not args:
         return base
     used.update(("typing.Annotated", "pydantic.Field"))

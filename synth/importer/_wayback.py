@@ -12,12 +12,15 @@ from ..diff import diff_documents
 __all__ = ["way_back"]
 
 
-def way_back(original: Mapping[str, Any], again: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+def way_back(
+    original: Mapping[str, Any], again: Mapping[str, Any]
+) -> list[tuple[str, str, str, str, bool]]:
     """Each breaking change between ``original`` and ``again``, either way, as (where shown,
-    what, "METHOD /path" or "" when it is no operation's). "document → package": a client
+    what, "METHOD /path" or "" when it is no operation's, its rule, whether it is the way
+    to the package). "document → package": a client
     written against the document would find it broken by a server written to the package;
     "package → document", the other way round."""
-    out: dict[tuple[str, str], str] = {}
+    out: dict[tuple[str, str], tuple[str, str, bool]] = {}
     sides = (
         (original, again, "document → package"),
         (again, original, "package → document"),
@@ -33,5 +36,8 @@ def way_back(original: Mapping[str, Any], again: Mapping[str, Any]) -> list[tupl
                 else ""
             )
             shown = str(op) if op is not None else (change.component or "document")
-            out.setdefault((shown, f"{change.message} ({change.rule}; {why})"), where)
-    return [(shown, what, where) for (shown, what), where in out.items()]
+            out.setdefault(
+                (shown, f"{change.message} ({change.rule}; {why})"),
+                (where, change.rule, new is again),
+            )
+    return [(shown, what, *rest) for (shown, what), rest in out.items()]

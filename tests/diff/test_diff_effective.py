@@ -211,3 +211,65 @@ def test_one_property_merged_with_different_members_is_compared_in_each() -> Non
     changes = _changes(doc(5, 9), doc(6, 20))
     assert {c.rule for c in changes} == {"response-property-max-length-increased"}
     assert sorted(c.message.split("`")[1] for c in changes) == ["a.name", "b.name"]
+
+
+def _synths(doc: Doc, *, taxonomy: bool, scoped: bool | None) -> Doc:
+    """``doc`` with what synth writes beside the schemas: its taxonomy and an operation's
+    tenant scoping, and a problem answer naming its code."""
+    doc = copy.deepcopy(doc)
+    op = doc["paths"]["/things"]["post"]
+    op["x-synth-semantics"] = {} if scoped is None else {"tenantScoped": scoped}
+    if taxonomy:
+        doc["x-synth-errors"] = [{"code": "not_found", "status": 404, "type": "about:blank",
+                                  "title": "Not found", "description": "none"}]  # fmt: skip
+        op["responses"]["404"] = {"description": "Not found", "content": {
+            "application/problem+json": {"schema": {"type": "object"}, "examples": {
+                "not_found": {"value": {"code": "not_found", "status": 404}}}}}}  # fmt: skip
+    return doc
+
+
+def test_a_document_without_synths_claims_neither_keeps_nor_breaks_them() -> None:
+    # A document synth did not write states no taxonomy and no tenant scoping: neither is
+    # added or removed by comparing with one that does; the answer itself still is.
+    plain, claimed = (
+        _synths(_doc(REF), taxonomy=False, scoped=None),
+        _synths(_doc(REF), taxonomy=True, scoped=False),
+    )
+    assert _rules(plain, claimed) == {"response-non-success-status-added"}
+    assert _rules(claimed, plain) == {"response-non-success-status-removed"}
+    # Where both state them, they are compared.
+    scoped = _synths(_doc(REF), taxonomy=True, scoped=True)
+    assert _rules(scoped, claimed) == {"tenant-scoping-changed"}
+    fewer = copy.deepcopy(claimed)
+    fewer["x-synth-errors"] = []
+    assert "error-code-removed" in _rules(claimed, fewer)
+
+
+def test_a_parameters_style_is_compared_with_openapis_defaults() -> None:
+    def listing(**style: Any) -> Doc:
+        doc = _doc(REF)
+        param = {"name": "tag", "in": "query", "schema": {"type": "array"}, **style}
+        doc["paths"]["/things"]["post"]["parameters"] = [param]
+        return doc
+
+    # Left out, a query parameter is `form` and explodes: saying so changes nothing.
+    assert _changes(listing(), listing(style="form", explode=True)) == []
+    assert _changes(listing(style="form", explode=True), listing()) == []
+    assert _rules(listing(), listing(explode=False)) == {"request-parameter-style-changed"}
+    assert _rules(listing(), listing(style="pipeDelimited")) == {"request-parameter-style-changed"}
+
+
+def test_semantics_are_compared_only_between_documents_that_state_them() -> None:
+    paged = _doc(REF)
+    paged["paths"]["/things"]["post"]["x-synth-semantics"] = {"idempotency": {
+        "header": "Idempotency-Key", "required": True}}  # fmt: skip
+    # A document that states no semantics anywhere promises none: nothing added or removed.
+    assert _changes(_doc(REF), paged) == []
+    assert _changes(paged, _doc(REF)) == []
+    # One that states them elsewhere does: an operation gaining a required key breaks clients.
+    other = copy.deepcopy(paged)
+    other["paths"]["/others"] = {"get": {"responses": {"200": {"description": "ok"}},
+                                         "x-synth-semantics": {"tenantScoped": True}}}  # fmt: skip
+    stated = copy.deepcopy(other)
+    del stated["paths"]["/things"]["post"]["x-synth-semantics"]
+    assert _rules(stated, other) == {"idempotency-key-became-required"}
