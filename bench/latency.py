@@ -56,6 +56,8 @@ SHARDS = (1, 2, 4)
 BUG = "ten-read-leak"
 SEED = 1
 
+# pytest-xdist's line when it has started the workers --workers asked for.
+_WORKERS = re.compile(r"\bcreated: (\d+)/\d+ workers")
 # One process: "path::test PASSED"; with --workers (xdist): "[gw0] [ 50%] PASSED path::test".
 _OUTCOMES = "PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS"
 _TEST_LINE = re.compile(
@@ -88,9 +90,10 @@ def run_synth(
         tenants = [arg for t in TENANTS for arg in ("--tenant", t)]
         command = [str(BIN / "synth"), "test", "--base-url", proxy.url, *tenants,
                    "--profile", "default", "--seed", str(seed), "--contracts", str(contracts),
-                   "--tests", str(tests), "--workers", "1", *extra]  # fmt: skip
-        # One process unless --synth-args asks for workers (a later --workers wins): the
-        # issue's figures are sequential, and each test's outcome line is read as printed.
+                   "--tests", str(tests), *extra]  # fmt: skip
+        # `--workers auto`, the default, as a user runs it: the preflight measures the round
+        # trip and takes more workers for a far target. `--synth-args "--workers 1"` gives
+        # the sequential figures.
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         started = time.monotonic()
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -99,8 +102,11 @@ def run_synth(
         outcomes: dict[str, int] = {}
         first: dict[str, Any] | None = None
         tail: list[str] = []
+        workers = 1
         for line in child.stdout:
             tail = [*tail[-40:], line.rstrip()]
+            if spawned := _WORKERS.search(line):
+                workers = int(spawned.group(1))
             found = _TEST_LINE.match(line)
             if not found:
                 continue
@@ -122,6 +128,7 @@ def run_synth(
         raise SystemExit(f"synth test failed (exit {code}):\n" + "\n".join(tail))
     return {
         "exit_code": code,
+        "workers": workers,
         "wall_seconds": wall,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "requests": proxy.stats.get("requests"),

@@ -322,16 +322,17 @@ def latency(data: dict[str, Any]) -> list[str]:
            if data["quick"] else "`.")
         + f" This run took {data['elapsed_seconds'] / 60:.0f} minutes.",
         "",
-        "| round trip | synth s | synth CPU s | synth requests | synth tests (passed/failed/skipped) "
+        "| round trip | synth workers | synth s | synth CPU s | synth requests | synth tests (passed/failed/skipped) "
         "| first report s | first report requests | first report test | "
         + " | ".join(f"st run --workers {w} s | its requests" for w in st_workers)
         + " |",
-        "|---|---:|---:|---:|---|---:|---:|---|" + "---:|---:|" * len(st_workers),
+        "|---|---:|---:|---:|---:|---|---:|---:|---|" + "---:|---:|" * len(st_workers),
     ]  # fmt: skip
     for r in rows:
         s, first = r["synth"], r["synth_bug"]["first_report"]
         t = s["tests"]
-        cells = [_ms(r["delay"]), f"{s['wall_seconds']:.1f}", f"{s['cpu_seconds']:.1f}",
+        cells = [_ms(r["delay"]), str(s.get("workers", 1)), f"{s['wall_seconds']:.1f}",
+                 f"{s['cpu_seconds']:.1f}",
                  str(s["requests"]),
                  f"{t.get('PASSED', 0)}/{t.get('FAILED', 0)}/{t.get('SKIPPED', 0)}"]  # fmt: skip
         cells += ([f"{first['seconds']:.1f}", str(first["requests"]), f"`{first['test'].split('::')[-1]}`"]
@@ -364,7 +365,7 @@ def latency(data: dict[str, Any]) -> list[str]:
             "`st run` at equal workers, per operation tested: "
             + ", ".join(
                 f"at {_ms(r['delay'])} synth {r['synth']['wall_seconds'] / data['operations']:.1f} "
-                f"s/operation sequential, st run --workers 1 "
+                f"s/operation with {r['synth'].get('workers', 1)} worker(s), st run --workers 1 "
                 f"{r['st'][0]['wall_seconds'] / data['operations']:.1f}"
                 for r in rows
             )

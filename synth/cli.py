@@ -154,9 +154,14 @@ def import_(document: Path, out_dir: Path, force: bool) -> None:
         for where, what in notes.lost:
             click.echo(f"  {where}: {what}")
     if notes.changed:
-        click.echo(f"changed on the way back ({len(notes.changed)}):")
+        # One line per change, the operations it concerns together: a schema several answers
+        # share changes the same way in each (each is commented at its operation too).
+        grouped: dict[str, list[str]] = {}
         for where, what in notes.changed:
-            click.echo(f"  {where}: {what}")
+            grouped.setdefault(what, []).append(where)
+        click.echo(f"changed on the way back ({len(notes.changed)}, {len(grouped)} distinct):")
+        for what, wheres in grouped.items():
+            click.echo(f"  {'; '.join(wheres)}: {what}")
     if notes.inferred:
         click.echo(f"inferred, review ({len(notes.inferred)}); marked `# synth import: inferred`:")
         for where, what in notes.inferred:

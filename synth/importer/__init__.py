@@ -27,7 +27,7 @@ from .._errors import ContractError, InputError, UsageError
 from ..document import build
 from ..spec import ApiSpec
 from ._models import Notes, models_source, request_schemas, response_schemas
-from ._operations import IMPLIED_CODES, METHODS, Operation, operation, snake
+from ._operations import IMPLIED_CODES, METHODS, Operation, operation, problem_examples, snake
 from ._patterns import drop_uncarried_patterns
 from ._reading import base_path_and_servers, check_out, follow_part_refs, read
 from ._render import api_module, constant, init_module, operations_module
@@ -198,8 +198,9 @@ def _way_back(
                 "its problem answers' schema (a contract's problem answers are synth's "
                 "`Problem`: type, title, status, detail, instance, code and errors)"
             )
-        if cause is not None:
+        if cause is not None and (where or "api", cause) not in notes.lost:
             notes.lose(where or "api", cause)
+            comments.setdefault(where, []).insert(0, f"# synth import: not carried: {cause}")
     for op in ops:
         if op.where in comments:
             op.text = "\n".join([*comments[op.where], op.text])
@@ -267,8 +268,14 @@ def _loadable(
                 dropped = set()
                 for op, message in refused.items():
                     if op.unpaged is not None:  # its inferred pagination first
-                        notes.lose(op.name, f"its inferred pagination, refused by synth's "
-                                   f"loader: {message}")  # fmt: skip
+                        what = f"the pagination its parameters and page suggest, refused by " \
+                            f"synth's loader: {message}" + _paging_hint(message)  # fmt: skip
+                        notes.lose(op.where, what)
+                        notes.inferred[:] = [
+                            (w, x) for w, x in notes.inferred
+                            if not (w == op.where and "pagination from its parameters" in x)
+                        ]  # fmt: skip
+                        op.unpaged.text = f"# synth import: not carried: {what}\n{op.unpaged.text}"
                         ops[ops.index(op)] = op.unpaged
                         continue
                     if op.plain:  # its examples first: the operation may stand without them
@@ -282,6 +289,17 @@ def _loadable(
         f"{source}: the imported package still does not load as contracts after leaving out "
         f"what synth refused {_ATTEMPTS} times, which is a bug in synth import"
     )
+
+
+def _paging_hint(message: str) -> str:
+    """What to change in the document for the pagination to be read, where the loader's
+    message shows it."""
+    if "MISSING" in message and "next_field" in message:
+        return (
+            " (the page leaves its next field out instead of answering null at the end: "
+            "list it under `required` and make it nullable, then import again)"
+        )
+    return ""
 
 
 def _refused(exc: ContractError, text: str, ops: list[Operation]) -> dict[Operation, str]:
@@ -359,20 +377,6 @@ def _hoist_inline(  # noqa: PLR0912 (bodies and answers, objects and arrays of t
 _CODE = re.compile(r"[a-z][a-z0-9_]*")
 
 
-def _example_codes(response: Any) -> list[str]:
-    """The ``code`` members of a problem answer's examples."""
-    media = ((response or {}).get("content") or {}).get("application/problem+json") \
-        if isinstance(response, dict) else None  # fmt: skip
-    examples = (media or {}).get("examples") if isinstance(media, dict) else None
-    return [
-        str(example["value"]["code"])
-        for example in (examples or {}).values()
-        if isinstance(example, dict)
-        and isinstance(example.get("value"), dict)
-        and isinstance(example["value"].get("code"), str)
-    ]
-
-
 def _taxonomy(document: Mapping[str, Any], synth_own: bool) -> tuple[list[dict[str, Any]], bool]:
     if synth_own:
         return [dict(e) for e in document["x-synth-errors"]], False
@@ -384,14 +388,17 @@ def _taxonomy(document: Mapping[str, Any], synth_own: bool) -> tuple[list[dict[s
         if str(s).isdigit() and int(s) >= 400
     })  # fmt: skip
     codes: dict[str, int] = dict(_IMPLIED_STATUS)
+    said: dict[str, tuple[Any, Any]] = {}  # code -> its example's title, its answer's description
     # The codes the document's problem answers name in their examples, with their statuses.
     for item in document["paths"].values():
         for op in (item or {}).values() if isinstance(item, dict) else ():
             for status, response in ((op or {}).get("responses") or {}).items() \
                     if isinstance(op, dict) else ():  # fmt: skip
-                for code in _example_codes(response):
-                    if str(status).isdigit() and _CODE.fullmatch(code):
+                for example in problem_examples(response):
+                    code = example.get("code")
+                    if str(status).isdigit() and isinstance(code, str) and _CODE.fullmatch(code):
                         codes.setdefault(code, int(status))
+                        said.setdefault(code, (example.get("title"), response.get("description")))
     for status in statuses:
         code = _BY_STATUS.get(status, f"error_{status}")
         codes.setdefault(code, status)
@@ -405,7 +412,11 @@ def _taxonomy(document: Mapping[str, Any], synth_own: bool) -> tuple[list[dict[s
             title = code.replace("_", " ").capitalize()
         if code in IMPLIED_CODES:
             title = code.replace("_", " ").capitalize()
-        errors.append({"code": code, "status": status, "title": title, "description": title + "."})
+        given, description = said.get(code, (None, None))
+        title = given if isinstance(given, str) and given.strip() else title
+        if not isinstance(description, str) or not description.strip():
+            description = title + "."
+        errors.append({"code": code, "status": status, "title": title, "description": description})
     return errors, True
 
 

@@ -662,19 +662,25 @@ def _response(o: _Op, sem: Mapping[str, Any]) -> tuple[int | None, str]:
     return int(status), ann
 
 
+def problem_examples(response: Any) -> list[dict[str, Any]]:
+    """The values of a problem answer's examples (``examples``, or one ``example``)."""
+    media = ((response or {}).get("content") or {}).get("application/problem+json") \
+        if isinstance(response, dict) else None  # fmt: skip
+    if not isinstance(media, dict):
+        return []
+    values = [e.get("value") for e in (media.get("examples") or {}).values() if isinstance(e, dict)]
+    values.append(media.get("example"))
+    return [v for v in values if isinstance(v, dict)]
+
+
 def _errors(o: _Op) -> set[str]:
     codes: set[str] = set()
     for status, response in (o.op.get("responses") or {}).items():
         if str(status)[:1] not in ("4", "5") or not isinstance(response, dict):
             continue
-        content = response.get("content") or {}
-        problem = content.get("application/problem+json")
-        found = set()
-        if isinstance(problem, dict):
-            for example in (problem.get("examples") or {}).values():
-                code = (example or {}).get("value", {}).get("code")
-                if isinstance(code, str):
-                    found.add(code)
+        found = {
+            str(v["code"]) for v in problem_examples(response) if isinstance(v.get("code"), str)
+        }
         if not found:
             code = o.taxonomy.get(f"status:{status}")
             if code is None:

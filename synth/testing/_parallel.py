@@ -57,6 +57,9 @@ ALONE = frozenset({"TEN-NONINTERFERENCE", "OBJECT-LEVEL-AUTHORIZATION"}) | froze
 )
 
 _MAX_AUTO = 4
+# A round trip this long (seconds) is a network's, not a loopback's: requests wait, CPUs idle.
+_FAR = 0.01
+_MAX_FAR = 8
 
 
 def parse_workers(text: str | None) -> int | None:
@@ -74,16 +77,20 @@ def parse_workers(text: str | None) -> int | None:
     return number
 
 
-def workers_for(config: TargetConfig, checks: int, *, dry_run: bool = False) -> int:
+def workers_for(
+    config: TargetConfig, checks: int, *, dry_run: bool = False, round_trip: float = 0.0
+) -> int:
     """``--workers auto``: one for an in-process app, a dry run or a single check; otherwise
-    as many as the machine's CPUs (twice as many for a remote target, whose round trips leave
-    the CPUs idle), four at most."""
+    as many as the machine's CPUs, four at most. A target whose round trip (``round_trip``,
+    seconds, measured by the preflight) is long, or that is not on this machine, leaves the
+    CPUs idle while each request waits: four per CPU then, eight at most."""
     if config.app is not None or dry_run or checks <= 1:
         return 1
     cpus = os.cpu_count() or 1
     host = (urlsplit(config.url).hostname or "").lower()
-    wanted = cpus if is_loopback(host) else 2 * cpus
-    return max(1, min(_MAX_AUTO, wanted, checks))
+    if round_trip >= _FAR or not is_loopback(host):
+        return max(1, min(_MAX_FAR, 4 * cpus, checks))
+    return max(1, min(_MAX_AUTO, cpus, checks))
 
 
 def config_to_wire(config: TargetConfig) -> dict[str, Any]:

@@ -229,13 +229,17 @@ def test_auto_workers(monkeypatch: pytest.MonkeyPatch) -> None:
                                  allow_hosts=["preview.example.app"], env={})  # fmt: skip
     in_process = config_from_options(app=create_app(), tenants=TOKENS, env={})
     assert workers_for(loopback, 100) == 2
-    assert workers_for(remote, 100) == 4
+    assert workers_for(loopback, 100, round_trip=0.002) == 2
+    # Requests that wait on a network leave the CPUs idle: four workers per CPU.
+    assert workers_for(remote, 100) == 8
+    assert workers_for(loopback, 100, round_trip=0.05) == 8  # a proxy far away, say
     assert workers_for(remote, 3) == 3
     assert workers_for(in_process, 100) == 1
     assert workers_for(remote, 1) == 1
     assert workers_for(remote, 100, dry_run=True) == 1
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
     assert workers_for(loopback, 100) == 4
+    assert workers_for(remote, 100) == 8
 
 
 def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
