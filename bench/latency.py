@@ -58,11 +58,12 @@ SEED = 1
 
 # pytest-xdist's line when it has started the workers --workers asked for.
 _WORKERS = re.compile(r"\bcreated: (\d+)/\d+ workers")
-# One process: "path::test PASSED"; with --workers (xdist): "[gw0] [ 50%] PASSED path::test".
+# One process: "path::test PASSED"; with --workers (xdist): "[gw0] [ 50%] PASSED path::test",
+# or "[gw0] [ 3/12] PASSED path::test" where progress is counted.
 _OUTCOMES = "PASSED|FAILED|SKIPPED|ERROR|XFAIL|XPASS"
 _TEST_LINE = re.compile(
     rf"^(?:(?P<test>\S+::\S+)\s+(?P<outcome>{_OUTCOMES})\b"
-    rf"|\[gw\d+\]\s+\[\s*\d+%\]\s+(?P<xoutcome>{_OUTCOMES})\s+(?P<xtest>\S+::\S+))"
+    rf"|\[gw\d+\]\s+\[\s*\d+(?:%|/\d+)\]\s+(?P<xoutcome>{_OUTCOMES})\s+(?P<xtest>\S+::\S+))"
 )
 
 

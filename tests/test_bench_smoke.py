@@ -84,8 +84,9 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(tmp_path: Path) ->
     [
         "generated/tests/test_contacts.py::test_getContact__TEN_READ FAILED",
         "[gw1] [ 50%] FAILED generated/tests/test_contacts.py::test_getContact__TEN_READ",
+        "[gw1] [ 5/12] FAILED generated/tests/test_contacts.py::test_getContact__TEN_READ",
     ],
-    ids=["one process", "xdist worker"],
+    ids=["one process", "xdist worker", "xdist worker, counted"],
 )
 def test_latency_reads_a_test_outcome_as_either_runner_prints_it(line: str) -> None:
     found = latency._TEST_LINE.match(line)
