@@ -143,7 +143,11 @@ class Resolver:
                 elif isinstance(node, list) and part.isdigit() and int(part) < len(node):
                     node = node[int(part)]
                 else:
-                    raise UnsupportedSchemaError(ptr, f"$ref {ref!r} points to nothing")
+                    raise UnsupportedSchemaError(
+                        ptr,
+                        f"$ref {ref!r} points to nothing",
+                        "point it at a part of the document or define what it names",
+                    )
             known = self.located.get(id(node))
             if known:
                 return known

@@ -25,6 +25,7 @@ from synth._input import read_openapi
 from synth._npm import check_name, gitignore, package_json, tsconfig_json
 from synth._provenance import zod_header
 from synth.writer import sync
+from synth.zod._errors import ZodError
 from synth.zod._openapi import emit_zod
 
 __all__ = ["run"]
@@ -49,7 +50,11 @@ def run(
     warnings: list[str] = []
     document = read_openapi(openapi_file, upgrade=True, bundle=True, notes=warnings)
     notes: list[str] = []
-    files = emit_zod(document, source=openapi_file.name, esm=esm, notes=notes)
+    try:
+        files = emit_zod(document, source=openapi_file.name, esm=esm, notes=notes)
+    except ZodError as exc:  # where, as every command says it: the file, then the pointer
+        where = exc.location if exc.location.startswith("#") else "#" + exc.location
+        raise type(exc)(f"{openapi_file.name}{where}", exc.message, exc.hint) from None
     if package is not None:
         files = _package(files, document, package, zod_header(openapi_file.name))
     flags = f" --package {shlex.quote(package)}" if package is not None else ""

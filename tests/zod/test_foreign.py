@@ -374,3 +374,17 @@ def test_refs_resolve_against_the_id_of_their_resource(tmp_path: Path, node: Nod
         {"size": 1, "kids": [{"size": 2, "kids": []}]},
         {"size": 1, "kids": [{"size": -2}]},
     ]) == [True, False]  # fmt: skip
+
+
+def test_a_dangling_ref_is_located_in_its_file_with_the_fix(tmp_path: Path) -> None:
+    # As synth import and synth diff say it: the file, the JSON pointer, what to do.
+    document = tmp_path / "api.json"
+    document.write_text(json.dumps({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"}, "paths": {},
+        "components": {"schemas": {"A": {"$ref": "#/components/schemas/Nope"}}},
+    }))  # fmt: skip
+    code, output = _zod(document, tmp_path / "out")
+    assert code == 2, output
+    assert "api.json#/components/schemas/A: $ref '#/components/schemas/Nope' points to " in output
+    assert "fix: point it at a part of the document or define what it names" in output
+    assert not (tmp_path / "out").exists()
