@@ -568,3 +568,49 @@ def test_a_document_the_validator_faults_is_read_as_synth_zod_reads_it(tmp_path:
     ), output
     assert warning[1].startswith("  api.json#/paths/~1contacts/get/parameters/"), output
     assert "read as `exclusiveMinimum: 0`" in warning[1], output
+
+
+_FILE_NAMED = """\
+openapi: 3.1.0
+info: {title: Files, version: "1"}
+paths:
+  /files:
+    post:
+      operationId: uploadFile
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [file]
+              properties:
+                file: {type: string, format: binary}
+      responses:
+        "201":
+          description: Made
+          content: {application/json: {schema: {$ref: "#/components/schemas/File"}}}
+components:
+  schemas:
+    File:
+      type: object
+      required: [id]
+      properties:
+        id: {type: string}
+"""
+
+
+def test_a_schema_named_like_a_marker_does_not_hide_it(tmp_path: Path) -> None:
+    # Stripe and OpenAI have a `File` schema, and file uploads: both are in models.py.
+    document = tmp_path / "files.yaml"
+    document.write_text(_FILE_NAMED, encoding="utf-8")
+    code, output = _run("import", str(document), "--out", str(tmp_path / "pkg"))
+    assert code == 0, output
+    models = (tmp_path / "pkg" / "models.py").read_text(encoding="utf-8")
+    assert "class File(Model):" in models
+    assert "file: Annotated[bytes, SynthFile()]" in models
+    op = _document(tmp_path / "pkg")["paths"]["/files"]["post"]
+    assert "multipart/form-data" in op["requestBody"]["content"]
+    assert op["responses"]["201"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/File"
+    }

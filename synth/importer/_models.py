@@ -274,6 +274,8 @@ def _generate(schemas: Mapping[str, Any]) -> tuple[str, list[dict[str, Any]]]:
 
 
 _NUMERIC_FORMATS = {"int32", "int64", "float", "double"}
+# synth.contract's field markers the touches below add to a field's `Annotated[...]`.
+_MARKERS = ("File", "Ref", "Unique", "UniqueItems")
 # Formats datamodel-code-generator reads as a type of the standard library or Pydantic; any
 # other (`ulid`, say) would make it import a package the contracts cannot assume.
 _KNOWN_FORMATS = {
@@ -420,20 +422,18 @@ def _touch(
     text = re.sub(r"^from synth\.contract import .*\n", "", text, flags=re.M)
     if "TypeAliasType(" not in text.split("from typing_extensions import TypeAliasType", 1)[-1]:
         text = re.sub(r"^from typing_extensions import TypeAliasType\n", "", text, flags=re.M)
+    # A schema named like one of synth's markers (`File`, as Stripe's and OpenAI's have) is a
+    # class of this module: the marker is imported under another name, so neither hides the
+    # other.
+    own = set(re.findall(r"^class (\w+)\(", text, re.M)) | set(re.findall(r"^(\w+) = ", text, re.M))
+    renamed = [name for name in _MARKERS if name in own and re.search(rf", {name}\(", text)]
+    for name in renamed:
+        text = re.sub(rf", {name}\(", f", Synth{name}(", text)
     wanted = sorted(
         name
-        for name in (
-            "UUID",
-            "DateTime",
-            "File",
-            "Model",
-            "RequestModel",
-            "Ref",
-            "Unique",
-            "UniqueItems",
-        )
-        if re.search(rf"\b{name}\b", text)
-    )
+        for name in ("UUID", "DateTime", "Model", "RequestModel", *_MARKERS)
+        if name not in own and re.search(rf"\b{name}\b", text)
+    ) + [f"{name} as Synth{name}" for name in renamed]
     imports = f"from synth.contract import {', '.join(wanted)}\n" if wanted else ""
     first, _, rest = text.partition("\n\n\n")
     return first.rstrip("\n") + "\n" + imports + "\n\n" + rest
