@@ -422,21 +422,7 @@ def _touch(
     text = re.sub(r"^from synth\.contract import .*\n", "", text, flags=re.M)
     if "TypeAliasType(" not in text.split("from typing_extensions import TypeAliasType", 1)[-1]:
         text = re.sub(r"^from typing_extensions import TypeAliasType\n", "", text, flags=re.M)
-    # A schema named like one of synth's markers (`File`, as Stripe's and OpenAI's have) is a
-    # class of this module: the marker is imported under another name, so neither hides the
-    # other.
-    own = set(re.findall(r"^class (\w+)\(", text, re.M)) | set(re.findall(r"^(\w+) = ", text, re.M))
-    renamed = [name for name in _MARKERS if name in own and re.search(rf", {name}\(", text)]
-    for name in renamed:
-        text = re.sub(rf", {name}\(", f", Synth{name}(", text)
-    wanted = sorted(
-        name
-        for name in ("UUID", "DateTime", "Model", "RequestModel", *_MARKERS)
-        if name not in own and re.search(rf"\b{name}\b", text)
-    ) + [f"{name} as Synth{name}" for name in renamed]
-    imports = f"from synth.contract import {', '.join(wanted)}\n" if wanted else ""
-    first, _, rest = text.partition("\n\n\n")
-    return first.rstrip("\n") + "\n" + imports + "\n\n" + rest
+    return _with_contract_imports(text)
 
 
 _ENUM = re.compile(r"^class (\w+)\((?:StrEnum|IntEnum|Enum)\):\n((?:    .*\n|\n)*)", re.M)
@@ -531,6 +517,25 @@ def _drop_names(m: re.Match[str]) -> str:
     body = m.string[m.end() :]
     kept = [n for n in names.split(", ") if n != "AwareDatetime" and re.search(rf"\b{n}\b", body)]
     return f"{head} import {', '.join(kept)}" if kept else ""
+
+
+def _with_contract_imports(text: str) -> str:
+    """``text`` with the one import of what it uses from synth.contract, after the others."""
+    # A schema named like one of synth's markers (`File`, as Stripe's and OpenAI's have) is a
+    # class of this module: the marker is imported under another name, so neither hides the
+    # other.
+    own = set(re.findall(r"^class (\w+)\(", text, re.M)) | set(re.findall(r"^(\w+) = ", text, re.M))
+    renamed = [name for name in _MARKERS if name in own and re.search(rf", {name}\(", text)]
+    for name in renamed:
+        text = re.sub(rf", {name}\(", f", Synth{name}(", text)
+    wanted = sorted(
+        name
+        for name in ("UUID", "DateTime", "Model", "RequestModel", *_MARKERS)
+        if name not in own and re.search(rf"\b{name}\b", text)
+    ) + [f"{name} as Synth{name}" for name in renamed]
+    imports = f"from synth.contract import {', '.join(wanted)}\n" if wanted else ""
+    first, _, rest = text.partition("\n\n\n")
+    return first.rstrip("\n") + "\n" + imports + "\n\n" + rest
 
 
 def _last_class(lines: list[str]) -> str:
