@@ -182,6 +182,13 @@ _CAUSES = {
 }
 
 
+# The headers synth declares for an operation's semantics, named in a change's message.
+_MANAGED_HEADER = re.compile(
+    r"header (?:parameter )?`(?:Idempotency-Key|If-Match|If-None-Match|ETag|Idempotent-Replayed)`",
+    re.IGNORECASE,
+)
+
+
 def _way_back(
     original: dict[str, Any], again: dict[str, Any], ops: list[Operation], notes: Notes
 ) -> None:
@@ -197,6 +204,12 @@ def _way_back(
             cause = (
                 "its problem answers' schema (a contract's problem answers are synth's "
                 "`Problem`: type, title, status, detail, instance, code and errors)"
+            )
+        if cause is None and _MANAGED_HEADER.search(what):
+            cause = (
+                "the headers of its semantics as the document writes them (a contract's are "
+                "synth's: an Idempotency-Key of 1 to 255 characters, If-Match, ETag, "
+                "Idempotent-Replayed on a replay)"
             )
         if cause is not None and (where or "api", cause) not in notes.lost:
             notes.lose(where or "api", cause)
