@@ -645,3 +645,27 @@ def test_a_schema_named_like_a_marker_does_not_hide_it(tmp_path: Path) -> None:
     assert op["responses"]["201"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/File"
     }
+
+
+def test_a_description_holding_an_equals_sign_keeps_its_field_whole(tmp_path: Path) -> None:
+    # `(0 = disabled)` in a description is not where the field's default starts.
+    document = tmp_path / "api.json"
+    schema = {"type": "object", "properties": {"budget": {
+        "type": "integer", "format": "int64", "examples": [1000],
+        "description": "The budget (0 = disabled), in tokens"}}}  # fmt: skip
+    document.write_text(json.dumps({
+        "openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+        "paths": {"/runs": {"get": {"operationId": "getRun", "responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Run"}}},
+        }}}}},
+        "components": {"schemas": {"Run": schema}},
+    }))  # fmt: skip
+    code, output = _run("import", str(document), "--out", str(tmp_path / "pkg"))
+    assert code == 0, output
+    budget = _document(tmp_path / "pkg")["components"]["schemas"]["Run"]["properties"]["budget"]
+    assert budget["description"] == "The budget (0 = disabled), in tokens"
+    assert budget["format"] == "int64"
+    assert "budget" not in _document(tmp_path / "pkg")["components"]["schemas"]["Run"].get(
+        "required", []
+    )

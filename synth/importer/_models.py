@@ -342,7 +342,35 @@ def _check_schema(name: str, schema: Any, notes: Notes) -> None:
                        "and responses as separate models)")  # fmt: skip
 
 
-_FIELD = re.compile(r"^    (\w+): (.+?)(?: = (.+))?$")
+_FIELD = re.compile(r"^    (\w+): (.+)$")
+
+
+def _field_parts(line: str) -> tuple[str, str, str | None] | None:
+    """A field line's name, annotation and default (None without one): the default follows
+    the first ` = ` outside brackets and string literals (a description may hold one)."""
+    m = _FIELD.match(line)
+    if m is None:
+        return None
+    rest, depth, quote, i = m.group(2), 0, "", 0
+    while i < len(rest):
+        c = rest[i]
+        if quote:
+            if c == "\\":
+                i += 1
+            elif c == quote:
+                quote = ""
+        elif c in "\"'":
+            quote = c
+        elif c in "([{":
+            depth += 1
+        elif c in ")]}":
+            depth -= 1
+        elif depth == 0 and rest.startswith(" = ", i):
+            return m.group(1), rest[:i], rest[i + 3 :]
+        i += 1
+    return m.group(1), rest, None
+
+
 _CLASS = re.compile(r"^class (\w+)\((\w+(?:\.\w+)*)\):")
 
 
@@ -404,12 +432,12 @@ def _touch(
         if current in closed and line.strip() == "model_config = ConfigDict(":
             skip_config = True  # extra="forbid": a RequestModel already is
             continue
-        field_m = _FIELD.match(line) if current else None
-        if field_m and not line.strip().startswith(('"', "model_config")):
+        parts = _field_parts(line) if current else None
+        if parts and not line.strip().startswith(('"', "model_config")):
             schema = by_class.get(current or "", {})
-            prop_name = (fields.get(current or "") or {}).get(field_m.group(1), field_m.group(1))
+            prop_name = (fields.get(current or "") or {}).get(parts[0], parts[0])
             leave_out = current in closed and current not in answered
-            line = _touch_field(line, field_m, schema, prop_name, leave_out)
+            line = _touch_field(parts, schema, prop_name, leave_out)
         elif current in closed and current not in answered:
             line = re.sub(r"\bMISSING\b", "None", re.sub(r"( \| MISSING|MISSING \| )", "", line))
         out.append(line)
@@ -543,12 +571,12 @@ def _last_class(lines: list[str]) -> str:
 
 
 def _touch_field(
-    line: str, m: re.Match[str], schema: Mapping[str, Any], prop_name: str, request: bool
+    parts: tuple[str, str, str | None], schema: Mapping[str, Any], prop_name: str, request: bool
 ) -> str:
     """A field as a contract declares it: in a request model, one that may be left out
     defaults to None (left out is not null there); in a response model it stays
     ``T | MISSING = MISSING``, which synth documents as not required."""
-    name, annotation, default = m.group(1), m.group(2), m.group(3)
+    name, annotation, default = parts
     if request:
         if default is not None:
             default = re.sub(r"\bMISSING\b", "None", default)
