@@ -225,7 +225,7 @@ class SchemaDiff:
 
     def bounds(self, o: Shape, n: Shape, path: str) -> None:
         for keyword, name, _upper in BOUNDS:
-            ov, nv = _number(o.value.get(keyword)), _number(n.value.get(keyword))
+            ov, nv = _bound(o.value, keyword), _bound(n.value, keyword)
             if ov == nv:
                 continue
             if ov is None:
@@ -445,3 +445,22 @@ def _type_text(types: frozenset[str]) -> str:
 
 def _num(value: float | None) -> str:
     return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
+
+
+# The types each bound applies to: JSON Schema ignores it on a value of any other type, so a
+# `minimum` on a string constrains nothing.
+_BOUNDED = {
+    "maximum": {"integer", "number"}, "exclusiveMaximum": {"integer", "number"},
+    "minimum": {"integer", "number"}, "exclusiveMinimum": {"integer", "number"},
+    "maxLength": {"string"}, "minLength": {"string"}, "maxItems": {"array"},
+    "minItems": {"array"}, "maxProperties": {"object"}, "minProperties": {"object"},
+}  # fmt: skip
+
+
+def _bound(schema: Mapping[str, Any], keyword: str) -> float | None:
+    """``keyword``'s value where it constrains the schema's values (None where it does not)."""
+    kind = schema.get("type")
+    kinds = set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else None
+    if kinds is not None and not kinds & _BOUNDED[keyword]:
+        return None
+    return _number(schema.get(keyword))

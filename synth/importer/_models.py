@@ -7,12 +7,15 @@ construct left out, per schema, for the command's output and the package's comme
 
 from __future__ import annotations
 
+import json
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import jsonschema
 
 from .._errors import InputError
 from ._format import format_module
@@ -156,7 +159,10 @@ def models_source(
         for name in SYNTH_OWN:
             schemas.pop(name, None)
     original = dict(schemas)
-    schemas = {name: _formats(_binary(schema), name, notes) for name, schema in schemas.items()}
+    schemas = {
+        name: _defaults(_formats(_binary(schema), name, notes), name, notes)
+        for name, schema in schemas.items()
+    }
     for name, schema in schemas.items():
         _check_schema(name, schema, notes)
     if not schemas:
@@ -295,6 +301,23 @@ def _formats(node: Any, where: str, notes: Notes) -> Any:
     if isinstance(fmt, str) and fmt not in _KNOWN_FORMATS and out.get("type") != "object":
         del out["format"]
         notes.lose(f"schema {where}", f"format {fmt!r} (an annotation a model cannot carry)")
+    return out
+
+
+def _defaults(node: Any, where: str, notes: Notes) -> Any:
+    """The schema without the defaults its own schema refuses (`"false"` for a boolean), each
+    noted: a contract's default must be a value of its field."""
+    if isinstance(node, list):
+        return [_defaults(item, where, notes) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {k: _defaults(v, where, notes) for k, v in node.items()}
+    if "default" in out and "$ref" not in json.dumps(out):
+        rest = {k: v for k, v in out.items() if k != "default"}
+        if not jsonschema.Draft202012Validator(rest).is_valid(out["default"]):
+            notes.lose(f"schema {where}",
+                       f"default {out['default']!r}, which its own schema refuses")  # fmt: skip
+            del out["default"]
     return out
 
 

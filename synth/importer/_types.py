@@ -31,6 +31,14 @@ _CONSTRAINTS = {
     "maxItems": "max_length",
 }
 
+# The type each constraint keyword applies to (JSON Schema ignores it on any other).
+_APPLIES = {
+    "minLength": {"string"}, "maxLength": {"string"}, "pattern": {"string"},
+    "minimum": {"integer", "number"}, "maximum": {"integer", "number"},
+    "exclusiveMinimum": {"integer", "number"}, "exclusiveMaximum": {"integer", "number"},
+    "multipleOf": {"integer", "number"}, "minItems": {"array"}, "maxItems": {"array"},
+}  # fmt: skip
+
 
 def annotation(  # noqa: PLR0911, PLR0912 (a return per kind of schema)
     schema: Any, names: Mapping[str, str], used: set[str]
@@ -93,7 +101,11 @@ def annotation(  # noqa: PLR0911, PLR0912 (a return per kind of schema)
     args = [
         f"{arg}={schema[key]!r}"
         for key, arg in _CONSTRAINTS.items()
-        if key in schema and not isinstance(schema[key], bool)
+        if key in schema
+        and not isinstance(schema[key], bool)
+        and kind in _APPLIES[key]
+        # A string with a format synth types exactly (a UUID, a date) has no length or pattern.
+        and (kind != "string" or base == "str")
     ]
     extra: dict[str, Any] = {}
     if kind in ("integer", "number") and schema.get("format") in _NUMERIC_FORMATS:

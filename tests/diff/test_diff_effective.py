@@ -273,3 +273,18 @@ def test_semantics_are_compared_only_between_documents_that_state_them() -> None
     stated = copy.deepcopy(other)
     del stated["paths"]["/things"]["post"]["x-synth-semantics"]
     assert _rules(stated, other) == {"idempotency-key-became-required"}
+
+
+def test_a_bound_on_a_type_it_does_not_apply_to_is_no_bound() -> None:
+    def thing(**uuid: Any) -> Doc:
+        schema: Doc = copy.deepcopy(dict(THING))
+        schema["properties"] = {
+            **schema["properties"],
+            "id": {"type": "string", "format": "uuid", **uuid},
+        }
+        return _doc(schema)
+
+    # `minimum` on a string constrains nothing (JSON Schema ignores it there).
+    assert _changes(thing(minimum=1), thing()) == []
+    assert _changes(thing(), thing(minimum=1)) == []
+    assert _rules(thing(), thing(maxLength=36)) == {"response-property-max-length-set"}
