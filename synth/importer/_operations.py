@@ -699,6 +699,14 @@ def _errors(o: _Op) -> set[str]:
     return {c for c in codes if c not in IMPLIED_CODES and not (limited and c == "rate_limited")}
 
 
+def _own_headers(o: _Op) -> set[str]:
+    """The response headers synth writes itself for what ``o`` declares (lower case)."""
+    own = _OWN_RESPONSE_HEADERS | {_request_id_header(o)}
+    if ((o.sem or {}).get("pagination") or {}).get("style") != "link":
+        own -= {"link"}  # synth writes it for a Link-header page only
+    return own
+
+
 def _response_headers(o: _Op, success: int) -> list[str]:
     out = []
     limited = isinstance((o.sem or {}).get("rateLimit"), dict)
@@ -706,7 +714,7 @@ def _response_headers(o: _Op, success: int) -> list[str]:
         if not isinstance(response, dict) or status == "304":
             continue
         for name, header in (response.get("headers") or {}).items():
-            own = _OWN_RESPONSE_HEADERS | {_request_id_header(o)}
+            own = _own_headers(o)
             if name.lower() in own or not isinstance(header, dict):
                 continue
             if str(status) == "429" and name.lower() in _LIMIT_HEADERS and limited:

@@ -75,7 +75,14 @@ def annotation(  # noqa: PLR0911, PLR0912 (a return per kind of schema)
                                  for v in values):  # fmt: skip
             return None
         used.add("typing.Literal")
-        return f"Literal[{', '.join(repr(v) for v in values)}]"
+        literal = f"Literal[{', '.join(repr(v) for v in values)}]"
+        if "default" not in schema:
+            return literal
+        # Said in the schema, as for any other parameter (see below).
+        used.update(("typing.Annotated", "pydantic.Field"))
+        return (
+            f"Annotated[{literal}, Field(json_schema_extra={{'default': {schema['default']!r}}})]"
+        )
     if "const" in schema and isinstance(schema["const"], str | int):
         used.add("typing.Literal")
         return f"Literal[{schema['const']!r}]"
