@@ -292,10 +292,10 @@ def _loadable(
                         ops[ops.index(op)] = op.unpaged
                         continue
                     if op.plain:  # its examples first: the operation may stand without them
-                        notes.lose(op.name, f"its examples, refused by synth's loader: {message}")
+                        notes.lose(op.where, f"its examples, refused by synth's loader: {message}")
                         op.text, op.plain = op.plain, ""
                     else:
-                        notes.lose(op.name, f"refused by synth's loader: {message}")
+                        notes.lose(op.where, f"refused by synth's loader: {message}")
                         dropped.add(op.name)
                 ops = [op for op in ops if op.name not in dropped]
     raise InputError(
