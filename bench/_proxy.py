@@ -5,13 +5,21 @@ connection is opened, as its TCP handshake would cost, and one per request and a
 at a given rate, injects the transport faults a preview deploy's edge produces:
 
 - ``reset``: the connection is reset (RST) before the request reaches the server;
-- ``502`` / ``503``: the proxy answers itself, as a gateway whose upstream is away would;
+- ``reset_after``: the server answers, then the connection is reset before the answer is
+  delivered (a write took effect; its client never learns it);
+- ``502`` / ``503`` / ``504``: the proxy answers itself with an HTML page, as a gateway whose
+  upstream is away would;
 - ``hold``: the server's answer is held (15 s by default) before it is delivered;
 - ``truncate``: the answer's headers go out whole, its body cut in half, then the connection
   closes.
 
 Which request gets which fault is drawn from ``random.Random(seed)`` in arrival order
 (``FaultPlan``), so a run with the same seed and the same request order meets the same faults.
+A run draws among ``DEFAULT_FAULTS`` (the mix the latency benchmark's figures were measured
+with) unless it names its own; the tests of synth under faults draw among all of ``FAULTS``.
+
+Hand-written on asyncio streams because the faults live below HTTP: an ASGI or WSGI proxy
+cannot reset a connection or send fewer bytes than its Content-Length promised.
 
 Use it in process (``running``: the proxy on its own event-loop thread, for tests) or as a
 process of its own (``process``: what the benchmarks use, so the proxy does not share an
@@ -45,20 +53,31 @@ from urllib.parse import urlsplit
 
 import h11
 
-__all__ = ["FAULTS", "FaultPlan", "Proxy", "ProxyProcess", "Stats", "process", "running"]
+__all__ = [
+    "DEFAULT_FAULTS",
+    "FAULTS",
+    "FaultPlan",
+    "Proxy",
+    "ProxyProcess",
+    "Stats",
+    "process",
+    "running",
+]
 
-FAULTS = ("reset", "502", "503", "hold", "truncate")
+FAULTS = ("reset", "reset_after", "502", "503", "504", "hold", "truncate")
 """Every fault the proxy can inject; a run draws among those it is given, evenly."""
+DEFAULT_FAULTS = ("reset", "502", "503", "hold", "truncate")
+"""The faults a run draws among when it names none."""
 
 ROOT = Path(__file__).resolve().parent.parent
 _READ = 65536
-_REASONS = {502: b"Bad Gateway", 503: b"Service Unavailable"}
+_REASONS = {502: b"Bad Gateway", 503: b"Service Unavailable", 504: b"Gateway Timeout"}
 
 
 class FaultPlan:
     """Which fault, if any, the n-th request meets: a deterministic draw from ``seed``."""
 
-    def __init__(self, seed: int, rate: float, kinds: Sequence[str] = FAULTS) -> None:
+    def __init__(self, seed: int, rate: float, kinds: Sequence[str] = DEFAULT_FAULTS) -> None:
         unknown = sorted(set(kinds) - set(FAULTS))
         if unknown or not kinds:
             raise ValueError(f"faults={','.join(kinds)!r}: choose among {', '.join(FAULTS)}")
@@ -98,7 +117,7 @@ class Proxy:
         delay: float = 0.0,
         *,
         fault_rate: float = 0.0,
-        faults: Sequence[str] = FAULTS,
+        faults: Sequence[str] = DEFAULT_FAULTS,
         seed: int = 0,
         hold: float = 15.0,
     ) -> None:
@@ -183,12 +202,13 @@ class Proxy:
         if fault == "reset":
             _reset(writer)
             return False
-        if fault in ("502", "503"):
+        if fault in ("502", "503", "504"):
             await self._pause(self.delay)
             status = int(fault)
-            payload = f"injected {status}\n".encode()
+            title = f"{status} {_REASONS[status].decode()}"
+            payload = f"<html><body><h1>{title}</h1></body></html>\n".encode()
             head = [
-                (b"content-type", b"text/plain"),
+                (b"content-type", b"text/html"),
                 (b"content-length", str(len(payload)).encode()),
             ]
             await _send(client, writer, h11.Response(status_code=status, headers=head,
@@ -196,6 +216,9 @@ class Proxy:
             self.stats.answered += 1
             return True
         response, answer = await upstream.round_trip(request, body)
+        if fault == "reset_after":
+            _reset(writer)
+            return False
         await self._pause(self.delay)
         if fault == "hold":
             await asyncio.sleep(self.hold)
@@ -382,7 +405,7 @@ def process(
     delay: float = 0.0,
     *,
     fault_rate: float = 0.0,
-    faults: Sequence[str] = FAULTS,
+    faults: Sequence[str] = DEFAULT_FAULTS,
     seed: int = 0,
     hold: float = 15.0,
 ) -> Iterator[ProxyProcess]:
@@ -429,7 +452,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--upstream", required=True, help="http://HOST:PORT of the server")
     parser.add_argument("--delay", type=float, default=0.0, help="seconds per round trip")
     parser.add_argument("--fault-rate", type=float, default=0.0, help="fraction of requests")
-    parser.add_argument("--faults", default=",".join(FAULTS), help="comma-separated kinds")
+    parser.add_argument("--faults", default=",".join(DEFAULT_FAULTS),
+                        help=f"comma-separated kinds among {','.join(FAULTS)}")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--hold", type=float, default=15.0, help="seconds a held answer waits")
     args = parser.parse_args(argv)

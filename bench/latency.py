@@ -11,8 +11,8 @@ adds a fixed delay per round trip, and at each delay
   (``--bug``), from the command's start to the first failing test it prints (it prints each
   test as it ends), and the requests passed on by then; the run is stopped there;
 - schemathesis: ``st run`` with all checks and phases, both tenants as Web Fuzzing Commons users
-  (as ``bench.bugs`` runs it), with ``--workers`` 1 and 4, against the correct server through
-  the same proxy: wall time and requests.
+  (as ``bench.bugs`` runs it), with ``--workers`` 1 and 4 (``--st-workers``), against the correct
+  server through the same proxy: wall time and requests.
 
 ``--twenty`` adds the 20x API (``bench._twenty``: the example's contracts under twenty prefixes,
 the reference server mounted twenty times) at ``--twenty-delay``, run whole and, where `synth
@@ -195,6 +195,7 @@ def sweep(
     *,
     st_examples: int | None = None,
     fault_rate: float = 0.0,
+    st_workers: Sequence[int] = ST_WORKERS,
 ) -> list[dict[str, Any]]:
     contracts, tests = ROOT / "contracts", ROOT / "generated" / "tests"
     openapi = ROOT / "generated" / "openapi.json"
@@ -213,7 +214,7 @@ def sweep(
               + (f"{first['seconds']:.1f} s, {first['requests']} requests ({first['test']})"
                  if first else "none"), flush=True)  # fmt: skip
         row["st"] = []
-        for workers in ST_WORKERS:
+        for workers in st_workers:
             with serve("", WORK_DELAY) as url:
                 st = run_st(url, delay, seed=seed, fault_rate=fault_rate, workers=workers, openapi=openapi,
                             examples=st_examples)  # fmt: skip
@@ -231,6 +232,7 @@ def twenty(
     *,
     st_examples: int | None = None,
     fault_rate: float = 0.0,
+    st_workers: Sequence[int] = ST_WORKERS,
 ) -> dict[str, Any]:
     """The 20x API at ``delay``: synth whole, sharded where it can be, and ``st run``."""
     with tempfile.TemporaryDirectory() as tmp:
@@ -255,7 +257,7 @@ def twenty(
                     result["runs"].append({"shards": n, "shard": i, **run})
                 print(f"20x API over {n} shards: slowest shard {max(walls):.1f} s", flush=True)
         result["st"] = []
-        for workers in ST_WORKERS:
+        for workers in st_workers:
             with _twenty.serve(WORK_DELAY) as url:
                 st = run_st(url, delay, seed=seed, fault_rate=fault_rate, workers=workers, openapi=openapi,
                             examples=st_examples)  # fmt: skip
@@ -297,6 +299,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="transport faults the proxy injects (0.1: 10%%; bench/_proxy.py)")  # fmt: skip
     parser.add_argument("--st-max-examples", type=int, default=None,
                         help="smoke runs only: cap st run's examples per operation")  # fmt: skip
+    parser.add_argument("--st-workers", default=",".join(map(str, ST_WORKERS)),
+                        help="comma-separated `st run --workers` counts")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS / "latency.json")
     args = parser.parse_args(argv)
     if not 0.0 <= args.fault_rate <= 1.0:
@@ -310,6 +314,12 @@ def main(argv: list[str] | None = None) -> None:
                   else list(QUICK_DELAYS if args.quick else DELAYS))  # fmt: skip
     except ValueError:
         parser.error(f"--delays={args.delays!r}: expected seconds, comma-separated (0,0.05)")
+    try:
+        st_workers = [int(n) for n in args.st_workers.split(",")]
+    except ValueError:
+        st_workers = []
+    if not st_workers or min(st_workers) < 1:
+        parser.error(f"--st-workers={args.st_workers!r}: expected counts of 1 or more (1,4)")
     extra = shlex.split(args.synth_args)
     help_text = synth_options()
     began = time.monotonic()
@@ -319,18 +329,19 @@ def main(argv: list[str] | None = None) -> None:
         "quick": args.quick, "seed": args.seed, "bug": args.bug,
         "bug_invariant": BUGS[args.bug].invariant, "work_delay": WORK_DELAY,
         "st_phases": ST_PHASES, "st_max_examples": args.st_max_examples,
-        "fault_rate": args.fault_rate, "synth_args": extra,
+        "fault_rate": args.fault_rate, "synth_args": extra, "st_workers": st_workers,
         "operations": _operations(ROOT / "generated" / "openapi.json"),
     }  # fmt: skip
     result["load_before"] = os.getloadavg()
     rows = sweep(delays, args.seed, args.bug, extra, st_examples=args.st_max_examples,
-                 fault_rate=args.fault_rate)  # fmt: skip
+                 fault_rate=args.fault_rate, st_workers=st_workers)  # fmt: skip
     result["rows"] = rows
     result["ratios"] = _ratios(rows)
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
     if args.twenty:
         result["twenty"] = twenty(args.twenty_delay, args.seed, extra, help_text,
-                                  st_examples=args.st_max_examples, fault_rate=args.fault_rate)  # fmt: skip
+                                  st_examples=args.st_max_examples, fault_rate=args.fault_rate,
+                                  st_workers=st_workers)  # fmt: skip
     elif "twenty" in previous:  # the hour-long part is kept from the run that measured it
         result["twenty"] = previous["twenty"]
     result["load_after"] = os.getloadavg()

@@ -1,5 +1,6 @@
-"""The latency benchmark's proxy: it adds its delay on every round trip and injects the faults
-it is asked for, at the rate and in the order its seed says.
+"""The fault-injecting proxy (the latency benchmark's, and the one tests/reliability puts in front
+of the reference server): it adds its delay on every round trip and injects the faults it is
+asked for, at the rate and in the order its seed says.
 
 Counted, not timed: the proxy's counters and what the client saw are compared with the plan.
 """
@@ -12,7 +13,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from bench._proxy import FAULTS, FaultPlan, process, running
+from bench._proxy import DEFAULT_FAULTS, FAULTS, FaultPlan, process, running
 from bench._server import serve
 
 pytestmark = pytest.mark.slow
@@ -79,38 +80,76 @@ def test_the_plan_is_deterministic_by_seed_and_near_its_rate() -> None:
     assert draw(7) == draw(7)
     assert draw(7) != draw(8)
     faults = Counter(f for f in draw(7) if f is not None)
-    assert set(faults) == set(FAULTS)
+    assert set(faults) == set(DEFAULT_FAULTS)
     # 200 expected; a binomial spread of about 13: the fixed seed's count sits well inside.
     assert 150 <= sum(faults.values()) <= 250
+    every = FaultPlan(7, 0.1, FAULTS)
+    assert {every.next() for _ in range(2000)} - {None} == set(FAULTS)
 
 
-@pytest.mark.parametrize("seed", [1, 2])
-def test_faults_are_injected_as_planned(upstream: str, seed: int) -> None:
+# What the client meets: a reset after the server answered looks like any other reset.
+_SEEN_AS = {"reset_after": "reset"}
+
+
+@pytest.mark.parametrize(
+    ("seed", "kinds"),
+    [(1, DEFAULT_FAULTS), (2, DEFAULT_FAULTS), (3, FAULTS)],
+    ids=["1", "2", "3-all"],
+)
+def test_faults_are_injected_as_planned(upstream: str, seed: int, kinds: tuple[str, ...]) -> None:
     n, rate = 120, 0.25
-    plan = FaultPlan(seed, rate)
-    expected = [plan.next() or "200" for _ in range(n)]
+    plan = FaultPlan(seed, rate, kinds)
+    planned = [plan.next() for _ in range(n)]
     # A held answer outlasts the client's timeout, as a 15 s hold outlasts a 10 s one.
     with (
-        running(upstream, 0.0, fault_rate=rate, seed=seed, hold=1.0) as proxy,
+        running(upstream, 0.0, fault_rate=rate, faults=kinds, seed=seed, hold=1.0) as proxy,
         httpx.Client(base_url=proxy.url, headers=AUTH, timeout=0.3) as client,
     ):
         seen = [_seen(client, "GET", "/api/v1/contacts") for _ in range(n)]
-    assert seen == expected
-    injected = Counter(s for s in seen if s != "200")
+    assert seen == [_SEEN_AS.get(f, f) if f else "200" for f in planned]
+    injected = Counter(f for f in planned if f is not None)
+    assert set(injected) == set(kinds)  # this seed meets every kind at least once
     assert proxy.stats.faults == injected
+    assert proxy.stats.requests == n
     assert abs(sum(injected.values()) - n * rate) <= 15
 
 
-def test_a_truncated_answer_to_a_write_still_reached_the_server(upstream: str) -> None:
-    with running(upstream, 0.0, fault_rate=1.0, faults=["truncate"]) as proxy:
+@pytest.mark.parametrize("fault", ["truncate", "reset_after"])
+def test_a_write_whose_answer_is_lost_still_reached_the_server(upstream: str, fault: str) -> None:
+    key = f"proxy-test-{fault}"
+    with running(upstream, 0.0, fault_rate=1.0, faults=[fault]) as proxy:
         with httpx.Client(base_url=proxy.url, headers=AUTH) as client:
             seen = _seen(client, "POST", "/api/v1/jobs", json={"kind": "export_contacts"},
-                         headers={"Idempotency-Key": "proxy-test-truncate"})  # fmt: skip
-        assert seen == "truncate"
+                         headers={"Idempotency-Key": key})  # fmt: skip
+        assert seen == _SEEN_AS.get(fault, fault)
+        assert proxy.stats.faults == Counter({fault: 1})
+        assert proxy.stats.answered == 0
     with httpx.Client(base_url=upstream, headers=AUTH) as direct:
         replay = direct.post("/api/v1/jobs", json={"kind": "export_contacts"},
-                             headers={"Idempotency-Key": "proxy-test-truncate"})  # fmt: skip
+                             headers={"Idempotency-Key": key})  # fmt: skip
     assert replay.headers.get("Idempotent-Replayed") == "true"
+
+
+@pytest.mark.parametrize("status", ["502", "503", "504"])
+def test_a_gateway_fault_is_an_html_page_and_never_reaches_the_server(
+    upstream: str, status: str
+) -> None:
+    with (
+        running(upstream, 0.0, fault_rate=1.0, faults=[status]) as proxy,
+        httpx.Client(base_url=proxy.url, headers=AUTH) as client,
+    ):
+        response = client.post("/api/v1/jobs", json={"kind": "export_contacts"},
+                               headers={"Idempotency-Key": f"proxy-test-{status}"})  # fmt: skip
+    assert response.status_code == int(status)
+    assert response.headers["content-type"] == "text/html"
+    assert response.text.startswith(f"<html><body><h1>{status} ")
+    assert proxy.stats.faults == Counter({status: 1})
+    assert proxy.stats.upstream_connections == 0
+    with httpx.Client(base_url=upstream, headers=AUTH) as direct:
+        first = direct.post("/api/v1/jobs", json={"kind": "export_contacts"},
+                            headers={"Idempotency-Key": f"proxy-test-{status}"})  # fmt: skip
+    assert first.status_code == 202, first.text
+    assert "Idempotent-Replayed" not in first.headers
 
 
 def test_the_proxy_process_reports_its_counters(upstream: str) -> None:

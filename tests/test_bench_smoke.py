@@ -58,10 +58,19 @@ def test_documents_benchmark_runs_on_a_small_document(tmp_path: Path) -> None:
     assert documents.largest()["name"] == "stripe"
 
 
-def test_latency_benchmark_runs_on_loopback_with_a_few_checks(tmp_path: Path) -> None:
+# `make test` runs st run with one worker count; `make test-thorough` with both the benchmark uses.
+@pytest.mark.parametrize(
+    "st_workers",
+    [pytest.param([1], id="st-workers-1"),
+     pytest.param(list(latency.ST_WORKERS), id="st-workers-all", marks=pytest.mark.thorough)],
+)  # fmt: skip
+def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
+    tmp_path: Path, st_workers: list[int]
+) -> None:
     out = tmp_path / "latency.json"
     latency.main(["--delays", "0,0.01", "--synth-args", "-k 'ERR_PROBLEM or TEN_READ'",
-                  "--st-max-examples", "2", "--out", str(out)])  # fmt: skip
+                  "--st-max-examples", "2", "--st-workers", ",".join(map(str, st_workers)),
+                  "--out", str(out)])  # fmt: skip
     data = json.loads(out.read_text())
     assert [r["delay"] for r in data["rows"]] == [0.0, 0.01]
     for row in data["rows"]:
@@ -73,9 +82,10 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(tmp_path: Path) ->
         assert first is not None, row["synth_bug"]  # ten-read-leak is reported by TEN-READ
         assert "TEN_READ" in first["test"]
         assert 0 < first["requests"] <= synth["requests"] * 2
-        assert [st["workers"] for st in row["st"]] == [1, 4]
+        assert [st["workers"] for st in row["st"]] == st_workers
         assert all(st["requests"] > 0 for st in row["st"])
     assert set(data["ratios"]) == {"10ms"}
+    assert set(data["ratios"]["10ms"]) == {"synth", *(f"st_workers_{n}" for n in st_workers)}
     assert report.latency(data)[0] == "## Latency"
 
 

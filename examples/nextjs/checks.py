@@ -51,13 +51,20 @@ def synth_test_available() -> bool:
 
 
 def run_checks(
-    base_url: str, *, profile: str = "quick", seed: int = 1, select: str | None = None
+    base_url: str,
+    *,
+    profile: str = "quick",
+    seed: int = 1,
+    select: str | None = None,
+    workers: int | None = None,
 ) -> CheckRun:
-    """``synth test`` with tenants a and b (only the tests ``select`` matches, as ``-k``); the
-    smoke (tenants a, b, c, every check) when it does not exist."""
+    """``synth test`` with tenants a and b (only the tests ``select`` matches, as ``-k``; in
+    ``workers`` processes, or as many as ``--workers auto`` picks); the smoke (tenants a, b, c,
+    every check) when it does not exist."""
     if synth_test_available():
         cmd = [*_synth(), "test", "--base-url", base_url, "--profile", profile, "--seed", str(seed)]
         cmd += ["-k", select] if select else []
+        cmd += ["--workers", str(workers)] if workers is not None else []
         # The run's report and results, each finding's whole evidence, kept after the stack is
         # torn down (the terminal shows answers cut short).
         kept = Path(tempfile.gettempdir())

@@ -3,7 +3,7 @@
 Hypothesis draws whole contract packages (tests/fuzz/contracts.py). For each: it loads, or is
 refused with located problems when it was drawn broken on purpose; the OpenAPI validates;
 the Zod compiles under ``tsc --strict`` and agrees with Pydantic on generated values; the
-Python SDK imports; the generated tests collect under pytest, all in one session. 250
+Python SDK imports; the generated tests collect under pytest, all in one session. 100
 contracts per ``make test``, 500 per ``make test-thorough``; ``SYNTH_FUZZ_CONTRACTS`` sets any count.
 """
 
@@ -35,12 +35,16 @@ from tests.zod._node import NODE_DIR, NodeHarness, node_available
 from tests.zod.parity import Verdict, explain, near_misses, pydantic_verdict, values_for
 from tests.zod.test_tsc import TSCONFIG
 
-# One xdist worker runs the whole module, so the contracts are drawn and loaded once.
-pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
+THOROUGH = os.environ.get("SYNTH_THOROUGH") == "1"
 
-# 250 per `make test`, 500 in `make test-thorough` (SYNTH_THOROUGH=1).
-COUNT = int(os.environ.get("SYNTH_FUZZ_CONTRACTS",
-                           "500" if os.environ.get("SYNTH_THOROUGH") == "1" else "250"))  # fmt: skip
+# One xdist worker runs the whole module, so the contracts are drawn and loaded once. With
+# SYNTH_THOROUGH=1 the module is marked thorough too, so `make test-thorough` (-m thorough)
+# runs it, at its larger count.
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("fuzz")]
+pytestmark += [pytest.mark.thorough] if THOROUGH else []
+
+# 100 per `make test`, 500 in `make test-thorough` (SYNTH_THOROUGH=1).
+COUNT = int(os.environ.get("SYNTH_FUZZ_CONTRACTS", "500" if THOROUGH else "100"))
 VALUES_PER_MODEL = 12
 
 

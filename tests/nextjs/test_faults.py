@@ -26,17 +26,28 @@ def _failed_invariants(output: str) -> set[str]:
     return set(re.findall(r"VIOLATION ((?:TEN|IDEM|PAGE|ERR|CACHE)-[A-Z-]+[A-Z])\b", output))
 
 
-def test_the_correct_app_passes(postgres: Postgres) -> None:
-    """What `make verify-nextjs` checks: every generated test passes against the real app."""
+# `make test` runs the checks the fault tests below judge (tenancy and idempotency), in one
+# process beside pytest's own workers; `make test-thorough` runs every generated test, as
+# `make verify-nextjs` does.
+@pytest.mark.parametrize(
+    ("select", "workers"),
+    [pytest.param("__TEN_ or __IDEM_", 1, id="tenancy-and-idempotency"),
+     pytest.param(None, None, id="every-check", marks=pytest.mark.thorough)],
+)  # fmt: skip
+def test_the_correct_app_passes(
+    postgres: Postgres, select: str | None, workers: int | None
+) -> None:
+    """What `make verify-nextjs` checks: the generated tests pass against the real app."""
     with NextServer.start({**postgres.app_env(), **APP_ENV}) as app:
-        result = run_checks(app.base_url)
+        result = run_checks(app.base_url, select=select, workers=workers)
     assert result.exit_code == 0, result.output[-6000:]
     assert "0 violations" in result.output
 
 
 def test_without_row_level_security_tenants_leak(postgres: Postgres) -> None:
     # The handlers never filter by tenant: row-level security is the only wall between them.
-    # Only the tenancy checks run (the whole suite is test_the_correct_app_passes's).
+    # Only the tenancy checks run (the whole suite is test_the_correct_app_passes's, in
+    # make test-thorough).
     postgres.psql("".join(f"ALTER TABLE {t} DISABLE ROW LEVEL SECURITY;" for t in TABLES), "synth")
     with NextServer.start({**postgres.app_env(), **APP_ENV}) as app:
         result = run_checks(app.base_url, select="__TEN_")
