@@ -55,11 +55,6 @@ def _violations(found: set[tuple[str, str, str]]) -> set[tuple[str, str]]:
     return {(i, o) for i, o, outcome in found if outcome == "violation"}
 
 
-# The tests comparing with the one-process run share one pytest worker, so the buggy server
-# and that run (a minute) are made once, not once per worker.
-_ONE_WORKER = pytest.mark.xdist_group("parallel-buggy")
-
-
 @pytest.fixture(scope="module")
 def buggy() -> Iterator[str]:
     with serve(BUGS) as url:
@@ -77,7 +72,6 @@ def one_worker(buggy: str, generated: Path, tmp_path_factory: pytest.TempPathFac
 
 
 @pytest.mark.slow
-@_ONE_WORKER
 def test_two_workers_find_what_one_finds(
     buggy: str, generated: Path, one_worker: Path, tmp_path: Path
 ) -> None:
@@ -114,7 +108,6 @@ def test_two_workers_find_what_one_finds(
 
 
 @pytest.mark.slow
-@_ONE_WORKER
 def test_shards_merge_into_the_whole_run(
     buggy: str, generated: Path, one_worker: Path, tmp_path: Path
 ) -> None:
@@ -158,7 +151,6 @@ def test_shards_merge_into_the_whole_run(
 
 
 @pytest.mark.slow
-@_ONE_WORKER
 def test_fail_fast_stops_at_the_first_failure(
     buggy: str, generated: Path, one_worker: Path, tmp_path: Path
 ) -> None:
