@@ -11,6 +11,7 @@ import json
 import re
 import tempfile
 from collections.abc import Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -151,7 +152,7 @@ def models_source(
     notes: Notes,
     *,
     synth_own: bool,
-    response: set[str] = frozenset(),  # type: ignore[assignment]
+    response: AbstractSet[str] = frozenset(),
 ) -> Models:
     # Imported here: it takes a third of a second, and only this command needs it.
     schemas = dict(document.get("components", {}).get("schemas", {}))
