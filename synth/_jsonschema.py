@@ -24,6 +24,16 @@ from typing import Any
 from pydantic.json_schema import GenerateJsonSchema, JsonSchemaValue, NoDefault
 from pydantic_core import MISSING, core_schema, to_jsonable_python
 
+# The JSON types each constraint keyword applies to: JSON Schema ignores it on a value of any
+# other type (a `minimum` on a string constrains nothing).
+KEYWORD_TYPES: dict[str, frozenset[str]] = {
+    **dict.fromkeys(("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "multipleOf"),
+                    frozenset({"integer", "number"})),
+    **dict.fromkeys(("minLength", "maxLength", "pattern"), frozenset({"string"})),
+    **dict.fromkeys(("minItems", "maxItems"), frozenset({"array"})),
+    **dict.fromkeys(("minProperties", "maxProperties"), frozenset({"object"})),
+}  # fmt: skip
+
 
 def admits_null(schema: JsonSchemaValue) -> bool:
     """Whether a (local) schema accepts JSON null."""

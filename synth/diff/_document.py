@@ -69,7 +69,8 @@ class _DocumentDiff:
         self.od: Mapping[str, Any] = old.document
         self.nd: Mapping[str, Any] = new.document
         self.same = Sameness(old, new)
-        self._semantics: bool | None = None
+        # Whether both state ``x-synth-semantics`` on some operation (``both_state_semantics``).
+        self.semantics_stated = all(_states_semantics(d) for d in (self.od, self.nd))
 
     def run(self) -> list[Change]:
         self.info()
@@ -145,14 +146,6 @@ class _DocumentDiff:
             if name not in old and component_key(name) not in old_keys:
                 self.out.add("api-schema-added", pointer("components", "schemas", name),
                              f"component schema {name!r} added", component=f"schemas/{name}")  # fmt: skip
-
-    def both_state_semantics(self) -> bool:
-        """Whether both documents state ``x-synth-semantics`` on some operation: one that never
-        does (any document synth did not write) promises nothing beyond its schemas, so no
-        promise is added or removed by comparing with it."""
-        if self._semantics is None:
-            self._semantics = all(_states_semantics(d) for d in (self.od, self.nd))
-        return self._semantics
 
     def both_have_taxonomies(self) -> bool:
         """Whether both documents state a taxonomy: one without ``x-synth-errors`` (any document
@@ -768,7 +761,9 @@ class _SemanticsDiff:
     def run(self) -> None:
         if not self.old and not self.new:
             return
-        if not self.op.doc.both_state_semantics():
+        # A document that never states semantics (any document synth did not write) promises
+        # nothing beyond its schemas: no promise is added or removed by comparing with it.
+        if not self.op.doc.semantics_stated:
             return
         # Tenant scoping is compared where both sides state it: an operation without it (in a
         # document synth did not write) claims neither.

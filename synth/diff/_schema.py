@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._jsonschema import KEYWORD_TYPES
 from ._model import Collector, OpRef
 from ._refs import Node, Resolver, Sameness, Shape, canonical, component_key, shape
 from ._rules import BOUNDS, Direction, schema_rule_id
@@ -447,20 +448,10 @@ def _num(value: float | None) -> str:
     return "none" if value is None else f"{value:g}" if isinstance(value, float) else str(value)
 
 
-# The types each bound applies to: JSON Schema ignores it on a value of any other type, so a
-# `minimum` on a string constrains nothing.
-_BOUNDED = {
-    "maximum": {"integer", "number"}, "exclusiveMaximum": {"integer", "number"},
-    "minimum": {"integer", "number"}, "exclusiveMinimum": {"integer", "number"},
-    "maxLength": {"string"}, "minLength": {"string"}, "maxItems": {"array"},
-    "minItems": {"array"}, "maxProperties": {"object"}, "minProperties": {"object"},
-}  # fmt: skip
-
-
 def _bound(schema: Mapping[str, Any], keyword: str) -> float | None:
     """``keyword``'s value where it constrains the schema's values (None where it does not)."""
     kind = schema.get("type")
     kinds = set(kind) if isinstance(kind, list) else {kind} if isinstance(kind, str) else None
-    if kinds is not None and not kinds & _BOUNDED[keyword]:
+    if kinds is not None and not kinds & KEYWORD_TYPES[keyword]:
         return None
     return _number(schema.get(keyword))

@@ -25,6 +25,7 @@ from typing import Any
 
 from .._errors import ContractError, InputError, UsageError
 from ..document import build
+from ..loader._taxonomy import ERROR_CODE
 from ..spec import ApiSpec
 from ._models import Notes, models_source, request_schemas, response_schemas
 from ._operations import IMPLIED_CODES, METHODS, Operation, operation, problem_examples, snake
@@ -387,9 +388,6 @@ def _hoist_inline(  # noqa: PLR0912 (bodies and answers, objects and arrays of t
                                 "inline schema")  # fmt: skip
 
 
-_CODE = re.compile(r"[a-z][a-z0-9_]*")
-
-
 def _taxonomy(document: Mapping[str, Any], synth_own: bool) -> tuple[list[dict[str, Any]], bool]:
     if synth_own:
         return [dict(e) for e in document["x-synth-errors"]], False
@@ -409,7 +407,11 @@ def _taxonomy(document: Mapping[str, Any], synth_own: bool) -> tuple[list[dict[s
                     if isinstance(op, dict) else ():  # fmt: skip
                 for example in problem_examples(response):
                     code = example.get("code")
-                    if str(status).isdigit() and isinstance(code, str) and _CODE.fullmatch(code):
+                    if (
+                        str(status).isdigit()
+                        and isinstance(code, str)
+                        and ERROR_CODE.fullmatch(code)
+                    ):
                         codes.setdefault(code, int(status))
                         said.setdefault(code, (example.get("title"), response.get("description")))
     for status in statuses:

@@ -398,17 +398,17 @@ def _field_parts(line: str) -> tuple[str, str, str | None] | None:
 _CLASS = re.compile(r"^class (\w+)\((\w+(?:\.\w+)*)\):")
 
 
-def _request_closure(text: str, request: set[str]) -> set[str]:
-    """The classes a request model reaches through its fields, at any depth: each must be a
-    ``RequestModel`` too (closed and strict), including the ones datamodel-code-generator
-    made for inline objects."""
+def _closure(text: str, roots: set[str]) -> set[str]:
+    """``roots`` and the classes they reach through their fields, at any depth (the ones
+    datamodel-code-generator made for inline objects too): what a request model reaches must
+    be a ``RequestModel`` (closed and strict)."""
     blocks: dict[str, str] = {}
     for m in re.finditer(r"^(?:class (\w+)\(.*\):\n((?:    .*\n|\n)*)|(\w+) = (.*)\n)", text, re.M):
         name = m.group(1) or m.group(3)
         blocks[name] = m.group(2) if m.group(1) else m.group(4)
     words = {name: set(re.findall(r"\b\w+\b", body)) & set(blocks) for name, body in blocks.items()}
     seen: set[str] = set()
-    todo = [n for n in request if n in blocks]
+    todo = [n for n in roots if n in blocks]
     while todo:
         name = todo.pop()
         if name not in seen:
@@ -424,11 +424,11 @@ def _touch(
     request: set[str],
     response: set[str],
 ) -> str:
-    closed = _request_closure(text, request)
+    closed = _closure(text, request)
     # Request models an answer carries too: a field that may be left out stays
     # ``T | MISSING = MISSING``, which is not required in either direction (``= None`` would be
     # always present, so required, in the answer).
-    answered = _request_closure(text, response)
+    answered = _closure(text, response)
     lines = text.splitlines()
     out: list[str] = []
     current: str | None = None

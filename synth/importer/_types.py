@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from .._jsonschema import KEYWORD_TYPES
+
 __all__ = ["annotation"]
 
 _SCALARS = {"string": "str", "integer": "int", "number": "float", "boolean": "bool"}
@@ -30,14 +32,6 @@ _CONSTRAINTS = {
     "minItems": "min_length",
     "maxItems": "max_length",
 }
-
-# The type each constraint keyword applies to (JSON Schema ignores it on any other).
-_APPLIES = {
-    "minLength": {"string"}, "maxLength": {"string"}, "pattern": {"string"},
-    "minimum": {"integer", "number"}, "maximum": {"integer", "number"},
-    "exclusiveMinimum": {"integer", "number"}, "exclusiveMaximum": {"integer", "number"},
-    "multipleOf": {"integer", "number"}, "minItems": {"array"}, "maxItems": {"array"},
-}  # fmt: skip
 
 
 def annotation(  # noqa: PLR0911, PLR0912 (a return per kind of schema)
@@ -110,7 +104,7 @@ def annotation(  # noqa: PLR0911, PLR0912 (a return per kind of schema)
         for key, arg in _CONSTRAINTS.items()
         if key in schema
         and not isinstance(schema[key], bool)
-        and kind in _APPLIES[key]
+        and kind in KEYWORD_TYPES[key]
         # A string with a format synth types exactly (a UUID, a date) has no length or pattern.
         and (kind != "string" or base == "str")
     ]

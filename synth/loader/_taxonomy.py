@@ -11,9 +11,10 @@ from ..contract import ErrorCode, Idempotency
 from ._common import Op
 from ._problems import Problems
 
-__all__ = ["KEY_MISSING", "check_taxonomy", "implied_by", "implied_codes"]
+__all__ = ["ERROR_CODE", "KEY_MISSING", "check_taxonomy", "implied_by", "implied_codes"]
 
-_CODE = re.compile(r"[a-z][a-z0-9_]*")
+# An error code: snake_case (`email_taken`).
+ERROR_CODE = re.compile(r"[a-z][a-z0-9_]*")
 # The answer to a request without the Idempotency-Key: only where the key is required.
 KEY_MISSING = "idempotency_key_missing"
 # What an operation declares or does -> the error codes it can answer with because of it.
@@ -64,7 +65,7 @@ def check_taxonomy(errors: Iterable[ErrorCode], problems: Problems) -> dict[str,
     """The declared error codes by code, each checked for its spelling, status and uniqueness."""
     taxonomy: dict[str, ErrorCode] = {}
     for entry in errors:
-        if not _CODE.fullmatch(entry.code):
+        if not ERROR_CODE.fullmatch(entry.code):
             problems.add(
                 entry.location,
                 f"error code {entry.code!r} is not snake_case",
