@@ -578,12 +578,43 @@ class Graph:
         self.by_route = {(op.method, _route(op.path)): op for op in api.operations}
         self._by_path = {c.path: c for c in api.relations.collections}
         self._by_create: dict[str, Collection] = {}
+        self._parts: dict[str, str] | None = None
         for c in api.relations.collections:
             if c.create is not None:
                 self._by_create.setdefault(c.create.operation_id, c)
 
     def op(self, method: str, path: str) -> OperationSpec | None:
         return self.by_route.get((method, _route(path)))
+
+    def parts(self) -> dict[str, str]:
+        """Each operation's part of the API, named by its first operation id in sorted order:
+        operations are in one part when they act on one collection, or one provides the
+        parent or the referenced item another needs. A check writes within its operation's
+        part (the fixtures it makes are parents and referenced items), so a list of one part
+        does not change under the checks of another on a server whose operations touch only
+        what they declare (``synth.testing._lock``)."""
+        if self._parts is None:
+            root = {op.operation_id: op.operation_id for op in self.api.operations}
+
+            def find(name: str) -> str:
+                while root[name] != name:
+                    root[name] = root[root[name]]
+                    name = root[name]
+                return name
+
+            def join(*ops: OperationSpec | None) -> None:
+                names = sorted(find(op.operation_id) for op in ops if op is not None)
+                for name in names[1:]:
+                    root[name] = names[0]
+
+            for c in self.relations.collections:
+                join(c.create, c.list, c.read, c.update, c.delete, c.upsert, *c.actions)
+            for op in self.api.operations:
+                join(op, self.item_creator(op))
+                join(op, *(p.create for p in self.parents(op) or ()))
+                join(op, *(r.create for r in self.references(op)))
+            self._parts = {name: find(name) for name in root}
+        return self._parts
 
     def _collection(self, op: OperationSpec) -> Collection | None:
         """The collection ``op`` creates into, else the one at its path."""

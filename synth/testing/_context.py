@@ -1031,7 +1031,7 @@ class Context:
         if not scope.isolated:
             # The whole list of the tenant, which other checks write to: only alone is it
             # the baseline and the items this check made (``_parallel``).
-            self.target.alone()
+            self.target.alone(scope.lister)
         pagination = scope.lister.pagination
         assert pagination is not None
         p = pagination

@@ -10,8 +10,13 @@ Most checks isolate what they judge (a fresh parent, a filter on a run-unique ma
 run side by side. A check that walks a list it cannot isolate (every item of the tenant,
 with a baseline taken first) would see the items other checks create or delete meanwhile,
 and TEN-NONINTERFERENCE needs tenant A to be quiet while B acts in its quiet world: those
-run alone. ``RunLock`` is a reader-writer lock over files in the run's temporary folder:
-every test holds it shared; such a check holds it exclusive.
+keep their part of the API to themselves (``Graph.parts``: the operations joined by a
+collection, a parent or a reference), while the checks of the other parts go on. A server
+may still tie parts together in ways the contract does not say (a create that also adds to
+another part's list): a violation seen while other parts ran is therefore confirmed with the
+whole run to itself before it is reported (``_runner``). The rate-limit checks and
+schemathesis's engine run alone. ``RunLock`` is the reader-writer locks, over files in the
+run's temporary folder: every test holds the run's and its part's shared.
 """
 
 from __future__ import annotations
@@ -25,7 +30,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .._errors import UsageError
-from ..catalogue import CATALOGUE
+from ..catalogue import BY_ID, CATALOGUE
 from ._config import PROFILES, TargetConfig, Tenant, is_loopback
 from ._coverage import Gap
 from ._report import Merged
@@ -34,6 +39,8 @@ from ._violation import Finding, Outcome
 
 __all__ = [
     "ALONE",
+    "ALONE_IN_PART",
+    "alone",
     "config_from_wire",
     "config_to_wire",
     "dump_state",
@@ -42,19 +49,39 @@ __all__ = [
     "workers_for",
 ]
 
-# Checks that hold the lock exclusive from their first request: TEN-NONINTERFERENCE compares
-# what B sees while A is quiet with what B sees after A acted, and any other check acting as A
-# meanwhile breaks the quiet world. The rate-limit checks wait out a window with nothing sent
-# and then count a burst against the limit: another check's request to the operation in that
-# window (the same tenant, token or address) spends the quota and a correct server's 429 would
-# look like a broken limit. OBJECT-LEVEL-AUTHORIZATION runs schemathesis's engine, which
-# deletes and updates the objects it finds in lists, other checks' included: a list walked or
-# a parent used meanwhile would change under that check (a PAGE-END on a correct server was
-# the symptom); it also spoils what the run keeps for reuse (``Target.spoil_shared``). Every
-# other check takes it exclusive only when it walks a list it cannot isolate (``Target.alone``).
-ALONE = frozenset({"TEN-NONINTERFERENCE", "OBJECT-LEVEL-AUTHORIZATION"}) | frozenset(
+# Checks that hold the run's lock exclusive from their first request. OBJECT-LEVEL-
+# AUTHORIZATION runs schemathesis's engine, which deletes and updates the objects it finds in
+# lists, other checks' included: a list walked or a parent used meanwhile would change under
+# that check (a PAGE-END on a correct server was the symptom); it also spoils what the run
+# keeps for reuse (``Target.spoil_shared``).
+ALONE = frozenset({"OBJECT-LEVEL-AUTHORIZATION"})
+# Checks that keep their operation's part of the API (``Graph.parts``) to themselves from
+# their first request. TEN-NONINTERFERENCE compares what B sees while A is quiet with what B
+# sees after A acted, and a check acting as A or B in that part meanwhile breaks the quiet
+# world. The rate-limit checks wait out a window with nothing sent and then count a burst
+# against the limit: another check's request in that window to an operation that counts
+# against the same limit spends the quota, and a correct server's 429 would look like a broken
+# limit. Only operations that declare a limit may answer 429, so where every such operation is
+# in the checked one's part, the part is enough; otherwise the run's lock is taken. Checks of
+# other parts go on; a violation seen so is confirmed with the run to itself (``_runner``), as
+# is one that a walk of a list it cannot isolate saw (``Target.alone``).
+ALONE_IN_PART = frozenset({"TEN-NONINTERFERENCE"}) | frozenset(
     inv.id for inv in CATALOGUE if inv.family == "limits"
 )
+
+
+def alone(invariant: str, operation: str, target: Target) -> str:
+    """What a test keeps to itself from its first request: "run", "part" or ""."""
+    if invariant in ALONE:
+        return "run"
+    parts = target.graph.parts()
+    if invariant not in ALONE_IN_PART or operation not in parts:
+        return ""
+    limited = {parts[op.operation_id] for op in target.api.operations if op.rate_limit}
+    if BY_ID[invariant].family == "limits" and limited - {parts[operation]}:
+        return "run"
+    return "part"
+
 
 _MAX_AUTO = 4
 # A round trip this long (seconds) is a network's, not a loopback's: requests wait, CPUs idle.

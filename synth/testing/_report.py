@@ -52,6 +52,13 @@ class Merged:
 
 Run = Target | Merged
 
+# Checks whose outcome, seen while the API's other parts ran, was not a pass or a confirmed
+# violation, run again with the run to themselves (``_runner``): the later outcome counts.
+_BESIDE = (
+    "seen while other parts of the API ran, so run again with the run to itself (the server "
+    "may tie parts of the API together in ways the contract does not say)"
+)
+
 
 def _by(findings: list[Finding], *outcomes: Outcome) -> list[Finding]:
     return [f for f in findings if f.outcome in outcomes]
@@ -115,6 +122,8 @@ def summary_lines(target: Run, not_planned: int = 0) -> list[str]:
         f"  unconfirmed {x.invariant} {x.operation} (not reported as a violation)"
         for x in unconfirmed
     ]
+    lines += [f"  {_BESIDE}: {x.invariant} {x.operation} (first {x.extra['beside']}, then "
+              f"{x.outcome})" for x in f if "beside" in x.extra]  # fmt: skip
     lines += latency_lines(latency_rows(target.api, target.latencies), target.enforce_slo)
     if target.config.seed is not None:
         lines.append(f"  reproduce with --seed {target.config.seed}")
@@ -160,6 +169,11 @@ def markdown(target: Run, gaps: list[Gap] | None = None, coverage: str = "") -> 
                 "reported as violations)", ""]  # fmt: skip
         out += [f"- {inv} `{op}`: {what}"
                 for (inv, op), what in sorted(target.edges_unconfirmed.items())]  # fmt: skip
+    beside = [x for x in f if "beside" in x.extra]
+    if beside:
+        out += ["", f"### Run again alone ({_BESIDE})", ""]
+        out += [f"- {x.invariant} `{x.operation}`: first {x.extra['beside']}, then {x.outcome}"
+                for x in beside]  # fmt: skip
     if coverage:
         out += [
             "",

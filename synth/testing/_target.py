@@ -16,7 +16,7 @@ from .. import loader
 from .._errors import UsageError
 from ..document import build
 from ..relations import Graph
-from ..spec import ApiSpec
+from ..spec import ApiSpec, OperationSpec
 from ._config import Credential, TargetConfig, check_tenant_ids
 from ._curl import Redactor
 from ._data import Schemas
@@ -185,10 +185,23 @@ class Target:
             self.shared_origin.clear()
             self.edges.clear()
 
-    def alone(self) -> None:
-        """Hold the run's lock exclusive until the current test ends: what this check does next
-        must not see other checks' writes (a walk of a list it cannot isolate)."""
-        if self.lock is not None:
+    def part(self, operation_id: str) -> str:
+        """The part of the API ``operation_id`` is in (``Graph.parts``): the lock a test of it
+        holds shared, and a walk of its list exclusive."""
+        return self.graph.parts().get(operation_id, operation_id)
+
+    def alone(self, lister: OperationSpec) -> None:
+        """Keep ``lister``'s part of the API to this test until it ends: what it does next must
+        not see other checks' writes (a walk of a list it cannot isolate). Where the list's
+        items are made by a create of its own collection, the checks of the API's other parts
+        go on meanwhile (``RunLock.exclusive_part``); a violation seen so is confirmed with
+        the run to itself (``_runner``). Other lists (made elsewhere, or by the server itself)
+        take the run's lock exclusive."""
+        if self.lock is None:
+            return
+        if self.graph.creator_of_items(lister) is not None:
+            self.lock.exclusive_part(self.part(lister.operation_id))
+        else:
             self.lock.exclusive()
 
     def note_created(self, tenant: str, path: str) -> None:
@@ -242,8 +255,8 @@ class Target:
             return
         if self.lock is not None:
             # Other workers may still run checks that walk a whole list: deleting under their
-            # feet would change what they count.
-            self.lock.shared()
+            # feet would change what they count. Every part, as cleanup deletes in any.
+            self.lock.shared(*self.graph.parts().values())
         try:
             self._delete_created()
         finally:

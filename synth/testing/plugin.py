@@ -28,7 +28,13 @@ from ._data import Schemas
 from ._latency import latency_rows
 from ._lock import RunLock
 from ._order import load_costs, order, parse_shard, shard
-from ._parallel import ALONE, config_from_wire, config_to_wire, dump_state, merge_state
+from ._parallel import (
+    alone,
+    config_from_wire,
+    config_to_wire,
+    dump_state,
+    merge_state,
+)
 from ._report import markdown, summary_lines
 from ._target import Target
 from ._unique import unique_notes
@@ -180,10 +186,15 @@ class _Workers:
             return (yield)
         assert made is not None
         # By name: OBJECT-LEVEL-AUTHORIZATION is not in the catalogue.
-        if _named(item)[0] in ALONE:
+        invariant, operation = _named(item)
+        keep = alone(invariant, operation, made)
+        if keep == "run":
             lock.exclusive()
         else:
-            lock.shared()
+            part = made.part(operation) if operation in made.graph.parts() else ""
+            lock.shared(*([part] if part else []))
+            if keep == "part":
+                lock.exclusive_part(part)
         made.sync_shared()
         try:
             return (yield)

@@ -14,12 +14,13 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from examples.reference_server.app import create_app
-from examples.reference_server.process import serve
+from examples.reference_server.process import ROOT, serve
 from synth._errors import UsageError
 from synth.spec import ApiSpec
 from synth.testing import config_from_options
@@ -346,17 +347,176 @@ def test_workers_with_an_in_process_app_is_a_usage_error(generated: Path) -> Non
     assert parse_shard(" 2 / 4 ") == (2, 4)
 
 
-def test_checks_that_must_run_alone() -> None:
-    """A rate-limit check counts a burst after a quiet window: another worker's request to the
-    operation inside it would spend the quota. schemathesis's engine (OBJECT-LEVEL-AUTHORIZATION)
-    deletes objects it finds in lists, other checks' included. Each holds the lock exclusive."""
+def test_checks_that_must_run_alone(api: ApiSpec) -> None:
+    """schemathesis's engine (OBJECT-LEVEL-AUTHORIZATION) deletes objects it finds in lists,
+    other checks' included: it holds the run's lock exclusive. TEN-NONINTERFERENCE keeps its
+    part of the API to itself, and so does a rate-limit check (a burst after a quiet window)
+    where every operation that declares a limit is in its part; where another part has one
+    (which a server may count in the same window), the run's lock."""
+    import dataclasses
+    from types import SimpleNamespace
+
     from synth.catalogue import CATALOGUE
-    from synth.testing._parallel import ALONE
+    from synth.relations import Graph
+    from synth.testing._parallel import ALONE, ALONE_IN_PART, alone
 
     limits = {entry.id for entry in CATALOGUE if entry.family == "limits"}
     assert limits
-    assert limits <= ALONE
-    assert {"OBJECT-LEVEL-AUTHORIZATION", "TEN-NONINTERFERENCE"} <= ALONE
+    assert limits <= ALONE_IN_PART
+    assert {"OBJECT-LEVEL-AUTHORIZATION"} == ALONE
+    assert "TEN-NONINTERFERENCE" in ALONE_IN_PART
+    target: Any = SimpleNamespace(api=api, graph=Graph(api))
+    assert alone("OBJECT-LEVEL-AUTHORIZATION", "all", target) == "run"
+    assert alone("TEN-NONINTERFERENCE", "getContact", target) == "part"
+    assert alone("RATE-LIMIT", "getJob", target) == "part"  # the only limit: the jobs part's
+    assert alone("PAGE-COMPLETE", "listJobs", target) == ""  # a walk takes its part itself
+    getjob = api.operation("getJob")
+    assert getjob.rate_limit is not None
+    limited = tuple(dataclasses.replace(op, rate_limit=getjob.rate_limit)
+               if op.operation_id == "getContact" else op for op in api.operations)  # fmt: skip
+    target.api = dataclasses.replace(api, operations=limited)
+    assert alone("RATE-LIMIT", "getJob", target) == "run"  # the contacts part has a limit too
+    assert alone("TEN-NONINTERFERENCE", "getContact", target) == "part"
+
+
+@pytest.mark.parametrize(
+    ("contracts", "together", "apart"),
+    [
+        # A child collection (interactions under a contact) is in its parent's part.
+        ("contracts", [("createContact", "listInteractions", "deleteContact")], [("listJobs", "getContact")]),
+        # PUT-upserted products, a list of units nothing makes, warehouses with bins and stock.
+        ("examples/warehouse/contracts", [("putProduct", "listProducts"), ("createWarehouse", "createBin")],
+         [("listProducts", "listUnits"), ("putProduct", "createBin")]),
+        # A project and its tasks (ids unique within the project) and an action on a task.
+        ("examples/tracker/contracts", [("createProject", "listTasks", "completeTask")],
+         [("getHealth", "listTasks")]),
+    ],
+)  # fmt: skip
+def test_parts_of_an_api(
+    contracts: str, together: list[tuple[str, ...]], apart: list[tuple[str, str]]
+) -> None:
+    """Operations joined by a collection, a parent or a reference are one part of the API
+    (a walk of one part's list keeps that part alone); the others are apart."""
+    from synth import loader
+    from synth.relations import Graph
+
+    parts = Graph(loader.load(ROOT / contracts)).parts()
+    for names in together:
+        assert len({parts[n] for n in names}) == 1, names
+    for one, other in apart:
+        assert parts[one] != parts[other], (one, other)
+    # Each part is named by its first operation id.
+    for op, part in parts.items():
+        assert part <= op
+        assert parts[part] == part
+
+
+def test_run_lock_parts(tmp_path: Path) -> None:
+    """A walk keeps its part exclusive while a test of another part goes on; the run's lock
+    taken exclusive (a check alone, or a confirmation) lets every part go first."""
+    mine, other = RunLock(tmp_path), RunLock(tmp_path)
+    probes = {
+        name: (tmp_path / name).open("a+b") for name in ("rw.lock", "part-p.lock", "part-q.lock")
+    }
+
+    def can(name: str, kind: int) -> bool:
+        try:
+            fcntl.flock(probes[name], kind | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(probes[name], fcntl.LOCK_UN)
+        return True
+
+    try:
+        mine.shared("p")
+        other.shared("q")  # another part: does not wait
+        assert can("part-p.lock", fcntl.LOCK_SH)
+        assert not can("part-p.lock", fcntl.LOCK_EX)
+        mine.exclusive_part("p")
+        assert mine.partial
+        assert mine.held == "shared"
+        assert not can("part-p.lock", fcntl.LOCK_SH)  # a test of part p waits
+        assert can("part-q.lock", fcntl.LOCK_SH)  # one of part q does not
+        assert not can("rw.lock", fcntl.LOCK_EX)
+        other.release()
+        mine.exclusive()  # the confirmation: every part let go, the run's lock exclusive
+        assert mine.held == "exclusive"
+        assert mine.partial
+        assert can("part-p.lock", fcntl.LOCK_EX)
+        assert not can("rw.lock", fcntl.LOCK_SH)
+        mine.release()
+        assert not mine.partial
+        assert can("rw.lock", fcntl.LOCK_EX)
+        # A walk of another part's list than the test's own takes the run's lock instead.
+        mine.shared("p")
+        mine.exclusive_part("q")
+        assert mine.held == "exclusive"
+        assert not mine.partial
+    finally:
+        mine.close()
+        other.close()
+        for probe in probes.values():
+            probe.close()
+
+
+def _seen_beside(lock: RunLock, held: list[str]) -> None:
+    """A stand-in check: a violation while the run's other parts go on, none alone."""
+    from synth.testing._violation import Violation
+
+    held.append(lock.held)
+    if lock.held != "exclusive":
+        raise Violation("TEN-NONINTERFERENCE", "getContact", "nothing", "another part's write", [])
+
+
+@pytest.mark.parametrize("real", [False, True])
+def test_a_violation_seen_beside_other_parts_is_judged_alone(
+    api: ApiSpec, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, real: bool
+) -> None:
+    """What a check saw while holding only its part of the API is judged with the run to
+    itself: a violation is replayed alone, and one that does not show again there is run again
+    from the first example alone, whose outcome counts (a server may tie parts together in
+    ways the contract does not say; a false report is worse than a miss)."""
+    import dataclasses
+
+    from synth.testing._runner import run_check
+    from synth.testing._target import Target
+    from synth.testing._violation import Outcome, Violation
+    from synth.testing.invariants import REGISTRY
+
+    held: list[str] = []
+    config = config_from_options(app=create_app(), tenants=TOKENS, seed=1, env={})
+    target = Target(config, api)
+    target.lock = RunLock(tmp_path)
+
+    def check(ctx: object) -> None:
+        assert target.lock is not None
+        if real:  # a violation whatever else runs
+            held.append(target.lock.held)
+            raise Violation("TEN-NONINTERFERENCE", "getContact", "nothing", "a leak", [])
+        _seen_beside(target.lock, held)
+
+    inv = dataclasses.replace(REGISTRY["TEN-NONINTERFERENCE"], run=check)
+    monkeypatch.setitem(REGISTRY, "TEN-NONINTERFERENCE", inv)
+    try:
+        part = target.part("getContact")
+        target.lock.shared(part)
+        target.lock.exclusive_part(part)
+        finding = run_check("TEN-NONINTERFERENCE", "getContact", target)
+    finally:
+        target.lock.release()
+        target.close()  # its cleanup takes the lock: closed after it
+        target.lock.close()
+    if real:
+        assert finding.outcome is Outcome.VIOLATION
+        assert "beside" not in finding.extra
+        assert held[0] == "shared"  # found beside the other parts,
+        assert held[-1] == "exclusive"  # confirmed alone
+    else:
+        assert finding.outcome is Outcome.PASSED
+        assert finding.extra["beside"] == "unconfirmed"
+        assert held[0] == "shared"
+        assert held[-1] == "exclusive"
+        assert finding.exercised == 1  # run again whole: its example ran to the end, alone
 
 
 def test_spoilt_reuse_is_dropped_in_every_worker(api: ApiSpec, tmp_path: Path) -> None:
