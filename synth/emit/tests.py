@@ -16,6 +16,7 @@ from collections import defaultdict
 from .._provenance import PROVENANCE
 from .._template import Template, render
 from ..catalogue import Entry, Family, applicable
+from ..relations import Graph
 from ..spec import ApiSpec, OperationSpec
 
 __all__ = ["emit", "emit_tests"]
@@ -65,15 +66,21 @@ AUTHORIZATION = Template('''\
 """Object-level authorization across the tenants of ${title} ${version}.
 
 schemathesis's own `object_level_authorization` check, with every `--tenant` as a peer: it
-replays each tenant's reads of its own objects as the other tenants.
+replays each tenant's reads of its own objects as the other tenants. One test per part of the
+API (operations joined by a collection, a parent or a reference), named by its first
+operation: schemathesis's engine deletes and updates the objects it finds, so each test keeps
+its part to itself while the checks of the other parts go on.
 """
 
 from synth.testing import Target, object_level_authorization
+${tests}''')
 
+AUTHORIZATION_TEST = Template('''
 
-def test_api__OBJECT_LEVEL_AUTHORIZATION(target: Target) -> None:
-    """No tenant receives an object that another tenant owns (schemathesis's check)."""
-    object_level_authorization(target)
+def test_${part}__OBJECT_LEVEL_AUTHORIZATION(target: Target) -> None:
+    """No tenant receives an object that another tenant owns (schemathesis's check), over
+    ${operations}."""
+    object_level_authorization(target, "${part}")
 ''')
 
 CONFTEST = Template('''\
@@ -125,10 +132,21 @@ def emit_tests(spec: ApiSpec) -> dict[str, str]:
         text = render(MODULE, provenance=PROVENANCE, group=group, title=spec.title,
                       version=spec.version, tests="".join(tests))  # fmt: skip
         out[f"tests/test_{_module_name(group)}.py"] = text
-    if any(op.tenant_scoped for op in spec.operations):
+    parts: dict[str, list[OperationSpec]] = defaultdict(list)
+    part_of = Graph(spec).parts()
+    for op in spec.operations:
+        parts[part_of[op.operation_id]].append(op)
+    checked = [part for part, ops in sorted(parts.items()) if any(op.tenant_scoped for op in ops)]
+    if checked:
+        tests = [
+            render(AUTHORIZATION_TEST, part=part, operations="\n    ".join(textwrap.wrap(
+                ", ".join(op.operation_id for op in parts[part]), 84)))
+            for part in checked
+        ]  # fmt: skip
         out["tests/test_authorization.py"] = render(
-            AUTHORIZATION, provenance=PROVENANCE, title=spec.title, version=spec.version
-        )
+            AUTHORIZATION, provenance=PROVENANCE, title=spec.title, version=spec.version,
+            tests="".join(tests),
+        )  # fmt: skip
     return dict(sorted(out.items()))
 
 

@@ -13,6 +13,7 @@ for none exclusive), and lets everything go before it waits for the run's lock e
 from __future__ import annotations
 
 import fcntl
+import os
 from pathlib import Path
 from typing import IO
 
@@ -96,9 +97,14 @@ class RunLock:
 
     def spoil(self) -> None:
         """Say that the items every process keeps for reuse may be gone or changed: each
-        process drops its own at the start of its next test. Called holding the lock
-        exclusive, so no other process reads or writes the count meanwhile."""
-        self._epoch.write_text(str(self.epoch() + 1), encoding="ascii")
+        process drops its own at the start of its next test. Checks holding different parts
+        may spoil at once: the count is read and raised under a lock of its own and replaced
+        whole, so no raise is lost and no reader sees half a number."""
+        with open(self._folder / "epoch.lock", "a+b") as guard:
+            fcntl.flock(guard, fcntl.LOCK_EX)
+            fresh = self._folder / f"epoch.{os.getpid()}"
+            fresh.write_text(str(self.epoch() + 1), encoding="ascii")
+            os.replace(fresh, self._epoch)
 
     def _part(self, name: str) -> _ReaderWriter:
         if name not in self._parts:

@@ -49,11 +49,12 @@ __all__ = [
     "workers_for",
 ]
 
-# Checks that hold the run's lock exclusive from their first request. OBJECT-LEVEL-
-# AUTHORIZATION runs schemathesis's engine, which deletes and updates the objects it finds in
-# lists, other checks' included: a list walked or a parent used meanwhile would change under
-# that check (a PAGE-END on a correct server was the symptom); it also spoils what the run
-# keeps for reuse (``Target.spoil_shared``).
+# Checks that keep what they test to themselves from their first request, whatever they
+# find. OBJECT-LEVEL-AUTHORIZATION runs schemathesis's engine, which deletes and updates the
+# objects it finds in lists, other checks' included: a list walked or a parent used meanwhile
+# would change under that check (a PAGE-END on a correct server was the symptom); it also
+# spoils what the run keeps for reuse (``Target.spoil_shared``). Run over one part of the API,
+# it keeps that part; over the whole API, the run.
 ALONE = frozenset({"OBJECT-LEVEL-AUTHORIZATION"})
 # Checks that keep their operation's part of the API (``Graph.parts``) to themselves from
 # their first request. TEN-NONINTERFERENCE compares what B sees while A is quiet with what B
@@ -72,9 +73,11 @@ ALONE_IN_PART = frozenset({"TEN-NONINTERFERENCE"}) | frozenset(
 
 def alone(invariant: str, operation: str, target: Target) -> str:
     """What a test keeps to itself from its first request: "run", "part" or ""."""
-    if invariant in ALONE:
-        return "run"
     parts = target.graph.parts()
+    if invariant in ALONE:
+        # One test per part of the API keeps its part (``emit.tests``); one over the whole
+        # API (as suites generated before that were written) keeps the run.
+        return "part" if operation in parts else "run"
     if invariant not in ALONE_IN_PART or operation not in parts:
         return ""
     limited = {parts[op.operation_id] for op in target.api.operations if op.rate_limit}
