@@ -517,6 +517,17 @@ def test_a_violation_seen_beside_other_parts_is_judged_alone(
         assert held[0] == "shared"
         assert held[-1] == "exclusive"
         assert finding.exercised == 1  # run again whole: its example ran to the end, alone
+        from synth.testing._report import markdown, summary_lines
+
+        said = [
+            line for line in summary_lines(target) if "run again with the run to itself" in line
+        ]
+        assert said == [
+            "  seen while other parts of the API ran, so run again with the run to itself (the "
+            "server may tie parts of the API together in ways the contract does not say): "
+            "TEN-NONINTERFERENCE getContact (first unconfirmed, then passed)"
+        ]
+        assert "### Run again alone" in markdown(target)
 
 
 def test_spoilt_reuse_is_dropped_in_every_worker(api: ApiSpec, tmp_path: Path) -> None:
