@@ -5,6 +5,7 @@ and compiled by tsc and run by node, and bundled by esbuild; both against the re
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -83,6 +84,26 @@ def package(spec: ApiSpec) -> dict[str, str]:
     return {rel.removeprefix(prefix): text for rel, text in files.items()}
 
 
+# The package is installed and built once; each consumer below gets a copy of that project (its
+# links to the Node harness kept as links). Both tests run on one xdist worker, so the build,
+# tsc over the whole package, is not made twice.
+ONE_BUILD = pytest.mark.xdist_group("ts-package-crm")
+
+
+@pytest.fixture(scope="module")
+def installed(package: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding ``consumer`` (the package installed and built) and ``packages``."""
+    root = tmp_path_factory.mktemp("ts-package")
+    install(package, root / "consumer")
+    return root
+
+
+def _consumer(installed: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "root"
+    shutil.copytree(installed, copy, symlinks=True)
+    return copy / "consumer"
+
+
 @pytest.fixture
 def server() -> Iterator[str]:
     proc = subprocess.Popen(
@@ -141,21 +162,19 @@ def test_the_generated_folder_is_the_package(package: dict[str, str]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.node
+@ONE_BUILD
 def test_an_esm_node_project_compiles_and_runs_it(
-    package: dict[str, str], tmp_path: Path, server: str
+    installed: Path, tmp_path: Path, server: str
 ) -> None:
-    project = tmp_path / "consumer"
-    install(package, project)
+    project = _consumer(installed, tmp_path)
     assert compile_and_run(project, MAIN, [server, "token-a"]) == EXPECTED
 
 
 @pytest.mark.slow
 @pytest.mark.node
-def test_a_bundle_made_by_esbuild_runs_it(
-    package: dict[str, str], tmp_path: Path, server: str
-) -> None:
-    project = tmp_path / "consumer"
-    install(package, project)
+@ONE_BUILD
+def test_a_bundle_made_by_esbuild_runs_it(installed: Path, tmp_path: Path, server: str) -> None:
+    project = _consumer(installed, tmp_path)
     assert bundle_and_run(project, MAIN, [server, "token-a"]) == EXPECTED
 
 

@@ -61,6 +61,11 @@ def buggy() -> Iterator[str]:
         yield url
 
 
+# The tests that compare with the one-process run share one xdist worker (`make test` runs
+# `--dist loadgroup`): a module fixture is made once per worker, and this one takes ~40 s.
+ONE_WORKER = pytest.mark.xdist_group("parallel-one-worker")
+
+
 @pytest.fixture(scope="module")
 def one_worker(buggy: str, generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The selection run in one process: its results file."""
@@ -72,6 +77,7 @@ def one_worker(buggy: str, generated: Path, tmp_path_factory: pytest.TempPathFac
 
 
 @pytest.mark.slow
+@ONE_WORKER
 def test_two_workers_find_what_one_finds(
     buggy: str, generated: Path, one_worker: Path, tmp_path: Path
 ) -> None:
@@ -108,6 +114,7 @@ def test_two_workers_find_what_one_finds(
 
 
 @pytest.mark.slow
+@ONE_WORKER
 def test_shards_merge_into_the_whole_run(
     buggy: str, generated: Path, one_worker: Path, tmp_path: Path
 ) -> None:
@@ -151,6 +158,7 @@ def test_shards_merge_into_the_whole_run(
 
 
 @pytest.mark.slow
+@ONE_WORKER
 def test_fail_fast_stops_at_the_first_failure(
     buggy: str, generated: Path, one_worker: Path, tmp_path: Path
 ) -> None:
