@@ -5,7 +5,6 @@ and compiled by tsc and run by node, and bundled by esbuild; both against the re
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -19,7 +18,7 @@ from synth.generate import generate
 from synth.loader import load
 from synth.spec import ApiSpec
 
-from ._package import bundle_and_run, compile_and_run, install
+from ._package import bundle_and_run, compile_and_run, copy_project, install
 from .conftest import ROOT
 
 # Both entry points, every kind of export: the client, its error classes, an iterator, the
@@ -98,12 +97,6 @@ def installed(package: dict[str, str], tmp_path_factory: pytest.TempPathFactory)
     return root
 
 
-def _consumer(installed: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "root"
-    shutil.copytree(installed, copy, symlinks=True)
-    return copy / "consumer"
-
-
 @pytest.fixture
 def server() -> Iterator[str]:
     proc = subprocess.Popen(
@@ -166,7 +159,7 @@ def test_the_generated_folder_is_the_package(package: dict[str, str]) -> None:
 def test_an_esm_node_project_compiles_and_runs_it(
     installed: Path, tmp_path: Path, server: str
 ) -> None:
-    project = _consumer(installed, tmp_path)
+    project = copy_project(installed, tmp_path)
     assert compile_and_run(project, MAIN, [server, "token-a"]) == EXPECTED
 
 
@@ -174,7 +167,7 @@ def test_an_esm_node_project_compiles_and_runs_it(
 @pytest.mark.node
 @ONE_BUILD
 def test_a_bundle_made_by_esbuild_runs_it(installed: Path, tmp_path: Path, server: str) -> None:
-    project = _consumer(installed, tmp_path)
+    project = copy_project(installed, tmp_path)
     assert bundle_and_run(project, MAIN, [server, "token-a"]) == EXPECTED
 
 
