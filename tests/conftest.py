@@ -24,11 +24,35 @@ def node_bin(name: str) -> Path:
     return path
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``thorough`` tests (the whole corpus through tsc: minutes) run only when asked for."""
+    _keep_xdist_groups(config, items)
     if os.environ.get("SYNTH_THOROUGH") == "1":
         return
     skip = pytest.mark.skip(reason="thorough: run with SYNTH_THOROUGH=1 (make test-thorough)")
     for item in items:
         if "thorough" in item.keywords:
             item.add_marker(skip)
+
+
+def _keep_xdist_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``make test`` runs ``--dist loadgroup``: tests marked ``xdist_group(NAME)`` share one
+    worker, so a module or session fixture they share is made once. pytest-xdist 3.8 tells its
+    scheduler the group by a ``@NAME`` suffix it writes to ``item._nodeid``, which pytest 9.2
+    no longer reads (its node ids are structured): the groups were silently lost
+    (pytest-dev/pytest-xdist#1386). On a worker, the suffix goes into the structured id."""
+    if not getattr(config.option, "loadgroup", False):
+        return
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # before pytest 9.2, xdist's own suffix is read
+        return
+    for item in items:
+        names = sorted({str(m.args[0] if m.args else m.kwargs.get("name", "default"))
+                        for m in item.iter_markers("xdist_group")})  # fmt: skip
+        suffix = "@" + "_".join(names)
+        if not names or item.nodeid.endswith(suffix):
+            continue
+        item._id = coerce_node_id(item.nodeid + suffix)
+        assert item.nodeid.endswith(suffix), item.nodeid

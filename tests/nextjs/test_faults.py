@@ -12,7 +12,9 @@ import pytest
 from examples.nextjs.checks import run_checks
 from examples.nextjs.stack import NextServer, Postgres
 
-pytestmark = [pytest.mark.slow, pytest.mark.node]
+# One xdist worker runs the module: `next build` (about a minute in a fresh clone, under a lock)
+# then keeps one worker, not both, and two app servers never compete for the two cores.
+pytestmark = [pytest.mark.slow, pytest.mark.node, pytest.mark.xdist_group("nextjs")]
 
 APP_ENV = {"NEXTJS_WORKER": "off", "NEXTJS_WORK_DELAY_MS": "20"}
 TABLES = ("contacts", "interactions", "jobs", "idempotency_keys")

@@ -73,6 +73,15 @@ def install(package: Mapping[str, str], project: Path) -> dict[str, Any]:
     return manifest
 
 
+def copy_project(built: Path, tmp_path: Path) -> Path:
+    """A copy of ``built`` (a folder holding ``consumer``, where a package was installed and
+    built, and ``packages``) for one test: the build, tsc over the whole package, is made once
+    for the tests that consume it. The links to the Node harness stay links."""
+    copy = tmp_path / "built"
+    shutil.copytree(built, copy, symlinks=True)
+    return copy / "consumer"
+
+
 def compile_and_run(project: Path, main: str, args: list[str]) -> Any:
     """``main`` (TypeScript) as an ESM Node project: tsc under ``nodenext``, then node.
     The JSON it prints last."""

@@ -18,7 +18,7 @@ from synth.generate import generate
 from synth.loader import load
 from synth.spec import ApiSpec
 
-from ._package import bundle_and_run, compile_and_run, install
+from ._package import bundle_and_run, compile_and_run, copy_project, install
 from .conftest import ROOT
 
 # Both entry points, every kind of export: the client, its error classes, an iterator, the
@@ -83,6 +83,20 @@ def package(spec: ApiSpec) -> dict[str, str]:
     return {rel.removeprefix(prefix): text for rel, text in files.items()}
 
 
+# The package is installed and built once; each consumer below gets a copy of that project (its
+# links to the Node harness kept as links). Both tests run on one xdist worker, so the build,
+# tsc over the whole package, is not made twice.
+ONE_BUILD = pytest.mark.xdist_group("ts-package-crm")
+
+
+@pytest.fixture(scope="module")
+def installed(package: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding ``consumer`` (the package installed and built) and ``packages``."""
+    root = tmp_path_factory.mktemp("ts-package")
+    install(package, root / "consumer")
+    return root
+
+
 @pytest.fixture
 def server() -> Iterator[str]:
     proc = subprocess.Popen(
@@ -141,21 +155,19 @@ def test_the_generated_folder_is_the_package(package: dict[str, str]) -> None:
 
 @pytest.mark.slow
 @pytest.mark.node
+@ONE_BUILD
 def test_an_esm_node_project_compiles_and_runs_it(
-    package: dict[str, str], tmp_path: Path, server: str
+    installed: Path, tmp_path: Path, server: str
 ) -> None:
-    project = tmp_path / "consumer"
-    install(package, project)
+    project = copy_project(installed, tmp_path)
     assert compile_and_run(project, MAIN, [server, "token-a"]) == EXPECTED
 
 
 @pytest.mark.slow
 @pytest.mark.node
-def test_a_bundle_made_by_esbuild_runs_it(
-    package: dict[str, str], tmp_path: Path, server: str
-) -> None:
-    project = tmp_path / "consumer"
-    install(package, project)
+@ONE_BUILD
+def test_a_bundle_made_by_esbuild_runs_it(installed: Path, tmp_path: Path, server: str) -> None:
+    project = copy_project(installed, tmp_path)
     assert bundle_and_run(project, MAIN, [server, "token-a"]) == EXPECTED
 
 

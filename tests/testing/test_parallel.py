@@ -37,7 +37,20 @@ from .conftest import TOKENS
 # One bug a single-request check finds, and one in a list no filter isolates (the jobs list:
 # its checks walk every job of the tenant, alone, under the run's lock).
 BUGS = "idem-key-optional,page-jobs-oldest-first"
-SELECT = "Job"
+
+
+# Every check on the jobs operations in `make test-thorough`; in `make test`, all but getJob's
+# rate-limit checks, which spend most of their time waiting out the limit's window (about 20 s
+# a run; tests/testing/test_limits.py holds them to their budget and their planted bugs).
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param("Job and not RATE_", id="jobs-but-rate-limits"),
+            pytest.param("Job", id="jobs", marks=pytest.mark.thorough)],
+)  # fmt: skip
+def select(request: pytest.FixtureRequest) -> str:
+    """The ``-k`` selection the runs below share."""
+    value: str = request.param
+    return value
 
 
 def _args(url: str, generated: Path, *extra: str) -> list[str]:
@@ -62,23 +75,31 @@ def buggy() -> Iterator[str]:
         yield url
 
 
+# The tests that compare with the one-process run share one xdist worker (`make test` runs
+# `--dist loadgroup`): a module fixture is made once per worker, and this one takes ~40 s.
+ONE_WORKER = pytest.mark.xdist_group("parallel-one-worker")
+
+
 @pytest.fixture(scope="module")
-def one_worker(buggy: str, generated: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def one_worker(
+    buggy: str, generated: Path, select: str, tmp_path_factory: pytest.TempPathFactory
+) -> Path:
     """The selection run in one process: its results file."""
     results = tmp_path_factory.mktemp("w1") / "results.json"
-    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", SELECT, "--workers", "1",
+    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", select, "--workers", "1",
                                                 "--results", str(results)), env={})  # fmt: skip
     assert outcome.exit_code == 1, outcome.output
     return results
 
 
 @pytest.mark.slow
+@ONE_WORKER
 def test_two_workers_find_what_one_finds(
-    buggy: str, generated: Path, one_worker: Path, tmp_path: Path
+    buggy: str, generated: Path, select: str, one_worker: Path, tmp_path: Path
 ) -> None:
     results, report = tmp_path / "results.json", tmp_path / "report.md"
     junit = tmp_path / "junit.xml"
-    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", SELECT, "--workers", "2",
+    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", select, "--workers", "2",
                                                 "--results", str(results), "--report",
                                                 str(report), "--junit", str(junit)), env={})  # fmt: skip
     assert outcome.exit_code == 1, outcome.output
@@ -109,13 +130,14 @@ def test_two_workers_find_what_one_finds(
 
 
 @pytest.mark.slow
+@ONE_WORKER
 def test_shards_merge_into_the_whole_run(
-    buggy: str, generated: Path, one_worker: Path, tmp_path: Path
+    buggy: str, generated: Path, select: str, one_worker: Path, tmp_path: Path
 ) -> None:
     files = []
     for index in (1, 2):
         results = tmp_path / f"shard-{index}.json"
-        outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", SELECT, "--shard",
+        outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", select, "--shard",
                                                     f"{index}/2", "--workers", "1", "--results",
                                                     str(results)), env={})  # fmt: skip
         assert outcome.exit_code in (0, 1), outcome.output
@@ -152,13 +174,14 @@ def test_shards_merge_into_the_whole_run(
 
 
 @pytest.mark.slow
+@ONE_WORKER
 def test_fail_fast_stops_at_the_first_failure(
-    buggy: str, generated: Path, one_worker: Path, tmp_path: Path
+    buggy: str, generated: Path, select: str, one_worker: Path, tmp_path: Path
 ) -> None:
     """The single-request checks run first: the first failure is one of theirs, and the run
     stops there."""
     results = tmp_path / "results.json"
-    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", SELECT, "--fail-fast",
+    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", select, "--fail-fast",
                                                 "--workers", "1", "--results", str(results)),
                                  env={})  # fmt: skip
     assert outcome.exit_code == 1, outcome.output

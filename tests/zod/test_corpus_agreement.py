@@ -18,7 +18,9 @@ import pytest
 from tests.zod import corpus_agree
 from tests.zod._node import NodeHarness, node_available
 
-pytestmark = [pytest.mark.node, pytest.mark.slow]
+# One xdist worker runs the module: the corpus is judged once (`_results`, cached in the
+# process), not once per worker.
+pytestmark = [pytest.mark.node, pytest.mark.slow, pytest.mark.xdist_group("zod-corpus-agreement")]
 
 NAMES = [e["name"] for e in corpus_agree.MANIFEST]
 

@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from synth._npm import ZOD_RANGE, semver, valid_name
 from synth.cli import main
-from tests.sdk._package import bundle_and_run, compile_and_run, install
+from tests.sdk._package import bundle_and_run, compile_and_run, copy_project, install
 
 from ._node import REPO
 
@@ -68,6 +68,19 @@ def package(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     code, output = _zod(out, "--package", "redocly-museum-zod")
     assert code == 0, output
     return _written(out)
+
+
+# Installed and built once (tsc over the whole package); each consumer test below gets a copy.
+# Both run on one xdist worker, so the build is not made twice.
+ONE_BUILD = pytest.mark.xdist_group("zod-package-museum")
+
+
+@pytest.fixture(scope="module")
+def installed(package: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding ``consumer`` (the package installed and built) and ``packages``."""
+    root = tmp_path_factory.mktemp("zod-package")
+    install(package, root / "consumer")
+    return root
 
 
 def test_writes_a_package(package: dict[str, str]) -> None:
@@ -143,15 +156,15 @@ def test_the_version_is_semver(version: str, npm: str) -> None:
 
 @pytest.mark.slow
 @pytest.mark.node
-def test_an_esm_node_project_compiles_and_runs_it(package: dict[str, str], tmp_path: Path) -> None:
-    project = tmp_path / "consumer"
-    install(package, project)
+@ONE_BUILD
+def test_an_esm_node_project_compiles_and_runs_it(installed: Path, tmp_path: Path) -> None:
+    project = copy_project(installed, tmp_path)
     assert compile_and_run(project, MAIN, []) == EXPECTED
 
 
 @pytest.mark.slow
 @pytest.mark.node
-def test_a_bundle_made_by_esbuild_runs_it(package: dict[str, str], tmp_path: Path) -> None:
-    project = tmp_path / "consumer"
-    install(package, project)
+@ONE_BUILD
+def test_a_bundle_made_by_esbuild_runs_it(installed: Path, tmp_path: Path) -> None:
+    project = copy_project(installed, tmp_path)
     assert bundle_and_run(project, MAIN, []) == EXPECTED
