@@ -90,16 +90,30 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
         for operation in operations:
             command += ["--include-operation-id", operation]
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
-        events = [json.loads(line) for path in (folder / "reports").glob("*.ndjson")
-                  for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
-        entries = [entry for p in (folder / "reports").glob("har*")
-                   for entry in json.loads(p.read_text(encoding="utf-8"))["log"]["entries"]]  # fmt: skip
+        unreadable = ""
+        try:
+            events = [json.loads(line) for path in (folder / "reports").glob("*.ndjson")
+                      for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
+            entries = [entry for p in (folder / "reports").glob("har*")
+                       for entry in json.loads(p.read_text(encoding="utf-8"))["log"]["entries"]]  # fmt: skip
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            # A report cut short (schemathesis stopped while writing it): the check's outcome
+            # is an error in the run's findings, not a pytest error that leaves none.
+            events, entries = [], []
+            unreadable = f"{type(exc).__name__}: {exc}"
         sent = len(entries)
     _note_creates(target, entries)
     # Its engine deleted and updated objects it found in lists, whoever made them.
     target.spoil_shared()
     failures = _failures(events)
-    if done.returncode not in (0, 1):
+    if unreadable:
+        finding.outcome = Outcome.ERROR
+        finding.message = target.redact(
+            f"ERROR reading schemathesis's reports (exit {done.returncode}; {unreadable}): what "
+            "it found is unknown, and the objects it made were not deleted; run again, and "
+            f"if it persists report it with this output: {done.stderr[-1500:]}"
+        )
+    elif done.returncode not in (0, 1):
         finding.outcome = Outcome.ERROR
         finding.message = target.redact(
             f"ERROR running schemathesis (exit {done.returncode}): {done.stdout[-1500:]}"

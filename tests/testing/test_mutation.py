@@ -172,3 +172,35 @@ def test_object_level_authorization_keeps_to_its_part(server: str, api: ApiSpec)
         assert target.findings[-1].operation == "createJob"
     finally:
         target.close()
+
+
+def test_object_level_authorization_reports_unreadable_reports(
+    api: ApiSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """schemathesis stopped while writing its HAR: the check is an ERROR in the run's findings,
+    saying so and how to go on, not a pytest error that leaves no finding behind; and a part
+    that the contracts do not have is a usage error naming the fix."""
+    import subprocess
+
+    from synth._errors import UsageError
+    from synth.testing import Target, object_level_authorization
+    from synth.testing import _authorization as authorization
+    from synth.testing._violation import Outcome
+
+    def cut_short(command: list[str], cwd: Path, **_: object) -> subprocess.CompletedProcess[str]:
+        (cwd / "reports").mkdir()
+        (cwd / "reports" / "har.json").write_text('{"log": {"entr', encoding="utf-8")
+        return subprocess.CompletedProcess(command, 1, "", "stopped")
+
+    monkeypatch.setattr(authorization.subprocess, "run", cut_short)
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    target = Target(config, api)
+    try:
+        with pytest.raises(pytest.fail.Exception, match="ERROR reading schemathesis's reports"):
+            object_level_authorization(target, "createJob")
+        assert target.findings[-1].outcome is Outcome.ERROR
+        assert "run again" in target.findings[-1].message
+        with pytest.raises(UsageError, match="regenerate"):
+            object_level_authorization(target, "noSuchPart")
+    finally:
+        target.close()
