@@ -184,7 +184,6 @@ def test_object_level_authorization_reports_unreadable_reports(
 
     from synth._errors import UsageError
     from synth.testing import Target, object_level_authorization
-    from synth.testing import _authorization as authorization
     from synth.testing._violation import Outcome
 
     def cut_short(command: list[str], cwd: Path, **_: object) -> subprocess.CompletedProcess[str]:
@@ -192,7 +191,7 @@ def test_object_level_authorization_reports_unreadable_reports(
         (cwd / "reports" / "har.json").write_text('{"log": {"entr', encoding="utf-8")
         return subprocess.CompletedProcess(command, 1, "", "stopped")
 
-    monkeypatch.setattr(authorization.subprocess, "run", cut_short)
+    monkeypatch.setattr("synth.testing._authorization.subprocess.run", cut_short)
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
     target = Target(config, api)
     try:
