@@ -12,6 +12,7 @@ import contextlib
 import io
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,8 @@ def run_suite(
     plan = _Plan()
     inject(config, api)
     try:
-        code = pytest.main(args, plugins=[plan] if dry_run else [])
+        with _own_modules(tests):
+            code = pytest.main(args, plugins=[plan] if dry_run else [])
     finally:
         inject(None)
     if dry_run and code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -161,7 +163,7 @@ def _selected(api: Any, args: list[str], config: TargetConfig, *, narrowed: bool
     counter = _Plan()
     inject(config, api)
     try:
-        with contextlib.redirect_stdout(io.StringIO()):
+        with contextlib.redirect_stdout(io.StringIO()), _own_modules(Path(args[0])):
             pytest.main([*args, "--collect-only"], plugins=[counter])
     finally:
         inject(None)
@@ -194,6 +196,23 @@ def _pytest_args(
     if require_coverage:
         args += ["--synth-require-coverage"]
     return args
+
+
+@contextlib.contextmanager
+def _own_modules(tests: str | Path) -> Iterator[None]:
+    """Forget, after a run in this process, the modules it imported from ``tests``. Every
+    generated suite has a ``test_authorization`` module; pytest's importlib mode reuses a module
+    already in ``sys.modules`` under the same name, so a second run in one process (another
+    API's suite) ran the first suite's tests."""
+    before = set(sys.modules)
+    try:
+        yield
+    finally:
+        root = Path(tests).resolve()
+        for name in set(sys.modules) - before:
+            where = getattr(sys.modules[name], "__file__", None)
+            if where and Path(where).resolve().is_relative_to(root):
+                del sys.modules[name]
 
 
 def _preflight(config: TargetConfig) -> float:

@@ -586,3 +586,29 @@ def test_spoilt_reuse_is_dropped_in_every_worker(api: ApiSpec, tmp_path: Path) -
         for made in (spoiler, other):
             assert made.lock is not None
             made.lock.close()
+
+
+def test_runs_in_one_process_import_their_own_suite(
+    api: ApiSpec, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Two suites run one after the other in one process (each has a `test_authorization`
+    module, its tests named by the API's parts): the second runs its own tests, not the first's
+    still in `sys.modules`."""
+    from examples.tracker.example import CONTRACTS, TENANTS
+    from synth import load
+    from tests._generated import write_tests
+
+    tracker = write_tests(load(CONTRACTS), tmp_path / "tracker")
+    crm = write_tests(api, tmp_path / "crm")
+    runs = [
+        (tracker, config_from_options(base_url="http://127.0.0.1:9", contracts=str(CONTRACTS),
+                                      tenants=[f"{k}={v}" for k, v in TENANTS.items()], env={})),
+        (crm, config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})),
+    ]  # fmt: skip
+    listed = []
+    for tests, config in runs:
+        assert run_suite(config, tests, dry_run=True, select="OBJECT_LEVEL_AUTHORIZATION") == 0
+        listed.append(capsys.readouterr().out)
+    assert "test_completeTask__OBJECT_LEVEL_AUTHORIZATION" in listed[0]
+    assert "test_createContact__OBJECT_LEVEL_AUTHORIZATION" in listed[1]
+    assert "completeTask" not in listed[1]
