@@ -66,8 +66,7 @@ def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
             "generated tests are stale: regenerate them"
         )
     started, requests = time.monotonic(), target.client.requests
-    target.fresh.reseed(f"{invariant_id}:{operation_id}")
-    finding = Finding(invariant_id, operation_id, Outcome.PASSED, 0.0, 0)
+    finding = _begin(inv.id, op.operation_id, target)
     if len(target.tenants) < inv.tenants:
         finding.outcome = Outcome.SKIPPED
         finding.message = (
@@ -82,14 +81,19 @@ def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
             # from its first example with the run to itself, and that is its outcome.
             first = finding.outcome
             lock.exclusive()
-            target.fresh.reseed(f"{invariant_id}:{operation_id}")
-            finding = Finding(invariant_id, op.operation_id, Outcome.PASSED, 0.0, 0)
+            finding = _begin(inv.id, op.operation_id, target)
             finding.extra["beside"] = str(first)
             _run(inv.id, op.operation_id, target, finding)
     finding.seconds = time.monotonic() - started
     finding.requests = target.client.requests - requests
     target.findings.append(finding)
     return finding
+
+
+def _begin(invariant_id: str, operation_id: str, target: Target) -> Finding:
+    """A check's start: fresh values drawn from its own seed, an empty finding."""
+    target.fresh.reseed(f"{invariant_id}:{operation_id}")
+    return Finding(invariant_id, operation_id, Outcome.PASSED, 0.0, 0)
 
 
 def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding) -> None:

@@ -187,8 +187,9 @@ class Target:
 
     def part(self, operation_id: str) -> str:
         """The part of the API ``operation_id`` is in (``Graph.parts``): the lock a test of it
-        holds shared, and a walk of its list exclusive."""
-        return self.graph.parts().get(operation_id, operation_id)
+        holds shared, and a walk of its list exclusive; "" for a name that is no operation of
+        the API (``test_api__OBJECT_LEVEL_AUTHORIZATION``)."""
+        return self.graph.parts().get(operation_id, "")
 
     def alone(self, lister: OperationSpec) -> None:
         """Keep ``lister``'s part of the API to this test until it ends: what it does next must

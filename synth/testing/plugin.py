@@ -191,7 +191,7 @@ class _Workers:
         if keep == "run":
             lock.exclusive()
         else:
-            part = made.part(operation) if operation in made.graph.parts() else ""
+            part = made.part(operation)
             lock.shared(*([part] if part else []))
             if keep == "part":
                 lock.exclusive_part(part)

@@ -73,6 +73,13 @@ def install(package: Mapping[str, str], project: Path) -> dict[str, Any]:
     return manifest
 
 
+def build_once(package: Mapping[str, str], folder: Path) -> Path:
+    """``folder`` holding ``consumer`` (``package`` installed and built) and ``packages``: made
+    once per module, each consumer test takes a ``copy_project`` of it."""
+    install(package, folder / "consumer")
+    return folder
+
+
 def copy_project(built: Path, tmp_path: Path) -> Path:
     """A copy of ``built`` (a folder holding ``consumer``, where a package was installed and
     built, and ``packages``) for one test: the build, tsc over the whole package, is made once

@@ -18,7 +18,7 @@ from synth.generate import generate
 from synth.loader import load
 from synth.spec import ApiSpec
 
-from ._package import bundle_and_run, compile_and_run, copy_project, install
+from ._package import build_once, bundle_and_run, compile_and_run, copy_project, install
 from .conftest import ROOT
 
 # Both entry points, every kind of export: the client, its error classes, an iterator, the
@@ -92,9 +92,7 @@ ONE_BUILD = pytest.mark.xdist_group("ts-package-crm")
 @pytest.fixture(scope="module")
 def installed(package: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding ``consumer`` (the package installed and built) and ``packages``."""
-    root = tmp_path_factory.mktemp("ts-package")
-    install(package, root / "consumer")
-    return root
+    return build_once(package, tmp_path_factory.mktemp("ts-package"))
 
 
 @pytest.fixture

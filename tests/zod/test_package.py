@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from synth._npm import ZOD_RANGE, semver, valid_name
 from synth.cli import main
-from tests.sdk._package import bundle_and_run, compile_and_run, copy_project, install
+from tests.sdk._package import build_once, bundle_and_run, compile_and_run, copy_project
 
 from ._node import REPO
 
@@ -78,9 +78,7 @@ ONE_BUILD = pytest.mark.xdist_group("zod-package-museum")
 @pytest.fixture(scope="module")
 def installed(package: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A folder holding ``consumer`` (the package installed and built) and ``packages``."""
-    root = tmp_path_factory.mktemp("zod-package")
-    install(package, root / "consumer")
-    return root
+    return build_once(package, tmp_path_factory.mktemp("zod-package"))
 
 
 def test_writes_a_package(package: dict[str, str]) -> None:
