@@ -1,9 +1,16 @@
 """Run one invariant against one operation: Hypothesis generates and shrinks, we confirm and report.
 
-Hypothesis shrinks a failure to its smallest example; the runner then replays that example
-(from an in-memory example database) to confirm it before reporting. A violation that does
-not reproduce is reported as unconfirmed, never as a violation. Transport faults stop the
-check at once and are reported apart.
+Hypothesis shrinks a failure to its smallest example and runs it once more before it raises:
+that second run is the confirmation. Where it did not reproduce (Hypothesis raises
+``FlakyFailure``), or where the search ran beside other parts of the API, the runner replays
+the example (its ``reproduce_failure`` blob) itself. A violation that does not reproduce is
+reported as unconfirmed, never as a violation. Transport faults stop the check at once and are
+reported apart.
+
+Every example is HTTP requests against a live server, so the runner asks Hypothesis for no run
+it does not need: no explain phase (it reruns the failing example with parts varied to say
+which mattered; the report is the curl sequence instead), and no replay of its own after one
+that Hypothesis already made.
 """
 
 from __future__ import annotations
@@ -104,7 +111,7 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     set_aside = target.set_aside
     try:
         with _shrink_budget(profile.shrink_seconds):
-            violation = _violation_of(make(settings(base, max_examples=examples)))
+            violation, reproduced = _violation_of(make(settings(base, max_examples=examples)))
     except Abort as abort:
         _fault(target, finding, abort.fault)
         return
@@ -125,8 +132,9 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     if target.lock is not None and target.lock.partial:
         # Found while the API's other parts ran: confirmed with the run to itself.
         target.lock.exclusive()
+        reproduced = False
     try:
-        confirmed = _replay(make, base, violation)
+        confirmed = violation if reproduced else _replay(make, base, violation)
     except Abort as abort:
         _fault(target, finding, abort.fault)
         return
@@ -173,6 +181,7 @@ def _tests(
         derandomize=False,
         suppress_health_check=list(HealthCheck),
         report_multiple_bugs=False,
+        phases=[p for p in hypothesis.Phase if p is not hypothesis.Phase.explain],
         print_blob=True,
         verbosity=hypothesis.Verbosity.quiet,
     )
@@ -258,7 +267,7 @@ def _replay(make: Any, base: settings, violation: Violation) -> Violation | None
     blob = _blob(violation)
     for _ in range(_REPLAYS if blob is not None else 0):
         try:
-            confirmed = _violation_of(make(settings(base, max_examples=1), blob))
+            confirmed, _ = _violation_of(make(settings(base, max_examples=1), blob))
         except (Exception, pytest.skip.Exception):  # did not reproduce, or could not replay
             confirmed = None
         if confirmed is not None:
@@ -315,15 +324,18 @@ def _trace(exc: BaseException) -> str:
     return "".join(traceback.format_exception(exc)[-6:])
 
 
-def _violation_of(test: Any) -> Violation | None:
+def _violation_of(test: Any) -> tuple[Violation | None, bool]:
+    """The violation the test raised, and whether Hypothesis saw it twice: a ``Violation``
+    raised by ``given`` comes from its final run of the shrunk example, which Hypothesis makes
+    to raise it, so the example failed again; ``FlakyFailure`` says the final run did not."""
     try:
         test()
     except Violation as violation:
-        return violation
+        return violation, True
     except FlakyFailure as flaky:
         inner = [e for e in flaky.exceptions if isinstance(e, Violation)]
-        return inner[0] if inner else None
-    return None
+        return (inner[0] if inner else None), False
+    return None, False
 
 
 def _fault(target: Target, finding: Finding, fault: TransportFault) -> None:

@@ -99,7 +99,13 @@ def test_a_violation_that_does_not_replay_is_unconfirmed(
 def test_a_violation_that_replays_is_confirmed(
     target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Hypothesis runs the failing example once more before it raises: that run is the
+    confirmation, with no explain phase and no replay of the runner's own after it (each run
+    of an example is requests against the server)."""
+    calls = []
+
     def always(ctx: Context) -> None:
+        calls.append(1)
         raise Violation(INVARIANT, OPERATION, "the first answer again", "a new one", [])
 
     _replace_check(monkeypatch, always)
@@ -107,6 +113,7 @@ def test_a_violation_that_replays_is_confirmed(
     assert finding.outcome is Outcome.VIOLATION
     assert "confirmed by replaying it" in finding.message
     assert "NOT confirmed" not in finding.message
+    assert len(calls) == 2  # found, then Hypothesis's final run
 
 
 def test_a_check_that_cannot_run_here_is_skipped_with_its_reason(
