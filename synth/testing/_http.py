@@ -185,6 +185,8 @@ class Client:
         self.survived: Counter[str] = Counter()
         self.exhausted: Counter[str] = Counter()
         self.waited_limited = 0  # 429s waited out (``_LIMIT_WAITS``)
+        # Seconds the faults cost: attempts that ended in one, and the backoff before a retry.
+        self.fault_seconds = 0.0
         self._keyed = {h.lower() for h in idempotency_headers}
         # Answer times so far, for the adaptive timeout (``timeout``).
         self._elapsed: list[float] = []
@@ -303,6 +305,7 @@ class Client:
                     timeout=min(self.config.timeout, self._timeout * 2 ** (attempt - 1)),
                 )
             except (httpx.TimeoutException, httpx.TransportError) as exc:
+                self.fault_seconds += time.monotonic() - started
                 last = f"{type(exc).__name__}: {exc}"
                 kinds.append(fault_kind(exc))
                 maybe_delivered = maybe_delivered or not isinstance(exc, _NOT_SENT)
@@ -316,13 +319,15 @@ class Client:
                     self.survived.update(kinds)
                     self.log.append(exchange)
                     return exchange
+                self.fault_seconds += exchange.elapsed
                 last = f"HTTP {response.status_code}"
                 kinds.append(fault_kind(None, response.status_code))
                 # A gateway may have passed the request on before it gave up.
                 maybe_delivered = True
             if attempt <= self.config.retries:
-                delay = min(2.0, self.config.backoff * 2**attempt)
-                await asyncio.sleep(delay * (0.5 + random.random()))
+                delay = min(2.0, self.config.backoff * 2**attempt) * (0.5 + random.random())
+                self.fault_seconds += delay
+                await asyncio.sleep(delay)
         message = (
             f"{request.method} {request.target}: {last} after {self.config.retries + 1} attempts"
         )

@@ -31,6 +31,7 @@ class Merged:
     requests: int = 0
     faults_survived: Counter[str] = field(default_factory=Counter)
     faults_exhausted: Counter[str] = field(default_factory=Counter)
+    fault_seconds: float = 0.0
     set_aside: int = 0
     edges: dict[tuple[str, str], Any] = field(default_factory=dict)
     unsent_bounds: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -75,7 +76,9 @@ def transport_line(target: Run) -> str:
         f"transport faults (not violations): {sum(survived.values())} retried and survived "
         f"({_kinds(survived)}); {sum(exhausted.values())} in requests that outlasted every retry "
         f"({_kinds(exhausted)}); {len(_by(target.findings, Outcome.FAULT))} checks cut short; "
-        f"{target.set_aside} examples set aside (a write retried after it may have arrived)"
+        f"{target.set_aside} examples set aside (a write retried after it may have arrived); "
+        f"{target.fault_seconds:.1f} s spent on them (attempts that failed, backoff before "
+        "retries; summed over workers)"
     )
 
 

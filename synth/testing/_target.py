@@ -98,6 +98,7 @@ class Target:
         self.set_aside = 0
         self._survived: Counter[str] = Counter()
         self._exhausted: Counter[str] = Counter()
+        self._fault_seconds = 0.0
         # Shared with the run's other worker processes (``synth test --workers``), else None.
         self.lock: RunLock | None = None
         # The lock's count of spoilt reuse (``RunLock.spoil``) when this process last dropped
@@ -246,6 +247,18 @@ class Target:
         """The faults of requests that outlasted every retry, by kind."""
         return self._client.exhausted if self._client is not None else self._exhausted
 
+    @property
+    def fault_seconds(self) -> float:
+        """Seconds the transport faults cost: attempts that ended in one, backoff before retries."""
+        return self._client.fault_seconds if self._client is not None else self._fault_seconds
+
+    @fault_seconds.setter
+    def fault_seconds(self, seconds: float) -> None:  # other processes' figures merged in
+        if self._client is not None:
+            self._client.fault_seconds = seconds
+        else:
+            self._fault_seconds = seconds
+
     def close(self) -> None:
         """Delete what the run created (where the API allows it), then close the client.
 
@@ -265,6 +278,7 @@ class Target:
                 self.lock.release()
         self.requests = self._client.requests
         self._survived, self._exhausted = self._client.survived, self._client.exhausted
+        self._fault_seconds = self._client.fault_seconds
         self._client.close()
         self._client = None
 
