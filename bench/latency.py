@@ -138,6 +138,8 @@ def run_synth(
         "tests": outcomes,
         "first_report": first,
         "stopped_at_first_report": stop_at_first_report and first is not None,
+        # The summary's line on transport faults: how many, of which kinds, what they cost.
+        "transport": next((t.strip() for t in tail if "transport faults (not" in t), ""),
     }
 
 
