@@ -11,12 +11,19 @@ may have acted on it; a retry then shows the second effect (a 404 for a DELETE t
 a 412 for a PATCH whose ``If-Match`` it consumed). Such an exchange is marked ``ambiguous``,
 and the runner never reports a violation whose example holds one. A request that carries an
 idempotency key is safe to retry by contract, so it is not marked.
+
+A safe request (GET, HEAD, OPTIONS) still unanswered well past the usual answer time is sent
+again beside the first, and the first answer wins ("hedged", as in Dean and Barroso's "The
+Tail at Scale"): an answer a gateway holds then costs the hedge delay, not the timeout. Never
+in the rate-limit checks (they count what the server counts) nor for writes (a second copy of
+a keyed write in flight is what IDEM-CONCURRENT judges).
 """
 
 from __future__ import annotations
 
 import asyncio
 import dataclasses
+import functools
 import json
 import random
 import threading
@@ -43,6 +50,10 @@ _SAFE = ("GET", "HEAD", "OPTIONS")
 # The adaptive timeout: recomputed every this many answers, never below this many seconds.
 _OBSERVED = 20
 _FLOOR = 1.0
+# A safe request is sent again beside itself after this many times the slowest 5% of answers
+# so far (``_HEDGE_FLOOR`` seconds at least, the timeout at most).
+_HEDGE_TIMES = 4
+_HEDGE_FLOOR = 0.25
 # A 429 elsewhere than in the rate-limit checks is waited out (its ``Retry-After``, at most
 # ``_LIMIT_WAIT`` seconds, 1 s when absent or unreadable), up to ``_LIMIT_WAITS`` times, so
 # that the other checks do not fail on a rate-limited server.
@@ -187,6 +198,11 @@ class Client:
         self.waited_limited = 0  # 429s waited out (``_LIMIT_WAITS``)
         # Seconds the faults cost: attempts that ended in one, and the backoff before a retry.
         self.fault_seconds = 0.0
+        # Safe requests sent again beside a slow first copy (``_hedged``); the checks that count
+        # what the server counts turn ``hedging`` off while they run.
+        self.hedged = 0
+        self.hedging = True
+        self._hedge: float | None = None
         self._keyed = {h.lower() for h in idempotency_headers}
         # Answer times so far, for the adaptive timeout (``timeout``).
         self._elapsed: list[float] = []
@@ -231,6 +247,8 @@ class Client:
             ordered = sorted(self._elapsed)
             p99 = ordered[min(count - 1, int(count * 0.99))]
             self._timeout = min(self.config.timeout, max(_FLOOR, 10 * p99))
+            p95 = ordered[min(count - 1, int(count * 0.95))]
+            self._hedge = min(self._timeout, max(_HEDGE_FLOOR, _HEDGE_TIMES * p95))
 
     def close(self) -> None:
         async def shutdown() -> None:
@@ -291,11 +309,17 @@ class Client:
         maybe_delivered = False
         kinds: list[str] = []
         last = ""
+        hedge = (
+            self._hedge
+            if self.hedging and request.method in _SAFE and request.wait_limited
+            else None
+        )
         for attempt in range(1, self.config.retries + 2):
             started = time.monotonic()
             self.requests += 1
             try:
-                response = await self._pool(request.tenant).request(
+                send = functools.partial(
+                    self._pool(request.tenant).request,
                     request.method,
                     url,
                     params=list(request.query),
@@ -304,6 +328,7 @@ class Client:
                     # Each retry waits twice as long: a server slow for good gets its answer in.
                     timeout=min(self.config.timeout, self._timeout * 2 ** (attempt - 1)),
                 )
+                response, started = await self._hedged(send, hedge, started)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 self.fault_seconds += time.monotonic() - started
                 last = f"{type(exc).__name__}: {exc}"
@@ -334,6 +359,37 @@ class Client:
         self.faults.append(message)
         self.exhausted.update(kinds)
         raise TransportFault(message, kind=kinds[-1] if kinds else "")
+
+    async def _hedged(
+        self, send: Callable[[], Awaitable[httpx.Response]], hedge: float | None, started: float
+    ) -> tuple[httpx.Response, float]:
+        """One attempt; with ``hedge``, a copy is sent when the first has not been answered
+        after that many seconds, and the first answer of the two wins (the other is cancelled).
+        Returns the answer and when its request was sent; raises the last copy's error when
+        neither was answered."""
+        first = asyncio.ensure_future(send())
+        if hedge is None:
+            return await first, started
+        answered, _ = await asyncio.wait({first}, timeout=hedge)
+        if answered:
+            return first.result(), started
+        self.requests += 1
+        self.hedged += 1
+        sent = {first: started, asyncio.ensure_future(send()): time.monotonic()}
+        pending = set(sent)
+        error: BaseException | None = None
+        try:
+            while pending:
+                done, pending = await asyncio.wait(pending, return_when=asyncio.FIRST_COMPLETED)
+                for task in done:
+                    error = task.exception()
+                    if error is None:
+                        return task.result(), sent[task]
+        finally:
+            for other in pending:
+                other.cancel()
+        assert error is not None
+        raise error
 
     def _with_request_id(self, request: Request) -> Request:
         name = self.request_id_header

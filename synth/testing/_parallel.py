@@ -196,6 +196,7 @@ def dump_state(
             "survived": dict(target.faults_survived),
             "exhausted": dict(target.faults_exhausted),
             "fault_seconds": round(target.fault_seconds, 3),
+            "hedged": target.hedged,
             "set_aside": target.set_aside,
             "edges": {
                 f"{t}\n{op}": why for (t, op), why in target.edges.items() if isinstance(why, str)
@@ -222,6 +223,7 @@ def merge_state(target: Target | Merged, text: str) -> tuple[list[tuple[str, str
         target.faults_survived.update(Counter(state["survived"]))
         target.faults_exhausted.update(Counter(state["exhausted"]))
         target.fault_seconds += state.get("fault_seconds", 0.0)
+        target.hedged += state.get("hedged", 0)
         target.set_aside += state["set_aside"]
         for key, why in state["edges"].items():
             tenant, _, op = key.partition("\n")

@@ -32,6 +32,7 @@ class Merged:
     faults_survived: Counter[str] = field(default_factory=Counter)
     faults_exhausted: Counter[str] = field(default_factory=Counter)
     fault_seconds: float = 0.0
+    hedged: int = 0
     set_aside: int = 0
     edges: dict[tuple[str, str], Any] = field(default_factory=dict)
     unsent_bounds: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -78,7 +79,8 @@ def transport_line(target: Run) -> str:
         f"({_kinds(exhausted)}); {len(_by(target.findings, Outcome.FAULT))} checks cut short; "
         f"{target.set_aside} examples set aside (a write retried after it may have arrived); "
         f"{target.fault_seconds:.1f} s spent on them (attempts that failed, backoff before "
-        "retries; summed over workers)"
+        f"retries; summed over workers); {target.hedged} slow safe requests sent again beside "
+        "themselves (hedged)"
     )
 
 

@@ -99,6 +99,7 @@ class Target:
         self._survived: Counter[str] = Counter()
         self._exhausted: Counter[str] = Counter()
         self._fault_seconds = 0.0
+        self._hedged = 0
         # Shared with the run's other worker processes (``synth test --workers``), else None.
         self.lock: RunLock | None = None
         # The lock's count of spoilt reuse (``RunLock.spoil``) when this process last dropped
@@ -259,6 +260,18 @@ class Target:
         else:
             self._fault_seconds = seconds
 
+    @property
+    def hedged(self) -> int:
+        """Safe requests sent again beside a slow first copy (``Client._hedged``)."""
+        return self._client.hedged if self._client is not None else self._hedged
+
+    @hedged.setter
+    def hedged(self, count: int) -> None:  # other processes' figures merged in
+        if self._client is not None:
+            self._client.hedged = count
+        else:
+            self._hedged = count
+
     def close(self) -> None:
         """Delete what the run created (where the API allows it), then close the client.
 
@@ -278,7 +291,7 @@ class Target:
                 self.lock.release()
         self.requests = self._client.requests
         self._survived, self._exhausted = self._client.survived, self._client.exhausted
-        self._fault_seconds = self._client.fault_seconds
+        self._fault_seconds, self._hedged = self._client.fault_seconds, self._client.hedged
         self._client.close()
         self._client = None
 

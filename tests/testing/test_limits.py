@@ -14,8 +14,6 @@ from examples.reference_server.app import create_app
 from synth.spec import ApiSpec
 from synth.testing import Outcome, Target, config_from_options
 from synth.testing._http import Request
-from synth.testing._parallel import dump_state, merge_state
-from synth.testing._report import Merged, transport_line
 from synth.testing._runner import run_check
 from synth.testing.invariants.limits import parse_policy
 
@@ -106,37 +104,6 @@ def test_other_checks_wait_out_a_429(api: ApiSpec) -> None:
         assert (seen.status, target.client.waited_limited, len(calls)) == (429, 1, 3)
     finally:
         target.close()
-
-
-def test_what_transport_faults_cost_is_counted_and_summed_over_workers(api: ApiSpec) -> None:
-    """A 503 then a 200: the fault is survived, and what it cost (its attempt and the backoff
-    before the retry, at least half of ``backoff * 2``) is counted, carried in the state a
-    worker hands back, added up when merged, and said in the summary's transport line."""
-    calls: list[str] = []
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            return
-        calls.append(scope["path"])
-        status = 503 if len(calls) == 1 else 200
-        await send({"type": "http.response.start", "status": status, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-    config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=1, env={})
-    target = Target(config, api)
-    try:
-        served = target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
-        assert (served.status, len(calls), dict(target.faults_survived)) == (200, 2, {"503": 1})
-        spent = target.fault_seconds
-        assert spent >= 0.5 * config.backoff * 2
-        state = dump_state(target)
-    finally:
-        target.close()
-    merged = Merged(config)
-    merge_state(merged, state)
-    merge_state(merged, state)
-    assert merged.fault_seconds == pytest.approx(2 * round(spent, 3))
-    assert f"{merged.fault_seconds:.1f} s spent on them" in transport_line(merged)
 
 
 @pytest.mark.parametrize(

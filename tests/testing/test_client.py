@@ -1,0 +1,111 @@
+"""synth's HTTP client under transport trouble: what faults cost, and hedged safe requests."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import pytest
+
+from synth.spec import ApiSpec
+from synth.testing import Target, config_from_options
+from synth.testing._http import _OBSERVED, Request
+from synth.testing._parallel import dump_state, merge_state
+from synth.testing._report import Merged, transport_line
+
+from .conftest import TOKENS
+
+
+def test_what_transport_faults_cost_is_counted_and_summed_over_workers(api: ApiSpec) -> None:
+    """A 503 then a 200: the fault is survived, and what it cost (its attempt and the backoff
+    before the retry, at least half of ``backoff * 2``) is counted, carried in the state a
+    worker hands back, added up when merged, and said in the summary's transport line."""
+    calls: list[str] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        calls.append(scope["path"])
+        status = 503 if len(calls) == 1 else 200
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=1, env={})
+    target = Target(config, api)
+    try:
+        served = target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
+        assert (served.status, len(calls), dict(target.faults_survived)) == (200, 2, {"503": 1})
+        spent = target.fault_seconds
+        assert spent >= 0.5 * config.backoff * 2
+        state = dump_state(target)
+    finally:
+        target.close()
+    merged = Merged(config)
+    merge_state(merged, state)
+    merge_state(merged, state)
+    assert merged.fault_seconds == pytest.approx(2 * round(spent, 3))
+    assert f"{merged.fault_seconds:.1f} s spent on them" in transport_line(merged)
+
+
+def _held_once(held: int, calls: list[tuple[str, str]], seconds: float = 60.0) -> Any:
+    """An ASGI app answering 200 at once, but holding its ``held``-th request (1-based) for
+    ``seconds`` (a gateway holding the answer)."""
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        calls.append((scope["method"], scope["path"]))
+        if len(calls) == held:
+            await asyncio.sleep(seconds)
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    return app
+
+
+def test_a_held_safe_request_is_sent_again_beside_itself(api: ApiSpec) -> None:
+    """Once the client has seen enough answers to know their usual time, a GET still
+    unanswered well past it is sent again, and the copy's answer is taken: the held one
+    costs the hedge delay, not the timeout (60 s here, past the configured 10 s)."""
+    calls: list[tuple[str, str]] = []
+    config = config_from_options(app=_held_once(_OBSERVED + 1, calls), tenants=TOKENS,
+                                 profile="quick", seed=1, env={})  # fmt: skip
+    target = Target(config, api)
+    try:
+        for _ in range(_OBSERVED):
+            target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
+        assert target.hedged == 0
+        answer = target.client.send(Request("a", "GET", "/jobs/held", token="token-a"))
+        assert answer.status == 200
+        assert calls[-2:] == [("GET", "/jobs/held")] * 2
+        assert (target.hedged, target.client.requests) == (1, _OBSERVED + 2)
+        assert dict(target.faults_survived) == {}
+        assert "1 slow safe requests sent again beside themselves" in transport_line(target)
+    finally:
+        target.close()
+
+
+@pytest.mark.parametrize("method", ["POST", "GET-while-counting"])
+def test_writes_and_counting_checks_are_never_hedged(api: ApiSpec, method: str) -> None:
+    """A write is never sent twice at once (a second copy of a keyed write in flight is what
+    IDEM-CONCURRENT judges), nor any request while a rate-limit check counts: the held
+    request is waited for (an in-process app has no timeout; the hold here is 2 s)."""
+    calls: list[tuple[str, str]] = []
+    config = config_from_options(app=_held_once(_OBSERVED + 1, calls, seconds=2.0),
+                                 tenants=TOKENS, profile="quick", seed=1, env={})  # fmt: skip
+    target = Target(config, api)
+    try:
+        for _ in range(_OBSERVED):
+            target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
+        verb = method.partition("-")[0]
+        target.client.hedging = method != "GET-while-counting"
+        answer = target.client.send(Request("a", verb, "/jobs/held", token="token-a"))
+        assert answer.status == 200
+        assert calls[-1] == (verb, "/jobs/held")
+        assert (target.hedged, len(calls), target.client.requests) == (
+            0,
+            _OBSERVED + 1,
+            _OBSERVED + 1,
+        )
+    finally:
+        target.close()
