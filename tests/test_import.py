@@ -139,7 +139,7 @@ PLAIN: dict[str, int] = {
     "examples/warehouse/contracts": 0,
     "examples/feeds/contracts": 0,
     "examples/ticketing/contracts": 0,
-    "examples/tracker/contracts": 12,  # its correlation id (RequestId) in headers and problems
+    "examples/tracker/contracts": 16,  # its correlation id (RequestId) in headers and problems
 }
 
 

@@ -75,7 +75,8 @@ def test_an_upsert_answers_201_or_200_and_links_from_both(vault: dict[str, Any])
     [
         ("tracker", {("createProject", "getProject"), ("createProject", "updateProject"),
                      ("createProject", "listTasks"), ("createProject", "createTask"),
-                     ("createTask", "getTask"), ("createTask", "completeTask")}),
+                     ("createTask", "getTask"), ("createTask", "completeTask"),
+                     ("createNote", "getActivity")}),
         ("vault", {("putAccount", "getAccount"), ("putAccount", "depositAccount"),
                    ("putAccount", "freezeAccount")}),
     ],

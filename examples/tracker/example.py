@@ -45,6 +45,13 @@ BUGS = (
         "declared -created_at.",
     ),
     Bug(
+        "page-activity-offset",
+        "PAGE-CONCURRENT",
+        "listActivity's next_cursor is a position in the feed (an offset), not its last entry: "
+        "an entry added at the head during a walk (a note, or a task created elsewhere) makes "
+        "the next page repeat the entry the last one ended on.",
+    ),
+    Bug(
         "page-limit-unbounded",
         "PAGE-LIMIT",
         "The list limit's maximum is not enforced: limit=101 (or 100000) is served as asked "

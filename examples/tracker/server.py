@@ -18,6 +18,7 @@ import re
 import secrets
 import string
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -31,13 +32,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from examples.tracker.contracts.models import ProjectCreate, ProjectUpdate, TaskCreate
+from examples.tracker.contracts.models import (
+    ActivityCreate,
+    ProjectCreate,
+    ProjectUpdate,
+    TaskCreate,
+)
 from examples.tracker.example import BUGS
 
 BASE = "/v1"
 VERSION = "1.0.0"
 TOKENS = {"tok_acme_0123456789": "acme", "tok_globex_9876543210": "globex"}
-PROJECT_ID_CHARS = string.ascii_lowercase + string.digits
+PROJECT_ID_CHARS = string.ascii_lowercase + string.digits  # also the activity ids' alphabet
 TITLES = {
     "unauthenticated": "Unauthenticated",
     "not_found": "Not found",
@@ -165,6 +171,26 @@ class TaskRow:
 
 
 @dataclass
+class ActivityRow:
+    """An entry of an organisation's activity feed: a note, or a line written by a task
+    operation (createTask, completeTask), which the contract does not tell clients."""
+
+    tenant: str
+    id: str
+    kind: str
+    message: str
+    created_at: datetime
+
+    def json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "message": self.message,
+            "created_at": iso(self.created_at),
+        }
+
+
+@dataclass
 class IdemRecord:
     fingerprint: str
     done: bool = False
@@ -181,7 +207,9 @@ _EPOCH = datetime.min.replace(tzinfo=UTC)
 class Store:
     projects: dict[str, ProjectRow] = field(default_factory=dict)
     tasks: dict[tuple[str, int], TaskRow] = field(default_factory=dict)
-    idem: dict[tuple[str, str], IdemRecord] = field(default_factory=dict)
+    activity: dict[str, ActivityRow] = field(default_factory=dict)
+    # Keyed by tenant, collection ("projects", "activity") and Idempotency-Key.
+    idem: dict[tuple[str, str, str], IdemRecord] = field(default_factory=dict)
     last_time: datetime = _EPOCH
     # Project keys unique per tenant (409 project_key_taken); --no-unique-keys turns it off.
     unique_keys: bool = True
@@ -414,21 +442,37 @@ async def get_health(request: Request) -> Response:
 
 async def create_project(request: Request) -> Response:
     tenant = tenant_of(request)
+    return await idempotent(request, tenant, "projects", _create_project)
+
+
+async def idempotent(
+    request: Request,
+    tenant: str,
+    collection: str,
+    create: Callable[[Request, str], Awaitable[Response]],
+) -> Response:
+    """``create`` under the request's Idempotency-Key (required): a retry with the same body
+    replays the first answer, another body is 422, a retry while the first runs is 409."""
     key = request.headers.get("idempotency-key")
     if not key:
         raise Problem(
-            400, "idempotency_key_missing", "POST /projects requires an Idempotency-Key header."
+            400,
+            "idempotency_key_missing",
+            f"POST /{collection} requires an Idempotency-Key header.",
         )
+    # The planted idempotency bugs are createProject's.
+    bugs = STORE.bugs if collection == "projects" else frozenset()
     raw = await request.body()
     try:
         fingerprint = "json:" + json.dumps(json.loads(raw), sort_keys=True, separators=(",", ":"))
     except (ValueError, UnicodeDecodeError):
         fingerprint = "raw:" + hashlib.sha256(raw).hexdigest()
-    record = STORE.idem.get((tenant, key))
-    if record is not None and record.done and "idem-replay-creates" in STORE.bugs:
+    scope = (tenant, collection, key)
+    record = STORE.idem.get(scope)
+    if record is not None and record.done and "idem-replay-creates" in bugs:
         record = None
     if record is not None:
-        if record.fingerprint != fingerprint and "idem-ignore-body" not in STORE.bugs:
+        if record.fingerprint != fingerprint and "idem-ignore-body" not in bugs:
             raise Problem(
                 422,
                 "idempotency_key_reused",
@@ -447,19 +491,19 @@ async def create_project(request: Request) -> Response:
             media_type=record.media_type,
         )
     record = IdemRecord(fingerprint)
-    STORE.idem[(tenant, key)] = record
+    STORE.idem[scope] = record
     try:
         await asyncio.sleep(
             0.02
         )  # the work takes a moment: concurrent duplicates see the key in use
-        response = await _create_project(request, tenant)
+        response = await create(request, tenant)
     except Problem as problem:
         response = problem.response()
     except Exception:
-        del STORE.idem[(tenant, key)]
+        del STORE.idem[scope]
         raise
     if response.status_code >= 500:
-        del STORE.idem[(tenant, key)]
+        del STORE.idem[scope]
         return response
     record.done, record.status, record.body = True, response.status_code, bytes(response.body)
     record.media_type = response.media_type or "application/json"
@@ -562,6 +606,7 @@ async def create_task(request: Request) -> Response:
     project.next_task += 1
     row = TaskRow(project.id, number, body.title, body.priority, "open", STORE.now())
     STORE.tasks[(project.id, number)] = row
+    add_activity(tenant, "task_created", f"{project.key}-{number} created: {row.title}")
     data = row.json()
     return json_response(
         data,
@@ -623,8 +668,106 @@ async def complete_task(request: Request) -> Response:
     if row.status == "done":
         raise Problem(409, "task_already_done", f"Task {row.number} is already done.")
     row.status, row.completed_at = "done", STORE.now()
+    project = STORE.projects[row.project_id]
+    add_activity(project.tenant, "task_completed", f"{project.key}-{row.number} completed")
     data = row.json()
     return json_response(data, 200, {"ETag": etag_of(data)})
+
+
+# ---------------------------------------------------------------- activity
+
+
+def add_activity(tenant: str, kind: str, message: str) -> ActivityRow:
+    while True:
+        aid = "act_" + "".join(secrets.choice(PROJECT_ID_CHARS) for _ in range(12))
+        if aid not in STORE.activity:
+            break
+    row = ActivityRow(tenant, aid, kind, message, STORE.now())
+    STORE.activity[aid] = row
+    return row
+
+
+async def create_note(request: Request) -> Response:
+    tenant = tenant_of(request)
+    return await idempotent(request, tenant, "activity", _create_note)
+
+
+async def _create_note(request: Request, tenant: str) -> Response:
+    body: ActivityCreate = await parse_body(request, ActivityCreate)
+    row = add_activity(tenant, "note", body.message)
+    data = row.json()
+    return json_response(
+        data, 201, {"ETag": etag_of(data), "Location": f"{BASE}/activity/{row.id}"}
+    )
+
+
+async def list_activity(request: Request) -> Response:
+    tenant = tenant_of(request)
+    limit, cursor, _ = page_params(request, {})
+    scope = f"activity:{tenant}"
+    rows = sorted((a for a in STORE.activity.values() if a.tenant == tenant), key=lambda a: a.id)
+    rows.sort(key=lambda a: a.created_at, reverse=True)  # -created_at, then id (stable sort)
+    offset = "page-activity-offset" in STORE.bugs
+    start = 0
+    if cursor is not None:
+        c = decode_cursor(cursor, scope)
+        try:
+            if offset:
+                start = int(c["o"])
+            else:
+                after_t, after_id = datetime.fromisoformat(c["t"]), str(c["i"])
+        except (KeyError, ValueError, TypeError):
+            raise Problem(400, "invalid_cursor", "The cursor is malformed.") from None
+        if not offset:
+            rows = [
+                a
+                for a in rows
+                if a.created_at < after_t or (a.created_at == after_t and a.id > after_id)
+            ]
+    page = rows[start : start + limit + 1]
+    more = len(page) > limit
+    page = page[:limit]
+    next_cursor = None
+    if more and offset:  # planted bug page-activity-offset: a position, not the last entry
+        next_cursor = encode_cursor({"s": scope, "o": start + limit})
+    elif more:
+        last = page[-1]
+        next_cursor = encode_cursor({"s": scope, "t": last.created_at.isoformat(), "i": last.id})
+    return json_response({"items": [a.json() for a in page], "next_cursor": next_cursor})
+
+
+def activity_id_param(request: Request) -> str:
+    value: str = request.path_params["activity_id"]
+    if not (
+        len(value) == 16
+        and value.startswith("act_")
+        and all(c in PROJECT_ID_CHARS for c in value[4:])
+    ):
+        raise Problem(
+            422,
+            "validation_failed",
+            "activity_id must be act_ and 12 lowercase alphanumerics.",
+            [
+                {
+                    "loc": ["path", "activity_id"],
+                    "msg": "String should match pattern '^act_[a-z0-9]{12}$'",
+                    "type": "string_pattern_mismatch",
+                }
+            ],
+        )
+    return value
+
+
+async def get_activity(request: Request) -> Response:
+    tenant = tenant_of(request)
+    row = STORE.activity.get(activity_id_param(request))
+    if row is None or row.tenant != tenant:
+        raise Problem(404, "not_found", "No such activity entry.")
+    data = row.json()
+    etag = etag_of(data)
+    if if_none_match_hits(request, etag):
+        return Response(status_code=304, headers={"ETag": etag})
+    return json_response(data, 200, {"ETag": etag})
 
 
 # ---------------------------------------------------------------- app
@@ -674,6 +817,9 @@ routes = [
         complete_task,
         methods=["POST"],
     ),
+    Route(f"{BASE}/activity", create_note, methods=["POST"]),
+    Route(f"{BASE}/activity", list_activity, methods=["GET"]),
+    Route(f"{BASE}/activity/{{activity_id}}", get_activity, methods=["GET"]),
 ]
 
 app = Starlette(

@@ -74,6 +74,20 @@ async def page_projects_oldest_first(http: Http) -> Any:
     return walked == made[::-1], sorted(walked) == sorted(made)
 
 
+async def page_activity_offset(http: Http) -> Any:
+    """Two notes, a first page of one, then a task created in a project (which adds a line to
+    the feed's head) before the second page: the messages of the notes walked."""
+    for message in ("first", "second"):
+        made = await http.post("/activity", json={"message": message},
+                               headers={**A, "Idempotency-Key": message})  # fmt: skip
+        assert made.status_code == 201, made.text
+    page = (await http.get("/activity", params={"limit": 1}, headers=A)).json()
+    await _tasks(http, await _project(http), 1)
+    rest = await http.get("/activity", params={"limit": 5, "cursor": page["next_cursor"]},
+                          headers=A)  # fmt: skip
+    return [a["message"] for a in page["items"] + rest.json()["items"] if a["kind"] == "note"]
+
+
 async def page_limit_unbounded(http: Http) -> Any:
     return [(await http.get("/projects", params={"limit": n}, headers=A)).status_code
             for n in (100, 101, 100000)]  # fmt: skip
@@ -168,6 +182,11 @@ CASES: dict[str, tuple[Scenario, Any, Any]] = {
     "idem-ignore-body": (idem_ignore_body, (422, "idempotency_key_reused"), (201, None)),
     "page-tasks-skip": (page_tasks_skip, [1, 2, 3, 4, 5], [1, 2, 4, 5]),
     "page-projects-oldest-first": (page_projects_oldest_first, (True, True), (False, True)),
+    "page-activity-offset": (
+        page_activity_offset,
+        ["second", "first"],
+        ["second", "second", "first"],
+    ),
     "page-limit-unbounded": (page_limit_unbounded, [200, 422, 422], [200, 200, 200]),
     "page-cursor-unsigned": (page_cursor_unsigned, (400, []), (200, [1, 2])),
     "ten-projects-list-all": (ten_projects_list_all, 0, 1),

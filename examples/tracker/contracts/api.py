@@ -17,6 +17,7 @@ api = Api(
     tags={
         "projects": "Projects of an organisation",
         "tasks": "Tasks of a project",
+        "activity": "The organisation's activity feed",
         "meta": "Service",
     },
 )

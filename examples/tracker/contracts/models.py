@@ -65,3 +65,29 @@ class TaskPage(Page[Task]):
 class Health(Model):
     status: Literal["ok"]
     version: str
+
+
+ActivityId = Annotated[
+    str, Field(pattern=r"^act_[a-z0-9]{12}$", description="act_ and 12 lowercase alphanumerics")
+]
+# A note is what a client posts; the server writes the others itself, when a task is created or
+# completed (the contract's operations do not say so: see ActivityEntry).
+ActivityKind = Literal["note", "task_created", "task_completed"]
+
+
+class ActivityCreate(RequestModel):
+    message: Annotated[str, Field(min_length=1, max_length=500)]
+
+
+class ActivityEntry(Model):
+    """One entry of the organisation's activity feed: a note a client posted, or a line the
+    server wrote when a task was created or completed."""
+
+    id: ActivityId
+    kind: ActivityKind
+    message: str
+    created_at: DateTime
+
+
+class ActivityPage(Page[ActivityEntry]):
+    pass
