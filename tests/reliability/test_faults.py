@@ -78,8 +78,11 @@ def test_correct_server_survives_faults(
     assert sum(injected.values()) >= 100, injected
     line = next(line for line in report.splitlines() if line.startswith("Transport faults"))
     survived = int(line.split(": ", 1)[1].split(" retried", 1)[0])
-    # Nearly every injected fault is met by the client, retried and survived (docs/reliability.md).
-    assert 0.8 * sum(injected.values()) <= survived <= sum(injected.values()), (line, injected)
+    hedged = int(line.split("; ")[-1].split(" slow safe requests", 1)[0])
+    # Nearly every injected fault is met by the client: retried and survived, or, for a held
+    # answer to a safe request, met by a copy sent beside it (docs/reliability.md).
+    met = survived + hedged
+    assert 0.8 * sum(injected.values()) <= met <= sum(injected.values()), (line, injected)
 
 
 # A known flaky miss, kept visible: under the proxy's faults (seed 1) PATCH-PARTIAL on
