@@ -64,7 +64,7 @@ verify: $(STAMP)
 # with SEEDS seeds (default 1) must be clean, each planted bug caught by its invariant. Narrow it
 # with EXAMPLES=tracker,... and BUGS=id,... (BUGS=none, SEEDS=0: skip those runs). Not in `test`.
 verify-examples: $(STAMP)
-	EXAMPLES="$(EXAMPLES)" BUGS="$(BUGS)" SEEDS="$(SEEDS)" $(BIN)/python scripts/verify-examples
+	EXAMPLES="$(EXAMPLES)" BUGS="$(BUGS)" SEEDS="$(SEEDS)" WORKERS="$(WORKERS)" $(BIN)/python scripts/verify-examples
 
 # The Next.js example on PostgreSQL (installed from Debian when missing), checked by synth test.
 verify-nextjs: $(STAMP) contracts

@@ -78,6 +78,8 @@ def test_findings_are_read_from_the_markdown_report(tmp_path: Path) -> None:
         ("BUGS", "no-such-bug", "BUGS=no-such-bug: no such planted bug in"),
         ("SEEDS", "two", "SEEDS=two: expected a whole number"),
         ("TIMEOUT", "-1", "TIMEOUT=-1: expected a number of seconds above 0"),
+        ("WORKERS", "0", "WORKERS=0: expected auto or a whole number of workers, 1 or more"),
+        ("WORKERS", "many", "WORKERS=many: expected auto or a whole number"),
     ],
 )
 def test_a_wrong_setting_is_a_usage_error(variable: str, value: str, says: str) -> None:
