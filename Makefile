@@ -51,7 +51,8 @@ test: $(STAMP) $(NODE_STAMP) lint typecheck check
 # synth zod and tsc (minutes, 2 GB), the reference server's clean runs on seeds 1-9, every
 # planted bug under injected faults, the whole suite where `make test` runs a selection (the
 # Next.js app, the loopback process, the clean-up run, the correct server under faults),
-# `st run` with 4 workers in the latency smoke, and the generator fuzz at 500 contracts.
+# the latency smoke's two TEN-READ checks (synth on xdist workers) and `st run` with 4
+# workers, and the generator fuzz at 500 contracts.
 test-thorough: $(STAMP) $(NODE_STAMP)
 	SYNTH_THOROUGH=1 $(BIN)/pytest -n 2 --dist loadgroup -p no:randomly -m thorough $(PYTEST_ARGS)
 
