@@ -3,14 +3,14 @@ more than its budget to the limited operation.
 
 Each check first waits out a whole window with nothing sent, once per example and per replay
 of a finding. The checks run against the example API with getJob's window cut from 5 s to 2 s
-(``short_window``: a copy of contracts/ that the reference server and the target both load),
-so that a test waits 2 s a window instead of 5; the limit, 20 requests, is the contract's.
+(``short_window`` in conftest.py: a copy of contracts/ that the reference server and the
+target both load), so that a test waits 2 s a window instead of 5; the limit, 20 requests, is
+the contract's.
 """
 
 from __future__ import annotations
 
 import asyncio
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,7 +18,6 @@ from typing import Any
 import httpx
 import pytest
 
-import synth
 from examples.reference_server.app import create_app
 from synth.spec import ApiSpec
 from synth.testing import Outcome, Target, config_from_options
@@ -26,37 +25,10 @@ from synth.testing._http import Request
 from synth.testing._runner import run_check
 from synth.testing.invariants.limits import parse_policy
 
-from .conftest import ROOT, TOKENS
+from .conftest import TOKENS
 
 RATE = ("RATE-LIMIT", "RATE-TENANT", "RATE-RETRY-AFTER")
 OPERATION = "getJob"
-
-
-# The window of getJob's limit in contracts/jobs.py, and the shorter one the checks run with:
-# long enough that a burst of 2 x 20 + 1 requests to the in-process server fits in it.
-DECLARED_WINDOW = 'window="5s"'
-SHORT_WINDOW = 'window="2s"'
-
-
-@pytest.fixture(scope="module")
-def short_window(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """contracts/ with getJob's rate-limit window cut to 2 s, for the server and the checks."""
-    folder = tmp_path_factory.mktemp("short-window") / "contracts"
-    shutil.copytree(ROOT / "contracts", folder, ignore=shutil.ignore_patterns("__pycache__"))
-    jobs = folder / "jobs.py"
-    text = jobs.read_text(encoding="utf-8")
-    assert text.count(DECLARED_WINDOW) == 1, "contracts/jobs.py no longer declares a 5 s window"
-    jobs.write_text(text.replace(DECLARED_WINDOW, SHORT_WINDOW), encoding="utf-8")
-    return folder
-
-
-@pytest.fixture(scope="module")
-def short_api(short_window: Path) -> ApiSpec:
-    api = synth.load(short_window)
-    limit = api.operation(OPERATION).rate_limit
-    assert limit is not None
-    assert (limit.limit, limit.window) == (20, 2), limit
-    return api
 
 
 def _target(api: ApiSpec, contracts: Path, bugs: frozenset[str] = frozenset()) -> Target:
