@@ -27,6 +27,8 @@ from synth.testing.invariants.limits import parse_policy
 
 from .conftest import TOKENS
 
+pytestmark = pytest.mark.slow  # each check waits out rate-limit windows
+
 RATE = ("RATE-LIMIT", "RATE-TENANT", "RATE-RETRY-AFTER")
 OPERATION = "getJob"
 

@@ -69,6 +69,7 @@ def test_planted_bug_is_caught(bug: str, tmp_path: Path, generated: Path) -> Non
     assert "token-b" not in report
 
 
+@pytest.mark.slow
 def test_slow_operation_fails_the_run_with_enforce_slo(tmp_path: Path, generated: Path) -> None:
     # getContact stalls 250 ms per answer with the switch on; its contract's p95 is 200 ms.
     select = "getContact and (CONFORMANCE or ERR_PROBLEM)"
@@ -87,6 +88,7 @@ def test_slow_operation_fails_the_run_with_enforce_slo(tmp_path: Path, generated
 # test-thorough`. `make test`'s seed runs the example API with getJob's rate-limit window cut
 # from 5 s to 2 s (``short_window``, the server and synth both): the getJob checks wait out
 # windows and 429s, a third of the run at 5 s (about 75 s -> 55 s); seeds 1-9 run contracts/.
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("seed", "window"),
     [pytest.param(0, "2s", id="0"),
