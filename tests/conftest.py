@@ -28,6 +28,7 @@ def node_bin(name: str) -> Path:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """``thorough`` tests (the whole corpus through tsc: minutes) run only when asked for."""
     _keep_xdist_groups(config, items)
+    _slow_first(config, items)
     if os.environ.get("SYNTH_THOROUGH") == "1":
         return
     skip = pytest.mark.skip(reason="thorough: run with SYNTH_THOROUGH=1 (make test-thorough)")
@@ -56,3 +57,14 @@ def _keep_xdist_groups(config: pytest.Config, items: list[pytest.Item]) -> None:
             continue
         item._id = coerce_node_id(item.nodeid + suffix)
         assert item.nodeid.endswith(suffix), item.nodeid
+
+
+def _slow_first(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Under ``--dist loadgroup`` the tests marked ``slow`` come first, in the order they had
+    (pytest-randomly's shuffle). The scheduler hands out the xdist groups first (the largest
+    units: ``--loadscope-reorder``), then single tests in collection order, one at a time to
+    whichever worker is free; a slow test handed out last keeps one worker busy while the
+    other has nothing left (the run's wall time is the longer worker's). Slow tests first, the
+    run ends on short ones."""
+    if getattr(config.option, "loadgroup", False):
+        items.sort(key=lambda item: "slow" not in item.keywords)

@@ -58,19 +58,23 @@ def test_documents_benchmark_runs_on_a_small_document(tmp_path: Path) -> None:
     assert documents.largest()["name"] == "stripe"
 
 
-# `make test` runs st run with one worker count; `make test-thorough` with both the benchmark uses.
+# `make test` runs one check (getContact's TEN-READ: `synth test --workers auto` takes one
+# process for it) and st run with one worker count; `make test-thorough` TEN-READ on both
+# operations (two checks: auto takes pytest-xdist workers, whose output lines the script reads
+# too) and st run with both worker counts the benchmark uses.
 @pytest.mark.parametrize(
-    "st_workers",
-    [pytest.param([1], id="st-workers-1"),
-     pytest.param(list(latency.ST_WORKERS), id="st-workers-all", marks=pytest.mark.thorough)],
+    ("synth_select", "st_workers"),
+    [pytest.param("getContact__TEN_READ", [1], id="st-workers-1"),
+     pytest.param("TEN_READ", list(latency.ST_WORKERS), id="st-workers-all",
+                  marks=pytest.mark.thorough)],
 )  # fmt: skip
 def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
-    tmp_path: Path, st_workers: list[int]
+    tmp_path: Path, synth_select: str, st_workers: list[int]
 ) -> None:
     out = tmp_path / "latency.json"
     # TEN-READ alone: the planted bug's own check, and the clean run's passing tests (what the
     # script reads from either runner's output); `make bench` runs every check.
-    latency.main(["--delays", "0,0.01", "--synth-args", "-k TEN_READ",
+    latency.main(["--delays", "0,0.01", "--synth-args", f"-k {synth_select}",
                   "--st-max-examples", "2", "--st-workers", ",".join(map(str, st_workers)),
                   "--out", str(out)])  # fmt: skip
     data = json.loads(out.read_text())

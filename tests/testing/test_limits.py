@@ -1,10 +1,18 @@
 """RATE-*: each catches its planted bug, stays quiet on the correct server, and never sends
-more than its budget to the limited operation."""
+more than its budget to the limited operation.
+
+Each check first waits out a whole window with nothing sent, once per example and per replay
+of a finding. The checks run against the example API with getJob's window cut from 5 s to 2 s
+(``short_window`` in conftest.py: a copy of contracts/ that the reference server and the
+target both load), so that a test waits 2 s a window instead of 5; the limit, 20 requests, is
+the contract's.
+"""
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -19,13 +27,15 @@ from synth.testing.invariants.limits import parse_policy
 
 from .conftest import TOKENS
 
+pytestmark = pytest.mark.slow  # each check waits out rate-limit windows
+
 RATE = ("RATE-LIMIT", "RATE-TENANT", "RATE-RETRY-AFTER")
 OPERATION = "getJob"
 
 
-def _target(api: ApiSpec, bugs: frozenset[str] = frozenset()) -> Target:
-    config = config_from_options(app=create_app(bugs=bugs), tenants=TOKENS, profile="quick",
-                                 seed=1, env={})  # fmt: skip
+def _target(api: ApiSpec, contracts: Path, bugs: frozenset[str] = frozenset()) -> Target:
+    config = config_from_options(app=create_app(bugs=bugs, contracts_dir=str(contracts)),
+                                 tenants=TOKENS, profile="quick", seed=1, env={})  # fmt: skip
     return Target(config, api)
 
 
@@ -38,8 +48,8 @@ def _sent(target: Target, path_prefix: str, since: int) -> int:
 
 
 @pytest.fixture
-def clean(api: ApiSpec) -> Iterator[Target]:
-    target = _target(api)
+def clean(short_api: ApiSpec, short_window: Path) -> Iterator[Target]:
+    target = _target(short_api, short_window)
     yield target
     target.close()
 
@@ -65,10 +75,12 @@ def test_correct_server_passes_within_the_budget(clean: Target, invariant: str) 
         ("rate-no-retry-after", "RATE-RETRY-AFTER"),
     ],
 )
-def test_planted_bug_is_reported_by_its_own_id(api: ApiSpec, bug: str, invariant: str) -> None:
-    target = _target(api, frozenset({bug}))
+def test_planted_bug_is_reported_by_its_own_id(
+    short_api: ApiSpec, short_window: Path, bug: str, invariant: str
+) -> None:
+    target = _target(short_api, short_window, frozenset({bug}))
     try:
-        limit = api.operation(OPERATION).rate_limit
+        limit = short_api.operation(OPERATION).rate_limit
         assert limit is not None
         before = len(target.client.log)
         finding = run_check(invariant, OPERATION, target)

@@ -41,10 +41,14 @@ BUGS = "idem-key-optional,page-jobs-oldest-first"
 
 # Every check on the jobs operations in `make test-thorough`; in `make test`, all but getJob's
 # rate-limit checks, which spend most of their time waiting out the limit's window (about 20 s
-# a run; tests/testing/test_limits.py holds them to their budget and their planted bugs).
+# a run; tests/testing/test_limits.py holds them to their budget and their planted bugs), and
+# createJob's OBJECT-LEVEL-AUTHORIZATION, schemathesis's engine holding the jobs part to
+# itself (about 10 s a run, a quarter of one; test_checks_that_must_run_alone and
+# test_spoilt_reuse_is_dropped_in_every_worker below hold its lock and what it spoils).
 @pytest.fixture(
     scope="module",
-    params=[pytest.param("Job and not RATE_", id="jobs-but-rate-limits"),
+    params=[pytest.param("Job and not RATE_ and not OBJECT_LEVEL",
+                         id="jobs-but-rate-limits-and-ola"),
             pytest.param("Job", id="jobs", marks=pytest.mark.thorough)],
 )  # fmt: skip
 def select(request: pytest.FixtureRequest) -> str:
