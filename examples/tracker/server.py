@@ -268,26 +268,31 @@ def field_errors(exc: ValidationError, prefix: list[str | int]) -> list[dict[str
     ]
 
 
-def project_id_param(request: Request) -> str:
-    value: str = request.path_params["project_id"]
+def prefixed_id_param(request: Request, name: str, prefix: str) -> str:
+    """The path parameter ``name``: ``prefix`` and 12 lowercase alphanumerics, else a 422."""
+    value: str = request.path_params[name]
     if not (
-        len(value) == 16
-        and value.startswith("prj_")
-        and all(c in PROJECT_ID_CHARS for c in value[4:])
+        len(value) == len(prefix) + 12
+        and value.startswith(prefix)
+        and all(c in PROJECT_ID_CHARS for c in value[len(prefix) :])
     ):
         raise Problem(
             422,
             "validation_failed",
-            "project_id must be prj_ and 12 lowercase alphanumerics.",
+            f"{name} must be {prefix} and 12 lowercase alphanumerics.",
             [
                 {
-                    "loc": ["path", "project_id"],
-                    "msg": "String should match pattern '^prj_[a-z0-9]{12}$'",
+                    "loc": ["path", name],
+                    "msg": f"String should match pattern '^{prefix}[a-z0-9]{{12}}$'",
                     "type": "string_pattern_mismatch",
                 }
             ],
         )
     return value
+
+
+def project_id_param(request: Request) -> str:
+    return prefixed_id_param(request, "project_id", "prj_")
 
 
 def task_number_param(request: Request) -> int:
@@ -737,25 +742,7 @@ async def list_activity(request: Request) -> Response:
 
 
 def activity_id_param(request: Request) -> str:
-    value: str = request.path_params["activity_id"]
-    if not (
-        len(value) == 16
-        and value.startswith("act_")
-        and all(c in PROJECT_ID_CHARS for c in value[4:])
-    ):
-        raise Problem(
-            422,
-            "validation_failed",
-            "activity_id must be act_ and 12 lowercase alphanumerics.",
-            [
-                {
-                    "loc": ["path", "activity_id"],
-                    "msg": "String should match pattern '^act_[a-z0-9]{12}$'",
-                    "type": "string_pattern_mismatch",
-                }
-            ],
-        )
-    return value
+    return prefixed_id_param(request, "activity_id", "act_")
 
 
 async def get_activity(request: Request) -> Response:

@@ -42,7 +42,7 @@ from ..spec import FileSpec
 from . import _forms
 from ._config import Credential, TargetConfig, is_loopback
 
-__all__ = ["Client", "Exchange", "Request", "TransportFault", "retry_after"]
+__all__ = ["Client", "Exchange", "FaultCost", "Request", "TransportFault", "retry_after"]
 
 T = TypeVar("T")
 _RETRY_STATUSES = (502, 503, 504)
@@ -61,6 +61,16 @@ _LIMIT_WAITS = 3
 _LIMIT_WAIT = 10.0
 # Failures that prove the request never left: nothing can have reached the server.
 _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.UnsupportedProtocol)
+
+
+@dataclass(slots=True)
+class FaultCost:
+    """What transport faults cost a run: seconds in attempts that ended in one and in the
+    backoff before a retry, and safe requests sent again beside a slow first copy (hedged).
+    Mutable, so that other processes' figures are added in place when merged."""
+
+    seconds: float = 0.0
+    hedged: int = 0
 
 
 def fault_kind(exc: BaseException | None, status: int = 0) -> str:
@@ -196,11 +206,8 @@ class Client:
         self.survived: Counter[str] = Counter()
         self.exhausted: Counter[str] = Counter()
         self.waited_limited = 0  # 429s waited out (``_LIMIT_WAITS``)
-        # Seconds the faults cost: attempts that ended in one, and the backoff before a retry.
-        self.fault_seconds = 0.0
-        # Safe requests sent again beside a slow first copy (``_hedged``); the checks that count
-        # what the server counts turn ``hedging`` off while they run.
-        self.hedged = 0
+        self.cost = FaultCost()
+        # The checks that count what the server counts turn ``hedging`` off while they run.
         self.hedging = True
         self._hedge: float | None = None
         self._keyed = {h.lower() for h in idempotency_headers}
@@ -330,7 +337,7 @@ class Client:
                 )
                 response, started = await self._hedged(send, hedge, started)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
-                self.fault_seconds += time.monotonic() - started
+                self.cost.seconds += time.monotonic() - started
                 last = f"{type(exc).__name__}: {exc}"
                 kinds.append(fault_kind(exc))
                 maybe_delivered = maybe_delivered or not isinstance(exc, _NOT_SENT)
@@ -344,14 +351,14 @@ class Client:
                     self.survived.update(kinds)
                     self.log.append(exchange)
                     return exchange
-                self.fault_seconds += exchange.elapsed
+                self.cost.seconds += exchange.elapsed
                 last = f"HTTP {response.status_code}"
                 kinds.append(fault_kind(None, response.status_code))
                 # A gateway may have passed the request on before it gave up.
                 maybe_delivered = True
             if attempt <= self.config.retries:
                 delay = min(2.0, self.config.backoff * 2**attempt) * (0.5 + random.random())
-                self.fault_seconds += delay
+                self.cost.seconds += delay
                 await asyncio.sleep(delay)
         message = (
             f"{request.method} {request.target}: {last} after {self.config.retries + 1} attempts"
@@ -374,7 +381,7 @@ class Client:
         if answered:
             return first.result(), started
         self.requests += 1
-        self.hedged += 1
+        self.cost.hedged += 1
         sent = {first: started, asyncio.ensure_future(send()): time.monotonic()}
         pending = set(sent)
         error: BaseException | None = None

@@ -195,8 +195,8 @@ def dump_state(
             "requests": target.requests_sent,
             "survived": dict(target.faults_survived),
             "exhausted": dict(target.faults_exhausted),
-            "fault_seconds": round(target.fault_seconds, 3),
-            "hedged": target.hedged,
+            "fault_seconds": round(target.fault_cost.seconds, 3),
+            "hedged": target.fault_cost.hedged,
             "set_aside": target.set_aside,
             "edges": {
                 f"{t}\n{op}": why for (t, op), why in target.edges.items() if isinstance(why, str)
@@ -222,8 +222,8 @@ def merge_state(target: Target | Merged, text: str) -> tuple[list[tuple[str, str
         target.requests += state["requests"]
         target.faults_survived.update(Counter(state["survived"]))
         target.faults_exhausted.update(Counter(state["exhausted"]))
-        target.fault_seconds += state.get("fault_seconds", 0.0)
-        target.hedged += state.get("hedged", 0)
+        target.fault_cost.seconds += state.get("fault_seconds", 0.0)
+        target.fault_cost.hedged += state.get("hedged", 0)
         target.set_aside += state["set_aside"]
         for key, why in state["edges"].items():
             tenant, _, op = key.partition("\n")

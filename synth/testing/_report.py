@@ -13,6 +13,7 @@ from typing import Any
 
 from ._config import TargetConfig
 from ._coverage import Gap
+from ._http import FaultCost
 from ._latency import latency_lines, latency_markdown, latency_rows
 from ._target import Target
 from ._violation import Finding, Outcome
@@ -31,8 +32,7 @@ class Merged:
     requests: int = 0
     faults_survived: Counter[str] = field(default_factory=Counter)
     faults_exhausted: Counter[str] = field(default_factory=Counter)
-    fault_seconds: float = 0.0
-    hedged: int = 0
+    fault_cost: FaultCost = field(default_factory=FaultCost)
     set_aside: int = 0
     edges: dict[tuple[str, str], Any] = field(default_factory=dict)
     unsent_bounds: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -78,8 +78,8 @@ def transport_line(target: Run) -> str:
         f"({_kinds(survived)}); {sum(exhausted.values())} in requests that outlasted every retry "
         f"({_kinds(exhausted)}); {len(_by(target.findings, Outcome.FAULT))} checks cut short; "
         f"{target.set_aside} examples set aside (a write retried after it may have arrived); "
-        f"{target.fault_seconds:.1f} s spent on them (attempts that failed, backoff before "
-        f"retries; summed over workers); {target.hedged} slow safe requests sent again beside "
+        f"{target.fault_cost.seconds:.1f} s spent on them (attempts that failed, backoff before "
+        f"retries; summed over workers); {target.fault_cost.hedged} slow safe requests sent again beside "
         "themselves (hedged)"
     )
 

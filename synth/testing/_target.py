@@ -20,7 +20,7 @@ from ..spec import ApiSpec, OperationSpec
 from ._config import Credential, TargetConfig, check_tenant_ids
 from ._curl import Redactor
 from ._data import Schemas
-from ._http import Client, Exchange, Request, TransportFault
+from ._http import Client, Exchange, FaultCost, Request, TransportFault
 from ._lock import RunLock
 from ._nowhere import Nowhere
 from ._unique import Fresh
@@ -98,8 +98,7 @@ class Target:
         self.set_aside = 0
         self._survived: Counter[str] = Counter()
         self._exhausted: Counter[str] = Counter()
-        self._fault_seconds = 0.0
-        self._hedged = 0
+        self._fault_cost = FaultCost()
         # Shared with the run's other worker processes (``synth test --workers``), else None.
         self.lock: RunLock | None = None
         # The lock's count of spoilt reuse (``RunLock.spoil``) when this process last dropped
@@ -249,28 +248,9 @@ class Target:
         return self._client.exhausted if self._client is not None else self._exhausted
 
     @property
-    def fault_seconds(self) -> float:
-        """Seconds the transport faults cost: attempts that ended in one, backoff before retries."""
-        return self._client.fault_seconds if self._client is not None else self._fault_seconds
-
-    @fault_seconds.setter
-    def fault_seconds(self, seconds: float) -> None:  # other processes' figures merged in
-        if self._client is not None:
-            self._client.fault_seconds = seconds
-        else:
-            self._fault_seconds = seconds
-
-    @property
-    def hedged(self) -> int:
-        """Safe requests sent again beside a slow first copy (``Client._hedged``)."""
-        return self._client.hedged if self._client is not None else self._hedged
-
-    @hedged.setter
-    def hedged(self, count: int) -> None:  # other processes' figures merged in
-        if self._client is not None:
-            self._client.hedged = count
-        else:
-            self._hedged = count
+    def fault_cost(self) -> FaultCost:
+        """What transport faults cost (seconds, hedged requests); merged into in place."""
+        return self._client.cost if self._client is not None else self._fault_cost
 
     def close(self) -> None:
         """Delete what the run created (where the API allows it), then close the client.
@@ -291,7 +271,7 @@ class Target:
                 self.lock.release()
         self.requests = self._client.requests
         self._survived, self._exhausted = self._client.survived, self._client.exhausted
-        self._fault_seconds, self._hedged = self._client.fault_seconds, self._client.hedged
+        self._fault_cost = self._client.cost
         self._client.close()
         self._client = None
 

@@ -35,7 +35,7 @@ def test_what_transport_faults_cost_is_counted_and_summed_over_workers(api: ApiS
     try:
         served = target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
         assert (served.status, len(calls), dict(target.faults_survived)) == (200, 2, {"503": 1})
-        spent = target.fault_seconds
+        spent = target.fault_cost.seconds
         assert spent >= 0.5 * config.backoff * 2
         state = dump_state(target)
     finally:
@@ -43,8 +43,8 @@ def test_what_transport_faults_cost_is_counted_and_summed_over_workers(api: ApiS
     merged = Merged(config)
     merge_state(merged, state)
     merge_state(merged, state)
-    assert merged.fault_seconds == pytest.approx(2 * round(spent, 3))
-    assert f"{merged.fault_seconds:.1f} s spent on them" in transport_line(merged)
+    assert merged.fault_cost.seconds == pytest.approx(2 * round(spent, 3))
+    assert f"{merged.fault_cost.seconds:.1f} s spent on them" in transport_line(merged)
 
 
 def _held_once(held: int, calls: list[tuple[str, str]], seconds: float = 60.0) -> Any:
@@ -74,11 +74,11 @@ def test_a_held_safe_request_is_sent_again_beside_itself(api: ApiSpec) -> None:
     try:
         for _ in range(_OBSERVED):
             target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
-        assert target.hedged == 0
+        assert target.fault_cost.hedged == 0
         answer = target.client.send(Request("a", "GET", "/jobs/held", token="token-a"))
         assert answer.status == 200
         assert calls[-2:] == [("GET", "/jobs/held")] * 2
-        assert (target.hedged, target.client.requests) == (1, _OBSERVED + 2)
+        assert (target.fault_cost.hedged, target.client.requests) == (1, _OBSERVED + 2)
         assert dict(target.faults_survived) == {}
         assert "1 slow safe requests sent again beside themselves" in transport_line(target)
     finally:
@@ -102,7 +102,7 @@ def test_writes_and_counting_checks_are_never_hedged(api: ApiSpec, method: str) 
         answer = target.client.send(Request("a", verb, "/jobs/held", token="token-a"))
         assert answer.status == 200
         assert calls[-1] == (verb, "/jobs/held")
-        assert (target.hedged, len(calls), target.client.requests) == (
+        assert (target.fault_cost.hedged, len(calls), target.client.requests) == (
             0,
             _OBSERVED + 1,
             _OBSERVED + 1,
