@@ -59,6 +59,10 @@ class Nowhere:
             self._checks[id(param)] = (param, _acceptance(self.schemas, param))
         return self._checks[id(param)][1](value)
 
+    def fresh(self, param: ParamSpec) -> bool:
+        """Whether ``param``'s candidates are fresh random UUIDs (no item can hold one)."""
+        return self.accepts(param, str(uuid.uuid4()))
+
     def candidates(self, param: ParamSpec, draw: Draw[Any]) -> Iterator[str]:
         """Distinct values for ``param`` that exist nowhere, as path text.
 
@@ -66,9 +70,7 @@ class Nowhere:
         give nothing new. Raises ``NoValue`` when the schema accepts no value this can find,
         ``NoExample`` when this example drew none.
         """
-        fresh = str(uuid.uuid4())
-        if self.accepts(param, fresh):
-            yield fresh
+        if self.fresh(param):
             while True:
                 yield str(uuid.uuid4())
         schema = self.schemas.resolve(param.schema)

@@ -27,6 +27,7 @@ import hypothesis
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from hypothesis.database import InMemoryExampleDatabase
 from hypothesis.errors import FlakyFailure, Unsatisfiable
 
 from .._errors import UsageError
@@ -113,11 +114,10 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     inv = REGISTRY[invariant_id]
     profile = target.config.profile
     examples = max(1, round(profile.examples * inv.weight))
-    base, make = _tests(invariant_id, operation_id, target, finding)
+    base, make, failed_at = _tests(invariant_id, operation_id, target, finding)
     set_aside = target.set_aside
     try:
-        with _shrink_budget(profile.shrink_seconds):
-            violation, reproduced = _violation_of(make(settings(base, max_examples=examples)))
+        violation, reproduced = _search(base, make, failed_at, examples, profile.shrink_seconds)
     except Abort as abort:
         _fault(target, finding, abort.fault)
         return
@@ -147,13 +147,58 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     _report(target, finding, violation, confirmed)
 
 
+def _search(
+    base: settings, make: Any, failed_at: list[int], examples: int, shrink_seconds: float
+) -> tuple[Violation | None, bool]:
+    """Search for a violation; shrink it only when the example that showed it was not already
+    the simplest.
+
+    Hypothesis's first example is always its simplest (every choice at its simplest value), and
+    shrinking a failure costs two runs of it before any smaller one is tried (a run to see it
+    fail again, then the final run). So the search runs without the shrink phase: a violation
+    in the first example is reported as it stands, seen twice (the search and Hypothesis's
+    final run). A violation found later is shrunk in a second pass that starts from it (saved
+    in an in-memory example database) rather than searching again; where that pass does not
+    see it again, the first pass's violation stands.
+    """
+    database = _Found()
+    phases = [p for p in base.phases if p is not hypothesis.Phase.shrink]
+    found = _violation_of(make(settings(base, max_examples=examples, phases=phases,
+                                        database=database)))  # fmt: skip
+    if found[0] is None or failed_at[:1] == [1] or hypothesis.Phase.shrink not in base.phases:
+        return found
+    database.demote()
+    with _shrink_budget(shrink_seconds):
+        shrunk = _violation_of(make(settings(base, max_examples=examples, database=database,
+                                             phases=[hypothesis.Phase.reuse,
+                                                     hypothesis.Phase.shrink])))  # fmt: skip
+    return shrunk if shrunk[0] is not None else found
+
+
+class _Found(InMemoryExampleDatabase):
+    """Where the search leaves its failing example for the shrinking pass.
+
+    Hypothesis replays an example saved under a test's primary key as one already shrunk, and
+    shrinks one saved under its secondary key: ``demote`` moves the search's there.
+    """
+
+    def demote(self) -> None:
+        # ``data`` (key -> values) is this public class's own store; the keys Hypothesis
+        # derives are the primary one and it with ``.secondary`` or ``.pareto`` appended.
+        for key in [k for k in self.data if not k.endswith((b".secondary", b".pareto"))]:
+            for value in list(self.fetch(key)):
+                self.move(key, key + b".secondary", value)
+
+
 def _tests(
     invariant_id: str, operation_id: str, target: Target, finding: Finding
-) -> tuple[settings, Any]:
-    """The base settings, and a function that makes the Hypothesis test with given settings
-    (and, to replay a failure, its ``reproduce_failure`` blob)."""
+) -> tuple[settings, Any, list[int]]:
+    """The base settings, a function that makes the Hypothesis test with given settings
+    (and, to replay a failure, its ``reproduce_failure`` blob), and the numbers of the
+    examples (counted from 1) that raised a violation."""
     inv = REGISTRY[invariant_id]
     op = target.api.operation(operation_id)
+    failed_at: list[int] = []
 
     def scenario(data: st.DataObject) -> None:
         finding.examples += 1
@@ -176,6 +221,7 @@ def _tests(
             if any(exchange.ambiguous for exchange in ctx.trace):
                 target.note_set_aside()
                 hypothesis.reject()
+            failed_at.append(finding.examples)
             raise
         except NoExample as no:
             finding.no_example = str(no)
@@ -193,15 +239,17 @@ def _tests(
     )
 
     def make(chosen: settings, blob: tuple[str, bytes] | None = None) -> Any:
-        test = settings(chosen)(given(st.data())(scenario))
+        test = given(st.data())(scenario)
         if blob is not None:
-            return hypothesis.reproduce_failure(*blob)(test)
-        if target.config.seed is not None:
+            test = hypothesis.reproduce_failure(*blob)(test)
+        elif target.config.seed is not None:
             digest = hashlib.sha256(f"{target.config.seed}:{invariant_id}:{operation_id}".encode())
             test = hypothesis.seed(int.from_bytes(digest.digest()[:8], "big"))(test)
-        return test
+        # Settings last: ``seed`` turns the example database off, and the search hands its
+        # failure to the shrinking pass through one (``_search``).
+        return settings(chosen)(test)
 
-    return base, make
+    return base, make, failed_at
 
 
 def _skipped(invariant_id: str, operation_id: str, finding: Finding, why: str) -> None:

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterator
 
 import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from examples.reference_server.app import create_app
 from synth.spec import ApiSpec
@@ -114,6 +115,45 @@ def test_a_violation_that_replays_is_confirmed(
     assert "confirmed by replaying it" in finding.message
     assert "NOT confirmed" not in finding.message
     assert len(calls) == 2  # found, then Hypothesis's final run
+
+
+def test_a_violation_in_the_simplest_example_is_not_shrunk(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hypothesis's first example is its simplest; a violation there is reported after two
+    runs (the search, Hypothesis's final run), without the shrink phase's own run of it."""
+    drawn: list[int] = []
+
+    def always(ctx: Context) -> None:
+        drawn.append(ctx.draw(st.integers(0, 1000), "n"))
+        raise Violation(INVARIANT, OPERATION, "n to be refused", f"n={drawn[-1]}", [])
+
+    _replace_check(monkeypatch, always)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.VIOLATION
+    assert drawn == [0, 0]  # the simplest example, found, then Hypothesis's final run
+
+
+def test_a_violation_found_later_is_shrunk_from_where_it_was_found(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A violation the search finds past its first example is shrunk, starting from that
+    example (not from a second search), and the smallest example is what the report shows."""
+    drawn: list[int] = []
+
+    def large(ctx: Context) -> None:
+        drawn.append(ctx.draw(st.integers(0, 1000), "n"))
+        if drawn[-1] >= 10:
+            raise Violation(INVARIANT, OPERATION, "n to be refused", f"n={drawn[-1]}", [])
+
+    _replace_check(monkeypatch, large)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.VIOLATION
+    assert finding.actual == "n=10"
+    first = next(i for i, n in enumerate(drawn) if n >= 10)
+    # The search stopped at the first failing example; the next run replays it.
+    assert drawn[first + 2] == drawn[first]
+    assert drawn[first + 3] == drawn[first]
 
 
 def test_a_check_that_cannot_run_here_is_skipped_with_its_reason(

@@ -20,6 +20,7 @@ __all__ = [
     "fresh_id",
     "normalize",
     "nowhere_id",
+    "nowhere_read",
     "nowhere_tenant",
     "nowhere_value",
     "order_value",
@@ -62,23 +63,46 @@ _TRIES = 5
 def nowhere_id(ctx: Context, op: OperationSpec, params: Mapping[str, str], name: str) -> str:
     """A value for ``op``'s path parameter ``name`` that its schema accepts and no item has.
 
-    Where the API has a reader for the item ``name`` names, each candidate is read first as
-    both tenants (with the other ``params``), so the trace shows it, and one that is not the
-    reader's not-found answer is replaced by another. Raises ``CannotCheck`` when the schema
-    admits no value to try, ``NoExample`` when every candidate tried was found.
+    Where the API has a reader for the item ``name`` names, each candidate is read first (with
+    the other ``params``), so the trace shows it, and one that is not the reader's not-found
+    answer is replaced by another: as tenant B, then as tenant A, except for a fresh random
+    UUID, which no item can hold: B's read is asked only whether the server calls it not found.
+    Raises ``CannotCheck`` when the schema admits no value to try, ``NoExample`` when every
+    candidate tried was found.
     """
+    return _nowhere(ctx, op, params, name)[0]
+
+
+def nowhere_read(
+    ctx: Context, op: OperationSpec, params: Mapping[str, str], name: str
+) -> tuple[str, Exchange]:
+    """``nowhere_id``'s value, and tenant B's answer to ``op`` with it in the path: where ``op``
+    is the item's own reader, the answer B's read of the candidate already got."""
+    absent, probe = _nowhere(ctx, op, params, name)
+    if probe is None:
+        probe = ctx.send(ctx.b, op, {**params, name: absent})
+    return absent, probe
+
+
+def _nowhere(
+    ctx: Context, op: OperationSpec, params: Mapping[str, str], name: str
+) -> tuple[str, Exchange | None]:
+    """The value, and B's read of it when that read was ``op`` with ``params`` (else None)."""
     param = _path_param(op, name)
     if param is None:
-        return fresh_id()
+        return fresh_id(), None
     reader, reader_params = _reader(ctx, op, params, name)
+    fresh = ctx.target.nowhere.fresh(param)
     tried: list[str] = []
     try:
         for value in itertools.islice(ctx.target.nowhere.candidates(param, ctx.draw), _TRIES):
             if reader is None:
-                return value
-            found = _found(ctx, reader, {**reader_params, name: value})
+                return value, None
+            at = {**reader_params, name: value}
+            found, probe = _found(ctx, reader, at, (ctx.b,) if fresh else (ctx.b, ctx.a))
             if found is None:
-                return value
+                own = reader is op and at == {**params, name: value}
+                return value, probe if own else None
             tried.append(f"{value} ({found})")
     except NoValue as no:
         raise CannotCheck(f"no id that exists nowhere to compare with: {no}") from None
@@ -150,14 +174,19 @@ def _reader(
     return reader, {p: params[p] for p in outer}
 
 
-def _found(ctx: Context, reader: OperationSpec, params: Mapping[str, str]) -> str | None:
-    """Why the item at ``params`` is not known to exist nowhere, or None when it is not found."""
+def _found(
+    ctx: Context, reader: OperationSpec, params: Mapping[str, str], tenants: Sequence[str]
+) -> tuple[str | None, Exchange | None]:
+    """Why the item at ``params`` is not known to exist nowhere (None when no tenant of
+    ``tenants`` found it), and the first tenant's answer."""
     gone = declared(reader, "not_found") or 404
-    for tenant in dict.fromkeys((ctx.a, ctx.b)):
+    first: Exchange | None = None
+    for tenant in dict.fromkeys(tenants):
         answer = ctx.send(tenant, reader, params)
+        first = first or answer
         if answer.status != gone:
-            return f"tenant {tenant} read it: {answer.status}, not {gone}"
-    return None
+            return f"tenant {tenant} read it: {answer.status}, not {gone}", first
+    return None, first
 
 
 def same_fields(item: Mapping[str, Any], body: Any) -> bool:

@@ -10,7 +10,15 @@ from ...spec import OperationSpec
 from .._context import NO_BODY, Alike, Context, brief
 from .._http import Exchange
 from .._violation import CannotCheck
-from ._common import cursor_fields, declared, fresh_id, normalize, nowhere_id, nowhere_tenant
+from ._common import (
+    cursor_fields,
+    declared,
+    fresh_id,
+    normalize,
+    nowhere_id,
+    nowhere_read,
+    nowhere_tenant,
+)
 from ._registry import implements
 
 # Owner fields a request might smuggle in, besides the response model's server-set fields.
@@ -151,16 +159,18 @@ def reads(ctx: Context) -> None:
         _tenant_itself(ctx, ctx.op)
         return
     params, item, _ = _target_item(ctx, ctx.a, ctx.op)
-    own = ctx.send(ctx.a, ctx.op, params)
-    if own.status != 200:
-        ctx.fail(f"tenant {ctx.a} to read its own item", brief(own), own)
+    # The foreign read and its baseline come first, so that a leak is shown by the shortest
+    # sequence (create, B's read, B's read of an id that exists nowhere); the owner's own read
+    # follows: a 404 to B proves nothing unless A reads the item.
     last = (ctx.graph.parents(ctx.op) or [])[-1].param
     answer = ctx.send(ctx.b, ctx.op, params)
-    absent = nowhere_id(ctx, ctx.op, params, last)
-    nowhere = ctx.send(ctx.b, ctx.op, {**params, last: absent})
+    absent, nowhere = nowhere_read(ctx, ctx.op, params, last)
     ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
     what = f"tenant {ctx.b} reading tenant {ctx.a}'s item"
     _same_as_nowhere(ctx, ctx.op, answer, nowhere, ids, what)
+    own = ctx.send(ctx.a, ctx.op, params)
+    if own.status != 200:
+        ctx.fail(f"tenant {ctx.a} to read its own item", brief(own), own)
     _foreign_tenant(ctx, ctx.op, params, what)
     del item
 
