@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from hypothesis import strategies as st
@@ -74,12 +74,14 @@ def _malformed(op: OperationSpec) -> tuple[bytes, str] | None:
     return b'{"unterminated": ', "application/json"
 
 
-def _probes(ctx: Context) -> list[Exchange]:
-    """Requests that should draw errors from ``op``: no token, unknown ids, bad input, ..."""
+def _probes(ctx: Context) -> Iterator[Exchange]:
+    """Requests that should draw errors from ``op``: no token, unknown ids, bad input, ...
+
+    Each is sent as the caller asks for its answer, so a check that fails on one sends no more
+    (everything is drawn before the first is sent)."""
     op = ctx.op
     item_params = _item_params(ctx)
     body = ctx.body(op) if op.body is not None else NO_BODY
-    out: list[Exchange] = []
     probes: list[Callable[[], Exchange]] = [
         lambda: ctx.send(None, op, item_params, body=body),
         lambda: ctx.send(ctx.a, op, item_params, body=body, token="synth-not-a-token"),
@@ -111,18 +113,17 @@ def _probes(ctx: Context) -> list[Exchange]:
     probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body))
     order = ctx.draw(st.permutations(range(len(probes))), "probe order")
     for index in order:
-        out.append(probes[index]())
-    return out
+        yield probes[index]()
 
 
-def _errors(ctx: Context) -> list[Exchange]:
-    """The probes' error answers.
+def _errors(ctx: Context) -> Iterator[Exchange]:
+    """The probes' error answers, each as it comes (a check stops at the first it refuses).
 
     An operation no probe can make fail (a public one without input) gives none: its check
     passes having judged nothing. It is not marked unexercised: whether such an operation
     declares ERR-PROBLEM and ERR-DECLARED at all is for the catalogue to say.
     """
-    return [answer for answer in _probes(ctx) if answer.status >= 400]
+    return (answer for answer in _probes(ctx) if answer.status >= 400)
 
 
 @implements("ERR-PROBLEM")
