@@ -153,12 +153,14 @@ def validation(ctx: Context) -> None:
         ctx.unexercised(f"found no input of {op.operation_id} to make invalid")
         return
     status = declared(op, "validation_failed")
-    description, field, in_path, run, _ = ctx.choose(cases, "invalid input")
-    _refused(ctx, status, description, field, in_path, run())
-    # Unknown keys in a closed body, at the top and nested, on every example: one request
-    # each, and a server that ignores them accepts every other case here (drawn among many).
+    chosen = ctx.choose(cases, "invalid input")
+    # Unknown keys in a closed body, at the top and nested, on every example and first: one
+    # request each, and a server that ignores them accepts every other case here (drawn among
+    # many); one that names no field in its errors shows it there as well.
     for description, field, in_path, run, _ in _unknown_keys(ctx, params):
         _refused(ctx, status, description, field, in_path, run())
+    description, field, in_path, run, _ = chosen
+    _refused(ctx, status, description, field, in_path, run())
     # One step past each declared bound, every one of them once in the run: an off-by-one
     # sits at exactly one value, which a drawn case seldom is.
     key = (ctx.invariant, op.operation_id)
