@@ -357,7 +357,7 @@ class Client:
                 # A gateway may have passed the request on before it gave up.
                 maybe_delivered = True
             if attempt <= self.config.retries:
-                delay = min(2.0, self.config.backoff * 2**attempt) * (0.5 + random.random())
+                delay = _backoff(self.config.backoff, attempt)
                 self.cost.seconds += delay
                 await asyncio.sleep(delay)
         message = (
@@ -412,6 +412,18 @@ class Client:
         host = (urlsplit(self.config.url).hostname or "").lower()
         if not is_loopback(host) and host not in self.config.allow_hosts:  # pragma: no cover
             raise AssertionError(f"refusing to send {request.method} to {host!r}: not allowed")
+
+
+def _backoff(base: float, attempt: int) -> float:
+    """Seconds to wait after failed attempt ``attempt`` (1-based) before the next.
+
+    None before the first retry: one fault in a healthy target is most often transient, and a
+    wait there is paid by every fault the run meets (urllib3's ``Retry`` does the same). After
+    that ``base`` doubled per attempt, 2 s at most, jittered by half either way.
+    """
+    if attempt <= 1:
+        return 0.0
+    return min(2.0, base * 2 ** (attempt - 1)) * (0.5 + random.random())
 
 
 def retry_after(headers: httpx.Headers, *, default: float, cap: float) -> float:

@@ -9,7 +9,7 @@ import pytest
 
 from synth.spec import ApiSpec
 from synth.testing import Target, config_from_options
-from synth.testing._http import _OBSERVED, Request
+from synth.testing._http import _OBSERVED, Request, _backoff
 from synth.testing._parallel import dump_state, merge_state
 from synth.testing._report import Merged, transport_line
 
@@ -17,16 +17,17 @@ from .conftest import TOKENS
 
 
 def test_what_transport_faults_cost_is_counted_and_summed_over_workers(api: ApiSpec) -> None:
-    """A 503 then a 200: the fault is survived, and what it cost (its attempt and the backoff
-    before the retry, at least half of ``backoff * 2``) is counted, carried in the state a
-    worker hands back, added up when merged, and said in the summary's transport line."""
+    """Two 503s then a 200: the faults are survived, and what they cost (their attempts, no wait
+    before the first retry, the backoff before the second: at least half of ``backoff * 2``)
+    is counted, carried in the state a worker hands back, added up when merged, and said in
+    the summary's transport line."""
     calls: list[str] = []
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         calls.append(scope["path"])
-        status = 503 if len(calls) == 1 else 200
+        status = 503 if len(calls) <= 2 else 200
         await send({"type": "http.response.start", "status": status, "headers": []})
         await send({"type": "http.response.body", "body": b""})
 
@@ -34,7 +35,7 @@ def test_what_transport_faults_cost_is_counted_and_summed_over_workers(api: ApiS
     target = Target(config, api)
     try:
         served = target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
-        assert (served.status, len(calls), dict(target.faults_survived)) == (200, 2, {"503": 1})
+        assert (served.status, len(calls), dict(target.faults_survived)) == (200, 3, {"503": 2})
         spent = target.fault_cost.seconds
         assert spent >= 0.5 * config.backoff * 2
         state = dump_state(target)
@@ -109,3 +110,10 @@ def test_writes_and_counting_checks_are_never_hedged(api: ApiSpec, method: str) 
         )
     finally:
         target.close()
+
+
+def test_the_first_retry_goes_at_once_and_later_ones_back_off() -> None:
+    assert _backoff(0.1, 1) == 0.0
+    assert 0.1 <= _backoff(0.1, 2) <= 0.3
+    assert 0.2 <= _backoff(0.1, 3) <= 0.6
+    assert _backoff(10.0, 5) <= 3.0
