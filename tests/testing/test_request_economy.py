@@ -29,6 +29,10 @@ CASES = [
     ("err-validation-no-errors", "ERR-VALIDATION", "createContact"),
     ("err-unauthorized-code", "ERR-DECLARED", "listJobs"),
     ("idem-ignore-fingerprint", "IDEM-MISMATCH", "createContact"),
+    ("idem-no-lock", "IDEM-CONCURRENT", "createContact"),
+    ("page-cursor-500", "PAGE-CURSOR", "listContacts"),
+    ("ten-write-unscoped", "TEN-WRITE", "updateContact"),
+    ("ten-child-unscoped", "TEN-CHILD", "createInteraction"),
 ]
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ...spec import ApiSpec, OperationSpec, OrderKey, ParamSpec
-from .._context import Context, Scope, brief
+from .._context import NO_BODY, Context, Scope, brief
 from .._http import Exchange
 from .._nowhere import NoValue
 from .._violation import CannotCheck, NoExample
@@ -19,8 +19,7 @@ __all__ = [
     "expect_error",
     "fresh_id",
     "normalize",
-    "nowhere_id",
-    "nowhere_read",
+    "nowhere_answer",
     "nowhere_tenant",
     "nowhere_value",
     "order_value",
@@ -60,49 +59,46 @@ def fresh_id() -> str:
 _TRIES = 5
 
 
-def nowhere_id(ctx: Context, op: OperationSpec, params: Mapping[str, str], name: str) -> str:
-    """A value for ``op``'s path parameter ``name`` that its schema accepts and no item has.
-
-    Where the API has a reader for the item ``name`` names, each candidate is read first (with
-    the other ``params``), so the trace shows it, and one that is not the reader's not-found
-    answer is replaced by another: as tenant B, then as tenant A, except for a fresh random
-    UUID, which no item can hold: B's read is asked only whether the server calls it not found.
-    Raises ``CannotCheck`` when the schema admits no value to try, ``NoExample`` when every
-    candidate tried was found.
-    """
-    return _nowhere(ctx, op, params, name)[0]
-
-
-def nowhere_read(
-    ctx: Context, op: OperationSpec, params: Mapping[str, str], name: str
+def nowhere_answer(
+    ctx: Context,
+    op: OperationSpec,
+    params: Mapping[str, str],
+    name: str,
+    body: Any = NO_BODY,
 ) -> tuple[str, Exchange]:
-    """``nowhere_id``'s value, and tenant B's answer to ``op`` with it in the path: where ``op``
-    is the item's own reader, the answer B's read of the candidate already got."""
-    absent, probe = _nowhere(ctx, op, params, name)
-    if probe is None:
-        probe = ctx.send(ctx.b, op, {**params, name: absent})
-    return absent, probe
+    """A value for ``op``'s path parameter ``name`` that its schema accepts and no item has,
+    and tenant B's answer to ``op`` (with ``body``) with it in the path.
 
-
-def _nowhere(
-    ctx: Context, op: OperationSpec, params: Mapping[str, str], name: str
-) -> tuple[str, Exchange | None]:
-    """The value, and B's read of it when that read was ``op`` with ``params`` (else None)."""
+    A fresh random UUID, which no item can hold, is sent at once; only when the answer is not
+    ``op``'s not-found answer is the item's reader asked (as tenant B, then A) whether the
+    server knows the id, and a known one replaced. Any other candidate is read first with
+    the reader, so the trace shows it, and one found is replaced; where ``op`` is that reader,
+    B's read is the answer. Raises ``CannotCheck`` when the schema admits no value to try,
+    ``NoExample`` when every candidate tried was found.
+    """
     param = _path_param(op, name)
     if param is None:
-        return fresh_id(), None
+        absent = fresh_id()
+        return absent, ctx.send(ctx.b, op, {**params, name: absent}, body=body)
     reader, reader_params = _reader(ctx, op, params, name)
     fresh = ctx.target.nowhere.fresh(param)
+    gone = declared(op, "not_found") or 404
     tried: list[str] = []
     try:
         for value in itertools.islice(ctx.target.nowhere.candidates(param, ctx.draw), _TRIES):
-            if reader is None:
-                return value, None
-            at = {**reader_params, name: value}
-            found, probe = _found(ctx, reader, at, (ctx.b,) if fresh else (ctx.b, ctx.a))
+            at = {**params, name: value}
+            answer = ctx.send(ctx.b, op, at, body=body) if fresh or reader is None else None
+            if answer is not None and (reader is None or answer.status == gone):
+                return value, answer
+            assert reader is not None
+            found, probe = _found(ctx, reader, {**reader_params, name: value}, (ctx.b, ctx.a))
             if found is None:
-                own = reader is op and at == {**params, name: value}
-                return value, probe if own else None
+                if answer is None:
+                    own = reader is op and body is NO_BODY and {**reader_params, name: value} == at
+                    answer = (
+                        probe if own and probe is not None else ctx.send(ctx.b, op, at, body=body)
+                    )
+                return value, answer
             tried.append(f"{value} ({found})")
     except NoValue as no:
         raise CannotCheck(f"no id that exists nowhere to compare with: {no}") from None

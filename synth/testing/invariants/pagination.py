@@ -1097,6 +1097,14 @@ def cursor(ctx: Context) -> None:
     if not p.opaque:
         raise CannotCheck(f"{p.style} pagination takes no server-made token to tamper with")
     scope = ctx.scope(ctx.a, op)
+    status = declared(op, "invalid_cursor")
+    # Junk first: one request that needs no item and no real cursor to show a server that
+    # fails on, or serves, a cursor it never made.
+    alphabet = st.characters(min_codepoint=33, max_codepoint=126)
+    junk = ctx.draw(st.text(alphabet, min_size=1, max_size=40), "junk cursor")
+    answer = ctx.send(ctx.a, op, scope.params, query={**scope.query, p.cursor_param: junk})
+    if not (answer.status == status and answer.code == "invalid_cursor"):
+        ctx.fail(f"a malformed cursor to get {status} 'invalid_cursor'", brief(answer), answer)
     size = _limit(ctx, scope)
     ctx.seed(scope, _size(ctx, size, scope, at_least=size + 1))
     first = ctx.send(
@@ -1110,7 +1118,6 @@ def cursor(ctx: Context) -> None:
     bad, tampered = _bad_cursor(ctx, real)
     answer = ctx.send(ctx.a, op, scope.params,
                       query={**scope.query, op.pagination.limit_param: size, op.pagination.cursor_param: bad})  # fmt: skip
-    status = declared(op, "invalid_cursor")
     rejected = answer.status == status and answer.code == "invalid_cursor"
     same = answer.status == 200 and answer.json == following.json
     if not rejected and not (tampered and same):

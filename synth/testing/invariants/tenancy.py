@@ -15,8 +15,7 @@ from ._common import (
     declared,
     fresh_id,
     normalize,
-    nowhere_id,
-    nowhere_read,
+    nowhere_answer,
     nowhere_tenant,
 )
 from ._registry import implements
@@ -164,7 +163,7 @@ def reads(ctx: Context) -> None:
     # follows: a 404 to B proves nothing unless A reads the item.
     last = (ctx.graph.parents(ctx.op) or [])[-1].param
     answer = ctx.send(ctx.b, ctx.op, params)
-    absent, nowhere = nowhere_read(ctx, ctx.op, params, last)
+    absent, nowhere = nowhere_answer(ctx, ctx.op, params, last)
     ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
     what = f"tenant {ctx.b} reading tenant {ctx.a}'s item"
     _same_as_nowhere(ctx, ctx.op, answer, nowhere, ids, what)
@@ -228,8 +227,7 @@ def _nowhere_answer(  # noqa: PLR0917 (the steps of one check share this state)
     last: str, what: str,
 ) -> None:  # fmt: skip
     """``answer`` must be exactly what tenant B gets for an id that exists nowhere."""
-    absent = nowhere_id(ctx, op, params, last)
-    nowhere = ctx.send(ctx.b, op, {**params, last: absent}, body=body)
+    absent, nowhere = nowhere_answer(ctx, op, params, last, body)
     ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
     _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} " + what.format(a=ctx.a))
 
