@@ -33,6 +33,7 @@ CASES = [
     ("page-cursor-500", "PAGE-CURSOR", "listContacts"),
     ("ten-write-unscoped", "TEN-WRITE", "updateContact"),
     ("ten-child-unscoped", "TEN-CHILD", "createInteraction"),
+    ("ten-list-tag", "TEN-LIST", "listContacts"),
 ]
 
 

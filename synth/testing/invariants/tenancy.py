@@ -19,6 +19,7 @@ from ._common import (
     nowhere_tenant,
 )
 from ._registry import implements
+from .pagination import spread
 
 # Owner fields a request might smuggle in, besides the response model's server-set fields.
 _OWNER_FIELDS = ("tenant", "tenant_id", "owner", "owner_id", "account_id", "org_id",
@@ -87,7 +88,14 @@ def lists(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
     scope = ctx.scope(ctx.a, op)
-    seeded = ctx.seed(scope, ctx.draw(st.integers(1, 3), "items"))
+    count = ctx.draw(st.integers(1, 3), "items")
+    # Values of their own in the filtered fields (an element to filter on, say), which the
+    # simplest drawn bodies may lack: each filter then has something of A's to ask B's list for.
+    each: list[dict[str, Any]] = [{} for _ in range(count)]
+    for flt in op.pagination.filters:
+        for mine, values in zip(each, spread(ctx, scope, flt, count), strict=False):
+            mine.update(values)
+    seeded = ctx.seed(scope, count, each=each)
     if not seeded:
         ctx.unexercised(f"seeded no item of tenant {ctx.a}'s to look for in another's list")
     theirs = {ctx.item_id(op, i, scope.params) for i in seeded}
