@@ -4,7 +4,8 @@ For every switch in ``examples.reference_server.bugs.BUGS`` a fresh reference se
 started on a loopback port (one per tool, so neither sees the other's data), then
 
 - synth: ``synth test --profile default`` (``run_suite``, what the command runs, in this process)
-  over the whole generated suite in its file order; the run stops once the bug's expected
+  over the whole generated suite in its run order (cheap single-request checks first), one
+  worker; the run stops once the bug's expected
   invariant is reported. Recorded: every violation reported on the way, and the seconds and
   HTTP requests (retries and confirmation replays included) from the start of the run to the
   first report of any violation and to the first report of the expected invariant, plus the
@@ -21,7 +22,8 @@ in ``SHORTEST``. Targets: synth finds every bug, median time to first report und
 per bug the requests to the expected invariant's report within 3x the shortest sequence.
 
 Run: ``.venv/bin/python -m bench.bugs [--bugs a,b] [--tools synth,schemathesis]``; writes
-``bench/results/bugs.json``.
+``bench/results/bugs.json``. ``--tools synth --keep-other`` reruns synth alone and carries the
+schemathesis rows over from the file it replaces (saying when they were measured).
 """
 
 from __future__ import annotations
@@ -99,6 +101,19 @@ SHORTEST: dict[str, int] = {
     "slow-operation": 21,  # POST a contact; twenty GETs of it (the p95 needs a sample)
 }
 """Requests in the shortest sequence that shows each bug, counted from ``BUGS[...].sequence``."""
+
+# The 27 bugs planted when the request and time targets were set (the first full run, kept in
+# docs/benchmarks.md's history): "within 3x the shortest sequence for at least 20 of 27" is
+# counted over these; the bugs planted since are measured and listed beside them.
+TARGET_SET = frozenset({
+    "cache-etag-per-read", "err-bad-request", "err-plain-404", "err-unauthorized-code",
+    "err-validation-no-errors", "idem-global-keys", "idem-ignore-fingerprint",
+    "idem-key-optional", "idem-no-lock", "idem-no-replay", "page-cursor-500",
+    "page-cursor-unsigned", "page-end-cursor", "page-jobs-oldest-first", "page-limit-unbounded",
+    "page-offset", "page-overfull", "page-q-case-sensitive", "page-skip-boundary",
+    "page-tiebreak-asc", "ten-assign-owner", "ten-child-unscoped", "ten-email-global",
+    "ten-list-tag", "ten-read-403", "ten-read-leak", "ten-write-unscoped",
+})  # fmt: skip
 
 ST_PHASES = "examples,coverage,fuzzing,stateful"
 ST_CONFIG = """\
@@ -232,6 +247,8 @@ def _summary(rows: list[dict[str, Any]]) -> dict[str, Any]:
             "median_check_seconds": statistics.median(h["check_seconds"] for h in hits)
             if hits else None,
             "within_3x_shortest": len(within),
+            "target_set": len(TARGET_SET & {r["bug"] for r in rows if "synth" in r}),
+            "target_set_within_3x": len(TARGET_SET & {r["bug"] for r in within}),
         }  # fmt: skip
     st = [r["schemathesis"] for r in rows if "schemathesis" in r]
     if st:
@@ -254,6 +271,8 @@ def main(argv: list[str] | None = None) -> None:
                         help="experiment: cap synth's shrinking at this many seconds")  # fmt: skip
     parser.add_argument("--quick", action="store_true",
                         help="smoke run: st --max-examples 3, no clean synth run")  # fmt: skip
+    parser.add_argument("--keep-other", action="store_true",
+                        help="with one tool: carry the other tool's rows over from --out")  # fmt: skip
     args = parser.parse_args(argv)
     examples = 3 if args.quick else None
     began = time.monotonic()
@@ -285,11 +304,34 @@ def main(argv: list[str] | None = None) -> None:
         rows.append(row)
         print(_line(row), flush=True)
     result["rows"] = rows
-    result["summary"] = _summary(rows)
     result["elapsed_seconds"] = time.monotonic() - began
+    result["measured_on"] = datetime.now().date().isoformat()
+    if args.keep_other and args.out.exists():
+        result = carry_over(result, json.loads(args.out.read_text()), tools)
+    result["summary"] = _summary(result["rows"])
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
     print(json.dumps(result["summary"], indent=2))
+
+
+def carry_over(new: dict[str, Any], old: dict[str, Any], tools: set[str]) -> dict[str, Any]:
+    """``new`` with the rows (and the clean run) of the tool it did not run taken from ``old``,
+    which says when that tool was measured (``carried``)."""
+    other = ({"synth", "schemathesis"} - tools).pop() if len(tools) == 1 else None
+    if other is None:
+        return new
+    kept = {r["bug"]: r[other] for r in old.get("rows", []) if other in r}
+    for row in new["rows"]:
+        if row["bug"] in kept:
+            row[other] = kept[row["bug"]]
+    if other in old.get("clean", {}):
+        new.setdefault("clean", {})[other] = old["clean"][other]
+    for key in ("schemathesis", "st_phases", "st_max_examples"):
+        if other == "schemathesis" and key in old:
+            new[key] = old[key]
+    new["carried"] = {"tool": other, "measured_on": old.get("measured_on", "an earlier run"),
+                      "bugs": sorted(kept)}  # fmt: skip
+    return new
 
 
 def _split(signature: str) -> tuple[str, str]:

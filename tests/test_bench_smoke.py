@@ -34,6 +34,25 @@ def test_bug_finding_benchmark_runs_on_one_bug(tmp_path: Path) -> None:
     assert row["synth"]["expected_report"]["requests"] > 0
     assert row["schemathesis"]["total_requests"] > 0
     assert set(bugs.SHORTEST) == set(BUGS)
+    assert bugs.TARGET_SET <= set(BUGS)
+    assert len(bugs.TARGET_SET) == 27
+
+
+def test_a_rerun_of_one_tool_carries_the_other_over_and_says_so() -> None:
+    old = {"measured_on": "2026-11-28", "schemathesis": "4.0", "st_phases": "examples",
+           "clean": {"schemathesis": {"reported": []}},
+           "rows": [{"bug": "a", "synth": {"old": True}, "schemathesis": {"found": True}}]}  # fmt: skip
+    new = {"schemathesis": "4.1", "rows": [{"bug": "a", "synth": {"new": True}}, {"bug": "b"}]}
+    merged = bugs.carry_over(new, old, {"synth"})
+    assert merged["rows"][0] == {
+        "bug": "a",
+        "synth": {"new": True},
+        "schemathesis": {"found": True},
+    }
+    assert "schemathesis" not in merged["rows"][1]
+    assert merged["clean"] == {"schemathesis": {"reported": []}}
+    assert (merged["schemathesis"], merged["st_phases"]) == ("4.0", "examples")
+    assert merged["carried"] == {"tool": "schemathesis", "measured_on": "2026-11-28", "bugs": ["a"]}
 
 
 def test_throughput_benchmark_runs_on_the_quick_profile(tmp_path: Path) -> None:
