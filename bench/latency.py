@@ -21,7 +21,8 @@ test` offers ``--shard``, over 1, 2 and 4 shards; and ``st run`` on it. It takes
 ``--fault-rate 0.1`` has the proxy inject transport faults into every run (resets, 502/503,
 answers held 15 s, truncated bodies; ``bench._proxy``); give it its own ``--out``.
 
-Run: ``.venv/bin/python -m bench.latency [--quick] [--twenty]``; writes
+Run: ``.venv/bin/python -m bench.latency [--quick] [--twenty]`` (``--delays none --twenty
+--twenty-shards 4 --twenty-st-workers none``: the whole 20x API and its 4 shards alone); writes
 ``bench/results/latency.json`` (``make bench`` runs ``--quick``: delays 0 and 50 ms only).
 """
 
@@ -235,8 +236,10 @@ def twenty(
     st_examples: int | None = None,
     fault_rate: float = 0.0,
     st_workers: Sequence[int] = ST_WORKERS,
+    shards: Sequence[int] = SHARDS,
 ) -> dict[str, Any]:
-    """The 20x API at ``delay``: synth whole, sharded where it can be, and ``st run``."""
+    """The 20x API at ``delay``: synth whole, sharded over each of ``shards`` where it can be,
+    and ``st run`` with each of ``st_workers`` (none: not run)."""
     with tempfile.TemporaryDirectory() as tmp:
         contracts, out = _twenty.build(Path(tmp))
         openapi = out / "openapi.json"
@@ -249,7 +252,7 @@ def twenty(
         if "--shard" not in help_text:
             result["shards_not_measured"] = "`synth test` has no --shard option in this build"
         else:
-            for n in SHARDS:
+            for n in shards:
                 walls = []
                 for i in range(1, n + 1):
                     with _twenty.serve(WORK_DELAY) as url:
@@ -288,15 +291,40 @@ def _ratios(rows: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
-def main(argv: list[str] | None = None) -> None:
+def _counts(
+    parser: argparse.ArgumentParser, option: str, text: str, *, none: bool = False
+) -> list[int]:
+    """A comma-separated list of counts of 1 or more (``none``: 'none' gives no count)."""
+    if none and text == "none":
+        return []
+    try:
+        counts = [int(n) for n in text.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        parser.error(f"{option}={text!r}: expected counts of 1 or more (1,4)"
+                     + (", or 'none'" if none else ""))  # fmt: skip
+    return counts
+
+
+def _options(
+    argv: list[str] | None,
+) -> tuple[argparse.Namespace, list[float], dict[str, list[int]]]:
+    """The command line: the options, the delays swept, and the counts (st workers, shards)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="delays 0 and 50 ms only")
-    parser.add_argument("--delays", default=None, help="comma-separated seconds per round trip")
+    parser.add_argument("--delays", default=None,
+                        help="comma-separated seconds per round trip; 'none': only --twenty")  # fmt: skip
     parser.add_argument("--bug", default=BUG, help="the planted bug for the time to first report")
     parser.add_argument("--seed", type=int, default=SEED)
     parser.add_argument("--synth-args", default="", help="more `synth test` options, quoted")
     parser.add_argument("--twenty", action="store_true", help="also the 20x API (about an hour)")
     parser.add_argument("--twenty-delay", type=float, default=0.05)
+    parser.add_argument("--twenty-shards", default=",".join(map(str, SHARDS)),
+                        help="comma-separated shard counts for the 20x API (1,2,4)")  # fmt: skip
+    parser.add_argument("--twenty-st-workers", default=None,
+                        help="`st run --workers` counts on the 20x API (default: --st-workers; "
+                             "'none': st is not run there)")  # fmt: skip
     parser.add_argument("--fault-rate", type=float, default=0.0,
                         help="transport faults the proxy injects (0.1: 10%%; bench/_proxy.py)")  # fmt: skip
     parser.add_argument("--st-max-examples", type=int, default=None,
@@ -312,16 +340,27 @@ def main(argv: list[str] | None = None) -> None:
             f"--bug={args.bug!r} is not a planted bug; choose among {', '.join(sorted(BUGS))}"
         )
     try:
-        delays = ([float(d) for d in args.delays.split(",")] if args.delays
+        delays = ([] if args.delays == "none" else
+                  [float(d) for d in args.delays.split(",")] if args.delays
                   else list(QUICK_DELAYS if args.quick else DELAYS))  # fmt: skip
     except ValueError:
-        parser.error(f"--delays={args.delays!r}: expected seconds, comma-separated (0,0.05)")
-    try:
-        st_workers = [int(n) for n in args.st_workers.split(",")]
-    except ValueError:
-        st_workers = []
-    if not st_workers or min(st_workers) < 1:
-        parser.error(f"--st-workers={args.st_workers!r}: expected counts of 1 or more (1,4)")
+        parser.error(f"--delays={args.delays!r}: expected seconds, comma-separated (0,0.05), "
+                     "or 'none' (only --twenty)")  # fmt: skip
+    if not delays and not args.twenty:
+        parser.error("--delays none measures nothing without --twenty")
+    st_workers = _counts(parser, "--st-workers", args.st_workers)
+    counts = {
+        "st_workers": st_workers,
+        "shards": _counts(parser, "--twenty-shards", args.twenty_shards),
+        "twenty_st": st_workers if args.twenty_st_workers is None else
+        _counts(parser, "--twenty-st-workers", args.twenty_st_workers, none=True),
+    }  # fmt: skip
+    return args, delays, counts
+
+
+def main(argv: list[str] | None = None) -> None:
+    args, delays, counts = _options(argv)
+    st_workers = counts["st_workers"]
     extra = shlex.split(args.synth_args)
     help_text = synth_options()
     began = time.monotonic()
@@ -335,15 +374,20 @@ def main(argv: list[str] | None = None) -> None:
         "operations": _operations(ROOT / "generated" / "openapi.json"),
     }  # fmt: skip
     result["load_before"] = os.getloadavg()
-    rows = sweep(delays, args.seed, args.bug, extra, st_examples=args.st_max_examples,
-                 fault_rate=args.fault_rate, st_workers=st_workers)  # fmt: skip
-    result["rows"] = rows
-    result["ratios"] = _ratios(rows)
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
+    if delays:
+        rows = sweep(delays, args.seed, args.bug, extra, st_examples=args.st_max_examples,
+                     fault_rate=args.fault_rate, st_workers=st_workers)  # fmt: skip
+        result["rows"] = rows
+        result["ratios"] = _ratios(rows)
+    else:  # only the 20x API: the sweep is kept from the run that measured it
+        for key in ("rows", "ratios", "quick", "synth_args", "st_workers", "fault_rate"):
+            if key in previous:
+                result[key] = previous[key]
     if args.twenty:
         result["twenty"] = twenty(args.twenty_delay, args.seed, extra, help_text,
                                   st_examples=args.st_max_examples, fault_rate=args.fault_rate,
-                                  st_workers=st_workers)  # fmt: skip
+                                  st_workers=counts["twenty_st"], shards=counts["shards"])  # fmt: skip
     elif "twenty" in previous:  # the hour-long part is kept from the run that measured it
         result["twenty"] = previous["twenty"]
     result["load_after"] = os.getloadavg()
