@@ -423,7 +423,7 @@ def _backoff(base: float, attempt: int) -> float:
     """
     if attempt <= 1:
         return 0.0
-    return min(2.0, base * 2 ** (attempt - 1)) * (0.5 + random.random())
+    return min(2.0, base * 2.0 ** (attempt - 1)) * (0.5 + random.random())
 
 
 def retry_after(headers: httpx.Headers, *, default: float, cap: float) -> float:

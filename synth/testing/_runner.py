@@ -20,7 +20,8 @@ import contextlib
 import hashlib
 import re
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from typing import Any
 
 import hypothesis
@@ -114,10 +115,11 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     inv = REGISTRY[invariant_id]
     profile = target.config.profile
     examples = max(1, round(profile.examples * inv.weight))
-    base, make, failed_at = _tests(invariant_id, operation_id, target, finding)
+    search = _tests(invariant_id, operation_id, target, finding)
+    base, make = search.base, search.make
     set_aside = target.set_aside
     try:
-        violation, reproduced = _search(base, make, failed_at, examples, profile.shrink_seconds)
+        violation, reproduced = _search(search, examples, target)
     except Abort as abort:
         _fault(target, finding, abort.fault)
         return
@@ -147,9 +149,18 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     _report(target, finding, violation, confirmed)
 
 
-def _search(
-    base: settings, make: Any, failed_at: list[int], examples: int, shrink_seconds: float
-) -> tuple[Violation | None, bool]:
+@dataclass
+class _Search:
+    """One check's Hypothesis test: its base settings, a function that makes the test with
+    given settings (and, to replay a failure, its ``reproduce_failure`` blob), the numbers of
+    the examples (counted from 1) that raised a violation."""
+
+    base: settings
+    make: Any
+    failed_at: list[int] = field(default_factory=list)
+
+
+def _search(search: _Search, examples: int, target: Target) -> tuple[Violation | None, bool]:
     """Search for a violation; shrink it only when the example that showed it was not already
     the simplest.
 
@@ -158,17 +169,24 @@ def _search(
     fail again, then the final run). So the search runs without the shrink phase: a violation
     in the first example is reported as it stands, seen twice (the search and Hypothesis's
     final run). A violation found later is shrunk in a second pass that starts from it (saved
-    in an in-memory example database) rather than searching again; where that pass does not
-    see it again, the first pass's violation stands.
+    in an in-memory example database) rather than searching again, within the profile's
+    seconds and requests (``Profile.shrink_seconds``, ``shrink_requests``); where that pass
+    does not see it again, the first pass's violation stands.
     """
+    base, make, profile = search.base, search.make, target.config.profile
     database = _Found()
     phases = [p for p in base.phases if p is not hypothesis.Phase.shrink]
     found = _violation_of(make(settings(base, max_examples=examples, phases=phases,
                                         database=database)))  # fmt: skip
-    if found[0] is None or failed_at[:1] == [1] or hypothesis.Phase.shrink not in base.phases:
+    if (
+        found[0] is None
+        or search.failed_at[:1] == [1]
+        or hypothesis.Phase.shrink not in base.phases
+    ):
         return found
     database.demote()
-    with _shrink_budget(shrink_seconds):
+    until = target.client.requests + profile.shrink_requests
+    with _shrink_budget(profile.shrink_seconds, lambda: target.client.requests >= until):
         shrunk = _violation_of(make(settings(base, max_examples=examples, database=database,
                                              phases=[hypothesis.Phase.reuse,
                                                      hypothesis.Phase.shrink])))  # fmt: skip
@@ -190,15 +208,11 @@ class _Found(InMemoryExampleDatabase):
                 self.move(key, key + b".secondary", value)
 
 
-def _tests(
-    invariant_id: str, operation_id: str, target: Target, finding: Finding
-) -> tuple[settings, Any, list[int]]:
-    """The base settings, a function that makes the Hypothesis test with given settings
-    (and, to replay a failure, its ``reproduce_failure`` blob), and the numbers of the
-    examples (counted from 1) that raised a violation."""
+def _tests(invariant_id: str, operation_id: str, target: Target, finding: Finding) -> _Search:
+    """The check's Hypothesis test (``_Search``)."""
     inv = REGISTRY[invariant_id]
     op = target.api.operation(operation_id)
-    failed_at: list[int] = []
+    search: _Search
 
     def scenario(data: st.DataObject) -> None:
         finding.examples += 1
@@ -221,7 +235,7 @@ def _tests(
             if any(exchange.ambiguous for exchange in ctx.trace):
                 target.note_set_aside()
                 hypothesis.reject()
-            failed_at.append(finding.examples)
+            search.failed_at.append(finding.examples)
             raise
         except NoExample as no:
             finding.no_example = str(no)
@@ -249,7 +263,8 @@ def _tests(
         # failure to the shrinking pass through one (``_search``).
         return settings(chosen)(test)
 
-    return base, make, failed_at
+    search = _Search(base, make)
+    return search
 
 
 def _skipped(invariant_id: str, operation_id: str, finding: Finding, why: str) -> None:
@@ -347,20 +362,44 @@ def _report(
 
 
 @contextlib.contextmanager
-def _shrink_budget(seconds: float) -> Iterator[None]:
-    """Cap the time Hypothesis spends shrinking: each shrink step here is a few HTTP requests.
+def _shrink_budget(seconds: float, spent: Callable[[], bool] = lambda: False) -> Iterator[None]:
+    """Cap the time Hypothesis spends shrinking, and the requests (``spent`` says when they are
+    used up): each shrink step here is a run of the example, a few HTTP requests.
 
-    Hypothesis has no public setting for this; its engine reads this module constant when
-    shrinking starts (five minutes by default, far too long against a live server).
+    Hypothesis has no public setting for either. Its engine reads this module constant when
+    shrinking starts (five minutes by default, far too long against a live server) and stops
+    shrinking once its clock passes the deadline; once ``spent``, the clock it reads
+    (``_Clock``) runs past any deadline.
     """
     from hypothesis.internal.conjecture import engine
 
-    saved = engine.MAX_SHRINKING_SECONDS
+    saved, clock = engine.MAX_SHRINKING_SECONDS, vars(engine)["time"]
     engine.MAX_SHRINKING_SECONDS = seconds  # type: ignore[assignment]
+    setattr(engine, "time", _Clock(spent))  # noqa: B010 (not an attribute it exports)
     try:
         yield
     finally:
         engine.MAX_SHRINKING_SECONDS = saved
+        setattr(engine, "time", clock)  # noqa: B010
+
+
+class _Clock:
+    """The ``time`` module as Hypothesis's engine sees it while a check shrinks: the real one,
+    except that once the requests are spent each ``perf_counter`` reading jumps a day further
+    on, past the deadline however late it was set (only the engine's shrink deadline and its
+    phase statistics read it)."""
+
+    def __init__(self, spent: Callable[[], bool]) -> None:
+        self._spent = spent
+        self._jumps = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(time, name)
+
+    def perf_counter(self) -> float:
+        if self._spent():
+            self._jumps += 1
+        return time.perf_counter() + 86_400.0 * self._jumps
 
 
 def _blob(violation: Violation) -> tuple[str, bytes] | None:

@@ -12,7 +12,9 @@ from hypothesis import strategies as st
 from examples.reference_server.app import create_app
 from synth.spec import ApiSpec
 from synth.testing import Outcome, Target, config_from_options
+from synth.testing._config import PROFILES
 from synth.testing._context import Context
+from synth.testing._http import Request
 from synth.testing._runner import run_check
 from synth.testing._violation import CannotCheck, NoExample, Violation
 from synth.testing.invariants import REGISTRY
@@ -154,6 +156,39 @@ def test_a_violation_found_later_is_shrunk_from_where_it_was_found(
     # The search stopped at the first failing example; the next run replays it.
     assert drawn[first + 2] == drawn[first]
     assert drawn[first + 3] == drawn[first]
+
+
+@pytest.mark.parametrize("budget", [1000, 4])
+def test_shrinking_stops_at_its_request_budget(
+    api: ApiSpec, monkeypatch: pytest.MonkeyPatch, budget: int
+) -> None:
+    """The shrinking pass sends at most ``Profile.shrink_requests`` besides its first two runs
+    of the failing example and its final run of the smallest; a larger budget lets the same
+    shrink go on (so the cap, not the example, is what stops it)."""
+    profile = dataclasses.replace(PROFILES["quick"], shrink_seconds=60, shrink_requests=budget)
+    config = config_from_options(app=create_app(), tenants=TOKENS, profile="quick", seed=1,
+                                 env={})  # fmt: skip
+    target = Target(dataclasses.replace(config, profile=profile), api)
+    drawn: list[int] = []
+
+    def one_request(ctx: Context) -> None:
+        drawn.append(ctx.draw(st.integers(0, 1000), "n"))
+        ctx.target.client.send(Request("a", "GET", "/api/v1/contacts", token="token-a"))
+        if drawn[-1] >= 10:
+            raise Violation(INVARIANT, OPERATION, "n to be refused", f"n={drawn[-1]}", [])
+
+    _replace_check(monkeypatch, one_request)
+    try:
+        finding = run_check(INVARIANT, OPERATION, target)
+    finally:
+        target.close()
+    assert finding.outcome is Outcome.VIOLATION
+    first = next(i for i, n in enumerate(drawn) if n >= 10)
+    shrinking = len(drawn) - (first + 2)  # after the search's examples and its final run
+    if budget == 4:
+        assert shrinking <= 2 + budget + 1
+    else:
+        assert shrinking > 2 + 4 + 1
 
 
 def test_a_check_that_cannot_run_here_is_skipped_with_its_reason(

@@ -648,8 +648,8 @@ def filtered(ctx: Context) -> None:
     count = ctx.draw(st.integers(3, max(3, min(6, ctx.target.config.profile.max_seed))), "seeded")
     each: list[dict[str, Any]] = [{} for _ in range(count)]
     for flt in filters:
-        for mine, values in zip(each, spread(ctx, scope, flt, count), strict=False):
-            mine.update(values)
+        for row, given in zip(each, spread(ctx, scope, flt, count), strict=False):
+            row.update(given)
     seeded = ctx.seed(scope, count, each=each)
     for flt in filters:
         _vary_by_action(ctx, scope, flt, seeded)

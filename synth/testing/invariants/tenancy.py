@@ -93,8 +93,8 @@ def lists(ctx: Context) -> None:
     # simplest drawn bodies may lack: each filter then has something of A's to ask B's list for.
     each: list[dict[str, Any]] = [{} for _ in range(count)]
     for flt in op.pagination.filters:
-        for mine, values in zip(each, spread(ctx, scope, flt, count), strict=False):
-            mine.update(values)
+        for row, given in zip(each, spread(ctx, scope, flt, count), strict=False):
+            row.update(given)
     seeded = ctx.seed(scope, count, each=each)
     if not seeded:
         ctx.unexercised(f"seeded no item of tenant {ctx.a}'s to look for in another's list")
