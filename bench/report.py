@@ -383,8 +383,9 @@ def latency(data: dict[str, Any]) -> list[str]:
             "`st run` at equal workers, per operation tested: "
             + ", ".join(
                 f"at {_ms(r['delay'])} synth {r['synth']['wall_seconds'] / data['operations']:.1f} "
-                f"s/operation with {r['synth'].get('workers', 1)} worker(s), st run --workers 1 "
-                f"{r['st'][0]['wall_seconds'] / data['operations']:.1f}"
+                f"s/operation with {r['synth'].get('workers', 1)} worker(s), "
+                + "; ".join(f"st run --workers {st['workers']} "
+                            f"{st['wall_seconds'] / data['operations']:.1f}" for st in r["st"])
                 for r in rows
             )
             + ".",
