@@ -109,7 +109,7 @@ def test_a_long_list_that_cannot_be_isolated_is_walked_in_few_pages(
     rooms_api: tuple[Path, Path], tmp_path: Path
 ) -> None:
     """Sites cannot be deleted nor filtered: the paging checks walk all of tenant a's sites.
-    With 1,000 already there, the walk's limit grows with the list (about 25 pages a walk)
+    With 1,000 already there, the walk's limit grows with the list (about 10 pages a walk)
     instead of staying at 1 to 4 (250 to 1,000 pages)."""
     served = Rooms(counter=5000)  # the sites the checks make sort after these
     for n in range(1000):

@@ -30,20 +30,27 @@ from ._common import declared, precedes
 from ._registry import implements
 
 # A walk through a list the check cannot isolate (every item of the tenant) takes about this
-# many pages at most: its limit grows with the list, which the run itself keeps filling.
-_PAGES = 25
+# many pages at most: its limit grows with the list, which the run itself keeps filling. Such
+# walks run one after another (the list is kept to one check at a time), each page a round
+# trip: at a 50 ms round trip, 25 pages a walk made the walks of one such list 239 s of a
+# 250 s run (bench/notes/latency.md); ten pages still cross nine page boundaries a walk.
+_PAGES = 10
 
 
 def _limit(ctx: Context, scope: Scope) -> int:
     """A page size for the walk: small, so that items cross page boundaries; in a list that
-    is not isolated, large enough that a walk through all of it takes about ``_PAGES`` pages."""
+    is not isolated, large enough that a walk through all of it takes about ``_PAGES`` pages,
+    and below the largest limit where the contract allows one: the baseline and the walk after
+    are taken at the largest, and a walk with their page boundaries would skip (or repeat)
+    the very rows they do, so that a row lost at a boundary went unseen."""
     assert ctx.op.pagination is not None
     rules = ctx.op.pagination.limit
     if scope.isolated:
         return ctx.draw(st.integers(rules.min, max(rules.min, min(rules.max, 4))), "limit")
     # How many items are there depends on the server: a choice of fixed shape (``choose``).
-    low = min(rules.max, max(rules.min, -(-len(scope.baseline) // _PAGES)))
-    return ctx.choose(range(low, max(low, min(rules.max, 4)) + 1), "limit")
+    top = max(rules.min, rules.max - 1)
+    low = min(top, max(rules.min, -(-len(scope.baseline) // _PAGES)))
+    return ctx.choose(range(low, max(low, min(top, 4)) + 1), "limit")
 
 
 def _size(ctx: Context, limit: int, scope: Scope, at_least: int = 0, *, own: bool = False) -> int:
@@ -317,7 +324,7 @@ def end(ctx: Context) -> None:
         rules = p.limit
         total = len(scope.baseline | set(_ids(ctx, scope, seeded)))
         divisors = [
-            d for d in range(max(rules.min, total // 20, 1), rules.max + 1) if total % d == 0
+            d for d in range(max(rules.min, total // _PAGES, 1), rules.max + 1) if total % d == 0
         ]
         size = ctx.choose(divisors or [rules.max], "limit")
     walk = ctx.walk(scope, limit=size)
