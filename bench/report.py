@@ -168,7 +168,7 @@ def bugs(data: dict[str, Any]) -> list[str]:
             + (
                 f"; of the {sy['target_set']} the target was set on, "
                 f"{sy['target_set_within_3x']} (target at least 20 of 27: "
-                f"{'met' if sy['target_set_within_3x'] >= 20 else 'missed'}))."
+                f"{'met' if sy['target_set_within_3x'] >= 20 else 'missed'})."
                 if "target_set" in sy
                 else ")."
             ),
