@@ -21,7 +21,7 @@ import hashlib
 import re
 import time
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import hypothesis
@@ -157,7 +157,7 @@ class _Search:
 
     base: settings
     make: Any
-    failed_at: list[int] = field(default_factory=list)
+    failed_at: list[int]
 
 
 def _search(search: _Search, examples: int, target: Target) -> tuple[Violation | None, bool]:
@@ -178,11 +178,7 @@ def _search(search: _Search, examples: int, target: Target) -> tuple[Violation |
     phases = [p for p in base.phases if p is not hypothesis.Phase.shrink]
     found = _violation_of(make(settings(base, max_examples=examples, phases=phases,
                                         database=database)))  # fmt: skip
-    if (
-        found[0] is None
-        or search.failed_at[:1] == [1]
-        or hypothesis.Phase.shrink not in base.phases
-    ):
+    if found[0] is None or search.failed_at[:1] == [1]:
         return found
     database.demote()
     until = target.client.requests + profile.shrink_requests
@@ -212,7 +208,7 @@ def _tests(invariant_id: str, operation_id: str, target: Target, finding: Findin
     """The check's Hypothesis test (``_Search``)."""
     inv = REGISTRY[invariant_id]
     op = target.api.operation(operation_id)
-    search: _Search
+    failed_at: list[int] = []
 
     def scenario(data: st.DataObject) -> None:
         finding.examples += 1
@@ -235,7 +231,7 @@ def _tests(invariant_id: str, operation_id: str, target: Target, finding: Findin
             if any(exchange.ambiguous for exchange in ctx.trace):
                 target.note_set_aside()
                 hypothesis.reject()
-            search.failed_at.append(finding.examples)
+            failed_at.append(finding.examples)
             raise
         except NoExample as no:
             finding.no_example = str(no)
@@ -263,8 +259,7 @@ def _tests(invariant_id: str, operation_id: str, target: Target, finding: Findin
         # failure to the shrinking pass through one (``_search``).
         return settings(chosen)(test)
 
-    search = _Search(base, make)
-    return search
+    return _Search(base, make, failed_at)
 
 
 def _skipped(invariant_id: str, operation_id: str, finding: Finding, why: str) -> None:
