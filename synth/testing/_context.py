@@ -26,9 +26,9 @@ from hypothesis.internal.conjecture.data import ConjectureData
 from hypothesis.strategies._internal.core import DataObject
 
 from .._paths import PATH_PARAM
-from ..relations import Parent
-from ..spec import OperationSpec, OrderKey, PaginationSpec
-from ._data import accepts
+from ..relations import Graph, Parent
+from ..spec import ApiSpec, FilterSpec, OperationSpec, OrderKey, PaginationSpec
+from ._data import Schemas, accepts
 from ._http import Exchange, Request
 from ._target import Target
 from ._unique import fixed_reason
@@ -81,6 +81,47 @@ class Scope:
     # (item id, field) for each text field of a seeded item the server printed exactly as it
     # was sent: the stored value is the sent one, no finer (a date-time at a filter's bound).
     echoed: set[tuple[str, str]] = field(default_factory=set)
+
+
+def isolating_filters(
+    schemas: Schemas, create: OperationSpec | None, lister: OperationSpec
+) -> Iterator[tuple[FilterSpec, bool]]:
+    """The filters of ``lister`` that can keep a check's items apart from every other item of
+    the tenant's list, in the order ``Context.scope`` tries them, each with whether it is a
+    free-text one: an ``icontains`` filter on a plain string field of the create's body (the
+    scope's marker in it), then a ``contains`` filter on an array of strings (the marker as
+    an element, which the drawn body must then be able to hold)."""
+    if create is None or create.body_schema is None or lister.pagination is None:
+        return
+    props = schemas.properties(create.body_schema)
+    for flt in lister.pagination.filters:
+        schema = props.get(flt.field)
+        text = schemas.string_branch(schema) if schema is not None else None
+        if (
+            flt.op == "icontains"
+            and text is not None
+            and not ({"pattern", "enum", "format"} & set(text))
+        ):
+            yield flt, True
+    for flt in lister.pagination.filters:
+        schema = props.get(flt.field)
+        if (
+            flt.op == "contains"
+            and schema is not None
+            and schema.get("type") == "array"
+            and schemas.resolve(schema.get("items", {})).get("type") == "string"
+        ):
+            yield flt, False
+
+
+def may_isolate(api: ApiSpec, schemas: Schemas, graph: Graph, lister: OperationSpec) -> bool:
+    """Whether ``Context.scope`` can give a check of ``lister`` a list of its own (a fresh
+    parent, or an isolating filter), as far as the contract tells: without it, every walk
+    goes through the tenant's whole list and keeps its part of the API to itself."""
+    if any(p.name != api.tenant_param for p in lister.path_params):
+        return True
+    create = graph.creator_of_items(lister)
+    return next(isolating_filters(schemas, create, lister), None) is not None
 
 
 @dataclass(slots=True)
@@ -760,25 +801,14 @@ class Context:
             params = self.provision(tenant, lister)
         if any(name != self.api.tenant_param for name in params):  # a fresh parent
             return Scope(tenant, lister, create, params, {}, marker, isolated=True)
-        if create is not None and create.body_schema is not None:
-            props = self.schemas.properties(create.body_schema)
-            for flt in lister.pagination.filters:
-                schema = props.get(flt.field)
-                text = self.schemas.string_branch(schema) if schema is not None else None
-                if (
-                    flt.op == "icontains"
-                    and text is not None
-                    and not ({"pattern", "enum", "format"} & set(text))
-                ):
-                    return Scope(tenant, lister, create, params, {flt.param: marker}, marker, True)
-            for flt in lister.pagination.filters:
-                schema = props.get(flt.field)
-                if flt.op == "contains" and schema is not None and schema.get("type") == "array":
-                    items = self.schemas.resolve(schema.get("items", {}))
-                    probe = self.mark(create, {}, marker, {flt.field: [marker]})
-                    if items.get("type") == "string" and probe.get(flt.field) == [marker]:
-                        return Scope(tenant, lister, create, params, {flt.param: marker}, marker,
-                                     True, overrides={flt.field: [marker]})  # fmt: skip
+        for flt, free_text in isolating_filters(self.schemas, create, lister):
+            if free_text:
+                return Scope(tenant, lister, create, params, {flt.param: marker}, marker, True)
+            assert create is not None
+            probe = self.mark(create, {}, marker, {flt.field: [marker]})
+            if probe.get(flt.field) == [marker]:
+                return Scope(tenant, lister, create, params, {flt.param: marker}, marker,
+                             True, overrides={flt.field: [marker]})  # fmt: skip
         scope = Scope(tenant, lister, create, params, {}, marker, isolated=False)
         scope.baseline = set(self.walk(scope, limit=lister.pagination.limit.max).ids)
         return scope

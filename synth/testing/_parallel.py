@@ -24,15 +24,25 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
-from typing import Any
+from types import SimpleNamespace
+from typing import Any, Protocol
 from urllib.parse import urlsplit
+
+import pytest
+from xdist.scheduler import LoadScopeScheduling
 
 from .._errors import UsageError
 from ..catalogue import BY_ID, CATALOGUE
+from ..relations import Graph
+from ..spec import ApiSpec, OperationSpec
 from ._config import PROFILES, TargetConfig, Tenant, is_loopback
+from ._context import may_isolate
 from ._coverage import Gap
+from ._data import Schemas
+from ._order import Chains, test_key
 from ._report import Merged
 from ._target import Target
 from ._violation import Finding, Outcome
@@ -40,12 +50,16 @@ from ._violation import Finding, Outcome
 __all__ = [
     "ALONE",
     "ALONE_IN_PART",
+    "PartScheduling",
     "alone",
+    "chain_of",
+    "chains",
     "config_from_wire",
     "config_to_wire",
     "dump_state",
     "merge_state",
     "parse_workers",
+    "shape_of",
     "workers_for",
 ]
 
@@ -71,7 +85,23 @@ ALONE_IN_PART = frozenset({"TEN-NONINTERFERENCE"}) | frozenset(
 )
 
 
-def alone(invariant: str, operation: str, target: Target) -> str:
+class Shape(Protocol):
+    """What scheduling reads of an API (a ``Target`` has it; so does ``shape_of``'s)."""
+
+    @property
+    def api(self) -> ApiSpec: ...
+    @property
+    def graph(self) -> Graph: ...
+    @property
+    def schemas(self) -> Schemas: ...
+
+
+def shape_of(api: ApiSpec) -> Shape:
+    """``api``'s shape without a target (collection, the controller's scheduler)."""
+    return SimpleNamespace(api=api, graph=Graph(api), schemas=Schemas(api))
+
+
+def alone(invariant: str, operation: str, target: Shape) -> str:
     """What a test keeps to itself from its first request: "run", "part" or ""."""
     parts = target.graph.parts()
     if invariant in ALONE:
@@ -84,6 +114,87 @@ def alone(invariant: str, operation: str, target: Target) -> str:
     if BY_ID[invariant].family == "limits" and limited - {parts[operation]}:
         return "run"
     return "part"
+
+
+# Checks that walk a list: a list operation's own, and a create's idempotency checks, which
+# count what a request made in its collection's list (``idempotency._setup``). On a list that
+# no scope can isolate (``_context.may_isolate``), every walk goes through the tenant's whole
+# list and keeps the list's part to itself while it does (``Target.alone``).
+_WALKS_ITS_LIST = frozenset(inv.id for inv in CATALOGUE if inv.family == "pagination") | {
+    "TEN-LIST"
+}
+_WALKS_CREATED = frozenset(
+    {"IDEM-MISSING", "IDEM-REPLAY", "IDEM-MISMATCH", "IDEM-CONCURRENT", "IDEM-TENANT-SCOPE"}
+)
+
+
+def chain_of(invariant: str, operation: str, shape: Shape) -> str:
+    """The part of the API a test keeps to itself for most of its run, "" for none.
+
+    Such tests run one after another whatever the workers (the part's lock), so the run's
+    wall time is at least their sum: the part's chain. ``synth test --workers`` hands each
+    chain to one worker as one unit, early, and the other workers run everything else
+    beside it (``PartScheduling``), instead of leaving the chain's tests to queue on the lock
+    late in the run. A test this misses, or names wrongly, runs as correctly (the lock
+    decides), only less well placed.
+    """
+    parts = shape.graph.parts()
+    keep = alone(invariant, operation, shape)
+    if keep != "" or operation not in parts:
+        return parts.get(operation, "") if keep == "part" else ""
+    op = shape.api.operation(operation)
+    if invariant in _WALKS_ITS_LIST:
+        lister: OperationSpec | None = op
+    elif invariant in _WALKS_CREATED:
+        lister = shape.graph.lister_of(op)
+    else:
+        return ""
+    if lister is None or lister.pagination is None:
+        return ""
+    if shape.graph.creator_of_items(lister) is None:
+        return ""  # its walks keep the whole run (``Target.alone``): no part to chain
+    if may_isolate(shape.api, shape.schemas, shape.graph, lister):
+        return ""
+    return parts[operation]
+
+
+def chains(names: Sequence[str], shape: Shape) -> Chains:
+    """``chain_of`` for each generated test name (``test_op__INV_ID``) that has one; a part is
+    ``early`` when its chain walks a list (``Chains``)."""
+    of: dict[str, str] = {}
+    early: set[str] = set()
+    for name in names:
+        invariant, operation = test_key(name)
+        if invariant in BY_ID or invariant in ALONE:
+            part = chain_of(invariant, operation, shape)
+            if part:
+                of[name] = part
+                if invariant in _WALKS_ITS_LIST | _WALKS_CREATED:
+                    early.add(part)
+    return Chains(of, shape.graph.parts(), frozenset(early))
+
+
+class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no types
+    """pytest-xdist's scheduling by units of work, each part's chain one unit (``chain_of``),
+    every other test a unit of its own, handed out in the order the workers collected
+    (``_order.order``): a worker keeps at most two units queued, so the tests go to whichever
+    worker is free, as with ``--dist load``, and a chain to one worker whole."""
+
+    def __init__(self, config: pytest.Config, shape: Shape, log: Any = None) -> None:
+        # xdist would sort the units by size, largest first; the collected order is ours.
+        config.option.loadscopereorder = False
+        super().__init__(config, log)
+        self._shape = shape
+        self._units: dict[str, str] = {}
+
+    def _split_scope(self, nodeid: str) -> str:
+        unit = self._units.get(nodeid)
+        if unit is None:
+            invariant, operation = test_key(nodeid.rpartition("::")[2].partition("[")[0])
+            known = invariant in BY_ID or invariant in ALONE
+            part = chain_of(invariant, operation, self._shape) if known else ""
+            unit = self._units[nodeid] = f"synth-chain:{part}" if part else nodeid
+        return unit
 
 
 _MAX_AUTO = 4

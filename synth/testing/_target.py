@@ -92,6 +92,8 @@ class Target:
         self.unsent_bounds: dict[str, dict[str, str]] = {}
         self._counter = 0
         self._lock = threading.Lock()
+        # DELETE operations' paths as request-path patterns, with their parts (cleanup).
+        self._deleters: list[tuple[re.Pattern[str], str]] | None = None
         self._client: Client | None = None
         self.requests = 0
         # Examples set aside because a write in them was retried after it may have arrived.
@@ -260,15 +262,7 @@ class Target:
         """
         if self._client is None:
             return
-        if self.lock is not None:
-            # Other workers may still run checks that walk a whole list: deleting under their
-            # feet would change what they count. Every part, as cleanup deletes in any.
-            self.lock.shared(*self.graph.parts().values())
-        try:
-            self._delete_created()
-        finally:
-            if self.lock is not None:
-                self.lock.release()
+        self._delete_created()
         self.requests = self._client.requests
         self._survived, self._exhausted = self._client.survived, self._client.exhausted
         self._fault_cost = self._client.cost
@@ -276,18 +270,44 @@ class Target:
         self._client = None
 
     def _delete_created(self) -> None:
+        """Newest first, part by part of the API (``Graph.parts``: an item's parents and the
+        items it references are in its part). Other workers may still run checks that walk a
+        whole list, and deleting under their feet would change what they count: each part's
+        deletes hold that part's lock shared, and only that part's, so a check of another part
+        waiting to keep its own goes on meanwhile; an item whose part is not known holds them
+        all."""
         assert self._client is not None
-        if self.config.cleanup:
-            noted = list(self.created)
-            noted += [c for c in self._created_in(self._client.log) if c not in set(noted)]
-            done: set[tuple[str, str]] = set()
-            for tenant, path in reversed(noted):
-                if (tenant, path) in done:
-                    continue
-                done.add((tenant, path))
-                token = self.config.tenant(tenant).token
-                with contextlib.suppress(TransportFault):
-                    self._client.send(Request(tenant, "DELETE", path, token=token))
+        if not self.config.cleanup:
+            return
+        noted = list(self.created)
+        noted += [c for c in self._created_in(self._client.log) if c not in set(noted)]
+        every = tuple(sorted(set(self.graph.parts().values())))
+        by_part: dict[tuple[str, ...], list[tuple[str, str]]] = {}
+        for tenant, path in dict.fromkeys(reversed(noted)):
+            part = self._part_of_item(path)
+            by_part.setdefault((part,) if part else every, []).append((tenant, path))
+        for parts in sorted(by_part):
+            if self.lock is not None:
+                self.lock.shared(*parts)
+            try:
+                for tenant, path in by_part[parts]:
+                    token = self.config.tenant(tenant).token
+                    with contextlib.suppress(TransportFault):
+                        self._client.send(Request(tenant, "DELETE", path, token=token))
+            finally:
+                if self.lock is not None:
+                    self.lock.release()
+
+    def _part_of_item(self, path: str) -> str:
+        """The part of the API of the DELETE operation at ``path`` (a request path), or ""."""
+        if self._deleters is None:
+            prefix = self.url[len(self.config.url) :]
+            self._deleters = []
+            for op in self.api.operations:
+                if op.method == "DELETE":
+                    regex = re.sub(r"\\\{(\w+)\\\}", "[^/]+", re.escape(prefix + op.path))
+                    self._deleters.append((re.compile(regex), self.part(op.operation_id)))
+        return next((part for regex, part in self._deleters if regex.fullmatch(path)), "")
 
     def _created_in(self, log: list[Exchange]) -> list[tuple[str, str]]:
         """``(tenant, item path)`` of every item a successful create in ``log`` answered with."""

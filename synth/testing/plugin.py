@@ -29,11 +29,14 @@ from ._latency import latency_rows
 from ._lock import RunLock
 from ._order import load_costs, order, parse_shard, shard
 from ._parallel import (
+    PartScheduling,
     alone,
+    chains,
     config_from_wire,
     config_to_wire,
     dump_state,
     merge_state,
+    shape_of,
 )
 from ._report import markdown, summary_lines
 from ._target import Target
@@ -201,6 +204,18 @@ class _Workers:
         finally:
             lock.release()
 
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
+        """Each part's chain to one worker (``PartScheduling``), for ``--dist load`` (what
+        ``synth test --workers`` and a plain ``pytest -n N`` of the generated tests run)."""
+        if config.getoption("dist", None) != "load" or _CONFIG not in config.stash:
+            return None
+        try:
+            api = _api(config)
+        except SynthError:
+            return None  # the run stops on it where it needs the contracts, and says why
+        return PartScheduling(config, shape_of(api), log)
+
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Each failure printed the moment it is reported, not only at the end."""
         if report.when != "call" or not report.failed or hasattr(self.config, "workerinput"):
@@ -252,7 +267,13 @@ class _Order:
                     if i in mine]  # fmt: skip
             names, items[:] = [n for n, _ in kept], [item for _, item in kept]
         spread = hasattr(config, "workerinput")  # one of several worker processes
-        items[:] = [items[i] for i in order(names, measured, spread=spread)]
+        found = None
+        if spread and _CONFIG in config.stash:
+            try:
+                found = chains(names, shape_of(_api(config)))
+            except SynthError:
+                found = None  # the run stops on it where it needs the contracts
+        items[:] = [items[i] for i in order(names, measured, spread=spread, chains=found)]
 
 
 def _merged(config: pytest.Config) -> Target | None:

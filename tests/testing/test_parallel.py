@@ -108,6 +108,7 @@ def test_two_workers_find_what_one_finds(
                                                 str(report), "--junit", str(junit)), env={})  # fmt: skip
     assert outcome.exit_code == 1, outcome.output
     assert "ERROR at" not in outcome.output  # each worker's cleanup too
+    assert "scheduling tests via PartScheduling" in outcome.output  # the jobs part's chain
     alone, side_by_side = _found(one_worker), _found(results)
     assert {("IDEM-MISSING", "createJob"), ("PAGE-ORDER", "listJobs")} <= _violations(alone)
     assert _violations(side_by_side) == _violations(alone)
@@ -618,3 +619,179 @@ def test_runs_in_one_process_import_their_own_suite(
     assert "test_completeTask__OBJECT_LEVEL_AUTHORIZATION" in listed[0]
     assert "test_createContact__OBJECT_LEVEL_AUTHORIZATION" in listed[1]
     assert "completeTask" not in listed[1]
+
+
+def _emitted(contracts: Path) -> tuple[ApiSpec, list[str]]:
+    """An API and the names of the tests ``synth generate`` writes for it."""
+    from synth import loader
+    from synth.emit.tests import emit_tests
+
+    api = loader.load(contracts)
+    return api, [n for src in emit_tests(api).values() for n in re.findall(r"def (test_\w+)", src)]
+
+
+@pytest.mark.parametrize(
+    ("contracts", "early", "chained", "free"),
+    [
+        # The jobs list has an enum filter only: its walks, and the idempotency checks of the
+        # create that count in it, go through every job of the tenant. The contacts list has a
+        # free-text filter; interactions sit under a fresh contact.
+        ("contracts", {"createJob"},
+         ["listJobs__PAGE_COMPLETE", "listJobs__TEN_LIST", "createJob__IDEM_REPLAY",
+          "createJob__IDEM_MISSING", "getJob__RATE_LIMIT", "createJob__OBJECT_LEVEL_AUTHORIZATION"],
+         ["listContacts__PAGE_COMPLETE", "listInteractions__PAGE_END", "createContact__IDEM_REPLAY",
+          "getJob__TEN_READ", "createJob__ERR_VALIDATION", "getJob__CONFORMANCE"]),
+        # Tasks under a project are isolated; projects and the activity feed are not.
+        ("examples/tracker/contracts", {"completeTask", "createNote"},
+         ["listProjects__PAGE_COMPLETE", "createProject__IDEM_CONCURRENT", "listActivity__PAGE_END"],
+         ["listTasks__PAGE_COMPLETE", "listTasks__TEN_LIST", "createTask__TEN_CHILD"]),
+        # Bins under a fresh warehouse are isolated; PUT-upserted products and warehouses are
+        # not; the units list (nothing makes units) keeps its part for its rate-limit checks.
+        ("examples/warehouse/contracts", {"archiveWarehouse", "getProduct"},
+         ["listProducts__PAGE_COMPLETE", "createWarehouse__IDEM_MISMATCH", "listUnits__RATE_LIMIT"],
+         ["listBins__PAGE_COMPLETE", "listBins__TEN_LIST", "listUnits__CONFORMANCE"]),
+    ],
+)  # fmt: skip
+def test_chains_of_an_api(
+    contracts: str, early: set[str], chained: list[str], free: list[str]
+) -> None:
+    """The tests that keep a part of the API to themselves for most of their run: walks of a
+    list no scope can isolate (``early``: they grow with every example) and the checks that
+    keep their part from their first request; each in its operation's part."""
+    from synth.testing._parallel import chains, shape_of
+
+    api, names = _emitted(ROOT / contracts)
+    found = chains(names, shape_of(api))
+    assert set(found.early) == early
+    parts = found.parts
+    for short in chained:
+        name = f"test_{short}"
+        assert name in names, name
+        assert found.of.get(name) == parts[short.partition("__")[0]], name
+    for short in free:
+        assert f"test_{short}" in names, short
+        assert f"test_{short}" not in found.of, short
+    # Every TEN-NONINTERFERENCE test keeps its part from its first request.
+    assert all(n in found.of for n in names if n.endswith("__TEN_NONINTERFERENCE"))
+
+
+def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
+    """Spread over workers, the other checks of the jobs part go first, then its chain, one
+    after another, cheapest first; the other single-request checks and the rest follow, and
+    the contacts part's chain (kept from its first request) goes last, together."""
+    from synth.testing._parallel import chains, shape_of
+
+    api, names = _emitted(ROOT / "contracts")
+    found = chains(names, shape_of(api))
+    spread = [names[i] for i in order(names, spread=True, chains=found)]
+    first = next(i for i, n in enumerate(spread) if found.of.get(n) == "createJob")
+    jobs = [
+        n for n in names if found.parts[n.removeprefix("test_").partition("__")[0]] == "createJob"
+    ]
+    assert set(spread[:first]) == {n for n in jobs if n not in found.of}
+    assert spread[:2] == ["test_createJob__ERR_VALIDATION", "test_listJobs__ERR_VALIDATION"]
+    chain = spread[first : first + sum(1 for p in found.of.values() if p == "createJob")]
+    assert all(found.of.get(n) == "createJob" for n in chain)
+    costs = [cost_of(n) for n in chain]
+    assert costs == sorted(costs)
+    contacts = [n for n in spread if found.of.get(n) == "createContact"]
+    assert spread[-len(contacts) :] == contacts
+    # One process, or no chains: the order is the one before.
+    assert order(names, chains=found) == order(names)
+    assert order(names, spread=True, chains=None) == order(names, spread=True)
+
+
+class _Node:
+    """What pytest-xdist's scheduler sees of a worker."""
+
+    def __init__(self, name: str) -> None:
+        self.gateway = type("Gateway", (), {"id": name})()
+        self.shutting_down = False
+        self.sent: list[int] = []
+
+    def send_runtest_some(self, indexes: list[int]) -> None:
+        self.sent += indexes
+
+    def send_runtest_all(self) -> None:
+        raise AssertionError("units are sent one by one")
+
+    def shutdown(self) -> None:
+        self.shutting_down = True
+
+
+def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec) -> None:
+    """pytest-xdist's scheduling by units, each chain one unit to one worker in the order the
+    workers collected, every other test a unit of its own to whichever worker is free."""
+    from types import SimpleNamespace
+
+    from synth.testing._parallel import PartScheduling, chains, shape_of
+
+    api, names = _emitted(ROOT / "contracts")
+    found = chains(names, shape_of(api))
+    collected = [f"generated/tests/t.py::{names[i]}"
+                 for i in order(names, spread=True, chains=found)]  # fmt: skip
+    config: Any = SimpleNamespace(getvalue=lambda name: ["3*popen"],
+                                  option=SimpleNamespace(loadscopereorder=True))  # fmt: skip
+    scheduler = PartScheduling(config, shape_of(api))
+    nodes = [_Node(f"gw{i}") for i in range(3)]
+    for node in nodes:
+        scheduler.add_node(node)
+        scheduler.add_node_collection(node, collected)
+    scheduler.schedule()
+    assert config.option.loadscopereorder is False  # our order, not xdist's by unit size
+    # Run to the end: each worker finishes its first queued test, and gets more.
+    ran: dict[str, list[str]] = {n.gateway.id: [] for n in nodes}
+    while any(len(ran[n.gateway.id]) < len(n.sent) for n in nodes):
+        for node in nodes:
+            if len(ran[node.gateway.id]) < len(node.sent):
+                index = node.sent[len(ran[node.gateway.id])]
+                ran[node.gateway.id].append(collected[index].rpartition("::")[2])
+                scheduler.mark_test_complete(node, index)
+    assert sorted(n for done in ran.values() for n in done) == sorted(names)
+    for part in ("createJob", "createContact"):
+        holders = [w for w, done in ran.items() if any(found.of.get(n) == part for n in done)]
+        assert len(holders) == 1, (part, holders)
+        done = ran[holders[0]]
+        members = [i for i, n in enumerate(done) if found.of.get(n) == part]
+        assert members == list(range(members[0], members[-1] + 1))  # one after another
+    # The jobs part's chain went out among the first units.
+    assert min(collected.index(f"generated/tests/t.py::{n}") for n in found.of
+               if found.of[n] == "createJob") < 30  # fmt: skip
+
+
+def test_cleanup_holds_only_the_part_it_deletes_in(api: ApiSpec, tmp_path: Path) -> None:
+    """A worker's cleanup deletes part by part, newest first, holding each part's lock shared
+    and no other: a check of another part that waits to keep its own part goes on."""
+    from synth.testing._target import Target
+
+    config = config_from_options(app=create_app(), tenants=TOKENS, seed=1, env={})
+    made = Target(config, api)
+    made.lock = RunLock(tmp_path)
+    held: list[tuple[str, ...]] = []
+    taken: list[str] = []
+    real_shared = made.lock.shared
+
+    def shared(*parts: str) -> None:
+        held.append(parts)
+        real_shared(*parts)
+
+    made.lock.shared = shared  # type: ignore[method-assign]
+    client = made.client
+    sent = client.send
+
+    def send(request: Any) -> Any:
+        taken.append(f"{request.method} {request.path}")
+        return sent(request)
+
+    client.send = send  # type: ignore[method-assign]
+    made.created = [("a", made.path("/contacts/{contact_id}", {"contact_id": "c1"})),
+                    ("a", made.path("/elsewhere/{x}", {"x": "e1"})),
+                    ("a", made.path("/contacts/{contact_id}", {"contact_id": "c2"}))]  # fmt: skip
+    try:
+        made.close()
+    finally:
+        made.lock.close()
+    parts = made.graph.parts()
+    # An item no DELETE of the API matches holds every part.
+    assert held == [(parts["deleteContact"],), tuple(sorted(set(parts.values())))]
+    assert [t.split("/")[-1] for t in taken if t.startswith("DELETE")] == ["c2", "c1", "e1"]
