@@ -87,12 +87,12 @@ def cost_of(name: str, measured: Mapping[tuple[str, str], float] | None = None) 
 class Chains:
     """Tests that keep a part of the API to themselves for most of their run
     (``_parallel.chain_of``): each test's part (``of``), each operation's part (``parts``),
-    and the parts whose chain walks a list no scope can isolate (``early``): such a chain
-    grows with every example and is the run's longest path."""
+    and the parts whose chain walks a list no scope can isolate (``walks``): such a chain
+    grows with every example, and may be the run's longest path."""
 
     of: Mapping[str, str] = field(default_factory=dict)
     parts: Mapping[str, str] = field(default_factory=dict)
-    early: frozenset[str] = frozenset()
+    walks: frozenset[str] = frozenset()
 
 
 def order(
@@ -101,36 +101,40 @@ def order(
     *,
     spread: bool = False,
     chains: Chains | None = None,
+    workers: int = 1,
 ) -> list[int]:
     """Indexes of ``names``: single-request checks first, cheapest first; then the others,
     cheapest first in one process, or dearest first when ``spread`` over several (a long check
     started last would keep one worker busy after the others finished). Equal costs keep their
     collected order.
 
-    Spread over several, each part's chain (``Chains``) stays together, cheapest first within
-    it, and runs on one worker from its start to its end (``_parallel.PartScheduling``); a
-    check of that part on another worker meanwhile waits for the part's lock, and the chain
-    waits for it. An ``early`` chain goes right after the other checks of its own part
-    (single-request ones first, then cheapest first: a few seconds over the workers), before
-    any other part's checks: the run lasts at least as long as that chain after it starts. Another part's chain (the checks that keep their
-    part from their first request, TEN-NONINTERFERENCE, the rate-limit and object-level
-    ones) goes last: while it runs, every other check of its part waits, so it runs once
-    they are done, beside the longest chain."""
+    Spread over ``workers``, each part's chain (``Chains``) stays together, cheapest first
+    within it, and runs on one worker from its start to its end
+    (``_parallel.PartScheduling``); a check of that part on another worker meanwhile waits
+    for the part's lock, and the chain waits for it. A chain that walks a list and costs more
+    than the workers' even share of the whole is the run's longest path: it goes right after
+    the other checks of its own part (single-request ones first, then cheapest first: a few
+    seconds over the workers), before any other part's checks, as the run lasts at least as
+    long as it after it starts. A shorter one takes its place among the rest as one test of
+    its whole cost. A chain of checks kept from their first request (TEN-NONINTERFERENCE,
+    the rate-limit and object-level ones) goes last: while it runs, every other check of its
+    part waits, so it runs once they are done, beside the longest chain."""
     chains = chains if spread and chains is not None else Chains()
     loads: dict[str, float] = {}
     for name, part in chains.of.items():
         loads[part] = loads.get(part, 0.0) + cost_of(name, measured)
+    total = sum(cost_of(name, measured) for name in names)
+    early = {part for part in chains.walks if loads.get(part, 0.0) * max(workers, 1) > total}
 
     def key(i: int) -> tuple[int, float, str, float, int]:
         invariant, operation = test_key(names[i])
         cost = cost_of(names[i], measured)
         part = chains.of.get(names[i], "")
-        if part in chains.early:
-            return (1, -loads[part], part, cost, i)
         if part:
-            return (4, -loads[part], part, cost, i)
+            tier = 1 if part in early else 3 if part in chains.walks else 4
+            return (tier, -loads[part], part, cost, i)
         single = invariant in _SINGLE
-        if chains.parts.get(operation) in chains.early:
+        if chains.parts.get(operation) in early:
             return (0, float(not single), "", cost, i)
         if single:
             return (2, cost, "", 0.0, i)

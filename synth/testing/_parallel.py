@@ -160,9 +160,9 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
 
 def chains(names: Sequence[str], shape: Shape) -> Chains:
     """``chain_of`` for each generated test name (``test_op__INV_ID``) that has one; a part is
-    ``early`` when its chain walks a list (``Chains``)."""
+    in ``walks`` when its chain walks a list (``Chains``)."""
     of: dict[str, str] = {}
-    early: set[str] = set()
+    walks: set[str] = set()
     for name in names:
         invariant, operation = test_key(name)
         if invariant in BY_ID or invariant in ALONE:
@@ -170,8 +170,8 @@ def chains(names: Sequence[str], shape: Shape) -> Chains:
             if part:
                 of[name] = part
                 if invariant in _WALKS_ITS_LIST | _WALKS_CREATED:
-                    early.add(part)
-    return Chains(of, shape.graph.parts(), frozenset(early))
+                    walks.add(part)
+    return Chains(of, shape.graph.parts(), frozenset(walks))
 
 
 class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no types

@@ -273,7 +273,9 @@ class _Order:
                 found = chains(names, shape_of(_api(config)))
             except SynthError:
                 found = None  # the run stops on it where it needs the contracts
-        items[:] = [items[i] for i in order(names, measured, spread=spread, chains=found)]
+        workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
+        items[:] = [items[i] for i in order(names, measured, spread=spread, chains=found,
+                                            workers=workers)]  # fmt: skip
 
 
 def _merged(config: pytest.Config) -> Target | None:

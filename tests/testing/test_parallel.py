@@ -631,7 +631,7 @@ def _emitted(contracts: Path) -> tuple[ApiSpec, list[str]]:
 
 
 @pytest.mark.parametrize(
-    ("contracts", "early", "chained", "free"),
+    ("contracts", "walks", "chained", "free"),
     [
         # The jobs list has an enum filter only: its walks, and the idempotency checks of the
         # create that count in it, go through every job of the tenant. The contacts list has a
@@ -653,16 +653,16 @@ def _emitted(contracts: Path) -> tuple[ApiSpec, list[str]]:
     ],
 )  # fmt: skip
 def test_chains_of_an_api(
-    contracts: str, early: set[str], chained: list[str], free: list[str]
+    contracts: str, walks: set[str], chained: list[str], free: list[str]
 ) -> None:
     """The tests that keep a part of the API to themselves for most of their run: walks of a
-    list no scope can isolate (``early``: they grow with every example) and the checks that
+    list no scope can isolate (``walks``: they grow with every example) and the checks that
     keep their part from their first request; each in its operation's part."""
     from synth.testing._parallel import chains, shape_of
 
     api, names = _emitted(ROOT / contracts)
     found = chains(names, shape_of(api))
-    assert set(found.early) == early
+    assert set(found.walks) == walks
     parts = found.parts
     for short in chained:
         name = f"test_{short}"
@@ -676,14 +676,17 @@ def test_chains_of_an_api(
 
 
 def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
-    """Spread over workers, the other checks of the jobs part go first, then its chain, one
-    after another, cheapest first; the other single-request checks and the rest follow, and
-    the contacts part's chain (kept from its first request) goes last, together."""
+    """Spread over eight workers, the jobs part's chain costs more than a worker's even share:
+    the other checks of the jobs part go first, then its chain, one after another, cheapest
+    first; the other single-request checks and the rest follow, and the contacts part's chain
+    (kept from its first request) goes last, together. Over two, the jobs chain is no longer
+    than a worker's share: the single-request checks of every part go first, as without
+    chains, and the chain goes among the rest as one test of its whole cost."""
     from synth.testing._parallel import chains, shape_of
 
     api, names = _emitted(ROOT / "contracts")
     found = chains(names, shape_of(api))
-    spread = [names[i] for i in order(names, spread=True, chains=found)]
+    spread = [names[i] for i in order(names, spread=True, chains=found, workers=8)]
     first = next(i for i, n in enumerate(spread) if found.of.get(n) == "createJob")
     jobs = [
         n for n in names if found.parts[n.removeprefix("test_").partition("__")[0]] == "createJob"
@@ -696,9 +699,18 @@ def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     assert costs == sorted(costs)
     contacts = [n for n in spread if found.of.get(n) == "createContact"]
     assert spread[-len(contacts) :] == contacts
+    # Two workers: single-request checks first, as without chains; the jobs chain together.
+    two = [names[i] for i in order(names, spread=True, chains=found, workers=2)]
+    plain = [names[i] for i in order(names, spread=True)]
+    singles = sum(1 for n in plain if n.rpartition("__")[2] in {"IDEM_MISSING", "ERR_VALIDATION",
+                  "ERR_DECLARED", "TEN_READ", "ERR_PROBLEM"} and n not in found.of)  # fmt: skip
+    assert set(two[:singles]) == {n for n in plain[: singles + 1] if n not in found.of}
+    members = [i for i, n in enumerate(two) if found.of.get(n) == "createJob"]
+    assert members == list(range(members[0], members[-1] + 1))
+    assert two[-len(contacts) :] == contacts
     # One process, or no chains: the order is the one before.
-    assert order(names, chains=found) == order(names)
-    assert order(names, spread=True, chains=None) == order(names, spread=True)
+    assert order(names, chains=found, workers=8) == order(names)
+    assert order(names, spread=True, chains=None, workers=8) == order(names, spread=True)
 
 
 class _Node:
@@ -729,7 +741,7 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec) -> None:
     api, names = _emitted(ROOT / "contracts")
     found = chains(names, shape_of(api))
     collected = [f"generated/tests/t.py::{names[i]}"
-                 for i in order(names, spread=True, chains=found)]  # fmt: skip
+                 for i in order(names, spread=True, chains=found, workers=8)]  # fmt: skip
     config: Any = SimpleNamespace(getvalue=lambda name: ["3*popen"],
                                   option=SimpleNamespace(loadscopereorder=True))  # fmt: skip
     scheduler = PartScheduling(config, shape_of(api))
