@@ -333,7 +333,7 @@ def latency(data: dict[str, Any]) -> list[str]:
         + "CPU is the synth command's own user + system time. "
         f"{data['operations']} operations; {data['cpus']} CPUs, load average "
         f"{data['load_before'][0]:.1f} before and {data['load_after'][0]:.1f} after "
-        "(other work shared the machine: wall times carry it, CPU times do not).",
+        "(where other work shares the machine, wall times carry it and CPU times do not).",
         "",
         "Reproduce: `.venv/bin/python -m bench.latency"
         + (" --quick` (what `make bench` runs; the full sweep adds 20 and 100 ms)."
