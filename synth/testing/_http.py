@@ -280,6 +280,20 @@ class Client:
 
         return self._loop.run(all_of())
 
+    def settle(self, requests: Sequence[Request]) -> list[Exchange | None]:
+        """Send requests concurrently; each one's answer, or None where a transport fault
+        outlasted its retries (the others still answer)."""
+
+        async def all_of() -> list[Exchange | None]:
+            answers = await asyncio.gather(*(self._send(r) for r in requests),
+                                           return_exceptions=True)  # fmt: skip
+            for answer in answers:
+                if isinstance(answer, BaseException) and not isinstance(answer, TransportFault):
+                    raise answer
+            return [a if isinstance(a, Exchange) else None for a in answers]
+
+        return self._loop.run(all_of())
+
     def call(self, func: Callable[[], Awaitable[T]]) -> T:
         async def wrapper() -> T:
             return await func()

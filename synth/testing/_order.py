@@ -113,9 +113,9 @@ def order(
     (``_parallel.PartScheduling``); a check of that part on another worker meanwhile waits
     for the part's lock, and the chain waits for it. A chain that walks a list and costs more
     than the workers' even share of the whole is the run's longest path: it goes right after
-    the other checks of its own part (single-request ones first, then cheapest first: a few
-    seconds over the workers), before any other part's checks, as the run lasts at least as
-    long as it after it starts. A shorter one takes its place among the rest as one test of
+    the other checks of its own part (dearest first, so that the last of them, which the
+    chain waits for, ends soonest: a few seconds over the workers), before any other part's
+    checks, as the run lasts at least as long as it after it starts. A shorter one takes its place among the rest as one test of
     its whole cost. A chain of checks kept from their first request (TEN-NONINTERFERENCE,
     the rate-limit and object-level ones) goes last: while it runs, every other check of its
     part waits, so it runs once they are done, beside the longest chain."""
@@ -135,7 +135,7 @@ def order(
             return (tier, -loads[part], part, cost, i)
         single = invariant in _SINGLE
         if chains.parts.get(operation) in early:
-            return (0, float(not single), "", cost, i)
+            return (0, -cost, "", 0.0, i)
         if single:
             return (2, cost, "", 0.0, i)
         return (3, -cost if spread else cost, "", 0.0, i)
