@@ -123,8 +123,10 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
     except Abort as abort:
         _fault(target, finding, abort.fault)
         return
-    except CannotCheck as cannot:
-        _skipped(invariant_id, operation_id, finding, str(cannot))
+    except (CannotCheck, _GiveUp) as cannot:
+        why = (f"no example could, in {finding.examples} tried: {finding.no_example}"
+               if isinstance(cannot, _GiveUp) else str(cannot))  # fmt: skip
+        _skipped(invariant_id, operation_id, finding, why)
         return
     except Exception as exc:  # a crash in a check is a reported error, not a crashed run
         if isinstance(exc, Unsatisfiable) and finding.no_example:
@@ -204,11 +206,23 @@ class _Found(InMemoryExampleDatabase):
                 self.move(key, key + b".secondary", value)
 
 
+# Examples set aside, beyond twice the profile's examples, after which a check that has
+# checked nothing yet stops (``_tests``).
+_GIVE_UP = 10
+
+
+class _GiveUp(BaseException):
+    """Stops a Hypothesis run whose examples found nothing to check (a ``BaseException``, as
+    ``_record.Abort``, so that Hypothesis does not take it for a failing example)."""
+
+
 def _tests(invariant_id: str, operation_id: str, target: Target, finding: Finding) -> _Search:
     """The check's Hypothesis test (``_Search``)."""
     inv = REGISTRY[invariant_id]
     op = target.api.operation(operation_id)
     failed_at: list[int] = []
+    set_aside = [0]  # examples that found nothing to check (NoExample)
+    give_up = _GIVE_UP + 2 * target.config.profile.examples
 
     def scenario(data: st.DataObject) -> None:
         finding.examples += 1
@@ -235,6 +249,12 @@ def _tests(invariant_id: str, operation_id: str, target: Target, finding: Findin
             raise
         except NoExample as no:
             finding.no_example = str(no)
+            set_aside[0] += 1
+            if not finding.exercised and set_aside[0] >= give_up:
+                # None of the first examples could check anything (every id drawn for one
+                # that exists nowhere was found, say): more would only repeat their requests
+                # until Hypothesis gives up on its own, hundreds of examples later.
+                raise _GiveUp from None
             hypothesis.reject()
 
     base = settings(
