@@ -124,9 +124,10 @@ def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding)
         _fault(target, finding, abort.fault)
         return
     except (CannotCheck, _GiveUp) as cannot:
-        why = (f"no example could, in {finding.examples} tried: {finding.no_example}"
-               if isinstance(cannot, _GiveUp) else str(cannot))  # fmt: skip
-        _skipped(invariant_id, operation_id, finding, why)
+        if isinstance(cannot, _GiveUp):
+            _vacuous(invariant_id, operation_id, finding, tried=finding.examples)
+        else:
+            _skipped(invariant_id, operation_id, finding, str(cannot))
         return
     except Exception as exc:  # a crash in a check is a reported error, not a crashed run
         if isinstance(exc, Unsatisfiable) and finding.no_example:
@@ -288,16 +289,19 @@ def _skipped(invariant_id: str, operation_id: str, finding: Finding, why: str) -
     finding.message = f"{invariant_id} on {operation_id} not checked: {why}"
 
 
-def _vacuous(invariant_id: str, operation_id: str, finding: Finding) -> None:
+def _vacuous(
+    invariant_id: str, operation_id: str, finding: Finding, *, tried: int | None = None
+) -> None:
     """No violation, but no example exercised what the check is about: a skip with the reason,
-    never a pass (an example that could not be made, or one that saw nothing, proves nothing)."""
+    never a pass (an example that could not be made, or one that saw nothing, proves nothing).
+    ``tried``: the examples drawn before the check stopped (``_GiveUp``)."""
     if finding.exercised or not (finding.vacuous or finding.no_example):
         return
+    could = f"no example could, in {tried} tried" if tried else "no example could"
     if finding.no_example and finding.vacuous:
-        why = (f"no example could: {finding.no_example}; the examples that ran "
-               f"{finding.vacuous}")  # fmt: skip
+        why = f"{could}: {finding.no_example}; the examples that ran {finding.vacuous}"
     elif finding.no_example:
-        why = f"no example could: {finding.no_example}"
+        why = f"{could}: {finding.no_example}"
     else:
         why = f"no example exercised it: every example {finding.vacuous}"
     _skipped(invariant_id, operation_id, finding, why)
