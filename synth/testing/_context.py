@@ -83,6 +83,12 @@ class Scope:
     echoed: set[tuple[str, str]] = field(default_factory=set)
 
 
+def _a(noun: object) -> str:
+    """``noun`` with its indefinite article, by its first letter: "an Appointment"."""
+    text = str(noun)
+    return f"{'an' if text[:1].lower() in 'aeiou' else 'a'} {text}"
+
+
 def isolating_filters(
     schemas: Schemas, create: OperationSpec | None, lister: OperationSpec
 ) -> Iterator[tuple[FilterSpec, bool]]:
@@ -690,6 +696,11 @@ class Context:
         """
         if params is None:
             params = self.provision(tenant, create)
+        elif {p.name for p in create.path_params} - set(params):
+            # A list's scope whose items are created under a parent the list's path does not
+            # name (appointments listed at /orgs/{org}/appointments, created under a
+            # practitioner): the parents the scope lacks are the tenant's shared ones.
+            params = {**self.provision(tenant, create, share_last=True), **params}
         if create.upsert:  # the client names the new item: a fresh id in its path
             parents = self.graph.parents(create) or []
             if parents:
@@ -715,7 +726,7 @@ class Context:
                 self.target.unblocked.add(create.operation_id)
         if self._conflict(create, exchange) and not self._fixed_unique(create, exchange):
             raise Refused(
-                f"creating a {create.response_schema} as tenant {tenant} (a fixture of the "
+                f"creating {_a(create.response_schema)} as tenant {tenant} (a fixture of the "
                 f"check) was answered {exchange.status} {exchange.code!r} {tries + 1} times, "
                 "with fresh values in every field that takes one: the server keeps a field of "
                 f"{create.body_schema} unique that the contract does not say is; declare it "
@@ -728,7 +739,7 @@ class Context:
                 )
             )
         self.expect_success(
-            exchange, create, f"creating a {create.response_schema} as tenant {tenant}"
+            exchange, create, f"creating {_a(create.response_schema)} as tenant {tenant}"
         )
         item = exchange.json
         if not isinstance(item, dict):

@@ -850,3 +850,38 @@ def test_cleanup_deletes_side_by_side_and_again_what_was_refused(api: ApiSpec) -
     made.close()
     assert batches == [[f"p{i}" for i in range(9, 1, -1)], ["p1", "p0"]]
     assert again == ["p0"]
+
+
+def test_a_scope_without_the_parent_its_items_are_created_under_gets_a_shared_one(
+    api: ApiSpec,
+) -> None:
+    """Seeding a list whose path names fewer parents than its items' create (appointments
+    listed at /orgs/{org}/appointments, created under a practitioner: a fresh-eyes user's
+    API) sent the create with ``{practitioner_id}`` unfilled, and every check of that list was
+    skipped for the server's 422. The parents the scope lacks are now the tenant's shared
+    ones. Here: interactions created with no contact in the given parameters."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    from synth.testing._context import Context
+    from synth.testing._target import Target
+
+    config = config_from_options(app=create_app(), tenants=TOKENS, seed=1, env={})
+    target = Target(config, api)
+    op = api.operation("createInteraction")
+    made: list[dict[str, Any]] = []
+
+    @given(st.data())
+    @settings(max_examples=1, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    def create(data: st.DataObject) -> None:
+        made.append(Context(target, "PAGE-COMPLETE", op, data).create("a", op, {}))
+
+    try:
+        create()
+        sent = [e.request for e in target.client.log if e.request.method == "POST"]
+    finally:
+        target.close()
+    assert made
+    assert made[0].get("id")
+    assert all("{" not in r.path for r in sent), [r.path for r in sent]
+    assert [r.path.count("/interactions") for r in sent][-1] == 1
