@@ -58,7 +58,8 @@ Run = Target | Merged
 # violation, run again with the run to themselves (``_runner``): the later outcome counts.
 _BESIDE = (
     "seen while other parts of the API ran, so run again with the run to itself (the server "
-    "may tie parts of the API together in ways the contract does not say)"
+    "may tie parts of the API together in ways the contract does not say; an outcome the same "
+    "both times was not the other parts' doing)"
 )
 
 

@@ -555,7 +555,8 @@ def test_a_violation_seen_beside_other_parts_is_judged_alone(
         ]
         assert said == [
             "  seen while other parts of the API ran, so run again with the run to itself (the "
-            "server may tie parts of the API together in ways the contract does not say): "
+            "server may tie parts of the API together in ways the contract does not say; an "
+            "outcome the same both times was not the other parts' doing): "
             "TEN-NONINTERFERENCE getContact (first unconfirmed, then passed)"
         ]
         assert "### Run again alone" in markdown(target)
