@@ -330,7 +330,7 @@ def _options(
     parser.add_argument("--st-max-examples", type=int, default=None,
                         help="smoke runs only: cap st run's examples per operation")  # fmt: skip
     parser.add_argument("--st-workers", default=",".join(map(str, ST_WORKERS)),
-                        help="comma-separated `st run --workers` counts")  # fmt: skip
+                        help="comma-separated `st run --workers` counts; 'none': st is not run")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS / "latency.json")
     args = parser.parse_args(argv)
     if not 0.0 <= args.fault_rate <= 1.0:
@@ -348,7 +348,7 @@ def _options(
                      "or 'none' (only --twenty)")  # fmt: skip
     if not delays and not args.twenty:
         parser.error("--delays none measures nothing without --twenty")
-    st_workers = _counts(parser, "--st-workers", args.st_workers)
+    st_workers = _counts(parser, "--st-workers", args.st_workers, none=True)
     counts = {
         "st_workers": st_workers,
         "shards": _counts(parser, "--twenty-shards", args.twenty_shards),
