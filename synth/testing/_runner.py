@@ -38,7 +38,15 @@ from ._curl import sequence
 from ._http import TransportFault
 from ._record import Abort, render
 from ._target import Target
-from ._violation import FAILING, CannotCheck, Finding, NoExample, Outcome, Violation
+from ._violation import (
+    FAILING,
+    CannotCheck,
+    Finding,
+    NoExample,
+    NowhereFound,
+    Outcome,
+    Violation,
+)
 from .invariants import REGISTRY
 
 __all__ = ["check", "run_check"]
@@ -207,8 +215,8 @@ class _Found(InMemoryExampleDatabase):
                 self.move(key, key + b".secondary", value)
 
 
-# Examples set aside, beyond twice the profile's examples, after which a check that has
-# checked nothing yet stops (``_tests``).
+# Examples set aside because every id drawn for one that exists nowhere was found (beyond
+# twice the profile's examples) after which a check that has checked nothing yet stops.
 _GIVE_UP = 10
 
 
@@ -250,11 +258,12 @@ def _tests(invariant_id: str, operation_id: str, target: Target, finding: Findin
             raise
         except NoExample as no:
             finding.no_example = str(no)
-            set_aside[0] += 1
+            set_aside[0] += isinstance(no, NowhereFound)
             if not finding.exercised and set_aside[0] >= give_up:
-                # None of the first examples could check anything (every id drawn for one
-                # that exists nowhere was found, say): more would only repeat their requests
-                # until Hypothesis gives up on its own, hundreds of examples later.
+                # Every id drawn for one that exists nowhere was found, in each of the first
+                # examples: more would ask the same server the same question until Hypothesis
+                # gives up on its own, hundreds of examples later. Other reasons may pass (a
+                # shared parent whose state refused an item is replaced): those go on.
                 raise _GiveUp from None
             hypothesis.reject()
 

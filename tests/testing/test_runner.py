@@ -16,7 +16,7 @@ from synth.testing._config import PROFILES
 from synth.testing._context import Context
 from synth.testing._http import Request
 from synth.testing._runner import run_check
-from synth.testing._violation import CannotCheck, NoExample, Violation
+from synth.testing._violation import CannotCheck, NoExample, NowhereFound, Violation
 from synth.testing.invariants import REGISTRY
 
 from .conftest import TOKENS
@@ -218,7 +218,7 @@ def test_every_example_without_what_it_needs_is_skipped_with_the_reason(
 
     def none(ctx: Context) -> None:
         calls.append(ctx.draw(hypothesis.strategies.integers(0, 10**6)))
-        raise NoExample("every thing_id drawn for an id that exists nowhere was found")
+        raise NowhereFound("every thing_id drawn for an id that exists nowhere was found")
 
     _replace_check(monkeypatch, none)
     finding = run_check(INVARIANT, OPERATION, target)
@@ -228,6 +228,26 @@ def test_every_example_without_what_it_needs_is_skipped_with_the_reason(
         "thing_id drawn for an id that exists nowhere was found"
     )
     assert len(calls) == finding.examples == 10 + 2 * PROFILES["quick"].examples
+
+
+def test_other_examples_without_what_they_need_go_on_to_hypothesis_s_own_limit(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Any other reason may pass with more examples (a shared parent whose state refused an
+    item is replaced in a later one: the library's TEN-NONINTERFERENCE on getLoan needed more
+    than 26 in a whole run), so only ids found where none should be stop a check early."""
+    calls = []
+
+    def refused(ctx: Context) -> None:
+        calls.append(ctx.draw(hypothesis.strategies.integers(0, 10**6)))
+        raise NoExample("creating a Loan as tenant b was answered 409 'copy_on_loan'")
+
+    _replace_check(monkeypatch, refused)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.SKIPPED
+    assert finding.message.endswith("no example could: creating a Loan as tenant b was "
+                                    "answered 409 'copy_on_loan'")  # fmt: skip
+    assert len(calls) > 10 + 2 * PROFILES["quick"].examples
 
 
 def test_some_examples_without_what_they_need_still_pass(
