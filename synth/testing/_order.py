@@ -120,15 +120,17 @@ def order(
     the rate-limit and object-level ones) goes last: while it runs, every other check of its
     part waits, so it runs once they are done, beside the longest chain."""
     chains = chains if spread and chains is not None else Chains()
+    costs = [cost_of(name, measured) for name in names]
     loads: dict[str, float] = {}
-    for name, part in chains.of.items():
-        loads[part] = loads.get(part, 0.0) + cost_of(name, measured)
-    total = sum(cost_of(name, measured) for name in names)
+    for name, cost in zip(names, costs, strict=True):
+        if name in chains.of:
+            loads[chains.of[name]] = loads.get(chains.of[name], 0.0) + cost
+    total = sum(costs)
     early = {part for part in chains.walks if loads.get(part, 0.0) * max(workers, 1) > total}
 
     def key(i: int) -> tuple[int, float, str, float, int]:
         invariant, operation = test_key(names[i])
-        cost = cost_of(names[i], measured)
+        cost = costs[i]
         part = chains.of.get(names[i], "")
         if part:
             tier = 1 if part in early else 3 if part in chains.walks else 4

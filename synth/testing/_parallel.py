@@ -164,14 +164,19 @@ def chains(names: Sequence[str], shape: Shape) -> Chains:
     of: dict[str, str] = {}
     walks: set[str] = set()
     for name in names:
-        invariant, operation = test_key(name)
-        if invariant in BY_ID or invariant in ALONE:
-            part = chain_of(invariant, operation, shape)
-            if part:
-                of[name] = part
-                if invariant in _WALKS_ITS_LIST | _WALKS_CREATED:
-                    walks.add(part)
+        part = _chain_of_test(name, shape)
+        if part:
+            of[name] = part
+            if test_key(name)[0] in _WALKS_ITS_LIST | _WALKS_CREATED:
+                walks.add(part)
     return Chains(of, shape.graph.parts(), frozenset(walks))
+
+
+def _chain_of_test(name: str, shape: Shape) -> str:
+    """``chain_of`` for a generated test's name (``test_op__INV_ID``); "" for any other test."""
+    invariant, operation = test_key(name)
+    known = invariant in BY_ID or invariant in ALONE
+    return chain_of(invariant, operation, shape) if known else ""
 
 
 class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no types
@@ -190,9 +195,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _split_scope(self, nodeid: str) -> str:
         unit = self._units.get(nodeid)
         if unit is None:
-            invariant, operation = test_key(nodeid.rpartition("::")[2].partition("[")[0])
-            known = invariant in BY_ID or invariant in ALONE
-            part = chain_of(invariant, operation, self._shape) if known else ""
+            part = _chain_of_test(nodeid.rpartition("::")[2].partition("[")[0], self._shape)
             unit = self._units[nodeid] = f"synth-chain:{part}" if part else nodeid
         return unit
 

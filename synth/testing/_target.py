@@ -321,17 +321,19 @@ class Target:
     def _part_of_item(self, path: str) -> str:
         """The part of the API of the DELETE operation at ``path`` (a request path), or ""."""
         if self._deleters is None:
-            prefix = self.url[len(self.config.url) :]
-            self._deleters = []
-            for op in self.api.operations:
-                if op.method == "DELETE":
-                    regex = re.sub(r"\\\{(\w+)\\\}", "[^/]+", re.escape(prefix + op.path))
-                    self._deleters.append((re.compile(regex), self.part(op.operation_id)))
+            self._deleters = [(self._path_pattern(op.path), self.part(op.operation_id))
+                              for op in self.api.operations if op.method == "DELETE"]  # fmt: skip
         return next((part for regex, part in self._deleters if regex.fullmatch(path)), "")
+
+    def _path_pattern(self, path: str, *, named: bool = False) -> re.Pattern[str]:
+        """What request paths of the operation at ``path`` look like on this target (its base
+        path first); ``named``: each path parameter is a group of its name."""
+        prefix = self.url[len(self.config.url) :]
+        group = r"(?P<\1>[^/]+)" if named else "[^/]+"
+        return re.compile(re.sub(r"\\\{(\w+)\\\}", group, re.escape(prefix + path)))
 
     def _created_in(self, log: list[Exchange]) -> list[tuple[str, str]]:
         """``(tenant, item path)`` of every item a successful create in ``log`` answered with."""
-        prefix = self.url[len(self.config.url) :]
         patterns = []
         for op in self.api.operations:
             deleter = self.graph.deleter(op)
@@ -339,9 +341,7 @@ class Target:
             parents = self.graph.parents(deleter) if deleter is not None else None
             if op.method != "POST" or deleter is None or id_field is None or not parents:
                 continue
-            regex = re.escape(prefix + op.path)
-            regex = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>[^/]+)", regex)
-            patterns.append((re.compile(regex), deleter, parents[-1]))
+            patterns.append((self._path_pattern(op.path, named=True), deleter, parents[-1]))
         found = []
         for exchange in log:
             request = exchange.request
