@@ -263,3 +263,15 @@ def test_a_declared_ref_is_in_the_document_and_a_ref_to_nothing_is_refused(
     message = str(info.value)
     assert "LoanIn.borrower is declared Ref('/people')" in message
     assert "/members" in message  # the fix lists the collections
+
+
+def test_an_id_under_the_tenant_alone_is_said_unique_within_its_tenant(root: Path) -> None:
+    """``/orgs/{org_id}/products/{sku}`` with the tenant in the path: no parent item, so the
+    relations line does not speak of one; bins under a warehouse have a parent."""
+    lines = describe_relations(load(root / "examples" / "warehouse" / "contracts"))
+    products = next(x for x in lines if x.startswith("  /orgs/{org_id}/products:"))
+    assert products.endswith("{sku} is the item's sku [inferred], unique within its tenant")
+    bins = next(
+        x for x in lines if x.startswith("  /orgs/{org_id}/warehouses/{warehouse_id}/bins:")
+    )
+    assert bins.endswith("{bin_id} is the item's id [inferred], unique within its parent")

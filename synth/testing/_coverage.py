@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from .._errors import UsageError
+from .._paths import param_names
 from ..catalogue import BY_ID, applicable, coverage, not_promised, provokes_errors
 from ..relations import Graph, Role
 from ..spec import ApiSpec, OperationSpec
@@ -169,7 +170,13 @@ def describe_relations(api: ApiSpec) -> list[str]:
         if not roles:
             continue
         if c.id_param is not None and c.id_field is not None:
-            within = ", unique within its parent" if c.id_within_parent else ""
+            within = ""
+            if c.id_within_parent:
+                # Only the caller's tenant before it (``/orgs/{org_id}/things``): no parent item.
+                tenant_only = set(param_names(c.path)) == {api.tenant_param}
+                within = (
+                    ", unique within its tenant" if tenant_only else ", unique within its parent"
+                )
             roles.append(f"{{{c.id_param}}} is the item's {c.id_field} [{c.id_source}]{within}")
         lines.append(f"  {c.path}: " + "; ".join(roles))
     for op_id, refs in api.relations.refs.items():
