@@ -409,6 +409,15 @@ def latency(data: dict[str, Any]) -> list[str]:
         if "shards_not_measured" in twenty:
             out.append(f"Sharding not measured: {twenty['shards_not_measured']}.")
         else:
+            out += ["", "| run | synth workers | wall s | CPU s | requests | tests (passed/failed/skipped) |",
+                    "|---|---:|---:|---:|---:|---|"]  # fmt: skip
+            for r in twenty["runs"]:
+                t = r["tests"]
+                name = "whole" if not r["shards"] else f"shard {r['shard']}/{r['shards']}"
+                out.append(f"| {name} | {r.get('workers', 1)} | {r['wall_seconds']:.1f} | "
+                           f"{r['cpu_seconds']:.1f} | {r['requests']} | "
+                           f"{t.get('PASSED', 0)}/{t.get('FAILED', 0)}/{t.get('SKIPPED', 0)} |")  # fmt: skip
+            out.append("")
             for n in sorted({r["shards"] for r in twenty["runs"] if r["shards"]}):
                 walls = [r["wall_seconds"] for r in twenty["runs"] if r["shards"] == n]
                 ratio = whole["wall_seconds"] / max(walls)
