@@ -64,6 +64,12 @@ BUGS = (
         "GET /members lists the members of every library.",
     ),
     Bug(
+        "ten-loans-every-library",
+        "TEN-LIST",
+        "GET /loans (every loan of the library, across its copies) lists the loans of every "
+        "library: the tenant filter is forgotten.",
+    ),
+    Bug(
         "ten-pay-any-member",
         "TEN-WRITE",
         "POST /members/{member_id}/fines/pay finds the member by id alone: another library "

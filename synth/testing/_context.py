@@ -7,6 +7,7 @@ invariant fails the request sequence that shows it is at hand.
 from __future__ import annotations
 
 import copy
+import functools
 import hashlib
 import random
 import uuid
@@ -646,19 +647,31 @@ class Context:
         try:
             return params, self.create(tenant, creator, params, body)
         except Refused:
-            parents = self.graph.parents(creator) or []
-            last = parents[-1] if parents else None
-            if not share or last is None or last.create is creator:
+            replaced = self._replace_shared_parent(tenant, creator, params) if share else None
+            if replaced is None:
                 raise
-            before = {k: v for k, v in params.items() if k != last.param}
-            key = _shared_key(tenant, last, before)
-            self.target.shared.pop(key, None)
-            self.target.unshared.add(creator.operation_id)
-            if key not in self._pooled_bodies:  # made in this very example: not its state
-                raise
+        return replaced, self.create(tenant, creator, replaced, body)
+
+    def _replace_shared_parent(
+        self, tenant: str, creator: OperationSpec, params: Mapping[str, str]
+    ) -> dict[str, str] | None:
+        """After ``creator`` was refused in the shared parent ``params`` name: that parent is
+        retired, every later item of ``creator`` gets a parent of its own, and a new one is
+        made here with the body drawn for the old (what the example draws must not depend on
+        what earlier examples did); the new ``params``, or None when the parent was made in
+        this very example (the refusal is not its state) or there is none to replace."""
+        parents = self.graph.parents(creator) or []
+        last = parents[-1] if parents else None
+        if last is None or last.create is creator:
+            return None
+        before = {k: v for k, v in params.items() if k != last.param}
+        key = _shared_key(tenant, last, before)
+        self.target.shared.pop(key, None)
+        self.target.unshared.add(creator.operation_id)
+        if key not in self._pooled_bodies:
+            return None
         parent = self.create(tenant, last.create, before, self._pooled_bodies[key])
-        params = {**before, last.param: str(parent[last.id_field])}
-        return params, self.create(tenant, creator, params, body)
+        return {**before, last.param: str(parent[last.id_field])}
 
     def fresh_item_id(self, upsert: OperationSpec, name: str) -> str:
         """A new id for the item an upsert creates, drawn from its path parameter's schema.
@@ -697,10 +710,8 @@ class Context:
         if params is None:
             params = self.provision(tenant, create)
         elif {p.name for p in create.path_params} - set(params):
-            # A list's scope whose items are created under a parent the list's path does not
-            # name (appointments listed at /orgs/{org}/appointments, created under a
-            # practitioner): the parents the scope lacks are the tenant's shared ones.
-            params = {**self.provision(tenant, create, share_last=True), **params}
+            return self._create_lacking_parents(tenant, create, params, body, marker,
+                                                new_id=new_id, unblock=unblock)  # fmt: skip
         if create.upsert:  # the client names the new item: a fresh id in its path
             parents = self.graph.parents(create) or []
             if parents:
@@ -748,6 +759,38 @@ class Context:
             )
         self.remember(tenant, create, params, item)
         return item
+
+    def _create_lacking_parents(
+        self,
+        tenant: str,
+        create: OperationSpec,
+        given: Mapping[str, str],
+        body: Any,
+        marker: str | None,
+        *,
+        new_id: str | None,
+        unblock: Callable[[], bool] | None,
+    ) -> dict[str, Any]:
+        """``create`` for a list's scope whose items are created under a parent the list's
+        path does not name (appointments listed at /orgs/{org}/appointments, created under a
+        practitioner; a library's loans at /loans, made under a copy): the parents ``given``
+        lacks are the tenant's shared ones, as for a fixture, and a shared parent whose state
+        refuses another item (a copy on loan) is replaced (``_replace_shared_parent``)."""
+        share = create.operation_id not in self.target.unshared
+        params = {**self.provision(tenant, create, share_last=share), **given}
+        if body is _AUTO:
+            body = self.body(create, marker)
+        again = functools.partial(self.create, tenant, create, body=body, new_id=new_id,
+                                  unblock=unblock)  # fmt: skip
+        if not share:
+            return again(params)
+        try:
+            return again(params)
+        except Refused:
+            replaced = self._replace_shared_parent(tenant, create, params)
+            if replaced is None:
+                raise
+        return again({**replaced, **given})
 
     def _fixed_unique(self, op: OperationSpec, exchange: Exchange) -> str:
         """For a 409, the fields declared ``Unique()`` that cannot take fresh values."""

@@ -3,7 +3,8 @@
 Sites cannot be deleted, and a room takes one open booking at a time: a second
 ``POST /sites/{site_id}/rooms/{room_id}/bookings`` is answered 409 ``room_booked`` until the
 open one is ended by ``POST /bookings/{booking_id}/end`` (an action on a booking, which is read
-at ``/bookings/{booking_id}``). ``app`` serves it correctly; its switches plant one bug each.
+at ``/bookings/{booking_id}``); ``GET /bookings`` lists all of a tenant's bookings, across its
+rooms. ``app`` serves it correctly; its switches plant one bug each.
 """
 
 from __future__ import annotations
@@ -122,6 +123,11 @@ def create_booking(site_id: SiteId, room_id: RoomId, body: BookingBody) -> Booki
 )
 def list_bookings(site_id: SiteId, room_id: RoomId) -> BookingPage:
     """A room's bookings, oldest first."""
+
+
+@api.get("/bookings", paginated=Cursor(order=("id",), limit=Limit(default=20, max=50)))
+def list_all_bookings() -> BookingPage:
+    """Every booking of the tenant, across its rooms, oldest first."""
 
 
 @api.get("/bookings/{{booking_id}}")
@@ -283,6 +289,11 @@ async def list_bookings(request: Request, tenant: str, rooms: Rooms) -> Response
     return _page(request, tenant, room["id"], mine, rooms.skip_second)
 
 
+async def list_all_bookings(request: Request, tenant: str, rooms: Rooms) -> Response:
+    mine = [_shown(b) for owner, b in rooms.bookings.values() if owner == tenant]
+    return _page(request, tenant, "bookings", mine, rooms.skip_second)
+
+
 async def get_booking(request: Request, tenant: str, rooms: Rooms) -> Response:
     booking = _own(rooms.bookings, request.path_params["booking_id"], tenant)
     return _problem(404, "not_found") if booking is None else JSONResponse(_shown(booking))
@@ -305,7 +316,7 @@ def app(rooms: Rooms) -> Starlette:
         ("/v1/sites", create_site, "POST"), ("/v1/sites", list_sites, "GET"),
         ("/v1/sites/{site_id}/rooms", create_room, "POST"), (room, get_room, "GET"),
         (room + "/bookings", create_booking, "POST"), (room + "/bookings", list_bookings, "GET"),
-        ("/v1/bookings/{booking_id}", get_booking, "GET"),
+        ("/v1/bookings", list_all_bookings, "GET"), ("/v1/bookings/{booking_id}", get_booking, "GET"),
         ("/v1/bookings/{booking_id}/end", end_booking, "POST"),
     ]  # fmt: skip
     return Starlette(routes=[Route(p, _endpoint(rooms, h), methods=[m]) for p, h, m in routes])

@@ -124,3 +124,17 @@ def test_a_long_list_that_cannot_be_isolated_is_walked_in_few_pages(
     assert len(requests) == 2, report
     # Each example walks the list twice (its baseline, then the check's walk).
     assert max(requests) < 600, requests
+
+
+@pytest.mark.parametrize(("served", "outcome"), [(Rooms(), "passed"), (Rooms(skip_second=True), "violation")],
+                         ids=["correct", "skips-second"])  # fmt: skip
+def test_a_list_of_every_booking_seeds_in_a_shared_room_replaced_once_booked(
+    rooms_api: tuple[Path, Path], tmp_path: Path, served: Rooms, outcome: str
+) -> None:
+    """``GET /bookings`` names no room: its seeds go to the tenant's shared room, which the
+    first example leaves booked. That room is replaced by a new one (as a fixture's is), so
+    the paging checks run and judge, instead of being skipped with 409 room_booked."""
+    checks = [("PAGE-COMPLETE", "listAllBookings")]
+    code, report = _run(rooms_api, tmp_path, served, checks)
+    assert code == (0 if outcome == "passed" else 1), report
+    assert _outcomes(report) == dict.fromkeys(checks, outcome), report

@@ -31,6 +31,18 @@ def list_loans(
     """A copy's loan history, newest first."""
 
 
+@api.get(
+    "/loans",
+    paginated=Cursor(order=("-loaned_at", "-id"), limit=Limit(default=20, max=50)),
+    tags=["loans"],
+)
+def list_library_loans(
+    status: Annotated[LoanStatus | None, Filter("status", "eq")] = None,
+) -> LoanPage:
+    """Every loan of the library, across all its copies, newest first: a list at the top
+    level of items created under a copy (``POST /books/{book_id}/copies/{copy_no}/loans``)."""
+
+
 @api.get("/loans/{loan_id}", tags=["loans"])
 def get_loan(loan_id: LoanId) -> Loan:
     """Get a loan."""
