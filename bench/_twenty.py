@@ -2,8 +2,9 @@
 
 The contracts: the example's (``contracts/``) repeated under twenty prefixes, ``/p01`` to
 ``/p20``: each copy's paths start with its prefix, its operations and models carry it as a
-suffix (``createContactP01``, ``ContactP01``), and all share the example's ``api.py`` (one
-base path, one error taxonomy). 200 operations where the example has 10.
+suffix (``createContactP01``, ``ContactP01``), its rate limits a policy name of their own
+(each instance has its own limiter), and all share the example's ``api.py`` (one base path, one
+error taxonomy). 200 operations where the example has 10.
 
 The server: the reference server mounted twenty times, one independent instance (its own
 store) per prefix; a request to ``/api/v1/p07/contacts`` reaches the seventh as
@@ -48,10 +49,23 @@ def _model_names(source: str) -> list[str]:
     return [node.name for node in tree.body if isinstance(node, ast.ClassDef)]
 
 
+def _named_limit(arguments: str, prefix: str) -> str:
+    """``RateLimit(arguments)`` with its policy name suffixed by ``prefix`` (named ``prefix``
+    where it had none)."""
+    named = re.sub(r'\bname="([^"]*)"', rf'name="\1-{prefix}"', arguments)
+    return (
+        f"RateLimit({named})" if named != arguments else f'RateLimit(name="{prefix}", {arguments})'
+    )
+
+
 def _copy(source: str, prefix: str, models: list[str], *, operations: bool) -> str:
     suffix = prefix.upper()
     for name in models:
         source = re.sub(rf"\b{name}\b", name + suffix, source)
+    # Each copy is served by an instance of its own, with a rate limiter of its own: its
+    # limits are quotas of their own, named apart (the example's unnamed one is
+    # "20-per-5s" in every copy, which would declare one quota shared by all twenty).
+    source = re.sub(r"\bRateLimit\(([^()]*)\)", lambda m: _named_limit(m.group(1), prefix), source)
     if operations:
         source = source.replace(f"from .{_MODELS} import", f"from .{_MODELS}_{prefix} import")
         source = re.sub(r"^def (\w+)\(", rf"def \1_{prefix}(", source, flags=re.M)

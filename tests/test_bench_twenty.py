@@ -16,6 +16,7 @@ import pytest
 import synth
 from bench._twenty import PREFIXES, build, create_twenty_app, write_contracts
 from examples.reference_server.app import load_spec
+from synth.testing._parallel import alone, quota_parts, shape_of
 
 AUTH = {"Authorization": "Bearer token-a"}
 
@@ -47,6 +48,21 @@ def test_the_contracts_are_the_example_twenty_times(tmp_path: Path) -> None:
                 assert same == op.pagination
             assert twin.cache == op.cache
             assert [e.code for e in twin.errors] == [e.code for e in op.errors]
+            # Each copy's limiter is its own: a quota of its own name.
+            if op.rate_limit is None:
+                assert twin.rate_limit is None
+            else:
+                assert twin.rate_limit is not None
+                assert (
+                    dataclasses.replace(twin.rate_limit, name=op.rate_limit.name) == op.rate_limit
+                )
+                assert twin.rate_limit.name == prefix
+    getjob = next(op.operation_id for op in spec.operations if op.path == "/p07/jobs/{job_id}"
+                  and op.method == "GET")  # fmt: skip
+    shape = shape_of(spec)
+    # A rate-limit check on one copy keeps that copy's jobs part, not the other nineteen.
+    assert quota_parts(getjob, shape) == (shape.graph.parts()[getjob],)
+    assert alone("RATE-LIMIT", getjob, shape) == "part"
 
 
 @pytest.mark.slow

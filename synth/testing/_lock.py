@@ -5,15 +5,17 @@ A check that must run alone takes the run's lock exclusive; a check that must on
 part of the API to itself (a walk of a list it cannot isolate) takes the part exclusive, and
 the checks of other parts go on meanwhile.
 
-No cycle of waits can form: a process takes the run's lock before any part, holds at most one
-part while it waits for another (cleanup takes them all, one by one in sorted order, and waits
-for none exclusive), and lets everything go before it waits for the run's lock exclusive.
+No cycle of waits can form: a process takes the run's lock before any part, takes parts in
+sorted order (cleanup shared, a rate-limit check exclusive: ``exclusive_parts``), upgrades only
+a part it holds alone by letting it go first, and lets everything go before it waits for the
+run's lock exclusive.
 """
 
 from __future__ import annotations
 
 import fcntl
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import IO
 
@@ -141,6 +143,22 @@ class RunLock:
             self.exclusive()
             return
         self._parts[name].exclusive()
+        self._partial = True
+
+    def exclusive_parts(self, names: Sequence[str]) -> None:
+        """Keep every part in ``names`` to this test until ``release``, the run's other parts
+        going on (a rate-limit check: every part with an operation that counts against the
+        same quota); from holding the run's lock shared. The test's own part is let go first,
+        then each is taken in sorted order, as every process takes parts: no cycle of waits
+        can form. Nothing to do when the run's lock is held exclusive."""
+        if self._run.held == "exclusive":
+            return
+        if not self._run.held:
+            self.exclusive()
+            return
+        self._release_parts()
+        for name in sorted(set(names)):
+            self._part(name).exclusive()
         self._partial = True
 
     def _release_parts(self) -> None:

@@ -59,6 +59,7 @@ __all__ = [
     "dump_state",
     "merge_state",
     "parse_workers",
+    "quota_parts",
     "shape_of",
     "workers_for",
 ]
@@ -76,10 +77,11 @@ ALONE = frozenset({"OBJECT-LEVEL-AUTHORIZATION"})
 # world. The rate-limit checks wait out a window with nothing sent and then count a burst
 # against the limit: another check's request in that window to an operation that counts
 # against the same limit spends the quota, and a correct server's 429 would look like a broken
-# limit. Only operations that declare a limit may answer 429, so where every such operation is
-# in the checked one's part, the part is enough; otherwise the run's lock is taken. Checks of
-# other parts go on; a violation seen so is confirmed with the run to itself (``_runner``), as
-# is one that a walk of a list it cannot isolate saw (``Target.alone``).
+# limit. The operations that count against the same quota are those declaring the same policy
+# (its name and key: ``RateLimit(name=...)``, the name the ``RateLimit-Policy`` field carries):
+# such a check keeps every part that holds one (``quota_parts``), its own alone where no other
+# part does. Checks of other parts go on; a violation seen so is confirmed with the run to
+# itself (``_runner``), as is one that a walk of a list it cannot isolate saw (``Target.alone``).
 ALONE_IN_PART = frozenset({"TEN-NONINTERFERENCE"}) | frozenset(
     inv.id for inv in CATALOGUE if inv.family == "limits"
 )
@@ -102,7 +104,8 @@ def shape_of(api: ApiSpec) -> Shape:
 
 
 def alone(invariant: str, operation: str, target: Shape) -> str:
-    """What a test keeps to itself from its first request: "run", "part" or ""."""
+    """What a test keeps to itself from its first request: "run", "part", "parts" (a
+    rate-limit check: ``quota_parts``) or ""."""
     parts = target.graph.parts()
     if invariant in ALONE:
         # One test per part of the API keeps its part (``emit.tests``); one over the whole
@@ -110,10 +113,22 @@ def alone(invariant: str, operation: str, target: Shape) -> str:
         return "part" if operation in parts else "run"
     if invariant not in ALONE_IN_PART or operation not in parts:
         return ""
-    limited = {parts[op.operation_id] for op in target.api.operations if op.rate_limit}
-    if BY_ID[invariant].family == "limits" and limited - {parts[operation]}:
-        return "run"
+    if BY_ID[invariant].family == "limits" and len(quota_parts(operation, target)) > 1:
+        return "parts"
     return "part"
+
+
+def quota_parts(operation: str, target: Shape) -> tuple[str, ...]:
+    """The parts of the API (sorted) holding an operation that counts against the same rate
+    limit as ``operation``: one declaring the same policy, by name and key."""
+    parts = target.graph.parts()
+    mine = target.api.operation(operation).rate_limit
+    if mine is None:
+        return (parts[operation],)
+    quota = (mine.name, mine.key)
+    return tuple(sorted({parts[op.operation_id] for op in target.api.operations
+                         if op.rate_limit is not None and (op.rate_limit.name, op.rate_limit.key) == quota
+                         and op.operation_id in parts} | {parts[operation]}))  # fmt: skip
 
 
 # Checks that walk a list: a list operation's own, and a create's idempotency checks, which
@@ -141,7 +156,7 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
     parts = shape.graph.parts()
     keep = alone(invariant, operation, shape)
     if keep != "" or operation not in parts:
-        return parts.get(operation, "") if keep == "part" else ""
+        return parts.get(operation, "") if keep in ("part", "parts") else ""
     op = shape.api.operation(operation)
     if invariant in _WALKS_ITS_LIST:
         lister: OperationSpec | None = op

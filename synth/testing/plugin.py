@@ -36,6 +36,7 @@ from ._parallel import (
     config_to_wire,
     dump_state,
     merge_state,
+    quota_parts,
     shape_of,
 )
 from ._report import markdown, summary_lines
@@ -198,6 +199,8 @@ class _Workers:
             lock.shared(*([part] if part else []))
             if keep == "part":
                 lock.exclusive_part(part)
+            elif keep == "parts":
+                lock.exclusive_parts(quota_parts(operation, made))
         made.sync_shared()
         try:
             return (yield)

@@ -380,14 +380,14 @@ def test_checks_that_must_run_alone(api: ApiSpec) -> None:
     """schemathesis's engine (OBJECT-LEVEL-AUTHORIZATION) deletes objects it finds in lists,
     other checks' included: it holds the run's lock exclusive. TEN-NONINTERFERENCE keeps its
     part of the API to itself, and so does a rate-limit check (a burst after a quiet window)
-    where every operation that declares a limit is in its part; where another part has one
-    (which a server may count in the same window), the run's lock."""
+    where every operation that counts against its quota is in its part; where another part
+    has one (the same policy: name and key), that part too, and no other."""
     import dataclasses
     from types import SimpleNamespace
 
     from synth.catalogue import CATALOGUE
     from synth.relations import Graph
-    from synth.testing._parallel import ALONE, ALONE_IN_PART, alone
+    from synth.testing._parallel import ALONE, ALONE_IN_PART, alone, quota_parts
 
     limits = {entry.id for entry in CATALOGUE if entry.family == "limits"}
     assert limits
@@ -404,8 +404,20 @@ def test_checks_that_must_run_alone(api: ApiSpec) -> None:
     limited = tuple(dataclasses.replace(op, rate_limit=getjob.rate_limit)
                if op.operation_id == "getContact" else op for op in api.operations)  # fmt: skip
     target.api = dataclasses.replace(api, operations=limited)
-    assert alone("RATE-LIMIT", "getJob", target) == "run"  # the contacts part has a limit too
+    parts = target.graph.parts()
+    # The contacts part has an operation counting against the same quota: both parts kept.
+    assert alone("RATE-LIMIT", "getJob", target) == "parts"
+    assert quota_parts("getJob", target) == tuple(sorted({parts["getJob"], parts["getContact"]}))
+    assert len(quota_parts("getJob", target)) == 2
     assert alone("TEN-NONINTERFERENCE", "getContact", target) == "part"
+    # A policy of another name (or key) is another quota: the jobs part alone.
+    for other in (dataclasses.replace(getjob.rate_limit, name="contacts-read"),
+                  dataclasses.replace(getjob.rate_limit, key="ip")):  # fmt: skip
+        apart = tuple(dataclasses.replace(op, rate_limit=other)
+                      if op.operation_id == "getContact" else op for op in api.operations)  # fmt: skip
+        target.api = dataclasses.replace(api, operations=apart)
+        assert alone("RATE-LIMIT", "getJob", target) == "part"
+        assert quota_parts("getJob", target) == (parts["getJob"],)
 
 
 @pytest.mark.parametrize(
@@ -447,7 +459,8 @@ def test_run_lock_parts(tmp_path: Path) -> None:
     taken exclusive (a check alone, or a confirmation) lets every part go first."""
     mine, other = RunLock(tmp_path), RunLock(tmp_path)
     probes = {
-        name: (tmp_path / name).open("a+b") for name in ("rw.lock", "part-p.lock", "part-q.lock")
+        name: (tmp_path / name).open("a+b")
+        for name in ("rw.lock", "part-p.lock", "part-q.lock", "part-r.lock")
     }
 
     def can(name: str, kind: int) -> bool:
@@ -483,6 +496,19 @@ def test_run_lock_parts(tmp_path: Path) -> None:
         mine.exclusive_part("q")
         assert mine.held == "exclusive"
         assert not mine.partial
+        mine.release()
+        # A rate-limit check keeps every part of its quota; a third part goes on.
+        mine.shared("p")
+        other.shared("r")
+        mine.exclusive_parts(["q", "p"])
+        assert mine.held == "shared"
+        assert mine.partial
+        assert not can("part-p.lock", fcntl.LOCK_SH)
+        assert not can("part-q.lock", fcntl.LOCK_SH)
+        assert can("part-r.lock", fcntl.LOCK_SH)
+        mine.release()
+        assert can("part-p.lock", fcntl.LOCK_EX)
+        assert can("part-q.lock", fcntl.LOCK_EX)
     finally:
         mine.close()
         other.close()
