@@ -43,7 +43,6 @@ from ._violation import (
     CannotCheck,
     Finding,
     NoExample,
-    NowhereFound,
     Outcome,
     Violation,
 )
@@ -215,8 +214,8 @@ class _Found(InMemoryExampleDatabase):
                 self.move(key, key + b".secondary", value)
 
 
-# Examples set aside because every id drawn for one that exists nowhere was found (beyond
-# twice the profile's examples) after which a check that has checked nothing yet stops.
+# Examples set aside for want of what they need (beyond twice the profile's examples) after
+# which a check that has checked nothing yet stops.
 _GIVE_UP = 10
 
 
@@ -258,12 +257,13 @@ def _tests(invariant_id: str, operation_id: str, target: Target, finding: Findin
             raise
         except NoExample as no:
             finding.no_example = str(no)
-            set_aside[0] += isinstance(no, NowhereFound)
+            set_aside[0] += 1
             if not finding.exercised and set_aside[0] >= give_up:
-                # Every id drawn for one that exists nowhere was found, in each of the first
-                # examples: more would ask the same server the same question until Hypothesis
-                # gives up on its own, hundreds of examples later. Other reasons may pass (a
-                # shared parent whose state refused an item is replaced): those go on.
+                # None of the first examples had what it needs (every id drawn for one that
+                # exists nowhere was found; a fixture's create refused each time): more would
+                # ask the same server the same question until Hypothesis gives up on its own,
+                # hundreds of examples and thousands of requests later. What a shared parent's
+                # state refuses is not among them: that parent is replaced (``Context.fixture``).
                 raise _GiveUp from None
             hypothesis.reject()
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from ._http import Exchange
 
-__all__ = ["FAILING", "CannotCheck", "Finding", "NoExample", "NowhereFound", "Outcome",
+__all__ = ["FAILING", "CannotCheck", "Finding", "NoExample", "Outcome",
            "Violation"]  # fmt: skip
 
 
@@ -50,11 +50,6 @@ class CannotCheck(unittest.SkipTest):
 
 class NoExample(Exception):
     """This example cannot test the invariant (the message says why); Hypothesis draws another."""
-
-
-class NowhereFound(NoExample):
-    """Every id drawn for one that exists nowhere was found by the server: more draws ask the
-    same server the same question (``_runner`` stops a check that only ever got this)."""
 
 
 @dataclass(slots=True)

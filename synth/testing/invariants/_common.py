@@ -12,7 +12,7 @@ from ...spec import ApiSpec, OperationSpec, OrderKey, ParamSpec
 from .._context import NO_BODY, Context, Scope, brief
 from .._http import Exchange
 from .._nowhere import NoValue
-from .._violation import CannotCheck, NoExample, NowhereFound
+from .._violation import CannotCheck, NoExample
 
 __all__ = [
     "declared",
@@ -102,7 +102,7 @@ def nowhere_answer(
             tried.append(f"{value} ({found})")
     except NoValue as no:
         raise CannotCheck(f"no id that exists nowhere to compare with: {no}") from None
-    raise NowhereFound(f"every {name} drawn for an id that exists nowhere was found: "
+    raise NoExample(f"every {name} drawn for an id that exists nowhere was found: "
                        + "; ".join(tried))  # fmt: skip
 
 
