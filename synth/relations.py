@@ -578,10 +578,14 @@ class Graph:
         self.by_route = {(op.method, _route(op.path)): op for op in api.operations}
         self._by_path = {c.path: c for c in api.relations.collections}
         self._by_create: dict[str, Collection] = {}
+        # Every collection a create makes items of: a trip made under its vehicle and also
+        # listed at the top (``/vehicles/{vehicle_id}/trips``, ``/trips``) has two.
+        self._all_by_create: dict[str, list[Collection]] = {}
         self._parts: dict[str, str] | None = None
         for c in api.relations.collections:
             if c.create is not None:
                 self._by_create.setdefault(c.create.operation_id, c)
+                self._all_by_create.setdefault(c.create.operation_id, []).append(c)
 
     def op(self, method: str, path: str) -> OperationSpec | None:
         return self.by_route.get((method, _route(path)))
@@ -669,9 +673,28 @@ class Graph:
         collection = self._collection(create)
         return collection.item_path if collection is not None else None
 
+    def _collections(self, op: OperationSpec) -> list[Collection]:
+        """Every collection ``op`` creates into (the first is ``_collection``'s), else the
+        one at its path."""
+        found = self._all_by_create.get(op.operation_id)
+        if found:
+            return found
+        at = self._by_path.get(_route(op.path))
+        return [at] if at is not None else []
+
     def item_op(self, create: OperationSpec, method: str) -> OperationSpec | None:
-        collection = self._collection(create)
-        if collection is None or collection.item_path is None:
+        """The operation ``method`` on an item ``create`` made: in the first of its
+        collections that has one (a list at the top may have no item path of its own)."""
+        for collection in self._collections(create):
+            found = self._item_op(collection, create, method)
+            if found is not None:
+                return found
+        return None
+
+    def _item_op(
+        self, collection: Collection, create: OperationSpec, method: str
+    ) -> OperationSpec | None:
+        if collection.item_path is None:
             return None
         if method == "GET":
             found = collection.read

@@ -602,6 +602,10 @@ class Context:
             own = {p.name for p in parent.create.path_params} - {self.api.tenant_param}
             key = _shared_key(tenant, parent, params)
             shared = (number < len(chosen) or share_last) and self._shareable(parent, own, params)
+            # A parent whose state refused another child gives each child one of its own from
+            # then on (``_replace_shared_parent``): a vehicle with a trip open takes no other.
+            below = chosen[number].create if number < len(chosen) else None
+            shared = shared and (below is None or below.operation_id not in self.target.unshared)
             if shared and key in self.target.shared:
                 # The draws creating it would make: an example draws the same whether or
                 # not an earlier one made the parent (Hypothesis replays examples by them).
@@ -613,7 +617,17 @@ class Context:
             start = len(self.trace)
             # Created elsewhere (a loan read at /loans/{loan_id}, made under its copy): the
             # creator's own path parameters are provisioned for it.
-            item = self.create(tenant, parent.create, params if own <= params.keys() else None)
+            given = params if own <= params.keys() else None
+            try:
+                item = self.create(tenant, parent.create, given)
+            except Refused:
+                # The shared parent above refuses this one (a vehicle whose trip an earlier
+                # example left open): replaced, as a fixture's is.
+                replaced = self._replace_shared_parent(tenant, parent.create, params)
+                if given is None or replaced is None:
+                    raise
+                params.update(replaced)
+                item = self.create(tenant, parent.create, params)
             params[parent.param] = str(item[parent.id_field])
             if shared:
                 self.target.shared[key] = params[parent.param]
@@ -833,9 +847,16 @@ class Context:
     def item_params(
         self, op: OperationSpec, create_params: Mapping[str, str], item: Mapping[str, Any]
     ) -> dict[str, str]:
-        """Path parameters of an item operation for an item created with ``create_params``."""
+        """Path parameters of an item operation for an item created with ``create_params``.
+
+        A parent those lack (an item seeded for a top-level list, ``GET /trips``, made under a
+        parent the list's path does not name) is the item's field named like its parameter
+        (a trip's ``vehicle_id``)."""
         parents = self.graph.parents(op) or []
         values = dict(create_params)
+        for parent in parents[:-1]:
+            if parent.param not in values and item.get(parent.param) is not None:
+                values[parent.param] = str(item[parent.param])
         values[parents[-1].param] = str(item[parents[-1].id_field])
         return values
 
@@ -854,7 +875,11 @@ class Context:
         marker = marker or self.marker()
         if params is None:
             params = self.provision(tenant, lister)
-        if any(name != self.api.tenant_param for name in params):  # a fresh parent
+        # A fresh parent isolates the list only where the list's path names it: a list at the
+        # top (``GET /trips``) of items made under a parent (``POST /vehicles/{id}/trips``)
+        # shows every parent's; its scope is made as any other top-level list's.
+        named = {p.name for p in lister.path_params} - {self.api.tenant_param}
+        if named and named <= params.keys():  # a fresh parent
             return Scope(tenant, lister, create, params, {}, marker, isolated=True)
         for flt, free_text in isolating_filters(self.schemas, create, lister):
             if free_text:

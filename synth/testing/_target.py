@@ -14,6 +14,7 @@ from urllib.parse import quote, unquote
 
 from .. import loader
 from .._errors import UsageError
+from .._paths import param_names
 from ..document import build
 from ..relations import Graph
 from ..spec import ApiSpec, OperationSpec
@@ -237,9 +238,17 @@ class Target:
         return self._client.requests if self._client is not None else self.requests
 
     def path(self, template: str, params: dict[str, str]) -> str:
+        """``template`` with ``params`` filled in, the target's base path first. A parameter
+        left unfilled is synth's own bug: never sent as a literal ``{name}``."""
         path = template
         for name, value in params.items():
             path = path.replace("{" + name + "}", quote(str(value), safe=""))
+        unfilled = param_names(path)
+        if unfilled:
+            raise RuntimeError(
+                f"no value for the path parameter(s) {', '.join(unfilled)} of {template} "
+                f"(given: {', '.join(sorted(params)) or 'none'})"
+            )
         prefix = self.url[len(self.config.url) :]
         return prefix + path
 

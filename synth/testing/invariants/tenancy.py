@@ -255,11 +255,19 @@ def children(ctx: Context) -> None:
     )
     _foreign_tenant(ctx, op, params, what, body=body)
     lister = ctx.graph.lister_of(op) if op.method == "POST" and parents else None
-    if lister is not None:
-        walk = ctx.walk(ctx.scope(ctx.a, lister, params), limit=None)
-        if walk.items:
-            ctx.fail(f"no child created under tenant {ctx.a}'s parent by tenant {ctx.b}",
-                     f"{len(walk.items)} child item(s) listed")  # fmt: skip
+    if lister is None or lister.pagination is None:
+        return
+    parent = parents[-1].param
+    scope = ctx.scope(ctx.a, lister, params)
+    if not scope.isolated and parent not in lister.pagination.item.model_fields:
+        return  # a list at the top whose items do not name their parent: nothing to look for
+    walk = ctx.walk(scope, limit=None)
+    # Under A's fresh parent, every item listed is B's doing; in a list at the top (``GET
+    # /trips`` of trips made under a vehicle), those that name A's parent are.
+    listed = [i for i in walk.items if scope.isolated or str(i.get(parent)) == params[parent]]
+    if listed:
+        ctx.fail(f"no child created under tenant {ctx.a}'s parent by tenant {ctx.b}",
+                 f"{len(listed)} child item(s) listed")  # fmt: skip
 
 
 @implements("TEN-ASSIGN")
@@ -351,7 +359,10 @@ def _assign_to_tenant(ctx: Context, op: OperationSpec) -> None:
 def _smuggle(  # noqa: PLR0917 (the steps of one check share this state)
     ctx: Context, op: OperationSpec, creator: OperationSpec, b_params: dict[str, str],
              b_item: dict[str, Any], name: str, value: Any) -> None:  # fmt: skip
-    if op.method == "POST":
+    # A create makes A's item with the smuggled field; an action or any other write acts on an
+    # item of A's made first (a fixture, whose refused parent is replaced).
+    creates = op.method == "POST" and not ctx.graph.is_action(op)
+    if creates:
         params = ctx.provision(ctx.a, op)
     else:
         params, _, _ = _target_item(ctx, ctx.a, op)
@@ -366,7 +377,7 @@ def _smuggle(  # noqa: PLR0917 (the steps of one check share this state)
         ctx.fail(f"the smuggled {shown} to be ignored or rejected with a declared error",
                  brief(answer), answer)  # fmt: skip
     result = answer.json
-    if op.method == "POST":
+    if creates:
         ctx.remember(ctx.a, op, params, result)
     field = ctx.graph.identity(creator).field
     if result.get(field) is not None and ctx.item_id(creator, result, params) == ctx.item_id(
@@ -376,7 +387,7 @@ def _smuggle(  # noqa: PLR0917 (the steps of one check share this state)
     reader = ctx.graph.reader(creator)
     if reader is None or field not in result:
         return
-    item_params = ctx.item_params(reader, params, result) if op.method == "POST" else params
+    item_params = ctx.item_params(reader, params, result) if creates else params
     own = ctx.send(ctx.a, reader, item_params)
     if own.status != 200:
         ctx.fail(
