@@ -27,7 +27,7 @@ from ._coverage import describe as describe_coverage
 from ._data import Schemas
 from ._latency import latency_rows
 from ._lock import RunLock
-from ._order import load_costs, order, parse_shard, shard
+from ._order import load_costs, order, parse_shard, shard, test_key
 from ._parallel import (
     PartScheduling,
     alone,
@@ -262,7 +262,7 @@ class _Order:
             raise pytest.UsageError(describe(exc)) from None
         names = [item.name for item in items]
         if wanted is not None:
-            mine = shard(names, *wanted, measured)
+            mine = shard(names, *wanted, measured, _parts_of_tests(config, names))
             dropped = [item for i, item in enumerate(items) if i not in mine]
             if dropped:
                 config.hook.pytest_deselected(items=dropped)
@@ -279,6 +279,19 @@ class _Order:
         workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
         items[:] = [items[i] for i in order(names, measured, spread=spread, chains=found,
                                             workers=workers)]  # fmt: skip
+
+
+def _parts_of_tests(config: pytest.Config, names: list[str]) -> dict[str, str]:
+    """Each generated test's part of the API (``Graph.parts``), by its operation; none where
+    the contracts cannot be read here (the run stops on it where it needs them)."""
+    if _CONFIG not in config.stash:
+        return {}
+    try:
+        parts = shape_of(_api(config)).graph.parts()
+    except SynthError:
+        return {}
+    found = {name: parts.get(test_key(name)[1], "") for name in names}
+    return {name: part for name, part in found.items() if part}
 
 
 def _merged(config: pytest.Config) -> Target | None:

@@ -20,6 +20,7 @@ import httpx
 import pytest
 from click.testing import CliRunner
 
+import synth
 from examples.reference_server.app import create_app
 from examples.reference_server.process import ROOT, serve
 from synth._errors import UsageError
@@ -27,8 +28,8 @@ from synth.spec import ApiSpec
 from synth.testing import config_from_options
 from synth.testing._http import Client
 from synth.testing._lock import RunLock
-from synth.testing._order import COSTS, cost_of, order, parse_shard, shard
-from synth.testing._parallel import parse_workers, workers_for
+from synth.testing._order import COSTS, cost_of, order, parse_shard, shard, test_key
+from synth.testing._parallel import parse_workers, shape_of, workers_for
 from synth.testing._unique import Fresh
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
@@ -211,6 +212,29 @@ def test_shards_cover_every_check_exactly_once(api: ApiSpec, generated: Path) ->
         # Balanced: no shard holds more than the lightest plus the dearest single check.
         assert max(loads) - min(loads) <= max(cost_of(n) for n in names)
         assert shards == [shard(list(names), index, count) for index in range(1, count + 1)]
+
+
+def test_shards_keep_each_part_of_a_many_part_api_whole(tmp_path: Path) -> None:
+    """The 20x API (forty parts): each part's tests go to one shard (its fixtures made once,
+    its chain in one job), and the shards stay balanced within the dearest part; the CRM's
+    two parts, each dearer than a quarter of the run, are spread test by test."""
+    from bench._twenty import build
+
+    contracts, out = build(tmp_path)
+    api = synth.load(contracts)
+    graph_parts = shape_of(api).graph.parts()
+    names = sorted(m.group(1) for path in (out / "tests").glob("test_*.py")
+                   for m in re.finditer(r"^def (test_\w+)\(", path.read_text(encoding="utf-8"), re.M))  # fmt: skip
+    parts = {n: graph_parts[test_key(n)[1]] for n in names if test_key(n)[1] in graph_parts}
+    assert len(set(parts.values())) == 40
+    shards = [shard(names, index, 4, parts=parts) for index in range(1, 5)]
+    assert sorted(i for s in shards for i in s) == list(range(len(names)))
+    for part in set(parts.values()):
+        holding = [k for k, s in enumerate(shards) if any(parts.get(names[i]) == part for i in s)]
+        assert len(holding) == 1, (part, holding)
+    loads = [sum(cost_of(names[i]) for i in s) for s in shards]
+    dearest = max(sum(cost_of(n) for n in names if parts.get(n) == p) for p in set(parts.values()))
+    assert max(loads) - min(loads) <= dearest
 
 
 def test_shards_through_the_cli_cover_every_check(generated: Path) -> None:

@@ -1,0 +1,1 @@
+"""The fleet example: a new user's fleet telematics API (examples/README.md)."""

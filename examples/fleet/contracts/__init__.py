@@ -1,0 +1,1 @@
+"""Contracts of the fleet telematics API: fleet operators (tenants) track drivers, vehicles and trips."""
