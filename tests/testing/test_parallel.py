@@ -28,7 +28,8 @@ from synth.spec import ApiSpec
 from synth.testing import config_from_options
 from synth.testing._http import Client
 from synth.testing._lock import RunLock
-from synth.testing._order import COSTS, cost_of, order, parse_shard, shard, test_key
+from synth.testing._order import COSTS, cost_of, order, parse_shard, shard
+from synth.testing._order import test_key as key_of_test
 from synth.testing._parallel import parse_workers, shape_of, workers_for
 from synth.testing._unique import Fresh
 from synth.testing.cli import run_suite
@@ -225,7 +226,7 @@ def test_shards_keep_each_part_of_a_many_part_api_whole(tmp_path: Path) -> None:
     graph_parts = shape_of(api).graph.parts()
     names = sorted(m.group(1) for path in (out / "tests").glob("test_*.py")
                    for m in re.finditer(r"^def (test_\w+)\(", path.read_text(encoding="utf-8"), re.M))  # fmt: skip
-    parts = {n: graph_parts[test_key(n)[1]] for n in names if test_key(n)[1] in graph_parts}
+    parts = {n: graph_parts[key_of_test(n)[1]] for n in names if key_of_test(n)[1] in graph_parts}
     assert len(set(parts.values())) == 40
     shards = [shard(names, index, 4, parts=parts) for index in range(1, 5)]
     assert sorted(i for s in shards for i in s) == list(range(len(names)))

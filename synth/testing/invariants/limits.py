@@ -218,6 +218,7 @@ def limit(ctx: Context) -> None:
 @implements("RATE-TENANT")
 def tenant(ctx: Context) -> None:
     burst = Burst(ctx, (ctx.a, ctx.b))
+    began = time.monotonic()
     limited, successes, seconds = burst.volley(ctx.a, 2 * burst.policy.limit)
     if limited is None:
         ctx.unexercised(
@@ -226,6 +227,15 @@ def tenant(ctx: Context) -> None:
         )
         return
     other = burst.send(ctx.b)
+    late = time.monotonic() - began
+    if other.ok and late >= burst.policy.window:
+        # A window may have ended since A's burst began: B's success shows nothing about
+        # whether the two share a quota (a slow link or a loaded machine).
+        ctx.unexercised(
+            f"tenant B's request was answered {late:.1f} s after tenant A's burst began, "
+            f"past the {burst.policy.window} s window: it cannot show a shared quota"
+        )
+        return
     if other.status == 429:
         assert ctx.op.rate_limit is not None
         ctx.fail(
