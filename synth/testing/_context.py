@@ -797,12 +797,10 @@ class Context:
             body = self.body(create, marker)
         again = functools.partial(self.create, tenant, create, body=body, new_id=new_id,
                                   unblock=unblock)  # fmt: skip
-        if not share:
-            return again(params)
         try:
             return again(params)
         except Refused:
-            replaced = self._replace_shared_parent(tenant, create, params)
+            replaced = self._replace_shared_parent(tenant, create, params) if share else None
             if replaced is None:
                 raise
         return again({**replaced, **given})
