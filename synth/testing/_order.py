@@ -11,14 +11,24 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeVar
 
 from .._errors import UsageError
 
-__all__ = ["COSTS", "Chains", "cost_of", "load_costs", "order", "parse_shard", "shard", "test_key"]
+__all__ = [
+    "COSTS",
+    "Chains",
+    "cost_of",
+    "load_costs",
+    "order",
+    "parse_shard",
+    "shard",
+    "test_key",
+    "with_firsts",
+]
 
 T = TypeVar("T")
 
@@ -143,6 +153,27 @@ def order(
         return (3, -cost if spread else cost, "", 0.0, i)
 
     return sorted(range(len(names)), key=key)
+
+
+def with_firsts(
+    names: Sequence[str],
+    ordered: Sequence[int],
+    split: Callable[[str], bool],
+    measured: Mapping[tuple[str, str], float] | None = None,
+) -> list[tuple[int, bool]]:
+    """``ordered`` (``order``'s indexes of ``names``) as ``(index, first)``, with each test
+    that ``split`` accepts also run as its first example alone (``_first``): those (the
+    single-request checks', then cheapest first) where the first single-request check stands (which open the order), before any
+    search. A test ordered before that point (a far target's longest chain and the checks of
+    its part that go before it, ``order``) is not split: its first example would come after
+    it."""
+    at = next((position for position, i in enumerate(ordered)
+               if test_key(names[i])[0] in _SINGLE), 0)  # fmt: skip
+    firsts = sorted((i for i in ordered[at:] if split(names[i])),
+                    key=lambda i: (test_key(names[i])[0] not in _SINGLE,
+                                   cost_of(names[i], measured), i))  # fmt: skip
+    return ([(i, False) for i in ordered[:at]] + [(i, True) for i in firsts]
+            + [(i, False) for i in ordered[at:]])  # fmt: skip
 
 
 def shard(

@@ -35,6 +35,7 @@ from .._errors import UsageError
 from ..catalogue import BY_ID
 from ._context import Context, shorten
 from ._curl import sequence
+from ._first import FIRST, FirstExamples, search_examples
 from ._http import TransportFault
 from ._record import Abort, render
 from ._target import Target
@@ -57,16 +58,47 @@ _STANDS = frozenset({Outcome.PASSED, Outcome.VIOLATION, Outcome.FAULT})
 
 
 def check(invariant_id: str, operation_id: str, target: Target) -> None:
-    """Check one invariant on one operation; a confirmed violation fails the calling test."""
+    """Check one invariant on one operation; a confirmed violation fails the calling test.
+
+    ``target.stage`` (set by the plugin for a check split in two tests, ``_first``): "first"
+    runs the first example alone, failing only on a violation it confirms; "rest" runs the
+    check unless its first example was reported."""
+    key = f"{invariant_id} {operation_id}"
+    if target.stage == "first":
+        if not target.firsts.claim(key):
+            pytest.skip(f"{invariant_id} on {operation_id}: its search's test (this name without "
+                        f"{FIRST}) started first, in another worker process, and ran the whole "
+                        "check, this example included")  # fmt: skip
+        first: Finding | None = None
+        try:
+            first = run_check(invariant_id, operation_id, target, first=True)
+        finally:
+            target.firsts.settle(key, first)
+        assert first is not None  # run_check returned
+        if first.outcome is Outcome.VIOLATION:
+            pytest.fail(first.message, pytrace=False)
+        return
+    claimed = target.stage != "rest" or target.firsts.claim(key)
+    earlier = None if claimed else target.firsts.found(key)
+    if earlier is not None and earlier["violation"]:
+        pytest.skip(f"{invariant_id} on {operation_id}: reported by its first example (the test "
+                    f"of this name ending {FIRST}); the search past it was not run")  # fmt: skip
     finding = run_check(invariant_id, operation_id, target)
+    if earlier is not None:
+        FirstExamples.carry(earlier, finding)
     if finding.outcome is Outcome.SKIPPED:
         pytest.skip(finding.message)
     if finding.outcome in FAILING:
         pytest.fail(finding.message, pytrace=False)
 
 
-def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
-    """Run the check and return what it found (also recorded in ``target.findings``)."""
+def run_check(
+    invariant_id: str, operation_id: str, target: Target, *, first: bool = False
+) -> Finding:
+    """Run the check and return what it found (also recorded in ``target.findings``).
+
+    ``first``: its first example alone (``_first``), recorded only when it shows a violation;
+    anything else it meets (a skip, a fault) is left to the check's whole run."""
     inv = REGISTRY.get(invariant_id)
     if inv is None:
         raise UsageError(f"unknown invariant {invariant_id!r}; known: {', '.join(REGISTRY)}")
@@ -86,43 +118,47 @@ def run_check(invariant_id: str, operation_id: str, target: Target) -> Finding:
     # The rate-limit checks count what the server counts: no request sent twice (``_http``).
     target.client.hedging = BY_ID[inv.id].family != "limits"
     try:
-        finding = _begin(inv.id, op.operation_id, target)
+        finding = _begin(inv.id, op.operation_id, target, first=first)
         if len(target.tenants) < inv.tenants:
             finding.outcome = Outcome.SKIPPED
             finding.message = (
                 f"{invariant_id} needs {inv.tenants} tenants; pass another --tenant NAME=TOKEN"
             )
         else:
-            _run(inv.id, op.operation_id, target, finding)
+            _run(inv.id, op.operation_id, target, finding, first=first)
             lock = target.lock
             if lock is not None and lock.partial and finding.outcome not in _STANDS:
                 # Seen while the API's other parts ran (``RunLock.exclusive_part``): a server may
                 # tie parts together in ways the contract does not say, so the check is run again
                 # from its first example with the run to itself, and that is its outcome.
-                first = finding.outcome
+                seen = finding.outcome
                 lock.exclusive()
-                finding = _begin(inv.id, op.operation_id, target)
-                finding.extra["beside"] = str(first)
-                _run(inv.id, op.operation_id, target, finding)
+                finding = _begin(inv.id, op.operation_id, target, first=first)
+                finding.extra["beside"] = str(seen)
+                _run(inv.id, op.operation_id, target, finding, first=first)
     finally:
         target.client.hedging = True
     finding.seconds = time.monotonic() - started
     finding.requests = target.client.requests - requests
-    target.findings.append(finding)
+    if not first or finding.outcome is Outcome.VIOLATION:
+        target.findings.append(finding)
     return finding
 
 
-def _begin(invariant_id: str, operation_id: str, target: Target) -> Finding:
-    """A check's start: fresh values drawn from its own seed, an empty finding."""
-    target.fresh.reseed(f"{invariant_id}:{operation_id}")
+def _begin(invariant_id: str, operation_id: str, target: Target, *, first: bool) -> Finding:
+    """A check's start: fresh values drawn from its own seed (the first example's test from
+    one of its own: what it made stays, and a unique value made twice would clash), an empty
+    finding."""
+    target.fresh.reseed(f"{invariant_id}:{operation_id}" + (FIRST if first else ""))
     return Finding(invariant_id, operation_id, Outcome.PASSED, 0.0, 0)
 
 
-def _run(invariant_id: str, operation_id: str, target: Target, finding: Finding) -> None:
-    inv = REGISTRY[invariant_id]
-    profile = target.config.profile
-    examples = max(1, round(profile.examples * inv.weight))
-    search = _tests(invariant_id, operation_id, target, finding)
+def _run(
+    invariant_id: str, operation_id: str, target: Target, finding: Finding, *, first: bool
+) -> None:
+    examples = 1 if first else search_examples(target.config.profile, invariant_id)
+    # The first example alone stops at its first example set aside: the search goes on.
+    search = _tests(invariant_id, operation_id, target, finding, give_up=1 if first else None)
     base, make = search.base, search.make
     set_aside = target.set_aside
     try:
@@ -224,13 +260,22 @@ class _GiveUp(BaseException):
     ``_record.Abort``, so that Hypothesis does not take it for a failing example)."""
 
 
-def _tests(invariant_id: str, operation_id: str, target: Target, finding: Finding) -> _Search:
-    """The check's Hypothesis test (``_Search``)."""
+def _tests(
+    invariant_id: str,
+    operation_id: str,
+    target: Target,
+    finding: Finding,
+    *,
+    give_up: int | None = None,
+) -> _Search:
+    """The check's Hypothesis test (``_Search``); ``give_up``: examples set aside before a
+    check that has checked nothing stops (``_GIVE_UP`` beyond twice the profile's examples)."""
     inv = REGISTRY[invariant_id]
     op = target.api.operation(operation_id)
     failed_at: list[int] = []
     set_aside = [0]  # examples that found nothing to check (NoExample)
-    give_up = _GIVE_UP + 2 * target.config.profile.examples
+    if give_up is None:
+        give_up = _GIVE_UP + 2 * target.config.profile.examples
 
     def scenario(data: st.DataObject) -> None:
         finding.examples += 1

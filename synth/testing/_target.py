@@ -21,6 +21,7 @@ from ..spec import ApiSpec, OperationSpec
 from ._config import Credential, TargetConfig, check_tenant_ids
 from ._curl import Redactor
 from ._data import Schemas
+from ._first import FirstExamples
 from ._http import Client, Exchange, FaultCost, Request, TransportFault
 from ._lock import RunLock
 from ._nowhere import Nowhere
@@ -108,6 +109,9 @@ class Target:
         self._fault_cost = FaultCost()
         # Shared with the run's other worker processes (``synth test --workers``), else None.
         self.lock: RunLock | None = None
+        # Which test of a check split in two runs (``_first``): "first", "rest" or "".
+        self.stage = ""
+        self.firsts = FirstExamples()
         # The lock's count of spoilt reuse (``RunLock.spoil``) when this process last dropped
         # what it keeps for reuse.
         self._epoch = 0

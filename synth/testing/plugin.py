@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,9 +25,10 @@ from ._config import TargetConfig, config_from_options
 from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
 from ._coverage import describe as describe_coverage
 from ._data import Schemas
+from ._first import FIRST, SPLIT_AT, FirstExamples, search_examples
 from ._latency import latency_rows
 from ._lock import RunLock
-from ._order import load_costs, order, parse_shard, shard, test_key
+from ._order import load_costs, order, parse_shard, shard, test_key, with_firsts
 from ._parallel import (
     PartScheduling,
     alone,
@@ -64,6 +65,8 @@ _GAPS = pytest.StashKey[list[Gap]]()
 # With worker processes: the run's lock folder, and (in the controller) each worker's state.
 _LOCK_DIR = pytest.StashKey[str]()
 _STATES = pytest.StashKey[list[str]]()
+# A split check's test: "first" (its first example alone) or "rest" (``_first``).
+_STAGE = pytest.StashKey[str]()
 
 
 def inject(config: TargetConfig | None, api: ApiSpec | None = None) -> None:
@@ -277,8 +280,61 @@ class _Order:
             except SynthError:
                 found = None  # the run stops on it where it needs the contracts
         workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
-        items[:] = [items[i] for i in order(names, measured, spread=spread, chains=found,
-                                            workers=workers)]  # fmt: skip
+        ordered = order(names, measured, spread=spread, chains=found, workers=workers)
+        splits = _splits(config, names)
+        # A generated test function; not a declared check synth cannot run (``NotExercised``).
+        functions = {item.name for item in items if isinstance(item, pytest.Function)}
+        placed = with_firsts(names, ordered, lambda name: name in functions and splits(name),
+                             measured)  # fmt: skip
+        split = {i for i, first in placed if first}
+        for i in split:
+            items[i].stash[_STAGE] = "rest"
+        items[:] = [_first_of(items[i]) if first else items[i] for i, first in placed]
+
+    @pytest.hookimpl(wrapper=True)
+    def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
+        """Tells the target which test of a split check runs (``_first``)."""
+        made = item.config.stash.get(_TARGET, None)
+        if made is None:
+            return (yield)
+        made.stage = item.stash.get(_STAGE, "")
+        try:
+            return (yield)
+        finally:
+            made.stage = ""
+
+
+def _splits(config: pytest.Config, names: list[str]) -> Callable[[str], bool]:
+    """Which generated tests are split in two (``_first``): a catalogue check whose search runs
+    ``SPLIT_AT`` examples or more, that keeps nothing to itself from its first request (those
+    wait for others, and a rate-limit check's first example is most of its run) and is in no
+    part's chain (``_parallel.chain_of``: its first example would hold its part's lock beside
+    the chain)."""
+    if _CONFIG not in config.stash:
+        return lambda name: False
+    try:
+        shape = shape_of(_api(config))
+    except SynthError:
+        return lambda name: False  # the run stops on it where it needs the contracts
+    profile = config.stash[_CONFIG].profile
+    chained = chains(names, shape).of
+
+    def split(name: str) -> bool:
+        invariant, operation = test_key(name)
+        return (invariant in BY_ID and name not in chained
+                and not alone(invariant, operation, shape)
+                and search_examples(profile, invariant) >= SPLIT_AT)  # fmt: skip
+
+    return split
+
+
+def _first_of(item: pytest.Item) -> pytest.Item:
+    """The test that runs ``item``'s first example alone (``test_op__INV[first]``)."""
+    assert isinstance(item, pytest.Function)
+    first = pytest.Function.from_parent(item.parent, name=item.name + FIRST, callobj=item.obj,
+                                        keywords=item.keywords)  # fmt: skip
+    first.stash[_STAGE] = "first"
+    return first
 
 
 def _parts_of_tests(config: pytest.Config, names: list[str]) -> dict[str, str]:
@@ -444,6 +500,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     folder = request.config.stash.get(_LOCK_DIR, None)
     if folder is not None and hasattr(request.config, "workerinput"):
         made.lock = RunLock(folder)
+        made.firsts = FirstExamples(folder)
     made.enforce_slo = request.config.getoption("synth_enforce_slo", False)
     request.config.stash[_TARGET] = made
     yield made

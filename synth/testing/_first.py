@@ -1,0 +1,124 @@
+"""Every check's first example before any check's search: a broken server is reported in seconds.
+
+A check's first example is its simplest (Hypothesis starts there, every choice at its simplest
+value), and the checks send the request that shows a bug early in it, so that is where most
+bugs show (``bench/notes/bugs.md``). Run whole, one after another, a check's first example
+waited for the whole search of every check ordered before it: a bug that a late check's first
+example shows was reported after a minute of other checks' searches.
+
+So a check whose search runs ``SPLIT_AT`` examples or more is two tests (``plugin``):
+``test_op__INV[first]`` runs its first example alone, and every such test goes before any
+search (after the single-request checks, whose whole search is short); ``test_op__INV`` runs the
+check as before. A violation in the first example is reported by the first test, and the second
+is skipped, saying so; otherwise the second decides the check, and its finding counts the first
+example's requests and seconds.
+
+Hypothesis cannot resume a search after its first example (a run starts from the simplest
+example again), so a first example that shows nothing is sent twice: at most a quarter of a
+split check's examples, measured in ``bench/notes/latency.md``.
+
+With worker processes, the two tests of a check may run in different processes: what the
+first found is kept in a file in the run's lock folder (``FirstExamples``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from pathlib import Path
+from typing import Any
+
+from ..catalogue import BY_ID
+from ._config import Profile
+from ._violation import Finding, Outcome
+
+__all__ = ["FIRST", "SPLIT_AT", "FirstExamples", "search_examples"]
+
+# The name a check's first-example test adds to the check's own (``test_op__INV[first]``).
+FIRST = "[first]"
+# A check is split when its search runs at least this many examples.
+SPLIT_AT = 4
+# How long the search's test waits for its first example's test running in another process.
+_WAIT = 600.0
+_POLL = 0.05
+_CARRIED = ("examples", "exercised", "requests", "seconds")
+
+
+def search_examples(profile: Profile, invariant_id: str) -> int:
+    """The examples a check's search runs under ``profile``."""
+    return max(1, round(profile.examples * BY_ID[invariant_id].weight))
+
+
+class FirstExamples:
+    """What each check's first example found (keyed ``"INV op"``): in this process, and in
+    ``folder`` (the run's lock folder) when the run has worker processes.
+
+    Each of a check's two tests claims the check as it starts; the first to claim it runs the
+    first example. Mostly that is the first example's test (it is ordered first), but with
+    worker processes the search's test may start first on another one: it then runs the
+    whole check (its search starts from that example), and the first example's test, starting
+    later, runs nothing. Where the first example's test claimed it, the search's test waits
+    for what it found."""
+
+    def __init__(self, folder: str | Path | None = None) -> None:
+        self._folder = Path(folder) / "first" if folder is not None else None
+        if self._folder is not None:
+            self._folder.mkdir(exist_ok=True)
+        self._claimed: set[str] = set()
+        self._settled: dict[str, dict[str, Any]] = {}
+
+    def _file(self, key: str, suffix: str) -> Path | None:
+        if self._folder is None:
+            return None
+        return self._folder / (hashlib.sha256(key.encode()).hexdigest()[:32] + suffix)
+
+    def claim(self, key: str) -> bool:
+        """Whether this test is the first of ``key``'s two to start (in any process)."""
+        if key in self._claimed:
+            return False
+        self._claimed.add(key)
+        if (path := self._file(key, ".claimed")) is not None:
+            try:
+                os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+            except FileExistsError:
+                return False
+        return True
+
+    def settle(self, key: str, finding: Finding | None) -> None:
+        """What the first example found (None: it stopped on an error, so nothing is decided)."""
+        data: dict[str, Any] = {"violation": False}
+        if finding is not None:
+            data = {"violation": finding.outcome is Outcome.VIOLATION,
+                    **{name: getattr(finding, name) for name in _CARRIED}}  # fmt: skip
+        self._settled[key] = data
+        if (path := self._file(key, ".json")) is not None:
+            # Written whole, then renamed: a reader never sees half of it.
+            partial = path.with_suffix(f".{os.getpid()}")
+            partial.write_text(json.dumps(data), encoding="utf-8")
+            os.replace(partial, path)
+
+    def found(self, key: str, wait: float = _WAIT) -> dict[str, Any] | None:
+        """What the first example of ``key`` found, once its test (which claimed it) settles;
+        None where that did not happen within ``wait`` seconds (its process died)."""
+        if key in self._settled:
+            return self._settled[key]
+        settled = self._file(key, ".json")
+        if settled is None:
+            return None
+        deadline = time.monotonic() + wait
+        while not settled.exists():
+            if time.monotonic() > deadline:
+                return None
+            time.sleep(_POLL)
+        data: dict[str, Any] = json.loads(settled.read_text(encoding="utf-8"))
+        self._settled[key] = data
+        return data
+
+    @staticmethod
+    def carry(data: dict[str, Any], finding: Finding) -> None:
+        """Count the first example's requests, seconds and examples in the check's finding."""
+        for name in _CARRIED:
+            if name in data:
+                setattr(finding, name, getattr(finding, name) + data[name])

@@ -1,0 +1,155 @@
+"""Every check's first example runs before any check's search (``synth/testing/_first.py``).
+
+A check that searches four examples or more is two tests: ``test_op__INV[first]`` (its first
+example alone, placed with the others' first examples where the single-request checks open
+the run) and ``test_op__INV`` (the check as before). A violation its first example shows is
+reported at once and the search's test is skipped, saying so; with worker processes the two
+tests may run in different processes.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from examples.reference_server.app import create_app
+from examples.reference_server.process import serve
+from synth.testing import config_from_options
+from synth.testing._first import FIRST, FirstExamples
+from synth.testing._order import order, with_firsts
+from synth.testing._violation import Finding, Outcome
+from synth.testing.cli import run_suite
+from synth.testing.cli import test_command as command
+
+from .conftest import TOKENS
+
+
+def test_first_examples_go_where_the_single_request_checks_start() -> None:
+    names = ["test_listJobs__PAGE_LIMIT", "test_getJob__TEN_READ", "test_createJob__IDEM_REPLAY",
+             "test_listJobs__PAGE_END", "test_createJob__ERR_PROBLEM"]  # fmt: skip
+    ordered = order(names)
+    placed = with_firsts(names, ordered, lambda name: "ERR_PROBLEM" not in name)
+    shown = [names[i] + (FIRST if first else "") for i, first in placed]
+    # The first examples first, cheapest first; then every search in its usual order.
+    assert shown[:4] == ["test_getJob__TEN_READ[first]", "test_createJob__IDEM_REPLAY[first]",
+                         "test_listJobs__PAGE_END[first]", "test_listJobs__PAGE_LIMIT[first]"]  # fmt: skip
+    assert shown[4:] == [names[i] for i in ordered]
+    # What the order puts before the first single-request check (a far target's longest chain
+    # and its part's checks) stays whole: its first example would come after it.
+    early = [names.index("test_listJobs__PAGE_LIMIT"), *(i for i in ordered if "PAGE_LIMIT" not in names[i])]  # fmt: skip
+    placed = with_firsts(names, early, lambda name: True)
+    assert placed[0] == (names.index("test_listJobs__PAGE_LIMIT"), False)
+    assert (names.index("test_listJobs__PAGE_LIMIT"), True) not in placed
+    assert sum(first for _, first in placed) == len(names) - 1
+    # Nothing to split: the order as it was.
+    assert with_firsts(names, ordered, lambda name: False) == [(i, False) for i in ordered]
+
+
+def _finding(outcome: Outcome, examples: int, requests: int) -> Finding:
+    return Finding("PAGE-END", "listJobs", outcome, 0.5, requests, examples=examples, exercised=1)
+
+
+def test_what_a_first_example_found_reaches_another_process(tmp_path: Path) -> None:
+    mine, theirs = FirstExamples(tmp_path), FirstExamples(tmp_path)
+    # The first of a check's two tests to start claims it, whichever process it runs in.
+    assert mine.claim("PAGE-END listJobs")
+    assert not theirs.claim("PAGE-END listJobs")
+    assert not mine.claim("PAGE-END listJobs")
+    settler = threading.Timer(0.3, mine.settle,
+                              ("PAGE-END listJobs", _finding(Outcome.PASSED, 1, 4)))  # fmt: skip
+    started = time.monotonic()
+    settler.start()
+    found = theirs.found("PAGE-END listJobs")  # waits for the other process's answer
+    assert time.monotonic() - started >= 0.25
+    assert found == {"violation": False, "examples": 1, "exercised": 1, "requests": 4,
+                     "seconds": 0.5}  # fmt: skip
+    # Its counts join the search's finding.
+    search = _finding(Outcome.PASSED, 4, 30)
+    FirstExamples.carry(found, search)
+    assert (search.examples, search.requests, search.exercised, search.seconds) == (5, 34, 2, 1.0)
+    # A violation is said so; a first example that stopped on an error decides nothing.
+    mine.claim("TEN-LIST listJobs")
+    mine.settle("TEN-LIST listJobs", _finding(Outcome.VIOLATION, 1, 3))
+    assert theirs.found("TEN-LIST listJobs", wait=0.1)["violation"] is True  # type: ignore[index]
+    mine.claim("TEN-READ getJob")
+    mine.settle("TEN-READ getJob", None)
+    assert theirs.found("TEN-READ getJob", wait=0.1) == {"violation": False}
+    # Claimed and never settled (its process died): the search runs after the wait.
+    mine.claim("CACHE-ETAG getJob")
+    assert theirs.found("CACHE-ETAG getJob", wait=0.1) is None
+    # In one process, the same without files.
+    alone = FirstExamples()
+    assert alone.claim("PAGE-END listJobs")
+    assert not alone.claim("PAGE-END listJobs")
+    alone.settle("PAGE-END listJobs", _finding(Outcome.VIOLATION, 1, 3))
+    assert alone.found("PAGE-END listJobs") == {"violation": True, "examples": 1, "exercised": 1,
+                                                "requests": 3, "seconds": 0.5}  # fmt: skip
+
+
+def _cases(junit: Path) -> list[ET.Element]:
+    return list(ET.parse(junit).getroot().iter("testcase"))
+
+
+def test_a_first_example_reports_before_any_search(tmp_path: Path, generated: Path) -> None:
+    """ten-list-tag: tenant b's list filtered by a tag shows tenant a's item, which TEN-LIST's
+    first example shows. Its report comes before the search of any check, and its own search
+    is not run; PAGE-END, split too, runs its first example, then its search."""
+    app = create_app(bugs="ten-list-tag", work_delay=0.0)
+    config = config_from_options(app=app, tenants=TOKENS, profile="default", seed=3, env={})
+    junit, report = tmp_path / "junit.xml", tmp_path / "report.md"
+    code = run_suite(config, generated, select="listContacts and (TEN_LIST or PAGE_END)",
+                     junit=junit, report=report, extra=["-p", "no:randomly"])  # fmt: skip
+    assert code == 1
+    cases = _cases(junit)
+    names = [case.get("name") for case in cases]
+    # The first examples, cheapest check first (PAGE-END), then the searches in that order.
+    assert names == ["test_listContacts__PAGE_END[first]", "test_listContacts__TEN_LIST[first]",
+                     "test_listContacts__PAGE_END", "test_listContacts__TEN_LIST"]  # fmt: skip
+    by_name = dict(zip(names, cases, strict=True))
+    assert by_name["test_listContacts__TEN_LIST[first]"].find("failure") is not None
+    skipped = by_name["test_listContacts__TEN_LIST"].find("skipped")
+    assert skipped is not None
+    assert "reported by its first example" in (skipped.get("message") or ""), skipped.attrib
+    for name in ("test_listContacts__PAGE_END[first]", "test_listContacts__PAGE_END"):
+        assert len(by_name[name]) == 0, name  # passed
+    text = report.read_text(encoding="utf-8")
+    assert text.count("### TEN-LIST on `listContacts`") == 1, text
+
+
+@pytest.mark.slow
+def test_workers_share_what_first_examples_found(tmp_path: Path, generated: Path) -> None:
+    """Over HTTP with two worker processes: the search's test of a check whose first example
+    was reported elsewhere is skipped, and each check is one finding."""
+    results = tmp_path / "results.json"
+    with serve("ten-list-tag") as url:
+        args = ["--base-url", url, "--tests", str(generated), "--profile", "default",
+                "--seed", "5", "--workers", "2", "--results", str(results),
+                "--junit", str(tmp_path / "junit.xml"), "-k",
+                "(listContacts or getContact) and (TEN_LIST or PAGE_END or TEN_READ or CACHE_ETAG)"]  # fmt: skip
+        for token in TOKENS:
+            args += ["--tenant", token]
+        outcome = CliRunner().invoke(command, args, env={})
+    assert outcome.exit_code == 1, outcome.output
+    findings = json.loads(results.read_text(encoding="utf-8"))["findings"]
+    keys = [(f["invariant"], f["operation"]) for f in findings]
+    assert sorted(keys) == sorted(set(keys)), keys  # one finding per check
+    assert {k for k, f in zip(keys, findings, strict=True) if f["outcome"] == "violation"} == {
+        ("TEN-LIST", "listContacts")
+    }
+    # One of TEN-LIST's two tests reports it, the other is skipped saying why: mostly the
+    # first example's test, unless the search's test started first in the other process.
+    cases = {c.get("name"): c for c in _cases(tmp_path / "junit.xml")}
+    pair = [cases["test_listContacts__TEN_LIST[first]"], cases["test_listContacts__TEN_LIST"]]
+    failed = [case for case in pair if case.find("failure") is not None]
+    skipped = [case.find("skipped") for case in pair if case.find("skipped") is not None]
+    assert len(failed) == 1, [case.attrib for case in pair]
+    assert len(skipped) == 1, [case.attrib for case in pair]
+    reason = skipped[0].get("message") or ""  # type: ignore[union-attr]
+    assert "reported by its first example" in reason or "started first" in reason, reason
+    assert "test_getContact__CACHE_ETAG[first]" in cases
