@@ -329,7 +329,10 @@ def carry_over(new: dict[str, Any], old: dict[str, Any], tools: set[str]) -> dic
     for key in ("schemathesis", "st_phases", "st_max_examples"):
         if other == "schemathesis" and key in old:
             new[key] = old[key]
-    new["carried"] = {"tool": other, "measured_on": old.get("measured_on", "an earlier run"),
+    # Rows that ``old`` itself carried keep the date they were measured on.
+    earlier = old.get("carried", {})
+    when = earlier.get("measured_on") if earlier.get("tool") == other else None
+    new["carried"] = {"tool": other, "measured_on": when or old.get("measured_on", "an earlier run"),
                       "bugs": sorted(kept)}  # fmt: skip
     return new
 

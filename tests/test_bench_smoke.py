@@ -53,6 +53,10 @@ def test_a_rerun_of_one_tool_carries_the_other_over_and_says_so() -> None:
     assert merged["clean"] == {"schemathesis": {"reported": []}}
     assert (merged["schemathesis"], merged["st_phases"]) == ("4.0", "examples")
     assert merged["carried"] == {"tool": "schemathesis", "measured_on": "2026-11-28", "bugs": ["a"]}
+    # Carried again from a file that itself carried them: the date they were measured on.
+    again = bugs.carry_over({"rows": [{"bug": "a", "synth": {}}]},
+                            {**merged, "measured_on": "2026-12-02"}, {"synth"})  # fmt: skip
+    assert again["carried"]["measured_on"] == "2026-11-28"
 
 
 def test_throughput_benchmark_runs_on_the_quick_profile(tmp_path: Path) -> None:
