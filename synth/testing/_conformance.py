@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import hypothesis
+import pytest
 import requests
 import schemathesis
 from hypothesis import HealthCheck, assume, example, given, settings
@@ -31,12 +32,13 @@ from schemathesis.specs.openapi import checks as _checks
 from ..spec import ApiSpec, OperationSpec
 from . import _problems as problems
 from ._curl import sequence
+from ._first import Stage, staged
 from ._http import Exchange, Request, TransportFault
-from ._record import Abort, finish, render
+from ._record import Abort, render
 from ._target import Target
-from ._violation import Finding, Outcome
+from ._violation import FAILING, Finding, Outcome
 
-__all__ = ["conformance"]
+__all__ = ["conformance", "sends_declared_examples"]
 
 # Checks that send their own requests through schemathesis's transport, bypassing ours (and
 # so the in-process app, retries and redaction); ERR-DECLARED's unauthenticated probes and
@@ -97,7 +99,27 @@ def _problem_rules(api: ApiSpec, operation_id: str) -> list[Any]:
 
 
 def conformance(operation_id: str, target: Target) -> None:
-    """Run schemathesis's checks on one operation; a failure fails the test."""
+    """Run schemathesis's checks on one operation; a failure fails the test.
+
+    Split in two tests (``_first``) where the contract declares examples the check sends: the
+    first sends those alone (the witness the contract itself gives), the other the drawn
+    cases; each request is sent once."""
+    finding = staged(f"{INVARIANT} {operation_id}", target,
+                     lambda stage: _conformance(operation_id, target, stage))  # fmt: skip
+    if finding is not None:
+        target.findings.append(finding)
+        if finding.outcome in FAILING:
+            pytest.fail(finding.message, pytrace=False)
+
+
+def sends_declared_examples(api: ApiSpec, op: OperationSpec) -> bool:
+    """Whether the check sends ``op``'s declared examples (``_declared``)."""
+    return bool(op.examples) and all(p.name == api.tenant_param for p in op.path_params)
+
+
+def _conformance(operation_id: str, target: Target, stage: Stage) -> Finding:
+    """The check at ``stage``: the declared examples alone ("first"), the drawn cases alone
+    ("rest"), or both ("whole"); the finding, not yet recorded."""
     started, requests = time.monotonic(), target.client.requests
     finding = Finding(INVARIANT, operation_id, Outcome.PASSED, 0.0, 0)
     schema = _schema(target.document)
@@ -110,11 +132,12 @@ def conformance(operation_id: str, target: Target) -> None:
     ) | operation.as_strategy(generation_mode=GenerationMode.NEGATIVE)
     test = given(strategy)(one)  # type: ignore[no-untyped-call]
     # The contract's own examples first: Hypothesis runs explicit examples before it draws.
-    for case in reversed(_declared(operation, op, target)):
+    for case in reversed(_declared(operation, op, target) if stage != "rest" else []):
         test = example(case)(test)
+    phases = [hypothesis.Phase.explicit] if stage == "first" else list(hypothesis.Phase)
     test = settings(max_examples=target.config.profile.examples, deadline=None, database=None,
                     suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
-                    print_blob=False)(test)  # fmt: skip
+                    print_blob=False, phases=phases)(test)  # fmt: skip
     if target.config.seed is not None:
         # From the run's seed and the operation: the same whatever ran before in this process.
         digest = hashlib.sha256(f"{target.config.seed}:{INVARIANT}:{operation_id}".encode())
@@ -129,7 +152,9 @@ def conformance(operation_id: str, target: Target) -> None:
         error = exc
     if error is not None:
         _failed(finding, target, error, failures)
-    finish(finding, target, started, requests)
+    finding.seconds = time.monotonic() - started
+    finding.requests = target.client.requests - requests
+    return finding
 
 
 def _declared(operation: Any, op: OperationSpec, target: Target) -> list[Any]:
@@ -138,8 +163,7 @@ def _declared(operation: Any, op: OperationSpec, target: Target) -> list[Any]:
     An operation with a path parameter other than the tenant's is left to the drawn cases:
     an example does not name the item, and an id it made up would only be a 404.
     """
-    others = [p for p in op.path_params if p.name != target.api.tenant_param]
-    if others:
+    if not sends_declared_examples(target.api, op):
         return []
     tenant = {p.name: target.tenant_id(None) for p in op.path_params}
     credential = target.credential

@@ -27,14 +27,24 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal
+
+import pytest
 
 from ..catalogue import BY_ID
 from ._config import Profile
 from ._violation import Finding, Outcome
 
-__all__ = ["FIRST", "SPLIT_AT", "FirstExamples", "search_examples"]
+if TYPE_CHECKING:
+    from ._target import Target
+
+__all__ = ["FIRST", "SPLIT_AT", "FirstExamples", "Stage", "search_examples", "staged"]
+
+# How a check's test runs it: its first example alone, the rest after a first example that
+# showed nothing, or the whole check (not split, or its first example's test did not run it).
+Stage = Literal["first", "rest", "whole"]
 
 # The name a check's first-example test adds to the check's own (``test_op__INV[first]``).
 FIRST = "[first]"
@@ -122,3 +132,33 @@ class FirstExamples:
         for name in _CARRIED:
             if name in data:
                 setattr(finding, name, getattr(finding, name) + data[name])
+
+
+def staged(key: str, target: Target, run: Callable[[Stage], Finding]) -> Finding | None:
+    """Run the test of check ``key`` (``"INV op"``) that ``target.stage`` names, ``run``
+    doing the work, and return the finding to judge: None when a first example showed no
+    violation (its test passes; the other test decides the check). A test with nothing to do
+    is skipped, saying why."""
+    firsts = target.firsts
+    name, _, operation = key.partition(" ")
+    if target.stage == "first":
+        if not firsts.claim(key):
+            pytest.skip(f"{name} on {operation}: its search's test (this name without {FIRST}) "
+                        "started first, in another worker process, and ran the whole check, "
+                        "this example included")  # fmt: skip
+        first: Finding | None = None
+        try:
+            first = run("first")
+        finally:
+            firsts.settle(key, first)
+        assert first is not None  # run returned
+        return first if first.outcome is Outcome.VIOLATION else None
+    claimed = target.stage != "rest" or firsts.claim(key)
+    earlier = None if claimed else firsts.found(key)
+    if earlier is not None and earlier["violation"]:
+        pytest.skip(f"{name} on {operation}: reported by its first example (the test of this "
+                    f"name ending {FIRST}); the search past it was not run")  # fmt: skip
+    finding = run("whole" if earlier is None else "rest")
+    if earlier is not None:
+        FirstExamples.carry(earlier, finding)
+    return finding

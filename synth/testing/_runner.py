@@ -35,7 +35,7 @@ from .._errors import UsageError
 from ..catalogue import BY_ID
 from ._context import Context, shorten
 from ._curl import sequence
-from ._first import FIRST, FirstExamples, search_examples
+from ._first import FIRST, search_examples, staged
 from ._http import TransportFault
 from ._record import Abort, render
 from ._target import Target
@@ -60,32 +60,13 @@ _STANDS = frozenset({Outcome.PASSED, Outcome.VIOLATION, Outcome.FAULT})
 def check(invariant_id: str, operation_id: str, target: Target) -> None:
     """Check one invariant on one operation; a confirmed violation fails the calling test.
 
-    ``target.stage`` (set by the plugin for a check split in two tests, ``_first``): "first"
-    runs the first example alone, failing only on a violation it confirms; "rest" runs the
-    check unless its first example was reported."""
-    key = f"{invariant_id} {operation_id}"
-    if target.stage == "first":
-        if not target.firsts.claim(key):
-            pytest.skip(f"{invariant_id} on {operation_id}: its search's test (this name without "
-                        f"{FIRST}) started first, in another worker process, and ran the whole "
-                        "check, this example included")  # fmt: skip
-        first: Finding | None = None
-        try:
-            first = run_check(invariant_id, operation_id, target, first=True)
-        finally:
-            target.firsts.settle(key, first)
-        assert first is not None  # run_check returned
-        if first.outcome is Outcome.VIOLATION:
-            pytest.fail(first.message, pytrace=False)
+    A check split in two tests (``_first``) runs as ``target.stage`` says: its first example
+    alone, failing only on a violation it confirms, or the check unless that was reported."""
+    finding = staged(f"{invariant_id} {operation_id}", target,
+                     lambda stage: run_check(invariant_id, operation_id, target,
+                                             first=stage == "first"))  # fmt: skip
+    if finding is None:
         return
-    claimed = target.stage != "rest" or target.firsts.claim(key)
-    earlier = None if claimed else target.firsts.found(key)
-    if earlier is not None and earlier["violation"]:
-        pytest.skip(f"{invariant_id} on {operation_id}: reported by its first example (the test "
-                    f"of this name ending {FIRST}); the search past it was not run")  # fmt: skip
-    finding = run_check(invariant_id, operation_id, target)
-    if earlier is not None:
-        FirstExamples.carry(earlier, finding)
     if finding.outcome is Outcome.SKIPPED:
         pytest.skip(finding.message)
     if finding.outcome in FAILING:

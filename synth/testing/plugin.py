@@ -22,6 +22,8 @@ from .._errors import SynthError, describe
 from ..catalogue import BY_ID
 from ..spec import ApiSpec
 from ._config import TargetConfig, config_from_options
+from ._conformance import INVARIANT as CONFORMANCE
+from ._conformance import sends_declared_examples
 from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
 from ._coverage import describe as describe_coverage
 from ._data import Schemas
@@ -309,7 +311,7 @@ def _splits(config: pytest.Config, names: list[str]) -> Callable[[str], bool]:
     ``SPLIT_AT`` examples or more, that keeps nothing to itself from its first request (those
     wait for others, and a rate-limit check's first example is most of its run) and is in no
     part's chain (``_parallel.chain_of``: its first example would hold its part's lock beside
-    the chain)."""
+    the chain); and conformance on an operation whose declared examples it sends."""
     if _CONFIG not in config.stash:
         return lambda name: False
     try:
@@ -318,9 +320,13 @@ def _splits(config: pytest.Config, names: list[str]) -> Callable[[str], bool]:
         return lambda name: False  # the run stops on it where it needs the contracts
     profile = config.stash[_CONFIG].profile
     chained = chains(names, shape).of
+    operations = {op.operation_id for op in shape.api.operations}
 
     def split(name: str) -> bool:
         invariant, operation = test_key(name)
+        if invariant == CONFORMANCE and operation in operations:
+            # Its first test sends the contract's declared examples, the other the drawn cases.
+            return sends_declared_examples(shape.api, shape.api.operation(operation))
         return (invariant in BY_ID and name not in chained
                 and not alone(invariant, operation, shape)
                 and search_examples(profile, invariant) >= SPLIT_AT)  # fmt: skip

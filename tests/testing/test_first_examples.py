@@ -14,13 +14,14 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from examples.reference_server.app import create_app
 from examples.reference_server.process import serve
-from synth.testing import config_from_options
+from synth.testing import config_from_options, plugin
 from synth.testing._first import FIRST, FirstExamples
 from synth.testing._order import order, with_firsts
 from synth.testing._violation import Finding, Outcome
@@ -153,3 +154,40 @@ def test_workers_share_what_first_examples_found(tmp_path: Path, generated: Path
     reason = skipped[0].get("message") or ""  # type: ignore[union-attr]
     assert "reported by its first example" in reason or "started first" in reason, reason
     assert "test_getContact__CACHE_ETAG[first]" in cases
+
+
+def _conformance_run(
+    tmp_path: Path, generated: Path, bugs: str
+) -> tuple[int, dict[str, ET.Element], dict[str, Any]]:
+    app = create_app(bugs=bugs, work_delay=0.0)
+    config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=2, env={})
+    junit, results = tmp_path / "junit.xml", tmp_path / "results.json"
+    code = run_suite(config, generated, select="createContact and CONFORMANCE", junit=junit,
+                     results=results, extra=["-p", "no:randomly"])  # fmt: skip
+    findings = json.loads(results.read_text(encoding="utf-8"))["findings"]
+    assert len(findings) == 1, findings
+    return code, {str(c.get("name")): c for c in _cases(junit)}, findings[0]
+
+
+def test_conformance_sends_the_declared_examples_first_and_each_request_once(
+    tmp_path: Path, generated: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """location-missing: a 201 without its Location header, which createContact's declared
+    examples show. Conformance's first test sends those alone, under any profile."""
+    code, cases, finding = _conformance_run(tmp_path / "bug", generated, "location-missing")
+    assert code == 1
+    assert list(cases) == ["test_createContact__CONFORMANCE[first]",
+                           "test_createContact__CONFORMANCE"]  # fmt: skip
+    assert cases["test_createContact__CONFORMANCE[first]"].find("failure") is not None
+    assert cases["test_createContact__CONFORMANCE"].find("skipped") is not None
+    assert finding["outcome"] == "violation"
+    # Against a correct server the two tests together send what the one test sends unsplit:
+    # the declared examples in the first, the drawn cases in the other.
+    code, cases, split = _conformance_run(tmp_path / "split", generated, "")
+    assert code == 0
+    assert len(cases) == 2
+    monkeypatch.setattr(plugin, "_splits", lambda config, names: lambda name: False)
+    code, cases, whole = _conformance_run(tmp_path / "whole", generated, "")
+    assert code == 0
+    assert list(cases) == ["test_createContact__CONFORMANCE"]
+    assert split["requests"] == whole["requests"] > 2
