@@ -6,16 +6,19 @@ bugs show (``bench/notes/bugs.md``). Run whole, one after another, a check's fir
 waited for the whole search of every check ordered before it: a bug that a late check's first
 example shows was reported after a minute of other checks' searches.
 
-So a check whose search runs ``SPLIT_AT`` examples or more is two tests (``plugin``):
-``test_op__INV[first]`` runs its first example alone, and every such test goes before any
-search (after the single-request checks, whose whole search is short); ``test_op__INV`` runs the
-check as before. A violation in the first example is reported by the first test, and the second
-is skipped, saying so; otherwise the second decides the check, and its finding counts the first
-example's requests and seconds.
+So under a profile of ``SPLIT_AT`` examples or more (``default``, ``thorough``), a check whose
+search runs more than one example is two tests (``plugin``): ``test_op__INV[first]`` runs its
+first example alone, and every such test goes before any search (the single-request checks'
+first, ``_order.with_firsts``); ``test_op__INV`` runs the check as before. A violation in the
+first example is reported by the first test, and the second is skipped, saying so; otherwise
+the second decides the check, and its finding counts the first example's requests and seconds.
 
 Hypothesis cannot resume a search after its first example (a run starts from the simplest
-example again), so a first example that shows nothing is sent twice: at most a quarter of a
-split check's examples, measured in ``bench/notes/latency.md``.
+example again), so a first example that shows nothing is sent twice: one more example in four
+or eight (in two for TEN-ASSIGN's), measured in ``bench/notes/latency.md``. Under ``quick``
+(three examples a search) that would be a third more, and nothing is split. Conformance is
+split where the contract declares examples it sends, the first test sending those and the
+other the drawn cases, so nothing is sent twice (``_conformance``).
 
 With worker processes, the two tests of a check may run in different processes: what the
 first found is kept in a file in the run's lock folder (``FirstExamples``).
@@ -48,7 +51,7 @@ Stage = Literal["first", "rest", "whole"]
 
 # The name a check's first-example test adds to the check's own (``test_op__INV[first]``).
 FIRST = "[first]"
-# A check is split when its search runs at least this many examples.
+# Checks are split under a profile of at least this many examples per search.
 SPLIT_AT = 4
 # How long the search's test waits for its first example's test running in another process.
 _WAIT = 600.0

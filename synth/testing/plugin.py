@@ -307,8 +307,8 @@ class _Order:
 
 
 def _splits(config: pytest.Config, names: list[str]) -> Callable[[str], bool]:
-    """Which generated tests are split in two (``_first``): a catalogue check whose search runs
-    ``SPLIT_AT`` examples or more, that keeps nothing to itself from its first request (those
+    """Which generated tests are split in two (``_first``): under a profile of ``SPLIT_AT``
+    examples or more, a catalogue check whose search runs more than one, that keeps nothing to itself from its first request (those
     wait for others, and a rate-limit check's first example is most of its run) and is in no
     part's chain (``_parallel.chain_of``: its first example would hold its part's lock beside
     the chain); and conformance on an operation whose declared examples it sends."""
@@ -329,7 +329,7 @@ def _splits(config: pytest.Config, names: list[str]) -> Callable[[str], bool]:
             return sends_declared_examples(shape.api, shape.api.operation(operation))
         return (invariant in BY_ID and name not in chained
                 and not alone(invariant, operation, shape)
-                and search_examples(profile, invariant) >= SPLIT_AT)  # fmt: skip
+                and profile.examples >= SPLIT_AT and search_examples(profile, invariant) > 1)  # fmt: skip
 
     return split
 
