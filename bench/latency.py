@@ -38,6 +38,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -243,7 +244,9 @@ def twenty(
     with tempfile.TemporaryDirectory() as tmp:
         contracts, out = _twenty.build(Path(tmp))
         openapi = out / "openapi.json"
-        result: dict[str, Any] = {"delay": delay, "operations": _operations(openapi), "runs": []}
+        result: dict[str, Any] = {"delay": delay, "operations": _operations(openapi), "runs": [],
+                                  "commit": _commit(), "measured_on": date.today().isoformat(),
+                                  "load_before": os.getloadavg()}  # fmt: skip
         with _twenty.serve(WORK_DELAY) as url:
             whole = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=out / "tests",
                               extra=extra)  # fmt: skip
@@ -268,7 +271,16 @@ def twenty(
                             examples=st_examples)  # fmt: skip
             result["st"].append(st)
             print(_line(delay, f"st run --workers {workers}, 20x API", st), flush=True)
+    result["load_after"] = os.getloadavg()
     return result
+
+
+def _commit() -> str:
+    """The checkout's commit (the 20x API's figures are kept apart from the sweep's, and may
+    be of another build), "" outside a git checkout."""
+    out = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True,
+                         text=True, check=False)  # fmt: skip
+    return out.stdout.strip()
 
 
 def _line(delay: float, label: str, run: dict[str, Any]) -> str:
@@ -394,7 +406,7 @@ def main(argv: list[str] | None = None) -> None:
     result["elapsed_seconds"] = time.monotonic() - began
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(json.dumps(result["ratios"], indent=2))
+    print(json.dumps(result.get("ratios", {}), indent=2))
 
 
 if __name__ == "__main__":

@@ -406,6 +406,11 @@ def latency(data: dict[str, Any]) -> list[str]:
                or "`st run` not run on it (`--twenty-st-workers none`)")
             + ".",
         ]  # fmt: skip
+        if "commit" in twenty:
+            load = twenty.get("load_before", [0.0])[0], twenty.get("load_after", [0.0])[0]
+            out.append(f"Measured of {twenty['commit']} on {twenty['measured_on']} (load average "
+                       f"{load[0]:.1f} before, {load[1]:.1f} after; the sweep above may be of "
+                       "another build).")  # fmt: skip
         if "shards_not_measured" in twenty:
             out.append(f"Sharding not measured: {twenty['shards_not_measured']}.")
         else:
