@@ -383,7 +383,7 @@ def main(argv: list[str] | None = None) -> None:
         "bug_invariant": BUGS[args.bug].invariant, "work_delay": WORK_DELAY,
         "st_phases": ST_PHASES, "st_max_examples": args.st_max_examples,
         "fault_rate": args.fault_rate, "synth_args": extra, "st_workers": st_workers,
-        "operations": _operations(ROOT / "generated" / "openapi.json"),
+        "operations": _operations(ROOT / "generated" / "openapi.json"), "commit": _commit(),
     }  # fmt: skip
     result["load_before"] = os.getloadavg()
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}

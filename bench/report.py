@@ -331,7 +331,8 @@ def latency(data: dict[str, Any]) -> list[str]:
         + (f"the proxy injected transport faults into {data['fault_rate']:.0%} of them; "
            if data.get("fault_rate") else "")
         + "CPU is the synth command's own user + system time. "
-        f"{data['operations']} operations; {data['cpus']} CPUs, load average "
+        + (f"Measured of {data['commit']}. " if data.get("commit") else "")
+        + f"{data['operations']} operations; {data['cpus']} CPUs, load average "
         f"{data['load_before'][0]:.1f} before and {data['load_after'][0]:.1f} after "
         "(where other work shares the machine, wall times carry it and CPU times do not).",
         "",
