@@ -16,7 +16,10 @@ import pytest
 
 import synth
 from synth.relations import Graph
+from synth.spec import ApiSpec
+from synth.testing import Target, config_from_options
 from tests._generated import write_tests
+from tests.testing.conftest import TOKENS
 from tests.testing.rooms import Rooms
 from tests.testing.rooms import write_contracts as write_rooms
 from tests.testing.test_fixture_parents import _outcomes, _run
@@ -66,3 +69,15 @@ def test_a_correct_server_passes_where_the_list_shows_every_room_s_bookings(
     code, report = _run(declared, tmp_path, served, checks)
     assert code == 0, report
     assert _outcomes(report) == dict.fromkeys(checks, "passed"), report
+
+
+def test_a_path_parameter_left_unfilled_is_never_sent(api: ApiSpec) -> None:
+    """An item of a top-level list that does not name its parent could leave the parent's
+    parameter without a value: that is synth's bug, raised, never a request to a literal
+    ``{contact_id}``. A value that merely contains braces is sent, escaped."""
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    target = Target(config, api)
+    template = "/contacts/{contact_id}/interactions"
+    with pytest.raises(RuntimeError, match=r"contact_id of /contacts/\{contact_id\}/interactions"):
+        target.path(template, {})
+    assert target.path(template, {"contact_id": "{x}"}) == "/api/v1/contacts/%7Bx%7D/interactions"
