@@ -10,6 +10,8 @@ tests may run in different processes.
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import threading
 import time
 import xml.etree.ElementTree as ET
@@ -20,7 +22,7 @@ import pytest
 from click.testing import CliRunner
 
 from examples.reference_server.app import create_app
-from examples.reference_server.process import serve
+from examples.reference_server.process import ROOT, serve
 from synth.testing import config_from_options, plugin
 from synth.testing._first import FIRST, FirstExamples
 from synth.testing._order import order, with_firsts
@@ -191,3 +193,42 @@ def test_conformance_sends_the_declared_examples_first_and_each_request_once(
     assert code == 0
     assert list(cases) == ["test_createContact__CONFORMANCE"]
     assert split["requests"] == whole["requests"] > 2
+
+
+def _collected(generated: Path, profile: str) -> list[str]:
+    """The generated suite's test names in run order, as pytest collects them (no request)."""
+    args = [sys.executable, "-m", "pytest", str(generated), "--collect-only", "-q", "-p",
+            "no:randomly", "-p", "no:cacheprovider", "--base-url", "http://127.0.0.1:9",
+            "--profile", profile, "--contracts", str(ROOT / "contracts")]  # fmt: skip
+    for token in TOKENS:
+        args += ["--tenant", token]
+    out = subprocess.run(args, capture_output=True, text=True, cwd=ROOT, check=False)
+    assert out.returncode == 0, out.stdout + out.stderr
+    return [line.rpartition("::")[2] for line in out.stdout.splitlines() if "::" in line]
+
+
+def test_which_checks_are_split(generated: Path) -> None:
+    names = _collected(generated, "default")
+    firsts = [name.removesuffix(FIRST) for name in names if name.endswith(FIRST)]
+    assert firsts
+    # Each before any search, and the check's own test still there, once.
+    searches = [name for name in names if not name.endswith(FIRST)]
+    assert names[: len(firsts)] == [name + FIRST for name in firsts]
+    assert set(firsts) <= set(searches)
+    assert len(searches) == len(set(searches))
+    # Checks that keep their part from their first request, or whose first example is most
+    # of their run, are not split; nor the walks of the jobs list, which no scope can isolate
+    # (its part's chain: its own list checks, and the create's idempotency checks that count
+    # in it).
+    kept = ("RATE_", "TEN_NONINTERFERENCE", "OBJECT_LEVEL", "test_listJobs__PAGE_",
+            "test_listJobs__TEN_LIST", "test_createJob__IDEM_")  # fmt: skip
+    assert [name for name in firsts if any(k in name for k in kept)] == []
+    assert "test_listJobs__ERR_VALIDATION" in firsts  # no walk
+    assert "test_getContact__TEN_READ" in firsts
+    assert "test_createContact__TEN_ASSIGN" in firsts  # two examples a search under default
+    assert "test_createContact__CONFORMANCE" in firsts  # its declared examples
+    assert "test_listJobs__CONFORMANCE" not in firsts  # none declared
+    # Under quick, a first example sent twice would add a third to a search: only conformance,
+    # which sends nothing twice, is split.
+    quick = [name for name in _collected(generated, "quick") if name.endswith(FIRST)]
+    assert quick == ["test_createContact__CONFORMANCE" + FIRST]
