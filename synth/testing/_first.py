@@ -104,6 +104,7 @@ class FirstExamples:
         data: dict[str, Any] = {"violation": False}
         if finding is not None:
             data = {"violation": finding.outcome is Outcome.VIOLATION,
+                    "passed": finding.outcome is Outcome.PASSED,
                     **{name: getattr(finding, name) for name in _CARRIED}}  # fmt: skip
         self._settled[key] = data
         if (path := self._file(key, ".json")) is not None:
@@ -161,7 +162,9 @@ def staged(key: str, target: Target, run: Callable[[Stage], Finding]) -> Finding
     if earlier is not None and earlier["violation"]:
         pytest.skip(f"{name} on {operation}: reported by its first example (the test of this "
                     f"name ending {FIRST}); the search past it was not run")  # fmt: skip
-    finding = run("whole" if earlier is None else "rest")
+    # After a first example that passed, the rest; else (a fault, an error: what it was to
+    # send may not all have been judged) the whole check.
+    finding = run("rest" if earlier is not None and earlier.get("passed") else "whole")
     if earlier is not None:
         FirstExamples.carry(earlier, finding)
     return finding

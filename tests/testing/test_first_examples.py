@@ -16,6 +16,7 @@ import threading
 import time
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
@@ -24,7 +25,7 @@ from click.testing import CliRunner
 from examples.reference_server.app import create_app
 from examples.reference_server.process import ROOT, serve
 from synth.testing import config_from_options, plugin
-from synth.testing._first import FIRST, FirstExamples
+from synth.testing._first import FIRST, FirstExamples, staged
 from synth.testing._order import order, with_firsts
 from synth.testing._violation import Finding, Outcome
 from synth.testing.cli import run_suite
@@ -70,8 +71,8 @@ def test_what_a_first_example_found_reaches_another_process(tmp_path: Path) -> N
     settler.start()
     found = theirs.found("PAGE-END listJobs")  # waits for the other process's answer
     assert time.monotonic() - started >= 0.25
-    assert found == {"violation": False, "examples": 1, "exercised": 1, "requests": 4,
-                     "seconds": 0.5}  # fmt: skip
+    assert found == {"violation": False, "passed": True, "examples": 1, "exercised": 1,
+                     "requests": 4, "seconds": 0.5}  # fmt: skip
     # Its counts join the search's finding.
     search = _finding(Outcome.PASSED, 4, 30)
     FirstExamples.carry(found, search)
@@ -91,8 +92,8 @@ def test_what_a_first_example_found_reaches_another_process(tmp_path: Path) -> N
     assert alone.claim("PAGE-END listJobs")
     assert not alone.claim("PAGE-END listJobs")
     alone.settle("PAGE-END listJobs", _finding(Outcome.VIOLATION, 1, 3))
-    assert alone.found("PAGE-END listJobs") == {"violation": True, "examples": 1, "exercised": 1,
-                                                "requests": 3, "seconds": 0.5}  # fmt: skip
+    assert alone.found("PAGE-END listJobs") == {"violation": True, "passed": False, "examples": 1,
+                                                "exercised": 1, "requests": 3, "seconds": 0.5}  # fmt: skip
 
 
 def _cases(junit: Path) -> list[ET.Element]:
@@ -232,3 +233,24 @@ def test_which_checks_are_split(generated: Path) -> None:
     # which sends nothing twice, is split.
     quick = [name for name in _collected(generated, "quick") if name.endswith(FIRST)]
     assert quick == ["test_createContact__CONFORMANCE" + FIRST]
+
+
+def test_the_search_after_a_first_example_that_did_not_pass_runs_the_whole_check() -> None:
+    """Conformance's search leaves out the declared examples its first test sent; where that
+    test was cut short by a transport fault they may not all have been judged, so the search
+    sends them again. After a first example that passed it leaves them out."""
+    given: list[str] = []
+
+    def run(stage: str) -> Finding:
+        given.append(stage)
+        return _finding(Outcome.PASSED, 4, 10)
+
+    for outcome, expected in ((Outcome.FAULT, "whole"), (Outcome.PASSED, "rest")):
+        store = FirstExamples()
+        store.claim("CONFORMANCE createContact")
+        store.settle("CONFORMANCE createContact", _finding(outcome, 1, 2))
+        target = SimpleNamespace(stage="rest", firsts=store)
+        finding = staged("CONFORMANCE createContact", target, run)  # type: ignore[arg-type]
+        assert given[-1] == expected, outcome
+        assert finding is not None
+        assert finding.requests == 12  # the first test's requests counted either way
