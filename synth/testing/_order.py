@@ -163,8 +163,8 @@ def with_firsts(
 ) -> list[tuple[int, bool]]:
     """``ordered`` (``order``'s indexes of ``names``) as ``(index, first)``, with each test
     that ``split`` accepts also run as its first example alone (``_first``): those (the
-    single-request checks', then cheapest first) where the first single-request check stands (which open the order), before any
-    search. A test ordered before that point (a far target's longest chain and the checks of
+    single-request checks', then cheapest first) where the first single-request check stands,
+    before any search. A test ordered before that point (a far target's longest chain and the checks of
     its part that go before it, ``order``) is not split: its first example would come after
     it."""
     at = next((position for position, i in enumerate(ordered)

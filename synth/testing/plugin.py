@@ -30,9 +30,10 @@ from ._data import Schemas
 from ._first import FIRST, SPLIT_AT, FirstExamples, search_examples
 from ._latency import latency_rows
 from ._lock import RunLock
-from ._order import load_costs, order, parse_shard, shard, test_key, with_firsts
+from ._order import Chains, load_costs, order, parse_shard, shard, test_key, with_firsts
 from ._parallel import (
     PartScheduling,
+    Shape,
     alone,
     chains,
     config_from_wire,
@@ -275,15 +276,16 @@ class _Order:
                     if i in mine]  # fmt: skip
             names, items[:] = [n for n, _ in kept], [item for _, item in kept]
         spread = hasattr(config, "workerinput")  # one of several worker processes
-        found = None
-        if spread and _CONFIG in config.stash:
+        shape, found = None, None
+        if _CONFIG in config.stash:
             try:
-                found = chains(names, shape_of(_api(config)))
+                shape = shape_of(_api(config))
+                found = chains(names, shape)
             except SynthError:
-                found = None  # the run stops on it where it needs the contracts
+                shape = None  # the run stops on it where it needs the contracts
         workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
         ordered = order(names, measured, spread=spread, chains=found, workers=workers)
-        splits = _splits(config, names)
+        splits = _splits(config, shape, found)
         # A generated test function; not a declared check synth cannot run (``NotExercised``).
         functions = {item.name for item in items if isinstance(item, pytest.Function)}
         placed = with_firsts(names, ordered, lambda name: name in functions and splits(name),
@@ -306,20 +308,19 @@ class _Order:
             made.stage = ""
 
 
-def _splits(config: pytest.Config, names: list[str]) -> Callable[[str], bool]:
+def _splits(
+    config: pytest.Config, shape: Shape | None, found: Chains | None
+) -> Callable[[str], bool]:
     """Which generated tests are split in two (``_first``): under a profile of ``SPLIT_AT``
-    examples or more, a catalogue check whose search runs more than one, that keeps nothing to itself from its first request (those
-    wait for others, and a rate-limit check's first example is most of its run) and is in no
-    part's chain (``_parallel.chain_of``: its first example would hold its part's lock beside
-    the chain); and conformance on an operation whose declared examples it sends."""
-    if _CONFIG not in config.stash:
+    examples or more, a catalogue check whose search runs more than one, that keeps nothing
+    to itself from its first request (those wait for others, and a rate-limit check's first
+    example is most of its run) and is in no part's chain (``found``, ``_parallel.chain_of``:
+    its first example would hold its part's lock beside the chain); and conformance on an
+    operation whose declared examples it sends. None without the contracts (``shape``)."""
+    if shape is None or found is None:
         return lambda name: False
-    try:
-        shape = shape_of(_api(config))
-    except SynthError:
-        return lambda name: False  # the run stops on it where it needs the contracts
     profile = config.stash[_CONFIG].profile
-    chained = chains(names, shape).of
+    chained = found.of
     operations = {op.operation_id for op in shape.api.operations}
 
     def split(name: str) -> bool:

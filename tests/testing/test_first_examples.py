@@ -189,7 +189,7 @@ def test_conformance_sends_the_declared_examples_first_and_each_request_once(
     code, cases, split = _conformance_run(tmp_path / "split", generated, "")
     assert code == 0
     assert len(cases) == 2
-    monkeypatch.setattr(plugin, "_splits", lambda config, names: lambda name: False)
+    monkeypatch.setattr(plugin, "_splits", lambda config, shape, found: lambda name: False)
     code, cases, whole = _conformance_run(tmp_path / "whole", generated, "")
     assert code == 0
     assert list(cases) == ["test_createContact__CONFORMANCE"]
