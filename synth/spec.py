@@ -208,6 +208,12 @@ class RateLimitSpec:
     name: str
 
     @property
+    def quota(self) -> str:
+        """What the requests that count together share: operations declaring a policy of the
+        same name and key spend one quota."""
+        return f"{self.name};{self.key}"
+
+    @property
     def policy(self) -> str:
         """The ``RateLimit-Policy`` field value (IETF httpapi draft, a structured-field list)."""
         return f'"{self.name}";q={self.limit};w={self.window}'

@@ -16,7 +16,7 @@ import pytest
 import synth
 from bench._twenty import PREFIXES, build, create_twenty_app, write_contracts
 from examples.reference_server.app import load_spec
-from synth.testing._parallel import alone, quota_parts, shape_of
+from synth.testing._parallel import alone, shape_of
 
 AUTH = {"Authorization": "Bearer token-a"}
 
@@ -60,9 +60,10 @@ def test_the_contracts_are_the_example_twenty_times(tmp_path: Path) -> None:
     getjob = next(op.operation_id for op in spec.operations if op.path == "/p07/jobs/{job_id}"
                   and op.method == "GET")  # fmt: skip
     shape = shape_of(spec)
-    # A rate-limit check on one copy keeps that copy's jobs part, not the other nineteen.
-    assert quota_parts(getjob, shape) == (shape.graph.parts()[getjob],)
-    assert alone("RATE-LIMIT", getjob, shape) == "part"
+    # A rate-limit check on one copy keeps that copy's quota, not the other nineteen's.
+    assert alone("RATE-LIMIT", getjob, shape) == "quota"
+    quotas = {op.rate_limit.quota for op in spec.operations if op.rate_limit is not None}
+    assert len(quotas) == 20
 
 
 @pytest.mark.slow

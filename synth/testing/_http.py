@@ -41,6 +41,7 @@ import httpx
 from ..spec import FileSpec
 from . import _forms
 from ._config import Credential, TargetConfig, is_loopback
+from ._lock import QUOTA_POLL, RunLock
 
 __all__ = ["Client", "Exchange", "FaultCost", "Request", "TransportFault", "retry_after"]
 
@@ -220,6 +221,11 @@ class Client:
         # A keep-alive connection pool per tenant: one tenant's requests never wait for a
         # connection another tenant's slow answer holds.
         self._clients: dict[str | None, httpx.AsyncClient] = {}
+        # With other worker processes (``synth test --workers``): the rate-limit quota each
+        # request counts against ("" for none) and the run's lock, whose quota a request holds
+        # shared while it is in flight (``RunLock.try_quota``).
+        self.quota_of: Callable[[Request], str] | None = None
+        self.lock: RunLock | None = None
         self._loop.run(self._open())
 
     async def _open(self) -> None:
@@ -311,6 +317,17 @@ class Client:
         return exchange
 
     async def _attempts(self, request: Request) -> Exchange:
+        quota = self.quota_of(request) if self.quota_of is not None and self.lock else ""
+        if not quota or self.lock is None:
+            return await self._attempted(request)
+        while not self.lock.try_quota(quota):
+            await asyncio.sleep(QUOTA_POLL)
+        try:
+            return await self._attempted(request)
+        finally:
+            self.lock.give_quota(quota)
+
+    async def _attempted(self, request: Request) -> Exchange:
         self._guard(request)
         request = self._with_request_id(request)
         headers = dict(request.headers)

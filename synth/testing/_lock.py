@@ -1,25 +1,40 @@
-"""The lock between the processes of one run: the run's, and one per part of the API.
+"""The lock between the processes of one run: the run's, one per part of the API, and one per
+rate-limit quota.
 
 Every test holds the run's lock shared and its operation's part (``_parallel.parts``) shared.
 A check that must run alone takes the run's lock exclusive; a check that must only keep its
 part of the API to itself (a walk of a list it cannot isolate) takes the part exclusive, and
 the checks of other parts go on meanwhile.
 
+A quota (the operations declaring one rate-limit policy: its name and key) has a lock of its
+own: every request that counts against it holds it shared while it is in flight (``Client``,
+through ``try_quota``), and a rate-limit check holds it exclusive from its quiet window to the
+end of its burst, without its part: a walk of the part's list goes on beside it, as nothing the
+burst sends changes what a walk counts.
+
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
-sorted order (cleanup shared, a rate-limit check exclusive: ``exclusive_parts``), upgrades only
-a part it holds alone by letting it go first, and lets everything go before it waits for the
-run's lock exclusive.
+sorted order (cleanup shared), upgrades only a part it holds alone by letting it go first,
+takes a quota after its parts and lets its parts go before it waits for a quota exclusive, and
+lets everything go before it waits for the run's lock exclusive. A request holds a quota shared
+only while it is in flight, waiting on no other lock meanwhile.
 """
 
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
-from collections.abc import Sequence
+import threading
+import time
+from collections import Counter
+from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-__all__ = ["RunLock"]
+__all__ = ["QUOTA_POLL", "RunLock"]
+
+# Seconds between tries for a quota a rate-limit check holds (``RunLock.try_quota``).
+QUOTA_POLL = 0.05
 
 
 class _ReaderWriter:
@@ -43,6 +58,23 @@ class _ReaderWriter:
         finally:
             fcntl.flock(self._gate, fcntl.LOCK_UN)
         self.held = "shared"
+
+    def try_shared(self) -> bool:
+        """``shared`` if it can be had at once (nor a writer waiting for it): whether it was."""
+        if self.held:
+            return True
+        try:
+            fcntl.flock(self._gate, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        try:
+            fcntl.flock(self._rw, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        finally:
+            fcntl.flock(self._gate, fcntl.LOCK_UN)
+        self.held = "shared"
+        return True
 
     def exclusive(self) -> None:
         """flock does not convert atomically, so a shared lock is let go first."""
@@ -74,6 +106,11 @@ class RunLock:
         self._folder = Path(folder)
         self._run = _ReaderWriter(self._folder / "gate.lock", self._folder / "rw.lock")
         self._parts: dict[str, _ReaderWriter] = {}
+        self._quotas: dict[str, _ReaderWriter] = {}
+        # Holders of each quota shared in this process (requests in flight, a test's own hold):
+        # flock knows one holder per open file, so the first takes it and the last lets it go.
+        self._holders: Counter[str] = Counter()
+        self._guard = threading.Lock()
         self._epoch = self._folder / "epoch"
         # Whether the current test held a part exclusive, not the run's lock: what it judged
         # alone in its part may still be another part's doing (``partial``).
@@ -129,6 +166,7 @@ class RunLock:
         ``release``. Whatever the caller does after this starts with the target to itself."""
         if self._run.held == "exclusive":
             return
+        self._release_quotas()
         self._release_parts()
         self._run.exclusive()
 
@@ -145,33 +183,96 @@ class RunLock:
         self._parts[name].exclusive()
         self._partial = True
 
-    def exclusive_parts(self, names: Sequence[str]) -> None:
-        """Keep every part in ``names`` to this test until ``release``, the run's other parts
-        going on (a rate-limit check: every part with an operation that counts against the
-        same quota); from holding the run's lock shared. The test's own part is let go first,
-        then each is taken in sorted order, as every process takes parts: no cycle of waits
-        can form. Nothing to do when the run's lock is held exclusive."""
+    def _quota(self, name: str) -> _ReaderWriter:
+        if name not in self._quotas:
+            # A policy's name is the contract's text: the file is named by its digest.
+            digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+            self._quotas[name] = _ReaderWriter(
+                self._folder / f"quota-{digest}.gate", self._folder / f"quota-{digest}.lock"
+            )
+        return self._quotas[name]
+
+    def owns(self, quota: str) -> bool:
+        """Whether nothing else can count against ``quota`` now: this process holds it
+        exclusive, or the run's lock."""
+        return self._run.held == "exclusive" or (
+            quota in self._quotas and self._quotas[quota].held == "exclusive"
+        )
+
+    def try_quota(self, quota: str) -> bool:
+        """Hold ``quota`` shared if it can be had at once (a request that counts against it,
+        about to be sent): False while a rate-limit check holds it or waits for it, and the
+        caller tries again a moment later (never blocking: the client's event loop calls it).
+        Each ``try_quota`` that returned True is matched by one ``give_quota``; any thread."""
+        with self._guard:
+            if self.owns(quota):
+                return True
+            if self._holders[quota] == 0 and not self._quota(quota).try_shared():
+                return False
+            self._holders[quota] += 1
+            return True
+
+    def give_quota(self, quota: str) -> None:
+        with self._guard:
+            if self._holders[quota] == 0:
+                return  # taken while owned, or let go with the test's locks
+            self._holders[quota] -= 1
+            if self._holders[quota] == 0:
+                self._quota(quota).release()
+
+    def exclusive_quota(self, quota: str) -> None:
+        """Keep ``quota`` to this test until ``release``: no request that counts against it
+        is sent meanwhile but this test's (a rate-limit check, from its quiet window on). The
+        test's parts are let go first: what it sends from here on are reads of what it made
+        before, and the checks of its part (a walk of its list) go on beside it. Nothing to do
+        when the run's lock is held exclusive; holding nothing, the run's is taken instead."""
         if self._run.held == "exclusive":
             return
         if not self._run.held:
             self.exclusive()
             return
         self._release_parts()
-        for name in sorted(set(names)):
-            self._part(name).exclusive()
+        with self._guard:
+            self._holders[quota] = 0
+            self._quota(quota).exclusive()
         self._partial = True
+
+    def back_to_part(self, name: str) -> None:
+        """From keeping a quota (``exclusive_quota``) to holding part ``name`` shared, as the
+        test did before: the next example makes what its burst will read. Nothing to do
+        unless a quota is held exclusive."""
+        if self._run.held != "shared" or not any(
+            rw.held == "exclusive" for rw in self._quotas.values()
+        ):
+            return
+        self._release_quotas()
+        self._part(name).shared()
+
+    def hold_quotas(self, quotas: Iterable[str]) -> None:
+        """Hold each of ``quotas`` shared until ``release``, after the test's parts (a check
+        whose requests another process sends: schemathesis's engine)."""
+        for name in sorted(set(quotas)):
+            while not self.try_quota(name):
+                time.sleep(QUOTA_POLL)
+
+    def _release_quotas(self) -> None:
+        with self._guard:
+            self._holders.clear()
+            for rw in self._quotas.values():
+                rw.release()
 
     def _release_parts(self) -> None:
         for rw in self._parts.values():
             rw.release()
 
     def release(self) -> None:
+        self._release_quotas()
         self._release_parts()
         self._run.release()
         self._partial = False
 
     def close(self) -> None:
         self.release()
-        for rw in self._parts.values():
+        for rw in (*self._parts.values(), *self._quotas.values()):
             rw.close()
         self._run.close()

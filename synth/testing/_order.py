@@ -97,12 +97,15 @@ def cost_of(name: str, measured: Mapping[tuple[str, str], float] | None = None) 
 class Chains:
     """Tests that keep a part of the API to themselves for most of their run
     (``_parallel.chain_of``): each test's part (``of``), each operation's part (``parts``),
-    and the parts whose chain walks a list no scope can isolate (``walks``): such a chain
-    grows with every example, and may be the run's longest path."""
+    the parts whose chain walks a list no scope can isolate (``walks``): such a chain grows
+    with every example, and may be the run's longest path; and the tests that keep a
+    rate-limit quota (``quotas``)."""
 
     of: Mapping[str, str] = field(default_factory=dict)
     parts: Mapping[str, str] = field(default_factory=dict)
     walks: frozenset[str] = frozenset()
+    # Tests that keep a rate-limit quota, not their part (``_parallel.KEEPS_QUOTA``).
+    quotas: frozenset[str] = frozenset()
 
 
 def order(
@@ -125,10 +128,12 @@ def order(
     than the workers' even share of the whole is the run's longest path: it goes right after
     the other checks of its own part (dearest first, so that the last of them, which the
     chain waits for, ends soonest: a few seconds over the workers), before any other part's
-    checks, as the run lasts at least as long as it after it starts. A shorter one takes its place among the rest as one test of
-    its whole cost. A chain of checks kept from their first request (TEN-NONINTERFERENCE,
-    the rate-limit and object-level ones) goes last: while it runs, every other check of its
-    part waits, so it runs once they are done, beside the longest chain."""
+    checks, as the run lasts at least as long as it after it starts. A shorter one takes its
+    place among the rest as one test of its whole cost. A chain of checks kept from their
+    first request (TEN-NONINTERFERENCE, the object-level one) goes last: while it runs, every
+    other check of its part waits, so it runs once they are done, beside the longest chain. A
+    rate-limit check (``quotas``) goes among the rest even in the longest chain's part: it
+    keeps its quota, not its part, and runs beside that chain, not before it."""
     chains = chains if spread and chains is not None else Chains()
     costs = [cost_of(name, measured) for name in names]
     loads: dict[str, float] = {}
@@ -146,7 +151,7 @@ def order(
             tier = 1 if part in early else 3 if part in chains.walks else 4
             return (tier, -loads[part], part, cost, i)
         single = invariant in _SINGLE
-        if chains.parts.get(operation) in early:
+        if chains.parts.get(operation) in early and names[i] not in chains.quotas:
             return (0, -cost, "", 0.0, i)
         if single:
             return (2, cost, "", 0.0, i)

@@ -14,8 +14,8 @@ keep their part of the API to themselves (``Graph.parts``: the operations joined
 collection, a parent or a reference), while the checks of the other parts go on. A server
 may still tie parts together in ways the contract does not say (a create that also adds to
 another part's list): a violation seen while other parts ran is therefore confirmed with the
-whole run to itself before it is reported (``_runner``). The rate-limit checks and
-schemathesis's engine run alone. ``RunLock`` is the reader-writer locks, over files in the
+whole run to itself before it is reported (``_runner``). A rate-limit check keeps its quota
+(``KEEPS_QUOTA``), not its part. ``RunLock`` is the reader-writer locks, over files in the
 run's temporary folder: every test holds the run's and its part's shared.
 """
 
@@ -50,6 +50,7 @@ from ._violation import Finding, Outcome
 __all__ = [
     "ALONE",
     "ALONE_IN_PART",
+    "KEEPS_QUOTA",
     "PartScheduling",
     "alone",
     "chain_of",
@@ -59,7 +60,6 @@ __all__ = [
     "dump_state",
     "merge_state",
     "parse_workers",
-    "quota_parts",
     "shape_of",
     "workers_for",
 ]
@@ -74,17 +74,19 @@ ALONE = frozenset({"OBJECT-LEVEL-AUTHORIZATION"})
 # Checks that keep their operation's part of the API (``Graph.parts``) to themselves from
 # their first request. TEN-NONINTERFERENCE compares what B sees while A is quiet with what B
 # sees after A acted, and a check acting as A or B in that part meanwhile breaks the quiet
-# world. The rate-limit checks wait out a window with nothing sent and then count a burst
+# world. Checks of other parts go on; a violation seen so is confirmed with the run to itself
+# (``_runner``), as is one that a walk of a list it cannot isolate saw (``Target.alone``).
+ALONE_IN_PART = frozenset({"TEN-NONINTERFERENCE"})
+# Checks that keep their operation's rate-limit quota to themselves from their quiet window on
+# (``Target.keep_quota``). They wait out a window with nothing sent and then count a burst
 # against the limit: another check's request in that window to an operation that counts
-# against the same limit spends the quota, and a correct server's 429 would look like a broken
-# limit. The operations that count against the same quota are those declaring the same policy
-# (its name and key: ``RateLimit(name=...)``, the name the ``RateLimit-Policy`` field carries):
-# such a check keeps every part that holds one (``quota_parts``), its own alone where no other
-# part does. Checks of other parts go on; a violation seen so is confirmed with the run to
-# itself (``_runner``), as is one that a walk of a list it cannot isolate saw (``Target.alone``).
-ALONE_IN_PART = frozenset({"TEN-NONINTERFERENCE"}) | frozenset(
-    inv.id for inv in CATALOGUE if inv.family == "limits"
-)
+# against the same quota (one declaring the same policy: its name and key, the name the
+# ``RateLimit-Policy`` field carries) spends it, and a correct server's 429 would look like a
+# broken limit. Each such request holds the quota shared while it is in flight (``Client``),
+# so the check waits for those in flight and the others wait for it. The burst reads what the
+# check made before its window, so its part goes on meanwhile (a walk of its list): such a
+# check is in no part's chain, and a violation it saw is confirmed with the run to itself.
+KEEPS_QUOTA = frozenset(inv.id for inv in CATALOGUE if inv.family == "limits")
 
 
 class Shape(Protocol):
@@ -104,31 +106,18 @@ def shape_of(api: ApiSpec) -> Shape:
 
 
 def alone(invariant: str, operation: str, target: Shape) -> str:
-    """What a test keeps to itself from its first request: "run", "part", "parts" (a
-    rate-limit check: ``quota_parts``) or ""."""
+    """What a test keeps to itself: "run" or "part" from its first request, "quota" from its
+    quiet window (a rate-limit check: ``KEEPS_QUOTA``), or ""."""
     parts = target.graph.parts()
     if invariant in ALONE:
         # One test per part of the API keeps its part (``emit.tests``); one over the whole
         # API (as suites generated before that were written) keeps the run.
         return "part" if operation in parts else "run"
+    if invariant in KEEPS_QUOTA and operation in parts:
+        return "quota" if target.api.operation(operation).rate_limit is not None else ""
     if invariant not in ALONE_IN_PART or operation not in parts:
         return ""
-    if BY_ID[invariant].family == "limits" and len(quota_parts(operation, target)) > 1:
-        return "parts"
     return "part"
-
-
-def quota_parts(operation: str, target: Shape) -> tuple[str, ...]:
-    """The parts of the API (sorted) holding an operation that counts against the same rate
-    limit as ``operation``: one declaring the same policy, by name and key."""
-    parts = target.graph.parts()
-    mine = target.api.operation(operation).rate_limit
-    if mine is None:
-        return (parts[operation],)
-    quota = (mine.name, mine.key)
-    return tuple(sorted({parts[op.operation_id] for op in target.api.operations
-                         if op.rate_limit is not None and (op.rate_limit.name, op.rate_limit.key) == quota
-                         and op.operation_id in parts} | {parts[operation]}))  # fmt: skip
 
 
 # Checks that walk a list: a list operation's own, and a create's idempotency checks, which
@@ -156,7 +145,7 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
     parts = shape.graph.parts()
     keep = alone(invariant, operation, shape)
     if keep != "" or operation not in parts:
-        return parts.get(operation, "") if keep in ("part", "parts") else ""
+        return parts.get(operation, "") if keep == "part" else ""
     op = shape.api.operation(operation)
     if invariant in _WALKS_ITS_LIST:
         lister: OperationSpec | None = op
@@ -175,16 +164,21 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
 
 def chains(names: Sequence[str], shape: Shape) -> Chains:
     """``chain_of`` for each generated test name (``test_op__INV_ID``) that has one; a part is
-    in ``walks`` when its chain walks a list (``Chains``)."""
+    in ``walks`` when its chain walks a list, a test in ``quotas`` when it keeps a rate-limit
+    quota (``Chains``)."""
     of: dict[str, str] = {}
     walks: set[str] = set()
+    quotas: set[str] = set()
     for name in names:
         part = _chain_of_test(name, shape)
         if part:
             of[name] = part
             if test_key(name)[0] in _WALKS_ITS_LIST | _WALKS_CREATED:
                 walks.add(part)
-    return Chains(of, shape.graph.parts(), frozenset(walks))
+        invariant, operation = test_key(name)
+        if invariant in KEEPS_QUOTA and alone(invariant, operation, shape) == "quota":
+            quotas.add(name)
+    return Chains(of, shape.graph.parts(), frozenset(walks), frozenset(quotas))
 
 
 def _chain_of_test(name: str, shape: Shape) -> str:

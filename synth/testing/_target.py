@@ -100,6 +100,7 @@ class Target:
         self._lock = threading.Lock()
         # DELETE operations' paths as request-path patterns, with their parts (cleanup).
         self._deleters: list[tuple[re.Pattern[str], str]] | None = None
+        self._quotas: list[tuple[str, re.Pattern[str], str]] | None = None
         self._client: Client | None = None
         self.requests = 0
         # Examples set aside because a write in them was retried after it may have arrived.
@@ -127,7 +128,41 @@ class Target:
             rid = self.api.request_id
             self._client = Client(self.config, keyed, self.credential,
                                   rid.header if rid is not None else None)  # fmt: skip
+            if self.lock is not None and self._limited():
+                self._client.lock = self.lock
+                self._client.quota_of = self.quota_of
         return self._client
+
+    def _limited(self) -> list[tuple[str, re.Pattern[str], str]]:
+        """``(method, request-path pattern, quota)`` of each operation declaring a rate limit."""
+        if self._quotas is None:
+            self._quotas = [(op.method, self._path_pattern(op.path), op.rate_limit.quota)
+                            for op in self.api.operations if op.rate_limit is not None]  # fmt: skip
+        return self._quotas
+
+    def quota_of(self, request: Request) -> str:
+        """The rate-limit quota ``request`` counts against (``RateLimitSpec.quota``), "" for
+        none: that of the first limited operation whose method and path it matches."""
+        return next((quota for method, pattern, quota in self._limited()
+                     if method == request.method and pattern.fullmatch(request.path)), "")  # fmt: skip
+
+    def keep_quota(self, op: OperationSpec) -> None:
+        """Keep ``op``'s rate-limit quota to this test until it ends, and let its part of the
+        API go (a rate-limit check, from its quiet window on: ``RunLock.exclusive_quota``)."""
+        if self.lock is not None and op.rate_limit is not None:
+            self.lock.exclusive_quota(op.rate_limit.quota)
+
+    def make_for_quota(self, op: OperationSpec) -> None:
+        """Before a rate-limit check's example makes what its burst reads: its part of the API
+        held shared again where an earlier example kept the quota (``keep_quota``)."""
+        if self.lock is not None:
+            self.lock.back_to_part(self.part(op.operation_id))
+
+    def quotas_of_part(self, part: str) -> list[str]:
+        """The rate-limit quotas of the operations in ``part`` of the API."""
+        parts = self.graph.parts()
+        return sorted({op.rate_limit.quota for op in self.api.operations
+                       if op.rate_limit is not None and parts.get(op.operation_id) == part})  # fmt: skip
 
     @property
     def credential(self) -> Credential:

@@ -32,6 +32,7 @@ from ._latency import latency_rows
 from ._lock import RunLock
 from ._order import Chains, load_costs, order, parse_shard, shard, test_key, with_firsts
 from ._parallel import (
+    ALONE,
     PartScheduling,
     Shape,
     alone,
@@ -40,7 +41,6 @@ from ._parallel import (
     config_to_wire,
     dump_state,
     merge_state,
-    quota_parts,
     shape_of,
 )
 from ._report import markdown, summary_lines
@@ -205,8 +205,12 @@ class _Workers:
             lock.shared(*([part] if part else []))
             if keep == "part":
                 lock.exclusive_part(part)
-            elif keep == "parts":
-                lock.exclusive_parts(quota_parts(operation, made))
+            if keep == "part" and invariant in ALONE:
+                # schemathesis's engine sends its requests itself, not through the client
+                # that holds each request's quota (``Client``): the part's, all along.
+                lock.hold_quotas(made.quotas_of_part(part))
+            # A rate-limit check ("quota") keeps its quota from its quiet window on
+            # (``Target.keep_quota``); until then it makes what it reads, as any test.
         made.sync_shared()
         try:
             return (yield)

@@ -8,9 +8,11 @@ and merge into one JUnit and one report with the same findings.
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import json
 import os
 import re
+import threading
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -322,6 +324,51 @@ def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
         probe.close()
 
 
+def test_a_request_waits_while_a_rate_limit_check_keeps_its_quota(tmp_path: Path) -> None:
+    """In another worker process, a request that counts against a quota a rate-limit check
+    keeps is sent once the check lets it go; a request of no quota, or of another, goes on."""
+    import dataclasses
+
+    from synth.testing._http import Request
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert scope["type"] == "http"
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    holder, mine = RunLock(tmp_path), RunLock(tmp_path)
+    client = Client(dataclasses.replace(config, app=app))
+    client.lock = mine
+    client.quota_of = lambda request: {"/limited": "q", "/other": "r"}.get(request.path, "")
+    answered = threading.Event()
+    try:
+        holder.shared("p")
+        holder.exclusive_quota("q")
+        mine.shared("p")
+
+        def limited() -> None:
+            client.send(Request(None, "GET", "/limited"))
+            answered.set()
+
+        waiting = threading.Thread(target=limited)
+        waiting.start()
+        assert client.send(Request(None, "GET", "/free")).status == 200
+        assert client.send(Request(None, "GET", "/other")).status == 200
+        assert not answered.wait(0.5)
+        holder.release()
+        assert answered.wait(5)
+        waiting.join()
+        # Each request let its quota go once answered: a check can keep it at once.
+        holder.shared("p")
+        holder.exclusive_quota("q")
+        assert holder.owns("q")
+    finally:
+        client.close()
+        holder.close()
+        mine.close()
+
+
 def test_adaptive_timeout() -> None:
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, timeout="8",
                                  env={})  # fmt: skip
@@ -403,46 +450,55 @@ def test_workers_with_an_in_process_app_is_a_usage_error(generated: Path) -> Non
 
 def test_checks_that_must_run_alone(api: ApiSpec) -> None:
     """schemathesis's engine (OBJECT-LEVEL-AUTHORIZATION) deletes objects it finds in lists,
-    other checks' included: it holds the run's lock exclusive. TEN-NONINTERFERENCE keeps its
-    part of the API to itself, and so does a rate-limit check (a burst after a quiet window)
-    where every operation that counts against its quota is in its part; where another part
-    has one (the same policy: name and key), that part too, and no other."""
+    other checks' included: it keeps its part of the API (the run, over the whole API).
+    TEN-NONINTERFERENCE keeps its part. A rate-limit check keeps its operation's quota from its
+    quiet window on, not its part: it is in no part's chain, and goes among the rest even in
+    the part whose chain is the run's longest (a walk of the jobs list goes on beside it)."""
     import dataclasses
     from types import SimpleNamespace
 
     from synth.catalogue import CATALOGUE
     from synth.relations import Graph
-    from synth.testing._parallel import ALONE, ALONE_IN_PART, alone, quota_parts
+    from synth.testing._data import Schemas
+    from synth.testing._order import order
+    from synth.testing._parallel import ALONE, ALONE_IN_PART, KEEPS_QUOTA, alone, chain_of, chains
 
     limits = {entry.id for entry in CATALOGUE if entry.family == "limits"}
     assert limits
-    assert limits <= ALONE_IN_PART
+    assert limits == KEEPS_QUOTA
+    assert not limits & ALONE_IN_PART
     assert {"OBJECT-LEVEL-AUTHORIZATION"} == ALONE
     assert "TEN-NONINTERFERENCE" in ALONE_IN_PART
-    target: Any = SimpleNamespace(api=api, graph=Graph(api))
+    target: Any = SimpleNamespace(api=api, graph=Graph(api), schemas=Schemas(api))
     assert alone("OBJECT-LEVEL-AUTHORIZATION", "all", target) == "run"
+    assert alone("OBJECT-LEVEL-AUTHORIZATION", "createJob", target) == "part"
     assert alone("TEN-NONINTERFERENCE", "getContact", target) == "part"
-    assert alone("RATE-LIMIT", "getJob", target) == "part"  # the only limit: the jobs part's
+    assert alone("RATE-LIMIT", "getJob", target) == "quota"
     assert alone("PAGE-COMPLETE", "listJobs", target) == ""  # a walk takes its part itself
+    assert chain_of("RATE-LIMIT", "getJob", target) == ""
+    assert chain_of("PAGE-COMPLETE", "listJobs", target) == target.graph.parts()["listJobs"]
+    # An operation without a declared limit has nothing to keep.
+    assert alone("RATE-LIMIT", "getContact", target) == ""
     getjob = api.operation("getJob")
     assert getjob.rate_limit is not None
-    limited = tuple(dataclasses.replace(op, rate_limit=getjob.rate_limit)
-               if op.operation_id == "getContact" else op for op in api.operations)  # fmt: skip
-    target.api = dataclasses.replace(api, operations=limited)
-    parts = target.graph.parts()
-    # The contacts part has an operation counting against the same quota: both parts kept.
-    assert alone("RATE-LIMIT", "getJob", target) == "parts"
-    assert quota_parts("getJob", target) == tuple(sorted({parts["getJob"], parts["getContact"]}))
-    assert len(quota_parts("getJob", target)) == 2
-    assert alone("TEN-NONINTERFERENCE", "getContact", target) == "part"
-    # A policy of another name (or key) is another quota: the jobs part alone.
+    assert getjob.rate_limit.quota == f"{getjob.rate_limit.name};{getjob.rate_limit.key}"
+    # Spread over eight workers, the jobs part's walks are the run's longest path: the other
+    # checks of that part go before them, but not the rate-limit checks, which run beside.
+    names = ["test_getJob__RATE_LIMIT", "test_getJob__ERR_PROBLEM", "test_listJobs__PAGE_LIMIT",
+             "test_listJobs__PAGE_COMPLETE", "test_getContact__TEN_READ",
+             "test_listContacts__PAGE_END"]  # fmt: skip
+    made = chains(names, target)
+    assert made.quotas == {"test_getJob__RATE_LIMIT"}
+    ordered = [names[i] for i in order(names, spread=True, chains=made, workers=8)]
+    assert ordered.index("test_getJob__ERR_PROBLEM") < ordered.index("test_listJobs__PAGE_LIMIT")
+    assert ordered.index("test_getJob__RATE_LIMIT") > ordered.index("test_listJobs__PAGE_LIMIT")
+    # Two operations declaring one policy (name and key) share a quota; another name or key
+    # is another quota.
+    same = dataclasses.replace(getjob.rate_limit)
+    assert same.quota == getjob.rate_limit.quota
     for other in (dataclasses.replace(getjob.rate_limit, name="contacts-read"),
                   dataclasses.replace(getjob.rate_limit, key="ip")):  # fmt: skip
-        apart = tuple(dataclasses.replace(op, rate_limit=other)
-                      if op.operation_id == "getContact" else op for op in api.operations)  # fmt: skip
-        target.api = dataclasses.replace(api, operations=apart)
-        assert alone("RATE-LIMIT", "getJob", target) == "part"
-        assert quota_parts("getJob", target) == (parts["getJob"],)
+        assert other.quota != getjob.rate_limit.quota
 
 
 @pytest.mark.parametrize(
@@ -522,23 +578,96 @@ def test_run_lock_parts(tmp_path: Path) -> None:
         assert mine.held == "exclusive"
         assert not mine.partial
         mine.release()
-        # A rate-limit check keeps every part of its quota; a third part goes on.
-        mine.shared("p")
-        other.shared("r")
-        mine.exclusive_parts(["q", "p"])
-        assert mine.held == "shared"
-        assert mine.partial
-        assert not can("part-p.lock", fcntl.LOCK_SH)
-        assert not can("part-q.lock", fcntl.LOCK_SH)
-        assert can("part-r.lock", fcntl.LOCK_SH)
-        mine.release()
-        assert can("part-p.lock", fcntl.LOCK_EX)
-        assert can("part-q.lock", fcntl.LOCK_EX)
     finally:
         mine.close()
         other.close()
         for probe in probes.values():
             probe.close()
+
+
+def test_run_lock_quotas(tmp_path: Path) -> None:
+    """A rate-limit check keeps its quota and lets its part go; requests counting against the
+    quota hold it shared while in flight, and the check waits for them."""
+    mine, other = RunLock(tmp_path), RunLock(tmp_path)
+    probe = (tmp_path / "part-p.lock").open("a+b")
+
+    def can(name: str, kind: int) -> bool:
+        assert name == "part-p.lock"
+        try:
+            fcntl.flock(probe, kind | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return False
+        fcntl.flock(probe, fcntl.LOCK_UN)
+        return True
+
+    try:
+        # A rate-limit check keeps its quota and lets its part go: a walk of that part goes
+        # on beside it, and a request counting against the quota waits.
+        mine.shared("p")
+        mine.exclusive_quota("limit;tenant")
+        assert mine.held == "shared"
+        assert mine.partial
+        assert mine.owns("limit;tenant")
+        assert not other.owns("limit;tenant")
+        assert can("part-p.lock", fcntl.LOCK_EX)
+        other.shared("p")
+        assert not other.try_quota("limit;tenant")
+        assert other.try_quota("another;tenant")  # another quota goes on
+        other.give_quota("another;tenant")
+        assert mine.try_quota("limit;tenant")  # its own requests need nothing more
+        mine.give_quota("limit;tenant")
+        other.release()
+        # The next example makes what it reads with its part held again, the quota let go.
+        mine.back_to_part("p")
+        assert not can("part-p.lock", fcntl.LOCK_EX)
+        assert not mine.owns("limit;tenant")
+        other.shared("q")
+        assert other.try_quota("limit;tenant")
+        assert other.try_quota("limit;tenant")
+        other.give_quota("limit;tenant")
+        mine.release()
+        other.release()
+    finally:
+        mine.close()
+        other.close()
+        probe.close()
+
+
+def test_a_rate_limit_check_waits_for_the_quota(tmp_path: Path) -> None:
+    """A rate-limit check waits for the requests in flight that hold its quota shared, and
+    for a check whose requests another process sends (schemathesis's engine)."""
+    mine, other = RunLock(tmp_path), RunLock(tmp_path)
+    try:
+        assert other.try_quota("limit;tenant")
+        # Held shared by one request still in flight: the check waits for it.
+        mine.shared("p")
+        waited = threading.Event()
+
+        def keep() -> None:
+            mine.exclusive_quota("limit;tenant")
+            waited.set()
+
+        keeper = threading.Thread(target=keep)
+        keeper.start()
+        assert not waited.wait(0.3)
+        other.give_quota("limit;tenant")
+        assert waited.wait(5)
+        keeper.join()
+        mine.release()
+        other.release()
+        # A check whose requests another process sends holds its part's quotas all along.
+        other.shared("p")
+        other.hold_quotas(["limit;tenant"])
+        digest = hashlib.sha256(b"limit;tenant").hexdigest()[:16]
+        with (tmp_path / f"quota-{digest}.lock").open("a+b") as quota:
+            with pytest.raises(BlockingIOError):
+                fcntl.flock(quota, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            other.release()
+            fcntl.flock(quota, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            fcntl.flock(quota, fcntl.LOCK_UN)
+    finally:
+        mine.close()
+        other.close()
 
 
 def _seen_beside(lock: RunLock, held: list[str]) -> None:
@@ -691,18 +820,18 @@ def _emitted(contracts: Path) -> tuple[ApiSpec, list[str]]:
         # free-text filter; interactions sit under a fresh contact.
         ("contracts", {"createJob"},
          ["listJobs__PAGE_COMPLETE", "listJobs__TEN_LIST", "createJob__IDEM_REPLAY",
-          "createJob__IDEM_MISSING", "getJob__RATE_LIMIT", "createJob__OBJECT_LEVEL_AUTHORIZATION"],
+          "createJob__IDEM_MISSING", "createJob__OBJECT_LEVEL_AUTHORIZATION"],
          ["listContacts__PAGE_COMPLETE", "listInteractions__PAGE_END", "createContact__IDEM_REPLAY",
-          "getJob__TEN_READ", "createJob__ERR_VALIDATION", "getJob__CONFORMANCE"]),
+          "getJob__TEN_READ", "createJob__ERR_VALIDATION", "getJob__CONFORMANCE", "getJob__RATE_LIMIT"]),
         # Tasks under a project are isolated; projects and the activity feed are not.
         ("examples/tracker/contracts", {"completeTask", "createNote"},
          ["listProjects__PAGE_COMPLETE", "createProject__IDEM_CONCURRENT", "listActivity__PAGE_END"],
          ["listTasks__PAGE_COMPLETE", "listTasks__TEN_LIST", "createTask__TEN_CHILD"]),
         # Bins under a fresh warehouse are isolated; PUT-upserted products and warehouses are
-        # not; the units list (nothing makes units) keeps its part for its rate-limit checks.
+        # not; the units list's rate-limit checks keep its quota, not its part.
         ("examples/warehouse/contracts", {"archiveWarehouse", "getProduct"},
-         ["listProducts__PAGE_COMPLETE", "createWarehouse__IDEM_MISMATCH", "listUnits__RATE_LIMIT"],
-         ["listBins__PAGE_COMPLETE", "listBins__TEN_LIST", "listUnits__CONFORMANCE"]),
+         ["listProducts__PAGE_COMPLETE", "createWarehouse__IDEM_MISMATCH"],
+         ["listBins__PAGE_COMPLETE", "listBins__TEN_LIST", "listUnits__CONFORMANCE", "listUnits__RATE_LIMIT"]),
     ],
 )  # fmt: skip
 def test_chains_of_an_api(
@@ -710,7 +839,8 @@ def test_chains_of_an_api(
 ) -> None:
     """The tests that keep a part of the API to themselves for most of their run: walks of a
     list no scope can isolate (``walks``: they grow with every example) and the checks that
-    keep their part from their first request; each in its operation's part."""
+    keep their part from their first request; each in its operation's part. The rate-limit
+    checks keep their quota, and are in no chain."""
     from synth.testing._parallel import chains, shape_of
 
     api, names = _emitted(ROOT / contracts)
@@ -726,12 +856,14 @@ def test_chains_of_an_api(
         assert f"test_{short}" not in found.of, short
     # Every TEN-NONINTERFERENCE test keeps its part from its first request.
     assert all(n in found.of for n in names if n.endswith("__TEN_NONINTERFERENCE"))
+    # Every rate-limit test keeps its quota instead, in no chain.
+    assert found.quotas == {n for n in names if "__RATE_" in n}
 
 
 def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     """Spread over eight workers, the jobs part's chain costs more than a worker's even share:
-    the other checks of the jobs part go first (dearest first), then its chain, one after another, cheapest
-    first; the other single-request checks and the rest follow, and the contacts part's chain
+    the other checks of the jobs part but its rate-limit checks go first (dearest first), then
+    its chain, one after another, cheapest first; the other single-request checks and the rest follow, and the contacts part's chain
     (kept from its first request) goes last, together. Over two, the jobs chain is no longer
     than a worker's share: the single-request checks of every part go first, as without
     chains, and the chain goes among the rest as one test of its whole cost."""
@@ -744,7 +876,10 @@ def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     jobs = [
         n for n in names if found.parts[n.removeprefix("test_").partition("__")[0]] == "createJob"
     ]
-    assert set(spread[:first]) == {n for n in jobs if n not in found.of}
+    assert set(spread[:first]) == {n for n in jobs if n not in found.of and n not in found.quotas}
+    # The rate-limit checks keep the quota, not the part: they run beside the chain, after it.
+    assert found.quotas
+    assert all(spread.index(n) > first for n in found.quotas)
     head = [cost_of(n) for n in spread[:first]]
     assert head == sorted(head, reverse=True)
     chain = spread[first : first + sum(1 for p in found.of.values() if p == "createJob")]

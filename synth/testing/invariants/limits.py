@@ -5,7 +5,8 @@ A burst is bounded so that a run never floods a deploy: it runs only where the l
 smaller test limit in a ``Synth-Test-RateLimit-Policy`` header (as ``RateLimit-Policy`` writes
 it), and it sends at most 2 x limit + 1 requests to the operation (``Burst.budget``), one more
 to read that header where the declared limit is past the bound. Each check first waits a whole
-window without a request, so that nothing sent before counts against the burst.
+window without a request, so that nothing sent before counts against the burst; from then on
+no other check's request counts against the same quota (``Target.keep_quota``).
 
 2 x limit + 1 successes inside one window prove the limit is not kept, whatever the
 algorithm: a fixed window lets through at most 2 x limit in any stretch of one window's
@@ -93,6 +94,7 @@ class Burst:
         self.ctx = ctx
         self.op: OperationSpec = op
         self.declared = Policy(op.rate_limit.name, op.rate_limit.limit, op.rate_limit.window)
+        ctx.target.make_for_quota(op)
         self.params = {t: ctx.provision(t, op) for t in tenants}
         self.sent = 0
         self.probe = 0  # the request that read the server's test policy, when one was needed
@@ -108,6 +110,9 @@ class Burst:
                     f"no smaller test limit in a {TEST_POLICY} header"
                 )
             self.policy = self.test_policy
+        # From here on nothing but this check counts against the quota, and what it sends
+        # reads what it made above: its part of the API goes on (``Target.keep_quota``).
+        ctx.target.keep_quota(op)
         # Wait one whole window, so that nothing sent before counts against the burst.
         time.sleep(self.policy.window + _MARGIN)
 
