@@ -132,8 +132,10 @@ def order(
     place among the rest as one test of its whole cost. A chain of checks kept from their
     first request (TEN-NONINTERFERENCE, the object-level one) goes last: while it runs, every
     other check of its part waits, so it runs once they are done, beside the longest chain. A
-    rate-limit check (``quotas``) goes among the rest even in the longest chain's part: it
-    keeps its quota, not its part, and runs beside that chain, not before it."""
+    rate-limit check (``quotas``) goes after everything else, even in the longest chain's
+    part: it keeps its quota, not its part, for a quiet window and a burst, mostly asleep, and
+    every request that counts against the quota waits meanwhile; started last, it holds up the
+    fewest checks (a chain's walks of a list do not count against it)."""
     chains = chains if spread and chains is not None else Chains()
     costs = [cost_of(name, measured) for name in names]
     loads: dict[str, float] = {}
@@ -151,7 +153,9 @@ def order(
             tier = 1 if part in early else 3 if part in chains.walks else 4
             return (tier, -loads[part], part, cost, i)
         single = invariant in _SINGLE
-        if chains.parts.get(operation) in early and names[i] not in chains.quotas:
+        if names[i] in chains.quotas:
+            return (5, cost, "", 0.0, i)
+        if chains.parts.get(operation) in early:
             return (0, -cost, "", 0.0, i)
         if single:
             return (2, cost, "", 0.0, i)
