@@ -90,9 +90,9 @@ def _api(config: pytest.Config) -> ApiSpec:
 
 def _named(item: pytest.Item) -> tuple[str, str]:
     """``(invariant, operation)`` as a generated test's name spells them (``test_op__INV_ID``),
-    whether or not the invariant is in the catalogue; ``("", name)`` for any other test."""
-    operation, _, slug = item.name.removeprefix("test_").partition("__")
-    return slug.replace("_", "-"), operation
+    whether or not the invariant is in the catalogue; ``("", name)`` for any other test. A
+    first example's test (``name[first]``) names no catalogue invariant (``_check_of``)."""
+    return test_key(item.name)
 
 
 def _check_of(item: pytest.Item) -> tuple[str, str] | None:
