@@ -226,6 +226,12 @@ class Client:
         # shared while it is in flight (``RunLock.try_quota``).
         self.quota_of: Callable[[Request], str] | None = None
         self.lock: RunLock | None = None
+        # Called when a check spoilt what others made while this process waited out a 429
+        # with the run's lock let go (``RunLock.resume``): the target drops what it reuses.
+        self.spoilt: Callable[[], None] | None = None
+        self._sending = 0  # attempts in flight
+        self._paused = False
+        self._resuming: asyncio.Lock | None = None
         self._loop.run(self._open())
 
     async def _open(self) -> None:
@@ -312,11 +318,36 @@ class Client:
             if exchange.status != 429:
                 break
             self.waited_limited += 1
+            # Nothing is sent while the quota refills: the run's lock goes meanwhile, where the
+            # test holds it shared only and no other request of this process is in flight.
+            if self.lock is not None and self._sending == 0 and not self._paused:
+                self._paused = self.lock.pause()
             await asyncio.sleep(retry_after(exchange.headers, default=1.0, cap=_LIMIT_WAIT))
             exchange = await self._attempts(request)
         return exchange
 
+    async def _resume(self) -> None:
+        """Take back the run's lock ``_send`` let go, before anything is sent again."""
+        if self._resuming is None:
+            self._resuming = asyncio.Lock()
+        async with self._resuming:
+            if self._paused and self.lock is not None:
+                # It may wait for a whole check that keeps the part: not on the event loop.
+                spoilt = await asyncio.to_thread(self.lock.resume)
+                self._paused = False
+                if spoilt and self.spoilt is not None:
+                    self.spoilt()
+
     async def _attempts(self, request: Request) -> Exchange:
+        if self._paused:
+            await self._resume()
+        self._sending += 1
+        try:
+            return await self._quota_attempts(request)
+        finally:
+            self._sending -= 1
+
+    async def _quota_attempts(self, request: Request) -> Exchange:
         quota = self.quota_of(request) if self.quota_of is not None and self.lock else ""
         if not quota or self.lock is None:
             return await self._attempted(request)

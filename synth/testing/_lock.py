@@ -111,6 +111,9 @@ class RunLock:
         # flock knows one holder per open file, so the first takes it and the last lets it go.
         self._holders: Counter[str] = Counter()
         self._guard = threading.Lock()
+        # What ``pause`` let go (parts held shared) and the count of spoilt reuse then.
+        self._paused: list[str] | None = None
+        self._paused_at = 0
         self._epoch = self._folder / "epoch"
         # Whether the current test held a part exclusive, not the run's lock: what it judged
         # alone in its part may still be another part's doing (``partial``).
@@ -261,11 +264,43 @@ class RunLock:
             for rw in self._quotas.values():
                 rw.release()
 
+    def pause(self) -> bool:
+        """Let go the run's lock and the test's parts while the test waits and sends nothing
+        (a 429 waited out: ``Client``), where it holds them shared only: a check that keeps the
+        part (a walk of its list) goes on meanwhile instead of waiting for the quota to refill.
+        Whether they were let go; ``resume`` takes them back before the test sends again."""
+        if (
+            self._run.held != "shared"
+            or self._partial
+            or any(rw.held for rw in self._quotas.values())
+            or any(rw.held == "exclusive" for rw in self._parts.values())
+        ):
+            return False
+        self._paused = sorted(name for name, rw in self._parts.items() if rw.held)
+        self._paused_at = self.epoch()
+        self._release_parts()
+        self._run.release()
+        return True
+
+    def resume(self) -> bool:
+        """Take back what ``pause`` let go (waiting while a check keeps the run or a part);
+        whether a check spoilt what others made meanwhile (``spoil``: schemathesis's engine
+        writes to items it did not make). If it did, what the test sees from here on is judged
+        as seen beside other parts (``partial``): with the run to itself before it counts."""
+        if self._paused is None:
+            return False
+        paused, self._paused = self._paused, None
+        self.shared(*paused)
+        spoilt = self.epoch() != self._paused_at
+        self._partial = self._partial or spoilt
+        return spoilt
+
     def _release_parts(self) -> None:
         for rw in self._parts.values():
             rw.release()
 
     def release(self) -> None:
+        self._paused = None
         self._release_quotas()
         self._release_parts()
         self._run.release()

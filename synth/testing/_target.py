@@ -128,9 +128,11 @@ class Target:
             rid = self.api.request_id
             self._client = Client(self.config, keyed, self.credential,
                                   rid.header if rid is not None else None)  # fmt: skip
-            if self.lock is not None and self._limited():
+            if self.lock is not None:
                 self._client.lock = self.lock
-                self._client.quota_of = self.quota_of
+                self._client.spoilt = self.sync_shared
+                if self._limited():
+                    self._client.quota_of = self.quota_of
         return self._client
 
     def _limited(self) -> list[tuple[str, re.Pattern[str], str]]:

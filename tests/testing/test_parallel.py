@@ -13,6 +13,7 @@ import json
 import os
 import re
 import threading
+import time
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -367,6 +368,66 @@ def test_a_request_waits_while_a_rate_limit_check_keeps_its_quota(tmp_path: Path
         client.close()
         holder.close()
         mine.close()
+
+
+def test_a_check_lets_its_part_go_while_it_waits_out_a_429(tmp_path: Path) -> None:
+    """While a test waits out a 429 (the quota refilling) it sends nothing: the run's lock
+    and its part, held shared, go meanwhile, so a walk of the part's list goes on; the test
+    takes them back before it sends again. A test that keeps its part does not let it go."""
+    import dataclasses
+
+    from synth.testing._http import Request
+
+    answers = iter([429, 200, 429, 200])
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert scope["type"] == "http"
+        status = next(answers)
+        headers = [(b"retry-after", b"1")] if status == 429 else []
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    mine, walk = RunLock(tmp_path), RunLock(tmp_path)
+    client = Client(dataclasses.replace(config, app=app))
+    client.lock = mine
+    spoilt: list[bool] = []
+    client.spoilt = lambda: spoilt.append(True)
+    walked = threading.Event()
+
+    def walker() -> None:
+        walk.shared("p")
+        walk.exclusive_part("p")  # granted while the other test waits out its 429
+        walked.set()
+        walk.spoil()  # and writes to items it did not make
+        time.sleep(1.5)  # the waiting test sends nothing until the walk is done
+        walk.release()
+
+    try:
+        mine.shared("p")
+        thread = threading.Thread(target=walker)
+        thread.start()
+        started = time.monotonic()
+        assert client.send(Request(None, "GET", "/items/1")).status == 200
+        assert walked.is_set()
+        assert time.monotonic() - started >= 1.5
+        thread.join()
+        assert spoilt == [True]
+        assert mine.partial  # what it sees from here on is judged with the run to itself
+        assert mine.held == "shared"
+        mine.release()
+        # Holding its part exclusive (a walk itself), a test keeps it through the wait.
+        mine.shared("p")
+        mine.exclusive_part("p")
+        assert client.send(Request(None, "GET", "/items/1")).status == 200
+        assert mine.held == "shared"
+        assert not walk.held
+        assert not mine.pause()
+        mine.release()
+    finally:
+        client.close()
+        mine.close()
+        walk.close()
 
 
 def test_adaptive_timeout() -> None:
