@@ -12,6 +12,10 @@ through ``try_quota``), and a rate-limit check holds it exclusive from its quiet
 end of its burst, without its part: a walk of the part's list goes on beside it, as nothing the
 burst sends changes what a walk counts.
 
+A test that waits out a 429 sends nothing meanwhile: where it holds the run's lock and its
+parts shared only, it lets them go (``pause``) and takes them back before it sends again
+(``resume``), so a walk of its part's list need not wait for the quota to refill.
+
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
 sorted order (cleanup shared), upgrades only a part it holds alone by letting it go first,
 takes a quota after its parts and lets its parts go before it waits for a quota exclusive, and
