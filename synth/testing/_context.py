@@ -940,12 +940,21 @@ class Context:
         A failure there is re-checked at once, on the same fixture: confirmed, it is kept and
         raised again by every later example of the check (the search's shrinking and the
         runner's replay included), so its report does not hang on a fixture the run's other
-        examples keep changing. One the re-check does not reproduce is not reported as a
+        examples keep changing; but one judged while the API's other parts ran is judged again
+        by the replay with the run to itself (``_runner``), and that judgement is the one kept. One the re-check does not reproduce is not reported as a
         violation, and the run's summary says so (``Target.edges_unconfirmed``).
         """
         target = self.target
         key = (self.invariant, self.op.operation_id)
         kept = target.edge_violations.get(key)
+        lock = target.lock
+        if kept is not None and key in target.edges_beside and lock and lock.held == "exclusive":
+            # Judged while the API's other parts ran, which may write to this list in ways the
+            # contract does not say (a feed other operations add to): the confirmation with
+            # the run to itself judges the fixture again, not what was kept then.
+            del target.edge_violations[key]
+            target.edges_beside.discard(key)
+            kept = None
         if kept is None:
             if key in target.edges_judged:
                 return False
@@ -954,6 +963,8 @@ class Context:
                 target.edges_judged.add(key)
                 return True
             target.edge_violations[key] = kept
+            if lock is not None and lock.partial and lock.held != "exclusive":
+                target.edges_beside.add(key)
         # One place raises it, outside any handler, in the example that found it and in every
         # later one: Hypothesis tells failures apart by where they were raised and from what,
         # and calls one that moves flaky (its replay then has no blob to confirm it with).

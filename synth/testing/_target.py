@@ -90,6 +90,9 @@ class Target:
         # (invariant, operation) whose failure at the declared edges a re-check at once
         # confirmed (``Context.at_the_edges``): the violation, raised again by later examples.
         self.edge_violations: dict[tuple[str, str], Violation] = {}
+        # Of those, the ones judged while the API's other parts ran (``RunLock.partial``):
+        # judged again once the run is to itself (``Context.at_the_edges``).
+        self.edges_beside: set[tuple[str, str]] = set()
         # (invariant, operation) whose failure at the declared edges a re-check at once did
         # not reproduce: what it was, for the run's summary (not reported as a violation).
         self.edges_unconfirmed: dict[tuple[str, str], str] = {}

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 import pytest
 
@@ -120,6 +120,40 @@ def test_a_failure_at_the_edges_is_rechecked_at_once_and_kept_once_confirmed(api
     assert other.at_the_edges(_judge(other, [False]))
     assert not target.edges_unconfirmed
     assert not any("not reproduced" in line for line in summary_lines(target))
+
+
+def test_a_failure_at_the_edges_seen_beside_other_parts_is_judged_again_alone(
+    api: ApiSpec,
+) -> None:
+    """A failure at the edges kept while the API's other parts ran (a feed they write to
+    without the contract saying so) is judged again by the replay with the run to itself, not
+    raised again from what was kept; one kept with the run to itself is raised again."""
+    from types import SimpleNamespace
+
+    target = _target(api)
+    op = api.operation("listContacts")
+    data: Any = None
+    target.lock = cast(Any, SimpleNamespace(held="shared", partial=True))
+    ctx = Context(target, "PAGE-COMPLETE", op, data)
+    with pytest.raises(Violation):
+        ctx.at_the_edges(_judge(ctx, [True, True]))
+    key = ("PAGE-COMPLETE", "listContacts")
+    assert key in target.edge_violations
+    # Another example beside the other parts gets it again without judging.
+    with pytest.raises(Violation):
+        Context(target, "PAGE-COMPLETE", op, data).at_the_edges(_judge(ctx, []))
+    # The confirmation with the run to itself judges the fixture again: it passes now.
+    target.lock = cast(Any, SimpleNamespace(held="exclusive", partial=True))
+    alone = Context(target, "PAGE-COMPLETE", op, data)
+    assert alone.at_the_edges(_judge(alone, [False]))
+    assert key not in target.edge_violations
+    assert key in target.edges_judged
+    # Kept with the run to itself (or without other workers), it is raised again as before.
+    end = Context(target, "PAGE-END", op, data)
+    with pytest.raises(Violation):
+        end.at_the_edges(_judge(end, [True, True]))
+    with pytest.raises(Violation):
+        Context(target, "PAGE-END", op, data).at_the_edges(_judge(end, []))
 
 
 def test_a_failure_at_the_edges_a_recheck_does_not_show_is_said_in_the_summary(
