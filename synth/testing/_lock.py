@@ -35,10 +35,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-__all__ = ["QUOTA_POLL", "RunLock"]
+__all__ = ["QUOTA_POLL", "RunLock", "quota_stem"]
 
 # Seconds between tries for a quota a rate-limit check holds (``RunLock.try_quota``).
 QUOTA_POLL = 0.05
+
+
+def quota_stem(quota: str) -> str:
+    """The name of ``quota``'s lock files in the run's folder, without the suffix: a policy's
+    name is the contract's text, so the files are named by its digest."""
+    return "quota-" + hashlib.sha256(quota.encode("utf-8")).hexdigest()[:16]
 
 
 class _ReaderWriter:
@@ -192,10 +198,9 @@ class RunLock:
 
     def _quota(self, name: str) -> _ReaderWriter:
         if name not in self._quotas:
-            # A policy's name is the contract's text: the file is named by its digest.
-            digest = hashlib.sha256(name.encode("utf-8")).hexdigest()[:16]
+            stem = quota_stem(name)
             self._quotas[name] = _ReaderWriter(
-                self._folder / f"quota-{digest}.gate", self._folder / f"quota-{digest}.lock"
+                self._folder / f"{stem}.gate", self._folder / f"{stem}.lock"
             )
         return self._quotas[name]
 

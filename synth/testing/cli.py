@@ -37,7 +37,7 @@ from ._coverage import (
 )
 from ._data import Schemas
 from ._first import FIRST
-from ._order import load_costs, parse_shard
+from ._order import load_costs, parse_shard, test_key
 from ._parallel import parse_workers, workers_for
 from ._target import check_tenant_values
 from ._unique import unique_notes
@@ -260,9 +260,9 @@ class _Plan:
                 continue
             if item.name.endswith(FIRST):
                 continue  # a check's first example ahead of its search: the same check
-            operation, sep, slug = item.name.removeprefix("test_").partition("__")
-            if sep:
-                self.checks.append((slug.replace("_", "-"), operation))
+            invariant, operation = test_key(item.name)
+            if invariant:
+                self.checks.append((invariant, operation))
 
     def lines(self, config: TargetConfig) -> list[str]:
         by_invariant: dict[str, list[str]] = {}

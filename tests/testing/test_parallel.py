@@ -8,7 +8,6 @@ and merge into one JUnit and one report with the same findings.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import re
@@ -30,7 +29,7 @@ from synth._errors import UsageError
 from synth.spec import ApiSpec
 from synth.testing import config_from_options
 from synth.testing._http import Client
-from synth.testing._lock import RunLock
+from synth.testing._lock import RunLock, quota_stem
 from synth.testing._order import COSTS, cost_of, order, parse_shard, shard
 from synth.testing._order import test_key as key_of_test
 from synth.testing._parallel import parse_workers, shape_of, workers_for
@@ -300,11 +299,10 @@ def test_auto_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     assert workers_for(remote, 100) == 8
 
 
-def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
-    """Every test holds the lock shared; a check that must run alone holds it exclusive."""
-    mine, probe = RunLock(tmp_path), (tmp_path / "rw.lock").open("a+b")
-
-    def can(kind: int) -> bool:
+def _can(path: Path, kind: int) -> bool:
+    """Whether another process could take the lock file ``path`` as ``kind`` now (an open
+    file of its own: flock treats it as another holder, even in this process)."""
+    with path.open("a+b") as probe:
         try:
             fcntl.flock(probe, kind | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -312,17 +310,20 @@ def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
         fcntl.flock(probe, fcntl.LOCK_UN)
         return True
 
+
+def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
+    """Every test holds the lock shared; a check that must run alone holds it exclusive."""
+    mine, run = RunLock(tmp_path), tmp_path / "rw.lock"
     try:
         mine.shared()
-        assert can(fcntl.LOCK_SH)
-        assert not can(fcntl.LOCK_EX)
+        assert _can(run, fcntl.LOCK_SH)
+        assert not _can(run, fcntl.LOCK_EX)
         mine.exclusive()
-        assert not can(fcntl.LOCK_SH)
+        assert not _can(run, fcntl.LOCK_SH)
         mine.release()
-        assert can(fcntl.LOCK_EX)
+        assert _can(run, fcntl.LOCK_EX)
     finally:
         mine.close()
-        probe.close()
 
 
 def test_a_request_waits_while_a_rate_limit_check_keeps_its_quota(tmp_path: Path) -> None:
@@ -600,39 +601,26 @@ def test_run_lock_parts(tmp_path: Path) -> None:
     """A walk keeps its part exclusive while a test of another part goes on; the run's lock
     taken exclusive (a check alone, or a confirmation) lets every part go first."""
     mine, other = RunLock(tmp_path), RunLock(tmp_path)
-    probes = {
-        name: (tmp_path / name).open("a+b")
-        for name in ("rw.lock", "part-p.lock", "part-q.lock", "part-r.lock")
-    }
-
-    def can(name: str, kind: int) -> bool:
-        try:
-            fcntl.flock(probes[name], kind | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        fcntl.flock(probes[name], fcntl.LOCK_UN)
-        return True
-
     try:
         mine.shared("p")
         other.shared("q")  # another part: does not wait
-        assert can("part-p.lock", fcntl.LOCK_SH)
-        assert not can("part-p.lock", fcntl.LOCK_EX)
+        assert _can(tmp_path / "part-p.lock", fcntl.LOCK_SH)
+        assert not _can(tmp_path / "part-p.lock", fcntl.LOCK_EX)
         mine.exclusive_part("p")
         assert mine.partial
         assert mine.held == "shared"
-        assert not can("part-p.lock", fcntl.LOCK_SH)  # a test of part p waits
-        assert can("part-q.lock", fcntl.LOCK_SH)  # one of part q does not
-        assert not can("rw.lock", fcntl.LOCK_EX)
+        assert not _can(tmp_path / "part-p.lock", fcntl.LOCK_SH)  # a test of part p waits
+        assert _can(tmp_path / "part-q.lock", fcntl.LOCK_SH)  # one of part q does not
+        assert not _can(tmp_path / "rw.lock", fcntl.LOCK_EX)
         other.release()
         mine.exclusive()  # the confirmation: every part let go, the run's lock exclusive
         assert mine.held == "exclusive"
         assert mine.partial
-        assert can("part-p.lock", fcntl.LOCK_EX)
-        assert not can("rw.lock", fcntl.LOCK_SH)
+        assert _can(tmp_path / "part-p.lock", fcntl.LOCK_EX)
+        assert not _can(tmp_path / "rw.lock", fcntl.LOCK_SH)
         mine.release()
         assert not mine.partial
-        assert can("rw.lock", fcntl.LOCK_EX)
+        assert _can(tmp_path / "rw.lock", fcntl.LOCK_EX)
         # A walk of another part's list than the test's own takes the run's lock instead.
         mine.shared("p")
         mine.exclusive_part("q")
@@ -642,25 +630,12 @@ def test_run_lock_parts(tmp_path: Path) -> None:
     finally:
         mine.close()
         other.close()
-        for probe in probes.values():
-            probe.close()
 
 
 def test_run_lock_quotas(tmp_path: Path) -> None:
     """A rate-limit check keeps its quota and lets its part go; requests counting against the
     quota hold it shared while in flight, and the check waits for them."""
     mine, other = RunLock(tmp_path), RunLock(tmp_path)
-    probe = (tmp_path / "part-p.lock").open("a+b")
-
-    def can(name: str, kind: int) -> bool:
-        assert name == "part-p.lock"
-        try:
-            fcntl.flock(probe, kind | fcntl.LOCK_NB)
-        except BlockingIOError:
-            return False
-        fcntl.flock(probe, fcntl.LOCK_UN)
-        return True
-
     try:
         # A rate-limit check keeps its quota and lets its part go: a walk of that part goes
         # on beside it, and a request counting against the quota waits.
@@ -670,7 +645,7 @@ def test_run_lock_quotas(tmp_path: Path) -> None:
         assert mine.partial
         assert mine.owns("limit;tenant")
         assert not other.owns("limit;tenant")
-        assert can("part-p.lock", fcntl.LOCK_EX)
+        assert _can(tmp_path / "part-p.lock", fcntl.LOCK_EX)
         other.shared("p")
         assert not other.try_quota("limit;tenant")
         assert other.try_quota("another;tenant")  # another quota goes on
@@ -680,7 +655,7 @@ def test_run_lock_quotas(tmp_path: Path) -> None:
         other.release()
         # The next example makes what it reads with its part held again, the quota let go.
         mine.back_to_part("p")
-        assert not can("part-p.lock", fcntl.LOCK_EX)
+        assert not _can(tmp_path / "part-p.lock", fcntl.LOCK_EX)
         assert not mine.owns("limit;tenant")
         other.shared("q")
         assert other.try_quota("limit;tenant")
@@ -691,7 +666,6 @@ def test_run_lock_quotas(tmp_path: Path) -> None:
     finally:
         mine.close()
         other.close()
-        probe.close()
 
 
 def test_a_rate_limit_check_waits_for_the_quota(tmp_path: Path) -> None:
@@ -719,13 +693,10 @@ def test_a_rate_limit_check_waits_for_the_quota(tmp_path: Path) -> None:
         # A check whose requests another process sends holds its part's quotas all along.
         other.shared("p")
         other.hold_quotas(["limit;tenant"])
-        digest = hashlib.sha256(b"limit;tenant").hexdigest()[:16]
-        with (tmp_path / f"quota-{digest}.lock").open("a+b") as quota:
-            with pytest.raises(BlockingIOError):
-                fcntl.flock(quota, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            other.release()
-            fcntl.flock(quota, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            fcntl.flock(quota, fcntl.LOCK_UN)
+        quota = tmp_path / f"{quota_stem('limit;tenant')}.lock"
+        assert not _can(quota, fcntl.LOCK_EX)
+        other.release()
+        assert _can(quota, fcntl.LOCK_EX)
     finally:
         mine.close()
         other.close()
