@@ -11,6 +11,7 @@ of their own (tests/test_generate.py, tests/test_lint.py).
 
 from __future__ import annotations
 
+import fcntl
 import json
 import re
 import shutil
@@ -152,19 +153,26 @@ def test_prance_resolves_strictly(document: Path) -> None:
 @pytest.fixture(scope="module")
 def openapi_core() -> Path:
     python = CORE_VENV / "bin" / "python"
-    if not (CORE_VENV / ".installed").exists():
-        shutil.rmtree(CORE_VENV, ignore_errors=True)
-        venv.create(CORE_VENV, with_pip=True)
-        pip = subprocess.run(
-            [str(python), "-m", "pip", "install", "--quiet", OPENAPI_CORE],
-            capture_output=True,
-            text=True,
-            check=False,
-            timeout=600,
-        )
-        if pip.returncode != 0:
-            pytest.skip(f"could not install {OPENAPI_CORE} into {CORE_VENV}: {pip.stderr[-500:]}")
-        (CORE_VENV / ".installed").touch()
+    # Each xdist worker runs this fixture for its own documents: one installs while the others
+    # wait (two at once removed and rewrote each other's files: a half-installed package).
+    CORE_VENV.parent.mkdir(parents=True, exist_ok=True)
+    with open(CORE_VENV.parent / "openapi-core-venv.lock", "a+b") as guard:
+        fcntl.flock(guard, fcntl.LOCK_EX)
+        if not (CORE_VENV / ".installed").exists():
+            shutil.rmtree(CORE_VENV, ignore_errors=True)
+            venv.create(CORE_VENV, with_pip=True)
+            pip = subprocess.run(
+                [str(python), "-m", "pip", "install", "--quiet", OPENAPI_CORE],
+                capture_output=True,
+                text=True,
+                check=False,
+                timeout=600,
+            )
+            if pip.returncode != 0:
+                pytest.skip(
+                    f"could not install {OPENAPI_CORE} into {CORE_VENV}: {pip.stderr[-500:]}"
+                )
+            (CORE_VENV / ".installed").touch()
     return python
 
 
