@@ -298,6 +298,44 @@ class Context:
         unless ``tenant_id`` names another. ``request_id=False`` sends no request id where
         the client would add one (``Client``).
         """
+        request = self._build(tenant, op, params, query=query, headers=headers, body=body,
+                              raw=raw, key=key, token=token, if_match=if_match,
+                              tenant_id=tenant_id, own_refs=own_refs, request_id=request_id)  # fmt: skip
+        exchange = self.target.client.send(request)
+        self.target.note_latency(op.operation_id, exchange)
+        self.trace.append(exchange)
+        return exchange
+
+    def send_together(
+        self, tenant: str, op: OperationSpec, each: Sequence[tuple[Mapping[str, str], Any]]
+    ) -> list[Exchange]:
+        """Send ``op`` as ``tenant`` once per ``(params, body)`` of ``each``, all at once, each
+        as ``send`` would alone; the answers in the order of ``each``. Built in that order (a
+        body's references and unique values are settled here, one after another), then sent
+        concurrently: their latencies are not recorded (``Target.note_latency``)."""
+        built = [self._build(tenant, op, params, body=body) for params, body in each]
+        answers = self.target.client.gather(built)
+        self.trace.extend(answers)
+        return answers
+
+    def _build(
+        self,
+        tenant: str | None,
+        op: OperationSpec,
+        params: Mapping[str, str] | None = None,
+        *,
+        query: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
+        headers: Mapping[str, str] | None = None,
+        body: Any = NO_BODY,
+        raw: bytes | None = None,
+        key: str | None = _AUTO,
+        token: str | None = _AUTO,
+        if_match: str | None = _AUTO,
+        tenant_id: str | None = _AUTO,
+        own_refs: bool = True,
+        request_id: bool = True,
+    ) -> Request:
+        """The request ``send`` sends (its arguments); see there."""
         params = self.fill_tenant(tenant, op, params, tenant_id)
         hdrs = dict(headers or {})
         if op.idempotency is not None:
@@ -314,7 +352,7 @@ class Context:
             token = self._token(tenant, op)
         body = self.unique(op, self.referenced(tenant, op, body) if own_refs else body)
         items = query.items() if isinstance(query, Mapping) else query
-        request = Request(
+        return Request(
             tenant=tenant,
             method=op.method,
             path=self.target.path(op.path, dict(params or {})),
@@ -334,10 +372,6 @@ class Context:
             files=op.files,
             request_id=request_id,
         )
-        exchange = self.target.client.send(request)
-        self.target.note_latency(op.operation_id, exchange)
-        self.trace.append(exchange)
-        return exchange
 
     def gather(self, requests: Sequence[Callable[[], Request]]) -> list[Exchange]:
         built = [make() for make in requests]
@@ -347,19 +381,9 @@ class Context:
 
     def request(self, tenant: str, op: OperationSpec, params: Mapping[str, str], body: Any,
                 key: str | None) -> Request:  # fmt: skip
-        """A request object for ``gather``: same fields as ``send`` builds."""
-        params = self.fill_tenant(tenant, op, params)
-        headers: tuple[tuple[str, str], ...] = ()
-        if op.idempotency is not None and key is not None:
-            headers = ((op.idempotency.header, key),)
-        if _requires_if_match(op):
-            headers += (("If-Match", self.current_etag(tenant, op, params)),)
-        body = self.unique(op, self.referenced(tenant, op, body))
-        return Request(
-            tenant, op.method, self.target.path(op.path, dict(params)), (), headers,
-            body, body is not NO_BODY, None, self._token(tenant, op), op.body_media_type,
-            op.files,
-        )  # fmt: skip
+        """A request object for ``gather``: as ``send`` builds it, with idempotency key ``key``
+        (None: no key)."""
+        return self._build(tenant, op, params, body=body, key=key)
 
     def _token(self, tenant: str | None, op: OperationSpec) -> str | None:
         """``tenant``'s secret for ``op``; none where the document says it needs no auth
@@ -714,6 +738,7 @@ class Context:
         *,
         new_id: str | None = None,
         unblock: Callable[[], bool] | None = None,
+        sent: Exchange | None = None,
     ) -> dict[str, Any]:
         """Create one item as ``tenant`` and return it; its parents are made as needed.
 
@@ -721,20 +746,21 @@ class Context:
         A declared 409 is retried with fresh values in the body; where that does not avoid
         it, ``unblock`` (if given) may change what refuses it (``seed``: an action on an item
         seeded earlier) and say whether it did; otherwise ``Refused``.
+
+        ``sent``: the answer to this create, already sent (``seed``: with others at once) with
+        ``params`` (an upsert's id among them) and ``body``; what follows it is as above.
         """
-        if params is None:
-            params = self.provision(tenant, create)
-        elif {p.name for p in create.path_params} - set(params):
-            return self._create_lacking_parents(tenant, create, params, body, marker,
-                                                new_id=new_id, unblock=unblock)  # fmt: skip
-        if create.upsert:  # the client names the new item: a fresh id in its path
-            parents = self.graph.parents(create) or []
-            if parents:
-                name = parents[-1].param
-                params = {**params, name: new_id or self.fresh_item_id(create, name)}
-        if body is _AUTO:
-            body = self.body(create, marker)
-        exchange = self.send(tenant, create, params, body=body)
+        if sent is None:
+            if params is None:
+                params = self.provision(tenant, create)
+            elif {p.name for p in create.path_params} - set(params):
+                return self._create_lacking_parents(tenant, create, params, body, marker,
+                                                    new_id=new_id, unblock=unblock)  # fmt: skip
+            params = self._with_new_id(create, params, new_id)
+            if body is _AUTO:
+                body = self.body(create, marker)
+        assert params is not None
+        exchange = sent if sent is not None else self.send(tenant, create, params, body=body)
         tries = 0
         # Once an action has let this collection take another item, it goes first.
         learnt = unblock is not None and create.operation_id in self.target.unblocked
@@ -774,6 +800,17 @@ class Context:
             )
         self.remember(tenant, create, params, item)
         return item
+
+    def _with_new_id(
+        self, create: OperationSpec, params: Mapping[str, str], new_id: str | None = None
+    ) -> Mapping[str, str]:
+        """``params`` with an upsert's new item id (``new_id``, else a fresh one) in its path:
+        the client names the item it creates. Unchanged for other creates."""
+        parents = (self.graph.parents(create) or []) if create.upsert else []
+        if not parents:
+            return params
+        name = parents[-1].param
+        return {**params, name: new_id or self.fresh_item_id(create, name)}
 
     def _create_lacking_parents(
         self,
@@ -1017,7 +1054,6 @@ class Context:
         order_fields = [k.field for k in keys[:-1]]
         given = list(bodies)
         sent: list[Any] = []
-        items = []
         for number in range(count):
             body = given.pop(0) if given else self.body(scope.create, scope.marker, scope.overrides)
             if number < len(each) and isinstance(body, dict) and scope.create.body is not None:
@@ -1031,16 +1067,50 @@ class Context:
                         if isinstance(source, dict) and name in source:
                             body[name] = source[name]
             sent.append(body)
-            item = self.create(scope.tenant, scope.create, scope.params, body,
-                               unblock=lambda: self._unblock(scope))  # fmt: skip
+        items = []
+        for body, item in zip(sent, self._create_each(scope, sent), strict=True):
             items.append(item)
-            scope.seeded.append(item)
             sent_body = self.as_sent(scope.tenant, body)
             if isinstance(sent_body, dict) and isinstance(item, dict):
                 key = self.item_id(scope.lister, item, scope.params)
                 scope.echoed.update((key, name) for name, value in sent_body.items()
                                     if isinstance(value, str) and item.get(name) == value)  # fmt: skip
         return items
+
+    def _create_each(self, scope: Scope, bodies: list[Any]) -> Iterator[dict[str, Any]]:
+        """Create an item of ``scope`` from each of ``bodies``, yielding each as it is made
+        (also in ``scope.seeded``). At a far target a create costs a round trip, and a page
+        check seeds up to ``max_seed`` items (an edge fixture, the largest page and one more):
+        so they are sent ``profile.concurrency`` at a time, each answer then taken as ``create``
+        takes it (a 409 retried alone). Nothing judges the order they were made in: a list's
+        order is judged on the fields the server answers. One at a time where an item's
+        parents are still to be made, and where this collection has needed an action on an
+        earlier item to take another (``_unblock``: a copy lent once at a time)."""
+        create = scope.create
+        assert create is not None
+
+        def unblock() -> bool:
+            return self._unblock(scope)
+
+        missing = {p.name for p in create.path_params} - set(scope.params)
+        step = max(1, self.target.config.profile.concurrency)
+        start = 0
+        while start < len(bodies):
+            alone = missing or create.operation_id in self.target.unblocked
+            chunk = bodies[start : start + (1 if alone else step)]
+            start += len(chunk)
+            each: list[tuple[Mapping[str, str], Any]] = [(scope.params, chunk[0])]
+            answers: list[Exchange | None] = [None]  # ``create`` sends it
+            if len(chunk) > 1:
+                each = [(self._with_new_id(create, scope.params), body) for body in chunk]
+                answers = list(self.send_together(scope.tenant, create, each))
+            # One after another, each in ``scope.seeded`` before the next: an item the next
+            # one's 409 needs acted on (``_unblock``) is among them.
+            for (params, body), answer in zip(each, answers, strict=True):
+                item = self.create(scope.tenant, create, params, body, unblock=unblock,
+                                   sent=answer)  # fmt: skip
+                scope.seeded.append(item)
+                yield item
 
     def act_on(
         self, scope: Scope, item: dict[str, Any], changed: Callable[[dict[str, Any]], bool]

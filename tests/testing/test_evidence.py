@@ -124,8 +124,13 @@ def test_a_list_walked_only_empty_is_skipped_with_the_reason_not_passed(
     outcomes = _outcomes(report)
     assert outcomes[("PAGE-COMPLETE", "listLoans")] == "skipped", report
     assert outcomes[("PAGE-END", "listLoans")] == "skipped", report
-    tried = "PAGE-COMPLETE on listLoans not checked: no example could, in 16 tried: "
-    assert tried in report, report
+    # Either synth gave up after its count of examples set aside (``_runner._GIVE_UP``: 18 at
+    # the quick profile) or Hypothesis ran out of distinct examples first (a loan's body is
+    # references only, so few differ), which it tells without a count; both say why.
+    tried = re.search(r"PAGE-COMPLETE on listLoans not checked: no example could(, in (\d+) tried)?: ",
+                      report)  # fmt: skip
+    assert tried is not None, report
+    assert tried.group(2) in (None, "18"), report
     assert "'unknown_member'" in report, report
     assert "seeded no item" in report, report
 
