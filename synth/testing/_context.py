@@ -77,6 +77,13 @@ class Scope:
     isolated: bool
     overrides: dict[str, Any] = field(default_factory=dict)
     baseline: set[str] = field(default_factory=set)
+    # Whether ``baseline`` is still to be taken (``Context.settle``), and the fields of the
+    # list's items that carry ``marker`` in what the check sends: where there are some, the
+    # list is walked beside the other checks of its part and only items carrying them count.
+    unsettled: bool = False
+    marked: tuple[str, ...] = ()
+    # Whether the whole list is walked beside the other checks of its part (``Context.beside``).
+    beside: bool = False
     # Every item ``Context.seed`` made in the scope, in order, kept up to date by ``unblock``.
     seeded: list[dict[str, Any]] = field(default_factory=list)
     # (item id, field) for each text field of a seeded item the server printed exactly as it
@@ -129,6 +136,30 @@ def may_isolate(api: ApiSpec, schemas: Schemas, graph: Graph, lister: OperationS
         return True
     create = graph.creator_of_items(lister)
     return next(isolating_filters(schemas, create, lister), None) is not None
+
+
+def _markable(schemas: Schemas, schema: Mapping[str, Any]) -> Mapping[str, Any] | None:
+    """The string branch of a body field ``Context.mark`` puts a marker into (free text, an
+    e-mail address), or None."""
+    text = schemas.string_branch(schema)
+    if text is None:
+        return None
+    if text.get("format") == "email" or not ({"pattern", "enum", "format", "const"} & set(text)):
+        return text
+    return None
+
+
+def counts_by_marker(schemas: Schemas, create: OperationSpec, lister: OperationSpec) -> bool:
+    """Whether items ``create`` makes can be told apart in ``lister``'s whole list by the
+    marker a check puts in them, as far as the contract tells: a field the marker goes into
+    (``Context.mark``) that every listed item carries (``Context.settle``)."""
+    if create.body_schema is None or lister.pagination is None:
+        return False
+    listed = set(schemas.required(lister.pagination.item_schema))
+    return any(
+        name in listed and _markable(schemas, schema) is not None
+        for name, schema in schemas.properties(create.body_schema).items()
+    )
 
 
 @dataclass(slots=True)
@@ -491,12 +522,12 @@ class Context:
             return body
         marked = dict(body)
         for name, schema in self.schemas.properties(op.body_schema).items():
-            text = self.schemas.string_branch(schema)
+            text = _markable(self.schemas, schema)
             if text is None or not isinstance(marked.get(name), str):
                 continue
             if text.get("format") == "email":
                 marked[name] = f"{marker}@example.com"
-            elif not ({"pattern", "enum", "format", "const"} & set(text)):
+            else:
                 limit = text.get("maxLength", 200)
                 marked[name] = f"{marker} {marked[name]}"[:limit]
         marked.update(overrides or {})
@@ -903,8 +934,13 @@ class Context:
         lister: OperationSpec,
         params: dict[str, str] | None = None,
         marker: str | None = None,
+        *,
+        settle: bool = False,
     ) -> Scope:
-        """An isolated place to seed items into, or the whole list with a baseline."""
+        """An isolated place to seed items into, or the whole list with a baseline.
+
+        ``settle``: the whole list's baseline waits for ``settle`` and the body the check will
+        send (a check counting what it made, which may count by its marker instead)."""
         assert lister.pagination is not None
         create = self.graph.creator_of_items(lister)
         marker = marker or self.marker()
@@ -925,8 +961,56 @@ class Context:
                 return Scope(tenant, lister, create, params, {flt.param: marker}, marker,
                              True, overrides={flt.field: [marker]})  # fmt: skip
         scope = Scope(tenant, lister, create, params, {}, marker, isolated=False)
-        scope.baseline = set(self.walk(scope, limit=lister.pagination.limit.max).ids)
+        if settle:
+            scope.unsettled = True
+        else:
+            scope.baseline = set(self.walk(scope, limit=lister.pagination.limit.max).ids)
         return scope
+
+    def settle(self, scope: Scope, body: Any) -> None:
+        """Make ready to count, in a scope that cannot be isolated, the items ``body`` will
+        make: where fields every item of the list carries (required by its schema) will hold
+        the scope's marker, those count, and the list is walked beside the other checks of its
+        part (``Target.beside``: another check's item never carries this marker, and what is
+        seen so is judged again with the run to itself before it counts); otherwise, or run
+        alone, the list's baseline is taken now, keeping the part (``walk``)."""
+        if not scope.unsettled:
+            return
+        scope.unsettled = False
+        assert scope.lister.pagination is not None
+        marked = self._marked_fields(scope, body)
+        if marked and self.beside(scope):
+            scope.marked = marked
+            return
+        scope.baseline = set(self.walk(scope, limit=scope.lister.pagination.limit.max).ids)
+
+    def beside(self, scope: Scope) -> bool:
+        """Walk ``scope``, a whole list that cannot be isolated, beside the other checks of its
+        part, where what the check judges there is only what it can recognise as its own (its
+        items' ids, its marker) and other checks' items change nothing of it; whether the run
+        lets it (``Target.beside``: what is seen so is judged again with the run to itself
+        before it counts). Otherwise each walk keeps the part (``walk``)."""
+        if not scope.isolated and self.target.beside():
+            scope.beside = True
+        return scope.beside
+
+    def _marked_fields(self, scope: Scope, body: Any) -> tuple[str, ...]:
+        """The fields of ``body`` as it will be sent that hold ``scope``'s marker and that
+        every item of its list carries."""
+        if scope.create is None or not isinstance(body, dict):
+            return ()
+        assert scope.lister.pagination is not None
+        sent = self.unique(scope.create, body)
+        if not isinstance(sent, dict):
+            return ()
+        listed = set(self.schemas.required(scope.lister.pagination.item_schema))
+        return tuple(
+            sorted(
+                name
+                for name, value in sent.items()
+                if name in listed and isinstance(value, str) and scope.marker in value
+            )
+        )
 
     def edge_scope(self, lister: OperationSpec, most: int) -> Scope | str:
         """A scope of tenant A's holding ``most`` items of ``lister``'s of its own (with what a
@@ -1217,9 +1301,10 @@ class Context:
         ``until``: in a scope that is not isolated, stop one page after every one of these ids
         has been seen; the rest of a long shared list says nothing about them.
         """
-        if not scope.isolated:
+        if not scope.isolated and not scope.beside:
             # The whole list of the tenant, which other checks write to: only alone is it
-            # the baseline and the items this check made (``_parallel``).
+            # the baseline and the items this check made (``_parallel``). A scope where the
+            # check judges only what it recognises as its own is walked beside them (``beside``).
             self.target.alone(scope.lister)
         pagination = scope.lister.pagination
         assert pagination is not None

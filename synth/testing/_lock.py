@@ -196,6 +196,18 @@ class RunLock:
         self._parts[name].exclusive()
         self._partial = True
 
+    def beside(self) -> bool:
+        """Go on holding the test's part shared while it walks a list it cannot isolate, where
+        what it counts there carries its own marker (``Context.settle``): other checks of the
+        part may write to the list meanwhile, so what the test judges from here on is judged
+        as seen beside them (``partial``), with the run to itself before it counts. False
+        (nothing done) where the test already keeps its part or the run to itself, or holds
+        nothing: the walk then goes as any other."""
+        if self._run.held != "shared" or any(rw.held == "exclusive" for rw in self._parts.values()):
+            return False
+        self._partial = True
+        return True
+
     def _quota(self, name: str) -> _ReaderWriter:
         if name not in self._quotas:
             stem = quota_stem(name)

@@ -39,7 +39,7 @@ from ..catalogue import BY_ID, CATALOGUE
 from ..relations import Graph
 from ..spec import ApiSpec, OperationSpec
 from ._config import PROFILES, TargetConfig, Tenant, is_loopback
-from ._context import may_isolate
+from ._context import counts_by_marker, may_isolate
 from ._coverage import Gap
 from ._data import Schemas
 from ._order import Chains, test_key
@@ -123,13 +123,11 @@ def alone(invariant: str, operation: str, target: Shape) -> str:
 # Checks that walk a list: a list operation's own, and a create's idempotency checks, which
 # count what a request made in its collection's list (``idempotency._setup``). On a list that
 # no scope can isolate (``_context.may_isolate``), every walk goes through the tenant's whole
-# list and keeps the list's part to itself while it does (``Target.alone``).
-_WALKS_ITS_LIST = frozenset(inv.id for inv in CATALOGUE if inv.family == "pagination") | {
-    "TEN-LIST"
-}
-_WALKS_CREATED = frozenset(
-    {"IDEM-MISSING", "IDEM-REPLAY", "IDEM-MISMATCH", "IDEM-CONCURRENT", "IDEM-TENANT-SCOPE"}
-)
+# list and keeps the list's part to itself while it does (``Target.alone``); the idempotency
+# checks' walks need not where their items carry their marker (``counts_by_marker``), nor
+# TEN-LIST's, which look for the ids of items the check made (``Context.beside``).
+_WALKS_ITS_LIST = frozenset(inv.id for inv in CATALOGUE if inv.family == "pagination")
+_WALKS_CREATED = frozenset({"IDEM-MISSING", "IDEM-REPLAY", "IDEM-MISMATCH", "IDEM-CONCURRENT"})
 
 
 def chain_of(invariant: str, operation: str, shape: Shape) -> str:
@@ -151,6 +149,8 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
         lister: OperationSpec | None = op
     elif invariant in _WALKS_CREATED:
         lister = shape.graph.lister_of(op)
+        if lister is not None and counts_by_marker(shape.schemas, op, lister):
+            lister = None  # walked beside the part's other checks (``Context.settle``)
     else:
         return ""
     if lister is None or lister.pagination is None:

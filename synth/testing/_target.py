@@ -257,6 +257,13 @@ class Target:
         else:
             self.lock.exclusive()
 
+    def beside(self) -> bool:
+        """Walk a list that cannot be isolated beside the other checks of its part, counting
+        only the items that carry the check's marker (``Context.settle``); whether the run
+        lets it (``RunLock.beside``). Run in one process, or already keeping its part, the
+        walk is judged alone as any other (``alone``)."""
+        return self.lock is not None and self.lock.beside()
+
     def note_created(self, tenant: str, path: str) -> None:
         """Note an item ``tenant`` created at ``path``, for deletion when the run closes."""
         with self._lock:

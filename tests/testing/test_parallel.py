@@ -848,22 +848,28 @@ def _emitted(contracts: Path) -> tuple[ApiSpec, list[str]]:
     ("contracts", "walks", "chained", "free"),
     [
         # The jobs list has an enum filter only: its walks, and the idempotency checks of the
-        # create that count in it, go through every job of the tenant. The contacts list has a
-        # free-text filter; interactions sit under a fresh contact.
+        # create that count in it (a job has no free text to carry a marker), go through every
+        # job of the tenant. TEN-LIST looks for its own jobs' ids, whatever else is listed.
+        # The contacts list has a free-text filter; interactions sit under a fresh contact.
         ("contracts", {"createJob"},
-         ["listJobs__PAGE_COMPLETE", "listJobs__TEN_LIST", "createJob__IDEM_REPLAY",
+         ["listJobs__PAGE_COMPLETE", "createJob__IDEM_REPLAY",
           "createJob__IDEM_MISSING", "createJob__OBJECT_LEVEL_AUTHORIZATION"],
          ["listContacts__PAGE_COMPLETE", "listInteractions__PAGE_END", "createContact__IDEM_REPLAY",
-          "getJob__TEN_READ", "createJob__ERR_VALIDATION", "getJob__CONFORMANCE", "getJob__RATE_LIMIT"]),
-        # Tasks under a project are isolated; projects and the activity feed are not.
+          "getJob__TEN_READ", "createJob__ERR_VALIDATION", "getJob__CONFORMANCE", "getJob__RATE_LIMIT",
+          "listJobs__TEN_LIST", "createJob__IDEM_TENANT_SCOPE"]),
+        # Tasks under a project are isolated; projects and the activity feed are not, but a
+        # project's name carries a check's marker: its idempotency checks count by it.
         ("examples/tracker/contracts", {"completeTask", "createNote"},
-         ["listProjects__PAGE_COMPLETE", "createProject__IDEM_CONCURRENT", "listActivity__PAGE_END"],
-         ["listTasks__PAGE_COMPLETE", "listTasks__TEN_LIST", "createTask__TEN_CHILD"]),
+         ["listProjects__PAGE_COMPLETE", "listActivity__PAGE_END"],
+         ["listTasks__PAGE_COMPLETE", "listTasks__TEN_LIST", "createTask__TEN_CHILD",
+          "createProject__IDEM_CONCURRENT", "createProject__IDEM_TENANT_SCOPE"]),
         # Bins under a fresh warehouse are isolated; PUT-upserted products and warehouses are
-        # not; the units list's rate-limit checks keep its quota, not its part.
+        # not (a warehouse's name carries the marker); the units list's rate-limit checks keep
+        # its quota, not its part.
         ("examples/warehouse/contracts", {"archiveWarehouse", "getProduct"},
-         ["listProducts__PAGE_COMPLETE", "createWarehouse__IDEM_MISMATCH"],
-         ["listBins__PAGE_COMPLETE", "listBins__TEN_LIST", "listUnits__CONFORMANCE", "listUnits__RATE_LIMIT"]),
+         ["listProducts__PAGE_COMPLETE"],
+         ["listBins__PAGE_COMPLETE", "listBins__TEN_LIST", "listUnits__CONFORMANCE", "listUnits__RATE_LIMIT",
+          "createWarehouse__IDEM_MISMATCH"]),
     ],
 )  # fmt: skip
 def test_chains_of_an_api(

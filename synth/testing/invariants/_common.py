@@ -302,7 +302,8 @@ def _unmark(value: str, mark: str) -> str:
 
 def scope_count(ctx: Context, scope: Scope, body: Any) -> list[dict[str, Any]]:
     """Items now in ``scope`` that the check made: all of an isolated scope, else new matches
-    (new items carrying the fields ``body`` was sent with, its references filled)."""
+    (new items carrying the fields ``body`` was sent with, its references filled; where the
+    scope counts by its marker, ``Context.settle``, only items carrying the marked fields)."""
     walk = ctx.walk(scope, limit=_max(scope))
     if scope.isolated:
         return walk.items
@@ -310,7 +311,9 @@ def scope_count(ctx: Context, scope: Scope, body: Any) -> list[dict[str, Any]]:
     return [
         i
         for i, key in zip(walk.items, walk.ids, strict=True)
-        if key not in scope.baseline and same_fields(i, sent)
+        if key not in scope.baseline
+        and same_fields(i, sent)
+        and all(name in i for name in scope.marked)
     ]
 
 

@@ -87,7 +87,10 @@ def _target_item(
 def lists(ctx: Context) -> None:
     op = ctx.op
     assert op.pagination is not None
-    scope = ctx.scope(ctx.a, op)
+    # No baseline: what is judged is whether A's items show in B's list, by their ids (with
+    # the tenant in the path, their whole representation too), which no other check's items
+    # have; a list that cannot be isolated is walked beside the other checks of its part.
+    scope = ctx.scope(ctx.a, op, settle=True)
     count = ctx.draw(st.integers(1, 3), "items")
     # Values of their own in the filtered fields (an element to filter on, say), which the
     # simplest drawn bodies may lack: each filter then has something of A's to ask B's list for.
@@ -99,8 +102,10 @@ def lists(ctx: Context) -> None:
     if not seeded:
         ctx.unexercised(f"seeded no item of tenant {ctx.a}'s to look for in another's list")
     theirs = {ctx.item_id(op, i, scope.params) for i in seeded}
-    mine = ctx.scope(ctx.b, op, None if not scope.params else ctx.provision(ctx.b, op))
+    mine = ctx.scope(ctx.b, op, None if not scope.params else ctx.provision(ctx.b, op),
+                     settle=True)  # fmt: skip
     mine.query = dict(scope.query)
+    ctx.beside(mine)
     queries: list[dict[str, str]] = [{}]
     for flt in op.pagination.filters:
         for item in seeded:

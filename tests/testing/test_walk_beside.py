@@ -1,0 +1,160 @@
+"""Walks of a whole list that cannot be isolated, beside the other checks of its part
+(``Context.beside``), where the check judges only what it recognises as its own: the
+idempotency checks count what a request made by the marker in its items (``Context.settle``),
+TEN-LIST looks for the ids of tenant A's items in B's list. With other worker processes, such
+a walk holds its part shared instead of keeping it to itself, and what is seen so is judged
+again with the run to itself before it counts.
+
+The tracker's projects (examples/tracker) can be listed only whole (no free-text filter), and
+a project's name, which every listed project carries, holds the marker. The example's jobs
+carry no free text: their idempotency checks still keep their part. The tracker's server runs
+in process with a run lock of its own (``RunLock`` over a temporary folder), as one worker
+would.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import synth
+from examples.tracker import server
+from synth.testing import config_from_options
+from synth.testing._http import Exchange, Request
+from synth.testing._lock import RunLock
+from synth.testing._parallel import chain_of, shape_of
+from synth.testing._runner import run_check
+from synth.testing._target import Target
+from synth.testing._violation import Finding, Outcome
+
+ROOT = Path(__file__).resolve().parents[2]
+TRACKER = ROOT / "examples" / "tracker" / "contracts"
+TENANTS = ["a=tok_acme_0123456789", "b=tok_globex_9876543210"]
+_COUNTED = ("IDEM-REPLAY", "IDEM-MISMATCH", "IDEM-CONCURRENT", "IDEM-MISSING")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(server, "STORE", server.Store())
+
+
+def test_only_the_walks_that_must_be_alone_keep_their_part() -> None:
+    tracker = shape_of(synth.load(TRACKER))
+    example = shape_of(synth.load(ROOT / "contracts"))
+    for invariant in _COUNTED:
+        assert chain_of(invariant, "createProject", tracker) == ""
+        # A job's body has no free text: its list is walked whole, keeping the jobs' part.
+        assert chain_of(invariant, "createJob", example) == example.graph.parts()["createJob"]
+    # IDEM-TENANT-SCOPE counts nothing: it walks no list; TEN-LIST looks for its own ids.
+    assert chain_of("IDEM-TENANT-SCOPE", "createProject", tracker) == ""
+    assert chain_of("IDEM-TENANT-SCOPE", "createJob", example) == ""
+    assert chain_of("TEN-LIST", "listProjects", tracker) == ""
+    assert chain_of("TEN-LIST", "listJobs", example) == ""
+    # A page check judges the whole list: it keeps its part.
+    assert chain_of("PAGE-COMPLETE", "listJobs", example) == example.graph.parts()["listJobs"]
+
+
+class _Watched:
+    """The run lock's calls a check makes: how it held its part when it walked the list."""
+
+    def __init__(self, lock: RunLock, target: Target) -> None:
+        self.kept: list[str] = []  # "part" or "run", each time the check took one exclusive
+        self.walks: list[str] = []  # the run's lock as held at each page of the list
+        self.creates: list[str] = []  # and at each create
+        part, run = lock.exclusive_part, lock.exclusive
+
+        def exclusive_part(name: str) -> None:
+            self.kept.append("part")
+            part(name)
+
+        def exclusive() -> None:
+            self.kept.append("run")
+            run()
+
+        lock.exclusive_part = exclusive_part  # type: ignore[method-assign]
+        lock.exclusive = exclusive  # type: ignore[method-assign]
+        send = target.client.send
+
+        def watched(request: Request) -> Exchange:
+            held = lock.held + ("+partial" if lock.partial else "")
+            if request.path.endswith("/projects"):
+                (self.walks if request.method == "GET" else self.creates).append(held)
+            return send(request)
+
+        target.client.send = watched  # type: ignore[method-assign]
+
+
+def _run(
+    tmp_path: Path, invariant: str, bugs: frozenset[str] = frozenset(), op: str = "createProject"
+) -> tuple[Finding, _Watched]:
+    server.STORE.bugs = bugs
+    api = synth.load(TRACKER)
+    config = config_from_options(app=server.app, tenants=TENANTS, seed=1, contracts=TRACKER,
+                                 env={}, profile="quick")  # fmt: skip
+    target = Target(config, api)
+    target.lock = RunLock(tmp_path)
+    watched = _Watched(target.lock, target)
+    try:
+        target.lock.shared(target.part(op))
+        finding = run_check(invariant, op, target)
+    finally:
+        target.lock.release()
+        target.close()
+        target.lock.close()
+    return finding, watched
+
+
+@pytest.mark.parametrize(
+    ("invariant", "op"),
+    [*((invariant, "createProject") for invariant in _COUNTED), ("TEN-LIST", "listProjects")],
+)
+def test_a_correct_server_is_walked_beside_the_part(
+    tmp_path: Path, invariant: str, op: str
+) -> None:
+    finding, watched = _run(tmp_path, invariant, op=op)
+    assert finding.outcome is Outcome.PASSED, finding.message
+    assert watched.walks, "the check walked the projects' list"
+    # Every walk went on with the part and the run held shared, judged as seen beside others.
+    assert set(watched.walks) == {"shared+partial"}
+    assert watched.kept == []
+
+
+def test_a_violation_seen_beside_the_part_is_confirmed_alone(tmp_path: Path) -> None:
+    finding, watched = _run(tmp_path, "IDEM-REPLAY", frozenset({"idem-replay-creates"}))
+    assert finding.outcome is Outcome.VIOLATION, finding.message
+    # Seen beside the part's other checks (no baseline walked, the part held shared), then
+    # replayed with the run to itself, whose scope took its baseline as in one process.
+    assert watched.creates[0] == "shared+partial"
+    assert watched.kept[0] == "run"
+    assert watched.walks
+    assert {held.split("+")[0] for held in watched.walks} == {"exclusive"}
+    assert watched.creates[-1].startswith("exclusive")
+
+
+def test_run_in_one_process_the_list_is_counted_by_its_baseline() -> None:
+    """No run lock (one worker, an in-process app): nothing else writes meanwhile, and the
+    count is what it was before counting by marker (a baseline walk first)."""
+    api = synth.load(TRACKER)
+    config = config_from_options(app=server.app, tenants=TENANTS, seed=1, contracts=TRACKER,
+                                 env={}, profile="quick")  # fmt: skip
+    target = Target(config, api)
+    try:
+        finding = run_check("IDEM-REPLAY", "createProject", target)
+        server.STORE.bugs = frozenset({"idem-replay-creates"})
+        buggy = run_check("IDEM-REPLAY", "createProject", target)
+    finally:
+        target.close()
+    assert finding.outcome is Outcome.PASSED, finding.message
+    assert buggy.outcome is Outcome.VIOLATION, buggy.message
+
+
+def test_a_leak_seen_beside_the_part_is_confirmed_alone(tmp_path: Path) -> None:
+    finding, watched = _run(
+        tmp_path, "TEN-LIST", frozenset({"ten-projects-list-all"}), op="listProjects"
+    )
+    assert finding.outcome is Outcome.VIOLATION, finding.message
+    assert "to hold none of tenant a's items" in finding.expected
+    assert watched.walks[0] == "shared+partial"  # seen beside the part's other checks,
+    assert watched.kept[0] == "run"  # then replayed with the run to itself
+    assert watched.walks[-1].startswith("exclusive")
