@@ -103,7 +103,8 @@ def sequence(
     """A numbered request sequence, each curl line followed by the answer it got."""
     lines = []
     for i, exchange in enumerate(exchanges, 1):
-        lines.append(f"# {i}. as tenant {exchange.request.tenant or '(none)'}")
+        at_once = f", one of {exchange.together} sent at once" if exchange.together > 1 else ""
+        lines.append(f"# {i}. as tenant {exchange.request.tenant or '(none)'}{at_once}")
         lines.append(as_curl(exchange, base_url, redact, secret_headers, credential))
         lines.append(_answer(exchange, redact))
     return "\n".join(lines)

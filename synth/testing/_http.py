@@ -137,6 +137,9 @@ class Exchange:
     attempts: int = 1
     # A write retried after an attempt that may have reached the server (see the docstring).
     ambiguous: bool = False
+    # How many requests were sent at once with this one, itself included (``gather``,
+    # ``settle``); 1 when it was sent alone.
+    together: int = 1
     _json: Any = field(default=None, repr=False)
     _parsed: bool = field(default=False, repr=False)
 
@@ -165,6 +168,13 @@ class Exchange:
     @property
     def ok(self) -> bool:
         return 200 <= self.status < 300
+
+
+def _together(answers: Sequence[Exchange | None]) -> None:
+    """Mark each of ``answers`` to requests sent at once with how many there were."""
+    for answer in answers:
+        if answer is not None:
+            answer.together = len(answers)
 
 
 class _Loop:
@@ -290,7 +300,9 @@ class Client:
         async def all_of() -> list[Exchange]:
             return list(await asyncio.gather(*(self._send(r) for r in requests)))
 
-        return self._loop.run(all_of())
+        answers = self._loop.run(all_of())
+        _together(answers)
+        return answers
 
     def settle(self, requests: Sequence[Request]) -> list[Exchange | None]:
         """Send requests concurrently; each one's answer, or None where a transport fault
@@ -304,7 +316,9 @@ class Client:
                     raise answer
             return [a if isinstance(a, Exchange) else None for a in answers]
 
-        return self._loop.run(all_of())
+        answers = self._loop.run(all_of())
+        _together(answers)
+        return answers
 
     def call(self, func: Callable[[], Awaitable[T]]) -> T:
         async def wrapper() -> T:

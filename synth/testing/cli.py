@@ -303,7 +303,8 @@ class _Plan:
               help="A tenant's own value of the tenant path parameter (Api(tenant_param=...), "
                    "e.g. {org_id}); one per tenant when the contracts declare it (or "
                    "SYNTH_TENANT_IDS=a=org_1,b=org_2).")  # fmt: skip
-@click.option("--contracts", type=click.Path(file_okay=False), help="Contracts directory.")
+@click.option("--contracts", type=click.Path(file_okay=False),
+              help="Contracts directory (or SYNTH_CONTRACTS).  [default: contracts]")  # fmt: skip
 @click.option("--tests", default="generated/tests", show_default=True,
               type=click.Path(file_okay=False), help="The generated tests to run.")  # fmt: skip
 @click.option("--profile", type=click.Choice(["quick", "default", "thorough"]), help="Test budget.")
