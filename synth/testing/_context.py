@@ -14,7 +14,7 @@ import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any, NoReturn, TypeVar
+from typing import Any, NoReturn, TypedDict, TypeVar, Unpack
 from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import httpx
@@ -162,6 +162,22 @@ def counts_by_marker(schemas: Schemas, create: OperationSpec, lister: OperationS
     )
 
 
+class _Options(TypedDict, total=False):
+    """``Context.send``'s keyword arguments, which it hands to ``Context._build`` (defaults
+    there)."""
+
+    query: Mapping[str, Any] | Sequence[tuple[str, Any]]
+    headers: Mapping[str, str] | None
+    body: Any
+    raw: bytes | None
+    key: str | None
+    token: str | None
+    if_match: str | None
+    tenant_id: str | None
+    own_refs: bool
+    request_id: bool
+
+
 @dataclass(slots=True)
 class Alike:
     """Steps a check repeats, whose fixtures must not differ by what synth draws
@@ -306,17 +322,7 @@ class Context:
         tenant: str | None,
         op: OperationSpec,
         params: Mapping[str, str] | None = None,
-        *,
-        query: Mapping[str, Any] | Sequence[tuple[str, Any]] = (),
-        headers: Mapping[str, str] | None = None,
-        body: Any = NO_BODY,
-        raw: bytes | None = None,
-        key: str | None = _AUTO,
-        token: str | None = _AUTO,
-        if_match: str | None = _AUTO,
-        tenant_id: str | None = _AUTO,
-        own_refs: bool = True,
-        request_id: bool = True,
+        **options: Unpack[_Options],
     ) -> Exchange:
         """Send ``op`` as ``tenant`` (None: no credentials); a fresh idempotency key by default.
 
@@ -329,25 +335,10 @@ class Context:
         unless ``tenant_id`` names another. ``request_id=False`` sends no request id where
         the client would add one (``Client``).
         """
-        request = self._build(tenant, op, params, query=query, headers=headers, body=body,
-                              raw=raw, key=key, token=token, if_match=if_match,
-                              tenant_id=tenant_id, own_refs=own_refs, request_id=request_id)  # fmt: skip
-        exchange = self.target.client.send(request)
+        exchange = self.target.client.send(self._build(tenant, op, params, **options))
         self.target.note_latency(op.operation_id, exchange)
         self.trace.append(exchange)
         return exchange
-
-    def send_together(
-        self, tenant: str, op: OperationSpec, each: Sequence[tuple[Mapping[str, str], Any]]
-    ) -> list[Exchange]:
-        """Send ``op`` as ``tenant`` once per ``(params, body)`` of ``each``, all at once, each
-        as ``send`` would alone; the answers in the order of ``each``. Built in that order (a
-        body's references and unique values are settled here, one after another), then sent
-        concurrently: their latencies are not recorded (``Target.note_latency``)."""
-        built = [self._build(tenant, op, params, body=body) for params, body in each]
-        answers = self.target.client.gather(built)
-        self.trace.extend(answers)
-        return answers
 
     def _build(
         self,
@@ -366,7 +357,7 @@ class Context:
         own_refs: bool = True,
         request_id: bool = True,
     ) -> Request:
-        """The request ``send`` sends (its arguments); see there."""
+        """The request ``send`` sends (its arguments, ``_Options``); see there."""
         params = self.fill_tenant(tenant, op, params, tenant_id)
         hdrs = dict(headers or {})
         if op.idempotency is not None:
@@ -411,9 +402,9 @@ class Context:
         return answers
 
     def request(self, tenant: str, op: OperationSpec, params: Mapping[str, str], body: Any,
-                key: str | None) -> Request:  # fmt: skip
+                key: str | None = _AUTO) -> Request:  # fmt: skip
         """A request object for ``gather``: as ``send`` builds it, with idempotency key ``key``
-        (None: no key)."""
+        (None: no key; by default a fresh one, as ``send`` gives)."""
         return self._build(tenant, op, params, body=body, key=key)
 
     def _token(self, tenant: str | None, op: OperationSpec) -> str | None:
@@ -1187,7 +1178,11 @@ class Context:
             answers: list[Exchange | None] = [None]  # ``create`` sends it
             if len(chunk) > 1:
                 each = [(self._with_new_id(create, scope.params), body) for body in chunk]
-                answers = list(self.send_together(scope.tenant, create, each))
+                # Built in order (references, unique values), then sent at once (``gather``).
+                answers = list(self.gather([
+                    functools.partial(self.request, scope.tenant, create, params, body)
+                    for params, body in each
+                ]))  # fmt: skip
             # One after another, each in ``scope.seeded`` before the next: an item the next
             # one's 409 needs acted on (``_unblock``) is among them.
             for (params, body), answer in zip(each, answers, strict=True):

@@ -11,16 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 import synth
 from examples.tracker import server
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
 from tests._generated import write_tests
+from tests.testing._tracker import tracker_with
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTRACTS = ROOT / "examples" / "tracker" / "contracts"
@@ -109,13 +108,7 @@ def test_tasks_of_another_tenants_project_in_a_list_are_reported(
         ]
         return server.json_response({"items": [t.json() for t in rows], "next_cursor": None})
 
-    routes = [
-        Route(r.path, leaky, methods=["GET"])
-        if isinstance(r, Route) and r.endpoint is server.list_tasks
-        else r
-        for r in server.routes
-    ]
-    app = Starlette(routes=routes, exception_handlers=server.app.exception_handlers)
+    app = tracker_with(server.list_tasks, leaky)
     code, report = _run(tracker_tests, tmp_path, ("TEN-LIST",), seed=1, app=app)
     assert code == 1, report
     assert _outcomes(report) == {"TEN-LIST": "violation"}, report

@@ -17,13 +17,13 @@ import pytest
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 import synth
 from examples.tracker import server
 from synth.testing import config_from_options
 from synth.testing._context import Context
 from synth.testing._target import Target
+from tests.testing._tracker import tracker_with
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKER = ROOT / "examples" / "tracker" / "contracts"
@@ -60,13 +60,7 @@ class _Creates:
             finally:
                 self.flying -= 1
 
-        routes = [
-            Route(r.path, create, methods=["POST"])
-            if isinstance(r, Route) and r.endpoint is server.create_project
-            else r
-            for r in server.routes
-        ]
-        return Starlette(routes=routes, exception_handlers=server.app.exception_handlers)
+        return tracker_with(server.create_project, create)
 
 
 def _seed(creates: _Creates, count: int, profile: str = "default") -> tuple[Context, list[Any]]:

@@ -18,7 +18,6 @@ from openapi_spec_validator import validate
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
 
 import synth
 from examples.tracker import server
@@ -33,6 +32,7 @@ from synth.testing._unique import Fresh, fixed_reason, unique_notes
 from synth.testing.cli import run_suite
 from tests._generated import write_tests
 from tests._taxonomy import STANDARD_ERRORS
+from tests.testing._tracker import tracker_with
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKER = ROOT / "examples" / "tracker" / "contracts"
@@ -224,13 +224,7 @@ def _conflicts_first(times: int) -> Starlette:
             raise server.Problem(409, "project_key_taken", "You already have a project with it.")
         return await server.create_project(request)
 
-    routes = [
-        Route(r.path, taken_at_first, methods=["POST"])
-        if isinstance(r, Route) and r.endpoint is server.create_project
-        else r
-        for r in server.routes
-    ]
-    return Starlette(routes=routes, exception_handlers=server.app.exception_handlers)
+    return tracker_with(server.create_project, taken_at_first)
 
 
 @pytest.mark.usefixtures("unique_keys")
