@@ -712,6 +712,10 @@ class Graph:
         """The fields of ``op``'s body naming items of other collections (``member_id``)."""
         return self.relations.refs.get(op.operation_id, ())
 
+    def is_create(self, op: OperationSpec) -> bool:
+        """Whether ``op`` is the create of a collection (``POST /things``, a PUT upsert)."""
+        return op.operation_id in self._by_create
+
     def item_creator(self, op: OperationSpec) -> OperationSpec | None:
         """For ``X /things/{p}``: the ``POST /things`` that creates the item ``{p}`` names."""
         parent = self.relations.items.get(op.operation_id)

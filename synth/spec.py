@@ -277,6 +277,8 @@ class OperationSpec:
     location: Location
     # The body's fields declared ``Unique()``: a value is never sent twice in a test run.
     unique: tuple[str, ...] = ()
+    # Of those, the ones declared unique across every tenant (``Unique(across_tenants=True)``).
+    unique_across_tenants: tuple[str, ...] = ()
     # A PUT on an item path that creates the item (201) when its id is new, else replaces it
     upsert: bool = False
     # The component of each item when the body is a bare JSON array (``-> list[Plan]``, a

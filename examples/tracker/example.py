@@ -69,6 +69,13 @@ BUGS = (
         "listProjects forgets the organisation: it lists every organisation's projects.",
     ),
     Bug(
+        "ten-project-key-global",
+        "TEN-NONINTERFERENCE",
+        "A project key is checked for uniqueness across every organisation, not within the "
+        "caller's: an organisation's createProject is refused 409 project_key_taken because "
+        "another organisation has a project with that key.",
+    ),
+    Bug(
         "ten-task-any-org",
         "TEN-READ",
         "getTask looks the project up by id alone: another organisation reads the task.",

@@ -520,8 +520,9 @@ async def idempotent(
 
 async def _create_project(request: Request, tenant: str) -> Response:
     body: ProjectCreate = await parse_body(request, ProjectCreate)
+    every = "ten-project-key-global" in STORE.bugs
     if STORE.unique_keys and any(
-        p.tenant == tenant and p.key == body.key for p in STORE.projects.values()
+        (every or p.tenant == tenant) and p.key == body.key for p in STORE.projects.values()
     ):
         raise Problem(409, "project_key_taken", f"You already have a project with key {body.key}.")
     while True:

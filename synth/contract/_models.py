@@ -96,6 +96,8 @@ PAGE_ITEMS, PAGE_NEXT = tuple(Page.model_fields)
 
 # The JSON Schema keyword (an OpenAPI extension) that marks a property declared ``Unique()``.
 UNIQUE_KEYWORD = "x-synth-unique"
+# Beside it, on a property unique across every tenant (``Unique(across_tenants=True)``).
+ACROSS_TENANTS_KEYWORD = "x-synth-unique-across-tenants"
 REF_KEYWORD = "x-synth-ref"
 
 
@@ -104,18 +106,29 @@ class Unique:
 
     The scope is the tenant, or the parent item for items nested under one; a duplicate is
     answered by a declared 409. Validation is unchanged; the property carries ``x-synth-unique:
-    true`` in the OpenAPI document, and ``synth test`` never sends one value twice in a run.
+    true`` in the OpenAPI document, and ``synth test`` never sends one value twice in a run
+    as one tenant. Two tenants may hold the same value: TEN-NONINTERFERENCE has tenant B send
+    the value A sent, and a server that refuses it leaks what A holds.
+
+    ``Unique(across_tenants=True)``: one value in the whole service (a subdomain, a public
+    handle), by design; the property also carries ``x-synth-unique-across-tenants: true``, and
+    no check sends one value as two tenants.
     """
+
+    def __init__(self, *, across_tenants: bool = False) -> None:
+        self.across_tenants = across_tenants
 
     def __get_pydantic_json_schema__(
         self, schema: core_schema.CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
         json_schema = handler(schema)
         json_schema[UNIQUE_KEYWORD] = True
+        if self.across_tenants:
+            json_schema[ACROSS_TENANTS_KEYWORD] = True
         return json_schema
 
     def __repr__(self) -> str:
-        return "Unique()"
+        return "Unique(across_tenants=True)" if self.across_tenants else "Unique()"
 
 
 class Ref:

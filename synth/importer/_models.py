@@ -130,7 +130,8 @@ def _markers(prop: Mapping[str, Any]) -> list[str]:
     if prop.get("uniqueItems") is True and prop.get("type") == "array":
         out.append("UniqueItems()")
     if prop.get("x-synth-unique") is True:
-        out.append("Unique()")
+        across = prop.get("x-synth-unique-across-tenants") is True
+        out.append("Unique(across_tenants=True)" if across else "Unique()")
     file = prop.get("x-synth-file")
     if isinstance(file, dict) or "contentMediaType" in prop or prop.get("format") == "binary":
         file = file if isinstance(file, dict) else {}

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from .._errors import Location
 from .._paths import PATH_PARAM
 from ..contract import Api, ErrorCode, Idempotency, OperationDecl
-from ..contract._models import UNIQUE_KEYWORD
+from ..contract._models import ACROSS_TENANTS_KEYWORD, UNIQUE_KEYWORD
 from ..spec import OperationSpec
 from . import _semantics as semantics
 from ._common import Op, camel, model_location, models_by_name, ref_name
@@ -148,6 +148,7 @@ class OperationBuilder:
             cache=cache,
             location=where,
             unique=unique,
+            unique_across_tenants=self.unique(body_schema, ACROSS_TENANTS_KEYWORD),
             upsert=d.upsert,
             response_item=self.response_item(ref_name(self.refs.get((d.name, "response")))),
             response_headers=response_headers(
@@ -164,12 +165,13 @@ class OperationBuilder:
         schema = self.components.get(response_schema or "", {})
         return ref_name(schema.get("items")) if schema.get("type") == "array" else None
 
-    def unique(self, body_schema: str | None) -> tuple[str, ...]:
-        """The body's properties declared ``Unique()`` (``x-synth-unique`` in their schema)."""
+    def unique(self, body_schema: str | None, keyword: str = UNIQUE_KEYWORD) -> tuple[str, ...]:
+        """The body's properties declared ``Unique()`` (``x-synth-unique`` in their schema);
+        with ``keyword=ACROSS_TENANTS_KEYWORD``, those declared unique across tenants."""
         if body_schema is None:
             return ()
         props = self.components.get(body_schema, {}).get("properties", {})
-        return tuple(name for name, schema in props.items() if _is_unique(schema))
+        return tuple(name for name, schema in props.items() if _is_unique(schema, keyword))
 
 
 def _check_upsert(d: OperationDecl, problems: Problems) -> None:
@@ -195,13 +197,14 @@ def _check_upsert(d: OperationDecl, problems: Problems) -> None:
         )
 
 
-def _is_unique(schema: Any) -> bool:
-    """Whether a property's schema, or a branch of its ``anyOf``, carries ``x-synth-unique``."""
+def _is_unique(schema: Any, keyword: str) -> bool:
+    """Whether a property's schema, or a branch of its ``anyOf``, carries ``keyword``
+    (``x-synth-unique``, ``x-synth-unique-across-tenants``) as true."""
     if not isinstance(schema, dict):
         return False
-    if schema.get(UNIQUE_KEYWORD) is True:
+    if schema.get(keyword) is True:
         return True
-    return any(_is_unique(branch) for branch in schema.get("anyOf", ()))
+    return any(_is_unique(branch, keyword) for branch in schema.get("anyOf", ()))
 
 
 def check_names_only(body: type[BaseModel], where: Location, problems: Problems) -> None:

@@ -248,6 +248,10 @@ class Context:
         self._alike: Alike | None = None
         self._alike_turns: dict[str, int] = {}
         self._alike_markers: list[str] = []
+        # The values of ``Unique()`` fields another repetition handed out, to give again (by
+        # operation, field and turn: ``alike``'s ``values``), and how many this one has used.
+        self._alike_values: dict[tuple[str, str, int], Any] | None = None
+        self._alike_value_turns: dict[tuple[str, str], int] = {}
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -300,22 +304,31 @@ class Context:
         return marker
 
     @contextmanager
-    def alike(self, steps: Alike) -> Iterator[list[str]]:
+    def alike(
+        self, steps: Alike, values: dict[tuple[str, str, int], Any] | None = None
+    ) -> Iterator[list[str]]:
         """Repeat steps alike: within the block, the n-th body drawn for an operation is the
         n-th one drawn for it in the first block given ``steps``; every fixture, the parents
         ``provision`` makes included, is made from the same body in the same order.
 
+        ``values``: blocks given the same dict also send the same values in fields declared
+        ``Unique()`` (the n-th an operation's field is given in each); without it each block
+        has fresh ones. Unique within its tenant, a value may be sent once by each tenant.
+
         Yields the markers handed out in the block (``marker``): what makes its bodies differ
-        from another block's, besides the values of fields declared unique and the ids the
-        server assigns.
+        from another block's, besides the values of fields declared unique (unless shared)
+        and the ids the server assigns.
         """
-        saved = self._alike, self._alike_turns, self._alike_markers
+        saved = (self._alike, self._alike_turns, self._alike_markers, self._alike_values,
+                 self._alike_value_turns)  # fmt: skip
         markers: list[str] = []
         self._alike, self._alike_turns, self._alike_markers = steps, {}, markers
+        self._alike_values, self._alike_value_turns = values, {}
         try:
             yield markers
         finally:
-            self._alike, self._alike_turns, self._alike_markers = saved
+            (self._alike, self._alike_turns, self._alike_markers, self._alike_values,
+             self._alike_value_turns) = saved  # fmt: skip
 
     def send(
         self,
@@ -543,11 +556,26 @@ class Context:
             sent = dict(body)
             for name in op.unique:
                 if name in sent:
-                    value = self.target.fresh.value(op.body, op.body_schema, name, sent)
+                    value = self._fresh_value(op, name, sent)
                     sent[name] = sent[name] if value is None else value
         self._sent[id(body)] = (body, sent)
         self._sent[id(sent)] = (sent, sent)
         return sent
+
+    def _fresh_value(self, op: OperationSpec, name: str, body: dict[str, Any]) -> Any | None:
+        """A value new to this run for ``body``'s ``Unique()`` field ``name``, or the one another
+        repetition of the same steps gave it (``alike``'s ``values``)."""
+        assert op.body is not None
+        assert op.body_schema is not None
+        shared = self._alike_values
+        if shared is None or name in op.unique_across_tenants:
+            return self.target.fresh.value(op.body, op.body_schema, name, body)
+        field = (op.operation_id, name)
+        turn = self._alike_value_turns.get(field, 0)
+        self._alike_value_turns[field] = turn + 1
+        if (*field, turn) not in shared:
+            shared[(*field, turn)] = self.target.fresh.value(op.body, op.body_schema, name, body)
+        return shared[(*field, turn)]
 
     def as_sent(self, tenant: str, body: Any) -> Any:
         """The body ``send`` sent for ``body`` as ``tenant``: its references set to the

@@ -53,11 +53,13 @@ __all__ = [
     "KEEPS_QUOTA",
     "PartScheduling",
     "alone",
+    "beside",
     "chain_of",
     "chains",
     "config_from_wire",
     "config_to_wire",
     "dump_state",
+    "hold",
     "merge_state",
     "parse_workers",
     "shape_of",
@@ -72,9 +74,11 @@ __all__ = [
 # it keeps that part; over the whole API, the run.
 ALONE = frozenset({"OBJECT-LEVEL-AUTHORIZATION"})
 # Checks that keep their operation's part of the API (``Graph.parts``) to themselves from
-# their first request. TEN-NONINTERFERENCE compares what B sees while A is quiet with what B
-# sees after A acted, and a check acting as A or B in that part meanwhile breaks the quiet
-# world. Checks of other parts go on; a violation seen so is confirmed with the run to itself
+# their first request, unless what they judge is only what they made (``beside``).
+# TEN-NONINTERFERENCE compares what B sees while A is quiet with what B sees after A acted:
+# where B is shown state it did not make (a list no scope can isolate, a singleton such as
+# ``GET /settings``), a check acting as A or B in that part meanwhile breaks the quiet world.
+# Checks of other parts go on; a violation seen so is confirmed with the run to itself
 # (``_runner``), as is one that a walk of a list it cannot isolate saw (``Target.alone``).
 ALONE_IN_PART = frozenset({"TEN-NONINTERFERENCE"})
 # Checks that keep their operation's rate-limit quota to themselves from their quiet window on
@@ -117,7 +121,54 @@ def alone(invariant: str, operation: str, target: Shape) -> str:
         return "quota" if target.api.operation(operation).rate_limit is not None else ""
     if invariant not in ALONE_IN_PART or operation not in parts:
         return ""
-    return "part"
+    return "" if beside(invariant, operation, target) else "part"
+
+
+def beside(invariant: str, operation: str, target: Shape) -> bool:
+    """Whether a check of ``ALONE_IN_PART`` runs beside the other checks of its part, holding
+    it shared (``RunLock.beside``): B is shown only what the check made in each world (a
+    fresh item, a fresh parent's items, a list its marker isolates), which no other check
+    writes to, so nothing they do meanwhile changes what it compares. A difference it sees is
+    judged again with the run to itself before it counts (``_runner``): a server may still
+    tie what the contract keeps apart."""
+    if invariant not in ALONE_IN_PART or operation not in target.graph.parts():
+        return False
+    graph, op = target.graph, target.api.operation(operation)
+    if op.pagination is not None:
+        return graph.creator_of_items(op) is not None and may_isolate(
+            target.api, target.schemas, graph, op
+        )
+    # An item the check makes (``Context.fixture``), one under a fresh parent
+    # (``Context.provision``), or a create's own new item; not a singleton of the tenant.
+    return (
+        graph.item_creator(op) is not None
+        or any(p.name != target.api.tenant_param for p in op.path_params)
+        or graph.is_create(op)
+    )
+
+
+def hold(target: Target, invariant: str, operation: str) -> None:
+    """Take the run's locks a test of ``invariant`` on ``operation`` holds from its start
+    (``target.lock``, let go by ``RunLock.release`` when it ends): the run's and its part
+    shared, or what ``alone`` says it keeps to itself."""
+    lock = target.lock
+    assert lock is not None
+    keep = alone(invariant, operation, target)
+    if keep == "run":
+        lock.exclusive()
+        return
+    part = target.part(operation)
+    lock.shared(*([part] if part else []))
+    if keep == "part":
+        lock.exclusive_part(part)
+        if invariant in ALONE:
+            # schemathesis's engine sends its requests itself, not through the client that
+            # holds each request's quota (``Client``): the part's, all along.
+            lock.hold_quotas(target.quotas_of_part(part))
+    elif beside(invariant, operation, target):
+        lock.beside()
+    # A rate-limit check ("quota") keeps its quota from its quiet window on
+    # (``Target.keep_quota``); until then it makes what it reads, as any test.
 
 
 # Checks that walk a list: a list operation's own, and a create's idempotency checks, which

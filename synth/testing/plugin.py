@@ -30,9 +30,17 @@ from ._data import Schemas
 from ._first import FIRST, SPLIT_AT, FirstExamples, search_examples
 from ._latency import latency_rows
 from ._lock import RunLock
-from ._order import Chains, load_costs, order, parse_shard, shard, test_key, with_firsts
+from ._order import (
+    Chains,
+    leading,
+    load_costs,
+    order,
+    parse_shard,
+    shard,
+    test_key,
+    with_firsts,
+)
 from ._parallel import (
-    ALONE,
     PartScheduling,
     Shape,
     alone,
@@ -40,6 +48,7 @@ from ._parallel import (
     config_from_wire,
     config_to_wire,
     dump_state,
+    hold,
     merge_state,
     shape_of,
 )
@@ -198,21 +207,7 @@ class _Workers:
             return (yield)
         assert made is not None
         # By name: OBJECT-LEVEL-AUTHORIZATION is not in the catalogue.
-        invariant, operation = _named(item)
-        keep = alone(invariant, operation, made)
-        if keep == "run":
-            lock.exclusive()
-        else:
-            part = made.part(operation)
-            lock.shared(*([part] if part else []))
-            if keep == "part":
-                lock.exclusive_part(part)
-            if keep == "part" and invariant in ALONE:
-                # schemathesis's engine sends its requests itself, not through the client
-                # that holds each request's quota (``Client``): the part's, all along.
-                lock.hold_quotas(made.quotas_of_part(part))
-            # A rate-limit check ("quota") keeps its quota from its quiet window on
-            # (``Target.keep_quota``); until then it makes what it reads, as any test.
+        hold(made, *_named(item))
         made.sync_shared()
         try:
             return (yield)
@@ -291,11 +286,12 @@ class _Order:
                 shape = None  # the run stops on it where it needs the contracts
         workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
         ordered = order(names, measured, spread=spread, chains=found, workers=workers)
+        lead = leading(names, measured, spread=spread, chains=found, workers=workers)
         splits = _splits(config, shape, found)
         # A generated test function; not a declared check synth cannot run (``NotExercised``).
         functions = {item.name for item in items if isinstance(item, pytest.Function)}
         placed = with_firsts(names, ordered, lambda name: name in functions and splits(name),
-                             measured)  # fmt: skip
+                             measured, lead)  # fmt: skip
         split = {i for i, first in placed if first}
         for i in split:
             items[i].stash[_STAGE] = "rest"

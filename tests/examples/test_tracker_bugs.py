@@ -112,6 +112,13 @@ async def ten_projects_list_all(http: Http) -> Any:
     return len((await http.get("/projects", headers=B)).json()["items"])
 
 
+async def ten_project_key_global(http: Http) -> Any:
+    await _project(http, "WEB")
+    theirs = await http.post("/projects", json={"key": "WEB", "name": "Their web"},
+                             headers={**B, "Idempotency-Key": "k-b"})  # fmt: skip
+    return theirs.status_code, theirs.json().get("code")
+
+
 async def ten_task_any_org(http: Http) -> Any:
     project = await _project(http)
     await _tasks(http, project, 1)
@@ -190,6 +197,7 @@ CASES: dict[str, tuple[Scenario, Any, Any]] = {
     "page-limit-unbounded": (page_limit_unbounded, [200, 422, 422], [200, 200, 200]),
     "page-cursor-unsigned": (page_cursor_unsigned, (400, []), (200, [1, 2])),
     "ten-projects-list-all": (ten_projects_list_all, 0, 1),
+    "ten-project-key-global": (ten_project_key_global, (201, None), (409, "project_key_taken")),
     "ten-task-any-org": (ten_task_any_org, (404, 404), (200, 404)),
     "err-plain-404": (err_plain_404, (404, PROBLEM, PROBLEM), (404, PLAIN, PROBLEM)),
     "err-bad-json-code": (err_bad_json_code, (400, "invalid_request"), (400, "bad_request")),

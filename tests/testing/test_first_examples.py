@@ -221,12 +221,15 @@ def test_which_checks_are_split(generated: Path) -> None:
     # of their run, are not split; nor the walks of the jobs list, which no scope can isolate
     # (its part's chain: its own page checks, and the create's idempotency checks that count
     # in it). TEN-LIST, which looks for its own jobs' ids, and IDEM-TENANT-SCOPE, which counts
-    # nothing, walk beside that chain.
-    kept = ("RATE_", "TEN_NONINTERFERENCE", "OBJECT_LEVEL", "test_listJobs__PAGE_",
+    # nothing, walk beside that chain; so does TEN-NONINTERFERENCE on B's own items (not on
+    # the jobs list).
+    kept = ("RATE_", "test_listJobs__TEN_NONINTERFERENCE", "OBJECT_LEVEL", "test_listJobs__PAGE_",
             "test_createJob__IDEM_REPLAY", "test_createJob__IDEM_MISMATCH",
             "test_createJob__IDEM_CONCURRENT", "test_createJob__IDEM_MISSING")  # fmt: skip
     assert [name for name in firsts if any(k in name for k in kept)] == []
     assert "test_listJobs__TEN_LIST" in firsts
+    assert "test_getContact__TEN_NONINTERFERENCE" in firsts
+    assert "test_listContacts__TEN_NONINTERFERENCE" in firsts
     assert "test_createJob__IDEM_TENANT_SCOPE" in firsts
     assert "test_listJobs__ERR_VALIDATION" in firsts  # no walk
     assert "test_getContact__TEN_READ" in firsts

@@ -523,7 +523,15 @@ def test_checks_that_must_run_alone(api: ApiSpec) -> None:
     from synth.relations import Graph
     from synth.testing._data import Schemas
     from synth.testing._order import order
-    from synth.testing._parallel import ALONE, ALONE_IN_PART, KEEPS_QUOTA, alone, chain_of, chains
+    from synth.testing._parallel import (
+        ALONE,
+        ALONE_IN_PART,
+        KEEPS_QUOTA,
+        alone,
+        beside,
+        chain_of,
+        chains,
+    )
 
     limits = {entry.id for entry in CATALOGUE if entry.family == "limits"}
     assert limits
@@ -534,7 +542,17 @@ def test_checks_that_must_run_alone(api: ApiSpec) -> None:
     target: Any = SimpleNamespace(api=api, graph=Graph(api), schemas=Schemas(api))
     assert alone("OBJECT-LEVEL-AUTHORIZATION", "all", target) == "run"
     assert alone("OBJECT-LEVEL-AUTHORIZATION", "createJob", target) == "part"
-    assert alone("TEN-NONINTERFERENCE", "getContact", target) == "part"
+    # TEN-NONINTERFERENCE keeps its part where B is shown what it did not make (a list no
+    # scope isolates); on its own items (a fresh contact, a list its marker isolates) it runs
+    # beside the part's other checks.
+    assert alone("TEN-NONINTERFERENCE", "listJobs", target) == "part"
+    assert chain_of("TEN-NONINTERFERENCE", "listJobs", target) == target.graph.parts()["listJobs"]
+    for operation in ("getContact", "listContacts", "createContact", "createInteraction"):
+        assert alone("TEN-NONINTERFERENCE", operation, target) == ""
+        assert beside("TEN-NONINTERFERENCE", operation, target)
+        assert chain_of("TEN-NONINTERFERENCE", operation, target) == ""
+    assert not beside("TEN-NONINTERFERENCE", "listJobs", target)
+    assert not beside("TEN-READ", "getContact", target)
     assert alone("RATE-LIMIT", "getJob", target) == "quota"
     assert alone("PAGE-COMPLETE", "listJobs", target) == ""  # a walk takes its part itself
     assert chain_of("RATE-LIMIT", "getJob", target) == ""
@@ -879,7 +897,7 @@ def test_chains_of_an_api(
     list no scope can isolate (``walks``: they grow with every example) and the checks that
     keep their part from their first request; each in its operation's part. The rate-limit
     checks keep their quota, and are in no chain."""
-    from synth.testing._parallel import chains, shape_of
+    from synth.testing._parallel import beside, chains, shape_of
 
     api, names = _emitted(ROOT / contracts)
     found = chains(names, shape_of(api))
@@ -892,8 +910,15 @@ def test_chains_of_an_api(
     for short in free:
         assert f"test_{short}" in names, short
         assert f"test_{short}" not in found.of, short
-    # Every TEN-NONINTERFERENCE test keeps its part from its first request.
-    assert all(n in found.of for n in names if n.endswith("__TEN_NONINTERFERENCE"))
+    # TEN-NONINTERFERENCE keeps its part from its first request where B is shown what it did
+    # not make (a list no scope isolates: in ``walks``' parts), and runs beside it on B's own.
+    shape = shape_of(api)
+    for name in (n for n in names if n.endswith("__TEN_NONINTERFERENCE")):
+        operation = name.removeprefix("test_").partition("__")[0]
+        isolated = beside("TEN-NONINTERFERENCE", operation, shape)
+        assert (name in found.of) is not isolated, name
+        if not isolated:
+            assert api.operation(operation).pagination is not None, name
     # Every rate-limit test keeps its quota instead, in no chain.
     assert found.quotas == {n for n in names if "__RATE_" in n}
 

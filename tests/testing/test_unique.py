@@ -287,3 +287,39 @@ def test_the_emitters_other_than_the_document_ignore_the_marker(
     differing = sorted(path for path in with_marker if with_marker[path] != without[path])
     assert differing == ["openapi.json"]
     assert with_marker["openapi.json"].count('"x-synth-unique": true') == 5
+
+
+def test_a_field_unique_across_tenants_is_declared_and_imported_so(tmp_path: Path) -> None:
+    """``Unique(across_tenants=True)``: the document carries both keywords, the spec names the
+    field in both tuples, and ``synth import`` writes the declaration back."""
+    from click.testing import CliRunner
+
+    from synth.cli import main
+
+    root = tmp_path / "sites"
+    root.mkdir()
+    (root / "__init__.py").write_text("")
+    (root / "api.py").write_text(
+        KINDS.replace('    kind: Annotated[Literal["x", "y"], Unique()] = "x"\n', "").replace(
+            '    name: str = ""\n', "    handle: Annotated[str, Unique(across_tenants=True)]\n"
+        )
+    )
+    api = synth.load(root)
+    op = api.operation("createThing")
+    assert op.unique == ("code", "slot", "email", "handle")
+    assert op.unique_across_tenants == ("handle",)
+    document = build(api)
+    props = document["components"]["schemas"]["ThingIn"]["properties"]
+    assert props["handle"]["x-synth-unique"] is True
+    assert props["handle"]["x-synth-unique-across-tenants"] is True
+    assert "x-synth-unique-across-tenants" not in props["code"]
+    validate(document)
+    assert repr(Unique(across_tenants=True)) == "Unique(across_tenants=True)"
+    source = tmp_path / "openapi.json"
+    source.write_text(generate(api)["openapi.json"], encoding="utf-8")
+    result = CliRunner().invoke(main, ["import", str(source), "--out", str(tmp_path / "back")])
+    assert result.exit_code == 0, result.output
+    models = (tmp_path / "back" / "models.py").read_text(encoding="utf-8")
+    assert "Unique(across_tenants=True)" in models
+    again = synth.load(tmp_path / "back").operation("createThing")
+    assert again.unique_across_tenants == ("handle",)

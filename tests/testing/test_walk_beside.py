@@ -14,6 +14,7 @@ would.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ from examples.tracker import server
 from synth.testing import config_from_options
 from synth.testing._http import Exchange, Request
 from synth.testing._lock import RunLock
-from synth.testing._parallel import chain_of, shape_of
+from synth.testing._parallel import chain_of, hold, shape_of
 from synth.testing._runner import run_check
 from synth.testing._target import Target
 from synth.testing._violation import Finding, Outcome
@@ -86,17 +87,21 @@ class _Watched:
 
 
 def _run(
-    tmp_path: Path, invariant: str, bugs: frozenset[str] = frozenset(), op: str = "createProject"
+    tmp_path: Path,
+    invariant: str,
+    bugs: frozenset[str] = frozenset(),
+    op: str = "createProject",
+    contracts: Path = TRACKER,
 ) -> tuple[Finding, _Watched]:
     server.STORE.bugs = bugs
-    api = synth.load(TRACKER)
-    config = config_from_options(app=server.app, tenants=TENANTS, seed=1, contracts=TRACKER,
+    api = synth.load(contracts)
+    config = config_from_options(app=server.app, tenants=TENANTS, seed=1, contracts=contracts,
                                  env={}, profile="quick")  # fmt: skip
     target = Target(config, api)
     target.lock = RunLock(tmp_path)
     watched = _Watched(target.lock, target)
     try:
-        target.lock.shared(target.part(op))
+        hold(target, invariant, op)  # as the plugin does at the start of the test
         finding = run_check(invariant, op, target)
     finally:
         target.lock.release()
@@ -158,3 +163,50 @@ def test_a_leak_seen_beside_the_part_is_confirmed_alone(tmp_path: Path) -> None:
     assert watched.walks[0] == "shared+partial"  # seen beside the part's other checks,
     assert watched.kept[0] == "run"  # then replayed with the run to itself
     assert watched.walks[-1].startswith("exclusive")
+
+
+def test_noninterference_on_its_own_items_runs_beside_the_part(tmp_path: Path) -> None:
+    """TEN-NONINTERFERENCE on a create: B is shown only the project it made in each world,
+    which no other check writes to, so the check holds its part shared, not to itself."""
+    tracker = shape_of(synth.load(TRACKER))
+    assert chain_of("TEN-NONINTERFERENCE", "createProject", tracker) == ""
+    # The projects' list cannot be isolated: TEN-NONINTERFERENCE on it keeps the part.
+    assert (
+        chain_of("TEN-NONINTERFERENCE", "listProjects", tracker)
+        == tracker.graph.parts()["listProjects"]
+    )
+    finding, watched = _run(tmp_path, "TEN-NONINTERFERENCE")
+    assert finding.outcome is Outcome.PASSED, finding.message
+    assert watched.creates
+    assert set(watched.creates) == {"shared+partial"}
+    assert watched.kept == []
+
+
+def test_interference_seen_beside_the_part_is_confirmed_alone(tmp_path: Path) -> None:
+    """A project key unique across organisations: B's create is refused in the world where A
+    made one with that key first. Seen beside the part, replayed with the run to itself."""
+    finding, watched = _run(tmp_path, "TEN-NONINTERFERENCE", frozenset({"ten-project-key-global"}))
+    assert finding.outcome is Outcome.VIOLATION, finding.message
+    assert "project_key_taken" in finding.actual
+    assert watched.creates[0] == "shared+partial"
+    assert watched.kept[0] == "run"
+    assert watched.creates[-1].startswith("exclusive")
+
+
+def test_a_key_unique_across_tenants_by_design_is_not_sent_by_both(tmp_path: Path) -> None:
+    """Declared ``Unique(across_tenants=True)``, the project key is fresh for each tenant:
+    the same server (keys unique across organisations) is then correct, and passes."""
+    contracts = tmp_path / "contracts"
+    shutil.copytree(TRACKER, contracts, ignore=shutil.ignore_patterns("__pycache__"))
+    models = contracts / "models.py"
+    text = models.read_text(encoding="utf-8")
+    declared = "key: Annotated[ProjectKey, Unique()]"
+    assert declared in text
+    models.write_text(
+        text.replace(declared, "key: Annotated[ProjectKey, Unique(across_tenants=True)]"),
+        encoding="utf-8",
+    )
+    finding, _ = _run(
+        tmp_path, "TEN-NONINTERFERENCE", frozenset({"ten-project-key-global"}), contracts=contracts
+    )
+    assert finding.outcome is Outcome.PASSED, finding.message

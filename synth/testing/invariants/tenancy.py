@@ -438,7 +438,20 @@ def noninterference(ctx: Context) -> None:
     n = normalize(noisy, noisy_marks, assigned, cursors=cursors)
     if q != n:
         ctx.fail(f"tenant {ctx.b}'s answers to be the same whether or not tenant {ctx.a} acted "
-                 f"first: {q}", f"after tenant {ctx.a} did the same first: {n}")  # fmt: skip
+                 f"first: {q}{_shared_values(ctx, op, creator)}",
+                 f"after tenant {ctx.a} did the same first: {n}")  # fmt: skip
+
+
+def _shared_values(ctx: Context, op: OperationSpec, creator: OperationSpec | None) -> str:
+    """What the failure says of the ``Unique()`` fields both tenants sent alike (``_world``)."""
+    ops = [op] if creator is None or creator is op else [creator, op]
+    shared = [f"{o.operation_id}.{name}" for o in ops for name in o.unique
+              if name not in o.unique_across_tenants]  # fmt: skip
+    if not shared:
+        return ""
+    return (f" (tenant {ctx.b} sent tenant {ctx.a}'s values in {', '.join(shared)}, declared "
+            "unique within a tenant; a field unique across tenants by design is declared "
+            "Unique(across_tenants=True))")  # fmt: skip
 
 
 def _assigned(ctx: Context, op: OperationSpec, creator: OperationSpec | None) -> set[str]:
@@ -479,15 +492,18 @@ def _ordered_ids(
 def _world(ctx: Context, op: OperationSpec, creator: OperationSpec | None, item_bodies: list[Any],
            body: Any, *, steps: Alike, noisy: bool,
            ids: tuple[list[str], list[str], list[str]]) -> tuple[list[Any], list[str]]:  # fmt: skip
-    """B's observations in one world; in the noisy one, A does the same things first."""
+    """B's observations in one world; in the noisy one, A does the same things first, with
+    the same values in fields declared ``Unique()``: unique within a tenant, they are A's and
+    B's alike, and a server that keeps them unique across tenants refuses B what A took."""
     marker = ctx.marker()
     key = fresh_id()
     marks = [marker]
+    values: dict[tuple[str, str, int], Any] = {}
     if noisy:
-        with ctx.alike(steps) as markers:
+        with ctx.alike(steps, values) as markers:
             marks += _act(ctx, ctx.a, op, creator, item_bodies, body, marker, key, ids[1])[1]
         marks += markers
-    with ctx.alike(steps) as markers:
+    with ctx.alike(steps, values) as markers:
         seen, made = _act(ctx, ctx.b, op, creator, item_bodies, body, marker, key,
                           ids[2] if noisy else ids[0])  # fmt: skip
     return seen, marks + made + markers
