@@ -467,7 +467,8 @@ CASES = [
         class Named(RequestModel):
             name: Annotated[str, Unique("per tenant")]  # <-
         """,
-        "Unique() takes no arguments\n    fix: call it as its signature says: Unique()",
+        "takes 1 positional argument but 2 were given\n"
+        "    fix: call it as its signature says: Unique(*, across_tenants=False)",
     ),
     # the error taxonomy
     Case(
