@@ -111,7 +111,7 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
         sent = len(entries)
     _note_creates(target, entries)
     # Its engine deleted and updated objects it found in lists, whoever made them.
-    target.spoil_shared()
+    target.spoil_shared(operations or [op.operation_id for op in target.api.operations])
     failures = _failures(events)
     if unreadable:
         finding.outcome = Outcome.ERROR

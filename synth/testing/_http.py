@@ -366,7 +366,15 @@ class Client:
         if not quota or self.lock is None:
             return await self._attempted(request)
         while not self.lock.try_quota(quota):
+            if self._sending == 1 and not self._paused:
+                # A rate-limit check keeps the quota for its window and burst: the test sends
+                # nothing meanwhile, so it lets go of the run's lock and its parts, as while
+                # it waits out a 429 (a walk of its part need not wait for that check). They
+                # are taken back before the quota, never while holding it (``_lock``).
+                self._paused = self.lock.pause()
             await asyncio.sleep(QUOTA_POLL)
+            if self._paused and self.lock.quota_free(quota):
+                await self._resume()
         try:
             return await self._attempted(request)
         finally:

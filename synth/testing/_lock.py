@@ -12,9 +12,10 @@ through ``try_quota``), and a rate-limit check holds it exclusive from its quiet
 end of its burst, without its part: a walk of the part's list goes on beside it, as nothing the
 burst sends changes what a walk counts.
 
-A test that waits out a 429 sends nothing meanwhile: where it holds the run's lock and its
-parts shared only, it lets them go (``pause``) and takes them back before it sends again
-(``resume``), so a walk of its part's list need not wait for the quota to refill.
+A test that waits out a 429, or waits for a quota a rate-limit check keeps, sends nothing
+meanwhile: where it holds the run's lock and its parts shared only, it lets them go (``pause``)
+and takes them back before it sends again (``resume``; before it takes the quota, never while
+holding it), so a walk of its part's list need not wait for the quota to refill.
 
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
 sorted order (cleanup shared), upgrades only a part it holds alone by letting it go first,
@@ -27,6 +28,7 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import json
 import os
 import threading
 import time
@@ -123,7 +125,7 @@ class RunLock:
         self._guard = threading.Lock()
         # What ``pause`` let go (parts held shared) and the count of spoilt reuse then.
         self._paused: list[str] | None = None
-        self._paused_at = 0
+        self._paused_at: dict[str, int] = {}
         self._epoch = self._folder / "epoch"
         # Whether the current test held a part exclusive, not the run's lock: what it judged
         # alone in its part may still be another part's doing (``partial``).
@@ -140,22 +142,27 @@ class RunLock:
         parts went on: a violation it saw is to be confirmed with the run to itself."""
         return self._partial
 
-    def epoch(self) -> int:
-        """How many times a check of the run has spoilt what the others share (``spoil``)."""
+    def epoch(self) -> dict[str, int]:
+        """How many times a check of the run has spoilt what the others share, by part of the
+        API (``spoil``)."""
         try:
-            return int(self._epoch.read_text(encoding="ascii") or 0)
+            counts = json.loads(self._epoch.read_text(encoding="utf-8") or "{}")
         except (FileNotFoundError, ValueError):
-            return 0
+            return {}
+        return counts if isinstance(counts, dict) else {}
 
-    def spoil(self) -> None:
-        """Say that the items every process keeps for reuse may be gone or changed: each
-        process drops its own at the start of its next test. Checks holding different parts
-        may spoil at once: the count is read and raised under a lock of its own and replaced
-        whole, so no raise is lost and no reader sees half a number."""
+    def spoil(self, parts: Iterable[str]) -> None:
+        """Say that the items of ``parts`` every process keeps for reuse may be gone or
+        changed: each process drops its own of those parts at the start of its next test.
+        Checks holding different parts may spoil at once: the counts are read and raised under
+        a lock of their own and replaced whole, so no raise is lost and no reader sees half."""
         with open(self._folder / "epoch.lock", "a+b") as guard:
             fcntl.flock(guard, fcntl.LOCK_EX)
+            counts = self.epoch()
+            for part in parts:
+                counts[part] = counts.get(part, 0) + 1
             fresh = self._folder / f"epoch.{os.getpid()}"
-            fresh.write_text(str(self.epoch() + 1), encoding="ascii")
+            fresh.write_text(json.dumps(counts, sort_keys=True), encoding="utf-8")
             os.replace(fresh, self._epoch)
 
     def _part(self, name: str) -> _ReaderWriter:
@@ -236,6 +243,14 @@ class RunLock:
             self._holders[quota] += 1
             return True
 
+    def quota_free(self, quota: str) -> bool:
+        """Whether ``try_quota`` would have ``quota`` now (no rate-limit check holds it or
+        waits for it), without holding it."""
+        if not self.try_quota(quota):
+            return False
+        self.give_quota(quota)
+        return True
+
     def give_quota(self, quota: str) -> None:
         with self._guard:
             if self._holders[quota] == 0:
@@ -312,7 +327,8 @@ class RunLock:
             return False
         paused, self._paused = self._paused, None
         self.shared(*paused)
-        spoilt = self.epoch() != self._paused_at
+        now = self.epoch()
+        spoilt = any(now.get(part) != self._paused_at.get(part) for part in paused)
         self._partial = self._partial or spoilt
         return spoilt
 

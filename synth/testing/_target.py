@@ -9,6 +9,7 @@ import re
 import secrets
 import threading
 from collections import Counter
+from collections.abc import Iterable
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -118,7 +119,7 @@ class Target:
         self.firsts = FirstExamples()
         # The lock's count of spoilt reuse (``RunLock.spoil``) when this process last dropped
         # what it keeps for reuse.
-        self._epoch = 0
+        self._epoch: dict[str, int] = {}
         # Each operation's response times in seconds, one per answer (``_latency``), and
         # whether a breach of a latency objective fails the run (``--enforce-slo``).
         self.latencies: dict[str, list[float]] = {}
@@ -212,30 +213,42 @@ class Target:
             self._counter += 1
             return f"{self.run_id}-{self._counter:x}{MARKER_END}"
 
-    def spoil_shared(self) -> None:
-        """Drop every item kept for reuse across checks (shared parents, edge fixtures), in
-        this process and, at their next test, in the run's other worker processes: a check
-        just wrote to items it did not make (schemathesis's engine deletes and updates the
-        objects it finds in lists), so any of them may be gone or changed. A check that
-        reuses one made before would judge a list or a parent someone else changed: a
-        false report. What checks already judged stands."""
-        self._forget_shared()
+    def spoil_shared(self, operations: Iterable[str]) -> None:
+        """Drop every item of the parts of the API ``operations`` are in that is kept for reuse
+        across checks (shared parents, edge fixtures), in this process and, at their next
+        test, in the run's other worker processes: a check just wrote with those operations to
+        items it did not make (schemathesis's engine deletes and updates the objects it finds
+        in lists), so any of them may be gone or changed. A check that reuses one made before
+        would judge a list or a parent someone else changed: a false report. What checks
+        already judged stands; the other parts' items, which those operations cannot reach
+        (``Graph.parts``), are kept."""
+        parts = {self.part(operation) for operation in operations}
+        self._forget_shared(parts)
         if self.lock is not None:
-            self.lock.spoil()
+            self.lock.spoil(parts)
             self._epoch = self.lock.epoch()
 
     def sync_shared(self) -> None:
         """At the start of a test in a worker process: drop what this process keeps for reuse
-        if another process spoilt it since (``spoil_shared``)."""
-        if self.lock is not None and self.lock.epoch() != self._epoch:
-            self._epoch = self.lock.epoch()
-            self._forget_shared()
+        of the parts another process spoilt since (``spoil_shared``)."""
+        if self.lock is None:
+            return
+        now = self.lock.epoch()
+        spoilt = {part for part in now.keys() | self._epoch.keys()
+                  if now.get(part) != self._epoch.get(part)}  # fmt: skip
+        if spoilt:
+            self._epoch = now
+            self._forget_shared(spoilt)
 
-    def _forget_shared(self) -> None:
+    def _forget_shared(self, parts: set[str]) -> None:
+        """Drop the shared parents (kept by their create) and edge fixtures (by their list) of
+        ``parts``."""
         with self._lock:
-            self.shared.clear()
-            self.shared_origin.clear()
-            self.edges.clear()
+            for key in [k for k in self.shared if self.part(k[1]) in parts]:
+                del self.shared[key]
+                self.shared_origin.pop(key, None)
+            for edge in [k for k in self.edges if self.part(k[1]) in parts]:
+                del self.edges[edge]
 
     def part(self, operation_id: str) -> str:
         """The part of the API ``operation_id`` is in (``Graph.parts``): the lock a test of it

@@ -400,7 +400,7 @@ def test_a_check_lets_its_part_go_while_it_waits_out_a_429(tmp_path: Path) -> No
         walk.shared("p")
         walk.exclusive_part("p")  # granted while the other test waits out its 429
         walked.set()
-        walk.spoil()  # and writes to items it did not make
+        walk.spoil(["p"])  # and writes to items it did not make
         time.sleep(1.5)  # the waiting test sends nothing until the walk is done
         walk.release()
 
@@ -429,6 +429,64 @@ def test_a_check_lets_its_part_go_while_it_waits_out_a_429(tmp_path: Path) -> No
         client.close()
         mine.close()
         walk.close()
+
+
+def test_a_check_lets_its_part_go_while_a_rate_limit_check_keeps_its_quota(
+    tmp_path: Path,
+) -> None:
+    """A request that counts against a quota a rate-limit check keeps waits, sending
+    nothing: its test lets go of the run's lock and its part meanwhile, so a walk of the part
+    takes it and ends; the test takes them back, then the quota, and sends."""
+    import dataclasses
+
+    from synth.testing._http import Request
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert mine.held == "shared"  # taken back before it was sent
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    mine, walk, limit = RunLock(tmp_path), RunLock(tmp_path), RunLock(tmp_path)
+    client = Client(dataclasses.replace(config, app=app))
+    client.lock = mine
+    client.quota_of = lambda request: "q"
+    walked = threading.Event()
+
+    def rate_limit_check() -> None:
+        limit.shared("p")
+        limit.exclusive_quota("q")  # its quiet window and burst
+        keeper.set()
+        walked.wait(10)  # the walk below got the part while the request waited
+        time.sleep(0.3)
+        limit.release()
+
+    def walker() -> None:
+        keeper.wait(10)
+        time.sleep(0.3)  # the request is waiting for the quota by now
+        walk.shared("p")
+        walk.exclusive_part("p")
+        walked.set()
+        walk.release()
+
+    keeper = threading.Event()
+    try:
+        mine.shared("p")
+        threads = [threading.Thread(target=rate_limit_check), threading.Thread(target=walker)]
+        for thread in threads:
+            thread.start()
+        keeper.wait(10)
+        assert client.send(Request(None, "GET", "/items/1")).status == 200
+        assert walked.is_set()
+        for thread in threads:
+            thread.join()
+        assert mine.held == "shared"
+        assert not mine.partial  # nothing spoilt meanwhile
+        mine.release()
+    finally:
+        client.close()
+        for lock in (mine, walk, limit):
+            lock.close()
 
 
 def test_adaptive_timeout() -> None:
@@ -806,21 +864,27 @@ def test_spoilt_reuse_is_dropped_in_every_worker(api: ApiSpec, tmp_path: Path) -
         for made in (spoiler, other):
             made.edges[("a", "listContacts")] = "a fixture"
             made.shared[("a", "createContact")] = "an id"
+            # The jobs' part, which the contacts' operations cannot write to.
+            made.edges[("a", "listJobs")] = "a fixture of jobs"
         other.sync_shared()  # nothing spoilt yet: kept
-        assert other.edges
+        assert len(other.edges) == 2
         assert other.shared
-        spoiler.spoil_shared()
-        assert not spoiler.edges
+        spoiler.spoil_shared(["createContact", "listContacts", "getContact"])
+        assert list(spoiler.edges) == [("a", "listJobs")]
         assert not spoiler.shared
-        assert other.edges
+        assert len(other.edges) == 2
         assert other.shared
         other.sync_shared()
-        assert not other.edges
+        assert list(other.edges) == [("a", "listJobs")]
         assert not other.shared
         assert not other.shared_origin
         other.edges[("a", "listContacts")] = "made again"
         other.sync_shared()  # spoilt once, dropped once
-        assert other.edges
+        assert len(other.edges) == 2
+        # Over the jobs' part, the jobs' fixture goes, the contacts' stays.
+        spoiler.spoil_shared(["createJob"])
+        other.sync_shared()
+        assert list(other.edges) == [("a", "listContacts")]
     finally:
         for made in (spoiler, other):
             assert made.lock is not None
