@@ -577,6 +577,23 @@ class Context:
             shared[(*field, turn)] = self.target.fresh.value(op.body, op.body_schema, name, body)
         return shared[(*field, turn)]
 
+    def for_another_tenant(self, tenant: str, op: OperationSpec, body: Any) -> Any:
+        """``body`` as another tenant sends it after ``tenant`` sent it: the same values, but
+        in fields declared unique across tenants (``Unique(across_tenants=True)``), which two
+        tenants cannot both hold, values new to the run."""
+        if not op.unique_across_tenants or op.body is None or op.body_schema is None:
+            return body
+        sent = self.as_sent(tenant, body)
+        if not isinstance(sent, dict):
+            return body
+        again = dict(sent)
+        for name in op.unique_across_tenants:
+            if name in again:
+                value = self.target.fresh.value(op.body, op.body_schema, name, again)
+                again[name] = again[name] if value is None else value
+        self._sent[id(again)] = (again, again)
+        return again
+
     def as_sent(self, tenant: str, body: Any) -> Any:
         """The body ``send`` sent for ``body`` as ``tenant``: its references set to the
         tenant's items and its ``Unique()`` fields fresh; ``body`` itself if it was not sent."""

@@ -195,7 +195,8 @@ def test_interference_seen_beside_the_part_is_confirmed_alone(tmp_path: Path) ->
 
 def test_a_key_unique_across_tenants_by_design_is_not_sent_by_both(tmp_path: Path) -> None:
     """Declared ``Unique(across_tenants=True)``, the project key is fresh for each tenant:
-    the same server (keys unique across organisations) is then correct, and passes."""
+    the same server (keys unique across organisations) is then correct, and passes, also
+    where B sends A's body with A's idempotency key (IDEM-TENANT-SCOPE)."""
     contracts = tmp_path / "contracts"
     shutil.copytree(TRACKER, contracts, ignore=shutil.ignore_patterns("__pycache__"))
     models = contracts / "models.py"
@@ -206,7 +207,10 @@ def test_a_key_unique_across_tenants_by_design_is_not_sent_by_both(tmp_path: Pat
         text.replace(declared, "key: Annotated[ProjectKey, Unique(across_tenants=True)]"),
         encoding="utf-8",
     )
-    finding, _ = _run(
-        tmp_path, "TEN-NONINTERFERENCE", frozenset({"ten-project-key-global"}), contracts=contracts
-    )
-    assert finding.outcome is Outcome.PASSED, finding.message
+    for invariant in ("TEN-NONINTERFERENCE", "IDEM-TENANT-SCOPE"):
+        folder = tmp_path / invariant
+        folder.mkdir()
+        finding, _ = _run(
+            folder, invariant, frozenset({"ten-project-key-global"}), contracts=contracts
+        )
+        assert finding.outcome is Outcome.PASSED, (invariant, finding.message)

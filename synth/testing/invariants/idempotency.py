@@ -207,7 +207,8 @@ def tenant_scope(ctx: Context) -> None:
     ctx.expect_success(first, op, f"tenant {ctx.a}'s request")
     ctx.remember(ctx.a, op, params_a, first.json)
     params_b = ctx.provision(ctx.b, op)
-    other = ctx.send(ctx.b, op, params_b, body=body, key=key)
+    # The same body, but for what two tenants cannot both hold (a public handle).
+    other = ctx.send(ctx.b, op, params_b, body=ctx.for_another_tenant(ctx.a, op, body), key=key)
     if not other.ok:
         ctx.fail(f"tenant {ctx.b}, reusing {ctx.a}'s key, to get its own {op.status}",
                  brief(other), other)  # fmt: skip
