@@ -48,9 +48,16 @@ __all__ = ["Client", "Exchange", "FaultCost", "Request", "TransportFault", "retr
 T = TypeVar("T")
 _RETRY_STATUSES = (502, 503, 504)
 _SAFE = ("GET", "HEAD", "OPTIONS")
-# The adaptive timeout: recomputed every this many answers, never below this many seconds.
+# The adaptive timeout: recomputed every this many answers, never below this many seconds;
+# for a request that is safe to send again (a read, a keyed write), ``_REPEATABLE_FLOOR``: a
+# held answer then costs a quarter second and a retry, where a write without a key that timed
+# out sets its example aside (it may have arrived).
 _OBSERVED = 20
 _FLOOR = 1.0
+_REPEATABLE_FLOOR = 0.25
+# A keyed write sent again after an attempt that may have arrived, answered 409
+# ``idempotency_key_in_use`` (that attempt still running), is sent again after these waits.
+_IN_USE_WAITS = (0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0)
 # A safe request is sent again beside itself after this many times the slowest 5% of answers
 # so far (``_HEDGE_FLOOR`` seconds at least, the timeout at most).
 _HEDGE_TIMES = 4
@@ -225,6 +232,7 @@ class Client:
         # Answer times so far, for the adaptive timeout (``timeout``).
         self._elapsed: list[float] = []
         self._timeout = config.timeout
+        self._tail: float | None = None  # ten times the slowest percent, once measured
         self._loop = _Loop()
         self._lifespan: _Lifespan | None = None
         self._transport: httpx.AsyncBaseTransport | None = None
@@ -265,9 +273,15 @@ class Client:
     @property
     def timeout(self) -> float:
         """Seconds a request may take: after 20 answers, ten times the slowest percent of
-        them (1 s at least), so a held answer costs one request briefly; each retry waits twice
-        as long as the attempt before, and the configured timeout is the ceiling."""
+        them (1 s at least; a quarter second for a read or a keyed write, ``_timeout_for``),
+        so a held answer costs one request briefly; each retry waits twice as long as the
+        attempt before, and the configured timeout is the ceiling."""
         return self._timeout
+
+    def _timeout_for(self, repeatable: bool) -> float:
+        if self._tail is None or not repeatable:
+            return self._timeout
+        return min(self.config.timeout, max(_REPEATABLE_FLOOR, self._tail))
 
     def _observe(self, seconds: float) -> None:
         self._elapsed.append(seconds)
@@ -275,7 +289,8 @@ class Client:
         if count >= _OBSERVED and count % _OBSERVED == 0:
             ordered = sorted(self._elapsed)
             p99 = ordered[min(count - 1, int(count * 0.99))]
-            self._timeout = min(self.config.timeout, max(_FLOOR, 10 * p99))
+            self._tail = 10 * p99
+            self._timeout = min(self.config.timeout, max(_FLOOR, self._tail))
             p95 = ordered[min(count - 1, int(count * 0.95))]
             self._hedge = min(self._timeout, max(_HEDGE_FLOOR, _HEDGE_TIMES * p95))
 
@@ -394,9 +409,9 @@ class Client:
             headers["Content-Type"] = kind
         url = self.config.url + request.path
         # A write without an idempotency key is not safe to repeat once it may have arrived.
-        repeatable = request.method in _SAFE or any(
-            name.lower() in self._keyed for name, _ in request.headers
-        )
+        keyed = any(name.lower() in self._keyed for name, _ in request.headers)
+        repeatable = request.method in _SAFE or keyed
+        timeout = self._timeout_for(repeatable)
         maybe_delivered = False
         kinds: list[str] = []
         last = ""
@@ -417,9 +432,11 @@ class Client:
                     headers=headers,
                     content=content,
                     # Each retry waits twice as long: a server slow for good gets its answer in.
-                    timeout=min(self.config.timeout, self._timeout * 2 ** (attempt - 1)),
+                    timeout=min(self.config.timeout, timeout * 2 ** (attempt - 1)),
                 )
                 response, started = await self._hedged(send, hedge, started)
+                if keyed and maybe_delivered and request.method not in _SAFE:
+                    response = await self._until_done(send, response)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 self.cost.seconds += time.monotonic() - started
                 last = f"{type(exc).__name__}: {exc}"
@@ -450,6 +467,24 @@ class Client:
         self.faults.append(message)
         self.exhausted.update(kinds)
         raise TransportFault(message, kind=kinds[-1] if kinds else "")
+
+    async def _until_done(
+        self, send: Callable[[], Awaitable[httpx.Response]], response: httpx.Response
+    ) -> httpx.Response:
+        """The answer to a keyed write sent again after an attempt that may have arrived
+        (timed out, reset, a gateway's 502): while the server answers 409
+        ``idempotency_key_in_use``, that attempt is still running, and its answer is replayed
+        once it ends (the key's promise); so it is asked again after a wait, a few times, and
+        only then is the 409 the answer. A check that sends two copies at once on purpose
+        (IDEM-CONCURRENT) sends first attempts, which never wait here."""
+        for pause in _IN_USE_WAITS:
+            if response.status_code != 409 or _code(response) != "idempotency_key_in_use":
+                break
+            self.cost.seconds += pause
+            await asyncio.sleep(pause)
+            self.requests += 1
+            response = await send()
+        return response
 
     async def _hedged(
         self, send: Callable[[], Awaitable[httpx.Response]], hedge: float | None, started: float
@@ -496,6 +531,16 @@ class Client:
         host = (urlsplit(self.config.url).hostname or "").lower()
         if not is_loopback(host) and host not in self.config.allow_hosts:  # pragma: no cover
             raise AssertionError(f"refusing to send {request.method} to {host!r}: not allowed")
+
+
+def _code(response: httpx.Response) -> str:
+    """The ``code`` of a problem+json answer; "" for any other body."""
+    try:
+        body = json.loads(response.content)
+    except ValueError:
+        return ""
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else ""
 
 
 def _backoff(base: float, attempt: int) -> float:

@@ -117,3 +117,48 @@ def test_the_first_retry_goes_at_once_and_later_ones_back_off() -> None:
     assert 0.1 <= _backoff(0.1, 2) <= 0.3
     assert 0.2 <= _backoff(0.1, 3) <= 0.6
     assert _backoff(10.0, 5) <= 3.0
+
+
+def test_a_keyed_write_sent_again_waits_for_the_attempt_still_running(api: ApiSpec) -> None:
+    """A keyed POST whose first attempt may have arrived (a gateway's 502) is sent again; the
+    server answers 409 ``idempotency_key_in_use`` while that attempt runs, so the client asks
+    again after a wait and takes the replayed answer. A first attempt's 409 (two copies sent
+    at once on purpose) is the answer as it came."""
+    answers = iter([(502, b""), (409, b'{"code": "idempotency_key_in_use"}'),
+                    (409, b'{"code": "idempotency_key_in_use"}'), (201, b'{"id": "j1"}'),
+                    (409, b'{"code": "idempotency_key_in_use"}')])  # fmt: skip
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        status, body = next(answers)
+        await send({"type": "http.response.start", "status": status, "headers": []})
+        await send({"type": "http.response.body", "body": body})
+
+    config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=1, env={})
+    target = Target(config, api)
+    keyed = (("Idempotency-Key", "k-1"),)
+    try:
+        answer = target.client.send(Request("a", "POST", "/jobs", headers=keyed, token="token-a"))
+        assert (answer.status, answer.json, target.client.requests) == (201, {"id": "j1"}, 4)
+        again = target.client.send(Request("a", "POST", "/jobs", headers=keyed, token="token-a"))
+        assert (again.status, target.client.requests) == (409, 5)
+    finally:
+        target.close()
+
+
+def test_reads_and_keyed_writes_time_out_sooner_than_unkeyed_writes(api: ApiSpec) -> None:
+    """Ten times the slowest percent of answers, at least a quarter second for what may be
+    sent again (a read, a keyed write), a second for a write that may not: its timing out sets
+    its example aside."""
+    config = config_from_options(app=_held_once(0, []), tenants=TOKENS, profile="quick",
+                                 seed=1, env={})  # fmt: skip
+    target = Target(config, api)
+    try:
+        assert target.client._timeout_for(True) == config.timeout  # nothing measured yet
+        for _ in range(_OBSERVED):
+            target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
+        assert target.client._timeout_for(True) == 0.25
+        assert target.client._timeout_for(False) == target.client.timeout == 1.0
+    finally:
+        target.close()
