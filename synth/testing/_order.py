@@ -22,7 +22,6 @@ __all__ = [
     "COSTS",
     "Chains",
     "cost_of",
-    "leading",
     "load_costs",
     "order",
     "parse_shard",
@@ -137,34 +136,6 @@ def order(
     part: it keeps its quota, not its part, for a quiet window and a burst, mostly asleep, and
     every request that counts against the quota waits meanwhile; started last, it holds up the
     fewest checks (a chain's walks of a list do not count against it)."""
-    keys = _keys(names, measured, spread=spread, chains=chains, workers=workers)
-    return sorted(range(len(names)), key=keys.__getitem__)
-
-
-def leading(
-    names: Sequence[str],
-    measured: Mapping[tuple[str, str], float] | None = None,
-    *,
-    spread: bool = False,
-    chains: Chains | None = None,
-    workers: int = 1,
-) -> int:
-    """How many tests ``order`` puts before everything else: a far target's longest chain and
-    the other checks of its part (none where no chain is the run's longest path). They go
-    before any first example too (``with_firsts``): started later, the chain ends later."""
-    keys = _keys(names, measured, spread=spread, chains=chains, workers=workers)
-    return sum(1 for k in keys if k[0] <= 1)
-
-
-def _keys(
-    names: Sequence[str],
-    measured: Mapping[tuple[str, str], float] | None,
-    *,
-    spread: bool,
-    chains: Chains | None,
-    workers: int,
-) -> list[tuple[int, float, str, float, int]]:
-    """``order``'s sort key of each test: its tier first (0 and 1 lead: ``leading``)."""
     chains = chains if spread and chains is not None else Chains()
     costs = [cost_of(name, measured) for name in names]
     loads: dict[str, float] = {}
@@ -190,7 +161,7 @@ def _keys(
             return (2, cost, "", 0.0, i)
         return (3, -cost if spread else cost, "", 0.0, i)
 
-    return [key(i) for i in range(len(names))]
+    return sorted(range(len(names)), key=key)
 
 
 def with_firsts(
@@ -198,17 +169,15 @@ def with_firsts(
     ordered: Sequence[int],
     split: Callable[[str], bool],
     measured: Mapping[tuple[str, str], float] | None = None,
-    lead: int = 0,
 ) -> list[tuple[int, bool]]:
     """``ordered`` (``order``'s indexes of ``names``) as ``(index, first)``, with each test
     that ``split`` accepts also run as its first example alone (``_first``): those (the
     single-request checks', then cheapest first) where the first single-request check stands,
-    before any search, and after the ``lead`` tests ``order`` put first (``leading``: a far
-    target's longest chain and the checks of its part that go before it). A test ordered
-    before that point is not split: its first example would come after it."""
+    before any search. A test ordered before that point (a far target's longest chain and the checks of
+    its part that go before it, ``order``) is not split: its first example would come after
+    it."""
     at = next((position for position, i in enumerate(ordered)
                if test_key(names[i])[0] in _SINGLE), 0)  # fmt: skip
-    at = max(at, lead)
     firsts = sorted((i for i in ordered[at:] if split(names[i])),
                     key=lambda i: (test_key(names[i])[0] not in _SINGLE,
                                    cost_of(names[i], measured), i))  # fmt: skip

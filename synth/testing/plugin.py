@@ -30,16 +30,7 @@ from ._data import Schemas
 from ._first import FIRST, SPLIT_AT, FirstExamples, search_examples
 from ._latency import latency_rows
 from ._lock import RunLock
-from ._order import (
-    Chains,
-    leading,
-    load_costs,
-    order,
-    parse_shard,
-    shard,
-    test_key,
-    with_firsts,
-)
+from ._order import Chains, load_costs, order, parse_shard, shard, test_key, with_firsts
 from ._parallel import (
     PartScheduling,
     Shape,
@@ -286,12 +277,11 @@ class _Order:
                 shape = None  # the run stops on it where it needs the contracts
         workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
         ordered = order(names, measured, spread=spread, chains=found, workers=workers)
-        lead = leading(names, measured, spread=spread, chains=found, workers=workers)
         splits = _splits(config, shape, found)
         # A generated test function; not a declared check synth cannot run (``NotExercised``).
         functions = {item.name for item in items if isinstance(item, pytest.Function)}
         placed = with_firsts(names, ordered, lambda name: name in functions and splits(name),
-                             measured, lead)  # fmt: skip
+                             measured)  # fmt: skip
         split = {i for i, first in placed if first}
         for i in split:
             items[i].stash[_STAGE] = "rest"
