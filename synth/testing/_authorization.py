@@ -77,31 +77,7 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
         (folder / "auth.json").write_text(auth, encoding="utf-8")
         (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
         (folder / "openapi.json").write_text(target.document, encoding="utf-8")
-        command = [str(st), "run", "openapi.json", "--url", target.url, "--checks", CHECK,
-                   "--phases", PHASES, "--workers", "1",
-                   # The check replays an owner's successful GET as each peer, and the objects
-                   # it follows are those the owner's successful writes made: a request the
-                   # schema refuses makes neither. Negative cases were 56% of its requests on
-                   # the CRM's contacts part (193 requests, not 435; 16 s, not 38 s at a 50 ms
-                   # round trip); over the examples' correct servers and their 16 planted
-                   # tenancy bugs, both modes reported the same (4 bugs, nothing on correct).
-                   "--mode", "positive",
-                   "--max-examples", str(target.config.profile.examples),
-                   # The timeout the client has learned from the answers so far (``Client.
-                   # timeout``; the configured one at most): a held answer costs its engine a
-                   # second or so, not the whole --timeout, while it keeps the part. A request
-                   # it times out is an error of that scenario, never a failure of the check.
-                   "--request-timeout", f"{target.client.timeout:.3f}",
-                   # A reset or a timed-out request is sent again, as the client would.
-                   "--request-retries", str(target.config.retries),
-                   "--report", "ndjson,har", "--report-dir", "reports",
-                   # Unsanitised so the HAR tells whose token made each object (for cleanup);
-                   # it stays in this temporary folder, and what is shown is redacted.
-                   "--output-sanitize", "false"]  # fmt: skip
-        if target.config.seed is not None:
-            command += ["--seed", str(target.config.seed)]
-        for operation in operations:
-            command += ["--include-operation-id", operation]
+        command = _command(st, target, operations)
         done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
         unreadable = ""
         try:
@@ -142,6 +118,36 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
         )
     # schemathesis sent its own requests (counted from its HAR), none through our client.
     finish(finding, target, started, target.client.requests - sent)
+
+
+def _command(st: Path, target: Target, operations: list[str]) -> list[str]:
+    """The ``st run`` command of the object-level check over ``operations`` (all: none named)."""
+    command = [str(st), "run", "openapi.json", "--url", target.url, "--checks", CHECK,
+               "--phases", PHASES, "--workers", "1",
+               # The check replays an owner's successful GET as each peer, and the objects
+               # it follows are those the owner's successful writes made: a request the
+               # schema refuses makes neither. Negative cases were 56% of its requests on
+               # the CRM's contacts part (193 requests, not 435; 16 s, not 38 s at a 50 ms
+               # round trip); over the examples' correct servers and their 16 planted
+               # tenancy bugs, both modes reported the same (4 bugs, nothing on correct).
+               "--mode", "positive",
+               "--max-examples", str(target.config.profile.examples),
+               # The timeout the client has learned from the answers so far (``Client.
+               # timeout``; the configured one at most): a held answer costs its engine a
+               # second or so, not the whole --timeout, while it keeps the part. A request
+               # it times out is an error of that scenario, never a failure of the check.
+               "--request-timeout", f"{target.client.timeout:.3f}",
+               # A reset or a timed-out request is sent again, as the client would.
+               "--request-retries", str(target.config.retries),
+               "--report", "ndjson,har", "--report-dir", "reports",
+               # Unsanitised so the HAR tells whose token made each object (for cleanup);
+               # it stays in this temporary folder, and what is shown is redacted.
+               "--output-sanitize", "false"]  # fmt: skip
+    if target.config.seed is not None:
+        command += ["--seed", str(target.config.seed)]
+    for operation in operations:
+        command += ["--include-operation-id", operation]
+    return command
 
 
 def _note_creates(target: Target, entries: list[dict[str, Any]]) -> None:

@@ -553,11 +553,7 @@ class Context:
             return known[1]
         sent = body
         if accepts(op.body, body):
-            sent = dict(body)
-            for name in op.unique:
-                if name in sent:
-                    value = self._fresh_value(op, name, sent)
-                    sent[name] = sent[name] if value is None else value
+            sent = self._refreshed(op, body, op.unique)
         self._sent[id(body)] = (body, sent)
         self._sent[id(sent)] = (sent, sent)
         return sent
@@ -586,13 +582,19 @@ class Context:
         sent = self.as_sent(tenant, body)
         if not isinstance(sent, dict):
             return body
-        again = dict(sent)
-        for name in op.unique_across_tenants:
-            if name in again:
-                value = self.target.fresh.value(op.body, op.body_schema, name, again)
-                again[name] = again[name] if value is None else value
+        again = self._refreshed(op, sent, op.unique_across_tenants)
         self._sent[id(again)] = (again, again)
         return again
+
+    def _refreshed(self, op: OperationSpec, body: dict[str, Any], names: Sequence[str]) -> Any:
+        """A copy of ``body`` whose fields ``names`` (of its ``Unique()`` ones) hold fresh
+        values (``_fresh_value``); a field no fresh value was found for keeps its own."""
+        sent = dict(body)
+        for name in names:
+            if name in sent:
+                value = self._fresh_value(op, name, sent)
+                sent[name] = sent[name] if value is None else value
+        return sent
 
     def as_sent(self, tenant: str, body: Any) -> Any:
         """The body ``send`` sent for ``body`` as ``tenant``: its references set to the

@@ -42,6 +42,7 @@ from ..spec import FileSpec
 from . import _forms
 from ._config import Credential, TargetConfig, is_loopback
 from ._lock import QUOTA_POLL, RunLock
+from ._problems import problem_code
 
 __all__ = ["Client", "Exchange", "FaultCost", "Request", "TransportFault", "retry_after"]
 
@@ -155,10 +156,7 @@ class Exchange:
         """The body as JSON, or ``None`` when it is empty or not JSON."""
         if not self._parsed:
             self._parsed = True
-            try:
-                self._json = json.loads(self.content) if self.content else None
-            except ValueError:
-                self._json = None
+            self._json = _json_of(self.content)
         return self._json
 
     @property
@@ -168,9 +166,7 @@ class Exchange:
 
     @property
     def code(self) -> str | None:
-        body = self.json
-        code = body.get("code") if isinstance(body, dict) else None
-        return code if isinstance(code, str) else None
+        return problem_code(self.json)
 
     @property
     def ok(self) -> bool:
@@ -478,7 +474,8 @@ class Client:
         only then is the 409 the answer. A check that sends two copies at once on purpose
         (IDEM-CONCURRENT) sends first attempts, which never wait here."""
         for pause in _IN_USE_WAITS:
-            if response.status_code != 409 or _code(response) != "idempotency_key_in_use":
+            in_use = problem_code(_json_of(response.content)) == "idempotency_key_in_use"
+            if response.status_code != 409 or not in_use:
                 break
             self.cost.seconds += pause
             await asyncio.sleep(pause)
@@ -533,14 +530,12 @@ class Client:
             raise AssertionError(f"refusing to send {request.method} to {host!r}: not allowed")
 
 
-def _code(response: httpx.Response) -> str:
-    """The ``code`` of a problem+json answer; "" for any other body."""
+def _json_of(content: bytes) -> Any:
+    """An answer's body as JSON, or ``None`` when it is empty or not JSON."""
     try:
-        body = json.loads(response.content)
+        return json.loads(content) if content else None
     except ValueError:
-        return ""
-    code = body.get("code") if isinstance(body, dict) else None
-    return code if isinstance(code, str) else ""
+        return None
 
 
 def _backoff(base: float, attempt: int) -> float:

@@ -14,6 +14,7 @@ __all__ = [
     "PROBLEM_JSON",
     "ProblemRule",
     "declared",
+    "problem_code",
     "problem_fields",
     "problem_media_type",
     "problem_object",
@@ -24,6 +25,12 @@ PROBLEM_JSON = "application/problem+json"
 
 # ``(HTTP status, media type without parameters, parsed body)`` -> what was expected, or None.
 ProblemRule = Callable[[int, str, Any], str | None]
+
+
+def problem_code(body: Any) -> str | None:
+    """The ``code`` of a parsed problem body, or None where it has none (or is no object)."""
+    code = body.get("code") if isinstance(body, dict) else None
+    return code if isinstance(code, str) else None
 
 
 def problem_media_type(status: int, media_type: str, body: Any) -> str | None:

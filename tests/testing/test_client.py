@@ -162,3 +162,30 @@ def test_reads_and_keyed_writes_time_out_sooner_than_unkeyed_writes(api: ApiSpec
         assert target.client._timeout_for(False) == target.client.timeout == 1.0
     finally:
         target.close()
+
+
+def test_the_object_level_check_gives_schemathesis_the_learned_timeout(api: ApiSpec) -> None:
+    """schemathesis's engine sends its requests itself: it gets the timeout the client learned
+    from the answers so far (not the configured 10 s a held answer would cost it) and the
+    client's retries, over the part's operations only."""
+    from pathlib import Path
+
+    from synth.testing._authorization import _command
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, seed=1, env={})
+    target = Target(config, api)
+    try:
+        assert _option(_command(Path("st"), target, []), "--request-timeout") == "10.000"
+        for _ in range(_OBSERVED):
+            target.client._observe(0.01)
+        command = _command(Path("st"), target, ["createJob", "getJob"])
+        assert _option(command, "--request-timeout") == "1.000"
+        assert _option(command, "--request-retries") == str(config.retries)
+        assert [command[i + 1] for i, arg in enumerate(command)
+                if arg == "--include-operation-id"] == ["createJob", "getJob"]  # fmt: skip
+    finally:
+        target.close()
+
+
+def _option(command: list[str], name: str) -> str:
+    return command[command.index(name) + 1]
