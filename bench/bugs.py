@@ -22,13 +22,18 @@ in ``SHORTEST``. Targets: synth finds every bug, median time to first report und
 per bug the requests to the expected invariant's report within 3x the shortest sequence.
 
 Run: ``.venv/bin/python -m bench.bugs [--bugs a,b] [--tools synth,schemathesis]``; writes
-``bench/results/bugs.json``. ``--tools synth --keep-other`` reruns synth alone and carries the
+``bench/results/bugs.json``. ``--fault-rate 0.1`` puts the latency benchmark's proxy
+(``bench/_proxy.py``, no added delay) in front of every server, injecting transport faults into
+that share of requests (resets, 502/503, answers held 15 s, truncated bodies): every bug should
+still be found and the correct server's run report nothing (writes
+``bench/results/bugs_faults.json`` unless ``--out`` says otherwise). ``--tools synth --keep-other`` reruns synth alone and carries the
 schemathesis rows over from the file it replaces (saying when they were measured).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import dataclasses
 import json
 import statistics
@@ -36,13 +41,14 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import schemathesis
 
-from bench import _probe
+from bench import _probe, _proxy
 from bench._server import ROOT, TENANTS, serve
 from examples.reference_server.bugs import BUGS
 from synth.testing import config_from_options
@@ -142,9 +148,25 @@ def _auth_document() -> str:
     return json.dumps({"auth": users}, indent=2)
 
 
-def run_synth(bug: str, seed: int, shrink_seconds: float | None = None) -> dict[str, Any]:
+@contextlib.contextmanager
+def _target(bug: str, fault_rate: float, seed: int) -> Iterator[tuple[str, dict[str, Any]]]:
+    """The server with ``bug``, behind the fault-injecting proxy when ``fault_rate``: its URL,
+    and a dict the proxy's counters land in (``faults``: how many of each kind) after the block."""
+    with serve(bug, WORK_DELAY) as upstream:
+        if not fault_rate:
+            yield upstream, {}
+            return
+        stats: dict[str, Any] = {}
+        with _proxy.process(upstream, 0.0, seed=seed, fault_rate=fault_rate) as proxy:
+            yield proxy.url, stats
+        stats.update(proxy.stats)
+
+
+def run_synth(
+    bug: str, seed: int, shrink_seconds: float | None = None, fault_rate: float = 0.0
+) -> dict[str, Any]:
     expected = BUGS[bug].invariant if bug else None
-    with serve(bug, WORK_DELAY) as url, tempfile.TemporaryDirectory() as tmp:
+    with _target(bug, fault_rate, seed) as (url, proxied), tempfile.TemporaryDirectory() as tmp:
         config = config_from_options(base_url=url, tenants=list(TENANTS), profile="default",
                                      seed=seed, env={})  # fmt: skip
         if shrink_seconds is not None:  # an experiment: the default profile, shrinking capped
@@ -167,6 +189,7 @@ def run_synth(bug: str, seed: int, shrink_seconds: float | None = None) -> dict[
                                wall, probe.target.requests)  # fmt: skip
     first = violations[0] if violations else None
     total_requests = probe.target.requests if probe.target is not None else 0
+    faults = {"faults": proxied.get("faults", {})} if fault_rate else {}
     return {
         "exit_code": code,
         "found": hit is not None,
@@ -179,6 +202,7 @@ def run_synth(bug: str, seed: int, shrink_seconds: float | None = None) -> dict[
         "checks_run": len(probe.events),
         "wall_seconds": wall,
         "total_requests": total_requests,
+        **faults,
     }  # fmt: skip
 
 
@@ -187,9 +211,13 @@ def _iso(value: str) -> float:
 
 
 def run_schemathesis(
-    bug: str, seed: int, clean: set[tuple[str, str]], examples: int | None = None
+    bug: str,
+    seed: int,
+    clean: set[tuple[str, str]],
+    examples: int | None = None,
+    fault_rate: float = 0.0,
 ) -> dict[str, Any]:
-    with serve(bug, WORK_DELAY) as url, tempfile.TemporaryDirectory() as tmp:
+    with _target(bug, fault_rate, seed) as (url, _), tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         (folder / "auth.json").write_text(_auth_document())
         (folder / "schemathesis.toml").write_text(ST_CONFIG)
@@ -266,7 +294,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--bugs", default=",".join(sorted(BUGS)), help="comma-separated ids")
     parser.add_argument("--tools", default="synth,schemathesis")
     parser.add_argument("--seed", type=int, default=SEED)
-    parser.add_argument("--out", type=Path, default=RESULTS / "bugs.json")
+    parser.add_argument("--out", type=Path, default=None,
+                        help="default: bench/results/bugs.json, bugs_faults.json with --fault-rate")  # fmt: skip
+    parser.add_argument("--fault-rate", type=float, default=0.0,
+                        help="transport faults a proxy injects in front of every server (0.1: 10%%)")  # fmt: skip
     parser.add_argument("--shrink-seconds", type=float, default=None,
                         help="experiment: cap synth's shrinking at this many seconds")  # fmt: skip
     parser.add_argument("--quick", action="store_true",
@@ -274,6 +305,10 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--keep-other", action="store_true",
                         help="with one tool: carry the other tool's rows over from --out")  # fmt: skip
     args = parser.parse_args(argv)
+    if not 0.0 <= args.fault_rate <= 1.0:
+        parser.error(f"--fault-rate={args.fault_rate!r}: expected a fraction between 0 and 1")
+    if args.out is None:
+        args.out = RESULTS / ("bugs_faults.json" if args.fault_rate else "bugs.json")
     examples = 3 if args.quick else None
     began = time.monotonic()
     bugs = [b.strip() for b in args.bugs.split(",") if b.strip()]
@@ -285,22 +320,25 @@ def main(argv: list[str] | None = None) -> None:
                               "schemathesis": schemathesis.__version__, "seed": args.seed,
                               "work_delay": WORK_DELAY, "st_phases": ST_PHASES,
                               "st_max_examples": examples,
-                              "shrink_seconds": args.shrink_seconds}  # fmt: skip
+                              "shrink_seconds": args.shrink_seconds,
+                              "fault_rate": args.fault_rate}  # fmt: skip
     clean_signatures: set[tuple[str, str]] = set()
     if "schemathesis" in tools:
-        clean = run_schemathesis("", args.seed, set(), examples)
+        clean = run_schemathesis("", args.seed, set(), examples, args.fault_rate)
         result["clean"] = {"schemathesis": clean}
         clean_signatures = {_split(s) for s in clean["reported"]}
     if "synth" in tools and not args.quick:
-        result.setdefault("clean", {})["synth"] = run_synth("", args.seed, args.shrink_seconds)
+        result.setdefault("clean", {})["synth"] = run_synth("", args.seed, args.shrink_seconds,
+                                                            args.fault_rate)  # fmt: skip
     rows = []
     for bug in bugs:
         row: dict[str, Any] = {"bug": bug, "invariant": BUGS[bug].invariant,
                                "shortest": SHORTEST[bug]}  # fmt: skip
         if "synth" in tools:
-            row["synth"] = run_synth(bug, args.seed, args.shrink_seconds)
+            row["synth"] = run_synth(bug, args.seed, args.shrink_seconds, args.fault_rate)
         if "schemathesis" in tools:
-            row["schemathesis"] = run_schemathesis(bug, args.seed, clean_signatures, examples)
+            row["schemathesis"] = run_schemathesis(bug, args.seed, clean_signatures, examples,
+                                                   args.fault_rate)  # fmt: skip
         rows.append(row)
         print(_line(row), flush=True)
     result["rows"] = rows

@@ -216,37 +216,68 @@ def throughput(data: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
-def bugs_shrink0(data: dict[str, Any]) -> list[str]:
+def _synth_rows(data: dict[str, Any], title: str, intro: str, reproduce: str) -> list[str]:
+    """A synth-only run of ``bench.bugs`` under a condition the main table does not have."""
     rows, n = data["rows"], len(data["rows"])
-    out = [
-        "## Bug finding, experiment: shrinking capped",
-        "",
-        f"The synth half of the bug-finding run with the default profile's 4 s shrink budget "
-        f"capped at {data['shrink_seconds']} s (not a shipped setting; everything else as above).",
-        "",
-        f"Reproduce: `.venv/bin/python -m bench.bugs --tools synth --shrink-seconds "
-        f"{data['shrink_seconds']:g} --out bench/results/bugs_shrink0.json` (not run by "
-        "`make bench`).",
-        "",
-        "| bug | shortest | synth | to report s | to report req | check s | check req | "
-        "within 3x |",
-        "|---|---:|---|---:|---:|---:|---:|---|",
-    ]
+    faults = data.get("fault_rate", 0.0) > 0
+    out = [f"## {title}", "", intro, "", f"Reproduce: `{reproduce}` (not run by `make bench`).", ""]
+    head = (
+        "| bug | shortest | synth | to report s | to report req | check s | check req | within 3x |"
+    )
+    rule = "|---|---:|---|---:|---:|---:|---:|---|"
+    if faults:
+        head, rule = head + " faults met |", rule + "---:|"
+    out += [head, rule]
     for r in rows:
         hit = r["synth"]["expected_report"]
+        met = [f"{sum(r['synth'].get('faults', {}).values())}"] if faults else []
         if hit is None:
-            out.append(f"| {r['bug']} | {r['shortest']} | **missed** | - | - | - | - | - |")
+            out.append("| " + " | ".join([r["bug"], str(r["shortest"]), "**missed**",
+                                          *["-"] * 5, *met]) + " |")  # fmt: skip
             continue
         within = "yes" if hit["check_requests"] <= 3 * r["shortest"] else "no"
-        out.append(f"| {r['bug']} | {r['shortest']} | found | {hit['seconds']:.1f} | "
-                   f"{hit['requests']} | {hit['check_seconds']:.1f} | {hit['check_requests']} | "
-                   f"{within} |")  # fmt: skip
+        cells = [r["bug"], str(r["shortest"]), "found", f"{hit['seconds']:.1f}",
+                 str(hit["requests"]), f"{hit['check_seconds']:.1f}", str(hit["check_requests"]),
+                 within, *met]  # fmt: skip
+        out.append("| " + " | ".join(cells) + " |")
     sy = data["summary"]["synth"]
     out += ["", f"Found {sy['found']}/{n}; median to the expected report "
             f"{_seconds(sy['median_seconds_to_expected'])} s, the reporting check alone "
             f"{_seconds(sy['median_check_seconds'])} s; within 3x the shortest sequence: "
             f"{sy['within_3x_shortest']}/{n}."]  # fmt: skip
+    clean = data.get("clean", {}).get("synth")
+    if clean is not None:
+        reported = clean["reported"]
+        met = sum(clean.get("faults", {}).values())
+        out += ["", f"The correct server's run: {len(reported)} reports"
+                + (f" ({', '.join(reported)})" if reported else "")
+                + f", {clean['wall_seconds']:.1f} s, {clean['total_requests']} requests"
+                + (f", {met} faults met." if faults else ".")]  # fmt: skip
     return [*out, ""]
+
+
+def bugs_shrink0(data: dict[str, Any]) -> list[str]:
+    return _synth_rows(
+        data,
+        "Bug finding, experiment: shrinking capped",
+        f"The synth half of the bug-finding run with the default profile's 4 s shrink budget "
+        f"capped at {data['shrink_seconds']} s (not a shipped setting; everything else as above).",
+        f".venv/bin/python -m bench.bugs --tools synth --shrink-seconds "
+        f"{data['shrink_seconds']:g} --out bench/results/bugs_shrink0.json",
+    )
+
+
+def bugs_faults(data: dict[str, Any]) -> list[str]:
+    rate = data["fault_rate"]
+    return _synth_rows(
+        data,
+        "Bug finding under transport faults",
+        f"The synth half of the bug-finding run with `bench/_proxy.py` in front of every server "
+        f"(no added delay) injecting transport faults into {rate:.0%} of requests: resets, "
+        "502 and 503 pages, answers held 15 s, truncated bodies. Target: every bug still found, "
+        "nothing reported against the correct server.",
+        f".venv/bin/python -m bench.bugs --tools synth --fault-rate {rate:g}",
+    )
 
 
 def documents(data: dict[str, Any]) -> list[str]:
@@ -439,6 +470,7 @@ SECTIONS = {
     "generation": generation,
     "bugs": bugs,
     "bugs_shrink0": bugs_shrink0,
+    "bugs_faults": bugs_faults,
     "throughput": throughput,
     "documents": documents,
     "latency": latency,
