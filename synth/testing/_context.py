@@ -222,9 +222,8 @@ class Context:
         # The exchanges that made the edge fixture this example used (``edge_scope``), made
         # in an earlier example maybe: a reproduction must make it too.
         self._edge_trace: list[Exchange] = []
-        tenants = target.tenants
-        self.a = tenants[0]
-        self.b = tenants[1] if len(tenants) > 1 else tenants[0]
+        # The tenant the check acts as, and the other (``Target.actors``).
+        self.a, self.b = target.actors()
         # Each body with unique fields, by identity, and the body sent for it (kept alive here
         # so an identity is never reused within the example).
         self._sent: dict[int, tuple[Any, Any]] = {}

@@ -6,6 +6,13 @@ A check that must run alone takes the run's lock exclusive; a check that must on
 part of the API to itself (a walk of a list it cannot isolate) takes the part exclusive, and
 the checks of other parts go on meanwhile.
 
+A part's lock is one lock per lane: the tenant a test acts as (the first two tenants of the
+run; one lane with one tenant). Holding a part shared or exclusive holds every lane of it; a
+check that writes only as its acting tenant (a walk of that tenant's list: ``_parallel.LANED``)
+holds its own lane alone, shared and then exclusive for its walk, and a walk acting as the
+other tenant keeps the other lane at the same time: on a server that keeps tenants apart,
+neither changes what the other counts.
+
 A quota (the operations declaring one rate-limit policy: its name and key) has a lock of its
 own: every request that counts against it holds it shared while it is in flight (``Client``,
 through ``try_quota``), and a rate-limit check holds it exclusive from its quiet window to the
@@ -18,7 +25,7 @@ and takes them back before it sends again (``resume``; before it takes the quota
 holding it), so a walk of its part's list need not wait for the quota to refill.
 
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
-sorted order (cleanup shared), upgrades only a part it holds alone by letting it go first,
+sorted order and each part's lanes in order (cleanup shared), upgrades only a part it holds alone by letting it go first,
 takes a quota after its parts and lets its parts go before it waits for a quota exclusive, and
 lets everything go before it waits for the run's lock exclusive. A request holds a quota shared
 only while it is in flight, waiting on no other lock meanwhile.
@@ -112,12 +119,17 @@ class _ReaderWriter:
 
 
 class RunLock:
-    """The run's reader-writer lock and one per part of the API, over files in ``folder``."""
+    """The run's reader-writer lock and one per part of the API and lane, over files in
+    ``folder``; ``lanes``: how many tenants tests act as (every process of a run says the
+    same)."""
 
-    def __init__(self, folder: str | Path) -> None:
+    def __init__(self, folder: str | Path, lanes: int = 1) -> None:
         self._folder = Path(folder)
         self._run = _ReaderWriter(self._folder / "gate.lock", self._folder / "rw.lock")
-        self._parts: dict[str, _ReaderWriter] = {}
+        self._lanes = max(1, lanes)
+        self._parts: dict[str, list[_ReaderWriter]] = {}
+        # The lane the current test holds its parts in (``shared``), None for every lane.
+        self._lane: int | None = None
         self._quotas: dict[str, _ReaderWriter] = {}
         # Holders of each quota shared in this process (requests in flight, a test's own hold):
         # flock knows one holder per open file, so the first takes it and the last lets it go.
@@ -165,21 +177,37 @@ class RunLock:
             fresh.write_text(json.dumps(counts, sort_keys=True), encoding="utf-8")
             os.replace(fresh, self._epoch)
 
-    def _part(self, name: str) -> _ReaderWriter:
+    def _part(self, name: str) -> list[_ReaderWriter]:
+        """Part ``name``'s lock, lane by lane."""
         if name not in self._parts:
-            self._parts[name] = _ReaderWriter(
-                self._folder / f"part-{name}.gate", self._folder / f"part-{name}.lock"
-            )
+            self._parts[name] = [
+                _ReaderWriter(self._folder / f"part-{name}.{lane}.gate",
+                              self._folder / f"part-{name}.{lane}.lock")
+                for lane in range(self._lanes)
+            ]  # fmt: skip
         return self._parts[name]
 
-    def shared(self, *parts: str) -> None:
+    def _lanes_of(self, name: str, lane: int | None) -> list[_ReaderWriter]:
+        """Part ``name``'s lock in ``lane``, or in every lane for None."""
+        lanes = self._part(name)
+        return lanes if lane is None else [lanes[lane % len(lanes)]]
+
+    def _held(self, how: str = "") -> list[str]:
+        """The parts this process holds a lane of (held ``how``, where given)."""
+        return [name for name, lanes in self._parts.items()
+                if any(rw.held and (not how or rw.held == how) for rw in lanes)]  # fmt: skip
+
+    def shared(self, *parts: str, lane: int | None = None) -> None:
         """Take the run's lock shared, then ``parts`` shared in sorted order (what every test
-        holds while it runs: its operation's part)."""
+        holds while it runs: its operation's part); of each, only ``lane`` where given (a test
+        that writes as that lane's tenant alone)."""
         if self._run.held:
             return
         self._run.shared()
+        self._lane = lane
         for name in sorted(set(parts)):
-            self._part(name).shared()
+            for rw in self._lanes_of(name, lane):
+                rw.shared()
 
     def exclusive(self) -> None:
         """Take the run's lock exclusive, from shared or from nothing: no other test runs until
@@ -190,17 +218,26 @@ class RunLock:
         self._release_parts()
         self._run.exclusive()
 
-    def exclusive_part(self, name: str) -> None:
+    def exclusive_part(self, name: str, lane: int | None = None) -> None:
         """Keep part ``name`` to this test until ``release``, the run's other parts going on;
-        from holding that part shared (the test's own). Holding another part, or none, the
-        run's lock is taken exclusive instead. Nothing to do when it is already."""
+        from holding that part shared (the test's own). With ``lane``, only that lane: the
+        test sends as that lane's tenant alone, and a test keeping the part's other lane goes
+        on beside it. Holding another part, or none, the run's lock is taken exclusive
+        instead. Nothing to do when it is already."""
         if self._run.held == "exclusive":
             return
-        held = [n for n, rw in self._parts.items() if rw.held]
-        if not self._run.held or held != [name]:
+        if not self._run.held or self._held() != [name]:
             self.exclusive()
             return
-        self._parts[name].exclusive()
+        wanted = self._lanes_of(name, lane)
+        if all(rw.held == "exclusive" for rw in wanted):
+            return  # kept already: letting it go, even for a moment, lets another test in
+        # flock does not convert atomically: every lane is let go, then the kept ones taken in
+        # order, as any process takes them.
+        for rw in self._parts[name]:
+            rw.release()
+        for rw in wanted:
+            rw.exclusive()
         self._partial = True
 
     def beside(self) -> bool:
@@ -210,7 +247,7 @@ class RunLock:
         as seen beside them (``partial``), with the run to itself before it counts. False
         (nothing done) where the test already keeps its part or the run to itself, or holds
         nothing: the walk then goes as any other."""
-        if self._run.held != "shared" or any(rw.held == "exclusive" for rw in self._parts.values()):
+        if self._run.held != "shared" or self._held("exclusive"):
             return False
         self._partial = True
         return True
@@ -285,7 +322,8 @@ class RunLock:
         ):
             return
         self._release_quotas()
-        self._part(name).shared()
+        for rw in self._lanes_of(name, self._lane):
+            rw.shared()
 
     def hold_quotas(self, quotas: Iterable[str]) -> None:
         """Hold each of ``quotas`` shared until ``release``, after the test's parts (a check
@@ -309,10 +347,10 @@ class RunLock:
             self._run.held != "shared"
             or self._partial
             or any(rw.held for rw in self._quotas.values())
-            or any(rw.held == "exclusive" for rw in self._parts.values())
+            or self._held("exclusive")
         ):
             return False
-        self._paused = sorted(name for name, rw in self._parts.items() if rw.held)
+        self._paused = sorted(self._held())
         self._paused_at = self.epoch()
         self._release_parts()
         self._run.release()
@@ -326,18 +364,20 @@ class RunLock:
         if self._paused is None:
             return False
         paused, self._paused = self._paused, None
-        self.shared(*paused)
+        self.shared(*paused, lane=self._lane)
         now = self.epoch()
         spoilt = any(now.get(part) != self._paused_at.get(part) for part in paused)
         self._partial = self._partial or spoilt
         return spoilt
 
     def _release_parts(self) -> None:
-        for rw in self._parts.values():
-            rw.release()
+        for lanes in self._parts.values():
+            for rw in lanes:
+                rw.release()
 
     def release(self) -> None:
         self._paused = None
+        self._lane = None
         self._release_quotas()
         self._release_parts()
         self._run.release()
@@ -345,6 +385,6 @@ class RunLock:
 
     def close(self) -> None:
         self.release()
-        for rw in (*self._parts.values(), *self._quotas.values()):
+        for rw in (*(rw for lanes in self._parts.values() for rw in lanes), *self._quotas.values()):
             rw.close()
         self._run.close()

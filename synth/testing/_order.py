@@ -106,6 +106,8 @@ class Chains:
     walks: frozenset[str] = frozenset()
     # Tests that keep a rate-limit quota, not their part (``_parallel.KEEPS_QUOTA``).
     quotas: frozenset[str] = frozenset()
+    # The lane (the tenant, by index) each of a chain's walks acts as (``_parallel.LANED``).
+    lanes: Mapping[str, int] = field(default_factory=dict)
 
 
 def order(

@@ -24,7 +24,7 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from types import SimpleNamespace
@@ -35,14 +35,14 @@ import pytest
 from xdist.scheduler import LoadScopeScheduling
 
 from .._errors import UsageError
-from ..catalogue import BY_ID, CATALOGUE
+from ..catalogue import BY_ID, CATALOGUE, applicable
 from ..relations import Graph
 from ..spec import ApiSpec, OperationSpec
 from ._config import PROFILES, TargetConfig, Tenant, is_loopback
 from ._context import counts_by_marker, may_isolate
 from ._coverage import Gap
 from ._data import Schemas
-from ._order import Chains, test_key
+from ._order import Chains, cost_of, test_key
 from ._report import Merged
 from ._target import Target
 from ._violation import Finding, Outcome
@@ -51,6 +51,7 @@ __all__ = [
     "ALONE",
     "ALONE_IN_PART",
     "KEEPS_QUOTA",
+    "LANED",
     "PartScheduling",
     "alone",
     "beside",
@@ -60,6 +61,8 @@ __all__ = [
     "config_to_wire",
     "dump_state",
     "hold",
+    "laned",
+    "lanes",
     "merge_state",
     "parse_workers",
     "shape_of",
@@ -150,7 +153,8 @@ def beside(invariant: str, operation: str, target: Shape) -> bool:
 def hold(target: Target, invariant: str, operation: str) -> None:
     """Take the run's locks a test of ``invariant`` on ``operation`` holds from its start
     (``target.lock``, let go by ``RunLock.release`` when it ends): the run's and its part
-    shared, or what ``alone`` says it keeps to itself."""
+    shared, or what ``alone`` says it keeps to itself. A test acting as a tenant of its own
+    (``target.lane``: ``Chains.lanes``) holds that tenant's lane of its part only."""
     lock = target.lock
     assert lock is not None
     keep = alone(invariant, operation, target)
@@ -158,7 +162,7 @@ def hold(target: Target, invariant: str, operation: str) -> None:
         lock.exclusive()
         return
     part = target.part(operation)
-    lock.shared(*([part] if part else []))
+    lock.shared(*([part] if part else []), lane=target.lane)
     if keep == "part":
         lock.exclusive_part(part)
         if invariant in ALONE:
@@ -179,6 +183,29 @@ def hold(target: Target, invariant: str, operation: str) -> None:
 # TEN-LIST's, which look for the ids of items the check made (``Context.beside``).
 _WALKS_ITS_LIST = frozenset(inv.id for inv in CATALOGUE if inv.family == "pagination")
 _WALKS_CREATED = frozenset({"IDEM-MISSING", "IDEM-REPLAY", "IDEM-MISMATCH", "IDEM-CONCURRENT"})
+# Walks that write only as the tenant they act as (``Context.a``); PAGE-CURSOR also sends that
+# tenant's cursor as the other, a read. In a part's chain, with two tenants or more, half of
+# them act as the second tenant (``Chains.lanes``) and keep only their tenant's lane of the
+# part (``RunLock.exclusive_part``): the chain runs on two workers, each walking its own
+# tenant's list, which a server that keeps tenants apart does not let the other touch. A
+# violation one of them sees is judged again with the run to itself (``partial``), as any
+# walk beside other parts: a server that mixes the tenants' lists shows it there too.
+LANED = _WALKS_ITS_LIST | _WALKS_CREATED
+
+
+def laned(invariant: str, operation: str, shape: Shape) -> bool:
+    """Whether a test of ``invariant`` on ``operation`` may act as either tenant and hold
+    only its tenant's lane (``LANED``): not PAGE-CURSOR on a list under a parent, for which
+    the other tenant makes a parent of its own (a write in the other lane)."""
+    if invariant not in LANED:
+        return False
+    if invariant != "PAGE-CURSOR":
+        return True
+    try:
+        op = shape.api.operation(operation)
+    except KeyError:
+        return False
+    return all(p.name == shape.api.tenant_param for p in op.path_params)
 
 
 def chain_of(invariant: str, operation: str, shape: Shape) -> str:
@@ -213,10 +240,15 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
     return parts[operation]
 
 
-def chains(names: Sequence[str], shape: Shape) -> Chains:
+def chains(
+    names: Sequence[str],
+    shape: Shape,
+    tenants: int = 1,
+    measured: Mapping[tuple[str, str], float] | None = None,
+) -> Chains:
     """``chain_of`` for each generated test name (``test_op__INV_ID``) that has one; a part is
     in ``walks`` when its chain walks a list, a test in ``quotas`` when it keeps a rate-limit
-    quota (``Chains``)."""
+    quota (``Chains``), and the lane of each ``LANED`` one (``lanes``)."""
     of: dict[str, str] = {}
     walks: set[str] = set()
     quotas: set[str] = set()
@@ -229,7 +261,35 @@ def chains(names: Sequence[str], shape: Shape) -> Chains:
         invariant, operation = test_key(name)
         if invariant in KEEPS_QUOTA and alone(invariant, operation, shape) == "quota":
             quotas.add(name)
-    return Chains(of, shape.graph.parts(), frozenset(walks), frozenset(quotas))
+    return Chains(of, shape.graph.parts(), frozenset(walks), frozenset(quotas),
+                  lanes(shape, tenants, measured))  # fmt: skip
+
+
+def lanes(
+    shape: Shape, tenants: int, measured: Mapping[tuple[str, str], float] | None = None
+) -> dict[str, int]:
+    """With ``tenants`` two or more, the lane (0: the first tenant, 1: the second) of each
+    ``laned`` test in a part's chain, by name: each chain's are dealt dearest first to the
+    lane with less so far (``measured`` seconds, else the static costs: ``_order.cost_of``),
+    about half the chain's cost each. Dealt over every test the contracts generate
+    (``catalogue.applicable``), not the ones selected: a test acts as the same tenant in every
+    run of the suite, whatever ``-k``, ``--shard`` or the workers."""
+    if tenants < 2:
+        return {}
+    chained: dict[str, list[str]] = {}
+    for op, entry in applicable(shape.api):
+        part = chain_of(entry.id, op.operation_id, shape)
+        if part and laned(entry.id, op.operation_id, shape):
+            name = f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
+            chained.setdefault(part, []).append(name)
+    dealt: dict[str, int] = {}
+    for part in sorted(chained):
+        loads = [0.0, 0.0]
+        for name in sorted(chained[part], key=lambda n: (-cost_of(n, measured), n)):
+            lane = 0 if loads[0] <= loads[1] else 1
+            dealt[name] = lane
+            loads[lane] += cost_of(name, measured)
+    return dealt
 
 
 def _chain_of_test(name: str, shape: Shape) -> str:
@@ -240,24 +300,38 @@ def _chain_of_test(name: str, shape: Shape) -> str:
 
 
 class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no types
-    """pytest-xdist's scheduling by units of work, each part's chain one unit (``chain_of``),
+    """pytest-xdist's scheduling by units of work, each lane of each part's chain one unit
+    (``chains``: the chain's tests that act as the second tenant one, the rest the other),
     every other test a unit of its own, handed out in the order the workers collected
     (``_order.order``): a worker keeps at most two units queued, so the tests go to whichever
-    worker is free, as with ``--dist load``, and a chain to one worker whole."""
+    worker is free, as with ``--dist load``, and a chain's lane to one worker whole."""
 
-    def __init__(self, config: pytest.Config, shape: Shape, log: Any = None) -> None:
+    def __init__(
+        self,
+        config: pytest.Config,
+        shape: Shape,
+        log: Any = None,
+        *,
+        tenants: int = 1,
+        measured: Mapping[tuple[str, str], float] | None = None,
+    ) -> None:
         # xdist would sort the units by size, largest first; the collected order is ours.
         config.option.loadscopereorder = False
         super().__init__(config, log)
         self._shape = shape
-        self._units: dict[str, str] = {}
+        self._tenants, self._measured = tenants, measured
+        self._found: Chains | None = None
 
     def _split_scope(self, nodeid: str) -> str:
-        unit = self._units.get(nodeid)
-        if unit is None:
-            part = _chain_of_test(nodeid.rpartition("::")[2].partition("[")[0], self._shape)
-            unit = self._units[nodeid] = f"synth-chain:{part}" if part else nodeid
-        return unit
+        name = nodeid.rpartition("::")[2].partition("[")[0]
+        if self._found is None:
+            # Every worker computes the same from the same collection (``_order``).
+            names = sorted({n.rpartition("::")[2].partition("[")[0] for n in self.collection})
+            self._found = chains(names, self._shape, self._tenants, self._measured)
+        part = self._found.of.get(name, "")
+        if not part:
+            return nodeid
+        return f"synth-chain:{part}@{self._found.lanes.get(name, 0)}"
 
 
 _MAX_AUTO = 4

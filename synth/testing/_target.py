@@ -116,6 +116,9 @@ class Target:
         self.lock: RunLock | None = None
         # Which test of a check split in two runs (``_first``): "first", "rest" or "".
         self.stage = ""
+        # The tenant the running test acts as, by index, where a part's chain deals its walks
+        # between two (``_parallel.LANED``); None: the first.
+        self.lane: int | None = None
         self.firsts = FirstExamples()
         # The lock's count of spoilt reuse (``RunLock.spoil``) when this process last dropped
         # what it keeps for reuse.
@@ -200,6 +203,14 @@ class Target:
     def tenants(self) -> list[str]:
         return [t.name for t in self.config.tenants]
 
+    def actors(self) -> tuple[str, str]:
+        """The tenant the running test acts as and the other it plays against: the first two,
+        swapped for a test that acts as the second (``lane`` 1); one tenant plays both."""
+        names = self.tenants
+        if len(names) < 2:
+            return names[0], names[0]
+        return (names[1], names[0]) if self.lane == 1 else (names[0], names[1])
+
     def marker(self) -> str:
         """A fresh run-unique marker: lower-case letters, digits and '-', ending in ``z``.
 
@@ -266,7 +277,8 @@ class Target:
         if self.lock is None:
             return
         if self.graph.creator_of_items(lister) is not None:
-            self.lock.exclusive_part(self.part(lister.operation_id))
+            # A walk acting as one tenant of two keeps that tenant's lane (``_parallel.LANED``).
+            self.lock.exclusive_part(self.part(lister.operation_id), self.lane)
         else:
             self.lock.exclusive()
 

@@ -40,6 +40,7 @@ from ._parallel import (
     config_to_wire,
     dump_state,
     hold,
+    laned,
     merge_state,
     shape_of,
 )
@@ -70,6 +71,8 @@ _LOCK_DIR = pytest.StashKey[str]()
 _STATES = pytest.StashKey[list[str]]()
 # A split check's test: "first" (its first example alone) or "rest" (``_first``).
 _STAGE = pytest.StashKey[str]()
+# The tenant a chain's walk acts as, by index (``Chains.lanes``).
+_LANE = pytest.StashKey[int]()
 
 
 def inject(config: TargetConfig | None, api: ApiSpec | None = None) -> None:
@@ -193,12 +196,17 @@ class _Workers:
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:
         made = item.config.stash.get(_TARGET, None)
-        lock = made.lock if made is not None else None
+        if made is None:
+            return (yield)
+        # By name: OBJECT-LEVEL-AUTHORIZATION is not in the catalogue.
+        invariant, operation = _named(item)
+        # The tenant a chain's walk acts as, in one process too: a run replays the same.
+        lane = item.stash.get(_LANE, None)
+        made.lane = lane if laned(invariant, operation, made) else None
+        lock = made.lock
         if lock is None:
             return (yield)
-        assert made is not None
-        # By name: OBJECT-LEVEL-AUTHORIZATION is not in the catalogue.
-        hold(made, *_named(item))
+        hold(made, invariant, operation)
         made.sync_shared()
         try:
             return (yield)
@@ -215,7 +223,13 @@ class _Workers:
             api = _api(config)
         except SynthError:
             return None  # the run stops on it where it needs the contracts, and says why
-        return PartScheduling(config, shape_of(api), log)
+        costs = config.getoption("synth_costs", None)
+        try:
+            measured = load_costs(costs) if costs else None
+        except SynthError:
+            return None  # the workers stop on it, and say why
+        tenants = len(config.stash[_CONFIG].tenants)
+        return PartScheduling(config, shape_of(api), log, tenants=tenants, measured=measured)
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Each failure printed the moment it is reported, not only at the end."""
@@ -272,7 +286,7 @@ class _Order:
         if _CONFIG in config.stash:
             try:
                 shape = shape_of(_api(config))
-                found = chains(names, shape)
+                found = chains(names, shape, len(config.stash[_CONFIG].tenants), measured)
             except SynthError:
                 shape = None  # the run stops on it where it needs the contracts
         workers = int(getattr(config, "workerinput", {}).get("workercount", 1))
@@ -285,6 +299,9 @@ class _Order:
         split = {i for i, first in placed if first}
         for i in split:
             items[i].stash[_STAGE] = "rest"
+        for i, name in enumerate(names):
+            if found is not None and name in found.lanes:
+                items[i].stash[_LANE] = found.lanes[name]
         items[:] = [_first_of(items[i]) if first else items[i] for i, first in placed]
 
     @pytest.hookimpl(wrapper=True)
@@ -498,7 +515,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         pytest.exit(describe(exc), returncode=exc.exit_code)
     folder = request.config.stash.get(_LOCK_DIR, None)
     if folder is not None and hasattr(request.config, "workerinput"):
-        made.lock = RunLock(folder)
+        made.lock = RunLock(folder, lanes=min(2, len(config.tenants)))
         made.firsts = FirstExamples(folder)
     made.enforce_slo = request.config.getoption("synth_enforce_slo", False)
     request.config.stash[_TARGET] = made

@@ -680,19 +680,19 @@ def test_run_lock_parts(tmp_path: Path) -> None:
     try:
         mine.shared("p")
         other.shared("q")  # another part: does not wait
-        assert _can(tmp_path / "part-p.lock", fcntl.LOCK_SH)
-        assert not _can(tmp_path / "part-p.lock", fcntl.LOCK_EX)
+        assert _can(tmp_path / "part-p.0.lock", fcntl.LOCK_SH)
+        assert not _can(tmp_path / "part-p.0.lock", fcntl.LOCK_EX)
         mine.exclusive_part("p")
         assert mine.partial
         assert mine.held == "shared"
-        assert not _can(tmp_path / "part-p.lock", fcntl.LOCK_SH)  # a test of part p waits
-        assert _can(tmp_path / "part-q.lock", fcntl.LOCK_SH)  # one of part q does not
+        assert not _can(tmp_path / "part-p.0.lock", fcntl.LOCK_SH)  # a test of part p waits
+        assert _can(tmp_path / "part-q.0.lock", fcntl.LOCK_SH)  # one of part q does not
         assert not _can(tmp_path / "rw.lock", fcntl.LOCK_EX)
         other.release()
         mine.exclusive()  # the confirmation: every part let go, the run's lock exclusive
         assert mine.held == "exclusive"
         assert mine.partial
-        assert _can(tmp_path / "part-p.lock", fcntl.LOCK_EX)
+        assert _can(tmp_path / "part-p.0.lock", fcntl.LOCK_EX)
         assert not _can(tmp_path / "rw.lock", fcntl.LOCK_SH)
         mine.release()
         assert not mine.partial
@@ -708,6 +708,133 @@ def test_run_lock_parts(tmp_path: Path) -> None:
         other.close()
 
 
+def test_run_lock_lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two tenants, a walk acting as each keeps its own lane of the part, both at once;
+    a test holding the part (any lane) waits for both, as does one keeping the whole part."""
+    lane_a, lane_b, whole = (RunLock(tmp_path, lanes=2) for _ in range(3))
+    p0, p1 = tmp_path / "part-p.0.lock", tmp_path / "part-p.1.lock"
+    try:
+        lane_a.shared("p", lane=0)
+        lane_b.shared("p", lane=1)
+        assert _can(p0, fcntl.LOCK_SH)
+        assert not _can(p0, fcntl.LOCK_EX)
+        lane_a.exclusive_part("p", 0)
+        assert lane_a.partial
+        assert not _can(p0, fcntl.LOCK_SH)  # a test of part p (every lane) waits
+        assert _can(p1, fcntl.LOCK_SH)  # lane 1 only shared so far
+        lane_b.exclusive_part("p", 1)  # granted beside lane 0's walk
+        assert not _can(p1, fcntl.LOCK_SH)
+        # Kept already: asked again (a walk after a walk), nothing is let go even for a moment.
+        monkeypatch.setattr("synth.testing._lock._ReaderWriter.release",
+                            lambda self: pytest.fail("a kept lane was let go"))  # fmt: skip
+        lane_a.exclusive_part("p", 0)
+        monkeypatch.undo()
+        taken = threading.Event()
+
+        def keep_whole() -> None:
+            whole.shared("p")
+            whole.exclusive_part("p")
+            taken.set()
+
+        thread = threading.Thread(target=keep_whole)
+        thread.start()
+        assert not taken.wait(0.3)
+        lane_a.release()
+        assert not taken.wait(0.3)  # lane 1 still kept
+        lane_b.release()
+        assert taken.wait(5)
+        thread.join()
+        assert not _can(p0, fcntl.LOCK_SH)
+        assert not _can(p1, fcntl.LOCK_SH)
+        whole.release()
+        # One tenant: one lane, whatever lane a test names.
+        (tmp_path / "one").mkdir()
+        alone = RunLock(tmp_path / "one", lanes=1)
+        alone.shared("p", lane=1)
+        alone.exclusive_part("p", 1)
+        assert not _can(tmp_path / "one" / "part-p.0.lock", fcntl.LOCK_SH)
+        alone.close()
+    finally:
+        for lock in (lane_a, lane_b, whole):
+            lock.close()
+
+
+def test_a_chain_deals_its_walks_between_two_tenants(api: ApiSpec) -> None:
+    """With two tenants, a chain's walks that write as their acting tenant alone are dealt
+    between the two, about half the chain's cost each; the checks that act as both (the
+    object-level one, TEN-NONINTERFERENCE) are dealt none. With one tenant, no lanes."""
+    from synth.testing._parallel import LANED, chains, shape_of
+
+    api, names = _emitted(ROOT / "contracts")
+    one = chains(names, shape_of(api))
+    assert not one.lanes
+    two = chains(names, shape_of(api), tenants=2)
+    assert two.of == one.of
+    jobs = [n for n, part in two.of.items() if part == "createJob"]
+    dealt = {n for n in jobs if n in two.lanes}
+    assert dealt == {n for n in jobs if key_of_test(n)[0] in LANED}
+    assert {n for n in jobs if n not in dealt} >= {"test_listJobs__TEN_NONINTERFERENCE"}
+    loads = [sum(cost_of(n) for n in dealt if two.lanes[n] == lane) for lane in (0, 1)]
+    assert min(loads) > 0
+    assert max(loads) - min(loads) <= max(cost_of(n) for n in dealt)
+    # Measured costs move the deal: the dearest walk alone weighs as much as the others.
+    dearest = "test_listJobs__PAGE_LIMIT"
+    others = sum(cost_of(n) for n in dealt if n != dearest)
+    measured = {key_of_test(dearest): others}
+    weighed = chains(names, shape_of(api), tenants=2, measured=measured)
+    assert {n for n in dealt if weighed.lanes[n] != weighed.lanes[dearest]} == dealt - {dearest}
+
+
+def test_a_test_acting_as_the_second_tenant_swaps_the_two(api: ApiSpec) -> None:
+    """A walk dealt to lane 1 acts as the second tenant and plays against the first."""
+    from synth.testing._target import Target
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    made = Target(config, api)
+    try:
+        first, second = made.tenants[:2]
+        assert made.actors() == (first, second)
+        made.lane = 1
+        assert made.actors() == (second, first)
+        made.lane = 0
+        assert made.actors() == (first, second)
+    finally:
+        made.close()
+
+
+def test_a_walk_acts_as_its_lane_s_tenant_whatever_is_selected(
+    api: ApiSpec, generated: Path, tmp_path: Path
+) -> None:
+    """The lanes are dealt over every test the contracts generate: a walk dealt to the
+    second tenant acts as it when run alone (``-k``), in one process, and passes on the
+    correct server; the same walk dealt to the first acts as it."""
+    from synth.testing._parallel import lanes
+
+    dealt = lanes(shape_of(api), tenants=2)
+    # PAGE-CURSOR also reads with its cursor as the other tenant: any other walk sends as one.
+    walks = {n: lane for n, lane in dealt.items() if "__PAGE_" in n and "CURSOR" not in n}
+    second = sorted(n for n, lane in walks.items() if lane == 1)[0]
+    first = sorted(n for n, lane in walks.items() if lane == 0)[0]
+    app = create_app()
+    seen: list[tuple[str, str]] = []
+
+    async def recording(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["path"].endswith("/jobs"):
+            headers = dict(scope["headers"])
+            seen.append((scope["method"], headers.get(b"authorization", b"").decode()))
+        await app(scope, receive, send)
+
+    for name, token in ((second, "Bearer token-b"), (first, "Bearer token-a")):
+        seen.clear()
+        config = config_from_options(app=recording, tenants=TOKENS, seed=1, profile="quick",
+                                     env={})  # fmt: skip
+        code = run_suite(config, generated, select=f"{name} and not first",
+                         extra=["-p", "no:randomly"])  # fmt: skip
+        assert code == 0, name
+        assert seen, name
+        assert {who for _, who in seen} == {token}, (name, seen)
+
+
 def test_run_lock_quotas(tmp_path: Path) -> None:
     """A rate-limit check keeps its quota and lets its part go; requests counting against the
     quota hold it shared while in flight, and the check waits for them."""
@@ -721,7 +848,7 @@ def test_run_lock_quotas(tmp_path: Path) -> None:
         assert mine.partial
         assert mine.owns("limit;tenant")
         assert not other.owns("limit;tenant")
-        assert _can(tmp_path / "part-p.lock", fcntl.LOCK_EX)
+        assert _can(tmp_path / "part-p.0.lock", fcntl.LOCK_EX)
         other.shared("p")
         assert not other.try_quota("limit;tenant")
         assert other.try_quota("another;tenant")  # another quota goes on
@@ -731,7 +858,7 @@ def test_run_lock_quotas(tmp_path: Path) -> None:
         other.release()
         # The next example makes what it reads with its part held again, the quota let go.
         mine.back_to_part("p")
-        assert not _can(tmp_path / "part-p.lock", fcntl.LOCK_EX)
+        assert not _can(tmp_path / "part-p.0.lock", fcntl.LOCK_EX)
         assert not mine.owns("limit;tenant")
         other.shared("q")
         assert other.try_quota("limit;tenant")
@@ -1051,20 +1178,23 @@ class _Node:
         self.shutting_down = True
 
 
-def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec) -> None:
+@pytest.mark.parametrize("tenants", [1, 2])
+def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: int) -> None:
     """pytest-xdist's scheduling by units, each chain one unit to one worker in the order the
-    workers collected, every other test a unit of its own to whichever worker is free."""
+    workers collected, every other test a unit of its own to whichever worker is free. With
+    two tenants, the jobs chain's walks are dealt between them: each lane one unit, on two
+    workers side by side."""
     from types import SimpleNamespace
 
     from synth.testing._parallel import PartScheduling, chains, shape_of
 
     api, names = _emitted(ROOT / "contracts")
-    found = chains(names, shape_of(api))
+    found = chains(names, shape_of(api), tenants)
     collected = [f"generated/tests/t.py::{names[i]}"
                  for i in order(names, spread=True, chains=found, workers=8)]  # fmt: skip
     config: Any = SimpleNamespace(getvalue=lambda name: ["3*popen"],
                                   option=SimpleNamespace(loadscopereorder=True))  # fmt: skip
-    scheduler = PartScheduling(config, shape_of(api))
+    scheduler = PartScheduling(config, shape_of(api), tenants=tenants)
     nodes = [_Node(f"gw{i}") for i in range(3)]
     for node in nodes:
         scheduler.add_node(node)
@@ -1080,12 +1210,14 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec) -> None:
                 ran[node.gateway.id].append(collected[index].rpartition("::")[2])
                 scheduler.mark_test_complete(node, index)
     assert sorted(n for done in ran.values() for n in done) == sorted(names)
-    for part in ("createJob", "createContact"):
+    for part, lanes in (("createJob", tenants), ("createContact", 1)):
         holders = [w for w, done in ran.items() if any(found.of.get(n) == part for n in done)]
-        assert len(holders) == 1, (part, holders)
-        done = ran[holders[0]]
-        members = [i for i, n in enumerate(done) if found.of.get(n) == part]
-        assert members == list(range(members[0], members[-1] + 1))  # one after another
+        assert len(holders) == lanes, (part, holders)
+        for holder in holders:
+            done = ran[holder]
+            members = [i for i, n in enumerate(done) if found.of.get(n) == part]
+            assert members == list(range(members[0], members[-1] + 1))  # one after another
+            assert len({found.lanes.get(done[i], 0) for i in members}) == 1  # one lane
     # The jobs part's chain went out among the first units.
     assert min(collected.index(f"generated/tests/t.py::{n}") for n in found.of
                if found.of[n] == "createJob") < 30  # fmt: skip
@@ -1103,9 +1235,9 @@ def test_cleanup_holds_only_the_part_it_deletes_in(api: ApiSpec, tmp_path: Path)
     taken: list[str] = []
     real_shared = made.lock.shared
 
-    def shared(*parts: str) -> None:
+    def shared(*parts: str, lane: int | None = None) -> None:
         held.append(parts)
-        real_shared(*parts)
+        real_shared(*parts, lane=lane)
 
     made.lock.shared = shared  # type: ignore[method-assign]
     client = made.client

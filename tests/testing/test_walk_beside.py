@@ -65,9 +65,9 @@ class _Watched:
         self.creates: list[str] = []  # and at each create
         part, run = lock.exclusive_part, lock.exclusive
 
-        def exclusive_part(name: str) -> None:
+        def exclusive_part(name: str, lane: int | None = None) -> None:
             self.kept.append("part")
-            part(name)
+            part(name, lane)
 
         def exclusive() -> None:
             self.kept.append("run")
