@@ -19,7 +19,11 @@ the reference server mounted twenty times) at ``--twenty-delay``, run whole and,
 test` offers ``--shard``, over 1, 2 and 4 shards; and ``st run`` on it. It takes about an hour.
 
 ``--fault-rate 0.1`` has the proxy inject transport faults into every run (resets, 502/503,
-answers held 15 s, truncated bodies; ``bench._proxy``); give it its own ``--out``.
+answers held 15 s, truncated bodies; ``bench._proxy``); give it its own ``--out``. ``--seeds 10``
+runs synth against the correct server with ten seeds at each delay (from ``--seed`` on; the
+first is the run above), counting the runs that report anything: a correct server's report is
+a false one (``--delays 0.05 --seeds 10 --st-workers none --out
+bench/results/latency_seeds.json``: the bar's ten seeds at 50 ms).
 
 Run: ``.venv/bin/python -m bench.latency [--quick] [--twenty]`` (``--delays none --twenty
 --twenty-shards 4 --twenty-st-workers none``: the whole 20x API and its 4 shards alone); writes
@@ -200,6 +204,7 @@ def sweep(
     st_examples: int | None = None,
     fault_rate: float = 0.0,
     st_workers: Sequence[int] = ST_WORKERS,
+    seeds: int = 1,
 ) -> list[dict[str, Any]]:
     contracts, tests = ROOT / "contracts", ROOT / "generated" / "tests"
     openapi = ROOT / "generated" / "openapi.json"
@@ -210,6 +215,14 @@ def sweep(
             row["synth"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
                                      extra=extra)  # fmt: skip
         print(_line(delay, "synth", row["synth"]), flush=True)
+        if seeds > 1:
+            row["seeds"] = [_seed_row(seed, row["synth"])]
+            for other in range(seed + 1, seed + seeds):
+                with serve("", WORK_DELAY) as url:
+                    run = run_synth(url, delay, seed=other, fault_rate=fault_rate,
+                                    contracts=contracts, tests=tests, extra=extra)  # fmt: skip
+                row["seeds"].append(_seed_row(other, run))
+                print(_line(delay, f"synth --seed {other}", run), flush=True)
         with serve(bug, WORK_DELAY) as url:
             row["synth_bug"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
                                          extra=extra, stop_at_first_report=True)  # fmt: skip
@@ -226,6 +239,12 @@ def sweep(
             print(_line(delay, f"st run --workers {workers}", st), flush=True)
         rows.append(row)
     return rows
+
+
+def _seed_row(seed: int, run: dict[str, Any]) -> dict[str, Any]:
+    """What a run against the correct server reported: anything it failed is a false report."""
+    return {"seed": seed, "exit_code": run["exit_code"], "failed": run["tests"].get("FAILED", 0),
+            "wall_seconds": run["wall_seconds"], "requests": run["requests"]}  # fmt: skip
 
 
 def twenty(
@@ -343,8 +362,12 @@ def _options(
                         help="smoke runs only: cap st run's examples per operation")  # fmt: skip
     parser.add_argument("--st-workers", default=",".join(map(str, ST_WORKERS)),
                         help="comma-separated `st run --workers` counts; 'none': st is not run")  # fmt: skip
+    parser.add_argument("--seeds", type=int, default=1,
+                        help="correct-server runs per delay, one seed each from --seed on")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS / "latency.json")
     args = parser.parse_args(argv)
+    if args.seeds < 1:
+        parser.error(f"--seeds={args.seeds}: expected 1 or more runs")
     if not 0.0 <= args.fault_rate <= 1.0:
         parser.error(f"--fault-rate={args.fault_rate!r}: expected a fraction between 0 and 1")
     if args.bug not in BUGS:
@@ -389,7 +412,7 @@ def main(argv: list[str] | None = None) -> None:
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
     if delays:
         rows = sweep(delays, args.seed, args.bug, extra, st_examples=args.st_max_examples,
-                     fault_rate=args.fault_rate, st_workers=st_workers)  # fmt: skip
+                     fault_rate=args.fault_rate, st_workers=st_workers, seeds=args.seeds)  # fmt: skip
         result["rows"] = rows
         result["ratios"] = _ratios(rows)
     else:  # only the 20x API: the sweep is kept from the run that measured it

@@ -337,6 +337,44 @@ def _ms(delay: float) -> str:
     return f"{delay * 1000:.0f} ms"
 
 
+def _seed_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """A line per delay run with several seeds (``--seeds``): the runs that reported anything
+    against the correct server (each a false report)."""
+    out = []
+    for r in rows:
+        runs = r.get("seeds")
+        if not runs:
+            continue
+        false = [f"seed {x['seed']} ({x['failed']} failed, exit {x['exit_code']})"
+                 for x in runs if x["exit_code"] != 0 or x["failed"]]  # fmt: skip
+        walls = [x["wall_seconds"] for x in runs]
+        out.append(
+            f"- The correct server at {_ms(r['delay'])}, {len(runs)} seeds "
+            f"({runs[0]['seed']} to {runs[-1]['seed']}): "
+            + (f"false reports in {', '.join(false)}" if false else "no false report")
+            + f"; {min(walls):.1f} to {max(walls):.1f} s a run."
+        )
+    return out
+
+
+def latency_seeds(data: dict[str, Any]) -> list[str]:
+    delays = ",".join(f"{r['delay']:g}" for r in data["rows"])
+    out = [
+        "## Latency: the correct server over several seeds",
+        "",
+        "`synth test --profile default` as in the latency table above, against the correct "
+        f"reference server, once per seed (of {data.get('commit', 'the checkout')}).",
+        "",
+        f"Reproduce: `.venv/bin/python -m bench.latency --delays "
+        f"{delays} --seeds "
+        f"{len(data['rows'][0].get('seeds', []))} --st-workers none --out "
+        "bench/results/latency_seeds.json` (not run by `make bench`; about "
+        f"{data['elapsed_seconds'] / 60:.0f} minutes).",
+        "",
+    ]
+    return [*out, *_seed_lines(data["rows"]), ""]
+
+
 def latency(data: dict[str, Any]) -> list[str]:
     rows = data["rows"]
     st_workers = [st["workers"] for st in rows[0]["st"]] if rows else []
@@ -396,6 +434,7 @@ def latency(data: dict[str, Any]) -> list[str]:
             cells += [f"{st['wall_seconds']:.1f}{crashed}", str(st["requests"])]
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
+    out += _seed_lines(rows)
     for key, ratios in data.get("ratios", {}).items():
         parts = [f"synth {ratios['synth']:.2f}x"]
         parts += [f"st run --workers {w} {ratios[f'st_workers_{w}']:.2f}x" for w in st_workers]
@@ -474,6 +513,7 @@ SECTIONS = {
     "throughput": throughput,
     "documents": documents,
     "latency": latency,
+    "latency_seeds": latency_seeds,
 }
 
 

@@ -38,6 +38,22 @@ def test_bug_finding_benchmark_runs_on_one_bug(tmp_path: Path) -> None:
     assert len(bugs.TARGET_SET) == 27
 
 
+def test_bug_finding_under_faults_runs_on_one_bug(tmp_path: Path) -> None:
+    """``--fault-rate``: the proxy in front of the server, its faults counted per row, and the
+    row's own section in docs/benchmarks.md."""
+    out = tmp_path / "bugs_faults.json"
+    bugs.main(["--bugs", "err-unauthorized-code", "--tools", "synth", "--quick",
+               "--fault-rate", "0.3", "--out", str(out)])  # fmt: skip
+    data = json.loads(out.read_text())
+    assert data["fault_rate"] == 0.3
+    row = data["rows"][0]
+    assert row["synth"]["found"], row["synth"]
+    assert sum(row["synth"]["faults"].values()) > 0, row["synth"]
+    lines = report.bugs_faults(data)
+    assert lines[0] == "## Bug finding under transport faults"
+    assert any(line.startswith("| err-unauthorized-code | 1 | found |") for line in lines), lines
+
+
 def test_a_rerun_of_one_tool_carries_the_other_over_and_says_so() -> None:
     old = {"measured_on": "2026-11-28", "schemathesis": "4.0", "st_phases": "examples",
            "clean": {"schemathesis": {"reported": []}},
@@ -99,7 +115,7 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
     # TEN-READ alone: the planted bug's own check, and the clean run's passing tests (what the
     # script reads from either runner's output); `make bench` runs every check.
     latency.main(["--delays", "0,0.01", "--synth-args", f"-k {synth_select}",
-                  "--st-max-examples", "2",
+                  "--st-max-examples", "2", "--seeds", "2",
                   "--st-workers", ",".join(map(str, st_workers)) or "none",
                   "--out", str(out)])  # fmt: skip
     data = json.loads(out.read_text())
@@ -115,9 +131,14 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
         assert 0 < first["requests"] <= synth["requests"] * 2
         assert [st["workers"] for st in row["st"]] == st_workers
         assert all(st["requests"] > 0 for st in row["st"])
+        # --seeds 2: the run above and one more, neither reporting anything.
+        assert [(r["seed"], r["exit_code"], r["failed"]) for r in row["seeds"]] == [
+            (data["seed"], 0, 0), (data["seed"] + 1, 0, 0)]  # fmt: skip
     assert set(data["ratios"]) == {"10ms"}
     assert set(data["ratios"]["10ms"]) == {"synth", *(f"st_workers_{n}" for n in st_workers)}
     assert report.latency(data)[0] == "## Latency"
+    assert any("2 seeds" in line and "no false report" in line
+               for line in report.latency_seeds(data)), report.latency_seeds(data)  # fmt: skip
 
 
 @pytest.mark.parametrize(

@@ -37,6 +37,47 @@ def test_dry_run_lists_tests_and_sends_nothing(generated: Path) -> None:
     assert result.exit_code == 0, result.output
 
 
+def test_the_preflight_sends_again_what_a_transport_fault_cut(tmp_path: Path) -> None:
+    """A preview deploy's edge resets a request now and then: three resets in a row before
+    the server's first answer (each attempt of four requests met one before) do not stop the
+    run; the round trip is measured from the answers that came."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from bench._proxy import FaultPlan, running
+    from synth.testing import config_from_options
+    from synth.testing.cli import _preflight
+
+    class Answer(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200)
+            self.send_header("Content-Length", "2")
+            self.end_headers()
+            self.wfile.write(b"{}")
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    def plan(seed: int) -> list[bool]:
+        draws = FaultPlan(seed, 0.5, ("reset",))
+        return [draws.next() is not None for _ in range(8)]
+
+    # The first seed whose plan resets the first three requests and lets the next four by.
+    seed = next(s for s in range(1000) if plan(s)[:7] == [True] * 3 + [False] * 4)
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        upstream = f"http://127.0.0.1:{server.server_address[1]}"
+        with running(upstream, 0.0, fault_rate=0.5, faults=("reset",), seed=seed) as proxy:
+            config = config_from_options(base_url=proxy.url, tenants=["a=ta"], env={})
+            assert 0 < _preflight(config) < 1
+            assert proxy.stats.faults == {"reset": 3}
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 def test_unreachable_target_is_a_configuration_error(generated: Path) -> None:
     """Nothing listens on port 9 of loopback: exit 2 at once, not minutes of skipped checks."""
     result = CliRunner().invoke(command, ["--base-url", "http://127.0.0.1:9", "--tenant", "a=ta",
