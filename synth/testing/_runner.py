@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import copy
 import hashlib
 import re
 import time
@@ -234,11 +235,133 @@ class _Found(InMemoryExampleDatabase):
 # Examples set aside for want of what they need (beyond twice the profile's examples) after
 # which a check that has checked nothing yet stops.
 _GIVE_UP = 10
+# Attempts of a check's examples that a request outlasting every retry cut short (a transport
+# fault) before the check stops, cut short itself: one such request is the edge's bad luck (at
+# 10% faults, about one request in a thousand outlasts four attempts), and the example proves
+# nothing either way, so it is sent again; three in one check is a server in trouble.
+_FAULTED = 3
+
+
+class _Diverged(Exception):
+    """An example sent again drew more than it did the first time (``_Replayed``)."""
+
+
+class _Recorded:
+    """The draws of an example as it runs, kept to send it again as it was (``_Replayed``)."""
+
+    def __init__(self, data: st.DataObject) -> None:
+        self._data = data
+        self.values: list[Any] = []
+
+    def draw(self, strategy: st.SearchStrategy[Any], label: str | None = None) -> Any:
+        value = self._data.draw(strategy, label=label)
+        self.values.append(copy.deepcopy(value))
+        return value
+
+
+class _Replayed:
+    """An example's draws given again in order (its requests then go as they went, but for
+    fresh markers and unique values); a draw past them is ``_Diverged``."""
+
+    def __init__(self, values: list[Any]) -> None:
+        self._values = iter(values)
+
+    def draw(self, strategy: st.SearchStrategy[Any], label: str | None = None) -> Any:
+        try:
+            return copy.deepcopy(next(self._values))
+        except StopIteration:
+            raise _Diverged(f"drew more than the first time: {strategy!r}") from None
 
 
 class _GiveUp(BaseException):
     """Stops a Hypothesis run whose examples found nothing to check (a ``BaseException``, as
     ``_record.Abort``, so that Hypothesis does not take it for a failing example)."""
+
+
+class _Scenario:
+    """One example of a check, what Hypothesis calls (``_tests``): the check run once, or, where
+    transport cut it (a request that outlasted every retry, a write retried after it may have
+    arrived), twice, the second time with the first one's draws. What it counts goes into
+    ``finding``; ``give_up``: examples set aside before a check that has checked nothing
+    stops."""
+
+    def __init__(self, invariant_id: str, target: Target, finding: Finding, give_up: int) -> None:
+        self.inv = REGISTRY[invariant_id]
+        self.op = target.api.operation(finding.operation)
+        self.target, self.finding, self.give_up = target, finding, give_up
+        self.failed_at: list[int] = []  # the examples (counted from 1) that raised a violation
+        self.set_aside = 0  # examples that found nothing to check (NoExample)
+        self.faulted = 0  # attempts cut short by a transport fault
+
+    def _once(self, ctx: Context) -> None:
+        finding = self.finding
+        self.inv.run(ctx)
+        if ctx.vacuous is None:
+            finding.exercised += 1
+            for what, (options, chosen) in ctx.drawn.items():
+                finding.wanted[what] = options
+                finding.drawn.setdefault(what, set()).update(chosen)
+        else:
+            finding.vacuous = ctx.vacuous
+
+    def _cut(self, fault: TransportFault) -> None:
+        """An attempt cut short by a request that outlasted every retry: the check stops
+        (``Abort``) at the ``_FAULTED``-th, or at once for a first example alone (its search
+        goes on)."""
+        self.faulted += 1
+        if self.faulted >= _FAULTED or self.give_up == 1:
+            raise Abort(fault) from None
+
+    def _judged(self, ctx: Context) -> bool:
+        """Whether ``ctx``, which raised a violation, judged the server: a write retried after
+        it may have reached the server can show a second effect (a 404, a 412, a duplicate)
+        that is the retry's doing, not the server's, and the example proves nothing either
+        way."""
+        if any(exchange.ambiguous for exchange in ctx.trace):
+            return False
+        self.failed_at.append(self.finding.examples)
+        return True
+
+    def __call__(self, data: st.DataObject) -> None:
+        finding, target = self.finding, self.target
+        finding.examples += 1
+        recorded = _Recorded(data)
+        ctx = Context(target, finding.invariant, self.op, recorded)  # type: ignore[arg-type]
+        try:
+            self._once(ctx)
+            return
+        except TransportFault as fault:
+            self._cut(fault)
+        except Violation:
+            if self._judged(ctx):
+                raise
+        except NoExample as no:
+            finding.no_example = str(no)
+            self.set_aside += 1
+            if not finding.exercised and self.set_aside >= self.give_up:
+                # None of the first examples had what it needs (every id drawn for one that
+                # exists nowhere was found; a fixture's create refused each time): more would
+                # ask the same server the same question until Hypothesis gives up on its own,
+                # hundreds of examples and thousands of requests later. What a shared parent's
+                # state refuses is not among them: that parent is replaced (``Context.fixture``).
+                raise _GiveUp from None
+            hypothesis.reject()
+        # What transport cut proves nothing: the example is sent again once, as it was drawn
+        # (the simplest example, Hypothesis's first, is often the one that shows a bug, and
+        # another drawn in its place may not), and set aside only if that is cut too.
+        target.note_set_aside()
+        again = Context(target, finding.invariant, self.op, _Replayed(recorded.values))  # type: ignore[arg-type]
+        try:
+            self._once(again)
+            return
+        except TransportFault as fault:
+            self._cut(fault)
+        except Violation:
+            if self._judged(again):
+                raise
+        except (NoExample, _Diverged):
+            pass
+        hypothesis.reject()
 
 
 def _tests(
@@ -251,47 +374,9 @@ def _tests(
 ) -> _Search:
     """The check's Hypothesis test (``_Search``); ``give_up``: examples set aside before a
     check that has checked nothing stops (``_GIVE_UP`` beyond twice the profile's examples)."""
-    inv = REGISTRY[invariant_id]
-    op = target.api.operation(operation_id)
-    failed_at: list[int] = []
-    set_aside = [0]  # examples that found nothing to check (NoExample)
     if give_up is None:
         give_up = _GIVE_UP + 2 * target.config.profile.examples
-
-    def scenario(data: st.DataObject) -> None:
-        finding.examples += 1
-        ctx = Context(target, invariant_id, op, data)
-        try:
-            inv.run(ctx)
-            if ctx.vacuous is None:
-                finding.exercised += 1
-                for what, (options, chosen) in ctx.drawn.items():
-                    finding.wanted[what] = options
-                    finding.drawn.setdefault(what, set()).update(chosen)
-            else:
-                finding.vacuous = ctx.vacuous
-        except TransportFault as fault:
-            raise Abort(fault) from None
-        except Violation:
-            # A write retried after it may have reached the server can show a second effect
-            # (a 404, a 412, a duplicate) that is the retry's doing, not the server's: the
-            # example proves nothing either way, so Hypothesis is told to draw another.
-            if any(exchange.ambiguous for exchange in ctx.trace):
-                target.note_set_aside()
-                hypothesis.reject()
-            failed_at.append(finding.examples)
-            raise
-        except NoExample as no:
-            finding.no_example = str(no)
-            set_aside[0] += 1
-            if not finding.exercised and set_aside[0] >= give_up:
-                # None of the first examples had what it needs (every id drawn for one that
-                # exists nowhere was found; a fixture's create refused each time): more would
-                # ask the same server the same question until Hypothesis gives up on its own,
-                # hundreds of examples and thousands of requests later. What a shared parent's
-                # state refuses is not among them: that parent is replaced (``Context.fixture``).
-                raise _GiveUp from None
-            hypothesis.reject()
+    scenario = _Scenario(invariant_id, target, finding, give_up)
 
     base = settings(
         database=None,
@@ -305,7 +390,10 @@ def _tests(
     )
 
     def make(chosen: settings, blob: tuple[str, bytes] | None = None) -> Any:
-        test = given(st.data())(scenario)
+        def example(data: st.DataObject) -> None:
+            scenario(data)
+
+        test = given(st.data())(example)
         if blob is not None:
             test = hypothesis.reproduce_failure(*blob)(test)
         elif target.config.seed is not None:
@@ -315,7 +403,7 @@ def _tests(
         # failure to the shrinking pass through one (``_search``).
         return settings(chosen)(test)
 
-    return _Search(base, make, failed_at)
+    return _Search(base, make, scenario.failed_at)
 
 
 def _skipped(invariant_id: str, operation_id: str, finding: Finding, why: str) -> None:

@@ -69,6 +69,41 @@ def test_every_example_set_aside_is_a_transport_fault(
     )
 
 
+def test_an_example_cut_by_transport_is_sent_again_as_it_was_drawn(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A request that outlasted every retry proves nothing: the example runs again with the
+    same draws (the first, simplest, example often shows the bug), and the violation it then
+    shows is reported. Three attempts cut so stop the check, cut short."""
+    from synth.testing._http import TransportFault
+
+    drawn: list[int] = []
+
+    def flaky_once(ctx: Context) -> None:
+        drawn.append(ctx.draw(st.integers(0, 10**9)))
+        if len(drawn) == 1:
+            raise TransportFault("GET /x: reset after 4 attempts", kind="reset")
+        raise Violation(INVARIANT, OPERATION, "kept", f"lost {drawn[-1]}", [])
+
+    _replace_check(monkeypatch, flaky_once)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.VIOLATION, finding.message
+    assert drawn[0] == drawn[1]  # the same example, sent again
+    assert target.set_aside == 1
+
+    attempts: list[int] = []
+
+    def always_cut(ctx: Context) -> None:
+        attempts.append(ctx.draw(st.integers()))
+        raise TransportFault("GET /x: reset after 4 attempts", kind="reset")
+
+    _replace_check(monkeypatch, always_cut)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.FAULT
+    assert "TRANSPORT FAULT" in finding.message
+    assert len(attempts) == 3  # the first example twice, the next once
+
+
 def test_every_example_rejected_without_a_set_aside_is_an_error(
     target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
