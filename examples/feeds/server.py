@@ -748,12 +748,18 @@ async def delete_subscriber(request: Request) -> Response:
 async def record_event(request: Request) -> Response:
     ws = workspace(request)
     body = await parse_body(request, EventCreate)
+    if body.playlist_id is not None:
+        playlist = STORE.playlists.get(body.playlist_id)
+        if playlist is None or playlist["_ws"] != ws:
+            error = {"loc": ["body", "playlist_id"], "msg": "No such playlist.", "type": "missing"}
+            raise Problem(422, "validation_failed", "No such playlist.", [error])
     row: Row = {
         "id": STORE.next_serial(),
         "kind": body.kind,
         "episode_id": body.episode_id,
         "position_s": body.position_s,
         "occurred_at": body.occurred_at.astimezone(UTC),
+        "playlist_id": body.playlist_id,
         "_ws": ws,
     }
     STORE.events[row["id"]] = row

@@ -229,10 +229,10 @@ class Context:
         self._sent: dict[int, tuple[Any, Any]] = {}
         # Items a body references (``referenced``), by tenant and creating operation, and the
         # bodies sent with them, by tenant and the identity of the body given.
-        self._ref_items: dict[tuple[str, str], str] = {}
+        self._ref_items: dict[tuple[str, str], Any] = {}
         # More items of a referenced collection (``spread_references``), which a body may name
         # instead of the one ``_ref_items`` holds.
-        self._ref_more: dict[tuple[str, str], list[str]] = {}
+        self._ref_more: dict[tuple[str, str], list[Any]] = {}
         self._referenced: dict[tuple[str, int], tuple[Any, Any]] = {}
         # Whether a fixture's create answered with a declared 409 is retried with fresh values
         # (a check comparing two runs of the same steps turns it off: the values would differ).
@@ -624,32 +624,47 @@ class Context:
             for ref in refs:
                 if ref.field in sent:
                     key = (tenant, ref.create.operation_id)
-                    if sent[ref.field] in self._ref_more.get(key, ()):
+                    spread = [self._as_field(op, ref.field, v) for v in self._ref_more.get(key, ())]
+                    if sent[ref.field] in spread:
                         continue  # one of the items ``spread_references`` made: kept
                     if key not in self._ref_items:
                         item = self.create(tenant, ref.create)
-                        self._ref_items[key] = str(item[ref.id_field])
-                    sent[ref.field] = self._ref_items[key]
+                        self._ref_items[key] = item[ref.id_field]
+                    sent[ref.field] = self._as_field(op, ref.field, self._ref_items[key])
         self._referenced[(tenant, id(body))] = (body, sent)
         self._referenced[(tenant, id(sent))] = (sent, sent)
         return sent
 
     def spread_references(
         self, tenant: str, create: OperationSpec, field: str, count: int
-    ) -> list[str]:
+    ) -> list[Any]:
         """Ids of ``count`` items ``tenant`` owns in the collection ``create``'s body field
         ``field`` references (the first the one ``referenced`` sends), so that seeded items
-        can name different ones; empty when ``field`` references nothing."""
+        can name different ones, each as the field declares it (``_as_field``); empty when
+        ``field`` references nothing."""
         ref = next((r for r in self.graph.references(create) if r.field == field), None)
         if ref is None:
             return []
         key = (tenant, ref.create.operation_id)
         if key not in self._ref_items:
-            self._ref_items[key] = str(self.create(tenant, ref.create)[ref.id_field])
+            self._ref_items[key] = self.create(tenant, ref.create)[ref.id_field]
         more = self._ref_more.setdefault(key, [self._ref_items[key]])
         while len(more) < count:
-            more.append(str(self.create(tenant, ref.create)[ref.id_field]))
-        return more[:count]
+            more.append(self.create(tenant, ref.create)[ref.id_field])
+        return [self._as_field(create, field, value) for value in more[:count]]
+
+    def _as_field(self, op: OperationSpec, field: str, value: Any) -> Any:
+        """An item's id as ``op``'s body field ``field`` declares it: the id as the item's
+        answer gave it (an integer stays an integer: a strict model refuses ``"26"``), as text
+        for a string field, as a number for an integer field given digits."""
+        schema = self.schemas.properties(op.body_schema).get(field) if op.body_schema else None
+        branches = [self.schemas.resolve(b) for b in (schema or {}).get("anyOf", [schema or {}])]
+        types = {b.get("type") for b in branches} - {"null", None}
+        if types == {"string"} and not isinstance(value, str):
+            return str(value)
+        if types == {"integer"} and isinstance(value, str) and value.lstrip("-").isdigit():
+            return int(value)
+        return value
 
     def item_id(
         self, op: OperationSpec, item: Mapping[str, Any], params: Mapping[str, str] | None = None

@@ -5,7 +5,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field
 
-from synth.contract import DateTime, Model, RequestModel
+from synth.contract import DateTime, Model, Ref, RequestModel
 
 PublisherId = Annotated[
     str, Field(pattern=r"^pub_[0-9a-f]{12}$", description="pub_ and 12 hex digits")
@@ -141,6 +141,12 @@ class EventCreate(RequestModel):
     episode_id: EpisodeId
     position_s: Annotated[int, Field(ge=0, le=86_400)]
     occurred_at: DateTime
+    # An integer id in a body: the workspace's own playlist the episode was played from.
+    playlist_id: Annotated[
+        PlaylistId | None,
+        Field(description="The playlist it was played from, if any"),
+        Ref("/playlists"),
+    ] = None
 
 
 class Event(Model):
@@ -149,6 +155,7 @@ class Event(Model):
     episode_id: str
     position_s: int
     occurred_at: DateTime
+    playlist_id: int | None
 
 
 class PlaylistCreate(RequestModel):
