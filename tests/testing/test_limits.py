@@ -92,6 +92,28 @@ def test_planted_bug_is_reported_by_its_own_id(
         target.close()
 
 
+def test_a_tenant_served_after_the_quota_may_have_reset_proves_nothing(
+    short_api: ApiSpec, short_window: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fixed window ends when the server's clock says: A's 429 that says its quota resets
+    within the second (``RateLimit: ...;t=1``) cannot show that B's success is B's own quota,
+    however soon B asked. Each such example is set aside; none is judged a pass."""
+    from examples.reference_server import _limits
+
+    fields = _limits._fields
+    monkeypatch.setattr(
+        _limits, "_fields", lambda limit, remaining, reset: fields(limit, remaining, 1)
+    )
+    target = _target(short_api, short_window)
+    try:
+        finding = run_check("RATE-TENANT", OPERATION, target)
+    finally:
+        target.close()
+    assert finding.outcome is Outcome.SKIPPED, finding.message
+    assert "cannot show a shared quota" in finding.message, finding.message
+    assert finding.exercised == 0
+
+
 def test_other_checks_wait_out_a_429(api: ApiSpec) -> None:
     """synth's own client waits out a 429 (its Retry-After) unless a check asks to see it."""
     calls: list[str] = []

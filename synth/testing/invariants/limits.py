@@ -23,7 +23,7 @@ from dataclasses import dataclass, replace
 from ...spec import OperationSpec
 from .._context import NO_BODY, Context, brief
 from .._http import Exchange, Request, retry_after
-from .._violation import CannotCheck
+from .._violation import CannotCheck, NoExample
 from ._common import expect_error
 from ._registry import implements
 
@@ -70,11 +70,12 @@ def parse_policy(value: str) -> Policy | None:
     return Policy(name.strip().strip('"'), int(values["q"]), int(values["w"]))
 
 
-def _remaining(value: str) -> int | None:
-    """``r`` of the first item of a ``RateLimit`` field (``"name";r=0;t=7``), or None."""
+def _remaining(value: str, name: str = "r") -> int | None:
+    """``r`` (or another integer parameter ``name``: ``t``, the seconds to the quota's reset)
+    of the first item of a ``RateLimit`` field (``"name";r=0;t=7``), or None."""
     for param in value.split(",", 1)[0].split(";")[1:]:
         found = _PARAM.fullmatch(param)
-        if found is not None and found.group(1) == "r" and (found.group(2) or "").isdigit():
+        if found is not None and found.group(1) == name and (found.group(2) or "").isdigit():
             return int(found.group(2) or "0")
     return None
 
@@ -233,14 +234,21 @@ def tenant(ctx: Context) -> None:
         return
     other = burst.send(ctx.b)
     late = time.monotonic() - began
-    if other.ok and late >= burst.policy.window:
-        # A window may have ended since A's burst began: B's success shows nothing about
-        # whether the two share a quota (a slow link or a loaded machine).
-        ctx.unexercised(
+    # The quota A used up may be reset before a whole window has passed: a window cut by the
+    # server's clock ends when it ends. The 429's RateLimit field says when (``t``, whole
+    # seconds, rounded up as servers do, so one less is sure), counted from its answer, which
+    # came after A's burst began.
+    reset = _remaining(limited.headers.get("ratelimit", ""), "t")
+    sure = burst.policy.window if reset is None else min(burst.policy.window, reset - 1)
+    if other.ok and late >= sure:
+        # B's success shows nothing about whether the two share a quota (a slow link, a
+        # loaded machine, a window about to end): this example proves nothing; another is
+        # drawn, after its own quiet window.
+        raise NoExample(
             f"tenant B's request was answered {late:.1f} s after tenant A's burst began, "
-            f"past the {burst.policy.window} s window: it cannot show a shared quota"
+            f"past the {sure} s that A's quota surely stayed used up (the 429's RateLimit "
+            f"t={reset}, the {burst.policy.window} s window): it cannot show a shared quota"
         )
-        return
     if other.status == 429:
         assert ctx.op.rate_limit is not None
         ctx.fail(
