@@ -322,19 +322,27 @@ class _Scenario:
         self.failed_at.append(self.finding.examples)
         return True
 
+    def _attempt(self, ctx: Context) -> bool:
+        """Run the check once as ``ctx``: True when it judged the server (a violation it saw is
+        raised), False when transport cut it short and it proves nothing."""
+        try:
+            self._once(ctx)
+        except TransportFault as fault:
+            self._cut(fault)
+            return False
+        except Violation:
+            if self._judged(ctx):
+                raise
+            return False
+        return True
+
     def __call__(self, data: st.DataObject) -> None:
         finding, target = self.finding, self.target
         finding.examples += 1
         recorded = _Recorded(data)
-        ctx = Context(target, finding.invariant, self.op, recorded)  # type: ignore[arg-type]
         try:
-            self._once(ctx)
-            return
-        except TransportFault as fault:
-            self._cut(fault)
-        except Violation:
-            if self._judged(ctx):
-                raise
+            if self._attempt(Context(target, finding.invariant, self.op, recorded)):  # type: ignore[arg-type]
+                return
         except NoExample as no:
             finding.no_example = str(no)
             self.set_aside += 1
@@ -352,13 +360,8 @@ class _Scenario:
         target.note_set_aside()
         again = Context(target, finding.invariant, self.op, _Replayed(recorded.values))  # type: ignore[arg-type]
         try:
-            self._once(again)
-            return
-        except TransportFault as fault:
-            self._cut(fault)
-        except Violation:
-            if self._judged(again):
-                raise
+            if self._attempt(again):
+                return
         except (NoExample, _Diverged):
             pass
         hypothesis.reject()
