@@ -14,7 +14,7 @@ import re
 import threading
 import time
 import xml.etree.ElementTree as ET
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -309,6 +309,16 @@ def _can(path: Path, kind: int) -> bool:
             return False
         fcntl.flock(probe, fcntl.LOCK_UN)
         return True
+
+
+def _granted(call: Callable[[], object], seconds: float = 5.0) -> bool:
+    """Whether ``call`` (a lock taken, which blocks while another holds it) returns within
+    ``seconds``: run in a thread of its own, so a lock wrongly held fails the test instead of
+    hanging it (the thread, a daemon, is left blocked)."""
+    thread = threading.Thread(target=call, daemon=True)
+    thread.start()
+    thread.join(seconds)
+    return not thread.is_alive()
 
 
 def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
@@ -718,11 +728,11 @@ def test_run_lock_lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         lane_b.shared("p", lane=1)
         assert _can(p0, fcntl.LOCK_SH)
         assert not _can(p0, fcntl.LOCK_EX)
-        lane_a.exclusive_part("p", 0)
+        assert _granted(lambda: lane_a.exclusive_part("p", 0)), "lane 0 waits for lane 1's test"
         assert lane_a.partial
         assert not _can(p0, fcntl.LOCK_SH)  # a test of part p (every lane) waits
         assert _can(p1, fcntl.LOCK_SH)  # lane 1 only shared so far
-        lane_b.exclusive_part("p", 1)  # granted beside lane 0's walk
+        assert _granted(lambda: lane_b.exclusive_part("p", 1)), "lane 1 waits for lane 0's walk"
         assert not _can(p1, fcntl.LOCK_SH)
         # Kept already: asked again (a walk after a walk), nothing is let go even for a moment.
         monkeypatch.setattr("synth.testing._lock._ReaderWriter.release",
@@ -736,14 +746,14 @@ def test_run_lock_lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
             whole.exclusive_part("p")
             taken.set()
 
-        thread = threading.Thread(target=keep_whole)
+        thread = threading.Thread(target=keep_whole, daemon=True)
         thread.start()
         assert not taken.wait(0.3)
         lane_a.release()
         assert not taken.wait(0.3)  # lane 1 still kept
         lane_b.release()
         assert taken.wait(5)
-        thread.join()
+        thread.join(5)
         assert not _can(p0, fcntl.LOCK_SH)
         assert not _can(p1, fcntl.LOCK_SH)
         whole.release()
