@@ -70,9 +70,9 @@ def parse_policy(value: str) -> Policy | None:
     return Policy(name.strip().strip('"'), int(values["q"]), int(values["w"]))
 
 
-def _remaining(value: str, name: str = "r") -> int | None:
-    """``r`` (or another integer parameter ``name``: ``t``, the seconds to the quota's reset)
-    of the first item of a ``RateLimit`` field (``"name";r=0;t=7``), or None."""
+def _param(value: str, name: str) -> int | None:
+    """Integer parameter ``name`` (``r``: the requests left; ``t``: the seconds to the quota's
+    reset) of the first item of a ``RateLimit`` field (``"name";r=0;t=7``), or None."""
     for param in value.split(",", 1)[0].split(";")[1:]:
         found = _PARAM.fullmatch(param)
         if found is not None and found.group(1) == name and (found.group(2) or "").isdigit():
@@ -213,7 +213,7 @@ def limit(ctx: Context) -> None:
             limited,
         )
     field = limited.headers.get("ratelimit")
-    if field is None or _remaining(field) is None:
+    if field is None or _param(field, "r") is None:
         ctx.fail(
             'a RateLimit header on the 429 ("name";r=<remaining>;t=<seconds>)',
             f"RateLimit: {field}" if field is not None else "no RateLimit header",
@@ -238,7 +238,7 @@ def tenant(ctx: Context) -> None:
     # server's clock ends when it ends. The 429's RateLimit field says when (``t``, whole
     # seconds, rounded up as servers do, so one less is sure), counted from its answer, which
     # came after A's burst began.
-    reset = _remaining(limited.headers.get("ratelimit", ""), "t")
+    reset = _param(limited.headers.get("ratelimit", ""), "t")
     sure = burst.policy.window if reset is None else min(burst.policy.window, reset - 1)
     if other.ok and late >= sure:
         # B's success shows nothing about whether the two share a quota (a slow link, a
