@@ -23,7 +23,9 @@ answers held 15 s, truncated bodies; ``bench._proxy``); give it its own ``--out`
 runs synth against the correct server with ten seeds at each delay (from ``--seed`` on; the
 first is the run above), counting the runs that report anything: a correct server's report is
 a false one (``--delays 0.05 --seeds 10 --st-workers none --out
-bench/results/latency_seeds.json``: the bar's ten seeds at 50 ms).
+bench/results/latency_seeds.json``: the bar's ten seeds at 50 ms). ``--timeline DIR`` records
+where the correct-server runs' time goes (``bench.timeline``: each test's start and end per
+worker, its lock waits and requests).
 
 Run: ``.venv/bin/python -m bench.latency [--quick] [--twenty]`` (``--delays none --twenty
 --twenty-shards 4 --twenty-st-workers none``: the whole 20x API and its 4 shards alone); writes
@@ -37,6 +39,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -49,6 +52,7 @@ from typing import Any
 import schemathesis
 
 from bench import _proxy, _twenty
+from bench import timeline as timeline_plugin
 from bench._server import ROOT, TENANTS, serve
 from bench.bugs import ST_CONFIG, ST_PHASES, WORK_DELAY, _auth_document
 from examples.reference_server.bugs import BUGS
@@ -90,9 +94,12 @@ def run_synth(
     extra: Sequence[str] = (),
     stop_at_first_report: bool = False,
     fault_rate: float = 0.0,
+    timeline: Path | None = None,
 ) -> dict[str, Any]:
     """``synth test`` through a proxy with ``delay``: wall time, requests, tests by outcome and
-    the first report (seconds since the command started, requests passed on by then)."""
+    the first report (seconds since the command started, requests passed on by then).
+    ``timeline``: a folder where each test's start, end, lock waits and requests are recorded
+    (``bench.timeline``)."""
     with _proxy.process(upstream, delay, seed=seed, fault_rate=fault_rate) as proxy:
         tenants = [arg for t in TENANTS for arg in ("--tenant", t)]
         command = [str(BIN / "synth"), "test", "--base-url", proxy.url, *tenants,
@@ -102,6 +109,8 @@ def run_synth(
         # trip and takes more workers for a far target. `--synth-args "--workers 1"` gives
         # the sequential figures.
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        if timeline is not None:
+            env.update(_timeline_env(timeline, env))
         started = time.monotonic()
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                  text=True, cwd=ROOT, env=env)  # fmt: skip
@@ -195,6 +204,16 @@ def _operations(openapi: Path) -> int:
     return sum(1 for item in paths.values() for m in item if m in methods)
 
 
+def _timeline_env(folder: Path, env: dict[str, str]) -> dict[str, str]:
+    """What makes ``synth test``'s processes load ``bench.timeline`` and record in ``folder``
+    (emptied first: the plugin appends)."""
+    if folder.exists():
+        shutil.rmtree(folder)
+    path = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    addopts = " ".join(p for p in (env.get("PYTEST_ADDOPTS", ""), "-p bench.timeline") if p)
+    return {"PYTHONPATH": path, "PYTEST_ADDOPTS": addopts, timeline_plugin.ENV: str(folder)}
+
+
 def sweep(
     delays: Sequence[float],
     seed: int,
@@ -205,15 +224,25 @@ def sweep(
     fault_rate: float = 0.0,
     st_workers: Sequence[int] = ST_WORKERS,
     seeds: int = 1,
+    timeline: Path | None = None,
 ) -> list[dict[str, Any]]:
+    """Each delay's row. ``timeline``: the first correct-server run of each delay records its
+    timeline in a folder of that name with the delay in ms appended (``bench.timeline``)."""
     contracts, tests = ROOT / "contracts", ROOT / "generated" / "tests"
     openapi = ROOT / "generated" / "openapi.json"
     rows = []
     for delay in delays:
         row: dict[str, Any] = {"delay": delay}
         with serve("", WORK_DELAY) as url:
+            recorded = (
+                None
+                if timeline is None
+                else timeline.with_name(f"{timeline.name}-{delay * 1000:.0f}ms")
+            )
             row["synth"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
-                                     extra=extra)  # fmt: skip
+                                     extra=extra, timeline=recorded)  # fmt: skip
+            if recorded is not None:
+                row["synth"]["timeline"] = str(recorded)
         print(_line(delay, "synth", row["synth"]), flush=True)
         if seeds > 1:
             row["seeds"] = [_seed_row(seed, row["synth"])]
@@ -364,6 +393,9 @@ def _options(
                         help="comma-separated `st run --workers` counts; 'none': st is not run")  # fmt: skip
     parser.add_argument("--seeds", type=int, default=1,
                         help="correct-server runs per delay, one seed each from --seed on")  # fmt: skip
+    parser.add_argument("--timeline", type=Path, default=None,
+                        help="record each correct-server run's timeline in TIMELINE-<ms>ms "
+                             "(read it with python -m bench.timeline)")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS / "latency.json")
     args = parser.parse_args(argv)
     if args.seeds < 1:
@@ -412,7 +444,8 @@ def main(argv: list[str] | None = None) -> None:
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
     if delays:
         rows = sweep(delays, args.seed, args.bug, extra, st_examples=args.st_max_examples,
-                     fault_rate=args.fault_rate, st_workers=st_workers, seeds=args.seeds)  # fmt: skip
+                     fault_rate=args.fault_rate, st_workers=st_workers, seeds=args.seeds,
+                     timeline=args.timeline)  # fmt: skip
         result["rows"] = rows
         result["ratios"] = _ratios(rows)
     else:  # only the 20x API: the sweep is kept from the run that measured it

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import bugs, documents, generation, latency, report, throughput
+from bench import bugs, documents, generation, latency, report, throughput, timeline
 from examples.reference_server.bugs import BUGS
 
 pytestmark = pytest.mark.slow
@@ -117,9 +117,18 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
     latency.main(["--delays", "0,0.01", "--synth-args", f"-k {synth_select}",
                   "--st-max-examples", "2", "--seeds", "2",
                   "--st-workers", ",".join(map(str, st_workers)) or "none",
-                  "--out", str(out)])  # fmt: skip
+                  "--timeline", str(tmp_path / "timeline"), "--out", str(out)])  # fmt: skip
     data = json.loads(out.read_text())
     assert [r["delay"] for r in data["rows"]] == [0.0, 0.01]
+    # --timeline: each correct-server run's tests, as recorded in its processes.
+    for row, folder in zip(data["rows"], ("timeline-0ms", "timeline-10ms"), strict=True):
+        assert row["synth"]["timeline"] == str(tmp_path / folder)
+        rows = timeline.load(tmp_path / folder)
+        assert len(rows) == row["synth"]["tests"]["PASSED"], rows
+        assert all(r.outcome == "passed" and r.requests > 0 for r in rows), rows
+        assert all(synth_select in r.test for r in rows), rows
+        lines = timeline.render(rows, waits=True)
+        assert lines[-1].split(":")[1].startswith(f" {len(rows)} tests"), lines
     for row in data["rows"]:
         synth = row["synth"]
         assert synth["exit_code"] == 0, synth  # the correct server: nothing reported

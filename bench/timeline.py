@@ -1,0 +1,213 @@
+"""Where a `synth test` run's time goes: each test's start and end on its worker, the lock
+waits over 0.2 s inside it and the requests it sent, recorded by a pytest plugin in every
+worker and read back as a table.
+
+Record with the latency benchmark (`--timeline DIR`; any `synth test` run from the repository's
+root records with ``PYTEST_ADDOPTS="-p bench.timeline" BENCH_TIMELINE=DIR`` and the root on
+``PYTHONPATH``)::
+
+    .venv/bin/python -m bench.latency --delays 0.05 --st-workers none --timeline /tmp/tl
+
+Read::
+
+    .venv/bin/python -m bench.timeline /tmp/tl [--match getJob] [--waits]
+
+The plugin wraps private names of ``synth.testing`` (the lock's methods, ``Client._send``):
+it fails at start-up, naming the one that moved, rather than record a timeline without it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+__all__ = ["Row", "load", "render"]
+
+ENV = "BENCH_TIMELINE"
+# A lock wait shorter than this is not worth a line.
+_WAIT = 0.2
+# What a test may wait on: the test's lock taken at its start, then the lock's upgrades.
+_LOCK_WAITS = ("exclusive", "exclusive_part", "exclusive_quota", "resume", "hold_quotas")
+
+
+@dataclass
+class _Current:
+    """The test running in this process, what it waited on and the requests it sent."""
+
+    test: str = ""
+    waits: list[tuple[str, float, float]] = field(default_factory=list)
+    requests: int = 0
+
+
+_NOW = _Current()
+_STARTED = pytest.StashKey[float]()
+_CALLED = pytest.StashKey[float]()
+_OUTCOME = pytest.StashKey[str]()
+# Each test's outcome by node id, from its reports, until its record is written.
+_OUTCOMES: dict[str, str] = {}
+
+
+def _timed(owner: Any, name: str, label: str) -> None:
+    """Wrap ``owner.name`` to note each call that took over ``_WAIT`` seconds."""
+    original = getattr(owner, name, None)
+    if original is None:
+        raise pytest.UsageError(f"bench.timeline: {owner.__name__}.{name} is gone; update _timed")
+
+    @functools.wraps(original)
+    def timed(*args: Any, **kwargs: Any) -> Any:
+        began = time.time()
+        try:
+            return original(*args, **kwargs)
+        finally:
+            if (took := time.time() - began) > _WAIT:
+                _NOW.waits.append((label, began, took))
+
+    setattr(owner, name, timed)
+
+
+def _counted(client: Any) -> None:
+    """Count every request ``Client._send`` sends (retries included) against the test."""
+    original = getattr(client, "_send", None)
+    if original is None:
+        raise pytest.UsageError("bench.timeline: Client._send is gone; update _counted")
+
+    @functools.wraps(original)
+    async def counted(self: Any, request: Any) -> Any:
+        _NOW.requests += 1
+        return await original(self, request)
+
+    client._send = counted
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if not os.environ.get(ENV):
+        return
+    from synth.testing import _http, plugin
+    from synth.testing._lock import RunLock
+
+    _timed(plugin, "hold", "hold")
+    for name in _LOCK_WAITS:
+        _timed(RunLock, name, name)
+    _counted(_http.Client)
+
+
+def _write(record: dict[str, Any]) -> None:
+    folder = Path(os.environ[ENV])
+    folder.mkdir(parents=True, exist_ok=True)
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "main")
+    with (folder / f"{worker}.jsonl").open("a", encoding="utf-8") as out:
+        out.write(json.dumps(record) + "\n")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
+    if not os.environ.get(ENV):
+        yield
+        return
+    _NOW.test, _NOW.waits, _NOW.requests = item.nodeid.rpartition("::")[2], [], 0
+    item.stash[_STARTED] = time.time()
+    yield
+    _write({"worker": os.environ.get("PYTEST_XDIST_WORKER", "main"), "test": _NOW.test,
+            "started": item.stash[_STARTED], "called": item.stash.get(_CALLED, None),
+            "ended": time.time(), "outcome": item.stash.get(_OUTCOME, "not run"),
+            "requests": _NOW.requests, "waits": _NOW.waits})  # fmt: skip
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
+    item.stash[_CALLED] = time.time()
+    yield
+
+
+def pytest_runtest_logreport(report: pytest.TestReport) -> None:
+    if report.when == "call" or (report.when == "setup" and not report.passed):
+        _OUTCOMES[report.nodeid] = report.outcome
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_runtest_teardown(item: pytest.Item) -> None:
+    item.stash[_OUTCOME] = _OUTCOMES.pop(item.nodeid, "not run")
+
+
+@dataclass(frozen=True)
+class Row:
+    """One test of a recorded run: seconds since the run's first test started."""
+
+    worker: str
+    test: str
+    started: float
+    called: float | None  # when its check began, after the test's lock was granted
+    ended: float
+    outcome: str
+    requests: int
+    waits: tuple[tuple[str, float, float], ...]  # (what, seconds since the start, seconds)
+
+
+def load(folder: Path) -> list[Row]:
+    """The rows recorded in ``folder``, by start."""
+    records = [json.loads(line) for path in sorted(folder.glob("*.jsonl"))
+               for line in path.read_text(encoding="utf-8").splitlines() if line]  # fmt: skip
+    if not records:
+        return []
+    zero = min(r["started"] for r in records)
+    rows = [Row(r["worker"], r["test"], r["started"] - zero,
+                None if r["called"] is None else r["called"] - zero, r["ended"] - zero,
+                r["outcome"], r["requests"],
+                tuple((w, began - zero, took) for w, began, took in r["waits"]))
+            for r in records]  # fmt: skip
+    return sorted(rows, key=lambda r: (r.started, r.worker))
+
+
+def render(rows: list[Row], *, match: str = "", waits: bool = False) -> list[str]:
+    """The rows as lines (those whose test name holds ``match``), then each worker's busy
+    share of the span from the first start to the last end."""
+    lines = [f"{'worker':>6} {'start':>7} {'waited':>7} {'check':>15} {'s':>6} {'requests':>8}"
+             "  test"]  # fmt: skip
+    for r in rows:
+        if match not in r.test:
+            continue
+        called = r.started if r.called is None else r.called
+        flag = "" if r.outcome == "passed" else f"  ({r.outcome})"
+        lines.append(f"{r.worker:>6} {r.started:7.1f} {called - r.started:7.1f} "
+                     f"{called:7.1f}-{r.ended:7.1f} {r.ended - called:6.1f} {r.requests:8}  "
+                     f"{r.test}{flag}")  # fmt: skip
+        if waits:
+            lines += [f"{'':>15} waited {took:5.1f} s at {began:7.1f} in {what}"
+                      for what, began, took in r.waits]  # fmt: skip
+    if not rows:
+        return [*lines, "no test recorded"]
+    span = max(r.ended for r in rows)
+    lines.append(f"span {span:.1f} s from the first test's start to the last one's end; "
+                 f"{sum(r.requests for r in rows)} requests")  # fmt: skip
+    for worker in sorted({r.worker for r in rows}):
+        mine = [r for r in rows if r.worker == worker]
+        checks = sum(r.ended - (r.started if r.called is None else r.called) for r in mine)
+        locks = sum(took for r in mine for _, _, took in r.waits)
+        lines.append(f"{worker:>6}: {len(mine)} tests, checks {checks:.1f} s "
+                     f"({checks / span:.0%} of the span), lock waits {locks:.1f} s")  # fmt: skip
+    return lines
+
+
+def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path, help="where the run recorded (BENCH_TIMELINE)")
+    parser.add_argument("--match", default="", help="only tests whose name holds this")
+    parser.add_argument("--waits", action="store_true", help="each lock wait over 0.2 s too")
+    args = parser.parse_args(argv)
+    if not args.folder.is_dir():
+        parser.error(f"{args.folder}: no such folder; record a run first (see --help)")
+    for line in render(load(args.folder), match=args.match, waits=args.waits):
+        echo(line)
+
+
+if __name__ == "__main__":
+    main()
