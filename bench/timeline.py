@@ -52,6 +52,7 @@ _NOW = _Current()
 _STARTED = pytest.StashKey[float]()
 _CALLED = pytest.StashKey[float]()
 _OUTCOME = pytest.StashKey[str]()
+_ENDED = pytest.StashKey[tuple[float, int]]()
 # Each test's outcome by node id, from its reports, until its record is written.
 _OUTCOMES: dict[str, str] = {}
 
@@ -116,10 +117,13 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
     _NOW.test, _NOW.waits, _NOW.requests = item.nodeid.rpartition("::")[2], [], 0
     item.stash[_STARTED] = time.time()
     yield
+    finished = time.time()
+    ended, checked = item.stash.get(_ENDED, (finished, _NOW.requests))
     _write({"worker": os.environ.get("PYTEST_XDIST_WORKER", "main"), "test": _NOW.test,
             "started": item.stash[_STARTED], "called": item.stash.get(_CALLED, None),
-            "ended": time.time(), "outcome": item.stash.get(_OUTCOME, "not run"),
-            "requests": _NOW.requests, "waits": _NOW.waits})  # fmt: skip
+            "ended": ended, "finished": finished, "outcome": item.stash.get(_OUTCOME, "not run"),
+            "requests": checked, "teardown_requests": _NOW.requests - checked,
+            "waits": _NOW.waits})  # fmt: skip
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -133,9 +137,12 @@ def pytest_runtest_logreport(report: pytest.TestReport) -> None:
         _OUTCOMES[report.nodeid] = report.outcome
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(tryfirst=True)
 def pytest_runtest_teardown(item: pytest.Item) -> None:
+    # Before the fixtures' finalizers: the last test of a process also closes the run's
+    # target, which deletes what that process made (its requests are the teardown's).
     item.stash[_OUTCOME] = _OUTCOMES.pop(item.nodeid, "not run")
+    item.stash[_ENDED] = (time.time(), _NOW.requests)
 
 
 @dataclass(frozen=True)
@@ -146,9 +153,11 @@ class Row:
     test: str
     started: float
     called: float | None  # when its check began, after the test's lock was granted
-    ended: float
+    ended: float  # when its check ended (its teardown began)
+    finished: float  # when its teardown ended
     outcome: str
-    requests: int
+    requests: int  # sent by its check
+    teardown_requests: int  # sent by its teardown (the process's cleanup, after its last test)
     waits: tuple[tuple[str, float, float], ...]  # (what, seconds since the start, seconds)
 
 
@@ -161,7 +170,7 @@ def load(folder: Path) -> list[Row]:
     zero = min(r["started"] for r in records)
     rows = [Row(r["worker"], r["test"], r["started"] - zero,
                 None if r["called"] is None else r["called"] - zero, r["ended"] - zero,
-                r["outcome"], r["requests"],
+                r["finished"] - zero, r["outcome"], r["requests"], r["teardown_requests"],
                 tuple((w, began - zero, took) for w, began, took in r["waits"]))
             for r in records]  # fmt: skip
     return sorted(rows, key=lambda r: (r.started, r.worker))
@@ -177,6 +186,9 @@ def render(rows: list[Row], *, match: str = "", waits: bool = False) -> list[str
             continue
         called = r.started if r.called is None else r.called
         flag = "" if r.outcome == "passed" else f"  ({r.outcome})"
+        if r.teardown_requests or r.finished - r.ended > _WAIT:
+            flag += (f"  (teardown {r.finished - r.ended:.1f} s, "
+                     f"{r.teardown_requests} requests)")  # fmt: skip
         lines.append(f"{r.worker:>6} {r.started:7.1f} {called - r.started:7.1f} "
                      f"{called:7.1f}-{r.ended:7.1f} {r.ended - called:6.1f} {r.requests:8}  "
                      f"{r.test}{flag}")  # fmt: skip
@@ -185,9 +197,10 @@ def render(rows: list[Row], *, match: str = "", waits: bool = False) -> list[str
                       for what, began, took in r.waits]  # fmt: skip
     if not rows:
         return [*lines, "no test recorded"]
-    span = max(r.ended for r in rows)
+    span = max(r.finished for r in rows)
     lines.append(f"span {span:.1f} s from the first test's start to the last one's end; "
-                 f"{sum(r.requests for r in rows)} requests")  # fmt: skip
+                 f"{sum(r.requests for r in rows)} requests in checks, "
+                 f"{sum(r.teardown_requests for r in rows)} in teardowns")  # fmt: skip
     for worker in sorted({r.worker for r in rows}):
         mine = [r for r in rows if r.worker == worker]
         checks = sum(r.ended - (r.started if r.called is None else r.called) for r in mine)
