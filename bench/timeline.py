@@ -162,7 +162,8 @@ class Row:
 
 
 def load(folder: Path) -> list[Row]:
-    """The rows recorded in ``folder``, by start."""
+    """The rows recorded in ``folder``, by start (a record made before the teardown was timed
+    apart counts its teardown in its check)."""
     records = [json.loads(line) for path in sorted(folder.glob("*.jsonl"))
                for line in path.read_text(encoding="utf-8").splitlines() if line]  # fmt: skip
     if not records:
@@ -170,7 +171,8 @@ def load(folder: Path) -> list[Row]:
     zero = min(r["started"] for r in records)
     rows = [Row(r["worker"], r["test"], r["started"] - zero,
                 None if r["called"] is None else r["called"] - zero, r["ended"] - zero,
-                r["finished"] - zero, r["outcome"], r["requests"], r["teardown_requests"],
+                r.get("finished", r["ended"]) - zero, r["outcome"], r["requests"],
+                r.get("teardown_requests", 0),
                 tuple((w, began - zero, took) for w, began, took in r["waits"]))
             for r in records]  # fmt: skip
     return sorted(rows, key=lambda r: (r.started, r.worker))
