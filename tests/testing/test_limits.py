@@ -114,6 +114,38 @@ def test_a_tenant_served_after_the_quota_may_have_reset_proves_nothing(
     assert finding.exercised == 0
 
 
+@pytest.mark.parametrize(("bug", "outcome"), [("", Outcome.PASSED),
+                                               ("rate-shared-across-tenants", Outcome.VIOLATION)])  # fmt: skip
+def test_a_429_that_does_not_say_when_its_quota_resets(
+    short_api: ApiSpec, short_window: Path, monkeypatch: pytest.MonkeyPatch, bug: str,
+    outcome: Outcome,
+) -> None:  # fmt: skip
+    """A 429 whose ``RateLimit`` field names no reset (``"name";r=0``, no ``t``): RATE-TENANT
+    takes A's quota as used up for the whole declared window from A's burst, so B's answer
+    within it is judged (served on the correct server, 429 where the quota is shared)."""
+    from examples.reference_server import _limits
+
+    fields = _limits._fields
+
+    def without_reset(limit: Any, remaining: int, reset: int) -> dict[str, str]:
+        made = fields(limit, remaining, reset)
+        made["RateLimit"] = made["RateLimit"].rpartition(";t=")[0]
+        return made
+
+    monkeypatch.setattr(_limits, "_fields", without_reset)
+    target = _target(short_api, short_window, frozenset({bug} - {""}))
+    try:
+        finding = run_check("RATE-TENANT", OPERATION, target)
+        limited = [e for e in target.client.log if e.status == 429]
+    finally:
+        target.close()
+    assert limited, "the server sent no 429"
+    assert all(";t=" not in e.headers["ratelimit"] for e in limited), limited[0].headers
+    assert finding.outcome is outcome, finding.message
+    if outcome is Outcome.PASSED:  # judged, not set aside as proving nothing
+        assert finding.exercised >= 1, finding.message
+
+
 def test_other_checks_wait_out_a_429(api: ApiSpec) -> None:
     """synth's own client waits out a 429 (its Retry-After) unless a check asks to see it."""
     calls: list[str] = []
