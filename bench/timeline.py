@@ -8,9 +8,9 @@ root records with ``PYTEST_ADDOPTS="-p bench.timeline" BENCH_TIMELINE=DIR`` and 
 
     .venv/bin/python -m bench.latency --delays 0.05 --st-workers none --timeline /tmp/tl
 
-Read::
+Read (the benchmark records each delay's run in a folder of its own, ``/tmp/tl-50ms``)::
 
-    .venv/bin/python -m bench.timeline /tmp/tl [--match getJob] [--waits]
+    .venv/bin/python -m bench.timeline /tmp/tl-50ms [--match getJob] [--waits]
 
 The plugin wraps private names of ``synth.testing`` (the lock's methods, ``Client._send``):
 it fails at start-up, naming the one that moved, rather than record a timeline without it.
