@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import bugs, documents, generation, latency, report, throughput, timeline
+from bench import bugs, documents, generation, latency, object_level, report, throughput, timeline
 from examples.reference_server.bugs import BUGS
 
 pytestmark = pytest.mark.slow
@@ -165,3 +165,13 @@ def test_latency_reads_a_test_outcome_as_either_runner_prints_it(line: str) -> N
     assert (found.group("outcome") or found.group("xoutcome")) == "FAILED"
     test = found.group("test") or found.group("xtest")
     assert test == "generated/tests/test_contacts.py::test_getContact__TEN_READ"
+
+
+def test_object_level_benchmark_times_one_part_at_loopback() -> None:
+    """``bench.object_level``: the object-level check's own `st run` over one part, as `synth
+    test` builds it, with its requests and the seconds of each schemathesis phase."""
+    row = object_level.measure(0.0, "createJob")
+    assert row["exit_code"] == 0, row  # the correct server: nothing found
+    assert row["operations"] == ["createJob", "getJob", "listJobs"]
+    assert row["requests"] > 0
+    assert {"coverage", "stateful"} <= set(row["phases"]), row["phases"]

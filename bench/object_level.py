@@ -1,0 +1,106 @@
+"""The object-level check alone: where its time goes at a round trip.
+
+`synth test` runs schemathesis's ``object_level_authorization`` check once per part of the API
+as an ``st run`` of its own (``synth/testing/_authorization.py``), its requests one after
+another. This runs that same command (built by ``_authorization._command``, the run's tenants
+as peers) against the reference server through ``bench._proxy`` at each delay, for each part,
+and prints its wall time, its requests and the seconds of each schemathesis phase.
+
+Run: ``.venv/bin/python -m bench.object_level [--delays 0,0.05]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench import _proxy
+from bench._server import ROOT, TENANTS, serve
+from bench.bugs import WORK_DELAY
+from synth import loader
+from synth.relations import Graph
+from synth.testing import Target, config_from_options
+from synth.testing._authorization import _command, _config
+
+__all__ = ["measure"]
+
+
+def measure(delay: float, part: str, *, seed: int = 1) -> dict[str, Any]:
+    """One ``st run`` of the object-level check over ``part`` at ``delay`` seconds a round trip:
+    wall seconds, requests (its HAR's entries) and seconds per phase."""
+    api = loader.load(ROOT / "contracts")
+    operations = sorted(op for op, named in Graph(api).parts().items() if named == part)
+    with serve("", WORK_DELAY) as url, _proxy.process(url, delay, seed=seed) as proxy:
+        config = config_from_options(base_url=proxy.url, tenants=TENANTS,
+                                     seed=seed, profile="default", env={})  # fmt: skip
+        target = Target(config, api)
+        try:
+            with tempfile.TemporaryDirectory(prefix="bench-ola-") as tmp:
+                folder = Path(tmp)
+                auth, toml = _config(target)
+                (folder / "auth.json").write_text(auth, encoding="utf-8")
+                (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
+                (folder / "openapi.json").write_text(target.document, encoding="utf-8")
+                command = _command(Path(sys.executable).parent / "st", target, operations)
+                started = time.monotonic()
+                done = subprocess.run(command, cwd=folder, capture_output=True, text=True,
+                                      check=False)  # fmt: skip
+                wall = time.monotonic() - started
+                reports = folder / "reports"
+                events = [json.loads(line) for path in reports.glob("*.ndjson")
+                          for line in path.read_text(encoding="utf-8").splitlines() if line]  # fmt: skip
+                requests = sum(len(json.loads(p.read_text(encoding="utf-8"))["log"]["entries"])
+                               for p in reports.glob("har*"))  # fmt: skip
+        finally:
+            target.close()
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"st run failed (exit {done.returncode}):\n{done.stdout[-2000:]}")
+    return {"delay": delay, "part": part, "operations": operations, "wall_seconds": wall,
+            "requests": requests, "phases": _phases(events), "exit_code": done.returncode}  # fmt: skip
+
+
+def _phases(events: list[dict[str, Any]]) -> dict[str, float]:
+    """Seconds of each schemathesis phase that ran, from its ndjson events."""
+    started: dict[str, float] = {}
+    seconds: dict[str, float] = {}
+    for event in events:
+        for kind in ("PhaseStarted", "PhaseFinished"):
+            body = event.get(kind)
+            if not isinstance(body, dict) or not isinstance(body.get("phase"), dict):
+                continue
+            name = body["phase"].get("name")
+            if kind == "PhaseStarted":
+                started[name] = body["timestamp"]
+            elif name in started:
+                seconds[name] = body["timestamp"] - started[name]
+    return seconds
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--delays", default="0,0.05", help="seconds per round trip, comma-separated"
+    )
+    parser.add_argument("--seed", type=int, default=1)
+    args = parser.parse_args(argv)
+    try:
+        delays = [float(d) for d in args.delays.split(",")]
+    except ValueError:
+        parser.error(f"--delays={args.delays!r}: expected seconds, comma-separated (0,0.05)")
+    parts = sorted(set(Graph(loader.load(ROOT / "contracts")).parts().values()))
+    for delay in delays:
+        for part in parts:
+            row = measure(delay, part, seed=args.seed)
+            phases = ", ".join(f"{k} {v:.1f} s" for k, v in row["phases"].items() if v >= 0.05)
+            print(f"{delay * 1000:>5.0f} ms  {part}: {row['wall_seconds']:.1f} s, "
+                  f"{row['requests']} requests ({phases})", flush=True)  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
