@@ -12,9 +12,6 @@ Run: ``.venv/bin/python -m bench.object_level [--delays 0,0.05]``.
 from __future__ import annotations
 
 import argparse
-import json
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -26,14 +23,15 @@ from bench.bugs import WORK_DELAY
 from synth import loader
 from synth.relations import Graph
 from synth.testing import Target, config_from_options
-from synth.testing._authorization import _command, _config
+from synth.testing._authorization import st_reports, st_run
 
 __all__ = ["measure"]
 
 
 def measure(delay: float, part: str, *, seed: int = 1) -> dict[str, Any]:
-    """One ``st run`` of the object-level check over ``part`` at ``delay`` seconds a round trip:
-    wall seconds, requests (its HAR's entries) and seconds per phase."""
+    """One ``st run`` of the object-level check over ``part`` at ``delay`` seconds a round trip
+    (``_authorization.st_run``, as ``synth test`` runs it): wall seconds, requests (its HAR's
+    entries) and seconds per phase."""
     api = loader.load(ROOT / "contracts")
     operations = sorted(op for op, named in Graph(api).parts().items() if named == part)
     with serve("", WORK_DELAY) as url, _proxy.process(url, delay, seed=seed) as proxy:
@@ -42,27 +40,16 @@ def measure(delay: float, part: str, *, seed: int = 1) -> dict[str, Any]:
         target = Target(config, api)
         try:
             with tempfile.TemporaryDirectory(prefix="bench-ola-") as tmp:
-                folder = Path(tmp)
-                auth, toml = _config(target)
-                (folder / "auth.json").write_text(auth, encoding="utf-8")
-                (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
-                (folder / "openapi.json").write_text(target.document, encoding="utf-8")
-                command = _command(Path(sys.executable).parent / "st", target, operations)
                 started = time.monotonic()
-                done = subprocess.run(command, cwd=folder, capture_output=True, text=True,
-                                      check=False)  # fmt: skip
+                done = st_run(target, operations, Path(tmp))
                 wall = time.monotonic() - started
-                reports = folder / "reports"
-                events = [json.loads(line) for path in reports.glob("*.ndjson")
-                          for line in path.read_text(encoding="utf-8").splitlines() if line]  # fmt: skip
-                requests = sum(len(json.loads(p.read_text(encoding="utf-8"))["log"]["entries"])
-                               for p in reports.glob("har*"))  # fmt: skip
+                events, entries = st_reports(Path(tmp))
         finally:
             target.close()
     if done.returncode not in (0, 1):
         raise SystemExit(f"st run failed (exit {done.returncode}):\n{done.stdout[-2000:]}")
     return {"delay": delay, "part": part, "operations": operations, "wall_seconds": wall,
-            "requests": requests, "phases": _phases(events), "exit_code": done.returncode}  # fmt: skip
+            "requests": len(entries), "phases": _phases(events), "exit_code": done.returncode}  # fmt: skip
 
 
 def _phases(events: list[dict[str, Any]]) -> dict[str, float]:

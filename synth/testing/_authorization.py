@@ -28,7 +28,7 @@ from ._record import finish
 from ._target import Target
 from ._violation import Finding, Outcome
 
-__all__ = ["CHECK", "object_level_authorization"]
+__all__ = ["CHECK", "object_level_authorization", "st_reports", "st_run"]
 
 CHECK = "object_level_authorization"
 INVARIANT = "OBJECT-LEVEL-AUTHORIZATION"
@@ -70,21 +70,12 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
             )
         operations = sorted(op for op, named in parts.items() if named == part)
     finding = Finding(INVARIANT, part or "all", Outcome.PASSED, 0.0, 0)
-    st = Path(sys.executable).parent / "st"
     with tempfile.TemporaryDirectory(prefix="synth-st-") as tmp:
         folder = Path(tmp)
-        auth, toml = _config(target)
-        (folder / "auth.json").write_text(auth, encoding="utf-8")
-        (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
-        (folder / "openapi.json").write_text(target.document, encoding="utf-8")
-        command = _command(st, target, operations)
-        done = subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+        done = st_run(target, operations, folder)
         unreadable = ""
         try:
-            events = [json.loads(line) for path in (folder / "reports").glob("*.ndjson")
-                      for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
-            entries = [entry for p in (folder / "reports").glob("har*")
-                       for entry in json.loads(p.read_text(encoding="utf-8"))["log"]["entries"]]  # fmt: skip
+            events, entries = st_reports(folder)
         except (OSError, ValueError, KeyError, TypeError) as exc:
             # A report cut short (schemathesis stopped while writing it): the check's outcome
             # is an error in the run's findings, not a pytest error that leaves none.
@@ -118,6 +109,29 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
         )
     # schemathesis sent its own requests (counted from its HAR), none through our client.
     finish(finding, target, started, target.client.requests - sent)
+
+
+def st_run(target: Target, operations: list[str], folder: Path) -> subprocess.CompletedProcess[str]:
+    """The check's ``st run`` over ``operations`` (all: none named), in ``folder``: its auth
+    document, configuration and the API's document are written there first, and its reports
+    land in ``folder / "reports"`` (``st_reports``)."""
+    auth, toml = _config(target)
+    (folder / "auth.json").write_text(auth, encoding="utf-8")
+    (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
+    (folder / "openapi.json").write_text(target.document, encoding="utf-8")
+    command = _command(Path(sys.executable).parent / "st", target, operations)
+    return subprocess.run(command, cwd=folder, capture_output=True, text=True, check=False)
+
+
+def st_reports(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The events (ndjson) and HAR entries ``st_run`` left in ``folder``; OSError, ValueError,
+    KeyError or TypeError where a report was cut short."""
+    reports = folder / "reports"
+    events = [json.loads(line) for path in reports.glob("*.ndjson")
+              for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]  # fmt: skip
+    entries = [entry for p in reports.glob("har*")
+               for entry in json.loads(p.read_text(encoding="utf-8"))["log"]["entries"]]  # fmt: skip
+    return events, entries
 
 
 def _command(st: Path, target: Target, operations: list[str]) -> list[str]:
