@@ -1,10 +1,12 @@
 """The object-level check alone: where its time goes at a round trip.
 
 `synth test` runs schemathesis's ``object_level_authorization`` check once per part of the API
-as an ``st run`` of its own (``synth/testing/_authorization.py``), its requests one after
-another. This runs that same command (built by ``_authorization._command``, the run's tenants
-as peers) against the reference server through ``bench._proxy`` at each delay, for each part,
-and prints its wall time, its requests and the seconds of each schemathesis phase.
+as an ``st run`` of its own, each process's requests one after another: one process at
+loopback, two at once against a far target, each running some of the phases
+(``synth/testing/_authorization.py``, ``phase_groups``). This runs those same commands
+(``_authorization.st_run``, the run's tenants as peers) against the reference server through
+``bench._proxy`` at each delay, for each part, in one process and in two, and prints the wall
+time, the requests and the seconds of each schemathesis phase.
 
 Run: ``.venv/bin/python -m bench.object_level [--delays 0,0.05]``.
 """
@@ -23,15 +25,17 @@ from bench.bugs import WORK_DELAY
 from synth import loader
 from synth.relations import Graph
 from synth.testing import Target, config_from_options
-from synth.testing._authorization import st_reports, st_run
+from synth.testing._authorization import PHASE_GROUPS, PHASES, st_reports, st_run
 
 __all__ = ["measure"]
 
 
-def measure(delay: float, part: str, *, seed: int = 1) -> dict[str, Any]:
-    """One ``st run`` of the object-level check over ``part`` at ``delay`` seconds a round trip
-    (``_authorization.st_run``, as ``synth test`` runs it): wall seconds, requests (its HAR's
-    entries) and seconds per phase."""
+def measure(
+    delay: float, part: str, *, seed: int = 1, groups: tuple[str, ...] = (PHASES,)
+) -> dict[str, Any]:
+    """The object-level check's ``st run`` over ``part`` at ``delay`` seconds a round trip
+    (``_authorization.st_run``, as ``synth test`` runs it), one process per group of phases in
+    ``groups``: wall seconds, requests (its HAR's entries) and seconds per phase."""
     api = loader.load(ROOT / "contracts")
     operations = sorted(op for op, named in Graph(api).parts().items() if named == part)
     with serve("", WORK_DELAY) as url, _proxy.process(url, delay, seed=seed) as proxy:
@@ -41,19 +45,21 @@ def measure(delay: float, part: str, *, seed: int = 1) -> dict[str, Any]:
         try:
             with tempfile.TemporaryDirectory(prefix="bench-ola-") as tmp:
                 started = time.monotonic()
-                done = st_run(target, operations, Path(tmp))
+                done = st_run(target, operations, Path(tmp), groups)
                 wall = time.monotonic() - started
                 events, entries = st_reports(Path(tmp))
         finally:
             target.close()
     if done.returncode not in (0, 1):
         raise SystemExit(f"st run failed (exit {done.returncode}):\n{done.stdout[-2000:]}")
-    return {"delay": delay, "part": part, "operations": operations, "wall_seconds": wall,
+    return {"delay": delay, "part": part, "operations": operations, "processes": len(groups),
+            "wall_seconds": wall,
             "requests": len(entries), "phases": _phases(events), "exit_code": done.returncode}  # fmt: skip
 
 
 def _phases(events: list[dict[str, Any]]) -> dict[str, float]:
-    """Seconds of each schemathesis phase that ran, from its ndjson events."""
+    """Seconds of each schemathesis phase that ran, from its processes' ndjson events (each
+    process's in turn: ``st_reports``); a phase another process skipped does not count."""
     started: dict[str, float] = {}
     seconds: dict[str, float] = {}
     for event in events:
@@ -65,7 +71,8 @@ def _phases(events: list[dict[str, Any]]) -> dict[str, float]:
             if kind == "PhaseStarted":
                 started[name] = body["timestamp"]
             elif name in started:
-                seconds[name] = body["timestamp"] - started[name]
+                took = body["timestamp"] - started.pop(name)
+                seconds[name] = max(seconds.get(name, 0.0), took)
     return seconds
 
 
@@ -83,10 +90,13 @@ def main(argv: list[str] | None = None) -> None:
     parts = sorted(set(Graph(loader.load(ROOT / "contracts")).parts().values()))
     for delay in delays:
         for part in parts:
-            row = measure(delay, part, seed=args.seed)
-            phases = ", ".join(f"{k} {v:.1f} s" for k, v in row["phases"].items() if v >= 0.05)
-            print(f"{delay * 1000:>5.0f} ms  {part}: {row['wall_seconds']:.1f} s, "
-                  f"{row['requests']} requests ({phases})", flush=True)  # fmt: skip
+            # One process (at loopback, as `synth test` runs it) and two (a far target).
+            for groups in ((PHASES,), PHASE_GROUPS):
+                row = measure(delay, part, seed=args.seed, groups=groups)
+                phases = ", ".join(f"{k} {v:.1f} s" for k, v in row["phases"].items() if v >= 0.05)
+                print(f"{delay * 1000:>5.0f} ms  {part}, {len(groups)} process(es): "
+                      f"{row['wall_seconds']:.1f} s, {row['requests']} requests ({phases})",
+                      flush=True)  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from urllib.parse import quote, quote_plus, urlsplit
 from .._errors import UsageError
 
 __all__ = [
+    "FAR_ROUND_TRIP",
     "PROFILES",
     "Credential",
     "Profile",
@@ -29,6 +30,7 @@ __all__ = [
     "Tenant",
     "check_tenant_ids",
     "config_from_options",
+    "is_far",
 ]
 
 ProfileName = Literal["quick", "default", "thorough"]
@@ -344,6 +346,19 @@ def _host(text: str) -> str:
             f"--allow-host={text!r} is not a host name; e.g. --allow-host preview.example.app"
         )
     return host
+
+
+# A round trip this long (seconds) leaves the CPUs idle while each request waits: more worker
+# processes (``_parallel.workers_for``), the object-level check's phases in two processes
+# (``_authorization.phase_groups``).
+FAR_ROUND_TRIP = 0.01
+
+
+def is_far(url: str, round_trip: float | None) -> bool:
+    """Whether requests to ``url`` wait on the network: a host that is not this machine, or a
+    measured ``round_trip`` of ``FAR_ROUND_TRIP`` or more (a proxy, a tunnel)."""
+    host = (urlsplit(url).hostname or "").lower()
+    return not is_loopback(host) or (round_trip is not None and round_trip >= FAR_ROUND_TRIP)
 
 
 def is_loopback(host: str) -> bool:

@@ -274,6 +274,14 @@ class Client:
         attempt before, and the configured timeout is the ceiling."""
         return self._timeout
 
+    @property
+    def round_trip(self) -> float | None:
+        """The median seconds of the answers so far; None before the first."""
+        if not self._elapsed:
+            return None
+        ordered = sorted(self._elapsed)
+        return ordered[len(ordered) // 2]
+
     def _timeout_for(self, repeatable: bool) -> float:
         if self._tail is None or not repeatable:
             return self._timeout

@@ -29,7 +29,6 @@ from dataclasses import asdict, fields
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 import pytest
 from xdist.scheduler import LoadScopeScheduling
@@ -38,7 +37,7 @@ from .._errors import UsageError
 from ..catalogue import BY_ID, CATALOGUE, applicable
 from ..relations import Graph
 from ..spec import ApiSpec, OperationSpec
-from ._config import PROFILES, TargetConfig, Tenant, is_loopback
+from ._config import PROFILES, TargetConfig, Tenant, is_far
 from ._context import counts_by_marker, may_isolate
 from ._coverage import Gap
 from ._data import Schemas
@@ -335,8 +334,6 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
 
 
 _MAX_AUTO = 4
-# A round trip this long (seconds) is a network's, not a loopback's: requests wait, CPUs idle.
-_FAR = 0.01
 _MAX_FAR = 8
 
 
@@ -365,8 +362,7 @@ def workers_for(
     if config.app is not None or dry_run or checks <= 1:
         return 1
     cpus = os.cpu_count() or 1
-    host = (urlsplit(config.url).hostname or "").lower()
-    if round_trip >= _FAR or not is_loopback(host):
+    if is_far(config.url, round_trip):
         return max(1, min(_MAX_FAR, 4 * cpus, checks))
     return max(1, min(_MAX_AUTO, cpus, checks))
 

@@ -175,16 +175,43 @@ def test_the_object_level_check_gives_schemathesis_the_learned_timeout(api: ApiS
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, seed=1, env={})
     target = Target(config, api)
     try:
-        assert _option(_command(Path("st"), target, []), "--request-timeout") == "10.000"
+        assert (
+            _option(_command(Path("st"), target, [], "fuzzing", "r"), "--request-timeout")
+            == "10.000"
+        )
         for _ in range(_OBSERVED):
             target.client._observe(0.01)
-        command = _command(Path("st"), target, ["createJob", "getJob"])
+        command = _command(Path("st"), target, ["createJob", "getJob"], "fuzzing", "r")
         assert _option(command, "--request-timeout") == "1.000"
         assert _option(command, "--request-retries") == str(config.retries)
         assert [command[i + 1] for i, arg in enumerate(command)
                 if arg == "--include-operation-id"] == ["createJob", "getJob"]  # fmt: skip
     finally:
         target.close()
+
+
+def test_the_object_level_check_runs_in_two_processes_behind_a_round_trip(api: ApiSpec) -> None:
+    """One `st run` at loopback; two at once (its phases split) once the answers timed so far
+    take 10 ms or more at the median, or where the host is not this machine."""
+    from synth.testing._authorization import PHASE_GROUPS, PHASES, phase_groups
+
+    for url, far in (("http://127.0.0.1:9", False), ("https://preview.example.app", True)):
+        config = config_from_options(base_url=url, tenants=TOKENS, seed=1, env={},
+                                     allow_hosts=("preview.example.app",))  # fmt: skip
+        target = Target(config, api)
+        try:
+            assert target.client.round_trip is None
+            assert phase_groups(target) == (PHASE_GROUPS if far else (PHASES,))
+            for seconds in (0.002, 0.003, 0.004):
+                target.client._observe(seconds)
+            assert target.client.round_trip == 0.003
+            assert phase_groups(target) == (PHASE_GROUPS if far else (PHASES,))
+            for _ in range(4):
+                target.client._observe(0.05)
+            assert target.client.round_trip == 0.05
+            assert phase_groups(target) == PHASE_GROUPS
+        finally:
+            target.close()
 
 
 def _option(command: list[str], name: str) -> str:

@@ -9,6 +9,7 @@ rate-limit window cut to 2 s).
 
 from __future__ import annotations
 
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
@@ -194,6 +195,52 @@ def test_object_level_authorization_keeps_to_its_part(server: str, api: ApiSpec)
         target.close()
 
 
+@pytest.mark.slow
+def test_object_level_authorization_runs_its_phases_in_two_processes(
+    server: str, api: ApiSpec, tmp_path: Path
+) -> None:
+    """Against a far target its phases run as two `st run` processes at once
+    (``PHASE_GROUPS``): each leaves its reports in a folder of its own, each ran its own
+    phases and none of the other's, and ``st_reports`` reads both."""
+    from synth.testing import Target
+    from synth.testing._authorization import PHASE_GROUPS, PHASES, phase_groups, st_reports, st_run
+
+    config = config_from_options(base_url=server, tenants=TOKENS, profile="quick", seed=2, env={})
+    target = Target(config, api)
+    try:
+        # At loopback (none timed yet, a loopback host), one process with every phase.
+        assert phase_groups(target) == (PHASES,)
+        done = st_run(target, ["createJob", "getJob", "listJobs"], tmp_path, PHASE_GROUPS)
+    finally:
+        target.close()
+    assert done.returncode == 0, done.stdout + done.stderr  # a correct server: nothing found
+    for index, group in enumerate(PHASE_GROUPS):
+        events = [json.loads(line) for path in (tmp_path / "reports" / str(index)).glob("*.ndjson")
+                  for line in path.read_text(encoding="utf-8").splitlines()]  # fmt: skip
+        enabled = {e["PhaseFinished"]["phase"]["name"] for e in events if "PhaseFinished" in e
+                   and e["PhaseFinished"]["phase"]["is_enabled"]}  # fmt: skip
+        # The phases it was given, and schemathesis's own (probing, schema analysis...).
+        assert enabled & set(PHASES.split(",")) == set(group.split(",")), (group, enabled)
+    events, entries = st_reports(tmp_path)
+    assert len({path.parent.name for path in (tmp_path / "reports").rglob("har*")}) == 2
+    assert entries
+    assert len(entries) == sum(
+        len(json.loads(p.read_text(encoding="utf-8"))["log"]["entries"])
+        for p in (tmp_path / "reports").rglob("har*")
+    )
+
+
+def test_the_object_level_check_exit_status_of_its_processes() -> None:
+    """Schemathesis's own failure (neither 0 nor 1) in either process wins; else a failed
+    check in either; else nothing found."""
+    from synth.testing._authorization import exit_status
+
+    assert exit_status([0, 0]) == 0
+    assert exit_status([0, 1]) == exit_status([1, 0]) == 1
+    assert exit_status([1, 2]) == exit_status([2, 1]) == 2
+    assert exit_status([0, 4]) == 4
+
+
 def test_object_level_authorization_reports_unreadable_reports(
     api: ApiSpec, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -206,12 +253,15 @@ def test_object_level_authorization_reports_unreadable_reports(
     from synth.testing import Target, object_level_authorization
     from synth.testing._violation import Outcome
 
-    def cut_short(command: list[str], cwd: Path, **_: object) -> subprocess.CompletedProcess[str]:
-        (cwd / "reports").mkdir()
-        (cwd / "reports" / "har.json").write_text('{"log": {"entr', encoding="utf-8")
-        return subprocess.CompletedProcess(command, 1, "", "stopped")
+    def cut_short(
+        target: Target, operations: list[str], folder: Path
+    ) -> subprocess.CompletedProcess[str]:
+        # The second process's HAR (``st_run`` gives each its own folder under reports/).
+        (folder / "reports" / "1").mkdir(parents=True)
+        (folder / "reports" / "1" / "har.json").write_text('{"log": {"entr', encoding="utf-8")
+        return subprocess.CompletedProcess(["st"], 1, "", "stopped")
 
-    monkeypatch.setattr("synth.testing._authorization.subprocess.run", cut_short)
+    monkeypatch.setattr("synth.testing._authorization.st_run", cut_short)
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
     target = Target(config, api)
     try:
