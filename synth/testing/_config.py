@@ -355,8 +355,9 @@ FAR_ROUND_TRIP = 0.01
 
 
 def is_far(url: str, round_trip: float | None) -> bool:
-    """Whether requests to ``url`` wait on the network: a host that is not this machine, or a
-    measured ``round_trip`` of ``FAR_ROUND_TRIP`` or more (a proxy, a tunnel)."""
+    """Whether requests to ``url`` keep their sender waiting rather than busy: a host that is
+    not this machine, or a measured ``round_trip`` of ``FAR_ROUND_TRIP`` or more (a proxy, a
+    tunnel, a server whose own work takes that long)."""
     host = (urlsplit(url).hostname or "").lower()
     return not is_loopback(host) or (round_trip is not None and round_trip >= FAR_ROUND_TRIP)
 
