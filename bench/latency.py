@@ -23,7 +23,9 @@ answers held 15 s, truncated bodies; ``bench._proxy``); give it its own ``--out`
 runs synth against the correct server with ten seeds at each delay (from ``--seed`` on; the
 first is the run above), counting the runs that report anything: a correct server's report is
 a false one (``--delays 0.05 --seeds 10 --st-workers none --out
-bench/results/latency_seeds.json``: the bar's ten seeds at 50 ms). ``--timeline DIR`` records
+bench/results/latency_seeds.json``: the bar's ten seeds at 50 ms); with loopback among the
+delays, each delay's ratio is also given as the ratio of the medians over the seeds
+(``synth_median``), which the machine's noise moves less than one run's. ``--timeline DIR`` records
 where the correct-server runs' time goes (``bench.timeline``: each test's start and end per
 worker, its lock waits and requests).
 
@@ -40,6 +42,7 @@ import os
 import re
 import shlex
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -336,6 +339,11 @@ def _line(delay: float, label: str, run: dict[str, Any]) -> str:
             f"{run['requests']} requests, exit {run['exit_code']}")  # fmt: skip
 
 
+def _median(runs: list[dict[str, Any]]) -> float:
+    """The median wall seconds of ``runs`` (``_seed_row``s)."""
+    return float(statistics.median(float(run["wall_seconds"]) for run in runs))
+
+
 def _ratios(rows: list[dict[str, Any]]) -> dict[str, Any]:
     base = next((r for r in rows if r["delay"] == 0), None)
     if base is None:
@@ -346,6 +354,11 @@ def _ratios(rows: list[dict[str, Any]]) -> dict[str, Any]:
             continue
         key = f"{row['delay'] * 1000:.0f}ms"
         out[key] = {"synth": row["synth"]["wall_seconds"] / base["synth"]["wall_seconds"]}
+        if "seeds" in row and "seeds" in base:
+            # One run's ratio moves with the machine (the same build gave 1.40 to 1.72 at 50 ms,
+            # bench/notes/latency.md); the medians over the seeds move less.
+            out[key]["synth_median"] = _median(row["seeds"]) / _median(base["seeds"])
+            out[key]["seeds"] = min(len(row["seeds"]), len(base["seeds"]))
         for st, st0 in zip(row["st"], base["st"], strict=True):
             out[key][f"st_workers_{st['workers']}"] = st["wall_seconds"] / st0["wall_seconds"]
     return out

@@ -437,6 +437,8 @@ def latency(data: dict[str, Any]) -> list[str]:
     out += _seed_lines(rows)
     for key, ratios in data.get("ratios", {}).items():
         parts = [f"synth {ratios['synth']:.2f}x"]
+        if "synth_median" in ratios:
+            parts[0] += f" (medians of {ratios['seeds']} seeds: {ratios['synth_median']:.2f}x)"
         parts += [f"st run --workers {w} {ratios[f'st_workers_{w}']:.2f}x" for w in st_workers]
         out.append(f"- Wall time at {key} over loopback: " + ", ".join(parts) + ".")
     base = next((r for r in rows if r["delay"] == 0), None)

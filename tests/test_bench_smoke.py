@@ -144,8 +144,15 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
         assert [(r["seed"], r["exit_code"], r["failed"]) for r in row["seeds"]] == [
             (data["seed"], 0, 0), (data["seed"] + 1, 0, 0)]  # fmt: skip
     assert set(data["ratios"]) == {"10ms"}
-    assert set(data["ratios"]["10ms"]) == {"synth", *(f"st_workers_{n}" for n in st_workers)}
+    ratios = data["ratios"]["10ms"]
+    assert set(ratios) == {"synth", "synth_median", "seeds",
+                           *(f"st_workers_{n}" for n in st_workers)}  # fmt: skip
+    # The ratio of the medians over the two seeds at each delay.
+    walls = [sorted(r["wall_seconds"] for r in row["seeds"]) for row in data["rows"]]
+    assert ratios["seeds"] == 2
+    assert ratios["synth_median"] == pytest.approx(sum(walls[1]) / sum(walls[0]))
     assert report.latency(data)[0] == "## Latency"
+    assert any("medians of 2 seeds" in line for line in report.latency(data)), report.latency(data)
     assert any("2 seeds" in line and "no false report" in line
                for line in report.latency_seeds(data)), report.latency_seeds(data)  # fmt: skip
 
