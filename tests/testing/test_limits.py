@@ -1,8 +1,9 @@
 """RATE-*: each catches its planted bug, stays quiet on the correct server, and never sends
 more than its budget to the limited operation.
 
-Each check first waits out a whole window with nothing sent, once per example and per replay
-of a finding. The checks run against the example API with getJob's window cut from 5 s to 2 s
+RATE-TENANT first waits out a whole window with nothing sent, once per example and per replay
+of a finding; RATE-LIMIT and RATE-RETRY-AFTER do not (the quota used before them only brings
+their 429 sooner). The checks run against the example API with getJob's window cut from 5 s to 2 s
 (``short_window`` in conftest.py: a copy of contracts/ that the reference server and the
 target both load), so that a test waits 2 s a window instead of 5; the limit, 20 requests, is
 the contract's.
@@ -11,6 +12,7 @@ the contract's.
 from __future__ import annotations
 
 import asyncio
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -144,6 +146,52 @@ def test_a_429_that_does_not_say_when_its_quota_resets(
     assert finding.outcome is outcome, finding.message
     if outcome is Outcome.PASSED:  # judged, not set aside as proving nothing
         assert finding.exercised >= 1, finding.message
+
+
+@pytest.mark.parametrize("invariant", RATE)
+def test_a_quota_used_up_before_the_check(
+    short_api: ApiSpec, short_window: Path, monkeypatch: pytest.MonkeyPatch, invariant: str
+) -> None:
+    """Tenant A's quota used up just before (a 429 already): RATE-LIMIT and RATE-RETRY-AFTER
+    judge the correct server at once, without a quiet window, and pass; RATE-TENANT waits one
+    out first (B's quota must be untouched for B's answer to mean anything), and passes."""
+    from synth.testing.invariants import limits
+
+    slept: list[float] = []
+    sleep = time.sleep
+
+    def recorded(seconds: float) -> None:
+        slept.append(seconds)
+        sleep(seconds)
+
+    target = _target(short_api, short_window)
+    try:
+        limit = short_api.operation(OPERATION).rate_limit
+        assert limit is not None
+        token = target.config.tenant("a").token
+        made = target.client.send(Request("a", "POST", "/api/v1/jobs",
+                                          headers=(("Idempotency-Key", "used-up"),),
+                                          json_body={"kind": "export_contacts"}, has_body=True,
+                                          token=token))  # fmt: skip
+        assert made.ok, made.status
+        read = Request("a", "GET", f"/api/v1/jobs/{made.json['id']}", token=token,
+                       wait_limited=False)  # fmt: skip
+        used = target.client.gather([read] * (limit.limit + 1))
+        assert any(e.status == 429 for e in used), [e.status for e in used]
+        # The checks sleep through the time module (the client waits with asyncio).
+        monkeypatch.setattr(time, "sleep", recorded)
+        finding = run_check(invariant, OPERATION, target)
+    finally:
+        target.close()
+    assert finding.outcome is Outcome.PASSED, finding.message
+    assert finding.exercised >= 1, finding.message
+    if invariant == "RATE-TENANT":  # a quiet window an example
+        window = limit.window + limits._MARGIN
+        assert slept == [pytest.approx(window)] * finding.examples, slept
+    elif invariant == "RATE-RETRY-AFTER":  # only the announced wait, once an example
+        assert len(slept) == finding.examples, slept
+    else:
+        assert slept == [], slept
 
 
 def test_other_checks_wait_out_a_429(api: ApiSpec) -> None:
