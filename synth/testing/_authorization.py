@@ -135,7 +135,9 @@ def phase_groups(target: Target) -> tuple[str, ...]:
     host), else all in one. At loopback the check is bound by the CPUs, and a second process
     costs more than it saves, its start-up first (about 2.5 s of CPU importing schemathesis):
     the warehouse example's two object-level checks alone at loopback (two workers, so four
-    processes on two CPUs) took 14.2 to 16.6 s in two processes each, 7.6 to 9.3 s in one."""
+    processes on two CPUs) took 14.2 to 16.6 s in two processes each, 7.6 to 9.3 s in one
+    (measured once, by a script outside the repository that forced two processes;
+    ``bench.object_level`` times one process and two on the CRM's parts)."""
     return PHASE_GROUPS if is_far(target.url, target.client.round_trip) else (PHASES,)
 
 

@@ -41,6 +41,7 @@ import httpx
 from ..spec import FileSpec
 from . import _forms
 from ._config import Credential, TargetConfig, is_loopback
+from ._latency import percentile
 from ._lock import QUOTA_POLL, RunLock
 from ._problems import problem_code
 
@@ -277,10 +278,7 @@ class Client:
     @property
     def round_trip(self) -> float | None:
         """The median seconds of the answers so far; None before the first."""
-        if not self._elapsed:
-            return None
-        ordered = sorted(self._elapsed)
-        return ordered[len(ordered) // 2]
+        return percentile(self._elapsed, 50) if self._elapsed else None
 
     def _timeout_for(self, repeatable: bool) -> float:
         if self._tail is None or not repeatable:
