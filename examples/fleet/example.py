@@ -55,6 +55,12 @@ BUGS = (
         "PATCH /vehicles/{vehicle_id} sets every optional field left out of the body to null "
         "(a PATCH of the nickname alone clears the notes).",
     ),
+    Bug(
+        "rate-drivers-one-bucket",
+        "RATE-TENANT",
+        "GET /drivers/{driver_id} counts the lookups of every API key in one bucket instead of "
+        "one per key: one fleet's burst of lookups gets the other fleet 429 rate_limited.",
+    ),
 )
 
 

@@ -14,8 +14,10 @@ import base64
 import hashlib
 import hmac
 import json
+import math
 import secrets
 import threading
+import time
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, TypeVar
@@ -63,6 +65,7 @@ TITLES = {
     "trip_in_progress": "Trip in progress",
     "trip_ended": "Trip ended",
     "unknown_driver": "Unknown driver",
+    "rate_limited": "Rate limited",
 }
 
 Item = dict[str, Any]  # a stored driver, vehicle or trip; keys starting "_" are not shown
@@ -111,6 +114,7 @@ class Store:
         self.trip_counters: dict[int, int] = {}
         self.next_vehicle_id = 1
         self.idem: dict[tuple[str, str], dict[str, Any]] = {}  # (tenant, key) -> record
+        self.driver_lookups: dict[str, list[float]] = {}  # API key -> times of its lookups
         self.last_time = datetime.now(UTC)
 
 
@@ -365,14 +369,55 @@ def find_driver(request: Request, tenant: str) -> Item:
     return d
 
 
+# GET /drivers/{driver_id}: DRIVER_LIMIT lookups per API key in any DRIVER_WINDOW seconds (a
+# sliding window), as the contract declares; every lookup counts, found or not.
+DRIVER_LIMIT, DRIVER_WINDOW = 10, 3
+DRIVER_POLICY = f'"driver-lookups";q={DRIVER_LIMIT};w={DRIVER_WINDOW}'
+
+
+def take_driver_quota(request: Request) -> tuple[bool, dict[str, str]]:
+    """Count one lookup of the caller's API key: whether it is within the limit, and the
+    rate-limit headers of its answer (with Retry-After when it is not)."""
+    key = request.headers.get("x-api-key", "")
+    if "rate-drivers-one-bucket" in BUGS:
+        key = ""  # every key's lookups in one bucket
+    at = time.monotonic()
+    with LOCK:
+        recent = [t for t in S.driver_lookups.get(key, []) if t > at - DRIVER_WINDOW]
+        headers = {"RateLimit-Policy": DRIVER_POLICY}
+        if len(recent) >= DRIVER_LIMIT:
+            S.driver_lookups[key] = recent
+            reset = max(1, math.ceil(recent[0] + DRIVER_WINDOW - at))  # the oldest ages out
+            headers["RateLimit"] = f'"driver-lookups";r=0;t={reset}'
+            headers["Retry-After"] = str(reset)
+            return False, headers
+        S.driver_lookups[key] = [*recent, at]
+        reset = max(1, math.ceil((recent[0] if recent else at) + DRIVER_WINDOW - at))
+        headers["RateLimit"] = f'"driver-lookups";r={DRIVER_LIMIT - len(recent) - 1};t={reset}'
+        return True, headers
+
+
 async def driver(request: Request) -> Response:
     tenant = tenant_of(request)
+    limits: dict[str, str] = {}
+    if request.method == "GET":
+        allowed, limits = take_driver_quota(request)
+        if not allowed:
+            detail = f"Retry after {limits['Retry-After']} s."
+            response = problem_response(Problem(429, "rate_limited", detail))
+            response.headers.update(limits)
+            return response
     with LOCK:
-        d = find_driver(request, tenant)
+        try:
+            d = find_driver(request, tenant)
+        except Problem as p:
+            response = problem_response(p)
+            response.headers.update(limits)
+            return response
         if request.method == "DELETE":
             del S.drivers[d["id"]]
             return Response(status_code=204)
-        return json_response(public(d))
+        return json_response(public(d), headers=limits)
 
 
 # ---- vehicles ---------------------------------------------------------------

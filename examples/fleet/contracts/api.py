@@ -60,6 +60,13 @@ api.error(
     "A request with this key is still being processed.",
 )
 api.error(
+    "rate_limited",
+    429,
+    "Rate limited",
+    "Too many requests for this API key; retry after `Retry-After` seconds.",
+    retryable=True,
+)
+api.error(
     "invalid_cursor", 400, "Invalid cursor", "The cursor is malformed, tampered with, or not yours."
 )
 api.error(

@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from synth.contract import Filter, Limit, PageNumber
+from synth.contract import Filter, Limit, PageNumber, RateLimit
 
 from .api import LICENSE_TAKEN, api
 from .models import Driver, DriverCreate, DriverId, DriverPage
@@ -25,7 +25,13 @@ def list_drivers(
     """List drivers by name."""
 
 
-@api.get("/drivers/{driver_id}", tags=["drivers"])
+# Driver records hold personal data: lookups are limited per API key, so that one leaked key
+# cannot page through them fast, and one fleet's integration cannot slow another's.
+@api.get(
+    "/drivers/{driver_id}",
+    tags=["drivers"],
+    rate_limit=RateLimit(limit=10, window="3s", key="token", name="driver-lookups"),
+)
 def get_driver(driver_id: DriverId) -> Driver:
     """Get a driver."""
 
