@@ -18,6 +18,11 @@ adds a fixed delay per round trip, and at each delay
 the reference server mounted twenty times) at ``--twenty-delay``, run whole and, where `synth
 test` offers ``--shard``, over 1, 2 and 4 shards; and ``st run`` on it. It takes about an hour.
 
+``--example fleet`` (any folder of ``examples/``) measures one of the example APIs instead of the
+reference server, whose shape the scheduling was first tuned on: its correct server behind the
+same proxy, with its own tenants; only ``synth test`` against the correct server (give it its
+own ``--out``).
+
 ``--fault-rate 0.1`` has the proxy inject transport faults into every run (resets, 502/503,
 answers held 15 s, truncated bodies; ``bench._proxy``); give it its own ``--out``. ``--seeds 10``
 runs synth against the correct server with ten seeds at each delay (from ``--seed`` on; the
@@ -58,6 +63,9 @@ from bench import _proxy, _twenty
 from bench import timeline as timeline_plugin
 from bench._server import ROOT, TENANTS, serve
 from bench.bugs import ST_CONFIG, ST_PHASES, WORK_DELAY, _auth_document
+from examples._example import discover as discover_examples
+from examples._example import load as load_example
+from examples._example import serve as serve_example
 from examples.reference_server.bugs import BUGS
 
 RESULTS = Path(__file__).resolve().parent / "results"
@@ -98,14 +106,17 @@ def run_synth(
     stop_at_first_report: bool = False,
     fault_rate: float = 0.0,
     timeline: Path | None = None,
+    tenants: Sequence[str] = TENANTS,
+    base_path: str = "",
 ) -> dict[str, Any]:
     """``synth test`` through a proxy with ``delay``: wall time, requests, tests by outcome and
     the first report (seconds since the command started, requests passed on by then).
     ``timeline``: a folder where each test's start, end, lock waits and requests are recorded
-    (``bench.timeline``)."""
+    (``bench.timeline``). ``upstream`` is the server's origin; ``base_path`` follows the
+    proxy's in the base URL (an example's ``/v1``)."""
     with _proxy.process(upstream, delay, seed=seed, fault_rate=fault_rate) as proxy:
-        tenants = [arg for t in TENANTS for arg in ("--tenant", t)]
-        command = [str(BIN / "synth"), "test", "--base-url", proxy.url, *tenants,
+        named = [arg for t in tenants for arg in ("--tenant", t)]
+        command = [str(BIN / "synth"), "test", "--base-url", proxy.url + base_path, *named,
                    "--profile", "default", "--seed", str(seed), "--contracts", str(contracts),
                    "--tests", str(tests), *extra]  # fmt: skip
         # `--workers auto`, the default, as a user runs it: the preflight measures the round
@@ -273,6 +284,60 @@ def sweep(
     return rows
 
 
+def example_sweep(
+    name: str,
+    delays: Sequence[float],
+    seed: int,
+    extra: Sequence[str],
+    *,
+    fault_rate: float = 0.0,
+    seeds: int = 1,
+    timeline: Path | None = None,
+) -> list[dict[str, Any]]:
+    """Each delay's row for one of ``examples/`` (``--example``) instead of the reference
+    server: its contracts generated into a temporary folder, its correct server (a fresh one
+    per run) behind the proxy, ``synth test`` with its tenants. Only the correct server's runs
+    are measured: the time to first report and ``st run`` are the reference server's
+    (``not_measured`` says so in each row)."""
+    example = load_example(name)
+    tenants = [f"{t}={secret}" for t, secret in example.TENANTS.items()]
+    extra = [*extra, *(arg for t, value in example.TENANT_IDS.items()
+                       for arg in ("--tenant-id", f"{t}={value}"))]  # fmt: skip
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-example-") as tmp:
+        out = Path(tmp) / "generated"
+        subprocess.run([str(BIN / "synth"), "generate", "--contracts", str(example.CONTRACTS),
+                        "--out", str(out)], check=True, capture_output=True, cwd=ROOT)  # fmt: skip
+
+        def one(delay: float, run_seed: int, recorded: Path | None) -> dict[str, Any]:
+            with serve_example(example, []) as url:
+                origin = url.removesuffix(example.BASE_PATH)
+                return run_synth(origin, delay, seed=run_seed, fault_rate=fault_rate,
+                                 contracts=example.CONTRACTS, tests=out / "tests", extra=extra,
+                                 timeline=recorded, tenants=tenants,
+                                 base_path=example.BASE_PATH)  # fmt: skip
+
+        for delay in delays:
+            recorded = (None if timeline is None
+                        else timeline.with_name(f"{timeline.name}-{delay * 1000:.0f}ms"))  # fmt: skip
+            row: dict[str, Any] = {"delay": delay, "example": name, "st": [],
+                                   "operations": _operations(out / "openapi.json"),
+                                   "synth": one(delay, seed, recorded),
+                                   "not_measured": "the time to first report and st run: "
+                                                   "measured on the reference server only"}  # fmt: skip
+            if recorded is not None:
+                row["synth"]["timeline"] = str(recorded)
+            print(_line(delay, f"synth, {name}", row["synth"]), flush=True)
+            if seeds > 1:
+                row["seeds"] = [_seed_row(seed, row["synth"])]
+                for other in range(seed + 1, seed + seeds):
+                    run = one(delay, other, None)
+                    row["seeds"].append(_seed_row(other, run))
+                    print(_line(delay, f"synth, {name}, --seed {other}", run), flush=True)
+            rows.append(row)
+    return rows
+
+
 def _seed_row(seed: int, run: dict[str, Any]) -> dict[str, Any]:
     """What a run against the correct server reported: anything it failed is a false report."""
     return {"seed": seed, "exit_code": run["exit_code"], "failed": run["tests"].get("FAILED", 0),
@@ -409,6 +474,9 @@ def _options(
     parser.add_argument("--timeline", type=Path, default=None,
                         help="record each correct-server run's timeline in TIMELINE-<ms>ms "
                              "(read it with python -m bench.timeline)")  # fmt: skip
+    parser.add_argument("--example", default=None,
+                        help="one of examples/ (fleet, tracker, ...) instead of the reference "
+                             "server: its correct server only; give it its own --out")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS / "latency.json")
     args = parser.parse_args(argv)
     if args.seeds < 1:
@@ -426,6 +494,13 @@ def _options(
     except ValueError:
         parser.error(f"--delays={args.delays!r}: expected seconds, comma-separated (0,0.05), "
                      "or 'none' (only --twenty)")  # fmt: skip
+    if args.example is not None:
+        if args.example not in discover_examples():
+            parser.error(f"--example={args.example!r} is not one of examples/; choose among "
+                         + ", ".join(discover_examples()))  # fmt: skip
+        if args.twenty or not delays:
+            parser.error("--example measures the example's own API at --delays; not with "
+                         "--twenty or --delays none")  # fmt: skip
     if not delays and not args.twenty:
         parser.error("--delays none measures nothing without --twenty")
     st_workers = _counts(parser, "--st-workers", args.st_workers, none=True)
@@ -455,7 +530,14 @@ def main(argv: list[str] | None = None) -> None:
     }  # fmt: skip
     result["load_before"] = os.getloadavg()
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
-    if delays:
+    if delays and args.example:
+        rows = example_sweep(args.example, delays, args.seed, extra, fault_rate=args.fault_rate,
+                             seeds=args.seeds, timeline=args.timeline)  # fmt: skip
+        result["example"] = args.example
+        result["operations"] = rows[0]["operations"]
+        result["rows"] = rows
+        result["ratios"] = _ratios(rows)
+    elif delays:
         rows = sweep(delays, args.seed, args.bug, extra, st_examples=args.st_max_examples,
                      fault_rate=args.fault_rate, st_workers=st_workers, seeds=args.seeds,
                      timeline=args.timeline)  # fmt: skip

@@ -507,6 +507,40 @@ def latency(data: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def latency_example(data: dict[str, Any]) -> list[str]:
+    """An example API of another shape behind the same proxy (``bench.latency --example``)."""
+    name, rows = data["example"], data["rows"]
+    delays = ",".join(f"{r['delay']:g}" for r in rows)
+    out = [
+        f"## Latency: the {name} example",
+        "",
+        f"`examples/{name}`'s correct server (a fresh one per run, in memory) behind the same "
+        f"proxy as above; `synth test --profile default --seed {data['seed']}` with its own "
+        "tenants over its whole generated suite, `--workers auto`. Only the correct server's "
+        "runs: the time to first report and `st run` are the reference server's. "
+        + (f"Measured of {data['commit']}. " if data.get("commit") else "")
+        + f"{data['operations']} operations; {data['cpus']} CPUs, load average "
+        f"{data['load_before'][0]:.1f} before and {data['load_after'][0]:.1f} after.",
+        "",
+        f"Reproduce: `.venv/bin/python -m bench.latency --example {name} --delays {delays} "
+        f"--st-workers none --out bench/results/latency_{name}.json` (not run by `make bench`; "
+        f"this run took {data['elapsed_seconds'] / 60:.0f} minutes).",
+        "",
+        "| round trip | synth workers | synth s | synth CPU s | synth requests | synth tests "
+        "(passed/failed/skipped) |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        s, t = r["synth"], r["synth"]["tests"]
+        out.append(f"| {_ms(r['delay'])} | {s.get('workers', 1)} | {s['wall_seconds']:.1f} | "
+                   f"{s['cpu_seconds']:.1f} | {s['requests']} | {t.get('PASSED', 0)}/"
+                   f"{t.get('FAILED', 0)}/{t.get('SKIPPED', 0)} |")  # fmt: skip
+    out.append("")
+    for key, ratios in data.get("ratios", {}).items():
+        out.append(f"- Wall time at {key} over loopback: synth {ratios['synth']:.2f}x.")
+    return [*out, ""]
+
+
 SECTIONS = {
     "generation": generation,
     "bugs": bugs,
@@ -516,6 +550,7 @@ SECTIONS = {
     "documents": documents,
     "latency": latency,
     "latency_seeds": latency_seeds,
+    "latency_fleet": latency_example,
 }
 
 

@@ -157,6 +157,44 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
                for line in report.latency_seeds(data)), report.latency_seeds(data)  # fmt: skip
 
 
+def test_latency_benchmark_runs_on_an_example_of_another_shape(tmp_path: Path) -> None:
+    """``--example fleet``: the fleet API (API keys, a ``/v1`` base path, integer ids) behind
+    the proxy with its own tenants, one check at two delays; only the correct server."""
+    out = tmp_path / "fleet.json"
+    latency.main(["--example", "fleet", "--delays", "0,0.01", "--synth-args",
+                  "-k getVehicle__TEN_READ", "--st-workers", "none", "--out", str(out)])  # fmt: skip
+    data = json.loads(out.read_text())
+    assert data["example"] == "fleet"
+    assert data["operations"] == 13  # fleet's, not the CRM's
+    assert [r["delay"] for r in data["rows"]] == [0.0, 0.01]
+    for row in data["rows"]:
+        synth = row["synth"]
+        assert synth["exit_code"] == 0, synth  # the correct server: nothing reported
+        assert synth["tests"]["PASSED"] > 0, synth
+        assert synth["requests"] > 0
+        assert row["st"] == []
+        assert "synth_bug" not in row
+        assert "reference server only" in row["not_measured"]
+    assert set(data["ratios"]["10ms"]) == {"synth"}
+    lines = report.latency_example(data)
+    assert lines[0] == "## Latency: the fleet example"
+    assert any(line.startswith("| 10 ms |") for line in lines), lines
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [(["--example", "nowhere"], "is not one of examples/; choose among"),
+     (["--example", "fleet", "--twenty"], "not with --twenty")],
+)  # fmt: skip
+def test_latency_example_usage_errors(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        latency.main(argv)
+    assert exited.value.code == 2
+    assert said in capsys.readouterr().err
+
+
 @pytest.mark.parametrize(
     "line",
     [
