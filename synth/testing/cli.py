@@ -356,7 +356,8 @@ class _Plan:
 @click.option("--results", type=click.Path(dir_okay=False),
               help="Write the findings as JSON, for `synth test merge`.")  # fmt: skip
 @click.option("--costs", type=click.Path(dir_okay=False),
-              help="Balance --shard by the seconds in an earlier run's --results file.")  # fmt: skip
+              help="Order the checks, deal each chain's walks between the tenants and balance "
+                   "--shard by the seconds in an earlier run's --results file.")  # fmt: skip
 @click.option(
     "--enforce-slo",
     is_flag=True,
