@@ -52,7 +52,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -245,27 +245,16 @@ def sweep(
     contracts, tests = ROOT / "contracts", ROOT / "generated" / "tests"
     openapi = ROOT / "generated" / "openapi.json"
     rows = []
+
+    def correct(delay: float, run_seed: int, recorded: Path | None) -> dict[str, Any]:
+        with serve("", WORK_DELAY) as url:
+            return run_synth(url, delay, seed=run_seed, fault_rate=fault_rate, contracts=contracts,
+                             tests=tests, extra=extra, timeline=recorded)  # fmt: skip
+
     for delay in delays:
         row: dict[str, Any] = {"delay": delay}
-        with serve("", WORK_DELAY) as url:
-            recorded = (
-                None
-                if timeline is None
-                else timeline.with_name(f"{timeline.name}-{delay * 1000:.0f}ms")
-            )
-            row["synth"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
-                                     extra=extra, timeline=recorded)  # fmt: skip
-            if recorded is not None:
-                row["synth"]["timeline"] = str(recorded)
-        print(_line(delay, "synth", row["synth"]), flush=True)
-        if seeds > 1:
-            row["seeds"] = [_seed_row(seed, row["synth"])]
-            for other in range(seed + 1, seed + seeds):
-                with serve("", WORK_DELAY) as url:
-                    run = run_synth(url, delay, seed=other, fault_rate=fault_rate,
-                                    contracts=contracts, tests=tests, extra=extra)  # fmt: skip
-                row["seeds"].append(_seed_row(other, run))
-                print(_line(delay, f"synth --seed {other}", run), flush=True)
+        _correct_runs(row, delay, correct, seed=seed, seeds=seeds, label="synth",
+                      timeline=timeline)  # fmt: skip
         with serve(bug, WORK_DELAY) as url:
             row["synth_bug"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
                                          extra=extra, stop_at_first_report=True)  # fmt: skip
@@ -309,7 +298,7 @@ def example_sweep(
         subprocess.run([str(BIN / "synth"), "generate", "--contracts", str(example.CONTRACTS),
                         "--out", str(out)], check=True, capture_output=True, cwd=ROOT)  # fmt: skip
 
-        def one(delay: float, run_seed: int, recorded: Path | None) -> dict[str, Any]:
+        def correct(delay: float, run_seed: int, recorded: Path | None) -> dict[str, Any]:
             with serve_example(example, []) as url:
                 origin = url.removesuffix(example.BASE_PATH)
                 return run_synth(origin, delay, seed=run_seed, fault_rate=fault_rate,
@@ -318,24 +307,42 @@ def example_sweep(
                                  base_path=example.BASE_PATH)  # fmt: skip
 
         for delay in delays:
-            recorded = (None if timeline is None
-                        else timeline.with_name(f"{timeline.name}-{delay * 1000:.0f}ms"))  # fmt: skip
             row: dict[str, Any] = {"delay": delay, "example": name, "st": [],
                                    "operations": _operations(out / "openapi.json"),
-                                   "synth": one(delay, seed, recorded),
                                    "not_measured": "the time to first report and st run: "
                                                    "measured on the reference server only"}  # fmt: skip
-            if recorded is not None:
-                row["synth"]["timeline"] = str(recorded)
-            print(_line(delay, f"synth, {name}", row["synth"]), flush=True)
-            if seeds > 1:
-                row["seeds"] = [_seed_row(seed, row["synth"])]
-                for other in range(seed + 1, seed + seeds):
-                    run = one(delay, other, None)
-                    row["seeds"].append(_seed_row(other, run))
-                    print(_line(delay, f"synth, {name}, --seed {other}", run), flush=True)
+            _correct_runs(row, delay, correct, seed=seed, seeds=seeds, label=f"synth, {name},",
+                          timeline=timeline)  # fmt: skip
             rows.append(row)
     return rows
+
+
+def _correct_runs(
+    row: dict[str, Any],
+    delay: float,
+    run: Callable[[float, int, Path | None], dict[str, Any]],
+    *,
+    seed: int,
+    seeds: int,
+    label: str,
+    timeline: Path | None,
+) -> None:
+    """The correct server's runs at ``delay`` into ``row``: ``synth``, the one with ``seed``
+    (recording its timeline in ``timeline`` with the delay in ms appended), and with
+    ``seeds`` over one, ``seeds``: that run and one per seed after it. ``run(delay, seed,
+    timeline folder or None)`` runs one, on a fresh server."""
+    recorded = None if timeline is None else timeline.with_name(
+        f"{timeline.name}-{delay * 1000:.0f}ms")  # fmt: skip
+    row["synth"] = run(delay, seed, recorded)
+    if recorded is not None:
+        row["synth"]["timeline"] = str(recorded)
+    print(_line(delay, label.rstrip(","), row["synth"]), flush=True)
+    if seeds > 1:
+        row["seeds"] = [_seed_row(seed, row["synth"])]
+        for other in range(seed + 1, seed + seeds):
+            again = run(delay, other, None)
+            row["seeds"].append(_seed_row(other, again))
+            print(_line(delay, f"{label} --seed {other}", again), flush=True)
 
 
 def _seed_row(seed: int, run: dict[str, Any]) -> dict[str, Any]:

@@ -6,6 +6,7 @@ Run: ``.venv/bin/python -m bench.report`` (``make bench`` runs it after the benc
 from __future__ import annotations
 
 import json
+import shlex
 from pathlib import Path
 from typing import Any
 
@@ -523,8 +524,14 @@ def latency_example(data: dict[str, Any]) -> list[str]:
         f"{data['load_before'][0]:.1f} before and {data['load_after'][0]:.1f} after.",
         "",
         f"Reproduce: `.venv/bin/python -m bench.latency --example {name} --delays {delays} "
-        f"--st-workers none --out bench/results/latency_{name}.json` (not run by `make bench`; "
-        f"this run took {data['elapsed_seconds'] / 60:.0f} minutes).",
+        + (f"--seeds {len(rows[0]['seeds'])} " if "seeds" in rows[0] else "")
+        + (
+            f"--synth-args {shlex.quote(' '.join(data['synth_args']))} "
+            if data.get("synth_args")
+            else ""
+        )
+        + f"--st-workers none --out bench/results/latency_{name}.json` (not run by `make "
+        f"bench`; this run took {data['elapsed_seconds'] / 60:.0f} minutes).",
         "",
         "| round trip | synth workers | synth s | synth CPU s | synth requests | synth tests "
         "(passed/failed/skipped) |",
@@ -536,6 +543,7 @@ def latency_example(data: dict[str, Any]) -> list[str]:
                    f"{s['cpu_seconds']:.1f} | {s['requests']} | {t.get('PASSED', 0)}/"
                    f"{t.get('FAILED', 0)}/{t.get('SKIPPED', 0)} |")  # fmt: skip
     out.append("")
+    out += _seed_lines(rows)
     for key, ratios in data.get("ratios", {}).items():
         out.append(f"- Wall time at {key} over loopback: synth {ratios['synth']:.2f}x.")
     return [*out, ""]
@@ -550,8 +558,15 @@ SECTIONS = {
     "documents": documents,
     "latency": latency,
     "latency_seeds": latency_seeds,
-    "latency_fleet": latency_example,
 }
+
+
+def _example_sections() -> list[str]:
+    """The results of ``bench.latency --example NAME --out bench/results/latency_NAME.json``,
+    one section each (``latency_example``), after the sections above."""
+    return sorted(path.stem for path in RESULTS.glob("latency_*.json")
+                  if path.stem not in SECTIONS
+                  and "example" in json.loads(path.read_text()))  # fmt: skip
 
 
 def main() -> None:
@@ -564,7 +579,8 @@ def main() -> None:
         "script on the smallest size is).",
         "",
     ]
-    for name, section in SECTIONS.items():
+    sections = {**SECTIONS, **dict.fromkeys(_example_sections(), latency_example)}
+    for name, section in sections.items():
         notes = NOTES / f"{name}.md"
         data = _load(name)
         if data is None:

@@ -157,12 +157,16 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
                for line in report.latency_seeds(data)), report.latency_seeds(data)  # fmt: skip
 
 
-def test_latency_benchmark_runs_on_an_example_of_another_shape(tmp_path: Path) -> None:
+def test_latency_benchmark_runs_on_an_example_of_another_shape(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """``--example fleet``: the fleet API (API keys, a ``/v1`` base path, integer ids) behind
-    the proxy with its own tenants, one check at two delays; only the correct server."""
-    out = tmp_path / "fleet.json"
+    the proxy with its own tenants, one check at two delays, two seeds; only the correct
+    server. Its results file gets a section of docs/benchmarks.md of its own."""
+    out = tmp_path / "latency_fleet.json"
     latency.main(["--example", "fleet", "--delays", "0,0.01", "--synth-args",
-                  "-k getVehicle__TEN_READ", "--st-workers", "none", "--out", str(out)])  # fmt: skip
+                  "-k getVehicle__TEN_READ", "--seeds", "2", "--st-workers", "none",
+                  "--out", str(out)])  # fmt: skip
     data = json.loads(out.read_text())
     assert data["example"] == "fleet"
     assert data["operations"] == 13  # fleet's, not the CRM's
@@ -175,10 +179,18 @@ def test_latency_benchmark_runs_on_an_example_of_another_shape(tmp_path: Path) -
         assert row["st"] == []
         assert "synth_bug" not in row
         assert "reference server only" in row["not_measured"]
-    assert set(data["ratios"]["10ms"]) == {"synth"}
+        assert [(r["seed"], r["exit_code"], r["failed"]) for r in row["seeds"]] == [
+            (data["seed"], 0, 0), (data["seed"] + 1, 0, 0)]  # fmt: skip
+    assert set(data["ratios"]["10ms"]) == {"synth", "synth_median", "seeds"}
     lines = report.latency_example(data)
     assert lines[0] == "## Latency: the fleet example"
     assert any(line.startswith("| 10 ms |") for line in lines), lines
+    assert any("--seeds 2" in line and "getVehicle__TEN_READ" in line for line in lines), lines
+    assert any("2 seeds" in line and "no false report" in line for line in lines), lines
+    # Any bench/results/latency_<name>.json an --example run wrote is a section of the report.
+    monkeypatch.setattr(report, "RESULTS", tmp_path)
+    (tmp_path / "latency_seeds.json").write_text("{}")  # a section of its own, not an example
+    assert report._example_sections() == ["latency_fleet"]
 
 
 @pytest.mark.parametrize(
