@@ -369,9 +369,21 @@ class Client:
                 if spoilt and self.spoilt is not None:
                     self.spoilt()
 
+    async def _widen(self) -> None:
+        """Take the lanes of the test's parts it lacks before it sends as another tenant
+        (``RunLock.widen``), once, whatever is in flight."""
+        if self._resuming is None:
+            self._resuming = asyncio.Lock()
+        async with self._resuming:
+            if self.lock is not None:
+                # It may wait for a walk that keeps a lane: not on the event loop.
+                await asyncio.to_thread(self.lock.widen)
+
     async def _attempts(self, request: Request) -> Exchange:
         if self._paused:
             await self._resume()
+        if self.lock is not None and self.lock.acts_beyond(request.tenant):
+            await self._widen()
         self._sending += 1
         try:
             return await self._quota_attempts(request)

@@ -13,6 +13,11 @@ holds its own lane alone, shared and then exclusive for its walk, and a walk act
 other tenant keeps the other lane at the same time: on a server that keeps tenants apart,
 neither changes what the other counts.
 
+A test of no lane of its own holds the first lane only, acting as the first tenant
+(``narrow``), until it first sends as another tenant: it then takes the other lanes shared
+(``widen``, in order after the first). Most checks outside tenancy act as the first tenant
+alone, so a chain's walks acting as the second go on beside them.
+
 A quota (the operations declaring one rate-limit policy: its name and key) has a lock of its
 own: every request that counts against it holds it shared while it is in flight (``Client``,
 through ``try_quota``), and a rate-limit check holds it exclusive from its quiet window to the
@@ -25,7 +30,8 @@ and takes them back before it sends again (``resume``; before it takes the quota
 holding it), so a walk of its part's list need not wait for the quota to refill.
 
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
-sorted order and each part's lanes in order (cleanup shared), upgrades only a part it holds alone by letting it go first,
+sorted order and each part's lanes in order (cleanup shared; a narrow test widens from the
+first lane of its one part to the others), upgrades only a part it holds alone by letting it go first,
 takes a quota after its parts and lets its parts go before it waits for a quota exclusive, and
 lets everything go before it waits for the run's lock exclusive. A request holds a quota shared
 only while it is in flight, waiting on no other lock meanwhile.
@@ -142,6 +148,13 @@ class RunLock:
         # Whether the current test held a part exclusive, not the run's lock: what it judged
         # alone in its part may still be another part's doing (``partial``).
         self._partial = False
+        # The tenant the current test acts as while it holds its parts in the first lane only
+        # (``narrow``), until it sends as another (``widen``); None otherwise.
+        self._acting: str | None = None
+
+    @property
+    def lanes(self) -> int:
+        return self._lanes
 
     @property
     def held(self) -> str:
@@ -208,6 +221,38 @@ class RunLock:
         for name in sorted(set(parts)):
             for rw in self._lanes_of(name, lane):
                 rw.shared()
+
+    def narrow(self, tenant: str) -> None:
+        """Say that the current test, holding its parts in the first lane only (``shared``
+        with ``lane=0``), acts as ``tenant``, that lane's, until it sends as another
+        (``acts_beyond``, then ``widen``): meanwhile a walk acting as the second tenant
+        keeps the second lane and goes on beside it. On a server that keeps tenants apart
+        neither changes what the other sees; one that mixes them shows the first tenant
+        another's items, a violation whoever made them."""
+        assert self._lane == 0, "a narrow test holds the first lane"
+        self._acting = tenant
+
+    def acts_beyond(self, tenant: str | None) -> bool:
+        """Whether a request as ``tenant`` needs the lanes the current test does not hold:
+        it holds the first only (``narrow``) and ``tenant`` is another (None: no credentials,
+        no tenant's lane)."""
+        return self._acting is not None and tenant is not None and tenant != self._acting
+
+    def widen(self) -> None:
+        """From the first lane of the test's parts (``narrow``) to every lane, before it first
+        sends as another tenant: the other lanes are taken shared in order (after the first,
+        as every process takes them), waiting for a walk that keeps one. Paused, ``resume``
+        takes every lane instead."""
+        if self._acting is None:
+            return
+        self._lane = None
+        if self._paused is None:
+            for name in sorted(self._held()):
+                for rw in self._part(name)[1:]:
+                    if not rw.held:
+                        rw.shared()
+        # Last: a request checking ``acts_beyond`` meanwhile waits for this one (``Client``).
+        self._acting = None
 
     def exclusive(self) -> None:
         """Take the run's lock exclusive, from shared or from nothing: no other test runs until
@@ -378,6 +423,7 @@ class RunLock:
     def release(self) -> None:
         self._paused = None
         self._lane = None
+        self._acting = None
         self._release_quotas()
         self._release_parts()
         self._run.release()

@@ -19,6 +19,7 @@ from typing import TypeVar
 from .._errors import UsageError
 
 __all__ = [
+    "CHAINED",
     "COSTS",
     "Chains",
     "cost_of",
@@ -72,6 +73,22 @@ COSTS: Mapping[str, float] = {
     "RATE-RETRY-AFTER": 3.5,
     "OBJECT-LEVEL-AUTHORIZATION": 33.3,
 }
+# Seconds of a check that walks a whole list no scope can isolate (a part's chain, whose walks
+# ``_parallel.lanes`` deals between the tenants): such a walk pages through every item of the
+# tenant, whatever the check seeds, where the table above measured it in a scope of its own
+# (its cost there is its fixtures: the largest page's items). Means over the CRM's jobs chain
+# and the fleet example's vehicles and trips chains at loopback (`python -m bench.latency
+# [--example fleet] --delays 0 --timeline DIR`, then `python -m bench.timeline DIR`).
+CHAINED: Mapping[str, float] = {
+    "PAGE-COMPLETE": 1.7,
+    "TEN-NONINTERFERENCE": 1.6,
+    "PAGE-LIMIT": 1.6,
+    "PAGE-FILTER": 1.5,
+    "PAGE-END": 1.3,
+    "PAGE-CURSOR": 1.3,
+    "PAGE-ORDER": 1.1,
+    "PAGE-CONCURRENT": 0.9,
+}
 # The checks that send one request per example (their witness is a single request) run first,
 # whatever their measured seconds: a broken server is reported before any walk starts.
 _SINGLE = frozenset({"IDEM-MISSING", "ERR-VALIDATION", "ERR-DECLARED", "TEN-READ", "ERR-PROBLEM"})
@@ -85,11 +102,16 @@ def test_key(name: str) -> tuple[str, str]:
     return slug.replace("_", "-"), operation
 
 
-def cost_of(name: str, measured: Mapping[tuple[str, str], float] | None = None) -> float:
-    """What a generated test costs: its measured seconds, else its invariant's static cost."""
+def cost_of(
+    name: str, measured: Mapping[tuple[str, str], float] | None = None, *, chained: bool = False
+) -> float:
+    """What a generated test costs: its measured seconds, else its invariant's static cost
+    (``CHAINED``'s for a walk in a part's chain, where ``chained``)."""
     key = test_key(name)
     if measured and key in measured:
         return measured[key]
+    if chained and key[0] in CHAINED:
+        return CHAINED[key[0]]
     return COSTS.get(key[0], _UNKNOWN)
 
 

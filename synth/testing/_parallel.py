@@ -41,6 +41,7 @@ from ._config import PROFILES, TargetConfig, Tenant, is_far
 from ._context import counts_by_marker, may_isolate
 from ._coverage import Gap
 from ._data import Schemas
+from ._first import FIRST
 from ._order import Chains, cost_of, test_key
 from ._report import Merged
 from ._target import Target
@@ -161,7 +162,13 @@ def hold(target: Target, invariant: str, operation: str) -> None:
         lock.exclusive()
         return
     part = target.part(operation)
-    lock.shared(*([part] if part else []), lane=target.lane)
+    # A test of no lane of its own holds the first lane only, as the first tenant, until it
+    # sends as another (``RunLock.narrow``): a chain's walks acting as the second tenant go
+    # on beside the checks that act as the first alone (most of those not of tenancy).
+    narrow = bool(part) and target.lane is None and keep != "part" and lock.lanes > 1
+    lock.shared(*([part] if part else []), lane=0 if narrow else target.lane)
+    if narrow:
+        lock.narrow(target.actors()[0])
     if keep == "part":
         lock.exclusive_part(part)
         if invariant in ALONE:
@@ -272,22 +279,31 @@ def lanes(
     lane with less so far (``measured`` seconds, else the static costs: ``_order.cost_of``),
     about half the chain's cost each. Dealt over every test the contracts generate
     (``catalogue.applicable``), not the ones selected: a test acts as the same tenant in every
-    run of the suite, whatever ``-k``, ``--shard`` or the workers."""
+    run of the suite, whatever ``-k``, ``--shard`` or the workers. Static costs are those of a
+    walk through the whole list (``_order.CHAINED``); the first lane starts with the chain's
+    checks that keep the whole part."""
     if tenants < 2:
         return {}
     chained: dict[str, list[str]] = {}
+    # The chain's checks that act as both tenants and keep the whole part (TEN-NONINTERFERENCE
+    # on a list no scope isolates) run in the first lane's unit (``PartScheduling``) among its
+    # walks: the first lane is dealt that much less. (The object-level check, not in the
+    # catalogue, runs last, once both lanes are done.)
+    kept: dict[str, float] = {}
     for op, entry in applicable(shape.api):
         part = chain_of(entry.id, op.operation_id, shape)
+        name = f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
         if part and laned(entry.id, op.operation_id, shape):
-            name = f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
             chained.setdefault(part, []).append(name)
+        elif part:
+            kept[part] = kept.get(part, 0.0) + cost_of(name, measured, chained=True)
     dealt: dict[str, int] = {}
     for part in sorted(chained):
-        loads = [0.0, 0.0]
-        for name in sorted(chained[part], key=lambda n: (-cost_of(n, measured), n)):
+        loads = [kept.get(part, 0.0), 0.0]
+        for name in sorted(chained[part], key=lambda n: (-cost_of(n, measured, chained=True), n)):
             lane = 0 if loads[0] <= loads[1] else 1
             dealt[name] = lane
-            loads[lane] += cost_of(name, measured)
+            loads[lane] += cost_of(name, measured, chained=True)
     return dealt
 
 
@@ -296,6 +312,9 @@ def _chain_of_test(name: str, shape: Shape) -> str:
     invariant, operation = test_key(name)
     known = invariant in BY_ID or invariant in ALONE
     return chain_of(invariant, operation, shape) if known else ""
+
+
+_CHAIN = "synth-chain:"  # how ``PartScheduling`` names a chain's lane's unit of work
 
 
 class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no types
@@ -321,6 +340,43 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         self._tenants, self._measured = tenants, measured
         self._found: Chains | None = None
 
+    def _assign_work_unit(self, node: Any) -> None:
+        """xdist's, but a chain's lane never goes to a worker busy with a test that may run
+        long whatever the round trip (``_long``) or with a lane of a chain: a worker runs the
+        unit it is handed next once its current test ends, so a lane queued behind a check
+        waiting for a rate-limit quota waited with it (the CRM's jobs chain at 50 ms: one lane
+        started 20 s late, behind `getJob`'s ERR-DECLARED, bench/notes/latency.md). The first
+        unit that is no chain goes there instead, and the lane to the next worker that asks."""
+        head = next(iter(self.workqueue), "")
+        if head.startswith(_CHAIN) and self._busy_long(node):
+            spare = next((s for s in self.workqueue if not s.startswith(_CHAIN)), None)
+            if spare is not None:
+                self.workqueue.move_to_end(spare, last=False)
+        super()._assign_work_unit(node)
+
+    def _busy_long(self, node: Any) -> bool:
+        """Whether ``node`` has yet to finish a test that may run long (``_long``) or one of
+        a chain's lane (the other lane's, most likely: the two are meant to run side by side)."""
+        work = self.assigned_work.get(node, {})
+        return any(not done and (scope.startswith(_CHAIN) or self._long(nodeid))
+                   for scope, unit in work.items() for nodeid, done in unit.items())  # fmt: skip
+
+    def _long(self, nodeid: str) -> bool:
+        """Whether a test may take long however fast the target answers: the object-level
+        check (schemathesis's engine over a whole part), or any search (not its first
+        example alone) of an operation that declares a rate limit, whose requests wait for
+        the quota."""
+        test = nodeid.rpartition("::")[2]
+        invariant, operation = test_key(test.partition("[")[0])
+        if invariant in ALONE:
+            return True
+        if test.endswith(FIRST):
+            return False
+        try:
+            return self._shape.api.operation(operation).rate_limit is not None
+        except KeyError:
+            return False
+
     def _split_scope(self, nodeid: str) -> str:
         name = nodeid.rpartition("::")[2].partition("[")[0]
         if self._found is None:
@@ -330,7 +386,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         part = self._found.of.get(name, "")
         if not part:
             return nodeid
-        return f"synth-chain:{part}@{self._found.lanes.get(name, 0)}"
+        return f"{_CHAIN}{part}@{self._found.lanes.get(name, 0)}"
 
 
 _MAX_AUTO = 4

@@ -7,6 +7,7 @@ and merge into one JUnit and one report with the same findings.
 
 from __future__ import annotations
 
+import dataclasses
 import fcntl
 import json
 import os
@@ -30,7 +31,7 @@ from synth.spec import ApiSpec
 from synth.testing import config_from_options
 from synth.testing._http import Client
 from synth.testing._lock import RunLock, quota_stem
-from synth.testing._order import COSTS, cost_of, order, parse_shard, shard
+from synth.testing._order import CHAINED, COSTS, cost_of, order, parse_shard, shard
 from synth.testing._order import test_key as key_of_test
 from synth.testing._parallel import parse_workers, shape_of, workers_for
 from synth.testing._unique import Fresh
@@ -339,8 +340,6 @@ def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
 def test_a_request_waits_while_a_rate_limit_check_keeps_its_quota(tmp_path: Path) -> None:
     """In another worker process, a request that counts against a quota a rate-limit check
     keeps is sent once the check lets it go; a request of no quota, or of another, goes on."""
-    import dataclasses
-
     from synth.testing._http import Request
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -385,8 +384,6 @@ def test_a_check_lets_its_part_go_while_it_waits_out_a_429(tmp_path: Path) -> No
     """While a test waits out a 429 (the quota refilling) it sends nothing: the run's lock
     and its part, held shared, go meanwhile, so a walk of the part's list goes on; the test
     takes them back before it sends again. A test that keeps its part does not let it go."""
-    import dataclasses
-
     from synth.testing._http import Request
 
     answers = iter([429, 200, 429, 200])
@@ -447,8 +444,6 @@ def test_a_check_lets_its_part_go_while_a_rate_limit_check_keeps_its_quota(
     """A request that counts against a quota a rate-limit check keeps waits, sending
     nothing: its test lets go of the run's lock and its part meanwhile, so a walk of the part
     takes it and ends; the test takes them back, then the quota, and sends."""
-    import dataclasses
-
     from synth.testing._http import Request
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -584,7 +579,6 @@ def test_checks_that_must_run_alone(api: ApiSpec) -> None:
     TEN-NONINTERFERENCE keeps its part. A rate-limit check keeps its operation's quota from its
     quiet window on, not its part: it is in no part's chain, and goes among the rest even in
     the part whose chain is the run's longest (a walk of the jobs list goes on beside it)."""
-    import dataclasses
     from types import SimpleNamespace
 
     from synth.catalogue import CATALOGUE
@@ -769,10 +763,69 @@ def test_run_lock_lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
             lock.close()
 
 
+def test_a_test_acting_as_the_first_tenant_holds_its_lane_until_it_acts_as_another(
+    tmp_path: Path,
+) -> None:
+    """A test of no lane of its own holds the first lane of its part (``RunLock.narrow``): a
+    walk acting as the second tenant keeps the second lane beside it, and one acting as the
+    first waits for it. Its first request as another tenant waits for the second lane
+    (``Client`` widens), its requests as the first tenant and without credentials do not."""
+    from synth.testing._http import Request
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    mine, walk_b, walk_a = (RunLock(tmp_path, lanes=2) for _ in range(3))
+    p0, p1 = tmp_path / "part-p.0.lock", tmp_path / "part-p.1.lock"
+    client = Client(dataclasses.replace(config, app=app))
+    client.lock = mine
+    try:
+        mine.shared("p", lane=0)
+        mine.narrow("a")
+        assert (mine.acts_beyond("a"), mine.acts_beyond(None), mine.acts_beyond("b")) == (
+            False, False, True)  # fmt: skip
+        walk_b.shared("p", lane=1)
+        assert _granted(lambda: walk_b.exclusive_part("p", 1)), "the second lane is free"
+        walk_a.shared("p", lane=0)
+        kept_a, as_b = threading.Event(), threading.Event()
+
+        def keep_a() -> None:
+            walk_a.exclusive_part("p", 0)
+            kept_a.set()
+
+        def send_as_b() -> None:
+            client.send(Request("b", "GET", "/theirs"))
+            as_b.set()
+
+        threading.Thread(target=keep_a, daemon=True).start()
+        assert not kept_a.wait(0.3), "the first lane's walk waits for the test"
+        assert client.send(Request("a", "GET", "/mine")).status == 200
+        assert client.send(Request(None, "GET", "/anonymous")).status == 200
+        threading.Thread(target=send_as_b, daemon=True).start()
+        assert not as_b.wait(0.3), "a request as b waits for the second lane's walk"
+        walk_b.release()
+        assert as_b.wait(5)
+        assert not mine.acts_beyond("b")
+        assert not _can(p1, fcntl.LOCK_EX)  # both lanes held shared now
+        assert not kept_a.is_set()
+        mine.release()
+        assert kept_a.wait(5)
+        assert not _can(p0, fcntl.LOCK_SH)
+        assert _can(p1, fcntl.LOCK_EX)
+    finally:
+        client.close()
+        for lock in (mine, walk_b, walk_a):
+            lock.close()
+
+
 def test_a_chain_deals_its_walks_between_two_tenants(api: ApiSpec) -> None:
     """With two tenants, a chain's walks that write as their acting tenant alone are dealt
-    between the two, about half the chain's cost each; the checks that act as both (the
-    object-level one, TEN-NONINTERFERENCE) are dealt none. With one tenant, no lanes."""
+    between the two, about half the chain's cost each (as walks through the whole list), the
+    first lane less by the chain's TEN-NONINTERFERENCE, which runs in its unit; the checks
+    that act as both (the object-level one, TEN-NONINTERFERENCE) are dealt none. With one
+    tenant, no lanes."""
     from synth.testing._parallel import LANED, chains, shape_of
 
     api, names = _emitted(ROOT / "contracts")
@@ -784,12 +837,17 @@ def test_a_chain_deals_its_walks_between_two_tenants(api: ApiSpec) -> None:
     dealt = {n for n in jobs if n in two.lanes}
     assert dealt == {n for n in jobs if key_of_test(n)[0] in LANED}
     assert {n for n in jobs if n not in dealt} >= {"test_listJobs__TEN_NONINTERFERENCE"}
-    loads = [sum(cost_of(n) for n in dealt if two.lanes[n] == lane) for lane in (0, 1)]
+    walk = {n: cost_of(n, chained=True) for n in dealt}  # a walk through the whole list
+    assert walk["test_listJobs__PAGE_COMPLETE"] == CHAINED["PAGE-COMPLETE"]
+    # The first lane also runs the chain's TEN-NONINTERFERENCE, which keeps the whole part.
+    kept = cost_of("test_listJobs__TEN_NONINTERFERENCE", chained=True)
+    loads = [sum(walk[n] for n in dealt if two.lanes[n] == lane) for lane in (0, 1)]
     assert min(loads) > 0
-    assert max(loads) - min(loads) <= max(cost_of(n) for n in dealt)
+    assert abs(loads[0] + kept - loads[1]) <= max(walk.values())
+    assert loads[0] < loads[1]
     # Measured costs move the deal: the dearest walk alone weighs as much as the others.
     dearest = "test_listJobs__PAGE_LIMIT"
-    others = sum(cost_of(n) for n in dealt if n != dearest)
+    others = sum(walk[n] for n in dealt if n != dearest) + kept
     measured = {key_of_test(dearest): others}
     weighed = chains(names, shape_of(api), tenants=2, measured=measured)
     assert {n for n in dealt if weighed.lanes[n] != weighed.lanes[dearest]} == dealt - {dearest}
@@ -932,8 +990,6 @@ def test_a_violation_seen_beside_other_parts_is_judged_alone(
     itself: a violation is replayed alone, and one that does not show again there is run again
     from the first example alone, whose outcome counts (a server may tie parts together in
     ways the contract does not say; a false report is worse than a miss)."""
-    import dataclasses
-
     from synth.testing._runner import run_check
     from synth.testing._target import Target
     from synth.testing._violation import Outcome, Violation
@@ -1192,8 +1248,8 @@ class _Node:
 def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: int) -> None:
     """pytest-xdist's scheduling by units, each chain one unit to one worker in the order the
     workers collected, every other test a unit of its own to whichever worker is free. With
-    two tenants, the jobs chain's walks are dealt between them: each lane one unit, on two
-    workers side by side."""
+    two tenants, the jobs chain's walks are dealt between them: each lane one unit, never
+    queued behind the other lane's tests."""
     from types import SimpleNamespace
 
     from synth.testing._parallel import PartScheduling, chains, shape_of
@@ -1213,24 +1269,113 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
     assert config.option.loadscopereorder is False  # our order, not xdist's by unit size
     # Run to the end: each worker finishes its first queued test, and gets more.
     ran: dict[str, list[str]] = {n.gateway.id: [] for n in nodes}
+
+    def name(index: int) -> str:
+        return collected[index].rpartition("::")[2]
+
     while any(len(ran[n.gateway.id]) < len(n.sent) for n in nodes):
         for node in nodes:
-            if len(ran[node.gateway.id]) < len(node.sent):
-                index = node.sent[len(ran[node.gateway.id])]
-                ran[node.gateway.id].append(collected[index].rpartition("::")[2])
+            done = ran[node.gateway.id]
+            if len(done) < len(node.sent):
+                index = node.sent[len(done)]
+                done.append(name(index))
+                pending, before = node.sent[len(done) :], len(node.sent)
                 scheduler.mark_test_complete(node, index)
+                handed = [name(i) for i in node.sent[before:]]
+                if any(n in found.of for n in handed):  # a lane: behind no other lane's tests
+                    assert not any(name(i) in found.of for i in pending), (handed, pending)
     assert sorted(n for done in ran.values() for n in done) == sorted(names)
     for part, lanes in (("createJob", tenants), ("createContact", 1)):
-        holders = [w for w, done in ran.items() if any(found.of.get(n) == part for n in done)]
-        assert len(holders) == lanes, (part, holders)
-        for holder in holders:
+        runs = {(w, found.lanes.get(n, 0)) for w, done in ran.items() for n in done
+                if found.of.get(n) == part}  # fmt: skip
+        assert len(runs) == lanes, (part, runs)  # each lane to one worker
+        for holder, lane in runs:
             done = ran[holder]
-            members = [i for i, n in enumerate(done) if found.of.get(n) == part]
+            members = [i for i, n in enumerate(done)
+                       if found.of.get(n) == part and found.lanes.get(n, 0) == lane]  # fmt: skip
             assert members == list(range(members[0], members[-1] + 1))  # one after another
-            assert len({found.lanes.get(done[i], 0) for i in members}) == 1  # one lane
     # The jobs part's chain went out among the first units.
     assert min(collected.index(f"generated/tests/t.py::{n}") for n in found.of
                if found.of[n] == "createJob") < 30  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("contracts", "slow"),
+    [(ROOT / "contracts", "test_getJob__ERR_DECLARED"),
+     (ROOT / "examples" / "fleet" / "contracts", "test_getDriver__ERR_DECLARED")],
+)  # fmt: skip
+@pytest.mark.parametrize("first", [False, True])
+def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
+    contracts: Path, slow: str, first: bool
+) -> None:
+    """A worker runs the unit it is handed next once its current test ends: a chain's lane
+    handed to a worker busy with the search of a rate-limited operation's check (which waits
+    for the quota, however fast the target) would wait as long. That worker gets the next
+    test instead, and the lane goes to the next worker that asks. The first example alone
+    (``[first]``) is a few requests: the lane may follow it."""
+    from types import SimpleNamespace
+
+    from synth.testing._parallel import PartScheduling, chains
+
+    api, names = _emitted(contracts)
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    assert api.operation(key_of_test(slow)[1]).rate_limit is not None
+    part = sorted(found.walks)[0]
+    lane = [n for n in names if found.of.get(n) == part and found.lanes.get(n, 0) == 0]
+    free = [n for n in names if n not in found.of and n != slow and n.endswith("ERR_VALIDATION")
+            and api.operation(key_of_test(n)[1]).rate_limit is None][:3]  # fmt: skip
+    first_test = slow + ("[first]" if first else "")
+    collected = [f"t.py::{n}" for n in [first_test, free[0], *lane, free[1], free[2]]]
+    config: Any = SimpleNamespace(getvalue=lambda name: ["2*popen"],
+                                  option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
+    scheduler = PartScheduling(config, shape, tenants=2)
+    busy, other = _Node("gw0"), _Node("gw1")
+    for node in (busy, other):
+        scheduler.add_node(node)
+        scheduler.add_node_collection(node, collected)
+    scheduler.schedule()
+    handed = {n.gateway.id: [collected[i].rpartition("::")[2] for i in n.sent]
+              for n in (busy, other)}  # fmt: skip
+    behind = "gw1" if not first else "gw0"
+    assert handed["gw0"][0] == first_test
+    assert set(lane) <= set(handed[behind]), handed
+    if not first:
+        assert handed["gw0"] == [first_test, free[1]]
+
+
+def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
+    """A worker still running the second tenant's walks is not handed the first tenant's: the
+    two lanes are meant to run side by side. It gets the next test instead, and the lane
+    goes to the next worker that asks."""
+    from types import SimpleNamespace
+
+    from synth.testing._parallel import PartScheduling, chains
+
+    api, names = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    lanes = [[n for n in names if found.of.get(n) == "createJob" and found.lanes.get(n, 0) == lane]
+             for lane in (0, 1)]  # fmt: skip
+    free = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
+            and api.operation(key_of_test(n)[1]).rate_limit is None][:4]  # fmt: skip
+    assert len(lanes[1]) > 3
+    assert len(free) == 4
+    collected = [f"t.py::{n}" for n in [*lanes[1], free[0], free[1], *lanes[0], free[2], free[3]]]
+    config: Any = SimpleNamespace(getvalue=lambda name: ["2*popen"],
+                                  option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
+    scheduler = PartScheduling(config, shape, tenants=2)
+    walking, other = _Node("gw0"), _Node("gw1")
+    for node in (walking, other):
+        scheduler.add_node(node)
+        scheduler.add_node_collection(node, collected)
+    scheduler.schedule()
+    assert [collected[i] for i in other.sent] == [f"t.py::{free[0]}", f"t.py::{free[1]}"]
+    for index in walking.sent[: len(lanes[1]) - 2]:  # the second lane all but its last two
+        scheduler.mark_test_complete(walking, index)
+    assert collected[walking.sent[-1]] == f"t.py::{free[2]}"
+    scheduler.mark_test_complete(other, other.sent[0])
+    assert {collected[i].rpartition("::")[2] for i in other.sent[2:]} == set(lanes[0])
 
 
 def test_cleanup_holds_only_the_part_it_deletes_in(api: ApiSpec, tmp_path: Path) -> None:
