@@ -438,6 +438,34 @@ def test_a_check_lets_its_part_go_while_it_waits_out_a_429(tmp_path: Path) -> No
         walk.close()
 
 
+def test_a_429_of_a_declared_limit_is_waited_out_longer_than_three_times() -> None:
+    """With other workers sharing the server's quota, a 429 from an operation whose contract
+    declares a rate limit is waited out within a time budget, however many times; a 429 from
+    any other operation three times, and then it is the answer."""
+    from synth.testing._http import Request
+
+    refused: dict[str, int] = {"/limited": 6, "/other": 6}
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        left = refused[scope["path"]]
+        refused[scope["path"]] = left - 1
+        status = 429 if left > 0 else 200
+        headers = [(b"retry-after", b"0")] if status == 429 else []
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    client = Client(dataclasses.replace(config, app=app))
+    client.quota_of = lambda request: "q" if request.path == "/limited" else ""
+    try:
+        assert client.send(Request(None, "GET", "/limited")).status == 200
+        assert refused["/limited"] == -1  # six 429s waited out, the seventh answer a 200
+        assert client.send(Request(None, "GET", "/other")).status == 429
+        assert refused["/other"] == 2  # three waits: four answers, each a 429
+    finally:
+        client.close()
+
+
 def test_a_check_lets_its_part_go_while_a_rate_limit_check_keeps_its_quota(
     tmp_path: Path,
 ) -> None:
