@@ -352,11 +352,10 @@ class Client:
 
     async def _send(self, request: Request) -> Exchange:
         exchange = await self._attempts(request)
-        declared = self.quota_of is not None and bool(self.quota_of(request))
         waits, since = 0, time.monotonic()
         while request.wait_limited and exchange.status == 429:
             if waits >= _LIMIT_WAITS and not (
-                declared and time.monotonic() - since < _LIMIT_BUDGET
+                time.monotonic() - since < _LIMIT_BUDGET and self._declares_limit(request)
             ):
                 break
             waits += 1
@@ -368,6 +367,11 @@ class Client:
             await asyncio.sleep(retry_after(exchange.headers, default=1.0, cap=_LIMIT_WAIT))
             exchange = await self._attempts(request)
         return exchange
+
+    def _declares_limit(self, request: Request) -> bool:
+        """Whether ``request``'s operation declares a rate limit (``quota_of``: asked only
+        after three 429s, not for every request)."""
+        return self.quota_of is not None and bool(self.quota_of(request))
 
     async def _resume(self) -> None:
         """Take back the run's lock ``_send`` let go, before anything is sent again."""

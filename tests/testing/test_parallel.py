@@ -848,6 +848,39 @@ def test_a_test_acting_as_the_first_tenant_holds_its_lane_until_it_acts_as_anoth
             lock.close()
 
 
+def test_hold_narrows_a_test_of_no_lane_to_the_first_tenant_s(api: ApiSpec, tmp_path: Path) -> None:
+    """With two tenants, a test of no lane of its own (ERR-PROBLEM on `getJob`) holds only the
+    first lane of its part, acting as the first tenant; a walk dealt a lane holds that one,
+    never widening; a check that keeps its part (TEN-NONINTERFERENCE on `listJobs`) keeps
+    every lane."""
+    from synth.testing._parallel import hold
+    from synth.testing._target import Target
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    made = Target(config, api)
+    made.lock = lock = RunLock(tmp_path, lanes=2)
+    part = made.part("getJob")
+    p0, p1 = tmp_path / f"part-{part}.0.lock", tmp_path / f"part-{part}.1.lock"
+    try:
+        hold(made, "ERR-PROBLEM", "getJob")
+        assert (_can(p0, fcntl.LOCK_EX), _can(p1, fcntl.LOCK_EX)) == (False, True)
+        assert lock.acts_beyond(made.tenants[1])
+        assert not lock.acts_beyond(made.tenants[0])
+        lock.release()
+        made.lane = 1
+        hold(made, "PAGE-END", "listJobs")
+        assert (_can(p0, fcntl.LOCK_EX), _can(p1, fcntl.LOCK_EX)) == (True, False)
+        assert not lock.acts_beyond(made.tenants[0])  # a laned walk reads as the other freely
+        lock.release()
+        made.lane = None
+        hold(made, "TEN-NONINTERFERENCE", "listJobs")
+        assert (_can(p0, fcntl.LOCK_SH), _can(p1, fcntl.LOCK_SH)) == (False, False)
+        lock.release()
+    finally:
+        made.close()
+        lock.close()
+
+
 def test_a_chain_deals_its_walks_between_two_tenants(api: ApiSpec) -> None:
     """With two tenants, a chain's walks that write as their acting tenant alone are dealt
     between the two, about half the chain's cost each (as walks through the whole list), the
@@ -1327,6 +1360,24 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
                if found.of[n] == "createJob") < 30  # fmt: skip
 
 
+def _two_workers(shape: Any, collected: list[str]) -> tuple[Any, _Node, _Node]:
+    """``PartScheduling`` with two tenants over two simulated workers that collected
+    ``collected``, its first units handed out."""
+    from types import SimpleNamespace
+
+    from synth.testing._parallel import PartScheduling
+
+    config: Any = SimpleNamespace(getvalue=lambda name: ["2*popen"],
+                                  option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
+    scheduler = PartScheduling(config, shape, tenants=2)
+    nodes = _Node("gw0"), _Node("gw1")
+    for node in nodes:
+        scheduler.add_node(node)
+        scheduler.add_node_collection(node, collected)
+    scheduler.schedule()
+    return scheduler, *nodes
+
+
 @pytest.mark.parametrize(
     ("contracts", "slow"),
     [(ROOT / "contracts", "test_getJob__ERR_DECLARED"),
@@ -1341,9 +1392,7 @@ def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
     for the quota, however fast the target) would wait as long. That worker gets the next
     test instead, and the lane goes to the next worker that asks. The first example alone
     (``[first]``) is a few requests: the lane may follow it."""
-    from types import SimpleNamespace
-
-    from synth.testing._parallel import PartScheduling, chains
+    from synth.testing._parallel import chains
 
     api, names = _emitted(contracts)
     shape = shape_of(api)
@@ -1355,14 +1404,7 @@ def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
             and api.operation(key_of_test(n)[1]).rate_limit is None][:3]  # fmt: skip
     first_test = slow + ("[first]" if first else "")
     collected = [f"t.py::{n}" for n in [first_test, free[0], *lane, free[1], free[2]]]
-    config: Any = SimpleNamespace(getvalue=lambda name: ["2*popen"],
-                                  option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
-    scheduler = PartScheduling(config, shape, tenants=2)
-    busy, other = _Node("gw0"), _Node("gw1")
-    for node in (busy, other):
-        scheduler.add_node(node)
-        scheduler.add_node_collection(node, collected)
-    scheduler.schedule()
+    _, busy, other = _two_workers(shape, collected)
     handed = {n.gateway.id: [collected[i].rpartition("::")[2] for i in n.sent]
               for n in (busy, other)}  # fmt: skip
     behind = "gw1" if not first else "gw0"
@@ -1376,9 +1418,7 @@ def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
     """A worker still running the second tenant's walks is not handed the first tenant's: the
     two lanes are meant to run side by side. It gets the next test instead, and the lane
     goes to the next worker that asks."""
-    from types import SimpleNamespace
-
-    from synth.testing._parallel import PartScheduling, chains
+    from synth.testing._parallel import chains
 
     api, names = _emitted(ROOT / "contracts")
     shape = shape_of(api)
@@ -1390,14 +1430,7 @@ def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
     assert len(lanes[1]) > 3
     assert len(free) == 4
     collected = [f"t.py::{n}" for n in [*lanes[1], free[0], free[1], *lanes[0], free[2], free[3]]]
-    config: Any = SimpleNamespace(getvalue=lambda name: ["2*popen"],
-                                  option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
-    scheduler = PartScheduling(config, shape, tenants=2)
-    walking, other = _Node("gw0"), _Node("gw1")
-    for node in (walking, other):
-        scheduler.add_node(node)
-        scheduler.add_node_collection(node, collected)
-    scheduler.schedule()
+    scheduler, walking, other = _two_workers(shape, collected)
     assert [collected[i] for i in other.sent] == [f"t.py::{free[0]}", f"t.py::{free[1]}"]
     for index in walking.sent[: len(lanes[1]) - 2]:  # the second lane all but its last two
         scheduler.mark_test_complete(walking, index)
