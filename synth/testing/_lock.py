@@ -31,7 +31,10 @@ holding it), so a walk of its part's list need not wait for the quota to refill.
 
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
 sorted order and each part's lanes in order (cleanup shared; a narrow test widens from the
-first lane of its one part to the others), upgrades only a part it holds alone by letting it go first,
+first lane of its one part to the others; taking several shared, it waits for one of them only
+while holding none of the others, then tries those without waiting: ``_take_shared``, so a test
+waiting for a walk of the second lane does not hold the first lane's walks meanwhile), upgrades
+only a part it holds alone by letting it go first,
 takes a quota after its parts and lets its parts go before it waits for a quota exclusive, and
 lets everything go before it waits for the run's lock exclusive. A request holds a quota shared
 only while it is in flight, waiting on no other lock meanwhile.
@@ -122,6 +125,31 @@ class _ReaderWriter:
         self.release()
         self._gate.close()
         self._rw.close()
+
+
+# Rounds of letting go and waiting ``_take_shared`` makes before it takes its locks in order,
+# waiting with the earlier ones held (a round waits for one check that keeps a lane).
+_BACKOFFS = 3
+
+
+def _take_shared(locks: list[_ReaderWriter]) -> None:
+    """Take ``locks`` shared, never holding one while waiting for another that is kept: holding
+    the first lane while a walk keeps the second would keep a walk of the first lane waiting for
+    a test that sends nothing meanwhile. Each round tries them in order without waiting; at the
+    first kept one, those taken are let go and that one alone is waited for (then held while the
+    others are tried again: trying never waits, so no cycle of waits forms). After ``_BACKOFFS``
+    rounds they are taken in order, waiting (a stream of walks on both lanes cannot starve it)."""
+    kept: _ReaderWriter | None = None
+    for _ in range(_BACKOFFS):
+        if kept is not None:
+            kept.shared()
+        kept = next((rw for rw in locks if not rw.try_shared()), None)
+        if kept is None:
+            return
+        for rw in locks:
+            rw.release()
+    for rw in locks:
+        rw.shared()
 
 
 class RunLock:
@@ -218,9 +246,7 @@ class RunLock:
             return
         self._run.shared()
         self._lane = lane
-        for name in sorted(set(parts)):
-            for rw in self._lanes_of(name, lane):
-                rw.shared()
+        _take_shared([rw for name in sorted(set(parts)) for rw in self._lanes_of(name, lane)])
 
     def narrow(self, tenant: str) -> None:
         """Say that the current test, holding its parts in the first lane only (``shared``
@@ -367,8 +393,7 @@ class RunLock:
         ):
             return
         self._release_quotas()
-        for rw in self._lanes_of(name, self._lane):
-            rw.shared()
+        _take_shared(self._lanes_of(name, self._lane))
 
     def hold_quotas(self, quotas: Iterable[str]) -> None:
         """Hold each of ``quotas`` shared until ``release``, after the test's parts (a check

@@ -791,6 +791,35 @@ def test_run_lock_lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
             lock.close()
 
 
+def test_a_test_waiting_for_the_second_lane_does_not_hold_the_first(tmp_path: Path) -> None:
+    """A test taking every lane of its part (at its start, or back after a 429: ``resume``)
+    while a walk keeps the second lane holds none meanwhile: a walk of the first lane keeps it
+    and ends; the test then has both lanes once both walks are done."""
+    mine, walk_a, walk_b = (RunLock(tmp_path, lanes=2) for _ in range(3))
+    p0, p1 = tmp_path / "part-p.0.lock", tmp_path / "part-p.1.lock"
+    try:
+        for take in (lambda: mine.shared("p"), mine.resume):
+            walk_b.shared("p", lane=1)
+            walk_b.exclusive_part("p", 1)
+            got = threading.Event()
+            threading.Thread(target=lambda t=take: (t(), got.set()), daemon=True).start()
+            assert not got.wait(0.3), "the test waits for the second lane's walk"
+            walk_a.shared("p", lane=0)
+            assert _granted(lambda: walk_a.exclusive_part("p", 0)), "the first lane is not held"
+            walk_b.release()
+            assert not got.wait(0.3), "the test waits for the first lane's walk too"
+            walk_a.release()
+            assert got.wait(5)
+            assert not _can(p0, fcntl.LOCK_EX)
+            assert not _can(p1, fcntl.LOCK_EX)
+            assert mine.pause()  # a 429: every lane let go, taken back by ``resume`` above
+            assert _can(p0, fcntl.LOCK_EX)
+            assert _can(p1, fcntl.LOCK_EX)
+    finally:
+        for lock in (mine, walk_a, walk_b):
+            lock.close()
+
+
 def test_a_test_acting_as_the_first_tenant_holds_its_lane_until_it_acts_as_another(
     tmp_path: Path,
 ) -> None:
