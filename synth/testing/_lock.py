@@ -264,21 +264,32 @@ class RunLock:
         no tenant's lane)."""
         return self._acting is not None and tenant is not None and tenant != self._acting
 
-    def widen(self) -> None:
+    def widen(self, idle: bool = False) -> bool:
         """From the first lane of the test's parts (``narrow``) to every lane, before it first
         sends as another tenant: the other lanes are taken shared in order (after the first,
-        as every process takes them), waiting for a walk that keeps one. Paused, ``resume``
-        takes every lane instead."""
+        as every process takes them), waiting for a walk that keeps one. ``idle``: the test
+        has nothing in flight; where a lane is kept, it lets go of everything while it waits
+        (``pause``, then ``resume`` takes every lane: ``_take_shared``), so the first lane's
+        walks need not wait for the second's. Paused, ``resume`` takes every lane instead.
+        Whether a check spoilt what others made meanwhile (``resume``)."""
         if self._acting is None:
-            return
+            return False
         self._lane = None
+        spoilt = False
         if self._paused is None:
-            for name in sorted(self._held()):
-                for rw in self._part(name)[1:]:
-                    if not rw.held:
+            rest = [rw for name in sorted(self._held()) for rw in self._part(name)[1:]]
+            fresh = [rw for rw in rest if not rw.held]
+            if not all(rw.try_shared() for rw in fresh):
+                for rw in fresh:
+                    rw.release()
+                if idle and self.pause():
+                    spoilt = self.resume()
+                else:
+                    for rw in fresh:
                         rw.shared()
         # Last: a request checking ``acts_beyond`` meanwhile waits for this one (``Client``).
         self._acting = None
+        return spoilt
 
     def exclusive(self) -> None:
         """Take the run's lock exclusive, from shared or from nothing: no other test runs until

@@ -802,7 +802,7 @@ def test_a_test_waiting_for_the_second_lane_does_not_hold_the_first(tmp_path: Pa
             walk_b.shared("p", lane=1)
             walk_b.exclusive_part("p", 1)
             got = threading.Event()
-            threading.Thread(target=lambda t=take: (t(), got.set()), daemon=True).start()
+            threading.Thread(target=lambda t=take, g=got: (t(), g.set()), daemon=True).start()
             assert not got.wait(0.3), "the test waits for the second lane's walk"
             walk_a.shared("p", lane=0)
             assert _granted(lambda: walk_a.exclusive_part("p", 0)), "the first lane is not held"
@@ -826,7 +826,8 @@ def test_a_test_acting_as_the_first_tenant_holds_its_lane_until_it_acts_as_anoth
     """A test of no lane of its own holds the first lane of its part (``RunLock.narrow``): a
     walk acting as the second tenant keeps the second lane beside it, and one acting as the
     first waits for it. Its first request as another tenant waits for the second lane
-    (``Client`` widens), its requests as the first tenant and without credentials do not."""
+    (``Client`` widens), with nothing in flight letting the first go meanwhile; its requests as
+    the first tenant and without credentials do not wait."""
     from synth.testing._http import Request
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -862,14 +863,18 @@ def test_a_test_acting_as_the_first_tenant_holds_its_lane_until_it_acts_as_anoth
         assert client.send(Request(None, "GET", "/anonymous")).status == 200
         threading.Thread(target=send_as_b, daemon=True).start()
         assert not as_b.wait(0.3), "a request as b waits for the second lane's walk"
+        # Nothing in flight meanwhile: the test let its lane go, and the first lane's walk
+        # keeps it rather than wait for the second lane's.
+        assert kept_a.wait(5), "the first lane's walk waits for a test that sends nothing"
         walk_b.release()
+        assert not as_b.wait(0.3), "the request as b waits for the first lane's walk too"
+        walk_a.release()
         assert as_b.wait(5)
         assert not mine.acts_beyond("b")
-        assert not _can(p1, fcntl.LOCK_EX)  # both lanes held shared now
-        assert not kept_a.is_set()
+        assert not _can(p0, fcntl.LOCK_EX)  # both lanes held shared now
+        assert not _can(p1, fcntl.LOCK_EX)
         mine.release()
-        assert kept_a.wait(5)
-        assert not _can(p0, fcntl.LOCK_SH)
+        assert _can(p0, fcntl.LOCK_EX)
         assert _can(p1, fcntl.LOCK_EX)
     finally:
         client.close()
