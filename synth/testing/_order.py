@@ -130,9 +130,6 @@ class Chains:
     quotas: frozenset[str] = frozenset()
     # The lane (the tenant, by index) each of a chain's walks acts as (``_parallel.LANED``).
     lanes: Mapping[str, int] = field(default_factory=dict)
-    # The tests of a chain with lanes that keep its whole part and go first in it, before the
-    # walks of either lane start (TEN-NONINTERFERENCE on a list no scope isolates).
-    heads: frozenset[str] = frozenset()
 
 
 def order(
@@ -178,8 +175,7 @@ def order(
         part = chains.of.get(names[i], "")
         if part:
             tier = 1 if part in early else 3 if part in chains.walks else 4
-            # A chain's heads first within it, whatever their cost (``Chains.heads``).
-            return (tier, -loads[part], part, -1.0 if names[i] in chains.heads else cost, i)
+            return (tier, -loads[part], part, cost, i)
         single = invariant in _SINGLE
         if names[i] in chains.quotas:
             return (5, cost, "", 0.0, i)

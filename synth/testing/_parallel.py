@@ -267,15 +267,8 @@ def chains(
         invariant, operation = test_key(name)
         if invariant in KEEPS_QUOTA and alone(invariant, operation, shape) == "quota":
             quotas.add(name)
-    dealt = lanes(shape, tenants, measured)
-    laned_parts = {of[name] for name in dealt if name in of}
-    # The chain's tests that keep its whole part and are no lane's (TEN-NONINTERFERENCE on a
-    # list no scope isolates; not the object-level check, which goes last): they go first in
-    # the first lane's unit, and the other lanes start once they are done (``PartScheduling``).
-    heads = frozenset(name for name, part in of.items()
-                      if part in laned_parts and name not in dealt
-                      and test_key(name)[0] not in ALONE)  # fmt: skip
-    return Chains(of, shape.graph.parts(), frozenset(walks), frozenset(quotas), dealt, heads)
+    return Chains(of, shape.graph.parts(), frozenset(walks), frozenset(quotas),
+                  lanes(shape, tenants, measured))  # fmt: skip
 
 
 def lanes(
@@ -288,19 +281,25 @@ def lanes(
     (``catalogue.applicable``), not the ones selected: a test acts as the same tenant in every
     run of the suite, whatever ``-k``, ``--shard`` or the workers. Static costs are those of a
     walk through the whole list (``_order.CHAINED``); the first lane starts with the chain's
-    checks that keep the whole part (``Chains.heads``), the other lanes once they are done
-    (``PartScheduling``): the lanes' walks start together, and are dealt evenly."""
+    checks that keep the whole part."""
     if tenants < 2:
         return {}
     chained: dict[str, list[str]] = {}
+    # The chain's checks that act as both tenants and keep the whole part (TEN-NONINTERFERENCE
+    # on a list no scope isolates) run in the first lane's unit (``PartScheduling``) among its
+    # walks: the first lane is dealt that much less. (The object-level check, not in the
+    # catalogue, runs last, once both lanes are done.)
+    kept: dict[str, float] = {}
     for op, entry in applicable(shape.api):
         part = chain_of(entry.id, op.operation_id, shape)
         name = f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
         if part and laned(entry.id, op.operation_id, shape):
             chained.setdefault(part, []).append(name)
+        elif part:
+            kept[part] = kept.get(part, 0.0) + cost_of(name, measured, chained=True)
     dealt: dict[str, int] = {}
     for part in sorted(chained):
-        loads = [0.0, 0.0]
+        loads = [kept.get(part, 0.0), 0.0]
         for name in sorted(chained[part], key=lambda n: (-cost_of(n, measured, chained=True), n)):
             lane = 0 if loads[0] <= loads[1] else 1
             dealt[name] = lane
@@ -349,46 +348,11 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         started 20 s late, behind `getJob`'s ERR-DECLARED, bench/notes/latency.md). The first
         unit that is no chain goes there instead, and the lane to the next worker that asks."""
         head = next(iter(self.workqueue), "")
-        if head.startswith(_CHAIN) and self._held_back(head):
-            # Its chain's first lane first (it starts with the heads), else any test that is
-            # no chain's.
-            first = head.rpartition("@")[0] + "@0"
-            spare = (
-                first
-                if first in self.workqueue
-                else next((s for s in self.workqueue if not s.startswith(_CHAIN)), None)
-            )
-            if spare is not None:
-                self.workqueue.move_to_end(spare, last=False)
-                head = spare
         if head.startswith(_CHAIN) and self._busy_long(node):
             spare = next((s for s in self.workqueue if not s.startswith(_CHAIN)), None)
             if spare is not None:
                 self.workqueue.move_to_end(spare, last=False)
         super()._assign_work_unit(node)
-
-    def _held_back(self, scope: str) -> bool:
-        """Whether ``scope``, a chain's lane after the first, waits for the heads of its chain
-        (``Chains.heads``, first in the first lane's unit) to be done: they keep the whole
-        part, so a lane started before them would keep them, and the first lane's walks behind
-        them, waiting; started after, both lanes' walks start together (the CRM's jobs chain
-        at 50 ms: TEN-NONINTERFERENCE waited 10 s for the second lane's PAGE-COMPLETE while the
-        first lane's walks waited behind it, bench/notes/latency.md)."""
-        part, _, lane = scope.removeprefix(_CHAIN).rpartition("@")
-        if lane == "0" or self._found is None:
-            return False
-        heads = {name for name in self._found.heads if self._found.of.get(name) == part}
-        if not heads:
-            return False
-        first = f"{_CHAIN}{part}@0"
-        if first in self.workqueue:
-            return True
-        for work in self.assigned_work.values():
-            unit = work.get(first, {})
-            if any(not done and nodeid.rpartition("::")[2].partition("[")[0] in heads
-                   for nodeid, done in unit.items()):  # fmt: skip
-                return True
-        return False
 
     def _busy_long(self, node: Any) -> bool:
         """Whether ``node`` has yet to finish a test that may run long (``_long``) or one of

@@ -1448,9 +1448,10 @@ def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
         assert handed["gw0"] == [first_test, free[1]]
 
 
-def _jobs_lanes() -> tuple[Any, Any, list[list[str]], list[str]]:
-    """The CRM's jobs chain: its shape, ``chains``, the tests of each lane (the first starting
-    with its heads, as ``_order.order`` puts them) and four tests of no chain."""
+def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
+    """A worker still running the second tenant's walks is not handed the first tenant's: the
+    two lanes are meant to run side by side. It gets the next test instead, and the lane
+    goes to the next worker that asks."""
     from synth.testing._parallel import chains
 
     api, names = _emitted(ROOT / "contracts")
@@ -1458,54 +1459,18 @@ def _jobs_lanes() -> tuple[Any, Any, list[list[str]], list[str]]:
     found = chains(names, shape, 2)
     lanes = [[n for n in names if found.of.get(n) == "createJob" and found.lanes.get(n, 0) == lane]
              for lane in (0, 1)]  # fmt: skip
-    lanes[0].sort(key=lambda n: n not in found.heads)
     free = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
             and api.operation(key_of_test(n)[1]).rate_limit is None][:4]  # fmt: skip
-    assert found.heads == {"test_listJobs__TEN_NONINTERFERENCE"}
-    assert lanes[0][0] in found.heads
-    # ``order`` puts the heads first in their chain, whatever their cost.
-    ordered = [names[i] for i in order(names, spread=True, chains=found, workers=8)]
-    assert next(n for n in ordered if found.of.get(n) == "createJob") in found.heads
     assert len(lanes[1]) > 3
     assert len(free) == 4
-    return shape, found, lanes, free
-
-
-def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
-    """A worker still running the first tenant's walks is not handed the second tenant's: the
-    two lanes are meant to run side by side. It gets the next test instead, and the lane
-    goes to the next worker that asks."""
-    shape, _, lanes, free = _jobs_lanes()
-    collected = [f"t.py::{n}" for n in [*lanes[0], free[0], free[1], *lanes[1], free[2], free[3]]]
+    collected = [f"t.py::{n}" for n in [*lanes[1], free[0], free[1], *lanes[0], free[2], free[3]]]
     scheduler, walking, other = _two_workers(shape, collected)
     assert [collected[i] for i in other.sent] == [f"t.py::{free[0]}", f"t.py::{free[1]}"]
-    for index in walking.sent[: len(lanes[0]) - 2]:  # the first lane all but its last two
+    for index in walking.sent[: len(lanes[1]) - 2]:  # the second lane all but its last two
         scheduler.mark_test_complete(walking, index)
     assert collected[walking.sent[-1]] == f"t.py::{free[2]}"
     scheduler.mark_test_complete(other, other.sent[0])
-    assert {collected[i].rpartition("::")[2] for i in other.sent[2:]} == set(lanes[1])
-
-
-def test_a_chain_s_second_lane_starts_once_its_heads_are_done() -> None:
-    """The chain's heads (TEN-NONINTERFERENCE on the jobs list, keeping both lanes) run first
-    in the first lane's unit; the second lane is handed out only once they are done, even
-    where it was collected first: started before, it would keep the heads, and the first
-    lane's walks behind them, waiting. Meanwhile the other worker gets tests of no chain."""
-    shape, _, lanes, free = _jobs_lanes()
-    collected = [f"t.py::{n}" for n in [*lanes[1], free[0], free[1], *lanes[0], free[2], free[3]]]
-    scheduler, first, other = _two_workers(shape, collected)
-
-    def names(node: Any) -> list[str]:
-        return [collected[i].rpartition("::")[2] for i in node.sent]
-
-    assert names(first) == lanes[0], "the first lane before the second, its heads first"
-    assert names(other) == free[:2]
-    scheduler.mark_test_complete(other, other.sent[0])
-    assert names(other) == free[:3], "the second lane waits for the heads"
-    scheduler.mark_test_complete(first, first.sent[0])  # the heads done
-    scheduler.mark_test_complete(other, other.sent[1])
-    assert set(lanes[1]) <= set(names(other))
-    assert not set(lanes[1]) & set(names(first))
+    assert {collected[i].rpartition("::")[2] for i in other.sent[2:]} == set(lanes[0])
 
 
 def test_cleanup_holds_only_the_part_it_deletes_in(api: ApiSpec, tmp_path: Path) -> None:
