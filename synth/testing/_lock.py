@@ -31,9 +31,10 @@ holding it), so a walk of its part's list need not wait for the quota to refill.
 
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
 sorted order and each part's lanes in order (cleanup shared; a narrow test widens from the
-first lane of its one part to the others; taking several shared, it waits for one of them only
-while holding none of the others, then tries those without waiting: ``_take_shared``, so a test
-waiting for a walk of the second lane does not hold the first lane's walks meanwhile), upgrades
+first lane of its one part to the others; taking back what it let go while it sent nothing, it
+waits for one lane only while holding none of the others, then tries those without waiting:
+``_take_shared``, so a test waiting for a walk of the second lane does not hold the first lane's
+walks meanwhile), upgrades
 only a part it holds alone by letting it go first,
 takes a quota after its parts and lets its parts go before it waits for a quota exclusive, and
 lets everything go before it waits for the run's lock exclusive. A request holds a quota shared
@@ -238,15 +239,24 @@ class RunLock:
         return [name for name, lanes in self._parts.items()
                 if any(rw.held and (not how or rw.held == how) for rw in lanes)]  # fmt: skip
 
-    def shared(self, *parts: str, lane: int | None = None) -> None:
+    def shared(self, *parts: str, lane: int | None = None, yielding: bool = False) -> None:
         """Take the run's lock shared, then ``parts`` shared in sorted order (what every test
         holds while it runs: its operation's part); of each, only ``lane`` where given (a test
-        that writes as that lane's tenant alone)."""
+        that writes as that lane's tenant alone). ``yielding``: never holding one while waiting
+        for another (``_take_shared``; a test taking back what it let go, ``resume``). A test
+        starting does not yield: it would wait behind walk after walk of the lane it waits
+        for (the fleet example's TEN-NONINTERFERENCE on trips waited 26 s behind two), and
+        it holds the first lane before the second, as every process takes them."""
         if self._run.held:
             return
         self._run.shared()
         self._lane = lane
-        _take_shared([rw for name in sorted(set(parts)) for rw in self._lanes_of(name, lane)])
+        locks = [rw for name in sorted(set(parts)) for rw in self._lanes_of(name, lane)]
+        if yielding:
+            _take_shared(locks)
+        else:
+            for rw in locks:
+                rw.shared()
 
     def narrow(self, tenant: str) -> None:
         """Say that the current test, holding its parts in the first lane only (``shared``
@@ -404,7 +414,8 @@ class RunLock:
         ):
             return
         self._release_quotas()
-        _take_shared(self._lanes_of(name, self._lane))
+        for rw in self._lanes_of(name, self._lane):
+            rw.shared()
 
     def hold_quotas(self, quotas: Iterable[str]) -> None:
         """Hold each of ``quotas`` shared until ``release``, after the test's parts (a check
@@ -445,7 +456,7 @@ class RunLock:
         if self._paused is None:
             return False
         paused, self._paused = self._paused, None
-        self.shared(*paused, lane=self._lane)
+        self.shared(*paused, lane=self._lane, yielding=True)
         now = self.epoch()
         spoilt = any(now.get(part) != self._paused_at.get(part) for part in paused)
         self._partial = self._partial or spoilt
