@@ -391,20 +391,9 @@ class Client:
         if self._resuming is None:
             self._resuming = asyncio.Lock()
         async with self._resuming:
-            if self.lock is None:
-                return
-            # With nothing in flight, the test may let its lanes go while it waits for one a
-            # walk keeps (``RunLock.widen``): requests of other tasks wait meanwhile (``_resume``).
-            idle = self._sending == 0
-            self._paused = self._paused or idle
-            try:
+            if self.lock is not None:
                 # It may wait for a walk that keeps a lane: not on the event loop.
-                spoilt = await asyncio.to_thread(self.lock.widen, idle)
-            finally:
-                if idle:
-                    self._paused = False
-            if spoilt and self.spoilt is not None:
-                self.spoilt()
+                await asyncio.to_thread(self.lock.widen)
 
     async def _attempts(self, request: Request) -> Exchange:
         if self._paused:

@@ -31,11 +31,7 @@ holding it), so a walk of its part's list need not wait for the quota to refill.
 
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
 sorted order and each part's lanes in order (cleanup shared; a narrow test widens from the
-first lane of its one part to the others; taking back what it let go while it sent nothing, it
-waits for one lane only while holding none of the others, then tries those without waiting:
-``_take_shared``, so a test waiting for a walk of the second lane does not hold the first lane's
-walks meanwhile), upgrades
-only a part it holds alone by letting it go first,
+first lane of its one part to the others), upgrades only a part it holds alone by letting it go first,
 takes a quota after its parts and lets its parts go before it waits for a quota exclusive, and
 lets everything go before it waits for the run's lock exclusive. A request holds a quota shared
 only while it is in flight, waiting on no other lock meanwhile.
@@ -128,31 +124,6 @@ class _ReaderWriter:
         self._rw.close()
 
 
-# Rounds of letting go and waiting ``_take_shared`` makes before it takes its locks in order,
-# waiting with the earlier ones held (a round waits for one check that keeps a lane).
-_BACKOFFS = 3
-
-
-def _take_shared(locks: list[_ReaderWriter]) -> None:
-    """Take ``locks`` shared, never holding one while waiting for another that is kept: holding
-    the first lane while a walk keeps the second would keep a walk of the first lane waiting for
-    a test that sends nothing meanwhile. Each round tries them in order without waiting; at the
-    first kept one, those taken are let go and that one alone is waited for (then held while the
-    others are tried again: trying never waits, so no cycle of waits forms). After ``_BACKOFFS``
-    rounds they are taken in order, waiting (a stream of walks on both lanes cannot starve it)."""
-    kept: _ReaderWriter | None = None
-    for _ in range(_BACKOFFS):
-        if kept is not None:
-            kept.shared()
-        kept = next((rw for rw in locks if not rw.try_shared()), None)
-        if kept is None:
-            return
-        for rw in locks:
-            rw.release()
-    for rw in locks:
-        rw.shared()
-
-
 class RunLock:
     """The run's reader-writer lock and one per part of the API and lane, over files in
     ``folder``; ``lanes``: how many tenants tests act as (every process of a run says the
@@ -239,23 +210,16 @@ class RunLock:
         return [name for name, lanes in self._parts.items()
                 if any(rw.held and (not how or rw.held == how) for rw in lanes)]  # fmt: skip
 
-    def shared(self, *parts: str, lane: int | None = None, yielding: bool = False) -> None:
+    def shared(self, *parts: str, lane: int | None = None) -> None:
         """Take the run's lock shared, then ``parts`` shared in sorted order (what every test
         holds while it runs: its operation's part); of each, only ``lane`` where given (a test
-        that writes as that lane's tenant alone). ``yielding``: never holding one while waiting
-        for another (``_take_shared``; a test taking back what it let go, ``resume``). A test
-        starting does not yield: it would wait behind walk after walk of the lane it waits
-        for (the fleet example's TEN-NONINTERFERENCE on trips waited 26 s behind two), and
-        it holds the first lane before the second, as every process takes them."""
+        that writes as that lane's tenant alone)."""
         if self._run.held:
             return
         self._run.shared()
         self._lane = lane
-        locks = [rw for name in sorted(set(parts)) for rw in self._lanes_of(name, lane)]
-        if yielding:
-            _take_shared(locks)
-        else:
-            for rw in locks:
+        for name in sorted(set(parts)):
+            for rw in self._lanes_of(name, lane):
                 rw.shared()
 
     def narrow(self, tenant: str) -> None:
@@ -274,32 +238,21 @@ class RunLock:
         no tenant's lane)."""
         return self._acting is not None and tenant is not None and tenant != self._acting
 
-    def widen(self, idle: bool = False) -> bool:
+    def widen(self) -> None:
         """From the first lane of the test's parts (``narrow``) to every lane, before it first
         sends as another tenant: the other lanes are taken shared in order (after the first,
-        as every process takes them), waiting for a walk that keeps one. ``idle``: the test
-        has nothing in flight; where a lane is kept, it lets go of everything while it waits
-        (``pause``, then ``resume`` takes every lane: ``_take_shared``), so the first lane's
-        walks need not wait for the second's. Paused, ``resume`` takes every lane instead.
-        Whether a check spoilt what others made meanwhile (``resume``)."""
+        as every process takes them), waiting for a walk that keeps one. Paused, ``resume``
+        takes every lane instead."""
         if self._acting is None:
-            return False
+            return
         self._lane = None
-        spoilt = False
         if self._paused is None:
-            rest = [rw for name in sorted(self._held()) for rw in self._part(name)[1:]]
-            fresh = [rw for rw in rest if not rw.held]
-            if not all(rw.try_shared() for rw in fresh):
-                for rw in fresh:
-                    rw.release()
-                if idle and self.pause():
-                    spoilt = self.resume()
-                else:
-                    for rw in fresh:
+            for name in sorted(self._held()):
+                for rw in self._part(name)[1:]:
+                    if not rw.held:
                         rw.shared()
         # Last: a request checking ``acts_beyond`` meanwhile waits for this one (``Client``).
         self._acting = None
-        return spoilt
 
     def exclusive(self) -> None:
         """Take the run's lock exclusive, from shared or from nothing: no other test runs until
@@ -456,7 +409,7 @@ class RunLock:
         if self._paused is None:
             return False
         paused, self._paused = self._paused, None
-        self.shared(*paused, lane=self._lane, yielding=True)
+        self.shared(*paused, lane=self._lane)
         now = self.epoch()
         spoilt = any(now.get(part) != self._paused_at.get(part) for part in paused)
         self._partial = self._partial or spoilt
