@@ -1016,8 +1016,27 @@ class Context:
         if settle:
             scope.unsettled = True
         else:
-            scope.baseline = set(self.walk(scope, limit=lister.pagination.limit.max).ids)
+            scope.baseline = self._baseline(scope)
         return scope
+
+    def list_key(self, scope: Scope) -> tuple[object, ...]:
+        """What names ``scope``'s whole list for ``Target.seen_list``."""
+        return (scope.tenant, scope.lister.operation_id, tuple(sorted(scope.params.items())),
+                tuple(sorted(scope.query.items())))  # fmt: skip
+
+    def _baseline(self, scope: Scope) -> set[str]:
+        """The ids ``scope``'s whole list holds now (it keeps the list's part from here on,
+        as a walk does): as the last walk of it at its largest limit showed, plus the items
+        seeded since, where nothing else may have changed it (``Target.seen_list``: no other
+        write by this process, and the part kept all along); else walked at its largest limit.
+        At a far target a walk of a long list is several round trips, and a check walks it
+        for every example."""
+        assert scope.lister.pagination is not None
+        self.target.alone(scope.lister)
+        seen = self.target.seen_list(self.list_key(scope), scope.lister)
+        if seen is not None:
+            return set(seen)
+        return set(self.walk(scope, limit=scope.lister.pagination.limit.max).ids)
 
     def settle(self, scope: Scope, body: Any) -> None:
         """Make ready to count, in a scope that cannot be isolated, the items ``body`` will
@@ -1034,7 +1053,7 @@ class Context:
         if marked and self.beside(scope):
             scope.marked = marked
             return
-        scope.baseline = set(self.walk(scope, limit=scope.lister.pagination.limit.max).ids)
+        scope.baseline = self._baseline(scope)
 
     def beside(self, scope: Scope) -> bool:
         """Walk ``scope``, a whole list that cannot be isolated, beside the other checks of its
@@ -1204,6 +1223,7 @@ class Context:
                             body[name] = source[name]
             sent.append(body)
         items = []
+        writes = self.target.client.writes
         for body, item in zip(sent, self._create_each(scope, sent), strict=True):
             items.append(item)
             sent_body = self.as_sent(scope.tenant, body)
@@ -1211,6 +1231,9 @@ class Context:
                 key = self.item_id(scope.lister, item, scope.params)
                 scope.echoed.update((key, name) for name, value in sent_body.items()
                                     if isinstance(value, str) and item.get(name) == value)  # fmt: skip
+        if not scope.isolated and not scope.beside:
+            made = [self.item_id(scope.lister, i, scope.params) for i in items]
+            self.target.grow_list(self.list_key(scope), writes, made)
         return items
 
     def _create_each(self, scope: Scope, bodies: list[Any]) -> Iterator[dict[str, Any]]:
@@ -1396,6 +1419,10 @@ class Context:
             walked += len(page_items)
             done, position, follow = self._next(scope, page, page_items, size, number, walked)
             if done:
+                if (not scope.isolated and not scope.beside and tenant == scope.tenant
+                        and limit == p.limit.max and not query and between is None):  # fmt: skip
+                    # The whole list, as a baseline is taken (``_baseline``).
+                    self.target.remember_list(self.list_key(scope), ids)
                 return Walk(pages, items, ids)
             if until is not None and not scope.isolated:
                 seen = set(ids)

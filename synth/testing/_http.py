@@ -223,6 +223,9 @@ class Client:
         self.credential = credential if credential is not None else Credential()
         self.log: list[Exchange] = []
         self.requests = 0
+        # Requests sent that may change what the server holds (not GET, HEAD or OPTIONS),
+        # counted as they are sent, whatever their answer (``Target.seen``).
+        self.writes = 0
         self.faults: list[str] = []
         # By kind: faults a retry got past, and the faults of requests that outlasted every retry.
         self.survived: Counter[str] = Counter()
@@ -351,6 +354,8 @@ class Client:
         return self._loop.run(wrapper())
 
     async def _send(self, request: Request) -> Exchange:
+        if request.method not in _SAFE:
+            self.writes += 1
         exchange = await self._attempts(request)
         waits, since = 0, time.monotonic()
         while request.wait_limited and exchange.status == 429:

@@ -69,10 +69,12 @@ class _ReaderWriter:
     arriving after it wait too, and a stream of short checks cannot starve it.
     """
 
-    def __init__(self, gate: Path, rw: Path) -> None:
+    def __init__(self, gate: Path, rw: Path, released: list[int] | None = None) -> None:
         self._gate: IO[bytes] = open(gate, "a+b")  # noqa: SIM115 (held for the run)
         self._rw: IO[bytes] = open(rw, "a+b")  # noqa: SIM115
         self.held: str = ""
+        # Counts each time this lock is let go, where given (``RunLock.releases``).
+        self._released = released
 
     def shared(self) -> None:
         if self.held:
@@ -117,6 +119,8 @@ class _ReaderWriter:
         if self.held:
             fcntl.flock(self._rw, fcntl.LOCK_UN)
             self.held = ""
+            if self._released is not None:
+                self._released[0] += 1
 
     def close(self) -> None:
         self.release()
@@ -131,7 +135,11 @@ class RunLock:
 
     def __init__(self, folder: str | Path, lanes: int = 1) -> None:
         self._folder = Path(folder)
-        self._run = _ReaderWriter(self._folder / "gate.lock", self._folder / "rw.lock")
+        # How many times the run's lock or a part's lane was let go (``releases``).
+        self._released = [0]
+        self._run = _ReaderWriter(
+            self._folder / "gate.lock", self._folder / "rw.lock", self._released
+        )
         self._lanes = max(1, lanes)
         self._parts: dict[str, list[_ReaderWriter]] = {}
         # The lane the current test holds its parts in (``shared``), None for every lane.
@@ -160,6 +168,20 @@ class RunLock:
     def held(self) -> str:
         """How the run's lock is held: "shared", "exclusive" or ""."""
         return self._run.held
+
+    @property
+    def releases(self) -> int:
+        """How many times this process let go the run's lock or a lane of a part: unchanged
+        since a moment where it ``keeps`` a part, it has kept it all along."""
+        return self._released[0]
+
+    def keeps(self, name: str, lane: int | None = None) -> bool:
+        """Whether no other test can write to part ``name`` (in ``lane``, where given) now: this
+        process holds the run's lock exclusive, or that part's lanes exclusive."""
+        if self._run.held == "exclusive":
+            return True
+        return (self._run.held == "shared" and name in self._parts
+                and all(rw.held == "exclusive" for rw in self._lanes_of(name, lane)))  # fmt: skip
 
     @property
     def partial(self) -> bool:
@@ -195,7 +217,7 @@ class RunLock:
         if name not in self._parts:
             self._parts[name] = [
                 _ReaderWriter(self._folder / f"part-{name}.{lane}.gate",
-                              self._folder / f"part-{name}.{lane}.lock")
+                              self._folder / f"part-{name}.{lane}.lock", self._released)
                 for lane in range(self._lanes)
             ]  # fmt: skip
         return self._parts[name]

@@ -9,7 +9,7 @@ import re
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 from urllib.parse import quote, unquote
 
@@ -127,6 +127,10 @@ class Target:
         # whether a breach of a latency objective fails the run (``--enforce-slo``).
         self.latencies: dict[str, list[float]] = {}
         self.enforce_slo = False
+        # The ids each list held when last walked whole at its largest limit (``Context.walk``),
+        # by ``Context.list_key``, with this process's writes and lock releases then
+        # (``seen_list``); forgotten at each test's start.
+        self.seen_lists: dict[tuple[object, ...], tuple[frozenset[str], int, int]] = {}
 
     @property
     def client(self) -> Client:
@@ -281,6 +285,37 @@ class Target:
             self.lock.exclusive_part(self.part(lister.operation_id), self.lane)
         else:
             self.lock.exclusive()
+
+    def remember_list(self, key: tuple[object, ...], ids: Iterable[str]) -> None:
+        """The ids list ``key`` holds now, walked whole at its largest limit."""
+        releases = self.lock.releases if self.lock is not None else 0
+        self.seen_lists[key] = (frozenset(ids), self.client.writes, releases)
+
+    def seen_list(self, key: tuple[object, ...], lister: OperationSpec) -> frozenset[str] | None:
+        """The ids list ``key`` (of ``lister``) held when last walked whole, where nothing
+        since can have changed it: this process sent no write since (``Client.writes``) and has
+        kept the list's part to itself all along (``RunLock.keeps``, nothing let go since).
+        Without a lock one process runs one test at a time, and the lists are forgotten at
+        each test's start. None: walk it again."""
+        seen = self.seen_lists.get(key)
+        if seen is None or seen[1] != self.client.writes:
+            return None
+        if self.lock is not None and (
+            seen[2] != self.lock.releases
+            or not self.lock.keeps(self.part(lister.operation_id), self.lane)
+        ):
+            return None
+        return seen[0]
+
+    def grow_list(self, key: tuple[object, ...], writes: int, made: Sequence[str]) -> None:
+        """Add ``made`` to what list ``key`` holds, where it was known when this process had
+        sent ``writes`` writes and the only writes since made those items, one each (a
+        check's seeded items, answered 2xx); else it is walked again when next needed."""
+        seen = self.seen_lists.get(key)
+        if seen is None or seen[1] != writes or self.client.writes != writes + len(made):
+            self.seen_lists.pop(key, None)
+            return
+        self.seen_lists[key] = (seen[0] | frozenset(made), self.client.writes, seen[2])
 
     def beside(self) -> bool:
         """Walk a list that cannot be isolated beside the other checks of its part, counting

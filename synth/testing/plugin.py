@@ -203,6 +203,7 @@ class _Workers:
         # The tenant a chain's walk acts as, in one process too: a run replays the same.
         lane = item.stash.get(_LANE, None)
         made.lane = lane if laned(invariant, operation, made) else None
+        made.seen_lists.clear()  # other tests wrote since (``Target.seen_list``)
         lock = made.lock
         if lock is None:
             return (yield)
