@@ -25,6 +25,7 @@ from synth.testing._target import Target
 from .conftest import TOKENS
 
 _JOB = {"kind": "export_contacts"}
+_NOTHING_DRAWN: Any = None  # every body is given: nothing is drawn
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_a_baseline_is_the_last_whole_walk_plus_what_the_check_seeded(
     api: ApiSpec, target: Target
 ) -> None:
     lister = api.operation("listJobs")
-    ctx = Context(target, "PAGE-COMPLETE", lister, None)
+    ctx = Context(target, "PAGE-COMPLETE", lister, _NOTHING_DRAWN)
     for _ in range(3):
         ctx.send("a", api.operation("createJob"), body=_JOB)
     scope = ctx.scope("a", lister)
@@ -87,7 +88,7 @@ def test_a_baseline_is_walked_again_once_the_part_was_let_go(
     target.lock = RunLock(tmp_path)
     try:
         target.lock.shared(target.part("listJobs"))
-        ctx = Context(target, "PAGE-COMPLETE", lister, None)
+        ctx = Context(target, "PAGE-COMPLETE", lister, _NOTHING_DRAWN)
         ctx.scope("a", lister)
         walked = _listing(target)
         ctx.scope("a", lister)
