@@ -224,7 +224,7 @@ class Client:
         self.log: list[Exchange] = []
         self.requests = 0
         # Requests sent that may change what the server holds (not GET, HEAD or OPTIONS),
-        # counted as they are sent, whatever their answer (``Target.seen``).
+        # counted as they are sent, whatever their answer (``Target.seen_list``).
         self.writes = 0
         self.faults: list[str] = []
         # By kind: faults a retry got past, and the faults of requests that outlasted every retry.
