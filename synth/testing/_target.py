@@ -310,7 +310,9 @@ class Target:
     def grow_list(self, key: tuple[object, ...], writes: int, made: Sequence[str]) -> None:
         """Add ``made`` to what list ``key`` holds, where it was known when this process had
         sent ``writes`` writes and the only writes since made those items, one each (a
-        check's seeded items, answered 2xx); else it is walked again when next needed."""
+        check's seeded items, each made by a create that answered it); else it is walked again
+        when next needed. The counts are compared, not the answers: ``Context.seed`` stops at a
+        create that made no item."""
         seen = self.seen_lists.get(key)
         if seen is None or seen[1] != writes or self.client.writes != writes + len(made):
             self.seen_lists.pop(key, None)
