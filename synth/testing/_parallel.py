@@ -340,6 +340,49 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         self._tenants, self._measured = tenants, measured
         self._found: Chains | None = None
 
+    @property
+    def collection_is_completed(self) -> bool:
+        """Once the first worker has collected, not every worker (xdist's). Each worker is a
+        Python process importing synth, Hypothesis and schemathesis and collecting the suite:
+        eight starting at once on two CPUs (a far target's ``workers_for``) took 8.1 s to
+        all have collected against 1.4 s for two (bench/notes/latency.md), and no test began
+        before the last. Now the tests start with the first worker, and each later one is
+        handed work as it arrives: its collection is checked against the first's by xdist (as
+        for a worker added to replace one that died) and ``schedule`` hands it out."""
+        return bool(self.registered_collections)
+
+    def add_node_collection(self, node: Any, collection: Sequence[str]) -> None:
+        """xdist's, which checks a worker's collection against the one scheduled; before
+        anything is scheduled (or where nothing was collected) it is kept as it is, to be
+        compared by ``schedule`` with the others."""
+        if not self.collection:
+            assert node in self.assigned_work
+            self.registered_collections[node] = list(collection)
+            return
+        super().add_node_collection(node, collection)
+
+    def schedule(self) -> None:
+        """xdist's, over the workers that have collected: one still starting is handed
+        nothing (it would be shut down as one too many, or queued work it cannot yet take),
+        and takes work when its own collection arrives (``DSession`` calls this again). A
+        worker runs a test only once it has been sent the next one or told to stop (pytest
+        tears down knowing the next item), so one that arrives is handed two units, as xdist
+        hands every worker at the start; with one it would wait for the run's end."""
+        starting = {node: work for node, work in self.assigned_work.items()
+                    if node not in self.registered_collections}  # fmt: skip
+        arrived = [node for node, work in self.assigned_work.items()
+                   if node in self.registered_collections and not work]  # fmt: skip
+        begun = self.collection is not None
+        for node in starting:
+            del self.assigned_work[node]
+        try:
+            super().schedule()  # the first time, two units each; later, one unit each
+            if begun:
+                for node in arrived:
+                    self._reschedule(node)
+        finally:
+            self.assigned_work.update(starting)
+
     def _assign_work_unit(self, node: Any) -> None:
         """xdist's, but a chain's lane never goes to a worker busy with a test that may run
         long whatever the round trip (``_long``) or with a lane of a chain: a worker runs the

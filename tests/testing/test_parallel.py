@@ -1414,6 +1414,59 @@ def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
         assert handed["gw0"] == [first_test, free[1]]
 
 
+def test_the_first_worker_to_collect_starts_without_waiting_for_the_others() -> None:
+    """Tests are handed out once one worker has collected, not every worker (eight starting
+    on two CPUs take seconds): a worker still starting is handed nothing, not shut down as one
+    too many, and takes work when its collection arrives. A late collection that differs from
+    the scheduled one (xdist's check) gets nothing, and every test still runs exactly once."""
+    from types import SimpleNamespace
+
+    from synth.testing._parallel import PartScheduling
+
+    api, names = _emitted(ROOT / "contracts")
+    collected = [f"t.py::{n}" for n in names]
+    config: Any = SimpleNamespace(getvalue=lambda name: ["4*popen"],
+                                  option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
+    scheduler = PartScheduling(config, shape_of(api), tenants=2)
+    first, late, odd, never = (_Node(f"gw{i}") for i in range(4))
+    for node in (first, late, odd, never):
+        scheduler.add_node(node)
+    assert not scheduler.collection_is_completed
+    scheduler.add_node_collection(first, collected)
+    assert scheduler.collection_is_completed  # xdist's DSession calls ``schedule`` now
+    scheduler.schedule()
+    assert first.sent
+    assert [n.sent for n in (late, odd, never)] == [[], [], []]
+    assert not any(n.shutting_down for n in (first, late, odd, never))
+    for index in list(first.sent[:3]):
+        scheduler.mark_test_complete(first, index)
+    scheduler.add_node_collection(late, collected)
+    scheduler.add_node_collection(odd, collected[1:])  # differs: xdist logs it, never used
+    scheduler.schedule()
+    # An xdist worker runs a test once it has been sent the next one (or told to stop).
+    assert len(late.sent) >= 2
+    assert [n.sent for n in (odd, never)] == [[], []]
+    ran: list[int] = list(first.sent[:3])
+    by: dict[str, int] = {"gw0": 3, "gw1": 0}
+    while len(ran) < len(first.sent) + len(late.sent):
+        before = len(ran)
+        for node in (first, late):
+            done = by[node.gateway.id]
+            if done + 1 < len(node.sent) or (node.shutting_down and done < len(node.sent)):
+                index = node.sent[done]
+                ran.append(index)
+                by[node.gateway.id] += 1
+                scheduler.mark_test_complete(node, index)
+        if len(ran) == before:
+            break  # a worker waits for a next test that never comes
+    assert sorted(ran) == list(range(len(collected)))  # each exactly once
+    assert by["gw1"] > len(collected) // 3  # the late worker took its share as it went
+    assert scheduler.tests_finished
+    assert first.shutting_down
+    assert late.shutting_down
+    assert [n.sent for n in (odd, never)] == [[], []]  # shut down by DSession's ``triggershutdown``
+
+
 def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
     """A worker still running the second tenant's walks is not handed the first tenant's: the
     two lanes are meant to run side by side. It gets the next test instead, and the lane
