@@ -28,7 +28,10 @@ interpreter lock with the client it measures)::
     python -m bench._proxy --upstream http://127.0.0.1:8000 --delay 0.05 --fault-rate 0.1
 
 prints ``listening on http://127.0.0.1:PORT``, and its counters as one JSON line when it gets
-SIGUSR1 (and still runs) or SIGTERM (and stops).
+SIGUSR1 (and still runs) or SIGTERM (and stops). With ``--log FILE`` it also writes a JSON
+line per request as it arrives: the method, the target (path and query), the credential's
+digest (``credential``: its first 12 hex digits of SHA-256, not the secret) and the fault drawn
+for it; ``python -m bench.requests FILE`` counts them.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import hashlib
 import json
 import random
 import signal
@@ -48,7 +52,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import h11
@@ -60,6 +64,7 @@ __all__ = [
     "Proxy",
     "ProxyProcess",
     "Stats",
+    "credential",
     "process",
     "running",
 ]
@@ -72,6 +77,14 @@ DEFAULT_FAULTS = ("reset", "502", "503", "hold", "truncate")
 ROOT = Path(__file__).resolve().parent.parent
 _READ = 65536
 _REASONS = {502: b"Bad Gateway", 503: b"Service Unavailable", 504: b"Gateway Timeout"}
+# Request headers that carry a credential, for the log's ``credential`` (the first one sent).
+_CREDENTIALS = (b"authorization", b"x-api-key", b"api-key")
+
+
+def credential(value: str | bytes) -> str:
+    """What the log says of a credential header's value: its SHA-256's first 12 hex digits."""
+    raw = value.encode() if isinstance(value, str) else value
+    return hashlib.sha256(raw).hexdigest()[:12]
 
 
 class FaultPlan:
@@ -120,6 +133,7 @@ class Proxy:
         faults: Sequence[str] = DEFAULT_FAULTS,
         seed: int = 0,
         hold: float = 15.0,
+        log: Path | None = None,
     ) -> None:
         parts = urlsplit(upstream)
         if parts.scheme != "http" or not parts.hostname or parts.port is None:
@@ -130,6 +144,7 @@ class Proxy:
         self.delay, self.hold = delay, hold
         self.plan = FaultPlan(seed, fault_rate, faults)
         self.stats = Stats()
+        self._log: IO[str] | None = open(log, "a", encoding="utf-8") if log else None  # noqa: SIM115
         self.url = ""
         self._server: asyncio.Server | None = None
         self._tasks: set[asyncio.Task[None]] = set()
@@ -147,6 +162,9 @@ class Proxy:
             task.cancel()
         if self._tasks:
             await asyncio.wait(self._tasks, timeout=1.0)
+        if self._log is not None:
+            self._log.close()
+            self._log = None
 
     async def _pause(self, seconds: float) -> None:
         self.stats.delays += 1
@@ -197,6 +215,12 @@ class Proxy:
         """One request and its answer; False when the client connection is done."""
         self.stats.requests += 1
         fault = self.plan.next()
+        if self._log is not None:
+            sent = dict(request.headers)
+            key = next((sent[name] for name in _CREDENTIALS if name in sent), None)
+            line = {"method": request.method.decode(), "target": request.target.decode(),
+                    "credential": credential(key) if key is not None else None, "fault": fault}  # fmt: skip
+            self._log.write(json.dumps(line) + "\n")
         if fault is not None:
             self.stats.faults[fault] += 1
         if fault == "reset":
@@ -408,11 +432,15 @@ def process(
     faults: Sequence[str] = DEFAULT_FAULTS,
     seed: int = 0,
     hold: float = 15.0,
+    log: Path | None = None,
 ) -> Iterator[ProxyProcess]:
-    """``python -m bench._proxy`` as a process; its counters are in ``stats`` after the block."""
+    """``python -m bench._proxy`` as a process; its counters are in ``stats`` after the block,
+    and each request in ``log`` where given."""
     command = [sys.executable, "-m", "bench._proxy", "--upstream", upstream, "--delay", str(delay),
                "--fault-rate", str(fault_rate), "--faults", ",".join(faults), "--seed", str(seed),
                "--hold", str(hold)]  # fmt: skip
+    if log is not None:
+        command += ["--log", str(log)]
     child = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     assert child.stdout is not None
     try:
@@ -431,7 +459,8 @@ def process(
 
 async def _main(args: argparse.Namespace) -> None:
     proxy = Proxy(args.upstream, args.delay, fault_rate=args.fault_rate,
-                  faults=args.faults.split(","), seed=args.seed, hold=args.hold)  # fmt: skip
+                  faults=args.faults.split(","), seed=args.seed, hold=args.hold,
+                  log=args.log)  # fmt: skip
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -456,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
                         help=f"comma-separated kinds among {','.join(FAULTS)}")  # fmt: skip
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--hold", type=float, default=15.0, help="seconds a held answer waits")
+    parser.add_argument("--log", type=Path, default=None, help="a JSON line per request, here")
     args = parser.parse_args(argv)
     try:
         asyncio.run(_main(args))

@@ -32,7 +32,8 @@ bench/results/latency_seeds.json``: the bar's ten seeds at 50 ms); with loopback
 delays, each delay's ratio is also given as the ratio of the medians over the seeds
 (``synth_median``), which the machine's noise moves less than one run's. ``--timeline DIR`` records
 where the correct-server runs' time goes (``bench.timeline``: each test's start and end per
-worker, its lock waits and requests).
+worker, its lock waits and requests) and what they sent (``requests.log`` in the same folder,
+counted by ``python -m bench.requests``).
 
 Run: ``.venv/bin/python -m bench.latency [--quick] [--twenty]`` (``--delays none --twenty
 --twenty-shards 4 --twenty-st-workers none``: the whole 20x API and its 4 shards alone); writes
@@ -112,9 +113,16 @@ def run_synth(
     """``synth test`` through a proxy with ``delay``: wall time, requests, tests by outcome and
     the first report (seconds since the command started, requests passed on by then).
     ``timeline``: a folder where each test's start, end, lock waits and requests are recorded
-    (``bench.timeline``). ``upstream`` is the server's origin; ``base_path`` follows the
+    (``bench.timeline``), and each request the proxy passed on (``requests.log``,
+    ``bench.requests``). ``upstream`` is the server's origin; ``base_path`` follows the
     proxy's in the base URL (an example's ``/v1``)."""
-    with _proxy.process(upstream, delay, seed=seed, fault_rate=fault_rate) as proxy:
+    log = None
+    if timeline is not None:  # emptied first (the plugin appends), then the proxy's log there
+        if timeline.exists():
+            shutil.rmtree(timeline)
+        timeline.mkdir(parents=True)
+        log = timeline / "requests.log"
+    with _proxy.process(upstream, delay, seed=seed, fault_rate=fault_rate, log=log) as proxy:
         named = [arg for t in tenants for arg in ("--tenant", t)]
         command = [str(BIN / "synth"), "test", "--base-url", proxy.url + base_path, *named,
                    "--profile", "default", "--seed", str(seed), "--contracts", str(contracts),
@@ -220,9 +228,7 @@ def _operations(openapi: Path) -> int:
 
 def _timeline_env(folder: Path, env: dict[str, str]) -> dict[str, str]:
     """What makes ``synth test``'s processes load ``bench.timeline`` and record in ``folder``
-    (emptied first: the plugin appends)."""
-    if folder.exists():
-        shutil.rmtree(folder)
+    (``run_synth`` empties it first: the plugin appends)."""
     path = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
     addopts = " ".join(p for p in (env.get("PYTEST_ADDOPTS", ""), "-p bench.timeline") if p)
     return {"PYTHONPATH": path, "PYTEST_ADDOPTS": addopts, timeline_plugin.ENV: str(folder)}

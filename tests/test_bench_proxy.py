@@ -7,8 +7,10 @@ Counted, not timed: the proxy's counters and what the client saw are compared wi
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 
 import httpx
 import pytest
@@ -170,3 +172,30 @@ def test_a_wrong_option_is_refused() -> None:
         FaultPlan(0, 0.1, ["timeout"])
     with pytest.raises(ValueError, match="between 0 and 1"):
         FaultPlan(0, 1.5)
+
+
+def test_the_request_log_counts_what_each_tenant_sent(upstream: str, tmp_path: Path) -> None:
+    """``--log``: a JSON line per request (method, target, the credential's digest, never the
+    secret), which ``bench.requests`` counts by route, and one path's GETs by tenant and limit."""
+    from bench.requests import count, main
+
+    log = tmp_path / "requests.log"
+    with running(upstream, 0.0, log=log) as proxy, httpx.Client(base_url=proxy.url) as client:
+        for _ in range(2):
+            client.get("/api/v1/jobs?limit=100", headers=AUTH)
+        client.get("/api/v1/jobs?limit=5", headers=AUTH)
+        client.get("/api/v1/jobs?limit=100", headers={"Authorization": "Bearer token-b"})
+        client.get("/api/v1/contacts")  # no credential
+    text = log.read_text(encoding="utf-8")
+    assert "token-a" not in text
+    assert "token-b" not in text
+    lines = [json.loads(line) for line in text.splitlines()]
+    assert [line["method"] for line in lines] == ["GET"] * 5
+    assert lines[-1]["credential"] is None
+    counted = count(lines, "/jobs", ["a=token-a", "b=token-b"])
+    assert counted["requests"] == 5
+    assert counted["by_route"] == {"GET /api/v1/jobs": 4, "GET /api/v1/contacts": 1}
+    assert counted["/jobs"]["by_tenant"] == {"a": 3, "b": 1}
+    assert counted["/jobs"]["by_limit"] == {"100": 3, "5": 1}
+    assert counted["/jobs"]["at_largest_by_tenant"] == {"a": 2, "b": 1}
+    assert main([str(tmp_path / "missing.log")]) == 2
