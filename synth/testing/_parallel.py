@@ -383,6 +383,12 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         finally:
             self.assigned_work.update(starting)
 
+    def _reschedule(self, node: Any) -> None:
+        """xdist's, for a worker that has collected: one still starting takes work when its
+        collection arrives (after a crash xdist hands the crashed worker's tests round)."""
+        if node in self.registered_collections:
+            super()._reschedule(node)
+
     def _assign_work_unit(self, node: Any) -> None:
         """xdist's, but a chain's lane never goes to a worker busy with a test that may run
         long whatever the round trip (``_long``) or with a lane of a chain: a worker runs the

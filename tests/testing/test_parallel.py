@@ -1438,6 +1438,14 @@ def test_the_first_worker_to_collect_starts_without_waiting_for_the_others() -> 
     assert first.sent
     assert [n.sent for n in (late, odd, never)] == [[], [], []]
     assert not any(n.shutting_down for n in (first, late, odd, never))
+    # A worker that dies: xdist hands its tests round, to the workers that have collected.
+    crashed = _Node("gw9")
+    scheduler.add_node(crashed)
+    scheduler.add_node_collection(crashed, collected)
+    scheduler.schedule()
+    assert crashed.sent
+    assert scheduler.remove_node(crashed) is not None
+    assert [n.sent for n in (late, odd, never)] == [[], [], []]
     for index in list(first.sent[:3]):
         scheduler.mark_test_complete(first, index)
     scheduler.add_node_collection(late, collected)
