@@ -133,7 +133,7 @@ def run_synth(
         env = {**os.environ, "PYTHONUNBUFFERED": "1"}
         if timeline is not None:
             env.update(_timeline_env(timeline, env))
-        started = time.monotonic()
+        started, epoch = time.monotonic(), time.time()
         child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                  text=True, cwd=ROOT, env=env)  # fmt: skip
         assert child.stdout is not None
@@ -164,6 +164,10 @@ def run_synth(
         child.stdout.close()
     if not stop_at_first_report and code not in (0, 1):
         raise SystemExit(f"synth test failed (exit {code}):\n" + "\n".join(tail))
+    # Seconds from the command's start to each worker's first test (its start-up, the
+    # preflight and the workers'), where the timeline was recorded.
+    first_tests = (sorted(round(t - epoch, 2) for t in timeline_plugin.first_starts(timeline).values())
+                   if timeline is not None else [])  # fmt: skip
     return {
         "exit_code": code,
         "workers": workers,
@@ -174,6 +178,7 @@ def run_synth(
         "faults": proxy.stats.get("faults", {}),
         "tests": outcomes,
         "first_report": first,
+        "first_tests": first_tests,
         "stopped_at_first_report": stop_at_first_report and first is not None,
         # The summary's line on transport faults: how many, of which kinds, what they cost.
         "transport": next((t.strip() for t in tail if "transport faults (not" in t), ""),
@@ -413,8 +418,11 @@ def _commit() -> str:
 
 
 def _line(delay: float, label: str, run: dict[str, Any]) -> str:
+    came_up = run.get("first_tests") or []
+    workers = (f", workers' first tests {came_up[0]:.1f} to {came_up[-1]:.1f} s after its start"
+               if came_up else "")  # fmt: skip
     return (f"{delay * 1000:>5.0f} ms  {label}: {run['wall_seconds']:.1f} s, "
-            f"{run['requests']} requests, exit {run['exit_code']}")  # fmt: skip
+            f"{run['requests']} requests, exit {run['exit_code']}{workers}")  # fmt: skip
 
 
 def _median(runs: list[dict[str, Any]]) -> float:

@@ -30,7 +30,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["Row", "load", "render"]
+__all__ = ["Row", "first_starts", "load", "render"]
 
 ENV = "BENCH_TIMELINE"
 # A lock wait shorter than this is not worth a line.
@@ -161,11 +161,24 @@ class Row:
     waits: tuple[tuple[str, float, float], ...]  # (what, seconds since the start, seconds)
 
 
+def _records(folder: Path) -> list[dict[str, Any]]:
+    return [json.loads(line) for path in sorted(folder.glob("*.jsonl"))
+            for line in path.read_text(encoding="utf-8").splitlines() if line]  # fmt: skip
+
+
+def first_starts(folder: Path) -> dict[str, float]:
+    """When each worker recorded in ``folder`` started its first test (seconds since the epoch,
+    as recorded): against the command's own start, how long the workers took to come up."""
+    starts: dict[str, float] = {}
+    for r in _records(folder):
+        starts[r["worker"]] = min(r["started"], starts.get(r["worker"], r["started"]))
+    return starts
+
+
 def load(folder: Path) -> list[Row]:
     """The rows recorded in ``folder``, by start (a record made before the teardown was timed
     apart counts its teardown in its check)."""
-    records = [json.loads(line) for path in sorted(folder.glob("*.jsonl"))
-               for line in path.read_text(encoding="utf-8").splitlines() if line]  # fmt: skip
+    records = _records(folder)
     if not records:
         return []
     zero = min(r["started"] for r in records)
@@ -208,7 +221,8 @@ def render(rows: list[Row], *, match: str = "", waits: bool = False) -> list[str
         checks = sum(r.ended - (r.started if r.called is None else r.called) for r in mine)
         locks = sum(took for r in mine for _, _, took in r.waits)
         lines.append(f"{worker:>6}: {len(mine)} tests, checks {checks:.1f} s "
-                     f"({checks / span:.0%} of the span), lock waits {locks:.1f} s")  # fmt: skip
+                     f"({checks / span:.0%} of the span), lock waits {locks:.1f} s, "
+                     f"first test at {min(r.started for r in mine):.1f} s")  # fmt: skip
     return lines
 
 

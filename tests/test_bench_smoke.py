@@ -129,6 +129,11 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
         assert all(synth_select in r.test for r in rows), rows
         lines = timeline.render(rows, waits=True)
         assert lines[-1].split(":")[1].startswith(f" {len(rows)} tests"), lines
+        assert "first test at 0.0 s" in "\n".join(lines), lines  # the first worker's
+        # Each worker's first test, from the command's start: after its start-up, within it.
+        came_up = row["synth"]["first_tests"]
+        assert len(came_up) == len({r.worker for r in rows}), came_up
+        assert all(0 < t < row["synth"]["wall_seconds"] for t in came_up), came_up
     for row in data["rows"]:
         synth = row["synth"]
         assert synth["exit_code"] == 0, synth  # the correct server: nothing reported
