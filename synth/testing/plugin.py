@@ -203,7 +203,10 @@ class _Workers:
         # The tenant a chain's walk acts as, in one process too: a run replays the same.
         lane = item.stash.get(_LANE, None)
         made.lane = lane if laned(invariant, operation, made) else None
-        made.seen_lists.clear()  # other tests wrote since (``Target.seen_list``)
+        # What the lists held (``Target.seen_list``): requests this process's client did not
+        # send changed them since (the object-level check's ``st run`` processes), and with
+        # no lock, nothing else says so.
+        made.seen_lists.clear()
         lock = made.lock
         if lock is None:
             return (yield)

@@ -24,6 +24,7 @@ from examples.feeds.example import CONTRACTS as FEEDS
 from examples.feeds.example import TENANTS as FEEDS_TENANTS
 from examples.ticketing import server as ticketing
 from examples.ticketing.example import CONTRACTS as TICKETING
+from examples.ticketing.example import TENANTS as TICKETING_TENANTS
 from examples.warehouse.example import CONTRACTS as WAREHOUSE
 from examples.warehouse.example import TENANT_IDS as WAREHOUSE_IDS
 from examples.warehouse.example import TENANTS as WAREHOUSE_TENANTS
@@ -58,14 +59,12 @@ def _ticketing() -> Any:
     return ticketing.app
 
 
+_FEEDS = Shape(FEEDS, _feeds, _pairs(FEEDS_TENANTS), [])
 SHAPES = {
-    "offset": (Shape(FEEDS, _feeds, _pairs(FEEDS_TENANTS), []), "listPublishers"),
-    "page-number": (Shape(FEEDS, _feeds, _pairs(FEEDS_TENANTS), []), "listPlaylists"),
-    "link": (Shape(FEEDS, _feeds, _pairs(FEEDS_TENANTS), []), "listEvents"),
-    "offset-api-key": (
-        Shape(TICKETING, _ticketing, ["a=key-alpha", "b=key-beta"], []),
-        "listVenues",
-    ),
+    "offset": (_FEEDS, "listPublishers"),
+    "page-number": (_FEEDS, "listPlaylists"),
+    "link": (_FEEDS, "listEvents"),
+    "offset-api-key": (Shape(TICKETING, _ticketing, _pairs(TICKETING_TENANTS), []), "listVenues"),
     "put-upsert-tenant-in-path": (
         Shape(WAREHOUSE, warehouse_app, _pairs(WAREHOUSE_TENANTS), _pairs(WAREHOUSE_IDS)),
         "listProducts",
