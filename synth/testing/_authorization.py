@@ -11,6 +11,7 @@ redacted.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,6 +27,7 @@ from .._errors import UsageError
 from ._config import is_far
 from ._http import Exchange, Request
 from ._record import finish
+from ._st import BACKOFF_ENV
 from ._target import Target
 from ._violation import Finding, Outcome
 
@@ -154,14 +156,16 @@ def st_run(
     (folder / "auth.json").write_text(auth, encoding="utf-8")
     (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
     (folder / "openapi.json").write_text(target.document, encoding="utf-8")
-    st = Path(sys.executable).parent / "st"
+    # ``st`` with synth's retry schedule (``_st``: no wait before the first retry).
+    st = [sys.executable, "-m", "synth.testing._st"]
+    env = {**os.environ, BACKOFF_ENV: str(target.config.backoff)}
     running = []
     for index, phases in enumerate(groups or phase_groups(target)):
         command = _command(st, target, operations, phases, f"reports/{index}")
         # Files, not pipes: a process whose pipe filled while the other was read would stall.
         out, err = (folder / f"st-{index}.out").open("w+"), (folder / f"st-{index}.err").open("w+")
         running.append((command, subprocess.Popen(command, cwd=folder, stdout=out, stderr=err,
-                                                  text=True), out, err))  # fmt: skip
+                                                  text=True, env=env), out, err))  # fmt: skip
     codes, stdout, stderr = [], "", ""
     try:
         for _, process, out, err in running:
@@ -198,11 +202,12 @@ def st_reports(folder: Path) -> tuple[list[dict[str, Any]], list[dict[str, Any]]
 
 
 def _command(
-    st: Path, target: Target, operations: list[str], phases: str, reports: str
+    st: list[str], target: Target, operations: list[str], phases: str, reports: str
 ) -> list[str]:
-    """The ``st run`` command of the object-level check over ``operations`` (all: none named),
-    running ``phases`` and writing its reports to the folder ``reports``."""
-    command = [str(st), "run", "openapi.json", "--url", target.url, "--checks", CHECK,
+    """The ``st run`` command (``st``: how ``st`` is started) of the object-level check over
+    ``operations`` (all: none named), running ``phases`` and writing its reports to the
+    folder ``reports``."""
+    command = [*st, "run", "openapi.json", "--url", target.url, "--checks", CHECK,
                "--phases", phases, "--workers", "1",
                # The check replays an owner's successful GET as each peer, and the objects
                # it follows are those the owner's successful writes made: a request the
@@ -217,7 +222,8 @@ def _command(
                # second or so, not the whole --timeout, while it keeps the part. A request
                # it times out is an error of that scenario, never a failure of the check.
                "--request-timeout", f"{target.client.timeout:.3f}",
-               # A reset or a timed-out request is sent again, as the client would.
+               # A reset or a timed-out request is sent again, as the client would (the
+               # first retry at once, then backing off: ``_st``).
                "--request-retries", str(target.config.retries),
                "--report", "ndjson,har", "--report-dir", reports,
                # Unsanitised so the HAR tells whose token made each object (for cleanup);

@@ -57,6 +57,11 @@ _SAFE = ("GET", "HEAD", "OPTIONS")
 _OBSERVED = 20
 _FLOOR = 1.0
 _REPEATABLE_FLOOR = 0.25
+# Before the first ``_OBSERVED`` answers, a request safe to send again times out after this many
+# seconds (each retry twice as long), not the configured 10 s: under 10% transport faults a
+# worker's first checks met answers held 15 s, each costing the whole timeout. A cold start
+# slower than this costs an attempt, and its retry waits twice as long.
+_REPEATABLE_FIRST = 2.5
 # A keyed write sent again after an attempt that may have arrived, answered 409
 # ``idempotency_key_in_use`` (that attempt still running), is sent again after these waits.
 _IN_USE_WAITS = (0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0)
@@ -64,6 +69,9 @@ _IN_USE_WAITS = (0.1, 0.2, 0.4, 0.8, 1.6, 2.0, 2.0, 2.0)
 # so far (``_HEDGE_FLOOR`` seconds at least, the timeout at most).
 _HEDGE_TIMES = 4
 _HEDGE_FLOOR = 0.25
+# Before that (the first ``_OBSERVED`` answers), after this many seconds (``_REPEATABLE_FIRST``
+# says why). A copy beside a slow first answer (a cold start) costs one request.
+_HEDGE_FIRST = 1.0
 # A 429 elsewhere than in the rate-limit checks is waited out (its ``Retry-After``, at most
 # ``_LIMIT_WAIT`` seconds, 1 s when absent or unreadable), up to ``_LIMIT_WAITS`` times, so
 # that the other checks do not fail on a rate-limited server (``_LIMIT_BUDGET`` for a limit
@@ -135,6 +143,9 @@ class Request:
     request_id: bool = True
     # False: a 429 is the answer (the rate-limit checks), not something to wait out.
     wait_limited: bool = True
+    # False: nothing reads the answer (cleanup's deletes), so sending the request again after
+    # an attempt that may have arrived is harmless: it times out as soon as a read would.
+    judged: bool = True
 
     @property
     def target(self) -> str:
@@ -234,7 +245,7 @@ class Client:
         self.cost = FaultCost()
         # The checks that count what the server counts turn ``hedging`` off while they run.
         self.hedging = True
-        self._hedge: float | None = None
+        self._hedge = min(config.timeout, _HEDGE_FIRST)
         self._keyed = {h.lower() for h in idempotency_headers}
         # Answer times so far, for the adaptive timeout (``timeout``).
         self._elapsed: list[float] = []
@@ -280,9 +291,10 @@ class Client:
     @property
     def timeout(self) -> float:
         """Seconds a request may take: after 20 answers, ten times the slowest percent of
-        them (1 s at least; a quarter second for a read or a keyed write, ``_timeout_for``),
-        so a held answer costs one request briefly; each retry waits twice as long as the
-        attempt before, and the configured timeout is the ceiling."""
+        them (1 s at least; a quarter second for a read or a keyed write, ``_timeout_for``,
+        and 2.5 s for those before the 20th answer), so a held answer costs one request
+        briefly; each retry waits twice as long as the attempt before, and the configured
+        timeout is the ceiling."""
         return self._timeout
 
     @property
@@ -290,9 +302,20 @@ class Client:
         """The median seconds of the answers so far; None before the first."""
         return percentile(self._elapsed, 50) if self._elapsed else None
 
+    def _is_keyed(self, request: Request) -> bool:
+        return any(name.lower() in self._keyed for name, _ in request.headers)
+
+    def _repeatable(self, request: Request) -> bool:
+        """Whether ``request`` may be sent again once an attempt may have arrived: a read, a
+        keyed write, or a request whose answer nothing judges. A write without an idempotency
+        key is not: it may have taken effect."""
+        return request.method in _SAFE or self._is_keyed(request) or not request.judged
+
     def _timeout_for(self, repeatable: bool) -> float:
-        if self._tail is None or not repeatable:
+        if not repeatable:
             return self._timeout
+        if self._tail is None:
+            return min(self._timeout, _REPEATABLE_FIRST)
         return min(self.config.timeout, max(_REPEATABLE_FLOOR, self._tail))
 
     def _observe(self, seconds: float) -> None:
@@ -331,13 +354,22 @@ class Client:
         _together(answers)
         return answers
 
-    def settle(self, requests: Sequence[Request]) -> list[Exchange | None]:
-        """Send requests concurrently; each one's answer, or None where a transport fault
-        outlasted its retries (the others still answer)."""
+    def settle(
+        self, requests: Sequence[Request], at_once: int | None = None
+    ) -> list[Exchange | None]:
+        """Send requests concurrently, ``at_once`` at most in flight (all: None), each sent
+        as soon as one before it is answered, in order; each one's answer, or None where a
+        transport fault outlasted its retries (the others still answer). A window, not
+        batches: a held answer keeps one slot, not its batch."""
 
         async def all_of() -> list[Exchange | None]:
-            answers = await asyncio.gather(*(self._send(r) for r in requests),
-                                           return_exceptions=True)  # fmt: skip
+            slots = asyncio.Semaphore(at_once or max(1, len(requests)))
+
+            async def one(request: Request) -> Exchange:
+                async with slots:
+                    return await self._send(request)
+
+            answers = await asyncio.gather(*(one(r) for r in requests), return_exceptions=True)
             for answer in answers:
                 if isinstance(answer, BaseException) and not isinstance(answer, TransportFault):
                     raise answer
@@ -443,9 +475,8 @@ class Client:
         if content is not None and not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = kind
         url = self.config.url + request.path
-        # A write without an idempotency key is not safe to repeat once it may have arrived.
-        keyed = any(name.lower() in self._keyed for name, _ in request.headers)
-        repeatable = request.method in _SAFE or keyed
+        keyed = self._is_keyed(request)
+        repeatable = self._repeatable(request)
         timeout = self._timeout_for(repeatable)
         maybe_delivered = False
         kinds: list[str] = []

@@ -9,7 +9,13 @@ import pytest
 
 from synth.spec import ApiSpec
 from synth.testing import Target, config_from_options
-from synth.testing._http import _OBSERVED, Request, _backoff
+from synth.testing._http import (
+    _HEDGE_FIRST,
+    _OBSERVED,
+    _REPEATABLE_FIRST,
+    Request,
+    _backoff,
+)
 from synth.testing._parallel import dump_state, merge_state
 from synth.testing._report import Merged, transport_line
 
@@ -86,6 +92,56 @@ def test_a_held_safe_request_is_sent_again_beside_itself(api: ApiSpec) -> None:
         target.close()
 
 
+def test_a_held_read_is_sent_again_before_the_usual_time_is_known(api: ApiSpec) -> None:
+    """A worker's very first GET held (60 s here): before enough answers show their usual
+    time, a copy goes after ``_HEDGE_FIRST`` seconds, not after the configured 10 s."""
+    calls: list[tuple[str, str]] = []
+    config = config_from_options(app=_held_once(1, calls), tenants=TOKENS, profile="quick",
+                                 seed=1, env={})  # fmt: skip
+    target = Target(config, api)
+    try:
+        answer = target.client.send(Request("a", "GET", "/jobs/held", token="token-a"))
+        assert (answer.status, calls) == (200, [("GET", "/jobs/held")] * 2)
+        assert answer.elapsed < _HEDGE_FIRST  # the copy's answer, timed from its own start
+        assert target.fault_cost.hedged == 1
+    finally:
+        target.close()
+
+
+def test_requests_settled_in_a_window_go_on_past_a_held_answer(api: ApiSpec) -> None:
+    """``settle`` with ``at_once``: each request goes as soon as one in flight is answered, so
+    a held answer keeps one slot while the rest are sent and answered (in batches, the
+    requests after it would have waited for it). Deletes, never sent twice at once."""
+    calls: list[tuple[str, str]] = []
+    answered: list[str] = []
+    in_flight = [0, 0]  # now, most
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        calls.append((scope["method"], scope["path"]))
+        in_flight[0] += 1
+        in_flight[1] = max(in_flight)
+        await asyncio.sleep(1.0 if scope["path"] == "/jobs/0" else 0.01)
+        in_flight[0] -= 1
+        answered.append(scope["path"])
+        await send({"type": "http.response.start", "status": 204, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+    config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=1, env={})
+    target = Target(config, api)
+    try:
+        requests = [Request("a", "DELETE", f"/jobs/{i}", token="token-a", judged=False)
+                    for i in range(6)]  # fmt: skip
+        answers = target.client.settle(requests, at_once=2)
+        assert [a.status if a else None for a in answers] == [204] * 6
+        assert [path for _, path in calls] == [f"/jobs/{i}" for i in range(6)]
+        assert answered == [f"/jobs/{i}" for i in (1, 2, 3, 4, 5, 0)]
+        assert in_flight == [0, 2]
+    finally:
+        target.close()
+
+
 @pytest.mark.parametrize("method", ["POST", "GET-while-counting"])
 def test_writes_and_counting_checks_are_never_hedged(api: ApiSpec, method: str) -> None:
     """A write is never sent twice at once (a second copy of a keyed write in flight is what
@@ -155,11 +211,17 @@ def test_reads_and_keyed_writes_time_out_sooner_than_unkeyed_writes(api: ApiSpec
                                  seed=1, env={})  # fmt: skip
     target = Target(config, api)
     try:
-        assert target.client._timeout_for(True) == config.timeout  # nothing measured yet
+        # Nothing measured yet: a few seconds for what may be sent again.
+        assert target.client._timeout_for(True) == _REPEATABLE_FIRST < config.timeout
+        assert target.client._timeout_for(False) == config.timeout
         for _ in range(_OBSERVED):
             target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
         assert target.client._timeout_for(True) == 0.25
         assert target.client._timeout_for(False) == target.client.timeout == 1.0
+        # A delete whose answer nothing judges (cleanup's) may be sent again: a read's timeout.
+        for judged, timeout in ((True, 1.0), (False, 0.25)):
+            delete = Request("a", "DELETE", "/jobs/x", token="token-a", judged=judged)
+            assert target.client._timeout_for(target.client._repeatable(delete)) == timeout
     finally:
         target.close()
 
@@ -168,20 +230,17 @@ def test_the_object_level_check_gives_schemathesis_the_learned_timeout(api: ApiS
     """schemathesis's engine sends its requests itself: it gets the timeout the client learned
     from the answers so far (not the configured 10 s a held answer would cost it) and the
     client's retries, over the part's operations only."""
-    from pathlib import Path
-
     from synth.testing._authorization import _command
 
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, seed=1, env={})
     target = Target(config, api)
     try:
         assert (
-            _option(_command(Path("st"), target, [], "fuzzing", "r"), "--request-timeout")
-            == "10.000"
+            _option(_command(["st"], target, [], "fuzzing", "r"), "--request-timeout") == "10.000"
         )
         for _ in range(_OBSERVED):
             target.client._observe(0.01)
-        command = _command(Path("st"), target, ["createJob", "getJob"], "fuzzing", "r")
+        command = _command(["st"], target, ["createJob", "getJob"], "fuzzing", "r")
         assert _option(command, "--request-timeout") == "1.000"
         assert _option(command, "--request-retries") == str(config.retries)
         assert [command[i + 1] for i, arg in enumerate(command)
@@ -212,6 +271,41 @@ def test_the_object_level_check_runs_in_two_processes_behind_a_round_trip(api: A
             assert phase_groups(target) == PHASE_GROUPS
         finally:
             target.close()
+
+
+def test_schemathesis_retries_as_the_client_does(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The object-level check's `st run` (``synth.testing._st``) sends a request again after a
+    reset at once, then backs off as the client does, where schemathesis alone waits 1 s, 2 s,
+    4 s. Fails when a schemathesis release moves the function replaced: the check then runs
+    with schemathesis's own waits."""
+    import requests
+    from schemathesis.transport import requests as transport
+
+    from synth.testing import _st
+
+    attempts: list[int] = []
+    slept: list[float] = []
+
+    def resend(session: Any, data: Any, max_stream_events: int) -> str:
+        attempts.append(max_stream_events)
+        if len(attempts) <= 2:
+            raise requests.exceptions.ConnectionError("reset")
+        return "answer"
+
+    # Both restored after the test: the patch changes schemathesis's module.
+    monkeypatch.setattr(transport, "_request_with_retries", transport._request_with_retries)
+    monkeypatch.setattr(transport, "_request_resending_on_dropped_connection", resend)
+    monkeypatch.setattr("synth.testing._st.time.sleep", slept.append)
+    assert _st.patch(0.1)
+    retrying: Any = transport._request_with_retries
+    assert retrying(None, {}, 3, 7) == "answer"
+    assert attempts == [7, 7, 7]
+    assert slept[0] == 0.0
+    assert 0.1 <= slept[1] <= 0.3
+    attempts.clear()
+    with pytest.raises(requests.exceptions.ConnectionError):
+        retrying(None, {}, 1, 7)
+    assert len(attempts) == 2
 
 
 def _option(command: list[str], name: str) -> str:

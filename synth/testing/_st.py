@@ -1,0 +1,67 @@
+"""``st run`` as the object-level check runs it: schemathesis's CLI, retrying as synth's client.
+
+schemathesis 4 sends a request again after a reset or a timeout (``--request-retries``), but
+waits 1 s before the first retry, 2 s before the second and 4 s before the third
+(``schemathesis.transport.requests._request_with_retries``, not configurable in 4.32). Under
+10% transport faults that made the CRM's contacts part's object-level check take 19 s instead
+of 4, while it keeps its part and the part's other checks wait. Here the first retry goes at
+once and later ones back off as synth's client does (``_http._backoff``; ``--backoff``, given
+as ``SYNTH_ST_BACKOFF``), so a fault costs the engine what it costs the rest of the run.
+
+Run as ``python -m synth.testing._st run ...`` (``st``'s arguments). Where a later
+schemathesis no longer has the function replaced, the run goes on with its own waits (slower,
+never wrong); tests/testing/test_client.py fails then, so the change is seen.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from typing import Any
+
+from ._http import _backoff
+
+__all__ = ["BACKOFF_ENV", "patch"]
+
+# The environment variable carrying the run's ``--backoff`` base, in seconds.
+BACKOFF_ENV = "SYNTH_ST_BACKOFF"
+
+
+def patch(backoff: float) -> bool:
+    """Give schemathesis's transport synth's retry schedule; False where it has no such hook."""
+    import requests
+    from schemathesis.transport import requests as transport
+
+    resend = getattr(transport, "_request_resending_on_dropped_connection", None)
+    if resend is None or not hasattr(transport, "_request_with_retries"):
+        return False
+
+    def request_with_retries(
+        session: requests.Session, data: dict[str, Any], retries: int, max_stream_events: int
+    ) -> requests.Response:
+        attempt = 0
+        while True:
+            try:
+                response: requests.Response = resend(session, data, max_stream_events)
+                return response
+            except (requests.exceptions.ConnectionError, requests.exceptions.Timeout):
+                if attempt >= retries:
+                    raise
+                attempt += 1
+                time.sleep(_backoff(backoff, attempt))
+
+    transport._request_with_retries = request_with_retries
+    return True
+
+
+def main() -> None:  # pragma: no cover - run as a process by ``_authorization.st_run``
+    from schemathesis.cli import schemathesis
+
+    patch(float(os.environ.get(BACKOFF_ENV, "0.1")))
+    sys.argv[0] = "st"
+    sys.exit(schemathesis())
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
