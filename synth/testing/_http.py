@@ -57,10 +57,10 @@ _SAFE = ("GET", "HEAD", "OPTIONS")
 _OBSERVED = 20
 _FLOOR = 1.0
 _REPEATABLE_FLOOR = 0.25
-# Before the first ``_OBSERVED`` answers, a request safe to send again times out after this many
-# seconds (each retry twice as long), not the configured 10 s: under 10% transport faults a
-# worker's first checks met answers held 15 s, each costing the whole timeout. A cold start
-# slower than this costs an attempt, and its retry waits twice as long.
+# Before the first ``_OBSERVED`` answers, a request safe to send again times out after this
+# many seconds, not the configured 10 s: under 10% transport faults a worker's first checks met
+# answers held 15 s, each costing the whole timeout. A cold start slower than this costs an
+# attempt, and the retry waits twice as long (as after any timeout).
 _REPEATABLE_FIRST = 2.5
 # A keyed write sent again after an attempt that may have arrived, answered 409
 # ``idempotency_key_in_use`` (that attempt still running), is sent again after these waits.
@@ -293,7 +293,7 @@ class Client:
         """Seconds a request may take: after 20 answers, ten times the slowest percent of
         them (1 s at least; a quarter second for a read or a keyed write, ``_timeout_for``,
         and 2.5 s for those before the 20th answer), so a held answer costs one request
-        briefly; each retry waits twice as long as the attempt before, and the configured
+        briefly; after each timeout the next attempt waits twice as long, and the configured
         timeout is the ceiling."""
         return self._timeout
 
@@ -462,9 +462,8 @@ class Client:
         finally:
             self.lock.give_quota(quota)
 
-    async def _attempted(self, request: Request) -> Exchange:
-        self._guard(request)
-        request = self._with_request_id(request)
+    def _wire(self, request: Request) -> tuple[dict[str, str], bytes | None]:
+        """``request``'s headers (its credential and content type added) and body as sent."""
         headers = dict(request.headers)
         if request.token is not None:
             self.credential.apply(headers, request.token)
@@ -474,6 +473,12 @@ class Client:
             content, kind = _forms.encode(request.json_body, request.media_type, request.files)
         if content is not None and not any(k.lower() == "content-type" for k in headers):
             headers["Content-Type"] = kind
+        return headers, content
+
+    async def _attempted(self, request: Request) -> Exchange:
+        self._guard(request)
+        request = self._with_request_id(request)
+        headers, content = self._wire(request)
         url = self.config.url + request.path
         keyed = self._is_keyed(request)
         repeatable = self._repeatable(request)
@@ -481,6 +486,7 @@ class Client:
         maybe_delivered = False
         kinds: list[str] = []
         last = ""
+        timeouts = 0  # attempts timed out so far: each makes the next wait twice as long
         hedge = (
             self._hedge
             if self.hedging and request.method in _SAFE and request.wait_limited
@@ -497,8 +503,10 @@ class Client:
                     params=list(request.query),
                     headers=headers,
                     content=content,
-                    # Each retry waits twice as long: a server slow for good gets its answer in.
-                    timeout=min(self.config.timeout, timeout * 2 ** (attempt - 1)),
+                    # Twice as long after each timeout: a server slow for good gets its answer
+                    # in. Not after a reset or a 502: a held answer after a reset then cost
+                    # twice the timeout (5 s in a worker's first checks, bench.bugs).
+                    timeout=min(self.config.timeout, timeout * 2**timeouts),
                 )
                 response, started = await self._hedged(send, hedge, started)
                 if keyed and maybe_delivered and request.method not in _SAFE:
@@ -508,6 +516,7 @@ class Client:
                 last = f"{type(exc).__name__}: {exc}"
                 kinds.append(fault_kind(exc))
                 maybe_delivered = maybe_delivered or not isinstance(exc, _NOT_SENT)
+                timeouts += isinstance(exc, httpx.TimeoutException)
             else:
                 exchange = Exchange(
                     request, response.status_code, response.headers, response.content,

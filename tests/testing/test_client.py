@@ -226,6 +226,37 @@ def test_reads_and_keyed_writes_time_out_sooner_than_unkeyed_writes(api: ApiSpec
         target.close()
 
 
+def test_an_attempt_waits_twice_as_long_only_after_a_timeout(
+    api: ApiSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A reset, then a timeout, then an answer: the attempt after the reset waits as long as
+    the first (a reset says nothing of the server's speed), the one after the timeout twice
+    as long."""
+    import httpx
+
+    timeouts: list[float] = []
+    outcomes = iter([httpx.ReadError("reset"), httpx.ReadTimeout("held"), None])
+
+    async def request(self: httpx.AsyncClient, method: str, url: str, **kw: Any) -> Any:
+        timeouts.append(kw["timeout"])
+        error = next(outcomes)
+        if error is not None:
+            raise error
+        return httpx.Response(200, content=b"{}")
+
+    monkeypatch.setattr(httpx.AsyncClient, "request", request)
+    config = config_from_options(app=_held_once(0, []), tenants=TOKENS, profile="quick",
+                                 seed=1, env={})  # fmt: skip
+    target = Target(config, api)
+    try:
+        answer = target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
+        assert answer.status == 200
+        assert timeouts == [_REPEATABLE_FIRST, _REPEATABLE_FIRST, 2 * _REPEATABLE_FIRST]
+        assert dict(target.faults_survived) == {"reset": 1, "timeout": 1}
+    finally:
+        target.close()
+
+
 def test_the_object_level_check_gives_schemathesis_the_learned_timeout(api: ApiSpec) -> None:
     """schemathesis's engine sends its requests itself: it gets the timeout the client learned
     from the answers so far (not the configured 10 s a held answer would cost it) and the
