@@ -3,18 +3,21 @@
 schemathesis 4 sends a request again after a reset or a timeout (``--request-retries``), but
 waits 1 s before the first retry, 2 s before the second and 4 s before the third
 (``schemathesis.transport.requests._request_with_retries``, not configurable in 4.32). Under
-10% transport faults that made the CRM's contacts part's object-level check take 19 s instead
-of 4, while it keeps its part and the part's other checks wait. Here the first retry goes at
-once and later ones back off as synth's client does (``_http._backoff``; ``--backoff``, given
-as ``SYNTH_ST_BACKOFF``), so a fault costs the engine what it costs the rest of the run.
+10% transport faults that made the CRM's contacts part's object-level check take 19 to 23 s
+instead of 4, while it keeps its part and the part's other checks wait. Here the first retry
+goes at once and later ones back off as synth's client does (``_http._backoff``;
+``--backoff``, given as ``SYNTH_ST_BACKOFF``), so a fault costs the engine what it costs the
+rest of the run.
 
 Run as ``python -m synth.testing._st run ...`` (``st``'s arguments). Where a later
-schemathesis no longer has the function replaced, the run goes on with its own waits (slower,
-never wrong); tests/testing/test_client.py fails then, so the change is seen.
+schemathesis no longer has the functions involved, or calls them with other arguments, the
+run goes on with its own waits (slower, never wrong);
+``test_schemathesis_retries_as_the_client_does`` fails then, so the change is seen.
 """
 
 from __future__ import annotations
 
+import inspect
 import os
 import sys
 import time
@@ -28,13 +31,28 @@ __all__ = ["BACKOFF_ENV", "patch"]
 BACKOFF_ENV = "SYNTH_ST_BACKOFF"
 
 
+_PARAMETERS = ("session", "data", "retries", "max_stream_events")
+
+
+def _parameters(function: Any) -> tuple[str, ...]:
+    try:
+        return tuple(inspect.signature(function).parameters)
+    except (TypeError, ValueError):
+        return ()
+
+
 def patch(backoff: float) -> bool:
     """Give schemathesis's transport synth's retry schedule; False where it has no such hook."""
     import requests
     from schemathesis.transport import requests as transport
 
     resend = getattr(transport, "_request_resending_on_dropped_connection", None)
-    if resend is None or not hasattr(transport, "_request_with_retries"):
+    original = getattr(transport, "_request_with_retries", None)
+    # Replaced only where both are as in 4.32: a replacement called with other arguments
+    # would turn every request of the check into an error, and the check would pass unseen.
+    if resend is None or original is None or _parameters(original) != _PARAMETERS:
+        return False
+    if _parameters(resend) != ("session", "data", "max_stream_events"):
         return False
 
     def request_with_retries(
