@@ -33,8 +33,8 @@ No cycle of waits can form: a process takes the run's lock before any part, take
 sorted order and each part's lanes in order (cleanup shared; a narrow test widens from the
 first lane of its one part to the others), upgrades only a part it holds alone by letting it
 go first, takes a quota after its parts and lets its parts go before it waits for a quota
-exclusive, and lets everything go before it waits for the run's lock exclusive. A request holds a quota shared
-only while it is in flight, waiting on no other lock meanwhile.
+exclusive, and lets everything go before it waits for the run's lock exclusive. A request
+holds a quota shared only while it is in flight, waiting on no other lock meanwhile.
 """
 
 from __future__ import annotations

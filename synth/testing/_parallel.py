@@ -348,9 +348,10 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         to all have collected, against 1.4 s for two (bench/notes/latency.md), and no test
         began before the last. Started together they share the CPUs and finish close together
         (the CRM at 50 ms: the first test 5.4 s after the command's start, against 6.0 s), so
-        the gain is mostly that a worker slowed by anything else no longer holds up the others. Each later worker is handed work as it
-        arrives: its collection is checked against the first's by xdist (as for a worker
-        added to replace one that died) and ``schedule`` hands it out."""
+        the gain is mostly that a worker slowed by anything else no longer holds up the others.
+        Each later worker is handed work as it arrives: its collection is checked against the
+        first's by xdist (as for a worker added to replace one that died) and ``schedule``
+        hands it out."""
         return bool(self.registered_collections)
 
     def add_node_collection(self, node: Any, collection: Sequence[str]) -> None:

@@ -76,7 +76,8 @@ def patch(backoff: float) -> bool:
 def main() -> None:  # pragma: no cover - run as a process by ``_authorization.st_run``
     from schemathesis.cli import schemathesis
 
-    patch(float(os.environ.get(BACKOFF_ENV, "0.1")))
+    # Set by ``st_run``, from the run's configuration (no default of its own to drift).
+    patch(float(os.environ[BACKOFF_ENV]))
     sys.argv[0] = "st"
     sys.exit(schemathesis())
 
