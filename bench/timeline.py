@@ -36,7 +36,8 @@ ENV = "BENCH_TIMELINE"
 # A lock wait shorter than this is not worth a line.
 _WAIT = 0.2
 # What a test may wait on: the test's lock taken at its start, then the lock's upgrades.
-_LOCK_WAITS = ("exclusive", "exclusive_part", "exclusive_quota", "resume", "hold_quotas")
+_LOCK_WAITS = ("exclusive", "exclusive_part", "exclusive_quota", "resume", "reading",
+               "keep_items", "hold_quotas")  # fmt: skip
 
 
 @dataclass

@@ -265,8 +265,14 @@ class Client:
         # Called when a check spoilt what others made while this process waited out a 429
         # with the run's lock let go (``RunLock.resume``): the target drops what it reuses.
         self.spoilt: Callable[[], None] | None = None
+        # Whether a request reads one item (``Target.reads_one``): after a pause such a read
+        # takes back the run's lock and its parts' items only (``RunLock.reading``).
+        self.reads_one: Callable[[Request], bool] | None = None
         self._sending = 0  # attempts in flight
+        # The run's lock and the test's parts let go while it waits (``RunLock.pause``), and
+        # whether a read of one item took back the run's lock since (``RunLock.reading``).
         self._paused = False
+        self._reading = False
         self._resuming: asyncio.Lock | None = None
         self._loop.run(self._open())
 
@@ -399,8 +405,8 @@ class Client:
             self.waited_limited += 1
             # Nothing is sent while the quota refills: the run's lock goes meanwhile, where the
             # test holds it shared only and no other request of this process is in flight.
-            if self.lock is not None and self._sending == 0 and not self._paused:
-                self._paused = self.lock.pause()
+            if self._sending == 0:
+                self._let_go()
             await asyncio.sleep(retry_after(exchange.headers, default=1.0, cap=_LIMIT_WAIT))
             exchange = await self._attempts(request)
         return exchange
@@ -410,6 +416,34 @@ class Client:
         after three 429s, not for every request)."""
         return self.quota_of is not None and bool(self.quota_of(request))
 
+    def _let_go(self) -> None:
+        """Let the run's lock and the test's parts go while nothing is in flight and nothing
+        will be sent for a while (``RunLock.pause``; from reading, what that took)."""
+        if self.lock is None or (self._paused and not self._reading):
+            return
+        paused = self.lock.pause()
+        self._paused = self._paused or paused
+        self._reading = False
+
+    async def _take_back(self, request: Request) -> None:
+        """Before ``request`` is sent after a pause: the run's lock and the test's parts back
+        (``_resume``), or for a read of one item the run's lock and the parts' items only
+        (``RunLock.reading``)."""
+        if not self._paused:
+            return
+        if self.reads_one is None or not self.reads_one(request):
+            await self._resume()
+            return
+        if self._resuming is None:
+            self._resuming = asyncio.Lock()
+        async with self._resuming:
+            if self._paused and not self._reading and self.lock is not None:
+                # It may wait for a check that keeps the part's items: not on the event loop.
+                spoilt = await asyncio.to_thread(self.lock.reading)
+                self._reading = True
+                if spoilt and self.spoilt is not None:
+                    self.spoilt()
+
     async def _resume(self) -> None:
         """Take back the run's lock ``_send`` let go, before anything is sent again."""
         if self._resuming is None:
@@ -418,7 +452,7 @@ class Client:
             if self._paused and self.lock is not None:
                 # It may wait for a whole check that keeps the part: not on the event loop.
                 spoilt = await asyncio.to_thread(self.lock.resume)
-                self._paused = False
+                self._paused = self._reading = False
                 if spoilt and self.spoilt is not None:
                     self.spoilt()
 
@@ -434,7 +468,7 @@ class Client:
 
     async def _attempts(self, request: Request) -> Exchange:
         if self._paused:
-            await self._resume()
+            await self._take_back(request)
         if self.lock is not None and self.lock.acts_beyond(request.tenant):
             await self._widen()
         self._sending += 1
@@ -448,15 +482,15 @@ class Client:
         if not quota or self.lock is None:
             return await self._attempted(request)
         while not self.lock.try_quota(quota):
-            if self._sending == 1 and not self._paused:
+            if self._sending == 1:
                 # A rate-limit check keeps the quota for its window and burst: the test sends
                 # nothing meanwhile, so it lets go of the run's lock and its parts, as while
                 # it waits out a 429 (a walk of its part need not wait for that check). They
                 # are taken back before the quota, never while holding it (``_lock``).
-                self._paused = self.lock.pause()
+                self._let_go()
             await asyncio.sleep(QUOTA_POLL)
-            if self._paused and self.lock.quota_free(quota):
-                await self._resume()
+            if self._paused and not self._reading and self.lock.quota_free(quota):
+                await self._take_back(request)
         try:
             return await self._attempted(request)
         finally:

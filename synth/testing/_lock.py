@@ -27,14 +27,22 @@ burst sends changes what a walk counts.
 A test that waits out a 429, or waits for a quota a rate-limit check keeps, sends nothing
 meanwhile: where it holds the run's lock and its parts shared only, it lets them go (``pause``)
 and takes them back before it sends again (``resume``; before it takes the quota, never while
-holding it), so a walk of its part's list need not wait for the quota to refill.
+holding it), so a walk of its part's list need not wait for the quota to refill. Where what it
+sends next is a read of one item, it takes back the run's lock and its parts' items lock shared
+only (``reading``), not the parts: a walk keeping the part meanwhile writes its own items and
+counts its own list, neither of which that read changes or sees, and the test goes on spending
+the quota instead of waiting for the walk. The items lock is what a check that writes to items
+it did not make keeps (``keep_items``: schemathesis's engine), and what the test judges from
+then on is judged as seen beside other checks (``partial``).
 
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
 sorted order and each part's lanes in order (cleanup shared; a narrow test widens from the
 first lane of its one part to the others), upgrades only a part it holds alone by letting it
-go first, takes a quota after its parts and lets its parts go before it waits for a quota
-exclusive, and lets everything go before it waits for the run's lock exclusive. A request
-holds a quota shared only while it is in flight, waiting on no other lock meanwhile.
+go first, takes a part's items lock after its lanes (``keep_items``) or holding no lane
+(``reading``, which lets it go before it takes a lane), takes a quota after its parts and lets
+its parts go before it waits for a quota exclusive, and lets everything go before it waits for
+the run's lock exclusive. A request holds a quota shared only while it is in flight, waiting on
+no other lock meanwhile.
 """
 
 from __future__ import annotations
@@ -159,6 +167,10 @@ class RunLock:
         # The tenant the current test acts as while it holds its parts in the first lane only
         # (``narrow``), until it sends as another (``widen``); None otherwise.
         self._acting: str | None = None
+        # Each part's items lock (``keep_items``, ``reading``), and whether the current test
+        # sent a read while paused, holding that lock and not its part (``partial``).
+        self._items: dict[str, _ReaderWriter] = {}
+        self._read_beside = False
 
     @property
     def lanes(self) -> int:
@@ -186,8 +198,9 @@ class RunLock:
     @property
     def partial(self) -> bool:
         """Whether the current test kept a part of the API to itself while the run's other
-        parts went on: a violation it saw is to be confirmed with the run to itself."""
-        return self._partial
+        parts went on, or read beside a check keeping its part (``reading``): a violation it
+        saw is to be confirmed with the run to itself."""
+        return self._partial or self._read_beside
 
     def epoch(self) -> dict[str, int]:
         """How many times a check of the run has spoilt what the others share, by part of the
@@ -307,6 +320,40 @@ class RunLock:
             rw.exclusive()
         self._partial = True
 
+    def _items_of(self, name: str) -> _ReaderWriter:
+        """Part ``name``'s items lock (``keep_items``)."""
+        if name not in self._items:
+            self._items[name] = _ReaderWriter(self._folder / f"items-{name}.gate",
+                                              self._folder / f"items-{name}.lock")  # fmt: skip
+        return self._items[name]
+
+    def keep_items(self, name: str) -> None:
+        """Keep the items of part ``name`` to this test until ``release``, holding the part
+        exclusive already (``exclusive_part``): a check that writes to items it did not make
+        (schemathesis's engine deletes and updates what it finds in lists). A test that let
+        its part go while it waited (``pause``) reads its items only holding this lock shared
+        (``reading``). Nothing to do with the run's lock held exclusive."""
+        if self._run.held == "exclusive":
+            return
+        self._items_of(name).exclusive()
+
+    def reading(self) -> bool:
+        """From a pause (``pause``), before the test sends a read of one item: take back the
+        run's lock shared and the items lock of each part it let go (waiting for a check that
+        keeps them: ``keep_items``), not the parts' lanes, which a walk of the part's list may
+        keep meanwhile. What the test judges from here on is judged as seen beside other
+        checks (``partial``). Whether a check spoilt what others made meanwhile (``spoil``),
+        as ``resume`` says; nothing to do unless paused."""
+        if self._paused is None:
+            return False
+        if not self._run.held:
+            self._run.shared()
+        for name in self._paused:
+            self._items_of(name).shared()
+        self._read_beside = True
+        now = self.epoch()
+        return any(now.get(part) != self._paused_at.get(part) for part in self._paused)
+
     def beside(self) -> bool:
         """Go on holding the test's part shared while it walks a list it cannot isolate, where
         what it counts there carries its own marker (``Context.settle``): other checks of the
@@ -409,7 +456,12 @@ class RunLock:
         """Let go the run's lock and the test's parts while the test waits and sends nothing
         (a 429 waited out: ``Client``), where it holds them shared only: a check that keeps the
         part (a walk of its list) goes on meanwhile instead of waiting for the quota to refill.
-        Whether they were let go; ``resume`` takes them back before the test sends again."""
+        Whether they were let go; ``resume`` takes them back before the test sends again
+        (``reading`` before a read of one item: then ``pause`` lets go what that took)."""
+        if self._paused is not None:
+            self._release_items()
+            self._run.release()
+            return True
         if (
             self._run.held != "shared"
             or self._partial
@@ -431,6 +483,10 @@ class RunLock:
         if self._paused is None:
             return False
         paused, self._paused = self._paused, None
+        # From reading (``reading``): its locks are let go first, the run's too, so the run's
+        # and the parts are taken in order, as a test's start takes them.
+        self._release_items()
+        self._run.release()
         self.shared(*paused, lane=self._lane)
         now = self.epoch()
         spoilt = any(now.get(part) != self._paused_at.get(part) for part in paused)
@@ -441,6 +497,11 @@ class RunLock:
         for lanes in self._parts.values():
             for rw in lanes:
                 rw.release()
+        self._release_items()
+
+    def _release_items(self) -> None:
+        for rw in self._items.values():
+            rw.release()
 
     def release(self) -> None:
         self._paused = None
@@ -450,9 +511,11 @@ class RunLock:
         self._release_parts()
         self._run.release()
         self._partial = False
+        self._read_beside = False
 
     def close(self) -> None:
         self.release()
-        for rw in (*(rw for lanes in self._parts.values() for rw in lanes), *self._quotas.values()):
+        for rw in (*(rw for lanes in self._parts.values() for rw in lanes),
+                   *self._quotas.values(), *self._items.values()):  # fmt: skip
             rw.close()
         self._run.close()

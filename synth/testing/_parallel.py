@@ -172,6 +172,9 @@ def hold(target: Target, invariant: str, operation: str) -> None:
     if keep == "part":
         lock.exclusive_part(part)
         if invariant in ALONE:
+            # It writes to items it did not make: a test that let the part go while it waited
+            # does not read them meanwhile (``RunLock.reading``).
+            lock.keep_items(part)
             # schemathesis's engine sends its requests itself, not through the client that
             # holds each request's quota (``Client``): the part's, all along.
             lock.hold_quotas(target.quotas_of_part(part))

@@ -105,6 +105,9 @@ class Target:
         # DELETE operations' paths as request-path patterns, with their parts (cleanup).
         self._deleters: list[tuple[re.Pattern[str], str]] | None = None
         self._quotas: list[tuple[str, re.Pattern[str], str]] | None = None
+        # GET and HEAD operations' paths as request-path patterns, and whether each reads one
+        # item (``reads_one``).
+        self._reads: list[tuple[str, re.Pattern[str], bool]] | None = None
         self._client: Client | None = None
         self.requests = 0
         # Examples set aside because a write in them was retried after it may have arrived.
@@ -142,6 +145,7 @@ class Target:
             if self.lock is not None:
                 self._client.lock = self.lock
                 self._client.spoilt = self.sync_shared
+                self._client.reads_one = self.reads_one
                 if self._limited():
                     self._client.quota_of = self.quota_of
         return self._client
@@ -152,6 +156,19 @@ class Target:
             self._quotas = [(op.method, self._path_pattern(op.path), op.rate_limit.quota)
                             for op in self.api.operations if op.rate_limit is not None]  # fmt: skip
         return self._quotas
+
+    def reads_one(self, request: Request) -> bool:
+        """Whether ``request`` reads one item: a GET or HEAD whose path only operations that
+        read an item match (``Graph.is_item_op``, no pagination), never a list's."""
+        if request.method not in {"GET", "HEAD"}:
+            return False
+        if self._reads is None:
+            self._reads = [(op.method, self._path_pattern(op.path),
+                            op.pagination is None and self.graph.is_item_op(op))
+                           for op in self.api.operations if op.method in {"GET", "HEAD"}]  # fmt: skip
+        matched = [one for method, pattern, one in self._reads
+                   if method == request.method and pattern.fullmatch(request.path)]  # fmt: skip
+        return bool(matched) and all(matched)
 
     def quota_of(self, request: Request) -> str:
         """The rate-limit quota ``request`` counts against (``RateLimitSpec.quota``), "" for

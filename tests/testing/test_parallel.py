@@ -438,6 +438,141 @@ def test_a_check_lets_its_part_go_while_it_waits_out_a_429(tmp_path: Path) -> No
         walk.close()
 
 
+def test_a_read_of_one_item_after_a_429_goes_on_beside_a_walk_of_its_part(
+    tmp_path: Path,
+) -> None:
+    """After waiting out a 429, a test whose next request reads one item sends it beside a
+    walk that took its part meanwhile (holding the run's lock and the part's items shared,
+    not the part), and what it judges from then on is judged with the run to itself; its next
+    write takes the part back first, waiting for the walk."""
+    from synth.testing._http import Request
+
+    answers = iter([429, 200, 200])
+    seen: list[tuple[str, bool]] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert scope["type"] == "http"
+        seen.append((scope["method"], walk.keeps("p")))
+        status = next(answers)
+        headers = [(b"retry-after", b"1")] if status == 429 else []
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    mine, walk = RunLock(tmp_path), RunLock(tmp_path)
+    client = Client(dataclasses.replace(config, app=app))
+    client.lock = mine
+    client.reads_one = lambda request: request.method == "GET" and request.path == "/items/1"
+    walked, done = threading.Event(), threading.Event()
+
+    def walker() -> None:
+        walk.shared("p")
+        walk.exclusive_part("p")  # granted while the other test waits out its 429
+        walked.set()
+        done.wait(10)  # kept until the read beside it is answered
+        time.sleep(0.5)
+        walk.release()
+
+    try:
+        mine.shared("p")
+        thread = threading.Thread(target=walker)
+        thread.start()
+        assert client.send(Request(None, "GET", "/items/1")).status == 200
+        assert walked.is_set()
+        assert seen == [("GET", False), ("GET", True)]  # the read went beside the walk
+        assert mine.partial
+        done.set()
+        started = time.monotonic()
+        assert client.send(Request(None, "POST", "/items")).status == 200
+        assert time.monotonic() - started >= 0.4  # the write waited for the walk to end
+        assert seen[-1] == ("POST", False)
+        assert mine.held == "shared"
+        assert not _can(tmp_path / "part-p.0.lock", fcntl.LOCK_EX)
+        thread.join()
+        mine.release()
+        assert not mine.partial
+    finally:
+        client.close()
+        mine.close()
+        walk.close()
+
+
+def test_a_read_after_a_429_waits_for_a_check_that_keeps_its_part_s_items(
+    tmp_path: Path,
+) -> None:
+    """A check that writes to items it did not make (schemathesis's engine) keeps its part's
+    items too (``keep_items``): a test that let the part go while it waited out a 429 reads
+    an item only once that check is done."""
+    from synth.testing._http import Request
+
+    answers = iter([429, 200])
+    kept_then: list[bool] = []
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert scope["type"] == "http"
+        kept_then.append(spoiler.keeps("p"))
+        status = next(answers)
+        headers = [(b"retry-after", b"1")] if status == 429 else []
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    mine, spoiler = RunLock(tmp_path), RunLock(tmp_path)
+    client = Client(dataclasses.replace(config, app=app))
+    client.lock = mine
+    client.reads_one = lambda request: True
+    spoilt: list[bool] = []
+    client.spoilt = lambda: spoilt.append(True)
+    kept = threading.Event()
+
+    def engine() -> None:
+        spoiler.shared("p")
+        spoiler.exclusive_part("p")
+        spoiler.keep_items("p")
+        kept.set()
+        time.sleep(1.5)
+        spoiler.spoil(["p"])
+        spoiler.release()
+
+    try:
+        mine.shared("p")
+        thread = threading.Thread(target=engine)
+        thread.start()
+        started = time.monotonic()
+        assert client.send(Request(None, "GET", "/items/1")).status == 200
+        assert kept.is_set()
+        assert kept_then == [False, False]  # the read waited for the check to let go
+        assert time.monotonic() - started >= 1.5
+        assert spoilt == [True]  # and what the test reuses is dropped
+        thread.join()
+    finally:
+        client.close()
+        mine.close()
+        spoiler.close()
+
+
+def test_a_request_reads_one_item_only_where_no_list_shares_its_path(api: ApiSpec) -> None:
+    """``Target.reads_one``: a GET of one item (`getJob`), not a list's (`listJobs`), not a
+    write; a path that a list's pattern matches as well is not one."""
+    from synth.testing._http import Request
+    from synth.testing._target import Target
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    made = Target(config, api)
+    job = made.path(api.operation("getJob").path, {"job_id": "j1"})
+    jobs = made.path(api.operation("listJobs").path, {})
+    assert made.reads_one(Request("a", "GET", job))
+    assert not made.reads_one(Request("a", "GET", jobs))
+    assert not made.reads_one(Request("a", "DELETE", job))
+    assert not made.reads_one(Request("a", "GET", "/nowhere"))
+    # A list whose path an item's pattern also matches (``/jobs/{job_id}`` and a list at
+    # ``/jobs/recent``): what the request reads is not known, so it is not taken for one.
+    recent = dataclasses.replace(api.operation("listJobs"), path="/jobs/recent")
+    other = Target(config, dataclasses.replace(api, operations=(*api.operations, recent)))
+    assert not other.reads_one(Request("a", "GET", other.path("/jobs/recent", {})))
+    assert other.reads_one(Request("a", "GET", job))
+
+
 def test_a_429_of_a_declared_limit_is_waited_out_longer_than_three_times() -> None:
     """With other workers sharing the server's quota, a 429 from an operation whose contract
     declares a rate limit is waited out within a time budget, however many times; a 429 from
