@@ -1380,8 +1380,8 @@ def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     """Spread over eight workers, the jobs part's chain costs more than a worker's even share:
     the other checks of the jobs part but its rate-limit checks go first (dearest first), then
     its chain, one after another, cheapest first; the other single-request checks and the rest
-    follow, and the contacts part's chain (kept from its first request) goes last, together,
-    but for the rate-limit checks after it. Over two, the jobs chain is no longer
+    follow, then the rate-limit checks, and the contacts part's chain (kept from its first
+    request) goes last, together. Over two, the jobs chain is no longer
     than a worker's share: the single-request checks of every part go first, as without
     chains, and the chain goes among the rest as one test of its whole cost."""
     from synth.testing._parallel import chains, shape_of
@@ -1404,10 +1404,10 @@ def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     costs = [cost_of(n) for n in chain]
     assert costs == sorted(costs)
     contacts = [n for n in spread if found.of.get(n) == "createContact"]
-    # The contacts chain goes last, and only the rate-limit checks after it.
-    last = len(found.quotas)
-    assert set(spread[-last:]) == found.quotas
-    assert spread[-len(contacts) - last : -last] == contacts
+    # The contacts chain goes last, right after the rate-limit checks.
+    assert spread[-len(contacts) :] == contacts
+    quotas = len(found.quotas)
+    assert set(spread[-len(contacts) - quotas : -len(contacts)]) == found.quotas
     # Two workers: single-request checks first, as without chains; the jobs chain together.
     two = [names[i] for i in order(names, spread=True, chains=found, workers=2)]
     plain = [names[i] for i in order(names, spread=True)]
@@ -1416,7 +1416,7 @@ def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     assert set(two[:singles]) == {n for n in plain[: singles + 1] if n not in found.of}
     members = [i for i, n in enumerate(two) if found.of.get(n) == "createJob"]
     assert members == list(range(members[0], members[-1] + 1))
-    assert two[-len(contacts) - last : -last] == contacts
+    assert two[-len(contacts) :] == contacts
     # One process, or no chains: the order is the one before.
     assert order(names, chains=found, workers=8) == order(names)
     assert order(names, spread=True, chains=None, workers=8) == order(names, spread=True)
