@@ -251,6 +251,10 @@ class Context:
         # operation, field and turn: ``alike``'s ``values``), and how many this one has used.
         self._alike_values: dict[tuple[str, str, int], Any] | None = None
         self._alike_value_turns: dict[tuple[str, str], int] = {}
+        # Whether requests that do not depend on each other's answers may go together
+        # (``together``): not in a check's first example, which sends them one at a time and
+        # stops at the first it refuses, so a bug there is reported in the fewest requests.
+        self.at_once = False
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -347,10 +351,34 @@ class Context:
         unless ``tenant_id`` names another. ``request_id=False`` sends no request id where
         the client would add one (``Client``).
         """
-        exchange = self.target.client.send(self._build(tenant, op, params, **options))
+        return self.sent(op, self._build(tenant, op, params, **options))
+
+    def build(
+        self,
+        tenant: str | None,
+        op: OperationSpec,
+        params: Mapping[str, str] | None = None,
+        **options: Unpack[_Options],
+    ) -> Request:
+        """The request ``send`` would send with these arguments, not sent (``sent``,
+        ``together``)."""
+        return self._build(tenant, op, params, **options)
+
+    def sent(self, op: OperationSpec, request: Request) -> Exchange:
+        """Send ``request`` (``build``) of ``op``, as ``send`` does."""
+        exchange = self.target.client.send(request)
         self.target.note_latency(op.operation_id, exchange)
         self.trace.append(exchange)
         return exchange
+
+    def together(self, requests: Sequence[Callable[[], Request]]) -> Iterator[Exchange]:
+        """Each of ``requests`` (built when asked for) answered, in order: where the example
+        may send them at once (``at_once``), all are built, then sent together, and the
+        answers given out after; otherwise each is built and sent as the caller asks for its
+        answer, so a check that stops at one sends none after it."""
+        if not self.at_once:
+            return (self.sent(self.op, make()) for make in requests)
+        return iter(self.gather(requests) if requests else [])
 
     def _build(
         self,

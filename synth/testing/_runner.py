@@ -336,12 +336,24 @@ class _Scenario:
             return False
         return True
 
+    def _context(self, data: _Recorded | _Replayed) -> Context:
+        """The context of the current example, drawing from ``data``: after a check's first
+        example, requests that do not depend on each other go together (``Context.at_once``),
+        until an example shows a violation; the runs of it that follow (Hypothesis's final
+        run, shrinking, the replay that confirms it) send them one at a time, as the report
+        shows them. An operation whose contract declares a latency objective sends them one
+        at a time too: its answers are the sample the objective is judged on (``_latency``),
+        which answers sharing the server with each other would skew."""
+        ctx = Context(self.target, self.finding.invariant, self.op, data)  # type: ignore[arg-type]
+        ctx.at_once = self.finding.examples > 1 and not self.failed_at and self.op.slo is None
+        return ctx
+
     def __call__(self, data: st.DataObject) -> None:
         finding, target = self.finding, self.target
         finding.examples += 1
         recorded = _Recorded(data)
         try:
-            if self._attempt(Context(target, finding.invariant, self.op, recorded)):  # type: ignore[arg-type]
+            if self._attempt(self._context(recorded)):
                 return
         except NoExample as no:
             finding.no_example = str(no)
@@ -358,7 +370,7 @@ class _Scenario:
         # (the simplest example, Hypothesis's first, is often the one that shows a bug, and
         # another drawn in its place may not), and set aside only if that is cut too.
         target.note_set_aside()
-        again = Context(target, finding.invariant, self.op, _Replayed(recorded.values))  # type: ignore[arg-type]
+        again = self._context(_Replayed(recorded.values))
         try:
             if self._attempt(again):
                 return

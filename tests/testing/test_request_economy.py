@@ -8,6 +8,9 @@ of what the check judges (the owner's own read, the edge fixture, the other prob
 
 from __future__ import annotations
 
+import asyncio
+from typing import Any
+
 import pytest
 
 from bench.bugs import SHORTEST
@@ -50,3 +53,60 @@ def test_the_report_comes_within_three_times_the_shortest_sequence(
         target.close()
     assert finding.outcome is Outcome.VIOLATION, finding.message
     assert finding.requests <= 3 * SHORTEST[bug], (finding.requests, SHORTEST[bug])
+
+
+class _InFlight:
+    """An ASGI app in front of another, counting the requests it is answering at once."""
+
+    def __init__(self, app: Any) -> None:
+        self.app, self.now, self.most = app, 0, 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        self.now += 1
+        self.most = max(self.most, self.now)
+        try:
+            await asyncio.sleep(0.01)  # long enough for the others sent with it to arrive
+            await self.app(scope, receive, send)
+        finally:
+            self.now -= 1
+
+
+@pytest.mark.parametrize("operation", ["getJob", "updateContact", "deleteContact"])
+def test_error_probes_go_together_after_the_first_example(api: ApiSpec, operation: str) -> None:
+    """A check's first example sends its error probes one at a time (it stops at the first
+    refused, the fewest requests to a report); its later examples send those drawn before the
+    request that should succeed together, and the check still passes on a correct server."""
+    counted = _InFlight(create_app(work_delay=0.002))
+    config = config_from_options(app=counted, tenants=TOKENS, profile="default", seed=1, env={})
+    target = Target(config, api)
+    try:
+        first = run_check("ERR-DECLARED", operation, target, first=True)
+        assert first.outcome is Outcome.PASSED, first.message
+        assert counted.most == 1
+        whole = run_check("ERR-PROBLEM", operation, target)
+        assert whole.outcome is Outcome.PASSED, whole.message
+        assert whole.examples > 1
+        assert counted.most > 1
+    finally:
+        target.close()
+
+
+def test_an_operation_with_a_latency_objective_sends_its_probes_one_at_a_time(
+    api: ApiSpec,
+) -> None:
+    """`getContact` declares a latency objective: its answers are the sample it is judged on,
+    so every example sends one request at a time."""
+    assert api.operation("getContact").slo is not None
+    counted = _InFlight(create_app(work_delay=0.002))
+    config = config_from_options(app=counted, tenants=TOKENS, profile="default", seed=1, env={})
+    target = Target(config, api)
+    try:
+        whole = run_check("ERR-PROBLEM", "getContact", target)
+        assert whole.outcome is Outcome.PASSED, whole.message
+        assert whole.examples > 1
+        assert counted.most == 1
+    finally:
+        target.close()

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from ...spec import OperationSpec
 from .. import _problems as problems
 from .._context import NO_BODY, Context, Scope, brief, items_of
-from .._http import Exchange
+from .._http import Exchange, Request
 from ._bounds import Bound, body_bounds, equal
 from ._common import declared, nowhere_value
 from ._registry import implements
@@ -38,27 +38,27 @@ def _item_params(ctx: Context) -> dict[str, str]:
 
 def _semantic_probes(
     ctx: Context, item_params: dict[str, str], body: Any
-) -> list[Callable[[], Exchange]]:
+) -> list[Callable[[], Request]]:
     """Probes that the declared semantics call for: bad cursors and limits, a missing key, a
     stale or missing If-Match."""
     op = ctx.op
-    probes: list[Callable[[], Exchange]] = []
+    probes: list[Callable[[], Request]] = []
     if op.pagination is not None:
         for name, bad in ((op.pagination.cursor_param, "!!"), (op.pagination.limit_param, "many")):
             if name:  # a link list has no position parameter: its URLs carry it
                 probes.append(
-                    functools.partial(ctx.send, ctx.a, op, item_params, query={name: bad})
+                    functools.partial(ctx.build, ctx.a, op, item_params, query={name: bad})
                 )
     if op.idempotency is not None and op.idempotency.required:
-        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, key=None))
+        probes.append(lambda: ctx.build(ctx.a, op, item_params, body=body, key=None))
     if op.cache is not None and op.cache.if_match is not None:
         probes.append(
-            lambda: ctx.send(
+            lambda: ctx.build(
                 ctx.a, op, item_params, body=body, headers={"If-Match": '"synth-stale"'}
             )
         )
     if op.cache is not None and op.cache.if_match == "required":
-        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, if_match=None))
+        probes.append(lambda: ctx.build(ctx.a, op, item_params, body=body, if_match=None))
     return probes
 
 
@@ -78,13 +78,18 @@ def _probes(ctx: Context) -> Iterator[Exchange]:
     """Requests that should draw errors from ``op``: no token, unknown ids, bad input, ...
 
     Each is sent as the caller asks for its answer, so a check that fails on one sends no more
-    (everything is drawn before the first is sent)."""
+    (everything is drawn before the first is sent). After a check's first example they go
+    together (``Context.together``), in two batches: those drawn before the one request that
+    should succeed (the last below), that one alone, then the rest. On a correct server a
+    refused request changes nothing, so each batch sees the state the same probes one after
+    another would, and the order drawn still decides which of them meet what that request
+    changed (a deleted item's 404, a new ETag)."""
     op = ctx.op
     item_params = _item_params(ctx)
     body = ctx.body(op) if op.body is not None else NO_BODY
-    probes: list[Callable[[], Exchange]] = [
-        lambda: ctx.send(None, op, item_params, body=body),
-        lambda: ctx.send(ctx.a, op, item_params, body=body, token="synth-not-a-token"),
+    probes: list[Callable[[], Request]] = [
+        lambda: ctx.build(None, op, item_params, body=body),
+        lambda: ctx.build(ctx.a, op, item_params, body=body, token="synth-not-a-token"),
     ]
     for param in ctx.graph.parents(op) or []:
         # An id the parameter's schema accepts but no item has, and one meant to be malformed.
@@ -92,28 +97,29 @@ def _probes(ctx: Context) -> Iterator[Exchange]:
             if value is None:
                 continue
             params = {**item_params, param.param: value}
-            probes.append(functools.partial(ctx.send, ctx.a, op, params, body=body))
+            probes.append(functools.partial(ctx.build, ctx.a, op, params, body=body))
     if op.body is not None and op.body_schema is not None:
         mutations = ctx.schemas.mutations(op.body_schema, op.body, body, op)
         if mutations:
             mutation = ctx.choose(mutations, "invalid body")
-            probes.append(lambda: ctx.send(ctx.a, op, item_params, body=mutation.body))
+            probes.append(lambda: ctx.build(ctx.a, op, item_params, body=mutation.body))
         malformed = _malformed(op)
         if malformed is not None:
             raw, kind = malformed
-            probes.append(lambda: ctx.send(ctx.a, op, item_params, raw=raw,
-                                           headers={"Content-Type": kind}))  # fmt: skip
+            probes.append(lambda: ctx.build(ctx.a, op, item_params, raw=raw,
+                                            headers={"Content-Type": kind}))  # fmt: skip
     probes += _semantic_probes(ctx, item_params, body)
     if len(ctx.target.tenants) > 1 and ctx.graph.parents(op):
-        probes.append(lambda: ctx.send(ctx.b, op, item_params, body=body))
+        probes.append(lambda: ctx.build(ctx.b, op, item_params, body=body))
     if len(ctx.target.tenants) > 1 and ctx.graph.tenant_in_path(op):
         # A's credentials with B's id in the tenant path parameter: refused, and as declared.
         other = ctx.target.tenant_id(ctx.b)
-        probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body, tenant_id=other))
-    probes.append(lambda: ctx.send(ctx.a, op, item_params, body=body))
+        probes.append(lambda: ctx.build(ctx.a, op, item_params, body=body, tenant_id=other))
+    probes.append(lambda: ctx.build(ctx.a, op, item_params, body=body))
     order = ctx.draw(st.permutations(range(len(probes))), "probe order")
-    for index in order:
-        yield probes[index]()
+    at = order.index(len(probes) - 1)
+    for batch in (order[:at], order[at : at + 1], order[at + 1 :]):
+        yield from ctx.together([probes[index] for index in batch])
 
 
 def _errors(ctx: Context) -> Iterator[Exchange]:
