@@ -60,8 +60,11 @@ from typing import IO
 
 __all__ = ["QUOTA_POLL", "RunLock", "quota_stem"]
 
-# Seconds between tries for a quota a rate-limit check holds (``RunLock.try_quota``).
+# Seconds between tries for a quota a rate-limit check holds (``RunLock.try_quota``), and
+# between looks for processes waiting for a part (``RunLock.after_waiters``).
 QUOTA_POLL = 0.05
+# Seconds at most that a check about to keep its part lets earlier waiters go first.
+WAITERS_MOST = 30.0
 
 
 def quota_stem(quota: str) -> str:
@@ -254,8 +257,43 @@ class RunLock:
         self._run.shared()
         self._lane = lane
         for name in sorted(set(parts)):
-            for rw in self._lanes_of(name, lane):
-                rw.shared()
+            lanes = self._lanes_of(name, lane)
+            if all(rw.try_shared() for rw in lanes):
+                continue
+            # Waiting: said in a file of its own (``after_waiters``), gone once it holds them.
+            marker = self._folder / f"wait-{name}.{os.getpid()}"
+            marker.write_text(repr(time.time()), encoding="utf-8")
+            try:
+                for rw in lanes:
+                    rw.shared()
+            finally:
+                marker.unlink(missing_ok=True)
+
+    def after_waiters(self, name: str, since: float, most: float = WAITERS_MOST) -> None:
+        """Wait until no other process is still waiting for part ``name`` that began to wait
+        before ``since`` (``time.time()``; ``shared``), ``most`` seconds at most: a check about
+        to keep the part (``exclusive_part``) lets the tests handed out before it go first,
+        where flock would let it in ahead of them when it asks (a gate is granted in no
+        order). Processes no longer running are not waited for."""
+        deadline = time.monotonic() + most
+        while time.monotonic() < deadline and self._waiters(name, since):
+            time.sleep(QUOTA_POLL)
+
+    def _waiters(self, name: str, since: float) -> bool:
+        """Whether another live process has waited for part ``name`` since before ``since``."""
+        for marker in self._folder.glob("wait-*"):
+            part, _, number = marker.name.removeprefix("wait-").rpartition(".")
+            pid = int(number) if number.isdigit() else 0
+            if part != name or pid in (0, os.getpid()):
+                continue
+            try:
+                began = float(marker.read_text(encoding="utf-8") or "inf")
+                os.kill(pid, 0)
+            except (OSError, ValueError):
+                continue  # gone meanwhile, or its process is
+            if began < since:
+                return True
+        return False
 
     def narrow(self, tenant: str) -> None:
         """Say that the current test, holding its parts in the first lane only (``shared``

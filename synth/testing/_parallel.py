@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import time
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, fields
@@ -161,6 +162,7 @@ def hold(target: Target, invariant: str, operation: str) -> None:
     if keep == "run":
         lock.exclusive()
         return
+    arrived = time.time()
     part = target.part(operation)
     # A test of no lane of its own holds the first lane only, as the first tenant, until it
     # sends as another (``RunLock.narrow``): a chain's walks acting as the second tenant go
@@ -170,6 +172,9 @@ def hold(target: Target, invariant: str, operation: str) -> None:
     if narrow:
         lock.narrow(target.actors()[0])
     if keep == "part":
+        # It goes last in its part (``_order``): the tests of the part handed out before it
+        # and still waiting for the part (behind a walk keeping it) go first.
+        lock.after_waiters(part, arrived)
         lock.exclusive_part(part)
         if invariant in ALONE:
             # It writes to items it did not make: a test that let the part go while it waited

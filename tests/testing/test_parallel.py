@@ -573,6 +573,64 @@ def test_a_request_reads_one_item_only_where_no_list_shares_its_path(api: ApiSpe
     assert other.reads_one(Request("a", "GET", job))
 
 
+def test_a_check_about_to_keep_its_part_lets_earlier_waiters_go_first(tmp_path: Path) -> None:
+    """A test waiting for its part (a walk keeps it) says so; a check about to keep the part
+    (``after_waiters``) waits for the tests that began to wait before it asked, until they hold
+    the part, not for those that began later, nor for a process no longer running."""
+    import subprocess
+    import sys
+
+    walk, keeper = RunLock(tmp_path), RunLock(tmp_path)
+    waiter = (
+        "import sys, time\n"
+        "from synth.testing._lock import RunLock\n"
+        "lock = RunLock(sys.argv[1])\n"
+        "lock.shared('p')\n"
+        "print('in', time.time(), flush=True)\n"
+        "time.sleep(0.5)\n"
+    )
+    try:
+        walk.shared("p")
+        walk.exclusive_part("p")
+        child = subprocess.Popen([sys.executable, "-c", waiter, str(tmp_path)], cwd=ROOT,
+                                 stdout=subprocess.PIPE, text=True)  # fmt: skip
+        deadline = time.monotonic() + 10
+        while not list(tmp_path.glob("wait-p.*")) and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert list(tmp_path.glob("wait-p.*"))
+        # Began to wait after this moment: not waited for.
+        started = time.monotonic()
+        keeper.after_waiters("p", time.time() - 60, most=5)
+        assert time.monotonic() - started < 0.5
+        done: list[float] = []
+
+        def keep() -> None:
+            keeper.after_waiters("p", time.time(), most=10)
+            done.append(time.time())
+
+        thread = threading.Thread(target=keep)
+        thread.start()
+        time.sleep(0.5)
+        assert not done  # the child still waits for the walk
+        walk.release()
+        thread.join(10)
+        assert child.stdout is not None
+        entered = float(child.stdout.readline().split()[1])
+        assert done
+        assert entered <= done[0]  # the child held the part before the keeper went on
+        child.wait(10)
+        child.stdout.close()
+        assert not list(tmp_path.glob("wait-p.*"))
+        # A marker left by a process no longer running is not waited for.
+        (tmp_path / f"wait-p.{child.pid}").write_text("0.0", encoding="utf-8")
+        started = time.monotonic()
+        keeper.after_waiters("p", time.time(), most=5)
+        assert time.monotonic() - started < 0.5
+    finally:
+        walk.close()
+        keeper.close()
+
+
 def test_a_429_of_a_declared_limit_is_waited_out_longer_than_three_times() -> None:
     """With other workers sharing the server's quota, a 429 from an operation whose contract
     declares a rate limit is waited out within a time budget, however many times; a 429 from
