@@ -156,11 +156,11 @@ def order(
     place among the rest as one test of its whole cost. A chain of checks kept from their
     first request (TEN-NONINTERFERENCE, the object-level one) goes last: while it runs, every
     other check of its part waits, so it runs once they are done, beside the longest chain. A
-    rate-limit check (``quotas``) keeps its quota, not its part, for a quiet window and a
-    burst, mostly asleep, and every request that counts against the quota waits meanwhile, so
-    it goes late: where its part has a chain, at that chain's end (``_parallel.chains``: after
-    the object-level check, which holds the quota all along), else after every other check
-    but right before the chains kept from their first request; started after those, it waited
+    rate-limit check (``quotas``) goes after every other check, even in the longest chain's
+    part, and right before those chains: it keeps its quota, not its part, for a quiet window
+    and a burst, mostly asleep, and every request that counts against the quota waits
+    meanwhile, so started late it holds up the fewest checks (a chain's walks of a list do not
+    count against it); started after the chains kept from their first request, it waited
     for a worker that a check queued behind such a chain held (the CRM at 50 ms: the
     rate-limit checks began 12 s after the last other check, once the contacts part's
     object-level check ended, and the run ended 7 s after that check)."""
@@ -173,22 +173,21 @@ def order(
     total = sum(costs)
     early = {part for part in chains.walks if loads.get(part, 0.0) * max(workers, 1) > total}
 
-    def key(i: int) -> tuple[int, float, str, tuple[bool, float], int]:
+    def key(i: int) -> tuple[int, float, str, float, int]:
         invariant, operation = test_key(names[i])
         cost = costs[i]
         part = chains.of.get(names[i], "")
         if part:
             tier = 1 if part in early else 3 if part in chains.walks else 5
-            # A rate-limit check closes its part's chain (``_parallel.chains``).
-            return (tier, -loads[part], part, (names[i] in chains.quotas, cost), i)
+            return (tier, -loads[part], part, cost, i)
         single = invariant in _SINGLE
         if names[i] in chains.quotas:
-            return (4, cost, "", (False, 0.0), i)
+            return (4, cost, "", 0.0, i)
         if chains.parts.get(operation) in early:
-            return (0, -cost, "", (False, 0.0), i)
+            return (0, -cost, "", 0.0, i)
         if single:
-            return (2, cost, "", (False, 0.0), i)
-        return (3, -cost if spread else cost, "", (False, 0.0), i)
+            return (2, cost, "", 0.0, i)
+        return (3, -cost if spread else cost, "", 0.0, i)
 
     return sorted(range(len(names)), key=key)
 

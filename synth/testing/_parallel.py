@@ -262,14 +262,7 @@ def chains(
 ) -> Chains:
     """``chain_of`` for each generated test name (``test_op__INV_ID``) that has one; a part is
     in ``walks`` when its chain walks a list, a test in ``quotas`` when it keeps a rate-limit
-    quota (``Chains``), and the lane of each ``LANED`` one (``lanes``).
-
-    A rate-limit check of an operation whose part has a chain closes that chain, in its first
-    lane (``_order.order``), after the object-level check there: that check holds every quota
-    of its part all along (``hold``), so the rate-limit checks wait for it wherever they run,
-    and handed to other workers they kept them waiting, and the units queued behind them (the
-    CRM at 50 ms: the contacts part's object-level check, the run's last test, began 5 s after
-    a worker was free, queued behind a rate-limit check waiting for the jobs part's)."""
+    quota (``Chains``), and the lane of each ``LANED`` one (``lanes``)."""
     of: dict[str, str] = {}
     walks: set[str] = set()
     quotas: set[str] = set()
@@ -282,13 +275,7 @@ def chains(
         invariant, operation = test_key(name)
         if invariant in KEEPS_QUOTA and alone(invariant, operation, shape) == "quota":
             quotas.add(name)
-    parts = shape.graph.parts()
-    chained = set(of.values())
-    for name in quotas:
-        part = parts.get(test_key(name)[1], "")
-        if part in chained:
-            of[name] = part
-    return Chains(of, parts, frozenset(walks), frozenset(quotas),
+    return Chains(of, shape.graph.parts(), frozenset(walks), frozenset(quotas),
                   lanes(shape, tenants, measured))  # fmt: skip
 
 

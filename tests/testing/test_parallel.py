@@ -1382,9 +1382,9 @@ def _emitted(contracts: Path) -> tuple[ApiSpec, list[str]]:
         # The contacts list has a free-text filter; interactions sit under a fresh contact.
         ("contracts", {"createJob"},
          ["listJobs__PAGE_COMPLETE", "createJob__IDEM_REPLAY",
-          "createJob__IDEM_MISSING", "createJob__OBJECT_LEVEL_AUTHORIZATION", "getJob__RATE_LIMIT"],
+          "createJob__IDEM_MISSING", "createJob__OBJECT_LEVEL_AUTHORIZATION"],
          ["listContacts__PAGE_COMPLETE", "listInteractions__PAGE_END", "createContact__IDEM_REPLAY",
-          "getJob__TEN_READ", "createJob__ERR_VALIDATION", "getJob__CONFORMANCE",
+          "getJob__TEN_READ", "createJob__ERR_VALIDATION", "getJob__CONFORMANCE", "getJob__RATE_LIMIT",
           "listJobs__TEN_LIST", "createJob__IDEM_TENANT_SCOPE"]),
         # Tasks under a project are isolated; projects and the activity feed are not, but a
         # project's name carries a check's marker: its idempotency checks count by it.
@@ -1407,8 +1407,7 @@ def test_chains_of_an_api(
     """The tests that keep a part of the API to themselves for most of their run: walks of a
     list no scope can isolate (``walks``: they grow with every example) and the checks that
     keep their part from their first request; each in its operation's part. The rate-limit
-    checks keep their quota, and close their part's chain where it has one (the jobs part's),
-    else are in none (the warehouse's units list)."""
+    checks keep their quota, and are in no chain."""
     from synth.testing._parallel import beside, chains, shape_of
 
     api, names = _emitted(ROOT / contracts)
@@ -1431,21 +1430,16 @@ def test_chains_of_an_api(
         assert (name in found.of) is not isolated, name
         if not isolated:
             assert api.operation(operation).pagination is not None, name
-    # Every rate-limit test keeps its quota instead; in its part's chain where it has one.
+    # Every rate-limit test keeps its quota instead, in no chain.
     assert found.quotas == {n for n in names if "__RATE_" in n}
-    chained_parts = {p for n, p in found.of.items() if n not in found.quotas}
-    for name in found.quotas:
-        part = parts[name.removeprefix("test_").partition("__")[0]]
-        assert found.of.get(name) == (part if part in chained_parts else None), name
 
 
 def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     """Spread over eight workers, the jobs part's chain costs more than a worker's even share:
     the other checks of the jobs part but its rate-limit checks go first (dearest first), then
-    its chain, one after another, cheapest first, closed by the rate-limit checks (after the
-    object-level check, which holds their quota); the other single-request checks and the rest
-    follow, and the contacts part's chain (kept from its first request) goes last, together.
-    Over two, the jobs chain is no longer
+    its chain, one after another, cheapest first; the other single-request checks and the rest
+    follow, then the rate-limit checks, and the contacts part's chain (kept from its first
+    request) goes last, together. Over two, the jobs chain is no longer
     than a worker's share: the single-request checks of every part go first, as without
     chains, and the chain goes among the rest as one test of its whole cost."""
     from synth.testing._parallel import chains, shape_of
@@ -1458,21 +1452,20 @@ def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
         n for n in names if found.parts[n.removeprefix("test_").partition("__")[0]] == "createJob"
     ]
     assert set(spread[:first]) == {n for n in jobs if n not in found.of and n not in found.quotas}
-    # The rate-limit checks keep the quota, not the part: they close the chain, after the
-    # object-level check that holds the quota.
+    # The rate-limit checks keep the quota, not the part: they run beside the chain, after it.
     assert found.quotas
+    assert all(spread.index(n) > first for n in found.quotas)
     head = [cost_of(n) for n in spread[:first]]
     assert head == sorted(head, reverse=True)
     chain = spread[first : first + sum(1 for p in found.of.values() if p == "createJob")]
     assert all(found.of.get(n) == "createJob" for n in chain)
-    quotas = len(found.quotas)
-    assert set(chain[-quotas:]) == found.quotas
-    assert chain[-quotas - 1] == "test_createJob__OBJECT_LEVEL_AUTHORIZATION"
-    costs = [cost_of(n) for n in chain[:-quotas]]
+    costs = [cost_of(n) for n in chain]
     assert costs == sorted(costs)
     contacts = [n for n in spread if found.of.get(n) == "createContact"]
-    # The contacts chain goes last.
+    # The contacts chain goes last, right after the rate-limit checks.
     assert spread[-len(contacts) :] == contacts
+    quotas = len(found.quotas)
+    assert set(spread[-len(contacts) - quotas : -len(contacts)]) == found.quotas
     # Two workers: single-request checks first, as without chains; the jobs chain together.
     two = [names[i] for i in order(names, spread=True, chains=found, workers=2)]
     plain = [names[i] for i in order(names, spread=True)]
