@@ -351,18 +351,7 @@ class Context:
         unless ``tenant_id`` names another. ``request_id=False`` sends no request id where
         the client would add one (``Client``).
         """
-        return self.sent(op, self._build(tenant, op, params, **options))
-
-    def build(
-        self,
-        tenant: str | None,
-        op: OperationSpec,
-        params: Mapping[str, str] | None = None,
-        **options: Unpack[_Options],
-    ) -> Request:
-        """The request ``send`` would send with these arguments, not sent (``sent``,
-        ``together``)."""
-        return self._build(tenant, op, params, **options)
+        return self.sent(op, self.build(tenant, op, params, **options))
 
     def sent(self, op: OperationSpec, request: Request) -> Exchange:
         """Send ``request`` (``build``) of ``op``, as ``send`` does."""
@@ -380,7 +369,7 @@ class Context:
             return (self.sent(self.op, make()) for make in requests)
         return iter(self.gather(requests) if requests else [])
 
-    def _build(
+    def build(
         self,
         tenant: str | None,
         op: OperationSpec,
@@ -397,7 +386,8 @@ class Context:
         own_refs: bool = True,
         request_id: bool = True,
     ) -> Request:
-        """The request ``send`` sends (its arguments, ``_Options``); see there."""
+        """The request ``send`` sends with these arguments (``_Options``; see there), not
+        sent: ``sent`` sends it, ``together`` and ``gather`` send several at once."""
         params = self.fill_tenant(tenant, op, params, tenant_id)
         hdrs = dict(headers or {})
         if op.idempotency is not None:
@@ -445,7 +435,7 @@ class Context:
                 key: str | None = _AUTO) -> Request:  # fmt: skip
         """A request object for ``gather``: as ``send`` builds it, with idempotency key ``key``
         (None: no key; by default a fresh one, as ``send`` gives)."""
-        return self._build(tenant, op, params, body=body, key=key)
+        return self.build(tenant, op, params, body=body, key=key)
 
     def _token(self, tenant: str | None, op: OperationSpec) -> str | None:
         """``tenant``'s secret for ``op``; none where the document says it needs no auth

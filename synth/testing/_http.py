@@ -427,34 +427,27 @@ class Client:
 
     async def _take_back(self, request: Request) -> None:
         """Before ``request`` is sent after a pause: the run's lock and the test's parts back
-        (``_resume``), or for a read of one item the run's lock and the parts' items only
-        (``RunLock.reading``)."""
-        if not self._paused:
-            return
-        if self.reads_one is None or not self.reads_one(request):
-            await self._resume()
-            return
-        if self._resuming is None:
-            self._resuming = asyncio.Lock()
-        async with self._resuming:
-            if self._paused and not self._reading and self.lock is not None:
-                # It may wait for a check that keeps the part's items: not on the event loop.
-                spoilt = await asyncio.to_thread(self.lock.reading)
-                self._reading = True
-                if spoilt and self.spoilt is not None:
-                    self.spoilt()
+        (``RunLock.resume``), or for a read of one item the run's lock and the parts' items
+        only (``RunLock.reading``)."""
+        if self._paused:
+            await self._retake(self.reads_one is not None and self.reads_one(request))
 
-    async def _resume(self) -> None:
-        """Take back the run's lock ``_send`` let go, before anything is sent again."""
+    async def _retake(self, reading: bool) -> None:
+        """Take back what a pause let go (``_take_back``), once whatever is in flight."""
         if self._resuming is None:
             self._resuming = asyncio.Lock()
         async with self._resuming:
-            if self._paused and self.lock is not None:
-                # It may wait for a whole check that keeps the part: not on the event loop.
-                spoilt = await asyncio.to_thread(self.lock.resume)
+            if not self._paused or self.lock is None or (reading and self._reading):
+                return
+            # It may wait for a whole check that keeps the part, or its items: not on the
+            # event loop.
+            spoilt = await asyncio.to_thread(self.lock.reading if reading else self.lock.resume)
+            if reading:
+                self._reading = True
+            else:
                 self._paused = self._reading = False
-                if spoilt and self.spoilt is not None:
-                    self.spoilt()
+            if spoilt and self.spoilt is not None:
+                self.spoilt()
 
     async def _widen(self) -> None:
         """Take the lanes of the test's parts it lacks before it sends as another tenant

@@ -389,8 +389,12 @@ class RunLock:
         for name in self._paused:
             self._items_of(name).shared()
         self._read_beside = True
+        return self._spoilt_since_pause(self._paused)
+
+    def _spoilt_since_pause(self, parts: list[str]) -> bool:
+        """Whether a check spoilt any of ``parts`` since ``pause`` (``spoil``)."""
         now = self.epoch()
-        return any(now.get(part) != self._paused_at.get(part) for part in self._paused)
+        return any(now.get(part) != self._paused_at.get(part) for part in parts)
 
     def beside(self) -> bool:
         """Go on holding the test's part shared while it walks a list it cannot isolate, where
@@ -526,8 +530,7 @@ class RunLock:
         self._release_items()
         self._run.release()
         self.shared(*paused, lane=self._lane)
-        now = self.epoch()
-        spoilt = any(now.get(part) != self._paused_at.get(part) for part in paused)
+        spoilt = self._spoilt_since_pause(paused)
         self._partial = self._partial or spoilt
         return spoilt
 

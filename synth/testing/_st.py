@@ -31,7 +31,9 @@ __all__ = ["BACKOFF_ENV", "patch"]
 BACKOFF_ENV = "SYNTH_ST_BACKOFF"
 
 
+# The parameters of the two functions replaced, as in 4.32.
 _PARAMETERS = ("session", "data", "retries", "max_stream_events")
+_RESEND_PARAMETERS = ("session", "data", "max_stream_events")
 
 
 def _parameters(function: Any) -> tuple[str, ...]:
@@ -52,7 +54,7 @@ def patch(backoff: float) -> bool:
     # would turn every request of the check into an error, and the check would pass unseen.
     if resend is None or original is None or _parameters(original) != _PARAMETERS:
         return False
-    if _parameters(resend) != ("session", "data", "max_stream_events"):
+    if _parameters(resend) != _RESEND_PARAMETERS:
         return False
 
     def request_with_retries(

@@ -380,21 +380,30 @@ def test_a_request_waits_while_a_rate_limit_check_keeps_its_quota(tmp_path: Path
         mine.close()
 
 
+def _answering(statuses: list[int], note: Callable[[dict[str, Any]], None] | None = None) -> Any:
+    """An ASGI app answering each request with the next of ``statuses`` and an empty JSON
+    object (a 429 saying ``Retry-After: 1``), calling ``note`` with the request's scope first."""
+    answers = iter(statuses)
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert scope["type"] == "http"  # the client's lifespan call is refused, as no app's
+        if note is not None:
+            note(scope)
+        status = next(answers)
+        headers = [(b"retry-after", b"1")] if status == 429 else []
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    return app
+
+
 def test_a_check_lets_its_part_go_while_it_waits_out_a_429(tmp_path: Path) -> None:
     """While a test waits out a 429 (the quota refilling) it sends nothing: the run's lock
     and its part, held shared, go meanwhile, so a walk of the part's list goes on; the test
     takes them back before it sends again. A test that keeps its part does not let it go."""
     from synth.testing._http import Request
 
-    answers = iter([429, 200, 429, 200])
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        assert scope["type"] == "http"
-        status = next(answers)
-        headers = [(b"retry-after", b"1")] if status == 429 else []
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"{}"})
-
+    app = _answering([429, 200, 429, 200])
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
     mine, walk = RunLock(tmp_path), RunLock(tmp_path)
     client = Client(dataclasses.replace(config, app=app))
@@ -447,20 +456,12 @@ def test_a_read_of_one_item_after_a_429_goes_on_beside_a_walk_of_its_part(
     write takes the part back first, waiting for the walk."""
     from synth.testing._http import Request
 
-    answers = iter([429, 200, 200])
     # Each request's method, and whether the walk kept the part when it arrived (set before
     # the walk takes it back, cleared before it lets it go: a flag of the lock itself would
     # lag behind the file lock, which goes first).
     seen: list[tuple[str, bool]] = []
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        assert scope["type"] == "http"
-        seen.append((scope["method"], walked.is_set() and not letting_go.is_set()))
-        status = next(answers)
-        headers = [(b"retry-after", b"1")] if status == 429 else []
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"{}"})
-
+    app = _answering([429, 200, 200], lambda scope: seen.append(
+        (scope["method"], walked.is_set() and not letting_go.is_set())))  # fmt: skip
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
     mine, walk = RunLock(tmp_path), RunLock(tmp_path)
     client = Client(dataclasses.replace(config, app=app))
@@ -509,17 +510,8 @@ def test_a_read_after_a_429_waits_for_a_check_that_keeps_its_part_s_items(
     an item only once that check is done."""
     from synth.testing._http import Request
 
-    answers = iter([429, 200])
     kept_then: list[bool] = []
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        assert scope["type"] == "http"
-        kept_then.append(spoiler.keeps("p"))
-        status = next(answers)
-        headers = [(b"retry-after", b"1")] if status == 429 else []
-        await send({"type": "http.response.start", "status": status, "headers": headers})
-        await send({"type": "http.response.body", "body": b"{}"})
-
+    app = _answering([429, 200], lambda scope: kept_then.append(spoiler.keeps("p")))
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
     mine, spoiler = RunLock(tmp_path), RunLock(tmp_path)
     client = Client(dataclasses.replace(config, app=app))
@@ -575,6 +567,13 @@ def test_a_request_reads_one_item_only_where_no_list_shares_its_path(api: ApiSpe
     other = Target(config, dataclasses.replace(api, operations=(*api.operations, recent)))
     assert not other.reads_one(Request("a", "GET", other.path("/jobs/recent", {})))
     assert other.reads_one(Request("a", "GET", job))
+    # Another API's shape: the fleet example's drivers (`getDriver` declares its rate limit).
+    fleet = synth.load(ROOT / "examples/fleet/contracts")
+    drivers = Target(config, fleet)
+    one = drivers.path(fleet.operation("getDriver").path, {"driver_id": "d1"})
+    assert drivers.reads_one(Request("a", "GET", one))
+    assert not drivers.reads_one(Request("a", "GET", drivers.path("/drivers", {})))
+    assert not drivers.reads_one(Request("a", "DELETE", one))
 
 
 def test_a_check_about_to_keep_its_part_lets_earlier_waiters_go_first(tmp_path: Path) -> None:
