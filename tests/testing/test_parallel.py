@@ -1556,17 +1556,17 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
                if found.of[n] == "createJob") < 30  # fmt: skip
 
 
-def _two_workers(shape: Any, collected: list[str]) -> tuple[Any, _Node, _Node]:
-    """``PartScheduling`` with two tenants over two simulated workers that collected
-    ``collected``, its first units handed out."""
+def _workers(shape: Any, collected: list[str], count: int = 2) -> tuple[Any, ...]:
+    """``PartScheduling`` with two tenants over ``count`` simulated workers that collected
+    ``collected``, its first units handed out: the scheduler, then the workers."""
     from types import SimpleNamespace
 
     from synth.testing._parallel import PartScheduling
 
-    config: Any = SimpleNamespace(getvalue=lambda name: ["2*popen"],
+    config: Any = SimpleNamespace(getvalue=lambda name: [f"{count}*popen"],
                                   option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
     scheduler = PartScheduling(config, shape, tenants=2)
-    nodes = _Node("gw0"), _Node("gw1")
+    nodes = [_Node(f"gw{i}") for i in range(count)]
     for node in nodes:
         scheduler.add_node(node)
         scheduler.add_node_collection(node, collected)
@@ -1600,7 +1600,7 @@ def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
             and api.operation(key_of_test(n)[1]).rate_limit is None][:3]  # fmt: skip
     first_test = slow + ("[first]" if first else "")
     collected = [f"t.py::{n}" for n in [first_test, free[0], *lane, free[1], free[2]]]
-    _, busy, other = _two_workers(shape, collected)
+    _, busy, other = _workers(shape, collected)
     handed = {n.gateway.id: [collected[i].rpartition("::")[2] for i in n.sent]
               for n in (busy, other)}  # fmt: skip
     behind = "gw1" if not first else "gw0"
@@ -1608,6 +1608,76 @@ def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
     assert set(lane) <= set(handed[behind]), handed
     if not first:
         assert handed["gw0"] == [first_test, free[1]]
+
+
+@pytest.mark.parametrize(
+    ("contracts", "slow", "kept"),
+    [(ROOT / "contracts", "test_getJob__RATE_TENANT",
+      "test_createContact__OBJECT_LEVEL_AUTHORIZATION"),
+     (ROOT / "examples" / "fleet" / "contracts", "test_getDriver__RATE_LIMIT",
+      "test_createDriver__OBJECT_LEVEL_AUTHORIZATION")],
+)  # fmt: skip
+@pytest.mark.parametrize("free", [2, 1])
+def test_the_last_chain_goes_to_a_free_worker_not_behind_a_long_check(
+    contracts: Path, slow: str, kept: str, free: int
+) -> None:
+    """Where only a chain is left and the worker asking is busy with a check that may run
+    long (a rate-limit check waiting for its quota), the chain would start only once that
+    check ends. A worker busy with nothing long is left to take it, and the one asking is
+    told to stop (it ends the check it has). With no such worker, the chain is handed out
+    as before: nobody is left waiting for work that never comes."""
+    from synth.testing._parallel import chains
+
+    api, names = _emitted(contracts)
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    assert slow in found.quotas
+    assert kept in found.of
+    short = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
+             and api.operation(key_of_test(n)[1]).rate_limit is None][:5]  # fmt: skip
+    assert len(short) == 5
+    # gw0: a short test, then the rate-limit check; gw1 (and gw2): short tests; then the chain
+    # (xdist hands each worker one unit in turn, twice).
+    rest = short[1 : 1 + 2 * free]
+    collected = [f"t.py::{n}" for n in [short[0], *rest[:free], slow, *rest[free:], kept]]
+    scheduler, busy, *others = _workers(shape, collected, 1 + free)
+
+    def handed(node: _Node) -> list[str]:
+        return [collected[i].rpartition("::")[2] for i in node.sent]
+
+    assert handed(busy) == [short[0], slow]
+    scheduler.mark_test_complete(busy, busy.sent[0])  # gw0 starts the rate-limit check
+    assert handed(busy) == [short[0], slow]
+    assert busy.shutting_down  # it runs the check it has, then stops
+    scheduler.mark_test_complete(others[0], others[0].sent[0])
+    assert handed(others[0])[-1] == kept  # the chain, after the test it has queued
+    for node in others:
+        for index in node.sent[len(node.sent) - 2 :]:
+            scheduler.mark_test_complete(node, index)
+    scheduler.mark_test_complete(busy, busy.sent[1])
+    assert scheduler.tests_finished
+
+
+def test_the_last_chain_goes_to_the_worker_asking_when_no_other_is_free() -> None:
+    """The worker asking busy with a rate-limit check and every other one too (one queued
+    counts): the chain goes to it, as before (stopping it would leave the chain to whichever
+    ends first)."""
+    from synth.testing._parallel import chains
+
+    api, names = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    short = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
+             and api.operation(key_of_test(n)[1]).rate_limit is None][:2]  # fmt: skip
+    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
+    # gw0: a short test, then a rate-limit check; gw1 likewise.
+    collected = [f"t.py::{n}" for n in [short[0], short[1], "test_getJob__RATE_LIMIT",
+                                        "test_getJob__RATE_TENANT", kept]]  # fmt: skip
+    scheduler, first, second = _workers(shape, collected)
+    assert (first.sent, second.sent) == ([0, 2], [1, 3])
+    scheduler.mark_test_complete(second, second.sent[0])  # gw1 on its rate-limit check
+    assert not second.shutting_down
+    assert collected[second.sent[-1]] == f"t.py::{kept}"
 
 
 def test_the_first_worker_to_collect_starts_without_waiting_for_the_others() -> None:
@@ -1687,7 +1757,7 @@ def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
     assert len(lanes[1]) > 3
     assert len(free) == 4
     collected = [f"t.py::{n}" for n in [*lanes[1], free[0], free[1], *lanes[0], free[2], free[3]]]
-    scheduler, walking, other = _two_workers(shape, collected)
+    scheduler, walking, other = _workers(shape, collected)
     assert [collected[i] for i in other.sent] == [f"t.py::{free[0]}", f"t.py::{free[1]}"]
     for index in walking.sent[: len(lanes[1]) - 2]:  # the second lane all but its last two
         scheduler.mark_test_complete(walking, index)
