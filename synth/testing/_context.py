@@ -1042,6 +1042,15 @@ class Context:
         return (scope.tenant, scope.lister.operation_id, tuple(sorted(scope.params.items())),
                 tuple(sorted(scope.query.items())))  # fmt: skip
 
+    def rebase(self, scope: Scope) -> None:
+        """Take the baseline of ``scope``'s whole list again, after the check itself added to
+        it (the edge fixture: the largest page and one more item). A walk's page size grows
+        with the baseline (``pagination._limit``): from the one before, the CRM's `listJobs`
+        PAGE-COMPLETE walked its 101 edge items and the rest at ``limit=1``, over 100 round
+        trips where about ten would do."""
+        if not scope.isolated and not scope.unsettled:
+            scope.baseline = self._baseline(scope)
+
     def _baseline(self, scope: Scope) -> set[str]:
         """The ids ``scope``'s whole list holds now (it keeps the list's part from here on,
         as a walk does): as the last walk of it at its largest limit showed, plus the items

@@ -1574,9 +1574,18 @@ def _workers(shape: Any, collected: list[str], count: int = 2) -> tuple[Any, ...
     return scheduler, *nodes
 
 
+def _unlimited(shape: Any, name: str) -> bool:
+    """Whether test ``name``'s operation spends no rate-limit quota (``spenders``)."""
+    from synth.testing._parallel import spenders
+
+    return key_of_test(name)[1] not in spenders(shape)
+
+
 @pytest.mark.parametrize(
     ("contracts", "slow"),
     [(ROOT / "contracts", "test_getJob__ERR_DECLARED"),
+     # Not limited itself: it reads each job it made back through `getJob`, which is.
+     (ROOT / "contracts", "test_createJob__IDEM_TENANT_SCOPE"),
      (ROOT / "examples" / "fleet" / "contracts", "test_getDriver__ERR_DECLARED")],
 )  # fmt: skip
 @pytest.mark.parametrize("first", [False, True])
@@ -1584,20 +1593,21 @@ def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
     contracts: Path, slow: str, first: bool
 ) -> None:
     """A worker runs the unit it is handed next once its current test ends: a chain's lane
-    handed to a worker busy with the search of a rate-limited operation's check (which waits
-    for the quota, however fast the target) would wait as long. That worker gets the next
-    test instead, and the lane goes to the next worker that asks. The first example alone
-    (``[first]``) is a few requests: the lane may follow it."""
+    handed to a worker busy with the search of a check in a part of the API where an
+    operation declares a rate limit (which waits for the quota, however fast the target)
+    would wait as long. That worker gets the next test instead, and the lane goes to the
+    next worker that asks. The first example alone (``[first]``) is a few requests: the lane
+    may follow it."""
     from synth.testing._parallel import chains
 
     api, names = _emitted(contracts)
     shape = shape_of(api)
     found = chains(names, shape, 2)
-    assert api.operation(key_of_test(slow)[1]).rate_limit is not None
+    assert not _unlimited(shape, slow)
     part = sorted(found.walks)[0]
     lane = [n for n in names if found.of.get(n) == part and found.lanes.get(n, 0) == 0]
     free = [n for n in names if n not in found.of and n != slow and n.endswith("ERR_VALIDATION")
-            and api.operation(key_of_test(n)[1]).rate_limit is None][:3]  # fmt: skip
+            and _unlimited(shape, n)][:3]  # fmt: skip
     first_test = slow + ("[first]" if first else "")
     collected = [f"t.py::{n}" for n in [first_test, free[0], *lane, free[1], free[2]]]
     _, busy, other = _workers(shape, collected)
@@ -1634,7 +1644,7 @@ def test_the_last_chain_goes_to_a_free_worker_not_behind_a_long_check(
     assert slow in found.quotas
     assert kept in found.of
     short = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
-             and api.operation(key_of_test(n)[1]).rate_limit is None][:5]  # fmt: skip
+             and _unlimited(shape, n)][:5]  # fmt: skip
     assert len(short) == 5
     # gw0: a short test, then the rate-limit check; gw1 (and gw2): short tests; then the chain
     # (xdist hands each worker one unit in turn, twice).
@@ -1668,7 +1678,7 @@ def test_the_last_chain_goes_to_the_worker_asking_when_no_other_is_free() -> Non
     shape = shape_of(api)
     found = chains(names, shape, 2)
     short = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
-             and api.operation(key_of_test(n)[1]).rate_limit is None][:2]  # fmt: skip
+             and _unlimited(shape, n)][:2]  # fmt: skip
     kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
     # gw0: a short test, then a rate-limit check; gw1 likewise.
     collected = [f"t.py::{n}" for n in [short[0], short[1], "test_getJob__RATE_LIMIT",
@@ -1753,7 +1763,7 @@ def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
     lanes = [[n for n in names if found.of.get(n) == "createJob" and found.lanes.get(n, 0) == lane]
              for lane in (0, 1)]  # fmt: skip
     free = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
-            and api.operation(key_of_test(n)[1]).rate_limit is None][:4]  # fmt: skip
+            and _unlimited(shape, n)][:4]  # fmt: skip
     assert len(lanes[1]) > 3
     assert len(free) == 4
     collected = [f"t.py::{n}" for n in [*lanes[1], free[0], free[1], *lanes[0], free[2], free[3]]]

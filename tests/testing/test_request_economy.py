@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 from typing import Any
+from urllib.parse import parse_qs
 
 import pytest
 
@@ -110,3 +111,42 @@ def test_an_operation_with_a_latency_objective_sends_its_probes_one_at_a_time(
         assert counted.most == 1
     finally:
         target.close()
+
+
+class _Pages:
+    """An ASGI app in front of another, counting the follow-on pages (a cursor sent) of
+    ``path`` asked for at each limit."""
+
+    def __init__(self, app: Any, path: str) -> None:
+        self.app, self.path = app, path
+        self.pages: dict[str, int] = {}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == self.path:
+            query = parse_qs(scope["query_string"].decode())
+            if "cursor" in query:
+                limit = query.get("limit", ["default"])[0]
+                self.pages[limit] = self.pages.get(limit, 0) + 1
+        await self.app(scope, receive, send)
+
+
+def test_a_walk_of_a_shared_list_pages_it_by_what_it_holds_after_the_edge_fixture(
+    api: ApiSpec,
+) -> None:
+    """PAGE-COMPLETE on a list no scope isolates (`listJobs`) first fills it to its edges (the
+    largest page and one more item), then walks the whole of it: at a page size taken from
+    what the list holds then, about ``_PAGES`` pages, not from what it held before the
+    fixture (an empty list: ``limit=1``, a round trip per item)."""
+    from synth.testing.invariants.pagination import _PAGES
+
+    counted = _Pages(create_app(work_delay=0.002), "/api/v1/jobs")
+    config = config_from_options(app=counted, tenants=TOKENS, profile="default", seed=1, env={})
+    target = Target(config, api)
+    try:
+        first = run_check("PAGE-COMPLETE", "listJobs", target, first=True)
+    finally:
+        target.close()
+    assert first.outcome is Outcome.PASSED, first.message
+    walked = {limit: pages for limit, pages in counted.pages.items() if limit != "100"}
+    assert walked, counted.pages
+    assert max(walked.values()) <= 2 * _PAGES, counted.pages

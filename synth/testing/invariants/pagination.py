@@ -151,6 +151,8 @@ def complete(ctx: Context) -> None:
     # keep adding to may not replay. In an isolated scope the drawn walk replays, and comes
     # first: it is cheaper than the edge fixture (the largest page and one more item).
     edged = not scope.isolated and _at_the_edges(ctx, _complete_edges)
+    if edged:
+        ctx.rebase(scope)  # the edge fixture is in the list now: the walk's limit counts it
     limit = _limit(ctx, scope)
     # Ties on the sort keys, as PAGE-ORDER seeds them: a keyset position that forgets the
     # tie-breaker skips or repeats the tied items at a page boundary.
