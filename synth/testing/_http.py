@@ -351,10 +351,18 @@ class Client:
         return self._loop.run(self._send(request))
 
     def gather(self, requests: Sequence[Request]) -> list[Exchange]:
-        """Send requests concurrently; answers in the order of ``requests``."""
+        """Send requests concurrently; answers in the order of ``requests``. Where one fails
+        (a transport fault that outlasted its retries), the first such failure is raised once
+        every other request of the batch is answered: none is still in flight, unseen, when
+        the caller sends the example again."""
 
         async def all_of() -> list[Exchange]:
-            return list(await asyncio.gather(*(self._send(r) for r in requests)))
+            answers = await asyncio.gather(*(self._send(r) for r in requests),
+                                           return_exceptions=True)  # fmt: skip
+            for answer in answers:
+                if isinstance(answer, BaseException):
+                    raise answer
+            return [a for a in answers if isinstance(a, Exchange)]
 
         answers = self._loop.run(all_of())
         _together(answers)

@@ -397,6 +397,34 @@ def _answering(statuses: list[int], note: Callable[[dict[str, Any]], None] | Non
     return app
 
 
+def test_a_batch_meeting_a_transport_fault_raises_it_once_the_others_are_answered() -> None:
+    """``Client.gather``: a request of the batch failing for good (a transport fault past its
+    retries) is raised only once every other request of the batch is answered, so none is
+    still in flight (a write the caller does not know of) when the example is sent again."""
+    import asyncio
+
+    from synth.testing._http import Exchange, Request, TransportFault
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    client = Client(config)
+    answered: list[str] = []
+
+    async def send(request: Request) -> Exchange:
+        if request.path == "/fails":
+            raise TransportFault("POST /fails: reset after 4 attempts", kind="reset")
+        await asyncio.sleep(0.3)
+        answered.append(request.path)
+        return Exchange(request, 201, httpx.Headers(), b"{}", 0.3)
+
+    client._send = send  # type: ignore[method-assign]
+    try:
+        with pytest.raises(TransportFault):
+            client.gather([Request(None, "POST", "/fails"), Request(None, "POST", "/slow")])
+        assert answered == ["/slow"]
+    finally:
+        client.close()
+
+
 def test_a_check_lets_its_part_go_while_it_waits_out_a_429(tmp_path: Path) -> None:
     """While a test waits out a 429 (the quota refilling) it sends nothing: the run's lock
     and its part, held shared, go meanwhile, so a walk of the part's list goes on; the test
