@@ -64,7 +64,7 @@ def test_correct_server_passes_within_the_budget(clean: Target, invariant: str) 
     finding = run_check(invariant, OPERATION, clean)
     assert finding.outcome is Outcome.PASSED, finding.message
     assert finding.exercised >= 1
-    budget = (2 * limit.limit + 1) * finding.examples
+    budget = (2 * limit.limit + 2) * finding.examples  # ``Burst.budget``
     sent = _sent(clean, "/jobs/", before)
     assert 0 < sent <= budget, (sent, budget)
 
@@ -146,6 +146,41 @@ def test_a_429_that_does_not_say_when_its_quota_resets(
     assert finding.outcome is outcome, finding.message
     if outcome is Outcome.PASSED:  # judged, not set aside as proving nothing
         assert finding.exercised >= 1, finding.message
+
+
+def test_a_window_ending_between_a_s_429_and_b_s_answer_proves_nothing(
+    short_api: ApiSpec, short_window: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The server's window is cut by its clock and its 429 names no reset: the window may end
+    right after A's 429, and a quota shared by the tenants then serves B too. B's request goes
+    with one more of A's; A's served shows the reset, and B's success is not taken to show
+    separate quotas (before, it passed the shared quota whenever the window ended there)."""
+    from examples.reference_server import _limits
+    from synth.testing.invariants import limits
+
+    fields = _limits._fields
+
+    def without_reset(limit: Any, remaining: int, reset: int) -> dict[str, str]:
+        made = fields(limit, remaining, reset)
+        made["RateLimit"] = made["RateLimit"].rpartition(";t=")[0]
+        return made
+
+    together = limits.Burst.together
+
+    def at_the_next_window(burst: Any, *tenants: str) -> Any:
+        window = burst.policy.window  # the reference server's windows: monotonic // window
+        time.sleep(window - time.monotonic() % window + 0.01)
+        return together(burst, *tenants)
+
+    monkeypatch.setattr(_limits, "_fields", without_reset)
+    monkeypatch.setattr(limits.Burst, "together", at_the_next_window)
+    target = _target(short_api, short_window, frozenset({"rate-shared-across-tenants"}))
+    try:
+        finding = run_check("RATE-TENANT", OPERATION, target, first=True)  # one example
+    finally:
+        target.close()
+    assert finding.outcome is not Outcome.PASSED, finding.message
+    assert finding.exercised == 0, finding.message
 
 
 @pytest.mark.parametrize("invariant", RATE)

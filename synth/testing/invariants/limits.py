@@ -3,8 +3,9 @@
 A burst is bounded so that a run never floods a deploy: it runs only where the limit is small
 (at most ``MAX_LIMIT`` requests per at most ``MAX_WINDOW`` seconds) or where the server names a
 smaller test limit in a ``Synth-Test-RateLimit-Policy`` header (as ``RateLimit-Policy`` writes
-it), and it sends at most 2 x limit + 1 requests to the operation (``Burst.budget``), one more
-to read that header where the declared limit is past the bound. From the burst's start no
+it), and it sends at most 2 x limit + 2 requests to the operation (``Burst.budget``: RATE-TENANT's
+volley of 2 x limit, then one as A and one as B at once), one more to read that header where
+the declared limit is past the bound. From the burst's start no
 other check's request counts against the same quota (``Target.keep_quota``). RATE-TENANT first
 waits a whole window without a request, so that nothing sent before counts against tenant B's
 quota. RATE-LIMIT and RATE-RETRY-AFTER do not wait: what was sent before only brings the 429
@@ -127,8 +128,9 @@ class Burst:
 
     @property
     def budget(self) -> int:
-        """The most requests this example may send to the operation."""
-        return 2 * self.policy.limit + 1 + self.probe
+        """The most requests this example may send to the operation: a volley of twice the
+        limit, then one as each of two tenants."""
+        return 2 * self.policy.limit + 2 + self.probe
 
     def _test_policy(self, exchange: Exchange) -> Policy | None:
         """The server's test limit, when it names one smaller than declared and small enough."""
@@ -155,6 +157,12 @@ class Burst:
         exchange = self.ctx.target.client.send(self._request(tenant))
         self.ctx.trace.append(exchange)
         return exchange
+
+    def together(self, *tenants: str) -> list[Exchange]:
+        """One request as each of ``tenants``, sent at once; a 429 is an answer."""
+        answers = self.ctx.target.client.gather([self._request(t) for t in tenants])
+        self.ctx.trace.extend(answers)
+        return answers
 
     def volley(self, tenant: str, count: int) -> tuple[Exchange | None, int, float]:
         """``count`` requests as ``tenant``, sent at once: the first 429 among the answers (None
@@ -240,14 +248,22 @@ def tenant(ctx: Context) -> None:
             "(RATE-LIMIT judges that)"
         )
         return
-    other = burst.send(ctx.b)
+    # B's request goes at once with one more of A's: A's answer says whether A's quota was
+    # still used up when B's was answered. A window cut by the server's clock may end right
+    # after A's 429, where the server does not say when (a 429 naming no reset), or sooner
+    # than it says: B served then shows nothing (a shared quota, reset, serves B too).
+    again, other = burst.together(ctx.a, ctx.b)
     late = time.monotonic() - began
-    # The quota A used up may be reset before a whole window has passed: a window cut by the
-    # server's clock ends when it ends. The 429's RateLimit field says when (``t``, whole
-    # seconds, rounded up as servers do, so one less is sure), counted from its answer, which
-    # came after A's burst began.
+    # Else the 429's RateLimit field says when the quota resets (``t``, whole seconds, rounded
+    # up as servers do, so one less is sure), counted from its answer, which came after A's
+    # burst began.
     reset = _param(limited.headers.get("ratelimit", ""), "t")
     sure = burst.policy.window if reset is None else min(burst.policy.window, reset - 1)
+    if other.ok and again.ok:
+        raise NoExample(
+            "tenant A's request sent with tenant B's was served: A's quota was reset by then "
+            "(a window cut by the server's clock), so B's success cannot show a shared quota"
+        )
     if other.ok and late >= sure:
         # B's success shows nothing about whether the two share a quota (a slow link, a
         # loaded machine, a window about to end): this example proves nothing; another is
