@@ -12,7 +12,8 @@ adds a fixed delay per round trip, and at each delay
   test as it ends), and the requests passed on by then; the run is stopped there;
 - schemathesis: ``st run`` with all checks and phases, both tenants as Web Fuzzing Commons users
   (as ``bench.bugs`` runs it), with ``--workers`` 1 and 4 (``--st-workers``), against the correct
-  server through the same proxy: wall time and requests.
+  server through the same proxy: wall time and requests; and beside each, synth restricted to
+  the checks of what ``st run`` checks (``SAME_CHECKS``) with as many workers.
 
 ``--twenty`` adds the 20x API (``bench._twenty``: the example's contracts under twenty prefixes,
 the reference server mounted twenty times) at ``--twenty-delay``, run whole and, where `synth
@@ -77,6 +78,15 @@ ST_WORKERS = (1, 4)
 SHARDS = (1, 2, 4)
 BUG = "ten-read-leak"
 SEED = 1
+# synth's checks of what `st run --checks all` checks (the like-for-like run beside each `st
+# run`, with as many workers): answers conform to the document, status, headers and body
+# (CONFORMANCE: its not_a_server_error, *_conformance and positive_data_acceptance); invalid
+# input is refused (ERR-VALIDATION: negative_data_rejection, missing_required_header); every
+# error answered is one declared, to requests without credentials, to unknown ids and
+# unsupported methods among them (ERR-DECLARED: ignored_auth, unsupported_method,
+# use_after_free's 404); no tenant reads another's objects (OBJECT-LEVEL-AUTHORIZATION, run
+# in schemathesis's own engine).
+SAME_CHECKS = "CONFORMANCE or ERR_VALIDATION or ERR_DECLARED or OBJECT_LEVEL_AUTHORIZATION"
 
 # pytest-xdist's line when it has started the workers --workers asked for.
 _WORKERS = re.compile(r"\bcreated: (\d+)/\d+ workers")
@@ -273,13 +283,21 @@ def sweep(
         print(f"{delay * 1000:>5.0f} ms  synth, bug {bug}: first report "
               + (f"{first['seconds']:.1f} s, {first['requests']} requests ({first['test']})"
                  if first else "none"), flush=True)  # fmt: skip
-        row["st"] = []
+        row["st"], row["same_checks"] = [], []
         for workers in st_workers:
             with serve("", WORK_DELAY) as url:
                 st = run_st(url, delay, seed=seed, fault_rate=fault_rate, workers=workers, openapi=openapi,
                             examples=st_examples)  # fmt: skip
             row["st"].append(st)
             print(_line(delay, f"st run --workers {workers}", st), flush=True)
+            # The same checks in synth, as many workers: the bar's "at equal worker count, per
+            # operation tested" read as equal work (the whole profile checks far more).
+            with serve("", WORK_DELAY) as url:
+                same = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts,
+                                 tests=tests, extra=[*extra, "-k", SAME_CHECKS,
+                                                     "--workers", str(workers)])  # fmt: skip
+            row["same_checks"].append(same)
+            print(_line(delay, f"synth, st run's checks, --workers {workers}", same), flush=True)
         rows.append(row)
     return rows
 
@@ -548,6 +566,7 @@ def main(argv: list[str] | None = None) -> None:
         "st_phases": ST_PHASES, "st_max_examples": args.st_max_examples,
         "fault_rate": args.fault_rate, "synth_args": extra, "st_workers": st_workers,
         "operations": _operations(ROOT / "generated" / "openapi.json"), "commit": _commit(),
+        "same_checks": SAME_CHECKS,
     }  # fmt: skip
     result["load_before"] = os.getloadavg()
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}

@@ -376,6 +376,28 @@ def latency_seeds(data: dict[str, Any]) -> list[str]:
     return [*out, *_seed_lines(data["rows"]), ""]
 
 
+def _same_checks(data: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
+    """Each `st run` beside synth restricted to the same checks with as many workers."""
+    same = [(r, st, mine) for r in rows
+            for st, mine in zip(r["st"], r.get("same_checks", []), strict=False)]  # fmt: skip
+    if not same:
+        return []
+    faster = sum(mine["wall_seconds"] < st["wall_seconds"] for _, st, mine in same)
+    return [
+        "",
+        f"The same checks at equal workers (synth `-k \"{data.get('same_checks', '')}\"`: the "
+        "checks of what `st run --checks all` checks, `SAME_CHECKS` in `bench/latency.py`), per "
+        "operation tested: "
+        + ", ".join(
+            f"at {_ms(r['delay'])} with {st['workers']} worker(s) synth "
+            f"{mine['wall_seconds'] / data['operations']:.1f} s ({mine['requests']} requests) "
+            f"against st run {st['wall_seconds'] / data['operations']:.1f} s ({st['requests']})"
+            for r, st, mine in same
+        )
+        + f"; synth faster in {faster} of {len(same)}.",
+    ]  # fmt: skip
+
+
 def latency(data: dict[str, Any]) -> list[str]:
     rows = data["rows"]
     st_workers = [st["workers"] for st in rows[0]["st"]] if rows else []
@@ -464,6 +486,7 @@ def latency(data: dict[str, Any]) -> list[str]:
             )
             + ".",
         ]  # fmt: skip
+        out += _same_checks(data, rows)
     twenty = data.get("twenty")
     if twenty is None:
         out += ["", "The 20x API (`--twenty`, about an hour): not measured yet."]
