@@ -425,6 +425,42 @@ def test_a_batch_meeting_a_transport_fault_raises_it_once_the_others_are_answere
         client.close()
 
 
+def test_a_check_beside_its_part_lets_it_go_while_it_waits_out_a_429(tmp_path: Path) -> None:
+    """A check judging beside the other checks of its part (``RunLock.beside``: what it sees
+    is confirmed with the run to itself before it counts) lets its part go while it waits out
+    a 429 too: a walk keeping the part goes on meanwhile (`getJob`'s TEN-NONINTERFERENCE held
+    the CRM's jobs part 10 s through its 429s at 50 ms)."""
+    from synth.testing._http import Request
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    mine, walk = RunLock(tmp_path), RunLock(tmp_path)
+    client = Client(dataclasses.replace(config, app=_answering([429, 200])))
+    client.lock = mine
+    walked = threading.Event()
+
+    def walker() -> None:
+        walk.shared("p")
+        walk.exclusive_part("p")  # granted while the other check waits out its 429
+        walked.set()
+        walk.release()
+
+    thread = threading.Thread(target=walker)
+    try:
+        mine.shared("p")
+        assert mine.beside()
+        thread.start()
+        assert client.send(Request(None, "GET", "/items/1")).status == 200
+        assert walked.is_set()  # during the wait, not once the check ends
+        assert mine.held == "shared"  # taken back before it sent again
+        assert mine.partial
+    finally:
+        mine.close()  # a walk still waiting gets the part now
+        if thread.is_alive():
+            thread.join()
+        walk.close()
+        client.close()
+
+
 def test_a_check_lets_its_part_go_while_it_waits_out_a_429(tmp_path: Path) -> None:
     """While a test waits out a 429 (the quota refilling) it sends nothing: the run's lock
     and its part, held shared, go meanwhile, so a walk of the part's list goes on; the test
