@@ -168,11 +168,9 @@ class Burst:
         """``count`` requests as ``tenant``, sent at once: the first 429 among the answers (None
         if none came), the successes and the seconds from the first sent to the last answer.
         An answer that is neither ends the check: the burst shows nothing about the limit."""
-        requests = [self._request(tenant) for _ in range(count)]
         started = time.monotonic()
-        answers = self.ctx.target.client.gather(requests)
+        answers = self.together(*[tenant] * count)
         seconds = time.monotonic() - started
-        self.ctx.trace.extend(answers)
         odd = next((a for a in answers if a.status != 429 and not a.ok), None)
         if odd is not None:
             raise CannotCheck(
