@@ -346,7 +346,7 @@ class _Plan:
 )
 @click.option("--workers", metavar="N|auto", default="auto", show_default=True,
               help="Processes running checks side by side; auto: by CPUs and the target's "
-                   "round trip (4 at most on loopback, 8 for a far target; 1 for a dry run or "
+                   "round trip (4 at most on loopback, 12 for a far target; 1 for a dry run or "
                    "a single check).")  # fmt: skip
 @click.option("--max-failures", type=click.IntRange(min=1), metavar="N",
               help="Stop after N failed checks.")  # fmt: skip

@@ -33,7 +33,7 @@ from synth.testing._http import Client
 from synth.testing._lock import RunLock, quota_stem
 from synth.testing._order import CHAINED, COSTS, cost_of, order, parse_shard, shard
 from synth.testing._order import test_key as key_of_test
-from synth.testing._parallel import parse_workers, shape_of, workers_for
+from synth.testing._parallel import STAGGER_NICE, parse_workers, shape_of, workers_for
 from synth.testing._unique import Fresh
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
@@ -288,16 +288,36 @@ def test_auto_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     in_process = config_from_options(app=create_app(), tenants=TOKENS, env={})
     assert workers_for(loopback, 100) == 2
     assert workers_for(loopback, 100, round_trip=0.002) == 2
-    # Requests that wait on a network leave the CPUs idle: four workers per CPU.
-    assert workers_for(remote, 100) == 8
-    assert workers_for(loopback, 100, round_trip=0.05) == 8  # a proxy far away, say
+    # Requests that wait on a network leave the CPUs idle: six workers per CPU.
+    assert workers_for(remote, 100) == 12
+    assert workers_for(loopback, 100, round_trip=0.05) == 12  # a proxy far away, say
     assert workers_for(remote, 3) == 3
     assert workers_for(in_process, 100) == 1
     assert workers_for(remote, 1) == 1
     assert workers_for(remote, 100, dry_run=True) == 1
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
     assert workers_for(loopback, 100) == 4
-    assert workers_for(remote, 100) == 8
+    assert workers_for(remote, 100) == 12
+    monkeypatch.setattr(os, "cpu_count", lambda: 1)
+    assert workers_for(remote, 100) == 6
+
+
+def test_workers_past_the_cpus_start_at_a_lower_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pytest_xdist_setupnodes`` nices the workers past the CPUs' count, as xdist then
+    starts them (execnet applies ``nice`` in the new process before it imports anything)."""
+    execnet = pytest.importorskip("execnet")
+    from synth.testing.plugin import _Workers
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    specs = [execnet.XSpec(s) for s in ("popen", "popen", "popen", "popen//nice=3", "ssh=h")]
+    _Workers(None).pytest_xdist_setupnodes(None, specs)  # type: ignore[arg-type]
+    assert [s.nice for s in specs] == [None, None, str(STAGGER_NICE), "3", None]
+    gateway = execnet.makegateway(specs[2])
+    try:
+        niced = gateway.remote_exec("import os; channel.send(os.nice(0))").receive(timeout=30)
+    finally:
+        gateway.exit()
+    assert niced == min(19, os.nice(0) + STAGGER_NICE)
 
 
 def _can(path: Path, kind: int) -> bool:
