@@ -9,11 +9,21 @@ loopback, two at once against a far target, each running some of the phases
 time, the requests and the seconds of each schemathesis phase.
 
 Run: ``.venv/bin/python -m bench.object_level [--delays 0,0.05]``.
+
+``--examples``: whether the split finds what one process finds. Every example's correct server
+and each of its planted bugs of the tenancy family get `synth test -k
+OBJECT_LEVEL_AUTHORIZATION --seed 1` twice, the check's phases forced into one process and into
+``PHASE_GROUPS`` (this module as a pytest plugin, ``FORCE_ENV``: loopback would run one), and
+the bugs each reported are printed side by side (about 10 minutes)::
+
+    .venv/bin/python -m bench.object_level --examples
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import subprocess
 import tempfile
 import time
 from pathlib import Path
@@ -27,7 +37,22 @@ from synth.relations import Graph
 from synth.testing import Target, config_from_options
 from synth.testing._authorization import PHASE_GROUPS, PHASES, st_reports, st_run
 
-__all__ = ["measure"]
+__all__ = ["examples", "measure"]
+
+# Set in a `synth test` run's environment with ``-p bench.object_level``: the number of
+# processes the object-level check's phases run in, 1 or ``len(PHASE_GROUPS)``, wherever the
+# target is.
+FORCE_ENV = "BENCH_OLA_PROCESSES"
+
+
+def pytest_configure(config: Any) -> None:
+    """As a plugin of a `synth test` run: force the object-level check's grouping."""
+    from synth.testing import _authorization
+
+    wanted = os.environ.get(FORCE_ENV, "")
+    if wanted:
+        groups = (PHASES,) if wanted == "1" else PHASE_GROUPS
+        _authorization.phase_groups = lambda target: groups
 
 
 def measure(
@@ -76,13 +101,77 @@ def _phases(events: list[dict[str, Any]]) -> dict[str, float]:
     return seconds
 
 
+def _reported(report: Path) -> bool:
+    """Whether a `synth test` report names a violation of the object-level check."""
+    if not report.exists():
+        return False
+    for line in report.read_text(encoding="utf-8").splitlines():
+        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+        if len(cells) >= 3 and cells[0] == "OBJECT-LEVEL-AUTHORIZATION" and cells[2] == "violation":
+            return True
+    return False
+
+
+def examples() -> list[tuple[str, str, dict[int, bool]]]:
+    """For each example's correct server and each planted bug of the tenancy family: whether
+    the object-level check reported a violation with its phases in one process and in
+    ``len(PHASE_GROUPS)``, by that count."""
+    from examples._example import discover
+    from examples._example import load as load_example
+    from examples._example import serve as serve_example
+
+    rows = []
+    counts = (1, len(PHASE_GROUPS))
+    with tempfile.TemporaryDirectory(prefix="bench-ola-examples-") as tmp:
+        for name in discover():
+            example = load_example(name)
+            out = Path(tmp) / name
+            subprocess.run([str(ROOT / ".venv/bin/synth"), "generate", "--contracts",
+                            str(example.CONTRACTS), "--out", str(out)],
+                           check=True, cwd=ROOT, capture_output=True)  # fmt: skip
+            cases = [("correct", ())] + [(bug.id, (bug.id,)) for bug in example.BUGS
+                                         if bug.invariant.startswith("TEN-")]  # fmt: skip
+            for case, bugs in cases:
+                found = {}
+                for count in counts:
+                    report = out / f"{case}-{count}.md"
+                    with serve_example(example, list(bugs)) as url:
+                        command = [str(ROOT / ".venv/bin/synth"), "test", "--contracts",
+                                   str(example.CONTRACTS), "--tests", str(out / "tests"),
+                                   "--base-url", url, "--seed", "1", "--report", str(report),
+                                   "-k", "OBJECT_LEVEL_AUTHORIZATION"]  # fmt: skip
+                        command += [arg for t, secret in example.TENANTS.items()
+                                    for arg in ("--tenant", f"{t}={secret}")]  # fmt: skip
+                        command += [arg for t, value in example.TENANT_IDS.items()
+                                    for arg in ("--tenant-id", f"{t}={value}")]  # fmt: skip
+                        env = {**os.environ, FORCE_ENV: str(count),
+                               "PYTEST_ADDOPTS": "-p bench.object_level",
+                               "PYTHONPATH": str(ROOT)}  # fmt: skip
+                        subprocess.run(command, check=False, cwd=ROOT, env=env,
+                                       capture_output=True)  # fmt: skip
+                    found[count] = _reported(report)
+                print(f"{name} {case}: " + ", ".join(
+                    f"{count} process(es) {'reported' if found[count] else 'nothing'}"
+                    for count in counts), flush=True)  # fmt: skip
+                rows.append((name, case, found))
+    return rows
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
         "--delays", default="0,0.05", help="seconds per round trip, comma-separated"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--examples", action="store_true",
+                        help="the examples' correct servers and tenancy bugs, one process "
+                        "against the split")  # fmt: skip
     args = parser.parse_args(argv)
+    if args.examples:
+        rows = examples()
+        differ = [f"{name} {case}" for name, case, found in rows if len(set(found.values())) > 1]
+        print(f"{len(rows)} servers; reported differently: {', '.join(differ) or 'none'}")
+        return
     try:
         delays = [float(d) for d in args.delays.split(",")]
     except ValueError:
@@ -90,7 +179,7 @@ def main(argv: list[str] | None = None) -> None:
     parts = sorted(set(Graph(loader.load(ROOT / "contracts")).parts().values()))
     for delay in delays:
         for part in parts:
-            # One process (at loopback, as `synth test` runs it) and two (a far target).
+            # One process (at loopback, as `synth test` runs it) and the split (a far target).
             for groups in ((PHASES,), PHASE_GROUPS):
                 row = measure(delay, part, seed=args.seed, groups=groups)
                 phases = ", ".join(f"{k} {v:.1f} s" for k, v in row["phases"].items() if v >= 0.05)

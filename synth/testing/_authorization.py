@@ -43,16 +43,19 @@ __all__ = [
 CHECK = "object_level_authorization"
 INVARIANT = "OBJECT-LEVEL-AUTHORIZATION"
 PHASES = "examples,coverage,fuzzing,stateful"
-# Against a far target, schemathesis's phases as two `st run` processes at once: the check
+# Against a far target, schemathesis's phases as three `st run` processes at once: the check
 # sends its requests one after another (one worker: Hypothesis is not built for threads drawing
-# at once), so behind a round trip its time is its request count times the round trip, and two
-# processes about halve it. The groups are about even on the CRM's contacts part at a 50 ms
-# round trip (examples and coverage 7.6 s, fuzzing and stateful 8.0 s: `python -m
-# bench.object_level`). Each process follows the objects its own phases make; both delete and
-# update what they find in the part's lists, which may turn the other's read into a 404, never
-# into another tenant's object on a server that keeps tenants apart. Over the examples' correct
-# servers and their planted tenancy bugs, one process and two reported the same.
-PHASE_GROUPS = ("examples,coverage", "fuzzing,stateful")
+# at once), so behind a round trip its time is its request count times the round trip, and
+# processes side by side divide it. On the CRM's contacts part at a 50 ms round trip the
+# coverage phase (with the examples', which the contracts seldom give) took 6.5 s, fuzzing
+# 6.0 s and stateful 4.9 s; three processes took 8.4 and 8.6 s against 9.9 and 10.0 s for two
+# (examples and coverage, fuzzing and stateful), the jobs part 6.2 and 6.4 s against 6.8 and
+# 7.9 s, and a fourth (the examples alone) gained nothing (`python -m bench.object_level`).
+# Each process follows the objects its own phases make; each deletes and updates what it finds
+# in the part's lists, which may turn another's read into a 404, never into another tenant's
+# object on a server that keeps tenants apart. Over the examples' correct servers and their
+# planted tenancy bugs, one process, two and three reported the same (bench/notes/latency.md).
+PHASE_GROUPS = ("examples,coverage", "fuzzing", "stateful")
 
 
 def _config(target: Target) -> tuple[str, str]:
@@ -139,7 +142,8 @@ def phase_groups(target: Target) -> tuple[str, ...]:
     the warehouse example's two object-level checks alone at loopback (two workers, so four
     processes on two CPUs) took 14.2 to 16.6 s in two processes each, 7.6 to 9.3 s in one
     (measured once, by a script outside the repository that forced two processes;
-    ``bench.object_level`` times one process and two on the CRM's parts)."""
+    ``bench.object_level`` times one process and the split on the CRM's parts, and with
+    ``--examples`` compares what they report)."""
     return PHASE_GROUPS if is_far(target.url, target.client.round_trip) else (PHASES,)
 
 

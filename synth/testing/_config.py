@@ -349,8 +349,8 @@ def _host(text: str) -> str:
 
 
 # A round trip this long (seconds) leaves the CPUs idle while each request waits: more worker
-# processes (``_parallel.workers_for``), the object-level check's phases in two processes
-# (``_authorization.phase_groups``).
+# processes (``_parallel.workers_for``), the object-level check's phases in processes side by
+# side (``_authorization.phase_groups``).
 FAR_ROUND_TRIP = 0.01
 
 

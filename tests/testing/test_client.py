@@ -280,9 +280,9 @@ def test_the_object_level_check_gives_schemathesis_the_learned_timeout(api: ApiS
         target.close()
 
 
-def test_the_object_level_check_runs_in_two_processes_behind_a_round_trip(api: ApiSpec) -> None:
-    """One `st run` at loopback; two at once (its phases split) once the answers timed so far
-    take 10 ms or more at the median, or where the host is not this machine."""
+def test_the_object_level_check_splits_its_phases_behind_a_round_trip(api: ApiSpec) -> None:
+    """One `st run` at loopback; several at once (its phases split) once the answers timed so
+    far take 10 ms or more at the median, or where the host is not this machine."""
     from synth.testing._authorization import PHASE_GROUPS, PHASES, phase_groups
 
     for url, far in (("http://127.0.0.1:9", False), ("https://preview.example.app", True)):

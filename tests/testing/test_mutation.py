@@ -196,12 +196,12 @@ def test_object_level_authorization_keeps_to_its_part(server: str, api: ApiSpec)
 
 
 @pytest.mark.slow
-def test_object_level_authorization_runs_its_phases_in_two_processes(
+def test_object_level_authorization_runs_its_phases_in_processes_side_by_side(
     server: str, api: ApiSpec, tmp_path: Path
 ) -> None:
-    """Against a far target its phases run as two `st run` processes at once
-    (``PHASE_GROUPS``): each leaves its reports in a folder of its own, each ran its own
-    phases and none of the other's, and ``st_reports`` reads both."""
+    """Against a far target its phases run as `st run` processes at once (``PHASE_GROUPS``,
+    three): each leaves its reports in a folder of its own, each ran its own phases and none
+    of the others', and ``st_reports`` reads them all."""
     from synth.testing import Target
     from synth.testing._authorization import PHASE_GROUPS, PHASES, phase_groups, st_reports, st_run
 
@@ -222,7 +222,8 @@ def test_object_level_authorization_runs_its_phases_in_two_processes(
         # The phases it was given, and schemathesis's own (probing, schema analysis...).
         assert enabled & set(PHASES.split(",")) == set(group.split(",")), (group, enabled)
     events, entries = st_reports(tmp_path)
-    assert len({path.parent.name for path in (tmp_path / "reports").rglob("har*")}) == 2
+    assert len(PHASE_GROUPS) == 3
+    assert len({path.parent.name for path in (tmp_path / "reports").rglob("har*")}) == 3
     assert entries
     assert len(entries) == sum(
         len(json.loads(p.read_text(encoding="utf-8"))["log"]["entries"])
