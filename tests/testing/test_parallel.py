@@ -1705,6 +1705,46 @@ def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
 
 
 @pytest.mark.parametrize(
+    ("contracts", "rate", "spender"),
+    [(ROOT / "contracts", "test_getJob__RATE_TENANT", "test_getJob__ERR_DECLARED"),
+     # Not limited itself: it reads each job it made back through `getJob`, which is.
+     (ROOT / "contracts", "test_getJob__RATE_LIMIT", "test_createJob__IDEM_TENANT_SCOPE[first]"),
+     (ROOT / "examples" / "fleet" / "contracts", "test_getDriver__RATE_RETRY_AFTER",
+      "test_getDriver__CONFORMANCE")],
+)  # fmt: skip
+def test_a_rate_limit_check_waits_for_the_checks_spending_its_quota_then_goes_first(
+    contracts: Path, rate: str, spender: str
+) -> None:
+    """A rate-limit check keeps its quota for a quiet window and a burst: handed out while a
+    check that spends the quota is queued or running, it would hold that check up, and handed
+    out in its place in the order, late, it waits behind its part's object-level check. It
+    waits behind every other unit while such a check is left, and goes first once none is."""
+    from synth.testing._parallel import quotas_spent
+
+    api, names = _emitted(contracts)
+    shape = shape_of(api)
+    limit = api.operation(key_of_test(rate)[1]).rate_limit
+    assert limit is not None
+    quota = limit.quota
+    assert quota in quotas_spent(shape)[key_of_test(spender.partition("[")[0])[1]]
+    free = [n for n in names if _unlimited(shape, n) and "__RATE_" not in n
+            and "OBJECT_LEVEL" not in n][:6]  # fmt: skip
+    collected = [f"t.py::{n}" for n in [spender, rate, *free]]
+    scheduler, one, two = _workers(shape, collected)
+    name = {i: collected[i].rpartition("::")[2] for i in range(len(collected))}
+    handed = [name[i] for node in (one, two) for i in node.sent]
+    assert spender in handed
+    assert rate not in handed, handed
+    # The spender ends: the rate-limit check is the next unit handed out, before the others.
+    holder = one if name[one.sent[0]] == spender else two
+    scheduler.mark_test_complete(holder, holder.sent[0])
+    assert name[holder.sent[-1]] == rate, [name[i] for i in holder.sent]
+    # Only waiting rate-limit checks left: they are handed out (the lock makes them wait).
+    scheduler, one, two = _workers(shape, [f"t.py::{n}" for n in [spender, rate]])
+    assert sorted(one.sent + two.sent) == [0, 1]
+
+
+@pytest.mark.parametrize(
     ("contracts", "slow", "kept"),
     [(ROOT / "contracts", "test_getJob__RATE_TENANT",
       "test_createContact__OBJECT_LEVEL_AUTHORIZATION"),
