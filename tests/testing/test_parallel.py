@@ -1745,6 +1745,41 @@ def test_a_rate_limit_check_waits_for_the_checks_spending_its_quota_then_goes_fi
 
 
 @pytest.mark.parametrize(
+    ("contracts", "kept", "members"),
+    [(ROOT / "contracts", "test_createContact__OBJECT_LEVEL_AUTHORIZATION",
+      ["test_getContact__ERR_DECLARED", "test_updateContact__OBS_REQUEST_ID"]),
+     # One part, its walks isolated: the object-level check is its only chain.
+     (ROOT / "examples" / "recipes" / "contracts", "test_createRecipe__OBJECT_LEVEL_AUTHORIZATION",
+      ["test_listIngredients__ERR_DECLARED", "test_uploadRecipePhoto__ERR_VALIDATION"])],
+)  # fmt: skip
+def test_a_part_s_object_level_check_waits_for_its_part_s_queued_tests(
+    contracts: Path, kept: str, members: list[str]
+) -> None:
+    """A check that keeps its part from its first request, handed out while a test of the
+    part waits on a worker behind another test, would take the part before that test starts,
+    and the test would wait for it whole: it goes behind the next unit until no such test is
+    queued, a test running or waiting for the lock being let go first by the check itself."""
+    from synth.testing._parallel import chains
+
+    api, names = _emitted(contracts)
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    assert kept in found.of
+    assert found.of[kept] not in found.walks
+    assert all(m in names and found.parts[key_of_test(m)[1]] == found.of[kept] for m in members)
+    other = [n for n in names if n not in found.of and n not in members
+             and _unlimited(shape, n) and "__RATE_" not in n][:3]  # fmt: skip
+    collected = [f"t.py::{n}" for n in [other[0], other[1], members[0], kept, members[1], other[2]]]
+    scheduler, first, second = _workers(shape, collected)
+    # gw0 runs other[0] with members[0] queued behind it: gw1 gets members[1], not the check.
+    assert (first.sent, second.sent) == ([0, 2], [1, 4])
+    scheduler.mark_test_complete(first, 0)  # members[0] runs; members[1] is queued on gw1
+    assert first.sent == [0, 2, 5]
+    scheduler.mark_test_complete(second, 1)  # members[1] runs: nothing of the part is queued
+    assert second.sent == [1, 4, 3]
+
+
+@pytest.mark.parametrize(
     ("contracts", "slow", "kept"),
     [(ROOT / "contracts", "test_getJob__RATE_TENANT",
       "test_createContact__OBJECT_LEVEL_AUTHORIZATION"),
