@@ -449,12 +449,15 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         take them all, the worker is told to stop instead: it ends the test it has and leaves
         the chains to them (the CRM at 50 ms: the contacts part's object-level check, handed
         last to a worker starting `getJob`'s RATE-TENANT, began 18.6 s later, while four
-        workers sat idle from 55 s, and ended the run at 80.6 s)."""
+        workers sat idle from 55 s, and ended the run at 80.6 s). A rate-limit check held back
+        for the checks spending its quota (``_place_quota_checks``) is never the unit handed
+        instead."""
         self._place_quota_checks()
         self._place_kept_chains()
         head = next(iter(self.workqueue), "")
         if head.startswith(_CHAIN) and self._busy_long(node):
-            spare = next((s for s in self.workqueue if not s.startswith(_CHAIN)), None)
+            spare = next((s for s in self.workqueue
+                          if not s.startswith(_CHAIN) and s not in self._held_back), None)  # fmt: skip
             if spare is not None:
                 self.workqueue.move_to_end(spare, last=False)
             elif len(self._free_besides(node)) >= len(self.workqueue):
@@ -495,12 +498,14 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         once the chain holds the part, and wait for it whole (the CRM at 50 ms: six checks
         of the contacts part, handed out just before its object-level check, waited 9 to 12 s
         for it, each on a worker of its own). A test already running or waiting for the part
-        is let go first by the chain itself (``RunLock.after_waiters``)."""
+        is let go first by the chain itself (``RunLock.after_waiters``). A rate-limit check
+        held back (``_place_quota_checks``) is not the unit that goes before it."""
         head = next(iter(self.workqueue), "")
         part = self._kept_part(head)
         if not part or not self._queued_in(part):
             return
-        spare = next((s for s in self.workqueue if not self._kept_part(s)), None)
+        spare = next((s for s in self.workqueue
+                      if not self._kept_part(s) and s not in self._held_back), None)  # fmt: skip
         if spare is not None:
             self.workqueue.move_to_end(spare, last=False)
 

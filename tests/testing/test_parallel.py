@@ -311,13 +311,14 @@ def test_workers_past_the_cpus_start_at_a_lower_priority(monkeypatch: pytest.Mon
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     specs = [execnet.XSpec(s) for s in ("popen", "popen", "popen", "popen//nice=3", "ssh=h")]
     _Workers(None).pytest_xdist_setupnodes(None, specs)  # type: ignore[arg-type]
-    assert [s.nice for s in specs] == [None, None, str(STAGGER_NICE), "3", None]
+    assert [s.nice for s in specs] == [None, None, str(STAGGER_NICE), "3", None], specs
+    base = os.nice(0)
     gateway = execnet.makegateway(specs[2])
     try:
-        niced = gateway.remote_exec("import os; channel.send(os.nice(0))").receive(timeout=30)
+        niced = gateway.remote_exec("import os; channel.send(os.nice(0))").receive(timeout=60)
     finally:
         gateway.exit()
-    assert niced == min(19, os.nice(0) + STAGGER_NICE)
+    assert niced == min(19, base + STAGGER_NICE), (niced, base)
 
 
 def _can(path: Path, kind: int) -> bool:
@@ -1777,6 +1778,25 @@ def test_a_part_s_object_level_check_waits_for_its_part_s_queued_tests(
     assert first.sent == [0, 2, 5]
     scheduler.mark_test_complete(second, 1)  # members[1] runs: nothing of the part is queued
     assert second.sent == [1, 4, 3]
+
+
+def test_a_rate_limit_check_held_back_never_goes_in_place_of_another_unit() -> None:
+    """Where the unit at the head waits (a part's object-level check while a test of its part
+    is queued), the unit handed instead is never a rate-limit check held back for the checks
+    spending its quota: with nothing else left the object-level check goes, and the rate-limit
+    check once the spender ends."""
+    api, _ = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
+    collected = [f"t.py::{n}" for n in ["test_getJob__ERR_DECLARED", "test_listJobs__ERR_VALIDATION",
+                                        "test_getContact__ERR_DECLARED", kept,
+                                        "test_getJob__RATE_TENANT"]]  # fmt: skip
+    scheduler, first, second = _workers(shape, collected)
+    # gw0 spends getJob's quota with a contacts check queued behind: gw1 gets the object-level
+    # check, not the rate-limit check.
+    assert (first.sent, second.sent) == ([0, 2], [1, 3])
+    scheduler.mark_test_complete(first, 0)  # the spender ends
+    assert first.sent == [0, 2, 4]
 
 
 @pytest.mark.parametrize(
