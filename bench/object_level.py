@@ -8,7 +8,9 @@ loopback, two at once against a far target, each running some of the phases
 ``bench._proxy`` at each delay, for each part, in one process and in two, and prints the wall
 time, the requests and the seconds of each schemathesis phase.
 
-Run: ``.venv/bin/python -m bench.object_level [--delays 0,0.05]``.
+Run: ``.venv/bin/python -m bench.object_level [--delays 0,0.05] [--groups
+'examples,coverage;fuzzing,stateful']`` (``--groups``: another split timed beside one process
+and ``PHASE_GROUPS``; the two-process split of before, as here).
 
 ``--examples``: whether the split finds what one process finds. Every example's correct server
 and each of its planted bugs of the tenancy family get `synth test -k
@@ -22,6 +24,7 @@ the bugs each reported are printed side by side (about 10 minutes)::
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import subprocess
 import tempfile
@@ -101,15 +104,13 @@ def _phases(events: list[dict[str, Any]]) -> dict[str, float]:
     return seconds
 
 
-def _reported(report: Path) -> bool:
-    """Whether a `synth test` report names a violation of the object-level check."""
-    if not report.exists():
+def _reported(results: Path) -> bool:
+    """Whether a `synth test --results` file holds a violation of the object-level check."""
+    if not results.exists():
         return False
-    for line in report.read_text(encoding="utf-8").splitlines():
-        cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
-        if len(cells) >= 3 and cells[0] == "OBJECT-LEVEL-AUTHORIZATION" and cells[2] == "violation":
-            return True
-    return False
+    findings = json.loads(results.read_text(encoding="utf-8"))["findings"]
+    return any(f["invariant"] == "OBJECT-LEVEL-AUTHORIZATION" and f["outcome"] == "violation"
+               for f in findings)  # fmt: skip
 
 
 def examples() -> list[tuple[str, str, dict[int, bool]]]:
@@ -134,11 +135,11 @@ def examples() -> list[tuple[str, str, dict[int, bool]]]:
             for case, bugs in cases:
                 found = {}
                 for count in counts:
-                    report = out / f"{case}-{count}.md"
+                    results = out / f"{case}-{count}.json"
                     with serve_example(example, list(bugs)) as url:
                         command = [str(ROOT / ".venv/bin/synth"), "test", "--contracts",
                                    str(example.CONTRACTS), "--tests", str(out / "tests"),
-                                   "--base-url", url, "--seed", "1", "--report", str(report),
+                                   "--base-url", url, "--seed", "1", "--results", str(results),
                                    "-k", "OBJECT_LEVEL_AUTHORIZATION"]  # fmt: skip
                         command += [arg for t, secret in example.TENANTS.items()
                                     for arg in ("--tenant", f"{t}={secret}")]  # fmt: skip
@@ -149,7 +150,7 @@ def examples() -> list[tuple[str, str, dict[int, bool]]]:
                                "PYTHONPATH": str(ROOT)}  # fmt: skip
                         subprocess.run(command, check=False, cwd=ROOT, env=env,
                                        capture_output=True)  # fmt: skip
-                    found[count] = _reported(report)
+                    found[count] = _reported(results)
                 print(f"{name} {case}: " + ", ".join(
                     f"{count} process(es) {'reported' if found[count] else 'nothing'}"
                     for count in counts), flush=True)  # fmt: skip
@@ -163,6 +164,9 @@ def main(argv: list[str] | None = None) -> None:
         "--delays", default="0,0.05", help="seconds per round trip, comma-separated"
     )
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--groups", action="append", default=[],
+                        help="another split to time, its processes' phases ';'-separated "
+                        "(e.g. 'examples,coverage;fuzzing,stateful')")  # fmt: skip
     parser.add_argument("--examples", action="store_true",
                         help="the examples' correct servers and tenancy bugs, one process "
                         "against the split")  # fmt: skip
@@ -180,7 +184,8 @@ def main(argv: list[str] | None = None) -> None:
     for delay in delays:
         for part in parts:
             # One process (at loopback, as `synth test` runs it) and the split (a far target).
-            for groups in ((PHASES,), PHASE_GROUPS):
+            splits = [(PHASES,), PHASE_GROUPS, *(tuple(g.split(";")) for g in args.groups)]
+            for groups in splits:
                 row = measure(delay, part, seed=args.seed, groups=groups)
                 phases = ", ".join(f"{k} {v:.1f} s" for k, v in row["phases"].items() if v >= 0.05)
                 print(f"{delay * 1000:>5.0f} ms  {part}, {len(groups)} process(es): "

@@ -25,7 +25,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from types import SimpleNamespace
@@ -341,11 +341,6 @@ def quotas_spent(shape: Shape) -> dict[str, frozenset[str]]:
     return found
 
 
-def spenders(shape: Shape) -> frozenset[str]:
-    """The operations whose checks spend a rate-limit quota (``quotas_spent``)."""
-    return frozenset(quotas_spent(shape))
-
-
 _CHAIN = "synth-chain:"  # how ``PartScheduling`` names a chain's lane's unit of work
 
 
@@ -378,13 +373,11 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         self._found: Chains | None = None
         self._spent = quotas_spent(shape)
         self._parts = shape.graph.parts()
-        self._spenders = frozenset(self._spent)
+        # Each rate-limited operation's quota, which its rate-limit checks keep.
+        self._limits = {op.operation_id: op.rate_limit.quota
+                        for op in shape.api.operations if op.rate_limit is not None}  # fmt: skip
         # Rate-limit checks held back for the checks spending their quota (``_place_quota_checks``).
         self._held_back: set[str] = set()
-        # The quota each rate-limit check keeps (``KEEPS_QUOTA``), by test name.
-        self._kept = {f"test_{op.operation_id}__{inv.replace('-', '_')}": op.rate_limit.quota
-                      for op in shape.api.operations if op.rate_limit is not None
-                      for inv in sorted(KEEPS_QUOTA)}  # fmt: skip
 
     @property
     def collection_is_completed(self) -> bool:
@@ -456,8 +449,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         self._place_kept_chains()
         head = next(iter(self.workqueue), "")
         if head.startswith(_CHAIN) and self._busy_long(node):
-            spare = next((s for s in self.workqueue
-                          if not s.startswith(_CHAIN) and s not in self._held_back), None)  # fmt: skip
+            spare = self._spare(lambda scope: scope.startswith(_CHAIN))
             if spare is not None:
                 self.workqueue.move_to_end(spare, last=False)
             elif len(self._free_besides(node)) >= len(self.workqueue):
@@ -475,7 +467,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         50 ms: `getJob`'s RATE-TENANT began 51.9 s into the run, waited 7 s for the jobs
         part's object-level check and ended the run at 69.2 s, while the last check spending
         its quota had ended at 42.9 s)."""
-        kept = {scope: self._kept.get(_test_name(scope), "") for scope in self.workqueue}
+        kept = {scope: self._kept_quota(_test_name(scope)) for scope in self.workqueue}
         if not any(kept.values()):
             return
         spending = self._quotas_spending()
@@ -504,10 +496,15 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         part = self._kept_part(head)
         if not part or not self._queued_in(part):
             return
-        spare = next((s for s in self.workqueue
-                      if not self._kept_part(s) and s not in self._held_back), None)  # fmt: skip
+        spare = self._spare(self._kept_part)
         if spare is not None:
             self.workqueue.move_to_end(spare, last=False)
+
+    def _spare(self, waits: Callable[[str], Any]) -> str | None:
+        """The first unit of the queue that may go in place of the head, which waits: none
+        that ``waits`` says waits too, nor a rate-limit check held back for its quota."""
+        return next((scope for scope in self.workqueue
+                     if not waits(scope) and scope not in self._held_back), None)  # fmt: skip
 
     def _kept_part(self, scope: str) -> str:
         """The part of a chain's unit kept from its first request (no walk chain: ``Chains.
@@ -528,6 +525,12 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                 return True
         return False
 
+    def _kept_quota(self, name: str) -> str:
+        """The quota a rate-limit check (``KEEPS_QUOTA``) named ``name`` keeps, "" for any
+        other test."""
+        invariant, operation = test_key(name)
+        return self._limits.get(operation, "") if invariant in KEEPS_QUOTA else ""
+
     def _quotas_spending(self) -> set[str]:
         """The quotas that a check queued or running spends (``quotas_spent``), rate-limit
         checks and the object-level check aside."""
@@ -540,7 +543,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             for nodeid, done in unit.items():
                 name = _test_name(nodeid)
                 invariant, operation = test_key(name)
-                if not done and name not in self._kept and invariant not in ALONE:
+                if not done and not self._kept_quota(name) and invariant not in ALONE:
                     spending |= self._spent.get(operation, frozenset())
         return spending
 
@@ -561,21 +564,20 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _long(self, nodeid: str) -> bool:
         """Whether a test may take long however fast the target answers: the object-level
         check (schemathesis's engine over a whole part), or any search (not its first
-        example alone) of an operation that spends a rate-limit quota (``spenders``), whose
+        example alone) of an operation that spends a rate-limit quota (``quotas_spent``), whose
         requests wait for it."""
-        test = nodeid.rpartition("::")[2]
-        invariant, operation = test_key(test.partition("[")[0])
+        invariant, operation = test_key(_test_name(nodeid))
         if invariant in ALONE:
             return True
-        if test.endswith(FIRST):
+        if nodeid.endswith(FIRST):
             return False
-        return operation in self._spenders
+        return operation in self._spent
 
     def _split_scope(self, nodeid: str) -> str:
-        name = nodeid.rpartition("::")[2].partition("[")[0]
+        name = _test_name(nodeid)
         if self._found is None:
             # Every worker computes the same from the same collection (``_order``).
-            names = sorted({n.rpartition("::")[2].partition("[")[0] for n in self.collection})
+            names = sorted({_test_name(n) for n in self.collection})
             self._found = chains(names, self._shape, self._tenants, self._measured)
         part = self._found.of.get(name, "")
         if not part:

@@ -1660,10 +1660,10 @@ def _workers(shape: Any, collected: list[str], count: int = 2) -> tuple[Any, ...
 
 
 def _unlimited(shape: Any, name: str) -> bool:
-    """Whether test ``name``'s operation spends no rate-limit quota (``spenders``)."""
-    from synth.testing._parallel import spenders
+    """Whether test ``name``'s operation spends no rate-limit quota (``quotas_spent``)."""
+    from synth.testing._parallel import quotas_spent
 
-    return key_of_test(name)[1] not in spenders(shape)
+    return key_of_test(name)[1] not in quotas_spent(shape)
 
 
 @pytest.mark.parametrize(
