@@ -29,9 +29,10 @@ interpreter lock with the client it measures)::
 
 prints ``listening on http://127.0.0.1:PORT``, and its counters as one JSON line when it gets
 SIGUSR1 (and still runs) or SIGTERM (and stops). With ``--log FILE`` it also writes a JSON
-line per request as it arrives: the method, the target (path and query), the credential's
-digest (``credential``: its first 12 hex digits of SHA-256, not the secret) and the fault drawn
-for it; ``python -m bench.requests FILE`` counts them.
+line per request once it is answered: the method, the target (path and query), the
+credential's digest (``credential``: its first 12 hex digits of SHA-256, not the secret), the
+fault drawn for it, when it arrived (``at``, epoch seconds) and the server's status (``status``,
+where the server answered); ``python -m bench.requests FILE`` counts them.
 """
 
 from __future__ import annotations
@@ -48,6 +49,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field
@@ -215,12 +217,33 @@ class Proxy:
         """One request and its answer; False when the client connection is done."""
         self.stats.requests += 1
         fault = self.plan.next()
+        line: dict[str, object] = {}
         if self._log is not None:
             sent = dict(request.headers)
             key = next((sent[name] for name in _CREDENTIALS if name in sent), None)
             line = {"method": request.method.decode(), "target": request.target.decode(),
-                    "credential": credential(key) if key is not None else None, "fault": fault}  # fmt: skip
-            self._log.write(json.dumps(line) + "\n")
+                    "credential": credential(key) if key is not None else None, "fault": fault,
+                    "at": round(time.time(), 3)}  # fmt: skip
+        try:
+            return await self._answer(
+                client, writer, upstream, request, body, fault=fault, line=line
+            )
+        finally:
+            if self._log is not None:
+                self._log.write(json.dumps(line) + "\n")
+
+    async def _answer(
+        self,
+        client: h11.Connection,
+        writer: asyncio.StreamWriter,
+        upstream: _Upstream,
+        request: h11.Request,
+        body: bytes,
+        *,
+        fault: str | None,
+        line: dict[str, object],
+    ) -> bool:
+        """``_exchange``'s answer, faults injected; the upstream's status noted in ``line``."""
         if fault is not None:
             self.stats.faults[fault] += 1
         if fault == "reset":
@@ -240,6 +263,7 @@ class Proxy:
             self.stats.answered += 1
             return True
         response, answer = await upstream.round_trip(request, body)
+        line["status"] = response.status_code
         if fault == "reset_after":
             _reset(writer)
             return False

@@ -768,6 +768,22 @@ class Context:
         create = parent.create
         return not create.upsert and not self.graph.references(create) and own <= params.keys()
 
+    def acted_on(self, tenant: str, op: OperationSpec) -> dict[str, str]:
+        """Path parameters for ``op`` as ``tenant``: of a fresh item where it acts on one, its
+        parents' otherwise (``provision``). A read of one item (GET, HEAD) reads the tenant's
+        shared item instead, made by the first example that needs it and reused by every
+        later one, as a shared parent is: a read changes nothing a later example sees, and
+        after a wait for a rate-limit quota such a check goes on with reads alone, which a
+        walk keeping its part does not hold up (``RunLock.reading``)."""
+        if not self.graph.is_item_op(op):
+            return self.provision(tenant, op)
+        if op.method in ("GET", "HEAD"):
+            return self.provision(tenant, op, share_last=True)
+        creator = self.graph.item_creator(op)
+        assert creator is not None
+        parent_params, item = self.fixture(tenant, creator)
+        return self.item_params(op, parent_params, item)
+
     def fixture(
         self, tenant: str, creator: OperationSpec, body: Any = _AUTO
     ) -> tuple[dict[str, str], dict[str, Any]]:

@@ -470,7 +470,13 @@ class Client:
     async def _attempts(self, request: Request) -> Exchange:
         if self._paused:
             await self._take_back(request)
-        if self.lock is not None and self.lock.acts_beyond(request.tenant):
+        if (
+            self.lock is not None
+            and self.lock.acts_beyond(request.tenant)
+            and not (self.reads_one is not None and self.reads_one(request))
+        ):
+            # A read of one item as another tenant (B asking for A's job) neither changes nor
+            # counts that tenant's list, which a walk keeping its lane walks: it takes no lane.
             await self._widen()
         self._sending += 1
         try:

@@ -296,36 +296,62 @@ class RunLock:
         return False
 
     def narrow(self, tenant: str) -> None:
-        """Say that the current test, holding its parts in the first lane only (``shared``
-        with ``lane=0``), acts as ``tenant``, that lane's, until it sends as another
-        (``acts_beyond``, then ``widen``): meanwhile a walk acting as the second tenant
-        keeps the second lane and goes on beside it. On a server that keeps tenants apart
-        neither changes what the other sees; one that mixes them shows the first tenant
-        another's items, a violation whoever made them."""
-        assert self._lane == 0, "a narrow test holds the first lane"
+        """Say that the current test, holding its parts in one lane only (``shared`` with
+        ``lane``: the first, or the second for a check spreading a quota over the tenants),
+        acts as ``tenant``, that lane's, until it sends as another (``acts_beyond``, then
+        ``widen``): meanwhile a walk acting as the other tenant keeps the other lane and goes
+        on beside it. On a server that keeps tenants apart neither changes what the other
+        sees; one that mixes them shows one tenant another's items, a violation whoever made
+        them."""
+        assert self._lane is not None, "a narrow test holds one lane"
         self._acting = tenant
 
     def acts_beyond(self, tenant: str | None) -> bool:
         """Whether a request as ``tenant`` needs the lanes the current test does not hold:
-        it holds the first only (``narrow``) and ``tenant`` is another (None: no credentials,
-        no tenant's lane)."""
+        it holds one only (``narrow``) and ``tenant`` is another (None: no credentials,
+        no tenant's lane). A read of one item needs none (``Client``): it neither changes
+        nor counts the other tenant's list."""
         return self._acting is not None and tenant is not None and tenant != self._acting
 
     def widen(self) -> None:
-        """From the first lane of the test's parts (``narrow``) to every lane, before it first
-        sends as another tenant: the other lanes are taken shared in order (after the first,
-        as every process takes them), waiting for a walk that keeps one. Paused, ``resume``
-        takes every lane instead."""
+        """From one lane of the test's parts (``narrow``) to every lane, before it first sends
+        as another tenant: from the first, the other lanes are taken shared in order (after
+        the first, as every process takes them), waiting for a walk that keeps one; from
+        another, its lane is let go and every lane taken in order, as ``resume`` does (and,
+        as there, what a check spoilt meanwhile makes the test ``partial``). Paused,
+        ``resume`` takes every lane instead."""
         if self._acting is None:
             return
-        self._lane = None
-        if self._paused is None:
-            for name in sorted(self._held()):
+        lane, self._lane = self._lane, None
+        held = sorted(self._held())
+        if self._paused is None and lane and not self._took_other_lanes(held):
+            since = self.epoch()
+            for name in held:
+                for rw in self._part(name):
+                    rw.release()
+            for name in held:
+                for rw in self._part(name):
+                    rw.shared()
+            self._paused_at = since
+            self._partial = self._partial or self._spoilt_since_pause(held)
+        elif self._paused is None:
+            for name in held:
                 for rw in self._part(name)[1:]:
                     if not rw.held:
                         rw.shared()
         # Last: a request checking ``acts_beyond`` meanwhile waits for this one (``Client``).
         self._acting = None
+
+    def _took_other_lanes(self, held: list[str]) -> bool:
+        """Whether every lane of ``held`` not held yet could be had shared at once: out of
+        order (a lane before the one held), it is never waited for, as a check keeping the
+        part takes the lanes in order and would wait for the one held."""
+        taken = [rw for name in held for rw in self._part(name) if not rw.held and rw.try_shared()]
+        if all(rw.held for name in held for rw in self._part(name)):
+            return True
+        for rw in taken:
+            rw.release()
+        return False
 
     def exclusive(self) -> None:
         """Take the run's lock exclusive, from shared or from nothing: no other test runs until

@@ -39,9 +39,9 @@ from ._parallel import (
     chains,
     config_from_wire,
     config_to_wire,
+    dealt,
     dump_state,
     hold,
-    laned,
     merge_state,
     shape_of,
 )
@@ -214,7 +214,7 @@ class _Workers:
         invariant, operation = _named(item)
         # The tenant a chain's walk acts as, in one process too: a run replays the same.
         lane = item.stash.get(_LANE, None)
-        made.lane = lane if laned(invariant, operation, made) else None
+        made.lane = lane if dealt(invariant, operation, made) else None
         # What the lists held (``Target.seen_list``): requests this process's client did not
         # send changed them since (the object-level check's ``st run`` processes), and with
         # no lock, nothing else says so.

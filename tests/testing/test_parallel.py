@@ -1129,6 +1129,136 @@ def test_a_test_acting_as_the_first_tenant_holds_its_lane_until_it_acts_as_anoth
             lock.close()
 
 
+def test_a_read_of_one_item_as_another_tenant_takes_none_of_its_lanes(tmp_path: Path) -> None:
+    """A test holding the first lane (``narrow``) reads one item as the second tenant while a
+    walk keeps the second lane (B asking for A's job: ``Client.reads_one``): it neither
+    changes nor counts B's list. Anything else as B (a list read, a write) waits for the
+    walk."""
+    from synth.testing._http import Request
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    mine, walk_b = RunLock(tmp_path, lanes=2), RunLock(tmp_path, lanes=2)
+    client = Client(dataclasses.replace(config, app=app))
+    client.lock = mine
+    client.reads_one = lambda request: request.method == "GET" and request.path == "/jobs/1"
+    try:
+        mine.shared("p", lane=0)
+        mine.narrow("a")
+        walk_b.shared("p", lane=1)
+        assert _granted(lambda: walk_b.exclusive_part("p", 1))
+        read, listed = threading.Event(), threading.Event()
+
+        def send_as_b(path: str, done: threading.Event) -> None:
+            client.send(Request("b", "GET", path))
+            done.set()
+
+        threading.Thread(target=send_as_b, args=("/jobs/1", read), daemon=True).start()
+        assert read.wait(5), "a read of one item as b waits for no lane"
+        assert mine.acts_beyond("b")
+        threading.Thread(target=send_as_b, args=("/jobs", listed), daemon=True).start()
+        assert not listed.wait(0.3), "b's list waits for the walk keeping b's lane"
+        walk_b.release()
+        assert listed.wait(5)
+    finally:
+        client.close()
+        mine.close()
+        walk_b.close()
+
+
+def test_a_test_acting_as_the_second_tenant_widens_without_a_cycle(tmp_path: Path) -> None:
+    """A test holding the second lane alone (a check spreading a quota, ``narrow`` as B)
+    takes the first at once where it is free; where a check keeping the whole part holds
+    the first and waits for the second, the test lets the second go and takes both in order
+    once that check is done, rather than wait holding it (a cycle: the check takes the lanes
+    in order). What that check spoilt meanwhile makes the test ``partial``."""
+    mine, keeper = RunLock(tmp_path, lanes=2), RunLock(tmp_path, lanes=2)
+    p0, p1 = tmp_path / "part-p.0.lock", tmp_path / "part-p.1.lock"
+    try:
+        mine.shared("p", lane=1)
+        mine.narrow("b")
+        assert (_can(p0, fcntl.LOCK_EX), _can(p1, fcntl.LOCK_EX)) == (True, False)
+        mine.widen()
+        assert (_can(p0, fcntl.LOCK_EX), _can(p1, fcntl.LOCK_EX)) == (False, False)
+        assert not mine.acts_beyond("a")
+        assert not mine.partial
+        mine.release()
+
+        mine.shared("p", lane=1)
+        mine.narrow("b")
+        keeper.shared("p")
+        kept, widened = threading.Event(), threading.Event()
+
+        def keep() -> None:
+            keeper.exclusive_part("p")  # the first lane exclusive, then waits for the second
+            keeper.spoil(["p"])
+            kept.set()
+
+        threading.Thread(target=keep, daemon=True).start()
+        deadline = time.monotonic() + 5
+        while _can(p0, fcntl.LOCK_SH) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not _can(p0, fcntl.LOCK_SH), "the keeper holds the first lane"
+
+        def widen() -> None:
+            mine.widen()
+            widened.set()
+
+        threading.Thread(target=widen, daemon=True).start()
+        assert kept.wait(5), "the test let the second lane go"
+        assert not widened.wait(0.3), "and waits for the keeper"
+        keeper.release()
+        assert widened.wait(5)
+        assert (_can(p0, fcntl.LOCK_EX), _can(p1, fcntl.LOCK_EX)) == (False, False)
+        assert mine.partial
+    finally:
+        mine.close()
+        keeper.close()
+
+
+def test_checks_spending_a_quota_of_each_tenant_are_dealt_between_the_tenants(
+    api: ApiSpec, tmp_path: Path
+) -> None:
+    """`getJob` allows 20 requests per 5 s per tenant: with two tenants its checks (and the
+    checks of `createJob` that read back through it) are dealt between them, about half
+    each; a check dealt the second holds the second lane alone and acts as the second
+    tenant. Walks keep their own deal; rate-limit checks, chains and checks of operations
+    spending no quota are dealt none; with one tenant, nothing is."""
+    from synth.testing._parallel import hold, lanes, spreads
+    from synth.testing._target import Target
+
+    shape = shape_of(api)
+    dealt = lanes(shape, tenants=2)
+    spread = {n: lane for n, lane in dealt.items() if spreads(*key_of_test(n), shape)}
+    reads = {n: lane for n, lane in spread.items() if key_of_test(n)[1] == "getJob"}
+    assert {"test_getJob__ERR_PROBLEM", "test_getJob__ERR_DECLARED"} <= reads.keys()
+    assert set(reads.values()) == {0, 1}
+    assert {key_of_test(n)[1] for n in spread} == {"getJob", "createJob"}
+    assert not {n for n in spread if "__RATE_" in n or "__PAGE_" in n}
+    assert "test_listJobs__PAGE_LIMIT" in dealt  # a walk of the chain
+    assert not lanes(shape, tenants=1)
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    made = Target(config, api)
+    made.lock = lock = RunLock(tmp_path, lanes=2)
+    part = made.part("getJob")
+    p0, p1 = tmp_path / f"part-{part}.0.lock", tmp_path / f"part-{part}.1.lock"
+    second = next(n for n, lane in reads.items() if lane == 1)
+    try:
+        made.lane = 1
+        hold(made, key_of_test(second)[0], "getJob")
+        assert (_can(p0, fcntl.LOCK_EX), _can(p1, fcntl.LOCK_EX)) == (True, False)
+        assert made.actors()[0] == made.tenants[1]
+        assert lock.acts_beyond(made.tenants[0])
+        lock.release()
+    finally:
+        made.close()
+        lock.close()
+
+
 def test_hold_narrows_a_test_of_no_lane_to_the_first_tenant_s(api: ApiSpec, tmp_path: Path) -> None:
     """With two tenants, a test of no lane of its own (ERR-PROBLEM on `getJob`) holds only the
     first lane of its part, acting as the first tenant; a walk dealt a lane holds that one,

@@ -150,3 +150,49 @@ def test_a_walk_of_a_shared_list_pages_it_by_what_it_holds_after_the_edge_fixtur
     walked = {limit: pages for limit, pages in counted.pages.items() if limit != "100"}
     assert walked, counted.pages
     assert max(walked.values()) <= 2 * _PAGES, counted.pages
+
+
+class _Creates:
+    """An ASGI app in front of another, counting the creates sent to ``path`` by credential."""
+
+    def __init__(self, app: Any, path: str) -> None:
+        self.app, self.path = app, path
+        self.creates: dict[str, int] = {}
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http" and scope["method"] == "POST" and scope["path"] == self.path:
+            who = dict(scope["headers"]).get(b"authorization", b"").decode()
+            self.creates[who] = self.creates.get(who, 0) + 1
+        await self.app(scope, receive, send)
+
+
+@pytest.mark.parametrize("invariant", ["ERR-PROBLEM", "ERR-DECLARED", "OBS-REQUEST-ID"])
+def test_a_read_of_one_item_reads_one_item_made_for_every_example(
+    api: ApiSpec, invariant: str
+) -> None:
+    """A check of a read of one item (`getJob`) reads the tenant's shared item, made by its
+    first example and reused by every later one and by the next check of the run
+    (``Context.acted_on``): a read changes nothing a later example sees. A write of one item
+    (`updateContact`) still acts on a fresh item in each example."""
+    counted = _Creates(create_app(work_delay=0.002), "/api/v1/jobs")
+    config = config_from_options(app=counted, tenants=TOKENS, profile="default", seed=1, env={})
+    target = Target(config, api)
+    try:
+        finding = run_check(invariant, "getJob", target)
+        assert finding.outcome is Outcome.PASSED, finding.message
+        assert finding.examples > 1
+        assert counted.creates == {"Bearer token-a": 1}, counted.creates
+        again = run_check("ERR-PROBLEM", "getJob", target)
+        assert again.outcome is Outcome.PASSED, again.message
+        assert counted.creates == {"Bearer token-a": 1}, counted.creates
+    finally:
+        target.close()
+    writes = _Creates(create_app(work_delay=0.002), "/api/v1/contacts")
+    config = config_from_options(app=writes, tenants=TOKENS, profile="default", seed=1, env={})
+    target = Target(config, api)
+    try:
+        finding = run_check(invariant, "updateContact", target)
+        assert finding.outcome is Outcome.PASSED, finding.message
+        assert writes.creates.get("Bearer token-a", 0) >= finding.examples > 1
+    finally:
+        target.close()

@@ -25,17 +25,6 @@ _PROBLEM = (
 )
 
 
-def _item_params(ctx: Context) -> dict[str, str]:
-    """Path parameters for ``ctx.op``: of a fresh item of tenant A when the operation acts on one."""
-    op = ctx.op
-    if not ctx.graph.is_item_op(op):
-        return ctx.provision(ctx.a, op)
-    creator = ctx.graph.item_creator(op)
-    assert creator is not None
-    parent_params, item = ctx.fixture(ctx.a, creator)
-    return ctx.item_params(op, parent_params, item)
-
-
 def _semantic_probes(
     ctx: Context, item_params: dict[str, str], body: Any
 ) -> list[Callable[[], Request]]:
@@ -85,7 +74,7 @@ def _probes(ctx: Context) -> Iterator[Exchange]:
     another would, and the order drawn still decides which of them meet what that request
     changed (a deleted item's 404, a new ETag)."""
     op = ctx.op
-    item_params = _item_params(ctx)
+    item_params = ctx.acted_on(ctx.a, ctx.op)
     body = ctx.body(op) if op.body is not None else NO_BODY
     probes: list[Callable[[], Request]] = [
         lambda: ctx.build(None, op, item_params, body=body),
@@ -153,7 +142,7 @@ def declared_only(ctx: Context) -> None:
 @implements("ERR-VALIDATION")
 def validation(ctx: Context) -> None:
     op = ctx.op
-    params = _item_params(ctx)
+    params = ctx.acted_on(ctx.a, ctx.op)
     cases = _invalid_inputs(ctx, params)
     if not cases:
         ctx.unexercised(f"found no input of {op.operation_id} to make invalid")
@@ -360,7 +349,7 @@ def at_bound(ctx: Context) -> None:
     rest of the body valid): accepted, answered and read back as sent. Every bound once in
     the run (each example until one passes), then one drawn bound in each example."""
     op = ctx.op
-    params = _item_params(ctx)
+    params = ctx.acted_on(ctx.a, ctx.op)
     body = ctx.body(op)
     bounds = body_bounds(ctx, body)
     cases = [b for b in bounds if b.at is not None]

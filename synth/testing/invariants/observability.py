@@ -71,17 +71,6 @@ def _judge(
                  f"{rid.header}: {got}; {brief(answer)}", answer)  # fmt: skip
 
 
-def _params(ctx: Context) -> dict[str, str]:
-    """Path parameters for ``ctx.op``: of a fresh item of tenant A when it acts on one."""
-    op = ctx.op
-    if not ctx.graph.is_item_op(op):
-        return ctx.provision(ctx.a, op)
-    creator = ctx.graph.item_creator(op)
-    assert creator is not None
-    parent_params, item = ctx.fixture(ctx.a, creator)
-    return ctx.item_params(op, parent_params, item)
-
-
 def _error_probes(ctx: Context, params: dict[str, str], body: Any) -> list[Callable[[], Exchange]]:
     """Requests ``ctx.op`` answers with an error: no credentials, an id no item has, a body
     that does not parse."""
@@ -105,7 +94,7 @@ def request_id(ctx: Context) -> None:
     rid = ctx.api.request_id
     assert rid is not None
     op = ctx.op
-    params = _params(ctx)
+    params = ctx.acted_on(ctx.a, ctx.op)
     body = ctx.body(op) if op.body is not None else NO_BODY
     sent = str(uuid.uuid4())
     answer = ctx.send(ctx.a, op, params, body=body, headers={rid.header: sent})
