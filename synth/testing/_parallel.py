@@ -53,7 +53,6 @@ __all__ = [
     "ALONE_IN_PART",
     "KEEPS_QUOTA",
     "LANED",
-    "STAGGER_NICE",
     "PartScheduling",
     "alone",
     "beside",
@@ -503,6 +502,18 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         self._place_quota_checks()
         self._place_kept_chains()
         head = next(iter(self.workqueue), "")
+        quota = self._kept_quota(_test_name(head))
+        kept = self._kept_part(head)
+        if (quota and self._spent_besides(node, quota)) or (
+            kept and self._queued_besides(node, kept)
+        ):
+            # Only rate-limit checks are left, and a check spending their quota is still to
+            # run on another worker, which asks again once it ends; or only a chain kept from
+            # its first request, and a test of its part is still to run on another worker:
+            # this one ends the tests it has and stops, rather than start one that waits for
+            # that test (and for which that test waits, whole).
+            node.shutdown()
+            return
         if head.startswith(_CHAIN) and self._busy_long(node):
             spare = self._spare(lambda scope: scope.startswith(_CHAIN))
             if spare is not None:
@@ -541,12 +552,11 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _place_kept_chains(self) -> None:
         """A chain kept from its first request (the object-level check of a part whose walks
         make no chain: ``order`` puts it last) goes behind the next unit while a test of its
-        part is queued on a worker behind the test that worker runs: that test would start
-        once the chain holds the part, and wait for it whole (the CRM at 50 ms: six checks
-        of the contacts part, handed out just before its object-level check, waited 9 to 12 s
-        for it, each on a worker of its own). A test already running or waiting for the part
-        is let go first by the chain itself (``RunLock.after_waiters``). A rate-limit check
-        held back (``_place_quota_checks``) is not the unit that goes before it."""
+        part is handed out and not done (``_queued_in``): that test would start once the
+        chain holds the part, and wait for it whole (the CRM at 50 ms: six checks of the
+        contacts part, handed out just before its object-level check, waited 9 to 12 s for
+        it, each on a worker of its own). A rate-limit check held back
+        (``_place_quota_checks``) is not the unit that goes before it."""
         head = next(iter(self.workqueue), "")
         part = self._kept_part(head)
         if not part or not self._queued_in(part):
@@ -570,14 +580,17 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         return "" if part in self._found.walks else part
 
     def _queued_in(self, part: str) -> bool:
-        """Whether a test of ``part`` waits on a worker behind the test it runs (the first
-        of its tests not done)."""
+        """Whether a test of ``part`` is handed out and not done: queued on a worker behind
+        the test it runs, or the first of its tests not done, which a worker that just ended
+        one has not begun yet (at 50 ms seven checks of the CRM's contacts part, begun 0 to
+        1.4 s after the part's object-level check, waited 10 to 14 s for it whole). A test of
+        the part that is running holds it shared, and the check would wait for it anyway."""
         parts = self._parts
         for work in self.assigned_work.values():
-            pending = [nodeid for unit in work.values() for nodeid, done in unit.items()
-                       if not done]  # fmt: skip
-            if any(parts.get(test_key(_test_name(n))[1]) == part for n in pending[1:]):
-                return True
+            for unit in work.values():
+                for nodeid, done in unit.items():
+                    if not done and parts.get(test_key(_test_name(nodeid))[1]) == part:
+                        return True
         return False
 
     def _kept_quota(self, name: str) -> str:
@@ -601,6 +614,33 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                 if not done and not self._kept_quota(name) and invariant not in ALONE:
                     spending |= self._spent.get(operation, frozenset())
         return spending
+
+    def _spent_besides(self, node: Any, quota: str) -> bool:
+        """Whether a test spending ``quota`` (``quotas_spent``; no rate-limit check, nor the
+        object-level one) is yet to finish on another worker that asks again (``_besides``)."""
+
+        def spends(name: str) -> bool:
+            invariant, operation = test_key(name)
+            return (quota in self._spent.get(operation, frozenset())
+                    and not self._kept_quota(name) and invariant not in ALONE)  # fmt: skip
+
+        return self._besides(node, spends)
+
+    def _queued_besides(self, node: Any, part: str) -> bool:
+        """Whether a test of ``part`` is yet to finish on another worker that asks again
+        (``_besides``)."""
+        return self._besides(node, lambda name: self._parts.get(test_key(name)[1]) == part)
+
+    def _besides(self, node: Any, wanted: Callable[[str], bool]) -> bool:
+        """Whether a test ``wanted`` accepts (by name) is yet to finish on a worker other than
+        ``node`` that is not stopping: that worker asks for work again once its test ends."""
+        for other, work in self.assigned_work.items():
+            if other is node or other.shutting_down or other not in self.registered_collections:
+                continue
+            for unit in work.values():
+                if any(not done and wanted(_test_name(n)) for n, done in unit.items()):
+                    return True
+        return False
 
     def _free_besides(self, node: Any) -> list[Any]:
         """The workers other than ``node`` that have collected, are not stopping and are busy
@@ -642,9 +682,6 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
 
 _MAX_AUTO = 4
 _MAX_FAR = 12
-# The priority (``nice``) the workers past the machine's CPUs start at (``plugin``): the
-# first ones come up at full speed, the rest in the CPU time those leave.
-STAGGER_NICE = 10
 
 
 def parse_workers(text: str | None) -> int | None:
