@@ -486,9 +486,10 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             super()._reschedule(node)
 
     def _assign_work_unit(self, node: Any) -> None:
-        """xdist's, but a chain's lane never goes to a worker busy with a test that may run
-        long whatever the round trip (``_long``) or with a lane of a chain: a worker runs the
-        unit it is handed next once its current test ends, so a lane queued behind a check
+        """xdist's, but a chain's lane, or a test that may run long whatever the round trip
+        (``_long``), never goes to a worker busy with such a test or with a lane of a chain: a
+        worker runs the unit it is handed next once its current test ends, so a lane queued
+        behind a check
         waiting for a rate-limit quota waited with it (the CRM's jobs chain at 50 ms: one lane
         started 20 s late, behind `getJob`'s ERR-DECLARED, bench/notes/latency.md). The first
         unit that is no chain goes there instead, and the lane to the next worker that asks.
@@ -514,8 +515,11 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             # that test (and for which that test waits, whole).
             node.shutdown()
             return
-        if head.startswith(_CHAIN) and self._busy_long(node):
-            spare = self._spare(lambda scope: scope.startswith(_CHAIN))
+        if (head.startswith(_CHAIN) or self._long(head)) and self._busy_long(node):
+            # Nor a test that may run long: behind another, it starts only once that one ends
+            # (the CRM at 50 ms: `getJob`'s ERR-DECLARED, queued behind its TEN-NONINTERFERENCE
+            # from 7.2 to 36.8 s, kept the rate-limit checks waiting to the run's end).
+            spare = self._spare(lambda scope: scope.startswith(_CHAIN) or self._long(scope))
             if spare is not None:
                 self.workqueue.move_to_end(spare, last=False)
             elif len(self._free_besides(node)) >= len(self.workqueue):

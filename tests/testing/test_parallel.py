@@ -1951,6 +1951,20 @@ def test_a_worker_stops_rather_than_start_a_rate_limit_check_a_spender_on_anothe
     assert second.sent == [1, 3, 4]
 
 
+def test_a_test_that_may_run_long_never_queues_behind_another() -> None:
+    """A search of a check spending a rate-limit quota waits for the quota however fast the
+    target: queued behind another such check, it would start only once that one ends. The
+    worker busy with one gets the next short test instead, and the long one goes to the next
+    worker that asks."""
+    api, _ = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    collected = [f"t.py::{n}" for n in ["test_getJob__TEN_NONINTERFERENCE", "test_listJobs__ERR_VALIDATION",
+                                        "test_getJob__ERR_DECLARED", "test_listJobs__ERR_DECLARED",
+                                        "test_listJobs__OBS_REQUEST_ID"]]  # fmt: skip
+    scheduler, first, second = _workers(shape, collected)
+    assert (first.sent, second.sent) == ([0, 3], [1, 2])
+
+
 def test_a_rate_limit_check_held_back_never_goes_in_place_of_another_unit() -> None:
     """Where the unit at the head waits (a part's object-level check while a test of its part
     is queued), the unit handed instead is never a rate-limit check held back for the checks
