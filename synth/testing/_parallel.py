@@ -53,6 +53,7 @@ __all__ = [
     "ALONE_IN_PART",
     "KEEPS_QUOTA",
     "LANED",
+    "STAGGER_NICE",
     "PartScheduling",
     "alone",
     "beside",
@@ -686,6 +687,9 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
 
 _MAX_AUTO = 4
 _MAX_FAR = 12
+# The priority (``nice``) the workers past the machine's CPUs start at (``plugin``): the
+# first ones come up at full speed, the rest in the CPU time those leave.
+STAGGER_NICE = 10
 
 
 def parse_workers(text: str | None) -> int | None:

@@ -32,6 +32,7 @@ from ._latency import latency_rows
 from ._lock import RunLock
 from ._order import Chains, load_costs, order, parse_shard, shard, test_key, with_firsts
 from ._parallel import (
+    STAGGER_NICE,
     PartScheduling,
     Shape,
     alone,
@@ -186,6 +187,18 @@ class _Workers:
             stash[_LOCK_DIR] = tempfile.mkdtemp(prefix="synth-run-")
         node.workerinput["synth_config"] = config_to_wire(stash[_CONFIG])
         node.workerinput["synth_lock"] = stash[_LOCK_DIR]
+
+    @pytest.hookimpl(optionalhook=True)
+    def pytest_xdist_setupnodes(self, config: pytest.Config, specs: list[Any]) -> None:
+        """The workers past the machine's CPUs (a far target's: ``workers_for``) start at a
+        lower priority (``nice``), so that the first ones come up and start checks at once,
+        where every worker importing at the same time took them all five to eight seconds
+        on two CPUs (twelve workers); the others take the CPU time those leave while their
+        requests wait on the network. xdist has made each spec with its execution model
+        (``NodeManager``) before this hook, and makes the gateway from that spec."""
+        for spec in specs[os.cpu_count() or 1 :]:
+            if spec.popen and not spec.nice:
+                spec.nice = str(STAGGER_NICE)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_testnodedown(self, node: Any, error: Any) -> None:

@@ -33,7 +33,7 @@ from synth.testing._http import Client
 from synth.testing._lock import RunLock, quota_stem
 from synth.testing._order import CHAINED, COSTS, cost_of, order, parse_shard, shard
 from synth.testing._order import test_key as key_of_test
-from synth.testing._parallel import parse_workers, shape_of, workers_for
+from synth.testing._parallel import STAGGER_NICE, parse_workers, shape_of, workers_for
 from synth.testing._unique import Fresh
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
@@ -322,6 +322,30 @@ def _granted(call: Callable[[], object], seconds: float = 5.0) -> bool:
     thread.start()
     thread.join(seconds)
     return not thread.is_alive()
+
+
+def test_workers_past_the_cpus_start_at_a_lower_priority(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``pytest_xdist_setupnodes`` nices the workers past the CPUs' count, as xdist then
+    starts them: from the spec it made with its execution model (``NodeManager``), in whose
+    main thread, where xdist's worker runs, execnet applies ``nice`` before anything is
+    imported. (On Linux a priority is a thread's: read in another thread of a gateway of the
+    default execution model, it was not always there.)"""
+    execnet = pytest.importorskip("execnet")
+    from synth.testing.plugin import _Workers
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    specs = [execnet.XSpec(f"execmodel=main_thread_only//{s}")
+             for s in ("popen", "popen", "popen", "popen//nice=3", "ssh=h")]  # fmt: skip
+    _Workers(None).pytest_xdist_setupnodes(None, specs)  # type: ignore[arg-type]
+    assert [s.nice for s in specs] == [None, None, str(STAGGER_NICE), "3", None], specs
+    base = os.nice(0)
+    group = execnet.Group(execmodel="main_thread_only")  # as xdist's NodeManager
+    try:
+        gateway = group.makegateway(specs[2])
+        niced = gateway.remote_exec("import os; channel.send(os.nice(0))").receive(timeout=60)
+    finally:
+        group.terminate(timeout=10)
+    assert niced == min(19, base + STAGGER_NICE), (niced, base)
 
 
 def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
@@ -1963,6 +1987,8 @@ def test_a_test_that_may_run_long_never_queues_behind_another() -> None:
                                         "test_listJobs__OBS_REQUEST_ID"]]  # fmt: skip
     scheduler, first, second = _workers(shape, collected)
     assert (first.sent, second.sent) == ([0, 3], [1, 2])
+    scheduler.mark_test_complete(first, 0)
+    assert first.sent == [0, 3, 4]
 
 
 def test_a_rate_limit_check_held_back_never_goes_in_place_of_another_unit() -> None:
