@@ -506,14 +506,18 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         head = next(iter(self.workqueue), "")
         quota = self._kept_quota(_test_name(head))
         kept = self._kept_part(head)
-        if (quota and self._spent_besides(node, quota)) or (
+        waits = (quota and self._spent_besides(node, quota)) or (
             kept and self._queued_besides(node, kept)
-        ):
+        )
+        if waits and len(self._live_besides(node)) >= len(self.workqueue):
             # Only rate-limit checks are left, and a check spending their quota is still to
             # run on another worker, which asks again once it ends; or only a chain kept from
             # its first request, and a test of its part is still to run on another worker:
             # this one ends the tests it has and stops, rather than start one that waits for
-            # that test (and for which that test waits, whole).
+            # that test (and for which that test waits, whole). Never below a worker for each
+            # unit left: with four workers, two stopping left both parts' object-level checks
+            # to one, one after the other (`--workers 4`, the checks of what `st run` checks:
+            # 15.2 s against 11.4 s).
             node.shutdown()
             return
         if (head.startswith(_CHAIN) or self._long(head)) and self._busy_long(node):
@@ -646,6 +650,12 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                 if any(not done and wanted(_test_name(n)) for n, done in unit.items()):
                     return True
         return False
+
+    def _live_besides(self, node: Any) -> list[Any]:
+        """The workers other than ``node`` that have collected and are not stopping."""
+        return [other for other in self.assigned_work
+                if other is not node and other in self.registered_collections
+                and not other.shutting_down]  # fmt: skip
 
     def _free_besides(self, node: Any) -> list[Any]:
         """The workers other than ``node`` that have collected, are not stopping and are busy
