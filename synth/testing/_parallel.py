@@ -526,11 +526,15 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             # 15.2 s against 11.4 s).
             node.shutdown()
             return
-        if (head.startswith(_CHAIN) or self._long(head)) and self._busy_long(node):
+        if self._behind_long(head) and self._busy_long(node):
             # Nor a test that may run long: behind another, it starts only once that one ends
             # (the CRM at 50 ms: `getJob`'s ERR-DECLARED, queued behind its TEN-NONINTERFERENCE
-            # from 7.2 to 36.8 s, kept the rate-limit checks waiting to the run's end).
-            spare = self._spare(lambda scope: scope.startswith(_CHAIN) or self._long(scope))
+            # from 7.2 to 36.8 s, kept the rate-limit checks waiting to the run's end). Nor a
+            # test of a part whose object-level check is still to hand out, which waits for it
+            # (the CRM at 50 ms: two contacts checks queued behind `getJob`'s RATE-TENANT,
+            # 41.2 to 57.3 s, held the contacts part's object-level check to 59.2 s while the
+            # other workers had stopped at 45 s).
+            spare = self._spare(self._behind_long)
             if spare is not None:
                 self.workqueue.move_to_end(spare, last=False)
             elif len(self._free_besides(node)) >= len(self.workqueue):
@@ -580,6 +584,16 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         if spare is not None:
             self.workqueue.move_to_end(spare, last=False)
 
+    def _behind_long(self, scope: str) -> bool:
+        """Whether unit ``scope`` must not queue behind a test that may run long: a chain's
+        lane, a test that may run long itself (``_long``), or a test of a part whose chain kept
+        from its first request (its object-level check) is still in the queue, and waits for
+        the tests of its part handed out (``_queued_in``)."""
+        if scope.startswith(_CHAIN) or self._long(scope):
+            return True
+        part = self._parts.get(test_key(_test_name(scope))[1])
+        return bool(part) and any(self._kept_part(unit) == part for unit in self.workqueue)
+
     def _spare(self, waits: Callable[[str], Any]) -> str | None:
         """The first unit of the queue that may go in place of the head, which waits: none
         that ``waits`` says waits too, nor a rate-limit check held back for its quota."""
@@ -599,14 +613,20 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         the test it runs, or the first of its tests not done, which a worker that just ended
         one has not begun yet (at 50 ms seven checks of the CRM's contacts part, begun 0 to
         1.4 s after the part's object-level check, waited 10 to 14 s for it whole). A test of
-        the part that is running holds it shared, and the check would wait for it anyway."""
+        the part that is running holds it shared, and the check would wait for it anyway; one
+        queued behind a test that may run long is not counted (``_next``)."""
         parts = self._parts
-        for work in self.assigned_work.values():
-            for unit in work.values():
-                for nodeid, done in unit.items():
-                    if not done and parts.get(test_key(_test_name(nodeid))[1]) == part:
-                        return True
-        return False
+        return any(parts.get(test_key(_test_name(nodeid))[1]) == part
+                   for work in self.assigned_work.values() for nodeid in self._next(work))  # fmt: skip
+
+    def _next(self, work: Mapping[str, Mapping[str, bool]]) -> list[str]:
+        """The tests of a worker's ``work`` (``assigned_work``) not done that it runs before
+        any test that may run long (``_long``) ends: all of them, but where the first is such a
+        test, that one alone. Those queued behind it begin once it ends; a part's object-level
+        check does not wait for them (``_queued_in``, ``_queued_besides``), and they wait for
+        it only if it still holds the part then."""
+        pending = [nodeid for unit in work.values() for nodeid, done in unit.items() if not done]
+        return pending[:1] if pending and self._long(pending[0]) else pending
 
     def _kept_quota(self, name: str) -> str:
         """The quota a rate-limit check (``KEEPS_QUOTA``) named ``name`` keeps, "" for any
@@ -643,18 +663,23 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
 
     def _queued_besides(self, node: Any, part: str) -> bool:
         """Whether a test of ``part`` is yet to finish on another worker that asks again
-        (``_besides``)."""
-        return self._besides(node, lambda name: self._parts.get(test_key(name)[1]) == part)
+        (``_besides``), before any test that may run long there ends (``_next``)."""
+        return self._besides(node, lambda name: self._parts.get(test_key(name)[1]) == part,
+                             soon=True)  # fmt: skip
 
-    def _besides(self, node: Any, wanted: Callable[[str], bool]) -> bool:
+    def _besides(self, node: Any, wanted: Callable[[str], bool], *, soon: bool = False) -> bool:
         """Whether a test ``wanted`` accepts (by name) is yet to finish on a worker other than
-        ``node`` that is not stopping: that worker asks for work again once its test ends."""
+        ``node`` that is not stopping: that worker asks for work again once its test ends.
+        ``soon``: only a test that worker runs before a test that may run long ends (``_next``)."""
         for other, work in self.assigned_work.items():
             if other is node or other.shutting_down or other not in self.registered_collections:
                 continue
-            for unit in work.values():
-                if any(not done and wanted(_test_name(n)) for n, done in unit.items()):
-                    return True
+            if soon:
+                names = self._next(work)
+            else:
+                names = [n for unit in work.values() for n, done in unit.items() if not done]
+            if any(wanted(_test_name(n)) for n in names):
+                return True
         return False
 
     def _live_besides(self, node: Any) -> list[Any]:

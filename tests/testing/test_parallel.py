@@ -1991,6 +1991,39 @@ def test_a_test_that_may_run_long_never_queues_behind_another() -> None:
     assert first.sent == [0, 3, 4]
 
 
+def test_a_part_s_object_level_check_neither_queues_its_part_s_tests_behind_a_long_check_nor_waits_for_them() -> (
+    None
+):
+    """A worker busy with a test that may run long gets, as its next test, none of a part
+    whose object-level check is still to hand out: queued behind it, that test would begin
+    only once the long one ends, and the object-level check would wait for it as long. Where
+    one is queued there anyway, the object-level check does not wait for it: it goes to the
+    next worker that asks (the CRM at 50 ms: two contacts checks queued behind `getJob`'s
+    RATE-TENANT held the contacts object-level check from 45 s to 59 s while the other workers
+    had stopped)."""
+    api, _ = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    long, kept = "test_getJob__ERR_DECLARED", "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
+    names = ["test_listJobs__ERR_VALIDATION", "test_listJobs__ERR_DECLARED", long,
+             "test_getContact__ERR_VALIDATION", "test_listContacts__ERR_DECLARED",
+             "test_listJobs__OBS_REQUEST_ID", kept]  # fmt: skip
+    scheduler, first, second = _workers(shape, [f"t.py::{n}" for n in names])
+    assert (first.sent, second.sent) == ([0, 2], [1, 3])
+    scheduler.mark_test_complete(first, 0)  # its next is the long check: a jobs test behind
+    assert first.sent == [0, 2, 5]
+    # Without a test of another part left, the contacts test goes there all the same ...
+    names.remove("test_listJobs__OBS_REQUEST_ID")
+    scheduler, first, second = _workers(shape, [f"t.py::{n}" for n in names])
+    scheduler.mark_test_complete(first, 0)
+    assert first.sent == [0, 2, 4]
+    # ... and the object-level check goes to the other worker when it asks (behind its own
+    # contacts test, which runs first), not waiting for the one behind the long check, nor
+    # stopping that worker.
+    scheduler.mark_test_complete(second, 1)
+    assert second.sent == [1, 3, 5]
+    assert not second.shutting_down
+
+
 def test_a_rate_limit_check_held_back_never_goes_in_place_of_another_unit() -> None:
     """Where the unit at the head waits (a part's object-level check while a test of its part
     is queued), the unit handed instead is never a rate-limit check held back for the checks
