@@ -106,6 +106,8 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
             unreadable = f"{type(exc).__name__}: {exc}"
         sent = len(entries)
     _note_creates(target, entries)
+    # Its requests spent the part's rate-limit quotas, as any tenant (``Target.last_spent``).
+    target.spent_by_engine(operations or [op.operation_id for op in target.api.operations])
     # Its engine deleted and updated objects it found in lists, whoever made them.
     target.spoil_shared(operations or [op.operation_id for op in target.api.operations])
     failures = _failures(events)

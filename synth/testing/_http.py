@@ -257,11 +257,13 @@ class Client:
         # A keep-alive connection pool per tenant: one tenant's requests never wait for a
         # connection another tenant's slow answer holds.
         self._clients: dict[str | None, httpx.AsyncClient] = {}
-        # With other worker processes (``synth test --workers``): the rate-limit quota each
-        # request counts against ("" for none) and the run's lock, whose quota a request holds
-        # shared while it is in flight (``RunLock.try_quota``).
+        # The rate-limit quota each request counts against ("" for none), and with other
+        # worker processes (``synth test --workers``) the run's lock, whose quota a request
+        # holds shared while it is in flight (``RunLock.try_quota``).
         self.quota_of: Callable[[Request], str] | None = None
         self.lock: RunLock | None = None
+        # When each tenant last spent each quota (``note_spent``), in this process.
+        self.spent: dict[tuple[str, str], float] = {}
         # Called when a check spoilt what others made while this process waited out a 429
         # with the run's lock let go (``RunLock.resume``): the target drops what it reuses.
         self.spoilt: Callable[[], None] | None = None
@@ -485,9 +487,14 @@ class Client:
             self._sending -= 1
 
     async def _quota_attempts(self, request: Request) -> Exchange:
-        quota = self.quota_of(request) if self.quota_of is not None and self.lock else ""
-        if not quota or self.lock is None:
+        quota = self.quota_of(request) if self.quota_of is not None else ""
+        if not quota:
             return await self._attempted(request)
+        if self.lock is None:
+            try:
+                return await self._attempted(request)
+            finally:
+                self.note_spent(quota, request.tenant or "")
         while not self.lock.try_quota(quota):
             if self._sending == 1:
                 # A rate-limit check keeps the quota for its window and burst: the test sends
@@ -501,7 +508,17 @@ class Client:
         try:
             return await self._attempted(request)
         finally:
+            # Noted before the quota goes: a rate-limit check that keeps it next reads when.
+            self.note_spent(quota, request.tenant or "")
             self.lock.give_quota(quota)
+
+    def note_spent(self, quota: str, tenant: str) -> None:
+        """Note that ``tenant`` (``ANY_TENANT``: any of them) spent ``quota`` just now, an
+        answer come or the request given up: the server counted it by then
+        (``Target.last_spent``), here and for the run's other processes (``RunLock``)."""
+        self.spent[quota, tenant] = time.time()
+        if self.lock is not None:
+            self.lock.note_spent(quota, tenant)
 
     def _wire(self, request: Request) -> tuple[dict[str, str], bytes | None]:
         """``request``'s headers (its credential and content type added) and body as sent."""

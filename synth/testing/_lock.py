@@ -58,13 +58,16 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO
 
-__all__ = ["QUOTA_POLL", "RunLock", "quota_stem"]
+__all__ = ["ANY_TENANT", "QUOTA_POLL", "RunLock", "quota_stem"]
 
 # Seconds between tries for a quota a rate-limit check holds (``RunLock.try_quota``), and
 # between looks for processes waiting for a part (``RunLock.after_waiters``).
 QUOTA_POLL = 0.05
 # Seconds at most that a check about to keep its part lets earlier waiters go first.
 WAITERS_MOST = 30.0
+# The tenant a quota's spending is noted for where any tenant may have spent it (``note_spent``:
+# schemathesis's engine, which sends as every tenant).
+ANY_TENANT = "*"
 
 
 def quota_stem(quota: str) -> str:
@@ -477,6 +480,24 @@ class RunLock:
             self._holders[quota] -= 1
             if self._holders[quota] == 0:
                 self._quota(quota).release()
+
+    def _spent_file(self, quota: str, tenant: str) -> Path:
+        digest = hashlib.sha256(tenant.encode("utf-8")).hexdigest()[:16]
+        return self._folder / f"{quota_stem(quota)}.spent-{digest}"
+
+    def note_spent(self, quota: str, tenant: str) -> None:
+        """Note for every process of the run that ``tenant`` spent ``quota`` just now: the
+        file's modification time is the last note's, whichever process made it (each sets
+        it to the clock's now, so the latest note wins)."""
+        self._spent_file(quota, tenant).touch()
+
+    def last_spent(self, quota: str, tenant: str) -> float:
+        """When (``time.time()``) any process of the run last noted that ``tenant`` spent
+        ``quota`` (``note_spent``), 0.0 for never."""
+        try:
+            return self._spent_file(quota, tenant).stat().st_mtime
+        except FileNotFoundError:
+            return 0.0
 
     def exclusive_quota(self, quota: str) -> None:
         """Keep ``quota`` to this test until ``release``: no request that counts against it

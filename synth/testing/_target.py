@@ -24,7 +24,7 @@ from ._curl import Redactor
 from ._data import Schemas
 from ._first import FirstExamples
 from ._http import Client, Exchange, FaultCost, Request, TransportFault
-from ._lock import RunLock
+from ._lock import ANY_TENANT, RunLock
 from ._nowhere import Nowhere
 from ._unique import Fresh
 from ._violation import Finding, Violation
@@ -146,8 +146,8 @@ class Target:
                 self._client.lock = self.lock
                 self._client.spoilt = self.sync_shared
                 self._client.reads_one = self.reads_one
-                if self._limited():
-                    self._client.quota_of = self.quota_of
+            if self._limited():
+                self._client.quota_of = self.quota_of
         return self._client
 
     def _limited(self) -> list[tuple[str, re.Pattern[str], str]]:
@@ -181,6 +181,25 @@ class Target:
         API go (a rate-limit check, from its quiet window on: ``RunLock.exclusive_quota``)."""
         if self.lock is not None and op.rate_limit is not None:
             self.lock.exclusive_quota(op.rate_limit.quota)
+
+    def last_spent(self, quota: str, tenant: str) -> float:
+        """When (``time.time()``) a request of the run that counts against ``quota`` as
+        ``tenant``, or as any tenant (``ANY_TENANT``), was last answered or given up (``Client.
+        note_spent``), in any of its processes; 0.0 for never."""
+        spent = self.client.spent
+        last = max(spent.get((quota, tenant), 0.0), spent.get((quota, ANY_TENANT), 0.0))
+        if self.lock is not None:
+            last = max(last, self.lock.last_spent(quota, tenant),
+                       self.lock.last_spent(quota, ANY_TENANT))  # fmt: skip
+        return last
+
+    def spent_by_engine(self, operations: Iterable[str]) -> None:
+        """Note that the quotas of ``operations`` (by id) were spent just now, as any tenant:
+        schemathesis's engine sent requests to them itself, not through the client."""
+        named = set(operations)
+        for op in self.api.operations:
+            if op.rate_limit is not None and op.operation_id in named:
+                self.client.note_spent(op.rate_limit.quota, ANY_TENANT)
 
     def make_for_quota(self, op: OperationSpec) -> None:
         """Before a rate-limit check's example makes what its burst reads: its part of the API

@@ -1,9 +1,9 @@
 """RATE-*: each catches its planted bug, stays quiet on the correct server, and never sends
 more than its budget to the limited operation.
 
-RATE-TENANT first waits out a whole window with nothing sent, once per example and per replay
-of a finding; RATE-LIMIT and RATE-RETRY-AFTER do not (the quota used before them only brings
-their 429 sooner). The checks run against the example API with getJob's window cut from 5 s to 2 s
+RATE-TENANT first waits until tenant B has sent nothing counting against the quota for a whole
+window, once per example and per replay of a finding; RATE-LIMIT and RATE-RETRY-AFTER do not
+(the quota used before them only brings their 429 sooner). The checks run against the example API with getJob's window cut from 5 s to 2 s
 (``short_window`` in conftest.py: a copy of contracts/ that the reference server and the
 target both load), so that a test waits 2 s a window instead of 5; the limit, 20 requests, is
 the contract's.
@@ -183,13 +183,37 @@ def test_a_window_ending_between_a_s_429_and_b_s_answer_proves_nothing(
     assert finding.exercised == 0, finding.message
 
 
-@pytest.mark.parametrize("invariant", RATE)
+def _use_up(target: Target, tenant: str, limit: int) -> None:
+    """``tenant``'s quota of getJob used up: one job made, then read ``limit`` + 1 times at once
+    (a 429 among the answers)."""
+    token = target.config.tenant(tenant).token
+    made = target.client.send(Request(tenant, "POST", "/api/v1/jobs",
+                                      headers=(("Idempotency-Key", f"used-up-{tenant}"),),
+                                      json_body={"kind": "export_contacts"}, has_body=True,
+                                      token=token))  # fmt: skip
+    assert made.ok, made.status
+    read = Request(tenant, "GET", f"/api/v1/jobs/{made.json['id']}", token=token,
+                   wait_limited=False)  # fmt: skip
+    used = target.client.gather([read] * (limit + 1))
+    assert any(e.status == 429 for e in used), [e.status for e in used]
+
+
+@pytest.mark.parametrize(
+    ("invariant", "tenant"),
+    [("RATE-LIMIT", "a"), ("RATE-RETRY-AFTER", "a"), ("RATE-TENANT", "a"), ("RATE-TENANT", "b")],
+)
 def test_a_quota_used_up_before_the_check(
-    short_api: ApiSpec, short_window: Path, monkeypatch: pytest.MonkeyPatch, invariant: str
+    short_api: ApiSpec,
+    short_window: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    invariant: str,
+    tenant: str,
 ) -> None:
-    """Tenant A's quota used up just before (a 429 already): RATE-LIMIT and RATE-RETRY-AFTER
-    judge the correct server at once, without a quiet window, and pass; RATE-TENANT waits one
-    out first (B's quota must be untouched for B's answer to mean anything), and passes."""
+    """A tenant's quota used up just before (a 429 already): RATE-LIMIT and RATE-RETRY-AFTER
+    judge the correct server at once, without a quiet window, and pass, as RATE-TENANT does
+    after tenant A's (A's requests before only bring its 429 sooner). After tenant B's,
+    RATE-TENANT first waits out what is left of a window from B's last request (B's quota
+    must be untouched for B's answer to mean anything), and passes."""
     from synth.testing.invariants import limits
 
     slept: list[float] = []
@@ -203,16 +227,9 @@ def test_a_quota_used_up_before_the_check(
     try:
         limit = short_api.operation(OPERATION).rate_limit
         assert limit is not None
-        token = target.config.tenant("a").token
-        made = target.client.send(Request("a", "POST", "/api/v1/jobs",
-                                          headers=(("Idempotency-Key", "used-up"),),
-                                          json_body={"kind": "export_contacts"}, has_body=True,
-                                          token=token))  # fmt: skip
-        assert made.ok, made.status
-        read = Request("a", "GET", f"/api/v1/jobs/{made.json['id']}", token=token,
-                       wait_limited=False)  # fmt: skip
-        used = target.client.gather([read] * (limit.limit + 1))
-        assert any(e.status == 429 for e in used), [e.status for e in used]
+        _use_up(target, tenant, limit.limit)
+        used_up = time.time()
+        began = time.time()
         # The checks sleep through the time module (the client waits with asyncio).
         monkeypatch.setattr(time, "sleep", recorded)
         finding = run_check(invariant, OPERATION, target)
@@ -220,13 +237,46 @@ def test_a_quota_used_up_before_the_check(
         target.close()
     assert finding.outcome is Outcome.PASSED, finding.message
     assert finding.exercised >= 1, finding.message
-    if invariant == "RATE-TENANT":  # a quiet window an example
-        window = limit.window + limits._MARGIN
-        assert slept == [pytest.approx(window)] * finding.examples, slept
+    window = limit.window + limits._MARGIN
+    if invariant == "RATE-TENANT" and tenant == "b":
+        # One wait an example (a later example's for B's answer in the one before), the first
+        # what was left of a window from B's reads, answered just before the check began.
+        assert len(slept) == finding.examples, slept
+        assert window - 1.0 < slept[0] <= window - (began - used_up), slept
+    elif invariant == "RATE-TENANT":
+        # None for the first example: B has sent nothing. A later example (one drawn again
+        # where a window cut by the server's clock proved nothing) waits for B's answer in
+        # the one before, a moment ago.
+        assert len(slept) == finding.examples - 1, slept
+        assert all(window - 1.0 < seconds <= window for seconds in slept), slept
     elif invariant == "RATE-RETRY-AFTER":  # only the announced wait, once an example
         assert len(slept) == finding.examples, slept
     else:
         assert slept == [], slept
+
+
+def test_tenant_b_s_quota_spent_just_before_is_why_rate_tenant_waits(
+    short_api: ApiSpec, short_window: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without the wait for B's window (``Target.last_spent`` saying B spent nothing), B's
+    quota used up just before makes RATE-TENANT report the correct server: B's 429 would be
+    its own requests', not A's. The wait above is what keeps it from that false report."""
+    from synth.testing import Target as TargetClass
+
+    limit = short_api.operation(OPERATION).rate_limit
+    assert limit is not None
+    monkeypatch.setattr(TargetClass, "last_spent", lambda self, quota, tenant: 0.0)
+    target = _target(short_api, short_window)
+    try:
+        # B's reads at the start of one of the reference server's windows (monotonic //
+        # window): the check's burst follows well inside the same window.
+        time.sleep(limit.window - time.monotonic() % limit.window + 0.01)
+        _use_up(target, "b", limit.limit)
+        finding = run_check("RATE-TENANT", OPERATION, target)
+    finally:
+        target.close()
+    assert finding.outcome is Outcome.VIOLATION, finding.message
+    assert "tenant B" in finding.message, finding.message
 
 
 def test_other_checks_wait_out_a_429(api: ApiSpec) -> None:

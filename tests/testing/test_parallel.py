@@ -406,6 +406,44 @@ def test_a_request_waits_while_a_rate_limit_check_keeps_its_quota(tmp_path: Path
         mine.close()
 
 
+def test_each_process_notes_when_a_tenant_last_spent_a_quota(tmp_path: Path) -> None:
+    """A request that counts against a quota notes, once answered, that its tenant spent it,
+    in its process and for the run's others (``RunLock.last_spent``): a rate-limit check in
+    another process waits for tenant B's quota only as long as B's last request needs. A
+    request of no quota notes nothing, nor does one tenant's spending speak for another's."""
+    from synth.testing._http import Request
+    from synth.testing._lock import ANY_TENANT
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        assert scope["type"] == "http"
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    mine, other = RunLock(tmp_path), RunLock(tmp_path)
+    client = Client(dataclasses.replace(config, app=app))
+    client.lock = mine
+    client.quota_of = lambda request: {"/limited": "q"}.get(request.path, "")
+    try:
+        assert other.last_spent("q", "b") == 0.0
+        before = time.time()
+        assert client.send(Request("b", "GET", "/limited")).status == 200
+        assert client.send(Request("a", "GET", "/free")).status == 200
+        after = time.time()
+        # The file's time is the kernel's coarse clock, a few milliseconds behind at most.
+        assert before - 0.05 <= other.last_spent("q", "b") <= after + 0.05
+        assert before - 0.05 <= client.spent["q", "b"] <= after
+        assert other.last_spent("q", "a") == 0.0
+        assert other.last_spent("r", "a") == 0.0
+        # schemathesis's engine, which sends as any tenant, notes for every tenant at once.
+        client.note_spent("q", ANY_TENANT)
+        assert other.last_spent("q", ANY_TENANT) >= other.last_spent("q", "b")
+    finally:
+        client.close()
+        mine.close()
+        other.close()
+
+
 def _answering(statuses: list[int], note: Callable[[dict[str, Any]], None] | None = None) -> Any:
     """An ASGI app answering each request with the next of ``statuses`` and an empty JSON
     object (a 429 saying ``Retry-After: 1``), calling ``note`` with the request's scope first."""
