@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 import functools
 import hashlib
+import json
 import random
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -255,6 +256,10 @@ class Context:
         # (``together``): not in a check's first example, which sends them one at a time and
         # stops at the first it refuses, so a bug there is reported in the fewest requests.
         self.at_once = False
+        # The check's answers to reads this example may reuse rather than send again
+        # (``_Scenario``: a check judging each answer by itself, ``REUSES_ANSWERS``), by the
+        # request, with the client's count of writes when each came; None: none reused.
+        self.answers: dict[tuple[Any, ...], tuple[Exchange, int]] | None = None
 
     # -- basics ------------------------------------------------------------------------------
 
@@ -354,11 +359,42 @@ class Context:
         return self.sent(op, self.build(tenant, op, params, **options))
 
     def sent(self, op: OperationSpec, request: Request) -> Exchange:
-        """Send ``request`` (``build``) of ``op``, as ``send`` does."""
-        exchange = self.target.client.send(request)
-        self.target.note_latency(op.operation_id, exchange)
+        """Send ``request`` (``build``) of ``op``, as ``send`` does; a read the check sent
+        before is answered as then (``answers``)."""
+        exchange = self._reused(request)
+        if exchange is None:
+            exchange = self.target.client.send(request)
+            self.target.note_latency(op.operation_id, exchange)
+            self._keep(request, exchange)
         self.trace.append(exchange)
         return exchange
+
+    def _answer_key(self, request: Request) -> tuple[Any, ...] | None:
+        """What makes ``request`` the same request as another, for a read (GET or HEAD); None
+        for any other method, or where no answer is reused."""
+        if self.answers is None or request.method not in {"GET", "HEAD"}:
+            return None
+        body = (
+            json.dumps(request.json_body, sort_keys=True, default=str) if request.has_body else None
+        )
+        return (request.tenant, request.method, request.path, request.query, request.headers,
+                request.token, request.raw_body, body, request.request_id)  # fmt: skip
+
+    def _reused(self, request: Request) -> Exchange | None:
+        """The answer the check got to the same read earlier, with no write sent since by this
+        process (``Client.writes``); None where there is none to reuse."""
+        key = self._answer_key(request)
+        kept = None if key is None or self.answers is None else self.answers.get(key)
+        if kept is None or kept[1] != self.target.client.writes:
+            return None
+        return kept[0]
+
+    def _keep(self, request: Request, exchange: Exchange) -> None:
+        """Keep ``exchange`` for a later example sending the same read (``_reused``); never a
+        429, which says nothing of the read itself."""
+        key = self._answer_key(request)
+        if key is not None and self.answers is not None and exchange.status != 429:
+            self.answers[key] = (exchange, self.target.client.writes)
 
     def together(self, requests: Sequence[Callable[[], Request]]) -> Iterator[Exchange]:
         """Each of ``requests`` (built when asked for) answered, in order: where the example
@@ -427,9 +463,16 @@ class Context:
 
     def gather(self, requests: Sequence[Callable[[], Request]]) -> list[Exchange]:
         built = [make() for make in requests]
-        answers = self.target.client.gather(built)
-        self.trace.extend(answers)
-        return answers
+        answers: list[Exchange | None] = [self._reused(request) for request in built]
+        unsent = [index for index, answer in enumerate(answers) if answer is None]
+        if unsent:
+            sent = self.target.client.gather([built[index] for index in unsent])
+            for index, exchange in zip(unsent, sent, strict=True):
+                answers[index] = exchange
+                self._keep(built[index], exchange)
+        given = [answer for answer in answers if answer is not None]
+        self.trace.extend(given)
+        return given
 
     def request(self, tenant: str, op: OperationSpec, params: Mapping[str, str], body: Any,
                 key: str | None = _AUTO) -> Request:  # fmt: skip

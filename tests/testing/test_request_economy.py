@@ -75,7 +75,9 @@ class _InFlight:
             self.now -= 1
 
 
-@pytest.mark.parametrize("operation", ["getJob", "updateContact", "deleteContact"])
+# Not `getJob`: its later examples draw the reads its first sent, and reuse their answers
+# (``test_an_errors_check_sends_no_read_again_that_it_sent_as_it_is``).
+@pytest.mark.parametrize("operation", ["listInteractions", "updateContact", "deleteContact"])
 def test_error_probes_go_together_after_the_first_example(api: ApiSpec, operation: str) -> None:
     """A check's first example sends its error probes one at a time (it stops at the first
     refused, the fewest requests to a report); its later examples send those drawn before the
@@ -199,3 +201,102 @@ def _counting_creates(
     finally:
         target.close()
     return finding, counted.creates
+
+
+class _Sent:
+    """An ASGI app in front of another, recording each request it answers: its method, path,
+    query and credential."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.requests: list[tuple[str, str, bytes, bytes]] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] == "http":
+            who = dict(scope["headers"]).get(b"authorization", b"")
+            self.requests.append((scope["method"], scope["path"], scope["query_string"], who))
+        await self.app(scope, receive, send)
+
+    def reads_sent_again(self) -> int:
+        """Reads sent as one before them was, with no other request between but reads."""
+        again, seen = 0, set[tuple[str, str, bytes, bytes]]()
+        for request in self.requests:
+            if request[0] not in {"GET", "HEAD"}:
+                seen = set()
+            elif request in seen:
+                again += 1
+            seen.add(request)
+        return again
+
+
+@pytest.mark.parametrize(
+    ("operation", "before", "most"),
+    # Requests of ERR-DECLARED before answers were reused (seed 1), and the most it may send now.
+    [("getJob", 50, 16), ("listJobs", 40, 8)],
+)
+def test_an_errors_check_sends_no_read_again_that_it_sent_as_it_is(
+    api: ApiSpec, operation: str, before: int, most: int
+) -> None:
+    """ERR-DECLARED judges each answer by itself: a read an earlier example sent the same, with
+    no write since, is answered as then and not sent again (``REUSES_ANSWERS``); an operation
+    with no input but the item's id draws the same reads in every example. OBS-REQUEST-ID,
+    whose requests each carry a fresh id to be echoed, sends every one."""
+    sent = _Sent(create_app(work_delay=0.002))
+    config = config_from_options(app=sent, tenants=TOKENS, profile="default", seed=1, env={})
+    target = Target(config, api)
+    try:
+        assert target.api.operation(operation).slo is None
+        finding = run_check("ERR-DECLARED", operation, target)
+        assert finding.outcome is Outcome.PASSED, finding.message
+        assert finding.examples > 1
+        assert sent.reads_sent_again() == 0, sent.requests
+        assert finding.requests == len(sent.requests) <= most < before, sent.requests
+        del sent.requests[:]
+        other = run_check("OBS-REQUEST-ID", operation, target)
+        assert other.outcome is Outcome.PASSED, other.message
+        assert sent.reads_sent_again() > 0
+    finally:
+        target.close()
+
+
+def test_an_operation_with_a_latency_objective_sends_every_read(api: ApiSpec) -> None:
+    """`getContact` declares a latency objective: every answer is a sample it is judged on, so
+    its errors checks send each read, as drawn, however often (no answer reused)."""
+    sent = _Sent(create_app(work_delay=0.002))
+    config = config_from_options(app=sent, tenants=TOKENS, profile="default", seed=1, env={})
+    target = Target(config, api)
+    try:
+        assert target.api.operation("getContact").slo is not None
+        finding = run_check("ERR-DECLARED", "getContact", target)
+        assert finding.outcome is Outcome.PASSED, finding.message
+        assert sent.reads_sent_again() > 0
+    finally:
+        target.close()
+
+
+def test_a_read_after_a_write_is_sent_again(api: ApiSpec) -> None:
+    """A read reused only while this process sent no write since its answer came: after a
+    write (here a contact made), the same read goes to the server again."""
+    from hypothesis import find
+    from hypothesis import strategies as st
+
+    from synth.testing._context import Context
+
+    sent = _Sent(create_app(work_delay=0.002))
+    config = config_from_options(app=sent, tenants=TOKENS, profile="default", seed=1, env={})
+    target = Target(config, api)
+    try:
+        data = find(st.data(), lambda _: True)
+        ctx = Context(target, "ERR-DECLARED", api.operation("listContacts"), data)
+        ctx.answers = {}
+        read = ctx.build("a", ctx.op, query={"limit": 5})
+        first = ctx.sent(ctx.op, read)
+        assert ctx.sent(ctx.op, read) is first
+        assert ctx.gather([lambda: read])[0] is first
+        assert len(sent.requests) == 1
+        made = ctx.send("a", api.operation("createContact"), body={"name": "Ada"})
+        assert made.status == 201, made.status
+        assert ctx.sent(ctx.op, read) is not first
+        assert [r[0] for r in sent.requests] == ["GET", "POST", "GET"]
+    finally:
+        target.close()
