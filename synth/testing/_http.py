@@ -235,7 +235,8 @@ class Client:
         self.log: list[Exchange] = []
         self.requests = 0
         # Requests sent that may change what the server holds (not GET, HEAD or OPTIONS),
-        # counted as they are sent, whatever their answer (``Target.seen_list``).
+        # counted as they are sent, whatever their answer (``Target.seen_list``, ``Context.
+        # answers``).
         self.writes = 0
         self.faults: list[str] = []
         # By kind: faults a retry got past, and the faults of requests that outlasted every retry.
@@ -264,9 +265,6 @@ class Client:
         self.lock: RunLock | None = None
         # When each tenant last spent each quota (``note_spent``), in this process.
         self.spent: dict[tuple[str, str], float] = {}
-        # Requests sent that are not safe (neither GET, HEAD nor OPTIONS): an answer kept for
-        # reuse holds while this count stays where it was (``Context.answers``).
-        self.writes = 0
         # Called when a check spoilt what others made while this process waited out a 429
         # with the run's lock let go (``RunLock.resume``): the target drops what it reuses.
         self.spoilt: Callable[[], None] | None = None
@@ -473,8 +471,6 @@ class Client:
                 await asyncio.to_thread(self.lock.widen)
 
     async def _attempts(self, request: Request) -> Exchange:
-        if request.method not in _SAFE:
-            self.writes += 1
         if self._paused:
             await self._take_back(request)
         if (
