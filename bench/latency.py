@@ -13,7 +13,10 @@ adds a fixed delay per round trip, and at each delay
 - schemathesis: ``st run`` with all checks and phases, both tenants as Web Fuzzing Commons users
   (as ``bench.bugs`` runs it), with ``--workers`` 1 and 4 (``--st-workers``), against the correct
   server through the same proxy: wall time and requests; and beside each, synth restricted to
-  the checks of what ``st run`` checks (``SAME_CHECKS``) with as many workers.
+  the checks of what ``st run`` checks (``SAME_CHECKS``) with as many workers. ``st run``
+  stops each operation at its first failure, and on the correct server it reports some
+  (answers its checks take for failures: a 412 to a PATCH without ``If-Match``, a 400 to a
+  cursor it made up); ``--st-args=--continue-on-failure`` runs each operation whole instead.
 
 ``--twenty`` adds the 20x API (``bench._twenty``: the example's contracts under twenty prefixes,
 the reference server mounted twenty times) at ``--twenty-delay``, run whole and, where `synth
@@ -204,8 +207,10 @@ def run_st(
     openapi: Path,
     examples: int | None = None,
     fault_rate: float = 0.0,
+    st_args: Sequence[str] = (),
 ) -> dict[str, Any]:
-    """``st run --workers N`` through a proxy with ``delay``: wall time and requests."""
+    """``st run --workers N`` (and ``st_args``) through a proxy with ``delay``: wall time and
+    requests."""
     with (
         _proxy.process(upstream, delay, seed=seed, fault_rate=fault_rate) as proxy,
         tempfile.TemporaryDirectory() as tmp,
@@ -218,6 +223,7 @@ def run_st(
                    "--workers", str(workers)]  # fmt: skip
         if examples:
             command += ["--max-examples", str(examples)]
+        command += list(st_args)
         started = time.monotonic()
         child = subprocess.Popen(command, cwd=folder, stdout=subprocess.PIPE,
                                  stderr=subprocess.STDOUT, text=True)  # fmt: skip
@@ -260,6 +266,7 @@ def sweep(
     st_workers: Sequence[int] = ST_WORKERS,
     seeds: int = 1,
     timeline: Path | None = None,
+    st_args: Sequence[str] = (),
 ) -> list[dict[str, Any]]:
     """Each delay's row. ``timeline``: the first correct-server run of each delay records its
     timeline in a folder of that name with the delay in ms appended (``bench.timeline``)."""
@@ -287,7 +294,7 @@ def sweep(
         for workers in st_workers:
             with serve("", WORK_DELAY) as url:
                 st = run_st(url, delay, seed=seed, fault_rate=fault_rate, workers=workers, openapi=openapi,
-                            examples=st_examples)  # fmt: skip
+                            examples=st_examples, st_args=st_args)  # fmt: skip
             row["st"].append(st)
             print(_line(delay, f"st run --workers {workers}", st), flush=True)
             # The same checks in synth, as many workers: the bar's "at equal worker count, per
@@ -506,6 +513,9 @@ def _options(
                         help="transport faults the proxy injects (0.1: 10%%; bench/_proxy.py)")  # fmt: skip
     parser.add_argument("--st-max-examples", type=int, default=None,
                         help="smoke runs only: cap st run's examples per operation")  # fmt: skip
+    parser.add_argument("--st-args", default="",
+                        help="more `st run` options, quoted ('--continue-on-failure': each "
+                             "operation run whole, not stopped at its first failure)")  # fmt: skip
     parser.add_argument("--st-workers", default=",".join(map(str, ST_WORKERS)),
                         help="comma-separated `st run --workers` counts; 'none': st is not run")  # fmt: skip
     parser.add_argument("--seeds", type=int, default=1,
@@ -565,6 +575,7 @@ def main(argv: list[str] | None = None) -> None:
         "bug_invariant": BUGS[args.bug].invariant, "work_delay": WORK_DELAY,
         "st_phases": ST_PHASES, "st_max_examples": args.st_max_examples,
         "fault_rate": args.fault_rate, "synth_args": extra, "st_workers": st_workers,
+        "st_args": shlex.split(args.st_args),
         "operations": _operations(ROOT / "generated" / "openapi.json"), "commit": _commit(),
         "same_checks": SAME_CHECKS,
     }  # fmt: skip
@@ -580,7 +591,7 @@ def main(argv: list[str] | None = None) -> None:
     elif delays:
         rows = sweep(delays, args.seed, args.bug, extra, st_examples=args.st_max_examples,
                      fault_rate=args.fault_rate, st_workers=st_workers, seeds=args.seeds,
-                     timeline=args.timeline)  # fmt: skip
+                     timeline=args.timeline, st_args=shlex.split(args.st_args))  # fmt: skip
         result["rows"] = rows
         result["ratios"] = _ratios(rows)
     else:  # only the 20x API: the sweep is kept from the run that measured it
