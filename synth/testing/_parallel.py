@@ -403,6 +403,19 @@ def quotas_spent(shape: Shape) -> dict[str, frozenset[str]]:
 
 
 _CHAIN = "synth-chain:"  # how ``PartScheduling`` names a chain's lane's unit of work
+_KEPT = "kept"  # the lane of a walked part's object-level check, a unit of its own
+
+
+def lane_of(found: Chains, name: str) -> str:
+    """The unit of its part's chain that test ``name`` (in ``found.of``) runs in: its lane's
+    (``Chains.lanes``, "0" where it has none), or, for the object-level check of a part whose
+    chain walks a list, one of its own (``_KEPT``), last in the order, which waits for both
+    lanes' walks (``PartScheduling._place_kept_chains``): at the end of the first lane's unit
+    it took the part while the second's were still to run (the CRM at 50 ms: its 11.4 s, then
+    two walks of a list its creates had grown to 267 requests, ended the run at 66.2 s)."""
+    if test_key(name)[0] in ALONE and found.of.get(name) in found.walks:
+        return _KEPT
+    return str(found.lanes.get(name, 0))
 
 
 def _test_name(nodeid: str) -> str:
@@ -578,7 +591,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         (``_place_quota_checks``) is not the unit that goes before it."""
         head = next(iter(self.workqueue), "")
         part = self._kept_part(head)
-        if not part or not self._queued_in(part):
+        if not part or not (self._queued_in(part) or self._left_in_queue(part, head)):
             return
         spare = self._spare(self._kept_part)
         if spare is not None:
@@ -602,11 +615,12 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
 
     def _kept_part(self, scope: str) -> str:
         """The part of a chain's unit kept from its first request (no walk chain: ``Chains.
-        walks``), "" for any other unit."""
+        walks``; or the object-level check of a part that has one, a unit of its own: ``_KEPT``),
+        "" for any other unit."""
         if not scope.startswith(_CHAIN) or self._found is None:
             return ""
-        part = scope.removeprefix(_CHAIN).rpartition("@")[0]
-        return "" if part in self._found.walks else part
+        part, _, lane = scope.removeprefix(_CHAIN).rpartition("@")
+        return part if lane == _KEPT or part not in self._found.walks else ""
 
     def _queued_in(self, part: str) -> bool:
         """Whether a test of ``part`` is handed out and not done: queued on a worker behind
@@ -622,11 +636,27 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _next(self, work: Mapping[str, Mapping[str, bool]]) -> list[str]:
         """The tests of a worker's ``work`` (``assigned_work``) not done that it runs before
         any test that may run long (``_long``) ends: all of them, but where the first is such a
-        test, that one alone. Those queued behind it begin once it ends; a part's object-level
-        check does not wait for them (``_queued_in``, ``_queued_besides``), and they wait for
-        it only if it still holds the part then."""
-        pending = [nodeid for unit in work.values() for nodeid, done in unit.items() if not done]
-        return pending[:1] if pending and self._long(pending[0]) else pending
+        test, those of its unit alone (itself, or the rest of a chain's lane). Units queued
+        behind it begin once it ends; a part's object-level check does not wait for them
+        (``_queued_in``, ``_queued_besides``), and they wait for it only if it still holds the
+        part then."""
+        units = [[n for n, done in unit.items() if not done] for unit in work.values()]
+        units = [pending for pending in units if pending]
+        if units and self._long(units[0][0]):
+            return units[0]
+        return [nodeid for pending in units for nodeid in pending]
+
+    def _left_in_queue(self, part: str, scope: str) -> bool:
+        """Whether a unit of ``part`` other than ``scope`` is still to hand out: a chain's lane,
+        or a test of the part's operations that is no rate-limit check (which keeps a quota,
+        not the part, and waits for the checks spending it: ``_place_quota_checks``)."""
+        return any(
+            unit != scope
+            and (unit.startswith(f"{_CHAIN}{part}@")
+                 or (self._parts.get(test_key(_test_name(unit))[1]) == part
+                     and not self._kept_quota(_test_name(unit))))
+            for unit in self.workqueue
+        )  # fmt: skip
 
     def _kept_quota(self, name: str) -> str:
         """The quota a rate-limit check (``KEEPS_QUOTA``) named ``name`` keeps, "" for any
@@ -723,7 +753,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         part = self._found.of.get(name, "")
         if not part:
             return nodeid
-        return f"{_CHAIN}{part}@{self._found.lanes.get(name, 0)}"
+        return f"{_CHAIN}{part}@{lane_of(self._found, name)}"
 
 
 _MAX_AUTO = 4

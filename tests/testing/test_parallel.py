@@ -33,7 +33,7 @@ from synth.testing._http import Client
 from synth.testing._lock import RunLock, quota_stem
 from synth.testing._order import CHAINED, COSTS, cost_of, order, parse_shard, shard
 from synth.testing._order import test_key as key_of_test
-from synth.testing._parallel import STAGGER_NICE, parse_workers, shape_of, workers_for
+from synth.testing._parallel import STAGGER_NICE, lane_of, parse_workers, shape_of, workers_for
 from synth.testing._unique import Fresh
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
@@ -1788,6 +1788,9 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
     def name(index: int) -> str:
         return collected[index].rpartition("::")[2]
 
+    jobs = {n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) != "kept"}
+    kept = "test_createJob__OBJECT_LEVEL_AUTHORIZATION"
+    assert lane_of(found, kept) == "kept"
     while any(len(ran[n.gateway.id]) < len(n.sent) for n in nodes):
         for node in nodes:
             done = ran[node.gateway.id]
@@ -1799,15 +1802,18 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
                 handed = [name(i) for i in node.sent[before:]]
                 if any(n in found.of for n in handed):  # a lane: behind no other lane's tests
                     assert not any(name(i) in found.of for i in pending), (handed, pending)
+                if kept in handed:  # once every walk of both lanes has ended
+                    assert jobs <= {n for finished in ran.values() for n in finished}
     assert sorted(n for done in ran.values() for n in done) == sorted(names)
-    for part, lanes in (("createJob", tenants), ("createContact", 1)):
-        runs = {(w, found.lanes.get(n, 0)) for w, done in ran.items() for n in done
+    # Each lane to one worker; the jobs part's object-level check, a unit of its own, too.
+    for part, lanes in (("createJob", tenants + 1), ("createContact", 1)):
+        runs = {(w, lane_of(found, n)) for w, done in ran.items() for n in done
                 if found.of.get(n) == part}  # fmt: skip
-        assert len(runs) == lanes, (part, runs)  # each lane to one worker
+        assert len(runs) == lanes, (part, runs)
         for holder, lane in runs:
             done = ran[holder]
             members = [i for i, n in enumerate(done)
-                       if found.of.get(n) == part and found.lanes.get(n, 0) == lane]  # fmt: skip
+                       if found.of.get(n) == part and lane_of(found, n) == lane]  # fmt: skip
             assert members == list(range(members[0], members[-1] + 1))  # one after another
     # The jobs part's chain went out among the first units.
     assert min(collected.index(f"generated/tests/t.py::{n}") for n in found.of
@@ -1863,7 +1869,7 @@ def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
     found = chains(names, shape, 2)
     assert not _unlimited(shape, slow)
     part = sorted(found.walks)[0]
-    lane = [n for n in names if found.of.get(n) == part and found.lanes.get(n, 0) == 0]
+    lane = [n for n in names if found.of.get(n) == part and lane_of(found, n) == "0"]
     free = [n for n in names if n not in found.of and n != slow and n.endswith("ERR_VALIDATION")
             and _unlimited(shape, n)][:3]  # fmt: skip
     first_test = slow + ("[first]" if first else "")
@@ -2230,8 +2236,8 @@ def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
     api, names = _emitted(ROOT / "contracts")
     shape = shape_of(api)
     found = chains(names, shape, 2)
-    lanes = [[n for n in names if found.of.get(n) == "createJob" and found.lanes.get(n, 0) == lane]
-             for lane in (0, 1)]  # fmt: skip
+    lanes = [[n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) == lane]
+             for lane in ("0", "1")]  # fmt: skip
     free = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
             and _unlimited(shape, n)][:4]  # fmt: skip
     assert len(lanes[1]) > 3
