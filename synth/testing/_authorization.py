@@ -106,10 +106,11 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
             unreadable = f"{type(exc).__name__}: {exc}"
         sent = len(entries)
     _note_creates(target, entries)
+    exercised = operations or [op.operation_id for op in target.api.operations]
     # Its requests spent the part's rate-limit quotas, as any tenant (``Target.last_spent``).
-    target.spent_by_engine(operations or [op.operation_id for op in target.api.operations])
+    target.spent_by_engine(exercised)
     # Its engine deleted and updated objects it found in lists, whoever made them.
-    target.spoil_shared(operations or [op.operation_id for op in target.api.operations])
+    target.spoil_shared(exercised)
     failures = _failures(events)
     if unreadable:
         finding.outcome = Outcome.ERROR

@@ -383,7 +383,7 @@ class Context:
     def _reused(self, request: Request) -> Exchange | None:
         """The answer the check got to the same read earlier, with no write sent since by this
         process (``Client.writes``); None where there is none to reuse."""
-        key = self._answer_key(request)
+        key = self._answer_key(request)  # None where no answer is reused
         kept = None if key is None or self.answers is None else self.answers.get(key)
         if kept is None or kept[1] != self.target.client.writes:
             return None

@@ -491,12 +491,7 @@ class Client:
         quota = self.quota_of(request) if self.quota_of is not None else ""
         if not quota:
             return await self._attempted(request)
-        if self.lock is None:
-            try:
-                return await self._attempted(request)
-            finally:
-                self.note_spent(quota, request.tenant or "")
-        while not self.lock.try_quota(quota):
+        while self.lock is not None and not self.lock.try_quota(quota):
             if self._sending == 1:
                 # A rate-limit check keeps the quota for its window and burst: the test sends
                 # nothing meanwhile, so it lets go of the run's lock and its parts, as while
@@ -511,7 +506,8 @@ class Client:
         finally:
             # Noted before the quota goes: a rate-limit check that keeps it next reads when.
             self.note_spent(quota, request.tenant or "")
-            self.lock.give_quota(quota)
+            if self.lock is not None:
+                self.lock.give_quota(quota)
 
     def note_spent(self, quota: str, tenant: str) -> None:
         """Note that ``tenant`` (``ANY_TENANT``: any of them) spent ``quota`` just now, an

@@ -509,8 +509,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         """xdist's, but a chain's lane, or a test that may run long whatever the round trip
         (``_long``), never goes to a worker busy with such a test or with a lane of a chain: a
         worker runs the unit it is handed next once its current test ends, so a lane queued
-        behind a check
-        waiting for a rate-limit quota waited with it (the CRM's jobs chain at 50 ms: one lane
+        behind a check waiting for a rate-limit quota waited with it (the CRM's jobs chain at 50 ms: one lane
         started 20 s late, behind `getJob`'s ERR-DECLARED, bench/notes/latency.md). The first
         unit that is no chain goes there instead, and the lane to the next worker that asks.
         Where only chains are left and other workers, busy with nothing long, are enough to
@@ -604,8 +603,13 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         the tests of its part handed out (``_queued_in``)."""
         if scope.startswith(_CHAIN) or self._long(scope):
             return True
-        part = self._parts.get(test_key(_test_name(scope))[1])
+        part = self._part_of(scope)
         return bool(part) and any(self._kept_part(unit) == part for unit in self.workqueue)
+
+    def _part_of(self, nodeid: str) -> str:
+        """The part of the API of the operation a test (node id, name, or a unit named so)
+        acts on, "" for none (a chain's unit, a test of no operation)."""
+        return self._parts.get(test_key(_test_name(nodeid))[1], "")
 
     def _spare(self, waits: Callable[[str], Any]) -> str | None:
         """The first unit of the queue that may go in place of the head, which waits: none
@@ -629,8 +633,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         1.4 s after the part's object-level check, waited 10 to 14 s for it whole). A test of
         the part that is running holds it shared, and the check would wait for it anyway; one
         queued behind a test that may run long is not counted (``_next``)."""
-        parts = self._parts
-        return any(parts.get(test_key(_test_name(nodeid))[1]) == part
+        return any(self._part_of(nodeid) == part
                    for work in self.assigned_work.values() for nodeid in self._next(work))  # fmt: skip
 
     def _next(self, work: Mapping[str, Mapping[str, bool]]) -> list[str]:
@@ -653,8 +656,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         return any(
             unit != scope
             and (unit.startswith(f"{_CHAIN}{part}@")
-                 or (self._parts.get(test_key(_test_name(unit))[1]) == part
-                     and not self._kept_quota(_test_name(unit))))
+                 or (self._part_of(unit) == part and not self._kept_quota(_test_name(unit))))
             for unit in self.workqueue
         )  # fmt: skip
 
@@ -694,8 +696,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _queued_besides(self, node: Any, part: str) -> bool:
         """Whether a test of ``part`` is yet to finish on another worker that asks again
         (``_besides``), before any test that may run long there ends (``_next``)."""
-        return self._besides(node, lambda name: self._parts.get(test_key(name)[1]) == part,
-                             soon=True)  # fmt: skip
+        return self._besides(node, lambda name: self._part_of(name) == part, soon=True)
 
     def _besides(self, node: Any, wanted: Callable[[str], bool], *, soon: bool = False) -> bool:
         """Whether a test ``wanted`` accepts (by name) is yet to finish on a worker other than

@@ -363,19 +363,21 @@ def test_run_lock_shares_and_excludes(tmp_path: Path) -> None:
         mine.close()
 
 
+async def _ok(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    """An ASGI app answering every request 200 with an empty JSON object."""
+    assert scope["type"] == "http"
+    await send({"type": "http.response.start", "status": 200, "headers": []})
+    await send({"type": "http.response.body", "body": b"{}"})
+
+
 def test_a_request_waits_while_a_rate_limit_check_keeps_its_quota(tmp_path: Path) -> None:
     """In another worker process, a request that counts against a quota a rate-limit check
     keeps is sent once the check lets it go; a request of no quota, or of another, goes on."""
     from synth.testing._http import Request
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        assert scope["type"] == "http"
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"{}"})
-
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
     holder, mine = RunLock(tmp_path), RunLock(tmp_path)
-    client = Client(dataclasses.replace(config, app=app))
+    client = Client(dataclasses.replace(config, app=_ok))
     client.lock = mine
     client.quota_of = lambda request: {"/limited": "q", "/other": "r"}.get(request.path, "")
     answered = threading.Event()
@@ -414,14 +416,9 @@ def test_each_process_notes_when_a_tenant_last_spent_a_quota(tmp_path: Path) -> 
     from synth.testing._http import Request
     from synth.testing._lock import ANY_TENANT
 
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        assert scope["type"] == "http"
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b"{}"})
-
     config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
     mine, other = RunLock(tmp_path), RunLock(tmp_path)
-    client = Client(dataclasses.replace(config, app=app))
+    client = Client(dataclasses.replace(config, app=_ok))
     client.lock = mine
     client.quota_of = lambda request: {"/limited": "q"}.get(request.path, "")
     try:

@@ -203,6 +203,17 @@ class Burst:
         limited = next((a for a in answers if a.status == 429), None)
         return limited, sum(a.ok for a in answers), seconds
 
+    def until_limited(self, whose: str) -> Exchange | None:
+        """A volley of twice the limit as tenant A: its first 429, or None where none came,
+        the example then marked unexercised (``whose``: how the message names the burst)."""
+        limited, successes, seconds = self.volley(self.ctx.a, 2 * self.policy.limit)
+        if limited is None:
+            self.ctx.unexercised(
+                f"{whose} burst of {successes} requests in {seconds:.1f} s got no 429 "
+                "(RATE-LIMIT judges that)"
+            )
+        return limited
+
     @staticmethod
     def _pace(policy: Policy) -> str:
         return f"{policy.limit} per {policy.window} s"
@@ -264,12 +275,8 @@ def tenant(ctx: Context) -> None:
     for volleys in range(1, TENANT_VOLLEYS + 1):
         burst.volleys = volleys
         began = time.monotonic()
-        limited, successes, seconds = burst.volley(ctx.a, 2 * burst.policy.limit)
+        limited = burst.until_limited("tenant A's")
         if limited is None:
-            ctx.unexercised(
-                f"tenant A's burst of {successes} requests in {seconds:.1f} s got no 429 "
-                "(RATE-LIMIT judges that)"
-            )
             return
         # The 429's RateLimit field says when the quota resets (``t``, whole seconds, rounded
         # up as servers do, so one less is sure), counted from its answer, which came after
@@ -328,12 +335,8 @@ def tenant(ctx: Context) -> None:
 @implements("RATE-RETRY-AFTER")
 def retry(ctx: Context) -> None:
     burst = Burst(ctx, (ctx.a,))
-    limited, successes, seconds = burst.volley(ctx.a, 2 * burst.policy.limit)
+    limited = burst.until_limited("a")
     if limited is None:
-        ctx.unexercised(
-            f"a burst of {successes} requests in {seconds:.1f} s got no 429 "
-            "(RATE-LIMIT judges that)"
-        )
         return
     announced = limited.headers.get("retry-after")
     delay = retry_after(limited.headers, default=-1.0, cap=float("inf"))
