@@ -1817,6 +1817,46 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
                if found.of[n] == "createJob") < 30  # fmt: skip
 
 
+# Known gap, kept failing on purpose: where nothing is left to hand out but the object-level
+# check and rate-limit checks held back for their quota, the worker asking is not told to stop
+# (fewer live workers than units left) and takes the check while its part's lanes are still
+# queued on the others; the lock then lets the check in between their walks. The CRM's shape
+# escapes it (its simulation passes in test_part_scheduling_hands_each_chain_to_one_worker).
+@pytest.mark.xfail(strict=True, reason="a walked part's object-level check is handed out while "
+                   "its lanes still run where only rate-limit checks held back are left besides "
+                   "(PartScheduling._assign_work_unit's stop rule counts them); not fixed yet")  # fmt: skip
+@pytest.mark.parametrize("example", ["feeds", "fleet", "library", "tracker", "warehouse"])
+def test_a_walked_part_s_object_level_check_is_handed_out_after_its_lanes(example: str) -> None:
+    """On APIs of other shapes, run to the end over three simulated workers: the object-level
+    check of each part whose chain walks a list (a unit of its own: ``lane_of``) is handed out
+    only once every test of its part's lanes has ended."""
+    from synth.testing._parallel import chains
+
+    api, names = _emitted(ROOT / "examples" / example / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    kept = {n: found.of[n] for n in found.of if lane_of(found, n) == "kept"}
+    assert kept, f"{example}: no walked part's object-level check"
+    collected = [f"t.py::{names[i]}" for i in order(names, spread=True, chains=found, workers=8)]
+    scheduler, *nodes = _workers(shape, collected, count=3)
+    ended: list[str] = []
+    progress = {node.gateway.id: 0 for node in nodes}
+    while any(progress[n.gateway.id] < len(n.sent) for n in nodes):
+        for node in nodes:
+            if progress[node.gateway.id] < len(node.sent):
+                index = node.sent[progress[node.gateway.id]]
+                progress[node.gateway.id] += 1
+                ended.append(collected[index].rpartition("::")[2])
+                before = len(node.sent)
+                scheduler.mark_test_complete(node, index)
+                for handed in node.sent[before:]:
+                    name = collected[handed].rpartition("::")[2]
+                    if name in kept:
+                        lanes = {n for n in found.of if found.of[n] == kept[name] and n != name}
+                        assert lanes <= set(ended), (example, name, lanes - set(ended))
+    assert sorted(ended) == sorted(names)
+
+
 def _workers(shape: Any, collected: list[str], count: int = 2) -> tuple[Any, ...]:
     """``PartScheduling`` with two tenants over ``count`` simulated workers that collected
     ``collected``, its first units handed out: the scheduler, then the workers."""
