@@ -65,6 +65,10 @@ __all__ = ["ANY_TENANT", "QUOTA_POLL", "RunLock", "quota_stem"]
 QUOTA_POLL = 0.05
 # Seconds at most that a check about to keep its part lets earlier waiters go first.
 WAITERS_MOST = 30.0
+# Seconds at most that a part's object-level check waits for the tests of its part's chain
+# that another worker runs one after the other (``RunLock.stay``): a safety net only, each
+# process saying when it stops.
+STAYS_MOST = 300.0
 # The tenant a quota's spending is noted for where any tenant may have spent it (``note_spent``:
 # schemathesis's engine, which sends as every tenant).
 ANY_TENANT = "*"
@@ -177,6 +181,7 @@ class RunLock:
         # sent a read while paused, holding that lock and not its part (``partial``).
         self._items: dict[str, _ReaderWriter] = {}
         self._read_beside = False
+        self._staying: Path | None = None  # this process's ``stay`` marker
 
     @property
     def lanes(self) -> int:
@@ -281,6 +286,44 @@ class RunLock:
         deadline = time.monotonic() + most
         while time.monotonic() < deadline and self._waiters(name, since):
             time.sleep(QUOTA_POLL)
+
+    def stay(self, name: str | None) -> None:
+        """Say that this process goes on with the tests of part ``name`` after the one it runs
+        (a chain's lane, the next test of which is of the same chain), or, with None, that it
+        does not: between two of them the part is free a moment, and a part's object-level
+        check asking for it then came in between two walks of the lane (its creates then grew
+        the list the next walk went through). ``after_stays`` waits for it."""
+        marker = self._folder / f"stay-{name}.{os.getpid()}" if name else None
+        if marker == self._staying:
+            return
+        if self._staying is not None:
+            self._staying.unlink(missing_ok=True)
+        self._staying = marker
+        if marker is not None:
+            marker.write_text(repr(time.time()), encoding="utf-8")
+
+    def after_stays(self, name: str, most: float = STAYS_MOST) -> None:
+        """Wait until no other live process says it goes on with tests of part ``name``
+        (``stay``), ``most`` seconds at most; called holding nothing of the part, so a test of
+        that chain waiting for its lane is never held up by the caller."""
+        deadline = time.monotonic() + most
+        while time.monotonic() < deadline and self._others(f"stay-{name}.*"):
+            time.sleep(QUOTA_POLL)
+
+    def _others(self, pattern: str) -> bool:
+        """Whether a marker file matching ``pattern`` (``<stem>.<pid>``) belongs to another
+        live process."""
+        for marker in self._folder.glob(pattern):
+            number = marker.name.rpartition(".")[2]
+            pid = int(number) if number.isdigit() else 0
+            if pid in (0, os.getpid()):
+                continue
+            try:
+                os.kill(pid, 0)
+            except OSError:
+                continue
+            return True
+        return False
 
     def _waiters(self, name: str, since: float) -> bool:
         """Whether another live process has waited for part ``name`` since before ``since``."""
@@ -606,6 +649,7 @@ class RunLock:
 
     def close(self) -> None:
         self.release()
+        self.stay(None)
         for rw in (*(rw for lanes in self._parts.values() for rw in lanes),
                    *self._quotas.values(), *self._items.values()):  # fmt: skip
             rw.close()

@@ -167,6 +167,12 @@ def hold(target: Target, invariant: str, operation: str) -> None:
         return
     arrived = time.time()
     part = target.part(operation)
+    if part and keep == "part" and invariant in ALONE:
+        # The object-level check comes after its part's chain (``_order``, ``PartScheduling``):
+        # a lane another worker runs one test after the other goes on to its end first, the
+        # part being free a moment between two of its tests (``RunLock.stay``). Before taking
+        # anything of the part, which that lane's next walk would wait for.
+        lock.after_stays(part)
     # A test of no lane of its own holds the first lane only, as the first tenant, until it
     # sends as another (``RunLock.narrow``): a chain's walks acting as the second tenant go
     # on beside the checks that act as the first alone (most of those not of tenancy).
@@ -527,6 +533,31 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         waits = (quota and self._spent_besides(node, quota)) or (
             kept and self._queued_besides(node, kept)
         )
+        holder = self._sole_holder(kept) if kept and waits and not quota else None
+        if holder is not None and not holder.shutting_down:
+            # A part's object-level check whose part's tests are left on one other worker
+            # alone (the rest of a lane, most often) goes behind them there: it begins the
+            # moment they end, and no test of the part can come between. Handed to the worker
+            # asking, it waited for the part's lock, which let it in between two tests of the
+            # lane (its creates then grew the list the lane's next walk went through); and
+            # the worker asking stopping left it to whichever asked next (five examples'
+            # shapes: ``test_a_walked_part_s_object_level_check_is_handed_out_after_its_lanes``).
+            super()._assign_work_unit(holder)
+            if not self.workqueue:
+                node.shutdown()
+                return
+            self._assign_work_unit(node)
+            return
+        if kept and waits and not quota:
+            held = next((scope for scope in self.workqueue if scope in self._held_back), None)
+            if held is not None:
+                # Its part's tests are left on several workers: a rate-limit check held back
+                # for its quota goes first, which waits for the checks spending it, not for
+                # the part's lanes (fleet's shape: the three `getDriver` rate-limit checks
+                # otherwise waited for both lanes of the drivers part to end).
+                self.workqueue.move_to_end(held, last=False)
+                quota = self._kept_quota(_test_name(held))
+                waits = bool(quota) and self._spent_besides(node, quota)
         if waits and len(self._live_besides(node)) >= len(self.workqueue):
             # Only rate-limit checks are left, and a check spending their quota is still to
             # run on another worker, which asks again once it ends; or only a chain kept from
@@ -648,6 +679,23 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         if units and self._long(units[0][0]):
             return units[0]
         return [nodeid for pending in units for nodeid in pending]
+
+    def _sole_holder(self, part: str) -> Any:
+        """The one worker (stopping or not) with tests of ``part`` yet to finish (``_next``),
+        where every test it has yet to finish is of that part (its tests or a unit of its
+        chain): the part's object-level check may queue behind them there. None where no
+        worker, or several, or one also busy with anything else."""
+        holders = [node for node, work in self.assigned_work.items()
+                   if any(self._part_of(n) == part for n in self._next(work))]  # fmt: skip
+        if len(holders) != 1:
+            return None
+        (holder,) = holders
+        pending = [n for unit in self.assigned_work[holder].values()
+                   for n, done in unit.items() if not done]  # fmt: skip
+        ours = f"{_CHAIN}{part}@"
+        if all(self._part_of(n) == part or self._split_scope(n).startswith(ours) for n in pending):
+            return holder
+        return None
 
     def _left_in_queue(self, part: str, scope: str) -> bool:
         """Whether a unit of ``part`` other than ``scope`` is still to hand out: a chain's lane,

@@ -32,6 +32,7 @@ from ._latency import latency_rows
 from ._lock import RunLock
 from ._order import Chains, load_costs, order, parse_shard, shard, test_key, with_firsts
 from ._parallel import (
+    ALONE,
     STAGGER_NICE,
     PartScheduling,
     Shape,
@@ -74,6 +75,10 @@ _STATES = pytest.StashKey[list[str]]()
 _STAGE = pytest.StashKey[str]()
 # The tenant a chain's walk acts as, by index (``Chains.lanes``).
 _LANE = pytest.StashKey[int]()
+# The chain a test of a part's chain is in, its object-level check aside (``Chains.of``);
+# whether the test this process runs next is of the same (``RunLock.stay``).
+_CHAINED = pytest.StashKey[str]()
+_STAYS = pytest.StashKey[bool]()
 
 
 def inject(config: TargetConfig | None, api: ApiSpec | None = None) -> None:
@@ -224,11 +229,16 @@ class _Workers:
         if lock is None:
             return (yield)
         hold(made, invariant, operation)
+        stays = item.stash.get(_STAYS, False)
+        if stays:
+            lock.stay(made.part(operation))
         made.sync_shared()
         try:
             return (yield)
         finally:
             lock.release()
+            if not stays:
+                lock.stay(None)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
@@ -320,6 +330,18 @@ class _Order:
             if found is not None and name in found.lanes:
                 items[i].stash[_LANE] = found.lanes[name]
         items[:] = [_first_of(items[i]) if first else items[i] for i, first in placed]
+        for item in items:
+            name = item.name.partition("[")[0]
+            if found is not None and name in found.of and test_key(name)[0] not in ALONE:
+                item.stash[_CHAINED] = found.of[name]
+
+    @pytest.hookimpl(tryfirst=True)
+    def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
+        """Notes whether the next test this process runs is of the same chain (``RunLock.stay``)."""
+        chain = item.stash.get(_CHAINED, "")
+        item.stash[_STAYS] = (
+            bool(chain) and nextitem is not None and (nextitem.stash.get(_CHAINED, "") == chain)
+        )
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:

@@ -759,6 +759,59 @@ def test_a_check_about_to_keep_its_part_lets_earlier_waiters_go_first(tmp_path: 
         keeper.close()
 
 
+def test_an_object_level_check_waits_for_a_lane_that_goes_on_in_another_process(
+    tmp_path: Path,
+) -> None:
+    """A process running a chain's lane says it goes on with the part's tests between two of
+    them (``stay``), when the part is free a moment; a part's object-level check
+    (``after_stays``) waits until it says it does not, not for its own process's word nor for a
+    process no longer running."""
+    import subprocess
+    import sys
+
+    keeper = RunLock(tmp_path)
+    lane = (
+        "import sys, time\n"
+        "from synth.testing._lock import RunLock\n"
+        "lock = RunLock(sys.argv[1])\n"
+        "lock.stay('p')\n"
+        "print('staying', flush=True)\n"
+        "time.sleep(1.0)\n"
+        "lock.stay('p')\n"  # the next test of the lane: still staying, the same word
+        "time.sleep(0.5)\n"
+        "print('done', time.time(), flush=True)\n"
+        "lock.stay(None)\n"
+        "time.sleep(5)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", lane, str(tmp_path)], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "staying"
+        keeper.stay("p")  # its own process's word is not waited for
+        keeper.after_stays("q", most=5)  # nor another part's
+        keeper.after_stays("p", most=10)
+        went_on = time.time()
+        said, _, at = child.stdout.readline().partition(" ")
+        assert said == "done"
+        assert went_on >= float(at)
+        assert [m.name for m in tmp_path.glob("stay-*")] == [f"stay-p.{os.getpid()}"]
+        keeper.stay(None)
+        assert not list(tmp_path.glob("stay-*"))
+        # A marker left by a process no longer running is not waited for.
+        child.kill()
+        child.wait(10)
+        (tmp_path / f"stay-p.{child.pid}").write_text("0.0", encoding="utf-8")
+        started = time.monotonic()
+        keeper.after_stays("p", most=5)
+        assert time.monotonic() - started < 0.5
+    finally:
+        child.kill()
+        if child.stdout is not None:
+            child.stdout.close()
+        keeper.close()
+
+
 def test_a_429_of_a_declared_limit_is_waited_out_longer_than_three_times() -> None:
     """With other workers sharing the server's quota, a 429 from an operation whose contract
     declares a rate limit is waited out within a time budget, however many times; a 429 from
@@ -1817,19 +1870,14 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
                if found.of[n] == "createJob") < 30  # fmt: skip
 
 
-# Known gap, kept failing on purpose: where nothing is left to hand out but the object-level
-# check and rate-limit checks held back for their quota, the worker asking is not told to stop
-# (fewer live workers than units left) and takes the check while its part's lanes are still
-# queued on the others; the lock then lets the check in between their walks. The CRM's shape
-# escapes it (its simulation passes in test_part_scheduling_hands_each_chain_to_one_worker).
-@pytest.mark.xfail(strict=True, reason="a walked part's object-level check is handed out while "
-                   "its lanes still run where only rate-limit checks held back are left besides "
-                   "(PartScheduling._assign_work_unit's stop rule counts them); not fixed yet")  # fmt: skip
 @pytest.mark.parametrize("example", ["feeds", "fleet", "library", "tracker", "warehouse"])
-def test_a_walked_part_s_object_level_check_is_handed_out_after_its_lanes(example: str) -> None:
-    """On APIs of other shapes, run to the end over three simulated workers: the object-level
-    check of each part whose chain walks a list (a unit of its own: ``lane_of``) is handed out
-    only once every test of its part's lanes has ended."""
+def test_a_walked_part_s_object_level_check_begins_after_its_lanes(example: str) -> None:
+    """On APIs of other shapes, run to the end over three simulated workers, each running what
+    it was sent in order: the object-level check of each part whose chain walks a list (a unit
+    of its own: ``lane_of``) begins only once every test of its part's lanes has ended. Before
+    ``PartScheduling._sole_holder`` it was handed to a worker asking while a lane still ran
+    elsewhere (only rate-limit checks held back for their quota were left besides, and the stop
+    rule counted them), and the part's lock let it in between the lane's walks."""
     from synth.testing._parallel import chains
 
     api, names = _emitted(ROOT / "examples" / example / "contracts")
@@ -1846,14 +1894,12 @@ def test_a_walked_part_s_object_level_check_is_handed_out_after_its_lanes(exampl
             if progress[node.gateway.id] < len(node.sent):
                 index = node.sent[progress[node.gateway.id]]
                 progress[node.gateway.id] += 1
-                ended.append(collected[index].rpartition("::")[2])
-                before = len(node.sent)
+                name = collected[index].rpartition("::")[2]
+                if name in kept:
+                    lanes = {n for n in found.of if found.of[n] == kept[name] and n != name}
+                    assert lanes <= set(ended), (example, name, lanes - set(ended))
+                ended.append(name)
                 scheduler.mark_test_complete(node, index)
-                for handed in node.sent[before:]:
-                    name = collected[handed].rpartition("::")[2]
-                    if name in kept:
-                        lanes = {n for n in found.of if found.of[n] == kept[name] and n != name}
-                        assert lanes <= set(ended), (example, name, lanes - set(ended))
     assert sorted(ended) == sorted(names)
 
 
