@@ -173,21 +173,27 @@ def order(
     total = sum(costs)
     early = {part for part in chains.walks if loads.get(part, 0.0) * max(workers, 1) > total}
 
-    def key(i: int) -> tuple[int, float, str, float, int]:
+    def key(i: int) -> tuple[int, float, str, float, float, int]:
         invariant, operation = test_key(names[i])
         cost = costs[i]
         part = chains.of.get(names[i], "")
         if part:
             tier = 1 if part in early else 3 if part in chains.walks else 5
-            return (tier, -loads[part], part, cost, i)
+            # Dealt over two lanes (``Chains.lanes``), the walks go first, and the checks that
+            # keep the whole part (TEN-NONINTERFERENCE, then the object-level one) after them:
+            # begun among its lane's walks, such a check waited for the other lane's, which
+            # then waited for it (the CRM at 50 ms: `listJobs`' TEN-NONINTERFERENCE waited
+            # 11 s, then held the second lane's last walk 9 s).
+            whole = bool(chains.lanes) and part in chains.walks and names[i] not in chains.lanes
+            return (tier, -loads[part], part, float(whole), cost, i)
         single = invariant in _SINGLE
         if names[i] in chains.quotas:
-            return (4, cost, "", 0.0, i)
+            return (4, cost, "", 0.0, 0.0, i)
         if chains.parts.get(operation) in early:
-            return (0, -cost, "", 0.0, i)
+            return (0, -cost, "", 0.0, 0.0, i)
         if single:
-            return (2, cost, "", 0.0, i)
-        return (3, -cost if spread else cost, "", 0.0, i)
+            return (2, cost, "", 0.0, 0.0, i)
+        return (3, -cost if spread else cost, "", 0.0, 0.0, i)
 
     return sorted(range(len(names)), key=key)
 

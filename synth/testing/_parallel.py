@@ -339,27 +339,24 @@ def lanes(
     about half the chain's cost each. Dealt over every test the contracts generate
     (``catalogue.applicable``), not the ones selected: a test acts as the same tenant in every
     run of the suite, whatever ``-k``, ``--shard`` or the workers. Static costs are those of a
-    walk through the whole list (``_order.CHAINED``); the first lane starts with the chain's
-    checks that keep the whole part. The checks that spread a quota over the tenants
+    walk through the whole list (``_order.CHAINED``); the chain's checks that keep the whole
+    part end the first lane. The checks that spread a quota over the tenants
     (``spreads``) are dealt too, each quota's the same way."""
     if tenants < 2:
         return {}
     chained: dict[str, list[str]] = {}
     # The chain's checks that act as both tenants and keep the whole part (TEN-NONINTERFERENCE
-    # on a list no scope isolates) run in the first lane's unit (``PartScheduling``) among its
-    # walks: the first lane is dealt that much less. (The object-level check, not in the
-    # catalogue, runs last, once both lanes are done.)
-    kept: dict[str, float] = {}
+    # on a list no scope isolates) run at the end of the first lane's unit (``_order.order``,
+    # ``PartScheduling``), once both lanes' walks are done: the lanes' walks are dealt evenly.
+    # (The object-level check, not in the catalogue, runs last, a unit of its own.)
     for op, entry in applicable(shape.api):
         part = chain_of(entry.id, op.operation_id, shape)
         name = f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
         if part and laned(entry.id, op.operation_id, shape):
             chained.setdefault(part, []).append(name)
-        elif part:
-            kept[part] = kept.get(part, 0.0) + cost_of(name, measured, chained=True)
     dealt: dict[str, int] = {}
     for part in sorted(chained):
-        loads = [kept.get(part, 0.0), 0.0]
+        loads = [0.0, 0.0]
         for name in sorted(chained[part], key=lambda n: (-cost_of(n, measured, chained=True), n)):
             lane = 0 if loads[0] <= loads[1] else 1
             dealt[name] = lane
@@ -526,7 +523,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         for the checks spending its quota (``_place_quota_checks``) is never the unit handed
         instead."""
         self._place_quota_checks()
-        self._place_kept_chains()
+        self._place_kept_chains(node)
         head = next(iter(self.workqueue), "")
         quota = self._kept_quota(_test_name(head))
         kept = self._kept_part(head)
@@ -611,21 +608,34 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             self.workqueue.move_to_end(scope)
             self._held_back.add(scope)
 
-    def _place_kept_chains(self) -> None:
+    def _place_kept_chains(self, node: Any) -> None:
         """A chain kept from its first request (the object-level check of a part whose walks
         make no chain: ``order`` puts it last) goes behind the next unit while a test of its
-        part is handed out and not done (``_queued_in``): that test would start once the
-        chain holds the part, and wait for it whole (the CRM at 50 ms: six checks of the
-        contacts part, handed out just before its object-level check, waited 9 to 12 s for
-        it, each on a worker of its own). A rate-limit check held back
-        (``_place_quota_checks``) is not the unit that goes before it."""
+        part is handed out to a worker other than ``node`` (which asks) and not done
+        (``_queued_in``): that test would start once the chain holds the part, and wait for it
+        whole (the CRM at 50 ms: six checks of the contacts part, handed out just before its
+        object-level check, waited 9 to 12 s for it, each on a worker of its own). A rate-limit
+        check held back (``_place_quota_checks``) is not the unit that goes before it."""
         head = next(iter(self.workqueue), "")
-        part = self._kept_part(head)
-        if not part or not (self._queued_in(part) or self._left_in_queue(part, head)):
+
+        def waits(scope: str) -> bool:
+            return self._kept_waits(scope, node)
+
+        if not waits(head):
             return
-        spare = self._spare(self._kept_part)
+        spare = self._spare(waits)
         if spare is not None:
             self.workqueue.move_to_end(spare, last=False)
+
+    def _kept_waits(self, scope: str, node: Any) -> bool:
+        """Whether ``scope`` is a chain kept from its first request (``_kept_part``) that
+        would wait for a test of its part handed out to a worker other than ``node`` and not
+        done (``_queued_in``), or still to hand out (``_left_in_queue``): ``node`` runs its own
+        before the unit it is handed. One whose part is done goes in place of another that
+        waits (the CRM at 50 ms: the contacts part's object-level check, ready at 38 s, waited
+        behind the jobs part's, whose lanes still ran, until 54 s, and ended the run)."""
+        part = self._kept_part(scope)
+        return bool(part) and (self._queued_in(part, node) or self._left_in_queue(part, scope))
 
     def _behind_long(self, scope: str) -> bool:
         """Whether unit ``scope`` must not queue behind a test that may run long: a chain's
@@ -657,15 +667,17 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         part, _, lane = scope.removeprefix(_CHAIN).rpartition("@")
         return part if lane == _KEPT or part not in self._found.walks else ""
 
-    def _queued_in(self, part: str) -> bool:
-        """Whether a test of ``part`` is handed out and not done: queued on a worker behind
+    def _queued_in(self, part: str, node: Any) -> bool:
+        """Whether a test of ``part`` is handed out to a worker other than ``node`` and not
+        done: queued on a worker behind
         the test it runs, or the first of its tests not done, which a worker that just ended
         one has not begun yet (at 50 ms seven checks of the CRM's contacts part, begun 0 to
         1.4 s after the part's object-level check, waited 10 to 14 s for it whole). A test of
         the part that is running holds it shared, and the check would wait for it anyway; one
         queued behind a test that may run long is not counted (``_next``)."""
         return any(self._part_of(nodeid) == part
-                   for work in self.assigned_work.values() for nodeid in self._next(work))  # fmt: skip
+                   for other, work in self.assigned_work.items() if other is not node
+                   for nodeid in self._next(work))  # fmt: skip
 
     def _next(self, work: Mapping[str, Mapping[str, bool]]) -> list[str]:
         """The tests of a worker's ``work`` (``assigned_work``) not done that it runs before

@@ -1846,14 +1846,16 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
             done = ran[node.gateway.id]
             if len(done) < len(node.sent):
                 index = node.sent[len(done)]
+                if name(index) == kept:  # it begins once every walk of both lanes has ended
+                    assert jobs <= {n for finished in ran.values() for n in finished}
                 done.append(name(index))
                 pending, before = node.sent[len(done) :], len(node.sent)
                 scheduler.mark_test_complete(node, index)
                 handed = [name(i) for i in node.sent[before:]]
-                if any(n in found.of for n in handed):  # a lane: behind no other lane's tests
+                # A lane: behind no other lane's tests (the object-level check may go behind
+                # its part's last lane: ``_sole_holder``).
+                if any(n in found.of and n != kept for n in handed):
                     assert not any(name(i) in found.of for i in pending), (handed, pending)
-                if kept in handed:  # once every walk of both lanes has ended
-                    assert jobs <= {n for finished in ran.values() for n in finished}
     assert sorted(n for done in ran.values() for n in done) == sorted(names)
     # Each lane to one worker; the jobs part's object-level check, a unit of its own, too.
     for part, lanes in (("createJob", tenants + 1), ("createContact", 1)):
@@ -1901,6 +1903,59 @@ def test_a_walked_part_s_object_level_check_begins_after_its_lanes(example: str)
                 ended.append(name)
                 scheduler.mark_test_complete(node, index)
     assert sorted(ended) == sorted(names)
+
+
+def test_a_part_s_object_level_check_ready_goes_before_one_whose_lanes_still_run() -> None:
+    """The contacts part's object-level check goes to a worker whose only test of the part is
+    its own (it runs that first), while the jobs part's, queued before it, waits for its
+    lanes on the other workers: it waited until those ended (16 s at 50 ms) and ended the run.
+    The worker then stops rather than take the jobs part's check."""
+    from synth.testing._parallel import chains
+
+    api, names = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    walked = [n for n in names if found.of.get(n) == "createJob"]
+    contacts = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
+    picked = [*walked, contacts, "test_getContact__ERR_PROBLEM"]
+    collected = [f"t.py::{picked[i]}" for i in order(picked, spread=True, chains=found, workers=8)]
+    jobs = "t.py::test_createJob__OBJECT_LEVEL_AUTHORIZATION"
+    assert collected.index(jobs) < collected.index(f"t.py::{contacts}")  # queued first
+    scheduler, *nodes = _workers(shape, collected, count=3)
+    free = next(n for n in nodes if collected[n.sent[0]] == "t.py::test_getContact__ERR_PROBLEM")
+    assert [collected[i] for i in free.sent] == ["t.py::test_getContact__ERR_PROBLEM",
+                                                 f"t.py::{contacts}"]  # fmt: skip
+    for index in free.sent:
+        scheduler.mark_test_complete(free, index)
+    assert free.shutting_down
+    assert list(scheduler.workqueue) == ["synth-chain:createJob@kept"]
+
+
+def test_a_walked_chain_s_checks_keeping_the_whole_part_end_its_first_lane() -> None:
+    """In a part's chain dealt over two lanes, the checks that keep the whole part
+    (TEN-NONINTERFERENCE) come after every walk of the chain, so that both lanes' walks run
+    side by side before them, and the lanes' walks are dealt evenly (on the CRM and on APIs of
+    other shapes)."""
+    from synth.testing._order import cost_of
+    from synth.testing._parallel import chains
+
+    for contracts in (ROOT / "contracts", *(ROOT / "examples" / e / "contracts"
+                                             for e in ("fleet", "warehouse", "library"))):  # fmt: skip
+        api, names = _emitted(contracts)
+        shape = shape_of(api)
+        found = chains(names, shape, 2)
+        ordered = [names[i] for i in order(names, spread=True, chains=found, workers=8)]
+        for part in found.walks:
+            chain = [n for n in ordered if found.of.get(n) == part]
+            whole = [i for i, n in enumerate(chain) if n not in found.lanes]
+            walks = [i for i, n in enumerate(chain) if n in found.lanes]
+            assert whole, (contracts, part, chain)
+            assert walks, (contracts, part, chain)
+            assert min(whole) > max(walks), (contracts, part, chain)
+            loads = [sum(cost_of(n, None, chained=True) for n in chain if found.lanes.get(n) == lane)
+                     for lane in (0, 1)]  # fmt: skip
+            dearest = max(cost_of(n, None, chained=True) for n in chain if n in found.lanes)
+            assert abs(loads[0] - loads[1]) <= dearest, (contracts, part, loads)
 
 
 def _workers(shape: Any, collected: list[str], count: int = 2) -> tuple[Any, ...]:
@@ -2048,9 +2103,10 @@ def test_a_part_s_object_level_check_waits_for_its_part_s_queued_tests(
 
 
 def test_a_part_s_object_level_check_waits_for_its_part_s_test_not_begun() -> None:
-    """A test of the part that a worker has not begun yet (the first of its tests not done:
-    the worker just ended the one before) holds the check back too, as one queued behind
-    another: it goes once that test is done."""
+    """A test of the part that another worker has not begun yet (the first of its tests not
+    done: the worker just ended the one before) holds the check back too, as one queued behind
+    another: the worker asking takes the next unit instead, and the check goes behind that
+    test, to the worker that has it (which runs its own tests first)."""
     from synth.testing._parallel import chains
 
     api, names = _emitted(ROOT / "contracts")
@@ -2060,13 +2116,13 @@ def test_a_part_s_object_level_check_waits_for_its_part_s_test_not_begun() -> No
     members = ["test_getContact__ERR_DECLARED"]
     more = [n for n in names if found.parts.get(key_of_test(n)[1]) not in (found.of[kept], None)
             and n not in found.of and _unlimited(shape, n) and "__RATE_" not in n][:4]  # fmt: skip
-    collected = [f"t.py::{n}" for n in [members[0], more[0], kept, *more[1:]]]
+    collected = [f"t.py::{n}" for n in [more[0], members[0], kept, *more[1:]]]
     scheduler, first, second = _workers(shape, collected)
-    assert (first.sent, second.sent) == ([0, 3], [1, 4])
-    scheduler.mark_test_complete(second, 1)
-    assert second.sent == [1, 4, 5]
+    assert (first.sent, second.sent) == ([0, 3], [1, 2])
     scheduler.mark_test_complete(first, 0)
-    assert first.sent == [0, 3, 2]
+    assert first.sent == [0, 3, 4]
+    scheduler.mark_test_complete(second, 1)
+    assert second.sent == [1, 2, 5]
 
 
 def test_a_worker_stops_rather_than_start_a_rate_limit_check_a_spender_on_another_holds_up() -> (
