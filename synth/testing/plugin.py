@@ -229,16 +229,13 @@ class _Workers:
         if lock is None:
             return (yield)
         hold(made, invariant, operation)
-        stays = item.stash.get(_STAYS, False)
-        if stays:
-            lock.stay(made.part(operation))
+        # Said at each test's start: a test skipped in its setup says nothing.
+        lock.stay(made.part(operation) if item.stash.get(_STAYS, False) else None)
         made.sync_shared()
         try:
             return (yield)
         finally:
             lock.release()
-            if not stays:
-                lock.stay(None)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
