@@ -82,6 +82,9 @@ class Target:
         self.unblocked: set[str] = set()
         # Creates whose items each need a parent of their own (``Context.fixture``).
         self.unshared: set[str] = set()
+        # Upserts that answered a PUT to an id new to the run as if it replaced an item (not
+        # 201): their answer says nothing of whether an id was in use (``Context.create``).
+        self.upserts_not_saying: set[str] = set()
         # Each list's edge fixture (``Context.edge_scope``), by tenant and operation: the scope
         # holding more items than the largest page and the exchanges that made it, or the
         # reason it could not be made.

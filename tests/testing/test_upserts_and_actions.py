@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -128,3 +129,77 @@ def test_an_upsert_that_creates_a_second_item_for_an_id_in_use_is_reported(
         "to replace the item (200), not create another (201)" in report
         or "on more than one page" in report
     ), report
+
+
+def _context(vault: tuple[Path, Path], served: Vault) -> Any:
+    """A check's context (TEN-READ on `getAccount`) over the vault app serving ``served``."""
+    from synth.testing._context import Context
+    from synth.testing._target import Target
+
+    contracts, _ = vault
+    api = synth.load(contracts)
+    config = config_from_options(app=app(served), tenants=TENANTS, seed=1, contracts=contracts,
+                                 env={}, profile="quick")  # fmt: skip
+    target = Target(config, api)
+    return Context(target, "TEN-READ", api.operation("getAccount"), None)
+
+
+def test_an_upserted_fixture_s_id_is_new_to_the_run_for_every_tenant(
+    vault: tuple[Path, Path],
+) -> None:
+    """Ids a client chooses for the items an upsert creates are made new to the run (as for
+    UPSERT-STATUS), not drawn: drawn, they shrank to the simplest and came again in later
+    examples as either tenant, and against a correct server of client-named kennels tenant B's
+    own item under tenant A's id was reported as A's (TEN-WRITE, TEN-CHILD, TEN-LIST, PAGE-END
+    and TEN-NONINTERFERENCE, in the thorough profile)."""
+    from synth.testing._context import Context
+
+    ctx = _context(vault, Vault())
+    put = ctx.target.api.operation("putAccount")
+    made = [ctx.fresh_item_id(put, "account_id") for _ in range(200)]
+    assert len(set(made)) == len(made)
+    assert all(re.fullmatch(r"acc_[a-z0-9]{8}", m) for m in made)
+    # Another check's example in the same run (either tenant): none of the same.
+    other = Context(ctx.target, "TEN-WRITE", put, None)
+    assert not {other.fresh_item_id(put, "account_id") for _ in range(50)} & set(made)
+    ctx.target.close()
+
+
+def test_an_upsert_to_an_id_its_tenant_holds_goes_again_to_a_new_one(
+    vault: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A fixture's PUT answered 200 (the tenant held an item under that id: an earlier run's,
+    another process's) goes again to a new id, so the item is new; an upsert that answers 200
+    to new ids too is then sent once per item."""
+    served = Vault()
+    held = {"id": "acc_held0001", "name": "earlier", "balance": 7, "frozen": False}
+    served.accounts["a", "acc_held0001"] = held
+    ctx = _context(vault, served)
+    ids = iter(["acc_held0001", "acc_new00001"])
+    monkeypatch.setattr(ctx.target.fresh, "path_value", lambda *_: next(ids))
+    put = ctx.target.api.operation("putAccount")
+    item = ctx.create("a", put, {"account_id": "acc_given000"}, {"name": "fixture"})
+    assert item["id"] == "acc_new00001"
+    assert item["balance"] == 0
+    assert [e.request.path for e in ctx.target.client.log if e.request.method == "PUT"] == [
+        "/v1/accounts/acc_held0001", "/v1/accounts/acc_new00001"]  # fmt: skip
+    ctx.target.close()
+
+    # A server answering 200 to every PUT: two more ids, then one PUT per item from then on.
+    async def always_200(request: Any, tenant: str, vault_: Vault) -> Any:
+        from starlette.responses import JSONResponse
+
+        account = {"id": request.path_params["account_id"], "name": "x", "balance": 0,
+                   "frozen": False}  # fmt: skip
+        vault_.accounts[tenant, account["id"]] = account
+        return JSONResponse(account, 200)
+
+    monkeypatch.setattr("tests.testing.vault.put_account", always_200)
+    never = _context(vault, Vault())
+    put = never.target.api.operation("putAccount")
+    for _ in range(2):
+        never.create("a", put, {"account_id": "acc_given000"}, {"name": "fixture"})
+    puts = [e for e in never.target.client.log if e.request.method == "PUT"]
+    assert len(puts) == 3 + 1, [e.request.path for e in puts]
+    assert "putAccount" in never.target.upserts_not_saying
+    never.target.close()
