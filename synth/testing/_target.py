@@ -66,10 +66,10 @@ class Target:
         self.graph = Graph(self.api)
         self.schemas = Schemas(self.api)
         self.nowhere = Nowhere(self.schemas)
-        self.fresh = Fresh(self.schemas, config.seed)
-        check_tenant_values(self.api, config, self.nowhere)
         # A run id in every name and tag the run writes makes its data recognisable.
         self.run_id = "s" + secrets.token_hex(4)
+        self.fresh = Fresh(self.schemas, config.seed, self.run_id)
+        check_tenant_values(self.api, config, self.nowhere)
         self.redact = Redactor(config.secrets)
         self.findings: list[Finding] = []
         self.created: list[tuple[str, str]] = []

@@ -129,9 +129,13 @@ def _marked(schema: Any) -> bool:
 class Fresh:
     """Values never sent before in this run, per field name; shared by every check."""
 
-    def __init__(self, schemas: Schemas, seed: int | None) -> None:
+    def __init__(self, schemas: Schemas, seed: int | None, salt: str = "") -> None:
         self.schemas = schemas
         self._seed = seed
+        # The run's id: a run repeated with its seed against a server that kept the last
+        # one's data makes values of its own (an upsert's ids: the same ones would replace
+        # the last run's items, as the same markers would find them).
+        self._salt = salt
         self._random = random.Random(seed)
         self._rstr = rstr.Rstr(self._random)
         self._used: defaultdict[str, set[str]] = defaultdict(set)
@@ -141,7 +145,7 @@ class Fresh:
         """Draw from the run's seed and ``check`` from here on: with ``--seed``, what a check
         sends does not depend on which checks ran before it in its process (``--workers``)."""
         if self._seed is not None:
-            digest = hashlib.sha256(f"{self._seed}:{check}".encode()).digest()
+            digest = hashlib.sha256(f"{self._seed}:{self._salt}:{check}".encode()).digest()
             with self._lock:
                 self._random.seed(int.from_bytes(digest[:8], "big"))
 

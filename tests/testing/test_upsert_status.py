@@ -136,3 +136,35 @@ def test_new_path_values_follow_the_schema_and_never_repeat() -> None:
     # Where the schema admits no new value in every example, none is made (the check says why).
     assert fresh.path_value("k", {"type": "string", "enum": ["a", "b"]}, lambda v: True) is None
     assert fresh.path_value("k", schema, lambda v: False) is None
+
+
+def test_a_run_repeated_with_its_seed_makes_new_ids_of_its_own() -> None:
+    """With the same ``--seed``, each run's new ids differ (salted by its run id): the last
+    run's would find the items it left (a server that keeps them, an upsert with no delete),
+    and be answered as replacing them. Within a run, a check's values still do not depend on
+    what ran before it on its worker."""
+    api = synth.load(warehouse.CONTRACTS)
+    schema = {"type": "string", "pattern": "^[A-Z]{3}-[0-9]{4}$"}
+
+    def first(fresh: Fresh, before: int = 0) -> str | None:
+        for _ in range(before):
+            fresh.reseed("TEN-READ:getProduct")
+            fresh.path_value("putProduct.sku", schema, lambda v: True)
+        fresh.reseed("UPSERT-STATUS:putProduct")
+        return fresh.path_value("putProduct.sku", schema, lambda v: True)
+
+    def run() -> Target:
+        config = config_from_options(
+            app=create_app(),
+            tenants=[f"{name}={secret}" for name, secret in warehouse.TENANTS.items()],
+            tenant_ids=[f"{name}={value}" for name, value in warehouse.TENANT_IDS.items()],
+            seed=7,
+            env={},
+        )
+        return Target(config, api)
+
+    one, two = run(), run()
+    assert one.run_id != two.run_id
+    assert first(one.fresh) != first(two.fresh)
+    salted = Fresh(Schemas(api), seed=7, salt=one.run_id)
+    assert first(salted, before=3) == first(Fresh(Schemas(api), seed=7, salt=one.run_id))
