@@ -188,7 +188,9 @@ def _pytest_args(
     # not written (PYTHONDONTWRITEBYTECODE=1, as CI containers often set), 0.3 s where it is.
     args = [str(tests), "-p", "no:cacheprovider", "--import-mode=importlib", "-o", "addopts=",
             "-o", "console_output_style=count", "--strict-markers", "--assert=plain"]  # fmt: skip
-    args += ["-v", "--color=no"] if verbose else ["-q"]
+    # A dry run lists the tests one node id a line (verbose, pytest printed the collection
+    # tree with every module's and test's docstring before the plan).
+    args += ["-v", "--color=no"] if verbose and not dry_run else ["-q"]
     if select:
         args += ["-k", select]
     if junit:
