@@ -141,7 +141,8 @@ def _context(vault: tuple[Path, Path], served: Vault) -> Any:
     config = config_from_options(app=app(served), tenants=TENANTS, seed=1, contracts=contracts,
                                  env={}, profile="quick")  # fmt: skip
     target = Target(config, api)
-    return Context(target, "TEN-READ", api.operation("getAccount"), None)
+    data: Any = None  # what these tests call draws nothing
+    return Context(target, "TEN-READ", api.operation("getAccount"), data)
 
 
 def test_an_upserted_fixture_s_id_is_new_to_the_run_for_every_tenant(
@@ -160,7 +161,7 @@ def test_an_upserted_fixture_s_id_is_new_to_the_run_for_every_tenant(
     assert len(set(made)) == len(made)
     assert all(re.fullmatch(r"acc_[a-z0-9]{8}", m) for m in made)
     # Another check's example in the same run (either tenant): none of the same.
-    other = Context(ctx.target, "TEN-WRITE", put, None)
+    other = Context(ctx.target, "TEN-WRITE", put, ctx.data)
     assert not {other.fresh_item_id(put, "account_id") for _ in range(50)} & set(made)
     ctx.target.close()
 
