@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 import synth
-from synth.testing import config_from_options
+from synth.testing import Outcome, config_from_options
 from synth.testing.cli import run_suite
 from tests._generated import write_tests
 from tests.testing.vault import TENANTS, Vault, app, write_contracts
@@ -204,3 +204,26 @@ def test_an_upsert_to_an_id_its_tenant_holds_goes_again_to_a_new_one(
     assert len(puts) == 3 + 1, [e.request.path for e in puts]
     assert "putAccount" in never.target.upserts_not_saying
     never.target.close()
+
+
+def test_ten_write_sets_aside_an_id_tenant_b_already_holds_as_its_own(
+    vault: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where tenant B already holds an account of its own under the id tenant A's was made
+    with (ids are each tenant's own; made by another process or an earlier run), B's PUT
+    rightly replaces B's (200): the example is set aside, not reported. Without the read first
+    it was reported as replacing A's."""
+    from synth.testing._runner import run_check
+
+    served = Vault()
+    ids = [f"acc_b{n:07d}" for n in range(400)]
+    for account_id in ids:
+        served.accounts["b", account_id] = {"id": account_id, "name": "b's own", "balance": 3,
+                                            "frozen": False}  # fmt: skip
+    ctx = _context(vault, served)
+    made = iter(ids)
+    monkeypatch.setattr(ctx.target.fresh, "path_value", lambda *_: next(made))
+    finding = run_check("TEN-WRITE", "putAccount", ctx.target)
+    ctx.target.close()
+    assert finding.outcome is not Outcome.VIOLATION, finding.message
+    assert "already holds an item of its own" in finding.no_example, finding

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from ...spec import OperationSpec
 from .._context import NO_BODY, Alike, Context, brief
 from .._http import Exchange
-from .._violation import CannotCheck
+from .._violation import CannotCheck, NoExample
 from ._common import (
     cursor_fields,
     declared,
@@ -196,6 +196,15 @@ def writes(ctx: Context) -> None:
     params, item, creator = _target_item(ctx, ctx.a, op)
     reader = ctx.graph.reader(creator)
     before = ctx.send(ctx.a, reader, params) if reader is not None else None
+    if op.upsert and reader is not None and before is not None:
+        # Ids a client chooses are each tenant's own: where tenant B already holds an item
+        # under A's id (made elsewhere, as B: another process's, an earlier run's, an id space
+        # too small to give each item one of its own), B's PUT rightly replaces it (200), and
+        # says nothing of A's. What B reads there is its own item, not A's.
+        held = ctx.send(ctx.b, reader, params)
+        if held.ok and held.json != before.json:
+            raise NoExample(f"tenant {ctx.b} already holds an item of its own under the id "
+                            f"{op.operation_id} was to send to tenant {ctx.a}'s")  # fmt: skip
     body = ctx.body(op) if op.body is not None else NO_BODY
     answer = ctx.send(ctx.b, op, params, body=body)
     last = (ctx.graph.parents(op) or [])[-1].param
