@@ -16,20 +16,32 @@ correct server, then against each planted bug.
 
 from __future__ import annotations
 
+import argparse
 import http.client
 import importlib
 import os
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
-__all__ = ["ROOT", "Bug", "Example", "discover", "free_port", "load", "serve"]
+__all__ = [
+    "ROOT",
+    "Bug",
+    "Example",
+    "discover",
+    "free_port",
+    "load",
+    "serve",
+    "server_command",
+    "server_main",
+]
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
@@ -61,6 +73,42 @@ class Example(Protocol):
     BUGS: tuple[Bug, ...]
 
     def command(self, port: int, bugs: Sequence[str]) -> list[str]: ...
+
+
+def server_command(module: str, port: int, bugs: Sequence[str]) -> list[str]:
+    """An example server's command line (``python -m <module> --port N --bug ID ...``) on a
+    loopback port, with the named bugs planted: what ``example.py``'s ``command`` returns."""
+    argv = [sys.executable, "-m", module, "--port", str(port)]
+    for bug in bugs:
+        argv += ["--bug", bug]
+    return argv
+
+
+def server_main(
+    app: Any,
+    planted: Sequence[Bug],
+    switched: set[str],
+    *,
+    port: int,
+    description: str | None,
+    argv: list[str] | None = None,
+) -> None:
+    """An example server's command line (``--host``, ``--port``, ``--log-level``, ``--bug ID``
+    repeatable among ``planted``): the bugs named are added to ``switched`` (the server's set of
+    planted bugs switched on), then uvicorn serves ``app``."""
+    import uvicorn
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=port)
+    parser.add_argument("--log-level", default="warning", help="info logs every request")
+    parser.add_argument(
+        "--bug", action="append", default=[], choices=sorted(b.id for b in planted),
+        help="plant a bug",
+    )  # fmt: skip
+    args = parser.parse_args(argv)
+    switched.update(args.bug)
+    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
 
 
 def discover() -> list[str]:

@@ -1,10 +1,9 @@
 """The kennel bookings example, as `make verify-examples` drives it."""
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from examples._example import Bug
+from examples._example import Bug, server_command
 
 CONTRACTS = Path(__file__).parent / "contracts"
 BASE_PATH = "/v1"
@@ -65,7 +64,4 @@ BUGS = (
 
 def command(port: int, bugs: Sequence[str]) -> list[str]:
     """The server's command line on a loopback port, with the named bugs planted."""
-    argv = [sys.executable, "-m", "examples.kennels.server", "--port", str(port)]
-    for bug in bugs:
-        argv += ["--bug", bug]
-    return argv
+    return server_command("examples.kennels.server", port, bugs)

@@ -9,7 +9,6 @@ with the kennel's ETag and the planted-bug switches added.
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import math
@@ -474,21 +473,10 @@ async def app(scope: Scope, receive: Receive, send: Send) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
-    import uvicorn
-
+    from examples._example import server_main
     from examples.kennels.example import BUGS as PLANTED
 
-    known = {b.id for b in PLANTED}
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8741)
-    parser.add_argument("--log-level", default="warning", help="info logs every request")
-    parser.add_argument(
-        "--bug", action="append", default=[], choices=sorted(known), help="plant a bug"
-    )
-    args = parser.parse_args(argv)
-    BUGS.update(args.bug)
-    uvicorn.run(app, host=args.host, port=args.port, log_level=args.log_level)
+    server_main(app, PLANTED, BUGS, port=8741, description=__doc__, argv=argv)
 
 
 if __name__ == "__main__":

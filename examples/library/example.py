@@ -1,10 +1,9 @@
 """The lending library example, as `make verify-examples` drives it."""
 
-import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from examples._example import Bug
+from examples._example import Bug, server_command
 
 CONTRACTS = Path(__file__).parent / "contracts"
 BASE_PATH = "/v1"
@@ -110,7 +109,4 @@ BUGS = (
 
 def command(port: int, bugs: Sequence[str]) -> list[str]:
     """The server's command line on a loopback port, with the named bugs planted."""
-    argv = [sys.executable, "-m", "examples.library.server", "--port", str(port)]
-    for bug in bugs:
-        argv += ["--bug", bug]
-    return argv
+    return server_command("examples.library.server", port, bugs)

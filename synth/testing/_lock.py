@@ -54,7 +54,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -307,36 +307,30 @@ class RunLock:
         (``stay``), ``most`` seconds at most; called holding nothing of the part, so a test of
         that chain waiting for its lane is never held up by the caller."""
         deadline = time.monotonic() + most
-        while time.monotonic() < deadline and self._others(f"stay-{name}.*"):
+        while time.monotonic() < deadline and any(self._live_markers("stay", name)):
             time.sleep(QUOTA_POLL)
 
-    def _others(self, pattern: str) -> bool:
-        """Whether a marker file matching ``pattern`` (``<stem>.<pid>``) belongs to another
-        live process."""
-        for marker in self._folder.glob(pattern):
-            number = marker.name.rpartition(".")[2]
-            pid = int(number) if number.isdigit() else 0
-            if pid in (0, os.getpid()):
-                continue
-            try:
-                os.kill(pid, 0)
-            except OSError:
-                continue
-            return True
-        return False
-
-    def _waiters(self, name: str, since: float) -> bool:
-        """Whether another live process has waited for part ``name`` since before ``since``."""
-        for marker in self._folder.glob("wait-*"):
-            part, _, number = marker.name.removeprefix("wait-").rpartition(".")
+    def _live_markers(self, kind: str, name: str) -> Iterator[Path]:
+        """The marker files ``<kind>-<name>.<pid>`` of part ``name`` that other processes,
+        still running, left in the run's folder (``shared``'s waits, ``stay``)."""
+        for marker in self._folder.glob(f"{kind}-*"):
+            part, _, number = marker.name.removeprefix(f"{kind}-").rpartition(".")
             pid = int(number) if number.isdigit() else 0
             if part != name or pid in (0, os.getpid()):
                 continue
             try:
-                began = float(marker.read_text(encoding="utf-8") or "inf")
                 os.kill(pid, 0)
+            except OSError:
+                continue  # its process is gone
+            yield marker
+
+    def _waiters(self, name: str, since: float) -> bool:
+        """Whether another live process has waited for part ``name`` since before ``since``."""
+        for marker in self._live_markers("wait", name):
+            try:
+                began = float(marker.read_text(encoding="utf-8") or "inf")
             except (OSError, ValueError):
-                continue  # gone meanwhile, or its process is
+                continue  # gone meanwhile
             if began < since:
                 return True
         return False
