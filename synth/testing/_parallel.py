@@ -66,10 +66,13 @@ __all__ = [
     "hold",
     "laned",
     "lanes",
+    "may_run_long",
     "merge_state",
     "parse_workers",
+    "quotas_spent",
     "shape_of",
     "spreads",
+    "stays_on",
     "workers_for",
 ]
 
@@ -405,6 +408,45 @@ def quotas_spent(shape: Shape) -> dict[str, frozenset[str]]:
     return found
 
 
+def may_run_long(nodeid: str, spent: Mapping[str, frozenset[str]]) -> bool:
+    """Whether a test (node id or name) may take long however fast the target answers: the
+    object-level check (schemathesis's engine over a whole part), or any search (not its first
+    example alone) of an operation that spends a rate-limit quota (``spent``: ``quotas_spent``),
+    whose requests wait for it."""
+    invariant, operation = test_key(_test_name(nodeid))
+    if invariant in ALONE:
+        return True
+    if nodeid.endswith(FIRST):
+        return False
+    return operation in spent
+
+
+def stays_on(
+    current: str,
+    following: str | None,
+    found: Chains,
+    spent: Mapping[str, frozenset[str]],
+) -> str:
+    """The part a worker says it goes on with (``RunLock.stay``) while it runs test
+    ``current`` (a node id or name) with ``following`` next (None: none), "" for none: the
+    chain's part where both are of one chain (``found``: a lane), else the part of
+    ``following`` (``found.parts``; not an object-level check) where ``current`` may not run
+    long (``may_run_long``, ``spent``: ``quotas_spent``). A part's object-level check waits for
+    it (``RunLock.after_stays``): handed out while such a test was next on another worker, it
+    took the part first, and the test waited for it whole. Behind a test that may run long
+    the next one is not waited for (``PartScheduling._next``)."""
+    if following is None:
+        return ""
+    name, after = _test_name(current), _test_name(following)
+    chain = found.of.get(name, "")
+    if chain and test_key(name)[0] not in ALONE and found.of.get(after) == chain:
+        return chain
+    invariant, operation = test_key(after)
+    if invariant in ALONE or may_run_long(current, spent):
+        return ""
+    return found.parts.get(operation, "")
+
+
 _CHAIN = "synth-chain:"  # how ``PartScheduling`` names a chain's lane's unit of work
 _KEPT = "kept"  # the lane of a walked part's object-level check, a unit of its own
 
@@ -555,7 +597,15 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                 self.workqueue.move_to_end(held, last=False)
                 quota = self._kept_quota(_test_name(held))
                 waits = bool(quota) and self._spent_besides(node, quota)
-        if waits and len(self._live_besides(node)) >= len(self.workqueue):
+        # A part's object-level check waiting only for short tests of its part that other
+        # workers run now or next goes to the worker asking all the same: those workers say
+        # so (``RunLock.stay``, ``stays_on``) and the check lets them go first. Stopped
+        # instead, the worker was missing once the check was ready: in three runs of the CRM
+        # at 50 ms the contacts part's check, ready at 36 to 38 s, went behind a rate-limit
+        # check waiting for its part on the one worker left, began 10 s later and ended the
+        # run beside the jobs part's.
+        brief = bool(kept) and not quota and self._waits_briefly(node, kept)
+        if waits and not brief and len(self._live_besides(node)) >= len(self.workqueue):
             # Only rate-limit checks are left, and a check spending their quota is still to
             # run on another worker, which asks again once it ends; or only a chain kept from
             # its first request, and a test of its part is still to run on another worker:
@@ -667,6 +717,17 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         that ``waits`` says waits too, nor a rate-limit check held back for its quota."""
         return next((scope for scope in self.workqueue
                      if not waits(scope) and scope not in self._held_back), None)  # fmt: skip
+
+    def _waits_briefly(self, node: Any, part: str) -> bool:
+        """Whether every test of ``part`` yet to finish on a worker other than ``node``, before
+        any test that may run long there ends (``_next``), is short: no chain's, none that may
+        run long (``_long``). A worker runs at most the test it has and the next one it was
+        handed before it asks again, and says it goes on to a part's test next."""
+        return not any(
+            self._long(nodeid) or self._split_scope(nodeid) != nodeid
+            for other, work in self.assigned_work.items() if other is not node
+            for nodeid in self._next(work) if self._part_of(nodeid) == part
+        )  # fmt: skip
 
     def _lanes_left(self, part: str) -> bool:
         """Whether a lane of ``part``'s walked chain (not its object-level check's unit) is
@@ -820,16 +881,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                    for scope, unit in work.items() for nodeid, done in unit.items())  # fmt: skip
 
     def _long(self, nodeid: str) -> bool:
-        """Whether a test may take long however fast the target answers: the object-level
-        check (schemathesis's engine over a whole part), or any search (not its first
-        example alone) of an operation that spends a rate-limit quota (``quotas_spent``), whose
-        requests wait for it."""
-        invariant, operation = test_key(_test_name(nodeid))
-        if invariant in ALONE:
-            return True
-        if nodeid.endswith(FIRST):
-            return False
-        return operation in self._spent
+        return may_run_long(nodeid, self._spent)
 
     def _split_scope(self, nodeid: str) -> str:
         name = _test_name(nodeid)

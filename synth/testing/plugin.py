@@ -32,7 +32,6 @@ from ._latency import latency_rows
 from ._lock import RunLock
 from ._order import Chains, load_costs, order, parse_shard, shard, test_key, with_firsts
 from ._parallel import (
-    ALONE,
     STAGGER_NICE,
     PartScheduling,
     Shape,
@@ -44,7 +43,9 @@ from ._parallel import (
     dump_state,
     hold,
     merge_state,
+    quotas_spent,
     shape_of,
+    stays_on,
 )
 from ._report import markdown, summary_lines
 from ._target import Target
@@ -75,10 +76,10 @@ _STATES = pytest.StashKey[list[str]]()
 _STAGE = pytest.StashKey[str]()
 # The tenant a chain's walk acts as, by index (``Chains.lanes``).
 _LANE = pytest.StashKey[int]()
-# The chain a test of a part's chain is in, its object-level check aside (``Chains.of``);
-# whether the test this process runs next is of the same (``RunLock.stay``).
-_CHAINED = pytest.StashKey[str]()
-_STAYS = pytest.StashKey[bool]()
+# The run's chains and the quotas each operation's checks spend (``_parallel.stays_on``);
+# the part this process says it goes on with while it runs a test (``RunLock.stay``).
+_SCHEDULE = pytest.StashKey[tuple[Chains, dict[str, frozenset[str]]]]()
+_STAYS = pytest.StashKey[str]()
 
 
 def inject(config: TargetConfig | None, api: ApiSpec | None = None) -> None:
@@ -230,7 +231,7 @@ class _Workers:
             return (yield)
         hold(made, invariant, operation)
         # Said at each test's start: a test skipped in its setup says nothing.
-        lock.stay(made.part(operation) if item.stash.get(_STAYS, False) else None)
+        lock.stay(item.stash.get(_STAYS, "") or None)
         made.sync_shared()
         try:
             return (yield)
@@ -327,18 +328,15 @@ class _Order:
             if found is not None and name in found.lanes:
                 items[i].stash[_LANE] = found.lanes[name]
         items[:] = [_first_of(items[i]) if first else items[i] for i, first in placed]
-        for item in items:
-            name = item.name.partition("[")[0]
-            if found is not None and name in found.of and test_key(name)[0] not in ALONE:
-                item.stash[_CHAINED] = found.of[name]
+        if found is not None and shape is not None:
+            config.stash[_SCHEDULE] = (found, quotas_spent(shape))
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
-        """Notes whether the next test this process runs is of the same chain (``RunLock.stay``)."""
-        chain = item.stash.get(_CHAINED, "")
-        item.stash[_STAYS] = (
-            bool(chain) and nextitem is not None and (nextitem.stash.get(_CHAINED, "") == chain)
-        )
+        """Notes the part this process goes on with after ``item`` (``_parallel.stays_on``)."""
+        known = item.config.stash.get(_SCHEDULE, None)
+        following = nextitem.nodeid if nextitem is not None else None
+        item.stash[_STAYS] = stays_on(item.nodeid, following, *known) if known else ""
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:

@@ -2114,7 +2114,9 @@ def test_a_part_s_object_level_check_waits_for_its_part_s_queued_tests(
     """A check that keeps its part from its first request, handed out while a test of the
     part waits on a worker behind another test, would take the part before that test starts,
     and the test would wait for it whole: it goes behind the next unit until no such test is
-    queued, a test running or waiting for the lock being let go first by the check itself."""
+    queued, a test running or waiting for the lock being let go first by the check itself.
+    Once only the check is left, it goes to the worker asking while the tests of its part
+    left are short ones other workers run now or next, which say so (``RunLock.stay``)."""
     from synth.testing._parallel import chains
 
     api, names = _emitted(contracts)
@@ -2131,13 +2133,71 @@ def test_a_part_s_object_level_check_waits_for_its_part_s_queued_tests(
     assert (first.sent, second.sent) == ([0, 2], [1, 4])
     scheduler.mark_test_complete(first, 0)  # members[0] runs; members[1] is queued on gw1
     assert first.sent == [0, 2, 5]
-    # Only the check is left, and members[0] is still to run on gw0: gw1 ends members[1] and
-    # stops, and gw0 takes the check once members[0] is done.
+    # Only the check is left, and members[0], short, runs on gw0: gw1 takes the check, which
+    # lets members[0] go first (it holds the part), and gw0 goes on to other[2] meanwhile.
     scheduler.mark_test_complete(second, 1)
-    assert second.sent == [1, 4]
-    assert second.shutting_down
+    assert second.sent == [1, 4, 3]
+    assert not second.shutting_down
     scheduler.mark_test_complete(first, 2)
-    assert first.sent == [0, 2, 5, 3]
+    assert first.sent == [0, 2, 5]
+
+
+def test_a_part_s_object_level_check_left_last_goes_to_the_worker_asking_not_behind_a_long_check() -> (
+    None
+):
+    """The CRM at 50 ms, at the end: the contacts part's object-level check is left, its last
+    test short and next on another worker, and the third worker busy with a check that may run
+    long. The worker asking takes the check (the other says it goes on to the part's test
+    next, and the check waits for it); stopped, it left the check to be handed behind the long
+    check when the other asked (three runs: begun 10 s late, it ended the run). The jobs
+    part's check, whose lanes still run, leaves the worker to stop as before."""
+    from synth.testing._parallel import chains
+
+    api, names = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    short, member = "test_listJobs__CONFORMANCE", "test_deleteContact__ERR_VALIDATION"
+    long, free = (
+        "test_getJob__ERR_DECLARED",
+        ["test_listJobs__ERR_VALIDATION", "test_listJobs__ERR_DECLARED"],
+    )
+    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
+    collected = [f"t.py::{n}" for n in [short, long, free[0], member, free[1], kept]]
+    _, busy, slow, asking = _workers(shape, collected, count=3)
+    assert [busy.sent, slow.sent, asking.sent] == [[0, 3], [1, 4], [2, 5]]
+    # The jobs part's check waits for a lane on another worker: the worker asking stops.
+    lane = next(n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) == "0")
+    kept = "test_createJob__OBJECT_LEVEL_AUTHORIZATION"
+    collected = [f"t.py::{n}" for n in [short, long, free[0], lane, free[1], kept]]
+    _, busy, slow, asking = _workers(shape, collected, count=3)
+    assert [busy.sent, slow.sent, asking.sent] == [[0, 3], [1, 4], [2]]
+    assert asking.shutting_down
+
+
+def test_a_worker_says_it_goes_on_to_a_part_s_test_it_runs_next() -> None:
+    """What a worker says it goes on with while it runs a test (``RunLock.stay``), which a
+    part's object-level check waits for: its lane's part between two tests of a chain's lane,
+    the part of a short test it runs next, nothing behind a test that may run long (its next
+    test is not waited for), nothing before the object-level check itself."""
+    from synth.testing._parallel import chains, quotas_spent, stays_on
+
+    api, names = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    spent = quotas_spent(shape)
+    lane = [n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) == "0"]
+    assert stays_on(lane[0], lane[1], found, spent) == "createJob"
+    short, member = "test_listJobs__CONFORMANCE", "test_deleteContact__ERR_VALIDATION"
+    assert stays_on(f"t.py::{short}", f"t.py::{member}", found, spent) == "createContact"
+    assert stays_on(f"t.py::{short}[first]", f"t.py::{member}[first]", found, spent) == (
+        "createContact"
+    )
+    assert stays_on("t.py::test_getJob__ERR_DECLARED", member, found, spent) == ""
+    assert stays_on("t.py::test_getJob__ERR_DECLARED[first]", member, found, spent) == (
+        "createContact"
+    )
+    assert stays_on(short, "test_createContact__OBJECT_LEVEL_AUTHORIZATION", found, spent) == ""
+    assert stays_on(short, None, found, spent) == ""
 
 
 def test_a_part_s_object_level_check_waits_for_its_part_s_test_not_begun() -> None:
