@@ -627,13 +627,14 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             spare = self._spare(self._behind_long)
             if spare is None and head.startswith(_CHAIN):
                 # None is free to queue there: a lane still goes first, before a short test
-                # of a part whose own lanes are still to run (its object-level check waits for
-                # those anyway). In two runs at 50 ms no other unit was free (every test left
-                # was of a part whose object-level check was still to hand out), and a jobs
-                # lane queued behind `getJob`'s TEN-NONINTERFERENCE began 15.6 and 24.8 s late.
+                # of a part whose object-level check waits for more than that test (its lanes,
+                # or other tests of the part still to hand out). In three runs at 50 ms no
+                # other unit was free (every test left was of a part whose object-level check
+                # was still to hand out), and a jobs lane queued behind `getJob`'s
+                # TEN-NONINTERFERENCE began 14 to 25 s late.
                 spare = self._spare(
                     lambda scope: scope.startswith(_CHAIN) or self._long(scope)
-                    or not self._lanes_left(self._part_of(scope))
+                    or not self._more_of_part(self._part_of(scope), scope)
                 )  # fmt: skip
             if spare is not None:
                 self.workqueue.move_to_end(spare, last=False)
@@ -728,6 +729,17 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             for other, work in self.assigned_work.items() if other is not node
             for nodeid in self._next(work) if self._part_of(nodeid) == part
         )  # fmt: skip
+
+    def _more_of_part(self, part: str, scope: str) -> bool:
+        """Whether a unit of ``part`` other than ``scope`` and the part's object-level check
+        is still to hand out (a test of the part, a rate-limit check aside), or a lane of its
+        walked chain to finish (``_lanes_left``): what that check waits for besides ``scope``."""
+        if not part:
+            return False
+        return self._lanes_left(part) or any(
+            unit != scope and self._part_of(unit) == part and not self._kept_quota(_test_name(unit))
+            for unit in self.workqueue
+        )
 
     def _lanes_left(self, part: str) -> bool:
         """Whether a lane of ``part``'s walked chain (not its object-level check's unit) is
