@@ -587,7 +587,15 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                 return
             self._assign_work_unit(node)
             return
-        if kept and waits and not quota:
+        # A part's object-level check waiting only for short tests of its part that other
+        # workers run now or next goes to the worker asking all the same: those workers say
+        # so (``RunLock.stay``, ``stays_on``) and the check lets them go first. Stopped
+        # instead (or handed a rate-limit check held back, which waits), the worker was
+        # missing once the check was ready: in four runs of the CRM at 50 ms the contacts
+        # part's check, ready at 36 to 38 s, went behind a rate-limit check waiting for its
+        # part on a worker left, began 10 s later and ended the run beside the jobs part's.
+        brief = bool(kept) and bool(waits) and not quota and self._waits_briefly(node, kept)
+        if kept and waits and not quota and not brief:
             held = next((scope for scope in self.workqueue if scope in self._held_back), None)
             if held is not None:
                 # Its part's tests are left on several workers: a rate-limit check held back
@@ -597,14 +605,6 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                 self.workqueue.move_to_end(held, last=False)
                 quota = self._kept_quota(_test_name(held))
                 waits = bool(quota) and self._spent_besides(node, quota)
-        # A part's object-level check waiting only for short tests of its part that other
-        # workers run now or next goes to the worker asking all the same: those workers say
-        # so (``RunLock.stay``, ``stays_on``) and the check lets them go first. Stopped
-        # instead, the worker was missing once the check was ready: in three runs of the CRM
-        # at 50 ms the contacts part's check, ready at 36 to 38 s, went behind a rate-limit
-        # check waiting for its part on the one worker left, began 10 s later and ended the
-        # run beside the jobs part's.
-        brief = bool(kept) and not quota and self._waits_briefly(node, kept)
         if waits and not brief and len(self._live_besides(node)) >= len(self.workqueue):
             # Only rate-limit checks are left, and a check spending their quota is still to
             # run on another worker, which asks again once it ends; or only a chain kept from

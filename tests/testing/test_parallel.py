@@ -2177,6 +2177,28 @@ def test_a_part_s_object_level_check_left_last_goes_to_the_worker_asking_not_beh
     assert asking.shutting_down
 
 
+def test_a_part_s_object_level_check_waiting_briefly_goes_before_a_rate_limit_check_held_back() -> (
+    None
+):
+    """Where the contacts part's object-level check waits only for a short test of its part
+    running on another worker, a rate-limit check held back for its quota (a spender still
+    running) does not go in its place: the worker asking takes the check. Before, the
+    rate-limit check went to the head, the worker stopped since that waits, and the check was
+    handed behind the rate-limit check to the last worker to ask (the CRM at 50 ms)."""
+    api, _ = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
+    member, spender = "test_createContact__IDEM_MISMATCH", "test_getJob__ERR_DECLARED"
+    free = ["test_listJobs__ERR_VALIDATION", "test_listJobs__ERR_DECLARED",
+            "test_listJobs__CONFORMANCE"]  # fmt: skip
+    collected = [
+        f"t.py::{n}" for n in [member, spender, *free, kept, "test_getJob__RATE_RETRY_AFTER"]
+    ]
+    scheduler, first, second, asking = _workers(shape, collected, count=3)
+    assert [first.sent, second.sent, asking.sent] == [[0, 3], [1, 4], [2, 5]]
+    assert list(scheduler.workqueue) == ["t.py::test_getJob__RATE_RETRY_AFTER"]
+
+
 def test_a_worker_says_it_goes_on_to_a_part_s_test_it_runs_next() -> None:
     """What a worker says it goes on with while it runs a test (``RunLock.stay``), which a
     part's object-level check waits for: its lane's part between two tests of a chain's lane,
