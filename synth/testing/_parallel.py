@@ -439,8 +439,11 @@ def stays_on(
         return ""
     name, after = _test_name(current), _test_name(following)
     chain = found.of.get(name, "")
-    if chain and test_key(name)[0] not in ALONE and found.of.get(after) == chain:
-        return chain
+    if chain:
+        # A lane's test goes on to its lane's next, or ends the lane, which may have run long
+        # (the CRM's jobs lane ends with TEN-NONINTERFERENCE, 10 s at 50 ms).
+        same = test_key(name)[0] not in ALONE and found.of.get(after) == chain
+        return chain if same else ""
     invariant, operation = test_key(after)
     if invariant in ALONE or may_run_long(current, spent):
         return ""
@@ -722,13 +725,24 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _waits_briefly(self, node: Any, part: str) -> bool:
         """Whether every test of ``part`` yet to finish on a worker other than ``node``, before
         any test that may run long there ends (``_next``), is short: no chain's, none that may
-        run long (``_long``). A worker runs at most the test it has and the next one it was
-        handed before it asks again, and says it goes on to a part's test next."""
-        return not any(
-            self._long(nodeid) or self._split_scope(nodeid) != nodeid
-            for other, work in self.assigned_work.items() if other is not node
-            for nodeid in self._next(work) if self._part_of(nodeid) == part
-        )  # fmt: skip
+        run long (``_long``), the test that worker runs or the next one, behind no lane's test:
+        it says it goes on to a part's test next (``stays_on``)."""
+        for other, work in self.assigned_work.items():
+            if other is node:
+                continue
+            pending = self._next(work)
+            for index, nodeid in enumerate(pending):
+                if self._part_of(nodeid) != part:
+                    continue
+                # The test it runs or the next one, behind no lane's test (a lane's unit is
+                # many tests, and its worker says it goes on only between them).
+                if (
+                    index > 1
+                    or self._long(nodeid)
+                    or any(self._split_scope(n) != n for n in pending[: index + 1])
+                ):
+                    return False
+        return True
 
     def _more_of_part(self, part: str, scope: str) -> bool:
         """Whether a unit of ``part`` other than ``scope`` and the part's object-level check
