@@ -644,7 +644,30 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             elif len(self._free_besides(node)) >= len(self.workqueue):
                 node.shutdown()
                 return
+            elif self._ends_part(node) and len(self._free_besides(node)) >= 2:
+                # A worker whose lane ends with the check keeping the whole part (it runs once
+                # both lanes' walks are done, near the part's end) stops there rather than
+                # queue a test behind it: xdist hands it more once two of its tests are left,
+                # about 16 s at 50 ms, and a contacts test queued so held the contacts part's
+                # object-level check until the jobs part's had ended, on that worker (two runs
+                # at 50 ms, ending at 62.4 and 66.6 s). Never the last free worker but one.
+                node.shutdown()
+                return
         super()._assign_work_unit(node)
+
+    def _ends_part(self, node: Any) -> bool:
+        """Whether ``node`` has yet to run a test of a walked chain that keeps the whole part
+        (TEN-NONINTERFERENCE: in the chain, neither a walk dealt to a lane nor the part's
+        object-level check), which ends its lane's unit (``_order.order``)."""
+        if self._found is None:
+            return False
+        for unit in self.assigned_work.get(node, {}).values():
+            for nodeid, done in unit.items():
+                name = _test_name(nodeid)
+                if (not done and self._found.of.get(name) in self._found.walks
+                        and name not in self._found.lanes and lane_of(self._found, name) != _KEPT):  # fmt: skip
+                    return True
+        return False
 
     def _place_quota_checks(self) -> None:
         """A rate-limit check (``KEEPS_QUOTA``) waits behind every other unit while a check

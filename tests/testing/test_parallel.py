@@ -2199,6 +2199,41 @@ def test_a_part_s_object_level_check_waiting_briefly_goes_before_a_rate_limit_ch
     assert list(scheduler.workqueue) == ["t.py::test_getJob__RATE_RETRY_AFTER"]
 
 
+def test_a_worker_whose_lane_ends_with_the_whole_part_check_stops_there() -> None:
+    """xdist hands a worker more once two of its tests are left: the worker running the jobs
+    chain's first lane, PAGE-CURSOR and TEN-NONINTERFERENCE left (about 16 s at 50 ms), was
+    handed a contacts test, which the contacts part's object-level check then waited for (two
+    runs at 50 ms: both object-level checks one after the other on that worker, at the run's
+    end). With two other workers free it stops there instead, and the contacts tests go to
+    them."""
+    from synth.testing._parallel import chains
+
+    api, names = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    lane = [n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) == "0"]
+    lane = [lane[i] for i in order(lane, spread=True, chains=found, workers=8)]
+    assert lane[-1] == "test_listJobs__TEN_NONINTERFERENCE"
+    parts = shape.graph.parts()
+    contacts = [n for n in names if parts.get(key_of_test(n)[1]) == "createContact"
+                and n not in found.of][:12]  # fmt: skip
+    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
+    collected = [f"t.py::{n}" for n in [*lane, *contacts, kept]]
+    scheduler, walker, *others = _workers(shape, collected, count=4)
+    assert walker.sent == list(range(len(lane)))
+    for index in walker.sent[:-2]:
+        scheduler.mark_test_complete(walker, index)
+    assert walker.sent == list(range(len(lane)))
+    assert walker.shutting_down
+    # With one other worker free only, it takes the next unit as before.
+    scheduler, walker, *others = _workers(shape, collected, count=4)
+    others[0].shutting_down = others[1].shutting_down = True
+    for index in walker.sent[:-2]:
+        scheduler.mark_test_complete(walker, index)
+    assert len(walker.sent) == len(lane) + 1
+    assert not walker.shutting_down
+
+
 def test_a_worker_says_it_goes_on_to_a_part_s_test_it_runs_next() -> None:
     """What a worker says it goes on with while it runs a test (``RunLock.stay``), which a
     part's object-level check waits for: its lane's part between two tests of a chain's lane,
