@@ -771,12 +771,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         """Whether a unit of ``part`` other than ``scope`` and the part's object-level check
         is still to hand out (a test of the part, a rate-limit check aside), or a lane of its
         walked chain to finish (``_lanes_left``): what that check waits for besides ``scope``."""
-        if not part:
-            return False
-        return self._lanes_left(part) or any(
-            unit != scope and self._part_of(unit) == part and not self._kept_quota(_test_name(unit))
-            for unit in self.workqueue
-        )
+        return bool(part) and (self._lanes_left(part) or self._left_in_queue(part, scope))
 
     def _lanes_left(self, part: str) -> bool:
         """Whether a lane of ``part``'s walked chain (not its object-level check's unit) is
@@ -846,12 +841,13 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         return None
 
     def _left_in_queue(self, part: str, scope: str) -> bool:
-        """Whether a unit of ``part`` other than ``scope`` is still to hand out: a chain's lane,
-        or a test of the part's operations that is no rate-limit check (which keeps a quota,
-        not the part, and waits for the checks spending it: ``_place_quota_checks``)."""
+        """Whether a unit of ``part`` other than ``scope`` and the part's object-level check
+        (``_kept_part``) is still to hand out: a chain's lane, or a test of the part's
+        operations that is no rate-limit check (which keeps a quota, not the part, and waits
+        for the checks spending it: ``_place_quota_checks``)."""
         return any(
             unit != scope
-            and (unit.startswith(f"{_CHAIN}{part}@")
+            and ((unit.startswith(f"{_CHAIN}{part}@") and self._kept_part(unit) != part)
                  or (self._part_of(unit) == part and not self._kept_quota(_test_name(unit))))
             for unit in self.workqueue
         )  # fmt: skip
