@@ -59,9 +59,12 @@ _POLL = 0.05
 _CARRIED = ("examples", "exercised", "requests", "seconds")
 
 
-def search_examples(profile: Profile, invariant_id: str) -> int:
-    """The examples a check's search runs under ``profile``."""
-    return max(1, round(profile.examples * BY_ID[invariant_id].weight))
+def search_examples(profile: Profile, invariant_id: str, *, whole_list: bool = False) -> int:
+    """The examples a check's search runs under ``profile``; half as many (rounded up) for a
+    check that walks a list no scope isolates in every example (``whole_list``:
+    ``_parallel.walks_whole_list``)."""
+    examples = max(1, round(profile.examples * BY_ID[invariant_id].weight))
+    return -(-examples // 2) if whole_list else examples
 
 
 class FirstExamples:

@@ -308,6 +308,30 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
     return parts[operation]
 
 
+def walks_whole_list(invariant: str, operation: str, shape: Shape) -> bool:
+    """Whether a test of ``invariant`` on ``operation`` walks its tenant's whole list, one no
+    scope isolates, in every example: a page check in its part's chain (``chain_of``), or
+    TEN-NONINTERFERENCE on such a list (each example walks both tenants' lists six times,
+    the part kept from every other check meanwhile). Such a search runs half its examples
+    (``_first.search_examples``). A page check's examples there differ in little but how many
+    items they seed: the limit follows what the list holds (``pagination._limit``: a single
+    choice once it holds forty items), the few seeded items sit among hundreds, and the edges
+    (the largest page and one more item) are judged once in the run (``Context.at_the_edges``,
+    in the first example that passes there). Each example walks
+    the same long list again, a round trip a page, and the chain's walks are the run's longest
+    path at a far target (the CRM at 50 ms: bench/notes/latency.md)."""
+    if invariant in _WALKS_ITS_LIST:
+        return bool(chain_of(invariant, operation, shape))
+    if invariant != "TEN-NONINTERFERENCE":
+        return False
+    try:
+        op = shape.api.operation(operation)
+    except KeyError:
+        return False
+    return (op.pagination is not None and shape.graph.creator_of_items(op) is not None
+            and not may_isolate(shape.api, shape.schemas, shape.graph, op))  # fmt: skip
+
+
 def chains(
     names: Sequence[str],
     shape: Shape,
@@ -608,7 +632,14 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                 self.workqueue.move_to_end(held, last=False)
                 quota = self._kept_quota(_test_name(held))
                 waits = bool(quota) and self._spent_besides(node, quota)
-        if waits and not brief and len(self._live_besides(node)) >= len(self.workqueue):
+        # A worker busy with a test that may run long (a lane ending with the check keeping
+        # the whole part, a rate-limit check) takes no chain kept from its first request
+        # without queuing it there: only the free ones count for those (``_free_besides``),
+        # once its part's walks are done (before, the lanes' workers take it behind them:
+        # ``_sole_holder``).
+        free = bool(kept) and not quota and not self._walks_left(kept)
+        able = self._free_besides(node) if free else self._live_besides(node)
+        if waits and not brief and len(able) >= len(self.workqueue):
             # Only rate-limit checks are left, and a check spending their quota is still to
             # run on another worker, which asks again once it ends; or only a chain kept from
             # its first request, and a test of its part is still to run on another worker:
@@ -616,7 +647,11 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             # that test (and for which that test waits, whole). Never below a worker for each
             # unit left: with four workers, two stopping left both parts' object-level checks
             # to one, one after the other (`--workers 4`, the checks of what `st run` checks:
-            # 15.2 s against 11.4 s).
+            # 15.2 s against 11.4 s). For a kept chain, never below a free worker for each:
+            # the workers busy long counted, eleven of twelve stopped while `listJobs`'
+            # TEN-NONINTERFERENCE and the rate-limit checks ran, and both parts' object-level
+            # checks went to the last, one after the other (the CRM at 50 ms: the contacts
+            # part's, ready at 36 s, began at 43.5 s and ended the run at 51.7 s).
             node.shutdown()
             return
         if self._behind_long(head) and self._busy_long(node):
@@ -788,6 +823,18 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             for work in self.assigned_work.values()
             for scope, unit in work.items()
         )
+
+    def _walks_left(self, part: str) -> bool:
+        """Whether a walk dealt to a lane of ``part``'s chain (``Chains.lanes``) is still to
+        hand out or to finish: the check keeping the whole part that ends the first lane
+        (TEN-NONINTERFERENCE) aside."""
+        if not part or self._found is None or part not in self._found.walks:
+            return False
+        lanes = self._found.lanes
+        units = [*self.workqueue.values(), *(unit for work in self.assigned_work.values()
+                                              for unit in work.values())]  # fmt: skip
+        return any(not done and _test_name(nodeid) in lanes and self._found.of.get(
+                   _test_name(nodeid)) == part for unit in units for nodeid, done in unit.items())  # fmt: skip
 
     def _kept_part(self, scope: str) -> str:
         """The part of a chain's unit kept from its first request (no walk chain: ``Chains.

@@ -2668,3 +2668,88 @@ def test_a_scope_without_the_parent_its_items_are_created_under_gets_a_shared_on
     assert made[0].get("id")
     assert all("{" not in r.path for r in sent), [r.path for r in sent]
     assert [r.path.count("/interactions") for r in sent][-1] == 1
+
+
+def test_two_parts_object_level_checks_left_go_to_two_free_workers() -> None:
+    """At the run's end both parts' object-level checks wait (the jobs part's for its
+    TEN-NONINTERFERENCE, the contacts part's for its last tests), while a lane's worker and
+    a rate-limit check's are busy long. Counting those busy workers as able to take the
+    checks, the workers asking were stopped one by one, and the last free one took both, one
+    after the other (the CRM at 50 ms: the contacts part's, ready at 36 s, began at 43.5 s
+    and ended the run at 51.7 s). Once the part's walks are done only the free workers count:
+    each check goes to a worker of its own, behind no long check."""
+    from synth.testing._parallel import chains
+
+    api, names = _emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    lane = [n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) == "0"]
+    lane = [lane[i] for i in order(lane, spread=True, chains=found, workers=8)]
+    parts = shape.graph.parts()
+    contacts = [n for n in names if parts.get(key_of_test(n)[1]) == "createContact"
+                and n not in found.of][:14]  # fmt: skip
+    rate, jobs, kept = ("test_getJob__RATE_LIMIT", "test_createJob__OBJECT_LEVEL_AUTHORIZATION",
+                        "test_createContact__OBJECT_LEVEL_AUTHORIZATION")  # fmt: skip
+    collected = [f"t.py::{n}" for n in [*lane, *contacts, rate, jobs, kept]]
+    long = {lane[-1], rate, jobs, kept}  # never end here: the lane's TEN-NONINTERFERENCE too
+    scheduler, *nodes = _workers(shape, collected, count=4)
+    walker = next(n for n in nodes if 0 in n.sent)
+    for index in walker.sent[:-1]:
+        scheduler.mark_test_complete(walker, index)
+    done: set[tuple[str, int]] = set()
+
+    def name(index: int) -> str:
+        return collected[index].rpartition("::")[2]
+
+    moved = True
+    while moved:
+        moved = False
+        for node in nodes:
+            pending = [i for i in node.sent if (node.gateway.id, i) not in done]
+            if node is walker or not pending or name(pending[0]) in long:
+                continue
+            if len(pending) >= 2 or node.shutting_down:  # a worker runs a test knowing its next
+                done.add((node.gateway.id, pending[0]))
+                scheduler.mark_test_complete(node, pending[0])
+                moved = True
+    holders = {check: [n for n in nodes if collected.index(f"t.py::{check}") in n.sent]
+               for check in (jobs, kept)}  # fmt: skip
+    assert all(len(held) == 1 for held in holders.values()), holders
+    assert holders[jobs][0] is not holders[kept][0]
+    for check, (holder,) in holders.items():
+        before = [
+            name(i) for i in holder.sent[: holder.sent.index(collected.index(f"t.py::{check}"))]
+        ]
+        assert not long & set(before), (check, before)
+
+
+@pytest.mark.parametrize(
+    ("contracts", "whole", "isolated"),
+    [(ROOT / "contracts", "test_listJobs__PAGE_COMPLETE", "test_listContacts__PAGE_COMPLETE"),
+     (ROOT / "examples" / "fleet" / "contracts", "test_listTrips__PAGE_ORDER",
+      "test_listDrivers__PAGE_ORDER"),
+     (ROOT / "examples" / "tracker" / "contracts", "test_listActivity__TEN_NONINTERFERENCE",
+      "test_createProject__TEN_NONINTERFERENCE")],
+)  # fmt: skip
+def test_a_search_walking_a_whole_list_runs_half_its_examples(
+    contracts: Path, whole: str, isolated: str
+) -> None:
+    """A page check in its part's chain (its list no scope isolates) and TEN-NONINTERFERENCE on
+    such a list walk the tenant's whole list in every example: their searches run half the
+    examples, rounded up; a check of a list a scope isolates, or of no list, runs them all."""
+    from synth.testing._config import PROFILES
+    from synth.testing._first import search_examples
+    from synth.testing._parallel import walks_whole_list
+
+    api, names = _emitted(contracts)
+    shape = shape_of(api)
+    assert whole in names
+    assert isolated in names
+    assert walks_whole_list(*key_of_test(whole), shape)
+    assert not walks_whole_list(*key_of_test(isolated), shape)
+    assert not any(walks_whole_list(*key_of_test(n), shape) for n in names if "__IDEM_" in n)
+    for profile in PROFILES.values():
+        invariant = key_of_test(whole)[0]
+        full = search_examples(profile, invariant)
+        assert search_examples(profile, invariant, whole_list=True) == (full + 1) // 2
+        assert search_examples(profile, invariant, whole_list=False) == full

@@ -312,3 +312,20 @@ def test_a_read_after_a_write_is_sent_again(api: ApiSpec) -> None:
         assert [r[0] for r in sent.requests] == ["GET", "POST", "GET"]
     finally:
         target.close()
+
+
+def test_a_walk_of_the_tenant_s_whole_list_runs_half_the_examples(api: ApiSpec) -> None:
+    """`listJobs` has no scope a check can isolate (no parent, no filter that isolates): its
+    page checks walk every job of the tenant in each example, and run half the search's
+    examples; `listContacts` (a filter isolates each check's contacts) runs them all."""
+    config = config_from_options(app=create_app(), tenants=TOKENS, profile="default", seed=1,
+                                 env={})  # fmt: skip
+    target = Target(config, api)
+    try:
+        whole = run_check("PAGE-ORDER", "listJobs", target)
+        isolated = run_check("PAGE-ORDER", "listContacts", target)
+    finally:
+        target.close()
+    assert whole.outcome is Outcome.PASSED, whole.message
+    assert isolated.outcome is Outcome.PASSED, isolated.message
+    assert (whole.examples, isolated.examples) == (4, 8)
