@@ -73,21 +73,33 @@ COSTS: Mapping[str, float] = {
     "RATE-RETRY-AFTER": 3.5,
     "OBJECT-LEVEL-AUTHORIZATION": 33.3,
 }
-# Seconds of a check that walks a whole list no scope can isolate (a part's chain, whose walks
-# ``_parallel.lanes`` deals between the tenants): such a walk pages through every item of the
-# tenant, whatever the check seeds, where the table above measured it in a scope of its own
-# (its cost there is its fixtures: the largest page's items). Means over the CRM's jobs chain
-# and the fleet example's vehicles and trips chains at loopback (`python -m bench.latency
-# [--example fleet] --delays 0 --timeline DIR`, then `python -m bench.timeline DIR`).
+# What a check in a part's chain costs where it walks a whole list no scope can isolate (the
+# page checks, and the idempotency checks counting in it): ``_parallel.lanes`` deals them
+# between the tenants by these. Such a walk pages through every item of the tenant, whatever
+# the check seeds, a round trip a page; the two lanes are the run's longest path where each
+# request waits a round trip (at loopback the run is bound by the CPUs instead, and they run
+# beside the rest), so the lanes are dealt by what the checks cost there: mean seconds at a
+# 50 ms round trip over six runs of the CRM's jobs chain, the searches walking the whole list
+# at half their examples (``_parallel.walks_whole_list``; `python -m bench.latency --delays
+# 0.05 --timeline DIR`, then `python -m bench.timeline DIR`). They include the waits for a
+# quota a check spends as its tenant (`createJob`'s idempotency checks read each job back
+# through `getJob`). Dealt by the loopback seconds, the CRM's lanes came to 18.6 and 10.7 s of
+# those costs (one lane ended 12 s after the other in a run), by these to 14.2 and 15.1 s. The
+# fleet example's chain, weighed by its own costs at 50 ms (one run): 52.4 and 20.9 s, 46.3
+# and 27.0 s by these. Its trips list is longer than its vehicles list and costs more a walk,
+# which no table of checks sees; ``--costs`` (seconds measured per test) does.
 CHAINED: Mapping[str, float] = {
-    "PAGE-COMPLETE": 1.7,
-    "TEN-NONINTERFERENCE": 1.6,
-    "PAGE-LIMIT": 1.6,
-    "PAGE-FILTER": 1.5,
-    "PAGE-END": 1.3,
-    "PAGE-CURSOR": 1.3,
-    "PAGE-ORDER": 1.1,
-    "PAGE-CONCURRENT": 0.9,
+    "PAGE-COMPLETE": 5.0,
+    "PAGE-END": 4.7,
+    "PAGE-CURSOR": 3.1,
+    "IDEM-MISMATCH": 3.0,
+    "PAGE-LIMIT": 2.9,
+    "IDEM-REPLAY": 2.8,
+    "PAGE-FILTER": 1.9,
+    "PAGE-CONCURRENT": 1.8,
+    "IDEM-CONCURRENT": 1.6,
+    "PAGE-ORDER": 1.5,
+    "IDEM-MISSING": 1.0,
 }
 # The checks that send one request per example (their witness is a single request) run first,
 # whatever their measured seconds: a broken server is reported before any walk starts.

@@ -2753,3 +2753,14 @@ def test_a_search_walking_a_whole_list_runs_half_its_examples(
         full = search_examples(profile, invariant)
         assert search_examples(profile, invariant, whole_list=True) == (full + 1) // 2
         assert search_examples(profile, invariant, whole_list=False) == full
+
+
+def test_every_check_dealt_to_a_lane_has_a_cost_at_a_far_target() -> None:
+    """The lanes are dealt by seconds at a 50 ms round trip (``_order.CHAINED``): every check
+    that may act as either tenant in a chain has one there, none falls back on the loopback
+    table (another scale: dealt by those, the CRM's lanes came to 18.6 and 10.7 s of far
+    costs)."""
+    from synth.testing._order import CHAINED
+    from synth.testing._parallel import LANED
+
+    assert set(CHAINED) == set(LANED)
