@@ -317,9 +317,9 @@ def walks_whole_list(invariant: str, operation: str, shape: Shape) -> bool:
     items they seed: the limit follows what the list holds (``pagination._limit``: a single
     choice once it holds forty items), the few seeded items sit among hundreds, and the edges
     (the largest page and one more item) are judged once in the run (``Context.at_the_edges``,
-    in the first example that passes there). Each example walks
-    the same long list again, a round trip a page, and the chain's walks are the run's longest
-    path at a far target (the CRM at 50 ms: bench/notes/latency.md)."""
+    in the first example that passes there). Each example walks the same long list again, a
+    round trip a page, and the chain's walks are the run's longest path at a far target (the
+    CRM at 50 ms: bench/notes/latency.md)."""
     if invariant in _WALKS_ITS_LIST:
         return bool(chain_of(invariant, operation, shape))
     if invariant != "TEN-NONINTERFERENCE":
@@ -830,11 +830,15 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         (TEN-NONINTERFERENCE) aside."""
         if not part or self._found is None or part not in self._found.walks:
             return False
-        lanes = self._found.lanes
-        units = [*self.workqueue.values(), *(unit for work in self.assigned_work.values()
-                                              for unit in work.values())]  # fmt: skip
-        return any(not done and _test_name(nodeid) in lanes and self._found.of.get(
-                   _test_name(nodeid)) == part for unit in units for nodeid, done in unit.items())  # fmt: skip
+        found = self._found
+        queued = list(self.workqueue.values())
+        handed = [unit for work in self.assigned_work.values() for unit in work.values()]
+        for unit in queued + handed:
+            for nodeid, done in unit.items():
+                name = _test_name(nodeid)
+                if not done and name in found.lanes and found.of.get(name) == part:
+                    return True
+        return False
 
     def _kept_part(self, scope: str) -> str:
         """The part of a chain's unit kept from its first request (no walk chain: ``Chains.
