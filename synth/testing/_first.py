@@ -84,6 +84,9 @@ class FirstExamples:
             self._folder.mkdir(exist_ok=True)
         self._claimed: set[str] = set()
         self._settled: dict[str, dict[str, Any]] = {}
+        # What a search's test learnt before it took its locks (``before_search``): whether it
+        # claimed the check.
+        self._searches: dict[str, bool] = {}
 
     def _file(self, key: str, suffix: str) -> Path | None:
         if self._folder is None:
@@ -133,6 +136,24 @@ class FirstExamples:
         self._settled[key] = data
         return data
 
+    def before_search(self, key: str) -> None:
+        """Before the search's test of ``key`` takes the run's locks (``_parallel.hold``):
+        claim the check, or wait for the first example's test that claimed it to settle
+        (``found``). Waiting while holding them, the search kept a lane or part the first
+        example's test may take again mid-test (``RunLock.widen`` lets its lane go and takes
+        every lane in order; ``resume`` likewise), behind a walk waiting to keep that lane,
+        which waited for the search: each waited for the next, up to ``_WAIT``."""
+        if key not in self._searches:
+            self._searches[key] = self.claim(key)
+            if not self._searches[key]:
+                self.found(key)
+
+    def search_claims(self, key: str) -> bool:
+        """Whether the search's test of ``key`` runs the whole check (it claimed it): as
+        ``before_search`` found, else claimed now."""
+        claimed = self._searches.pop(key, None)
+        return self.claim(key) if claimed is None else claimed
+
     @staticmethod
     def carry(data: dict[str, Any], finding: Finding) -> None:
         """Count the first example's requests, seconds and examples in the check's finding."""
@@ -160,7 +181,7 @@ def staged(key: str, target: Target, run: Callable[[Stage], Finding]) -> Finding
             firsts.settle(key, first)
         assert first is not None  # run returned
         return first if first.outcome is Outcome.VIOLATION else None
-    claimed = target.stage != "rest" or firsts.claim(key)
+    claimed = target.stage != "rest" or firsts.search_claims(key)
     earlier = None if claimed else firsts.found(key)
     if earlier is not None and earlier["violation"]:
         pytest.skip(f"{name} on {operation}: reported by its first example (the test of this "

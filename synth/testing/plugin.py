@@ -229,6 +229,9 @@ class _Workers:
         lock = made.lock
         if lock is None:
             return (yield)
+        if item.stash.get(_STAGE, "") == "rest":
+            # Its first example's test, run by another process, is waited for with no lock held.
+            made.firsts.before_search(f"{invariant} {operation}")
         hold(made, invariant, operation)
         # Said at each test's start: a test skipped in its setup says nothing.
         lock.stay(item.stash.get(_STAYS, "") or None)

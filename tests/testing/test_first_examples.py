@@ -261,3 +261,47 @@ def test_the_search_after_a_first_example_that_did_not_pass_runs_the_whole_check
         assert given[-1] == expected, outcome
         assert finding is not None
         assert finding.requests == 12  # the first test's requests counted either way
+
+
+def test_a_search_waits_for_its_first_example_before_it_takes_any_lock(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The search's test of a split check, its first example's test running in another
+    process, waits for that one to settle before it takes the run's locks. Waiting while
+    holding them, it kept a lane the first example's test may take again mid-test
+    (``RunLock.widen`` lets its lane go and takes every lane in order), behind a walk waiting
+    to keep that lane, which waited for the search: each waited for the next, up to ten
+    minutes."""
+    mine, theirs = FirstExamples(tmp_path), FirstExamples(tmp_path)
+    key = "ERR-DECLARED getJob"
+    assert mine.claim(key)  # the first example's test, in another process, runs it
+    events: list[str] = []
+    monkeypatch.setattr(plugin, "hold", lambda *args: events.append("hold"))
+    lock = SimpleNamespace(stay=lambda part: None, release=lambda: events.append("release"))
+    made = SimpleNamespace(lock=lock, firsts=theirs, lane=None, seen_lists=set(),
+                           sync_shared=lambda: None)  # fmt: skip
+    item: Any = SimpleNamespace(name="test_getJob__ERR_DECLARED", stash={plugin._STAGE: "rest"},
+                                config=SimpleNamespace(stash={plugin._TARGET: made}))  # fmt: skip
+    monkeypatch.setattr(plugin, "dealt", lambda *args: False)
+
+    def settle() -> None:
+        events.append("settled")
+        mine.settle(key, _finding(Outcome.PASSED, 1, 4))
+
+    settler = threading.Timer(0.3, settle)
+    settler.start()
+    workers: Any = SimpleNamespace()
+    call: Any = plugin._Workers.pytest_runtest_call(workers, item)
+    next(call)  # up to the test's body
+    assert events == ["settled", "hold"]
+    with pytest.raises(StopIteration):
+        call.send(None)
+    assert events == ["settled", "hold", "release"]
+    # The body then finds what the first example found without waiting, and does not claim.
+    assert not theirs.search_claims(key)
+    assert theirs.found(key, wait=0)["passed"] is True  # type: ignore[index]
+    # Where no first example's test claimed the check, the search's test claims it (once).
+    other = "TEN-READ getJob"
+    theirs.before_search(other)
+    assert theirs.search_claims(other)
+    assert not mine.claim(other)
