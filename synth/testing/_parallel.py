@@ -230,11 +230,16 @@ def laned(invariant: str, operation: str, shape: Shape) -> bool:
         return False
     if invariant != "PAGE-CURSOR":
         return True
+    op = _operation(shape, operation)
+    return op is not None and all(p.name == shape.api.tenant_param for p in op.path_params)
+
+
+def _operation(shape: Shape, operation: str) -> OperationSpec | None:
+    """The operation named ``operation`` in ``shape``'s API, None where it has none."""
     try:
-        op = shape.api.operation(operation)
+        return shape.api.operation(operation)
     except KeyError:
-        return False
-    return all(p.name == shape.api.tenant_param for p in op.path_params)
+        return None
 
 
 def dealt(invariant: str, operation: str, shape: Shape) -> bool:
@@ -259,9 +264,8 @@ def spreads(
     13 to 24 s each, waiting for the first tenant's quota."""
     if invariant not in BY_ID or invariant in KEEPS_QUOTA or laned(invariant, operation, shape):
         return False
-    try:
-        op = shape.api.operation(operation)
-    except KeyError:
+    op = _operation(shape, operation)
+    if op is None:
         return False
     spent = per_tenant if per_tenant is not None else _per_tenant_quotas(shape)
     if not spent.get(op.operation_id):
@@ -299,13 +303,15 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
             lister = None  # walked beside the part's other checks (``Context.settle``)
     else:
         return ""
-    if lister is None or lister.pagination is None:
-        return ""
-    if shape.graph.creator_of_items(lister) is None:
-        return ""  # its walks keep the whole run (``Target.alone``): no part to chain
-    if may_isolate(shape.api, shape.schemas, shape.graph, lister):
-        return ""
-    return parts[operation]
+    return parts[operation] if lister is not None and _walked_whole(lister, shape) else ""
+
+
+def _walked_whole(lister: OperationSpec, shape: Shape) -> bool:
+    """Whether a walk of ``lister`` goes through its tenant's whole list, keeping the list's
+    part meanwhile: a list with items made in its part (else its walks keep the whole run,
+    ``Target.alone``: no part to chain) that no scope isolates (``may_isolate``)."""
+    return (lister.pagination is not None and shape.graph.creator_of_items(lister) is not None
+            and not may_isolate(shape.api, shape.schemas, shape.graph, lister))  # fmt: skip
 
 
 def walks_whole_list(invariant: str, operation: str, shape: Shape) -> bool:
@@ -324,12 +330,8 @@ def walks_whole_list(invariant: str, operation: str, shape: Shape) -> bool:
         return bool(chain_of(invariant, operation, shape))
     if invariant != "TEN-NONINTERFERENCE":
         return False
-    try:
-        op = shape.api.operation(operation)
-    except KeyError:
-        return False
-    return (op.pagination is not None and shape.graph.creator_of_items(op) is not None
-            and not may_isolate(shape.api, shape.schemas, shape.graph, op))  # fmt: skip
+    op = _operation(shape, operation)
+    return op is not None and _walked_whole(op, shape)
 
 
 def chains(
@@ -824,6 +826,12 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             for scope, unit in work.items()
         )
 
+    def _units(self) -> list[Mapping[str, bool]]:
+        """Every unit of work still queued or handed out to a worker: its tests, each with
+        whether it is done."""
+        handed = [unit for work in self.assigned_work.values() for unit in work.values()]
+        return [*self.workqueue.values(), *handed]
+
     def _walks_left(self, part: str) -> bool:
         """Whether a walk dealt to a lane of ``part``'s chain (``Chains.lanes``) is still to
         hand out or to finish: the check keeping the whole part that ends the first lane
@@ -831,9 +839,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         if not part or self._found is None or part not in self._found.walks:
             return False
         found = self._found
-        queued = list(self.workqueue.values())
-        handed = [unit for work in self.assigned_work.values() for unit in work.values()]
-        for unit in queued + handed:
+        for unit in self._units():
             for nodeid, done in unit.items():
                 name = _test_name(nodeid)
                 if not done and name in found.lanes and found.of.get(name) == part:
@@ -912,12 +918,8 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _quotas_spending(self) -> set[str]:
         """The quotas that a check queued or running spends (``quotas_spent``), rate-limit
         checks and the object-level check aside."""
-        units = [
-            *self.workqueue.values(),
-            *(unit for work in self.assigned_work.values() for unit in work.values()),
-        ]
         spending: set[str] = set()
-        for unit in units:
+        for unit in self._units():
             for nodeid, done in unit.items():
                 name = _test_name(nodeid)
                 invariant, operation = test_key(name)

@@ -147,10 +147,10 @@ def _begin(invariant_id: str, operation_id: str, target: Target, *, first: bool)
 def _run(
     invariant_id: str, operation_id: str, target: Target, finding: Finding, *, first: bool
 ) -> None:
-    whole = walks_whole_list(invariant_id, operation_id, target)
-    examples = (
-        1 if first else search_examples(target.config.profile, invariant_id, whole_list=whole)
-    )
+    examples = 1
+    if not first:
+        whole = walks_whole_list(invariant_id, operation_id, target)
+        examples = search_examples(target.config.profile, invariant_id, whole_list=whole)
     # The first example alone stops at its first example set aside: the search goes on.
     search = _tests(invariant_id, operation_id, target, finding, give_up=1 if first else None)
     base, make = search.base, search.make
