@@ -365,18 +365,22 @@ def _correct_runs(
 ) -> None:
     """The correct server's runs at ``delay`` into ``row``: ``synth``, the one with ``seed``
     (recording its timeline in ``timeline`` with the delay in ms appended), and with
-    ``seeds`` over one, ``seeds``: that run and one per seed after it. ``run(delay, seed,
-    timeline folder or None)`` runs one, on a fresh server."""
-    recorded = None if timeline is None else timeline.with_name(
-        f"{timeline.name}-{delay * 1000:.0f}ms")  # fmt: skip
-    row["synth"] = run(delay, seed, recorded)
-    if recorded is not None:
-        row["synth"]["timeline"] = str(recorded)
+    ``seeds`` over one, ``seeds``: that run and one per seed after it, each recording its
+    timeline beside the first's with ``-seed<N>`` appended (the slow one of three is the one
+    to read). ``run(delay, seed, timeline folder or None)`` runs one, on a fresh server."""
+
+    def recorded(suffix: str) -> Path | None:
+        return None if timeline is None else timeline.with_name(
+            f"{timeline.name}-{delay * 1000:.0f}ms{suffix}")  # fmt: skip
+
+    row["synth"] = run(delay, seed, recorded(""))
+    if timeline is not None:
+        row["synth"]["timeline"] = str(recorded(""))
     print(_line(delay, label.rstrip(","), row["synth"]), flush=True)
     if seeds > 1:
         row["seeds"] = [_seed_row(seed, row["synth"])]
         for other in range(seed + 1, seed + seeds):
-            again = run(delay, other, None)
+            again = run(delay, other, recorded(f"-seed{other}"))
             row["seeds"].append(_seed_row(other, again))
             print(_line(delay, f"{label} --seed {other}", again), flush=True)
 
@@ -522,7 +526,8 @@ def _options(
                         help="correct-server runs per delay, one seed each from --seed on")  # fmt: skip
     parser.add_argument("--timeline", type=Path, default=None,
                         help="record each correct-server run's timeline in TIMELINE-<ms>ms "
-                             "(read it with python -m bench.timeline)")  # fmt: skip
+                             "(with --seeds, TIMELINE-<ms>ms-seed<N> for each further seed; "
+                             "read it with python -m bench.timeline)")  # fmt: skip
     parser.add_argument("--example", default=None,
                         help="one of examples/ (fleet, tracker, ...) instead of the reference "
                              "server: its correct server only; give it its own --out")  # fmt: skip

@@ -134,6 +134,8 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
         came_up = row["synth"]["first_tests"]
         assert len(came_up) == len({r.worker for r in rows}), came_up
         assert all(0 < t < row["synth"]["wall_seconds"] for t in came_up), came_up
+        # --seeds 2: the second seed's run recorded beside the first's.
+        assert [r.test for r in timeline.load(tmp_path / f"{folder}-seed2")] != [], folder
     for row in data["rows"]:
         synth = row["synth"]
         assert synth["exit_code"] == 0, synth  # the correct server: nothing reported
