@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -28,6 +27,7 @@ from ._config import is_far
 from ._http import Exchange, Request
 from ._record import finish
 from ._st import BACKOFF_ENV
+from ._st import command as st_command
 from ._target import Target
 from ._violation import Finding, Outcome
 
@@ -141,8 +141,8 @@ def phase_groups(target: Target) -> tuple[str, ...]:
     """The phases of each `st run` process of the check: ``PHASE_GROUPS`` where requests keep
     their sender waiting (``is_far``: the answers the client has timed so far, else the
     host), else all in one. At loopback the check is bound by the CPUs, and a second process
-    costs more than it saves, its start-up first (about 2.5 s of CPU importing schemathesis):
-    the warehouse example's two object-level checks alone at loopback (two workers, so four
+    costs more than it saves, its start-up first (importing schemathesis's engine; the CRM's
+    parts at loopback: 3.1 and 2.5 s in one process, 3.5 and 3.2 s in three): the warehouse example's two object-level checks alone at loopback (two workers, so four
     processes on two CPUs) took 14.2 to 16.6 s in two processes each, 7.6 to 9.3 s in one
     (measured once, by a script outside the repository that forced two processes;
     ``bench.object_level`` times one process and the split on the CRM's parts, and with
@@ -164,7 +164,7 @@ def st_run(
     (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
     (folder / "openapi.json").write_text(target.document, encoding="utf-8")
     # ``st`` with synth's retry schedule (``_st``: no wait before the first retry).
-    st = [sys.executable, "-m", "synth.testing._st"]
+    st = st_command()
     env = {**os.environ, BACKOFF_ENV: str(target.config.backoff)}
     running = []
     for index, phases in enumerate(groups or phase_groups(target)):

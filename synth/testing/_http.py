@@ -25,7 +25,6 @@ import asyncio
 import dataclasses
 import functools
 import json
-import random
 import threading
 import time
 import uuid
@@ -44,6 +43,7 @@ from ._config import Credential, TargetConfig, is_loopback
 from ._latency import percentile
 from ._lock import QUOTA_POLL, RunLock
 from ._problems import problem_code
+from ._st import backoff
 
 __all__ = ["Client", "Exchange", "FaultCost", "Request", "TransportFault", "retry_after"]
 
@@ -592,7 +592,7 @@ class Client:
                 # A gateway may have passed the request on before it gave up.
                 maybe_delivered = True
             if attempt <= self.config.retries:
-                delay = _backoff(self.config.backoff, attempt)
+                delay = backoff(self.config.backoff, attempt)
                 self.cost.seconds += delay
                 await asyncio.sleep(delay)
         message = (
@@ -674,18 +674,6 @@ def _json_of(content: bytes) -> Any:
         return json.loads(content) if content else None
     except ValueError:
         return None
-
-
-def _backoff(base: float, attempt: int) -> float:
-    """Seconds to wait after failed attempt ``attempt`` (1-based) before the next.
-
-    None before the first retry: one fault in a healthy target is most often transient, and a
-    wait there is paid by every fault the run meets (urllib3's ``Retry`` does the same). After
-    that ``base`` doubled per attempt, 2 s at most, jittered by half either way.
-    """
-    if attempt <= 1:
-        return 0.0
-    return min(2.0, base * 2.0 ** (attempt - 1)) * (0.5 + random.random())
 
 
 def retry_after(headers: httpx.Headers, *, default: float, cap: float) -> float:

@@ -5,11 +5,14 @@ waits 1 s before the first retry, 2 s before the second and 4 s before the third
 (``schemathesis.transport.requests._request_with_retries``, not configurable in 4.32). Under
 10% transport faults that made the CRM's contacts part's object-level check take 19 to 23 s
 instead of 4, while it keeps its part and the part's other checks wait. Here the first retry
-goes at once and later ones back off as synth's client does (``_http._backoff``;
-``--backoff``, given as ``SYNTH_ST_BACKOFF``), so a fault costs the engine what it costs the
-rest of the run.
+goes at once and later ones back off as synth's client does (``backoff``, which the client
+uses too; ``--backoff``, given as ``SYNTH_ST_BACKOFF``), so a fault costs the engine what it
+costs the rest of the run.
 
-Run as ``python -m synth.testing._st run ...`` (``st``'s arguments). Where a later
+Run as ``python -P path/to/_st.py run ...`` (``st``'s arguments; ``command``), not with
+``-m``: this file imports nothing of synth, and as a module of ``synth.testing`` its start
+imported that package first (0.5 s of CPU a process, in a check that starts three at once
+against a far target, on the CPUs the run's workers share). Where a later
 schemathesis no longer has the functions involved, or calls them with other arguments, the
 run goes on with its own waits (slower, never wrong);
 ``test_schemathesis_retries_as_the_client_does`` fails then, so the change is seen.
@@ -19,16 +22,34 @@ from __future__ import annotations
 
 import inspect
 import os
+import random
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
-from ._http import _backoff
-
-__all__ = ["BACKOFF_ENV", "patch"]
+__all__ = ["BACKOFF_ENV", "backoff", "command", "patch"]
 
 # The environment variable carrying the run's ``--backoff`` base, in seconds.
 BACKOFF_ENV = "SYNTH_ST_BACKOFF"
+
+
+def backoff(base: float, attempt: int) -> float:
+    """Seconds to wait after failed attempt ``attempt`` (1-based) before the next.
+
+    None before the first retry: one fault in a healthy target is most often transient, and a
+    wait there is paid by every fault the run meets (urllib3's ``Retry`` does the same). After
+    that ``base`` doubled per attempt, 2 s at most, jittered by half either way.
+    """
+    if attempt <= 1:
+        return 0.0
+    return min(2.0, base * 2.0 ** (attempt - 1)) * (0.5 + random.random())
+
+
+def command() -> list[str]:
+    """How ``st`` is started with synth's retry schedule: this file as a script (``-P``: its
+    folder, which holds modules of synth, is not put on the import path)."""
+    return [sys.executable, "-P", str(Path(__file__).resolve())]
 
 
 # The parameters of the two functions replaced, as in 4.32.
@@ -43,7 +64,7 @@ def _parameters(function: Any) -> tuple[str, ...]:
         return ()
 
 
-def patch(backoff: float) -> bool:
+def patch(base: float) -> bool:
     """Give schemathesis's transport synth's retry schedule; False where it has no such hook."""
     import requests
     from schemathesis.transport import requests as transport
@@ -69,7 +90,7 @@ def patch(backoff: float) -> bool:
                 if attempt >= retries:
                     raise
                 attempt += 1
-                time.sleep(_backoff(backoff, attempt))
+                time.sleep(backoff(base, attempt))
 
     transport._request_with_retries = request_with_retries
     return True

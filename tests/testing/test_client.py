@@ -14,10 +14,10 @@ from synth.testing._http import (
     _OBSERVED,
     _REPEATABLE_FIRST,
     Request,
-    _backoff,
 )
 from synth.testing._parallel import dump_state, merge_state
 from synth.testing._report import Merged, transport_line
+from synth.testing._st import backoff as _backoff
 
 from .conftest import TOKENS
 
@@ -349,3 +349,26 @@ def test_schemathesis_retries_as_the_client_does(monkeypatch: pytest.MonkeyPatch
 
 def _option(command: list[str], name: str) -> str:
     return command[command.index(name) + 1]
+
+
+def test_the_object_level_check_s_st_starts_without_importing_synth() -> None:
+    """``_st`` runs as a script that imports nothing of synth: as ``python -m
+    synth.testing._st`` each of the check's processes imported the whole package first (0.5 s
+    of CPU each, three at once against a far target). It still starts schemathesis's CLI."""
+    import os
+    import subprocess
+    import sys
+
+    from synth.testing._st import BACKOFF_ENV, command
+
+    started = command()
+    assert started[:2] == [sys.executable, "-P"]
+    traced = [sys.executable, "-X", "importtime", *started[1:], "--version"]
+    done = subprocess.run(traced, capture_output=True, text=True, check=False,
+                          env={**os.environ, BACKOFF_ENV: "0.1"})  # fmt: skip
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert "version" in done.stdout, done.stdout
+    imported = [line.rpartition("|")[2].strip() for line in done.stderr.splitlines()
+                if line.startswith("import time:")]  # fmt: skip
+    assert "schemathesis.cli" in imported
+    assert not [name for name in imported if name.split(".")[0] == "synth"], imported
