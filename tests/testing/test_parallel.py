@@ -2670,9 +2670,20 @@ def test_a_scope_without_the_parent_its_items_are_created_under_gets_a_shared_on
     assert [r.path.count("/interactions") for r in sent][-1] == 1
 
 
-def test_two_parts_object_level_checks_left_go_to_two_free_workers() -> None:
-    """At the run's end both parts' object-level checks wait (the jobs part's for its
-    TEN-NONINTERFERENCE, the contacts part's for its last tests), while a lane's worker and
+@pytest.mark.parametrize(
+    ("contracts", "walked", "other", "rate"),
+    [(ROOT / "contracts", "createJob", "createContact", "test_getJob__RATE_LIMIT"),
+     # Two walked parts (warehouses and products), each a lane ending with its list's
+     # TEN-NONINTERFERENCE, and a third part's rate-limit checks. Here the rule before (every
+     # live worker able) placed the two checks as well: the CRM's shape is the one it failed.
+     (ROOT / "examples" / "warehouse" / "contracts", "archiveWarehouse", "getProduct",
+      "test_listUnits__RATE_LIMIT")],
+)  # fmt: skip
+def test_two_parts_object_level_checks_left_go_to_two_free_workers(
+    contracts: Path, walked: str, other: str, rate: str
+) -> None:
+    """At the run's end both parts' object-level checks wait (the walked part's for its
+    TEN-NONINTERFERENCE, the other part's for its last tests), while a lane's worker and
     a rate-limit check's are busy long. Counting those busy workers as able to take the
     checks, the workers asking were stopped one by one, and the last free one took both, one
     after the other (the CRM at 50 ms: the contacts part's, ready at 36 s, began at 43.5 s
@@ -2680,16 +2691,19 @@ def test_two_parts_object_level_checks_left_go_to_two_free_workers() -> None:
     each check goes to a worker of its own, behind no long check."""
     from synth.testing._parallel import chains
 
-    api, names = _emitted(ROOT / "contracts")
+    api, names = _emitted(contracts)
     shape = shape_of(api)
     found = chains(names, shape, 2)
-    lane = [n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) == "0"]
+    lane = [n for n in names if found.of.get(n) == walked and lane_of(found, n) == "0"]
     lane = [lane[i] for i in order(lane, spread=True, chains=found, workers=8)]
+    assert key_of_test(lane[-1])[0] == "TEN-NONINTERFERENCE", lane
     parts = shape.graph.parts()
-    contacts = [n for n in names if parts.get(key_of_test(n)[1]) == "createContact"
+    contacts = [n for n in names if parts.get(key_of_test(n)[1]) == other
                 and n not in found.of][:14]  # fmt: skip
-    rate, jobs, kept = ("test_getJob__RATE_LIMIT", "test_createJob__OBJECT_LEVEL_AUTHORIZATION",
-                        "test_createContact__OBJECT_LEVEL_AUTHORIZATION")  # fmt: skip
+    assert len(contacts) == 14, contacts
+    jobs, kept = (f"test_{walked}__OBJECT_LEVEL_AUTHORIZATION",
+                  f"test_{other}__OBJECT_LEVEL_AUTHORIZATION")  # fmt: skip
+    assert {rate, jobs, kept} <= set(names)
     collected = [f"t.py::{n}" for n in [*lane, *contacts, rate, jobs, kept]]
     long = {lane[-1], rate, jobs, kept}  # never end here: the lane's TEN-NONINTERFERENCE too
     scheduler, *nodes = _workers(shape, collected, count=4)
