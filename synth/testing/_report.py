@@ -170,7 +170,8 @@ def markdown(target: Run, gaps: list[Gap] | None = None, coverage: str = "") -> 
         out += [f"- {x.invariant} `{x.operation}`: {x.message.splitlines()[0]}" for x in faults]
     if unconfirmed:
         out += ["", "### Unconfirmed (did not reproduce on replay; not reported as violations)", ""]
-        out += [f"- {x.invariant} `{x.operation}`: expected {x.expected}" for x in unconfirmed]
+        out += [f"- {x.invariant} `{x.operation}`: expected {x.expected}"
+                + (f"; got {x.actual}" if x.actual else "") for x in unconfirmed]  # fmt: skip
     if target.edges_unconfirmed:
         out += ["", "### Not reproduced at the declared edges (a re-check at once passed; not "
                 "reported as violations)", ""]  # fmt: skip

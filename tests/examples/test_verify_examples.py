@@ -56,6 +56,8 @@ def test_findings_are_read_from_the_markdown_report(tmp_path: Path) -> None:
             Finding("TEN-READ", "getTask", Outcome.VIOLATION, 0.5, 9, expected="404", actual="200"),
             Finding("PAGE-ORDER", "listTasks", Outcome.PASSED, 0.1, 3),
             Finding("CACHE-ETAG", "getProject", Outcome.ERROR, 0.1, 3, message="boom"),
+            Finding("TEN-READ", "getProject", Outcome.UNCONFIRMED, 0.2, 4, expected="404",
+                    actual="200 with another tenant's project"),
         ]  # fmt: skip
         report = tmp_path / "report.md"
         report.write_text(markdown(target))
@@ -67,8 +69,18 @@ def test_findings_are_read_from_the_markdown_report(tmp_path: Path) -> None:
         ("TEN-READ", "getTask", "violation"),
         ("PAGE-ORDER", "listTasks", "passed"),
         ("CACHE-ETAG", "getProject", "error"),
+        ("TEN-READ", "getProject", "unconfirmed"),
     ]
     assert script.findings(tmp_path / "none.md") == []
+    # A failed row prints what the report says of what was reported (its report goes with the
+    # scratch folder): each violation, the errors, the unconfirmed with what was seen.
+    said = script.said(report)
+    assert "### TEN-READ on `getTask`" in said
+    assert "- got: 200" in said
+    assert "- CACHE-ETAG `getProject`: boom" in said
+    assert "- TEN-READ `getProject`: expected 404; got 200 with another tenant's project" in said
+    assert not any(line.startswith("| ") for line in said)  # not the table
+    assert script.said(tmp_path / "none.md") == []
 
 
 @pytest.mark.parametrize(
