@@ -142,7 +142,8 @@ def phase_groups(target: Target) -> tuple[str, ...]:
     their sender waiting (``is_far``: the answers the client has timed so far, else the
     host), else all in one. At loopback the check is bound by the CPUs, and a second process
     costs more than it saves, its start-up first (importing schemathesis's engine; the CRM's
-    parts at loopback: 3.1 and 2.5 s in one process, 3.5 and 3.2 s in three): the warehouse example's two object-level checks alone at loopback (two workers, so four
+    parts at loopback: 3.1 and 2.5 s in one process, 3.5 and 3.2 s in three): the warehouse
+    example's two object-level checks alone at loopback (two workers, so four
     processes on two CPUs) took 14.2 to 16.6 s in two processes each, 7.6 to 9.3 s in one
     (measured once, by a script outside the repository that forced two processes;
     ``bench.object_level`` times one process and the split on the CRM's parts, and with
