@@ -681,6 +681,17 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             elif len(self._free_besides(node)) >= len(self.workqueue):
                 node.shutdown()
                 return
+            elif self._busy_alone(node) and len(
+                [other for other in self._live_besides(node) if not self._busy_alone(other)]
+            ) >= len(self.workqueue):
+                # Nor behind an object-level check (the dearest check there is), while workers
+                # busy with anything else ask again once their test ends: one of those takes
+                # it. Queued there, both parts' object-level checks ran one after the other
+                # on one worker (the CRM at 50 ms: the contacts part's, handed out at 43 s
+                # behind the jobs part's, began at 50.8 s and ended the run at 58.6 s, while
+                # the worker ending `listJobs`' TEN-NONINTERFERENCE asked at 43.9 s).
+                node.shutdown()
+                return
             elif self._ends_part(node) and len(self._free_besides(node)) >= 2:
                 # A worker whose lane ends with the check keeping the whole part (it runs once
                 # both lanes' walks are done, near the part's end) stops there rather than
@@ -977,6 +988,13 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         work = self.assigned_work.get(node, {})
         return any(not done and (scope.startswith(_CHAIN) or self._long(nodeid))
                    for scope, unit in work.items() for nodeid, done in unit.items())  # fmt: skip
+
+    def _busy_alone(self, node: Any) -> bool:
+        """Whether ``node`` has yet to finish a check that keeps its part or the run from its
+        first request (``ALONE``: the object-level check)."""
+        work = self.assigned_work.get(node, {})
+        return any(not done and test_key(_test_name(nodeid))[0] in ALONE
+                   for unit in work.values() for nodeid, done in unit.items())  # fmt: skip
 
     def _long(self, nodeid: str) -> bool:
         return may_run_long(nodeid, self._spent)
