@@ -25,7 +25,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from types import SimpleNamespace
@@ -707,14 +707,14 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         """Whether ``node`` has yet to run a test of a walked chain that keeps the whole part
         (TEN-NONINTERFERENCE: in the chain, neither a walk dealt to a lane nor the part's
         object-level check), which ends its lane's unit (``_order.order``)."""
-        if self._found is None:
+        found = self._found
+        if found is None:
             return False
-        for unit in self.assigned_work.get(node, {}).values():
-            for nodeid, done in unit.items():
-                name = _test_name(nodeid)
-                if (not done and self._found.of.get(name) in self._found.walks
-                        and name not in self._found.lanes and lane_of(self._found, name) != _KEPT):  # fmt: skip
-                    return True
+        for _, nodeid in self._pending(node):
+            name = _test_name(nodeid)
+            if (found.of.get(name) in found.walks and name not in found.lanes
+                    and lane_of(found, name) != _KEPT):  # fmt: skip
+                return True
         return False
 
     def _place_quota_checks(self) -> None:
@@ -985,16 +985,20 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _busy_long(self, node: Any) -> bool:
         """Whether ``node`` has yet to finish a test that may run long (``_long``) or one of
         a chain's lane (the other lane's, most likely: the two are meant to run side by side)."""
-        work = self.assigned_work.get(node, {})
-        return any(not done and (scope.startswith(_CHAIN) or self._long(nodeid))
-                   for scope, unit in work.items() for nodeid, done in unit.items())  # fmt: skip
+        return any(scope.startswith(_CHAIN) or self._long(nodeid)
+                   for scope, nodeid in self._pending(node))  # fmt: skip
 
     def _busy_alone(self, node: Any) -> bool:
         """Whether ``node`` has yet to finish a check that keeps its part or the run from its
         first request (``ALONE``: the object-level check)."""
-        work = self.assigned_work.get(node, {})
-        return any(not done and test_key(_test_name(nodeid))[0] in ALONE
-                   for unit in work.values() for nodeid, done in unit.items())  # fmt: skip
+        return any(test_key(_test_name(nodeid))[0] in ALONE for _, nodeid in self._pending(node))
+
+    def _pending(self, node: Any) -> Iterator[tuple[str, str]]:
+        """``(unit, node id)`` of each test handed out to ``node`` and not done yet."""
+        for scope, unit in self.assigned_work.get(node, {}).items():
+            for nodeid, done in unit.items():
+                if not done:
+                    yield scope, nodeid
 
     def _long(self, nodeid: str) -> bool:
         return may_run_long(nodeid, self._spent)

@@ -2670,33 +2670,45 @@ def test_a_scope_without_the_parent_its_items_are_created_under_gets_a_shared_on
     assert [r.path.count("/interactions") for r in sent][-1] == 1
 
 
-def test_an_object_level_check_never_queues_behind_another() -> None:
+@pytest.mark.parametrize(
+    ("contracts", "names"),
+    [(ROOT / "contracts",
+      ("test_createJob__OBJECT_LEVEL_AUTHORIZATION",
+       "test_createContact__OBJECT_LEVEL_AUTHORIZATION", "test_listJobs__ERR_VALIDATION",
+       "test_listContacts__ERR_VALIDATION", "test_getJob__RATE_LIMIT")),
+     # Warehouses and products, a third part's rate-limit check.
+     (ROOT / "examples" / "warehouse" / "contracts",
+      ("test_archiveWarehouse__OBJECT_LEVEL_AUTHORIZATION",
+       "test_getProduct__OBJECT_LEVEL_AUTHORIZATION", "test_listWarehouses__ERR_VALIDATION",
+       "test_listProducts__ERR_VALIDATION", "test_listUnits__RATE_LIMIT"))],
+)  # fmt: skip
+def test_an_object_level_check_never_queues_behind_another(
+    contracts: Path, names: tuple[str, str, str, str, str]
+) -> None:
     """A worker that asks while its next test is a part's object-level check is not handed the
     other part's, ready, while a worker busy with anything else will ask again: it stops, and
     that worker takes it. Queued behind, the two ran one after the other (the CRM at 50 ms:
-    the contacts part's began 7.8 s late and ended the run at 58.6 s)."""
-    api, _ = _emitted(ROOT / "contracts")
+    the ready part's began 7.8 s late and ended the run at 58.6 s)."""
+    api, emitted = _emitted(contracts)
+    assert set(names) <= set(emitted)
     shape = shape_of(api)
-    jobs, contacts = ("test_createJob__OBJECT_LEVEL_AUTHORIZATION",
-                      "test_createContact__OBJECT_LEVEL_AUTHORIZATION")  # fmt: skip
-    # The contacts part's last test runs on the other worker, a rate-limit check queued next.
-    first, other, rate = ("test_listJobs__ERR_VALIDATION", "test_listContacts__ERR_VALIDATION",
-                          "test_getJob__RATE_LIMIT")  # fmt: skip
-    collected = [f"t.py::{n}" for n in [first, other, jobs, rate, contacts]]
+    # The other part's last test runs on the other worker, a rate-limit check queued next.
+    held, ready, first, other, rate = names
+    collected = [f"t.py::{n}" for n in [first, other, held, rate, ready]]
     scheduler, ola, busy = _workers(shape, collected, count=2)
-    index = {n: collected.index(f"t.py::{n}") for n in (first, other, jobs, rate, contacts)}
-    assert ola.sent == [index[first], index[jobs]]
+    index = {n: collected.index(f"t.py::{n}") for n in (first, other, held, rate, ready)}
+    assert ola.sent == [index[first], index[held]]
     assert busy.sent == [index[other], index[rate]]
     scheduler.mark_test_complete(ola, index[first])  # its object-level check next
-    assert index[contacts] not in ola.sent
+    assert index[ready] not in ola.sent
     assert ola.shutting_down
     scheduler.mark_test_complete(busy, index[other])
-    assert busy.sent[-1] == index[contacts]
+    assert busy.sent[-1] == index[ready]
     # With no other worker to ask again, it goes there all the same.
     scheduler, ola, busy = _workers(shape, collected, count=2)
     busy.shutting_down = True
     scheduler.mark_test_complete(ola, index[first])
-    assert ola.sent[-1] == index[contacts]
+    assert ola.sent[-1] == index[ready]
 
 
 @pytest.mark.parametrize(
