@@ -12,6 +12,11 @@ Read (the benchmark records each delay's run in a folder of its own, ``/tmp/tl-5
 
     .venv/bin/python -m bench.timeline /tmp/tl-50ms [--match getJob] [--waits]
 
+or, per test and tenant, the requests of one operation (method and path as sent, the base
+path included; a process's last test counts its cleanup's)::
+
+    .venv/bin/python -m bench.timeline /tmp/tl-50ms --route 'GET /api/v1/jobs/[^/]+'
+
 The plugin wraps private names of ``synth.testing`` (the lock's methods, ``Client._send``):
 it fails at start-up, naming the one that moved, rather than record a timeline without it.
 """
@@ -22,7 +27,9 @@ import argparse
 import functools
 import json
 import os
+import re
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +37,7 @@ from typing import Any
 
 import pytest
 
-__all__ = ["Row", "first_starts", "load", "render"]
+__all__ = ["Row", "first_starts", "load", "render", "routed"]
 
 ENV = "BENCH_TIMELINE"
 # A lock wait shorter than this is not worth a line.
@@ -47,6 +54,8 @@ class _Current:
     test: str = ""
     waits: list[tuple[str, float, float]] = field(default_factory=list)
     requests: int = 0
+    # Requests by "METHOD path tenant", as sent (ids in the path): what ``--route`` reads.
+    routes: Counter[str] = field(default_factory=Counter)
 
 
 _NOW = _Current()
@@ -85,6 +94,7 @@ def _counted(client: Any) -> None:
     @functools.wraps(original)
     async def counted(self: Any, request: Any) -> Any:
         _NOW.requests += 1
+        _NOW.routes[f"{request.method} {request.path} {request.tenant}"] += 1
         return await original(self, request)
 
     client._send = counted
@@ -116,6 +126,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
         yield
         return
     _NOW.test, _NOW.waits, _NOW.requests = item.nodeid.rpartition("::")[2], [], 0
+    _NOW.routes = Counter()
     item.stash[_STARTED] = time.time()
     yield
     finished = time.time()
@@ -124,7 +135,7 @@ def pytest_runtest_protocol(item: pytest.Item) -> Iterator[None]:
             "started": item.stash[_STARTED], "called": item.stash.get(_CALLED, None),
             "ended": ended, "finished": finished, "outcome": item.stash.get(_OUTCOME, "not run"),
             "requests": checked, "teardown_requests": _NOW.requests - checked,
-            "waits": _NOW.waits})  # fmt: skip
+            "waits": _NOW.waits, "routes": dict(_NOW.routes)})  # fmt: skip
 
 
 @pytest.hookimpl(hookwrapper=True)
@@ -160,6 +171,7 @@ class Row:
     requests: int  # sent by its check
     teardown_requests: int  # sent by its teardown (the process's cleanup, after its last test)
     waits: tuple[tuple[str, float, float], ...]  # (what, seconds since the start, seconds)
+    routes: tuple[tuple[str, int], ...] = ()  # ("METHOD path tenant", requests), check and teardown
 
 
 def _records(folder: Path) -> list[dict[str, Any]]:
@@ -187,9 +199,31 @@ def load(folder: Path) -> list[Row]:
                 None if r["called"] is None else r["called"] - zero, r["ended"] - zero,
                 r.get("finished", r["ended"]) - zero, r["outcome"], r["requests"],
                 r.get("teardown_requests", 0),
-                tuple((w, began - zero, took) for w, began, took in r["waits"]))
+                tuple((w, began - zero, took) for w, began, took in r["waits"]),
+                tuple(sorted(r.get("routes", {}).items())))
             for r in records]  # fmt: skip
     return sorted(rows, key=lambda r: (r.started, r.worker))
+
+
+def routed(rows: list[Row], route: str) -> list[str]:
+    """Requests whose "METHOD path" matches the regular expression ``route`` (``GET
+    /jobs/[^/]+``), per test and tenant, most first; then the sum by tenant."""
+    pattern, tenants = re.compile(route), Counter[str]()
+    counted: list[tuple[int, str]] = []
+    for r in rows:
+        mine = Counter[str]()
+        for sent, n in r.routes:
+            method, rest = sent.split(" ", 1)
+            path, tenant = rest.rsplit(" ", 1)
+            if pattern.fullmatch(f"{method} {path}"):
+                mine[tenant] += n
+        if mine:
+            tenants.update(mine)
+            shares = ", ".join(f"{t} {n}" for t, n in sorted(mine.items()))
+            counted.append((sum(mine.values()), f"{sum(mine.values()):6}  {r.test} ({shares})"))
+    lines = [line for _, line in sorted(counted, key=lambda c: -c[0])]
+    total = ", ".join(f"{t} {n}" for t, n in sorted(tenants.items()))
+    return [*lines, f"{sum(tenants.values())} requests matching {route!r} ({total or 'none'})"]
 
 
 def render(rows: list[Row], *, match: str = "", waits: bool = False) -> list[str]:
@@ -232,10 +266,22 @@ def main(argv: list[str] | None = None, echo: Callable[[str], None] = print) -> 
     parser.add_argument("folder", type=Path, help="where the run recorded (BENCH_TIMELINE)")
     parser.add_argument("--match", default="", help="only tests whose name holds this")
     parser.add_argument("--waits", action="store_true", help="each lock wait over 0.2 s too")
+    parser.add_argument(
+        "--route",
+        help="instead: per test, the requests whose 'METHOD path' "
+        "matches this regular expression, e.g. 'GET /jobs/[^/]+'",
+    )
     args = parser.parse_args(argv)
     if not args.folder.is_dir():
         parser.error(f"{args.folder}: no such folder; record a run first (see --help)")
-    for line in render(load(args.folder), match=args.match, waits=args.waits):
+    if args.route is not None:
+        try:
+            lines = routed(load(args.folder), args.route)
+        except re.error as e:
+            parser.error(f"--route {args.route!r}: {e}")
+    else:
+        lines = render(load(args.folder), match=args.match, waits=args.waits)
+    for line in lines:
         echo(line)
 
 

@@ -130,6 +130,11 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
         lines = timeline.render(rows, waits=True)
         assert lines[-1].split(":")[1].startswith(f" {len(rows)} tests"), lines
         assert "first test at 0.0 s" in "\n".join(lines), lines  # the first worker's
+        # --route: each test's requests (its teardown's too) by method and path, and tenant.
+        sent = sum(r.requests + r.teardown_requests for r in rows)
+        routed = timeline.routed(rows, r"[A-Z]+ /.*")
+        assert routed[-1].startswith(f"{sent} requests matching"), routed
+        assert timeline.routed(rows, "NOTHING /x")[-1] == "0 requests matching 'NOTHING /x' (none)"
         # Each worker's first test, from the command's start: after its start-up, within it.
         came_up = row["synth"]["first_tests"]
         assert len(came_up) == len({r.worker for r in rows}), came_up

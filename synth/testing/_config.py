@@ -139,7 +139,7 @@ class TargetConfig:
     timeout: float = 10.0
     retries: int = 3
     # Seconds before the second retry (the first goes at once); each further one waits twice as
-    # long (2 s at most; ``_st.backoff``).
+    # long (2 s at most; ``_st.backoff``). Only where the target looks strained (``_st.Strain``).
     backoff: float = 0.1
     headers: tuple[tuple[str, str], ...] = field(default=(), repr=False)
     contracts: Path = Path("contracts")

@@ -43,7 +43,7 @@ from ._config import Credential, TargetConfig, is_loopback
 from ._latency import percentile
 from ._lock import QUOTA_POLL, RunLock
 from ._problems import problem_code
-from ._st import backoff
+from ._st import Strain
 
 __all__ = ["Client", "Exchange", "FaultCost", "Request", "TransportFault", "retry_after"]
 
@@ -244,6 +244,8 @@ class Client:
         self.exhausted: Counter[str] = Counter()
         self.waited_limited = 0  # 429s waited out (``_LIMIT_WAITS``)
         self.cost = FaultCost()
+        # Whether a retry backs off: only where many recent attempts met faults (``Strain``).
+        self.strain = Strain()
         # The checks that count what the server counts turn ``hedging`` off while they run.
         self.hedging = True
         self._hedge = min(config.timeout, _HEDGE_FIRST)
@@ -571,6 +573,7 @@ class Client:
                 if keyed and maybe_delivered and request.method not in _SAFE:
                     response = await self._until_done(send, response)
             except (httpx.TimeoutException, httpx.TransportError) as exc:
+                self.strain.note(True)
                 self.cost.seconds += time.monotonic() - started
                 last = f"{type(exc).__name__}: {exc}"
                 kinds.append(fault_kind(exc))
@@ -582,6 +585,7 @@ class Client:
                     time.monotonic() - started, attempt, maybe_delivered and not repeatable,
                 )  # fmt: skip
                 self._observe(exchange.elapsed)
+                self.strain.note(response.status_code in _RETRY_STATUSES)
                 if response.status_code not in _RETRY_STATUSES:
                     self.survived.update(kinds)
                     self.log.append(exchange)
@@ -592,7 +596,7 @@ class Client:
                 # A gateway may have passed the request on before it gave up.
                 maybe_delivered = True
             if attempt <= self.config.retries:
-                delay = backoff(self.config.backoff, attempt)
+                delay = self.strain.wait(self.config.backoff, attempt)
                 self.cost.seconds += delay
                 await asyncio.sleep(delay)
         message = (
