@@ -7,7 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from bench import bugs, documents, generation, latency, object_level, report, throughput, timeline
+from bench import (
+    bugs,
+    documents,
+    generation,
+    lanes,
+    latency,
+    object_level,
+    report,
+    throughput,
+    timeline,
+)
+from bench._server import ROOT
 from examples.reference_server.bugs import BUGS
 
 pytestmark = pytest.mark.slow
@@ -22,6 +33,26 @@ def test_generation_benchmark_runs_on_the_smallest_size(tmp_path: Path) -> None:
     for peer in ("synth", "fastapi", "floor"):
         assert row[peer]["total"] > 0
     assert "openapi" in row["synth"]["emitters"]
+
+
+def test_lanes_are_dealt_and_summed_both_ways() -> None:
+    """``bench.lanes``: the CRM's jobs chain dealt between two lanes by the far costs and by the
+    loopback ones, every walk of it in one lane either way, and the far sums as
+    ``_order.CHAINED``'s comment quotes them (it cites this command)."""
+    found = lanes.dealt(ROOT / "contracts")
+    assert list(found) == ["createJob"]
+    ways = found["createJob"]
+    assert [n for n, _ in ways["far"]] == [n for n, _ in ways["loopback"]]
+    assert {"test_listJobs__PAGE_COMPLETE", "test_createJob__IDEM_REPLAY"} <= {
+        n for n, _ in ways["far"]
+    }
+    assert {lane for _, lane in ways["far"]} == {0, 1}
+    text = "\n".join(lanes.render(found))
+    assert "dealt by the far costs: lanes 14.2 and 15.1 s" in text, text
+    assert "dealt by the loopback costs: lanes 18.6 and 10.7 s" in text, text
+    comment = (ROOT / "synth" / "testing" / "_order.py").read_text()
+    assert "18.6 and 10.7 s" in comment
+    assert "14.2 and 15.1 s" in comment
 
 
 def test_bug_finding_benchmark_runs_on_one_bug(tmp_path: Path) -> None:

@@ -84,7 +84,8 @@ COSTS: Mapping[str, float] = {
 # 0.05 --timeline DIR`, then `python -m bench.timeline DIR`). They include the waits for a
 # quota a check spends as its tenant (`createJob`'s idempotency checks read each job back
 # through `getJob`). Dealt by the loopback seconds, the CRM's lanes came to 18.6 and 10.7 s of
-# those costs (one lane ended 12 s after the other in a run), by these to 14.2 and 15.1 s. The
+# those costs (one lane ended 12 s after the other in a run), by these to 14.2 and 15.1 s
+# (`python -m bench.lanes` deals them both ways and sums the lanes). The
 # fleet example's chain, weighed by its own costs at 50 ms (one run): 52.4 and 20.9 s, 46.3
 # and 27.0 s by these. Its trips list is longer than its vehicles list and costs more a walk,
 # which no table of checks sees; ``--costs`` (seconds measured per test) does.
