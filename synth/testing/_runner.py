@@ -608,5 +608,6 @@ def _fault(target: Target, finding: Finding, fault: TransportFault) -> None:
     finding.outcome = Outcome.FAULT
     finding.message = target.redact(
         f"TRANSPORT FAULT (not a contract violation) in {finding.invariant} {finding.operation}: "
-        f"{fault}. The server did not answer usably after retries with backoff."
+        f"{fault}. The server did not answer usably after every retry (backing off where many "
+        "requests failed)."
     )
