@@ -11,6 +11,8 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from synth.loader import load
 from synth.spec import ApiSpec, FileSpec, OperationSpec
@@ -174,3 +176,36 @@ def test_library_upload_is_multipart(tmp_path: Path) -> None:
     notify = library.operation("notifyMember")
     assert (notify.body_media_type, notify.files) == (URLENCODED, ())
     assert notify.examples[0].body["channels"] == ["email", "post"]
+
+
+def test_a_generated_case_s_framing_headers_are_left_to_the_client(api: ApiSpec) -> None:
+    """A negative case's headers may hold any names; a Transfer-Encoding, Content-Length or
+    Host among them is the client's to set (h11 refuses a Transfer-Encoding other than
+    chunked before sending anything): they are left out, the other generated ones kept."""
+    from types import SimpleNamespace
+
+    import h11
+
+    from synth.testing import Target, config_from_options
+    from synth.testing._conformance import _request
+
+    from .conftest import TOKENS
+
+    target = Target(config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={}), api)
+    headers = {"Transfer-Encoding": '^l^1"43`r', "Content-Length": "7", "Host": "elsewhere",
+               "u|l": "(?", "Idempotency-Key": "k"}  # fmt: skip
+    kwargs = {"method": "POST", "url": f"{target.url}/contacts", "headers": headers,
+              "json": {"name": "x"}}  # fmt: skip
+    made: list[Request] = []
+
+    @given(st.just(SimpleNamespace(meta=SimpleNamespace(components=None))))
+    @settings(max_examples=1, database=None)
+    def build(case: Any) -> None:  # ``_request`` assumes, as inside a search
+        made.append(_request(case, kwargs, target, "", "token-a"))
+
+    build()
+    request = made[0]
+    assert dict(request.headers) == {"u|l": "(?", "idempotency-key": "k"}
+    with pytest.raises(h11.LocalProtocolError, match="Transfer-Encoding"):
+        h11.Request(method="POST", target="/contacts", headers=[("Host", "x"), *headers.items()])
+    h11.Request(method="POST", target="/contacts", headers=[("Host", "x"), *request.headers])
