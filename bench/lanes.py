@@ -12,13 +12,12 @@ Static costs only: a run given ``--costs`` deals by the seconds it measured inst
 from __future__ import annotations
 
 import argparse
-from collections.abc import Callable
+import functools
 from pathlib import Path
 
 from synth import loader
-from synth.catalogue import applicable
 from synth.testing._order import COSTS, cost_of, test_key
-from synth.testing._parallel import chain_of, laned, lanes, shape_of
+from synth.testing._parallel import chained_walks, lanes, shape_of
 
 __all__ = ["dealt", "main"]
 
@@ -34,13 +33,7 @@ def dealt(contracts: Path) -> dict[str, dict[str, list[tuple[str, int]]]]:
     """Each part's walks of its chain with the lane each is dealt, by the far table ("far")
     and by the loopback one ("loopback"): ``{part: {"far"|"loopback": [(test, lane)]}}``."""
     shape = shape_of(loader.load(contracts))
-    chained: dict[str, list[str]] = {}
-    for op, entry in applicable(shape.api):
-        part = chain_of(entry.id, op.operation_id, shape)
-        if part and laned(entry.id, op.operation_id, shape):
-            chained.setdefault(part, []).append(
-                f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
-            )
+    chained = chained_walks(shape)
     names = [n for tests in chained.values() for n in tests]
     loopback = {(inv, op): LOOPBACK.get(inv, COSTS.get(inv, 1.0))
                 for inv, op in map(test_key, names)}  # fmt: skip
@@ -50,7 +43,7 @@ def dealt(contracts: Path) -> dict[str, dict[str, list[tuple[str, int]]]]:
 
 
 def render(found: dict[str, dict[str, list[tuple[str, int]]]]) -> list[str]:
-    far: Callable[[str], float] = lambda n: cost_of(n, chained=True)  # noqa: E731
+    far = functools.partial(cost_of, chained=True)
     lines = []
     for part, ways in found.items():
         lines.append(f"part {part}:")

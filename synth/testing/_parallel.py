@@ -58,6 +58,7 @@ __all__ = [
     "alone",
     "beside",
     "chain_of",
+    "chained_walks",
     "chains",
     "config_from_wire",
     "config_to_wire",
@@ -373,16 +374,7 @@ def lanes(
     (``spreads``) are dealt too, each quota's the same way."""
     if tenants < 2:
         return {}
-    chained: dict[str, list[str]] = {}
-    # The chain's checks that act as both tenants and keep the whole part (TEN-NONINTERFERENCE
-    # on a list no scope isolates) run at the end of the first lane's unit (``_order.order``,
-    # ``PartScheduling``), once both lanes' walks are done: the lanes' walks are dealt evenly.
-    # (The object-level check, not in the catalogue, runs last, a unit of its own.)
-    for op, entry in applicable(shape.api):
-        part = chain_of(entry.id, op.operation_id, shape)
-        name = f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
-        if part and laned(entry.id, op.operation_id, shape):
-            chained.setdefault(part, []).append(name)
+    chained = chained_walks(shape)
     dealt: dict[str, int] = {}
     for part in sorted(chained):
         loads = [0.0, 0.0]
@@ -407,6 +399,23 @@ def lanes(
             dealt[name] = lane
             loads[lane] += cost_of(name, measured)
     return dealt
+
+
+def chained_walks(shape: Shape) -> dict[str, list[str]]:
+    """The tests ``lanes`` deals, by part: each part's chain's walks (``laned``), by name.
+
+    The chain's checks that act as both tenants and keep the whole part (TEN-NONINTERFERENCE
+    on a list no scope isolates) are not among them: they run at the end of the first lane's
+    unit (``_order.order``, ``PartScheduling``), once both lanes' walks are done, so the walks
+    are dealt evenly. (The object-level check, not in the catalogue, runs last, a unit of its
+    own.)"""
+    chained: dict[str, list[str]] = {}
+    for op, entry in applicable(shape.api):
+        part = chain_of(entry.id, op.operation_id, shape)
+        if part and laned(entry.id, op.operation_id, shape):
+            name = f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
+            chained.setdefault(part, []).append(name)
+    return chained
 
 
 def _chain_of_test(name: str, shape: Shape) -> str:
