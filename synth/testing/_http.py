@@ -45,7 +45,15 @@ from ._lock import QUOTA_POLL, RunLock
 from ._problems import problem_code
 from ._st import Strain
 
-__all__ = ["Client", "Exchange", "FaultCost", "Request", "TransportFault", "retry_after"]
+__all__ = [
+    "Client",
+    "Exchange",
+    "FaultCost",
+    "Request",
+    "TransportFault",
+    "Unsendable",
+    "retry_after",
+]
 
 T = TypeVar("T")
 _RETRY_STATUSES = (502, 503, 504)
@@ -111,6 +119,13 @@ def fault_kind(exc: BaseException | None, status: int = 0) -> str:
         # body is cut short, and "Server disconnected without sending a response" on a reset.
         return "truncated" if "body" in str(exc) else "reset"
     return "reset"
+
+
+class Unsendable(Exception):
+    """The HTTP client refused to send a request synth built (a header HTTP/1.1 cannot carry,
+    such as a Transfer-Encoding other than chunked): nothing reached the server, and sending it
+    again cannot help. Not a transport fault, which blames the target: a check meeting one ends
+    in an error naming synth."""
 
 
 class TransportFault(Exception):
@@ -572,6 +587,14 @@ class Client:
                 response, started = await self._hedged(send, hedge, started)
                 if keyed and maybe_delivered and request.method not in _SAFE:
                     response = await self._until_done(send, response)
+            except httpx.LocalProtocolError as exc:
+                # Refused before anything was sent (h11 checks the request as it writes it):
+                # before, it counted as a reset and went three more times, the server blamed.
+                self.requests -= 1
+                raise Unsendable(
+                    f"{request.method} {request.target}: the HTTP client refused to send the "
+                    f"request synth built ({exc}); nothing reached the server"
+                ) from exc
             except (httpx.TimeoutException, httpx.TransportError) as exc:
                 self.strain.note(True)
                 self.cost.seconds += time.monotonic() - started

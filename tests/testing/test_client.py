@@ -432,3 +432,63 @@ def test_the_object_level_check_s_st_starts_without_importing_synth() -> None:
                 if line.startswith("import time:")]  # fmt: skip
     assert "schemathesis.cli" in imported
     assert not [name for name in imported if name.split(".")[0] == "synth"], imported
+
+
+def test_a_request_the_client_cannot_send_is_synth_s_error_not_a_fault(
+    api: ApiSpec, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """h11 refuses a Transfer-Encoding other than chunked before anything leaves: the request
+    is not sent again, counts as no transport fault, and the check ends in an error naming
+    synth, the server unblamed (before: a "reset" four times, a transport fault reported)."""
+    import http.server
+    import threading
+
+    from synth.testing import run_check
+    from synth.testing._http import Client, Unsendable
+    from synth.testing._violation import Outcome
+
+    seen: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            seen.append(self.path)
+            self.send_response(200)
+            self.end_headers()
+
+        do_POST = do_GET
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    url = f"http://127.0.0.1:{server.server_port}"
+    target = Target(config_from_options(base_url=url, tenants=TOKENS, seed=1, env={}), api)
+    try:
+        assert target.client.send(Request("a", "GET", "/jobs/x", token="token-a")).status == 200
+        bad = Request("a", "GET", "/jobs/x", headers=(("transfer-encoding", "gzip"),),
+                      token="token-a")  # fmt: skip
+        sent = target.client.requests
+        with pytest.raises(Unsendable, match="refused to send the request synth built"):
+            target.client.send(bad)
+        assert (target.client.requests, len(seen)) == (sent, 1)
+        assert not target.faults_survived
+        assert not target.faults_exhausted
+        assert not target.client.faults
+        # Every request of a check so built: an error of synth's, not a transport fault.
+        wire = Client._wire
+
+        def framed(self: Client, request: Request) -> tuple[dict[str, str], bytes | None]:
+            headers, content = wire(self, request)
+            return {**headers, "transfer-encoding": "gzip"}, content
+
+        monkeypatch.setattr(Client, "_wire", framed)
+        finding = run_check("TEN-READ", "getJob", target)
+        assert finding.outcome is Outcome.ERROR, finding.message
+        assert "a bug in synth, not in the server" in finding.message
+        assert "refused to send" in finding.message
+        assert len(seen) == 1
+    finally:
+        target.close()
+        server.shutdown()
+        server.server_close()
