@@ -99,11 +99,18 @@ _NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout, httpx.
 @dataclass(slots=True)
 class FaultCost:
     """What transport faults cost a run: seconds in attempts that ended in one and in the
-    backoff before a retry, and safe requests sent again beside a slow first copy (hedged).
+    waits before a retry (``waited``, of ``seconds``: backoff, and the waits for a keyed write's
+    attempt still running), and safe requests sent again beside a slow first copy (hedged).
     Mutable, so that other processes' figures are added in place when merged."""
 
     seconds: float = 0.0
     hedged: int = 0
+    waited: float = 0.0
+
+    def wait(self, seconds: float) -> None:
+        """Count a wait before a retry."""
+        self.seconds += seconds
+        self.waited += seconds
 
 
 def fault_kind(exc: BaseException | None, status: int = 0) -> str:
@@ -620,7 +627,7 @@ class Client:
                 maybe_delivered = True
             if attempt <= self.config.retries:
                 delay = self.strain.wait(self.config.backoff, attempt)
-                self.cost.seconds += delay
+                self.cost.wait(delay)
                 await asyncio.sleep(delay)
         message = (
             f"{request.method} {request.target}: {last} after {self.config.retries + 1} attempts"
@@ -642,7 +649,7 @@ class Client:
             in_use = problem_code(_json_of(response.content)) == "idempotency_key_in_use"
             if response.status_code != 409 or not in_use:
                 break
-            self.cost.seconds += pause
+            self.cost.wait(pause)
             await asyncio.sleep(pause)
             self.requests += 1
             response = await send()

@@ -1137,6 +1137,7 @@ def dump_state(
             "exhausted": dict(target.faults_exhausted),
             "fault_seconds": round(target.fault_cost.seconds, 3),
             "hedged": target.fault_cost.hedged,
+            "fault_waited": round(target.fault_cost.waited, 3),
             "set_aside": target.set_aside,
             "edges": {
                 f"{t}\n{op}": why for (t, op), why in target.edges.items() if isinstance(why, str)
@@ -1164,6 +1165,7 @@ def merge_state(target: Target | Merged, text: str) -> tuple[list[tuple[str, str
         target.faults_exhausted.update(Counter(state["exhausted"]))
         target.fault_cost.seconds += state.get("fault_seconds", 0.0)
         target.fault_cost.hedged += state.get("hedged", 0)
+        target.fault_cost.waited += state.get("fault_waited", 0.0)
         target.set_aside += state["set_aside"]
         for key, why in state["edges"].items():
             tenant, _, op = key.partition("\n")

@@ -74,15 +74,16 @@ def _kinds(counts: Counter[str]) -> str:
 def transport_line(target: Run) -> str:
     """Transport faults apart from violations: retried and survived, outlasting every retry."""
     survived, exhausted = target.faults_survived, target.faults_exhausted
+    cost = target.fault_cost
     return (
         f"transport faults (not violations): {sum(survived.values())} retried and survived "
         f"({_kinds(survived)}); {sum(exhausted.values())} in requests that outlasted every retry "
         f"({_kinds(exhausted)}); {len(_by(target.findings, Outcome.FAULT))} checks cut short; "
         f"{target.set_aside} examples set aside (a write retried after it may have arrived, "
         "or a request that outlasted every retry); "
-        f"{target.fault_cost.seconds:.1f} s spent on them (attempts that failed, backoff before "
-        f"retries; summed over workers); {target.fault_cost.hedged} slow safe requests sent again beside "
-        "themselves (hedged)"
+        f"{cost.seconds:.1f} s spent on them ({cost.seconds - cost.waited:.1f} s in attempts "
+        f"that failed, {cost.waited:.1f} s waiting before retries; summed over workers); "
+        f"{cost.hedged} slow safe requests sent again beside themselves (hedged)"
     )
 
 

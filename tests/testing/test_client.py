@@ -45,6 +45,10 @@ def test_what_transport_faults_cost_is_counted_and_summed_over_workers(api: ApiS
         assert (served.status, len(calls), dict(target.faults_survived)) == (200, 3, {"503": 2})
         spent = target.fault_cost.seconds
         assert spent > 0
+        # No wait before either retry: the target is not strained (``Strain``).
+        assert target.fault_cost.waited == 0.0
+        target.fault_cost.wait(0.25)  # as a backoff would count it
+        spent, waited = target.fault_cost.seconds, target.fault_cost.waited
         state = dump_state(target)
     finally:
         target.close()
@@ -52,7 +56,10 @@ def test_what_transport_faults_cost_is_counted_and_summed_over_workers(api: ApiS
     merge_state(merged, state)
     merge_state(merged, state)
     assert merged.fault_cost.seconds == pytest.approx(2 * round(spent, 3))
-    assert f"{merged.fault_cost.seconds:.1f} s spent on them" in transport_line(merged)
+    assert merged.fault_cost.waited == pytest.approx(2 * round(waited, 3))
+    line = transport_line(merged)
+    assert f"{merged.fault_cost.seconds:.1f} s spent on them" in line
+    assert f"{merged.fault_cost.seconds - 0.5:.1f} s in attempts that failed, 0.5 s waiting" in line
 
 
 def _held_once(held: int, calls: list[tuple[str, str]], seconds: float = 60.0) -> Any:
@@ -214,11 +221,14 @@ def test_a_retry_backs_off_only_where_the_target_looks_strained(api: ApiSpec) ->
             with pytest.raises(TransportFault):
                 target.client.send(get)
         waits.clear()
+        waited = target.fault_cost.waited
         assert target.client.send(get).status == 200
         assert strain.strained
         assert [attempt for attempt, _ in waits] == [1, 2]
         assert waits[0][1] == 0.0  # the first retry at once, still
         assert waits[1][1] >= 0.5 * config.backoff * 2  # ``backoff``'s least
+        # Counted apart in what faults cost (the transport line says it).
+        assert target.fault_cost.waited - waited == pytest.approx(waits[1][1])
     finally:
         target.close()
 
