@@ -44,7 +44,8 @@ ENV = "BENCH_TIMELINE"
 _WAIT = 0.2
 # What a test may wait on: the test's lock taken at its start, then the lock's upgrades.
 _LOCK_WAITS = ("exclusive", "exclusive_part", "exclusive_quota", "resume", "reading",
-               "keep_items", "hold_quotas")  # fmt: skip
+               "keep_items", "hold_quotas", "light_read", "light_write", "light_end",
+               "after_lights")  # fmt: skip
 
 
 @dataclass

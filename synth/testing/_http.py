@@ -301,6 +301,10 @@ class Client:
         self._paused = False
         self._reading = False
         self._resuming: asyncio.Lock | None = None
+        # Whether the running test holds its part only while a write of it is in flight
+        # (``RunLock.light``), until it reads a list; its writes go one at a time.
+        self.light = False
+        self._writing: asyncio.Lock | None = None
         self._loop.run(self._open())
 
     async def _open(self) -> None:
@@ -455,6 +459,12 @@ class Client:
         after three 429s, not for every request)."""
         return self.quota_of is not None and bool(self.quota_of(request))
 
+    def begin(self, *, light: bool) -> None:
+        """At a test's start, its locks taken (``_parallel.hold``): whether it holds its part
+        only while a write is in flight (``RunLock.light``), or what it took until it ends."""
+        self._paused = self._reading = False
+        self.light = light
+
     def _let_go(self) -> None:
         """Let the run's lock and the test's parts go while nothing is in flight and nothing
         will be sent for a while (``RunLock.pause``; from reading, what that took)."""
@@ -469,7 +479,7 @@ class Client:
         (``RunLock.resume``), or for a read of one item the run's lock and the parts' items
         only (``RunLock.reading``)."""
         if self._paused:
-            await self._retake(self.reads_one is not None and self.reads_one(request))
+            await self._retake(self._reads_one(request))
 
     async def _retake(self, reading: bool) -> None:
         """Take back what a pause let go (``_take_back``), once whatever is in flight."""
@@ -501,19 +511,57 @@ class Client:
     async def _attempts(self, request: Request) -> Exchange:
         if self._paused:
             await self._take_back(request)
+        if self.light and self.lock is not None:
+            return await self._light_attempts(request, self.lock)
         if (
             self.lock is not None
             and self.lock.acts_beyond(request.tenant)
-            and not (self.reads_one is not None and self.reads_one(request))
+            and not self._reads_one(request)
         ):
             # A read of one item as another tenant (B asking for A's job) neither changes nor
             # counts that tenant's list, which a walk keeping its lane walks: it takes no lane.
             await self._widen()
+        return await self._counted(request)
+
+    async def _counted(self, request: Request) -> Exchange:
         self._sending += 1
         try:
             return await self._quota_attempts(request)
         finally:
             self._sending -= 1
+
+    async def _light_attempts(self, request: Request, lock: RunLock) -> Exchange:
+        """A light test's request (``RunLock.light``): a read of one item holds the run's lock
+        and the items locks; a write holds the lane of the tenant it writes as while it is in
+        flight, one write at a time (two lanes are never waited for in turn); a list read
+        ends the lightness, and the test holds its lane from then on, as any other."""
+        if self._reads_one(request):
+            if await asyncio.to_thread(lock.light_read) and self.spoilt is not None:
+                self.spoilt()
+            return await self._counted(request)
+        if request.method in _SAFE:
+            self.light = False
+            await asyncio.to_thread(lock.light_end)
+            return await self._attempts(request)
+        if self._writing is None:
+            self._writing = asyncio.Lock()
+        async with self._writing:
+            lane = self._lane_of(request.tenant, lock.lanes)
+            if await asyncio.to_thread(lock.light_write, lane) and self.spoilt is not None:
+                self.spoilt()
+            try:
+                return await self._counted(request)
+            finally:
+                lock.light_done()
+
+    def _lane_of(self, tenant: str | None, lanes: int) -> int | None:
+        """The lane of the run's lock that requests as ``tenant`` write in (``RunLock``: the
+        first tenants', one each), None for every lane (no credentials, a third tenant)."""
+        names = [t.name for t in self.config.tenants][:lanes]
+        return names.index(tenant) if tenant in names else None
+
+    def _reads_one(self, request: Request) -> bool:
+        return self.reads_one is not None and self.reads_one(request)
 
     async def _quota_attempts(self, request: Request) -> Exchange:
         quota = self.quota_of(request) if self.quota_of is not None else ""

@@ -24,6 +24,15 @@ through ``try_quota``), and a rate-limit check holds it exclusive from its quiet
 end of its burst, without its part: a walk of the part's list goes on beside it, as nothing the
 burst sends changes what a walk counts.
 
+A light test (``_parallel.LIGHT``: a check that judges only the items it made and reads no
+list, e.g. a read of one item as another tenant, an error's problem details) holds its part
+only while a write of its own is in flight: the lane of the tenant it writes as, one write at a
+time; its reads of one item hold the run's lock and the part's items lock (``light``). Nothing
+it sends changes what a walk of its part counts while the walk keeps its lane, and nothing a
+walk does changes what it judges; what it judges is judged as seen beside other checks
+(``partial``), with the run to itself before it counts. Should it read a list, it holds its
+lane from then on, as any test.
+
 A test that waits out a 429, or waits for a quota a rate-limit check keeps, sends nothing
 meanwhile: where it holds the run's lock and its parts shared only, it lets them go (``pause``)
 and takes them back before it sends again (``resume``; before it takes the quota, never while
@@ -41,8 +50,9 @@ first lane of its one part to the others), upgrades only a part it holds alone b
 go first, takes a part's items lock after its lanes (``keep_items``) or holding no lane
 (``reading``, which lets it go before it takes a lane), takes a quota after its parts and lets
 its parts go before it waits for a quota exclusive, and lets everything go before it waits for
-the run's lock exclusive. A request holds a quota shared only while it is in flight, waiting on
-no other lock meanwhile.
+the run's lock exclusive. A light test lets its items locks go before it takes a lane
+(``light_write``), and holds one write's lanes at a time. A request holds a quota shared only
+while it is in flight, waiting on no other lock meanwhile.
 """
 
 from __future__ import annotations
@@ -182,6 +192,11 @@ class RunLock:
         self._items: dict[str, _ReaderWriter] = {}
         self._read_beside = False
         self._staying: Path | None = None  # this process's ``stay`` marker
+        # The parts of a light test (``light``), held only while a write of it is in flight,
+        # and the lane it was given.
+        self._light: list[str] = []
+        self._light_lane: int | None = None
+        self._lit: list[Path] = []  # this process's ``light`` markers
 
     @property
     def lanes(self) -> int:
@@ -334,6 +349,92 @@ class RunLock:
             if began < since:
                 return True
         return False
+
+    def light(self, *parts: str, lane: int | None = None) -> None:
+        """Start a test that holds its ``parts`` only while a write of its own is in flight
+        (``_parallel.LIGHT``: it judges only items it made, and reads no list), acting in
+        ``lane``: nothing until its first request (``Client``), then the run's lock shared,
+        the parts' items locks for its reads of one item (``light_read``), and for each write
+        the lane of the tenant it writes as (``light_write`` to ``light_done``). A walk keeping
+        its lane then waits for one write in flight, not for a whole check that holds the lane
+        shared, and the check's reads go on beside the walk: what it judges is judged as seen
+        beside other checks (``partial``)."""
+        self._light = sorted(set(parts))
+        self._lane = self._light_lane = lane
+        self._paused_at = self.epoch()
+        self._read_beside = True
+        # Said in a file of its own per part (``after_lights``), gone when the test ends.
+        for name in self._light:
+            marker = self._folder / f"light-{name}.{os.getpid()}"
+            marker.write_text(repr(time.time()), encoding="utf-8")
+            self._lit.append(marker)
+
+    def after_lights(self, name: str, most: float = STAYS_MOST) -> None:
+        """Wait until no other live process runs a light test of part ``name`` (``light``),
+        ``most`` seconds at most; called holding nothing of the part. A check that writes to
+        items it did not make (the object-level one: ``keep_items``) could otherwise come in
+        between a light test's write and its next read, which holds nothing meanwhile, and
+        change or delete the item that test made and goes on to judge."""
+        deadline = time.monotonic() + most
+        while time.monotonic() < deadline and any(self._live_markers("light", name)):
+            time.sleep(QUOTA_POLL)
+
+    def light_read(self) -> bool:
+        """Before a light test's read of one item: the run's lock and its parts' items locks
+        shared (waiting for a check that keeps them: ``keep_items``). Whether a check spoilt
+        what the run reuses since the test last looked (``spoil``)."""
+        if not self._light or self._run.held == "exclusive":
+            return False
+        if not self._run.held:
+            self._run.shared()
+        for name in self._light:
+            self._items_of(name).shared()
+        return self._spoilt_since_light()
+
+    def light_write(self, lane: int | None) -> bool:
+        """Before a light test's write as ``lane``'s tenant (None: every lane): the items locks
+        let go (a lane is never waited for holding them), then the run's lock and that lane of
+        each of its parts shared, waiting for a walk that keeps it; ``light_done`` once it is
+        answered. Whether a check spoilt what the run reuses since the test last looked."""
+        if not self._light or self._run.held == "exclusive":
+            return False
+        self._release_items()
+        if not self._run.held:
+            self._run.shared()
+        self._lane = lane
+        for name in self._light:
+            for rw in self._lanes_of(name, lane):
+                rw.shared()
+        return self._spoilt_since_light()
+
+    def light_done(self) -> None:
+        """A light test's write answered: its part's lanes go until it writes again."""
+        if not self._light or self._run.held == "exclusive":
+            return
+        for name in self._light:
+            for rw in self._part(name):
+                rw.release()
+        self._lane = self._light_lane
+
+    def light_end(self) -> None:
+        """A light test about to read a list, whose answer it may judge with what it wrote:
+        from here on it holds its parts shared in its lane until it ends, as any test
+        (``shared``, ``narrow``)."""
+        parts, self._light = self._light, []
+        if not parts or self._run.held == "exclusive":
+            return
+        self._release_items()
+        if not self._run.held:
+            self._run.shared()
+        for name in parts:
+            for rw in self._lanes_of(name, self._lane):
+                rw.shared()
+
+    def _spoilt_since_light(self) -> bool:
+        spoilt = self._spoilt_since_pause(self._light)
+        if spoilt:
+            self._paused_at = self.epoch()
+        return spoilt
 
     def narrow(self, tenant: str) -> None:
         """Say that the current test, holding its parts in one lane only (``shared`` with
@@ -632,6 +733,10 @@ class RunLock:
             rw.release()
 
     def release(self) -> None:
+        self._light = []
+        for marker in self._lit:
+            marker.unlink(missing_ok=True)
+        self._lit.clear()
         self._paused = None
         self._lane = None
         self._acting = None

@@ -29,7 +29,7 @@ from examples.reference_server.process import ROOT, serve
 from synth._errors import UsageError
 from synth.spec import ApiSpec
 from synth.testing import config_from_options
-from synth.testing._http import Client
+from synth.testing._http import Client, Request
 from synth.testing._lock import RunLock, quota_stem
 from synth.testing._order import CHAINED, COSTS, cost_of, order, parse_shard, shard
 from synth.testing._order import test_key as key_of_test
@@ -812,6 +812,47 @@ def test_an_object_level_check_waits_for_a_lane_that_goes_on_in_another_process(
         keeper.close()
 
 
+def test_an_object_level_check_waits_for_the_light_tests_of_its_part(tmp_path: Path) -> None:
+    """A light test (``RunLock.light``) holds nothing between a write and its next read: a
+    part's object-level check, which changes and deletes items it did not make, waits until
+    no other process runs one of its part (``after_lights``), not for another part's."""
+    import subprocess
+    import sys
+
+    keeper = RunLock(tmp_path, lanes=2)
+    light = (
+        "import sys, time\n"
+        "from synth.testing._lock import RunLock\n"
+        "lock = RunLock(sys.argv[1], lanes=2)\n"
+        "lock.light('p', lane=0)\n"
+        "print('light', flush=True)\n"
+        "time.sleep(1.0)\n"
+        "print('done', time.time(), flush=True)\n"
+        "lock.release()\n"
+        "time.sleep(5)\n"
+    )
+    child = subprocess.Popen([sys.executable, "-c", light, str(tmp_path)], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert child.stdout is not None
+        assert child.stdout.readline().strip() == "light"
+        started = time.monotonic()
+        keeper.after_lights("q", most=5)  # another part's
+        assert time.monotonic() - started < 0.5
+        keeper.after_lights("p", most=10)
+        went_on = time.time()
+        said, _, at = child.stdout.readline().partition(" ")
+        assert said == "done"
+        assert went_on >= float(at)
+        assert not list(tmp_path.glob("light-*"))
+    finally:
+        child.kill()
+        child.wait(10)
+        if child.stdout is not None:
+            child.stdout.close()
+        keeper.close()
+
+
 def test_a_429_of_a_declared_limit_is_waited_out_longer_than_three_times() -> None:
     """With other workers sharing the server's quota, a 429 from an operation whose contract
     declares a rate limit is waited out within a time budget, however many times; a 429 from
@@ -1353,8 +1394,8 @@ def test_checks_spending_a_quota_of_each_tenant_are_dealt_between_the_tenants(
 
 
 def test_hold_narrows_a_test_of_no_lane_to_the_first_tenant_s(api: ApiSpec, tmp_path: Path) -> None:
-    """With two tenants, a test of no lane of its own (ERR-PROBLEM on `getJob`) holds only the
-    first lane of its part, acting as the first tenant; a walk dealt a lane holds that one,
+    """With two tenants, a test of no lane of its own (VAL-BOUND on `createJob`) holds only
+    the first lane of its part, acting as the first tenant; a walk dealt a lane holds that one,
     never widening; a check that keeps its part (TEN-NONINTERFERENCE on `listJobs`) keeps
     every lane."""
     from synth.testing._parallel import hold
@@ -1366,7 +1407,7 @@ def test_hold_narrows_a_test_of_no_lane_to_the_first_tenant_s(api: ApiSpec, tmp_
     part = made.part("getJob")
     p0, p1 = tmp_path / f"part-{part}.0.lock", tmp_path / f"part-{part}.1.lock"
     try:
-        hold(made, "ERR-PROBLEM", "getJob")
+        hold(made, "VAL-BOUND", "createJob")
         assert (_can(p0, fcntl.LOCK_EX), _can(p1, fcntl.LOCK_EX)) == (False, True)
         assert lock.acts_beyond(made.tenants[1])
         assert not lock.acts_beyond(made.tenants[0])
@@ -1383,6 +1424,80 @@ def test_hold_narrows_a_test_of_no_lane_to_the_first_tenant_s(api: ApiSpec, tmp_
     finally:
         made.close()
         lock.close()
+
+
+def test_a_light_test_holds_its_lane_only_while_a_write_is_in_flight(
+    api: ApiSpec, tmp_path: Path
+) -> None:
+    """A light test (ERR-PROBLEM on `getJob`: ``LIGHT``) starts holding none of its part's
+    lanes; a write holds the lane of the tenant it writes as while it is in flight, and lets
+    it go once answered; a read of one item holds no lane, only the items lock shared; a list
+    read ends the lightness: its lane is held from then on, as by any other test. A test that
+    is not light (VAL-BOUND on `createJob`) holds its lane from its start."""
+    from synth.testing._parallel import hold, light
+    from synth.testing._target import Target
+
+    part = Target(config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={}),
+                  api).part("getJob")  # fmt: skip
+    lanes = [tmp_path / f"part-{part}.{lane}.lock" for lane in (0, 1)]
+    items = tmp_path / f"items-{part}.lock"
+    seen: list[tuple[str, str, str, str]] = []
+
+    def held() -> str:
+        """Which of the first lane, the second and the items lock another test would wait for."""
+        return "".join(name for name, path in zip("01i", [*lanes, items], strict=True)
+                       if not _can(path, fcntl.LOCK_EX))  # fmt: skip
+
+    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        tenant = dict(scope["headers"]).get(b"authorization", b"").decode()[-1:]
+        seen.append((scope["method"], scope["path"].rsplit("/jobs", 1)[1] or "list", tenant,
+                     held()))  # fmt: skip
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b"{}"})
+
+    config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=1, env={})
+    made = Target(config, api)
+    made.lock = lock = RunLock(tmp_path, lanes=2)
+    a, b = made.tenants[0], made.tenants[1]
+    jobs = made.url[len(config.url) :] + "/jobs"  # the contracts' base path first
+    try:
+        assert light("ERR-PROBLEM", "getJob", made)
+        assert not light("ERR-PROBLEM", "listJobs", made)  # a list's own checks read it
+        assert not light("VAL-BOUND", "createJob", made)
+        hold(made, "ERR-PROBLEM", "getJob")
+        assert held() == ""
+        client = made.client
+        client.send(Request(a, "POST", jobs, token="token-a"))
+        assert held() == ""  # let go once answered
+        client.send(Request(b, "POST", jobs, token="token-b"))
+        client.send(Request(b, "GET", f"{jobs}/x", token="token-b"))
+        client.send(Request(a, "GET", f"{jobs}/x", token="token-a"))
+        assert held() == "i"
+        assert lock.partial  # judged beside other checks: confirmed alone before it counts
+        client.send(Request(a, "GET", jobs, token="token-a"))
+        assert held() == "0"  # a list read: the first lane, held from then on
+        client.send(Request(a, "POST", jobs, token="token-a"))
+        assert held() == "0"
+        lock.release()
+        hold(made, "VAL-BOUND", "createJob")
+        assert held() == "0"
+        client.send(Request(a, "POST", jobs, token="token-a"))
+        assert held() == "0"
+        lock.release()
+    finally:
+        made.close()
+        lock.close()
+    assert seen == [
+        ("POST", "list", "a", "0"),
+        ("POST", "list", "b", "1"),
+        ("GET", "/x", "b", "i"),
+        ("GET", "/x", "a", "i"),
+        ("GET", "list", "a", "0"),
+        ("POST", "list", "a", "0"),
+        ("POST", "list", "a", "0"),
+    ]
 
 
 def test_a_chain_deals_its_walks_between_two_tenants(api: ApiSpec) -> None:
@@ -2596,7 +2711,7 @@ def test_cleanup_deletes_side_by_side_and_again_what_was_refused(api: ApiSpec) -
     """Cleanup sends its deletes newest first, eight in flight at a time, as answers nobody
     judges; one the server refused (a parent whose child was deleted beside it) goes again
     after the others; one already gone (404) does not."""
-    from synth.testing._http import Exchange, Request
+    from synth.testing._http import Exchange
     from synth.testing._target import Target
 
     config = config_from_options(app=create_app(), tenants=TOKENS, seed=1, env={})
