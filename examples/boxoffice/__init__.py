@@ -1,0 +1,1 @@
+"""The boxoffice example: venues and their events, per organisation (examples/README.md)."""

@@ -1,0 +1,1 @@
+"""Box office: venues and their events, per organisation."""
