@@ -7,6 +7,7 @@ invariant fails the request sequence that shows it is at hand.
 from __future__ import annotations
 
 import copy
+import datetime
 import functools
 import hashlib
 import json
@@ -1353,6 +1354,7 @@ class Context:
                         source = sent[self.draw(st.integers(0, len(sent) - 1))]
                         if isinstance(source, dict) and name in source:
                             body[name] = source[name]
+                    body = self._cross(scope, sent, body, name)
             sent.append(body)
         items = []
         writes = self.target.client.writes
@@ -1367,6 +1369,24 @@ class Context:
             made = [self.item_id(scope.lister, i, scope.params) for i in items]
             self.target.grow_list(self.list_key(scope), writes, made)
         return items
+
+    def _cross(self, scope: Scope, sent: list[Any], body: dict[str, Any], name: str) -> Any:
+        """``body`` with its date-time order key ``name``, one time in four, an hour off an
+        earlier item's and written in an offset three hours away (``crossed``), so that the
+        two texts sort the other way round from the two instants: a server ordering the text
+        as sent, not the instant, lists them out of order. Drawn date-times, with offsets of
+        their own, almost never make such a pair in one list (the box office example's
+        ``order-as-text``, a known miss until this)."""
+        create = scope.create
+        value = body.get(name)
+        if create is None or create.body is None or not isinstance(value, str):
+            return body
+        if crossed(value) is None or self.draw(st.integers(0, 3), f"cross {name}") < 3:
+            return body
+        source = sent[self.draw(st.integers(0, len(sent) - 1), f"{name} to cross")]
+        other = crossed(source.get(name)) if isinstance(source, dict) else None
+        varied = {**body, name: other}
+        return varied if other is not None and accepts(create.body, varied) else body
 
     def _create_each(self, scope: Scope, bodies: list[Any]) -> Iterator[dict[str, Any]]:
         """Create an item of ``scope`` from each of ``bodies``, yielding each as it is made
@@ -1709,3 +1729,25 @@ brief = _brief
 def _shared_key(tenant: str, parent: Parent, params: Mapping[str, str]) -> tuple[Any, ...]:
     """Where ``Target.shared`` keeps ``tenant``'s parent item of this kind under ``params``."""
     return (tenant, parent.create.operation_id, parent.param, tuple(sorted(params.items())))
+
+
+def crossed(value: Any) -> str | None:
+    """The RFC 3339 date-time an hour from ``value`` (a later instant where its offset is
+    zero or ahead of UTC, an earlier one where it is behind), written in an offset three hours
+    the other way, so that its text sorts before ``value``'s where its instant comes after,
+    and after where before; None for anything else (no offset, out of range)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        instant = datetime.datetime.fromisoformat(value)
+        offset = instant.utcoffset()
+        if offset is None:
+            return None
+        ahead = offset >= datetime.timedelta(0)
+        hour, three = datetime.timedelta(hours=1), datetime.timedelta(hours=3)
+        moved = instant + (hour if ahead else -hour)
+        return moved.astimezone(
+            datetime.timezone(offset - three if ahead else offset + three)
+        ).isoformat()
+    except (ValueError, OverflowError):
+        return None
