@@ -7,6 +7,7 @@ and merge into one JUnit and one report with the same findings.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fcntl
 import json
@@ -759,6 +760,27 @@ def test_a_check_about_to_keep_its_part_lets_earlier_waiters_go_first(tmp_path: 
         keeper.close()
 
 
+@contextlib.contextmanager
+def _other_process(folder: Path, script: str, lanes: int = 1) -> Iterator[Any]:
+    """Another process of the run, ``script`` holding ``lock``, the run's lock in ``folder``
+    (``lanes`` lanes); its output read line by line (``stdout``); killed at the end."""
+    import subprocess
+    import sys
+
+    head = ("import sys, time\nfrom synth.testing._lock import RunLock\n"
+            f"lock = RunLock(sys.argv[1], lanes={lanes})\n")  # fmt: skip
+    child = subprocess.Popen([sys.executable, "-c", head + script, str(folder)], cwd=ROOT,
+                             stdout=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        assert child.stdout is not None
+        yield child
+    finally:
+        child.kill()
+        child.wait(10)
+        if child.stdout is not None:
+            child.stdout.close()
+
+
 def test_an_object_level_check_waits_for_a_lane_that_goes_on_in_another_process(
     tmp_path: Path,
 ) -> None:
@@ -766,14 +788,8 @@ def test_an_object_level_check_waits_for_a_lane_that_goes_on_in_another_process(
     them (``stay``), when the part is free a moment; a part's object-level check
     (``after_stays``) waits until it says it does not, not for its own process's word nor for a
     process no longer running."""
-    import subprocess
-    import sys
-
     keeper = RunLock(tmp_path)
     lane = (
-        "import sys, time\n"
-        "from synth.testing._lock import RunLock\n"
-        "lock = RunLock(sys.argv[1])\n"
         "lock.stay('p')\n"
         "print('staying', flush=True)\n"
         "time.sleep(1.0)\n"
@@ -783,32 +799,27 @@ def test_an_object_level_check_waits_for_a_lane_that_goes_on_in_another_process(
         "lock.stay(None)\n"
         "time.sleep(5)\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", lane, str(tmp_path)], cwd=ROOT,
-                             stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "staying"
-        keeper.stay("p")  # its own process's word is not waited for
-        keeper.after_stays("q", most=5)  # nor another part's
-        keeper.after_stays("p", most=10)
-        went_on = time.time()
-        said, _, at = child.stdout.readline().partition(" ")
-        assert said == "done"
-        assert went_on >= float(at)
-        assert [m.name for m in tmp_path.glob("stay-*")] == [f"stay-p.{os.getpid()}"]
-        keeper.stay(None)
-        assert not list(tmp_path.glob("stay-*"))
-        # A marker left by a process no longer running is not waited for.
-        child.kill()
-        child.wait(10)
-        (tmp_path / f"stay-p.{child.pid}").write_text("0.0", encoding="utf-8")
-        started = time.monotonic()
-        keeper.after_stays("p", most=5)
-        assert time.monotonic() - started < 0.5
+        with _other_process(tmp_path, lane) as child:
+            assert child.stdout.readline().strip() == "staying"
+            keeper.stay("p")  # its own process's word is not waited for
+            keeper.after_stays("q", most=5)  # nor another part's
+            keeper.after_stays("p", most=10)
+            went_on = time.time()
+            said, _, at = child.stdout.readline().partition(" ")
+            assert said == "done"
+            assert went_on >= float(at)
+            assert [m.name for m in tmp_path.glob("stay-*")] == [f"stay-p.{os.getpid()}"]
+            keeper.stay(None)
+            assert not list(tmp_path.glob("stay-*"))
+            # A marker left by a process no longer running is not waited for.
+            child.kill()
+            child.wait(10)
+            (tmp_path / f"stay-p.{child.pid}").write_text("0.0", encoding="utf-8")
+            started = time.monotonic()
+            keeper.after_stays("p", most=5)
+            assert time.monotonic() - started < 0.5
     finally:
-        child.kill()
-        if child.stdout is not None:
-            child.stdout.close()
         keeper.close()
 
 
@@ -816,14 +827,8 @@ def test_an_object_level_check_waits_for_the_light_tests_of_its_part(tmp_path: P
     """A light test (``RunLock.light``) holds nothing between a write and its next read: a
     part's object-level check, which changes and deletes items it did not make, waits until
     no other process runs one of its part (``after_lights``), not for another part's."""
-    import subprocess
-    import sys
-
     keeper = RunLock(tmp_path, lanes=2)
     light = (
-        "import sys, time\n"
-        "from synth.testing._lock import RunLock\n"
-        "lock = RunLock(sys.argv[1], lanes=2)\n"
         "lock.light('p', lane=0)\n"
         "print('light', flush=True)\n"
         "time.sleep(1.0)\n"
@@ -831,25 +836,19 @@ def test_an_object_level_check_waits_for_the_light_tests_of_its_part(tmp_path: P
         "lock.release()\n"
         "time.sleep(5)\n"
     )
-    child = subprocess.Popen([sys.executable, "-c", light, str(tmp_path)], cwd=ROOT,
-                             stdout=subprocess.PIPE, text=True)  # fmt: skip
     try:
-        assert child.stdout is not None
-        assert child.stdout.readline().strip() == "light"
-        started = time.monotonic()
-        keeper.after_lights("q", most=5)  # another part's
-        assert time.monotonic() - started < 0.5
-        keeper.after_lights("p", most=10)
-        went_on = time.time()
-        said, _, at = child.stdout.readline().partition(" ")
-        assert said == "done"
-        assert went_on >= float(at)
-        assert not list(tmp_path.glob("light-*"))
+        with _other_process(tmp_path, light, lanes=2) as child:
+            assert child.stdout.readline().strip() == "light"
+            started = time.monotonic()
+            keeper.after_lights("q", most=5)  # another part's
+            assert time.monotonic() - started < 0.5
+            keeper.after_lights("p", most=10)
+            went_on = time.time()
+            said, _, at = child.stdout.readline().partition(" ")
+            assert said == "done"
+            assert went_on >= float(at)
+            assert not list(tmp_path.glob("light-*"))
     finally:
-        child.kill()
-        child.wait(10)
-        if child.stdout is not None:
-            child.stdout.close()
         keeper.close()
 
 
