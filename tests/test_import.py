@@ -23,7 +23,17 @@ from synth.loader import load
 
 ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT / "tests" / "corpus" / "openapi"
-EXAMPLES = ("tracker", "warehouse", "library", "feeds", "ticketing")
+EXAMPLES = (
+    "tracker",
+    "warehouse",
+    "library",
+    "feeds",
+    "ticketing",
+    "boxoffice",
+    "kennels",
+    "fleet",
+    "recipes",
+)
 
 
 def _run(*args: str) -> tuple[int, str]:
@@ -140,6 +150,10 @@ PLAIN: dict[str, int] = {
     "examples/feeds/contracts": 0,
     "examples/ticketing/contracts": 0,
     "examples/tracker/contracts": 16,  # its correlation id (RequestId) in headers and problems
+    "examples/boxoffice/contracts": 0,
+    "examples/kennels/contracts": 0,
+    "examples/fleet/contracts": 0,
+    "examples/recipes/contracts": 0,
 }
 
 
