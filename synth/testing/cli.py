@@ -270,13 +270,17 @@ class _Plan:
     def __init__(self) -> None:
         self.checks: list[tuple[str, str]] = []
         self.gaps: list[Gap] = []
+        self.firsts = 0  # checks whose first example is a test of its own (``name[first]``)
+        self.listed = 0  # the tests pytest lists: those, the checks and the gaps
 
     def pytest_collection_finish(self, session: pytest.Session) -> None:
+        self.listed = len(session.items)
         for item in session.items:
             if isinstance(item, NotExercised):
                 self.gaps.append(item.gap)
                 continue
             if item.name.endswith(FIRST):
+                self.firsts += 1
                 continue  # a check's first example ahead of its search: the same check
             invariant, operation = test_key(item.name)
             if invariant:
@@ -296,7 +300,15 @@ class _Plan:
         for invariant in sorted(by_invariant):
             ops = by_invariant[invariant]
             out.append(f"  {invariant}: {len(ops)} check(s) on {', '.join(sorted(ops))}")
-        out.append(f"  total: {len(self.checks)} checks, {len(by_invariant)} kinds")
+        total = f"  total: {len(self.checks)} checks, {len(by_invariant)} kinds"
+        if self.firsts:
+            # pytest's "N tests collected" above counts what it collected, before the first
+            # examples became tests of their own: the ids it listed are more.
+            total += (f" ({self.listed} tests listed above: {self.firsts} checks also run "
+                      "their first example as a test of its own, ahead of the searches"
+                      + (f"; {len(self.gaps)} say what is not exercised" if self.gaps else "")
+                      + ")")  # fmt: skip
+        out.append(total)
         ids = [f"{t.name}: {t.tenant_id}" for t in config.tenants if t.tenant_id is not None]
         if ids:
             out.append(f"  the tenant in the path is each acting tenant's own ({', '.join(ids)})")
