@@ -85,3 +85,30 @@ def test_unreachable_target_is_a_configuration_error(generated: Path) -> None:
                                 env={})  # fmt: skip
     assert result.exit_code == 2, result.output
     assert "no server answers there" in result.output
+
+
+def test_a_dry_run_s_total_counts_the_tests_pytest_lists() -> None:
+    """pytest's "N tests collected" counts each check once; the ids it lists also hold each
+    check's first example as a test of its own (``name[first]``): the plan's total line says
+    how many tests are listed, and why more."""
+    from types import SimpleNamespace
+    from typing import Any, cast
+
+    from synth.testing import config_from_options
+    from synth.testing.cli import _Plan
+
+    names = ["test_getJob__ERR_PROBLEM", "test_getJob__ERR_PROBLEM[first]", "test_getJob__TEN_READ"]
+    plan = _Plan()
+    plan.pytest_collection_finish(cast(Any, SimpleNamespace(items=[SimpleNamespace(name=n)
+                                                                   for n in names])))  # fmt: skip
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=["a=ta", "b=tb"], env={})
+    total = next(line for line in plan.lines(config) if line.startswith("  total:"))
+    assert total == (
+        "  total: 2 checks, 2 kinds (3 tests listed above: 1 checks also run their first "
+        "example as a test of its own, ahead of the searches)"
+    )
+    plan = _Plan()
+    plan.pytest_collection_finish(
+        cast(Any, SimpleNamespace(items=[SimpleNamespace(name=names[0])]))
+    )
+    assert "  total: 1 checks, 1 kinds" in plan.lines(config)
