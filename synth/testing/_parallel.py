@@ -106,8 +106,11 @@ KEEPS_QUOTA = frozenset(inv.id for inv in CATALOGUE if inv.family == "limits")
 
 
 # Checks of a read of one item that write only to make the item they read, once in the run
-# (the tenant's shared item: ``Context.acted_on``), and judge the answers to reads (``light``):
-# their requests need their part only while a write is in flight (``RunLock.light``), so a
+# (the tenant's shared item: ``Context.acted_on``), and judge the answers to reads (``light``).
+# Where the item cannot be shared (``Context._shareable``: made by an upsert, as the box office
+# and kennels examples' are) they make one each example, and each such write waits for a walk
+# of its lane, as the whole test did before; not measured apart. Their requests need their
+# part only while a write is in flight (``RunLock.light``), so a
 # walk keeping its tenant's lane waits for none of them, and their reads go on beside the
 # walk. On the CRM at 50 ms the jobs part's walks waited 10 s for checks holding a lane
 # shared while they spent `getJob`'s quota (bench/notes/latency.md). Not the checks that
