@@ -10,13 +10,14 @@ redacted.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 from urllib.parse import urlsplit
 
 import httpx
@@ -26,18 +27,21 @@ from .._errors import UsageError
 from ._config import is_far
 from ._http import Exchange, Request
 from ._record import finish
-from ._st import BACKOFF_ENV
+from ._st import BACKOFF_ENV, GATE_ENV, GO
 from ._st import command as st_command
 from ._target import Target
 from ._violation import Finding, Outcome
 
 __all__ = [
     "CHECK",
+    "Engine",
+    "Standby",
     "exit_status",
     "object_level_authorization",
     "phase_groups",
     "st_reports",
     "st_run",
+    "standby",
 ]
 
 CHECK = "object_level_authorization"
@@ -83,19 +87,18 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
     if len(target.config.tenants) < 2:
         pytest.skip("object-level authorization needs two or more tenants (--tenant)")
     started = time.monotonic()
-    operations: list[str] = []
-    if part is not None:
-        parts = target.graph.parts()
-        if part not in parts:
-            raise UsageError(
-                f"{part!r} names no part of the API under the current contracts; the generated "
-                "tests are stale: run `synth generate` to regenerate them"
-            )
-        operations = sorted(op for op, named in parts.items() if named == part)
+    ready = target.standby.pop(part, None) if part is not None else None
+    operations = ready.operations if ready is not None else _operations(target, part)
     finding = Finding(INVARIANT, part or "all", Outcome.PASSED, 0.0, 0)
-    with tempfile.TemporaryDirectory(prefix="synth-st-") as tmp:
-        folder = Path(tmp)
-        done = st_run(target, operations, folder)
+    with contextlib.ExitStack() as stack:
+        if ready is not None:
+            stack.callback(ready.stop)
+            folder = ready.folder
+            ready.engine.go()
+            done = ready.engine.wait()
+        else:
+            folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="synth-st-")))
+            done = st_run(target, operations, folder)
         unreadable = ""
         try:
             events, entries = st_reports(folder)
@@ -151,44 +154,158 @@ def phase_groups(target: Target) -> tuple[str, ...]:
     return PHASE_GROUPS if is_far(target.url, target.client.round_trip) else (PHASES,)
 
 
-def st_run(
-    target: Target, operations: list[str], folder: Path, groups: tuple[str, ...] | None = None
-) -> subprocess.CompletedProcess[str]:
+class Engine:
     """The check's ``st run`` over ``operations`` (all: none named), in ``folder``: its auth
     document, configuration and the API's document are written there first, then one process
-    per group of phases (``groups``, else ``phase_groups``) runs at once, its reports landing
-    in ``folder / "reports" / <group's index>`` (``st_reports``). The exit status is the first
-    of theirs that is neither 0 nor 1 (``exit_status``); the output is theirs, one after
-    another."""
-    auth, toml = _config(target)
-    (folder / "auth.json").write_text(auth, encoding="utf-8")
-    (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
-    (folder / "openapi.json").write_text(target.document, encoding="utf-8")
-    # ``st`` with synth's retry schedule (``_st``: no wait before the first retry).
-    st = st_command()
-    env = {**os.environ, BACKOFF_ENV: str(target.config.backoff)}
-    running = []
-    for index, phases in enumerate(groups or phase_groups(target)):
-        command = _command(st, target, operations, phases, f"reports/{index}")
-        # Files, not pipes: a process whose pipe filled while the other was read would stall.
-        out, err = (folder / f"st-{index}.out").open("w+"), (folder / f"st-{index}.err").open("w+")
-        running.append((command, subprocess.Popen(command, cwd=folder, stdout=out, stderr=err,
-                                                  text=True, env=env), out, err))  # fmt: skip
-    codes, stdout, stderr = [], "", ""
-    try:
-        for _, process, out, err in running:
-            codes.append(process.wait())
-            out.seek(0)
-            err.seek(0)
-            stdout, stderr = stdout + out.read(), stderr + err.read()
-    finally:  # interrupted (Ctrl-C, a timeout): no process goes on sending meanwhile
-        for _, process, out, err in running:
+    per group of phases (``groups``, else ``phase_groups``) starts at once, its reports landing
+    in ``folder / "reports" / <group's index>`` (``st_reports``).
+
+    ``gated``: started ahead of the check (``standby``), each process loads the document and
+    draws its first cases, then waits before its first request (schemathesis's probes of the
+    base URL aside: ``_st.Gate``) until ``go``; ``stop`` ends it without a request sent."""
+
+    def __init__(
+        self,
+        target: Target,
+        operations: list[str],
+        folder: Path,
+        groups: tuple[str, ...] | None = None,
+        *,
+        gated: bool = False,
+    ) -> None:
+        auth, toml = _config(target)
+        (folder / "auth.json").write_text(auth, encoding="utf-8")
+        (folder / "schemathesis.toml").write_text(toml, encoding="utf-8")
+        (folder / "openapi.json").write_text(target.document, encoding="utf-8")
+        # ``st`` with synth's retry schedule (``_st``: no wait before the first retry).
+        st = st_command()
+        env = {**os.environ, BACKOFF_ENV: str(target.config.backoff)}
+        if gated:
+            env[GATE_ENV] = "1"
+        self.gated = gated
+        self._running: list[tuple[list[str], subprocess.Popen[str], IO[str], IO[str]]] = []
+        try:
+            for index, phases in enumerate(groups or phase_groups(target)):
+                command = _command(st, target, operations, phases, f"reports/{index}")
+                # Files, not pipes: a process whose pipe filled while another was read would
+                # stall.
+                out = (folder / f"st-{index}.out").open("w+")
+                err = (folder / f"st-{index}.err").open("w+")
+                stdin = subprocess.PIPE if gated else subprocess.DEVNULL
+                process = subprocess.Popen(command, cwd=folder, stdin=stdin, stdout=out,
+                                           stderr=err, text=True, env=env)  # fmt: skip
+                self._running.append((command, process, out, err))
+        except BaseException:
+            self.stop()
+            raise
+
+    def go(self) -> None:
+        """Let gated processes send (nothing for others); one that has ended meanwhile
+        (schemathesis failing to start) says so in ``wait``."""
+        for _, process, _, _ in self._running:
+            if process.stdin is not None:
+                try:
+                    process.stdin.write(GO + "\n")
+                    process.stdin.close()
+                except OSError:  # BrokenPipeError: it has ended; its exit status tells why
+                    pass
+
+    def wait(self) -> subprocess.CompletedProcess[str]:
+        """Each process's end: the exit status is the first of theirs that is neither 0 nor 1
+        (``exit_status``); the output is theirs, one after another. Interrupted (Ctrl-C, a
+        timeout), none goes on sending."""
+        codes, stdout, stderr = [], "", ""
+        try:
+            for _, process, out, err in self._running:
+                codes.append(process.wait())
+                out.seek(0)
+                err.seek(0)
+                stdout, stderr = stdout + out.read(), stderr + err.read()
+        finally:
+            self.stop()
+        return subprocess.CompletedProcess(self._running[0][0], exit_status(codes), stdout,
+                                           stderr)  # fmt: skip
+
+    def stop(self) -> None:
+        """End every process still running (a gated one before it sent anything) and close
+        its files."""
+        for _, process, out, err in self._running:
             if process.poll() is None:
                 process.kill()
                 process.wait()
+            if process.stdin is not None and not process.stdin.closed:
+                with contextlib.suppress(OSError):
+                    process.stdin.close()
             out.close()
             err.close()
-    return subprocess.CompletedProcess(running[0][0], exit_status(codes), stdout, stderr)
+
+
+def st_run(
+    target: Target, operations: list[str], folder: Path, groups: tuple[str, ...] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """``Engine`` started and waited for: the check's ``st run`` processes over ``operations``
+    in ``folder``, as one completed process."""
+    return Engine(target, operations, folder, groups).wait()
+
+
+class Standby:
+    """The object-level check of one part, started ahead of its test (``standby``) in a
+    temporary folder of its own, held at its first request until the test takes it
+    (``take``); ``stop`` ends it and removes the folder."""
+
+    def __init__(self, target: Target, operations: list[str]) -> None:
+        self._folder = tempfile.TemporaryDirectory(prefix="synth-st-")
+        self.folder = Path(self._folder.name)
+        self.operations = operations
+        try:
+            self.engine = Engine(target, operations, self.folder, gated=True)
+        except BaseException:
+            self._folder.cleanup()
+            raise
+
+    def stop(self) -> None:
+        self.engine.stop()
+        self._folder.cleanup()
+
+
+def _operations(target: Target, part: str | None) -> list[str]:
+    """The operations of ``part`` (``Graph.parts``: named by one of its operations), sorted;
+    none (the whole API) where ``part`` is None."""
+    if part is None:
+        return []
+    parts = target.graph.parts()
+    if part not in parts:
+        raise UsageError(
+            f"{part!r} names no part of the API under the current contracts; the generated "
+            "tests are stale: run `synth generate` to regenerate them"
+        )
+    return sorted(op for op, named in parts.items() if named == part)
+
+
+def _runs_here(target: Target) -> bool:
+    """Whether the check can run against ``target`` (else it is skipped, saying why)."""
+    return target.config.app is None and len(target.config.tenants) >= 2
+
+
+def standby(target: Target, part: str) -> None:
+    """Start the object-level check of ``part`` ahead of its test, held before its first
+    request (``Engine``'s ``gated``), where the run will get to it soon (the test after the
+    one starting: ``plugin``). A process of schemathesis spends a second or two of CPU before
+    its first request (importing, loading the document, drawing the coverage phase's cases:
+    0.9 and 2.1 s on the CRM's two parts at loopback, alone on the machine); started at its
+    test, that time sits between the rest of its part's checks and the run's end. Meanwhile
+    it sends nothing but schemathesis's two probes of the base URL, no operation's path: the
+    rest of the part may still be running. The test takes it (``object_level_authorization``);
+    one not taken (the run stopped first, a test skipped) is stopped with the target
+    (``Target.close``). Nothing where one is already waiting for ``part``, or the check
+    cannot run here."""
+    if part in target.standby or not _runs_here(target):
+        return
+    try:
+        operations = _operations(target, part)
+    except UsageError:
+        return  # the test says so when it runs
+    target.standby[part] = Standby(target, operations)
 
 
 def exit_status(codes: list[int]) -> int:

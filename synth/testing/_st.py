@@ -26,15 +26,25 @@ import inspect
 import os
 import random
 import sys
+import threading
 import time
 from collections import deque
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BACKOFF_ENV", "Strain", "backoff", "command", "patch"]
+__all__ = ["BACKOFF_ENV", "GATE_ENV", "GO", "Gate", "Strain", "backoff", "command", "gate", "patch"]
 
 # The environment variable carrying the run's ``--backoff`` base, in seconds.
 BACKOFF_ENV = "SYNTH_ST_BACKOFF"
+# Set (to anything) where the process is started ahead of its check (``_authorization.
+# Engine``): it loads the document and draws its first cases meanwhile, and sends nothing but
+# schemathesis's probes until ``GO`` arrives on its standard input (``gate``).
+GATE_ENV = "SYNTH_ST_GATE"
+GO = "go"
+# schemathesis marks its probes of the server's capabilities with this header (two GETs of the
+# base URL, no operation's path: ``schemathesis.engine.run.probes``). Where a later version
+# marks them otherwise, they wait at the gate like any request: slower, never early.
+_PROBE_HEADER = "X-Schemathesis-Probe"
 
 
 def backoff(base: float, attempt: int) -> float:
@@ -136,11 +146,50 @@ def patch(base: float) -> bool:
     return True
 
 
-def main() -> None:  # pragma: no cover - run as a process by ``_authorization.st_run``
+class Gate:
+    """Holds back every request but schemathesis's probes until ``GO`` is read from
+    ``stream``; anything else there, or its end (the run that started the process stopped, or
+    never ran the check), ends the process before it sends anything."""
+
+    def __init__(self, stream: Any) -> None:
+        self._stream = stream
+        self._lock = threading.Lock()
+        self._open = False
+
+    def wait(self) -> None:
+        if self._open:
+            return
+        with self._lock:
+            if not self._open:
+                if self._stream.readline().strip() != GO:
+                    os._exit(0)  # not sys.exit: this runs in schemathesis's worker thread
+                self._open = True
+
+
+def gate(stream: Any) -> Gate:
+    """Put ``Gate(stream)`` before every request the process sends but a probe (requests'
+    ``Session.send``, which schemathesis's transport, its probes and its auth flows all use)."""
+    import requests
+
+    held = Gate(stream)
+    send = requests.Session.send
+
+    def gated_send(self: requests.Session, request: Any, **kwargs: Any) -> Any:
+        if _PROBE_HEADER not in request.headers:
+            held.wait()
+        return send(self, request, **kwargs)
+
+    requests.Session.send = gated_send  # type: ignore[method-assign]
+    return held
+
+
+def main() -> None:  # pragma: no cover - run as a process by ``_authorization.Engine``
     from schemathesis.cli import schemathesis
 
-    # Set by ``st_run``, from the run's configuration (no default of its own to drift).
+    # Set by ``Engine``, from the run's configuration (no default of its own to drift).
     patch(float(os.environ[BACKOFF_ENV]))
+    if os.environ.get(GATE_ENV):
+        gate(sys.stdin)
     sys.argv[0] = "st"
     sys.exit(schemathesis())
 

@@ -10,7 +10,7 @@ import secrets
 import threading
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, unquote
 
 from .. import loader
@@ -28,6 +28,9 @@ from ._lock import ANY_TENANT, RunLock
 from ._nowhere import Nowhere
 from ._unique import Fresh
 from ._violation import Finding, Violation
+
+if TYPE_CHECKING:  # it imports this module
+    from ._authorization import Standby
 
 __all__ = ["MARKER_END", "Target", "check_tenant_values"]
 
@@ -133,6 +136,9 @@ class Target:
         # whether a breach of a latency objective fails the run (``--enforce-slo``).
         self.latencies: dict[str, list[float]] = {}
         self.enforce_slo = False
+        # The object-level check of a part started ahead of its test, by part
+        # (``_authorization.standby``); any not taken is stopped by ``close``.
+        self.standby: dict[str, Standby] = {}
         # The ids each list held when last walked whole at its largest limit (``Context.walk``),
         # by ``Context.list_key``, with this process's writes and lock releases then
         # (``seen_list``); forgotten at each test's start.
@@ -425,6 +431,9 @@ class Target:
         What the checks noted is deleted, and so is every item the request log shows a create
         answering with (schemathesis's positive cases create too), newest first.
         """
+        for waiting in self.standby.values():
+            waiting.stop()
+        self.standby.clear()
         if self._client is None:
             return
         self._delete_created()

@@ -21,6 +21,7 @@ from .. import loader
 from .._errors import SynthError, describe
 from ..catalogue import BY_ID
 from ..spec import ApiSpec
+from ._authorization import standby
 from ._config import TargetConfig, config_from_options
 from ._conformance import INVARIANT as CONFORMANCE
 from ._conformance import sends_declared_examples
@@ -32,6 +33,7 @@ from ._latency import latency_rows
 from ._lock import RunLock
 from ._order import Chains, load_costs, order, parse_shard, shard, test_key, with_firsts
 from ._parallel import (
+    ALONE,
     STAGGER_NICE,
     PartScheduling,
     Shape,
@@ -232,6 +234,10 @@ class _Workers:
         if item.stash.get(_STAGE, "") == "rest":
             # Its first example's test, run by another process, is waited for with no lock held.
             made.firsts.before_search(f"{invariant} {operation}")
+        if invariant in ALONE:
+            # The object-level check's engine, if not yet started (``standby``), starts to
+            # draw while this test waits for its part.
+            standby(made, operation)
         hold(made, invariant, operation)
         # Said at each test's start: a test skipped in its setup says nothing.
         lock.stay(item.stash.get(_STAYS, "") or None)
@@ -336,10 +342,17 @@ class _Order:
 
     @pytest.hookimpl(tryfirst=True)
     def pytest_runtest_protocol(self, item: pytest.Item, nextitem: pytest.Item | None) -> None:
-        """Notes the part this process goes on with after ``item`` (``_parallel.stays_on``)."""
+        """Notes the part this process goes on with after ``item`` (``_parallel.stays_on``);
+        where the object-level check of a part comes next, starts its engine meanwhile
+        (``_authorization.standby``)."""
         known = item.config.stash.get(_SCHEDULE, None)
         following = nextitem.nodeid if nextitem is not None else None
         item.stash[_STAYS] = stays_on(item.nodeid, following, *known) if known else ""
+        made = item.config.stash.get(_TARGET, None)
+        if made is not None and nextitem is not None:
+            invariant, operation = _named(nextitem)
+            if invariant in ALONE and isinstance(nextitem, pytest.Function):
+                standby(made, operation)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:

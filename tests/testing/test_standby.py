@@ -1,0 +1,163 @@
+"""The object-level check's engine started ahead of its test (``_authorization.standby``):
+held before its first request until the test takes it, stopped unsent where none does."""
+
+from __future__ import annotations
+
+import http.server
+import os
+import threading
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Any
+
+import pytest
+import requests
+
+from examples.reference_server.process import serve
+from synth.spec import ApiSpec
+from synth.testing import Target, config_from_options, object_level_authorization
+from synth.testing._authorization import Standby, st_reports, standby
+from synth.testing._st import GO, gate
+
+from .conftest import TOKENS
+
+
+class _Recorder(http.server.BaseHTTPRequestHandler):
+    seen: list[tuple[str, bool]] = []
+
+    def do_GET(self) -> None:
+        self.seen.append((self.path, "X-Schemathesis-Probe" in self.headers))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture
+def recorder() -> Iterator[tuple[str, list[tuple[str, bool]]]]:
+    """A loopback server noting each GET's path and whether it was a probe."""
+    seen: list[tuple[str, bool]] = []
+    handler = type("Handler", (_Recorder,), {"seen": seen})
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_the_gate_holds_every_request_but_a_probe_until_go(
+    recorder: tuple[str, list[tuple[str, bool]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, seen = recorder
+    monkeypatch.setattr(requests.Session, "send", requests.Session.send)  # restored after
+    read, write = os.pipe()
+    with os.fdopen(read, "r") as stream, os.fdopen(write, "w") as signal:
+        gate(stream)
+        probe = requests.get(f"{url}/probe", headers={"X-Schemathesis-Probe": "1"}, timeout=5)
+        assert probe.status_code == 204
+        answers: list[int] = []
+        sender = threading.Thread(
+            target=lambda: answers.append(requests.get(f"{url}/case", timeout=5).status_code)
+        )
+        sender.start()
+        sender.join(0.5)
+        assert sender.is_alive()
+        assert seen == [("/probe", True)]
+        signal.write(GO + "\n")
+        signal.flush()
+        sender.join(5)
+        assert answers == [204]
+        assert seen == [("/probe", True), ("/case", False)]
+        # Open once, open for good: the next request is not held.
+        assert requests.get(f"{url}/again", timeout=5).status_code == 204
+
+
+@pytest.mark.slow
+def test_an_object_level_check_started_ahead_sends_nothing_until_it_is_let_go(
+    api: ApiSpec,
+) -> None:
+    """Started ahead and given time to load and draw, the engine has sent no request of the
+    check before ``go`` (its HAR, written at the end, has none from before); let go, it runs
+    the check whole. The check's test takes what was started (``object_level_authorization``)
+    and its folder goes with it."""
+    with serve() as url:
+        config = config_from_options(base_url=url, tenants=TOKENS, profile="quick", seed=3,
+                                     env={})  # fmt: skip
+        target = Target(config, api)
+        try:
+            standby(target, "createJob")
+            ready = target.standby.pop("createJob")
+            try:
+                assert ready.operations == ["createJob", "getJob", "listJobs"]
+                time.sleep(3)  # longer than it takes to get to its first request here
+                assert all(p.poll() is None for _, p, _, _ in ready.engine._running)  # waiting
+                let_go = time.time()
+                ready.engine.go()
+                done = ready.engine.wait()
+                assert done.returncode == 0, done.stdout + done.stderr  # a correct server
+                events, entries = st_reports(ready.folder)
+                # Held at its first request for seconds, no scenario ended in an error of its
+                # own (a deadline, a timeout).
+                assert not [e for e in events if "NonFatalError" in e or "FatalError" in e]
+                assert entries
+                assert min(_started(e) for e in entries) >= let_go
+            finally:
+                ready.stop()
+            assert not ready.folder.exists()
+
+            standby(target, "createJob")
+            again = target.standby["createJob"]
+            standby(target, "createJob")  # one waiting already: left as it is
+            assert target.standby["createJob"] is again
+            object_level_authorization(target, "createJob")
+            assert "createJob" not in target.standby
+            assert not again.folder.exists()
+        finally:
+            target.close()
+    finding = target.findings[-1]
+    assert (finding.invariant, finding.outcome.value) == ("OBJECT-LEVEL-AUTHORIZATION", "passed")
+
+
+@pytest.mark.slow
+def test_a_check_started_ahead_and_never_taken_is_stopped_with_the_target(
+    api: ApiSpec, recorder: tuple[str, list[tuple[str, bool]]]
+) -> None:
+    """The run stopped before the check (``--max-failures``, a skip): ``Target.close`` ends
+    its processes, having sent nothing but schemathesis's probes, and removes its folder."""
+    url, seen = recorder
+    config = config_from_options(base_url=url, tenants=TOKENS, env={})
+    target = Target(config, api)
+    standby(target, "createContact")
+    ready: Standby = target.standby["createContact"]
+    processes = [running[1] for running in ready.engine._running]
+    time.sleep(3)
+    target.close()
+    assert all(p.poll() is not None for p in processes)
+    assert not ready.folder.exists()
+    assert target.standby == {}
+    assert all(probe for _, probe in seen), seen
+
+
+def test_no_check_is_started_ahead_where_it_cannot_run(api: ApiSpec) -> None:
+    """One tenant (the check is skipped, saying so), or a part the contracts lack (the test
+    says the generated tests are stale): nothing started."""
+    one = Target(config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS[:1], env={}),
+                 api)  # fmt: skip
+    two = Target(config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={}), api)
+    try:
+        standby(one, "createJob")
+        standby(two, "noSuchPart")
+        assert one.standby == {}
+        assert two.standby == {}
+    finally:
+        one.close()
+        two.close()
+
+
+def _started(entry: dict[str, Any]) -> float:
+    """When a HAR entry's request started, as a Unix time."""
+    return datetime.fromisoformat(entry["startedDateTime"]).timestamp()
