@@ -27,7 +27,7 @@ from .._errors import UsageError
 from ._config import is_far
 from ._http import Exchange, Request
 from ._record import finish
-from ._st import BACKOFF_ENV, GATE_ENV, GO
+from ._st import BACKOFF_ENV, GATE_ENV, GO, PROBES
 from ._st import command as st_command
 from ._target import Target
 from ._violation import Finding, Outcome
@@ -181,7 +181,13 @@ class Engine:
         st = st_command()
         env = {**os.environ, BACKOFF_ENV: str(target.config.backoff)}
         if gated:
-            env[GATE_ENV] = "1"
+            # schemathesis's probes (two anonymous GETs of the base URL, no operation's path)
+            # go ahead, unless a declared rate limit counts by address (``key="ip"``): a
+            # server limiting so may count every request from here, and the probes must not
+            # land in a rate-limit check's burst.
+            by_address = any(op.rate_limit is not None and op.rate_limit.key == "ip"
+                             for op in target.api.operations)  # fmt: skip
+            env[GATE_ENV] = "all" if by_address else PROBES
         self.gated = gated
         self._running: list[tuple[list[str], subprocess.Popen[str], IO[str], IO[str]]] = []
         try:
@@ -294,8 +300,9 @@ def standby(target: Target, part: str) -> None:
     its first request (importing, loading the document, drawing the coverage phase's cases:
     0.9 and 2.1 s on the CRM's two parts at loopback, alone on the machine); started at its
     test, that time sits between the rest of its part's checks and the run's end. Meanwhile
-    it sends nothing but schemathesis's two probes of the base URL, no operation's path: the
-    rest of the part may still be running. The test takes it (``object_level_authorization``);
+    it sends nothing but schemathesis's two probes of the base URL, no operation's path (and
+    not those where a rate limit counts by address: ``Engine``): the rest of the part may
+    still be running. The test takes it (``object_level_authorization``);
     one not taken (the run stopped first, a test skipped) is stopped with the target
     (``Target.close``). Nothing where one is already waiting for ``part``, or the check
     cannot run here."""

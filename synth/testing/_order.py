@@ -220,9 +220,12 @@ def with_firsts(
     """``ordered`` (``order``'s indexes of ``names``) as ``(index, first)``, with each test
     that ``split`` accepts also run as its first example alone (``_first``): those (the
     single-request checks', then cheapest first) where the first single-request check stands,
-    before any search. A test ordered before that point (a far target's longest chain and the checks of
-    its part that go before it, ``order``) is not split: its first example would come after
-    it."""
+    before any search. A test ordered before that point (the dearer checks of a far target's
+    longest chain's part, ``order``'s first tier, which holds that part's single-request
+    checks too, so that the chain itself comes after the first examples) is not split: its
+    first example would come after it. Putting the first examples after that chain instead
+    was measured and not kept (the CRM at 50 ms: the jobs lanes began at 5 s, not 12 s, and
+    the contacts part's checks, queued behind, ended the run as late; bench/notes/latency.md)."""
     at = next((position for position, i in enumerate(ordered)
                if test_key(names[i])[0] in _SINGLE), 0)  # fmt: skip
     firsts = sorted((i for i in ordered[at:] if split(names[i])),

@@ -32,14 +32,26 @@ from collections import deque
 from pathlib import Path
 from typing import Any
 
-__all__ = ["BACKOFF_ENV", "GATE_ENV", "GO", "Gate", "Strain", "backoff", "command", "gate", "patch"]
+__all__ = [
+    "BACKOFF_ENV",
+    "GATE_ENV",
+    "GO",
+    "PROBES",
+    "Gate",
+    "Strain",
+    "backoff",
+    "command",
+    "gate",
+    "patch",
+]
 
 # The environment variable carrying the run's ``--backoff`` base, in seconds.
 BACKOFF_ENV = "SYNTH_ST_BACKOFF"
-# Set (to anything) where the process is started ahead of its check (``_authorization.
-# Engine``): it loads the document and draws its first cases meanwhile, and sends nothing but
-# schemathesis's probes until ``GO`` arrives on its standard input (``gate``).
+# Set where the process is started ahead of its check (``_authorization.Engine``): it loads
+# the document and draws its first cases meanwhile, and sends nothing until ``GO`` arrives on
+# its standard input (``gate``), but schemathesis's probes where the value is ``PROBES``.
 GATE_ENV = "SYNTH_ST_GATE"
+PROBES = "probes"
 GO = "go"
 # schemathesis marks its probes of the server's capabilities with this header (two GETs of the
 # base URL, no operation's path: ``schemathesis.engine.run.probes``). Where a later version
@@ -166,16 +178,17 @@ class Gate:
                 self._open = True
 
 
-def gate(stream: Any) -> Gate:
-    """Put ``Gate(stream)`` before every request the process sends but a probe (requests'
-    ``Session.send``, which schemathesis's transport, its probes and its auth flows all use)."""
+def gate(stream: Any, *, probes: bool = True) -> Gate:
+    """Put ``Gate(stream)`` before every request the process sends (requests' ``Session.send``,
+    which schemathesis's transport, its probes and its auth flows all use), but a probe where
+    ``probes``: schemathesis sends its probes first, and the cases it draws afterwards."""
     import requests
 
     held = Gate(stream)
     send = requests.Session.send
 
     def gated_send(self: requests.Session, request: Any, **kwargs: Any) -> Any:
-        if _PROBE_HEADER not in request.headers:
+        if not (probes and _PROBE_HEADER in request.headers):
             held.wait()
         return send(self, request, **kwargs)
 
@@ -189,7 +202,7 @@ def main() -> None:  # pragma: no cover - run as a process by ``_authorization.E
     # Set by ``Engine``, from the run's configuration (no default of its own to drift).
     patch(float(os.environ[BACKOFF_ENV]))
     if os.environ.get(GATE_ENV):
-        gate(sys.stdin)
+        gate(sys.stdin, probes=os.environ[GATE_ENV] == PROBES)
     sys.argv[0] = "st"
     sys.exit(schemathesis())
 

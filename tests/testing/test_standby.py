@@ -3,13 +3,15 @@ held before its first request until the test takes it, stopped unsent where none
 
 from __future__ import annotations
 
+import dataclasses
 import http.server
 import os
 import threading
 import time
 from collections.abc import Iterator
 from datetime import datetime
-from typing import Any
+from pathlib import Path
+from typing import Any, Literal
 
 import pytest
 import requests
@@ -18,7 +20,7 @@ from examples.reference_server.process import serve
 from synth.spec import ApiSpec
 from synth.testing import Target, config_from_options, object_level_authorization
 from synth.testing._authorization import Standby, st_reports, standby
-from synth.testing._st import GO, gate
+from synth.testing._st import GATE_ENV, GO, PROBES, gate
 
 from .conftest import TOKENS
 
@@ -74,6 +76,49 @@ def test_the_gate_holds_every_request_but_a_probe_until_go(
         assert seen == [("/probe", True), ("/case", False)]
         # Open once, open for good: the next request is not held.
         assert requests.get(f"{url}/again", timeout=5).status_code == 204
+
+
+def test_the_gate_holds_the_probes_too_where_told(
+    recorder: tuple[str, list[tuple[str, bool]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url, seen = recorder
+    monkeypatch.setattr(requests.Session, "send", requests.Session.send)  # restored after
+    read, write = os.pipe()
+    with os.fdopen(read, "r") as stream, os.fdopen(write, "w") as signal:
+        gate(stream, probes=False)
+        answers: list[int] = []
+        probe = threading.Thread(target=lambda: answers.append(requests.get(
+            f"{url}/probe", headers={"X-Schemathesis-Probe": "1"}, timeout=5).status_code))  # fmt: skip
+        probe.start()
+        probe.join(0.5)
+        assert probe.is_alive()
+        assert seen == []
+        signal.write(GO + "\n")
+        signal.flush()
+        probe.join(5)
+        assert answers == [204]
+
+
+@pytest.mark.parametrize(("key", "gated"), [("tenant", PROBES), ("ip", "all")])
+def test_the_probes_wait_too_where_a_rate_limit_counts_by_address(
+    api: ApiSpec, key: Literal["tenant", "ip"], gated: str
+) -> None:
+    """A server limiting requests by address may count the probes in a rate-limit check's
+    burst: where a contract declares such a limit, the engine started ahead holds them too."""
+    keyed = dataclasses.replace(api, operations=tuple(
+        dataclasses.replace(op, rate_limit=dataclasses.replace(op.rate_limit, key=key))
+        if op.rate_limit is not None else op for op in api.operations))  # fmt: skip
+    config = config_from_options(base_url="http://127.0.0.1:9", tenants=TOKENS, env={})
+    target = Target(config, keyed)
+    try:
+        standby(target, "createJob")
+        pids = [process.pid for _, process, _, _ in target.standby["createJob"].engine._running]
+        assert pids
+        for pid in pids:
+            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
+            assert f"{GATE_ENV}={gated}".encode() in environ
+    finally:
+        target.close()
 
 
 @pytest.mark.slow
