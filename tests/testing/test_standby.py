@@ -51,52 +51,40 @@ def recorder() -> Iterator[tuple[str, list[tuple[str, bool]]]]:
         server.server_close()
 
 
-def test_the_gate_holds_every_request_but_a_probe_until_go(
-    recorder: tuple[str, list[tuple[str, bool]]], monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("probes", [True, False])
+def test_the_gate_holds_every_request_until_go_but_probes_where_let(
+    recorder: tuple[str, list[tuple[str, bool]]], monkeypatch: pytest.MonkeyPatch, probes: bool
 ) -> None:
     url, seen = recorder
     monkeypatch.setattr(requests.Session, "send", requests.Session.send)  # restored after
+    answers: list[tuple[str, int]] = []
+
+    def get(path: str, headers: dict[str, str]) -> threading.Thread:
+        def send() -> None:
+            answer = requests.get(f"{url}{path}", headers=headers, timeout=5)
+            answers.append((path, answer.status_code))
+
+        thread = threading.Thread(target=send)
+        thread.start()
+        return thread
+
     read, write = os.pipe()
     with os.fdopen(read, "r") as stream, os.fdopen(write, "w") as signal:
-        gate(stream)
-        probe = requests.get(f"{url}/probe", headers={"X-Schemathesis-Probe": "1"}, timeout=5)
-        assert probe.status_code == 204
-        answers: list[int] = []
-        sender = threading.Thread(
-            target=lambda: answers.append(requests.get(f"{url}/case", timeout=5).status_code)
-        )
-        sender.start()
-        sender.join(0.5)
-        assert sender.is_alive()
-        assert seen == [("/probe", True)]
-        signal.write(GO + "\n")
-        signal.flush()
-        sender.join(5)
-        assert answers == [204]
-        assert seen == [("/probe", True), ("/case", False)]
-        # Open once, open for good: the next request is not held.
-        assert requests.get(f"{url}/again", timeout=5).status_code == 204
-
-
-def test_the_gate_holds_the_probes_too_where_told(
-    recorder: tuple[str, list[tuple[str, bool]]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    url, seen = recorder
-    monkeypatch.setattr(requests.Session, "send", requests.Session.send)  # restored after
-    read, write = os.pipe()
-    with os.fdopen(read, "r") as stream, os.fdopen(write, "w") as signal:
-        gate(stream, probes=False)
-        answers: list[int] = []
-        probe = threading.Thread(target=lambda: answers.append(requests.get(
-            f"{url}/probe", headers={"X-Schemathesis-Probe": "1"}, timeout=5).status_code))  # fmt: skip
-        probe.start()
-        probe.join(0.5)
-        assert probe.is_alive()
-        assert seen == []
+        gate(stream, probes=probes)
+        probe = get("/probe", {"X-Schemathesis-Probe": "1"})
+        probe.join(5 if probes else 0.5)
+        assert probe.is_alive() is not probes  # a probe goes ahead only where let
+        case = get("/case", {})
+        case.join(0.5)
+        assert case.is_alive()  # held at the gate
+        assert seen == ([("/probe", True)] if probes else [])
         signal.write(GO + "\n")
         signal.flush()
         probe.join(5)
-        assert answers == [204]
+        case.join(5)
+        assert sorted(answers) == [("/case", 204), ("/probe", 204)]
+        # Open once, open for good: the next request is not held.
+        assert requests.get(f"{url}/again", timeout=5).status_code == 204
 
 
 @pytest.mark.parametrize(("key", "gated"), [("tenant", PROBES), ("ip", "all")])
