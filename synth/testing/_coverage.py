@@ -133,12 +133,14 @@ def tenant_gaps(checks: list[tuple[str, str]], tenants: int) -> list[Gap]:
     ]
 
 
-def describe(gaps: list[Gap], declared: int) -> list[str]:
-    """Plain lines: how many declared checks ran, then each one that did not and why."""
+def describe(gaps: list[Gap], declared: int, *, planned: bool = False) -> list[str]:
+    """Plain lines: how many declared checks ran, then each one that did not and why;
+    ``planned`` (a dry run, nothing sent): how many would run."""
+    done = "planned (a dry run: nothing sent)" if planned else "exercised"
     if not gaps:
-        return [f"coverage: all {declared} declared checks exercised"]
+        return [f"coverage: all {declared} declared checks {done}"]
     lines = [
-        f"coverage: {declared - len(gaps)} of {declared} declared checks exercised; "
+        f"coverage: {declared - len(gaps)} of {declared} declared checks {done}; "
         f"{len(gaps)} not exercised"
     ]
     lines += [f"  not exercised {g.invariant} {g.operation}: {g.reason}" for g in gaps]

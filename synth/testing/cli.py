@@ -314,7 +314,7 @@ class _Plan:
             out.append(f"  the tenant in the path is each acting tenant's own ({', '.join(ids)})")
         declared = [c for c in self.checks if c[0] in BY_ID]
         gaps = self.gaps + tenant_gaps(declared, len(config.tenants))
-        out += describe(gaps, len(declared) + len(self.gaps))
+        out += describe(gaps, len(declared) + len(self.gaps), planned=True)
         return out
 
 
