@@ -188,7 +188,6 @@ class Engine:
             by_address = any(op.rate_limit is not None and op.rate_limit.key == "ip"
                              for op in target.api.operations)  # fmt: skip
             env[GATE_ENV] = "all" if by_address else PROBES
-        self.gated = gated
         self._running: list[tuple[list[str], subprocess.Popen[str], IO[str], IO[str]]] = []
         try:
             for index, phases in enumerate(groups or phase_groups(target)):
@@ -210,11 +209,10 @@ class Engine:
         (schemathesis failing to start) says so in ``wait``."""
         for _, process, _, _ in self._running:
             if process.stdin is not None:
-                try:
+                # BrokenPipeError: it has ended; its exit status tells why.
+                with contextlib.suppress(OSError):
                     process.stdin.write(GO + "\n")
                     process.stdin.close()
-                except OSError:  # BrokenPipeError: it has ended; its exit status tells why
-                    pass
 
     def wait(self) -> subprocess.CompletedProcess[str]:
         """Each process's end: the exit status is the first of theirs that is neither 0 nor 1
@@ -257,7 +255,8 @@ def st_run(
 class Standby:
     """The object-level check of one part, started ahead of its test (``standby``) in a
     temporary folder of its own, held at its first request until the test takes it
-    (``take``); ``stop`` ends it and removes the folder."""
+    (``object_level_authorization``: ``engine.go``); ``stop`` ends it and removes the
+    folder."""
 
     def __init__(self, target: Target, operations: list[str]) -> None:
         self._folder = tempfile.TemporaryDirectory(prefix="synth-st-")
