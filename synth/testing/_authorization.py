@@ -94,7 +94,8 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
         if ready is not None:
             stack.callback(ready.stop)
             folder = ready.folder
-            ready.engine.go()
+            # The timeout the client has learned by now (``_command``'s, a test later).
+            ready.engine.go(target.client.timeout)
             done = ready.engine.wait()
         else:
             folder = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="synth-st-")))
@@ -204,14 +205,16 @@ class Engine:
             self.stop()
             raise
 
-    def go(self) -> None:
-        """Let gated processes send (nothing for others); one that has ended meanwhile
+    def go(self, timeout: float | None = None) -> None:
+        """Let gated processes send (nothing for others), each request with ``timeout`` where
+        given (the client's, learned by now: ``_st.Gate``); one that has ended meanwhile
         (schemathesis failing to start) says so in ``wait``."""
+        line = GO if timeout is None else f"{GO} {timeout:.3f}"
         for _, process, _, _ in self._running:
             if process.stdin is not None:
                 # BrokenPipeError: it has ended; its exit status tells why.
                 with contextlib.suppress(OSError):
-                    process.stdin.write(GO + "\n")
+                    process.stdin.write(line + "\n")
                     process.stdin.close()
 
     def wait(self) -> subprocess.CompletedProcess[str]:

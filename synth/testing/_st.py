@@ -159,22 +159,33 @@ def patch(base: float) -> bool:
 
 
 class Gate:
-    """Holds back every request but schemathesis's probes until ``GO`` is read from
-    ``stream``; anything else there, or its end (the run that started the process stopped, or
-    never ran the check), ends the process before it sends anything."""
+    """Holds back every request (but schemathesis's probes, where let) until ``GO`` is read
+    from ``stream``; anything else there, or its end (the run that started the process
+    stopped, or never ran the check), ends the process before it sends anything.
+
+    ``GO`` may carry a timeout in seconds (``go 1.250``): the one synth's client has learned by
+    the time the check begins, which every request let through then takes instead of the
+    ``--request-timeout`` the process started with, learned a test earlier or not at all."""
 
     def __init__(self, stream: Any) -> None:
         self._stream = stream
         self._lock = threading.Lock()
         self._open = False
+        self.timeout: float | None = None
 
     def wait(self) -> None:
         if self._open:
             return
         with self._lock:
             if not self._open:
-                if self._stream.readline().strip() != GO:
+                words = self._stream.readline().split()
+                if not words or words[0] != GO:
                     os._exit(0)  # not sys.exit: this runs in schemathesis's worker thread
+                if len(words) > 1:
+                    try:
+                        self.timeout = float(words[1])
+                    except ValueError:
+                        self.timeout = None  # the process's own timeout then
                 self._open = True
 
 
@@ -190,6 +201,8 @@ def gate(stream: Any, *, probes: bool = True) -> Gate:
     def gated_send(self: requests.Session, request: Any, **kwargs: Any) -> Any:
         if not (probes and _PROBE_HEADER in request.headers):
             held.wait()
+            if held.timeout is not None:
+                kwargs["timeout"] = held.timeout
         return send(self, request, **kwargs)
 
     requests.Session.send = gated_send  # type: ignore[method-assign]

@@ -30,6 +30,8 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         self.seen.append((self.path, "X-Schemathesis-Probe" in self.headers))
+        if self.path == "/slow":
+            time.sleep(1.0)
         self.send_response(204)
         self.end_headers()
 
@@ -85,6 +87,24 @@ def test_the_gate_holds_every_request_until_go_but_probes_where_let(
         assert sorted(answers) == [("/case", 204), ("/probe", 204)]
         # Open once, open for good: the next request is not held.
         assert requests.get(f"{url}/again", timeout=5).status_code == 204
+
+
+def test_go_may_carry_the_timeout_learned_since_the_process_started(
+    recorder: tuple[str, list[tuple[str, bool]]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``go 0.2``: every request let through then takes 0.2 s as its timeout, whatever the one
+    it was sent with (the process's ``--request-timeout``)."""
+    url, seen = recorder
+    monkeypatch.setattr(requests.Session, "send", requests.Session.send)  # restored after
+    read, write = os.pipe()
+    with os.fdopen(read, "r") as stream, os.fdopen(write, "w") as signal:
+        held = gate(stream)
+        signal.write(GO + " 0.2\n")
+        signal.flush()
+        with pytest.raises(requests.exceptions.ReadTimeout):
+            requests.get(f"{url}/slow", timeout=5)
+        assert held.timeout == pytest.approx(0.2)
+        assert seen == [("/slow", False)]
 
 
 @pytest.mark.parametrize(("key", "gated"), [("tenant", PROBES), ("ip", "all")])
