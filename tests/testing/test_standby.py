@@ -123,8 +123,7 @@ def test_the_probes_wait_too_where_a_rate_limit_counts_by_address(
         pids = [process.pid for _, process, _, _ in target.standby["createJob"].engine._running]
         assert pids
         for pid in pids:
-            environ = Path(f"/proc/{pid}/environ").read_bytes().split(b"\0")
-            assert f"{GATE_ENV}={gated}".encode() in environ
+            assert f"{GATE_ENV}={gated}".encode() in _environ(pid)
     finally:
         target.close()
 
@@ -209,6 +208,17 @@ def test_no_check_is_started_ahead_where_it_cannot_run(api: ApiSpec) -> None:
     finally:
         one.close()
         two.close()
+
+
+def _environ(pid: int) -> list[bytes]:
+    """A process's environment as Linux shows it. Read while the process is still becoming
+    the program it runs (``exec``), it is empty for a moment: read again then (5 s at most)."""
+    deadline = time.monotonic() + 5
+    while True:
+        environ = Path(f"/proc/{pid}/environ").read_bytes()
+        if environ or time.monotonic() > deadline:
+            return environ.split(b"\0")
+        time.sleep(0.05)
 
 
 def _started(entry: dict[str, Any]) -> float:
