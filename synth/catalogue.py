@@ -658,7 +658,8 @@ CATALOGUE: tuple[Entry, ...] = (
           "Walking every page of a freshly seeded scope returns each item exactly once.",
           _paginated, declares=_declares_paginated, why_not=_no_items),
     Entry("PAGE-ORDER", "pagination",
-          "Items follow the declared order across page boundaries, ties broken as declared.",
+          "Items follow the declared order across page boundaries, ties broken as declared; "
+          "timestamps compare as instants, not as text.",
           _paginated, declares=_declares_paginated, why_not=_no_items),
     Entry("PAGE-LIMIT", "pagination",
           "No page exceeds the limit; out-of-range limits get the declared answer.",

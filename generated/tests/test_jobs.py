@@ -99,7 +99,8 @@ def test_listJobs__PAGE_COMPLETE(target: Target) -> None:
 
 
 def test_listJobs__PAGE_ORDER(target: Target) -> None:
-    """Items follow the declared order across page boundaries, ties broken as declared."""
+    """Items follow the declared order across page boundaries, ties broken as declared;
+    timestamps compare as instants, not as text."""
     check("PAGE-ORDER", "listJobs", target)
 
 
