@@ -81,11 +81,9 @@ def _config(target: Target) -> tuple[str, str]:
 def object_level_authorization(target: Target, part: str | None = None) -> None:
     """Run schemathesis's object-level authorization check over ``part`` of the API (its
     operations, ``Graph.parts``), or the whole API; a failure fails the calling test."""
-    if target.config.app is not None:
-        pytest.skip("schemathesis's object-level authorization check runs in its own engine, "
-                    "which needs a server over HTTP (--base-url), not an in-process app")  # fmt: skip
-    if len(target.config.tenants) < 2:
-        pytest.skip("object-level authorization needs two or more tenants (--tenant)")
+    why_not = _why_not_here(target)
+    if why_not:
+        pytest.skip(why_not)
     started = time.monotonic()
     ready = target.standby.pop(part, None) if part is not None else None
     operations = ready.operations if ready is not None else _operations(target, part)
@@ -290,9 +288,15 @@ def _operations(target: Target, part: str | None) -> list[str]:
     return sorted(op for op, named in parts.items() if named == part)
 
 
-def _runs_here(target: Target) -> bool:
-    """Whether the check can run against ``target`` (else it is skipped, saying why)."""
-    return target.config.app is None and len(target.config.tenants) >= 2
+def _why_not_here(target: Target) -> str:
+    """Why the check cannot run against ``target`` (its test is skipped saying so); "" where
+    it can."""
+    if target.config.app is not None:
+        return ("schemathesis's object-level authorization check runs in its own engine, "
+                "which needs a server over HTTP (--base-url), not an in-process app")  # fmt: skip
+    if len(target.config.tenants) < 2:
+        return "object-level authorization needs two or more tenants (--tenant)"
+    return ""
 
 
 def standby(target: Target, part: str) -> None:
@@ -308,7 +312,7 @@ def standby(target: Target, part: str) -> None:
     one not taken (the run stopped first, a test skipped) is stopped with the target
     (``Target.close``). Nothing where one is already waiting for ``part``, or the check
     cannot run here."""
-    if part in target.standby or not _runs_here(target):
+    if part in target.standby or _why_not_here(target):
         return
     try:
         operations = _operations(target, part)

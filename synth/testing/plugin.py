@@ -511,8 +511,7 @@ def coverage_lines(config: pytest.Config) -> list[str]:
     if _GAPS not in config.stash:
         return []
     declared = len(config.stash.get(_CHECKS, [])) + len(config.stash[_GAPS])
-    lines = describe_coverage(_uncovered(config), declared,
-                              planned=config.getoption("collectonly", False))  # fmt: skip
+    lines = describe_coverage(_uncovered(config), declared)
     if _API not in config.stash and config.getoption("collectonly", False):
         return lines  # listing tests needs no contracts; they did not load
     api = _api(config)

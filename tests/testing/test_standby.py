@@ -16,6 +16,8 @@ from typing import Any, Literal
 import pytest
 import requests
 
+import synth
+from examples._example import load as load_example
 from examples.reference_server.process import serve
 from synth.spec import ApiSpec
 from synth.testing import Target, config_from_options, object_level_authorization
@@ -124,6 +126,30 @@ def test_the_probes_wait_too_where_a_rate_limit_counts_by_address(
         assert pids
         for pid in pids:
             assert f"{GATE_ENV}={gated}".encode() in _environ(pid)
+    finally:
+        target.close()
+
+
+@pytest.mark.parametrize(("name", "gated"), [("warehouse", "all"), ("boxoffice", PROBES)])
+def test_the_probes_wait_where_an_example_api_limits_by_address(name: str, gated: str) -> None:
+    """The same on APIs of other shapes: the warehouse example limits its units list by
+    address (``key="ip"``), the box office example its event reads per tenant, the tenant in
+    the path of both; every part's engine is started ahead as it says."""
+    example = load_example(name)
+    config = config_from_options(
+        base_url="http://127.0.0.1:9",
+        tenants=[f"{t}={secret}" for t, secret in example.TENANTS.items()],
+        tenant_ids=[f"{t}={value}" for t, value in example.TENANT_IDS.items()],
+        env={},
+    )
+    target = Target(config, synth.load(example.CONTRACTS))
+    try:
+        for part in sorted(set(target.graph.parts().values())):
+            standby(target, part)
+            running = target.standby[part].engine._running
+            assert running, part
+            for _, process, _, _ in running:
+                assert f"{GATE_ENV}={gated}".encode() in _environ(process.pid), part
     finally:
         target.close()
 
