@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -22,41 +21,7 @@ from synth.testing import config_from_options
 from synth.testing.cli import run_suite
 from tests._generated import write_tests
 
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-App = Callable[[Scope, Receive, Send], Awaitable[None]]
-Rewrite = Callable[[Scope, int, list[tuple[bytes, bytes]], bytes], tuple[list[tuple[bytes, bytes]], bytes]]  # fmt: skip
-
-
-def _rewriting(app: App, rewrite: Rewrite) -> App:
-    """``app`` with each whole HTTP response passed through ``rewrite`` (headers, body)."""
-
-    async def wrapped(scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await app(scope, receive, send)
-            return
-        start: Message = {}
-        chunks: list[bytes] = []
-
-        async def capture(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                start.update(message)
-                return
-            chunks.append(message.get("body", b""))
-            if message.get("more_body"):
-                return
-            headers, body = rewrite(scope, start["status"], list(start.get("headers", [])),
-                                    b"".join(chunks))  # fmt: skip
-            headers = [(k, v) for k, v in headers if k.lower() != b"content-length"]
-            headers.append((b"content-length", str(len(body)).encode()))
-            await send({**start, "headers": headers})
-            await send({"type": "http.response.body", "body": body})
-
-        await app(scope, receive, capture)
-
-    return wrapped
+from ._asgi import Rewrite, Scope, rewriting
 
 
 def _without_replayed(
@@ -90,7 +55,7 @@ def _run(
 ) -> tuple[int, str]:  # fmt: skip
     monkeypatch.setattr(server, "STORE", store if store is not None else server.Store())
     monkeypatch.setattr(server, "BUGS", set())
-    app: Any = server.app if rewrite is None else _rewriting(server.app, rewrite)
+    app: Any = server.app if rewrite is None else rewriting(server.app, rewrite)
     config = config_from_options(
         app=app, tenants=[f"{k}={v}" for k, v in example.TENANTS.items()], seed=1,
         contracts=example.CONTRACTS, env={}, profile="quick",

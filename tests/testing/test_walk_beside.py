@@ -14,12 +14,14 @@ would.
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
 import pytest
 
 import synth
+from examples.reference_server.app import create_app
 from examples.tracker import server
 from synth.testing import config_from_options
 from synth.testing._http import Exchange, Request
@@ -28,6 +30,9 @@ from synth.testing._parallel import chain_of, hold, shape_of
 from synth.testing._runner import run_check
 from synth.testing._target import Target
 from synth.testing._violation import Finding, Outcome
+
+from ._asgi import Scope, rewriting
+from .conftest import TOKENS
 
 ROOT = Path(__file__).resolve().parents[2]
 TRACKER = ROOT / "examples" / "tracker" / "contracts"
@@ -59,7 +64,7 @@ def test_only_the_walks_that_must_be_alone_keep_their_part() -> None:
 class _Watched:
     """The run lock's calls a check makes: how it held its part when it walked the list."""
 
-    def __init__(self, lock: RunLock, target: Target) -> None:
+    def __init__(self, lock: RunLock, target: Target, listed: str = "/projects") -> None:
         self.kept: list[str] = []  # "part" or "run", each time the check took one exclusive
         self.walks: list[str] = []  # the run's lock as held at each page of the list
         self.creates: list[str] = []  # and at each create
@@ -79,7 +84,7 @@ class _Watched:
 
         def watched(request: Request) -> Exchange:
             held = lock.held + ("+partial" if lock.partial else "")
-            if request.path.endswith("/projects"):
+            if request.path.endswith(listed):
                 (self.walks if request.method == "GET" else self.creates).append(held)
             return send(request)
 
@@ -214,3 +219,51 @@ def test_a_key_unique_across_tenants_by_design_is_not_sent_by_both(tmp_path: Pat
             folder, invariant, frozenset({"ten-project-key-global"}), contracts=contracts
         )
         assert finding.outcome is Outcome.PASSED, (invariant, finding.message)
+
+
+def _cut_summaries(
+    scope: Scope, status: int, headers: list[tuple[bytes, bytes]], body: bytes
+) -> tuple[list[tuple[bytes, bytes]], bytes]:
+    """The CRM's timeline lists an interaction's summary one character short where it is
+    at its declared maximum (2000), though the create answered it whole."""
+    if scope["method"] != "GET" or not scope["path"].endswith("/interactions") or status != 200:
+        return headers, body
+    page = json.loads(body)
+    for item in page["items"]:
+        if len(item["summary"]) == 2000:
+            item["summary"] = item["summary"][:-1]
+    return headers, json.dumps(page).encode()
+
+
+@pytest.mark.parametrize("cut", [False, True])
+def test_a_bound_read_back_from_a_list_is_walked_beside_the_part(tmp_path: Path, cut: bool) -> None:
+    """VAL-BOUND on a create whose item has no GET of its own (the CRM's `createInteraction`)
+    reads the item back by walking its list until the item's id shows: it judges that item
+    alone, so the walk holds the part shared, not to itself; a difference seen so is judged
+    again with the run to itself."""
+    contracts = ROOT / "contracts"
+    app = create_app()
+    config = config_from_options(app=rewriting(app, _cut_summaries) if cut else app,
+                                 tenants=TOKENS, seed=1, contracts=contracts, env={},
+                                 profile="quick")  # fmt: skip
+    target = Target(config, synth.load(contracts))
+    target.lock = RunLock(tmp_path)
+    watched = _Watched(target.lock, target, listed="/interactions")
+    try:
+        hold(target, "VAL-BOUND", "createInteraction")
+        finding = run_check("VAL-BOUND", "createInteraction", target)
+    finally:
+        target.lock.release()
+        target.close()
+        target.lock.close()
+    assert watched.walks, "the check read its interaction back from the list"
+    if not cut:
+        assert finding.outcome is Outcome.PASSED, finding.message
+        assert set(watched.walks) == {"shared+partial"}
+        assert watched.kept == []
+        return
+    assert finding.outcome is Outcome.VIOLATION, finding.message
+    assert "stored as sent (read back by listInteractions)" in finding.expected
+    assert watched.walks[0] == "shared+partial"  # seen beside the part's other checks,
+    assert watched.kept[0] == "run"  # then replayed with the run to itself
+    assert watched.walks[-1].startswith("exclusive")
