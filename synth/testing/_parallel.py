@@ -25,7 +25,7 @@ import json
 import os
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, fields
 from pathlib import Path
 from types import SimpleNamespace
@@ -544,8 +544,14 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     """pytest-xdist's scheduling by units of work, each lane of each part's chain one unit
     (``chains``: the chain's tests that act as the second tenant one, the rest the other),
     every other test a unit of its own, handed out in the order the workers collected
-    (``_order.order``): a worker keeps at most two units queued, so the tests go to whichever
-    worker is free, as with ``--dist load``, and a chain's lane to one worker whole."""
+    (``_order.order``), a chain's lane to one worker whole.
+
+    A unit goes to a worker once it has no test left to run (its workers run a test without
+    being sent the next: ``_dispatch``), so nothing waits queued behind a test that turns out
+    long, and each unit is placed knowing what every other worker runs. A worker for which
+    every unit left would wait (for the checks spending a rate-limit quota, for the tests of
+    a part whose object-level check it is) takes none and stays idle, and the queue is offered
+    again to the idle workers whenever a test ends (``mark_test_complete``)."""
 
     def __init__(
         self,
@@ -597,10 +603,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def schedule(self) -> None:
         """xdist's, over the workers that have collected: one still starting is handed
         nothing (it would be shut down as one too many, or queued work it cannot yet take),
-        and takes work when its own collection arrives (``DSession`` calls this again). A
-        worker runs a test only once it has been sent the next one or told to stop (pytest
-        tears down knowing the next item), so one that arrives is handed two units, as xdist
-        hands every worker at the start; with one it would wait for the run's end."""
+        and takes work when its own collection arrives (``DSession`` calls this again)."""
         starting = {node: work for node, work in self.assigned_work.items()
                     if node not in self.registered_collections}  # fmt: skip
         arrived = [node for node, work in self.assigned_work.items()
@@ -609,7 +612,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         for node in starting:
             del self.assigned_work[node]
         try:
-            super().schedule()  # the first time, two units each; later, one unit each
+            super().schedule()  # the first time, a unit each; later, each worker free
             if begun:
                 for node in arrived:
                     self._reschedule(node)
@@ -617,25 +620,33 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             self.assigned_work.update(starting)
 
     def _reschedule(self, node: Any) -> None:
-        """xdist's, for a worker that has collected: one still starting takes work when its
-        collection arrives (after a crash xdist hands the crashed worker's tests round)."""
-        if node in self.registered_collections:
-            super()._reschedule(node)
+        """A unit for ``node`` if it has collected (one still starting takes work when its
+        collection arrives; after a crash xdist hands the crashed worker's tests round) and
+        has no test left; stopped once the queue is empty."""
+        if node not in self.registered_collections or node.shutting_down:
+            return
+        if not self.workqueue:
+            node.shutdown()
+        elif not self._pending_of(self.assigned_work.get(node, {})):
+            self._assign_work_unit(node)
+
+    def mark_test_complete(self, node: Any, item_index: int, duration: float = 0) -> None:
+        """xdist's, then the queue offered again to the workers left idle: the test that
+        ended may be what a unit waited for (its part's, its quota's)."""
+        super().mark_test_complete(node, item_index, duration)
+        for other in list(self.assigned_work):
+            if other is not node:
+                self._reschedule(other)
 
     def _assign_work_unit(self, node: Any) -> None:
-        """xdist's, but a chain's lane, or a test that may run long whatever the round trip
-        (``_long``), never goes to a worker busy with such a test or with a lane of a chain: a
-        worker runs the unit it is handed next once its current test ends, so a lane queued
-        behind a check waiting for a rate-limit quota waited with it (the CRM's jobs chain at 50 ms: one lane
-        started 20 s late, behind `getJob`'s ERR-DECLARED, bench/notes/latency.md). The first
-        unit that is no chain goes there instead, and the lane to the next worker that asks.
-        Where only chains are left and other workers, busy with nothing long, are enough to
-        take them all, the worker is told to stop instead: it ends the test it has and leaves
-        the chains to them (the CRM at 50 ms: the contacts part's object-level check, handed
-        last to a worker starting `getJob`'s RATE-TENANT, began 18.6 s later, while four
-        workers sat idle from 55 s, and ended the run at 80.6 s). A rate-limit check held back
-        for the checks spending its quota (``_place_quota_checks``) is never the unit handed
-        instead."""
+        """xdist's, to a worker with no test left, but a unit that would wait goes behind
+        one that would not: a rate-limit check held back for the checks spending its quota
+        (``_place_quota_checks``), a part's object-level check while tests of its part are
+        left (``_place_kept_chains``). Where every unit left would wait, the worker stays idle,
+        unless the head is a part's object-level check waiting only for short
+        tests of its part that other workers run now (``_waits_briefly``): it goes to the
+        worker, whose engine starts meanwhile (``_authorization.standby``), and lets those go
+        first (``RunLock.after_stays``)."""
         self._place_quota_checks()
         self._place_kept_chains(node)
         head = next(iter(self.workqueue), "")
@@ -650,22 +661,14 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             # alone (the rest of a lane, most often) goes behind them there: it begins the
             # moment they end, and no test of the part can come between. Handed to the worker
             # asking, it waited for the part's lock, which let it in between two tests of the
-            # lane (its creates then grew the list the lane's next walk went through); and
-            # the worker asking stopping left it to whichever asked next (five examples'
-            # shapes: ``test_a_walked_part_s_object_level_check_is_handed_out_after_its_lanes``).
+            # lane (its creates then grew the list the lane's next walk went through)
+            # (``test_a_walked_part_s_object_level_check_is_handed_out_after_its_lanes``).
             super()._assign_work_unit(holder)
             if not self.workqueue:
                 node.shutdown()
                 return
             self._assign_work_unit(node)
             return
-        # A part's object-level check waiting only for short tests of its part that other
-        # workers run now or next goes to the worker asking all the same: those workers say
-        # so (``RunLock.stay``, ``stays_on``) and the check lets them go first. Stopped
-        # instead (or handed a rate-limit check held back, which waits), the worker was
-        # missing once the check was ready: in four runs of the CRM at 50 ms the contacts
-        # part's check, ready at 36 to 38 s, went behind a rate-limit check waiting for its
-        # part on a worker left, began 10 s later and ended the run beside the jobs part's.
         brief = bool(kept) and bool(waits) and not quota and self._waits_briefly(node, kept)
         if kept and waits and not quota and not brief:
             held = next((scope for scope in self.workqueue if scope in self._held_back), None)
@@ -677,88 +680,12 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                 self.workqueue.move_to_end(held, last=False)
                 quota = self._kept_quota(_test_name(held))
                 waits = bool(quota) and self._spent_besides(node, quota)
-        # A worker busy with a test that may run long (a lane ending with the check keeping
-        # the whole part, a rate-limit check) takes no chain kept from its first request
-        # without queuing it there: only the free ones count for those (``_free_besides``),
-        # once its part's walks are done (before, the lanes' workers take it behind them:
-        # ``_sole_holder``).
-        free = bool(kept) and not quota and not self._walks_left(kept)
-        able = self._free_besides(node) if free else self._live_besides(node)
-        if waits and not brief and len(able) >= len(self.workqueue):
-            # Only rate-limit checks are left, and a check spending their quota is still to
-            # run on another worker, which asks again once it ends; or only a chain kept from
-            # its first request, and a test of its part is still to run on another worker:
-            # this one ends the tests it has and stops, rather than start one that waits for
-            # that test (and for which that test waits, whole). Never below a worker for each
-            # unit left: with four workers, two stopping left both parts' object-level checks
-            # to one, one after the other (`--workers 4`, the checks of what `st run` checks:
-            # 15.2 s against 11.4 s). For a kept chain, never below a free worker for each:
-            # the workers busy long counted, eleven of twelve stopped while `listJobs`'
-            # TEN-NONINTERFERENCE and the rate-limit checks ran, and both parts' object-level
-            # checks went to the last, one after the other (the CRM at 50 ms: the contacts
-            # part's, ready at 36 s, began at 43.5 s and ended the run at 51.7 s).
-            node.shutdown()
+        if waits and not brief:
+            # It stays idle, holding no test: what the unit waits for runs on another worker
+            # that is not stopping (``_spent_besides``, ``_queued_besides``), and when that
+            # test ends the queue is offered again (``mark_test_complete``).
             return
-        if self._behind_long(head) and self._busy_long(node):
-            # Nor a test that may run long: behind another, it starts only once that one ends
-            # (the CRM at 50 ms: `getJob`'s ERR-DECLARED, queued behind its TEN-NONINTERFERENCE
-            # from 7.2 to 36.8 s, kept the rate-limit checks waiting to the run's end). Nor a
-            # test of a part whose object-level check is still to hand out, which waits for it
-            # (the CRM at 50 ms: two contacts checks queued behind `getJob`'s RATE-TENANT,
-            # 41.2 to 57.3 s, held the contacts part's object-level check to 59.2 s while the
-            # other workers had stopped at 45 s).
-            spare = self._spare(self._behind_long)
-            if spare is None and head.startswith(_CHAIN):
-                # None is free to queue there: a lane still goes first, before a short test
-                # of a part whose object-level check waits for more than that test (its lanes,
-                # or other tests of the part still to hand out). In three runs at 50 ms no
-                # other unit was free (every test left was of a part whose object-level check
-                # was still to hand out), and a jobs lane queued behind `getJob`'s
-                # TEN-NONINTERFERENCE began 14 to 25 s late.
-                spare = self._spare(
-                    lambda scope: scope.startswith(_CHAIN) or self._long(scope)
-                    or not self._more_of_part(self._part_of(scope), scope)
-                )  # fmt: skip
-            if spare is not None:
-                self.workqueue.move_to_end(spare, last=False)
-            elif len(self._free_besides(node)) >= len(self.workqueue):
-                node.shutdown()
-                return
-            elif self._busy_alone(node) and len(
-                [other for other in self._live_besides(node) if not self._busy_alone(other)]
-            ) >= len(self.workqueue):
-                # Nor behind an object-level check (the dearest check there is), while workers
-                # busy with anything else ask again once their test ends: one of those takes
-                # it. Queued there, both parts' object-level checks ran one after the other
-                # on one worker (the CRM at 50 ms: the contacts part's, handed out at 43 s
-                # behind the jobs part's, began at 50.8 s and ended the run at 58.6 s, while
-                # the worker ending `listJobs`' TEN-NONINTERFERENCE asked at 43.9 s).
-                node.shutdown()
-                return
-            elif self._ends_part(node) and len(self._free_besides(node)) >= 2:
-                # A worker whose lane ends with the check keeping the whole part (it runs once
-                # both lanes' walks are done, near the part's end) stops there rather than
-                # queue a test behind it: xdist hands it more once two of its tests are left,
-                # about 16 s at 50 ms, and a contacts test queued so held the contacts part's
-                # object-level check until the jobs part's had ended, on that worker (two runs
-                # at 50 ms, ending at 62.4 and 66.6 s). Never the last free worker but one.
-                node.shutdown()
-                return
         super()._assign_work_unit(node)
-
-    def _ends_part(self, node: Any) -> bool:
-        """Whether ``node`` has yet to run a test of a walked chain that keeps the whole part
-        (TEN-NONINTERFERENCE: in the chain, neither a walk dealt to a lane nor the part's
-        object-level check), which ends its lane's unit (``_order.order``)."""
-        found = self._found
-        if found is None:
-            return False
-        for _, nodeid in self._pending(node):
-            name = _test_name(nodeid)
-            if (found.of.get(name) in found.walks and name not in found.lanes
-                    and lane_of(found, name) != _KEPT):  # fmt: skip
-                return True
-        return False
 
     def _place_quota_checks(self) -> None:
         """A rate-limit check (``KEEPS_QUOTA``) waits behind every other unit while a check
@@ -815,16 +742,6 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         part = self._kept_part(scope)
         return bool(part) and (self._queued_in(part, node) or self._left_in_queue(part, scope))
 
-    def _behind_long(self, scope: str) -> bool:
-        """Whether unit ``scope`` must not queue behind a test that may run long: a chain's
-        lane, a test that may run long itself (``_long``), or a test of a part whose chain kept
-        from its first request (its object-level check) is still in the queue, and waits for
-        the tests of its part handed out (``_queued_in``)."""
-        if scope.startswith(_CHAIN) or self._long(scope):
-            return True
-        part = self._part_of(scope)
-        return bool(part) and any(self._kept_part(unit) == part for unit in self.workqueue)
-
     def _part_of(self, nodeid: str) -> str:
         """The part of the API of the operation a test (node id, name, or a unit named so)
         acts on, "" for none (a chain's unit, a test of no operation)."""
@@ -858,47 +775,11 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                     return False
         return True
 
-    def _more_of_part(self, part: str, scope: str) -> bool:
-        """Whether a unit of ``part`` other than ``scope`` and the part's object-level check
-        is still to hand out (a test of the part, a rate-limit check aside), or a lane of its
-        walked chain to finish (``_lanes_left``): what that check waits for besides ``scope``."""
-        return bool(part) and (self._lanes_left(part) or self._left_in_queue(part, scope))
-
-    def _lanes_left(self, part: str) -> bool:
-        """Whether a lane of ``part``'s walked chain (not its object-level check's unit) is
-        still to hand out or to finish."""
-        if not part or self._found is None or part not in self._found.walks:
-            return False
-        lanes = f"{_CHAIN}{part}@"
-
-        def lane(scope: str) -> bool:
-            return scope.startswith(lanes) and not scope.endswith(f"@{_KEPT}")
-
-        return any(lane(scope) for scope in self.workqueue) or any(
-            lane(scope) and not all(unit.values())
-            for work in self.assigned_work.values()
-            for scope, unit in work.items()
-        )
-
     def _units(self) -> list[Mapping[str, bool]]:
         """Every unit of work still queued or handed out to a worker: its tests, each with
         whether it is done."""
         handed = [unit for work in self.assigned_work.values() for unit in work.values()]
         return [*self.workqueue.values(), *handed]
-
-    def _walks_left(self, part: str) -> bool:
-        """Whether a walk dealt to a lane of ``part``'s chain (``Chains.lanes``) is still to
-        hand out or to finish: the check keeping the whole part that ends the first lane
-        (TEN-NONINTERFERENCE) aside."""
-        if not part or self._found is None or part not in self._found.walks:
-            return False
-        found = self._found
-        for unit in self._units():
-            for nodeid, done in unit.items():
-                name = _test_name(nodeid)
-                if not done and name in found.lanes and found.of.get(name) == part:
-                    return True
-        return False
 
     def _kept_part(self, scope: str) -> str:
         """The part of a chain's unit kept from its first request (no walk chain: ``Chains.
@@ -1011,37 +892,6 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             if any(wanted(_test_name(n)) for n in names):
                 return True
         return False
-
-    def _live_besides(self, node: Any) -> list[Any]:
-        """The workers other than ``node`` that have collected and are not stopping."""
-        return [other for other in self.assigned_work
-                if other is not node and other in self.registered_collections
-                and not other.shutting_down]  # fmt: skip
-
-    def _free_besides(self, node: Any) -> list[Any]:
-        """The workers other than ``node`` that have collected, are not stopping and are busy
-        with nothing long (``_busy_long``): each takes the next unit once its test ends."""
-        return [other for other in self.assigned_work
-                if other is not node and other in self.registered_collections
-                and not other.shutting_down and not self._busy_long(other)]  # fmt: skip
-
-    def _busy_long(self, node: Any) -> bool:
-        """Whether ``node`` has yet to finish a test that may run long (``_long``) or one of
-        a chain's lane (the other lane's, most likely: the two are meant to run side by side)."""
-        return any(scope.startswith(_CHAIN) or self._long(nodeid)
-                   for scope, nodeid in self._pending(node))  # fmt: skip
-
-    def _busy_alone(self, node: Any) -> bool:
-        """Whether ``node`` has yet to finish a check that keeps its part or the run from its
-        first request (``ALONE``: the object-level check)."""
-        return any(test_key(_test_name(nodeid))[0] in ALONE for _, nodeid in self._pending(node))
-
-    def _pending(self, node: Any) -> Iterator[tuple[str, str]]:
-        """``(unit, node id)`` of each test handed out to ``node`` and not done yet."""
-        for scope, unit in self.assigned_work.get(node, {}).items():
-            for nodeid, done in unit.items():
-                if not done:
-                    yield scope, nodeid
 
     def _long(self, nodeid: str) -> bool:
         return may_run_long(nodeid, self._spent)

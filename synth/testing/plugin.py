@@ -28,6 +28,8 @@ from ._conformance import sends_declared_examples
 from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
 from ._coverage import describe as describe_coverage
 from ._data import Schemas
+from ._dispatch import WIRE_KEY as DISPATCH_WHEN_FREE
+from ._dispatch import run_when_free
 from ._first import FIRST, SPLIT_AT, FirstExamples, search_examples
 from ._latency import latency_rows
 from ._lock import RunLock
@@ -194,6 +196,9 @@ class _Workers:
         if _LOCK_DIR not in stash:
             stash[_LOCK_DIR] = tempfile.mkdtemp(prefix="synth-run-")
         node.workerinput["synth_config"] = config_to_wire(stash[_CONFIG])
+        # Each worker runs a test without waiting to be sent the next (``_dispatch``), for
+        # ``PartScheduling`` to hand out each unit when a worker is free for it.
+        node.workerinput[DISPATCH_WHEN_FREE] = self.config.getoption("dist", None) == "load"
         node.workerinput["synth_lock"] = stash[_LOCK_DIR]
 
     @pytest.hookimpl(optionalhook=True)
@@ -346,6 +351,9 @@ class _Order:
         where the object-level check of a part comes next, starts its engine meanwhile
         (``_authorization.standby``)."""
         known = item.config.stash.get(_SCHEDULE, None)
+        # The next test, where the worker has one queued: else the session (``_dispatch``).
+        if not isinstance(nextitem, pytest.Item):
+            nextitem = None
         following = nextitem.nodeid if nextitem is not None else None
         item.stash[_STAYS] = stays_on(item.nodeid, following, *known) if known else ""
         made = item.config.stash.get(_TARGET, None)
@@ -530,6 +538,7 @@ def pytest_configure(config: pytest.Config) -> None:
     if not config.pluginmanager.has_plugin("synth-junit"):
         config.pluginmanager.register(_Junit(), "synth-junit")
     workerinput = getattr(config, "workerinput", None)
+    run_when_free(config)
     if workerinput is not None and "synth_config" in workerinput:
         config.stash[_CONFIG] = config_from_wire(workerinput["synth_config"])
         config.stash[_LOCK_DIR] = workerinput["synth_lock"]

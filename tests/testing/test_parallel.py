@@ -39,6 +39,7 @@ from synth.testing._unique import Fresh
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
 
+from ._scheduling import Node, emitted, workers
 from .conftest import TOKENS
 
 # One bug a single-request check finds, and one in a list no filter isolates (the jobs list:
@@ -1507,7 +1508,7 @@ def test_a_chain_deals_its_walks_between_two_tenants(api: ApiSpec) -> None:
     tenant, no lanes."""
     from synth.testing._parallel import LANED, chains, shape_of
 
-    api, names = _emitted(ROOT / "contracts")
+    api, names = emitted(ROOT / "contracts")
     one = chains(names, shape_of(api))
     assert not one.lanes
     two = chains(names, shape_of(api), tenants=2)
@@ -1789,15 +1790,6 @@ def test_runs_in_one_process_import_their_own_suite(
     assert "completeTask" not in listed[1]
 
 
-def _emitted(contracts: Path) -> tuple[ApiSpec, list[str]]:
-    """An API and the names of the tests ``synth generate`` writes for it."""
-    from synth import loader
-    from synth.emit.tests import emit_tests
-
-    api = loader.load(contracts)
-    return api, [n for src in emit_tests(api).values() for n in re.findall(r"def (test_\w+)", src)]
-
-
 @pytest.mark.parametrize(
     ("contracts", "walks", "chained", "free"),
     [
@@ -1835,7 +1827,7 @@ def test_chains_of_an_api(
     checks keep their quota, and are in no chain."""
     from synth.testing._parallel import beside, chains, shape_of
 
-    api, names = _emitted(ROOT / contracts)
+    api, names = emitted(ROOT / contracts)
     found = chains(names, shape_of(api))
     assert set(found.walks) == walks
     parts = found.parts
@@ -1869,7 +1861,7 @@ def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     chains, and the chain goes among the rest as one test of its whole cost."""
     from synth.testing._parallel import chains, shape_of
 
-    api, names = _emitted(ROOT / "contracts")
+    api, names = emitted(ROOT / "contracts")
     found = chains(names, shape_of(api))
     spread = [names[i] for i in order(names, spread=True, chains=found, workers=8)]
     first = next(i for i, n in enumerate(spread) if found.of.get(n) == "createJob")
@@ -1905,24 +1897,6 @@ def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     assert order(names, spread=True, chains=None, workers=8) == order(names, spread=True)
 
 
-class _Node:
-    """What pytest-xdist's scheduler sees of a worker."""
-
-    def __init__(self, name: str) -> None:
-        self.gateway = type("Gateway", (), {"id": name})()
-        self.shutting_down = False
-        self.sent: list[int] = []
-
-    def send_runtest_some(self, indexes: list[int]) -> None:
-        self.sent += indexes
-
-    def send_runtest_all(self) -> None:
-        raise AssertionError("units are sent one by one")
-
-    def shutdown(self) -> None:
-        self.shutting_down = True
-
-
 @pytest.mark.parametrize("tenants", [1, 2])
 def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: int) -> None:
     """pytest-xdist's scheduling by units, each chain one unit to one worker in the order the
@@ -1933,14 +1907,14 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
 
     from synth.testing._parallel import PartScheduling, chains, shape_of
 
-    api, names = _emitted(ROOT / "contracts")
+    api, names = emitted(ROOT / "contracts")
     found = chains(names, shape_of(api), tenants)
     collected = [f"generated/tests/t.py::{names[i]}"
                  for i in order(names, spread=True, chains=found, workers=8)]  # fmt: skip
     config: Any = SimpleNamespace(getvalue=lambda name: ["3*popen"],
                                   option=SimpleNamespace(loadscopereorder=True))  # fmt: skip
     scheduler = PartScheduling(config, shape_of(api), tenants=tenants)
-    nodes = [_Node(f"gw{i}") for i in range(3)]
+    nodes = [Node(f"gw{i}") for i in range(3)]
     for node in nodes:
         scheduler.add_node(node)
         scheduler.add_node_collection(node, collected)
@@ -1996,13 +1970,13 @@ def test_a_walked_part_s_object_level_check_begins_after_its_lanes(example: str)
     rule counted them), and the part's lock let it in between the lane's walks."""
     from synth.testing._parallel import chains
 
-    api, names = _emitted(ROOT / "examples" / example / "contracts")
+    api, names = emitted(ROOT / "examples" / example / "contracts")
     shape = shape_of(api)
     found = chains(names, shape, 2)
     kept = {n: found.of[n] for n in found.of if lane_of(found, n) == "kept"}
     assert kept, f"{example}: no walked part's object-level check"
     collected = [f"t.py::{names[i]}" for i in order(names, spread=True, chains=found, workers=8)]
-    scheduler, *nodes = _workers(shape, collected, count=3)
+    scheduler, *nodes = workers(shape, collected, count=3)
     ended: list[str] = []
     progress = {node.gateway.id: 0 for node in nodes}
     while any(progress[n.gateway.id] < len(n.sent) for n in nodes):
@@ -2019,32 +1993,6 @@ def test_a_walked_part_s_object_level_check_begins_after_its_lanes(example: str)
     assert sorted(ended) == sorted(names)
 
 
-def test_a_part_s_object_level_check_ready_goes_before_one_whose_lanes_still_run() -> None:
-    """The contacts part's object-level check goes to a worker whose only test of the part is
-    its own (it runs that first), while the jobs part's, queued before it, waits for its
-    lanes on the other workers: it waited until those ended (16 s at 50 ms) and ended the run.
-    The worker then stops rather than take the jobs part's check."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    walked = [n for n in names if found.of.get(n) == "createJob"]
-    contacts = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
-    picked = [*walked, contacts, "test_getContact__ERR_PROBLEM"]
-    collected = [f"t.py::{picked[i]}" for i in order(picked, spread=True, chains=found, workers=8)]
-    jobs = "t.py::test_createJob__OBJECT_LEVEL_AUTHORIZATION"
-    assert collected.index(jobs) < collected.index(f"t.py::{contacts}")  # queued first
-    scheduler, *nodes = _workers(shape, collected, count=3)
-    free = next(n for n in nodes if collected[n.sent[0]] == "t.py::test_getContact__ERR_PROBLEM")
-    assert [collected[i] for i in free.sent] == ["t.py::test_getContact__ERR_PROBLEM",
-                                                 f"t.py::{contacts}"]  # fmt: skip
-    for index in free.sent:
-        scheduler.mark_test_complete(free, index)
-    assert free.shutting_down
-    assert list(scheduler.workqueue) == ["synth-chain:createJob@kept"]
-
-
 def test_a_walked_chain_s_checks_keeping_the_whole_part_end_its_first_lane() -> None:
     """In a part's chain dealt over two lanes, the checks that keep the whole part
     (TEN-NONINTERFERENCE) come after every walk of the chain, so that both lanes' walks run
@@ -2055,7 +2003,7 @@ def test_a_walked_chain_s_checks_keeping_the_whole_part_end_its_first_lane() -> 
 
     for contracts in (ROOT / "contracts", *(ROOT / "examples" / e / "contracts"
                                              for e in ("fleet", "warehouse", "library"))):  # fmt: skip
-        api, names = _emitted(contracts)
+        api, names = emitted(contracts)
         shape = shape_of(api)
         found = chains(names, shape, 2)
         ordered = [names[i] for i in order(names, spread=True, chains=found, workers=8)]
@@ -2072,282 +2020,6 @@ def test_a_walked_chain_s_checks_keeping_the_whole_part_end_its_first_lane() -> 
             assert abs(loads[0] - loads[1]) <= dearest, (contracts, part, loads)
 
 
-def _workers(shape: Any, collected: list[str], count: int = 2) -> tuple[Any, ...]:
-    """``PartScheduling`` with two tenants over ``count`` simulated workers that collected
-    ``collected``, its first units handed out: the scheduler, then the workers."""
-    from types import SimpleNamespace
-
-    from synth.testing._parallel import PartScheduling
-
-    config: Any = SimpleNamespace(getvalue=lambda name: [f"{count}*popen"],
-                                  option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
-    scheduler = PartScheduling(config, shape, tenants=2)
-    nodes = [_Node(f"gw{i}") for i in range(count)]
-    for node in nodes:
-        scheduler.add_node(node)
-        scheduler.add_node_collection(node, collected)
-    scheduler.schedule()
-    return scheduler, *nodes
-
-
-def _unlimited(shape: Any, name: str) -> bool:
-    """Whether test ``name``'s operation spends no rate-limit quota (``quotas_spent``)."""
-    from synth.testing._parallel import quotas_spent
-
-    return key_of_test(name)[1] not in quotas_spent(shape)
-
-
-@pytest.mark.parametrize(
-    ("contracts", "slow"),
-    [(ROOT / "contracts", "test_getJob__ERR_DECLARED"),
-     # Not limited itself: it reads each job it made back through `getJob`, which is.
-     (ROOT / "contracts", "test_createJob__IDEM_TENANT_SCOPE"),
-     (ROOT / "examples" / "fleet" / "contracts", "test_getDriver__ERR_DECLARED")],
-)  # fmt: skip
-@pytest.mark.parametrize("first", [False, True])
-def test_a_chain_s_lane_never_queues_behind_a_check_waiting_for_a_quota(
-    contracts: Path, slow: str, first: bool
-) -> None:
-    """A worker runs the unit it is handed next once its current test ends: a chain's lane
-    handed to a worker busy with the search of a check in a part of the API where an
-    operation declares a rate limit (which waits for the quota, however fast the target)
-    would wait as long. That worker gets the next test instead, and the lane goes to the
-    next worker that asks. The first example alone (``[first]``) is a few requests: the lane
-    may follow it."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(contracts)
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    assert not _unlimited(shape, slow)
-    part = sorted(found.walks)[0]
-    lane = [n for n in names if found.of.get(n) == part and lane_of(found, n) == "0"]
-    free = [n for n in names if n not in found.of and n != slow and n.endswith("ERR_VALIDATION")
-            and _unlimited(shape, n)][:3]  # fmt: skip
-    first_test = slow + ("[first]" if first else "")
-    collected = [f"t.py::{n}" for n in [first_test, free[0], *lane, free[1], free[2]]]
-    _, busy, other = _workers(shape, collected)
-    handed = {n.gateway.id: [collected[i].rpartition("::")[2] for i in n.sent]
-              for n in (busy, other)}  # fmt: skip
-    behind = "gw1" if not first else "gw0"
-    assert handed["gw0"][0] == first_test
-    assert set(lane) <= set(handed[behind]), handed
-    if not first:
-        assert handed["gw0"] == [first_test, free[1]]
-
-
-@pytest.mark.parametrize(
-    ("contracts", "slow", "elsewhere"),
-    [(ROOT / "contracts", "test_getJob__TEN_NONINTERFERENCE", False),
-     (ROOT / "contracts", "test_getJob__TEN_NONINTERFERENCE", True),
-     (ROOT / "examples" / "fleet" / "contracts", "test_getDriver__ERR_DECLARED", False)],
-)  # fmt: skip
-def test_a_chain_s_lane_never_queues_behind_a_long_check_while_its_part_s_checks_are_left(
-    contracts: Path, slow: str, elsewhere: bool
-) -> None:
-    """As a run has it: the parts' object-level checks still to hand out (each waits for its
-    part's tests), and the tests left besides the lanes all of parts that have one, so none
-    may queue behind a long check without holding such a check up (``_behind_long``). The
-    worker busy with the long check gets a short test of the walked part instead, whose
-    object-level check waits for the part's lanes anyway (``elsewhere``: a short test of
-    another part, of which more tests are left, which its object-level check waits for too),
-    and the lane goes to the next worker. It had got the lane: at 50 ms `getJob`'s
-    TEN-NONINTERFERENCE waited 14 to 25 s for its quota and the part in three runs, and the
-    jobs chain's lane behind it began that late."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(contracts)
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    part = sorted(found.walks)[0]
-    parts = shape.graph.parts()
-    assert key_of_test(slow)[1] in parts
-    assert not _unlimited(shape, slow)
-    lane = [n for n in names if found.of.get(n) == part and lane_of(found, n) == "0"]
-    kept = [n for n in names if key_of_test(n)[0] == "OBJECT-LEVEL-AUTHORIZATION"]
-    free = [n for n in names if n not in found.of and n != slow and _unlimited(shape, n)
-            and (parts.get(key_of_test(n)[1]) == part) != elsewhere][:3]  # fmt: skip
-    assert kept
-    assert len(free) == 3, free
-    collected = [f"t.py::{n}" for n in [slow, free[0], *lane, free[1], free[2], *kept]]
-    _, busy, other = _workers(shape, collected)
-    handed = {n.gateway.id: [collected[i].rpartition("::")[2] for i in n.sent]
-              for n in (busy, other)}  # fmt: skip
-    assert handed["gw0"] == [slow, free[1]], handed
-    assert set(lane) <= set(handed["gw1"]), handed
-
-
-@pytest.mark.parametrize(
-    ("contracts", "rate", "spender"),
-    [(ROOT / "contracts", "test_getJob__RATE_TENANT", "test_getJob__ERR_DECLARED"),
-     # Not limited itself: it reads each job it made back through `getJob`, which is.
-     (ROOT / "contracts", "test_getJob__RATE_LIMIT", "test_createJob__IDEM_TENANT_SCOPE[first]"),
-     (ROOT / "examples" / "fleet" / "contracts", "test_getDriver__RATE_RETRY_AFTER",
-      "test_getDriver__CONFORMANCE")],
-)  # fmt: skip
-def test_a_rate_limit_check_waits_for_the_checks_spending_its_quota_then_goes_first(
-    contracts: Path, rate: str, spender: str
-) -> None:
-    """A rate-limit check keeps its quota for a quiet window and a burst: handed out while a
-    check that spends the quota is queued or running, it would hold that check up, and handed
-    out in its place in the order, late, it waits behind its part's object-level check. It
-    waits behind every other unit while such a check is left, and goes first once none is."""
-    from synth.testing._parallel import quotas_spent
-
-    api, names = _emitted(contracts)
-    shape = shape_of(api)
-    limit = api.operation(key_of_test(rate)[1]).rate_limit
-    assert limit is not None
-    quota = limit.quota
-    assert quota in quotas_spent(shape)[key_of_test(spender.partition("[")[0])[1]]
-    free = [n for n in names if _unlimited(shape, n) and "__RATE_" not in n
-            and "OBJECT_LEVEL" not in n][:6]  # fmt: skip
-    collected = [f"t.py::{n}" for n in [spender, rate, *free]]
-    scheduler, one, two = _workers(shape, collected)
-    name = {i: collected[i].rpartition("::")[2] for i in range(len(collected))}
-    handed = [name[i] for node in (one, two) for i in node.sent]
-    assert spender in handed
-    assert rate not in handed, handed
-    # The spender ends: the rate-limit check is the next unit handed out, before the others.
-    holder = one if name[one.sent[0]] == spender else two
-    scheduler.mark_test_complete(holder, holder.sent[0])
-    assert name[holder.sent[-1]] == rate, [name[i] for i in holder.sent]
-    # Only waiting rate-limit checks left: they are handed out (the lock makes them wait).
-    scheduler, one, two = _workers(shape, [f"t.py::{n}" for n in [spender, rate]])
-    assert sorted(one.sent + two.sent) == [0, 1]
-
-
-@pytest.mark.parametrize(
-    ("contracts", "kept", "members"),
-    [(ROOT / "contracts", "test_createContact__OBJECT_LEVEL_AUTHORIZATION",
-      ["test_getContact__ERR_DECLARED", "test_updateContact__OBS_REQUEST_ID"]),
-     # One part, its walks isolated: the object-level check is its only chain.
-     (ROOT / "examples" / "recipes" / "contracts", "test_createRecipe__OBJECT_LEVEL_AUTHORIZATION",
-      ["test_listIngredients__ERR_DECLARED", "test_uploadRecipePhoto__ERR_VALIDATION"])],
-)  # fmt: skip
-def test_a_part_s_object_level_check_waits_for_its_part_s_queued_tests(
-    contracts: Path, kept: str, members: list[str]
-) -> None:
-    """A check that keeps its part from its first request, handed out while a test of the
-    part waits on a worker behind another test, would take the part before that test starts,
-    and the test would wait for it whole: it goes behind the next unit until no such test is
-    queued, a test running or waiting for the lock being let go first by the check itself.
-    Once only the check is left, it goes to the worker asking while the tests of its part
-    left are short ones other workers run now or next, which say so (``RunLock.stay``)."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(contracts)
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    assert kept in found.of
-    assert found.of[kept] not in found.walks
-    assert all(m in names and found.parts[key_of_test(m)[1]] == found.of[kept] for m in members)
-    other = [n for n in names if n not in found.of and n not in members
-             and _unlimited(shape, n) and "__RATE_" not in n][:3]  # fmt: skip
-    collected = [f"t.py::{n}" for n in [other[0], other[1], members[0], kept, members[1], other[2]]]
-    scheduler, first, second = _workers(shape, collected)
-    # gw0 runs other[0] with members[0] queued behind it: gw1 gets members[1], not the check.
-    assert (first.sent, second.sent) == ([0, 2], [1, 4])
-    scheduler.mark_test_complete(first, 0)  # members[0] runs; members[1] is queued on gw1
-    assert first.sent == [0, 2, 5]
-    # Only the check is left, and members[0], short, runs on gw0: gw1 takes the check, which
-    # lets members[0] go first (it holds the part), and gw0 goes on to other[2] meanwhile.
-    scheduler.mark_test_complete(second, 1)
-    assert second.sent == [1, 4, 3]
-    assert not second.shutting_down
-    scheduler.mark_test_complete(first, 2)
-    assert first.sent == [0, 2, 5]
-
-
-def test_a_part_s_object_level_check_left_last_goes_to_the_worker_asking_not_behind_a_long_check() -> (
-    None
-):
-    """The CRM at 50 ms, at the end: the contacts part's object-level check is left, its last
-    test short and next on another worker, and the third worker busy with a check that may run
-    long. The worker asking takes the check (the other says it goes on to the part's test
-    next, and the check waits for it); stopped, it left the check to be handed behind the long
-    check when the other asked (three runs: begun 10 s late, it ended the run). The jobs
-    part's check, whose lanes still run, leaves the worker to stop as before."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    short, member = "test_listJobs__CONFORMANCE", "test_deleteContact__ERR_VALIDATION"
-    long, free = (
-        "test_getJob__ERR_DECLARED",
-        ["test_listJobs__ERR_VALIDATION", "test_listJobs__ERR_DECLARED"],
-    )
-    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
-    collected = [f"t.py::{n}" for n in [short, long, free[0], member, free[1], kept]]
-    _, busy, slow, asking = _workers(shape, collected, count=3)
-    assert [busy.sent, slow.sent, asking.sent] == [[0, 3], [1, 4], [2, 5]]
-    # The jobs part's check waits for a lane on another worker: the worker asking stops.
-    lane = next(n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) == "0")
-    kept = "test_createJob__OBJECT_LEVEL_AUTHORIZATION"
-    collected = [f"t.py::{n}" for n in [short, long, free[0], lane, free[1], kept]]
-    _, busy, slow, asking = _workers(shape, collected, count=3)
-    assert [busy.sent, slow.sent, asking.sent] == [[0, 3], [1, 4], [2]]
-    assert asking.shutting_down
-
-
-def test_a_part_s_object_level_check_waiting_briefly_goes_before_a_rate_limit_check_held_back() -> (
-    None
-):
-    """Where the contacts part's object-level check waits only for a short test of its part
-    running on another worker, a rate-limit check held back for its quota (a spender still
-    running) does not go in its place: the worker asking takes the check. Before, the
-    rate-limit check went to the head, the worker stopped since that waits, and the check was
-    handed behind the rate-limit check to the last worker to ask (the CRM at 50 ms)."""
-    api, _ = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
-    member, spender = "test_createContact__IDEM_MISMATCH", "test_getJob__ERR_DECLARED"
-    free = ["test_listJobs__ERR_VALIDATION", "test_listJobs__ERR_DECLARED",
-            "test_listJobs__CONFORMANCE"]  # fmt: skip
-    collected = [
-        f"t.py::{n}" for n in [member, spender, *free, kept, "test_getJob__RATE_RETRY_AFTER"]
-    ]
-    scheduler, first, second, asking = _workers(shape, collected, count=3)
-    assert [first.sent, second.sent, asking.sent] == [[0, 3], [1, 4], [2, 5]]
-    assert list(scheduler.workqueue) == ["t.py::test_getJob__RATE_RETRY_AFTER"]
-
-
-def test_a_worker_whose_lane_ends_with_the_whole_part_check_stops_there() -> None:
-    """xdist hands a worker more once two of its tests are left: the worker running the jobs
-    chain's first lane, PAGE-CURSOR and TEN-NONINTERFERENCE left (about 16 s at 50 ms), was
-    handed a contacts test, which the contacts part's object-level check then waited for (two
-    runs at 50 ms: both object-level checks one after the other on that worker, at the run's
-    end). With two other workers free it stops there instead, and the contacts tests go to
-    them."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    lane = [n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) == "0"]
-    lane = [lane[i] for i in order(lane, spread=True, chains=found, workers=8)]
-    assert lane[-1] == "test_listJobs__TEN_NONINTERFERENCE"
-    parts = shape.graph.parts()
-    contacts = [n for n in names if parts.get(key_of_test(n)[1]) == "createContact"
-                and n not in found.of][:12]  # fmt: skip
-    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
-    collected = [f"t.py::{n}" for n in [*lane, *contacts, kept]]
-    scheduler, walker, *others = _workers(shape, collected, count=4)
-    assert walker.sent == list(range(len(lane)))
-    for index in walker.sent[:-2]:
-        scheduler.mark_test_complete(walker, index)
-    assert walker.sent == list(range(len(lane)))
-    assert walker.shutting_down
-    # With one other worker free only, it takes the next unit as before.
-    scheduler, walker, *others = _workers(shape, collected, count=4)
-    others[0].shutting_down = others[1].shutting_down = True
-    for index in walker.sent[:-2]:
-        scheduler.mark_test_complete(walker, index)
-    assert len(walker.sent) == len(lane) + 1
-    assert not walker.shutting_down
-
-
 def test_a_worker_says_it_goes_on_to_a_part_s_test_it_runs_next() -> None:
     """What a worker says it goes on with while it runs a test (``RunLock.stay``), which a
     part's object-level check waits for: its lane's part between two tests of a chain's lane,
@@ -2355,7 +2027,7 @@ def test_a_worker_says_it_goes_on_to_a_part_s_test_it_runs_next() -> None:
     test is not waited for), nothing before the object-level check itself."""
     from synth.testing._parallel import chains, quotas_spent, stays_on
 
-    api, names = _emitted(ROOT / "contracts")
+    api, names = emitted(ROOT / "contracts")
     shape = shape_of(api)
     found = chains(names, shape, 2)
     spent = quotas_spent(shape)
@@ -2379,209 +2051,6 @@ def test_a_worker_says_it_goes_on_to_a_part_s_test_it_runs_next() -> None:
     assert stays_on(short, None, found, spent) == ""
 
 
-def test_a_part_s_object_level_check_waits_for_its_part_s_test_not_begun() -> None:
-    """A test of the part that another worker has not begun yet (the first of its tests not
-    done: the worker just ended the one before) holds the check back too, as one queued behind
-    another: the worker asking takes the next unit instead, and the check goes behind that
-    test, to the worker that has it (which runs its own tests first)."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
-    members = ["test_getContact__ERR_DECLARED"]
-    more = [n for n in names if found.parts.get(key_of_test(n)[1]) not in (found.of[kept], None)
-            and n not in found.of and _unlimited(shape, n) and "__RATE_" not in n][:4]  # fmt: skip
-    collected = [f"t.py::{n}" for n in [more[0], members[0], kept, *more[1:]]]
-    scheduler, first, second = _workers(shape, collected)
-    assert (first.sent, second.sent) == ([0, 3], [1, 2])
-    scheduler.mark_test_complete(first, 0)
-    assert first.sent == [0, 3, 4]
-    scheduler.mark_test_complete(second, 1)
-    assert second.sent == [1, 2, 5]
-
-
-def test_a_worker_stops_rather_than_start_a_rate_limit_check_a_spender_on_another_holds_up() -> (
-    None
-):
-    """Where only rate-limit checks are left and a check spending their quota is still to run
-    on another worker, the worker asking ends the tests it has and stops: the rate-limit
-    check goes to the spender's worker once the spender ends (it asks again then). Started
-    beside the spender, each would wait for the other (the CRM at 50 ms: `getJob`'s
-    ERR-DECLARED, queued behind a long check, began after the rate-limit checks and ended
-    the run 20 s later, waiting through their bursts)."""
-    api, _ = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    rate = "test_getJob__RATE_TENANT"
-    collected = [f"t.py::{n}" for n in ["test_getJob__ERR_DECLARED", "test_listJobs__ERR_VALIDATION",
-                                        "test_getContact__ERR_DECLARED", "test_listContacts__ERR_VALIDATION",
-                                        rate]]  # fmt: skip
-    scheduler, first, second = _workers(shape, collected)
-    assert (first.sent, second.sent) == ([0, 2], [1, 3])
-    scheduler.mark_test_complete(second, 1)
-    scheduler.mark_test_complete(second, 3)  # nothing but the rate-limit check left
-    assert second.shutting_down
-    assert second.sent == [1, 3]
-    scheduler.mark_test_complete(first, 0)  # the spender ends
-    assert first.sent == [0, 2, 4]
-    assert not first.shutting_down
-    # The spender on a worker that is stopping: the one asking takes the rate-limit check
-    # (the lock makes it wait), so that it is never left with no worker to run it.
-    scheduler, first, second = _workers(shape, collected)
-    first.shutting_down = True
-    scheduler.mark_test_complete(second, 1)
-    scheduler.mark_test_complete(second, 3)
-    assert second.sent == [1, 3, 4]
-
-
-def test_a_test_that_may_run_long_never_queues_behind_another() -> None:
-    """A search of a check spending a rate-limit quota waits for the quota however fast the
-    target: queued behind another such check, it would start only once that one ends. The
-    worker busy with one gets the next short test instead, and the long one goes to the next
-    worker that asks."""
-    api, _ = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    collected = [f"t.py::{n}" for n in ["test_getJob__TEN_NONINTERFERENCE", "test_listJobs__ERR_VALIDATION",
-                                        "test_getJob__ERR_DECLARED", "test_listJobs__ERR_DECLARED",
-                                        "test_listJobs__OBS_REQUEST_ID"]]  # fmt: skip
-    scheduler, first, second = _workers(shape, collected)
-    assert (first.sent, second.sent) == ([0, 3], [1, 2])
-    scheduler.mark_test_complete(first, 0)
-    assert first.sent == [0, 3, 4]
-
-
-def test_a_part_s_object_level_check_neither_queues_its_part_s_tests_behind_a_long_check_nor_waits_for_them() -> (
-    None
-):
-    """A worker busy with a test that may run long gets, as its next test, none of a part
-    whose object-level check is still to hand out: queued behind it, that test would begin
-    only once the long one ends, and the object-level check would wait for it as long. Where
-    one is queued there anyway, the object-level check does not wait for it: it goes to the
-    next worker that asks (the CRM at 50 ms: two contacts checks queued behind `getJob`'s
-    RATE-TENANT held the contacts object-level check from 45 s to 59 s while the other workers
-    had stopped)."""
-    api, _ = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    long, kept = "test_getJob__ERR_DECLARED", "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
-    names = ["test_listJobs__ERR_VALIDATION", "test_listJobs__ERR_DECLARED", long,
-             "test_getContact__ERR_VALIDATION", "test_listContacts__ERR_DECLARED",
-             "test_listJobs__OBS_REQUEST_ID", kept]  # fmt: skip
-    scheduler, first, second = _workers(shape, [f"t.py::{n}" for n in names])
-    assert (first.sent, second.sent) == ([0, 2], [1, 3])
-    scheduler.mark_test_complete(first, 0)  # its next is the long check: a jobs test behind
-    assert first.sent == [0, 2, 5]
-    # Without a test of another part left, the contacts test goes there all the same ...
-    names.remove("test_listJobs__OBS_REQUEST_ID")
-    scheduler, first, second = _workers(shape, [f"t.py::{n}" for n in names])
-    scheduler.mark_test_complete(first, 0)
-    assert first.sent == [0, 2, 4]
-    # ... and the object-level check goes to the other worker when it asks (behind its own
-    # contacts test, which runs first), not waiting for the one behind the long check, nor
-    # stopping that worker.
-    scheduler.mark_test_complete(second, 1)
-    assert second.sent == [1, 3, 5]
-    assert not second.shutting_down
-
-
-def test_a_rate_limit_check_held_back_never_goes_in_place_of_another_unit() -> None:
-    """Where the unit at the head waits (a part's object-level check while a test of its part
-    is queued), the unit handed instead is never a rate-limit check held back for the checks
-    spending its quota: with nothing else left the object-level check goes, and the rate-limit
-    check once the spender ends."""
-    api, _ = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
-    collected = [f"t.py::{n}" for n in ["test_getJob__ERR_DECLARED", "test_listJobs__ERR_VALIDATION",
-                                        "test_getContact__ERR_DECLARED", kept,
-                                        "test_getJob__RATE_TENANT"]]  # fmt: skip
-    scheduler, first, second = _workers(shape, collected)
-    # gw0 spends getJob's quota with a contacts check queued behind: gw1 gets the object-level
-    # check, not the rate-limit check (nor does it stop: two units are left for two workers).
-    assert (first.sent, second.sent) == ([0, 2], [1, 3])
-    assert not second.shutting_down
-    scheduler.mark_test_complete(first, 0)  # the spender ends
-    assert first.sent == [0, 2, 4]
-
-
-@pytest.mark.parametrize(
-    ("contracts", "slow", "kept"),
-    [(ROOT / "contracts", "test_getJob__RATE_TENANT",
-      "test_createContact__OBJECT_LEVEL_AUTHORIZATION"),
-     (ROOT / "examples" / "fleet" / "contracts", "test_getDriver__RATE_LIMIT",
-      "test_createDriver__OBJECT_LEVEL_AUTHORIZATION")],
-)  # fmt: skip
-@pytest.mark.parametrize("free", [2, 1])
-def test_the_last_chain_goes_to_a_free_worker_not_behind_a_long_check(
-    contracts: Path, slow: str, kept: str, free: int
-) -> None:
-    """Where only a chain is left and the worker asking is busy with a check that may run
-    long (a rate-limit check waiting for its quota), the chain would start only once that
-    check ends. A worker busy with nothing long is left to take it, and the one asking is
-    told to stop (it ends the check it has). With no such worker, the chain is handed out
-    as before: nobody is left waiting for work that never comes."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(contracts)
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    assert slow in found.quotas
-    assert kept in found.of
-    short = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
-             and _unlimited(shape, n)][:5]  # fmt: skip
-    assert len(short) == 5
-    # gw0: a short test, then the rate-limit check; gw1 (and gw2): short tests; then the chain
-    # (xdist hands each worker one unit in turn, twice).
-    rest = short[1 : 1 + 2 * free]
-    collected = [f"t.py::{n}" for n in [short[0], *rest[:free], slow, *rest[free:], kept]]
-    scheduler, busy, *others = _workers(shape, collected, 1 + free)
-
-    def handed(node: _Node) -> list[str]:
-        return [collected[i].rpartition("::")[2] for i in node.sent]
-
-    assert handed(busy) == [short[0], slow]
-    scheduler.mark_test_complete(busy, busy.sent[0])  # gw0 starts the rate-limit check
-    assert handed(busy) == [short[0], slow]
-    assert busy.shutting_down  # it runs the check it has, then stops
-    # The others end their tests: the chain goes to one of them (once no test of its part is
-    # still to run on another: ``_place_kept_chains``), and every test is run.
-    done: set[tuple[str, int]] = set()
-    while any((node.gateway.id, i) not in done for node in others for i in node.sent):
-        node = next(n for n in others if any((n.gateway.id, i) not in done for i in n.sent))
-        index = next(i for i in node.sent if (node.gateway.id, i) not in done)
-        done.add((node.gateway.id, index))
-        scheduler.mark_test_complete(node, index)
-    assert kept in [name for node in others for name in handed(node)]
-    assert kept not in handed(busy)
-    scheduler.mark_test_complete(busy, busy.sent[1])
-    assert scheduler.tests_finished
-
-
-def test_the_last_chain_goes_to_the_worker_asking_when_no_other_is_free() -> None:
-    """The worker asking busy with a rate-limit check and every other one too (one queued
-    counts): the chain goes to it, as before (stopping it would leave the chain to whichever
-    ends first)."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    # Of another part than the chain's (one of its part still to run on another worker holds
-    # the chain back: ``_place_kept_chains``).
-    short = ["test_listJobs__ERR_VALIDATION", "test_listJobs__ERR_DECLARED"]
-    assert all(n in names and _unlimited(shape, n) for n in short)
-    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
-    assert found.parts["listJobs"] != found.of[kept]
-    # gw0: a short test, then a rate-limit check; gw1 likewise.
-    collected = [f"t.py::{n}" for n in [short[0], short[1], "test_getJob__RATE_LIMIT",
-                                        "test_getJob__RATE_TENANT", kept]]  # fmt: skip
-    scheduler, first, second = _workers(shape, collected)
-    assert (first.sent, second.sent) == ([0, 2], [1, 3])
-    scheduler.mark_test_complete(second, second.sent[0])  # gw1 on its rate-limit check
-    assert not second.shutting_down
-    assert collected[second.sent[-1]] == f"t.py::{kept}"
-
-
 def test_the_first_worker_to_collect_starts_without_waiting_for_the_others() -> None:
     """Tests are handed out once one worker has collected, not every worker (eight starting
     on two CPUs take seconds): a worker still starting is handed nothing, not shut down as one
@@ -2591,12 +2060,12 @@ def test_the_first_worker_to_collect_starts_without_waiting_for_the_others() -> 
 
     from synth.testing._parallel import PartScheduling
 
-    api, names = _emitted(ROOT / "contracts")
+    api, names = emitted(ROOT / "contracts")
     collected = [f"t.py::{n}" for n in names]
     config: Any = SimpleNamespace(getvalue=lambda name: ["4*popen"],
                                   option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
     scheduler = PartScheduling(config, shape_of(api), tenants=2)
-    first, late, odd, never = (_Node(f"gw{i}") for i in range(4))
+    first, late, odd, never = (Node(f"gw{i}") for i in range(4))
     for node in (first, late, odd, never):
         scheduler.add_node(node)
     assert not scheduler.collection_is_completed
@@ -2607,65 +2076,40 @@ def test_the_first_worker_to_collect_starts_without_waiting_for_the_others() -> 
     assert [n.sent for n in (late, odd, never)] == [[], [], []]
     assert not any(n.shutting_down for n in (first, late, odd, never))
     # A worker that dies: xdist hands its tests round, to the workers that have collected.
-    crashed = _Node("gw9")
+    crashed = Node("gw9")
     scheduler.add_node(crashed)
     scheduler.add_node_collection(crashed, collected)
     scheduler.schedule()
     assert crashed.sent
     assert scheduler.remove_node(crashed) is not None
     assert [n.sent for n in (late, odd, never)] == [[], [], []]
-    for index in list(first.sent[:3]):
-        scheduler.mark_test_complete(first, index)
+    ran: list[int] = []
+    by: dict[str, int] = {"gw0": 0, "gw1": 0}
+
+    def run_next(node: Node) -> None:
+        index = node.sent[by[node.gateway.id]]
+        ran.append(index)
+        by[node.gateway.id] += 1
+        scheduler.mark_test_complete(node, index)
+
+    for _ in range(3):
+        run_next(first)
     scheduler.add_node_collection(late, collected)
     scheduler.add_node_collection(odd, collected[1:])  # differs: xdist logs it, never used
     scheduler.schedule()
-    # An xdist worker runs a test once it has been sent the next one (or told to stop).
-    assert len(late.sent) >= 2
+    assert late.sent  # a unit, the moment its collection arrives
     assert [n.sent for n in (odd, never)] == [[], []]
-    ran: list[int] = list(first.sent[:3])
-    by: dict[str, int] = {"gw0": 3, "gw1": 0}
-    while len(ran) < len(first.sent) + len(late.sent):
-        before = len(ran)
-        for node in (first, late):
-            done = by[node.gateway.id]
-            if done + 1 < len(node.sent) or (node.shutting_down and done < len(node.sent)):
-                index = node.sent[done]
-                ran.append(index)
-                by[node.gateway.id] += 1
-                scheduler.mark_test_complete(node, index)
-        if len(ran) == before:
-            break  # a worker waits for a next test that never comes
+    while True:
+        running = [n for n in (first, late) if by[n.gateway.id] < len(n.sent)]
+        if not running:
+            break
+        run_next(running[len(ran) % len(running)])
     assert sorted(ran) == list(range(len(collected)))  # each exactly once
     assert by["gw1"] > len(collected) // 3  # the late worker took its share as it went
     assert scheduler.tests_finished
     assert first.shutting_down
     assert late.shutting_down
     assert [n.sent for n in (odd, never)] == [[], []]  # shut down by DSession's ``triggershutdown``
-
-
-def test_a_chain_s_lane_never_queues_behind_the_other_lane() -> None:
-    """A worker still running the second tenant's walks is not handed the first tenant's: the
-    two lanes are meant to run side by side. It gets the next test instead, and the lane
-    goes to the next worker that asks."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(ROOT / "contracts")
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    lanes = [[n for n in names if found.of.get(n) == "createJob" and lane_of(found, n) == lane]
-             for lane in ("0", "1")]  # fmt: skip
-    free = [n for n in names if n not in found.of and n.endswith("ERR_VALIDATION")
-            and _unlimited(shape, n)][:4]  # fmt: skip
-    assert len(lanes[1]) > 3
-    assert len(free) == 4
-    collected = [f"t.py::{n}" for n in [*lanes[1], free[0], free[1], *lanes[0], free[2], free[3]]]
-    scheduler, walking, other = _workers(shape, collected)
-    assert [collected[i] for i in other.sent] == [f"t.py::{free[0]}", f"t.py::{free[1]}"]
-    for index in walking.sent[: len(lanes[1]) - 2]:  # the second lane all but its last two
-        scheduler.mark_test_complete(walking, index)
-    assert collected[walking.sent[-1]] == f"t.py::{free[2]}"
-    scheduler.mark_test_complete(other, other.sent[0])
-    assert {collected[i].rpartition("::")[2] for i in other.sent[2:]} == set(lanes[0])
 
 
 def test_cleanup_holds_only_the_part_it_deletes_in(api: ApiSpec, tmp_path: Path) -> None:
@@ -2785,114 +2229,6 @@ def test_a_scope_without_the_parent_its_items_are_created_under_gets_a_shared_on
 
 
 @pytest.mark.parametrize(
-    ("contracts", "names"),
-    [(ROOT / "contracts",
-      ("test_createJob__OBJECT_LEVEL_AUTHORIZATION",
-       "test_createContact__OBJECT_LEVEL_AUTHORIZATION", "test_listJobs__ERR_VALIDATION",
-       "test_listContacts__ERR_VALIDATION", "test_getJob__RATE_LIMIT")),
-     # Warehouses and products, a third part's rate-limit check.
-     (ROOT / "examples" / "warehouse" / "contracts",
-      ("test_archiveWarehouse__OBJECT_LEVEL_AUTHORIZATION",
-       "test_getProduct__OBJECT_LEVEL_AUTHORIZATION", "test_listWarehouses__ERR_VALIDATION",
-       "test_listProducts__ERR_VALIDATION", "test_listUnits__RATE_LIMIT"))],
-)  # fmt: skip
-def test_an_object_level_check_never_queues_behind_another(
-    contracts: Path, names: tuple[str, str, str, str, str]
-) -> None:
-    """A worker that asks while its next test is a part's object-level check is not handed the
-    other part's, ready, while a worker busy with anything else will ask again: it stops, and
-    that worker takes it. Queued behind, the two ran one after the other (the CRM at 50 ms:
-    the ready part's began 7.8 s late and ended the run at 58.6 s)."""
-    api, emitted = _emitted(contracts)
-    assert set(names) <= set(emitted)
-    shape = shape_of(api)
-    # The other part's last test runs on the other worker, a rate-limit check queued next.
-    held, ready, first, other, rate = names
-    collected = [f"t.py::{n}" for n in [first, other, held, rate, ready]]
-    scheduler, ola, busy = _workers(shape, collected, count=2)
-    index = {n: collected.index(f"t.py::{n}") for n in (first, other, held, rate, ready)}
-    assert ola.sent == [index[first], index[held]]
-    assert busy.sent == [index[other], index[rate]]
-    scheduler.mark_test_complete(ola, index[first])  # its object-level check next
-    assert index[ready] not in ola.sent
-    assert ola.shutting_down
-    scheduler.mark_test_complete(busy, index[other])
-    assert busy.sent[-1] == index[ready]
-    # With no other worker to ask again, it goes there all the same.
-    scheduler, ola, busy = _workers(shape, collected, count=2)
-    busy.shutting_down = True
-    scheduler.mark_test_complete(ola, index[first])
-    assert ola.sent[-1] == index[ready]
-
-
-@pytest.mark.parametrize(
-    ("contracts", "walked", "other", "rate"),
-    [(ROOT / "contracts", "createJob", "createContact", "test_getJob__RATE_LIMIT"),
-     # Two walked parts (warehouses and products), each a lane ending with its list's
-     # TEN-NONINTERFERENCE, and a third part's rate-limit checks. Here the rule before (every
-     # live worker able) placed the two checks as well: the CRM's shape is the one it failed.
-     (ROOT / "examples" / "warehouse" / "contracts", "archiveWarehouse", "getProduct",
-      "test_listUnits__RATE_LIMIT")],
-)  # fmt: skip
-def test_two_parts_object_level_checks_left_go_to_two_free_workers(
-    contracts: Path, walked: str, other: str, rate: str
-) -> None:
-    """At the run's end both parts' object-level checks wait (the walked part's for its
-    TEN-NONINTERFERENCE, the other part's for its last tests), while a lane's worker and
-    a rate-limit check's are busy long. Counting those busy workers as able to take the
-    checks, the workers asking were stopped one by one, and the last free one took both, one
-    after the other (the CRM at 50 ms: the contacts part's, ready at 36 s, began at 43.5 s
-    and ended the run at 51.7 s). Once the part's walks are done only the free workers count:
-    each check goes to a worker of its own, behind no long check."""
-    from synth.testing._parallel import chains
-
-    api, names = _emitted(contracts)
-    shape = shape_of(api)
-    found = chains(names, shape, 2)
-    lane = [n for n in names if found.of.get(n) == walked and lane_of(found, n) == "0"]
-    lane = [lane[i] for i in order(lane, spread=True, chains=found, workers=8)]
-    assert key_of_test(lane[-1])[0] == "TEN-NONINTERFERENCE", lane
-    parts = shape.graph.parts()
-    contacts = [n for n in names if parts.get(key_of_test(n)[1]) == other
-                and n not in found.of][:14]  # fmt: skip
-    assert len(contacts) == 14, contacts
-    jobs, kept = (f"test_{walked}__OBJECT_LEVEL_AUTHORIZATION",
-                  f"test_{other}__OBJECT_LEVEL_AUTHORIZATION")  # fmt: skip
-    assert {rate, jobs, kept} <= set(names)
-    collected = [f"t.py::{n}" for n in [*lane, *contacts, rate, jobs, kept]]
-    long = {lane[-1], rate, jobs, kept}  # never end here: the lane's TEN-NONINTERFERENCE too
-    scheduler, *nodes = _workers(shape, collected, count=4)
-    walker = next(n for n in nodes if 0 in n.sent)
-    for index in walker.sent[:-1]:
-        scheduler.mark_test_complete(walker, index)
-    done: set[tuple[str, int]] = set()
-
-    def name(index: int) -> str:
-        return collected[index].rpartition("::")[2]
-
-    moved = True
-    while moved:
-        moved = False
-        for node in nodes:
-            pending = [i for i in node.sent if (node.gateway.id, i) not in done]
-            if node is walker or not pending or name(pending[0]) in long:
-                continue
-            if len(pending) >= 2 or node.shutting_down:  # a worker runs a test knowing its next
-                done.add((node.gateway.id, pending[0]))
-                scheduler.mark_test_complete(node, pending[0])
-                moved = True
-    holders = {check: [n for n in nodes if collected.index(f"t.py::{check}") in n.sent]
-               for check in (jobs, kept)}  # fmt: skip
-    assert all(len(held) == 1 for held in holders.values()), holders
-    assert holders[jobs][0] is not holders[kept][0]
-    for check, (holder,) in holders.items():
-        before = [
-            name(i) for i in holder.sent[: holder.sent.index(collected.index(f"t.py::{check}"))]
-        ]
-        assert not long & set(before), (check, before)
-
-
-@pytest.mark.parametrize(
     ("contracts", "whole", "isolated"),
     [(ROOT / "contracts", "test_listJobs__PAGE_COMPLETE", "test_listContacts__PAGE_COMPLETE"),
      (ROOT / "examples" / "fleet" / "contracts", "test_listTrips__PAGE_ORDER",
@@ -2910,7 +2246,7 @@ def test_a_search_walking_a_whole_list_runs_half_its_examples(
     from synth.testing._first import search_examples
     from synth.testing._parallel import walks_whole_list
 
-    api, names = _emitted(contracts)
+    api, names = emitted(contracts)
     shape = shape_of(api)
     assert whole in names
     assert isolated in names

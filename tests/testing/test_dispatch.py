@@ -1,0 +1,221 @@
+"""Each unit of work handed out when a worker is free for it (``synth/testing/_dispatch.py``,
+``PartScheduling``): a worker runs its test without being sent the next, is handed a unit
+once it has no test left, and, where every unit left would wait, stays idle until a test
+ending elsewhere lets one start. On the CRM and on APIs of other shapes, simulated workers
+ending their tests in drawn orders; and the worker's own loop, on a stand-in for xdist's.
+"""
+
+from __future__ import annotations
+
+import collections
+import enum
+import random
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from examples.reference_server.process import ROOT
+from synth.testing._dispatch import WIRE_KEY, run_when_free
+from synth.testing._order import order
+from synth.testing._order import test_key as key_of_test
+from synth.testing._parallel import ALONE, KEEPS_QUOTA, chains, quotas_spent, shape_of
+
+from ._scheduling import Node, emitted, workers
+
+_APIS = [ROOT / "contracts", *(ROOT / "examples" / name / "contracts"
+                               for name in ("fleet", "warehouse", "tracker", "boxoffice"))]  # fmt: skip
+
+
+@pytest.mark.parametrize("contracts", _APIS, ids=lambda path: path.parent.name)
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_a_unit_goes_to_a_worker_with_no_test_left(contracts: Path, seed: int) -> None:
+    """Four workers, each ending the tests it was sent in order, one at a time in a drawn
+    order, to the end of the run: every test runs once; a worker is handed a unit only once
+    it has no test left (but a part's object-level check queued behind the tests of its part
+    on the one worker that has them, ``_sole_holder``); no worker stops while units are left
+    to hand out; a rate-limit check is handed out only once no check spending its quota is
+    left on another worker or in the queue."""
+    api, names = emitted(contracts)
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    spent = quotas_spent(shape)
+    limits = {op.operation_id: op.rate_limit.quota for op in api.operations if op.rate_limit}
+    collected = [f"t.py::{names[i]}" for i in order(names, spread=True, chains=found, workers=8)]
+    scheduler, *nodes = workers(shape, collected, count=4)
+    rng = random.Random(seed)
+    done = {node.gateway.id: 0 for node in nodes}
+
+    def name(index: int) -> str:
+        return collected[index].rpartition("::")[2]
+
+    def left(node: Node) -> list[str]:
+        return [name(i) for i in node.sent[done[node.gateway.id] :]]
+
+    def spends(test: str, quota: str) -> bool:
+        invariant, operation = key_of_test(test)
+        return (quota in spent.get(operation, frozenset()) and invariant not in ALONE
+                and invariant not in KEEPS_QUOTA)  # fmt: skip
+
+    ran: list[str] = []
+    while any(left(node) for node in nodes):
+        busy = [node for node in nodes if left(node)]
+        node = rng.choice(busy)
+        index = node.sent[done[node.gateway.id]]
+        done[node.gateway.id] += 1
+        ran.append(name(index))
+        before = {other.gateway.id: (len(other.sent), bool(left(other))) for other in nodes}
+        scheduler.mark_test_complete(node, index)
+        for other in nodes:
+            count, had = before[other.gateway.id]
+            handed = [name(i) for i in other.sent[count:]]
+            if had:
+                assert all(key_of_test(t)[0] in ALONE for t in handed), (other.gateway.id, handed)
+            for test in handed:
+                invariant, operation = key_of_test(test)
+                if invariant in KEEPS_QUOTA and operation in limits:
+                    queued = [n for unit in scheduler.workqueue.values() for n in unit]
+                    elsewhere = [t for o in nodes if o is not other for t in left(o)]
+                    pending = [t for t in elsewhere + [n.rpartition("::")[2] for n in queued]
+                               if spends(t, limits[operation])]  # fmt: skip
+                    assert not pending, (test, pending)
+            if other.shutting_down:
+                assert not scheduler.workqueue, (other.gateway.id, list(scheduler.workqueue)[:3])
+    assert sorted(ran) == sorted(names)
+    assert scheduler.tests_finished
+
+
+def test_a_worker_for_which_every_unit_waits_stays_idle_until_one_can_start() -> None:
+    """The CRM: `getJob`'s ERR-DECLARED (spending its quota) runs on one worker, and the other
+    ends its test with only `getJob`'s RATE-TENANT left, which would wait for it. That worker
+    takes nothing and does not stop; once the spender ends the check is handed out at once.
+    Under xdist's own workers it had to stop or take the check (a worker holds the test it
+    was sent last until it is sent another), and a rate-limit check so taken behind a test
+    that then waited 3.4 s for a lock began 4.5 s after its quota was free (at 50 ms)."""
+    api, _ = emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    spender, short, rate = ("test_getJob__ERR_DECLARED", "test_listContacts__ERR_VALIDATION",
+                            "test_getJob__RATE_TENANT")  # fmt: skip
+    collected = [f"t.py::{n}" for n in [spender, short, rate]]
+    scheduler, first, second = workers(shape, collected)
+    assert (first.sent, second.sent) == ([0], [1])  # a unit each, nothing queued behind
+    scheduler.mark_test_complete(second, 1)
+    assert second.sent == [1]
+    assert not second.shutting_down
+    assert list(scheduler.workqueue) == [collected[2]]
+    scheduler.mark_test_complete(first, 0)  # the spender ends
+    assert sorted(first.sent + second.sent) == [0, 1, 2]
+    assert not (first.shutting_down and second.shutting_down)
+
+
+def test_a_part_s_object_level_check_waits_idle_then_behind_the_last_worker_of_its_part() -> None:
+    """The CRM's jobs part's object-level check, left last while tests of its part run on two
+    other workers (one of them long: `getJob`'s ERR-DECLARED spends its quota), is taken by
+    none: the worker asking stays idle, neither stopped nor holding the part's lock waiting.
+    Once one of those tests ends, the check goes behind the test of the part left, on the one
+    worker that has it (``_sole_holder``), and begins the moment that test ends."""
+    api, _ = emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    kept = "test_createJob__OBJECT_LEVEL_AUTHORIZATION"
+    collected = [f"t.py::{n}" for n in ["test_getJob__ERR_DECLARED", "test_listJobs__ERR_VALIDATION",
+                                        "test_listContacts__ERR_VALIDATION", kept]]  # fmt: skip
+    scheduler, long, short, asking = workers(shape, collected, count=3)
+    assert [long.sent, short.sent, asking.sent] == [[0], [1], [2]]
+    scheduler.mark_test_complete(asking, 2)
+    assert asking.sent == [2]
+    assert not asking.shutting_down
+    scheduler.mark_test_complete(short, 1)
+    assert long.sent == [0, 3]
+    assert short.shutting_down  # nothing left for them
+    assert asking.shutting_down
+
+
+class Marker(enum.Enum):
+    """xdist's ``remote.Marker``, which its worker's loop reads from its module's globals (as
+    ``_dispatch`` does from this module's, for the stand-in below)."""
+
+    SHUTDOWN = 0
+
+
+class _Queue:
+    """xdist's ``TestQueue``: what the worker was sent, in order."""
+
+    def __init__(self, items: list[Any]) -> None:
+        self.items = collections.deque(items)
+
+    def lock(self) -> Any:
+        import contextlib
+
+        @contextlib.contextmanager
+        def held() -> Any:
+            yield self.items
+
+        return held()
+
+    def get(self) -> Any:
+        assert self.items, "the worker would wait here for the controller"
+        return self.items.popleft()
+
+
+class WorkerInteractor:
+    """A stand-in for xdist's worker loop (``remote.WorkerInteractor``)."""
+
+    def __init__(self, sent: list[Any]) -> None:
+        self.torun = _Queue(sent)
+        self.nextitem_index: Any = None
+        self.events: list[tuple[str, dict[str, Any]]] = []
+        self.protocols: list[tuple[str, str | None]] = []
+
+    def run_one_test(self) -> None:
+        raise AssertionError("replaced by run_when_free")
+
+    def sendevent(self, name: str, **kwargs: Any) -> None:
+        self.events.append((name, kwargs))
+
+
+def test_a_worker_runs_its_test_without_waiting_for_the_next() -> None:
+    """The worker's loop (``_dispatch._run_one_test``): with a test queued behind, that one is
+    the ``nextitem``; with none, the session (so that only the test's own fixtures are torn
+    down) and the worker waits for the next test after it; told to stop, none."""
+    from types import SimpleNamespace
+
+    session = SimpleNamespace(items=[SimpleNamespace(nodeid=f"t.py::t{i}") for i in range(3)])
+    interactor = WorkerInteractor([1])
+    seen: list[tuple[str, Any]] = []
+
+    def protocol(item: Any, nextitem: Any) -> None:
+        seen.append((item.nodeid, nextitem))
+
+    interactor.config = SimpleNamespace(  # type: ignore[attr-defined]
+        hook=SimpleNamespace(pytest_runtest_protocol=protocol),
+        pluginmanager=SimpleNamespace(get_plugins=lambda: [interactor]),
+        workerinput={WIRE_KEY: True},
+    )
+    interactor.session = session  # type: ignore[attr-defined]
+    assert run_when_free(interactor.config)  # type: ignore[attr-defined]
+    interactor.nextitem_index = 0
+    interactor.run_one_test()  # test 0, with test 1 queued behind it
+    assert seen[0] == ("t.py::t0", session.items[1])
+    interactor.torun.items.append(Marker.SHUTDOWN)
+    interactor.run_one_test()  # test 1: stop queued behind it
+    assert seen[1] == ("t.py::t1", None)
+    assert interactor.nextitem_index is Marker.SHUTDOWN
+    interactor.nextitem_index = 2
+    interactor.torun.items.clear()
+    with pytest.raises(AssertionError, match="wait here for the controller"):
+        interactor.run_one_test()  # nothing queued: the session, then it waits
+    assert seen[2] == ("t.py::t2", session)
+    assert [name for name, _ in interactor.events] == ["runtest_protocol_complete"] * 3
+
+
+def test_a_worker_that_cannot_run_so_stops_and_says_why() -> None:
+    """The controller hands a worker nothing more until its test ends; a worker of another
+    pytest-xdist that waits to be sent the next test would wait forever: it stops at once."""
+    from types import SimpleNamespace
+
+    config: Any = SimpleNamespace(workerinput={WIRE_KEY: True},
+                                  pluginmanager=SimpleNamespace(get_plugins=lambda: []))  # fmt: skip
+    with pytest.raises(pytest.UsageError, match="--workers 1"):
+        run_when_free(config)
+    config.workerinput = {}  # not asked: xdist's loop as it is
+    assert not run_when_free(config)
