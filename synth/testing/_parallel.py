@@ -864,7 +864,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
 
     def _spent_besides(self, node: Any, quota: str) -> bool:
         """Whether a test spending ``quota`` (``quotas_spent``; no rate-limit check, nor the
-        object-level one) is yet to finish on another worker that asks again (``_besides``)."""
+        object-level one) is yet to finish on another worker that is not stopping (``_besides``)."""
 
         def spends(name: str) -> bool:
             invariant, operation = test_key(name)
@@ -874,13 +874,14 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         return self._besides(node, spends)
 
     def _queued_besides(self, node: Any, part: str) -> bool:
-        """Whether a test of ``part`` is yet to finish on another worker that asks again
+        """Whether a test of ``part`` is yet to finish on another worker that is not stopping
         (``_besides``), before any test that may run long there ends (``_next``)."""
         return self._besides(node, lambda name: self._part_of(name) == part, soon=True)
 
     def _besides(self, node: Any, wanted: Callable[[str], bool], *, soon: bool = False) -> bool:
         """Whether a test ``wanted`` accepts (by name) is yet to finish on a worker other than
-        ``node`` that is not stopping: that worker asks for work again once its test ends.
+        ``node`` that is not stopping: when its test ends the queue is offered again
+        (``mark_test_complete``).
         ``soon``: only a test that worker runs before a test that may run long ends (``_next``)."""
         for other, work in self.assigned_work.items():
             if other is node or other.shutting_down or other not in self.registered_collections:
