@@ -75,10 +75,14 @@ def transport_line(target: Run) -> str:
     """Transport faults apart from violations: retried and survived, outlasting every retry."""
     survived, exhausted = target.faults_survived, target.faults_exhausted
     cost = target.fault_cost
+    cut_short = len(_by(target.findings, Outcome.FAULT))
+    if not (sum(survived.values()) or sum(exhausted.values()) or cut_short or target.set_aside
+            or cost.seconds or cost.hedged):  # fmt: skip
+        return "transport faults (not violations): none (no request failed or was sent again)"
     return (
         f"transport faults (not violations): {sum(survived.values())} retried and survived "
         f"({_kinds(survived)}); {sum(exhausted.values())} in requests that outlasted every retry "
-        f"({_kinds(exhausted)}); {len(_by(target.findings, Outcome.FAULT))} checks cut short; "
+        f"({_kinds(exhausted)}); {cut_short} checks cut short; "
         f"{target.set_aside} examples set aside (a write retried after it may have arrived, "
         "or a request that outlasted every retry); "
         f"{cost.seconds:.1f} s spent on them ({cost.seconds - cost.waited:.1f} s in attempts "

@@ -100,6 +100,20 @@ def test_a_held_safe_request_is_sent_again_beside_itself(api: ApiSpec) -> None:
         target.close()
 
 
+def test_a_run_without_transport_faults_says_so_in_a_few_words(api: ApiSpec) -> None:
+    """Nothing failed, nothing was sent again: the summary's transport line is short, not a
+    list of zeros (a new user read the long one as something to look into)."""
+    config = config_from_options(app=_held_once(0, []), tenants=TOKENS, profile="quick",
+                                 seed=1, env={})  # fmt: skip
+    target = Target(config, api)
+    try:
+        target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
+        line = transport_line(target)
+    finally:
+        target.close()
+    assert line == "transport faults (not violations): none (no request failed or was sent again)"
+
+
 def test_a_held_read_is_sent_again_before_the_usual_time_is_known(api: ApiSpec) -> None:
     """A worker's very first GET held (60 s here): before enough answers show their usual
     time, a copy goes after ``_HEDGE_FIRST`` seconds, not after the configured 10 s."""
