@@ -23,11 +23,14 @@ from synth.testing._parallel import ALONE, KEEPS_QUOTA, chains, quotas_spent, sh
 
 from ._scheduling import Node, emitted, workers
 
-_APIS = [ROOT / "contracts", *(ROOT / "examples" / name / "contracts"
-                               for name in ("fleet", "warehouse", "tracker", "boxoffice"))]  # fmt: skip
+# The CRM and every example API (each folder of examples/ with contracts).
+_APIS = [ROOT / "contracts",
+         *sorted(path.parent for path in (ROOT / "examples").glob("*/contracts/api.py"))]  # fmt: skip
 
 
-@pytest.mark.parametrize("contracts", _APIS, ids=lambda path: path.parent.name)
+@pytest.mark.parametrize(
+    "contracts", _APIS, ids=lambda path: "crm" if path == ROOT / "contracts" else path.parent.name
+)
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_a_unit_goes_to_a_worker_with_no_test_left(contracts: Path, seed: int) -> None:
     """Four workers, each ending the tests it was sent in order, one at a time in a drawn
