@@ -84,6 +84,18 @@ STAYS_MOST = 300.0
 ANY_TENANT = "*"
 
 
+def reserve_end(folder: Path, part: str) -> None:
+    """Say (the controller, ``PartScheduling``) that part ``part``'s object-level check is
+    handed out before the part's other tests are all handed out: the test waits for
+    ``part_drained`` before it takes anything (``RunLock.until_drained``)."""
+    (folder / f"reserved-{part}").touch()
+
+
+def part_drained(folder: Path, part: str) -> None:
+    """Say (the controller) that no test of part ``part`` is left to hand out."""
+    (folder / f"drained-{part}").touch()
+
+
 def quota_stem(quota: str) -> str:
     """The name of ``quota``'s lock files in the run's folder, without the suffix: a policy's
     name is the contract's text, so the files are named by its digest."""
@@ -323,6 +335,18 @@ class RunLock:
         that chain waiting for its lane is never held up by the caller."""
         deadline = time.monotonic() + most
         while time.monotonic() < deadline and any(self._live_markers("stay", name)):
+            time.sleep(QUOTA_POLL)
+
+    def until_drained(self, name: str, most: float = STAYS_MOST) -> None:
+        """Where part ``name``'s object-level check was handed out before the part's other
+        tests were all handed out (``reserve_end``), wait, holding nothing, until none is
+        left to hand out (``part_drained``), ``most`` seconds at most: its engine starts
+        meanwhile, and no test of the part still to come waits for it (a waiting writer goes
+        first at the part's lock). Then it waits at the lock for those running, as any."""
+        if not (self._folder / f"reserved-{name}").exists():
+            return
+        deadline = time.monotonic() + most
+        while time.monotonic() < deadline and not (self._folder / f"drained-{name}").exists():
             time.sleep(QUOTA_POLL)
 
     def _live_markers(self, kind: str, name: str) -> Iterator[Path]:

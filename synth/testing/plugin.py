@@ -241,8 +241,10 @@ class _Workers:
             made.firsts.before_search(f"{invariant} {operation}")
         if invariant in ALONE:
             # The object-level check's engine, if not yet started (``standby``), starts to
-            # draw while this test waits for its part.
+            # draw while this test waits for its part: handed out ahead of the part's end, it
+            # first waits for the part's last tests to be handed out, holding nothing.
             standby(made, operation)
+            lock.until_drained(made.part(operation))
         hold(made, invariant, operation)
         # Said at each test's start: a test skipped in its setup says nothing.
         lock.stay(item.stash.get(_STAYS, "") or None)
@@ -268,7 +270,9 @@ class _Workers:
         except SynthError:
             return None  # the workers stop on it, and say why
         tenants = len(config.stash[_CONFIG].tenants)
-        return PartScheduling(config, shape_of(api), log, tenants=tenants, measured=measured)
+        folder = config.stash.get(_LOCK_DIR, None)
+        return PartScheduling(config, shape_of(api), log, tenants=tenants, measured=measured,
+                              folder=Path(folder) if folder else None)  # fmt: skip
 
     def pytest_runtest_logreport(self, report: pytest.TestReport) -> None:
         """Each failure printed the moment it is reported, not only at the end."""

@@ -222,3 +222,102 @@ def test_a_worker_that_cannot_run_so_stops_and_says_why() -> None:
         run_when_free(config)
     config.workerinput = {}  # not asked: xdist's loop as it is
     assert not run_when_free(config)
+
+
+def test_a_part_s_object_level_check_is_handed_out_ahead_of_its_part_s_end(
+    tmp_path: Path,
+) -> None:
+    """The CRM's contacts part (its walks make no chain): once no more of its tests are left
+    to hand out than there are workers, the next worker free takes its object-level check
+    ahead of them (the run's folder says so: ``reserved-``), and once the last of them is
+    handed out the folder says that too (``drained-``), for the check to go on. The jobs
+    part's check, whose part has lanes, is never handed out so."""
+    from types import SimpleNamespace
+
+    from synth.testing._parallel import PartScheduling
+
+    api, _ = emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    kept = "test_createContact__OBJECT_LEVEL_AUTHORIZATION"
+    members = ["test_getContact__ERR_VALIDATION", "test_listContacts__ERR_VALIDATION",
+               "test_deleteContact__ERR_VALIDATION"]  # fmt: skip
+    others = [f"test_listJobs__{inv}" for inv in ("ERR_VALIDATION", "ERR_DECLARED",
+                                                   "ERR_PROBLEM", "CONFORMANCE")]  # fmt: skip
+    collected = [f"t.py::{n}" for n in [*others, *members, kept]]
+    config: Any = SimpleNamespace(getvalue=lambda name: ["2*popen"],
+                                  option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
+    scheduler = PartScheduling(config, shape, tenants=2, folder=tmp_path)
+    first, second = Node("gw0"), Node("gw1")
+    for node in (first, second):
+        scheduler.add_node(node)
+        scheduler.add_node_collection(node, collected)
+    scheduler.schedule()
+    reserved, drained = tmp_path / "reserved-createContact", tmp_path / "drained-createContact"
+
+    def name(node: Node) -> str:
+        return collected[node.sent[-1]].rpartition("::")[2]
+
+    # Three contacts tests left for two workers: nothing ahead yet.
+    scheduler.mark_test_complete(first, first.sent[-1])
+    scheduler.mark_test_complete(second, second.sent[-1])
+    assert not reserved.exists()
+    scheduler.mark_test_complete(first, first.sent[-1])
+    assert not reserved.exists()
+    scheduler.mark_test_complete(second, second.sent[-1])  # two left of the part's three
+    handed = [name(first), name(second)]
+    while kept not in handed:
+        node = first if name(first) != kept else second
+        scheduler.mark_test_complete(node, node.sent[-1])
+        handed = [name(first), name(second)]
+    assert reserved.exists()
+    left = [n for n in members if f"t.py::{n}" in scheduler.workqueue]
+    assert left, "the check went out ahead of some of its part's tests"
+    assert not drained.exists()
+    holder = first if name(first) != kept else second
+    while any(f"t.py::{n}" in scheduler.workqueue for n in members):
+        scheduler.mark_test_complete(holder, holder.sent[-1])
+    assert drained.exists()
+    assert not (tmp_path / "reserved-createJob").exists()
+    # One worker alone never takes it ahead: none would be left to hand the part's tests to.
+    alone = PartScheduling(config, shape, tenants=2, folder=tmp_path / "alone")
+    (tmp_path / "alone").mkdir()
+    only = Node("gw0")
+    alone.add_node(only)
+    alone.add_node_collection(only, collected)
+    alone.schedule()
+    while len(only.sent) < len(collected):
+        alone.mark_test_complete(only, only.sent[-1])
+    assert collected[only.sent[-1]] == f"t.py::{kept}"  # last, as ordered
+    assert not (tmp_path / "alone" / "reserved-createContact").exists()
+
+
+def test_a_check_handed_out_ahead_waits_for_its_part_s_end_holding_nothing(
+    tmp_path: Path,
+) -> None:
+    """``RunLock.until_drained``: with no reservation it returns at once; reserved, it waits,
+    holding no lock, until the run's folder says the part is drained, or ``most`` seconds."""
+    import threading
+    import time
+
+    from synth.testing._lock import RunLock, part_drained, reserve_end
+
+    lock = RunLock(tmp_path)
+    try:
+        started = time.monotonic()
+        lock.until_drained("createContact")
+        assert time.monotonic() - started < 0.5
+        reserve_end(tmp_path, "createContact")
+        timer = threading.Timer(0.6, part_drained, (tmp_path, "createContact"))
+        timer.start()
+        started = time.monotonic()
+        lock.until_drained("createContact")
+        waited = time.monotonic() - started
+        timer.join()
+        assert 0.5 < waited < 5.0
+        assert lock.held == ""
+        reserve_end(tmp_path, "createJob")
+        started = time.monotonic()
+        lock.until_drained("createJob", most=0.3)  # never drained: it gives up waiting
+        assert 0.25 < time.monotonic() - started < 2.0
+    finally:
+        lock.close()
