@@ -649,8 +649,8 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _reserve(self, node: Any) -> bool:
         """Hand ``node`` the object-level check of a part whose walks make no chain (the
         CRM's contacts part) ahead of the part's end, once no more of the part's tests are
-        left to hand out than there are other workers: they will all be handed out within
-        about a test's time. It waits, holding nothing, until they are (``RunLock.until_drained``),
+        left to hand out than there are other workers busy with nothing long: they will all
+        be handed out within about a test's time. It waits, holding nothing, until they are (``RunLock.until_drained``),
         its engine started meanwhile, on CPUs less busy than at the part's end, where both
         parts' engines started side by side (the CRM at 50 ms: both CPUs busy for 6 s, the
         checks 8 to 10 s against 3 to 5 s alone). A walked part's check goes behind its
@@ -658,16 +658,21 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         Whether it was handed out."""
         if self._folder is None or self._found is None:
             return False
-        live = [other for other in self.assigned_work if other in self.registered_collections
-                and not other.shutting_down]  # fmt: skip
+        # The other workers that will ask again within about a test's time: none busy with a
+        # test that may run long, a lane of a chain or an object-level check. At loopback (two
+        # workers) the other one ran the jobs part's object-level check while the contacts
+        # part's last test waited for it, and the check handed out ahead waited 3.7 s idle.
+        soon = [other for other in self.assigned_work if other is not node
+                and other in self.registered_collections and not other.shutting_down
+                and not self._runs_long(other)]  # fmt: skip
         for scope in self.workqueue:
             part = self._kept_part(scope)
             if not part or part in self._found.walks:
                 continue
-            # Another worker is left to hand them to (a worker alone would wait for itself,
-            # STAYS_MOST at most), one for each.
+            # One such worker for each (a worker alone would wait for itself, STAYS_MOST at
+            # most).
             left = self._left_of(part, scope)
-            if not left or left > len(live) - 1:
+            if not left or left > len(soon):
                 continue
             reserve_end(self._folder, part)
             self._reserved.add(part)
@@ -675,6 +680,16 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             super()._assign_work_unit(node)
             return True
         return False
+
+    def _runs_long(self, node: Any) -> bool:
+        """Whether ``node`` has a test left that may run long (``_long``), of a chain's lane,
+        or that keeps its part from its first request (``ALONE``)."""
+        return any(
+            not done and (self._long(nodeid) or self._split_scope(nodeid) != nodeid
+                          or test_key(_test_name(nodeid))[0] in ALONE)
+            for unit in self.assigned_work.get(node, {}).values()
+            for nodeid, done in unit.items()
+        )  # fmt: skip
 
     def _left_of(self, part: str, scope: str) -> int:
         """How many units of ``part`` other than ``scope`` are left to hand out, rate-limit

@@ -321,3 +321,30 @@ def test_a_check_handed_out_ahead_waits_for_its_part_s_end_holding_nothing(
         assert 0.25 < time.monotonic() - started < 2.0
     finally:
         lock.close()
+
+
+def test_a_check_is_not_handed_out_ahead_while_the_others_run_long(tmp_path: Path) -> None:
+    """Where the other workers are busy with tests that may run long (here `getJob`'s
+    ERR-DECLARED, which spends a rate-limit quota), the part's last tests would wait for them
+    and the check handed out ahead would wait idle as long: the worker asking takes the
+    part's next test instead (at loopback, two workers, it had waited 3.7 s so)."""
+    from types import SimpleNamespace
+
+    from synth.testing._parallel import PartScheduling
+
+    api, _ = emitted(ROOT / "contracts")
+    names = ["test_getJob__ERR_DECLARED", "test_getContact__ERR_VALIDATION",
+             "test_listContacts__ERR_VALIDATION", "test_createContact__OBJECT_LEVEL_AUTHORIZATION"]  # fmt: skip
+    collected = [f"t.py::{n}" for n in names]
+    config: Any = SimpleNamespace(getvalue=lambda name: ["2*popen"],
+                                  option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
+    scheduler = PartScheduling(config, shape_of(api), tenants=2, folder=tmp_path)
+    long, asking = Node("gw0"), Node("gw1")
+    for node in (long, asking):
+        scheduler.add_node(node)
+        scheduler.add_node_collection(node, collected)
+    scheduler.schedule()
+    assert (long.sent, asking.sent) == ([0], [1])
+    scheduler.mark_test_complete(asking, 1)
+    assert asking.sent == [1, 2]
+    assert not (tmp_path / "reserved-createContact").exists()
