@@ -24,6 +24,7 @@ as they are: ``runtest_protocol_complete`` after each test, ``Marker.SHUTDOWN`` 
 
 from __future__ import annotations
 
+import functools
 import time
 import types
 from typing import Any
@@ -60,15 +61,16 @@ def run_when_free(config: pytest.Config) -> bool:
             "install the pytest-xdist that synth's pyproject.toml names (pip install -e .), or "
             "run with --workers 1"
         )
-    interactor.run_one_test = types.MethodType(_run_one_test, interactor)
+    run = functools.partial(_run_one_test, shutdown=names["Marker"].SHUTDOWN)
+    interactor.run_one_test = types.MethodType(run, interactor)
     return True
 
 
-def _run_one_test(self: Any) -> None:
+def _run_one_test(self: Any, *, shutdown: object) -> None:
     """xdist's ``WorkerInteractor.run_one_test``, but the next test is taken only if it is
     queued already; else the test runs with the session as its ``nextitem`` and the worker
-    waits for the next one after it (``TestQueue.get``)."""
-    shutdown = type(self).run_one_test.__globals__["Marker"].SHUTDOWN
+    waits for the next one after it (``TestQueue.get``). ``shutdown``: xdist's
+    ``Marker.SHUTDOWN``, as the worker's module has it."""
     self.item_index = self.nextitem_index
     with self.torun.lock() as queued:
         following = queued.popleft() if queued else None

@@ -88,12 +88,17 @@ def reserve_end(folder: Path, part: str) -> None:
     """Say (the controller, ``PartScheduling``) that part ``part``'s object-level check is
     handed out before the part's other tests are all handed out: the test waits for
     ``part_drained`` before it takes anything (``RunLock.until_drained``)."""
-    (folder / f"reserved-{part}").touch()
+    _said(folder, "reserved", part).touch()
 
 
 def part_drained(folder: Path, part: str) -> None:
     """Say (the controller) that no test of part ``part`` is left to hand out."""
-    (folder / f"drained-{part}").touch()
+    _said(folder, "drained", part).touch()
+
+
+def _said(folder: Path, what: str, part: str) -> Path:
+    """The file in the run's folder by which the controller says ``what`` of ``part``."""
+    return folder / f"{what}-{part}"
 
 
 def quota_stem(quota: str) -> str:
@@ -343,10 +348,11 @@ class RunLock:
         left to hand out (``part_drained``), ``most`` seconds at most: its engine starts
         meanwhile, and no test of the part still to come waits for it (a waiting writer goes
         first at the part's lock). Then it waits at the lock for those running, as any."""
-        if not (self._folder / f"reserved-{name}").exists():
+        if not _said(self._folder, "reserved", name).exists():
             return
         deadline = time.monotonic() + most
-        while time.monotonic() < deadline and not (self._folder / f"drained-{name}").exists():
+        drained = _said(self._folder, "drained", name)
+        while time.monotonic() < deadline and not drained.exists():
             time.sleep(QUOTA_POLL)
 
     def _live_markers(self, kind: str, name: str) -> Iterator[Path]:

@@ -650,10 +650,10 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         """Hand ``node`` the object-level check of a part whose walks make no chain (the
         CRM's contacts part) ahead of the part's end, once no more of the part's tests are
         left to hand out than there are other workers busy with nothing long: they will all
-        be handed out within about a test's time. It waits, holding nothing, until they are (``RunLock.until_drained``),
-        its engine started meanwhile, on CPUs less busy than at the part's end, where both
-        parts' engines started side by side (the CRM at 50 ms: both CPUs busy for 6 s, the
-        checks 8 to 10 s against 3 to 5 s alone). A walked part's check goes behind its
+        be handed out within about a test's time. It waits, holding nothing, until they are
+        (``RunLock.until_drained``), its engine started meanwhile, on CPUs less busy than at the part's end, where both
+        parts' engines started side by side (the CRM at 50 ms: the checks 8 to 10 s against 3
+        to 5 s alone, ``bench.timeline``). A walked part's check goes behind its
         lanes instead (``_sole_holder``), its engine starting during the last one's test.
         Whether it was handed out."""
         if self._folder is None or self._found is None:
@@ -671,7 +671,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
                 continue
             # One such worker for each (a worker alone would wait for itself, STAYS_MOST at
             # most).
-            left = self._left_of(part, scope)
+            left = self._left_in_queue(part, scope)
             if not left or left > len(soon):
                 continue
             reserve_end(self._folder, part)
@@ -691,20 +691,13 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             for nodeid, done in unit.items()
         )  # fmt: skip
 
-    def _left_of(self, part: str, scope: str) -> int:
-        """How many units of ``part`` other than ``scope`` are left to hand out, rate-limit
-        checks aside (``_left_in_queue``)."""
-        return sum(1 for unit in self.workqueue
-                   if unit != scope and self._part_of(unit) == part
-                   and not self._kept_quota(_test_name(unit)))  # fmt: skip
-
     def _tell_drained(self) -> None:
         """Tell each part whose object-level check was handed out ahead (``_reserve``) once no
         other test of it is left to hand out (``part_drained``)."""
         if self._folder is None:
             return
         for part in sorted(self._reserved - self._drained):
-            if not self._left_of(part, ""):
+            if not self._left_in_queue(part, ""):
                 part_drained(self._folder, part)
                 self._drained.add(part)
 
@@ -812,7 +805,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         waits (the CRM at 50 ms: the contacts part's object-level check, ready at 38 s, waited
         behind the jobs part's, whose lanes still ran, until 54 s, and ended the run)."""
         part = self._kept_part(scope)
-        return bool(part) and (self._queued_in(part, node) or self._left_in_queue(part, scope))
+        return bool(part) and (self._queued_in(part, node) or self._left_in_queue(part, scope) > 0)
 
     def _part_of(self, nodeid: str) -> str:
         """The part of the API of the operation a test (node id, name, or a unit named so)
@@ -904,16 +897,16 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             return holder
         return None
 
-    def _left_in_queue(self, part: str, scope: str) -> bool:
-        """Whether a unit of ``part`` other than ``scope`` and the part's object-level check
-        (``_kept_part``) is still to hand out: a chain's lane, or a test of the part's
+    def _left_in_queue(self, part: str, scope: str) -> int:
+        """How many units of ``part`` other than ``scope`` and the part's object-level check
+        (``_kept_part``) are still to hand out: a chain's lane, or a test of the part's
         operations that is no rate-limit check (which keeps a quota, not the part, and waits
         for the checks spending it: ``_place_quota_checks``)."""
-        return any(
-            unit != scope
+        return sum(
+            1 for unit in self.workqueue
+            if unit != scope
             and ((unit.startswith(f"{_CHAIN}{part}@") and self._kept_part(unit) != part)
                  or (self._part_of(unit) == part and not self._kept_quota(_test_name(unit))))
-            for unit in self.workqueue
         )  # fmt: skip
 
     def _kept_quota(self, name: str) -> str:

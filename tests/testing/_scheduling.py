@@ -41,16 +41,19 @@ class Node:
         self.shutting_down = True
 
 
-def workers(shape: Any, collected: list[str], count: int = 2) -> tuple[Any, ...]:
+def workers(
+    shape: Any, collected: list[str], count: int = 2, folder: Path | None = None
+) -> tuple[Any, ...]:
     """``PartScheduling`` with two tenants over ``count`` simulated workers that collected
-    ``collected``, its first units handed out: the scheduler, then the workers."""
+    ``collected``, its first units handed out: the scheduler, then the workers. ``folder``:
+    the run's, where a part's object-level check handed out ahead is told of its part's end."""
     from types import SimpleNamespace
 
     from synth.testing._parallel import PartScheduling
 
     config: Any = SimpleNamespace(getvalue=lambda name: [f"{count}*popen"],
                                   option=SimpleNamespace(loadscopereorder=False))  # fmt: skip
-    scheduler = PartScheduling(config, shape, tenants=2)
+    scheduler = PartScheduling(config, shape, tenants=2, folder=folder)
     nodes = [Node(f"gw{i}") for i in range(count)]
     for node in nodes:
         scheduler.add_node(node)

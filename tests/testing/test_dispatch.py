@@ -32,20 +32,23 @@ _APIS = [ROOT / "contracts",
     "contracts", _APIS, ids=lambda path: "crm" if path == ROOT / "contracts" else path.parent.name
 )
 @pytest.mark.parametrize("seed", [1, 2, 3])
-def test_a_unit_goes_to_a_worker_with_no_test_left(contracts: Path, seed: int) -> None:
+def test_a_unit_goes_to_a_worker_with_no_test_left(
+    contracts: Path, seed: int, tmp_path: Path
+) -> None:
     """Four workers, each ending the tests it was sent in order, one at a time in a drawn
     order, to the end of the run: every test runs once; a worker is handed a unit only once
     it has no test left (but a part's object-level check queued behind the tests of its part
     on the one worker that has them, ``_sole_holder``); no worker stops while units are left
     to hand out; a rate-limit check is handed out only once no check spending its quota is
-    left on another worker or in the queue."""
+    left on another worker or in the queue; a part's object-level check handed out ahead of
+    its part's end (``reserved-``) is told of that end (``drained-``) by the run's."""
     api, names = emitted(contracts)
     shape = shape_of(api)
     found = chains(names, shape, 2)
     spent = quotas_spent(shape)
     limits = {op.operation_id: op.rate_limit.quota for op in api.operations if op.rate_limit}
     collected = [f"t.py::{names[i]}" for i in order(names, spread=True, chains=found, workers=8)]
-    scheduler, *nodes = workers(shape, collected, count=4)
+    scheduler, *nodes = workers(shape, collected, count=4, folder=tmp_path)
     rng = random.Random(seed)
     done = {node.gateway.id: 0 for node in nodes}
 
@@ -86,6 +89,8 @@ def test_a_unit_goes_to_a_worker_with_no_test_left(contracts: Path, seed: int) -
                 assert not scheduler.workqueue, (other.gateway.id, list(scheduler.workqueue)[:3])
     assert sorted(ran) == sorted(names)
     assert scheduler.tests_finished
+    reserved = {p.name.removeprefix("reserved-") for p in tmp_path.glob("reserved-*")}
+    assert reserved <= {p.name.removeprefix("drained-") for p in tmp_path.glob("drained-*")}
 
 
 def test_a_worker_for_which_every_unit_waits_stays_idle_until_one_can_start() -> None:
