@@ -24,7 +24,8 @@ from click.testing import CliRunner
 
 from examples.reference_server.app import create_app
 from examples.reference_server.process import ROOT, serve
-from synth.testing import config_from_options, plugin
+from synth.spec import ApiSpec
+from synth.testing import Target, check, config_from_options, plugin
 from synth.testing._first import FIRST, FirstExamples, staged
 from synth.testing._order import order, with_firsts
 from synth.testing._violation import Finding, Outcome
@@ -71,8 +72,8 @@ def test_what_a_first_example_found_reaches_another_process(tmp_path: Path) -> N
     settler.start()
     found = theirs.found("PAGE-END listJobs")  # waits for the other process's answer
     assert time.monotonic() - started >= 0.25
-    assert found == {"violation": False, "passed": True, "examples": 1, "exercised": 1,
-                     "requests": 4, "seconds": 0.5}  # fmt: skip
+    assert found == {"violation": False, "passed": True, "edges": False, "examples": 1,
+                     "exercised": 1, "requests": 4, "seconds": 0.5}  # fmt: skip
     # Its counts join the search's finding.
     search = _finding(Outcome.PASSED, 4, 30)
     FirstExamples.carry(found, search)
@@ -92,8 +93,39 @@ def test_what_a_first_example_found_reaches_another_process(tmp_path: Path) -> N
     assert alone.claim("PAGE-END listJobs")
     assert not alone.claim("PAGE-END listJobs")
     alone.settle("PAGE-END listJobs", _finding(Outcome.VIOLATION, 1, 3))
-    assert alone.found("PAGE-END listJobs") == {"violation": True, "passed": False, "examples": 1,
-                                                "exercised": 1, "requests": 3, "seconds": 0.5}  # fmt: skip
+    assert alone.found("PAGE-END listJobs") == {"violation": True, "passed": False,
+                                                "edges": False, "examples": 1, "exercised": 1,
+                                                "requests": 3, "seconds": 0.5}  # fmt: skip
+
+
+def test_a_search_in_another_process_does_not_judge_the_edges_again(
+    tmp_path: Path, api: ApiSpec
+) -> None:
+    """The edges of a list (its largest page and one more item) are judged once in the run for
+    each check: where the first example's test judged them and passed, the search's test in
+    another process does not make the list's edge fixture again (``limit.max + 1`` creates),
+    as it does not in one process."""
+    app = create_app(work_delay=0.0)
+    config = config_from_options(app=app, tenants=TOKENS, profile="default", seed=3, env={})
+    first, search = Target(config, api), Target(config, api)  # two processes of one run
+    first.firsts, search.firsts = FirstExamples(tmp_path), FirstExamples(tmp_path)
+    first.stage, search.stage = "first", "rest"
+    limit = api.operation("listContacts").pagination.limit  # type: ignore[union-attr]
+
+    def creates(target: Target) -> int:
+        return sum(e.request.method == "POST" and e.request.path.endswith("/contacts")
+                   for e in target.client.log)  # fmt: skip
+
+    try:
+        check("PAGE-END", "listContacts", first)
+        assert ("PAGE-END", "listContacts") in first.edges_judged
+        assert creates(first) > limit.max  # it made the edge fixture
+        check("PAGE-END", "listContacts", search)
+        assert ("PAGE-END", "listContacts") in search.edges_judged
+        assert 0 < creates(search) < limit.max, creates(search)
+    finally:
+        first.close()
+        search.close()
 
 
 def _cases(junit: Path) -> list[ET.Element]:
