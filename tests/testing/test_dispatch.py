@@ -353,3 +353,48 @@ def test_a_check_is_not_handed_out_ahead_while_the_others_run_long(tmp_path: Pat
     scheduler.mark_test_complete(asking, 1)
     assert asking.sent == [1, 2]
     assert not (tmp_path / "reserved-createContact").exists()
+
+
+def test_a_walked_part_s_object_level_check_goes_behind_its_last_lane_at_once() -> None:
+    """The CRM's jobs part, whose walks make a chain of two lanes: once one lane is done and
+    no other test of the part is left to hand out, the part's object-level check goes behind
+    the other lane on its worker at once, ahead of the contacts part's tests still queued, so
+    that the lane's last test has it as its ``nextitem`` and its engine starts during that
+    test (``_behind_lanes``). Left last in the queue it was handed out only once every other
+    unit was, under a second before the lane ended (at 50 ms)."""
+    api, names = emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    kept = "test_createJob__OBJECT_LEVEL_AUTHORIZATION"
+    jobs = found.of[kept]
+    lanes = {n for n, part in found.of.items() if part == jobs and key_of_test(n)[0] not in ALONE}
+    contacts = [n for n in names if "Contact" in key_of_test(n)[1] and n not in found.of
+                and key_of_test(n)[0] not in ALONE]  # fmt: skip
+    chosen = [*sorted(lanes), *contacts, kept]
+    collected = [f"t.py::{chosen[i]}" for i in order(chosen, chains=found)]
+    scheduler, *nodes = workers(shape, collected, count=3)
+    done = {node.gateway.id: 0 for node in nodes}
+
+    def left(node: Node) -> list[str]:
+        return [collected[i].rpartition("::")[2] for i in node.sent[done[node.gateway.id] :]]
+
+    def finish(node: Node) -> None:
+        index = node.sent[done[node.gateway.id]]
+        done[node.gateway.id] += 1
+        scheduler.mark_test_complete(node, index)
+
+    def laned() -> list[Node]:
+        return [node for node in nodes if lanes & set(left(node))]
+
+    while len(laned()) < 2:  # the other workers' tests end until both lanes are handed out
+        finish(next(node for node in nodes if left(node) and not lanes & set(left(node))))
+    first, second = sorted(laned(), key=lambda node: len(left(node)), reverse=True)
+    while lanes & set(left(second)):  # the shorter lane ends
+        finish(second)
+    queued = [n.rpartition("::")[2] for unit in scheduler.workqueue.values() for n in unit]
+    assert left(first)[-1] == kept, (left(first), queued)  # behind the lane, not yet begun
+    assert len(left(first)) >= 3  # two of the lane's tests at least still to run
+    assert set(queued) & set(contacts)  # ahead of the other part's tests still queued
+    while any(left(node) for node in nodes):
+        finish(next(node for node in nodes if left(node)))
+    assert scheduler.tests_finished
