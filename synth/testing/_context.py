@@ -7,6 +7,7 @@ invariant fails the request sequence that shows it is at hand.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import datetime
 import functools
 import hashlib
@@ -1220,7 +1221,9 @@ class Context:
         """A scope of tenant A's holding ``most`` items of ``lister``'s of its own (with what a
         shared list held before), made once in the run and shared by every check and example
         that judges the list at its declared edges (the largest page, the default page); or
-        why it cannot be made.
+        why it cannot be made. With worker processes, the first to need it makes it and the
+        others take it (``_edges``), but where it depends on a shared parent its maker made
+        before (each process then makes its own).
 
         Its items are made from one body (``Unique()`` fields fresh in each), drawn like
         everything else the making draws from a source of its own, seeded by the run's seed
@@ -1231,25 +1234,7 @@ class Context:
         key = (self.a, lister.operation_id)
         held = self.target.edges.get(key)
         if held is None:
-            start, data = len(self.trace), self.data
-            seed = f"{self.target.config.seed}:{lister.operation_id}".encode()
-            own = random.Random(int.from_bytes(hashlib.sha256(seed).digest()[:8], "big"))
-            self.data = DataObject(ConjectureData(random=own, max_choices=_EDGE_CHOICES))
-            try:
-                scope = self.scope(self.a, lister)
-                if scope.create is None:
-                    held = f"nothing creates the items {lister.operation_id} lists"
-                else:
-                    template = self.body(scope.create, scope.marker, scope.overrides)
-                    bodies = [copy.deepcopy(template) for _ in range(most)]
-                    self.seed(scope, most, bodies=bodies)
-                    held = (scope, tuple(self._shared_trace() + self.trace[start:]))
-            except NoExample as refused:
-                held = f"{most} items could not be made in one scope: {refused}"
-            except (StopTest, UnsatisfiedAssumption):
-                held = f"no valid body could be drawn for the {most} items"
-            finally:
-                self.data = data
+            held = self._shared_edges(lister, most)
             self.target.edges[key] = held
         if isinstance(held, str):
             return held
@@ -1257,6 +1242,71 @@ class Context:
         self._edge_trace = [e for e in made if e not in self._edge_trace] + self._edge_trace
         assert isinstance(scope, Scope)
         return scope
+
+    def _shared_edges(
+        self, lister: OperationSpec, most: int
+    ) -> tuple[Scope, tuple[Exchange, ...]] | str:
+        """``lister``'s edge fixture as another worker process of the run made it, or made
+        here (and shared, where it depends on nothing this process made before): ``_edges``.
+        Without workers, made here."""
+        target = self.target
+        store = target.edge_store
+        if store is None or target.lock is None:
+            return self._make_edges(lister, most)[0]
+        epoch = target.lock.epoch().get(target.part(lister.operation_id), 0)
+        name = store.name(self.a, lister.operation_id, most, epoch)
+        how, state = store.take(name)
+        if how == "loaded":
+            return self._edges_from(state)
+        shared = False
+        try:
+            held, items = self._make_edges(lister, most)
+            if how == "make" and items is not None and not isinstance(held, str):
+                store.put(name, _edge_state(*held), items)
+                shared = True
+        finally:
+            if how == "make" and not shared:
+                store.drop(name)
+        return held
+
+    def _make_edges(
+        self, lister: OperationSpec, most: int
+    ) -> tuple[tuple[Scope, tuple[Exchange, ...]] | str, list[tuple[str, str]] | None]:
+        """Make ``lister``'s edge fixture (``edge_scope``): it, or why it cannot be made; and
+        the items made for it (tenant, path), None where it depends on a shared parent this
+        process made before (whose cleanup is its own)."""
+        start, data = len(self.trace), self.data
+        made_before, shared_before = len(self.target.created), set(self.target.shared.values())
+        seed = f"{self.target.config.seed}:{lister.operation_id}".encode()
+        own = random.Random(int.from_bytes(hashlib.sha256(seed).digest()[:8], "big"))
+        self.data = DataObject(ConjectureData(random=own, max_choices=_EDGE_CHOICES))
+        held: tuple[Scope, tuple[Exchange, ...]] | str
+        try:
+            scope = self.scope(self.a, lister)
+            if scope.create is None:
+                held = f"nothing creates the items {lister.operation_id} lists"
+            else:
+                template = self.body(scope.create, scope.marker, scope.overrides)
+                bodies = [copy.deepcopy(template) for _ in range(most)]
+                self.seed(scope, most, bodies=bodies)
+                held = (scope, tuple(self._shared_trace() + self.trace[start:]))
+        except NoExample as refused:
+            held = f"{most} items could not be made in one scope: {refused}"
+        except (StopTest, UnsatisfiedAssumption):
+            held = f"no valid body could be drawn for the {most} items"
+        finally:
+            self.data = data
+        if isinstance(held, str) or set(held[0].params.values()) & shared_before:
+            return held, None
+        return held, self.target.created[made_before:]
+
+    def _edges_from(self, state: dict[str, Any]) -> tuple[Scope, tuple[Exchange, ...]]:
+        """An edge fixture as another process put it (``_edge_state``)."""
+        fields = dict(state["scope"])
+        fields["lister"] = self.api.operation(fields["lister"])
+        if fields["create"] is not None:
+            fields["create"] = self.api.operation(fields["create"])
+        return Scope(**fields), state["trace"]
 
     def at_the_edges(self, judge: Callable[[], None]) -> bool:
         """Judge this check at the declared edges (``judge``, on the run's edge fixtures) once
@@ -1751,3 +1801,12 @@ def crossed(value: Any) -> str | None:
         ).isoformat()
     except (ValueError, OverflowError):
         return None
+
+
+def _edge_state(scope: Scope, trace: tuple[Exchange, ...]) -> dict[str, Any]:
+    """An edge fixture as another worker process takes it (``Context._edges_from``): the
+    scope with its operations by id, and the exchanges that made it."""
+    fields = {f.name: getattr(scope, f.name) for f in dataclasses.fields(scope)}
+    fields["lister"] = scope.lister.operation_id
+    fields["create"] = scope.create.operation_id if scope.create is not None else None
+    return {"scope": fields, "trace": trace}

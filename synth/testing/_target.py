@@ -22,6 +22,7 @@ from ..spec import ApiSpec, OperationSpec
 from ._config import Credential, TargetConfig, check_tenant_ids
 from ._curl import Redactor
 from ._data import Schemas
+from ._edges import SharedEdges
 from ._first import FirstExamples
 from ._http import Client, Exchange, FaultCost, Request, TransportFault
 from ._lock import ANY_TENANT, RunLock
@@ -129,6 +130,8 @@ class Target:
         # between two (``_parallel.LANED``); None: the first.
         self.lane: int | None = None
         self.firsts = FirstExamples()
+        # The edge fixtures shared with the run's other worker processes (``_edges``), else None.
+        self.edge_store: SharedEdges | None = None
         # The lock's count of spoilt reuse (``RunLock.spoil``) when this process last dropped
         # what it keeps for reuse.
         self._epoch: dict[str, int] = {}
@@ -455,6 +458,12 @@ class Target:
             return
         noted = list(self.created)
         noted += [c for c in self._created_in(self._client.log) if c not in set(noted)]
+        if self.edge_store is not None:
+            # Shared edge fixtures: another process's last use deletes those it still uses,
+            # and this one deletes those it used last, whoever made them (``_edges``).
+            others, last = self.edge_store.release()
+            noted = [c for c in noted if c not in others]
+            noted += [c for c in last if c not in set(noted)]
         every = tuple(sorted(set(self.graph.parts().values())))
         by_part: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for tenant, path in dict.fromkeys(reversed(noted)):

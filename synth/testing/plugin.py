@@ -30,6 +30,7 @@ from ._coverage import describe as describe_coverage
 from ._data import Schemas
 from ._dispatch import WIRE_KEY as DISPATCH_WHEN_FREE
 from ._dispatch import run_when_free
+from ._edges import SharedEdges
 from ._first import FIRST, SPLIT_AT, FirstExamples, search_examples
 from ._latency import latency_rows
 from ._lock import RunLock
@@ -580,6 +581,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     if folder is not None and hasattr(request.config, "workerinput"):
         made.lock = RunLock(folder, lanes=min(2, len(config.tenants)))
         made.firsts = FirstExamples(folder)
+        made.edge_store = SharedEdges(folder)
     made.enforce_slo = request.config.getoption("synth_enforce_slo", False)
     request.config.stash[_TARGET] = made
     yield made
