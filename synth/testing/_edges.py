@@ -109,6 +109,11 @@ class SharedEdges:
         with self._locked(name):
             (self._folder / f"{name}.making").unlink(missing_ok=True)
 
+    @property
+    def holding(self) -> bool:
+        """Whether this process took or put a fixture it has not let go of (``release``)."""
+        return bool(self._held)
+
     def release(self) -> tuple[set[tuple[str, str]], list[tuple[str, str]]]:
         """At this process's end: the items of fixtures other processes still use (not to be
         deleted here), and those of fixtures this process used last (to delete here, whoever

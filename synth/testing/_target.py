@@ -438,7 +438,10 @@ class Target:
             waiting.stop()
         self.standby.clear()
         if self._client is None:
-            return
+            if self.edge_store is None or not self.edge_store.holding:
+                return
+            _ = self.client  # a shared edge fixture to let go of, and delete if last (``_edges``)
+        assert self._client is not None
         self._delete_created()
         self.requests = self._client.requests
         self._survived, self._exhausted = self._client.survived, self._client.exhausted

@@ -44,7 +44,10 @@ def test_the_first_to_need_a_fixture_makes_it_and_the_others_wait_and_take_it(
     # Taken again in the same process: no second count.
     assert theirs.take(name) == ("loaded", {"scope": "made"})
     # The maker ends first: it leaves the items to the other user, which deletes them.
+    assert mine.holding
+    assert theirs.holding
     assert mine.release() == (set(_ITEMS), [])
+    assert not mine.holding
     assert theirs.release() == (set(), _ITEMS)
     # Gone for the run once its last user let it go: the next to need one makes it again.
     assert SharedEdges(tmp_path).take(name) == ("make", None)
@@ -114,3 +117,24 @@ def test_worker_processes_share_a_list_s_edge_fixture_and_the_last_deletes_it(
             target.close()
             if target.lock is not None:
                 target.lock.close()
+
+
+def test_a_process_that_sent_nothing_still_lets_its_fixture_go(
+    tmp_path: Path, api: ApiSpec
+) -> None:
+    """A process that took a fixture is one of its users until its end, whatever else it
+    sent: the last to let it go deletes it, with a client made for the purpose."""
+    config = config_from_options(app=create_app(work_delay=0.0), tenants=TOKENS,
+                                 profile="quick", seed=1, env={})  # fmt: skip
+    maker, taker = SharedEdges(tmp_path), Target(config, api)
+    gone = [("a", f"/api/v1/contacts/00000000-0000-4000-8000-00000000000{i}") for i in (1, 2)]
+    taker.edge_store = SharedEdges(tmp_path)
+    name = SharedEdges.name("a", "listContacts", 101, 0)
+    assert maker.take(name) == ("make", None)
+    maker.put(name, {"scope": "made"}, gone)
+    assert taker.edge_store.take(name) == ("loaded", {"scope": "made"})
+    assert maker.release() == (set(gone), [])
+    taker.close()
+    assert taker.requests == len(gone)  # its deletes (404: an item already gone is done)
+    assert not taker.edge_store.holding
+    assert SharedEdges(tmp_path).take(name) == ("make", None)
