@@ -191,7 +191,7 @@ def staged(key: str, target: Target, run: Callable[[Stage], Finding]) -> Finding
     # After a first example that passed, the rest; else (a fault, an error: what it was to
     # send may not all have been judged) the whole check.
     rest = earlier is not None and bool(earlier.get("passed"))
-    if earlier is not None and rest and earlier.get("edges"):
+    if rest and earlier is not None and earlier.get("edges"):
         # Judged at the declared edges once in the run, as in one process: in another, the
         # search made the list's edge fixture again (on the CRM at 50 ms, over 200 creates
         # and 7 s in each of `listContacts`' PAGE-END and PAGE-COMPLETE searches).

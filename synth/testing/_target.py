@@ -460,13 +460,15 @@ class Target:
         if not self.config.cleanup:
             return
         noted = list(self.created)
-        noted += [c for c in self._created_in(self._client.log) if c not in set(noted)]
+        known = set(noted)  # once: a set built for each item made the cleanup quadratic
+        noted += [c for c in self._created_in(self._client.log) if c not in known]
         if self.edge_store is not None:
             # Shared edge fixtures: another process's last use deletes those it still uses,
             # and this one deletes those it used last, whoever made them (``_edges``).
             others, last = self.edge_store.release()
             noted = [c for c in noted if c not in others]
-            noted += [c for c in last if c not in set(noted)]
+            known = set(noted)
+            noted += [c for c in last if c not in known]
         every = tuple(sorted(set(self.graph.parts().values())))
         by_part: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for tenant, path in dict.fromkeys(reversed(noted)):

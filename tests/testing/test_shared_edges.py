@@ -138,3 +138,48 @@ def test_a_process_that_sent_nothing_still_lets_its_fixture_go(
     assert taker.requests == len(gone)  # its deletes (404: an item already gone is done)
     assert not taker.edge_store.holding
     assert SharedEdges(tmp_path).take(name) == ("make", None)
+
+
+def test_a_fixture_made_under_a_parent_its_maker_kept_before_is_not_shared(
+    tmp_path: Path,
+) -> None:
+    """The rooms API (``tests/testing/rooms.py``): a room's bookings are listed under its
+    site, which each process keeps for reuse (the check's own scope makes it first). The
+    bookings' edge fixture, made under that site, stays its maker's (whose cleanup deletes
+    the site): another process makes one of its own."""
+    import synth
+    from tests.testing.rooms import TENANTS as ROOM_TENANTS
+    from tests.testing.rooms import Rooms, app, write_contracts
+
+    contracts = write_contracts(tmp_path)
+    api = synth.load(contracts)
+    config = config_from_options(app=app(Rooms()), tenants=ROOM_TENANTS, seed=1,
+                                 contracts=contracts, env={}, profile="quick")  # fmt: skip
+    limit = api.operation("listBookings").pagination.limit  # type: ignore[union-attr]
+    targets = [Target(config, api), Target(config, api)]  # two processes of one run
+    for target in targets:
+        target.lock = RunLock(tmp_path, lanes=2)
+        target.edge_store = SharedEdges(tmp_path)
+
+    def bookings(target: Target) -> int:
+        return sum(e.request.method == "POST" and e.request.path.endswith("/bookings")
+                   for e in target.client.log)  # fmt: skip
+
+    try:
+        for target in targets:
+            assert target.lock is not None
+            hold(target, "PAGE-LIMIT", "listBookings")
+            try:
+                finding = run_check("PAGE-LIMIT", "listBookings", target, first=True)
+            finally:
+                target.lock.release()
+            assert finding.outcome is Outcome.PASSED, finding.message
+            assert bookings(target) > limit.max, bookings(target)  # each made its own
+            assert target.shared  # the site it kept
+            assert target.edge_store is not None
+            assert not target.edge_store.holding
+    finally:
+        for target in targets:
+            target.close()
+            if target.lock is not None:
+                target.lock.close()
