@@ -123,7 +123,7 @@ def run_check(
                 # tie parts together in ways the contract does not say, so the check is run again
                 # from its first example with the run to itself, and that is its outcome.
                 seen = finding.outcome
-                lock.exclusive()
+                _to_itself(target)
                 finding = _begin(inv.id, op.operation_id, target, first=first)
                 finding.extra["beside"] = str(seen)
                 _run(inv.id, op.operation_id, target, finding, first=first)
@@ -134,6 +134,16 @@ def run_check(
     if not first or finding.outcome is Outcome.VIOLATION:
         target.findings.append(finding)
     return finding
+
+
+def _to_itself(target: Target) -> None:
+    """Take the run to this test alone to confirm what it saw beside other checks. Another
+    process may have spoilt what this one keeps for reuse while it waited (conformance deleting
+    a shared parent: ``Target.spoil_shared``), so that is dropped first: a confirmation must not
+    judge on an item someone else deleted or changed."""
+    assert target.lock is not None
+    target.lock.exclusive()
+    target.sync_shared()
 
 
 def _begin(invariant_id: str, operation_id: str, target: Target, *, first: bool) -> Finding:
@@ -179,7 +189,7 @@ def _run(
         return
     if target.lock is not None and target.lock.partial:
         # Found while the API's other parts ran: confirmed with the run to itself.
-        target.lock.exclusive()
+        _to_itself(target)
         reproduced = False
     try:
         confirmed = violation if reproduced else _replay(make, base, violation)

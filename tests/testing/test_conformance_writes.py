@@ -9,7 +9,10 @@ part of the API (``Target.spoil_shared``), as the object-level check does."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
+
+import pytest
 
 from examples.reference_server.app import create_app
 from synth.spec import ApiSpec
@@ -57,3 +60,65 @@ def test_a_conformance_write_that_succeeds_drops_the_part_s_shared_items(api: Ap
         assert all(key in target.shared for key in kept)
     finally:
         target.close()
+
+
+def test_a_confirmation_alone_drops_what_another_process_spoilt_while_it_waited(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A check that saw something beside the run's other checks is run again with the run to
+    itself (``_runner``). While it waited for that, another process's conformance may have
+    deleted a parent this one keeps for reuse (the rooms API's site above a room's bookings):
+    the confirmation makes a fresh one instead of judging on the deleted one."""
+    import synth
+    from synth.testing import _runner
+    from synth.testing._lock import RunLock
+    from synth.testing._parallel import hold
+    from synth.testing._violation import Outcome
+    from tests.testing.rooms import TENANTS as ROOM_TENANTS
+    from tests.testing.rooms import Rooms, app, write_contracts
+
+    contracts = write_contracts(tmp_path)
+    api = synth.load(contracts)
+    rooms = Rooms()
+    config = config_from_options(app=app(rooms), tenants=ROOM_TENANTS, seed=1,
+                                 contracts=contracts, env={}, profile="quick")  # fmt: skip
+    mine, other = Target(config, api), Target(config, api)  # two processes of one run
+    (tmp_path / "run").mkdir()
+    for target in (mine, other):
+        target.lock = RunLock(tmp_path / "run", lanes=2)
+    assert mine.lock is not None
+    check = ("PAGE-END", "listBookings")
+    real = _runner._run
+    try:
+        hold(mine, *check)
+        assert run_check(*check, mine, first=True).outcome is Outcome.PASSED
+        mine.lock.release()
+        (site,) = [v for k, v in mine.shared.items() if k[1] == "createSite"]
+
+        seen: list[bool] = []
+
+        def beside(*args: Any, **kwargs: Any) -> None:
+            if seen:
+                real(*args, **kwargs)
+                return
+            # Seen beside the other checks of the run (a skip that may be theirs doing) ...
+            seen.append(True)
+            args[3].outcome = Outcome.SKIPPED
+            mine.lock._partial = True  # type: ignore[union-attr]
+            # ... and meanwhile the other process deleted the site and said so.
+            del rooms.sites[site]
+            other.spoil_shared(["createSite"])
+
+        monkeypatch.setattr(_runner, "_run", beside)
+        hold(mine, *check)
+        finding = run_check(*check, mine, first=True)
+        mine.lock.release()
+        assert seen
+        assert finding.outcome is Outcome.PASSED, finding.message
+        assert finding.extra["beside"] == str(Outcome.SKIPPED)
+        assert [v for k, v in mine.shared.items() if k[1] == "createSite"] != [site]
+    finally:
+        for target in (mine, other):
+            target.close()
+            if target.lock is not None:
+                target.lock.close()
