@@ -78,8 +78,9 @@ class FirstExamples:
     later, runs nothing. Where the first example's test claimed it, the search's test waits
     for what it found."""
 
-    def __init__(self, folder: str | Path | None = None) -> None:
-        self._folder = Path(folder) / "first" if folder is not None else None
+    def __init__(self, folder: str | Path | None = None, kind: str = "first") -> None:
+        # ``kind``: the subfolder, one per use of these claims (``_twins`` has its own).
+        self._folder = Path(folder) / kind if folder is not None else None
         if self._folder is not None:
             self._folder.mkdir(exist_ok=True)
         self._claimed: set[str] = set()
@@ -114,6 +115,10 @@ class FirstExamples:
             data = {"violation": finding.outcome is Outcome.VIOLATION,
                     "passed": finding.outcome is Outcome.PASSED, "edges": edges,
                     **{name: getattr(finding, name) for name in _CARRIED}}  # fmt: skip
+        self.put(key, data)
+
+    def put(self, key: str, data: dict[str, Any]) -> None:
+        """Settle ``key`` with ``data``, for ``found`` here and in the run's other processes."""
         self._settled[key] = data
         if (path := self._file(key, ".json")) is not None:
             # Written whole, then renamed: a reader never sees half of it.

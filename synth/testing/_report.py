@@ -61,6 +61,11 @@ _BESIDE = (
     "may tie parts of the API together in ways the contract does not say; an outcome the same "
     "both times was not the other parts' doing)"
 )
+# A search passed on the answers its twin's search got (``_twins``).
+_TWINNED = (
+    "searches judged on the error answers of the other check sending the same probes (its "
+    "search passed and this check's rule held on every answer; nothing sent again)"
+)
 
 
 def _by(findings: list[Finding], *outcomes: Outcome) -> list[Finding]:
@@ -136,6 +141,9 @@ def summary_lines(target: Run, not_planned: int = 0) -> list[str]:
     ]
     lines += [f"  {_BESIDE}: {x.invariant} {x.operation} (first {x.extra['beside']}, then "
               f"{x.outcome})" for x in f if "beside" in x.extra]  # fmt: skip
+    twinned = [x for x in f if "judged_by" in x.extra]
+    if twinned:
+        lines.append(f"  {_TWINNED}: " + ", ".join(f"{x.invariant} {x.operation}" for x in twinned))
     lines += latency_lines(latency_rows(target.api, target.latencies), target.enforce_slo)
     if target.config.seed is not None:
         lines.append(f"  reproduce with --seed {target.config.seed}")
@@ -187,6 +195,11 @@ def markdown(target: Run, gaps: list[Gap] | None = None, coverage: str = "") -> 
         out += ["", f"### Run again alone ({_BESIDE})", ""]
         out += [f"- {x.invariant} `{x.operation}`: first {x.extra['beside']}, then {x.outcome}"
                 for x in beside]  # fmt: skip
+    twinned = [x for x in f if "judged_by" in x.extra]
+    if twinned:
+        out += ["", f"### Judged on another check's answers ({_TWINNED})", ""]
+        out += [f"- {x.invariant} `{x.operation}`: by `{x.extra['judged_by']}`, "
+                f"{x.examples} examples" for x in twinned]  # fmt: skip
     if coverage:
         out += [
             "",

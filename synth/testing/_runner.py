@@ -36,7 +36,7 @@ from .._errors import UsageError
 from ..catalogue import BY_ID
 from ._context import Context, shorten
 from ._curl import sequence
-from ._first import FIRST, search_examples, staged
+from ._first import FIRST, Stage, search_examples, staged
 from ._http import Exchange, TransportFault
 from ._parallel import walks_whole_list
 from ._record import Abort, render
@@ -72,9 +72,14 @@ def check(invariant_id: str, operation_id: str, target: Target) -> None:
 
     A check split in two tests (``_first``) runs as ``target.stage`` says: its first example
     alone, failing only on a violation it confirms, or the check unless that was reported."""
-    finding = staged(f"{invariant_id} {operation_id}", target,
-                     lambda stage: run_check(invariant_id, operation_id, target,
-                                             first=stage == "first"))  # fmt: skip
+
+    def run(stage: Stage) -> Finding:
+        if stage == "first":
+            return run_check(invariant_id, operation_id, target, first=True)
+        return target.twins.search(invariant_id, operation_id, target,
+                                   lambda: run_check(invariant_id, operation_id, target))  # fmt: skip
+
+    finding = staged(f"{invariant_id} {operation_id}", target, run)
     if finding is None:
         return
     if finding.outcome is Outcome.SKIPPED:

@@ -27,6 +27,7 @@ from ._first import FirstExamples
 from ._http import Client, Exchange, FaultCost, Request, TransportFault
 from ._lock import ANY_TENANT, RunLock
 from ._nowhere import Nowhere
+from ._twins import Twins
 from ._unique import Fresh
 from ._violation import Finding, Violation
 
@@ -130,6 +131,10 @@ class Target:
         # between two (``_parallel.LANED``); None: the first.
         self.lane: int | None = None
         self.firsts = FirstExamples()
+        # Which search of each operation's ERR-PROBLEM and ERR-DECLARED judges both (``_twins``),
+        # and the (invariant, operation) whose rule a twin judging it saw fail in this process.
+        self.twins = Twins()
+        self.twin_failed: set[tuple[str, str]] = set()
         # The edge fixtures shared with the run's other worker processes (``_edges``), else None.
         self.edge_store: SharedEdges | None = None
         # The lock's count of spoilt reuse (``RunLock.spoil``) when this process last dropped

@@ -54,6 +54,7 @@ from ._parallel import (
 )
 from ._report import markdown, summary_lines
 from ._target import Target
+from ._twins import Twins
 from ._unique import unique_notes
 from ._violation import Outcome
 
@@ -240,6 +241,9 @@ class _Workers:
         if item.stash.get(_STAGE, "") == "rest":
             # Its first example's test, run by another process, is waited for with no lock held.
             made.firsts.before_search(f"{invariant} {operation}")
+        if item.stash.get(_STAGE, "") != "first":
+            # Likewise the twin search (``_twins``) that claimed the pair, if not this one.
+            made.twins.before_search(invariant, operation)
         if invariant in ALONE:
             # The object-level check's engine, if not yet started (``standby``), starts to
             # draw while this test waits for its part: handed out ahead of the part's end, it
@@ -254,6 +258,7 @@ class _Workers:
             return (yield)
         finally:
             lock.release()
+            made.twins.after_test(invariant, operation)
 
     @pytest.hookimpl(optionalhook=True)
     def pytest_xdist_make_scheduler(self, config: pytest.Config, log: Any) -> Any:
@@ -581,6 +586,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     if folder is not None and hasattr(request.config, "workerinput"):
         made.lock = RunLock(folder, lanes=min(2, len(config.tenants)))
         made.firsts = FirstExamples(folder)
+        made.twins = Twins(folder)
         made.edge_store = SharedEdges(folder)
     made.enforce_slo = request.config.getoption("synth_enforce_slo", False)
     request.config.stash[_TARGET] = made

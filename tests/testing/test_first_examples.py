@@ -28,6 +28,7 @@ from synth.spec import ApiSpec
 from synth.testing import Target, check, config_from_options, plugin
 from synth.testing._first import FIRST, FirstExamples, staged
 from synth.testing._order import order, with_firsts
+from synth.testing._twins import Twins
 from synth.testing._violation import Finding, Outcome
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
@@ -311,7 +312,7 @@ def test_a_search_waits_for_its_first_example_before_it_takes_any_lock(
     monkeypatch.setattr(plugin, "hold", lambda *args: events.append("hold"))
     lock = SimpleNamespace(stay=lambda part: None, release=lambda: events.append("release"))
     made = SimpleNamespace(lock=lock, firsts=theirs, lane=None, seen_lists=set(),
-                           sync_shared=lambda: None)  # fmt: skip
+                           sync_shared=lambda: None, twins=Twins(tmp_path))  # fmt: skip
     item: Any = SimpleNamespace(name="test_getJob__ERR_DECLARED", stash={plugin._STAGE: "rest"},
                                 config=SimpleNamespace(stash={plugin._TARGET: made}))  # fmt: skip
     monkeypatch.setattr(plugin, "dealt", lambda *args: False)

@@ -12,6 +12,7 @@ from ...spec import OperationSpec
 from .. import _problems as problems
 from .._context import NO_BODY, Context, Scope, brief, items_of
 from .._http import Exchange, Request
+from .._twins import TWINS
 from ._bounds import Bound, body_bounds, equal
 from ._common import declared, nowhere_value
 from ._registry import implements
@@ -121,22 +122,47 @@ def _errors(ctx: Context) -> Iterator[Exchange]:
     return (answer for answer in _probes(ctx) if answer.status >= 400)
 
 
+def _not_a_problem(ctx: Context, answer: Exchange) -> tuple[str, str] | None:
+    """What ERR-PROBLEM expected of ``answer`` and what came, or None where it holds."""
+    for rule in _PROBLEM:
+        wrong = rule(answer.status, answer.content_type, answer.json)
+        if wrong is not None:
+            return wrong, brief(answer)
+    return None
+
+
+def _undeclared(ctx: Context, answer: Exchange) -> tuple[str, str] | None:
+    """What ERR-DECLARED expected of ``answer`` and what came, or None where it holds."""
+    allowed = {(e.status, e.code) for e in ctx.op.errors}
+    wrong = problems.declared(answer.status, answer.code, allowed)
+    if wrong is None:
+        return None
+    return wrong, f"({answer.status}, {answer.code!r}) {brief(answer)}"
+
+
+_RULES = {"ERR-PROBLEM": _not_a_problem, "ERR-DECLARED": _undeclared}
+
+
+def _judge(ctx: Context, invariant: str) -> None:
+    """``invariant``'s rule on each error answer; its twin's (the other check sending the same
+    probes: ``_twins``) judged too, a failure of it noted for the run, not raised."""
+    twin = TWINS[invariant]
+    for answer in _errors(ctx):
+        if _RULES[twin](ctx, answer) is not None:
+            ctx.target.twin_failed.add((twin, ctx.op.operation_id))
+        wrong = _RULES[invariant](ctx, answer)
+        if wrong is not None:
+            ctx.fail(*wrong, answer)
+
+
 @implements("ERR-PROBLEM")
 def problem(ctx: Context) -> None:
-    for answer in _errors(ctx):
-        for rule in _PROBLEM:
-            wrong = rule(answer.status, answer.content_type, answer.json)
-            if wrong is not None:
-                ctx.fail(wrong, brief(answer), answer)
+    _judge(ctx, "ERR-PROBLEM")
 
 
 @implements("ERR-DECLARED")
 def declared_only(ctx: Context) -> None:
-    allowed = {(e.status, e.code) for e in ctx.op.errors}
-    for answer in _errors(ctx):
-        wrong = problems.declared(answer.status, answer.code, allowed)
-        if wrong is not None:
-            ctx.fail(wrong, f"({answer.status}, {answer.code!r}) {brief(answer)}", answer)
+    _judge(ctx, "ERR-DECLARED")
 
 
 @implements("ERR-VALIDATION")
