@@ -14,6 +14,7 @@ from ._common import (
     cursor_fields,
     declared,
     fresh_id,
+    may_collide,
     normalize,
     nowhere_answer,
     nowhere_tenant,
@@ -24,6 +25,41 @@ from .pagination import spread
 # Owner fields a request might smuggle in, besides the response model's server-set fields.
 _OWNER_FIELDS = ("tenant", "tenant_id", "owner", "owner_id", "account_id", "org_id",
                  "organization_id", "workspace_id")  # fmt: skip
+
+
+def _theirs_differ(creator: OperationSpec, a_item: Any, answer: Exchange) -> bool:
+    """Whether tenant B's 2xx ``answer`` at tenant A's item's path shows an item of B's own
+    (ids unique only within a tenant name an item in each), not ``a_item``."""
+    return answer.ok and _other_item(creator, a_item, answer.json)
+
+
+def _other_item(creator: OperationSpec, a_item: Any, shown: Any) -> bool:
+    """Whether item ``shown`` is another than ``a_item`` (both made by ``creator``): it differs
+    in a value A's create sent (where it shows none of them, in anything), which what a server
+    computes alone (a time, a version) does not decide."""
+    if not isinstance(shown, dict) or not isinstance(a_item, dict):
+        return False
+    sent = {info.alias or name for name, info in (creator.body.model_fields.items()
+                                                    if creator.body is not None else [])}  # fmt: skip
+    both = [k for k in sent if k in a_item and k in shown]
+    if not both:
+        return shown != a_item
+    return any(shown[k] != a_item[k] for k in both)
+
+
+def _held_by_b(ctx: Context, creator: OperationSpec, params: dict[str, str], a_item: Any) -> None:
+    """Before tenant B sends anything to tenant A's item (made by ``creator``, at ``params``):
+    where its id may also name an item of B's own (``_may_collide``), B reads it, and where it
+    finds its own there the example is set aside. What B would get or change there is its own
+    item (a write would change B's data), and says nothing of A's: another example, whose
+    item's id names nothing of B's, judges."""
+    reader = ctx.graph.reader(creator)
+    if reader is None or not may_collide(reader, params):
+        return
+    held = ctx.send(ctx.b, reader, params)
+    if _theirs_differ(creator, a_item, held):
+        raise NoExample(f"tenant {ctx.b} holds an item of its own at {held.request.path}, where "
+                        f"tenant {ctx.a}'s is (ids unique only within a tenant)")  # fmt: skip
 
 
 def _same_as_nowhere(  # noqa: PLR0917 (the steps of one check share this state)
@@ -120,6 +156,19 @@ def lists(ctx: Context) -> None:
     # recognised in B's list by their identity there and their whole representation.
     in_path = ctx.graph.tenant_in_path(op)
     as_mine = {ctx.item_id(op, i, mine.params): i for i in seeded}
+    # Ids unique only within a tenant (``_may_collide``) name an item in each: an item of B's
+    # listed under one of A's ids is A's only where nothing A sent differs.
+    as_theirs = {ctx.item_id(op, i, scope.params): i for i in seeded}
+    creator = ctx.graph.creator_of_items(op)
+    reader = ctx.graph.reader(creator) if creator is not None else None
+    collide = reader is not None and may_collide(reader, {p.name: "" for p in reader.path_params})
+
+    def foreign(key: str, item: Any) -> bool:
+        if key not in theirs:
+            return False
+        return not (collide and creator is not None
+                    and _other_item(creator, as_theirs[key], item))  # fmt: skip
+
     for query in queries:
         walk = ctx.walk(mine, tenant=ctx.b, limit=op.pagination.limit.max, query=query)
         # An isolated scope of B's holds only what B seeded into it, which is nothing: any
@@ -128,7 +177,7 @@ def lists(ctx: Context) -> None:
         leaked = [
             key
             for key, item in zip(walk.ids, walk.items, strict=True)
-            if key in theirs or mine.isolated or (in_path and as_mine.get(key) == item)
+            if foreign(key, item) or mine.isolated or (in_path and as_mine.get(key) == item)
         ]
         if leaked:
             shown = "&".join(f"{k}={v}" for k, v in {**mine.query, **query}.items()) or "no filter"
@@ -170,12 +219,16 @@ def reads(ctx: Context) -> None:
     if not ctx.graph.is_item_op(ctx.op):
         _tenant_itself(ctx, ctx.op)
         return
-    params, item, _ = _target_item(ctx, ctx.a, ctx.op)
+    params, item, creator = _target_item(ctx, ctx.a, ctx.op)
     # The foreign read and its baseline come first, so that a leak is shown by the shortest
     # sequence (create, B's read, B's read of an id that exists nowhere); the owner's own read
     # follows: a 404 to B proves nothing unless A reads the item.
     last = (ctx.graph.parents(ctx.op) or [])[-1].param
     answer = ctx.send(ctx.b, ctx.op, params)
+    if may_collide(ctx.op, params) and _theirs_differ(creator, item, answer):
+        # B read an item of its own at A's numbers (ids unique only within a tenant), not A's.
+        raise NoExample(f"tenant {ctx.b} holds an item of its own at {answer.request.path}, "
+                        f"where tenant {ctx.a}'s is (ids unique only within a tenant)")  # fmt: skip
     absent, nowhere = nowhere_answer(ctx, ctx.op, params, last)
     ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
     what = f"tenant {ctx.b} reading tenant {ctx.a}'s item"
@@ -205,6 +258,8 @@ def writes(ctx: Context) -> None:
         if held.ok and held.json != before.json:
             raise NoExample(f"tenant {ctx.b} already holds an item of its own under the id "
                             f"{op.operation_id} was to send to tenant {ctx.a}'s")  # fmt: skip
+    elif before is not None and before.ok:
+        _held_by_b(ctx, creator, params, before.json)
     body = ctx.body(op) if op.body is not None else NO_BODY
     answer = ctx.send(ctx.b, op, params, body=body)
     last = (ctx.graph.parents(op) or [])[-1].param
@@ -254,6 +309,16 @@ def _nowhere_answer(  # noqa: PLR0917 (the steps of one check share this state)
     _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} " + what.format(a=ctx.a))
 
 
+def _parent_held_by_b(ctx: Context, creator: OperationSpec, params: dict[str, str]) -> None:
+    """``_held_by_b`` for tenant A's parent (made by ``creator``), as A reads it."""
+    reader = ctx.graph.reader(creator)
+    if reader is None or not may_collide(reader, params):
+        return
+    mine = ctx.send(ctx.a, reader, params)
+    if mine.ok:
+        _held_by_b(ctx, creator, params, mine.json)
+
+
 @implements("TEN-CHILD")
 def children(ctx: Context) -> None:
     op = ctx.op
@@ -261,6 +326,7 @@ def children(ctx: Context) -> None:
     body = ctx.body(op) if op.body is not None else NO_BODY
     parents = ctx.graph.parents(op) or []
     if parents:
+        _parent_held_by_b(ctx, parents[-1].create, params)
         answer = ctx.send(ctx.b, op, params, body=body)
         _nowhere_answer(ctx, op, params, body, answer, parents[-1].param,
                         "using tenant {a}'s parent")  # fmt: skip
@@ -408,7 +474,8 @@ def _smuggle(  # noqa: PLR0917 (the steps of one check share this state)
             f"tenant {ctx.a} to still own what it wrote with the smuggled {shown}", brief(own), own
         )
     other = ctx.send(ctx.b, reader, item_params)
-    if other.ok:
+    if other.ok and not (may_collide(reader, item_params)
+                         and _theirs_differ(creator, own.json, other)):  # fmt: skip
         ctx.fail(
             f"tenant {ctx.b} not to see tenant {ctx.a}'s item (smuggled {shown})",
             brief(other),

@@ -1,0 +1,1 @@
+"""Contracts of the kanban example: workspaces, their boards and the boards' cards."""
