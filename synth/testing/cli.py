@@ -301,6 +301,12 @@ class _Plan:
             ops = by_invariant[invariant]
             out.append(f"  {invariant}: {len(ops)} check(s) on {', '.join(sorted(ops))}")
         total = f"  total: {len(self.checks)} checks, {len(by_invariant)} kinds"
+        own = sum(invariant not in BY_ID for invariant, _ in self.checks)
+        if own:
+            # Three counts of one plan confused a new user: say how they relate.
+            total += (f": {len(self.checks) - own} declared by the contracts (the coverage "
+                      f"line counts these) and {own} of schemathesis's own (conformance, the "
+                      "object-level check)")  # fmt: skip
         if self.firsts:
             # pytest's "N tests collected" above counts what it collected, before the first
             # examples became tests of their own: the ids it listed are more.

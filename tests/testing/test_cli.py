@@ -112,3 +112,12 @@ def test_a_dry_run_s_total_counts_the_tests_pytest_lists() -> None:
         cast(Any, SimpleNamespace(items=[SimpleNamespace(name=names[0])]))
     )
     assert "  total: 1 checks, 1 kinds" in plan.lines(config)
+    # Conformance (schemathesis's own checks) is not among the contracts' declared checks that
+    # the coverage line counts: the total says how the two counts relate.
+    plan = _Plan()
+    plan.pytest_collection_finish(cast(Any, SimpleNamespace(items=[
+        SimpleNamespace(name=n) for n in (names[0], "test_getJob__CONFORMANCE")])))  # fmt: skip
+    assert (
+        "  total: 2 checks, 2 kinds: 1 declared by the contracts (the coverage line counts "
+        "these) and 1 of schemathesis's own (conformance, the object-level check)"
+    ) in plan.lines(config)
