@@ -40,7 +40,7 @@ TWINS = {"ERR-PROBLEM": "ERR-DECLARED", "ERR-DECLARED": "ERR-PROBLEM"}
 _WAIT = 120.0
 
 
-def test_name(invariant: str, operation: str) -> str:
+def _test_of(invariant: str, operation: str) -> str:
     return f"test_{operation}__{invariant.replace('-', '_')}"
 
 
@@ -68,7 +68,7 @@ class Twins:
         not to wait for it."""
         mine, _ = self._before.pop((invariant, operation), (False, None))
         if mine:
-            self._claims.put(operation, {"held": False, "by": test_name(invariant, operation)})
+            self._claims.put(operation, {"held": False, "by": _test_of(invariant, operation)})
 
     def search(
         self, invariant: str, operation: str, target: Target, run: Callable[[], Finding]
@@ -93,7 +93,7 @@ class Twins:
         finally:
             held = (finding is not None and finding.outcome is Outcome.PASSED
                     and (twin, operation) not in target.twin_failed)  # fmt: skip
-            data = {"held": held, "by": test_name(invariant, operation)}
+            data = {"held": held, "by": _test_of(invariant, operation)}
             if finding is not None:
                 data |= {"examples": finding.examples, "exercised": finding.exercised}
             self._claims.put(operation, data)

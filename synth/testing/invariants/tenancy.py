@@ -49,7 +49,7 @@ def _other_item(creator: OperationSpec, a_item: Any, shown: Any) -> bool:
 
 def _held_by_b(ctx: Context, creator: OperationSpec, params: dict[str, str], a_item: Any) -> None:
     """Before tenant B sends anything to tenant A's item (made by ``creator``, at ``params``):
-    where its id may also name an item of B's own (``_may_collide``), B reads it, and where it
+    where its id may also name an item of B's own (``may_collide``), B reads it, and where it
     finds its own there the example is set aside. What B would get or change there is its own
     item (a write would change B's data), and says nothing of A's: another example, whose
     item's id names nothing of B's, judges."""
@@ -58,8 +58,13 @@ def _held_by_b(ctx: Context, creator: OperationSpec, params: dict[str, str], a_i
         return
     held = ctx.send(ctx.b, reader, params)
     if _theirs_differ(creator, a_item, held):
-        raise NoExample(f"tenant {ctx.b} holds an item of its own at {held.request.path}, where "
-                        f"tenant {ctx.a}'s is (ids unique only within a tenant)")  # fmt: skip
+        raise _own_there(ctx, held)
+
+
+def _own_there(ctx: Context, held: Exchange) -> NoExample:
+    """Why an example is set aside where B's ``held`` answer shows an item of B's own."""
+    return NoExample(f"tenant {ctx.b} holds an item of its own at {held.request.path}, where "
+                     f"tenant {ctx.a}'s is (ids unique only within a tenant)")  # fmt: skip
 
 
 def _same_as_nowhere(  # noqa: PLR0917 (the steps of one check share this state)
@@ -156,7 +161,7 @@ def lists(ctx: Context) -> None:
     # recognised in B's list by their identity there and their whole representation.
     in_path = ctx.graph.tenant_in_path(op)
     as_mine = {ctx.item_id(op, i, mine.params): i for i in seeded}
-    # Ids unique only within a tenant (``_may_collide``) name an item in each: an item of B's
+    # Ids unique only within a tenant (``may_collide``) name an item in each: an item of B's
     # listed under one of A's ids is A's only where nothing A sent differs.
     as_theirs = {ctx.item_id(op, i, scope.params): i for i in seeded}
     creator = ctx.graph.creator_of_items(op)
@@ -227,8 +232,7 @@ def reads(ctx: Context) -> None:
     answer = ctx.send(ctx.b, ctx.op, params)
     if may_collide(ctx.op, params) and _theirs_differ(creator, item, answer):
         # B read an item of its own at A's numbers (ids unique only within a tenant), not A's.
-        raise NoExample(f"tenant {ctx.b} holds an item of its own at {answer.request.path}, "
-                        f"where tenant {ctx.a}'s is (ids unique only within a tenant)")  # fmt: skip
+        raise _own_there(ctx, answer)
     absent, nowhere = nowhere_answer(ctx, ctx.op, params, last)
     ids = [str(v) for v in params.values()] + nowhere.request.path.split("/") + [absent]
     what = f"tenant {ctx.b} reading tenant {ctx.a}'s item"
