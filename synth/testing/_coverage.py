@@ -23,6 +23,7 @@ from .._paths import param_names
 from ..catalogue import BY_ID, applicable, coverage, not_promised, provokes_errors
 from ..relations import Graph, Role
 from ..spec import ApiSpec, OperationSpec
+from ._order import generated_name
 
 __all__ = [
     "Gap",
@@ -70,8 +71,7 @@ class NotExercised(pytest.Item):
 
 def not_exercised_item(parent: pytest.Collector | pytest.Session, gap: Gap) -> NotExercised:
     """The skipped item for ``gap``, named as its generated test would be."""
-    name = f"test_{gap.operation}__{gap.invariant.replace('-', '_')}"
-    item = NotExercised.from_parent(parent, name=name)
+    item = NotExercised.from_parent(parent, name=generated_name(gap.invariant, gap.operation))
     item.gap = gap
     return item
 

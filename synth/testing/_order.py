@@ -23,6 +23,7 @@ __all__ = [
     "COSTS",
     "Chains",
     "cost_of",
+    "generated_name",
     "load_costs",
     "order",
     "parse_shard",
@@ -107,6 +108,12 @@ CHAINED: Mapping[str, float] = {
 _SINGLE = frozenset({"IDEM-MISSING", "ERR-VALIDATION", "ERR-DECLARED", "TEN-READ", "ERR-PROBLEM"})
 _UNKNOWN = 1.0
 _SHARD = re.compile(r"\s*(\d+)\s*/\s*(\d+)\s*")
+
+
+def generated_name(invariant: str, operation: str) -> str:
+    """The name of the generated test of ``invariant`` on ``operation`` (``test_key``'s
+    inverse): ``test_getJob__TEN_READ``."""
+    return f"test_{operation}__{invariant.replace('-', '_')}"
 
 
 def test_key(name: str) -> tuple[str, str]:

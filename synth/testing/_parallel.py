@@ -44,7 +44,7 @@ from ._coverage import Gap
 from ._data import Schemas
 from ._first import FIRST
 from ._lock import part_drained, reserve_end
-from ._order import Chains, cost_of, test_key
+from ._order import Chains, cost_of, generated_name, test_key
 from ._report import Merged
 from ._target import Target
 from ._violation import Finding, Outcome
@@ -425,7 +425,7 @@ def lanes(
     per_tenant = _per_tenant_quotas(shape)  # once: ``spreads`` reads it for every test
     for op, entry in applicable(shape.api):
         if spreads(entry.id, op.operation_id, shape, per_tenant):
-            name = f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
+            name = generated_name(entry.id, op.operation_id)
             spending.setdefault(op.operation_id, []).append(name)
     for operation in sorted(spending):
         loads = [0.0, 0.0]
@@ -448,7 +448,7 @@ def chained_walks(shape: Shape) -> dict[str, list[str]]:
     for op, entry in applicable(shape.api):
         part = chain_of(entry.id, op.operation_id, shape)
         if part and laned(entry.id, op.operation_id, shape):
-            name = f"test_{op.operation_id}__{entry.id.replace('-', '_')}"
+            name = generated_name(entry.id, op.operation_id)
             chained.setdefault(part, []).append(name)
     return chained
 

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ._first import FirstExamples, search_examples
+from ._order import generated_name
 from ._violation import Finding, Outcome
 
 if TYPE_CHECKING:
@@ -38,10 +39,6 @@ TWINS = {"ERR-PROBLEM": "ERR-DECLARED", "ERR-DECLARED": "ERR-PROBLEM"}
 # How long a twin's search waits for the first one to settle before it runs its own: the
 # first may wait out rate limits or transport faults; a process that died never settles.
 _WAIT = 120.0
-
-
-def _test_of(invariant: str, operation: str) -> str:
-    return f"test_{operation}__{invariant.replace('-', '_')}"
 
 
 class Twins:
@@ -68,7 +65,7 @@ class Twins:
         not to wait for it."""
         mine, _ = self._before.pop((invariant, operation), (False, None))
         if mine:
-            self._claims.put(operation, {"held": False, "by": _test_of(invariant, operation)})
+            self._claims.put(operation, {"held": False, "by": generated_name(invariant, operation)})
 
     def search(
         self, invariant: str, operation: str, target: Target, run: Callable[[], Finding]
@@ -93,7 +90,7 @@ class Twins:
         finally:
             held = (finding is not None and finding.outcome is Outcome.PASSED
                     and (twin, operation) not in target.twin_failed)  # fmt: skip
-            data = {"held": held, "by": _test_of(invariant, operation)}
+            data = {"held": held, "by": generated_name(invariant, operation)}
             if finding is not None:
                 data |= {"examples": finding.examples, "exercised": finding.exercised}
             self._claims.put(operation, data)

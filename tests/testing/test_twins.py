@@ -168,3 +168,29 @@ def test_with_two_workers_each_pair_searches_once(tmp_path: Path, generated: Pat
         )
         assert judged[0]["requests"] < other["requests"]
     assert "Judged on another check's answers" in (tmp_path / "report.md").read_text()
+
+
+def test_the_pair_is_judged_once_on_another_api(tmp_path: Path) -> None:
+    """The rooms API (``tests/testing/rooms.py``: ids with prefixes, a room under its site):
+    ERR-PROBLEM's search passes on ERR-DECLARED's answers there too."""
+    import synth
+    from tests.testing.rooms import TENANTS as ROOM_TENANTS
+    from tests.testing.rooms import Rooms, app, write_contracts
+
+    contracts = write_contracts(tmp_path)
+    api = synth.load(contracts)
+    config = config_from_options(app=app(Rooms()), tenants=ROOM_TENANTS, seed=2,
+                                 contracts=contracts, env={}, profile="default")  # fmt: skip
+    mine, theirs = Target(config, api), Target(config, api)
+    (tmp_path / "run").mkdir()
+    mine.twins, theirs.twins = Twins(tmp_path / "run"), Twins(tmp_path / "run")
+    try:
+        check("ERR-DECLARED", "getRoom", mine)
+        sent = theirs.client.requests
+        check("ERR-PROBLEM", "getRoom", theirs)
+        (problem,) = theirs.findings
+        assert theirs.client.requests == sent
+        assert problem.extra["judged_by"] == "test_getRoom__ERR_DECLARED"
+    finally:
+        mine.close()
+        theirs.close()

@@ -27,6 +27,10 @@ _OWNER_FIELDS = ("tenant", "tenant_id", "owner", "owner_id", "account_id", "org_
                  "organization_id", "workspace_id")  # fmt: skip
 
 
+# ``_held_by_b``'s default: A's item is read as A first.
+_A_READS: Any = object()
+
+
 def _theirs_differ(creator: OperationSpec, a_item: Any, answer: Exchange) -> bool:
     """Whether tenant B's 2xx ``answer`` at tenant A's item's path shows an item of B's own
     (ids unique only within a tenant name an item in each), not ``a_item``."""
@@ -47,15 +51,22 @@ def _other_item(creator: OperationSpec, a_item: Any, shown: Any) -> bool:
     return any(shown[k] != a_item[k] for k in both)
 
 
-def _held_by_b(ctx: Context, creator: OperationSpec, params: dict[str, str], a_item: Any) -> None:
-    """Before tenant B sends anything to tenant A's item (made by ``creator``, at ``params``):
-    where its id may also name an item of B's own (``may_collide``), B reads it, and where it
-    finds its own there the example is set aside. What B would get or change there is its own
-    item (a write would change B's data), and says nothing of A's: another example, whose
-    item's id names nothing of B's, judges."""
+def _held_by_b(
+    ctx: Context, creator: OperationSpec, params: dict[str, str], a_item: Any = _A_READS
+) -> None:
+    """Before tenant B sends anything to tenant A's item (made by ``creator``, at ``params``;
+    ``a_item`` as A reads it, else A reads it here): where its id may also name an item of B's
+    own (``may_collide``), B reads it, and where it finds its own there the example is set
+    aside. What B would get or change there is its own item (a write would change B's data),
+    and says nothing of A's: another example, whose item's id names nothing of B's, judges."""
     reader = ctx.graph.reader(creator)
     if reader is None or not may_collide(reader, params):
         return
+    if a_item is _A_READS:
+        mine = ctx.send(ctx.a, reader, params)
+        if not mine.ok:
+            return
+        a_item = mine.json
     held = ctx.send(ctx.b, reader, params)
     if _theirs_differ(creator, a_item, held):
         raise _own_there(ctx, held)
@@ -313,16 +324,6 @@ def _nowhere_answer(  # noqa: PLR0917 (the steps of one check share this state)
     _same_as_nowhere(ctx, op, answer, nowhere, ids, f"tenant {ctx.b} " + what.format(a=ctx.a))
 
 
-def _parent_held_by_b(ctx: Context, creator: OperationSpec, params: dict[str, str]) -> None:
-    """``_held_by_b`` for tenant A's parent (made by ``creator``), as A reads it."""
-    reader = ctx.graph.reader(creator)
-    if reader is None or not may_collide(reader, params):
-        return
-    mine = ctx.send(ctx.a, reader, params)
-    if mine.ok:
-        _held_by_b(ctx, creator, params, mine.json)
-
-
 @implements("TEN-CHILD")
 def children(ctx: Context) -> None:
     op = ctx.op
@@ -330,7 +331,7 @@ def children(ctx: Context) -> None:
     body = ctx.body(op) if op.body is not None else NO_BODY
     parents = ctx.graph.parents(op) or []
     if parents:
-        _parent_held_by_b(ctx, parents[-1].create, params)
+        _held_by_b(ctx, parents[-1].create, params)  # A's parent, as A reads it
         answer = ctx.send(ctx.b, op, params, body=body)
         _nowhere_answer(ctx, op, params, body, answer, parents[-1].param,
                         "using tenant {a}'s parent")  # fmt: skip
