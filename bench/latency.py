@@ -34,7 +34,9 @@ first is the run above), counting the runs that report anything: a correct serve
 a false one (``--delays 0.05 --seeds 10 --st-workers none --out
 bench/results/latency_seeds.json``: the bar's ten seeds at 50 ms); with loopback among the
 delays, each delay's ratio is also given as the ratio of the medians over the seeds
-(``synth_median``), which the machine's noise moves less than one run's. ``--timeline DIR`` records
+(``synth_median``), which the machine's noise moves less than one run's, and as the median of
+each seed's own ratio (``synth_paired_median``: a seed's runs at every delay go one after the
+other, so the machine's drift over minutes falls on both). ``--timeline DIR`` records
 where the correct-server runs' time goes (``bench.timeline``: each test's start and end per
 worker, its lock waits and requests) and what they sent (``requests.log`` in the same folder,
 counted by ``python -m bench.requests``).
@@ -91,6 +93,8 @@ SEED = 1
 # in schemathesis's own engine).
 SAME_CHECKS = "CONFORMANCE or ERR_VALIDATION or ERR_DECLARED or OBJECT_LEVEL_AUTHORIZATION"
 
+# The summary's line where --enforce-slo found an objective breached (``synth.testing.plugin``).
+_BREACHED = "latency objectives breached"
 # pytest-xdist's line when it has started the workers --workers asked for.
 _WORKERS = re.compile(r"\bcreated: (\d+)/\d+ workers")
 # One process: "path::test PASSED"; with --workers (xdist): "[gw0] [ 50%] PASSED path::test",
@@ -122,9 +126,12 @@ def run_synth(
     timeline: Path | None = None,
     tenants: Sequence[str] = TENANTS,
     base_path: str = "",
+    stop_at: Callable[[str], bool] | None = None,
 ) -> dict[str, Any]:
     """``synth test`` through a proxy with ``delay``: wall time, requests, tests by outcome and
-    the first report (seconds since the command started, requests passed on by then).
+    the first report (seconds since the command started, requests passed on by then), and each
+    failed test's (``failed``). The run is stopped at its first failed test where
+    ``stop_at_first_report``, at the first that ``stop_at(test)`` accepts where given.
     ``timeline``: a folder where each test's start, end, lock waits and requests are recorded
     (``bench.timeline``), and each request the proxy passed on (``requests.log``,
     ``bench.requests``). ``upstream`` is the server's origin; ``base_path`` follows the
@@ -151,23 +158,28 @@ def run_synth(
                                  text=True, cwd=ROOT, env=env)  # fmt: skip
         assert child.stdout is not None
         outcomes: dict[str, int] = {}
-        first: dict[str, Any] | None = None
+        failed: list[dict[str, Any]] = []
         tail: list[str] = []
         workers = 1
+        breached = stopped = False
+        if stop_at_first_report:
+            stop_at = stop_at or (lambda test: True)
         for line in child.stdout:
             tail = [*tail[-40:], line.rstrip()]
             if spawned := _WORKERS.search(line):
                 workers = int(spawned.group(1))
+            breached = breached or _BREACHED in line
             found = _TEST_LINE.match(line)
             if not found:
                 continue
             outcome = found.group("outcome") or found.group("xoutcome")
             test = found.group("test") or found.group("xtest")
             outcomes[outcome] = outcomes.get(outcome, 0) + 1
-            if outcome == "FAILED" and first is None:
-                first = {"seconds": time.monotonic() - started, "test": test,
-                         "requests": proxy.snapshot()["requests"]}  # fmt: skip
-                if stop_at_first_report:
+            if outcome == "FAILED":
+                failed.append({"seconds": time.monotonic() - started, "test": test,
+                               "requests": proxy.snapshot()["requests"]})  # fmt: skip
+                if stop_at is not None and stop_at(test):
+                    stopped = True
                     child.terminate()
                     break
         # wait4, not wait: the command's own CPU time, which the machine's load does not inflate.
@@ -175,7 +187,7 @@ def run_synth(
         wall = time.monotonic() - started
         code = child.returncode = os.waitstatus_to_exitcode(status)
         child.stdout.close()
-    if not stop_at_first_report and code not in (0, 1):
+    if not stopped and code not in (0, 1):
         raise SystemExit(f"synth test failed (exit {code}):\n" + "\n".join(tail))
     # Seconds from the command's start to each worker's first test (its start-up, the
     # preflight and the workers'), where the timeline was recorded.
@@ -190,9 +202,13 @@ def run_synth(
         "connections": proxy.stats.get("connections"),
         "faults": proxy.stats.get("faults", {}),
         "tests": outcomes,
-        "first_report": first,
+        "first_report": failed[0] if failed else None,
+        "failed": failed,
         "first_tests": first_tests,
-        "stopped_at_first_report": stop_at_first_report and first is not None,
+        "stopped_at_first_report": stop_at_first_report and stopped,
+        "stopped": stopped,
+        # --enforce-slo's line: latency objectives breached (judged at the run's end).
+        "slo_breached": breached,
         # The summary's line on transport faults: how many, of which kinds, what they cost.
         "transport": next((t.strip() for t in tail if "transport faults (not" in t), ""),
     }
@@ -272,17 +288,16 @@ def sweep(
     timeline in a folder of that name with the delay in ms appended (``bench.timeline``)."""
     contracts, tests = ROOT / "contracts", ROOT / "generated" / "tests"
     openapi = ROOT / "generated" / "openapi.json"
-    rows = []
 
     def correct(delay: float, run_seed: int, recorded: Path | None) -> dict[str, Any]:
         with serve("", WORK_DELAY) as url:
             return run_synth(url, delay, seed=run_seed, fault_rate=fault_rate, contracts=contracts,
                              tests=tests, extra=extra, timeline=recorded)  # fmt: skip
 
-    for delay in delays:
-        row: dict[str, Any] = {"delay": delay}
-        _correct_runs(row, delay, correct, seed=seed, seeds=seeds, label="synth",
-                      timeline=timeline)  # fmt: skip
+    rows: list[dict[str, Any]] = [{"delay": delay} for delay in delays]
+    _correct_runs(rows, correct, seed=seed, seeds=seeds, label="synth", timeline=timeline)
+    for row in rows:
+        delay = row["delay"]
         with serve(bug, WORK_DELAY) as url:
             row["synth_bug"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
                                          extra=extra, stop_at_first_report=True)  # fmt: skip
@@ -305,7 +320,6 @@ def sweep(
                                                      "--workers", str(workers)])  # fmt: skip
             row["same_checks"].append(same)
             print(_line(delay, f"synth, st run's checks, --workers {workers}", same), flush=True)
-        rows.append(row)
     return rows
 
 
@@ -328,7 +342,6 @@ def example_sweep(
     tenants = [f"{t}={secret}" for t, secret in example.TENANTS.items()]
     extra = [*extra, *(arg for t, value in example.TENANT_IDS.items()
                        for arg in ("--tenant-id", f"{t}={value}"))]  # fmt: skip
-    rows = []
     with tempfile.TemporaryDirectory(prefix="bench-example-") as tmp:
         out = Path(tmp) / "generated"
         subprocess.run([str(BIN / "synth"), "generate", "--contracts", str(example.CONTRACTS),
@@ -342,20 +355,17 @@ def example_sweep(
                                  timeline=recorded, tenants=tenants,
                                  base_path=example.BASE_PATH)  # fmt: skip
 
-        for delay in delays:
-            row: dict[str, Any] = {"delay": delay, "example": name, "st": [],
-                                   "operations": _operations(out / "openapi.json"),
-                                   "not_measured": "the time to first report and st run: "
-                                                   "measured on the reference server only"}  # fmt: skip
-            _correct_runs(row, delay, correct, seed=seed, seeds=seeds, label=f"synth, {name},",
-                          timeline=timeline)  # fmt: skip
-            rows.append(row)
+        rows = [{"delay": delay, "example": name, "st": [],
+                 "operations": _operations(out / "openapi.json"),
+                 "not_measured": "the time to first report and st run: "
+                                 "measured on the reference server only"} for delay in delays]  # fmt: skip
+        _correct_runs(rows, correct, seed=seed, seeds=seeds, label=f"synth, {name},",
+                      timeline=timeline)  # fmt: skip
     return rows
 
 
 def _correct_runs(
-    row: dict[str, Any],
-    delay: float,
+    rows: list[dict[str, Any]],
     run: Callable[[float, int, Path | None], dict[str, Any]],
     *,
     seed: int,
@@ -363,24 +373,33 @@ def _correct_runs(
     label: str,
     timeline: Path | None,
 ) -> None:
-    """The correct server's runs at ``delay`` into ``row``: ``synth``, the one with ``seed``
+    """The correct server's runs into each delay's row: ``synth``, the one with ``seed``
     (recording its timeline in ``timeline`` with the delay in ms appended), and with
     ``seeds`` over one, ``seeds``: that run and one per seed after it, each recording its
     timeline beside the first's with ``-seed<N>`` appended (the slow one of three is the one
-    to read). ``run(delay, seed, timeline folder or None)`` runs one, on a fresh server."""
+    to read). ``run(delay, seed, timeline folder or None)`` runs one, on a fresh server.
 
-    def recorded(suffix: str) -> Path | None:
+    Seed by seed, every delay's run of a seed one after another: the machine's speed drifts
+    over minutes (the same build's loopback run took 31 and 41 s within an hour,
+    ``bench/notes/latency.md``), so runs of all delays side by side give each ratio the same
+    machine, and ``_ratios`` takes each seed's own ratio too (``synth_paired``)."""
+
+    def recorded(delay: float, suffix: str) -> Path | None:
         return None if timeline is None else timeline.with_name(
             f"{timeline.name}-{delay * 1000:.0f}ms{suffix}")  # fmt: skip
 
-    row["synth"] = run(delay, seed, recorded(""))
-    if timeline is not None:
-        row["synth"]["timeline"] = str(recorded(""))
-    print(_line(delay, label.rstrip(","), row["synth"]), flush=True)
-    if seeds > 1:
-        row["seeds"] = [_seed_row(seed, row["synth"])]
-        for other in range(seed + 1, seed + seeds):
-            again = run(delay, other, recorded(f"-seed{other}"))
+    for row in rows:
+        delay = row["delay"]
+        row["synth"] = run(delay, seed, recorded(delay, ""))
+        if timeline is not None:
+            row["synth"]["timeline"] = str(recorded(delay, ""))
+        print(_line(delay, label.rstrip(","), row["synth"]), flush=True)
+        if seeds > 1:
+            row["seeds"] = [_seed_row(seed, row["synth"])]
+    for other in range(seed + 1, seed + seeds):
+        for row in rows:
+            delay = row["delay"]
+            again = run(delay, other, recorded(delay, f"-seed{other}"))
             row["seeds"].append(_seed_row(other, again))
             print(_line(delay, f"{label} --seed {other}", again), flush=True)
 
@@ -474,6 +493,11 @@ def _ratios(rows: list[dict[str, Any]]) -> dict[str, Any]:
             # bench/notes/latency.md); the medians over the seeds move less.
             out[key]["synth_median"] = _median(row["seeds"]) / _median(base["seeds"])
             out[key]["seeds"] = min(len(row["seeds"]), len(base["seeds"]))
+            # Each seed's ratio of its two runs, run one after the other (``_correct_runs``).
+            paired = [far["wall_seconds"] / near["wall_seconds"]
+                      for far, near in zip(row["seeds"], base["seeds"], strict=False)]  # fmt: skip
+            out[key]["synth_paired"] = sorted(paired)
+            out[key]["synth_paired_median"] = float(statistics.median(paired))
         for st, st0 in zip(row["st"], base["st"], strict=True):
             out[key][f"st_workers_{st['workers']}"] = st["wall_seconds"] / st0["wall_seconds"]
     return out

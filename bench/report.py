@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import statistics
 from pathlib import Path
 from typing import Any
 
@@ -398,6 +399,18 @@ def _same_checks(data: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
     ]  # fmt: skip
 
 
+def _synth_ratio(ratios: dict[str, Any]) -> str:
+    """synth's ratio of one delay's run over loopback's, and over the seeds where there are."""
+    text = f"synth {ratios['synth']:.2f}x"
+    if "synth_median" not in ratios:
+        return text
+    text += f" (medians of {ratios['seeds']} seeds: {ratios['synth_median']:.2f}x"
+    if "synth_paired" in ratios:  # each seed's two runs one after the other
+        each = ", ".join(f"{x:.2f}" for x in ratios["synth_paired"])
+        text += f"; each seed's own ratio {each}, median {ratios['synth_paired_median']:.2f}x"
+    return text + ")"
+
+
 def latency(data: dict[str, Any]) -> list[str]:
     rows = data["rows"]
     st_workers = [st["workers"] for st in rows[0]["st"]] if rows else []
@@ -459,9 +472,7 @@ def latency(data: dict[str, Any]) -> list[str]:
     out.append("")
     out += _seed_lines(rows)
     for key, ratios in data.get("ratios", {}).items():
-        parts = [f"synth {ratios['synth']:.2f}x"]
-        if "synth_median" in ratios:
-            parts[0] += f" (medians of {ratios['seeds']} seeds: {ratios['synth_median']:.2f}x)"
+        parts = [_synth_ratio(ratios)]
         parts += [f"st run --workers {w} {ratios[f'st_workers_{w}']:.2f}x" for w in st_workers]
         out.append(f"- Wall time at {key} over loopback: " + ", ".join(parts) + ".")
     base = next((r for r in rows if r["delay"] == 0), None)
@@ -572,6 +583,51 @@ def latency_example(data: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def latency_bugs(data: dict[str, Any]) -> list[str]:
+    rows, clean = data["rows"], data["clean"]
+    delay = _ms(data["delay"])
+    found = [r for r in rows if r["found"]]
+    more = f" with `{data['synth_args']}`" if data.get("synth_args") else ""
+    out = [
+        "## Latency: every planted bug behind a round trip",
+        "",
+        f"Each planted bug of the reference server (a fresh server per bug, work delay "
+        f"{data['work_delay']} s) behind the latency proxy at {delay} per round trip; `synth "
+        f"test --profile default --seed {data['seed']}`{more} as a user runs it (its own process, "
+        "`--workers auto`), stopped at the first failed test of the bug's invariant; seconds and "
+        "requests from the command's start. The latency objective's bug is judged at the run's "
+        "end (`--enforce-slo`), as is a correct server's whole run first. Other failed tests "
+        f"before the stop are listed. Measured of {data['commit']} on {data['measured_on']}; "
+        f"{data['cpus']} CPUs, load average {data['load_before'][0]:.1f} before and "
+        f"{data['load_after'][0]:.1f} after.",
+        "",
+        "Reproduce: `.venv/bin/python -m bench.latency_bugs --delay "
+        f"{data['delay']:g}` (not run by `make bench`; this run took "
+        f"{data['elapsed_seconds'] / 60:.0f} minutes).",
+        "",
+        "| bug | invariant | found | s | requests | workers | other failed tests |",
+        "|---|---|---|---:|---:|---:|---|",
+    ]
+    for r in rows:
+        out.append(
+            f"| {r['bug']} | {r['invariant']} | {'found' if r['found'] else '**missed**'} | "
+            + (f"{r['seconds']:.1f} | {r['requests']}" if r["found"] else "- | -")
+            + f" | {r['workers']} | {', '.join(r['others']) or '-'} |"
+        )
+    said = ("nothing reported" if clean["exit_code"] == 0 and not clean["others"]
+            else f"exit {clean['exit_code']}, {', '.join(clean['others']) or 'SLO breached'}")  # fmt: skip
+    seconds = sorted(r["seconds"] for r in found)
+    median = f"; median time to the report {statistics.median(seconds):.1f} s" if seconds else ""
+    out += [
+        "",
+        f"- {len(found)} of {len(rows)} planted bugs found at {delay}{median}. The correct "
+        f"server's whole run (`--enforce-slo`): {said} ({clean['wall_seconds']:.1f} s, "
+        f"{clean['total_requests']} requests, {clean['workers']} workers).",
+        "",
+    ]
+    return out
+
+
 SECTIONS = {
     "generation": generation,
     "bugs": bugs,
@@ -581,6 +637,7 @@ SECTIONS = {
     "documents": documents,
     "latency": latency,
     "latency_seeds": latency_seeds,
+    "latency_bugs": latency_bugs,
 }
 
 

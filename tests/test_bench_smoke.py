@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -13,6 +14,7 @@ from bench import (
     generation,
     lanes,
     latency,
+    latency_bugs,
     object_level,
     report,
     throughput,
@@ -188,16 +190,66 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
             (data["seed"], 0, 0), (data["seed"] + 1, 0, 0)]  # fmt: skip
     assert set(data["ratios"]) == {"10ms"}
     ratios = data["ratios"]["10ms"]
-    assert set(ratios) == {"synth", "synth_median", "seeds",
-                           *(f"st_workers_{n}" for n in st_workers)}  # fmt: skip
+    assert set(ratios) == {"synth", "synth_median", "seeds", "synth_paired",
+                           "synth_paired_median", *(f"st_workers_{n}" for n in st_workers)}  # fmt: skip
     # The ratio of the medians over the two seeds at each delay.
     walls = [sorted(r["wall_seconds"] for r in row["seeds"]) for row in data["rows"]]
     assert ratios["seeds"] == 2
     assert ratios["synth_median"] == pytest.approx(sum(walls[1]) / sum(walls[0]))
+    # Each seed's own ratio, its two runs one after the other, and their median.
+    seeds = [{r["seed"]: r["wall_seconds"] for r in row["seeds"]} for row in data["rows"]]
+    paired = sorted(seeds[1][s] / seeds[0][s] for s in seeds[0])
+    assert ratios["synth_paired"] == pytest.approx(paired)
+    assert ratios["synth_paired_median"] == pytest.approx(sum(paired) / 2)
     assert report.latency(data)[0] == "## Latency"
     assert any("medians of 2 seeds" in line for line in report.latency(data)), report.latency(data)
     assert any("2 seeds" in line and "no false report" in line
                for line in report.latency_seeds(data)), report.latency_seeds(data)  # fmt: skip
+
+
+def test_planted_bugs_behind_a_round_trip_on_one_bug(tmp_path: Path) -> None:
+    # ERR-VALIDATION's checks only (`make bench`-sized runs take half an hour): the correct
+    # server first, then the bug, stopped at its invariant's first failed test.
+    out = tmp_path / "latency_bugs.json"
+    latency_bugs.main(["--delay", "0.01", "--bugs", "err-unknown-key-ignored",
+                       "--synth-args", "-k ERR_VALIDATION", "--out", str(out)])  # fmt: skip
+    data = json.loads(out.read_text())
+    clean = data["clean"]
+    assert (clean["exit_code"], clean["others"], clean["found"]) == (0, [], False), clean
+    [row] = data["rows"]
+    assert (row["found"], row["stopped"]) == (True, True), row
+    assert row["invariant"] == "ERR-VALIDATION"
+    assert 0 < row["requests"] <= row["total_requests"], row
+    lines = report.latency_bugs(data)
+    assert lines[0] == "## Latency: every planted bug behind a round trip", lines
+    assert any("1 of 1 planted bugs found" in line for line in lines), lines
+
+
+def test_a_failed_test_names_its_invariant_as_either_runner_prints_it() -> None:
+    assert latency_bugs.key_of(
+        "generated/tests/test_contacts.py::test_getContact__TEN_READ[first]"
+    ) == ("TEN-READ", "getContact")
+    assert latency_bugs.key_of("t.py::test_createJob__OBJECT_LEVEL_AUTHORIZATION") == (
+        "OBJECT-LEVEL-AUTHORIZATION", "createJob")  # fmt: skip
+
+
+def test_latency_runs_each_seed_at_every_delay_one_after_the_other() -> None:
+    # The machine's speed drifts over minutes: a seed's runs at every delay go side by side,
+    # so each ratio compares runs on the same machine, not all loopback runs then all far ones.
+    calls: list[tuple[float, int]] = []
+
+    def run(delay: float, seed: int, recorded: Path | None) -> dict[str, Any]:
+        calls.append((delay, seed))
+        return {"wall_seconds": 10.0 + seed + 100 * delay, "requests": 1, "exit_code": 0,
+                "tests": {"PASSED": 1}}  # fmt: skip
+
+    rows: list[dict[str, Any]] = [{"delay": 0.0, "st": []}, {"delay": 0.05, "st": []}]
+    latency._correct_runs(rows, run, seed=3, seeds=3, label="synth", timeline=None)
+    assert calls == [(0.0, 3), (0.05, 3), (0.0, 4), (0.05, 4), (0.0, 5), (0.05, 5)]
+    assert [r["seed"] for r in rows[1]["seeds"]] == [3, 4, 5]
+    ratios = latency._ratios(rows)["50ms"]
+    assert ratios["synth_paired"] == pytest.approx(sorted(x / (x - 5) for x in (18.0, 19.0, 20.0)))
+    assert ratios["synth_paired_median"] == pytest.approx(19.0 / 14.0)
 
 
 def test_latency_benchmark_runs_on_an_example_of_another_shape(
@@ -224,7 +276,8 @@ def test_latency_benchmark_runs_on_an_example_of_another_shape(
         assert "reference server only" in row["not_measured"]
         assert [(r["seed"], r["exit_code"], r["failed"]) for r in row["seeds"]] == [
             (data["seed"], 0, 0), (data["seed"] + 1, 0, 0)]  # fmt: skip
-    assert set(data["ratios"]["10ms"]) == {"synth", "synth_median", "seeds"}
+    assert set(data["ratios"]["10ms"]) == {"synth", "synth_median", "seeds", "synth_paired",
+                                           "synth_paired_median"}  # fmt: skip
     lines = report.latency_example(data)
     assert lines[0] == "## Latency: the fleet example"
     assert any(line.startswith("| 10 ms |") for line in lines), lines
