@@ -16,7 +16,8 @@ adds a fixed delay per round trip, and at each delay
   the checks of what ``st run`` checks (``SAME_CHECKS``) with as many workers. ``st run``
   stops each operation at its first failure, and on the correct server it reports some
   (answers its checks take for failures: a 412 to a PATCH without ``If-Match``, a 400 to a
-  cursor it made up); ``--st-args=--continue-on-failure`` runs each operation whole instead.
+  cursor it made up), so each is also run whole (``--continue-on-failure``, ``st_whole``:
+  every operation tested to its end, about as many requests as synth's same checks send).
 
 ``--twenty`` adds the 20x API (``bench._twenty``: the example's contracts under twenty prefixes,
 the reference server mounted twenty times) at ``--twenty-delay``, run whole and, where `synth
@@ -92,6 +93,8 @@ SEED = 1
 # use_after_free's 404); no tenant reads another's objects (OBJECT-LEVEL-AUTHORIZATION, run
 # in schemathesis's own engine).
 SAME_CHECKS = "CONFORMANCE or ERR_VALIDATION or ERR_DECLARED or OBJECT_LEVEL_AUTHORIZATION"
+# st run's option to test each operation to its end past its first failure.
+WHOLE = "--continue-on-failure"
 
 # The summary's line where --enforce-slo found an objective breached (``synth.testing.plugin``).
 _BREACHED = "latency objectives breached"
@@ -312,6 +315,17 @@ def sweep(
                             examples=st_examples, st_args=st_args)  # fmt: skip
             row["st"].append(st)
             print(_line(delay, f"st run --workers {workers}", st), flush=True)
+            if WHOLE not in st_args:
+                # st run stops each operation at its first failure, and on the correct server
+                # it reports some (a 412 to a PATCH without If-Match, 400s to cursors it made
+                # up): those operations are tested only that far. Run whole, as many requests
+                # as synth's same checks send, the like-for-like work.
+                with serve("", WORK_DELAY) as url:
+                    whole = run_st(url, delay, seed=seed, fault_rate=fault_rate, workers=workers,
+                                   openapi=openapi, examples=st_examples,
+                                   st_args=[*st_args, WHOLE])  # fmt: skip
+                row.setdefault("st_whole", []).append(whole)
+                print(_line(delay, f"st run --workers {workers} {WHOLE}", whole), flush=True)
             # The same checks in synth, as many workers: the bar's "at equal worker count, per
             # operation tested" read as equal work (the whole profile checks far more).
             with serve("", WORK_DELAY) as url:

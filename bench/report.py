@@ -384,19 +384,40 @@ def _same_checks(data: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
     if not same:
         return []
     faster = sum(mine["wall_seconds"] < st["wall_seconds"] for _, st, mine in same)
-    return [
+    ops = data["operations"]
+    out = [
         "",
         f"The same checks at equal workers (synth `-k \"{data.get('same_checks', '')}\"`: the "
         "checks of what `st run --checks all` checks, `SAME_CHECKS` in `bench/latency.py`), per "
         "operation tested: "
         + ", ".join(
             f"at {_ms(r['delay'])} with {st['workers']} worker(s) synth "
-            f"{mine['wall_seconds'] / data['operations']:.1f} s ({mine['requests']} requests) "
-            f"against st run {st['wall_seconds'] / data['operations']:.1f} s ({st['requests']})"
+            f"{mine['wall_seconds'] / ops:.1f} s ({mine['requests']} requests) "
+            f"against st run {st['wall_seconds'] / ops:.1f} s ({st['requests']})"
             for r, st, mine in same
         )
         + f"; synth faster in {faster} of {len(same)}.",
     ]  # fmt: skip
+    whole = [(r, st, mine) for r in rows
+             for st, mine in zip(r.get("st_whole", []), r.get("same_checks", []), strict=False)]  # fmt: skip
+    if whole:
+        faster = sum(mine["wall_seconds"] < st["wall_seconds"] for _, st, mine in whole)
+        stopped = sorted({st["exit_code"] for _, st, _ in same})
+        out += [
+            "",
+            "`st run` stops testing an operation at its first failure, and against this correct "
+            f"server it reported failures (exit {', '.join(map(str, stopped))}), so the "
+            "operations it failed on were tested only that far. Each operation tested to its "
+            "end (`st run --continue-on-failure`), per operation: "
+            + ", ".join(
+                f"at {_ms(r['delay'])} with {st['workers']} worker(s) synth "
+                f"{mine['wall_seconds'] / ops:.1f} s ({mine['requests']} requests) against "
+                f"{st['wall_seconds'] / ops:.1f} s ({st['requests']})"
+                for r, st, mine in whole
+            )
+            + f"; synth faster in {faster} of {len(whole)}.",
+        ]  # fmt: skip
+    return out
 
 
 def _synth_ratio(ratios: dict[str, Any]) -> str:

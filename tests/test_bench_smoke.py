@@ -185,6 +185,9 @@ def test_latency_benchmark_runs_on_loopback_with_a_few_checks(
         assert 0 < first["requests"] <= synth["requests"] * 2
         assert [st["workers"] for st in row["st"]] == st_workers
         assert all(st["requests"] > 0 for st in row["st"])
+        # Each st run also run whole (--continue-on-failure), as many workers.
+        assert [st["workers"] for st in row.get("st_whole", [])] == st_workers
+        assert all(st["requests"] > 0 for st in row.get("st_whole", []))
         # --seeds 2: the run above and one more, neither reporting anything.
         assert [(r["seed"], r["exit_code"], r["failed"]) for r in row["seeds"]] == [
             (data["seed"], 0, 0), (data["seed"] + 1, 0, 0)]  # fmt: skip

@@ -86,6 +86,8 @@ _LANE = pytest.StashKey[int]()
 # the part this process says it goes on with while it runs a test (``RunLock.stay``).
 _SCHEDULE = pytest.StashKey[tuple[Chains, dict[str, frozenset[str]]]]()
 _STAYS = pytest.StashKey[str]()
+# Set once a process of one has started its object-level checks' engines ahead (``_ahead``).
+_AHEAD = pytest.StashKey[bool]()
 
 
 def inject(config: TargetConfig | None, api: ApiSpec | None = None) -> None:
@@ -307,6 +309,21 @@ class _Workers:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+def _ahead(made: Target, items: list[pytest.Item]) -> None:
+    """In a run of one process (``--workers 1``) on a machine with CPUs to spare, start every
+    object-level check's engine at once (``_authorization.standby``), held before its first
+    request until its test takes it: its start-up (importing schemathesis, loading the
+    document, drawing the coverage phase's cases, a second or two of CPU each) runs on a CPU
+    the run leaves idle, instead of beside the test before it. A run of worker processes keeps
+    the CPUs busy, and starts each engine a test ahead (``nextitem``)."""
+    if (os.cpu_count() or 1) < 2:
+        return
+    for item in items:
+        invariant, operation = _named(item)
+        if invariant in ALONE and isinstance(item, pytest.Function):
+            standby(made, operation)
+
+
 class _Order:
     """Cheap checks first; with ``--synth-shard I/N`` only this shard's (``_order``)."""
 
@@ -367,7 +384,12 @@ class _Order:
         following = nextitem.nodeid if nextitem is not None else None
         item.stash[_STAYS] = stays_on(item.nodeid, following, *known) if known else ""
         made = item.config.stash.get(_TARGET, None)
-        if made is not None and nextitem is not None:
+        if made is None:
+            return
+        if not hasattr(item.config, "workerinput") and _AHEAD not in item.config.stash:
+            item.config.stash[_AHEAD] = True
+            _ahead(made, item.session.items)
+        if nextitem is not None:
             invariant, operation = _named(nextitem)
             if invariant in ALONE and isinstance(nextitem, pytest.Function):
                 standby(made, operation)

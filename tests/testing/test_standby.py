@@ -20,9 +20,10 @@ import synth
 from examples._example import load as load_example
 from examples.reference_server.process import serve
 from synth.spec import ApiSpec
-from synth.testing import Target, config_from_options, object_level_authorization
+from synth.testing import Target, config_from_options, object_level_authorization, plugin
 from synth.testing._authorization import Standby, st_reports, standby
 from synth.testing._st import GATE_ENV, GO, PROBES, gate
+from synth.testing.cli import run_suite
 
 from .conftest import TOKENS
 
@@ -250,3 +251,49 @@ def _environ(pid: int) -> list[bytes]:
 def _started(entry: dict[str, Any]) -> float:
     """When a HAR entry's request started, as a Unix time."""
     return datetime.fromisoformat(entry["startedDateTime"]).timestamp()
+
+
+# What a run of one process did, in order (this module is that run's plugin: ``-p``).
+_EVENTS: list[tuple[str, str]] = []
+
+
+def pytest_runtest_logstart(nodeid: str, location: tuple[str, int, str]) -> None:
+    _EVENTS.append(("start", nodeid.rpartition("::")[2]))
+
+
+@pytest.mark.parametrize(("cpus", "ahead"), [(2, True), (1, False)])
+def test_a_run_of_one_process_starts_its_engines_with_its_first_tests_where_cpus_are_idle(
+    generated: Path, monkeypatch: pytest.MonkeyPatch, cpus: int, ahead: bool
+) -> None:
+    """``--workers 1`` on a machine with a CPU the run leaves idle: every object-level check's
+    engine starts as the run's second test does (``plugin._ahead``), its start-up beside the
+    run's other checks. On one CPU, each starts a test ahead of its own, as with workers."""
+    _EVENTS.clear()
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+
+    def recorded(target: Target, part: str) -> None:
+        _EVENTS.append(("standby", part))
+        standby(target, part)
+
+    monkeypatch.setattr(plugin, "standby", recorded)
+    with serve() as url:
+        config = config_from_options(base_url=url, tenants=TOKENS, profile="default", seed=3,
+                                     env={})  # fmt: skip
+        code = run_suite(config, generated, extra=["-p", __name__, "-p", "no:randomly"],
+                         select="getContact and (ERR_VALIDATION or ERR_DECLARED) or "
+                                "createJob__OBJECT_LEVEL_AUTHORIZATION")  # fmt: skip
+    assert code == 0, _EVENTS
+    started = [name for what, name in _EVENTS if what == "start"]
+    assert started == ["test_getContact__ERR_VALIDATION[first]",
+                       "test_getContact__ERR_DECLARED[first]", "test_getContact__ERR_VALIDATION",
+                       "test_getContact__ERR_DECLARED",
+                       "test_createJob__OBJECT_LEVEL_AUTHORIZATION"]  # fmt: skip
+    # Where the engine was first started: before the run's second test, or as the test before
+    # its own starts (pytest's ``nextitem``; called again there, it finds one waiting).
+    first = _EVENTS.index(("standby", "createJob"))
+    after = started[0] if ahead else started[-3]
+    assert (
+        _EVENTS.index(("start", after))
+        < first
+        < _EVENTS.index(("start", started[1 if ahead else -2]))
+    )
