@@ -420,6 +420,16 @@ def _same_checks(data: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
     return out
 
 
+def _latency_options(data: dict[str, Any]) -> str:
+    """The options of a latency run other than ``--quick`` that shaped its table."""
+    rows = data.get("rows", [])
+    delays = ",".join(f"{r['delay']:g}" for r in rows)
+    seeds = len(rows[0].get("seeds", [])) if rows else 0
+    workers = ",".join(map(str, data.get("st_workers", []))) or "none"
+    return (f" --delays {delays}" + (f" --seeds {seeds}" if seeds > 1 else "")
+            + f" --st-workers {workers}")  # fmt: skip
+
+
 def _synth_ratio(ratios: dict[str, Any]) -> str:
     """synth's ratio of one delay's run over loopback's, and over the seeds where there are."""
     text = f"synth {ratios['synth']:.2f}x"
@@ -464,7 +474,7 @@ def latency(data: dict[str, Any]) -> list[str]:
         "",
         "Reproduce: `.venv/bin/python -m bench.latency"
         + (" --quick` (what `make bench` runs; the full sweep adds 20 and 100 ms)."
-           if data["quick"] else "`.")
+           if data["quick"] else _latency_options(data) + "`.")
         + f" This run took {data['elapsed_seconds'] / 60:.0f} minutes.",
         "",
         "| round trip | synth workers | synth s | synth CPU s | synth requests | synth tests (passed/failed/skipped) "
