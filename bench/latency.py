@@ -109,6 +109,11 @@ _TEST_LINE = re.compile(
 )
 
 
+def first_report(test: str) -> bool:
+    """``run_synth``'s ``stop_at`` for a run stopped at its first report, whatever the test."""
+    return True
+
+
 def synth_options() -> str:
     """``synth test --help``, to learn which options this build offers (``--shard``)."""
     out = subprocess.run([str(BIN / "synth"), "test", "--help"], capture_output=True, text=True,
@@ -124,7 +129,6 @@ def run_synth(
     contracts: Path,
     tests: Path,
     extra: Sequence[str] = (),
-    stop_at_first_report: bool = False,
     fault_rate: float = 0.0,
     timeline: Path | None = None,
     tenants: Sequence[str] = TENANTS,
@@ -133,8 +137,8 @@ def run_synth(
 ) -> dict[str, Any]:
     """``synth test`` through a proxy with ``delay``: wall time, requests, tests by outcome and
     the first report (seconds since the command started, requests passed on by then), and each
-    failed test's (``failed``). The run is stopped at its first failed test where
-    ``stop_at_first_report``, at the first that ``stop_at(test)`` accepts where given.
+    failed test's (``failed``). The run is stopped at the first failed test that
+    ``stop_at(test)`` accepts, where given (``first_report``: the first of all).
     ``timeline``: a folder where each test's start, end, lock waits and requests are recorded
     (``bench.timeline``), and each request the proxy passed on (``requests.log``,
     ``bench.requests``). ``upstream`` is the server's origin; ``base_path`` follows the
@@ -165,8 +169,6 @@ def run_synth(
         tail: list[str] = []
         workers = 1
         breached = stopped = False
-        if stop_at_first_report:
-            stop_at = stop_at or (lambda test: True)
         for line in child.stdout:
             tail = [*tail[-40:], line.rstrip()]
             if spawned := _WORKERS.search(line):
@@ -208,7 +210,6 @@ def run_synth(
         "first_report": failed[0] if failed else None,
         "failed": failed,
         "first_tests": first_tests,
-        "stopped_at_first_report": stop_at_first_report and stopped,
         "stopped": stopped,
         # --enforce-slo's line: latency objectives breached (judged at the run's end).
         "slo_breached": breached,
@@ -303,7 +304,7 @@ def sweep(
         delay = row["delay"]
         with serve(bug, WORK_DELAY) as url:
             row["synth_bug"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
-                                         extra=extra, stop_at_first_report=True)  # fmt: skip
+                                         extra=extra, stop_at=first_report)  # fmt: skip
         first = row["synth_bug"]["first_report"]
         print(f"{delay * 1000:>5.0f} ms  synth, bug {bug}: first report "
               + (f"{first['seconds']:.1f} s, {first['requests']} requests ({first['test']})"

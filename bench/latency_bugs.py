@@ -34,6 +34,7 @@ from typing import Any
 from bench._server import ROOT, serve
 from bench.bugs import WORK_DELAY
 from bench.latency import RESULTS, _commit, run_synth
+from bench.report import clean_said
 from examples.reference_server.bugs import BUGS
 from synth.testing._order import test_key
 
@@ -61,10 +62,11 @@ def _run(bug: str, delay: float, seed: int, more: list[str]) -> dict[str, Any]:
     failed = [(key_of(f["test"]), f) for f in run["failed"]]
     hit = next((f for (invariant, _), f in failed if invariant == expected), None)
     found = run["slo_breached"] if expected == SLO else hit is not None
+    # Found by a failed test: when it failed; by the run's end (an objective breached): then.
+    at = hit or ({"seconds": run["wall_seconds"], "requests": run["requests"]} if found else {})
     return {
         "bug": bug, "invariant": expected, "found": found,
-        "seconds": hit["seconds"] if hit else run["wall_seconds"] if found else None,
-        "requests": hit["requests"] if hit else run["requests"] if found else None,
+        "seconds": at.get("seconds"), "requests": at.get("requests"),
         # Failed tests of other invariants, before the stop (or in the whole run).
         "others": sorted({f"{invariant} {operation}" for (invariant, operation), _ in failed
                           if invariant != expected}),
@@ -77,12 +79,8 @@ def _run(bug: str, delay: float, seed: int, more: list[str]) -> dict[str, Any]:
 
 def _line(row: dict[str, Any]) -> str:
     if not row["bug"]:
-        said = (
-            "nothing reported"
-            if row["exit_code"] == 0 and not row["others"]
-            else (f"exit {row['exit_code']}, reported {', '.join(row['others']) or 'SLO breached'}")
-        )
-        return f"correct server: {said} ({row['wall_seconds']:.1f} s, {row['total_requests']} requests)"
+        return (f"correct server: {clean_said(row)} ({row['wall_seconds']:.1f} s, "
+                f"{row['total_requests']} requests)")  # fmt: skip
     if row["found"]:
         head = f"found at {row['seconds']:.1f} s, {row['requests']} requests"
     else:

@@ -377,45 +377,46 @@ def latency_seeds(data: dict[str, Any]) -> list[str]:
     return [*out, *_seed_lines(data["rows"]), ""]
 
 
+def _against(
+    rows: list[dict[str, Any]], key: str, ops: int, peer: str
+) -> tuple[list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]], str]:
+    """Each ``st run`` of ``key`` ("st", "st_whole") beside synth restricted to the same checks
+    with as many workers, and those pairs per operation tested, as a sentence's clauses
+    (``peer`` names the ``st run`` in them) and the count synth was faster in."""
+    pairs = [(r, st, mine) for r in rows
+             for st, mine in zip(r.get(key, []), r.get("same_checks", []), strict=False)]  # fmt: skip
+    faster = sum(mine["wall_seconds"] < st["wall_seconds"] for _, st, mine in pairs)
+    text = ", ".join(
+        f"at {_ms(r['delay'])} with {st['workers']} worker(s) synth "
+        f"{mine['wall_seconds'] / ops:.1f} s ({mine['requests']} requests) against "
+        f"{peer}{st['wall_seconds'] / ops:.1f} s ({st['requests']})"
+        for r, st, mine in pairs
+    )
+    return pairs, f"{text}; synth faster in {faster} of {len(pairs)}."
+
+
 def _same_checks(data: dict[str, Any], rows: list[dict[str, Any]]) -> list[str]:
-    """Each `st run` beside synth restricted to the same checks with as many workers."""
-    same = [(r, st, mine) for r in rows
-            for st, mine in zip(r["st"], r.get("same_checks", []), strict=False)]  # fmt: skip
+    """Each `st run` beside synth restricted to the same checks with as many workers; and
+    each `st run` run whole (``st_whole``) beside the same."""
+    ops = data["operations"]
+    same, text = _against(rows, "st", ops, "st run ")
     if not same:
         return []
-    faster = sum(mine["wall_seconds"] < st["wall_seconds"] for _, st, mine in same)
-    ops = data["operations"]
     out = [
         "",
         f"The same checks at equal workers (synth `-k \"{data.get('same_checks', '')}\"`: the "
         "checks of what `st run --checks all` checks, `SAME_CHECKS` in `bench/latency.py`), per "
-        "operation tested: "
-        + ", ".join(
-            f"at {_ms(r['delay'])} with {st['workers']} worker(s) synth "
-            f"{mine['wall_seconds'] / ops:.1f} s ({mine['requests']} requests) "
-            f"against st run {st['wall_seconds'] / ops:.1f} s ({st['requests']})"
-            for r, st, mine in same
-        )
-        + f"; synth faster in {faster} of {len(same)}.",
+        f"operation tested: {text}",
     ]  # fmt: skip
-    whole = [(r, st, mine) for r in rows
-             for st, mine in zip(r.get("st_whole", []), r.get("same_checks", []), strict=False)]  # fmt: skip
+    whole, text = _against(rows, "st_whole", ops, "")
     if whole:
-        faster = sum(mine["wall_seconds"] < st["wall_seconds"] for _, st, mine in whole)
         stopped = sorted({st["exit_code"] for _, st, _ in same})
         out += [
             "",
             "`st run` stops testing an operation at its first failure, and against this correct "
             f"server it reported failures (exit {', '.join(map(str, stopped))}), so the "
             "operations it failed on were tested only that far. Each operation tested to its "
-            "end (`st run --continue-on-failure`), per operation: "
-            + ", ".join(
-                f"at {_ms(r['delay'])} with {st['workers']} worker(s) synth "
-                f"{mine['wall_seconds'] / ops:.1f} s ({mine['requests']} requests) against "
-                f"{st['wall_seconds'] / ops:.1f} s ({st['requests']})"
-                for r, st, mine in whole
-            )
-            + f"; synth faster in {faster} of {len(whole)}.",
+            f"end (`st run --continue-on-failure`), per operation: {text}",
         ]  # fmt: skip
     return out
 
@@ -614,6 +615,13 @@ def latency_example(data: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
+def clean_said(clean: dict[str, Any]) -> str:
+    """What ``bench.latency_bugs``' correct-server run reported (anything is a false report)."""
+    if clean["exit_code"] == 0 and not clean["others"]:
+        return "nothing reported"
+    return f"exit {clean['exit_code']}, {', '.join(clean['others']) or 'SLO breached'}"
+
+
 def latency_bugs(data: dict[str, Any]) -> list[str]:
     rows, clean = data["rows"], data["clean"]
     delay = _ms(data["delay"])
@@ -645,8 +653,7 @@ def latency_bugs(data: dict[str, Any]) -> list[str]:
             + (f"{r['seconds']:.1f} | {r['requests']}" if r["found"] else "- | -")
             + f" | {r['workers']} | {', '.join(r['others']) or '-'} |"
         )
-    said = ("nothing reported" if clean["exit_code"] == 0 and not clean["others"]
-            else f"exit {clean['exit_code']}, {', '.join(clean['others']) or 'SLO breached'}")  # fmt: skip
+    said = clean_said(clean)
     seconds = sorted(r["seconds"] for r in found)
     median = f"; median time to the report {statistics.median(seconds):.1f} s" if seconds else ""
     out += [

@@ -319,9 +319,14 @@ def _ahead(made: Target, items: list[pytest.Item]) -> None:
     if (os.cpu_count() or 1) < 2:
         return
     for item in items:
-        invariant, operation = _named(item)
-        if invariant in ALONE and isinstance(item, pytest.Function):
-            standby(made, operation)
+        _standby(made, item)
+
+
+def _standby(made: Target, item: pytest.Item) -> None:
+    """Start ``item``'s object-level check's engine ahead of it, where ``item`` is one."""
+    invariant, operation = _named(item)
+    if invariant in ALONE and isinstance(item, pytest.Function):
+        standby(made, operation)
 
 
 class _Order:
@@ -390,9 +395,7 @@ class _Order:
             item.config.stash[_AHEAD] = True
             _ahead(made, item.session.items)
         if nextitem is not None:
-            invariant, operation = _named(nextitem)
-            if invariant in ALONE and isinstance(nextitem, pytest.Function):
-                standby(made, operation)
+            _standby(made, nextitem)
 
     @pytest.hookimpl(wrapper=True)
     def pytest_runtest_call(self, item: pytest.Item) -> Iterator[None]:

@@ -59,11 +59,12 @@ def fresh_id() -> str:
 _TRIES = 5
 
 
-def may_collide(op: OperationSpec, params: Mapping[str, str]) -> bool:
-    """Whether an id in ``op``'s path (``params``) may also name an item of another tenant's:
-    ids unique only within a tenant or a parent (numbers counted from 1 in each, codes each
-    tenant picks) do; a UUID does not."""
-    return any(p.name in params and p.schema.get("format") != "uuid" for p in op.path_params)
+def may_collide(op: OperationSpec, params: Mapping[str, str] | None = None) -> bool:
+    """Whether an id in ``op``'s path (those ``params`` names; every one where None) may also
+    name an item of another tenant's: ids unique only within a tenant or a parent (numbers
+    counted from 1 in each, codes each tenant picks) do; a UUID does not."""
+    return any((params is None or p.name in params) and p.schema.get("format") != "uuid"
+               for p in op.path_params)  # fmt: skip
 
 
 def nowhere_answer(

@@ -177,7 +177,7 @@ def lists(ctx: Context) -> None:
     as_theirs = {ctx.item_id(op, i, scope.params): i for i in seeded}
     creator = ctx.graph.creator_of_items(op)
     reader = ctx.graph.reader(creator) if creator is not None else None
-    collide = reader is not None and may_collide(reader, {p.name: "" for p in reader.path_params})
+    collide = reader is not None and may_collide(reader)
 
     def foreign(key: str, item: Any) -> bool:
         if key not in theirs:
