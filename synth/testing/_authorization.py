@@ -4,8 +4,8 @@ That check lives in schemathesis's own engine (it replays one identity's reads a
 identity, following the objects its coverage, fuzzing and stateful phases create), so it is
 run through ``st run`` with a Web Fuzzing Commons auth document naming every tenant. It needs
 a server over HTTP; against an in-process app it is skipped, saying so. The auth document and
-schemathesis's files live in a temporary folder removed afterwards, and everything shown is
-redacted.
+schemathesis's files live in a temporary folder removed afterwards (Hypothesis's storage is
+this process's: ``Engine``), and everything shown is redacted.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+from hypothesis.configuration import storage_directory
 
 from .._errors import UsageError
 from ._config import is_far
@@ -60,6 +61,7 @@ PHASES = "examples,coverage,fuzzing,stateful"
 # object on a server that keeps tenants apart. Over the examples' correct servers and their
 # planted tenancy bugs, one process, two and three reported the same (bench/notes/latency.md).
 PHASE_GROUPS = ("examples,coverage", "fuzzing", "stateful")
+STORAGE_ENV = "HYPOTHESIS_STORAGE_DIRECTORY"
 
 
 def _config(target: Target) -> tuple[str, str]:
@@ -179,6 +181,14 @@ class Engine:
         # ``st`` with synth's retry schedule (``_st``: no wait before the first retry).
         st = st_command()
         env = {**os.environ, BACKOFF_ENV: str(target.config.backoff)}
+        # Hypothesis's storage: this process's own (`.hypothesis` in the working directory,
+        # or STORAGE_ENV), not the temporary folder each process runs in. Hypothesis keeps
+        # there the table of the characters a codec encodes (schemathesis draws strings for
+        # UTF-8), which it otherwise builds by encoding each of the 1.1 million code points:
+        # about 2.5 s of CPU in every process, six in a run at a far target (`py-spy` over
+        # the CRM's contacts part: `intervals_from_codec`, a quarter of the samples). Their
+        # example database stays in memory (``_command``), as fresh as the folder's was.
+        env[STORAGE_ENV] = str(storage_directory(intent_to_write=False).path.absolute())
         if gated:
             # schemathesis's probes (two anonymous GETs of the base URL, no operation's path)
             # go ahead, unless a declared rate limit counts by address (``key="ip"``): a
@@ -364,6 +374,9 @@ def _command(
                # first retry at once, then backing off: ``_st``).
                "--request-retries", str(target.config.retries),
                "--report", "ndjson,har", "--report-dir", reports,
+               # Hypothesis's storage is shared (``Engine``), its example database not: no
+               # example of an earlier run is replayed.
+               "--generation-database", ":memory:",
                # Unsanitised so the HAR tells whose token made each object (for cleanup);
                # it stays in this temporary folder, and what is shown is redacted.
                "--output-sanitize", "false"]  # fmt: skip

@@ -297,3 +297,37 @@ def test_a_run_of_one_process_starts_its_engines_with_its_first_tests_where_cpus
         < first
         < _EVENTS.index(("start", started[1 if ahead else -2]))
     )
+
+
+@pytest.mark.slow
+def test_schemathesis_s_processes_share_hypothesis_s_storage_not_its_example_database(
+    api: ApiSpec, tmp_path: Path
+) -> None:
+    """Each `st run` process of the object-level check keeps Hypothesis's storage where this
+    process does, not in the temporary folder it runs in: the table of the characters UTF-8
+    encodes, which Hypothesis builds by encoding every code point (seconds of CPU), is built
+    once there and read by every later process. The example database is in memory (no
+    earlier run's example is replayed): nothing of it lands in the storage."""
+    from hypothesis.configuration import set_hypothesis_home_dir
+
+    from synth.testing._authorization import st_run
+
+    storage, folder = tmp_path / "storage", tmp_path / "st"
+    folder.mkdir()
+    set_hypothesis_home_dir(storage)
+    try:
+        with serve() as url:
+            config = config_from_options(base_url=url, tenants=TOKENS, profile="quick", seed=3,
+                                         env={})  # fmt: skip
+            target = Target(config, api)
+            try:
+                done = st_run(target, ["createJob", "getJob", "listJobs"], folder)
+            finally:
+                target.close()
+    finally:
+        set_hypothesis_home_dir(None)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert st_reports(folder)[1]  # it sent requests
+    assert list(storage.glob("unicode_data/*/codec-v2-utf-8.json.gz"))
+    assert not (folder / ".hypothesis").exists()
+    assert not (storage / "examples").exists()
