@@ -431,6 +431,22 @@ def _latency_options(data: dict[str, Any]) -> str:
             + f" --st-workers {workers}")  # fmt: skip
 
 
+def _bar_at_50(data: dict[str, Any], base: dict[str, Any], at50: dict[str, Any]) -> str:
+    """The 1.5x bar's verdict: by the median of each seed's own ratio (its two runs one after
+    the other) where several seeds ran, saying how many were within it and the ratio of the
+    medians; else by the one pair of runs."""
+    paired = data.get("ratios", {}).get("50ms", {}).get("synth_paired")
+    if not paired or len(paired) < 2:
+        ratio = at50["synth"]["wall_seconds"] / base["synth"]["wall_seconds"]
+        return f"{'met' if ratio <= 1.5 else 'missed'}: {ratio:.2f}x"
+    median = statistics.median(paired)
+    within = sum(1 for r in paired if r <= 1.5)
+    of_medians = data["ratios"]["50ms"].get("synth_median")
+    also = f", the ratio of the medians {of_medians:.2f}x" if of_medians else ""
+    return (f"{'met' if median <= 1.5 else 'missed'} by the median of each seed's own ratio, "
+            f"{median:.2f}x: {within} of {len(paired)} seeds within it{also}")  # fmt: skip
+
+
 def _synth_ratio(ratios: dict[str, Any]) -> str:
     """synth's ratio of one delay's run over loopback's, and over the seeds where there are."""
     text = f"synth {ratios['synth']:.2f}x"
@@ -510,12 +526,11 @@ def latency(data: dict[str, Any]) -> list[str]:
     base = next((r for r in rows if r["delay"] == 0), None)
     at50 = next((r for r in rows if abs(r["delay"] - 0.05) < 1e-9), None)
     if base is not None and at50 is not None:
-        ratio = at50["synth"]["wall_seconds"] / base["synth"]["wall_seconds"]
         firsts = [r["synth_bug"]["first_report"] for r in rows]
         out += [
             "",
             f"Targets: at 50 ms the default profile's wall time at most 1.5x its loopback time "
-            f"({'met' if ratio <= 1.5 else 'missed'}: {ratio:.2f}x); time to first report under "
+            f"({_bar_at_50(data, base, at50)}); time to first report under "
             f"5 s (at loopback {_seconds(firsts[0]['seconds'] if firsts[0] else None)} s, at 50 ms "
             f"{_seconds(at50['synth_bug']['first_report']['seconds'] if at50['synth_bug']['first_report'] else None)} s; "
             "one bug, not the median over all of them that `bench.bugs` gives); faster than "

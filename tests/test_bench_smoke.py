@@ -331,3 +331,19 @@ def test_object_level_benchmark_times_one_part_at_loopback() -> None:
     assert row["operations"] == ["createJob", "getJob", "listJobs"]
     assert row["requests"] > 0
     assert {"coverage", "stateful"} <= set(row["phases"]), row["phases"]
+
+
+def test_the_1_5x_bar_is_judged_by_the_median_of_each_seed_s_own_ratio() -> None:
+    """With several seeds, by the median of each seed's ratio (its two runs side by side),
+    saying how many seeds were within it; with one, by that pair of runs."""
+    base, at50 = {"synth": {"wall_seconds": 30.0}}, {"synth": {"wall_seconds": 48.0}}
+    seeds = {"ratios": {"50ms": {"synth_paired": [1.45, 1.48, 1.59], "synth_median": 1.57}}}
+    assert report._bar_at_50(seeds, base, at50) == (
+        "met by the median of each seed's own ratio, 1.48x: 2 of 3 seeds within it, "
+        "the ratio of the medians 1.57x"
+    )
+    slow = {"ratios": {"50ms": {"synth_paired": [1.4, 1.6, 1.7], "synth_median": 1.6}}}
+    assert report._bar_at_50(slow, base, at50).startswith("missed by the median")
+    assert "1 of 3 seeds" in report._bar_at_50(slow, base, at50)
+    assert report._bar_at_50({"ratios": {}}, base, at50) == "missed: 1.60x"
+    assert report._bar_at_50({}, base, {"synth": {"wall_seconds": 45.0}}) == "met: 1.50x"
