@@ -369,12 +369,20 @@ def latency_seeds(data: dict[str, Any]) -> list[str]:
         "",
         f"Reproduce: `.venv/bin/python -m bench.latency --delays "
         f"{delays} --seeds "
-        f"{len(data['rows'][0].get('seeds', []))} --st-workers none --out "
+        f"{len(data['rows'][0].get('seeds', []))}"
+        + (f" --seed {data['seed']}" if data.get("seed", 1) != 1 else "")
+        + " --st-workers none --out "
         "bench/results/latency_seeds.json` (not run by `make bench`; about "
         f"{data['elapsed_seconds'] / 60:.0f} minutes).",
         "",
     ]
-    return [*out, *_seed_lines(data["rows"]), ""]
+    out += _seed_lines(data["rows"])
+    base = next((r for r in data["rows"] if r["delay"] == 0), None)
+    at50 = next((r for r in data["rows"] if abs(r["delay"] - 0.05) < 1e-9), None)
+    if base is not None and at50 is not None and "50ms" in data.get("ratios", {}):
+        out.append(f"- Wall time at 50 ms over loopback: {_synth_ratio(data['ratios']['50ms'])}; "
+                   f"the bar of at most 1.5x {_bar_at_50(data, base, at50)}.")  # fmt: skip
+    return [*out, ""]
 
 
 def _against(

@@ -347,3 +347,20 @@ def test_the_1_5x_bar_is_judged_by_the_median_of_each_seed_s_own_ratio() -> None
     assert "1 of 3 seeds" in report._bar_at_50(slow, base, at50)
     assert report._bar_at_50({"ratios": {}}, base, at50) == "missed: 1.60x"
     assert report._bar_at_50({}, base, {"synth": {"wall_seconds": 45.0}}) == "met: 1.50x"
+
+
+def test_the_seeds_section_gives_each_seed_s_ratio_and_the_bar_s_verdict() -> None:
+    def row(delay: float, walls: list[float]) -> dict[str, Any]:
+        seeds = [{"seed": 11 + i, "exit_code": 0, "failed": 0, "wall_seconds": w, "requests": 1}
+                 for i, w in enumerate(walls)]  # fmt: skip
+        return {"delay": delay, "synth": {"wall_seconds": walls[0]}, "seeds": seeds, "st": []}
+
+    rows = [row(0.0, [30.0, 32.0, 34.0]), row(0.05, [42.0, 51.2, 54.4])]
+    data = {"commit": "abc1234", "seed": 11, "elapsed_seconds": 300.0, "rows": rows,
+            "ratios": latency._ratios(rows)}  # fmt: skip
+    lines = report.latency_seeds(data)
+    assert any("--seeds 3 --seed 11 --st-workers none" in line for line in lines), lines
+    assert any(line.startswith("- Wall time at 50 ms over loopback: synth 1.40x")
+               and "each seed's own ratio 1.40, 1.60, 1.60, median 1.60x" in line
+               and "missed by the median" in line and "1 of 3 seeds within it" in line
+               for line in lines), lines  # fmt: skip
