@@ -360,28 +360,22 @@ def _seed_lines(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def latency_seeds(data: dict[str, Any]) -> list[str]:
-    delays = ",".join(f"{r['delay']:g}" for r in data["rows"])
     out = [
         "## Latency: the correct server over several seeds",
         "",
         "`synth test --profile default` as in the latency table above, against the correct "
         f"reference server, once per seed (of {data.get('commit', 'the checkout')}).",
         "",
-        f"Reproduce: `.venv/bin/python -m bench.latency --delays "
-        f"{delays} --seeds "
-        f"{len(data['rows'][0].get('seeds', []))}"
-        + (f" --seed {data['seed']}" if data.get("seed", 1) != 1 else "")
-        + " --st-workers none --out "
+        f"Reproduce: `.venv/bin/python -m bench.latency{_latency_options(data)} --out "
         "bench/results/latency_seeds.json` (not run by `make bench`; about "
         f"{data['elapsed_seconds'] / 60:.0f} minutes).",
         "",
     ]
     out += _seed_lines(data["rows"])
-    base = next((r for r in data["rows"] if r["delay"] == 0), None)
-    at50 = next((r for r in data["rows"] if abs(r["delay"] - 0.05) < 1e-9), None)
-    if base is not None and at50 is not None and "50ms" in data.get("ratios", {}):
+    bar = _bar_at_50(data)
+    if bar and "50ms" in data.get("ratios", {}):
         out.append(f"- Wall time at 50 ms over loopback: {_synth_ratio(data['ratios']['50ms'])}; "
-                   f"the bar of at most 1.5x {_bar_at_50(data, base, at50)}.")  # fmt: skip
+                   f"the bar of at most 1.5x {bar}.")  # fmt: skip
     return [*out, ""]
 
 
@@ -436,13 +430,25 @@ def _latency_options(data: dict[str, Any]) -> str:
     seeds = len(rows[0].get("seeds", [])) if rows else 0
     workers = ",".join(map(str, data.get("st_workers", []))) or "none"
     return (f" --delays {delays}" + (f" --seeds {seeds}" if seeds > 1 else "")
+            + (f" --seed {data['seed']}" if data.get("seed", 1) != 1 else "")
             + f" --st-workers {workers}")  # fmt: skip
 
 
-def _bar_at_50(data: dict[str, Any], base: dict[str, Any], at50: dict[str, Any]) -> str:
+def _at_0_and_50(rows: list[dict[str, Any]]) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The loopback row and the 50 ms row of a latency run, None where either is missing."""
+    base = next((r for r in rows if r["delay"] == 0), None)
+    at50 = next((r for r in rows if abs(r["delay"] - 0.05) < 1e-9), None)
+    return (base, at50) if base is not None and at50 is not None else None
+
+
+def _bar_at_50(data: dict[str, Any]) -> str:
     """The 1.5x bar's verdict: by the median of each seed's own ratio (its two runs one after
     the other) where several seeds ran, saying how many were within it and the ratio of the
-    medians; else by the one pair of runs."""
+    medians; else by the one pair of runs; "" without both delays."""
+    pair = _at_0_and_50(data.get("rows", []))
+    if pair is None:
+        return ""
+    base, at50 = pair
     paired = data.get("ratios", {}).get("50ms", {}).get("synth_paired")
     if not paired or len(paired) < 2:
         ratio = at50["synth"]["wall_seconds"] / base["synth"]["wall_seconds"]
@@ -531,14 +537,14 @@ def latency(data: dict[str, Any]) -> list[str]:
         parts = [_synth_ratio(ratios)]
         parts += [f"st run --workers {w} {ratios[f'st_workers_{w}']:.2f}x" for w in st_workers]
         out.append(f"- Wall time at {key} over loopback: " + ", ".join(parts) + ".")
-    base = next((r for r in rows if r["delay"] == 0), None)
-    at50 = next((r for r in rows if abs(r["delay"] - 0.05) < 1e-9), None)
-    if base is not None and at50 is not None:
+    pair = _at_0_and_50(rows)
+    if pair is not None:
+        at50 = pair[1]
         firsts = [r["synth_bug"]["first_report"] for r in rows]
         out += [
             "",
             f"Targets: at 50 ms the default profile's wall time at most 1.5x its loopback time "
-            f"({_bar_at_50(data, base, at50)}); time to first report under "
+            f"({_bar_at_50(data)}); time to first report under "
             f"5 s (at loopback {_seconds(firsts[0]['seconds'] if firsts[0] else None)} s, at 50 ms "
             f"{_seconds(at50['synth_bug']['first_report']['seconds'] if at50['synth_bug']['first_report'] else None)} s; "
             "one bug, not the median over all of them that `bench.bugs` gives); faster than "

@@ -335,18 +335,24 @@ def test_object_level_benchmark_times_one_part_at_loopback() -> None:
 
 def test_the_1_5x_bar_is_judged_by_the_median_of_each_seed_s_own_ratio() -> None:
     """With several seeds, by the median of each seed's ratio (its two runs side by side),
-    saying how many seeds were within it; with one, by that pair of runs."""
-    base, at50 = {"synth": {"wall_seconds": 30.0}}, {"synth": {"wall_seconds": 48.0}}
-    seeds = {"ratios": {"50ms": {"synth_paired": [1.45, 1.48, 1.59], "synth_median": 1.57}}}
-    assert report._bar_at_50(seeds, base, at50) == (
+    saying how many seeds were within it; with one, by that pair of runs; without both
+    delays, none."""
+    rows = [{"delay": 0.0, "synth": {"wall_seconds": 30.0}},
+            {"delay": 0.05, "synth": {"wall_seconds": 48.0}}]  # fmt: skip
+    seeds = {"rows": rows,
+             "ratios": {"50ms": {"synth_paired": [1.45, 1.48, 1.59], "synth_median": 1.57}}}  # fmt: skip
+    assert report._bar_at_50(seeds) == (
         "met by the median of each seed's own ratio, 1.48x: 2 of 3 seeds within it, "
         "the ratio of the medians 1.57x"
     )
-    slow = {"ratios": {"50ms": {"synth_paired": [1.4, 1.6, 1.7], "synth_median": 1.6}}}
-    assert report._bar_at_50(slow, base, at50).startswith("missed by the median")
-    assert "1 of 3 seeds" in report._bar_at_50(slow, base, at50)
-    assert report._bar_at_50({"ratios": {}}, base, at50) == "missed: 1.60x"
-    assert report._bar_at_50({}, base, {"synth": {"wall_seconds": 45.0}}) == "met: 1.50x"
+    slow = {"rows": rows,
+            "ratios": {"50ms": {"synth_paired": [1.4, 1.6, 1.7], "synth_median": 1.6}}}  # fmt: skip
+    assert report._bar_at_50(slow).startswith("missed by the median")
+    assert "1 of 3 seeds" in report._bar_at_50(slow)
+    assert report._bar_at_50({"rows": rows, "ratios": {}}) == "missed: 1.60x"
+    even = [rows[0], {"delay": 0.05, "synth": {"wall_seconds": 45.0}}]
+    assert report._bar_at_50({"rows": even}) == "met: 1.50x"
+    assert report._bar_at_50({"rows": rows[:1]}) == ""
 
 
 def test_the_seeds_section_gives_each_seed_s_ratio_and_the_bar_s_verdict() -> None:
@@ -364,3 +370,16 @@ def test_the_seeds_section_gives_each_seed_s_ratio_and_the_bar_s_verdict() -> No
                and "each seed's own ratio 1.40, 1.60, 1.60, median 1.60x" in line
                and "missed by the median" in line and "1 of 3 seeds within it" in line
                for line in lines), lines  # fmt: skip
+
+
+def test_scheduler_benchmark_runs_both_schedulers_to_the_end(tmp_path: Path) -> None:
+    """``bench.scheduler`` on the CRM: ``PartScheduling`` and xdist's ``LoadScheduling`` each
+    hand out every test once (``measure`` asserts it) and their CPU seconds are given."""
+    from bench import scheduler
+
+    row = scheduler.measure(ROOT / "contracts", 3, tmp_path)
+    assert row["tests"] > 100
+    assert row["workers"] == 3
+    assert row["synth_cpu_seconds"] > 0
+    assert row["xdist_cpu_seconds"] > 0
+    assert row["ratio"] == row["synth_cpu_seconds"] / row["xdist_cpu_seconds"]

@@ -15,13 +15,12 @@ from typing import Any
 
 import pytest
 
+from bench._scheduling import Node, emitted, workers
 from examples.reference_server.process import ROOT
 from synth.testing._dispatch import WIRE_KEY, run_when_free
 from synth.testing._order import order
 from synth.testing._order import test_key as key_of_test
 from synth.testing._parallel import ALONE, KEEPS_QUOTA, chains, quotas_spent, shape_of
-
-from ._scheduling import Node, emitted, workers
 
 # The CRM and every example API (each folder of examples/ with contracts).
 _APIS = [ROOT / "contracts",

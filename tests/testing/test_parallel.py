@@ -25,6 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 import synth
+from bench._scheduling import Node, emitted, workers
 from examples.reference_server.app import create_app
 from examples.reference_server.process import ROOT, serve
 from synth._errors import UsageError
@@ -39,7 +40,6 @@ from synth.testing._unique import Fresh
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
 
-from ._scheduling import Node, emitted, workers
 from .conftest import TOKENS
 
 # One bug a single-request check finds, and one in a list no filter isolates (the jobs list:
