@@ -21,6 +21,7 @@ from .. import loader
 from .._errors import SynthError, describe
 from ..catalogue import BY_ID
 from ..spec import ApiSpec
+from . import _exit
 from ._authorization import standby
 from ._config import TargetConfig, config_from_options
 from ._conformance import INVARIANT as CONFORMANCE
@@ -309,6 +310,15 @@ class _Workers:
             shutil.rmtree(folder, ignore_errors=True)
 
 
+class _WorkerEnd:
+    """A worker's session has ended once the last plugin has unconfigured: it may leave
+    without the interpreter's teardown (``_exit``)."""
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_unconfigure(self, config: pytest.Config) -> None:
+        _exit.done()
+
+
 def _ahead(made: Target, items: list[pytest.Item]) -> None:
     """In a run of one process (``--workers 1``) on a machine with CPUs to spare, start every
     object-level check's engine at once (``_authorization.standby``), held before its first
@@ -577,6 +587,8 @@ def pytest_configure(config: pytest.Config) -> None:
     if workerinput is not None and "synth_config" in workerinput:
         config.stash[_CONFIG] = config_from_wire(workerinput["synth_config"])
         config.stash[_LOCK_DIR] = workerinput["synth_lock"]
+        config.pluginmanager.register(_WorkerEnd(), "synth-worker-end")
+        _exit.arm()
         return
     if _INJECTED:
         config.stash[_CONFIG], api = _INJECTED[0]
