@@ -7,7 +7,7 @@ schemathesis, Hypothesis and pydantic and ran hundreds of tests, is free every o
 module one by one: CPU that the last workers of a run spend side by side on two CPUs while
 the controller waits for them to end (``execnet``'s ``safe_terminate``). With twelve workers
 behind a 50 ms round trip that was 3 to 4 s from the run's last request to its end; without
-it, under 1 s (bench/notes/latency.md).
+it, 0.8 to 1.4 s (bench/notes/latency.md).
 
 ``os._exit`` skips that teardown, and with it any ``atexit`` handler registered before
 ``arm`` (those registered after it run first, as ``atexit`` calls them last first): the
