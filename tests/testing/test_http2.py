@@ -8,7 +8,6 @@ import http.server
 import socket
 import subprocess
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,6 +18,7 @@ import pytest
 from synth.spec import ApiSpec
 from synth.testing import Target, config_from_options
 from synth.testing._http import Request
+from tests._serving import serving
 
 from .conftest import TOKENS
 
@@ -107,15 +107,8 @@ def plain_server() -> Iterator[str]:
         def log_message(self, format: str, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(10)
+    with serving(Handler) as url:
+        yield url
 
 
 def test_sending_a_request_tries_no_import_that_fails(
@@ -124,8 +117,7 @@ def test_sending_a_request_tries_no_import_that_fails(
     """No import fails on the client's way through a request: Python does not remember an
     import that failed, so one tried on each request searches every folder of the path each
     time. httpcore tries ``import sniffio`` whenever it takes a lock or sets an event, and
-    sniffio came only with anyio before anyio 4.11 (synth depends on it itself: four tries a
-    request, 0.7 ms of CPU)."""
+    sniffio came only with anyio before anyio 4.11 (synth depends on it itself)."""
     failed: list[str] = []
     original = builtins.__import__
 

@@ -24,6 +24,7 @@ from synth.testing import Target, config_from_options, object_level_authorizatio
 from synth.testing._authorization import Standby, st_reports, standby
 from synth.testing._st import GATE_ENV, GO, PROBES, gate
 from synth.testing.cli import run_suite
+from tests._serving import serving
 
 from .conftest import TOKENS
 
@@ -47,13 +48,8 @@ def recorder() -> Iterator[tuple[str, list[tuple[str, bool]]]]:
     """A loopback server noting each GET's path and whether it was a probe."""
     seen: list[tuple[str, bool]] = []
     handler = type("Handler", (_Recorder,), {"seen": seen})
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler) as url:
+        yield url, seen
 
 
 @pytest.mark.parametrize("probes", [True, False])
