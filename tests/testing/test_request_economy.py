@@ -97,6 +97,27 @@ def test_error_probes_go_together_after_the_first_example(api: ApiSpec, operatio
         target.close()
 
 
+@pytest.mark.parametrize("operation", ["createContact", "updateContact", "createJob"])
+def test_invalid_inputs_go_together_after_the_first_example(api: ApiSpec, operation: str) -> None:
+    """ERR-VALIDATION's first example sends its invalid inputs one at a time (the unknown keys,
+    the drawn case, one step past each bound: it stops at the first accepted); its later
+    examples send them together (each of these operations has a body: an unknown key and the
+    drawn case), and the check still passes on a correct server."""
+    counted = _InFlight(create_app(work_delay=0.002))
+    config = config_from_options(app=counted, tenants=TOKENS, profile="default", seed=1, env={})
+    target = Target(config, api)
+    try:
+        first = run_check("ERR-VALIDATION", operation, target, first=True)
+        assert first.outcome is Outcome.PASSED, first.message
+        assert counted.most == 1
+        whole = run_check("ERR-VALIDATION", operation, target)
+        assert whole.outcome is Outcome.PASSED, whole.message
+        assert whole.examples > 1
+        assert counted.most > 1
+    finally:
+        target.close()
+
+
 def test_an_operation_with_a_latency_objective_sends_its_probes_one_at_a_time(
     api: ApiSpec,
 ) -> None:

@@ -186,19 +186,23 @@ def validation(ctx: Context) -> None:
     chosen = ctx.choose(cases, "invalid input")
     # Unknown keys in a closed body, at the top and nested, on every example and first: one
     # request each, and a server that ignores them accepts every other case here (drawn among
-    # many); one that names no field in its errors shows it there as well.
-    for description, field, in_path, run, _ in _unknown_keys(ctx, params):
-        _refused(ctx, status, description, field, in_path, run())
-    description, field, in_path, run, _ = chosen
-    _refused(ctx, status, description, field, in_path, run())
+    # many); one that names no field in its errors shows it there as well. Then the drawn case.
+    probes = [*_unknown_keys(ctx, params), chosen]
     # One step past each declared bound, every one of them once in the run: an off-by-one
     # sits at exactly one value, which a drawn case seldom is.
     key = (ctx.invariant, op.operation_id)
-    if key not in ctx.target.edges_judged:
-        for description, field, in_path, run, bound in cases:
-            if bound:
-                _refused(ctx, status, f"{description} (one step past the bound)", field,
-                         in_path, run())  # fmt: skip
+    edges = key not in ctx.target.edges_judged
+    if edges:
+        probes += [(f"{description} (one step past the bound)", field, in_path, build, bound)
+                   for description, field, in_path, build, bound in cases if bound]  # fmt: skip
+    # Each should be refused and change nothing, so after the check's first example they go
+    # together (``Context.together``): one round trip an example instead of one a probe.
+    # Judged in this order all the same; a server that accepts one may answer the others as
+    # a changed item's, and the runs that confirm a violation send one at a time.
+    answers = ctx.together([build for *_, build, _ in probes])
+    for (description, field, in_path, _, _), answer in zip(probes, answers, strict=True):
+        _refused(ctx, status, description, field, in_path, answer)
+    if edges:
         ctx.target.edges_judged.add(key)
 
 
@@ -238,14 +242,14 @@ def _unknown_keys(ctx: Context, params: dict[str, str]) -> list[_Case]:
     query = _valid_query(ctx, op)
     return [
         (m.description, m.field, False,
-         functools.partial(ctx.send, ctx.a, op, params, body=m.body, query=query), False)
+         functools.partial(ctx.build, ctx.a, op, params, body=m.body, query=query), False)
         for m in ctx.schemas.unknown_keys(op.body_schema, op.body, body, op)
     ]  # fmt: skip
 
 
-# What is wrong, the field that should be named, whether it is in the path, the request,
-# and whether it is one step past a declared bound.
-_Case = tuple[str, str | None, bool, Callable[[], Exchange], bool]
+# What is wrong, the field that should be named, whether it is in the path, the request (built,
+# not sent: ``Context.together`` sends it), and whether it is one step past a declared bound.
+_Case = tuple[str, str | None, bool, Callable[[], Request], bool]
 
 
 def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
@@ -258,14 +262,14 @@ def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
     query = _valid_query(ctx, op)
     if op.body is not None and op.body_schema is not None:
         for m in ctx.schemas.mutations(op.body_schema, op.body, body, op):
-            send = functools.partial(ctx.send, ctx.a, op, params, body=m.body, query=query)
-            cases.append((m.description, m.field, False, send, False))
+            build = functools.partial(ctx.build, ctx.a, op, params, body=m.body, query=query)
+            cases.append((m.description, m.field, False, build, False))
         for b in body_bounds(ctx, body):
             if b.outside is not None:
                 value = b.outside[b.field]
-                send = functools.partial(ctx.send, ctx.a, op, params, body=b.outside, query=query)
+                build = functools.partial(ctx.build, ctx.a, op, params, body=b.outside, query=query)
                 cases.append((f"{b.field}: {_shown(value)}, past its {b.what}", b.field, False,
-                              send, True))  # fmt: skip
+                              build, True))  # fmt: skip
     for param in op.params:
         in_path = param.location == "path"
         if param.location != "query" and not in_path:
@@ -273,21 +277,21 @@ def _invalid_inputs(ctx: Context, params: dict[str, str]) -> list[_Case]:
         where = "{" + param.name + "}" if in_path else param.name
         if param.location == "query" and param.required:
             rest = {k: v for k, v in query.items() if k != param.name}
-            send = functools.partial(ctx.send, ctx.a, op, params, query=rest, body=body)
-            cases.append((f"{where}: required, left out", param.name, False, send, False))
+            build = functools.partial(ctx.build, ctx.a, op, params, query=rest, body=body)
+            cases.append((f"{where}: required, left out", param.name, False, build, False))
         for description, value, bound in _bad_values(ctx, param.schema):
             if ctx.target.nowhere.accepts(param, value):
                 continue  # the contract's own type takes it: not invalid after all
             if in_path:
                 bad = {**params, param.name: value}
-                send = functools.partial(ctx.send, ctx.a, op, bad, body=body, query=query)
+                build = functools.partial(ctx.build, ctx.a, op, bad, body=body, query=query)
                 if param.name == ctx.api.tenant_param:
                     # Else the acting tenant's own id would replace the malformed one.
-                    send = functools.partial(send, tenant_id=value)
+                    build = functools.partial(build, tenant_id=value)
             else:
-                send = functools.partial(ctx.send, ctx.a, op, params,
-                                         query={**query, param.name: value}, body=body)  # fmt: skip
-            cases.append((f"{where}: {description}", param.name, in_path, send, bound))
+                build = functools.partial(ctx.build, ctx.a, op, params,
+                                          query={**query, param.name: value}, body=body)  # fmt: skip
+            cases.append((f"{where}: {description}", param.name, in_path, build, bound))
     return cases
 
 
