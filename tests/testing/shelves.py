@@ -207,6 +207,10 @@ class Shelves:
     relative_links: bool = False
     # Correct too: an empty page_token is the first page, as Google APIs take it (AIP-158).
     empty_token_first: bool = False
+    # Correct too: ids in no order of creation (a hash of the count, as random as a UUID and
+    # the same from run to run), so notes of one rank are listed in an order the ids decide,
+    # which two runs of the same steps do not share.
+    random_ids: bool = False
     notes: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     counter: int = 0
 
@@ -244,7 +248,11 @@ async def create_note(request: Request, tenant: str, style: str, shelves: Shelve
     if type(rank) is not int or not 0 <= rank <= 3:
         return _invalid("body", "rank")
     shelves.counter += 1
-    note = {"id": f"n{shelves.counter:07d}", "title": title, "rank": rank}
+    count = str(shelves.counter)
+    number = (
+        hashlib.sha256(count.encode()).hexdigest()[:7] if shelves.random_ids else f"{count:0>7}"
+    )
+    note = {"id": f"n{number}", "title": title, "rank": rank}
     shelves.notes.setdefault((tenant, style), []).append(note)
     return JSONResponse(note, 201)
 
