@@ -10,6 +10,7 @@ from .._errors import UsageError
 from ._config import PROFILES, TargetConfig
 from ._coverage import Gap
 from ._coverage import describe as describe_coverage
+from ._order import parse_shard
 from ._parallel import merge_state
 from ._report import Merged, markdown, summary_lines
 from ._violation import FAILING, Outcome
@@ -29,17 +30,25 @@ def merge_results(
     gaps: list[Gap] = []
     ids: list[str] = []
     seen: dict[tuple[str, str], str] = {}
+    shards: dict[str, str | None] = {}  # each file's shard ("I/N"; None: a whole run)
     for path in files:
         try:
             text = Path(path).read_text(encoding="utf-8")
             state = json.loads(text)
             config = TargetConfig(tenants=(), base_url=state["url"],
                                   profile=PROFILES[state["profile"]], seed=state["seed"])  # fmt: skip
-        except (OSError, ValueError, KeyError, TypeError) as exc:
+        except KeyError as exc:
+            raise UsageError(
+                f"{path}: not a results file written by `synth test --results` (it has no "
+                f"{exc.args[0]!r}); give each shard's --results file"
+            ) from None
+        except (OSError, ValueError, TypeError) as exc:
             raise UsageError(
                 f"{path}: not a results file written by `synth test --results` "
                 f"({type(exc).__name__}: {exc}); give each shard's --results file"
             ) from None
+        if "shard" in state:  # written by a synth that records it
+            shards[str(path)] = state["shard"]
         if merged is None:
             merged = Merged(config)
         elif (config.url, config.profile, config.seed) != (
@@ -65,6 +74,7 @@ def merge_results(
         gaps += their_gaps
         ids += [run_id] if run_id else []
     assert merged is not None
+    _every_shard(shards, len(files))
     merged.run_id = ", ".join(sorted(ids))
     uncovered = gaps + [Gap(f.invariant, f.operation, f.message) for f in merged.findings
                         if f.outcome is Outcome.SKIPPED]  # fmt: skip
@@ -77,6 +87,48 @@ def merge_results(
         _junit(merged, gaps, Path(junit))
     failed = any(f.outcome in FAILING - {Outcome.FAULT} for f in merged.findings)
     return (1 if failed else 0), lines
+
+
+def _every_shard(shards: dict[str, str | None], files: int) -> None:
+    """Every shard of the run is given, once; else a ``UsageError`` naming what is missing. A
+    shard job that failed before writing its file would otherwise leave its checks out of a
+    merge that passes. ``shards``: the shard each file names (files written before synth
+    recorded it name none: where any file does, nothing is checked)."""
+    if len(shards) < files:
+        return
+    whole = [path for path, shard in shards.items() if shard is None]
+    if whole and files > 1:
+        raise UsageError(
+            f"{whole[0]}: a whole run (no --shard), not a shard of one; merge the --results "
+            "files of one sharded run, or give a whole run's file alone"
+        )
+    if whole:
+        return
+    given: dict[tuple[int, int], str] = {}
+    for path, shard in shards.items():
+        assert shard is not None
+        index, count = parse_shard(shard)
+        if (index, count) in given:
+            raise UsageError(
+                f"{path}: shard {shard}, as is {given[index, count]}; merge the shards of one "
+                "run, each once"
+            )
+        given[index, count] = path
+    counts = sorted({count for _, count in given})
+    if len(counts) > 1:
+        named = ", ".join(f"{path} ({i}/{n})" for (i, n), path in sorted(given.items()))
+        raise UsageError(
+            f"shards of runs split {' and '.join(map(str, counts))} ways: {named}; merge the "
+            "shards of one run"
+        )
+    missing = [f"{i}/{counts[0]}" for i in range(1, counts[0] + 1) if (i, counts[0]) not in given]
+    if missing:
+        raise UsageError(
+            f"shard {', '.join(missing)} of the run missing: given "
+            + ", ".join(f"{i}/{n} ({path})" for (i, n), path in sorted(given.items()))
+            + "; give every shard's --results file (a shard job that failed before writing "
+            "its file is run again, with the same --seed)"
+        )
 
 
 def _junit(merged: Merged, gaps: list[Gap], path: Path) -> None:

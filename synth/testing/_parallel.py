@@ -1132,15 +1132,20 @@ def dump_state(
     target: Target | None,
     checks: list[tuple[str, str]] | None = None,
     gaps: list[Gap] | None = None,
+    *,
+    shard: str | None = None,
 ) -> str:
     """What a process found, as JSON text (already redacted where it was made, and once more
-    here): its findings, request and fault counts, and the selection's checks and gaps."""
+    here): its findings, request and fault counts, and the selection's checks and gaps; for a
+    run's ``--results`` file, which shard of the run it was (``"I/N"``; None for a whole run),
+    so that ``synth test merge`` can tell when a shard is missing."""
     state: dict[str, Any] = {
         "checks": [list(c) for c in checks or []],
         "gaps": [[g.invariant, g.operation, g.reason] for g in gaps or []],
     }
     if target is not None:
         state |= {
+            "shard": shard,
             "url": target.config.url,
             "profile": target.config.profile.name,
             "seed": target.config.seed,

@@ -357,7 +357,9 @@ class _Plan:
                    "names too (generated/ holds 'rate'): select a check by its test name's part, "
                    "RATE_LIMIT or __RATE_ (ids with '_' for '-'), not RATE.")  # fmt: skip
 @click.option(
-    "--dry-run", is_flag=True, help="Validate the target and list the tests; send nothing."
+    "--dry-run",
+    is_flag=True,
+    help="Check the options and contracts, list the tests and the plan; send nothing (the target's reachability is not checked).",
 )
 @click.option(
     "--require-coverage",

@@ -684,7 +684,10 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         Path(report).write_text(text, encoding="utf-8")
     results = config.getoption("synth_results", None)
     if results:
-        state = dump_state(made, config.stash.get(_CHECKS, None), config.stash.get(_GAPS, None))
+        text = config.getoption("synth_shard", None)
+        shard = "{}/{}".format(*parse_shard(text)) if text else None
+        state = dump_state(made, config.stash.get(_CHECKS, None), config.stash.get(_GAPS, None),
+                           shard=shard)  # fmt: skip
         Path(results).write_text(state + "\n", encoding="utf-8")
     step_summary = os.environ.get("GITHUB_STEP_SUMMARY")
     if step_summary:

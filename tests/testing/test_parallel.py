@@ -184,6 +184,10 @@ def test_shards_merge_into_the_whole_run(
     again = CliRunner().invoke(command, ["merge", str(files[0]), str(files[0])])
     assert again.exit_code == 2
     assert "also run by" in again.output
+    # Each file names its shard: the merge knows the second is missing.
+    alone = CliRunner().invoke(command, ["merge", str(files[0])])
+    assert alone.exit_code == 2, alone.output
+    assert "shard 2/2 of the run missing" in alone.output
 
 
 @pytest.mark.slow
@@ -1006,6 +1010,44 @@ def test_merge_usage_errors(tmp_path: Path) -> None:
         outcome = CliRunner().invoke(command, ["merge", *args])
         assert outcome.exit_code == 2, outcome.output
         assert message in outcome.output
+
+
+def _results(path: Path, shard: str | None, run_id: str, *, seed: int = 1) -> Path:
+    """A --results file of a run that checked nothing (the fields ``dump_state`` writes)."""
+    state = {"shard": shard, "url": "http://127.0.0.1:9", "profile": "quick", "seed": seed,
+             "run_id": run_id, "findings": [], "requests": 0, "survived": {}, "exhausted": {},
+             "set_aside": 0, "edges": {}, "unsent_bounds": {}, "checks": [], "gaps": []}  # fmt: skip
+    path.write_text(json.dumps(state), encoding="utf-8")
+    return path
+
+
+def test_merge_refuses_a_run_with_a_shard_missing(tmp_path: Path) -> None:
+    """A shard job that failed before writing its --results file would leave its checks out
+    of a merge that passes: the merge names the missing shard and exits 2. Two shards of one
+    index, shards of runs split differently and a whole run among shards are refused too."""
+    one, two, three = (_results(tmp_path / f"shard-{i}.json", f"{i}/3", f"s{i}") for i in (1, 2, 3))
+    whole = _results(tmp_path / "whole.json", None, "s4")
+    other = _results(tmp_path / "other.json", "2/2", "s5")
+    again = _results(tmp_path / "again.json", "1/3", "s6")
+    for args, message in [
+        ([one, three], "shard 2/3 of the run missing: given 1/3 ("),
+        ([one], "shard 2/3, 3/3 of the run missing"),
+        ([one, two, three, other], "shards of runs split 2 and 3 ways"),
+        ([one, two, three, whole], "whole.json: a whole run (no --shard), not a shard of one"),
+        ([one, two, three, again], "again.json: shard 1/3, as is"),
+    ]:
+        outcome = CliRunner().invoke(command, ["merge", *map(str, args)])
+        assert outcome.exit_code == 2, outcome.output
+        assert message in outcome.output, outcome.output
+    for args in ([one, two, three], [whole]):
+        outcome = CliRunner().invoke(command, ["merge", *map(str, args)])
+        assert outcome.exit_code == 0, outcome.output
+    # Written by a synth that did not record the shard: nothing to check the files against.
+    unrecorded = tmp_path / "unrecorded.json"
+    state = json.loads(one.read_text(encoding="utf-8"))
+    del state["shard"]
+    unrecorded.write_text(json.dumps(state), encoding="utf-8")
+    assert CliRunner().invoke(command, ["merge", str(unrecorded)]).exit_code == 0
 
 
 def test_workers_with_an_in_process_app_is_a_usage_error(generated: Path) -> None:
