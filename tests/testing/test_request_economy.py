@@ -75,42 +75,35 @@ class _InFlight:
             self.now -= 1
 
 
-# Not `getJob`: its later examples draw the reads its first sent, and reuse their answers
-# (``test_an_errors_check_sends_no_read_again_that_it_sent_as_it_is``).
-@pytest.mark.parametrize("operation", ["listInteractions", "updateContact", "deleteContact"])
-def test_error_probes_go_together_after_the_first_example(api: ApiSpec, operation: str) -> None:
-    """A check's first example sends its error probes one at a time (it stops at the first
-    refused, the fewest requests to a report); its later examples send those drawn before the
-    request that should succeed together, and the check still passes on a correct server."""
+# Not `getJob`'s error probes: its later examples draw the reads its first sent, and reuse
+# their answers (``test_an_errors_check_sends_no_read_again_that_it_sent_as_it_is``).
+# ERR-VALIDATION on operations with a body: an unknown key and the drawn case an example.
+@pytest.mark.parametrize(
+    ("first_of", "searched", "operation"),
+    [
+        ("ERR-DECLARED", "ERR-PROBLEM", "listInteractions"),
+        ("ERR-DECLARED", "ERR-PROBLEM", "updateContact"),
+        ("ERR-DECLARED", "ERR-PROBLEM", "deleteContact"),
+        ("ERR-VALIDATION", "ERR-VALIDATION", "createContact"),
+        ("ERR-VALIDATION", "ERR-VALIDATION", "updateContact"),
+        ("ERR-VALIDATION", "ERR-VALIDATION", "createJob"),
+    ],
+)
+def test_requests_that_should_be_refused_go_together_after_the_first_example(
+    api: ApiSpec, first_of: str, searched: str, operation: str
+) -> None:
+    """A check's first example sends its error probes, or its invalid inputs, one at a time
+    (it stops at the first answered wrong, the fewest requests to a report); its later examples
+    send them together (the error probes drawn before the request that should succeed), and
+    the check still passes on a correct server."""
     counted = _InFlight(create_app(work_delay=0.002))
     config = config_from_options(app=counted, tenants=TOKENS, profile="default", seed=1, env={})
     target = Target(config, api)
     try:
-        first = run_check("ERR-DECLARED", operation, target, first=True)
+        first = run_check(first_of, operation, target, first=True)
         assert first.outcome is Outcome.PASSED, first.message
         assert counted.most == 1
-        whole = run_check("ERR-PROBLEM", operation, target)
-        assert whole.outcome is Outcome.PASSED, whole.message
-        assert whole.examples > 1
-        assert counted.most > 1
-    finally:
-        target.close()
-
-
-@pytest.mark.parametrize("operation", ["createContact", "updateContact", "createJob"])
-def test_invalid_inputs_go_together_after_the_first_example(api: ApiSpec, operation: str) -> None:
-    """ERR-VALIDATION's first example sends its invalid inputs one at a time (the unknown keys,
-    the drawn case, one step past each bound: it stops at the first accepted); its later
-    examples send them together (each of these operations has a body: an unknown key and the
-    drawn case), and the check still passes on a correct server."""
-    counted = _InFlight(create_app(work_delay=0.002))
-    config = config_from_options(app=counted, tenants=TOKENS, profile="default", seed=1, env={})
-    target = Target(config, api)
-    try:
-        first = run_check("ERR-VALIDATION", operation, target, first=True)
-        assert first.outcome is Outcome.PASSED, first.message
-        assert counted.most == 1
-        whole = run_check("ERR-VALIDATION", operation, target)
+        whole = run_check(searched, operation, target)
         assert whole.outcome is Outcome.PASSED, whole.message
         assert whole.examples > 1
         assert counted.most > 1
