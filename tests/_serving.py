@@ -10,13 +10,16 @@ from collections.abc import Iterator
 
 
 @contextlib.contextmanager
-def serving(handler: type[http.server.BaseHTTPRequestHandler]) -> Iterator[str]:
-    """``handler`` answering on a free loopback port for the block: its base URL."""
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+def serving(
+    handler: type[http.server.BaseHTTPRequestHandler], host: str = "127.0.0.1"
+) -> Iterator[str]:
+    """``handler`` answering on a free port of ``host`` (loopback) for the block: its base
+    URL."""
+    server = http.server.ThreadingHTTPServer((host, 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
+        yield f"http://{host}:{server.server_address[1]}"
     finally:
         server.shutdown()
         server.server_close()

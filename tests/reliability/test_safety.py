@@ -9,9 +9,8 @@ from __future__ import annotations
 import contextlib
 import socket
 import sqlite3
-import threading
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from click.testing import CliRunner
 from synth.testing import config_from_options
 from synth.testing.cli import run_suite
 from synth.testing.cli import test_command as command
+from tests._serving import serving
 from tests.reliability._servers import ROOT, TOKENS, reference_server
 from tests.testing.conftest import api, generated  # noqa: F401  (fixtures)
 
@@ -42,14 +42,8 @@ class _Counting(BaseHTTPRequestHandler):
 @contextlib.contextmanager
 def _counting_server(host: str) -> Iterator[tuple[str, type[_Counting]]]:
     handler = type("Handler", (_Counting,), {"count": 0})
-    server = ThreadingHTTPServer((host, 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://{host}:{server.server_address[1]}", handler
-    finally:
-        server.shutdown()
-        server.server_close()
+    with serving(handler, host) as url:
+        yield url, handler
 
 
 def _non_loopback_address() -> str | None:

@@ -7,6 +7,7 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from synth.testing.cli import test_command as command
+from tests._serving import serving
 
 
 def test_usage_errors_exit_2(generated: Path) -> None:
@@ -41,8 +42,7 @@ def test_the_preflight_sends_again_what_a_transport_fault_cut(tmp_path: Path) ->
     """A preview deploy's edge resets a request now and then: three resets in a row before
     the server's first answer (each attempt of four requests met one before) do not stop the
     run; the round trip is measured from the answers that came."""
-    import threading
-    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+    from http.server import BaseHTTPRequestHandler
 
     from bench._proxy import FaultPlan, running
     from synth.testing import config_from_options
@@ -64,18 +64,13 @@ def test_the_preflight_sends_again_what_a_transport_fault_cut(tmp_path: Path) ->
 
     # The first seed whose plan resets the first three requests and lets the next four by.
     seed = next(s for s in range(1000) if plan(s)[:7] == [True] * 3 + [False] * 4)
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Answer)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        upstream = f"http://127.0.0.1:{server.server_address[1]}"
-        with running(upstream, 0.0, fault_rate=0.5, faults=("reset",), seed=seed) as proxy:
-            config = config_from_options(base_url=proxy.url, tenants=["a=ta"], env={})
-            assert 0 < _preflight(config) < 1
-            assert proxy.stats.faults == {"reset": 3}
-    finally:
-        server.shutdown()
-        server.server_close()
+    with (
+        serving(Answer) as upstream,
+        running(upstream, 0.0, fault_rate=0.5, faults=("reset",), seed=seed) as proxy,
+    ):
+        config = config_from_options(base_url=proxy.url, tenants=["a=ta"], env={})
+        assert 0 < _preflight(config) < 1
+        assert proxy.stats.faults == {"reset": 3}
 
 
 def test_unreachable_target_is_a_configuration_error(generated: Path) -> None:

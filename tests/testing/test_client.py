@@ -20,6 +20,7 @@ from synth.testing._parallel import dump_state, merge_state
 from synth.testing._report import Merged, transport_line
 from synth.testing._st import Strain
 from synth.testing._st import backoff as _backoff
+from tests._serving import serving
 
 from .conftest import TOKENS
 
@@ -465,7 +466,6 @@ def test_a_request_the_client_cannot_send_is_synth_s_error_not_a_fault(
     is not sent again, counts as no transport fault, and the check ends in an error naming
     synth, the server unblamed (before: a "reset" four times, a transport fault reported)."""
     import http.server
-    import threading
 
     from synth.testing import run_check
     from synth.testing._http import Client, Unsendable
@@ -484,35 +484,31 @@ def test_a_request_the_client_cannot_send_is_synth_s_error_not_a_fault(
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    url = f"http://127.0.0.1:{server.server_port}"
-    target = Target(config_from_options(base_url=url, tenants=TOKENS, seed=1, env={}), api)
-    try:
-        assert target.client.send(Request("a", "GET", "/jobs/x", token="token-a")).status == 200
-        bad = Request("a", "GET", "/jobs/x", headers=(("transfer-encoding", "gzip"),),
-                      token="token-a")  # fmt: skip
-        sent = target.client.requests
-        with pytest.raises(Unsendable, match="refused to send the request synth built"):
-            target.client.send(bad)
-        assert (target.client.requests, len(seen)) == (sent, 1)
-        assert not target.faults_survived
-        assert not target.faults_exhausted
-        assert not target.client.faults
-        # Every request of a check so built: an error of synth's, not a transport fault.
-        wire = Client._wire
+    with serving(Handler) as url:
+        target = Target(config_from_options(base_url=url, tenants=TOKENS, seed=1, env={}), api)
+        try:
+            assert target.client.send(Request("a", "GET", "/jobs/x", token="token-a")).status == 200
+            bad = Request("a", "GET", "/jobs/x", headers=(("transfer-encoding", "gzip"),),
+                          token="token-a")  # fmt: skip
+            sent = target.client.requests
+            with pytest.raises(Unsendable, match="refused to send the request synth built"):
+                target.client.send(bad)
+            assert (target.client.requests, len(seen)) == (sent, 1)
+            assert not target.faults_survived
+            assert not target.faults_exhausted
+            assert not target.client.faults
+            # Every request of a check so built: an error of synth's, not a transport fault.
+            wire = Client._wire
 
-        def framed(self: Client, request: Request) -> tuple[dict[str, str], bytes | None]:
-            headers, content = wire(self, request)
-            return {**headers, "transfer-encoding": "gzip"}, content
+            def framed(self: Client, request: Request) -> tuple[dict[str, str], bytes | None]:
+                headers, content = wire(self, request)
+                return {**headers, "transfer-encoding": "gzip"}, content
 
-        monkeypatch.setattr(Client, "_wire", framed)
-        finding = run_check("TEN-READ", "getJob", target)
-        assert finding.outcome is Outcome.ERROR, finding.message
-        assert "a bug in synth, not in the server" in finding.message
-        assert "refused to send" in finding.message
-        assert len(seen) == 1
-    finally:
-        target.close()
-        server.shutdown()
-        server.server_close()
+            monkeypatch.setattr(Client, "_wire", framed)
+            finding = run_check("TEN-READ", "getJob", target)
+            assert finding.outcome is Outcome.ERROR, finding.message
+            assert "a bug in synth, not in the server" in finding.message
+            assert "refused to send" in finding.message
+            assert len(seen) == 1
+        finally:
+            target.close()

@@ -1014,9 +1014,11 @@ def test_merge_usage_errors(tmp_path: Path) -> None:
 
 def _results(path: Path, shard: str | None, run_id: str, *, seed: int = 1) -> Path:
     """A --results file of a run that checked nothing (the fields ``dump_state`` writes)."""
-    state = {"shard": shard, "url": "http://127.0.0.1:9", "profile": "quick", "seed": seed,
-             "run_id": run_id, "findings": [], "requests": 0, "survived": {}, "exhausted": {},
-             "set_aside": 0, "edges": {}, "unsent_bounds": {}, "checks": [], "gaps": []}  # fmt: skip
+    state: dict[str, object] = {
+        "shard": shard, "url": "http://127.0.0.1:9", "profile": "quick", "seed": seed,
+        "run_id": run_id, "findings": [], "requests": 0, "survived": {}, "exhausted": {},
+        "set_aside": 0, "edges": {}, "unsent_bounds": {}, "checks": [], "gaps": [],
+    }  # fmt: skip
     path.write_text(json.dumps(state), encoding="utf-8")
     return path
 
