@@ -57,10 +57,18 @@ Run = Target | Merged
 # Checks whose outcome, seen while the API's other parts ran, was not a pass or a confirmed
 # violation, run again with the run to themselves (``_runner``): the later outcome counts.
 _BESIDE = (
-    "seen while other parts of the API ran, so run again with the run to itself (the server "
-    "may tie parts of the API together in ways the contract does not say; an outcome the same "
-    "both times was not the other parts' doing)"
+    "seen while other checks ran, so run again with the run to itself (the server may tie "
+    "what they do together in ways the contract does not say; an outcome the same both times "
+    "was not the other checks' doing)"
 )
+
+
+def _first_then(x: Finding) -> str:
+    """A check run again alone: what it was the first time (and what it saw), then now."""
+    saw = x.extra.get("beside_saw", "")
+    return f"first {x.extra['beside']}" + (f" ({saw})" if saw else "") + f", then {x.outcome}"
+
+
 # A search passed on the answers its twin's search got (``_twins``).
 _TWINNED = (
     "searches judged on the error answers of the other check sending the same probes (its "
@@ -139,8 +147,8 @@ def summary_lines(target: Run, not_planned: int = 0) -> list[str]:
         f"  unconfirmed {x.invariant} {x.operation} (not reported as a violation)"
         for x in unconfirmed
     ]
-    lines += [f"  {_BESIDE}: {x.invariant} {x.operation} (first {x.extra['beside']}, then "
-              f"{x.outcome})" for x in f if "beside" in x.extra]  # fmt: skip
+    lines += [f"  {_BESIDE}: {x.invariant} {x.operation} ({_first_then(x)})"
+              for x in f if "beside" in x.extra]  # fmt: skip
     twinned = [x for x in f if "judged_by" in x.extra]
     if twinned:
         lines.append(f"  {_TWINNED}: " + ", ".join(f"{x.invariant} {x.operation}" for x in twinned))
@@ -193,8 +201,7 @@ def markdown(target: Run, gaps: list[Gap] | None = None, coverage: str = "") -> 
     beside = [x for x in f if "beside" in x.extra]
     if beside:
         out += ["", f"### Run again alone ({_BESIDE})", ""]
-        out += [f"- {x.invariant} `{x.operation}`: first {x.extra['beside']}, then {x.outcome}"
-                for x in beside]  # fmt: skip
+        out += [f"- {x.invariant} `{x.operation}`: {_first_then(x)}" for x in beside]
     twinned = [x for x in f if "judged_by" in x.extra]
     if twinned:
         out += ["", f"### Judged on another check's answers ({_TWINNED})", ""]

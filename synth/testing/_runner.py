@@ -127,10 +127,11 @@ def run_check(
                 # Seen while the API's other parts ran (``RunLock.exclusive_part``): a server may
                 # tie parts together in ways the contract does not say, so the check is run again
                 # from its first example with the run to itself, and that is its outcome.
-                seen = finding.outcome
+                seen = finding
                 _to_itself(target)
                 finding = _begin(inv.id, op.operation_id, target, first=first)
-                finding.extra["beside"] = str(seen)
+                finding.extra["beside"] = str(seen.outcome)
+                finding.extra["beside_saw"] = _saw(seen)
                 _run(inv.id, op.operation_id, target, finding, first=first)
     finally:
         target.client.hedging = True
@@ -139,6 +140,18 @@ def run_check(
     if not first or finding.outcome is Outcome.VIOLATION:
         target.findings.append(finding)
     return finding
+
+
+def _saw(finding: Finding) -> str:
+    """What a check's outcome beside other checks was about, for the report: what it expected
+    and what came (a violation or one left unconfirmed), or its message (a skip, a fault)."""
+    text = (f"expected {finding.expected}; got {finding.actual}" if finding.expected
+            else finding.message.splitlines()[0] if finding.message else "")  # fmt: skip
+    return text if len(text) <= _SAW else text[: _SAW - 1] + "…"
+
+
+# How much of what a check saw beside other checks the report keeps (``_saw``).
+_SAW = 300
 
 
 def _to_itself(target: Target) -> None:

@@ -1758,13 +1758,15 @@ def test_a_violation_seen_beside_other_parts_is_judged_alone(
         said = [
             line for line in summary_lines(target) if "run again with the run to itself" in line
         ]
+        saw = finding.extra["beside_saw"]
+        assert saw.startswith("expected "), saw  # what the first run expected and what came
         assert said == [
-            "  seen while other parts of the API ran, so run again with the run to itself (the "
-            "server may tie parts of the API together in ways the contract does not say; an "
-            "outcome the same both times was not the other parts' doing): "
-            "TEN-NONINTERFERENCE getContact (first unconfirmed, then passed)"
+            "  seen while other checks ran, so run again with the run to itself (the server may "
+            "tie what they do together in ways the contract does not say; an outcome the same "
+            "both times was not the other checks' doing): "
+            f"TEN-NONINTERFERENCE getContact (first unconfirmed ({saw}), then passed)"
         ]
-        assert "### Run again alone" in markdown(target)
+        assert f"`getContact`: first unconfirmed ({saw}), then passed" in markdown(target)
 
 
 def test_spoilt_reuse_is_dropped_in_every_worker(api: ApiSpec, tmp_path: Path) -> None:
