@@ -25,6 +25,10 @@ def merge_results(
     check crashed, else 0) and the summary lines."""
     if not files:
         raise UsageError("synth test merge needs one --results file or more; e.g. shard-*.json")
+    resolved = [Path(path).resolve() for path in files]
+    twice = next((path for n, path in enumerate(files) if resolved[n] in resolved[:n]), None)
+    if twice is not None:
+        raise UsageError(f"{twice}: given twice; give each shard's --results file once")
     merged: Merged | None = None
     checks: list[tuple[str, str]] = []
     gaps: list[Gap] = []

@@ -183,7 +183,13 @@ def test_shards_merge_into_the_whole_run(
     # A shard given twice is refused: its checks would count twice.
     again = CliRunner().invoke(command, ["merge", str(files[0]), str(files[0])])
     assert again.exit_code == 2
-    assert "also run by" in again.output
+    assert f"{files[0]}: given twice" in again.output
+    # A copy of a shard's file: its checks would count twice.
+    copy = tmp_path / "copy.json"
+    copy.write_text(files[0].read_text(encoding="utf-8"), encoding="utf-8")
+    copied = CliRunner().invoke(command, ["merge", str(files[0]), str(copy)])
+    assert copied.exit_code == 2
+    assert "also run by" in copied.output
     # Each file names its shard: the merge knows the second is missing.
     alone = CliRunner().invoke(command, ["merge", str(files[0])])
     assert alone.exit_code == 2, alone.output
@@ -1037,6 +1043,7 @@ def test_merge_refuses_a_run_with_a_shard_missing(tmp_path: Path) -> None:
         ([one, two, three, other], "shards of runs split 2 and 3 ways"),
         ([one, two, three, whole], "whole.json: a whole run (no --shard), not a shard of one"),
         ([one, two, three, again], "again.json: shard 1/3, as is"),
+        ([one, two, one], "shard-1.json: given twice"),
     ]:
         outcome = CliRunner().invoke(command, ["merge", *map(str, args)])
         assert outcome.exit_code == 2, outcome.output
