@@ -391,8 +391,34 @@ def chains(
         invariant, operation = test_key(name)
         if invariant in KEEPS_QUOTA and alone(invariant, operation, shape) == "quota":
             quotas.add(name)
+    walked = {_walked(test_key(name)[1], shape) for name, part in of.items()
+              if part in walks and test_key(name)[0] in _WALKS_ITS_LIST | _WALKS_CREATED}  # fmt: skip
     return Chains(of, shape.graph.parts(), frozenset(walks), frozenset(quotas),
-                  lanes(shape, tenants, measured))  # fmt: skip
+                  lanes(shape, tenants, measured),
+                  frozenset(of_part for creator, of_part in walked if filled(creator, shape)))  # fmt: skip
+
+
+def _walked(operation: str, shape: Shape) -> tuple[str, str]:
+    """The operation creating the items of the list a chained walk of ``operation`` walks
+    (a list's creator, or the create itself), with the walk's part."""
+    op = shape.api.operation(operation)
+    creator = (shape.graph.creator_of_items(op) if op.pagination is not None else op) or op
+    return creator.operation_id, shape.graph.parts()[operation]
+
+
+def filled(creator: str, shape: Shape) -> bool:
+    """Whether the items ``creator`` makes are another operation's parents or referenced
+    items: every check of that operation makes some as its fixtures, so a list of them grows
+    with the whole part's checks, not only ``creator``'s own (``Chains.filled``)."""
+    graph = shape.graph
+    for op in shape.api.operations:
+        own = graph.item_creator(op)
+        if own is not None and own.operation_id == creator:
+            continue  # an operation on those items themselves: its id parameter names one
+        made = (*(graph.parents(op) or ()), *graph.references(op))
+        if any(m.create.operation_id == creator for m in made):
+            return True
+    return False
 
 
 def lanes(

@@ -1950,6 +1950,37 @@ def test_a_long_chain_starts_early_and_runs_together(api: ApiSpec) -> None:
     assert order(names, spread=True, chains=None, workers=8) == order(names, spread=True)
 
 
+@pytest.mark.parametrize(
+    ("contracts", "filled"),
+    [
+        # Trips name a driver and a vehicle: every trip check makes some, and the lists grow.
+        ("examples/fleet/contracts", {"createDriver"}),
+        # Tasks are made under a project: the projects list grows with every task check.
+        ("examples/tracker/contracts", {"completeTask"}),
+        # The jobs list grows with the jobs checks only (nothing is made under a job).
+        ("contracts", set()),
+    ],
+)
+def test_a_chain_walking_a_list_every_check_fills_goes_first(
+    contracts: str, filled: set[str]
+) -> None:
+    """A chain of walks through a list whose items are other operations' parents or
+    referenced items goes before any other test: after its part's other checks it walked the
+    list at its longest (Planboard at 50 ms: PAGE-COMPLETE 28.6 s over the 440 projects the
+    run's other checks made, 9.2 s first). Elsewhere the order is as before."""
+    from synth.testing._parallel import chains
+
+    api, names = emitted(ROOT / contracts)
+    found = chains(names, shape_of(api))
+    assert found.filled == filled
+    spread = [names[i] for i in order(names, spread=True, chains=found, workers=8)]
+    first = [n for n in names if found.of.get(n) in filled]
+    assert set(spread[: len(first)]) == set(first)
+    unfilled = dataclasses.replace(found, filled=frozenset())
+    if not filled:
+        assert spread == [names[i] for i in order(names, spread=True, chains=unfilled, workers=8)]
+
+
 @pytest.mark.parametrize("tenants", [1, 2])
 def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: int) -> None:
     """pytest-xdist's scheduling by units, each chain one unit to one worker in the order the
