@@ -391,19 +391,20 @@ def chains(
         invariant, operation = test_key(name)
         if invariant in KEEPS_QUOTA and alone(invariant, operation, shape) == "quota":
             quotas.add(name)
-    walked = {_walked(test_key(name)[1], shape) for name, part in of.items()
-              if part in walks and test_key(name)[0] in _WALKS_ITS_LIST | _WALKS_CREATED}  # fmt: skip
+    walking = _WALKS_ITS_LIST | _WALKS_CREATED
+    walked = {(_creator(test_key(name)[1], shape), part) for name, part in of.items()
+              if part in walks and test_key(name)[0] in walking}  # fmt: skip
+    fills = frozenset(part for creator, part in walked if filled(creator, shape))
     return Chains(of, shape.graph.parts(), frozenset(walks), frozenset(quotas),
-                  lanes(shape, tenants, measured),
-                  frozenset(of_part for creator, of_part in walked if filled(creator, shape)))  # fmt: skip
+                  lanes(shape, tenants, measured), fills)  # fmt: skip
 
 
-def _walked(operation: str, shape: Shape) -> tuple[str, str]:
-    """The operation creating the items of the list a chained walk of ``operation`` walks
-    (a list's creator, or the create itself), with the walk's part."""
+def _creator(operation: str, shape: Shape) -> str:
+    """The operation making the items of the list a chained walk of ``operation`` walks: the
+    list's creator, or the create itself."""
     op = shape.api.operation(operation)
     creator = (shape.graph.creator_of_items(op) if op.pagination is not None else op) or op
-    return creator.operation_id, shape.graph.parts()[operation]
+    return creator.operation_id
 
 
 def filled(creator: str, shape: Shape) -> bool:
