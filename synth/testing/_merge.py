@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 from xml.etree import ElementTree as ET
 
 from .._errors import UsageError
@@ -36,21 +37,7 @@ def merge_results(
     seen: dict[tuple[str, str], str] = {}
     shards: dict[str, str | None] = {}  # each file's shard ("I/N"; None: a whole run)
     for path in files:
-        try:
-            text = Path(path).read_text(encoding="utf-8")
-            state = json.loads(text)
-            config = TargetConfig(tenants=(), base_url=state["url"],
-                                  profile=PROFILES[state["profile"]], seed=state["seed"])  # fmt: skip
-        except KeyError as exc:
-            raise UsageError(
-                f"{path}: not a results file written by `synth test --results` (it has no "
-                f"{exc.args[0]!r}); give each shard's --results file"
-            ) from None
-        except (OSError, ValueError, TypeError) as exc:
-            raise UsageError(
-                f"{path}: not a results file written by `synth test --results` "
-                f"({type(exc).__name__}: {exc}); give each shard's --results file"
-            ) from None
+        text, state, config = _read(path)
         if "shard" in state:  # written by a synth that records it
             shards[str(path)] = state["shard"]
         if merged is None:
@@ -78,12 +65,12 @@ def merge_results(
         gaps += their_gaps
         ids += [run_id] if run_id else []
     assert merged is not None
-    _every_shard(shards, len(files))
+    unrecorded = _every_shard(shards, [str(path) for path in files])
     merged.run_id = ", ".join(sorted(ids))
     uncovered = gaps + [Gap(f.invariant, f.operation, f.message) for f in merged.findings
                         if f.outcome is Outcome.SKIPPED]  # fmt: skip
     coverage = describe_coverage(uncovered, len(checks) + len(gaps))
-    lines = summary_lines(merged, len(gaps)) + coverage
+    lines = summary_lines(merged, len(gaps)) + coverage + unrecorded
     if report is not None:
         Path(report).write_text(markdown(merged, uncovered, coverage[0] if coverage else ""),
                                 encoding="utf-8")  # fmt: skip
@@ -93,21 +80,44 @@ def merge_results(
     return (1 if failed else 0), lines
 
 
-def _every_shard(shards: dict[str, str | None], files: int) -> None:
+def _read(path: str | Path) -> tuple[str, dict[str, Any], TargetConfig]:
+    """A ``--results`` file's text, its JSON and the run it was of; a ``UsageError`` naming
+    what is wrong where it is not one."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+        state = json.loads(text)
+        config = TargetConfig(tenants=(), base_url=state["url"],
+                              profile=PROFILES[state["profile"]], seed=state["seed"])  # fmt: skip
+    except KeyError as exc:
+        raise UsageError(
+            f"{path}: not a results file written by `synth test --results` (it has no "
+            f"{exc.args[0]!r}); give each shard's --results file"
+        ) from None
+    except (OSError, ValueError, TypeError) as exc:
+        raise UsageError(
+            f"{path}: not a results file written by `synth test --results` "
+            f"({type(exc).__name__}: {exc}); give each shard's --results file"
+        ) from None
+    return text, state, config
+
+
+def _every_shard(shards: dict[str, str | None], files: list[str]) -> list[str]:
     """Every shard of the run is given, once; else a ``UsageError`` naming what is missing. A
     shard job that failed before writing its file would otherwise leave its checks out of a
-    merge that passes. ``shards``: the shard each file names (files written before synth
-    recorded it name none: where any file does, nothing is checked)."""
-    if len(shards) < files:
-        return
+    merge that passes. ``shards``: the shard each file names. Files written before synth
+    recorded it name none, and then nothing is checked: the summary line returned says so."""
+    unrecorded = [path for path in files if path not in shards]
+    if unrecorded:
+        return [f"synth: {', '.join(unrecorded)} name no shard (written by an earlier synth): "
+                "whether a shard of the run is missing cannot be told"]  # fmt: skip
     whole = [path for path, shard in shards.items() if shard is None]
-    if whole and files > 1:
+    if whole and len(files) > 1:
         raise UsageError(
             f"{whole[0]}: a whole run (no --shard), not a shard of one; merge the --results "
             "files of one sharded run, or give a whole run's file alone"
         )
     if whole:
-        return
+        return []
     given: dict[tuple[int, int], str] = {}
     for path, shard in shards.items():
         assert shard is not None
@@ -133,6 +143,7 @@ def _every_shard(shards: dict[str, str | None], files: int) -> None:
             + "; give every shard's --results file (a shard job that failed before writing "
             "its file is run again, with the same --seed)"
         )
+    return []
 
 
 def _junit(merged: Merged, gaps: list[Gap], path: Path) -> None:

@@ -1056,7 +1056,9 @@ def test_merge_refuses_a_run_with_a_shard_missing(tmp_path: Path) -> None:
     state = json.loads(one.read_text(encoding="utf-8"))
     del state["shard"]
     unrecorded.write_text(json.dumps(state), encoding="utf-8")
-    assert CliRunner().invoke(command, ["merge", str(unrecorded)]).exit_code == 0
+    outcome = CliRunner().invoke(command, ["merge", str(unrecorded)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "unrecorded.json name no shard (written by an earlier synth)" in outcome.output
 
 
 def test_workers_with_an_in_process_app_is_a_usage_error(generated: Path) -> None:
