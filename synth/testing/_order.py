@@ -191,11 +191,10 @@ def order(
 
     A chain walking a list that every check of its part fills (``Chains.filled``: its items
     are the other operations' parents or referenced items) goes first instead, before any
-    other test: after the part's other checks it walked the list at its longest (a new user's
-    API at 50 ms: PAGE-COMPLETE 28.6 s over 440 items made by the run's other checks, 9.2 s
-    first), and those checks wait less for its short walks than it took over the long ones.
-    Where the list is filled only by its own operation's checks (the CRM's jobs), the chain
-    keeps its place after them (first, the CRM's run at 50 ms took 5 to 10 s longer)."""
+    other test: after the part's other checks it walked the list at its longest, and those
+    checks wait less for its short walks than it took over the long ones (the fleet example
+    and a new user's API at 50 ms, bench/notes/latency.md). Where the list is filled only by
+    its own operation's checks (the CRM's jobs), the chain keeps its place after them."""
     chains = chains if spread and chains is not None else Chains()
     costs = [cost_of(name, measured) for name in names]
     loads: dict[str, float] = {}

@@ -684,8 +684,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         Path(report).write_text(text, encoding="utf-8")
     results = config.getoption("synth_results", None)
     if results:
-        text = config.getoption("synth_shard", None)
-        shard = "{}/{}".format(*parse_shard(text)) if text else None
+        asked = config.getoption("synth_shard", None)
+        shard = "{}/{}".format(*parse_shard(asked)) if asked else None
         state = dump_state(made, config.stash.get(_CHECKS, None), config.stash.get(_GAPS, None),
                            shard=shard)  # fmt: skip
         Path(results).write_text(state + "\n", encoding="utf-8")

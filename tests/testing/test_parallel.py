@@ -1061,6 +1061,24 @@ def test_merge_refuses_a_run_with_a_shard_missing(tmp_path: Path) -> None:
     assert "unrecorded.json name no shard (written by an earlier synth)" in outcome.output
 
 
+@pytest.mark.parametrize("shard", [None, "1/2"])
+def test_a_results_file_and_the_step_summary_each_get_their_own(
+    generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shard: str | None
+) -> None:
+    """A shard's run in GitHub Actions writes its --results file and the step summary: the
+    results name the shard, and the step summary is the report (it once got the shard's
+    name, or failed without --shard)."""
+    summary, results = tmp_path / "summary.md", tmp_path / "results.json"
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
+    config = config_from_options(app=create_app(), tenants=TOKENS, seed=1, profile="quick",
+                                 env={})  # fmt: skip
+    code = run_suite(config, generated, select="getJob__ERR_PROBLEM", shard=shard,
+                     results=results, extra=["-p", "no:randomly"])  # fmt: skip
+    assert code == 0
+    assert json.loads(results.read_text(encoding="utf-8"))["shard"] == shard
+    assert summary.read_text(encoding="utf-8").startswith("## synth test"), summary.read_text()
+
+
 def test_workers_with_an_in_process_app_is_a_usage_error(generated: Path) -> None:
     config = config_from_options(app=create_app(), tenants=TOKENS, env={})
     with pytest.raises(UsageError, match="in-process app runs in one process"):
@@ -1968,8 +1986,7 @@ def test_a_chain_walking_a_list_every_check_fills_goes_first(
 ) -> None:
     """A chain of walks through a list whose items are other operations' parents or
     referenced items goes before any other test: after its part's other checks it walked the
-    list at its longest (Planboard at 50 ms: PAGE-COMPLETE 28.6 s over the 440 projects the
-    run's other checks made, 9.2 s first). Elsewhere the order is as before."""
+    list at its longest (bench/notes/latency.md). Elsewhere the order is as before."""
     from synth.testing._parallel import chains
 
     api, names = emitted(ROOT / contracts)
