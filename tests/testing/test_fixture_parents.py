@@ -8,8 +8,10 @@ items) before booking again, and says so when nothing frees the room.
 
 from __future__ import annotations
 
+import asyncio
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,11 +37,18 @@ def rooms_api(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _run(
-    api: tuple[Path, Path], tmp_path: Path, served: Rooms, checks: list[tuple[str, str]]
+    api: tuple[Path, Path],
+    tmp_path: Path,
+    served: Rooms,
+    checks: list[tuple[str, str]],
+    *,
+    front: Any = None,
 ) -> tuple[int, str]:
+    """Run ``checks`` against ``served`` (behind ``front``, an ASGI app around it, if any)."""
     contracts, tests = api
+    served_app = app(served) if front is None else front(app(served))
     config = config_from_options(
-        app=app(served), tenants=TENANTS, seed=1, contracts=contracts, env={}, profile="quick"
+        app=served_app, tenants=TENANTS, seed=1, contracts=contracts, env={}, profile="quick"
     )
     report = tmp_path / "report.md"
     select = " or ".join(f"{op}__{inv.replace('-', '_')}" for inv, op in checks)
@@ -150,3 +159,52 @@ def test_two_worlds_of_bookings_replace_the_shared_room_the_first_left_booked(
     code, report = _run(rooms_api, tmp_path, Rooms(), checks)
     assert code == 0, report
     assert _outcomes(report) == dict.fromkeys(checks, "passed"), report
+
+
+class _Creates:
+    """In front of the rooms: the most rooms, and the most bookings, being created at once."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+        self.now = {"rooms": 0, "bookings": 0}
+        self.most = dict(self.now)
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        kind = None
+        if scope["type"] == "http" and scope["method"] == "POST":
+            kind = scope["path"].rsplit("/", 1)[-1]
+        if kind not in self.now:
+            await self.app(scope, receive, send)
+            return
+        self.now[kind] += 1
+        self.most[kind] = max(self.most[kind], self.now[kind])
+        try:
+            await asyncio.sleep(0.005)  # long enough for the others sent with it to arrive
+            await self.app(scope, receive, send)
+        finally:
+            self.now[kind] -= 1
+
+
+@pytest.mark.parametrize(("served", "outcome"), [(Rooms(), "passed"), (Rooms(skip_second=True), "violation")],
+                         ids=["correct", "skips-second"])  # fmt: skip
+def test_items_that_each_need_a_parent_of_their_own_are_made_together(
+    rooms_api: tuple[Path, Path], tmp_path: Path, served: Rooms, outcome: str
+) -> None:
+    """``GET /bookings`` names no room, and a room takes one booking: once the shared room has
+    refused a second, each booking seeded gets a room of its own. The rooms are made together,
+    then the bookings together (two round trips, not two per booking), drawing what one at a
+    time draws: the correct server passes, and a list that skips a booking is reported and
+    confirmed by the replay."""
+    checks = [("PAGE-COMPLETE", "listAllBookings"), ("PAGE-END", "listAllBookings")]
+    fronts: list[_Creates] = []
+
+    def front(inner: Any) -> _Creates:
+        fronts.append(_Creates(inner))
+        return fronts[-1]
+
+    code, report = _run(rooms_api, tmp_path, served, checks, front=front)
+    assert _outcomes(report)["PAGE-COMPLETE", "listAllBookings"] == outcome, report
+    assert code == (0 if outcome == "passed" else 1), report
+    assert "unconfirmed" not in report.lower(), report
+    assert fronts[0].most["rooms"] > 1, fronts[0].most
+    assert fronts[0].most["bookings"] > 1, fronts[0].most

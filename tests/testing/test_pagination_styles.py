@@ -8,9 +8,12 @@ repeat rows while items come and go, is never reported for that.
 
 from __future__ import annotations
 
+import asyncio
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -63,10 +66,14 @@ def _run(
     served: Shelves,
     checks: list[tuple[str, str]],
     profile: str = "quick",
+    *,
+    front: Callable[[Any], Any] | None = None,
 ) -> tuple[int, str]:
+    """Run ``checks`` against ``served`` (behind ``front``, an ASGI app around it, if any)."""
     contracts, tests = shelves
+    served_app = app(served) if front is None else front(app(served))
     config = config_from_options(
-        app=app(served), tenants=TENANTS, seed=1, contracts=contracts, env={}, profile=profile
+        app=served_app, tenants=TENANTS, seed=1, contracts=contracts, env={}, profile=profile
     )
     report = tmp_path / "report.md"
     select = " or ".join(f"{op}__{inv.replace('-', '_')}" for inv, op in checks)
@@ -128,6 +135,64 @@ def test_a_walk_that_loses_earlier_items_of_a_shared_list_is_reported_and_confir
     assert _outcomes(report) == dict.fromkeys(checks, "violation"), report
     assert says in report, report
     assert "unconfirmed" not in report.lower(), report
+
+
+class _Far:
+    """The shelves ``delay`` seconds away, counting the most pages of one list in flight at
+    once: 12 ms makes a far target (``_config.is_far``: a round trip of 10 ms or more)."""
+
+    def __init__(self, app: Any, style: str, delay: float) -> None:
+        self.app, self.path, self.delay = app, f"/v1/{style}/notes", delay
+        self.now = self.most = 0
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        listing = scope["type"] == "http" and scope["method"] == "GET"
+        listing = listing and scope["path"] == self.path
+        self.now += listing
+        self.most = max(self.most, self.now)
+        try:
+            await asyncio.sleep(self.delay)
+            await self.app(scope, receive, send)
+        finally:
+            self.now -= listing
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        ("offset", None, 0.012, True),
+        ("page", None, 0.012, True),
+        ("offset", None, 0.0, False),
+        # The first example finds these, walking page by page: whether later ones sent pages
+        # together is not asserted.
+        ("offset", "offset_skips", 0.012, None),
+        ("page", "page_repeats", 0.012, None),
+    ],
+)
+def test_a_far_walk_of_offset_or_page_numbers_sends_the_next_pages_together(
+    shared: tuple[Path, Path], tmp_path: Path, case: tuple[str, str | None, float, bool | None]
+) -> None:
+    """Where the target is far, an offset or page-number walk after a check's first example
+    sends its next pages together, their queries known from the page size (three round trips
+    for ten pages, not nine); on a correct server nothing is reported, and a row skipped or
+    repeated at a page boundary still is, confirmed by runs that walk page by page. At
+    loopback the pages go one at a time."""
+    style, bug, delay, together = case
+    checks = [("PAGE-COMPLETE", LIST_IDS[style])]
+    served = preload(_switched(bug) if bug else Shelves(), style, _PRELOADED)
+    fronts: list[_Far] = []
+
+    def front(inner: Any) -> _Far:
+        fronts.append(_Far(inner, style, delay))
+        return fronts[-1]
+
+    code, report = _run(shared, tmp_path, served, checks, "default", front=front)
+    outcome = "violation" if bug else "passed"
+    assert _outcomes(report) == dict.fromkeys(checks, outcome), report
+    assert code == (1 if bug else 0), report
+    assert "unconfirmed" not in report.lower(), report
+    if together is not None:
+        assert (fronts[0].most > 1) is together, fronts[0].most
 
 
 def _switched(name: str) -> Shelves:
