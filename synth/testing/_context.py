@@ -61,6 +61,10 @@ _UPSERT_TRIES = 2
 _AHEAD = 4
 
 
+# The characters a marker takes at most (``Target.marker``: "s", 8 hex digits, "-", the
+# counter in hex, "z"), with room for a million markers in a run.
+_MARKER_ROOM = 17
+
 # What the private source of an edge fixture may draw at most (``Context.edge_scope``).
 _EDGE_CHOICES = 100_000
 
@@ -112,20 +116,24 @@ def isolating_filters(
     """The filters of ``lister`` that can keep a check's items apart from every other item of
     the tenant's list, in the order ``Context.scope`` tries them, each with whether it is a
     free-text one: an ``icontains`` filter on a plain string field of the create's body (the
-    scope's marker in it), then a ``contains`` filter on an array of strings (the marker as
-    an element, which the drawn body must then be able to hold)."""
+    scope's marker in it), then a ``prefix`` filter on one (``Context.mark`` puts the marker
+    first), then a ``contains`` filter on an array of strings (the marker as an element,
+    which the drawn body must then be able to hold)."""
     if create is None or create.body_schema is None or lister.pagination is None:
         return
     props = schemas.properties(create.body_schema)
-    for flt in lister.pagination.filters:
-        schema = props.get(flt.field)
-        text = schemas.string_branch(schema) if schema is not None else None
-        if (
-            flt.op == "icontains"
-            and text is not None
-            and not ({"pattern", "enum", "format"} & set(text))
-        ):
-            yield flt, True
+    for op in ("icontains", "prefix"):
+        for flt in lister.pagination.filters:
+            schema = props.get(flt.field)
+            text = schemas.string_branch(schema) if schema is not None else None
+            if (
+                flt.op == op
+                and text is not None
+                and not ({"pattern", "enum", "format"} & set(text))
+                # Room for the whole marker: cut short, it begins no value.
+                and (op == "icontains" or text.get("maxLength", _MARKER_ROOM) >= _MARKER_ROOM)
+            ):
+                yield flt, True
     for flt in lister.pagination.filters:
         schema = props.get(flt.field)
         if (
