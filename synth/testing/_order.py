@@ -192,8 +192,9 @@ def order(
     A chain walking a list that every check of its part fills (``Chains.filled``: its items
     are the other operations' parents or referenced items) goes first instead, before any
     other test: after the part's other checks it walked the list at its longest, and those
-    checks wait less for its short walks than it took over the long ones (the fleet example
-    and a new user's API at 50 ms, bench/notes/latency.md). Where the list is filled only by
+    checks wait less for its short walks than it took over the long ones (the fleet example,
+    before its vehicles list was isolated by a prefix filter, and a new user's API at 50 ms,
+    bench/notes/latency.md; the tracker's projects). Where the list is filled only by
     its own operation's checks (the CRM's jobs), the chain keeps its place after them."""
     chains = chains if spread and chains is not None else Chains()
     costs = [cost_of(name, measured) for name in names]
