@@ -379,22 +379,28 @@ def latency_seeds(data: dict[str, Any]) -> list[str]:
     return [*out, ""]
 
 
-def _against(
-    rows: list[dict[str, Any]], key: str, ops: int, peer: str
-) -> tuple[list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]], str]:
+_Pair = tuple[dict[str, Any], dict[str, Any], dict[str, Any]]
+
+
+def _faster(pairs: list[_Pair]) -> int:
+    """How many of ``pairs`` (``_against``: a row, its `st run`, synth's same checks) synth
+    took less wall time in."""
+    return sum(mine["wall_seconds"] < st["wall_seconds"] for _, st, mine in pairs)
+
+
+def _against(rows: list[dict[str, Any]], key: str, ops: int, peer: str) -> tuple[list[_Pair], str]:
     """Each ``st run`` of ``key`` ("st", "st_whole") beside synth restricted to the same checks
     with as many workers, and those pairs per operation tested, as a sentence's clauses
     (``peer`` names the ``st run`` in them) and the count synth was faster in."""
     pairs = [(r, st, mine) for r in rows
              for st, mine in zip(r.get(key, []), r.get("same_checks", []), strict=False)]  # fmt: skip
-    faster = sum(mine["wall_seconds"] < st["wall_seconds"] for _, st, mine in pairs)
     text = ", ".join(
         f"at {_ms(r['delay'])} with {st['workers']} worker(s) synth "
         f"{mine['wall_seconds'] / ops:.1f} s ({mine['requests']} requests) against "
         f"{peer}{st['wall_seconds'] / ops:.1f} s ({st['requests']})"
         for r, st, mine in pairs
     )
-    return pairs, f"{text}; synth faster in {faster} of {len(pairs)}."
+    return pairs, f"{text}; synth faster in {_faster(pairs)} of {len(pairs)}."
 
 
 def _st_verdict(rows: list[dict[str, Any]], ops: int) -> str:
@@ -406,18 +412,14 @@ def _st_verdict(rows: list[dict[str, Any]], ops: int) -> str:
     same, _ = _against(rows, "st", ops, "")
     if not whole and not same:
         return "not measured: `--st-workers none`"
-
-    def faster(pairs: list[tuple[dict[str, Any], dict[str, Any], dict[str, Any]]]) -> int:
-        return sum(mine["wall_seconds"] < st["wall_seconds"] for _, st, mine in pairs)
-
     parts = []
     if whole:
-        met = "met" if faster(whole) == len(whole) else "missed"
+        met = "met" if _faster(whole) == len(whole) else "missed"
         parts.append(f"{met}: synth's same checks faster than `st run` testing each operation "
-                     f"to its end in {faster(whole)} of {len(whole)} pairs")  # fmt: skip
+                     f"to its end in {_faster(whole)} of {len(whole)} pairs")  # fmt: skip
     if same:
         parts.append(f"than `st run` as it stops, which tests the operations it reports on "
-                     f"only that far, in {faster(same)} of {len(same)}; both below")  # fmt: skip
+                     f"only that far, in {_faster(same)} of {len(same)}; both below")  # fmt: skip
     return "; ".join(parts)
 
 
