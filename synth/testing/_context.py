@@ -807,16 +807,13 @@ class Context:
             # Created elsewhere (a loan read at /loans/{loan_id}, made under its copy): the
             # creator's own path parameters are provisioned for it.
             given = params if own <= params.keys() else None
-            try:
-                item = self.create(tenant, parent.create, given)
-            except Refused:
-                # The shared parent above refuses this one (a vehicle whose trip an earlier
-                # example left open): replaced, as a fixture's is.
-                replaced = self._replace_shared_parent(tenant, parent.create, params)
-                if given is None or replaced is None:
-                    raise
-                params.update(replaced)
-                item = self.create(tenant, parent.create, params)
+            item = self._parent_made(
+                tenant,
+                parent.create,
+                params,
+                functools.partial(self.create, tenant, parent.create, given),
+                replaceable=given is not None,
+            )
             params[parent.param] = str(item[parent.id_field])
             if shared:
                 self.target.shared[key] = params[parent.param]
@@ -824,6 +821,28 @@ class Context:
                 made = self._shared_trace() + self.trace[start:]
                 self.target.shared_origin[key] = tuple(made)
         return params
+
+    def _parent_made(
+        self,
+        tenant: str,
+        create: OperationSpec,
+        params: dict[str, str],
+        make: Callable[[], dict[str, Any]],
+        *,
+        replaceable: bool = True,
+    ) -> dict[str, Any]:
+        """The parent ``make`` creates with ``create`` under ``params`` (the parents above
+        it). Where the shared parent above refuses it (a vehicle whose trip an earlier example
+        left open), that one is replaced, as a fixture's is, ``params`` updated, and the
+        parent made again there (unless not ``replaceable``: it was not made under ``params``)."""
+        try:
+            return make()
+        except Refused:
+            replaced = self._replace_shared_parent(tenant, create, params)
+            if not replaceable or replaced is None:
+                raise
+            params.update(replaced)
+            return self.create(tenant, create, params)
 
     def _shareable(self, parent: Parent, own: set[str], params: Mapping[str, str]) -> bool:
         """Whether examples may share ``parent``: creating it draws its body and nothing more
@@ -1550,15 +1569,14 @@ class Context:
         ids: list[str] = []
         answers = self.send_together(parent_requests)
         for params, body, answer in zip(above, parent_bodies, answers, strict=True):
-            try:
-                parent = self.create(scope.tenant, last.create, params, body, sent=answer)
-            except Refused:
-                # As ``provision`` does: the shared parent above refuses this one.
-                replaced = self._replace_shared_parent(scope.tenant, last.create, params)
-                if replaced is None:
-                    raise
-                params.update(replaced)
-                parent = self.create(scope.tenant, last.create, params)
+            parent = self._parent_made(
+                scope.tenant,
+                last.create,
+                params,
+                functools.partial(
+                    self.create, scope.tenant, last.create, params, body, sent=answer
+                ),
+            )
             ids.append(str(parent[last.id_field]))
         made = [
             {**params, last.param: made_id, **scope.params}
