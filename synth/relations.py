@@ -581,7 +581,7 @@ class Graph:
         # Every collection a create makes items of: a trip made under its vehicle and also
         # listed at the top (``/vehicles/{vehicle_id}/trips``, ``/trips``) has two.
         self._all_by_create: dict[str, list[Collection]] = {}
-        self._parts: dict[str, str] | None = None
+        self._parts: dict[frozenset[str], dict[str, str]] = {}
         for c in api.relations.collections:
             if c.create is not None:
                 self._by_create.setdefault(c.create.operation_id, c)
@@ -590,14 +590,21 @@ class Graph:
     def op(self, method: str, path: str) -> OperationSpec | None:
         return self.by_route.get((method, _route(path)))
 
-    def parts(self) -> dict[str, str]:
+    def parts(self, apart: frozenset[str] = frozenset()) -> dict[str, str]:
         """Each operation's part of the API, named by its first operation id in sorted order:
         operations are in one part when they act on one collection, or one provides the
         parent or the referenced item another needs. A check writes within its operation's
         part (the fixtures it makes are parents and referenced items), so a list of one part
         does not change under the checks of another on a server whose operations touch only
-        what they declare (``synth.testing._lock``)."""
-        if self._parts is None:
+        what they declare (``synth.testing._lock``).
+
+        ``apart``: creates (by operation id) whose items no check counts but its own: needing
+        one of their items (a parent, a referenced item) does not join an operation to their
+        part. Those parts are finer (``synth.testing._context.lock_parts``: creates whose every
+        list a check's scope isolates); a part of the whole partition is a union of them, and
+        keeps its first operation's name, which names one of them."""
+        found = self._parts.get(apart)
+        if found is None:
             root = {op.operation_id: op.operation_id for op in self.api.operations}
 
             def find(name: str) -> str:
@@ -615,10 +622,19 @@ class Graph:
                 join(c.create, c.list, c.read, c.update, c.delete, c.upsert, *c.actions)
             for op in self.api.operations:
                 join(op, self.item_creator(op))
-                join(op, *(p.create for p in self.parents(op) or ()))
-                join(op, *(r.create for r in self.references(op)))
-            self._parts = {name: find(name) for name in root}
-        return self._parts
+                needed = (*(p.create for p in self.parents(op) or ()),
+                          *(r.create for r in self.references(op)))  # fmt: skip
+                join(op, *(create for create in needed if create.operation_id not in apart))
+            found = self._parts[apart] = {name: find(name) for name in root}
+        return found
+
+    def lists_of(self, create: OperationSpec) -> list[OperationSpec]:
+        """Every list of the items ``create`` makes: its collections' lists (paginated or
+        not), and any other paginated list of the items it answers with."""
+        found = [c.list for c in self._collections(create) if c.list is not None]
+        found += [op for op in self.api.operations if op.pagination is not None
+                  and op.pagination.item is create.response and op not in found]  # fmt: skip
+        return found
 
     def _collection(self, op: OperationSpec) -> Collection | None:
         """The collection ``op`` creates into, else the one at its path."""

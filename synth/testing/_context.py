@@ -14,6 +14,7 @@ import hashlib
 import json
 import random
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -153,6 +154,36 @@ def may_isolate(api: ApiSpec, schemas: Schemas, graph: Graph, lister: OperationS
         return True
     create = graph.creator_of_items(lister)
     return next(isolating_filters(schemas, create, lister), None) is not None
+
+
+def lock_parts(api: ApiSpec, schemas: Schemas, graph: Graph) -> dict[str, str]:
+    """The parts of the API a run's locks keep (``synth.testing._lock``): ``Graph.parts``,
+    where needing an item of a create whose every list a check's scope isolates
+    (``may_isolate``; none at all counts too) does not join an operation to that create's
+    part. A check of a trip making a vehicle and a driver for it then leaves the vehicles and
+    drivers parts to their own checks: no walk of theirs counts an item it did not make, so a
+    walk keeping the trips list waits for no vehicle's or driver's check, nor they for it.
+    What a check may reach (the object-level check's engine, which deletes and updates what it
+    finds in lists, other checks' items included: the parents and referenced items of other
+    parts) is the whole ``Graph.parts`` part, a union of these, which that check keeps."""
+    return graph.parts(kept_apart(api, schemas, graph))
+
+
+def kept_apart(api: ApiSpec, schemas: Schemas, graph: Graph) -> frozenset[str]:
+    """The creates (by operation id) whose items other parts' checks may make without holding
+    their part (``lock_parts``): every list of those items is one a check's scope isolates."""
+    apart = _APART.get(graph)
+    if apart is None:
+        apart = _APART[graph] = frozenset(
+            op.operation_id for op in api.operations if graph.is_create(op)
+            and all(lister.pagination is not None and may_isolate(api, schemas, graph, lister)
+                    for lister in graph.lists_of(op))
+        )  # fmt: skip
+    return apart
+
+
+# ``kept_apart``'s creates, by graph: a run asks for each test and request.
+_APART: weakref.WeakKeyDictionary[Graph, frozenset[str]] = weakref.WeakKeyDictionary()
 
 
 def _markable(schemas: Schemas, schema: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -1,7 +1,8 @@
 """The lock between the processes of one run: the run's, one per part of the API, and one per
 rate-limit quota.
 
-Every test holds the run's lock shared and its operation's part (``_parallel.parts``) shared.
+Every test holds the run's lock shared and its operation's part (``_context.lock_parts``)
+shared.
 A check that must run alone takes the run's lock exclusive; a check that must only keep its
 part of the API to itself (a walk of a list it cannot isolate) takes the part exclusive, and
 the checks of other parts go on meanwhile.
@@ -538,24 +539,26 @@ class RunLock:
         self._release_parts()
         self._run.exclusive()
 
-    def exclusive_part(self, name: str, lane: int | None = None) -> None:
-        """Keep part ``name`` to this test until ``release``, the run's other parts going on;
-        from holding that part shared (the test's own). With ``lane``, only that lane: the
-        test sends as that lane's tenant alone, and a test keeping the part's other lane goes
-        on beside it. Holding another part, or none, the run's lock is taken exclusive
-        instead. Nothing to do when it is already."""
+    def exclusive_part(self, *names: str, lane: int | None = None) -> None:
+        """Keep parts ``names`` to this test until ``release``, the run's other parts going
+        on; from holding those parts shared (the test's own: one, or the several an
+        object-level check reaches). With ``lane``, only that lane: the test sends as that
+        lane's tenant alone, and a test keeping the part's other lane goes on beside it.
+        Holding other parts, or none, the run's lock is taken exclusive instead. Nothing to do
+        when it is already."""
         if self._run.held == "exclusive":
             return
-        if not self._run.held or self._held() != [name]:
+        if not self._run.held or not names or sorted(self._held()) != sorted(set(names)):
             self.exclusive()
             return
-        wanted = self._lanes_of(name, lane)
+        wanted = [rw for name in sorted(set(names)) for rw in self._lanes_of(name, lane)]
         if all(rw.held == "exclusive" for rw in wanted):
             return  # kept already: letting it go, even for a moment, lets another test in
         # flock does not convert atomically: every lane is let go, then the kept ones taken in
-        # order, as any process takes them.
-        for rw in self._parts[name]:
-            rw.release()
+        # order, part by part in sorted order, as any process takes them.
+        for name in names:
+            for rw in self._parts[name]:
+                rw.release()
         for rw in wanted:
             rw.exclusive()
         self._partial = True

@@ -154,6 +154,9 @@ class Chains:
     # other operations: every check of those makes some as fixtures, so the list grows all
     # run long (``_parallel.filled``).
     filled: frozenset[str] = frozenset()
+    # The parts of ``walks`` an object-level check (by its own part) keeps besides its own: its
+    # ``Graph.parts`` part holds several of the parts the locks keep (``_context.lock_parts``).
+    reached: Mapping[str, frozenset[str]] = field(default_factory=dict)
 
 
 def order(

@@ -10,8 +10,10 @@ Most checks isolate what they judge (a fresh parent, a filter on a run-unique ma
 run side by side. A check that walks a list it cannot isolate (every item of the tenant,
 with a baseline taken first) would see the items other checks create or delete meanwhile,
 and TEN-NONINTERFERENCE needs tenant A to be quiet while B acts in its quiet world: those
-keep their part of the API to themselves (``Graph.parts``: the operations joined by a
-collection, a parent or a reference), while the checks of the other parts go on. A server
+keep their part of the API to themselves (``_context.lock_parts``: the operations joined by
+a collection, or by a parent or a reference that a walk may count), while the checks of the
+other parts go on; the object-level check keeps every part its engine may reach
+(``Graph.parts``, a union of those: ``Target.reach``). A server
 may still tie parts together in ways the contract does not say (a create that also adds to
 another part's list): a violation seen while other parts ran is therefore confirmed with the
 whole run to itself before it is reported (``_runner``). A rate-limit check keeps its quota
@@ -39,7 +41,7 @@ from ..catalogue import BY_ID, CATALOGUE, applicable
 from ..relations import Graph
 from ..spec import ApiSpec, OperationSpec
 from ._config import PROFILES, TargetConfig, Tenant, is_far
-from ._context import counts_by_marker, may_isolate
+from ._context import counts_by_marker, lock_parts, may_isolate
 from ._coverage import Gap
 from ._data import Schemas
 from ._first import FIRST
@@ -190,14 +192,20 @@ def hold(target: Target, invariant: str, operation: str) -> None:
         return
     arrived = time.time()
     part = target.part(operation)
+    # The parts a test holds: its operation's; the object-level check's engine may touch
+    # every item of its ``Graph.parts`` part, the parents and referenced items other parts'
+    # checks use included (``Target.reach``).
+    kept = target.reach(operation) if part and invariant in ALONE else [part] if part else []
     if part and keep == "part" and invariant in ALONE:
         # The object-level check comes after its part's chain (``_order``, ``PartScheduling``):
         # a lane another worker runs one test after the other goes on to its end first, the
         # part being free a moment between two of its tests (``RunLock.stay``). Before taking
         # anything of the part, which that lane's next walk would wait for.
-        lock.after_stays(part)
+        for name in kept:
+            lock.after_stays(name)
         # Nor in between a light test's requests, holding nothing meanwhile (``LIGHT``).
-        lock.after_lights(part)
+        for name in kept:
+            lock.after_lights(name)
     # A test of no lane of its own holds the first lane only, as the first tenant, until it
     # sends as another (``RunLock.narrow``): a chain's walks acting as the second tenant go
     # on beside the checks that act as the first alone (most of those not of tenancy).
@@ -209,22 +217,24 @@ def hold(target: Target, invariant: str, operation: str) -> None:
     if easy:
         lock.light(part, lane=lane)
     else:
-        lock.shared(*([part] if part else []), lane=lane)
+        lock.shared(*kept, lane=lane)
     target.client.begin(light=easy)
     if narrow:
         lock.narrow(target.actors()[0])
     if keep == "part":
         # It goes last in its part (``_order``): the tests of the part handed out before it
         # and still waiting for the part (behind a walk keeping it) go first.
-        lock.after_waiters(part, arrived)
-        lock.exclusive_part(part)
+        for name in kept:
+            lock.after_waiters(name, arrived)
+        lock.exclusive_part(*kept)
         if invariant in ALONE:
             # It writes to items it did not make: a test that let the part go while it waited
             # does not read them meanwhile (``RunLock.reading``).
-            lock.keep_items(part)
+            for name in kept:
+                lock.keep_items(name)
             # schemathesis's engine sends its requests itself, not through the client that
             # holds each request's quota (``Client``): the part's, all along.
-            lock.hold_quotas(target.quotas_of_part(part))
+            lock.hold_quotas(target.quotas_of_part(operation))
     elif beside(invariant, operation, target):
         lock.beside()
     # A rate-limit check ("quota") keeps its quota from its quiet window on
@@ -326,7 +336,7 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
     late in the run. A test this misses, or names wrongly, runs as correctly (the lock
     decides), only less well placed.
     """
-    parts = shape.graph.parts()
+    parts = lock_parts(shape.api, shape.schemas, shape.graph)
     keep = alone(invariant, operation, shape)
     if keep != "" or operation not in parts:
         return parts.get(operation, "") if keep == "part" else ""
@@ -395,8 +405,13 @@ def chains(
     walked = {(_creator(test_key(name)[1], shape), part) for name, part in of.items()
               if part in walks and test_key(name)[0] in walking}  # fmt: skip
     fills = frozenset(part for creator, part in walked if filled(creator, shape))
-    return Chains(of, shape.graph.parts(), frozenset(walks), frozenset(quotas),
-                  lanes(shape, tenants, measured), fills)  # fmt: skip
+    # The walked parts each object-level check reaches besides its own (``Target.reach``):
+    # the fleet's drivers part reaches the trips part, whose chain walks the trips list.
+    whole, kept = shape.graph.parts(), lock_parts(shape.api, shape.schemas, shape.graph)
+    reached = {part: frozenset(p for p in walks - {part} if whole[p] == whole[part])
+               for name, part in of.items() if test_key(name)[0] in ALONE}  # fmt: skip
+    return Chains(of, kept, frozenset(walks), frozenset(quotas), lanes(shape, tenants, measured),
+                  fills, {part: found for part, found in reached.items() if found})  # fmt: skip
 
 
 def _creator(operation: str, shape: Shape) -> str:
@@ -557,8 +572,10 @@ def lane_of(found: Chains, name: str) -> str:
     chain walks a list, one of its own (``_KEPT``), last in the order, which waits for both
     lanes' walks (``PartScheduling._place_kept_chains``): at the end of the first lane's unit
     it took the part while the second's were still to run (the CRM at 50 ms: its 11.4 s, then
-    two walks of a list its creates had grown to 267 requests, ended the run at 66.2 s)."""
-    if test_key(name)[0] in ALONE and found.of.get(name) in found.walks:
+    two walks of a list its creates had grown to 267 requests, ended the run at 66.2 s). So
+    too where it keeps a walked part besides its own (``Chains.reached``)."""
+    part = found.of.get(name)
+    if test_key(name)[0] in ALONE and (part in found.walks or part in found.reached):
         return _KEPT
     return str(found.lanes.get(name, 0))
 
@@ -598,6 +615,8 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         self._tenants, self._measured = tenants, measured
         self._found: Chains | None = None
         self._spent = quotas_spent(shape)
+        # The parts of the API a part's object-level check keeps (``Graph.parts``, each a
+        # union of the parts the run's locks keep: ``lock_parts``), by operation.
         self._parts = shape.graph.parts()
         # Each rate-limited operation's quota, which its rate-limit checks keep.
         self._limits = {op.operation_id: op.rate_limit.quota
@@ -701,7 +720,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         counts = Counter(self._counted_in(unit) for unit in self.workqueue)
         for scope in self.workqueue:
             part = self._kept_part(scope)
-            if not part or part in self._found.walks:
+            if not part or part in self._found.walks or part in self._found.reached:
                 continue
             # One such worker for each (a worker alone would wait for itself, STAYS_MOST at
             # most).
@@ -803,18 +822,19 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         waits for at the part's lock, as before."""
         if self._found is None:
             return
-        walked = self._found.walks
+        walked, reached = self._found.walks, self._found.reached
         ready = [(scope, part) for scope in self.workqueue
-                 if (part := self._kept_part(scope)) in walked]  # fmt: skip
+                 if (part := self._kept_part(scope)) in walked or part in reached]  # fmt: skip
         if not ready:
             return
         # Once over the queue, not once for each check (``_left_in_queue``): on the 20x API
         # (twelve simulated workers) that doubled the scheduler's CPU time.
         left = self._parts_left()
         for scope, part in ready:
-            if part in left:
+            if self._parts.get(part, part) in left:
                 continue
-            lanes = f"{_CHAIN}{part}@"
+            # Its own part's lanes, and those of the walked parts it keeps besides.
+            lanes = tuple(f"{_CHAIN}{p}@" for p in sorted({part, *reached.get(part, ())}))
             holders = [node for node, work in self.assigned_work.items()
                        if any(unit.startswith(lanes) and not all(tests.values())
                               for unit, tests in work.items())]  # fmt: skip
@@ -988,8 +1008,10 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         part = self._counted.get(unit)
         if part is None:
             if unit.startswith(_CHAIN):
+                # A chain keeps a part of the run's locks (``lock_parts``), named by one of its
+                # operations: counted in the part of the API that operation is in.
                 chain = unit.removeprefix(_CHAIN).rpartition("@")[0]
-                part = chain if self._kept_part(unit) != chain else ""
+                part = self._parts.get(chain, chain) if self._kept_part(unit) != chain else ""
             else:
                 part = "" if self._kept_quota(_test_name(unit)) else self._part_of(unit)
             if self._found is not None:  # what ``_kept_part`` says is known from then on

@@ -112,6 +112,7 @@ class Target:
         self._lock = threading.Lock()
         # DELETE operations' paths as request-path patterns, with their parts (cleanup).
         self._deleters: list[tuple[re.Pattern[str], str]] | None = None
+        self._kept_parts: dict[str, str] | None = None  # ``part``'s, once
         self._quotas: list[tuple[str, re.Pattern[str], str]] | None = None
         # GET and HEAD operations' paths as request-path patterns, and whether each reads one
         # item (``reads_one``).
@@ -224,9 +225,11 @@ class Target:
         if self.lock is not None:
             self.lock.back_to_part(self.part(op.operation_id))
 
-    def quotas_of_part(self, part: str) -> list[str]:
-        """The rate-limit quotas of the operations in ``part`` of the API."""
+    def quotas_of_part(self, operation_id: str) -> list[str]:
+        """The rate-limit quotas of the operations in the part of the API (``Graph.parts``)
+        ``operation_id`` is in."""
         parts = self.graph.parts()
+        part = parts.get(operation_id)
         return sorted({op.rate_limit.quota for op in self.api.operations
                        if op.rate_limit is not None and parts.get(op.operation_id) == part})  # fmt: skip
 
@@ -319,10 +322,27 @@ class Target:
                 del self.edges[edge]
 
     def part(self, operation_id: str) -> str:
-        """The part of the API ``operation_id`` is in (``Graph.parts``): the lock a test of it
-        holds shared, and a walk of its list exclusive; "" for a name that is no operation of
-        the API (``test_api__OBJECT_LEVEL_AUTHORIZATION``)."""
-        return self.graph.parts().get(operation_id, "")
+        """The part of the API ``operation_id`` is in (``_context.lock_parts``): the lock a
+        test of it holds shared, and a walk of its list exclusive; "" for a name that is no
+        operation of the API (``test_api__OBJECT_LEVEL_AUTHORIZATION``)."""
+        return self._lock_parts().get(operation_id, "")
+
+    def reach(self, operation_id: str) -> list[str]:
+        """The parts (``part``) of the ``Graph.parts`` part ``operation_id`` is in, sorted:
+        what a check writing to items it did not make there may touch (the object-level
+        check), and what deleting that part's items may change; [] for no operation."""
+        whole = self.graph.parts()
+        named = whole.get(operation_id)
+        if named is None:
+            return []
+        return sorted({self.part(op) for op, of in whole.items() if of == named})
+
+    def _lock_parts(self) -> dict[str, str]:
+        if self._kept_parts is None:
+            from ._context import lock_parts  # ``_context`` builds on this module
+
+            self._kept_parts = lock_parts(self.api, self.schemas, self.graph)
+        return self._kept_parts
 
     def alone(self, lister: OperationSpec) -> None:
         """Keep ``lister``'s part of the API to this test until it ends: what it does next must
@@ -330,12 +350,19 @@ class Target:
         items are made by a create of its own collection, the checks of the API's other parts
         go on meanwhile (``RunLock.exclusive_part``); a violation seen so is confirmed with
         the run to itself (``_runner``). Other lists (made elsewhere, or by the server itself)
-        take the run's lock exclusive."""
+        take the run's lock exclusive, as does a list whose items other parts' checks make
+        without holding its part (``_context.kept_apart``), walked whole all the same (its
+        isolating filter refused the marker)."""
         if self.lock is None:
             return
-        if self.graph.creator_of_items(lister) is not None:
+        from ._context import kept_apart  # ``_context`` builds on this module
+
+        create = self.graph.creator_of_items(lister)
+        if create is not None and create.operation_id not in kept_apart(
+            self.api, self.schemas, self.graph
+        ):
             # A walk acting as one tenant of two keeps that tenant's lane (``_parallel.LANED``).
-            self.lock.exclusive_part(self.part(lister.operation_id), self.lane)
+            self.lock.exclusive_part(self.part(lister.operation_id), lane=self.lane)
         else:
             self.lock.exclusive()
 
@@ -456,11 +483,11 @@ class Target:
 
     def _delete_created(self) -> None:
         """Newest first, part by part of the API (``Graph.parts``: an item's parents and the
-        items it references are in its part). Other workers may still run checks that walk a
-        whole list, and deleting under their feet would change what they count: each part's
-        deletes hold that part's lock shared, and only that part's, so a check of another part
-        waiting to keep its own goes on meanwhile; an item whose part is not known holds them
-        all."""
+        items it references are in its part, so a trip is deleted before its vehicle, in one
+        batch). Other workers may still run checks that walk a whole list, and deleting under
+        their feet would change what they count: each part's deletes hold that part's locks
+        shared (``reach``), and only those, so a check of another part waiting to keep its own
+        goes on meanwhile; an item whose part is not known holds them all."""
         assert self._client is not None
         if not self.config.cleanup:
             return
@@ -474,11 +501,13 @@ class Target:
             noted = [c for c in noted if c not in others]
             known = set(noted)
             noted += [c for c in last if c not in known]
-        every = tuple(sorted(set(self.graph.parts().values())))
+        every = tuple(sorted(set(self._lock_parts().values())))
         by_part: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for tenant, path in dict.fromkeys(reversed(noted)):
             part = self._part_of_item(path)
-            by_part.setdefault((part,) if part else every, []).append((tenant, path))
+            by_part.setdefault(tuple(self.reach(part)) if part else every, []).append(
+                (tenant, path)
+            )
         for parts in sorted(by_part):
             if self.lock is not None:
                 self.lock.shared(*parts)
@@ -511,9 +540,11 @@ class Target:
                 self._client.send(request)
 
     def _part_of_item(self, path: str) -> str:
-        """The part of the API of the DELETE operation at ``path`` (a request path), or ""."""
+        """The part of the API (``Graph.parts``) of the DELETE operation at ``path`` (a request
+        path), or ""."""
         if self._deleters is None:
-            self._deleters = [(self._path_pattern(op.path), self.part(op.operation_id))
+            parts = self.graph.parts()
+            self._deleters = [(self._path_pattern(op.path), parts[op.operation_id])
                               for op in self.api.operations if op.method == "DELETE"]  # fmt: skip
         return next((part for regex, part in self._deleters if regex.fullmatch(path)), "")
 

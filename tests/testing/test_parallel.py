@@ -1236,16 +1236,20 @@ def test_run_lock_lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         lane_b.shared("p", lane=1)
         assert _can(p0, fcntl.LOCK_SH)
         assert not _can(p0, fcntl.LOCK_EX)
-        assert _granted(lambda: lane_a.exclusive_part("p", 0)), "lane 0 waits for lane 1's test"
+        assert _granted(lambda: lane_a.exclusive_part("p", lane=0)), (
+            "lane 0 waits for lane 1's test"
+        )
         assert lane_a.partial
         assert not _can(p0, fcntl.LOCK_SH)  # a test of part p (every lane) waits
         assert _can(p1, fcntl.LOCK_SH)  # lane 1 only shared so far
-        assert _granted(lambda: lane_b.exclusive_part("p", 1)), "lane 1 waits for lane 0's walk"
+        assert _granted(lambda: lane_b.exclusive_part("p", lane=1)), (
+            "lane 1 waits for lane 0's walk"
+        )
         assert not _can(p1, fcntl.LOCK_SH)
         # Kept already: asked again (a walk after a walk), nothing is let go even for a moment.
         monkeypatch.setattr("synth.testing._lock._ReaderWriter.release",
                             lambda self: pytest.fail("a kept lane was let go"))  # fmt: skip
-        lane_a.exclusive_part("p", 0)
+        lane_a.exclusive_part("p", lane=0)
         monkeypatch.undo()
         taken = threading.Event()
 
@@ -1269,7 +1273,7 @@ def test_run_lock_lanes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None
         (tmp_path / "one").mkdir()
         alone = RunLock(tmp_path / "one", lanes=1)
         alone.shared("p", lane=1)
-        alone.exclusive_part("p", 1)
+        alone.exclusive_part("p", lane=1)
         assert not _can(tmp_path / "one" / "part-p.0.lock", fcntl.LOCK_SH)
         alone.close()
     finally:
@@ -1301,12 +1305,12 @@ def test_a_test_acting_as_the_first_tenant_holds_its_lane_until_it_acts_as_anoth
         assert (mine.acts_beyond("a"), mine.acts_beyond(None), mine.acts_beyond("b")) == (
             False, False, True)  # fmt: skip
         walk_b.shared("p", lane=1)
-        assert _granted(lambda: walk_b.exclusive_part("p", 1)), "the second lane is free"
+        assert _granted(lambda: walk_b.exclusive_part("p", lane=1)), "the second lane is free"
         walk_a.shared("p", lane=0)
         kept_a, as_b = threading.Event(), threading.Event()
 
         def keep_a() -> None:
-            walk_a.exclusive_part("p", 0)
+            walk_a.exclusive_part("p", lane=0)
             kept_a.set()
 
         def send_as_b() -> None:
@@ -1354,7 +1358,7 @@ def test_a_read_of_one_item_as_another_tenant_takes_none_of_its_lanes(tmp_path: 
         mine.shared("p", lane=0)
         mine.narrow("a")
         walk_b.shared("p", lane=1)
-        assert _granted(lambda: walk_b.exclusive_part("p", 1))
+        assert _granted(lambda: walk_b.exclusive_part("p", lane=1))
         read, listed = threading.Event(), threading.Event()
 
         def send_as_b(path: str, done: threading.Event) -> None:
@@ -2092,7 +2096,10 @@ def test_a_walked_part_s_object_level_check_begins_after_its_lanes(example: str)
                 progress[node.gateway.id] += 1
                 name = collected[index].rpartition("::")[2]
                 if name in kept:
-                    lanes = {n for n in found.of if found.of[n] == kept[name] and n != name}
+                    # Its own part's lanes, and those of the walked parts it also keeps (the
+                    # fleet's drivers part reaches its trips part: ``Chains.reached``).
+                    reach = {kept[name], *found.reached.get(kept[name], ())}
+                    lanes = {n for n in found.of if found.of[n] in reach and n != name}
                     assert lanes <= set(ended), (example, name, lanes - set(ended))
                 ended.append(name)
                 scheduler.mark_test_complete(node, index)
@@ -2219,7 +2226,7 @@ def test_the_first_worker_to_collect_starts_without_waiting_for_the_others() -> 
 
 
 def test_cleanup_holds_only_the_part_it_deletes_in(api: ApiSpec, tmp_path: Path) -> None:
-    """A worker's cleanup deletes part by part, newest first, holding each part's lock shared
+    """A worker's cleanup deletes part by part, newest first, holding each part's locks shared
     and no other: a check of another part that waits to keep its own part goes on."""
     from synth.testing._target import Target
 
@@ -2250,9 +2257,12 @@ def test_cleanup_holds_only_the_part_it_deletes_in(api: ApiSpec, tmp_path: Path)
         made.close()
     finally:
         made.lock.close()
-    parts = made.graph.parts()
-    # An item no DELETE of the API matches holds every part.
-    assert held == [(parts["deleteContact"],), tuple(sorted(set(parts.values())))]
+    # The contacts part's locks (its contacts and its interactions, which the locks keep
+    # apart: ``Target.reach``); an item no DELETE of the API matches holds every part.
+    every = tuple(sorted({made.part(op.operation_id) for op in api.operations}))
+    assert made.reach("deleteContact") == ["createContact", "createInteraction"]
+    assert held == [("createContact", "createInteraction"), every]
+    assert len(every) == 3
     assert [t.split("/")[-1] for t in taken if t.startswith("DELETE")] == ["c2", "c1", "e1"]
 
 

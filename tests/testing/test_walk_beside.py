@@ -70,9 +70,9 @@ class _Watched:
         self.creates: list[str] = []  # and at each create
         part, run = lock.exclusive_part, lock.exclusive
 
-        def exclusive_part(name: str, lane: int | None = None) -> None:
+        def exclusive_part(*names: str, lane: int | None = None) -> None:
             self.kept.append("part")
-            part(name, lane)
+            part(*names, lane=lane)
 
         def exclusive() -> None:
             self.kept.append("run")
