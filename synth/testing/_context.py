@@ -201,13 +201,21 @@ def counts_by_marker(schemas: Schemas, create: OperationSpec, lister: OperationS
     """Whether items ``create`` makes can be told apart in ``lister``'s whole list by the
     marker a check puts in them, as far as the contract tells: a field the marker goes into
     (``Context.mark``) that every listed item carries (``Context.settle``)."""
+    return bool(listed_markable(schemas, create, lister))
+
+
+def listed_markable(
+    schemas: Schemas, create: OperationSpec, lister: OperationSpec
+) -> tuple[str, ...]:
+    """The fields of ``create``'s body that the marker goes into (``Context.mark``) and that
+    every item of ``lister`` carries (required in its item schema), sorted."""
     if create.body_schema is None or lister.pagination is None:
-        return False
+        return ()
     listed = set(schemas.required(lister.pagination.item_schema))
-    return any(
-        name in listed and _markable(schemas, schema) is not None
-        for name, schema in schemas.properties(create.body_schema).items()
-    )
+    return tuple(sorted(
+        name for name, schema in schemas.properties(create.body_schema).items()
+        if name in listed and _markable(schemas, schema) is not None
+    ))  # fmt: skip
 
 
 class _Options(TypedDict, total=False):
@@ -599,11 +607,14 @@ class Context:
         op: OperationSpec,
         marker: str | None = None,
         overrides: Mapping[str, Any] | None = None,
+        *,
+        fill: Sequence[str] = (),
     ) -> Any:
-        """A valid body for ``op``, carrying ``marker`` in its free-text fields."""
+        """A valid body for ``op``, carrying ``marker`` in its free-text fields; those named in
+        ``fill`` carry it where the drawn body leaves them out (``mark``)."""
         if op.body is None or op.body_schema is None:
             return NO_BODY
-        return self.mark(op, self.raw_body(op), marker or self.marker(), overrides)
+        return self.mark(op, self.raw_body(op), marker or self.marker(), overrides, fill=fill)
 
     def raw_body(self, op: OperationSpec) -> Any:
         """A valid body for ``op`` as generated, without a marker.
@@ -627,18 +638,31 @@ class Context:
         return body
 
     def mark(
-        self, op: OperationSpec, body: Any, marker: str, overrides: Mapping[str, Any] | None = None
+        self,
+        op: OperationSpec,
+        body: Any,
+        marker: str,
+        overrides: Mapping[str, Any] | None = None,
+        *,
+        fill: Sequence[str] = (),
     ) -> Any:
         """Put ``marker`` into every free-text field and every e-mail address of ``body``.
 
         Free text gets ``marker`` as a prefix, e-mail addresses become ``marker@example.com``:
         a run's data is recognisable, and two seeded items never collide on a unique field.
+        The fields named in ``fill`` that the drawn body leaves out (absent or null) get it too,
+        where the model takes it: a check counting its items in a list no scope isolates by
+        the marker they carry (``Context.settle``) then does so in every example.
         """
         if not isinstance(body, dict) or op.body is None or op.body_schema is None:
             return body
         marked = dict(body)
         for name, schema in self.schemas.properties(op.body_schema).items():
             text = _markable(self.schemas, schema)
+            if text is not None and name in fill and marked.get(name) is None:
+                marked[name] = (f"{marker}@example.com" if text.get("format") == "email"
+                                else marker[: text.get("maxLength", 200)])  # fmt: skip
+                continue
             if text is None or not isinstance(marked.get(name), str):
                 continue
             if text.get("format") == "email":

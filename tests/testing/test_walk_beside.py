@@ -267,3 +267,48 @@ def test_a_bound_read_back_from_a_list_is_walked_beside_the_part(tmp_path: Path,
     assert watched.walks[0] == "shared+partial"  # seen beside the part's other checks,
     assert watched.kept[0] == "run"  # then replayed with the run to itself
     assert watched.walks[-1].startswith("exclusive")
+
+
+@pytest.mark.parametrize("invariant", ["IDEM-REPLAY", "IDEM-MISMATCH"])
+def test_an_optional_field_holding_the_marker_is_always_sent(
+    tmp_path: Path, invariant: str
+) -> None:
+    """The fleet's trips (examples/fleet) are listed only whole (`GET /trips`), and a trip's
+    optional `purpose`, which every listed trip shows (null or not), holds the marker: the
+    idempotency checks send it in every example, and count their trips by it beside the
+    part's other checks, never walking the list keeping the part. Before, an example whose
+    drawn body left `purpose` out walked the whole list alone, after the part's chain."""
+    from examples.fleet import server as fleet
+    from examples.fleet.example import CONTRACTS as FLEET
+    from examples.fleet.example import TENANTS as KEYS
+
+    fleet.S = fleet.Store()
+    config = config_from_options(app=fleet.app, tenants=[f"{k}={v}" for k, v in KEYS.items()],
+                                 seed=1, contracts=FLEET, env={})  # fmt: skip
+    target = Target(config, synth.load(FLEET))
+    target.lock = RunLock(tmp_path)
+    watched = _Watched(target.lock, target, listed="/trips")
+    sent: list[object] = []
+    send = target.client.send
+
+    def noted(request: Request) -> Exchange:
+        if request.method == "POST" and request.path.endswith("/trips"):
+            body = request.json_body if isinstance(request.json_body, dict) else {}
+            sent.append(body.get("purpose"))
+        return send(request)
+
+    target.client.send = noted  # type: ignore[method-assign]
+    try:
+        hold(target, invariant, "startTrip")
+        finding = run_check(invariant, "startTrip", target)
+    finally:
+        target.lock.release()
+        target.close()
+        target.lock.close()
+    assert finding.outcome is Outcome.PASSED, finding.message
+    assert watched.walks, "the check walked the trips list"
+    assert set(watched.walks) == {"shared+partial"}
+    assert watched.kept == []
+    checked = [purpose for purpose in sent if purpose is not None]
+    assert len(checked) > 10, sent
+    assert all(isinstance(p, str) and p.startswith("s") for p in checked), checked

@@ -8,7 +8,7 @@ from typing import Any
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from .._context import Context, Scope, brief
+from .._context import Context, Scope, brief, listed_markable
 from .._http import Exchange
 from ._common import declared, expect_error, fresh_id, scope_count
 from ._registry import implements
@@ -22,9 +22,21 @@ def _setup(ctx: Context, tenant: str) -> tuple[dict[str, str], Scope | None, Any
     if lister is None:
         return params, None, ctx.body(op)
     scope = ctx.scope(tenant, lister, params, settle=True)
-    body = ctx.body(op, scope.marker, scope.overrides)
+    body = ctx.body(op, scope.marker, scope.overrides, fill=_fill(ctx, scope))
     ctx.settle(scope, body)
     return params, scope, body
+
+
+def _fill(ctx: Context, scope: Scope | None) -> tuple[str, ...]:
+    """The fields of the body that carry the check's marker even where the drawn body leaves
+    them out, in a list no scope isolates: those the list shows of every item
+    (``listed_markable``), so that the check counts its items there by the marker, beside
+    the part's other checks, in every example (``Context.settle``). Drawn without them (an
+    optional `purpose` of a trip), it walked the whole list keeping the part, after every
+    walk of the part's chain."""
+    if scope is None or scope.isolated or scope.create is None:
+        return ()
+    return listed_markable(ctx.schemas, scope.create, scope.lister)
 
 
 def _count(ctx: Context, scope: Scope | None, body: Any, expected: int, what: str) -> None:
@@ -134,14 +146,16 @@ def _without(body: Any, fields: set[str]) -> Any:
 @implements("IDEM-MISMATCH")
 def mismatch(ctx: Context) -> None:
     params, scope, body = _setup(ctx, ctx.a)
-    other = ctx.body(ctx.op, scope.marker if scope else None, scope.overrides if scope else None)
+    fill = _fill(ctx, scope)
+    other = ctx.body(ctx.op, scope.marker if scope else None, scope.overrides if scope else None,
+                     fill=fill)  # fmt: skip
     # Fields naming another collection's item are sent as the tenant's own item, the same one
     # for both bodies: a body differing only there would be sent as the first one again.
     refs = {r.field for r in ctx.graph.references(ctx.op)}
     if scope is not None and _without(other, refs) == _without(body, refs):
         # The simplest example (Hypothesis's first) draws the same body twice: the second then
         # carries its scope's marker twice over in its free text, which still names the scope.
-        other = ctx.body(ctx.op, scope.marker * 2, scope.overrides)
+        other = ctx.body(ctx.op, scope.marker * 2, scope.overrides, fill=fill)
     assume(_without(other, refs) != _without(body, refs))
     key = fresh_id()
     first = ctx.send(ctx.a, ctx.op, params, body=body, key=key)
