@@ -30,7 +30,7 @@ import hashlib
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -51,6 +51,9 @@ Stage = Literal["first", "rest", "whole"]
 
 # The name a check's first-example test adds to the check's own (``test_op__INV[first]``).
 FIRST = "[first]"
+# What a first example's test skipped says: its check's search ran it (``staged``, and the
+# terminal summary's count of such tests: ``covered_firsts``).
+COVERED = "its search's test"
 # Checks are split under a profile of at least this many examples per search.
 SPLIT_AT = 4
 # How long the search's test waits for its first example's test running in another process.
@@ -169,6 +172,18 @@ class FirstExamples:
                 setattr(finding, name, getattr(finding, name) + data[name])
 
 
+def covered_firsts(skipped: Iterable[Any]) -> int:
+    """How many of pytest's ``skipped`` test reports are first examples' tests whose check's
+    search ran first in another worker and covered that example (``staged``): skipped by
+    pytest, yet no check left out."""
+    return sum(
+        1 for report in skipped
+        if getattr(report, "nodeid", "").endswith(FIRST)
+        and isinstance(getattr(report, "longrepr", None), tuple)
+        and COVERED in str(report.longrepr[-1])
+    )  # fmt: skip
+
+
 def staged(key: str, target: Target, run: Callable[[Stage], Finding]) -> Finding | None:
     """Run the test of check ``key`` (``"INV op"``) that ``target.stage`` names, ``run``
     doing the work, and return the finding to judge: None when a first example showed no
@@ -178,7 +193,7 @@ def staged(key: str, target: Target, run: Callable[[Stage], Finding]) -> Finding
     name, _, operation = key.partition(" ")
     if target.stage == "first":
         if not firsts.claim(key):
-            pytest.skip(f"{name} on {operation}: its search's test (this name without {FIRST}) "
+            pytest.skip(f"{name} on {operation}: {COVERED} (this name without {FIRST}) "
                         "started first, in another worker process, and ran the whole check, "
                         "this example included")  # fmt: skip
         first: Finding | None = None

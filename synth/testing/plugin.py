@@ -32,7 +32,7 @@ from ._data import Schemas
 from ._dispatch import WIRE_KEY as DISPATCH_WHEN_FREE
 from ._dispatch import run_when_free
 from ._edges import SharedEdges
-from ._first import FIRST, SPLIT_AT, FirstExamples, search_examples
+from ._first import FIRST, SPLIT_AT, FirstExamples, covered_firsts, search_examples
 from ._latency import latency_rows
 from ._lock import RunLock
 from ._order import Chains, load_costs, order, parse_shard, shard, test_key, with_firsts
@@ -670,7 +670,15 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         except SynthError:
             return
     not_planned = len(config.stash.get(_GAPS, None) or ())
-    for line in summary_lines(made, not_planned) + covered:
+    lines = summary_lines(made, not_planned)
+    firsts = covered_firsts(terminalreporter.stats.get("skipped", []))
+    if firsts:
+        # pytest counts them skipped, beside the checks skipped above: said, so that the two
+        # counts add up.
+        lines.insert(2, f"  {firsts} first-example tests ({FIRST}) skipped by pytest: each "
+                        "one's check ran whole in its search's test, begun first in another "
+                        "worker, that example included; no check left out")  # fmt: skip
+    for line in lines + covered:
         terminalreporter.write_line(made.redact(line))
     if config.getoption("synth_require_coverage") and _uncovered(config):
         terminalreporter.write_line(

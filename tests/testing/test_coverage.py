@@ -345,3 +345,31 @@ def test_a_check_skipped_for_lack_of_tenants_fails_require_coverage(
     code = run_suite(config, generated, select="getContact__TEN_READ", require_coverage=True,
                      extra=["-p", "no:randomly"])  # fmt: skip
     assert code == 1
+
+
+# Widgets listed at the top, made under a board: the gap names the create and the arguments
+# that tie them (a new user's enrolments, listed at `GET /enrolments`, made under a course).
+UNDER_A_PARENT = """
+@api.post("/boards", idempotent=True)
+def create_board(body: NameIn) -> Board: ...
+
+@api.post("/boards/{board_id}/widgets")
+def add_widget(board_id: BoardId, body: NameIn) -> Widget: ...
+
+@api.get("/widgets", paginated=Cursor(order=("-id",)))
+def list_widgets() -> WidgetPage: ...
+"""
+
+
+def test_a_list_made_elsewhere_names_its_create_in_the_fix(tmp_path: Path) -> None:
+    api = synth.load(_contracts(tmp_path, UNDER_A_PARENT))
+    why = _gaps(coverage(api))["PAGE-COMPLETE", "listWidgets"]
+    assert "POST /boards/{board_id}/widgets (addWidget) answers Widget" in why, why
+    fix = "api.resource('/widgets', Widget, id_param='widget_id', created_by='add_widget')"
+    assert fix in why, why
+    # The fix as written, and the list's checks can run.
+    (tmp_path / "contracts" / "api.py").write_text(
+        HEADER + textwrap.dedent(UNDER_A_PARENT) + f"\n{fix.replace('api.', 'widgets = api.')}\n"
+    )
+    fixed = synth.load(tmp_path / "contracts")
+    assert ("PAGE-COMPLETE", "listWidgets") not in _gaps(coverage(fixed))

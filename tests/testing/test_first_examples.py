@@ -338,3 +338,21 @@ def test_a_search_waits_for_its_first_example_before_it_takes_any_lock(
     theirs.before_search(other)
     assert theirs.search_claims(other)
     assert not mine.claim(other)
+
+
+def test_first_examples_covered_by_their_search_are_counted_apart() -> None:
+    """A first example's test skipped because its check's search began first elsewhere and
+    ran it (``staged``) is counted for the terminal summary's line saying so: pytest counts
+    it skipped, yet no check was left out. Other skips are not counted."""
+    from synth.testing._first import COVERED, covered_firsts
+
+    def report(nodeid: str, why: str) -> SimpleNamespace:
+        return SimpleNamespace(nodeid=nodeid, longrepr=("t.py", 3, f"Skipped: {why}"))
+
+    skipped = [
+        report(f"t.py::test_getJob__TEN_READ{FIRST}", f"TEN-READ on getJob: {COVERED} (...)"),
+        report(f"t.py::test_getJob__TEN_LIST{FIRST}", "TEN-LIST needs two or more tenants"),
+        report("t.py::test_getJob__TEN_READ", f"TEN-READ on getJob: {COVERED} (...)"),
+    ]
+    assert covered_firsts(skipped) == 1
+    assert covered_firsts([]) == 0
