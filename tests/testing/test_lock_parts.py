@@ -84,6 +84,15 @@ def _held_within(call: threading.Thread, seconds: float) -> bool:
     return not call.is_alive()
 
 
+def _granted_then_let_go(waiting: threading.Thread, made: Target) -> None:
+    """``waiting``, a ``hold`` of ``made`` that waited, returns once what it waited for is let
+    go; ``made`` then lets its own locks go."""
+    waiting.join(5.0)
+    assert not waiting.is_alive()
+    assert made.lock is not None
+    made.lock.release()
+
+
 def test_a_walk_of_trips_keeps_the_trips_part_alone(folder: Path) -> None:
     """A walk of the trips list keeps the trips part: a driver's or a vehicle's check goes on
     beside it, a trip's check waits for it, and the object-level check of the fleet (over its
@@ -107,10 +116,7 @@ def test_a_walk_of_trips_keeps_the_trips_part_alone(folder: Path) -> None:
         assert not _held_within(waits, 1.0), "a trip's check went on beside the trips walk"
         assert not _held_within(keeps, 1.0), "the object-level check went on beside the walk"
         walker.lock.release()
-        waits.join(5.0)
-        assert not waits.is_alive()
-        assert trip.lock is not None
-        trip.lock.release()
+        _granted_then_let_go(waits, trip)
         keeps.join(5.0)
         assert not keeps.is_alive()
         assert whole.lock is not None
@@ -119,10 +125,7 @@ def test_a_walk_of_trips_keeps_the_trips_part_alone(folder: Path) -> None:
                                 daemon=True)  # fmt: skip
         assert not _held_within(took, 1.0), "a driver's check went on beside the object-level one"
         whole.lock.release()
-        took.join(5.0)
-        assert not took.is_alive()
-        assert driver.lock is not None
-        driver.lock.release()
+        _granted_then_let_go(took, driver)
     finally:
         for made in (walker, driver, vehicle, trip, whole):
             assert made.lock is not None
