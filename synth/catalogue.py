@@ -9,14 +9,13 @@ observability), and it is the order of the generated tests.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any, Literal
 
 from ._paths import PATH_PARAM
-from .relations import Graph, id_candidates
+from .relations import Graph, collection_noun, id_candidates
 from .spec import ApiSpec, OperationSpec
 
 __all__ = [
@@ -401,14 +400,14 @@ def _items_gap(api: ApiSpec, graph: Graph, op: OperationSpec) -> str | None:
     # enrolments at `GET /enrolments`, made at `POST /courses/{id}/enrolments`.
     makers = [o for o in api.operations if o.method in ("POST", "PUT")
               and o.response is op.pagination.item]  # fmt: skip
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", item).lower()
+    param = f"{collection_noun(op.path)}_id"  # as inference reads an item's id parameter
     made = f", created_by={makers[0].name!r}" if len(makers) == 1 else ""
     where = (f"; {makers[0].method} {makers[0].path} ({makers[0].operation_id}) answers {item}: "
              "created_by= names it" if made else "")  # fmt: skip
     return (
         f"no operation creates the {item} items {op.operation_id} lists (a POST {op.path} "
         f"answering {item}){where}, so synth cannot seed a scope to walk: declare one with "
-        f"api.resource({op.path!r}, {item}, id_param={snake + '_id'!r}{made}) (id_param names "
+        f"api.resource({op.path!r}, {item}, id_param={param!r}{made}) (id_param names "
         "the item's id as a path parameter, even where no path has one)"
     )
 

@@ -426,12 +426,18 @@ def _id_field(
     return next((name for name in id_candidates(param, collection) if name in fields), None)
 
 
+def collection_noun(collection: str) -> str:
+    """One item of the collection at path ``collection``, snake case: ``enrolment`` for
+    ``/enrolments``, ``line_item`` for ``/orders/{id}/line-items``."""
+    return _singular(collection.rpartition("/")[2]).replace("-", "_").lower()
+
+
 def id_candidates(param: str | None, collection: str = "") -> list[str]:
     """The item fields that may fill ``param``, in the order inference tries them."""
     candidates = []
     if param is not None:
         candidates.append(param)
-        noun = _singular(collection.rpartition("/")[2]).replace("-", "_").lower()
+        noun = collection_noun(collection)
         for prefix in (f"{noun}_", noun):
             if noun and param.lower().startswith(prefix) and len(param) > len(prefix):
                 rest = param[len(prefix) :]

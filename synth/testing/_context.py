@@ -156,7 +156,8 @@ def may_isolate(api: ApiSpec, schemas: Schemas, graph: Graph, lister: OperationS
     return next(isolating_filters(schemas, create, lister), None) is not None
 
 
-def lock_parts(api: ApiSpec, schemas: Schemas, graph: Graph) -> dict[str, str]:
+@dataclass(frozen=True)
+class LockParts:
     """The parts of the API a run's locks keep (``synth.testing._lock``): ``Graph.parts``,
     where needing an item of a create whose every list a check's scope isolates
     (``may_isolate``; none at all counts too) does not join an operation to that create's
@@ -166,24 +167,35 @@ def lock_parts(api: ApiSpec, schemas: Schemas, graph: Graph) -> dict[str, str]:
     What a check may reach (the object-level check's engine, which deletes and updates what it
     finds in lists, other checks' items included: the parents and referenced items of other
     parts) is the whole ``Graph.parts`` part, a union of these, which that check keeps."""
-    return graph.parts(kept_apart(api, schemas, graph))
+
+    # Each operation's part.
+    of: Mapping[str, str]
+    # The creates (by operation id) whose items other parts' checks may make without holding
+    # their part: every list of those items is one a check's scope isolates.
+    apart: frozenset[str]
+    # Each operation's ``Graph.parts`` part, as the parts of ``of`` it holds, sorted.
+    reach: Mapping[str, tuple[str, ...]]
 
 
-def kept_apart(api: ApiSpec, schemas: Schemas, graph: Graph) -> frozenset[str]:
-    """The creates (by operation id) whose items other parts' checks may make without holding
-    their part (``lock_parts``): every list of those items is one a check's scope isolates."""
-    apart = _APART.get(graph)
-    if apart is None:
-        apart = _APART[graph] = frozenset(
+def lock_parts(api: ApiSpec, schemas: Schemas, graph: Graph) -> LockParts:
+    """``graph``'s ``LockParts``, computed once: a run asks for each test and request."""
+    found = _LOCK_PARTS.get(graph)
+    if found is None:
+        apart = frozenset(
             op.operation_id for op in api.operations if graph.is_create(op)
             and all(lister.pagination is not None and may_isolate(api, schemas, graph, lister)
                     for lister in graph.lists_of(op))
         )  # fmt: skip
-    return apart
+        of, whole = graph.parts(apart), graph.parts()
+        held: dict[str, set[str]] = {}
+        for op, part in whole.items():
+            held.setdefault(part, set()).add(of[op])
+        reach = {op: tuple(sorted(held[part])) for op, part in whole.items()}
+        found = _LOCK_PARTS[graph] = LockParts(of, apart, reach)
+    return found
 
 
-# ``kept_apart``'s creates, by graph: a run asks for each test and request.
-_APART: weakref.WeakKeyDictionary[Graph, frozenset[str]] = weakref.WeakKeyDictionary()
+_LOCK_PARTS: weakref.WeakKeyDictionary[Graph, LockParts] = weakref.WeakKeyDictionary()
 
 
 def _markable(schemas: Schemas, schema: Mapping[str, Any]) -> Mapping[str, Any] | None:

@@ -336,7 +336,7 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
     late in the run. A test this misses, or names wrongly, runs as correctly (the lock
     decides), only less well placed.
     """
-    parts = lock_parts(shape.api, shape.schemas, shape.graph)
+    parts = lock_parts(shape.api, shape.schemas, shape.graph).of
     keep = alone(invariant, operation, shape)
     if keep != "" or operation not in parts:
         return parts.get(operation, "") if keep == "part" else ""
@@ -407,10 +407,10 @@ def chains(
     fills = frozenset(part for creator, part in walked if filled(creator, shape))
     # The walked parts each object-level check reaches besides its own (``Target.reach``):
     # the fleet's drivers part reaches the trips part, whose chain walks the trips list.
-    whole, kept = shape.graph.parts(), lock_parts(shape.api, shape.schemas, shape.graph)
-    reached = {part: frozenset(p for p in walks - {part} if whole[p] == whole[part])
+    kept = lock_parts(shape.api, shape.schemas, shape.graph)
+    reached = {part: frozenset(walks & set(kept.reach[part]) - {part})
                for name, part in of.items() if test_key(name)[0] in ALONE}  # fmt: skip
-    return Chains(of, kept, frozenset(walks), frozenset(quotas), lanes(shape, tenants, measured),
+    return Chains(of, kept.of, frozenset(walks), frozenset(quotas), lanes(shape, tenants, measured),
                   fills, {part: found for part, found in reached.items() if found})  # fmt: skip
 
 

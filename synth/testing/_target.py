@@ -31,8 +31,9 @@ from ._twins import Twins
 from ._unique import Fresh
 from ._violation import Finding, Violation
 
-if TYPE_CHECKING:  # it imports this module
+if TYPE_CHECKING:  # they import this module
     from ._authorization import Standby
+    from ._context import LockParts
 
 __all__ = ["MARKER_END", "Target", "check_tenant_values"]
 
@@ -112,7 +113,7 @@ class Target:
         self._lock = threading.Lock()
         # DELETE operations' paths as request-path patterns, with their parts (cleanup).
         self._deleters: list[tuple[re.Pattern[str], str]] | None = None
-        self._kept_parts: dict[str, str] | None = None  # ``part``'s, once
+        self._kept_parts: LockParts | None = None  # ``part``'s, once
         self._quotas: list[tuple[str, re.Pattern[str], str]] | None = None
         # GET and HEAD operations' paths as request-path patterns, and whether each reads one
         # item (``reads_one``).
@@ -325,19 +326,15 @@ class Target:
         """The part of the API ``operation_id`` is in (``_context.lock_parts``): the lock a
         test of it holds shared, and a walk of its list exclusive; "" for a name that is no
         operation of the API (``test_api__OBJECT_LEVEL_AUTHORIZATION``)."""
-        return self._lock_parts().get(operation_id, "")
+        return self._lock_parts().of.get(operation_id, "")
 
     def reach(self, operation_id: str) -> list[str]:
         """The parts (``part``) of the ``Graph.parts`` part ``operation_id`` is in, sorted:
         what a check writing to items it did not make there may touch (the object-level
         check), and what deleting that part's items may change; [] for no operation."""
-        whole = self.graph.parts()
-        named = whole.get(operation_id)
-        if named is None:
-            return []
-        return sorted({self.part(op) for op, of in whole.items() if of == named})
+        return list(self._lock_parts().reach.get(operation_id, ()))
 
-    def _lock_parts(self) -> dict[str, str]:
+    def _lock_parts(self) -> LockParts:
         if self._kept_parts is None:
             from ._context import lock_parts  # ``_context`` builds on this module
 
@@ -351,16 +348,12 @@ class Target:
         go on meanwhile (``RunLock.exclusive_part``); a violation seen so is confirmed with
         the run to itself (``_runner``). Other lists (made elsewhere, or by the server itself)
         take the run's lock exclusive, as does a list whose items other parts' checks make
-        without holding its part (``_context.kept_apart``), walked whole all the same (its
+        without holding its part (``LockParts.apart``), walked whole all the same (its
         isolating filter refused the marker)."""
         if self.lock is None:
             return
-        from ._context import kept_apart  # ``_context`` builds on this module
-
         create = self.graph.creator_of_items(lister)
-        if create is not None and create.operation_id not in kept_apart(
-            self.api, self.schemas, self.graph
-        ):
+        if create is not None and create.operation_id not in self._lock_parts().apart:
             # A walk acting as one tenant of two keeps that tenant's lane (``_parallel.LANED``).
             self.lock.exclusive_part(self.part(lister.operation_id), lane=self.lane)
         else:
@@ -501,7 +494,7 @@ class Target:
             noted = [c for c in noted if c not in others]
             known = set(noted)
             noted += [c for c in last if c not in known]
-        every = tuple(sorted(set(self._lock_parts().values())))
+        every = tuple(sorted(set(self._lock_parts().of.values())))
         by_part: dict[tuple[str, ...], list[tuple[str, str]]] = {}
         for tenant, path in dict.fromkeys(reversed(noted)):
             part = self._part_of_item(path)

@@ -36,7 +36,7 @@ def _groups(parts: dict[str, str]) -> list[list[str]]:
 def _lock_parts(contracts: Path) -> tuple[dict[str, str], dict[str, str]]:
     api = load(contracts)
     graph = Graph(api)
-    return graph.parts(), lock_parts(api, Schemas(api), graph)
+    return graph.parts(), dict(lock_parts(api, Schemas(api), graph).of)
 
 
 def test_collections_whose_lists_are_isolated_are_parts_of_their_own() -> None:
