@@ -15,6 +15,7 @@ if the contract's own model accepts the body with it.
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
 import random
@@ -23,8 +24,10 @@ import string
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import rstr
@@ -140,6 +143,46 @@ class Fresh:
         self._rstr = rstr.Rstr(self._random)
         self._used: defaultdict[str, set[str]] = defaultdict(set)
         self._lock = threading.Lock()
+        # The values the run's other worker processes sent (``share``), read up to here.
+        self._shared: Path | None = None
+        self._read = 0
+        self._added: list[tuple[str, str]] = []
+
+    def share(self, folder: str | Path) -> None:
+        """Keep the values fresh across the run's worker processes, through a record in the
+        run's folder: each process draws from a seed of its own, and a short value (a key of
+        two characters: ``^[A-Z][A-Z0-9]{1,9}$``) drawn in two of them was refused by the
+        server the second time, as a duplicate of the other tenant's item or of its own."""
+        self._shared = Path(folder) / "fresh-values"
+        self._shared.touch()
+
+    @contextmanager
+    def _taking(self) -> Iterator[None]:
+        """The thread's and the run's lock on the values, with what other processes sent
+        since the last time read into ``_used``; what ``_use`` adds meanwhile is recorded."""
+        with self._lock:
+            if self._shared is None:
+                yield
+                return
+            with self._shared.open("a+", encoding="utf-8") as record:
+                fcntl.flock(record, fcntl.LOCK_EX)  # let go as the file closes
+                record.seek(self._read)
+                for line in record.read().splitlines():
+                    name, _, key = line.partition("\t")
+                    self._used[name].add(key)
+                try:
+                    yield
+                finally:
+                    if self._added:
+                        record.write("".join(f"{name}\t{key}\n" for name, key in self._added))
+                        record.flush()
+                        self._added.clear()
+                    self._read = record.tell()
+
+    def _use(self, name: str, key: str) -> None:
+        self._used[name].add(key)
+        if self._shared is not None:
+            self._added.append((name, key))
 
     def reseed(self, check: str) -> None:
         """Draw from the run's seed and ``check`` from here on: with ``--seed``, what a check
@@ -157,7 +200,7 @@ class Fresh:
         schema = self.schemas.properties(component).get(field, {})
         if fixed_reason(self.schemas, schema) is not None:
             return None
-        with self._lock:
+        with self._taking():
             used = self._used[field]
             for _ in range(_TRIES):
                 candidate = self._candidate(
@@ -168,7 +211,7 @@ class Fresh:
                 key = json.dumps(candidate, sort_keys=True)
                 if key in used or not accepts(model, {**body, field: candidate}):
                     continue
-                used.add(key)
+                self._use(field, key)
                 return candidate
         return None
 
@@ -181,7 +224,7 @@ class Fresh:
         schema = _value_branch(self.schemas, schema)
         if fixed_reason(self.schemas, schema) is not None:
             return None
-        with self._lock:
+        with self._taking():
             used = self._used[f"path {key}"]
             for _ in range(_TRIES):
                 candidate = self._candidate(schema, None, used)
@@ -191,7 +234,7 @@ class Fresh:
                 key_text = json.dumps(candidate, sort_keys=True)
                 if key_text in used or not text or "/" in text or not accepts(candidate):
                     continue
-                used.add(key_text)
+                self._use(f"path {key}", key_text)
                 return text
         return None
 

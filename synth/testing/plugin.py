@@ -622,6 +622,7 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
     folder = request.config.stash.get(_LOCK_DIR, None)
     if folder is not None and hasattr(request.config, "workerinput"):
         made.lock = RunLock(folder, lanes=min(2, len(config.tenants)))
+        made.fresh.share(folder)
         made.firsts = FirstExamples(folder)
         made.twins = Twins(folder)
         made.edge_store = SharedEdges(folder)

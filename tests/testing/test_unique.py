@@ -121,6 +121,39 @@ def test_fresh_values_are_new_and_valid(kinds: Path) -> None:
     assert fresh.value(op.body, "ThingIn", "kind", body) is None
 
 
+def test_fresh_values_are_new_across_the_runs_worker_processes(kinds: Path, tmp_path: Path) -> None:
+    """Each worker process draws from a seed of its own (``Fresh.reseed``), so two of them
+    drew the same short value and the server refused the second as a duplicate (tracker:
+    409 ``project_key_taken``, a key tenant B held already); the run's folder keeps the
+    values every process sent."""
+    api = synth.load(kinds)
+    op = api.operation("createThing")
+    assert op.body is not None
+    body: dict[str, Any] = {"code": "AA1", "slot": 10, "email": "a@example.com", "kind": "x"}
+
+    def workers(share: bool) -> list[Fresh]:
+        made = [Fresh(Schemas(api), seed=1, salt="run") for _ in range(2)]
+        for fresh in made:
+            if share:
+                fresh.share(tmp_path)
+            fresh.reseed("createThing")  # two processes, one check
+        return made
+
+    def drawn(made: list[Fresh], field: str, count: int) -> list[Any]:
+        return [made[n % 2].value(op.body, "ThingIn", field, body) for n in range(count)]
+
+    # Without the record, the second process repeats the first's values.
+    apart = drawn(workers(share=False), "code", 40)
+    assert len(set(apart)) < len(apart)
+    together = workers(share=True)
+    codes = drawn(together, "code", 300)
+    assert len(set(codes)) == len(codes)
+    slots = drawn(together, "slot", 90)
+    assert sorted(slots) == list(range(10, 100))  # every one once, between them
+    assert together[0].value(op.body, "ThingIn", "slot", body) is None
+    assert together[1].value(op.body, "ThingIn", "slot", body) is None
+
+
 def test_fields_that_cannot_take_fresh_values_are_listed(kinds: Path) -> None:
     api = synth.load(kinds)
     schemas = Schemas(api)
