@@ -31,7 +31,7 @@ from hypothesis.internal.conjecture.data import ConjectureData
 from hypothesis.strategies._internal.core import DataObject
 
 from .._paths import PATH_PARAM
-from ..relations import Graph, Parent
+from ..relations import Graph, Parent, Reference
 from ..spec import ApiSpec, FilterSpec, OperationSpec, OrderKey, PaginationSpec
 from ._config import is_far
 from ._data import Schemas, accepts
@@ -98,6 +98,8 @@ class Scope:
     marked: tuple[str, ...] = ()
     # Whether the whole list is walked beside the other checks of its part (``Context.beside``).
     beside: bool = False
+    # Whether a filter on a fresh item's id isolates it (``Context._item_scope``).
+    by_item: bool = False
     # Every item ``Context.seed`` made in the scope, in order, kept up to date by ``unblock``.
     seeded: list[dict[str, Any]] = field(default_factory=list)
     # (item id, field) for each text field of a seeded item the server printed exactly as it
@@ -146,14 +148,82 @@ def isolating_filters(
             yield flt, False
 
 
-def may_isolate(api: ApiSpec, schemas: Schemas, graph: Graph, lister: OperationSpec) -> bool:
+def parent_filter(
+    api: ApiSpec, graph: Graph, create: OperationSpec | None, lister: OperationSpec
+) -> tuple[str, FilterSpec] | None:
+    """The path parameter naming the parent ``create`` makes each item under, and the filter of
+    ``lister``, a list at the top of those items (``GET /enrolments`` of enrolments made at
+    ``POST /courses/{course_id}/enrolments``), that keeps one parent's items: an ``eq`` filter
+    on the items' field named like that parameter (``course_id``), the field by which a
+    parent the list's path lacks is read (``Context.item_params``). Under a fresh parent with
+    the filter set to its id, the list holds only what the check made there. None where
+    there is none, or where a parent's state may refuse a second item (``create`` declares a
+    409 of its own: a vehicle with a trip open takes no other), which would give each item a
+    parent of its own."""
+    parents = (graph.parents(create) or []) if create is not None else []
+    last = parents[-1] if parents else None
+    if (
+        create is None
+        or lister.pagination is None
+        or any(p.name != api.tenant_param for p in lister.path_params)
+        or last is None
+        or last.create is create
+        or last.param == api.tenant_param
+        or last.param not in lister.pagination.item.model_fields
+        or any(e.status == 409 and e.code not in _IDEMPOTENCY_CODES for e in create.errors)
+    ):
+        return None
+    found = (f for f in lister.pagination.filters if f.op == "eq" and f.path == (last.param,))
+    flt = next(found, None)
+    return (last.param, flt) if flt is not None else None
+
+
+def reference_filter(
+    api: ApiSpec, graph: Graph, create: OperationSpec | None, lister: OperationSpec
+) -> tuple[Reference, FilterSpec] | None:
+    """The body field of ``create`` naming another collection's item and the filter of
+    ``lister``, a list at the top, that keeps the items naming one of them: an ``eq`` filter
+    on that field (``GET /trips?driver_id=`` of trips whose body names a driver). With a
+    fresh item named in every item the check makes and the filter set to its id, the list
+    holds only what the check made. None where there is none."""
+    if (
+        create is None
+        or lister.pagination is None
+        or any(p.name != api.tenant_param for p in lister.path_params)
+    ):
+        return None
+    refs = {r.field: r for r in graph.references(create) if r.create is not create}
+    for flt in lister.pagination.filters:
+        ref = refs.get(flt.field)
+        if (
+            ref is not None
+            and flt.op == "eq"
+            and flt.path == (ref.field,)
+            and ref.field in lister.pagination.item.model_fields
+            and graph.parents(ref.create) is not None
+        ):
+            return ref, flt
+    return None
+
+
+def may_isolate(
+    api: ApiSpec, schemas: Schemas, graph: Graph, lister: OperationSpec, *, by_item: bool = True
+) -> bool:
     """Whether ``Context.scope`` can give a check of ``lister`` a list of its own (a fresh
-    parent, or an isolating filter), as far as the contract tells: without it, every walk
-    goes through the tenant's whole list and keeps its part of the API to itself."""
+    parent, in the list's path or named by a filter; an isolating filter; a filter on a fresh
+    referenced item), as far as the contract tells: without it, every walk goes through the
+    tenant's whole list and keeps its part of the API to itself. ``by_item``: counting the
+    filters on a fresh parent or referenced item, which PAGE-FILTER does not use."""
     if any(p.name != api.tenant_param for p in lister.path_params):
         return True
     create = graph.creator_of_items(lister)
-    return next(isolating_filters(schemas, create, lister), None) is not None
+    return next(isolating_filters(schemas, create, lister), None) is not None or (
+        by_item
+        and (
+            parent_filter(api, graph, create, lister) is not None
+            or reference_filter(api, graph, create, lister) is not None
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -170,8 +240,9 @@ class LockParts:
 
     # Each operation's part.
     of: Mapping[str, str]
-    # The creates (by operation id) whose items other parts' checks may make without holding
-    # their part: every list of those items is one a check's scope isolates.
+    # The creates (by operation id) whose items other parts' checks make without holding
+    # their part: every list of those items is one a check's scope isolates, and an operation
+    # of another part needs one (a parent, a referenced item).
     apart: frozenset[str]
     # Each operation's ``Graph.parts`` part, as the parts of ``of`` it holds, sorted.
     reach: Mapping[str, tuple[str, ...]]
@@ -181,12 +252,21 @@ def lock_parts(api: ApiSpec, schemas: Schemas, graph: Graph) -> LockParts:
     """``graph``'s ``LockParts``, computed once: a run asks for each test and request."""
     found = _LOCK_PARTS.get(graph)
     if found is None:
-        apart = frozenset(
+        isolated = frozenset(
             op.operation_id for op in api.operations if graph.is_create(op)
             and all(lister.pagination is not None and may_isolate(api, schemas, graph, lister)
                     for lister in graph.lists_of(op))
         )  # fmt: skip
-        of, whole = graph.parts(apart), graph.parts()
+        of, whole = graph.parts(isolated), graph.parts()
+        # Only those an operation of another part needs are made there: the items of one
+        # nothing else needs (an enrolment) are made by its own part's checks, which a whole
+        # walk of its list (its scope's parent refused a second item) holds.
+        apart = frozenset(
+            needed.operation_id for op in api.operations
+            for needed in (*(p.create for p in graph.parents(op) or ()),
+                           *(r.create for r in graph.references(op)))
+            if needed.operation_id in isolated and of[needed.operation_id] != of[op.operation_id]
+        )  # fmt: skip
         held: dict[str, set[str]] = {}
         for op, part in whole.items():
             held.setdefault(part, set()).add(of[op])
@@ -301,6 +381,8 @@ class Context:
         # More items of a referenced collection (``spread_references``), which a body may name
         # instead of the one ``_ref_items`` holds.
         self._ref_more: dict[tuple[str, str], list[Any]] = {}
+        # Items a scope's filter keeps (``_item_scope``), which its items' bodies name.
+        self._ref_kept: dict[tuple[str, str], list[Any]] = {}
         self._referenced: dict[tuple[str, int], tuple[Any, Any]] = {}
         # Whether a fixture's create answered with a declared 409 is retried with fresh values
         # (a check comparing two runs of the same steps turns it off: the values would differ).
@@ -773,9 +855,10 @@ class Context:
             for ref in refs:
                 if ref.field in sent:
                     key = (tenant, ref.create.operation_id)
-                    spread = [self._as_field(op, ref.field, v) for v in self._ref_more.get(key, ())]
+                    spread = [self._as_field(op, ref.field, v)
+                              for v in (*self._ref_more.get(key, ()), *self._ref_kept.get(key, ()))]  # fmt: skip
                     if sent[ref.field] in spread:
-                        continue  # one of the items ``spread_references`` made: kept
+                        continue  # made by ``spread_references`` or for a scope: kept
                     if key not in self._ref_items:
                         item = self.create(tenant, ref.create)
                         self._ref_items[key] = item[ref.id_field]
@@ -1049,7 +1132,9 @@ class Context:
         while self._conflict(create, exchange) and tries < _CONFLICT_RETRIES:
             assert create.body is not None
             assert create.body_schema is not None
-            body = self.target.fresh.refreshed(create.body, create.body_schema, body)
+            body = self._kept_references(
+                create, body, self.target.fresh.refreshed(create.body, create.body_schema, body)
+            )
             exchange = self.send(tenant, create, params, body=body)
             tries += 1
         if self._conflict(create, exchange) and unblock is not None and unblock():
@@ -1153,6 +1238,15 @@ class Context:
                 raise
         return again({**replaced, **given})
 
+    def _kept_references(self, create: OperationSpec, body: Any, refreshed: Any) -> Any:
+        """``refreshed``, a retry's body, naming the items ``body`` names (``Graph.references``):
+        a fresh text there names no item, and was replaced by the example's own (a draw the
+        example's replay does not make), or by another than the one a scope's filter keeps."""
+        if not isinstance(body, dict) or not isinstance(refreshed, dict):
+            return refreshed
+        named = {r.field for r in self.graph.references(create)} & body.keys()
+        return {**refreshed, **{name: body[name] for name in named}}
+
     def _fixed_unique(self, op: OperationSpec, exchange: Exchange) -> str:
         """For a 409, the fields declared ``Unique()`` that cannot take fresh values."""
         if exchange.status != 409 or op.body_schema is None:
@@ -1216,11 +1310,14 @@ class Context:
         marker: str | None = None,
         *,
         settle: bool = False,
+        by_item: bool = True,
     ) -> Scope:
         """An isolated place to seed items into, or the whole list with a baseline.
 
         ``settle``: the whole list's baseline waits for ``settle`` and the body the check will
-        send (a check counting what it made, which may count by its marker instead)."""
+        send (a check counting what it made, which may count by its marker instead).
+        ``by_item``: isolated by a filter on a fresh parent or referenced item where the list
+        allows (``_item_scope``); PAGE-FILTER judges that filter too, on the whole list."""
         assert lister.pagination is not None
         create = self.graph.creator_of_items(lister)
         marker = marker or self.marker()
@@ -1240,12 +1337,48 @@ class Context:
             if probe.get(flt.field) == [marker]:
                 return Scope(tenant, lister, create, params, {flt.param: marker}, marker,
                              True, overrides={flt.field: [marker]})  # fmt: skip
+        made = self._item_scope(tenant, lister, create, params, marker) if by_item else None
+        if made is not None:
+            return made
         scope = Scope(tenant, lister, create, params, {}, marker, isolated=False)
         if settle:
             scope.unsettled = True
         else:
             scope.baseline = self._baseline(scope)
         return scope
+
+    def _item_scope(
+        self,
+        tenant: str,
+        lister: OperationSpec,
+        create: OperationSpec | None,
+        params: dict[str, str],
+        marker: str,
+    ) -> Scope | None:
+        """A scope of ``lister``, a list at the top, isolated by a filter on a fresh item every
+        item the check makes names: its parent (``parent_filter``: a course's enrolments at
+        ``GET /enrolments?course_id=``) or a referenced item (``reference_filter``: a driver's
+        trips at ``GET /trips?driver_id=``). None where the contract has no such filter, or
+        where such an item has refused to take a second one in this process (``seed``)."""
+        if create is None or create.operation_id in self.target.unfiltered:
+            return None
+        by_parent = parent_filter(self.api, self.graph, create, lister)
+        if by_parent is not None and create.operation_id not in self.target.unshared:
+            name, flt = by_parent
+            if name not in params:  # else the caller's fresh parent (``provision``)
+                params = {**params, **self.provision(tenant, create)}
+            return Scope(tenant, lister, create, params, {flt.param: params[name]}, marker,
+                         isolated=True, by_item=True)  # fmt: skip
+        by_reference = reference_filter(self.api, self.graph, create, lister)
+        if by_reference is None:
+            return None
+        ref, flt = by_reference
+        value = self.create(tenant, ref.create)[ref.id_field]
+        # Kept as sent (``referenced`` sets the example's one item of the collection).
+        self._ref_kept.setdefault((tenant, ref.create.operation_id), []).append(value)
+        return Scope(tenant, lister, create, params, {flt.param: str(value)}, marker,
+                     isolated=True, overrides={ref.field: self._as_field(create, ref.field, value)},
+                     by_item=True)  # fmt: skip
 
     def list_key(self, scope: Scope) -> tuple[object, ...]:
         """What names ``scope``'s whole list for ``Target.seen_list``."""
@@ -1511,13 +1644,21 @@ class Context:
             sent.append(body)
         items = []
         writes = self.target.client.writes
-        for body, item in zip(sent, self._create_each(scope, sent), strict=True):
-            items.append(item)
-            sent_body = self.as_sent(scope.tenant, body)
-            if isinstance(sent_body, dict) and isinstance(item, dict):
-                key = self.item_id(scope.lister, item, scope.params)
-                scope.echoed.update((key, name) for name, value in sent_body.items()
-                                    if isinstance(value, str) and item.get(name) == value)  # fmt: skip
+        try:
+            for body, item in zip(sent, self._create_each(scope, sent), strict=True):
+                items.append(item)
+                sent_body = self.as_sent(scope.tenant, body)
+                if isinstance(sent_body, dict) and isinstance(item, dict):
+                    key = self.item_id(scope.lister, item, scope.params)
+                    scope.echoed.update((key, name) for name, value in sent_body.items()
+                                        if isinstance(value, str) and item.get(name) == value)  # fmt: skip
+        except Refused:
+            if scope.by_item and scope.create is not None:
+                # The fresh parent or referenced item refused another item, which no declared
+                # 409 foretold: from now on this process isolates the list's scopes no such
+                # way (``_item_scope``), and Hypothesis draws another example.
+                self.target.unfiltered.add(scope.create.operation_id)
+            raise
         if not scope.isolated and not scope.beside:
             made = [self.item_id(scope.lister, i, scope.params) for i in items]
             self.target.grow_list(self.list_key(scope), writes, made)

@@ -349,15 +349,18 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
             lister = None  # walked beside the part's other checks (``Context.settle``)
     else:
         return ""
-    return parts[operation] if lister is not None and _walked_whole(lister, shape) else ""
+    whole = _walked_whole(lister, shape, by_item=invariant != "PAGE-FILTER") if lister else False
+    return parts[operation] if whole else ""
 
 
-def _walked_whole(lister: OperationSpec, shape: Shape) -> bool:
+def _walked_whole(lister: OperationSpec, shape: Shape, *, by_item: bool = True) -> bool:
     """Whether a walk of ``lister`` goes through its tenant's whole list, keeping the list's
     part meanwhile: a list with items made in its part (else its walks keep the whole run,
-    ``Target.alone``: no part to chain) that no scope isolates (``may_isolate``)."""
+    ``Target.alone``: no part to chain) that no scope isolates (``may_isolate``; PAGE-FILTER's
+    scope is not isolated by a fresh parent or referenced item: ``by_item``)."""
     return (lister.pagination is not None and shape.graph.creator_of_items(lister) is not None
-            and not may_isolate(shape.api, shape.schemas, shape.graph, lister))  # fmt: skip
+            and not may_isolate(shape.api, shape.schemas, shape.graph, lister,
+                                by_item=by_item))  # fmt: skip
 
 
 def walks_whole_list(invariant: str, operation: str, shape: Shape) -> bool:

@@ -88,6 +88,9 @@ class Target:
         self.unblocked: set[str] = set()
         # Creates whose items each need a parent of their own (``Context.fixture``).
         self.unshared: set[str] = set()
+        # Creates whose items refused to share the fresh parent or referenced item a list's
+        # filter isolated their scope by (``Context._item_scope``).
+        self.unfiltered: set[str] = set()
         # Upserts that answered a PUT to an id new to the run as if it replaced an item (not
         # 201): their answer says nothing of whether an id was in use (``Context.create``).
         self.upserts_not_saying: set[str] = set()

@@ -127,8 +127,8 @@ def test_fresh_values_are_new_across_the_runs_worker_processes(kinds: Path, tmp_
     409 ``project_key_taken``, a key tenant B held already); the run's folder keeps the
     values every process sent."""
     api = synth.load(kinds)
-    op = api.operation("createThing")
-    assert op.body is not None
+    model = api.operation("createThing").body
+    assert model is not None
     body: dict[str, Any] = {"code": "AA1", "slot": 10, "email": "a@example.com", "kind": "x"}
 
     def workers(share: bool) -> list[Fresh]:
@@ -140,7 +140,7 @@ def test_fresh_values_are_new_across_the_runs_worker_processes(kinds: Path, tmp_
         return made
 
     def drawn(made: list[Fresh], field: str, count: int) -> list[Any]:
-        return [made[n % 2].value(op.body, "ThingIn", field, body) for n in range(count)]
+        return [made[n % 2].value(model, "ThingIn", field, body) for n in range(count)]
 
     # Without the record, the second process repeats the first's values.
     apart = drawn(workers(share=False), "code", 40)
@@ -150,8 +150,8 @@ def test_fresh_values_are_new_across_the_runs_worker_processes(kinds: Path, tmp_
     assert len(set(codes)) == len(codes)
     slots = drawn(together, "slot", 90)
     assert sorted(slots) == list(range(10, 100))  # every one once, between them
-    assert together[0].value(op.body, "ThingIn", "slot", body) is None
-    assert together[1].value(op.body, "ThingIn", "slot", body) is None
+    assert together[0].value(model, "ThingIn", "slot", body) is None
+    assert together[1].value(model, "ThingIn", "slot", body) is None
 
 
 def test_fields_that_cannot_take_fresh_values_are_listed(kinds: Path) -> None:

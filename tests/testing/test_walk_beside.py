@@ -273,11 +273,13 @@ def test_a_bound_read_back_from_a_list_is_walked_beside_the_part(tmp_path: Path,
 def test_an_optional_field_holding_the_marker_is_always_sent(
     tmp_path: Path, invariant: str
 ) -> None:
-    """The fleet's trips (examples/fleet) are listed only whole (`GET /trips`), and a trip's
-    optional `purpose`, which every listed trip shows (null or not), holds the marker: the
-    idempotency checks send it in every example, and count their trips by it beside the
-    part's other checks, never walking the list keeping the part. Before, an example whose
-    drawn body left `purpose` out walked the whole list alone, after the part's chain."""
+    """The fleet's trips (examples/fleet) are listed at `GET /trips`, which a fresh driver
+    isolates (``Context._item_scope``) unless a driver refused a second trip: then only
+    whole, and a trip's optional `purpose`, which every listed trip shows (null or not), holds
+    the marker: the idempotency checks send it in every example, and count their trips by it
+    beside the part's other checks, never walking the list keeping the part. Before, an
+    example whose drawn body left `purpose` out walked the whole list alone, after the part's
+    chain."""
     from examples.fleet import server as fleet
     from examples.fleet.example import CONTRACTS as FLEET
     from examples.fleet.example import TENANTS as KEYS
@@ -286,6 +288,7 @@ def test_an_optional_field_holding_the_marker_is_always_sent(
     config = config_from_options(app=fleet.app, tenants=[f"{k}={v}" for k, v in KEYS.items()],
                                  seed=1, contracts=FLEET, env={})  # fmt: skip
     target = Target(config, synth.load(FLEET))
+    target.unfiltered.add("startTrip")  # as where a driver refused a second trip
     target.lock = RunLock(tmp_path)
     watched = _Watched(target.lock, target, listed="/trips")
     sent: list[object] = []

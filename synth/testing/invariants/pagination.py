@@ -649,10 +649,13 @@ def _anchor(ctx: Context, scope: Scope) -> str | None:
 @implements("PAGE-FILTER")
 def filtered(ctx: Context) -> None:
     """Every filter of the list, each with a value that keeps some seeded items and drops
-    others; the example counts as exercised only when every filter both kept and dropped."""
+    others; the example counts as exercised only when every filter both kept and dropped.
+    Not in a scope a filter on a fresh parent or referenced item isolates (``by_item``):
+    the walks for that filter's other values would leave it, and its seeded items could not
+    name several parents or referenced items for it to drop."""
     op = ctx.op
     assert op.pagination is not None
-    scope = ctx.scope(ctx.a, op)
+    scope = ctx.scope(ctx.a, op, by_item=False)
     filters = op.pagination.filters
     count = ctx.draw(st.integers(3, max(3, min(6, ctx.target.config.profile.max_seed))), "seeded")
     each: list[dict[str, Any]] = [{} for _ in range(count)]

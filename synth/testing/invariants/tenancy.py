@@ -633,7 +633,8 @@ def _act(  # noqa: PLR0917 (the steps of one check share this state)
     ids: list[str] = []
     if op.pagination is not None and creator is not None:
         scope = ctx.scope(tenant, op, marker=marker)
-        ids += scope.params.values()
+        # The world's own: its fresh parent, and the fresh item a filter keeps (a driver).
+        ids += [*scope.params.values(), *scope.query.values()]
         for n, raw in enumerate(item_bodies):
             marked = ctx.mark(creator, raw, marker, scope.overrides)
             ctx.create(tenant, creator, scope.params, marked,
