@@ -98,8 +98,8 @@ class Scope:
     marked: tuple[str, ...] = ()
     # Whether the whole list is walked beside the other checks of its part (``Context.beside``).
     beside: bool = False
-    # Whether a filter on a fresh item's id isolates it (``Context._item_scope``).
-    by_item: bool = False
+    # The filter on a fresh item's id that isolates it (``Context._item_scope``), if one does.
+    item_filter: FilterSpec | None = None
     # Every item ``Context.seed`` made in the scope, in order, kept up to date by ``unblock``.
     seeded: list[dict[str, Any]] = field(default_factory=list)
     # (item id, field) for each text field of a seeded item the server printed exactly as it
@@ -1368,7 +1368,7 @@ class Context:
             if name not in params:  # else the caller's fresh parent (``provision``)
                 params = {**params, **self.provision(tenant, create)}
             return Scope(tenant, lister, create, params, {flt.param: params[name]}, marker,
-                         isolated=True, by_item=True)  # fmt: skip
+                         isolated=True, item_filter=flt)  # fmt: skip
         by_reference = reference_filter(self.api, self.graph, create, lister)
         if by_reference is None:
             return None
@@ -1378,7 +1378,7 @@ class Context:
         self._ref_kept.setdefault((tenant, ref.create.operation_id), []).append(value)
         return Scope(tenant, lister, create, params, {flt.param: str(value)}, marker,
                      isolated=True, overrides={ref.field: self._as_field(create, ref.field, value)},
-                     by_item=True)  # fmt: skip
+                     item_filter=flt)  # fmt: skip
 
     def list_key(self, scope: Scope) -> tuple[object, ...]:
         """What names ``scope``'s whole list for ``Target.seen_list``."""
@@ -1653,7 +1653,7 @@ class Context:
                     scope.echoed.update((key, name) for name, value in sent_body.items()
                                         if isinstance(value, str) and item.get(name) == value)  # fmt: skip
         except Refused:
-            if scope.by_item and scope.create is not None:
+            if scope.item_filter is not None and scope.create is not None:
                 # The fresh parent or referenced item refused another item, which no declared
                 # 409 foretold: from now on this process isolates the list's scopes no such
                 # way (``_item_scope``), and Hypothesis draws another example.
@@ -1939,6 +1939,7 @@ class Context:
                 self.fail(f"page {number + 1} of {scope.lister.operation_id} to be 200 with "
                           f"{shape}", _brief(page), page)  # fmt: skip
             fresh = [i for i in page_items if isinstance(i, dict)]
+            self._kept_by_filter(scope, base, fresh, page)
             items.extend(fresh)
             ids.extend(self.item_id(scope.lister, i, scope.params) for i in fresh)
             walked += len(page_items)
@@ -1957,6 +1958,21 @@ class Context:
                 between(number)
         self.fail(f"the walk through {scope.lister.operation_id} to end within {max_pages} pages",
                   f"{end_marker(p)} never came", pages[-1])  # fmt: skip
+
+    def _kept_by_filter(
+        self, scope: Scope, query: Mapping[str, Any], items: list[dict[str, Any]], page: Exchange
+    ) -> None:
+        """In a scope a filter on a fresh item's id isolates (``_item_scope``), every listed
+        item holds that id: a server ignoring the filter shows the tenant's whole list, which
+        every check of the scope would otherwise walk to its end, a few items a page."""
+        flt = scope.item_filter
+        value = query.get(flt.param) if flt is not None else None
+        if flt is None or not isinstance(value, str):
+            return
+        other = next((i for i in items if str(i.get(flt.field)) != value), None)
+        if other is not None:
+            self.fail(f"{flt.param}={value} to keep only items whose {flt.field} equals it",
+                      f"an item with {flt.field}={other.get(flt.field)!r}", page)  # fmt: skip
 
     def _page(
         self, tenant: str, scope: Scope, base: Mapping[str, Any], position: Any,

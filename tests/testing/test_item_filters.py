@@ -245,3 +245,14 @@ def test_a_course_filter_ignored_and_a_leak_are_found(
     campus.BUGS.add(bug)
     finding, _, _, _ = _run(tmp_path, invariant, "listEnrolments", listed=ENROLMENTS)
     assert finding.outcome is Outcome.VIOLATION, finding.message
+
+
+def test_a_filter_the_scope_relies_on_ignored_fails_the_walk_at_once(tmp_path: Path) -> None:
+    """A server ignoring the course filter shows the school's whole list in every scope of a
+    fresh course: the walk fails on the first item of another course instead of going
+    through the whole list a few items a page (12,028 pages in one planted-bug run)."""
+    campus.BUGS.add("page-enrolments-course-ignored")
+    finding, walks, _, _ = _run(tmp_path, "PAGE-COMPLETE", "listEnrolments", listed=ENROLMENTS)
+    assert finding.outcome is Outcome.VIOLATION, finding.message
+    assert "to keep only items whose course_id equals it" in finding.expected
+    assert len(walks) < 40, len(walks)
