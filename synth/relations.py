@@ -378,17 +378,25 @@ def _actions(
     """Each action's operation id, with the item path it acts on and how that is known.
 
     Declared by ``Resource.action``; inferred for a POST on ``{item path}/verb`` when no
-    other operation is made at that path or under it (which would make it a collection).
+    other operation is made at that path or under it (which would make it a collection), and
+    it neither is a declared create (``created_by``) nor answers with the model an item GET
+    at another path reads: ``POST /sites/{site_id}/meters`` answering the ``Meter`` of
+    ``GET /meters/{meter_id}`` makes meters (``_canonical_creators``), it does not act on a
+    site. Taken for an action, it had no TEN-CHILD nor VAL-BOUND, and nothing said so.
     """
     out: dict[str, tuple[str, Source]] = {}
     for resource in declared:
         for name in resource.actions.values():
             if name in by_name:
                 out[by_name[name].operation_id] = (_route(resource.item_path), "declared")
+    creates = {by_name[r.operations["create"]].operation_id for r in declared
+               if r.operations.get("create") in by_name}  # fmt: skip
+    reads = {_route(p): op.response for op in operations for p in item_paths.values()
+             if op.method == "GET" and _route(op.path) == _route(p) and op.response is not None}  # fmt: skip
     items = {_route(p) for p in item_paths.values()}
     for op in operations:
         path = _route(op.path)
-        if op.method != "POST" or op.operation_id in out:
+        if op.method != "POST" or op.operation_id in out or op.operation_id in creates:
             continue
         # The nearest item path above: ``/members/{member_id}`` for ``.../fines/pay``, with
         # no parameter in the segments after it.
@@ -397,6 +405,9 @@ def _actions(
             head, _, last = head.rpartition("/")
             rest = f"/{last}{rest}"
         if not rest or head not in items:
+            continue
+        elsewhere = {model for at, model in reads.items() if at != head} - {reads.get(head)}
+        if op.response is not None and op.response in elsewhere:
             continue
         below = head + "/" + rest.split("/")[1]  # ``/members/{member_id}/fines``
         if any(

@@ -157,9 +157,9 @@ def parent_filter(
     on the items' field named like that parameter (``course_id``), the field by which a
     parent the list's path lacks is read (``Context.item_params``). Under a fresh parent with
     the filter set to its id, the list holds only what the check made there. None where
-    there is none, or where a parent's state may refuse a second item (``create`` declares a
-    409 of its own: a vehicle with a trip open takes no other), which would give each item a
-    parent of its own."""
+    there is none, or where a parent's state may refuse a second item (``_state_conflicts``:
+    a vehicle with a trip open takes no other), which would give each item a parent of its
+    own."""
     parents = (graph.parents(create) or []) if create is not None else []
     last = parents[-1] if parents else None
     if (
@@ -170,12 +170,20 @@ def parent_filter(
         or last.create is create
         or last.param == api.tenant_param
         or last.param not in lister.pagination.item.model_fields
-        or any(e.status == 409 and e.code not in _IDEMPOTENCY_CODES for e in create.errors)
+        or _state_conflicts(create)
     ):
         return None
     found = (f for f in lister.pagination.filters if f.op == "eq" and f.path == (last.param,))
     flt = next(found, None)
     return (last.param, flt) if flt is not None else None
+
+
+def _state_conflicts(create: OperationSpec) -> bool:
+    """Whether ``create`` declares a 409 that its ``Unique()`` fields do not account for, one
+    code each (``serial_taken``, which fresh values avoid): a refusal by the state of what it
+    is made under (``trip_in_progress``: a vehicle takes one open trip)."""
+    codes = {e.code for e in create.errors if e.status == 409 and e.code not in _IDEMPOTENCY_CODES}
+    return len(codes) > len(create.unique)
 
 
 def reference_filter(
@@ -224,6 +232,59 @@ def may_isolate(
             or reference_filter(api, graph, create, lister) is not None
         )
     )
+
+
+def describe_isolation(api: ApiSpec, schemas: Schemas, graph: Graph) -> list[str]:
+    """Plain lines: how a check keeps each paginated list's items of its own apart from the
+    tenant's others (``Context.scope``), or why it walks the whole list, keeping its part
+    of the API from the other checks of it meanwhile (slow at a far target)."""
+    lines = ["lists (how a check keeps its own items apart in each):"]
+    for op in api.operations:
+        if op.pagination is None:
+            continue
+        create = graph.creator_of_items(op)
+        named = [p.name for p in op.path_params if p.name != api.tenant_param]
+        free = next(isolating_filters(schemas, create, op), None)
+        by_parent = parent_filter(api, graph, create, op)
+        by_ref = reference_filter(api, graph, create, op)
+        if named:
+            how = f"under a fresh parent ({', '.join('{' + n + '}' for n in named)})"
+        elif free is not None:
+            how = f"by the check's marker in its {free[0].param} filter ({free[0].op} {free[0].field})"
+        elif by_parent is not None:
+            how = (f"under a fresh parent named by its {by_parent[1].param} filter; PAGE-FILTER "
+                   "walks it whole")  # fmt: skip
+        elif by_ref is not None:
+            how = (f"naming a fresh {by_ref[0].collection} item, by its {by_ref[1].param} filter; "
+                   "PAGE-FILTER walks it whole")  # fmt: skip
+        elif create is None:
+            how = "walked whole, the run kept meanwhile: no create of its items is known"
+        else:
+            how = "walked whole, its part of the API kept meanwhile: " + _why_whole(
+                api, graph, create, op
+            )
+        lines.append(f"  {op.operation_id}: {how}")
+    return lines if len(lines) > 1 else []
+
+
+def _why_whole(api: ApiSpec, graph: Graph, create: OperationSpec, lister: OperationSpec) -> str:
+    """Why no scope isolates ``lister``, a list at the top of ``create``'s items."""
+    parents = graph.parents(create) or []
+    last = parents[-1] if parents else None
+    assert lister.pagination is not None
+    eq = {f.field for f in lister.pagination.filters if f.op == "eq"}
+    if (
+        last is not None
+        and last.create is not create
+        and last.param in eq
+        and _state_conflicts(create)
+    ):
+        return (f"its {last.param} filter names a parent, but {create.operation_id} declares a "
+                "409 its Unique() fields do not account for, which may refuse a parent's "
+                "second item")  # fmt: skip
+    return ("no filter a check can own (free text or a prefix holding its marker, an array "
+            "of strings, the id of a parent its items are made under or of an item their "
+            "body names)")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,9 @@ from .. import loader
 from .._cli import report_and_exit
 from .._errors import SynthError, UsageError
 from ..catalogue import BY_ID
+from ..relations import Graph
 from ._config import TargetConfig, check_tenant_ids, config_from_options
+from ._context import describe_isolation
 from ._coverage import (
     Gap,
     NotExercised,
@@ -108,6 +110,7 @@ def run_suite(
     if dry_run and code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
         notes = unique_notes(api, Schemas(api)) + describe_quiet(api) + describe_styles(api)
         notes += describe_relations(api)
+        notes += describe_isolation(api, Schemas(api), Graph(api))
         for line in plan.lines(config) + notes:
             click.echo(line)
         if code == pytest.ExitCode.TESTS_FAILED:

@@ -27,7 +27,12 @@ from examples.fleet.example import CONTRACTS, TENANTS
 from synth import load
 from synth.relations import Graph
 from synth.testing import config_from_options
-from synth.testing._context import may_isolate, parent_filter, reference_filter
+from synth.testing._context import (
+    describe_isolation,
+    may_isolate,
+    parent_filter,
+    reference_filter,
+)
 from synth.testing._data import Schemas
 from synth.testing._http import Exchange, Request
 from synth.testing._lock import RunLock
@@ -35,6 +40,8 @@ from synth.testing._parallel import hold
 from synth.testing._runner import run_check
 from synth.testing._target import Target
 from synth.testing._violation import Finding, Outcome
+from synth.testing.invariants import applicable
+from tests._taxonomy import STANDARD_ERRORS
 
 from ._asgi import App, Message, Receive, Scope, Send
 
@@ -256,3 +263,116 @@ def test_a_filter_the_scope_relies_on_ignored_fails_the_walk_at_once(tmp_path: P
     assert finding.outcome is Outcome.VIOLATION, finding.message
     assert "to keep only items whose course_id equals it" in finding.expected
     assert len(walks) < 40, len(walks)
+
+
+METERS = (
+    """\
+from typing import Annotated
+
+from pydantic import Field
+
+from synth.contract import Api, Filter, Limit, Model, Offset, Page, RequestModel, Unique
+
+api = Api("Meters", "1.0.0")
+"""
+    + STANDARD_ERRORS
+    + """
+TAKEN = api.error("serial_taken", 409, "Serial taken", "Another meter has this serial.")
+SiteId = Annotated[str, Field(pattern=r"^site_[0-9a-f]{8}$")]
+MeterId = Annotated[str, Field(pattern=r"^mtr_[0-9a-f]{8}$")]
+
+
+class SiteIn(RequestModel):
+    name: Annotated[str, Field(min_length=1, max_length=40)]
+
+
+class Site(Model):
+    id: SiteId
+    name: str
+
+
+class MeterIn(RequestModel):
+    serial: Annotated[str, Field(min_length=4, max_length=20), Unique()]
+    label: Annotated[str, Field(min_length=1, max_length=60)]
+
+
+class Meter(Model):
+    id: MeterId
+    site_id: SiteId
+    serial: str
+    label: str
+
+
+class MeterPage(Page[Meter]):
+    pass
+
+
+class SitePage(Page[Site]):
+    pass
+
+
+@api.post("/sites", status=201)
+def create_site(body: SiteIn) -> Site: ...
+
+
+@api.get("/sites", paginated=Offset(order=("id",), limit=Limit(default=10, max=50)))
+def list_sites() -> SitePage: ...
+
+
+@api.get("/sites/{site_id}")
+def get_site(site_id: SiteId) -> Site: ...
+
+
+@api.post("/sites/{site_id}/meters", status=201, errors=[TAKEN])
+def create_meter(site_id: SiteId, body: MeterIn) -> Meter: ...
+
+
+@api.get("/meters", paginated=Offset(order=("id",), limit=Limit(default=10, max=50)))
+def list_meters(
+    site_id: Annotated[SiteId | None, Filter("site_id")] = None,
+) -> MeterPage: ...
+
+
+@api.get("/meters/{meter_id}")
+def get_meter(meter_id: MeterId) -> Meter: ...
+"""
+)
+
+
+def test_a_create_under_another_collections_item_is_no_action(tmp_path: Path) -> None:
+    """A new user's energy API: meters made at ``POST /sites/{site_id}/meters`` (nothing else
+    at that path) and read at ``GET /meters/{meter_id}``. The POST was taken for an action on
+    a site, so it was no create of meters (without ``created_by``, the meters' read had no
+    creator), had no TEN-CHILD nor VAL-BOUND, and nothing said so. Its 409 is its unique
+    serial's, which fresh values avoid: a fresh site isolates ``GET /meters?site_id=``."""
+    root = tmp_path / "meters"
+    root.mkdir()
+    (root / "__init__.py").write_text("")
+    (root / "api.py").write_text(METERS)
+    api = load(root)
+    graph = Graph(api)
+    create = api.operation("createMeter")
+    assert not graph.is_action(create)
+    assert graph.item_creator(api.operation("getMeter")) is create
+    assert {"TEN-CHILD", "VAL-BOUND"} <= {e.id for op, e in applicable(api)
+                                         if op.operation_id == "createMeter"}  # fmt: skip
+    found = parent_filter(api, graph, create, api.operation("listMeters"))
+    assert found is not None
+    assert found[0] == "site_id"
+    lines = describe_isolation(api, Schemas(api), graph)
+    assert (
+        "  listMeters: under a fresh parent named by its site_id filter; PAGE-FILTER walks it whole"
+        in lines
+    )
+    assert any(line.startswith("  listSites: walked whole") for line in lines), lines
+
+
+def test_the_dry_run_says_how_each_list_is_isolated() -> None:
+    api = load(CONTRACTS)
+    lines = describe_isolation(api, Schemas(api), Graph(api))
+    assert lines[0] == "lists (how a check keeps its own items apart in each):"
+    assert (
+        "  listTrips: naming a fresh /drivers item, by its driver_id filter; PAGE-FILTER walks it whole"
+        in lines
+    )
+    assert "  listDrivers: by the check's marker in its q filter (icontains name)" in lines
