@@ -32,6 +32,7 @@ __all__ = [
     "bounded_fields",
     "cache_reader",
     "coverage",
+    "markdown",
     "not_promised",
     "partial_fields",
     "provokes_errors",
@@ -813,3 +814,28 @@ def coverage(api: ApiSpec) -> list[Coverage]:
             elif entry.declares(graph, op):
                 out.append(Coverage(op, entry, entry.why_not(api, graph, op)))
     return out
+
+
+def markdown() -> str:
+    """``docs/invariants.md``: each invariant's rule, family by family, as the catalogue says
+    it (``python -m synth.catalogue > docs/invariants.md``; a test keeps the two the same)."""
+    lines = [
+        "# The invariants synth checks",
+        "",
+        "Written by `python -m synth.catalogue > docs/invariants.md` from the catalogue",
+        "(`synth/catalogue.py`); a test fails when the two differ. Each invariant applies to every",
+        "operation whose contract declares the semantics it judges; `synth test --dry-run` lists",
+        "the checks planned and says why a declared one cannot be exercised. What a check sends",
+        "and expects is in its generated test's docstring (`generated/tests/`).",
+    ]
+    for family in FAMILIES:
+        entries = [e for e in CATALOGUE if e.family == family]
+        if not entries:
+            continue
+        lines += ["", f"## {family}", "", "| invariant | rule | tenants |", "|---|---|---:|"]
+        lines += [f"| {e.id} | {e.summary} | {e.tenants} |" for e in entries]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    print(markdown(), end="")

@@ -95,3 +95,13 @@ def test_error_checks_need_a_request_that_can_draw_an_error(tmp_path: Path) -> N
     assert {("search", "ERR-PROBLEM"), ("search", "ERR-DECLARED")} <= planned
     (line,) = describe_quiet(api)
     assert line.startswith("no ERR-PROBLEM or ERR-DECLARED on getHealth:"), line
+
+
+def test_docs_invariants_is_the_catalogue() -> None:
+    """docs/invariants.md is written from the catalogue: a rule changed in one is changed in
+    both (``python -m synth.catalogue > docs/invariants.md``)."""
+    from synth.catalogue import markdown
+
+    assert (ROOT / "docs" / "invariants.md").read_text(encoding="utf-8") == markdown(), (
+        "docs/invariants.md is stale: python -m synth.catalogue > docs/invariants.md"
+    )
