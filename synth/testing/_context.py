@@ -290,50 +290,90 @@ def _why_whole(api: ApiSpec, graph: Graph, create: OperationSpec, lister: Operat
 @dataclass(frozen=True)
 class LockParts:
     """The parts of the API a run's locks keep (``synth.testing._lock``): ``Graph.parts``,
-    where needing an item of a create whose every list a check's scope isolates
-    (``may_isolate``; none at all counts too) does not join an operation to that create's
-    part. A check of a trip making a vehicle and a driver for it then leaves the vehicles and
-    drivers parts to their own checks: no walk of theirs counts an item it did not make, so a
-    walk keeping the trips list waits for no vehicle's or driver's check, nor they for it.
-    What a check may reach (the object-level check's engine, which deletes and updates what it
-    finds in lists, other checks' items included: the parents and referenced items of other
-    parts) is the whole ``Graph.parts`` part, a union of these, which that check keeps."""
+    where needing an item of another collection (a parent, a referenced item) does not join an
+    operation to that collection's part. A check of an enrolment making a course for it, or of
+    a trip making a vehicle and a driver, holds that part's writes lock while each such write
+    is in flight (``RunLock.try_writes``), and a check keeping a part (a walk of a list no
+    scope isolates) takes the part's writes lock exclusive: the courses list's walks wait for
+    no enrolment check, nor they for the walks but while they make a course. What a check may
+    reach (the object-level check's engine, which deletes and updates what it finds in lists,
+    other checks' items included: the parents and referenced items of other parts) is the
+    whole ``Graph.parts`` part, a union of these, which that check keeps.
+
+    Where parts so split would need each other's items (a cycle of references), two keepers
+    could each wait for the other's writes lock: those are split only where every list of the
+    needed items is one a check's scope isolates (``may_isolate``), with no writes locks
+    (``gated`` False), and a walk of such a list that is whole all the same keeps the run."""
 
     # Each operation's part.
     of: Mapping[str, str]
-    # The creates (by operation id) whose items other parts' checks make without holding
-    # their part: every list of those items is one a check's scope isolates, and an operation
-    # of another part needs one (a parent, a referenced item).
+    # Without writes locks (``gated`` False): the creates (by operation id) whose items other
+    # parts' checks make without holding their part: every list of those items is one a
+    # check's scope isolates, and an operation of another part needs one (a parent, a
+    # referenced item). Empty with them.
     apart: frozenset[str]
     # Each operation's ``Graph.parts`` part, as the parts of ``of`` it holds, sorted.
     reach: Mapping[str, tuple[str, ...]]
+    # Whether a write to a part from a test of another holds that part's writes lock.
+    gated: bool = True
 
 
 def lock_parts(api: ApiSpec, schemas: Schemas, graph: Graph) -> LockParts:
     """``graph``'s ``LockParts``, computed once: a run asks for each test and request."""
     found = _LOCK_PARTS.get(graph)
     if found is None:
-        isolated = frozenset(
-            op.operation_id for op in api.operations if graph.is_create(op)
-            and all(lister.pagination is not None and may_isolate(api, schemas, graph, lister)
-                    for lister in graph.lists_of(op))
-        )  # fmt: skip
-        of, whole = graph.parts(isolated), graph.parts()
-        # Only those an operation of another part needs are made there: the items of one
-        # nothing else needs (an enrolment) are made by its own part's checks, which a whole
-        # walk of its list (its scope's parent refused a second item) holds.
-        apart = frozenset(
-            needed.operation_id for op in api.operations
-            for needed in (*(p.create for p in graph.parents(op) or ()),
-                           *(r.create for r in graph.references(op)))
-            if needed.operation_id in isolated and of[needed.operation_id] != of[op.operation_id]
-        )  # fmt: skip
+        creates = frozenset(op.operation_id for op in api.operations if graph.is_create(op))
+        of, whole = graph.parts(creates), graph.parts()
+        apart: frozenset[str] = frozenset()
+        gated = _acyclic(graph, of)
+        if not gated:
+            isolated = frozenset(
+                name for name in creates
+                if all(lister.pagination is not None and may_isolate(api, schemas, graph, lister)
+                       for lister in graph.lists_of(api.operation(name)))
+            )  # fmt: skip
+            of = graph.parts(isolated)
+            # Only those an operation of another part needs are made there: the items of one
+            # nothing else needs (an enrolment) are made by its own part's checks, which a
+            # whole walk of its list (its scope's parent refused a second item) holds.
+            apart = frozenset(
+                needed.operation_id for op in api.operations
+                for needed in _needed(graph, op)
+                if needed.operation_id in isolated and of[needed.operation_id] != of[op.operation_id]
+            )  # fmt: skip
         held: dict[str, set[str]] = {}
         for op, part in whole.items():
             held.setdefault(part, set()).add(of[op])
         reach = {op: tuple(sorted(held[part])) for op, part in whole.items()}
-        found = _LOCK_PARTS[graph] = LockParts(of, apart, reach)
+        found = _LOCK_PARTS[graph] = LockParts(of, apart, reach, gated)
     return found
+
+
+def _needed(graph: Graph, op: OperationSpec) -> tuple[OperationSpec, ...]:
+    """The creates of the parents and referenced items ``op`` needs."""
+    return (*(p.create for p in graph.parents(op) or ()),
+            *(r.create for r in graph.references(op)))  # fmt: skip
+
+
+def _acyclic(graph: Graph, of: Mapping[str, str]) -> bool:
+    """Whether no part of ``of`` needs (``_needed``), through other parts, an item of its own."""
+    needs: dict[str, set[str]] = {}
+    for op in graph.api.operations:
+        for needed in _needed(graph, op):
+            if of[needed.operation_id] != of[op.operation_id]:
+                needs.setdefault(of[op.operation_id], set()).add(of[needed.operation_id])
+    done: set[str] = set()
+
+    def reaches_back(part: str, path: set[str]) -> bool:
+        if part in path:
+            return True
+        if part in done:
+            return False
+        found = any(reaches_back(n, path | {part}) for n in sorted(needs.get(part, ())))
+        done.add(part)
+        return found
+
+    return not any(reaches_back(part, set()) for part in sorted(needs))
 
 
 _LOCK_PARTS: weakref.WeakKeyDictionary[Graph, LockParts] = weakref.WeakKeyDictionary()

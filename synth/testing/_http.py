@@ -295,6 +295,9 @@ class Client:
         # Whether a request reads one item (``Target.reads_one``): after a pause such a read
         # takes back the run's lock and its parts' items only (``RunLock.reading``).
         self.reads_one: Callable[[Request], bool] | None = None
+        # The parts of the API a write goes to (``Target.writes_to``): it holds the writes lock
+        # of those the test holds no lane of while it is in flight (``RunLock.try_writes``).
+        self.writes_to: Callable[[Request], tuple[str, ...]] | None = None
         self._sending = 0  # attempts in flight
         # The run's lock and the test's parts let go while it waits (``RunLock.pause``), and
         # whether a read of one item took back the run's lock since (``RunLock.reading``).
@@ -565,25 +568,58 @@ class Client:
 
     async def _quota_attempts(self, request: Request) -> Exchange:
         quota = self.quota_of(request) if self.quota_of is not None else ""
-        if not quota:
+        parts = self.writes_to(request) if self.writes_to is not None else ()
+        if not quota and not parts:
             return await self._attempted(request)
-        while self.lock is not None and not self.lock.try_quota(quota):
+        lane = self._lane_of(request.tenant, self.lock.lanes) if self.lock is not None else None
+        held = self._hold(quota, parts, lane)
+        while held is None and self.lock is not None:
             if self._sending == 1:
-                # A rate-limit check keeps the quota for its window and burst: the test sends
-                # nothing meanwhile, so it lets go of the run's lock and its parts, as while
-                # it waits out a 429 (a walk of its part need not wait for that check). They
-                # are taken back before the quota, never while holding it (``_lock``).
+                # A rate-limit check keeps the quota for its window and burst, or a walk
+                # keeps the part written to: the test sends nothing meanwhile, so it lets go
+                # of the run's lock and its parts, as while it waits out a 429 (a walk of its
+                # part need not wait for it). They are taken back before the quota and the
+                # writes locks, never while holding one (``_lock``).
                 self._let_go()
             await asyncio.sleep(QUOTA_POLL)
-            if self._paused and not self._reading and self.lock.quota_free(quota):
+            if self._paused and not self._reading and self._free(quota, parts, lane):
                 await self._take_back(request)
+            held = self._hold(quota, parts, lane)
         try:
             return await self._attempted(request)
         finally:
-            # Noted before the quota goes: a rate-limit check that keeps it next reads when.
-            self.note_spent(quota, request.tenant or "")
-            if self.lock is not None:
-                self.lock.give_quota(quota)
+            if quota:
+                # Noted before the quota goes: a rate-limit check that keeps it next reads when.
+                self.note_spent(quota, request.tenant or "")
+            if self.lock is not None and held is not None:
+                self.lock.give_writes(held)
+                if quota:
+                    self.lock.give_quota(quota)
+
+    def _hold(
+        self, quota: str, parts: tuple[str, ...], lane: int | None
+    ) -> list[tuple[str, int]] | None:
+        """The writes locks of ``parts`` (``RunLock.try_writes``) and ``quota``, all of them at
+        once or none; what ``give_writes`` lets go, or None to try again later."""
+        if self.lock is None:
+            return []
+        taken = self.lock.try_writes(parts, lane) if parts else []
+        if taken is None:
+            return None
+        if quota and not self.lock.try_quota(quota):
+            self.lock.give_writes(taken)
+            return None
+        return taken
+
+    def _free(self, quota: str, parts: tuple[str, ...], lane: int | None) -> bool:
+        """Whether ``_hold`` would have them now, without holding them."""
+        held = self._hold(quota, parts, lane)
+        if held is None or self.lock is None:
+            return False
+        self.lock.give_writes(held)
+        if quota:
+            self.lock.give_quota(quota)
+        return True
 
     def note_spent(self, quota: str, tenant: str) -> None:
         """Note that ``tenant`` (``ANY_TENANT``: any of them) spent ``quota`` just now, an

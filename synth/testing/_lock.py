@@ -45,6 +45,13 @@ the quota instead of waiting for the walk. The items lock is what a check that w
 it did not make keeps (``keep_items``: schemathesis's engine), and what the test judges from
 then on is judged as seen beside other checks (``partial``).
 
+A part's writes lock, one per lane, is what a test of another part holds shared while a write
+of its own to the part is in flight (``Client``, through ``try_writes``: a course made as the
+parent of an enrolment, by a check of the enrolments part), and what a check keeping the part
+(``exclusive_part``) takes exclusive after its lanes: the list it walks then grows with no
+other part's write, and the two parts' checks go on side by side the rest of the time
+(``_context.lock_parts``).
+
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
 sorted order and each part's lanes in order (cleanup shared; a narrow test widens from the
 first lane of its one part to the others), upgrades only a part it holds alone by letting it
@@ -53,7 +60,13 @@ go first, takes a part's items lock after its lanes (``keep_items``) or holding 
 its parts go before it waits for a quota exclusive, and lets everything go before it waits for
 the run's lock exclusive. A light test lets its items locks go before it takes a lane
 (``light_write``), and holds one write's lanes at a time. A request holds a quota shared only
-while it is in flight, waiting on no other lock meanwhile.
+while it is in flight, waiting on no other lock meanwhile. A request takes the writes locks it
+needs and its quota together or not at all, never waiting while it holds one (it tries again
+a moment later), and a check keeping a part takes the part's writes lock after its lanes: the
+one holding it exclusive waits only for writes in flight, which wait for nothing. Its own
+writes to another part (a parent of its items) wait for that part's keeper in turn, never back
+to it: ``lock_parts`` splits no parts that need each other's items, as a cycle of keepers
+could then form.
 """
 
 from __future__ import annotations
@@ -215,6 +228,10 @@ class RunLock:
         self._light: list[str] = []
         self._light_lane: int | None = None
         self._lit: list[Path] = []  # this process's ``light`` markers
+        # Each part's writes lock by lane (``try_writes``), and how many requests of this
+        # process hold each shared (as ``_holders`` for quotas).
+        self._writes: dict[tuple[str, int], _ReaderWriter] = {}
+        self._writing: Counter[tuple[str, int]] = Counter()
 
     @property
     def lanes(self) -> int:
@@ -561,7 +578,64 @@ class RunLock:
                 rw.release()
         for rw in wanted:
             rw.exclusive()
+        # Then the parts' writes locks: no other part's test writes to them from here on.
+        for name in sorted(set(names)):
+            for key in self._writes_keys(name, lane):
+                self._writes_of(key).exclusive()
         self._partial = True
+
+    def _writes_keys(self, name: str, lane: int | None) -> list[tuple[str, int]]:
+        """The keys of part ``name``'s writes locks in ``lane`` (every lane for None)."""
+        return [(name, n) for n in range(self._lanes) if lane is None or n == lane % self._lanes]
+
+    def _writes_of(self, key: tuple[str, int]) -> _ReaderWriter:
+        """A part's writes lock in one lane (``try_writes``)."""
+        if key not in self._writes:
+            name, lane = key
+            self._writes[key] = _ReaderWriter(self._folder / f"writes-{name}.{lane}.gate",
+                                              self._folder / f"writes-{name}.{lane}.lock")  # fmt: skip
+        return self._writes[key]
+
+    def try_writes(self, parts: Iterable[str], lane: int | None) -> list[tuple[str, int]] | None:
+        """Hold shared, if they can all be had at once, the writes locks of those of ``parts``
+        this process holds no lane of, in ``lane`` (every lane for None: a request as no
+        tenant of a lane): a write to another part's items about to be sent (``Client``).
+        None while a check keeps one of them (or waits to), and nothing is held: the caller
+        tries again a moment later (never blocking: the client's event loop calls it). Else
+        what was taken, for ``give_writes``; any thread. Nothing is needed holding the run's
+        lock exclusive, nor keeping a quota (a rate-limit check's window: it takes nothing it
+        could wait for while every other request counting against its quota waits for it)."""
+        with self._guard:
+            if self._run.held == "exclusive" or any(
+                rw.held == "exclusive" for rw in self._quotas.values()
+            ):
+                return []
+            held = set(self._held())
+            taken: list[tuple[str, int]] = []
+            for name in sorted(set(parts) - held):
+                for key in self._writes_keys(name, lane):
+                    rw = self._writes_of(key)
+                    if rw.held == "exclusive":
+                        continue  # kept by this process (a walk of that part)
+                    if self._writing[key] == 0 and not rw.try_shared():
+                        self._give_writes(taken)
+                        return None
+                    self._writing[key] += 1
+                    taken.append(key)
+            return taken
+
+    def give_writes(self, taken: Iterable[tuple[str, int]]) -> None:
+        """Let go what ``try_writes`` took, the write answered or given up."""
+        with self._guard:
+            self._give_writes(taken)
+
+    def _give_writes(self, taken: Iterable[tuple[str, int]]) -> None:
+        for key in taken:
+            if self._writing[key] == 0:
+                continue  # let go with the test's locks
+            self._writing[key] -= 1
+            if self._writing[key] == 0 and self._writes_of(key).held == "shared":
+                self._writes_of(key).release()
 
     def _items_of(self, name: str) -> _ReaderWriter:
         """Part ``name``'s items lock (``keep_items``)."""
@@ -640,14 +714,6 @@ class RunLock:
                 return False
             self._holders[quota] += 1
             return True
-
-    def quota_free(self, quota: str) -> bool:
-        """Whether ``try_quota`` would have ``quota`` now (no rate-limit check holds it or
-        waits for it), without holding it."""
-        if not self.try_quota(quota):
-            return False
-        self.give_quota(quota)
-        return True
 
     def give_quota(self, quota: str) -> None:
         with self._guard:
@@ -764,6 +830,11 @@ class RunLock:
         for lanes in self._parts.values():
             for rw in lanes:
                 rw.release()
+        # The writes locks kept with them (``exclusive_part``); those a request in flight holds
+        # shared go when it is answered (``give_writes``).
+        for rw in self._writes.values():
+            if rw.held == "exclusive":
+                rw.release()
         self._release_items()
 
     def _release_items(self) -> None:
@@ -780,6 +851,10 @@ class RunLock:
         self._acting = None
         self._release_quotas()
         self._release_parts()
+        with self._guard:
+            self._writing.clear()
+            for rw in self._writes.values():
+                rw.release()
         self._run.release()
         self._partial = False
         self._read_beside = False
@@ -788,6 +863,7 @@ class RunLock:
         self.release()
         self.stay(None)
         for rw in (*(rw for lanes in self._parts.values() for rw in lanes),
-                   *self._quotas.values(), *self._items.values()):  # fmt: skip
+                   *self._quotas.values(), *self._items.values(),
+                   *self._writes.values()):  # fmt: skip
             rw.close()
         self._run.close()

@@ -11,8 +11,8 @@ run side by side. A check that walks a list it cannot isolate (every item of the
 with a baseline taken first) would see the items other checks create or delete meanwhile,
 and TEN-NONINTERFERENCE needs tenant A to be quiet while B acts in its quiet world: those
 keep their part of the API to themselves (``_context.lock_parts``: the operations joined by
-a collection, or by a parent or a reference that a walk may count), while the checks of the
-other parts go on; the object-level check keeps every part its engine may reach
+a collection; a test of another part writing a parent or a referenced item there holds the
+part's writes lock while that write is in flight), while the checks of the other parts go on; the object-level check keeps every part its engine may reach
 (``Graph.parts``, a union of those: ``Target.reach``). A server
 may still tie parts together in ways the contract does not say (a create that also adds to
 another part's list): a violation seen while other parts ran is therefore confirmed with the

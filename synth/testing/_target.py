@@ -121,6 +121,9 @@ class Target:
         # GET and HEAD operations' paths as request-path patterns, and whether each reads one
         # item (``reads_one``).
         self._reads: list[tuple[str, re.Pattern[str], bool]] | None = None
+        # Writing operations' methods and paths as request-path patterns, with their parts
+        # (``writes_to``).
+        self._writers: list[tuple[str, re.Pattern[str], str]] | None = None
         self._client: Client | None = None
         self.requests = 0
         # Examples set aside because a write in them was retried after it may have arrived.
@@ -168,6 +171,7 @@ class Target:
                 self._client.lock = self.lock
                 self._client.spoilt = self.sync_shared
                 self._client.reads_one = self.reads_one
+                self._client.writes_to = self.writes_to
             if self._limited():
                 self._client.quota_of = self.quota_of
         return self._client
@@ -191,6 +195,21 @@ class Target:
         matched = [one for method, pattern, one in self._reads
                    if method == request.method and pattern.fullmatch(request.path)]  # fmt: skip
         return bool(matched) and all(matched)
+
+    def writes_to(self, request: Request) -> tuple[str, ...]:
+        """The parts of the API (``part``) whose writes lock ``request`` holds while it is in
+        flight (``RunLock.try_writes``): those of the operations it may be, by method and path,
+        where it writes (none for GET, HEAD, OPTIONS) and the locks split parts that way
+        (``LockParts.gated``)."""
+        if request.method in {"GET", "HEAD", "OPTIONS"} or not self._lock_parts().gated:
+            return ()
+        if self._writers is None:
+            parts = self._lock_parts().of
+            self._writers = [(op.method, self._path_pattern(op.path), parts[op.operation_id])
+                             for op in self.api.operations
+                             if op.method not in {"GET", "HEAD", "OPTIONS"}]  # fmt: skip
+        return tuple(sorted({part for method, pattern, part in self._writers
+                             if method == request.method and pattern.fullmatch(request.path)}))  # fmt: skip
 
     def quota_of(self, request: Request) -> str:
         """The rate-limit quota ``request`` counts against (``RateLimitSpec.quota``), "" for
@@ -350,9 +369,11 @@ class Target:
         items are made by a create of its own collection, the checks of the API's other parts
         go on meanwhile (``RunLock.exclusive_part``); a violation seen so is confirmed with
         the run to itself (``_runner``). Other lists (made elsewhere, or by the server itself)
-        take the run's lock exclusive, as does a list whose items other parts' checks make
-        without holding its part (``LockParts.apart``), walked whole all the same (its
-        isolating filter refused the marker)."""
+        take the run's lock exclusive, as does, on an API whose parts keep no writes locks
+        (``LockParts.gated``), a list whose items other parts' checks make without holding
+        its part (``LockParts.apart``), walked whole all the same (its isolating filter
+        refused the marker). Keeping a part keeps its writes lock: another part's test making
+        a parent or a referenced item there waits for the walk (``RunLock.try_writes``)."""
         if self.lock is None:
             return
         create = self.graph.creator_of_items(lister)

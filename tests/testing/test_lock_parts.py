@@ -1,15 +1,18 @@
 """The parts of the API a run's locks keep (``_context.lock_parts``) are finer than
-``Graph.parts``: needing an item of a collection whose every list a check's scope isolates
-does not join an operation to that collection's part. The fleet example's trips need a vehicle
-(their parent) and a driver (a reference), whose lists a marker isolates (a ``make`` prefix,
-free text): a walk keeping the trips list waits for no vehicle's or driver's check, nor they
-for it. What the object-level check may reach (its ``Graph.parts`` part) it keeps whole.
+``Graph.parts``: needing an item of another collection (a parent, a referenced item) does not
+join an operation to that collection's part. The fleet example's trips need a vehicle (their
+parent) and a driver (a reference): a walk keeping the trips list waits for no vehicle's or
+driver's check, nor they for it. A trip's check that makes a vehicle holds the vehicles part's
+writes lock while that write is in flight (``RunLock.try_writes``), which a walk keeping the
+vehicles list holds exclusive: the list it walks grows with no other part's write. What the
+object-level check may reach (its ``Graph.parts`` part) it keeps whole.
 """
 
 from __future__ import annotations
 
 import threading
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -19,8 +22,9 @@ from examples.reference_server.process import ROOT
 from synth import load
 from synth.relations import Graph
 from synth.testing import config_from_options
-from synth.testing._context import lock_parts
+from synth.testing._context import _acyclic, lock_parts
 from synth.testing._data import Schemas
+from synth.testing._http import Request
 from synth.testing._lock import RunLock
 from synth.testing._parallel import hold
 from synth.testing._target import Target
@@ -51,17 +55,41 @@ def test_collections_whose_lists_are_isolated_are_parts_of_their_own() -> None:
     assert set(whole.values()) <= set(kept.values())
 
 
-def test_a_parent_walked_whole_keeps_its_children_in_its_part() -> None:
-    """The tracker's projects list has no filter a marker goes into: a task check's project
-    is counted by every walk of that list, so tasks stay in the projects' part. The CRM's
-    interactions (under a contact; contacts are isolated by a search) go apart."""
+def test_a_parent_walked_whole_is_a_part_of_its_own() -> None:
+    """The tracker's projects list has no filter a marker goes into, so a walk of it keeps its
+    part; a task check's project is counted by that walk, and is made holding the projects
+    part's writes lock (``RunLock.try_writes``), so tasks go apart all the same. The CRM's
+    interactions (under a contact) go apart too."""
     whole, kept = _lock_parts(ROOT / "examples" / "tracker" / "contracts")
-    assert kept == whole
-    assert kept["createTask"] == kept["listProjects"]
+    assert whole["createTask"] == whole["listProjects"]
+    assert kept["createTask"] != kept["listProjects"]
+    assert kept["completeTask"] == kept["createTask"]
     whole, kept = _lock_parts(ROOT / "contracts")
     assert whole["createInteraction"] == whole["createContact"]
     assert kept["createInteraction"] != kept["createContact"]
     assert kept["createJob"] == whole["createJob"]
+
+
+def _needs(pairs: dict[str, tuple[str, ...]]) -> SimpleNamespace:
+    """A graph of creates, each needing the items of those named (a parent, a reference)."""
+    ops = {name: SimpleNamespace(operation_id=name) for name in pairs}
+    return SimpleNamespace(
+        api=SimpleNamespace(operations=list(ops.values())),
+        parents=lambda op: (),
+        references=lambda op: tuple(SimpleNamespace(create=ops[n]) for n in pairs[op.operation_id]),
+    )
+
+
+def test_parts_needing_each_others_items_are_not_split() -> None:
+    """Two keepers each writing to the other's part would wait for each other's writes lock:
+    where split parts would need each other's items, ``lock_parts`` keeps the earlier parts
+    (only lists a scope isolates split), with no writes locks."""
+    chain = _needs({"a": ("b",), "b": ("c",), "c": ()})
+    assert _acyclic(chain, {"a": "a", "b": "b", "c": "c"})  # type: ignore[arg-type]
+    loop = _needs({"a": ("b",), "b": ("c",), "c": ("a",)})
+    assert not _acyclic(loop, {"a": "a", "b": "b", "c": "c"})  # type: ignore[arg-type]
+    assert not _acyclic(loop, {"a": "a", "b": "a", "c": "c"})  # type: ignore[arg-type]
+    assert _acyclic(loop, {"a": "a", "b": "a", "c": "a"})  # type: ignore[arg-type]
 
 
 @pytest.fixture
@@ -134,22 +162,79 @@ def test_a_walk_of_trips_keeps_the_trips_part_alone(folder: Path) -> None:
             made.lock.close()
 
 
-def test_a_list_others_fill_without_its_part_walked_whole_keeps_the_run(folder: Path) -> None:
-    """Vehicles are made by the trips' checks without the vehicles part (their list is
-    isolated by a ``make`` prefix): a walk of the whole vehicles list all the same (its
-    filter refused the marker) keeps the run, not the part. The trips list keeps its part."""
-    walker = _target(folder)
+def test_a_walk_keeps_its_part_from_other_parts_writes(folder: Path) -> None:
+    """Vehicles are made by the trips' checks, which do not hold the vehicles part: a walk of
+    the whole vehicles list (its ``make`` filter refused the marker) keeps the vehicles part
+    and its writes lock. A trip's check goes on beside it, reads a vehicle, and its write of a
+    vehicle waits for the walk's end; a vehicle's own write waits at the part's lock."""
+    walker, trip = _target(folder), _target(folder)
     assert walker.lock is not None
+    assert trip.lock is not None
+    token = TENANTS["a"]
     try:
         hold(walker, "PAGE-END", "listVehicles")
         walker.alone(walker.api.operation("listVehicles"))
-        assert walker.lock.held == "exclusive"
+        assert walker.lock.held == "shared"
+        assert walker.lock.keeps("createVehicle")
+        took = threading.Thread(target=hold, args=(trip, "IDEM-REPLAY", "startTrip"), daemon=True)
+        assert _held_within(took, 5.0), "a trip's check waited for the vehicles walk"
+        read = trip.client.send(Request("a", "GET", "/v1/vehicles/999999", token=token))
+        assert read.status == 404
+        write = Request("a", "POST", "/v1/vehicles", token=token,
+                        json_body={"make": "Volvo", "model": "FH", "plate": "AB-123"},
+                        has_body=True)  # fmt: skip
+        assert trip.writes_to(write) == (trip.part("createVehicle"),)
+        answers: list[int] = []
+        sent = threading.Thread(target=lambda: answers.append(trip.client.send(write).status),
+                                daemon=True)  # fmt: skip
+        assert not _held_within(sent, 1.0), "a vehicle was made while a walk kept the vehicles"
         walker.lock.release()
+        sent.join(5.0)
+        assert not sent.is_alive(), "the write waited on after the walk ended"
+        assert answers
+        trip.lock.release()
         hold(walker, "PAGE-END", "listTrips")
         walker.alone(walker.api.operation("listTrips"))
         assert walker.lock.held == "shared"
         assert walker.lock.keeps("endTrip")
     finally:
-        walker.lock.release()
-        walker.close()
-        walker.lock.close()
+        for made in (walker, trip):
+            assert made.lock is not None
+            made.lock.release()
+            made.close()
+            made.lock.close()
+
+
+def test_writes_locks_are_taken_all_or_none_lane_by_lane(tmp_path: Path) -> None:
+    """A write to another part holds that part's writes lock in its tenant's lane while in
+    flight (``RunLock.try_writes``); a walk keeping one lane of a part holds that lane's writes
+    lock exclusive. What cannot all be had at once is not held at all: the caller tries again
+    later, holding nothing another keeper could wait for."""
+    walk, writer, rooms = (RunLock(tmp_path, lanes=2) for _ in range(3))
+    try:
+        walk.shared("courses", lane=1)
+        walk.exclusive_part("courses", lane=1)
+        writer.shared("enrolments", lane=0)
+        taken = writer.try_writes(["courses"], 0)
+        assert taken == [("courses", 0)]  # the other tenant's lane: the walk does not count it
+        writer.give_writes(taken)
+        assert writer.try_writes(["courses", "rooms"], 1) is None
+        assert writer.try_writes(["courses"], None) is None
+        assert writer.try_writes(["enrolments"], 1) == []  # its own part, held already
+        rooms.shared("rooms")
+        kept = threading.Thread(target=rooms.exclusive_part, args=("rooms",), daemon=True)
+        assert _held_within(kept, 5.0), "a writes lock a failed try took was not let go"
+        assert writer.try_writes(["rooms"], 0) is None
+        rooms.release()
+        walk.release()
+        taken = writer.try_writes(["courses", "rooms"], None)
+        assert taken == [("courses", 0), ("courses", 1), ("rooms", 0), ("rooms", 1)]
+        walk.shared("courses")
+        keeps = threading.Thread(target=walk.exclusive_part, args=("courses",), daemon=True)
+        assert not _held_within(keeps, 0.5), "a walk kept its part beside a write in flight"
+        writer.give_writes(taken)
+        keeps.join(5.0)
+        assert not keeps.is_alive()
+    finally:
+        for lock in (walk, writer, rooms):
+            lock.close()
