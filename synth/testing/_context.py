@@ -214,23 +214,18 @@ def reference_filter(
     return None
 
 
-def may_isolate(
-    api: ApiSpec, schemas: Schemas, graph: Graph, lister: OperationSpec, *, by_item: bool = True
-) -> bool:
+def may_isolate(api: ApiSpec, schemas: Schemas, graph: Graph, lister: OperationSpec) -> bool:
     """Whether ``Context.scope`` can give a check of ``lister`` a list of its own (a fresh
     parent, in the list's path or named by a filter; an isolating filter; a filter on a fresh
     referenced item), as far as the contract tells: without it, every walk goes through the
-    tenant's whole list and keeps its part of the API to itself. ``by_item``: counting the
-    filters on a fresh parent or referenced item, which PAGE-FILTER does not use."""
+    tenant's whole list and keeps its part of the API to itself."""
     if any(p.name != api.tenant_param for p in lister.path_params):
         return True
     create = graph.creator_of_items(lister)
-    return next(isolating_filters(schemas, create, lister), None) is not None or (
-        by_item
-        and (
-            parent_filter(api, graph, create, lister) is not None
-            or reference_filter(api, graph, create, lister) is not None
-        )
+    return (
+        next(isolating_filters(schemas, create, lister), None) is not None
+        or parent_filter(api, graph, create, lister) is not None
+        or reference_filter(api, graph, create, lister) is not None
     )
 
 
@@ -252,11 +247,9 @@ def describe_isolation(api: ApiSpec, schemas: Schemas, graph: Graph) -> list[str
         elif free is not None:
             how = f"by the check's marker in its {free[0].param} filter ({free[0].op} {free[0].field})"
         elif by_parent is not None:
-            how = (f"under a fresh parent named by its {by_parent[1].param} filter; PAGE-FILTER "
-                   "walks it whole")  # fmt: skip
+            how = f"under a fresh parent named by its {by_parent[1].param} filter"
         elif by_ref is not None:
-            how = (f"naming a fresh {by_ref[0].collection} item, by its {by_ref[1].param} filter; "
-                   "PAGE-FILTER walks it whole")  # fmt: skip
+            how = f"naming a fresh {by_ref[0].collection} item, by its {by_ref[1].param} filter"
         elif create is None:
             how = "walked whole, the run kept meanwhile: no create of its items is known"
         else:
@@ -1411,14 +1404,13 @@ class Context:
         marker: str | None = None,
         *,
         settle: bool = False,
-        by_item: bool = True,
     ) -> Scope:
-        """An isolated place to seed items into, or the whole list with a baseline.
+        """An isolated place to seed items into (a fresh parent, an isolating filter, a filter
+        on a fresh parent or referenced item: ``_item_scope``), or the whole list with a
+        baseline.
 
         ``settle``: the whole list's baseline waits for ``settle`` and the body the check will
-        send (a check counting what it made, which may count by its marker instead).
-        ``by_item``: isolated by a filter on a fresh parent or referenced item where the list
-        allows (``_item_scope``); PAGE-FILTER judges that filter too, on the whole list."""
+        send (a check counting what it made, which may count by its marker instead)."""
         assert lister.pagination is not None
         create = self.graph.creator_of_items(lister)
         marker = marker or self.marker()
@@ -1438,7 +1430,7 @@ class Context:
             if probe.get(flt.field) == [marker]:
                 return Scope(tenant, lister, create, params, {flt.param: marker}, marker,
                              True, overrides={flt.field: [marker]})  # fmt: skip
-        made = self._item_scope(tenant, lister, create, params, marker) if by_item else None
+        made = self._item_scope(tenant, lister, create, params, marker)
         if made is not None:
             return made
         scope = Scope(tenant, lister, create, params, {}, marker, isolated=False)
@@ -1480,6 +1472,19 @@ class Context:
         return Scope(tenant, lister, create, params, {flt.param: str(value)}, marker,
                      isolated=True, overrides={ref.field: self._as_field(create, ref.field, value)},
                      item_filter=flt)  # fmt: skip
+
+    def item_scope_beside(self, scope: Scope) -> Scope | None:
+        """Another scope of ``scope``'s list isolated the same way (``_item_scope``), by a
+        second fresh parent or referenced item: PAGE-FILTER seeds there what a walk of
+        ``scope`` must leave out. None where ``scope`` is not so isolated."""
+        if scope.item_filter is None:
+            return None
+        own = {p.name for p in scope.lister.path_params}
+        params = {name: value for name, value in scope.params.items() if name in own}
+        found = self._item_scope(scope.tenant, scope.lister, scope.create, params, scope.marker)
+        if found is None or found.query == scope.query:
+            return None
+        return found
 
     def list_key(self, scope: Scope) -> tuple[object, ...]:
         """What names ``scope``'s whole list for ``Target.seen_list``."""

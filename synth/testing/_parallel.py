@@ -349,18 +349,16 @@ def chain_of(invariant: str, operation: str, shape: Shape) -> str:
             lister = None  # walked beside the part's other checks (``Context.settle``)
     else:
         return ""
-    whole = _walked_whole(lister, shape, by_item=invariant != "PAGE-FILTER") if lister else False
+    whole = _walked_whole(lister, shape) if lister else False
     return parts[operation] if whole else ""
 
 
-def _walked_whole(lister: OperationSpec, shape: Shape, *, by_item: bool = True) -> bool:
+def _walked_whole(lister: OperationSpec, shape: Shape) -> bool:
     """Whether a walk of ``lister`` goes through its tenant's whole list, keeping the list's
     part meanwhile: a list with items made in its part (else its walks keep the whole run,
-    ``Target.alone``: no part to chain) that no scope isolates (``may_isolate``; PAGE-FILTER's
-    scope is not isolated by a fresh parent or referenced item: ``by_item``)."""
+    ``Target.alone``: no part to chain) that no scope isolates (``may_isolate``)."""
     return (lister.pagination is not None and shape.graph.creator_of_items(lister) is not None
-            and not may_isolate(shape.api, shape.schemas, shape.graph, lister,
-                                by_item=by_item))  # fmt: skip
+            and not may_isolate(shape.api, shape.schemas, shape.graph, lister))  # fmt: skip
 
 
 def walks_whole_list(invariant: str, operation: str, shape: Shape) -> bool:
@@ -409,7 +407,7 @@ def chains(
               if part in walks and test_key(name)[0] in walking}  # fmt: skip
     fills = frozenset(part for creator, part in walked if filled(creator, shape))
     # The walked parts each object-level check reaches besides its own (``Target.reach``):
-    # the fleet's drivers part reaches the trips part, whose chain walks the trips list.
+    # the tracker's tasks part reaches the projects part, whose chain walks the projects list.
     kept = lock_parts(shape.api, shape.schemas, shape.graph)
     reached = {part: frozenset(walks & set(kept.reach[part]) - {part})
                for name, part in of.items() if test_key(name)[0] in ALONE}  # fmt: skip
