@@ -113,6 +113,16 @@ class FaultCost:
         self.waited += seconds
 
 
+@dataclass(slots=True)
+class LimitWaits:
+    """The 429 answers a run waited out before sending again (``Client``), and the seconds
+    it waited: the server's rate limits, not faults. Mutable, merged in place as
+    ``FaultCost``."""
+
+    answers: int = 0
+    seconds: float = 0.0
+
+
 def fault_kind(exc: BaseException | None, status: int = 0) -> str:
     """A transport fault's kind as the report counts it: timeout, reset, truncated, 502, ..."""
     if exc is None:
@@ -264,7 +274,7 @@ class Client:
         # By kind: faults a retry got past, and the faults of requests that outlasted every retry.
         self.survived: Counter[str] = Counter()
         self.exhausted: Counter[str] = Counter()
-        self.waited_limited = 0  # 429s waited out (``_LIMIT_WAITS``)
+        self.limited = LimitWaits()  # 429s waited out (``_LIMIT_WAITS``)
         self.cost = FaultCost()
         # Whether a retry backs off: only where many recent attempts met faults (``Strain``).
         self.strain = Strain()
@@ -448,12 +458,14 @@ class Client:
             ):
                 break
             waits += 1
-            self.waited_limited += 1
+            pause = retry_after(exchange.headers, default=1.0, cap=_LIMIT_WAIT)
+            self.limited.answers += 1
+            self.limited.seconds += pause
             # Nothing is sent while the quota refills: the run's lock goes meanwhile, where the
             # test holds it shared only and no other request of this process is in flight.
             if self._sending == 0:
                 self._let_go()
-            await asyncio.sleep(retry_after(exchange.headers, default=1.0, cap=_LIMIT_WAIT))
+            await asyncio.sleep(pause)
             exchange = await self._attempts(request)
         return exchange
 

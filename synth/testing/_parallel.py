@@ -1208,6 +1208,7 @@ def dump_state(
             "hedged": target.fault_cost.hedged,
             "fault_waited": round(target.fault_cost.waited, 3),
             "set_aside": target.set_aside,
+            "limited": [target.limit_waits.answers, round(target.limit_waits.seconds, 3)],
             "edges": {
                 f"{t}\n{op}": why for (t, op), why in target.edges.items() if isinstance(why, str)
             },
@@ -1236,6 +1237,9 @@ def merge_state(target: Target | Merged, text: str) -> tuple[list[tuple[str, str
         target.fault_cost.hedged += state.get("hedged", 0)
         target.fault_cost.waited += state.get("fault_waited", 0.0)
         target.set_aside += state["set_aside"]
+        answers, seconds = state.get("limited", (0, 0.0))
+        target.limit_waits.answers += answers
+        target.limit_waits.seconds += seconds
         for key, why in state["edges"].items():
             tenant, _, op = key.partition("\n")
             target.edges[(tenant, op)] = why

@@ -13,12 +13,12 @@ from typing import Any
 
 from ._config import TargetConfig
 from ._coverage import Gap
-from ._http import FaultCost
+from ._http import FaultCost, LimitWaits
 from ._latency import latency_lines, latency_markdown, latency_rows
 from ._target import Target
 from ._violation import Finding, Outcome
 
-__all__ = ["Merged", "markdown", "summary_lines", "transport_line"]
+__all__ = ["Merged", "limits_line", "markdown", "summary_lines", "transport_line"]
 
 
 @dataclass(slots=True)
@@ -33,6 +33,7 @@ class Merged:
     faults_survived: Counter[str] = field(default_factory=Counter)
     faults_exhausted: Counter[str] = field(default_factory=Counter)
     fault_cost: FaultCost = field(default_factory=FaultCost)
+    limit_waits: LimitWaits = field(default_factory=LimitWaits)
     set_aside: int = 0
     edges: dict[tuple[str, str], Any] = field(default_factory=dict)
     unsent_bounds: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -104,6 +105,15 @@ def transport_line(target: Run) -> str:
     )
 
 
+def limits_line(target: Run) -> str:
+    """The 429 answers waited out (the server's rate limits: not violations, not faults)."""
+    waits = target.limit_waits
+    if not waits.answers:
+        return "rate limits: no 429 answer waited out"
+    return (f"rate limits: {waits.answers} answers of 429 waited out before sending again, "
+            f"{waits.seconds:.1f} s in all (as Retry-After asked; summed over workers)")  # fmt: skip
+
+
 def summary_lines(target: Run, not_planned: int = 0) -> list[str]:
     """A few plain lines for the end of the terminal output.
 
@@ -125,6 +135,8 @@ def summary_lines(target: Run, not_planned: int = 0) -> list[str]:
         f"here; each with the reason): {skipped + not_planned} in all",
         f"  {transport_line(target)}",
     ]
+    if target.limit_waits.answers:
+        lines.append(f"  {limits_line(target)}")
     # Lists whose edge fixture could not be made: judged by their drawn examples only.
     lines += [
         f"  not judged at the declared edges (PAGE-LIMIT, PAGE-END, PAGE-COMPLETE) {op}: {why}"
@@ -185,7 +197,8 @@ def markdown(target: Run, gaps: list[Gap] | None = None, coverage: str = "") -> 
                 f"- got: {x.actual}", "", "```sh", x.curl, "```"]  # fmt: skip
     out += latency_markdown(latency_rows(target.api, target.latencies), target.enforce_slo)
     out += ["", "### Transport faults and check errors (not contract violations)", "",
-            transport_line(target).capitalize() + "."]  # fmt: skip
+            transport_line(target).capitalize() + ".", "",
+            limits_line(target).capitalize() + "."]  # fmt: skip
     if faults:
         out.append("")
         out += [f"- {x.invariant} `{x.operation}`: {x.message.splitlines()[0]}" for x in faults]

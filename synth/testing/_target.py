@@ -24,7 +24,7 @@ from ._curl import Redactor
 from ._data import Schemas
 from ._edges import SharedEdges
 from ._first import FirstExamples
-from ._http import Client, Exchange, FaultCost, Request, TransportFault
+from ._http import Client, Exchange, FaultCost, LimitWaits, Request, TransportFault
 from ._lock import ANY_TENANT, RunLock
 from ._nowhere import Nowhere
 from ._twins import Twins
@@ -131,6 +131,7 @@ class Target:
         self._survived: Counter[str] = Counter()
         self._exhausted: Counter[str] = Counter()
         self._fault_cost = FaultCost()
+        self._limit_waits = LimitWaits()
         # Shared with the run's other worker processes (``synth test --workers``), else None.
         self.lock: RunLock | None = None
         # Which test of a check split in two runs (``_first``): "first", "rest" or "".
@@ -477,6 +478,11 @@ class Target:
         """What transport faults cost (seconds, hedged requests); merged into in place."""
         return self._client.cost if self._client is not None else self._fault_cost
 
+    @property
+    def limit_waits(self) -> LimitWaits:
+        """The 429 answers waited out and the seconds waited; merged into in place."""
+        return self._client.limited if self._client is not None else self._limit_waits
+
     def close(self) -> None:
         """Delete what the run created (where the API allows it), then close the client.
 
@@ -495,6 +501,7 @@ class Target:
         self.requests = self._client.requests
         self._survived, self._exhausted = self._client.survived, self._client.exhausted
         self._fault_cost = self._client.cost
+        self._limit_waits = self._client.limited
         self._client.close()
         self._client = None
 

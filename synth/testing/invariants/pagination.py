@@ -132,7 +132,7 @@ def _once(ctx: Context, walk: Walk, expected: list[str], what: str) -> None:
         ctx.fail(f"each item exactly once {what}", f"{twice[0]} on more than one page")
     missing = [i for i in expected if i not in counts]
     if missing:
-        ctx.fail(f"each of the {len(expected)} seeded items {what}",
+        ctx.fail(f"each of the {len(expected)} seeded items listed once, {what}",
                  f"{len(missing)} missing, e.g. {missing[0]}")  # fmt: skip
 
 
@@ -179,7 +179,7 @@ def complete(ctx: Context) -> None:
             missing = [i for i in held if i not in set(walk.ids)]
             if missing:
                 ctx.fail(f"each of the {len(held)} items the list held before and after the "
-                         f"walk (none seeded by it) {what}",
+                         f"walk (none seeded by it) listed, {what}",
                          f"{len(missing)} missing, e.g. {missing[0]}")  # fmt: skip
     if scope.isolated:
         edged = _at_the_edges(ctx, _complete_edges)
