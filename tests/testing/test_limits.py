@@ -356,10 +356,10 @@ def test_other_checks_wait_out_a_429(api: ApiSpec) -> None:
     target = Target(config, api)
     try:
         served = target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
-        assert (served.status, target.client.waited_limited, len(calls)) == (200, 1, 2)
+        assert (served.status, target.client.limited.answers, len(calls)) == (200, 1, 2)
         seen = target.client.send(Request("a", "GET", "/jobs/x", token="token-a",
                                           wait_limited=False))  # fmt: skip
-        assert (seen.status, target.client.waited_limited, len(calls)) == (429, 1, 3)
+        assert (seen.status, target.client.limited.answers, len(calls)) == (429, 1, 3)
     finally:
         target.close()
 

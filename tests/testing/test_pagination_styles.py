@@ -120,7 +120,11 @@ def test_a_correct_server_passes_every_planned_check_on_a_list_that_cannot_be_is
     [
         ("offset_skips", "offset", "the list held before and after the walk"),
         # Found on the run's edge fixture first: the walk at the maximum loses its last page.
-        ("has_more_early", "after", "seeded items listed once, walking the whole list with limit=20"),
+        (
+            "has_more_early",
+            "after",
+            "seeded items listed once, walking the whole list with limit=20",
+        ),
     ],
 )
 def test_a_walk_that_loses_earlier_items_of_a_shared_list_is_reported_and_confirmed(
