@@ -1,0 +1,1 @@
+"""Contracts of the podcast host API: networks (tenants) keep shows, episodes and sponsorships."""
