@@ -17,7 +17,7 @@ from synth.testing._http import (
     TransportFault,
 )
 from synth.testing._parallel import dump_state, merge_state
-from synth.testing._report import Merged, limits_line, markdown, summary_lines, transport_line
+from synth.testing._report import Merged, transport_line
 from synth.testing._st import Strain
 from synth.testing._st import backoff as _backoff
 from tests._serving import serving
@@ -512,42 +512,3 @@ def test_a_request_the_client_cannot_send_is_synth_s_error_not_a_fault(
             assert len(seen) == 1
         finally:
             target.close()
-
-
-def test_the_429s_waited_out_are_counted_and_said(api: ApiSpec) -> None:
-    """A 429 whose Retry-After says 1 s, then a 200: the client waits it out and sends
-    again, and the wait is counted, carried in a worker's state, added up when merged and
-    said in the summary and the report (a new user's rate-limited checks took 5 to 9 s, and
-    nothing said why)."""
-    calls: list[str] = []
-
-    async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            return
-        calls.append(scope["path"])
-        limited = len(calls) == 1
-        headers = [(b"retry-after", b"1")] if limited else []
-        await send({"type": "http.response.start", "status": 429 if limited else 200,
-                    "headers": headers})  # fmt: skip
-        await send({"type": "http.response.body", "body": b""})
-
-    config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=1, env={})
-    target = Target(config, api)
-    try:
-        assert limits_line(target) == "rate limits: no 429 answer waited out"
-        served = target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
-        assert (served.status, len(calls)) == (200, 2)
-        assert target.limit_waits.answers == 1
-        assert target.limit_waits.seconds == pytest.approx(1.0)
-        state = dump_state(target)
-    finally:
-        target.close()
-    assert target.limit_waits.answers == 1  # kept after the client is closed
-    merged = Merged(config)
-    merge_state(merged, state)
-    merge_state(merged, state)
-    assert merged.limit_waits.answers == 2
-    assert merged.limit_waits.seconds == pytest.approx(2.0)
-    said = "rate limits: 2 answers of 429 waited out before sending again, 2.0 s in all"
-    assert any(line.strip().startswith(said) for line in summary_lines(merged))
-    assert said.capitalize() in markdown(merged)

@@ -25,6 +25,8 @@ from examples.reference_server.app import create_app
 from synth.spec import ApiSpec
 from synth.testing import Outcome, Target, config_from_options
 from synth.testing._http import Request
+from synth.testing._parallel import dump_state, merge_state
+from synth.testing._report import Merged, limits_line, markdown, summary_lines
 from synth.testing._runner import run_check
 from synth.testing.invariants.limits import parse_policy
 
@@ -338,20 +340,27 @@ def test_tenant_b_s_quota_spent_just_before_is_why_rate_tenant_waits(
     assert "tenant B" in finding.message, finding.message
 
 
-def test_other_checks_wait_out_a_429(api: ApiSpec) -> None:
-    """synth's own client waits out a 429 (its Retry-After) unless a check asks to see it."""
-    calls: list[str] = []
+def _refusing_every_other(calls: list[str], retry_after: bytes) -> Any:
+    """An ASGI app answering 429 (with ``retry_after``) to every other request, the first
+    included, and 200 to the others; each request's path goes to ``calls``."""
 
     async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if scope["type"] != "http":
             return
         calls.append(scope["path"])
-        limited = len(calls) % 2 == 1  # every other request is refused
-        headers = [(b"retry-after", b"0")] if limited else []
+        limited = len(calls) % 2 == 1
+        headers = [(b"retry-after", retry_after)] if limited else []
         await send({"type": "http.response.start", "status": 429 if limited else 200,
                     "headers": headers})  # fmt: skip
         await send({"type": "http.response.body", "body": b""})
 
+    return app
+
+
+def test_other_checks_wait_out_a_429(api: ApiSpec) -> None:
+    """synth's own client waits out a 429 (its Retry-After) unless a check asks to see it."""
+    calls: list[str] = []
+    app = _refusing_every_other(calls, b"0")
     config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=1, env={})
     target = Target(config, api)
     try:
@@ -401,3 +410,32 @@ def test_headers_of_a_429_on_the_wire(api: ApiSpec) -> None:
     assert answer.headers["ratelimit-policy"] == '"20-per-5s";q=20;w=5'
     assert answer.headers["ratelimit"].startswith('"20-per-5s";r=0;t=')
     assert int(answer.headers["retry-after"]) >= 1
+
+
+def test_the_429s_waited_out_are_counted_and_said(api: ApiSpec) -> None:
+    """A 429 whose Retry-After says 1 s, then a 200: the client waits it out and sends
+    again, and the wait is counted, carried in a worker's state, added up when merged and
+    said in the summary and the report (a new user's rate-limited checks took 5 to 9 s, and
+    nothing said why)."""
+    calls: list[str] = []
+    app = _refusing_every_other(calls, b"1")
+    config = config_from_options(app=app, tenants=TOKENS, profile="quick", seed=1, env={})
+    target = Target(config, api)
+    try:
+        assert limits_line(target) == "rate limits: no 429 answer waited out"
+        served = target.client.send(Request("a", "GET", "/jobs/x", token="token-a"))
+        assert (served.status, len(calls)) == (200, 2)
+        assert target.limit_waits.answers == 1
+        assert target.limit_waits.seconds == pytest.approx(1.0)
+        state = dump_state(target)
+    finally:
+        target.close()
+    assert target.limit_waits.answers == 1  # kept after the client is closed
+    merged = Merged(config)
+    merge_state(merged, state)
+    merge_state(merged, state)
+    assert merged.limit_waits.answers == 2
+    assert merged.limit_waits.seconds == pytest.approx(2.0)
+    said = "rate limits: 2 answers of 429 waited out before sending again, 2.0 s in all"
+    assert any(line.strip().startswith(said) for line in summary_lines(merged))
+    assert said.capitalize() in markdown(merged)
