@@ -160,6 +160,17 @@ def parent_filter(
     there is none, or where a parent's state may refuse a second item (``_state_conflicts``:
     a vehicle with a trip open takes no other), which would give each item a parent of its
     own."""
+    found = _parent_filtered(api, graph, create, lister)
+    return (
+        found if found is not None and create is not None and not _state_conflicts(create) else None
+    )
+
+
+def _parent_filtered(
+    api: ApiSpec, graph: Graph, create: OperationSpec | None, lister: OperationSpec
+) -> tuple[str, FilterSpec] | None:
+    """``parent_filter`` by the shape of the contract alone, whatever a parent's state may
+    refuse."""
     parents = (graph.parents(create) or []) if create is not None else []
     last = parents[-1] if parents else None
     if (
@@ -170,7 +181,6 @@ def parent_filter(
         or last.create is create
         or last.param == api.tenant_param
         or last.param not in lister.pagination.item.model_fields
-        or _state_conflicts(create)
     ):
         return None
     found = (f for f in lister.pagination.filters if f.op == "eq" and f.path == (last.param,))
@@ -262,17 +272,9 @@ def describe_isolation(api: ApiSpec, schemas: Schemas, graph: Graph) -> list[str
 
 def _why_whole(api: ApiSpec, graph: Graph, create: OperationSpec, lister: OperationSpec) -> str:
     """Why no scope isolates ``lister``, a list at the top of ``create``'s items."""
-    parents = graph.parents(create) or []
-    last = parents[-1] if parents else None
-    assert lister.pagination is not None
-    eq = {f.field for f in lister.pagination.filters if f.op == "eq"}
-    if (
-        last is not None
-        and last.create is not create
-        and last.param in eq
-        and _state_conflicts(create)
-    ):
-        return (f"its {last.param} filter names a parent, but {create.operation_id} declares a "
+    by_parent = _parent_filtered(api, graph, create, lister)
+    if by_parent is not None and _state_conflicts(create):
+        return (f"its {by_parent[1].param} filter names a parent, but {create.operation_id} declares a "
                 "409 its Unique() fields do not account for, which may refuse a parent's "
                 "second item")  # fmt: skip
     return ("no filter a check can own (free text or a prefix holding its marker, an array "

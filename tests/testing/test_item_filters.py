@@ -388,3 +388,30 @@ def test_the_dry_run_says_how_each_list_is_isolated() -> None:
     assert lines[0] == "lists (how a check keeps its own items apart in each):"
     assert "  listTrips: naming a fresh /drivers item, by its driver_id filter" in lines
     assert "  listDrivers: by the check's marker in its q filter (icontains name)" in lines
+
+
+def test_a_parent_whose_state_may_refuse_a_second_item_is_said(tmp_path: Path) -> None:
+    """The meters' create declaring a 409 of a site's own state (``site_full``) besides its
+    unique serial's: a fresh site may refuse a second meter, so no scope isolates the meters
+    list by its site_id filter, and the dry run says why it is walked whole."""
+    root = tmp_path / "meters_full"
+    root.mkdir()
+    (root / "__init__.py").write_text("")
+    full = METERS.replace(
+        "errors=[TAKEN])",
+        "errors=[TAKEN, FULL])",
+    ).replace(
+        "SiteId = ",
+        'FULL = api.error("site_full", 409, "Site full", "The site takes no more meters.")\n'
+        "SiteId = ",
+    )
+    assert full.count("FULL") == 2
+    (root / "api.py").write_text(full)
+    api = load(root)
+    graph = Graph(api)
+    lister, create = api.operation("listMeters"), api.operation("createMeter")
+    assert parent_filter(api, graph, create, lister) is None
+    assert not may_isolate(api, Schemas(api), graph, lister)
+    lines = describe_isolation(api, Schemas(api), graph)
+    said = next(line for line in lines if line.startswith("  listMeters: walked whole"))
+    assert "its site_id filter names a parent, but createMeter declares a 409" in said, said
