@@ -2292,6 +2292,7 @@ def test_cleanup_deletes_side_by_side_and_again_what_was_refused(api: ApiSpec) -
         survived: Any = {}
         exhausted: Any = {}
         cost: Any = None
+        limited: Any = None
 
         def settle(self, requests: list[Request], at_once: int | None) -> list[Exchange | None]:
             assert at_once == 8
