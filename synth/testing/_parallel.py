@@ -633,6 +633,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         # scanned for each unit handed out, and on the 20x API (2,400 tests, twelve simulated
         # workers) recomputing these took 100 s of the scheduler's CPU.
         self._parts_of: dict[str, str] = {}
+        self._lock_parts_of: dict[str, str] = {}
         self._quotas_of: dict[str, str] = {}
         self._counted: dict[str, str] = {}
 
@@ -772,6 +773,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         if self._reserve(node):
             return
         self._place_kept_chains(node)
+        self._place_behind_walks()
         head = next(iter(self.workqueue), "")
         quota = self._kept_quota(_test_name(head))
         kept = self._kept_part(head)
@@ -869,6 +871,46 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         for scope in waiting:
             self.workqueue.move_to_end(scope)
             self._held_back.add(scope)
+
+    def _place_behind_walks(self) -> None:
+        """A test at the head of the queue whose part a chain's first lane keeps on a worker
+        now (its walks acting as the first tenant, whose lane every other test of the part
+        holds: ``RunLock.narrow``) goes behind the first test of another part: handed out, it
+        waited for the lane's walk, holding a worker. At 50 ms the campus example's courses
+        checks, next in the queue after the courses chain, took ten workers for 7.6 s each
+        while the enrolment checks waited in the queue. Where every test left is of such a
+        part, the head goes out as before and waits at the lock."""
+        if self._found is None or not self._found.walks or not self.workqueue:
+            return
+        walking = {part for work in self.assigned_work.values()
+                   for unit, tests in work.items() if not all(tests.values())
+                   for part in (self._first_lane_of(unit),) if part}  # fmt: skip
+        if not walking:
+            return
+        head = next(iter(self.workqueue))
+        if head.startswith(_CHAIN) or self._lock_part_of(head) not in walking:
+            return
+        spare = next((scope for scope in self.workqueue
+                      if not scope.startswith(_CHAIN) and scope not in self._held_back
+                      and self._lock_part_of(scope) not in walking), None)  # fmt: skip
+        if spare is not None:
+            self.workqueue.move_to_end(spare, last=False)
+
+    def _first_lane_of(self, unit: str) -> str:
+        """The part whose chain's first lane ``unit`` is (``lane_of``: "0"), "" for any other
+        unit."""
+        part, _, lane = unit.removeprefix(_CHAIN).rpartition("@")
+        return part if unit.startswith(_CHAIN) and lane == "0" else ""
+
+    def _lock_part_of(self, nodeid: str) -> str:
+        """The part of the run's locks (``Chains.parts``: ``lock_parts``) of the operation a
+        test acts on, "" for none."""
+        part = self._lock_parts_of.get(nodeid)
+        if part is None:
+            assert self._found is not None
+            part = self._found.parts.get(test_key(_test_name(nodeid))[1], "")
+            self._lock_parts_of[nodeid] = part
+        return part
 
     def _place_kept_chains(self, node: Any) -> None:
         """A chain kept from its first request (the object-level check of a part whose walks

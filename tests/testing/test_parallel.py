@@ -2071,6 +2071,60 @@ def test_part_scheduling_hands_each_chain_to_one_worker(api: ApiSpec, tenants: i
                if found.of[n] == "createJob") < 30  # fmt: skip
 
 
+@pytest.mark.parametrize("example", ["campus", "tracker"])
+def test_no_test_waits_on_a_worker_for_a_walking_lane_while_others_are_queued(
+    example: str,
+) -> None:
+    """While a part's chain's first lane runs (its walks, acting as the first tenant, keep
+    the lane every other test of the part holds), a test of that part goes to a worker only
+    once no test of another part is left in the queue: handed out before, it held a worker
+    idle for the lane's walk (the campus's courses checks at 50 ms, ten workers 7.6 s each)."""
+    from synth.testing._parallel import _CHAIN, chains
+
+    api, names = emitted(ROOT / "examples" / example / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    collected = [f"t.py::{names[i]}" for i in order(names, spread=True, chains=found, workers=8)]
+    scheduler, *nodes = workers(shape, collected, count=6)
+    walked = sorted(found.walks)
+    assert walked, f"{example}: no chain walks a list"
+    waited: list[str] = []  # the first units, handed out before this watches, aside
+
+    def running(part: str, besides: Any) -> bool:
+        return any(unit == f"{_CHAIN}{part}@0" and not all(tests.values())
+                   for other, work in scheduler.assigned_work.items() if other is not besides
+                   for unit, tests in work.items())  # fmt: skip
+
+    def watch(node: Node) -> Callable[[list[int]], None]:
+        def sent(indexes: list[int]) -> None:
+            node.sent += indexes
+            for index in indexes:
+                name = collected[index].rpartition("::")[2]
+                part = found.parts.get(key_of_test(name)[1], "")
+                if name in found.of or part not in walked or not running(part, node):
+                    continue
+                others = [scope for scope in scheduler.workqueue
+                          if not scope.startswith(_CHAIN)
+                          and found.parts.get(key_of_test(scope.rpartition("::")[2])[1]) != part]  # fmt: skip
+                if others:
+                    waited.append(f"{name} before {others[0]}")
+
+        return sent
+
+    for node in nodes:
+        node.send_runtest_some = watch(node)
+    progress = True
+    while progress:  # each worker ends its next test in turn, until none has one left
+        progress = False
+        for node in nodes:
+            left = [nodeid for tests in scheduler.assigned_work.get(node, {}).values()
+                    for nodeid, finished in tests.items() if not finished]  # fmt: skip
+            if left:
+                scheduler.mark_test_complete(node, collected.index(left[0]))
+                progress = True
+    assert not waited, waited[:5]
+
+
 # The fleet's lists are all isolated now (its trips by a fresh driver, PAGE-FILTER too): it has
 # no walked part. The campus's courses part is walked.
 @pytest.mark.parametrize("example", ["campus", "feeds", "library", "tracker", "warehouse"])
