@@ -302,8 +302,9 @@ class RunLock:
         return lanes if lane is None else [lanes[lane % len(lanes)]]
 
     def _held(self, how: str = "") -> list[str]:
-        """The parts this process holds a lane of (held ``how``, where given)."""
-        return [name for name, lanes in self._parts.items()
+        """The parts this process holds a lane of (held ``how``, where given). Over a copy:
+        a request's thread reads it (``try_writes``) while a test's may add a part."""
+        return [name for name, lanes in list(self._parts.items())
                 if any(rw.held and (not how or rw.held == how) for rw in lanes)]  # fmt: skip
 
     def shared(self, *parts: str, lane: int | None = None) -> None:
@@ -832,7 +833,7 @@ class RunLock:
                 rw.release()
         # The writes locks kept with them (``exclusive_part``); those a request in flight holds
         # shared go when it is answered (``give_writes``).
-        for rw in self._writes.values():
+        for rw in list(self._writes.values()):
             if rw.held == "exclusive":
                 rw.release()
         self._release_items()
@@ -853,7 +854,7 @@ class RunLock:
         self._release_parts()
         with self._guard:
             self._writing.clear()
-            for rw in self._writes.values():
+            for rw in list(self._writes.values()):
                 rw.release()
         self._run.release()
         self._partial = False
