@@ -674,8 +674,13 @@ def filtered(ctx: Context) -> None:
         for row, given in zip(each, spread(ctx, scope, flt, count), strict=False):
             row.update(given)
     seeded = ctx.seed(scope, count, each=each)
+    made = [json.dumps(item, sort_keys=True, default=str) for item in seeded]
     for flt in filters:
         _vary_by_action(ctx, scope, flt, seeded)
+    # The items no action changed (``act_on`` updates an item in place): as made, each is
+    # listed (an archived one a server may hide).
+    untouched = [item for item, was in zip(seeded, made, strict=True)
+                 if json.dumps(item, sort_keys=True, default=str) == was]  # fmt: skip
     values: list[tuple[FilterSpec, str | list[str]]] = []
     for flt in filters:
         first = _filter_value(ctx, scope, flt, seeded)
@@ -694,7 +699,9 @@ def filtered(ctx: Context) -> None:
     seen: dict[str, tuple[int, int, list[str]]] = {}
     after = ctx.walk(scope, limit=limit)
     if own is not None:
-        seen[own.param] = _kept_by_item_filter(ctx, scope, own, after, beside)
+        seen[own.param] = _kept_by_item_filter(
+            ctx, scope, own, after, untouched=untouched, beside=beside
+        )
     if not before.items:
         ctx.unexercised("walked an empty list, so the filters had nothing to keep or drop")
     for (flt, value), walk in zip(values, chosen, strict=True):
@@ -721,20 +728,27 @@ def _idle(seen: dict[str, tuple[int, int, list[str]]]) -> list[str]:
 
 
 def _kept_by_item_filter(
-    ctx: Context, scope: Scope, flt: FilterSpec, after: Walk, beside: Scope | None
+    ctx: Context,
+    scope: Scope,
+    flt: FilterSpec,
+    after: Walk,
+    *,
+    untouched: list[dict[str, Any]],
+    beside: Scope | None,
 ) -> tuple[int, int, list[str]]:
     """What ``flt``, the filter on a fresh item isolating ``scope``, kept and dropped in
-    ``after``, the scope's last walk (``filtered``): every item seeded in the scope, none of
-    those seeded ``beside`` it (a listed one fails the walk itself: ``Context.walk``)."""
+    ``after``, the scope's last walk (``filtered``): every item seeded in the scope that no
+    action changed (``untouched``), none of those seeded ``beside`` it (a listed one fails the
+    walk itself: ``Context.walk``)."""
     value = scope.query[flt.param]
     got = set(after.ids)
-    for item in scope.seeded:
+    for item in untouched:
         key = ctx.item_id(scope.lister, item, scope.params)
         if key not in got:
             ctx.fail(f"{_shown(flt, value)} to keep every item whose {flt.field} equals it",
                      f"{key}, made with {flt.field}={value!r}, left out")  # fmt: skip
     dropped = len(beside.seeded) if beside is not None else 0
-    return len(scope.seeded), dropped, [_shown(flt, value)]
+    return len(untouched), dropped, [_shown(flt, value)]
 
 
 def _two_pages(op: OperationSpec, flt: FilterSpec, value: str | list[str], before: Walk) -> int:
