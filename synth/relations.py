@@ -639,11 +639,15 @@ class Graph:
                 join(c.create, c.list, c.read, c.update, c.delete, c.upsert, *c.actions)
             for op in self.api.operations:
                 join(op, self.item_creator(op))
-                needed = (*(p.create for p in self.parents(op) or ()),
-                          *(r.create for r in self.references(op)))  # fmt: skip
-                join(op, *(create for create in needed if create.operation_id not in apart))
+                join(op, *(c for c in self.needed(op) if c.operation_id not in apart))
             found = self._parts[apart] = {name: find(name) for name in root}
         return found
+
+    def needed(self, op: OperationSpec) -> tuple[OperationSpec, ...]:
+        """The creates of the items ``op`` needs made first: its parents' and the items its
+        body references."""
+        return (*(p.create for p in self.parents(op) or ()),
+                *(r.create for r in self.references(op)))  # fmt: skip
 
     def lists_of(self, create: OperationSpec) -> list[OperationSpec]:
         """Every list of the items ``create`` makes: its collections' lists (paginated or

@@ -333,7 +333,7 @@ def lock_parts(api: ApiSpec, schemas: Schemas, graph: Graph) -> LockParts:
             # whole walk of its list (its scope's parent refused a second item) holds.
             apart = frozenset(
                 needed.operation_id for op in api.operations
-                for needed in _needed(graph, op)
+                for needed in graph.needed(op)
                 if needed.operation_id in isolated and of[needed.operation_id] != of[op.operation_id]
             )  # fmt: skip
         held: dict[str, set[str]] = {}
@@ -344,17 +344,11 @@ def lock_parts(api: ApiSpec, schemas: Schemas, graph: Graph) -> LockParts:
     return found
 
 
-def _needed(graph: Graph, op: OperationSpec) -> tuple[OperationSpec, ...]:
-    """The creates of the parents and referenced items ``op`` needs."""
-    return (*(p.create for p in graph.parents(op) or ()),
-            *(r.create for r in graph.references(op)))  # fmt: skip
-
-
 def _acyclic(graph: Graph, of: Mapping[str, str]) -> bool:
-    """Whether no part of ``of`` needs (``_needed``), through other parts, an item of its own."""
+    """Whether no part of ``of`` needs (``Graph.needed``), through other parts, an item of its own."""
     needs: dict[str, set[str]] = {}
     for op in graph.api.operations:
-        for needed in _needed(graph, op):
+        for needed in graph.needed(op):
             if of[needed.operation_id] != of[op.operation_id]:
                 needs.setdefault(of[op.operation_id], set()).add(of[needed.operation_id])
     done: set[str] = set()

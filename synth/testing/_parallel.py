@@ -432,8 +432,7 @@ def filled(creator: str, shape: Shape) -> bool:
         own = graph.item_creator(op)
         if own is not None and own.operation_id == creator:
             continue  # an operation on those items themselves: its id parameter names one
-        made = (*(graph.parents(op) or ()), *graph.references(op))
-        if any(m.create.operation_id == creator for m in made):
+        if any(made.operation_id == creator for made in graph.needed(op)):
             return True
     return False
 
@@ -579,6 +578,15 @@ def lane_of(found: Chains, name: str) -> str:
     if test_key(name)[0] in ALONE and (part in found.walks or part in found.reached):
         return _KEPT
     return str(found.lanes.get(name, 0))
+
+
+def _chain_unit(unit: str) -> tuple[str, str]:
+    """The part and the lane of a chain's unit of work (``PartScheduling._split_scope``),
+    ("", "") for any other unit."""
+    if not unit.startswith(_CHAIN):
+        return "", ""
+    part, _, lane = unit.removeprefix(_CHAIN).rpartition("@")
+    return part, lane
 
 
 def _test_name(nodeid: str) -> str:
@@ -899,8 +907,8 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
     def _first_lane_of(self, unit: str) -> str:
         """The part whose chain's first lane ``unit`` is (``lane_of``: "0"), "" for any other
         unit."""
-        part, _, lane = unit.removeprefix(_CHAIN).rpartition("@")
-        return part if unit.startswith(_CHAIN) and lane == "0" else ""
+        part, lane = _chain_unit(unit)
+        return part if lane == "0" else ""
 
     def _lock_part_of(self, nodeid: str) -> str:
         """The part of the run's locks (``Chains.parts``: ``lock_parts``) of the operation a
@@ -987,9 +995,9 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         """The part of a chain's unit kept from its first request (no walk chain: ``Chains.
         walks``; or the object-level check of a part that has one, a unit of its own: ``_KEPT``),
         "" for any other unit."""
-        if not scope.startswith(_CHAIN) or self._found is None:
+        part, lane = _chain_unit(scope)
+        if not part or self._found is None:
             return ""
-        part, _, lane = scope.removeprefix(_CHAIN).rpartition("@")
         return part if lane == _KEPT or part not in self._found.walks else ""
 
     def _queued_in(self, part: str, node: Any) -> bool:

@@ -75,8 +75,7 @@ def _needs(pairs: dict[str, tuple[str, ...]]) -> SimpleNamespace:
     ops = {name: SimpleNamespace(operation_id=name) for name in pairs}
     return SimpleNamespace(
         api=SimpleNamespace(operations=list(ops.values())),
-        parents=lambda op: (),
-        references=lambda op: tuple(SimpleNamespace(create=ops[n]) for n in pairs[op.operation_id]),
+        needed=lambda op: tuple(ops[n] for n in pairs[op.operation_id]),
     )
 
 

@@ -812,16 +812,13 @@ def _past(ctx: Context, flt: FilterSpec, first: str | list[str], held: list[Any]
     if not numbers or isinstance(first, list):
         return None
     kept = _matches(flt, numbers[0], first)
-    # Keeping them all, a bound beyond them drops them; dropping them, one at them keeps them.
-    upward = (flt.op in ("gt", "gte")) == bool(kept)
-    edge = max(numbers) if upward else min(numbers)
-    whole = all(isinstance(n, int) for n in numbers) and "." not in first
-    step = 1 if whole else 0.5
-    raw = edge + step if upward else edge - step
-    if not kept:
-        raw = edge  # at the seeded value itself: gte and lte keep it, gt and lt need one more
-        if flt.op in ("gt", "lt"):
-            raw = edge - step if flt.op == "gt" else edge + step
+    step = 1 if all(isinstance(n, int) for n in numbers) and "." not in first else 0.5
+    low, high = min(numbers), max(numbers)
+    # Keeping them all, a bound beyond them drops them; dropping them, one that takes them in.
+    if kept:
+        raw = high + step if flt.op in ("gt", "gte") else low - step
+    else:
+        raw = {"gte": low, "gt": low - step, "lte": high, "lt": high + step}[flt.op]
     param = next(p for p in ctx.op.params if p.name == flt.param)
     if not ctx.target.nowhere.accepts(param, raw):
         return None
