@@ -57,6 +57,31 @@ def test_lanes_are_dealt_and_summed_both_ways() -> None:
     assert "14.2 and 15.1 s" in comment
 
 
+def test_lanes_measured_reads_each_walk_s_seconds_from_recorded_runs(tmp_path: Path) -> None:
+    """``bench.lanes --measured``: of a run recorded by ``bench.timeline``, each walk of the
+    chain with the tenant most of its requests went as (its lane in that run) and the seconds
+    its check took (from the lock's grant, not the test's start), each lane's sum, and each
+    invariant's median over the runs given; a walk the run did not record is left out."""
+    complete, end = "test_listJobs__PAGE_COMPLETE", "test_listJobs__PAGE_END"
+    runs = []
+    for run, (first, second) in enumerate(((7.0, 2.0), (9.0, 3.0), (8.0, 4.0))):
+        folder = tmp_path / str(run)
+        folder.mkdir()
+        records = [{"worker": "gw0", "test": name, "started": 100.0, "called": 100.5,
+                    "ended": 100.5 + took, "outcome": "passed", "requests": 3, "waits": [],
+                    "routes": {f"GET /api/v1/jobs {tenant}": 2, f"POST /api/v1/jobs {other}": 1}}
+                   for name, took, tenant, other in ((complete, first, "a", "b"),
+                                                     (end, second, "b", "a"))]  # fmt: skip
+        (folder / "gw0.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records))
+        runs.append((ROOT / "contracts", folder))
+    lines, medians = lanes.measured(runs)
+    assert medians == {"PAGE-COMPLETE": 8.0, "PAGE-END": 3.0}
+    assert lines[0].endswith("part createJob: lanes a 7.0 s, b 2.0 s"), lines
+    assert "listJobs__PAGE_COMPLETE [a] 7.0" in lines[1], lines
+    assert "listJobs__PAGE_END [b] 2.0" in lines[1], lines
+    assert "PAGE-COMPLETE: median 8.00 s over 3 walks" in lines, lines
+
+
 def test_bug_finding_benchmark_runs_on_one_bug(tmp_path: Path) -> None:
     out = tmp_path / "bugs.json"
     bugs.main(["--bugs", "err-unauthorized-code", "--quick", "--out", str(out)])

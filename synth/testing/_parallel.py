@@ -887,7 +887,15 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
         waited for the lane's walk, holding a worker. At 50 ms the campus example's courses
         checks, next in the queue after the courses chain, took ten workers for 7.6 s each
         while the enrolment checks waited in the queue. Where every test left is of such a
-        part, the head goes out as before and waits at the lock."""
+        part, the head goes out as before and waits at the lock.
+
+        Not a rate-limit check (``_place_quota_checks`` put it at the head once nothing left
+        spends its quota): it waits for one walk at most (its own create, a write in the
+        lane), then for its quiet window and burst, which read and let the lane's walks go
+        on; and the part's object-level check, which spends the quota, waits for it. Put
+        behind every other part's test, the CRM's at 50 ms began 7 s after the last check
+        spending `getJob`'s quota had ended, once the queue held nothing else, and the
+        object-level check after them ended the run (bench/notes/latency.md)."""
         if self._found is None or not self._found.walks or not self.workqueue:
             return
         walking = {part for work in self.assigned_work.values()
@@ -897,6 +905,8 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
             return
         head = next(iter(self.workqueue))
         if head.startswith(_CHAIN) or self._lock_part_of(head) not in walking:
+            return
+        if self._kept_quota(_test_name(head)):
             return
         spare = next((scope for scope in self.workqueue
                       if not scope.startswith(_CHAIN) and scope not in self._held_back

@@ -2125,6 +2125,82 @@ def test_no_test_waits_on_a_worker_for_a_walking_lane_while_others_are_queued(
     assert not waited, waited[:5]
 
 
+def test_a_rate_limit_check_goes_out_once_its_quota_is_spent_while_a_lane_walks() -> None:
+    """Once no check left spends a rate-limited operation's quota, its rate-limit checks go
+    out before the other parts' queued tests, even while their part's first lane walks (the
+    CRM's jobs, the podcast's shows): they wait for one walk at most (their own create), and
+    the part's object-level check waits for them. Put behind every other part's test, the
+    CRM's began at 50 ms 7 s after the quota's last spender had ended. Run over six simulated
+    workers, each ending its next test in turn. (Of the other examples with a rate limit, the
+    podcast's and the fleet's limited operations are in no walked part.)"""
+    from synth.testing._parallel import _CHAIN, KEEPS_QUOTA, chains, quotas_spent
+
+    api, names = emitted(ROOT / "contracts")
+    shape = shape_of(api)
+    found = chains(names, shape, 2)
+    spent = quotas_spent(shape)
+    collected = [f"t.py::{names[i]}" for i in order(names, spread=True, chains=found, workers=8)]
+    scheduler, *nodes = workers(shape, collected, count=6)
+    late: list[str] = []
+    walking_when_sent: list[str] = []
+
+    def name_of(nodeid: str) -> str:
+        return nodeid.rpartition("::")[2]
+
+    def spends(name: str) -> bool:
+        invariant, operation = key_of_test(name)
+        return (
+            bool(spent.get(operation))
+            and invariant not in KEEPS_QUOTA
+            and (invariant != "OBJECT-LEVEL-AUTHORIZATION")
+        )
+
+    def spender_left() -> bool:
+        queued = any(spends(name_of(n)) for scope in scheduler.workqueue
+                     for n in scheduler.workqueue[scope])  # fmt: skip
+        running = any(spends(name_of(n)) and not done
+                      for work in scheduler.assigned_work.values()
+                      for tests in work.values() for n, done in tests.items())  # fmt: skip
+        return queued or running
+
+    def lane_walks() -> bool:
+        return any(unit.startswith(_CHAIN) and unit.endswith("@0") and not all(tests.values())
+                   for work in scheduler.assigned_work.values()
+                   for unit, tests in work.items())  # fmt: skip
+
+    def watch(node: Node) -> Callable[[list[int]], None]:
+        def sent(indexes: list[int]) -> None:
+            node.sent += indexes
+            for index in indexes:
+                name = name_of(collected[index])
+                invariant = key_of_test(name)[0]
+                if invariant in KEEPS_QUOTA:
+                    if lane_walks():
+                        walking_when_sent.append(name)
+                    continue
+                if name in found.of or spender_left():
+                    continue
+                rate = [s for s in scheduler.workqueue if key_of_test(name_of(s))[0] in KEEPS_QUOTA]
+                if rate:
+                    late.append(f"{name} before {rate[0]}")
+
+        return sent
+
+    for node in nodes:
+        node.send_runtest_some = watch(node)
+    progress = True
+    while progress:
+        progress = False
+        for node in nodes:
+            left = [nodeid for tests in scheduler.assigned_work.get(node, {}).values()
+                    for nodeid, finished in tests.items() if not finished]  # fmt: skip
+            if left:
+                scheduler.mark_test_complete(node, collected.index(left[0]))
+                progress = True
+    assert not late, late[:5]
+    assert walking_when_sent, "no rate-limit check went out while a lane walked: nothing tested"
+
+
 # The fleet's lists are all isolated now (its trips by a fresh driver, PAGE-FILTER too): it has
 # no walked part. The campus's courses part is walked.
 @pytest.mark.parametrize("example", ["campus", "feeds", "library", "tracker", "warehouse"])
