@@ -39,8 +39,8 @@ delays, each delay's ratio is also given as the ratio of the medians over the se
 each seed's own ratio (``synth_paired_median``: a seed's runs at every delay go one after the
 other, so the machine's drift over minutes falls on both). ``--timeline DIR`` records
 where the correct-server runs' time goes (``bench.timeline``: each test's start and end per
-worker, its lock waits and requests) and what they sent (``requests.log`` in the same folder,
-counted by ``python -m bench.requests``).
+worker, its lock waits and requests), what they sent (``requests.log`` in the same folder,
+counted by ``python -m bench.requests``) and the command's output (``output.log``).
 
 Run: ``.venv/bin/python -m bench.latency [--quick] [--twenty]`` (``--delays none --twenty
 --twenty-shards 4 --twenty-st-workers none``: the whole 20x API and its 4 shards alone); writes
@@ -169,8 +169,13 @@ def run_synth(
         tail: list[str] = []
         workers = 1
         breached = stopped = False
+        # The command's output, kept beside the timeline's records (``output.log``): its
+        # summary says what was set aside or confirmed alone, which the timeline shows as waits.
+        kept = open(timeline / "output.log", "w", encoding="utf-8") if timeline else None  # noqa: SIM115
         for line in child.stdout:
             tail = [*tail[-40:], line.rstrip()]
+            if kept is not None:
+                kept.write(line)
             if spawned := _WORKERS.search(line):
                 workers = int(spawned.group(1))
             breached = breached or _BREACHED in line
@@ -187,6 +192,8 @@ def run_synth(
                     stopped = True
                     child.terminate()
                     break
+        if kept is not None:
+            kept.close()
         # wait4, not wait: the command's own CPU time, which the machine's load does not inflate.
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.monotonic() - started

@@ -211,6 +211,10 @@ class Shelves:
     # the same from run to run), so notes of one rank are listed in an order the ids decide,
     # which two runs of the same steps do not share.
     random_ids: bool = False
+    # Correct too: each walk's last page at the largest size (20) is followed by a note the
+    # server writes itself into the tenant's list (a feed's line of an action elsewhere, as
+    # the tracker example's activity gains one per task made), declared by no contract.
+    server_lines: bool = False
     notes: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     counter: int = 0
 
@@ -321,6 +325,8 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
             start = next((i for i, n in enumerate(notes) if key(n) > last), len(notes))
         page = notes[start : start + size]
         more = start + size < len(notes)
+        if shelves.server_lines and size == 20 and not more:  # the largest limit declared
+            _server_line(shelves, tenant, style)
         nxt = _token([owner, q, sort, list(key(page[-1]))]) if more else None
         if nxt is None and shelves.empty_token_end and style == "token":
             nxt = ""
@@ -350,6 +356,13 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
         url = f"?{query}" if shelves.relative_links else f"{request.base_url}v1/link/notes?{query}"
         headers["Link"] = f'<{url}>; rel="next", <{request.base_url}v1/link/notes>; rel="first"'
     return JSONResponse(page, headers=headers)
+
+
+def _server_line(shelves: Shelves, tenant: str, style: str) -> None:
+    """A note the server writes itself into ``tenant``'s list (``Shelves.server_lines``)."""
+    shelves.counter += 1
+    line = {"id": f"n{shelves.counter:07d}", "title": "server line", "rank": 3}
+    shelves.notes.setdefault((tenant, style), []).append(line)
 
 
 def _after_page(shelves: Shelves, notes: list[dict[str, Any]], size: int, params: Any) -> Response:

@@ -526,7 +526,8 @@ def _end_edges(ctx: Context, scope: Scope) -> None:
 
 def _complete_edges(ctx: Context, scope: Scope) -> None:
     """Walks at the largest limit and at the default one show each item once, every seeded
-    item among them; and a walk at a limit that leaves exactly one item for the last page
+    item among them (in a scope the check cannot isolate, the one at the default limit up to
+    the last of them); and a walk at a limit that leaves exactly one item for the last page
     (of the whole list, in a scope the check cannot isolate) shows every item the walk at the
     largest limit showed: a last page lost is one item, which a walk whose pages all end
     full, or a list the drawn examples cannot size, never shows missing.
@@ -537,12 +538,19 @@ def _complete_edges(ctx: Context, scope: Scope) -> None:
     p = ctx.op.pagination
     assert p is not None
     expected = _ids(ctx, scope, scope.seeded)
-    until = set(expected) if scope.isolated else None
     whole: Walk | None = None
     walked: set[int] = set()
     for size, wanted, named in _edge_sizes(ctx, scope, p.limit.max, None):
-        walk = ctx.walk(scope, limit=size, until=until)
-        shown = f"{len(expected)} items" if scope.isolated else "the whole list"
+        # In a list the check cannot isolate, the walk at the largest limit goes to the end
+        # (the walk leaving one item for the last page is sized by its count); the one at the
+        # default page size stops a page after the fixture's last item: the rest of a long
+        # shared list is walked by the drawn examples' walks, about ``_PAGES`` pages each.
+        # Walked to the end at the default size, the tracker example's activity feed (every
+        # task made adds to it) took 22 to 37 pages a walk, a third of a 20 s check at 50 ms.
+        to_end = not scope.isolated and size == p.limit.max
+        walk = ctx.walk(scope, limit=size, until=None if to_end else set(expected))
+        shown = ("the whole list" if to_end else f"{len(expected)} items" if scope.isolated
+                 else f"the list to the last of its {len(expected)} edge items")  # fmt: skip
         _once(ctx, walk, expected, f"walking {shown} with {named}")
         whole = whole or walk
         walked.add(wanted)
@@ -553,14 +561,21 @@ def _complete_edges(ctx: Context, scope: Scope) -> None:
     if size is None or size in walked:
         return
     what = f"walking the {held} items with {p.limit_param}={size} (one item left for the last page)"
-    walk = ctx.walk(scope, limit=size, until=until)
+    walk = ctx.walk(scope, limit=size, until=set(expected) if scope.isolated else None)
     _once(ctx, walk, expected, what)
     missing = [i for i in whole.ids if i not in set(walk.ids)]
     if missing:
         ctx.fail(f"each of the {held} items the walk with {p.limit_param}={p.limit.max} showed, "
                  f"{what}", f"{len(missing)} missing, e.g. {missing[0]}",
                  walk.pages[-1])  # fmt: skip
-    extra = [i for i in walk.ids if i not in set(whole.ids)]
+    # In a list the check cannot isolate, an item neither held before (the scope's baseline)
+    # nor made for the fixture may have come after the walk at the largest limit passed its
+    # place: a line the server writes of another part's action (the tracker example's
+    # activity feed gains one for every task made), which no contract declares. Counted, 38
+    # such items failed the correct tracker's edges at 50 ms (a re-check at once did not show
+    # them again), and the check waited 3.4 to 4.1 s for the run to itself in three runs of five.
+    known = None if scope.isolated else scope.baseline | set(expected)
+    extra = [i for i in walk.ids if i not in set(whole.ids) and (known is None or i in known)]
     if extra:
         ctx.fail(f"the walk with {p.limit_param}={p.limit.max} to show each of the items "
                  f"{what} showed", f"{len(extra)} missing there, e.g. {extra[0]}",
