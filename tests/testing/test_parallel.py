@@ -25,7 +25,7 @@ import pytest
 from click.testing import CliRunner
 
 import synth
-from bench._scheduling import Node, emitted, workers
+from bench._scheduling import Node, emitted, run_to_end, workers
 from examples.reference_server.app import create_app
 from examples.reference_server.process import ROOT, serve
 from synth._errors import UsageError
@@ -2188,15 +2188,7 @@ def test_a_rate_limit_check_goes_out_once_its_quota_is_spent_while_a_lane_walks(
 
     for node in nodes:
         node.send_runtest_some = watch(node)
-    progress = True
-    while progress:
-        progress = False
-        for node in nodes:
-            left = [nodeid for tests in scheduler.assigned_work.get(node, {}).values()
-                    for nodeid, finished in tests.items() if not finished]  # fmt: skip
-            if left:
-                scheduler.mark_test_complete(node, collected.index(left[0]))
-                progress = True
+    run_to_end(scheduler, nodes)
     assert not late, late[:5]
     assert walking_when_sent, "no rate-limit check went out while a lane walked: nothing tested"
 
