@@ -9,8 +9,8 @@ import re
 import secrets
 import threading
 from collections import Counter
-from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import quote, unquote
 
 from .. import loader
@@ -34,6 +34,8 @@ from ._violation import Finding, Violation
 if TYPE_CHECKING:  # they import this module
     from ._authorization import Standby
     from ._context import LockParts
+
+T = TypeVar("T")
 
 __all__ = ["MARKER_END", "Target", "check_tenant_values"]
 
@@ -180,9 +182,23 @@ class Target:
     def _limited(self) -> list[tuple[str, re.Pattern[str], str]]:
         """``(method, request-path pattern, quota)`` of each operation declaring a rate limit."""
         if self._quotas is None:
-            self._quotas = [(op.method, self._path_pattern(op.path), op.rate_limit.quota)
-                            for op in self.api.operations if op.rate_limit is not None]  # fmt: skip
+            self._quotas = self._routes(lambda op: op.rate_limit.quota if op.rate_limit else None)
         return self._quotas
+
+    def _routes(
+        self, value: Callable[[OperationSpec], T | None]
+    ) -> list[tuple[str, re.Pattern[str], T]]:
+        """``(method, request-path pattern, value)`` of each operation ``value`` gives one
+        (not None) for: what ``quota_of``, ``reads_one`` and ``writes_to`` match requests
+        against (``_matching``)."""
+        return [(op.method, self._path_pattern(op.path), found) for op in self.api.operations
+                if (found := value(op)) is not None]  # fmt: skip
+
+    @staticmethod
+    def _matching(routes: list[tuple[str, re.Pattern[str], T]], request: Request) -> list[T]:
+        """The values of ``routes`` (``_routes``) whose method and path ``request`` has."""
+        return [value for method, pattern, value in routes
+                if method == request.method and pattern.fullmatch(request.path)]  # fmt: skip
 
     def reads_one(self, request: Request) -> bool:
         """Whether ``request`` reads one item: a GET or HEAD whose path only operations that
@@ -190,11 +206,11 @@ class Target:
         if request.method not in {"GET", "HEAD"}:
             return False
         if self._reads is None:
-            self._reads = [(op.method, self._path_pattern(op.path),
-                            op.pagination is None and self.graph.is_item_op(op))
-                           for op in self.api.operations if op.method in {"GET", "HEAD"}]  # fmt: skip
-        matched = [one for method, pattern, one in self._reads
-                   if method == request.method and pattern.fullmatch(request.path)]  # fmt: skip
+            self._reads = self._routes(
+                lambda op: (op.pagination is None and self.graph.is_item_op(op))
+                if op.method in {"GET", "HEAD"} else None
+            )  # fmt: skip
+        matched = self._matching(self._reads, request)
         return bool(matched) and all(matched)
 
     def writes_to(self, request: Request) -> tuple[str, ...]:
@@ -206,17 +222,16 @@ class Target:
             return ()
         if self._writers is None:
             parts = self._lock_parts().of
-            self._writers = [(op.method, self._path_pattern(op.path), parts[op.operation_id])
-                             for op in self.api.operations
-                             if op.method not in {"GET", "HEAD", "OPTIONS"}]  # fmt: skip
-        return tuple(sorted({part for method, pattern, part in self._writers
-                             if method == request.method and pattern.fullmatch(request.path)}))  # fmt: skip
+            self._writers = self._routes(
+                lambda op: None if op.method in {"GET", "HEAD", "OPTIONS"}
+                else parts[op.operation_id]
+            )  # fmt: skip
+        return tuple(sorted(set(self._matching(self._writers, request))))
 
     def quota_of(self, request: Request) -> str:
         """The rate-limit quota ``request`` counts against (``RateLimitSpec.quota``), "" for
         none: that of the first limited operation whose method and path it matches."""
-        return next((quota for method, pattern, quota in self._limited()
-                     if method == request.method and pattern.fullmatch(request.path)), "")  # fmt: skip
+        return next(iter(self._matching(self._limited(), request)), "")
 
     def keep_quota(self, op: OperationSpec) -> None:
         """Keep ``op``'s rate-limit quota to this test until it ends, and let its part of the
