@@ -573,7 +573,7 @@ def _complete_edges(ctx: Context, scope: Scope) -> None:
     # place: a line the server writes of another part's action (the tracker example's
     # activity feed gains one for every task made), which no contract declares. Counted, 38
     # such items failed the correct tracker's edges at 50 ms (a re-check at once did not show
-    # them again), and the check waited 3.4 to 4.1 s for the run to itself in three runs of five.
+    # them again), and the check waited 3.4 to 4.1 s for the run to itself in four runs of eight.
     known = None if scope.isolated else scope.baseline | set(expected)
     extra = [i for i in walk.ids if i not in set(whole.ids) and (known is None or i in known)]
     if extra:
