@@ -128,11 +128,13 @@ def contracts_source() -> str:
     return text
 
 
-def write_contracts(root: Path, *, shared: bool = False) -> Path:
+def write_contracts(root: Path, *, shared: bool = False, largest: int = 20) -> Path:
     """The shelves' contracts as a package under ``root``; ``shared``: without the title
     filter and the DELETE, so every list is the tenant's whole list, which the checks cannot
-    isolate and whose items are never deleted."""
-    source = contracts_source()
+    isolate and whose items are never deleted; ``largest``: the largest page declared
+    (``Shelves.largest`` serves it)."""
+    source = contracts_source().replace("LIMIT = Limit(default=5, max=20)",
+                                        f"LIMIT = Limit(default=5, max={largest})")  # fmt: skip
     if shared:
         source = source.replace(
             '    q: Annotated[str | None, Filter("title", "icontains")] = None,\n', ""
@@ -215,6 +217,9 @@ class Shelves:
     # server writes itself into the tenant's list (a feed's line of an action elsewhere, as
     # the tracker example's activity gains one per task made), declared by no contract.
     server_lines: bool = False
+    # The largest page served: the contracts' ``Limit.max``, which ``write_contracts(largest=)``
+    # may raise (a largest page of 251 or more makes the edge fixture the default page and one).
+    largest: int = 20
     notes: dict[tuple[str, str], list[dict[str, Any]]] = field(default_factory=dict)
     counter: int = 0
 
@@ -297,7 +302,7 @@ def _int(raw: str | None, default: int, low: int, high: int | None = None) -> in
 async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves) -> Response:  # noqa: PLR0911, PLR0912 (one answer per rule and style)
     params = request.query_params
     size_param = {"token": "page_size", "link": "per_page", "page": "per_page"}.get(style, "limit")
-    size = _int(params.get(size_param), 5, 1, 20)
+    size = _int(params.get(size_param), 5, 1, shelves.largest)
     if size is None:
         return _invalid("query", size_param)
     q = params.get("q", "")
@@ -325,7 +330,7 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
             start = next((i for i, n in enumerate(notes) if key(n) > last), len(notes))
         page = notes[start : start + size]
         more = start + size < len(notes)
-        if shelves.server_lines and size == 20 and not more:  # the largest limit declared
+        if shelves.server_lines and size == shelves.largest and not more:
             _server_line(shelves, tenant, style)
         nxt = _token([owner, q, sort, list(key(page[-1]))]) if more else None
         if nxt is None and shelves.empty_token_end and style == "token":

@@ -137,6 +137,42 @@ def test_items_a_server_adds_to_a_shared_list_between_two_walks_are_not_counted_
     assert lines, "the server wrote no line of its own: nothing tested"
 
 
+def test_a_shared_list_whose_largest_page_is_large_is_walked_whole_before_the_one_left_walk(
+    tmp_path: Path,
+) -> None:
+    """Where the largest page is 251 or more, the edge fixture is the default page and one
+    more item, and the walk at the default page size is PAGE-COMPLETE's first: it goes to the
+    end of a list the check cannot isolate, as the walk leaving one item for the last page is
+    sized by its count and compared with it. Stopped at the fixture's last item, it sized
+    that walk by part of the list, and the items past the fixture that the later walk showed
+    were reported lost on a correct server."""
+    root = tmp_path / "large"
+    root.mkdir()
+    contracts = write_contracts(root, shared=True, largest=300)
+    write_tests(synth.load(contracts), root / "out")
+    checks = [("PAGE-COMPLETE", LIST_IDS["cursor"])]
+    seen: list[str] = []
+
+    def recording(inner: Any) -> Any:
+        async def front(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope["method"] == "GET":
+                seen.append(scope["query_string"].decode())
+            await inner(scope, receive, send)
+
+        return front
+
+    served = preload(Shelves(largest=300), "cursor", 302)
+    code, report = _run((contracts, root / "out" / "tests"), tmp_path, served, checks,
+                        front=recording)  # fmt: skip
+    assert code == 0, report
+    assert _outcomes(report) == dict.fromkeys(checks, "passed"), report
+    # The one-left walk was taken (a limit other than the default's 5 and the drawn ones' 1 to
+    # 4, with a cursor after its first page): else nothing here was judged.
+    assert any(re.search(r"limit=([6-9]|[1-9][0-9]+)(&|$)", q) and "cursor=" in q for q in seen), (
+        seen[:20]
+    )
+
+
 @pytest.mark.parametrize(
     ("bug", "style", "says"),
     [

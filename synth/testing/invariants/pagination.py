@@ -541,13 +541,15 @@ def _complete_edges(ctx: Context, scope: Scope) -> None:
     whole: Walk | None = None
     walked: set[int] = set()
     for size, wanted, named in _edge_sizes(ctx, scope, p.limit.max, None):
-        # In a list the check cannot isolate, the walk at the largest limit goes to the end
-        # (the walk leaving one item for the last page is sized by its count); the one at the
-        # default page size stops a page after the fixture's last item: the rest of a long
-        # shared list is walked by the drawn examples' walks, about ``_PAGES`` pages each.
-        # Walked to the end at the default size, the tracker example's activity feed (every
-        # task made adds to it) took 22 to 37 pages a walk, a third of a 20 s check at 50 ms.
-        to_end = not scope.isolated and size == p.limit.max
+        # In a list the check cannot isolate, the first walk (at the largest limit, or at the
+        # default one where the fixture is only the default page and one: a largest page of
+        # ``_EDGE_ITEMS`` or more) goes to the end: the walk leaving one item for the last
+        # page is sized by its count and compared with it. A second, at the default page
+        # size, stops a page after the fixture's last item: the rest of a long shared list is
+        # walked by the drawn examples' walks, about ``_PAGES`` pages each. Walked to the end
+        # at the default size, the tracker example's activity feed (every task made adds to
+        # it) took 22 to 37 pages a walk, a third of a 20 s check at 50 ms.
+        to_end = not scope.isolated and whole is None
         walk = ctx.walk(scope, limit=size, until=None if to_end else set(expected))
         shown = ("the whole list" if to_end else f"{len(expected)} items" if scope.isolated
                  else f"the list to the last of its {len(expected)} edge items")  # fmt: skip
