@@ -372,12 +372,13 @@ def example_sweep(
     fault_rate: float = 0.0,
     seeds: int = 1,
     timeline: Path | None = None,
+    bug: str | None = None,
 ) -> list[dict[str, Any]]:
     """Each delay's row for one of ``examples/`` (``--example``) instead of the reference
     server: its contracts generated into a temporary folder, its correct server (a fresh one
-    per run) behind the proxy, ``synth test`` with its tenants. Only the correct server's runs
-    are measured: the time to first report and ``st run`` are the reference server's
-    (``not_measured`` says so in each row)."""
+    per run) behind the proxy, ``synth test`` with its tenants. With ``bug`` (one of the
+    example's planted bugs, ``--example-bug``), also the time to its first report, each delay;
+    ``st run`` is the reference server's only (``not_measured`` says so in each row)."""
     example = load_example(name)
     tenants = [f"{t}={secret}" for t, secret in example.TENANTS.items()]
     extra = [*extra, *(arg for t, value in example.TENANT_IDS.items()
@@ -395,12 +396,26 @@ def example_sweep(
                                  timeline=recorded, tenants=tenants,
                                  base_path=example.BASE_PATH)  # fmt: skip
 
-        rows = [{"delay": delay, "example": name, "st": [],
+        rows: list[dict[str, Any]] = [{"delay": delay, "example": name, "st": [],
                  "operations": _operations(out / "openapi.json"),
-                 "not_measured": "the time to first report and st run: "
-                                 "measured on the reference server only"} for delay in delays]  # fmt: skip
+                 "not_measured": "st run: measured on the reference server only"
+                                 + ("" if bug else "; the time to first report: no "
+                                    "--example-bug given")} for delay in delays]  # fmt: skip
         _correct_runs(rows, correct, seed=seed, seeds=seeds, label=f"synth, {name},",
                       timeline=timeline)  # fmt: skip
+        planted = [bug] if bug is not None else []
+        for row in rows if planted else []:
+            with serve_example(example, planted) as url:
+                origin = url.removesuffix(example.BASE_PATH)
+                row["synth_bug"] = run_synth(origin, row["delay"], seed=seed,
+                                             fault_rate=fault_rate, contracts=example.CONTRACTS,
+                                             tests=out / "tests", extra=extra, tenants=tenants,
+                                             base_path=example.BASE_PATH,
+                                             stop_at=first_report)  # fmt: skip
+            first = row["synth_bug"]["first_report"]
+            print(f"{row['delay'] * 1000:>5.0f} ms  synth, {name}, bug {bug}: first report "
+                  + (f"{first['seconds']:.1f} s, {first['requests']} requests ({first['test']})"
+                     if first else "none"), flush=True)  # fmt: skip
     return rows
 
 
@@ -595,6 +610,9 @@ def _options(
     parser.add_argument("--example", default=None,
                         help="one of examples/ (fleet, tracker, ...) instead of the reference "
                              "server: its correct server only; give it its own --out")  # fmt: skip
+    parser.add_argument("--example-bug", default=None,
+                        help="with --example: one of its planted bugs, for the time to first "
+                             "report")  # fmt: skip
     parser.add_argument("--out", type=Path, default=RESULTS / "latency.json")
     args = parser.parse_args(argv)
     if args.seeds < 1:
@@ -619,6 +637,14 @@ def _options(
         if args.twenty or not delays:
             parser.error("--example measures the example's own API at --delays; not with "
                          "--twenty or --delays none")  # fmt: skip
+        planted = [bug.id for bug in load_example(args.example).BUGS]
+        if args.example_bug is not None and args.example_bug not in planted:
+            parser.error(
+                f"--example-bug={args.example_bug!r} is not a bug planted in "
+                f"examples/{args.example}; choose among {', '.join(sorted(planted))}"
+            )
+    elif args.example_bug is not None:
+        parser.error("--example-bug names a bug of --example's server; give --example too")
     if not delays and not args.twenty:
         parser.error("--delays none measures nothing without --twenty")
     st_workers = _counts(parser, "--st-workers", args.st_workers, none=True)
@@ -652,8 +678,10 @@ def main(argv: list[str] | None = None) -> None:
     previous = json.loads(args.out.read_text()) if args.out.exists() else {}
     if delays and args.example:
         rows = example_sweep(args.example, delays, args.seed, extra, fault_rate=args.fault_rate,
-                             seeds=args.seeds, timeline=args.timeline)  # fmt: skip
+                             seeds=args.seeds, timeline=args.timeline,
+                             bug=args.example_bug)  # fmt: skip
         result["example"] = args.example
+        result["bug"] = args.example_bug
         result["operations"] = rows[0]["operations"]
         result["rows"] = rows
         result["ratios"] = _ratios(rows)

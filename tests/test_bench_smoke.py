@@ -280,17 +280,22 @@ def test_latency_runs_each_seed_at_every_delay_one_after_the_other() -> None:
     assert ratios["synth_paired_median"] == pytest.approx(19.0 / 14.0)
 
 
+def _latency_of_fleet(tmp_path: Path, delays: str, check: str, *more: str) -> dict[str, Any]:
+    """``bench.latency --example fleet`` at ``delays``, ``check``'s test alone; its results."""
+    out = tmp_path / "latency_fleet.json"
+    latency.main(["--example", "fleet", "--delays", delays, "--synth-args", f"-k {check}",
+                  "--st-workers", "none", "--out", str(out), *more])  # fmt: skip
+    data: dict[str, Any] = json.loads(out.read_text())
+    return data
+
+
 def test_latency_benchmark_runs_on_an_example_of_another_shape(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """``--example fleet``: the fleet API (API keys, a ``/v1`` base path, integer ids) behind
     the proxy with its own tenants, one check at two delays, two seeds; only the correct
     server. Its results file gets a section of docs/benchmarks.md of its own."""
-    out = tmp_path / "latency_fleet.json"
-    latency.main(["--example", "fleet", "--delays", "0,0.01", "--synth-args",
-                  "-k getVehicle__TEN_READ", "--seeds", "2", "--st-workers", "none",
-                  "--out", str(out)])  # fmt: skip
-    data = json.loads(out.read_text())
+    data = _latency_of_fleet(tmp_path, "0,0.01", "getVehicle__TEN_READ", "--seeds", "2")
     assert data["example"] == "fleet"
     assert data["operations"] == 13  # fleet's, not the CRM's
     assert [r["delay"] for r in data["rows"]] == [0.0, 0.01]
@@ -317,10 +322,26 @@ def test_latency_benchmark_runs_on_an_example_of_another_shape(
     assert report._example_sections() == ["latency_fleet"]
 
 
+def test_latency_measures_an_examples_planted_bug_to_its_first_report(tmp_path: Path) -> None:
+    """``--example fleet --example-bug ...``: after the correct server's run, the server with
+    that bug, stopped at synth's first report, which names the check that found it."""
+    data = _latency_of_fleet(tmp_path, "0.01", "getTrip__TEN_READ",
+                             "--example-bug", "ten-trip-read-any-fleet")  # fmt: skip
+    assert data["bug"] == "ten-trip-read-any-fleet"
+    (row,) = data["rows"]
+    assert row["synth"]["exit_code"] == 0, row["synth"]
+    first = row["synth_bug"]["first_report"]
+    assert first is not None, row["synth_bug"]
+    assert "getTrip__TEN_READ" in first["test"]
+    assert "first report" not in row["not_measured"]
+
+
 @pytest.mark.parametrize(
     ("argv", "said"),
     [(["--example", "nowhere"], "is not one of examples/; choose among"),
-     (["--example", "fleet", "--twenty"], "not with --twenty")],
+     (["--example", "fleet", "--twenty"], "not with --twenty"),
+     (["--example", "fleet", "--example-bug", "nope"], "is not a bug planted in examples/fleet"),
+     (["--example-bug", "ten-trip-read-any-fleet"], "give --example too")],
 )  # fmt: skip
 def test_latency_example_usage_errors(
     argv: list[str], said: str, capsys: pytest.CaptureFixture[str]

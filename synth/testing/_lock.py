@@ -50,7 +50,10 @@ of its own to the part is in flight (``Client``, through ``try_writes``: a cours
 parent of an enrolment, by a check of the enrolments part), and what a check keeping the part
 (``exclusive_part``) takes exclusive after its lanes: the list it walks then grows with no
 other part's write, and the two parts' checks go on side by side the rest of the time
-(``_context.lock_parts``).
+(``_context.lock_parts``). A request that finds it kept says so until it has it (a ``wants``
+file); a check about to keep the part lets such writes go first (``after_wants``), and a
+check keeping it lets them in between two of its examples (``let_in``): polling, they found
+it free only for the moment between two checks of a chain, and waited for the chain's end.
 
 No cycle of waits can form: a process takes the run's lock before any part, takes parts in
 sorted order and each part's lanes in order (cleanup shared; a narrow test widens from the
@@ -63,7 +66,8 @@ the run's lock exclusive. A light test lets its items locks go before it takes a
 while it is in flight, waiting on no other lock meanwhile. A request takes the writes locks it
 needs and its quota together or not at all, never waiting while it holds one (it tries again
 a moment later), and a check keeping a part takes the part's writes lock after its lanes: the
-one holding it exclusive waits only for writes in flight, which wait for nothing. Its own
+one holding it exclusive waits only for writes in flight, which wait for nothing (and for
+those waiting to be sent, a second at most: ``after_wants``). Its own
 writes to another part (a parent of its items) wait for that part's keeper in turn, never back
 to it: ``lock_parts`` splits no parts that need each other's items, as a cycle of keepers
 could then form.
@@ -93,6 +97,10 @@ WAITERS_MOST = 30.0
 # that another worker runs one after the other (``RunLock.stay``): a safety net only, each
 # process saying when it stops.
 STAYS_MOST = 300.0
+# Seconds at most that a check keeping a part waits, before it takes the part's writes lock,
+# for the writes other parts' tests are waiting to send there (``RunLock.after_wants``): each
+# polls for the lock every ``QUOTA_POLL`` and sends one request once it has it.
+WANTS_MOST = 1.0
 # The tenant a quota's spending is noted for where any tenant may have spent it (``note_spent``:
 # schemathesis's engine, which sends as every tenant).
 ANY_TENANT = "*"
@@ -232,6 +240,9 @@ class RunLock:
         # process hold each shared (as ``_holders`` for quotas).
         self._writes: dict[tuple[str, int], _ReaderWriter] = {}
         self._writing: Counter[tuple[str, int]] = Counter()
+        # The writes locks a request of this process waits for (``try_writes``), each said in a
+        # file of its own (``after_wants``) until it has them or its test ends.
+        self._wanting: dict[tuple[str, int], Path] = {}
 
     @property
     def lanes(self) -> int:
@@ -244,8 +255,9 @@ class RunLock:
 
     @property
     def releases(self) -> int:
-        """How many times this process let go the run's lock or a lane of a part: unchanged
-        since a moment where it ``keeps`` a part, it has kept it all along."""
+        """How many times this process let go the run's lock, a lane of a part, or a kept
+        part's writes lock to the writes waiting for it (``let_in``): unchanged since a moment
+        where it ``keeps`` a part, it has kept it all along."""
         return self._released[0]
 
     def keeps(self, name: str, lane: int | None = None) -> bool:
@@ -582,8 +594,24 @@ class RunLock:
         # Then the parts' writes locks: no other part's test writes to them from here on.
         for name in sorted(set(names)):
             for key in self._writes_keys(name, lane):
+                self.after_wants(key)
                 self._writes_of(key).exclusive()
         self._partial = True
+
+    def let_in(self) -> None:
+        """Between two examples of a check keeping parts (``exclusive_part``): the writes
+        other parts' tests wait to send there (``after_wants``) go in, the part's lanes kept.
+        What such a check judges it judges within one example, each taking its list's
+        baseline anew; where nothing waits, nothing is let go."""
+        for key in sorted(key for key, rw in self._writes.items() if rw.held == "exclusive"):
+            if not any(self._live_markers("wants", f"{key[0]}.{key[1]}")):
+                continue
+            rw = self._writes[key]
+            rw.release()
+            # A list walked whole before may hold those writes now (``Target.seen_list``).
+            self._released[0] += 1
+            self.after_wants(key)
+            rw.exclusive()
 
     def _writes_keys(self, name: str, lane: int | None) -> list[tuple[str, int]]:
         """The keys of part ``name``'s writes locks in ``lane`` (every lane for None)."""
@@ -620,10 +648,43 @@ class RunLock:
                         continue  # kept by this process (a walk of that part)
                     if self._writing[key] == 0 and not rw.try_shared():
                         self._give_writes(taken)
+                        for free in taken:
+                            self._unwant(free)  # had now: only the one kept is waited for
+                        self._want(key)
                         return None
                     self._writing[key] += 1
                     taken.append(key)
+            for key in taken:
+                self._unwant(key)
             return taken
+
+    def _want(self, key: tuple[str, int]) -> None:
+        """Say that a request of this process waits for writes lock ``key`` (``after_wants``)."""
+        if key not in self._wanting:
+            marker = self._folder / f"wants-{key[0]}.{key[1]}.{os.getpid()}"
+            marker.write_text(repr(time.time()), encoding="utf-8")
+            self._wanting[key] = marker
+
+    def _unwant(self, key: tuple[str, int] | None = None) -> None:
+        """No request of this process waits for writes lock ``key`` (None: any) any more."""
+        for known in [key] if key is not None else list(self._wanting):
+            marker = self._wanting.pop(known, None) if known is not None else None
+            if marker is not None:
+                marker.unlink(missing_ok=True)
+
+    def after_wants(self, key: tuple[str, int], most: float = WANTS_MOST) -> None:
+        """Wait until no other live process waits to write to part ``key[0]`` in lane
+        ``key[1]`` (``try_writes``: a parent or a referenced item another part's test makes
+        there), ``most`` seconds at most; called without that writes lock, before a check
+        keeping the part takes it (``exclusive_part``, ``let_in``). A request polls for the
+        lock and takes it shared whenever it is free, but a chain of checks keeping the part
+        one after the other leaves it free for moments only: at 50 ms, the campus example's
+        enrolment checks (each makes a course, in the courses part, whose chain walks the
+        courses list) waited 11 to 14 s each, eleven workers at once, for the chain's end."""
+        name = f"{key[0]}.{key[1]}"
+        deadline = time.monotonic() + most
+        while time.monotonic() < deadline and any(self._live_markers("wants", name)):
+            time.sleep(QUOTA_POLL)
 
     def give_writes(self, taken: Iterable[tuple[str, int]]) -> None:
         """Let go what ``try_writes`` took, the write answered or given up."""
@@ -856,6 +917,7 @@ class RunLock:
             self._writing.clear()
             for rw in list(self._writes.values()):
                 rw.release()
+            self._unwant()
         self._run.release()
         self._partial = False
         self._read_beside = False

@@ -395,6 +395,8 @@ class _Scenario:
     def __call__(self, data: st.DataObject) -> None:
         finding, target = self.finding, self.target
         finding.examples += 1
+        if finding.examples > 1 and target.lock is not None:
+            target.lock.let_in()  # a check keeping its part lets waiting writes in between
         recorded = _Recorded(data)
         try:
             if self._attempt(self._context(recorded)):
