@@ -203,6 +203,7 @@ class Shelves:
     token_any_tenant: bool = False  # a page token works for every tenant
     sort_ignored: bool = False  # the second allowed order is served in the default order
     sort_lenient: bool = False  # an unknown sort value is served in the default order
+    lone_last_lost: bool = False  # a cursor list's last page, where it holds one note, is empty
     # Correct variants: the last page's token is "" (as Google APIs send it); links are
     # relative to the request (RFC 8288 allows any URI reference).
     empty_token_end: bool = False
@@ -330,6 +331,9 @@ async def list_notes(request: Request, tenant: str, style: str, shelves: Shelves
             start = next((i for i, n in enumerate(notes) if key(n) > last), len(notes))
         page = notes[start : start + size]
         more = start + size < len(notes)
+        page = (
+            [] if (shelves.lone_last_lost and start > 0 and len(page) == 1 and not more) else page
+        )
         if shelves.server_lines and size == shelves.largest and not more:
             _server_line(shelves, tenant, style)
         nxt = _token([owner, q, sort, list(key(page[-1]))]) if more else None

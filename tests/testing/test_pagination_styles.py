@@ -137,6 +137,14 @@ def test_items_a_server_adds_to_a_shared_list_between_two_walks_are_not_counted_
     assert lines, "the server wrote no line of its own: nothing tested"
 
 
+# Preloaded where the largest page is 300: with the edge fixture (the default page of 5 and one
+# more) the list holds 310 notes, and 309 = 3 x 103, so the walk leaving one note for the last
+# page takes ``_ONE_LEFT`` a page (``pagination._one_left``). 302 made 308, and 307 is prime:
+# no such walk was taken.
+_LARGE_PRELOADED = 304
+_ONE_LEFT = 103
+
+
 def test_a_shared_list_whose_largest_page_is_large_is_walked_whole_before_the_one_left_walk(
     tmp_path: Path,
 ) -> None:
@@ -161,16 +169,34 @@ def test_a_shared_list_whose_largest_page_is_large_is_walked_whole_before_the_on
 
         return front
 
-    served = preload(Shelves(largest=300), "cursor", 302)
+    served = preload(Shelves(largest=300), "cursor", _LARGE_PRELOADED)
     code, report = _run((contracts, root / "out" / "tests"), tmp_path, served, checks,
                         front=recording)  # fmt: skip
     assert code == 0, report
     assert _outcomes(report) == dict.fromkeys(checks, "passed"), report
-    # The one-left walk was taken (a limit other than the default's 5 and the drawn ones' 1 to
-    # 4, with a cursor after its first page): else nothing here was judged.
-    assert any(re.search(r"limit=([6-9]|[1-9][0-9]+)(&|$)", q) and "cursor=" in q for q in seen), (
-        seen[:20]
-    )
+    # The one-left walk was taken, to its last page (``_ONE_LEFT``): else nothing here was
+    # judged. (The drawn walks' limits, about a tenth of the list, are other than it.)
+    assert any(re.search(rf"limit={_ONE_LEFT}(&|$)", q) and "cursor=" in q for q in seen), seen[:20]
+
+
+def test_a_last_page_of_one_item_lost_is_reported_against_the_walk_it_was_compared_with(
+    tmp_path: Path,
+) -> None:
+    """Where the largest page is 251 or more, PAGE-COMPLETE's edges compare the walk leaving
+    one item for the last page with the walk at the default page size (the first, through the
+    whole list): a server that loses a last page of one item is reported, and the message
+    names that walk, not one at the largest limit that was never taken."""
+    root = tmp_path / "large"
+    root.mkdir()
+    contracts = write_contracts(root, shared=True, largest=300)
+    write_tests(synth.load(contracts), root / "out")
+    checks = [("PAGE-COMPLETE", LIST_IDS["cursor"])]
+    served = preload(Shelves(largest=300, lone_last_lost=True), "cursor", _LARGE_PRELOADED)
+    code, report = _run((contracts, root / "out" / "tests"), tmp_path, served, checks)
+    assert code == 1, report
+    assert _outcomes(report) == dict.fromkeys(checks, "violation"), report
+    assert "the walk with no limit (the declared default 5) showed, walking the" in report, report
+    assert "limit=300" not in report, report
 
 
 @pytest.mark.parametrize(

@@ -539,6 +539,7 @@ def _complete_edges(ctx: Context, scope: Scope) -> None:
     assert p is not None
     expected = _ids(ctx, scope, scope.seeded)
     whole: Walk | None = None
+    whole_named = ""  # how the messages name the walk ``whole`` is
     walked: set[int] = set()
     for size, wanted, named in _edge_sizes(ctx, scope, p.limit.max, None):
         # In a list the check cannot isolate, the first walk (at the largest limit, or at the
@@ -554,7 +555,8 @@ def _complete_edges(ctx: Context, scope: Scope) -> None:
         shown = ("the whole list" if to_end else f"{len(expected)} items" if scope.isolated
                  else f"the list to the last of its {len(expected)} edge items")  # fmt: skip
         _once(ctx, walk, expected, f"walking {shown} with {named}")
-        whole = whole or walk
+        if whole is None:
+            whole, whole_named = walk, named
         walked.add(wanted)
     if whole is None:
         return
@@ -567,8 +569,8 @@ def _complete_edges(ctx: Context, scope: Scope) -> None:
     _once(ctx, walk, expected, what)
     missing = [i for i in whole.ids if i not in set(walk.ids)]
     if missing:
-        ctx.fail(f"each of the {held} items the walk with {p.limit_param}={p.limit.max} showed, "
-                 f"{what}", f"{len(missing)} missing, e.g. {missing[0]}",
+        ctx.fail(f"each of the {held} items the walk with {whole_named} showed, {what}",
+                 f"{len(missing)} missing, e.g. {missing[0]}",
                  walk.pages[-1])  # fmt: skip
     # In a list the check cannot isolate, an item neither held before (the scope's baseline)
     # nor made for the fixture may have come after the walk at the largest limit passed its
@@ -579,8 +581,8 @@ def _complete_edges(ctx: Context, scope: Scope) -> None:
     known = None if scope.isolated else scope.baseline | set(expected)
     extra = [i for i in walk.ids if i not in set(whole.ids) and (known is None or i in known)]
     if extra:
-        ctx.fail(f"the walk with {p.limit_param}={p.limit.max} to show each of the items "
-                 f"{what} showed", f"{len(extra)} missing there, e.g. {extra[0]}",
+        ctx.fail(f"the walk with {whole_named} to show each of the items {what} showed",
+                 f"{len(extra)} missing there, e.g. {extra[0]}",
                  whole.pages[-1])  # fmt: skip
 
 
