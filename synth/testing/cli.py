@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import io
+import signal
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -103,7 +105,7 @@ def run_suite(
     plan = _Plan()
     inject(config, api)
     try:
-        with _own_modules(tests):
+        with _own_modules(tests), _terminate_as_interrupt():
             code = pytest.main(args, plugins=[plan] if dry_run else [])
     finally:
         inject(None)
@@ -122,6 +124,31 @@ def run_suite(
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         click.echo(f"UsageError: no generated tests selected in {tests}", err=True)
     return 2
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """SIGTERM (what `timeout`, a CI runner's cancel or Kubernetes sends) stops the run as
+    Ctrl-C does: pytest ends the session, stops the workers and removes the run's lock folder,
+    and the command says so (exit 2). Python's default ended the process at once, no word
+    said, the folder left in the temporary directory."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    stopped: list[int] = []
+
+    def interrupt(number: int, frame: Any) -> None:
+        stopped.append(number)
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        if stopped:
+            click.echo("synth test: stopped by SIGTERM; the checks above ran, the rest did not "
+                       "(exit 2)", err=True)  # fmt: skip
 
 
 def _check_run_options(

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 from click.testing import CliRunner
 
+from examples.reference_server.process import ROOT, TENANTS, serve
 from synth.testing.cli import test_command as command
 from tests._serving import serving
+from tests._waiting import until
 
 
 def test_usage_errors_exit_2(generated: Path) -> None:
@@ -116,3 +123,35 @@ def test_a_dry_run_s_total_counts_the_tests_pytest_lists() -> None:
         "  total: 2 checks, 2 kinds: 1 declared by the contracts (the coverage line counts "
         "these) and 1 of schemathesis's own (conformance, the object-level check)"
     ) in plan.lines(config)
+
+
+def test_sigterm_stops_the_run_says_so_and_leaves_nothing_behind(
+    generated: Path, tmp_path: Path
+) -> None:
+    """What `timeout`, a CI runner's cancel or Kubernetes sends: the run stops as on Ctrl-C,
+    its workers with it, says so, exits 2, and its lock folder (``synth-run-*`` in the
+    temporary directory) is removed. Python's default ended it at once, no word said, the
+    folder left behind."""
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    with serve() as url:
+        run = subprocess.Popen(
+            [str(Path(sys.executable).parent / "synth"), "test", "--base-url", url + "/api/v1",
+             *(arg for tenant in TENANTS for arg in ("--tenant", tenant)), "--seed", "1",
+             "--workers", "2", "--tests", str(generated)],
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, env=env,
+            cwd=ROOT, start_new_session=True,
+        )  # fmt: skip
+        try:
+            assert until(lambda: any(scratch.glob("synth-run-*")), 60.0), "no run started"
+            time.sleep(2.0)  # checks under way on both workers
+            run.send_signal(signal.SIGTERM)  # to the command alone, as `timeout` sends it
+            output, _ = run.communicate(timeout=60)
+        finally:
+            if run.poll() is None:
+                os.killpg(run.pid, signal.SIGKILL)
+    assert run.returncode == 2, output
+    assert "stopped by SIGTERM" in output, output
+    assert "Traceback" not in output, output
+    assert not list(scratch.glob("synth-run-*")), "the run's lock folder was left behind"

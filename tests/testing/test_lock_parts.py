@@ -31,6 +31,7 @@ from synth.testing._http import Request
 from synth.testing._lock import QUOTA_POLL, RunLock
 from synth.testing._parallel import hold
 from synth.testing._target import Target
+from tests._waiting import until
 
 
 def _groups(parts: dict[str, str]) -> list[list[str]]:
@@ -276,16 +277,7 @@ def _keep_while_a_write_waits(lock: RunLock, folder: Path) -> None:
     """``lock``'s test keeps the first lane of the courses part, and the writer says it waits."""
     lock.shared("courses", lane=0)
     lock.exclusive_part("courses", lane=0)
-    assert _until(lambda: _wanted(folder)), "the writer never said it waits"
-
-
-def _until(condition: Any, seconds: float = 30.0) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.02)
-    return False
+    assert until(lambda: _wanted(folder), 30.0), "the writer never said it waits"
 
 
 def test_a_check_keeping_a_part_lets_a_waiting_write_in_between_its_examples(
