@@ -330,10 +330,7 @@ def sweep(
         with serve(bug, WORK_DELAY) as url:
             row["synth_bug"] = run_synth(url, delay, seed=seed, fault_rate=fault_rate, contracts=contracts, tests=tests,
                                          extra=extra, stop_at=first_report)  # fmt: skip
-        first = row["synth_bug"]["first_report"]
-        print(f"{delay * 1000:>5.0f} ms  synth, bug {bug}: first report "
-              + (f"{first['seconds']:.1f} s, {first['requests']} requests ({first['test']})"
-                 if first else "none"), flush=True)  # fmt: skip
+        _say_first_report(f"synth, bug {bug}", delay, row["synth_bug"])
         row["st"], row["same_checks"] = [], []
         for workers in st_workers:
             with serve("", WORK_DELAY) as url:
@@ -361,6 +358,14 @@ def sweep(
             row["same_checks"].append(same)
             print(_line(delay, f"synth, st run's checks, --workers {workers}", same), flush=True)
     return rows
+
+
+def _say_first_report(label: str, delay: float, run: dict[str, Any]) -> None:
+    """Print a bug run's first report (``run_synth``'s ``first_report``), or that none came."""
+    first = run["first_report"]
+    print(f"{delay * 1000:>5.0f} ms  {label}: first report "
+          + (f"{first['seconds']:.1f} s, {first['requests']} requests ({first['test']})"
+             if first else "none"), flush=True)  # fmt: skip
 
 
 def example_sweep(
@@ -412,10 +417,7 @@ def example_sweep(
                                              tests=out / "tests", extra=extra, tenants=tenants,
                                              base_path=example.BASE_PATH,
                                              stop_at=first_report)  # fmt: skip
-            first = row["synth_bug"]["first_report"]
-            print(f"{row['delay'] * 1000:>5.0f} ms  synth, {name}, bug {bug}: first report "
-                  + (f"{first['seconds']:.1f} s, {first['requests']} requests ({first['test']})"
-                     if first else "none"), flush=True)  # fmt: skip
+            _say_first_report(f"synth, {name}, bug {bug}", row["delay"], row["synth_bug"])
     return rows
 
 

@@ -82,7 +82,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
@@ -346,9 +346,7 @@ class RunLock:
         to keep the part (``exclusive_part``) lets the tests handed out before it go first,
         where flock would let it in ahead of them when it asks (a gate is granted in no
         order). Processes no longer running are not waited for."""
-        deadline = time.monotonic() + most
-        while time.monotonic() < deadline and self._waiters(name, since):
-            time.sleep(QUOTA_POLL)
+        self._wait_while(lambda: self._waiters(name, since), most)
 
     def stay(self, name: str | None) -> None:
         """Say that this process goes on with the tests of part ``name`` after the one it runs
@@ -369,9 +367,7 @@ class RunLock:
         """Wait until no other live process says it goes on with tests of part ``name``
         (``stay``), ``most`` seconds at most; called holding nothing of the part, so a test of
         that chain waiting for its lane is never held up by the caller."""
-        deadline = time.monotonic() + most
-        while time.monotonic() < deadline and any(self._live_markers("stay", name)):
-            time.sleep(QUOTA_POLL)
+        self._wait_while(lambda: any(self._live_markers("stay", name)), most)
 
     def until_drained(self, name: str, most: float = STAYS_MOST) -> None:
         """Where part ``name``'s object-level check was handed out before the part's other
@@ -381,10 +377,19 @@ class RunLock:
         first at the part's lock). Then it waits at the lock for those running, as any."""
         if not _said(self._folder, "reserved", name).exists():
             return
-        deadline = time.monotonic() + most
         drained = _said(self._folder, "drained", name)
-        while time.monotonic() < deadline and not drained.exists():
+        self._wait_while(lambda: not drained.exists(), most)
+
+    @staticmethod
+    def _wait_while(busy: Callable[[], bool], most: float) -> None:
+        """Poll ``busy`` every ``QUOTA_POLL`` until it is false, ``most`` seconds at most."""
+        deadline = time.monotonic() + most
+        while time.monotonic() < deadline and busy():
             time.sleep(QUOTA_POLL)
+
+    def _wanted(self, key: tuple[str, int]) -> bool:
+        """Whether another live process waits for writes lock ``key`` (``_want``)."""
+        return any(self._live_markers("wants", f"{key[0]}.{key[1]}"))
 
     def _live_markers(self, kind: str, name: str) -> Iterator[Path]:
         """The marker files ``<kind>-<name>.<pid>`` of part ``name`` that other processes,
@@ -436,9 +441,7 @@ class RunLock:
         items it did not make (the object-level one: ``keep_items``) could otherwise come in
         between a light test's write and its next read, which holds nothing meanwhile, and
         change or delete the item that test made and goes on to judge."""
-        deadline = time.monotonic() + most
-        while time.monotonic() < deadline and any(self._live_markers("light", name)):
-            time.sleep(QUOTA_POLL)
+        self._wait_while(lambda: any(self._live_markers("light", name)), most)
 
     def light_read(self) -> bool:
         """Before a light test's read of one item: the run's lock and its parts' items locks
@@ -604,7 +607,7 @@ class RunLock:
         What such a check judges it judges within one example, each taking its list's
         baseline anew; where nothing waits, nothing is let go."""
         for key in sorted(key for key, rw in self._writes.items() if rw.held == "exclusive"):
-            if not any(self._live_markers("wants", f"{key[0]}.{key[1]}")):
+            if not self._wanted(key):
                 continue
             rw = self._writes[key]
             rw.release()
@@ -668,7 +671,7 @@ class RunLock:
     def _unwant(self, key: tuple[str, int] | None = None) -> None:
         """No request of this process waits for writes lock ``key`` (None: any) any more."""
         for known in [key] if key is not None else list(self._wanting):
-            marker = self._wanting.pop(known, None) if known is not None else None
+            marker = self._wanting.pop(known, None)
             if marker is not None:
                 marker.unlink(missing_ok=True)
 
@@ -681,10 +684,7 @@ class RunLock:
         one after the other leaves it free for moments only: at 50 ms, the campus example's
         enrolment checks (each makes a course, in the courses part, whose chain walks the
         courses list) waited 11 to 14 s each, eleven workers at once, for the chain's end."""
-        name = f"{key[0]}.{key[1]}"
-        deadline = time.monotonic() + most
-        while time.monotonic() < deadline and any(self._live_markers("wants", name)):
-            time.sleep(QUOTA_POLL)
+        self._wait_while(lambda: self._wanted(key), most)
 
     def give_writes(self, taken: Iterable[tuple[str, int]]) -> None:
         """Let go what ``try_writes`` took, the write answered or given up."""
