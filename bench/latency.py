@@ -408,16 +408,16 @@ def example_sweep(
                                     "--example-bug given")} for delay in delays]  # fmt: skip
         _correct_runs(rows, correct, seed=seed, seeds=seeds, label=f"synth, {name},",
                       timeline=timeline)  # fmt: skip
-        planted = [bug] if bug is not None else []
-        for row in rows if planted else []:
-            with serve_example(example, planted) as url:
-                origin = url.removesuffix(example.BASE_PATH)
-                row["synth_bug"] = run_synth(origin, row["delay"], seed=seed,
-                                             fault_rate=fault_rate, contracts=example.CONTRACTS,
-                                             tests=out / "tests", extra=extra, tenants=tenants,
-                                             base_path=example.BASE_PATH,
-                                             stop_at=first_report)  # fmt: skip
-            _say_first_report(f"synth, {name}, bug {bug}", row["delay"], row["synth_bug"])
+        if bug is not None:
+            for row in rows:
+                with serve_example(example, [bug]) as url:
+                    origin = url.removesuffix(example.BASE_PATH)
+                    row["synth_bug"] = run_synth(origin, row["delay"], seed=seed,
+                                                 fault_rate=fault_rate, contracts=example.CONTRACTS,
+                                                 tests=out / "tests", extra=extra, tenants=tenants,
+                                                 base_path=example.BASE_PATH,
+                                                 stop_at=first_report)  # fmt: skip
+                _say_first_report(f"synth, {name}, bug {bug}", row["delay"], row["synth_bug"])
     return rows
 
 

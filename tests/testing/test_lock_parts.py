@@ -101,11 +101,11 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def _target(folder: Path) -> Target:
+def _target(folder: Path, lanes: int = 1) -> Target:
     config = config_from_options(app=fleet.app, tenants=[f"{k}={v}" for k, v in TENANTS.items()],
                                  seed=1, env={}, contracts=CONTRACTS)  # fmt: skip
     made = Target(config, load(CONTRACTS))
-    made.lock = RunLock(folder)
+    made.lock = RunLock(folder, lanes=lanes)
     return made
 
 
@@ -243,15 +243,15 @@ def test_writes_locks_are_taken_all_or_none_lane_by_lane(tmp_path: Path) -> None
             lock.close()
 
 
-def _write_when_free(folder: str, done: Any) -> None:
+def _write_when_free(folder: str, done: Any, part: str) -> None:
     """In a process of its own: a test of the enrolments part acting as the first tenant,
-    polling to write a course (``Client`` does so every ``QUOTA_POLL``) until it may, then
-    holding the write a moment, as a request in flight does."""
+    polling to write to ``part`` (a course: ``Client`` polls every ``QUOTA_POLL``) until it
+    may, then holding the write a moment, as a request in flight does."""
     lock = RunLock(folder, lanes=2)
     lock.shared("enrolments", lane=0)
     deadline = time.monotonic() + 20.0
     while time.monotonic() < deadline:
-        taken = lock.try_writes(["courses"], 0)
+        taken = lock.try_writes([part], 0)
         if taken is not None:
             done.set()
             time.sleep(0.1)
@@ -261,23 +261,24 @@ def _write_when_free(folder: str, done: Any) -> None:
     lock.close()
 
 
-def _writer(folder: Path) -> tuple[Any, Any]:
+def _writer(folder: Path, part: str = "courses") -> tuple[Any, Any]:
     context = multiprocessing.get_context("spawn")  # not fork: the test process runs threads
     done = context.Event()
-    process = context.Process(target=_write_when_free, args=(str(folder), done), daemon=True)
+    process = context.Process(target=_write_when_free, args=(str(folder), done, part),
+                              daemon=True)  # fmt: skip
     process.start()
     return process, done
 
 
-def _wanted(folder: Path) -> bool:
-    return any(folder.glob("wants-courses.0.*"))
+def _wanted(folder: Path, part: str = "courses") -> bool:
+    return any(folder.glob(f"wants-{part}.0.*"))
 
 
-def _keep_while_a_write_waits(lock: RunLock, folder: Path) -> None:
-    """``lock``'s test keeps the first lane of the courses part, and the writer says it waits."""
-    lock.shared("courses", lane=0)
-    lock.exclusive_part("courses", lane=0)
-    assert until(lambda: _wanted(folder), 30.0), "the writer never said it waits"
+def _keep_while_a_write_waits(lock: RunLock, folder: Path, part: str = "courses") -> None:
+    """``lock``'s test keeps the first lane of ``part``, and the writer says it waits."""
+    lock.shared(part, lane=0)
+    lock.exclusive_part(part, lane=0)
+    assert until(lambda: _wanted(folder, part), 30.0), "the writer never said it waits"
 
 
 def test_a_check_keeping_a_part_lets_a_waiting_write_in_between_its_examples(
@@ -308,6 +309,37 @@ def test_a_check_keeping_a_part_lets_a_waiting_write_in_between_its_examples(
         process.kill()
         for lock in (keeper, other):
             lock.close()
+
+
+def test_a_list_walked_whole_is_walked_again_once_a_waiting_write_went_in(
+    tmp_path: Path,
+) -> None:
+    """What a list held when a check keeping its part walked it whole (``Target.seen_list``)
+    is not taken as known once that check let a waiting write in between two examples
+    (``RunLock.let_in``): the write may have added to the list. Kept all along with nothing
+    let in, it is known, and the walk is spared."""
+    made = _target(tmp_path, lanes=2)
+    assert made.lock is not None
+    made.lane = 0
+    lister = made.api.operation("listVehicles")
+    part = made.part("listVehicles")
+    key = ("vehicles", "a")
+    process, done = _writer(tmp_path, part)
+    try:
+        _keep_while_a_write_waits(made.lock, tmp_path, part)
+        made.remember_list(key, ["v1", "v2"])
+        assert made.seen_list(key, lister) == frozenset({"v1", "v2"})
+        made.lock.let_in()
+        assert done.is_set(), "the waiting write did not go in"
+        assert made.seen_list(key, lister) is None, "a list a write may have grown was known"
+        made.remember_list(key, ["v1", "v2", "v3"])  # walked again
+        made.lock.let_in()  # the writer's write went in and it waits no more: nothing let in
+        assert made.seen_list(key, lister) == frozenset({"v1", "v2", "v3"})
+        process.join(5.0)
+        assert process.exitcode == 0
+    finally:
+        process.kill()
+        made.lock.close()
 
 
 def test_the_next_check_of_a_chain_lets_a_waiting_write_in_first(tmp_path: Path) -> None:
