@@ -463,3 +463,36 @@ def test_a_check_that_never_drew_an_allowed_order_is_not_exercised() -> None:
     every.drawn["allowed orders of order_by"] = set(ORDERS)
     _undrawn("PAGE-ORDER", "listTokenNotes", every)
     assert every.outcome is Outcome.PASSED
+
+
+def test_page_complete_s_walk_at_the_default_page_size_stops_after_the_edge_fixture(
+    shared: tuple[Path, Path], tmp_path: Path
+) -> None:
+    """PAGE-COMPLETE's edges on a shared list: the walk at the largest limit goes to the end,
+    the one at the default page size a page past the edge fixture's last item only (the rest
+    of the list is walked by the drawn examples at their own limits). Walked to the end at the
+    default size, it took a round trip per five notes of the whole list here, and the
+    tracker's activity feed 22 to 37 pages a walk, a third of a 20 s check at 50 ms."""
+    checks = [("PAGE-COMPLETE", LIST_IDS["cursor"])]
+    walks: list[list[str]] = []  # each walk's queries: its first page's, then its cursors'
+
+    def recording(inner: Any) -> Any:
+        async def front(scope: dict[str, Any], receive: Any, send: Any) -> None:
+            if scope["type"] == "http" and scope["method"] == "GET":
+                query = scope["query_string"].decode()
+                if "cursor=" in query and walks:
+                    walks[-1].append(query)
+                else:
+                    walks.append([query])
+            await inner(scope, receive, send)
+
+        return front
+
+    served = preload(Shelves(), "cursor", _PRELOADED)
+    code, report = _run(shared, tmp_path, served, checks, front=recording)
+    assert code == 0, report
+    default = [walk for walk in walks if "limit=" not in walk[0]]
+    assert default, "no walk at the default page size: nothing judged"
+    # The declared default page is 5 notes (``shelves.write_contracts``); the fixture is made
+    # after the preloaded notes, ahead of some of them in the list's order.
+    assert all(len(walk) * 5 < _PRELOADED for walk in default), [len(w) for w in default]
