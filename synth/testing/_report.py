@@ -178,6 +178,11 @@ def markdown(target: Run, gaps: list[Gap] | None = None, coverage: str = "") -> 
     faults = _by(f, Outcome.FAULT, Outcome.ERROR)
     unconfirmed = _by(f, Outcome.UNCONFIRMED)
     verdict = "no violations" if not violations else f"{len(violations)} violation(s)"
+    # Errors and faults fail the run too (exit 1): the headline says so, not the table alone.
+    if errors := _by(f, Outcome.ERROR):
+        verdict += f"; {len(errors)} check error(s), a bug in synth, not in the server (exit 1)"
+    if cut := _by(f, Outcome.FAULT):
+        verdict += f"; {len(cut)} check(s) cut short by transport faults (exit 1)"
     out = [
         f"## synth test: {verdict}",
         "",

@@ -30,7 +30,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.database import InMemoryExampleDatabase
-from hypothesis.errors import FlakyFailure, Unsatisfiable
+from hypothesis.errors import FlakyFailure, FlakyStrategyDefinition, Unsatisfiable
 
 from .._errors import UsageError
 from ..catalogue import BY_ID
@@ -226,6 +226,10 @@ class _Search:
     base: settings
     make: Any
     failed_at: list[int]
+    # How many examples the check has run so far (``Finding.examples``), and the last
+    # violation one of them raised.
+    tried: Callable[[], int]
+    seen: Callable[[], Violation | None]
 
 
 def _search(search: _Search, examples: int, target: Target) -> tuple[Violation | None, bool]:
@@ -244,16 +248,36 @@ def _search(search: _Search, examples: int, target: Target) -> tuple[Violation |
     base, make, profile = search.base, search.make, target.config.profile
     database = _Found()
     phases = [p for p in base.phases if p is not hypothesis.Phase.shrink]
-    found = _violation_of(make(settings(base, max_examples=examples, phases=phases,
-                                        database=database)))  # fmt: skip
+    before = search.tried()
+    try:
+        found = _violation_of(make(settings(base, max_examples=examples, phases=phases,
+                                            database=database)))  # fmt: skip
+    except FlakyStrategyDefinition:
+        # What an example draws follows what the server answers (a fixture refused, an item
+        # of B's own found at A's id, a list's length), and the server's state moves with
+        # the run (and with earlier runs: a fresh user's API with thousands of items left by
+        # them drew it in a thorough run). Hypothesis stops the whole search when a path it
+        # drew before ends elsewhere: the examples left are searched once more from another
+        # seed, a search of its own.
+        left = max(1, examples - (search.tried() - before))
+        found = _violation_of(make(settings(base, max_examples=left, phases=phases,
+                                            database=database), again=1))  # fmt: skip
+    if found[0] is None and search.seen() is not None:
+        # An example raised a violation and Hypothesis raised none: its final run of that
+        # example was set aside (the server's state had moved), or the search stopped (above)
+        # and the new one did not see it. It stands, unconfirmed, as one that did not replay.
+        found = (search.seen(), False)
     if found[0] is None or search.failed_at[:1] == [1]:
         return found
     database.demote()
     until = target.client.requests + profile.shrink_requests
     with _shrink_budget(profile.shrink_seconds, lambda: target.client.requests >= until):
-        shrunk = _violation_of(make(settings(base, max_examples=examples, database=database,
-                                             phases=[hypothesis.Phase.reuse,
-                                                     hypothesis.Phase.shrink])))  # fmt: skip
+        try:
+            shrunk = _violation_of(make(settings(base, max_examples=examples, database=database,
+                                                 phases=[hypothesis.Phase.reuse,
+                                                         hypothesis.Phase.shrink])))  # fmt: skip
+        except FlakyStrategyDefinition:
+            shrunk = (None, False)  # the search's violation stands, as where shrinking lost it
     return shrunk if shrunk[0] is not None else found
 
 
@@ -330,6 +354,7 @@ class _Scenario:
         self.op = target.api.operation(finding.operation)
         self.target, self.finding, self.give_up = target, finding, give_up
         self.failed_at: list[int] = []  # the examples (counted from 1) that raised a violation
+        self.seen: Violation | None = None  # the last violation an example raised
         self.set_aside = 0  # examples that found nothing to check (NoExample)
         self.faulted = 0  # attempts cut short by a transport fault
         # The answers to reads a check judging each answer by itself reuses (``_context``).
@@ -372,8 +397,9 @@ class _Scenario:
         except TransportFault as fault:
             self._cut(fault)
             return False
-        except Violation:
+        except Violation as violation:
             if self._judged(ctx):
+                self.seen = violation
                 raise
             return False
         return True
@@ -450,7 +476,10 @@ def _tests(
         verbosity=hypothesis.Verbosity.quiet,
     )
 
-    def make(chosen: settings, blob: tuple[str, bytes] | None = None) -> Any:
+    def make(chosen: settings, blob: tuple[str, bytes] | None = None, again: int = 0) -> Any:
+        """The test under ``chosen``; ``blob`` replays a failure, ``again`` counts the searches
+        begun anew (``_search``), each from a seed of its own."""
+
         def example(data: st.DataObject) -> None:
             scenario(data)
 
@@ -458,13 +487,16 @@ def _tests(
         if blob is not None:
             test = hypothesis.reproduce_failure(*blob)(test)
         elif target.config.seed is not None:
-            digest = hashlib.sha256(f"{target.config.seed}:{invariant_id}:{operation_id}".encode())
+            key = f"{target.config.seed}:{invariant_id}:{operation_id}" + (
+                f":{again}" if again else ""
+            )
+            digest = hashlib.sha256(key.encode())
             test = hypothesis.seed(int.from_bytes(digest.digest()[:8], "big"))(test)
         # Settings last: ``seed`` turns the example database off, and the search hands its
         # failure to the shrinking pass through one (``_search``).
         return settings(chosen)(test)
 
-    return _Search(base, make, scenario.failed_at)
+    return _Search(base, make, scenario.failed_at, lambda: finding.examples, lambda: scenario.seen)
 
 
 def _skipped(invariant_id: str, operation_id: str, finding: Finding, why: str) -> None:

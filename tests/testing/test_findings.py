@@ -53,6 +53,22 @@ def test_unconfirmed_is_its_own_outcome_and_never_a_violation(api: ApiSpec) -> N
     assert "### IDEM-REPLAY on" not in report
 
 
+def test_the_report_s_headline_names_errors_and_faults_that_fail_the_run(api: ApiSpec) -> None:
+    """An error in a check (a bug in synth) and a check cut short by transport faults exit 1
+    with no violation: a new user read "no violations" over a run that failed, the error in a
+    table row below."""
+    target = _target(api)
+    target.findings += [
+        Finding("TEN-READ", "getContact", Outcome.ERROR, 0.1, 3, message="ERROR in the check"),
+        Finding("PAGE-ORDER", "listContacts", Outcome.FAULT, 0.1, 3, message="TRANSPORT FAULT"),
+    ]
+    headline = markdown(target).splitlines()[0]
+    assert headline == (
+        "## synth test: no violations; 1 check error(s), a bug in synth, not in the server "
+        "(exit 1); 1 check(s) cut short by transport faults (exit 1)"
+    )
+
+
 def test_a_conformance_failure_does_not_claim_a_replay(api: ApiSpec) -> None:
     """schemathesis's failures are reported as found, and the message says they were not replayed."""
     target = _target(api, "err-plain-404")

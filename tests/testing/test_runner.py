@@ -288,3 +288,48 @@ def test_some_examples_without_what_they_need_still_pass(
     finding = run_check(INVARIANT, OPERATION, target)
     assert finding.outcome is Outcome.PASSED, finding.message
     assert finding.examples > 2
+
+
+def test_a_search_hypothesis_stops_as_the_server_s_state_moved_is_searched_anew(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What an example draws follows the server's answers, and the server's state moves with
+    the run: an example that found what it needs on one path and, on the same path later, was
+    set aside sooner (B held an item of its own at A's id) stops Hypothesis's whole search
+    (``FlakyStrategyDefinition``). A new user's thorough run reported that as an error in the
+    check; the examples left are now searched anew from another seed, and the check passes."""
+    calls: list[bool] = []
+
+    def state_dependent(ctx: Context) -> None:
+        calls.append(ctx.draw(st.booleans(), "first"))
+        if len(calls) == 3:
+            raise NoExample("tenant b holds an item of its own at tenant a's id")
+        ctx.draw(st.booleans(), "second")
+
+    _replace_check(monkeypatch, state_dependent)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.PASSED, finding.message
+    assert len(calls) > PROFILES["quick"].examples  # the search went on past the stop
+
+
+def test_a_violation_whose_final_run_was_set_aside_is_unconfirmed_not_lost(
+    target: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Hypothesis runs a failing example once more before it raises; where that run was set
+    aside (the server's state had moved: B now held an item at A's id), Hypothesis raised
+    nothing and the check passed, the violation it had seen lost. It stands, unconfirmed."""
+    calls: list[bool] = []
+
+    def seen_once(ctx: Context) -> None:
+        calls.append(ctx.draw(st.booleans(), "first"))
+        if len(calls) == 2:
+            raise Violation(INVARIANT, OPERATION, "the first answer again", "a new one", [])
+        if len(calls) == 3:
+            raise NoExample("tenant b holds an item of its own at tenant a's id")
+        ctx.draw(st.booleans(), "second")
+
+    _replace_check(monkeypatch, seen_once)
+    finding = run_check(INVARIANT, OPERATION, target)
+    assert finding.outcome is Outcome.UNCONFIRMED, finding.message
+    assert finding.actual == "a new one"
+    assert "NOT confirmed on replay" in finding.message
