@@ -261,11 +261,15 @@ def describe_isolation(api: ApiSpec, schemas: Schemas, graph: Graph) -> list[str
         elif by_ref is not None:
             how = f"naming a fresh {by_ref[0].collection} item, by its {by_ref[1].param} filter"
         elif create is None:
-            how = "walked whole, the run kept meanwhile: no create of its items is known"
-        else:
-            how = "walked whole, its part of the API kept meanwhile: " + _why_whole(
-                api, graph, create, op
+            how = (
+                "walked whole (every item the tenant has), every other check waiting "
+                "meanwhile: no create of its items is known"
             )
+        else:
+            how = (
+                "walked whole (every item the tenant has), the other checks of its part of "
+                "the API waiting meanwhile: "
+            ) + _why_whole(api, graph, create, op)
         lines.append(f"  {op.operation_id}: {how}")
     return lines if len(lines) > 1 else []
 
@@ -277,9 +281,9 @@ def _why_whole(api: ApiSpec, graph: Graph, create: OperationSpec, lister: Operat
         return (f"its {by_parent[1].param} filter names a parent, but {create.operation_id} declares a "
                 "409 its Unique() fields do not account for, which may refuse a parent's "
                 "second item")  # fmt: skip
-    return ("no filter a check can own (free text or a prefix holding its marker, an array "
-            "of strings, the id of a parent its items are made under or of an item their "
-            "body names)")  # fmt: skip
+    return ("no filter of it can show a check's own items alone (one that can: free text or "
+            "a prefix holding the check's marker, an array of strings, the id of a parent its "
+            "items are made under or of an item their body names)")  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -101,7 +101,8 @@ def transport_line(target: Run) -> str:
         "or a request that outlasted every retry); "
         f"{cost.seconds:.1f} s spent on them ({cost.seconds - cost.waited:.1f} s in attempts "
         f"that failed, {cost.waited:.1f} s waiting before retries; summed over workers); "
-        f"{cost.hedged} slow safe requests sent again beside themselves (hedged)"
+        f"{cost.hedged} slow safe requests (GET, HEAD) sent a second time while the first still "
+        "waited (hedged: the first answer to come is used)"
     )
 
 

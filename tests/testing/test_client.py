@@ -96,7 +96,7 @@ def test_a_held_safe_request_is_sent_again_beside_itself(api: ApiSpec) -> None:
         assert calls[-2:] == [("GET", "/jobs/held")] * 2
         assert (target.fault_cost.hedged, target.client.requests) == (1, _OBSERVED + 2)
         assert dict(target.faults_survived) == {}
-        assert "1 slow safe requests sent again beside themselves" in transport_line(target)
+        assert "1 slow safe requests (GET, HEAD) sent a second time" in transport_line(target)
     finally:
         target.close()
 
