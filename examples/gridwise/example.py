@@ -91,11 +91,6 @@ BUGS = (
         "POST /alerts answers a meter_id that names no meter of the tenant with 404 not_found "
         "(the meters' lookup helper's answer, a status createAlert does not declare) instead "
         "of 422 unknown_meter.",
-        missed="ERR-DECLARED's probes send an id that names nothing only in path parameters; a "
-        "body field naming another collection's item (createAlert's meter_id) is always filled "
-        "with a meter of the tenant's own, so the undeclared 404 is never drawn out. TEN-ASSIGN "
-        "reports it (tenant A's alert naming B's meter: 404 not_found, not a declared error), "
-        "but it is of the tenancy family, which this bug's run leaves out.",
     ),
     Bug(
         "err-retire-plain-404",

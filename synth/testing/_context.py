@@ -949,14 +949,14 @@ class Context:
             for ref in refs:
                 if ref.field in sent:
                     key = (tenant, ref.create.operation_id)
-                    spread = [self._as_field(op, ref.field, v)
+                    spread = [self.as_field(op, ref.field, v)
                               for v in (*self._ref_more.get(key, ()), *self._ref_kept.get(key, ()))]  # fmt: skip
                     if sent[ref.field] in spread:
                         continue  # made by ``spread_references`` or for a scope: kept
                     if key not in self._ref_items:
                         item = self.create(tenant, ref.create)
                         self._ref_items[key] = item[ref.id_field]
-                    sent[ref.field] = self._as_field(op, ref.field, self._ref_items[key])
+                    sent[ref.field] = self.as_field(op, ref.field, self._ref_items[key])
         self._referenced[(tenant, id(body))] = (body, sent)
         self._referenced[(tenant, id(sent))] = (sent, sent)
         return sent
@@ -966,7 +966,7 @@ class Context:
     ) -> list[Any]:
         """Ids of ``count`` items ``tenant`` owns in the collection ``create``'s body field
         ``field`` references (the first the one ``referenced`` sends), so that seeded items
-        can name different ones, each as the field declares it (``_as_field``); empty when
+        can name different ones, each as the field declares it (``as_field``); empty when
         ``field`` references nothing."""
         ref = next((r for r in self.graph.references(create) if r.field == field), None)
         if ref is None:
@@ -977,9 +977,9 @@ class Context:
         more = self._ref_more.setdefault(key, [self._ref_items[key]])
         while len(more) < count:
             more.append(self.create(tenant, ref.create)[ref.id_field])
-        return [self._as_field(create, field, value) for value in more[:count]]
+        return [self.as_field(create, field, value) for value in more[:count]]
 
-    def _as_field(self, op: OperationSpec, field: str, value: Any) -> Any:
+    def as_field(self, op: OperationSpec, field: str, value: Any) -> Any:
         """An item's id as ``op``'s body field ``field`` declares it: the id as the item's
         answer gave it (an integer stays an integer: a strict model refuses ``"26"``), as text
         for a string field, as a number for an integer field given digits."""
@@ -1470,7 +1470,7 @@ class Context:
         # Kept as sent (``referenced`` sets the example's one item of the collection).
         self._ref_kept.setdefault((tenant, ref.create.operation_id), []).append(value)
         return Scope(tenant, lister, create, params, {flt.param: str(value)}, marker,
-                     isolated=True, overrides={ref.field: self._as_field(create, ref.field, value)},
+                     isolated=True, overrides={ref.field: self.as_field(create, ref.field, value)},
                      item_filter=flt)  # fmt: skip
 
     def item_scope_beside(self, scope: Scope) -> Scope | None:

@@ -52,6 +52,38 @@ def _semantic_probes(
     return probes
 
 
+def _dangling_references(
+    ctx: Context, item_params: dict[str, str], body: Any
+) -> list[Callable[[], Request]]:
+    """For each body field naming another collection's item (``Graph.references``), the body
+    with every other such field naming an item of the tenant's own and that one an id the
+    item's path parameter accepts and no item has: a request the server refuses (or takes)
+    as the contract declares. The path probes above name nothing only in the path; every
+    other request synth builds names the tenant's own items there (``Context.referenced``),
+    so a server answering a dangling reference with an undeclared 404 went unseen (the
+    gridwise example's alert rule naming no meter)."""
+    op = ctx.op
+    if not isinstance(body, dict) or op.body is None:
+        return []
+    probes: list[Callable[[], Request]] = []
+    for ref in ctx.graph.references(op):
+        reader = ctx.graph.reader(ref.create)
+        chain = ctx.graph.parents(reader) if reader is not None else None
+        if reader is None or not chain or ref.field not in body:
+            continue  # no read of the item names it: no id the server is known to look up
+        value = nowhere_value(ctx, reader, chain[-1].param)
+        if value is None:
+            continue
+
+        def dangling(field: str = ref.field, value: str = value) -> Request:
+            sent = dict(ctx.referenced(ctx.a, op, body))
+            sent[field] = ctx.as_field(op, field, value)
+            return ctx.build(ctx.a, op, item_params, body=sent, own_refs=False)
+
+        probes.append(dangling)
+    return probes
+
+
 def _malformed(op: OperationSpec) -> tuple[bytes, str] | None:
     """A body that does not parse as the operation's media type, with its ``Content-Type``;
     None for a urlencoded form, where any bytes parse (as fields the model then refuses)."""
@@ -99,6 +131,7 @@ def _probes(ctx: Context) -> Iterator[Exchange]:
             probes.append(lambda: ctx.build(ctx.a, op, item_params, raw=raw,
                                             headers={"Content-Type": kind}))  # fmt: skip
     probes += _semantic_probes(ctx, item_params, body)
+    probes += _dangling_references(ctx, item_params, body)
     # Tenant B sending the operation to A's item, where that cannot change an item of B's own:
     # where ids are unique only within a tenant, A's item's path may name one of B's, which a
     # PATCH, DELETE or action there would change (the kanban example's DELETE of B's own
