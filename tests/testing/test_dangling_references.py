@@ -55,7 +55,8 @@ def test_an_undeclared_answer_to_a_body_reference_naming_no_item_is_reported(
     try:
         finding = run_check("ERR-DECLARED", "createAlert", target)
         assert finding.outcome is Outcome.VIOLATION, finding.message
-        assert "404" in finding.actual and "not_found" in finding.actual, finding.actual
+        assert "404" in finding.actual, finding.actual
+        assert "not_found" in finding.actual, finding.actual
         assert '"meter_id"' in finding.curl, finding.curl
     finally:
         target.close()
