@@ -10,9 +10,11 @@ this process's: ``Engine``), and everything shown is redacted.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
 import os
+import shlex
 import subprocess
 import tempfile
 import time
@@ -130,12 +132,18 @@ def object_level_authorization(target: Target, part: str | None = None) -> None:
             f"{done.stderr[-1500:]}"
         )
     elif failures:
+        said = [text for text, _ in failures]
         finding.outcome = Outcome.VIOLATION
         finding.expected = "no tenant receives an object another tenant owns"
-        finding.actual = target.redact("; ".join(failures))
+        finding.actual = target.redact("; ".join(said))
+        # The owner's read and the peer's, as schemathesis sent them, as curl commands (the
+        # report shows an invariant's request sequence so); schemathesis ran them, no replay
+        # of ours stands behind them.
+        shown = [(text, _reproduction(fetched, target.redact)) for text, fetched in failures]
+        finding.curl = "\n".join(f"# {target.redact(text)}\n{curl}" for text, curl in shown if curl)
         finding.message = target.redact(
             f"{INVARIANT} violated (schemathesis object_level_authorization):\n  "
-            + "\n  ".join(failures)
+            + "\n  ".join(said)
         )
     # schemathesis sent its own requests (counted from its HAR), none through our client.
     finish(finding, target, started, target.client.requests - sent)
@@ -412,7 +420,10 @@ def _note_creates(target: Target, entries: list[dict[str, Any]]) -> None:
         target.client.log.append(exchange)
 
 
-def _failures(events: list[dict[str, Any]]) -> list[str]:
+def _failures(events: list[dict[str, Any]]) -> list[tuple[str, Any]]:
+    """Each failure of the check in schemathesis's events: what it says, and the requests of
+    its scenario that fetched the object it names (``_reproduction``). Its ndjson report
+    leaves out the curl command its own output shows (``CheckFailureInfo.code_sample``)."""
     found = []
     for event in events:
         finished = event.get("ScenarioFinished")
@@ -424,5 +435,41 @@ def _failures(events: list[dict[str, Any]]) -> list[str]:
                 if check.get("name") == CHECK and check.get("status") == "failure":
                     failure = check.get("failure_info") or {}
                     title = (failure.get("failure") or {}).get("message") or "failed"
-                    found.append(f"{recorder.get('label', '?')}: {str(title).splitlines()[0]}")
-    return sorted(set(found))
+                    said = f"{recorder.get('label', '?')}: {str(title).splitlines()[0]}"
+                    case = (failure.get("failure") or {}).get("case_id")
+                    found.append((said, _fetched(recorder.get("interactions") or {}, case)))
+    return sorted(dict(found).items(), key=lambda pair: pair[0])
+
+
+def _fetched(interactions: dict[str, Any], case: Any) -> tuple[dict[str, Any], ...]:
+    """The requests answered 2xx with the method and URL of the failing one (``case``): the
+    owner's read and the peer's, oldest first."""
+    failed = (interactions.get(case) or {}).get("request") or {}
+    if not failed:
+        return ()
+    same = [i for i in interactions.values() if isinstance(i, dict)
+            and (i.get("request") or {}).get("method") == failed.get("method")
+            and (i.get("request") or {}).get("uri") == failed.get("uri")
+            and 200 <= int((i.get("response") or {}).get("status_code") or 0) < 300]  # fmt: skip
+    return tuple(i["request"] for i in sorted(same, key=lambda i: i.get("timestamp") or 0))
+
+
+def _reproduction(requests: Any, redact: Any) -> str:
+    """``requests`` (schemathesis's, as its report records them) as curl commands, secrets
+    redacted to ``$TOKEN_A`` and friends, in double quotes where the shell is to expand one."""
+    lines = []
+    for request in requests:
+        parts = ["curl", "-sS", "-i", "-X", shlex.quote(str(request.get("method", "GET"))),
+                 shlex.quote(str(request.get("uri", "")))]  # fmt: skip
+        for name, values in (request.get("headers") or {}).items():
+            for value in values if isinstance(values, list) else [values]:
+                header = f"{name}: {value}"
+                hidden = redact(header)
+                parts += ["-H", f'"{hidden}"' if hidden != header else shlex.quote(header)]
+        body = request.get("body")
+        if isinstance(body, dict) and "$base64" in body:
+            body = base64.b64decode(body["$base64"]).decode("utf-8", "replace")
+        if isinstance(body, str) and body:
+            parts += ["--data-raw", shlex.quote(redact(body))]
+        lines.append(" ".join(parts))
+    return "\n".join(lines)

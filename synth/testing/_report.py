@@ -18,6 +18,9 @@ from ._latency import latency_lines, latency_markdown, latency_rows
 from ._target import Target
 from ._violation import Finding, Outcome
 
+# The object-level check (``_authorization.INVARIANT``: that module brings schemathesis in).
+OBJECT_LEVEL = "OBJECT-LEVEL-AUTHORIZATION"
+
 __all__ = ["Merged", "limits_line", "markdown", "summary_lines", "transport_line"]
 
 
@@ -199,7 +202,11 @@ def markdown(target: Run, gaps: list[Gap] | None = None, coverage: str = "") -> 
             f"| {x.invariant} | `{x.operation}` | {x.outcome} | {x.seconds:.2f} | {x.requests} |"
         )
     for x in violations:
-        out += ["", f"### {x.invariant} on `{x.operation}`", "", f"- expected: {x.expected}",
+        # The object-level check runs once per part of the API, named by its first operation
+        # id: the operation that leaked is the one its "got" line and requests name.
+        on = (f"the part of the API named `{x.operation}`" if x.invariant == OBJECT_LEVEL
+              else f"`{x.operation}`")  # fmt: skip
+        out += ["", f"### {x.invariant} on {on}", "", f"- expected: {x.expected}",
                 f"- got: {x.actual}", "", "```sh", x.curl, "```"]  # fmt: skip
     out += latency_markdown(latency_rows(target.api, target.latencies), target.enforce_slo)
     out += ["", "### Transport faults and check errors (not contract violations)", "",

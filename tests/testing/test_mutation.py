@@ -165,6 +165,15 @@ def test_schemathesis_object_level_authorization_with_the_tenants(
     assert code == 1, text
     assert "OBJECT-LEVEL-AUTHORIZATION" in text
     assert "token-a" not in text
+    # schemathesis's reproduction of the leak, its curl commands, not an empty block (a new
+    # user found one under the finding).
+    heading = "### OBJECT-LEVEL-AUTHORIZATION on the part of the API named `createContact`"
+    section = text[text.index(heading) :]
+    assert "```sh\n\n```" not in section, section
+    shown = section.split("```sh", 1)[1].split("```", 1)[0]
+    # The owner's read, then the peer's: each tenant's credential left for the shell.
+    assert '"Authorization: Bearer $TOKEN_A"' in shown, shown
+    assert shown.index("$TOKEN_A") < shown.index("$TOKEN_B"), shown
 
 
 @pytest.mark.slow
