@@ -75,8 +75,9 @@ def _first_then(x: Finding) -> str:
 
 # A search passed on the answers its twin's search got (``_twins``).
 _TWINNED = (
-    "searches judged on the error answers of the other check sending the same probes (its "
-    "search passed and this check's rule held on every answer; nothing sent again)"
+    "checks that sent no probes of their own: ERR-PROBLEM and ERR-DECLARED send the same "
+    "probes (requests that should draw errors), so the other's search was judged by both "
+    "rules, and this one held on every answer"
 )
 
 
