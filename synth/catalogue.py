@@ -684,7 +684,8 @@ CATALOGUE: tuple[Entry, ...] = (
           "all along.",
           _paginated_stable, declares=_declares_stable, why_not=_no_items),
     Entry("PAGE-FILTER", "pagination",
-          "A filtered walk equals the filter applied to the unfiltered walk.",
+          "A filtered walk equals the filter applied to the unfiltered walk; a declared total "
+          "on its pages counts the items the filter keeps.",
           _filtered, declares=_declares_filters, why_not=_no_items),
     Entry("PAGE-CURSOR", "pagination",
           "Malformed or tampered cursors get 400 invalid_cursor; a cursor reveals nothing to "

@@ -67,6 +67,14 @@ BUGS = (
         "serves FR only, listEvents' kind=play,share serves play only.",
     ),
     Bug(
+        "count-ignores-country",
+        "PAGE-FILTER",
+        "listPublishers' count leaves the country filter out (name_prefix still applies): "
+        "country=FR over three publishers, one of them French, serves that one with count 3. "
+        "Added when PAGE-FILTER came to judge a declared total on filtered pages; PAGE-END "
+        "judges it on unfiltered walks only, and missed it.",
+    ),
+    Bug(
         "ten-subscriber-any-workspace",
         "TEN-READ",
         "getSubscriber finds a subscriber in any workspace: another workspace's subscriber is "

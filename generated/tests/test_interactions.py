@@ -121,7 +121,8 @@ def test_listInteractions__PAGE_CONCURRENT(target: Target) -> None:
 
 
 def test_listInteractions__PAGE_FILTER(target: Target) -> None:
-    """A filtered walk equals the filter applied to the unfiltered walk."""
+    """A filtered walk equals the filter applied to the unfiltered walk; a declared total on
+    its pages counts the items the filter keeps."""
     check("PAGE-FILTER", "listInteractions", target)
 
 

@@ -122,7 +122,8 @@ def test_listJobs__PAGE_CONCURRENT(target: Target) -> None:
 
 
 def test_listJobs__PAGE_FILTER(target: Target) -> None:
-    """A filtered walk equals the filter applied to the unfiltered walk."""
+    """A filtered walk equals the filter applied to the unfiltered walk; a declared total on
+    its pages counts the items the filter keeps."""
     check("PAGE-FILTER", "listJobs", target)
 
 

@@ -723,10 +723,15 @@ def filtered(ctx: Context) -> None:
         )
     if not before.items:
         ctx.unexercised("walked an empty list, so the filters had nothing to keep or drop")
+    # Nothing but this check writes to an isolated scope: where the walks around the filtered
+    # ones agree, a declared total on a filtered page counts the items the filter keeps.
+    quiet = scope.isolated and before.ids == after.ids
     for (flt, value), walk in zip(values, chosen, strict=True):
         exact = {k for k, name in scope.echoed if flt.path == (name,)}
         kept, dropped = _judge(ctx, flt, value, before=before, chosen=walk, after=after,
                                exact=exact)  # fmt: skip
+        if quiet:
+            _filtered_total(ctx, flt, value, walk)
         was = seen.get(flt.param, (0, 0, []))
         seen[flt.param] = (was[0] + kept, was[1] + dropped, [*was[2], _shown(flt, value)])
     idle = _idle(seen)
@@ -883,6 +888,21 @@ def _judge(
             ctx.fail(f"{shown} to keep every item whose {flt.field} {_MEANING[flt.op]} it",
                      f"{key} with {flt.field}={field!r} left out")  # fmt: skip
     return kept, dropped
+
+
+def _filtered_total(ctx: Context, flt: FilterSpec, value: str | list[str], walk: Walk) -> None:
+    """Offset and page with a declared total: on each page of a filtered walk of a quiet
+    isolated scope, the total is the number of items the filtered walk holds, not the
+    unfiltered list's (a total that is no integer is PAGE-END's matter)."""
+    p = ctx.op.pagination
+    assert p is not None
+    if not p.total_field:
+        return
+    for page in walk.pages:
+        total = page.json.get(p.total_field) if isinstance(page.json, dict) else None
+        if isinstance(total, int) and not isinstance(total, bool) and total != len(walk.items):
+            ctx.fail(f"{_shown(flt, value)}: {p.total_field} to count the {len(walk.items)} "
+                     "items the filtered walk holds", f"{p.total_field}: {total}", page)  # fmt: skip
 
 
 _MEANING = {
