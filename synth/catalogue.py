@@ -726,8 +726,8 @@ CATALOGUE: tuple[Entry, ...] = (
           "as sent (read back equal).",
           _stores_bounds, weight=0.5, declares=_declares_bounds, why_not=_no_bound_reader),
     Entry("CACHE-ETAG", "caching",
-          "GET gives an ETag; If-None-Match gives 304; a change makes a new ETag; stale "
-          "If-Match gives 412.",
+          "GET gives an ETag; If-None-Match gives 304; a change (an update, or an action on "
+          "the item) makes a new ETag; stale If-Match gives 412.",
           _cacheable, declares=_declares_cacheable, why_not=_no_cache_reader),
     Entry("PATCH-PARTIAL", "updates",
           "A PATCH leaves every field it leaves out unchanged; an explicit null clears a "

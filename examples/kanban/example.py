@@ -78,6 +78,14 @@ BUGS = (
         "is taken).",
     ),
     Bug(
+        "cache-etag-ignores-archived",
+        "CACHE-ETAG",
+        "A card's ETag is made from every field but archived: archiving it (POST .../archive) "
+        "changes what GET shows and leaves the ETag as it was, so If-None-Match with the old "
+        "tag still gets 304. An update still makes a new one. Added 7 December, when CACHE-ETAG "
+        "came to judge an action's change as an update's.",
+    ),
+    Bug(
         "patch-card-description-cleared",
         "PATCH-PARTIAL",
         "PATCH /workspaces/{workspace_id}/boards/{board_no}/cards/{card_no} sets description "

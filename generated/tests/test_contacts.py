@@ -155,8 +155,8 @@ def test_listContacts__CONFORMANCE(target: Target) -> None:
 
 
 def test_getContact__CACHE_ETAG(target: Target) -> None:
-    """GET gives an ETag; If-None-Match gives 304; a change makes a new ETag; stale If-Match
-    gives 412."""
+    """GET gives an ETag; If-None-Match gives 304; a change (an update, or an action on the
+    item) makes a new ETag; stale If-Match gives 412."""
     check("CACHE-ETAG", "getContact", target)
 
 
@@ -197,8 +197,8 @@ def test_getContact__CONFORMANCE(target: Target) -> None:
 
 
 def test_updateContact__CACHE_ETAG(target: Target) -> None:
-    """GET gives an ETag; If-None-Match gives 304; a change makes a new ETag; stale If-Match
-    gives 412."""
+    """GET gives an ETag; If-None-Match gives 304; a change (an update, or an action on the
+    item) makes a new ETag; stale If-Match gives 412."""
     check("CACHE-ETAG", "updateContact", target)
 
 

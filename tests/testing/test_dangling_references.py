@@ -12,10 +12,9 @@ from collections.abc import Iterator
 import pytest
 
 from examples.gridwise import server
-from examples.gridwise.example import CONTRACTS, TENANTS
-from synth import load
-from synth.testing import Outcome, Target, config_from_options
+from synth.testing import Outcome
 from synth.testing._runner import run_check
+from tests.testing._in_process import example_target
 
 
 @pytest.fixture
@@ -25,38 +24,26 @@ def bugs() -> Iterator[set[str]]:
     planted.clear()
 
 
-def _target() -> Target:
-    config = config_from_options(app=server.app, tenants=[f"{k}={v}" for k, v in TENANTS.items()],
-                                 seed=1, env={}, profile="quick", contracts=CONTRACTS)  # fmt: skip
-    return Target(config, load(CONTRACTS))
-
-
 @pytest.mark.parametrize("invariant", ["ERR-DECLARED", "ERR-PROBLEM"])
 def test_a_body_reference_naming_no_item_gets_a_declared_answer(
     bugs: set[str], invariant: str
 ) -> None:
-    target = _target()
-    try:
+    with example_target("gridwise") as target:
         finding = run_check(invariant, "createAlert", target)
         assert finding.outcome is Outcome.PASSED, finding.message
         # The correct server's answer to an alert rule naming no meter, which the check judged.
         refused = [e for e in target.client.log if e.request.method == "POST"
                    and e.request.path.endswith("/alerts") and e.code == "unknown_meter"]  # fmt: skip
         assert refused, "no alert rule naming no meter was sent: nothing judged"
-    finally:
-        target.close()
 
 
 def test_an_undeclared_answer_to_a_body_reference_naming_no_item_is_reported(
     bugs: set[str],
 ) -> None:
     bugs.add("err-alert-meter-404")
-    target = _target()
-    try:
+    with example_target("gridwise") as target:
         finding = run_check("ERR-DECLARED", "createAlert", target)
         assert finding.outcome is Outcome.VIOLATION, finding.message
         assert "404" in finding.actual, finding.actual
         assert "not_found" in finding.actual, finding.actual
         assert '"meter_id"' in finding.curl, finding.curl
-    finally:
-        target.close()

@@ -11,10 +11,9 @@ from collections.abc import Iterator
 import pytest
 
 from examples.feeds import server
-from examples.feeds.example import CONTRACTS, TENANTS
-from synth import load
-from synth.testing import Outcome, Target, config_from_options
+from synth.testing import Outcome
 from synth.testing._runner import run_check
+from tests.testing._in_process import example_target
 
 
 @pytest.fixture
@@ -24,31 +23,19 @@ def feeds() -> Iterator[server.Store]:
     store.bugs = frozenset()
 
 
-def _target() -> Target:
-    config = config_from_options(app=server.app, tenants=[f"{k}={v}" for k, v in TENANTS.items()],
-                                 seed=1, env={}, profile="quick", contracts=CONTRACTS)  # fmt: skip
-    return Target(config, load(CONTRACTS))
-
-
 def test_a_correct_total_on_filtered_pages_passes(feeds: server.Store) -> None:
-    target = _target()
-    try:
+    with example_target("feeds") as target:
         finding = run_check("PAGE-FILTER", "listPublishers", target)
         assert finding.outcome is Outcome.PASSED, finding.message
         filtered = [e for e in target.client.log if "country=" in e.request.target
                     and e.status == 200]  # fmt: skip
         assert filtered, "no filtered page: nothing judged"
-    finally:
-        target.close()
 
 
 def test_a_total_that_leaves_a_filter_out_is_reported(feeds: server.Store) -> None:
     feeds.bugs = frozenset({"count-ignores-country"})
-    target = _target()
-    try:
+    with example_target("feeds") as target:
         finding = run_check("PAGE-FILTER", "listPublishers", target)
         assert finding.outcome is Outcome.VIOLATION, finding.message
         assert "count to count the" in finding.expected, finding.expected
         assert "items the filtered walk holds" in finding.expected, finding.expected
-    finally:
-        target.close()

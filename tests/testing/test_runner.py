@@ -290,6 +290,24 @@ def test_some_examples_without_what_they_need_still_pass(
     assert finding.examples > 2
 
 
+def _moving_state(
+    calls: list[bool], *, set_aside_at: int, violated_at: int = 0
+) -> Callable[[Context], None]:
+    """A check whose every example draws twice, but the ``set_aside_at``-th (counted from 1,
+    over every run of the check), which the server's moved state sets aside after one draw;
+    the ``violated_at``-th raises a violation after its first."""
+
+    def check(ctx: Context) -> None:
+        calls.append(ctx.draw(st.booleans(), "first"))
+        if len(calls) == violated_at:
+            raise Violation(INVARIANT, OPERATION, "the first answer again", "a new one", [])
+        if len(calls) == set_aside_at:
+            raise NoExample("tenant b holds an item of its own at tenant a's id")
+        ctx.draw(st.booleans(), "second")
+
+    return check
+
+
 def test_a_search_hypothesis_stops_as_the_server_s_state_moved_is_searched_anew(
     target: Target, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -299,14 +317,7 @@ def test_a_search_hypothesis_stops_as_the_server_s_state_moved_is_searched_anew(
     (``FlakyStrategyDefinition``). A new user's thorough run reported that as an error in the
     check; the examples left are now searched anew from another seed, and the check passes."""
     calls: list[bool] = []
-
-    def state_dependent(ctx: Context) -> None:
-        calls.append(ctx.draw(st.booleans(), "first"))
-        if len(calls) == 3:
-            raise NoExample("tenant b holds an item of its own at tenant a's id")
-        ctx.draw(st.booleans(), "second")
-
-    _replace_check(monkeypatch, state_dependent)
+    _replace_check(monkeypatch, _moving_state(calls, set_aside_at=3))
     finding = run_check(INVARIANT, OPERATION, target)
     assert finding.outcome is Outcome.PASSED, finding.message
     assert len(calls) > PROFILES["quick"].examples  # the search went on past the stop
@@ -318,17 +329,7 @@ def test_a_violation_whose_final_run_was_set_aside_is_unconfirmed_not_lost(
     """Hypothesis runs a failing example once more before it raises; where that run was set
     aside (the server's state had moved: B now held an item at A's id), Hypothesis raised
     nothing and the check passed, the violation it had seen lost. It stands, unconfirmed."""
-    calls: list[bool] = []
-
-    def seen_once(ctx: Context) -> None:
-        calls.append(ctx.draw(st.booleans(), "first"))
-        if len(calls) == 2:
-            raise Violation(INVARIANT, OPERATION, "the first answer again", "a new one", [])
-        if len(calls) == 3:
-            raise NoExample("tenant b holds an item of its own at tenant a's id")
-        ctx.draw(st.booleans(), "second")
-
-    _replace_check(monkeypatch, seen_once)
+    _replace_check(monkeypatch, _moving_state([], set_aside_at=3, violated_at=2))
     finding = run_check(INVARIANT, OPERATION, target)
     assert finding.outcome is Outcome.UNCONFIRMED, finding.message
     assert finding.actual == "a new one"
