@@ -221,6 +221,13 @@ async def filter_in_first_only(http: Http) -> Any:
     )
 
 
+async def count_ignores_country(http: Http) -> Any:
+    for name, country in (("Le Son", "FR"), ("Der Ton", "DE"), ("The Sound", "US")):
+        await _publisher(http, name, country)
+    page = await http.get("/publishers", params={"country": "FR"}, headers=A)
+    return [p["country"] for p in page.json()["results"]], page.json()["count"]
+
+
 async def ten_subscriber_any_workspace(http: Http) -> Any:
     [theirs] = await _subscribers(http, 1)
     nowhere = await http.get("/subscribers/sub_000000000000", headers=B)
@@ -273,6 +280,7 @@ CASES: dict[str, tuple[Scenario, Any, Any]] = {
         (["DE", "FR"], 2, ["play", "share"]),
         (["FR"], 1, ["share"]),
     ),
+    "count-ignores-country": (count_ignores_country, (["FR"], 1), (["FR"], 3)),
     "ten-subscriber-any-workspace": (ten_subscriber_any_workspace, (404, 404), (404, 200)),
     "err-playlist-404-no-code": (
         err_playlist_404_no_code,
