@@ -102,11 +102,11 @@ def run_suite(
         workers = workers_for(config, selected, round_trip=round_trip)
     if workers > 1 and not dry_run:
         args += ["-n", str(workers), "--dist", "load"]
-    plan = _Plan()
+    plan, stop = _Plan(), _Stop()
     inject(config, api)
     try:
         with _own_modules(tests), _terminate_as_interrupt():
-            code = pytest.main(args, plugins=[plan] if dry_run else [])
+            code = pytest.main(args, plugins=[plan] if dry_run else [stop])
     finally:
         inject(None)
     if dry_run and code in (pytest.ExitCode.OK, pytest.ExitCode.TESTS_FAILED):
@@ -117,13 +117,39 @@ def run_suite(
             click.echo(line)
         if code == pytest.ExitCode.TESTS_FAILED:
             click.echo("--require-coverage: declared checks would not be exercised (above)")
+    return _exit_code(code, stop, tests)
+
+
+def _exit_code(code: int | pytest.ExitCode, stop: _Stop, tests: str | Path) -> int:
+    """The command's exit status for pytest's ``code``: 0 clean, 1 failed checks, 2 else."""
     if code == pytest.ExitCode.OK:
         return 0
-    if code == pytest.ExitCode.TESTS_FAILED:
+    # pytest-xdist ends a run that --max-failures stops with an interrupt (2); one process
+    # ends it as failed (1). Failed checks are what stopped it: exit 1 either way.
+    if code == pytest.ExitCode.TESTS_FAILED or (
+        code == pytest.ExitCode.INTERRUPTED and stop.at_failures
+    ):
         return 1
     if code == pytest.ExitCode.NO_TESTS_COLLECTED:
         click.echo(f"UsageError: no generated tests selected in {tests}", err=True)
     return 2
+
+
+class _Stop:
+    """Whether pytest-xdist stopped the run because --max-failures failed checks were reached
+    (its ``Interrupted``, "stopping after N failures"), not because of an interrupt."""
+
+    def __init__(self) -> None:
+        self.at_failures = False
+
+    @pytest.hookimpl
+    def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        said = str(excinfo.value)
+        self.at_failures = (
+            type(excinfo.value).__name__ == "Interrupted"
+            and said.startswith("stopping after ")
+            and said.endswith(" failures")
+        )
 
 
 @contextlib.contextmanager

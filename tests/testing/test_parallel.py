@@ -214,6 +214,24 @@ def test_fail_fast_stops_at_the_first_failure(
     assert "stopping after 1 failures" in outcome.output
 
 
+@pytest.mark.slow
+def test_max_failures_over_workers_exits_1_and_says_what_did_not_run(
+    buggy: str, generated: Path, select: str
+) -> None:
+    """pytest-xdist ends a run --max-failures stops with an interrupt: the command exits 1
+    (failed checks stopped it), not 2 (a usage error or Ctrl-C, which a CI job reads as its
+    own mistake), and the coverage names the declared checks that did not run instead of
+    saying all were exercised (a new user's CI job: exit 2, "all 71 declared checks
+    exercised" after one check of 81)."""
+    outcome = CliRunner().invoke(command, _args(buggy, generated, "-k", select, "--max-failures",
+                                                "1", "--workers", "2"), env={})  # fmt: skip
+    assert outcome.exit_code == 1, outcome.output
+    assert "stopping after 1 failures" in outcome.output
+    said = next(line for line in outcome.output.splitlines() if line.startswith("coverage: "))
+    assert " not exercised" in said, said
+    assert "not run: the run stopped before it" in outcome.output
+
+
 def test_shards_cover_every_check_exactly_once(api: ApiSpec, generated: Path) -> None:
     names = sorted(
         m.group(1)
