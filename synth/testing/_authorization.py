@@ -18,6 +18,7 @@ import shlex
 import subprocess
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -454,7 +455,7 @@ def _fetched(interactions: dict[str, Any], case: Any) -> tuple[dict[str, Any], .
     return tuple(i["request"] for i in sorted(same, key=lambda i: i.get("timestamp") or 0))
 
 
-def _reproduction(requests: Any, redact: Any) -> str:
+def _reproduction(requests: Iterable[dict[str, Any]], redact: Callable[[str], str]) -> str:
     """``requests`` (schemathesis's, as its report records them) as curl commands, secrets
     redacted to ``$TOKEN_A`` and friends, in double quotes where the shell is to expand one."""
     lines = []

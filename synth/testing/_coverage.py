@@ -13,6 +13,7 @@ ones loaded (or stale ones): every check would otherwise fail, or pass on the wr
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -24,6 +25,7 @@ from ..catalogue import BY_ID, applicable, coverage, not_promised, provokes_erro
 from ..relations import Graph, Role
 from ..spec import ApiSpec, OperationSpec
 from ._order import generated_name
+from ._violation import Finding, Outcome
 
 __all__ = [
     "Gap",
@@ -131,6 +133,27 @@ def tenant_gaps(checks: list[tuple[str, str]], tenants: int) -> list[Gap]:
         for inv, op in checks
         if inv in BY_ID and BY_ID[inv].tenants > tenants
     ]
+
+
+NOT_RUN = (
+    "not run: the run stopped before it (--max-failures or --fail-fast after a failed check, "
+    "or an interrupt), or its test failed before the check began"
+)
+
+
+def uncovered(
+    gaps: Sequence[Gap], findings: Sequence[Finding], checks: Iterable[tuple[str, str]]
+) -> list[Gap]:
+    """The declared checks a run did not exercise: ``gaps`` (synth cannot run them), those
+    its ``findings`` say were skipped, and the selected ``checks`` with no finding at all
+    (``NOT_RUN``): a run stopped early said "all declared checks exercised" after one check
+    of 81 (a new user's --max-failures 1), and so would a merge of its shards."""
+    ran = {(f.invariant, f.operation) for f in findings}
+    skipped = [Gap(f.invariant, f.operation, f.message) for f in findings
+               if f.outcome is Outcome.SKIPPED]  # fmt: skip
+    unrun = [Gap(invariant, operation, NOT_RUN) for invariant, operation in checks
+             if (invariant, operation) not in ran]  # fmt: skip
+    return [*gaps, *skipped, *unrun]
 
 
 def describe(gaps: list[Gap], declared: int, *, planned: bool = False) -> list[str]:

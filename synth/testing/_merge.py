@@ -9,7 +9,7 @@ from xml.etree import ElementTree as ET
 
 from .._errors import UsageError
 from ._config import PROFILES, TargetConfig
-from ._coverage import Gap
+from ._coverage import Gap, uncovered
 from ._coverage import describe as describe_coverage
 from ._order import parse_shard
 from ._parallel import merge_state
@@ -67,12 +67,11 @@ def merge_results(
     assert merged is not None
     unrecorded = _every_shard(shards, [str(path) for path in files])
     merged.run_id = ", ".join(sorted(ids))
-    uncovered = gaps + [Gap(f.invariant, f.operation, f.message) for f in merged.findings
-                        if f.outcome is Outcome.SKIPPED]  # fmt: skip
-    coverage = describe_coverage(uncovered, len(checks) + len(gaps))
+    missed = uncovered(gaps, merged.findings, checks)
+    coverage = describe_coverage(missed, len(checks) + len(gaps))
     lines = summary_lines(merged, len(gaps)) + coverage + unrecorded
     if report is not None:
-        Path(report).write_text(markdown(merged, uncovered, coverage[0] if coverage else ""),
+        Path(report).write_text(markdown(merged, missed, coverage[0] if coverage else ""),
                                 encoding="utf-8")  # fmt: skip
     if junit is not None:
         _junit(merged, gaps, Path(junit))

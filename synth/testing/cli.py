@@ -21,6 +21,7 @@ from typing import Any
 import click
 import httpx
 import pytest
+from xdist.dsession import Interrupted
 
 from .. import loader
 from .._cli import report_and_exit
@@ -144,9 +145,10 @@ class _Stop:
 
     @pytest.hookimpl
     def pytest_keyboard_interrupt(self, excinfo: pytest.ExceptionInfo[BaseException]) -> None:
+        # Also raised where a worker was interrupted: told apart by what it says.
         said = str(excinfo.value)
         self.at_failures = (
-            type(excinfo.value).__name__ == "Interrupted"
+            isinstance(excinfo.value, Interrupted)
             and said.startswith("stopping after ")
             and said.endswith(" failures")
         )

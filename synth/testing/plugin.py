@@ -26,7 +26,7 @@ from ._authorization import standby
 from ._config import TargetConfig, config_from_options
 from ._conformance import INVARIANT as CONFORMANCE
 from ._conformance import sends_declared_examples
-from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps
+from ._coverage import Gap, NotExercised, gaps_of, not_exercised_item, tenant_gaps, uncovered
 from ._coverage import describe as describe_coverage
 from ._data import Schemas
 from ._dispatch import WIRE_KEY as DISPATCH_WHEN_FREE
@@ -546,26 +546,15 @@ class _Coverage:
             session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
-_NOT_RUN = (
-    "not run: the run stopped before it (--max-failures or --fail-fast after a failed check, "
-    "or an interrupt), or its test failed before the check began"
-)
-
-
 def _uncovered(config: pytest.Config) -> list[Gap]:
-    """The selected declared checks the run did not exercise: those synth cannot run, and
-    those skipped at run time (too few tenants; in a dry run, foreseen from the tenants)."""
+    """The selected declared checks the run did not exercise: those synth cannot run, those
+    skipped at run time (too few tenants; in a dry run, foreseen from the tenants) and those
+    it never ran (``_coverage.uncovered``)."""
     gaps = list(config.stash.get(_GAPS, None) or ())
     made = config.stash.get(_TARGET, None)
     if made is not None:
-        gaps += [Gap(f.invariant, f.operation, f.message) for f in made.findings
-                 if f.outcome is Outcome.SKIPPED]  # fmt: skip
-        # A selected check with no outcome did not run: a run stopped early said "all
-        # declared checks exercised" after one check of 81 (a new user's --max-failures 1).
-        ran = {(f.invariant, f.operation) for f in made.findings}
-        gaps += [Gap(invariant, operation, _NOT_RUN)
-                 for invariant, operation in config.stash.get(_CHECKS, [])
-                 if (invariant, operation) not in ran]  # fmt: skip
+        checks: list[tuple[str, str]] = config.stash.get(_CHECKS, [])
+        gaps = uncovered(gaps, made.findings, checks)
     elif config.getoption("collectonly", False) and _CONFIG in config.stash:
         gaps += tenant_gaps(config.stash.get(_CHECKS, []), len(config.stash[_CONFIG].tenants))
     return gaps

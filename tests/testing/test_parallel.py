@@ -1079,6 +1079,24 @@ def test_merge_refuses_a_run_with_a_shard_missing(tmp_path: Path) -> None:
     assert "unrecorded.json name no shard (written by an earlier synth)" in outcome.output
 
 
+def test_a_merge_of_a_shard_stopped_early_names_the_checks_it_did_not_run(
+    tmp_path: Path,
+) -> None:
+    """A shard stopped by --max-failures selected checks it never ran (no finding): the merge's
+    coverage names them (``_coverage.uncovered``), as the shard's own run does, instead of
+    saying every declared check was exercised."""
+    whole = _results(tmp_path / "whole.json", None, "s1")
+    state = json.loads(whole.read_text(encoding="utf-8"))
+    state["checks"] = [["PAGE-END", "listJobs"], ["TEN-READ", "getJob"]]
+    state["findings"] = [{"invariant": "TEN-READ", "operation": "getJob", "outcome": "passed",
+                          "seconds": 0.1, "requests": 3}]  # fmt: skip
+    whole.write_text(json.dumps(state), encoding="utf-8")
+    outcome = CliRunner().invoke(command, ["merge", str(whole)])
+    assert outcome.exit_code == 0, outcome.output
+    assert "coverage: 1 of 2 declared checks exercised; 1 not exercised" in outcome.output
+    assert "not exercised PAGE-END listJobs: not run: the run stopped before it" in outcome.output
+
+
 @pytest.mark.parametrize("shard", [None, "1/2"])
 def test_a_results_file_and_the_step_summary_each_get_their_own(
     generated: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, shard: str | None
