@@ -1149,7 +1149,7 @@ class PartScheduling(LoadScopeScheduling):  # type: ignore[misc]  # xdist has no
 
 
 _MAX_AUTO = 4
-_MAX_FAR = 12
+_MAX_FAR = 16
 # The priority (``nice``) the workers past the machine's CPUs start at (``plugin``): the
 # first ones come up at full speed, the rest in the CPU time those leave.
 STAGGER_NICE = 10
@@ -1176,14 +1176,18 @@ def workers_for(
     """``--workers auto``: one for an in-process app, a dry run or a single check; otherwise
     as many as the machine's CPUs, four at most. A target whose round trip (``round_trip``,
     seconds, measured by the preflight) is long, or that is not on this machine, leaves the
-    CPUs idle while each request waits: six per CPU then, twelve at most (at 50 ms the
-    reference server's run took 78.8 s with eight, 71.3 s with twelve and 78.9 s with
-    sixteen, whose start-up alone took 10.8 s on two CPUs: bench/notes/latency.md)."""
+    CPUs idle while each request waits: eight per CPU then, sixteen at most. At 50 ms on two
+    CPUs the reference server's run took a median 39.5 s over nine runs with sixteen against
+    42.9 s over six with twelve, and 42.7 s over three with twenty (whose workers' start-up
+    ran to 11 s); the campus, tracker and fleet examples took as long with sixteen as with
+    twelve, within a run's spread (bench/notes/latency.md). Sixteen had been the slower on
+    5 December (78.9 s against 71.3 s), when four checks spending one rate-limit quota ran
+    side by side; the scheduler has placed those by their quota since."""
     if config.app is not None or dry_run or checks <= 1:
         return 1
     cpus = os.cpu_count() or 1
     if is_far(config.url, round_trip):
-        return max(1, min(_MAX_FAR, 6 * cpus, checks))
+        return max(1, min(_MAX_FAR, 8 * cpus, checks))
     return max(1, min(_MAX_AUTO, cpus, checks))
 
 

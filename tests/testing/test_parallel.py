@@ -318,18 +318,18 @@ def test_auto_workers(monkeypatch: pytest.MonkeyPatch) -> None:
     in_process = config_from_options(app=create_app(), tenants=TOKENS, env={})
     assert workers_for(loopback, 100) == 2
     assert workers_for(loopback, 100, round_trip=0.002) == 2
-    # Requests that wait on a network leave the CPUs idle: six workers per CPU.
-    assert workers_for(remote, 100) == 12
-    assert workers_for(loopback, 100, round_trip=0.05) == 12  # a proxy far away, say
+    # Requests that wait on a network leave the CPUs idle: eight workers per CPU.
+    assert workers_for(remote, 100) == 16
+    assert workers_for(loopback, 100, round_trip=0.05) == 16  # a proxy far away, say
     assert workers_for(remote, 3) == 3
     assert workers_for(in_process, 100) == 1
     assert workers_for(remote, 1) == 1
     assert workers_for(remote, 100, dry_run=True) == 1
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
     assert workers_for(loopback, 100) == 4
-    assert workers_for(remote, 100) == 12
+    assert workers_for(remote, 100) == 16
     monkeypatch.setattr(os, "cpu_count", lambda: 1)
-    assert workers_for(remote, 100) == 6
+    assert workers_for(remote, 100) == 8
 
 
 def _can(path: Path, kind: int) -> bool:
