@@ -188,11 +188,10 @@ def run_synth(
         breached = stopped = False
         # The command's output, kept beside the timeline's records (``output.log``): its
         # summary says what was set aside or confirmed alone, which the timeline shows as waits.
-        kept = open(timeline / "output.log", "w", encoding="utf-8") if timeline else None  # noqa: SIM115
+        kept = open(timeline / "output.log" if timeline else os.devnull, "w", encoding="utf-8")  # noqa: SIM115
         for line in child.stdout:
             tail = [*tail[-40:], line.rstrip()]
-            if kept is not None:
-                kept.write(line)
+            kept.write(line)
             if spawned := _WORKERS.search(line):
                 workers = int(spawned.group(1))
             breached = breached or _BREACHED in line
@@ -209,8 +208,12 @@ def run_synth(
                     stopped = True
                     os.killpg(child.pid, signal.SIGTERM)
                     break
-        if kept is not None:
-            kept.close()
+        # Stopped, the command still writes its summary (and sixteen workers their ends): read
+        # to its end, or a full pipe keeps it waiting and ``wait4`` with it (seen once in
+        # `bench.latency_bugs`: `page-default-limit`'s run hung 11 minutes, the command asleep
+        # in a pipe write).
+        kept.writelines(child.stdout)
+        kept.close()
         # wait4, not wait: the command's own CPU time, which the machine's load does not inflate.
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.monotonic() - started
