@@ -30,6 +30,7 @@ from hypothesis.configuration import storage_directory
 from .._errors import UsageError
 from ._config import is_far
 from ._http import Exchange, Request
+from ._order import OBJECT_LEVEL
 from ._record import finish
 from ._st import BACKOFF_ENV, GATE_ENV, GO, PROBES
 from ._st import command as st_command
@@ -49,7 +50,7 @@ __all__ = [
 ]
 
 CHECK = "object_level_authorization"
-INVARIANT = "OBJECT-LEVEL-AUTHORIZATION"
+INVARIANT = OBJECT_LEVEL
 PHASES = "examples,coverage,fuzzing,stateful"
 # Against a far target, schemathesis's phases as three `st run` processes at once: the check
 # sends its requests one after another (one worker: Hypothesis is not built for threads drawing

@@ -21,6 +21,7 @@ from .._errors import UsageError
 __all__ = [
     "CHAINED",
     "COSTS",
+    "OBJECT_LEVEL",
     "Chains",
     "cost_of",
     "generated_name",
@@ -33,6 +34,11 @@ __all__ = [
 ]
 
 T = TypeVar("T")
+
+# The object-level check's id (schemathesis's ``object_level_authorization``, not in the
+# catalogue): here, where the runner's light modules read it without importing the module
+# that runs it (``_authorization``, which brings schemathesis in).
+OBJECT_LEVEL = "OBJECT-LEVEL-AUTHORIZATION"
 
 # Mean seconds per check on the default profile against the reference server on loopback
 # (one worker, `scripts/verify --seed 7 --report`), rounded; a check not listed costs _UNKNOWN.
@@ -72,7 +78,7 @@ COSTS: Mapping[str, float] = {
     "RATE-TENANT": 5.6,
     "RATE-LIMIT": 0.3,
     "RATE-RETRY-AFTER": 3.5,
-    "OBJECT-LEVEL-AUTHORIZATION": 33.3,
+    OBJECT_LEVEL: 33.3,
 }
 # What a check in a part's chain costs where it walks a whole list no scope can isolate (the
 # page checks, and the idempotency checks counting in it): ``_parallel.lanes`` deals them

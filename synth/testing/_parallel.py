@@ -46,7 +46,7 @@ from ._coverage import Gap
 from ._data import Schemas
 from ._first import FIRST
 from ._lock import part_drained, reserve_end
-from ._order import Chains, cost_of, generated_name, test_key
+from ._order import OBJECT_LEVEL, Chains, cost_of, generated_name, test_key
 from ._report import Merged
 from ._target import Target
 from ._violation import Finding, Outcome
@@ -87,7 +87,7 @@ __all__ = [
 # would change under that check (a PAGE-END on a correct server was the symptom); it also
 # spoils what the run keeps for reuse (``Target.spoil_shared``). Run over one part of the API,
 # it keeps that part; over the whole API, the run.
-ALONE = frozenset({"OBJECT-LEVEL-AUTHORIZATION"})
+ALONE = frozenset({OBJECT_LEVEL})
 # Checks that keep their operation's part of the API (``Graph.parts``) to themselves from
 # their first request, unless what they judge is only what they made (``beside``).
 # TEN-NONINTERFERENCE compares what B sees while A is quiet with what B sees after A acted:

@@ -15,11 +15,9 @@ from ._config import TargetConfig
 from ._coverage import Gap
 from ._http import FaultCost, LimitWaits
 from ._latency import latency_lines, latency_markdown, latency_rows
+from ._order import OBJECT_LEVEL
 from ._target import Target
 from ._violation import Finding, Outcome
-
-# The object-level check (``_authorization.INVARIANT``: that module brings schemathesis in).
-OBJECT_LEVEL = "OBJECT-LEVEL-AUTHORIZATION"
 
 __all__ = ["Merged", "limits_line", "markdown", "summary_lines", "transport_line"]
 
